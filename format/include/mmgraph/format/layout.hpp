@@ -1,0 +1,162 @@
+// Wire layout of an mmgraph file, format v1 (spec/FORMAT.md is normative; § numbers cite it).
+//
+// Index:
+//   1. version and magic            5. domain slots and vertex references
+//   2. header                       6. node records and node types
+//   3. section directory            7. adjacency records
+//   4. schema type codes            8. key index, edge property tables, limits
+//
+// Everything is little-endian and read through format/endian.hpp (memcpy, never a cast), so
+// these structs are documentation of offsets, pinned by static_assert, not things to overlay.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+
+namespace mmgraph::format {
+
+// ---- 1. version and magic (§2.1) ----------------------------------------------------------
+inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
+inline constexpr uint16_t kVersionMajor = 1;
+inline constexpr uint16_t kVersionMinor = 0;
+
+// ---- 2. header (§2.2): 128 bytes at offset 0 -----------------------------------------------
+namespace header {
+inline constexpr size_t kMagicOff = 0;             // 8  magic bytes
+inline constexpr size_t kMajorOff = 8;             // u16 major version
+inline constexpr size_t kMinorOff = 10;            // u16 minor version
+inline constexpr size_t kFlagsOff = 12;            // u32 flags (kFlag*)
+inline constexpr size_t kFileSizeOff = 16;         // u64 total file size in bytes
+inline constexpr size_t kDatasetIdOff = 24;        // 16 bytes dataset id, equal in all shards
+inline constexpr size_t kShardIdOff = 40;          // u16 this file's shard id
+inline constexpr size_t kShardCountOff = 42;       // u16 number of shards in the dataset (>= 1)
+inline constexpr size_t kSectionCountOff = 44;     // u32 entries in the section directory
+inline constexpr size_t kDirectoryOffsetOff = 48;  // u64 file offset of the directory
+inline constexpr size_t kDirectoryHashOff = 56;    // u64 XXH3-64 of the directory bytes
+inline constexpr size_t kVertexCountOff = 64;      // u64 vertices in this shard
+inline constexpr size_t kEdgeCountOff = 72;        // u64 edges whose source is in this shard
+inline constexpr size_t kReservedOff = 80;         // 40 bytes, zero in v1.0
+inline constexpr size_t kHeaderHashOff = 120;      // u64 XXH3-64 of bytes [0, 120)
+inline constexpr size_t kSize = 128;
+}  // namespace header
+
+inline constexpr uint32_t kFlagInEdges = 1u << 0;  // IN_EDGES domain present (§2.2)
+inline constexpr uint32_t kKnownFlags = kFlagInEdges;
+
+// ---- 3. section directory (§3): section_count entries of 32 bytes -------------------------
+namespace dir_entry {
+inline constexpr size_t kKindOff = 0;       // u16 SectionKind
+inline constexpr size_t kFlagsOff = 2;      // u16 kSectionOptional ...
+inline constexpr size_t kReservedOff = 4;   // u32 zero
+inline constexpr size_t kOffsetOff = 8;     // u64 file offset, multiple of kSectionAlign
+inline constexpr size_t kLengthOff = 16;    // u64 length in bytes (padding excluded)
+inline constexpr size_t kChecksumOff = 24;  // u64 XXH3-64 of the section's bytes
+inline constexpr size_t kSize = 32;
+}  // namespace dir_entry
+
+inline constexpr uint16_t kSectionOptional = 1u << 0;  // a reader that does not know the kind skips it
+inline constexpr uint64_t kSectionAlign = 8;
+
+enum class SectionKind : uint16_t {
+    strings = 1,     // §4.1 string table
+    schema = 2,      // §4.2 labels, attributes, edge types
+    node_types = 3,  // §6.3
+    vertices = 4,    // §5.1 fixed-size vertex table
+    nodes = 5,       // §6 domain: node records
+    out_edges = 6,   // §7 domain: outgoing adjacency records
+    in_edges = 7,    // §7 domain: incoming adjacency records
+    edge_props = 8,  // §8.2 one per edge type that has properties
+    key_index = 9,   // §8.1
+};
+
+// ---- 4. schema type codes (§4.3) ----------------------------------------------------------
+enum class TypeCode : uint8_t {
+    boolean = 1,
+    int8 = 2, int16 = 3, int32 = 4, int64 = 5,
+    uint8 = 6, uint16 = 7, uint32 = 8, uint64 = 9,
+    float32 = 10, float64 = 11,
+    vertex_ref = 12,  // 48-bit vertex reference (§5.2), 6 bytes
+    string = 13,      // UTF-8, variable size
+    bytes = 14,       // opaque, variable size
+};
+inline constexpr uint8_t kListBit = 0x80;  // type byte = kListBit | element code; element fixed-size
+
+inline constexpr uint32_t kKeyString = 1;  // schema key_type: keys are UTF-8 strings
+inline constexpr uint32_t kKeyInt64 = 2;   // keys are signed 64-bit integers
+
+inline constexpr uint8_t kAttrNullable = 1u << 0;
+
+// Schema section layout (§4.2): a fixed head then variable-length label and edge type entries.
+namespace schema {
+inline constexpr size_t kKeyTypeOff = 0;        // u32 kKeyString / kKeyInt64
+inline constexpr size_t kLabelCountOff = 4;     // u32
+inline constexpr size_t kEdgeTypeCountOff = 8;  // u32
+inline constexpr size_t kReservedOff = 12;      // u32 zero
+inline constexpr size_t kHeadSize = 16;
+// entry head (labels and edge types alike): u32 name string id, u32 attribute count, u64 count
+// of vertices (labels) or edges (edge types) in this shard, then attribute descriptors.
+inline constexpr size_t kEntryHeadSize = 16;
+// attribute descriptor: u32 name string id, u8 type byte, u8 flags, u16 zero.
+inline constexpr size_t kAttrSize = 8;
+}  // namespace schema
+
+// ---- 5. domain slots and vertex references (§5) -------------------------------------------
+// Vertex table (§5.1): u32 slot_count, u32 zero, then slot_count u16 roles (a SectionKind),
+// padded to 8 bytes; then vertex_count records of slot_count 64-bit slots.
+//
+// Domain slot, lsb -> msb:  | tags:2 | offset bits 2..47 :46 | domain id :16 |
+// The offset is the byte offset of the record inside its domain section; records are 4-byte
+// aligned so bits 0-1 of the offset are always zero and carry tags instead. Slot value 0 means
+// "no record" (directory entry 0 is always the string table, which is never a domain).
+inline constexpr uint64_t kSlotTagMask = 0x3;
+inline constexpr uint64_t kSlotTagLocal = 0x1;    // adjacency: one implicit group of this shard
+inline constexpr uint64_t kSlotOffsetMask = 0x0000'FFFF'FFFF'FFFCull;
+inline constexpr unsigned kSlotDomainShift = 48;
+inline constexpr uint64_t kRecordAlign = 4;
+
+// Vertex reference, 48 bits, lsb -> msb: | local index :31 | terminator :1 | shard id :16 |
+// Stored in 6 bytes as a vertex_ref attribute, in 4 bytes (the low 32 bits) as an adjacency
+// entry whose shard comes from its group.
+inline constexpr uint32_t kLocalIndexMask = 0x7FFF'FFFFu;
+inline constexpr uint32_t kTerminatorBit = 0x8000'0000u;
+inline constexpr unsigned kRefShardShift = 32;
+inline constexpr size_t kVertexRefSize = 6;
+
+// ---- 6. node records and node types (§6) --------------------------------------------------
+// Node type table (§6.3): u32 count, u8 id width (0, 1 or 2 bytes per record), 3 bytes zero;
+// then per type: u32 label id, u64 vertex count, then one width byte (1, 2 or 4) per variable
+// attribute of the label (key first when keys are strings), padded to 4 bytes.
+inline constexpr size_t kNodeTypesHeadSize = 8;
+inline constexpr size_t kNodeTypeEntryHeadSize = 12;
+inline constexpr uint32_t kDefaultMaxNodeTypes = 64;
+inline constexpr uint32_t kMaxNodeTypes = 65535;
+
+// ---- 7. adjacency records (§7) ------------------------------------------------------------
+// u32 degree; when the schema has more than one edge type: u32 block count B and B pairs
+// {u32 type id (bits 0-15) | group count (bits 16-31), u32 edge count}; then per block:
+// [out, type with properties: u64 first edge ordinal] [in, with properties: count x u64
+// ordinals] then entries: flat (slot tag local) or groups {u32 shard id, entries...}; every
+// entry is a 32-bit word, terminator bit set on the last entry of its group.
+inline constexpr uint32_t kBlockTypeMask = 0xFFFF;
+inline constexpr unsigned kBlockGroupsShift = 16;
+
+// ---- 8. key index, edge property tables, limits (§8, §9) ----------------------------------
+// Key index (§8.1): u32 key_type, u32 bucket bits b, u64 entry count n, then (2^b + 1) u32
+// bucket starts, padded to 8, then n entries {u32 fingerprint, u32 local index}.
+inline constexpr size_t kKeyIndexHeadSize = 16;
+inline constexpr size_t kKeyEntrySize = 8;
+inline constexpr uint32_t kMaxBucketBits = 31;
+
+// Edge property table (§8.2): u32 edge type id, u8 heap offset width (1, 2, 4, 8), 3 zero,
+// u64 row count, u32 row size, u32 zero, u64 heap offset (from section start); rows; heap.
+inline constexpr size_t kEdgePropsHeadSize = 32;
+
+inline constexpr uint64_t kMaxVerticesPerShard = uint64_t{1} << 31;
+inline constexpr uint32_t kMaxShards = 65535;
+inline constexpr uint32_t kMaxLabels = 65535;
+inline constexpr uint32_t kMaxEdgeTypes = 65535;
+inline constexpr uint32_t kMaxAttributes = 4096;    // per label or edge type
+inline constexpr uint64_t kMaxValueSize = 0xFFFF'FFF0u;  // one variable value, bytes or items
+inline constexpr uint64_t kMaxRecordVarBytes = 0xFFFF'FFFEu;  // var data of one node record
+
+}  // namespace mmgraph::format

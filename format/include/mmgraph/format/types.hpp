@@ -1,0 +1,107 @@
+// Attribute type codes (§4.3): sizes, names and classification shared by writer and reader.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string_view>
+
+#include "mmgraph/format/layout.hpp"
+
+namespace mmgraph::format {
+
+inline constexpr bool is_list(uint8_t type_byte) noexcept { return (type_byte & kListBit) != 0; }
+inline constexpr uint8_t element_code(uint8_t type_byte) noexcept {
+    return static_cast<uint8_t>(type_byte & ~kListBit);
+}
+
+// Size in bytes of one value of a fixed-size scalar code, 0 for string/bytes/unknown codes.
+inline constexpr unsigned scalar_size(uint8_t code) noexcept {
+    switch (static_cast<TypeCode>(code)) {
+        case TypeCode::boolean:
+        case TypeCode::int8:
+        case TypeCode::uint8: return 1;
+        case TypeCode::int16:
+        case TypeCode::uint16: return 2;
+        case TypeCode::int32:
+        case TypeCode::uint32:
+        case TypeCode::float32: return 4;
+        case TypeCode::int64:
+        case TypeCode::uint64:
+        case TypeCode::float64: return 8;
+        case TypeCode::vertex_ref: return kVertexRefSize;
+        case TypeCode::string:
+        case TypeCode::bytes: return 0;
+    }
+    return 0;
+}
+
+// A type byte is valid when it names a scalar, or a list of a fixed-size scalar.
+inline constexpr bool is_valid_type(uint8_t type_byte) noexcept {
+    uint8_t code = element_code(type_byte);
+    if (code < 1 || code > 14) return false;
+    return !is_list(type_byte) || scalar_size(code) != 0;
+}
+
+// Fixed-size attributes live in the packed part of a record; others in the offset table.
+inline constexpr bool is_fixed(uint8_t type_byte) noexcept {
+    return !is_list(type_byte) && scalar_size(type_byte) != 0;
+}
+
+inline constexpr std::string_view scalar_name(uint8_t code) noexcept {
+    switch (static_cast<TypeCode>(code)) {
+        case TypeCode::boolean: return "bool";
+        case TypeCode::int8: return "int8";
+        case TypeCode::int16: return "int16";
+        case TypeCode::int32: return "int32";
+        case TypeCode::int64: return "int64";
+        case TypeCode::uint8: return "uint8";
+        case TypeCode::uint16: return "uint16";
+        case TypeCode::uint32: return "uint32";
+        case TypeCode::uint64: return "uint64";
+        case TypeCode::float32: return "float32";
+        case TypeCode::float64: return "float64";
+        case TypeCode::vertex_ref: return "vertex_ref";
+        case TypeCode::string: return "string";
+        case TypeCode::bytes: return "bytes";
+    }
+    return "unknown";
+}
+
+inline constexpr std::optional<uint8_t> scalar_from_name(std::string_view name) noexcept {
+    for (uint8_t code = 1; code <= 14; ++code)
+        if (scalar_name(code) == name) return code;
+    return std::nullopt;
+}
+
+inline constexpr std::string_view section_name(uint16_t kind) noexcept {
+    switch (static_cast<SectionKind>(kind)) {
+        case SectionKind::strings: return "strings";
+        case SectionKind::schema: return "schema";
+        case SectionKind::node_types: return "node_types";
+        case SectionKind::vertices: return "vertices";
+        case SectionKind::nodes: return "nodes";
+        case SectionKind::out_edges: return "out_edges";
+        case SectionKind::in_edges: return "in_edges";
+        case SectionKind::edge_props: return "edge_props";
+        case SectionKind::key_index: return "key_index";
+    }
+    return "unknown";
+}
+
+inline constexpr uint64_t align_up(uint64_t value, uint64_t alignment) noexcept {
+    return (value + alignment - 1) & ~(alignment - 1);
+}
+
+// Key hash (§8.1) is XXH3-64; the bucket count rule lives here so both sides agree.
+inline constexpr uint32_t key_bucket_bits(uint64_t entries) noexcept {
+    if (entries <= 2) return 0;
+    uint32_t bits = 0;
+    while ((uint64_t{1} << bits) < entries) ++bits;  // ceil(log2 n)
+    return bits - 1;
+}
+
+inline constexpr uint64_t key_bucket(uint64_t hash, uint32_t bits) noexcept {
+    return bits == 0 ? 0 : hash >> (64 - bits);
+}
+
+}  // namespace mmgraph::format

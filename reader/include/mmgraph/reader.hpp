@@ -1,0 +1,269 @@
+// mmgraph reader: maps a file read-only and decodes lazily (spec/FORMAT.md §12).
+//
+// `File::open` checks the header, the file size and the section directory and parses the small
+// tables (strings, schema, node types); nothing per vertex. Every later read of an offset taken
+// from the file goes through one bounds check (reader/src/bounds.hpp) and throws mmgraph::Error
+// naming the section and offset. A File is immutable after open: share it between threads.
+//
+//     auto file = mmgraph::File::open("people.mmg");
+//     auto alice = file->find("alice");
+//     for (const auto& edge : alice->edges(mmgraph::Direction::out))
+//         std::cout << file->vertex(edge.target.index).key_string() << "\n";
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <iterator>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mmgraph/error.hpp"
+#include "mmgraph/types.hpp"
+
+namespace mmgraph {
+
+// Limits against hostile files; tables larger than these are refused before any allocation.
+struct ReaderOptions {
+    uint64_t max_strings = 1u << 20;         // names in the string table
+    uint64_t max_schema_entries = 1u << 17;  // labels + edge types + attributes
+    bool verify_on_open = false;             // run verify() inside open()
+};
+
+struct AttributeInfo {
+    std::string_view name;
+    Type type;
+    bool nullable = false;
+    uint32_t fixed_offset = 0;  // fixed: byte offset in the packed part; variable: table entry
+    uint32_t null_bit = 0;      // nullable fixed-size: bit in the null bitmap
+};
+
+struct LabelInfo {
+    std::string_view name;
+    uint64_t count = 0;  // vertices (labels) or edges (edge types) in this shard
+    std::vector<AttributeInfo> attributes;
+    uint32_t fixed_size = 0;   // bytes of packed fixed-size values, key included
+    uint32_t null_bytes = 0;   // bytes of null bitmap
+    uint32_t var_count = 0;    // offset table entries, string key included
+
+    std::optional<uint32_t> find(std::string_view attribute) const;
+};
+
+struct NodeTypeInfo {
+    uint32_t label = 0;
+    uint64_t vertices = 0;
+    std::vector<uint8_t> offset_widths;  // one per offset table entry
+    uint32_t table_size = 0;             // bytes of the offset table
+};
+
+struct SectionInfo {
+    uint16_t kind = 0;
+    uint16_t flags = 0;
+    uint64_t offset = 0;
+    uint64_t length = 0;
+    uint64_t checksum = 0;
+    std::string_view name() const { return format::section_name(kind); }
+};
+
+// A typed, null-aware view of one attribute value inside the mapping (zero-copy).
+class ValueRef {
+public:
+    ValueRef() = default;
+    ValueRef(Type type, const uint8_t* data, uint64_t size, uint64_t count)
+        : type_(type), data_(data), size_(size), count_(count), present_(true) {}
+
+    bool is_null() const { return !present_; }
+    Type type() const { return type_; }
+
+    bool as_bool() const;
+    int64_t as_int() const;      // any integer type, sign- or zero-extended
+    uint64_t as_uint() const;    // unsigned integer types
+    double as_double() const;    // float32, float64
+    std::string_view as_string() const;  // string (zero-copy)
+    std::span<const uint8_t> as_bytes() const;  // bytes, or raw payload of any value
+    VertexRef as_ref() const;
+
+    // Lists of fixed-size elements: count and element access (elements are unaligned).
+    uint64_t list_size() const { return count_; }
+    ValueRef element(uint64_t i) const;
+
+private:
+    void expect(bool ok, const char* wanted) const;
+    Type type_;
+    const uint8_t* data_ = nullptr;
+    uint64_t size_ = 0;
+    uint64_t count_ = 0;
+    bool present_ = false;
+};
+
+class File;
+
+struct Edge {
+    VertexRef target;      // the other endpoint: target of an out-edge, source of an in-edge
+    uint32_t type = 0;     // edge type id
+    Direction direction = Direction::out;
+    uint64_t ordinal = 0;  // row in the owning shard's property table (types with properties)
+};
+
+// Iterates one vertex's adjacency record (§7) in stored order: by type, shard, index.
+class EdgeRange {
+public:
+    class iterator {
+    public:
+        using iterator_category = std::input_iterator_tag;
+        using value_type = Edge;
+        using difference_type = std::ptrdiff_t;
+        using pointer = const Edge*;
+        using reference = const Edge&;
+
+        iterator() = default;
+        const Edge& operator*() const { return edge_; }
+        const Edge* operator->() const { return &edge_; }
+        iterator& operator++();
+        iterator operator++(int) { auto copy = *this; ++*this; return copy; }
+        bool operator==(const iterator& other) const { return remaining_ == other.remaining_; }
+
+    private:
+        friend class EdgeRange;
+        void load();       // decode the entry at cursor_ into edge_
+        void enter_block();
+        const EdgeRange* range_ = nullptr;
+        uint64_t remaining_ = 0;      // entries left in this range, current included
+        uint32_t block_ = 0;          // current block
+        uint64_t block_left_ = 0;     // entries left in the current block, current included
+        uint64_t block_pos_ = 0;      // position of the current entry within its block
+        uint64_t cursor_ = 0;         // offset of the current entry word in the domain
+        uint64_t ordinals_ = 0;       // offset of the in-direction ordinal array (0 = none)
+        uint64_t first_ordinal_ = 0;  // out-direction first ordinal
+        uint16_t shard_ = 0;          // shard of the current group
+        Edge edge_;
+    };
+
+    EdgeRange() = default;
+    iterator begin() const;
+    iterator end() const { return iterator(); }
+    uint64_t size() const { return count_; }
+    bool empty() const { return count_ == 0; }
+
+private:
+    friend class Vertex;
+    friend class iterator;
+    struct Block {
+        uint32_t type;
+        uint32_t groups;
+        uint64_t count;
+        uint64_t offset;  // domain offset of the block's first byte
+    };
+    const File* file_ = nullptr;
+    Direction direction_ = Direction::out;
+    bool local_ = true;
+    uint64_t count_ = 0;
+    std::vector<Block> blocks_;  // the blocks to walk (one type, or all)
+};
+
+class Vertex {
+public:
+    Vertex() = default;
+    Vertex(const File* file, uint32_t index) : file_(file), index_(index) {}
+
+    uint32_t index() const { return index_; }
+    VertexRef ref() const;
+    const File& file() const { return *file_; }
+
+    Key key() const;
+    std::string key_string() const { return key_to_string(key()); }
+    uint32_t label() const;
+    std::string_view label_name() const;
+    uint32_t node_type() const;
+
+    ValueRef get(uint32_t attribute) const;  // attribute index within the vertex's label
+    ValueRef get(std::string_view name) const;  // throws if the label has no such attribute
+
+    uint64_t degree(Direction direction) const;
+    uint64_t degree(Direction direction, uint32_t edge_type) const;
+    EdgeRange edges(Direction direction) const;
+    EdgeRange edges(Direction direction, uint32_t edge_type) const;
+
+    // Domain offsets of this vertex's records (for tools that show bytes), 0 when absent.
+    struct Slots {
+        uint64_t slot_offset = 0;  // file offset of the vertex's slot array
+        uint64_t node = 0, out = 0, in = 0;  // raw slot values
+    };
+    Slots slots() const;
+
+private:
+    friend class File;
+    const File* file_ = nullptr;
+    uint32_t index_ = 0;
+};
+
+class File {
+public:
+    static std::shared_ptr<const File> open(const std::filesystem::path& path, ReaderOptions options = {});
+    ~File();
+    File(const File&) = delete;
+    File& operator=(const File&) = delete;
+
+    const std::filesystem::path& path() const;
+    uint16_t version_major() const;
+    uint16_t version_minor() const;
+    uint64_t file_size() const;
+    std::array<uint8_t, 16> dataset_id() const;
+    uint16_t shard_id() const;
+    uint16_t shard_count() const;
+    uint64_t vertex_count() const;
+    uint64_t edge_count() const;
+    bool has_in_edges() const;
+    KeyType key_type() const;
+
+    std::span<const SectionInfo> sections() const;
+    std::span<const LabelInfo> labels() const;
+    std::span<const LabelInfo> edge_types() const;
+    std::span<const NodeTypeInfo> node_types() const;
+    std::optional<uint32_t> find_label(std::string_view name) const;
+    std::optional<uint32_t> find_edge_type(std::string_view name) const;
+    const uint8_t* data() const;  // the mapping, file_size() bytes
+
+    Vertex vertex(uint64_t index) const;  // throws when index >= vertex_count()
+    std::optional<Vertex> find(const Key& key) const;  // by external key, O(1) (§8.1)
+
+    // Edge properties live in the source shard's table; for an in-edge from another shard
+    // use Dataset::property.
+    ValueRef property(const Edge& edge, uint32_t property) const;
+
+    // The deep check (§12): throws mmgraph::Error describing the first problem found.
+    void verify() const;
+
+    struct Impl;
+    const Impl& impl() const { return *impl_; }
+
+private:
+    explicit File(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// All shards of one dataset (§10): resolves keys to their shard and follows cross-shard edges.
+class Dataset {
+public:
+    // `path` is the single-shard file, or the dataset path given to the writer, or any shard.
+    static Dataset open(const std::filesystem::path& path, ReaderOptions options = {});
+
+    uint16_t shard_count() const { return static_cast<uint16_t>(shards_.size()); }
+    const File& shard(uint16_t id) const { return *shards_.at(id); }
+    uint64_t vertex_count() const;
+    uint64_t edge_count() const;
+
+    Vertex vertex(VertexRef ref) const;
+    std::optional<Vertex> find(const Key& key) const;
+    ValueRef property(const Edge& edge, const Vertex& from, uint32_t property) const;
+    void verify() const;
+
+private:
+    std::vector<std::shared_ptr<const File>> shards_;
+};
+
+}  // namespace mmgraph

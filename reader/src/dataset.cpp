@@ -1,0 +1,94 @@
+// Dataset (spec §10): the shard files of one dataset, checked to agree, with key lookup routed
+// by the key hash and cross-shard edges resolved through their shard id.
+#include <regex>
+
+#include "internal.hpp"
+#include "mmgraph/format/hash.hpp"
+
+namespace mmgraph {
+
+namespace {
+
+std::filesystem::path shard_file(const std::filesystem::path& base, uint32_t shard, uint32_t count) {
+    return base.parent_path() / (base.stem().string() + "-" + std::to_string(shard) + "-of-" + std::to_string(count) + ".mmg");
+}
+
+}  // namespace
+
+Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) {
+    Dataset d;
+    std::filesystem::path first = path;
+    std::filesystem::path base = path;
+    static const std::regex shard_name(R"((.*)-(\d+)-of-(\d+)\.mmg)");
+    std::smatch match;
+    std::string name = path.filename().string();
+    if (std::regex_match(name, match, shard_name)) {
+        base = path.parent_path() / (match[1].str() + ".mmg");
+    } else if (!std::filesystem::exists(path)) {
+        // The dataset path given to the writer: find shard 0 next to it.
+        std::error_code ec;
+        auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+            std::string candidate = entry.path().filename().string();
+            if (std::regex_match(candidate, match, shard_name) && match[1].str() == path.stem().string() && match[2].str() == "0") {
+                first = entry.path();
+                break;
+            }
+        }
+    }
+    auto head = File::open(first, options);
+    const uint16_t count = head->shard_count();
+    d.shards_.resize(count);
+    if (count == 1) {
+        d.shards_[0] = head;
+        return d;
+    }
+    for (uint32_t s = 0; s < count; ++s) {
+        auto file = s == head->shard_id() ? head : File::open(shard_file(base, s, count), options);
+        if (file->shard_count() != count || file->shard_id() != s)
+            throw Error(file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
+                        std::to_string(file->shard_count()) + ", expected shard " + std::to_string(s) + " of " + std::to_string(count));
+        if (file->dataset_id() != head->dataset_id())
+            throw Error(file->path().string() + ": dataset id differs from " + head->path().string() + "'s (files of different datasets)");
+        d.shards_[s] = std::move(file);
+    }
+    return d;
+}
+
+uint64_t Dataset::vertex_count() const {
+    uint64_t n = 0;
+    for (const auto& s : shards_) n += s->vertex_count();
+    return n;
+}
+
+uint64_t Dataset::edge_count() const {
+    uint64_t n = 0;
+    for (const auto& s : shards_) n += s->edge_count();
+    return n;
+}
+
+Vertex Dataset::vertex(VertexRef ref) const {
+    if (ref.shard >= shards_.size())
+        throw Error("vertex reference names shard " + std::to_string(ref.shard) + " of a " + std::to_string(shards_.size()) + "-shard dataset");
+    return shards_[ref.shard]->vertex(ref.index);
+}
+
+std::optional<Vertex> Dataset::find(const Key& key) const {
+    if (shards_.empty()) return std::nullopt;
+    uint64_t hash = 0;
+    if (auto* s = std::get_if<std::string_view>(&key)) hash = format::key_hash(*s);
+    else hash = format::key_hash(std::get<int64_t>(key));
+    return shards_[hash % shards_.size()]->find(key);
+}
+
+ValueRef Dataset::property(const Edge& edge, const Vertex& from, uint32_t property) const {
+    // Properties live with the out-edge, in the source vertex's shard (§8.2).
+    if (edge.direction == Direction::out) return from.file().property(edge, property);
+    return vertex(edge.target).file().property(edge, property);
+}
+
+void Dataset::verify() const {
+    for (const auto& s : shards_) s->verify();
+}
+
+}  // namespace mmgraph

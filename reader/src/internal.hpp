@@ -1,0 +1,86 @@
+// Reader internals: what open() parsed (header, directory, small tables) and the record
+// decoders shared by access and verify.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <boost/interprocess/file_mapping.hpp>
+#include <boost/interprocess/mapped_region.hpp>
+
+#include "bounds.hpp"
+#include "mmgraph/reader.hpp"
+
+namespace mmgraph {
+
+struct PropTableInfo {
+    detail::Region region;
+    uint32_t type = 0;
+    unsigned width = 0;
+    uint64_t rows = 0;
+    uint32_t row_size = 0;
+    uint64_t heap_offset = 0;
+};
+
+// Where a record's parts start (§6.1, §8.2); offsets are within `region`.
+struct RecordView {
+    const detail::Region* region = nullptr;
+    uint64_t nulls = 0;        // null bitmap
+    uint64_t fixed = 0;        // packed fixed-size values
+    uint64_t table = 0;        // offset table
+    uint64_t var_base = 0;     // where offset value 1 points
+    const uint8_t* widths = nullptr;  // per entry (node records)
+    const uint32_t* entry_offsets = nullptr;  // per entry byte offset in the table (node records)
+    unsigned uniform_width = 0;  // edge property rows: every entry has this width
+};
+
+struct File::Impl {
+    std::filesystem::path path;
+    ReaderOptions options;
+    boost::interprocess::file_mapping mapping;
+    boost::interprocess::mapped_region region;
+    const uint8_t* data = nullptr;
+    uint64_t size = 0;
+
+    uint16_t major = 0, minor = 0;
+    uint32_t flags = 0;
+    std::array<uint8_t, 16> dataset_id{};
+    uint16_t shard_id = 0, shard_count = 1;
+    uint64_t vertex_count = 0, edge_count = 0;
+    KeyType key_type = KeyType::string;
+
+    std::vector<SectionInfo> sections;
+    std::vector<detail::Region> regions;  // per directory entry
+    detail::Region strings, schema, node_types_region, vertices, nodes, out, in, key_index;
+    int nodes_domain = -1, out_domain = -1, in_domain = -1;
+
+    std::vector<std::string_view> names;
+    std::vector<LabelInfo> labels, edge_types;
+    std::vector<NodeTypeInfo> node_types;
+    std::vector<std::vector<uint32_t>> entry_offsets;  // per node type
+    uint32_t id_width = 0;
+
+    uint32_t slot_count = 0;
+    int node_slot = -1, out_slot = -1, in_slot = -1;
+    uint64_t table_head = 0;
+
+    uint32_t bucket_bits = 0;
+    uint64_t key_entries = 0, buckets_at = 0, entries_at = 0;
+
+    std::vector<int32_t> prop_table_of;  // per edge type: index in prop_tables, -1 if none
+    std::vector<PropTableInfo> prop_tables;
+
+    // Decoding shared by access and verify.
+    uint64_t slot(uint64_t index, int which) const;
+    // Resolves an adjacency or node slot to its domain region and record offset.
+    const detail::Region& domain(uint64_t slot, int expected_domain, const char* role, uint64_t index, uint64_t& offset) const;
+    RecordView node_record(uint32_t index, uint32_t& node_type) const;
+    RecordView prop_row(uint32_t type, uint64_t ordinal) const;
+    ValueRef attribute(const RecordView& record, const AttributeInfo& a, bool is_key, const char* what) const;
+    Key key(uint32_t index) const;
+    std::string_view name(uint32_t id, const char* what) const;
+    std::optional<uint32_t> lookup(const Key& key) const;
+};
+
+}  // namespace mmgraph

@@ -1,0 +1,360 @@
+// Lazy access: vertex slots (§5.1), node records (§6), adjacency records (§7), key index
+// lookups (§8.1) and edge property rows (§8.2). Every offset goes through Region::at.
+#include <algorithm>
+
+#include "internal.hpp"
+#include "mmgraph/format/hash.hpp"
+
+namespace mmgraph {
+
+using detail::hex;
+using detail::Region;
+
+uint64_t File::Impl::slot(uint64_t index, int which) const {
+    return vertices.read<uint64_t>(table_head + (index * slot_count + static_cast<uint64_t>(which)) * 8, "vertex slot");
+}
+
+const Region& File::Impl::domain(uint64_t value, int expected_domain, const char* role, uint64_t index, uint64_t& offset) const {
+    uint64_t id = value >> format::kSlotDomainShift;
+    offset = value & format::kSlotOffsetMask;
+    if (static_cast<int64_t>(id) != expected_domain)
+        vertices.fail(table_head + index * slot_count * 8,
+                      "vertex " + std::to_string(index) + ": " + role + " slot names domain " + std::to_string(id) +
+                          ", expected directory entry " + std::to_string(expected_domain));
+    return regions[id];
+}
+
+RecordView File::Impl::node_record(uint32_t index, uint32_t& type) const {
+    uint64_t value = slot(index, node_slot);
+    if (value == 0) vertices.fail(table_head + uint64_t{index} * slot_count * 8, "vertex " + std::to_string(index) + " has no node record");
+    if (value & format::kSlotTagMask) vertices.fail(table_head + uint64_t{index} * slot_count * 8, "vertex " + std::to_string(index) + ": node slot has tag bits set");
+    uint64_t off = 0;
+    const Region& r = domain(value, nodes_domain, "node", index, off);
+    type = id_width ? static_cast<uint32_t>(r.read_uint(off, id_width, "node type id")) : 0;
+    if (type >= node_types.size())
+        r.fail(off, "vertex " + std::to_string(index) + ": node type id " + std::to_string(type) + " >= " + std::to_string(node_types.size()));
+    const NodeTypeInfo& nt = node_types[type];
+    const LabelInfo& label = labels[nt.label];
+    RecordView v;
+    v.region = &r;
+    v.nulls = off + id_width;
+    v.fixed = v.nulls + label.null_bytes;
+    v.table = v.fixed + label.fixed_size;
+    v.var_base = v.table + nt.table_size - 1;  // offset value 1 = first byte after the table
+    v.widths = nt.offset_widths.data();
+    v.entry_offsets = entry_offsets[type].data();
+    r.at(off, v.var_base + 1 - off, "node record header");
+    return v;
+}
+
+RecordView File::Impl::prop_row(uint32_t type, uint64_t ordinal) const {
+    if (type >= prop_table_of.size() || prop_table_of[type] < 0)
+        throw Error(path.string() + ": edge type " + std::to_string(type) + " has no property table");
+    const PropTableInfo& t = prop_tables[static_cast<size_t>(prop_table_of[type])];
+    if (ordinal >= t.rows)
+        t.region.fail(8, "edge ordinal " + std::to_string(ordinal) + " >= row count " + std::to_string(t.rows));
+    const LabelInfo& et = edge_types[type];
+    RecordView v;
+    v.region = &t.region;
+    v.nulls = format::kEdgePropsHeadSize + ordinal * t.row_size;
+    v.fixed = v.nulls + et.null_bytes;
+    v.table = v.fixed + et.fixed_size;
+    v.var_base = t.heap_offset - 1;
+    v.uniform_width = t.width;
+    return v;
+}
+
+ValueRef File::Impl::attribute(const RecordView& rec, const AttributeInfo& a, bool is_key, const char* what) const {
+    const Region& r = *rec.region;
+    if (a.type.is_fixed()) {
+        if (a.nullable) {
+            uint8_t bits = r.read<uint8_t>(rec.nulls + a.null_bit / 8, "null bitmap");
+            if (bits & (1u << (a.null_bit % 8))) return {};
+        }
+        unsigned size = format::scalar_size(a.type.byte);
+        return ValueRef(a.type, r.at(rec.fixed + a.fixed_offset, size, what), size, 1);
+    }
+    uint32_t k = a.fixed_offset;
+    unsigned width = rec.uniform_width ? rec.uniform_width : rec.widths[k];
+    uint64_t entry_at = rec.table + (rec.uniform_width ? uint64_t{k} * width : rec.entry_offsets[k]);
+    uint64_t entry = r.read_uint(entry_at, width, "offset table entry");
+    if (entry == 0) {
+        if (a.nullable && !is_key) return {};
+        return ValueRef(a.type, r.data, 0, 0);  // empty
+    }
+    uint64_t at = rec.var_base + entry;
+    if (at < rec.var_base) r.fail(entry_at, std::string(what) + ": offset overflows");
+    uint64_t count = 0;
+    size_t prefix = r.read_vlq(at, count, what);
+    uint64_t elem = a.type.is_list() ? format::scalar_size(format::element_code(a.type.byte)) : 1;
+    if (count > format::kMaxValueSize) r.fail(at, std::string(what) + ": value of " + std::to_string(count) + " items exceeds the limit");
+    uint64_t size = count * elem;
+    return ValueRef(a.type, r.at(at + prefix, size, what), size, count);
+}
+
+Key File::Impl::key(uint32_t index) const {
+    uint32_t type = 0;
+    RecordView rec = node_record(index, type);
+    if (key_type == KeyType::int64) return rec.region->read<int64_t>(rec.fixed, "int64 key");
+    AttributeInfo key_attr;
+    key_attr.type = Type(TypeCode::string);
+    key_attr.fixed_offset = 0;
+    return attribute(rec, key_attr, true, "string key").as_string();
+}
+
+std::optional<uint32_t> File::Impl::lookup(const Key& k) const {
+    uint64_t hash = 0;
+    if (key_type == KeyType::string) {
+        auto* s = std::get_if<std::string_view>(&k);
+        if (!s) return std::nullopt;
+        hash = format::key_hash(*s);
+    } else {
+        auto* i = std::get_if<int64_t>(&k);
+        if (!i) return std::nullopt;
+        hash = format::key_hash(*i);
+    }
+    if (key_entries == 0) return std::nullopt;
+    uint64_t bucket = format::key_bucket(hash, bucket_bits);
+    uint64_t first = key_index.read<uint32_t>(buckets_at + 4 * bucket, "key bucket start");
+    uint64_t last = key_index.read<uint32_t>(buckets_at + 4 * bucket + 4, "key bucket end");
+    if (first > last || last > key_entries)
+        key_index.fail(buckets_at + 4 * bucket, "bucket " + std::to_string(bucket) + " range [" + std::to_string(first) + ", " +
+                                                     std::to_string(last) + ") is not within the " + std::to_string(key_entries) + " entries");
+    for (uint64_t i = first; i < last; ++i) {
+        uint64_t at = entries_at + i * format::kKeyEntrySize;
+        if (key_index.read<uint32_t>(at, "key fingerprint") != static_cast<uint32_t>(hash)) continue;
+        uint32_t local = key_index.read<uint32_t>(at + 4, "key entry index");
+        if (local >= vertex_count) key_index.fail(at + 4, "key entry names vertex " + std::to_string(local) + " >= " + std::to_string(vertex_count));
+        if (key(local) == k) return local;
+    }
+    return std::nullopt;
+}
+
+// ---- File -----------------------------------------------------------------------------------
+
+Vertex File::vertex(uint64_t index) const {
+    if (index >= impl_->vertex_count)
+        throw Error(impl_->path.string() + ": vertex index " + std::to_string(index) + " out of range (" +
+                    std::to_string(impl_->vertex_count) + " vertices)");
+    return Vertex(this, static_cast<uint32_t>(index));
+}
+
+std::optional<Vertex> File::find(const Key& key) const {
+    if (auto v = impl_->lookup(key)) return Vertex(this, *v);
+    return std::nullopt;
+}
+
+ValueRef File::property(const Edge& edge, uint32_t property) const {
+    const auto& types = impl_->edge_types;
+    if (edge.type >= types.size() || property >= types[edge.type].attributes.size())
+        throw Error(impl_->path.string() + ": edge type " + std::to_string(edge.type) + " has no property " + std::to_string(property));
+    RecordView row = impl_->prop_row(edge.type, edge.ordinal);
+    return impl_->attribute(row, types[edge.type].attributes[property], false, "edge property");
+}
+
+// ---- Vertex ---------------------------------------------------------------------------------
+
+VertexRef Vertex::ref() const { return {file_->shard_id(), index_}; }
+
+Key Vertex::key() const { return file_->impl().key(index_); }
+
+uint32_t Vertex::node_type() const {
+    uint32_t type = 0;
+    file_->impl().node_record(index_, type);
+    return type;
+}
+
+uint32_t Vertex::label() const { return file_->impl().node_types[node_type()].label; }
+
+std::string_view Vertex::label_name() const { return file_->impl().labels[label()].name; }
+
+ValueRef Vertex::get(uint32_t attribute) const {
+    const auto& m = file_->impl();
+    uint32_t type = 0;
+    RecordView rec = m.node_record(index_, type);
+    const LabelInfo& label = m.labels[m.node_types[type].label];
+    if (attribute >= label.attributes.size())
+        throw Error("label '" + std::string(label.name) + "' has no attribute " + std::to_string(attribute));
+    return m.attribute(rec, label.attributes[attribute], false, "attribute value");
+}
+
+ValueRef Vertex::get(std::string_view name) const {
+    const LabelInfo& label = file_->impl().labels[this->label()];
+    auto i = label.find(name);
+    if (!i) throw Error("label '" + std::string(label.name) + "' has no attribute '" + std::string(name) + "'");
+    return get(*i);
+}
+
+Vertex::Slots Vertex::slots() const {
+    const auto& m = file_->impl();
+    Slots s;
+    s.slot_offset = m.vertices.file_offset + m.table_head + uint64_t{index_} * m.slot_count * 8;
+    s.node = m.slot(index_, m.node_slot);
+    s.out = m.slot(index_, m.out_slot);
+    if (m.in_slot >= 0) s.in = m.slot(index_, m.in_slot);
+    return s;
+}
+
+EdgeRange Vertex::edges(Direction direction) const {
+    const auto& m = file_->impl();
+    EdgeRange range;
+    range.file_ = file_;
+    range.direction_ = direction;
+    int which = direction == Direction::out ? m.out_slot : m.in_slot;
+    if (which < 0) throw Error(m.path.string() + ": the file stores no in-edges");
+    uint64_t value = m.slot(index_, which);
+    if (value == 0) return range;
+    uint64_t off = 0;
+    const Region& r = m.domain(value, direction == Direction::out ? m.out_domain : m.in_domain,
+                               direction == Direction::out ? "out_edges" : "in_edges", index_, off);
+    if (value & format::kSlotTagMask & ~format::kSlotTagLocal) r.fail(off, "reserved slot tag bit set");
+    range.local_ = (value & format::kSlotTagLocal) != 0;
+    if (!range.local_ && m.shard_count == 1) r.fail(off, "grouped adjacency record in a single-shard file");
+    uint64_t degree = r.read<uint32_t>(off, "degree");
+    if (degree == 0) r.fail(off, "vertex " + std::to_string(index_) + ": adjacency record with degree 0");
+    range.count_ = degree;
+    const bool multi = m.edge_types.size() > 1;
+    if (!multi) {
+        if (m.edge_types.empty()) r.fail(off, "adjacency record in a file without edge types");
+        range.blocks_.push_back({0, 0, degree, off + 4});
+        return range;
+    }
+    uint64_t blocks = r.read<uint32_t>(off + 4, "block count");
+    if (blocks == 0 || blocks > degree || blocks > m.edge_types.size())
+        r.fail(off + 4, "block count " + std::to_string(blocks) + " is inconsistent with degree " + std::to_string(degree));
+    r.at(off + 8, blocks * 8, "block directory");
+    uint64_t at = off + 8 + blocks * 8, total = 0;
+    int64_t previous = -1;
+    range.blocks_.reserve(blocks);
+    for (uint64_t b = 0; b < blocks; ++b) {
+        uint32_t word = r.read<uint32_t>(off + 8 + 8 * b, "block type");
+        uint64_t count = r.read<uint32_t>(off + 12 + 8 * b, "block count");
+        uint32_t type = word & format::kBlockTypeMask;
+        uint32_t groups = word >> format::kBlockGroupsShift;
+        if (type >= m.edge_types.size() || static_cast<int64_t>(type) <= previous || count == 0)
+            r.fail(off + 8 + 8 * b, "block " + std::to_string(b) + ": edge type " + std::to_string(type) + " with " +
+                                        std::to_string(count) + " edges is out of order or invalid");
+        if (range.local_ != (groups == 0) || (!range.local_ && groups > count))
+            r.fail(off + 8 + 8 * b, "block " + std::to_string(b) + ": group count " + std::to_string(groups) + " does not match the record's form");
+        previous = type;
+        total += count;
+        range.blocks_.push_back({type, groups, count, at});
+        bool props = !m.edge_types[type].attributes.empty();
+        at += (props ? (direction == Direction::out ? 8 : 8 * count) : 0) + 4 * count + 4 * uint64_t{groups};
+    }
+    if (total != degree) r.fail(off, "block counts add up to " + std::to_string(total) + ", degree says " + std::to_string(degree));
+    return range;
+}
+
+EdgeRange Vertex::edges(Direction direction, uint32_t edge_type) const {
+    EdgeRange all = edges(direction);
+    EdgeRange one = all;
+    one.blocks_.clear();
+    one.count_ = 0;
+    for (const auto& b : all.blocks_)
+        if (b.type == edge_type) {
+            one.blocks_.push_back(b);
+            one.count_ = b.count;
+        }
+    return one;
+}
+
+uint64_t Vertex::degree(Direction direction) const {
+    const auto& m = file_->impl();
+    int which = direction == Direction::out ? m.out_slot : m.in_slot;
+    if (which < 0) throw Error(m.path.string() + ": the file stores no in-edges");
+    uint64_t value = m.slot(index_, which);
+    if (value == 0) return 0;
+    uint64_t off = 0;
+    const Region& r = m.domain(value, direction == Direction::out ? m.out_domain : m.in_domain,
+                               direction == Direction::out ? "out_edges" : "in_edges", index_, off);
+    return r.read<uint32_t>(off, "degree");
+}
+
+uint64_t Vertex::degree(Direction direction, uint32_t edge_type) const { return edges(direction, edge_type).size(); }
+
+// ---- EdgeRange ------------------------------------------------------------------------------
+
+EdgeRange::iterator EdgeRange::begin() const {
+    iterator it;
+    if (count_ == 0) return it;
+    it.range_ = this;
+    it.remaining_ = count_;
+    it.block_ = 0;
+    it.enter_block();
+    return it;
+}
+
+void EdgeRange::iterator::enter_block() {
+    const auto& m = range_->file_->impl();
+    const Block& b = range_->blocks_[block_];
+    const Region& r = range_->direction_ == Direction::out ? m.out : m.in;
+    block_left_ = b.count;
+    block_pos_ = 0;
+    uint64_t at = b.offset;
+    ordinals_ = 0;
+    if (b.type < m.edge_types.size() && !m.edge_types[b.type].attributes.empty()) {
+        if (range_->direction_ == Direction::out) {
+            first_ordinal_ = r.read<uint64_t>(at, "first edge ordinal");
+            at += 8;
+        } else {
+            ordinals_ = at;
+            r.at(at, b.count * 8, "edge ordinals");
+            at += b.count * 8;
+        }
+    }
+    cursor_ = at;
+    if (range_->local_) {
+        shard_ = m.shard_id;
+    } else {
+        uint32_t header = r.read<uint32_t>(cursor_, "group header");
+        if (header > 0xFFFF || header >= m.shard_count)
+            r.fail(cursor_, "group header " + hex(header) + " does not name a shard below " + std::to_string(m.shard_count));
+        shard_ = static_cast<uint16_t>(header);
+        cursor_ += 4;
+    }
+    edge_.type = b.type;
+    edge_.direction = range_->direction_;
+    load();
+}
+
+void EdgeRange::iterator::load() {
+    const auto& m = range_->file_->impl();
+    const Region& r = range_->direction_ == Direction::out ? m.out : m.in;
+    uint32_t word = r.read<uint32_t>(cursor_, "adjacency entry");
+    edge_.target = {shard_, word & format::kLocalIndexMask};
+    if (ordinals_) edge_.ordinal = r.read<uint64_t>(ordinals_ + 8 * block_pos_, "edge ordinal");
+    else edge_.ordinal = first_ordinal_ + block_pos_;
+}
+
+EdgeRange::iterator& EdgeRange::iterator::operator++() {
+    const auto& m = range_->file_->impl();
+    const Region& r = range_->direction_ == Direction::out ? m.out : m.in;
+    uint32_t word = r.read<uint32_t>(cursor_, "adjacency entry");
+    bool terminator = (word & format::kTerminatorBit) != 0;
+    --remaining_;
+    --block_left_;
+    ++block_pos_;
+    cursor_ += 4;
+    if (remaining_ == 0) {
+        *this = iterator();
+        return *this;
+    }
+    if (block_left_ == 0) {
+        if (!range_->local_ && !terminator) r.fail(cursor_ - 4, "last entry of a group lacks the terminator bit");
+        ++block_;
+        enter_block();
+        return *this;
+    }
+    if (!range_->local_ && terminator) {
+        uint32_t header = r.read<uint32_t>(cursor_, "group header");
+        if (header > 0xFFFF || header >= m.shard_count || header <= shard_)
+            r.fail(cursor_, "group header " + hex(header) + " is not a shard id above the previous group's");
+        shard_ = static_cast<uint16_t>(header);
+        cursor_ += 4;
+    }
+    load();
+    return *this;
+}
+
+}  // namespace mmgraph

@@ -1,0 +1,183 @@
+// mmgraph::Writer: collects a property graph in compact arrays, then `finish()` plans every
+// section's exact size, sizes the output file once, encodes it with a bounded worker pool and
+// renames it into place (spec/FORMAT.md §12). Input errors throw mmgraph::Error and leave no file.
+//
+//     mmgraph::Writer w;
+//     auto person = w.add_label("Person", {{"name", mmgraph::TypeCode::string}});
+//     auto knows = w.add_edge_type("KNOWS");
+//     w.add_vertex("alice", person, {mmgraph::Value("Alice")});
+//     w.add_vertex("bob", person, {mmgraph::Value("Bob")});
+//     w.add_edge("alice", "bob", knows);
+//     w.finish("people.mmg");
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <filesystem>
+#include <initializer_list>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "mmgraph/error.hpp"
+#include "mmgraph/types.hpp"
+
+namespace mmgraph {
+
+// One input value: a non-owning view that the writer copies into its arrays immediately.
+class Value {
+public:
+    enum class Kind : uint8_t { null, boolean, int_, uint_, float_, string, bytes, ref, list };
+
+    Value() = default;  // null
+    Value(bool v) : kind_(Kind::boolean), u_(v) {}                      // NOLINT
+    Value(int v) : kind_(Kind::int_), i_(v) {}                          // NOLINT
+    Value(long v) : kind_(Kind::int_), i_(v) {}                         // NOLINT
+    Value(long long v) : kind_(Kind::int_), i_(v) {}                    // NOLINT
+    Value(unsigned v) : kind_(Kind::uint_), u_(v) {}                    // NOLINT
+    Value(unsigned long v) : kind_(Kind::uint_), u_(v) {}               // NOLINT
+    Value(unsigned long long v) : kind_(Kind::uint_), u_(v) {}          // NOLINT
+    Value(double v) : kind_(Kind::float_), f_(v) {}                     // NOLINT
+    Value(float v) : kind_(Kind::float_), f_(v) {}                      // NOLINT
+    Value(std::string_view v) : kind_(Kind::string), text_(v) {}        // NOLINT
+    Value(const char* v) : kind_(Kind::string), text_(v) {}             // NOLINT
+    Value(const std::string& v) : kind_(Kind::string), text_(v) {}      // NOLINT
+
+    static Value null() { return {}; }
+    static Value bytes(std::span<const uint8_t> data) {
+        Value v;
+        v.kind_ = Kind::bytes;
+        v.text_ = {reinterpret_cast<const char*>(data.data()), data.size()};
+        return v;
+    }
+    // A reference to the vertex with this key; resolved by finish() (it may be added later).
+    static Value ref(Key key) {
+        Value v;
+        v.kind_ = Kind::ref;
+        v.key_ = key;
+        return v;
+    }
+    // A list of fixed-size scalars: the element type is checked against the attribute's.
+    template <typename T>
+    static Value list(std::span<const T> items) {
+        static_assert(std::is_arithmetic_v<T>, "lists hold fixed-size scalars");
+        Value v;
+        v.kind_ = Kind::list;
+        v.text_ = {reinterpret_cast<const char*>(items.data()), items.size() * sizeof(T)};
+        v.u_ = items.size();
+        v.list_element_ = list_element_for<T>();
+        return v;
+    }
+    template <typename T>
+    static Value list(const std::vector<T>& items) {
+        return list(std::span<const T>(items));
+    }
+    // A list of vertex references by key.
+    static Value ref_list(std::span<const Key> keys) {
+        Value v;
+        v.kind_ = Kind::list;
+        v.refs_ = keys;
+        v.u_ = keys.size();
+        v.list_element_ = TypeCode::vertex_ref;
+        return v;
+    }
+
+    Kind kind() const { return kind_; }
+    bool as_bool() const { return u_ != 0; }
+    int64_t as_int() const { return i_; }
+    uint64_t as_uint() const { return u_; }
+    double as_float() const { return f_; }
+    std::string_view text() const { return text_; }  // string, bytes, or raw list items
+    const Key& key() const { return key_; }
+    TypeCode list_element() const { return list_element_; }
+    uint64_t list_size() const { return u_; }
+    std::span<const Key> ref_items() const { return refs_; }
+
+private:
+    template <typename T>
+    static constexpr TypeCode list_element_for() {
+        if constexpr (std::is_same_v<T, bool>) return TypeCode::boolean;
+        else if constexpr (std::is_floating_point_v<T>) return sizeof(T) == 4 ? TypeCode::float32 : TypeCode::float64;
+        else if constexpr (std::is_signed_v<T>)
+            return sizeof(T) == 1 ? TypeCode::int8 : sizeof(T) == 2 ? TypeCode::int16 : sizeof(T) == 4 ? TypeCode::int32 : TypeCode::int64;
+        else
+            return sizeof(T) == 1 ? TypeCode::uint8 : sizeof(T) == 2 ? TypeCode::uint16 : sizeof(T) == 4 ? TypeCode::uint32 : TypeCode::uint64;
+    }
+
+    Kind kind_ = Kind::null;
+    TypeCode list_element_ = TypeCode::boolean;
+    union {
+        int64_t i_;
+        uint64_t u_ = 0;
+        double f_;
+    };
+    std::string_view text_;
+    Key key_;
+    std::span<const Key> refs_;
+};
+
+struct WriterOptions {
+    KeyType key_type = KeyType::string;
+    unsigned threads = 0;                            // encode workers; 0 = hardware concurrency
+    uint32_t max_node_types = format::kDefaultMaxNodeTypes;  // §6.3 cap (raised to the label count)
+    uint16_t shard_count = 1;                        // files in the dataset (§10)
+    bool store_in_edges = true;                      // in_edges domain (§7)
+    std::optional<std::array<uint8_t, 16>> dataset_id;  // default: derived from content (§10)
+    uint64_t max_vertices_per_shard = format::kMaxVerticesPerShard;  // lower only to test limits
+};
+
+struct WriteStats {
+    std::vector<std::filesystem::path> files;
+    uint64_t vertices = 0;
+    uint64_t edges = 0;
+    uint64_t bytes = 0;       // all shard files together
+    uint32_t node_types = 0;  // summed over shards
+    double plan_seconds = 0, encode_seconds = 0, commit_seconds = 0;
+};
+
+using LabelId = uint32_t;
+using EdgeTypeId = uint32_t;
+
+class Writer {
+public:
+    explicit Writer(WriterOptions options = {});
+    ~Writer();
+    Writer(const Writer&) = delete;
+    Writer& operator=(const Writer&) = delete;
+
+    LabelId add_label(std::string_view name, std::vector<AttributeSpec> attributes = {});
+    EdgeTypeId add_edge_type(std::string_view name, std::vector<AttributeSpec> properties = {});
+
+    // Values come in the label's attribute order; missing trailing values are null.
+    void add_vertex(Key key, LabelId label, std::span<const Value> values = {});
+    void add_vertex(Key key, LabelId label, std::initializer_list<Value> values) {
+        add_vertex(key, label, std::span<const Value>(values.begin(), values.size()));
+    }
+    // Both endpoints must have been added. Multi-edges and self-loops are legal.
+    void add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties = {});
+    void add_edge(Key from, Key to, EdgeTypeId type, std::initializer_list<Value> properties) {
+        add_edge(from, to, type, std::span<const Value>(properties.begin(), properties.size()));
+    }
+
+    bool has_vertex(Key key) const;
+    uint64_t vertex_count() const;
+    uint64_t edge_count() const;
+    const WriterOptions& options() const;
+
+    // Writes the dataset: `path` itself for one shard, else shard_path(path, i, K) for each.
+    // On any error nothing is left at the target paths (an old file there stays intact).
+    WriteStats finish(const std::filesystem::path& path);
+
+    struct Impl;
+
+private:
+    std::unique_ptr<Impl> impl_;
+};
+
+// <stem>.mmg for a single shard, <stem>-<i>-of-<K>.mmg otherwise (§10).
+std::filesystem::path shard_path(const std::filesystem::path& path, uint32_t shard, uint32_t shard_count);
+
+}  // namespace mmgraph

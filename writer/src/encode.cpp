@@ -1,0 +1,483 @@
+// Encoding (DESIGN "encode in parallel"): each task fills exactly the byte range the plan gave
+// it through a SectionWriter, on a bounded pool. Then checksums, directory and header, flush
+// and rename. Byte positions come only from the plan, so the thread count cannot change a byte.
+#include <chrono>
+#include <exception>
+#include <functional>
+#include <latch>
+#include <mutex>
+#include <thread>
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/thread_pool.hpp>
+
+#include "internal.hpp"
+#include "mmgraph/detail/section_writer.hpp"
+#include "mmgraph/format/hash.hpp"
+#include "output_file.hpp"
+
+namespace mmgraph {
+
+using detail::kAbsent;
+using detail::SectionWriter;
+using detail::ShardPlan;
+using format::SectionKind;
+
+namespace {
+
+constexpr uint64_t kVerticesPerTask = 1u << 14;
+constexpr uint64_t kRowsPerTask = 1u << 15;
+
+// Runs tasks on the pool and waits; the first exception is rethrown.
+void run_all(boost::asio::thread_pool& pool, std::vector<std::function<void()>>& tasks) {
+    std::latch done(static_cast<std::ptrdiff_t>(tasks.size()));
+    std::exception_ptr failure;
+    std::mutex mutex;
+    for (auto& task : tasks)
+        boost::asio::post(pool, [&] {
+            try {
+                task();
+            } catch (...) {
+                std::lock_guard lock(mutex);
+                if (!failure) failure = std::current_exception();
+            }
+            done.count_down();
+        });
+    done.wait();
+    tasks.clear();
+    if (failure) std::rethrow_exception(failure);
+}
+
+uint64_t ref48(uint16_t shard, uint32_t local) { return (uint64_t{shard} << format::kRefShardShift) | local; }
+
+// Writes the null bitmap, the packed fixed part and collects pointers to staged variable
+// values, for a node record or an edge property row (§6.1, §8.2).
+struct RecordParts {
+    std::vector<uint8_t> nulls, fixed;
+    std::vector<const uint8_t*> var;  // staged value (VLQ + payload) per table entry, or null
+};
+
+}  // namespace
+
+uint32_t Writer::Impl::resolve_ref_key(const uint8_t*& p) const {
+    Key k = detail::read_staged_key(p, options.key_type);
+    auto v = lookup(k, hash_key(k));
+    MMGRAPH_CHECK(v.has_value(), "vertex reference unresolved after plan");
+    return *v;
+}
+
+void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
+    boost::asio::thread_pool pool(threads);
+    std::vector<std::function<void()>> tasks;
+    auto section = [&](SectionKind kind) -> ShardPlan::Section& { return p.sections[p.section_index(kind)]; };
+    const bool multi_type = edge_types.size() > 1;
+    const uint64_t n = p.members.size();
+
+    // Gathers fixed values and variable-value pointers of one staged item.
+    auto gather = [&](const detail::Shape& shape, const uint8_t* staged, RecordParts& parts) {
+        parts.nulls.assign(shape.null_bytes, 0);
+        parts.fixed.assign(shape.fixed_size, 0);
+        parts.var.assign(shape.var_count, nullptr);
+        detail::walk_staged(shape.attributes, options.key_type, staged, [&](uint32_t i, bool present, const uint8_t* v) {
+            uint8_t type = shape.attributes[i].type.byte;
+            uint32_t slot = shape.slot[i];
+            if (!format::is_fixed(type)) {
+                if (present) parts.var[slot] = v;
+                return;
+            }
+            if (!present) {
+                int32_t bit = shape.null_bit[i];
+                if (bit >= 0) parts.nulls[static_cast<uint32_t>(bit) / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+                return;
+            }
+            if (format::element_code(type) == static_cast<uint8_t>(TypeCode::vertex_ref)) {
+                uint32_t g = resolve_ref_key(v);
+                format::store_u48(&parts.fixed[slot], ref48(vertex_shard[g], vertex_local[g]));
+            } else {
+                std::memcpy(&parts.fixed[slot], v, format::scalar_size(type));
+            }
+        });
+    };
+    // A staged variable value is already VLQ + payload, except vertex references (keys).
+    auto put_value = [&](SectionWriter& w, uint8_t type, const uint8_t* v, uint32_t size) {
+        if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref)) {
+            w.put_bytes(v, size);
+            return;
+        }
+        uint64_t count = 0;
+        v += format::vlq_decode(v, format::kMaxVlqBytes, count);
+        w.put_vlq(count);
+        for (uint64_t j = 0; j < count; ++j) {
+            uint32_t g = resolve_ref_key(v);
+            w.put_u48(ref48(vertex_shard[g], vertex_local[g]));
+        }
+    };
+
+    // §4.1 strings
+    tasks.push_back([&, base = file + section(SectionKind::strings).offset, len = section(SectionKind::strings).length] {
+        SectionWriter w(base, 0, len, "strings");
+        w.put<uint32_t>(static_cast<uint32_t>(p.strings.size()));
+        w.put<uint32_t>(0);
+        uint32_t at = 0;
+        w.put<uint32_t>(0);
+        for (const auto& s : p.strings) w.put<uint32_t>(at += static_cast<uint32_t>(s.size()));
+        for (const auto& s : p.strings) w.put_bytes(s.data(), s.size());
+        w.finish();
+    });
+    // §4.2 schema
+    tasks.push_back([&, base = file + section(SectionKind::schema).offset, len = section(SectionKind::schema).length] {
+        SectionWriter w(base, 0, len, "schema");
+        w.put<uint32_t>(static_cast<uint32_t>(options.key_type));
+        w.put<uint32_t>(static_cast<uint32_t>(labels.size()));
+        w.put<uint32_t>(static_cast<uint32_t>(edge_types.size()));
+        w.put<uint32_t>(0);
+        auto entry = [&](const detail::Shape& shape, uint64_t count) {
+            w.put<uint32_t>(p.string_ids.at(shape.name));
+            w.put<uint32_t>(static_cast<uint32_t>(shape.attributes.size()));
+            w.put<uint64_t>(count);
+            for (const auto& a : shape.attributes) {
+                w.put<uint32_t>(p.string_ids.at(a.name));
+                w.put<uint8_t>(a.type.byte);
+                w.put<uint8_t>(a.nullable ? format::kAttrNullable : 0);
+                w.put<uint16_t>(0);
+            }
+        };
+        for (size_t i = 0; i < labels.size(); ++i) entry(labels[i], p.label_counts[i]);
+        for (size_t i = 0; i < edge_types.size(); ++i) entry(edge_types[i], p.edge_type_counts[i]);
+        w.finish();
+    });
+    // §6.3 node types
+    tasks.push_back([&, base = file + section(SectionKind::node_types).offset, len = section(SectionKind::node_types).length] {
+        SectionWriter w(base, 0, len, "node_types");
+        w.put<uint32_t>(static_cast<uint32_t>(p.node_types.size()));
+        w.put<uint8_t>(static_cast<uint8_t>(p.id_width));
+        w.zeros(3);
+        for (const auto& nt : p.node_types) {
+            w.put<uint32_t>(nt.label);
+            w.put<uint64_t>(nt.vertices);
+            w.put_bytes(nt.widths.data(), nt.widths.size());
+            w.pad_to(4);
+        }
+        w.finish();
+    });
+
+    // §5.1 vertex table
+    const uint64_t node_domain = p.section_index(SectionKind::nodes);
+    const uint64_t out_domain = p.section_index(SectionKind::out_edges);
+    const uint64_t in_domain = options.store_in_edges ? p.section_index(SectionKind::in_edges) : 0;
+    const uint64_t table_head = format::align_up(8 + 2 * p.slot_count, 8);
+    uint8_t* vertices_base = file + section(SectionKind::vertices).offset;
+    tasks.push_back([&, vertices_base, table_head] {
+        SectionWriter w(vertices_base, 0, table_head, "vertices head");
+        w.put<uint32_t>(p.slot_count);
+        w.put<uint32_t>(0);
+        w.put<uint16_t>(static_cast<uint16_t>(SectionKind::nodes));
+        w.put<uint16_t>(static_cast<uint16_t>(SectionKind::out_edges));
+        if (options.store_in_edges) w.put<uint16_t>(static_cast<uint16_t>(SectionKind::in_edges));
+        w.pad_to(8);
+        w.finish();
+    });
+    auto adjacency_slot = [](const ShardPlan::Adjacency& a, uint64_t domain, uint64_t l) -> uint64_t {
+        if (a.begin.empty() || a.begin[l] == a.begin[l + 1]) return 0;
+        return (domain << format::kSlotDomainShift) | a.offset[l] | (a.local[l] ? format::kSlotTagLocal : 0);
+    };
+    for (uint64_t first = 0; first < n; first += kVerticesPerTask) {
+        uint64_t last = std::min(n, first + kVerticesPerTask);
+        tasks.push_back([&, first, last, vertices_base, table_head] {
+            const uint64_t stride = p.slot_count * 8;
+            SectionWriter w(vertices_base, table_head + first * stride, table_head + last * stride, "vertices");
+            for (uint64_t l = first; l < last; ++l) {
+                w.put<uint64_t>((node_domain << format::kSlotDomainShift) | p.node_offset[l]);
+                w.put<uint64_t>(adjacency_slot(p.out, out_domain, l));
+                if (options.store_in_edges) w.put<uint64_t>(adjacency_slot(p.in, in_domain, l));
+            }
+            w.finish();
+        });
+    }
+
+    // §6 node records
+    uint8_t* nodes_base = file + section(SectionKind::nodes).offset;
+    for (uint64_t first = 0; first < n; first += kVerticesPerTask) {
+        uint64_t last = std::min(n, first + kVerticesPerTask);
+        tasks.push_back([&, first, last, nodes_base] {
+            SectionWriter w(nodes_base, p.node_offset[first], p.node_offset[last], "nodes");
+            RecordParts parts;
+            for (uint64_t l = first; l < last; ++l) {
+                uint32_t g = p.members[l];
+                const detail::Shape& shape = labels[vertex_label[g]];
+                const detail::NodeType& nt = p.node_types[p.node_type[l]];
+                gather(shape, vertex_values.bytes.data() + vertex_values.begin[g], parts);
+                if (options.key_type == KeyType::int64) format::store(parts.fixed.data(), int_keys[g]);
+                if (p.id_width) w.put_uint(p.node_type[l], p.id_width);
+                w.put_bytes(parts.nulls.data(), parts.nulls.size());
+                w.put_bytes(parts.fixed.data(), parts.fixed.size());
+                const uint32_t* sizes = var_sizes.data() + var_begin[g];
+                uint64_t position = 0;
+                for (uint32_t k = 0; k < shape.var_count; ++k) {
+                    uint64_t entry = sizes[k] == kAbsent ? 0 : position + 1;
+                    if (sizes[k] != kAbsent) position += sizes[k];
+                    w.put_uint(entry, nt.widths[k]);
+                }
+                for (uint32_t k = 0; k < shape.var_count; ++k) {
+                    if (sizes[k] == kAbsent) continue;
+                    if (k < shape.key_var) {
+                        std::string_view key(key_bytes.data() + key_begin[g], key_begin[g + 1] - key_begin[g]);
+                        w.put_vlq(key.size());
+                        w.put_bytes(key.data(), key.size());
+                        continue;
+                    }
+                    uint32_t attr = shape.var_attribute[k];
+                    put_value(w, shape.attributes[attr].type.byte, parts.var[k], sizes[k]);
+                }
+                w.pad_to(format::kRecordAlign);
+            }
+            w.finish();
+        });
+    }
+
+    // §7 adjacency records
+    auto adjacency = [&](Direction dir) {
+        const ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
+        const auto& other = dir == Direction::out ? edge_dst : edge_src;
+        uint8_t* base = file + section(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges).offset;
+        for (uint64_t first = 0; first < n; first += kVerticesPerTask) {
+            uint64_t last = std::min(n, first + kVerticesPerTask);
+            tasks.push_back([&, dir, base, first, last, multi_type] {
+                SectionWriter w(base, a.offset[first], a.offset[last], dir == Direction::out ? "out_edges" : "in_edges");
+                struct Block { uint16_t type; uint32_t groups; uint64_t begin, end; };
+                std::vector<Block> blocks;
+                for (uint64_t l = first; l < last; ++l) {
+                    uint64_t b = a.begin[l], e = a.begin[l + 1];
+                    if (b == e) continue;
+                    const bool local = a.local[l];
+                    blocks.clear();
+                    for (uint64_t i = b; i < e;) {
+                        uint16_t t = edge_type[a.edges[i]];
+                        Block block{t, 0, i, i};
+                        while (block.end < e && edge_type[a.edges[block.end]] == t) {
+                            if (!local && (block.end == i || vertex_shard[other[a.edges[block.end]]] != vertex_shard[other[a.edges[block.end - 1]]]))
+                                ++block.groups;
+                            ++block.end;
+                        }
+                        blocks.push_back(block);
+                        i = block.end;
+                    }
+                    w.put<uint32_t>(static_cast<uint32_t>(e - b));
+                    if (multi_type) {
+                        w.put<uint32_t>(static_cast<uint32_t>(blocks.size()));
+                        for (const Block& block : blocks) {
+                            w.put<uint32_t>(block.type | (block.groups << format::kBlockGroupsShift));
+                            w.put<uint32_t>(static_cast<uint32_t>(block.end - block.begin));
+                        }
+                    }
+                    for (const Block& block : blocks) {
+                        if (edge_types[block.type].has_properties()) {
+                            if (dir == Direction::out) w.put<uint64_t>(ordinal[a.edges[block.begin]]);
+                            else
+                                for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(ordinal[a.edges[i]]);
+                        }
+                        for (uint64_t i = block.begin; i < block.end; ++i) {
+                            uint32_t target = other[a.edges[i]];
+                            uint16_t shard = vertex_shard[target];
+                            bool group_start = i == block.begin || shard != vertex_shard[other[a.edges[i - 1]]];
+                            bool group_end = i + 1 == block.end || shard != vertex_shard[other[a.edges[i + 1]]];
+                            if (!local && group_start) w.put<uint32_t>(shard);
+                            bool terminator = local ? i + 1 == block.end : group_end;
+                            w.put<uint32_t>(vertex_local[target] | (terminator ? format::kTerminatorBit : 0));
+                        }
+                    }
+                }
+                w.finish();
+            });
+        }
+    };
+    adjacency(Direction::out);
+    if (options.store_in_edges) adjacency(Direction::in);
+
+    // §8.2 edge property tables
+    for (uint32_t ti = 0; ti < p.prop_tables.size(); ++ti) {
+        const ShardPlan::PropTable& table = p.prop_tables[ti];
+        uint8_t* base = file + p.sections[p.prop_section_index(ti)].offset;
+        const uint64_t rows_end = format::kEdgePropsHeadSize + table.rows.size() * table.row_size;
+        tasks.push_back([&table, base, rows_end] {
+            SectionWriter w(base, 0, format::kEdgePropsHeadSize, "edge_props head");
+            w.put<uint32_t>(table.type);
+            w.put<uint8_t>(static_cast<uint8_t>(table.width));
+            w.zeros(3);
+            w.put<uint64_t>(table.rows.size());
+            w.put<uint32_t>(table.row_size);
+            w.put<uint32_t>(0);
+            w.put<uint64_t>(table.heap_offset);
+            w.finish();
+            SectionWriter pad(base, rows_end, table.heap_offset, "edge_props padding");
+            pad.pad_to(8);
+            pad.finish();
+        });
+        for (uint64_t first = 0; first < table.rows.size(); first += kRowsPerTask) {
+            uint64_t last = std::min<uint64_t>(table.rows.size(), first + kRowsPerTask);
+            tasks.push_back([&, &table = table, base, first, last] {
+                const detail::Shape& shape = edge_types[table.type];
+                SectionWriter rows(base, format::kEdgePropsHeadSize + first * table.row_size,
+                                   format::kEdgePropsHeadSize + last * table.row_size, "edge_props rows");
+                SectionWriter heap(base, table.heap_offset + table.heap_pos[first], table.heap_offset + table.heap_pos[last],
+                                   "edge_props heap");
+                RecordParts parts;
+                std::vector<uint32_t> sizes;
+                for (uint64_t r = first; r < last; ++r) {
+                    uint32_t item = edge_value_item[table.rows[r]];
+                    gather(shape, edge_values.bytes.data() + edge_values.begin[item], parts);
+                    rows.put_bytes(parts.nulls.data(), parts.nulls.size());
+                    rows.put_bytes(parts.fixed.data(), parts.fixed.size());
+                    for (uint32_t i = 0; i < shape.attributes.size(); ++i) {
+                        uint8_t type = shape.attributes[i].type.byte;
+                        if (format::is_fixed(type)) continue;
+                        const uint8_t* v = parts.var[shape.slot[i]];
+                        uint64_t count = 0;
+                        size_t prefix = v ? format::vlq_decode(v, format::kMaxVlqBytes, count) : 0;
+                        bool stored = v && (count > 0 || shape.attributes[i].nullable);
+                        if (!stored) {
+                            rows.put_uint(0, table.width);
+                            continue;
+                        }
+                        rows.put_uint(heap.position() - table.heap_offset + 1, table.width);
+                        uint64_t payload = format::is_list(type) ? count * format::scalar_size(format::element_code(type)) : count;
+                        put_value(heap, type, v, static_cast<uint32_t>(prefix + payload));
+                    }
+                }
+                rows.finish();
+                heap.finish();
+            });
+        }
+    }
+
+    // §8.1 key index
+    uint8_t* key_base = file + section(SectionKind::key_index).offset;
+    const uint64_t buckets = uint64_t{1} << p.bucket_bits;
+    const uint64_t entries_at = format::align_up(format::kKeyIndexHeadSize + 4 * (buckets + 1), 8);
+    tasks.push_back([&, key_base, buckets, entries_at] {
+        SectionWriter w(key_base, 0, entries_at, "key_index head");
+        w.put<uint32_t>(static_cast<uint32_t>(options.key_type));
+        w.put<uint32_t>(p.bucket_bits);
+        w.put<uint64_t>(p.key_entries.size());
+        uint64_t i = 0;
+        for (uint64_t b = 0; b <= buckets; ++b) {
+            while (i < p.key_entries.size() && format::key_bucket(p.key_entries[i].first, p.bucket_bits) < b) ++i;
+            w.put<uint32_t>(static_cast<uint32_t>(b == buckets ? p.key_entries.size() : i));
+        }
+        w.pad_to(8);
+        w.finish();
+    });
+    for (uint64_t first = 0; first < n; first += kRowsPerTask) {
+        uint64_t last = std::min(n, first + kRowsPerTask);
+        tasks.push_back([&, key_base, entries_at, first, last] {
+            SectionWriter w(key_base, entries_at + first * format::kKeyEntrySize, entries_at + last * format::kKeyEntrySize, "key_index");
+            for (uint64_t i = first; i < last; ++i) {
+                w.put<uint32_t>(static_cast<uint32_t>(p.key_entries[i].first));
+                w.put<uint32_t>(p.key_entries[i].second);
+            }
+            w.finish();
+        });
+    }
+    run_all(pool, tasks);
+
+    // Gaps between sections are zero (a fresh file is zero-filled; write them for clarity).
+    for (size_t i = 0; i < p.sections.size(); ++i) {
+        uint64_t end = p.sections[i].offset + p.sections[i].length;
+        uint64_t next = i + 1 < p.sections.size() ? p.sections[i + 1].offset : p.file_size;
+        std::memset(file + end, 0, next - end);
+    }
+    for (auto& s : p.sections)
+        tasks.push_back([&s, file] { s.checksum = format::checksum(file + s.offset, s.length); });
+    run_all(pool, tasks);
+    pool.join();
+}
+
+namespace {
+
+void write_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 16>& dataset_id, uint32_t shard_count,
+                  bool in_edges, uint64_t vertices) {
+    uint8_t* dir = file + p.directory_offset;
+    const uint64_t dir_len = format::dir_entry::kSize * p.sections.size();
+    {
+        SectionWriter w(dir, 0, dir_len, "directory");
+        for (const auto& s : p.sections) {
+            w.put<uint16_t>(static_cast<uint16_t>(s.kind));
+            w.put<uint16_t>(0);  // every v1.0 section is required
+            w.put<uint32_t>(0);
+            w.put<uint64_t>(s.offset);
+            w.put<uint64_t>(s.length);
+            w.put<uint64_t>(s.checksum);
+        }
+        w.finish();
+    }
+    std::memset(dir + dir_len, 0, p.sections.front().offset - p.directory_offset - dir_len);
+    SectionWriter w(file, 0, format::header::kSize, "header");
+    w.put_bytes(format::kMagic, 8);
+    w.put<uint16_t>(format::kVersionMajor);
+    w.put<uint16_t>(format::kVersionMinor);
+    w.put<uint32_t>(in_edges ? format::kFlagInEdges : 0);
+    w.put<uint64_t>(p.file_size);
+    w.put_bytes(dataset_id.data(), 16);
+    w.put<uint16_t>(p.shard);
+    w.put<uint16_t>(static_cast<uint16_t>(shard_count));
+    w.put<uint32_t>(static_cast<uint32_t>(p.sections.size()));
+    w.put<uint64_t>(p.directory_offset);
+    w.put<uint64_t>(format::checksum(dir, dir_len));
+    w.put<uint64_t>(vertices);
+    w.put<uint64_t>(p.edge_count);
+    w.zeros(format::header::kHeaderHashOff - format::header::kReservedOff);
+    w.put<uint64_t>(format::checksum(file, format::header::kHeaderHashOff));
+    w.finish();
+}
+
+}  // namespace
+
+WriteStats Writer::finish(const std::filesystem::path& path) {
+    using clock = std::chrono::steady_clock;
+    Impl& m = *impl_;
+    if (m.finished) throw Error("finish() called twice");
+    WriteStats stats;
+    auto t0 = clock::now();
+    std::vector<ShardPlan> plans = m.plan();
+    auto t1 = clock::now();
+
+    unsigned threads = m.options.threads ? m.options.threads : std::max(1u, std::thread::hardware_concurrency());
+    std::vector<std::unique_ptr<detail::OutputFile>> outputs;
+    for (const ShardPlan& p : plans)
+        outputs.push_back(std::make_unique<detail::OutputFile>(shard_path(path, p.shard, m.options.shard_count), p.file_size));
+    for (size_t s = 0; s < plans.size(); ++s) m.encode(plans[s], outputs[s]->data(), threads);
+    auto t2 = clock::now();
+
+    std::array<uint8_t, 16> dataset_id{};
+    if (m.options.dataset_id) {
+        dataset_id = *m.options.dataset_id;
+    } else {
+        std::vector<uint64_t> sums;
+        for (const ShardPlan& p : plans)
+            for (const auto& s : p.sections) sums.push_back(s.checksum);
+        XXH128_hash_t h = XXH3_128bits(sums.data(), sums.size() * sizeof(uint64_t));
+        format::store(dataset_id.data(), h.low64);
+        format::store(dataset_id.data() + 8, h.high64);
+    }
+    for (size_t s = 0; s < plans.size(); ++s) {
+        write_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges,
+                     plans[s].members.size());
+        outputs[s]->flush();
+    }
+    for (auto& out : outputs) {
+        out->commit();
+        stats.files.push_back(out->target());
+        stats.bytes += out->size();
+    }
+    auto t3 = clock::now();
+    m.finished = true;
+    stats.vertices = m.vertex_label.size();
+    stats.edges = m.edge_src.size();
+    for (const ShardPlan& p : plans) stats.node_types += static_cast<uint32_t>(p.node_types.size());
+    stats.plan_seconds = std::chrono::duration<double>(t1 - t0).count();
+    stats.encode_seconds = std::chrono::duration<double>(t2 - t1).count();
+    stats.commit_seconds = std::chrono::duration<double>(t3 - t2).count();
+    return stats;
+}
+
+}  // namespace mmgraph

@@ -1,0 +1,190 @@
+// Writer internals: the staged graph (flat arrays, §DESIGN "values in contiguous arrays"),
+// the per-shard plan that fixes every byte position, and the encoders that fill it.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/vlq.hpp"
+#include "mmgraph/writer.hpp"
+
+namespace mmgraph::detail {
+
+inline constexpr uint32_t kAbsent = 0xFFFF'FFFFu;  // a variable value that gets offset 0
+
+// Reads a staged vertex-reference key (see Arena) and advances p past it.
+inline Key read_staged_key(const uint8_t*& p, KeyType key_type) {
+    if (key_type == KeyType::int64) {
+        int64_t k = format::load<int64_t>(p);
+        p += 8;
+        return k;
+    }
+    uint64_t n = 0;
+    p += format::vlq_decode(p, format::kMaxVlqBytes, n);
+    std::string_view s(reinterpret_cast<const char*>(p), n);
+    p += n;
+    return s;
+}
+
+// Visits the staged attributes of one item: fn(attribute index, present, pointer to the staged
+// value after its presence byte); returns the end of the item.
+template <typename Fn>
+const uint8_t* walk_staged(const std::vector<AttributeSpec>& attrs, KeyType key_type, const uint8_t* p, Fn&& fn) {
+    for (uint32_t i = 0; i < attrs.size(); ++i) {
+        bool present = *p++ != 0;
+        fn(i, present, p);
+        if (!present) continue;
+        uint8_t type = attrs[i].type.byte;
+        uint8_t code = format::element_code(type);
+        if (format::is_fixed(type)) {
+            if (code == static_cast<uint8_t>(TypeCode::vertex_ref)) read_staged_key(p, key_type);
+            else p += format::scalar_size(type);
+            continue;
+        }
+        uint64_t count = 0;
+        p += format::vlq_decode(p, format::kMaxVlqBytes, count);
+        if (code == static_cast<uint8_t>(TypeCode::vertex_ref)) {
+            for (uint64_t j = 0; j < count; ++j) read_staged_key(p, key_type);
+        } else {
+            p += format::is_list(type) ? count * format::scalar_size(code) : count;
+        }
+    }
+    return p;
+}
+
+// Where each attribute of a label (or property of an edge type) goes in a record (§6.1).
+struct Shape {
+    std::string name;
+    std::vector<AttributeSpec> attributes;
+    std::vector<int32_t> null_bit;    // per attribute: bit in the null bitmap, -1 if none
+    std::vector<uint32_t> slot;       // per attribute: fixed byte offset, or offset-table entry
+    std::vector<uint32_t> var_attribute;  // per offset-table entry: its attribute (key: unused)
+    uint32_t null_bytes = 0;
+    uint32_t fixed_size = 0;          // packed fixed-size bytes, int64 key included
+    uint32_t var_count = 0;           // offset table entries, string key included
+    uint32_t key_fixed = 0;           // 8 when the int64 key leads the fixed part
+    uint32_t key_var = 0;             // 1 when the string key is offset table entry 0
+    uint32_t name_string = 0;
+
+    bool has_properties() const { return !attributes.empty(); }
+};
+
+// One attribute value staged in the arena: a presence byte, then for fixed-size types the final
+// little-endian bytes, for variable types VLQ(count) + payload. Vertex references are staged
+// as keys (a string key as VLQ length + bytes, an int64 key as 8 bytes) and resolved at encode.
+struct Arena {
+    std::vector<uint8_t> bytes;
+    std::vector<uint64_t> begin;  // per item: where its staged values start
+};
+
+struct NodeType {
+    uint32_t label = 0;
+    std::vector<uint8_t> widths;
+    uint64_t vertices = 0;
+};
+
+// Byte-exact layout of one shard file.
+struct ShardPlan {
+    uint16_t shard = 0;
+    std::vector<uint32_t> members;      // local index -> global vertex id
+
+    std::vector<NodeType> node_types;
+    uint32_t id_width = 0;
+    std::vector<uint16_t> node_type;    // per local vertex
+    std::vector<uint64_t> node_offset;  // per local vertex, + end
+
+    struct Adjacency {
+        std::vector<uint64_t> begin;       // CSR: per local vertex, + end, into `edges`
+        std::vector<uint32_t> edges;       // global edge ids in stored order
+        std::vector<uint64_t> offset;      // record offset per local vertex, + end
+        std::vector<uint8_t> local;        // per local vertex: every entry in this shard
+    };
+    Adjacency out, in;
+
+    struct PropTable {
+        uint32_t type = 0;
+        std::vector<uint32_t> rows;        // edge ids by ordinal
+        std::vector<uint64_t> heap_pos;    // per row, + end
+        uint32_t row_size = 0;
+        unsigned width = 1;                // heap offset width
+        uint64_t heap_offset = 0;          // from section start
+    };
+    std::vector<PropTable> prop_tables;
+
+    std::vector<std::pair<uint64_t, uint32_t>> key_entries;  // (hash, local) sorted
+    uint32_t bucket_bits = 0;
+
+    std::vector<std::string> strings;
+    std::unordered_map<std::string, uint32_t> string_ids;
+
+    struct Section {
+        format::SectionKind kind;
+        uint64_t offset = 0;  // in file
+        uint64_t length = 0;
+        uint64_t checksum = 0;
+    };
+    std::vector<Section> sections;
+    uint64_t directory_offset = 0;
+    uint64_t file_size = 0;
+    uint32_t slot_count = 0;
+    uint64_t edge_count = 0;
+    std::vector<uint64_t> label_counts, edge_type_counts;
+
+    uint32_t section_index(format::SectionKind kind) const;
+    uint32_t prop_section_index(uint32_t table) const;
+};
+
+}  // namespace mmgraph::detail
+
+namespace mmgraph {
+
+struct Writer::Impl {
+    WriterOptions options;
+    std::vector<detail::Shape> labels, edge_types;
+
+    // Vertices, by global id (insertion order).
+    std::vector<uint16_t> vertex_label;
+    std::vector<uint64_t> key_hash;
+    std::vector<int64_t> int_keys;           // KeyType::int64
+    std::vector<char> key_bytes;             // KeyType::string: concatenated
+    std::vector<uint64_t> key_begin;         // KeyType::string: per vertex, + end
+    detail::Arena vertex_values;
+    std::vector<uint32_t> var_sizes;         // per vertex var_count final value sizes (or kAbsent)
+    std::vector<uint64_t> var_begin;         // per vertex, + end, into var_sizes
+
+    // Open-addressing key -> global id table (ids + 1, 0 = empty).
+    std::vector<uint32_t> key_table;
+
+    // Edges, by global edge id.
+    std::vector<uint32_t> edge_src, edge_dst;
+    std::vector<uint16_t> edge_type;
+    detail::Arena edge_values;               // only edges whose type has properties
+    std::vector<uint32_t> edge_value_item;   // per edge: item in edge_values, kAbsent if none
+    std::vector<uint32_t> edge_heap_bytes;   // per item: heap bytes of its variable values
+    std::vector<uint64_t> ordinal;           // per edge: row in its type's table (plan)
+
+    // Assigned in plan: shard and local index of each vertex.
+    std::vector<uint16_t> vertex_shard;
+    std::vector<uint32_t> vertex_local;
+
+    bool finished = false;
+
+    Key key_of(uint32_t vertex) const;
+    std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;
+    uint64_t hash_key(const Key& key) const;
+    void insert_key(uint32_t vertex);
+    void grow_key_table();
+
+    // Validates `values` against `shape` and stages them; returns the variable sizes.
+    void stage(const detail::Shape& shape, std::span<const Value> values, detail::Arena& arena,
+               std::vector<uint32_t>& var_sizes, const std::string& context);
+
+    std::vector<detail::ShardPlan> plan();
+    void encode(detail::ShardPlan& plan, uint8_t* file, unsigned threads) const;
+    uint32_t resolve_ref_key(const uint8_t*& p) const;  // staged key -> global vertex id
+};
+
+}  // namespace mmgraph

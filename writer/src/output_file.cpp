@@ -1,0 +1,93 @@
+#include "output_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <cerrno>
+#include <cstring>
+#include <string>
+
+#include <boost/interprocess/file_mapping.hpp>
+#include <boost/interprocess/mapped_region.hpp>
+
+#include "mmgraph/error.hpp"
+
+namespace mmgraph::detail {
+
+namespace bip = boost::interprocess;
+
+struct OutputFile::Mapping {
+    bip::file_mapping file;
+    bip::mapped_region region;
+};
+
+namespace {
+
+std::string errno_text(int err) { return std::strerror(err); }
+
+std::filesystem::path temporary_name(const std::filesystem::path& target) {
+    static std::atomic<uint64_t> counter{0};
+    auto name = "." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    return target.parent_path() / name;
+}
+
+}  // namespace
+
+OutputFile::OutputFile(std::filesystem::path target, uint64_t size)
+    : target_(std::move(target)), temp_(temporary_name(target_)), size_(size) {
+    fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd_ < 0) throw Error("cannot create " + temp_.string() + ": " + errno_text(errno));
+    try {
+        // Reserve real blocks: writing a sparse mapping on a full disk would raise SIGBUS.
+        int err = ::posix_fallocate(fd_, 0, static_cast<off_t>(size_));
+        if (err == EOPNOTSUPP || err == EINVAL) {
+            if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) err = errno;
+            else err = 0;
+        }
+        if (err != 0)
+            throw Error("cannot reserve " + std::to_string(size_) + " bytes for " + target_.string() + ": " + errno_text(err));
+        mapping_ = std::make_unique<Mapping>();
+        mapping_->file = bip::file_mapping(temp_.c_str(), bip::read_write);
+        mapping_->region = bip::mapped_region(mapping_->file, bip::read_write, 0, static_cast<size_t>(size_));
+    } catch (const bip::interprocess_exception& e) {
+        mapping_.reset();
+        ::close(fd_);
+        ::unlink(temp_.c_str());
+        throw Error("cannot map " + temp_.string() + ": " + e.what());
+    } catch (...) {
+        mapping_.reset();
+        ::close(fd_);
+        ::unlink(temp_.c_str());
+        throw;
+    }
+}
+
+OutputFile::~OutputFile() {
+    mapping_.reset();
+    if (fd_ >= 0) ::close(fd_);
+    if (!committed_) ::unlink(temp_.c_str());
+}
+
+uint8_t* OutputFile::data() const { return static_cast<uint8_t*>(mapping_->region.get_address()); }
+
+void OutputFile::flush() {
+    if (!mapping_->region.flush(0, 0, /*async=*/false))
+        throw Error("cannot flush " + temp_.string() + ": " + errno_text(errno));
+    if (::fsync(fd_) != 0) throw Error("cannot sync " + temp_.string() + ": " + errno_text(errno));
+}
+
+void OutputFile::commit() {
+    mapping_.reset();
+    if (::rename(temp_.c_str(), target_.c_str()) != 0)
+        throw Error("cannot rename " + temp_.string() + " to " + target_.string() + ": " + errno_text(errno));
+    committed_ = true;
+    auto dir = target_.parent_path().empty() ? std::filesystem::path(".") : target_.parent_path();
+    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dfd >= 0) {
+        ::fsync(dfd);  // best effort: the rename is already visible
+        ::close(dfd);
+    }
+}
+
+}  // namespace mmgraph::detail

@@ -1,0 +1,35 @@
+// The output of one shard: a temporary file next to the target, sized and block-reserved up
+// front (so a full disk fails here, cleanly, not as SIGBUS during encoding), mapped read-write,
+// then flushed and renamed over the target (spec §12). Destroyed uncommitted, it leaves nothing.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+
+namespace mmgraph::detail {
+
+class OutputFile {
+public:
+    OutputFile(std::filesystem::path target, uint64_t size);
+    ~OutputFile();
+    OutputFile(const OutputFile&) = delete;
+    OutputFile& operator=(const OutputFile&) = delete;
+
+    uint8_t* data() const;
+    uint64_t size() const { return size_; }
+    const std::filesystem::path& target() const { return target_; }
+
+    void flush();   // data and metadata durable under the temporary name
+    void commit();  // rename over the target and make the rename durable
+
+private:
+    struct Mapping;
+    std::filesystem::path target_, temp_;
+    uint64_t size_;
+    int fd_ = -1;
+    std::unique_ptr<Mapping> mapping_;
+    bool committed_ = false;
+};
+
+}  // namespace mmgraph::detail

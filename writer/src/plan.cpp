@@ -1,0 +1,343 @@
+// Planning (DESIGN "plan first"): assigns shards and local indices, node types (§6.3),
+// adjacency order (§7), edge ordinals (§8.2) and the key index order (§8.1), and from them the
+// exact offset of every record and section. Encoding later only fills the planned bytes.
+#include <algorithm>
+#include <numeric>
+#include <string>
+#include <unordered_map>
+
+#include "internal.hpp"
+
+namespace mmgraph {
+
+using detail::kAbsent;
+using detail::NodeType;
+using detail::ShardPlan;
+using format::SectionKind;
+
+namespace detail {
+
+uint32_t ShardPlan::section_index(SectionKind kind) const {
+    for (uint32_t i = 0; i < sections.size(); ++i)
+        if (sections[i].kind == kind) return i;
+    MMGRAPH_CHECK(false, "section missing from plan");
+}
+
+uint32_t ShardPlan::prop_section_index(uint32_t table) const {
+    return section_index(SectionKind::edge_props) + table;
+}
+
+}  // namespace detail
+
+namespace {
+
+unsigned width_for(uint64_t value) {
+    if (value <= 0xFF) return 1;
+    if (value <= 0xFFFF) return 2;
+    return 4;
+}
+
+// §6.3: one left-to-right pass; each entry takes the smallest width that holds its offset and
+// is not narrower than the previous entry's (the no-shrink heuristic).
+void required_widths(const uint32_t* sizes, uint32_t count, std::string& widths, uint64_t& var_bytes) {
+    widths.assign(count, '\0');
+    unsigned previous = 1;
+    uint64_t position = 0;
+    for (uint32_t k = 0; k < count; ++k) {
+        unsigned w = previous;
+        if (sizes[k] != kAbsent) {
+            w = std::max(previous, width_for(position + 1));
+            position += sizes[k];
+        }
+        widths[k] = static_cast<char>(w);
+        previous = w;
+    }
+    var_bytes = position;
+}
+
+struct NodeTypeAssigner {
+    ShardPlan& plan;
+    const std::vector<detail::Shape>& labels;
+    uint32_t cap;
+    std::unordered_map<std::string, uint16_t> by_signature;  // label bytes + widths
+    std::vector<int32_t> widest;                            // per label, -1 when not created
+    uint32_t reserve = 0;                                   // present labels lacking a widest type
+
+    uint16_t create(uint32_t label, const std::string& widths) {
+        NodeType t;
+        t.label = label;
+        t.widths.assign(widths.begin(), widths.end());
+        bool is_widest = std::all_of(widths.begin(), widths.end(), [](char w) { return w == 4; });
+        if (is_widest && widest[label] < 0) {
+            widest[label] = static_cast<int32_t>(plan.node_types.size());
+            --reserve;
+        }
+        plan.node_types.push_back(std::move(t));
+        return static_cast<uint16_t>(plan.node_types.size() - 1);
+    }
+
+    uint16_t assign(uint32_t label, const std::string& widths) {
+        std::string signature(reinterpret_cast<const char*>(&label), 2);
+        signature += widths;
+        if (auto it = by_signature.find(signature); it != by_signature.end()) return it->second;
+        bool is_widest = std::all_of(widths.begin(), widths.end(), [](char w) { return w == 4; });
+        uint32_t reserve_after = reserve - (is_widest && widest[label] < 0 ? 1 : 0);
+        uint16_t id;
+        if (plan.node_types.size() + 1 + reserve_after <= cap) {
+            id = create(label, widths);
+        } else {
+            // Cap reached: the narrowest existing type of the label that holds these offsets.
+            int64_t best = -1;
+            uint64_t best_total = UINT64_MAX;
+            for (size_t t = 0; t < plan.node_types.size(); ++t) {
+                const NodeType& nt = plan.node_types[t];
+                if (nt.label != label) continue;
+                bool holds = true;
+                uint64_t total = 0;
+                for (size_t k = 0; k < widths.size(); ++k) {
+                    holds &= nt.widths[k] >= static_cast<uint8_t>(widths[k]);
+                    total += nt.widths[k];
+                }
+                if (holds && total < best_total) best = static_cast<int64_t>(t), best_total = total;
+            }
+            if (best >= 0) id = static_cast<uint16_t>(best);
+            else if (widest[label] >= 0) id = static_cast<uint16_t>(widest[label]);
+            else id = create(label, std::string(widths.size(), '\4'));
+        }
+        by_signature.emplace(std::move(signature), id);
+        return id;
+    }
+};
+
+}  // namespace
+
+std::vector<ShardPlan> Writer::Impl::plan() {
+    const uint32_t K = options.shard_count;
+    const uint64_t V = vertex_label.size();
+    const uint64_t E = edge_src.size();
+    std::vector<ShardPlan> plans(K);
+
+    // Shards (§10: h % K) and local indices in insertion order.
+    vertex_shard.assign(V, 0);
+    vertex_local.assign(V, 0);
+    for (uint32_t s = 0; s < K; ++s) plans[s].shard = static_cast<uint16_t>(s);
+    for (uint64_t v = 0; v < V; ++v) {
+        uint16_t s = static_cast<uint16_t>(key_hash[v] % K);
+        auto& members = plans[s].members;
+        if (members.size() >= options.max_vertices_per_shard)
+            throw Error("shard " + std::to_string(s) + ": more than " + std::to_string(options.max_vertices_per_shard) +
+                        " vertices (spec §9: a shard holds at most 2^31)");
+        vertex_shard[v] = s;
+        vertex_local[v] = static_cast<uint32_t>(members.size());
+        members.push_back(static_cast<uint32_t>(v));
+    }
+
+    // Every staged vertex reference must name a vertex that exists.
+    auto check_refs = [&](const detail::Shape& shape, const detail::Arena& arena, uint64_t item, const std::string& what) {
+        detail::walk_staged(shape.attributes, options.key_type, arena.bytes.data() + arena.begin[item],
+                            [&](uint32_t i, bool present, const uint8_t* p) {
+                                if (!present) return;
+                                uint8_t type = shape.attributes[i].type.byte;
+                                if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref)) return;
+                                uint64_t count = 1;
+                                if (format::is_list(type)) p += format::vlq_decode(p, format::kMaxVlqBytes, count);
+                                for (uint64_t j = 0; j < count; ++j) {
+                                    Key k = detail::read_staged_key(p, options.key_type);
+                                    if (!lookup(k, hash_key(k)))
+                                        throw Error(what + ": attribute '" + shape.attributes[i].name +
+                                                    "' references unknown vertex '" + key_to_string(k) + "'");
+                                }
+                            });
+    };
+    for (uint64_t v = 0; v < V; ++v)
+        check_refs(labels[vertex_label[v]], vertex_values, v, "vertex '" + key_to_string(key_of(static_cast<uint32_t>(v))) + "'");
+    for (uint64_t e = 0; e < E; ++e)
+        if (edge_value_item[e] != kAbsent)
+            check_refs(edge_types[edge_type[e]], edge_values, edge_value_item[e],
+                       "edge '" + key_to_string(key_of(edge_src[e])) + "' -> '" + key_to_string(key_of(edge_dst[e])) + "'");
+
+    const bool multi_type = edge_types.size() > 1;
+    ordinal.assign(E, 0);
+
+    for (ShardPlan& p : plans) {
+        const uint64_t n = p.members.size();
+
+        // Names (§4.1), deduplicated in order of first use.
+        auto intern = [&](const std::string& s) {
+            auto [it, inserted] = p.string_ids.emplace(s, static_cast<uint32_t>(p.strings.size()));
+            if (inserted) p.strings.push_back(s);
+            return it->second;
+        };
+        for (auto* list : {&labels, &edge_types})
+            for (auto& shape : *list) {
+                shape.name_string = intern(shape.name);
+                for (const auto& a : shape.attributes) intern(a.name);
+            }
+
+        // Node types (§6.3) in order of first use.
+        std::vector<uint8_t> present(labels.size(), 0);
+        for (uint32_t g : p.members) present[vertex_label[g]] = 1;
+        uint32_t present_count = static_cast<uint32_t>(std::count(present.begin(), present.end(), 1));
+        NodeTypeAssigner types{p, labels, std::max(options.max_node_types, present_count), {}, std::vector<int32_t>(labels.size(), -1), present_count};
+        if (types.cap > format::kMaxNodeTypes) types.cap = format::kMaxNodeTypes;
+        p.node_type.resize(n);
+        std::vector<uint64_t> var_bytes(n);
+        std::string widths;
+        for (uint64_t l = 0; l < n; ++l) {
+            uint32_t g = p.members[l];
+            const auto& shape = labels[vertex_label[g]];
+            required_widths(var_sizes.data() + var_begin[g], shape.var_count, widths, var_bytes[l]);
+            if (var_bytes[l] + 1 > 0xFFFF'FFFFull)
+                throw Error("vertex '" + key_to_string(key_of(g)) + "': " + std::to_string(var_bytes[l]) +
+                            " bytes of variable data exceed the 4-byte offset limit (spec §9)");
+            p.node_type[l] = types.assign(vertex_label[g], widths);
+        }
+        p.id_width = p.node_types.size() <= 1 ? 0 : p.node_types.size() <= 256 ? 1 : 2;
+        p.label_counts.assign(labels.size(), 0);
+        p.node_offset.resize(n + 1);
+        uint64_t offset = 0;
+        for (uint64_t l = 0; l < n; ++l) {
+            uint32_t g = p.members[l];
+            const auto& shape = labels[vertex_label[g]];
+            NodeType& nt = p.node_types[p.node_type[l]];
+            ++nt.vertices;
+            ++p.label_counts[vertex_label[g]];
+            uint64_t table = 0;
+            for (uint8_t w : nt.widths) table += w;
+            p.node_offset[l] = offset;
+            offset += format::align_up(p.id_width + shape.null_bytes + shape.fixed_size + table + var_bytes[l], format::kRecordAlign);
+        }
+        p.node_offset[n] = offset;
+    }
+
+    // Adjacency (§7): CSR per direction, each list sorted by (type, shard, index, edge id).
+    auto build = [&](ShardPlan& p, Direction dir) {
+        ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
+        const auto& self = dir == Direction::out ? edge_src : edge_dst;
+        const auto& other = dir == Direction::out ? edge_dst : edge_src;
+        const uint64_t n = p.members.size();
+        a.begin.assign(n + 1, 0);
+        for (uint64_t e = 0; e < E; ++e)
+            if (vertex_shard[self[e]] == p.shard) ++a.begin[vertex_local[self[e]] + 1];
+        std::partial_sum(a.begin.begin(), a.begin.end(), a.begin.begin());
+        a.edges.resize(a.begin[n]);
+        std::vector<uint64_t> cursor(a.begin.begin(), a.begin.end() - 1);
+        for (uint64_t e = 0; e < E; ++e)
+            if (vertex_shard[self[e]] == p.shard) a.edges[cursor[vertex_local[self[e]]]++] = static_cast<uint32_t>(e);
+        a.offset.assign(n + 1, 0);
+        a.local.assign(n, 1);
+        uint64_t offset = 0;
+        for (uint64_t l = 0; l < n; ++l) {
+            auto first = a.edges.begin() + static_cast<ptrdiff_t>(a.begin[l]);
+            auto last = a.edges.begin() + static_cast<ptrdiff_t>(a.begin[l + 1]);
+            std::sort(first, last, [&](uint32_t x, uint32_t y) {
+                if (edge_type[x] != edge_type[y]) return edge_type[x] < edge_type[y];
+                if (vertex_shard[other[x]] != vertex_shard[other[y]]) return vertex_shard[other[x]] < vertex_shard[other[y]];
+                if (vertex_local[other[x]] != vertex_local[other[y]]) return vertex_local[other[x]] < vertex_local[other[y]];
+                return x < y;
+            });
+            a.offset[l] = offset;
+            if (first == last) continue;
+            bool local = std::all_of(first, last, [&](uint32_t e) { return vertex_shard[other[e]] == p.shard; });
+            a.local[l] = local;
+            uint64_t size = 4;  // degree
+            uint64_t blocks = 0;
+            for (auto it = first; it != last;) {
+                uint16_t t = edge_type[*it];
+                auto block_end = std::find_if(it, last, [&](uint32_t e) { return edge_type[e] != t; });
+                uint64_t count = static_cast<uint64_t>(block_end - it);
+                ++blocks;
+                if (edge_types[t].has_properties()) size += dir == Direction::out ? 8 : 8 * count;
+                size += 4 * count;
+                if (!local) {
+                    for (auto g = it; g != block_end; ++g)
+                        if (g == it || vertex_shard[other[*g]] != vertex_shard[other[*(g - 1)]]) size += 4;
+                }
+                it = block_end;
+            }
+            if (multi_type) size += 4 + 8 * blocks;
+            offset += size;
+        }
+        a.offset[n] = offset;
+    };
+
+    for (ShardPlan& p : plans) {
+        build(p, Direction::out);
+        if (options.store_in_edges) build(p, Direction::in);
+        else p.in.offset.assign(p.members.size() + 1, 0);
+        p.edge_count = p.out.edges.size();
+        p.edge_type_counts.assign(edge_types.size(), 0);
+        for (uint32_t e : p.out.edges) ++p.edge_type_counts[edge_type[e]];
+
+        // Edge ordinals (§8.2): rank among this shard's out-edges of the type, in stored order.
+        for (uint32_t t = 0; t < edge_types.size(); ++t) {
+            if (!edge_types[t].has_properties()) continue;
+            ShardPlan::PropTable table;
+            table.type = t;
+            p.prop_tables.push_back(std::move(table));
+        }
+        std::vector<int32_t> table_of(edge_types.size(), -1);
+        for (uint32_t i = 0; i < p.prop_tables.size(); ++i) table_of[p.prop_tables[i].type] = static_cast<int32_t>(i);
+        for (uint32_t e : p.out.edges) {
+            int32_t t = table_of[edge_type[e]];
+            if (t < 0) continue;
+            auto& rows = p.prop_tables[static_cast<size_t>(t)].rows;
+            ordinal[e] = rows.size();
+            rows.push_back(e);
+        }
+        for (auto& table : p.prop_tables) {
+            const auto& shape = edge_types[table.type];
+            table.heap_pos.resize(table.rows.size() + 1);
+            uint64_t heap = 0;
+            for (size_t r = 0; r < table.rows.size(); ++r) {
+                table.heap_pos[r] = heap;
+                heap += edge_heap_bytes[edge_value_item[table.rows[r]]];
+            }
+            table.heap_pos.back() = heap;
+            table.width = heap + 1 <= 0xFF ? 1 : heap + 1 <= 0xFFFF ? 2 : heap + 1 <= 0xFFFF'FFFFull ? 4 : 8;
+            table.row_size = shape.null_bytes + shape.fixed_size + shape.var_count * table.width;
+            table.heap_offset = format::align_up(format::kEdgePropsHeadSize + table.rows.size() * table.row_size, 8);
+        }
+
+        // Key index (§8.1).
+        p.key_entries.resize(p.members.size());
+        for (uint32_t l = 0; l < p.members.size(); ++l) p.key_entries[l] = {key_hash[p.members[l]], l};
+        std::sort(p.key_entries.begin(), p.key_entries.end());
+        p.bucket_bits = format::key_bucket_bits(p.key_entries.size());
+
+        // Sections in directory order (§3), each 8-aligned after the header and directory.
+        p.slot_count = options.store_in_edges ? 3 : 2;
+        auto add = [&](SectionKind kind, uint64_t length) { p.sections.push_back({kind, 0, length, 0}); };
+        uint64_t blob = 0;
+        for (const auto& s : p.strings) blob += s.size();
+        if (blob > 0xFFFF'FFFFull) throw Error("string table larger than 4 GiB");
+        add(SectionKind::strings, 8 + 4 * (p.strings.size() + 1) + blob);
+        uint64_t schema = format::schema::kHeadSize;
+        for (auto* list : {&labels, &edge_types})
+            for (const auto& shape : *list) schema += format::schema::kEntryHeadSize + format::schema::kAttrSize * shape.attributes.size();
+        add(SectionKind::schema, schema);
+        uint64_t node_types = format::kNodeTypesHeadSize;
+        for (const auto& nt : p.node_types) node_types += format::align_up(format::kNodeTypeEntryHeadSize + nt.widths.size(), 4);
+        add(SectionKind::node_types, node_types);
+        add(SectionKind::vertices, format::align_up(8 + 2 * p.slot_count, 8) + p.members.size() * p.slot_count * 8);
+        add(SectionKind::nodes, p.node_offset.back());
+        add(SectionKind::out_edges, p.out.offset.back());
+        if (options.store_in_edges) add(SectionKind::in_edges, p.in.offset.back());
+        for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.heap_pos.back());
+        add(SectionKind::key_index, format::align_up(format::kKeyIndexHeadSize + 4 * ((uint64_t{1} << p.bucket_bits) + 1), 8) +
+                                        format::kKeyEntrySize * p.key_entries.size());
+        p.directory_offset = format::header::kSize;
+        uint64_t at = format::align_up(p.directory_offset + format::dir_entry::kSize * p.sections.size(), format::kSectionAlign);
+        for (auto& s : p.sections) {
+            s.offset = at;
+            at = format::align_up(at + s.length, format::kSectionAlign);
+        }
+        p.file_size = at;
+        if (p.node_offset.back() >= (uint64_t{1} << 48) || p.out.offset.back() >= (uint64_t{1} << 48) ||
+            p.in.offset.back() >= (uint64_t{1} << 48))
+            throw Error("a domain section exceeds 2^48 bytes (spec §9)");
+    }
+    return plans;
+}
+
+}  // namespace mmgraph

@@ -1,0 +1,385 @@
+// Writer API: schema declarations, input validation and staging into flat arrays. Every input
+// error is thrown here or in plan(), before any byte of output exists.
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <set>
+
+#include "internal.hpp"
+#include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/vlq.hpp"
+
+namespace mmgraph {
+
+using detail::kAbsent;
+using detail::Shape;
+
+namespace {
+
+std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
+
+Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, KeyType key_type,
+                 bool is_label, const char* what) {
+    if (name.empty()) throw Error(std::string(what) + " name must not be empty");
+    if (name.size() > 0xFFFF) throw Error(std::string(what) + " name longer than 65535 bytes");
+    if (attributes.size() > format::kMaxAttributes)
+        throw Error(std::string(what) + " " + in_quotes(name) + ": " + std::to_string(attributes.size()) +
+                    " attributes exceed the limit of " + std::to_string(format::kMaxAttributes));
+    Shape shape;
+    shape.name = std::string(name);
+    std::set<std::string_view> seen;
+    if (is_label && key_type == KeyType::int64) shape.key_fixed = 8;
+    if (is_label && key_type == KeyType::string) shape.key_var = 1;
+    shape.fixed_size = shape.key_fixed;
+    shape.var_count = shape.key_var;
+    shape.var_attribute.assign(shape.key_var, 0);
+    uint32_t nullable_fixed = 0;
+    for (const auto& a : attributes) {
+        if (a.name.empty()) throw Error(std::string(what) + " " + in_quotes(name) + ": empty attribute name");
+        if (a.name.size() > 0xFFFF) throw Error(std::string(what) + " " + in_quotes(name) + ": attribute name too long");
+        if (!format::is_valid_type(a.type.byte))
+            throw Error(std::string(what) + " " + in_quotes(name) + ": attribute " + in_quotes(a.name) +
+                        " has an invalid type (lists hold fixed-size elements only)");
+        if (!seen.insert(a.name).second)
+            throw Error(std::string(what) + " " + in_quotes(name) + ": duplicate attribute " + in_quotes(a.name));
+        if (a.type.is_fixed()) {
+            shape.null_bit.push_back(a.nullable ? static_cast<int32_t>(nullable_fixed++) : -1);
+            shape.slot.push_back(shape.fixed_size);
+            shape.fixed_size += format::scalar_size(a.type.byte);
+        } else {
+            shape.null_bit.push_back(-1);
+            shape.var_attribute.push_back(static_cast<uint32_t>(shape.slot.size()));
+            shape.slot.push_back(shape.var_count++);
+        }
+    }
+    shape.null_bytes = (nullable_fixed + 7) / 8;
+    shape.attributes = std::move(attributes);
+    return shape;
+}
+
+bool int_fits(TypeCode code, int64_t v) {
+    switch (code) {
+        case TypeCode::int8: return v >= INT8_MIN && v <= INT8_MAX;
+        case TypeCode::int16: return v >= INT16_MIN && v <= INT16_MAX;
+        case TypeCode::int32: return v >= INT32_MIN && v <= INT32_MAX;
+        case TypeCode::int64: return true;
+        case TypeCode::uint8: return v >= 0 && v <= UINT8_MAX;
+        case TypeCode::uint16: return v >= 0 && v <= UINT16_MAX;
+        case TypeCode::uint32: return v >= 0 && v <= UINT32_MAX;
+        case TypeCode::uint64: return v >= 0;
+        default: return false;
+    }
+}
+
+bool uint_fits(TypeCode code, uint64_t v) {
+    if (v <= static_cast<uint64_t>(INT64_MAX)) return int_fits(code, static_cast<int64_t>(v));
+    return code == TypeCode::uint64;
+}
+
+bool is_integer(TypeCode c) { return c >= TypeCode::int8 && c <= TypeCode::uint64; }
+
+const char* kind_name(Value::Kind k) {
+    switch (k) {
+        case Value::Kind::null: return "null";
+        case Value::Kind::boolean: return "bool";
+        case Value::Kind::int_: return "signed integer";
+        case Value::Kind::uint_: return "unsigned integer";
+        case Value::Kind::float_: return "floating-point number";
+        case Value::Kind::string: return "string";
+        case Value::Kind::bytes: return "bytes";
+        case Value::Kind::ref: return "vertex reference";
+        case Value::Kind::list: return "list";
+    }
+    return "value";
+}
+
+void push(std::vector<uint8_t>& out, const void* data, size_t n) {
+    auto p = static_cast<const uint8_t*>(data);
+    out.insert(out.end(), p, p + n);
+}
+
+void push_vlq(std::vector<uint8_t>& out, uint64_t v) {
+    uint8_t buf[format::kMaxVlqBytes];
+    push(out, buf, format::vlq_encode(buf, v));
+}
+
+}  // namespace
+
+Writer::Writer(WriterOptions options) : impl_(std::make_unique<Impl>()) {
+    if (options.shard_count < 1) throw Error("shard_count must be at least 1");
+    if (options.max_vertices_per_shard > format::kMaxVerticesPerShard || options.max_vertices_per_shard == 0)
+        throw Error("max_vertices_per_shard must be between 1 and 2^31");
+    impl_->options = options;
+    impl_->key_begin.push_back(0);
+    impl_->var_begin.push_back(0);
+}
+
+Writer::~Writer() = default;
+
+const WriterOptions& Writer::options() const { return impl_->options; }
+uint64_t Writer::vertex_count() const { return impl_->vertex_label.size(); }
+uint64_t Writer::edge_count() const { return impl_->edge_src.size(); }
+
+LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
+    auto& labels = impl_->labels;
+    if (labels.size() >= format::kMaxLabels)
+        throw Error("label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels");
+    for (const auto& l : labels)
+        if (l.name == name) throw Error("label " + in_quotes(name) + " declared twice");
+    labels.push_back(make_shape(name, std::move(attributes), impl_->options.key_type, true, "label"));
+    return static_cast<LabelId>(labels.size() - 1);
+}
+
+EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpec> properties) {
+    auto& types = impl_->edge_types;
+    if (types.size() >= format::kMaxEdgeTypes)
+        throw Error("edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types");
+    for (const auto& t : types)
+        if (t.name == name) throw Error("edge type " + in_quotes(name) + " declared twice");
+    types.push_back(make_shape(name, std::move(properties), impl_->options.key_type, false, "edge type"));
+    return static_cast<EdgeTypeId>(types.size() - 1);
+}
+
+uint64_t Writer::Impl::hash_key(const Key& key) const {
+    if (options.key_type == KeyType::string) {
+        auto* s = std::get_if<std::string_view>(&key);
+        if (!s) throw Error("key " + key_to_string(key) + " is an integer but this graph has string keys");
+        return format::key_hash(*s);
+    }
+    auto* i = std::get_if<int64_t>(&key);
+    if (!i) throw Error("key " + in_quotes(key_to_string(key)) + " is a string but this graph has int64 keys");
+    return format::key_hash(*i);
+}
+
+Key Writer::Impl::key_of(uint32_t v) const {
+    if (options.key_type == KeyType::int64) return int_keys[v];
+    return std::string_view(key_bytes.data() + key_begin[v], key_begin[v + 1] - key_begin[v]);
+}
+
+std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash) const {
+    if (key_table.empty()) return std::nullopt;
+    size_t mask = key_table.size() - 1;
+    for (size_t i = hash & mask;; i = (i + 1) & mask) {
+        uint32_t slot = key_table[i];
+        if (slot == 0) return std::nullopt;
+        uint32_t v = slot - 1;
+        if (key_hash[v] == hash && key_of(v) == key) return v;
+    }
+}
+
+void Writer::Impl::insert_key(uint32_t v) {
+    if ((vertex_label.size() + 1) * 2 > key_table.size()) grow_key_table();
+    size_t mask = key_table.size() - 1;
+    size_t i = key_hash[v] & mask;
+    while (key_table[i] != 0) i = (i + 1) & mask;
+    key_table[i] = v + 1;
+}
+
+void Writer::Impl::grow_key_table() {
+    std::vector<uint32_t> old(std::max<size_t>(16, key_table.size() * 2), 0);
+    old.swap(key_table);
+    size_t mask = key_table.size() - 1;
+    for (uint32_t slot : old) {
+        if (slot == 0) continue;
+        size_t i = key_hash[slot - 1] & mask;
+        while (key_table[i] != 0) i = (i + 1) & mask;
+        key_table[i] = slot;
+    }
+}
+
+bool Writer::has_vertex(Key key) const { return impl_->lookup(key, impl_->hash_key(key)).has_value(); }
+
+void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, detail::Arena& arena,
+                         std::vector<uint32_t>& sizes, const std::string& context) {
+    const auto& attrs = shape.attributes;
+    if (values.size() > attrs.size())
+        throw Error(context + ": " + std::to_string(values.size()) + " values given, " + in_quotes(shape.name) +
+                    " has " + std::to_string(attrs.size()) + " attributes");
+    auto& out = arena.bytes;
+    size_t rollback = out.size();
+    size_t sizes_rollback = sizes.size();
+    arena.begin.push_back(out.size());
+    try {
+        for (size_t i = 0; i < attrs.size(); ++i) {
+            const AttributeSpec& a = attrs[i];
+            const Value none;
+            const Value& v = i < values.size() ? values[i] : none;
+            auto bad = [&](const std::string& why) {
+                return Error(context + ": attribute " + in_quotes(a.name) + " (" + a.type.name() + "): " + why);
+            };
+            bool fixed = a.type.is_fixed();
+            if (v.kind() == Value::Kind::null) {
+                if (!a.nullable) throw bad("null given but the attribute is not nullable");
+                out.push_back(0);
+                if (!fixed) sizes.push_back(kAbsent);
+                continue;
+            }
+            out.push_back(1);
+            TypeCode code = a.type.element();
+            if (fixed) {
+                uint8_t buf[8] = {};
+                unsigned size = format::scalar_size(a.type.byte);
+                if (code == TypeCode::boolean) {
+                    if (v.kind() != Value::Kind::boolean) throw bad(std::string("expected bool, got ") + kind_name(v.kind()));
+                    buf[0] = v.as_bool() ? 1 : 0;
+                } else if (is_integer(code)) {
+                    if (v.kind() == Value::Kind::int_) {
+                        if (!int_fits(code, v.as_int())) throw bad("value " + std::to_string(v.as_int()) + " out of range");
+                        int64_t x = v.as_int();
+                        std::memcpy(buf, &x, size);
+                    } else if (v.kind() == Value::Kind::uint_) {
+                        if (!uint_fits(code, v.as_uint())) throw bad("value " + std::to_string(v.as_uint()) + " out of range");
+                        uint64_t x = v.as_uint();
+                        std::memcpy(buf, &x, size);
+                    } else {
+                        throw bad(std::string("expected an integer, got ") + kind_name(v.kind()));
+                    }
+                } else if (code == TypeCode::float32 || code == TypeCode::float64) {
+                    double x;
+                    if (v.kind() == Value::Kind::float_) x = v.as_float();
+                    else if (v.kind() == Value::Kind::int_) x = static_cast<double>(v.as_int());
+                    else if (v.kind() == Value::Kind::uint_) x = static_cast<double>(v.as_uint());
+                    else throw bad(std::string("expected a number, got ") + kind_name(v.kind()));
+                    if (code == TypeCode::float32) {
+                        float f = static_cast<float>(x);
+                        std::memcpy(buf, &f, 4);
+                    } else {
+                        std::memcpy(buf, &x, 8);
+                    }
+                } else if (code == TypeCode::vertex_ref) {
+                    if (v.kind() != Value::Kind::ref) throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
+                    hash_key(v.key());  // key type check
+                    if (auto* s = std::get_if<std::string_view>(&v.key())) {
+                        push_vlq(out, s->size());
+                        push(out, s->data(), s->size());
+                    } else {
+                        int64_t k = std::get<int64_t>(v.key());
+                        push(out, &k, 8);
+                    }
+                    continue;
+                }
+                push(out, buf, size);
+                continue;
+            }
+            // Variable-size: stage VLQ(count) + payload, remember the final encoded size.
+            uint64_t count = 0, payload = 0;
+            if (!a.type.is_list()) {
+                bool ok = (code == TypeCode::string && v.kind() == Value::Kind::string) ||
+                          (code == TypeCode::bytes && (v.kind() == Value::Kind::bytes || v.kind() == Value::Kind::string));
+                if (!ok) throw bad(std::string("expected ") + (code == TypeCode::string ? "a string" : "bytes") + ", got " + kind_name(v.kind()));
+                count = payload = v.text().size();
+                if (count > format::kMaxValueSize) throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(format::kMaxValueSize));
+                push_vlq(out, count);
+                push(out, v.text().data(), v.text().size());
+            } else {
+                if (v.kind() != Value::Kind::list) throw bad(std::string("expected a list, got ") + kind_name(v.kind()));
+                if (v.list_element() != code)
+                    throw bad("expected a list of " + std::string(format::scalar_name(static_cast<uint8_t>(code))) + ", got a list of " +
+                              std::string(format::scalar_name(static_cast<uint8_t>(v.list_element()))));
+                count = v.list_size();
+                if (count > format::kMaxValueSize) throw bad("list of " + std::to_string(count) + " items exceeds the limit");
+                payload = count * format::scalar_size(static_cast<uint8_t>(code));
+                push_vlq(out, count);
+                if (code == TypeCode::vertex_ref) {
+                    for (const Key& k : v.ref_items()) {
+                        hash_key(k);
+                        if (auto* s = std::get_if<std::string_view>(&k)) {
+                            push_vlq(out, s->size());
+                            push(out, s->data(), s->size());
+                        } else {
+                            int64_t x = std::get<int64_t>(k);
+                            push(out, &x, 8);
+                        }
+                    }
+                } else if (code == TypeCode::boolean) {
+                    for (uint64_t j = 0; j < count; ++j) {
+                        uint8_t b = v.text()[j] != 0 ? 1 : 0;  // normalise to 0/1 (§4.3)
+                        out.push_back(b);
+                    }
+                } else {
+                    push(out, v.text().data(), v.text().size());
+                }
+            }
+            if (count == 0 && !a.nullable) sizes.push_back(kAbsent);  // empty: offset 0 (§6.2)
+            else sizes.push_back(static_cast<uint32_t>(format::vlq_size(count) + payload));
+        }
+    } catch (...) {
+        out.resize(rollback);
+        sizes.resize(sizes_rollback);
+        arena.begin.pop_back();
+        throw;
+    }
+}
+
+void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error("add_vertex after finish()");
+    if (label >= m.labels.size()) throw Error("vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
+    if (m.vertex_label.size() >= std::numeric_limits<uint32_t>::max() - 1)
+        throw Error("more than 2^32 - 2 vertices in one writer");
+    uint64_t hash = m.hash_key(key);
+    if (m.lookup(key, hash)) throw Error("duplicate vertex key " + in_quotes(key_to_string(key)));
+    const Shape& shape = m.labels[label];
+    std::string context = "vertex " + in_quotes(key_to_string(key));
+    if (auto* s = std::get_if<std::string_view>(&key); s && s->size() > format::kMaxValueSize)
+        throw Error(context + ": key longer than the limit");
+    // The string key is offset-table entry 0 (§6.1); stage the attributes after it.
+    if (auto* s = std::get_if<std::string_view>(&key))
+        m.var_sizes.push_back(s->empty() ? kAbsent : static_cast<uint32_t>(format::vlq_size(s->size()) + s->size()));
+    try {
+        m.stage(shape, values, m.vertex_values, m.var_sizes, context);
+    } catch (...) {
+        if (shape.key_var) m.var_sizes.pop_back();
+        throw;
+    }
+    m.var_begin.push_back(m.var_sizes.size());
+    uint32_t v = static_cast<uint32_t>(m.vertex_label.size());
+    m.vertex_label.push_back(static_cast<uint16_t>(label));
+    m.key_hash.push_back(hash);
+    if (auto* s = std::get_if<std::string_view>(&key)) {
+        m.key_bytes.insert(m.key_bytes.end(), s->begin(), s->end());
+        m.key_begin.push_back(m.key_bytes.size());
+    } else {
+        m.int_keys.push_back(std::get<int64_t>(key));
+    }
+    m.insert_key(v);
+}
+
+void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error("add_edge after finish()");
+    std::string context = "edge " + in_quotes(key_to_string(from)) + " -> " + in_quotes(key_to_string(to));
+    if (type >= m.edge_types.size()) throw Error(context + ": unknown edge type id " + std::to_string(type));
+    if (m.edge_src.size() >= std::numeric_limits<uint32_t>::max() - 1)
+        throw Error("more than 2^32 - 2 edges in one writer");
+    auto src = m.lookup(from, m.hash_key(from));
+    if (!src) throw Error(context + ": unknown source vertex " + in_quotes(key_to_string(from)));
+    auto dst = m.lookup(to, m.hash_key(to));
+    if (!dst) throw Error(context + ": unknown target vertex " + in_quotes(key_to_string(to)));
+    const Shape& shape = m.edge_types[type];
+    uint32_t item = kAbsent;
+    if (shape.has_properties()) {
+        std::vector<uint32_t> sizes;
+        m.stage(shape, properties, m.edge_values, sizes, context);
+        uint64_t heap = 0;
+        for (uint32_t s : sizes)
+            if (s != kAbsent) heap += s;
+        if (heap > 0xFFFF'FFFFull) throw Error(context + ": properties too large");
+        item = static_cast<uint32_t>(m.edge_heap_bytes.size());
+        m.edge_heap_bytes.push_back(static_cast<uint32_t>(heap));
+    } else if (!properties.empty()) {
+        throw Error(context + ": edge type " + in_quotes(shape.name) + " has no properties");
+    }
+    m.edge_src.push_back(*src);
+    m.edge_dst.push_back(*dst);
+    m.edge_type.push_back(static_cast<uint16_t>(type));
+    m.edge_value_item.push_back(item);
+}
+
+std::filesystem::path shard_path(const std::filesystem::path& path, uint32_t shard, uint32_t shard_count) {
+    if (shard_count <= 1) return path;
+    auto name = path.stem().string() + "-" + std::to_string(shard) + "-of-" + std::to_string(shard_count) + ".mmg";
+    return path.parent_path() / name;
+}
+
+}  // namespace mmgraph
