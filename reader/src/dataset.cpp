@@ -87,8 +87,51 @@ ValueRef Dataset::property(const Edge& edge, const Vertex& from, uint32_t proper
     return vertex(edge.target).file().property(edge, property);
 }
 
+namespace {
+
+bool same_shapes(std::span<const LabelInfo> a, std::span<const LabelInfo> b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (a[i].name != b[i].name || a[i].attributes.size() != b[i].attributes.size()) return false;
+        for (size_t j = 0; j < a[i].attributes.size(); ++j) {
+            const auto& x = a[i].attributes[j];
+            const auto& y = b[i].attributes[j];
+            if (x.name != y.name || x.type != y.type || x.nullable != y.nullable) return false;
+        }
+    }
+    return true;
+}
+
+}  // namespace
+
+// Each shard's own deep check, then the cross-shard rules of §10: one schema, and every edge
+// into another shard names a vertex (and, for in-edges, a property row) that exists there.
 void Dataset::verify() const {
     for (const auto& s : shards_) s->verify();
+    const File& first = *shards_.front();
+    for (const auto& s : shards_) {
+        if (s->key_type() != first.key_type() || s->has_in_edges() != first.has_in_edges() ||
+            !same_shapes(s->labels(), first.labels()) || !same_shapes(s->edge_types(), first.edge_types()))
+            throw Error(s->path().string() + ": schema differs from " + first.path().string() + "'s");
+    }
+    if (shards_.size() == 1) return;
+    for (const auto& s : shards_) {
+        for (uint64_t i = 0; i < s->vertex_count(); ++i) {
+            Vertex v = s->vertex(i);
+            for (Direction dir : {Direction::out, Direction::in}) {
+                if (dir == Direction::in && !s->has_in_edges()) continue;
+                for (const Edge& e : v.edges(dir)) {
+                    if (e.target.shard == s->shard_id()) continue;
+                    const File& other = *shards_[e.target.shard];
+                    if (e.target.index >= other.vertex_count())
+                        throw Error(s->path().string() + ": vertex " + std::to_string(i) + " has an edge to vertex " +
+                                    std::to_string(e.target.index) + " of shard " + std::to_string(e.target.shard) +
+                                    ", which has " + std::to_string(other.vertex_count()) + " vertices");
+                    if (dir == Direction::in && !s->edge_types()[e.type].attributes.empty()) other.property(e, 0);
+                }
+            }
+        }
+    }
 }
 
 }  // namespace mmgraph

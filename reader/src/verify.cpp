@@ -1,6 +1,7 @@
 // verify(): the deep check of spec §12. Open checked the header, directory and small tables;
-// this adds every checksum, every vertex record, offset, value, adjacency list and terminator,
-// the counts against the tables, and the key index against the keys. O(file size).
+// this adds every checksum and gap, every vertex's records and their placement, every value,
+// adjacency list, terminator and ordinal, the counts against the tables, and the key index.
+// It reads the whole file once per check, O(file size).
 #include <algorithm>
 #include <cstring>
 #include <vector>
@@ -15,24 +16,159 @@ using detail::Region;
 
 namespace {
 
-void check_value(const File::Impl& m, const ValueRef& v, const AttributeInfo& a, const Region& r, const std::string& where) {
-    if (v.is_null()) return;
-    uint8_t code = format::element_code(a.type.byte);
-    auto bytes = v.as_bytes();
-    if (code == static_cast<uint8_t>(TypeCode::boolean)) {
-        for (uint8_t b : bytes)
-            if (b > 1) r.fail(static_cast<uint64_t>(bytes.data() - r.data), where + ": bool byte " + hex(b) + " is not 0 or 1");
-    }
-    if (code == static_cast<uint8_t>(TypeCode::vertex_ref)) {
-        for (size_t i = 0; i + format::kVertexRefSize <= bytes.size(); i += format::kVertexRefSize) {
-            uint64_t ref = format::load_u48(bytes.data() + i);
-            uint64_t shard = ref >> format::kRefShardShift;
-            if ((ref & format::kTerminatorBit) || shard >= m.shard_count ||
-                (shard == m.shard_id && (ref & format::kLocalIndexMask) >= m.vertex_count))
-                r.fail(static_cast<uint64_t>(bytes.data() + i - r.data), where + ": vertex reference " + hex(ref) + " names no vertex");
-        }
-    }
+uint64_t key_hash_of(const Key& key) {
+    if (auto* i = std::get_if<int64_t>(&key)) return format::key_hash(*i);
+    return format::key_hash(std::get<std::string_view>(key));
 }
+
+void require_zero(const Region& r, uint64_t from, uint64_t to, const std::string& what) {
+    for (uint64_t at = from; at < to; ++at)
+        if (*r.at(at, 1, "padding") != 0) r.fail(at, what + " byte is not zero");
+}
+
+struct Verifier {
+    const File& file;
+    const File::Impl& m;
+    const bool multi;
+    std::vector<uint64_t> label_counts, type_counts, edge_type_counts, next_ordinal;
+    uint64_t out_total = 0, in_total = 0;
+
+    explicit Verifier(const File& f)
+        : file(f), m(f.impl()), multi(m.edge_types.size() > 1), label_counts(m.labels.size()),
+          type_counts(m.node_types.size()), edge_type_counts(m.edge_types.size()), next_ordinal(m.edge_types.size()) {}
+
+    void value(const ValueRef& v, const AttributeInfo& a, const Region& r, const std::string& where) const {
+        if (v.is_null()) return;
+        uint8_t code = format::element_code(a.type.byte);
+        auto bytes = v.as_bytes();
+        auto at = [&](size_t i) { return static_cast<uint64_t>(bytes.data() + i - r.data); };
+        if (code == static_cast<uint8_t>(TypeCode::boolean))
+            for (size_t i = 0; i < bytes.size(); ++i)
+                if (bytes[i] > 1) r.fail(at(i), where + ": bool byte " + hex(bytes[i]) + " is not 0 or 1");
+        if (code == static_cast<uint8_t>(TypeCode::vertex_ref))
+            for (size_t i = 0; i + format::kVertexRefSize <= bytes.size(); i += format::kVertexRefSize) {
+                uint64_t ref = format::load_u48(bytes.data() + i);
+                uint64_t shard = ref >> format::kRefShardShift;
+                if ((ref & format::kTerminatorBit) || shard >= m.shard_count ||
+                    (shard == m.shard_id && (ref & format::kLocalIndexMask) >= m.vertex_count))
+                    r.fail(at(i), where + ": vertex reference " + hex(ref) + " names no vertex");
+            }
+    }
+
+    // Checks one record's fixed part, null bits and variable values (§6.1, §6.2, §8.2); the
+    // first value must start at `value_start`. Returns the offset past its last value.
+    uint64_t record(const RecordView& rec, const LabelInfo& shape, bool with_key, uint64_t value_start, const std::string& where) const {
+        const Region& r = *rec.region;
+        uint32_t nullable = 0;
+        for (const auto& a : shape.attributes) nullable += a.type.is_fixed() && a.nullable;
+        for (uint32_t bit = nullable; bit < shape.null_bytes * 8; ++bit)
+            if (*r.at(rec.nulls + bit / 8, 1, "null bitmap") & (1u << (bit % 8))) r.fail(rec.nulls + bit / 8, where + ": unused null bit set");
+        uint64_t end = value_start, expected_next = value_start;
+        uint32_t entries = shape.var_count;
+        std::vector<const AttributeInfo*> by_entry(entries, nullptr);
+        AttributeInfo key_attr;
+        key_attr.type = Type(TypeCode::string);
+        if (with_key && m.key_type == KeyType::string) by_entry[0] = &key_attr;
+        for (const auto& a : shape.attributes) {
+            if (!a.type.is_fixed()) {
+                by_entry[a.fixed_offset] = &a;
+                continue;
+            }
+            ValueRef v = m.attribute(rec, a, false, "attribute value");
+            if (v.is_null()) {
+                unsigned size = format::scalar_size(a.type.byte);
+                require_zero(r, rec.fixed + a.fixed_offset, rec.fixed + a.fixed_offset + size, where + ": null value '" + std::string(a.name) + "'");
+            }
+            value(v, a, r, where + " '" + std::string(a.name) + "'");
+        }
+        // Variable values sit in table order, each right after the previous (§6.2).
+        for (uint32_t k = 0; k < entries; ++k) {
+            const AttributeInfo& a = *by_entry[k];
+            unsigned width = rec.uniform_width ? rec.uniform_width : rec.widths[k];
+            uint64_t entry_at = rec.table + (rec.uniform_width ? uint64_t{k} * width : rec.entry_offsets[k]);
+            uint64_t entry = r.read_uint(entry_at, width, "offset table entry");
+            bool is_key = &a == &key_attr;
+            ValueRef v = m.attribute(rec, a, is_key, is_key ? "string key" : "attribute value");
+            if (entry == 0) continue;
+            if (rec.var_base + entry != expected_next)
+                r.fail(entry_at, where + ": offset entry " + std::to_string(k) + " = " + hex(entry) + " does not follow the previous value");
+            if (v.list_size() == 0 && !a.nullable)
+                r.fail(entry_at, where + ": empty non-nullable value stored instead of offset 0");
+            value(v, a, r, where + (is_key ? " key" : " '" + std::string(a.name) + "'"));
+            end = static_cast<uint64_t>(v.as_bytes().data() - r.data) + v.as_bytes().size();
+            expected_next = end;
+        }
+        return end;
+    }
+
+    // Checks one adjacency record (§7); returns its end offset, or `placed` when it has none.
+    uint64_t adjacency(const Vertex& v, Direction dir, uint64_t placed, const std::string& where) {
+        int which = dir == Direction::out ? m.out_slot : m.in_slot;
+        uint64_t slot = m.slot(v.index(), which);
+        if (slot == 0) return placed;
+        const Region& r = dir == Direction::out ? m.out : m.in;
+        uint64_t off = slot & format::kSlotOffsetMask;
+        if (off != placed) r.fail(off, where + ": adjacency record is not placed right after the previous one (expected " + hex(placed) + ")");
+        EdgeRange edges = v.edges(dir);
+        const bool local = edges.local();
+        bool all_local = true;
+        uint64_t end = off + 4 + (multi ? 4 + 8 * edges.blocks().size() : 0);
+        auto block = edges.blocks().begin();
+        uint64_t in_block = 0, groups = 0, n = 0;
+        int64_t previous_shard = -1, previous_index = -1;
+        auto leave_block = [&](const auto& b, uint64_t counted) {
+            if (multi && !local && b.groups != counted)
+                r.fail(off, where + ": block of type " + std::to_string(b.type) + " declares " + std::to_string(b.groups) +
+                                " groups, holds " + std::to_string(counted));
+        };
+        for (auto it = edges.begin(); it != edges.end(); ++it, ++n, ++in_block) {
+            while (in_block == block->count) {
+                leave_block(*block, groups);
+                end += 4 * (local ? 0 : groups);
+                ++block, in_block = 0, groups = 0, previous_shard = -1, previous_index = -1;
+            }
+            if (in_block == 0) {
+                bool props = !m.edge_types[block->type].attributes.empty();
+                end += (props ? (dir == Direction::out ? 8 : 8 * block->count) : 0) + 4 * block->count;
+            }
+            const Edge& e = *it;
+            if (e.target.shard != previous_shard) ++groups;
+            if (e.target.shard < previous_shard || (e.target.shard == previous_shard && e.target.index < previous_index))
+                r.fail(off, where + ": entries are not in ascending (shard, index) order");
+            previous_shard = e.target.shard;
+            previous_index = e.target.index;
+            all_local &= e.target.shard == m.shard_id;
+            if (e.target.shard == m.shard_id && e.target.index >= m.vertex_count)
+                r.fail(off, where + ": edge " + std::to_string(n) + " names vertex " + std::to_string(e.target.index) + " >= " + std::to_string(m.vertex_count));
+            if (!m.edge_types[e.type].attributes.empty()) {
+                const PropTableInfo& t = m.prop_tables[static_cast<size_t>(m.prop_table_of[e.type])];
+                if (dir == Direction::out && e.ordinal != next_ordinal[e.type]++)
+                    r.fail(off, where + ": edge ordinal " + std::to_string(e.ordinal) + " out of sequence (rows follow out-edge order)");
+                if (e.target.shard == m.shard_id && e.ordinal >= t.rows)
+                    r.fail(off, where + ": edge ordinal " + std::to_string(e.ordinal) + " >= " + std::to_string(t.rows) + " rows");
+            }
+            if (dir == Direction::out) ++edge_type_counts[e.type];
+        }
+        if (n) leave_block(*block, groups);
+        end += 4 * (local ? 0 : groups);
+        if (n != edges.size()) r.fail(off, where + ": holds " + std::to_string(n) + " entries, degree says " + std::to_string(edges.size()));
+        if (local != all_local) r.fail(off, where + ": local tag " + (local ? "set" : "clear") + " but targets " + (all_local ? "are" : "are not") + " all in this shard");
+        // Flat lists: exactly the last entry of each block carries the terminator.
+        if (local) {
+            uint64_t at = off + 4 + (multi ? 4 + 8 * edges.blocks().size() : 0);
+            for (const auto& b : edges.blocks()) {
+                if (!m.edge_types[b.type].attributes.empty()) at += dir == Direction::out ? 8 : 8 * b.count;
+                for (uint64_t k = 0; k < b.count; ++k, at += 4) {
+                    bool terminator = r.read<uint32_t>(at, "adjacency entry") & format::kTerminatorBit;
+                    if (terminator != (k + 1 == b.count))
+                        r.fail(at, where + ": terminator bit " + (terminator ? "set inside" : "missing at the end of") + " a list");
+                }
+            }
+        }
+        (dir == Direction::out ? out_total : in_total) += n;
+        return end;
+    }
+};
 
 }  // namespace
 
@@ -40,127 +176,96 @@ void File::verify() const {
     const Impl& m = *impl_;
     const std::string file = m.path.string() + ": ";
 
-    // §2.3: reserved bytes and flags must be zero in files of this minor version.
+    // §2.3: reserved bytes and flags are zero in files of this minor version.
     if (m.minor <= format::kVersionMinor) {
         for (size_t i = format::header::kReservedOff; i < format::header::kHeaderHashOff; ++i)
             if (m.data[i] != 0) throw Error(file + "header: reserved byte at offset " + hex(i) + " is not zero");
         if (m.flags & ~format::kKnownFlags) throw Error(file + "header: unknown flags " + hex(m.flags));
     }
+    // §3: checksums, and zero bytes between the directory, the sections and the file end.
+    uint64_t dir_end = format::load<uint64_t>(m.data + format::header::kDirectoryOffsetOff) + m.sections.size() * format::dir_entry::kSize;
+    std::vector<std::pair<uint64_t, uint64_t>> used{{0, dir_end}};
     for (size_t i = 0; i < m.sections.size(); ++i) {
         const SectionInfo& s = m.sections[i];
         if (format::checksum(m.data + s.offset, s.length) != s.checksum)
             throw Error(file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ", file offset " + hex(s.offset) +
                         ", " + std::to_string(s.length) + " bytes): checksum mismatch");
+        used.emplace_back(s.offset, s.offset + s.length);
+    }
+    std::sort(used.begin(), used.end());
+    for (size_t i = 0; i < used.size(); ++i) {
+        if (i + 1 < used.size() && used[i].second > used[i + 1].first)
+            throw Error(file + "sections overlap at file offset " + hex(used[i + 1].first));
+        uint64_t gap_end = i + 1 < used.size() ? used[i + 1].first : m.size;
+        for (uint64_t at = used[i].second; at < gap_end; ++at)
+            if (m.data[at] != 0) throw Error(file + "padding byte at file offset " + hex(at) + " is not zero");
     }
 
-    const bool multi = m.edge_types.size() > 1;
-    std::vector<uint64_t> label_counts(m.labels.size()), type_counts(m.node_types.size()), edge_type_counts(m.edge_types.size());
-    std::vector<uint64_t> rows_seen(m.prop_tables.size(), 0);
-    uint64_t out_total = 0, in_total = 0;
-    uint64_t node_end = 0;
+    Verifier check(*this);
+    uint64_t node_end = 0, out_end = 0, in_end = 0;
     for (uint64_t i = 0; i < m.vertex_count; ++i) {
         Vertex v(this, static_cast<uint32_t>(i));
         const std::string where = "vertex " + std::to_string(i);
         uint32_t type = 0;
         RecordView rec = m.node_record(static_cast<uint32_t>(i), type);
-        uint64_t record_start = rec.nulls - m.id_width;
-        if (record_start % format::kRecordAlign != 0) m.nodes.fail(record_start, where + ": node record is not 4-byte aligned");
-        if (record_start < node_end) m.nodes.fail(record_start, where + ": node record overlaps the previous vertex's record");
-        ++type_counts[type];
-        const LabelInfo& label = m.labels[m.node_types[type].label];
-        ++label_counts[m.node_types[type].label];
-        // Null bits past the nullable attributes must be zero; null fixed values are zero bytes.
-        uint64_t var_end = rec.var_base + 1;
-        for (uint32_t a = 0; a < label.attributes.size(); ++a) {
-            const AttributeInfo& attr = label.attributes[a];
-            ValueRef value = m.attribute(rec, attr, false, "attribute value");
-            check_value(m, value, attr, m.nodes, where + " attribute '" + std::string(attr.name) + "'");
-            if (!attr.type.is_fixed() && !value.is_null() && value.list_size() > 0)
-                var_end = std::max<uint64_t>(var_end, static_cast<uint64_t>(value.as_bytes().data() - m.nodes.data) + value.as_bytes().size());
-        }
+        // §6: records follow each other in index order, 4-byte aligned, zero padding between.
+        uint64_t start = rec.nulls - m.id_width;
+        uint64_t expected = format::align_up(node_end, format::kRecordAlign);
+        if (start != expected) m.nodes.fail(start, where + ": node record expected at " + hex(expected));
+        require_zero(m.nodes, node_end, start, where + ": record padding");
+        ++check.type_counts[type];
+        uint32_t label = m.node_types[type].label;
+        ++check.label_counts[label];
+        node_end = check.record(rec, m.labels[label], true, rec.var_base + 1, where);
+
         Key key = v.key();
-        if (auto* s = std::get_if<std::string_view>(&key); s && !s->empty())
-            var_end = std::max<uint64_t>(var_end, static_cast<uint64_t>(reinterpret_cast<const uint8_t*>(s->data()) - m.nodes.data) + s->size());
-        node_end = var_end;
         auto found = m.lookup(key);
         if (!found || *found != i)
             m.key_index.fail(m.entries_at, where + ": key '" + key_to_string(key) + "' does not lead back to the vertex through the key index");
-
-        for (Direction dir : {Direction::out, Direction::in}) {
-            if (dir == Direction::in && m.in_slot < 0) continue;
-            const Region& r = dir == Direction::out ? m.out : m.in;
-            EdgeRange edges = v.edges(dir);
-            uint64_t n = 0;
-            for (auto it = edges.begin(); it != edges.end(); ++it) {
-                const Edge& e = *it;
-                ++n;
-                if (e.target.shard == m.shard_id && e.target.index >= m.vertex_count)
-                    r.fail(0, where + ": " + (dir == Direction::out ? "out" : "in") + "-edge " + std::to_string(n - 1) + " targets vertex " +
-                                  std::to_string(e.target.index) + " >= " + std::to_string(m.vertex_count));
-                bool props = !m.edge_types[e.type].attributes.empty();
-                if (props && (dir == Direction::out || e.target.shard == m.shard_id)) {
-                    const PropTableInfo& t = m.prop_tables[static_cast<size_t>(m.prop_table_of[e.type])];
-                    if (e.ordinal >= t.rows)
-                        r.fail(0, where + ": edge ordinal " + std::to_string(e.ordinal) + " >= " + std::to_string(t.rows) + " rows");
-                    if (dir == Direction::out) ++rows_seen[static_cast<size_t>(m.prop_table_of[e.type])];
-                }
-                if (dir == Direction::out) ++edge_type_counts[e.type];
-            }
-            if (n != edges.size()) r.fail(0, where + ": adjacency record holds " + std::to_string(n) + " entries, degree says " + std::to_string(edges.size()));
-            // Flat lists: only the last entry of each block carries the terminator (§7).
-            uint64_t value = dir == Direction::out ? v.slots().out : v.slots().in;
-            if (value & format::kSlotTagLocal) {
-                uint64_t off = value & format::kSlotOffsetMask;
-                uint64_t blocks = multi ? r.read<uint32_t>(off + 4, "block count") : 1;
-                uint64_t at = off + 4 + (multi ? 4 + 8 * blocks : 0);
-                for (uint64_t b = 0; b < blocks; ++b) {
-                    uint32_t t = multi ? (r.read<uint32_t>(off + 8 + 8 * b, "block type") & format::kBlockTypeMask) : 0;
-                    uint64_t count = multi ? r.read<uint32_t>(off + 12 + 8 * b, "block count") : edges.size();
-                    if (!m.edge_types[t].attributes.empty()) at += dir == Direction::out ? 8 : 8 * count;
-                    for (uint64_t k = 0; k < count; ++k, at += 4) {
-                        bool terminator = r.read<uint32_t>(at, "adjacency entry") & format::kTerminatorBit;
-                        if (terminator != (k + 1 == count))
-                            r.fail(at, where + ": terminator bit " + (terminator ? "set inside" : "missing at the end of") + " a list");
-                    }
-                }
-            }
-            (dir == Direction::out ? out_total : in_total) += n;
-        }
+        out_end = check.adjacency(v, Direction::out, out_end, where + " out-edges");
+        if (m.in_slot >= 0) in_end = check.adjacency(v, Direction::in, in_end, where + " in-edges");
     }
-    if (out_total != m.edge_count)
-        throw Error(file + "out-adjacency holds " + std::to_string(out_total) + " edges, header says " + std::to_string(m.edge_count));
-    if (m.shard_count == 1 && m.in_slot >= 0 && in_total != out_total)
-        throw Error(file + "in-adjacency holds " + std::to_string(in_total) + " edges, out-adjacency " + std::to_string(out_total));
+    require_zero(m.nodes, node_end, m.nodes.size, "final record padding");
+    if (format::align_up(node_end, format::kRecordAlign) != m.nodes.size)
+        m.nodes.fail(node_end, "section does not end at the last node record");
+    if (out_end != m.out.size) m.out.fail(out_end, "section does not end at the last adjacency record");
+    if (m.in_slot >= 0 && in_end != m.in.size) m.in.fail(in_end, "section does not end at the last adjacency record");
+    if (check.out_total != m.edge_count)
+        throw Error(file + "out-adjacency holds " + std::to_string(check.out_total) + " edges, header says " + std::to_string(m.edge_count));
+    if (m.shard_count == 1 && m.in_slot >= 0 && check.in_total != check.out_total)
+        throw Error(file + "in-adjacency holds " + std::to_string(check.in_total) + " edges, out-adjacency " + std::to_string(check.out_total));
     for (size_t t = 0; t < m.node_types.size(); ++t)
-        if (type_counts[t] != m.node_types[t].vertices)
+        if (check.type_counts[t] != m.node_types[t].vertices)
             m.node_types_region.fail(0, "node type " + std::to_string(t) + " declares " + std::to_string(m.node_types[t].vertices) +
-                                            " vertices, " + std::to_string(type_counts[t]) + " use it");
+                                            " vertices, " + std::to_string(check.type_counts[t]) + " use it");
     for (size_t l = 0; l < m.labels.size(); ++l)
-        if (label_counts[l] != m.labels[l].count)
+        if (check.label_counts[l] != m.labels[l].count)
             m.schema.fail(0, "label '" + std::string(m.labels[l].name) + "' declares " + std::to_string(m.labels[l].count) +
-                                 " vertices, " + std::to_string(label_counts[l]) + " have it");
+                                 " vertices, " + std::to_string(check.label_counts[l]) + " have it");
     for (size_t t = 0; t < m.edge_types.size(); ++t)
-        if (edge_type_counts[t] != m.edge_types[t].count)
+        if (check.edge_type_counts[t] != m.edge_types[t].count)
             m.schema.fail(0, "edge type '" + std::string(m.edge_types[t].name) + "' declares " + std::to_string(m.edge_types[t].count) +
-                                 " edges, " + std::to_string(edge_type_counts[t]) + " stored");
+                                 " edges, " + std::to_string(check.edge_type_counts[t]) + " stored");
 
-    // §8.2: every row decodes and each is owned by exactly one out-edge.
-    for (size_t ti = 0; ti < m.prop_tables.size(); ++ti) {
-        const PropTableInfo& t = m.prop_tables[ti];
-        if (rows_seen[ti] != t.rows)
-            t.region.fail(8, std::to_string(t.rows) + " property rows, " + std::to_string(rows_seen[ti]) + " out-edges of the type");
+    // §8.2: one row per out-edge of the type; every row decodes; the heap is packed in row order.
+    for (const PropTableInfo& t : m.prop_tables) {
+        if (check.next_ordinal[t.type] != t.rows)
+            t.region.fail(8, std::to_string(t.rows) + " property rows, " + std::to_string(check.next_ordinal[t.type]) + " out-edges of the type");
         const LabelInfo& et = m.edge_types[t.type];
+        uint64_t heap_end = t.heap_offset;
+        require_zero(t.region, format::kEdgePropsHeadSize + t.rows * t.row_size, t.heap_offset, "row padding");
         for (uint64_t row = 0; row < t.rows; ++row) {
             RecordView rec = m.prop_row(t.type, row);
-            for (const AttributeInfo& a : et.attributes)
-                check_value(m, m.attribute(rec, a, false, "edge property"), a, t.region,
-                            "edge property row " + std::to_string(row) + " '" + std::string(a.name) + "'");
+            heap_end = check.record(rec, et, false, heap_end, "edge property row " + std::to_string(row));
         }
+        if (heap_end != t.region.size) t.region.fail(heap_end, "heap does not end at the section end");
     }
 
-    // §8.1: buckets ascend to n; each entry's fingerprint and bucket match its vertex's key.
+    // §8.1: buckets ascend to n; entries in (hash, index) order, each in its bucket with the
+    // fingerprint of its vertex's key and, in a dataset, in the shard its hash names.
     const uint64_t buckets = uint64_t{1} << m.bucket_bits;
-    uint64_t previous = 0;
+    uint64_t previous = 0, previous_hash = 0;
+    int64_t previous_local = -1;
     for (uint64_t b = 0; b <= buckets; ++b) {
         uint64_t start = m.key_index.read<uint32_t>(m.buckets_at + 4 * b, "bucket start");
         if (start < previous || start > m.key_entries || (b == 0 && start != 0) || (b == buckets && start != m.key_entries))
@@ -169,14 +274,15 @@ void File::verify() const {
             uint64_t at = m.entries_at + i * format::kKeyEntrySize;
             uint32_t local = m.key_index.read<uint32_t>(at + 4, "key entry index");
             if (local >= m.vertex_count) m.key_index.fail(at + 4, "key entry names vertex " + std::to_string(local));
-            Key key = m.key(local);
-            uint64_t hash = std::holds_alternative<int64_t>(key) ? format::key_hash(std::get<int64_t>(key))
-                                                                  : format::key_hash(std::get<std::string_view>(key));
-            if (static_cast<uint32_t>(hash) != m.key_index.read<uint32_t>(at, "key fingerprint") ||
-                format::key_bucket(hash, m.bucket_bits) != b - 1)
+            uint64_t hash = key_hash_of(m.key(local));
+            if (static_cast<uint32_t>(hash) != m.key_index.read<uint32_t>(at, "key fingerprint") || format::key_bucket(hash, m.bucket_bits) != b - 1)
                 m.key_index.fail(at, "key entry " + std::to_string(i) + " is in the wrong bucket or has a wrong fingerprint");
-            if (m.shard_count > 1 && hash % m.shard_count != m.shard_id)
+            if (hash < previous_hash || (hash == previous_hash && static_cast<int64_t>(local) <= previous_local))
+                m.key_index.fail(at, "key entry " + std::to_string(i) + " is out of (hash, index) order");
+            if (hash % m.shard_count != m.shard_id)
                 m.key_index.fail(at, "vertex " + std::to_string(local) + " belongs to shard " + std::to_string(hash % m.shard_count));
+            previous_hash = hash;
+            previous_local = local;
         }
         previous = start;
     }

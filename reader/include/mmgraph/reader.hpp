@@ -143,21 +143,25 @@ public:
         Edge edge_;
     };
 
+    // One per-type block of the record (§7), for tools that show the layout.
+    struct Block {
+        uint32_t type;
+        uint32_t groups;  // group headers; 0 for flat lists and single-type records
+        uint64_t count;
+        uint64_t offset;  // domain offset of the block's first byte
+    };
+
     EdgeRange() = default;
     iterator begin() const;
     iterator end() const { return iterator(); }
     uint64_t size() const { return count_; }
     bool empty() const { return count_ == 0; }
+    bool local() const { return local_; }  // flat 32-bit local ids, no group headers
+    std::span<const Block> blocks() const { return blocks_; }
 
 private:
     friend class Vertex;
     friend class iterator;
-    struct Block {
-        uint32_t type;
-        uint32_t groups;
-        uint64_t count;
-        uint64_t offset;  // domain offset of the block's first byte
-    };
     const File* file_ = nullptr;
     Direction direction_ = Direction::out;
     bool local_ = true;
