@@ -185,6 +185,25 @@ ValueRef Vertex::get(std::string_view name) const {
     return get(*i);
 }
 
+ValueRef Vertex::get(AttributeHandle handle) const {
+    const auto& m = file_->impl();
+    uint32_t type = 0;
+    RecordView rec = m.node_record(index_, type);
+    uint32_t label = m.node_types[type].label;
+    if (label != handle.label || handle.index >= m.labels[label].attributes.size())
+        throw Error("vertex " + std::to_string(index_) + " has label '" + std::string(m.labels[label].name) +
+                    "', not the handle's label " + std::to_string(handle.label));
+    return m.attribute(rec, m.labels[label].attributes[handle.index], false, "attribute value");
+}
+
+AttributeHandle File::attribute_handle(std::string_view label, std::string_view attribute) const {
+    auto l = find_label(label);
+    if (!l) throw Error("no label '" + std::string(label) + "'");
+    auto a = impl_->labels[*l].find(attribute);
+    if (!a) throw Error("label '" + std::string(label) + "' has no attribute '" + std::string(attribute) + "'");
+    return {*l, *a};
+}
+
 Vertex::Slots Vertex::slots() const {
     const auto& m = file_->impl();
     Slots s;

@@ -15,6 +15,17 @@ namespace mmgraph::detail {
 
 inline constexpr uint32_t kAbsent = 0xFFFF'FFFFu;  // a variable value that gets offset 0
 
+// Names the vertex (or the edge from -> to) an input error is about; turned into text only when
+// an error is thrown, so the hot staging path builds no strings.
+struct InputContext {
+    const Key* from = nullptr;
+    const Key* to = nullptr;  // set for edges
+    std::string text() const {
+        if (!to) return "vertex '" + key_to_string(*from) + "'";
+        return "edge '" + key_to_string(*from) + "' -> '" + key_to_string(*to) + "'";
+    }
+};
+
 // Reads a staged vertex-reference key (see Arena) and advances p past it.
 inline Key read_staged_key(const uint8_t*& p, KeyType key_type) {
     if (key_type == KeyType::int64) {
@@ -180,7 +191,7 @@ struct Writer::Impl {
 
     // Validates `values` against `shape` and stages them; returns the variable sizes.
     void stage(const detail::Shape& shape, std::span<const Value> values, detail::Arena& arena,
-               std::vector<uint32_t>& var_sizes, const std::string& context);
+               std::vector<uint32_t>& var_sizes, const detail::InputContext& context);
 
     std::vector<detail::ShardPlan> plan();
     void encode(detail::ShardPlan& plan, uint8_t* file, unsigned threads) const;

@@ -190,10 +190,10 @@ void Writer::Impl::grow_key_table() {
 bool Writer::has_vertex(Key key) const { return impl_->lookup(key, impl_->hash_key(key)).has_value(); }
 
 void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, detail::Arena& arena,
-                         std::vector<uint32_t>& sizes, const std::string& context) {
+                         std::vector<uint32_t>& sizes, const detail::InputContext& context) {
     const auto& attrs = shape.attributes;
     if (values.size() > attrs.size())
-        throw Error(context + ": " + std::to_string(values.size()) + " values given, " + in_quotes(shape.name) +
+        throw Error(context.text() + ": " + std::to_string(values.size()) + " values given, " + in_quotes(shape.name) +
                     " has " + std::to_string(attrs.size()) + " attributes");
     auto& out = arena.bytes;
     size_t rollback = out.size();
@@ -205,7 +205,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
             const Value none;
             const Value& v = i < values.size() ? values[i] : none;
             auto bad = [&](const std::string& why) {
-                return Error(context + ": attribute " + in_quotes(a.name) + " (" + a.type.name() + "): " + why);
+                return Error(context.text() + ": attribute " + in_quotes(a.name) + " (" + a.type.name() + "): " + why);
             };
             bool fixed = a.type.is_fixed();
             if (v.kind() == Value::Kind::null) {
@@ -320,9 +320,9 @@ void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
     uint64_t hash = m.hash_key(key);
     if (m.lookup(key, hash)) throw Error("duplicate vertex key " + in_quotes(key_to_string(key)));
     const Shape& shape = m.labels[label];
-    std::string context = "vertex " + in_quotes(key_to_string(key));
+    const detail::InputContext context{&key};
     if (auto* s = std::get_if<std::string_view>(&key); s && s->size() > format::kMaxValueSize)
-        throw Error(context + ": key longer than the limit");
+        throw Error(context.text() + ": key longer than the limit");
     // The string key is offset-table entry 0 (§6.1); stage the attributes after it.
     if (auto* s = std::get_if<std::string_view>(&key))
         m.var_sizes.push_back(s->empty() ? kAbsent : static_cast<uint32_t>(format::vlq_size(s->size()) + s->size()));
@@ -348,14 +348,14 @@ void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
 void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
     if (m.finished) throw Error("add_edge after finish()");
-    std::string context = "edge " + in_quotes(key_to_string(from)) + " -> " + in_quotes(key_to_string(to));
-    if (type >= m.edge_types.size()) throw Error(context + ": unknown edge type id " + std::to_string(type));
+    const detail::InputContext context{&from, &to};
+    if (type >= m.edge_types.size()) throw Error(context.text() + ": unknown edge type id " + std::to_string(type));
     if (m.edge_src.size() >= std::numeric_limits<uint32_t>::max() - 1)
         throw Error("more than 2^32 - 2 edges in one writer");
     auto src = m.lookup(from, m.hash_key(from));
-    if (!src) throw Error(context + ": unknown source vertex " + in_quotes(key_to_string(from)));
+    if (!src) throw Error(context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)));
     auto dst = m.lookup(to, m.hash_key(to));
-    if (!dst) throw Error(context + ": unknown target vertex " + in_quotes(key_to_string(to)));
+    if (!dst) throw Error(context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)));
     const Shape& shape = m.edge_types[type];
     uint32_t item = kAbsent;
     if (shape.has_properties()) {
@@ -364,11 +364,11 @@ void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> 
         uint64_t heap = 0;
         for (uint32_t s : sizes)
             if (s != kAbsent) heap += s;
-        if (heap > 0xFFFF'FFFFull) throw Error(context + ": properties too large");
+        if (heap > 0xFFFF'FFFFull) throw Error(context.text() + ": properties too large");
         item = static_cast<uint32_t>(m.edge_heap_bytes.size());
         m.edge_heap_bytes.push_back(static_cast<uint32_t>(heap));
     } else if (!properties.empty()) {
-        throw Error(context + ": edge type " + in_quotes(shape.name) + " has no properties");
+        throw Error(context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
     }
     m.edge_src.push_back(*src);
     m.edge_dst.push_back(*dst);

@@ -102,6 +102,12 @@ private:
 
 class File;
 
+// A precomputed (label, attribute) pair: reading through it skips the name search.
+struct AttributeHandle {
+    uint32_t label = 0;
+    uint32_t index = 0;
+};
+
 struct Edge {
     VertexRef target;      // the other endpoint: target of an out-edge, source of an in-edge
     uint32_t type = 0;     // edge type id
@@ -186,6 +192,7 @@ public:
 
     ValueRef get(uint32_t attribute) const;  // attribute index within the vertex's label
     ValueRef get(std::string_view name) const;  // throws if the label has no such attribute
+    ValueRef get(AttributeHandle handle) const;  // throws if the vertex has another label
 
     uint64_t degree(Direction direction) const;
     uint64_t degree(Direction direction, uint32_t edge_type) const;
@@ -233,6 +240,39 @@ public:
     const uint8_t* data() const;  // the mapping, file_size() bytes
 
     Vertex vertex(uint64_t index) const;  // throws when index >= vertex_count()
+
+    // All vertices in index order: for (Vertex v : file->vertices()) ...
+    class VertexRange {
+    public:
+        class iterator {
+        public:
+            using iterator_category = std::forward_iterator_tag;
+            using value_type = Vertex;
+            using difference_type = std::ptrdiff_t;
+            using pointer = void;
+            using reference = Vertex;
+            iterator() = default;
+            iterator(const File* file, uint64_t index) : file_(file), index_(index) {}
+            Vertex operator*() const { return Vertex(file_, static_cast<uint32_t>(index_)); }
+            iterator& operator++() { ++index_; return *this; }
+            iterator operator++(int) { auto copy = *this; ++index_; return copy; }
+            bool operator==(const iterator& other) const { return index_ == other.index_; }
+        private:
+            const File* file_ = nullptr;
+            uint64_t index_ = 0;
+        };
+        VertexRange(const File* file, uint64_t count) : file_(file), count_(count) {}
+        iterator begin() const { return {file_, 0}; }
+        iterator end() const { return {file_, count_}; }
+        uint64_t size() const { return count_; }
+    private:
+        const File* file_;
+        uint64_t count_;
+    };
+    VertexRange vertices() const { return {this, vertex_count()}; }
+
+    // Throws when the label or attribute does not exist.
+    AttributeHandle attribute_handle(std::string_view label, std::string_view attribute) const;
     std::optional<Vertex> find(const Key& key) const;  // by external key, O(1) (§8.1)
 
     // Edge properties live in the source shard's table; for an in-edge from another shard
