@@ -1,1 +1,364 @@
+// Golden files pin format v1: the writer must reproduce tests/data/*.mmg byte for byte, with one
+// thread and with four, and the reader must read them. A difference means the on-disk format
+// changed; that is only legitimate together with a new format version and spec/FORMAT.md, and
+// then the files are regenerated with MMGRAPH_UPDATE_GOLDEN=1 (see tests/data/README.md).
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <functional>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "support/random_graph.hpp"
+
+using namespace mmgraph;
+using mmgraph::test::read_bytes;
+using mmgraph::test::TempDir;
+
+namespace {
+
+const std::filesystem::path kData = MMGRAPH_TEST_DATA;
+
+bool updating() {
+    const char* v = std::getenv("MMGRAPH_UPDATE_GOLDEN");
+    return v && std::string(v) == "1";
+}
+
+// (a) Every attribute type, nulls, empty values, two labels, two edge types (properties on one),
+// a self-loop, multi-edges, string keys including the empty key, a 300-byte string that widens
+// an offset entry (a second node type), and a non-ASCII string.
+void build_small(const std::filesystem::path& path, unsigned threads) {
+    WriterOptions o;
+    o.threads = threads;
+    Writer w(o);
+    auto person = w.add_label(
+        "Person", {{"flag", TypeCode::boolean},        {"i8", TypeCode::int8, true},
+                   {"i16", TypeCode::int16},           {"i32", TypeCode::int32, true},
+                   {"i64", TypeCode::int64},           {"u8", TypeCode::uint8},
+                   {"u16", TypeCode::uint16, true},    {"u32", TypeCode::uint32},
+                   {"u64", TypeCode::uint64},          {"f32", TypeCode::float32},
+                   {"f64", TypeCode::float64, true},   {"friend", TypeCode::vertex_ref, true},
+                   {"name", TypeCode::string},         {"nick", TypeCode::string, true},
+                   {"photo", TypeCode::bytes, true},   {"l_bool", Type::list_of(TypeCode::boolean)},
+                   {"l_i8", Type::list_of(TypeCode::int8)},       {"l_i16", Type::list_of(TypeCode::int16), true},
+                   {"l_i32", Type::list_of(TypeCode::int32)},     {"l_i64", Type::list_of(TypeCode::int64), true},
+                   {"l_u8", Type::list_of(TypeCode::uint8)},      {"l_u16", Type::list_of(TypeCode::uint16)},
+                   {"l_u32", Type::list_of(TypeCode::uint32)},    {"l_u64", Type::list_of(TypeCode::uint64), true},
+                   {"l_f32", Type::list_of(TypeCode::float32)},   {"l_f64", Type::list_of(TypeCode::float64)},
+                   {"l_ref", Type::list_of(TypeCode::vertex_ref), true}});
+    auto city = w.add_label("City", {{"name", TypeCode::string}, {"population", TypeCode::uint32, true}});
+    auto knows = w.add_edge_type("KNOWS");
+    auto visited = w.add_edge_type("VISITED", {{"year", TypeCode::int16},
+                                               {"rating", TypeCode::float32, true},
+                                               {"note", TypeCode::string, true},
+                                               {"stops", Type::list_of(TypeCode::uint16)}});
+
+    const bool l_bool[] = {true, false, true};
+    const int8_t l_i8[] = {-128, 0, 127};
+    const int16_t l_i16[] = {-300, 300};
+    const int32_t l_i32[] = {1, -2, 3};
+    const int64_t l_i64[] = {INT64_MIN, INT64_MAX};
+    const uint8_t l_u8[] = {0, 255};
+    const uint16_t l_u16[] = {65535};
+    const uint32_t l_u32[] = {4000000000u, 1};
+    const uint64_t l_u64[] = {UINT64_MAX};
+    const float l_f32[] = {0.5f, -1.25f};
+    const double l_f64[] = {3.141592653589793, -0.0};
+    const std::vector<Key> refs_ab = {std::string_view("bob"), std::string_view("alice")};
+    const uint8_t photo[] = {0x00, 0xFF, 0x10, 0x0A};
+    auto span_of = [](const auto& array) { return std::span(array, std::size(array)); };
+
+    w.add_vertex("alice", person,
+                 {true, -5, 1000, 123456, int64_t{-9000000000}, 200u, 65535u, 4000000000u, UINT64_MAX, 1.5f, 2.25,
+                  Value::ref(std::string_view("bob")), "Alice", "Al", Value::bytes(photo),
+                  Value::list(span_of(l_bool)), Value::list(span_of(l_i8)), Value::list(span_of(l_i16)),
+                  Value::list(span_of(l_i32)), Value::list(span_of(l_i64)), Value::list(span_of(l_u8)),
+                  Value::list(span_of(l_u16)), Value::list(span_of(l_u32)), Value::list(span_of(l_u64)),
+                  Value::list(span_of(l_f32)), Value::list(span_of(l_f64)), Value::ref_list(refs_ab)});
+    // Nulls everywhere allowed, empty non-nullable string and lists, empty nullable string.
+    const std::span<const int32_t> no_i32;
+    w.add_vertex("bob", person,
+                 {false, Value(), 0, Value(), 0, 0u, Value(), 0u, 0u, 0.0f, Value(), Value(), "", "", Value(),
+                  Value::list(std::span<const bool>()), Value::list(std::span<const int8_t>()), Value(),
+                  Value::list(no_i32), Value(), Value::list(std::span<const uint8_t>()),
+                  Value::list(std::span<const uint16_t>()), Value::list(std::span<const uint32_t>()), Value(),
+                  Value::list(std::span<const float>()), Value::list(std::span<const double>()), Value()});
+    // A 300-byte name widens the later offset entries to 2 bytes (§6.5 "Widening").
+    const std::string long_name(300, 'x');
+    const std::vector<Key> refs_self = {std::string_view("carol")};
+    w.add_vertex("carol", person,
+                 {true, 127, -32768, INT32_MIN, INT64_MAX, 255u, 0u, 1u, 1u, -0.0f, -1e300,
+                  Value::ref(std::string_view("carol")), long_name, "C", Value::bytes(std::span<const uint8_t>()),
+                  Value::list(span_of(l_bool)), Value::list(std::span<const int8_t>()), Value(),
+                  Value::list(span_of(l_i32)), Value(), Value::list(span_of(l_u8)), Value::list(span_of(l_u16)),
+                  Value::list(std::span<const uint32_t>()), Value::list(span_of(l_u64)),
+                  Value::list(std::span<const float>()), Value::list(span_of(l_f64)), Value::ref_list(refs_self)});
+    w.add_vertex("oslo", city, {"Oslo", 709000u});
+    w.add_vertex("zurich", city, {"Z\xC3\xBCrich"});
+    w.add_vertex("", city, {"Nowhere", 0u});  // the empty key is a valid key
+
+    w.add_edge("alice", "bob", knows);
+    w.add_edge("alice", "bob", knows);  // multi-edge
+    w.add_edge("bob", "bob", knows);    // self-loop
+    w.add_edge("bob", "alice", knows);
+    const uint16_t stops[] = {1, 2, 3};
+    w.add_edge("alice", "oslo", visited, {2019, 4.5f, "fun", Value::list(span_of(stops))});
+    w.add_edge("alice", "oslo", visited, {2021, Value(), Value(), Value::list(std::span<const uint16_t>())});
+    w.add_edge("carol", "zurich", visited, {-1, 0.0f, "", Value::list(span_of(stops))});
+    w.add_edge("carol", "carol", visited, {0, Value(), Value(), Value::list(std::span<const uint16_t>())});  // self-loop
+    w.add_edge("", "oslo", knows);
+    w.finish(path);
+}
+
+// (b) int64 keys (negative, zero and both extremes), no in_edges domain (2 slots per vertex),
+// one edge type only (no block directory).
+void build_intkeys(const std::filesystem::path& path, unsigned threads) {
+    WriterOptions o;
+    o.threads = threads;
+    o.key_type = KeyType::int64;
+    o.store_in_edges = false;
+    Writer w(o);
+    auto item = w.add_label("Item", {{"parent", TypeCode::vertex_ref, true},
+                                     {"label", TypeCode::string, true},
+                                     {"weight", TypeCode::float64},
+                                     {"kids", Type::list_of(TypeCode::vertex_ref)}});
+    auto link = w.add_edge_type("LINK", {{"w", TypeCode::int32}});
+    const std::vector<int64_t> keys = {0, -1, 42, INT64_MIN, INT64_MAX, 7919};
+    const std::vector<Key> kids = {int64_t{42}, int64_t{-1}};
+    w.add_vertex(keys[0], item, {Value(), "root", 1.0, Value::ref_list(kids)});
+    w.add_vertex(keys[1], item, {Value::ref(int64_t{0}), Value(), 0.5, Value::ref_list(std::span<const Key>())});
+    w.add_vertex(keys[2], item, {Value::ref(int64_t{0}), "", -2.0, Value::ref_list(std::span<const Key>())});
+    w.add_vertex(keys[3], item, {Value::ref(INT64_MAX), "min", 0.0, Value::ref_list(std::span<const Key>())});
+    w.add_vertex(keys[4], item, {Value::ref(INT64_MIN), "max", 1e-300, Value::ref_list(std::span<const Key>())});
+    w.add_vertex(keys[5], item, {Value(), Value(), 3.0, Value::ref_list(kids)});
+    w.add_edge(int64_t{0}, int64_t{42}, link, {1});
+    w.add_edge(int64_t{0}, int64_t{-1}, link, {2});
+    w.add_edge(int64_t{0}, int64_t{42}, link, {3});  // multi-edge
+    w.add_edge(INT64_MIN, INT64_MAX, link, {-4});
+    w.add_edge(INT64_MAX, INT64_MAX, link, {5});      // self-loop
+    w.add_edge(int64_t{7919}, int64_t{0}, link, {INT32_MIN});
+    w.finish(path);
+}
+
+// (c) A 2-shard dataset: grouped adjacency records, cross-shard vertex references and in-edge
+// ordinals naming the other shard's property rows, a label without attributes.
+void build_sharded(const std::filesystem::path& path, unsigned threads) {
+    WriterOptions o;
+    o.threads = threads;
+    o.shard_count = 2;
+    Writer w(o);
+    auto user = w.add_label("User", {{"name", TypeCode::string}, {"best", TypeCode::vertex_ref, true}});
+    auto tag = w.add_label("Tag");
+    auto follows = w.add_edge_type("FOLLOWS", {{"since", TypeCode::uint16}, {"via", TypeCode::string, true}});
+    auto tagged = w.add_edge_type("TAGGED");
+    for (int i = 0; i < 10; ++i) {
+        std::string key = "u" + std::to_string(i);
+        std::string best = "u" + std::to_string((i + 3) % 10);
+        w.add_vertex(key, user, {key + "-name", i % 3 == 0 ? Value() : Value::ref(std::string_view(best))});
+    }
+    for (int i = 0; i < 4; ++i) w.add_vertex("t" + std::to_string(i), tag);
+    for (int i = 0; i < 10; ++i)
+        for (int d : {1, 2, 5}) {
+            std::string from = "u" + std::to_string(i), to = "u" + std::to_string((i + d) % 10);
+            w.add_edge(from, to, follows, {static_cast<unsigned>(2000 + i * 3 + d), d == 2 ? Value() : Value("app")});
+        }
+    for (int i = 0; i < 10; ++i) w.add_edge("u" + std::to_string(i), "t" + std::to_string(i % 4), tagged);
+    w.add_edge("u1", "u1", follows, {1u});  // self-loop
+    w.add_edge("t0", "u0", tagged);
+    w.finish(path);
+}
+
+struct Golden {
+    std::string name;                 // dataset path under tests/data
+    std::vector<std::string> files;   // files it consists of
+    std::function<void(const std::filesystem::path&, unsigned)> build;
+};
+
+const std::vector<Golden>& goldens() {
+    static const std::vector<Golden> list = {
+        {"small.mmg", {"small.mmg"}, build_small},
+        {"intkeys.mmg", {"intkeys.mmg"}, build_intkeys},
+        {"sharded.mmg", {"sharded-0-of-2.mmg", "sharded-1-of-2.mmg"}, build_sharded},
+    };
+    return list;
+}
+
+// Names the part of `golden` holding file offset `at`: header, directory, a section, or padding.
+std::string where_in(const std::filesystem::path& golden, uint64_t at) {
+    if (at < format::header::kSize) return "header";
+    try {
+        auto file = File::open(golden);
+        uint64_t dir_end = format::header::kSize + format::dir_entry::kSize * file->sections().size();
+        if (at < dir_end) return "section directory entry " + std::to_string((at - format::header::kSize) / 32);
+        for (size_t i = 0; i < file->sections().size(); ++i) {
+            const SectionInfo& s = file->sections()[i];
+            if (at >= s.offset && at < s.offset + s.length)
+                return "section " + std::to_string(i) + " (" + std::string(s.name()) + ") at section offset " +
+                       std::to_string(at - s.offset);
+        }
+        return "padding between sections";
+    } catch (const Error& e) {
+        return std::string("(golden file unreadable: ") + e.what() + ")";
+    }
+}
+
+void compare_file(const std::filesystem::path& golden, const std::filesystem::path& built) {
+    const auto expected = read_bytes(golden);
+    const auto actual = read_bytes(built);
+    INFO("golden " << golden.string() << " (" << expected.size() << " bytes), rebuilt " << actual.size() << " bytes");
+    REQUIRE(!expected.empty());
+    if (expected == actual) return;
+    uint64_t first = 0;
+    while (first < expected.size() && first < actual.size() && expected[first] == actual[first]) ++first;
+    std::ostringstream msg;
+    msg << "first difference at file offset " << first << " (0x" << std::hex << first << std::dec << "), in "
+        << where_in(golden, first);
+    if (first < expected.size() && first < actual.size())
+        msg << ": golden byte 0x" << std::hex << int(expected[first]) << ", rebuilt 0x" << int(actual[first]);
+    FAIL_CHECK(msg.str());
+}
+
+}  // namespace
+
+TEST_CASE("golden: the writer reproduces the golden files byte for byte", "[golden]") {
+    if (updating()) {
+        // Regenerate: written in place, then reread below like any other run.
+        for (const auto& g : goldens()) {
+            for (const auto& f : g.files) std::filesystem::remove(kData / f);
+            g.build(kData / g.name, 1);
+        }
+        WARN("golden files regenerated in " << kData.string());
+    }
+    for (const auto& g : goldens()) {
+        for (unsigned threads : {1u, 4u}) {
+            INFO(g.name << " with " << threads << " thread(s)");
+            TempDir dir;
+            g.build(dir / g.name, threads);
+            for (const auto& f : g.files) {
+                REQUIRE(std::filesystem::exists(kData / f));
+                compare_file(kData / f, dir / f);
+            }
+        }
+    }
+}
+
+TEST_CASE("golden: (a): every type reads back", "[golden]") {
+    auto file = File::open(kData / "small.mmg");
+    file->verify();
+    CHECK(file->version_major() == 1);
+    CHECK(file->version_minor() == 0);
+    CHECK(file->key_type() == KeyType::string);
+    CHECK(file->vertex_count() == 6);
+    CHECK(file->edge_count() == 9);
+    CHECK(file->has_in_edges());
+    CHECK(file->node_types().size() >= 3);  // carol's long name forces a wider Person type
+    auto key_of = [&](VertexRef r) { return file->vertex(r.index).key_string(); };
+
+    auto alice = file->find("alice");
+    REQUIRE(alice);
+    CHECK(alice->label_name() == "Person");
+    CHECK(alice->get("flag").as_bool());
+    CHECK(alice->get("i8").as_int() == -5);
+    CHECK(alice->get("i64").as_int() == -9000000000);
+    CHECK(alice->get("u64").as_uint() == UINT64_MAX);
+    CHECK(alice->get("f32").as_double() == 1.5);
+    CHECK(key_of(alice->get("friend").as_ref()) == "bob");
+    CHECK(alice->get("photo").as_bytes().size() == 4);
+    CHECK(mmgraph::test::canonical(alice->get("l_i64"), key_of) == "[i:-9223372036854775808,i:9223372036854775807]");
+    CHECK(mmgraph::test::canonical(alice->get("l_ref"), key_of) == "[r:bob,r:alice]");
+    CHECK(mmgraph::test::canonical(alice->get("l_f32"), key_of) == "[f:0x1p-1,f:-0x1.4p+0]");
+
+    auto bob = file->find("bob");
+    REQUIRE(bob);
+    CHECK(bob->get("i8").is_null());
+    CHECK(bob->get("f64").is_null());
+    CHECK(bob->get("friend").is_null());
+    CHECK(bob->get("name").as_string().empty());
+    CHECK_FALSE(bob->get("name").is_null());
+    CHECK(bob->get("nick").as_string().empty());  // nullable, empty, not null (§6.2)
+    CHECK_FALSE(bob->get("nick").is_null());
+    CHECK(bob->get("l_i32").list_size() == 0);
+    CHECK(bob->get("l_i16").is_null());
+
+    auto carol = file->find("carol");
+    REQUIRE(carol);
+    CHECK(carol->get("name").as_string() == std::string(300, 'x'));
+    CHECK(carol->get("nick").as_string() == "C");
+    CHECK(key_of(carol->get("friend").as_ref()) == "carol");
+    CHECK(carol->get("photo").as_bytes().empty());
+    CHECK_FALSE(carol->get("photo").is_null());
+
+    auto nowhere = file->find("");
+    REQUIRE(nowhere);
+    CHECK(nowhere->key_string().empty());
+    CHECK(nowhere->get("name").as_string() == "Nowhere");
+    CHECK(file->find("zurich")->get("name").as_string() == "Z\xC3\xBCrich");
+    CHECK(file->find("zurich")->get("population").is_null());
+
+    CHECK(alice->degree(Direction::out) == 4);
+    CHECK(bob->degree(Direction::in) == 3);  // alice twice, bob itself
+    std::vector<std::string> visits;
+    for (const Edge& e : alice->edges(Direction::out, *file->find_edge_type("VISITED")))
+        visits.push_back(key_of(e.target) + "/" + std::to_string(file->property(e, 0).as_int()) + "/" +
+                         mmgraph::test::canonical(file->property(e, 2), key_of));
+    CHECK(visits == std::vector<std::string>{"oslo/2019/s:fun", "oslo/2021/null"});
+}
+
+TEST_CASE("golden: (b): int64 keys read back", "[golden]") {
+    auto file = File::open(kData / "intkeys.mmg");
+    file->verify();
+    CHECK(file->key_type() == KeyType::int64);
+    CHECK_FALSE(file->has_in_edges());
+    CHECK(file->vertex_count() == 6);
+    CHECK(file->edge_count() == 6);
+    auto key_of = [&](VertexRef r) { return file->vertex(r.index).key_string(); };
+    auto min = file->find(INT64_MIN);
+    REQUIRE(min);
+    CHECK(min->get("label").as_string() == "min");
+    CHECK(key_of(min->get("parent").as_ref()) == std::to_string(INT64_MAX));
+    auto root = file->find(int64_t{0});
+    REQUIRE(root);
+    CHECK(mmgraph::test::canonical(root->get("kids"), key_of) == "[r:42,r:-1]");
+    CHECK(root->get("parent").is_null());
+    CHECK(file->find(int64_t{42})->get("label").as_string().empty());
+    CHECK(file->find(int64_t{-1})->get("label").is_null());
+    CHECK_FALSE(file->find(int64_t{1}).has_value());
+    std::vector<std::string> out;
+    for (const Edge& e : root->edges(Direction::out))
+        out.push_back(key_of(e.target) + ":" + std::to_string(file->property(e, 0).as_int()));
+    // Sorted by target local index, then insertion order (§7).
+    CHECK(out == std::vector<std::string>{"-1:2", "42:1", "42:3"});
+    CHECK_THROWS_AS(root->edges(Direction::in), Error);
+}
+
+TEST_CASE("golden: (c): the 2-shard dataset reads back", "[golden]") {
+    Dataset d = Dataset::open(kData / "sharded.mmg");
+    d.verify();
+    REQUIRE(d.shard_count() == 2);
+    CHECK(d.vertex_count() == 14);
+    CHECK(d.edge_count() == 42);
+    CHECK(d.shard(0).dataset_id() == d.shard(1).dataset_id());
+    CHECK(d.shard(0).vertex_count() > 0);
+    CHECK(d.shard(1).vertex_count() > 0);
+    auto key_of = [&](VertexRef r) { return d.vertex(r).key_string(); };
+    auto u1 = d.find("u1");
+    REQUIRE(u1);
+    CHECK(key_of(u1->get("best").as_ref()) == "u4");
+    CHECK(u1->get("name").as_string() == "u1-name");
+    CHECK(d.find("u0")->get("best").is_null());
+    std::vector<std::string> in;
+    for (const Edge& e : u1->edges(Direction::in)) {
+        if (e.type != 0) continue;
+        in.push_back(key_of(e.target) + ":" + std::to_string(d.property(e, *u1, 0).as_uint()) + ":" +
+                     mmgraph::test::canonical(d.property(e, *u1, 1), key_of));
+    }
+    std::sort(in.begin(), in.end());
+    CHECK(in == std::vector<std::string>{"u0:2001:s:app", "u1:1:null", "u6:2023:s:app", "u9:2029:null"});
+    bool grouped = false;
+    for (uint16_t s = 0; s < 2; ++s)
+        for (Vertex v : d.shard(s).vertices()) grouped |= !v.edges(Direction::out).local();
+    CHECK(grouped);  // at least one record names both shards
+}

@@ -1,1 +1,392 @@
+// Writer input errors: each throws mmgraph::Error with a message that names the problem, and
+// none leaves a file (or a temporary file) behind. An error in add_vertex/add_edge leaves the
+// writer usable; a failed finish() leaves an older file at the target path untouched.
 #include <catch2/catch.hpp>
+
+#include <sys/mman.h>
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "support/random_graph.hpp"
+
+using namespace mmgraph;
+using mmgraph::test::read_bytes;
+using mmgraph::test::TempDir;
+using Catch::Contains;
+
+namespace {
+
+std::vector<std::string> list_dir(const std::filesystem::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(dir)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// A writer with one label of typical attributes and two edge types.
+struct Fixture {
+    TempDir dir;
+    Writer w;
+    LabelId person = 0, city = 0;
+    EdgeTypeId knows = 0, rated = 0;
+
+    explicit Fixture(WriterOptions options = {}) : w(options) {
+        person = w.add_label("Person", {{"age", TypeCode::int32},
+                                        {"name", TypeCode::string},
+                                        {"active", TypeCode::boolean},
+                                        {"small", TypeCode::int8, true},
+                                        {"count", TypeCode::uint32, true},
+                                        {"scores", Type::list_of(TypeCode::int32), true},
+                                        {"best", TypeCode::vertex_ref, true}});
+        city = w.add_label("City");
+        knows = w.add_edge_type("KNOWS");
+        rated = w.add_edge_type("RATED", {{"stars", TypeCode::uint8}, {"text", TypeCode::string, true}});
+    }
+    std::filesystem::path target() const { return dir / "g.mmg"; }
+    void expect_empty_dir() const { CHECK(list_dir(dir.path).empty()); }
+};
+
+}  // namespace
+
+TEST_CASE("writer_errors: unknown edge endpoints are refused", "[writer_errors]") {
+    Fixture f;
+    f.w.add_vertex("a", f.person, {1, "A", true});
+    CHECK_THROWS_WITH(f.w.add_edge("a", "nobody", f.knows), Contains("unknown target vertex 'nobody'"));
+    CHECK_THROWS_WITH(f.w.add_edge("ghost", "a", f.knows), Contains("unknown source vertex 'ghost'"));
+    CHECK_THROWS_AS(f.w.add_edge("ghost", "a", f.knows), Error);
+    CHECK(f.w.edge_count() == 0);
+    f.expect_empty_dir();
+}
+
+TEST_CASE("writer_errors: duplicate vertex keys are refused", "[writer_errors]") {
+    Fixture f;
+    f.w.add_vertex("a", f.person, {1, "A", true});
+    CHECK_THROWS_WITH(f.w.add_vertex("a", f.city), Contains("duplicate vertex key 'a'"));
+    CHECK(f.w.vertex_count() == 1);
+    f.expect_empty_dir();
+}
+
+TEST_CASE("writer_errors: values of the wrong type are refused with the attribute named", "[writer_errors]") {
+    Fixture f;
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {"forty", "A", true}),
+                      Contains("'age'") && Contains("expected an integer, got string"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, 5, true}),
+                      Contains("'name'") && Contains("expected a string, got signed integer"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, "A", 1.5}),
+                      Contains("'active'") && Contains("expected bool, got floating-point number"));
+    const std::vector<int64_t> wide = {1, 2};
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, "A", true, Value(), Value(), Value::list(wide)}),
+                      Contains("'scores'") && Contains("expected a list of int32, got a list of int64"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, "A", true, Value(), Value(), 7}),
+                      Contains("expected a list, got signed integer"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, "A", true, Value(), Value(), Value(), "b"}),
+                      Contains("'best'") && Contains("expected a vertex reference, got string"));
+    // The message names the vertex too.
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {"x"}), Contains("vertex 'v'"));
+    CHECK(f.w.vertex_count() == 0);
+    CHECK_FALSE(f.w.has_vertex("v"));
+    f.expect_empty_dir();
+}
+
+TEST_CASE("writer_errors: integers out of the attribute's range are refused", "[writer_errors]") {
+    Fixture f;
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, "A", true, 300}), Contains("'small'") && Contains("value 300 out of range"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, "A", true, -129}), Contains("out of range"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, "A", true, Value(), -1}), Contains("'count'") && Contains("value -1 out of range"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, "A", true, Value(), 4294967296ull}), Contains("out of range"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {int64_t{1} << 31, "A", true}), Contains("'age'") && Contains("out of range"));
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {UINT64_MAX, "A", true}), Contains("out of range"));
+    // The extremes of each range are accepted.
+    f.w.add_vertex("lo", f.person, {INT32_MIN, "A", false, -128, 0u});
+    f.w.add_vertex("hi", f.person, {INT32_MAX, "B", true, 127, 4294967295ull});
+    CHECK(f.w.vertex_count() == 2);
+}
+
+TEST_CASE("writer_errors: null into a non-nullable attribute is refused", "[writer_errors]") {
+    Fixture f;
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {Value(), "A", true}),
+                      Contains("'age'") && Contains("null given but the attribute is not nullable"));
+    // Missing trailing values are null too.
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1}), Contains("'name'") && Contains("not nullable"));
+    f.w.add_vertex("a", f.person, {1, "A", true});
+    f.w.add_vertex("b", f.person, {1, "B", true});
+    CHECK_THROWS_WITH(f.w.add_edge("a", "b", f.rated, {Value(), "t"}), Contains("edge 'a' -> 'b'") && Contains("'stars'"));
+    CHECK(f.w.edge_count() == 0);
+}
+
+TEST_CASE("writer_errors: too many values for a label or edge type are refused", "[writer_errors]") {
+    Fixture f;
+    CHECK_THROWS_WITH(f.w.add_vertex("c", f.city, {1}), Contains("1 values given, 'City' has 0 attributes"));
+    f.w.add_vertex("c", f.city);
+    CHECK_THROWS_WITH(f.w.add_edge("c", "c", f.rated, {1u, "x", 3}), Contains("3 values given, 'RATED' has 2 attributes"));
+    CHECK_THROWS_WITH(f.w.add_edge("c", "c", f.knows, {1}), Contains("'KNOWS' has no properties"));
+    CHECK(f.w.edge_count() == 0);
+}
+
+TEST_CASE("writer_errors: unknown label and edge type ids are refused", "[writer_errors]") {
+    Fixture f;
+    CHECK_THROWS_WITH(f.w.add_vertex("v", 7), Contains("unknown label id 7"));
+    f.w.add_vertex("c", f.city);
+    CHECK_THROWS_WITH(f.w.add_edge("c", "c", 5), Contains("unknown edge type id 5"));
+    f.expect_empty_dir();
+}
+
+TEST_CASE("writer_errors: duplicate schema names and invalid attribute types are refused", "[writer_errors]") {
+    Writer w;
+    w.add_label("Person");
+    w.add_edge_type("KNOWS");
+    CHECK_THROWS_WITH(w.add_label("Person"), Contains("label 'Person' declared twice"));
+    CHECK_THROWS_WITH(w.add_edge_type("KNOWS"), Contains("edge type 'KNOWS' declared twice"));
+    // A label and an edge type may share a name: they are separate namespaces (§4.2).
+    w.add_edge_type("Person");
+    CHECK_THROWS_WITH(w.add_label("X", {{"a", TypeCode::int32}, {"a", TypeCode::string}}),
+                      Contains("label 'X'") && Contains("duplicate attribute 'a'"));
+    CHECK_THROWS_WITH(w.add_edge_type("Y", {{"p", TypeCode::int8}, {"p", TypeCode::int8}}), Contains("duplicate attribute 'p'"));
+    CHECK_THROWS_WITH(w.add_label("Z", {{"names", Type::list_of(TypeCode::string)}}),
+                      Contains("attribute 'names'") && Contains("invalid type"));
+    CHECK_THROWS_WITH(w.add_label("Z", {{"blobs", Type::list_of(TypeCode::bytes)}}), Contains("invalid type"));
+    Type bad;
+    bad.byte = 15;
+    CHECK_THROWS_WITH(w.add_edge_type("Z", {{"odd", bad}}), Contains("invalid type"));
+    CHECK_THROWS_WITH(w.add_label(""), Contains("name must not be empty"));
+    // Refused declarations did not consume an id.
+    CHECK(w.add_label("Z") == 1);
+}
+
+TEST_CASE("writer_errors: key type mismatches are refused", "[writer_errors]") {
+    SECTION("int key in a string-keyed writer") {
+        Writer w;
+        auto l = w.add_label("L");
+        CHECK_THROWS_WITH(w.add_vertex(int64_t{5}, l), Contains("key 5 is an integer but this graph has string keys"));
+        w.add_vertex("a", l);
+        CHECK_THROWS_WITH(w.add_edge("a", int64_t{5}, w.add_edge_type("E")), Contains("string keys"));
+        CHECK(w.vertex_count() == 1);
+    }
+    SECTION("string key in an int64-keyed writer") {
+        WriterOptions o;
+        o.key_type = KeyType::int64;
+        Writer w(o);
+        auto l = w.add_label("L", {{"r", TypeCode::vertex_ref, true}});
+        CHECK_THROWS_WITH(w.add_vertex("5", l), Contains("key '5' is a string but this graph has int64 keys"));
+        w.add_vertex(int64_t{5}, l);
+        // A vertex reference must use the graph's key type too.
+        CHECK_THROWS_WITH(w.add_vertex(int64_t{6}, l, {Value::ref(std::string_view("5"))}), Contains("int64 keys"));
+        CHECK(w.vertex_count() == 1);
+    }
+}
+
+TEST_CASE("writer_errors: a list value larger than a record's variable data is refused, not truncated", "[writer_errors]") {
+    // 2^29 uint64 elements = 4 GiB of payload: within the per-value element limit (§9) but past
+    // the 0xFFFFFFFE bytes of one record's variable data. The elements live in a reserved,
+    // never-touched read-only mapping (zero pages), so the test needs no real memory as long as
+    // the writer refuses the value before copying it. (It used to wrap the size to 5 bytes and
+    // write a corrupt file.)
+    const size_t n = size_t{1} << 29;
+    void* p = ::mmap(nullptr, n * 8, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+    if (p == MAP_FAILED) {
+        WARN("cannot reserve 4 GiB of address space; skipped");
+        return;
+    }
+    const std::span<const uint64_t> huge(static_cast<const uint64_t*>(p), n);
+    Fixture f;
+    Writer w;
+    auto l = w.add_label("L", {{"big", Type::list_of(TypeCode::uint64)}});
+    auto e = w.add_edge_type("E", {{"big", Type::list_of(TypeCode::uint64)}});
+    CHECK_THROWS_WITH(w.add_vertex("a", l, {Value::list(huge)}), Contains("'big'") && Contains("exceeds the limit"));
+    const std::vector<uint64_t> small = {1, 2};
+    w.add_vertex("a", l, {Value::list(small)});
+    CHECK_THROWS_WITH(w.add_edge("a", "a", e, {Value::list(huge)}), Contains("exceeds the limit"));
+    w.add_edge("a", "a", e, {Value::list(small)});
+    w.finish(f.target());
+    auto file = File::open(f.target());
+    file->verify();
+    CHECK(file->find("a")->get("big").list_size() == 2);
+    ::munmap(p, n * 8);
+}
+
+TEST_CASE("writer_errors: a vertex_ref to a vertex never added fails at finish() and leaves no file", "[writer_errors]") {
+    Fixture f;
+    f.w.add_vertex("a", f.person, {1, "A", true, Value(), Value(), Value(), Value::ref(std::string_view("ghost"))});
+    f.w.add_vertex("b", f.person, {2, "B", true});
+    CHECK_THROWS_WITH(f.w.finish(f.target()), Contains("vertex 'a'") && Contains("'best'") && Contains("unknown vertex 'ghost'"));
+    f.expect_empty_dir();
+}
+
+TEST_CASE("writer_errors: a vertex_ref list or edge property naming an unknown vertex fails at finish()", "[writer_errors]") {
+    TempDir dir;
+    Writer w;
+    auto l = w.add_label("L", {{"refs", Type::list_of(TypeCode::vertex_ref)}});
+    auto e = w.add_edge_type("E", {{"via", TypeCode::vertex_ref}});
+    const std::vector<Key> refs = {std::string_view("a"), std::string_view("zz")};
+    w.add_vertex("a", l, {Value::ref_list(refs)});
+    CHECK_THROWS_WITH(w.finish(dir / "g.mmg"), Contains("'refs'") && Contains("unknown vertex 'zz'"));
+    CHECK(list_dir(dir.path).empty());
+
+    Writer w2;
+    w2.add_label("L");
+    auto e2 = w2.add_edge_type("E", {{"via", TypeCode::vertex_ref}});
+    w2.add_vertex("a", 0);
+    w2.add_edge("a", "a", e2, {Value::ref(std::string_view("nope"))});
+    CHECK_THROWS_WITH(w2.finish(dir / "g.mmg"), Contains("edge 'a' -> 'a'") && Contains("unknown vertex 'nope'"));
+    CHECK(list_dir(dir.path).empty());
+    (void)e;
+}
+
+TEST_CASE("writer_errors: a lowered per-shard vertex limit fails at finish() and leaves no file", "[writer_errors]") {
+    WriterOptions o;
+    o.max_vertices_per_shard = 10;
+    Fixture f(o);
+    for (int i = 0; i < 10; ++i) f.w.add_vertex("v" + std::to_string(i), f.city);
+    {
+        // Exactly at the limit is fine.
+        TempDir other;
+        Writer ok(o);
+        ok.add_label("L");
+        for (int i = 0; i < 10; ++i) ok.add_vertex("v" + std::to_string(i), 0);
+        ok.finish(other / "ok.mmg");
+        CHECK(File::open(other / "ok.mmg")->vertex_count() == 10);
+    }
+    f.w.add_vertex("v10", f.city);
+    CHECK_THROWS_WITH(f.w.finish(f.target()), Contains("more than 10 vertices"));
+    f.expect_empty_dir();
+    WriterOptions zero;
+    zero.max_vertices_per_shard = 0;
+    CHECK_THROWS_AS(Writer(zero), Error);
+    WriterOptions no_shards;
+    no_shards.shard_count = 0;
+    CHECK_THROWS_WITH(Writer(no_shards), Contains("shard_count"));
+}
+
+TEST_CASE("writer_errors: finish() twice is refused, as is adding after finish()", "[writer_errors]") {
+    Fixture f;
+    f.w.add_vertex("c", f.city);
+    f.w.finish(f.target());
+    auto before = read_bytes(f.target());
+    CHECK_THROWS_WITH(f.w.finish(f.dir / "again.mmg"), Contains("finish() called twice"));
+    CHECK_THROWS_WITH(f.w.add_vertex("d", f.city), Contains("after finish()"));
+    CHECK_THROWS_WITH(f.w.add_edge("c", "c", f.knows), Contains("after finish()"));
+    CHECK(list_dir(f.dir.path) == std::vector<std::string>{"g.mmg"});
+    CHECK(read_bytes(f.target()) == before);
+}
+
+TEST_CASE("writer_errors: a failed finish() leaves an older file at the target byte-identical", "[writer_errors]") {
+    TempDir dir;
+    const auto target = dir / "g.mmg";
+    {
+        Writer old;
+        auto l = old.add_label("Old", {{"x", TypeCode::int64}});
+        old.add_vertex("keep", l, {42});
+        old.finish(target);
+    }
+    const auto before = read_bytes(target);
+    REQUIRE(before.size() > 128);
+
+    SECTION("plan-time error") {
+        Writer w;
+        auto l = w.add_label("L", {{"r", TypeCode::vertex_ref}});
+        w.add_vertex("a", l, {Value::ref(std::string_view("missing"))});
+        CHECK_THROWS_WITH(w.finish(target), Contains("unknown vertex 'missing'"));
+    }
+    SECTION("limit error") {
+        WriterOptions o;
+        o.max_vertices_per_shard = 1;
+        Writer w(o);
+        w.add_label("L");
+        w.add_vertex("a", 0);
+        w.add_vertex("b", 0);
+        CHECK_THROWS_WITH(w.finish(target), Contains("more than 1 vertices"));
+    }
+    CHECK(list_dir(dir.path) == std::vector<std::string>{"g.mmg"});
+    CHECK(read_bytes(target) == before);
+    auto file = File::open(target);
+    file->verify();
+    CHECK(file->find("keep")->get("x").as_int() == 42);
+}
+
+TEST_CASE("writer_errors: a failed commit removes the temporary file", "[writer_errors]") {
+    // The target is a non-empty directory, so the final rename fails after the temporary file
+    // was fully written: the writer must remove it.
+    TempDir dir;
+    std::filesystem::create_directory(dir / "g.mmg");
+    { std::ofstream(dir / "g.mmg" / "inside") << "x"; }
+    Writer w;
+    w.add_label("L");
+    w.add_vertex("a", 0);
+    CHECK_THROWS_WITH(w.finish(dir / "g.mmg"), Contains("cannot rename"));
+    CHECK(list_dir(dir.path) == std::vector<std::string>{"g.mmg"});
+    CHECK(std::filesystem::is_directory(dir / "g.mmg"));
+    // A target in a directory that does not exist fails before anything is written.
+    Writer w2;
+    w2.add_label("L");
+    w2.add_vertex("a", 0);
+    CHECK_THROWS_WITH(w2.finish(dir / "no" / "such" / "g.mmg"), Contains("cannot create"));
+    CHECK(list_dir(dir.path) == std::vector<std::string>{"g.mmg"});
+}
+
+TEST_CASE("writer_errors: after an add_vertex or add_edge error the writer stays usable", "[writer_errors]") {
+    Fixture f;
+    f.w.add_vertex("a", f.person, {1, "Ann", true, 5, 7u, Value(), Value::ref(std::string_view("b"))});
+    // Each failure happens after some attributes were already staged: nothing of it may remain.
+    CHECK_THROWS_AS(f.w.add_vertex("bad1", f.person, {2, "X", true, 1, 2u, 3}), Error);  // scores not a list
+    CHECK_THROWS_AS(f.w.add_vertex("bad2", f.person, {2, "X", true, 1000}), Error);      // small out of range
+    CHECK_THROWS_AS(f.w.add_vertex("bad3", f.person, {2}), Error);                       // name missing
+    CHECK_THROWS_AS(f.w.add_vertex("a", f.person, {3, "dup", true}), Error);
+    CHECK_FALSE(f.w.has_vertex("bad1"));
+    CHECK_FALSE(f.w.has_vertex("bad2"));
+    CHECK(f.w.vertex_count() == 1);
+    const std::vector<int32_t> scores = {3, 1, 4};
+    f.w.add_vertex("b", f.person, {-9, "", false, Value(), Value(), Value::list(scores), Value::ref(std::string_view("a"))});
+    // A bad key reused later with good values is accepted.
+    f.w.add_vertex("bad1", f.person, {4, "fixed", true});
+    f.w.add_vertex("c", f.city);
+
+    CHECK_THROWS_AS(f.w.add_edge("a", "b", f.rated, {300u, "too many stars"}), Error);  // uint8 out of range
+    CHECK_THROWS_AS(f.w.add_edge("a", "b", f.rated, {1u, 2}), Error);                   // text not a string
+    f.w.add_edge("a", "b", f.rated, {5u, "great"});
+    f.w.add_edge("b", "c", f.knows);
+    CHECK_THROWS_AS(f.w.add_edge("b", "nobody", f.knows), Error);
+    f.w.add_edge("b", "a", f.rated, {1u});
+    CHECK(f.w.edge_count() == 3);
+    f.w.finish(f.target());
+
+    auto file = File::open(f.target());
+    file->verify();
+    CHECK(file->vertex_count() == 4);
+    CHECK(file->edge_count() == 3);
+    CHECK_FALSE(file->find("bad2").has_value());
+    auto a = file->find("a");
+    REQUIRE(a);
+    CHECK(a->get("age").as_int() == 1);
+    CHECK(a->get("name").as_string() == "Ann");
+    CHECK(a->get("small").as_int() == 5);
+    CHECK(a->get("count").as_uint() == 7);
+    CHECK(a->get("scores").is_null());
+    CHECK(file->vertex(a->get("best").as_ref().index).key_string() == "b");
+    auto b = file->find("b");
+    REQUIRE(b);
+    CHECK(b->get("age").as_int() == -9);
+    CHECK(b->get("name").as_string().empty());
+    CHECK_FALSE(b->get("active").as_bool());
+    CHECK(b->get("small").is_null());
+    REQUIRE(b->get("scores").list_size() == 3);
+    CHECK(b->get("scores").element(2).as_int() == 4);
+    CHECK(file->vertex(b->get("best").as_ref().index).key_string() == "a");
+    auto fixed = file->find("bad1");
+    REQUIRE(fixed);
+    CHECK(fixed->get("name").as_string() == "fixed");
+    CHECK(fixed->get("age").as_int() == 4);
+
+    std::vector<std::string> rated;
+    for (const Edge& e : a->edges(Direction::out))
+        rated.push_back(file->vertex(e.target.index).key_string() + ":" + std::to_string(file->property(e, 0).as_uint()) + ":" +
+                        std::string(file->property(e, 1).as_string()));
+    CHECK(rated == std::vector<std::string>{"b:5:great"});
+    for (const Edge& e : b->edges(Direction::out, f.rated)) CHECK(file->property(e, 1).is_null());
+    CHECK(b->degree(Direction::out) == 2);
+    CHECK(a->degree(Direction::in) == 1);
+}

@@ -59,9 +59,18 @@ struct NodeTypeAssigner {
     ShardPlan& plan;
     const std::vector<detail::Shape>& labels;
     uint32_t cap;
-    std::unordered_map<std::string, uint16_t> by_signature;  // label bytes + widths
+    std::unordered_map<std::string, uint16_t> by_signature;  // label bytes + widths -> exact type
     std::vector<int32_t> widest;                            // per label, -1 when not created
-    uint32_t reserve = 0;                                   // present labels lacking a widest type
+    std::vector<uint64_t> unassigned;                       // per label: vertices not yet assigned
+    uint32_t reserve = 0;  // labels that still need a widest type: none yet, vertices unassigned
+    // Step 3/4 results; valid only while no type is created and the reserve does not shrink,
+    // because either can make step 2 succeed for the same widths later.
+    std::unordered_map<std::string, uint16_t> fallback;
+
+    static std::string signature(uint32_t label, const std::string& widths) {
+        std::string s(reinterpret_cast<const char*>(&label), 2);
+        return s + widths;
+    }
 
     uint16_t create(uint32_t label, const std::string& widths) {
         NodeType t;
@@ -73,38 +82,45 @@ struct NodeTypeAssigner {
             --reserve;
         }
         plan.node_types.push_back(std::move(t));
-        return static_cast<uint16_t>(plan.node_types.size() - 1);
+        uint16_t id = static_cast<uint16_t>(plan.node_types.size() - 1);
+        by_signature.emplace(signature(label, widths), id);
+        fallback.clear();
+        return id;
+    }
+
+    uint16_t choose(uint32_t label, const std::string& widths) {
+        std::string sig = signature(label, widths);
+        if (auto it = by_signature.find(sig); it != by_signature.end()) return it->second;
+        if (auto it = fallback.find(sig); it != fallback.end()) return it->second;
+        bool is_widest = std::all_of(widths.begin(), widths.end(), [](char w) { return w == 4; });
+        uint32_t reserve_after = reserve - (is_widest && widest[label] < 0 ? 1 : 0);
+        if (plan.node_types.size() + 1 + reserve_after <= cap) return create(label, widths);
+        // Cap reached: the narrowest existing type of the label that holds these offsets.
+        int64_t best = -1;
+        uint64_t best_total = UINT64_MAX;
+        for (size_t t = 0; t < plan.node_types.size(); ++t) {
+            const NodeType& nt = plan.node_types[t];
+            if (nt.label != label) continue;
+            bool holds = true;
+            uint64_t total = 0;
+            for (size_t k = 0; k < widths.size(); ++k) {
+                holds &= nt.widths[k] >= static_cast<uint8_t>(widths[k]);
+                total += nt.widths[k];
+            }
+            if (holds && total < best_total) best = static_cast<int64_t>(t), best_total = total;
+        }
+        if (best < 0) return create(label, std::string(widths.size(), '\4'));
+        fallback.emplace(std::move(sig), static_cast<uint16_t>(best));
+        return static_cast<uint16_t>(best);
     }
 
     uint16_t assign(uint32_t label, const std::string& widths) {
-        std::string signature(reinterpret_cast<const char*>(&label), 2);
-        signature += widths;
-        if (auto it = by_signature.find(signature); it != by_signature.end()) return it->second;
-        bool is_widest = std::all_of(widths.begin(), widths.end(), [](char w) { return w == 4; });
-        uint32_t reserve_after = reserve - (is_widest && widest[label] < 0 ? 1 : 0);
-        uint16_t id;
-        if (plan.node_types.size() + 1 + reserve_after <= cap) {
-            id = create(label, widths);
-        } else {
-            // Cap reached: the narrowest existing type of the label that holds these offsets.
-            int64_t best = -1;
-            uint64_t best_total = UINT64_MAX;
-            for (size_t t = 0; t < plan.node_types.size(); ++t) {
-                const NodeType& nt = plan.node_types[t];
-                if (nt.label != label) continue;
-                bool holds = true;
-                uint64_t total = 0;
-                for (size_t k = 0; k < widths.size(); ++k) {
-                    holds &= nt.widths[k] >= static_cast<uint8_t>(widths[k]);
-                    total += nt.widths[k];
-                }
-                if (holds && total < best_total) best = static_cast<int64_t>(t), best_total = total;
-            }
-            if (best >= 0) id = static_cast<uint16_t>(best);
-            else if (widest[label] >= 0) id = static_cast<uint16_t>(widest[label]);
-            else id = create(label, std::string(widths.size(), '\4'));
+        uint16_t id = choose(label, widths);
+        // The label's last vertex is assigned: it no longer needs a widest type (§6.3).
+        if (--unassigned[label] == 0 && widest[label] < 0) {
+            --reserve;
+            fallback.clear();
         }
-        by_signature.emplace(std::move(signature), id);
         return id;
     }
 };
@@ -175,10 +191,12 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             }
 
         // Node types (§6.3) in order of first use.
-        std::vector<uint8_t> present(labels.size(), 0);
-        for (uint32_t g : p.members) present[vertex_label[g]] = 1;
-        uint32_t present_count = static_cast<uint32_t>(std::count(present.begin(), present.end(), 1));
-        NodeTypeAssigner types{p, labels, std::max(options.max_node_types, present_count), {}, std::vector<int32_t>(labels.size(), -1), present_count};
+        // The cap is raised to the schema's label count (§6.3), not to the labels present here.
+        std::vector<uint64_t> unassigned(labels.size(), 0);
+        for (uint32_t g : p.members) ++unassigned[vertex_label[g]];
+        uint32_t present_count = static_cast<uint32_t>(labels.size() - std::count(unassigned.begin(), unassigned.end(), 0));
+        uint32_t cap = std::max(options.max_node_types, static_cast<uint32_t>(labels.size()));
+        NodeTypeAssigner types{p, labels, cap, {}, std::vector<int32_t>(labels.size(), -1), std::move(unassigned), present_count, {}};
         if (types.cap > format::kMaxNodeTypes) types.cap = format::kMaxNodeTypes;
         p.node_type.resize(n);
         std::vector<uint64_t> var_bytes(n);

@@ -279,6 +279,12 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                 count = v.list_size();
                 if (count > format::kMaxValueSize) throw bad("list of " + std::to_string(count) + " items exceeds the limit");
                 payload = count * format::scalar_size(static_cast<uint8_t>(code));
+                // Sizes are staged as u32: a value that cannot fit one record's variable data
+                // (§9) must be refused here, not wrap to a small size.
+                if (format::vlq_size(count) + payload > format::kMaxRecordVarBytes)
+                    throw bad("list of " + std::to_string(count) + " items (" + std::to_string(payload) +
+                              " bytes) exceeds the limit of " + std::to_string(format::kMaxRecordVarBytes) +
+                              " bytes of variable data");
                 push_vlq(out, count);
                 if (code == TypeCode::vertex_ref) {
                     for (const Key& k : v.ref_items()) {
@@ -364,7 +370,12 @@ void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> 
         uint64_t heap = 0;
         for (uint32_t s : sizes)
             if (s != kAbsent) heap += s;
-        if (heap > 0xFFFF'FFFFull) throw Error(context.text() + ": properties too large");
+        if (heap > 0xFFFF'FFFFull) {
+            // Unstage the item: edge_values.begin must stay parallel to edge_heap_bytes.
+            m.edge_values.bytes.resize(m.edge_values.begin.back());
+            m.edge_values.begin.pop_back();
+            throw Error(context.text() + ": properties too large");
+        }
         item = static_cast<uint32_t>(m.edge_heap_bytes.size());
         m.edge_heap_bytes.push_back(static_cast<uint32_t>(heap));
     } else if (!properties.empty()) {

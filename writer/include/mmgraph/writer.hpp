@@ -168,7 +168,10 @@ public:
     const WriterOptions& options() const;
 
     // Writes the dataset: `path` itself for one shard, else shard_path(path, i, K) for each.
-    // On any error nothing is left at the target paths (an old file there stays intact).
+    // Every file is complete before any is renamed into place, and each rename is atomic: on
+    // an input or I/O error before the renames nothing is left at the target paths and old files
+    // there stay intact. Should a later rename of a multi-shard dataset fail, the shards already
+    // renamed are new and the rest old; Dataset::open refuses that mix by its dataset ids.
     WriteStats finish(const std::filesystem::path& path);
 
     struct Impl;
