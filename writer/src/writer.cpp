@@ -199,6 +199,17 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
     size_t rollback = out.size();
     size_t sizes_rollback = sizes.size();
     arena.begin.push_back(out.size());
+    // A vertex reference is staged as its key (see Arena) and resolved at encode time.
+    auto stage_key = [&](const Key& key) {
+        hash_key(key);  // checks the key's type
+        if (auto* s = std::get_if<std::string_view>(&key)) {
+            push_vlq(out, s->size());
+            push(out, s->data(), s->size());
+        } else {
+            int64_t k = std::get<int64_t>(key);
+            push(out, &k, 8);
+        }
+    };
     try {
         for (size_t i = 0; i < attrs.size(); ++i) {
             const AttributeSpec& a = attrs[i];
@@ -248,14 +259,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                     }
                 } else if (code == TypeCode::vertex_ref) {
                     if (v.kind() != Value::Kind::ref) throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
-                    hash_key(v.key());  // key type check
-                    if (auto* s = std::get_if<std::string_view>(&v.key())) {
-                        push_vlq(out, s->size());
-                        push(out, s->data(), s->size());
-                    } else {
-                        int64_t k = std::get<int64_t>(v.key());
-                        push(out, &k, 8);
-                    }
+                    stage_key(v.key());
                     continue;
                 }
                 push(out, buf, size);
@@ -287,16 +291,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                               " bytes of variable data");
                 push_vlq(out, count);
                 if (code == TypeCode::vertex_ref) {
-                    for (const Key& k : v.ref_items()) {
-                        hash_key(k);
-                        if (auto* s = std::get_if<std::string_view>(&k)) {
-                            push_vlq(out, s->size());
-                            push(out, s->data(), s->size());
-                        } else {
-                            int64_t x = std::get<int64_t>(k);
-                            push(out, &x, 8);
-                        }
-                    }
+                    for (const Key& k : v.ref_items()) stage_key(k);
                 } else if (code == TypeCode::boolean) {
                     for (uint64_t j = 0; j < count; ++j) {
                         uint8_t b = v.text()[j] != 0 ? 1 : 0;  // normalise to 0/1 (§4.3)
