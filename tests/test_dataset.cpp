@@ -1,1 +1,306 @@
+// Multi-shard datasets (spec §10): file names, placement by key hash, cross-shard edges and
+// their properties, and refusal of mixed or incomplete shard sets.
 #include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <iterator>
+
+#include <xxhash.h>
+
+#include "support/random_graph.hpp"
+
+using namespace mmgraph;
+using namespace mmgraph::test;
+
+namespace {
+
+// §8.1: XXH3-64 of the key's UTF-8 bytes, or of the 8 little-endian bytes of an int64 key.
+uint64_t spec_key_hash(const Model& model, const std::string& key) {
+    if (model.key_type == KeyType::string) return XXH3_64bits(key.data(), key.size());
+    uint64_t k = static_cast<uint64_t>(std::stoll(key));
+    uint8_t le[8];
+    for (int b = 0; b < 8; ++b) le[b] = static_cast<uint8_t>(k >> (8 * b));
+    return XXH3_64bits(le, 8);
+}
+
+Key key_of(const Model& model, const std::string& key) {
+    if (model.key_type == KeyType::int64) return static_cast<int64_t>(std::stoll(key));
+    return std::string_view(key);
+}
+
+Model make_model(uint64_t seed, bool int_keys, uint32_t vertices = 400, uint32_t edges = 1500) {
+    RandomGraphOptions o;
+    o.seed = seed;
+    o.vertices = vertices;
+    o.edges = edges;
+    o.int_keys = int_keys;
+    o.edge_types = 3;
+    return random_model(o);
+}
+
+WriteStats write_sharded(const Model& model, uint16_t shards, const std::filesystem::path& path) {
+    WriterOptions options;
+    options.shard_count = shards;
+    return write_model(model, options, path);
+}
+
+void copy_over(const std::filesystem::path& from, const std::filesystem::path& to) {
+    std::filesystem::copy_file(from, to, std::filesystem::copy_options::overwrite_existing);
+}
+
+}  // namespace
+
+TEST_CASE("dataset: shard files are named per shard_path and carry one dataset id", "[dataset]") {
+    CHECK(shard_path("dir/g.mmg", 0, 1) == std::filesystem::path("dir/g.mmg"));
+    CHECK(shard_path("dir/g.mmg", 3, 4) == std::filesystem::path("dir/g-3-of-4.mmg"));
+    CHECK(shard_path("g.mmg", 11, 12) == std::filesystem::path("g-11-of-12.mmg"));
+    for (uint16_t K : {2, 4}) {
+        INFO("K = " << K);
+        TempDir dir;
+        Model model = make_model(1, false);
+        WriteStats stats = write_sharded(model, K, dir / "g.mmg");
+        REQUIRE(stats.files.size() == K);
+        for (uint16_t s = 0; s < K; ++s) {
+            auto expected = dir / ("g-" + std::to_string(s) + "-of-" + std::to_string(K) + ".mmg");
+            CHECK(stats.files[s] == expected);
+            CHECK(shard_path(dir / "g.mmg", s, K) == expected);
+            CHECK(std::filesystem::is_regular_file(expected));
+        }
+        CHECK_FALSE(std::filesystem::exists(dir / "g.mmg"));  // K > 1: no file at the base path
+        CHECK(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()) == K);
+
+        Dataset d = Dataset::open(dir / "g.mmg");
+        REQUIRE(d.shard_count() == K);
+        uint64_t vertices = 0, edges = 0;
+        for (uint16_t s = 0; s < K; ++s) {
+            const File& f = d.shard(s);
+            CHECK(f.shard_id() == s);
+            CHECK(f.shard_count() == K);
+            CHECK(f.dataset_id() == d.shard(0).dataset_id());
+            CHECK(f.path() == shard_path(dir / "g.mmg", s, K));
+            CHECK(f.vertex_count() > 0);  // 400 keys spread over every shard
+            vertices += f.vertex_count();
+            edges += f.edge_count();
+        }
+        CHECK(vertices == model.vertices.size());
+        CHECK(edges == model.edges.size());
+        CHECK(d.vertex_count() == model.vertices.size());
+        CHECK(d.edge_count() == model.edges.size());
+    }
+}
+
+TEST_CASE("dataset: Dataset::open works from the base path and from any shard file", "[dataset]") {
+    for (uint16_t K : {2, 4}) {
+        INFO("K = " << K);
+        TempDir dir;
+        Model model = make_model(2, true);
+        write_sharded(model, K, dir / "g.mmg");
+        std::vector<std::filesystem::path> entries = {dir / "g.mmg"};
+        for (uint16_t s = 0; s < K; ++s) entries.push_back(shard_path(dir / "g.mmg", s, K));
+        for (const auto& entry : entries) {
+            INFO("opened as " << entry);
+            Dataset d = Dataset::open(entry);
+            REQUIRE(d.shard_count() == K);
+            for (uint16_t s = 0; s < K; ++s) CHECK(d.shard(s).shard_id() == s);
+            CHECK(d.vertex_count() == model.vertices.size());
+            for (size_t i = 0; i < model.vertices.size(); i += 37)
+                CHECK(d.find(key_of(model, model.vertices[i].key))->key_string() == model.vertices[i].key);
+        }
+    }
+}
+
+TEST_CASE("dataset: each vertex lives in shard key_hash mod K, in insertion order", "[dataset]") {
+    for (bool int_keys : {false, true}) {
+        for (uint16_t K : {2, 4}) {
+            INFO("K = " << K << (int_keys ? ", int64 keys" : ", string keys"));
+            TempDir dir;
+            Model model = make_model(3, int_keys);
+            write_sharded(model, K, dir / "g.mmg");
+            Dataset d = Dataset::open(dir / "g.mmg");
+            std::vector<std::vector<std::string>> members(K);  // expected local order per shard
+            for (const auto& mv : model.vertices) {
+                uint16_t shard = static_cast<uint16_t>(spec_key_hash(model, mv.key) % K);
+                members[shard].push_back(mv.key);
+                auto v = d.find(key_of(model, mv.key));
+                REQUIRE(v.has_value());
+                CHECK(v->ref().shard == shard);
+                CHECK(v->file().shard_id() == shard);
+                CHECK(&v->file() == &d.shard(shard));
+                CHECK(d.vertex(v->ref()).key_string() == mv.key);
+                // The shard's own index has it; no other shard does.
+                for (uint16_t s = 0; s < K; ++s) CHECK(d.shard(s).find(key_of(model, mv.key)).has_value() == (s == shard));
+            }
+            for (uint16_t s = 0; s < K; ++s) {
+                REQUIRE(d.shard(s).vertex_count() == members[s].size());
+                for (uint32_t i = 0; i < members[s].size(); ++i) CHECK(d.shard(s).vertex(i).key_string() == members[s][i]);
+            }
+            CHECK_THROWS_AS(d.vertex(VertexRef{K, 0}), Error);
+        }
+    }
+}
+
+TEST_CASE("dataset: cross-shard edges are followed out and in, with their properties", "[dataset]") {
+    for (uint16_t K : {2, 4}) {
+        INFO("K = " << K);
+        TempDir dir;
+        Model model = make_model(4, false, 300, 2000);
+        write_sharded(model, K, dir / "g.mmg");
+        Dataset d = Dataset::open(dir / "g.mmg");
+        d.verify();
+
+        // Every edge seen from its source (out) and from its target (in) as
+        // (source key, target key, type, ordinal, property texts); the two lists must agree,
+        // which pins in-edge ordinals to the right row of the *source* shard's table (§8.2).
+        std::vector<std::string> from_out, from_in;
+        auto row = [](const std::string& src, const std::string& dst, uint32_t type, uint64_t ordinal, const std::string& props) {
+            return src + "->" + dst + " t" + std::to_string(type) + " #" + std::to_string(ordinal) + props;
+        };
+        uint64_t cross = 0, grouped_records = 0;
+        auto key_of_ref = [&](VertexRef r) { return d.vertex(r).key_string(); };
+        for (uint16_t s = 0; s < K; ++s) {
+            for (Vertex v : d.shard(s).vertices()) {
+                for (Direction dir : {Direction::out, Direction::in}) {
+                    EdgeRange range = v.edges(dir);
+                    bool remote = false;
+                    for (const Edge& e : range) {
+                        Vertex other = d.vertex(e.target);
+                        CHECK(other.ref() == e.target);
+                        remote = remote || e.target.shard != s;
+                        std::string props;
+                        size_t count = d.shard(s).edge_types()[e.type].attributes.size();
+                        for (uint32_t p = 0; p < count; ++p) props += "|" + canonical(d.property(e, v, p), key_of_ref);
+                        uint64_t ordinal = count ? e.ordinal : 0;  // meaningful only with a property table
+                        if (dir == Direction::out) {
+                            if (e.target.shard != s) ++cross;
+                            from_out.push_back(row(v.key_string(), other.key_string(), e.type, ordinal, props));
+                        } else {
+                            from_in.push_back(row(other.key_string(), v.key_string(), e.type, ordinal, props));
+                        }
+                    }
+                    // The L tag (flat record) is set exactly when every entry is in this shard.
+                    CHECK(range.local() == !remote);
+                    if (remote) ++grouped_records;
+                }
+            }
+        }
+        CHECK(cross > model.edges.size() / 4);  // with K >= 2 about half the edges cross shards
+        CHECK(grouped_records > 0);
+        CHECK(from_out.size() == model.edges.size());
+        std::sort(from_out.begin(), from_out.end());
+        std::sort(from_in.begin(), from_in.end());
+        // Report the first mismatches, not two 2000-row vectors.
+        std::vector<std::string> only_out, only_in;
+        std::set_difference(from_out.begin(), from_out.end(), from_in.begin(), from_in.end(), std::back_inserter(only_out));
+        std::set_difference(from_in.begin(), from_in.end(), from_out.begin(), from_out.end(), std::back_inserter(only_in));
+        only_out.resize(std::min<size_t>(only_out.size(), 5));
+        only_in.resize(std::min<size_t>(only_in.size(), 5));
+        CHECK(only_out == only_in);
+        CHECK(from_out.size() == from_in.size());
+
+        // And both equal the model.
+        std::vector<std::string> expected, actual;
+        for (const auto& e : model.edges) {
+            std::string props;
+            for (const auto& p : e.props) props += "|" + p.text();
+            expected.push_back(model.vertices[e.src].key + "->" + model.vertices[e.dst].key + " t" + std::to_string(e.type) + props);
+        }
+        for (const std::string& r : from_out) {
+            size_t hash = r.find(" #"), bar = r.find('|', hash);
+            actual.push_back(r.substr(0, hash) + (bar == std::string::npos ? "" : r.substr(bar)));
+        }
+        std::sort(expected.begin(), expected.end());
+        std::sort(actual.begin(), actual.end());
+        CHECK(actual == expected);
+    }
+}
+
+TEST_CASE("dataset: check_against_model passes for multi-shard models", "[dataset]") {
+    for (bool int_keys : {false, true}) {
+        for (uint16_t K : {2, 4}) {
+            INFO("K = " << K << (int_keys ? ", int64 keys" : ", string keys"));
+            TempDir dir;
+            Model model = make_model(5 + K, int_keys);
+            write_sharded(model, K, dir / "g.mmg");
+            Dataset::open(dir / "g.mmg").verify();
+            check_against_model(model, dir / "g.mmg");
+        }
+    }
+}
+
+TEST_CASE("dataset: a shard from another dataset is refused", "[dataset]") {
+    const uint16_t K = 3;
+    SECTION("different content, same shard count") {
+        TempDir a, b;
+        write_sharded(make_model(10, false), K, a / "g.mmg");
+        write_sharded(make_model(11, false), K, b / "g.mmg");
+        REQUIRE(Dataset::open(a / "g.mmg").shard(0).dataset_id() != Dataset::open(b / "g.mmg").shard(0).dataset_id());
+        copy_over(shard_path(b / "g.mmg", 1, K), shard_path(a / "g.mmg", 1, K));
+        CHECK_THROWS_AS(Dataset::open(a / "g.mmg"), Error);
+        for (uint16_t s = 0; s < K; ++s) CHECK_THROWS_AS(Dataset::open(shard_path(a / "g.mmg", s, K)), Error);
+        // The foreign file on its own is still a valid shard: the refusal is about the mix.
+        CHECK_NOTHROW(File::open(shard_path(a / "g.mmg", 1, K))->verify());
+    }
+    SECTION("same content, different explicit dataset ids") {
+        TempDir a, b;
+        Model model = make_model(12, true);
+        WriterOptions options;
+        options.shard_count = K;
+        options.dataset_id = std::array<uint8_t, 16>{1};
+        write_model(model, options, a / "g.mmg");
+        options.dataset_id = std::array<uint8_t, 16>{2};
+        write_model(model, options, b / "g.mmg");
+        copy_over(shard_path(b / "g.mmg", 2, K), shard_path(a / "g.mmg", 2, K));
+        CHECK_THROWS_AS(Dataset::open(a / "g.mmg"), Error);
+        CHECK_THROWS_AS(Dataset::open(shard_path(a / "g.mmg", 2, K)), Error);
+    }
+    SECTION("a shard of a dataset with another shard count") {
+        TempDir a, b;
+        Model model = make_model(13, false);
+        write_sharded(model, K, a / "g.mmg");
+        write_sharded(model, 2, b / "g.mmg");
+        copy_over(shard_path(b / "g.mmg", 1, 2), shard_path(a / "g.mmg", 1, K));
+        CHECK_THROWS_AS(Dataset::open(a / "g.mmg"), Error);
+        CHECK_THROWS_AS(Dataset::open(shard_path(a / "g.mmg", 0, K)), Error);
+    }
+    SECTION("a shard file holding another shard id") {
+        TempDir a;
+        write_sharded(make_model(14, false), K, a / "g.mmg");
+        copy_over(shard_path(a / "g.mmg", 0, K), shard_path(a / "g.mmg", 2, K));
+        CHECK_THROWS_AS(Dataset::open(a / "g.mmg"), Error);
+    }
+}
+
+TEST_CASE("dataset: a missing shard file is refused", "[dataset]") {
+    for (uint16_t missing : {0, 2}) {
+        INFO("missing shard " << missing);
+        TempDir dir;
+        const uint16_t K = 4;
+        write_sharded(make_model(20, false), K, dir / "g.mmg");
+        std::filesystem::remove(shard_path(dir / "g.mmg", missing, K));
+        CHECK_THROWS_AS(Dataset::open(dir / "g.mmg"), Error);
+        for (uint16_t s = 0; s < K; ++s)
+            if (s != missing) CHECK_THROWS_AS(Dataset::open(shard_path(dir / "g.mmg", s, K)), Error);
+    }
+    TempDir empty;
+    CHECK_THROWS_AS(Dataset::open(empty / "nothing.mmg"), Error);
+}
+
+TEST_CASE("dataset: leftover shards of another shard count make the base path ambiguous", "[dataset]") {
+    // Rewriting a dataset with another K leaves the old shard files (the writer only replaces
+    // its own targets). Opening by the base path must not silently pick one set by directory
+    // order; opening a shard file chooses unambiguously.
+    TempDir dir;
+    Model old_model = make_model(30, false, 200, 600), new_model = make_model(31, false, 300, 900);
+    write_sharded(old_model, 4, dir / "g.mmg");
+    write_sharded(new_model, 2, dir / "g.mmg");
+    CHECK_THROWS_AS(Dataset::open(dir / "g.mmg"), Error);
+    Dataset latest = Dataset::open(shard_path(dir / "g.mmg", 1, 2));
+    CHECK(latest.shard_count() == 2);
+    CHECK(latest.vertex_count() == new_model.vertices.size());
+    Dataset old = Dataset::open(shard_path(dir / "g.mmg", 3, 4));
+    CHECK(old.shard_count() == 4);
+    CHECK(old.vertex_count() == old_model.vertices.size());
+    // Once the old files are gone the base path works again.
+    for (uint16_t s = 0; s < 4; ++s) std::filesystem::remove(shard_path(dir / "g.mmg", s, 4));
+    CHECK(Dataset::open(dir / "g.mmg").vertex_count() == new_model.vertices.size());
+}

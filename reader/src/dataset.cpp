@@ -1,5 +1,6 @@
 // Dataset (spec §10): the shard files of one dataset, checked to agree, with key lookup routed
 // by the key hash and cross-shard edges resolved through their shard id.
+#include <algorithm>
 #include <regex>
 
 #include "internal.hpp"
@@ -25,16 +26,25 @@ Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) 
     if (std::regex_match(name, match, shard_name)) {
         base = path.parent_path() / (match[1].str() + ".mmg");
     } else if (!std::filesystem::exists(path)) {
-        // The dataset path given to the writer: find shard 0 next to it.
+        // The dataset path given to the writer: find shard 0 next to it. Shards of an earlier
+        // write with another shard count may remain; picking one by directory order would open
+        // a stale dataset, so more than one candidate is refused.
         std::error_code ec;
         auto dir = path.parent_path().empty() ? std::filesystem::path(".") : path.parent_path();
+        std::vector<std::filesystem::path> candidates;
         for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
             std::string candidate = entry.path().filename().string();
-            if (std::regex_match(candidate, match, shard_name) && match[1].str() == path.stem().string() && match[2].str() == "0") {
-                first = entry.path();
-                break;
-            }
+            if (std::regex_match(candidate, match, shard_name) && match[1].str() == path.stem().string() && match[2].str() == "0")
+                candidates.push_back(entry.path());
         }
+        if (candidates.size() > 1) {
+            std::sort(candidates.begin(), candidates.end());
+            std::string names;
+            for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.filename().string();
+            throw Error(path.string() + ": ambiguous dataset path, shard files of several shard counts exist (" + names +
+                        "); open one shard file to choose");
+        }
+        if (!candidates.empty()) first = candidates.front();
     }
     auto head = File::open(first, options);
     const uint16_t count = head->shard_count();

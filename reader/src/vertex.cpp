@@ -312,6 +312,7 @@ void EdgeRange::iterator::enter_block() {
     block_pos_ = 0;
     uint64_t at = b.offset;
     ordinals_ = 0;
+    first_ordinal_ = 0;  // ordinals are meaningful only for types with properties
     if (b.type < m.edge_types.size() && !m.edge_types[b.type].attributes.empty()) {
         if (range_->direction_ == Direction::out) {
             first_ordinal_ = r.read<uint64_t>(at, "first edge ordinal");
