@@ -213,7 +213,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
     try {
         for (size_t i = 0; i < attrs.size(); ++i) {
             const AttributeSpec& a = attrs[i];
-            const Value none;
+            const Value none{};
             const Value& v = i < values.size() ? values[i] : none;
             auto bad = [&](const std::string& why) {
                 return Error(context.text() + ": attribute " + in_quotes(a.name) + " (" + a.type.name() + "): " + why);
