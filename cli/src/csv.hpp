@@ -1,0 +1,108 @@
+// Input files for the importer: a read-only view of a whole file (mapped when it is a regular
+// file), an RFC 4180 CSV reader over it that hands out fields as views, not copies, and a
+// reader of SNAP-style edge lists.
+//
+// Positions: every field carries its byte offset and 1-based line, so that an error can name
+// FILE:LINE:COLUMN. The column (1-based, in UTF-8 characters) is only computed when an error is
+// reported, by scanning back to the start of the line: the hot path counts lines, nothing more.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "mmgraph/error.hpp"
+
+namespace mmgraph::cli {
+
+// An error at a position of an input file. The importer can skip the row it occurred in
+// (--skip-bad-rows); every other mmgraph::Error is fatal.
+class InputError : public Error {
+public:
+    using Error::Error;
+};
+
+class InputBuffer {
+public:
+    explicit InputBuffer(std::string path);  // throws Error "PATH: cannot open: ..."
+    ~InputBuffer();
+    InputBuffer(const InputBuffer&) = delete;
+    InputBuffer& operator=(const InputBuffer&) = delete;
+
+    const std::string& path() const { return path_; }
+    bool mapped() const { return mapped_; }  // false: a pipe, read whole (cannot be read twice)
+    const char* begin() const { return data_; }
+    const char* end() const { return data_ + size_; }
+    uint64_t size() const { return size_; }
+
+    // "PATH:LINE:COLUMN" of the byte at `offset`, which lies on line `line`.
+    std::string where(uint64_t offset, uint64_t line) const;
+    [[noreturn]] void fail(uint64_t offset, uint64_t line, std::string_view reason) const;
+
+private:
+    std::string path_;
+    const char* data_ = nullptr;
+    uint64_t size_ = 0;
+    bool mapped_ = false;
+    std::vector<char> owned_;  // contents of a pipe or other non-regular file
+};
+
+struct CsvField {
+    std::string_view text;  // contents, quotes removed and doubled quotes undoubled
+    uint64_t offset = 0;    // of the field's first byte (its opening quote when quoted)
+    uint64_t line = 0;
+    bool quoted = false;
+    bool escaped = false;        // text lives in CsvRecord::scratch (it had doubled quotes)
+    uint64_t scratch_begin = 0;  // where, while the record is being read
+};
+
+struct CsvRecord {
+    std::vector<CsvField> fields;
+    uint64_t line = 0;        // of the first field
+    uint64_t end_offset = 0;  // of the line break (or end of input) that ended the record
+    uint64_t end_line = 0;
+    std::string scratch;      // undoubled copies of fields that contained ""
+};
+
+// Reads records one by one. Records end at LF or CRLF (the CR is not part of the last field);
+// inside quotes both are data, and so is a lone CR. Blank lines are skipped. A quote inside an
+// unquoted field is taken literally. Syntax errors throw InputError after moving past the bad
+// record, so that the caller may continue with the next one.
+class CsvReader {
+public:
+    CsvReader(const InputBuffer& input, char delimiter);
+
+    // The next record, or false at the end of the input.
+    bool next(CsvRecord& record);
+    uint64_t offset() const { return static_cast<uint64_t>(p_ - input_.begin()); }
+    const InputBuffer& input() const { return input_; }
+
+private:
+    void skip_line();
+
+    const InputBuffer& input_;
+    const char* p_;
+    uint64_t line_ = 1;
+    char delimiter_;
+};
+
+// SNAP edge lists: one edge per line as two integers separated by spaces or tabs; lines
+// starting with '#' are comments. Errors throw InputError after moving to the next line.
+class EdgeListReader {
+public:
+    explicit EdgeListReader(const InputBuffer& input) : input_(input), p_(input.begin()) {}
+
+    // The next edge, or false at the end of the input.
+    bool next(int64_t& from, int64_t& to);
+    uint64_t offset() const { return static_cast<uint64_t>(p_ - input_.begin()); }
+
+private:
+    [[noreturn]] void fail(const char* at, std::string_view reason);
+
+    const InputBuffer& input_;
+    const char* p_;
+    uint64_t line_ = 1;
+};
+
+}  // namespace mmgraph::cli

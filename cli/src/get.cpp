@@ -1,0 +1,153 @@
+// `mmgraph get`: one vertex by key or index, with its typed attributes and degrees by edge type.
+// Values keep their JSON types; bytes are base64; a vertex reference shows the referenced
+// vertex's key (looked up across the dataset, so a shard's references to others resolve).
+#include <charconv>
+#include <cstdio>
+#include <iostream>
+#include <nlohmann/json.hpp>
+
+#include "inspect.hpp"
+#include "mmgraph/reader.hpp"
+
+namespace mmgraph::cli {
+
+namespace {
+
+using Json = nlohmann::ordered_json;
+
+std::string base64(std::span<const uint8_t> bytes) {
+    static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (size_t i = 0; i < bytes.size(); i += 3) {
+        uint32_t n = uint32_t{bytes[i]} << 16;
+        if (i + 1 < bytes.size()) n |= uint32_t{bytes[i + 1]} << 8;
+        if (i + 2 < bytes.size()) n |= bytes[i + 2];
+        out += kDigits[(n >> 18) & 63];
+        out += kDigits[(n >> 12) & 63];
+        out += i + 1 < bytes.size() ? kDigits[(n >> 6) & 63] : '=';
+        out += i + 2 < bytes.size() ? kDigits[n & 63] : '=';
+    }
+    return out;
+}
+
+Json key_json(const Key& key) {
+    if (auto* s = std::get_if<std::string_view>(&key)) return std::string(*s);
+    return std::get<int64_t>(key);
+}
+
+// A float32 printed as a double would show its binary expansion (0.1f as 0.10000000149011612);
+// going through its shortest decimal form keeps the digits the user wrote.
+double shortest(float value) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    double out = value;
+    if (ec == std::errc()) std::from_chars(buf, end, out);
+    return out;
+}
+
+Json scalar_json(const ValueRef& v, const Dataset& dataset) {
+    switch (v.type().element()) {
+        case TypeCode::boolean: return v.as_bool();
+        case TypeCode::int8:
+        case TypeCode::int16:
+        case TypeCode::int32:
+        case TypeCode::int64: return v.as_int();
+        case TypeCode::uint8:
+        case TypeCode::uint16:
+        case TypeCode::uint32:
+        case TypeCode::uint64: return v.as_uint();
+        case TypeCode::float32: return shortest(static_cast<float>(v.as_double()));
+        case TypeCode::float64: return v.as_double();  // NaN and infinities become null
+        case TypeCode::string: return std::string(v.as_string());
+        case TypeCode::bytes: return base64(v.as_bytes());
+        case TypeCode::vertex_ref: return key_json(dataset.vertex(v.as_ref()).key());
+    }
+    return nullptr;
+}
+
+Json value_json(const ValueRef& v, const Dataset& dataset) {
+    if (v.is_null()) return nullptr;
+    if (!v.type().is_list()) return scalar_json(v, dataset);
+    Json items = Json::array();
+    for (uint64_t i = 0; i < v.list_size(); ++i) items.push_back(scalar_json(v.element(i), dataset));
+    return items;
+}
+
+// Edges by type name; parallel edges each count, a self-loop once in each direction.
+Json degrees(const Vertex& v, Direction direction) {
+    const File& file = v.file();
+    if (direction == Direction::in && !file.has_in_edges()) return nullptr;
+    Json out = Json::object();
+    EdgeRange edges = v.edges(direction);  // blocks() views into the range: keep it alive
+    for (const EdgeRange::Block& block : edges.blocks())
+        out[std::string(file.edge_types()[block.type].name)] = block.count;
+    return out;
+}
+
+Json describe(const Vertex& v, const Dataset& dataset) {
+    const File& file = v.file();
+    Json j;
+    j["index"] = v.index();
+    if (file.shard_count() > 1) j["shard"] = file.shard_id();
+    j["key"] = key_json(v.key());
+    j["label"] = v.label_name();
+    Json attributes = Json::object();
+    const LabelInfo& label = file.labels()[v.label()];
+    for (uint32_t i = 0; i < label.attributes.size(); ++i)
+        attributes[std::string(label.attributes[i].name)] = value_json(v.get(i), dataset);
+    j["attributes"] = std::move(attributes);
+    j["out_degree"] = degrees(v, Direction::out);
+    j["in_degree"] = degrees(v, Direction::in);
+    return j;
+}
+
+std::string dump(const Json& j, int indent = -1) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
+
+void print_report(const Json& j) {
+    std::printf("vertex %s", dump(j["index"]).c_str());
+    if (j.contains("shard")) std::printf(" of shard %s", dump(j["shard"]).c_str());
+    std::printf(", key %s, label %s\n", dump(j["key"]).c_str(), j["label"].get<std::string>().c_str());
+    size_t width = 0;
+    for (const auto& [name, value] : j["attributes"].items()) width = std::max(width, name.size());
+    for (const auto& [name, value] : j["attributes"].items())
+        std::printf("  %-*s  %s\n", static_cast<int>(width), name.c_str(), dump(value).c_str());
+    for (const char* direction : {"out", "in"}) {
+        const Json& d = j[std::string(direction) + "_degree"];
+        std::string line;
+        if (d.is_null()) line = "(not stored)";
+        for (const auto& [type, count] : d.items()) line += (line.empty() ? "" : ", ") + type + " " + dump(count);
+        std::printf("%s-edges%s %s\n", direction, direction[0] == 'o' ? "" : " ", line.empty() ? "none" : line.c_str());
+    }
+}
+
+}  // namespace
+
+void run_get(const GetOptions& options) {
+    Dataset dataset = Dataset::open(options.file);
+    std::optional<Vertex> vertex;
+    if (options.key) {
+        const std::string& text = *options.key;
+        if (dataset.shard(0).key_type() == KeyType::int64) {
+            int64_t key = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), key);
+            if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+                throw Error("key '" + text + "' is not an integer, and " + options.file + " has int64 keys");
+            vertex = dataset.find(key);
+        } else {
+            vertex = dataset.find(std::string_view(text));
+        }
+        if (!vertex) throw Error(options.file + ": no vertex has the key '" + text + "'");
+    } else {
+        // An index is local to a shard: the named shard file, or shard 0 of a dataset path.
+        uint16_t shard = 0;
+        for (uint16_t s = 0; s < dataset.shard_count(); ++s)
+            if (dataset.shard(s).path() == options.file) shard = s;
+        vertex = dataset.shard(shard).vertex(*options.index);
+    }
+    Json j = describe(*vertex, dataset);
+    if (options.json) std::cout << dump(j, 2) << "\n";
+    else print_report(j);
+}
+
+}  // namespace mmgraph::cli

@@ -1,0 +1,658 @@
+// `mmgraph build`. Sections:
+//   headers      column roles and types of a header row (neo4j-admin import convention)
+//   values       one CSV field to a writer Value, typed by its column
+//   schema       labels and edge types by name, the attributes of each (union over files)
+//   Importer     pass 1 (which labels / edge types each file holds), schema, pass 2 (rows)
+//   progress     rate-limited progress lines and the final summary
+//
+// Two passes, because the Writer takes a label's full attribute list before its first vertex,
+// and a label's attributes are the union of the columns of every file it appears in. Pass 1 only
+// reads the :LABEL / :TYPE column (a file without one is not scanned at all); pass 2 adds every
+// vertex, then every edge. Fields stay views into the mapped input until the Writer copies them.
+#include "import.hpp"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <unordered_map>
+
+#include "csv.hpp"
+#include "mmgraph/writer.hpp"
+
+namespace mmgraph::cli {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
+
+// A value for a message: quoted, and cut short (at a character boundary) when long.
+std::string quote(std::string_view text) {
+    constexpr size_t kMax = 40;
+    if (text.size() <= kMax) return "'" + std::string(text) + "'";
+    size_t cut = kMax;
+    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    return "'" + std::string(text.substr(0, cut)) + "...'";
+}
+
+std::string_view trim(std::string_view s) {
+    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+    return s;
+}
+
+bool iequals(std::string_view a, std::string_view b) {
+    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
+               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
+           });
+}
+
+// ---- headers --------------------------------------------------------------------------------
+
+enum class Role : uint8_t { property, key, label, start, end, type, ignore };
+
+struct Column {
+    std::string name;
+    Role role = Role::property;
+    Type type;
+    std::string where;  // FILE:LINE:COLUMN of the header field
+    // Items of the current row's list value. 8-byte words so that any element type is aligned;
+    // the Writer copies them during add_vertex / add_edge.
+    std::vector<uint64_t> items;
+};
+
+// The neo4j-admin spelling of a column type, for messages.
+std::string csv_type_name(Type type) {
+    std::string base;
+    switch (type.element()) {
+        case TypeCode::boolean: base = "boolean"; break;
+        case TypeCode::int8: base = "byte"; break;
+        case TypeCode::int16: base = "short"; break;
+        case TypeCode::int32: base = "int"; break;
+        case TypeCode::int64: base = "long"; break;
+        case TypeCode::float32: base = "float"; break;
+        case TypeCode::float64: base = "double"; break;
+        default: base = "string"; break;
+    }
+    return type.is_list() ? base + "[]" : base;
+}
+
+std::optional<TypeCode> csv_type(std::string_view name) {
+    static constexpr std::pair<std::string_view, TypeCode> kTypes[] = {
+        {"string", TypeCode::string}, {"int", TypeCode::int32},      {"long", TypeCode::int64},
+        {"float", TypeCode::float32}, {"double", TypeCode::float64}, {"boolean", TypeCode::boolean},
+        {"byte", TypeCode::int8},     {"short", TypeCode::int16},
+    };
+    for (const auto& [n, code] : kTypes)
+        if (iequals(n, name)) return code;
+    return std::nullopt;
+}
+
+// One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE".
+Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input) {
+    auto fail = [&](const std::string& why) { input.fail(field.offset, field.line, why); };
+    Column column;
+    column.where = input.where(field.offset, field.line);
+    std::string_view text = field.text;
+    size_t colon = text.rfind(':');
+    std::string_view name = colon == std::string_view::npos ? text : text.substr(0, colon);
+    std::string_view type = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
+    column.name = std::string(name);
+    struct Special {
+        std::string_view spelling;
+        Role role;
+        bool in_nodes, in_relationships;
+    };
+    static constexpr Special kSpecial[] = {
+        {"ID", Role::key, true, false},         {"LABEL", Role::label, true, false},
+        {"START_ID", Role::start, false, true}, {"END_ID", Role::end, false, true},
+        {"TYPE", Role::type, false, true},      {"IGNORE", Role::ignore, true, true},
+    };
+    for (const Special& s : kSpecial) {
+        bool grouped = type.size() > s.spelling.size() && type[s.spelling.size()] == '(' &&
+                       iequals(type.substr(0, s.spelling.size()), s.spelling);
+        if (grouped && s.role != Role::ignore)
+            fail("ID spaces (" + quote(text) + ") are not supported: ids are global to the build");
+        if (!iequals(type, s.spelling)) continue;
+        if (!(nodes ? s.in_nodes : s.in_relationships))
+            fail("column " + quote(text) + " belongs in a " + (nodes ? "relationship" : "node") + " file");
+        column.role = s.role;
+        return column;
+    }
+    if (name.empty()) fail("column " + quote(text) + " has no name");
+    bool list = type.size() >= 2 && type.substr(type.size() - 2) == "[]";
+    std::string_view base = list ? type.substr(0, type.size() - 2) : type;
+    auto code = base.empty() ? std::optional<TypeCode>(TypeCode::string) : csv_type(base);
+    if (!code)
+        fail("column " + quote(text) + ": unsupported type " + quote(type) +
+             " (types: string, int, long, float, double, boolean, byte, short; arrays of all but string)");
+    if (list && *code == TypeCode::string)
+        fail("column " + quote(text) + ": string arrays are not supported (a list holds fixed-size values only, "
+             "spec §4.3); use a string column");
+    column.type = list ? Type::list_of(*code) : Type(*code);
+    return column;
+}
+
+// ---- values ---------------------------------------------------------------------------------
+
+template <typename T>
+bool parse_number(std::string_view text, T& out) {
+    text = trim(text);
+    if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.remove_prefix(1);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+template <>
+bool parse_number<bool>(std::string_view text, bool& out) {
+    text = trim(text);
+    if (iequals(text, "true")) out = true;
+    else if (iequals(text, "false")) out = false;
+    else return false;
+    return true;
+}
+
+class FieldParser {
+public:
+    FieldParser(const InputBuffer& input, char array_delimiter) : input_(input), array_delimiter_(array_delimiter) {}
+
+    // An empty unquoted field is null. A quoted empty field is an empty string or an empty list,
+    // and null for other types (so that files that quote every field keep their nulls).
+    Value parse(Column& column, const CsvField& field) const {
+        if (field.text.empty()) {
+            if (!field.quoted) return Value::null();
+            if (column.type == Type(TypeCode::string)) return Value(std::string_view());
+            if (!column.type.is_list()) return Value::null();
+        }
+        switch (column.type.element()) {
+            case TypeCode::string: return Value(field.text);
+            case TypeCode::boolean: return typed<bool>(column, field);
+            case TypeCode::int8: return typed<int8_t>(column, field);
+            case TypeCode::int16: return typed<int16_t>(column, field);
+            case TypeCode::int32: return typed<int32_t>(column, field);
+            case TypeCode::int64: return typed<int64_t>(column, field);
+            case TypeCode::float32: return typed<float>(column, field);
+            case TypeCode::float64: return typed<double>(column, field);
+            default: break;
+        }
+        MMGRAPH_CHECK(false, "column type outside the CSV types");
+        return {};
+    }
+
+private:
+    template <typename T>
+    static Value scalar(T v) {
+        if constexpr (std::is_same_v<T, bool>) return Value(v);
+        else if constexpr (std::is_floating_point_v<T>) return Value(v);
+        else return Value(static_cast<int64_t>(v));
+    }
+
+    template <typename T>
+    [[noreturn]] void bad(const Column& column, const CsvField& field, std::string_view item) const {
+        std::string type = csv_type_name(Type(column.type.element()));
+        std::string why = quote(item) + (std::is_same_v<T, bool> ? " is not true or false" : " is not a valid " + type);
+        if constexpr (!std::is_same_v<T, bool>) {
+            T ignored;
+            auto text = trim(item);
+            if (!text.empty() && text[0] == '+') text.remove_prefix(1);
+            if (std::from_chars(text.data(), text.data() + text.size(), ignored).ec == std::errc::result_out_of_range)
+                why = quote(item) + " is out of range for " + type;
+        }
+        input_.fail(field.offset, field.line, why + " (column " + quote(column.name) + ", " + csv_type_name(column.type) + ")");
+    }
+
+    template <typename T>
+    Value typed(Column& column, const CsvField& field) const {
+        if (!column.type.is_list()) {
+            T v;
+            if (!parse_number(field.text, v)) bad<T>(column, field, field.text);
+            return scalar(v);
+        }
+        size_t count = 0;
+        for (std::string_view rest = field.text; !field.text.empty();) {  // "" is the empty list
+            size_t cut = rest.find(array_delimiter_);
+            std::string_view item = rest.substr(0, cut);
+            if (trim(item).empty())
+                input_.fail(field.offset, field.line, "item " + std::to_string(count + 1) + " of list " + quote(field.text) +
+                                                          " is empty (column " + quote(column.name) + ")");
+            T v;
+            if (!parse_number(item, v)) bad<T>(column, field, item);
+            if (column.items.size() * 8 < (count + 1) * sizeof(T)) column.items.resize(std::max<size_t>(16, column.items.size() * 2));
+            std::memcpy(reinterpret_cast<char*>(column.items.data()) + count * sizeof(T), &v, sizeof(T));
+            ++count;
+            if (cut == std::string_view::npos) break;
+            rest.remove_prefix(cut + 1);
+        }
+        return Value::list(std::span<const T>(reinterpret_cast<const T*>(column.items.data()), count));
+    }
+
+    const InputBuffer& input_;
+    char array_delimiter_;
+};
+
+// ---- schema ---------------------------------------------------------------------------------
+
+struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Labels or edge types by name, in order of first appearance.
+class Shapes {
+public:
+    struct Shape {
+        std::string name;
+        std::vector<AttributeSpec> attributes;
+        std::vector<std::pair<size_t, size_t>> origin;  // per attribute: the (source, column) that added it
+        std::vector<Value> values;  // the current row's values, reused
+        uint32_t id = 0;            // the Writer's LabelId / EdgeTypeId
+    };
+
+    // `single`: a value holding the array delimiter names several shapes, which is an error.
+    Shapes(const char* what, const char* column, size_t limit, bool single)
+        : what_(what), column_(column), limit_(limit), single_(single) {}
+
+    // The shape named by `field` (or `fallback` without one), registered on first sight until
+    // frozen.
+    uint32_t of(const CsvField* field, const InputBuffer& input, char array_delimiter, const char* fallback) {
+        std::string_view name = field ? field->text : std::string_view(fallback);
+        if (name.empty()) input.fail(field->offset, field->line, std::string("empty ") + column_);
+        if (name == last_) return last_id_;
+        if (single_ && name.find(array_delimiter) != std::string_view::npos)
+            input.fail(field->offset, field->line, "several labels in " + quote(name) + ": a vertex has exactly one label");
+        auto it = ids_.find(name);
+        if (it == ids_.end()) {
+            if (frozen_)  // pass 2 met a name pass 1 did not: the file is not what it was
+                throw Error(input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
+                            " was not there on the first read; did the file change during the build?");
+            if (list.size() >= limit_)
+                input.fail(field->offset, field->line, "more than " + std::to_string(limit_) + " " + what_ + "s");
+            it = ids_.emplace(std::string(name), static_cast<uint32_t>(list.size())).first;
+            list.push_back(Shape{std::string(name), {}, {}, {}, 0});
+        }
+        last_ = it->first;  // a map key: stable while the map lives
+        last_id_ = it->second;
+        return last_id_;
+    }
+    void freeze() { frozen_ = true; }
+
+    std::vector<Shape> list;
+
+private:
+    const char* what_;
+    const char* column_;
+    size_t limit_;
+    bool single_;
+    bool frozen_ = false;
+    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids_;
+    std::string_view last_;
+    uint32_t last_id_ = 0;
+};
+
+// One input CSV file.
+struct Source {
+    Source(std::string p, bool n) : path(std::move(p)), nodes(n) {}
+
+    std::string path;
+    bool nodes;
+    std::unique_ptr<InputBuffer> input;  // kept between passes only when it cannot be reopened
+    std::vector<Column> columns;
+    int key = -1, label = -1, start = -1, end = -1, type = -1;  // column of each role, -1 if none
+    std::vector<int32_t> use;                  // by shape id: index into slots, -1 if absent
+    std::vector<std::vector<uint32_t>> slots;  // per shape present: attribute index of each column
+};
+
+constexpr uint32_t kNoSlot = UINT32_MAX;
+
+constexpr const char* kDefaultLabel = "Vertex";
+constexpr const char* kDefaultType = "EDGE";
+
+// ---- progress -------------------------------------------------------------------------------
+
+class Progress {
+public:
+    explicit Progress(bool quiet) : quiet_(quiet) {}
+
+    void begin(const char* phase, const std::string& file, uint64_t size) {
+        phase_ = phase;
+        file_ = file;
+        size_ = size;
+        start_ = last_ = Clock::now();
+    }
+    // Called per row; looks at the clock every 16K rows and prints at most once a second.
+    void tick(uint64_t rows, uint64_t offset) {
+        if (quiet_ || (rows & 0x3FFF) != 0) return;
+        auto now = Clock::now();
+        if (now - last_ < std::chrono::seconds(1)) return;
+        last_ = now;
+        double rate = static_cast<double>(rows) / std::max(1e-9, std::chrono::duration<double>(now - start_).count());
+        std::fprintf(stderr, "mmgraph: %s %s: %llu rows (%.0f%%), %.2fM rows/s\n", phase_, file_.c_str(),
+                     static_cast<unsigned long long>(rows), size_ ? 100.0 * static_cast<double>(offset) / static_cast<double>(size_) : 100.0,
+                     rate / 1e6);
+    }
+    void note(const std::string& line) const {
+        if (!quiet_) std::fprintf(stderr, "mmgraph: %s\n", line.c_str());
+    }
+
+private:
+    bool quiet_;
+    const char* phase_ = "";
+    std::string file_;
+    uint64_t size_ = 0;
+    Clock::time_point start_, last_;
+};
+
+// ---- Importer -------------------------------------------------------------------------------
+
+class Importer {
+public:
+    explicit Importer(const BuildOptions& options)
+        : options_(options),
+          writer_(writer_options(options)),
+          labels_("label", ":LABEL", format::kMaxLabels, true),
+          types_("edge type", ":TYPE", format::kMaxEdgeTypes, false),
+          progress_(options.quiet) {}
+
+    void run() {
+        check_output_directory();
+        auto start = Clock::now();
+        if (!options_.edgelists.empty()) {
+            load_edgelists();
+        } else {
+            for (const auto& path : options_.nodes) sources_.emplace_back(path, true);
+            for (const auto& path : options_.relationships) sources_.emplace_back(path, false);
+            for (Source& s : sources_) scan(s);
+            declare(labels_, true);
+            declare(types_, false);
+            for (Source& s : sources_)
+                if (s.nodes) load(s);
+            for (Source& s : sources_)
+                if (!s.nodes) load(s);
+        }
+        double read_seconds = seconds_since(start);
+        progress_.note("writing " + options_.output + ": " + std::to_string(writer_.vertex_count()) + " vertices, " +
+                       std::to_string(writer_.edge_count()) + " edges");
+        WriteStats stats = writer_.finish(options_.output);
+        summary(stats, read_seconds, seconds_since(start));
+    }
+
+private:
+    static WriterOptions writer_options(const BuildOptions& o) {
+        WriterOptions w;
+        w.threads = o.threads;
+        w.shard_count = o.shards;
+        if (!o.edgelists.empty()) w.key_type = KeyType::int64;
+        return w;
+    }
+
+    // Fail before reading gigabytes, not after.
+    void check_output_directory() const {
+        namespace fs = std::filesystem;
+        fs::path dir = fs::path(options_.output).parent_path();
+        if (dir.empty()) dir = ".";
+        std::error_code ec;
+        if (!fs::is_directory(dir, ec)) throw Error(options_.output + ": directory " + dir.string() + " does not exist");
+    }
+
+    // --skip-bad-rows: count the row and go on; else stop the build with the row's error.
+    void bad_row(const InputError& e) {
+        if (!options_.skip_bad_rows) throw e;
+        constexpr uint64_t kShown = 10;
+        if (bad_rows_ < kShown) std::fprintf(stderr, "mmgraph: %s (row skipped)\n", e.what());
+        else if (bad_rows_ == kShown) std::fprintf(stderr, "mmgraph: further bad rows are skipped without a message\n");
+        ++bad_rows_;
+    }
+
+    InputBuffer& open(Source& s) {
+        if (!s.input) s.input = std::make_unique<InputBuffer>(s.path);
+        return *s.input;
+    }
+    void close(Source& s) {
+        if (s.input && s.input->mapped()) s.input.reset();
+    }
+
+    void read_header(Source& s, CsvReader& reader, CsvRecord& record) {
+        const InputBuffer& input = reader.input();
+        if (!reader.next(record)) input.fail(0, 1, "empty file: expected a header row");
+        s.columns.clear();
+        for (size_t i = 0; i < record.fields.size(); ++i) {
+            Column column = parse_column(record.fields[i], s.nodes, input);
+            int* role_column = nullptr;
+            switch (column.role) {
+                case Role::key: role_column = &s.key; break;
+                case Role::label: role_column = &s.label; break;
+                case Role::start: role_column = &s.start; break;
+                case Role::end: role_column = &s.end; break;
+                case Role::type: role_column = &s.type; break;
+                case Role::property:
+                    for (const Column& other : s.columns)
+                        if (other.role == Role::property && other.name == column.name)
+                            throw InputError(column.where + ": column " + quote(column.name) + " appears twice");
+                    break;
+                case Role::ignore: break;
+            }
+            if (role_column) {
+                if (*role_column >= 0) throw InputError(column.where + ": column " + quote(record.fields[i].text) + " appears twice");
+                *role_column = static_cast<int>(i);
+            }
+            s.columns.push_back(std::move(column));
+        }
+        const CsvField& first = record.fields.front();
+        if (s.nodes && s.key < 0) input.fail(first.offset, first.line, "no :ID column (the vertex key, e.g. 'id:ID') in the header");
+        if (!s.nodes && s.start < 0) input.fail(first.offset, first.line, "no :START_ID column in the header");
+        if (!s.nodes && s.end < 0) input.fail(first.offset, first.line, "no :END_ID column in the header");
+    }
+
+    void check_width(const Source& s, const InputBuffer& input, const CsvRecord& record) const {
+        size_t want = s.columns.size(), got = record.fields.size();
+        if (got == want) return;
+        std::string why = std::to_string(got) + " field" + (got == 1 ? "" : "s") + ", the header has " + std::to_string(want);
+        if (got > want) input.fail(record.fields[want].offset, record.fields[want].line, why);
+        input.fail(record.end_offset, record.end_line, why);
+    }
+
+    Shapes& shapes(const Source& s) { return s.nodes ? labels_ : types_; }
+
+    uint32_t shape_of(Source& s, const InputBuffer& input, const CsvRecord& record) {
+        int column = s.nodes ? s.label : s.type;
+        return shapes(s).of(column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr, input,
+                            options_.array_delimiter, s.nodes ? kDefaultLabel : kDefaultType);
+    }
+
+    void mark(Source& s, uint32_t shape) {
+        if (s.use.size() <= shape) s.use.resize(shape + 1, -1);
+        if (s.use[shape] < 0) {
+            s.use[shape] = static_cast<int32_t>(s.slots.size());
+            s.slots.emplace_back();
+        }
+    }
+
+    // Pass 1: the header, and which labels / edge types the file holds.
+    void scan(Source& s) {
+        InputBuffer& input = open(s);
+        CsvReader reader(input, options_.delimiter);
+        CsvRecord record;
+        read_header(s, reader, record);
+        int column = s.nodes ? s.label : s.type;
+        if (column < 0) {
+            mark(s, shape_of(s, input, record));
+            close(s);
+            return;
+        }
+        progress_.begin("scan", s.path, input.size());
+        uint64_t rows = 0;
+        for (;;) {
+            try {
+                if (!reader.next(record)) break;
+                check_width(s, input, record);
+                mark(s, shape_of(s, input, record));
+            } catch (const InputError&) {
+                if (!options_.skip_bad_rows) throw;  // else pass 2 meets and counts it
+            }
+            progress_.tick(++rows, reader.offset());
+        }
+        close(s);
+    }
+
+    // Each shape's attributes: the union of the property columns of the files it appears in,
+    // in order of first appearance; all nullable, since other files' rows lack them.
+    void declare(Shapes& set, bool labels) {
+        for (uint32_t id = 0; id < set.list.size(); ++id) {
+            auto& shape = set.list[id];
+            for (size_t si = 0; si < sources_.size(); ++si) {
+                Source& s = sources_[si];
+                if (s.nodes != labels || s.use.size() <= id || s.use[id] < 0) continue;
+                auto& slots = s.slots[static_cast<size_t>(s.use[id])];
+                slots.assign(s.columns.size(), kNoSlot);
+                for (size_t c = 0; c < s.columns.size(); ++c) {
+                    const Column& column = s.columns[c];
+                    if (column.role != Role::property) continue;
+                    size_t a = 0;
+                    while (a < shape.attributes.size() && shape.attributes[a].name != column.name) ++a;
+                    if (a == shape.attributes.size()) {
+                        shape.attributes.push_back(AttributeSpec{column.name, column.type, true});
+                        shape.origin.emplace_back(si, c);
+                    } else if (shape.attributes[a].type != column.type) {
+                        auto [osi, oc] = shape.origin[a];
+                        const Column& first = sources_[osi].columns[oc];
+                        throw Error(column.where + ": column " + quote(column.name) + " is " + csv_type_name(column.type) +
+                                    " here but " + csv_type_name(first.type) + " at " + first.where + ", and both files hold " +
+                                    (labels ? "label " : "edge type ") + quote(shape.name));
+                    }
+                    slots[c] = static_cast<uint32_t>(a);
+                }
+            }
+            shape.values.assign(shape.attributes.size(), Value::null());
+            shape.id = labels ? writer_.add_label(shape.name, shape.attributes) : writer_.add_edge_type(shape.name, shape.attributes);
+        }
+        set.freeze();
+    }
+
+    // Pass 2: one vertex or edge per row.
+    void load(Source& s) {
+        InputBuffer& input = open(s);
+        CsvReader reader(input, options_.delimiter);
+        FieldParser parser(input, options_.array_delimiter);
+        CsvRecord record;
+        reader.next(record);  // the header, read in pass 1
+        // Attributes this file has no column for stay null; clear what the previous file left.
+        for (auto& shape : shapes(s).list) std::fill(shape.values.begin(), shape.values.end(), Value::null());
+        progress_.begin(s.nodes ? "load" : "link", s.path, input.size());
+        uint64_t rows = 0;
+        for (;;) {
+            try {
+                if (!reader.next(record)) break;
+                check_width(s, input, record);
+                if (s.nodes) add_vertex(s, input, parser, record);
+                else add_edge(s, input, parser, record);
+            } catch (const InputError& e) {
+                bad_row(e);
+            }
+            progress_.tick(++rows, reader.offset());
+        }
+        s.input.reset();
+    }
+
+    std::span<const Value> row_values(Source& s, uint32_t shape, const FieldParser& parser, CsvRecord& record) {
+        auto& values = shapes(s).list[shape].values;
+        const auto& slots = s.slots[static_cast<size_t>(s.use[shape])];
+        for (size_t c = 0; c < slots.size(); ++c)
+            if (slots[c] != kNoSlot) values[slots[c]] = parser.parse(s.columns[c], record.fields[c]);
+        return values;
+    }
+
+    void add_vertex(Source& s, const InputBuffer& input, const FieldParser& parser, CsvRecord& record) {
+        uint32_t label = shape_of(s, input, record);
+        const CsvField& key = record.fields[static_cast<size_t>(s.key)];
+        if (key.text.empty()) input.fail(key.offset, key.line, "empty :ID (every vertex needs a key)");
+        auto values = row_values(s, label, parser, record);
+        try {
+            writer_.add_vertex(key.text, labels_.list[label].id, values);
+        } catch (const Error& e) {
+            if (writer_.has_vertex(key.text)) input.fail(key.offset, key.line, "duplicate :ID " + quote(key.text));
+            input.fail(record.fields.front().offset, record.line, e.what());
+        }
+    }
+
+    void add_edge(Source& s, const InputBuffer& input, const FieldParser& parser, CsvRecord& record) {
+        uint32_t type = shape_of(s, input, record);
+        const CsvField& from = record.fields[static_cast<size_t>(s.start)];
+        const CsvField& to = record.fields[static_cast<size_t>(s.end)];
+        auto values = row_values(s, type, parser, record);
+        try {
+            writer_.add_edge(from.text, to.text, types_.list[type].id, values);
+        } catch (const Error& e) {
+            if (!writer_.has_vertex(from.text)) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
+            if (!writer_.has_vertex(to.text)) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
+            input.fail(record.fields.front().offset, record.line, e.what());
+        }
+    }
+
+    // SNAP edge lists: every distinct integer is a vertex (int64 key), in order of first sight.
+    void load_edgelists() {
+        LabelId label = writer_.add_label(kDefaultLabel);
+        EdgeTypeId type = writer_.add_edge_type(kDefaultType);
+        for (const std::string& path : options_.edgelists) {
+            InputBuffer input(path);
+            EdgeListReader reader(input);
+            progress_.begin("load", path, input.size());
+            uint64_t rows = 0;
+            for (;;) {
+                int64_t from = 0, to = 0;
+                try {
+                    if (!reader.next(from, to)) break;
+                } catch (const InputError& e) {
+                    bad_row(e);
+                    continue;
+                }
+                if (!writer_.has_vertex(from)) writer_.add_vertex(from, label);
+                if (!writer_.has_vertex(to)) writer_.add_vertex(to, label);
+                writer_.add_edge(from, to, type);
+                progress_.tick(++rows, reader.offset());
+            }
+        }
+    }
+
+    void summary(const WriteStats& stats, double read_seconds, double total_seconds) const {
+        struct rusage usage {};
+        ::getrusage(RUSAGE_SELF, &usage);
+        std::string files;
+        for (const auto& f : stats.files) files += (files.empty() ? "" : ", ") + f.string();
+        std::fprintf(stderr, "mmgraph: wrote %s\n", files.c_str());
+        std::fprintf(stderr, "  vertices     %llu\n", static_cast<unsigned long long>(stats.vertices));
+        std::fprintf(stderr, "  edges        %llu\n", static_cast<unsigned long long>(stats.edges));
+        std::fprintf(stderr, "  bytes        %llu", static_cast<unsigned long long>(stats.bytes));
+        if (stats.edges) std::fprintf(stderr, " (%.2f per edge)", static_cast<double>(stats.bytes) / static_cast<double>(stats.edges));
+        std::fprintf(stderr, "\n  node types   %u\n", stats.node_types);
+        if (options_.skip_bad_rows) std::fprintf(stderr, "  bad rows     %llu skipped\n", static_cast<unsigned long long>(bad_rows_));
+        std::fprintf(stderr, "  seconds      read %.2f, plan %.2f, encode %.2f, commit %.2f, total %.2f\n", read_seconds,
+                     stats.plan_seconds, stats.encode_seconds, stats.commit_seconds, total_seconds);
+        std::fprintf(stderr, "  peak memory  %.1f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);  // ru_maxrss is in KiB
+    }
+
+    const BuildOptions& options_;
+    Writer writer_;
+    Shapes labels_, types_;
+    std::vector<Source> sources_;
+    Progress progress_;
+    uint64_t bad_rows_ = 0;
+};
+
+}  // namespace
+
+void run_build(const BuildOptions& options) {
+    Importer importer(options);
+    importer.run();
+}
+
+}  // namespace mmgraph::cli

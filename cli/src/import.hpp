@@ -1,0 +1,28 @@
+// `mmgraph build`: CSV files in the neo4j-admin import header convention, or SNAP edge lists,
+// to an mmgraph file or dataset.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace mmgraph::cli {
+
+struct BuildOptions {
+    std::string output;
+    std::vector<std::string> nodes;          // node CSV files
+    std::vector<std::string> relationships;  // relationship CSV files
+    std::vector<std::string> edgelists;      // SNAP edge lists (exclusive with the CSV inputs)
+    unsigned threads = 0;                    // encode workers; 0 = every core
+    uint16_t shards = 1;
+    char delimiter = ',';
+    char array_delimiter = ';';
+    bool skip_bad_rows = false;
+    bool quiet = false;  // no progress lines (errors and the summary are still printed)
+};
+
+// Builds the output; throws mmgraph::Error (the first bad row unless skip_bad_rows) and leaves
+// no file at the output path then. Progress and the summary go to stderr.
+void run_build(const BuildOptions& options);
+
+}  // namespace mmgraph::cli

@@ -1,0 +1,395 @@
+#!/usr/bin/env bash
+# End-to-end tests of the mmgraph tool on the fixtures in tests/cli/data.
+#
+#     cli_test.sh MMGRAPH CASE
+#
+# Cases: build_types quoting crlf two_files edgelist info verify get bad_rows skip_bad_rows
+# shards usage. JSON output is parsed and checked with python3.
+set -euo pipefail
+
+mmgraph=$1
+case_name=$2
+data=$(cd "$(dirname "$0")/data" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+  echo "FAIL [$case_name]: $*" >&2
+  exit 1
+}
+
+# check JSON_FILE EXPRESSION...: each Python expression over the parsed JSON `j` is True.
+check() {
+  local file=$1
+  shift
+  python3 - "$file" "$@" <<'EOF' || fail "JSON check failed on $file"
+import json, sys
+j = json.load(open(sys.argv[1]))
+for expression in sys.argv[2:]:
+    if eval(expression) is not True:
+        sys.exit("false: %s\n  in %s" % (expression, json.dumps(j)[:3000]))
+EOF
+}
+
+# run CODE CMD...: runs CMD with stdout in $work/out and stderr in $work/err, wants exit CODE.
+run() {
+  local want=$1
+  shift
+  local status=0
+  "$@" >"$work/out" 2>"$work/err" || status=$?
+  [ "$status" -eq "$want" ] || fail "exit $status, wanted $want: $*
+stdout: $(head -c 2000 "$work/out")
+stderr: $(head -c 2000 "$work/err")"
+}
+
+# has FILE TEXT: FILE contains TEXT (fixed string).
+has() {
+  grep -qF -- "$2" "$1" || fail "$(basename "$1") lacks '$2':
+$(head -c 2000 "$1")"
+}
+
+# get_json FILE ARGS...: `mmgraph get FILE ARGS --json` into $work/v.json.
+get_json() {
+  run 0 "$mmgraph" get "$@" --json
+  cp "$work/out" "$work/v.json"
+}
+
+build_social() {  # the typed fixture graph at $work/g.mmg
+  run 0 "$mmgraph" build -o "$work/g.mmg" --nodes "$data/people.csv" --edges "$data/relationships.csv" --quiet
+}
+
+case "$case_name" in
+
+build_types)
+  build_social
+  has "$work/err" "vertices     4"
+  has "$work/err" "edges        5"
+  has "$work/err" "peak memory"
+  run 0 "$mmgraph" verify "$work/g.mmg"
+  get_json "$work/g.mmg" --key ada
+  check "$work/v.json" 'j["label"] == "Person"' 'j["key"] == "ada"' \
+    'j["attributes"] == {"name": "Ada Lovelace", "age": 36, "big": 10000000000, "score": 9.5, "weight": 60.25,
+                         "active": True, "small": 7, "mid": 300, "ints": [1, 2, 3], "longs": [4, 5],
+                         "floats": [0.5, 1.5], "doubles": [2.25], "flags": [True, False]}'
+  get_json "$work/g.mmg" --key alan
+  check "$work/v.json" 'j["attributes"]["score"] == 0.1' 'j["attributes"]["active"] is False' \
+    'j["attributes"]["small"] == -8' 'j["attributes"]["mid"] == -300' 'j["attributes"]["big"] == -5' \
+    'j["attributes"]["ints"] is None' 'j["attributes"]["flags"] is None'
+  # Quoted empty fields: empty lists; empty unquoted fields: null.
+  get_json "$work/g.mmg" --key grace
+  check "$work/v.json" 'j["attributes"]["ints"] == [] and j["attributes"]["flags"] == []' \
+    'j["attributes"]["age"] is None and j["attributes"]["active"] is None'
+  run 0 "$mmgraph" info "$work/g.mmg" --json
+  cp "$work/out" "$work/info.json"
+  check "$work/info.json" \
+    '[(a["name"], a["type"], a["nullable"]) for a in j["schema"]["labels"][0]["attributes"]] == [
+       ("name", "string", True), ("age", "int32", True), ("big", "int64", True), ("score", "float32", True),
+       ("weight", "float64", True), ("active", "bool", True), ("small", "int8", True), ("mid", "int16", True),
+       ("ints", "int32[]", True), ("longs", "int64[]", True), ("floats", "float32[]", True),
+       ("doubles", "float64[]", True), ("flags", "bool[]", True)]' \
+    '[(a["name"], a["type"]) for a in j["schema"]["edge_types"][0]["attributes"]] == [("since", "int32"), ("weight", "float64")]' \
+    '[t["name"] for t in j["schema"]["edge_types"]] == ["KNOWS", "LIVES_IN"]'
+  ;;
+
+quoting)
+  run 0 "$mmgraph" build -o "$work/q.mmg" --nodes "$data/quoting.csv" --quiet
+  has "$work/err" "vertices     8"
+  declare -A expected=(
+    [q1]='"a, b"' [q2]='"line1\nline2"' [q3]='"say \"hi\""' [q4]='"ünïcødé ✓, \"ok\""'
+    [q5]='""' [q6]='None' ['q"7']='"\""' [q8]='"plain \"inner\" quote"'
+  )
+  for key in "${!expected[@]}"; do
+    get_json "$work/q.mmg" --key "$key"
+    check "$work/v.json" "j[\"attributes\"][\"text\"] == ${expected[$key]}" "j[\"key\"] == $(python3 -c 'import json,sys; print(json.dumps(sys.argv[1]))' "$key")"
+  done
+  # The line after a multi-line field is counted right: the bad value is on line 5.
+  printf 'id:ID,text,n:int\na,"x\ny\nz",1\nb,B,bad\n' >"$work/multiline.csv"
+  run 1 "$mmgraph" build -o "$work/m.mmg" --nodes "$work/multiline.csv"
+  has "$work/err" "multiline.csv:5:5: 'bad' is not a valid int (column 'n', int)"
+  # Another delimiter, and columns counted in characters, not bytes.
+  printf 'id:ID\tname\tn:int\nü\tñ\t1\nv\té\tzz\n' >"$work/tabs.tsv"
+  run 1 "$mmgraph" build -o "$work/t.mmg" --nodes "$work/tabs.tsv" --delimiter '\t'
+  has "$work/err" "tabs.tsv:3:5: 'zz' is not a valid int"
+  sed -i '$d' "$work/tabs.tsv"
+  run 0 "$mmgraph" build -o "$work/t.mmg" --nodes "$work/tabs.tsv" --delimiter tab
+  get_json "$work/t.mmg" --key ü
+  check "$work/v.json" 'j["attributes"] == {"name": "ñ", "n": 1}'
+  # A different array delimiter.
+  printf 'id:ID,v:long[]\na,"1,2,3"\n' >"$work/arrays.csv"
+  run 0 "$mmgraph" build -o "$work/a.mmg" --nodes "$work/arrays.csv" --array-delimiter ,
+  get_json "$work/a.mmg" --key a
+  check "$work/v.json" 'j["attributes"]["v"] == [1, 2, 3]'
+  ;;
+
+crlf)
+  run 0 "$mmgraph" build -o "$work/c.mmg" --nodes "$data/crlf.csv" --quiet
+  get_json "$work/c.mmg" --key c1
+  check "$work/v.json" 'j["label"] == "Thing"' 'j["attributes"] == {"name": "multi\r\nline", "n": 1}'
+  get_json "$work/c.mmg" --key c2
+  check "$work/v.json" 'j["attributes"] == {"name": "last", "n": 2}'
+  get_json "$work/c.mmg" --key c3
+  check "$work/v.json" 'j["attributes"] == {"name": "\"q\"", "n": 3}'
+  # The CR of a CRLF is not part of the last field, nor counted as a column.
+  printf 'id:ID,n:int\r\na,1\r\nb,zz\r\n' >"$work/bad.csv"
+  run 1 "$mmgraph" build -o "$work/b.mmg" --nodes "$work/bad.csv"
+  has "$work/err" "bad.csv:3:3: 'zz' is not a valid int"
+  printf 'id:ID,n:int\r\na,1\r\nb\r\n' >"$work/short.csv"
+  run 1 "$mmgraph" build -o "$work/b.mmg" --nodes "$work/short.csv"
+  has "$work/err" "short.csv:3:2: 1 field, the header has 2"
+  ;;
+
+two_files)
+  run 0 "$mmgraph" build -o "$work/g.mmg" --nodes "$data/people.csv" --nodes "$data/people_extra.csv" \
+    --edges "$data/relationships.csv" --quiet
+  run 0 "$mmgraph" info "$work/g.mmg" --json
+  cp "$work/out" "$work/info.json"
+  check "$work/info.json" 'j["labels"] == {"Person": 4, "City": 2}' \
+    '[a["name"] for a in j["schema"]["labels"][0]["attributes"]][-2:] == ["flags", "email"]' \
+    '[a["name"] for a in j["schema"]["labels"][1]["attributes"]][-1] == "email"'
+  get_json "$work/g.mmg" --key bob
+  check "$work/v.json" 'j["attributes"]["email"] == "bob@example.com"' 'j["attributes"]["age"] == 50' \
+    'j["attributes"]["name"] is None' 'j["attributes"]["ints"] is None'
+  get_json "$work/g.mmg" --key ada
+  check "$work/v.json" 'j["attributes"]["email"] is None' 'j["attributes"]["age"] == 36'
+  get_json "$work/g.mmg" --key paris
+  check "$work/v.json" 'j["label"] == "City"' 'j["attributes"]["email"] is None'
+  # A column typed differently in two files that share a label.
+  printf 'id:ID,:LABEL,age:long\nzed,Person,1\n' >"$work/conflict.csv"
+  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$data/people.csv" --nodes "$work/conflict.csv"
+  has "$work/err" "conflict.csv:1:14: column 'age' is long here but int at $data/people.csv:1:19, and both files hold label 'Person'"
+  [ ! -e "$work/x.mmg" ] || fail "output left behind"
+  ;;
+
+edgelist)
+  run 0 "$mmgraph" build -o "$work/e.mmg" --edgelist "$data/edges.txt" --quiet
+  has "$work/err" "vertices     4"
+  has "$work/err" "edges        5"
+  run 0 "$mmgraph" info "$work/e.mmg" --json
+  cp "$work/out" "$work/info.json"
+  check "$work/info.json" 'j["key_type"] == "int64"' 'j["vertices"] == 4' 'j["edges"] == 5' \
+    'j["labels"] == {"Vertex": 4}' 'j["edge_types"] == {"EDGE": 5}'
+  # Vertices in order of first appearance: 1 2 3 10.
+  for pair in 1:0 2:1 3:2 10:3; do
+    get_json "$work/e.mmg" --key "${pair%%:*}"
+    check "$work/v.json" "j[\"key\"] == ${pair%%:*}" "j[\"index\"] == ${pair##*:}"
+  done
+  get_json "$work/e.mmg" --key 1
+  check "$work/v.json" 'j["out_degree"] == {"EDGE": 2}' 'j["in_degree"] == {"EDGE": 2}'
+  get_json "$work/e.mmg" --key 2
+  check "$work/v.json" 'j["out_degree"] == {"EDGE": 1}' 'j["in_degree"] == {"EDGE": 2}'
+  run 1 "$mmgraph" get "$work/e.mmg" --key abc
+  has "$work/err" "mmgraph: key 'abc' is not an integer"
+  run 1 "$mmgraph" get "$work/e.mmg" --key 99
+  has "$work/err" "no vertex has the key '99'"
+  ;;
+
+info)
+  build_social
+  run 0 "$mmgraph" info "$work/g.mmg" --json
+  cp "$work/out" "$work/info.json"
+  size=$(stat -c %s "$work/g.mmg")
+  check "$work/info.json" 'j["format_version"] == "1.0"' "j[\"file_size\"] == $size" \
+    'j["vertices"] == 4' 'j["edges"] == 5' \
+    'j["labels"] == {"Person": 3, "City": 1}' 'j["edge_types"] == {"KNOWS": 3, "LIVES_IN": 2}' \
+    'j["shard_id"] == 0 and j["shard_count"] == 1' \
+    'len(j["dataset_id"]) == 32 and all(c in "0123456789abcdef" for c in j["dataset_id"])' \
+    'j["key_type"] == "string"' 'j["has_in_edges"] is True' \
+    '[s["name"] for s in j["sections"]] == ["strings", "schema", "node_types", "vertices", "nodes", "out_edges",
+                                            "in_edges", "edge_props", "edge_props", "key_index"]' \
+    '[s.get("edge_type") for s in j["sections"] if s["name"] == "edge_props"] == ["KNOWS", "LIVES_IN"]' \
+    'all(s["offset"] % 8 == 0 and s["offset"] + s["size"] <= j["file_size"] for s in j["sections"])' \
+    'sum(t["vertices"] for t in j["node_types"]) == 4' \
+    'sorted(t["label"] for t in j["node_types"]) == ["City", "Person"]' \
+    'all(isinstance(t["id"], int) and all(w in (1, 2, 4, 8) for w in t["offset_widths"]) for t in j["node_types"])'
+  run 0 "$mmgraph" info "$work/g.mmg"
+  for text in "format      1.0" "vertices    4" "key_index" "edge_props (KNOWS)" "padding" "Person" "offset widths"; do
+    has "$work/out" "$text"
+  done
+  # The percentages of the report add up to the whole file.
+  python3 - "$work/out" <<'EOF' || fail "section percentages do not add up to 100"
+import re, sys
+rows = [float(m.group(1)) for m in re.finditer(r"\s([0-9.]+)%$", open(sys.argv[1]).read(), re.M)]
+sys.exit(0 if abs(sum(rows) - 100) < 0.1 else "sum %s" % sum(rows))
+EOF
+  run 1 "$mmgraph" info "$work/missing.mmg"
+  has "$work/err" "mmgraph: $work/missing.mmg: cannot open"
+  ;;
+
+verify)
+  build_social
+  run 0 "$mmgraph" verify "$work/g.mmg"
+  has "$work/out" "$work/g.mmg: ok"
+  head -c 1000 "$work/g.mmg" >"$work/truncated.mmg"
+  cp "$work/g.mmg" "$work/flipped.mmg"
+  run 0 "$mmgraph" info "$work/g.mmg" --json
+  nodes_at=$(python3 -c 'import json,sys; print([s["offset"] for s in json.load(sys.stdin)["sections"] if s["name"] == "nodes"][0])' <"$work/out")
+  printf '\x55' | dd of="$work/flipped.mmg" bs=1 seek=$((nodes_at + 1)) conv=notrunc 2>/dev/null
+  run 1 "$mmgraph" verify "$work/g.mmg" "$work/truncated.mmg" "$work/flipped.mmg"
+  has "$work/out" "$work/g.mmg: ok"
+  has "$work/out" "$work/truncated.mmg: header declares"
+  has "$work/out" "(truncated)"
+  has "$work/out" "$work/flipped.mmg: section 4 (nodes, file offset"
+  has "$work/out" "checksum mismatch"
+  run 1 "$mmgraph" verify --json "$work/g.mmg" "$work/truncated.mmg"
+  cp "$work/out" "$work/verify.json"
+  check "$work/verify.json" 'len(j) == 2' \
+    'j[0]["ok"] is True and j[0]["error"] is None and j[0]["file"].endswith("g.mmg")' \
+    'j[1]["ok"] is False and "truncated" in j[1]["error"]'
+  run 1 "$mmgraph" verify "$work/none.mmg"
+  has "$work/out" "$work/none.mmg: cannot open"
+  ;;
+
+get)
+  build_social
+  get_json "$work/g.mmg" --key ada
+  check "$work/v.json" 'j["index"] == 0' 'j["out_degree"] == {"KNOWS": 2, "LIVES_IN": 1}' 'j["in_degree"] == {}'
+  # A self-loop counts once out and once in; parallel edges each count.
+  get_json "$work/g.mmg" --key alan
+  check "$work/v.json" 'j["out_degree"] == {"KNOWS": 1, "LIVES_IN": 1}' 'j["in_degree"] == {"KNOWS": 3}'
+  get_json "$work/g.mmg" --index 3
+  check "$work/v.json" 'j["key"] == "london"' 'j["label"] == "City"' 'j["out_degree"] == {}' \
+    'j["in_degree"] == {"LIVES_IN": 2}' 'all(v is None for v in j["attributes"].values() if v != "London")'
+  run 0 "$mmgraph" get "$work/g.mmg" --key ada
+  has "$work/out" 'vertex 0, key "ada", label Person'
+  has "$work/out" '[1,2,3]'
+  has "$work/out" 'out-edges KNOWS 2, LIVES_IN 1'
+  run 1 "$mmgraph" get "$work/g.mmg" --index 99
+  has "$work/err" "out of range"
+  run 1 "$mmgraph" get "$work/g.mmg" --key nobody
+  has "$work/err" "no vertex has the key 'nobody'"
+  ;;
+
+bad_rows)
+  # Each bad input: exit 1, FILE:LINE:COLUMN: reason, and nothing in the output directory.
+  while IFS='|' read -r file flag message; do
+    [ -n "$file" ] || continue
+    out_dir="$work/out-$file"
+    mkdir "$out_dir"
+    if [ "$flag" = "--edges" ]; then
+      run 1 "$mmgraph" build -o "$out_dir/g.mmg" --nodes "$data/people.csv" --edges "$data/$file"
+    else
+      run 1 "$mmgraph" build -o "$out_dir/g.mmg" "$flag" "$data/$file"
+    fi
+    has "$work/err" "mmgraph: $data/$file:$message"
+    [ "$(wc -l <"$work/err")" -eq 1 ] || fail "$file: more than one line on stderr: $(cat "$work/err")"
+    [ -z "$(ls -A "$out_dir")" ] || fail "$file: output left behind: $(ls -A "$out_dir")"
+  done <<'EOF'
+bad_fewer.csv|--nodes|3:4: 2 fields, the header has 3
+bad_more.csv|--nodes|3:7: 4 fields, the header has 3
+bad_int.csv|--nodes|3:3: 'x1' is not a valid int (column 'n', int)
+bad_range.csv|--nodes|3:3: '300' is out of range for byte (column 'n', byte)
+bad_list.csv|--nodes|3:3: item 2 of list '1.5;;2' is empty (column 'v')
+bad_bool.csv|--nodes|3:3: 'yes' is not true or false (column 'ok', boolean)
+bad_duplicate.csv|--nodes|4:1: duplicate :ID 'a'
+bad_unterminated.csv|--nodes|3:3: quoted field is not closed (opening quote here)
+bad_after_quote.csv|--nodes|2:6: unexpected character after the closing quote of a field
+bad_no_id.csv|--nodes|1:1: no :ID column (the vertex key, e.g. 'id:ID') in the header
+bad_string_array.csv|--nodes|1:7: column 'tags:string[]': string arrays are not supported
+bad_type.csv|--nodes|1:7: column 'when:date': unsupported type 'date'
+bad_empty_id.csv|--nodes|2:1: empty :ID
+bad_two_labels.csv|--nodes|2:3: several labels in 'A;B': a vertex has exactly one label
+bad_start.csv|--edges|3:1: unknown :START_ID 'nobody' (no vertex has this id)
+bad_end.csv|--edges|3:5: unknown :END_ID 'nobody' (no vertex has this id)
+bad_edges.txt|--edgelist|2:3: expected an integer vertex id
+bad_edges_more.txt|--edgelist|1:5: more than two fields (an edge list line is: FROM TO)
+EOF
+  # A bad row in a later file: still no output, and an older file at the path is kept.
+  build_social
+  cp "$work/g.mmg" "$work/old.mmg"
+  run 1 "$mmgraph" build -o "$work/g.mmg" --nodes "$data/people.csv" --nodes "$data/bad_int.csv"
+  cmp -s "$work/g.mmg" "$work/old.mmg" || fail "the old output was replaced by a failed build"
+  ;;
+
+skip_bad_rows)
+  run 0 "$mmgraph" build -o "$work/s.mmg" --nodes "$data/skip.csv" --skip-bad-rows
+  has "$work/err" "bad rows     3 skipped"
+  has "$work/err" "vertices     2"
+  has "$work/err" "$data/skip.csv:3:9: 'x' is not a valid int (column 'n', int) (row skipped)"
+  has "$work/err" "$data/skip.csv:5:8: 2 fields, the header has 3 (row skipped)"
+  has "$work/err" "$data/skip.csv:6:1: quoted field is not closed"
+  get_json "$work/s.mmg" --key g2
+  check "$work/v.json" 'j["attributes"] == {"n": 2}' 'j["index"] == 1'
+  run 1 "$mmgraph" get "$work/s.mmg" --key b1
+  run 0 "$mmgraph" build -o "$work/r.mmg" --nodes "$data/people.csv" --edges "$data/bad_start.csv" \
+    --edges "$data/bad_end.csv" --skip-bad-rows --quiet
+  has "$work/err" "bad rows     2 skipped"
+  has "$work/err" "edges        2"
+  run 0 "$mmgraph" build -o "$work/e.mmg" --edgelist "$data/bad_edges.txt" --skip-bad-rows --quiet
+  has "$work/err" "bad rows     1 skipped"
+  has "$work/err" "edges        1"
+  ;;
+
+shards)
+  mkdir "$work/d"
+  run 0 "$mmgraph" build -o "$work/d/g.mmg" --nodes "$data/people.csv" --edges "$data/relationships.csv" \
+    --shards 3 --threads 2 --quiet
+  [ ! -e "$work/d/g.mmg" ] || fail "a 3-shard build wrote the unsharded path"
+  total=0
+  for i in 0 1 2; do
+    shard="$work/d/g-$i-of-3.mmg"
+    run 0 "$mmgraph" info "$shard" --json
+    cp "$work/out" "$work/info.json"
+    check "$work/info.json" "j[\"shard_id\"] == $i" 'j["shard_count"] == 3'
+    total=$((total + $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["vertices"])' "$work/info.json")))
+  done
+  [ "$total" -eq 4 ] || fail "shards hold $total vertices, not 4"
+  run 0 "$mmgraph" verify "$work"/d/g-*-of-3.mmg
+  get_json "$work/d/g.mmg" --key alan
+  check "$work/v.json" 'j["key"] == "alan"' 'j["out_degree"] == {"KNOWS": 1, "LIVES_IN": 1}' 'j["in_degree"] == {"KNOWS": 3}'
+  get_json "$work/d/g-0-of-3.mmg" --key london
+  check "$work/v.json" 'j["key"] == "london"' '"shard" in j'
+  # Damage to one shard shows when any shard of the dataset is verified.
+  printf '\x55' | dd of="$work/d/g-1-of-3.mmg" bs=1 seek=300 conv=notrunc 2>/dev/null
+  run 1 "$mmgraph" verify "$work/d/g-0-of-3.mmg"
+  has "$work/out" "$work/d/g-0-of-3.mmg: dataset: $work/d/g-1-of-3.mmg:"
+  ;;
+
+usage)
+  run 0 "$mmgraph" --help
+  has "$work/out" "Exit codes: 0 ok, 1 bad input or damaged file"
+  for command in build info verify get; do has "$work/out" "$command"; done
+  run 0 "$mmgraph" build --help
+  for option in --nodes --edges --edgelist --threads --shards --delimiter --array-delimiter \
+    --skip-bad-rows --quiet "Exit codes"; do
+    has "$work/out" "$option"
+  done
+  run 0 "$mmgraph" info --help
+  has "$work/out" "--json"
+  run 0 "$mmgraph" verify --help
+  has "$work/out" "--json"
+  run 0 "$mmgraph" get --help
+  for option in --key --index --json "Exit codes"; do has "$work/out" "$option"; done
+  run 2 "$mmgraph"
+  has "$work/err" "mmgraph: "
+  run 2 "$mmgraph" frobnicate
+  run 2 "$mmgraph" build -o "$work/g.mmg"
+  has "$work/err" "give --nodes"
+  run 2 "$mmgraph" build -o "$work/g.mmg" --nodes a.csv --edgelist b.txt
+  run 2 "$mmgraph" build -o "$work/g.mmg" --nodes a.csv --shards 0
+  run 2 "$mmgraph" build -o "$work/g.mmg" --nodes a.csv --delimiter ab
+  run 2 "$mmgraph" info
+  run 2 "$mmgraph" get "$work/g.mmg"
+  has "$work/err" "give --key K or --index I"
+  run 2 "$mmgraph" get "$work/g.mmg" --key a --index 1
+  run 2 "$mmgraph" info --bogus x
+  [ "$(wc -l <"$work/err")" -eq 1 ] || fail "usage error is not one line"
+  # Bad input, not usage: exit 1 with one line.
+  run 1 "$mmgraph" build -o "$work/g.mmg" --nodes "$work/missing.csv"
+  has "$work/err" "mmgraph: $work/missing.csv: cannot open: No such file or directory"
+  run 1 "$mmgraph" build -o "$work/no/such/dir/g.mmg" --nodes "$data/people.csv"
+  has "$work/err" "does not exist"
+  : >"$work/empty.csv"
+  run 1 "$mmgraph" build -o "$work/g.mmg" --nodes "$work/empty.csv"
+  has "$work/err" "empty.csv:1:1: empty file: expected a header row"
+  # A closed stdout ends the tool with a message or success, never with SIGPIPE (status 141).
+  build_social
+  status=0
+  "$mmgraph" info "$work/g.mmg" --json 2>"$work/err" | head -c 1 >/dev/null || status=$?
+  [ "$status" -le 1 ] || fail "info into a closed pipe ended with status $status"
+  ;;
+
+*)
+  fail "unknown case"
+  ;;
+esac
+echo "ok [$case_name]"
