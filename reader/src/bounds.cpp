@@ -12,15 +12,21 @@ std::string hex(uint64_t value) {
     return buf;
 }
 
-void throw_out_of_bounds(std::string_view section, uint64_t file_offset, uint64_t size, uint64_t off, uint64_t len,
-                         const char* what) {
-    throw Error("section " + std::string(section) + " (file offset " + hex(file_offset) + ", " + std::to_string(size) +
+namespace {
+
+std::string prefix(const std::string* file) { return file ? *file + ": " : std::string(); }
+
+}  // namespace
+
+void throw_out_of_bounds(const std::string* file, std::string_view section, uint64_t file_offset, uint64_t size,
+                         uint64_t off, uint64_t len, const char* what) {
+    throw Error(prefix(file) + "section " + std::string(section) + " (file offset " + hex(file_offset) + ", " + std::to_string(size) +
                 " bytes): " + what + " at offset " + hex(off) + " (" + std::to_string(len) +
                 " bytes) is past the end of the section");
 }
 
 size_t Region::read_vlq(uint64_t off, uint64_t& value, const char* what) const {
-    if (off >= size) throw_out_of_bounds(name, file_offset, size, off, 1, what);
+    if (off >= size) throw_out_of_bounds(file, name, file_offset, size, off, 1, what);
     size_t n = format::vlq_decode(data + off, size - off, value);
     if (n == 0) fail(off, std::string("malformed or truncated size prefix of ") + what);
     if (n > 1 && data[off + n - 1] == 0) fail(off, std::string("size prefix of ") + what + " is not in its shortest form");
@@ -28,7 +34,7 @@ size_t Region::read_vlq(uint64_t off, uint64_t& value, const char* what) const {
 }
 
 void Region::fail(uint64_t off, const std::string& what) const {
-    throw Error("section " + std::string(name) + " (file offset " + hex(file_offset) + "): at offset " + hex(off) + ": " + what);
+    throw Error(prefix(file) + "section " + std::string(name) + " (file offset " + hex(file_offset) + "): at offset " + hex(off) + ": " + what);
 }
 
 }  // namespace mmgraph::detail

@@ -13,8 +13,8 @@
 
 namespace mmgraph::detail {
 
-[[noreturn]] void throw_out_of_bounds(std::string_view section, uint64_t file_offset, uint64_t size, uint64_t off,
-                                      uint64_t len, const char* what);
+[[noreturn]] void throw_out_of_bounds(const std::string* file, std::string_view section, uint64_t file_offset,
+                                      uint64_t size, uint64_t off, uint64_t len, const char* what);
 
 std::string hex(uint64_t value);
 
@@ -23,9 +23,10 @@ struct Region {
     uint64_t size = 0;
     uint64_t file_offset = 0;  // where the region starts in the file, for messages
     std::string_view name;
+    const std::string* file = nullptr;  // the file's path, for messages (owned by File::Impl)
 
     const uint8_t* at(uint64_t off, uint64_t len, const char* what) const {
-        if (len > size || off > size - len) throw_out_of_bounds(name, file_offset, size, off, len, what);
+        if (len > size || off > size - len) throw_out_of_bounds(file, name, file_offset, size, off, len, what);
         return data + off;
     }
     template <typename T>

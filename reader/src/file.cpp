@@ -30,6 +30,7 @@ File::~File() = default;
 std::shared_ptr<const File> File::open(const std::filesystem::path& path, ReaderOptions options) {
     auto m = std::make_unique<Impl>();
     m->path = path;
+    m->path_text = path.string();
     m->options = options;
 
     struct stat st {};
@@ -101,7 +102,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
         if (!known && !(s.flags & format::kSectionOptional))
             fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
         m->sections.push_back(s);
-        m->regions.push_back(Region{h + s.offset, s.length, s.offset, format::section_name(s.kind)});
+        m->regions.push_back(Region{h + s.offset, s.length, s.offset, format::section_name(s.kind), &m->path_text});
     }
     auto single = [&](SectionKind kind, bool required) -> int {
         int found = -1;

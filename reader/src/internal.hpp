@@ -37,6 +37,7 @@ struct RecordView {
 
 struct File::Impl {
     std::filesystem::path path;
+    std::string path_text;  // regions point here so their errors name the file
     ReaderOptions options;
     boost::interprocess::file_mapping mapping;
     boost::interprocess::mapped_region region;
