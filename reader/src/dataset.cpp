@@ -8,14 +8,6 @@
 
 namespace mmgraph {
 
-namespace {
-
-std::filesystem::path shard_file(const std::filesystem::path& base, uint32_t shard, uint32_t count) {
-    return base.parent_path() / (base.stem().string() + "-" + std::to_string(shard) + "-of-" + std::to_string(count) + ".mmg");
-}
-
-}  // namespace
-
 Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) {
     Dataset d;
     std::filesystem::path first = path;
@@ -54,7 +46,7 @@ Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) 
         return d;
     }
     for (uint32_t s = 0; s < count; ++s) {
-        auto file = s == head->shard_id() ? head : File::open(shard_file(base, s, count), options);
+        auto file = s == head->shard_id() ? head : File::open(shard_path(base, s, count), options);
         if (file->shard_count() != count || file->shard_id() != s)
             throw Error(file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
                         std::to_string(file->shard_count()) + ", expected shard " + std::to_string(s) + " of " + std::to_string(count));

@@ -382,10 +382,5 @@ void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> 
     m.edge_value_item.push_back(item);
 }
 
-std::filesystem::path shard_path(const std::filesystem::path& path, uint32_t shard, uint32_t shard_count) {
-    if (shard_count <= 1) return path;
-    auto name = path.stem().string() + "-" + std::to_string(shard) + "-of-" + std::to_string(shard_count) + ".mmg";
-    return path.parent_path() / name;
-}
 
 }  // namespace mmgraph

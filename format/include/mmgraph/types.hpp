@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -59,5 +60,13 @@ struct VertexRef {
     uint32_t index = 0;
     constexpr bool operator==(const VertexRef&) const = default;
 };
+
+// File of shard `shard` in a dataset written to `path` (spec §10): `path` itself for a single
+// shard, else <stem>-<shard>-of-<shard_count>.mmg beside it.
+inline std::filesystem::path shard_path(const std::filesystem::path& path, uint32_t shard, uint32_t shard_count) {
+    if (shard_count <= 1) return path;
+    auto name = path.stem().string() + "-" + std::to_string(shard) + "-of-" + std::to_string(shard_count) + ".mmg";
+    return path.parent_path() / name;
+}
 
 }  // namespace mmgraph

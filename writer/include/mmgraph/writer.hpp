@@ -180,7 +180,5 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// <stem>.mmg for a single shard, <stem>-<i>-of-<K>.mmg otherwise (§10).
-std::filesystem::path shard_path(const std::filesystem::path& path, uint32_t shard, uint32_t shard_count);
 
 }  // namespace mmgraph
