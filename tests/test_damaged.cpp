@@ -209,6 +209,15 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         write_file(dir / "res.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "res.mmg")->verify(), Contains("reserved"));
     }
+    SECTION("minor 0 with a vertex slot role it does not define is refused (§5.1)") {
+        auto b = good;
+        auto f = File::open(dir / "small.mmg");
+        uint64_t roles = section(*f, "vertices").offset + 8;
+        format::store<uint16_t>(b.data() + roles + 4, 42);  // the in_edges slot's role
+        reseal(b);
+        write_file(dir / "role.mmg", b);
+        CHECK_THROWS_WITH(File::open(dir / "role.mmg"), Contains("unknown slot role 42"));
+    }
 }
 
 // ---- truncation, trailing bytes, checksums ------------------------------------------------

@@ -246,7 +246,10 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
                          : role == static_cast<uint16_t>(SectionKind::out_edges) ? &m->out_slot
                          : role == static_cast<uint16_t>(SectionKind::in_edges)  ? &m->in_slot
                                                                                   : nullptr;
-            if (which && *which < 0) *which = static_cast<int>(k);  // unknown roles: newer domains, skipped
+            if (which && *which >= 0) r.fail(8 + 2 * k, "slot role " + std::to_string(role) + " appears twice");
+            if (which) *which = static_cast<int>(k);
+            // A role this reader does not know belongs to a newer minor version (§2.3, §5.1).
+            else if (m->minor <= format::kVersionMinor) r.fail(8 + 2 * k, "unknown slot role " + std::to_string(role));
         }
         if (m->node_slot < 0 || m->out_slot < 0) r.fail(8, "vertex table has no nodes or out_edges slot");
         if ((m->in_slot >= 0) != (m->in_domain >= 0)) r.fail(8, "in_edges slot and in_edges section disagree");
