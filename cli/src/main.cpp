@@ -57,6 +57,8 @@ char delimiter_char(const std::string& text) { return text == "\\t" || text == "
 int main(int argc, char** argv) {
     // A closed stdout (mmgraph info x | head) is a write error to report, not a signal.
     std::signal(SIGPIPE, SIG_IGN);
+    // Past `ulimit -f` the output's size reservation should fail with EFBIG, not kill us.
+    std::signal(SIGXFSZ, SIG_IGN);
     using namespace mmgraph::cli;
 
     CLI::App app("Builds, inspects and checks mmgraph property-graph files.", "mmgraph");

@@ -4,7 +4,7 @@
 #     cli_test.sh MMGRAPH CASE
 #
 # Cases: build_types quoting crlf two_files edgelist info verify get bad_rows skip_bad_rows
-# shards usage. JSON output is parsed and checked with python3.
+# shards usage file_size_limit. JSON output is parsed and checked with python3.
 set -euo pipefail
 
 mmgraph=$1
@@ -386,6 +386,17 @@ usage)
   status=0
   "$mmgraph" info "$work/g.mmg" --json 2>"$work/err" | head -c 1 >/dev/null || status=$?
   [ "$status" -le 1 ] || fail "info into a closed pipe ended with status $status"
+  ;;
+
+file_size_limit)
+  # Past `ulimit -f` the build fails with a message, not SIGXFSZ, and leaves no file or temp.
+  mkdir "$work/out_dir"
+  status=0
+  (ulimit -f 1; exec "$mmgraph" build -o "$work/out_dir/g.mmg" --quiet --nodes "$data/people.csv" \
+     --edges "$data/relationships.csv") 2>"$work/err" || status=$?
+  [ "$status" -eq 1 ] || fail "exit $status under ulimit -f, wanted 1: $(cat "$work/err")"
+  has "$work/err" "File too large"
+  [ -z "$(ls -A "$work/out_dir")" ] || fail "files left behind: $(ls -A "$work/out_dir")"
   ;;
 
 *)
