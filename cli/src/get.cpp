@@ -11,9 +11,12 @@
 
 namespace mmgraph::cli {
 
-namespace {
+Json key_json(const Key& key) {
+    if (auto* s = std::get_if<std::string_view>(&key)) return std::string(*s);
+    return std::get<int64_t>(key);
+}
 
-using Json = nlohmann::ordered_json;
+namespace {
 
 std::string base64(std::span<const uint8_t> bytes) {
     static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -31,10 +34,6 @@ std::string base64(std::span<const uint8_t> bytes) {
     return out;
 }
 
-Json key_json(const Key& key) {
-    if (auto* s = std::get_if<std::string_view>(&key)) return std::string(*s);
-    return std::get<int64_t>(key);
-}
 
 // A float32 printed as a double would show its binary expansion (0.1f as 0.10000000149011612);
 // going through its shortest decimal form keeps the digits the user wrote.
@@ -66,6 +65,8 @@ Json scalar_json(const ValueRef& v, const Dataset& dataset) {
     return nullptr;
 }
 
+}  // namespace
+
 Json value_json(const ValueRef& v, const Dataset& dataset) {
     if (v.is_null()) return nullptr;
     if (!v.type().is_list()) return scalar_json(v, dataset);
@@ -73,6 +74,34 @@ Json value_json(const ValueRef& v, const Dataset& dataset) {
     for (uint64_t i = 0; i < v.list_size(); ++i) items.push_back(scalar_json(v.element(i), dataset));
     return items;
 }
+
+std::string dump(const Json& j, int indent) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
+
+Vertex select_vertex(const Dataset& dataset, const std::string& file, const std::optional<std::string>& key,
+                     std::optional<uint64_t> index) {
+    if (key) {
+        const std::string& text = *key;
+        std::optional<Vertex> vertex;
+        if (dataset.shard(0).key_type() == KeyType::int64) {
+            int64_t number = 0;
+            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
+            if (ec != std::errc() || end != text.data() + text.size() || text.empty())
+                throw Error("key '" + text + "' is not an integer, and " + file + " has int64 keys");
+            vertex = dataset.find(number);
+        } else {
+            vertex = dataset.find(std::string_view(text));
+        }
+        if (!vertex) throw Error(file + ": no vertex has the key '" + text + "'");
+        return *vertex;
+    }
+    // An index is local to a shard: the named shard file, or shard 0 of a dataset path.
+    uint16_t shard = 0;
+    for (uint16_t s = 0; s < dataset.shard_count(); ++s)
+        if (dataset.shard(s).path() == file) shard = s;
+    return dataset.shard(shard).vertex(index.value_or(0));
+}
+
+namespace {
 
 // Edges by type name; parallel edges each count, a self-loop once in each direction.
 Json degrees(const Vertex& v, Direction direction) {
@@ -102,8 +131,6 @@ Json describe(const Vertex& v, const Dataset& dataset) {
     return j;
 }
 
-std::string dump(const Json& j, int indent = -1) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
-
 void print_report(const Json& j) {
     std::printf("vertex %s", dump(j["index"]).c_str());
     if (j.contains("shard")) std::printf(" of shard %s", dump(j["shard"]).c_str());
@@ -125,26 +152,7 @@ void print_report(const Json& j) {
 
 void run_get(const GetOptions& options) {
     Dataset dataset = Dataset::open(options.file);
-    std::optional<Vertex> vertex;
-    if (options.key) {
-        const std::string& text = *options.key;
-        if (dataset.shard(0).key_type() == KeyType::int64) {
-            int64_t key = 0;
-            auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), key);
-            if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-                throw Error("key '" + text + "' is not an integer, and " + options.file + " has int64 keys");
-            vertex = dataset.find(key);
-        } else {
-            vertex = dataset.find(std::string_view(text));
-        }
-        if (!vertex) throw Error(options.file + ": no vertex has the key '" + text + "'");
-    } else {
-        // An index is local to a shard: the named shard file, or shard 0 of a dataset path.
-        uint16_t shard = 0;
-        for (uint16_t s = 0; s < dataset.shard_count(); ++s)
-            if (dataset.shard(s).path() == options.file) shard = s;
-        vertex = dataset.shard(shard).vertex(*options.index);
-    }
+    std::optional<Vertex> vertex = select_vertex(dataset, options.file, options.key, options.index);
     Json j = describe(*vertex, dataset);
     if (options.json) std::cout << dump(j, 2) << "\n";
     else print_report(j);

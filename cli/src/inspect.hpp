@@ -1,4 +1,4 @@
-// The read-side commands: `mmgraph info`, `mmgraph verify`, `mmgraph get`. Each writes its
+// The read-side commands: `mmgraph info`, `verify`, `get`, `neighbors`, `bfs`. Each writes its
 // result to stdout and throws mmgraph::Error when it cannot produce one.
 #pragma once
 
@@ -7,7 +7,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
+#include "mmgraph/reader.hpp"
+
 namespace mmgraph::cli {
+
+using Json = nlohmann::ordered_json;
 
 struct InfoOptions {
     std::string file;
@@ -26,10 +32,29 @@ struct GetOptions {
     bool json = false;
 };
 
+// `neighbors` and `bfs` choose their vertex like `get`.
+struct TraverseOptions {
+    std::string file;
+    std::optional<std::string> key;
+    std::optional<uint64_t> index;
+    std::string direction = "out";  // out, in or both
+    std::optional<std::string> type;  // neighbors: one edge type
+    bool json = false;
+};
+
 void run_info(const InfoOptions& options);
 // Returns true when every file is intact.
 bool run_verify(const VerifyOptions& options);
 void run_get(const GetOptions& options);
+void run_neighbors(const TraverseOptions& options);
+void run_bfs(const TraverseOptions& options);
+
+// Shared by the commands that print vertices (get.cpp).
+Json key_json(const Key& key);
+Json value_json(const ValueRef& value, const Dataset& dataset);  // JSON types kept; bytes base64
+std::string dump(const Json& j, int indent = -1);                // invalid UTF-8 replaced
+Vertex select_vertex(const Dataset& dataset, const std::string& file, const std::optional<std::string>& key,
+                     std::optional<uint64_t> index);
 
 // "PATH: reason" from the library names the file; the commands name it themselves.
 std::string without_path(std::string message, const std::string& path);

@@ -117,8 +117,35 @@ int main(int argc, char** argv) {
     key_opt->excludes(index_opt);
     get_cmd->add_flag("--json", get.json, "Print JSON: {index, key, label, attributes, out_degree, in_degree}");
 
+    // neighbors and bfs share get's vertex selection.
+    TraverseOptions neighbors, bfs;
+    std::string neighbors_key, bfs_key;
+    uint64_t neighbors_index = 0, bfs_index = 0;
+    auto* neighbors_cmd = app.add_subcommand("neighbors", "List one vertex's edges: the other endpoint, type, direction and properties.");
+    neighbors_cmd->footer(std::string("\nOut-edges come first, then in-edges, each in stored order (by type, shard, index).\n") + kExitCodes);
+    auto* bfs_cmd = app.add_subcommand("bfs", "Breadth-first search from one vertex over every edge type.");
+    bfs_cmd->footer(std::string("\n'seconds' is the traversal alone, measured inside the process.\n") + kExitCodes);
+    struct Traversal { CLI::App* cmd; TraverseOptions* options; std::string* key; uint64_t* index; CLI::Option* key_opt; CLI::Option* index_opt; };
+    std::vector<Traversal> traversals{{neighbors_cmd, &neighbors, &neighbors_key, &neighbors_index, nullptr, nullptr},
+                                      {bfs_cmd, &bfs, &bfs_key, &bfs_index, nullptr, nullptr}};
+    for (Traversal& t : traversals) {
+        t.cmd->add_option("FILE", t.options->file, "An .mmg file, a shard file, or a dataset's OUT.mmg path")->required();
+        t.key_opt = t.cmd->add_option("--key", *t.key, "The vertex's key (an integer for int64-keyed files)")->type_name("K");
+        t.index_opt = t.cmd->add_option("--index", *t.index, "The vertex's index in FILE (shard 0 for a dataset path)")->type_name("I");
+        t.key_opt->excludes(t.index_opt);
+        t.cmd->add_option("--direction", t.options->direction, "out (default), in or both")
+            ->type_name("DIR")->check(CLI::IsMember({"out", "in", "both"}));
+        t.cmd->add_flag("--json", t.options->json, t.cmd == neighbors_cmd
+                                                        ? "Print JSON: [{index, key, type, direction, properties}]"
+                                                        : "Print JSON: {source, reached, max_distance, histogram, seconds}");
+    }
+    neighbors_cmd->add_option("--type", neighbors.type, "Only edges of this type")->type_name("T");
+
     try {
         app.parse(argc, argv);
+        for (Traversal& t : traversals)
+            if (*t.cmd && !*t.key_opt && !*t.index_opt)
+                throw CLI::ValidationError(t.cmd->get_name() + ": give --key K or --index I");
         if (*build_cmd && build.nodes.empty() && build.edgelists.empty())
             throw CLI::ValidationError("build: give --nodes FILE (and --edges FILE) or --edgelist FILE");
         if (*get_cmd && !*key_opt && !*index_opt) throw CLI::ValidationError("get: give --key K or --index I");
@@ -143,6 +170,14 @@ int main(int argc, char** argv) {
             if (*key_opt) get.key = key;
             else get.index = index;
             run_get(get);
+        } else {
+            for (Traversal& t : traversals) {
+                if (!*t.cmd) continue;
+                if (*t.key_opt) t.options->key = *t.key;
+                else t.options->index = *t.index;
+                if (t.cmd == neighbors_cmd) run_neighbors(*t.options);
+                else run_bfs(*t.options);
+            }
         }
     } catch (const std::bad_alloc&) {
         std::fprintf(stderr, "mmgraph: out of memory\n");

@@ -4,7 +4,7 @@
 #     cli_test.sh MMGRAPH CASE
 #
 # Cases: build_types quoting crlf two_files edgelist info verify get bad_rows skip_bad_rows
-# shards usage file_size_limit. JSON output is parsed and checked with python3.
+# shards usage neighbors bfs file_size_limit. JSON output is parsed and checked with python3.
 set -euo pipefail
 
 mmgraph=$1
@@ -347,7 +347,7 @@ shards)
 usage)
   run 0 "$mmgraph" --help
   has "$work/out" "Exit codes: 0 ok, 1 bad input or damaged file"
-  for command in build info verify get; do has "$work/out" "$command"; done
+  for command in build info verify get neighbors bfs; do has "$work/out" "$command"; done
   run 0 "$mmgraph" build --help
   for option in --nodes --edges --edgelist --threads --shards --delimiter --array-delimiter \
     --skip-bad-rows --quiet "Exit codes"; do
@@ -386,6 +386,58 @@ usage)
   status=0
   "$mmgraph" info "$work/g.mmg" --json 2>"$work/err" | head -c 1 >/dev/null || status=$?
   [ "$status" -le 1 ] || fail "info into a closed pipe ended with status $status"
+  ;;
+
+neighbors)
+  build_social
+  run 0 "$mmgraph" neighbors "$work/g.mmg" --key alan --direction both --json
+  cp "$work/out" "$work/n.json"
+  # Out first, then in, each in stored order; the self-loop shows once in each direction.
+  check "$work/n.json" \
+    "[(e['direction'], e['key'], e['type']) for e in j] == [('out', 'alan', 'KNOWS'), ('out', 'london', 'LIVES_IN'), ('in', 'ada', 'KNOWS'), ('in', 'ada', 'KNOWS'), ('in', 'alan', 'KNOWS')]" \
+    "[e['properties']['since'] for e in j] == [1950, None, 1936, 1940, 1950]" \
+    "j[0]['properties']['weight'] is None and j[1]['properties']['weight'] == 1.0" \
+    "all(isinstance(e['index'], int) for e in j)"
+  run 0 "$mmgraph" neighbors "$work/g.mmg" --key ada --type LIVES_IN --json
+  cp "$work/out" "$work/t.json"
+  check "$work/t.json" "len(j) == 1 and j[0]['key'] == 'london' and j[0]['properties'] == {'since': None, 'weight': None}"
+  run 0 "$mmgraph" neighbors "$work/g.mmg" --key london --direction in --json
+  cp "$work/out" "$work/i.json"
+  check "$work/i.json" "[e['key'] for e in j] == ['ada', 'alan']"
+  run 0 "$mmgraph" neighbors "$work/g.mmg" --key grace --json
+  cp "$work/out" "$work/g.json"
+  check "$work/g.json" "j == []"
+  run 0 "$mmgraph" neighbors "$work/g.mmg" --key alan
+  has "$work/out" '-> "london" [LIVES_IN]'
+  run 1 "$mmgraph" neighbors "$work/g.mmg" --key ada --type LIKES
+  has "$work/err" "no edge type 'LIKES'"
+  run 1 "$mmgraph" neighbors "$work/g.mmg" --key nobody
+  run 2 "$mmgraph" neighbors "$work/g.mmg" --key ada --direction sideways
+  run 2 "$mmgraph" neighbors "$work/g.mmg"
+  ;;
+
+bfs)
+  build_social
+  run 0 "$mmgraph" bfs "$work/g.mmg" --key ada --json
+  cp "$work/out" "$work/b.json"
+  check "$work/b.json" "j['source'] == 'ada' and j['reached'] == 3 and j['max_distance'] == 1" \
+    "j['histogram'] == {'0': 1, '1': 2}" "isinstance(j['seconds'], float) and j['seconds'] >= 0"
+  run 0 "$mmgraph" bfs "$work/g.mmg" --key alan --json
+  cp "$work/out" "$work/b.json"
+  check "$work/b.json" "j['reached'] == 2 and j['histogram'] == {'0': 1, '1': 1}"
+  run 0 "$mmgraph" bfs "$work/g.mmg" --key london --direction in --json
+  cp "$work/out" "$work/b.json"
+  check "$work/b.json" "j['reached'] == 3 and j['max_distance'] == 1"
+  run 0 "$mmgraph" bfs "$work/g.mmg" --key london --direction both --json
+  cp "$work/out" "$work/b.json"
+  check "$work/b.json" "j['reached'] == 3 and j['histogram'] == {'0': 1, '1': 2}"
+  run 0 "$mmgraph" bfs "$work/g.mmg" --key grace --direction both --json
+  cp "$work/out" "$work/b.json"
+  check "$work/b.json" "j['reached'] == 1 and j['max_distance'] == 0 and j['histogram'] == {'0': 1}"
+  run 0 "$mmgraph" bfs "$work/g.mmg" --index 0
+  has "$work/out" "reached 3 vertices, max distance 1"
+  run 1 "$mmgraph" bfs "$work/g.mmg" --key nobody
+  has "$work/err" "no vertex has the key 'nobody'"
   ;;
 
 file_size_limit)

@@ -1,0 +1,124 @@
+// `mmgraph neighbors` (one vertex's edges with their properties) and `mmgraph bfs` (breadth-first
+// search over every edge type). Both work on a dataset and follow cross-shard edges.
+#include <chrono>
+#include <cstdio>
+#include <iostream>
+#include <vector>
+
+#include "inspect.hpp"
+
+namespace mmgraph::cli {
+
+namespace {
+
+std::vector<Direction> directions(const std::string& name, const File& file) {
+    std::vector<Direction> out;
+    if (name == "out" || name == "both") out.push_back(Direction::out);
+    if (name == "in" || name == "both") {
+        if (!file.has_in_edges()) throw Error(file.path().string() + " stores no in-edges (written without them)");
+        out.push_back(Direction::in);
+    }
+    if (out.empty()) throw Error("direction must be out, in or both, not '" + name + "'");
+    return out;
+}
+
+}  // namespace
+
+void run_neighbors(const TraverseOptions& options) {
+    Dataset dataset = Dataset::open(options.file);
+    Vertex vertex = select_vertex(dataset, options.file, options.key, options.index);
+    const File& file = vertex.file();
+    std::optional<uint32_t> type;
+    if (options.type) {
+        type = file.find_edge_type(*options.type);
+        if (!type) throw Error(options.file + ": no edge type '" + *options.type + "'");
+    }
+    Json out = Json::array();
+    for (Direction dir : directions(options.direction, file)) {
+        EdgeRange edges = type ? vertex.edges(dir, *type) : vertex.edges(dir);
+        for (const Edge& e : edges) {
+            Vertex other = dataset.vertex(e.target);
+            const LabelInfo& edge_type = file.edge_types()[e.type];
+            Json j;
+            j["index"] = other.index();
+            if (dataset.shard_count() > 1) j["shard"] = other.ref().shard;
+            j["key"] = key_json(other.key());
+            j["type"] = edge_type.name;
+            j["direction"] = dir == Direction::out ? "out" : "in";
+            Json properties = Json::object();
+            for (uint32_t p = 0; p < edge_type.attributes.size(); ++p)
+                properties[std::string(edge_type.attributes[p].name)] = value_json(dataset.property(e, vertex, p), dataset);
+            j["properties"] = std::move(properties);
+            out.push_back(std::move(j));
+        }
+    }
+    if (options.json) {
+        std::cout << dump(out, 2) << "\n";
+        return;
+    }
+    for (const Json& j : out) {
+        std::string line = j["direction"].get<std::string>() == "out" ? "-> " : "<- ";
+        line += dump(j["key"]) + " [" + j["type"].get<std::string>() + "]";
+        if (!j["properties"].empty()) line += " " + dump(j["properties"]);
+        std::printf("%s\n", line.c_str());
+    }
+    if (out.empty()) std::printf("no edges\n");
+}
+
+void run_bfs(const TraverseOptions& options) {
+    Dataset dataset = Dataset::open(options.file);
+    Vertex source = select_vertex(dataset, options.file, options.key, options.index);
+    const std::vector<Direction> dirs = directions(options.direction, source.file());
+
+    // One visited bit per vertex of each shard; frontiers are flat vectors of references.
+    std::vector<std::vector<uint64_t>> visited(dataset.shard_count());
+    for (uint16_t s = 0; s < dataset.shard_count(); ++s) visited[s].assign((dataset.shard(s).vertex_count() + 63) / 64, 0);
+    auto visit = [&](VertexRef r) {
+        if (r.shard >= visited.size() || r.index >= dataset.shard(r.shard).vertex_count())
+            throw Error("edge to vertex " + std::to_string(r.index) + " of shard " + std::to_string(r.shard) + ", which does not exist");
+        uint64_t& word = visited[r.shard][r.index / 64];
+        uint64_t bit = uint64_t{1} << (r.index % 64);
+        if (word & bit) return false;
+        word |= bit;
+        return true;
+    };
+    auto start = std::chrono::steady_clock::now();
+    std::vector<VertexRef> frontier{source.ref()}, next;
+    std::vector<uint64_t> histogram;
+    visit(source.ref());
+    while (!frontier.empty()) {
+        histogram.push_back(frontier.size());
+        next.clear();
+        for (VertexRef r : frontier) {
+            Vertex v = dataset.vertex(r);
+            for (Direction dir : dirs)
+                for (const Edge& e : v.edges(dir))
+                    if (visit(e.target)) next.push_back(e.target);
+        }
+        frontier.swap(next);
+    }
+    double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+
+    uint64_t reached = 0;
+    Json hist = Json::object();
+    for (size_t d = 0; d < histogram.size(); ++d) {
+        reached += histogram[d];
+        hist[std::to_string(d)] = histogram[d];
+    }
+    Json j;
+    j["source"] = key_json(source.key());
+    j["reached"] = reached;
+    j["max_distance"] = histogram.size() - 1;
+    j["histogram"] = std::move(hist);
+    j["seconds"] = seconds;
+    if (options.json) {
+        std::cout << dump(j, 2) << "\n";
+        return;
+    }
+    std::printf("from %s (%s): reached %llu vertices, max distance %zu, %.6f s\n", dump(j["source"]).c_str(),
+                options.direction.c_str(), static_cast<unsigned long long>(reached), histogram.size() - 1, seconds);
+    for (size_t d = 0; d < histogram.size(); ++d)
+        std::printf("  %4zu  %llu\n", d, static_cast<unsigned long long>(histogram[d]));
+}
+
+}  // namespace mmgraph::cli
