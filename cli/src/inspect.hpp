@@ -1,4 +1,4 @@
-// The read-side commands: `mmgraph info`, `verify`, `get`, `neighbors`, `bfs`. Each writes its
+// The read-side commands: `mmgraph info`, `verify`, `get`, `neighbors`, `bfs`, `dump`. Each writes its
 // result to stdout and throws mmgraph::Error when it cannot produce one.
 #pragma once
 
@@ -42,12 +42,18 @@ struct TraverseOptions {
     bool json = false;
 };
 
+struct DumpOptions {
+    std::string file;
+    std::string out;  // a new or empty directory
+};
+
 void run_info(const InfoOptions& options);
 // Returns true when every file is intact.
 bool run_verify(const VerifyOptions& options);
 void run_get(const GetOptions& options);
 void run_neighbors(const TraverseOptions& options);
 void run_bfs(const TraverseOptions& options);
+void run_dump(const DumpOptions& options);
 
 // Shared by the commands that print vertices (get.cpp).
 Json key_json(const Key& key);

@@ -73,11 +73,11 @@ int main(int argc, char** argv) {
     build_cmd->add_option("-o,--output", build.output, "The .mmg file to write (replaced atomically when it exists)")
         ->type_name("OUT.mmg")->required();
     build_cmd->add_option("--nodes", build.nodes, "Node CSV file; repeat the option for several files")
-        ->type_name("FILE")->allow_extra_args(false);
+        ->type_name("FILE...");
     build_cmd->add_option("--edges,--relationships", build.relationships, "Relationship CSV file; repeat the option for several files")
-        ->type_name("FILE")->allow_extra_args(false);
+        ->type_name("FILE...");
     auto* edgelist = build_cmd->add_option("--edgelist", build.edgelists, "SNAP edge list (instead of CSV files); repeatable")
-        ->type_name("FILE")->allow_extra_args(false);
+        ->type_name("FILE...");
     build_cmd->add_option("--threads", build.threads, "Encoding threads (default 0: one per core)")->type_name("N");
     build_cmd->add_option("--shards", build.shards, "Write a dataset of K shard files (default 1)")
         ->type_name("K")->check(CLI::Range(1, 65535));
@@ -141,6 +141,15 @@ int main(int argc, char** argv) {
     }
     neighbors_cmd->add_option("--type", neighbors.type, "Only edges of this type")->type_name("T");
 
+    DumpOptions dump;
+    auto* dump_cmd = app.add_subcommand("dump", "Write the graph as neo4j-admin import CSV files into a new directory.");
+    dump_cmd->footer(std::string("\nWrites DIR/nodes-NNNNNN.csv and DIR/edges-NNNNNN.csv. For a file built from CSV,\n"
+                                 "`mmgraph build -o X --nodes DIR/nodes*.csv --edges DIR/edges*.csv` rebuilds it byte for\n"
+                                 "byte. Single-shard files only; attribute types without a CSV column type are refused.\n") +
+                     kExitCodes);
+    dump_cmd->add_option("FILE", dump.file, "An .mmg file")->required();
+    dump_cmd->add_option("--out", dump.out, "The directory to write (new or empty)")->type_name("DIR")->required();
+
     try {
         app.parse(argc, argv);
         for (Traversal& t : traversals)
@@ -170,6 +179,8 @@ int main(int argc, char** argv) {
             if (*key_opt) get.key = key;
             else get.index = index;
             run_get(get);
+        } else if (*dump_cmd) {
+            run_dump(dump);
         } else {
             for (Traversal& t : traversals) {
                 if (!*t.cmd) continue;
