@@ -166,8 +166,8 @@ struct Writer::Impl {
     std::vector<uint32_t> var_sizes;         // per vertex var_count final value sizes (or kAbsent)
     std::vector<uint64_t> var_begin;         // per vertex, + end, into var_sizes
 
-    // Open-addressing key -> global id table (ids + 1, 0 = empty).
-    std::vector<uint32_t> key_table;
+    // Open-addressing key -> global id table: (hash high half << 32) | (id + 1), 0 = empty.
+    std::vector<uint64_t> key_table;
 
     // Edges, by global edge id.
     std::vector<uint32_t> edge_src, edge_dst;
@@ -176,6 +176,7 @@ struct Writer::Impl {
     std::vector<uint32_t> edge_value_item;   // per edge: item in edge_values, kAbsent if none
     std::vector<uint32_t> edge_heap_bytes;   // per item: heap bytes of its variable values
     std::vector<uint64_t> ordinal;           // per edge: row in its type's table (plan)
+    std::vector<uint32_t> edge_sizes_scratch;  // add_edge: staged property sizes, reused
 
     // Assigned in plan: shard and local index of each vertex.
     std::vector<uint16_t> vertex_shard;

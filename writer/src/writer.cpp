@@ -156,14 +156,21 @@ Key Writer::Impl::key_of(uint32_t v) const {
     return std::string_view(key_bytes.data() + key_begin[v], key_begin[v + 1] - key_begin[v]);
 }
 
+// Key table slots hold the vertex id + 1 in the low half (0 = empty) and the key hash's high
+// half above it, so a probe rejects other keys without loading their hash or bytes.
+namespace {
+constexpr uint64_t key_slot(uint64_t hash, uint32_t vertex) { return (hash & 0xFFFF'FFFF'0000'0000ull) | (vertex + 1u); }
+}  // namespace
+
 std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash) const {
     if (key_table.empty()) return std::nullopt;
     size_t mask = key_table.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
-        uint32_t slot = key_table[i];
+        uint64_t slot = key_table[i];
         if (slot == 0) return std::nullopt;
-        uint32_t v = slot - 1;
-        if (key_hash[v] == hash && key_of(v) == key) return v;
+        if ((slot ^ hash) >> 32) continue;
+        uint32_t v = static_cast<uint32_t>(slot) - 1;
+        if (key_of(v) == key) return v;
     }
 }
 
@@ -172,16 +179,16 @@ void Writer::Impl::insert_key(uint32_t v) {
     size_t mask = key_table.size() - 1;
     size_t i = key_hash[v] & mask;
     while (key_table[i] != 0) i = (i + 1) & mask;
-    key_table[i] = v + 1;
+    key_table[i] = key_slot(key_hash[v], v);
 }
 
 void Writer::Impl::grow_key_table() {
-    std::vector<uint32_t> old(std::max<size_t>(16, key_table.size() * 2), 0);
+    std::vector<uint64_t> old(std::max<size_t>(16, key_table.size() * 2), 0);
     old.swap(key_table);
     size_t mask = key_table.size() - 1;
-    for (uint32_t slot : old) {
+    for (uint64_t slot : old) {
         if (slot == 0) continue;
-        size_t i = key_hash[slot - 1] & mask;
+        size_t i = key_hash[static_cast<uint32_t>(slot) - 1] & mask;
         while (key_table[i] != 0) i = (i + 1) & mask;
         key_table[i] = slot;
     }
@@ -360,7 +367,8 @@ void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> 
     const Shape& shape = m.edge_types[type];
     uint32_t item = kAbsent;
     if (shape.has_properties()) {
-        std::vector<uint32_t> sizes;
+        std::vector<uint32_t>& sizes = m.edge_sizes_scratch;
+        sizes.clear();
         m.stage(shape, properties, m.edge_values, sizes, context);
         uint64_t heap = 0;
         for (uint32_t s : sizes)
