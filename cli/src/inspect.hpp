@@ -55,7 +55,7 @@ void run_neighbors(const TraverseOptions& options);
 void run_bfs(const TraverseOptions& options);
 void run_dump(const DumpOptions& options);
 
-// Shared by the commands that print vertices (get.cpp).
+// Shared by the commands that print vertices: values.cpp (JSON values), get.cpp (select_vertex).
 Json key_json(const Key& key);
 Json value_json(const ValueRef& value, const Dataset& dataset);  // JSON types kept; bytes base64
 std::string dump(const Json& j, int indent = -1);                // invalid UTF-8 replaced

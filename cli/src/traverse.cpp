@@ -1,5 +1,6 @@
 // `mmgraph neighbors` (one vertex's edges with their properties) and `mmgraph bfs` (breadth-first
 // search over every edge type). Both work on a dataset and follow cross-shard edges.
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <iostream>
@@ -15,7 +16,7 @@ std::vector<Direction> directions(const std::string& name, const File& file) {
     std::vector<Direction> out;
     if (name == "out" || name == "both") out.push_back(Direction::out);
     if (name == "in" || name == "both") {
-        if (!file.has_in_edges()) throw Error(file.path().string() + " stores no in-edges (written without them)");
+        if (!file.has_in_edges()) throw Error(file.path().string() + " stores no in-edges (it was written without them); use --direction out");
         out.push_back(Direction::in);
     }
     if (out.empty()) throw Error("direction must be out, in or both, not '" + name + "'");
@@ -56,12 +57,33 @@ void run_neighbors(const TraverseOptions& options) {
         std::cout << dump(out, 2) << "\n";
         return;
     }
+    // A table with one row per edge; the shard column only for a multi-shard dataset.
+    const bool sharded = dataset.shard_count() > 1;
+    std::vector<std::vector<std::string>> rows;
+    rows.push_back({"direction", "type", "key", "index"});
+    if (sharded) rows.back().push_back("shard");
+    rows.back().push_back("properties");
     for (const Json& j : out) {
-        std::string line = j["direction"].get<std::string>() == "out" ? "-> " : "<- ";
-        line += dump(j["key"]) + " [" + j["type"].get<std::string>() + "]";
-        if (!j["properties"].empty()) line += " " + dump(j["properties"]);
-        std::printf("%s\n", line.c_str());
+        std::vector<std::string> row{j["direction"].get<std::string>(), j["type"].get<std::string>(), dump(j["key"]),
+                                     dump(j["index"])};
+        if (sharded) row.push_back(dump(j["shard"]));
+        std::string properties;
+        for (const auto& [name, value] : j["properties"].items())
+            properties += (properties.empty() ? "" : " ") + name + "=" + dump(value);
+        row.push_back(properties);
+        rows.push_back(std::move(row));
     }
+    std::vector<size_t> width(rows.front().size(), 0);
+    for (const auto& row : rows)
+        for (size_t c = 0; c < row.size(); ++c) width[c] = std::max(width[c], row[c].size());
+    if (!out.empty())
+        for (const auto& row : rows) {
+            std::string line;
+            for (size_t c = 0; c + 1 < row.size(); ++c) line += row[c] + std::string(width[c] - row[c].size() + 2, ' ');
+            line += row.back();
+            while (!line.empty() && line.back() == ' ') line.pop_back();
+            std::printf("%s\n", line.c_str());
+        }
     if (out.empty()) std::printf("no edges\n");
 }
 

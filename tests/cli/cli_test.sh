@@ -10,6 +10,7 @@ set -euo pipefail
 mmgraph=$1
 case_name=$2
 data=$(cd "$(dirname "$0")/data" && pwd)
+golden=$(cd "$(dirname "$0")/../data" && pwd)  # the library's golden files (intkeys.mmg has no in-edges)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -407,8 +408,30 @@ neighbors)
   run 0 "$mmgraph" neighbors "$work/g.mmg" --key grace --json
   cp "$work/out" "$work/g.json"
   check "$work/g.json" "j == []"
-  run 0 "$mmgraph" neighbors "$work/g.mmg" --key alan
-  has "$work/out" '-> "london" [LIVES_IN]'
+  run 0 "$mmgraph" neighbors "$work/g.mmg" --key alan --direction both
+  has "$work/out" 'out        LIVES_IN  "london"  3      since=null weight=1.0'
+  has "$work/out" 'in         KNOWS     "ada"     0      since=1936 weight=0.5'
+  # A file written without in-edges refuses --direction in/both with the reason.
+  run 1 "$mmgraph" neighbors "$golden/intkeys.mmg" --index 0 --direction both
+  has "$work/err" "stores no in-edges"
+  # A 3-shard dataset: the other endpoint's index is within its own shard, named by "shard".
+  mkdir "$work/d"
+  run 0 "$mmgraph" build -o "$work/d/g.mmg" --nodes "$data/people.csv" --edges "$data/relationships.csv" --shards 3 --quiet
+  run 0 "$mmgraph" neighbors "$work/d/g.mmg" --key alan --direction both --json
+  cp "$work/out" "$work/s.json"
+  check "$work/s.json" "sorted((e['direction'], e['key'], e['type'], e['properties']['since']) for e in j) == \
+      [('in', 'ada', 'KNOWS', 1936), ('in', 'ada', 'KNOWS', 1940), ('in', 'alan', 'KNOWS', 1950),
+       ('out', 'alan', 'KNOWS', 1950), ('out', 'london', 'LIVES_IN', None)]" \
+    "[e['direction'] for e in j] == ['out', 'out', 'in', 'in', 'in']"
+  python3 - "$work/s.json" >"$work/endpoints" <<'PY'
+import json, sys
+for e in json.load(open(sys.argv[1])):
+    print(e["key"], e["shard"], e["index"])
+PY
+  while read -r key shard index; do
+    get_json "$work/d/g.mmg" --key "$key"
+    check "$work/v.json" "j['shard'] == $shard and j['index'] == $index"
+  done <"$work/endpoints"
   run 1 "$mmgraph" neighbors "$work/g.mmg" --key ada --type LIKES
   has "$work/err" "no edge type 'LIKES'"
   run 1 "$mmgraph" neighbors "$work/g.mmg" --key nobody
@@ -438,6 +461,34 @@ bfs)
   has "$work/out" "reached 3 vertices, max distance 1"
   run 1 "$mmgraph" bfs "$work/g.mmg" --key nobody
   has "$work/err" "no vertex has the key 'nobody'"
+  # A hand-made graph with known distances: 1->{2,3}->4->5->6 (6 loops on itself), 7->1,
+  # and 8->9 apart from the rest; the same answers from one file and from a 3-shard dataset.
+  printf '1 2\n1 3\n2 4\n3 4\n4 5\n5 6\n6 6\n7 1\n8 9\n' >"$work/chain.txt"
+  run 0 "$mmgraph" build -o "$work/chain.mmg" --edgelist "$work/chain.txt" --quiet
+  mkdir "$work/d"
+  run 0 "$mmgraph" build -o "$work/d/chain.mmg" --edgelist "$work/chain.txt" --shards 3 --quiet
+  for graph in "$work/chain.mmg" "$work/d/chain.mmg"; do
+    run 0 "$mmgraph" bfs "$graph" --key 1 --json
+    cp "$work/out" "$work/b.json"
+    check "$work/b.json" "j['source'] == 1 and j['reached'] == 6 and j['max_distance'] == 4" \
+      "j['histogram'] == {'0': 1, '1': 2, '2': 1, '3': 1, '4': 1}"
+    run 0 "$mmgraph" bfs "$graph" --key 6 --direction in --json
+    cp "$work/out" "$work/b.json"
+    check "$work/b.json" "j['reached'] == 7 and j['histogram'] == {'0': 1, '1': 1, '2': 1, '3': 2, '4': 1, '5': 1}"
+    run 0 "$mmgraph" bfs "$graph" --key 4 --direction both --json
+    cp "$work/out" "$work/b.json"
+    check "$work/b.json" "j['reached'] == 7 and j['max_distance'] == 3 and j['histogram'] == {'0': 1, '1': 3, '2': 2, '3': 1}"
+    run 0 "$mmgraph" bfs "$graph" --key 9 --direction both --json
+    cp "$work/out" "$work/b.json"
+    check "$work/b.json" "j['reached'] == 2 and j['histogram'] == {'0': 1, '1': 1}"
+    run 1 "$mmgraph" bfs "$graph" --key 10
+    has "$work/err" "no vertex has the key '10'"
+    run 1 "$mmgraph" bfs "$graph" --key x
+    has "$work/err" "is not an integer"
+  done
+  run 1 "$mmgraph" bfs "$golden/intkeys.mmg" --index 0 --direction in
+  has "$work/err" "stores no in-edges"
+  run 2 "$mmgraph" bfs "$work/chain.mmg"
   ;;
 
 dump)

@@ -10,7 +10,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 [ -x "$work/prefix/bin/mmgraph" ] || { echo "the mmgraph tool was not installed" >&2; exit 1; }
-cmake -S "$consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" >/dev/null
+# The consumer uses the build's compiler: static C++ libraries need a matching standard library.
+compiler=$(sed -n 's/^CMAKE_CXX_COMPILER:[A-Z]*=//p' "$build/CMakeCache.txt")
+cmake -S "$consumer" -B "$work/build" -G Ninja -DCMAKE_PREFIX_PATH="$work/prefix" \
+  ${compiler:+-DCMAKE_CXX_COMPILER="$compiler"} >/dev/null
 cmake --build "$work/build" >/dev/null
 "$work/build/consumer" "$work/consumer.mmg"
 "$work/prefix/bin/mmgraph" verify "$work/consumer.mmg"

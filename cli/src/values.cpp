@@ -1,0 +1,79 @@
+// Attribute and property values as JSON, shared by `get` and `neighbors`:
+// values keep their JSON types; bytes are base64; a vertex reference shows the referenced
+// vertex's key (looked up across the dataset, so a shard's references to others resolve).
+#include <charconv>
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "inspect.hpp"
+
+namespace mmgraph::cli {
+
+Json key_json(const Key& key) {
+    if (auto* s = std::get_if<std::string_view>(&key)) return std::string(*s);
+    return std::get<int64_t>(key);
+}
+
+namespace {
+
+std::string base64(std::span<const uint8_t> bytes) {
+    static constexpr char kDigits[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    for (size_t i = 0; i < bytes.size(); i += 3) {
+        uint32_t n = uint32_t{bytes[i]} << 16;
+        if (i + 1 < bytes.size()) n |= uint32_t{bytes[i + 1]} << 8;
+        if (i + 2 < bytes.size()) n |= bytes[i + 2];
+        out += kDigits[(n >> 18) & 63];
+        out += kDigits[(n >> 12) & 63];
+        out += i + 1 < bytes.size() ? kDigits[(n >> 6) & 63] : '=';
+        out += i + 2 < bytes.size() ? kDigits[n & 63] : '=';
+    }
+    return out;
+}
+
+
+// A float32 printed as a double would show its binary expansion (0.1f as 0.10000000149011612);
+// going through its shortest decimal form keeps the digits the user wrote.
+double shortest(float value) {
+    char buf[32];
+    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, value);
+    double out = value;
+    if (ec == std::errc()) std::from_chars(buf, end, out);
+    return out;
+}
+
+Json scalar_json(const ValueRef& v, const Dataset& dataset) {
+    switch (v.type().element()) {
+        case TypeCode::boolean: return v.as_bool();
+        case TypeCode::int8:
+        case TypeCode::int16:
+        case TypeCode::int32:
+        case TypeCode::int64: return v.as_int();
+        case TypeCode::uint8:
+        case TypeCode::uint16:
+        case TypeCode::uint32:
+        case TypeCode::uint64: return v.as_uint();
+        case TypeCode::float32: return shortest(static_cast<float>(v.as_double()));
+        case TypeCode::float64: return v.as_double();  // NaN and infinities become null
+        case TypeCode::string: return std::string(v.as_string());
+        case TypeCode::bytes: return base64(v.as_bytes());
+        case TypeCode::vertex_ref: return key_json(dataset.vertex(v.as_ref()).key());
+    }
+    return nullptr;
+}
+
+}  // namespace
+
+Json value_json(const ValueRef& v, const Dataset& dataset) {
+    if (v.is_null()) return nullptr;
+    if (!v.type().is_list()) return scalar_json(v, dataset);
+    Json items = Json::array();
+    for (uint64_t i = 0; i < v.list_size(); ++i) items.push_back(scalar_json(v.element(i), dataset));
+    return items;
+}
+
+std::string dump(const Json& j, int indent) { return j.dump(indent, ' ', false, Json::error_handler_t::replace); }
+
+}  // namespace mmgraph::cli
