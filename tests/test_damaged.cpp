@@ -366,11 +366,19 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
     SECTION("invalid attribute type byte in the schema") {
         const SectionInfo schema = section(*ref, "schema");
         auto b = good;
-        b[schema.offset + 16 + 16 + 4] = 0x8D;  // label 0, attribute 0: list of string
+        b[schema.offset + 16 + 16 + 4] = 0x8F;  // label 0, attribute 0: list of code 15
         reseal(b);
         write_file(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section schema") && Contains("at offset 0x24") &&
-                                                             Contains("invalid attribute type byte 0x8d"));
+                                                             Contains("invalid attribute type byte 0x8f"));
+        // A 1.0 file cannot use the string[] type that 1.1 added (§2.3).
+        b = good;
+        b[schema.offset + 16 + 16 + 4] = 0x8D;
+        reseal(b);
+        write_file(dir / "bad.mmg", b);
+        CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section schema") && Contains("at offset 0x24") &&
+                                                             Contains("string[] (0x8d) is defined from format 1.1") &&
+                                                             Contains("the file says 1.0"));
     }
     SECTION("adjacency entry naming a vertex that does not exist") {
         // ann -> bob (KNOWS) is ann's first entry: degree, B, 2 block words, then the entry.

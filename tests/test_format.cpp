@@ -180,15 +180,13 @@ TEST_CASE("format: load_uint and store_uint use exactly `width` bytes", "[format
 
 // ---- type codes (§4.3) --------------------------------------------------------------------
 
-TEST_CASE("format: is_valid_type accepts exactly 1-14 and 0x81-0x8C", "[format][types]") {
+TEST_CASE("format: is_valid_type accepts exactly 1-14 and 0x81-0x8E", "[format][types]") {
     for (unsigned b = 0; b < 256; ++b) {
         INFO("type byte " << b);
-        bool expected = (b >= 1 && b <= 14) || (b >= 0x81 && b <= 0x8C);
+        bool expected = (b >= 1 && b <= 14) || (b >= 0x81 && b <= 0x8E);
         CHECK(is_valid_type(static_cast<uint8_t>(b)) == expected);
     }
-    // Named cases: no lists of variable-size elements, no code 0 or 15, no nested lists.
-    CHECK_FALSE(is_valid_type(Type::list_of(TypeCode::string).byte));
-    CHECK_FALSE(is_valid_type(Type::list_of(TypeCode::bytes).byte));
+    // Named cases: no code 0 or 15, no nested lists.
     CHECK_FALSE(is_valid_type(0x80));        // list of code 0
     CHECK_FALSE(is_valid_type(0x8F));        // list of code 15
     CHECK_FALSE(is_valid_type(0x80 | 0x10)); // bits 4-6 must be 0
@@ -196,6 +194,22 @@ TEST_CASE("format: is_valid_type accepts exactly 1-14 and 0x81-0x8C", "[format][
     CHECK_FALSE(is_valid_type(15));
     CHECK(is_valid_type(Type::list_of(TypeCode::vertex_ref).byte));
     CHECK(is_valid_type(Type::list_of(TypeCode::boolean).byte));
+    CHECK(is_valid_type(Type::list_of(TypeCode::string).byte));
+    CHECK(is_valid_type(Type::list_of(TypeCode::bytes).byte));
+}
+
+TEST_CASE("format: lists of strings and bytes have variable items and need format 1.1", "[format][types]") {
+    for (unsigned b = 1; b < 256; ++b) {
+        uint8_t type = static_cast<uint8_t>(b);
+        if (!is_valid_type(type)) continue;
+        INFO("type byte " << b);
+        bool variable_items = b == 0x8D || b == 0x8E;
+        CHECK(has_variable_items(type) == variable_items);
+        CHECK(minor_version_of(type) == (variable_items ? 1 : 0));
+        CHECK(minor_version_of(type) <= kVersionMinor);
+    }
+    CHECK(Type::list_of(TypeCode::string).name() == "string[]");
+    CHECK_FALSE(Type::list_of(TypeCode::string).is_fixed());
 }
 
 TEST_CASE("format: scalar sizes and fixed/variable classification follow §4.3", "[format][types]") {
@@ -306,7 +320,7 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     const uint8_t magic[8] = {0x89, 0x4D, 0x4D, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
     CHECK(std::memcmp(kMagic, magic, 8) == 0);
     CHECK(kVersionMajor == 1);
-    CHECK(kVersionMinor == 0);
+    CHECK(kVersionMinor == 1);
 }
 
 TEST_CASE("format: header field offsets (§2.2)", "[format][layout]") {

@@ -17,6 +17,7 @@
 using namespace mmgraph;
 using mmgraph::test::read_bytes;
 using mmgraph::test::TempDir;
+using Catch::Matchers::Contains;
 
 namespace {
 
@@ -171,6 +172,30 @@ void build_sharded(const std::filesystem::path& path, unsigned threads) {
     w.finish(path);
 }
 
+// (d) Format 1.1: lists of strings and of bytes, on vertices and edges, nullable and not; the
+// empty list, null, an empty item, non-ASCII items, and an item of 300 bytes that widens the
+// offset entries after it (a second node type).
+void build_lists(const std::filesystem::path& path, unsigned threads) {
+    WriterOptions o;
+    o.threads = threads;
+    Writer w(o);
+    auto doc = w.add_label("Doc", {{"tags", Type::list_of(TypeCode::string)},
+                                   {"chunks", Type::list_of(TypeCode::bytes), true},
+                                   {"title", TypeCode::string, true}});
+    auto cites = w.add_edge_type("CITES", {{"why", Type::list_of(TypeCode::string), true}, {"n", TypeCode::uint8}});
+    using Items = std::vector<std::string_view>;
+    const std::string long_item(300, 'q');
+    w.add_vertex("d1", doc, {Value::list(Items{"graph", "mmap"}), Value::list(Items{std::string_view("\x00\x01", 2), ""}), "One"});
+    w.add_vertex("d2", doc, {Value::list(Items{}), Value(), Value()});
+    w.add_vertex("d3", doc, {Value::list(Items{"", "b\xC3\xA9ton", "\xE6\x97\xA5\xE6\x9C\xAC"}), Value::list(Items{}), "Three"});
+    w.add_vertex("d4", doc, {Value::list(Items{long_item, "z"}), Value::list(Items{"x"}), "Four"});
+    w.add_edge("d1", "d2", cites, {Value::list(Items{"background", "method"}), 1u});
+    w.add_edge("d1", "d3", cites, {Value(), 2u});
+    w.add_edge("d3", "d1", cites, {Value::list(Items{}), 3u});
+    w.add_edge("d4", "d4", cites, {Value::list(Items{""}), 4u});  // self-loop, one empty item
+    w.finish(path);
+}
+
 struct Golden {
     std::string name;                 // dataset path under tests/data
     std::vector<std::string> files;   // files it consists of
@@ -182,6 +207,7 @@ const std::vector<Golden>& goldens() {
         {"small.mmg", {"small.mmg"}, build_small},
         {"intkeys.mmg", {"intkeys.mmg"}, build_intkeys},
         {"sharded.mmg", {"sharded-0-of-2.mmg", "sharded-1-of-2.mmg"}, build_sharded},
+        {"lists.mmg", {"lists.mmg"}, build_lists},
     };
     return list;
 }
@@ -361,4 +387,42 @@ TEST_CASE("golden: (c): the 2-shard dataset reads back", "[golden]") {
     for (uint16_t s = 0; s < 2; ++s)
         for (Vertex v : d.shard(s).vertices()) grouped |= !v.edges(Direction::out).local();
     CHECK(grouped);  // at least one record names both shards
+}
+
+TEST_CASE("golden: (d): lists of strings and bytes read back from a 1.1 file", "[golden]") {
+    auto file = File::open(kData / "lists.mmg");
+    file->verify();
+    CHECK(file->version_major() == 1);
+    CHECK(file->version_minor() == 1);  // the oldest minor with string[] (§2.3)
+    CHECK(File::open(kData / "small.mmg")->version_minor() == 0);
+    auto key_of = [&](VertexRef r) { return file->vertex(r.index).key_string(); };
+    auto text = [&](std::string_view key, std::string_view attribute) {
+        auto v = file->find(key);
+        REQUIRE(v);
+        return mmgraph::test::canonical(v->get(attribute), key_of);
+    };
+    CHECK(text("d1", "tags") == "[s:graph,s:mmap]");
+    CHECK(text("d1", "chunks") == "[x:0001,x:]");
+    CHECK(text("d2", "tags") == "[]");
+    CHECK(text("d2", "chunks") == "null");
+    CHECK(text("d3", "tags") == "[s:,s:b\xC3\xA9ton,s:\xE6\x97\xA5\xE6\x9C\xAC]");
+    CHECK(text("d3", "chunks") == "[]");
+    CHECK(text("d4", "tags") == "[s:" + std::string(300, 'q') + ",s:z]");
+    CHECK(text("d4", "title") == "s:Four");  // found past the wide list
+    CHECK(file->node_types().size() == 2);
+
+    // elements() and element(i) agree, and element(i) checks its index.
+    ValueRef tags = file->find("d3")->get("tags");
+    std::vector<ValueRef> items = tags.elements();
+    REQUIRE(items.size() == 3);
+    for (uint64_t i = 0; i < items.size(); ++i) CHECK(items[i].as_string() == tags.element(i).as_string());
+    CHECK_THROWS_WITH(tags.element(3), Contains("out of range"));
+    CHECK_THROWS_WITH(tags.as_string(), Contains("string[]"));
+
+    std::vector<std::string> why;
+    for (Vertex v : file->vertices())
+        for (const Edge& e : v.edges(Direction::out))
+            why.push_back(v.key_string() + ">" + key_of(e.target) + ":" + mmgraph::test::canonical(file->property(e, 0), key_of));
+    std::sort(why.begin(), why.end());
+    CHECK(why == std::vector<std::string>{"d1>d2:[s:background,s:method]", "d1>d3:null", "d3>d1:[]", "d4>d4:[s:]"});
 }

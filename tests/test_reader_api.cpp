@@ -1,6 +1,9 @@
 // Reader API details not covered by the model round trips: handles, iteration, typed reads.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <fstream>
+
 #include "support/random_graph.hpp"
 
 using namespace mmgraph;
@@ -87,4 +90,50 @@ TEST_CASE("edges and degrees by type, O(1) total degree", "[reader]") {
     auto blocks = out.blocks();
     REQUIRE(blocks.size() == 2);
     CHECK(blocks[0].type < blocks[1].type);
+}
+
+// A string[] value with a forged item count or item length must fail with the section and
+// offset, before walking or reading past the section (§6.4, §12). The file is written by the
+// writer and then damaged in its nodes section, which open() does not checksum.
+TEST_CASE("string[] values with forged counts or lengths give errors, not reads past the section", "[reader][lists]") {
+    TempDir dir;
+    Writer w;
+    auto doc = w.add_label("Doc", {{"tags", Type::list_of(TypeCode::string)}});
+    const std::vector<std::string_view> tags = {"graph", "mmap"};
+    w.add_vertex("d", doc, {Value::list(tags)});
+    w.finish(dir / "ok.mmg");
+    std::vector<uint8_t> good = mmgraph::test::read_bytes(dir / "ok.mmg");
+    const std::vector<uint8_t> pattern = {0x02, 0x05, 'g', 'r', 'a', 'p', 'h', 0x04, 'm', 'm', 'a', 'p'};
+    auto at = std::search(good.begin(), good.end(), pattern.begin(), pattern.end());
+    REQUIRE(at != good.end());
+    const size_t value = static_cast<size_t>(at - good.begin());
+    REQUIRE(File::open(dir / "ok.mmg")->find("d")->get("tags").elements().size() == 2);
+
+    // Each damaged copy gets its own name: a mapped file must not be rewritten in place.
+    int copies = 0;
+    auto damaged = [&](size_t offset, std::vector<uint8_t> bytes) {
+        std::vector<uint8_t> b = good;
+        std::copy(bytes.begin(), bytes.end(), b.begin() + static_cast<std::ptrdiff_t>(offset));
+        auto path = dir / ("bad" + std::to_string(++copies) + ".mmg");
+        std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+        auto file = File::open(path);
+        CHECK_THROWS_WITH(file->verify(), Catch::Matchers::Contains("nodes"));
+        return file;
+    };
+    // A count of 2^28 items: more than the bytes left, refused before any walk.
+    auto file = damaged(value, {0x80, 0x80, 0x80, 0x80, 0x01});
+    auto v = file->find("d");
+    REQUIRE(v);
+    CHECK_THROWS_WITH(v->get("tags"), Catch::Matchers::Contains("section nodes") && Catch::Matchers::Contains("list of 268435456 items cannot fit"));
+    // The second item claims 127 bytes: past the end of the section.
+    file = damaged(value + 7, {0x7F});
+    v = file->find("d");
+    REQUIRE(v);
+    CHECK_THROWS_WITH(v->get("tags"), Catch::Matchers::Contains("section nodes") && Catch::Matchers::Contains("list item") &&
+                                          Catch::Matchers::Contains("past the end of the section"));
+    // A non-minimal item length (0x85 0x00 for 5).
+    file = damaged(value + 1, {0x85, 0x00});
+    v = file->find("d");
+    REQUIRE(v);
+    CHECK_THROWS_WITH(v->get("tags"), Catch::Matchers::Contains("not in its shortest form"));
 }

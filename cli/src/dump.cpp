@@ -35,7 +35,7 @@ const char* csv_type(TypeCode code) {
 
 std::string column(const AttributeInfo& a, const std::string& owner) {
     const char* base = csv_type(a.type.element());
-    if (!base || (a.type.is_list() && a.type.element() == TypeCode::string))
+    if (!base)
         throw Error(owner + " attribute '" + std::string(a.name) + "' of type " + a.type.name() +
                     " has no CSV column type: this file cannot be dumped");
     return std::string(a.name) + ":" + base + (a.type.is_list() ? "[]" : "");
@@ -86,11 +86,30 @@ void scalar(CsvFile& out, const ValueRef& v) {
     out.raw(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));
 }
 
+// The items of a string[] value as one field, or an error when the importer could not split
+// it back into the same items: an item holding the delimiter, or a single empty item (whose
+// field would read as the empty list).
+std::string joined_strings(const ValueRef& v) {
+    std::string field;
+    std::vector<ValueRef> items = v.elements();
+    for (size_t i = 0; i < items.size(); ++i) {
+        std::string_view item = items[i].as_string();
+        if (item.find(';') != std::string_view::npos)
+            throw Error("item " + std::to_string(i) + " contains the array delimiter ';', so its list cannot be written as CSV");
+        if (i) field += ';';
+        field += item;
+    }
+    if (items.size() == 1 && field.empty())
+        throw Error("a list holding one empty string reads back as the empty list, so it cannot be written as CSV");
+    return field;
+}
+
 // Null is an empty unquoted field; an empty list is "" (the importer's convention).
 void value(CsvFile& out, const ValueRef& v) {
     if (v.is_null()) return;
     if (!v.type().is_list()) return scalar(out, v);
     if (v.list_size() == 0) return out.raw("\"\"");
+    if (v.type().element() == TypeCode::string) return out.quoted(joined_strings(v));
     for (uint64_t i = 0; i < v.list_size(); ++i) {
         if (i) out.raw(";");
         scalar(out, v.element(i));
@@ -108,6 +127,25 @@ std::string numbered(const char* prefix, uint64_t n) {
     std::snprintf(buf, sizeof buf, "%s-%06llu.csv", prefix, static_cast<unsigned long long>(n));
     return buf;
 }
+
+// A failed dump (a value CSV cannot express, a full disk) leaves the directory as it found it:
+// absent, or empty, since dump only writes into an empty one.
+struct DirectoryRollback {
+    std::filesystem::path dir;
+    bool created = false;
+    bool keep = false;
+    ~DirectoryRollback() {
+        if (keep) return;
+        std::error_code ec;
+        if (created) {
+            std::filesystem::remove_all(dir, ec);
+            return;
+        }
+        std::vector<std::filesystem::path> written;
+        for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) written.push_back(entry.path());
+        for (const auto& path : written) std::filesystem::remove_all(path, ec);
+    }
+};
 
 }  // namespace
 
@@ -130,8 +168,10 @@ void run_dump(const DumpOptions& options) {
     std::error_code ec;
     if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir, ec))
         throw Error(dir.string() + " is not empty: dump needs a new or empty directory");
+    const bool created = !std::filesystem::exists(dir);
     std::filesystem::create_directories(dir, ec);
     if (ec) throw Error("cannot create " + dir.string() + ": " + ec.message());
+    DirectoryRollback rollback{dir, created};
 
     uint64_t node_files = 0;
     for (uint64_t i = 0; i < file.vertex_count();) {
@@ -148,7 +188,11 @@ void run_dump(const DumpOptions& options) {
             out.quoted(v.label_name());
             for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
                 out.raw(",");
-                value(out, v.get(a));
+                try {
+                    value(out, v.get(a));
+                } catch (const Error& error) {
+                    throw Error("vertex " + key_to_string(v.key()) + ", attribute '" + std::string(file.labels()[label].attributes[a].name) + "': " + error.what());
+                }
             }
             out.raw("\n");
         }
@@ -171,13 +215,19 @@ void run_dump(const DumpOptions& options) {
                 out.quoted(type.name);
                 for (uint32_t p = 0; p < type.attributes.size(); ++p) {
                     out.raw(",");
-                    value(out, file.property(e, p));
+                    try {
+                        value(out, file.property(e, p));
+                    } catch (const Error& error) {
+                        throw Error("edge " + key_to_string(v.key()) + " -> " + key_to_string(dataset.vertex(e.target).key()) +
+                                    ", property '" + std::string(type.attributes[p].name) + "': " + error.what());
+                    }
                 }
                 out.raw("\n");
             }
         }
         out.close();
     }
+    rollback.keep = true;
     std::fprintf(stderr, "mmgraph: dumped %llu vertices into %llu node files and %llu edges into %llu edge files in %s\n",
                  static_cast<unsigned long long>(file.vertex_count()), static_cast<unsigned long long>(node_files),
                  static_cast<unsigned long long>(file.edge_count()), static_cast<unsigned long long>(edge_files),

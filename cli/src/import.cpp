@@ -69,6 +69,7 @@ struct Column {
     // Items of the current row's list value. 8-byte words so that any element type is aligned;
     // the Writer copies them during add_vertex / add_edge.
     std::vector<uint64_t> items;
+    std::vector<std::string_view> strings;  // items of a string[] value, views into the input
 };
 
 // The neo4j-admin spelling of a column type, for messages.
@@ -135,10 +136,7 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
     auto code = base.empty() ? std::optional<TypeCode>(TypeCode::string) : csv_type(base);
     if (!code)
         fail("column " + quote(text) + ": unsupported type " + quote(type) +
-             " (types: string, int, long, float, double, boolean, byte, short; arrays of all but string)");
-    if (list && *code == TypeCode::string)
-        fail("column " + quote(text) + ": string arrays are not supported (a list holds fixed-size values only, "
-             "spec §4.3); use a string column");
+             " (types: string, int, long, float, double, boolean, byte, short, and arrays of them)");
     column.type = list ? Type::list_of(*code) : Type(*code);
     return column;
 }
@@ -175,7 +173,7 @@ public:
             if (!column.type.is_list()) return Value::null();
         }
         switch (column.type.element()) {
-            case TypeCode::string: return Value(field.text);
+            case TypeCode::string: return column.type.is_list() ? strings(column, field) : Value(field.text);
             case TypeCode::boolean: return typed<bool>(column, field);
             case TypeCode::int8: return typed<int8_t>(column, field);
             case TypeCode::int16: return typed<int16_t>(column, field);
@@ -209,6 +207,19 @@ private:
                 why = quote(item) + " is out of range for " + type;
         }
         input_.fail(field.offset, field.line, why + " (column " + quote(column.name) + ", " + csv_type_name(column.type) + ")");
+    }
+
+    // Items are kept byte for byte, like string fields: an empty item is an empty string. The
+    // field "" (quoted) is the empty list.
+    Value strings(Column& column, const CsvField& field) const {
+        column.strings.clear();
+        for (std::string_view rest = field.text; !field.text.empty();) {
+            size_t cut = rest.find(array_delimiter_);
+            column.strings.push_back(rest.substr(0, cut));
+            if (cut == std::string_view::npos) break;
+            rest.remove_prefix(cut + 1);
+        }
+        return Value::list(std::span<const std::string_view>(column.strings));
     }
 
     template <typename T>

@@ -70,7 +70,7 @@ Json value_json(const ValueRef& v, const Dataset& dataset) {
     if (v.is_null()) return nullptr;
     if (!v.type().is_list()) return scalar_json(v, dataset);
     Json items = Json::array();
-    for (uint64_t i = 0; i < v.list_size(); ++i) items.push_back(scalar_json(v.element(i), dataset));
+    for (const ValueRef& item : v.elements()) items.push_back(scalar_json(item, dataset));
     return items;
 }
 

@@ -183,6 +183,10 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
                 attr.type.byte = r.read<uint8_t>(at + 4, "attribute type");
                 uint8_t flags = r.read<uint8_t>(at + 5, "attribute flags");
                 if (!format::is_valid_type(attr.type.byte)) r.fail(at + 4, "invalid attribute type byte " + hex(attr.type.byte));
+                if (format::minor_version_of(attr.type.byte) > m->minor)
+                    r.fail(at + 4, "attribute type " + attr.type.name() + " (" + hex(attr.type.byte) + ") is defined from format 1." +
+                                       std::to_string(format::minor_version_of(attr.type.byte)) + ", but the file says 1." +
+                                       std::to_string(m->minor));
                 if (flags & ~format::kAttrNullable) r.fail(at + 5, "unknown attribute flags " + hex(flags));
                 attr.nullable = flags & format::kAttrNullable;
                 if (attr.type.is_fixed()) {

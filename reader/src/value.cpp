@@ -3,6 +3,7 @@
 #include <cstring>
 
 #include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/vlq.hpp"
 #include "mmgraph/reader.hpp"
 
 namespace mmgraph {
@@ -61,8 +62,36 @@ VertexRef ValueRef::as_ref() const {
 ValueRef ValueRef::element(uint64_t i) const {
     expect(type_.is_list(), "list");
     if (i >= count_) throw Error("list index " + std::to_string(i) + " out of range (" + std::to_string(count_) + " items)");
-    unsigned size = format::scalar_size(static_cast<uint8_t>(type_.element()));
-    return ValueRef(Type(type_.element()), data_ + i * size, size, 1);
+    if (!format::has_variable_items(type_.byte)) {
+        unsigned size = format::scalar_size(static_cast<uint8_t>(type_.element()));
+        return ValueRef(Type(type_.element()), data_ + i * size, size, 1);
+    }
+    // Items carry their own lengths; their bounds were checked when this value was made.
+    const uint8_t* p = data_;
+    for (uint64_t j = 0;; ++j) {
+        uint64_t length = 0;
+        p += format::vlq_decode(p, static_cast<size_t>(data_ + size_ - p), length);
+        if (j == i) return ValueRef(Type(type_.element()), p, length, 1);
+        p += length;
+    }
+}
+
+std::vector<ValueRef> ValueRef::elements() const {
+    expect(type_.is_list(), "list");
+    std::vector<ValueRef> items;
+    items.reserve(count_);
+    if (!format::has_variable_items(type_.byte)) {
+        for (uint64_t i = 0; i < count_; ++i) items.push_back(element(i));
+        return items;
+    }
+    const uint8_t* p = data_;
+    for (uint64_t i = 0; i < count_; ++i) {
+        uint64_t length = 0;
+        p += format::vlq_decode(p, static_cast<size_t>(data_ + size_ - p), length);
+        items.emplace_back(Type(type_.element()), p, length, 1);
+        p += length;
+    }
+    return items;
 }
 
 }  // namespace mmgraph

@@ -86,10 +86,27 @@ ValueRef File::Impl::attribute(const RecordView& rec, const AttributeInfo& a, bo
     if (at < rec.var_base) r.fail(entry_at, std::string(what) + ": offset overflows");
     uint64_t count = 0;
     size_t prefix = r.read_vlq(at, count, what);
-    uint64_t elem = a.type.is_list() ? format::scalar_size(format::element_code(a.type.byte)) : 1;
     if (count > format::kMaxValueSize) r.fail(at, std::string(what) + ": value of " + std::to_string(count) + " items exceeds the limit");
-    uint64_t size = count * elem;
-    return ValueRef(a.type, r.at(at + prefix, size, what), size, count);
+    const uint64_t payload_at = at + prefix;
+    if (!format::has_variable_items(a.type.byte)) {
+        uint64_t elem = a.type.is_list() ? format::scalar_size(format::element_code(a.type.byte)) : 1;
+        uint64_t size = count * elem;
+        return ValueRef(a.type, r.at(payload_at, size, what), size, count);
+    }
+    // A list of strings or bytes: every item is at least its one-byte prefix, so a forged count
+    // larger than the bytes left fails before the walk; the walk checks each item's bounds.
+    if (count > r.size - payload_at)
+        r.fail(at, std::string(what) + ": list of " + std::to_string(count) + " items cannot fit in the " +
+                       std::to_string(r.size - payload_at) + " bytes left in the section");
+    uint64_t end = payload_at;
+    for (uint64_t i = 0; i < count; ++i) {
+        uint64_t length = 0;
+        end += r.read_vlq(end, length, "list item");
+        if (length > format::kMaxValueSize) r.fail(end, std::string(what) + ": list item of " + std::to_string(length) + " bytes exceeds the limit");
+        r.at(end, length, "list item");
+        end += length;
+    }
+    return ValueRef(a.type, r.at(payload_at, end - payload_at, what), end - payload_at, count);
 }
 
 Key File::Impl::key(uint32_t index) const {

@@ -94,6 +94,10 @@ Value ModelValue::to_value(KeyType key_type) const {
         for (const auto& k : refs) ref_storage.push_back(key_for(k));
         return Value::ref_list(ref_storage);
     }
+    if (format::has_variable_items(type.byte)) {
+        str_storage.assign(strs.begin(), strs.end());
+        return Value::list(str_storage);
+    }
     unsigned size = format::scalar_size(static_cast<uint8_t>(c));
     size_t count = is_float_code(c) ? floats.size() : is_unsigned_code(c) ? uints.size() : ints.size();
     list_storage.assign(count * size + 8, 0);
@@ -131,10 +135,15 @@ std::string ModelValue::text() const {
     TypeCode c = type.element();
     if (!type.is_list()) return scalar_text(c, i, u, c == TypeCode::float32 ? static_cast<float>(f) : f, b, s);
     std::string out = "[";
-    size_t count = c == TypeCode::vertex_ref ? refs.size() : is_float_code(c) ? floats.size() : is_unsigned_code(c) ? uints.size() : ints.size();
+    size_t count = c == TypeCode::vertex_ref                 ? refs.size()
+                   : format::has_variable_items(type.byte) ? strs.size()
+                   : is_float_code(c)                      ? floats.size()
+                   : is_unsigned_code(c)                   ? uints.size()
+                                                           : ints.size();
     for (size_t k = 0; k < count; ++k) {
         if (k) out += ",";
         if (c == TypeCode::vertex_ref) out += "r:" + refs[k];
+        else if (c == TypeCode::string || c == TypeCode::bytes) out += scalar_text(c, 0, 0, 0, false, strs[k]);
         else if (is_float_code(c)) out += float_text(c == TypeCode::float32 ? static_cast<float>(floats[k]) : floats[k]);
         else if (is_unsigned_code(c)) out += "u:" + std::to_string(uints[k]);
         else if (c == TypeCode::boolean) out += ints[k] ? "t:1" : "t:0";
@@ -155,7 +164,7 @@ Model random_model(const RandomGraphOptions& o) {
         TypeCode::float64, TypeCode::vertex_ref, TypeCode::string, TypeCode::bytes,
         Type::list_of(TypeCode::int32), Type::list_of(TypeCode::float64), Type::list_of(TypeCode::boolean),
         Type::list_of(TypeCode::uint16), Type::list_of(TypeCode::vertex_ref), Type::list_of(TypeCode::float32),
-        TypeCode::string};
+        TypeCode::string, Type::list_of(TypeCode::string), Type::list_of(TypeCode::bytes)};
     for (uint32_t l = 0; l < o.labels; ++l) {
         std::vector<AttributeSpec> attrs;
         bool bare = o.labels >= 3 && l == o.labels - 1;  // one label without attributes
@@ -171,6 +180,7 @@ Model random_model(const RandomGraphOptions& o) {
             props.push_back({"note", TypeCode::string, true});
             props.push_back({"flags", Type::list_of(TypeCode::uint8), t % 4 == 0});
             props.push_back({"score", TypeCode::float64, true});
+            props.push_back({"tags", Type::list_of(TypeCode::string), t % 4 != 0});
         }
         m.edge_types.emplace_back("TYPE_" + std::to_string(t), std::move(props));
     }
@@ -200,6 +210,7 @@ Model random_model(const RandomGraphOptions& o) {
         size_t n = rng() % 6;
         for (size_t k = 0; k < n; ++k) {
             if (c == TypeCode::vertex_ref) x.refs.push_back(key());
+            else if (c == TypeCode::string || c == TypeCode::bytes) x.strs.push_back(random_text(rng, o.long_string_rate / 4));
             else if (is_float_code(c)) x.floats.push_back(std::ldexp(unit(rng), static_cast<int>(rng() % 10)));
             else if (is_unsigned_code(c)) x.uints.push_back(random_unsigned(rng, size));
             else if (c == TypeCode::boolean) x.ints.push_back(static_cast<int64_t>(rng() % 2));

@@ -27,10 +27,12 @@ struct ModelValue {
     std::vector<uint64_t> uints;     // lists of unsigned integers
     std::vector<double> floats;      // lists of floats
     std::vector<std::string> refs;   // lists of vertex_ref keys
+    std::vector<std::string> strs;   // lists of strings or of bytes
     // Typed copies handed to Value::list (Value keeps a view).
     mutable std::vector<uint8_t> list_storage;
     mutable std::vector<Key> ref_storage;
     mutable std::vector<int64_t> int_ref_storage;
+    mutable std::vector<std::string_view> str_storage;
 
     Value to_value(KeyType key_type) const;
     std::string text() const;

@@ -1,6 +1,7 @@
 // Encoding (DESIGN "encode in parallel"): each task fills exactly the byte range the plan gave
 // it through a SectionWriter, on a bounded pool. Then checksums, directory and header, flush
 // and rename. Byte positions come only from the plan, so the thread count cannot change a byte.
+#include <algorithm>
 #include <chrono>
 #include <exception>
 #include <functional>
@@ -333,15 +334,14 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                         if (format::is_fixed(type)) continue;
                         const uint8_t* v = parts.var[shape.slot[i]];
                         uint64_t count = 0;
-                        size_t prefix = v ? format::vlq_decode(v, format::kMaxVlqBytes, count) : 0;
+                        if (v) format::vlq_decode(v, format::kMaxVlqBytes, count);
                         bool stored = v && (count > 0 || shape.attributes[i].nullable);
                         if (!stored) {
                             rows.put_uint(0, table.width);
                             continue;
                         }
                         rows.put_uint(heap.position() - table.heap_offset + 1, table.width);
-                        uint64_t payload = format::is_list(type) ? count * format::scalar_size(format::element_code(type)) : count;
-                        put_value(heap, type, v, static_cast<uint32_t>(prefix + payload));
+                        put_value(heap, type, v, static_cast<uint32_t>(detail::staged_value_size(type, v)));
                     }
                 }
                 rows.finish();
@@ -394,8 +394,8 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
 
 namespace {
 
-void write_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 16>& dataset_id, uint32_t shard_count,
-                  bool in_edges, uint64_t vertices) {
+void write_header(const ShardPlan& p, uint8_t* file, uint16_t minor, const std::array<uint8_t, 16>& dataset_id,
+                  uint32_t shard_count, bool in_edges, uint64_t vertices) {
     uint8_t* dir = file + p.directory_offset;
     const uint64_t dir_len = format::dir_entry::kSize * p.sections.size();
     {
@@ -414,7 +414,7 @@ void write_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 1
     SectionWriter w(file, 0, format::header::kSize, "header");
     w.put_bytes(format::kMagic, 8);
     w.put<uint16_t>(format::kVersionMajor);
-    w.put<uint16_t>(format::kVersionMinor);
+    w.put<uint16_t>(minor);
     w.put<uint32_t>(in_edges ? format::kFlagInEdges : 0);
     w.put<uint64_t>(p.file_size);
     w.put_bytes(dataset_id.data(), 16);
@@ -459,8 +459,13 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
         format::store(dataset_id.data(), h.low64);
         format::store(dataset_id.data() + 8, h.high64);
     }
+    // The oldest minor that defines every type the schema uses (§2.3), the same in every shard.
+    uint16_t minor = 0;
+    for (const auto* shapes : {&m.labels, &m.edge_types})
+        for (const detail::Shape& shape : *shapes)
+            for (const AttributeSpec& a : shape.attributes) minor = std::max(minor, format::minor_version_of(a.type.byte));
     for (size_t s = 0; s < plans.size(); ++s) {
-        write_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges,
+        write_header(plans[s], outputs[s]->data(), minor, dataset_id, m.options.shard_count, m.options.store_in_edges,
                      plans[s].members.size());
         outputs[s]->flush();
     }

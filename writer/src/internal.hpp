@@ -40,6 +40,22 @@ inline Key read_staged_key(const uint8_t*& p, KeyType key_type) {
     return s;
 }
 
+// Size in the file (VLQ prefix included) of a staged variable value (§6.4). Staged bytes are
+// the file's bytes except for vertex references, staged as keys; their size follows from the
+// count alone.
+inline uint64_t staged_value_size(uint8_t type, const uint8_t* value) {
+    uint64_t count = 0;
+    const uint8_t* p = value + format::vlq_decode(value, format::kMaxVlqBytes, count);
+    if (!format::is_list(type)) return static_cast<uint64_t>(p - value) + count;
+    if (!format::has_variable_items(type)) return static_cast<uint64_t>(p - value) + count * format::scalar_size(format::element_code(type));
+    for (uint64_t j = 0; j < count; ++j) {
+        uint64_t length = 0;
+        p += format::vlq_decode(p, format::kMaxVlqBytes, length);
+        p += length;
+    }
+    return static_cast<uint64_t>(p - value);
+}
+
 // Visits the staged attributes of one item: fn(attribute index, present, pointer to the staged
 // value after its presence byte); returns the end of the item.
 template <typename Fn>
@@ -55,12 +71,12 @@ const uint8_t* walk_staged(const std::vector<AttributeSpec>& attrs, KeyType key_
             else p += format::scalar_size(type);
             continue;
         }
-        uint64_t count = 0;
-        p += format::vlq_decode(p, format::kMaxVlqBytes, count);
         if (code == static_cast<uint8_t>(TypeCode::vertex_ref)) {
+            uint64_t count = 0;
+            p += format::vlq_decode(p, format::kMaxVlqBytes, count);
             for (uint64_t j = 0; j < count; ++j) read_staged_key(p, key_type);
         } else {
-            p += format::is_list(type) ? count * format::scalar_size(code) : count;
+            p += staged_value_size(type, p);
         }
     }
     return p;

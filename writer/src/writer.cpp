@@ -284,12 +284,24 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                 push(out, v.text().data(), v.text().size());
             } else {
                 if (v.kind() != Value::Kind::list) throw bad(std::string("expected a list, got ") + kind_name(v.kind()));
-                if (v.list_element() != code)
+                // Strings stand for byte strings too, as they do for a scalar bytes attribute.
+                bool strings_for_bytes = code == TypeCode::bytes && v.list_element() == TypeCode::string;
+                if (v.list_element() != code && !strings_for_bytes)
                     throw bad("expected a list of " + std::string(format::scalar_name(static_cast<uint8_t>(code))) + ", got a list of " +
                               std::string(format::scalar_name(static_cast<uint8_t>(v.list_element()))));
                 count = v.list_size();
                 if (count > format::kMaxValueSize) throw bad("list of " + std::to_string(count) + " items exceeds the limit");
-                payload = count * format::scalar_size(static_cast<uint8_t>(code));
+                if (format::has_variable_items(a.type.byte)) {
+                    payload = 0;
+                    for (std::string_view item : v.string_items()) {
+                        if (item.size() > format::kMaxValueSize)
+                            throw bad("item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
+                                      std::to_string(format::kMaxValueSize));
+                        payload += format::vlq_size(item.size()) + item.size();
+                    }
+                } else {
+                    payload = count * format::scalar_size(static_cast<uint8_t>(code));
+                }
                 // Sizes are staged as u32: a value that cannot fit one record's variable data
                 // (§9) must be refused here, not wrap to a small size.
                 if (format::vlq_size(count) + payload > format::kMaxRecordVarBytes)
@@ -297,7 +309,12 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                               " bytes) exceeds the limit of " + std::to_string(format::kMaxRecordVarBytes) +
                               " bytes of variable data");
                 push_vlq(out, count);
-                if (code == TypeCode::vertex_ref) {
+                if (format::has_variable_items(a.type.byte)) {
+                    for (std::string_view item : v.string_items()) {
+                        push_vlq(out, item.size());
+                        push(out, item.data(), item.size());
+                    }
+                } else if (code == TypeCode::vertex_ref) {
                     for (const Key& k : v.ref_items()) stage_key(k);
                 } else if (code == TypeCode::boolean) {
                     for (uint64_t j = 0; j < count; ++j) {

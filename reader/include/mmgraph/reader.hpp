@@ -87,9 +87,12 @@ public:
     std::span<const uint8_t> as_bytes() const;  // bytes, or raw payload of any value
     VertexRef as_ref() const;
 
-    // Lists of fixed-size elements: count and element access (elements are unaligned).
+    // Lists: the item count and item access. Items of fixed-size lists are unaligned and found
+    // in O(1); items of string[] and bytes[] lists carry their own lengths, so element(i) walks
+    // the i items before it and elements() is the way to visit them all.
     uint64_t list_size() const { return count_; }
     ValueRef element(uint64_t i) const;
+    std::vector<ValueRef> elements() const;
 
 private:
     void expect(bool ok, const char* wanted) const;

@@ -75,6 +75,17 @@ public:
     static Value list(const std::vector<T>& items) {
         return list(std::span<const T>(items));
     }
+    // A list of strings, for a string[] or bytes[] attribute (format 1.1). The views are
+    // copied during the add_* call, like every other value.
+    static Value list(std::span<const std::string_view> items) {
+        Value v;
+        v.kind_ = Kind::list;
+        v.strings_ = items;
+        v.u_ = items.size();
+        v.list_element_ = TypeCode::string;
+        return v;
+    }
+    static Value list(const std::vector<std::string_view>& items) { return list(std::span<const std::string_view>(items)); }
     // A list of vertex references by key.
     static Value ref_list(std::span<const Key> keys) {
         Value v;
@@ -95,6 +106,7 @@ public:
     TypeCode list_element() const { return list_element_; }
     uint64_t list_size() const { return u_; }
     std::span<const Key> ref_items() const { return refs_; }
+    std::span<const std::string_view> string_items() const { return strings_; }
 
 private:
     template <typename T>
@@ -117,6 +129,7 @@ private:
     std::string_view text_;
     Key key_;
     std::span<const Key> refs_;
+    std::span<const std::string_view> strings_;
 };
 
 struct WriterOptions {

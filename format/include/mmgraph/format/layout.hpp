@@ -18,7 +18,7 @@ namespace mmgraph::format {
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
 inline constexpr uint16_t kVersionMajor = 1;
-inline constexpr uint16_t kVersionMinor = 0;
+inline constexpr uint16_t kVersionMinor = 1;  // the newest minor this code reads and writes
 
 // ---- 2. header (§2.2): 128 bytes at offset 0 -----------------------------------------------
 namespace header {

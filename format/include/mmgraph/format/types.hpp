@@ -35,12 +35,23 @@ inline constexpr unsigned scalar_size(uint8_t code) noexcept {
     return 0;
 }
 
-// A type byte is valid when it names a scalar, or a list of a fixed-size scalar.
+// A type byte is valid when it names a scalar or a list of any scalar (§4.3). Lists of strings
+// and of bytes came with version 1.1.
 inline constexpr bool is_valid_type(uint8_t type_byte) noexcept {
     uint8_t code = element_code(type_byte);
-    if (code < 1 || code > 14) return false;
-    return !is_list(type_byte) || scalar_size(code) != 0;
+    return code >= 1 && code <= 14;
 }
+
+// Lists whose items are themselves variable-size: each item carries its own VLQ length (§6.4),
+// so finding item i means walking the i items before it.
+inline constexpr bool has_variable_items(uint8_t type_byte) noexcept {
+    return is_list(type_byte) && scalar_size(element_code(type_byte)) == 0;
+}
+
+// The oldest minor version of major 1 that defines a type byte: a writer stamps a file with the
+// oldest minor able to describe it, so files that need nothing newer stay readable by 1.0
+// readers (§2.3).
+inline constexpr uint16_t minor_version_of(uint8_t type_byte) noexcept { return has_variable_items(type_byte) ? 1 : 0; }
 
 // Fixed-size attributes live in the packed part of a record; others in the offset table.
 inline constexpr bool is_fixed(uint8_t type_byte) noexcept {
