@@ -177,7 +177,9 @@ void run_dump(const DumpOptions& options) {
     for (uint64_t i = 0; i < file.vertex_count();) {
         const uint32_t label = file.vertex(i).label();
         CsvFile out(dir / numbered("nodes", ++node_files));
-        out.raw("id:ID,:LABEL");
+        // Integer keys say so in the header, so that a build without options reads them back as
+        // integers (and the rebuilt file is the same).
+        out.raw(file.key_type() == KeyType::int64 ? "id:ID{id-type:integer},:LABEL" : "id:ID,:LABEL");
         for (const auto& c : label_columns[label]) out.raw("," + c);
         out.raw("\n");
         for (; i < file.vertex_count(); ++i) {

@@ -70,6 +70,7 @@ struct Column {
     // the Writer copies them during add_vertex / add_edge.
     std::vector<uint64_t> items;
     std::vector<std::string_view> strings;  // items of a string[] value, views into the input
+    std::optional<KeyType> id_type;         // an :ID column's {id-type:...} option, if any
 };
 
 // The neo4j-admin spelling of a column type, for messages.
@@ -99,12 +100,33 @@ std::optional<TypeCode> csv_type(std::string_view name) {
     return std::nullopt;
 }
 
+// The `id-type:integer` or `id-type:string` option of an :ID column.
+KeyType id_type_option(std::string_view options, Role role, const CsvField& field, const InputBuffer& input) {
+    size_t colon = options.find(':');
+    std::string_view name = trim(options.substr(0, colon));
+    std::string_view value = colon == std::string_view::npos ? std::string_view() : trim(options.substr(colon + 1));
+    if (role != Role::key || !iequals(name, "id-type"))
+        input.fail(field.offset, field.line, "column " + quote(field.text) + ": unsupported option " + quote(options) +
+                                                 " (the :ID column takes {id-type:integer})");
+    if (iequals(value, "integer") || iequals(value, "long") || iequals(value, "int")) return KeyType::int64;
+    if (iequals(value, "string")) return KeyType::string;
+    input.fail(field.offset, field.line, "column " + quote(field.text) + ": id-type must be integer or string, not " + quote(value));
+}
+
 // One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE".
 Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input) {
     auto fail = [&](const std::string& why) { input.fail(field.offset, field.line, why); };
     Column column;
     column.where = input.where(field.offset, field.line);
     std::string_view text = field.text;
+    // Options in braces after the type, as in neo4j's `id:ID{label:Person}`; mmgraph reads
+    // only `id-type`, on the :ID column.
+    std::string_view options;
+    if (!text.empty() && text.back() == '}' && text.find('{') != std::string_view::npos) {
+        size_t open = text.find('{');
+        options = text.substr(open + 1, text.size() - open - 2);
+        text = text.substr(0, open);
+    }
     size_t colon = text.rfind(':');
     std::string_view name = colon == std::string_view::npos ? text : text.substr(0, colon);
     std::string_view type = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
@@ -128,8 +150,10 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
         if (!(nodes ? s.in_nodes : s.in_relationships))
             fail("column " + quote(text) + " belongs in a " + (nodes ? "relationship" : "node") + " file");
         column.role = s.role;
+        if (!options.empty()) column.id_type = id_type_option(options, s.role, field, input);
         return column;
     }
+    if (!options.empty()) fail("column " + quote(field.text) + ": options in braces are only read on the :ID column");
     if (name.empty()) fail("column " + quote(text) + " has no name");
     bool list = type.size() >= 2 && type.substr(type.size() - 2) == "[]";
     std::string_view base = list ? type.substr(0, type.size() - 2) : type;
@@ -369,7 +393,6 @@ class Importer {
 public:
     explicit Importer(const BuildOptions& options)
         : options_(options),
-          writer_(writer_options(options)),
           labels_("label", ":LABEL", format::kMaxLabels, true),
           types_("edge type", ":TYPE", format::kMaxEdgeTypes, false),
           progress_(options.quiet) {}
@@ -378,11 +401,16 @@ public:
         check_output_directory();
         auto start = Clock::now();
         if (!options_.edgelists.empty()) {
+            if (options_.id_type == KeyType::string) throw Error("--id-type string: edge list ids are integers");
+            key_type_ = KeyType::int64;
+            writer_ = std::make_unique<Writer>(writer_options());
             load_edgelists();
         } else {
             for (const auto& path : options_.nodes) sources_.emplace_back(path, true);
             for (const auto& path : options_.relationships) sources_.emplace_back(path, false);
             for (Source& s : sources_) scan(s);
+            key_type_ = id_type();
+            writer_ = std::make_unique<Writer>(writer_options());
             declare(labels_, true);
             declare(types_, false);
             for (Source& s : sources_)
@@ -391,19 +419,46 @@ public:
                 if (!s.nodes) load(s);
         }
         double read_seconds = seconds_since(start);
-        progress_.note("writing " + options_.output + ": " + std::to_string(writer_.vertex_count()) + " vertices, " +
-                       std::to_string(writer_.edge_count()) + " edges");
-        WriteStats stats = writer_.finish(options_.output);
+        progress_.note("writing " + options_.output + ": " + std::to_string(writer_->vertex_count()) + " vertices, " +
+                       std::to_string(writer_->edge_count()) + " edges");
+        WriteStats stats = writer_->finish(options_.output);
         summary(stats, read_seconds, seconds_since(start));
     }
 
 private:
-    static WriterOptions writer_options(const BuildOptions& o) {
+    WriterOptions writer_options() const {
         WriterOptions w;
-        w.threads = o.threads;
-        w.shard_count = o.shards;
-        if (!o.edgelists.empty()) w.key_type = KeyType::int64;
+        w.threads = options_.threads;
+        w.shard_count = options_.shards;
+        w.key_type = key_type_;
         return w;
+    }
+
+    // The key type: --id-type, else the node files' {id-type:...} options, which must agree;
+    // string when nothing says.
+    KeyType id_type() const {
+        std::optional<KeyType> chosen = options_.id_type;
+        std::string origin = "--id-type";
+        auto name = [](KeyType t) { return std::string(t == KeyType::int64 ? "integer" : "string"); };
+        for (const Source& s : sources_) {
+            if (!s.nodes || s.key < 0) continue;
+            const Column& column = s.columns[static_cast<size_t>(s.key)];
+            if (!column.id_type) continue;
+            if (chosen && *chosen != *column.id_type)
+                throw Error(column.where + ": id-type " + name(*column.id_type) + " here but " + name(*chosen) + " from " + origin);
+            chosen = column.id_type;
+            origin = column.where;
+        }
+        return chosen.value_or(KeyType::string);
+    }
+
+    // A key field as the build's key type: the text itself, or the integer it spells.
+    Key key_of(const CsvField& field, const InputBuffer& input, const char* column) const {
+        if (key_type_ == KeyType::string) return field.text;
+        int64_t key = 0;
+        if (!parse_number(field.text, key))
+            input.fail(field.offset, field.line, std::string(column) + " " + quote(field.text) + " is not an integer (the ids are integers)");
+        return key;
     }
 
     // Fail before reading gigabytes, not after.
@@ -544,7 +599,7 @@ private:
                 }
             }
             shape.values.assign(shape.attributes.size(), Value::null());
-            shape.id = labels ? writer_.add_label(shape.name, shape.attributes) : writer_.add_edge_type(shape.name, shape.attributes);
+            shape.id = labels ? writer_->add_label(shape.name, shape.attributes) : writer_->add_edge_type(shape.name, shape.attributes);
         }
         set.freeze();
     }
@@ -586,11 +641,12 @@ private:
         uint32_t label = shape_of(s, input, record);
         const CsvField& key = record.fields[static_cast<size_t>(s.key)];
         if (key.text.empty()) input.fail(key.offset, key.line, "empty :ID (every vertex needs a key)");
+        const Key k = key_of(key, input, ":ID");
         auto values = row_values(s, label, parser, record);
         try {
-            writer_.add_vertex(key.text, labels_.list[label].id, values);
+            writer_->add_vertex(k, labels_.list[label].id, values);
         } catch (const Error& e) {
-            if (writer_.has_vertex(key.text)) input.fail(key.offset, key.line, "duplicate :ID " + quote(key.text));
+            if (writer_->has_vertex(k)) input.fail(key.offset, key.line, "duplicate :ID " + quote(key.text));
             input.fail(record.fields.front().offset, record.line, e.what());
         }
     }
@@ -599,20 +655,21 @@ private:
         uint32_t type = shape_of(s, input, record);
         const CsvField& from = record.fields[static_cast<size_t>(s.start)];
         const CsvField& to = record.fields[static_cast<size_t>(s.end)];
+        const Key from_key = key_of(from, input, ":START_ID"), to_key = key_of(to, input, ":END_ID");
         auto values = row_values(s, type, parser, record);
         try {
-            writer_.add_edge(from.text, to.text, types_.list[type].id, values);
+            writer_->add_edge(from_key, to_key, types_.list[type].id, values);
         } catch (const Error& e) {
-            if (!writer_.has_vertex(from.text)) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
-            if (!writer_.has_vertex(to.text)) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
+            if (!writer_->has_vertex(from_key)) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
+            if (!writer_->has_vertex(to_key)) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
             input.fail(record.fields.front().offset, record.line, e.what());
         }
     }
 
     // SNAP edge lists: every distinct integer is a vertex (int64 key), in order of first sight.
     void load_edgelists() {
-        LabelId label = writer_.add_label(kDefaultLabel);
-        EdgeTypeId type = writer_.add_edge_type(kDefaultType);
+        LabelId label = writer_->add_label(kDefaultLabel);
+        EdgeTypeId type = writer_->add_edge_type(kDefaultType);
         for (const std::string& path : options_.edgelists) {
             InputBuffer input(path);
             EdgeListReader reader(input);
@@ -626,9 +683,9 @@ private:
                     bad_row(e);
                     continue;
                 }
-                if (!writer_.has_vertex(from)) writer_.add_vertex(from, label);
-                if (!writer_.has_vertex(to)) writer_.add_vertex(to, label);
-                writer_.add_edge(from, to, type);
+                if (!writer_->has_vertex(from)) writer_->add_vertex(from, label);
+                if (!writer_->has_vertex(to)) writer_->add_vertex(to, label);
+                writer_->add_edge(from, to, type);
                 progress_.tick(++rows, reader.offset());
             }
         }
@@ -652,7 +709,8 @@ private:
     }
 
     const BuildOptions& options_;
-    Writer writer_;
+    KeyType key_type_ = KeyType::string;
+    std::unique_ptr<Writer> writer_;  // made once the key type is known (after the headers)
     Shapes labels_, types_;
     std::vector<Source> sources_;
     Progress progress_;

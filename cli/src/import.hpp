@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
+
+#include "mmgraph/types.hpp"
 
 namespace mmgraph::cli {
 
@@ -19,6 +22,9 @@ struct BuildOptions {
     char array_delimiter = ';';
     bool skip_bad_rows = false;
     bool quiet = false;  // no progress lines (errors and the summary are still printed)
+    // --id-type: integer ids make int64 keys. Unset: a node file's header option
+    // `id:ID{id-type:integer}` decides, else string (the default).
+    std::optional<KeyType> id_type;
 };
 
 // Builds the output; throws mmgraph::Error (the first bad row unless skip_bad_rows) and leaves

@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     CLI::App app("Builds, inspects and checks mmgraph property-graph files.", "mmgraph");
     app.footer(kExitCodes);
     app.require_subcommand(1, 1);
-    app.set_version_flag("--version", "mmgraph 1.0.0 (file format 1.0)");
+    app.set_version_flag("--version", "mmgraph 1.1.0 (file format 1.1)");
 
     BuildOptions build;
     std::string delimiter = ",", array_delimiter = ";";
@@ -86,6 +86,12 @@ int main(int argc, char** argv) {
         ->type_name("C")->check(check_delimiter);
     build_cmd->add_option("--array-delimiter", array_delimiter, "Delimiter of array items inside a field (default ';')")
         ->type_name("C")->check(check_delimiter);
+    build_cmd->add_option_function<std::string>(
+                 "--id-type",
+                 [&](const std::string& v) { build.id_type = v == "integer" ? mmgraph::KeyType::int64 : mmgraph::KeyType::string; },
+                 "Vertex ids: string (default) or integer (int64 keys); a node file can also say id:ID{id-type:integer}")
+        ->type_name("TYPE")
+        ->check(CLI::IsMember({"string", "integer"}));
     build_cmd->add_flag("--skip-bad-rows", build.skip_bad_rows,
                         "Skip bad rows instead of stopping; the first ten are shown and all are counted in the summary");
     build_cmd->add_flag("-q,--quiet", build.quiet, "No progress lines (errors and the final summary still go to stderr)");

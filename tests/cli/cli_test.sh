@@ -4,7 +4,7 @@
 #     cli_test.sh MMGRAPH CASE
 #
 # Cases: build_types quoting crlf two_files edgelist info verify get bad_rows skip_bad_rows
-# shards usage neighbors bfs dump string_arrays file_size_limit. JSON output is parsed and checked with python3.
+# shards usage neighbors bfs dump string_arrays id_types file_size_limit. JSON output is parsed and checked with python3.
 set -euo pipefail
 
 mmgraph=$1
@@ -182,6 +182,49 @@ edgelist)
   has "$work/err" "mmgraph: key 'abc' is not an integer"
   run 1 "$mmgraph" get "$work/e.mmg" --key 99
   has "$work/err" "no vertex has the key '99'"
+  # Edge list round trip: dump writes id:ID{id-type:integer}, and a build without options
+  # turns the CSV back into the same bytes.
+  run 0 "$mmgraph" dump "$work/e.mmg" --out "$work/dump"
+  has "$work/dump/nodes-000001.csv" "id:ID{id-type:integer},:LABEL"
+  run 0 "$mmgraph" build -o "$work/re.mmg" --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv --quiet
+  cmp "$work/e.mmg" "$work/re.mmg" || fail "rebuild of the edge-list graph differs from the original"
+  run 2 "$mmgraph" build -o "$work/x.mmg" --edgelist "$data/edges.txt" --id-type fancy
+  run 1 "$mmgraph" build -o "$work/x.mmg" --edgelist "$data/edges.txt" --id-type string
+  has "$work/err" "edge list ids are integers"
+  ;;
+
+id_types)
+  # Integer ids from CSV: --id-type integer, or the header option id:ID{id-type:integer}.
+  printf 'id:ID,:LABEL,name\n7,P,seven\n-2,P,minus two\n+40,P,forty\n' >"$work/int_nodes.csv"
+  printf ':START_ID,:END_ID,:TYPE\n7,-2,R\n40,7,R\n' >"$work/int_rels.csv"
+  run 0 "$mmgraph" build -o "$work/i.mmg" --nodes "$work/int_nodes.csv" --edges "$work/int_rels.csv" --id-type integer --quiet
+  run 0 "$mmgraph" info "$work/i.mmg" --json
+  cp "$work/out" "$work/info.json"
+  check "$work/info.json" 'j["key_type"] == "int64"'
+  get_json "$work/i.mmg" --key 40
+  check "$work/v.json" 'j["key"] == 40 and j["attributes"]["name"] == "forty"' 'j["out_degree"] == {"R": 1}'
+  sed '1s/.*/id:ID{id-type: Integer},:LABEL,name/' "$work/int_nodes.csv" >"$work/int_nodes_opt.csv"
+  run 0 "$mmgraph" build -o "$work/h.mmg" --nodes "$work/int_nodes_opt.csv" --edges "$work/int_rels.csv" --quiet
+  cmp "$work/i.mmg" "$work/h.mmg" || fail "the header option and --id-type integer give different files"
+  # Errors name the file, line and column.
+  printf 'id:ID,:LABEL\n7,P\nseven,P\n' >"$work/bad_id.csv"
+  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/bad_id.csv" --id-type integer
+  has "$work/err" "mmgraph: $work/bad_id.csv:3:1: :ID 'seven' is not an integer"
+  printf ':START_ID,:END_ID,:TYPE\n7,x7,R\n' >"$work/bad_end.csv"
+  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/int_nodes.csv" --edges "$work/bad_end.csv" --id-type integer
+  has "$work/err" "mmgraph: $work/bad_end.csv:2:3: :END_ID 'x7' is not an integer"
+  sed '1s/.*/id:ID{id-type:string},:LABEL,name/' "$work/int_nodes.csv" >"$work/str_nodes_opt.csv"
+  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/int_nodes_opt.csv" --nodes "$work/str_nodes_opt.csv"
+  has "$work/err" "mmgraph: $work/str_nodes_opt.csv:1:1: id-type string here but integer from $work/int_nodes_opt.csv:1:1"
+  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/int_nodes_opt.csv" --id-type string
+  has "$work/err" "id-type integer here but string from --id-type"
+  printf 'id:ID{label:P},:LABEL\n1,P\n' >"$work/opt.csv"
+  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/opt.csv"
+  has "$work/err" "$work/opt.csv:1:1: column 'id:ID{label:P}': unsupported option 'label:P'"
+  printf 'id:ID,n:int{id-type:integer}\n1,2\n' >"$work/opt2.csv"
+  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/opt2.csv"
+  has "$work/err" "$work/opt2.csv:1:7: column 'n:int{id-type:integer}': options in braces are only read on the :ID column"
+  [ ! -e "$work/x.mmg" ] || fail "a failed build left $work/x.mmg"
   ;;
 
 info)
