@@ -72,8 +72,10 @@ struct File::Impl {
     std::vector<int32_t> prop_table_of;  // per edge type: index in prop_tables, -1 if none
     std::vector<PropTableInfo> prop_tables;
 
-    // Decoding shared by access and verify.
-    uint64_t slot(uint64_t index, int which) const;
+    // Decoding shared by access and verify. Inline: it is on the path of every edge walk.
+    uint64_t slot(uint64_t index, int which) const {
+        return vertices.read<uint64_t>(table_head + (index * slot_count + static_cast<uint64_t>(which)) * 8, "vertex slot");
+    }
     // Resolves an adjacency or node slot to its domain region and record offset.
     const detail::Region& domain(uint64_t slot, int expected_domain, const char* role, uint64_t index, uint64_t& offset) const;
     RecordView node_record(uint32_t index, uint32_t& node_type) const;

@@ -10,10 +10,6 @@ namespace mmgraph {
 using detail::hex;
 using detail::Region;
 
-uint64_t File::Impl::slot(uint64_t index, int which) const {
-    return vertices.read<uint64_t>(table_head + (index * slot_count + static_cast<uint64_t>(which)) * 8, "vertex slot");
-}
-
 const Region& File::Impl::domain(uint64_t value, int expected_domain, const char* role, uint64_t index, uint64_t& offset) const {
     uint64_t id = value >> format::kSlotDomainShift;
     offset = value & format::kSlotOffsetMask;
@@ -341,7 +337,12 @@ void EdgeRange::iterator::enter_block() {
         }
     }
     cursor_ = at;
+    data_ = r.data;
     if (range_->local_) {
+        // A flat block is one run of entries: checked once here, so stepping through it reads
+        // the mapping directly.
+        r.at(cursor_, 4 * b.count, "adjacency entries");
+        flat_end_ = r.data + cursor_ + 4 * b.count;
         shard_ = m.shard_id;
     } else {
         uint32_t header = r.read<uint32_t>(cursor_, "group header");
@@ -349,49 +350,57 @@ void EdgeRange::iterator::enter_block() {
             r.fail(cursor_, "group header " + hex(header) + " does not name a shard below " + std::to_string(m.shard_count));
         shard_ = static_cast<uint16_t>(header);
         cursor_ += 4;
+        r.at(cursor_, 4, "adjacency entry");
+        flat_end_ = r.data;
     }
     edge_.type = b.type;
     edge_.direction = range_->direction_;
     load();
 }
 
+// The entry at cursor_ and the ordinals were bounds-checked by enter_block (flat blocks) or by
+// operator++ (grouped ones) before the cursor got here.
 void EdgeRange::iterator::load() {
-    const auto& m = range_->file_->impl();
-    const Region& r = range_->direction_ == Direction::out ? m.out : m.in;
-    uint32_t word = r.read<uint32_t>(cursor_, "adjacency entry");
+    entry_ = data_ + cursor_;
+    uint32_t word = format::load<uint32_t>(entry_);
     edge_.target = {shard_, word & format::kLocalIndexMask};
-    if (ordinals_) edge_.ordinal = r.read<uint64_t>(ordinals_ + 8 * block_pos_, "edge ordinal");
-    else edge_.ordinal = first_ordinal_ + block_pos_;
+    ordinal_ = ordinals_ ? data_ + ordinals_ + 8 * block_pos_ : nullptr;
+    edge_.ordinal = ordinal_ ? format::load<uint64_t>(ordinal_) : first_ordinal_ + block_pos_;
 }
 
-EdgeRange::iterator& EdgeRange::iterator::operator++() {
+// Called by operator++ with remaining_ already decremented.
+void EdgeRange::iterator::step() {
+    if (remaining_ == 0) {
+        *this = iterator();
+        return;
+    }
+    if (range_->local_) {  // the end of a flat block: the next block
+        ++block_;
+        enter_block();
+        return;
+    }
     const auto& m = range_->file_->impl();
     const Region& r = range_->direction_ == Direction::out ? m.out : m.in;
     uint32_t word = r.read<uint32_t>(cursor_, "adjacency entry");
     bool terminator = (word & format::kTerminatorBit) != 0;
-    --remaining_;
     --block_left_;
     ++block_pos_;
     cursor_ += 4;
-    if (remaining_ == 0) {
-        *this = iterator();
-        return *this;
-    }
     if (block_left_ == 0) {
         if (!range_->local_ && !terminator) r.fail(cursor_ - 4, "last entry of a group lacks the terminator bit");
         ++block_;
         enter_block();
-        return *this;
+        return;
     }
-    if (!range_->local_ && terminator) {
+    if (terminator) {
         uint32_t header = r.read<uint32_t>(cursor_, "group header");
         if (header > 0xFFFF || header >= m.shard_count || header <= shard_)
             r.fail(cursor_, "group header " + hex(header) + " is not a shard id above the previous group's");
         shard_ = static_cast<uint16_t>(header);
         cursor_ += 4;
     }
+    r.at(cursor_, 4, "adjacency entry");
     load();
-    return *this;
 }
 
 }  // namespace mmgraph

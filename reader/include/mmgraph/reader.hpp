@@ -22,7 +22,10 @@
 #include <string_view>
 #include <vector>
 
+#include <boost/container/small_vector.hpp>
+
 #include "mmgraph/error.hpp"
+#include "mmgraph/format/endian.hpp"
 #include "mmgraph/types.hpp"
 
 namespace mmgraph {
@@ -132,7 +135,24 @@ public:
         iterator() = default;
         const Edge& operator*() const { return edge_; }
         const Edge* operator->() const { return &edge_; }
-        iterator& operator++();
+        // Inside a flat block (every entry local, §7) the step is a pointer increment over
+        // bytes that enter_block bounds-checked as a whole; everything else is out of line.
+        iterator& operator++() {
+            --remaining_;
+            if (entry_ + 4 < flat_end_) {
+                entry_ += 4;
+                edge_.target.index = format::load<uint32_t>(entry_) & format::kLocalIndexMask;
+                if (ordinal_) {
+                    ordinal_ += 8;
+                    edge_.ordinal = format::load<uint64_t>(ordinal_);
+                } else {
+                    ++edge_.ordinal;
+                }
+            } else {
+                step();
+            }
+            return *this;
+        }
         iterator operator++(int) { auto copy = *this; ++*this; return copy; }
         bool operator==(const iterator& other) const { return remaining_ == other.remaining_; }
 
@@ -140,6 +160,7 @@ public:
         friend class EdgeRange;
         void load();       // decode the entry at cursor_ into edge_
         void enter_block();
+        void step();       // past the end of a flat block, or any step in a grouped record
         const EdgeRange* range_ = nullptr;
         uint64_t remaining_ = 0;      // entries left in this range, current included
         uint32_t block_ = 0;          // current block
@@ -149,6 +170,10 @@ public:
         uint64_t ordinals_ = 0;       // offset of the in-direction ordinal array (0 = none)
         uint64_t first_ordinal_ = 0;  // out-direction first ordinal
         uint16_t shard_ = 0;          // shard of the current group
+        const uint8_t* data_ = nullptr;      // the domain's bytes (cursor_ and ordinals_ are offsets into it)
+        const uint8_t* entry_ = nullptr;     // the current entry
+        const uint8_t* flat_end_ = nullptr;  // end of the current flat block; data_ in a grouped one
+        const uint8_t* ordinal_ = nullptr;   // the current in-direction ordinal, or null
         Edge edge_;
     };
 
@@ -166,7 +191,7 @@ public:
     uint64_t size() const { return count_; }
     bool empty() const { return count_ == 0; }
     bool local() const { return local_; }  // flat 32-bit local ids, no group headers
-    std::span<const Block> blocks() const { return blocks_; }
+    std::span<const Block> blocks() const { return {blocks_.data(), blocks_.size()}; }
 
 private:
     friend class Vertex;
@@ -175,7 +200,9 @@ private:
     Direction direction_ = Direction::out;
     bool local_ = true;
     uint64_t count_ = 0;
-    std::vector<Block> blocks_;  // the blocks to walk (one type, or all)
+    // The blocks to walk (one type, or all). Inline for the common few types, so walking a
+    // vertex's edges allocates nothing.
+    boost::container::small_vector<Block, 4> blocks_;
 };
 
 class Vertex {
