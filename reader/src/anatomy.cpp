@@ -368,6 +368,7 @@ void describe_key_entry(const File::Impl& m, uint32_t index, VertexAnatomy& out)
     uint64_t first = m.key_index.read<uint32_t>(m.buckets_at + 4 * bucket, "key bucket start");
     uint64_t last = m.key_index.read<uint32_t>(m.buckets_at + 4 * bucket + 4, "key bucket end");
     b.add(m.buckets_at + 4 * bucket, 4, "bucket " + std::to_string(bucket) + " start", std::to_string(first));
+    out.records.push_back({Part::key_index, m.key_index.file_offset + m.buckets_at + 4 * bucket, 4});
     for (uint64_t i = first; i < last && i < m.key_entries; ++i) {
         uint64_t at = m.entries_at + i * format::kKeyEntrySize;
         if (m.key_index.read<uint32_t>(at + 4, "key entry index") != index) continue;

@@ -39,7 +39,7 @@ void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
     ImGui::Begin("Layout map", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar);
     const auto& file = app.session.file();
     if (!file) {
-        ImGui::TextDisabled("No file open (File > Open).");
+        ImGui::TextDisabled(app.session.path().empty() ? "No file open (File > Open)." : "The file could not be opened: see Errors.");
         ImGui::End();
         return;
     }
