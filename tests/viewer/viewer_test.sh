@@ -25,6 +25,15 @@ fail() {
   exit 1
 }
 
+# In sanitizer builds (CMake sets MMGRAPH_SANITIZED), Mesa's driver is preloaded so it is not
+# unloaded before LeakSanitizer looks, and its own allocations are suppressed (lsan.supp).
+if [ -n "${MMGRAPH_SANITIZED:-}" ]; then
+  driver=$(ls /usr/lib/*/dri/swrast_dri.so 2>/dev/null | head -n 1 || true)
+  [ -n "$driver" ] && export LD_PRELOAD=$driver
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+  export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$here/lsan.supp"
+fi
+
 headless() {
   xvfb-run -a -s '-screen 0 1280x800x24' "$view" "$@"
 }
