@@ -1,6 +1,6 @@
-// mmgraph-view: the desktop viewer. Interactive by default; with --frames, --walk,
-// --screenshot or --dump-state it renders a fixed number of frames and exits (headless mode,
-// for tests and for machines without a display: run it under xvfb-run).
+// mmgraph-view: the desktop viewer. Interactive by default; with --frames, --screenshot or
+// --dump-state it renders a fixed number of frames and exits (headless mode, for tests and for
+// machines without a display: run it under xvfb-run). --walk runs a walk script first, in both.
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
@@ -47,7 +47,7 @@ int main(int argc, char** argv) {
     cli.add_option("FILE", file, "The .mmg file to open");
     cli.add_option("--frames", frames, "Headless: render N frames, then exit")->check(CLI::PositiveNumber);
     cli.add_option("--size", size_text, "Window size WxH (default 1280x800)");
-    cli.add_option("--walk", walk_path, "Headless: run a walk script (key K, index I, out N, in N, back, forward)");
+    cli.add_option("--walk", walk_path, "Run a walk script first (key K, index I, out N, in N, back, forward)");
     cli.add_option("--screenshot", screenshot_path, "Headless: save the last frame as PNG");
     cli.add_option("--dump-state", state_path, "Headless: write the walker's state as JSON");
     CLI11_PARSE(cli, argc, argv);
@@ -57,7 +57,8 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "mmgraph-view: --size wants WxH, at least 320x240, not '%s'\n", size_text.c_str());
         return 2;
     }
-    const bool headless = frames > 0 || !walk_path.empty() || !screenshot_path.empty() || !state_path.empty();
+    // A walk alone also works in a window: it sets where the session starts.
+    const bool headless = frames > 0 || !screenshot_path.empty() || !state_path.empty();
     if (headless && frames == 0) frames = 3;  // the first frames size the windows; the last is complete
     const char* display = std::getenv("DISPLAY");
     const char* wayland = std::getenv("WAYLAND_DISPLAY");

@@ -67,9 +67,12 @@ void draw_neighbourhood(App& app, ImVec2 pos, ImVec2 size) {
         ImVec2 p = screen(n);
         float radius = n.hop == 0 ? 8.0f : 5.0f;
         draw->AddCircleFilled(p, radius, hop_colour[std::min(n.hop, 2)]);
+        // Labels only where they stay readable: the centre always, the others in small networks;
+        // hovering names any node.
+        bool labelled = n.hop == 0 || net.nodes.size() <= 16;
         std::string label = n.key.size() > 18 ? n.key.substr(0, 16) + ".." : n.key;
-        if (n.hop < 2 || net.nodes.size() <= 25) draw->AddText({p.x + radius + 2, p.y - 7}, IM_COL32(220, 220, 220, 255), label.c_str());
-        if (n.hidden) {
+        if (labelled) draw->AddText({p.x + radius + 2, p.y - 7}, IM_COL32(230, 230, 230, 255), label.c_str());
+        if (n.hidden && labelled) {
             std::string more = "+" + std::to_string(n.hidden) + " more";
             draw->AddText({p.x + radius + 2, p.y + 5}, IM_COL32(160, 160, 160, 255), more.c_str());
         }
