@@ -81,8 +81,7 @@ void field_tooltip(const FieldSpan& f) {
 }  // namespace
 
 void draw_anatomy(App& app, ImVec2 pos, ImVec2 size) {
-    place_window(pos, size);
-    ImGui::Begin("Record anatomy", nullptr, ImGuiWindowFlags_NoCollapse);
+    begin_panel("Record anatomy", pos, size);
     const auto& current = app.session.current();
     if (!current) {
         ImGui::TextDisabled("Select a vertex.");

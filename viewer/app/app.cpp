@@ -76,9 +76,10 @@ void App::frame() {
     draw_open_dialog(*this);
 }
 
-void place_window(ImVec2 pos, ImVec2 size) {
+void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags) {
     ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
     ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+    ImGui::Begin(title, nullptr, ImGuiWindowFlags_NoCollapse | flags);
 }
 
 ImU32 section_colour(uint16_t kind, const std::string& name) {

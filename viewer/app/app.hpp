@@ -63,7 +63,7 @@ ImU32 part_colour(Part part, float alpha = 1.0f);
 ImU32 field_colour(size_t field_index, Part part);
 std::string human_bytes(uint64_t bytes);
 std::string hex_offset(uint64_t offset);
-// Places the next window at a fixed tile of the display (first use only).
-void place_window(ImVec2 pos, ImVec2 size);
+// Begins a panel window at a fixed tile of the display (pair with ImGui::End).
+void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags = 0);
 
 }  // namespace mmgraph::viewer

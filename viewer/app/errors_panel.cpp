@@ -11,8 +11,7 @@
 namespace mmgraph::viewer {
 
 void draw_errors(App& app, ImVec2 pos, ImVec2 size) {
-    place_window(pos, size);
-    ImGui::Begin("Errors", nullptr, ImGuiWindowFlags_NoCollapse);
+    begin_panel("Errors", pos, size);
     if (!app.session.file()) {
         if (app.session.path().empty()) ImGui::TextDisabled("No file open. File > Open (Ctrl+O), or give a file on the command line.");
         else ImGui::TextColored({1, 0.45f, 0.45f, 1}, "Cannot open %s", app.session.path().c_str());

@@ -35,8 +35,7 @@ const MapBlock* block_at(const std::vector<MapBlock>& blocks, uint64_t offset) {
 }  // namespace
 
 void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
-    place_window(pos, size);
-    ImGui::Begin("Layout map", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar);
+    begin_panel("Layout map", pos, size, ImGuiWindowFlags_NoScrollbar);
     const auto& file = app.session.file();
     if (!file) {
         ImGui::TextDisabled(app.session.path().empty() ? "No file open (File > Open)." : "The file could not be opened: see Errors.");

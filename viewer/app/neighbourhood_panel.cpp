@@ -8,8 +8,7 @@
 namespace mmgraph::viewer {
 
 void draw_neighbourhood(App& app, ImVec2 pos, ImVec2 size) {
-    place_window(pos, size);
-    ImGui::Begin("Neighbourhood", nullptr, ImGuiWindowFlags_NoCollapse | ImGuiWindowFlags_NoScrollbar);
+    begin_panel("Neighbourhood", pos, size, ImGuiWindowFlags_NoScrollbar);
     const auto& current = app.session.current();
     if (!current) {
         ImGui::TextDisabled("Select a vertex.");

@@ -6,6 +6,8 @@ namespace mmgraph::viewer {
 
 namespace {
 
+constexpr size_t kExpandedEntries = 200;
+
 void attribute_rows(const LabelInfo& entry) {
     for (const AttributeInfo& a : entry.attributes) {
         ImGui::TableNextRow();
@@ -25,15 +27,32 @@ void entry_table(const char* id, std::span<const LabelInfo> entries, const char*
     ImGui::TableSetupColumn("type");
     ImGui::TableSetupColumn(count_name);
     ImGui::TableHeadersRow();
-    for (const LabelInfo& entry : entries) {
+    // A small schema lists every attribute; a large one gets one clipped row per entry, its
+    // attributes in a tooltip, so the frame cost stays bounded.
+    const bool expanded = entries.size() <= kExpandedEntries;
+    auto row = [&](const LabelInfo& entry) {
         ImGui::TableNextRow();
         ImGui::TableNextColumn();
         ImGui::TextColored({0.6f, 0.8f, 1.0f, 1.0f}, "%s", std::string(entry.name).c_str());
         ImGui::TableNextColumn();
         ImGui::TextDisabled("%zu attributes", entry.attributes.size());
+        if (!expanded && ImGui::IsItemHovered()) {
+            ImGui::BeginTooltip();
+            for (const AttributeInfo& a : entry.attributes)
+                ImGui::Text("%s: %s%s", std::string(a.name).c_str(), a.type.name().c_str(), a.nullable ? ", nullable" : "");
+            ImGui::EndTooltip();
+        }
         ImGui::TableNextColumn();
         ImGui::Text("%llu", static_cast<unsigned long long>(entry.count));
-        attribute_rows(entry);
+        if (expanded) attribute_rows(entry);
+    };
+    if (expanded) {
+        for (const LabelInfo& entry : entries) row(entry);
+    } else {
+        ImGuiListClipper clipper;
+        clipper.Begin(static_cast<int>(entries.size()));
+        while (clipper.Step())
+            for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) row(entries[static_cast<size_t>(i)]);
     }
     ImGui::EndTable();
 }
@@ -41,8 +60,7 @@ void entry_table(const char* id, std::span<const LabelInfo> entries, const char*
 }  // namespace
 
 void draw_schema(App& app, ImVec2 pos, ImVec2 size) {
-    place_window(pos, size);
-    ImGui::Begin("Schema and node types", nullptr, ImGuiWindowFlags_NoCollapse);
+    begin_panel("Schema and node types", pos, size);
     const File& file = *app.session.file();
     if (ImGui::BeginTabBar("schema")) {
         if (ImGui::BeginTabItem("Labels")) {

@@ -46,8 +46,7 @@ void share_bar(const std::string& label, uint64_t part, uint64_t whole, ImU32 co
 }  // namespace
 
 void draw_statistics(App& app, ImVec2 pos, ImVec2 size) {
-    place_window(pos, size);
-    ImGui::Begin("Statistics", nullptr, ImGuiWindowFlags_NoCollapse);
+    begin_panel("Statistics", pos, size);
     const File& file = *app.session.file();
     if (ImGui::BeginTabBar("stats")) {
         if (ImGui::BeginTabItem("Degrees")) {

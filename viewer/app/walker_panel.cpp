@@ -54,8 +54,7 @@ void neighbour_run(App& app, const NeighbourList& list, const NeighbourList::Typ
 }  // namespace
 
 void draw_walker(App& app, ImVec2 pos, ImVec2 size) {
-    place_window(pos, size);
-    ImGui::Begin("Vertex walker", nullptr, ImGuiWindowFlags_NoCollapse);
+    begin_panel("Vertex walker", pos, size);
     Session& s = app.session;
     const File& file = *s.file();
     ImGui::Text("%llu vertices, %llu edges, %s keys", static_cast<unsigned long long>(file.vertex_count()),
