@@ -11,6 +11,27 @@ namespace mmgraph::viewer {
 
 namespace {
 
+// The hovered edge: its position in the list and its properties. Properties live in the
+// source's shard (§8.2), so an in-edge from another shard file shows none.
+void edge_tooltip(const File& file, const Edge& e, uint64_t position) {
+    ImGui::BeginTooltip();
+    ImGui::Text("%s-edge %llu over all types: click to walk there", e.direction == Direction::out ? "out" : "in",
+                static_cast<unsigned long long>(position));
+    const LabelInfo& type = file.edge_types()[e.type];
+    if (!type.attributes.empty() && (e.direction == Direction::out || e.target.shard == file.shard_id())) {
+        for (uint32_t p = 0; p < type.attributes.size(); ++p) {
+            std::string value;
+            try {
+                value = value_text(file.property(e, p));
+            } catch (const Error& err) {
+                value = std::string("damaged: ") + err.what();
+            }
+            ImGui::Text("%s = %s", std::string(type.attributes[p].name).c_str(), value.c_str());
+        }
+    }
+    ImGui::EndTooltip();
+}
+
 // One edge type's run of a neighbour list: only the visible rows are decoded.
 void neighbour_run(App& app, const NeighbourList& list, const NeighbourList::TypeRun& run, Direction dir) {
     const File& file = *app.session.file();
@@ -29,8 +50,11 @@ void neighbour_run(App& app, const NeighbourList& list, const NeighbourList::Typ
             for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
                 uint64_t position = run.first + static_cast<uint64_t>(i);
                 std::string text;
+                Edge e;
+                bool decoded = false;
                 try {
-                    Edge e = list.at(position);
+                    e = list.at(position);
+                    decoded = true;
                     if (e.target.shard == file.shard_id())
                         text = app.session.key_of(e.target.index) + "  #" + std::to_string(e.target.index);
                     else
@@ -40,8 +64,7 @@ void neighbour_run(App& app, const NeighbourList& list, const NeighbourList::Typ
                 }
                 ImGui::PushID(i);
                 if (ImGui::Selectable(text.c_str())) follow = position;
-                if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s %llu of all %s-edges: click to walk there", arrow,
-                                                              static_cast<unsigned long long>(position), dir == Direction::out ? "out" : "in");
+                if (decoded && ImGui::IsItemHovered()) edge_tooltip(file, e, position);
                 ImGui::PopID();
             }
         ImGui::EndChild();
