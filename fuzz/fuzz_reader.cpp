@@ -1,5 +1,6 @@
 // libFuzzer target: open, verify, fully walk and inspect (anatomy.hpp) an arbitrary file. Any
-// outcome but success or mmgraph::Error (a crash, a sanitizer report, another exception, a hang) is a finding.
+// outcome but success or mmgraph::Error (a crash, a sanitizer report, another exception, a
+// hang) is a finding.
 #include <unistd.h>
 
 #include <cstdint>
