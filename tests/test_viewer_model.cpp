@@ -184,6 +184,16 @@ TEST_CASE("layout blocks cover the file in order and the map view zooms within i
     view.zoom(0, 1e9, 10000);
     CHECK(view.begin == 0);
     CHECK(view.end == 10000);
+    view = {1000, 2000, 4, 100};  // 2.5 bytes per pixel
+    view.pan(40, 10000);
+    CHECK(view.begin == 1100);
+    CHECK(view.end == 2100);
+    view.pan(-1e6, 10000);  // stops at the start, keeping the span
+    CHECK(view.begin == 0);
+    CHECK(view.end == 1000);
+    view.pan(1e6, 10000);
+    CHECK(view.end == 10000);
+    CHECK(view.begin == 9000);
 }
 
 TEST_CASE("the ego network is capped, marks what it left out, and settles", "[viewer]") {

@@ -1,7 +1,8 @@
 // Layout map: the file as proportional coloured blocks (header, directory, sections, padding)
-// laid out on rows like text; the wheel zooms around the cursor, hover names the block, a click
-// resolves the byte to its owner, and the selected vertex's records are outlined. Per frame it
-// draws the blocks and records in view: its cost follows the section count, not the file size.
+// laid out on rows like text; the wheel zooms around the cursor, a right-drag pans, hover names
+// the block, a click resolves the byte to its owner, and the selected vertex's records are
+// outlined. Per frame it draws the blocks and records in view: its cost follows the section
+// count, not the file size.
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
@@ -57,7 +58,7 @@ void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
         if (hi > lo) view.show(lo, hi, file_size);
     }
     ImGui::SameLine();
-    ImGui::TextDisabled("showing %s..%s (%s of %s), wheel zooms, click names a byte", hex_offset(view.begin).c_str(),
+    ImGui::TextDisabled("showing %s..%s (%s of %s), wheel zooms, right-drag pans, click names a byte", hex_offset(view.begin).c_str(),
                         hex_offset(view.end).c_str(), human_bytes(view.end - view.begin).c_str(), human_bytes(file_size).c_str());
 
     ImVec2 origin = ImGui::GetCursorScreenPos();
@@ -102,7 +103,13 @@ void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
         for_segments(view, p, p + 2, [&](int row, double x0, double x1) { rect(row, x0, x1, IM_COL32(255, 60, 60, 255), true, 0); });
     }
 
-    ImGui::InvisibleButton("map", {static_cast<float>(view.width), canvas_height});
+    ImGui::InvisibleButton("map", {static_cast<float>(view.width), canvas_height},
+                           ImGuiButtonFlags_MouseButtonLeft | ImGuiButtonFlags_MouseButtonRight);
+    // Right-drag pans: a pixel across is a pixel of bytes, a row down is a row of bytes.
+    if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
+        ImVec2 delta = ImGui::GetIO().MouseDelta;
+        view.pan(-(delta.x + delta.y / row_height * view.width), file_size);
+    }
     if (ImGui::IsItemHovered()) {
         ImVec2 mouse = ImGui::GetIO().MousePos;
         int row = static_cast<int>((mouse.y - origin.y) / row_height);

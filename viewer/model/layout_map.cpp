@@ -70,4 +70,13 @@ void MapView::show(uint64_t from, uint64_t to, uint64_t file_size) {
     if (end <= begin) end = std::min(file_size, begin + 1);
 }
 
+void MapView::pan(double pixels, uint64_t file_size) {
+    uint64_t span = end - begin;
+    if (span == 0 || span > file_size) return;
+    double moved = pixels * bytes_per_pixel();
+    double target = std::clamp(static_cast<double>(begin) + moved, 0.0, static_cast<double>(file_size - span));
+    begin = static_cast<uint64_t>(std::llround(target));
+    end = begin + span;
+}
+
 }  // namespace mmgraph::viewer

@@ -39,6 +39,8 @@ struct MapView {
     // min_span bytes and stays within [0, file_size).
     void zoom(uint64_t anchor, double factor, uint64_t file_size, uint64_t min_span = 64);
     void show(uint64_t from, uint64_t to, uint64_t file_size);  // a range with a margin
+    // Moves the range by `pixels` (linear, positive towards the end), within [0, file_size).
+    void pan(double pixels, uint64_t file_size);
 };
 
 }  // namespace mmgraph::viewer
