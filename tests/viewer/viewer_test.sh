@@ -8,7 +8,8 @@
 #                   `mmgraph neighbors --json` predicts for every out N / in N step
 #   walk_sample     the same on the Debian sample graph (examples/data/debian-packages)
 #   screenshot      the PNG is 1280x800 and a real picture: many colours, none dominant
-#   truncated       a truncated and a foreign file start, show the error, exit 0
+#   truncated       a truncated file, a damaged record and a foreign file: the viewer starts,
+#                   lists the reader's message under errors, exits 0
 #   no_display      without a display and without headless flags: a clear message, exit != 0
 set -euo pipefail
 
@@ -174,6 +175,28 @@ assert s["current"] is None and s["history"] == [], s
 assert any("truncated" in e for e in s["errors"]), s
 PY
   python3 "$here/png_check.py" "$work/cut.png" 1280 800 8 || fail "the error screen is blank"
+  # A record damaged behind an intact header opens; walking onto it reports the reader's
+  # message (section and offset) and the viewer goes on.
+  python3 - "$work/deb.mmg" "$work/damaged.mmg" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+count, directory = struct.unpack_from("<IQ", data, 44)
+for i in range(count):
+    kind, _, _, offset = struct.unpack_from("<HHIQ", data, directory + 32 * i)
+    if kind == 4:  # vertices (spec 5.1): vertex 1's node slot points far past its domain
+        slots = struct.unpack_from("<I", data, offset)[0]
+        base = offset + (8 + 2 * slots + 7) // 8 * 8
+        data[base + slots * 8 + 4] = 0xFF
+open(sys.argv[2], "wb").write(data)
+PY
+  printf 'index 1\nindex 2\n' >"$work/walk.txt"
+  headless "$work/damaged.mmg" --walk "$work/walk.txt" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a damaged record"
+  python3 - "$work/state.json" <<'PY' || fail "the damaged record's error is not in the state"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["current"]["index"] == 2 and s["history"][1] is None, s
+assert any("section nodes" in e and "offset" in e for e in s["errors"]), s
+PY
   # A foreign file (this script) is refused by its magic, with the same outcome.
   headless "$0" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a foreign file"
   python3 -c "import json,sys; s=json.load(open(sys.argv[1])); assert any('magic' in e for e in s['errors']), s" "$work/state.json" ||

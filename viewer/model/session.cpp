@@ -148,21 +148,23 @@ bool Session::jump(size_t history_position) {
 }
 
 nlohmann::ordered_json Session::key_json(uint32_t index) const {
-    if (file_->key_type() == KeyType::int64) {
-        try {
-            return std::get<int64_t>(file_->vertex(index).key());
-        } catch (const Error&) {
-            return nullptr;
-        }
+    // A key behind a damaged record is null; the error is in errors().
+    try {
+        Key key = file_->vertex(index).key();
+        if (auto* text = std::get_if<std::string_view>(&key)) return std::string(*text);
+        return std::get<int64_t>(key);
+    } catch (const Error&) {
+        return nullptr;
     }
-    return key_of(index);
 }
 
 nlohmann::ordered_json Session::state() const {
     nlohmann::ordered_json j;
     j["file"] = path_;
     if (current_ && file_) {
-        j["current"] = {{"index", current_->index}, {"key", key_json(current_->index)}, {"label", current_->label}};
+        nlohmann::ordered_json label = current_->label;
+        if (current_->label.empty() && !current_->error.empty()) label = nullptr;
+        j["current"] = {{"index", current_->index}, {"key", key_json(current_->index)}, {"label", label}};
     } else {
         j["current"] = nullptr;
     }
