@@ -1,11 +1,13 @@
-// libFuzzer target: open, verify and fully walk an arbitrary file. Any outcome but success or
-// mmgraph::Error (a crash, a sanitizer report, another exception, a hang) is a finding.
+// libFuzzer target: open, verify, fully walk and inspect (anatomy.hpp) an arbitrary file. Any
+// outcome but success or mmgraph::Error (a crash, a sanitizer report, another exception, a
+// hang) is a finding.
 #include <unistd.h>
 
 #include <cstdint>
 #include <cstdio>
 #include <string>
 
+#include "mmgraph/anatomy.hpp"
 #include "mmgraph/reader.hpp"
 
 namespace {
@@ -36,6 +38,21 @@ void walk(const mmgraph::File& file) {
     }
 }
 
+// The inspection API the viewer uses: it must stop with an error, never crash.
+void inspect(const mmgraph::File& file) {
+    for (uint64_t i = 0; i < file.vertex_count() && i < 256; ++i) {
+        (void)mmgraph::describe_vertex(file, static_cast<uint32_t>(i));
+        for (auto dir : {mmgraph::Direction::out, mmgraph::Direction::in}) {
+            try {
+                mmgraph::NeighbourList list(file.vertex(i), dir);
+                for (uint64_t k = 0; k < list.size() && k < 256; ++k) (void)list.at(k);
+            } catch (const mmgraph::Error&) {
+            }
+        }
+    }
+    for (uint64_t offset = 0; offset < file.file_size(); offset += 1 + file.file_size() / 64) (void)mmgraph::owner_of(file, offset);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -51,6 +68,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
     try {  // walk before verify: the lazy paths must hold on their own
         walk(*file);
+    } catch (const mmgraph::Error&) {
+    }
+    try {
+        inspect(*file);
     } catch (const mmgraph::Error&) {
     }
     try {

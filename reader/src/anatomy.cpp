@@ -1,0 +1,629 @@
+// Inspection API (mmgraph/anatomy.hpp): one vertex's bytes as named fields.
+//
+// Index: 1. value text   2. slots (§5.1)   3. node record (§6)   4. adjacency records (§7)
+//        5. key index entry (§8.1)   6. header and directory (§2, §3)   7. owner_of
+//        8. NeighbourList
+//
+// Every read goes through Region (bounds.hpp). The describers append fields as they decode, so
+// when a damaged field throws, the fields before it stay and the error is recorded.
+#include "mmgraph/anatomy.hpp"
+
+#include <algorithm>
+#include <cinttypes>
+#include <cstdio>
+
+#include "internal.hpp"
+#include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/vlq.hpp"
+
+namespace mmgraph {
+
+using detail::hex;
+using detail::Region;
+
+std::string_view part_name(Part part) {
+    switch (part) {
+        case Part::header: return "header";
+        case Part::directory: return "directory";
+        case Part::slot: return "vertex slots";
+        case Part::node: return "node record";
+        case Part::out_edges: return "out_edges record";
+        case Part::in_edges: return "in_edges record";
+        case Part::key_index: return "key index";
+    }
+    return "unknown";
+}
+
+const FieldSpan* VertexAnatomy::field_at(uint64_t file_offset) const {
+    for (const FieldSpan& f : fields)
+        if (file_offset >= f.offset && file_offset - f.offset < f.size) return &f;
+    return nullptr;
+}
+
+// ---- 1. value text --------------------------------------------------------------------------
+
+namespace {
+
+std::string scalar_text(const ValueRef& v) {
+    char buf[64];
+    switch (v.type().element()) {
+        case TypeCode::boolean: return v.as_bool() ? "true" : "false";
+        case TypeCode::uint64: return std::to_string(v.as_uint());
+        case TypeCode::float32:
+        case TypeCode::float64: std::snprintf(buf, sizeof buf, "%.9g", v.as_double()); return buf;
+        case TypeCode::vertex_ref: {
+            VertexRef r = v.as_ref();
+            return "shard " + std::to_string(r.shard) + " vertex " + std::to_string(r.index);
+        }
+        default: return std::to_string(v.as_int());
+    }
+}
+
+std::string quoted(std::string_view s, size_t max_chars) {
+    std::string out = "\"";
+    for (size_t i = 0; i < s.size() && i < max_chars; ++i) {
+        unsigned char c = static_cast<unsigned char>(s[i]);
+        if (c == '"' || c == '\\') out += '\\';
+        if (c < 0x20) {
+            char buf[8];
+            std::snprintf(buf, sizeof buf, "\\x%02x", c);
+            out += buf;
+        } else {
+            out += static_cast<char>(c);
+        }
+    }
+    out += '"';
+    if (s.size() > max_chars) out += "... (" + std::to_string(s.size()) + " bytes)";
+    return out;
+}
+
+}  // namespace
+
+std::string value_text(const ValueRef& value, size_t max_chars) {
+    if (value.is_null()) return "null";
+    Type type = value.type();
+    if (type.is_list()) {
+        std::string out = "[";
+        for (uint64_t i = 0; i < value.list_size(); ++i) {
+            if (out.size() > max_chars) {
+                out += "... " + std::to_string(value.list_size()) + " items";
+                break;
+            }
+            out += (i ? ", " : "") + scalar_text(value.element(i));
+        }
+        return out + "]";
+    }
+    if (type.element() == TypeCode::string) return quoted(value.as_string(), max_chars);
+    if (type.element() == TypeCode::bytes || !type.is_fixed()) {
+        auto bytes = value.as_bytes();
+        std::string out = "0x";
+        char buf[4];
+        for (size_t i = 0; i < bytes.size() && i < max_chars / 2; ++i) {
+            std::snprintf(buf, sizeof buf, "%02x", bytes[i]);
+            out += buf;
+        }
+        if (bytes.size() > max_chars / 2) out += "... (" + std::to_string(bytes.size()) + " bytes)";
+        if (bytes.empty()) out = "empty";
+        return out;
+    }
+    return scalar_text(value);
+}
+
+namespace {
+
+// How a variable-size type's VLQ prefix counts its payload (§6.4). A new variable type gets a
+// case here; an unknown one is shown as its prefix alone.
+struct VariableLayout {
+    bool known = false;
+    const char* unit = "";     // what the prefix counts
+    uint64_t unit_size = 0;    // payload bytes per counted unit
+};
+
+VariableLayout variable_layout(Type type) {
+    if (type.is_list()) {
+        unsigned size = format::scalar_size(static_cast<uint8_t>(type.element()));
+        if (size) return {true, "elements", size};
+        return {};
+    }
+    switch (type.element()) {
+        case TypeCode::string:
+        case TypeCode::bytes: return {true, "bytes", 1};
+        default: return {};
+    }
+}
+
+std::vector<BitField> reference_bits(uint64_t word, bool with_shard) {
+    std::vector<BitField> bits{{"local index", 0, 31, word & format::kLocalIndexMask},
+                               {"T (terminator)", 31, 1, (word >> 31) & 1}};
+    if (with_shard) bits.push_back({"shard id", 32, 16, (word >> format::kRefShardShift) & 0xFFFF});
+    return bits;
+}
+
+// Appends fields while decoding; `region` offsets are turned into file offsets.
+struct Builder {
+    VertexAnatomy& out;
+    Part part = Part::node;
+    const Region* region = nullptr;
+
+    FieldSpan& add(uint64_t off, uint64_t size, std::string name, std::string value = {}) {
+        region->at(off, size, "field");
+        out.fields.push_back({region->file_offset + off, size, part, std::move(name), std::move(value), {}});
+        return out.fields.back();
+    }
+};
+
+// ---- 2. slots -------------------------------------------------------------------------------
+
+void describe_slots(const File::Impl& m, uint32_t index, VertexAnatomy& out) {
+    Builder b{out, Part::slot, &m.vertices};
+    uint64_t base = m.table_head + uint64_t{index} * m.slot_count * 8;
+    m.vertices.at(base, uint64_t{m.slot_count} * 8, "vertex slots");
+    out.records.push_back({Part::slot, m.vertices.file_offset + base, uint64_t{m.slot_count} * 8});
+    const char* roles[3] = {"nodes", "out_edges", "in_edges"};
+    int which[3] = {m.node_slot, m.out_slot, m.in_slot};
+    for (int r = 0; r < 3; ++r) {
+        if (which[r] < 0) continue;
+        uint64_t at = base + static_cast<uint64_t>(which[r]) * 8;
+        uint64_t value = m.vertices.read<uint64_t>(at, "vertex slot");
+        uint64_t domain = value >> format::kSlotDomainShift;
+        uint64_t offset = value & format::kSlotOffsetMask;
+        std::string text = value == 0 ? "no record" : "domain " + std::to_string(domain) + " offset " + hex(offset);
+        FieldSpan& f = b.add(at, 8, std::string("slot ") + roles[r], text);
+        f.bits = {{"L (local)", 0, 1, value & 1},
+                  {"R (reserved)", 1, 1, (value >> 1) & 1},
+                  {"record offset", 0, 48, offset},
+                  {"domain id", 48, 16, domain}};
+    }
+}
+
+// ---- 3. node record -------------------------------------------------------------------------
+
+void describe_variable(Builder& b, const Region& r, uint64_t at, Type type, const std::string& name, const std::string& text) {
+    uint64_t count = 0;
+    size_t prefix = r.read_vlq(at, count, "value size prefix");
+    VariableLayout layout = variable_layout(type);
+    b.add(at, prefix, name + ": size prefix", "VLQ " + std::to_string(count) + (layout.known ? std::string(" ") + layout.unit : ""));
+    if (!layout.known || count == 0) return;
+    if (count > format::kMaxValueSize) r.fail(at, name + ": value of " + std::to_string(count) + " items exceeds the limit");
+    b.add(at + prefix, count * layout.unit_size, name + ": payload", text);
+}
+
+uint64_t describe_node(const File& file, const File::Impl& m, uint32_t index, VertexAnatomy& out) {
+    uint32_t type = 0;
+    RecordView rec = m.node_record(index, type);
+    const Region& r = *rec.region;
+    const NodeTypeInfo& nt = m.node_types[type];
+    const LabelInfo& label = m.labels[nt.label];
+    Builder b{out, Part::node, &r};
+    uint64_t start = rec.nulls - m.id_width;
+    size_t first_field = out.fields.size();
+    out.records.push_back({Part::node, r.file_offset + start, 0});
+    size_t record_slot = out.records.size() - 1;
+
+    if (m.id_width) {
+        std::string widths;
+        for (uint8_t w : nt.offset_widths) widths += (widths.empty() ? "" : ",") + std::to_string(w);
+        b.add(start, m.id_width, "node type id", std::to_string(type) + " (" + std::string(label.name) + ", widths " + widths + ")");
+    }
+    if (label.null_bytes) {
+        std::string nulls;
+        for (const AttributeInfo& a : label.attributes)
+            if (a.nullable && a.type.is_fixed() && (r.read<uint8_t>(rec.nulls + a.null_bit / 8, "null bitmap") >> (a.null_bit % 8)) & 1)
+                nulls += (nulls.empty() ? "" : ", ") + std::string(a.name);
+        FieldSpan& f = b.add(rec.nulls, label.null_bytes, "null bitmap", nulls.empty() ? "no nulls" : "null: " + nulls);
+        for (const AttributeInfo& a : label.attributes)
+            if (a.nullable && a.type.is_fixed())
+                f.bits.push_back({std::string(a.name), a.null_bit, 1,
+                                  static_cast<uint64_t>((r.read<uint8_t>(rec.nulls + a.null_bit / 8, "null bitmap") >> (a.null_bit % 8)) & 1)});
+    }
+    Vertex vertex = file.vertex(index);
+    if (m.key_type == KeyType::int64) b.add(rec.fixed, 8, "key (int64)", std::to_string(r.read<int64_t>(rec.fixed, "int64 key")));
+    for (uint32_t i = 0; i < label.attributes.size(); ++i) {
+        const AttributeInfo& a = label.attributes[i];
+        if (!a.type.is_fixed()) continue;
+        FieldSpan& f = b.add(rec.fixed + a.fixed_offset, format::scalar_size(a.type.byte),
+                             std::string(a.name) + " (" + a.type.name() + ")", value_text(vertex.get(i)));
+        if (a.type.element() == TypeCode::vertex_ref) f.bits = reference_bits(format::load_u48(r.at(rec.fixed + a.fixed_offset, 6, "vertex_ref")), true);
+    }
+
+    // Offset table entries in table order: the string key first, then variable attributes.
+    struct Entry {
+        std::string name;
+        Type type;
+        std::string text;
+        uint64_t value = 0;
+    };
+    std::vector<Entry> entries(label.var_count);
+    if (m.key_type == KeyType::string) entries[0] = {"key", Type(TypeCode::string), "", 0};
+    for (uint32_t i = 0; i < label.attributes.size(); ++i) {
+        const AttributeInfo& a = label.attributes[i];
+        if (a.type.is_fixed() || a.fixed_offset >= entries.size()) continue;
+        entries[a.fixed_offset] = {std::string(a.name) + " (" + a.type.name() + ")", a.type, value_text(vertex.get(i)), 0};
+    }
+    if (m.key_type == KeyType::string && !entries.empty()) entries[0].text = "\"" + vertex.key_string() + "\"";
+    uint64_t end = rec.table;
+    for (uint32_t k = 0; k < entries.size(); ++k) {
+        unsigned width = rec.widths[k];
+        uint64_t at = rec.table + rec.entry_offsets[k];
+        entries[k].value = r.read_uint(at, width, "offset table entry");
+        b.add(at, width, "offset entry " + std::to_string(k) + " (" + entries[k].name + ")",
+              entries[k].value ? "var+" + std::to_string(entries[k].value - 1) : "0: null or empty");
+        end = at + width;
+    }
+    for (const Entry& e : entries) {
+        if (e.value == 0) continue;
+        uint64_t at = rec.var_base + e.value;
+        if (at < rec.var_base) r.fail(at, "offset overflows");
+        describe_variable(b, r, at, e.type, e.name, e.text);
+        end = std::max(end, out.fields.back().offset - r.file_offset + out.fields.back().size);
+    }
+    // Padding to the next 4-byte record boundary (§6), when the section has those bytes.
+    uint64_t padded = std::min(format::align_up(end, format::kRecordAlign), r.size);
+    if (padded > end) b.add(end, padded - end, "padding", "zero");
+    out.records[record_slot].size = std::max(padded, end) - start;
+    std::sort(out.fields.begin() + static_cast<std::ptrdiff_t>(first_field), out.fields.end(),
+              [](const FieldSpan& x, const FieldSpan& y) { return x.offset < y.offset; });
+    return start;
+}
+
+// ---- 4. adjacency records -------------------------------------------------------------------
+
+void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, Direction dir, const AnatomyOptions& options,
+                        VertexAnatomy& out) {
+    int which = dir == Direction::out ? m.out_slot : m.in_slot;
+    if (which < 0 || m.slot(index, which) == 0) return;
+    EdgeRange range = file.vertex(index).edges(dir);
+    const Region& r = dir == Direction::out ? m.out : m.in;
+    Builder b{out, dir == Direction::out ? Part::out_edges : Part::in_edges, &r};
+    uint64_t start = m.slot(index, which) & format::kSlotOffsetMask;
+    out.records.push_back({b.part, r.file_offset + start, 0});
+    size_t record_slot = out.records.size() - 1;
+    b.add(start, 4, "degree", std::to_string(range.size()));
+    const bool multi = m.edge_types.size() > 1;
+    if (multi) {
+        b.add(start + 4, 4, "block count", std::to_string(range.blocks().size()));
+        for (size_t k = 0; k < range.blocks().size(); ++k) {
+            const EdgeRange::Block& blk = range.blocks()[k];
+            uint64_t at = start + 8 + 8 * k;
+            uint32_t word = r.read<uint32_t>(at, "block word");
+            FieldSpan& f = b.add(at, 4, "block " + std::to_string(k) + " word",
+                                 std::string(m.edge_types[blk.type].name) + ", " + std::to_string(blk.groups) + " groups");
+            f.bits = {{"edge type id", 0, 16, word & 0xFFFF}, {"group count", 16, 16, word >> 16}};
+            b.add(at + 4, 4, "block " + std::to_string(k) + " edges", std::to_string(blk.count));
+        }
+    }
+    uint64_t listed = 0, end = start + 4;
+    for (const EdgeRange::Block& blk : range.blocks()) {
+        std::string type_name(m.edge_types[blk.type].name);
+        uint64_t at = blk.offset;
+        if (!m.edge_types[blk.type].attributes.empty()) {
+            if (dir == Direction::out) {
+                b.add(at, 8, type_name + ": first ordinal", std::to_string(r.read<uint64_t>(at, "first edge ordinal")));
+                at += 8;
+            } else {
+                uint64_t shown = std::min<uint64_t>(blk.count, options.max_entries);
+                for (uint64_t k = 0; k < shown; ++k)
+                    b.add(at + 8 * k, 8, type_name + ": ordinal " + std::to_string(k), std::to_string(r.read<uint64_t>(at + 8 * k, "edge ordinal")));
+                if (shown < blk.count)
+                    b.add(at + 8 * shown, 8 * (blk.count - shown), type_name + ": ordinals " + std::to_string(shown) + "..",
+                          std::to_string(blk.count - shown) + " more, not listed");
+                at += 8 * blk.count;
+            }
+        }
+        if (range.local()) {
+            uint64_t shown = std::min<uint64_t>(blk.count, listed < options.max_entries ? options.max_entries - listed : 0);
+            for (uint64_t k = 0; k < shown; ++k) {
+                uint32_t word = r.read<uint32_t>(at + 4 * k, "adjacency entry");
+                FieldSpan& f = b.add(at + 4 * k, 4, type_name + ": entry " + std::to_string(k),
+                                     "vertex " + std::to_string(word & format::kLocalIndexMask) + ((word & format::kTerminatorBit) ? ", last" : ""));
+                f.bits = reference_bits(word, false);
+            }
+            if (shown < blk.count)
+                b.add(at + 4 * shown, 4 * (blk.count - shown), type_name + ": entries " + std::to_string(shown) + "..",
+                      std::to_string(blk.count - shown) + " more, not listed");
+            listed += shown;
+            at += 4 * blk.count;
+        } else {
+            // Grouped: walk the words, listing headers and the first entries (§7).
+            uint64_t left = blk.count, k = 0, skipped_from = 0;
+            bool need_header = true;
+            while (left > 0) {
+                uint32_t word = r.read<uint32_t>(at, need_header ? "group header" : "adjacency entry");
+                bool show = listed < options.max_entries;
+                if (need_header) {
+                    if (show) b.add(at, 4, type_name + ": group header", "shard " + std::to_string(word & 0xFFFF)).bits = {{"shard id", 0, 16, word & 0xFFFF}, {"reserved", 16, 16, word >> 16}};
+                    need_header = false;
+                } else {
+                    if (show) {
+                        FieldSpan& f = b.add(at, 4, type_name + ": entry " + std::to_string(k),
+                                             "vertex " + std::to_string(word & format::kLocalIndexMask) + ((word & format::kTerminatorBit) ? ", last of group" : ""));
+                        f.bits = reference_bits(word, false);
+                        ++listed;
+                    } else if (!skipped_from) {
+                        skipped_from = at;
+                    }
+                    need_header = (word & format::kTerminatorBit) != 0;
+                    --left;
+                    ++k;
+                }
+                at += 4;
+            }
+            if (skipped_from) b.add(skipped_from, at - skipped_from, type_name + ": further groups and entries", "not listed");
+        }
+        end = at;
+    }
+    if (range.blocks().empty()) end = start + 4;
+    out.records[record_slot].size = end - start;
+}
+
+// ---- 5. key index entry ---------------------------------------------------------------------
+
+void describe_key_entry(const File::Impl& m, uint32_t index, VertexAnatomy& out) {
+    if (m.key_entries == 0) return;
+    Key key = m.key(index);
+    uint64_t hash = m.key_type == KeyType::string ? format::key_hash(std::get<std::string_view>(key))
+                                                  : format::key_hash(std::get<int64_t>(key));
+    uint64_t bucket = format::key_bucket(hash, m.bucket_bits);
+    Builder b{out, Part::key_index, &m.key_index};
+    uint64_t first = m.key_index.read<uint32_t>(m.buckets_at + 4 * bucket, "key bucket start");
+    uint64_t last = m.key_index.read<uint32_t>(m.buckets_at + 4 * bucket + 4, "key bucket end");
+    b.add(m.buckets_at + 4 * bucket, 4, "bucket " + std::to_string(bucket) + " start", std::to_string(first));
+    out.records.push_back({Part::key_index, m.key_index.file_offset + m.buckets_at + 4 * bucket, 4});
+    for (uint64_t i = first; i < last && i < m.key_entries; ++i) {
+        uint64_t at = m.entries_at + i * format::kKeyEntrySize;
+        if (m.key_index.read<uint32_t>(at + 4, "key entry index") != index) continue;
+        b.add(at, 4, "key entry " + std::to_string(i) + " fingerprint", hex(m.key_index.read<uint32_t>(at, "key fingerprint")));
+        b.add(at + 4, 4, "key entry " + std::to_string(i) + " local index", std::to_string(index));
+        out.records.push_back({Part::key_index, m.key_index.file_offset + at, format::kKeyEntrySize});
+        return;
+    }
+}
+
+}  // namespace
+
+VertexAnatomy describe_vertex(const File& file, uint32_t index, AnatomyOptions options) {
+    const File::Impl& m = file.impl();
+    VertexAnatomy out;
+    out.index = index;
+    if (index >= m.vertex_count) {
+        out.error = "vertex " + std::to_string(index) + " out of range (" + std::to_string(m.vertex_count) + " vertices)";
+        return out;
+    }
+    try {
+        describe_slots(m, index, out);
+        describe_node(file, m, index, out);
+        describe_adjacency(file, m, index, Direction::out, options, out);
+        if (m.in_slot >= 0) describe_adjacency(file, m, index, Direction::in, options, out);
+        describe_key_entry(m, index, out);
+    } catch (const Error& e) {
+        out.error = e.what();
+    }
+    return out;
+}
+
+// ---- 6. header and directory ----------------------------------------------------------------
+
+std::vector<FieldSpan> describe_header(const File& file) {
+    const File::Impl& m = file.impl();
+    namespace hd = format::header;
+    auto u = [&](uint64_t off, unsigned width) { return format::load_uint(m.data + off, width); };
+    std::vector<FieldSpan> out;
+    auto add = [&](Part part, uint64_t off, uint64_t size, std::string name, std::string value) {
+        out.push_back({off, size, part, std::move(name), std::move(value), {}});
+    };
+    add(Part::header, hd::kMagicOff, 8, "magic", "89 4D 4D 47 0D 0A 1A 0A");
+    add(Part::header, hd::kMajorOff, 2, "version major", std::to_string(m.major));
+    add(Part::header, hd::kMinorOff, 2, "version minor", std::to_string(m.minor));
+    add(Part::header, hd::kFlagsOff, 4, "flags", m.flags & format::kFlagInEdges ? "IN_EDGES" : "none");
+    add(Part::header, hd::kFileSizeOff, 8, "file size", std::to_string(m.size));
+    add(Part::header, hd::kDatasetIdOff, 16, "dataset id", "");
+    add(Part::header, hd::kShardIdOff, 2, "shard id", std::to_string(m.shard_id));
+    add(Part::header, hd::kShardCountOff, 2, "shard count", std::to_string(m.shard_count));
+    add(Part::header, hd::kSectionCountOff, 4, "section count", std::to_string(m.sections.size()));
+    uint64_t dir = u(hd::kDirectoryOffsetOff, 8);
+    add(Part::header, hd::kDirectoryOffsetOff, 8, "directory offset", hex(dir));
+    add(Part::header, hd::kDirectoryHashOff, 8, "directory hash", hex(u(hd::kDirectoryHashOff, 8)));
+    add(Part::header, hd::kVertexCountOff, 8, "vertex count", std::to_string(m.vertex_count));
+    add(Part::header, hd::kEdgeCountOff, 8, "edge count", std::to_string(m.edge_count));
+    add(Part::header, hd::kReservedOff, 40, "reserved", "zero");
+    add(Part::header, hd::kHeaderHashOff, 8, "header checksum", hex(u(hd::kHeaderHashOff, 8)));
+    for (size_t i = 0; i < m.sections.size(); ++i) {
+        const SectionInfo& s = m.sections[i];
+        uint64_t at = dir + i * format::dir_entry::kSize;
+        std::string name = "entry " + std::to_string(i) + " (" + std::string(s.name()) + ")";
+        add(Part::directory, at, 2, name + " kind", std::to_string(s.kind));
+        add(Part::directory, at + 2, 2, name + " flags", std::to_string(s.flags));
+        add(Part::directory, at + 4, 4, name + " reserved", "zero");
+        add(Part::directory, at + 8, 8, name + " offset", hex(s.offset));
+        add(Part::directory, at + 16, 8, name + " length", std::to_string(s.length));
+        add(Part::directory, at + 24, 8, name + " checksum", hex(s.checksum));
+    }
+    return out;
+}
+
+// ---- 7. owner_of ----------------------------------------------------------------------------
+
+namespace {
+
+// The vertex whose record in the domain of slot `which` starts at or before `off`: binary
+// search over slot offsets, stepping over empty (0) slots near each probe.
+std::optional<uint32_t> record_vertex(const File::Impl& m, int which, uint64_t off) {
+    constexpr uint64_t kProbe = 64;  // empty slots skipped per probe before giving up
+    auto offset_near = [&](uint64_t& i, uint64_t hi) -> std::optional<uint64_t> {
+        for (uint64_t k = 0; k < kProbe && i < hi; ++k, ++i)
+            if (uint64_t v = m.slot(i, which)) return v & format::kSlotOffsetMask;
+        return std::nullopt;
+    };
+    uint64_t lo = 0, hi = m.vertex_count;  // answer in [lo, hi)
+    std::optional<uint32_t> best;
+    while (lo < hi) {
+        uint64_t mid = lo + (hi - lo) / 2, probe = mid;
+        auto at = offset_near(probe, hi);
+        if (!at) {
+            hi = mid;  // nothing non-empty near mid: look left
+            continue;
+        }
+        if (*at <= off) {
+            best = static_cast<uint32_t>(probe);
+            lo = probe + 1;
+        } else {
+            hi = mid;
+        }
+    }
+    return best;
+}
+
+}  // namespace
+
+ByteOwner owner_of(const File& file, uint64_t file_offset) {
+    const File::Impl& m = file.impl();
+    ByteOwner owner;
+    owner.offset = file_offset;
+    if (file_offset >= m.size) {
+        owner.area = "past the end";
+        return owner;
+    }
+    if (file_offset < format::header::kSize || (!m.sections.empty() && file_offset < m.sections[0].offset)) {
+        for (const FieldSpan& f : describe_header(file))
+            if (file_offset >= f.offset && file_offset - f.offset < f.size) {
+                owner.area = f.part == Part::header ? "header" : "directory";
+                owner.field = f;
+                return owner;
+            }
+        owner.area = "gap";
+        return owner;
+    }
+    for (size_t i = 0; i < m.sections.size(); ++i) {
+        const SectionInfo& s = m.sections[i];
+        if (file_offset < s.offset || file_offset - s.offset >= s.length) continue;
+        owner.section = static_cast<int>(i);
+        owner.area = std::string(s.name());
+        owner.section_offset = file_offset - s.offset;
+        break;
+    }
+    if (owner.section < 0) {
+        owner.area = "gap";
+        return owner;
+    }
+    const uint64_t off = owner.section_offset;
+    std::optional<uint32_t> candidate;
+    try {
+        switch (static_cast<format::SectionKind>(m.sections[owner.section].kind)) {
+            case format::SectionKind::vertices:
+                if (off < m.table_head) owner.detail = "vertex table head";
+                else candidate = static_cast<uint32_t>((off - m.table_head) / (uint64_t{m.slot_count} * 8));
+                break;
+            case format::SectionKind::nodes:
+                if (owner.section == m.nodes_domain) candidate = record_vertex(m, m.node_slot, off);
+                break;
+            case format::SectionKind::out_edges:
+                if (owner.section == m.out_domain) candidate = record_vertex(m, m.out_slot, off);
+                break;
+            case format::SectionKind::in_edges:
+                if (owner.section == m.in_domain) candidate = record_vertex(m, m.in_slot, off);
+                break;
+            case format::SectionKind::key_index:
+                if (off < m.buckets_at) {
+                    owner.detail = "key index head";
+                } else if (off < m.entries_at) {
+                    owner.detail = "bucket start " + std::to_string((off - m.buckets_at) / 4);
+                } else {
+                    uint64_t entry = (off - m.entries_at) / format::kKeyEntrySize;
+                    owner.detail = "key index entry " + std::to_string(entry);
+                    uint32_t local = m.key_index.read<uint32_t>(m.entries_at + entry * format::kKeyEntrySize + 4, "key entry index");
+                    if (local < m.vertex_count) candidate = local;
+                }
+                break;
+            case format::SectionKind::edge_props:
+                for (const PropTableInfo& t : m.prop_tables) {
+                    if (t.region.file_offset != m.sections[owner.section].offset) continue;
+                    std::string type(m.edge_types[t.type].name);
+                    if (off < format::kEdgePropsHeadSize) owner.detail = "property table head of " + type;
+                    else if (off < format::kEdgePropsHeadSize + t.rows * t.row_size)
+                        owner.detail = "row " + std::to_string((off - format::kEdgePropsHeadSize) / t.row_size) + " of edge type " + type;
+                    else owner.detail = "value heap of edge type " + type;
+                }
+                break;
+            default: break;
+        }
+    } catch (const Error& e) {
+        owner.detail = e.what();
+    }
+    if (!candidate || *candidate >= m.vertex_count) return owner;
+    VertexAnatomy anatomy = describe_vertex(file, *candidate);
+    bool inside = false;
+    for (const RecordSpan& r : anatomy.records) inside |= file_offset >= r.offset && file_offset - r.offset < r.size;
+    if (!inside) return owner;
+    owner.vertex = candidate;
+    if (const FieldSpan* f = anatomy.field_at(file_offset)) owner.field = *f;
+    return owner;
+}
+
+// ---- 8. NeighbourList -----------------------------------------------------------------------
+
+NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(&vertex.file()), direction_(direction) {
+    const File::Impl& m = file_->impl();
+    if (direction == Direction::in && !file_->has_in_edges()) return;
+    EdgeRange range = vertex.edges(direction);
+    const Region& r = direction == Direction::out ? m.out : m.in;
+    size_ = range.size();
+    uint64_t position = 0;
+    for (const EdgeRange::Block& blk : range.blocks()) {
+        BlockInfo info{blk.type, position, blk.count, 0, 0};
+        uint64_t at = blk.offset;
+        if (!m.edge_types[blk.type].attributes.empty()) {
+            if (direction == Direction::out) {
+                info.first_ordinal = r.read<uint64_t>(at, "first edge ordinal");
+                at += 8;
+            } else {
+                r.at(at, blk.count * 8, "edge ordinals");
+                info.ordinals = at;
+                at += 8 * blk.count;
+            }
+        }
+        uint32_t block = static_cast<uint32_t>(blocks_.size());
+        if (range.local()) {
+            r.at(at, blk.count * 4, "adjacency entries");
+            groups_.push_back({position, at, m.shard_id, block});
+        } else {
+            uint64_t left = blk.count, first = position;
+            while (left > 0) {
+                uint32_t header = r.read<uint32_t>(at, "group header");
+                if (header > 0xFFFF || header >= m.shard_count)
+                    r.fail(at, "group header " + hex(header) + " does not name a shard below " + std::to_string(m.shard_count));
+                at += 4;
+                groups_.push_back({first, at, static_cast<uint16_t>(header), block});
+                uint32_t word = 0;
+                do {
+                    if (left == 0) r.fail(at, "group runs past the block's edge count");
+                    word = r.read<uint32_t>(at, "adjacency entry");
+                    at += 4;
+                    --left;
+                    ++first;
+                } while (!(word & format::kTerminatorBit));
+            }
+        }
+        runs_.push_back({blk.type, position, blk.count});
+        blocks_.push_back(info);
+        position += blk.count;
+    }
+}
+
+Edge NeighbourList::at(uint64_t position) const {
+    if (position >= size_) throw Error("neighbour " + std::to_string(position) + " out of range (" + std::to_string(size_) + " edges)");
+    const File::Impl& m = file_->impl();
+    const Region& r = direction_ == Direction::out ? m.out : m.in;
+    auto g = std::upper_bound(groups_.begin(), groups_.end(), position, [](uint64_t p, const Group& x) { return p < x.first; });
+    const Group& group = *(g - 1);
+    const BlockInfo& blk = blocks_[group.block];
+    uint32_t word = r.read<uint32_t>(group.entries + 4 * (position - group.first), "adjacency entry");
+    Edge e;
+    e.target = {group.shard, word & format::kLocalIndexMask};
+    e.type = blk.type;
+    e.direction = direction_;
+    uint64_t in_block = position - blk.first;
+    e.ordinal = blk.ordinals ? r.read<uint64_t>(blk.ordinals + 8 * in_block, "edge ordinal") : blk.first_ordinal + in_block;
+    return e;
+}
+
+}  // namespace mmgraph

@@ -1,0 +1,267 @@
+// The viewer's GL-free model: history, walk scripts and the session they drive, the layout map
+// geometry, ego-network extraction and layout, and the statistics worker.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <set>
+#include <thread>
+
+#include "ego_network.hpp"
+#include "history.hpp"
+#include "layout_map.hpp"
+#include "session.hpp"
+#include "statistics.hpp"
+#include "support/random_graph.hpp"
+#include "walk_script.hpp"
+
+using namespace mmgraph;
+using namespace mmgraph::viewer;
+using mmgraph::test::TempDir;
+
+namespace {
+
+const std::filesystem::path kGolden = MMGRAPH_TEST_DATA;
+
+std::filesystem::path random_file(const TempDir& dir, uint64_t seed = 7, uint32_t vertices = 200, uint32_t edges = 900) {
+    test::RandomGraphOptions options;
+    options.seed = seed;
+    options.vertices = vertices;
+    options.edges = edges;
+    test::write_model(test::random_model(options), {}, dir / "g.mmg");
+    return dir / "g.mmg";
+}
+
+}  // namespace
+
+TEST_CASE("history behaves like a browser's", "[viewer]") {
+    History h;
+    CHECK_FALSE(h.current());
+    CHECK_FALSE(h.back());
+    h.visit(1);
+    h.visit(2);
+    h.visit(2);  // the current vertex again adds nothing
+    h.visit(3);
+    CHECK(h.entries() == std::vector<uint32_t>{1, 2, 3});
+    CHECK(h.back());
+    CHECK(h.back());
+    CHECK_FALSE(h.back());
+    CHECK(*h.current() == 1);
+    CHECK(h.forward());
+    CHECK(*h.current() == 2);
+    h.visit(9);  // drops the forward entry 3
+    CHECK(h.entries() == std::vector<uint32_t>{1, 2, 9});
+    CHECK_FALSE(h.can_forward());
+    CHECK(h.jump(0));
+    CHECK(*h.current() == 1);
+    CHECK_FALSE(h.jump(3));
+}
+
+TEST_CASE("walk scripts parse steps and reject bad lines with their number", "[viewer]") {
+    auto steps = parse_walk_script("# a comment\nkey alice smith\n\nindex 12\r\nout 0\nin 3\n  back  \nforward\n");
+    REQUIRE(steps.size() == 6);
+    CHECK(steps[0].kind == WalkStep::Kind::key);
+    CHECK(steps[0].key == "alice smith");
+    CHECK(steps[0].line == 2);
+    CHECK(steps[1].kind == WalkStep::Kind::index);
+    CHECK(steps[1].number == 12);
+    CHECK(steps[2].kind == WalkStep::Kind::out);
+    CHECK(steps[3].kind == WalkStep::Kind::in);
+    CHECK(steps[3].number == 3);
+    CHECK(steps[4].kind == WalkStep::Kind::back);
+    CHECK(steps[5].kind == WalkStep::Kind::forward);
+    CHECK_THROWS_WITH(parse_walk_script("index 1\njump 3\n"), Catch::Contains("line 2") && Catch::Contains("unknown step"));
+    CHECK_THROWS_WITH(parse_walk_script("out -1"), Catch::Contains("line 1"));
+    CHECK_THROWS_WITH(parse_walk_script("index 1x"), Catch::Contains("non-negative integer"));
+    CHECK_THROWS_WITH(parse_walk_script("key"), Catch::Contains("needs a key"));
+    CHECK_THROWS_WITH(parse_walk_script("back 2"), Catch::Contains("no argument"));
+}
+
+TEST_CASE("out N and in N follow the N-th edge of the stored order over all types", "[viewer]") {
+    TempDir dir;
+    Session session;
+    REQUIRE(session.open(random_file(dir).string()));
+    const File& file = *session.file();
+    for (uint32_t i = 0; i < 40; ++i)
+        for (Direction dir : {Direction::out, Direction::in}) {
+            std::vector<uint32_t> targets;
+            for (const Edge& e : file.vertex(i).edges(dir)) targets.push_back(e.target.index);
+            for (size_t k = 0; k < targets.size(); ++k) {
+                REQUIRE(session.go_index(i));
+                REQUIRE(session.follow(dir, k));
+                CHECK(session.current()->index == targets[k]);
+            }
+            REQUIRE(session.go_index(i));
+            CHECK_FALSE(session.follow(dir, targets.size()));
+        }
+}
+
+TEST_CASE("a walk moves, goes back and forward, and records failed steps", "[viewer]") {
+    Session session;
+    REQUIRE(session.open((kGolden / "small.mmg").string()));
+    const File& file = *session.file();
+    CHECK(session.current()->index == 0);  // a file opens at its first vertex
+    // A vertex with out-edges, and its first out-neighbour.
+    uint32_t from = 0;
+    while (file.vertex(from).degree(Direction::out) == 0) ++from;
+    uint32_t first = file.vertex(from).edges(Direction::out).begin()->target.index;
+    std::string key = file.vertex(from).key_string();
+    std::string script = "index " + std::to_string(from) + "\nout 0\nkey no-such-key\nback\nforward\nout 100000\n";
+    run_walk(session, parse_walk_script(script));
+    CHECK(session.current()->index == first);
+    auto state = session.state();
+    CHECK(state["current"]["index"] == first);
+    CHECK(state["current"]["key"] == file.vertex(first).key_string());
+    CHECK(state["current"]["label"] == std::string(file.vertex(first).label_name()));
+    std::vector<std::string> history;
+    for (const auto& k : state["history"]) history.push_back(k.get<std::string>());
+    std::vector<std::string> want{file.vertex(0).key_string()};
+    if (from != 0) want.push_back(key);
+    if (first != from) want.push_back(file.vertex(first).key_string());
+    CHECK(history == want);
+    CHECK(state["history_position"] == want.size() - 1);
+    REQUIRE(state["errors"].size() == 2);
+    CHECK(state["errors"][0].get<std::string>().find("walk line 3: no vertex has the key 'no-such-key'") == 0);
+    CHECK(state["errors"][1].get<std::string>().find("walk line 6: out 100000") == 0);
+}
+
+TEST_CASE("int64 keys are looked up as numbers and dumped as numbers", "[viewer]") {
+    Session session;
+    REQUIRE(session.open((kGolden / "intkeys.mmg").string()));
+    int64_t key = std::get<int64_t>(session.file()->vertex(1).key());
+    CHECK(session.go_key(std::to_string(key)));
+    CHECK(session.current()->index == 1);
+    CHECK(session.state()["current"]["key"] == key);
+    CHECK_FALSE(session.go_key("twelve"));
+    CHECK(session.errors().back().find("not an integer") != std::string::npos);
+    CHECK_FALSE(session.follow(Direction::in, 0));  // the file stores no in-edges
+}
+
+TEST_CASE("a file that cannot be opened leaves the reader's message and no selection", "[viewer]") {
+    TempDir dir;
+    auto bytes = test::read_bytes(kGolden / "small.mmg");
+    bytes.resize(bytes.size() / 2);
+    {
+        std::ofstream out(dir / "cut.mmg", std::ios::binary);
+        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
+    }
+    Session session;
+    CHECK_FALSE(session.open((dir / "cut.mmg").string()));
+    auto state = session.state();
+    CHECK(state["current"].is_null());
+    CHECK(state["history"].empty());
+    REQUIRE(state["errors"].size() == 1);
+    CHECK(state["errors"][0].get<std::string>().find("truncated") != std::string::npos);
+    CHECK_FALSE(session.go_index(0));
+    CHECK_FALSE(Session().open((dir / "missing.mmg").string()));
+}
+
+TEST_CASE("layout blocks cover the file in order and the map view zooms within it", "[viewer]") {
+    auto file = File::open(kGolden / "small.mmg");
+    auto blocks = layout_blocks(*file);
+    uint64_t at = 0;
+    std::set<std::string> names;
+    for (const MapBlock& b : blocks) {
+        CHECK(b.offset == at);
+        at += b.size;
+        names.insert(b.name);
+    }
+    CHECK(at == file->file_size());
+    for (const char* name : {"header", "directory", "strings", "schema", "vertices", "nodes", "out_edges", "in_edges", "key_index"})
+        CHECK(names.count(name) == 1);
+
+    MapView view{0, 10000, 4, 100};
+    CHECK(view.offset_at(0, 0) == 0);
+    CHECK(view.offset_at(1, 0) == 2500);
+    CHECK(view.offset_at(3, 100) == 9999);
+    CHECK(view.position_of(5000) == Approx(200));
+    view.zoom(5000, 0.1, 10000);
+    CHECK(view.end - view.begin == 1000);
+    CHECK(view.begin <= 5000);
+    CHECK(view.end > 5000);
+    view.zoom(9990, 0.001, 10000);  // never below the minimum span, never past the end
+    CHECK(view.end - view.begin == 64);
+    CHECK(view.end <= 10000);
+    view.zoom(0, 1e9, 10000);
+    CHECK(view.begin == 0);
+    CHECK(view.end == 10000);
+    view = {1000, 2000, 4, 100};  // 2.5 bytes per pixel
+    view.pan(40, 10000);
+    CHECK(view.begin == 1100);
+    CHECK(view.end == 2100);
+    view.pan(-1e6, 10000);  // stops at the start, keeping the span
+    CHECK(view.begin == 0);
+    CHECK(view.end == 1000);
+    view.pan(1e6, 10000);
+    CHECK(view.end == 10000);
+    CHECK(view.begin == 9000);
+}
+
+TEST_CASE("the ego network is capped, marks what it left out, and settles", "[viewer]") {
+    TempDir dir;
+    auto file = File::open(random_file(dir, 3, 300, 3000));
+    EgoOptions options;
+    options.max_nodes = 20;
+    options.max_per_vertex = 4;
+    uint32_t hub = 0;
+    for (uint32_t i = 0; i < file->vertex_count(); ++i)
+        if (file->vertex(i).degree(Direction::out) > file->vertex(hub).degree(Direction::out)) hub = i;
+    EgoNetwork net = extract_ego(*file, hub, options);
+    REQUIRE(!net.nodes.empty());
+    CHECK(net.nodes[0].index == hub);
+    CHECK(net.nodes.size() <= 20);
+    CHECK(net.hidden > 0);
+    CHECK(net.nodes[0].hidden >= file->vertex(hub).degree(Direction::out) - 4);
+    for (const EgoEdge& e : net.edges) {
+        CHECK(e.from < net.nodes.size());
+        CHECK(e.to < net.nodes.size());
+    }
+    float first = layout_step(net), last = first;
+    for (int i = 0; i < 500; ++i) last = layout_step(net);
+    CHECK(last < first);
+    CHECK(net.nodes[0].x == 0.0f);  // the centre stays put
+}
+
+TEST_CASE("statistics match a direct count and the worker can be cancelled", "[viewer]") {
+    TempDir dir;
+    auto file = File::open(random_file(dir, 5, 500, 2500));
+    auto stats = compute_statistics(*file, nullptr, nullptr);
+    REQUIRE(stats);
+    std::vector<uint64_t> buckets;
+    uint64_t total = 0, max = 0;
+    for (Vertex v : file->vertices()) {
+        uint64_t d = v.degree(Direction::out);
+        size_t b = DegreeHistogram::bucket_of(d);
+        if (buckets.size() <= b) buckets.resize(b + 1);
+        ++buckets[b];
+        total += d;
+        max = std::max(max, d);
+    }
+    CHECK(stats->out.buckets == buckets);
+    CHECK(stats->out.total == total);
+    CHECK(stats->out.max_degree == max);
+    CHECK(file->vertex(stats->out.max_vertex).degree(Direction::out) == max);
+    CHECK(stats->in.total == total);  // every edge has both ends in this file
+    uint64_t node_bytes = 0;
+    for (uint64_t b : stats->node_type_bytes) node_bytes += b;
+    for (const SectionInfo& s : file->sections())
+        if (s.name() == "nodes") CHECK(node_bytes == s.length);
+    CHECK(DegreeHistogram::bucket_of(0) == 0);
+    CHECK(DegreeHistogram::bucket_of(1) == 1);
+    CHECK(DegreeHistogram::bucket_of(7) == 3);
+    CHECK(DegreeHistogram::bucket_low(3) == 4);
+
+    std::atomic<bool> stop{true};
+    CHECK_FALSE(compute_statistics(*file, &stop, nullptr));
+
+    StatisticsWorker worker;
+    worker.start(file);
+    for (int i = 0; i < 1000 && worker.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    auto result = worker.take();
+    REQUIRE(result);
+    CHECK(result->out.buckets == buckets);
+    CHECK_FALSE(worker.take());
+    worker.start(file);
+    worker.cancel();  // joins; no result
+    CHECK_FALSE(worker.running());
+    CHECK_FALSE(worker.take());
+}

@@ -1,0 +1,215 @@
+#!/usr/bin/env bash
+# Headless end-to-end tests of mmgraph-view under Xvfb.
+#
+#     viewer_test.sh MMGRAPH_VIEW MMGRAPH CASE
+#
+# Cases:
+#   walk_generated  a walk over a generated graph; the dumped state must match the path that
+#                   `mmgraph neighbors --json` predicts for every out N / in N step
+#   walk_sample     the same on the Debian sample graph (examples/data/debian-packages)
+#   screenshot      the PNG is 1280x800 and a real picture: many colours, none dominant
+#   truncated       a truncated file, a damaged record and a foreign file: the viewer starts,
+#                   lists the reader's message under errors, exits 0
+#   no_display      without a display and without headless flags: a clear message, exit != 0
+set -euo pipefail
+
+view=$1
+mmgraph=$2
+case_name=$3
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+fail() {
+  echo "FAIL [$case_name]: $*" >&2
+  exit 1
+}
+
+# In sanitizer builds (CMake sets MMGRAPH_SANITIZED), Mesa's driver is preloaded so it is not
+# unloaded before LeakSanitizer looks, and its own allocations are suppressed (lsan.supp).
+if [ -n "${MMGRAPH_SANITIZED:-}" ]; then
+  driver=$(ls /usr/lib/*/dri/swrast_dri.so 2>/dev/null | head -n 1 || true)
+  [ -n "$driver" ] && export LD_PRELOAD=$driver
+  export ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}verify_asan_link_order=0"
+  export LSAN_OPTIONS="${LSAN_OPTIONS:+$LSAN_OPTIONS:}suppressions=$here/lsan.supp"
+fi
+
+headless() {
+  xvfb-run -a -s '-screen 0 1280x800x24' "$view" "$@"
+}
+
+build_sample() {
+  local sample=$root/examples/data/debian-packages args=()
+  for f in "$sample"/nodes-*.csv; do args+=(--nodes "$f"); done
+  for f in "$sample"/edges-*.csv; do args+=(--edges "$f"); done
+  "$mmgraph" build -o "$1" "${args[@]}" >/dev/null 2>&1 || fail "cannot build the sample graph"
+}
+
+# A graph with a hub (many out- and in-neighbours of two edge types) and a ring.
+build_generated() {
+  python3 - "$work" <<'PY'
+import sys, random
+work = sys.argv[1]
+rnd = random.Random(4)
+with open(f"{work}/nodes.csv", "w") as f:
+    f.write("id:ID,:LABEL,name:string,weight:int\n")
+    for i in range(400):
+        f.write(f"v{i},{'Hub' if i == 0 else 'Node'},name {i},{'' if i % 7 == 0 else i * 3}\n")
+with open(f"{work}/edges.csv", "w") as f:
+    f.write(":START_ID,:END_ID,:TYPE\n")
+    for i in range(1, 400):
+        f.write(f"v0,v{i},{'LINKS' if i % 3 else 'OWNS'}\n")
+        f.write(f"v{i},v{(i + 1) % 400},LINKS\n")
+        if rnd.random() < 0.5:
+            f.write(f"v{rnd.randrange(400)},v0,OWNS\n")
+PY
+  "$mmgraph" build -o "$1" --nodes "$work/nodes.csv" --edges "$work/edges.csv" >/dev/null 2>&1 || fail "cannot build the generated graph"
+}
+
+# check_walk FILE SCRIPT: runs the walk headlessly and compares the dumped state with the path
+# predicted step by step from `mmgraph neighbors --json`.
+check_walk() {
+  local file=$1 script=$2
+  headless "$file" --walk "$script" --dump-state "$work/state.json" --frames 2 >"$work/out" 2>"$work/err" ||
+    fail "the viewer exited with $? ($(cat "$work/err"))"
+  python3 - "$mmgraph" "$file" "$script" "$work/state.json" <<'PY' || fail "walk state differs from the CLI's neighbour order"
+import json, subprocess, sys
+mmgraph, path, script, state_path = sys.argv[1:]
+state = json.load(open(state_path))
+
+def neighbors(key, direction):
+    out = subprocess.run([mmgraph, "neighbors", path, "--key", str(key), "--direction", direction, "--json"],
+                         check=True, capture_output=True, text=True).stdout
+    return json.loads(out)
+
+def vertex(index):
+    return json.loads(subprocess.run([mmgraph, "get", path, "--index", str(index), "--json"],
+                                     check=True, capture_output=True, text=True).stdout)
+
+history = [vertex(0)["key"]]  # the viewer opens at vertex 0
+position = 0
+def visit(key):
+    global history, position
+    if history[position] == key:
+        return
+    history = history[:position + 1] + [key]
+    position = len(history) - 1
+
+for line in open(script):
+    words = line.split(None, 1)
+    if not words or words[0].startswith("#"):
+        continue
+    step, arg = words[0], (words[1].strip() if len(words) > 1 else "")
+    if step == "key":
+        visit(arg)
+    elif step == "index":
+        visit(vertex(int(arg))["key"])
+    elif step in ("out", "in"):
+        visit(neighbors(history[position], step)[int(arg)]["key"])
+    elif step == "back":
+        position -= 1
+    elif step == "forward":
+        position += 1
+
+want_key = history[position]
+want = vertex(json.loads(subprocess.run([mmgraph, "get", path, "--key", str(want_key), "--json"],
+                                        check=True, capture_output=True, text=True).stdout)["index"])
+problems = []
+if state["file"] != path: problems.append("file")
+if state["current"]["key"] != want_key: problems.append("current key %r, want %r" % (state["current"]["key"], want_key))
+if state["current"]["index"] != want["index"]: problems.append("current index")
+if state["current"]["label"] != want["label"]: problems.append("current label %r, want %r" % (state["current"]["label"], want["label"]))
+if state["history"] != history: problems.append("history %r, want %r" % (state["history"], history))
+if state["history_position"] != position: problems.append("history_position %r, want %r" % (state["history_position"], position))
+if state["errors"] != []: problems.append("errors %r" % state["errors"])
+if problems:
+    sys.exit("; ".join(problems))
+PY
+}
+
+case $case_name in
+walk_generated)
+  build_generated "$work/g.mmg"
+  printf 'key v0\nout 5\nin 0\nback\nback\nout 150\nout 0\nin 1\nback\nforward\n# a comment\nkey v0\nin 3\nindex 17\nback\nforward\n' >"$work/walk.txt"
+  check_walk "$work/g.mmg" "$work/walk.txt"
+  ;;
+walk_sample)
+  build_sample "$work/deb.mmg"
+  printf 'key libc6\nin 0\nout 0\nin 1\nback\nback\nforward\nkey debconf\nin 10\n' >"$work/walk.txt"
+  check_walk "$work/deb.mmg" "$work/walk.txt"
+  # A step that cannot be done is reported with its line, and the run still succeeds.
+  printf 'key libc6\nkey no-such-package\nout 100000\n' >"$work/bad.txt"
+  headless "$work/deb.mmg" --walk "$work/bad.txt" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on failed steps"
+  python3 - "$work/state.json" <<'PY' || fail "failed steps not reported"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["current"]["key"] == "libc6", s
+assert len(s["errors"]) == 2 and s["errors"][0].startswith("walk line 2:") and s["errors"][1].startswith("walk line 3:"), s
+PY
+  # A malformed script is a usage error.
+  printf 'jump 3\n' >"$work/bad.txt"
+  status=0
+  headless "$work/deb.mmg" --walk "$work/bad.txt" >/dev/null 2>"$work/err" || status=$?
+  [ "$status" -eq 2 ] || fail "malformed script: exit $status, want 2"
+  grep -q "line 1" "$work/err" || fail "malformed script: no line number in $(cat "$work/err")"
+  ;;
+screenshot)
+  build_sample "$work/deb.mmg"
+  printf 'key libc6\nin 0\n' >"$work/walk.txt"
+  headless "$work/deb.mmg" --walk "$work/walk.txt" --screenshot "$work/shot.png" >/dev/null 2>&1 || fail "exit $?"
+  python3 "$here/png_check.py" "$work/shot.png" 1280 800 || fail "the screenshot is not a real picture"
+  headless "$work/deb.mmg" --size 800x600 --frames 4 --screenshot "$work/small.png" >/dev/null 2>&1 || fail "exit $? at 800x600"
+  python3 "$here/png_check.py" "$work/small.png" 800 600 || fail "the 800x600 screenshot is not a real picture"
+  ;;
+truncated)
+  build_sample "$work/deb.mmg"
+  head -c 100000 "$work/deb.mmg" >"$work/cut.mmg"
+  printf 'key libc6\n' >"$work/walk.txt"
+  headless "$work/cut.mmg" --walk "$work/walk.txt" --dump-state "$work/state.json" --screenshot "$work/cut.png" >/dev/null 2>"$work/err" ||
+    fail "exit $? on a truncated file ($(cat "$work/err"))"
+  python3 - "$work/state.json" <<'PY' || fail "the truncated file's error is not in the state"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["current"] is None and s["history"] == [], s
+assert any("truncated" in e for e in s["errors"]), s
+PY
+  python3 "$here/png_check.py" "$work/cut.png" 1280 800 8 || fail "the error screen is blank"
+  # A record damaged behind an intact header opens; walking onto it reports the reader's
+  # message (section and offset) and the viewer goes on.
+  python3 - "$work/deb.mmg" "$work/damaged.mmg" <<'PY'
+import struct, sys
+data = bytearray(open(sys.argv[1], "rb").read())
+count, directory = struct.unpack_from("<IQ", data, 44)
+for i in range(count):
+    kind, _, _, offset = struct.unpack_from("<HHIQ", data, directory + 32 * i)
+    if kind == 4:  # vertices (spec 5.1): vertex 1's node slot points far past its domain
+        slots = struct.unpack_from("<I", data, offset)[0]
+        base = offset + (8 + 2 * slots + 7) // 8 * 8
+        data[base + slots * 8 + 4] = 0xFF
+open(sys.argv[2], "wb").write(data)
+PY
+  printf 'index 1\nindex 2\n' >"$work/walk.txt"
+  headless "$work/damaged.mmg" --walk "$work/walk.txt" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a damaged record"
+  python3 - "$work/state.json" <<'PY' || fail "the damaged record's error is not in the state"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["current"]["index"] == 2 and s["history"][1] is None, s
+assert any("section nodes" in e and "offset" in e for e in s["errors"]), s
+PY
+  # A foreign file (this script) is refused by its magic, with the same outcome.
+  headless "$0" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a foreign file"
+  python3 -c "import json,sys; s=json.load(open(sys.argv[1])); assert any('magic' in e for e in s['errors']), s" "$work/state.json" ||
+    fail "the foreign file's error is not in the state"
+  ;;
+no_display)
+  status=0
+  env -u DISPLAY -u WAYLAND_DISPLAY "$view" "$0" >/dev/null 2>"$work/err" || status=$?
+  [ "$status" -ne 0 ] || fail "exit 0 without a display"
+  grep -q "no display" "$work/err" || fail "no clear message: $(cat "$work/err")"
+  ;;
+*)
+  fail "unknown case"
+  ;;
+esac
+echo "ok [$case_name]"

@@ -1,0 +1,140 @@
+// Frame layout (a fixed tiling that fits 1280x800 and scales with the window), the menu bar,
+// keyboard and mouse shortcuts, opening files, and the shared colours.
+#include "app.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include <GLFW/glfw3.h>
+
+namespace mmgraph::viewer {
+
+void App::open(const std::string& path) {
+    worker.cancel();
+    statistics.reset();
+    clicked.reset();
+    ego = {};
+    ego_generation = ~uint64_t{0};
+    session.open(path);
+    blocks.clear();
+    if (const auto& file = session.file()) {
+        blocks = layout_blocks(*file);
+        map.begin = 0;
+        map.end = file->file_size();
+        worker.start(file);
+    }
+}
+
+void App::handle_shortcuts() {
+    ImGuiIO& io = ImGui::GetIO();
+    if (io.WantTextInput) return;
+    // Alt+Left / Alt+Right, and the mouse's back / forward buttons, walk the history.
+    if ((io.KeyAlt && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) || ImGui::IsMouseClicked(3)) session.back();
+    if ((io.KeyAlt && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) || ImGui::IsMouseClicked(4)) session.forward();
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) open_dialog = true;
+}
+
+void App::frame() {
+    if (!worker.running())
+        if (auto result = worker.take()) statistics = std::move(result);
+    handle_shortcuts();
+
+    float menu_height = 0;
+    if (ImGui::BeginMainMenuBar()) {
+        if (ImGui::BeginMenu("File")) {
+            if (ImGui::MenuItem("Open...", "Ctrl+O")) open_dialog = true;
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("Go")) {
+            if (ImGui::MenuItem("Back", "Alt+Left", false, session.history().can_back())) session.back();
+            if (ImGui::MenuItem("Forward", "Alt+Right", false, session.history().can_forward())) session.forward();
+            ImGui::EndMenu();
+        }
+        ImGui::TextDisabled("%s", session.path().empty() ? "no file" : session.path().c_str());
+        menu_height = ImGui::GetWindowSize().y;
+        ImGui::EndMainMenuBar();
+    }
+    ImVec2 display = ImGui::GetIO().DisplaySize;
+    float top = menu_height, width = display.x, height = display.y - menu_height;
+    float map_height = std::max(150.0f, height * 0.2f);
+    float body = height - map_height;
+    float left = width * 0.30f, middle = width * 0.36f, right = width - left - middle;
+
+    draw_layout_map(*this, {0, top}, {width, map_height});
+    if (!session.file()) {
+        // Nothing to walk: the error takes the body.
+        draw_errors(*this, {0, top + map_height}, {width, body});
+    } else {
+        draw_walker(*this, {0, top + map_height}, {left, body * 0.62f});
+        draw_schema(*this, {0, top + map_height + body * 0.62f}, {left, body * 0.38f});
+        bool errors = !session.errors().empty();
+        draw_anatomy(*this, {left, top + map_height}, {middle, errors ? body * 0.8f : body});
+        if (errors) draw_errors(*this, {left, top + map_height + body * 0.8f}, {middle, body * 0.2f});
+        draw_neighbourhood(*this, {left + middle, top + map_height}, {right, body * 0.55f});
+        draw_statistics(*this, {left + middle, top + map_height + body * 0.55f}, {right, body * 0.45f});
+    }
+    draw_open_dialog(*this);
+}
+
+void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags) {
+    ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
+    ImGui::SetNextWindowSize(size, ImGuiCond_Always);
+    ImGui::Begin(title, nullptr, ImGuiWindowFlags_NoCollapse | flags);
+}
+
+ImU32 section_colour(uint16_t kind, const std::string& name) {
+    static const ImU32 palette[] = {
+        IM_COL32(90, 90, 90, 255),    // 0: header, directory
+        IM_COL32(214, 158, 46, 255),  // 1 strings
+        IM_COL32(191, 97, 106, 255),  // 2 schema
+        IM_COL32(180, 142, 173, 255), // 3 node_types
+        IM_COL32(94, 129, 172, 255),  // 4 vertices
+        IM_COL32(163, 190, 140, 255), // 5 nodes
+        IM_COL32(208, 135, 112, 255), // 6 out_edges
+        IM_COL32(235, 203, 139, 255), // 7 in_edges
+        IM_COL32(136, 192, 208, 255), // 8 edge_props
+        IM_COL32(129, 161, 193, 255), // 9 key_index
+    };
+    if (name == "padding") return IM_COL32(40, 40, 40, 255);
+    if (name == "directory") return IM_COL32(120, 120, 120, 255);
+    return kind < std::size(palette) ? palette[kind] : IM_COL32(200, 200, 200, 255);
+}
+
+ImU32 part_colour(Part part, float alpha) {
+    ImVec4 c;
+    switch (part) {
+        case Part::slot: c = {0.37f, 0.51f, 0.67f, alpha}; break;
+        case Part::node: c = {0.64f, 0.75f, 0.55f, alpha}; break;
+        case Part::out_edges: c = {0.82f, 0.53f, 0.44f, alpha}; break;
+        case Part::in_edges: c = {0.92f, 0.80f, 0.55f, alpha}; break;
+        case Part::key_index: c = {0.51f, 0.63f, 0.76f, alpha}; break;
+        default: c = {0.6f, 0.6f, 0.6f, alpha}; break;
+    }
+    return ImGui::ColorConvertFloat4ToU32(c);
+}
+
+ImU32 field_colour(size_t field_index, Part part) {
+    // Neighbouring fields alternate in brightness around their part's hue, so borders show.
+    ImVec4 base = ImGui::ColorConvertU32ToFloat4(part_colour(part));
+    float shade = 0.55f + 0.45f * static_cast<float>((field_index * 7) % 5) / 4.0f;
+    return ImGui::ColorConvertFloat4ToU32({base.x * shade, base.y * shade, base.z * shade, 1.0f});
+}
+
+std::string human_bytes(uint64_t bytes) {
+    char buf[32];
+    const char* units[] = {"B", "KiB", "MiB", "GiB", "TiB"};
+    double value = static_cast<double>(bytes);
+    int unit = 0;
+    while (value >= 1024 && unit < 4) value /= 1024, ++unit;
+    if (unit == 0) std::snprintf(buf, sizeof buf, "%" PRIu64 " B", bytes);
+    else std::snprintf(buf, sizeof buf, "%.1f %s", value, units[unit]);
+    return buf;
+}
+
+std::string hex_offset(uint64_t offset) {
+    char buf[24];
+    std::snprintf(buf, sizeof buf, "0x%" PRIx64, offset);
+    return buf;
+}
+
+}  // namespace mmgraph::viewer

@@ -1,0 +1,69 @@
+// The viewer application state shared by the panels, and one draw function per panel (each in
+// its own file). Panels read the model (viewer/model) and call its navigation; they never read
+// file bytes except through the reader and its anatomy API.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <imgui.h>
+
+#include "ego_network.hpp"
+#include "layout_map.hpp"
+#include "mmgraph/anatomy.hpp"
+#include "session.hpp"
+#include "statistics.hpp"
+
+namespace mmgraph::viewer {
+
+struct App {
+    Session session;
+    StatisticsWorker worker;
+    std::optional<Statistics> statistics;
+
+    // Layout map
+    std::vector<MapBlock> blocks;
+    MapView map;
+    std::optional<ByteOwner> clicked;  // the byte last clicked on the map
+
+    // Neighbourhood
+    EgoNetwork ego;
+    uint64_t ego_generation = ~uint64_t{0};
+    int ego_settle_frames = 0;
+
+    // Walker inputs
+    std::string key_input;
+    uint64_t index_input = 0;
+    uint64_t anatomy_generation = ~uint64_t{0};
+
+    // File > Open
+    bool open_dialog = false;
+    std::string open_path;
+    std::string browse_dir;
+
+    void open(const std::string& path);
+    void frame();  // draws every panel
+    void handle_shortcuts();
+};
+
+void draw_layout_map(App& app, ImVec2 pos, ImVec2 size);
+void draw_schema(App& app, ImVec2 pos, ImVec2 size);
+void draw_walker(App& app, ImVec2 pos, ImVec2 size);
+void draw_anatomy(App& app, ImVec2 pos, ImVec2 size);
+void draw_neighbourhood(App& app, ImVec2 pos, ImVec2 size);
+void draw_statistics(App& app, ImVec2 pos, ImVec2 size);
+void draw_errors(App& app, ImVec2 pos, ImVec2 size);
+void draw_open_dialog(App& app);
+
+// Shared look: a colour per section kind and per record part, used by the map and the anatomy.
+ImU32 section_colour(uint16_t kind, const std::string& name);
+ImU32 part_colour(Part part, float alpha = 1.0f);
+ImU32 field_colour(size_t field_index, Part part);
+std::string human_bytes(uint64_t bytes);
+std::string hex_offset(uint64_t offset);
+// Begins a panel window at a fixed tile of the display (pair with ImGui::End).
+void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags = 0);
+
+}  // namespace mmgraph::viewer

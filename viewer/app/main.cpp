@@ -1,0 +1,168 @@
+// mmgraph-view: the desktop viewer. Interactive by default; with --frames, --screenshot or
+// --dump-state it renders a fixed number of frames and exits (headless mode, for tests and for
+// machines without a display: run it under xvfb-run). --walk runs a walk script first, in both.
+#include <cfloat>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <GLFW/glfw3.h>
+#include <backends/imgui_impl_glfw.h>
+#include <backends/imgui_impl_opengl3.h>
+#include <stb_image_write.h>
+
+#include "app.hpp"
+#include "walk_script.hpp"
+
+namespace {
+
+void glfw_error(int code, const char* message) { std::fprintf(stderr, "mmgraph-view: GLFW error %d: %s\n", code, message); }
+
+// Reads the back buffer before the swap (what was just drawn) and writes it as PNG.
+bool save_screenshot(GLFWwindow* window, const std::string& path) {
+    int width = 0, height = 0;
+    glfwGetFramebufferSize(window, &width, &height);
+    std::vector<unsigned char> pixels(static_cast<size_t>(width) * height * 3);
+    glPixelStorei(GL_PACK_ALIGNMENT, 1);
+    glReadBuffer(GL_BACK);
+    glReadPixels(0, 0, width, height, GL_RGB, GL_UNSIGNED_BYTE, pixels.data());
+    // GL's rows run bottom-up, PNG's top-down.
+    std::vector<unsigned char> flipped(pixels.size());
+    const size_t row = static_cast<size_t>(width) * 3;
+    for (int y = 0; y < height; ++y)
+        std::copy_n(pixels.data() + static_cast<size_t>(height - 1 - y) * row, row, flipped.data() + static_cast<size_t>(y) * row);
+    return stbi_write_png(path.c_str(), width, height, 3, flipped.data(), static_cast<int>(row)) != 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App cli{"mmgraph-view: walk the vertices of an mmgraph file and see where every byte goes"};
+    std::string file, size_text = "1280x800", walk_path, screenshot_path, state_path;
+    int frames = 0;
+    cli.add_option("FILE", file, "The .mmg file to open");
+    cli.add_option("--frames", frames, "Headless: render N frames, then exit")->check(CLI::PositiveNumber);
+    cli.add_option("--size", size_text, "Window size WxH (default 1280x800)");
+    cli.add_option("--walk", walk_path, "Run a walk script first (key K, index I, out N, in N, back, forward)");
+    cli.add_option("--screenshot", screenshot_path, "Headless: save the last frame as PNG");
+    cli.add_option("--dump-state", state_path, "Headless: write the walker's state as JSON");
+    CLI11_PARSE(cli, argc, argv);
+
+    int width = 0, height = 0;
+    if (std::sscanf(size_text.c_str(), "%dx%d", &width, &height) != 2 || width < 320 || height < 240 || width > 16384 || height > 16384) {
+        std::fprintf(stderr, "mmgraph-view: --size wants WxH, at least 320x240, not '%s'\n", size_text.c_str());
+        return 2;
+    }
+    // A walk alone also works in a window: it sets where the session starts.
+    const bool headless = frames > 0 || !screenshot_path.empty() || !state_path.empty();
+    if (headless && frames == 0) frames = 3;  // the first frames size the windows; the last is complete
+    const char* display = std::getenv("DISPLAY");
+    const char* wayland = std::getenv("WAYLAND_DISPLAY");
+    if (!headless && (!display || !*display) && (!wayland || !*wayland)) {
+        std::fprintf(stderr,
+                     "mmgraph-view: no display ($DISPLAY and $WAYLAND_DISPLAY are unset).\n"
+                     "  For a picture without a display: xvfb-run -a mmgraph-view FILE --screenshot out.png [--walk SCRIPT]\n");
+        return 1;
+    }
+
+    std::vector<mmgraph::viewer::WalkStep> steps;
+    if (!walk_path.empty()) {
+        std::ifstream in(walk_path);
+        if (!in) {
+            std::fprintf(stderr, "mmgraph-view: cannot read the walk script %s\n", walk_path.c_str());
+            return 2;
+        }
+        std::stringstream text;
+        text << in.rdbuf();
+        try {
+            steps = mmgraph::viewer::parse_walk_script(text.str());
+        } catch (const mmgraph::Error& e) {
+            std::fprintf(stderr, "mmgraph-view: %s: %s\n", walk_path.c_str(), e.what());
+            return 2;
+        }
+    }
+
+    glfwSetErrorCallback(glfw_error);
+    if (!glfwInit()) {
+        std::fprintf(stderr, "mmgraph-view: cannot open a window (no usable display). Without a display run it headless:\n"
+                             "  xvfb-run -a mmgraph-view FILE --screenshot out.png\n");
+        return 1;
+    }
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 3);
+    glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 0);
+    GLFWwindow* window = glfwCreateWindow(width, height, "mmgraph-view", nullptr, nullptr);
+    if (!window) {
+        std::fprintf(stderr, "mmgraph-view: cannot create an OpenGL 3.0 window\n");
+        glfwTerminate();
+        return 1;
+    }
+    glfwMakeContextCurrent(window);
+    glfwSwapInterval(headless ? 0 : 1);
+
+    IMGUI_CHECKVERSION();
+    ImGui::CreateContext();
+    ImGuiIO& io = ImGui::GetIO();
+    io.IniFilename = nullptr;  // the layout is a fixed tiling; nothing to remember
+    ImGui::StyleColorsDark();
+    ImGui_ImplGlfw_InitForOpenGL(window, true);
+    ImGui_ImplOpenGL3_Init("#version 130");
+
+    int status = 0;
+    {
+        mmgraph::viewer::App app;
+        if (!file.empty()) app.open(file);
+        if (!steps.empty()) mmgraph::viewer::run_walk(app.session, steps);
+
+        for (int frame = 0; headless ? frame < frames : !glfwWindowShouldClose(window); ++frame) {
+            if (headless) {
+                glfwPollEvents();
+                // The last frame shows finished statistics, so pictures do not depend on timing.
+                if (frame == frames - 1)
+                    for (int waited = 0; app.worker.running() && waited < 600; ++waited)
+                        std::this_thread::sleep_for(std::chrono::milliseconds(50));
+            } else if (glfwGetWindowAttrib(window, GLFW_FOCUSED) || app.worker.running()) {
+                glfwPollEvents();
+            } else {
+                glfwWaitEventsTimeout(0.5);  // unfocused and idle: sleep
+            }
+            ImGui_ImplOpenGL3_NewFrame();
+            ImGui_ImplGlfw_NewFrame();
+            // Xvfb's pointer rests mid-screen; a headless picture should show no hover tooltip.
+            if (headless) io.MousePos = ImVec2(-FLT_MAX, -FLT_MAX);
+            ImGui::NewFrame();
+            app.frame();
+            ImGui::Render();
+            int fb_width = 0, fb_height = 0;
+            glfwGetFramebufferSize(window, &fb_width, &fb_height);
+            glViewport(0, 0, fb_width, fb_height);
+            glClearColor(0.09f, 0.09f, 0.10f, 1.0f);
+            glClear(GL_COLOR_BUFFER_BIT);
+            ImGui_ImplOpenGL3_RenderDrawData(ImGui::GetDrawData());
+            if (headless && frame == frames - 1 && !screenshot_path.empty() && !save_screenshot(window, screenshot_path)) {
+                std::fprintf(stderr, "mmgraph-view: cannot write %s\n", screenshot_path.c_str());
+                status = 1;
+            }
+            glfwSwapBuffers(window);
+        }
+        if (!state_path.empty()) {
+            std::ofstream out(state_path);
+            out << app.session.state().dump(2) << "\n";
+            if (!out) {
+                std::fprintf(stderr, "mmgraph-view: cannot write %s\n", state_path.c_str());
+                status = 1;
+            }
+        }
+        for (const std::string& e : app.session.errors()) std::fprintf(stderr, "mmgraph-view: %s\n", e.c_str());
+        app.worker.cancel();
+    }
+    ImGui_ImplOpenGL3_Shutdown();
+    ImGui_ImplGlfw_Shutdown();
+    ImGui::DestroyContext();
+    glfwDestroyWindow(window);
+    glfwTerminate();
+    return status;
+}

@@ -1,0 +1,180 @@
+#include "session.hpp"
+
+#include <charconv>
+
+namespace mmgraph::viewer {
+
+bool Session::open(const std::string& path) {
+    close();
+    path_ = path;
+    try {
+        file_ = File::open(path);
+    } catch (const Error& e) {
+        errors_.push_back(e.what());
+        return false;
+    }
+    // Start where a reader of the file would: the first vertex.
+    if (file_->vertex_count() > 0) go_index(0);
+    return true;
+}
+
+void Session::close() {
+    file_.reset();
+    path_.clear();
+    history_.clear();
+    current_.reset();
+    errors_.clear();
+    ++generation_;
+}
+
+std::string Session::key_of(uint32_t index) const {
+    try {
+        return file_->vertex(index).key_string();
+    } catch (const Error&) {
+        return "?";
+    }
+}
+
+void Session::select(uint32_t index) {
+    CurrentVertex c;
+    c.index = index;
+    try {
+        Vertex v = file_->vertex(index);
+        c.key = v.key_string();
+        c.label = std::string(v.label_name());
+        const LabelInfo& label = file_->labels()[v.label()];
+        for (uint32_t i = 0; i < label.attributes.size(); ++i) {
+            const AttributeInfo& a = label.attributes[i];
+            c.attributes.emplace_back(std::string(a.name) + " (" + a.type.name() + (a.nullable ? ", nullable" : "") + ")",
+                                      value_text(v.get(i)));
+        }
+        c.out = NeighbourList(v, Direction::out);
+        if (file_->has_in_edges()) c.in = NeighbourList(v, Direction::in);
+    } catch (const Error& e) {
+        c.error = e.what();
+        errors_.push_back(e.what());
+    }
+    c.anatomy = describe_vertex(*file_, index);
+    if (!c.anatomy.error.empty() && c.error.empty()) c.error = c.anatomy.error;
+    current_ = std::move(c);
+    ++generation_;
+}
+
+bool Session::go_index(uint64_t index) {
+    if (!file_) {
+        errors_.push_back("no file is open");
+        return false;
+    }
+    if (index >= file_->vertex_count()) {
+        errors_.push_back("vertex index " + std::to_string(index) + " out of range (" + std::to_string(file_->vertex_count()) + " vertices)");
+        return false;
+    }
+    history_.visit(static_cast<uint32_t>(index));
+    select(static_cast<uint32_t>(index));
+    return true;
+}
+
+bool Session::go_key(const std::string& key) {
+    if (!file_) {
+        errors_.push_back("no file is open");
+        return false;
+    }
+    try {
+        std::optional<Vertex> v;
+        if (file_->key_type() == KeyType::int64) {
+            int64_t number = 0;
+            auto [end, ec] = std::from_chars(key.data(), key.data() + key.size(), number);
+            if (ec != std::errc() || end != key.data() + key.size() || key.empty()) {
+                errors_.push_back("key '" + key + "' is not an integer, and the file has int64 keys");
+                return false;
+            }
+            v = file_->find(number);
+        } else {
+            v = file_->find(std::string_view(key));
+        }
+        if (!v) {
+            errors_.push_back("no vertex has the key '" + key + "'");
+            return false;
+        }
+        return go_index(v->index());
+    } catch (const Error& e) {
+        errors_.push_back(e.what());
+        return false;
+    }
+}
+
+bool Session::follow(Direction direction, uint64_t position) {
+    const char* name = direction == Direction::out ? "out" : "in";
+    if (!current_) {
+        errors_.push_back(std::string(name) + " " + std::to_string(position) + ": no current vertex");
+        return false;
+    }
+    const NeighbourList& list = direction == Direction::out ? current_->out : current_->in;
+    if (position >= list.size()) {
+        errors_.push_back(std::string(name) + " " + std::to_string(position) + ": vertex " + std::to_string(current_->index) + " has " +
+                          std::to_string(list.size()) + " " + name + "-neighbours");
+        return false;
+    }
+    try {
+        Edge e = list.at(position);
+        if (e.target.shard != file_->shard_id()) {
+            errors_.push_back(std::string(name) + " " + std::to_string(position) + ": the neighbour is in shard " +
+                              std::to_string(e.target.shard) + ", another file of the dataset");
+            return false;
+        }
+        return go_index(e.target.index);
+    } catch (const Error& e) {
+        errors_.push_back(e.what());
+        return false;
+    }
+}
+
+bool Session::back() {
+    if (!history_.back()) return false;
+    select(*history_.current());
+    return true;
+}
+
+bool Session::forward() {
+    if (!history_.forward()) return false;
+    select(*history_.current());
+    return true;
+}
+
+bool Session::jump(size_t history_position) {
+    if (!history_.jump(history_position)) return false;
+    select(*history_.current());
+    return true;
+}
+
+nlohmann::ordered_json Session::key_json(uint32_t index) const {
+    // A key behind a damaged record is null; the error is in errors().
+    try {
+        Key key = file_->vertex(index).key();
+        if (auto* text = std::get_if<std::string_view>(&key)) return std::string(*text);
+        return std::get<int64_t>(key);
+    } catch (const Error&) {
+        return nullptr;
+    }
+}
+
+nlohmann::ordered_json Session::state() const {
+    nlohmann::ordered_json j;
+    j["file"] = path_;
+    if (current_ && file_) {
+        nlohmann::ordered_json label = current_->label;
+        if (current_->label.empty() && !current_->error.empty()) label = nullptr;
+        j["current"] = {{"index", current_->index}, {"key", key_json(current_->index)}, {"label", label}};
+    } else {
+        j["current"] = nullptr;
+    }
+    auto history = nlohmann::ordered_json::array();
+    if (file_)
+        for (uint32_t index : history_.entries()) history.push_back(key_json(index));
+    j["history"] = std::move(history);
+    j["history_position"] = history_.position();
+    j["errors"] = errors_;
+    return j;
+}
+
+}  // namespace mmgraph::viewer

@@ -1,0 +1,69 @@
+// What the viewer has open: the file (or the error that stopped it opening), the walker's
+// history and the current vertex with its decoded anatomy and neighbour lists. GL-free; the
+// panels read it and call its navigation methods, and so do walk scripts.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "history.hpp"
+#include "mmgraph/anatomy.hpp"
+#include "mmgraph/reader.hpp"
+
+namespace mmgraph::viewer {
+
+// The current vertex, decoded once when selected so frames only read it.
+struct CurrentVertex {
+    uint32_t index = 0;
+    std::string key;
+    std::string label;
+    std::vector<std::pair<std::string, std::string>> attributes;  // "name (type)", value text
+    VertexAnatomy anatomy;
+    NeighbourList out, in;
+    std::string error;  // a damaged record: what the reader said
+};
+
+class Session {
+public:
+    // Opens `path`; on failure the session has no file and the reader's message is in errors().
+    bool open(const std::string& path);
+    void close();
+
+    bool go_index(uint64_t index);
+    bool go_key(const std::string& key);
+    bool follow(Direction direction, uint64_t position);  // N-th edge over all types, stored order
+    bool back();
+    bool forward();
+    bool jump(size_t history_position);
+
+    const std::string& path() const { return path_; }
+    const std::shared_ptr<const File>& file() const { return file_; }
+    const std::optional<CurrentVertex>& current() const { return current_; }
+    const History& history() const { return history_; }
+    const std::vector<std::string>& errors() const { return errors_; }
+    void add_error(std::string message) { errors_.push_back(std::move(message)); }
+    void replace_last_error(std::string message) { errors_.back() = std::move(message); }
+    uint64_t generation() const { return generation_; }  // changes whenever the selection does
+
+    // {file, current: {index, key, label}, history: [keys], history_position, errors}
+    nlohmann::ordered_json state() const;
+    std::string key_of(uint32_t index) const;  // "?" when the record is damaged
+
+private:
+    void select(uint32_t index);
+    nlohmann::ordered_json key_json(uint32_t index) const;
+
+    std::string path_;
+    std::shared_ptr<const File> file_;
+    History history_;
+    std::optional<CurrentVertex> current_;
+    std::vector<std::string> errors_;
+    uint64_t generation_ = 0;
+};
+
+}  // namespace mmgraph::viewer
