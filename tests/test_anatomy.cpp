@@ -151,7 +151,7 @@ TEST_CASE("an adjacency record is described as in the worked example (§7.1)", "
 }
 
 TEST_CASE("fields tile every record of the golden files and random graphs", "[anatomy]") {
-    for (const char* name : {"small.mmg", "intkeys.mmg", "sharded-0-of-2.mmg", "sharded-1-of-2.mmg"}) {
+    for (const char* name : {"small.mmg", "intkeys.mmg", "sharded-0-of-2.mmg", "sharded-1-of-2.mmg", "lists.mmg"}) {
         INFO(name);
         check_tiling(*File::open(kGolden / name));
     }
@@ -169,24 +169,38 @@ TEST_CASE("fields tile every record of the golden files and random graphs", "[an
 }
 
 TEST_CASE("attribute fields show the values the reader returns", "[anatomy]") {
-    auto file = File::open(kGolden / "small.mmg");
-    for (uint32_t i = 0; i < file->vertex_count(); ++i) {
-        Vertex v = file->vertex(i);
-        VertexAnatomy a = describe_vertex(*file, i);
-        const LabelInfo& label = file->labels()[v.label()];
-        for (uint32_t k = 0; k < label.attributes.size(); ++k) {
-            const AttributeInfo& attr = label.attributes[k];
-            std::string name = std::string(attr.name) + " (" + attr.type.name() + ")";
-            std::string want = value_text(v.get(k));
-            bool found = false;
-            for (const FieldSpan& f : a.fields)
-                if (f.name == name || f.name == name + ": payload") {
-                    CHECK(f.value == want);
-                    found = true;
+    for (const char* golden : {"small.mmg", "lists.mmg"}) {
+        INFO(golden);
+        auto file = File::open(kGolden / golden);
+        for (uint32_t i = 0; i < file->vertex_count(); ++i) {
+            Vertex v = file->vertex(i);
+            VertexAnatomy a = describe_vertex(*file, i);
+            const LabelInfo& label = file->labels()[v.label()];
+            for (uint32_t k = 0; k < label.attributes.size(); ++k) {
+                const AttributeInfo& attr = label.attributes[k];
+                std::string name = std::string(attr.name) + " (" + attr.type.name() + ")";
+                std::string want = value_text(v.get(k));
+                bool found = false;
+                for (const FieldSpan& f : a.fields)
+                    if (f.name == name || f.name == name + ": payload") {
+                        CHECK(f.value == want);
+                        found = true;
+                    }
+                // Null and empty variable values have an offset entry but no payload.
+                if (!attr.type.is_fixed() && (v.get(k).is_null() || v.get(k).as_bytes().empty())) continue;
+                if (format::has_variable_items(attr.type.byte)) {
+                    // string[] and bytes[]: one field per non-empty item, in order.
+                    std::vector<std::string> items;
+                    for (const FieldSpan& f : a.fields)
+                        if (f.name.rfind(name + ": item ", 0) == 0 && f.name.find("size prefix") == std::string::npos) items.push_back(f.value);
+                    std::vector<std::string> want_items;
+                    for (const ValueRef& item : v.get(k).elements())
+                        if (!item.as_bytes().empty()) want_items.push_back(value_text(item, 80));
+                    CHECK(items == want_items);
+                    continue;
                 }
-            // Null and empty variable values have an offset entry but no payload.
-            if (!attr.type.is_fixed() && (v.get(k).is_null() || v.get(k).as_bytes().empty())) continue;
-            CHECK(found);
+                CHECK(found);
+            }
         }
     }
 }
@@ -263,7 +277,7 @@ TEST_CASE("damaged bytes anywhere after the header never make the inspection API
     // Section checksums are verify()'s business, so a flipped section byte still opens: every
     // describer must then stop with an error or decode garbage, within bounds (ASan checks it).
     TempDir dir;
-    for (const char* name : {"small.mmg", "sharded-0-of-2.mmg"}) {
+    for (const char* name : {"small.mmg", "sharded-0-of-2.mmg", "lists.mmg"}) {
         const auto clean = test::read_bytes(kGolden / name);
         const uint64_t first_section = File::open(kGolden / name)->sections()[0].offset;
         static const uint8_t flips[] = {0x01, 0x80, 0xFF};
@@ -297,4 +311,20 @@ TEST_CASE("damaged bytes anywhere after the header never make the inspection API
         }
         CHECK(opened > 0);
     }
+}
+
+TEST_CASE("string[] and bytes[] values show their items", "[anatomy]") {
+    auto file = File::open(kGolden / "lists.mmg");
+    CHECK(value_text(file->find("d1")->get("tags")) == "[\"graph\", \"mmap\"]");
+    CHECK(value_text(file->find("d3")->get("tags")) == "[\"\", \"b\xC3\xA9ton\", \"\xE6\x97\xA5\xE6\x9C\xAC\"]");
+    CHECK(value_text(file->find("d1")->get("chunks")) == "[0x0001, empty]");
+    CHECK(value_text(file->find("d2")->get("tags")) == "[]");
+    // Each item has a size-prefix field and, when not empty, a field with its text.
+    VertexAnatomy a = describe_vertex(*file, file->find("d1")->index());
+    std::vector<std::string> names;
+    for (const FieldSpan& f : a.fields)
+        if (f.name.rfind("tags (string[])", 0) == 0) names.push_back(f.name + " = " + f.value);
+    CHECK(names == std::vector<std::string>{"tags (string[]): size prefix = VLQ 2 items", "tags (string[]): item 0 size prefix = VLQ 5 bytes",
+                                            "tags (string[]): item 0 = \"graph\"", "tags (string[]): item 1 size prefix = VLQ 4 bytes",
+                                            "tags (string[]): item 1 = \"mmap\""});
 }

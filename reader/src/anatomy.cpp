@@ -89,7 +89,8 @@ std::string value_text(const ValueRef& value, size_t max_chars) {
                 out += "... " + std::to_string(value.list_size()) + " items";
                 break;
             }
-            out += (i ? ", " : "") + scalar_text(value.element(i));
+            ValueRef item = value.element(i);  // O(i) for string[] and bytes[], bounded by max_chars
+            out += (i ? ", " : "") + (item.type().is_fixed() ? scalar_text(item) : value_text(item, max_chars));
         }
         return out + "]";
     }
@@ -116,13 +117,14 @@ namespace {
 struct VariableLayout {
     bool known = false;
     const char* unit = "";     // what the prefix counts
-    uint64_t unit_size = 0;    // payload bytes per counted unit
+    uint64_t unit_size = 0;    // payload bytes per counted unit; 0 when each item has its own prefix
 };
 
 VariableLayout variable_layout(Type type) {
     if (type.is_list()) {
         unsigned size = format::scalar_size(static_cast<uint8_t>(type.element()));
         if (size) return {true, "elements", size};
+        if (format::has_variable_items(type.byte)) return {true, "items", 0};  // each item sized by its own prefix
         return {};
     }
     switch (type.element()) {
@@ -185,7 +187,42 @@ void describe_variable(Builder& b, const Region& r, uint64_t at, Type type, cons
     b.add(at, prefix, name + ": size prefix", "VLQ " + std::to_string(count) + (layout.known ? std::string(" ") + layout.unit : ""));
     if (!layout.known || count == 0) return;
     if (count > format::kMaxValueSize) r.fail(at, name + ": value of " + std::to_string(count) + " items exceeds the limit");
-    b.add(at + prefix, count * layout.unit_size, name + ": payload", text);
+    if (layout.unit_size != 0) {
+        b.add(at + prefix, count * layout.unit_size, name + ": payload", text);
+        return;
+    }
+    // Items with their own size prefixes (string[], bytes[]): a field per prefix and per item,
+    // up to a cap; the rest of a long list is one summary field.
+    constexpr uint64_t kShownItems = 256;
+    uint64_t item_at = at + prefix;
+    for (uint64_t i = 0; i < count; ++i) {
+        uint64_t length = 0;
+        size_t item_prefix = r.read_vlq(item_at, length, "list item size prefix");
+        if (length > format::kMaxValueSize) r.fail(item_at, name + ": list item of " + std::to_string(length) + " bytes exceeds the limit");
+        const uint8_t* bytes = r.at(item_at + item_prefix, length, "list item");
+        if (i < kShownItems) {
+            const std::string item = name + ": item " + std::to_string(i);
+            b.add(item_at, item_prefix, item + " size prefix", "VLQ " + std::to_string(length) + " bytes");
+            if (length > 0) {
+                ValueRef view(Type(type.element()), bytes, length, 1);
+                b.add(item_at + item_prefix, length, item, value_text(view, 80));
+            }
+        }
+        item_at += item_prefix + length;
+        if (i + 1 == kShownItems && count > kShownItems) {
+            // The remaining items are still walked (for their bounds) but shown as one span.
+            uint64_t rest_at = item_at;
+            for (uint64_t j = i + 1; j < count; ++j) {
+                uint64_t n = 0;
+                size_t p = r.read_vlq(item_at, n, "list item size prefix");
+                r.at(item_at + p, n, "list item");
+                item_at += p + n;
+            }
+            b.add(rest_at, item_at - rest_at, name + ": items " + std::to_string(kShownItems) + ".." + std::to_string(count - 1),
+                  std::to_string(count - kShownItems) + " more items");
+            break;
+        }
+    }
 }
 
 uint64_t describe_node(const File& file, const File::Impl& m, uint32_t index, VertexAnatomy& out) {
