@@ -82,6 +82,9 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     uint64_t dir_len = uint64_t{count} * format::dir_entry::kSize;
     if (dir_off < hd::kSize || dir_off > actual || dir_len > actual - dir_off)
         fail(path, "section directory (" + std::to_string(count) + " entries at " + hex(dir_off) + ") lies outside the file");
+    if (count > options.max_sections)
+        fail(path, "section directory: " + std::to_string(count) + " entries exceed the reader limit of " +
+                       std::to_string(options.max_sections) + " (ReaderOptions::max_sections)");
     if (format::load<uint64_t>(h + hd::kDirectoryHashOff) != format::checksum(h + dir_off, dir_len))
         fail(path, "section directory checksum mismatch");
     m->sections.reserve(count);
@@ -134,7 +137,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     {
         const Region& r = m->strings;
         uint64_t n = r.read<uint32_t>(0, "string count");
-        if (n > options.max_strings) r.fail(0, std::to_string(n) + " strings exceed the reader limit of " + std::to_string(options.max_strings));
+        if (n > options.max_strings) r.fail(0, std::to_string(n) + " strings exceed the reader limit of " + std::to_string(options.max_strings) + " (ReaderOptions::max_strings)");
         uint64_t blob = 8 + 4 * (n + 1);
         r.at(0, blob, "string offset table");
         m->names.reserve(n);
@@ -171,7 +174,9 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
             info.count = r.read<uint64_t>(at + 8, "schema entry count");
             total += attrs;
             if (attrs > format::kMaxAttributes || total > options.max_schema_entries)
-                r.fail(at + 4, std::to_string(attrs) + " attributes exceed the limit");
+                r.fail(at + 4, std::to_string(attrs) + " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) +
+                                   " per entry or the reader limit of " + std::to_string(options.max_schema_entries) +
+                                   " schema entries in all (ReaderOptions::max_schema_entries)");
             at += sc::kEntryHeadSize;
             r.at(at, attrs * sc::kAttrSize, "attribute descriptors");
             if (is_label && m->key_type == KeyType::int64) info.fixed_size = 8;
