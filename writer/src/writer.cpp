@@ -24,7 +24,7 @@ Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, K
     if (name.size() > 0xFFFF) throw Error(std::string(what) + " name longer than 65535 bytes");
     if (attributes.size() > format::kMaxAttributes)
         throw Error(std::string(what) + " " + in_quotes(name) + ": " + std::to_string(attributes.size()) +
-                    " attributes exceed the limit of " + std::to_string(format::kMaxAttributes));
+                    " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) + " (spec §9)");
     Shape shape;
     shape.name = std::string(name);
     std::set<std::string_view> seen;
@@ -125,7 +125,7 @@ uint64_t Writer::edge_count() const { return impl_->edge_src.size(); }
 LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     auto& labels = impl_->labels;
     if (labels.size() >= format::kMaxLabels)
-        throw Error("label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels");
+        throw Error("label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels (spec §9)");
     if (impl_->label_names.count(std::string(name))) throw Error("label " + in_quotes(name) + " declared twice");
     labels.push_back(make_shape(name, std::move(attributes), impl_->options.key_type, true, "label"));
     impl_->label_names.emplace(name);
@@ -135,7 +135,7 @@ LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attr
 EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpec> properties) {
     auto& types = impl_->edge_types;
     if (types.size() >= format::kMaxEdgeTypes)
-        throw Error("edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types");
+        throw Error("edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types (spec §9)");
     if (impl_->edge_type_names.count(std::string(name))) throw Error("edge type " + in_quotes(name) + " declared twice");
     types.push_back(make_shape(name, std::move(properties), impl_->options.key_type, false, "edge type"));
     impl_->edge_type_names.emplace(name);
