@@ -40,7 +40,6 @@ void write_file(const std::filesystem::path& path, const std::vector<uint8_t>& b
     REQUIRE(out.good());
 }
 
-uint64_t load64(const std::vector<uint8_t>& b, uint64_t at) { return format::load<uint64_t>(b.data() + at); }
 void store64(std::vector<uint8_t>& b, uint64_t at, uint64_t v) { format::store<uint64_t>(b.data() + at, v); }
 
 void fix_header_checksum(std::vector<uint8_t>& b) {

@@ -36,12 +36,18 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
-    const uint64_t actual = static_cast<uint64_t>(st.st_size);
-    if (actual < format::header::kSize)
-        fail(path, "file is " + std::to_string(actual) + " bytes, smaller than the " + std::to_string(format::header::kSize) +
-                       "-byte header: not an mmgraph file or truncated");
+    uint64_t actual = 0;
     try {
         m->mapping = bip::file_mapping(path.c_str(), bip::read_only);
+        // The size is taken from the opened file, not from the path: a writer may rename a new
+        // file over the path between the stat above and the open (spec §12), and mapping the
+        // new file with the old file's size could reach past its end (SIGBUS).
+        if (::fstat(m->mapping.get_mapping_handle().handle, &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
+        if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+        actual = static_cast<uint64_t>(st.st_size);
+        if (actual < format::header::kSize)
+            fail(path, "file is " + std::to_string(actual) + " bytes, smaller than the " + std::to_string(format::header::kSize) +
+                           "-byte header: not an mmgraph file or truncated");
         m->region = bip::mapped_region(m->mapping, bip::read_only, 0, static_cast<size_t>(actual));
     } catch (const bip::interprocess_exception& e) {
         fail(path, std::string("cannot map: ") + e.what());
