@@ -31,7 +31,7 @@ inline std::string scratch_path(std::string_view suffix) {
 inline bool write_scratch(const std::string& path, const uint8_t* data, size_t size) {
     std::FILE* f = std::fopen(path.c_str(), "wb");
     if (!f) return false;
-    bool ok = std::fwrite(data, 1, size, f) == size;
+    bool ok = size == 0 || std::fwrite(data, 1, size, f) == size;  // an empty input may have no buffer
     return std::fclose(f) == 0 && ok;
 }
 

@@ -45,6 +45,12 @@ cp "$fixtures"/*.csv fuzz/corpus/fuzz_csv/* "$seeds/fuzz_csv/"
 cp "$fixtures"/*.txt fuzz/corpus/fuzz_edgelist/* "$seeds/fuzz_edgelist/"
 
 for target in "${targets[@]}"; do
+  # First the known findings, once each: clang's UBSan checks more than the gcc test builds.
+  regressions=(tests/data/fuzz/"$target"/*)
+  if [ -e "${regressions[0]}" ]; then
+    "build-fuzz/fuzz/$target" "${regressions[@]}" >"$seeds/replay.log" 2>&1 ||
+      { cat "$seeds/replay.log" >&2; echo "fuzz: $target fails on a regression input in tests/data/fuzz/$target" >&2; exit 1; }
+  fi
   extra=()
   [ "$target" = fuzz_csv ] && extra+=(-dict=fuzz/csv.dict)
   # The importer targets print build summaries: close their stderr (libFuzzer keeps its own).
