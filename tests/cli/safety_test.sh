@@ -58,12 +58,17 @@ kill_loop)
   cmp -s "$work/ref/a.mmg" "$work/ref/b.mmg" && fail "reference files are identical"
   target="$work/out/g.mmg"
   RANDOM=20240611
+  # The first kill hits a build into an empty directory; from then on a complete file is there.
   previous=""   # reference name of the complete file at the target ("" = none)
   kept=0 replaced=0 absent=0
   for i in $(seq 1 "${MMGRAPH_KILLS:-12}"); do
     input=a; [ $((i % 2)) -eq 0 ] && input=b
-    # A moment in [0, 1.2 x build time): some kills land after the rename.
-    delay_ns=$(( (RANDOM * 32768 + RANDOM) % (build_ns * 12 / 10) ))
+    if [ "$i" -eq 2 ] && [ -z "$previous" ]; then
+      cp "$work/ref/a.mmg" "$target"
+      previous=a
+    fi
+    # A moment in [0, 1.3 x build time): some kills land after the rename.
+    delay_ns=$(( (RANDOM * 32768 + RANDOM) % (build_ns * 13 / 10) ))
     "$mmgraph" build -q -o "$target" --edgelist "$work/$input.txt" 2>/dev/null &
     pid=$!
     sleep "$(printf '%d.%09d' $((delay_ns / 1000000000)) $((delay_ns % 1000000000)))"
@@ -84,6 +89,7 @@ kill_loop)
     # A killed build cannot clean up after itself; the next one removes its temporary.
     [ "$(temps "$work/out")" -le 1 ] || fail "kill $i: stale temporaries pile up: $(ls -A "$work/out")"
   done
+  [ "$kept" -gt 0 ] || fail "no kill hit a build that was replacing a complete file"
   "$mmgraph" build -q -o "$target" --edgelist "$work/a.txt" 2>/dev/null
   cmp -s "$target" "$work/ref/a.mmg" || fail "the final build differs from the reference"
   [ "$(temps "$work/out")" -eq 0 ] || fail "temporaries left after a complete build: $(ls -A "$work/out")"
