@@ -8,17 +8,22 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <random>
 #include <string>
+#include <thread>
 #include <typeinfo>
 #include <vector>
 
-#include <xxhash.h>
-
 #include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/hash.hpp"
+#include "support/probe.hpp"
 #include "support/random_graph.hpp"
 
 using namespace mmgraph;
@@ -35,57 +40,10 @@ void write_file(const std::filesystem::path& path, const std::vector<uint8_t>& b
     REQUIRE(out.good());
 }
 
-uint64_t load64(const std::vector<uint8_t>& b, uint64_t at) { return format::load<uint64_t>(b.data() + at); }
 void store64(std::vector<uint8_t>& b, uint64_t at, uint64_t v) { format::store<uint64_t>(b.data() + at, v); }
 
 void fix_header_checksum(std::vector<uint8_t>& b) {
-    store64(b, hd::kHeaderHashOff, XXH3_64bits(b.data(), hd::kHeaderHashOff));
-}
-
-// Recomputes every section checksum, the directory hash and the header checksum, so a damaged
-// byte is only caught by structural checks. Trusts the directory as it stands.
-void reseal(std::vector<uint8_t>& b) {
-    uint32_t count = format::load<uint32_t>(b.data() + hd::kSectionCountOff);
-    uint64_t dir = load64(b, hd::kDirectoryOffsetOff);
-    if (dir > b.size() || uint64_t{count} * 32 > b.size() - dir) return;
-    for (uint32_t i = 0; i < count; ++i) {
-        uint64_t e = dir + 32 * uint64_t{i};
-        uint64_t off = load64(b, e + 8), len = load64(b, e + 16);
-        if (off <= b.size() && len <= b.size() - off) store64(b, e + 24, XXH3_64bits(b.data() + off, len));
-    }
-    store64(b, hd::kDirectoryHashOff, XXH3_64bits(b.data() + dir, uint64_t{count} * 32));
-    fix_header_checksum(b);
-}
-
-// Reads everything a client can read: every key (and its lookup), label, attribute, edge in
-// both directions, per-type edge ranges and every edge property. Throws on the first problem.
-void walk(const File& file) {
-    auto key_of = [&](VertexRef r) -> std::string {
-        if (r.shard != file.shard_id()) return std::to_string(r.shard) + ":" + std::to_string(r.index);
-        return file.vertex(r.index).key_string();
-    };
-    const uint32_t types = static_cast<uint32_t>(file.edge_types().size());
-    for (Vertex v : file.vertices()) {
-        (void)v.key_string();
-        (void)file.find(v.key());
-        (void)v.label_name();
-        const LabelInfo& label = file.labels()[v.label()];
-        for (uint32_t a = 0; a < label.attributes.size(); ++a) (void)canonical(v.get(a), key_of);
-        for (Direction dir : {Direction::out, Direction::in}) {
-            if (dir == Direction::in && !file.has_in_edges()) continue;
-            (void)v.degree(dir);
-            for (const Edge& e : v.edges(dir)) {
-                (void)key_of(e.target);
-                if (e.type >= types) throw Error("walk: edge type out of range");
-                // An in-edge's properties live in its source's shard; skip those from other shards.
-                if (dir == Direction::in && e.target.shard != file.shard_id()) continue;
-                for (uint32_t p = 0; p < file.edge_types()[e.type].attributes.size(); ++p)
-                    (void)canonical(file.property(e, p), key_of);
-            }
-            for (uint32_t t = 0; t < types; ++t)
-                for (const Edge& e : v.edges(dir, t)) (void)e;
-        }
-    }
+    store64(b, hd::kHeaderHashOff, format::checksum(b.data(), hd::kHeaderHashOff));
 }
 
 struct Outcome {
@@ -93,6 +51,7 @@ struct Outcome {
     bool verified = false;   // verify() completed
     bool walked = false;     // walk() completed
     std::string open_error, verify_error, walk_error;
+    std::string dump;        // what the walk read, when it completed
     std::string foreign;     // an exception that is not mmgraph::Error
     bool detected() const { return !opened || !verified; }
 };
@@ -116,7 +75,7 @@ Outcome probe(const std::filesystem::path& path) {
     o.opened = guard(o.open_error, [&] { file = File::open(path); });
     if (!o.opened) return o;
     o.verified = guard(o.verify_error, [&] { file->verify(); });
-    o.walked = guard(o.walk_error, [&] { walk(*file); });
+    o.walked = guard(o.walk_error, [&] { o.dump = walk(*file); });
     return o;
 }
 
@@ -392,15 +351,67 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
 
 // ---- the sweep ------------------------------------------------------------------------------
 //
-// Measured on a 2-core machine, for the 8.5 KB sweep file: the truncation and bit-flip sweep
-// (~27,900 copies) takes 7-10 s in Debug and ~26 s with ASan+UBSan; the resealed sweep (2500
-// copies) 3-7 s in Debug and ~17 s with sanitizers. No sample was reduced to fit the budget.
+// For small files with every feature: every truncation and every bit flip (for a file too big
+// for that, a seeded sample of at least 20,000 bit positions). Each damaged copy is opened,
+// verified and walked in full: whatever completes without error must read exactly what the
+// original reads, verify() must reject every copy, and nothing may crash, hang (a watchdog
+// aborts any copy that takes longer than kProbeLimit) or throw anything but mmgraph::Error.
 
 namespace {
 
+constexpr auto kProbeLimit = std::chrono::seconds(20);  // per copy; a normal probe takes < 10 ms
+constexpr uint64_t kMaxFullSweepBytes = 16 * 1024;       // every bit up to this size
+constexpr uint64_t kSampledBits = 20'000;                // else this many seeded positions
+
+// Aborts the process, naming the case, if one probe runs past kProbeLimit: a hang must fail the
+// test, not stall it until ctest's timeout with no word on which copy hung.
+class Watchdog {
+public:
+    Watchdog() : thread_([this] { watch(); }) {}
+    ~Watchdog() {
+        {
+            std::lock_guard lock(mutex_);
+            stop_ = true;
+        }
+        wake_.notify_one();
+        thread_.join();
+    }
+    void start(std::string what) {
+        std::lock_guard lock(mutex_);
+        what_ = std::move(what);
+        since_ = std::chrono::steady_clock::now();
+        busy_ = true;
+    }
+    void done() {
+        std::lock_guard lock(mutex_);
+        busy_ = false;
+    }
+
+private:
+    void watch() {
+        std::unique_lock lock(mutex_);
+        while (!stop_) {
+            wake_.wait_for(lock, std::chrono::milliseconds(200));
+            if (busy_ && std::chrono::steady_clock::now() - since_ > kProbeLimit) {
+                std::fprintf(stderr, "sweep: %s takes longer than %lld s: hang\n", what_.c_str(),
+                             static_cast<long long>(kProbeLimit.count()));
+                std::abort();
+            }
+        }
+    }
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::string what_;
+    std::chrono::steady_clock::time_point since_;
+    bool busy_ = false, stop_ = false;
+    std::thread thread_;
+};
+
 struct SweepReport {
-    uint64_t cases = 0, opened = 0, verified = 0, walked = 0;
-    std::vector<std::string> undetected;   // content changed but open and verify both passed
+    std::string original;  // the undamaged file's walk
+    uint64_t cases = 0, opened = 0, verified = 0, walked = 0, walked_different = 0;
+    std::vector<std::string> undetected;   // open and verify both passed
+    std::vector<std::string> wrong;        // open, verify and walk passed with different results
     std::vector<std::string> foreign;      // exceptions other than mmgraph::Error
     std::vector<std::string> unreadable;   // verify passed but the walk threw (verify missed it)
 
@@ -409,7 +420,10 @@ struct SweepReport {
         opened += o.opened;
         verified += o.opened && o.verified;
         walked += o.opened && o.walked;
+        // Without verify() a lazy reader cannot know that a value's bytes changed; counted only.
+        walked_different += o.opened && o.walked && o.dump != original;
         if (must_detect && !o.detected() && undetected.size() < 20) undetected.push_back(what);
+        if (o.opened && o.verified && o.walked && o.dump != original && wrong.size() < 20) wrong.push_back(what);
         if (!o.foreign.empty() && foreign.size() < 20) foreign.push_back(what + ": " + o.foreign);
         if (o.opened && o.verified && !o.walked && unreadable.size() < 20) unreadable.push_back(what + ": " + o.walk_error);
     }
@@ -421,83 +435,124 @@ std::string join(const std::vector<std::string>& lines) {
     return s;
 }
 
-// The file for the sweep: every attribute type, nulls, three labels (one bare), two edge types
-// with and without properties, self-loops and multi-edges. Random long strings (up to 70 KB)
-// are off to keep the file small; one 400-byte string forces 2-byte offset entries instead.
-std::vector<uint8_t> sweep_file(const TempDir& dir, Model& model) {
+// A small file with every feature: every attribute type (scalars, strings, bytes, lists,
+// vertex references), nulls, three labels (one bare), two edge types with and without
+// properties, in-edges, self-loops and multi-edges, several node types and 2-byte offset
+// entries (one 300-byte string). With `shards` > 1 it is shard 0 of a dataset: int64 keys,
+// grouped adjacency records and cross-shard references.
+std::filesystem::path sweep_file(const TempDir& dir, uint16_t shards) {
     RandomGraphOptions o;
     o.seed = 20240611;
-    o.vertices = 30;
-    o.edges = 60;
+    o.vertices = 14;
+    o.edges = 28;
     o.long_string_rate = 0;
-    model = random_model(o);
+    o.int_keys = shards > 1;
+    Model model = random_model(o);
+    auto in_shard_0 = [&](const ModelVertex& v) {
+        if (shards == 1) return true;
+        return format::key_hash(static_cast<int64_t>(std::stoll(v.key))) % shards == 0;  // §10 placement
+    };
     bool widened = false;
     for (auto& v : model.vertices)
         for (auto& x : v.values)
-            if (!widened && !x.null && x.type == Type(TypeCode::string)) x.s.assign(400, 'w'), widened = true;
+            if (!widened && in_shard_0(v) && !x.null && x.type == Type(TypeCode::string)) x.s.assign(300, 'w'), widened = true;
     REQUIRE(widened);
     WriterOptions w;
     w.threads = 1;
+    w.shard_count = shards;
     write_model(model, w, dir / "base.mmg");
-    auto file = File::open(dir / "base.mmg");
+    auto path = shards > 1 ? dir / "base-0-of-2.mmg" : dir / "base.mmg";
+    auto file = File::open(path);
     file->verify();
-    walk(*file);
-    return read_bytes(dir / "base.mmg");
+    bool wide = false;
+    for (const auto& nt : file->node_types())
+        for (uint8_t width : nt.offset_widths) wide |= width > 1;
+    CHECK(wide);
+    CHECK(file->node_types().size() > 1);
+    CHECK(file->has_in_edges());
+    return path;
+}
+
+// Patches one byte of `work` in place, probes it and restores it.
+class BytePatcher {
+public:
+    BytePatcher(const std::filesystem::path& work, const std::vector<uint8_t>& good) : good_(good), fd_(::open(work.c_str(), O_WRONLY)) {
+        REQUIRE(fd_ >= 0);
+    }
+    ~BytePatcher() { ::close(fd_); }
+    void set(uint64_t at, uint8_t byte) { REQUIRE(::pwrite(fd_, &byte, 1, static_cast<off_t>(at)) == 1); }
+    void restore(uint64_t at) { set(at, good_[at]); }
+
+private:
+    const std::vector<uint8_t>& good_;
+    int fd_;
+};
+
+void sweep(const std::filesystem::path& base, uint64_t seed) {
+    using clock = std::chrono::steady_clock;
+    const auto t0 = clock::now();
+    const auto good = read_bytes(base);
+    const auto work = base.parent_path() / ("work-" + base.filename().string());
+    SweepReport report;
+    report.original = walk(*File::open(base));
+    Watchdog watchdog;
+    auto run = [&](const std::string& what) {
+        watchdog.start(what);
+        report.add(what, probe(work), true);
+        watchdog.done();
+    };
+
+    // Every truncation: shrink one copy a byte at a time (no rewrite per length).
+    write_file(work, good);
+    for (uint64_t len = good.size(); len-- > 0;) {
+        std::filesystem::resize_file(work, len);
+        run("truncated to " + std::to_string(len));
+    }
+
+    // Every bit, or a seeded sample for a larger file.
+    const uint64_t total_bits = good.size() * 8;
+    std::vector<uint64_t> bits;
+    if (good.size() <= kMaxFullSweepBytes) {
+        for (uint64_t bit = 0; bit < total_bits; ++bit) bits.push_back(bit);
+    } else {
+        std::mt19937_64 rng(seed);
+        for (uint64_t i = 0; i < kSampledBits; ++i) bits.push_back(rng() % total_bits);
+    }
+    write_file(work, good);
+    {
+        BytePatcher patch(work, good);
+        for (uint64_t bit : bits) {
+            const uint64_t at = bit / 8;
+            patch.set(at, static_cast<uint8_t>(good[at] ^ (1u << (bit % 8))));
+            run("bit " + std::to_string(bit % 8) + " of byte " + std::to_string(at));
+            patch.restore(at);
+        }
+    }
+    const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
+    INFO(report.cases << " damaged copies of a " << good.size() << "-byte file in " << seconds << " s; opened " << report.opened
+                      << ", verified " << report.verified << ", walked " << report.walked);
+    INFO("undetected by verify():\n" << join(report.undetected));
+    INFO("verified and walked, but read differently:\n" << join(report.wrong));
+    INFO("non-Error exceptions:\n" << join(report.foreign));
+    CHECK(report.undetected.empty());
+    CHECK(report.wrong.empty());
+    CHECK(report.foreign.empty());
+    CHECK(report.cases == good.size() + bits.size());
+    WARN("sweep of " << base.filename() << ": " << report.cases << " damaged copies of " << good.size() << " bytes in " << seconds
+                     << " s; " << report.opened << " opened, " << report.walked << " walked without error (" << report.walked_different
+                     << " of them reading changed values, all rejected by verify), 0 passed verify");
 }
 
 }  // namespace
 
-TEST_CASE("damaged: sweep: every truncation and every bit flip is detected, nothing crashes", "[damaged][sweep]") {
-    using clock = std::chrono::steady_clock;
-    const auto t0 = clock::now();
+TEST_CASE("damaged: sweep: every truncation and every bit flip of a small file is rejected by verify, nothing crashes", "[damaged][sweep]") {
     TempDir dir;
-    Model model;
-    const auto good = sweep_file(dir, model);
-    bool wide = false;
-    {
-        auto f = File::open(dir / "base.mmg");
-        for (const auto& nt : f->node_types())
-            for (uint8_t w : nt.offset_widths) wide |= w > 1;
-    }
-    CHECK(wide);  // the file exercises 2- or 4-byte offset entries
-    const auto work = dir / "work.mmg";
-    SweepReport report;
+    sweep(sweep_file(dir, 1), 7);
+}
 
-    // Every truncation: shrink one copy a byte at a time (cheap: no rewrite per length).
-    write_file(work, good);
-    for (uint64_t len = good.size(); len-- > 0;) {
-        std::filesystem::resize_file(work, len);
-        report.add("truncated to " + std::to_string(len), probe(work), true);
-    }
-
-    // Bit flips: every bit of the first 2 KiB (header, directory, small tables), then a seeded
-    // sample of the rest. The copy is patched in place and restored after each probe.
-    std::vector<uint64_t> bits;
-    const uint64_t head_bits = std::min<uint64_t>(good.size(), 2048) * 8;
-    for (uint64_t bit = 0; bit < head_bits; ++bit) bits.push_back(bit);
-    std::mt19937_64 rng(7);
-    if (good.size() * 8 > head_bits)
-        for (int i = 0; i < 3000; ++i) bits.push_back(head_bits + rng() % (good.size() * 8 - head_bits));
-    write_file(work, good);
-    const int fd = ::open(work.c_str(), O_WRONLY);
-    REQUIRE(fd >= 0);
-    for (uint64_t bit : bits) {
-        const uint64_t at = bit / 8;
-        uint8_t byte = static_cast<uint8_t>(good[at] ^ (1u << (bit % 8)));
-        REQUIRE(::pwrite(fd, &byte, 1, static_cast<off_t>(at)) == 1);
-        report.add("bit " + std::to_string(bit % 8) + " of byte " + std::to_string(at), probe(work), true);
-        REQUIRE(::pwrite(fd, &good[at], 1, static_cast<off_t>(at)) == 1);
-    }
-    ::close(fd);
-    const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
-    INFO(report.cases << " damaged copies of a " << good.size() << "-byte file in " << seconds << " s; opened " << report.opened
-                      << ", verified " << report.verified);
-    INFO("undetected:\n" << join(report.undetected));
-    INFO("non-Error exceptions:\n" << join(report.foreign));
-    CHECK(report.undetected.empty());
-    CHECK(report.foreign.empty());
-    CHECK(report.cases == good.size() + bits.size());
-    WARN("sweep: " << report.cases << " damaged copies of " << good.size() << " bytes in " << seconds << " s");
+TEST_CASE("damaged: sweep: every truncation and every bit flip of a dataset shard is rejected by verify", "[damaged][sweep]") {
+    TempDir dir;
+    sweep(sweep_file(dir, 2), 8);
 }
 
 TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and verify() vouches for reads", "[damaged][sweep]") {
@@ -506,14 +561,16 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     TempDir dir;
-    Model model;
-    const auto good = sweep_file(dir, model);
+    const auto base = sweep_file(dir, 1);
+    const auto good = read_bytes(base);
     const auto work = dir / "work.mmg";
     SweepReport report;
+    report.original = walk(*File::open(base));
+    Watchdog watchdog;
     std::mt19937_64 rng(11);
-    // Header and directory bits are covered by the first sweep (any change there is refused);
+    // Header and directory bits are covered by the sweeps above (any change there is refused);
     // here every flip lands in a section body, where the structure lives.
-    const uint64_t body = hd::kSize + 32 * File::open(dir / "base.mmg")->sections().size();
+    const uint64_t body = hd::kSize + 32 * File::open(base)->sections().size();
     const int samples = 2500;
     for (int i = 0; i < samples; ++i) {
         const uint64_t bit = body * 8 + rng() % ((good.size() - body) * 8);
@@ -521,7 +578,10 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
         b[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
         reseal(b);
         write_file(work, b);
-        report.add("resealed bit " + std::to_string(bit % 8) + " of byte " + std::to_string(bit / 8), probe(work), false);
+        const std::string what = "resealed bit " + std::to_string(bit % 8) + " of byte " + std::to_string(bit / 8);
+        watchdog.start(what);
+        report.add(what, probe(work), false);
+        watchdog.done();
     }
     const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
     INFO(report.cases << " resealed copies in " << seconds << " s; opened " << report.opened << ", verified " << report.verified

@@ -42,7 +42,7 @@ public:
 
 private:
     std::string path_;
-    const char* data_ = nullptr;
+    const char* data_ = "";  // never null: pointer arithmetic on an empty input stays defined
     uint64_t size_ = 0;
     bool mapped_ = false;
     std::vector<char> owned_;  // contents of a pipe or other non-regular file

@@ -36,12 +36,18 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     struct stat st {};
     if (::stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
     if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
-    const uint64_t actual = static_cast<uint64_t>(st.st_size);
-    if (actual < format::header::kSize)
-        fail(path, "file is " + std::to_string(actual) + " bytes, smaller than the " + std::to_string(format::header::kSize) +
-                       "-byte header: not an mmgraph file or truncated");
+    uint64_t actual = 0;
     try {
         m->mapping = bip::file_mapping(path.c_str(), bip::read_only);
+        // The size is taken from the opened file, not from the path: a writer may rename a new
+        // file over the path between the stat above and the open (spec §12), and mapping the
+        // new file with the old file's size could reach past its end (SIGBUS).
+        if (::fstat(m->mapping.get_mapping_handle().handle, &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
+        if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
+        actual = static_cast<uint64_t>(st.st_size);
+        if (actual < format::header::kSize)
+            fail(path, "file is " + std::to_string(actual) + " bytes, smaller than the " + std::to_string(format::header::kSize) +
+                           "-byte header: not an mmgraph file or truncated");
         m->region = bip::mapped_region(m->mapping, bip::read_only, 0, static_cast<size_t>(actual));
     } catch (const bip::interprocess_exception& e) {
         fail(path, std::string("cannot map: ") + e.what());
@@ -82,6 +88,9 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     uint64_t dir_len = uint64_t{count} * format::dir_entry::kSize;
     if (dir_off < hd::kSize || dir_off > actual || dir_len > actual - dir_off)
         fail(path, "section directory (" + std::to_string(count) + " entries at " + hex(dir_off) + ") lies outside the file");
+    if (count > options.max_sections)
+        fail(path, "section directory: " + std::to_string(count) + " entries exceed the reader limit of " +
+                       std::to_string(options.max_sections) + " (ReaderOptions::max_sections)");
     if (format::load<uint64_t>(h + hd::kDirectoryHashOff) != format::checksum(h + dir_off, dir_len))
         fail(path, "section directory checksum mismatch");
     m->sections.reserve(count);
@@ -134,7 +143,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     {
         const Region& r = m->strings;
         uint64_t n = r.read<uint32_t>(0, "string count");
-        if (n > options.max_strings) r.fail(0, std::to_string(n) + " strings exceed the reader limit of " + std::to_string(options.max_strings));
+        if (n > options.max_strings) r.fail(0, std::to_string(n) + " strings exceed the reader limit of " + std::to_string(options.max_strings) + " (ReaderOptions::max_strings)");
         uint64_t blob = 8 + 4 * (n + 1);
         r.at(0, blob, "string offset table");
         m->names.reserve(n);
@@ -171,7 +180,9 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
             info.count = r.read<uint64_t>(at + 8, "schema entry count");
             total += attrs;
             if (attrs > format::kMaxAttributes || total > options.max_schema_entries)
-                r.fail(at + 4, std::to_string(attrs) + " attributes exceed the limit");
+                r.fail(at + 4, std::to_string(attrs) + " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) +
+                                   " per entry or the reader limit of " + std::to_string(options.max_schema_entries) +
+                                   " schema entries in all (ReaderOptions::max_schema_entries)");
             at += sc::kEntryHeadSize;
             r.at(at, attrs * sc::kAttrSize, "attribute descriptors");
             if (is_label && m->key_type == KeyType::int64) info.fixed_size = 8;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "mmgraph/format/endian.hpp"
@@ -171,6 +172,7 @@ namespace mmgraph {
 struct Writer::Impl {
     WriterOptions options;
     std::vector<detail::Shape> labels, edge_types;
+    std::unordered_set<std::string> label_names, edge_type_names;  // duplicate checks in O(1)
 
     // Vertices, by global id (insertion order).
     std::vector<uint16_t> vertex_label;

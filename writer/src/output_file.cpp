@@ -1,12 +1,15 @@
 #include "output_file.hpp"
 
+#include <dirent.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <string>
+#include <string_view>
 
 #include <boost/interprocess/file_mapping.hpp>
 #include <boost/interprocess/mapped_region.hpp>
@@ -26,25 +29,56 @@ namespace {
 
 std::string errno_text(int err) { return std::strerror(err); }
 
+// Temporary names are ".<target name>.tmp-<pid>-<n>" in the target's directory (spec §12), so
+// that a writer killed before its rename leaves a name that says whose it was.
+std::string temporary_prefix(const std::filesystem::path& target) { return "." + target.filename().string() + ".tmp-"; }
+
 std::filesystem::path temporary_name(const std::filesystem::path& target) {
     static std::atomic<uint64_t> counter{0};
-    auto name = "." + target.filename().string() + ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++);
+    auto name = temporary_prefix(target) + std::to_string(::getpid()) + "-" + std::to_string(counter++);
     return target.parent_path() / name;
+}
+
+// Removes the temporary files of writers to the same target that are no longer running (killed
+// before their rename: SIGKILL, power loss). A temporary whose pid is alive on this machine, or
+// whose name does not parse, is left alone.
+void remove_stale_temporaries(const std::filesystem::path& target) {
+    const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+    const std::string prefix = temporary_prefix(target);
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) return;  // creating the temporary will report the problem
+    while (const dirent* entry = ::readdir(d)) {
+        std::string_view name(entry->d_name);
+        if (name.substr(0, prefix.size()) != prefix) continue;
+        std::string_view rest = name.substr(prefix.size());
+        size_t dash = rest.find('-');
+        if (dash == 0 || dash == std::string_view::npos) continue;
+        pid_t pid = 0;
+        bool digits = true;
+        for (char c : rest.substr(0, dash)) {
+            if (c < '0' || c > '9' || pid > 100'000'000) digits = false;
+            else pid = pid * 10 + (c - '0');
+        }
+        if (!digits || pid <= 0 || pid == ::getpid()) continue;
+        if (::kill(pid, 0) != 0 && errno == ESRCH) ::unlinkat(::dirfd(d), entry->d_name, 0);
+    }
+    ::closedir(d);
 }
 
 }  // namespace
 
 OutputFile::OutputFile(std::filesystem::path target, uint64_t size)
     : target_(std::move(target)), temp_(temporary_name(target_)), size_(size) {
+    remove_stale_temporaries(target_);
     fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
     if (fd_ < 0) throw Error("cannot create " + temp_.string() + ": " + errno_text(errno));
     try {
-        // Reserve real blocks: writing a sparse mapping on a full disk would raise SIGBUS.
+        // Reserve real blocks: writing a sparse mapping on a full disk would raise SIGBUS. glibc
+        // emulates the reservation on file systems without fallocate, so there is no fallback to
+        // a sparse ftruncate here: an error is a full disk (ENOSPC), the file-size limit
+        // (EFBIG; the caller must ignore SIGXFSZ to get it), or a file system that cannot
+        // reserve at all, and each is reported instead of risking SIGBUS.
         int err = ::posix_fallocate(fd_, 0, static_cast<off_t>(size_));
-        if (err == EOPNOTSUPP || err == EINVAL) {
-            if (::ftruncate(fd_, static_cast<off_t>(size_)) != 0) err = errno;
-            else err = 0;
-        }
         if (err != 0)
             throw Error("cannot reserve " + std::to_string(size_) + " bytes for " + target_.string() + ": " + errno_text(err));
         mapping_ = std::make_unique<Mapping>();

@@ -24,7 +24,7 @@ Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, K
     if (name.size() > 0xFFFF) throw Error(std::string(what) + " name longer than 65535 bytes");
     if (attributes.size() > format::kMaxAttributes)
         throw Error(std::string(what) + " " + in_quotes(name) + ": " + std::to_string(attributes.size()) +
-                    " attributes exceed the limit of " + std::to_string(format::kMaxAttributes));
+                    " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) + " (spec §9)");
     Shape shape;
     shape.name = std::string(name);
     std::set<std::string_view> seen;
@@ -109,6 +109,8 @@ Writer::Writer(WriterOptions options) : impl_(std::make_unique<Impl>()) {
     if (options.shard_count < 1) throw Error("shard_count must be at least 1");
     if (options.max_vertices_per_shard > format::kMaxVerticesPerShard || options.max_vertices_per_shard == 0)
         throw Error("max_vertices_per_shard must be between 1 and 2^31");
+    if (options.max_value_size > format::kMaxValueSize)
+        throw Error("max_value_size must be at most " + std::to_string(format::kMaxValueSize) + " (spec §9)");
     impl_->options = options;
     impl_->key_begin.push_back(0);
     impl_->var_begin.push_back(0);
@@ -123,20 +125,20 @@ uint64_t Writer::edge_count() const { return impl_->edge_src.size(); }
 LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     auto& labels = impl_->labels;
     if (labels.size() >= format::kMaxLabels)
-        throw Error("label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels");
-    for (const auto& l : labels)
-        if (l.name == name) throw Error("label " + in_quotes(name) + " declared twice");
+        throw Error("label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels (spec §9)");
+    if (impl_->label_names.count(std::string(name))) throw Error("label " + in_quotes(name) + " declared twice");
     labels.push_back(make_shape(name, std::move(attributes), impl_->options.key_type, true, "label"));
+    impl_->label_names.emplace(name);
     return static_cast<LabelId>(labels.size() - 1);
 }
 
 EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpec> properties) {
     auto& types = impl_->edge_types;
     if (types.size() >= format::kMaxEdgeTypes)
-        throw Error("edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types");
-    for (const auto& t : types)
-        if (t.name == name) throw Error("edge type " + in_quotes(name) + " declared twice");
+        throw Error("edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types (spec §9)");
+    if (impl_->edge_type_names.count(std::string(name))) throw Error("edge type " + in_quotes(name) + " declared twice");
     types.push_back(make_shape(name, std::move(properties), impl_->options.key_type, false, "edge type"));
+    impl_->edge_type_names.emplace(name);
     return static_cast<EdgeTypeId>(types.size() - 1);
 }
 
@@ -279,7 +281,9 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                           (code == TypeCode::bytes && (v.kind() == Value::Kind::bytes || v.kind() == Value::Kind::string));
                 if (!ok) throw bad(std::string("expected ") + (code == TypeCode::string ? "a string" : "bytes") + ", got " + kind_name(v.kind()));
                 count = payload = v.text().size();
-                if (count > format::kMaxValueSize) throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(format::kMaxValueSize));
+                if (count > options.max_value_size)
+                    throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(options.max_value_size) +
+                              " bytes per value (spec §9)");
                 push_vlq(out, count);
                 push(out, v.text().data(), v.text().size());
             } else {
@@ -290,13 +294,15 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                     throw bad("expected a list of " + std::string(format::scalar_name(static_cast<uint8_t>(code))) + ", got a list of " +
                               std::string(format::scalar_name(static_cast<uint8_t>(v.list_element()))));
                 count = v.list_size();
-                if (count > format::kMaxValueSize) throw bad("list of " + std::to_string(count) + " items exceeds the limit");
+                if (count > options.max_value_size)
+                    throw bad("list of " + std::to_string(count) + " items exceeds the limit of " + std::to_string(options.max_value_size) +
+                              " items per value (spec §9)");
                 if (format::has_variable_items(a.type.byte)) {
                     payload = 0;
                     for (std::string_view item : v.string_items()) {
-                        if (item.size() > format::kMaxValueSize)
-                            throw bad("item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
-                                      std::to_string(format::kMaxValueSize));
+                        if (item.size() > options.max_value_size)
+                            throw bad("list item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
+                                      std::to_string(options.max_value_size) + " bytes per value (spec §9)");
                         payload += format::vlq_size(item.size()) + item.size();
                     }
                 } else {
@@ -346,8 +352,9 @@ void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
     if (m.lookup(key, hash)) throw Error("duplicate vertex key " + in_quotes(key_to_string(key)));
     const Shape& shape = m.labels[label];
     const detail::InputContext context{&key};
-    if (auto* s = std::get_if<std::string_view>(&key); s && s->size() > format::kMaxValueSize)
-        throw Error(context.text() + ": key longer than the limit");
+    if (auto* s = std::get_if<std::string_view>(&key); s && s->size() > m.options.max_value_size)
+        throw Error(context.text() + ": key of " + std::to_string(s->size()) + " bytes exceeds the limit of " +
+                    std::to_string(m.options.max_value_size) + " bytes per value (spec §9)");
     // The string key is offset-table entry 0 (§6.1); stage the attributes after it.
     if (auto* s = std::get_if<std::string_view>(&key))
         m.var_sizes.push_back(s->empty() ? kAbsent : static_cast<uint32_t>(format::vlq_size(s->size()) + s->size()));

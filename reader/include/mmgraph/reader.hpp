@@ -30,10 +30,15 @@
 
 namespace mmgraph {
 
-// Limits against hostile files; tables larger than these are refused before any allocation.
+// Every limit the reader applies to a file, in one place (spec §9, §12). Counts read from a file
+// are first checked against the bytes that must hold them, so no table can claim more memory
+// than a constant times the file's size; these limits bound the tables that open() copies into
+// memory further, whatever the file's size. A file past a limit is refused with an error that
+// names it.
 struct ReaderOptions {
+    uint64_t max_sections = 1u << 16;        // directory entries (a v1.0 file has 8 + edge types)
     uint64_t max_strings = 1u << 20;         // names in the string table
-    uint64_t max_schema_entries = 1u << 17;  // labels + edge types + attributes
+    uint64_t max_schema_entries = 1u << 17;  // attribute descriptors of all labels and edge types
     bool verify_on_open = false;             // run verify() inside open()
 };
 

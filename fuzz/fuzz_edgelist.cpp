@@ -1,0 +1,15 @@
+// libFuzzer target: the SNAP edge-list importer and the int64-keyed writer behind it. Build
+// checks: see import_check.hpp.
+#include <cstdint>
+
+#include "import_check.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+    using namespace mmgraph::fuzz;
+    static const std::string input = scratch_path("-edges.txt");
+    if (!write_scratch(input, data, size)) return 0;
+    mmgraph::cli::BuildOptions options;
+    options.edgelists.push_back(input);
+    build_and_check(options);
+    return 0;
+}

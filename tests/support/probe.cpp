@@ -1,0 +1,99 @@
+#include "support/probe.hpp"
+
+#include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/layout.hpp"
+
+namespace mmgraph::test {
+
+namespace {
+
+void append_hex(std::string& out, std::span<const uint8_t> bytes) {
+    static const char* digits = "0123456789abcdef";
+    for (uint8_t b : bytes) {
+        out += digits[b >> 4];
+        out += digits[b & 15];
+    }
+}
+
+// Type byte, then the payload; lists element by element so that every element is touched.
+void append_value(std::string& out, const ValueRef& value) {
+    if (value.is_null()) {
+        out += "null";
+        return;
+    }
+    out += std::to_string(value.type().byte) + ":";
+    if (!value.type().is_list()) {
+        append_hex(out, value.as_bytes());
+        return;
+    }
+    out += "[";
+    for (uint64_t k = 0; k < value.list_size(); ++k) {
+        if (k) out += ",";
+        append_hex(out, value.element(k).as_bytes());
+    }
+    out += "]";
+}
+
+}  // namespace
+
+std::string walk(const File& file) {
+    std::string out;
+    const uint32_t types = static_cast<uint32_t>(file.edge_types().size());
+    for (Vertex v : file.vertices()) {
+        out += "v" + std::to_string(v.index()) + " " + v.key_string() + " " + std::string(v.label_name()) + " nt" +
+               std::to_string(v.node_type());
+        auto found = file.find(v.key());
+        out += found ? " @" + std::to_string(found->index()) : " @none";
+        const LabelInfo& label = file.labels()[v.label()];
+        for (uint32_t a = 0; a < label.attributes.size(); ++a) {
+            out += " ";
+            append_value(out, v.get(a));
+        }
+        out += "\n";
+        for (Direction dir : {Direction::out, Direction::in}) {
+            if (dir == Direction::in && !file.has_in_edges()) continue;
+            out += dir == Direction::out ? " out " : " in ";
+            out += std::to_string(v.degree(dir)) + ":";
+            for (const Edge& e : v.edges(dir)) {
+                if (e.type >= types) throw Error("walk: edge type " + std::to_string(e.type) + " out of range");
+                out += " " + std::to_string(e.target.shard) + "/" + std::to_string(e.target.index) + "/t" +
+                       std::to_string(e.type) + "/o" + std::to_string(e.ordinal);
+                if (e.target.shard == file.shard_id()) out += "=" + file.vertex(e.target.index).key_string();
+                // An in-edge's properties live in its source's shard: skip those from other shards.
+                if (dir == Direction::in && e.target.shard != file.shard_id()) continue;
+                for (uint32_t p = 0; p < file.edge_types()[e.type].attributes.size(); ++p) {
+                    out += "|";
+                    append_value(out, file.property(e, p));
+                }
+            }
+            for (uint32_t t = 0; t < types; ++t) {
+                out += " #" + std::to_string(v.degree(dir, t));
+                for (const Edge& e : v.edges(dir, t)) out += "," + std::to_string(e.target.index);
+            }
+            out += "\n";
+        }
+    }
+    return out;
+}
+
+void reseal(std::span<uint8_t> b) {
+    namespace hd = format::header;
+    if (b.size() < hd::kSize) return;
+    const uint32_t count = format::load<uint32_t>(b.data() + hd::kSectionCountOff);
+    const uint64_t dir = format::load<uint64_t>(b.data() + hd::kDirectoryOffsetOff);
+    if (dir <= b.size() && uint64_t{count} * format::dir_entry::kSize <= b.size() - dir) {
+        for (uint32_t i = 0; i < count; ++i) {
+            uint8_t* e = b.data() + dir + uint64_t{i} * format::dir_entry::kSize;
+            const uint64_t off = format::load<uint64_t>(e + format::dir_entry::kOffsetOff);
+            const uint64_t len = format::load<uint64_t>(e + format::dir_entry::kLengthOff);
+            if (off <= b.size() && len <= b.size() - off)
+                format::store<uint64_t>(e + format::dir_entry::kChecksumOff, format::checksum(b.data() + off, len));
+        }
+        format::store<uint64_t>(b.data() + hd::kDirectoryHashOff,
+                                format::checksum(b.data() + dir, uint64_t{count} * format::dir_entry::kSize));
+    }
+    format::store<uint64_t>(b.data() + hd::kHeaderHashOff, format::checksum(b.data(), hd::kHeaderHashOff));
+}
+
+}  // namespace mmgraph::test

@@ -1,0 +1,24 @@
+// Helpers shared by the damaged-file tests and the fuzz targets: a full walk of a file that
+// renders everything a client can read as text, and resealing of damaged bytes.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "mmgraph/reader.hpp"
+
+namespace mmgraph::test {
+
+// Reads every vertex (key, label, node type, every attribute and list element), its lookup by
+// key, both adjacency directions (degrees, every edge, per-type ranges) and every edge property
+// of the shard; returns all of it as text, so two walks compare as strings. Values are rendered
+// from their raw bytes. Throws mmgraph::Error on the first problem.
+std::string walk(const File& file);
+
+// Recomputes every section checksum, the directory hash and the header checksum of a file image,
+// so that damage in it is caught only by structural checks. Trusts the directory as it stands
+// and skips entries that point outside the image.
+void reseal(std::span<uint8_t> bytes);
+
+}  // namespace mmgraph::test

@@ -1,0 +1,261 @@
+// Hostile files (spec §12): forged counts and lengths behind valid checksums. Each one must be
+// refused, or fail on first access, with an Error naming the section, the offset or the limit,
+// quickly and without allocating or looping in proportion to the forged number.
+#include <catch2/catch.hpp>
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "mmgraph/format/endian.hpp"
+#include "support/probe.hpp"
+#include "support/random_graph.hpp"
+
+using namespace mmgraph;
+using namespace mmgraph::test;
+using Catch::Contains;
+
+namespace {
+
+namespace hd = format::header;
+
+constexpr auto kFast = std::chrono::seconds(2);  // generous: each case takes milliseconds
+
+uint64_t peak_rss_kib() {
+    struct rusage usage {};
+    ::getrusage(RUSAGE_SELF, &usage);
+    return static_cast<uint64_t>(usage.ru_maxrss);
+}
+
+// A small file with two labels' worth of features: a string, a list, two edge types (one with
+// properties), in-edges. "ann" has the name "Ann" and the tags [1, 2, 3].
+struct Forge {
+    TempDir dir;
+    std::vector<uint8_t> good;
+    std::shared_ptr<const File> ref;
+
+    explicit Forge(bool one_edge_type = false) {
+        Writer w;
+        auto person = w.add_label("Person", {{"name", TypeCode::string}, {"tags", Type::list_of(TypeCode::int32), true}});
+        auto knows = w.add_edge_type("KNOWS");
+        std::vector<int32_t> tags = {1, 2, 3};
+        w.add_vertex("ann", person, {"Ann", Value::list(tags)});
+        w.add_vertex("bob", person, {"Bob"});
+        w.add_vertex("cy", person, {"Cy"});
+        w.add_edge("ann", "bob", knows);
+        w.add_edge("ann", "cy", knows);
+        if (!one_edge_type) {
+            auto rated = w.add_edge_type("RATED", {{"stars", TypeCode::uint8}, {"note", TypeCode::string, true}});
+            w.add_edge("bob", "ann", rated, {5u, "good"});
+        }
+        w.finish(dir / "good.mmg");
+        good = read_bytes(dir / "good.mmg");
+        ref = File::open(dir / "good.mmg");
+        ref->verify();
+    }
+
+    SectionInfo section(std::string_view name) const {
+        for (const auto& s : ref->sections())
+            if (s.name() == name) return s;
+        FAIL("no section " << name);
+        return {};
+    }
+
+    // File offset of the first occurrence of `pattern` inside a section.
+    uint64_t find(std::string_view section_name, std::vector<uint8_t> pattern) const {
+        SectionInfo s = section(section_name);
+        auto begin = good.begin() + static_cast<ptrdiff_t>(s.offset);
+        auto it = std::search(begin, begin + static_cast<ptrdiff_t>(s.length), pattern.begin(), pattern.end());
+        REQUIRE(it != begin + static_cast<ptrdiff_t>(s.length));
+        return static_cast<uint64_t>(it - good.begin());
+    }
+
+    // Applies `patch` to a copy, recomputes every checksum, writes it; returns its path.
+    template <typename Patch>
+    std::filesystem::path forge(Patch&& patch) const {
+        auto b = good;
+        patch(b);
+        reseal(b);
+        auto path = dir / "forged.mmg";
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+        out.close();
+        REQUIRE(out.good());
+        return path;
+    }
+};
+
+template <typename T>
+void put(std::vector<uint8_t>& b, uint64_t at, T value) {
+    format::store<T>(b.data() + at, value);
+}
+
+// Runs `fn`, which must throw mmgraph::Error whose message contains every piece, in under kFast.
+template <typename Fn>
+void refused(Fn&& fn, std::initializer_list<std::string> pieces) {
+    const auto t0 = std::chrono::steady_clock::now();
+    std::string message;
+    try {
+        fn();
+    } catch (const Error& e) {
+        message = e.what();
+    }
+    const auto took = std::chrono::steady_clock::now() - t0;
+    INFO("error: " << message);
+    REQUIRE_FALSE(message.empty());
+    for (const auto& piece : pieces) CHECK_THAT(message, Contains(piece));
+    CHECK(took < kFast);
+}
+
+}  // namespace
+
+TEST_CASE("hostile: forged counts in the header and directory are refused at open", "[hostile]") {
+    Forge f;
+    const uint64_t rss_before = peak_rss_kib();
+    SECTION("2^32 - 1 directory entries") {
+        auto path = f.forge([](auto& b) { put<uint32_t>(b, hd::kSectionCountOff, 0xFFFF'FFFF); });
+        refused([&] { File::open(path); }, {"section directory", "4294967295 entries", "outside the file"});
+    }
+    SECTION("more directory entries than ReaderOptions::max_sections") {
+        ReaderOptions few;
+        few.max_sections = 4;
+        refused([&] { File::open(f.dir / "good.mmg", few); }, {"entries exceed the reader limit of 4", "max_sections"});
+    }
+    SECTION("2^31 vertices over a 3-vertex table") {
+        auto path = f.forge([](auto& b) { put<uint64_t>(b, hd::kVertexCountOff, uint64_t{1} << 31); });
+        refused([&] { File::open(path); }, {"section vertices", "holds 3 records, header says 2147483648"});
+    }
+    SECTION("2^63 vertices") {
+        auto path = f.forge([](auto& b) { put<uint64_t>(b, hd::kVertexCountOff, uint64_t{1} << 63); });
+        refused([&] { File::open(path); }, {"exceed the 2^31 per-shard limit"});
+    }
+    SECTION("a section length of 2^64 - 1") {
+        auto path = f.forge([](auto& b) { put<uint64_t>(b, hd::kSize + 32 * 4 + 16, ~uint64_t{0}); });
+        refused([&] { File::open(path); }, {"section 4 (nodes)", "outside the file"});
+    }
+    CHECK(peak_rss_kib() - rss_before < 64 * 1024);  // no allocation sized by a forged count
+}
+
+TEST_CASE("hostile: forged table counts are checked against their section before any loop", "[hostile]") {
+    Forge f;
+    const uint64_t rss_before = peak_rss_kib();
+    const SectionInfo strings = f.section("strings"), schema = f.section("schema"), node_types = f.section("node_types");
+    const SectionInfo vertices = f.section("vertices"), keys = f.section("key_index"), props = f.section("edge_props");
+    SECTION("2^32 - 1 strings: past the reader limit") {
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, strings.offset, 0xFFFF'FFFF); });
+        refused([&] { File::open(path); }, {"section strings", "offset 0x0", "exceed the reader limit", "max_strings"});
+    }
+    SECTION("2^32 - 1 strings with the reader limit lifted: past the section") {
+        ReaderOptions unlimited;
+        unlimited.max_strings = std::numeric_limits<uint64_t>::max();
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, strings.offset, 0xFFFF'FFFF); });
+        refused([&] { File::open(path, unlimited); }, {"section strings", "string offset table", "past the end of the section"});
+    }
+    SECTION("65535 labels and 65535 edge types in a small schema") {
+        auto path = f.forge([&](auto& b) {
+            put<uint32_t>(b, schema.offset + 4, 0xFFFF);
+            put<uint32_t>(b, schema.offset + 8, 0xFFFF);
+        });
+        refused([&] { File::open(path); }, {"section schema", "65535 labels and 65535 edge types do not fit the section"});
+    }
+    SECTION("2^32 - 1 attributes of one label") {
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, schema.offset + 16 + 4, 0xFFFF'FFFF); });
+        refused([&] { File::open(path); }, {"section schema", "offset 0x14", "4294967295 attributes exceed the limit"});
+    }
+    SECTION("4000 attributes (within the limit) past the schema's end") {
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, schema.offset + 16 + 4, 4000); });
+        refused([&] { File::open(path); }, {"section schema", "attribute descriptors", "past the end of the section"});
+    }
+    SECTION("2^32 - 1 node types") {
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, node_types.offset, 0xFFFF'FFFF); });
+        refused([&] { File::open(path); }, {"section node_types", "4294967295 node types do not fit the section"});
+    }
+    SECTION("2^32 - 1 slots per vertex") {
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, vertices.offset, 0xFFFF'FFFF); });
+        refused([&] { File::open(path); }, {"section vertices", "slot count 4294967295 is not between 2 and 16"});
+    }
+    SECTION("2^31 key index buckets") {
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, keys.offset + 4, 31); });
+        refused([&] { File::open(path); }, {"section key_index", "does not match its bucket bits"});
+    }
+    SECTION("2^64 - 1 key index entries") {
+        auto path = f.forge([&](auto& b) { put<uint64_t>(b, keys.offset + 8, ~uint64_t{0}); });
+        refused([&] { File::open(path); }, {"section key_index", "18446744073709551615 entries for 3 vertices"});
+    }
+    SECTION("2^63 edge property rows") {
+        auto path = f.forge([&](auto& b) { put<uint64_t>(b, props.offset + 8, uint64_t{1} << 63); });
+        refused([&] { File::open(path); }, {"section edge_props", "rows do not fit the section"});
+    }
+    SECTION("an edge property heap offset of 2^64 - 8") {
+        auto path = f.forge([&](auto& b) { put<uint64_t>(b, props.offset + 24, ~uint64_t{7}); });
+        refused([&] { File::open(path); }, {"section edge_props", "heap offset", "lies past the section"});
+    }
+    CHECK(peak_rss_kib() - rss_before < 64 * 1024);
+}
+
+TEST_CASE("hostile: forged lengths inside records fail on access and in verify", "[hostile]") {
+    Forge f;
+    const uint64_t rss_before = peak_rss_kib();
+    SECTION("a string length of 2^30 - 1 (a 5-byte VLQ)") {
+        const uint64_t at = f.find("nodes", {3, 'A', 'n', 'n', 3});  // "Ann", then the tags' VLQ 3
+        auto path = f.forge([&](auto& b) {
+            // 0xFF x 4 then the 0x03 that follows: VLQ 0x3FFFFFFF. The key is untouched.
+            std::fill_n(b.begin() + static_cast<ptrdiff_t>(at), 4, 0xFF);
+        });
+        auto file = File::open(path);
+        refused([&] { (void)file->vertex(0).get("name").as_string(); }, {"section nodes", "offset 0x"});
+        refused([&] { file->verify(); }, {"nodes", "offset"});
+    }
+    SECTION("a list of 2^21 elements") {
+        const uint64_t at = f.find("nodes", {3, 1, 0, 0, 0, 2, 0, 0, 0});
+        auto path = f.forge([&](auto& b) {
+            const uint8_t vlq[4] = {0x80, 0x80, 0x80, 0x01};  // 2^21; then the element bytes
+            std::copy(vlq, vlq + 4, b.begin() + static_cast<ptrdiff_t>(at));
+        });
+        auto file = File::open(path);
+        refused([&] { (void)file->vertex(0).get("tags").list_size(); }, {"section nodes", "past the end of the section"});
+        refused([&] { file->verify(); }, {"nodes"});
+    }
+    SECTION("a slot that names the vertex table itself as its domain") {
+        const Vertex::Slots ann = f.ref->find("ann")->slots();
+        const int vertices_entry = 3;
+        REQUIRE(f.ref->sections()[vertices_entry].name() == "vertices");
+        auto path = f.forge([&](auto& b) {
+            put<uint64_t>(b, ann.slot_offset, (uint64_t{vertices_entry} << format::kSlotDomainShift) | 8);
+        });
+        auto file = File::open(path);
+        refused([&] { (void)file->vertex(0).key(); }, {"section vertices", "names domain 3, expected directory entry 4"});
+        refused([&] { file->verify(); }, {"vertices"});
+    }
+    SECTION("two vertices sharing one node record") {
+        const Vertex::Slots ann = f.ref->find("ann")->slots(), bob = f.ref->find("bob")->slots();
+        auto path = f.forge([&](auto& b) { put<uint64_t>(b, bob.slot_offset, ann.node); });
+        auto file = File::open(path);
+        CHECK(file->vertex(1).key_string() == "ann");  // the lazy reader reads what it is pointed at
+        refused([&] { file->verify(); }, {"section nodes", "offset"});
+    }
+    CHECK(peak_rss_kib() - rss_before < 64 * 1024);
+}
+
+TEST_CASE("hostile: a forged degree of 2^32 - 1 ends at the section's end, not in an endless loop", "[hostile]") {
+    Forge f(/*one_edge_type=*/true);  // single-type records: the degree alone sizes the list
+    const Vertex::Slots ann = f.ref->find("ann")->slots();
+    const SectionInfo out = f.section("out_edges");
+    auto path = f.forge([&](auto& b) { put<uint32_t>(b, out.offset + (ann.out & format::kSlotOffsetMask), 0xFFFF'FFFF); });
+    auto file = File::open(path);
+    CHECK(file->vertex(0).degree(Direction::out) == 0xFFFF'FFFF);  // O(1) degree reads the word as stored
+    uint64_t seen = 0;
+    refused(
+        [&] {
+            for (const Edge& e : file->vertex(0).edges(Direction::out)) seen += e.target.index < 3;
+        },
+        {"section out_edges", "adjacency entry", "past the end of the section"});
+    CHECK(seen < out.length / 4);
+    refused([&] { file->verify(); }, {"out_edges"});
+    refused([&] { (void)walk(*file); }, {"out_edges"});
+}
