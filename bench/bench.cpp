@@ -52,8 +52,14 @@ void progress(const std::string& text) {
 
 // ---- children -----------------------------------------------------------------------------
 
-// `open FILE KEY`: the time from nothing mapped to one vertex's attribute and degree in hand.
-int child_open(const std::string& path, int64_t key) {
+// `open FILE KEY WARMUP`: the time from nothing mapped to one vertex's attribute and degree in
+// hand. WARMUP, another file, is opened and read first so that the reader's code pages are
+// resident: after drop_caches they would otherwise fault in from disk inside the timing.
+int child_open(const std::string& path, int64_t key, const std::string& warmup) {
+    {
+        auto other = File::open(warmup);
+        if (auto v = other->find(int64_t{0})) v->degree(Direction::out);
+    }
     auto start = std::chrono::steady_clock::now();
     auto file = File::open(path);
     auto vertex = file->find(key);
@@ -369,35 +375,40 @@ private:
 
     // ---- open (figure 1) ----
 
+    // Few vertices with 64 KiB values: reaches 2 GiB quickly while the structure (key index,
+    // vertex table, records, adjacency) is real.
+    static constexpr uint64_t kPayload = 64 * 1024;
+
+    static void write_blob_file(const fs::path& path, uint64_t vertices) {
+        WriterOptions options;
+        options.key_type = KeyType::int64;
+        Writer writer(options);
+        LabelId label = writer.add_label("Blob", {{"payload", TypeCode::bytes}});
+        EdgeTypeId next = writer.add_edge_type("NEXT");
+        std::vector<uint8_t> payload(kPayload);
+        for (uint64_t v = 0; v < vertices; ++v) {
+            std::fill(payload.begin(), payload.end(), static_cast<uint8_t>(v));
+            writer.add_vertex(static_cast<int64_t>(v), label, {Value::bytes(payload)});
+        }
+        for (uint64_t v = 0; v < vertices; ++v) writer.add_edge(static_cast<int64_t>(v), static_cast<int64_t>((v + 1) % vertices), next);
+        writer.finish(path);
+    }
+
     void open_figure() {
         Table t{{"file", "vertices", "warm µs", "cold µs"}, {}};
         bool cold_possible = drop_page_cache();
         std::vector<double> sizes_gib{1.0 / 1024, 32.0 / 1024, 0.5, o_.big_file_gib};
         std::vector<double> warm_us;
+        fs::path warmup = o_.scratch / "open-warmup.mmg";
+        write_blob_file(warmup, 8);
         for (double gib : sizes_gib) {
             fs::path path = o_.scratch / ("open-" + fixed(gib, 3) + ".mmg");
-            // Few vertices with 64 KiB values: reaches 2 GiB quickly while the structure
-            // (key index, vertex table, records) is real.
-            constexpr uint64_t kPayload = 64 * 1024;
             uint64_t vertices = std::max<uint64_t>(8, static_cast<uint64_t>(gib * 1024 * 1024 * 1024) / kPayload);
             progress("figure 1: writing a " + fixed(gib, 3) + " GiB file");
-            {
-                WriterOptions options;
-                options.key_type = KeyType::int64;
-                Writer writer(options);
-                LabelId label = writer.add_label("Blob", {{"payload", TypeCode::bytes}});
-                EdgeTypeId next = writer.add_edge_type("NEXT");
-                std::vector<uint8_t> payload(kPayload);
-                for (uint64_t v = 0; v < vertices; ++v) {
-                    std::fill(payload.begin(), payload.end(), static_cast<uint8_t>(v));
-                    writer.add_vertex(static_cast<int64_t>(v), label, {Value::bytes(payload)});
-                }
-                for (uint64_t v = 0; v < vertices; ++v) writer.add_edge(static_cast<int64_t>(v), static_cast<int64_t>((v + 1) % vertices), next);
-                writer.finish(path);
-            }
+            write_blob_file(path, vertices);
             std::string key = std::to_string(vertices / 2);
             auto fresh_process = [&] {
-                Child child({self_path(), "open", path.string(), key});
+                Child child({self_path(), "open", path.string(), key, warmup.string()});
                 double ns = std::stod(child.read_line());
                 if (child.finish() != 0) throw Error("open child failed on " + path.string());
                 return ns / 1e3;
@@ -455,15 +466,11 @@ private:
         auto& t = report_.targets;
         t.push_back({"BFS time vs in-memory CSR", fixed(bfs_vs_csr_, 2) + "x", "<= 1.25x", bfs_vs_csr_ <= 1.25});
         t.push_back({"lookup by key vs SQLite", fixed(sqlite_vs_lookup_, 1) + "x faster", ">= 20x faster", sqlite_vs_lookup_ >= 20});
-        if (open_ratio_ > 0) {
-            std::string measured = fixed(open_ratio_, 2) + "x warm";
-            bool pass = open_ratio_ <= 2;
-            if (open_ratio_cold_ > 0) {
-                measured += ", " + fixed(open_ratio_cold_, 2) + "x cold";
-                pass = pass && open_ratio_cold_ <= 2;
-            }
-            t.push_back({"open + first read, 2 GiB file vs 1 MiB file", measured, "<= 2x", pass});
-        }
+        if (open_ratio_ > 0)
+            t.push_back({"open + first read, 2 GiB vs 1 MiB file, page cache warm", fixed(open_ratio_, 2) + "x", "<= 2x", open_ratio_ <= 2});
+        if (open_ratio_cold_ > 0)
+            t.push_back({"open + first read, 2 GiB vs 1 MiB file, cold (after drop_caches)", fixed(open_ratio_cold_, 2) + "x", "<= 2x",
+                         open_ratio_cold_ <= 2});
         t.push_back({"bytes per edge, out-edges only, 1 shard, no properties", fixed(out_only_bytes_per_edge_, 2), "<= 4.5", out_only_bytes_per_edge_ <= 4.5});
         t.push_back({"writer encode from an edge list, 2 threads", fixed(encode_rate_ / 1e6, 1) + " M edges/s", ">= 20 M edges/s", encode_rate_ >= 20e6});
         t.push_back({"writer encode speed-up, 1 -> 2 threads", fixed(speedup_, 2) + "x", ">= 1.6x", speedup_ >= 1.6});
@@ -507,11 +514,12 @@ int main(int argc, char** argv) {
     run->add_option("--big-file-gib", options.big_file_gib, "Size of the largest file of figure 1");
     run->add_option("--processes", options.processes, "Processes of figure 6");
     run->add_option("--results", options.results, "The RESULTS.md to update");
-    std::string file;
+    std::string file, warmup;
     int64_t key = 0;
-    CLI::App* open = app.add_subcommand("open", "(child) open FILE, read vertex KEY; print nanoseconds");
+    CLI::App* open = app.add_subcommand("open", "(child) open WARMUP, then time opening FILE and reading vertex KEY");
     open->add_option("FILE", file)->required();
     open->add_option("KEY", key)->required();
+    open->add_option("WARMUP", warmup)->required();
     CLI::App* touch = app.add_subcommand("touch", "(child) map FILE, BFS, touch every page, wait for stdin EOF");
     touch->add_option("FILE", file)->required();
     check->callback([&] {
@@ -523,7 +531,7 @@ int main(int argc, char** argv) {
         return app.exit(e);
     }
     try {
-        if (*open) return child_open(file, key);
+        if (*open) return child_open(file, key, warmup);
         if (*touch) return child_touch(file);
         // Everything goes into a folder of our own, removed at the end: --scratch may hold other files.
         options.scratch = std::filesystem::path(scratch) / "mmgraph-bench-work";

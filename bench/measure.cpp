@@ -1,5 +1,6 @@
 #include "measure.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -23,8 +24,10 @@ double median(std::vector<double> values) {
 }
 
 Child::Child(const std::vector<std::string>& argv) {
+    // Close-on-exec: a later child must not inherit this child's stdin, or closing ours would
+    // never reach it as end of file.
     int in[2], out[2];
-    if (::pipe(in) != 0 || ::pipe(out) != 0) throw Error("pipe: " + std::string(std::strerror(errno)));
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) throw Error("pipe: " + std::string(std::strerror(errno)));
     pid_ = ::fork();
     if (pid_ < 0) throw Error("fork: " + std::string(std::strerror(errno)));
     if (pid_ == 0) {
@@ -83,13 +86,12 @@ Residency residency_of(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
     if (!in) throw Error("cannot read /proc/" + std::to_string(pid) + "/smaps_rollup");
     Residency r;
-    std::string name;
-    uint64_t kib = 0;
-    std::string unit;
-    while (in >> name >> kib >> unit) {
-        if (name == "Rss:") r.rss = kib * 1024;
-        if (name == "Pss:") r.pss = kib * 1024;
+    unsigned long long kib = 0;
+    for (std::string line; std::getline(in, line);) {  // the first line names the range
+        if (std::sscanf(line.c_str(), "Rss: %llu kB", &kib) == 1) r.rss = kib * 1024;
+        if (std::sscanf(line.c_str(), "Pss: %llu kB", &kib) == 1) r.pss = kib * 1024;
     }
+    if (r.rss == 0) throw Error("/proc/" + std::to_string(pid) + "/smaps_rollup: no Rss line");
     return r;
 }
 
