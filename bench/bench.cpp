@@ -239,7 +239,6 @@ public:
                                   per_edge(input, graph), per_edge(sqlite.bytes, graph), per_edge(raw_csr_bytes(graph, true), graph),
                                   ratio(both, input), ratio(both, sqlite.bytes), ratio(both, raw_csr_bytes(graph, true))});
             out_only_bytes_per_edge_ = static_cast<double>(out_bytes) / static_cast<double>(graph.edge_count());
-            edge_list_vertices_ = graph.vertex_count();
             if (!o_.check_only) sharing_figure(edge_list_file);
         }
 
@@ -484,7 +483,6 @@ private:
     Table writer_;
     double bfs_vs_csr_ = 0, sqlite_vs_lookup_ = 0, open_ratio_ = 0, open_ratio_cold_ = 0, out_only_bytes_per_edge_ = 0;
     double encode_rate_ = 0, speedup_ = 0, rss_over_output_ = 0, csv_rss_over_output_ = 0, csv_rate_ = 0;
-    uint64_t edge_list_vertices_ = 0;
     std::vector<double> cold_us_;
 };
 
