@@ -358,9 +358,13 @@ private:
     }
 
     static std::vector<std::string> build_row(const std::string& input, unsigned threads, const BuildReport& r, uint64_t input_bytes) {
+        // Phases of tiny builds print as 0.00 s: no rate then.
+        auto per_second = [](double amount, double seconds, int decimals, const char* suffix) {
+            return seconds > 0 ? fixed(amount / seconds, decimals) + suffix : std::string("-");
+        };
         return {input, std::to_string(threads), fixed(r.read, 2), fixed(r.plan, 2), fixed(r.encode, 2), fixed(r.commit, 2), fixed(r.total, 2),
-                fixed(static_cast<double>(r.edges) / r.total / 1e6, 2) + " M", fixed(static_cast<double>(input_bytes) / 1e6 / r.total, 1),
-                r.encode > 0 ? fixed(static_cast<double>(r.edges) / r.encode / 1e6, 1) + " M" : "-", fixed(r.peak_mib, 0),
+                per_second(static_cast<double>(r.edges) / 1e6, r.total, 2, " M"), per_second(static_cast<double>(input_bytes) / 1e6, r.total, 1, ""),
+                per_second(static_cast<double>(r.edges) / 1e6, r.encode, 1, " M"), fixed(r.peak_mib, 0),
                 fixed(r.peak_mib * 1024 * 1024 / static_cast<double>(r.bytes), 2)};
     }
 

@@ -79,6 +79,7 @@ InputGraph load_edge_list(const std::vector<std::string>& paths) {
             to.push_back(vertex_of(b));
         }
     }
+    if (g.int_key.empty()) throw Error("the edge list has no edges");
     build_csr(g, g.int_key.size(), from, to);
     return g;
 }
@@ -114,6 +115,7 @@ InputGraph load_csv(const std::vector<std::string>& node_files, const std::vecto
         }
     }
     uint64_t vertices = g.key_begin.size() - 1;
+    if (vertices == 0) throw Error("the node files hold no vertices");
     g.string_index.reserve(vertices);
     for (uint32_t v = 0; v < vertices; ++v)
         if (!g.string_index.emplace(std::get<std::string_view>(g.key(v)), v).second)
