@@ -6,6 +6,7 @@ packages=(
   libboost-dev libxxhash-dev catch2
   libimgui-dev libglfw3-dev libgl-dev libstb-dev xvfb xauth libgl1-mesa-dri
   clang-14 libclang-rt-14-dev libcli11-dev nlohmann-json3-dev
+  libboost-graph-dev libsqlite3-dev
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -148,8 +148,15 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         members.push_back(static_cast<uint32_t>(v));
     }
 
-    // Every staged vertex reference must name a vertex that exists.
-    auto check_refs = [&](const detail::Shape& shape, const detail::Arena& arena, uint64_t item, const std::string& what) {
+    // Every staged vertex reference must name a vertex that exists. Only shapes with a
+    // vertex_ref attribute are walked, and the item is named only in an error: building that
+    // name for every vertex and edge cost seconds at millions of edges.
+    auto has_refs = [](const detail::Shape& shape) {
+        return std::any_of(shape.attributes.begin(), shape.attributes.end(), [](const AttributeSpec& a) {
+            return format::element_code(a.type.byte) == static_cast<uint8_t>(TypeCode::vertex_ref);
+        });
+    };
+    auto check_refs = [&](const detail::Shape& shape, const detail::Arena& arena, uint64_t item, auto&& what) {
         detail::walk_staged(shape.attributes, options.key_type, arena.bytes.data() + arena.begin[item],
                             [&](uint32_t i, bool present, const uint8_t* p) {
                                 if (!present) return;
@@ -160,20 +167,28 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                                 for (uint64_t j = 0; j < count; ++j) {
                                     Key k = detail::read_staged_key(p, options.key_type);
                                     if (!lookup(k, hash_key(k)))
-                                        throw Error(what + ": attribute '" + shape.attributes[i].name +
+                                        throw Error(what() + ": attribute '" + shape.attributes[i].name +
                                                     "' references unknown vertex '" + key_to_string(k) + "'");
                                 }
                             });
     };
+    std::vector<uint8_t> label_has_refs, type_has_refs;
+    for (const auto& shape : labels) label_has_refs.push_back(has_refs(shape));
+    for (const auto& shape : edge_types) type_has_refs.push_back(has_refs(shape));
     for (uint64_t v = 0; v < V; ++v)
-        check_refs(labels[vertex_label[v]], vertex_values, v, "vertex '" + key_to_string(key_of(static_cast<uint32_t>(v))) + "'");
+        if (label_has_refs[vertex_label[v]])
+            check_refs(labels[vertex_label[v]], vertex_values, v,
+                       [&] { return "vertex '" + key_to_string(key_of(static_cast<uint32_t>(v))) + "'"; });
     for (uint64_t e = 0; e < E; ++e)
-        if (edge_value_item[e] != kAbsent)
-            check_refs(edge_types[edge_type[e]], edge_values, edge_value_item[e],
-                       "edge '" + key_to_string(key_of(edge_src[e])) + "' -> '" + key_to_string(key_of(edge_dst[e])) + "'");
+        if (edge_value_item[e] != kAbsent && type_has_refs[edge_type[e]])
+            check_refs(edge_types[edge_type[e]], edge_values, edge_value_item[e], [&] {
+                return "edge '" + key_to_string(key_of(edge_src[e])) + "' -> '" + key_to_string(key_of(edge_dst[e])) + "'";
+            });
 
     const bool multi_type = edge_types.size() > 1;
-    ordinal.assign(E, 0);
+    // Ordinals are read only for edge types with properties: 8 bytes per edge saved otherwise.
+    const bool any_properties = std::any_of(edge_types.begin(), edge_types.end(), [](const detail::Shape& t) { return t.has_properties(); });
+    ordinal.assign(any_properties ? E : 0, 0);
 
     for (ShardPlan& p : plans) {
         const uint64_t n = p.members.size();
@@ -245,17 +260,35 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         a.offset.assign(n + 1, 0);
         a.local.assign(n, 1);
         uint64_t offset = 0;
+        // Each list is sorted on keys computed once per edge, (type, shard, local) << 32 | edge
+        // id: a comparator would chase edge_type, vertex_shard and vertex_local at every
+        // comparison, which made this sort the plan's largest cost. With one edge type and one
+        // shard the key is the local index alone and the record size needs no scan.
+        const bool one_type_one_shard = !multi_type && K == 1;
+        const uint64_t props_per_block = !edge_types.empty() && edge_types[0].has_properties() ? 8 : 0;
+        std::vector<uint64_t> narrow_keys;
+        std::vector<unsigned __int128> wide_keys;
         for (uint64_t l = 0; l < n; ++l) {
             auto first = a.edges.begin() + static_cast<ptrdiff_t>(a.begin[l]);
             auto last = a.edges.begin() + static_cast<ptrdiff_t>(a.begin[l + 1]);
-            std::sort(first, last, [&](uint32_t x, uint32_t y) {
-                if (edge_type[x] != edge_type[y]) return edge_type[x] < edge_type[y];
-                if (vertex_shard[other[x]] != vertex_shard[other[y]]) return vertex_shard[other[x]] < vertex_shard[other[y]];
-                if (vertex_local[other[x]] != vertex_local[other[y]]) return vertex_local[other[x]] < vertex_local[other[y]];
-                return x < y;
-            });
             a.offset[l] = offset;
             if (first == last) continue;
+            const uint64_t count = static_cast<uint64_t>(last - first);
+            if (one_type_one_shard) {
+                narrow_keys.clear();
+                for (auto it = first; it != last; ++it) narrow_keys.push_back(uint64_t{vertex_local[other[*it]]} << 32 | *it);
+                std::sort(narrow_keys.begin(), narrow_keys.end());
+                for (uint64_t i = 0; i < count; ++i) first[static_cast<ptrdiff_t>(i)] = static_cast<uint32_t>(narrow_keys[i]);
+                offset += 4 + (dir == Direction::out ? props_per_block : props_per_block * count) + 4 * count;
+                continue;
+            }
+            wide_keys.clear();
+            for (auto it = first; it != last; ++it) {
+                uint64_t key = uint64_t{edge_type[*it]} << 47 | uint64_t{vertex_shard[other[*it]]} << 31 | vertex_local[other[*it]];
+                wide_keys.push_back(static_cast<unsigned __int128>(key) << 32 | *it);
+            }
+            std::sort(wide_keys.begin(), wide_keys.end());
+            for (uint64_t i = 0; i < count; ++i) first[static_cast<ptrdiff_t>(i)] = static_cast<uint32_t>(wide_keys[i]);
             bool local = std::all_of(first, last, [&](uint32_t e) { return vertex_shard[other[e]] == p.shard; });
             a.local[l] = local;
             uint64_t size = 4;  // degree

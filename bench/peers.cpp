@@ -1,0 +1,135 @@
+// The CSR, Boost.Graph and mmgraph peers (SQLite is in sqlite_peer.cpp).
+#include "peers.hpp"
+
+#include <boost/graph/breadth_first_search.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
+#include <boost/graph/visitors.hpp>
+
+#include "frontier_bfs.hpp"
+
+namespace mmgraph::bench {
+
+std::string BfsAnswer::describe() const {
+    std::string text = "reached " + std::to_string(reached) + " over " + std::to_string(edges) + " edges, by distance [";
+    for (size_t d = 0; d < histogram.size(); ++d) text += (d ? " " : "") + std::to_string(histogram[d]);
+    return text + "]";
+}
+
+std::string LookupAnswer::describe() const {
+    return "found " + std::to_string(found) + ", with attribute " + std::to_string(with_attribute) + ", attribute hash " +
+           std::to_string(attribute_hash) + ", degree sum " + std::to_string(degree_sum);
+}
+
+void LookupAnswer::add(std::optional<std::string_view> attribute, uint64_t degree) {
+    ++found;
+    degree_sum += degree;
+    if (!attribute) return;
+    ++with_attribute;
+    uint64_t h = 14695981039346656037ull;  // FNV-1a
+    for (char c : *attribute) h = (h ^ static_cast<uint8_t>(c)) * 1099511628211ull;
+    attribute_hash += h;
+}
+
+// ---- plain CSR ----
+
+BfsAnswer csr_bfs(const InputGraph& graph, uint32_t source) {
+    const uint64_t* offsets = graph.offsets.data();
+    const uint32_t* targets = graph.targets.data();
+    return frontier_bfs(graph.vertex_count(), source, [&](uint32_t v, auto&& visit) {
+        for (uint64_t e = offsets[v], end = offsets[v + 1]; e < end; ++e) visit(targets[e]);
+    });
+}
+
+LookupAnswer csr_lookup(const InputGraph& graph, const std::vector<Key>& keys) {
+    LookupAnswer answer;
+    for (const Key& key : keys)
+        if (auto v = graph.find(key)) answer.add(graph.attribute(*v), graph.out_degree(*v));
+    return answer;
+}
+
+// ---- Boost.Graph ----
+
+namespace {
+struct BoostVertex {
+    std::string_view name;
+    bool has_name = false;
+};
+// 32-bit vertex ids like the other peers; 64-bit edge indices for graphs past 4G edges.
+using BoostGraph = boost::compressed_sparse_row_graph<boost::directedS, BoostVertex, boost::no_property,
+                                                      boost::no_property, uint32_t, uint64_t>;
+}  // namespace
+
+struct BoostPeer::Impl {
+    BoostGraph graph;
+};
+
+BoostPeer::BoostPeer(const InputGraph& input) : input_(input), impl_(std::make_unique<Impl>()) {
+    std::vector<std::pair<uint32_t, uint32_t>> edges;
+    edges.reserve(input.edge_count());
+    for (uint32_t v = 0; v < input.vertex_count(); ++v)
+        for (uint64_t e = input.offsets[v]; e < input.offsets[v + 1]; ++e) edges.emplace_back(v, input.targets[e]);
+    impl_->graph = BoostGraph(boost::edges_are_sorted, edges.begin(), edges.end(), static_cast<uint32_t>(input.vertex_count()));
+    for (uint32_t v = 0; v < input.vertex_count(); ++v)
+        if (auto name = input.attribute(v)) impl_->graph[v] = {*name, true};
+}
+
+BoostPeer::~BoostPeer() = default;
+
+BfsAnswer BoostPeer::bfs(uint32_t source) const {
+    const BoostGraph& g = impl_->graph;
+    const uint32_t n = static_cast<uint32_t>(boost::num_vertices(g));
+    std::vector<uint32_t> distance(n, 0);
+    std::vector<boost::default_color_type> color(n, boost::white_color);
+    boost::breadth_first_search(
+        g, source,
+        boost::visitor(boost::make_bfs_visitor(boost::record_distances(distance.data(), boost::on_tree_edge())))
+            .color_map(boost::make_iterator_property_map(color.begin(), boost::get(boost::vertex_index, g))));
+    BfsAnswer answer;
+    for (uint32_t v = 0; v < n; ++v) {
+        if (color[v] == boost::white_color) continue;
+        if (answer.histogram.size() <= distance[v]) answer.histogram.resize(distance[v] + 1, 0);
+        ++answer.histogram[distance[v]];
+        ++answer.reached;
+        answer.edges += boost::out_degree(v, g);
+    }
+    return answer;
+}
+
+LookupAnswer BoostPeer::lookup(const std::vector<Key>& keys) const {
+    const BoostGraph& g = impl_->graph;
+    LookupAnswer answer;
+    for (const Key& key : keys)
+        if (auto v = input_.find(key)) {
+            const BoostVertex& props = g[*v];
+            answer.add(props.has_name ? std::optional<std::string_view>(props.name) : std::nullopt, boost::out_degree(*v, g));
+        }
+    return answer;
+}
+
+// ---- mmgraph ----
+
+BfsAnswer mmgraph_bfs(const File& file, uint32_t source) {
+    return frontier_bfs(file.vertex_count(), source, [&](uint32_t v, auto&& visit) {
+        for (const Edge& edge : file.vertex(v).edges(Direction::out)) visit(edge.target.index);
+    });
+}
+
+LookupAnswer mmgraph_lookup(const File& file, const std::vector<Key>& keys, const std::string& attribute) {
+    // The attribute's index in each label that has it (resolved once, as a service would).
+    std::vector<std::optional<uint32_t>> index_in_label;
+    for (const LabelInfo& label : file.labels()) index_in_label.push_back(label.find(attribute));
+    LookupAnswer answer;
+    for (const Key& key : keys) {
+        std::optional<Vertex> v = file.find(key);
+        if (!v) continue;
+        std::optional<std::string_view> value;
+        if (auto index = index_in_label[v->label()]) {
+            ValueRef ref = v->get(*index);
+            if (!ref.is_null()) value = ref.as_string();
+        }
+        answer.add(value, v->degree(Direction::out));
+    }
+    return answer;
+}
+
+}  // namespace mmgraph::bench
