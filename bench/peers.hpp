@@ -9,6 +9,7 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -79,6 +80,7 @@ public:
 
 private:
     explicit SqlitePeer(const std::filesystem::path& db);
+    static void finish_load(SqlitePeer& peer, std::chrono::steady_clock::time_point start);
     sqlite3* db_ = nullptr;
 };
 
