@@ -59,6 +59,20 @@ VertexRef ValueRef::as_ref() const {
     return {static_cast<uint16_t>(v >> format::kRefShardShift), static_cast<uint32_t>(v & format::kLocalIndexMask)};
 }
 
+namespace {
+
+// The item of a string[] or bytes[] list that starts at p, moving p past it. The items' bounds
+// were checked when the list's ValueRef was made (File::Impl::attribute).
+ValueRef next_item(Type item_type, const uint8_t*& p, const uint8_t* end) {
+    uint64_t length = 0;
+    p += format::vlq_decode(p, static_cast<size_t>(end - p), length);
+    ValueRef item(item_type, p, length, 1);
+    p += length;
+    return item;
+}
+
+}  // namespace
+
 ValueRef ValueRef::element(uint64_t i) const {
     expect(type_.is_list(), "list");
     if (i >= count_) throw Error("list index " + std::to_string(i) + " out of range (" + std::to_string(count_) + " items)");
@@ -66,31 +80,18 @@ ValueRef ValueRef::element(uint64_t i) const {
         unsigned size = format::scalar_size(static_cast<uint8_t>(type_.element()));
         return ValueRef(Type(type_.element()), data_ + i * size, size, 1);
     }
-    // Items carry their own lengths; their bounds were checked when this value was made.
     const uint8_t* p = data_;
-    for (uint64_t j = 0;; ++j) {
-        uint64_t length = 0;
-        p += format::vlq_decode(p, static_cast<size_t>(data_ + size_ - p), length);
-        if (j == i) return ValueRef(Type(type_.element()), p, length, 1);
-        p += length;
-    }
+    for (uint64_t j = 0; j < i; ++j) next_item(Type(type_.element()), p, data_ + size_);
+    return next_item(Type(type_.element()), p, data_ + size_);
 }
 
 std::vector<ValueRef> ValueRef::elements() const {
     expect(type_.is_list(), "list");
     std::vector<ValueRef> items;
     items.reserve(count_);
-    if (!format::has_variable_items(type_.byte)) {
-        for (uint64_t i = 0; i < count_; ++i) items.push_back(element(i));
-        return items;
-    }
     const uint8_t* p = data_;
-    for (uint64_t i = 0; i < count_; ++i) {
-        uint64_t length = 0;
-        p += format::vlq_decode(p, static_cast<size_t>(data_ + size_ - p), length);
-        items.emplace_back(Type(type_.element()), p, length, 1);
-        p += length;
-    }
+    for (uint64_t i = 0; i < count_; ++i)
+        items.push_back(format::has_variable_items(type_.byte) ? next_item(Type(type_.element()), p, data_ + size_) : element(i));
     return items;
 }
 

@@ -49,10 +49,17 @@ has() {
 $(head -c 2000 "$1")"
 }
 
+# json_of OUT CMD...: runs CMD, which must exit 0, and keeps its stdout (one JSON document) in OUT.
+json_of() {
+  local json=$1
+  shift
+  run 0 "$@"
+  cp "$work/out" "$json"
+}
+
 # get_json FILE ARGS...: `mmgraph get FILE ARGS --json` into $work/v.json.
 get_json() {
-  run 0 "$mmgraph" get "$@" --json
-  cp "$work/out" "$work/v.json"
+  json_of "$work/v.json" "$mmgraph" get "$@" --json
 }
 
 build_social() {  # the typed fixture graph at $work/g.mmg
@@ -80,8 +87,7 @@ build_types)
   get_json "$work/g.mmg" --key grace
   check "$work/v.json" 'j["attributes"]["ints"] == [] and j["attributes"]["flags"] == []' \
     'j["attributes"]["age"] is None and j["attributes"]["active"] is None'
-  run 0 "$mmgraph" info "$work/g.mmg" --json
-  cp "$work/out" "$work/info.json"
+  json_of "$work/info.json" "$mmgraph" info "$work/g.mmg" --json
   check "$work/info.json" \
     '[(a["name"], a["type"], a["nullable"]) for a in j["schema"]["labels"][0]["attributes"]] == [
        ("name", "string", True), ("age", "int32", True), ("big", "int64", True), ("score", "float32", True),
@@ -142,8 +148,7 @@ crlf)
 two_files)
   run 0 "$mmgraph" build -o "$work/g.mmg" --nodes "$data/people.csv" --nodes "$data/people_extra.csv" \
     --edges "$data/relationships.csv" --quiet
-  run 0 "$mmgraph" info "$work/g.mmg" --json
-  cp "$work/out" "$work/info.json"
+  json_of "$work/info.json" "$mmgraph" info "$work/g.mmg" --json
   check "$work/info.json" 'j["labels"] == {"Person": 4, "City": 2}' \
     '[a["name"] for a in j["schema"]["labels"][0]["attributes"]][-2:] == ["flags", "email"]' \
     '[a["name"] for a in j["schema"]["labels"][1]["attributes"]][-1] == "email"'
@@ -165,8 +170,7 @@ edgelist)
   run 0 "$mmgraph" build -o "$work/e.mmg" --edgelist "$data/edges.txt" --quiet
   has "$work/err" "vertices     4"
   has "$work/err" "edges        5"
-  run 0 "$mmgraph" info "$work/e.mmg" --json
-  cp "$work/out" "$work/info.json"
+  json_of "$work/info.json" "$mmgraph" info "$work/e.mmg" --json
   check "$work/info.json" 'j["key_type"] == "int64"' 'j["vertices"] == 4' 'j["edges"] == 5' \
     'j["labels"] == {"Vertex": 4}' 'j["edge_types"] == {"EDGE": 5}'
   # Vertices in order of first appearance: 1 2 3 10.
@@ -198,8 +202,7 @@ id_types)
   printf 'id:ID,:LABEL,name\n7,P,seven\n-2,P,minus two\n+40,P,forty\n' >"$work/int_nodes.csv"
   printf ':START_ID,:END_ID,:TYPE\n7,-2,R\n40,7,R\n' >"$work/int_rels.csv"
   run 0 "$mmgraph" build -o "$work/i.mmg" --nodes "$work/int_nodes.csv" --edges "$work/int_rels.csv" --id-type integer --quiet
-  run 0 "$mmgraph" info "$work/i.mmg" --json
-  cp "$work/out" "$work/info.json"
+  json_of "$work/info.json" "$mmgraph" info "$work/i.mmg" --json
   check "$work/info.json" 'j["key_type"] == "int64"'
   get_json "$work/i.mmg" --key 40
   check "$work/v.json" 'j["key"] == 40 and j["attributes"]["name"] == "forty"' 'j["out_degree"] == {"R": 1}'
@@ -229,8 +232,7 @@ id_types)
 
 info)
   build_social
-  run 0 "$mmgraph" info "$work/g.mmg" --json
-  cp "$work/out" "$work/info.json"
+  json_of "$work/info.json" "$mmgraph" info "$work/g.mmg" --json
   size=$(stat -c %s "$work/g.mmg")
   check "$work/info.json" 'j["format_version"] == "1.0"' "j[\"file_size\"] == $size" \
     'j["vertices"] == 4' 'j["edges"] == 5' \
@@ -370,8 +372,7 @@ shards)
   total=0
   for i in 0 1 2; do
     shard="$work/d/g-$i-of-3.mmg"
-    run 0 "$mmgraph" info "$shard" --json
-    cp "$work/out" "$work/info.json"
+    json_of "$work/info.json" "$mmgraph" info "$shard" --json
     check "$work/info.json" "j[\"shard_id\"] == $i" 'j["shard_count"] == 3'
     total=$((total + $(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["vertices"])' "$work/info.json")))
   done
@@ -433,22 +434,18 @@ usage)
 
 neighbors)
   build_social
-  run 0 "$mmgraph" neighbors "$work/g.mmg" --key alan --direction both --json
-  cp "$work/out" "$work/n.json"
+  json_of "$work/n.json" "$mmgraph" neighbors "$work/g.mmg" --key alan --direction both --json
   # Out first, then in, each in stored order; the self-loop shows once in each direction.
   check "$work/n.json" \
     "[(e['direction'], e['key'], e['type']) for e in j] == [('out', 'alan', 'KNOWS'), ('out', 'london', 'LIVES_IN'), ('in', 'ada', 'KNOWS'), ('in', 'ada', 'KNOWS'), ('in', 'alan', 'KNOWS')]" \
     "[e['properties']['since'] for e in j] == [1950, None, 1936, 1940, 1950]" \
     "j[0]['properties']['weight'] is None and j[1]['properties']['weight'] == 1.0" \
     "all(isinstance(e['index'], int) for e in j)"
-  run 0 "$mmgraph" neighbors "$work/g.mmg" --key ada --type LIVES_IN --json
-  cp "$work/out" "$work/t.json"
+  json_of "$work/t.json" "$mmgraph" neighbors "$work/g.mmg" --key ada --type LIVES_IN --json
   check "$work/t.json" "len(j) == 1 and j[0]['key'] == 'london' and j[0]['properties'] == {'since': None, 'weight': None}"
-  run 0 "$mmgraph" neighbors "$work/g.mmg" --key london --direction in --json
-  cp "$work/out" "$work/i.json"
+  json_of "$work/i.json" "$mmgraph" neighbors "$work/g.mmg" --key london --direction in --json
   check "$work/i.json" "[e['key'] for e in j] == ['ada', 'alan']"
-  run 0 "$mmgraph" neighbors "$work/g.mmg" --key grace --json
-  cp "$work/out" "$work/g.json"
+  json_of "$work/g.json" "$mmgraph" neighbors "$work/g.mmg" --key grace --json
   check "$work/g.json" "j == []"
   run 0 "$mmgraph" neighbors "$work/g.mmg" --key alan --direction both
   has "$work/out" 'out        LIVES_IN  "london"  3      since=null weight=1.0'
@@ -459,8 +456,7 @@ neighbors)
   # A 3-shard dataset: the other endpoint's index is within its own shard, named by "shard".
   mkdir "$work/d"
   run 0 "$mmgraph" build -o "$work/d/g.mmg" --nodes "$data/people.csv" --edges "$data/relationships.csv" --shards 3 --quiet
-  run 0 "$mmgraph" neighbors "$work/d/g.mmg" --key alan --direction both --json
-  cp "$work/out" "$work/s.json"
+  json_of "$work/s.json" "$mmgraph" neighbors "$work/d/g.mmg" --key alan --direction both --json
   check "$work/s.json" "sorted((e['direction'], e['key'], e['type'], e['properties']['since']) for e in j) == \
       [('in', 'ada', 'KNOWS', 1936), ('in', 'ada', 'KNOWS', 1940), ('in', 'alan', 'KNOWS', 1950),
        ('out', 'alan', 'KNOWS', 1950), ('out', 'london', 'LIVES_IN', None)]" \
@@ -483,21 +479,16 @@ PY
 
 bfs)
   build_social
-  run 0 "$mmgraph" bfs "$work/g.mmg" --key ada --json
-  cp "$work/out" "$work/b.json"
+  json_of "$work/b.json" "$mmgraph" bfs "$work/g.mmg" --key ada --json
   check "$work/b.json" "j['source'] == 'ada' and j['reached'] == 3 and j['max_distance'] == 1" \
     "j['histogram'] == {'0': 1, '1': 2}" "isinstance(j['seconds'], float) and j['seconds'] >= 0"
-  run 0 "$mmgraph" bfs "$work/g.mmg" --key alan --json
-  cp "$work/out" "$work/b.json"
+  json_of "$work/b.json" "$mmgraph" bfs "$work/g.mmg" --key alan --json
   check "$work/b.json" "j['reached'] == 2 and j['histogram'] == {'0': 1, '1': 1}"
-  run 0 "$mmgraph" bfs "$work/g.mmg" --key london --direction in --json
-  cp "$work/out" "$work/b.json"
+  json_of "$work/b.json" "$mmgraph" bfs "$work/g.mmg" --key london --direction in --json
   check "$work/b.json" "j['reached'] == 3 and j['max_distance'] == 1"
-  run 0 "$mmgraph" bfs "$work/g.mmg" --key london --direction both --json
-  cp "$work/out" "$work/b.json"
+  json_of "$work/b.json" "$mmgraph" bfs "$work/g.mmg" --key london --direction both --json
   check "$work/b.json" "j['reached'] == 3 and j['histogram'] == {'0': 1, '1': 2}"
-  run 0 "$mmgraph" bfs "$work/g.mmg" --key grace --direction both --json
-  cp "$work/out" "$work/b.json"
+  json_of "$work/b.json" "$mmgraph" bfs "$work/g.mmg" --key grace --direction both --json
   check "$work/b.json" "j['reached'] == 1 and j['max_distance'] == 0 and j['histogram'] == {'0': 1}"
   run 0 "$mmgraph" bfs "$work/g.mmg" --index 0
   has "$work/out" "reached 3 vertices, max distance 1"
@@ -510,18 +501,14 @@ bfs)
   mkdir "$work/d"
   run 0 "$mmgraph" build -o "$work/d/chain.mmg" --edgelist "$work/chain.txt" --shards 3 --quiet
   for graph in "$work/chain.mmg" "$work/d/chain.mmg"; do
-    run 0 "$mmgraph" bfs "$graph" --key 1 --json
-    cp "$work/out" "$work/b.json"
+    json_of "$work/b.json" "$mmgraph" bfs "$graph" --key 1 --json
     check "$work/b.json" "j['source'] == 1 and j['reached'] == 6 and j['max_distance'] == 4" \
       "j['histogram'] == {'0': 1, '1': 2, '2': 1, '3': 1, '4': 1}"
-    run 0 "$mmgraph" bfs "$graph" --key 6 --direction in --json
-    cp "$work/out" "$work/b.json"
+    json_of "$work/b.json" "$mmgraph" bfs "$graph" --key 6 --direction in --json
     check "$work/b.json" "j['reached'] == 7 and j['histogram'] == {'0': 1, '1': 1, '2': 1, '3': 2, '4': 1, '5': 1}"
-    run 0 "$mmgraph" bfs "$graph" --key 4 --direction both --json
-    cp "$work/out" "$work/b.json"
+    json_of "$work/b.json" "$mmgraph" bfs "$graph" --key 4 --direction both --json
     check "$work/b.json" "j['reached'] == 7 and j['max_distance'] == 3 and j['histogram'] == {'0': 1, '1': 3, '2': 2, '3': 1}"
-    run 0 "$mmgraph" bfs "$graph" --key 9 --direction both --json
-    cp "$work/out" "$work/b.json"
+    json_of "$work/b.json" "$mmgraph" bfs "$graph" --key 9 --direction both --json
     check "$work/b.json" "j['reached'] == 2 and j['histogram'] == {'0': 1, '1': 1}"
     run 1 "$mmgraph" bfs "$graph" --key 10
     has "$work/err" "no vertex has the key '10'"
@@ -566,18 +553,15 @@ string_arrays)
   get_json "$work/t.mmg" --key rust
   check "$work/v.json" 'j["attributes"]["tags"] == ["compiler", "", "rust"]' \
     'j["attributes"]["aliases"] == ["ру́сский", "日本"]'
-  run 0 "$mmgraph" neighbors "$work/t.mmg" --key gcc --direction in --json
-  cp "$work/out" "$work/n.json"
+  json_of "$work/n.json" "$mmgraph" neighbors "$work/t.mmg" --key gcc --direction in --json
   check "$work/n.json" 'sorted((e["key"], e["type"], e["properties"]["why"]) for e in j) == [
       ("deb", "DEPENDS", ["build", "c"]), ("rust", "DEPENDS", None), ("vim", "SUGGESTS", [])]'
-  run 0 "$mmgraph" info "$work/t.mmg" --json
-  cp "$work/out" "$work/info.json"
+  json_of "$work/info.json" "$mmgraph" info "$work/t.mmg" --json
   check "$work/info.json" 'j["format_version"] == "1.1"' \
     '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("name", "string"), ("tags", "string[]"), ("aliases", "string[]")]'
   # Without string[] the file stays 1.0, readable by every 1.0 reader.
   run 0 "$mmgraph" build -o "$work/g.mmg" --nodes "$data/people.csv" --edges "$data/relationships.csv" --quiet
-  run 0 "$mmgraph" info "$work/g.mmg" --json
-  cp "$work/out" "$work/info.json"
+  json_of "$work/info.json" "$mmgraph" info "$work/g.mmg" --json
   check "$work/info.json" 'j["format_version"] == "1.0"'
   run 0 "$mmgraph" dump "$work/t.mmg" --out "$work/dump"
   has "$work/dump/nodes-000001.csv" "id:ID,:LABEL,name:string,tags:string[],aliases:string[]"
