@@ -265,7 +265,11 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         // comparison, which made this sort the plan's largest cost. With one edge type and one
         // shard the key is the local index alone and the record size needs no scan.
         const bool one_type_one_shard = !multi_type && K == 1;
-        const uint64_t props_per_block = !edge_types.empty() && edge_types[0].has_properties() ? 8 : 0;
+        // Bytes of one block's ordinals and entries (§7); group headers and the directory apart.
+        auto block_bytes = [&](uint16_t type, uint64_t count) {
+            uint64_t ordinals = edge_types[type].has_properties() ? (dir == Direction::out ? 8 : 8 * count) : 0;
+            return ordinals + 4 * count;
+        };
         std::vector<uint64_t> narrow_keys;
         std::vector<unsigned __int128> wide_keys;
         for (uint64_t l = 0; l < n; ++l) {
@@ -279,7 +283,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                 for (auto it = first; it != last; ++it) narrow_keys.push_back(uint64_t{vertex_local[other[*it]]} << 32 | *it);
                 std::sort(narrow_keys.begin(), narrow_keys.end());
                 for (uint64_t i = 0; i < count; ++i) first[static_cast<ptrdiff_t>(i)] = static_cast<uint32_t>(narrow_keys[i]);
-                offset += 4 + (dir == Direction::out ? props_per_block : props_per_block * count) + 4 * count;
+                offset += 4 + block_bytes(0, count);  // degree, the one block
                 continue;
             }
             wide_keys.clear();
@@ -298,8 +302,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                 auto block_end = std::find_if(it, last, [&](uint32_t e) { return edge_type[e] != t; });
                 uint64_t count = static_cast<uint64_t>(block_end - it);
                 ++blocks;
-                if (edge_types[t].has_properties()) size += dir == Direction::out ? 8 : 8 * count;
-                size += 4 * count;
+                size += block_bytes(t, count);
                 if (!local) {
                     for (auto g = it; g != block_end; ++g)
                         if (g == it || vertex_shard[other[*g]] != vertex_shard[other[*(g - 1)]]) size += 4;
