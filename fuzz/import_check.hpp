@@ -14,7 +14,8 @@
 namespace mmgraph::fuzz {
 
 inline void build_and_check(cli::BuildOptions options) {
-    options.output = scratch_path(".mmg");
+    static const std::string output = scratch_path(".mmg");  // one path per process, removed at exit
+    options.output = output;
     options.threads = 1;
     options.quiet = true;
     std::filesystem::remove(options.output);

@@ -261,10 +261,7 @@ TEST_CASE("a damaged record stops the description with the reader's message", "[
     uint64_t slot = clean->vertex(1).slots().slot_offset;
     uint64_t value = clean->vertex(1).slots().node | 0x0000FFFFFFFF0000ull;
     std::memcpy(bytes.data() + slot, &value, 8);
-    {
-        std::ofstream out(dir / "bad.mmg", std::ios::binary);
-        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    }
+    test::write_bytes(dir / "bad.mmg", bytes);
     auto file = File::open(dir / "bad.mmg");
     VertexAnatomy a = describe_vertex(*file, 1);
     CHECK_THAT(a.error, Catch::Contains("nodes") && Catch::Contains("offset"));
@@ -285,10 +282,7 @@ TEST_CASE("damaged bytes anywhere after the header never make the inspection API
         for (uint64_t at = first_section; at < clean.size(); ++at) {
             auto bytes = clean;
             bytes[at] ^= flips[at % 3];
-            {
-                std::ofstream out(dir / "flip.mmg", std::ios::binary | std::ios::trunc);
-                out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-            }
+            test::write_bytes(dir / "flip.mmg", bytes);
             std::shared_ptr<const File> file;
             try {
                 file = File::open(dir / "flip.mmg");

@@ -34,12 +34,6 @@ namespace {
 
 namespace hd = format::header;
 
-void write_file(const std::filesystem::path& path, const std::vector<uint8_t>& bytes) {
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    REQUIRE(out.good());
-}
-
 void store64(std::vector<uint8_t>& b, uint64_t at, uint64_t v) { format::store<uint64_t>(b.data() + at, v); }
 
 void fix_header_checksum(std::vector<uint8_t>& b) {
@@ -110,21 +104,21 @@ SectionInfo section(const File& f, std::string_view name) {
 
 TEST_CASE("damaged: empty, tiny, text and PNG files are refused", "[damaged]") {
     TempDir dir;
-    write_file(dir / "empty.mmg", {});
+    mmgraph::test::write_bytes(dir / "empty.mmg", {});
     CHECK_THROWS_WITH(File::open(dir / "empty.mmg"), Contains("0 bytes") && Contains("128-byte header"));
-    write_file(dir / "ten.mmg", std::vector<uint8_t>(10, 0x89));
+    mmgraph::test::write_bytes(dir / "ten.mmg", std::vector<uint8_t>(10, 0x89));
     CHECK_THROWS_WITH(File::open(dir / "ten.mmg"), Contains("10 bytes"));
 
     std::string text;
     while (text.size() < 300) text += "this is a plain text file, not a graph\n";
-    write_file(dir / "text.mmg", std::vector<uint8_t>(text.begin(), text.end()));
+    mmgraph::test::write_bytes(dir / "text.mmg", std::vector<uint8_t>(text.begin(), text.end()));
     CHECK_THROWS_WITH(File::open(dir / "text.mmg"), Contains("bad magic"));
 
     // PNG signature (same structure as ours: 0x89, 3 letters, CR LF SUB LF) then an IHDR chunk.
     std::vector<uint8_t> png = {0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, 'I', 'H', 'D', 'R',
                                 0, 0, 0, 1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1F, 0x15, 0xC4, 0x89};
     png.resize(512, 0);
-    write_file(dir / "png.mmg", png);
+    mmgraph::test::write_bytes(dir / "png.mmg", png);
     CHECK_THROWS_WITH(File::open(dir / "png.mmg"), Contains("bad magic"));
 
     CHECK_THROWS_WITH(File::open(dir / "missing.mmg"), Contains("cannot open"));
@@ -139,14 +133,14 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         auto b = good;
         format::store<uint16_t>(b.data() + hd::kMajorOff, 2);
         fix_header_checksum(b);
-        write_file(dir / "v2.mmg", b);
+        mmgraph::test::write_bytes(dir / "v2.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "v2.mmg"), Contains("format version 2.0 is not supported"));
     }
     SECTION("major 0") {
         auto b = good;
         format::store<uint16_t>(b.data() + hd::kMajorOff, 0);
         fix_header_checksum(b);
-        write_file(dir / "v0.mmg", b);
+        mmgraph::test::write_bytes(dir / "v0.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "v0.mmg"), Contains("not supported"));
     }
     SECTION("minor 1 with reserved bytes and an unknown flag bit (§2.3 rule 3)") {
@@ -155,7 +149,7 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         b[hd::kReservedOff + 3] = 0x5A;
         b[hd::kFlagsOff] |= 0x80;
         fix_header_checksum(b);
-        write_file(dir / "v11.mmg", b);
+        mmgraph::test::write_bytes(dir / "v11.mmg", b);
         auto f = File::open(dir / "v11.mmg");
         CHECK(f->version_minor() == 1);
         f->verify();
@@ -165,7 +159,7 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         auto b = good;
         b[hd::kReservedOff + 3] = 0x5A;
         fix_header_checksum(b);
-        write_file(dir / "res.mmg", b);
+        mmgraph::test::write_bytes(dir / "res.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "res.mmg")->verify(), Contains("reserved"));
     }
     SECTION("minor 0 with a vertex slot role it does not define is refused (§5.1)") {
@@ -174,7 +168,7 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         uint64_t roles = section(*f, "vertices").offset + 8;
         format::store<uint16_t>(b.data() + roles + 4, 42);  // the in_edges slot's role
         reseal(b);
-        write_file(dir / "role.mmg", b);
+        mmgraph::test::write_bytes(dir / "role.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "role.mmg"), Contains("unknown slot role 42"));
     }
 }
@@ -184,7 +178,7 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
 TEST_CASE("damaged: truncated files and trailing bytes are refused at open", "[damaged]") {
     TempDir dir;
     auto good = small_graph(dir);
-    write_file(dir / "good.mmg", good);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
     auto file = File::open(dir / "good.mmg");
     const uint64_t dir_end = hd::kSize + 32 * file->sections().size();
     const SectionInfo& nodes = section(*file, "nodes");
@@ -192,14 +186,14 @@ TEST_CASE("damaged: truncated files and trailing bytes are refused at open", "[d
                                            nodes.offset + nodes.length / 2, good.size() - 8, good.size() - 1};
     for (uint64_t len : lengths) {
         INFO("truncated to " << len << " of " << good.size() << " bytes");
-        write_file(dir / "cut.mmg", std::vector<uint8_t>(good.begin(), good.begin() + static_cast<ptrdiff_t>(len)));
+        mmgraph::test::write_bytes(dir / "cut.mmg", std::vector<uint8_t>(good.begin(), good.begin() + static_cast<ptrdiff_t>(len)));
         if (len < hd::kSize) CHECK_THROWS_WITH(File::open(dir / "cut.mmg"), Contains("smaller than the 128-byte header"));
         else CHECK_THROWS_WITH(File::open(dir / "cut.mmg"), Contains("declares " + std::to_string(good.size()) + " bytes") && Contains("(truncated)"));
     }
     for (size_t extra : {1u, 8u, 4096u}) {
         auto longer = good;
         longer.resize(good.size() + extra, 0);
-        write_file(dir / "long.mmg", longer);
+        mmgraph::test::write_bytes(dir / "long.mmg", longer);
         CHECK_THROWS_WITH(File::open(dir / "long.mmg"), Contains("trailing bytes"));
     }
 }
@@ -209,22 +203,22 @@ TEST_CASE("damaged: a damaged header checksum or directory is refused at open", 
     auto good = small_graph(dir);
     auto b = good;
     b[hd::kHeaderHashOff] ^= 1;
-    write_file(dir / "h.mmg", b);
+    mmgraph::test::write_bytes(dir / "h.mmg", b);
     CHECK_THROWS_WITH(File::open(dir / "h.mmg"), Contains("header checksum mismatch"));
     b = good;
     b[hd::kVertexCountOff] ^= 4;  // any header field is covered by the checksum
-    write_file(dir / "h.mmg", b);
+    mmgraph::test::write_bytes(dir / "h.mmg", b);
     CHECK_THROWS_WITH(File::open(dir / "h.mmg"), Contains("header checksum mismatch"));
     b = good;
     b[hd::kSize + 32 + 9] ^= 1;  // directory entry 1, offset field
-    write_file(dir / "d.mmg", b);
+    mmgraph::test::write_bytes(dir / "d.mmg", b);
     CHECK_THROWS_WITH(File::open(dir / "d.mmg"), Contains("section directory checksum mismatch"));
 }
 
 TEST_CASE("damaged: a damaged section passes open but verify() names it", "[damaged]") {
     TempDir dir;
     auto good = small_graph(dir);
-    write_file(dir / "good.mmg", good);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
     uint64_t nodes_offset = 0, nodes_length = 0;
     {
         auto f = File::open(dir / "good.mmg");
@@ -233,7 +227,7 @@ TEST_CASE("damaged: a damaged section passes open but verify() names it", "[dama
     }
     auto b = good;
     b[nodes_offset + nodes_length / 2] ^= 0x10;
-    write_file(dir / "bad.mmg", b);
+    mmgraph::test::write_bytes(dir / "bad.mmg", b);
     auto f = File::open(dir / "bad.mmg");
     // verify() wording is free; §12 asks that the section and an offset are named.
     CHECK_THROWS_WITH(f->verify(), Contains("nodes") && Contains("offset") && Contains("checksum"));
@@ -245,7 +239,7 @@ TEST_CASE("damaged: a damaged section passes open but verify() names it", "[dama
     const uint64_t gap = nodes_offset + nodes_length;
     if (gap % 8 != 0) {
         b[gap] = 1;
-        write_file(dir / "pad.mmg", b);
+        mmgraph::test::write_bytes(dir / "pad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "pad.mmg")->verify(), Contains("padding") && Contains("offset"));
     }
 }
@@ -255,7 +249,7 @@ TEST_CASE("damaged: a damaged section passes open but verify() names it", "[dama
 TEST_CASE("damaged: structural damage behind valid checksums gives errors naming section and offset", "[damaged]") {
     TempDir dir;
     const auto good = small_graph(dir);
-    write_file(dir / "good.mmg", good);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
     auto ref = File::open(dir / "good.mmg");
     const SectionInfo nodes = section(*ref, "nodes");
     const SectionInfo out = section(*ref, "out_edges");
@@ -266,7 +260,7 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
         auto b = good;
         patch(b);
         reseal(b);
-        write_file(dir / "bad.mmg", b);
+        mmgraph::test::write_bytes(dir / "bad.mmg", b);
         return File::open(dir / "bad.mmg");
     };
 
@@ -319,7 +313,7 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
         auto b = good;
         store64(b, hd::kSize + 32 * 4 + 8, b.size() + 64);  // entry 4 (nodes) offset
         reseal(b);
-        write_file(dir / "bad.mmg", b);
+        mmgraph::test::write_bytes(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section 4 (nodes)") && Contains("outside the file"));
     }
     SECTION("invalid attribute type byte in the schema") {
@@ -327,14 +321,14 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
         auto b = good;
         b[schema.offset + 16 + 16 + 4] = 0x8F;  // label 0, attribute 0: list of code 15
         reseal(b);
-        write_file(dir / "bad.mmg", b);
+        mmgraph::test::write_bytes(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section schema") && Contains("at offset 0x24") &&
                                                              Contains("invalid attribute type byte 0x8f"));
         // A 1.0 file cannot use the string[] type that 1.1 added (§2.3).
         b = good;
         b[schema.offset + 16 + 16 + 4] = 0x8D;
         reseal(b);
-        write_file(dir / "bad.mmg", b);
+        mmgraph::test::write_bytes(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section schema") && Contains("at offset 0x24") &&
                                                              Contains("string[] (0x8d) is defined from format 1.1") &&
                                                              Contains("the file says 1.0"));
@@ -503,7 +497,7 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
     };
 
     // Every truncation: shrink one copy a byte at a time (no rewrite per length).
-    write_file(work, good);
+    mmgraph::test::write_bytes(work, good);
     for (uint64_t len = good.size(); len-- > 0;) {
         std::filesystem::resize_file(work, len);
         run("truncated to " + std::to_string(len));
@@ -518,7 +512,7 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
         std::mt19937_64 rng(seed);
         for (uint64_t i = 0; i < kSampledBits; ++i) bits.push_back(rng() % total_bits);
     }
-    write_file(work, good);
+    mmgraph::test::write_bytes(work, good);
     {
         BytePatcher patch(work, good);
         for (uint64_t bit : bits) {
@@ -577,7 +571,7 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
         auto b = good;
         b[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
         reseal(b);
-        write_file(work, b);
+        mmgraph::test::write_bytes(work, b);
         const std::string what = "resealed bit " + std::to_string(bit % 8) + " of byte " + std::to_string(bit / 8);
         watchdog.start(what);
         report.add(what, probe(work), false);

@@ -82,10 +82,7 @@ struct Forge {
         patch(b);
         reseal(b);
         auto path = dir / "forged.mmg";
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out.write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
-        out.close();
-        REQUIRE(out.good());
+        write_bytes(path, b);
         return path;
     }
 };

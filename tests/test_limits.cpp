@@ -13,12 +13,6 @@ using namespace mmgraph;
 using namespace mmgraph::test;
 using Catch::Contains;
 
-namespace {
-
-bool empty_dir(const std::filesystem::path& dir) { return std::filesystem::is_empty(dir); }
-
-}  // namespace
-
 TEST_CASE("limits: 65535 labels are written and read back; the 65536th is refused", "[limits]") {
     TempDir dir;
     Writer w;
@@ -119,5 +113,5 @@ TEST_CASE("limits: more vertices in one shard than allowed fails at finish() nam
     w.add_label("L");
     for (int i = 0; i < 11; ++i) w.add_vertex("v" + std::to_string(i), 0);  // one shard gets 6+
     CHECK_THROWS_WITH(w.finish(dir / "g.mmg"), Contains("shard ") && Contains("more than 5 vertices") && Contains("2^31"));
-    CHECK(empty_dir(dir.path));
+    CHECK(std::filesystem::is_empty(dir.path));
 }

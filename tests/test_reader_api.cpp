@@ -115,7 +115,7 @@ TEST_CASE("string[] values with forged counts or lengths give errors, not reads 
         std::vector<uint8_t> b = good;
         std::copy(bytes.begin(), bytes.end(), b.begin() + static_cast<std::ptrdiff_t>(offset));
         auto path = dir / ("bad" + std::to_string(++copies) + ".mmg");
-        std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(b.data()), static_cast<std::streamsize>(b.size()));
+        mmgraph::test::write_bytes(path, b);
         auto file = File::open(path);
         CHECK_THROWS_WITH(file->verify(), Catch::Matchers::Contains("nodes"));
         return file;

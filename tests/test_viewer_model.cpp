@@ -140,10 +140,7 @@ TEST_CASE("a file that cannot be opened leaves the reader's message and no selec
     TempDir dir;
     auto bytes = test::read_bytes(kGolden / "small.mmg");
     bytes.resize(bytes.size() / 2);
-    {
-        std::ofstream out(dir / "cut.mmg", std::ios::binary);
-        out.write(reinterpret_cast<const char*>(bytes.data()), static_cast<std::streamsize>(bytes.size()));
-    }
+    mmgraph::test::write_bytes(dir / "cut.mmg", bytes);
     Session session;
     CHECK_FALSE(session.open((dir / "cut.mmg").string()));
     auto state = session.state();

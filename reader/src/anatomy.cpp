@@ -624,12 +624,12 @@ NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(
             groups_.push_back({position, at, m.shard_id, block});
         } else {
             uint64_t left = blk.count, first = position;
+            int previous = -1;
             while (left > 0) {
-                uint32_t header = r.read<uint32_t>(at, "group header");
-                if (header > 0xFFFF || header >= m.shard_count)
-                    r.fail(at, "group header " + hex(header) + " does not name a shard below " + std::to_string(m.shard_count));
+                uint16_t shard = m.group_shard(r, at, previous);
+                previous = shard;
                 at += 4;
-                groups_.push_back({first, at, static_cast<uint16_t>(header), block});
+                groups_.push_back({first, at, shard, block});
                 uint32_t word = 0;
                 do {
                     if (left == 0) r.fail(at, "group runs past the block's edge count");

@@ -78,6 +78,9 @@ struct File::Impl {
     }
     // Resolves an adjacency or node slot to its domain region and record offset.
     const detail::Region& domain(uint64_t slot, int expected_domain, const char* role, uint64_t index, uint64_t& offset) const;
+    // The shard named by the group header at `at` of a grouped adjacency record (§7): below the
+    // shard count and above the block's previous group (`previous` is -1 for a block's first).
+    uint16_t group_shard(const detail::Region& r, uint64_t at, int previous) const;
     RecordView node_record(uint32_t index, uint32_t& node_type) const;
     RecordView prop_row(uint32_t type, uint64_t ordinal) const;
     ValueRef attribute(const RecordView& record, const AttributeInfo& a, bool is_key, const char* what) const;

@@ -20,6 +20,15 @@ const Region& File::Impl::domain(uint64_t value, int expected_domain, const char
     return regions[id];
 }
 
+uint16_t File::Impl::group_shard(const Region& r, uint64_t at, int previous) const {
+    uint32_t header = r.read<uint32_t>(at, "group header");
+    if (header > 0xFFFF || header >= shard_count)
+        r.fail(at, "group header " + hex(header) + " does not name a shard below " + std::to_string(shard_count));
+    if (static_cast<int>(header) <= previous)
+        r.fail(at, "group header " + hex(header) + " is not a shard id above the previous group's");
+    return static_cast<uint16_t>(header);
+}
+
 RecordView File::Impl::node_record(uint32_t index, uint32_t& type) const {
     uint64_t value = slot(index, node_slot);
     if (value == 0) vertices.fail(table_head + uint64_t{index} * slot_count * 8, "vertex " + std::to_string(index) + " has no node record");
@@ -345,10 +354,7 @@ void EdgeRange::iterator::enter_block() {
         flat_end_ = r.data + cursor_ + 4 * b.count;
         shard_ = m.shard_id;
     } else {
-        uint32_t header = r.read<uint32_t>(cursor_, "group header");
-        if (header > 0xFFFF || header >= m.shard_count)
-            r.fail(cursor_, "group header " + hex(header) + " does not name a shard below " + std::to_string(m.shard_count));
-        shard_ = static_cast<uint16_t>(header);
+        shard_ = m.group_shard(r, cursor_, -1);
         cursor_ += 4;
         r.at(cursor_, 4, "adjacency entry");
         flat_end_ = r.data;
@@ -381,22 +387,19 @@ void EdgeRange::iterator::step() {
     }
     const auto& m = range_->file_->impl();
     const Region& r = range_->direction_ == Direction::out ? m.out : m.in;
-    uint32_t word = r.read<uint32_t>(cursor_, "adjacency entry");
+    uint32_t word = format::load<uint32_t>(entry_);  // the current entry, checked before load() read it
     bool terminator = (word & format::kTerminatorBit) != 0;
     --block_left_;
     ++block_pos_;
     cursor_ += 4;
     if (block_left_ == 0) {
-        if (!range_->local_ && !terminator) r.fail(cursor_ - 4, "last entry of a group lacks the terminator bit");
+        if (!terminator) r.fail(cursor_ - 4, "last entry of a group lacks the terminator bit");
         ++block_;
         enter_block();
         return;
     }
     if (terminator) {
-        uint32_t header = r.read<uint32_t>(cursor_, "group header");
-        if (header > 0xFFFF || header >= m.shard_count || header <= shard_)
-            r.fail(cursor_, "group header " + hex(header) + " is not a shard id above the previous group's");
-        shard_ = static_cast<uint16_t>(header);
+        shard_ = m.group_shard(r, cursor_, shard_);
         cursor_ += 4;
     }
     r.at(cursor_, 4, "adjacency entry");

@@ -89,5 +89,7 @@ struct TempDir {
 };
 
 std::vector<uint8_t> read_bytes(const std::filesystem::path& path);
+// Writes (replaces) a file with exactly these bytes; a failed write fails the test.
+void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace mmgraph::test

@@ -5,7 +5,6 @@
 #include <optional>
 #include <unordered_map>
 
-#include "mmgraph/anatomy.hpp"
 
 namespace mmgraph::viewer {
 
@@ -37,11 +36,13 @@ EgoNetwork extract_ego(const File& file, uint32_t centre, EgoOptions options) {
             for (Direction dir : {Direction::out, Direction::in}) {
                 if (dir == Direction::in && !file.has_in_edges()) continue;
                 try {
-                    NeighbourList list(file.vertex(index), dir);
-                    uint64_t shown = std::min(list.size(), options.max_per_vertex);
-                    hidden += list.size() - shown;
-                    for (uint64_t k = 0; k < shown; ++k) {
-                        Edge e = list.at(k);
+                    // Only the first edges are drawn: iterate, do not index the whole record.
+                    EdgeRange range = file.vertex(index).edges(dir);
+                    uint64_t shown = std::min(range.size(), options.max_per_vertex);
+                    hidden += range.size() - shown;
+                    uint64_t k = 0;
+                    for (const Edge& e : range) {
+                        if (k++ == shown) break;
                         if (e.target.shard != file.shard_id()) {
                             ++hidden;
                             continue;

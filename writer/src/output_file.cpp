@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <charconv>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -52,14 +53,10 @@ void remove_stale_temporaries(const std::filesystem::path& target) {
         if (name.substr(0, prefix.size()) != prefix) continue;
         std::string_view rest = name.substr(prefix.size());
         size_t dash = rest.find('-');
-        if (dash == 0 || dash == std::string_view::npos) continue;
+        if (dash == std::string_view::npos) continue;
         pid_t pid = 0;
-        bool digits = true;
-        for (char c : rest.substr(0, dash)) {
-            if (c < '0' || c > '9' || pid > 100'000'000) digits = false;
-            else pid = pid * 10 + (c - '0');
-        }
-        if (!digits || pid <= 0 || pid == ::getpid()) continue;
+        auto [end, ec] = std::from_chars(rest.data(), rest.data() + dash, pid);
+        if (ec != std::errc() || end != rest.data() + dash || pid <= 0 || pid == ::getpid()) continue;
         if (::kill(pid, 0) != 0 && errno == ESRCH) ::unlinkat(::dirfd(d), entry->d_name, 0);
     }
     ::closedir(d);
