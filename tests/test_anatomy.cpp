@@ -45,6 +45,14 @@ void check_tiling(const File& file) {
             for (const RecordSpan& r : a.records)
                 inside |= r.part == f.part && f.offset >= r.offset && f.offset + f.size <= r.offset + r.size;
             CHECK(inside);
+            if (f.name.find("packed word ") != std::string::npos) {  // its bit fields cover the word (§7.2)
+                unsigned next = 0;
+                for (const BitField& bf : f.bits) {
+                    CHECK(bf.lsb == next);
+                    next = bf.lsb + bf.width;
+                }
+                CHECK(next == 32);
+            }
         }
         for (const RecordSpan& r : a.records) {
             if (r.part != Part::node && r.part != Part::out_edges && r.part != Part::in_edges) continue;
@@ -117,9 +125,10 @@ TEST_CASE("an adjacency record is described as in the worked example (§7.1)", "
     VertexAnatomy a = describe_vertex(*file, 5);
     REQUIRE(a.error.empty());
     const RecordSpan& out = record(a, Part::out_edges);
-    CHECK(out.size == 44);
-    const uint8_t expected[] = {3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0,    0,
-                                2, 0, 0, 0, 9, 0, 0, 0x80, 12, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0x80};
+    CHECK(out.size == 40);
+    // 10 vertices: entries are packed at W = 4 bits (§7.2).
+    const uint8_t expected[] = {3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1,    0, 0, 0,
+                                1, 0, 0, 0, 0x92, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0};
     CHECK(std::memcmp(file->data() + out.offset, expected, sizeof expected) == 0);
     using Row = std::tuple<uint64_t, uint64_t, std::string>;
     std::vector<Row> want{{0, 4, "degree"},
@@ -128,18 +137,18 @@ TEST_CASE("an adjacency record is described as in the worked example (§7.1)", "
                           {12, 4, "block 0 edges"},
                           {16, 4, "block 1 word"},
                           {20, 4, "block 1 edges"},
-                          {24, 4, "KNOWS: entry 0"},
-                          {28, 4, "KNOWS: entry 1"},
-                          {32, 8, "RATED: first ordinal"},
-                          {40, 4, "RATED: entry 0"}};
+                          {24, 4, "KNOWS: packed word 0"},
+                          {28, 8, "RATED: first ordinal"},
+                          {36, 4, "RATED: packed word 0"}};
     CHECK(layout(a, Part::out_edges) == want);
-    const FieldSpan* last = a.field_at(out.offset + 28);
-    REQUIRE(last);
-    CHECK(last->value == "vertex 9, last");
-    REQUIRE(last->bits.size() == 2);
-    CHECK(last->bits[0].value == 9);
-    CHECK(last->bits[1].value == 1);
-    const FieldSpan* ordinal = a.field_at(out.offset + 32);
+    const FieldSpan* word = a.field_at(out.offset + 24);
+    REQUIRE(word);
+    CHECK(word->value == "0: vertex 2, 1: vertex 9");
+    REQUIRE(word->bits.size() == 3);
+    CHECK((word->bits[0].name == "entry 0" && word->bits[0].lsb == 0 && word->bits[0].width == 4 && word->bits[0].value == 2));
+    CHECK((word->bits[1].name == "entry 1" && word->bits[1].lsb == 4 && word->bits[1].width == 4 && word->bits[1].value == 9));
+    CHECK((word->bits[2].name == "padding" && word->bits[2].lsb == 8 && word->bits[2].width == 24 && word->bits[2].value == 0));
+    const FieldSpan* ordinal = a.field_at(out.offset + 28);
     CHECK(ordinal->value == "12");
     // The out_edges slot splits into tags, offset and domain (§5.1): L set, domain 5.
     for (const FieldSpan& f : a.fields)
@@ -154,6 +163,7 @@ TEST_CASE("fields tile every record of the golden files and random graphs", "[an
     for (const char* name : {"small.mmg", "intkeys.mmg", "sharded-0-of-2.mmg", "sharded-1-of-2.mmg", "lists.mmg"}) {
         INFO(name);
         check_tiling(*File::open(kGolden / name));
+        check_tiling(*File::open(kGolden / "v1" / name));  // format 1: a word per flat entry
     }
     TempDir dir;
     for (uint64_t seed : {1, 2, 3}) {

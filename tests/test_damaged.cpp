@@ -129,12 +129,12 @@ TEST_CASE("damaged: empty, tiny, text and PNG files are refused", "[damaged]") {
 TEST_CASE("damaged: a different major version is refused; a newer minor is read", "[damaged]") {
     TempDir dir;
     auto good = small_graph(dir);
-    SECTION("major 2") {
+    SECTION("major 3") {
         auto b = good;
-        format::store<uint16_t>(b.data() + hd::kMajorOff, 2);
+        format::store<uint16_t>(b.data() + hd::kMajorOff, 3);
         fix_header_checksum(b);
-        mmgraph::test::write_bytes(dir / "v2.mmg", b);
-        CHECK_THROWS_WITH(File::open(dir / "v2.mmg"), Contains("format version 2.0 is not supported"));
+        mmgraph::test::write_bytes(dir / "v3.mmg", b);
+        CHECK_THROWS_WITH(File::open(dir / "v3.mmg"), Contains("format version 3.0 is not supported") && Contains("major versions 1 to 2"));
     }
     SECTION("major 0") {
         auto b = good;
@@ -149,8 +149,8 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         b[hd::kReservedOff + 3] = 0x5A;
         b[hd::kFlagsOff] |= 0x80;
         fix_header_checksum(b);
-        mmgraph::test::write_bytes(dir / "v11.mmg", b);
-        auto f = File::open(dir / "v11.mmg");
+        mmgraph::test::write_bytes(dir / "v21.mmg", b);
+        auto f = File::open(dir / "v21.mmg");
         CHECK(f->version_minor() == 1);
         f->verify();
         CHECK(f->find("ann")->get("name").as_string() == "Ann");
@@ -327,6 +327,8 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
         // A 1.0 file cannot use the string[] type that 1.1 added (§2.3).
         b = good;
         b[schema.offset + 16 + 16 + 4] = 0x8D;
+        format::store<uint16_t>(b.data() + hd::kMajorOff, 1);
+        format::store<uint16_t>(b.data() + hd::kMinorOff, 0);
         reseal(b);
         mmgraph::test::write_bytes(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section schema") && Contains("at offset 0x24") &&
@@ -334,11 +336,14 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
                                                              Contains("the file says 1.0"));
     }
     SECTION("adjacency entry naming a vertex that does not exist") {
-        // ann -> bob (KNOWS) is ann's first entry: degree, B, 2 block words, then the entry.
+        // ann -> bob (KNOWS) is ann's first entry: degree, B, 2 block words, then the packed run.
         const uint64_t entry = out.offset + (ann.out & format::kSlotOffsetMask) + 4 + 4 + 16;
-        REQUIRE((format::load<uint32_t>(good.data() + entry) & format::kLocalIndexMask) == 1);
-        auto f = damaged([&](std::vector<uint8_t>& b) { format::store<uint32_t>(b.data() + entry, 77 | format::kTerminatorBit); });
-        CHECK_THROWS_WITH(f->verify(), Contains("out_edges") && Contains("offset") && Contains("77"));
+        const unsigned bits = format::packed_entry_bits(ref->vertex_count());
+        const uint32_t mask = (1u << bits) - 1;
+        REQUIRE(mask >= ref->vertex_count());  // a W-bit value that names no vertex exists
+        REQUIRE((format::load<uint32_t>(good.data() + entry) & mask) == 1);
+        auto f = damaged([&](std::vector<uint8_t>& b) { format::store<uint32_t>(b.data() + entry, (format::load<uint32_t>(b.data() + entry) & ~mask) | mask); });
+        CHECK_THROWS_WITH(f->verify(), Contains("out_edges") && Contains("offset") && Contains(std::to_string(mask)));
         for (const Edge& e : f->vertex(0).edges(Direction::out, 0)) CHECK_THROWS_AS(f->vertex(e.target.index), Error);
     }
 }

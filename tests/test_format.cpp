@@ -6,11 +6,13 @@
 #include <array>
 #include <bit>
 #include <cstring>
+#include <random>
 #include <vector>
 
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/layout.hpp"
+#include "mmgraph/format/packed.hpp"
 #include "mmgraph/format/types.hpp"
 #include "mmgraph/format/vlq.hpp"
 #include "mmgraph/types.hpp"
@@ -198,7 +200,7 @@ TEST_CASE("format: is_valid_type accepts exactly 1-14 and 0x81-0x8E", "[format][
     CHECK(is_valid_type(Type::list_of(TypeCode::bytes).byte));
 }
 
-TEST_CASE("format: lists of strings and bytes have variable items and need format 1.1", "[format][types]") {
+TEST_CASE("format: lists of strings and bytes have variable items and need format 1.1 in major 1", "[format][types]") {
     for (unsigned b = 1; b < 256; ++b) {
         uint8_t type = static_cast<uint8_t>(b);
         if (!is_valid_type(type)) continue;
@@ -206,7 +208,7 @@ TEST_CASE("format: lists of strings and bytes have variable items and need forma
         bool variable_items = b == 0x8D || b == 0x8E;
         CHECK(has_variable_items(type) == variable_items);
         CHECK(minor_version_of(type) == (variable_items ? 1 : 0));
-        CHECK(minor_version_of(type) <= kVersionMinor);
+        CHECK(minor_version_of(type) <= newest_minor(1));
     }
     CHECK(Type::list_of(TypeCode::string).name() == "string[]");
     CHECK_FALSE(Type::list_of(TypeCode::string).is_fixed());
@@ -319,8 +321,45 @@ TEST_CASE("format: key_bucket takes the top b bits of the hash", "[format][key_i
 TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     const uint8_t magic[8] = {0x89, 0x4D, 0x4D, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
     CHECK(std::memcmp(kMagic, magic, 8) == 0);
-    CHECK(kVersionMajor == 1);
-    CHECK(kVersionMinor == 1);
+    CHECK(kVersionMajor == 2);
+    CHECK(kVersionMinor == 0);
+    CHECK(kOldestMajor == 1);  // 1.0 and 1.1 files are still read (§2.4)
+    CHECK(newest_minor(1) == 1);
+    CHECK(newest_minor(2) == 0);
+}
+
+TEST_CASE("format: packed entries (§7.2) take W bits each in whole 32-bit words", "[format][layout]") {
+    CHECK(packed_entry_bits(0) == 1);
+    CHECK(packed_entry_bits(1) == 1);
+    CHECK(packed_entry_bits(2) == 1);
+    CHECK(packed_entry_bits(3) == 2);
+    CHECK(packed_entry_bits(4) == 2);
+    CHECK(packed_entry_bits(5) == 3);
+    CHECK(packed_entry_bits(646030) == 20);
+    CHECK(packed_entry_bits(uint64_t{1} << 20) == 20);
+    CHECK(packed_entry_bits((uint64_t{1} << 20) + 1) == 21);
+    CHECK(packed_entry_bits(kMaxVerticesPerShard) == 31);
+    CHECK(packed_bytes(0, 20) == 0);
+    CHECK(packed_bytes(1, 20) == 4);
+    CHECK(packed_bytes(8, 20) == 20);
+    CHECK(packed_bytes(9, 20) == 24);
+    CHECK(packed_bytes(3, 32) == 12);  // format 1: one word per entry
+
+    std::mt19937_64 rng(42);
+    for (unsigned bits = 1; bits <= 31; ++bits) {
+        for (uint64_t count : {1u, 2u, 31u, 32u, 33u, 100u}) {
+            INFO(bits << " bits, " << count << " entries");
+            std::vector<uint32_t> values(count);
+            for (auto& v : values) v = static_cast<uint32_t>(rng()) & ((1u << bits) - 1);
+            values.back() = (1u << bits) - 1;  // all ones at the end: padding must stay clear
+            std::vector<uint8_t> run(packed_bytes(count, bits), 0xEE);
+            pack_entries(run.data(), count, bits, [&](uint64_t i) { return values[i]; });
+            const uint64_t words = run.size() / 4;
+            for (uint64_t k = 0; k < count; ++k) REQUIRE(packed_entry(run.data(), words, k, bits, (1u << bits) - 1) == values[k]);
+            const unsigned used = static_cast<unsigned>(count * bits % 32);
+            if (used) CHECK((load<uint32_t>(run.data() + run.size() - 4) >> used) == 0);
+        }
+    }
 }
 
 TEST_CASE("format: header field offsets (§2.2)", "[format][layout]") {

@@ -1,7 +1,9 @@
-// Golden files pin format v1: the writer must reproduce tests/data/*.mmg byte for byte, with one
+// Golden files pin format 2.0: the writer must reproduce tests/data/*.mmg byte for byte, with one
 // thread and with four, and the reader must read them. A difference means the on-disk format
 // changed; that is only legitimate together with a new format version and spec/FORMAT.md, and
 // then the files are regenerated with MMGRAPH_UPDATE_GOLDEN=1 (see tests/data/README.md).
+// tests/data/v1/ keeps the same graphs as written in format 1.0 and 1.1, which the reader must
+// still read to the same contents.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -12,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "support/probe.hpp"
 #include "support/random_graph.hpp"
 
 using namespace mmgraph;
@@ -274,7 +277,7 @@ TEST_CASE("golden: the writer reproduces the golden files byte for byte", "[gold
 TEST_CASE("golden: (a): every type reads back", "[golden]") {
     auto file = File::open(kData / "small.mmg");
     file->verify();
-    CHECK(file->version_major() == 1);
+    CHECK(file->version_major() == 2);
     CHECK(file->version_minor() == 0);
     CHECK(file->key_type() == KeyType::string);
     CHECK(file->vertex_count() == 6);
@@ -389,12 +392,11 @@ TEST_CASE("golden: (c): the 2-shard dataset reads back", "[golden]") {
     CHECK(grouped);  // at least one record names both shards
 }
 
-TEST_CASE("golden: (d): lists of strings and bytes read back from a 1.1 file", "[golden]") {
+TEST_CASE("golden: (d): lists of strings and bytes read back", "[golden]") {
     auto file = File::open(kData / "lists.mmg");
     file->verify();
-    CHECK(file->version_major() == 1);
-    CHECK(file->version_minor() == 1);  // the oldest minor with string[] (§2.3)
-    CHECK(File::open(kData / "small.mmg")->version_minor() == 0);
+    CHECK(file->version_major() == 2);
+    CHECK(file->version_minor() == 0);
     auto key_of = [&](VertexRef r) { return file->vertex(r.index).key_string(); };
     auto text = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
@@ -425,4 +427,20 @@ TEST_CASE("golden: (d): lists of strings and bytes read back from a 1.1 file", "
             why.push_back(v.key_string() + ">" + key_of(e.target) + ":" + mmgraph::test::canonical(file->property(e, 0), key_of));
     std::sort(why.begin(), why.end());
     CHECK(why == std::vector<std::string>{"d1>d2:[s:background,s:method]", "d1>d3:null", "d3>d1:[]", "d4>d4:[s:]"});
+}
+
+TEST_CASE("golden: format 1.0 and 1.1 files read to the same contents as their 2.0 rewrites", "[golden][compat]") {
+    for (const auto& g : goldens()) {
+        for (const auto& f : g.files) {
+            INFO(f);
+            auto old_file = File::open(kData / "v1" / f);
+            auto new_file = File::open(kData / f);
+            CHECK(old_file->version_major() == 1);
+            CHECK(old_file->version_minor() == (f == "lists.mmg" ? 1 : 0));  // 1.1 only for string[] (§2.4)
+            old_file->verify();
+            new_file->verify();
+            CHECK(mmgraph::test::walk(*old_file) == mmgraph::test::walk(*new_file));
+            CHECK(old_file->file_size() >= new_file->file_size());  // packed entries never take more room
+        }
+    }
 }

@@ -30,7 +30,7 @@ constexpr const char* kBuildFooter =
     "                  long (int64), float (float32), double (float64), boolean, byte (int8),\n"
     "                  short (int16), or an array of any of these, e.g. 'v:int[]' or\n"
     "                  'tags:string[]', with items split on the array delimiter; \"\" is the\n"
-    "                  empty array (a string[] column makes the file format 1.1)\n"
+    "                  empty array\n"
     "  name:IGNORE     a column that is not imported\n"
     "Relationship files: :START_ID and :END_ID (vertex keys), :TYPE (default 'EDGE') and\n"
     "typed property columns.\n"
@@ -65,7 +65,7 @@ int main(int argc, char** argv) {
     CLI::App app("Builds, inspects and checks mmgraph property-graph files.", "mmgraph");
     app.footer(kExitCodes);
     app.require_subcommand(1, 1);
-    app.set_version_flag("--version", "mmgraph 1.1.0 (file format 1.1)");
+    app.set_version_flag("--version", "mmgraph 2.0.0 (file format 2.0; reads 1.0 and 1.1)");
 
     BuildOptions build;
     std::string delimiter = ",", array_delimiter = ";";

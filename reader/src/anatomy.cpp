@@ -305,6 +305,43 @@ uint64_t describe_node(const File& file, const File::Impl& m, uint32_t index, Ve
 
 // ---- 4. adjacency records -------------------------------------------------------------------
 
+// A flat block's packed entries (§7.2): one field per 32-bit word, its bits split into the
+// entries (or the parts of entries) it holds, so the fields tile the bytes. Returns the run's
+// byte length.
+uint64_t describe_packed_run(const File::Impl& m, Builder& b, uint64_t at, uint64_t count, const std::string& type_name,
+                             const AnatomyOptions& options, uint64_t& listed) {
+    const Region& r = *b.region;
+    const unsigned bits = m.entry_bits;
+    const uint64_t bytes = m.entry_bytes(count, 0, true), words = bytes / 4;
+    const uint8_t* run = r.at(at, bytes, "adjacency entries");
+    uint64_t word = 0;
+    for (; word < words && listed < options.max_entries; ++word) {
+        const uint64_t word_lsb = 32 * word, word_end = word_lsb + 32;
+        const uint64_t first = word_lsb / bits, last = std::min<uint64_t>(count, (word_end + bits - 1) / bits);
+        const uint32_t value = format::load<uint32_t>(run + 4 * word);
+        std::string text;
+        std::vector<BitField> fields;
+        for (uint64_t k = first; k < last; ++k) {
+            const uint64_t lo = std::max(k * bits, word_lsb), hi = std::min((k + 1) * bits, word_end);
+            const unsigned lsb = static_cast<unsigned>(lo - word_lsb), width = static_cast<unsigned>(hi - lo);
+            const bool whole = lo == k * bits && hi == (k + 1) * bits;
+            std::string name = "entry " + std::to_string(k);
+            if (!whole) name += " bits " + std::to_string(lo - k * bits) + ".." + std::to_string(hi - k * bits - 1);
+            fields.push_back({name, lsb, width, width == 32 ? value : (value >> lsb) & ((1u << width) - 1)});
+            if (!text.empty()) text += ", ";
+            text += std::to_string(k) + ": vertex " + std::to_string(format::packed_entry(run, words, k, bits, m.entry_mask));
+        }
+        if (last * bits < word_end && last == count) fields.push_back({"padding", static_cast<unsigned>(last * bits - word_lsb),
+                                                                       static_cast<unsigned>(word_end - last * bits), 0});
+        b.add(at + 4 * word, 4, type_name + ": packed word " + std::to_string(word), text).bits = std::move(fields);
+        listed += last - first;
+    }
+    if (word < words)
+        b.add(at + 4 * word, 4 * (words - word), type_name + ": packed words " + std::to_string(word) + "..",
+              std::to_string(words - word) + " more words, not listed");
+    return bytes;
+}
+
 void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, Direction dir, const AnatomyOptions& options,
                         VertexAnatomy& out) {
     int which = dir == Direction::out ? m.out_slot : m.in_slot;
@@ -347,7 +384,8 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
                 at += 8 * blk.count;
             }
         }
-        if (range.local()) {
+        if (range.local() && m.major == 1) {
+            // Format 1: one 32-bit word per entry, terminator on the last.
             uint64_t shown = std::min<uint64_t>(blk.count, listed < options.max_entries ? options.max_entries - listed : 0);
             for (uint64_t k = 0; k < shown; ++k) {
                 uint32_t word = r.read<uint32_t>(at + 4 * k, "adjacency entry");
@@ -360,7 +398,8 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
                       std::to_string(blk.count - shown) + " more, not listed");
             listed += shown;
             at += 4 * blk.count;
-        } else {
+        } else if (range.local()) {
+            at += describe_packed_run(m, b, at, blk.count, type_name, options, listed);        } else {
             // Grouped: walk the words, listing headers and the first entries (§7).
             uint64_t left = blk.count, k = 0, skipped_from = 0;
             bool need_header = true;
@@ -604,6 +643,7 @@ NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(
     EdgeRange range = vertex.edges(direction);
     const Region& r = direction == Direction::out ? m.out : m.in;
     size_ = range.size();
+    local_ = range.local();
     uint64_t position = 0;
     for (const EdgeRange::Block& blk : range.blocks()) {
         BlockInfo info{blk.type, position, blk.count, 0, 0};
@@ -620,7 +660,7 @@ NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(
         }
         uint32_t block = static_cast<uint32_t>(blocks_.size());
         if (range.local()) {
-            r.at(at, blk.count * 4, "adjacency entries");
+            r.at(at, m.entry_bytes(blk.count, 0, true), "adjacency entries");
             groups_.push_back({position, at, m.shard_id, block});
         } else {
             uint64_t left = blk.count, first = position;
@@ -653,9 +693,15 @@ Edge NeighbourList::at(uint64_t position) const {
     auto g = std::upper_bound(groups_.begin(), groups_.end(), position, [](uint64_t p, const Group& x) { return p < x.first; });
     const Group& group = *(g - 1);
     const BlockInfo& blk = blocks_[group.block];
-    uint32_t word = r.read<uint32_t>(group.entries + 4 * (position - group.first), "adjacency entry");
     Edge e;
-    e.target = {group.shard, word & format::kLocalIndexMask};
+    if (local_) {  // one packed run per block, checked at construction
+        const uint64_t bytes = m.entry_bytes(blk.count, 0, true);
+        e.target = {group.shard, format::packed_entry(r.at(group.entries, bytes, "adjacency entries"), bytes / 4, position - group.first,
+                                                      m.entry_bits, m.entry_mask)};
+    } else {
+        uint32_t word = r.read<uint32_t>(group.entries + 4 * (position - group.first), "adjacency entry");
+        e.target = {group.shard, word & format::kLocalIndexMask};
+    }
     e.type = blk.type;
     e.direction = direction_;
     uint64_t in_block = position - blk.first;

@@ -61,9 +61,9 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     namespace hd = format::header;
     m->major = format::load<uint16_t>(h + hd::kMajorOff);
     m->minor = format::load<uint16_t>(h + hd::kMinorOff);
-    if (m->major != format::kVersionMajor)
-        fail(path, "format version " + std::to_string(m->major) + "." + std::to_string(m->minor) +
-                       " is not supported (this reader reads major version " + std::to_string(format::kVersionMajor) + ")");
+    if (m->major < format::kOldestMajor || m->major > format::kVersionMajor)
+        fail(path, "format version " + std::to_string(m->major) + "." + std::to_string(m->minor) + " is not supported (this reader reads major versions " +
+                       std::to_string(format::kOldestMajor) + " to " + std::to_string(format::kVersionMajor) + ")");
     uint64_t header_hash = format::load<uint64_t>(h + hd::kHeaderHashOff);
     if (header_hash != format::checksum(h, hd::kHeaderHashOff))
         fail(path, "header checksum mismatch (header bytes 0x0-0x78 damaged)");
@@ -81,6 +81,10 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->edge_count = format::load<uint64_t>(h + hd::kEdgeCountOff);
     if (m->vertex_count > format::kMaxVerticesPerShard)
         fail(path, "header: " + std::to_string(m->vertex_count) + " vertices exceed the 2^31 per-shard limit");
+    if (m->major >= 2) {
+        m->entry_bits = format::packed_entry_bits(m->vertex_count);
+        m->entry_mask = static_cast<uint32_t>((uint64_t{1} << m->entry_bits) - 1);
+    }
 
     // §3 directory
     uint32_t count = format::load<uint32_t>(h + hd::kSectionCountOff);
@@ -194,7 +198,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
                 attr.type.byte = r.read<uint8_t>(at + 4, "attribute type");
                 uint8_t flags = r.read<uint8_t>(at + 5, "attribute flags");
                 if (!format::is_valid_type(attr.type.byte)) r.fail(at + 4, "invalid attribute type byte " + hex(attr.type.byte));
-                if (format::minor_version_of(attr.type.byte) > m->minor)
+                if (m->major == 1 && format::minor_version_of(attr.type.byte) > m->minor)
                     r.fail(at + 4, "attribute type " + attr.type.name() + " (" + hex(attr.type.byte) + ") is defined from format 1." +
                                        std::to_string(format::minor_version_of(attr.type.byte)) + ", but the file says 1." +
                                        std::to_string(m->minor));
@@ -264,7 +268,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
             if (which && *which >= 0) r.fail(8 + 2 * k, "slot role " + std::to_string(role) + " appears twice");
             if (which) *which = static_cast<int>(k);
             // A role this reader does not know belongs to a newer minor version (§2.3, §5.1).
-            else if (m->minor <= format::kVersionMinor) r.fail(8 + 2 * k, "unknown slot role " + std::to_string(role));
+            else if (!m->newer_minor()) r.fail(8 + 2 * k, "unknown slot role " + std::to_string(role));
         }
         if (m->node_slot < 0 || m->out_slot < 0) r.fail(8, "vertex table has no nodes or out_edges slot");
         if ((m->in_slot >= 0) != (m->in_domain >= 0)) r.fail(8, "in_edges slot and in_edges section disagree");

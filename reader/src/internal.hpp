@@ -10,6 +10,8 @@
 #include <boost/interprocess/mapped_region.hpp>
 
 #include "bounds.hpp"
+#include "mmgraph/format/layout.hpp"
+#include "mmgraph/format/packed.hpp"
 #include "mmgraph/reader.hpp"
 
 namespace mmgraph {
@@ -45,6 +47,10 @@ struct File::Impl {
     uint64_t size = 0;
 
     uint16_t major = 0, minor = 0;
+    // Flat adjacency entries (§7.2): packed at this many bits, read through this mask. Format 1
+    // stored 32-bit words whose bit 31 is the terminator.
+    unsigned entry_bits = 32;
+    uint32_t entry_mask = format::kLocalIndexMask;
     uint32_t flags = 0;
     std::array<uint8_t, 16> dataset_id{};
     uint16_t shard_id = 0, shard_count = 1;
@@ -71,6 +77,13 @@ struct File::Impl {
 
     std::vector<int32_t> prop_table_of;  // per edge type: index in prop_tables, -1 if none
     std::vector<PropTableInfo> prop_tables;
+
+    // The file's minor is newer than any this reader knows of its major (§2.3 reader rule 3).
+    bool newer_minor() const { return minor > format::newest_minor(major); }
+    // Bytes of a block's entries (§7): packed when flat, 32-bit words and group headers when not.
+    uint64_t entry_bytes(uint64_t count, uint64_t groups, bool flat) const {
+        return flat ? format::packed_bytes(count, entry_bits) : 4 * (count + groups);
+    }
 
     // Decoding shared by access and verify. Inline: it is on the path of every edge walk.
     uint64_t slot(uint64_t index, int which) const {

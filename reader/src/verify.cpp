@@ -124,12 +124,12 @@ struct Verifier {
         for (auto it = edges.begin(); it != edges.end(); ++it, ++n, ++in_block) {
             while (in_block == block->count) {
                 leave_block(*block, groups);
-                end += 4 * (local ? 0 : groups);
+                end += m.entry_bytes(block->count, local ? 0 : groups, local);
                 ++block, in_block = 0, groups = 0, previous_shard = -1, previous_index = -1;
             }
             if (in_block == 0) {
                 bool props = !m.edge_types[block->type].attributes.empty();
-                end += (props ? (dir == Direction::out ? 8 : 8 * block->count) : 0) + 4 * block->count;
+                end += props ? (dir == Direction::out ? 8 : 8 * block->count) : 0;
             }
             const Edge& e = *it;
             if (e.target.shard != previous_shard) ++groups;
@@ -149,20 +149,30 @@ struct Verifier {
             }
             if (dir == Direction::out) ++edge_type_counts[e.type];
         }
-        if (n) leave_block(*block, groups);
-        end += 4 * (local ? 0 : groups);
+        if (n) {
+            leave_block(*block, groups);
+            end += m.entry_bytes(block->count, local ? 0 : groups, local);
+        }
         if (n != edges.size()) r.fail(off, where + ": holds " + std::to_string(n) + " entries, degree says " + std::to_string(edges.size()));
         if (local != all_local) r.fail(off, where + ": local tag " + (local ? "set" : "clear") + " but targets " + (all_local ? "are" : "are not") + " all in this shard");
-        // Flat lists: exactly the last entry of each block carries the terminator.
         if (local) {
             uint64_t at = off + 4 + (multi ? 4 + 8 * edges.blocks().size() : 0);
             for (const auto& b : edges.blocks()) {
                 if (!m.edge_types[b.type].attributes.empty()) at += dir == Direction::out ? 8 : 8 * b.count;
-                for (uint64_t k = 0; k < b.count; ++k, at += 4) {
-                    bool terminator = r.read<uint32_t>(at, "adjacency entry") & format::kTerminatorBit;
-                    if (terminator != (k + 1 == b.count))
-                        r.fail(at, where + ": terminator bit " + (terminator ? "set inside" : "missing at the end of") + " a list");
+                const uint64_t bytes = m.entry_bytes(b.count, 0, true);
+                if (m.major == 1) {
+                    // Format 1 flat lists: exactly the last entry of each block carries the terminator.
+                    for (uint64_t k = 0; k < b.count; ++k) {
+                        bool terminator = r.read<uint32_t>(at + 4 * k, "adjacency entry") & format::kTerminatorBit;
+                        if (terminator != (k + 1 == b.count))
+                            r.fail(at + 4 * k, where + ": terminator bit " + (terminator ? "set inside" : "missing at the end of") + " a list");
+                    }
+                } else if (const unsigned used = static_cast<unsigned>(b.count * m.entry_bits % 32)) {
+                    // Packed runs end with zero padding bits (§7.2).
+                    uint32_t last = r.read<uint32_t>(at + bytes - 4, "adjacency entries");
+                    if (last >> used) r.fail(at + bytes - 4, where + ": padding bits after the last packed entry are not zero");
                 }
+                at += bytes;
             }
         }
         (dir == Direction::out ? out_total : in_total) += n;
@@ -177,7 +187,7 @@ void File::verify() const {
     const std::string file = m.path.string() + ": ";
 
     // §2.3: reserved bytes and flags are zero in files of this minor version.
-    if (m.minor <= format::kVersionMinor) {
+    if (!m.newer_minor()) {
         for (size_t i = format::header::kReservedOff; i < format::header::kHeaderHashOff; ++i)
             if (m.data[i] != 0) throw Error(file + "header: reserved byte at offset " + hex(i) + " is not zero");
         if (m.flags & ~format::kKnownFlags) throw Error(file + "header: unknown flags " + hex(m.flags));

@@ -281,7 +281,7 @@ EdgeRange Vertex::edges(Direction direction) const {
         total += count;
         range.blocks_.push_back({type, groups, count, at});
         bool props = !m.edge_types[type].attributes.empty();
-        at += (props ? (direction == Direction::out ? 8 : 8 * count) : 0) + 4 * count + 4 * uint64_t{groups};
+        at += (props ? (direction == Direction::out ? 8 : 8 * count) : 0) + m.entry_bytes(count, groups, range.local_);
     }
     if (total != degree) r.fail(off, "block counts add up to " + std::to_string(total) + ", degree says " + std::to_string(degree));
     return range;
@@ -347,25 +347,32 @@ void EdgeRange::iterator::enter_block() {
     }
     cursor_ = at;
     data_ = r.data;
-    if (range_->local_) {
-        // A flat block is one run of entries: checked once here, so stepping through it reads
-        // the mapping directly.
-        r.at(cursor_, 4 * b.count, "adjacency entries");
-        flat_end_ = r.data + cursor_ + 4 * b.count;
-        shard_ = m.shard_id;
-    } else {
-        shard_ = m.group_shard(r, cursor_, -1);
-        cursor_ += 4;
-        r.at(cursor_, 4, "adjacency entry");
-        flat_end_ = r.data;
-    }
     edge_.type = b.type;
     edge_.direction = range_->direction_;
+    ordinal_ = ordinals_ ? data_ + ordinals_ : nullptr;
+    edge_.ordinal = ordinal_ ? format::load<uint64_t>(ordinal_) : first_ordinal_;
+    if (range_->local_) {
+        // A flat block is one packed run: checked once here, so stepping through it reads the
+        // mapping directly.
+        const uint64_t bytes = m.entry_bytes(b.count, 0, true);
+        run_ = r.at(cursor_, bytes, "adjacency entries");
+        run_words_ = bytes / 4;
+        entry_bits_ = m.entry_bits;
+        entry_mask_ = m.entry_mask;
+        flat_count_ = b.count;
+        flat_next_ = 1;
+        edge_.target = {m.shard_id, format::packed_entry(run_, run_words_, 0, entry_bits_, entry_mask_)};
+        return;
+    }
+    flat_count_ = 0;
+    shard_ = m.group_shard(r, cursor_, -1);
+    cursor_ += 4;
+    r.at(cursor_, 4, "adjacency entry");
     load();
 }
 
-// The entry at cursor_ and the ordinals were bounds-checked by enter_block (flat blocks) or by
-// operator++ (grouped ones) before the cursor got here.
+// The entry at cursor_ and the ordinals were bounds-checked by enter_block or by step() before
+// the cursor got here.
 void EdgeRange::iterator::load() {
     entry_ = data_ + cursor_;
     uint32_t word = format::load<uint32_t>(entry_);

@@ -13,6 +13,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "internal.hpp"
+#include "mmgraph/format/packed.hpp"
 #include "mmgraph/detail/section_writer.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "output_file.hpp"
@@ -241,9 +242,10 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
         const ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
         const auto& other = dir == Direction::out ? edge_dst : edge_src;
         uint8_t* base = file + section(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges).offset;
+        const unsigned entry_bits = format::packed_entry_bits(n);
         for (uint64_t first = 0; first < n; first += kVerticesPerTask) {
             uint64_t last = std::min(n, first + kVerticesPerTask);
-            tasks.push_back([&, dir, base, first, last, multi_type] {
+            tasks.push_back([&, dir, base, first, last, multi_type, entry_bits] {
                 SectionWriter w(base, a.offset[first], a.offset[last], dir == Direction::out ? "out_edges" : "in_edges");
                 struct Block { uint16_t type; uint32_t groups; uint64_t begin, end; };
                 std::vector<Block> blocks;
@@ -277,14 +279,19 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                             else
                                 for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(ordinal[a.edges[i]]);
                         }
+                        if (local) {  // §7.2: packed at the shard's width, no terminator
+                            const uint64_t count = block.end - block.begin;
+                            format::pack_entries(w.take(format::packed_bytes(count, entry_bits)), count, entry_bits,
+                                                 [&](uint64_t i) { return vertex_local[other[a.edges[block.begin + i]]]; });
+                            continue;
+                        }
                         for (uint64_t i = block.begin; i < block.end; ++i) {
                             uint32_t target = other[a.edges[i]];
                             uint16_t shard = vertex_shard[target];
                             bool group_start = i == block.begin || shard != vertex_shard[other[a.edges[i - 1]]];
                             bool group_end = i + 1 == block.end || shard != vertex_shard[other[a.edges[i + 1]]];
-                            if (!local && group_start) w.put<uint32_t>(shard);
-                            bool terminator = local ? i + 1 == block.end : group_end;
-                            w.put<uint32_t>(vertex_local[target] | (terminator ? format::kTerminatorBit : 0));
+                            if (group_start) w.put<uint32_t>(shard);
+                            w.put<uint32_t>(vertex_local[target] | (group_end ? format::kTerminatorBit : 0));
                         }
                     }
                 }
@@ -394,7 +401,7 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
 
 namespace {
 
-void write_header(const ShardPlan& p, uint8_t* file, uint16_t minor, const std::array<uint8_t, 16>& dataset_id,
+void write_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 16>& dataset_id,
                   uint32_t shard_count, bool in_edges, uint64_t vertices) {
     uint8_t* dir = file + p.directory_offset;
     const uint64_t dir_len = format::dir_entry::kSize * p.sections.size();
@@ -402,7 +409,7 @@ void write_header(const ShardPlan& p, uint8_t* file, uint16_t minor, const std::
         SectionWriter w(dir, 0, dir_len, "directory");
         for (const auto& s : p.sections) {
             w.put<uint16_t>(static_cast<uint16_t>(s.kind));
-            w.put<uint16_t>(0);  // every v1.0 section is required
+            w.put<uint16_t>(0);  // every section of this version is required
             w.put<uint32_t>(0);
             w.put<uint64_t>(s.offset);
             w.put<uint64_t>(s.length);
@@ -414,7 +421,7 @@ void write_header(const ShardPlan& p, uint8_t* file, uint16_t minor, const std::
     SectionWriter w(file, 0, format::header::kSize, "header");
     w.put_bytes(format::kMagic, 8);
     w.put<uint16_t>(format::kVersionMajor);
-    w.put<uint16_t>(minor);
+    w.put<uint16_t>(format::kVersionMinor);
     w.put<uint32_t>(in_edges ? format::kFlagInEdges : 0);
     w.put<uint64_t>(p.file_size);
     w.put_bytes(dataset_id.data(), 16);
@@ -459,13 +466,8 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
         format::store(dataset_id.data(), h.low64);
         format::store(dataset_id.data() + 8, h.high64);
     }
-    // The oldest minor that defines every type the schema uses (§2.3), the same in every shard.
-    uint16_t minor = 0;
-    for (const auto* shapes : {&m.labels, &m.edge_types})
-        for (const detail::Shape& shape : *shapes)
-            for (const AttributeSpec& a : shape.attributes) minor = std::max(minor, format::minor_version_of(a.type.byte));
     for (size_t s = 0; s < plans.size(); ++s) {
-        write_header(plans[s], outputs[s]->data(), minor, dataset_id, m.options.shard_count, m.options.store_in_edges,
+        write_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges,
                      plans[s].members.size());
         outputs[s]->flush();
     }

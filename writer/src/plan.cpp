@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "internal.hpp"
+#include "mmgraph/format/packed.hpp"
 
 namespace mmgraph {
 
@@ -265,10 +266,12 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         // comparison, which made this sort the plan's largest cost. With one edge type and one
         // shard the key is the local index alone and the record size needs no scan.
         const bool one_type_one_shard = !multi_type && K == 1;
-        // Bytes of one block's ordinals and entries (§7); group headers and the directory apart.
-        auto block_bytes = [&](uint16_t type, uint64_t count) {
+        // Bytes of one block's ordinals and entries (§7): flat entries are packed at the shard's
+        // width (§7.2), grouped ones are 32-bit words; group headers and the directory apart.
+        const unsigned entry_bits = format::packed_entry_bits(n);
+        auto block_bytes = [&](uint16_t type, uint64_t count, bool flat) {
             uint64_t ordinals = edge_types[type].has_properties() ? (dir == Direction::out ? 8 : 8 * count) : 0;
-            return ordinals + 4 * count;
+            return ordinals + (flat ? format::packed_bytes(count, entry_bits) : 4 * count);
         };
         std::vector<uint64_t> narrow_keys;
         std::vector<unsigned __int128> wide_keys;
@@ -283,7 +286,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                 for (auto it = first; it != last; ++it) narrow_keys.push_back(uint64_t{vertex_local[other[*it]]} << 32 | *it);
                 std::sort(narrow_keys.begin(), narrow_keys.end());
                 for (uint64_t i = 0; i < count; ++i) first[static_cast<ptrdiff_t>(i)] = static_cast<uint32_t>(narrow_keys[i]);
-                offset += 4 + block_bytes(0, count);  // degree, the one block
+                offset += 4 + block_bytes(0, count, true);  // degree, the one block
                 continue;
             }
             wide_keys.clear();
@@ -302,7 +305,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                 auto block_end = std::find_if(it, last, [&](uint32_t e) { return edge_type[e] != t; });
                 uint64_t count = static_cast<uint64_t>(block_end - it);
                 ++blocks;
-                size += block_bytes(t, count);
+                size += block_bytes(t, count, local);
                 if (!local) {
                     for (auto g = it; g != block_end; ++g)
                         if (g == it || vertex_shard[other[*g]] != vertex_shard[other[*(g - 1)]]) size += 4;

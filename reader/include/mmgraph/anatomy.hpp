@@ -84,7 +84,8 @@ struct ByteOwner {
 ByteOwner owner_of(const File& file, uint64_t file_offset);
 
 // Random access to one direction of a vertex's edges over all types, in the order EdgeRange
-// iterates them (by type, shard, index). Flat records are addressed by arithmetic; grouped
+// iterates them (by type, shard, index). Flat records are addressed by arithmetic (a packed
+// entry is found from its position); grouped
 // records are walked once at construction to index their groups.
 class NeighbourList {
 public:
@@ -117,6 +118,7 @@ private:
     const File* file_ = nullptr;
     Direction direction_ = Direction::out;
     uint64_t size_ = 0;
+    bool local_ = true;  // flat record: each block is one packed run
     std::vector<BlockInfo> blocks_;
     std::vector<Group> groups_;  // flat records: one group per block
     std::vector<TypeRun> runs_;

@@ -26,6 +26,7 @@
 
 #include "mmgraph/error.hpp"
 #include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/packed.hpp"
 #include "mmgraph/types.hpp"
 
 namespace mmgraph {
@@ -140,13 +141,12 @@ public:
         iterator() = default;
         const Edge& operator*() const { return edge_; }
         const Edge* operator->() const { return &edge_; }
-        // Inside a flat block (every entry local, §7) the step is a pointer increment over
-        // bytes that enter_block bounds-checked as a whole; everything else is out of line.
+        // Inside a flat block (every entry local, §7) the step decodes the next packed entry
+        // from bytes that enter_block bounds-checked as a whole; everything else is out of line.
         iterator& operator++() {
             --remaining_;
-            if (entry_ + 4 < flat_end_) {
-                entry_ += 4;
-                edge_.target.index = format::load<uint32_t>(entry_) & format::kLocalIndexMask;
+            if (flat_next_ < flat_count_) {
+                edge_.target.index = format::packed_entry(run_, run_words_, flat_next_++, entry_bits_, entry_mask_);
                 if (ordinal_) {
                     ordinal_ += 8;
                     edge_.ordinal = format::load<uint64_t>(ordinal_);
@@ -163,7 +163,7 @@ public:
 
     private:
         friend class EdgeRange;
-        void load();       // decode the entry at cursor_ into edge_
+        void load();       // decode the grouped entry at cursor_ into edge_
         void enter_block();
         void step();       // past the end of a flat block, or any step in a grouped record
         const EdgeRange* range_ = nullptr;
@@ -171,13 +171,18 @@ public:
         uint32_t block_ = 0;          // current block
         uint64_t block_left_ = 0;     // entries left in the current block, current included
         uint64_t block_pos_ = 0;      // position of the current entry within its block
-        uint64_t cursor_ = 0;         // offset of the current entry word in the domain
+        uint64_t cursor_ = 0;         // offset of the current entry word in the domain (grouped)
         uint64_t ordinals_ = 0;       // offset of the in-direction ordinal array (0 = none)
         uint64_t first_ordinal_ = 0;  // out-direction first ordinal
         uint16_t shard_ = 0;          // shard of the current group
         const uint8_t* data_ = nullptr;      // the domain's bytes (cursor_ and ordinals_ are offsets into it)
-        const uint8_t* entry_ = nullptr;     // the current entry
-        const uint8_t* flat_end_ = nullptr;  // end of the current flat block; data_ in a grouped one
+        const uint8_t* entry_ = nullptr;     // the current entry of a grouped block
+        const uint8_t* run_ = nullptr;       // a flat block's packed entries
+        uint64_t run_words_ = 0;             // ... their 32-bit words
+        uint64_t flat_next_ = 0;             // ... the next entry to decode
+        uint64_t flat_count_ = 0;            // ... the entries (0 in a grouped block)
+        unsigned entry_bits_ = 32;
+        uint32_t entry_mask_ = 0;
         const uint8_t* ordinal_ = nullptr;   // the current in-direction ordinal, or null
         Edge edge_;
     };
@@ -195,7 +200,7 @@ public:
     iterator end() const { return iterator(); }
     uint64_t size() const { return count_; }
     bool empty() const { return count_ == 0; }
-    bool local() const { return local_; }  // flat 32-bit local ids, no group headers
+    bool local() const { return local_; }  // flat: packed local ids, no group headers
     std::span<const Block> blocks() const { return {blocks_.data(), blocks_.size()}; }
 
 private:

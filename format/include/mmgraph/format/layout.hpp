@@ -1,4 +1,4 @@
-// Wire layout of an mmgraph file, format v1 (spec/FORMAT.md is normative; § numbers cite it).
+// Wire layout of an mmgraph file, format 2 (spec/FORMAT.md is normative; § numbers cite it).
 //
 // Index:
 //   1. version and magic            5. domain slots and vertex references
@@ -17,8 +17,12 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 1;
-inline constexpr uint16_t kVersionMinor = 1;  // the newest minor this code reads and writes
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0
+inline constexpr uint16_t kVersionMinor = 0;
+inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
+// The newest minor this code knows of a major it reads; a file with a newer one is read by the
+// forward-compatibility rules of §2.3.
+constexpr uint16_t newest_minor(uint16_t major) noexcept { return major == 1 ? 1 : kVersionMinor; }
 
 // ---- 2. header (§2.2): 128 bytes at offset 0 -----------------------------------------------
 namespace header {
@@ -35,7 +39,7 @@ inline constexpr size_t kDirectoryOffsetOff = 48;  // u64 file offset of the dir
 inline constexpr size_t kDirectoryHashOff = 56;    // u64 XXH3-64 of the directory bytes
 inline constexpr size_t kVertexCountOff = 64;      // u64 vertices in this shard
 inline constexpr size_t kEdgeCountOff = 72;        // u64 edges whose source is in this shard
-inline constexpr size_t kReservedOff = 80;         // 40 bytes, zero in v1.0
+inline constexpr size_t kReservedOff = 80;         // 40 bytes, zero
 inline constexpr size_t kHeaderHashOff = 120;      // u64 XXH3-64 of bytes [0, 120)
 inline constexpr size_t kSize = 128;
 }  // namespace header
@@ -135,8 +139,10 @@ inline constexpr uint32_t kMaxNodeTypes = 65535;
 // u32 degree; when the schema has more than one edge type: u32 block count B and B pairs
 // {u32 type id (bits 0-15) | group count (bits 16-31), u32 edge count}; then per block:
 // [out, type with properties: u64 first edge ordinal] [in, with properties: count x u64
-// ordinals] then entries: flat (slot tag local) or groups {u32 shard id, entries...}; every
-// entry is a 32-bit word, terminator bit set on the last entry of its group.
+// ordinals] then entries. Flat (slot tag local): count local indices packed at W bits
+// (format/packed.hpp) in whole 32-bit words; format 1 wrote 32-bit words with the terminator
+// bit on the last. Grouped: groups {u32 shard id, 32-bit entries...}, terminator bit set on
+// the last entry of each group.
 inline constexpr uint32_t kBlockTypeMask = 0xFFFF;
 inline constexpr unsigned kBlockGroupsShift = 16;
 
