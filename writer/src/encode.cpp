@@ -249,12 +249,14 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                 SectionWriter w(base, a.offset[first], a.offset[last], dir == Direction::out ? "out_edges" : "in_edges");
                 struct Block { uint16_t type; uint32_t groups; uint64_t begin, end; };
                 std::vector<Block> blocks;
+                const uint64_t task_end = a.begin[last];
                 for (uint64_t l = first; l < last; ++l) {
                     uint64_t b = a.begin[l], e = a.begin[l + 1];
                     if (b == e) continue;
                     const bool local = a.local[l];
                     blocks.clear();
-                    for (uint64_t i = b; i < e;) {
+                    if (!multi_type && local) blocks.push_back({0, 0, b, e});  // one flat block: no per-edge scan
+                    for (uint64_t i = blocks.empty() ? b : e; i < e;) {
                         uint16_t t = edge_type[a.edges[i]];
                         Block block{t, 0, i, i};
                         while (block.end < e && edge_type[a.edges[block.end]] == t) {
@@ -281,8 +283,14 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                         }
                         if (local) {  // §7.2: packed at the shard's width, no terminator
                             const uint64_t count = block.end - block.begin;
-                            format::pack_entries(w.take(format::packed_bytes(count, entry_bits)), count, entry_bits,
-                                                 [&](uint64_t i) { return vertex_local[other[a.edges[block.begin + i]]]; });
+                            // Two dependent random reads per entry (edge -> endpoint -> local index):
+                            // prefetching them a few entries ahead, across lists, overlaps the misses.
+                            format::pack_entries(w.take(format::packed_bytes(count, entry_bits)), count, entry_bits, [&](uint64_t i) {
+                                const uint64_t at = block.begin + i;
+                                if (at + 16 < task_end) __builtin_prefetch(&other[a.edges[at + 16]]);
+                                if (at + 8 < task_end) __builtin_prefetch(&vertex_local[other[a.edges[at + 8]]]);
+                                return vertex_local[other[a.edges[at]]];
+                            });
                             continue;
                         }
                         for (uint64_t i = block.begin; i < block.end; ++i) {
