@@ -391,3 +391,47 @@ TEST_CASE("writer_errors: after an add_vertex or add_edge error the writer stays
     CHECK(b->degree(Direction::out) == 2);
     CHECK(a->degree(Direction::in) == 1);
 }
+
+TEST_CASE("writer: vertex_for and add_edge_by_id write what add_vertex and add_edge write", "[writer]") {
+    TempDir dir;
+    auto build = [&](const std::filesystem::path& path, bool by_id) {
+        WriterOptions options;
+        options.key_type = KeyType::int64;
+        Writer w(options);
+        LabelId label = w.add_label("V");
+        EdgeTypeId plain = w.add_edge_type("E");
+        EdgeTypeId weighted = w.add_edge_type("W", {{"w", TypeCode::int32}});
+        const std::vector<std::pair<int64_t, int64_t>> edges{{7, 3}, {3, 7}, {7, 7}, {-1, 3}, {9, -1}, {7, 3}};
+        for (size_t i = 0; i < edges.size(); ++i) {
+            auto [from, to] = edges[i];
+            EdgeTypeId type = i % 2 ? weighted : plain;
+            std::vector<Value> props;
+            if (type == weighted) props.push_back(Value(int32_t(i)));
+            if (by_id) {
+                uint32_t a = w.vertex_for(from, label);
+                w.add_edge_by_id(a, w.vertex_for(to, label), type, props);
+            } else {
+                if (!w.has_vertex(from)) w.add_vertex(from, label);
+                if (!w.has_vertex(to)) w.add_vertex(to, label);
+                w.add_edge(from, to, type, props);
+            }
+        }
+        CHECK(w.vertex_for(7, label) == 0);  // an existing key keeps its id and adds nothing
+        CHECK(w.vertex_count() == 4);
+        w.finish(path);
+    };
+    build(dir / "keys.mmg", false);
+    build(dir / "ids.mmg", true);
+    CHECK(read_bytes(dir / "keys.mmg") == read_bytes(dir / "ids.mmg"));
+
+    Writer w;
+    LabelId label = w.add_label("V");
+    EdgeTypeId type = w.add_edge_type("E", {{"n", TypeCode::int8}});
+    uint32_t a = w.vertex_for("a", label);
+    CHECK_THROWS_WITH(w.add_edge_by_id(a, 1, type), Contains("vertex id out of range (1 vertices)"));
+    const std::vector<Value> wrong{Value("x")};  // a string for an int8 property
+    CHECK_THROWS_WITH(w.add_edge_by_id(a, a, type, wrong), Contains("edge 'a' -> 'a'"));
+    CHECK_THROWS_WITH(w.vertex_for(int64_t{5}, label), Contains("is an integer but this graph has string keys"));
+    CHECK_THROWS_WITH(w.vertex_for("b", 9), Contains("unknown label id 9"));
+    CHECK(w.edge_count() == 0);
+}

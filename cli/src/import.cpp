@@ -683,9 +683,8 @@ private:
                     bad_row(e);
                     continue;
                 }
-                if (!writer_->has_vertex(from)) writer_->add_vertex(from, label);
-                if (!writer_->has_vertex(to)) writer_->add_vertex(to, label);
-                writer_->add_edge(from, to, type);
+                const uint32_t source = writer_->vertex_for(from, label);
+                writer_->add_edge_by_id(source, writer_->vertex_for(to, label), type);
                 progress_.tick(++rows, reader.offset());
             }
         }

@@ -204,6 +204,9 @@ struct Writer::Impl {
 
     Key key_of(uint32_t vertex) const;
     std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;
+    // add_vertex after its duplicate check; returns the new id.
+    uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
+    void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
     uint64_t hash_key(const Key& key) const;
     void insert_key(uint32_t vertex);
     void grow_key_table();

@@ -345,74 +345,100 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
 void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
     Impl& m = *impl_;
     if (m.finished) throw Error("add_vertex after finish()");
-    if (label >= m.labels.size()) throw Error("vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
-    if (m.vertex_label.size() >= std::numeric_limits<uint32_t>::max() - 1)
-        throw Error("more than 2^32 - 2 vertices in one writer");
     uint64_t hash = m.hash_key(key);
     if (m.lookup(key, hash)) throw Error("duplicate vertex key " + in_quotes(key_to_string(key)));
-    const Shape& shape = m.labels[label];
+    m.append_vertex(key, hash, label, values);
+}
+
+uint32_t Writer::vertex_for(Key key, LabelId label) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error("vertex_for after finish()");
+    uint64_t hash = m.hash_key(key);
+    if (auto v = m.lookup(key, hash)) return *v;
+    return m.append_vertex(key, hash, label, {});
+}
+
+uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {
+    if (label >= labels.size()) throw Error("vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
+    if (vertex_label.size() >= std::numeric_limits<uint32_t>::max() - 1)
+        throw Error("more than 2^32 - 2 vertices in one writer");
+    const Shape& shape = labels[label];
     const detail::InputContext context{&key};
-    if (auto* s = std::get_if<std::string_view>(&key); s && s->size() > m.options.max_value_size)
+    if (auto* s = std::get_if<std::string_view>(&key); s && s->size() > options.max_value_size)
         throw Error(context.text() + ": key of " + std::to_string(s->size()) + " bytes exceeds the limit of " +
-                    std::to_string(m.options.max_value_size) + " bytes per value (spec §9)");
+                    std::to_string(options.max_value_size) + " bytes per value (spec §9)");
     // The string key is offset-table entry 0 (§6.1); stage the attributes after it.
     if (auto* s = std::get_if<std::string_view>(&key))
-        m.var_sizes.push_back(s->empty() ? kAbsent : static_cast<uint32_t>(format::vlq_size(s->size()) + s->size()));
+        var_sizes.push_back(s->empty() ? kAbsent : static_cast<uint32_t>(format::vlq_size(s->size()) + s->size()));
     try {
-        m.stage(shape, values, m.vertex_values, m.var_sizes, context);
+        stage(shape, values, vertex_values, var_sizes, context);
     } catch (...) {
-        if (shape.key_var) m.var_sizes.pop_back();
+        if (shape.key_var) var_sizes.pop_back();
         throw;
     }
-    m.var_begin.push_back(m.var_sizes.size());
-    uint32_t v = static_cast<uint32_t>(m.vertex_label.size());
-    m.vertex_label.push_back(static_cast<uint16_t>(label));
-    m.key_hash.push_back(hash);
+    var_begin.push_back(var_sizes.size());
+    uint32_t v = static_cast<uint32_t>(vertex_label.size());
+    vertex_label.push_back(static_cast<uint16_t>(label));
+    key_hash.push_back(hash);
     if (auto* s = std::get_if<std::string_view>(&key)) {
-        m.key_bytes.insert(m.key_bytes.end(), s->begin(), s->end());
-        m.key_begin.push_back(m.key_bytes.size());
+        key_bytes.insert(key_bytes.end(), s->begin(), s->end());
+        key_begin.push_back(key_bytes.size());
     } else {
-        m.int_keys.push_back(std::get<int64_t>(key));
+        int_keys.push_back(std::get<int64_t>(key));
     }
-    m.insert_key(v);
+    insert_key(v);
+    return v;
 }
 
 void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
     if (m.finished) throw Error("add_edge after finish()");
     const detail::InputContext context{&from, &to};
-    if (type >= m.edge_types.size()) throw Error(context.text() + ": unknown edge type id " + std::to_string(type));
-    if (m.edge_src.size() >= std::numeric_limits<uint32_t>::max() - 1)
-        throw Error("more than 2^32 - 2 edges in one writer");
     auto src = m.lookup(from, m.hash_key(from));
     if (!src) throw Error(context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)));
     auto dst = m.lookup(to, m.hash_key(to));
     if (!dst) throw Error(context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)));
-    const Shape& shape = m.edge_types[type];
+    m.append_edge(*src, *dst, type, properties, context);
+}
+
+void Writer::add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error("add_edge_by_id after finish()");
+    const uint64_t count = m.vertex_label.size();
+    if (from >= count || to >= count)
+        throw Error("edge " + std::to_string(from) + " -> " + std::to_string(to) + ": vertex id out of range (" + std::to_string(count) + " vertices)");
+    const Key from_key = m.key_of(from), to_key = m.key_of(to);
+    m.append_edge(from, to, type, properties, {&from_key, &to_key});
+}
+
+void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context) {
+    if (type >= edge_types.size()) throw Error(context.text() + ": unknown edge type id " + std::to_string(type));
+    if (edge_src.size() >= std::numeric_limits<uint32_t>::max() - 1)
+        throw Error("more than 2^32 - 2 edges in one writer");
+    const Shape& shape = edge_types[type];
     uint32_t item = kAbsent;
     if (shape.has_properties()) {
-        std::vector<uint32_t>& sizes = m.edge_sizes_scratch;
+        std::vector<uint32_t>& sizes = edge_sizes_scratch;
         sizes.clear();
-        m.stage(shape, properties, m.edge_values, sizes, context);
+        stage(shape, properties, edge_values, sizes, context);
         uint64_t heap = 0;
         for (uint32_t s : sizes)
             if (s != kAbsent) heap += s;
         if (heap > 0xFFFF'FFFFull) {
             // Unstage the item: edge_values.begin must stay parallel to edge_heap_bytes.
-            m.edge_values.bytes.resize(m.edge_values.begin.back());
-            m.edge_values.begin.pop_back();
+            edge_values.bytes.resize(edge_values.begin.back());
+            edge_values.begin.pop_back();
             throw Error(context.text() + ": properties too large");
         }
-        item = static_cast<uint32_t>(m.edge_heap_bytes.size());
-        m.edge_heap_bytes.push_back(static_cast<uint32_t>(heap));
+        item = static_cast<uint32_t>(edge_heap_bytes.size());
+        edge_heap_bytes.push_back(static_cast<uint32_t>(heap));
     } else if (!properties.empty()) {
         throw Error(context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
     }
-    m.edge_src.push_back(*src);
-    m.edge_dst.push_back(*dst);
-    m.edge_type.push_back(static_cast<uint16_t>(type));
-    m.edge_value_item.push_back(item);
+    edge_src.push_back(src);
+    edge_dst.push_back(dst);
+    edge_type.push_back(static_cast<uint16_t>(type));
+    edge_value_item.push_back(item);
 }
-
 
 }  // namespace mmgraph

@@ -177,6 +177,13 @@ public:
         add_edge(from, to, type, std::span<const Value>(properties.begin(), properties.size()));
     }
 
+    // For importers that meet vertices as edge endpoints: the id (insertion index) of the vertex
+    // with this key, added with `label` and no attributes when there is none yet; and an edge
+    // between two such ids. One key lookup per endpoint, where has_vertex + add_vertex +
+    // add_edge take two or three.
+    uint32_t vertex_for(Key key, LabelId label);
+    void add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties = {});
+
     bool has_vertex(Key key) const;
     uint64_t vertex_count() const;
     uint64_t edge_count() const;
