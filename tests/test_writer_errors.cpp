@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -434,4 +435,28 @@ TEST_CASE("writer: vertex_for and add_edge_by_id write what add_vertex and add_e
     CHECK_THROWS_WITH(w.vertex_for(int64_t{5}, label), Contains("is an integer but this graph has string keys"));
     CHECK_THROWS_WITH(w.vertex_for("b", 9), Contains("unknown label id 9"));
     CHECK(w.edge_count() == 0);
+}
+
+TEST_CASE("writer: vertices_for resolves a batch as vertex_for would, key by key", "[writer]") {
+    WriterOptions options;
+    options.key_type = KeyType::int64;
+    Writer batch(options), single(options);
+    LabelId label = batch.add_label("V");
+    single.add_label("V");
+    std::mt19937_64 rng(11);
+    std::vector<Key> keys;
+    for (int i = 0; i < 5000; ++i) keys.push_back(static_cast<int64_t>(rng() % 1500) - 700);  // many repeats
+    std::vector<uint32_t> ids(keys.size());
+    batch.vertices_for(std::span<const Key>(keys).first(17), label, std::span<uint32_t>(ids).first(17));
+    batch.vertices_for(std::span<const Key>(keys).subspan(17), label, std::span<uint32_t>(ids).subspan(17));
+    for (size_t i = 0; i < keys.size(); ++i) REQUIRE(ids[i] == single.vertex_for(keys[i], label));
+    CHECK(batch.vertex_count() == single.vertex_count());
+    batch.vertices_for({}, label, {});
+
+    const std::vector<Key> mixed{int64_t{100000}, std::string_view("x")};
+    std::vector<uint32_t> out(2);
+    CHECK_THROWS_WITH(batch.vertices_for(mixed, label, out), Contains("is a string but this graph has int64 keys"));
+    CHECK_FALSE(batch.has_vertex(int64_t{100000}));  // nothing added before the bad key was found
+    CHECK_THROWS_WITH(batch.vertices_for(mixed, label, std::span<uint32_t>(out).first(1)), Contains("2 keys but room for 1"));
+    CHECK_THROWS_WITH(batch.vertices_for(mixed, 7, out), Contains("unknown label id 7"));
 }

@@ -675,17 +675,33 @@ private:
             EdgeListReader reader(input);
             progress_.begin("load", path, input.size());
             uint64_t rows = 0;
-            for (;;) {
-                int64_t from = 0, to = 0;
-                try {
-                    if (!reader.next(from, to)) break;
-                } catch (const InputError& e) {
-                    bad_row(e);
-                    continue;
+            // Endpoints are resolved a batch at a time (source, target, source, ...), which lets
+            // the writer overlap its key-table misses; vertices still number in order of first sight.
+            constexpr size_t kBatch = 4096;
+            std::vector<Key> endpoints;
+            std::vector<uint32_t> ids;
+            endpoints.reserve(2 * kBatch);
+            for (bool more = true; more;) {
+                endpoints.clear();
+                while (endpoints.size() < 2 * kBatch) {
+                    int64_t from = 0, to = 0;
+                    try {
+                        if (!reader.next(from, to)) {
+                            more = false;
+                            break;
+                        }
+                    } catch (const InputError& e) {
+                        bad_row(e);
+                        continue;
+                    }
+                    endpoints.push_back(from);
+                    endpoints.push_back(to);
                 }
-                const uint32_t source = writer_->vertex_for(from, label);
-                writer_->add_edge_by_id(source, writer_->vertex_for(to, label), type);
-                progress_.tick(++rows, reader.offset());
+                ids.resize(endpoints.size());
+                writer_->vertices_for(endpoints, label, ids);
+                for (size_t i = 0; i < ids.size(); i += 2) writer_->add_edge_by_id(ids[i], ids[i + 1], type);
+                rows += ids.size() / 2;
+                progress_.tick(rows, reader.offset());
             }
         }
     }

@@ -204,6 +204,11 @@ struct Writer::Impl {
 
     Key key_of(uint32_t vertex) const;
     std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;
+    // Cache hints for a later lookup(hash): the table slot, then (once that is cached) the key
+    // it names.
+    void prefetch_slot(uint64_t hash) const;
+    void prefetch_key(uint64_t hash) const;
+    std::vector<uint64_t> hash_scratch;
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);

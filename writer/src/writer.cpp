@@ -358,6 +358,37 @@ uint32_t Writer::vertex_for(Key key, LabelId label) {
     return m.append_vertex(key, hash, label, {});
 }
 
+void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error("vertices_for after finish()");
+    if (ids.size() != keys.size())
+        throw Error("vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
+    if (label >= m.labels.size()) throw Error("vertices_for: unknown label id " + std::to_string(label));
+    std::vector<uint64_t>& hashes = m.hash_scratch;
+    hashes.resize(keys.size());
+    for (size_t i = 0; i < keys.size(); ++i) hashes[i] = m.hash_key(keys[i]);
+    constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
+    for (size_t i = 0; i < keys.size(); ++i) {
+        if (i + kSlotsAhead < keys.size()) m.prefetch_slot(hashes[i + kSlotsAhead]);
+        if (i + kKeysAhead < keys.size()) m.prefetch_key(hashes[i + kKeysAhead]);
+        auto v = m.lookup(keys[i], hashes[i]);
+        ids[i] = v ? *v : m.append_vertex(keys[i], hashes[i], label, {});
+    }
+}
+
+void Writer::Impl::prefetch_slot(uint64_t hash) const {
+    if (!key_table.empty()) __builtin_prefetch(&key_table[hash & (key_table.size() - 1)]);
+}
+
+void Writer::Impl::prefetch_key(uint64_t hash) const {
+    if (key_table.empty()) return;
+    uint64_t slot = key_table[hash & (key_table.size() - 1)];
+    if (slot == 0 || (slot ^ hash) >> 32) return;  // empty, or another key's: the probe goes on from there
+    uint32_t v = static_cast<uint32_t>(slot) - 1;
+    if (options.key_type == KeyType::int64) __builtin_prefetch(&int_keys[v]);
+    else __builtin_prefetch(key_bytes.data() + key_begin[v]);
+}
+
 uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {
     if (label >= labels.size()) throw Error("vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
     if (vertex_label.size() >= std::numeric_limits<uint32_t>::max() - 1)

@@ -182,6 +182,10 @@ public:
     // between two such ids. One key lookup per endpoint, where has_vertex + add_vertex +
     // add_edge take two or three.
     uint32_t vertex_for(Key key, LabelId label);
+    // vertex_for over many keys, in order (ids[i] for keys[i]; ids.size() == keys.size()). The
+    // key table probes of later keys are prefetched while earlier ones resolve, so their cache
+    // misses overlap. A key of the wrong type fails before any vertex is added.
+    void vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids);
     void add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties = {});
 
     bool has_vertex(Key key) const;
