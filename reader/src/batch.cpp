@@ -5,7 +5,6 @@
 #include <algorithm>
 
 #include "internal.hpp"
-#include "mmgraph/format/hash.hpp"
 
 namespace mmgraph {
 
@@ -64,7 +63,7 @@ void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out)
     // few enough that what a group prefetched is still in L1/L2 when its checked pass runs.
     constexpr size_t kGroup = 16;
     struct Probe {
-        uint32_t fingerprint = 0;
+        std::optional<uint64_t> hash;        // none for a key of the other type
         const uint8_t* bucket = nullptr;     // the bucket's [first, last) words
         const uint8_t* entries = nullptr;    // its entries
         uint64_t count = 0;                  // how many
@@ -75,23 +74,12 @@ void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out)
         const size_t n = std::min(kGroup, keys.size() - base);
         Probe probes[kGroup];
         // 1. Hash every key; prefetch its bucket words.
-        if (m.key_entries != 0) {
-            for (size_t i = 0; i < n; ++i) {
-                const Key& key = keys[base + i];
-                uint64_t hash = 0;
-                if (m.key_type == KeyType::string) {
-                    auto* s = std::get_if<std::string_view>(&key);
-                    if (!s) continue;
-                    hash = format::key_hash(*s);
-                } else {
-                    auto* v = std::get_if<int64_t>(&key);
-                    if (!v) continue;
-                    hash = format::key_hash(*v);
-                }
-                probes[i].fingerprint = static_cast<uint32_t>(hash);
-                probes[i].bucket = peek(m.key_index, m.buckets_at + 4 * format::key_bucket(hash, m.bucket_bits), 8);
-                prefetch(probes[i].bucket);
-            }
+        for (size_t i = 0; i < n; ++i) {
+            Probe& p = probes[i];
+            p.hash = m.hash_of(keys[base + i]);
+            if (!p.hash || m.key_entries == 0) continue;
+            p.bucket = peek(m.key_index, m.buckets_at + 4 * format::key_bucket(*p.hash, m.bucket_bits), 8);
+            prefetch(p.bucket);
         }
         // 2. Read the bucket ranges; prefetch their first entries.
         for (size_t i = 0; i < n; ++i) {
@@ -109,7 +97,7 @@ void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out)
             if (!p.entries) continue;
             for (uint64_t e = 0; e < p.count; ++e) {
                 const uint8_t* entry = p.entries + e * format::kKeyEntrySize;
-                if (format::load<uint32_t>(entry) != p.fingerprint) continue;
+                if (format::load<uint32_t>(entry) != static_cast<uint32_t>(*p.hash)) continue;
                 p.candidate = format::load<uint32_t>(entry + 4);
                 p.node_slot = slot_address(m, p.candidate, m.node_slot);
                 prefetch(p.node_slot);
@@ -129,9 +117,10 @@ void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out)
             }
             prefetch(record_address(m, slot_address(m, p.candidate, m.out_slot), m.out_domain));
         }
-        // 5. The checked lookup, now mostly from cache.
+        // 5. The checked lookup (the one find(key) runs), now mostly from cache.
         for (size_t i = 0; i < n; ++i) {
-            auto v = m.lookup(keys[base + i]);
+            const Probe& p = probes[i];
+            auto v = p.hash ? m.lookup(keys[base + i], *p.hash) : std::nullopt;
             out[base + i] = v ? std::optional<Vertex>(Vertex(this, *v)) : std::nullopt;
         }
     }
