@@ -1,6 +1,8 @@
 // The CSR, Boost.Graph and mmgraph peers (SQLite is in sqlite_peer.cpp).
 #include "peers.hpp"
 
+#include <algorithm>
+
 #include <boost/graph/breadth_first_search.hpp>
 #include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <boost/graph/visitors.hpp>
@@ -35,8 +37,9 @@ void LookupAnswer::add(std::optional<std::string_view> attribute, uint64_t degre
 BfsAnswer csr_bfs(const InputGraph& graph, uint32_t source) {
     const uint64_t* offsets = graph.offsets.data();
     const uint32_t* targets = graph.targets.data();
-    return frontier_bfs(graph.vertex_count(), source, [&](uint32_t v, auto&& visit) {
-        for (uint64_t e = offsets[v], end = offsets[v + 1]; e < end; ++e) visit(targets[e]);
+    return frontier_bfs(graph.vertex_count(), source, [&](std::span<const uint32_t> frontier, auto&& visit) {
+        for (uint32_t v : frontier)
+            for (uint64_t e = offsets[v], end = offsets[v + 1]; e < end; ++e) visit(targets[e]);
     });
 }
 
@@ -109,26 +112,58 @@ LookupAnswer BoostPeer::lookup(const std::vector<Key>& keys) const {
 // ---- mmgraph ----
 
 BfsAnswer mmgraph_bfs(const File& file, uint32_t source) {
-    return frontier_bfs(file.vertex_count(), source, [&](uint32_t v, auto&& visit) {
-        for (const Edge& edge : file.vertex(v).edges(Direction::out)) visit(edge.target.index);
+    return frontier_bfs(file.vertex_count(), source, [&](std::span<const uint32_t> frontier, auto&& visit) {
+        file.for_each_edge(frontier, Direction::out, [&](uint32_t, const Edge& edge) { visit(edge.target.index); });
     });
 }
 
-LookupAnswer mmgraph_lookup(const File& file, const std::vector<Key>& keys, const std::string& attribute) {
-    // The attribute's index in each label that has it (resolved once, as a service would).
+BfsAnswer mmgraph_bfs_per_vertex(const File& file, uint32_t source) {
+    return frontier_bfs(file.vertex_count(), source, vertex_by_vertex([&](uint32_t v, auto&& visit) {
+        for (const Edge& edge : file.vertex(v).edges(Direction::out)) visit(edge.target.index);
+    }));
+}
+
+namespace {
+
+// The attribute's index in each label that has it (resolved once, as a service would).
+std::vector<std::optional<uint32_t>> attribute_by_label(const File& file, const std::string& attribute) {
     std::vector<std::optional<uint32_t>> index_in_label;
     for (const LabelInfo& label : file.labels()) index_in_label.push_back(label.find(attribute));
-    LookupAnswer answer;
-    for (const Key& key : keys) {
-        std::optional<Vertex> v = file.find(key);
-        if (!v) continue;
-        std::optional<std::string_view> value;
-        if (auto index = index_in_label[v->label()]) {
-            ValueRef ref = v->get(*index);
-            if (!ref.is_null()) value = ref.as_string();
-        }
-        answer.add(value, v->degree(Direction::out));
+    return index_in_label;
+}
+
+void add_found(LookupAnswer& answer, const Vertex& v, const std::vector<std::optional<uint32_t>>& index_in_label) {
+    std::optional<std::string_view> value;
+    if (auto index = index_in_label[v.label()]) {
+        ValueRef ref = v.get(*index);
+        if (!ref.is_null()) value = ref.as_string();
     }
+    answer.add(value, v.degree(Direction::out));
+}
+
+}  // namespace
+
+LookupAnswer mmgraph_lookup(const File& file, const std::vector<Key>& keys, const std::string& attribute) {
+    const auto index_in_label = attribute_by_label(file, attribute);
+    // Keys in chunks of kLookupChunk through the batch find, then the attribute and degree of
+    // each vertex found, whose records the batch find prefetched.
+    std::vector<std::optional<Vertex>> found(kLookupChunk);
+    LookupAnswer answer;
+    for (size_t at = 0; at < keys.size(); at += kLookupChunk) {
+        std::span<const Key> chunk(keys.data() + at, std::min(kLookupChunk, keys.size() - at));
+        std::span<std::optional<Vertex>> out(found.data(), chunk.size());
+        file.find(chunk, out);
+        for (const auto& v : out)
+            if (v) add_found(answer, *v, index_in_label);
+    }
+    return answer;
+}
+
+LookupAnswer mmgraph_lookup_per_key(const File& file, const std::vector<Key>& keys, const std::string& attribute) {
+    const auto index_in_label = attribute_by_label(file, attribute);
+    LookupAnswer answer;
+    for (const Key& key : keys)
+        if (std::optional<Vertex> v = file.find(key)) add_found(answer, *v, index_in_label);
     return answer;
 }
 

@@ -85,7 +85,15 @@ private:
 };
 
 // ---- mmgraph, through the public reader API ----
+// BFS: each level through File::for_each_edge (prefetches ahead in the frontier).
 BfsAnswer mmgraph_bfs(const File& file, uint32_t source);
+// BFS: each vertex through vertex(v).edges(out), one after the other.
+BfsAnswer mmgraph_bfs_per_vertex(const File& file, uint32_t source);
+// Lookups: chunks of kLookupChunk keys through the batch File::find(keys, out), then the
+// attribute and the out-degree of each vertex found.
+inline constexpr size_t kLookupChunk = 256;
 LookupAnswer mmgraph_lookup(const File& file, const std::vector<Key>& keys, const std::string& attribute);
+// Lookups: one find(key), attribute and out-degree after the other.
+LookupAnswer mmgraph_lookup_per_key(const File& file, const std::vector<Key>& keys, const std::string& attribute);
 
 }  // namespace mmgraph::bench

@@ -251,7 +251,7 @@ SqlitePeer SqlitePeer::from_csv(const std::filesystem::path& path, const std::ve
 
 BfsAnswer SqlitePeer::bfs(const InputGraph& graph, uint32_t source) const {
     Statement neighbours(db_, "SELECT dst FROM edges WHERE src = ?");
-    return frontier_bfs(graph.vertex_count(), source, [&](uint32_t v, auto&& visit) {
+    return frontier_bfs(graph.vertex_count(), source, vertex_by_vertex([&](uint32_t v, auto&& visit) {
         neighbours.bind_key(1, graph.key(v));
         while (neighbours.step()) {
             Key key;
@@ -263,7 +263,7 @@ BfsAnswer SqlitePeer::bfs(const InputGraph& graph, uint32_t source) const {
             visit(*w);
         }
         neighbours.reset();
-    });
+    }));
 }
 
 LookupAnswer SqlitePeer::lookup(const std::vector<Key>& keys, const std::string& attribute) const {

@@ -1,7 +1,9 @@
-// libFuzzer target: open, fully walk, inspect (anatomy.hpp) and verify an arbitrary file. Any
-// outcome but success or mmgraph::Error (a crash, a sanitizer report, another exception, a
-// hang) is a finding. Mutations reach past the checksums through reseal_mutator.cpp.
+// libFuzzer target: open, fully walk, compare the batch reads with the one-at-a-time ones,
+// inspect (anatomy.hpp) and verify an arbitrary file. Any outcome but success or mmgraph::Error
+// (a crash, a sanitizer report, another exception, a hang, a batch read unlike its
+// one-at-a-time form) is a finding. Mutations reach past the checksums through reseal_mutator.cpp.
 #include <cstdint>
+#include <cstdlib>
 
 #include "mmgraph/anatomy.hpp"
 #include "mmgraph/reader.hpp"
@@ -40,6 +42,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)mmgraph::test::walk(*file);
     } catch (const mmgraph::Error&) {
     }
+    // The batch reads (for_each_edge, find(keys, out)) must read, and fail, exactly as the
+    // one-at-a-time ones do.
+    if (!mmgraph::test::batch_mismatch(*file).empty()) std::abort();
     try {
         inspect(*file);
     } catch (const mmgraph::Error&) {

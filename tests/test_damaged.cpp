@@ -47,6 +47,7 @@ struct Outcome {
     std::string open_error, verify_error, walk_error;
     std::string dump;        // what the walk read, when it completed
     std::string foreign;     // an exception that is not mmgraph::Error
+    std::string batch;       // how the batch reads differed from one-at-a-time reads, if they did
     bool detected() const { return !opened || !verified; }
 };
 
@@ -70,6 +71,8 @@ Outcome probe(const std::filesystem::path& path) {
     if (!o.opened) return o;
     o.verified = guard(o.verify_error, [&] { file->verify(); });
     o.walked = guard(o.walk_error, [&] { o.dump = walk(*file); });
+    std::string unused;
+    guard(unused, [&] { o.batch = batch_mismatch(*file); });
     return o;
 }
 
@@ -143,15 +146,15 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         mmgraph::test::write_bytes(dir / "v0.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "v0.mmg"), Contains("not supported"));
     }
-    SECTION("minor 1 with reserved bytes and an unknown flag bit (§2.3 rule 3)") {
+    SECTION("a newer minor with reserved bytes and an unknown flag bit (§2.3 rule 3)") {
         auto b = good;
-        format::store<uint16_t>(b.data() + hd::kMinorOff, 1);
+        format::store<uint16_t>(b.data() + hd::kMinorOff, format::kVersionMinor + 1);
         b[hd::kReservedOff + 3] = 0x5A;
         b[hd::kFlagsOff] |= 0x80;
         fix_header_checksum(b);
         mmgraph::test::write_bytes(dir / "v21.mmg", b);
         auto f = File::open(dir / "v21.mmg");
-        CHECK(f->version_minor() == 1);
+        CHECK(f->version_minor() == format::kVersionMinor + 1);
         f->verify();
         CHECK(f->find("ann")->get("name").as_string() == "Ann");
     }
@@ -413,6 +416,7 @@ struct SweepReport {
     std::vector<std::string> wrong;        // open, verify and walk passed with different results
     std::vector<std::string> foreign;      // exceptions other than mmgraph::Error
     std::vector<std::string> unreadable;   // verify passed but the walk threw (verify missed it)
+    std::vector<std::string> batch;        // the batch APIs read or failed unlike one-at-a-time reads
 
     void add(const std::string& what, const Outcome& o, bool must_detect) {
         ++cases;
@@ -425,6 +429,7 @@ struct SweepReport {
         if (o.opened && o.verified && o.walked && o.dump != original && wrong.size() < 20) wrong.push_back(what);
         if (!o.foreign.empty() && foreign.size() < 20) foreign.push_back(what + ": " + o.foreign);
         if (o.opened && o.verified && !o.walked && unreadable.size() < 20) unreadable.push_back(what + ": " + o.walk_error);
+        if (!o.batch.empty() && batch.size() < 20) batch.push_back(what + ": " + o.batch);
     }
 };
 
@@ -533,9 +538,11 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
     INFO("undetected by verify():\n" << join(report.undetected));
     INFO("verified and walked, but read differently:\n" << join(report.wrong));
     INFO("non-Error exceptions:\n" << join(report.foreign));
+    INFO("batch reads unlike one-at-a-time reads:\n" << join(report.batch));
     CHECK(report.undetected.empty());
     CHECK(report.wrong.empty());
     CHECK(report.foreign.empty());
+    CHECK(report.batch.empty());
     CHECK(report.cases == good.size() + bits.size());
     WARN("sweep of " << base.filename() << ": " << report.cases << " damaged copies of " << good.size() << " bytes in " << seconds
                      << " s; " << report.opened << " opened, " << report.walked << " walked without error (" << report.walked_different
@@ -587,8 +594,10 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
                       << ", walked " << report.walked);
     INFO("non-Error exceptions:\n" << join(report.foreign));
     INFO("verified but unreadable:\n" << join(report.unreadable));
+    INFO("batch reads unlike one-at-a-time reads:\n" << join(report.batch));
     CHECK(report.foreign.empty());
     CHECK(report.unreadable.empty());
+    CHECK(report.batch.empty());
     CHECK(report.verified < report.cases);  // the damage is mostly caught
     WARN("resealed sweep: " << report.cases << " copies in " << seconds << " s, " << report.verified << " passed verify");
 }

@@ -227,6 +227,15 @@ TEST_CASE("hostile: forged lengths inside records fail on access and in verify",
         });
         auto file = File::open(path);
         refused([&] { (void)file->vertex(0).key(); }, {"section vertices", "names domain 3, expected directory entry 4"});
+        // The batch lookup's prefetch stage peeks at the same slot: no prefetch, the same error.
+        refused(
+            [&] {
+                const Key key = std::string_view("ann");
+                std::vector<std::optional<Vertex>> found(1);
+                file->find(std::span<const Key>(&key, 1), found);
+            },
+            {"section vertices", "names domain 3, expected directory entry 4"});
+        CHECK(batch_mismatch(*file).empty());
         refused([&] { file->verify(); }, {"vertices"});
     }
     SECTION("two vertices sharing one node record") {
@@ -253,6 +262,14 @@ TEST_CASE("hostile: a forged degree of 2^32 - 1 is refused at the section's end,
         },
         {"section out_edges", "adjacency entries", "past the end of the section"});
     CHECK(seen == 0);  // a flat block is bounds-checked whole before its first entry is read
+    const std::vector<uint32_t> frontier{1, 0, 2};
+    refused(
+        [&] {
+            file->for_each_edge(frontier, Direction::out, [&](uint32_t from, const Edge&) { seen += from == 0; });
+        },
+        {"section out_edges", "adjacency entries", "past the end of the section"});
+    CHECK(seen == 0);
+    CHECK(batch_mismatch(*file).empty());
     refused([&] { file->verify(); }, {"out_edges"});
     refused([&] { (void)walk(*file); }, {"out_edges"});
 }

@@ -99,7 +99,10 @@ struct File::Impl {
     ValueRef attribute(const RecordView& record, const AttributeInfo& a, bool is_key, const char* what) const;
     Key key(uint32_t index) const;
     std::string_view name(uint32_t id, const char* what) const;
+    // The key's hash (§8.1), or nullopt for a key of the other type.
+    std::optional<uint64_t> hash_of(const Key& key) const;
     std::optional<uint32_t> lookup(const Key& key) const;
+    std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;  // hash: hash_of(key)
 };
 
 }  // namespace mmgraph

@@ -124,17 +124,23 @@ Key File::Impl::key(uint32_t index) const {
     return attribute(rec, key_attr, true, "string key").as_string();
 }
 
-std::optional<uint32_t> File::Impl::lookup(const Key& k) const {
-    uint64_t hash = 0;
+std::optional<uint64_t> File::Impl::hash_of(const Key& k) const {
     if (key_type == KeyType::string) {
         auto* s = std::get_if<std::string_view>(&k);
         if (!s) return std::nullopt;
-        hash = format::key_hash(*s);
-    } else {
-        auto* i = std::get_if<int64_t>(&k);
-        if (!i) return std::nullopt;
-        hash = format::key_hash(*i);
+        return format::key_hash(*s);
     }
+    auto* i = std::get_if<int64_t>(&k);
+    if (!i) return std::nullopt;
+    return format::key_hash(*i);
+}
+
+std::optional<uint32_t> File::Impl::lookup(const Key& k) const {
+    auto hash = hash_of(k);
+    return hash ? lookup(k, *hash) : std::nullopt;
+}
+
+std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash) const {
     if (key_entries == 0) return std::nullopt;
     uint64_t bucket = format::key_bucket(hash, bucket_bits);
     uint64_t first = key_index.read<uint32_t>(buckets_at + 4 * bucket, "key bucket start");

@@ -1,5 +1,8 @@
 #include "support/probe.hpp"
 
+#include <optional>
+#include <vector>
+
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/layout.hpp"
@@ -75,6 +78,80 @@ std::string walk(const File& file) {
         }
     }
     return out;
+}
+
+namespace {
+
+// The edges of `vertices` and the lookups of `keys`, as text; one vertex / key at a time, or
+// through the batch APIs.
+std::string edges_and_lookups(const File& file, const std::vector<uint32_t>& vertices, const std::vector<Key>& keys, bool batch) {
+    std::string out;
+    auto render = [&](uint32_t from, const Edge& e) {
+        out += std::to_string(from) + ">" + std::to_string(e.target.shard) + "/" + std::to_string(e.target.index) + "/t" +
+               std::to_string(e.type) + "/o" + std::to_string(e.ordinal) + " ";
+    };
+    for (Direction dir : {Direction::out, Direction::in}) {
+        if (dir == Direction::in && !file.has_in_edges()) continue;
+        out += dir == Direction::out ? "out:" : "\nin:";
+        if (batch) {
+            file.for_each_edge(vertices, dir, render);
+        } else {
+            for (uint32_t v : vertices)
+                for (const Edge& e : file.vertex(v).edges(dir)) render(v, e);
+        }
+    }
+    out += "\nfind:";
+    std::vector<std::optional<Vertex>> found(keys.size());
+    if (batch) {
+        file.find(keys, found);
+    } else {
+        for (size_t i = 0; i < keys.size(); ++i) found[i] = file.find(keys[i]);
+    }
+    for (const auto& v : found) out += v ? " " + std::to_string(v->index()) : " -";
+    return out;
+}
+
+}  // namespace
+
+std::string batch_mismatch(const File& file) {
+    const uint32_t n = static_cast<uint32_t>(file.vertex_count());
+    std::vector<uint32_t> vertices;
+    for (uint32_t v = 0; v < n; ++v) vertices.push_back(v);
+    uint64_t state = 0x9E3779B97F4A7C15ull ^ n;  // a fixed xorshift shuffle, repeats included
+    for (uint32_t i = 0; n && i < 2 * n + 40; ++i) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        vertices.push_back(static_cast<uint32_t>(state % n));
+    }
+    // Every key the file yields, then absent ones and one of the other type.
+    std::vector<std::string> texts;
+    std::vector<int64_t> ints;
+    for (uint32_t v = 0; v < n; ++v) {
+        try {
+            Key key = file.vertex(v).key();
+            if (auto* s = std::get_if<std::string_view>(&key)) texts.emplace_back(*s);
+            else ints.push_back(std::get<int64_t>(key));
+        } catch (const Error&) {
+        }
+    }
+    for (int i = 0; i < 40; ++i) {
+        texts.push_back("absent-" + std::to_string(i));
+        ints.push_back(int64_t{1} << 62 | i);
+    }
+    std::vector<Key> keys;
+    for (int round = 0; round < 2; ++round) {  // twice, so that lookups repeat across groups
+        for (const auto& t : texts) keys.emplace_back(std::string_view(t));
+        for (int64_t i : ints) keys.emplace_back(i);
+    }
+    auto outcome = [&](bool batch) {
+        try {
+            return "ok " + edges_and_lookups(file, vertices, keys, batch);
+        } catch (const Error& e) {
+            return std::string("error ") + e.what();
+        }
+    };
+    const std::string one = outcome(false), many = outcome(true);
+    if (one == many) return "";
+    return "one at a time: " + one.substr(0, 300) + "\n batch: " + many.substr(0, 300);
 }
 
 void reseal(std::span<uint8_t> b) {

@@ -1,0 +1,129 @@
+// Reads that overlap cache misses: the prefetch hints behind File::for_each_edge and the grouped
+// key lookup File::find(keys, out). Prefetching only reads bytes that a later checked read will
+// read anyway, so every peek below is non-throwing and bounds-checked: an address outside its
+// section means no prefetch, never an access; the checked reads after the hints report damage.
+#include <algorithm>
+
+#include "internal.hpp"
+
+namespace mmgraph {
+
+using detail::Region;
+
+namespace {
+
+inline void prefetch(const uint8_t* p) noexcept {
+    if (p) __builtin_prefetch(p, 0, 3);
+}
+
+// The address of `len` bytes at `off` in `r`, or null when they are not all inside it.
+inline const uint8_t* peek(const Region& r, uint64_t off, uint64_t len) noexcept {
+    return len <= r.size && off <= r.size - len ? r.data + off : nullptr;
+}
+
+// The address of a vertex's slot `which`, or null.
+inline const uint8_t* slot_address(const File::Impl& m, uint64_t index, int which) noexcept {
+    if (which < 0 || index >= m.vertex_count) return nullptr;
+    return peek(m.vertices, m.table_head + (index * m.slot_count + static_cast<uint64_t>(which)) * 8, 8);
+}
+
+// The first byte of the record a slot value points to, or null when the slot is empty, names
+// another domain or points outside it.
+inline const uint8_t* record_address(const File::Impl& m, const uint8_t* slot, int expected_domain) noexcept {
+    if (!slot || expected_domain < 0) return nullptr;
+    uint64_t value = format::load<uint64_t>(slot);
+    if (value == 0 || (value >> format::kSlotDomainShift) != static_cast<uint64_t>(expected_domain)) return nullptr;
+    return peek(m.regions[static_cast<size_t>(expected_domain)], value & format::kSlotOffsetMask, 1);
+}
+
+inline int adjacency_slot(const File::Impl& m, Direction direction) noexcept {
+    return direction == Direction::out ? m.out_slot : m.in_slot;
+}
+
+inline int adjacency_domain(const File::Impl& m, Direction direction) noexcept {
+    return direction == Direction::out ? m.out_domain : m.in_domain;
+}
+
+}  // namespace
+
+void File::prefetch_slot(uint64_t index, Direction direction) const noexcept {
+    prefetch(slot_address(*impl_, index, adjacency_slot(*impl_, direction)));
+}
+
+void File::prefetch_edges(uint64_t index, Direction direction) const noexcept {
+    const Impl& m = *impl_;
+    prefetch(record_address(m, slot_address(m, index, adjacency_slot(m, direction)), adjacency_domain(m, direction)));
+}
+
+void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const {
+    if (keys.size() != out.size())
+        throw Error("find: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(out.size()) + " results");
+    const Impl& m = *impl_;
+    // Keys per group: enough independent misses in flight to fill the core's miss buffers,
+    // few enough that what a group prefetched is still in L1/L2 when its checked pass runs.
+    constexpr size_t kGroup = 16;
+    struct Probe {
+        std::optional<uint64_t> hash;        // none for a key of the other type
+        const uint8_t* bucket = nullptr;     // the bucket's [first, last) words
+        const uint8_t* entries = nullptr;    // its entries
+        uint64_t count = 0;                  // how many
+        uint64_t candidate = 0;              // the first entry whose fingerprint matches
+        const uint8_t* node_slot = nullptr;  // its node slot
+    };
+    for (size_t base = 0; base < keys.size(); base += kGroup) {
+        const size_t n = std::min(kGroup, keys.size() - base);
+        Probe probes[kGroup];
+        // 1. Hash every key; prefetch its bucket words.
+        for (size_t i = 0; i < n; ++i) {
+            Probe& p = probes[i];
+            p.hash = m.hash_of(keys[base + i]);
+            if (!p.hash || m.key_entries == 0) continue;
+            p.bucket = peek(m.key_index, m.buckets_at + 4 * format::key_bucket(*p.hash, m.bucket_bits), 8);
+            prefetch(p.bucket);
+        }
+        // 2. Read the bucket ranges; prefetch their first entries.
+        for (size_t i = 0; i < n; ++i) {
+            Probe& p = probes[i];
+            if (!p.bucket) continue;
+            uint64_t first = format::load<uint32_t>(p.bucket), last = format::load<uint32_t>(p.bucket + 4);
+            if (first >= last || last > m.key_entries) continue;
+            p.count = last - first;
+            p.entries = peek(m.key_index, m.entries_at + first * format::kKeyEntrySize, p.count * format::kKeyEntrySize);
+            prefetch(p.entries);
+        }
+        // 3. Match fingerprints; prefetch the first candidate's vertex slots.
+        for (size_t i = 0; i < n; ++i) {
+            Probe& p = probes[i];
+            if (!p.entries) continue;
+            for (uint64_t e = 0; e < p.count; ++e) {
+                const uint8_t* entry = p.entries + e * format::kKeyEntrySize;
+                if (format::load<uint32_t>(entry) != static_cast<uint32_t>(*p.hash)) continue;
+                p.candidate = format::load<uint32_t>(entry + 4);
+                p.node_slot = slot_address(m, p.candidate, m.node_slot);
+                prefetch(p.node_slot);
+                break;
+            }
+        }
+        // 4. Read the slots; prefetch the node record (its key is compared next) and the
+        // out-edges record (its slot is on the same line: a caller reads degrees or edges
+        // next). Records are unaligned and a few dozen bytes, so about half of them cross into
+        // a second cache line: prefetch the line holding the record's 64th byte too.
+        for (size_t i = 0; i < n; ++i) {
+            const Probe& p = probes[i];
+            if (!p.node_slot) continue;
+            if (const uint8_t* record = record_address(m, p.node_slot, m.nodes_domain)) {
+                prefetch(record);
+                prefetch(peek(m.nodes, static_cast<uint64_t>(record - m.nodes.data) + 63, 1));
+            }
+            prefetch(record_address(m, slot_address(m, p.candidate, m.out_slot), m.out_domain));
+        }
+        // 5. The checked lookup (the one find(key) runs), now mostly from cache.
+        for (size_t i = 0; i < n; ++i) {
+            const Probe& p = probes[i];
+            auto v = p.hash ? m.lookup(keys[base + i], *p.hash) : std::nullopt;
+            out[base + i] = v ? std::optional<Vertex>(Vertex(this, *v)) : std::nullopt;
+        }
+    }
+}
+
+}  // namespace mmgraph

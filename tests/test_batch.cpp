@@ -1,0 +1,239 @@
+// The batch read APIs against their one-at-a-time equivalents: File::for_each_edge gives the
+// same (vertex, edge) sequence as vertex(v).edges(direction) over the same vertices, and
+// File::find(keys, out) the same results as find(key) per key, on seeded random graphs (several
+// edge types with properties, so ordinals matter; isolated vertices; multi-shard datasets, whose
+// shards hold grouped adjacency records). Damaged files: tests/test_damaged.cpp and
+// tests/test_hostile.cpp run both APIs through support/probe's batch_mismatch.
+#include <catch2/catch.hpp>
+
+#include <random>
+#include <string>
+#include <vector>
+
+#include "support/probe.hpp"
+#include "support/random_graph.hpp"
+
+using namespace mmgraph;
+using namespace mmgraph::test;
+using Catch::Contains;
+
+namespace {
+
+std::string render(uint32_t from, const Edge& e) {
+    return std::to_string(from) + ">" + std::to_string(e.target.shard) + "/" + std::to_string(e.target.index) + "/t" +
+           std::to_string(e.type) + (e.direction == Direction::out ? "/out" : "/in") + "/o" + std::to_string(e.ordinal);
+}
+
+std::vector<std::string> one_at_a_time(const File& file, const std::vector<uint32_t>& vertices, Direction direction) {
+    std::vector<std::string> seen;
+    for (uint32_t v : vertices)
+        for (const Edge& e : file.vertex(v).edges(direction)) seen.push_back(render(v, e));
+    return seen;
+}
+
+std::vector<std::string> batched(const File& file, const std::vector<uint32_t>& vertices, Direction direction) {
+    std::vector<std::string> seen;
+    file.for_each_edge(vertices, direction, [&](uint32_t from, const Edge& e) { seen.push_back(render(from, e)); });
+    return seen;
+}
+
+// Frontiers over a file: empty, every vertex, random ones with repeats of several sizes (some
+// past the prefetch distances, some not), and the vertices without edges.
+std::vector<std::vector<uint32_t>> frontiers(const File& file, uint64_t seed) {
+    const uint32_t n = static_cast<uint32_t>(file.vertex_count());
+    std::vector<std::vector<uint32_t>> all{{}};
+    std::vector<uint32_t> every, isolated;
+    for (uint32_t v = 0; v < n; ++v) {
+        every.push_back(v);
+        if (file.vertex(v).degree(Direction::out) == 0) isolated.push_back(v);
+    }
+    all.push_back(every);
+    all.push_back(isolated);
+    std::mt19937_64 rng(seed);
+    for (size_t size : {1, 2, 7, 8, 9, 16, 17, 33, 500, 3000}) {
+        std::vector<uint32_t> f;
+        for (size_t i = 0; i < size; ++i) f.push_back(static_cast<uint32_t>(rng() % n));
+        all.push_back(f);
+    }
+    return all;
+}
+
+void check_for_each_edge(const File& file, uint64_t seed) {
+    for (const auto& frontier : frontiers(file, seed))
+        for (Direction dir : {Direction::out, Direction::in}) {
+            INFO("frontier of " << frontier.size() << ", " << (dir == Direction::out ? "out" : "in"));
+            auto expected = one_at_a_time(file, frontier, dir);
+            CHECK(batched(file, frontier, dir) == expected);
+        }
+}
+
+std::vector<std::optional<Vertex>> find_each(const File& file, const std::vector<Key>& keys) {
+    std::vector<std::optional<Vertex>> found;
+    for (const Key& key : keys) found.push_back(file.find(key));
+    return found;
+}
+
+void check_find(const File& file, const std::vector<Key>& keys) {
+    auto expected = find_each(file, keys);
+    std::vector<std::optional<Vertex>> found(keys.size(), Vertex(&file, 0));  // overwritten, nullopt included
+    file.find(keys, found);
+    REQUIRE(found.size() == expected.size());
+    for (size_t i = 0; i < keys.size(); ++i) {
+        INFO("key " << i << ": " << key_to_string(keys[i]));
+        REQUIRE(found[i].has_value() == expected[i].has_value());
+        if (found[i]) {
+            CHECK(found[i]->index() == expected[i]->index());
+            CHECK(&found[i]->file() == &file);
+        }
+    }
+}
+
+}  // namespace
+
+TEST_CASE("batch: for_each_edge visits what vertex(v).edges() visits, in the same order", "[batch]") {
+    for (uint64_t seed : {1, 2, 3}) {
+        TempDir dir;
+        RandomGraphOptions o;
+        o.seed = seed;
+        o.vertices = 400;
+        o.edges = 900;  // R-MAT-like skew is not needed: ~ a third of the vertices have no out-edges
+        o.edge_types = seed == 1 ? 1 : 3;
+        o.properties = seed != 3;
+        Model model = random_model(o);
+        write_model(model, {}, dir / "g.mmg");
+        auto file = File::open(dir / "g.mmg");
+        INFO("seed " << seed);
+        check_for_each_edge(*file, seed);
+    }
+}
+
+TEST_CASE("batch: for_each_edge on the shards of a dataset (grouped records)", "[batch]") {
+    TempDir dir;
+    RandomGraphOptions o;
+    o.seed = 5;
+    o.vertices = 600;
+    o.edges = 1500;
+    o.int_keys = true;
+    Model model = random_model(o);
+    WriterOptions w;
+    w.shard_count = 3;
+    write_model(model, w, dir / "g.mmg");
+    Dataset d = Dataset::open(dir / "g.mmg");
+    bool grouped = false;
+    for (uint16_t s = 0; s < d.shard_count(); ++s) {
+        const File& shard = d.shard(s);
+        for (Vertex v : shard.vertices()) grouped |= !v.edges(Direction::out).local();
+        INFO("shard " << s);
+        check_for_each_edge(shard, 10 + s);
+    }
+    CHECK(grouped);
+}
+
+TEST_CASE("batch: for_each_edge fails as the per-vertex loop does", "[batch]") {
+    TempDir dir;
+    RandomGraphOptions o;
+    o.seed = 7;
+    Model model = random_model(o);
+    WriterOptions w;
+    w.store_in_edges = false;
+    write_model(model, w, dir / "g.mmg");
+    auto file = File::open(dir / "g.mmg");
+    const std::vector<uint32_t> frontier{0, 1, 2};
+    CHECK(batched(*file, frontier, Direction::out) == one_at_a_time(*file, frontier, Direction::out));
+    CHECK_THROWS_WITH(batched(*file, frontier, Direction::in), Contains("stores no in-edges"));
+    CHECK(batched(*file, {}, Direction::in).empty());  // nothing to visit, nothing read
+    // An index past the end fails when its turn comes, after the vertices before it.
+    std::vector<uint32_t> seen;
+    const std::vector<uint32_t> bad{0, 1, static_cast<uint32_t>(file->vertex_count()), 2};
+    CHECK_THROWS_WITH(file->for_each_edge(bad, Direction::out, [&](uint32_t from, const Edge&) {
+        if (seen.empty() || seen.back() != from) seen.push_back(from);
+    }), Contains("out of range"));
+    for (uint32_t v : seen) CHECK(v < 2);
+}
+
+TEST_CASE("batch: find(keys, out) equals find(key) per key", "[batch]") {
+    for (bool int_keys : {false, true}) {
+        TempDir dir;
+        RandomGraphOptions o;
+        o.seed = int_keys ? 21 : 22;
+        o.vertices = 700;
+        o.int_keys = int_keys;
+        Model model = random_model(o);
+        write_model(model, {}, dir / "g.mmg");
+        auto file = File::open(dir / "g.mmg");
+        INFO((int_keys ? "int64" : "string") << " keys");
+        // Present keys, absent ones, keys of the other type, duplicates, in a seeded mix.
+        std::vector<std::string> texts;
+        std::vector<int64_t> ints;
+        for (const auto& v : model.vertices) {
+            texts.push_back(int_keys ? "v" + v.key : v.key);  // strings: present; under int keys, the wrong type
+            if (int_keys) ints.push_back(std::stoll(v.key));
+        }
+        for (int i = 0; i < 300; ++i) {
+            texts.push_back("absent" + std::to_string(i));
+            ints.push_back(int64_t{1} << 40 | i);
+        }
+        if (!int_keys)
+            for (int i = 0; i < 50; ++i) ints.push_back(i);  // the wrong type
+        std::vector<Key> pool;
+        for (const auto& t : texts) pool.emplace_back(std::string_view(t));
+        for (int64_t i : ints) pool.emplace_back(i);
+        std::mt19937_64 rng(o.seed);
+        for (size_t size : {0, 1, 15, 16, 17, 31, 33, 1000}) {
+            std::vector<Key> keys;
+            for (size_t i = 0; i < size; ++i) keys.push_back(pool[rng() % pool.size()]);
+            INFO(size << " keys");
+            check_find(*file, keys);
+        }
+        check_find(*file, pool);  // every key once
+        std::vector<Key> same(40, pool[3]);
+        check_find(*file, same);
+    }
+}
+
+TEST_CASE("batch: find(keys, out) on the shards of a dataset and on an empty file", "[batch]") {
+    TempDir dir;
+    RandomGraphOptions o;
+    o.seed = 23;
+    o.vertices = 500;
+    Model model = random_model(o);
+    WriterOptions w;
+    w.shard_count = 3;
+    write_model(model, w, dir / "g.mmg");
+    Dataset d = Dataset::open(dir / "g.mmg");
+    std::vector<std::string> texts;
+    for (const auto& v : model.vertices) texts.push_back(v.key);
+    std::vector<Key> keys;
+    for (const auto& t : texts) keys.emplace_back(std::string_view(t));
+    for (uint16_t s = 0; s < d.shard_count(); ++s) check_find(d.shard(s), keys);  // a third present in each
+
+    Writer empty;
+    empty.add_label("L");
+    empty.finish(dir / "empty.mmg");
+    check_find(*File::open(dir / "empty.mmg"), keys);
+}
+
+TEST_CASE("batch: find(keys, out) refuses spans of different sizes", "[batch]") {
+    TempDir dir;
+    RandomGraphOptions o;
+    o.seed = 24;
+    write_model(random_model(o), {}, dir / "g.mmg");
+    auto file = File::open(dir / "g.mmg");
+    std::vector<Key> keys{std::string_view("v1"), std::string_view("v2")};
+    std::vector<std::optional<Vertex>> out(1);
+    CHECK_THROWS_WITH(file->find(keys, out), Contains("2 keys") && Contains("1 result"));
+}
+
+TEST_CASE("batch: support's batch_mismatch finds no difference on intact files", "[batch]") {
+    for (uint16_t shards : {1, 2}) {
+        TempDir dir;
+        RandomGraphOptions o;
+        o.seed = 30 + shards;
+        o.int_keys = shards > 1;
+        WriterOptions w;
+        w.shard_count = shards;
+        write_model(random_model(o), w, dir / "g.mmg");
+        Dataset d = Dataset::open(dir / "g.mmg");
+        for (uint16_t s = 0; s < d.shard_count(); ++s) CHECK(batch_mismatch(d.shard(s)) == "");
+    }
+}
