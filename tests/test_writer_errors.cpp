@@ -437,7 +437,7 @@ TEST_CASE("writer: vertex_for and add_edge_by_id write what add_vertex and add_e
     CHECK(w.edge_count() == 0);
 }
 
-TEST_CASE("writer: vertices_for resolves a batch as vertex_for would, key by key", "[writer]") {
+TEST_CASE("writer: vertices_for and find_vertices resolve a batch as vertex_for and has_vertex would, key by key", "[writer]") {
     WriterOptions options;
     options.key_type = KeyType::int64;
     Writer batch(options), single(options);
@@ -459,4 +459,16 @@ TEST_CASE("writer: vertices_for resolves a batch as vertex_for would, key by key
     CHECK_FALSE(batch.has_vertex(int64_t{100000}));  // nothing added before the bad key was found
     CHECK_THROWS_WITH(batch.vertices_for(mixed, label, std::span<uint32_t>(out).first(1)), Contains("2 keys but room for 1"));
     CHECK_THROWS_WITH(batch.vertices_for(mixed, 7, out), Contains("unknown label id 7"));
+
+    // find_vertices looks up without adding.
+    const uint64_t before = batch.vertex_count();
+    std::vector<Key> probe(keys.begin(), keys.begin() + 40);
+    probe.push_back(int64_t{999999});
+    std::vector<std::optional<uint32_t>> found(probe.size());
+    batch.find_vertices(probe, found);
+    for (size_t i = 0; i < 40; ++i) CHECK(found[i] == ids[i]);
+    CHECK_FALSE(found.back());
+    CHECK(batch.vertex_count() == before);
+    CHECK_THROWS_WITH(batch.find_vertices(mixed, std::span<std::optional<uint32_t>>(found).first(2)), Contains("is a string"));
+    CHECK_THROWS_WITH(batch.find_vertices(mixed, found), Contains("2 keys but room for 41"));
 }

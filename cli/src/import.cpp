@@ -19,6 +19,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -614,19 +615,74 @@ private:
         // Attributes this file has no column for stay null; clear what the previous file left.
         for (auto& shape : shapes(s).list) std::fill(shape.values.begin(), shape.values.end(), Value::null());
         progress_.begin(s.nodes ? "load" : "link", s.path, input.size());
-        uint64_t rows = 0;
-        for (;;) {
-            try {
-                if (!reader.next(record)) break;
-                check_width(s, input, record);
-                if (s.nodes) add_vertex(s, input, parser, record);
-                else add_edge(s, input, parser, record);
-            } catch (const InputError& e) {
-                bad_row(e);
+        if (s.nodes) {
+            uint64_t rows = 0;
+            for (;;) {
+                try {
+                    if (!reader.next(record)) break;
+                    check_width(s, input, record);
+                    add_vertex(s, input, parser, record);
+                } catch (const InputError& e) {
+                    bad_row(e);
+                }
+                progress_.tick(++rows, reader.offset());
             }
-            progress_.tick(++rows, reader.offset());
+        } else {
+            link(s, input, reader, parser);
         }
         s.input.reset();
+    }
+
+    // A relationship row read ahead of its lookup.
+    struct PendingEdge {
+        CsvRecord record;
+        uint32_t type = 0;
+        std::exception_ptr error;  // an InputError met before the lookup, reported in row order
+    };
+
+    // Relationship rows, a batch at a time: the endpoints of a batch are looked up together
+    // (Writer::find_vertices), which overlaps their key-table misses. Rows are still added, and
+    // bad rows reported, in file order.
+    void link(Source& s, const InputBuffer& input, CsvReader& reader, const FieldParser& parser) {
+        constexpr size_t kBatch = 256;
+        std::vector<PendingEdge> rows(kBatch);  // read in place: escaped fields point into each record
+        std::vector<Key> endpoints;
+        std::vector<std::optional<uint32_t>> ids;
+        uint64_t count = 0;
+        for (bool more = true; more;) {
+            size_t n = 0;
+            endpoints.clear();
+            for (; n < kBatch; ++n) {
+                PendingEdge& row = rows[n];
+                row.error = nullptr;
+                try {
+                    if (!reader.next(row.record)) {
+                        more = false;
+                        break;
+                    }
+                    check_width(s, input, row.record);
+                    row.type = shape_of(s, input, row.record);
+                    endpoints.push_back(key_of(row.record.fields[static_cast<size_t>(s.start)], input, ":START_ID"));
+                    endpoints.push_back(key_of(row.record.fields[static_cast<size_t>(s.end)], input, ":END_ID"));
+                } catch (const InputError&) {
+                    row.error = std::current_exception();
+                }
+            }
+            ids.resize(endpoints.size());
+            writer_->find_vertices(endpoints, ids);
+            for (size_t i = 0, next_id = 0; i < n; ++i) {
+                PendingEdge& row = rows[i];
+                try {
+                    if (row.error) std::rethrow_exception(row.error);
+                    next_id += 2;  // before add_edge, which may throw
+                    add_edge(s, input, parser, row, ids[next_id - 2], ids[next_id - 1]);
+                } catch (const InputError& e) {
+                    bad_row(e);
+                }
+            }
+            count += n;
+            progress_.tick(count, reader.offset());
+        }
     }
 
     std::span<const Value> row_values(Source& s, uint32_t shape, const FieldParser& parser, CsvRecord& record) {
@@ -651,17 +707,17 @@ private:
         }
     }
 
-    void add_edge(Source& s, const InputBuffer& input, const FieldParser& parser, CsvRecord& record) {
-        uint32_t type = shape_of(s, input, record);
+    void add_edge(Source& s, const InputBuffer& input, const FieldParser& parser, PendingEdge& row, std::optional<uint32_t> from_id,
+                  std::optional<uint32_t> to_id) {
+        CsvRecord& record = row.record;
         const CsvField& from = record.fields[static_cast<size_t>(s.start)];
         const CsvField& to = record.fields[static_cast<size_t>(s.end)];
-        const Key from_key = key_of(from, input, ":START_ID"), to_key = key_of(to, input, ":END_ID");
-        auto values = row_values(s, type, parser, record);
+        auto values = row_values(s, row.type, parser, record);
+        if (!from_id) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
+        if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
         try {
-            writer_->add_edge(from_key, to_key, types_.list[type].id, values);
+            writer_->add_edge_by_id(*from_id, *to_id, types_.list[row.type].id, values);
         } catch (const Error& e) {
-            if (!writer_->has_vertex(from_key)) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
-            if (!writer_->has_vertex(to_key)) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
             input.fail(record.fields.front().offset, record.line, e.what());
         }
     }

@@ -208,7 +208,21 @@ struct Writer::Impl {
     // it names.
     void prefetch_slot(uint64_t hash) const;
     void prefetch_key(uint64_t hash) const;
+    // Hashes every key (so a key of the wrong type throws before `resolve` runs), then calls
+    // resolve(i, hash) in order with the probes of later keys prefetched.
+    template <typename Resolve>
+    void resolve_in_order(std::span<const Key> keys, std::vector<uint64_t>& hashes, Resolve&& resolve) const {
+        hashes.resize(keys.size());
+        for (size_t i = 0; i < keys.size(); ++i) hashes[i] = hash_key(keys[i]);
+        constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
+        for (size_t i = 0; i < keys.size(); ++i) {
+            if (i + kSlotsAhead < keys.size()) prefetch_slot(hashes[i + kSlotsAhead]);
+            if (i + kKeysAhead < keys.size()) prefetch_key(hashes[i + kKeysAhead]);
+            resolve(i, hashes[i]);
+        }
+    }
     std::vector<uint64_t> hash_scratch;
+    mutable std::vector<uint64_t> find_scratch;
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);

@@ -364,16 +364,17 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
     if (ids.size() != keys.size())
         throw Error("vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
     if (label >= m.labels.size()) throw Error("vertices_for: unknown label id " + std::to_string(label));
-    std::vector<uint64_t>& hashes = m.hash_scratch;
-    hashes.resize(keys.size());
-    for (size_t i = 0; i < keys.size(); ++i) hashes[i] = m.hash_key(keys[i]);
-    constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
-    for (size_t i = 0; i < keys.size(); ++i) {
-        if (i + kSlotsAhead < keys.size()) m.prefetch_slot(hashes[i + kSlotsAhead]);
-        if (i + kKeysAhead < keys.size()) m.prefetch_key(hashes[i + kKeysAhead]);
-        auto v = m.lookup(keys[i], hashes[i]);
-        ids[i] = v ? *v : m.append_vertex(keys[i], hashes[i], label, {});
-    }
+    m.resolve_in_order(keys, m.hash_scratch, [&](size_t i, uint64_t hash) {
+        auto v = m.lookup(keys[i], hash);
+        ids[i] = v ? *v : m.append_vertex(keys[i], hash, label, {});
+    });
+}
+
+void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const {
+    const Impl& m = *impl_;
+    if (ids.size() != keys.size())
+        throw Error("find_vertices: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
+    m.resolve_in_order(keys, m.find_scratch, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
 }
 
 void Writer::Impl::prefetch_slot(uint64_t hash) const {

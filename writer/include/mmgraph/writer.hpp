@@ -186,6 +186,8 @@ public:
     // key table probes of later keys are prefetched while earlier ones resolve, so their cache
     // misses overlap. A key of the wrong type fails before any vertex is added.
     void vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids);
+    // The ids of existing vertices, prefetched the same way; nullopt for a key no vertex has.
+    void find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const;
     void add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties = {});
 
     bool has_vertex(Key key) const;
