@@ -257,9 +257,9 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                     blocks.clear();
                     if (!multi_type && local) blocks.push_back({0, 0, b, e});  // one flat block: no per-edge scan
                     for (uint64_t i = blocks.empty() ? b : e; i < e;) {
-                        uint16_t t = edge_type[a.edges[i]];
+                        uint16_t t = type_of(a.edges[i]);
                         Block block{t, 0, i, i};
-                        while (block.end < e && edge_type[a.edges[block.end]] == t) {
+                        while (block.end < e && type_of(a.edges[block.end]) == t) {
                             if (!local && (block.end == i || vertex_shard[other[a.edges[block.end]]] != vertex_shard[other[a.edges[block.end - 1]]]))
                                 ++block.groups;
                             ++block.end;
@@ -340,7 +340,7 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                 RecordParts parts;
                 std::vector<uint32_t> sizes;
                 for (uint64_t r = first; r < last; ++r) {
-                    uint32_t item = edge_value_item[table.rows[r]];
+                    uint32_t item = item_of(table.rows[r]);
                     gather(shape, edge_values.bytes.data() + edge_values.begin[item], parts);
                     rows.put_bytes(parts.nulls.data(), parts.nulls.size());
                     rows.put_bytes(parts.fixed.data(), parts.fixed.size());

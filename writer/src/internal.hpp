@@ -188,10 +188,14 @@ struct Writer::Impl {
     std::vector<uint64_t> key_table;
 
     // Edges, by global edge id.
+    // edge_type and edge_value_item stay empty while every edge has type 0 and no properties
+    // (a topology-only graph: 6 bytes per edge saved); read them through type_of and item_of.
     std::vector<uint32_t> edge_src, edge_dst;
     std::vector<uint16_t> edge_type;
     detail::Arena edge_values;               // only edges whose type has properties
     std::vector<uint32_t> edge_value_item;   // per edge: item in edge_values, kAbsent if none
+    uint16_t type_of(uint64_t e) const { return edge_type.empty() ? 0 : edge_type[e]; }
+    uint32_t item_of(uint64_t e) const { return edge_value_item.empty() ? detail::kAbsent : edge_value_item[e]; }
     std::vector<uint32_t> edge_heap_bytes;   // per item: heap bytes of its variable values
     std::vector<uint64_t> ordinal;           // per edge: row in its type's table (plan)
     std::vector<uint32_t> edge_sizes_scratch;  // add_edge: staged property sizes, reused

@@ -181,8 +181,8 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             check_refs(labels[vertex_label[v]], vertex_values, v,
                        [&] { return "vertex '" + key_to_string(key_of(static_cast<uint32_t>(v))) + "'"; });
     for (uint64_t e = 0; e < E; ++e)
-        if (edge_value_item[e] != kAbsent && type_has_refs[edge_type[e]])
-            check_refs(edge_types[edge_type[e]], edge_values, edge_value_item[e], [&] {
+        if (item_of(e) != kAbsent && type_has_refs[type_of(e)])
+            check_refs(edge_types[type_of(e)], edge_values, item_of(e), [&] {
                 return "edge '" + key_to_string(key_of(edge_src[e])) + "' -> '" + key_to_string(key_of(edge_dst[e])) + "'";
             });
 
@@ -291,7 +291,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             }
             wide_keys.clear();
             for (auto it = first; it != last; ++it) {
-                uint64_t key = uint64_t{edge_type[*it]} << 47 | uint64_t{vertex_shard[other[*it]]} << 31 | vertex_local[other[*it]];
+                uint64_t key = uint64_t{type_of(*it)} << 47 | uint64_t{vertex_shard[other[*it]]} << 31 | vertex_local[other[*it]];
                 wide_keys.push_back(static_cast<unsigned __int128>(key) << 32 | *it);
             }
             std::sort(wide_keys.begin(), wide_keys.end());
@@ -301,8 +301,8 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             uint64_t size = 4;  // degree
             uint64_t blocks = 0;
             for (auto it = first; it != last;) {
-                uint16_t t = edge_type[*it];
-                auto block_end = std::find_if(it, last, [&](uint32_t e) { return edge_type[e] != t; });
+                uint16_t t = type_of(*it);
+                auto block_end = std::find_if(it, last, [&](uint32_t e) { return type_of(e) != t; });
                 uint64_t count = static_cast<uint64_t>(block_end - it);
                 ++blocks;
                 size += block_bytes(t, count, local);
@@ -324,7 +324,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         else p.in.offset.assign(p.members.size() + 1, 0);
         p.edge_count = p.out.edges.size();
         p.edge_type_counts.assign(edge_types.size(), 0);
-        for (uint32_t e : p.out.edges) ++p.edge_type_counts[edge_type[e]];
+        for (uint32_t e : p.out.edges) ++p.edge_type_counts[type_of(e)];
 
         // Edge ordinals (§8.2): rank among this shard's out-edges of the type, in stored order.
         for (uint32_t t = 0; t < edge_types.size(); ++t) {
@@ -336,7 +336,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         std::vector<int32_t> table_of(edge_types.size(), -1);
         for (uint32_t i = 0; i < p.prop_tables.size(); ++i) table_of[p.prop_tables[i].type] = static_cast<int32_t>(i);
         for (uint32_t e : p.out.edges) {
-            int32_t t = table_of[edge_type[e]];
+            int32_t t = table_of[type_of(e)];
             if (t < 0) continue;
             auto& rows = p.prop_tables[static_cast<size_t>(t)].rows;
             ordinal[e] = rows.size();
@@ -348,7 +348,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             uint64_t heap = 0;
             for (size_t r = 0; r < table.rows.size(); ++r) {
                 table.heap_pos[r] = heap;
-                heap += edge_heap_bytes[edge_value_item[table.rows[r]]];
+                heap += edge_heap_bytes[item_of(table.rows[r])];
             }
             table.heap_pos.back() = heap;
             table.width = heap + 1 <= 0xFF ? 1 : heap + 1 <= 0xFFFF ? 2 : heap + 1 <= 0xFFFF'FFFFull ? 4 : 8;

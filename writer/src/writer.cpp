@@ -467,10 +467,18 @@ void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std:
     } else if (!properties.empty()) {
         throw Error(context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
     }
+    // The first edge of another type, or with properties, materializes the column it needs
+    // (resize fills the earlier edges' defaults; afterwards it changes nothing).
+    if (type != 0 || !edge_type.empty()) {
+        edge_type.resize(edge_src.size(), 0);
+        edge_type.push_back(static_cast<uint16_t>(type));
+    }
+    if (item != kAbsent || !edge_value_item.empty()) {
+        edge_value_item.resize(edge_src.size(), kAbsent);
+        edge_value_item.push_back(item);
+    }
     edge_src.push_back(src);
     edge_dst.push_back(dst);
-    edge_type.push_back(static_cast<uint16_t>(type));
-    edge_value_item.push_back(item);
 }
 
 }  // namespace mmgraph
