@@ -77,10 +77,7 @@ Vertex Dataset::vertex(VertexRef ref) const {
 
 std::optional<Vertex> Dataset::find(const Key& key) const {
     if (shards_.empty()) return std::nullopt;
-    uint64_t hash = 0;
-    if (auto* s = std::get_if<std::string_view>(&key)) hash = format::key_hash(*s);
-    else hash = format::key_hash(std::get<int64_t>(key));
-    return shards_[hash % shards_.size()]->find(key);
+    return shards_[format::key_hash(key) % shards_.size()]->find(key);
 }
 
 ValueRef Dataset::property(const Edge& edge, const Vertex& from, uint32_t property) const {

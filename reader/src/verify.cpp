@@ -16,11 +16,6 @@ using detail::Region;
 
 namespace {
 
-uint64_t key_hash_of(const Key& key) {
-    if (auto* i = std::get_if<int64_t>(&key)) return format::key_hash(*i);
-    return format::key_hash(std::get<std::string_view>(key));
-}
-
 void require_zero(const Region& r, uint64_t from, uint64_t to, const std::string& what) {
     for (uint64_t at = from; at < to; ++at)
         if (*r.at(at, 1, "padding") != 0) r.fail(at, what + " byte is not zero");
@@ -284,7 +279,7 @@ void File::verify() const {
             uint64_t at = m.entries_at + i * format::kKeyEntrySize;
             uint32_t local = m.key_index.read<uint32_t>(at + 4, "key entry index");
             if (local >= m.vertex_count) m.key_index.fail(at + 4, "key entry names vertex " + std::to_string(local));
-            uint64_t hash = key_hash_of(m.key(local));
+            uint64_t hash = format::key_hash(m.key(local));
             if (static_cast<uint32_t>(hash) != m.key_index.read<uint32_t>(at, "key fingerprint") || format::key_bucket(hash, m.bucket_bits) != b - 1)
                 m.key_index.fail(at, "key entry " + std::to_string(i) + " is in the wrong bucket or has a wrong fingerprint");
             if (hash < previous_hash || (hash == previous_hash && static_cast<int64_t>(local) <= previous_local))

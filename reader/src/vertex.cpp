@@ -125,14 +125,8 @@ Key File::Impl::key(uint32_t index) const {
 }
 
 std::optional<uint64_t> File::Impl::hash_of(const Key& k) const {
-    if (key_type == KeyType::string) {
-        auto* s = std::get_if<std::string_view>(&k);
-        if (!s) return std::nullopt;
-        return format::key_hash(*s);
-    }
-    auto* i = std::get_if<int64_t>(&k);
-    if (!i) return std::nullopt;
-    return format::key_hash(*i);
+    if (std::holds_alternative<std::string_view>(k) != (key_type == KeyType::string)) return std::nullopt;
+    return format::key_hash(k);
 }
 
 std::optional<uint32_t> File::Impl::lookup(const Key& k) const {

@@ -6,6 +6,8 @@
 
 #include <xxhash.h>
 
+#include "mmgraph/types.hpp"
+
 namespace mmgraph::format {
 
 inline uint64_t checksum(const uint8_t* data, uint64_t size) noexcept {
@@ -18,6 +20,12 @@ inline uint64_t key_hash(std::string_view key) noexcept {
 
 inline uint64_t key_hash(int64_t key) noexcept {
     return XXH3_64bits(&key, sizeof key);  // the 8 little-endian bytes (host is little-endian)
+}
+
+// Whichever kind of key it holds; whether that kind is the file's is the caller's check.
+inline uint64_t key_hash(const Key& key) noexcept {
+    if (const auto* s = std::get_if<std::string_view>(&key)) return key_hash(*s);
+    return key_hash(*std::get_if<int64_t>(&key));
 }
 
 }  // namespace mmgraph::format
