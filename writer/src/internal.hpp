@@ -215,8 +215,8 @@ struct Writer::Impl {
     // Hashes every key (so a key of the wrong type throws before `resolve` runs), then calls
     // resolve(i, hash) in order with the probes of later keys prefetched.
     template <typename Resolve>
-    void resolve_in_order(std::span<const Key> keys, std::vector<uint64_t>& hashes, Resolve&& resolve) const {
-        hashes.resize(keys.size());
+    void resolve_in_order(std::span<const Key> keys, Resolve&& resolve) const {
+        std::vector<uint64_t> hashes(keys.size());
         for (size_t i = 0; i < keys.size(); ++i) hashes[i] = hash_key(keys[i]);
         constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
         for (size_t i = 0; i < keys.size(); ++i) {
@@ -225,8 +225,6 @@ struct Writer::Impl {
             resolve(i, hashes[i]);
         }
     }
-    std::vector<uint64_t> hash_scratch;
-    mutable std::vector<uint64_t> find_scratch;
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);

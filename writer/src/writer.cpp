@@ -364,7 +364,7 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
     if (ids.size() != keys.size())
         throw Error("vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
     if (label >= m.labels.size()) throw Error("vertices_for: unknown label id " + std::to_string(label));
-    m.resolve_in_order(keys, m.hash_scratch, [&](size_t i, uint64_t hash) {
+    m.resolve_in_order(keys, [&](size_t i, uint64_t hash) {
         auto v = m.lookup(keys[i], hash);
         ids[i] = v ? *v : m.append_vertex(keys[i], hash, label, {});
     });
@@ -374,7 +374,7 @@ void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<ui
     const Impl& m = *impl_;
     if (ids.size() != keys.size())
         throw Error("find_vertices: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
-    m.resolve_in_order(keys, m.find_scratch, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
+    m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
 }
 
 void Writer::Impl::prefetch_slot(uint64_t hash) const {

@@ -75,7 +75,7 @@ public:
     static Value list(const std::vector<T>& items) {
         return list(std::span<const T>(items));
     }
-    // A list of strings, for a string[] or bytes[] attribute (format 1.1). The views are
+    // A list of strings, for a string[] or bytes[] attribute (spec §4.3). The views are
     // copied during the add_* call, like every other value.
     static Value list(std::span<const std::string_view> items) {
         Value v;
