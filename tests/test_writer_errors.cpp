@@ -472,3 +472,40 @@ TEST_CASE("writer: vertices_for and find_vertices resolve a batch as vertex_for 
     CHECK_THROWS_WITH(batch.find_vertices(mixed, std::span<std::optional<uint32_t>>(found).first(2)), Contains("is a string"));
     CHECK_THROWS_WITH(batch.find_vertices(mixed, found), Contains("2 keys but room for 41"));
 }
+
+TEST_CASE("writer_errors: an edge property naming an unknown vertex is reported by its endpoints from a later chunk", "[writer_errors][spill]") {
+    TempDir dir;
+    Writer w;
+    w.add_label("L");
+    auto plain = w.add_edge_type("P");
+    auto e = w.add_edge_type("E", {{"via", TypeCode::vertex_ref}});
+    for (const char* k : {"a", "b", "c"}) w.add_vertex(k, 0);
+    for (int i = 0; i < 300'000; ++i) w.add_edge("a", "b", plain);  // more than one staging chunk
+    w.add_edge("b", "c", e, {Value::ref(std::string_view("a"))});
+    w.add_edge("c", "b", e, {Value::ref(std::string_view("nope"))});
+    CHECK_THROWS_WITH(w.finish(dir / "g.mmg"), Contains("edge 'c' -> 'b'") && Contains("unknown vertex 'nope'"));
+    CHECK(list_dir(dir.path).empty());
+}
+
+TEST_CASE("writer_errors: a temporary directory that cannot hold staged edges fails the edge that fills a chunk", "[writer_errors][spill]") {
+    TempDir dir;
+    WriterOptions o;
+    o.temp_directory = dir / "missing";
+    Writer w(o);
+    w.add_label("L");
+    auto t = w.add_edge_type("T");
+    w.add_vertex("a", 0);
+    bool failed = false;
+    for (int i = 0; i < 300'000 && !failed; ++i) {
+        try {
+            w.add_edge("a", "a", t);
+        } catch (const Error& error) {
+            CHECK_THAT(error.what(), Contains("temporary file for staged edges") && Contains("missing"));
+            CHECK(i == (1 << 18));  // the first edge past a full chunk
+            failed = true;
+        }
+    }
+    CHECK(failed);
+    CHECK(w.edge_count() == (1 << 18));  // the failed edge was not staged
+    CHECK(list_dir(dir.path).empty());
+}

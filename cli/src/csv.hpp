@@ -39,12 +39,16 @@ public:
     // "PATH:LINE:COLUMN" of the byte at `offset`, which lies on line `line`.
     std::string where(uint64_t offset, uint64_t line) const;
     [[noreturn]] void fail(uint64_t offset, uint64_t line, std::string_view reason) const;
+    // Input before `offset` has been consumed: its pages leave this process's resident set (they
+    // stay in the page cache, and reading them again just maps them back). Cheap to call often.
+    void release_before(uint64_t offset) const;
 
 private:
     std::string path_;
     const char* data_ = "";  // never null: pointer arithmetic on an empty input stays defined
     uint64_t size_ = 0;
     bool mapped_ = false;
+    mutable uint64_t released_ = 0;  // a hint about residency, not the contents
     std::vector<char> owned_;  // contents of a pipe or other non-regular file
 };
 
@@ -96,6 +100,7 @@ public:
     // The next edge, or false at the end of the input.
     bool next(int64_t& from, int64_t& to);
     uint64_t offset() const { return static_cast<uint64_t>(p_ - input_.begin()); }
+    const InputBuffer& input() const { return input_; }
 
 private:
     [[noreturn]] void fail(const char* at, std::string_view reason);

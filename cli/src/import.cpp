@@ -432,6 +432,7 @@ private:
         w.threads = options_.threads;
         w.shard_count = options_.shards;
         w.key_type = key_type_;
+        w.temp_directory = options_.temp_directory;
         return w;
     }
 
@@ -567,6 +568,7 @@ private:
                 if (!options_.skip_bad_rows) throw;  // else pass 2 meets and counts it
             }
             progress_.tick(++rows, reader.offset());
+            reader.input().release_before(reader.offset());
         }
         close(s);
     }
@@ -626,6 +628,7 @@ private:
                     bad_row(e);
                 }
                 progress_.tick(++rows, reader.offset());
+                reader.input().release_before(reader.offset());
             }
         } else {
             link(s, input, reader, parser);
@@ -682,6 +685,7 @@ private:
             }
             count += n;
             progress_.tick(count, reader.offset());
+            reader.input().release_before(reader.offset());
         }
     }
 
@@ -758,6 +762,7 @@ private:
                 for (size_t i = 0; i < ids.size(); i += 2) writer_->add_edge_by_id(ids[i], ids[i + 1], type);
                 rows += ids.size() / 2;
                 progress_.tick(rows, reader.offset());
+                reader.input().release_before(reader.offset());
             }
         }
     }

@@ -17,6 +17,7 @@ struct BuildOptions {
     std::vector<std::string> relationships;  // relationship CSV files
     std::vector<std::string> edgelists;      // SNAP edge lists (exclusive with the CSV inputs)
     unsigned threads = 0;                    // encode workers; 0 = every core
+    std::string temp_directory;              // staged edges; empty = the system's temporary directory
     uint16_t shards = 1;
     char delimiter = ',';
     char array_delimiter = ';';

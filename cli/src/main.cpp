@@ -80,6 +80,8 @@ int main(int argc, char** argv) {
     auto* edgelist = build_cmd->add_option("--edgelist", build.edgelists, "SNAP edge list (instead of CSV files); repeatable")
         ->type_name("FILE...");
     build_cmd->add_option("--threads", build.threads, "Encoding threads (default 0: one per core)")->type_name("N");
+    build_cmd->add_option("--temp-dir", build.temp_directory, "Where staged edges wait for encoding (default: $TMPDIR, else /tmp)")
+        ->type_name("DIR");
     build_cmd->add_option("--shards", build.shards, "Write a dataset of K shard files (default 1)")
         ->type_name("K")->check(CLI::Range(1, 65535));
     build_cmd->add_option("--delimiter", delimiter, "CSV field delimiter (default ','; '\\t' or 'tab' for a tab)")

@@ -195,6 +195,15 @@ edgelist)
   run 2 "$mmgraph" build -o "$work/x.mmg" --edgelist "$data/edges.txt" --id-type fancy
   run 1 "$mmgraph" build -o "$work/x.mmg" --edgelist "$data/edges.txt" --id-type string
   has "$work/err" "edge list ids are integers"
+  # Past one staging chunk (2^18 edges) the edges wait in --temp-dir: a directory that does
+  # not exist fails the build with its name, and leaves nothing at the output path.
+  awk 'BEGIN { for (i = 0; i < 300000; ++i) print i % 5000, (i * 7) % 5000 }' >"$work/big.txt"
+  run 1 "$mmgraph" build -o "$work/big.mmg" --edgelist "$work/big.txt" --temp-dir "$work/missing" --quiet
+  has "$work/err" "temporary file for staged edges in $work/missing"
+  [ ! -e "$work/big.mmg" ] || fail "output left behind"
+  run 0 "$mmgraph" build -o "$work/big.mmg" --edgelist "$work/big.txt" --temp-dir "$work" --quiet
+  has "$work/err" "edges        300000"
+  run 0 "$mmgraph" verify "$work/big.mmg"
   ;;
 
 id_types)

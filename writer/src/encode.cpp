@@ -12,6 +12,7 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/thread_pool.hpp>
 
+#include "adjacency_window.hpp"
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/detail/section_writer.hpp"
@@ -68,7 +69,13 @@ uint32_t Writer::Impl::resolve_ref_key(const uint8_t*& p) const {
     return *v;
 }
 
-void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
+void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned threads) const {
+    uint8_t* const file = output.data();
+    // Each bulk task hands its finished bytes back to the page cache (see OutputFile::release):
+    // the writer's resident memory then holds a few tasks' output, not the whole file.
+    auto release = [&](const uint8_t* base, uint64_t begin, uint64_t end) {
+        output.release(static_cast<uint64_t>(base - file) + begin, end - begin);
+    };
     boost::asio::thread_pool pool(threads);
     std::vector<std::function<void()>> tasks;
     auto section = [&](SectionKind kind) -> ShardPlan::Section& { return p.sections[p.section_index(kind)]; };
@@ -180,7 +187,7 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
         w.finish();
     });
     auto adjacency_slot = [](const ShardPlan::Adjacency& a, uint64_t domain, uint64_t l) -> uint64_t {
-        if (a.begin.empty() || a.begin[l] == a.begin[l + 1]) return 0;
+        if (a.offset[l] == a.offset[l + 1]) return 0;  // no edges: an empty record
         return (domain << format::kSlotDomainShift) | a.offset[l] | (a.local[l] ? format::kSlotTagLocal : 0);
     };
     for (uint64_t first = 0; first < n; first += kVerticesPerTask) {
@@ -194,6 +201,7 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                 if (options.store_in_edges) w.put<uint64_t>(adjacency_slot(p.in, in_domain, l));
             }
             w.finish();
+            release(vertices_base, table_head + first * stride, table_head + last * stride);
         });
     }
 
@@ -234,40 +242,41 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                 w.pad_to(format::kRecordAlign);
             }
             w.finish();
+            release(nodes_base, p.node_offset[first], p.node_offset[last]);
         });
     }
 
-    // §7 adjacency records
+    // §7 adjacency records, a window of lists per task (see AdjacencyWindow).
     auto adjacency = [&](Direction dir) {
         const ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
-        const auto& other = dir == Direction::out ? edge_dst : edge_src;
         uint8_t* base = file + section(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges).offset;
+        const char* what = dir == Direction::out ? "out_edges" : "in_edges";
         const unsigned entry_bits = format::packed_entry_bits(n);
-        for (uint64_t first = 0; first < n; first += kVerticesPerTask) {
-            uint64_t last = std::min(n, first + kVerticesPerTask);
-            tasks.push_back([&, dir, base, first, last, multi_type, entry_bits] {
-                SectionWriter w(base, a.offset[first], a.offset[last], dir == Direction::out ? "out_edges" : "in_edges");
+        for (size_t w = 0; w + 1 < a.windows.size(); ++w) {
+            const uint32_t first = a.windows[w], last = a.windows[w + 1];
+            tasks.push_back([&, dir, base, what, first, last, multi_type, entry_bits] {
+                detail::AdjacencyWindow window;
+                window.load(*edges, dir, p.shard, first, last);
+                SectionWriter w(base, a.offset[first], a.offset[last], what);
                 struct Block { uint16_t type; uint32_t groups; uint64_t begin, end; };
                 std::vector<Block> blocks;
-                const uint64_t task_end = a.begin[last];
-                for (uint64_t l = first; l < last; ++l) {
-                    uint64_t b = a.begin[l], e = a.begin[l + 1];
-                    if (b == e) continue;
+                for (uint32_t l = first; l < last; ++l) {
+                    const auto list = window.list(l);
+                    if (list.empty()) continue;
                     const bool local = a.local[l];
                     blocks.clear();
-                    if (!multi_type && local) blocks.push_back({0, 0, b, e});  // one flat block: no per-edge scan
-                    for (uint64_t i = blocks.empty() ? b : e; i < e;) {
-                        uint16_t t = type_of(a.edges[i]);
+                    if (!multi_type && local) blocks.push_back({list.front().type, 0, 0, list.size()});  // one flat block
+                    for (uint64_t i = blocks.empty() ? 0 : list.size(); i < list.size();) {
+                        const uint16_t t = list[i].type;
                         Block block{t, 0, i, i};
-                        while (block.end < e && type_of(a.edges[block.end]) == t) {
-                            if (!local && (block.end == i || vertex_shard[other[a.edges[block.end]]] != vertex_shard[other[a.edges[block.end - 1]]]))
-                                ++block.groups;
+                        while (block.end < list.size() && list[block.end].type == t) {
+                            if (!local && (block.end == i || list[block.end].other_shard != list[block.end - 1].other_shard)) ++block.groups;
                             ++block.end;
                         }
                         blocks.push_back(block);
                         i = block.end;
                     }
-                    w.put<uint32_t>(static_cast<uint32_t>(e - b));
+                    w.put<uint32_t>(static_cast<uint32_t>(list.size()));
                     if (multi_type) {
                         w.put<uint32_t>(static_cast<uint32_t>(blocks.size()));
                         for (const Block& block : blocks) {
@@ -277,33 +286,27 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                     }
                     for (const Block& block : blocks) {
                         if (edge_types[block.type].has_properties()) {
-                            if (dir == Direction::out) w.put<uint64_t>(ordinal[a.edges[block.begin]]);
+                            if (dir == Direction::out) w.put<uint64_t>(ordinal[list[block.begin].id]);
                             else
-                                for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(ordinal[a.edges[i]]);
+                                for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(ordinal[list[i].id]);
                         }
                         if (local) {  // §7.2: packed at the shard's width, no terminator
                             const uint64_t count = block.end - block.begin;
-                            // Two dependent random reads per entry (edge -> endpoint -> local index):
-                            // prefetching them a few entries ahead, across lists, overlaps the misses.
-                            format::pack_entries(w.take(format::packed_bytes(count, entry_bits)), count, entry_bits, [&](uint64_t i) {
-                                const uint64_t at = block.begin + i;
-                                if (at + 16 < task_end) __builtin_prefetch(&other[a.edges[at + 16]]);
-                                if (at + 8 < task_end) __builtin_prefetch(&vertex_local[other[a.edges[at + 8]]]);
-                                return vertex_local[other[a.edges[at]]];
-                            });
+                            format::pack_entries(w.take(format::packed_bytes(count, entry_bits)), count, entry_bits,
+                                                 [&](uint64_t i) { return list[block.begin + i].other_local; });
                             continue;
                         }
                         for (uint64_t i = block.begin; i < block.end; ++i) {
-                            uint32_t target = other[a.edges[i]];
-                            uint16_t shard = vertex_shard[target];
-                            bool group_start = i == block.begin || shard != vertex_shard[other[a.edges[i - 1]]];
-                            bool group_end = i + 1 == block.end || shard != vertex_shard[other[a.edges[i + 1]]];
+                            const uint16_t shard = list[i].other_shard;
+                            const bool group_start = i == block.begin || shard != list[i - 1].other_shard;
+                            const bool group_end = i + 1 == block.end || shard != list[i + 1].other_shard;
                             if (group_start) w.put<uint32_t>(shard);
-                            w.put<uint32_t>(vertex_local[target] | (group_end ? format::kTerminatorBit : 0));
+                            w.put<uint32_t>(list[i].other_local | (group_end ? format::kTerminatorBit : 0));
                         }
                     }
                 }
                 w.finish();
+                release(base, a.offset[first], a.offset[last]);
             });
         }
     };
@@ -361,6 +364,8 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                 }
                 rows.finish();
                 heap.finish();
+                release(base, format::kEdgePropsHeadSize + first * table.row_size, format::kEdgePropsHeadSize + last * table.row_size);
+                release(base, table.heap_offset + table.heap_pos[first], table.heap_offset + table.heap_pos[last]);
             });
         }
     }
@@ -391,6 +396,7 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
                 w.put<uint32_t>(p.key_entries[i].second);
             }
             w.finish();
+            release(key_base, entries_at + first * format::kKeyEntrySize, entries_at + last * format::kKeyEntrySize);
         });
     }
     run_all(pool, tasks);
@@ -401,8 +407,18 @@ void Writer::Impl::encode(ShardPlan& p, uint8_t* file, unsigned threads) const {
         uint64_t next = i + 1 < p.sections.size() ? p.sections[i + 1].offset : p.file_size;
         std::memset(file + end, 0, next - end);
     }
+    // Checksums read every byte back, a piece at a time, releasing each piece once hashed.
     for (auto& s : p.sections)
-        tasks.push_back([&s, file] { s.checksum = format::checksum(file + s.offset, s.length); });
+        tasks.push_back([&s, file, &release] {
+            constexpr uint64_t kPiece = 4u << 20;
+            format::ChecksumStream sum;
+            for (uint64_t at = 0; at < s.length; at += kPiece) {
+                const uint64_t n = std::min(kPiece, s.length - at);
+                sum.update(file + s.offset + at, n);
+                release(file, s.offset + at, s.offset + at + n);
+            }
+            s.checksum = sum.digest();
+        });
     run_all(pool, tasks);
     pool.join();
 }
@@ -460,7 +476,7 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     std::vector<std::unique_ptr<detail::OutputFile>> outputs;
     for (const ShardPlan& p : plans)
         outputs.push_back(std::make_unique<detail::OutputFile>(shard_path(path, p.shard, m.options.shard_count), p.file_size));
-    for (size_t s = 0; s < plans.size(); ++s) m.encode(plans[s], outputs[s]->data(), threads);
+    for (size_t s = 0; s < plans.size(); ++s) m.encode(plans[s], *outputs[s], threads);
     auto t2 = clock::now();
 
     std::array<uint8_t, 16> dataset_id{};
@@ -487,7 +503,7 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     auto t3 = clock::now();
     m.finished = true;
     stats.vertices = m.vertex_label.size();
-    stats.edges = m.edge_src.size();
+    stats.edges = m.edges->size();
     for (const ShardPlan& p : plans) stats.node_types += static_cast<uint32_t>(p.node_types.size());
     stats.plan_seconds = std::chrono::duration<double>(t1 - t0).count();
     stats.encode_seconds = std::chrono::duration<double>(t2 - t1).count();

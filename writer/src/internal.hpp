@@ -3,11 +3,13 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
 
+#include "edge_spill.hpp"
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/vlq.hpp"
 #include "mmgraph/writer.hpp"
@@ -15,6 +17,8 @@
 namespace mmgraph::detail {
 
 inline constexpr uint32_t kAbsent = 0xFFFF'FFFFu;  // a variable value that gets offset 0
+
+class OutputFile;
 
 // Names the vertex (or the edge from -> to) an input error is about; turned into text only when
 // an error is thrown, so the hot staging path builds no strings.
@@ -125,8 +129,7 @@ struct ShardPlan {
     std::vector<uint64_t> node_offset;  // per local vertex, + end
 
     struct Adjacency {
-        std::vector<uint64_t> begin;       // CSR: per local vertex, + end, into `edges`
-        std::vector<uint32_t> edges;       // global edge ids in stored order
+        std::vector<uint32_t> windows;     // local index bounds of the windows (see AdjacencyWindow)
         std::vector<uint64_t> offset;      // record offset per local vertex, + end
         std::vector<uint8_t> local;        // per local vertex: every entry in this shard
     };
@@ -187,10 +190,16 @@ struct Writer::Impl {
     // Open-addressing key -> global id table: (hash high half << 32) | (id + 1), 0 = empty.
     std::vector<uint64_t> key_table;
 
-    // Edges, by global edge id.
+    // Where each vertex goes (§10), by global id: fixed when it is added, so that edges can be
+    // staged with their endpoints' places.
+    std::vector<uint16_t> vertex_shard;
+    std::vector<uint32_t> vertex_local;
+    std::vector<uint32_t> shard_sizes;
+
+    // Edges, by global edge id: endpoints and type in the spill (off the heap).
     // edge_type and edge_value_item stay empty while every edge has type 0 and no properties
-    // (a topology-only graph: 6 bytes per edge saved); read them through type_of and item_of.
-    std::vector<uint32_t> edge_src, edge_dst;
+    // (a topology-only graph); read them through type_of and item_of.
+    std::optional<detail::EdgeSpill> edges;
     std::vector<uint16_t> edge_type;
     detail::Arena edge_values;               // only edges whose type has properties
     std::vector<uint32_t> edge_value_item;   // per edge: item in edge_values, kAbsent if none
@@ -199,10 +208,6 @@ struct Writer::Impl {
     std::vector<uint32_t> edge_heap_bytes;   // per item: heap bytes of its variable values
     std::vector<uint64_t> ordinal;           // per edge: row in its type's table (plan)
     std::vector<uint32_t> edge_sizes_scratch;  // add_edge: staged property sizes, reused
-
-    // Assigned in plan: shard and local index of each vertex.
-    std::vector<uint16_t> vertex_shard;
-    std::vector<uint32_t> vertex_local;
 
     bool finished = false;
 
@@ -237,7 +242,7 @@ struct Writer::Impl {
                std::vector<uint32_t>& var_sizes, const detail::InputContext& context);
 
     std::vector<detail::ShardPlan> plan();
-    void encode(detail::ShardPlan& plan, uint8_t* file, unsigned threads) const;
+    void encode(detail::ShardPlan& plan, detail::OutputFile& output, unsigned threads) const;
     uint32_t resolve_ref_key(const uint8_t*& p) const;  // staged key -> global vertex id
 };
 

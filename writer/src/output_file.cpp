@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -101,6 +102,12 @@ OutputFile::~OutputFile() {
 }
 
 uint8_t* OutputFile::data() const { return static_cast<uint8_t*>(mapping_->region.get_address()); }
+
+void OutputFile::release(uint64_t offset, uint64_t length) const {
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    const uint64_t begin = (offset + page - 1) / page * page, end = (offset + length) / page * page;
+    if (begin < end) ::madvise(data() + begin, end - begin, MADV_DONTNEED);  // a hint: failure changes nothing
+}
 
 void OutputFile::flush() {
     if (!mapping_->region.flush(0, 0, /*async=*/false))

@@ -17,6 +17,10 @@ public:
     OutputFile& operator=(const OutputFile&) = delete;
 
     uint8_t* data() const;
+    // [offset, offset + length) is written: its whole pages leave this process's resident set.
+    // They stay in the page cache (a shared mapping's writes live there), and touching them again
+    // maps them back, so this bounds the writer's memory without changing a byte.
+    void release(uint64_t offset, uint64_t length) const;
     uint64_t size() const { return size_; }
     const std::filesystem::path& target() const { return target_; }
 

@@ -6,6 +6,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "adjacency_window.hpp"
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
 
@@ -131,23 +132,19 @@ struct NodeTypeAssigner {
 std::vector<ShardPlan> Writer::Impl::plan() {
     const uint32_t K = options.shard_count;
     const uint64_t V = vertex_label.size();
-    const uint64_t E = edge_src.size();
+    edges->seal();
+    const uint64_t E = edges->size();
     std::vector<ShardPlan> plans(K);
 
-    // Shards (§10: h % K) and local indices in insertion order.
-    vertex_shard.assign(V, 0);
-    vertex_local.assign(V, 0);
-    for (uint32_t s = 0; s < K; ++s) plans[s].shard = static_cast<uint16_t>(s);
-    for (uint64_t v = 0; v < V; ++v) {
-        uint16_t s = static_cast<uint16_t>(key_hash[v] % K);
-        auto& members = plans[s].members;
-        if (members.size() >= options.max_vertices_per_shard)
+    // Shards and local indices were fixed as vertices were added (§10: h % K, insertion order).
+    for (uint32_t s = 0; s < K; ++s) {
+        plans[s].shard = static_cast<uint16_t>(s);
+        if (shard_sizes[s] > options.max_vertices_per_shard)
             throw Error("shard " + std::to_string(s) + ": more than " + std::to_string(options.max_vertices_per_shard) +
                         " vertices (spec §9: a shard holds at most 2^31)");
-        vertex_shard[v] = s;
-        vertex_local[v] = static_cast<uint32_t>(members.size());
-        members.push_back(static_cast<uint32_t>(v));
+        plans[s].members.reserve(shard_sizes[s]);
     }
+    for (uint64_t v = 0; v < V; ++v) plans[vertex_shard[v]].members.push_back(static_cast<uint32_t>(v));
 
     // Every staged vertex reference must name a vertex that exists. Only shapes with a
     // vertex_ref attribute are walked, and the item is named only in an error: building that
@@ -183,7 +180,9 @@ std::vector<ShardPlan> Writer::Impl::plan() {
     for (uint64_t e = 0; e < E; ++e)
         if (item_of(e) != kAbsent && type_has_refs[type_of(e)])
             check_refs(edge_types[type_of(e)], edge_values, item_of(e), [&] {
-                return "edge '" + key_to_string(key_of(edge_src[e])) + "' -> '" + key_to_string(key_of(edge_dst[e])) + "'";
+                auto [src, dst] = edges->endpoints(static_cast<uint32_t>(e));
+                auto key = [&](detail::VertexPlace place) { return key_to_string(key_of(plans[place.shard].members[place.local])); };
+                return "edge '" + key(src) + "' -> '" + key(dst) + "'";
             });
 
     const bool multi_type = edge_types.size() > 1;
@@ -244,28 +243,19 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         p.node_offset[n] = offset;
     }
 
-    // Adjacency (§7): CSR per direction, each list sorted by (type, shard, index, edge id).
+    // Adjacency (§7): the record size of every list, from which each record's offset follows.
+    // With one edge type and one shard every list is a single flat block, so its size follows
+    // from its degree; otherwise the lists are read back window by window in stored order.
+    // Property rows (§8.2) are numbered in stored order too, so with properties the out-lists
+    // are always read.
+    const bool sizes_from_degrees = !multi_type && K == 1;
     auto build = [&](ShardPlan& p, Direction dir) {
         ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
-        const auto& self = dir == Direction::out ? edge_src : edge_dst;
-        const auto& other = dir == Direction::out ? edge_dst : edge_src;
+        const std::vector<uint32_t>& degree = edges->degree(dir);
         const uint64_t n = p.members.size();
-        a.begin.assign(n + 1, 0);
-        for (uint64_t e = 0; e < E; ++e)
-            if (vertex_shard[self[e]] == p.shard) ++a.begin[vertex_local[self[e]] + 1];
-        std::partial_sum(a.begin.begin(), a.begin.end(), a.begin.begin());
-        a.edges.resize(a.begin[n]);
-        std::vector<uint64_t> cursor(a.begin.begin(), a.begin.end() - 1);
-        for (uint64_t e = 0; e < E; ++e)
-            if (vertex_shard[self[e]] == p.shard) a.edges[cursor[vertex_local[self[e]]]++] = static_cast<uint32_t>(e);
+        a.windows = detail::window_bounds(p.members, degree);
         a.offset.assign(n + 1, 0);
         a.local.assign(n, 1);
-        uint64_t offset = 0;
-        // Each list is sorted on keys computed once per edge, (type, shard, local) << 32 | edge
-        // id: a comparator would chase edge_type, vertex_shard and vertex_local at every
-        // comparison, which made this sort the plan's largest cost. With one edge type and one
-        // shard the key is the local index alone and the record size needs no scan.
-        const bool one_type_one_shard = !multi_type && K == 1;
         // Bytes of one block's ordinals and entries (§7): flat entries are packed at the shard's
         // width (§7.2), grouped ones are 32-bit words; group headers and the directory apart.
         const unsigned entry_bits = format::packed_entry_bits(n);
@@ -273,75 +263,78 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             uint64_t ordinals = edge_types[type].has_properties() ? (dir == Direction::out ? 8 : 8 * count) : 0;
             return ordinals + (flat ? format::packed_bytes(count, entry_bits) : 4 * count);
         };
-        std::vector<uint64_t> narrow_keys;
-        std::vector<unsigned __int128> wide_keys;
-        for (uint64_t l = 0; l < n; ++l) {
-            auto first = a.edges.begin() + static_cast<ptrdiff_t>(a.begin[l]);
-            auto last = a.edges.begin() + static_cast<ptrdiff_t>(a.begin[l + 1]);
-            a.offset[l] = offset;
-            if (first == last) continue;
-            const uint64_t count = static_cast<uint64_t>(last - first);
-            if (one_type_one_shard) {
-                narrow_keys.clear();
-                for (auto it = first; it != last; ++it) narrow_keys.push_back(uint64_t{vertex_local[other[*it]]} << 32 | *it);
-                std::sort(narrow_keys.begin(), narrow_keys.end());
-                for (uint64_t i = 0; i < count; ++i) first[static_cast<ptrdiff_t>(i)] = static_cast<uint32_t>(narrow_keys[i]);
-                offset += 4 + block_bytes(0, count, true);  // degree, the one block
-                continue;
+        const bool numbers_rows = dir == Direction::out && any_properties;
+        std::vector<int32_t> table_of(edge_types.size(), -1);
+        for (uint32_t i = 0; i < p.prop_tables.size(); ++i) table_of[p.prop_tables[i].type] = static_cast<int32_t>(i);
+        uint64_t offset = 0;
+        if (sizes_from_degrees && !numbers_rows) {
+            for (uint64_t l = 0; l < n; ++l) {
+                a.offset[l] = offset;
+                if (const uint32_t count = degree[p.members[l]]) offset += 4 + block_bytes(0, count, true);  // degree, the one block
             }
-            wide_keys.clear();
-            for (auto it = first; it != last; ++it) {
-                uint64_t key = uint64_t{type_of(*it)} << 47 | uint64_t{vertex_shard[other[*it]]} << 31 | vertex_local[other[*it]];
-                wide_keys.push_back(static_cast<unsigned __int128>(key) << 32 | *it);
-            }
-            std::sort(wide_keys.begin(), wide_keys.end());
-            for (uint64_t i = 0; i < count; ++i) first[static_cast<ptrdiff_t>(i)] = static_cast<uint32_t>(wide_keys[i]);
-            bool local = std::all_of(first, last, [&](uint32_t e) { return vertex_shard[other[e]] == p.shard; });
-            a.local[l] = local;
-            uint64_t size = 4;  // degree
-            uint64_t blocks = 0;
-            for (auto it = first; it != last;) {
-                uint16_t t = type_of(*it);
-                auto block_end = std::find_if(it, last, [&](uint32_t e) { return type_of(e) != t; });
-                uint64_t count = static_cast<uint64_t>(block_end - it);
-                ++blocks;
-                size += block_bytes(t, count, local);
-                if (!local) {
-                    for (auto g = it; g != block_end; ++g)
-                        if (g == it || vertex_shard[other[*g]] != vertex_shard[other[*(g - 1)]]) size += 4;
+            a.offset[n] = offset;
+            return;
+        }
+        detail::AdjacencyWindow window;
+        for (size_t w = 0; w + 1 < a.windows.size(); ++w) {
+            window.load(*edges, dir, p.shard, a.windows[w], a.windows[w + 1]);
+            for (uint32_t l = a.windows[w]; l < a.windows[w + 1]; ++l) {
+                const auto list = window.list(l);
+                a.offset[l] = offset;
+                if (list.empty()) continue;
+                if (numbers_rows) {
+                    // Edge ordinals (§8.2): rank among this shard's out-edges of the type, in stored order.
+                    for (const detail::SpilledEdge& e : list) {
+                        const int32_t t = table_of[e.type];
+                        if (t < 0) continue;
+                        auto& rows = p.prop_tables[static_cast<size_t>(t)].rows;
+                        ordinal[e.id] = rows.size();
+                        rows.push_back(e.id);
+                    }
                 }
-                it = block_end;
+                if (dir == Direction::out)
+                    for (const detail::SpilledEdge& e : list) ++p.edge_type_counts[e.type];
+                if (sizes_from_degrees) {
+                    offset += 4 + block_bytes(0, list.size(), true);
+                    continue;
+                }
+                const bool local = std::all_of(list.begin(), list.end(), [&](const detail::SpilledEdge& e) { return e.other_shard == p.shard; });
+                a.local[l] = local;
+                uint64_t size = 4;  // degree
+                uint64_t blocks = 0;
+                for (auto it = list.begin(); it != list.end();) {
+                    const uint16_t t = it->type;
+                    auto block_end = std::find_if(it, list.end(), [&](const detail::SpilledEdge& e) { return e.type != t; });
+                    ++blocks;
+                    size += block_bytes(t, static_cast<uint64_t>(block_end - it), local);
+                    if (!local) {
+                        for (auto g = it; g != block_end; ++g)
+                            if (g == it || g->other_shard != (g - 1)->other_shard) size += 4;  // group header
+                    }
+                    it = block_end;
+                }
+                if (multi_type) size += 4 + 8 * blocks;
+                offset += size;
             }
-            if (multi_type) size += 4 + 8 * blocks;
-            offset += size;
         }
         a.offset[n] = offset;
     };
 
     for (ShardPlan& p : plans) {
-        build(p, Direction::out);
-        if (options.store_in_edges) build(p, Direction::in);
-        else p.in.offset.assign(p.members.size() + 1, 0);
-        p.edge_count = p.out.edges.size();
-        p.edge_type_counts.assign(edge_types.size(), 0);
-        for (uint32_t e : p.out.edges) ++p.edge_type_counts[type_of(e)];
-
-        // Edge ordinals (§8.2): rank among this shard's out-edges of the type, in stored order.
         for (uint32_t t = 0; t < edge_types.size(); ++t) {
             if (!edge_types[t].has_properties()) continue;
             ShardPlan::PropTable table;
             table.type = t;
             p.prop_tables.push_back(std::move(table));
         }
-        std::vector<int32_t> table_of(edge_types.size(), -1);
-        for (uint32_t i = 0; i < p.prop_tables.size(); ++i) table_of[p.prop_tables[i].type] = static_cast<int32_t>(i);
-        for (uint32_t e : p.out.edges) {
-            int32_t t = table_of[type_of(e)];
-            if (t < 0) continue;
-            auto& rows = p.prop_tables[static_cast<size_t>(t)].rows;
-            ordinal[e] = rows.size();
-            rows.push_back(e);
-        }
+        p.edge_type_counts.assign(edge_types.size(), 0);
+        build(p, Direction::out);
+        if (options.store_in_edges) build(p, Direction::in);
+        else p.in.offset.assign(p.members.size() + 1, 0);
+        p.edge_count = 0;
+        for (uint32_t g : p.members) p.edge_count += edges->degree(Direction::out)[g];
+        if (sizes_from_degrees && !any_properties && !edge_types.empty()) p.edge_type_counts[0] = p.edge_count;  // no window pass counted them
+
         for (auto& table : p.prop_tables) {
             const auto& shape = edge_types[table.type];
             table.heap_pos.resize(table.rows.size() + 1);

@@ -112,6 +112,8 @@ Writer::Writer(WriterOptions options) : impl_(std::make_unique<Impl>()) {
     if (options.max_value_size > format::kMaxValueSize)
         throw Error("max_value_size must be at most " + std::to_string(format::kMaxValueSize) + " (spec §9)");
     impl_->options = options;
+    impl_->shard_sizes.assign(options.shard_count, 0);
+    impl_->edges.emplace(options.shard_count, options.temp_directory, impl_->vertex_shard, impl_->vertex_local);
     impl_->key_begin.push_back(0);
     impl_->var_begin.push_back(0);
 }
@@ -120,7 +122,7 @@ Writer::~Writer() = default;
 
 const WriterOptions& Writer::options() const { return impl_->options; }
 uint64_t Writer::vertex_count() const { return impl_->vertex_label.size(); }
-uint64_t Writer::edge_count() const { return impl_->edge_src.size(); }
+uint64_t Writer::edge_count() const { return impl_->edges->size(); }
 
 LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     auto& labels = impl_->labels;
@@ -419,6 +421,9 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId labe
         int_keys.push_back(std::get<int64_t>(key));
     }
     insert_key(v);
+    const uint16_t shard = static_cast<uint16_t>(hash % options.shard_count);
+    vertex_shard.push_back(shard);
+    vertex_local.push_back(shard_sizes[shard]++);  // past the shard limit plan() reports it
     return v;
 }
 
@@ -445,8 +450,10 @@ void Writer::add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::sp
 
 void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context) {
     if (type >= edge_types.size()) throw Error(context.text() + ": unknown edge type id " + std::to_string(type));
-    if (edge_src.size() >= std::numeric_limits<uint32_t>::max() - 1)
+    const uint64_t id = edges->size();
+    if (id >= std::numeric_limits<uint32_t>::max() - 1)
         throw Error("more than 2^32 - 2 edges in one writer");
+    edges->make_room();  // the only step that can fail on I/O: before anything is staged
     const Shape& shape = edge_types[type];
     uint32_t item = kAbsent;
     if (shape.has_properties()) {
@@ -470,15 +477,14 @@ void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std:
     // The first edge of another type, or with properties, materializes the column it needs
     // (resize fills the earlier edges' defaults; afterwards it changes nothing).
     if (type != 0 || !edge_type.empty()) {
-        edge_type.resize(edge_src.size(), 0);
+        edge_type.resize(id, 0);
         edge_type.push_back(static_cast<uint16_t>(type));
     }
     if (item != kAbsent || !edge_value_item.empty()) {
-        edge_value_item.resize(edge_src.size(), kAbsent);
+        edge_value_item.resize(id, kAbsent);
         edge_value_item.push_back(item);
     }
-    edge_src.push_back(src);
-    edge_dst.push_back(dst);
+    edges->append(src, dst, static_cast<uint16_t>(type), type == 0 && item == kAbsent);
 }
 
 }  // namespace mmgraph

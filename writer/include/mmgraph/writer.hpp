@@ -139,6 +139,9 @@ struct WriterOptions {
     uint16_t shard_count = 1;                        // files in the dataset (§10)
     bool store_in_edges = true;                      // in_edges domain (§7)
     std::optional<std::array<uint8_t, 16>> dataset_id;  // default: derived from content (§10)
+    // Where staged edges wait for finish() (an unnamed file, gone with the writer): empty means
+    // the system's temporary directory (TMPDIR, else /tmp).
+    std::filesystem::path temp_directory;
     // Format limits (spec §9), lowered only to test the errors at reachable sizes.
     uint64_t max_vertices_per_shard = format::kMaxVerticesPerShard;
     uint64_t max_value_size = format::kMaxValueSize;  // bytes of a string or bytes value (and a string key), items of a list

@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <string_view>
 
 #include <xxhash.h>
@@ -13,6 +15,23 @@ namespace mmgraph::format {
 inline uint64_t checksum(const uint8_t* data, uint64_t size) noexcept {
     return XXH3_64bits(data, static_cast<size_t>(size));
 }
+
+// checksum() over bytes that arrive in pieces (XXH3's streaming form gives the same value).
+class ChecksumStream {
+public:
+    ChecksumStream() : state_(XXH3_createState()) {
+        if (!state_) throw std::bad_alloc();
+        XXH3_64bits_reset(state_.get());
+    }
+    void update(const uint8_t* data, uint64_t size) noexcept { XXH3_64bits_update(state_.get(), data, static_cast<size_t>(size)); }
+    uint64_t digest() const noexcept { return XXH3_64bits_digest(state_.get()); }
+
+private:
+    struct Free {
+        void operator()(XXH3_state_t* s) const noexcept { XXH3_freeState(s); }
+    };
+    std::unique_ptr<XXH3_state_t, Free> state_;
+};
 
 inline uint64_t key_hash(std::string_view key) noexcept {
     return XXH3_64bits(key.data(), key.size());

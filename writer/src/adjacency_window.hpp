@@ -1,0 +1,36 @@
+// The adjacency lists of a window of one shard's vertices, in one direction, read back from the
+// edge spill and put in stored order (§7: type, then the other endpoint's shard and local index,
+// then edge id). Plan and encode both walk the shard window by window, so memory is bounded by
+// the window, not the graph.
+#pragma once
+
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "edge_spill.hpp"
+
+namespace mmgraph::detail {
+
+// Edges per window: a list longer than this gets a window to itself.
+inline constexpr uint64_t kWindowEdges = 1u << 18;
+
+// Window boundaries over local indices [0, members.size()): consecutive ranges holding at most
+// kWindowEdges entries, from each vertex's degree (indexed by global id).
+std::vector<uint32_t> window_bounds(const std::vector<uint32_t>& members, const std::vector<uint32_t>& degree);
+
+class AdjacencyWindow {
+public:
+    void load(const EdgeSpill& spill, Direction dir, uint16_t shard, uint32_t first, uint32_t last);
+    std::span<const SpilledEdge> list(uint32_t local) const {
+        const uint64_t i = local - first_;
+        return {entries_.data() + begin_[i], entries_.data() + begin_[i + 1]};
+    }
+
+private:
+    uint32_t first_ = 0;
+    std::vector<uint64_t> begin_;
+    std::vector<SpilledEdge> entries_, scratch_;
+};
+
+}  // namespace mmgraph::detail

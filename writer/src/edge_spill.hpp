@@ -1,0 +1,113 @@
+// Staged edges kept off the heap, so that the writer's memory does not grow with the edge count
+// (the adjacency is the bulk of a graph). Edges arrive, in id order, into a small in-memory tail;
+// each full tail becomes a chunk of an unnamed temporary file, written twice: grouped by source
+// and grouped by target. Within a chunk and direction, a stable counting sort orders the edges by
+// bucket = (local index >> kBucketShift) * shard_count + shard, so that the edges of one shard's
+// window of local indices come back with a few sequential reads per chunk, in edge id order.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <utility>
+#include <vector>
+
+#include "mmgraph/types.hpp"
+
+namespace mmgraph::detail {
+
+// Where a vertex lives: fixed when it is added (§10: shard = key hash % K, local indices in
+// order of addition within the shard).
+struct VertexPlace {
+    uint16_t shard = 0;
+    uint32_t local = 0;
+};
+
+// One adjacency entry as read back: the list it belongs to (`self`), the other endpoint, the
+// edge id and its type.
+struct SpilledEdge {
+    uint32_t self_local;
+    uint32_t other_local;
+    uint32_t id;
+    uint16_t other_shard;
+    uint16_t type;
+};
+static_assert(sizeof(SpilledEdge) == 16);
+
+class EdgeSpill {
+public:
+    // `shard_of` and `local_of` give each vertex's place by global id (they grow as vertices
+    // are added; an edge's endpoints are placed when its chunk is written). The temporary file
+    // is created in `directory` (empty: the system's temporary directory) once the first chunk
+    // fills: a graph smaller than a chunk stays in memory.
+    EdgeSpill(uint16_t shard_count, std::filesystem::path directory, const std::vector<uint16_t>& shard_of,
+              const std::vector<uint32_t>& local_of);
+    ~EdgeSpill();
+    EdgeSpill(const EdgeSpill&) = delete;
+    EdgeSpill& operator=(const EdgeSpill&) = delete;
+
+    uint64_t size() const { return spilled_ + tail_.size(); }
+    // Writes out a full tail (which can fail: a full disk), so that the next append cannot.
+    void make_room() {
+        if (tail_.size() == kChunkEdges) flush_tail();
+    }
+    // `plain`: type 0 without properties, the only edges a one-shard chunk can store without
+    // their id and type (they need neither: no ordinal, no property row).
+    void append(uint32_t src, uint32_t dst, uint16_t type, bool plain);
+    // Moves the tail into the chunks; reads see only sealed edges. Appending may go on after.
+    void seal();
+
+    // Per vertex by global id, the sealed edges that leave it (out) or reach it (in).
+    const std::vector<uint32_t>& degree(Direction dir) const { return dir == Direction::out ? out_degree_ : in_degree_; }
+    // Appends to `out`, in edge id order, the sealed edges whose `dir` endpoint is in `shard`
+    // with a local index in [first, last). Safe to call from several threads at once. Entries
+    // of plain edges carry type 0 and no id (kNoId).
+    void read_window(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::vector<SpilledEdge>& out) const;
+    // The places of edge `id`'s source and target, for an error message about an edge with
+    // properties (it reads a whole chunk).
+    std::pair<VertexPlace, VertexPlace> endpoints(uint32_t id) const;
+
+    static constexpr unsigned kBucketShift = 8;
+    static constexpr uint32_t kChunkEdges = 1u << 18;
+    static constexpr uint32_t kNoId = 0xFFFF'FFFFu;
+
+private:
+    struct Pending {
+        uint32_t src, dst;  // global ids
+        uint16_t type;
+    };
+    // A plain chunk stores (self local, other local): 8 bytes an entry instead of 16.
+    struct PlainEntry {
+        uint32_t self_local, other_local;
+    };
+    struct Chunk {
+        uint64_t first_id = 0, count = 0;
+        bool plain = false;
+        bool in_memory = false;                   // held in in_memory_ rather than the file
+        uint64_t file_offset[2] = {0, 0};         // per direction, in the file or in_memory_
+        std::vector<uint32_t> bucket_start[2];    // per direction: per bucket, + end
+    };
+    void flush_tail();
+    template <typename Entry>
+    void write_direction(Chunk& chunk, int d, std::vector<Entry>& sorted);
+    void read_bytes(const Chunk& chunk, uint64_t offset, uint64_t length, void* into) const;
+    void write_bytes(uint64_t offset, uint64_t length, const void* from);
+    template <typename Entry>
+    void read_entries(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out,
+                      uint32_t first, uint32_t last) const;
+    int descriptor();
+
+    uint16_t shard_count_;
+    std::filesystem::path directory_;
+    const std::vector<uint16_t>& shard_of_;
+    const std::vector<uint32_t>& local_of_;
+    int fd_ = -1;
+    uint64_t file_size_ = 0;
+    uint64_t spilled_ = 0;
+    std::vector<char> in_memory_;
+    std::vector<Pending> tail_;
+    bool tail_plain_ = true;
+    std::vector<uint32_t> out_degree_, in_degree_;
+    std::vector<Chunk> chunks_;
+};
+
+}  // namespace mmgraph::detail
