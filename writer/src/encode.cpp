@@ -29,7 +29,6 @@ using format::SectionKind;
 namespace {
 
 constexpr uint64_t kVerticesPerTask = 1u << 14;
-constexpr uint64_t kRowsPerTask = 1u << 15;
 
 // Runs tasks on the pool and waits; the first exception is rethrown.
 void run_all(boost::asio::thread_pool& pool, std::vector<std::function<void()>>& tasks) {
@@ -332,14 +331,15 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
             pad.pad_to(8);
             pad.finish();
         });
-        for (uint64_t first = 0; first < table.rows.size(); first += kRowsPerTask) {
-            uint64_t last = std::min<uint64_t>(table.rows.size(), first + kRowsPerTask);
-            tasks.push_back([&, &table = table, base, first, last] {
+        for (uint64_t first = 0; first < table.rows.size(); first += detail::kRowsPerTask) {
+            uint64_t last = std::min<uint64_t>(table.rows.size(), first + detail::kRowsPerTask);
+            const uint64_t heap_begin = table.heap_offset + table.task_heap[first / detail::kRowsPerTask];
+            const uint64_t heap_end = table.heap_offset + table.task_heap[first / detail::kRowsPerTask + 1];
+            tasks.push_back([&, &table = table, base, first, last, heap_begin, heap_end] {
                 const detail::Shape& shape = edge_types[table.type];
                 SectionWriter rows(base, format::kEdgePropsHeadSize + first * table.row_size,
                                    format::kEdgePropsHeadSize + last * table.row_size, "edge_props rows");
-                SectionWriter heap(base, table.heap_offset + table.heap_pos[first], table.heap_offset + table.heap_pos[last],
-                                   "edge_props heap");
+                SectionWriter heap(base, heap_begin, heap_end, "edge_props heap");
                 RecordParts parts;
                 std::vector<uint32_t> sizes;
                 for (uint64_t r = first; r < last; ++r) {
@@ -365,7 +365,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                 rows.finish();
                 heap.finish();
                 release(base, format::kEdgePropsHeadSize + first * table.row_size, format::kEdgePropsHeadSize + last * table.row_size);
-                release(base, table.heap_offset + table.heap_pos[first], table.heap_offset + table.heap_pos[last]);
+                release(base, heap_begin, heap_end);
             });
         }
     }
@@ -387,8 +387,8 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
         w.pad_to(8);
         w.finish();
     });
-    for (uint64_t first = 0; first < n; first += kRowsPerTask) {
-        uint64_t last = std::min(n, first + kRowsPerTask);
+    for (uint64_t first = 0; first < n; first += detail::kRowsPerTask) {
+        uint64_t last = std::min(n, first + detail::kRowsPerTask);
         tasks.push_back([&, key_base, entries_at, first, last] {
             SectionWriter w(key_base, entries_at + first * format::kKeyEntrySize, entries_at + last * format::kKeyEntrySize, "key_index");
             for (uint64_t i = first; i < last; ++i) {

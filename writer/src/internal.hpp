@@ -17,6 +17,7 @@
 namespace mmgraph::detail {
 
 inline constexpr uint32_t kAbsent = 0xFFFF'FFFFu;  // a variable value that gets offset 0
+inline constexpr uint64_t kRowsPerTask = 1u << 15;  // edge property rows per encode task
 
 class OutputFile;
 
@@ -87,6 +88,20 @@ const uint8_t* walk_staged(const std::vector<AttributeSpec>& attrs, KeyType key_
     return p;
 }
 
+// Heap bytes (§8.2) of a staged edge item's variable values: the ones stored, which excludes
+// nulls and empty values of non-nullable attributes (they get offset 0).
+inline uint64_t staged_heap_bytes(const std::vector<AttributeSpec>& attrs, KeyType key_type, const uint8_t* item) {
+    uint64_t heap = 0;
+    walk_staged(attrs, key_type, item, [&](uint32_t i, bool present, const uint8_t* v) {
+        const uint8_t type = attrs[i].type.byte;
+        if (!present || format::is_fixed(type)) return;
+        uint64_t count = 0;
+        format::vlq_decode(v, format::kMaxVlqBytes, count);
+        if (count > 0 || attrs[i].nullable) heap += staged_value_size(type, v);
+    });
+    return heap;
+}
+
 // Where each attribute of a label (or property of an edge type) goes in a record (§6.1).
 struct Shape {
     std::string name;
@@ -138,7 +153,7 @@ struct ShardPlan {
     struct PropTable {
         uint32_t type = 0;
         std::vector<uint32_t> rows;        // edge ids by ordinal
-        std::vector<uint64_t> heap_pos;    // per row, + end
+        std::vector<uint64_t> task_heap;   // heap position of every kRowsPerTask-th row, + end
         uint32_t row_size = 0;
         unsigned width = 1;                // heap offset width
         uint64_t heap_offset = 0;          // from section start
@@ -205,8 +220,7 @@ struct Writer::Impl {
     std::vector<uint32_t> edge_value_item;   // per edge: item in edge_values, kAbsent if none
     uint16_t type_of(uint64_t e) const { return edge_type.empty() ? 0 : edge_type[e]; }
     uint32_t item_of(uint64_t e) const { return edge_value_item.empty() ? detail::kAbsent : edge_value_item[e]; }
-    std::vector<uint32_t> edge_heap_bytes;   // per item: heap bytes of its variable values
-    std::vector<uint64_t> ordinal;           // per edge: row in its type's table (plan)
+    std::vector<uint32_t> ordinal;           // per edge: row in its type's table (plan; < 2^32 edges)
     std::vector<uint32_t> edge_sizes_scratch;  // add_edge: staged property sizes, reused
 
     bool finished = false;

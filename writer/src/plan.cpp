@@ -288,7 +288,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                         const int32_t t = table_of[e.type];
                         if (t < 0) continue;
                         auto& rows = p.prop_tables[static_cast<size_t>(t)].rows;
-                        ordinal[e.id] = rows.size();
+                        ordinal[e.id] = static_cast<uint32_t>(rows.size());
                         rows.push_back(e.id);
                     }
                 }
@@ -337,13 +337,14 @@ std::vector<ShardPlan> Writer::Impl::plan() {
 
         for (auto& table : p.prop_tables) {
             const auto& shape = edge_types[table.type];
-            table.heap_pos.resize(table.rows.size() + 1);
             uint64_t heap = 0;
             for (size_t r = 0; r < table.rows.size(); ++r) {
-                table.heap_pos[r] = heap;
-                heap += edge_heap_bytes[item_of(table.rows[r])];
+                if (r % detail::kRowsPerTask == 0) table.task_heap.push_back(heap);
+                if (shape.var_count == 0) continue;  // fixed-size properties only: no heap
+                const uint32_t item = item_of(table.rows[r]);
+                heap += detail::staged_heap_bytes(shape.attributes, options.key_type, edge_values.bytes.data() + edge_values.begin[item]);
             }
-            table.heap_pos.back() = heap;
+            table.task_heap.push_back(heap);
             table.width = heap + 1 <= 0xFF ? 1 : heap + 1 <= 0xFFFF ? 2 : heap + 1 <= 0xFFFF'FFFFull ? 4 : 8;
             table.row_size = shape.null_bytes + shape.fixed_size + shape.var_count * table.width;
             table.heap_offset = format::align_up(format::kEdgePropsHeadSize + table.rows.size() * table.row_size, 8);
@@ -373,7 +374,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         add(SectionKind::nodes, p.node_offset.back());
         add(SectionKind::out_edges, p.out.offset.back());
         if (options.store_in_edges) add(SectionKind::in_edges, p.in.offset.back());
-        for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.heap_pos.back());
+        for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.task_heap.back());
         add(SectionKind::key_index, format::align_up(format::kKeyIndexHeadSize + 4 * ((uint64_t{1} << p.bucket_bits) + 1), 8) +
                                         format::kKeyEntrySize * p.key_entries.size());
         p.directory_offset = format::header::kSize;

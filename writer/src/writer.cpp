@@ -464,13 +464,11 @@ void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std:
         for (uint32_t s : sizes)
             if (s != kAbsent) heap += s;
         if (heap > 0xFFFF'FFFFull) {
-            // Unstage the item: edge_values.begin must stay parallel to edge_heap_bytes.
-            edge_values.bytes.resize(edge_values.begin.back());
+            edge_values.bytes.resize(edge_values.begin.back());  // unstage the item
             edge_values.begin.pop_back();
             throw Error(context.text() + ": properties too large");
         }
-        item = static_cast<uint32_t>(edge_heap_bytes.size());
-        edge_heap_bytes.push_back(static_cast<uint32_t>(heap));
+        item = static_cast<uint32_t>(edge_values.begin.size() - 1);
     } else if (!properties.empty()) {
         throw Error(context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
     }
