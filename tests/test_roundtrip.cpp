@@ -969,3 +969,30 @@ TEST_CASE("roundtrip: plain edges over several chunks, then typed edges with pro
     }
     CHECK(checked == kEdges);
 }
+
+TEST_CASE("roundtrip: edges with properties, then edges without", "[roundtrip]") {
+    // While every edge has properties the writer keeps no per-edge item column; the first
+    // edge without them must not shift the items of the edges before or after it.
+    TempDir dir;
+    Writer w;
+    LabelId label = w.add_label("V");
+    EdgeTypeId weighted = w.add_edge_type("W", {{"n", TypeCode::int32}});
+    EdgeTypeId plain = w.add_edge_type("P");
+    for (const char* k : {"a", "b", "c"}) w.add_vertex(k, label);
+    w.add_edge("a", "b", weighted, {Value(int32_t(1))});
+    w.add_edge("b", "c", weighted, {Value(int32_t(2))});
+    w.add_edge("a", "c", plain);
+    w.add_edge("c", "a", weighted, {Value(int32_t(3))});
+    w.finish(dir / "g.mmg");
+    auto file = File::open(dir / "g.mmg");
+    file->verify();
+    std::vector<std::string> seen;
+    for (Vertex v : file->vertices())
+        for (const Edge& e : v.edges(Direction::in)) {
+            std::string text = file->vertex(e.target.index).key_string() + ">" + v.key_string();
+            if (e.type == weighted) text += "=" + std::to_string(file->property(e, 0).as_int());
+            seen.push_back(text);
+        }
+    std::sort(seen.begin(), seen.end());
+    CHECK(seen == std::vector<std::string>{"a>b=1", "a>c", "b>c=2", "c>a=3"});
+}

@@ -212,14 +212,19 @@ struct Writer::Impl {
     std::vector<uint32_t> shard_sizes;
 
     // Edges, by global edge id: endpoints and type in the spill (off the heap).
-    // edge_type and edge_value_item stay empty while every edge has type 0 and no properties
-    // (a topology-only graph); read them through type_of and item_of.
+    // edge_type stays empty while every edge has type 0, and edge_value_item while the items
+    // follow a pattern: no edge has properties, or every edge has (item = edge id, the common
+    // case of one edge type with properties). Read them through type_of and item_of.
     std::optional<detail::EdgeSpill> edges;
     std::vector<uint16_t> edge_type;
     detail::Arena edge_values;               // only edges whose type has properties
     std::vector<uint32_t> edge_value_item;   // per edge: item in edge_values, kAbsent if none
     uint16_t type_of(uint64_t e) const { return edge_type.empty() ? 0 : edge_type[e]; }
-    uint32_t item_of(uint64_t e) const { return edge_value_item.empty() ? detail::kAbsent : edge_value_item[e]; }
+    bool items_are_ids = false;              // the pattern while edge_value_item is empty
+    uint32_t item_of(uint64_t e) const {
+        if (!edge_value_item.empty()) return edge_value_item[e];
+        return items_are_ids ? static_cast<uint32_t>(e) : detail::kAbsent;
+    }
     std::vector<uint32_t> ordinal;           // per edge: row in its type's table (plan; < 2^32 edges)
     std::vector<uint32_t> edge_sizes_scratch;  // add_edge: staged property sizes, reused
 

@@ -472,16 +472,20 @@ void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std:
     } else if (!properties.empty()) {
         throw Error(context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
     }
-    // The first edge of another type, or with properties, materializes the column it needs
-    // (resize fills the earlier edges' defaults; afterwards it changes nothing).
+    // The first edge of another type, or the first that breaks the item pattern, materializes
+    // the column it needs from the earlier edges' values.
     if (type != 0 || !edge_type.empty()) {
         edge_type.resize(id, 0);
         edge_type.push_back(static_cast<uint16_t>(type));
     }
-    if (item != kAbsent || !edge_value_item.empty()) {
-        edge_value_item.resize(id, kAbsent);
-        edge_value_item.push_back(item);
+    if (edge_value_item.empty()) {
+        if (id == 0) items_are_ids = item != kAbsent;  // the first edge sets the pattern
+        if (item != (items_are_ids ? static_cast<uint32_t>(id) : kAbsent)) {
+            edge_value_item.resize(id);
+            for (uint64_t e = 0; e < id; ++e) edge_value_item[e] = items_are_ids ? static_cast<uint32_t>(e) : kAbsent;
+        }
     }
+    if (!edge_value_item.empty()) edge_value_item.push_back(item);
     edges->append(src, dst, static_cast<uint16_t>(type), type == 0 && item == kAbsent);
 }
 
