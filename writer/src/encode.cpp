@@ -215,7 +215,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                 uint32_t g = p.members[l];
                 const detail::Shape& shape = labels[vertex_label[g]];
                 const detail::NodeType& nt = p.node_types[p.node_type[l]];
-                gather(shape, vertex_values.bytes.data() + vertex_values.begin[g], parts);
+                gather(shape, vertex_values.item(g), parts);
                 if (options.key_type == KeyType::int64) format::store(parts.fixed.data(), int_keys[g]);
                 if (p.id_width) w.put_uint(p.node_type[l], p.id_width);
                 w.put_bytes(parts.nulls.data(), parts.nulls.size());
@@ -344,7 +344,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                 std::vector<uint32_t> sizes;
                 for (uint64_t r = first; r < last; ++r) {
                     uint32_t item = item_of(table.rows[r]);
-                    gather(shape, edge_values.bytes.data() + edge_values.begin[item], parts);
+                    gather(shape, edge_values.item(item), parts);
                     rows.put_bytes(parts.nulls.data(), parts.nulls.size());
                     rows.put_bytes(parts.fixed.data(), parts.fixed.size());
                     for (uint32_t i = 0; i < shape.attributes.size(); ++i) {

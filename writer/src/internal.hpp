@@ -122,9 +122,50 @@ struct Shape {
 // One attribute value staged in the arena: a presence byte, then for fixed-size types the final
 // little-endian bytes, for variable types VLQ(count) + payload. Vertex references are staged
 // as keys (a string key as VLQ length + bytes, an int64 key as 8 bytes) and resolved at encode.
-struct Arena {
+// Items (a vertex's attributes, an edge's properties) follow each other in `bytes`; where each
+// starts takes 4 bytes an item (a 64-bit base per block of items), or 8 once an item lies 4 GiB
+// or more past its block's base.
+class Arena {
+public:
     std::vector<uint8_t> bytes;
-    std::vector<uint64_t> begin;  // per item: where its staged values start
+
+    uint64_t items() const { return wide_.empty() ? delta_.size() : wide_.size(); }
+    const uint8_t* item(uint64_t i) const { return bytes.data() + start(i); }
+    // The bytes staged from here on belong to a new item.
+    void begin_item() {
+        const uint64_t at = bytes.size();
+        if (!wide_.empty()) {
+            wide_.push_back(at);
+            return;
+        }
+        if (delta_.size() % kBlockItems == 0) base_.push_back(at);
+        if (at - base_.back() > 0xFFFF'FFFFull) {
+            wide_.reserve(delta_.size() + 1);
+            for (uint64_t i = 0; i < delta_.size(); ++i) wide_.push_back(start(i));
+            wide_.push_back(at);
+            base_ = {};
+            delta_ = {};
+            return;
+        }
+        delta_.push_back(static_cast<uint32_t>(at - base_.back()));
+    }
+    // Unstages the last item, bytes and all.
+    void drop_last_item() {
+        bytes.resize(start(items() - 1));
+        if (!wide_.empty()) {
+            wide_.pop_back();
+            return;
+        }
+        delta_.pop_back();
+        if (delta_.size() % kBlockItems == 0) base_.pop_back();  // it was its block's first item
+    }
+
+private:
+    static constexpr uint64_t kBlockItems = 4096;
+    uint64_t start(uint64_t i) const { return wide_.empty() ? base_[i / kBlockItems] + delta_[i] : wide_[i]; }
+    std::vector<uint64_t> base_;   // per block of items
+    std::vector<uint32_t> delta_;  // per item, from its block's base
+    std::vector<uint64_t> wide_;   // per item, once a delta would not fit 32 bits
 };
 
 struct NodeType {

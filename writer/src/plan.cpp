@@ -155,7 +155,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         });
     };
     auto check_refs = [&](const detail::Shape& shape, const detail::Arena& arena, uint64_t item, auto&& what) {
-        detail::walk_staged(shape.attributes, options.key_type, arena.bytes.data() + arena.begin[item],
+        detail::walk_staged(shape.attributes, options.key_type, arena.item(item),
                             [&](uint32_t i, bool present, const uint8_t* p) {
                                 if (!present) return;
                                 uint8_t type = shape.attributes[i].type.byte;
@@ -342,7 +342,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                 if (r % detail::kRowsPerTask == 0) table.task_heap.push_back(heap);
                 if (shape.var_count == 0) continue;  // fixed-size properties only: no heap
                 const uint32_t item = item_of(table.rows[r]);
-                heap += detail::staged_heap_bytes(shape.attributes, options.key_type, edge_values.bytes.data() + edge_values.begin[item]);
+                heap += detail::staged_heap_bytes(shape.attributes, options.key_type, edge_values.item(item));
             }
             table.task_heap.push_back(heap);
             table.width = heap + 1 <= 0xFF ? 1 : heap + 1 <= 0xFFFF ? 2 : heap + 1 <= 0xFFFF'FFFFull ? 4 : 8;

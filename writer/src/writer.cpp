@@ -207,9 +207,8 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
         throw Error(context.text() + ": " + std::to_string(values.size()) + " values given, " + in_quotes(shape.name) +
                     " has " + std::to_string(attrs.size()) + " attributes");
     auto& out = arena.bytes;
-    size_t rollback = out.size();
     size_t sizes_rollback = sizes.size();
-    arena.begin.push_back(out.size());
+    arena.begin_item();
     // A vertex reference is staged as its key (see Arena) and resolved at encode time.
     auto stage_key = [&](const Key& key) {
         hash_key(key);  // checks the key's type
@@ -337,9 +336,8 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
             else sizes.push_back(static_cast<uint32_t>(format::vlq_size(count) + payload));
         }
     } catch (...) {
-        out.resize(rollback);
+        arena.drop_last_item();
         sizes.resize(sizes_rollback);
-        arena.begin.pop_back();
         throw;
     }
 }
@@ -464,11 +462,10 @@ void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std:
         for (uint32_t s : sizes)
             if (s != kAbsent) heap += s;
         if (heap > 0xFFFF'FFFFull) {
-            edge_values.bytes.resize(edge_values.begin.back());  // unstage the item
-            edge_values.begin.pop_back();
+            edge_values.drop_last_item();
             throw Error(context.text() + ": properties too large");
         }
-        item = static_cast<uint32_t>(edge_values.begin.size() - 1);
+        item = static_cast<uint32_t>(edge_values.items() - 1);
     } else if (!properties.empty()) {
         throw Error(context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
     }
