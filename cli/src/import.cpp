@@ -721,6 +721,8 @@ private:
         if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
         try {
             writer_->add_edge_by_id(*from_id, *to_id, types_.list[row.type].id, values);
+        } catch (const SystemError&) {
+            throw;  // not the row's fault: never skipped as a bad row
         } catch (const Error& e) {
             input.fail(record.fields.front().offset, record.line, e.what());
         }

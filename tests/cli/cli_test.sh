@@ -204,6 +204,13 @@ edgelist)
   run 0 "$mmgraph" build -o "$work/big.mmg" --edgelist "$work/big.txt" --temp-dir "$work" --quiet
   has "$work/err" "edges        300000"
   run 0 "$mmgraph" verify "$work/big.mmg"
+  # That failure is the environment's, not a row's: --skip-bad-rows must not skip it.
+  awk 'BEGIN { print "id:ID"; for (i = 0; i < 100; ++i) print i }' >"$work/big_nodes.csv"
+  awk 'BEGIN { print ":START_ID,:END_ID,:TYPE"; for (i = 0; i < 300000; ++i) print i % 100 "," (i * 7) % 100 ",R" }' >"$work/big_edges.csv"
+  run 1 "$mmgraph" build -o "$work/big.mmg" --nodes "$work/big_nodes.csv" --edges "$work/big_edges.csv" \
+    --skip-bad-rows --temp-dir "$work/missing" --quiet
+  has "$work/err" "temporary file for staged edges in $work/missing"
+  ! grep -q "row skipped" "$work/err" || fail "an I/O failure was skipped as a bad row"
   ;;
 
 id_types)

@@ -14,6 +14,14 @@ public:
     using std::runtime_error::runtime_error;
 };
 
+// An Error of the environment rather than of the input (a full disk, an unusable temporary
+// directory): retrying the same input will not help, and an importer that skips bad rows must
+// not skip it.
+class SystemError : public Error {
+public:
+    using Error::Error;
+};
+
 [[noreturn]] inline void fail_invariant(const char* what, const char* file, int line) {
     std::fprintf(stderr, "mmgraph: internal invariant broken at %s:%d: %s\n", file, line, what);
     std::abort();
