@@ -65,14 +65,6 @@ void EdgeSpill::seal() {
     in_degree_.resize(shard_of_.size(), 0);
 }
 
-namespace {
-
-struct Placed {
-    VertexPlace src, dst;
-};
-
-}  // namespace
-
 void EdgeSpill::flush_tail() {
     Chunk chunk;
     chunk.first_id = spilled_;
@@ -86,7 +78,8 @@ void EdgeSpill::flush_tail() {
     // they would wait on each other.
     out_degree_.resize(shard_of_.size(), 0);
     in_degree_.resize(shard_of_.size(), 0);
-    std::vector<Placed> placed(tail_.size());
+    std::vector<Placed>& placed = placed_;  // reused: fresh pages for every chunk cost page faults
+    placed.resize(tail_.size());
     for (size_t i = 0; i < tail_.size(); ++i) {
         const Pending& e = tail_[i];
         placed[i] = {{shard_of_[e.src], local_of_[e.src]}, {shard_of_[e.dst], local_of_[e.dst]}};
@@ -110,17 +103,20 @@ void EdgeSpill::flush_tail() {
             start.assign(buckets + 1, 0);
             for (size_t i = 0; i < placed.size(); ++i) ++start[bucket_of(self(i).local, self(i).shard, shard_count_) + 1];
             for (uint32_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
-            std::vector<uint32_t> cursor(start.begin(), start.end() - 1);
+            std::vector<uint32_t>& cursor = cursor_;
+            cursor.assign(start.begin(), start.end() - 1);
             auto position = [&](size_t i) { return cursor[bucket_of(self(i).local, self(i).shard, shard_count_)]++; };
             if (chunk.plain) {
-                std::vector<PlainEntry> sorted(placed.size());
+                sorted_plain_.resize(placed.size());
+                PlainEntry* sorted = sorted_plain_.data();
                 for (size_t i = 0; i < placed.size(); ++i) sorted[position(i)] = {self(i).local, other(i).local};
-                write_direction(chunk, d, sorted);
+                write_direction(chunk, d, sorted, placed.size());
             } else {
-                std::vector<SpilledEdge> sorted(placed.size());
+                sorted_.resize(placed.size());
+                SpilledEdge* sorted = sorted_.data();
                 for (size_t i = 0; i < placed.size(); ++i)
                     sorted[position(i)] = {self(i).local, other(i).local, static_cast<uint32_t>(spilled_ + i), other(i).shard, tail_[i].type};
-                write_direction(chunk, d, sorted);
+                write_direction(chunk, d, sorted, placed.size());
             }
         }
     } catch (...) {
@@ -134,16 +130,16 @@ void EdgeSpill::flush_tail() {
 }
 
 template <typename Entry>
-void EdgeSpill::write_direction(Chunk& chunk, int d, std::vector<Entry>& sorted) {
-    const uint64_t length = sorted.size() * sizeof(Entry);
+void EdgeSpill::write_direction(Chunk& chunk, int d, const Entry* sorted, uint64_t count) {
+    const uint64_t length = count * sizeof(Entry);
     if (chunk.in_memory) {
         chunk.file_offset[d] = in_memory_.size();
-        const auto* bytes = reinterpret_cast<const char*>(sorted.data());
+        const auto* bytes = reinterpret_cast<const char*>(sorted);
         in_memory_.insert(in_memory_.end(), bytes, bytes + length);
         return;
     }
     chunk.file_offset[d] = file_size_;
-    write_bytes(file_size_, length, sorted.data());
+    write_bytes(file_size_, length, sorted);
     file_size_ += length;
 }
 

@@ -88,7 +88,7 @@ private:
     };
     void flush_tail();
     template <typename Entry>
-    void write_direction(Chunk& chunk, int d, std::vector<Entry>& sorted);
+    void write_direction(Chunk& chunk, int d, const Entry* sorted, uint64_t count);
     void read_bytes(const Chunk& chunk, uint64_t offset, uint64_t length, void* into) const;
     void write_bytes(uint64_t offset, uint64_t length, const void* from);
     template <typename Entry>
@@ -108,6 +108,14 @@ private:
     bool tail_plain_ = true;
     std::vector<uint32_t> out_degree_, in_degree_;
     std::vector<Chunk> chunks_;
+    // Scratch of flush_tail, kept between chunks (a chunk's worth each).
+    struct Placed {
+        VertexPlace src, dst;
+    };
+    std::vector<Placed> placed_;
+    std::vector<uint32_t> cursor_;
+    std::vector<PlainEntry> sorted_plain_;
+    std::vector<SpilledEdge> sorted_;
 };
 
 }  // namespace mmgraph::detail

@@ -340,9 +340,39 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                 SectionWriter rows(base, format::kEdgePropsHeadSize + first * table.row_size,
                                    format::kEdgePropsHeadSize + last * table.row_size, "edge_props rows");
                 SectionWriter heap(base, heap_begin, heap_end, "edge_props heap");
+                // Rows are in stored order, items in the order edges were added: prefetch the
+                // items a few rows ahead, whose reads would otherwise be dependent misses.
+                auto prefetch_item = [&](uint64_t r) {
+                    if (r + 16 < last) edge_values.prefetch_start(item_of(table.rows[r + 16]));
+                    if (r + 8 < last) __builtin_prefetch(edge_values.item(item_of(table.rows[r + 8])));
+                };
+                if (shape.is_plain_fixed()) {
+                    // Fixed-size scalars only (the common case): a row is the null bitmap and the
+                    // staged values copied to their slots.
+                    for (uint64_t r = first; r < last; ++r) {
+                        prefetch_item(r);
+                        const uint8_t* staged = edge_values.item(item_of(table.rows[r]));
+                        uint8_t* row = rows.take(table.row_size);
+                        std::memset(row, 0, table.row_size);
+                        uint8_t* fixed = row + shape.null_bytes;
+                        for (uint32_t i = 0; i < shape.attributes.size(); ++i) {
+                            const uint32_t size = format::scalar_size(shape.attributes[i].type.byte);
+                            if (*staged++) {
+                                std::memcpy(fixed + shape.slot[i], staged, size);
+                                staged += size;
+                            } else if (const int32_t bit = shape.null_bit[i]; bit >= 0) {
+                                row[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+                            }
+                        }
+                    }
+                    rows.finish();
+                    heap.finish();
+                    release(base, format::kEdgePropsHeadSize + first * table.row_size, format::kEdgePropsHeadSize + last * table.row_size);
+                    return;
+                }
                 RecordParts parts;
-                std::vector<uint32_t> sizes;
                 for (uint64_t r = first; r < last; ++r) {
+                    prefetch_item(r);
                     uint32_t item = item_of(table.rows[r]);
                     gather(shape, edge_values.item(item), parts);
                     rows.put_bytes(parts.nulls.data(), parts.nulls.size());

@@ -2,6 +2,7 @@
 // the per-shard plan that fixes every byte position, and the encoders that fill it.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -117,6 +118,13 @@ struct Shape {
     uint32_t name_string = 0;
 
     bool has_properties() const { return !attributes.empty(); }
+    // Every attribute a fixed-size scalar other than a vertex reference: a staged item is then
+    // a presence byte and the final bytes per attribute, copied as they are.
+    bool is_plain_fixed() const {
+        return var_count == 0 && std::all_of(attributes.begin(), attributes.end(), [](const AttributeSpec& a) {
+                   return format::is_fixed(a.type.byte) && format::element_code(a.type.byte) != static_cast<uint8_t>(TypeCode::vertex_ref);
+               });
+    }
 };
 
 // One attribute value staged in the arena: a presence byte, then for fixed-size types the final
@@ -131,6 +139,7 @@ public:
 
     uint64_t items() const { return wide_.empty() ? delta_.size() : wide_.size(); }
     const uint8_t* item(uint64_t i) const { return bytes.data() + start(i); }
+    void prefetch_start(uint64_t i) const { __builtin_prefetch(wide_.empty() ? static_cast<const void*>(&delta_[i]) : &wide_[i]); }
     // The bytes staged from here on belong to a new item.
     void begin_item() {
         const uint64_t at = bytes.size();
