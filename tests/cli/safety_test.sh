@@ -7,6 +7,8 @@
 #   kill_loop         SIGKILL builds at seeded random moments: the target holds the previous
 #                     complete file or the new complete file, never anything else, and stale
 #                     temporaries of killed builds are removed by the next build
+#   kill_unnamed      a build killed while it encodes leaves no file at all: its output has no
+#                     name until it is complete (where the file system has unnamed files)
 #   stale_temps       temporaries of dead writers are removed, those of live ones kept
 #   disk_full         a real full disk: a 1 MiB tmpfs (skipped, exit 77, where mounts are refused)
 #   disk_full_faked   ENOSPC from posix_fallocate through the LD_PRELOAD shim (any machine)
@@ -94,6 +96,27 @@ kill_loop)
   cmp -s "$target" "$work/ref/a.mmg" || fail "the final build differs from the reference"
   [ "$(temps "$work/out")" -eq 0 ] || fail "temporaries left after a complete build: $(ls -A "$work/out")"
   echo "kill_loop: build $((build_ns / 1000000)) ms; kept previous $kept, complete new $replaced, none yet $absent"
+  ;;
+
+kill_unnamed)
+  edges "$work/a.txt" "${MMGRAPH_KILL_EDGES:-1500000}" 2
+  mkdir "$work/out"
+  # Killed while its output is mapped (seen in /proc/PID/maps), that is while it encodes.
+  "$mmgraph" build -q -o "$work/out/g.mmg" --edgelist "$work/a.txt" 2>/dev/null &
+  pid=$!
+  mapped=""
+  for _ in $(seq 1 20000); do
+    if grep -qF "$work/out/" "/proc/$pid/maps" 2>/dev/null; then
+      mapped=yes
+      break
+    fi
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.001
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  [ -n "$mapped" ] || fail "the build ended before its output was seen mapped"
+  [ -z "$(ls -A "$work/out")" ] || fail "a killed build left files: $(ls -A "$work/out")"
   ;;
 
 stale_temps)

@@ -23,13 +23,19 @@ namespace mmgraph::detail {
 namespace bip = boost::interprocess;
 
 struct OutputFile::Mapping {
-    bip::file_mapping file;
     bip::mapped_region region;
 };
 
 namespace {
 
 std::string errno_text(int err) { return std::strerror(err); }
+
+// What bip::mapped_region maps, given an open descriptor: an unnamed file has no path for
+// bip::file_mapping to open.
+struct DescriptorMappable {
+    int fd;
+    bip::mapping_handle_t get_mapping_handle() const { return bip::ipcdetail::mapping_handle_from_file_handle(fd); }
+};
 
 // Temporary names are ".<target name>.tmp-<pid>-<n>" in the target's directory (spec §12), so
 // that a writer killed before its rename leaves a name that says whose it was.
@@ -68,7 +74,13 @@ void remove_stale_temporaries(const std::filesystem::path& target) {
 OutputFile::OutputFile(std::filesystem::path target, uint64_t size)
     : target_(std::move(target)), temp_(temporary_name(target_)), size_(size) {
     remove_stale_temporaries(target_);
-    fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    // Unnamed until complete: a writer killed before commit() then leaves nothing behind. Where
+    // the file system has no unnamed files, the temporary has its name from the start.
+    // Naming it later goes through /proc/self/fd: without /proc, name it now.
+    const auto dir = target_.parent_path().empty() ? std::filesystem::path(".") : target_.parent_path();
+    if (::access("/proc/self/fd", X_OK) == 0) fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    if (fd_ >= 0) unnamed_ = true;
+    else fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);  // also reports a missing or read-only directory
     if (fd_ < 0) throw Error("cannot create " + temp_.string() + ": " + errno_text(errno));
     try {
         // Reserve real blocks: writing a sparse mapping on a full disk would raise SIGBUS. glibc
@@ -80,25 +92,29 @@ OutputFile::OutputFile(std::filesystem::path target, uint64_t size)
         if (err != 0)
             throw Error("cannot reserve " + std::to_string(size_) + " bytes for " + target_.string() + ": " + errno_text(err));
         mapping_ = std::make_unique<Mapping>();
-        mapping_->file = bip::file_mapping(temp_.c_str(), bip::read_write);
-        mapping_->region = bip::mapped_region(mapping_->file, bip::read_write, 0, static_cast<size_t>(size_));
+        // Mapped through its descriptor (an unnamed file has no path to open).
+        mapping_->region = bip::mapped_region(DescriptorMappable{fd_}, bip::read_write, 0, static_cast<size_t>(size_));
     } catch (const bip::interprocess_exception& e) {
         mapping_.reset();
-        ::close(fd_);
-        ::unlink(temp_.c_str());
+        discard();
         throw Error("cannot map " + temp_.string() + ": " + e.what());
     } catch (...) {
         mapping_.reset();
-        ::close(fd_);
-        ::unlink(temp_.c_str());
+        discard();
         throw;
     }
 }
 
+void OutputFile::discard() {
+    ::close(fd_);
+    fd_ = -1;
+    if (!unnamed_) ::unlink(temp_.c_str());
+}
+
 OutputFile::~OutputFile() {
     mapping_.reset();
-    if (fd_ >= 0) ::close(fd_);
-    if (!committed_) ::unlink(temp_.c_str());
+    if (fd_ >= 0 && !committed_) discard();
+    else if (fd_ >= 0) ::close(fd_);
 }
 
 uint8_t* OutputFile::data() const { return static_cast<uint8_t*>(mapping_->region.get_address()); }
@@ -117,6 +133,14 @@ void OutputFile::flush() {
 
 void OutputFile::commit() {
     mapping_.reset();
+    if (unnamed_) {
+        // The complete, flushed file gets its temporary name only now, for the rename.
+        const std::string self = "/proc/self/fd/" + std::to_string(fd_);
+        if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp_.c_str(), AT_SYMLINK_FOLLOW) != 0 &&
+            ::linkat(fd_, "", AT_FDCWD, temp_.c_str(), AT_EMPTY_PATH) != 0)
+            throw Error("cannot name " + temp_.string() + ": " + errno_text(errno));
+        unnamed_ = false;  // from here on a failure must remove the name
+    }
     if (::rename(temp_.c_str(), target_.c_str()) != 0)
         throw Error("cannot rename " + temp_.string() + " to " + target_.string() + ": " + errno_text(errno));
     committed_ = true;

@@ -1,6 +1,7 @@
-// The output of one shard: a temporary file next to the target, sized and block-reserved up
-// front (so a full disk fails here, cleanly, not as SIGBUS during encoding), mapped read-write,
-// then flushed and renamed over the target (spec §12). Destroyed uncommitted, it leaves nothing.
+// The output of one shard: a temporary file next to the target (unnamed until commit where the
+// file system allows), sized and block-reserved up front (so a full disk fails here, cleanly, not
+// as SIGBUS during encoding), mapped read-write, then flushed, named and renamed over the target
+// (spec §12). Destroyed uncommitted, it leaves nothing.
 #pragma once
 
 #include <cstdint>
@@ -29,11 +30,13 @@ public:
 
 private:
     struct Mapping;
+    void discard();  // closes, and removes the temporary if it has a name
     std::filesystem::path target_, temp_;
     uint64_t size_;
     int fd_ = -1;
     std::unique_ptr<Mapping> mapping_;
     bool committed_ = false;
+    bool unnamed_ = false;  // created with O_TMPFILE and not yet linked under temp_
 };
 
 }  // namespace mmgraph::detail
