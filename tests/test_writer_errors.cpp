@@ -432,8 +432,10 @@ TEST_CASE("writer: vertex_for and add_edge_by_id write what add_vertex and add_e
     CHECK_THROWS_WITH(w.add_edge_by_id(a, 1, type), Contains("vertex id out of range (1 vertices)"));
     const std::vector<Value> wrong{Value("x")};  // a string for an int8 property
     CHECK_THROWS_WITH(w.add_edge_by_id(a, a, type, wrong), Contains("edge 'a' -> 'a'"));
+    const uint32_t b = w.vertex_for("b", label);
+    CHECK_THROWS_WITH(w.add_edge_by_id(b, a, type, wrong), Contains("edge 'b' -> 'a'"));
     CHECK_THROWS_WITH(w.vertex_for(int64_t{5}, label), Contains("is an integer but this graph has string keys"));
-    CHECK_THROWS_WITH(w.vertex_for("b", 9), Contains("unknown label id 9"));
+    CHECK_THROWS_WITH(w.vertex_for("c", 9), Contains("unknown label id 9"));
     CHECK(w.edge_count() == 0);
 }
 

@@ -23,14 +23,14 @@ inline constexpr uint64_t kRowsPerTask = 1u << 15;  // edge property rows per en
 class OutputFile;
 
 // Names the vertex (or the edge from -> to) an input error is about; turned into text only when
-// an error is thrown, so the hot staging path builds no strings.
+// an error is thrown, so the hot staging path builds no strings and, for an edge given by
+// vertex ids, reads no keys (two random reads per edge otherwise).
 struct InputContext {
     const Key* from = nullptr;
     const Key* to = nullptr;  // set for edges
-    std::string text() const {
-        if (!to) return "vertex '" + key_to_string(*from) + "'";
-        return "edge '" + key_to_string(*from) + "' -> '" + key_to_string(*to) + "'";
-    }
+    const Writer::Impl* writer = nullptr;  // instead of the keys: an edge by vertex ids
+    uint32_t from_id = 0, to_id = 0;
+    std::string text() const;
 };
 
 // Reads a staged vertex-reference key (see Arena) and advances p past it.

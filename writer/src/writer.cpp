@@ -155,6 +155,12 @@ uint64_t Writer::Impl::hash_key(const Key& key) const {
     return format::key_hash(*i);
 }
 
+std::string detail::InputContext::text() const {
+    if (writer) return "edge '" + key_to_string(writer->key_of(from_id)) + "' -> '" + key_to_string(writer->key_of(to_id)) + "'";
+    if (!to) return "vertex '" + key_to_string(*from) + "'";
+    return "edge '" + key_to_string(*from) + "' -> '" + key_to_string(*to) + "'";
+}
+
 Key Writer::Impl::key_of(uint32_t v) const {
     if (options.key_type == KeyType::int64) return int_keys[v];
     return std::string_view(key_bytes.data() + key_begin[v], key_begin[v + 1] - key_begin[v]);
@@ -442,8 +448,7 @@ void Writer::add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::sp
     const uint64_t count = m.vertex_label.size();
     if (from >= count || to >= count)
         throw Error("edge " + std::to_string(from) + " -> " + std::to_string(to) + ": vertex id out of range (" + std::to_string(count) + " vertices)");
-    const Key from_key = m.key_of(from), to_key = m.key_of(to);
-    m.append_edge(from, to, type, properties, {&from_key, &to_key});
+    m.append_edge(from, to, type, properties, {nullptr, nullptr, &m, from, to});
 }
 
 void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context) {
