@@ -68,8 +68,8 @@ InputBuffer::InputBuffer(std::string path) : path_(std::move(path)) {
 
 void InputBuffer::release_before(uint64_t offset) const {
     constexpr uint64_t kStep = 8u << 20;  // one madvise per 8 MiB consumed
+    if (!mapped_ || offset < released_ + kStep) return;  // the common case: called once per row
     const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-    if (!mapped_ || offset < released_ + kStep) return;
     const uint64_t end = offset / page * page;
     ::madvise(const_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
     released_ = end;

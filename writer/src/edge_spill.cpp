@@ -1,4 +1,5 @@
 #include "edge_spill.hpp"
+#include "os_files.hpp"
 
 #include <fcntl.h>
 #include <unistd.h>
@@ -16,8 +17,6 @@ namespace mmgraph::detail {
 namespace {
 
 constexpr uint64_t kReadPieceRecords = 1u << 16;  // 1 MiB of records per read
-
-std::string errno_text(int err) { return std::strerror(err); }
 
 uint32_t bucket_of(uint32_t local, uint16_t shard, uint16_t shard_count) {
     return (local >> EdgeSpill::kBucketShift) * shard_count + shard;
@@ -41,8 +40,7 @@ int EdgeSpill::descriptor() {
         dir = std::filesystem::temp_directory_path(ec);
         if (ec) dir = "/tmp";
     }
-    // An unnamed file: nothing to clean up whatever happens to the process.
-    fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    fd_ = open_unnamed(dir, 0600);  // nothing to clean up, whatever happens to the process
     if (fd_ < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
         std::string name = (dir / ".mmgraph-edges-XXXXXX").string();
         fd_ = ::mkostemp(name.data(), O_CLOEXEC);

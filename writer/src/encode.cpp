@@ -381,10 +381,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                         uint8_t type = shape.attributes[i].type.byte;
                         if (format::is_fixed(type)) continue;
                         const uint8_t* v = parts.var[shape.slot[i]];
-                        uint64_t count = 0;
-                        if (v) format::vlq_decode(v, format::kMaxVlqBytes, count);
-                        bool stored = v && (count > 0 || shape.attributes[i].nullable);
-                        if (!stored) {
+                        if (!detail::heap_stores(shape.attributes[i], v)) {
                             rows.put_uint(0, table.width);
                             continue;
                         }

@@ -89,16 +89,21 @@ const uint8_t* walk_staged(const std::vector<AttributeSpec>& attrs, KeyType key_
     return p;
 }
 
-// Heap bytes (§8.2) of a staged edge item's variable values: the ones stored, which excludes
-// nulls and empty values of non-nullable attributes (they get offset 0).
+// Whether a staged variable value (null: absent) goes to an edge property heap (§8.2): nulls and
+// empty values of non-nullable attributes do not, they get offset 0.
+inline bool heap_stores(const AttributeSpec& attr, const uint8_t* value) {
+    if (!value) return false;
+    uint64_t count = 0;
+    format::vlq_decode(value, format::kMaxVlqBytes, count);
+    return count > 0 || attr.nullable;
+}
+
+// Heap bytes of a staged edge item: the sizes of the variable values the heap stores.
 inline uint64_t staged_heap_bytes(const std::vector<AttributeSpec>& attrs, KeyType key_type, const uint8_t* item) {
     uint64_t heap = 0;
     walk_staged(attrs, key_type, item, [&](uint32_t i, bool present, const uint8_t* v) {
         const uint8_t type = attrs[i].type.byte;
-        if (!present || format::is_fixed(type)) return;
-        uint64_t count = 0;
-        format::vlq_decode(v, format::kMaxVlqBytes, count);
-        if (count > 0 || attrs[i].nullable) heap += staged_value_size(type, v);
+        if (present && !format::is_fixed(type) && heap_stores(attrs[i], v)) heap += staged_value_size(type, v);
     });
     return heap;
 }

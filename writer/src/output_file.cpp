@@ -1,4 +1,5 @@
 #include "output_file.hpp"
+#include "os_files.hpp"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -28,8 +29,6 @@ struct OutputFile::Mapping {
 
 namespace {
 
-std::string errno_text(int err) { return std::strerror(err); }
-
 // What bip::mapped_region maps, given an open descriptor: an unnamed file has no path for
 // bip::file_mapping to open.
 struct DescriptorMappable {
@@ -51,7 +50,7 @@ std::filesystem::path temporary_name(const std::filesystem::path& target) {
 // before their rename: SIGKILL, power loss). A temporary whose pid is alive on this machine, or
 // whose name does not parse, is left alone.
 void remove_stale_temporaries(const std::filesystem::path& target) {
-    const auto dir = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
+    const auto dir = directory_of(target);
     const std::string prefix = temporary_prefix(target);
     DIR* d = ::opendir(dir.c_str());
     if (!d) return;  // creating the temporary will report the problem
@@ -77,8 +76,7 @@ OutputFile::OutputFile(std::filesystem::path target, uint64_t size)
     // Unnamed until complete: a writer killed before commit() then leaves nothing behind. Where
     // the file system has no unnamed files, the temporary has its name from the start.
     // Naming it later goes through /proc/self/fd: without /proc, name it now.
-    const auto dir = target_.parent_path().empty() ? std::filesystem::path(".") : target_.parent_path();
-    if (::access("/proc/self/fd", X_OK) == 0) fd_ = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    if (::access("/proc/self/fd", X_OK) == 0) fd_ = open_unnamed(directory_of(target_), 0644);
     if (fd_ >= 0) unnamed_ = true;
     else fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);  // also reports a missing or read-only directory
     if (fd_ < 0) throw Error("cannot create " + temp_.string() + ": " + errno_text(errno));
@@ -144,8 +142,7 @@ void OutputFile::commit() {
     if (::rename(temp_.c_str(), target_.c_str()) != 0)
         throw Error("cannot rename " + temp_.string() + " to " + target_.string() + ": " + errno_text(errno));
     committed_ = true;
-    auto dir = target_.parent_path().empty() ? std::filesystem::path(".") : target_.parent_path();
-    int dfd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    int dfd = ::open(directory_of(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {
         ::fsync(dfd);  // best effort: the rename is already visible
         ::close(dfd);
