@@ -442,7 +442,8 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
             for (uint64_t at = 0; at < s.length; at += kPiece) {
                 const uint64_t n = std::min(kPiece, s.length - at);
                 sum.update(file + s.offset + at, n);
-                release(file, s.offset + at, s.offset + at + n);
+                const uint64_t behind = std::min(at, detail::OutputFile::kLargestFolio);
+                release(file, s.offset + at - behind, s.offset + at + n);
             }
             s.checksum = sum.digest();
         });

@@ -22,6 +22,10 @@ public:
     // They stay in the page cache (a shared mapping's writes live there), and touching them again
     // maps them back, so this bounds the writer's memory without changing a byte.
     void release(uint64_t offset, uint64_t length) const;
+    // A page cache folio can be this large (x86-64: one PMD). Faulting any page of a folio may map
+    // all of it, so reading on from a released range maps back up to this much before it; a
+    // sequential reader releases this much behind each piece again.
+    static constexpr uint64_t kLargestFolio = 2u << 20;
     uint64_t size() const { return size_; }
     const std::filesystem::path& target() const { return target_; }
 
