@@ -21,6 +21,6 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         if (!write_scratch(edges, data + from, size - from)) return 0;
         options.relationships.push_back(edges);
     }
-    build_and_check(options);
+    build_and_check(options, 1 + size % 23);
     return 0;
 }

@@ -69,9 +69,12 @@ InputBuffer::InputBuffer(std::string path) : path_(std::move(path)) {
 void InputBuffer::release_before(uint64_t offset) const {
     constexpr uint64_t kStep = 8u << 20;  // one madvise per 8 MiB consumed
     if (!mapped_ || offset < released_ + kStep) return;  // the common case: called once per row
+    // Reading on maps back whole page cache folios, which may begin before `released_`: go
+    // back one largest folio (x86-64: 2 MiB) to release those pages again.
+    constexpr uint64_t kLargestFolio = 2u << 20;
     const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
-    const uint64_t end = offset / page * page;
-    ::madvise(const_cast<char*>(data_) + released_, end - released_, MADV_DONTNEED);
+    const uint64_t begin = released_ - std::min(released_, kLargestFolio), end = offset / page * page;
+    ::madvise(const_cast<char*>(data_) + begin, end - begin, MADV_DONTNEED);
     released_ = end;
 }
 
@@ -99,6 +102,9 @@ CsvReader::CsvReader(const InputBuffer& input, char delimiter)
     if (input.size() >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) p_ += 3;
 }
 
+CsvReader::CsvReader(const InputBuffer& input, char delimiter, uint64_t offset, uint64_t line)
+    : input_(input), p_(input.begin() + std::min(offset, input.size())), line_(line), delimiter_(delimiter) {}
+
 void CsvReader::skip_line() {
     const char* end = input_.end();
     const char* nl = static_cast<const char*>(std::memchr(p_, '\n', static_cast<size_t>(end - p_)));
@@ -110,12 +116,13 @@ void CsvReader::skip_line() {
     ++line_;
 }
 
-bool CsvReader::next(CsvRecord& record) {
+bool CsvReader::next(CsvRecord& record, uint64_t limit) {
     const char* const begin = input_.begin();
     const char* const end = input_.end();
+    const char* const last_start = begin + std::min(limit, input_.size());  // records start before it
     const char delim = delimiter_;
     const char* p = p_;
-    for (;;) {  // blank lines
+    while (p < last_start) {  // blank lines
         if (p < end && *p == '\n') {
             ++p;
             ++line_;
@@ -129,7 +136,7 @@ bool CsvReader::next(CsvRecord& record) {
         }
     }
     p_ = p;
-    if (p == end) return false;
+    if (p >= last_start) return false;
 
     record.fields.clear();
     record.scratch.clear();

@@ -76,10 +76,14 @@ struct CsvRecord {
 class CsvReader {
 public:
     CsvReader(const InputBuffer& input, char delimiter);
+    // Reads from `offset` (the start of a line, which is line `line`) on.
+    CsvReader(const InputBuffer& input, char delimiter, uint64_t offset, uint64_t line);
 
-    // The next record, or false at the end of the input.
-    bool next(CsvRecord& record);
+    // The next record, or false at the end of the input. With a limit, false also when the next
+    // record starts at or after offset `limit` (the reader then stops at the first such byte).
+    bool next(CsvRecord& record, uint64_t limit = UINT64_MAX);
     uint64_t offset() const { return static_cast<uint64_t>(p_ - input_.begin()); }
+    uint64_t line() const { return line_; }  // of the byte at offset()
     const InputBuffer& input() const { return input_; }
 
 private:

@@ -19,15 +19,18 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <deque>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
+#include <thread>
 #include <unordered_map>
 
 #include "csv.hpp"
 #include "mmgraph/writer.hpp"
+#include "parallel_csv.hpp"
 
 namespace mmgraph::cli {
 
@@ -67,11 +70,7 @@ struct Column {
     Role role = Role::property;
     Type type;
     std::string where;  // FILE:LINE:COLUMN of the header field
-    // Items of the current row's list value. 8-byte words so that any element type is aligned;
-    // the Writer copies them during add_vertex / add_edge.
-    std::vector<uint64_t> items;
-    std::vector<std::string_view> strings;  // items of a string[] value, views into the input
-    std::optional<KeyType> id_type;         // an :ID column's {id-type:...} option, if any
+    std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
 };
 
 // The neo4j-admin spelling of a column type, for messages.
@@ -185,27 +184,59 @@ bool parse_number<bool>(std::string_view text, bool& out) {
     return true;
 }
 
+// What parsed values point into until the Writer has copied them: a buffer per list value and
+// copies of fields that had doubled quotes (their text is in a CsvRecord's scratch, which the
+// next record reuses). Buffers are kept for reuse after clear().
+class ValueStore {
+public:
+    // List items as 8-byte words, so that any element type is aligned.
+    std::vector<uint64_t>& items() { return take(items_, used_items_); }
+    std::vector<std::string_view>& strings() { return take(strings_, used_strings_); }
+    // Points the record's escaped fields at a copy of its scratch that lives until clear().
+    void keep_escaped(CsvRecord& record) {
+        if (record.scratch.empty()) return;
+        const std::string& copy = take(texts_, used_texts_).assign(record.scratch);
+        for (CsvField& f : record.fields)
+            if (f.escaped) f.text = {copy.data() + f.scratch_begin, f.text.size()};
+    }
+    void clear() { used_items_ = used_strings_ = used_texts_ = 0; }
+
+private:
+    template <typename Buffer>
+    static Buffer& take(std::deque<Buffer>& buffers, size_t& used) {  // a deque never moves its elements
+        if (used == buffers.size()) buffers.emplace_back();
+        Buffer& buffer = buffers[used++];
+        buffer.clear();
+        return buffer;
+    }
+
+    std::deque<std::vector<uint64_t>> items_;
+    std::deque<std::vector<std::string_view>> strings_;
+    std::deque<std::string> texts_;
+    size_t used_items_ = 0, used_strings_ = 0, used_texts_ = 0;
+};
+
 class FieldParser {
 public:
     FieldParser(const InputBuffer& input, char array_delimiter) : input_(input), array_delimiter_(array_delimiter) {}
 
     // An empty unquoted field is null. A quoted empty field is an empty string or an empty list,
     // and null for other types (so that files that quote every field keep their nulls).
-    Value parse(Column& column, const CsvField& field) const {
+    Value parse(const Column& column, const CsvField& field, ValueStore& store) const {
         if (field.text.empty()) {
             if (!field.quoted) return Value::null();
             if (column.type == Type(TypeCode::string)) return Value(std::string_view());
             if (!column.type.is_list()) return Value::null();
         }
         switch (column.type.element()) {
-            case TypeCode::string: return column.type.is_list() ? strings(column, field) : Value(field.text);
-            case TypeCode::boolean: return typed<bool>(column, field);
-            case TypeCode::int8: return typed<int8_t>(column, field);
-            case TypeCode::int16: return typed<int16_t>(column, field);
-            case TypeCode::int32: return typed<int32_t>(column, field);
-            case TypeCode::int64: return typed<int64_t>(column, field);
-            case TypeCode::float32: return typed<float>(column, field);
-            case TypeCode::float64: return typed<double>(column, field);
+            case TypeCode::string: return column.type.is_list() ? strings(field, store) : Value(field.text);
+            case TypeCode::boolean: return typed<bool>(column, field, store);
+            case TypeCode::int8: return typed<int8_t>(column, field, store);
+            case TypeCode::int16: return typed<int16_t>(column, field, store);
+            case TypeCode::int32: return typed<int32_t>(column, field, store);
+            case TypeCode::int64: return typed<int64_t>(column, field, store);
+            case TypeCode::float32: return typed<float>(column, field, store);
+            case TypeCode::float64: return typed<double>(column, field, store);
             default: break;
         }
         MMGRAPH_CHECK(false, "column type outside the CSV types");
@@ -236,24 +267,25 @@ private:
 
     // Items are kept byte for byte, like string fields: an empty item is an empty string. The
     // field "" (quoted) is the empty list.
-    Value strings(Column& column, const CsvField& field) const {
-        column.strings.clear();
+    Value strings(const CsvField& field, ValueStore& store) const {
+        auto& strings = store.strings();
         for (std::string_view rest = field.text; !field.text.empty();) {
             size_t cut = rest.find(array_delimiter_);
-            column.strings.push_back(rest.substr(0, cut));
+            strings.push_back(rest.substr(0, cut));
             if (cut == std::string_view::npos) break;
             rest.remove_prefix(cut + 1);
         }
-        return Value::list(std::span<const std::string_view>(column.strings));
+        return Value::list(std::span<const std::string_view>(strings));
     }
 
     template <typename T>
-    Value typed(Column& column, const CsvField& field) const {
+    Value typed(const Column& column, const CsvField& field, ValueStore& store) const {
         if (!column.type.is_list()) {
             T v;
             if (!parse_number(field.text, v)) bad<T>(column, field, field.text);
             return scalar(v);
         }
+        auto& items = store.items();
         size_t count = 0;
         for (std::string_view rest = field.text; !field.text.empty();) {  // "" is the empty list
             size_t cut = rest.find(array_delimiter_);
@@ -263,13 +295,13 @@ private:
                                                           " is empty (column " + quote(column.name) + ")");
             T v;
             if (!parse_number(item, v)) bad<T>(column, field, item);
-            if (column.items.size() * 8 < (count + 1) * sizeof(T)) column.items.resize(std::max<size_t>(16, column.items.size() * 2));
-            std::memcpy(reinterpret_cast<char*>(column.items.data()) + count * sizeof(T), &v, sizeof(T));
+            if (items.size() * 8 < (count + 1) * sizeof(T)) items.resize(std::max<size_t>(16, items.size() * 2));
+            std::memcpy(reinterpret_cast<char*>(items.data()) + count * sizeof(T), &v, sizeof(T));
             ++count;
             if (cut == std::string_view::npos) break;
             rest.remove_prefix(cut + 1);
         }
-        return Value::list(std::span<const T>(reinterpret_cast<const T*>(column.items.data()), count));
+        return Value::list(std::span<const T>(reinterpret_cast<const T*>(items.data()), count));
     }
 
     const InputBuffer& input_;
@@ -290,8 +322,7 @@ public:
         std::string name;
         std::vector<AttributeSpec> attributes;
         std::vector<std::pair<size_t, size_t>> origin;  // per attribute: the (source, column) that added it
-        std::vector<Value> values;  // the current row's values, reused
-        uint32_t id = 0;            // the Writer's LabelId / EdgeTypeId
+        uint32_t id = 0;  // the Writer's LabelId / EdgeTypeId
     };
 
     // `single`: a value holding the array delimiter names several shapes, which is an error.
@@ -302,37 +333,58 @@ public:
     // frozen.
     uint32_t of(const CsvField* field, const InputBuffer& input, char array_delimiter, const char* fallback) {
         std::string_view name = field ? field->text : std::string_view(fallback);
-        if (name.empty()) input.fail(field->offset, field->line, std::string("empty ") + column_);
-        if (name == last_) return last_id_;
-        if (single_ && name.find(array_delimiter) != std::string_view::npos)
-            input.fail(field->offset, field->line, "several labels in " + quote(name) + ": a vertex has exactly one label");
+        if (!name.empty() && name == recent_.name) return recent_.id;
+        check(name, field, input, array_delimiter);
         auto it = ids_.find(name);
         if (it == ids_.end()) {
-            if (frozen_)  // pass 2 met a name pass 1 did not: the file is not what it was
-                throw Error(input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
-                            " was not there on the first read; did the file change during the build?");
+            if (frozen_) not_seen(name, field, input);
             if (list.size() >= limit_)
                 input.fail(field->offset, field->line, "more than " + std::to_string(limit_) + " " + what_ + "s");
             it = ids_.emplace(std::string(name), static_cast<uint32_t>(list.size())).first;
-            list.push_back(Shape{std::string(name), {}, {}, {}, 0});
+            list.push_back(Shape{std::string(name), {}, {}, 0});
         }
-        last_ = it->first;  // a map key: stable while the map lives
-        last_id_ = it->second;
-        return last_id_;
+        recent_ = {it->first, it->second};  // a map key: stable while the map lives
+        return it->second;
+    }
+
+    // The last name a reader looked up and its id, which each thread keeps for itself.
+    struct Recent {
+        std::string_view name;
+        uint32_t id = 0;
+    };
+    // `of` once frozen, for any number of threads at once: every name must be known.
+    uint32_t find(const CsvField* field, const InputBuffer& input, char array_delimiter, const char* fallback, Recent& recent) const {
+        std::string_view name = field ? field->text : std::string_view(fallback);
+        if (!name.empty() && name == recent.name) return recent.id;
+        check(name, field, input, array_delimiter);
+        auto it = ids_.find(name);
+        if (it == ids_.end()) not_seen(name, field, input);
+        recent = {it->first, it->second};
+        return it->second;
     }
     void freeze() { frozen_ = true; }
 
     std::vector<Shape> list;
 
 private:
+    void check(std::string_view name, const CsvField* field, const InputBuffer& input, char array_delimiter) const {
+        if (name.empty()) input.fail(field->offset, field->line, std::string("empty ") + column_);
+        if (single_ && name.find(array_delimiter) != std::string_view::npos)
+            input.fail(field->offset, field->line, "several labels in " + quote(name) + ": a vertex has exactly one label");
+    }
+    // Pass 2 met a name pass 1 did not: the file is not what it was.
+    [[noreturn]] void not_seen(std::string_view name, const CsvField* field, const InputBuffer& input) const {
+        throw Error(input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
+                    " was not there on the first read; did the file change during the build?");
+    }
+
     const char* what_;
     const char* column_;
     size_t limit_;
     bool single_;
     bool frozen_ = false;
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids_;
-    std::string_view last_;
-    uint32_t last_id_ = 0;
+    Recent recent_;
 };
 
 // One input CSV file.
@@ -530,11 +582,18 @@ private:
     }
 
     Shapes& shapes(const Source& s) { return s.nodes ? labels_ : types_; }
+    const Shapes& shapes(const Source& s) const { return s.nodes ? labels_ : types_; }
 
     uint32_t shape_of(Source& s, const InputBuffer& input, const CsvRecord& record) {
         int column = s.nodes ? s.label : s.type;
         return shapes(s).of(column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr, input,
                             options_.array_delimiter, s.nodes ? kDefaultLabel : kDefaultType);
+    }
+    // shape_of once the shapes are frozen, for worker threads.
+    uint32_t shape_of(const Source& s, const InputBuffer& input, const CsvRecord& record, Shapes::Recent& recent) const {
+        int column = s.nodes ? s.label : s.type;
+        return shapes(s).find(column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr, input, options_.array_delimiter,
+                              s.nodes ? kDefaultLabel : kDefaultType, recent);
     }
 
     void mark(Source& s, uint32_t shape) {
@@ -601,130 +660,201 @@ private:
                     slots[c] = static_cast<uint32_t>(a);
                 }
             }
-            shape.values.assign(shape.attributes.size(), Value::null());
             shape.id = labels ? writer_->add_label(shape.name, shape.attributes) : writer_->add_edge_type(shape.name, shape.attributes);
         }
         set.freeze();
     }
 
-    // Pass 2: one vertex or edge per row.
+    // Rows of one chunk of a file, parsed on a worker thread: what the Writer call needs, or
+    // the error the row gave, raised when the consuming thread reaches the row (file order).
+    struct ParsedRows {
+        struct Row {
+            uint64_t offset = 0, line = 0;  // of the record's first field
+            uint32_t shape = 0;
+            uint32_t values = 0;             // where its shape's values start in `values`
+            Key key;                         // node rows; the :ID field's text and place follow
+            std::string_view key_text;
+            uint64_t key_offset = 0, key_line = 0;
+            uint32_t from = 0, to = 0;       // relationship rows: the endpoints' vertex ids
+            std::exception_ptr error;
+        };
+        std::vector<Row> rows;
+        std::vector<Value> values;
+        ValueStore store;  // what `values` and string keys point into, besides the input
+
+        // The parsing thread's scratch: a batch of records whose endpoints are looked up together.
+        std::vector<CsvRecord> records;
+        std::vector<Key> endpoints;
+        std::vector<std::optional<uint32_t>> ids;
+        Shapes::Recent recent;
+
+        void clear() {
+            rows.clear();
+            values.clear();
+            store.clear();
+        }
+    };
+
+    // Parsing threads besides this one, which parses too whenever it would wait: one per core
+    // beyond the first, so that the Writer's thread is never starved of a core.
+    unsigned workers() const { return (options_.threads ? options_.threads : std::max(1u, std::thread::hardware_concurrency())) - 1; }
+
+    // Pass 2: one vertex or edge per row. Worker threads parse the rows a chunk at a time (for
+    // relationships, looking up the endpoints too: no vertex is added meanwhile), and this
+    // thread adds them to the Writer in file order.
     void load(Source& s) {
         InputBuffer& input = open(s);
-        CsvReader reader(input, options_.delimiter);
-        FieldParser parser(input, options_.array_delimiter);
-        CsvRecord record;
-        reader.next(record);  // the header, read in pass 1
-        // Attributes this file has no column for stay null; clear what the previous file left.
-        for (auto& shape : shapes(s).list) std::fill(shape.values.begin(), shape.values.end(), Value::null());
-        progress_.begin(s.nodes ? "load" : "link", s.path, input.size());
-        if (s.nodes) {
-            uint64_t rows = 0;
-            for (;;) {
-                try {
-                    if (!reader.next(record)) break;
-                    check_width(s, input, record);
-                    add_vertex(s, input, parser, record);
-                } catch (const InputError& e) {
-                    bad_row(e);
+        {
+            CsvReader header(input, options_.delimiter);
+            CsvRecord record;
+            header.next(record);  // read in pass 1
+            const FieldParser parser(input, options_.array_delimiter);
+            auto parse = [&](const ChunkBounds& bounds, ParsedRows& rows) {
+                return s.nodes ? parse_vertices(s, input, parser, bounds, rows) : parse_links(s, input, parser, bounds, rows);
+            };
+            ParallelCsv<ParsedRows> chunks(input, header.offset(), header.line(), workers(), options_.chunk_bytes, parse);
+            progress_.begin(s.nodes ? "load" : "link", s.path, input.size());
+            uint64_t count = 0;
+            while (const ParsedRows* rows = chunks.next()) {
+                for (const ParsedRows::Row& row : rows->rows) {
+                    try {
+                        if (row.error) std::rethrow_exception(row.error);
+                        if (s.nodes) add_vertex(s, input, *rows, row);
+                        else add_edge(s, input, *rows, row);
+                    } catch (const InputError& e) {
+                        bad_row(e);
+                    }
+                    progress_.tick(++count, row.offset);
                 }
-                progress_.tick(++rows, reader.offset());
-                reader.input().release_before(reader.offset());
+                input.release_before(chunks.offset());
             }
-        } else {
-            link(s, input, reader, parser);
         }
         s.input.reset();
     }
 
-    // A relationship row read ahead of its lookup.
-    struct PendingEdge {
-        CsvRecord record;
-        uint32_t type = 0;
-        std::exception_ptr error;  // an InputError met before the lookup, reported in row order
-    };
+    // The values of a row of `shape`, parsed into `rows`; null for attributes the file has no
+    // column for.
+    void parse_values(const Source& s, const InputBuffer& input, uint32_t shape, const FieldParser& parser, const CsvRecord& record,
+                      ParsedRows& rows, ParsedRows::Row& row) const {
+        if (shape >= s.use.size() || s.use[shape] < 0)  // the name is known from another file only
+            throw Error(input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
+                        " was not in this file on the first read; did the file change during the build?");
+        row.values = static_cast<uint32_t>(rows.values.size());
+        rows.values.resize(rows.values.size() + shapes(s).list[shape].attributes.size());
+        const auto& slots = s.slots[static_cast<size_t>(s.use[shape])];
+        for (size_t c = 0; c < slots.size(); ++c)
+            if (slots[c] != kNoSlot) rows.values[row.values + slots[c]] = parser.parse(s.columns[c], record.fields[c], rows.store);
+    }
 
-    // Relationship rows, a batch at a time: the endpoints of a batch are looked up together
-    // (Writer::find_vertices), which overlaps their key-table misses. Rows are still added, and
-    // bad rows reported, in file order.
-    void link(Source& s, const InputBuffer& input, CsvReader& reader, const FieldParser& parser) {
+    // A worker's part of a node row: label, key and values.
+    uint64_t parse_vertices(const Source& s, const InputBuffer& input, const FieldParser& parser, const ChunkBounds& bounds,
+                            ParsedRows& rows) const {
+        rows.clear();
+        rows.records.resize(std::max<size_t>(rows.records.size(), 1));
+        CsvRecord& record = rows.records.front();
+        CsvReader reader(input, options_.delimiter, bounds.begin, bounds.first_line);
+        for (;;) {
+            ParsedRows::Row& row = rows.rows.emplace_back();
+            try {
+                if (!reader.next(record, bounds.end)) {
+                    rows.rows.pop_back();
+                    break;
+                }
+                row.offset = record.fields.front().offset;
+                row.line = record.line;
+                check_width(s, input, record);
+                rows.store.keep_escaped(record);  // the key and values outlive the record
+                row.shape = shape_of(s, input, record, rows.recent);
+                const CsvField& key = record.fields[static_cast<size_t>(s.key)];
+                if (key.text.empty()) input.fail(key.offset, key.line, "empty :ID (every vertex needs a key)");
+                row.key = key_of(key, input, ":ID");
+                row.key_text = key.text;
+                row.key_offset = key.offset;
+                row.key_line = key.line;
+                parse_values(s, input, row.shape, parser, record, rows, row);
+            } catch (...) {
+                row.error = std::current_exception();
+            }
+        }
+        return reader.offset();
+    }
+
+    // A worker's part of a relationship row: type, values, and the endpoints' ids, looked up a
+    // batch at a time (Writer::find_vertices overlaps their key-table misses).
+    uint64_t parse_links(const Source& s, const InputBuffer& input, const FieldParser& parser, const ChunkBounds& bounds,
+                         ParsedRows& rows) const {
         constexpr size_t kBatch = 256;
-        std::vector<PendingEdge> rows(kBatch);  // read in place: escaped fields point into each record
-        std::vector<Key> endpoints;
-        std::vector<std::optional<uint32_t>> ids;
-        uint64_t count = 0;
+        rows.clear();
+        rows.records.resize(std::max(rows.records.size(), kBatch));  // read in place: escaped fields point into each
+        CsvReader reader(input, options_.delimiter, bounds.begin, bounds.first_line);
         for (bool more = true; more;) {
+            const size_t first = rows.rows.size();
+            rows.endpoints.clear();
             size_t n = 0;
-            endpoints.clear();
             for (; n < kBatch; ++n) {
-                PendingEdge& row = rows[n];
-                row.error = nullptr;
+                ParsedRows::Row& row = rows.rows.emplace_back();
+                CsvRecord& record = rows.records[n];
                 try {
-                    if (!reader.next(row.record)) {
+                    if (!reader.next(record, bounds.end)) {
+                        rows.rows.pop_back();
                         more = false;
                         break;
                     }
-                    check_width(s, input, row.record);
-                    row.type = shape_of(s, input, row.record);
-                    endpoints.push_back(key_of(row.record.fields[static_cast<size_t>(s.start)], input, ":START_ID"));
-                    endpoints.push_back(key_of(row.record.fields[static_cast<size_t>(s.end)], input, ":END_ID"));
-                } catch (const InputError&) {
+                    row.offset = record.fields.front().offset;
+                    row.line = record.line;
+                    check_width(s, input, record);
+                    rows.store.keep_escaped(record);
+                    row.shape = shape_of(s, input, record, rows.recent);
+                    rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.start)], input, ":START_ID"));
+                    rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.end)], input, ":END_ID"));
+                } catch (...) {
                     row.error = std::current_exception();
                 }
             }
-            ids.resize(endpoints.size());
-            writer_->find_vertices(endpoints, ids);
+            rows.ids.resize(rows.endpoints.size());
+            writer_->find_vertices(rows.endpoints, rows.ids);
             for (size_t i = 0, next_id = 0; i < n; ++i) {
-                PendingEdge& row = rows[i];
+                ParsedRows::Row& row = rows.rows[first + i];
+                if (row.error) continue;
+                const CsvRecord& record = rows.records[i];
                 try {
-                    if (row.error) std::rethrow_exception(row.error);
-                    next_id += 2;  // before add_edge, which may throw
-                    add_edge(s, input, parser, row, ids[next_id - 2], ids[next_id - 1]);
-                } catch (const InputError& e) {
-                    bad_row(e);
+                    next_id += 2;  // before anything that may throw
+                    parse_values(s, input, row.shape, parser, record, rows, row);
+                    const std::optional<uint32_t> from_id = rows.ids[next_id - 2], to_id = rows.ids[next_id - 1];
+                    const CsvField& from = record.fields[static_cast<size_t>(s.start)];
+                    const CsvField& to = record.fields[static_cast<size_t>(s.end)];
+                    if (!from_id) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
+                    if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
+                    row.from = *from_id;
+                    row.to = *to_id;
+                } catch (...) {
+                    row.error = std::current_exception();
                 }
             }
-            count += n;
-            progress_.tick(count, reader.offset());
-            reader.input().release_before(reader.offset());
         }
+        return reader.offset();
     }
 
-    std::span<const Value> row_values(Source& s, uint32_t shape, const FieldParser& parser, CsvRecord& record) {
-        auto& values = shapes(s).list[shape].values;
-        const auto& slots = s.slots[static_cast<size_t>(s.use[shape])];
-        for (size_t c = 0; c < slots.size(); ++c)
-            if (slots[c] != kNoSlot) values[slots[c]] = parser.parse(s.columns[c], record.fields[c]);
-        return values;
+    std::span<const Value> values_of(const Source& s, const ParsedRows& rows, const ParsedRows::Row& row) const {
+        return std::span<const Value>(rows.values).subspan(row.values, shapes(s).list[row.shape].attributes.size());
     }
 
-    void add_vertex(Source& s, const InputBuffer& input, const FieldParser& parser, CsvRecord& record) {
-        uint32_t label = shape_of(s, input, record);
-        const CsvField& key = record.fields[static_cast<size_t>(s.key)];
-        if (key.text.empty()) input.fail(key.offset, key.line, "empty :ID (every vertex needs a key)");
-        const Key k = key_of(key, input, ":ID");
-        auto values = row_values(s, label, parser, record);
+    void add_vertex(const Source& s, const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row) {
         try {
-            writer_->add_vertex(k, labels_.list[label].id, values);
+            writer_->add_vertex(row.key, labels_.list[row.shape].id, values_of(s, rows, row));
         } catch (const Error& e) {
-            if (writer_->has_vertex(k)) input.fail(key.offset, key.line, "duplicate :ID " + quote(key.text));
-            input.fail(record.fields.front().offset, record.line, e.what());
+            if (writer_->has_vertex(row.key)) input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text));
+            input.fail(row.offset, row.line, e.what());
         }
     }
 
-    void add_edge(Source& s, const InputBuffer& input, const FieldParser& parser, PendingEdge& row, std::optional<uint32_t> from_id,
-                  std::optional<uint32_t> to_id) {
-        CsvRecord& record = row.record;
-        const CsvField& from = record.fields[static_cast<size_t>(s.start)];
-        const CsvField& to = record.fields[static_cast<size_t>(s.end)];
-        auto values = row_values(s, row.type, parser, record);
-        if (!from_id) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
-        if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
+    void add_edge(const Source& s, const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row) {
         try {
-            writer_->add_edge_by_id(*from_id, *to_id, types_.list[row.type].id, values);
+            writer_->add_edge_by_id(row.from, row.to, types_.list[row.shape].id, values_of(s, rows, row));
         } catch (const SystemError&) {
             throw;  // not the row's fault: never skipped as a bad row
         } catch (const Error& e) {
-            input.fail(record.fields.front().offset, record.line, e.what());
+            input.fail(row.offset, row.line, e.what());
         }
     }
 

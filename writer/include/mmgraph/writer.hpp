@@ -190,6 +190,8 @@ public:
     // misses overlap. A key of the wrong type fails before any vertex is added.
     void vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids);
     // The ids of existing vertices, prefetched the same way; nullopt for a key no vertex has.
+    // Several threads may call it while one thread adds edges (add_edge, add_edge_by_id), as
+    // long as no vertex is being added: an importer looks up endpoints in parallel that way.
     void find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const;
     void add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties = {});
 

@@ -1,0 +1,150 @@
+// The CSV importer parses rows on several threads, a chunk at a time, with chunks cut at line
+// breaks that may lie inside quoted fields. Whatever the chunk size and thread count, a build
+// must give the bytes, and a failed build the message, of one thread reading from start to end.
+#include <catch2/catch.hpp>
+
+#include <fstream>
+#include <random>
+#include <sstream>
+#include <string>
+
+#include "import.hpp"
+#include "mmgraph/error.hpp"
+#include "support/random_graph.hpp"
+
+using mmgraph::test::TempDir;
+
+namespace {
+
+struct Inputs {
+    std::string nodes, edges;
+};
+
+// A quoted CSV field, with the quotes inside doubled.
+std::string quoted(const std::string& text) {
+    std::string out = "\"";
+    for (char c : text) out += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return out + "\"";
+}
+
+// Text that needs quoting now and then: commas, quotes, LF and CRLF line breaks.
+std::string awkward_text(std::mt19937_64& rng) {
+    static const char* const kPieces[] = {"a", "bc", ",", "\"", "\n", "\r\n", " ", "x;y", "é", "line\nbreak"};
+    std::string text;
+    for (int n = static_cast<int>(rng() % 5); n > 0; --n) text += kPieces[rng() % std::size(kPieces)];
+    return text;
+}
+
+std::string line_end(std::mt19937_64& rng) { return rng() % 4 == 0 ? "\r\n" : "\n"; }
+
+// A graph as neo4j-style CSV: quoted multi-line strings, lists, blank lines, CRLF. With `bad`,
+// some rows are wrong in the ways a row can be (too few fields, a bad number, an unknown
+// endpoint, a stray character after a closing quote).
+Inputs random_inputs(uint64_t seed, bool bad) {
+    std::mt19937_64 rng(seed);
+    const int vertices = 40 + static_cast<int>(rng() % 40);
+    std::ostringstream nodes, edges;
+    nodes << "id:ID,:LABEL,name,score:double,tags:string[],years:int[]\n";
+    for (int v = 0; v < vertices; ++v) {
+        if (rng() % 10 == 0) nodes << line_end(rng);  // a blank line
+        nodes << "v" << v << "," << (rng() % 3 == 0 ? "City" : "Person") << ",";
+        nodes << (rng() % 2 ? quoted(awkward_text(rng)) : std::string("plain")) << ",";
+        if (bad && rng() % 25 == 0) nodes << "1.2.3";
+        else if (rng() % 5) nodes << (rng() % 1000) / 10.0;
+        nodes << "," << (rng() % 2 ? quoted("t1;t\"2\n;" + awkward_text(rng)) : std::string("solo")) << ",";
+        for (int n = static_cast<int>(rng() % 3); n > 0; --n) nodes << 1990 + static_cast<int>(rng() % 30) << (n > 1 ? ";" : "");
+        nodes << line_end(rng);
+    }
+    edges << ":START_ID,:END_ID,:TYPE,weight:float,note\n";
+    for (int e = 0, count = 3 * vertices; e < count; ++e) {
+        if (rng() % 12 == 0) edges << "\n";
+        const int from = static_cast<int>(rng() % vertices), to = static_cast<int>(rng() % vertices);
+        edges << "v" << from << ",";
+        if (bad && rng() % 40 == 0) edges << "nobody";
+        else edges << "v" << to;
+        edges << "," << (rng() % 4 == 0 ? "LIVES_IN" : "KNOWS") << "," << (rng() % 100) / 8.0;
+        if (bad && rng() % 50 == 0) {  // one field short
+            edges << line_end(rng);
+            continue;
+        }
+        edges << "," << quoted(awkward_text(rng));
+        if (bad && rng() % 60 == 0) edges << "x";  // after the closing quote
+        edges << line_end(rng);
+    }
+    return {nodes.str(), edges.str()};
+}
+
+void write_text(const std::filesystem::path& path, const std::string& text) {
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+// The output bytes, or "error: <message>".
+std::string build(const TempDir& dir, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
+    mmgraph::cli::BuildOptions options;
+    options.nodes = {(dir / "nodes.csv").string()};
+    options.relationships = {(dir / "edges.csv").string()};
+    options.output = (dir / "out.mmg").string();
+    options.threads = threads;
+    options.chunk_bytes = chunk_bytes;
+    options.skip_bad_rows = skip_bad_rows;
+    options.quiet = true;
+    std::filesystem::remove(options.output);
+    try {
+        mmgraph::cli::run_build(options);
+    } catch (const mmgraph::Error& e) {
+        return std::string("error: ") + e.what();
+    }
+    auto bytes = mmgraph::test::read_bytes(options.output);
+    return std::string(bytes.begin(), bytes.end());
+}
+
+}  // namespace
+
+TEST_CASE("import: any chunk size and thread count gives the bytes of one sequential read", "[import]") {
+    TempDir dir;
+    for (uint64_t seed = 1; seed <= 12; ++seed) {
+        const Inputs inputs = random_inputs(seed, false);
+        write_text(dir / "nodes.csv", inputs.nodes);
+        write_text(dir / "edges.csv", inputs.edges);
+        const std::string sequential = build(dir, 1, uint64_t(1) << 40, false);
+        INFO("seed " << seed);
+        REQUIRE(sequential.rfind("error:", 0) == std::string::npos);
+        for (auto [threads, chunk] : {std::pair{2u, 1ull}, {2u, 7ull}, {3u, 13ull}, {1u, 5ull}, {2u, 64ull}, {4u, 700ull}}) {
+            INFO(threads << " threads, chunks of " << chunk << " bytes");
+            CHECK(build(dir, threads, chunk, false) == sequential);
+        }
+    }
+}
+
+TEST_CASE("import: bad rows are reported, or skipped, as one sequential read does", "[import]") {
+    TempDir dir;
+    int failing = 0;
+    for (uint64_t seed = 100; seed < 112; ++seed) {
+        const Inputs inputs = random_inputs(seed, true);
+        write_text(dir / "nodes.csv", inputs.nodes);
+        write_text(dir / "edges.csv", inputs.edges);
+        for (bool skip : {false, true}) {
+            const std::string sequential = build(dir, 1, uint64_t(1) << 40, skip);
+            if (!skip && sequential.rfind("error:", 0) == 0) ++failing;
+            INFO("seed " << seed << (skip ? ", skipping bad rows: " : ": ") << sequential.substr(0, 200));
+            for (auto [threads, chunk] : {std::pair{2u, 1ull}, {2u, 11ull}, {3u, 64ull}, {2u, 4096ull}}) {
+                INFO(threads << " threads, chunks of " << chunk << " bytes");
+                CHECK(build(dir, threads, chunk, skip) == sequential);
+            }
+        }
+    }
+    CHECK(failing >= 10);  // the generator does make bad rows
+}
+
+TEST_CASE("import: a quoted field that runs to the end of the input is one error at its opening quote", "[import]") {
+    TempDir dir;
+    write_text(dir / "nodes.csv", "id:ID,name\na,x\nb,\"never\nclosed\nc,z\nd,w\n");
+    write_text(dir / "edges.csv", ":START_ID,:END_ID\na,a\n");
+    const std::string sequential = build(dir, 1, uint64_t(1) << 40, false);
+    CHECK(sequential.find("nodes.csv:3:3: quoted field is not closed") != std::string::npos);
+    for (uint64_t chunk : {1, 2, 9, 17}) CHECK(build(dir, 2, chunk, false) == sequential);
+    // Skipping it leaves a and nothing after the quote.
+    const std::string skipped = build(dir, 1, uint64_t(1) << 40, true);
+    REQUIRE(skipped.rfind("error:", 0) == std::string::npos);
+    for (uint64_t chunk : {1, 2, 9, 17}) CHECK(build(dir, 2, chunk, true) == skipped);
+}
