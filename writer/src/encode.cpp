@@ -500,7 +500,7 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     std::vector<ShardPlan> plans = m.plan();
     auto t1 = clock::now();
 
-    unsigned threads = m.options.threads ? m.options.threads : std::max(1u, std::thread::hardware_concurrency());
+    const unsigned threads = m.worker_threads();
     std::vector<std::unique_ptr<detail::OutputFile>> outputs;
     for (const ShardPlan& p : plans)
         outputs.push_back(std::make_unique<detail::OutputFile>(shard_path(path, p.shard, m.options.shard_count), p.file_size));

@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
+#include <thread>
 #include <vector>
 
 #include "edge_spill.hpp"
@@ -315,6 +316,7 @@ struct Writer::Impl {
     void stage(const detail::Shape& shape, std::span<const Value> values, detail::Arena& arena,
                std::vector<uint32_t>& var_sizes, const detail::InputContext& context);
 
+    unsigned worker_threads() const { return options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()); }
     std::vector<detail::ShardPlan> plan();
     void encode(detail::ShardPlan& plan, detail::OutputFile& output, unsigned threads) const;
     uint32_t resolve_ref_key(const uint8_t*& p) const;  // staged key -> global vertex id

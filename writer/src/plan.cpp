@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "adjacency_window.hpp"
+#include "ordered_parallel.hpp"
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
 
@@ -275,9 +276,10 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             a.offset[n] = offset;
             return;
         }
-        detail::AdjacencyWindow window;
-        for (size_t w = 0; w + 1 < a.windows.size(); ++w) {
-            window.load(*edges, dir, p.shard, a.windows[w], a.windows[w + 1]);
+        // Windows are read back and sorted on worker threads; their lists are measured and
+        // numbered here, in stored order.
+        auto load = [&](size_t w, detail::AdjacencyWindow& window) { window.load(*edges, dir, p.shard, a.windows[w], a.windows[w + 1]); };
+        auto measure = [&](size_t w, const detail::AdjacencyWindow& window) {
             for (uint32_t l = a.windows[w]; l < a.windows[w + 1]; ++l) {
                 const auto list = window.list(l);
                 a.offset[l] = offset;
@@ -316,7 +318,8 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                 if (multi_type) size += 4 + 8 * blocks;
                 offset += size;
             }
-        }
+        };
+        detail::ordered_parallel<detail::AdjacencyWindow>(a.windows.size() - 1, worker_threads(), load, measure);
         a.offset[n] = offset;
     };
 
