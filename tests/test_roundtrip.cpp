@@ -771,6 +771,36 @@ TEST_CASE("roundtrip: lookups of missing keys return nullopt", "[roundtrip]") {
     }
 }
 
+TEST_CASE("roundtrip: string keys of every length up to 40 bytes, short ones inline in the writer", "[roundtrip]") {
+    // The writer keeps keys under 16 bytes in a per-vertex cell and longer ones apart; keys that
+    // share a prefix or differ only in length must stay distinct on both sides of that line.
+    TempDir dir;
+    std::vector<std::string> keys;
+    for (size_t length = 0; length <= 40; ++length) {
+        keys.push_back(std::string(length, 'k'));
+        if (length > 0) keys.push_back(std::string(length - 1, 'k') + "\x01");
+    }
+    {
+        Writer w;
+        LabelId label = w.add_label("K");
+        EdgeTypeId type = w.add_edge_type("next");
+        for (const auto& k : keys) w.add_vertex(std::string_view(k), label);
+        for (size_t i = 0; i + 1 < keys.size(); ++i) w.add_edge(std::string_view(keys[i]), std::string_view(keys[i + 1]), type);
+        CHECK_THROWS_AS(w.add_vertex(std::string_view(keys[17]), label), Error);  // duplicates are still found
+        w.finish(dir / "g.mmg");
+    }
+    auto file = File::open(dir / "g.mmg");
+    file->verify();
+    for (size_t i = 0; i < keys.size(); ++i) {
+        INFO("key of " << keys[i].size() << " bytes, index " << i);
+        auto v = file->find(std::string_view(keys[i]));
+        REQUIRE(v.has_value());
+        CHECK(v->key_string() == keys[i]);
+        CHECK(v->degree(Direction::out) == (i + 1 < keys.size() ? 1u : 0u));
+    }
+    CHECK_FALSE(file->find(std::string(41, 'k')).has_value());
+}
+
 TEST_CASE("roundtrip: edges and degrees per edge type match the model", "[roundtrip]") {
     for (uint16_t shards : {1, 3}) {
         INFO(shards << " shard(s)");

@@ -230,7 +230,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                 for (uint32_t k = 0; k < shape.var_count; ++k) {
                     if (sizes[k] == kAbsent) continue;
                     if (k < shape.key_var) {
-                        std::string_view key(key_bytes.data() + key_begin[g], key_begin[g + 1] - key_begin[g]);
+                        const std::string_view key = string_keys[g];
                         w.put_vlq(key.size());
                         w.put_bytes(key.data(), key.size());
                         continue;

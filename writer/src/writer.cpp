@@ -114,7 +114,6 @@ Writer::Writer(WriterOptions options) : impl_(std::make_unique<Impl>()) {
     impl_->options = options;
     impl_->shard_sizes.assign(options.shard_count, 0);
     impl_->edges.emplace(options.shard_count, options.temp_directory, impl_->vertex_shard, impl_->vertex_local);
-    impl_->key_begin.push_back(0);
     impl_->var_begin.push_back(0);
 }
 
@@ -163,7 +162,7 @@ std::string detail::InputContext::text() const {
 
 Key Writer::Impl::key_of(uint32_t v) const {
     if (options.key_type == KeyType::int64) return int_keys[v];
-    return std::string_view(key_bytes.data() + key_begin[v], key_begin[v + 1] - key_begin[v]);
+    return string_keys[v];
 }
 
 // Key table slots hold the vertex id + 1 in the low half (0 = empty) and the key hash's high
@@ -393,7 +392,7 @@ void Writer::Impl::prefetch_key(uint64_t hash) const {
     if (slot == 0 || (slot ^ hash) >> 32) return;  // empty, or another key's: the probe goes on from there
     uint32_t v = static_cast<uint32_t>(slot) - 1;
     if (options.key_type == KeyType::int64) __builtin_prefetch(&int_keys[v]);
-    else __builtin_prefetch(key_bytes.data() + key_begin[v]);
+    else string_keys.prefetch(v);
 }
 
 uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {
@@ -419,8 +418,7 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId labe
     vertex_label.push_back(static_cast<uint16_t>(label));
     key_hash.push_back(hash);
     if (auto* s = std::get_if<std::string_view>(&key)) {
-        key_bytes.insert(key_bytes.end(), s->begin(), s->end());
-        key_begin.push_back(key_bytes.size());
+        string_keys.push(*s);
     } else {
         int_keys.push_back(std::get<int64_t>(key));
     }
