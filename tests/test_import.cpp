@@ -148,3 +148,26 @@ TEST_CASE("import: a quoted field that runs to the end of the input is one error
     REQUIRE(skipped.rfind("error:", 0) == std::string::npos);
     for (uint64_t chunk : {1, 2, 9, 17}) CHECK(build(dir, 2, chunk, true) == skipped);
 }
+
+TEST_CASE("import: labels are registered in order of first appearance, and the label limit is met at the same row", "[import]") {
+    TempDir dir;
+    std::ostringstream nodes;
+    nodes << "id:ID,:LABEL\n";
+    for (int v = 0; v < 70000; ++v) nodes << v << ",L" << (v < 65540 ? v : v % 7) << "\n";
+    write_text(dir / "nodes.csv", nodes.str());
+    write_text(dir / "edges.csv", ":START_ID,:END_ID\n1,2\n");
+    for (bool skip : {false, true}) {
+        const std::string sequential = build(dir, 1, uint64_t(1) << 40, skip);
+        CHECK(sequential.rfind("error: ", 0) == 0);
+        if (!skip) CHECK(sequential.find("nodes.csv:65537:") != std::string::npos);
+        for (uint64_t chunk : {64, 4096, 100000}) CHECK(build(dir, 2, chunk, skip) == sequential);
+    }
+    // Under the limit, label ids follow first appearance whatever the chunks.
+    std::ostringstream few;
+    few << "id:ID,:LABEL\n";
+    for (int v = 0; v < 5000; ++v) few << v << ",L" << (v * 7919 % 97) << "\n";
+    write_text(dir / "nodes.csv", few.str());
+    const std::string sequential = build(dir, 1, uint64_t(1) << 40, false);
+    REQUIRE(sequential.rfind("error: ", 0) == std::string::npos);
+    for (uint64_t chunk : {1, 64, 4096}) CHECK(build(dir, 2, chunk, false) == sequential);
+}

@@ -366,12 +366,13 @@ public:
 
     std::vector<Shape> list;
 
-private:
+    // The checks every name passes: not empty, and one label, not a list of them.
     void check(std::string_view name, const CsvField* field, const InputBuffer& input, char array_delimiter) const {
         if (name.empty()) input.fail(field->offset, field->line, std::string("empty ") + column_);
         if (single_ && name.find(array_delimiter) != std::string_view::npos)
             input.fail(field->offset, field->line, "several labels in " + quote(name) + ": a vertex has exactly one label");
     }
+private:
     // Pass 2 met a name pass 1 did not: the file is not what it was.
     [[noreturn]] void not_seen(std::string_view name, const CsvField* field, const InputBuffer& input) const {
         throw Error(input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
@@ -604,30 +605,70 @@ private:
         }
     }
 
-    // Pass 1: the header, and which labels / edge types the file holds.
+    // What a chunk holds for pass 1: in row order, each label or type name at its first
+    // appearance in the chunk, and each bad row's error.
+    struct ScannedNames {
+        struct Event {
+            std::string name;
+            CsvField field;  // where the name is (text: `name`)
+            std::exception_ptr error;  // instead of a name
+        };
+        std::vector<Event> events;
+        uint64_t rows = 0;
+        CsvRecord record;
+    };
+
+    // Pass 1: the header, and which labels / edge types the file holds. Worker threads read the
+    // names a chunk at a time; they are registered here in order of first appearance.
     void scan(Source& s) {
         InputBuffer& input = open(s);
         CsvReader reader(input, options_.delimiter);
         CsvRecord record;
         read_header(s, reader, record);
-        int column = s.nodes ? s.label : s.type;
+        const int column = s.nodes ? s.label : s.type;
         if (column < 0) {
             mark(s, shape_of(s, input, record));
             close(s);
             return;
         }
-        progress_.begin("scan", s.path, input.size());
-        uint64_t rows = 0;
-        for (;;) {
-            try {
-                if (!reader.next(record)) break;
-                check_width(s, input, record);
-                mark(s, shape_of(s, input, record));
-            } catch (const InputError&) {
-                if (!options_.skip_bad_rows) throw;  // else pass 2 meets and counts it
+        auto names = [&](const ChunkBounds& bounds, ScannedNames& chunk) {
+            chunk.events.clear();
+            chunk.rows = 0;
+            CsvReader rows(input, options_.delimiter, bounds.begin, bounds.first_line);
+            for (;;) {
+                try {
+                    if (!rows.next(chunk.record, bounds.end)) break;
+                    check_width(s, input, chunk.record);
+                    const CsvField& field = chunk.record.fields[static_cast<size_t>(column)];
+                    shapes(s).check(field.text, &field, input, options_.array_delimiter);
+                    const bool seen = std::any_of(chunk.events.begin(), chunk.events.end(),
+                                                  [&](const auto& e) { return !e.error && e.name == field.text; });
+                    if (!seen) chunk.events.push_back({std::string(field.text), field, nullptr});
+                } catch (const InputError&) {
+                    if (!options_.skip_bad_rows) chunk.events.push_back({{}, {}, std::current_exception()});
+                    // else pass 2 meets and counts it
+                } catch (...) {
+                    chunk.events.push_back({{}, {}, std::current_exception()});
+                }
+                ++chunk.rows;
             }
-            progress_.tick(++rows, reader.offset());
-            reader.input().release_before(reader.offset());
+            return rows.offset();
+        };
+        ParallelCsv<ScannedNames> chunks(input, reader.offset(), reader.line(), workers(), options_.chunk_bytes, names);
+        progress_.begin("scan", s.path, input.size());
+        uint64_t count = 0;
+        while (ScannedNames* chunk = chunks.next()) {
+            for (ScannedNames::Event& e : chunk->events) {
+                if (e.error) std::rethrow_exception(e.error);
+                e.field.text = e.name;
+                try {
+                    mark(s, shapes(s).of(&e.field, input, options_.array_delimiter, nullptr));
+                } catch (const InputError&) {  // more names than the format allows
+                    if (!options_.skip_bad_rows) throw;
+                }
+            }
+            for (uint64_t end = count + chunk->rows; count < end;) progress_.tick(++count, chunks.offset());
+            input.release_before(chunks.offset());
         }
         close(s);
     }
