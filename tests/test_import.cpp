@@ -3,10 +3,13 @@
 // must give the bytes, and a failed build the message, of one thread reading from start to end.
 #include <catch2/catch.hpp>
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <random>
 #include <sstream>
 #include <string>
+#include <thread>
 
 #include "import.hpp"
 #include "mmgraph/error.hpp"
@@ -170,4 +173,23 @@ TEST_CASE("import: labels are registered in order of first appearance, and the l
     const std::string sequential = build(dir, 1, uint64_t(1) << 40, false);
     REQUIRE(sequential.rfind("error: ", 0) == std::string::npos);
     for (uint64_t chunk : {1, 64, 4096}) CHECK(build(dir, 2, chunk, false) == sequential);
+}
+
+TEST_CASE("import: inputs from pipes are parsed in chunks like files", "[import]") {
+    TempDir dir;
+    const Inputs inputs = random_inputs(7, false);
+    write_text(dir / "nodes.csv", inputs.nodes);
+    write_text(dir / "edges.csv", inputs.edges);
+    const std::string from_files = build(dir, 1, uint64_t(1) << 40, false);
+    REQUIRE(from_files.rfind("error: ", 0) == std::string::npos);
+
+    // The same text through FIFOs, which the importer reads whole (it cannot map or reread them).
+    TempDir pipes;
+    for (const char* name : {"nodes.csv", "edges.csv"}) REQUIRE(::mkfifo((pipes / name).c_str(), 0600) == 0);
+    std::thread feed_nodes([&] { write_text(pipes / "nodes.csv", inputs.nodes); });
+    std::thread feed_edges([&] { write_text(pipes / "edges.csv", inputs.edges); });
+    const std::string from_pipes = build(pipes, 2, 9, false);
+    feed_nodes.join();
+    feed_edges.join();
+    CHECK(from_pipes == from_files);
 }

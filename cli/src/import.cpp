@@ -9,6 +9,10 @@
 // and a label's attributes are the union of the columns of every file it appears in. Pass 1 only
 // reads the :LABEL / :TYPE column (a file without one is not scanned at all); pass 2 adds every
 // vertex, then every edge. Fields stay views into the mapped input until the Writer copies them.
+//
+// Both passes read a file's rows on worker threads a chunk at a time (parallel_csv.hpp) and
+// hand them to this thread in file order, which registers names and calls the Writer: the build,
+// and the first error it stops at, are the same as with one reader.
 #include "import.hpp"
 
 #include <sys/resource.h>
