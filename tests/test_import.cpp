@@ -82,11 +82,7 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
 }
 
 // The output bytes, or "error: <message>".
-std::string build(const TempDir& dir, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
-    mmgraph::cli::BuildOptions options;
-    options.nodes = {(dir / "nodes.csv").string()};
-    options.relationships = {(dir / "edges.csv").string()};
-    options.output = (dir / "out.mmg").string();
+std::string build_with(mmgraph::cli::BuildOptions options, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
     options.threads = threads;
     options.chunk_bytes = chunk_bytes;
     options.skip_bad_rows = skip_bad_rows;
@@ -99,6 +95,15 @@ std::string build(const TempDir& dir, unsigned threads, uint64_t chunk_bytes, bo
     }
     auto bytes = mmgraph::test::read_bytes(options.output);
     return std::string(bytes.begin(), bytes.end());
+}
+
+// nodes.csv and edges.csv of `dir`.
+std::string build(const TempDir& dir, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
+    mmgraph::cli::BuildOptions options;
+    options.nodes = {(dir / "nodes.csv").string()};
+    options.relationships = {(dir / "edges.csv").string()};
+    options.output = (dir / "out.mmg").string();
+    return build_with(options, threads, chunk_bytes, skip_bad_rows);
 }
 
 }  // namespace
@@ -192,4 +197,29 @@ TEST_CASE("import: inputs from pipes are parsed in chunks like files", "[import]
     feed_nodes.join();
     feed_edges.join();
     CHECK(from_pipes == from_files);
+}
+
+TEST_CASE("import: edge lists in chunks give the bytes and the errors of one sequential read", "[import]") {
+    TempDir dir;
+    for (uint64_t seed = 200; seed < 206; ++seed) {
+        std::mt19937_64 rng(seed);
+        std::ostringstream text;
+        text << "# a SNAP header\n";
+        for (int i = 0; i < 3000; ++i) {
+            if (rng() % 50 == 0) text << (rng() % 2 ? "# comment\n" : "\n");
+            if (seed % 2 && rng() % 400 == 0) text << "12 x\n";  // a bad line
+            text << rng() % 500 << (rng() % 2 ? " " : "\t") << rng() % 500 << line_end(rng);
+        }
+        write_text(dir / "edges.txt", text.str());
+        mmgraph::cli::BuildOptions options;
+        options.edgelists = {(dir / "edges.txt").string()};
+        options.output = (dir / "out.mmg").string();
+        auto build_list = [&](unsigned threads, uint64_t chunk, bool skip) { return build_with(options, threads, chunk, skip); };
+        for (bool skip : {false, true}) {
+            const std::string sequential = build_list(1, uint64_t(1) << 40, skip);
+            INFO("seed " << seed << (skip ? ", skipping bad lines: " : ": ") << sequential.substr(0, 120));
+            CHECK((sequential.rfind("error: ", 0) == 0) == (seed % 2 == 1 && !skip));
+            for (auto [threads, chunk] : {std::pair{2u, 1ull}, {3u, 17ull}, {2u, 1000ull}}) CHECK(build_list(threads, chunk, skip) == sequential);
+        }
+    }
 }

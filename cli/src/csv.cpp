@@ -229,11 +229,13 @@ void EdgeListReader::fail(const char* at, std::string_view reason) {
     input_.fail(static_cast<uint64_t>(at - input_.begin()), line, reason);
 }
 
-bool EdgeListReader::next(int64_t& from, int64_t& to) {
+bool EdgeListReader::next(int64_t& from, int64_t& to, uint64_t limit) {
     const char* const end = input_.end();
+    const char* const last_start = input_.begin() + std::min(limit, input_.size());  // lines start before it
     auto blank = [](char c) { return c == ' ' || c == '\t'; };
     auto line_end = [&](const char* p) { return p == end || *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n')); };
     for (;;) {
+        if (p_ >= last_start) return false;
         const char* p = p_;
         while (p < end && blank(*p)) ++p;
         if (p == end) {

@@ -7,6 +7,7 @@
 // reported, by scanning back to the start of the line: the hot path counts lines, nothing more.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -100,9 +101,13 @@ private:
 class EdgeListReader {
 public:
     explicit EdgeListReader(const InputBuffer& input) : input_(input), p_(input.begin()) {}
+    // Reads from `offset` (the start of a line, which is line `line`) on.
+    EdgeListReader(const InputBuffer& input, uint64_t offset, uint64_t line)
+        : input_(input), p_(input.begin() + std::min(offset, input.size())), line_(line) {}
 
-    // The next edge, or false at the end of the input.
-    bool next(int64_t& from, int64_t& to);
+    // The next edge, or false at the end of the input. With a limit, false also when the next
+    // line starts at or after offset `limit`.
+    bool next(int64_t& from, int64_t& to, uint64_t limit = UINT64_MAX);
     uint64_t offset() const { return static_cast<uint64_t>(p_ - input_.begin()); }
     const InputBuffer& input() const { return input_; }
 

@@ -10,7 +10,7 @@
 // reads the :LABEL / :TYPE column (a file without one is not scanned at all); pass 2 adds every
 // vertex, then every edge. Fields stay views into the mapped input until the Writer copies them.
 //
-// Both passes read a file's rows on worker threads a chunk at a time (parallel_csv.hpp) and
+// Both passes read a file's rows on worker threads a chunk at a time (parallel_rows.hpp) and
 // hand them to this thread in file order, which registers names and calls the Writer: the build,
 // and the first error it stops at, are the same as with one reader.
 #include "import.hpp"
@@ -34,7 +34,7 @@
 
 #include "csv.hpp"
 #include "mmgraph/writer.hpp"
-#include "parallel_csv.hpp"
+#include "parallel_rows.hpp"
 
 namespace mmgraph::cli {
 
@@ -658,7 +658,7 @@ private:
             }
             return rows.offset();
         };
-        ParallelCsv<ScannedNames> chunks(input, reader.offset(), reader.line(), workers(), options_.chunk_bytes, names);
+        ParallelRows<ScannedNames> chunks(input, reader.offset(), reader.line(), workers(), options_.chunk_bytes, names);
         progress_.begin("scan", s.path, input.size());
         uint64_t count = 0;
         while (ScannedNames* chunk = chunks.next()) {
@@ -757,7 +757,7 @@ private:
             auto parse = [&](const ChunkBounds& bounds, ParsedRows& rows) {
                 return s.nodes ? parse_vertices(s, input, parser, bounds, rows) : parse_links(s, input, parser, bounds, rows);
             };
-            ParallelCsv<ParsedRows> chunks(input, header.offset(), header.line(), workers(), options_.chunk_bytes, parse);
+            ParallelRows<ParsedRows> chunks(input, header.offset(), header.line(), workers(), options_.chunk_bytes, parse);
             progress_.begin(s.nodes ? "load" : "link", s.path, input.size());
             uint64_t count = 0;
             while (const ParsedRows* rows = chunks.next()) {
@@ -903,43 +903,62 @@ private:
         }
     }
 
+    // The edges of one chunk of an edge list, parsed on a worker thread: endpoints in order
+    // (source, target, source, ...) and the errors of bad lines, also in order.
+    struct ParsedPairs {
+        std::vector<Key> endpoints;
+        std::vector<std::exception_ptr> errors;
+        uint64_t lines = 0;  // edges and bad lines
+    };
+
     // SNAP edge lists: every distinct integer is a vertex (int64 key), in order of first sight.
+    // Worker threads parse the lines; this thread resolves the endpoints a batch at a time (the
+    // writer overlaps their key-table misses) and adds the edges, in file order.
     void load_edgelists() {
         LabelId label = writer_->add_label(kDefaultLabel);
         EdgeTypeId type = writer_->add_edge_type(kDefaultType);
         for (const std::string& path : options_.edgelists) {
             InputBuffer input(path);
-            EdgeListReader reader(input);
-            progress_.begin("load", path, input.size());
-            uint64_t rows = 0;
-            // Endpoints are resolved a batch at a time (source, target, source, ...), which lets
-            // the writer overlap its key-table misses; vertices still number in order of first sight.
-            constexpr size_t kBatch = 4096;
-            std::vector<Key> endpoints;
-            std::vector<uint32_t> ids;
-            endpoints.reserve(2 * kBatch);
-            for (bool more = true; more;) {
-                endpoints.clear();
-                while (endpoints.size() < 2 * kBatch) {
+            auto parse = [&](const ChunkBounds& bounds, ParsedPairs& chunk) {
+                chunk.endpoints.clear();
+                chunk.errors.clear();
+                chunk.lines = 0;
+                EdgeListReader reader(input, bounds.begin, bounds.first_line);
+                for (;; ++chunk.lines) {
                     int64_t from = 0, to = 0;
                     try {
-                        if (!reader.next(from, to)) {
-                            more = false;
-                            break;
-                        }
-                    } catch (const InputError& e) {
-                        bad_row(e);
+                        if (!reader.next(from, to, bounds.end)) break;
+                    } catch (const InputError&) {
+                        chunk.errors.push_back(std::current_exception());
                         continue;
                     }
-                    endpoints.push_back(from);
-                    endpoints.push_back(to);
+                    chunk.endpoints.push_back(from);
+                    chunk.endpoints.push_back(to);
                 }
-                ids.resize(endpoints.size());
-                writer_->vertices_for(endpoints, label, ids);
-                for (size_t i = 0; i < ids.size(); i += 2) writer_->add_edge_by_id(ids[i], ids[i + 1], type);
-                rows += ids.size() / 2;
-                progress_.tick(rows, reader.offset());
-                reader.input().release_before(reader.offset());
+                return reader.offset();
+            };
+            ParallelRows<ParsedPairs> chunks(input, 0, 1, workers(), options_.chunk_bytes, parse);
+            progress_.begin("load", path, input.size());
+            constexpr size_t kBatch = 8192;  // endpoints per vertices_for call
+            std::vector<uint32_t> ids;
+            uint64_t rows = 0;
+            while (const ParsedPairs* chunk = chunks.next()) {
+                for (const std::exception_ptr& error : chunk->errors) {
+                    try {
+                        std::rethrow_exception(error);
+                    } catch (const InputError& e) {
+                        bad_row(e);
+                    }
+                }
+                const std::span<const Key> endpoints(chunk->endpoints);
+                for (size_t at = 0; at < endpoints.size(); at += kBatch) {
+                    const auto batch = endpoints.subspan(at, std::min(kBatch, endpoints.size() - at));
+                    ids.resize(batch.size());
+                    writer_->vertices_for(batch, label, ids);
+                    for (size_t i = 0; i < ids.size(); i += 2) writer_->add_edge_by_id(ids[i], ids[i + 1], type);
+                }
+                for (uint64_t end = rows + chunk->lines; rows < end;) progress_.tick(++rows, chunks.offset());
+                input.release_before(chunks.offset());
             }
         }
     }

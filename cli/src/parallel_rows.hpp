@@ -1,13 +1,15 @@
-// Parsing the body of a CSV file on several threads while one thread consumes the rows in file
-// order (the Writer is single-threaded; tokenizing, value parsing and key lookups are not).
+// Parsing the rows of an input file (CSV, edge list) on several threads while one thread
+// consumes them in file order (the Writer is single-threaded; tokenizing, value parsing and key
+// lookups are not).
 //
 // The body is cut into chunks of about `chunk_bytes`, each starting just after a line break.
-// A cut is a guess: a line break inside a quoted field is not a record boundary. So each chunk
-// reports where its last record really ended, and when the next chunk does not start exactly
-// there, its results are dropped and the consuming thread parses it again from the right place.
-// The output is therefore the same as one reader's from start to end, whatever the chunk size.
+// A cut is a guess: a line break inside a quoted CSV field is not a record boundary. So each
+// chunk reports where its last record really ended, and when the next chunk does not start
+// exactly there, its results are dropped and the consuming thread parses it again from the right
+// place. The output is therefore the same as one reader's from start to end, whatever the chunk
+// size.
 //
-// Line numbers (for messages) stay exact: CsvReader counts every LF, inside quotes too, so the
+// Line numbers (for messages) stay exact: the readers count every LF, inside quotes too, so the
 // line of a chunk's first byte is 1 + the LFs before it. Each worker counts its chunk's LFs
 // before parsing it and takes the running sum of the chunks before.
 #pragma once
@@ -34,7 +36,7 @@ struct ChunkBounds {
 };
 
 template <typename Result>
-class ParallelCsv {
+class ParallelRows {
 public:
     // parse(bounds, result) fills `result` (left as the previous chunk in that slot had it) from
     // the records starting in [bounds.begin, bounds.end) and returns the offset just past the
@@ -45,7 +47,7 @@ public:
     // The body is input[begin, size), its first byte on line `first_line`. `workers` threads
     // parse ahead; the consuming thread parses too whenever the next chunk is not ready (with
     // no workers it parses every chunk itself, in order).
-    ParallelCsv(const InputBuffer& input, uint64_t begin, uint64_t first_line, unsigned workers, uint64_t chunk_bytes, Parse parse)
+    ParallelRows(const InputBuffer& input, uint64_t begin, uint64_t first_line, unsigned workers, uint64_t chunk_bytes, Parse parse)
         : input_(input),
           begin_(begin),
           chunk_bytes_(std::max<uint64_t>(1, chunk_bytes)),
@@ -59,7 +61,7 @@ public:
         for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
     }
 
-    ~ParallelCsv() {
+    ~ParallelRows() {
         {
             std::lock_guard lock(mutex_);
             stop_ = true;
@@ -68,8 +70,8 @@ public:
         for (auto& t : threads_) t.join();
     }
 
-    ParallelCsv(const ParallelCsv&) = delete;
-    ParallelCsv& operator=(const ParallelCsv&) = delete;
+    ParallelRows(const ParallelRows&) = delete;
+    ParallelRows& operator=(const ParallelRows&) = delete;
 
     // The next chunk's rows in file order, or nullptr after the last. Valid until the next call.
     // Rethrows what a worker's parse threw for that chunk.
