@@ -16,7 +16,7 @@ struct BuildOptions {
     std::vector<std::string> nodes;          // node CSV files
     std::vector<std::string> relationships;  // relationship CSV files
     std::vector<std::string> edgelists;      // SNAP edge lists (exclusive with the CSV inputs)
-    unsigned threads = 0;                    // encode workers; 0 = every core
+    unsigned threads = 0;                    // parsing and encoding threads; 0 = every core
     std::string temp_directory;              // staged edges; empty = the system's temporary directory
     uint16_t shards = 1;
     char delimiter = ',';

@@ -79,7 +79,7 @@ int main(int argc, char** argv) {
         ->type_name("FILE...");
     auto* edgelist = build_cmd->add_option("--edgelist", build.edgelists, "SNAP edge list (instead of CSV files); repeatable")
         ->type_name("FILE...");
-    build_cmd->add_option("--threads", build.threads, "Threads for parsing CSV rows and for encoding (default 0: one per core)")->type_name("N");
+    build_cmd->add_option("--threads", build.threads, "Threads for parsing input rows and for encoding (default 0: one per core)")->type_name("N");
     build_cmd->add_option("--temp-dir", build.temp_directory, "Where staged edges wait for encoding (default: $TMPDIR, else /tmp)")
         ->type_name("DIR");
     build_cmd->add_option("--shards", build.shards, "Write a dataset of K shard files (default 1)")
