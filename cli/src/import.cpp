@@ -31,6 +31,7 @@
 #include <span>
 #include <thread>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "csv.hpp"
 #include "mmgraph/writer.hpp"
@@ -620,6 +621,8 @@ private:
         std::vector<Event> events;
         uint64_t rows = 0;
         CsvRecord record;
+        std::unordered_set<std::string> seen;  // names in events
+        std::string_view last;                 // in seen
     };
 
     // Pass 1: the header, and which labels / edge types the file holds. Worker threads read the
@@ -637,6 +640,8 @@ private:
         }
         auto names = [&](const ChunkBounds& bounds, ScannedNames& chunk) {
             chunk.events.clear();
+            chunk.seen.clear();
+            chunk.last = {};
             chunk.rows = 0;
             CsvReader rows(input, options_.delimiter, bounds.begin, bounds.first_line);
             for (;;) {
@@ -645,9 +650,11 @@ private:
                     check_width(s, input, chunk.record);
                     const CsvField& field = chunk.record.fields[static_cast<size_t>(column)];
                     shapes(s).check(field.text, &field, input, options_.array_delimiter);
-                    const bool seen = std::any_of(chunk.events.begin(), chunk.events.end(),
-                                                  [&](const auto& e) { return !e.error && e.name == field.text; });
-                    if (!seen) chunk.events.push_back({std::string(field.text), field, nullptr});
+                    if (field.text != chunk.last) {  // most rows repeat the row before's name
+                        auto [it, added] = chunk.seen.insert(std::string(field.text));
+                        if (added) chunk.events.push_back({*it, field, nullptr});
+                        chunk.last = *it;  // a set node: stable
+                    }
                 } catch (const InputError&) {
                     if (!options_.skip_bad_rows) chunk.events.push_back({{}, {}, std::current_exception()});
                     // else pass 2 meets and counts it
