@@ -22,6 +22,8 @@ std::vector<uint32_t> window_bounds(const std::vector<uint32_t>& members, const 
 class AdjacencyWindow {
 public:
     void load(const EdgeSpill& spill, Direction dir, uint16_t shard, uint32_t first, uint32_t last);
+    // Every list of the window, in stored order.
+    std::span<const SpilledEdge> entries() const { return entries_; }
     std::span<const SpilledEdge> list(uint32_t local) const {
         const uint64_t i = local - first_;
         return {entries_.data() + begin_[i], entries_.data() + begin_[i + 1]};

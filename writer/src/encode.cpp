@@ -59,6 +59,22 @@ struct RecordParts {
     std::vector<const uint8_t*> var;  // staged value (VLQ + payload) per table entry, or null
 };
 
+// One edge property row of a plain fixed shape (Shape::is_plain_fixed): the null bitmap and the
+// staged values copied to their slots.
+void put_plain_fixed_row(const detail::Shape& shape, const uint8_t* staged, uint8_t* row, uint32_t row_size) {
+    std::memset(row, 0, row_size);
+    uint8_t* fixed = row + shape.null_bytes;
+    for (uint32_t i = 0; i < shape.attributes.size(); ++i) {
+        const uint32_t size = format::scalar_size(shape.attributes[i].type.byte);
+        if (*staged++) {
+            std::memcpy(fixed + shape.slot[i], staged, size);
+            staged += size;
+        } else if (const int32_t bit = shape.null_bit[i]; bit >= 0) {
+            row[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+        }
+    }
+}
+
 }  // namespace
 
 uint32_t Writer::Impl::resolve_ref_key(const uint8_t*& p) const {
@@ -68,7 +84,7 @@ uint32_t Writer::Impl::resolve_ref_key(const uint8_t*& p) const {
     return *v;
 }
 
-void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned threads) const {
+void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned threads) {
     uint8_t* const file = output.data();
     // Each bulk task hands its finished bytes back to the page cache (see OutputFile::release):
     // the writer's resident memory then holds a few tasks' output, not the whole file.
@@ -245,17 +261,40 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
         });
     }
 
+    // The rows of a window's out-edges, which are rows [first_row, first_row + entries) in
+    // stored order, and their ordinals (which in-lists name and out-lists start from).
+    auto put_window_rows = [&](const ShardPlan::PropTable& table, const detail::AdjacencyWindow& window, uint64_t first_row,
+                               uint8_t* base) {
+        const detail::Shape& shape = edge_types[table.type];
+        const auto entries = window.entries();
+        const uint64_t begin = format::kEdgePropsHeadSize + first_row * table.row_size;
+        SectionWriter rows(base, begin, begin + entries.size() * table.row_size, "edge_props rows");
+        for (size_t i = 0; i < entries.size(); ++i) {
+            if (i + 16 < entries.size()) edge_values.prefetch_start(item_of(entries[i + 16].id));
+            if (i + 8 < entries.size()) __builtin_prefetch(edge_values.item(item_of(entries[i + 8].id)));
+            ordinal[entries[i].id] = static_cast<uint32_t>(first_row + i);
+            put_plain_fixed_row(shape, edge_values.item(item_of(entries[i].id)), rows.take(table.row_size), table.row_size);
+        }
+        rows.finish();
+        release(base, begin, begin + entries.size() * table.row_size);
+    };
+
     // §7 adjacency records, a window of lists per task (see AdjacencyWindow).
     auto adjacency = [&](Direction dir) {
         const ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
         uint8_t* base = file + section(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges).offset;
         const char* what = dir == Direction::out ? "out_edges" : "in_edges";
         const unsigned entry_bits = format::packed_entry_bits(n);
+        // Property rows that follow the out-lists are written here, from the loaded window.
+        const ShardPlan::PropTable* row_table =
+            dir == Direction::out && !p.prop_tables.empty() && p.prop_tables.front().rows_from_windows ? &p.prop_tables.front() : nullptr;
+        uint8_t* const rows_base = row_table ? file + p.sections[p.prop_section_index(0)].offset : nullptr;
         for (size_t w = 0; w + 1 < a.windows.size(); ++w) {
             const uint32_t first = a.windows[w], last = a.windows[w + 1];
-            tasks.push_back([&, dir, base, what, first, last, multi_type, entry_bits] {
+            tasks.push_back([&, dir, base, what, first, last, multi_type, entry_bits, row_table, rows_base, window_index = w] {
                 detail::AdjacencyWindow window;
                 window.load(*edges, dir, p.shard, first, last);
+                if (row_table) put_window_rows(*row_table, window, row_table->window_rows[window_index], rows_base);
                 SectionWriter w(base, a.offset[first], a.offset[last], what);
                 struct Block { uint16_t type; uint32_t groups; uint64_t begin, end; };
                 std::vector<Block> blocks;
@@ -310,19 +349,24 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
         }
     };
     adjacency(Direction::out);
-    if (options.store_in_edges) adjacency(Direction::in);
+    if (options.store_in_edges) {
+        // In-lists name each edge's ordinal; with rows written from the out windows, those are
+        // known once every out task has run.
+        if (!p.prop_tables.empty() && p.prop_tables.front().rows_from_windows) run_all(pool, tasks);
+        adjacency(Direction::in);
+    }
 
     // §8.2 edge property tables
     for (uint32_t ti = 0; ti < p.prop_tables.size(); ++ti) {
         const ShardPlan::PropTable& table = p.prop_tables[ti];
         uint8_t* base = file + p.sections[p.prop_section_index(ti)].offset;
-        const uint64_t rows_end = format::kEdgePropsHeadSize + table.rows.size() * table.row_size;
+        const uint64_t rows_end = format::kEdgePropsHeadSize + table.row_count * table.row_size;
         tasks.push_back([&table, base, rows_end] {
             SectionWriter w(base, 0, format::kEdgePropsHeadSize, "edge_props head");
             w.put<uint32_t>(table.type);
             w.put<uint8_t>(static_cast<uint8_t>(table.width));
             w.zeros(3);
-            w.put<uint64_t>(table.rows.size());
+            w.put<uint64_t>(table.row_count);
             w.put<uint32_t>(table.row_size);
             w.put<uint32_t>(0);
             w.put<uint64_t>(table.heap_offset);
@@ -331,8 +375,9 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
             pad.pad_to(8);
             pad.finish();
         });
-        for (uint64_t first = 0; first < table.rows.size(); first += detail::kRowsPerTask) {
-            uint64_t last = std::min<uint64_t>(table.rows.size(), first + detail::kRowsPerTask);
+        if (table.rows_from_windows) continue;  // written with the out-lists
+        for (uint64_t first = 0; first < table.row_count; first += detail::kRowsPerTask) {
+            uint64_t last = std::min<uint64_t>(table.row_count, first + detail::kRowsPerTask);
             const uint64_t heap_begin = table.heap_offset + table.task_heap[first / detail::kRowsPerTask];
             const uint64_t heap_end = table.heap_offset + table.task_heap[first / detail::kRowsPerTask + 1];
             tasks.push_back([&, &table = table, base, first, last, heap_begin, heap_end] {
@@ -346,24 +391,10 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                     if (r + 16 < last) edge_values.prefetch_start(item_of(table.rows[r + 16]));
                     if (r + 8 < last) __builtin_prefetch(edge_values.item(item_of(table.rows[r + 8])));
                 };
-                if (shape.is_plain_fixed()) {
-                    // Fixed-size scalars only (the common case): a row is the null bitmap and the
-                    // staged values copied to their slots.
+                if (shape.is_plain_fixed()) {  // fixed-size scalars only (the common case)
                     for (uint64_t r = first; r < last; ++r) {
                         prefetch_item(r);
-                        const uint8_t* staged = edge_values.item(item_of(table.rows[r]));
-                        uint8_t* row = rows.take(table.row_size);
-                        std::memset(row, 0, table.row_size);
-                        uint8_t* fixed = row + shape.null_bytes;
-                        for (uint32_t i = 0; i < shape.attributes.size(); ++i) {
-                            const uint32_t size = format::scalar_size(shape.attributes[i].type.byte);
-                            if (*staged++) {
-                                std::memcpy(fixed + shape.slot[i], staged, size);
-                                staged += size;
-                            } else if (const int32_t bit = shape.null_bit[i]; bit >= 0) {
-                                row[bit / 8] |= static_cast<uint8_t>(1u << (bit % 8));
-                            }
-                        }
+                        put_plain_fixed_row(shape, edge_values.item(item_of(table.rows[r])), rows.take(table.row_size), table.row_size);
                     }
                     rows.finish();
                     heap.finish();

@@ -251,7 +251,13 @@ struct ShardPlan {
 
     struct PropTable {
         uint32_t type = 0;
-        std::vector<uint32_t> rows;        // edge ids by ordinal
+        uint64_t row_count = 0;
+        std::vector<uint32_t> rows;        // edge ids by ordinal, unless rows_from_windows
+        // With one edge type, one shard and fixed-size scalar properties, row r is the r-th
+        // out-edge in stored order, so the plan reads nothing back: the out-adjacency tasks
+        // write the rows of each window they load, starting at window_rows[w].
+        bool rows_from_windows = false;
+        std::vector<uint64_t> window_rows;  // per out window, + end
         std::vector<uint64_t> task_heap;   // heap position of every kRowsPerTask-th row, + end
         uint32_t row_size = 0;
         unsigned width = 1;                // heap offset width
@@ -323,7 +329,7 @@ struct Writer::Impl {
         if (!edge_value_item.empty()) return edge_value_item[e];
         return items_are_ids ? static_cast<uint32_t>(e) : detail::kAbsent;
     }
-    std::vector<uint32_t> ordinal;           // per edge: row in its type's table (plan; < 2^32 edges)
+    std::vector<uint32_t> ordinal;           // per edge: row in its type's table (plan, or encode for rows_from_windows; < 2^32 edges)
     std::vector<uint32_t> edge_sizes_scratch;  // add_edge: staged property sizes, reused
 
     bool finished = false;
@@ -360,7 +366,7 @@ struct Writer::Impl {
 
     unsigned worker_threads() const { return options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()); }
     std::vector<detail::ShardPlan> plan();
-    void encode(detail::ShardPlan& plan, detail::OutputFile& output, unsigned threads) const;
+    void encode(detail::ShardPlan& plan, detail::OutputFile& output, unsigned threads);  // fills ordinal for rows_from_windows tables
     uint32_t resolve_ref_key(const uint8_t*& p) const;  // staged key -> global vertex id
 };
 

@@ -250,6 +250,9 @@ std::vector<ShardPlan> Writer::Impl::plan() {
     // Property rows (§8.2) are numbered in stored order too, so with properties the out-lists
     // are always read.
     const bool sizes_from_degrees = !multi_type && K == 1;
+    // ... and property rows then follow the degrees too when the rows need no heap (see
+    // PropTable::rows_from_windows).
+    const bool rows_from_degrees = sizes_from_degrees && any_properties && edge_types[0].is_plain_fixed();
     auto build = [&](ShardPlan& p, Direction dir) {
         ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
         const std::vector<uint32_t>& degree = edges->degree(dir);
@@ -264,7 +267,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             uint64_t ordinals = edge_types[type].has_properties() ? (dir == Direction::out ? 8 : 8 * count) : 0;
             return ordinals + (flat ? format::packed_bytes(count, entry_bits) : 4 * count);
         };
-        const bool numbers_rows = dir == Direction::out && any_properties;
+        const bool numbers_rows = dir == Direction::out && any_properties && !rows_from_degrees;
         std::vector<int32_t> table_of(edge_types.size(), -1);
         for (uint32_t i = 0; i < p.prop_tables.size(); ++i) table_of[p.prop_tables[i].type] = static_cast<int32_t>(i);
         uint64_t offset = 0;
@@ -336,12 +339,25 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         else p.in.offset.assign(p.members.size() + 1, 0);
         p.edge_count = 0;
         for (uint32_t g : p.members) p.edge_count += edges->degree(Direction::out)[g];
-        if (sizes_from_degrees && !any_properties && !edge_types.empty()) p.edge_type_counts[0] = p.edge_count;  // no window pass counted them
+        if (sizes_from_degrees && (!any_properties || rows_from_degrees) && !edge_types.empty())
+            p.edge_type_counts[0] = p.edge_count;  // no window pass counted them
 
         for (auto& table : p.prop_tables) {
             const auto& shape = edge_types[table.type];
+            table.rows_from_windows = rows_from_degrees;
+            table.row_count = table.rows.size();
+            if (table.rows_from_windows) {
+                table.row_count = p.edge_count;
+                const auto& degree = edges->degree(Direction::out);
+                table.window_rows.assign(1, 0);
+                for (size_t w = 0; w + 1 < p.out.windows.size(); ++w) {
+                    uint64_t rows = table.window_rows.back();
+                    for (uint32_t l = p.out.windows[w]; l < p.out.windows[w + 1]; ++l) rows += degree[p.members[l]];
+                    table.window_rows.push_back(rows);
+                }
+            }
             uint64_t heap = 0;
-            for (size_t r = 0; r < table.rows.size(); ++r) {
+            for (uint64_t r = 0; r < table.row_count; ++r) {
                 if (r % detail::kRowsPerTask == 0) table.task_heap.push_back(heap);
                 if (shape.var_count == 0) continue;  // fixed-size properties only: no heap
                 const uint32_t item = item_of(table.rows[r]);
@@ -350,7 +366,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             table.task_heap.push_back(heap);
             table.width = heap + 1 <= 0xFF ? 1 : heap + 1 <= 0xFFFF ? 2 : heap + 1 <= 0xFFFF'FFFFull ? 4 : 8;
             table.row_size = shape.null_bytes + shape.fixed_size + shape.var_count * table.width;
-            table.heap_offset = format::align_up(format::kEdgePropsHeadSize + table.rows.size() * table.row_size, 8);
+            table.heap_offset = format::align_up(format::kEdgePropsHeadSize + table.row_count * table.row_size, 8);
         }
 
         // Key index (§8.1).
