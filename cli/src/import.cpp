@@ -7,8 +7,10 @@
 //
 // Two passes, because the Writer takes a label's full attribute list before its first vertex,
 // and a label's attributes are the union of the columns of every file it appears in. Pass 1 only
-// reads the :LABEL / :TYPE column (a file without one is not scanned at all); pass 2 adds every
-// vertex, then every edge. Fields stay views into the mapped input until the Writer copies them.
+// reads the :LABEL / :TYPE column; a file without one is not scanned at all, and neither is the
+// only file of its kind (node or relationship), whose names all have exactly its columns and are
+// registered as pass 2 meets them, in the same order. Pass 2 adds every vertex, then every edge.
+// Fields stay views into the mapped input until the Writer copies them.
 //
 // Both passes read a file's rows on worker threads a chunk at a time (parallel_rows.hpp) and
 // hand them to this thread in file order, which registers names and calls the Writer: the build,
@@ -404,6 +406,12 @@ struct Source {
     int key = -1, label = -1, start = -1, end = -1, type = -1;  // column of each role, -1 if none
     std::vector<int32_t> use;                  // by shape id: index into slots, -1 if absent
     std::vector<std::vector<uint32_t>> slots;  // per shape present: attribute index of each column
+    // The only file of its kind, with a :LABEL / :TYPE column: every name in it has exactly its
+    // property columns as attributes, so pass 1 is skipped and names are registered in pass 2,
+    // in the same order of first appearance.
+    bool unscanned = false;
+    std::vector<uint32_t> property_slots;  // per column: its index among the property columns
+    uint32_t property_count = 0;
 };
 
 constexpr uint32_t kNoSlot = UINT32_MAX;
@@ -467,7 +475,11 @@ public:
         } else {
             for (const auto& path : options_.nodes) sources_.emplace_back(path, true);
             for (const auto& path : options_.relationships) sources_.emplace_back(path, false);
-            for (Source& s : sources_) scan(s);
+            for (Source& s : sources_) {
+                const size_t of_kind = static_cast<size_t>(std::count_if(sources_.begin(), sources_.end(), [&](const Source& o) { return o.nodes == s.nodes; }));
+                s.unscanned = of_kind == 1;
+                scan(s);
+            }
             key_type_ = id_type();
             writer_ = std::make_unique<Writer>(writer_options());
             declare(labels_, true);
@@ -634,7 +646,15 @@ private:
         read_header(s, reader, record);
         const int column = s.nodes ? s.label : s.type;
         if (column < 0) {
+            s.unscanned = false;
             mark(s, shape_of(s, input, record));
+            close(s);
+            return;
+        }
+        if (s.unscanned) {
+            s.property_slots.assign(s.columns.size(), kNoSlot);
+            for (size_t c = 0; c < s.columns.size(); ++c)
+                if (s.columns[c].role == Role::property) s.property_slots[c] = s.property_count++;
             close(s);
             return;
         }
@@ -687,34 +707,53 @@ private:
     // Each shape's attributes: the union of the property columns of the files it appears in,
     // in order of first appearance; all nullable, since other files' rows lack them.
     void declare(Shapes& set, bool labels) {
-        for (uint32_t id = 0; id < set.list.size(); ++id) {
-            auto& shape = set.list[id];
-            for (size_t si = 0; si < sources_.size(); ++si) {
-                Source& s = sources_[si];
-                if (s.nodes != labels || s.use.size() <= id || s.use[id] < 0) continue;
-                auto& slots = s.slots[static_cast<size_t>(s.use[id])];
-                slots.assign(s.columns.size(), kNoSlot);
-                for (size_t c = 0; c < s.columns.size(); ++c) {
-                    const Column& column = s.columns[c];
-                    if (column.role != Role::property) continue;
-                    size_t a = 0;
-                    while (a < shape.attributes.size() && shape.attributes[a].name != column.name) ++a;
-                    if (a == shape.attributes.size()) {
-                        shape.attributes.push_back(AttributeSpec{column.name, column.type, true});
-                        shape.origin.emplace_back(si, c);
-                    } else if (shape.attributes[a].type != column.type) {
-                        auto [osi, oc] = shape.origin[a];
-                        const Column& first = sources_[osi].columns[oc];
-                        throw Error(column.where + ": column " + quote(column.name) + " is " + csv_type_name(column.type) +
-                                    " here but " + csv_type_name(first.type) + " at " + first.where + ", and both files hold " +
-                                    (labels ? "label " : "edge type ") + quote(shape.name));
-                    }
-                    slots[c] = static_cast<uint32_t>(a);
+        for (uint32_t id = 0; id < set.list.size(); ++id) declare_shape(set, id, labels);
+        const bool unscanned = std::any_of(sources_.begin(), sources_.end(), [&](const Source& s) { return s.nodes == labels && s.unscanned; });
+        if (!unscanned) set.freeze();
+    }
+
+    void declare_shape(Shapes& set, uint32_t id, bool labels) {
+        auto& shape = set.list[id];
+        for (size_t si = 0; si < sources_.size(); ++si) {
+            Source& s = sources_[si];
+            if (s.nodes != labels || s.use.size() <= id || s.use[id] < 0) continue;
+            auto& slots = s.slots[static_cast<size_t>(s.use[id])];
+            slots.assign(s.columns.size(), kNoSlot);
+            for (size_t c = 0; c < s.columns.size(); ++c) {
+                const Column& column = s.columns[c];
+                if (column.role != Role::property) continue;
+                size_t a = 0;
+                while (a < shape.attributes.size() && shape.attributes[a].name != column.name) ++a;
+                if (a == shape.attributes.size()) {
+                    shape.attributes.push_back(AttributeSpec{column.name, column.type, true});
+                    shape.origin.emplace_back(si, c);
+                } else if (shape.attributes[a].type != column.type) {
+                    auto [osi, oc] = shape.origin[a];
+                    const Column& first = sources_[osi].columns[oc];
+                    throw Error(column.where + ": column " + quote(column.name) + " is " + csv_type_name(column.type) +
+                                " here but " + csv_type_name(first.type) + " at " + first.where + ", and both files hold " +
+                                (labels ? "label " : "edge type ") + quote(shape.name));
                 }
+                slots[c] = static_cast<uint32_t>(a);
             }
-            shape.id = labels ? writer_->add_label(shape.name, shape.attributes) : writer_->add_edge_type(shape.name, shape.attributes);
         }
-        set.freeze();
+        shape.id = labels ? writer_->add_label(shape.name, shape.attributes) : writer_->add_edge_type(shape.name, shape.attributes);
+    }
+
+    // The shape of a row of an unscanned file, registered and declared on first sight.
+    uint32_t register_shape(Source& s, const InputBuffer& input, std::string_view name, uint64_t offset, uint64_t line) {
+        Shapes& set = shapes(s);
+        CsvField field;
+        field.text = name;
+        field.offset = offset;
+        field.line = line;
+        const size_t known = set.list.size();
+        const uint32_t id = set.of(&field, input, options_.array_delimiter, nullptr);
+        if (set.list.size() > known) {
+            mark(s, id);
+            declare_shape(set, id, s.nodes);
+        }
+        return id;
     }
 
     // Rows of one chunk of a file, parsed on a worker thread: what the Writer call needs, or
@@ -728,6 +767,8 @@ private:
             std::string_view key_text;
             uint64_t key_offset = 0, key_line = 0;
             uint32_t from = 0, to = 0;       // relationship rows: the endpoints' vertex ids
+            std::string_view name;           // unscanned files: the label or type, not yet an id
+            uint64_t name_offset = 0, name_line = 0;
             std::exception_ptr error;
         };
         std::vector<Row> rows;
@@ -771,8 +812,9 @@ private:
                 for (const ParsedRows::Row& row : rows->rows) {
                     try {
                         if (row.error) std::rethrow_exception(row.error);
-                        if (s.nodes) add_vertex(s, input, *rows, row);
-                        else add_edge(s, input, *rows, row);
+                        const uint32_t shape = s.unscanned ? register_shape(s, input, row.name, row.name_offset, row.name_line) : row.shape;
+                        if (s.nodes) add_vertex(input, *rows, row, shape);
+                        else add_edge(input, *rows, row, shape);
                     } catch (const InputError& e) {
                         bad_row(e);
                     }
@@ -788,6 +830,13 @@ private:
     // column for.
     void parse_values(const Source& s, const InputBuffer& input, uint32_t shape, const FieldParser& parser, const CsvRecord& record,
                       ParsedRows& rows, ParsedRows::Row& row) const {
+        if (s.unscanned) {
+            row.values = static_cast<uint32_t>(rows.values.size());
+            rows.values.resize(rows.values.size() + s.property_count);
+            for (size_t c = 0; c < s.property_slots.size(); ++c)
+                if (s.property_slots[c] != kNoSlot) rows.values[row.values + s.property_slots[c]] = parser.parse(s.columns[c], record.fields[c], rows.store);
+            return;
+        }
         if (shape >= s.use.size() || s.use[shape] < 0)  // the name is known from another file only
             throw Error(input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
                         " was not in this file on the first read; did the file change during the build?");
@@ -796,6 +845,20 @@ private:
         const auto& slots = s.slots[static_cast<size_t>(s.use[shape])];
         for (size_t c = 0; c < slots.size(); ++c)
             if (slots[c] != kNoSlot) rows.values[row.values + slots[c]] = parser.parse(s.columns[c], record.fields[c], rows.store);
+    }
+
+    // A row's shape id, or for an unscanned file its checked name, which the consuming thread
+    // registers.
+    void shape_or_name(const Source& s, const InputBuffer& input, const CsvRecord& record, ParsedRows& rows, ParsedRows::Row& row) const {
+        if (!s.unscanned) {
+            row.shape = shape_of(s, input, record, rows.recent);
+            return;
+        }
+        const CsvField& field = record.fields[static_cast<size_t>(s.nodes ? s.label : s.type)];
+        shapes(s).check(field.text, &field, input, options_.array_delimiter);
+        row.name = field.text;
+        row.name_offset = field.offset;
+        row.name_line = field.line;
     }
 
     // A worker's part of a node row: label, key and values.
@@ -816,7 +879,7 @@ private:
                 row.line = record.line;
                 check_width(s, input, record);
                 rows.store.keep_escaped(record);  // the key and values outlive the record
-                row.shape = shape_of(s, input, record, rows.recent);
+                shape_or_name(s, input, record, rows, row);
                 const CsvField& key = record.fields[static_cast<size_t>(s.key)];
                 if (key.text.empty()) input.fail(key.offset, key.line, "empty :ID (every vertex needs a key)");
                 row.key = key_of(key, input, ":ID");
@@ -856,7 +919,7 @@ private:
                     row.line = record.line;
                     check_width(s, input, record);
                     rows.store.keep_escaped(record);
-                    row.shape = shape_of(s, input, record, rows.recent);
+                    shape_or_name(s, input, record, rows, row);
                     rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.start)], input, ":START_ID"));
                     rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.end)], input, ":END_ID"));
                 } catch (...) {
@@ -887,22 +950,22 @@ private:
         return reader.offset();
     }
 
-    std::span<const Value> values_of(const Source& s, const ParsedRows& rows, const ParsedRows::Row& row) const {
-        return std::span<const Value>(rows.values).subspan(row.values, shapes(s).list[row.shape].attributes.size());
+    std::span<const Value> values_of(const Shapes& set, uint32_t shape, const ParsedRows& rows, const ParsedRows::Row& row) const {
+        return std::span<const Value>(rows.values).subspan(row.values, set.list[shape].attributes.size());
     }
 
-    void add_vertex(const Source& s, const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row) {
+    void add_vertex(const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t label) {
         try {
-            writer_->add_vertex(row.key, labels_.list[row.shape].id, values_of(s, rows, row));
+            writer_->add_vertex(row.key, labels_.list[label].id, values_of(labels_, label, rows, row));
         } catch (const Error& e) {
             if (writer_->has_vertex(row.key)) input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text));
             input.fail(row.offset, row.line, e.what());
         }
     }
 
-    void add_edge(const Source& s, const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row) {
+    void add_edge(const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t type) {
         try {
-            writer_->add_edge_by_id(row.from, row.to, types_.list[row.shape].id, values_of(s, rows, row));
+            writer_->add_edge_by_id(row.from, row.to, types_.list[type].id, values_of(types_, type, rows, row));
         } catch (const SystemError&) {
             throw;  // not the row's fault: never skipped as a bad row
         } catch (const Error& e) {
