@@ -69,6 +69,7 @@ struct NodeTypeAssigner {
     // Step 3/4 results; valid only while no type is created and the reserve does not shrink,
     // because either can make step 2 succeed for the same widths later.
     std::unordered_map<std::string, uint16_t> fallback;
+    std::vector<std::vector<uint16_t>> types_of;  // per label: its node types, ascending
 
     static std::string signature(uint32_t label, const std::string& widths) {
         std::string s(reinterpret_cast<const char*>(&label), 2);
@@ -86,6 +87,7 @@ struct NodeTypeAssigner {
         }
         plan.node_types.push_back(std::move(t));
         uint16_t id = static_cast<uint16_t>(plan.node_types.size() - 1);
+        types_of[label].push_back(id);
         by_signature.emplace(signature(label, widths), id);
         fallback.clear();
         return id;
@@ -98,12 +100,13 @@ struct NodeTypeAssigner {
         bool is_widest = std::all_of(widths.begin(), widths.end(), [](char w) { return w == 4; });
         uint32_t reserve_after = reserve - (is_widest && widest[label] < 0 ? 1 : 0);
         if (plan.node_types.size() + 1 + reserve_after <= cap) return create(label, widths);
-        // Cap reached: the narrowest existing type of the label that holds these offsets.
+        // Cap reached: the narrowest existing type of the label that holds these offsets (the
+        // lowest id on ties). Only the label's own types are looked at: with thousands of
+        // labels a scan of every type made this quadratic.
         int64_t best = -1;
         uint64_t best_total = UINT64_MAX;
-        for (size_t t = 0; t < plan.node_types.size(); ++t) {
+        for (const uint16_t t : types_of[label]) {
             const NodeType& nt = plan.node_types[t];
-            if (nt.label != label) continue;
             bool holds = true;
             uint64_t total = 0;
             for (size_t k = 0; k < widths.size(); ++k) {
@@ -212,7 +215,8 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         for (uint32_t g : p.members) ++unassigned[vertex_label[g]];
         uint32_t present_count = static_cast<uint32_t>(labels.size() - std::count(unassigned.begin(), unassigned.end(), 0));
         uint32_t cap = std::max(options.max_node_types, static_cast<uint32_t>(labels.size()));
-        NodeTypeAssigner types{p, labels, cap, {}, std::vector<int32_t>(labels.size(), -1), std::move(unassigned), present_count, {}};
+        NodeTypeAssigner types{p, labels, cap, {}, std::vector<int32_t>(labels.size(), -1), std::move(unassigned), present_count, {},
+                               std::vector<std::vector<uint16_t>>(labels.size())};
         if (types.cap > format::kMaxNodeTypes) types.cap = format::kMaxNodeTypes;
         p.node_type.resize(n);
         std::vector<uint64_t> var_bytes(n);
