@@ -430,10 +430,13 @@ public:
         file_ = file;
         size_ = size;
         start_ = last_ = Clock::now();
+        next_look_ = 0;
     }
-    // Called per row; looks at the clock every 16K rows and prints at most once a second.
+    // `rows` so far, per row or per chunk; looks at the clock every 16K rows and prints at most
+    // once a second.
     void tick(uint64_t rows, uint64_t offset) {
-        if (quiet_ || (rows & 0x3FFF) != 0) return;
+        if (quiet_ || rows < next_look_) return;
+        next_look_ = rows + 0x4000;
         auto now = Clock::now();
         if (now - last_ < std::chrono::seconds(1)) return;
         last_ = now;
@@ -448,6 +451,7 @@ public:
 
 private:
     bool quiet_;
+    uint64_t next_look_ = 0;
     const char* phase_ = "";
     std::string file_;
     uint64_t size_ = 0;
@@ -698,7 +702,8 @@ private:
                     if (!options_.skip_bad_rows) throw;
                 }
             }
-            for (uint64_t end = count + chunk->rows; count < end;) progress_.tick(++count, chunks.offset());
+            count += chunk->rows;
+            progress_.tick(count, chunks.offset());
             input.release_before(chunks.offset());
         }
         close(s);
@@ -830,21 +835,20 @@ private:
     // column for.
     void parse_values(const Source& s, const InputBuffer& input, uint32_t shape, const FieldParser& parser, const CsvRecord& record,
                       ParsedRows& rows, ParsedRows::Row& row) const {
-        if (s.unscanned) {
-            row.values = static_cast<uint32_t>(rows.values.size());
-            rows.values.resize(rows.values.size() + s.property_count);
-            for (size_t c = 0; c < s.property_slots.size(); ++c)
-                if (s.property_slots[c] != kNoSlot) rows.values[row.values + s.property_slots[c]] = parser.parse(s.columns[c], record.fields[c], rows.store);
-            return;
+        // An unscanned file's names all take its property columns, in order.
+        const std::vector<uint32_t>* slots = &s.property_slots;
+        size_t count = s.property_count;
+        if (!s.unscanned) {
+            if (shape >= s.use.size() || s.use[shape] < 0)  // the name is known from another file only
+                throw Error(input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
+                            " was not in this file on the first read; did the file change during the build?");
+            slots = &s.slots[static_cast<size_t>(s.use[shape])];
+            count = shapes(s).list[shape].attributes.size();
         }
-        if (shape >= s.use.size() || s.use[shape] < 0)  // the name is known from another file only
-            throw Error(input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
-                        " was not in this file on the first read; did the file change during the build?");
         row.values = static_cast<uint32_t>(rows.values.size());
-        rows.values.resize(rows.values.size() + shapes(s).list[shape].attributes.size());
-        const auto& slots = s.slots[static_cast<size_t>(s.use[shape])];
-        for (size_t c = 0; c < slots.size(); ++c)
-            if (slots[c] != kNoSlot) rows.values[row.values + slots[c]] = parser.parse(s.columns[c], record.fields[c], rows.store);
+        rows.values.resize(rows.values.size() + count);
+        for (size_t c = 0; c < slots->size(); ++c)
+            if ((*slots)[c] != kNoSlot) rows.values[row.values + (*slots)[c]] = parser.parse(s.columns[c], record.fields[c], rows.store);
     }
 
     // A row's shape id, or for an unscanned file its checked name, which the consuming thread
@@ -1027,7 +1031,8 @@ private:
                     writer_->vertices_for(batch, label, ids);
                     for (size_t i = 0; i < ids.size(); i += 2) writer_->add_edge_by_id(ids[i], ids[i + 1], type);
                 }
-                for (uint64_t end = rows + chunk->lines; rows < end;) progress_.tick(++rows, chunks.offset());
+                rows += chunk->lines;
+                progress_.tick(rows, chunks.offset());
                 input.release_before(chunks.offset());
             }
         }

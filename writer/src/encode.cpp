@@ -96,6 +96,8 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
     auto section = [&](SectionKind kind) -> ShardPlan::Section& { return p.sections[p.section_index(kind)]; };
     const bool multi_type = edge_types.size() > 1;
     const uint64_t n = p.members.size();
+    // Property rows that follow the out-lists are written with them (PropTable::rows_from_windows).
+    const bool rows_from_windows = !p.prop_tables.empty() && p.prop_tables.front().rows_from_windows;
 
     // Gathers fixed values and variable-value pointers of one staged item.
     auto gather = [&](const detail::Shape& shape, const uint8_t* staged, RecordParts& parts) {
@@ -285,9 +287,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
         uint8_t* base = file + section(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges).offset;
         const char* what = dir == Direction::out ? "out_edges" : "in_edges";
         const unsigned entry_bits = format::packed_entry_bits(n);
-        // Property rows that follow the out-lists are written here, from the loaded window.
-        const ShardPlan::PropTable* row_table =
-            dir == Direction::out && !p.prop_tables.empty() && p.prop_tables.front().rows_from_windows ? &p.prop_tables.front() : nullptr;
+        const ShardPlan::PropTable* row_table = dir == Direction::out && rows_from_windows ? &p.prop_tables.front() : nullptr;
         uint8_t* const rows_base = row_table ? file + p.sections[p.prop_section_index(0)].offset : nullptr;
         for (size_t w = 0; w + 1 < a.windows.size(); ++w) {
             const uint32_t first = a.windows[w], last = a.windows[w + 1];
@@ -352,7 +352,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
     if (options.store_in_edges) {
         // In-lists name each edge's ordinal; with rows written from the out windows, those are
         // known once every out task has run.
-        if (!p.prop_tables.empty() && p.prop_tables.front().rows_from_windows) run_all(pool, tasks);
+        if (rows_from_windows) run_all(pool, tasks);
         adjacency(Direction::in);
     }
 
