@@ -939,8 +939,10 @@ TEST_CASE("roundtrip: graphs of several staging chunks read back, with types, pr
 }
 
 TEST_CASE("roundtrip: plain edges over several chunks, then typed edges with properties", "[roundtrip][spill]") {
-    // Chunks of type-0 edges without properties are staged without ids or types; the later
-    // chunks mix in a second type with a property. Every list must come back in stored order.
+    // Chunks of type-0 edges without properties are staged without ids or types; the next chunk
+    // mixes in a second type with a property (16-byte entries), and the chunks after it hold only
+    // that type (8-byte entries that keep the type once per chunk and ids relative to it). Every
+    // list must come back in stored order.
     TempDir dir;
     WriterOptions options;
     options.key_type = KeyType::int64;
@@ -948,7 +950,7 @@ TEST_CASE("roundtrip: plain edges over several chunks, then typed edges with pro
     LabelId label = w.add_label("V");
     EdgeTypeId plain = w.add_edge_type("PLAIN");
     EdgeTypeId weighted = w.add_edge_type("WEIGHTED", {{"n", TypeCode::int32}});
-    constexpr uint32_t kVertices = 4000, kEdges = 700'000, kPlainEdges = 400'000;
+    constexpr uint32_t kVertices = 4000, kEdges = 900'000, kPlainEdges = 400'000, kMixedEnd = 1u << 19;
     for (int64_t k = 0; k < kVertices; ++k) w.add_vertex(k * 7, label);
     std::mt19937_64 rng(5);
     // Per source key: (target key, type, property or -1), and per target key the reverse.
@@ -958,7 +960,7 @@ TEST_CASE("roundtrip: plain edges over several chunks, then typed edges with pro
         const uint64_t r = rng();
         const int64_t from = static_cast<int64_t>((r % 8 == 0 ? r % 5 : r % kVertices) * 7);
         const int64_t to = static_cast<int64_t>((rng() % kVertices) * 7);
-        if (i < kPlainEdges || i % 3 != 0) {
+        if (i < kPlainEdges || (i < kMixedEnd && i % 3 != 0)) {
             w.add_edge(from, to, plain);
             out[from].emplace_back(to, plain, -1);
             in[to].emplace_back(from, plain, -1);

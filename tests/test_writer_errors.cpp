@@ -4,9 +4,11 @@
 #include <catch2/catch.hpp>
 
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <random>
@@ -487,6 +489,73 @@ TEST_CASE("writer_errors: an edge property naming an unknown vertex is reported 
     w.add_edge("c", "b", e, {Value::ref(std::string_view("nope"))});
     CHECK_THROWS_WITH(w.finish(dir / "g.mmg"), Contains("edge 'c' -> 'b'") && Contains("unknown vertex 'nope'"));
     CHECK(list_dir(dir.path).empty());
+}
+
+TEST_CASE("writer_errors: an edge property naming an unknown vertex is reported from a chunk of one edge type", "[writer_errors][spill]") {
+    // Chunks whose edges all have one type store ids relative to the chunk and no type.
+    TempDir dir;
+    Writer w;
+    w.add_label("L");
+    auto e = w.add_edge_type("E", {{"via", TypeCode::vertex_ref}});
+    for (const char* k : {"a", "b", "c"}) w.add_vertex(k, 0);
+    for (int i = 0; i < 600'000; ++i) w.add_edge("a", "b", e, {Value::ref(std::string_view("c"))});
+    w.add_edge("c", "a", e, {Value::ref(std::string_view("nope"))});
+    for (int i = 0; i < 10; ++i) w.add_edge("b", "c", e, {Value::ref(std::string_view("a"))});
+    CHECK_THROWS_WITH(w.finish(dir / "g.mmg"), Contains("edge 'c' -> 'a'") && Contains("unknown vertex 'nope'"));
+    CHECK(list_dir(dir.path).empty());
+}
+
+TEST_CASE("writer_errors: a failed write of staged edges fails an edge, and is tried again by the next one", "[writer_errors][spill]") {
+    // A file size limit makes the staged edges' writes fail (EFBIG) without filling a disk.
+    struct FileSizeLimit {
+        rlimit saved{};
+        explicit FileSizeLimit(rlim_t bytes) {
+            std::signal(SIGXFSZ, SIG_IGN);  // a write past the limit fails instead of killing
+            getrlimit(RLIMIT_FSIZE, &saved);
+            rlimit limited = saved;
+            limited.rlim_cur = bytes;
+            REQUIRE(setrlimit(RLIMIT_FSIZE, &limited) == 0);
+        }
+        ~FileSizeLimit() { setrlimit(RLIMIT_FSIZE, &saved); }
+    };
+    for (unsigned threads : {1u, 2u}) {
+        CAPTURE(threads);
+        TempDir dir;
+        WriterOptions o;
+        o.temp_directory = dir.path;
+        o.threads = threads;
+        Writer w(o);
+        w.add_label("L");
+        auto t = w.add_edge_type("T", {{"n", TypeCode::int32}});
+        for (const char* k : {"a", "b"}) w.add_vertex(k, 0);
+        uint64_t added = 0;
+        std::string failure;
+        {
+            FileSizeLimit limit(1 << 20);  // a chunk is 4 MiB (2^18 edges, 8 bytes, twice)
+            for (int i = 0; i < 1'000'000 && failure.empty(); ++i) {
+                try {
+                    w.add_edge(i % 2 ? "a" : "b", "a", t, {Value(int32_t(i))});
+                    ++added;
+                } catch (const SystemError& error) {
+                    failure = error.what();
+                }
+            }
+        }
+        CHECK_THAT(failure, Contains("cannot write staged edges"));
+        // Written in place, the first full chunk fails; written behind, the next one finds out.
+        CHECK(added == (threads == 1 ? 1u : 2u) << 18);
+        CHECK(w.edge_count() == added);
+        for (int i = 0; i < 300'000; ++i, ++added) w.add_edge("b", "b", t, {Value(int32_t(-i))});
+        w.finish(dir / "g.mmg");
+        auto file = File::open(dir / "g.mmg");
+        file->verify();
+        CHECK(file->edge_count() == added);
+        auto a = file->find("a"), b = file->find("b");
+        REQUIRE((a && b));
+        CHECK(a->degree(Direction::in) == added - 300'000);
+        CHECK(b->degree(Direction::in) == 300'000);
+        CHECK(b->degree(Direction::out) == 300'000 + (added - 300'000) / 2);
+    }
 }
 
 TEST_CASE("writer_errors: a temporary directory that cannot hold staged edges fails the edge that fills a chunk", "[writer_errors][spill]") {

@@ -17,6 +17,10 @@
 
 namespace mmgraph::cli {
 
+// The LF bytes in [begin, end), sixteen at a time: line numbers need every chunk's count, and
+// std::count compiles to a byte loop, 0.3 s of CPU for a 500 MB import.
+uint64_t count_line_breaks(const char* begin, const char* end);
+
 // An error at a position of an input file. The importer can skip the row it occurred in
 // (--skip-bad-rows); every other mmgraph::Error is fatal.
 class InputError : public Error {

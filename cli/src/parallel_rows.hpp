@@ -102,8 +102,7 @@ public:
                 }
                 const char* base = input_.begin();
                 ChunkBounds bounds{position_, slot.bounds.end,
-                                   slot.bounds.first_line + static_cast<uint64_t>(std::count(
-                                                                base + slot.bounds.begin, base + position_, '\n'))};
+                                   slot.bounds.first_line + count_line_breaks(base + slot.bounds.begin, base + position_)};
                 slot.end = parse_(bounds, slot.result);
                 slot.bounds = bounds;
             }
@@ -166,7 +165,7 @@ private:
     // Parses claimed chunk k into its slot; false when stopped first.
     bool run(uint64_t k) {
         ChunkBounds bounds{cut(k), cut(k + 1), 0};
-        const uint64_t breaks = static_cast<uint64_t>(std::count(input_.begin() + bounds.begin, input_.begin() + bounds.end, '\n'));
+        const uint64_t breaks = count_line_breaks(input_.begin() + bounds.begin, input_.begin() + bounds.end);
         {
             std::unique_lock lock(mutex_);
             line_breaks_[k] = breaks;

@@ -4,10 +4,15 @@
 // and grouped by target. Within a chunk and direction, a stable counting sort orders the edges by
 // bucket = (local index >> kBucketShift) * shard_count + shard, so that the edges of one shard's
 // window of local indices come back with a few sequential reads per chunk, in edge id order.
+//
+// With `background` set, a full tail is sorted and written by a thread of its own while the next
+// tail fills: the adding thread is what limits an import, and the write was a third of its work.
 #pragma once
 
 #include <cstdint>
+#include <exception>
 #include <filesystem>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -40,20 +45,22 @@ public:
     // is created in `directory` (empty: the system's temporary directory) once the first chunk
     // fills: a graph smaller than a chunk stays in memory.
     EdgeSpill(uint16_t shard_count, std::filesystem::path directory, const std::vector<uint16_t>& shard_of,
-              const std::vector<uint32_t>& local_of);
+              const std::vector<uint32_t>& local_of, bool background);
     ~EdgeSpill();
     EdgeSpill(const EdgeSpill&) = delete;
     EdgeSpill& operator=(const EdgeSpill&) = delete;
 
     uint64_t size() const { return spilled_ + tail_.size(); }
-    // Writes out a full tail (which can fail: a full disk), so that the next append cannot.
+    // Hands a full tail to be written (which can fail: a full disk), so that the next append
+    // cannot. A failed write is kept and tried again by the next call.
     void make_room() {
-        if (tail_.size() == kChunkEdges) flush_tail();
+        if (tail_.size() == kChunkEdges) hand_off_tail();
     }
     // `plain`: type 0 without properties, the only edges a one-shard chunk can store without
     // their id and type (they need neither: no ordinal, no property row).
     void append(uint32_t src, uint32_t dst, uint16_t type, bool plain);
-    // Moves the tail into the chunks; reads see only sealed edges. Appending may go on after.
+    // Moves the tail into the chunks and waits for every write; reads see only sealed edges.
+    // Appending may go on after.
     void seal();
 
     // Per vertex by global id, the sealed edges that leave it (out) or reach it (in).
@@ -75,20 +82,48 @@ private:
         uint32_t src, dst;  // global ids
         uint16_t type;
     };
-    // A plain chunk stores (self local, other local): 8 bytes an entry instead of 16.
+    // How a chunk stores its entries. One shard makes the list's shard implicit, and the
+    // bucket holds all but the low kBucketShift bits of its local index.
+    enum class Kind : uint8_t {
+        plain,     // type 0, no properties, one shard: PlainEntry, 8 bytes (no id needed)
+        one_type,  // one type, one shard: CompactEntry, 8 bytes (id relative to the chunk)
+        general,   // SpilledEdge, 16 bytes
+    };
     struct PlainEntry {
         uint32_t self_local, other_local;
     };
+    struct CompactEntry {
+        uint32_t other_local;
+        uint32_t low_and_offset;  // self local's low kBucketShift bits, then id - first_id
+    };
+    static_assert(kChunkEdges <= (1u << (32 - kBucketShift)), "a chunk offset must fit beside the low bits");
     struct Chunk {
         uint64_t first_id = 0, count = 0;
-        bool plain = false;
-        bool in_memory = false;                   // held in in_memory_ rather than the file
-        uint64_t file_offset[2] = {0, 0};         // per direction, in the file or in_memory_
-        std::vector<uint32_t> bucket_start[2];    // per direction: per bucket, + end
+        Kind kind = Kind::general;
+        uint16_t type = 0;                      // the type of every edge of a one_type chunk
+        bool in_memory = false;                 // held in in_memory_ rather than the file
+        uint64_t file_offset[2] = {0, 0};       // per direction, in the file or in_memory_
+        std::vector<uint32_t> bucket_start[2];  // per direction: per bucket, + end
     };
-    void flush_tail();
-    template <typename Entry>
-    void write_direction(Chunk& chunk, int d, const Entry* sorted, uint64_t count);
+    struct Placed {
+        VertexPlace src, dst;
+        uint16_t type;
+    };
+    // A tail on its way into the chunks.
+    struct Batch {
+        Chunk chunk;
+        std::vector<Pending> edges;
+        std::vector<Placed> placed;
+        bool counted = false;  // degrees counted and endpoints placed
+        bool pending = false;
+    };
+
+    void hand_off_tail();
+    void place_tail(Batch& batch, bool in_memory);
+    void wait_for_writer();  // afterwards no write is running and none is pending
+    void write_batch(Batch& batch);
+    template <typename Entry, typename MakeEntry>
+    void write_direction(Batch& batch, int d, MakeEntry make_entry);
     void read_bytes(const Chunk& chunk, uint64_t offset, uint64_t length, void* into) const;
     void write_bytes(uint64_t offset, uint64_t length, const void* from);
     template <typename Entry>
@@ -100,22 +135,22 @@ private:
     std::filesystem::path directory_;
     const std::vector<uint16_t>& shard_of_;
     const std::vector<uint32_t>& local_of_;
+    const bool background_;
     int fd_ = -1;
-    uint64_t file_size_ = 0;
-    uint64_t spilled_ = 0;
-    std::vector<char> in_memory_;
+    uint64_t spilled_ = 0;  // edges moved out of the tail (placed), written or not
     std::vector<Pending> tail_;
     bool tail_plain_ = true;
     std::vector<uint32_t> out_degree_, in_degree_;
+
+    // Written by the writing thread while it runs, by the adding thread otherwise.
+    Batch writing_;
+    std::thread writer_;
+    std::exception_ptr write_failure_;
+    uint64_t file_size_ = 0;
+    std::vector<char> in_memory_;
     std::vector<Chunk> chunks_;
-    // Scratch of flush_tail, kept between chunks (a chunk's worth each).
-    struct Placed {
-        VertexPlace src, dst;
-    };
-    std::vector<Placed> placed_;
-    std::vector<uint32_t> cursor_;
-    std::vector<PlainEntry> sorted_plain_;
-    std::vector<SpilledEdge> sorted_;
+    std::vector<uint32_t> cursor_;  // scratch, reused: fresh pages for every chunk cost page faults
+    std::vector<char> sorted_;
 };
 
 }  // namespace mmgraph::detail

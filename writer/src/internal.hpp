@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "edge_spill.hpp"
+#include "growable_array.hpp"
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/vlq.hpp"
 #include "mmgraph/writer.hpp"
@@ -32,19 +33,32 @@ class OutputFile;
 class StringKeys {
 public:
     void push(std::string_view key) {
-        Cell& cell = cells_.emplace_back();
-        if (key.size() < kLong) {
-            cell.bytes[0] = static_cast<uint8_t>(key.size());
-            std::memcpy(cell.bytes + 1, key.data(), key.size());
+        if (is_short(key)) {
+            cells_.push_back(short_cell(key));
             return;
         }
+        Cell& cell = cells_.emplace_back();
         cell.bytes[0] = kLong;
         const uint32_t length = static_cast<uint32_t>(key.size());  // < 2^32: max_value_size
         const uint64_t offset = long_bytes_.size();
         std::memcpy(cell.bytes + 4, &length, 4);
         std::memcpy(cell.bytes + 8, &offset, 8);
-        long_bytes_.insert(long_bytes_.end(), key.begin(), key.end());
+        long_bytes_.append(key.data(), key.size());
     }
+    // A key as its cell holds it, to compare whole cells; only for keys shorter than kLong.
+    struct alignas(16) Cell {
+        uint8_t bytes[16];
+    };
+    static bool is_short(std::string_view key) { return key.size() < kLong; }
+    static Cell short_cell(std::string_view key) {
+        Cell cell{};
+        cell.bytes[0] = static_cast<uint8_t>(key.size());
+        std::memcpy(cell.bytes + 1, key.data(), key.size());
+        return cell;
+    }
+    // Whether vertex v's key is the short key `cell` was made from: one 16-byte compare (the
+    // bytes after a short key are zero; a long key's cell never starts with a short length).
+    bool holds(uint32_t v, const Cell& cell) const { return std::memcmp(&cells_[v], &cell, sizeof(Cell)) == 0; }
     // Valid until the next push.
     std::string_view operator[](uint32_t v) const {
         const Cell& cell = cells_[v];
@@ -59,11 +73,8 @@ public:
 
 private:
     static constexpr uint8_t kLong = 16;  // a length byte that means "in long_bytes_"
-    struct alignas(16) Cell {
-        uint8_t bytes[16];
-    };
-    std::vector<Cell> cells_;
-    std::vector<char> long_bytes_;
+    GrowableArray<Cell> cells_;
+    GrowableArray<char> long_bytes_;
 };
 
 // Names the vertex (or the edge from -> to) an input error is about; turned into text only when
@@ -184,7 +195,7 @@ struct Shape {
 // or more past its block's base.
 class Arena {
 public:
-    std::vector<uint8_t> bytes;
+    GrowableArray<uint8_t> bytes;
 
     uint64_t items() const { return wide_.empty() ? delta_.size() : wide_.size(); }
     const uint8_t* item(uint64_t i) const { return bytes.data() + start(i); }
@@ -221,9 +232,9 @@ public:
 private:
     static constexpr uint64_t kBlockItems = 4096;
     uint64_t start(uint64_t i) const { return wide_.empty() ? base_[i / kBlockItems] + delta_[i] : wide_[i]; }
-    std::vector<uint64_t> base_;   // per block of items
-    std::vector<uint32_t> delta_;  // per item, from its block's base
-    std::vector<uint64_t> wide_;   // per item, once a delta would not fit 32 bits
+    GrowableArray<uint64_t> base_;   // per block of items
+    GrowableArray<uint32_t> delta_;  // per item, from its block's base
+    GrowableArray<uint64_t> wide_;   // per item, once a delta would not fit 32 bits
 };
 
 struct NodeType {
@@ -336,6 +347,9 @@ struct Writer::Impl {
 
     Key key_of(uint32_t vertex) const;
     std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;
+    // The vertex whose key table slot matches `hash` and for which `matches(vertex)` holds.
+    template <typename Matches>
+    std::optional<uint32_t> probe(uint64_t hash, Matches&& matches) const;
     // Cache hints for a later lookup(hash): the table slot, then (once that is cached) the key
     // it names.
     void prefetch_slot(uint64_t hash) const;

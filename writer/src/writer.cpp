@@ -93,12 +93,11 @@ const char* kind_name(Value::Kind k) {
     return "value";
 }
 
-void push(std::vector<uint8_t>& out, const void* data, size_t n) {
-    auto p = static_cast<const uint8_t*>(data);
-    out.insert(out.end(), p, p + n);
+void push(detail::GrowableArray<uint8_t>& out, const void* data, size_t n) {
+    out.append(static_cast<const uint8_t*>(data), n);
 }
 
-void push_vlq(std::vector<uint8_t>& out, uint64_t v) {
+void push_vlq(detail::GrowableArray<uint8_t>& out, uint64_t v) {
     uint8_t buf[format::kMaxVlqBytes];
     push(out, buf, format::vlq_encode(buf, v));
 }
@@ -113,7 +112,9 @@ Writer::Writer(WriterOptions options) : impl_(std::make_unique<Impl>()) {
         throw Error("max_value_size must be at most " + std::to_string(format::kMaxValueSize) + " (spec §9)");
     impl_->options = options;
     impl_->shard_sizes.assign(options.shard_count, 0);
-    impl_->edges.emplace(options.shard_count, options.temp_directory, impl_->vertex_shard, impl_->vertex_local);
+    // With one thread asked for, the writer starts none (staged edges are written in place).
+    impl_->edges.emplace(options.shard_count, options.temp_directory, impl_->vertex_shard, impl_->vertex_local,
+                         impl_->worker_threads() > 1);
     impl_->var_begin.push_back(0);
 }
 
@@ -171,7 +172,8 @@ namespace {
 constexpr uint64_t key_slot(uint64_t hash, uint32_t vertex) { return (hash & 0xFFFF'FFFF'0000'0000ull) | (vertex + 1u); }
 }  // namespace
 
-std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash) const {
+template <typename Matches>
+std::optional<uint32_t> Writer::Impl::probe(uint64_t hash, Matches&& matches) const {
     if (key_table.empty()) return std::nullopt;
     size_t mask = key_table.size() - 1;
     for (size_t i = hash & mask;; i = (i + 1) & mask) {
@@ -179,8 +181,22 @@ std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash) cons
         if (slot == 0) return std::nullopt;
         if ((slot ^ hash) >> 32) continue;
         uint32_t v = static_cast<uint32_t>(slot) - 1;
-        if (key_of(v) == key) return v;
+        if (matches(v)) return v;
     }
+}
+
+// The key's type was checked by hash_key. Comparing without building a Key per candidate
+// matters: an import looks up two keys per edge.
+std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash) const {
+    if (const auto* i = std::get_if<int64_t>(&key); i && options.key_type == KeyType::int64)
+        return probe(hash, [&](uint32_t v) { return int_keys[v] == *i; });
+    const auto* s = std::get_if<std::string_view>(&key);
+    if (!s || options.key_type != KeyType::string) return std::nullopt;
+    if (detail::StringKeys::is_short(*s)) {
+        const detail::StringKeys::Cell cell = detail::StringKeys::short_cell(*s);
+        return probe(hash, [&](uint32_t v) { return string_keys.holds(v, cell); });
+    }
+    return probe(hash, [&](uint32_t v) { return string_keys[v] == *s; });
 }
 
 void Writer::Impl::insert_key(uint32_t v) {

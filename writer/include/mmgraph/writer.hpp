@@ -134,7 +134,7 @@ private:
 
 struct WriterOptions {
     KeyType key_type = KeyType::string;
-    unsigned threads = 0;                            // encode workers; 0 = hardware concurrency
+    unsigned threads = 0;  // encode workers, and above 1 a thread that writes staged edges; 0 = hardware concurrency
     uint32_t max_node_types = format::kDefaultMaxNodeTypes;  // §6.3 cap (raised to the label count)
     uint16_t shard_count = 1;                        // files in the dataset (§10)
     bool store_in_edges = true;                      // in_edges domain (§7)
