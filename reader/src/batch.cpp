@@ -12,7 +12,9 @@ using detail::Region;
 
 namespace {
 
-inline void prefetch(const uint8_t* p) noexcept {
+// Always inlined: GCC may take a function that only prefetches for one without effects and drop
+// its calls.
+[[gnu::always_inline]] inline void prefetch(const uint8_t* p) noexcept {
     if (p) __builtin_prefetch(p, 0, 3);
 }
 

@@ -69,7 +69,7 @@ public:
         std::memcpy(&offset, cell.bytes + 8, 8);
         return {long_bytes_.data() + offset, length};
     }
-    void prefetch(uint32_t v) const { __builtin_prefetch(&cells_[v]); }
+    [[gnu::always_inline]] void prefetch(uint32_t v) const { __builtin_prefetch(&cells_[v]); }
 
 private:
     static constexpr uint8_t kLong = 16;  // a length byte that means "in long_bytes_"
@@ -199,7 +199,7 @@ public:
 
     uint64_t items() const { return wide_.empty() ? delta_.size() : wide_.size(); }
     const uint8_t* item(uint64_t i) const { return bytes.data() + start(i); }
-    void prefetch_start(uint64_t i) const { __builtin_prefetch(wide_.empty() ? static_cast<const void*>(&delta_[i]) : &wide_[i]); }
+    [[gnu::always_inline]] void prefetch_start(uint64_t i) const { __builtin_prefetch(wide_.empty() ? static_cast<const void*>(&delta_[i]) : &wide_[i]); }
     // The bytes staged from here on belong to a new item.
     void begin_item() {
         const uint64_t at = bytes.size();
@@ -351,9 +351,20 @@ struct Writer::Impl {
     template <typename Matches>
     std::optional<uint32_t> probe(uint64_t hash, Matches&& matches) const;
     // Cache hints for a later lookup(hash): the table slot, then (once that is cached) the key
-    // it names.
-    void prefetch_slot(uint64_t hash) const;
-    void prefetch_key(uint64_t hash) const;
+    // it names. Always inlined: GCC counts a prefetch as no side effect, so it took a helper
+    // whose body was a conditional prefetch for a const function and deleted every call (the
+    // lookups of an import ran without these hints until this was found).
+    [[gnu::always_inline]] void prefetch_slot(uint64_t hash) const {
+        if (!key_table.empty()) __builtin_prefetch(&key_table[hash & (key_table.size() - 1)]);
+    }
+    [[gnu::always_inline]] void prefetch_key(uint64_t hash) const {
+        if (key_table.empty()) return;
+        const uint64_t slot = key_table[hash & (key_table.size() - 1)];
+        if (slot == 0 || (slot ^ hash) >> 32) return;  // empty, or another key's: the probe goes on from there
+        const uint32_t v = static_cast<uint32_t>(slot) - 1;
+        if (options.key_type == KeyType::int64) __builtin_prefetch(&int_keys[v]);
+        else string_keys.prefetch(v);
+    }
     // Hashes every key (so a key of the wrong type throws before `resolve` runs), then calls
     // resolve(i, hash) in order with the probes of later keys prefetched.
     template <typename Resolve>

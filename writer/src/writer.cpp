@@ -398,19 +398,6 @@ void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<ui
     m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
 }
 
-void Writer::Impl::prefetch_slot(uint64_t hash) const {
-    if (!key_table.empty()) __builtin_prefetch(&key_table[hash & (key_table.size() - 1)]);
-}
-
-void Writer::Impl::prefetch_key(uint64_t hash) const {
-    if (key_table.empty()) return;
-    uint64_t slot = key_table[hash & (key_table.size() - 1)];
-    if (slot == 0 || (slot ^ hash) >> 32) return;  // empty, or another key's: the probe goes on from there
-    uint32_t v = static_cast<uint32_t>(slot) - 1;
-    if (options.key_type == KeyType::int64) __builtin_prefetch(&int_keys[v]);
-    else string_keys.prefetch(v);
-}
-
 uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {
     if (label >= labels.size()) throw Error("vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
     if (vertex_label.size() >= std::numeric_limits<uint32_t>::max() - 1)
