@@ -271,9 +271,14 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
         const auto entries = window.entries();
         const uint64_t begin = format::kEdgePropsHeadSize + first_row * table.row_size;
         SectionWriter rows(base, begin, begin + entries.size() * table.row_size, "edge_props rows");
+        // Ids are in arrival order, entries in stored order: every read and write here is random,
+        // so each is prefetched (the staged item's start, then its bytes once the start is in).
         for (size_t i = 0; i < entries.size(); ++i) {
-            if (i + 16 < entries.size()) edge_values.prefetch_start(item_of(entries[i + 16].id));
-            if (i + 8 < entries.size()) __builtin_prefetch(edge_values.item(item_of(entries[i + 8].id)));
+            if (i + 32 < entries.size()) edge_values.prefetch_start(item_of(entries[i + 32].id));
+            if (i + 16 < entries.size()) {
+                __builtin_prefetch(edge_values.item(item_of(entries[i + 16].id)));
+                __builtin_prefetch(&ordinal[entries[i + 16].id], 1);
+            }
             ordinal[entries[i].id] = static_cast<uint32_t>(first_row + i);
             put_plain_fixed_row(shape, edge_values.item(item_of(entries[i].id)), rows.take(table.row_size), table.row_size);
         }
@@ -295,6 +300,18 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                 detail::AdjacencyWindow window;
                 window.load(*edges, dir, p.shard, first, last);
                 if (row_table) put_window_rows(*row_table, window, row_table->window_rows[window_index], rows_base);
+                // In-lists name each edge's row: gathered for the whole window first, with the
+                // random reads of `ordinal` prefetched across lists (most lists are short).
+                std::vector<uint32_t> in_ordinals;
+                if (dir == Direction::in && !ordinal.empty()) {
+                    const auto entries = window.entries();
+                    in_ordinals.resize(entries.size());
+                    for (size_t i = 0; i < entries.size(); ++i) {
+                        if (i + 16 < entries.size() && entries[i + 16].id != detail::EdgeSpill::kNoId) __builtin_prefetch(&ordinal[entries[i + 16].id]);
+                        if (entries[i].id != detail::EdgeSpill::kNoId && edge_types[entries[i].type].has_properties())
+                            in_ordinals[i] = ordinal[entries[i].id];
+                    }
+                }
                 SectionWriter w(base, a.offset[first], a.offset[last], what);
                 struct Block { uint16_t type; uint32_t groups; uint64_t begin, end; };
                 std::vector<Block> blocks;
@@ -324,9 +341,12 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
                     }
                     for (const Block& block : blocks) {
                         if (edge_types[block.type].has_properties()) {
-                            if (dir == Direction::out) w.put<uint64_t>(ordinal[list[block.begin].id]);
-                            else
-                                for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(ordinal[list[i].id]);
+                            if (dir == Direction::out) {
+                                w.put<uint64_t>(ordinal[list[block.begin].id]);
+                            } else {
+                                const size_t at = static_cast<size_t>(list.data() - window.entries().data());
+                                for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(in_ordinals[at + i]);
+                            }
                         }
                         if (local) {  // §7.2: packed at the shard's width, no terminator
                             const uint64_t count = block.end - block.begin;
