@@ -37,7 +37,7 @@ struct Options {
     std::string sample;               // the bundled sample graph's CSV folder ("" = skip)
     std::string sample_attribute = "version";
     unsigned repeats = 5;             // timed runs per measurement (median)
-    unsigned build_repeats = 3;       // `mmgraph build --edgelist` runs per thread count
+    unsigned build_repeats = 5;       // `mmgraph build` runs per input and thread count
     uint64_t lookups = 200000;
     double big_file_gib = 2.25;       // largest file of figure 1
     unsigned processes = 8;           // figure 6
@@ -547,7 +547,7 @@ int main(int argc, char** argv) {
         cmd->add_option("--lookups", options.lookups, "Random key lookups per peer");
         cmd->add_option("--repeats", options.repeats, "Timed repeats (median)");
     }
-    run->add_option("--build-repeats", options.build_repeats, "Edge-list builds per thread count");
+    run->add_option("--build-repeats", options.build_repeats, "Builds per input and thread count (median)");
     run->add_option("--big-file-gib", options.big_file_gib, "Size of the largest file of figure 1");
     run->add_option("--processes", options.processes, "Processes of figure 6");
     run->add_option("--results", options.results, "The RESULTS.md to update");
