@@ -54,6 +54,7 @@ int EdgeSpill::descriptor() {
 void EdgeSpill::append(uint32_t src, uint32_t dst, uint16_t type, bool plain) {
     make_room();
     if (tail_.empty()) tail_.reserve(kChunkEdges);
+    tail_one_type_ = tail_one_type_ && (tail_.empty() || type == tail_.front().type);
     tail_.push_back({src, dst, type});
     tail_plain_ = tail_plain_ && plain;
 }
@@ -107,8 +108,7 @@ void EdgeSpill::place_tail(Batch& batch, bool in_memory) {
     chunk.first_id = spilled_;
     chunk.count = tail_.size();
     chunk.in_memory = in_memory;
-    const bool one_type = std::all_of(tail_.begin(), tail_.end(), [&](const Pending& e) { return e.type == tail_.front().type; });
-    chunk.kind = shard_count_ != 1 ? Kind::general : tail_plain_ ? Kind::plain : one_type ? Kind::one_type : Kind::general;
+    chunk.kind = shard_count_ != 1 ? Kind::general : tail_plain_ ? Kind::plain : tail_one_type_ ? Kind::one_type : Kind::general;
     chunk.type = tail_.front().type;
     out_degree_.resize(shard_of_.size(), 0);
     in_degree_.resize(shard_of_.size(), 0);
@@ -125,6 +125,7 @@ void EdgeSpill::place_tail(Batch& batch, bool in_memory) {
     spilled_ += chunk.count;
     tail_.clear();
     tail_plain_ = true;
+    tail_one_type_ = true;
 }
 
 void EdgeSpill::write_batch(Batch& batch) {
@@ -225,7 +226,9 @@ void EdgeSpill::read_entries(const Chunk& chunk, int d, uint64_t begin, uint64_t
                              uint32_t first, uint32_t last) const {
     // A compact entry's list is the bucket it lies in (one shard: bucket = local >> shift).
     const std::vector<uint32_t>& start = chunk.bucket_start[d];
-    uint64_t bucket = static_cast<uint64_t>(std::upper_bound(start.begin(), start.end(), begin) - start.begin()) - 1;
+    uint64_t bucket = 0;
+    if constexpr (std::is_same_v<Entry, CompactEntry>)
+        bucket = static_cast<uint64_t>(std::upper_bound(start.begin(), start.end(), begin) - start.begin()) - 1;
     std::vector<Entry> piece;
     for (uint64_t at = begin; at < end;) {
         const uint64_t n = std::min(kReadPieceRecords, end - at);

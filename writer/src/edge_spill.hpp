@@ -140,6 +140,7 @@ private:
     uint64_t spilled_ = 0;  // edges moved out of the tail (placed), written or not
     std::vector<Pending> tail_;
     bool tail_plain_ = true;
+    bool tail_one_type_ = true;  // every edge of the tail has the first one's type
     std::vector<uint32_t> out_degree_, in_degree_;
 
     // Written by the writing thread while it runs, by the adding thread otherwise.
