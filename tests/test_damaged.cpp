@@ -247,6 +247,27 @@ TEST_CASE("damaged: a damaged section passes open but verify() names it", "[dama
     }
 }
 
+TEST_CASE("damaged: verify() hashes a section larger than its read-ahead chunk in pieces and still finds a flip near its end", "[damaged]") {
+    TempDir dir;
+    Writer w;
+    auto blob = w.add_label("Blob", {{"payload", TypeCode::bytes}});
+    std::vector<uint8_t> payload(20 << 20);  // the nodes section spans three 8 MiB chunks
+    for (size_t i = 0; i < payload.size(); ++i) payload[i] = static_cast<uint8_t>(i * 7);
+    w.add_vertex("only", blob, {Value::bytes(payload)});
+    w.finish(dir / "big.mmg");
+    SectionInfo nodes;
+    {
+        auto f = File::open(dir / "big.mmg");
+        f->verify();
+        nodes = section(*f, "nodes");
+    }
+    REQUIRE(nodes.length > (16u << 20));
+    auto b = mmgraph::test::read_bytes(dir / "big.mmg");
+    b[nodes.offset + nodes.length - 100] ^= 0x01;
+    mmgraph::test::write_bytes(dir / "bad.mmg", b);
+    CHECK_THROWS_WITH(File::open(dir / "bad.mmg")->verify(), Contains("nodes") && Contains("checksum mismatch"));
+}
+
 // ---- resealed structural damage: messages name the section and the offset ------------------
 
 TEST_CASE("damaged: structural damage behind valid checksums gives errors naming section and offset", "[damaged]") {

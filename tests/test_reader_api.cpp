@@ -2,7 +2,9 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <cstdio>
 #include <fstream>
+#include <tuple>
 
 #include "support/random_graph.hpp"
 
@@ -28,6 +30,43 @@ std::shared_ptr<const File> small_file(const TempDir& dir) {
 }
 
 }  // namespace
+
+namespace {
+
+// The VmFlags line of the mapping that starts at `address`, from /proc/self/smaps.
+std::string mapping_flags(const void* address) {
+    std::ifstream smaps("/proc/self/smaps");
+    std::string line;
+    bool ours = false;
+    while (std::getline(smaps, line)) {
+        unsigned long start = 0;
+        if (std::sscanf(line.c_str(), "%lx-", &start) == 1 && line.find('-') < line.find(' ')) ours = start == reinterpret_cast<uintptr_t>(address);
+        if (ours && line.rfind("VmFlags:", 0) == 0) return line;
+    }
+    return "";
+}
+
+}  // namespace
+
+TEST_CASE("ReaderOptions::access sets the mapping's readahead advice and reads the same graph", "[reader]") {
+    TempDir dir;
+    small_file(dir);
+    for (auto [access, flag, other] : {std::tuple{Access::random, " rr", " sr"}, std::tuple{Access::sequential, " sr", " rr"},
+                                       std::tuple{Access::normal, "", ""}}) {
+        ReaderOptions options;
+        options.access = access;
+        auto file = File::open(dir / "small.mmg", options);
+        std::string flags = mapping_flags(file->data());
+        INFO(flags);
+        REQUIRE(!flags.empty());
+        if (*flag) CHECK(flags.find(flag) != std::string::npos);
+        if (*other) CHECK(flags.find(other) == std::string::npos);
+        if (access == Access::normal) CHECK((flags.find(" rr") == std::string::npos && flags.find(" sr") == std::string::npos));
+        CHECK(file->find("p1")->get("name").as_string() == "Ann");
+        CHECK(file->find("c1")->degree(Direction::in) == 2);
+        file->verify();
+    }
+}
 
 TEST_CASE("attribute handles read without a name search and reject other labels", "[reader]") {
     TempDir dir;

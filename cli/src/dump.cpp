@@ -150,7 +150,9 @@ struct DirectoryRollback {
 }  // namespace
 
 void run_dump(const DumpOptions& options) {
-    Dataset dataset = Dataset::open(options.file);
+    ReaderOptions reading;
+    reading.access = Access::sequential;  // every record, in file order
+    Dataset dataset = Dataset::open(options.file, reading);
     if (dataset.shard_count() > 1)
         throw Error(options.file + ": a dataset of " + std::to_string(dataset.shard_count()) +
                     " shards cannot be dumped (its global insertion order is not stored)");

@@ -1,7 +1,9 @@
 // File::open (spec §2, §3, §12): header, file size and directory checks, then the small tables
 // (strings, schema, node types) whose counts are checked against their section length before
 // any loop or allocation. Nothing here is proportional to the number of vertices or edges.
+#include <sys/mman.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -52,6 +54,9 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     } catch (const bip::interprocess_exception& e) {
         fail(path, std::string("cannot map: ") + e.what());
     }
+    // Advice only: a kernel that ignores it reads the same bytes, so a failure is not an error.
+    if (options.access != Access::normal)
+        m->region.advise(options.access == Access::random ? bip::mapped_region::advice_random : bip::mapped_region::advice_sequential);
     m->data = static_cast<const uint8_t*>(m->region.get_address());
     m->size = actual;
     const uint8_t* h = m->data;
@@ -278,18 +283,26 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
                           " records, header says " + std::to_string(m->vertex_count));
     }
 
-    // §8.1 key index head
+    // §8.1 key index layout. The section's length and the vertex count determine the bucket
+    // count, so open does not read the index's head: in a large file the head has a page of its
+    // own, which is a disk read when the file is cold. verify() checks the head against this.
     {
         const Region& r = m->key_index;
-        if (r.read<uint32_t>(0, "key index key type") != static_cast<uint32_t>(m->key_type)) r.fail(0, "key index key type differs from the schema's");
-        m->bucket_bits = r.read<uint32_t>(4, "bucket bits");
-        m->key_entries = r.read<uint64_t>(8, "key index entry count");
-        if (m->bucket_bits > format::kMaxBucketBits) r.fail(4, "bucket bits " + std::to_string(m->bucket_bits) + " exceed 31");
-        if (m->key_entries != m->vertex_count) r.fail(8, "key index has " + std::to_string(m->key_entries) + " entries for " + std::to_string(m->vertex_count) + " vertices");
+        m->key_entries = m->vertex_count;
+        const uint64_t entries = m->key_entries * format::kKeyEntrySize;  // vertex_count <= 2^31
+        bool found = false;
+        for (uint32_t b = 0; b <= format::kMaxBucketBits && !found; ++b) {
+            uint64_t entries_at = format::key_entries_offset(b);
+            if (entries_at <= r.size && r.size - entries_at == entries) {
+                m->bucket_bits = b;
+                m->entries_at = entries_at;
+                found = true;
+            }
+        }
+        if (!found)
+            r.fail(0, std::to_string(r.size) + " bytes do not hold a head, 2^b + 1 bucket starts (b <= 31) and " + std::to_string(m->key_entries) +
+                          " entries, one per vertex");
         m->buckets_at = format::kKeyIndexHeadSize;
-        m->entries_at = format::align_up(m->buckets_at + 4 * ((uint64_t{1} << m->bucket_bits) + 1), 8);
-        if (m->entries_at > r.size || (r.size - m->entries_at) != m->key_entries * format::kKeyEntrySize)
-            r.fail(m->entries_at, "key index size does not match its bucket bits and entry count");
     }
 
     // §8.2 edge property tables
@@ -323,6 +336,13 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     std::shared_ptr<const File> file(new File(std::move(m)));
     if (options.verify_on_open) file->verify();
     return file;
+}
+
+void File::Impl::read_ahead(uint64_t offset, uint64_t length) const {
+    static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
+    if (offset >= size) return;
+    uint64_t from = offset / page * page, to = std::min(size, offset + std::min(length, size - offset));
+    ::posix_madvise(const_cast<uint8_t*>(data) + from, to - from, POSIX_MADV_WILLNEED);
 }
 
 std::string_view File::Impl::name(uint32_t id, const char* what) const {

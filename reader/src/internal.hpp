@@ -103,6 +103,9 @@ struct File::Impl {
     std::optional<uint64_t> hash_of(const Key& key) const;
     std::optional<uint32_t> lookup(const Key& key) const;
     std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;  // hash: hash_of(key)
+    // Asks the kernel to start reading [offset, offset + length) into the page cache, so that a
+    // pass in file order does not wait for one page at a time under Access::random.
+    void read_ahead(uint64_t offset, uint64_t length) const;
 };
 
 }  // namespace mmgraph

@@ -21,6 +21,21 @@ void require_zero(const Region& r, uint64_t from, uint64_t to, const std::string
         if (*r.at(at, 1, "padding") != 0) r.fail(at, what + " byte is not zero");
 }
 
+// The checksum of a section, read in chunks with the next chunk requested ahead: the mapping's
+// advice is usually Access::random, under which a cold file would arrive one page per fault.
+uint64_t section_checksum(const File::Impl& m, const SectionInfo& s) {
+    constexpr uint64_t kChunk = uint64_t{8} << 20;
+    format::ChecksumStream hash;
+    m.read_ahead(s.offset, kChunk);
+    for (uint64_t done = 0; done < s.length;) {
+        uint64_t n = std::min(kChunk, s.length - done);
+        m.read_ahead(s.offset + done + n, kChunk);
+        hash.update(m.data + s.offset + done, n);
+        done += n;
+    }
+    return hash.digest();
+}
+
 struct Verifier {
     const File& file;
     const File::Impl& m;
@@ -192,7 +207,7 @@ void File::verify() const {
     std::vector<std::pair<uint64_t, uint64_t>> used{{0, dir_end}};
     for (size_t i = 0; i < m.sections.size(); ++i) {
         const SectionInfo& s = m.sections[i];
-        if (format::checksum(m.data + s.offset, s.length) != s.checksum)
+        if (section_checksum(m, s) != s.checksum)
             throw Error(file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ", file offset " + hex(s.offset) +
                         ", " + std::to_string(s.length) + " bytes): checksum mismatch");
         used.emplace_back(s.offset, s.offset + s.length);
@@ -266,8 +281,15 @@ void File::verify() const {
         if (heap_end != t.region.size) t.region.fail(heap_end, "heap does not end at the section end");
     }
 
-    // §8.1: buckets ascend to n; entries in (hash, index) order, each in its bucket with the
-    // fingerprint of its vertex's key and, in a dataset, in the shard its hash names.
+    // §8.1: the head agrees with the schema, the vertex count and the layout open derived from
+    // the section's length; buckets ascend to n; entries in (hash, index) order, each in its
+    // bucket with the fingerprint of its vertex's key and, in a dataset, in the shard its hash names.
+    if (m.key_index.read<uint32_t>(0, "key index key type") != static_cast<uint32_t>(m.key_type))
+        m.key_index.fail(0, "key index key type differs from the schema's");
+    if (uint32_t bits = m.key_index.read<uint32_t>(4, "bucket bits"); bits != m.bucket_bits)
+        m.key_index.fail(4, "bucket bits " + std::to_string(bits) + " do not match the section's length, which gives " + std::to_string(m.bucket_bits));
+    if (uint64_t n = m.key_index.read<uint64_t>(8, "key index entry count"); n != m.key_entries)
+        m.key_index.fail(8, "key index has " + std::to_string(n) + " entries for " + std::to_string(m.vertex_count) + " vertices");
     const uint64_t buckets = uint64_t{1} << m.bucket_bits;
     uint64_t previous = 0, previous_hash = 0;
     int64_t previous_local = -1;

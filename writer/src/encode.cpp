@@ -451,7 +451,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
     // §8.1 key index
     uint8_t* key_base = file + section(SectionKind::key_index).offset;
     const uint64_t buckets = uint64_t{1} << p.bucket_bits;
-    const uint64_t entries_at = format::align_up(format::kKeyIndexHeadSize + 4 * (buckets + 1), 8);
+    const uint64_t entries_at = format::key_entries_offset(p.bucket_bits);
     tasks.push_back([&, key_base, buckets, entries_at] {
         SectionWriter w(key_base, 0, entries_at, "key_index head");
         w.put<uint32_t>(static_cast<uint32_t>(options.key_type));

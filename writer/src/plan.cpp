@@ -398,7 +398,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         add(SectionKind::out_edges, p.out.offset.back());
         if (options.store_in_edges) add(SectionKind::in_edges, p.in.offset.back());
         for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.task_heap.back());
-        add(SectionKind::key_index, format::align_up(format::kKeyIndexHeadSize + 4 * ((uint64_t{1} << p.bucket_bits) + 1), 8) +
+        add(SectionKind::key_index, format::key_entries_offset(p.bucket_bits) +
                                         format::kKeyEntrySize * p.key_entries.size());
         p.directory_offset = format::header::kSize;
         uint64_t at = format::align_up(p.directory_offset + format::dir_entry::kSize * p.sections.size(), format::kSectionAlign);

@@ -37,11 +37,21 @@ namespace mmgraph {
 // than a constant times the file's size; these limits bound the tables that open() copies into
 // memory further, whatever the file's size. A file past a limit is refused with an error that
 // names it.
+// How the kernel reads a page of the file that is not yet in memory (madvise on the mapping).
+// Each first touch of a missing page is a disk read; what else that read brings in is the
+// readahead, which on a block device is often 128 KiB and can be several MiB.
+enum class Access : uint8_t {
+    random,      // the touched page only: lookups and traversals touch pages far apart
+    normal,      // the kernel's read-around
+    sequential,  // large readahead: for reading the whole file in order (dump)
+};
+
 struct ReaderOptions {
     uint64_t max_sections = 1u << 16;        // directory entries (a v1.0 file has 8 + edge types)
     uint64_t max_strings = 1u << 20;         // names in the string table
     uint64_t max_schema_entries = 1u << 17;  // attribute descriptors of all labels and edge types
     bool verify_on_open = false;             // run verify() inside open()
+    Access access = Access::random;          // verify() reads ahead by itself whatever this is
 };
 
 struct AttributeInfo {

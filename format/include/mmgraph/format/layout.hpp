@@ -152,6 +152,10 @@ inline constexpr unsigned kBlockGroupsShift = 16;
 inline constexpr size_t kKeyIndexHeadSize = 16;
 inline constexpr size_t kKeyEntrySize = 8;
 inline constexpr uint32_t kMaxBucketBits = 31;
+// Where the entries start: after the head and the 2^b + 1 bucket starts, aligned to 8.
+constexpr uint64_t key_entries_offset(uint32_t bucket_bits) {
+    return (kKeyIndexHeadSize + 4 * ((uint64_t{1} << bucket_bits) + 1) + 7) & ~uint64_t{7};
+}
 
 // Edge property table (§8.2): u32 edge type id, u8 heap offset width (1, 2, 4, 8), 3 zero,
 // u64 row count, u32 row size, u32 zero, u64 heap offset (from section start); rows; heap.
