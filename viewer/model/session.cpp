@@ -8,7 +8,12 @@ bool Session::open(const std::string& path) {
     close();
     path_ = path;
     try {
-        file_ = File::open(path);
+        // A person clicks a few times a second, so the kernel's read-around costs nothing
+        // noticeable per click, while the statistics worker's pass over every vertex needs it
+        // on a cold file.
+        ReaderOptions reading;
+        reading.access = Access::normal;
+        file_ = File::open(path, reading);
     } catch (const Error& e) {
         errors_.push_back(e.what());
         return false;
