@@ -341,7 +341,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
 void File::Impl::read_ahead(uint64_t offset, uint64_t length) const {
     static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
     if (offset >= size) return;
-    uint64_t from = offset / page * page, to = std::min(size, offset + std::min(length, size - offset));
+    uint64_t from = offset / page * page, to = offset + std::min(length, size - offset);
     ::posix_madvise(const_cast<uint8_t*>(data) + from, to - from, POSIX_MADV_WILLNEED);
 }
 

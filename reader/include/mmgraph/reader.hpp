@@ -32,11 +32,6 @@
 
 namespace mmgraph {
 
-// Every limit the reader applies to a file, in one place (spec §9, §12). Counts read from a file
-// are first checked against the bytes that must hold them, so no table can claim more memory
-// than a constant times the file's size; these limits bound the tables that open() copies into
-// memory further, whatever the file's size. A file past a limit is refused with an error that
-// names it.
 // How the kernel reads a page of the file that is not yet in memory (madvise on the mapping).
 // Each first touch of a missing page is a disk read; what else that read brings in is the
 // readahead, which on a block device is often 128 KiB and can be several MiB.
@@ -46,6 +41,11 @@ enum class Access : uint8_t {
     sequential,  // large readahead: for reading the whole file in order (dump)
 };
 
+// Every limit the reader applies to a file, in one place (spec §9, §12). Counts read from a file
+// are first checked against the bytes that must hold them, so no table can claim more memory
+// than a constant times the file's size; these limits bound the tables that open() copies into
+// memory further, whatever the file's size. A file past a limit is refused with an error that
+// names it. Besides the limits: whether open() verifies, and the readahead advice.
 struct ReaderOptions {
     uint64_t max_sections = 1u << 16;        // directory entries (a v1.0 file has 8 + edge types)
     uint64_t max_strings = 1u << 20;         // names in the string table
