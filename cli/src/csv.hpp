@@ -25,7 +25,7 @@ uint64_t count_line_breaks(const char* begin, const char* end);
 // (--skip-bad-rows); every other mmgraph::Error is fatal.
 class InputError : public Error {
 public:
-    using Error::Error;
+    explicit InputError(const std::string& message) : Error(ErrorKind::bad_input, message) {}
 };
 
 class InputBuffer {

@@ -1,26 +1,83 @@
-// The one error channel for bad input (damaged files, bad API or CSV input): mmgraph::Error.
-// Broken internal invariants are not errors but bugs: MMGRAPH_CHECK aborts with a message.
+// The one error channel for everything a caller can meet at run time: mmgraph::Error, with a
+// kind a program can switch on and a message a person can act on. Broken internal invariants
+// are not errors but bugs: MMGRAPH_CHECK aborts with a message.
 #pragma once
 
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <optional>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace mmgraph {
 
-class Error : public std::runtime_error {
-public:
-    using std::runtime_error::runtime_error;
+// What went wrong, as a program needs to know it: whether to report a bad file, point at a bad
+// row, raise a limit, retry after fixing the environment, or fix its own code. The CLI's exit
+// codes and the Python exceptions map from it.
+enum class ErrorKind : uint8_t {
+    damaged,    // a file that is not mmgraph's, of an unknown major version, or damaged (§12)
+    bad_input,  // input to a writer or the importer: a bad value, row, schema or key
+    limit,      // past a limit of the format (§9) or of ReaderOptions
+    io,         // the environment: opening, reading, writing, a full disk (error_number() says)
+    misuse,     // a caller's mistake: an index out of range, a value read as the wrong type
 };
 
-// An Error of the environment rather than of the input (a full disk, an unusable temporary
-// directory): retrying the same input will not help, and an importer that skips bad rows must
-// not skip it.
+std::string_view kind_name(ErrorKind kind) noexcept;
+
+// Where in an input file a bad_input error was found; line and column count from 1, 0 when the
+// error concerns the whole file or line.
+struct InputLocation {
+    std::string path;
+    uint64_t line = 0;
+    uint64_t column = 0;
+};
+
+class Error : public std::runtime_error {
+public:
+    Error(ErrorKind kind, const std::string& message) : std::runtime_error(message), kind_(kind) {}
+    // bad_input at a place in a file; the message already names the place for people.
+    Error(const std::string& message, InputLocation where)
+        : std::runtime_error(message), kind_(ErrorKind::bad_input), location_(std::move(where)) {}
+
+    // An io error carrying the errno that caused it.
+    static Error io(const std::string& message, int error_number) {
+        Error e(ErrorKind::io, message);
+        e.error_number_ = error_number;
+        return e;
+    }
+
+    // Transitional: every throw site names its kind; this goes once none uses it.
+    [[deprecated("name the kind: Error(ErrorKind::..., message)")]] explicit Error(const std::string& message)
+        : std::runtime_error(message), kind_(ErrorKind::bad_input) {}
+
+    ErrorKind kind() const noexcept { return kind_; }
+    int error_number() const noexcept { return error_number_; }  // io: the errno, else 0
+    const std::optional<InputLocation>& location() const noexcept { return location_; }
+
+private:
+    ErrorKind kind_;
+    int error_number_ = 0;
+    std::optional<InputLocation> location_;
+};
+
+// Transitional, as above: Error::io replaces it.
 class SystemError : public Error {
 public:
-    using Error::Error;
+    explicit SystemError(const std::string& message) : Error(ErrorKind::io, message) {}
 };
+
+inline std::string_view kind_name(ErrorKind kind) noexcept {
+    switch (kind) {
+    case ErrorKind::damaged: return "damaged";
+    case ErrorKind::bad_input: return "bad_input";
+    case ErrorKind::limit: return "limit";
+    case ErrorKind::io: return "io";
+    case ErrorKind::misuse: return "misuse";
+    }
+    return "unknown";
+}
 
 [[noreturn]] inline void fail_invariant(const char* what, const char* file, int line) {
     std::fprintf(stderr, "mmgraph: internal invariant broken at %s:%d: %s\n", file, line, what);
