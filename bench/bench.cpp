@@ -63,7 +63,7 @@ int child_open(const std::string& path, int64_t key, const std::string& warmup) 
     auto start = std::chrono::steady_clock::now();
     auto file = File::open(path);
     auto vertex = file->find(key);
-    if (!vertex) throw Error(path + ": no vertex " + std::to_string(key));
+    if (!vertex) throw Error(ErrorKind::bad_input, path + ": no vertex " + std::to_string(key));
     uint64_t sum = vertex->degree(Direction::out) + vertex->get(0).as_bytes().size();
     auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - start).count();
     std::printf("%lld %llu\n", static_cast<long long>(ns), static_cast<unsigned long long>(sum));
@@ -99,7 +99,7 @@ Answer timed(unsigned repeats, Timed& out, Fn&& fn) {
     for (unsigned i = 0; i < repeats; ++i)
         times.push_back(seconds_of([&] {
             Answer again = fn();
-            if (!(again == answer)) throw Error("a repeated run gave another answer");
+            if (!(again == answer)) throw Error(ErrorKind::misuse, "a repeated run gave another answer");
         }));
     out = {median(times), repeats};
     return answer;
@@ -109,7 +109,7 @@ template <typename Answer>
 void expect_same(const std::string& what, const Answer& mmgraph, const std::vector<std::pair<std::string, Answer>>& peers) {
     for (const auto& [peer, answer] : peers)
         if (!(answer == mmgraph))
-            throw Error(what + ": " + peer + " disagrees with mmgraph\n  mmgraph: " + mmgraph.describe() + "\n  " + peer + ": " + answer.describe());
+            throw Error(ErrorKind::misuse, what + ": " + peer + " disagrees with mmgraph\n  mmgraph: " + mmgraph.describe() + "\n  " + peer + ": " + answer.describe());
     progress(what + ": all peers agree: " + mmgraph.describe().substr(0, 160));
 }
 
@@ -130,7 +130,7 @@ BfsFigure compare_bfs(const std::string& name, const InputGraph& graph, const Fi
     uint32_t source = graph.busiest_vertex();
     Key key = graph.key(source);
     auto in_file = file.find(key);
-    if (!in_file) throw Error(name + ": the BFS source " + key_to_string(key) + " is not in " + file.path().string());
+    if (!in_file) throw Error(ErrorKind::bad_input, name + ": the BFS source " + key_to_string(key) + " is not in " + file.path().string());
     progress(name + ": BFS from " + key_to_string(key));
     BfsFigure f;
     f.answer = timed<BfsAnswer>(repeats, f.mmgraph, [&] { return mmgraph_bfs(file, in_file->index()); });
@@ -163,7 +163,7 @@ LookupFigure compare_lookups(const std::string& name, const InputGraph& graph, c
     auto csr = timed<LookupAnswer>(repeats, f.csr, [&] { return csr_lookup(graph, keys); });
     auto boost_answer = timed<LookupAnswer>(repeats, f.boost, [&] { return boost.lookup(keys); });
     auto sqlite_answer = timed<LookupAnswer>(std::min(repeats, 3u), f.sqlite, [&] { return sqlite.lookup(keys, attribute); });
-    if (answer.found != count) throw Error(name + ": mmgraph found " + std::to_string(answer.found) + " of " + std::to_string(count) + " keys");
+    if (answer.found != count) throw Error(ErrorKind::misuse, name + ": mmgraph found " + std::to_string(answer.found) + " of " + std::to_string(count) + " keys");
     expect_same(name + " lookups", answer,
                 {{"mmgraph per key", per_key}, {"CSR", csr}, {"Boost.Graph", boost_answer}, {"SQLite", sqlite_answer}});
     return f;
@@ -446,7 +446,7 @@ private:
             auto fresh_process = [&] {
                 Child child({self_path(), "open", path.string(), key, warmup.string()});
                 double ns = std::stod(child.read_line());
-                if (child.finish() != 0) throw Error("open child failed on " + path.string());
+                if (child.finish() != 0) throw Error(ErrorKind::io, "open child failed on " + path.string());
                 return ns / 1e3;
             };
             std::vector<double> warm, cold;
@@ -478,7 +478,7 @@ private:
             std::vector<std::unique_ptr<Child>> children;
             for (unsigned i = 0; i < count; ++i) children.push_back(std::make_unique<Child>(std::vector<std::string>{self_path(), "touch", file.string()}));
             for (auto& c : children)
-                if (c->read_line().rfind("ready", 0) != 0) throw Error("touch child did not get ready");
+                if (c->read_line().rfind("ready", 0) != 0) throw Error(ErrorKind::io, "touch child did not get ready");
             Residency total;
             for (auto& c : children) {
                 Residency r = residency_of(c->pid());
@@ -486,7 +486,7 @@ private:
                 total.pss += r.pss;
             }
             for (auto& c : children)
-                if (c->finish() != 0) throw Error("touch child failed");
+                if (c->finish() != 0) throw Error(ErrorKind::io, "touch child failed");
             return total;
         };
         Residency one = measure(1), many = measure(o_.processes);

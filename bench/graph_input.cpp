@@ -79,7 +79,7 @@ InputGraph load_edge_list(const std::vector<std::string>& paths) {
             to.push_back(vertex_of(b));
         }
     }
-    if (g.int_key.empty()) throw Error("the edge list has no edges");
+    if (g.int_key.empty()) throw Error(ErrorKind::bad_input, "the edge list has no edges");
     build_csr(g, g.int_key.size(), from, to);
     return g;
 }
@@ -94,9 +94,9 @@ InputGraph load_csv(const std::vector<std::string>& node_files, const std::vecto
         cli::InputBuffer input(path);
         g.input_bytes += input.size();
         cli::CsvReader reader(input, ',');
-        if (!reader.next(record)) throw Error(path + ": no header");
+        if (!reader.next(record)) throw Error(ErrorKind::bad_input, path + ": no header");
         int key = column_named(record, ":ID");
-        if (key < 0) throw Error(path + ": no :ID column");
+        if (key < 0) throw Error(ErrorKind::bad_input, path + ": no :ID column");
         int probed = -1;
         for (size_t i = 0; i < record.fields.size(); ++i) {
             std::string_view text = record.fields[i].text;
@@ -115,22 +115,22 @@ InputGraph load_csv(const std::vector<std::string>& node_files, const std::vecto
         }
     }
     uint64_t vertices = g.key_begin.size() - 1;
-    if (vertices == 0) throw Error("the node files hold no vertices");
+    if (vertices == 0) throw Error(ErrorKind::bad_input, "the node files hold no vertices");
     g.string_index.reserve(vertices);
     for (uint32_t v = 0; v < vertices; ++v)
         if (!g.string_index.emplace(std::get<std::string_view>(g.key(v)), v).second)
-            throw Error("duplicate key " + key_to_string(g.key(v)));
+            throw Error(ErrorKind::bad_input, "duplicate key " + key_to_string(g.key(v)));
     std::vector<uint32_t> from, to;
     for (const std::string& path : edge_files) {
         cli::InputBuffer input(path);
         g.input_bytes += input.size();
         cli::CsvReader reader(input, ',');
-        if (!reader.next(record)) throw Error(path + ": no header");
+        if (!reader.next(record)) throw Error(ErrorKind::bad_input, path + ": no header");
         int start = column_named(record, ":START_ID"), end = column_named(record, ":END_ID");
-        if (start < 0 || end < 0) throw Error(path + ": no :START_ID or :END_ID column");
+        if (start < 0 || end < 0) throw Error(ErrorKind::bad_input, path + ": no :START_ID or :END_ID column");
         auto vertex_of = [&](size_t column) {
             auto it = g.string_index.find(record.fields.at(column).text);
-            if (it == g.string_index.end()) throw Error(path + ": unknown vertex " + std::string(record.fields[column].text));
+            if (it == g.string_index.end()) throw Error(ErrorKind::bad_input, path + ": unknown vertex " + std::string(record.fields[column].text));
             return it->second;
         };
         while (reader.next(record)) {

@@ -27,9 +27,9 @@ Child::Child(const std::vector<std::string>& argv) {
     // Close-on-exec: a later child must not inherit this child's stdin, or closing ours would
     // never reach it as end of file.
     int in[2], out[2];
-    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) throw Error("pipe: " + std::string(std::strerror(errno)));
+    if (::pipe2(in, O_CLOEXEC) != 0 || ::pipe2(out, O_CLOEXEC) != 0) throw Error(ErrorKind::io, "pipe: " + std::string(std::strerror(errno)));
     pid_ = ::fork();
-    if (pid_ < 0) throw Error("fork: " + std::string(std::strerror(errno)));
+    if (pid_ < 0) throw Error(ErrorKind::io, "fork: " + std::string(std::strerror(errno)));
     if (pid_ == 0) {
         ::dup2(in[0], 0);
         ::dup2(out[1], 1);
@@ -65,7 +65,7 @@ std::string Child::read_line() {
         char buffer[4096];
         ssize_t n = ::read(from_child_, buffer, sizeof buffer);
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw Error("child " + std::to_string(pid_) + " ended without answering");
+        if (n <= 0) throw Error(ErrorKind::io, "child " + std::to_string(pid_) + " ended without answering");
         pending_.append(buffer, static_cast<size_t>(n));
     }
 }
@@ -84,14 +84,14 @@ std::string self_path() { return std::filesystem::read_symlink("/proc/self/exe")
 
 Residency residency_of(pid_t pid) {
     std::ifstream in("/proc/" + std::to_string(pid) + "/smaps_rollup");
-    if (!in) throw Error("cannot read /proc/" + std::to_string(pid) + "/smaps_rollup");
+    if (!in) throw Error(ErrorKind::io, "cannot read /proc/" + std::to_string(pid) + "/smaps_rollup");
     Residency r;
     unsigned long long kib = 0;
     for (std::string line; std::getline(in, line);) {  // the first line names the range
         if (std::sscanf(line.c_str(), "Rss: %llu kB", &kib) == 1) r.rss = kib * 1024;
         if (std::sscanf(line.c_str(), "Pss: %llu kB", &kib) == 1) r.pss = kib * 1024;
     }
-    if (r.rss == 0) throw Error("/proc/" + std::to_string(pid) + "/smaps_rollup: no Rss line");
+    if (r.rss == 0) throw Error(ErrorKind::io, "/proc/" + std::to_string(pid) + "/smaps_rollup: no Rss line");
     return r;
 }
 
@@ -116,13 +116,13 @@ BuildReport run_build(const std::string& cli, const std::vector<std::string>& ar
     std::string command = shell_quote(cli) + " build --quiet";
     for (const std::string& a : arguments) command += " " + shell_quote(a);
     std::FILE* pipe = ::popen((command + " 2>&1").c_str(), "r");
-    if (!pipe) throw Error("cannot run " + command);
+    if (!pipe) throw Error(ErrorKind::io, "cannot run " + command);
     std::string output;
     char buffer[4096];
     size_t n;
     while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) output.append(buffer, n);
     int status = ::pclose(pipe);
-    if (status != 0) throw Error(command + " failed:\n" + output);
+    if (status != 0) throw Error(ErrorKind::io, command + " failed:\n" + output);
     BuildReport r;
     bool timed = false;  // tiny builds print "total 0.00": look for the line, not a value
     std::istringstream lines(output);
@@ -139,7 +139,7 @@ BuildReport run_build(const std::string& cli, const std::vector<std::string>& ar
         if (std::sscanf(line.c_str(), " vertices %llu", &count) == 1) r.vertices = count;
         if (std::sscanf(line.c_str(), " edges %llu", &count) == 1) r.edges = count;
     }
-    if (!timed || r.bytes == 0) throw Error(command + ": no summary in its output:\n" + output);
+    if (!timed || r.bytes == 0) throw Error(ErrorKind::io, command + ": no summary in its output:\n" + output);
     return r;
 }
 

@@ -76,7 +76,7 @@ void write_results(const std::filesystem::path& path, const std::string& generat
         text.replace(begin, end + std::string(kEnd).size() - begin, block);
     std::ofstream out(path, std::ios::trunc);
     out << text;
-    if (!out) throw Error(path.string() + ": cannot write");
+    if (!out) throw Error(ErrorKind::io, path.string() + ": cannot write");
 }
 
 }  // namespace mmgraph::bench

@@ -24,7 +24,7 @@ constexpr double kA = 0.57, kB = 0.19, kC = 0.19;  // d = 0.05 is the rest
 class Output {
 public:
     explicit Output(const std::filesystem::path& path) : path_(path), file_(std::fopen(path.c_str(), "wb")) {
-        if (!file_) throw Error(path.string() + ": cannot create");
+        if (!file_) throw Error(ErrorKind::io, path.string() + ": cannot create");
         buffer_.reserve(kFlushAt + 256);
     }
     ~Output() {
@@ -57,14 +57,14 @@ public:
     }
     void close() {
         flush();
-        if (std::fclose(file_) != 0) throw Error(path_.string() + ": write failed");
+        if (std::fclose(file_) != 0) throw Error(ErrorKind::io, path_.string() + ": write failed");
         file_ = nullptr;
     }
 
 private:
     static constexpr size_t kFlushAt = 1 << 20;
     void flush() {
-        if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) throw Error(path_.string() + ": write failed");
+        if (std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size()) throw Error(ErrorKind::io, path_.string() + ": write failed");
         buffer_.clear();
     }
     std::filesystem::path path_;
@@ -83,8 +83,8 @@ void append_name(std::string& out, std::mt19937_64& rng) {
 }  // namespace
 
 RmatFiles write_rmat(const RmatOptions& options, const std::filesystem::path& directory) {
-    if (options.scale < 1 || options.scale > 30) throw Error("R-MAT scale must be between 1 and 30");
-    if (options.edge_factor < 1) throw Error("R-MAT edge factor must be at least 1");
+    if (options.scale < 1 || options.scale > 30) throw Error(ErrorKind::misuse, "R-MAT scale must be between 1 and 30");
+    if (options.edge_factor < 1) throw Error(ErrorKind::misuse, "R-MAT edge factor must be at least 1");
     std::filesystem::create_directories(directory);
     RmatFiles files;
     files.edge_list = directory / "edges.txt";

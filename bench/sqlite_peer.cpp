@@ -17,7 +17,7 @@ class Statement {
 public:
     Statement(sqlite3* db, const std::string& sql) : db_(db) {
         if (sqlite3_prepare_v2(db, sql.c_str(), -1, &statement_, nullptr) != SQLITE_OK)
-            throw Error("sqlite: " + std::string(sqlite3_errmsg(db)) + " in: " + sql);
+            throw Error(ErrorKind::io, "sqlite: " + std::string(sqlite3_errmsg(db)) + " in: " + sql);
     }
     ~Statement() { sqlite3_finalize(statement_); }
     Statement(const Statement&) = delete;
@@ -40,7 +40,7 @@ public:
         sqlite3_clear_bindings(statement_);
     }
     void check(int rc) const {
-        if (rc != SQLITE_OK) throw Error("sqlite: " + std::string(sqlite3_errmsg(db_)));
+        if (rc != SQLITE_OK) throw Error(ErrorKind::io, "sqlite: " + std::string(sqlite3_errmsg(db_)));
     }
 
 private:
@@ -53,7 +53,7 @@ void exec(sqlite3* db, const std::string& sql) {
     if (sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &message) != SQLITE_OK) {
         std::string text = message ? message : "unknown error";
         sqlite3_free(message);
-        throw Error("sqlite: " + text + " in: " + sql);
+        throw Error(ErrorKind::io, "sqlite: " + text + " in: " + sql);
     }
 }
 
@@ -119,7 +119,7 @@ void load_table(sqlite3* db, const std::string& table, const std::vector<std::st
         cli::InputBuffer input(path);
         cli::CsvReader reader(input, ',');
         cli::CsvRecord header;
-        if (!reader.next(header)) throw Error(path + ": no header");
+        if (!reader.next(header)) throw Error(ErrorKind::bad_input, path + ": no header");
         for (const auto& field : header.fields) {
             if (is_role(field.text)) continue;
             SqlColumn c = sql_column(field.text);
@@ -144,7 +144,7 @@ void load_table(sqlite3* db, const std::string& table, const std::vector<std::st
             int found = -1;
             for (size_t i = 0; i < record.fields.size(); ++i)
                 if (record.fields[i].text.ends_with(roles[f])) found = static_cast<int>(i);
-            if (found < 0 && fallback[f].empty()) throw Error(path + ": no " + roles[f] + " column");
+            if (found < 0 && fallback[f].empty()) throw Error(ErrorKind::bad_input, path + ": no " + roles[f] + " column");
             source.push_back(found);
             affinity.push_back(fixed[f].second);
             names += (f ? ", " : "") + fixed[f].first;
@@ -185,7 +185,7 @@ SqlitePeer::SqlitePeer(const std::filesystem::path& db) {
     if (sqlite3_open(db.c_str(), &db_) != SQLITE_OK) {
         std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
         sqlite3_close(db_);
-        throw Error(db.string() + ": sqlite: " + message);
+        throw Error(ErrorKind::io, db.string() + ": sqlite: " + message);
     }
     bulk_load_settings(db_);
 }
@@ -259,7 +259,7 @@ BfsAnswer SqlitePeer::bfs(const InputGraph& graph, uint32_t source) const {
             else key = std::string_view(reinterpret_cast<const char*>(sqlite3_column_text(neighbours.get(), 0)),
                                         static_cast<size_t>(sqlite3_column_bytes(neighbours.get(), 0)));
             auto w = graph.find(key);
-            if (!w) throw Error("sqlite: edge to unknown vertex " + key_to_string(key));
+            if (!w) throw Error(ErrorKind::io, "sqlite: edge to unknown vertex " + key_to_string(key));
             visit(*w);
         }
         neighbours.reset();

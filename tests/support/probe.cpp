@@ -59,7 +59,7 @@ std::string walk(const File& file) {
             out += dir == Direction::out ? " out " : " in ";
             out += std::to_string(v.degree(dir)) + ":";
             for (const Edge& e : v.edges(dir)) {
-                if (e.type >= types) throw Error("walk: edge type " + std::to_string(e.type) + " out of range");
+                if (e.type >= types) throw Error(ErrorKind::damaged, "walk: edge type " + std::to_string(e.type) + " out of range");
                 out += " " + std::to_string(e.target.shard) + "/" + std::to_string(e.target.index) + "/t" +
                        std::to_string(e.type) + "/o" + std::to_string(e.ordinal);
                 if (e.target.shard == file.shard_id()) out += "=" + file.vertex(e.target.index).key_string();

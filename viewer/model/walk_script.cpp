@@ -29,7 +29,7 @@ std::vector<WalkStep> parse_walk_script(std::string_view text) {
         size_t space = line.find_first_of(" \t");
         std::string_view word = line.substr(0, space);
         std::string_view argument = space == std::string_view::npos ? std::string_view() : trim(line.substr(space));
-        auto fail = [&](const std::string& why) { throw Error("line " + std::to_string(line_number) + ": " + why); };
+        auto fail = [&](const std::string& why) { throw Error("line " + std::to_string(line_number) + ": " + why, InputLocation{"", static_cast<uint64_t>(line_number), 0}); };
         WalkStep step;
         step.line = line_number;
         if (word == "back" || word == "forward") {
