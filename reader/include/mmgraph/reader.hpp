@@ -124,6 +124,7 @@ private:
 };
 
 class File;
+struct FileInternals;
 
 // A precomputed (label, attribute) pair: reading through it skips the name search.
 struct AttributeHandle {
@@ -362,10 +363,18 @@ public:
     // The deep check (§12): throws mmgraph::Error describing the first problem found.
     void verify() const;
 
+    // What open() parsed; defined in reader/src/internal.hpp, which is not installed.
     struct Impl;
-    const Impl& impl() const { return *impl_; }
 
 private:
+    // The reader's own classes read the parsed tables directly; other reader sources reach
+    // them through impl_of() in internal.hpp.
+    friend class Vertex;
+    friend class EdgeRange;
+    friend class EdgeRange::iterator;
+    friend struct FileInternals;
+    const Impl& impl() const { return *impl_; }
+
     // Prefetch distances of for_each_edge, in frontier positions (measured on a scale-20 R-MAT
     // BFS: see bench/README.md). The record's prefetch reads the slot, so it trails the slot's.
     static constexpr size_t kSlotDistance = 16;
