@@ -10,6 +10,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 cmake --install "$build" --prefix "$work/prefix" >/dev/null
 [ -x "$work/prefix/bin/mmgraph" ] || { echo "the mmgraph tool was not installed" >&2; exit 1; }
+[ -f "$work/prefix/include/mmgraph/version.hpp" ] || { echo "mmgraph/version.hpp was not installed" >&2; exit 1; }
 # Internal headers stay out of the installed API.
 if found=$(find "$work/prefix/include" -path '*/detail/*' -o -name internal.hpp | grep .); then
   echo "internal headers were installed: $found" >&2
