@@ -22,6 +22,21 @@ template <typename F>
 concept exposes_impl = requires(const F& f) { f.impl(); };
 static_assert(!exposes_impl<File>);
 
+// A Value views its data: a temporary std::string would dangle.
+static_assert(!std::is_constructible_v<Value, std::string&&>);
+static_assert(!std::is_constructible_v<Value, const std::string&&>);
+static_assert(!std::is_constructible_v<Value, std::string>);
+static_assert(std::is_constructible_v<Value, const std::string&>);
+static_assert(std::is_constructible_v<Value, std::string&>);
+static_assert(std::is_constructible_v<Value, std::string_view>);
+static_assert(std::is_constructible_v<Value, const char*>);
+template <typename S>
+concept makes_ref = requires(S&& s) { Value::ref(std::forward<S>(s)); };
+static_assert(!makes_ref<std::string>);
+static_assert(makes_ref<std::string&>);
+static_assert(makes_ref<std::string_view>);
+static_assert(makes_ref<const char (&)[4]>);
+
 }  // namespace
 
 TEST_CASE("version.hpp names the project version and the format version written", "[api]") {
