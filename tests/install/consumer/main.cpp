@@ -22,8 +22,10 @@ int main(int argc, char** argv) {
     auto oslo = file->find("osl");
     if (!oslo || oslo->get("name").as_string() != "Oslo") return 1;
     if (file->version_major() != MMGRAPH_FORMAT_VERSION_MAJOR) return 1;
+    if (oslo->get<std::string_view>("name") != "Oslo") return 1;
     for (const mmgraph::Edge& edge : oslo->edges(mmgraph::Direction::out)) {
         if (file->vertex(edge.target.index).key_string() != "bgo" || file->property(edge, 0).as_uint() != 463) return 1;
+        if (file->property(edge, "km").as<uint32_t>() != 463) return 1;
         std::printf("consumer: Oslo -> Bergen, 463 km\n");
         return 0;
     }
