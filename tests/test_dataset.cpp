@@ -304,3 +304,37 @@ TEST_CASE("dataset: leftover shards of another shard count make the base path am
     for (uint16_t s = 0; s < 4; ++s) std::filesystem::remove(shard_path(dir / "g.mmg", s, 4));
     CHECK(Dataset::open(dir / "g.mmg").vertex_count() == new_model.vertices.size());
 }
+
+namespace {
+
+template <typename F>
+ErrorKind kind_of(F&& call) {
+    try {
+        call();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    FAIL("no error thrown");
+    return ErrorKind::damaged;
+}
+
+}  // namespace
+
+TEST_CASE("dataset: opening by name reports damage and misuse with their kinds", "[dataset]") {
+    const uint16_t K = 3;
+    TempDir a, b;
+    write_sharded(make_model(44, false), K, a / "g.mmg");
+    write_sharded(make_model(45, false), K, b / "g.mmg");
+    copy_over(shard_path(b / "g.mmg", 1, K), shard_path(a / "g.mmg", 1, K));
+    CHECK(kind_of([&] { Dataset::open(a / "g.mmg"); }) == ErrorKind::damaged);
+    copy_over(shard_path(a / "g.mmg", 0, K), shard_path(a / "g.mmg", 2, K));
+    CHECK(kind_of([&] { Dataset::open(shard_path(a / "g.mmg", 0, K)); }) == ErrorKind::damaged);
+
+    TempDir leftovers;
+    Model model = make_model(46, false, 100, 300);
+    write_sharded(model, 4, leftovers / "g.mmg");
+    write_sharded(model, 2, leftovers / "g.mmg");
+    CHECK(kind_of([&] { Dataset::open(leftovers / "g.mmg"); }) == ErrorKind::misuse);
+    Dataset two = Dataset::open(shard_path(leftovers / "g.mmg", 0, 2));
+    CHECK(kind_of([&] { two.vertex(VertexRef{2, 0}); }) == ErrorKind::misuse);
+}

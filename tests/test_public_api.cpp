@@ -290,3 +290,15 @@ TEST_CASE("edge properties by name", "[api]") {
     unknown.type = 9;
     CHECK(kind_of([&] { file->property(unknown, "weight"); }) == ErrorKind::misuse);
 }
+
+TEST_CASE("errors a caller causes are of kind misuse", "[api][errors]") {
+    TempDir dir;
+    auto file = random_file(dir, 47);
+    std::vector<Key> keys{std::string_view("x"), std::string_view("y")};
+    std::vector<std::optional<Vertex>> out(1);
+    CHECK(kind_of([&] { file->find(keys, out); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(file->find(keys, out), "find: 2 keys but room for 1 results");
+    Dataset dataset = Dataset::open(dir / "random.mmg");
+    CHECK(kind_of([&] { dataset.vertex(VertexRef{1, 0}); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(dataset.vertex(VertexRef{1, 0}), "vertex reference names shard 1 of a 1-shard dataset");
+}

@@ -33,8 +33,8 @@ Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) 
             std::sort(candidates.begin(), candidates.end());
             std::string names;
             for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.filename().string();
-            throw Error(path.string() + ": ambiguous dataset path, shard files of several shard counts exist (" + names +
-                        "); open one shard file to choose");
+            throw Error(ErrorKind::misuse, path.string() + ": ambiguous dataset path, shard files of several shard counts exist (" +
+                                               names + "); open one shard file to choose");
         }
         if (!candidates.empty()) first = candidates.front();
     }
@@ -48,10 +48,12 @@ Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) 
     for (uint32_t s = 0; s < count; ++s) {
         auto file = s == head->shard_id() ? head : File::open(shard_path(base, s, count), options);
         if (file->shard_count() != count || file->shard_id() != s)
-            throw Error(file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
-                        std::to_string(file->shard_count()) + ", expected shard " + std::to_string(s) + " of " + std::to_string(count));
+            throw Error(ErrorKind::damaged, file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
+                                                std::to_string(file->shard_count()) + ", expected shard " + std::to_string(s) +
+                                                " of " + std::to_string(count));
         if (file->dataset_id() != head->dataset_id())
-            throw Error(file->path().string() + ": dataset id differs from " + head->path().string() + "'s (files of different datasets)");
+            throw Error(ErrorKind::damaged,
+                        file->path().string() + ": dataset id differs from " + head->path().string() + "'s (files of different datasets)");
         d.shards_[s] = std::move(file);
     }
     return d;
@@ -71,7 +73,8 @@ uint64_t Dataset::edge_count() const {
 
 Vertex Dataset::vertex(VertexRef ref) const {
     if (ref.shard >= shards_.size())
-        throw Error("vertex reference names shard " + std::to_string(ref.shard) + " of a " + std::to_string(shards_.size()) + "-shard dataset");
+        throw Error(ErrorKind::misuse,
+                    "vertex reference names shard " + std::to_string(ref.shard) + " of a " + std::to_string(shards_.size()) + "-shard dataset");
     return shards_[ref.shard]->vertex(ref.index);
 }
 
@@ -111,7 +114,7 @@ void Dataset::verify() const {
     for (const auto& s : shards_) {
         if (s->key_type() != first.key_type() || s->has_in_edges() != first.has_in_edges() ||
             !same_shapes(s->labels(), first.labels()) || !same_shapes(s->edge_types(), first.edge_types()))
-            throw Error(s->path().string() + ": schema differs from " + first.path().string() + "'s");
+            throw Error(ErrorKind::damaged, s->path().string() + ": schema differs from " + first.path().string() + "'s");
     }
     if (shards_.size() == 1) return;
     for (const auto& s : shards_) {
@@ -123,9 +126,9 @@ void Dataset::verify() const {
                     if (e.target.shard == s->shard_id()) continue;
                     const File& other = *shards_[e.target.shard];
                     if (e.target.index >= other.vertex_count())
-                        throw Error(s->path().string() + ": vertex " + std::to_string(i) + " has an edge to vertex " +
-                                    std::to_string(e.target.index) + " of shard " + std::to_string(e.target.shard) +
-                                    ", which has " + std::to_string(other.vertex_count()) + " vertices");
+                        throw Error(ErrorKind::damaged, s->path().string() + ": vertex " + std::to_string(i) + " has an edge to vertex " +
+                                                            std::to_string(e.target.index) + " of shard " + std::to_string(e.target.shard) +
+                                                            ", which has " + std::to_string(other.vertex_count()) + " vertices");
                     if (dir == Direction::in && !s->edge_types()[e.type].attributes.empty()) other.property(e, 0);
                 }
             }
