@@ -271,7 +271,7 @@ TEST_CASE("for_each_edge(direction) visits every edge in vertex order", "[api]")
     CHECK_THROWS_AS(no_in->for_each_edge(Direction::in, [](uint32_t, const Edge&) {}), Error);
 }
 
-TEST_CASE("edge properties by name", "[api]") {
+TEST_CASE("edge properties by name, in a file and a dataset", "[api]") {
     TempDir dir;
     auto file = typed_file(dir);
     Vertex a = *file->find("a"), b = *file->find("b");
@@ -289,6 +289,34 @@ TEST_CASE("edge properties by name", "[api]") {
     Edge unknown = first;
     unknown.type = 9;
     CHECK(kind_of([&] { file->property(unknown, "weight"); }) == ErrorKind::misuse);
+
+    // Across shards: the in-edge's property lives in its source's shard.
+    test::RandomGraphOptions o;
+    o.seed = 46;
+    o.vertices = 200;
+    o.edges = 800;
+    test::Model model = test::random_model(o);
+    WriterOptions options;
+    options.shard_count = 3;
+    test::write_model(model, options, dir / "d.mmg");
+    Dataset dataset = Dataset::open(dir / "d.mmg");
+    uint64_t compared = 0;
+    for (uint16_t s = 0; s < dataset.shard_count(); ++s) {
+        for (Vertex v : dataset.shard(s).vertices()) {
+            for (Direction direction : {Direction::out, Direction::in}) {
+                for (const Edge& e : v.edges(direction)) {
+                    const LabelInfo& type = dataset.shard(s).edge_types()[e.type];
+                    for (uint32_t p = 0; p < type.attributes.size(); ++p) {
+                        ValueRef by_index = dataset.property(e, v, p), by_name = dataset.property(e, v, type.attributes[p].name);
+                        CHECK(by_index.is_null() == by_name.is_null());
+                        if (!by_index.is_null()) CHECK(std::ranges::equal(by_index.as_bytes(), by_name.as_bytes()));
+                        ++compared;
+                    }
+                }
+            }
+        }
+    }
+    CHECK(compared > 100);
 }
 
 TEST_CASE("errors a caller causes are of kind misuse", "[api][errors]") {

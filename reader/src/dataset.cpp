@@ -59,6 +59,44 @@ Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) 
     return d;
 }
 
+// The names do not matter here (§10: the header is authoritative): each file's header says
+// which dataset and shard it is, and the list must hold each shard of one dataset once.
+Dataset Dataset::open(std::span<const std::filesystem::path> shard_files, ReaderOptions options) {
+    if (shard_files.empty()) throw Error(ErrorKind::misuse, "Dataset::open: no shard files given");
+    auto head = File::open(shard_files.front(), options);
+    const uint16_t count = head->shard_count();
+    Dataset d;
+    d.shards_.resize(count);
+    d.shards_[head->shard_id()] = head;
+    for (const auto& path : shard_files.subspan(1)) {
+        auto file = File::open(path, options);
+        if (file->dataset_id() != head->dataset_id())
+            throw Error(ErrorKind::misuse,
+                        file->path().string() + ": dataset id differs from " + head->path().string() + "'s (files of different datasets)");
+        if (file->shard_count() != count)
+            throw Error(ErrorKind::damaged, file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
+                                                std::to_string(file->shard_count()) + ", but " + head->path().string() +
+                                                " of the same dataset is shard " + std::to_string(head->shard_id()) + " of " +
+                                                std::to_string(count));
+        auto& slot = d.shards_[file->shard_id()];
+        if (slot)
+            throw Error(ErrorKind::misuse, file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
+                                               std::to_string(count) + " given twice (also " + slot->path().string() + ")");
+        slot = std::move(file);
+    }
+    std::string missing;
+    uint32_t missing_count = 0;
+    for (uint32_t s = 0; s < count; ++s) {
+        if (d.shards_[s]) continue;
+        ++missing_count;
+        missing += (missing.empty() ? "" : ", ") + std::to_string(s);
+    }
+    if (missing_count > 0)
+        throw Error(ErrorKind::misuse, head->path().string() + ": the dataset has " + std::to_string(count) + " shards, " +
+                                           (missing_count == 1 ? "shard " : "shards ") + missing + " not given");
+    return d;
+}
+
 uint64_t Dataset::vertex_count() const {
     uint64_t n = 0;
     for (const auto& s : shards_) n += s->vertex_count();
@@ -87,6 +125,11 @@ ValueRef Dataset::property(const Edge& edge, const Vertex& from, uint32_t proper
     // Properties live with the out-edge, in the source vertex's shard (§8.2).
     if (edge.direction == Direction::out) return from.file().property(edge, property);
     return vertex(edge.target).file().property(edge, property);
+}
+
+ValueRef Dataset::property(const Edge& edge, const Vertex& from, std::string_view name) const {
+    if (edge.direction == Direction::out) return from.file().property(edge, name);
+    return vertex(edge.target).file().property(edge, name);
 }
 
 namespace {

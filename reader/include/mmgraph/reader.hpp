@@ -599,8 +599,15 @@ private:
 // what is read through a Dataset is valid while it, a copy of it, or the shard's File lives.
 class Dataset {
 public:
-    // `path` is the single-shard file, or the dataset path given to the writer, or any shard.
+    // `path` is the single-shard file, or the dataset path given to the writer, or any shard;
+    // the other shards are found by the file names of §10.
     static Dataset open(const std::filesystem::path& path, ReaderOptions options = {});
+    // Every shard file of the dataset, named anyhow and in any order: the headers' dataset id
+    // and shard ids place them (§10). Throws ErrorKind::misuse when the list is empty, names
+    // files of different datasets, names a shard twice or lacks one (the message lists which),
+    // and ErrorKind::damaged when files of one dataset id disagree on the shard count; opening
+    // a file throws as File::open.
+    static Dataset open(std::span<const std::filesystem::path> shard_files, ReaderOptions options = {});
 
     uint16_t shard_count() const { return static_cast<uint16_t>(shards_.size()); }
     const File& shard(uint16_t id) const { return *shards_.at(id); }
@@ -610,6 +617,8 @@ public:
     Vertex vertex(VertexRef ref) const;
     std::optional<Vertex> find(const Key& key) const;
     ValueRef property(const Edge& edge, const Vertex& from, uint32_t property) const;
+    // By name, as File::property.
+    ValueRef property(const Edge& edge, const Vertex& from, std::string_view name) const;
     void verify() const;
 
 private:
