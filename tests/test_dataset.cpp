@@ -304,3 +304,118 @@ TEST_CASE("dataset: leftover shards of another shard count make the base path am
     for (uint16_t s = 0; s < 4; ++s) std::filesystem::remove(shard_path(dir / "g.mmg", s, 4));
     CHECK(Dataset::open(dir / "g.mmg").vertex_count() == new_model.vertices.size());
 }
+
+namespace {
+
+// The shard files of a K-shard dataset at `base`, copied to names that say nothing, listed in
+// the order `order` gives (shard order[i] at position i).
+std::vector<std::filesystem::path> renamed_shards(const std::filesystem::path& base, uint16_t K, const TempDir& to,
+                                                  const std::vector<uint16_t>& order) {
+    std::vector<std::filesystem::path> files;
+    for (uint16_t s : order) {
+        files.push_back(to / ("part" + std::to_string(files.size()) + ".bin"));
+        copy_over(shard_path(base, s, K), files.back());
+    }
+    return files;
+}
+
+template <typename F>
+ErrorKind kind_of(F&& call) {
+    try {
+        call();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    FAIL("no error thrown");
+    return ErrorKind::damaged;
+}
+
+}  // namespace
+
+TEST_CASE("dataset: Dataset::open(files) places renamed shards by their headers", "[dataset]") {
+    const uint16_t K = 4;
+    TempDir dir, renamed;
+    Model model = make_model(40, false);
+    write_sharded(model, K, dir / "g.mmg");
+    const std::vector<uint16_t> order{2, 0, 3, 1};
+    auto files = renamed_shards(dir / "g.mmg", K, renamed, order);
+    Dataset by_name = Dataset::open(dir / "g.mmg");
+    Dataset by_list = Dataset::open(files);
+    REQUIRE(by_list.shard_count() == K);
+    for (size_t i = 0; i < order.size(); ++i) CHECK(by_list.shard(order[i]).path() == files[i]);
+    CHECK(by_list.vertex_count() == by_name.vertex_count());
+    CHECK(by_list.edge_count() == by_name.edge_count());
+    for (const ModelVertex& v : model.vertices) {
+        auto a = by_list.find(key_of(model, v.key)), b = by_name.find(key_of(model, v.key));
+        REQUIRE(a.has_value());
+        REQUIRE(b.has_value());
+        CHECK(a->ref() == b->ref());
+        CHECK(a->key_string() == v.key);
+    }
+    CHECK_NOTHROW(by_list.verify());
+
+    // One shard: a list of the one file.
+    TempDir single;
+    write_sharded(model, 1, single / "one.mmg");
+    std::vector<std::filesystem::path> one{single / "one.mmg"};
+    CHECK(Dataset::open(one).vertex_count() == model.vertices.size());
+}
+
+TEST_CASE("dataset: Dataset::open(files) refuses incomplete, repeated and mixed lists", "[dataset]") {
+    const uint16_t K = 3;
+    TempDir dir, other, renamed;
+    write_sharded(make_model(41, false), K, dir / "g.mmg");
+    write_sharded(make_model(42, false), K, other / "g.mmg");
+    auto files = renamed_shards(dir / "g.mmg", K, renamed, {1, 2, 0});
+
+    std::vector<std::filesystem::path> none;
+    CHECK(kind_of([&] { Dataset::open(none); }) == ErrorKind::misuse);
+
+    std::vector<std::filesystem::path> two{files[0], files[1]};  // shards 1 and 2
+    CHECK(kind_of([&] { Dataset::open(two); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(Dataset::open(two), files[0].string() + ": the dataset has 3 shards, shard 0 not given");
+    std::vector<std::filesystem::path> lone{files[1]};
+    CHECK_THROWS_WITH(Dataset::open(lone), files[1].string() + ": the dataset has 3 shards, shards 0, 1 not given");
+
+    std::vector<std::filesystem::path> repeated{files[0], files[1], files[2], files[0]};
+    CHECK(kind_of([&] { Dataset::open(repeated); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(Dataset::open(repeated), Catch::Matchers::Contains("shard 1 of 3 given twice"));
+
+    std::vector<std::filesystem::path> mixed{files[0], files[1], shard_path(other / "g.mmg", 0, K)};
+    CHECK(kind_of([&] { Dataset::open(mixed); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(Dataset::open(mixed), Catch::Matchers::Contains("files of different datasets"));
+
+    std::vector<std::filesystem::path> absent{files[0], renamed / "nothing.mmg", files[2]};
+    CHECK_THROWS_AS(Dataset::open(absent), Error);
+
+    // Same dataset id, another shard count: the files of one dataset disagree.
+    TempDir a, b;
+    Model model = make_model(43, false);
+    WriterOptions options;
+    options.dataset_id = std::array<uint8_t, 16>{7};
+    options.shard_count = K;
+    write_model(model, options, a / "g.mmg");
+    options.shard_count = 2;
+    write_model(model, options, b / "g.mmg");
+    std::vector<std::filesystem::path> counts{shard_path(a / "g.mmg", 0, K), shard_path(b / "g.mmg", 1, 2)};
+    CHECK(kind_of([&] { Dataset::open(counts); }) == ErrorKind::damaged);
+}
+
+TEST_CASE("dataset: opening by name reports damage and misuse with their kinds", "[dataset]") {
+    const uint16_t K = 3;
+    TempDir a, b;
+    write_sharded(make_model(44, false), K, a / "g.mmg");
+    write_sharded(make_model(45, false), K, b / "g.mmg");
+    copy_over(shard_path(b / "g.mmg", 1, K), shard_path(a / "g.mmg", 1, K));
+    CHECK(kind_of([&] { Dataset::open(a / "g.mmg"); }) == ErrorKind::damaged);
+    copy_over(shard_path(a / "g.mmg", 0, K), shard_path(a / "g.mmg", 2, K));
+    CHECK(kind_of([&] { Dataset::open(shard_path(a / "g.mmg", 0, K)); }) == ErrorKind::damaged);
+
+    TempDir leftovers;
+    Model model = make_model(46, false, 100, 300);
+    write_sharded(model, 4, leftovers / "g.mmg");
+    write_sharded(model, 2, leftovers / "g.mmg");
+    CHECK(kind_of([&] { Dataset::open(leftovers / "g.mmg"); }) == ErrorKind::misuse);
+    Dataset two = Dataset::open(shard_path(leftovers / "g.mmg", 0, 2));
+    CHECK(kind_of([&] { two.vertex(VertexRef{2, 0}); }) == ErrorKind::misuse);
+}

@@ -161,7 +161,8 @@ void build_sharded(const std::filesystem::path& path, unsigned threads) {
     for (int i = 0; i < 10; ++i) {
         std::string key = "u" + std::to_string(i);
         std::string best = "u" + std::to_string((i + 3) % 10);
-        w.add_vertex(key, user, {key + "-name", i % 3 == 0 ? Value() : Value::ref(std::string_view(best))});
+        std::string name = key + "-name";  // a Value refuses a temporary string
+        w.add_vertex(key, user, {name, i % 3 == 0 ? Value() : Value::ref(std::string_view(best))});
     }
     for (int i = 0; i < 4; ++i) w.add_vertex("t" + std::to_string(i), tag);
     for (int i = 0; i < 10; ++i)

@@ -109,7 +109,9 @@ int main(int argc, char** argv) {
     VerifyOptions verify;
     auto* verify_cmd = app.add_subcommand("verify", "Deep-check files: every checksum, record, value, list and index (spec §12).");
     verify_cmd->footer(std::string("\nPrints 'FILE: ok' or 'FILE: <first problem>' per file. A shard is checked together with\n"
-                                   "the other shards of its dataset. Exit code 0 only when every file is intact.\n") + kExitCodes);
+                                   "the other shards of its dataset: the files named here when they are all of its shards,\n"
+                                   "whatever their names, else the files named <stem>-<i>-of-<K>.mmg beside it.\n"
+                                   "Exit code 0 only when every file is intact.\n") + kExitCodes);
     verify_cmd->add_option("FILE", verify.files, "Files to check")->required();
     verify_cmd->add_flag("--json", verify.json, "Print JSON: [{file, ok, error}]");
 

@@ -1,8 +1,11 @@
 // `mmgraph verify`: the deep check of each file (spec §12). A shard is checked with its
 // dataset (every shard, then the cross-shard rules of §10), once per dataset however many of
-// its shards are named.
+// its shards are named. When every shard of a dataset is named, the dataset is made of those
+// files whatever their names (the headers place them, §10); else its other shards are found by
+// the names of §10.
 #include <iostream>
 #include <map>
+#include <set>
 #include <nlohmann/json.hpp>
 
 #include "inspect.hpp"
@@ -12,11 +15,33 @@ namespace mmgraph::cli {
 
 namespace {
 
+using DatasetId = std::array<uint8_t, 16>;
+
+// The named files of each multi-shard dataset that are all of its shards, one file per shard
+// (a shard named twice counts once). Files that do not open are left to the main loop.
+std::map<DatasetId, std::vector<std::filesystem::path>> complete_datasets(const std::vector<std::string>& paths) {
+    std::map<DatasetId, std::vector<std::filesystem::path>> named;
+    std::map<DatasetId, std::set<uint16_t>> shard_ids;
+    std::map<DatasetId, uint16_t> shard_counts;
+    for (const std::string& path : paths) {
+        try {
+            auto file = File::open(path);
+            if (file->shard_count() <= 1 || !shard_ids[file->dataset_id()].insert(file->shard_id()).second) continue;
+            named[file->dataset_id()].push_back(path);
+            shard_counts[file->dataset_id()] = file->shard_count();
+        } catch (const Error&) {
+        }
+    }
+    std::erase_if(named, [&](const auto& entry) { return entry.second.size() != shard_counts[entry.first]; });
+    return named;
+}
+
 // The dataset's first problem, naming the shard it is in when the check of one shard finds it
-// (the reader's messages about a section do not name the file).
-std::optional<std::string> check_dataset(const std::string& path) {
+// (the reader's messages about a section do not name the file). The dataset is opened from
+// `shard_files` when given, else from `path` and the names of §10.
+std::optional<std::string> check_dataset(const std::string& path, const std::vector<std::filesystem::path>* shard_files) {
     try {
-        Dataset dataset = Dataset::open(path);
+        Dataset dataset = shard_files ? Dataset::open(*shard_files) : Dataset::open(path);
         try {
             dataset.verify();
             return std::nullopt;
@@ -40,7 +65,8 @@ std::optional<std::string> check_dataset(const std::string& path) {
 
 bool run_verify(const VerifyOptions& options) {
     nlohmann::ordered_json results = nlohmann::ordered_json::array();
-    std::map<std::array<uint8_t, 16>, std::optional<std::string>> datasets;
+    std::map<DatasetId, std::optional<std::string>> datasets;
+    const auto complete = complete_datasets(options.files);
     bool all_ok = true;
     for (const std::string& path : options.files) {
         std::optional<std::string> error;
@@ -49,7 +75,10 @@ bool run_verify(const VerifyOptions& options) {
             file->verify();
             if (file->shard_count() > 1) {
                 auto found = datasets.find(file->dataset_id());
-                if (found == datasets.end()) found = datasets.emplace(file->dataset_id(), check_dataset(path)).first;
+                if (found == datasets.end()) {
+                    auto named = complete.find(file->dataset_id());
+                    found = datasets.emplace(file->dataset_id(), check_dataset(path, named == complete.end() ? nullptr : &named->second)).first;
+                }
                 if (found->second) error = "dataset: " + *found->second;
             }
         } catch (const Error& e) {

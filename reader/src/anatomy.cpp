@@ -457,7 +457,7 @@ void describe_key_entry(const File::Impl& m, uint32_t index, VertexAnatomy& out)
 }  // namespace
 
 VertexAnatomy describe_vertex(const File& file, uint32_t index, AnatomyOptions options) {
-    const File::Impl& m = file.impl();
+    const File::Impl& m = impl_of(file);
     VertexAnatomy out;
     out.index = index;
     if (index >= m.vertex_count) {
@@ -479,7 +479,7 @@ VertexAnatomy describe_vertex(const File& file, uint32_t index, AnatomyOptions o
 // ---- 6. header and directory ----------------------------------------------------------------
 
 std::vector<FieldSpan> describe_header(const File& file) {
-    const File::Impl& m = file.impl();
+    const File::Impl& m = impl_of(file);
     namespace hd = format::header;
     auto u = [&](uint64_t off, unsigned width) { return format::load_uint(m.data + off, width); };
     std::vector<FieldSpan> out;
@@ -551,7 +551,7 @@ std::optional<uint32_t> record_vertex(const File::Impl& m, int which, uint64_t o
 }  // namespace
 
 ByteOwner owner_of(const File& file, uint64_t file_offset) {
-    const File::Impl& m = file.impl();
+    const File::Impl& m = impl_of(file);
     ByteOwner owner;
     owner.offset = file_offset;
     if (file_offset >= m.size) {
@@ -637,7 +637,7 @@ ByteOwner owner_of(const File& file, uint64_t file_offset) {
 // ---- 8. NeighbourList -----------------------------------------------------------------------
 
 NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(&vertex.file()), direction_(direction) {
-    const File::Impl& m = file_->impl();
+    const File::Impl& m = impl_of(*file_);
     if (direction == Direction::in && !file_->has_in_edges()) return;
     EdgeRange range = vertex.edges(direction);
     const Region& r = direction == Direction::out ? m.out : m.in;
@@ -687,7 +687,7 @@ NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(
 
 Edge NeighbourList::at(uint64_t position) const {
     if (position >= size_) throw Error("neighbour " + std::to_string(position) + " out of range (" + std::to_string(size_) + " edges)");
-    const File::Impl& m = file_->impl();
+    const File::Impl& m = impl_of(*file_);
     const Region& r = direction_ == Direction::out ? m.out : m.in;
     auto g = std::upper_bound(groups_.begin(), groups_.end(), position, [](uint64_t p, const Group& x) { return p < x.first; });
     const Group& group = *(g - 1);

@@ -59,7 +59,8 @@ void File::prefetch_edges(uint64_t index, Direction direction) const noexcept {
 
 void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const {
     if (keys.size() != out.size())
-        throw Error("find: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(out.size()) + " results");
+        throw Error(ErrorKind::misuse,
+                    "find: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(out.size()) + " results");
     const Impl& m = *impl_;
     // Keys per group: enough independent misses in flight to fill the core's miss buffers,
     // few enough that what a group prefetched is still in L1/L2 when its checked pass runs.

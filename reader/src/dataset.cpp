@@ -33,8 +33,8 @@ Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) 
             std::sort(candidates.begin(), candidates.end());
             std::string names;
             for (const auto& c : candidates) names += (names.empty() ? "" : ", ") + c.filename().string();
-            throw Error(path.string() + ": ambiguous dataset path, shard files of several shard counts exist (" + names +
-                        "); open one shard file to choose");
+            throw Error(ErrorKind::misuse, path.string() + ": ambiguous dataset path, shard files of several shard counts exist (" +
+                                               names + "); open one shard file to choose");
         }
         if (!candidates.empty()) first = candidates.front();
     }
@@ -48,12 +48,52 @@ Dataset Dataset::open(const std::filesystem::path& path, ReaderOptions options) 
     for (uint32_t s = 0; s < count; ++s) {
         auto file = s == head->shard_id() ? head : File::open(shard_path(base, s, count), options);
         if (file->shard_count() != count || file->shard_id() != s)
-            throw Error(file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
-                        std::to_string(file->shard_count()) + ", expected shard " + std::to_string(s) + " of " + std::to_string(count));
+            throw Error(ErrorKind::damaged, file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
+                                                std::to_string(file->shard_count()) + ", expected shard " + std::to_string(s) +
+                                                " of " + std::to_string(count));
         if (file->dataset_id() != head->dataset_id())
-            throw Error(file->path().string() + ": dataset id differs from " + head->path().string() + "'s (files of different datasets)");
+            throw Error(ErrorKind::damaged,
+                        file->path().string() + ": dataset id differs from " + head->path().string() + "'s (files of different datasets)");
         d.shards_[s] = std::move(file);
     }
+    return d;
+}
+
+// The names do not matter here (§10: the header is authoritative): each file's header says
+// which dataset and shard it is, and the list must hold each shard of one dataset once.
+Dataset Dataset::open(std::span<const std::filesystem::path> shard_files, ReaderOptions options) {
+    if (shard_files.empty()) throw Error(ErrorKind::misuse, "Dataset::open: no shard files given");
+    auto head = File::open(shard_files.front(), options);
+    const uint16_t count = head->shard_count();
+    Dataset d;
+    d.shards_.resize(count);
+    d.shards_[head->shard_id()] = head;
+    for (const auto& path : shard_files.subspan(1)) {
+        auto file = File::open(path, options);
+        if (file->dataset_id() != head->dataset_id())
+            throw Error(ErrorKind::misuse,
+                        file->path().string() + ": dataset id differs from " + head->path().string() + "'s (files of different datasets)");
+        if (file->shard_count() != count)
+            throw Error(ErrorKind::damaged, file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
+                                                std::to_string(file->shard_count()) + ", but " + head->path().string() +
+                                                " of the same dataset is shard " + std::to_string(head->shard_id()) + " of " +
+                                                std::to_string(count));
+        auto& slot = d.shards_[file->shard_id()];
+        if (slot)
+            throw Error(ErrorKind::misuse, file->path().string() + ": shard " + std::to_string(file->shard_id()) + " of " +
+                                               std::to_string(count) + " given twice (also " + slot->path().string() + ")");
+        slot = std::move(file);
+    }
+    std::string missing;
+    uint32_t missing_count = 0;
+    for (uint32_t s = 0; s < count; ++s) {
+        if (d.shards_[s]) continue;
+        ++missing_count;
+        missing += (missing.empty() ? "" : ", ") + std::to_string(s);
+    }
+    if (missing_count > 0)
+        throw Error(ErrorKind::misuse, head->path().string() + ": the dataset has " + std::to_string(count) + " shards, " +
+                                           (missing_count == 1 ? "shard " : "shards ") + missing + " not given");
     return d;
 }
 
@@ -71,7 +111,8 @@ uint64_t Dataset::edge_count() const {
 
 Vertex Dataset::vertex(VertexRef ref) const {
     if (ref.shard >= shards_.size())
-        throw Error("vertex reference names shard " + std::to_string(ref.shard) + " of a " + std::to_string(shards_.size()) + "-shard dataset");
+        throw Error(ErrorKind::misuse,
+                    "vertex reference names shard " + std::to_string(ref.shard) + " of a " + std::to_string(shards_.size()) + "-shard dataset");
     return shards_[ref.shard]->vertex(ref.index);
 }
 
@@ -84,6 +125,11 @@ ValueRef Dataset::property(const Edge& edge, const Vertex& from, uint32_t proper
     // Properties live with the out-edge, in the source vertex's shard (§8.2).
     if (edge.direction == Direction::out) return from.file().property(edge, property);
     return vertex(edge.target).file().property(edge, property);
+}
+
+ValueRef Dataset::property(const Edge& edge, const Vertex& from, std::string_view name) const {
+    if (edge.direction == Direction::out) return from.file().property(edge, name);
+    return vertex(edge.target).file().property(edge, name);
 }
 
 namespace {
@@ -111,7 +157,7 @@ void Dataset::verify() const {
     for (const auto& s : shards_) {
         if (s->key_type() != first.key_type() || s->has_in_edges() != first.has_in_edges() ||
             !same_shapes(s->labels(), first.labels()) || !same_shapes(s->edge_types(), first.edge_types()))
-            throw Error(s->path().string() + ": schema differs from " + first.path().string() + "'s");
+            throw Error(ErrorKind::damaged, s->path().string() + ": schema differs from " + first.path().string() + "'s");
     }
     if (shards_.size() == 1) return;
     for (const auto& s : shards_) {
@@ -123,9 +169,9 @@ void Dataset::verify() const {
                     if (e.target.shard == s->shard_id()) continue;
                     const File& other = *shards_[e.target.shard];
                     if (e.target.index >= other.vertex_count())
-                        throw Error(s->path().string() + ": vertex " + std::to_string(i) + " has an edge to vertex " +
-                                    std::to_string(e.target.index) + " of shard " + std::to_string(e.target.shard) +
-                                    ", which has " + std::to_string(other.vertex_count()) + " vertices");
+                        throw Error(ErrorKind::damaged, s->path().string() + ": vertex " + std::to_string(i) + " has an edge to vertex " +
+                                                            std::to_string(e.target.index) + " of shard " + std::to_string(e.target.shard) +
+                                                            ", which has " + std::to_string(other.vertex_count()) + " vertices");
                     if (dir == Direction::in && !s->edge_types()[e.type].attributes.empty()) other.property(e, 0);
                 }
             }

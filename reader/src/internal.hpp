@@ -108,4 +108,12 @@ struct File::Impl {
     void read_ahead(uint64_t offset, uint64_t length) const;
 };
 
+// The parsed tables of a file, for reader sources outside File's own classes (verify, anatomy,
+// batch reads): File::impl() is private so that it stays out of the public API.
+struct FileInternals {
+    static const File::Impl& of(const File& file) { return file.impl(); }
+};
+
+inline const File::Impl& impl_of(const File& file) { return FileInternals::of(file); }
+
 }  // namespace mmgraph

@@ -44,7 +44,7 @@ struct Verifier {
     uint64_t out_total = 0, in_total = 0;
 
     explicit Verifier(const File& f)
-        : file(f), m(f.impl()), multi(m.edge_types.size() > 1), label_counts(m.labels.size()),
+        : file(f), m(impl_of(f)), multi(m.edge_types.size() > 1), label_counts(m.labels.size()),
           type_counts(m.node_types.size()), edge_type_counts(m.edge_types.size()), next_ordinal(m.edge_types.size()) {}
 
     void value(const ValueRef& v, const AttributeInfo& a, const Region& r, const std::string& where) const {

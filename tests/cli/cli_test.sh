@@ -415,6 +415,17 @@ shards)
   done
   [ "$total" -eq 4 ] || fail "shards hold $total vertices, not 4"
   run 0 "$mmgraph" verify "$work"/d/g-*-of-3.mmg
+  # Names are a convention (§10): every shard named, however renamed, makes the dataset.
+  mkdir "$work/r"
+  cp "$work/d/g-2-of-3.mmg" "$work/r/a.mmg"
+  cp "$work/d/g-0-of-3.mmg" "$work/r/b.mmg"
+  cp "$work/d/g-1-of-3.mmg" "$work/r/c.mmg"
+  run 0 "$mmgraph" verify "$work/r/a.mmg" "$work/r/b.mmg" "$work/r/c.mmg"
+  has "$work/out" "$work/r/a.mmg: ok"
+  has "$work/out" "$work/r/c.mmg: ok"
+  # Without all of them the others are looked for by their conventional names.
+  run 1 "$mmgraph" verify "$work/r/a.mmg" "$work/r/b.mmg"
+  has "$work/out" "cannot open"
   get_json "$work/d/g.mmg" --key alan
   check "$work/v.json" 'j["key"] == "alan"' 'j["out_degree"] == {"KNOWS": 1, "LIVES_IN": 1}' 'j["in_degree"] == {"KNOWS": 3}'
   get_json "$work/d/g-0-of-3.mmg" --key london

@@ -3,7 +3,22 @@
 // `File::open` checks the header, the file size and the section directory and parses the small
 // tables (strings, schema, node types); nothing per vertex. Every later read of an offset taken
 // from the file goes through one bounds check (reader/src/bounds.hpp) and throws mmgraph::Error
-// naming the section and offset. A File is immutable after open: share it between threads.
+// naming the section and offset.
+//
+// Lifetimes. A File is held by the shared_ptr that open() returns; everything read from it
+// points into its mapping or its tables and is valid while the File lives, and no longer:
+// Vertex, ValueRef, EdgeRange and their iterators, NamedValue, the string_views (names, string
+// values, string keys in a Key) and the spans (sections(), labels(), as_bytes() ...). Keep the
+// shared_ptr (or the Dataset holding it) as long as any of them is in use; copy what must
+// outlive it (std::string(view), key_to_string). Nothing is invalidated earlier: a File never
+// changes after open, and a file replaced on disk by rename keeps its old mapping.
+//
+// Threads. A File and a Dataset are immutable after open: any number of threads may read
+// through one File or Dataset, and through values read from it, without locking.
+//
+// Errors. Every failure throws mmgraph::Error, whose kind() says what went wrong (error.hpp):
+// damaged for a bad file, misuse for a caller's mistake (an index out of range, a value read
+// as the wrong type), io for the environment. A failed call leaves the File as it was.
 //
 //     auto file = mmgraph::File::open("people.mmg");
 //     auto alice = file->find("alice");
@@ -21,6 +36,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include <boost/container/small_vector.hpp>
@@ -89,7 +105,43 @@ struct SectionInfo {
     std::string_view name() const { return format::section_name(kind); }
 };
 
-// A typed, null-aware view of one attribute value inside the mapping (zero-copy).
+class ValueRef;
+
+namespace detail {
+
+// What a typed read asks for (ValueRef::as<T>): a kind of value and, for integers, a width.
+struct ReadTarget {
+    enum Kind : uint8_t { boolean, signed_integer, unsigned_integer, floating, string, vertex_ref, any };
+    Kind kind = any;
+    uint8_t bytes = 0;
+};
+
+template <typename T>
+inline constexpr bool is_integer_target =
+    std::is_integral_v<T> && !std::is_same_v<T, bool> && !std::is_same_v<T, char> && !std::is_same_v<T, wchar_t> &&
+    !std::is_same_v<T, char8_t> && !std::is_same_v<T, char16_t> && !std::is_same_v<T, char32_t>;
+
+template <typename T>
+inline constexpr bool is_read_target = std::is_same_v<T, bool> || is_integer_target<T> || std::is_same_v<T, double> ||
+                                       std::is_same_v<T, std::string_view> || std::is_same_v<T, VertexRef> ||
+                                       std::is_same_v<T, ValueRef>;
+
+template <typename T>
+constexpr ReadTarget read_target() {
+    static_assert(is_read_target<T>, "typed reads give bool, an integer type, double, std::string_view, VertexRef or ValueRef");
+    if constexpr (std::is_same_v<T, bool>) return {ReadTarget::boolean, 1};
+    else if constexpr (is_integer_target<T>)
+        return {std::is_signed_v<T> ? ReadTarget::signed_integer : ReadTarget::unsigned_integer, sizeof(T)};
+    else if constexpr (std::is_same_v<T, double>) return {ReadTarget::floating, 8};
+    else if constexpr (std::is_same_v<T, std::string_view>) return {ReadTarget::string, 0};
+    else if constexpr (std::is_same_v<T, VertexRef>) return {ReadTarget::vertex_ref, 0};
+    else return {ReadTarget::any, 0};
+}
+
+}  // namespace detail
+
+// A typed, null-aware view of one attribute value inside the mapping (zero-copy). Valid while
+// its File lives; as_string() and as_bytes() view the mapping and live as long.
 class ValueRef {
 public:
     ValueRef() = default;
@@ -114,7 +166,41 @@ public:
     ValueRef element(uint64_t i) const;
     std::vector<ValueRef> elements() const;
 
+    // Typed reads, T one of bool, an integer type, double, std::string_view, VertexRef and
+    // ValueRef (any value, lists included). The value's type must fit T: an integer type fits
+    // when T holds all its values (int32 and uint32 fit int64_t, uint64 and int8 do not fit
+    // uint32_t), float32 and float64 fit double, and bool, string and vertex_ref fit only their
+    // own. as<T>() throws ErrorKind::misuse for a null value or a type that does not fit;
+    // as_optional<T>() returns nullopt for a null value and throws for a type that does not fit.
+    template <typename T>
+    T as() const { return *read<T>(true, {}); }
+    template <typename T>
+    std::optional<T> as_optional() const { return read<T>(false, {}); }
+    // Whether this value's type fits T (null or not).
+    template <typename T>
+    bool fits() const { return fits(detail::read_target<T>()); }
+
 private:
+    friend class Vertex;
+    bool fits(detail::ReadTarget target) const noexcept;
+    // The typed read behind as<T> and Vertex::get<T>; errors name the attribute when given.
+    template <typename T>
+    std::optional<T> read(bool required, std::string_view attribute) const {
+        constexpr detail::ReadTarget target = detail::read_target<T>();
+        if (!present_) {
+            if (required) fail_read(target, attribute);
+            return std::nullopt;
+        }
+        if (!fits(target)) fail_read(target, attribute);
+        if constexpr (std::is_same_v<T, bool>) return as_bool();
+        else if constexpr (detail::is_integer_target<T> && std::is_signed_v<T>) return static_cast<T>(as_int());
+        else if constexpr (detail::is_integer_target<T>) return static_cast<T>(as_uint());
+        else if constexpr (std::is_same_v<T, double>) return as_double();
+        else if constexpr (std::is_same_v<T, std::string_view>) return as_string();
+        else if constexpr (std::is_same_v<T, VertexRef>) return as_ref();
+        else return *this;
+    }
+    [[noreturn]] void fail_read(detail::ReadTarget target, std::string_view attribute) const;
     void expect(bool ok, const char* wanted) const;
     Type type_;
     const uint8_t* data_ = nullptr;
@@ -124,6 +210,7 @@ private:
 };
 
 class File;
+struct FileInternals;
 
 // A precomputed (label, attribute) pair: reading through it skips the name search.
 struct AttributeHandle {
@@ -226,6 +313,15 @@ private:
     boost::container::small_vector<Block, 4> blocks_;
 };
 
+// One attribute of a vertex: for (auto [name, value] : vertex.attributes()) ...
+struct NamedValue {
+    std::string_view name;
+    ValueRef value;
+};
+
+class AttributeRange;
+
+// A vertex of one File: a file pointer and an index, cheap to copy, valid while the File lives.
 class Vertex {
 public:
     Vertex() = default;
@@ -245,6 +341,26 @@ public:
     ValueRef get(std::string_view name) const;  // throws if the label has no such attribute
     ValueRef get(AttributeHandle handle) const;  // throws if the vertex has another label
 
+    // Typed reads (ValueRef::as<T> lists the types T and which attribute types fit them):
+    // get<T> throws ErrorKind::misuse when the value is null or its type does not fit T;
+    // get_if<T> returns nullopt for a null value, and throws as get<T> for a type that does not
+    // fit. A name the label lacks, or a handle of another label, throws as get() does.
+    //     int64_t age = v.get<int64_t>("age");
+    //     std::optional<std::string_view> nick = v.get_if<std::string_view>("nickname");
+    template <typename T>
+    T get(std::string_view name) const { return *get(name).read<T>(true, name); }
+    template <typename T>
+    T get(AttributeHandle handle) const { return *get(handle).read<T>(true, attribute_name(handle)); }
+    template <typename T>
+    std::optional<T> get_if(std::string_view name) const { return get(name).read<T>(false, name); }
+    template <typename T>
+    std::optional<T> get_if(AttributeHandle handle) const { return get(handle).read<T>(false, attribute_name(handle)); }
+
+    // The vertex's attributes in schema order, as (name, value) pairs, null values included;
+    // each step reads one value as get(index) does.
+    //     for (auto [name, value] : v.attributes()) ...
+    AttributeRange attributes() const;
+
     uint64_t degree(Direction direction) const;
     uint64_t degree(Direction direction, uint32_t edge_type) const;
     EdgeRange edges(Direction direction) const;
@@ -259,8 +375,42 @@ public:
 
 private:
     friend class File;
+    std::string_view attribute_name(AttributeHandle handle) const;
     const File* file_ = nullptr;
     uint32_t index_ = 0;
+};
+
+// Vertex::attributes(): the vertex and its label's schema. The iterators hold both and do not
+// point into the range.
+class AttributeRange {
+public:
+    class iterator {
+    public:
+        using iterator_category = std::forward_iterator_tag;
+        using value_type = NamedValue;
+        using difference_type = std::ptrdiff_t;
+        using pointer = void;
+        using reference = NamedValue;
+        iterator() = default;
+        iterator(Vertex vertex, const LabelInfo* label, uint32_t index) : vertex_(vertex), label_(label), index_(index) {}
+        NamedValue operator*() const { return {label_->attributes[index_].name, vertex_.get(index_)}; }
+        iterator& operator++() { ++index_; return *this; }
+        iterator operator++(int) { auto copy = *this; ++index_; return copy; }
+        bool operator==(const iterator& other) const { return index_ == other.index_; }
+    private:
+        Vertex vertex_;
+        const LabelInfo* label_ = nullptr;
+        uint32_t index_ = 0;
+    };
+    iterator begin() const { return {vertex_, label_, 0}; }
+    iterator end() const { return {vertex_, label_, size()}; }
+    uint32_t size() const { return static_cast<uint32_t>(label_->attributes.size()); }
+
+private:
+    friend class Vertex;
+    AttributeRange(const Vertex& vertex, const LabelInfo& label) : vertex_(vertex), label_(&label) {}
+    Vertex vertex_;
+    const LabelInfo* label_;
 };
 
 class File {
@@ -322,6 +472,49 @@ public:
     };
     VertexRange vertices() const { return {this, vertex_count()}; }
 
+    // The vertices of one label, in index order: for (Vertex v : file->vertices(label)) ...
+    // A shard keeps its vertices in the order they were added, labels mixed (§10), so the range
+    // is a filter: each step reads the node type of the vertices it passes, and a full walk
+    // costs O(index of the label's last vertex), however few vertices the label has. It stops
+    // after the label's count of the schema. Throws ErrorKind::misuse for a label id not below
+    // labels().size(); find_label() gives the id of a name.
+    class LabelVertexRange {
+    public:
+        class iterator {
+        public:
+            using iterator_category = std::forward_iterator_tag;
+            using value_type = Vertex;
+            using difference_type = std::ptrdiff_t;
+            using pointer = void;
+            using reference = Vertex;
+            iterator() = default;
+            Vertex operator*() const { return Vertex(file_, static_cast<uint32_t>(index_)); }
+            iterator& operator++() {
+                ++index_;
+                if (--remaining_ > 0) seek();
+                return *this;
+            }
+            iterator operator++(int) { auto copy = *this; ++*this; return copy; }
+            bool operator==(const iterator& other) const { return remaining_ == other.remaining_; }
+        private:
+            friend class LabelVertexRange;
+            void seek();  // to the first vertex of the label at or after index_, or the end
+            const File* file_ = nullptr;
+            uint32_t label_ = 0;
+            uint64_t index_ = 0;
+            uint64_t remaining_ = 0;  // vertices of the label from here on, current included
+        };
+        iterator begin() const;
+        iterator end() const { return iterator(); }
+        uint32_t label() const { return label_; }
+    private:
+        friend class File;
+        LabelVertexRange(const File* file, uint32_t label) : file_(file), label_(label) {}
+        const File* file_;
+        uint32_t label_;
+    };
+    LabelVertexRange vertices(uint32_t label) const;
+
     // Throws when the label or attribute does not exist.
     AttributeHandle attribute_handle(std::string_view label, std::string_view attribute) const;
     std::optional<Vertex> find(const Key& key) const;  // by external key, O(1) (§8.1)
@@ -355,17 +548,38 @@ public:
         }
     }
 
+    // Visits every edge of the file, calling visit(source index, const Edge&) as the loop
+    //     for (Vertex v : vertices()) for (const Edge& e : v.edges(direction)) visit(v.index(), e);
+    // would: vertices in index order, each vertex's edges in stored order. For the in direction
+    // the "source" is the vertex holding the in-edge (its target), and edge.target the other end.
+    template <typename Visit>
+    void for_each_edge(Direction direction, Visit&& visit) const {
+        const uint64_t n = vertex_count();
+        for (uint64_t v = 0; v < n; ++v)
+            for (const Edge& edge : Vertex(this, static_cast<uint32_t>(v)).edges(direction)) visit(static_cast<uint32_t>(v), edge);
+    }
+
     // Edge properties live in the source shard's table; for an in-edge from another shard
     // use Dataset::property.
     ValueRef property(const Edge& edge, uint32_t property) const;
+    // By name: throws ErrorKind::misuse when the edge's type has no property of that name.
+    ValueRef property(const Edge& edge, std::string_view name) const;
 
     // The deep check (§12): throws mmgraph::Error describing the first problem found.
     void verify() const;
 
+    // What open() parsed; defined in reader/src/internal.hpp, which is not installed.
     struct Impl;
-    const Impl& impl() const { return *impl_; }
 
 private:
+    // The reader's own classes read the parsed tables directly; other reader sources reach
+    // them through impl_of() in internal.hpp.
+    friend class Vertex;
+    friend class EdgeRange;
+    friend class EdgeRange::iterator;
+    friend struct FileInternals;
+    const Impl& impl() const { return *impl_; }
+
     // Prefetch distances of for_each_edge, in frontier positions (measured on a scale-20 R-MAT
     // BFS: see bench/README.md). The record's prefetch reads the slot, so it trails the slot's.
     static constexpr size_t kSlotDistance = 16;
@@ -381,10 +595,19 @@ private:
 };
 
 // All shards of one dataset (§10): resolves keys to their shard and follows cross-shard edges.
+// Immutable after open, like File: share it between threads. A copy shares the shard Files;
+// what is read through a Dataset is valid while it, a copy of it, or the shard's File lives.
 class Dataset {
 public:
-    // `path` is the single-shard file, or the dataset path given to the writer, or any shard.
+    // `path` is the single-shard file, or the dataset path given to the writer, or any shard;
+    // the other shards are found by the file names of §10.
     static Dataset open(const std::filesystem::path& path, ReaderOptions options = {});
+    // Every shard file of the dataset, named anyhow and in any order: the headers' dataset id
+    // and shard ids place them (§10). Throws ErrorKind::misuse when the list is empty, names
+    // files of different datasets, names a shard twice or lacks one (the message lists which),
+    // and ErrorKind::damaged when files of one dataset id disagree on the shard count; opening
+    // a file throws as File::open.
+    static Dataset open(std::span<const std::filesystem::path> shard_files, ReaderOptions options = {});
 
     uint16_t shard_count() const { return static_cast<uint16_t>(shards_.size()); }
     const File& shard(uint16_t id) const { return *shards_.at(id); }
@@ -394,6 +617,8 @@ public:
     Vertex vertex(VertexRef ref) const;
     std::optional<Vertex> find(const Key& key) const;
     ValueRef property(const Edge& edge, const Vertex& from, uint32_t property) const;
+    // By name, as File::property.
+    ValueRef property(const Edge& edge, const Vertex& from, std::string_view name) const;
     void verify() const;
 
 private:

@@ -2,7 +2,10 @@
 #include <cstdio>
 
 #include <mmgraph/reader.hpp>
+#include <mmgraph/version.hpp>
 #include <mmgraph/writer.hpp>
+
+static_assert(MMGRAPH_VERSION_MAJOR == 2, "the consumer asked find_package for mmgraph 2");
 
 int main(int argc, char** argv) {
     const char* path = argc > 1 ? argv[1] : "consumer.mmg";
@@ -18,8 +21,11 @@ int main(int argc, char** argv) {
     file->verify();
     auto oslo = file->find("osl");
     if (!oslo || oslo->get("name").as_string() != "Oslo") return 1;
+    if (file->version_major() != MMGRAPH_FORMAT_VERSION_MAJOR) return 1;
+    if (oslo->get<std::string_view>("name") != "Oslo") return 1;
     for (const mmgraph::Edge& edge : oslo->edges(mmgraph::Direction::out)) {
         if (file->vertex(edge.target.index).key_string() != "bgo" || file->property(edge, 0).as_uint() != 463) return 1;
+        if (file->property(edge, "km").as<uint32_t>() != 463) return 1;
         std::printf("consumer: Oslo -> Bergen, 463 km\n");
         return 0;
     }

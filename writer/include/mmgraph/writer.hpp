@@ -45,6 +45,9 @@ public:
     Value(std::string_view v) : kind_(Kind::string), text_(v) {}        // NOLINT
     Value(const char* v) : kind_(Kind::string), text_(v) {}             // NOLINT
     Value(const std::string& v) : kind_(Kind::string), text_(v) {}      // NOLINT
+    // A Value views the string: one made from a temporary would dangle once stored past its
+    // expression, so temporaries are refused (const&& catches const and non-const ones).
+    Value(const std::string&&) = delete;
 
     static Value null() { return {}; }
     static Value bytes(std::span<const uint8_t> data) {
@@ -54,6 +57,10 @@ public:
         return v;
     }
     // A reference to the vertex with this key; resolved by finish() (it may be added later).
+    // A Key views its string too, so a temporary std::string is refused here as above.
+    template <typename S>
+        requires std::is_same_v<std::remove_const_t<S>, std::string>
+    static Value ref(S&&) = delete;
     static Value ref(Key key) {
         Value v;
         v.kind_ = Kind::ref;
