@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "import.hpp"
+#include "mmgraph/import.hpp"
 #include "mmgraph/error.hpp"
 #include "support/random_graph.hpp"
 
@@ -86,14 +86,14 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
 }
 
 // The output bytes, or "error: <message>".
-std::string build_with(mmgraph::cli::BuildOptions options, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
+std::string build_with(mmgraph::importer::BuildOptions options, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
     options.threads = threads;
     options.chunk_bytes = chunk_bytes;
     options.skip_bad_rows = skip_bad_rows;
     options.quiet = true;
     std::filesystem::remove(options.output);
     try {
-        mmgraph::cli::run_build(options);
+        mmgraph::importer::run_build(options);
     } catch (const mmgraph::Error& e) {
         return std::string("error: ") + e.what();
     }
@@ -103,7 +103,7 @@ std::string build_with(mmgraph::cli::BuildOptions options, unsigned threads, uin
 
 // nodes.csv and edges.csv of `dir`.
 std::string build(const TempDir& dir, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
-    mmgraph::cli::BuildOptions options;
+    mmgraph::importer::BuildOptions options;
     options.nodes = {(dir / "nodes.csv").string()};
     options.relationships = {(dir / "edges.csv").string()};
     options.output = (dir / "out.mmg").string();
@@ -216,7 +216,7 @@ TEST_CASE("import: edge lists in chunks give the bytes and the errors of one seq
             text << rng() % 500 << (rng() % 2 ? " " : "\t") << rng() % 500 << line_end(rng);
         }
         write_text(dir / "edges.txt", text.str());
-        mmgraph::cli::BuildOptions options;
+        mmgraph::importer::BuildOptions options;
         options.edgelists = {(dir / "edges.txt").string()};
         options.output = (dir / "out.mmg").string();
         auto build_list = [&](unsigned threads, uint64_t chunk, bool skip) { return build_with(options, threads, chunk, skip); };
@@ -242,7 +242,7 @@ TEST_CASE("import: one file of a kind, read once, gives the schema that reading 
         write_text(two / "nodes-2.csv", inputs.nodes.substr(0, header_end(inputs.nodes)) + inputs.nodes.substr(inputs.nodes_middle));
         write_text(two / "edges-1.csv", inputs.edges.substr(0, inputs.edges_middle));
         write_text(two / "edges-2.csv", inputs.edges.substr(0, header_end(inputs.edges)) + inputs.edges.substr(inputs.edges_middle));
-        mmgraph::cli::BuildOptions split;
+        mmgraph::importer::BuildOptions split;
         split.nodes = {(two / "nodes-1.csv").string(), (two / "nodes-2.csv").string()};
         split.relationships = {(two / "edges-1.csv").string(), (two / "edges-2.csv").string()};
         split.output = (two / "out.mmg").string();

@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "import.hpp"
+#include "mmgraph/import.hpp"
 #include "inspect.hpp"
 #include "mmgraph/error.hpp"
 
@@ -61,6 +61,8 @@ int main(int argc, char** argv) {
     // Past `ulimit -f` the output's size reservation should fail with EFBIG, not kill us.
     std::signal(SIGXFSZ, SIG_IGN);
     using namespace mmgraph::cli;
+    using mmgraph::importer::BuildOptions;
+    using mmgraph::importer::run_build;
 
     CLI::App app("Builds, inspects and checks mmgraph property-graph files.", "mmgraph");
     app.footer(kExitCodes);

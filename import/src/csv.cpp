@@ -1,4 +1,4 @@
-#include "csv.hpp"
+#include "mmgraph/import/csv.hpp"
 
 #include <fcntl.h>
 #include <sys/mman.h>
@@ -10,7 +10,7 @@
 #include <charconv>
 #include <cstring>
 
-namespace mmgraph::cli {
+namespace mmgraph::importer {
 
 namespace {
 
@@ -293,4 +293,4 @@ bool EdgeListReader::next(int64_t& from, int64_t& to, uint64_t limit) {
     }
 }
 
-}  // namespace mmgraph::cli
+}  // namespace mmgraph::importer

@@ -15,7 +15,7 @@
 
 #include "mmgraph/error.hpp"
 
-namespace mmgraph::cli {
+namespace mmgraph::importer {
 
 // The LF bytes in [begin, end), sixteen at a time: line numbers need every chunk's count, and
 // std::count compiles to a byte loop, 0.3 s of CPU for a 500 MB import.
@@ -123,4 +123,4 @@ private:
     uint64_t line_ = 1;
 };
 
-}  // namespace mmgraph::cli
+}  // namespace mmgraph::importer

@@ -15,7 +15,7 @@
 // Both passes read a file's rows on worker threads a chunk at a time (parallel_rows.hpp) and
 // hand them to this thread in file order, which registers names and calls the Writer: the build,
 // and the first error it stops at, are the same as with one reader.
-#include "import.hpp"
+#include "mmgraph/import.hpp"
 
 #include <sys/resource.h>
 
@@ -35,11 +35,11 @@
 #include <unordered_map>
 #include <unordered_set>
 
-#include "csv.hpp"
+#include "mmgraph/import/csv.hpp"
 #include "mmgraph/writer.hpp"
 #include "parallel_rows.hpp"
 
-namespace mmgraph::cli {
+namespace mmgraph::importer {
 
 namespace {
 
@@ -1071,4 +1071,4 @@ void run_build(const BuildOptions& options) {
     importer.run();
 }
 
-}  // namespace mmgraph::cli
+}  // namespace mmgraph::importer

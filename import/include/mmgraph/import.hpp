@@ -9,7 +9,7 @@
 
 #include "mmgraph/types.hpp"
 
-namespace mmgraph::cli {
+namespace mmgraph::importer {
 
 struct BuildOptions {
     std::string output;
@@ -35,4 +35,4 @@ struct BuildOptions {
 // no file at the output path then. Progress and the summary go to stderr.
 void run_build(const BuildOptions& options);
 
-}  // namespace mmgraph::cli
+}  // namespace mmgraph::importer
