@@ -24,7 +24,7 @@
 #include <thread>
 #include <vector>
 
-#include "mmgraph/import/csv.hpp"
+#include "mmgraph/import/input.hpp"
 
 namespace mmgraph::importer {
 
