@@ -47,7 +47,6 @@ inline std::string build_once(importer::BuildOptions options) {
 inline void build_and_check(importer::BuildOptions options, uint64_t chunk_bytes) {
     static const std::string output = scratch_path(".mmg");  // one path per process, removed at exit
     options.output = output;
-    options.quiet = true;
     std::filesystem::remove(options.output);
     for (bool skip : {false, true}) {
         options.skip_bad_rows = skip;

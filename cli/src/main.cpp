@@ -8,7 +8,7 @@
 
 #include <CLI/CLI.hpp>
 
-#include "mmgraph/import.hpp"
+#include "build.hpp"
 #include "inspect.hpp"
 #include "mmgraph/error.hpp"
 
@@ -62,7 +62,6 @@ int main(int argc, char** argv) {
     std::signal(SIGXFSZ, SIG_IGN);
     using namespace mmgraph::cli;
     using mmgraph::importer::BuildOptions;
-    using mmgraph::importer::run_build;
 
     CLI::App app("Builds, inspects and checks mmgraph property-graph files.", "mmgraph");
     app.footer(kExitCodes);
@@ -70,6 +69,7 @@ int main(int argc, char** argv) {
     app.set_version_flag("--version", "mmgraph 2.0.0 (file format 2.0; reads 1.0 and 1.1)");
 
     BuildOptions build;
+    bool quiet = false;
     std::string delimiter = ",", array_delimiter = ";";
     auto* build_cmd = app.add_subcommand("build", "Build an mmgraph file (or dataset) from CSV files or edge lists.");
     build_cmd->footer(std::string(kBuildFooter) + "\n" + kExitCodes);
@@ -98,7 +98,7 @@ int main(int argc, char** argv) {
         ->check(CLI::IsMember({"string", "integer"}));
     build_cmd->add_flag("--skip-bad-rows", build.skip_bad_rows,
                         "Skip bad rows instead of stopping; the first ten are shown and all are counted in the summary");
-    build_cmd->add_flag("-q,--quiet", build.quiet, "No progress lines (errors and the final summary still go to stderr)");
+    build_cmd->add_flag("-q,--quiet", quiet, "No progress lines (errors and the final summary still go to stderr)");
     edgelist->excludes("--nodes")->excludes("--edges");
 
     InfoOptions info;
@@ -181,7 +181,7 @@ int main(int argc, char** argv) {
         if (*build_cmd) {
             build.delimiter = delimiter_char(delimiter);
             build.array_delimiter = delimiter_char(array_delimiter);
-            run_build(build);
+            run_build(build, quiet);
         } else if (*info_cmd) {
             run_info(info);
         } else if (*verify_cmd) {

@@ -16,11 +16,8 @@
 // and the first error it stops at, are the same as with one reader.
 #include "mmgraph/import.hpp"
 
-#include <sys/resource.h>
-
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
 #include <exception>
 #include <filesystem>
 #include <memory>
@@ -45,54 +42,52 @@ double seconds_since(Clock::time_point start) { return std::chrono::duration<dou
 
 // ---- progress -------------------------------------------------------------------------------
 
+// Reports a pass's progress to the observer; looks at the clock every 16K rows.
 class Progress {
 public:
-    explicit Progress(bool quiet) : quiet_(quiet) {}
+    explicit Progress(BuildObserver* observer) : observer_(observer) {}
 
     void begin(const char* phase, const std::string& file, uint64_t size) {
-        phase_ = phase;
+        if (started_) ++report_.pass;
+        started_ = true;
+        report_.phase = phase;
         file_ = file;
-        size_ = size;
-        start_ = last_ = Clock::now();
+        report_.file = file_;
+        report_.size = size;
+        start_ = Clock::now();
         next_look_ = 0;
     }
-    // `rows` so far, per row or per chunk; looks at the clock every 16K rows and prints at most
-    // once a second.
+    // `rows` so far, per row or per chunk.
     void tick(uint64_t rows, uint64_t offset) {
-        if (quiet_ || rows < next_look_) return;
+        if (!observer_ || rows < next_look_) return;
         next_look_ = rows + 0x4000;
-        auto now = Clock::now();
-        if (now - last_ < std::chrono::seconds(1)) return;
-        last_ = now;
-        double rate = static_cast<double>(rows) / std::max(1e-9, std::chrono::duration<double>(now - start_).count());
-        std::fprintf(stderr, "mmgraph: %s %s: %llu rows (%.0f%%), %.2fM rows/s\n", phase_, file_.c_str(),
-                     static_cast<unsigned long long>(rows), size_ ? 100.0 * static_cast<double>(offset) / static_cast<double>(size_) : 100.0,
-                     rate / 1e6);
-    }
-    void note(const std::string& line) const {
-        if (!quiet_) std::fprintf(stderr, "mmgraph: %s\n", line.c_str());
+        report_.rows = rows;
+        report_.offset = offset;
+        report_.seconds = seconds_since(start_);
+        observer_->progress(report_);
     }
 
 private:
-    bool quiet_;
+    BuildObserver* observer_;
+    bool started_ = false;
     uint64_t next_look_ = 0;
-    const char* phase_ = "";
     std::string file_;
-    uint64_t size_ = 0;
-    Clock::time_point start_, last_;
+    BuildProgress report_;
+    Clock::time_point start_;
 };
 
 // ---- Importer -------------------------------------------------------------------------------
 
 class Importer {
 public:
-    explicit Importer(const BuildOptions& options)
+    Importer(const BuildOptions& options, BuildObserver* observer)
         : options_(options),
+          observer_(observer),
           labels_("label", ":LABEL", format::kMaxLabels, true),
           types_("edge type", ":TYPE", format::kMaxEdgeTypes, false),
-          progress_(options.quiet) {}
+          progress_(observer) {}
 
-    void run() {
+    BuildReport run() {
         check_output_directory();
         auto start = Clock::now();
         if (!options_.edgelists.empty()) {
@@ -117,11 +112,13 @@ public:
             for (Source& s : sources_)
                 if (!s.nodes) load(s);
         }
-        double read_seconds = seconds_since(start);
-        progress_.note("writing " + options_.output + ": " + std::to_string(writer_->vertex_count()) + " vertices, " +
-                       std::to_string(writer_->edge_count()) + " edges");
-        WriteStats stats = writer_->finish(options_.output);
-        summary(stats, read_seconds, seconds_since(start));
+        BuildReport report;
+        report.read_seconds = seconds_since(start);
+        if (observer_) observer_->writing(options_.output, writer_->vertex_count(), writer_->edge_count());
+        report.stats = writer_->finish(options_.output);
+        report.bad_rows = bad_rows_;
+        report.total_seconds = seconds_since(start);
+        return report;
     }
 
 private:
@@ -173,10 +170,8 @@ private:
     // --skip-bad-rows: count the row and go on; else stop the build with the row's error.
     void bad_row(const InputError& e) {
         if (!options_.skip_bad_rows) throw e;
-        constexpr uint64_t kShown = 10;
-        if (bad_rows_ < kShown) std::fprintf(stderr, "mmgraph: %s (row skipped)\n", e.what());
-        else if (bad_rows_ == kShown) std::fprintf(stderr, "mmgraph: further bad rows are skipped without a message\n");
         ++bad_rows_;
+        if (observer_) observer_->row_skipped(e, bad_rows_);
     }
 
     InputBuffer& open(Source& s) {
@@ -602,24 +597,8 @@ private:
         }
     }
 
-    void summary(const WriteStats& stats, double read_seconds, double total_seconds) const {
-        struct rusage usage {};
-        ::getrusage(RUSAGE_SELF, &usage);
-        std::string files;
-        for (const auto& f : stats.files) files += (files.empty() ? "" : ", ") + f.string();
-        std::fprintf(stderr, "mmgraph: wrote %s\n", files.c_str());
-        std::fprintf(stderr, "  vertices     %llu\n", static_cast<unsigned long long>(stats.vertices));
-        std::fprintf(stderr, "  edges        %llu\n", static_cast<unsigned long long>(stats.edges));
-        std::fprintf(stderr, "  bytes        %llu", static_cast<unsigned long long>(stats.bytes));
-        if (stats.edges) std::fprintf(stderr, " (%.2f per edge)", static_cast<double>(stats.bytes) / static_cast<double>(stats.edges));
-        std::fprintf(stderr, "\n  node types   %u\n", stats.node_types);
-        if (options_.skip_bad_rows) std::fprintf(stderr, "  bad rows     %llu skipped\n", static_cast<unsigned long long>(bad_rows_));
-        std::fprintf(stderr, "  seconds      read %.2f, plan %.2f, encode %.2f, commit %.2f, total %.2f\n", read_seconds,
-                     stats.plan_seconds, stats.encode_seconds, stats.commit_seconds, total_seconds);
-        std::fprintf(stderr, "  peak memory  %.1f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);  // ru_maxrss is in KiB
-    }
-
     const BuildOptions& options_;
+    BuildObserver* observer_;
     KeyType key_type_ = KeyType::string;
     std::unique_ptr<Writer> writer_;  // made once the key type is known (after the headers)
     Shapes labels_, types_;
@@ -630,9 +609,9 @@ private:
 
 }  // namespace
 
-void run_build(const BuildOptions& options) {
-    Importer importer(options);
-    importer.run();
+BuildReport run_build(const BuildOptions& options, BuildObserver* observer) {
+    Importer importer(options, observer);
+    return importer.run();
 }
 
 }  // namespace mmgraph::importer

@@ -7,7 +7,9 @@
 #include <string>
 #include <vector>
 
+#include "mmgraph/error.hpp"
 #include "mmgraph/types.hpp"
+#include "mmgraph/writer.hpp"
 
 namespace mmgraph::importer {
 
@@ -22,7 +24,6 @@ struct BuildOptions {
     char delimiter = ',';
     char array_delimiter = ';';
     bool skip_bad_rows = false;
-    bool quiet = false;  // no progress lines (errors and the summary are still printed)
     // Rows are parsed on worker threads a chunk of about this many bytes at a time. Tests make
     // it tiny, so that chunks are cut inside quoted fields; the output never depends on it.
     uint64_t chunk_bytes = 256 << 10;
@@ -31,8 +32,43 @@ struct BuildOptions {
     std::optional<KeyType> id_type;
 };
 
-// Builds the output; throws mmgraph::Error (the first bad row unless skip_bad_rows) and leaves
-// no file at the output path then. Progress and the summary go to stderr.
-void run_build(const BuildOptions& options);
+// Where a pass over one input file has got to.
+struct BuildProgress {
+    uint64_t pass = 0;       // counts the passes over files in this build, from 0
+    const char* phase = "";  // "scan" (pass 1), "load" (vertices, edge lists) or "link" (edges)
+    std::string_view file;
+    uint64_t rows = 0;       // read so far in this pass
+    uint64_t offset = 0;     // bytes of the file read so far
+    uint64_t size = 0;       // of the file
+    double seconds = 0;      // since the pass began
+};
+
+// What a build tells its caller while it runs; the importer prints nothing itself. Every call
+// comes from the thread that called run_build. The defaults ignore everything.
+class BuildObserver {
+public:
+    virtual ~BuildObserver() = default;
+    // Every 16,384 rows or so of a pass (a caller shows them, say, once a second).
+    virtual void progress(const BuildProgress&) {}
+    // skip_bad_rows: a row was skipped because of `error`; `skipped` counts the rows skipped so
+    // far, this one included.
+    virtual void row_skipped(const Error& error, uint64_t skipped) { (void)error, (void)skipped; }
+    // Every input has been read; the Writer now writes `output`.
+    virtual void writing(const std::string& output, uint64_t vertices, uint64_t edges) {
+        (void)output, (void)vertices, (void)edges;
+    }
+};
+
+// What a finished build did.
+struct BuildReport {
+    WriteStats stats;           // the Writer's: files, counts, bytes, its phases' seconds
+    uint64_t bad_rows = 0;      // rows skipped (skip_bad_rows)
+    double read_seconds = 0;    // reading the input, up to the Writer's finish
+    double total_seconds = 0;
+};
+
+// Builds the output. Throws mmgraph::Error (the first bad row unless skip_bad_rows; bad input
+// carries its InputLocation) and leaves no file at the output path then.
+BuildReport run_build(const BuildOptions& options, BuildObserver* observer = nullptr);
 
 }  // namespace mmgraph::importer
