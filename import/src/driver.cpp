@@ -16,6 +16,8 @@
 // and the first error it stops at, are the same as with one reader.
 #include "mmgraph/import.hpp"
 
+#include <errno.h>
+
 #include <algorithm>
 #include <chrono>
 #include <exception>
@@ -91,7 +93,7 @@ public:
         check_output_directory();
         auto start = Clock::now();
         if (!options_.edgelists.empty()) {
-            if (options_.id_type == KeyType::string) throw Error("--id-type string: edge list ids are integers");
+            if (options_.id_type == KeyType::string) throw Error(ErrorKind::bad_input, "--id-type string: edge list ids are integers");
             key_type_ = KeyType::int64;
             writer_ = std::make_unique<Writer>(writer_options());
             load_edgelists();
@@ -142,7 +144,7 @@ private:
             const Column& column = s.columns[static_cast<size_t>(s.key)];
             if (!column.id_type) continue;
             if (chosen && *chosen != *column.id_type)
-                throw Error(column.where + ": id-type " + name(*column.id_type) + " here but " + name(*chosen) + " from " + origin);
+                throw Error(ErrorKind::bad_input, column.where + ": id-type " + name(*column.id_type) + " here but " + name(*chosen) + " from " + origin);
             chosen = column.id_type;
             origin = column.where;
         }
@@ -164,7 +166,7 @@ private:
         fs::path dir = fs::path(options_.output).parent_path();
         if (dir.empty()) dir = ".";
         std::error_code ec;
-        if (!fs::is_directory(dir, ec)) throw Error(options_.output + ": directory " + dir.string() + " does not exist");
+        if (!fs::is_directory(dir, ec)) throw Error::io(options_.output + ": directory " + dir.string() + " does not exist", ENOENT);
     }
 
     // --skip-bad-rows: count the row and go on; else stop the build with the row's error.
@@ -399,7 +401,7 @@ private:
         size_t count = s.property_count;
         if (!s.unscanned) {
             if (shape >= s.use.size() || s.use[shape] < 0)  // the name is known from another file only
-                throw Error(input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
+                throw Error(ErrorKind::bad_input, input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
                             " was not in this file on the first read; did the file change during the build?");
             slots = &s.slots[static_cast<size_t>(s.use[shape])];
             count = shapes(s).list[shape].attributes.size();
@@ -529,9 +531,8 @@ private:
     void add_edge(const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t type) {
         try {
             writer_->add_edge_by_id(row.from, row.to, types_.list[type].id, values_of(types_, type, rows, row));
-        } catch (const SystemError&) {
-            throw;  // not the row's fault: never skipped as a bad row
         } catch (const Error& e) {
+            if (e.kind() == ErrorKind::io) throw;  // not the row's fault: never skipped as a bad row
             input.fail(row.offset, row.line, e.what());
         }
     }

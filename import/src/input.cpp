@@ -50,12 +50,15 @@ uint64_t count_line_breaks(const char* begin, const char* end) {
 }
 
 InputBuffer::InputBuffer(std::string path) : path_(std::move(path)) {
-    auto fail_errno = [&](const char* what) { throw Error(path_ + ": " + what + ": " + std::strerror(errno)); };
+    auto fail_errno = [&](const char* what) {
+        const int error = errno;
+        throw Error::io(path_ + ": " + what + ": " + std::strerror(error), error);
+    };
     Descriptor fd(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
     if (fd.get() < 0) fail_errno("cannot open");
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) fail_errno("cannot stat");
-    if (S_ISDIR(st.st_mode)) throw Error(path_ + ": is a directory");
+    if (S_ISDIR(st.st_mode)) throw Error::io(path_ + ": is a directory", EISDIR);
     if (S_ISREG(st.st_mode)) {
         size_ = static_cast<uint64_t>(st.st_size);
         if (size_ == 0) return;  // mmap refuses length 0; an empty view is all we need
@@ -102,17 +105,24 @@ InputBuffer::~InputBuffer() {
 }
 
 std::string InputBuffer::where(uint64_t offset, uint64_t line) const {
+    const InputLocation at = locate(offset, line);
+    return path_ + ":" + std::to_string(at.line) + ":" + std::to_string(at.column);
+}
+
+InputLocation InputBuffer::locate(uint64_t offset, uint64_t line) const {
     offset = std::min(offset, size_);
     uint64_t start = offset;
     while (start > 0 && data_[start - 1] != '\n') --start;
     uint64_t column = 1;
     for (uint64_t i = start; i < offset; ++i)
         if ((static_cast<unsigned char>(data_[i]) & 0xC0) != 0x80) ++column;  // skip continuation bytes
-    return path_ + ":" + std::to_string(line) + ":" + std::to_string(column);
+    return InputLocation{path_, line, column};
 }
 
 void InputBuffer::fail(uint64_t offset, uint64_t line, std::string_view reason) const {
-    throw InputError(where(offset, line) + ": " + std::string(reason));
+    InputLocation at = locate(offset, line);
+    std::string message = path_ + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": " + std::string(reason);
+    throw InputError(message, std::move(at));
 }
 
 }  // namespace mmgraph::importer

@@ -51,6 +51,7 @@ KeyType id_type_option(std::string_view options, Role role, const CsvField& fiel
 Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input) {
     auto fail = [&](const std::string& why) { input.fail(field.offset, field.line, why); };
     Column column;
+    column.location = input.locate(field.offset, field.line);
     column.where = input.where(field.offset, field.line);
     std::string_view text = field.text;
     // Options in braces after the type, as in neo4j's `id:ID{label:Person}`; mmgraph reads
@@ -100,7 +101,7 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
 }
 
 void Shapes::not_seen(std::string_view name, const CsvField* field, const InputBuffer& input) const {
-    throw Error(input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
+    throw Error(ErrorKind::bad_input, input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
                 " was not there on the first read; did the file change during the build?");
 }
 
@@ -120,12 +121,12 @@ void read_header(Source& s, CsvReader& reader, CsvRecord& record) {
             case Role::property:
                 for (const Column& other : s.columns)
                     if (other.role == Role::property && other.name == column.name)
-                        throw InputError(column.where + ": column " + quote(column.name) + " appears twice");
+                        throw InputError(column.where + ": column " + quote(column.name) + " appears twice", column.location);
                 break;
             case Role::ignore: break;
         }
         if (role_column) {
-            if (*role_column >= 0) throw InputError(column.where + ": column " + quote(record.fields[i].text) + " appears twice");
+            if (*role_column >= 0) throw InputError(column.where + ": column " + quote(record.fields[i].text) + " appears twice", column.location);
             *role_column = static_cast<int>(i);
         }
         s.columns.push_back(std::move(column));
@@ -154,7 +155,7 @@ void declare_shape(Shapes& set, uint32_t id, bool labels, std::vector<Source>& s
             } else if (shape.attributes[a].type != column.type) {
                 auto [osi, oc] = shape.origin[a];
                 const Column& first = sources[osi].columns[oc];
-                throw Error(column.where + ": column " + quote(column.name) + " is " + csv_type_name(column.type) +
+                throw Error(ErrorKind::bad_input, column.where + ": column " + quote(column.name) + " is " + csv_type_name(column.type) +
                             " here but " + csv_type_name(first.type) + " at " + first.where + ", and both files hold " +
                             (labels ? "label " : "edge type ") + quote(shape.name));
             }

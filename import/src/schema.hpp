@@ -29,6 +29,7 @@ struct Column {
     Role role = Role::property;
     Type type;
     std::string where;  // FILE:LINE:COLUMN of the header field
+    InputLocation location;  // the same, for errors
     std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
 };
 
