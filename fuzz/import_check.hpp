@@ -1,6 +1,6 @@
-// Runs `mmgraph build` (the importer) on scratch inputs, for the importer fuzz targets. A bad
-// input must end in mmgraph::Error and leave no output; a build that succeeds must write a file
-// that verify() accepts. Anything else aborts, which libFuzzer reports as a crash.
+// Runs the importer (importer::run_build, what `mmgraph build` runs) on scratch inputs, for the
+// importer fuzz targets. A bad input must end in mmgraph::Error and leave no output; a build that
+// succeeds must write a file that verify() accepts. Anything else aborts, which libFuzzer reports as a crash.
 //
 // Each input is built twice: by one thread reading from start to end, and by parsing threads
 // with chunks of a few bytes, cut anywhere (inside quoted fields too). Both must give the same
