@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "../cli/src/csv.hpp"
+#include "mmgraph/import/csv.hpp"
 #include "mmgraph/error.hpp"
 
 namespace mmgraph::bench {
@@ -19,7 +19,7 @@ void build_csr(InputGraph& g, uint64_t vertices, const std::vector<uint32_t>& fr
     for (size_t e = 0; e < from.size(); ++e) g.targets[cursor[from[e]]++] = to[e];
 }
 
-int column_named(const cli::CsvRecord& header, std::string_view role) {
+int column_named(const importer::CsvRecord& header, std::string_view role) {
     for (size_t i = 0; i < header.fields.size(); ++i) {
         std::string_view text = header.fields[i].text;
         if (text.size() >= role.size() && text.substr(text.size() - role.size()) == role) return static_cast<int>(i);
@@ -67,9 +67,9 @@ InputGraph load_edge_list(const std::vector<std::string>& paths) {
         return it->second;
     };
     for (const std::string& path : paths) {
-        cli::InputBuffer input(path);
+        importer::InputBuffer input(path);
         g.input_bytes += input.size();
-        cli::EdgeListReader reader(input);
+        importer::EdgeListReader reader(input);
         g.int_index.reserve(g.int_index.size() + input.size() / 64);
         from.reserve(from.size() + input.size() / 12);
         to.reserve(to.size() + input.size() / 12);
@@ -89,11 +89,11 @@ InputGraph load_csv(const std::vector<std::string>& node_files, const std::vecto
     InputGraph g;
     g.key_begin.push_back(0);
     g.attribute_begin.push_back(0);
-    cli::CsvRecord record;
+    importer::CsvRecord record;
     for (const std::string& path : node_files) {
-        cli::InputBuffer input(path);
+        importer::InputBuffer input(path);
         g.input_bytes += input.size();
-        cli::CsvReader reader(input, ',');
+        importer::CsvReader reader(input, ',');
         if (!reader.next(record)) throw Error(ErrorKind::bad_input, path + ": no header");
         int key = column_named(record, ":ID");
         if (key < 0) throw Error(ErrorKind::bad_input, path + ": no :ID column");
@@ -107,7 +107,7 @@ InputGraph load_csv(const std::vector<std::string>& node_files, const std::vecto
             g.key_bytes.insert(g.key_bytes.end(), k.begin(), k.end());
             g.key_begin.push_back(g.key_bytes.size());
             // As the CLI reads it: an empty unquoted field is null, a quoted one is "".
-            const cli::CsvField* value = probed >= 0 ? &record.fields.at(static_cast<size_t>(probed)) : nullptr;
+            const importer::CsvField* value = probed >= 0 ? &record.fields.at(static_cast<size_t>(probed)) : nullptr;
             bool present = value && (!value->text.empty() || value->quoted);
             if (present) g.attribute_bytes.insert(g.attribute_bytes.end(), value->text.begin(), value->text.end());
             g.attribute_begin.push_back(g.attribute_bytes.size());
@@ -122,9 +122,9 @@ InputGraph load_csv(const std::vector<std::string>& node_files, const std::vecto
             throw Error(ErrorKind::bad_input, "duplicate key " + key_to_string(g.key(v)));
     std::vector<uint32_t> from, to;
     for (const std::string& path : edge_files) {
-        cli::InputBuffer input(path);
+        importer::InputBuffer input(path);
         g.input_bytes += input.size();
-        cli::CsvReader reader(input, ',');
+        importer::CsvReader reader(input, ',');
         if (!reader.next(record)) throw Error(ErrorKind::bad_input, path + ": no header");
         int start = column_named(record, ":START_ID"), end = column_named(record, ":END_ID");
         if (start < 0 || end < 0) throw Error(ErrorKind::bad_input, path + ": no :START_ID or :END_ID column");

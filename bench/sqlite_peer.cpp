@@ -4,7 +4,7 @@
 #include <charconv>
 #include <chrono>
 
-#include "../cli/src/csv.hpp"
+#include "mmgraph/import/csv.hpp"
 #include "frontier_bfs.hpp"
 #include "mmgraph/error.hpp"
 #include "peers.hpp"
@@ -91,7 +91,7 @@ bool is_role(std::string_view header) {
 }
 
 // Binds one CSV field by the column's affinity: an empty unquoted field is NULL (as for mmgraph).
-void bind_field(Statement& statement, int index, const cli::CsvField& field, const std::string& affinity) {
+void bind_field(Statement& statement, int index, const importer::CsvField& field, const std::string& affinity) {
     sqlite3_stmt* s = statement.get();
     std::string_view text = field.text;
     if (text.empty() && !field.quoted) return statement.check(sqlite3_bind_null(s, index));
@@ -116,9 +116,9 @@ void load_table(sqlite3* db, const std::string& table, const std::vector<std::st
                 const std::vector<std::string>& roles, const std::vector<std::string>& fallback) {
     std::vector<SqlColumn> columns;
     for (const std::string& path : files) {
-        cli::InputBuffer input(path);
-        cli::CsvReader reader(input, ',');
-        cli::CsvRecord header;
+        importer::InputBuffer input(path);
+        importer::CsvReader reader(input, ',');
+        importer::CsvRecord header;
         if (!reader.next(header)) throw Error(ErrorKind::bad_input, path + ": no header");
         for (const auto& field : header.fields) {
             if (is_role(field.text)) continue;
@@ -132,9 +132,9 @@ void load_table(sqlite3* db, const std::string& table, const std::vector<std::st
     exec(db, create + ")");
 
     for (const std::string& path : files) {
-        cli::InputBuffer input(path);
-        cli::CsvReader reader(input, ',');
-        cli::CsvRecord record;
+        importer::InputBuffer input(path);
+        importer::CsvReader reader(input, ',');
+        importer::CsvRecord record;
         reader.next(record);
         // For each SQL parameter: the CSV column that fills it (-1: the fallback text).
         std::vector<int> source;

@@ -13,7 +13,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     constexpr std::string_view kSplit = "\n===\n";
     size_t split = text.find(kSplit);
     std::string_view node_text = text.substr(0, split);
-    mmgraph::cli::BuildOptions options;
+    mmgraph::importer::BuildOptions options;
     options.nodes.push_back(nodes);
     if (!write_scratch(nodes, data, node_text.size())) return 0;
     if (split != std::string_view::npos) {

@@ -1,6 +1,6 @@
-// Runs `mmgraph build` (the importer) on scratch inputs, for the importer fuzz targets. A bad
-// input must end in mmgraph::Error and leave no output; a build that succeeds must write a file
-// that verify() accepts. Anything else aborts, which libFuzzer reports as a crash.
+// Runs the importer (importer::run_build, what `mmgraph build` runs) on scratch inputs, for the
+// importer fuzz targets. A bad input must end in mmgraph::Error and leave no output; a build that
+// succeeds must write a file that verify() accepts. Anything else aborts, which libFuzzer reports as a crash.
 //
 // Each input is built twice: by one thread reading from start to end, and by parsing threads
 // with chunks of a few bytes, cut anywhere (inside quoted fields too). Both must give the same
@@ -14,16 +14,16 @@
 #include <iterator>
 #include <string>
 
-#include "import.hpp"
+#include "mmgraph/import.hpp"
 #include "mmgraph/reader.hpp"
 #include "scratch.hpp"
 
 namespace mmgraph::fuzz {
 
 // The output's bytes, or "error: " and the message of a failed build.
-inline std::string build_once(cli::BuildOptions options) {
+inline std::string build_once(importer::BuildOptions options) {
     try {
-        cli::run_build(options);
+        importer::run_build(options);
     } catch (const Error& e) {
         if (std::filesystem::exists(options.output)) {
             std::fprintf(stderr, "failed build left %s behind\n", options.output.c_str());
@@ -44,10 +44,9 @@ inline std::string build_once(cli::BuildOptions options) {
 }
 
 // `chunk_bytes`: the parallel build's chunk size, from the input so that the fuzzer explores it.
-inline void build_and_check(cli::BuildOptions options, uint64_t chunk_bytes) {
+inline void build_and_check(importer::BuildOptions options, uint64_t chunk_bytes) {
     static const std::string output = scratch_path(".mmg");  // one path per process, removed at exit
     options.output = output;
-    options.quiet = true;
     std::filesystem::remove(options.output);
     for (bool skip : {false, true}) {
         options.skip_bad_rows = skip;

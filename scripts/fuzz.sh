@@ -67,11 +67,10 @@ fuzz_one() {
     fi
   fi
   [ "$target" = fuzz_csv ] && extra+=(-dict=fuzz/csv.dict)
-  # The importer targets print build summaries: close their stderr (libFuzzer keeps its own).
-  # Their writer starts a worker thread per build, whose thread-local allocations make libFuzzer
-  # run LeakSanitizer after every input (60x slower); leaks are checked instead when the ASan
-  # test build replays tests/data/fuzz/ and the seeds.
-  [ "$target" != fuzz_reader ] && extra+=(-close_fd_mask=2 -detect_leaks=0)
+  # The importer targets' writer starts a worker thread per build, whose thread-local
+  # allocations make libFuzzer run LeakSanitizer after every input (60x slower); leaks are
+  # checked instead when the ASan test build replays tests/data/fuzz/ and the seeds.
+  [ "$target" != fuzz_reader ] && extra+=(-detect_leaks=0)
   "build-fuzz/fuzz/$target" -max_total_time="${FUZZ_SECONDS:-60}" -timeout=10 -rss_limit_mb=2048 \
     -print_final_stats=1 -artifact_prefix="$findings/$target-" "${extra[@]}" "$seeds/$target" >>"$log" 2>&1 &
   pid=$!

@@ -11,7 +11,7 @@
 #include <string>
 #include <thread>
 
-#include "import.hpp"
+#include "mmgraph/import.hpp"
 #include "mmgraph/error.hpp"
 #include "support/random_graph.hpp"
 
@@ -86,14 +86,13 @@ void write_text(const std::filesystem::path& path, const std::string& text) {
 }
 
 // The output bytes, or "error: <message>".
-std::string build_with(mmgraph::cli::BuildOptions options, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
+std::string build_with(mmgraph::importer::BuildOptions options, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
     options.threads = threads;
     options.chunk_bytes = chunk_bytes;
     options.skip_bad_rows = skip_bad_rows;
-    options.quiet = true;
     std::filesystem::remove(options.output);
     try {
-        mmgraph::cli::run_build(options);
+        mmgraph::importer::run_build(options);
     } catch (const mmgraph::Error& e) {
         return std::string("error: ") + e.what();
     }
@@ -103,7 +102,7 @@ std::string build_with(mmgraph::cli::BuildOptions options, unsigned threads, uin
 
 // nodes.csv and edges.csv of `dir`.
 std::string build(const TempDir& dir, unsigned threads, uint64_t chunk_bytes, bool skip_bad_rows) {
-    mmgraph::cli::BuildOptions options;
+    mmgraph::importer::BuildOptions options;
     options.nodes = {(dir / "nodes.csv").string()};
     options.relationships = {(dir / "edges.csv").string()};
     options.output = (dir / "out.mmg").string();
@@ -216,7 +215,7 @@ TEST_CASE("import: edge lists in chunks give the bytes and the errors of one seq
             text << rng() % 500 << (rng() % 2 ? " " : "\t") << rng() % 500 << line_end(rng);
         }
         write_text(dir / "edges.txt", text.str());
-        mmgraph::cli::BuildOptions options;
+        mmgraph::importer::BuildOptions options;
         options.edgelists = {(dir / "edges.txt").string()};
         options.output = (dir / "out.mmg").string();
         auto build_list = [&](unsigned threads, uint64_t chunk, bool skip) { return build_with(options, threads, chunk, skip); };
@@ -242,7 +241,7 @@ TEST_CASE("import: one file of a kind, read once, gives the schema that reading 
         write_text(two / "nodes-2.csv", inputs.nodes.substr(0, header_end(inputs.nodes)) + inputs.nodes.substr(inputs.nodes_middle));
         write_text(two / "edges-1.csv", inputs.edges.substr(0, inputs.edges_middle));
         write_text(two / "edges-2.csv", inputs.edges.substr(0, header_end(inputs.edges)) + inputs.edges.substr(inputs.edges_middle));
-        mmgraph::cli::BuildOptions split;
+        mmgraph::importer::BuildOptions split;
         split.nodes = {(two / "nodes-1.csv").string(), (two / "nodes-2.csv").string()};
         split.relationships = {(two / "edges-1.csv").string(), (two / "edges-2.csv").string()};
         split.output = (two / "out.mmg").string();
@@ -252,4 +251,78 @@ TEST_CASE("import: one file of a kind, read once, gives the schema that reading 
         CHECK(build_with(split, 2, 4096, false) == whole);
         CHECK(build_with(split, 1, uint64_t(1) << 40, false) == whole);
     }
+}
+
+namespace {
+
+// Keeps what the importer reports.
+struct Recorder final : mmgraph::importer::BuildObserver {
+    std::vector<mmgraph::importer::BuildProgress> passes;  // the last report of each pass
+    std::vector<std::string> files;                       // of each pass, in order
+    std::vector<std::string> skipped;
+    std::vector<uint64_t> skipped_counts;
+    std::string written;
+    uint64_t vertices = 0, edges = 0;
+
+    void progress(const mmgraph::importer::BuildProgress& p) override {
+        if (passes.empty() || passes.back().pass != p.pass) {
+            passes.push_back(p);
+            files.emplace_back(p.file);
+        }
+        passes.back() = p;
+    }
+    void row_skipped(const mmgraph::Error& error, uint64_t count) override {
+        skipped.emplace_back(error.what());
+        skipped_counts.push_back(count);
+    }
+    void writing(const std::string& output, uint64_t v, uint64_t e) override {
+        written = output;
+        vertices = v;
+        edges = e;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("import: progress and skipped rows reach the observer and the summary is returned", "[import]") {
+    TempDir dir;
+    std::string nodes = "id:ID,:LABEL,v:int\n", edges = ":START_ID,:END_ID\n";
+    constexpr int kVertices = 40000;  // past the 16K rows between progress reports
+    for (int i = 0; i < kVertices; ++i) nodes += std::to_string(i) + ",L," + std::to_string(i) + "\n";
+    nodes += "bad,L,x\n";
+    for (int i = 1; i < kVertices; ++i) edges += std::to_string(i - 1) + "," + std::to_string(i) + "\n";
+    edges += "0,missing\n";
+    write_text(dir / "nodes.csv", nodes);
+    write_text(dir / "edges.csv", edges);
+    mmgraph::importer::BuildOptions options;
+    options.nodes = {(dir / "nodes.csv").string()};
+    options.relationships = {(dir / "edges.csv").string()};
+    options.output = (dir / "out.mmg").string();
+    options.skip_bad_rows = true;
+    options.threads = 2;
+    options.chunk_bytes = 4096;
+
+    Recorder recorder;
+    const mmgraph::importer::BuildReport report = mmgraph::importer::run_build(options, &recorder);
+    CHECK(report.stats.vertices == kVertices);
+    CHECK(report.stats.edges == kVertices - 1);
+    CHECK(report.bad_rows == 2);
+    CHECK(report.total_seconds >= report.read_seconds);
+    CHECK(recorder.written == options.output);
+    CHECK(recorder.vertices == kVertices);
+    CHECK(recorder.edges == kVertices - 1);
+    REQUIRE(recorder.skipped.size() == 2);
+    CHECK(recorder.skipped[0] == (dir / "nodes.csv").string() + ":40002:7: 'x' is not a valid int (column 'v', int)");
+    CHECK(recorder.skipped[1] == (dir / "edges.csv").string() + ":40001:3: unknown :END_ID 'missing' (no vertex has this id)");
+    CHECK(recorder.skipped_counts == std::vector<uint64_t>{1, 2});
+    // Pass 1 is skipped (one file of each kind): a load pass and a link pass.
+    REQUIRE(recorder.passes.size() == 2);
+    CHECK(std::string(recorder.passes[0].phase) == "load");
+    CHECK(recorder.files[0] == options.nodes[0]);
+    CHECK(recorder.passes[0].rows >= 0x4000);
+    CHECK(recorder.passes[0].offset <= recorder.passes[0].size);
+    CHECK(recorder.passes[0].size == nodes.size());
+    CHECK(std::string(recorder.passes[1].phase) == "link");
+    CHECK(recorder.files[1] == options.relationships[0]);
+    CHECK(recorder.passes[1].pass > recorder.passes[0].pass);
 }

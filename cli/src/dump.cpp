@@ -7,6 +7,7 @@
 //     types, multi-edge order and property ordinals come out the same.
 // Only the column types the importer reads can be dumped; a dataset of several shards is refused
 // (its global insertion order is not recorded).
+#include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
@@ -36,7 +37,7 @@ const char* csv_type(TypeCode code) {
 std::string column(const AttributeInfo& a, const std::string& owner) {
     const char* base = csv_type(a.type.element());
     if (!base)
-        throw Error(owner + " attribute '" + std::string(a.name) + "' of type " + a.type.name() +
+        throw Error(ErrorKind::bad_input, owner + " attribute '" + std::string(a.name) + "' of type " + a.type.name() +
                     " has no CSV column type: this file cannot be dumped");
     return std::string(a.name) + ":" + base + (a.type.is_list() ? "[]" : "");
 }
@@ -44,7 +45,10 @@ std::string column(const AttributeInfo& a, const std::string& owner) {
 class CsvFile {
 public:
     explicit CsvFile(const std::filesystem::path& path) : path_(path), file_(std::fopen(path.c_str(), "wb")) {
-        if (!file_) throw Error("cannot create " + path.string() + ": " + std::strerror(errno));
+        if (!file_) {
+            const int error = errno;
+            throw Error::io("cannot create " + path.string() + ": " + std::strerror(error), error);
+        }
         std::setvbuf(file_.get(), nullptr, _IOFBF, 1 << 20);
     }
     void raw(std::string_view text) { std::fwrite(text.data(), 1, text.size(), file_.get()); }
@@ -60,8 +64,10 @@ public:
         raw("\"");
     }
     void close() {
-        if (std::fflush(file_.get()) != 0 || std::ferror(file_.get()))
-            throw Error("cannot write " + path_.string() + ": " + std::strerror(errno));
+        if (std::fflush(file_.get()) != 0 || std::ferror(file_.get())) {
+            const int error = errno;
+            throw Error::io("cannot write " + path_.string() + ": " + std::strerror(error), error);
+        }
         file_.reset();
     }
 
@@ -95,12 +101,12 @@ std::string joined_strings(const ValueRef& v) {
     for (size_t i = 0; i < items.size(); ++i) {
         std::string_view item = items[i].as_string();
         if (item.find(';') != std::string_view::npos)
-            throw Error("item " + std::to_string(i) + " contains the array delimiter ';', so its list cannot be written as CSV");
+            throw Error(ErrorKind::bad_input, "item " + std::to_string(i) + " contains the array delimiter ';', so its list cannot be written as CSV");
         if (i) field += ';';
         field += item;
     }
     if (items.size() == 1 && field.empty())
-        throw Error("a list holding one empty string reads back as the empty list, so it cannot be written as CSV");
+        throw Error(ErrorKind::bad_input, "a list holding one empty string reads back as the empty list, so it cannot be written as CSV");
     return field;
 }
 
@@ -154,7 +160,7 @@ void run_dump(const DumpOptions& options) {
     reading.access = Access::sequential;  // every record, in file order
     Dataset dataset = Dataset::open(options.file, reading);
     if (dataset.shard_count() > 1)
-        throw Error(options.file + ": a dataset of " + std::to_string(dataset.shard_count()) +
+        throw Error(ErrorKind::bad_input, options.file + ": a dataset of " + std::to_string(dataset.shard_count()) +
                     " shards cannot be dumped (its global insertion order is not stored)");
     const File& file = dataset.shard(0);
     std::vector<std::vector<std::string>> label_columns, type_columns;
@@ -169,10 +175,10 @@ void run_dump(const DumpOptions& options) {
     const std::filesystem::path dir = options.out;
     std::error_code ec;
     if (std::filesystem::exists(dir) && !std::filesystem::is_empty(dir, ec))
-        throw Error(dir.string() + " is not empty: dump needs a new or empty directory");
+        throw Error::io(dir.string() + " is not empty: dump needs a new or empty directory", ENOTEMPTY);
     const bool created = !std::filesystem::exists(dir);
     std::filesystem::create_directories(dir, ec);
-    if (ec) throw Error("cannot create " + dir.string() + ": " + ec.message());
+    if (ec) throw Error::io("cannot create " + dir.string() + ": " + ec.message(), ec.value());
     DirectoryRollback rollback{dir, created};
 
     uint64_t node_files = 0;
@@ -195,7 +201,7 @@ void run_dump(const DumpOptions& options) {
                 try {
                     value(out, v.get(a));
                 } catch (const Error& error) {
-                    throw Error("vertex " + key_to_string(v.key()) + ", attribute '" + std::string(file.labels()[label].attributes[a].name) + "': " + error.what());
+                    throw Error(error.kind(), "vertex " + key_to_string(v.key()) + ", attribute '" + std::string(file.labels()[label].attributes[a].name) + "': " + error.what());
                 }
             }
             out.raw("\n");
@@ -222,7 +228,7 @@ void run_dump(const DumpOptions& options) {
                     try {
                         value(out, file.property(e, p));
                     } catch (const Error& error) {
-                        throw Error("edge " + key_to_string(v.key()) + " -> " + key_to_string(dataset.vertex(e.target).key()) +
+                        throw Error(error.kind(), "edge " + key_to_string(v.key()) + " -> " + key_to_string(dataset.vertex(e.target).key()) +
                                     ", property '" + std::string(type.attributes[p].name) + "': " + error.what());
                     }
                 }

@@ -19,12 +19,12 @@ Vertex select_vertex(const Dataset& dataset, const std::string& file, const std:
             int64_t number = 0;
             auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
             if (ec != std::errc() || end != text.data() + text.size() || text.empty())
-                throw Error("key '" + text + "' is not an integer, and " + file + " has int64 keys");
+                throw Error(ErrorKind::bad_input, "key '" + text + "' is not an integer, and " + file + " has int64 keys");
             vertex = dataset.find(number);
         } else {
             vertex = dataset.find(std::string_view(text));
         }
-        if (!vertex) throw Error(file + ": no vertex has the key '" + text + "'");
+        if (!vertex) throw Error(ErrorKind::bad_input, file + ": no vertex has the key '" + text + "'");
         return *vertex;
     }
     // An index is local to a shard: the named shard file, or shard 0 of a dataset path.

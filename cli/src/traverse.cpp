@@ -16,10 +16,10 @@ std::vector<Direction> directions(const std::string& name, const File& file) {
     std::vector<Direction> out;
     if (name == "out" || name == "both") out.push_back(Direction::out);
     if (name == "in" || name == "both") {
-        if (!file.has_in_edges()) throw Error(file.path().string() + " stores no in-edges (it was written without them); use --direction out");
+        if (!file.has_in_edges()) throw Error(ErrorKind::bad_input, file.path().string() + " stores no in-edges (it was written without them); use --direction out");
         out.push_back(Direction::in);
     }
-    if (out.empty()) throw Error("direction must be out, in or both, not '" + name + "'");
+    if (out.empty()) throw Error(ErrorKind::misuse, "direction must be out, in or both, not '" + name + "'");
     return out;
 }
 
@@ -32,7 +32,7 @@ void run_neighbors(const TraverseOptions& options) {
     std::optional<uint32_t> type;
     if (options.type) {
         type = file.find_edge_type(*options.type);
-        if (!type) throw Error(options.file + ": no edge type '" + *options.type + "'");
+        if (!type) throw Error(ErrorKind::bad_input, options.file + ": no edge type '" + *options.type + "'");
     }
     Json out = Json::array();
     for (Direction dir : directions(options.direction, file)) {
@@ -102,7 +102,7 @@ void run_bfs(const TraverseOptions& options) {
     for (uint16_t s = 0; s < dataset.shard_count(); ++s) visited[s].assign((dataset.shard(s).vertex_count() + 63) / 64, 0);
     auto visit = [&](VertexRef r) {
         if (r.shard >= visited.size() || r.index >= dataset.shard(r.shard).vertex_count())
-            throw Error("edge to vertex " + std::to_string(r.index) + " of shard " + std::to_string(r.shard) + ", which does not exist");
+            throw Error(ErrorKind::damaged, "edge to vertex " + std::to_string(r.index) + " of shard " + std::to_string(r.shard) + ", which does not exist");
         uint64_t& word = visited[r.shard][r.index / 64];
         uint64_t bit = uint64_t{1} << (r.index % 64);
         if (word & bit) return false;

@@ -2,10 +2,15 @@
 # End-to-end tests of the mmgraph tool on the fixtures in tests/cli/data.
 #
 #     cli_test.sh MMGRAPH CASE
+#     cli_test.sh --list        # the cases, one a line: the arms of the case statement below
 #
-# Cases: build_types quoting crlf two_files edgelist info verify get bad_rows skip_bad_rows
-# shards usage neighbors bfs dump string_arrays id_types file_size_limit. JSON output is parsed and checked with python3.
+# JSON output is parsed and checked with python3.
 set -euo pipefail
+
+if [ "${1:-}" = --list ]; then
+  sed -n 's/^\([a-z_][a-z0-9_]*\))$/\1/p' "$0"
+  exit 0
+fi
 
 mmgraph=$1
 case_name=$2

@@ -1,9 +1,8 @@
-// `mmgraph build`. Sections:
-//   headers      column roles and types of a header row (neo4j-admin import convention)
-//   values       one CSV field to a writer Value, typed by its column
-//   schema       labels and edge types by name, the attributes of each (union over files)
+// The importer's driver: the two passes over the input files. Sections:
+//   progress     rate-limited progress reports
 //   Importer     pass 1 (which labels / edge types each file holds), schema, pass 2 (rows)
-//   progress     rate-limited progress lines and the final summary
+// The header grammar and the schema union are in schema.hpp, value conversion in values.hpp,
+// CSV records in csv.cpp, input buffers and chunks in input.cpp and parallel_rows.hpp.
 //
 // Two passes, because the Writer takes a label's full attribute list before its first vertex,
 // and a label's attributes are the union of the columns of every file it appears in. Pass 1 only
@@ -15,31 +14,27 @@
 // Both passes read a file's rows on worker threads a chunk at a time (parallel_rows.hpp) and
 // hand them to this thread in file order, which registers names and calls the Writer: the build,
 // and the first error it stops at, are the same as with one reader.
-#include "import.hpp"
+#include "mmgraph/import.hpp"
 
-#include <sys/resource.h>
+#include <errno.h>
 
 #include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <chrono>
-#include <cstdio>
-#include <cstring>
-#include <deque>
 #include <exception>
 #include <filesystem>
 #include <memory>
 #include <optional>
 #include <span>
 #include <thread>
-#include <unordered_map>
 #include <unordered_set>
 
-#include "csv.hpp"
+#include "mmgraph/import/csv.hpp"
 #include "mmgraph/writer.hpp"
 #include "parallel_rows.hpp"
+#include "schema.hpp"
+#include "values.hpp"
 
-namespace mmgraph::cli {
+namespace mmgraph::importer {
 
 namespace {
 
@@ -47,432 +42,58 @@ using Clock = std::chrono::steady_clock;
 
 double seconds_since(Clock::time_point start) { return std::chrono::duration<double>(Clock::now() - start).count(); }
 
-// A value for a message: quoted, and cut short (at a character boundary) when long.
-std::string quote(std::string_view text) {
-    constexpr size_t kMax = 40;
-    if (text.size() <= kMax) return "'" + std::string(text) + "'";
-    size_t cut = kMax;
-    while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
-    return "'" + std::string(text.substr(0, cut)) + "...'";
-}
-
-std::string_view trim(std::string_view s) {
-    while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-    while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-    return s;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-    return a.size() == b.size() && std::equal(a.begin(), a.end(), b.begin(), [](char x, char y) {
-               return std::tolower(static_cast<unsigned char>(x)) == std::tolower(static_cast<unsigned char>(y));
-           });
-}
-
-// ---- headers --------------------------------------------------------------------------------
-
-enum class Role : uint8_t { property, key, label, start, end, type, ignore };
-
-struct Column {
-    std::string name;
-    Role role = Role::property;
-    Type type;
-    std::string where;  // FILE:LINE:COLUMN of the header field
-    std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
-};
-
-// The neo4j-admin spelling of a column type, for messages.
-std::string csv_type_name(Type type) {
-    std::string base;
-    switch (type.element()) {
-        case TypeCode::boolean: base = "boolean"; break;
-        case TypeCode::int8: base = "byte"; break;
-        case TypeCode::int16: base = "short"; break;
-        case TypeCode::int32: base = "int"; break;
-        case TypeCode::int64: base = "long"; break;
-        case TypeCode::float32: base = "float"; break;
-        case TypeCode::float64: base = "double"; break;
-        default: base = "string"; break;
-    }
-    return type.is_list() ? base + "[]" : base;
-}
-
-std::optional<TypeCode> csv_type(std::string_view name) {
-    static constexpr std::pair<std::string_view, TypeCode> kTypes[] = {
-        {"string", TypeCode::string}, {"int", TypeCode::int32},      {"long", TypeCode::int64},
-        {"float", TypeCode::float32}, {"double", TypeCode::float64}, {"boolean", TypeCode::boolean},
-        {"byte", TypeCode::int8},     {"short", TypeCode::int16},
-    };
-    for (const auto& [n, code] : kTypes)
-        if (iequals(n, name)) return code;
-    return std::nullopt;
-}
-
-// The `id-type:integer` or `id-type:string` option of an :ID column.
-KeyType id_type_option(std::string_view options, Role role, const CsvField& field, const InputBuffer& input) {
-    size_t colon = options.find(':');
-    std::string_view name = trim(options.substr(0, colon));
-    std::string_view value = colon == std::string_view::npos ? std::string_view() : trim(options.substr(colon + 1));
-    if (role != Role::key || !iequals(name, "id-type"))
-        input.fail(field.offset, field.line, "column " + quote(field.text) + ": unsupported option " + quote(options) +
-                                                 " (the :ID column takes {id-type:integer})");
-    if (iequals(value, "integer") || iequals(value, "long") || iequals(value, "int")) return KeyType::int64;
-    if (iequals(value, "string")) return KeyType::string;
-    input.fail(field.offset, field.line, "column " + quote(field.text) + ": id-type must be integer or string, not " + quote(value));
-}
-
-// One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE".
-Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input) {
-    auto fail = [&](const std::string& why) { input.fail(field.offset, field.line, why); };
-    Column column;
-    column.where = input.where(field.offset, field.line);
-    std::string_view text = field.text;
-    // Options in braces after the type, as in neo4j's `id:ID{label:Person}`; mmgraph reads
-    // only `id-type`, on the :ID column.
-    std::string_view options;
-    if (!text.empty() && text.back() == '}' && text.find('{') != std::string_view::npos) {
-        size_t open = text.find('{');
-        options = text.substr(open + 1, text.size() - open - 2);
-        text = text.substr(0, open);
-    }
-    size_t colon = text.rfind(':');
-    std::string_view name = colon == std::string_view::npos ? text : text.substr(0, colon);
-    std::string_view type = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
-    column.name = std::string(name);
-    struct Special {
-        std::string_view spelling;
-        Role role;
-        bool in_nodes, in_relationships;
-    };
-    static constexpr Special kSpecial[] = {
-        {"ID", Role::key, true, false},         {"LABEL", Role::label, true, false},
-        {"START_ID", Role::start, false, true}, {"END_ID", Role::end, false, true},
-        {"TYPE", Role::type, false, true},      {"IGNORE", Role::ignore, true, true},
-    };
-    for (const Special& s : kSpecial) {
-        bool grouped = type.size() > s.spelling.size() && type[s.spelling.size()] == '(' &&
-                       iequals(type.substr(0, s.spelling.size()), s.spelling);
-        if (grouped && s.role != Role::ignore)
-            fail("ID spaces (" + quote(text) + ") are not supported: ids are global to the build");
-        if (!iequals(type, s.spelling)) continue;
-        if (!(nodes ? s.in_nodes : s.in_relationships))
-            fail("column " + quote(text) + " belongs in a " + (nodes ? "relationship" : "node") + " file");
-        column.role = s.role;
-        if (!options.empty()) column.id_type = id_type_option(options, s.role, field, input);
-        return column;
-    }
-    if (!options.empty()) fail("column " + quote(field.text) + ": options in braces are only read on the :ID column");
-    if (name.empty()) fail("column " + quote(text) + " has no name");
-    bool list = type.size() >= 2 && type.substr(type.size() - 2) == "[]";
-    std::string_view base = list ? type.substr(0, type.size() - 2) : type;
-    auto code = base.empty() ? std::optional<TypeCode>(TypeCode::string) : csv_type(base);
-    if (!code)
-        fail("column " + quote(text) + ": unsupported type " + quote(type) +
-             " (types: string, int, long, float, double, boolean, byte, short, and arrays of them)");
-    column.type = list ? Type::list_of(*code) : Type(*code);
-    return column;
-}
-
-// ---- values ---------------------------------------------------------------------------------
-
-template <typename T>
-bool parse_number(std::string_view text, T& out) {
-    text = trim(text);
-    if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.remove_prefix(1);
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-    return ec == std::errc() && end == text.data() + text.size() && !text.empty();
-}
-
-template <>
-bool parse_number<bool>(std::string_view text, bool& out) {
-    text = trim(text);
-    if (iequals(text, "true")) out = true;
-    else if (iequals(text, "false")) out = false;
-    else return false;
-    return true;
-}
-
-// What parsed values point into until the Writer has copied them: a buffer per list value and
-// copies of fields that had doubled quotes (their text is in a CsvRecord's scratch, which the
-// next record reuses). Buffers are kept for reuse after clear().
-class ValueStore {
-public:
-    // List items as 8-byte words, so that any element type is aligned.
-    std::vector<uint64_t>& items() { return take(items_, used_items_); }
-    std::vector<std::string_view>& strings() { return take(strings_, used_strings_); }
-    // Points the record's escaped fields at a copy of its scratch that lives until clear().
-    void keep_escaped(CsvRecord& record) {
-        if (record.scratch.empty()) return;
-        const std::string& copy = take(texts_, used_texts_).assign(record.scratch);
-        for (CsvField& f : record.fields)
-            if (f.escaped) f.text = {copy.data() + f.scratch_begin, f.text.size()};
-    }
-    void clear() { used_items_ = used_strings_ = used_texts_ = 0; }
-
-private:
-    template <typename Buffer>
-    static Buffer& take(std::deque<Buffer>& buffers, size_t& used) {  // a deque never moves its elements
-        if (used == buffers.size()) buffers.emplace_back();
-        Buffer& buffer = buffers[used++];
-        buffer.clear();
-        return buffer;
-    }
-
-    std::deque<std::vector<uint64_t>> items_;
-    std::deque<std::vector<std::string_view>> strings_;
-    std::deque<std::string> texts_;
-    size_t used_items_ = 0, used_strings_ = 0, used_texts_ = 0;
-};
-
-class FieldParser {
-public:
-    FieldParser(const InputBuffer& input, char array_delimiter) : input_(input), array_delimiter_(array_delimiter) {}
-
-    // An empty unquoted field is null. A quoted empty field is an empty string or an empty list,
-    // and null for other types (so that files that quote every field keep their nulls).
-    Value parse(const Column& column, const CsvField& field, ValueStore& store) const {
-        if (field.text.empty()) {
-            if (!field.quoted) return Value::null();
-            if (column.type == Type(TypeCode::string)) return Value(std::string_view());
-            if (!column.type.is_list()) return Value::null();
-        }
-        switch (column.type.element()) {
-            case TypeCode::string: return column.type.is_list() ? strings(field, store) : Value(field.text);
-            case TypeCode::boolean: return typed<bool>(column, field, store);
-            case TypeCode::int8: return typed<int8_t>(column, field, store);
-            case TypeCode::int16: return typed<int16_t>(column, field, store);
-            case TypeCode::int32: return typed<int32_t>(column, field, store);
-            case TypeCode::int64: return typed<int64_t>(column, field, store);
-            case TypeCode::float32: return typed<float>(column, field, store);
-            case TypeCode::float64: return typed<double>(column, field, store);
-            default: break;
-        }
-        MMGRAPH_CHECK(false, "column type outside the CSV types");
-        return {};
-    }
-
-private:
-    template <typename T>
-    static Value scalar(T v) {
-        if constexpr (std::is_same_v<T, bool>) return Value(v);
-        else if constexpr (std::is_floating_point_v<T>) return Value(v);
-        else return Value(static_cast<int64_t>(v));
-    }
-
-    template <typename T>
-    [[noreturn]] void bad(const Column& column, const CsvField& field, std::string_view item) const {
-        std::string type = csv_type_name(Type(column.type.element()));
-        std::string why = quote(item) + (std::is_same_v<T, bool> ? " is not true or false" : " is not a valid " + type);
-        if constexpr (!std::is_same_v<T, bool>) {
-            T ignored;
-            auto text = trim(item);
-            if (!text.empty() && text[0] == '+') text.remove_prefix(1);
-            if (std::from_chars(text.data(), text.data() + text.size(), ignored).ec == std::errc::result_out_of_range)
-                why = quote(item) + " is out of range for " + type;
-        }
-        input_.fail(field.offset, field.line, why + " (column " + quote(column.name) + ", " + csv_type_name(column.type) + ")");
-    }
-
-    // Items are kept byte for byte, like string fields: an empty item is an empty string. The
-    // field "" (quoted) is the empty list.
-    Value strings(const CsvField& field, ValueStore& store) const {
-        auto& strings = store.strings();
-        for (std::string_view rest = field.text; !field.text.empty();) {
-            size_t cut = rest.find(array_delimiter_);
-            strings.push_back(rest.substr(0, cut));
-            if (cut == std::string_view::npos) break;
-            rest.remove_prefix(cut + 1);
-        }
-        return Value::list(std::span<const std::string_view>(strings));
-    }
-
-    template <typename T>
-    Value typed(const Column& column, const CsvField& field, ValueStore& store) const {
-        if (!column.type.is_list()) {
-            T v;
-            if (!parse_number(field.text, v)) bad<T>(column, field, field.text);
-            return scalar(v);
-        }
-        auto& items = store.items();
-        size_t count = 0;
-        for (std::string_view rest = field.text; !field.text.empty();) {  // "" is the empty list
-            size_t cut = rest.find(array_delimiter_);
-            std::string_view item = rest.substr(0, cut);
-            if (trim(item).empty())
-                input_.fail(field.offset, field.line, "item " + std::to_string(count + 1) + " of list " + quote(field.text) +
-                                                          " is empty (column " + quote(column.name) + ")");
-            T v;
-            if (!parse_number(item, v)) bad<T>(column, field, item);
-            if (items.size() * 8 < (count + 1) * sizeof(T)) items.resize(std::max<size_t>(16, items.size() * 2));
-            std::memcpy(reinterpret_cast<char*>(items.data()) + count * sizeof(T), &v, sizeof(T));
-            ++count;
-            if (cut == std::string_view::npos) break;
-            rest.remove_prefix(cut + 1);
-        }
-        return Value::list(std::span<const T>(reinterpret_cast<const T*>(items.data()), count));
-    }
-
-    const InputBuffer& input_;
-    char array_delimiter_;
-};
-
-// ---- schema ---------------------------------------------------------------------------------
-
-struct StringHash {
-    using is_transparent = void;
-    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-
-// Labels or edge types by name, in order of first appearance.
-class Shapes {
-public:
-    struct Shape {
-        std::string name;
-        std::vector<AttributeSpec> attributes;
-        std::vector<std::pair<size_t, size_t>> origin;  // per attribute: the (source, column) that added it
-        uint32_t id = 0;  // the Writer's LabelId / EdgeTypeId
-    };
-
-    // `single`: a value holding the array delimiter names several shapes, which is an error.
-    Shapes(const char* what, const char* column, size_t limit, bool single)
-        : what_(what), column_(column), limit_(limit), single_(single) {}
-
-    // The shape named by `field` (or `fallback` without one), registered on first sight until
-    // frozen.
-    uint32_t of(const CsvField* field, const InputBuffer& input, char array_delimiter, const char* fallback) {
-        std::string_view name = field ? field->text : std::string_view(fallback);
-        if (!name.empty() && name == recent_.name) return recent_.id;
-        check(name, field, input, array_delimiter);
-        auto it = ids_.find(name);
-        if (it == ids_.end()) {
-            if (frozen_) not_seen(name, field, input);
-            if (list.size() >= limit_)
-                input.fail(field->offset, field->line, "more than " + std::to_string(limit_) + " " + what_ + "s");
-            it = ids_.emplace(std::string(name), static_cast<uint32_t>(list.size())).first;
-            list.push_back(Shape{std::string(name), {}, {}, 0});
-        }
-        recent_ = {it->first, it->second};  // a map key: stable while the map lives
-        return it->second;
-    }
-
-    // The last name a reader looked up and its id, which each thread keeps for itself.
-    struct Recent {
-        std::string_view name;
-        uint32_t id = 0;
-    };
-    // `of` once frozen, for any number of threads at once: every name must be known.
-    uint32_t find(const CsvField* field, const InputBuffer& input, char array_delimiter, const char* fallback, Recent& recent) const {
-        std::string_view name = field ? field->text : std::string_view(fallback);
-        if (!name.empty() && name == recent.name) return recent.id;
-        check(name, field, input, array_delimiter);
-        auto it = ids_.find(name);
-        if (it == ids_.end()) not_seen(name, field, input);
-        recent = {it->first, it->second};
-        return it->second;
-    }
-    void freeze() { frozen_ = true; }
-
-    std::vector<Shape> list;
-
-    // The checks every name passes: not empty, and one label, not a list of them.
-    void check(std::string_view name, const CsvField* field, const InputBuffer& input, char array_delimiter) const {
-        if (name.empty()) input.fail(field->offset, field->line, std::string("empty ") + column_);
-        if (single_ && name.find(array_delimiter) != std::string_view::npos)
-            input.fail(field->offset, field->line, "several labels in " + quote(name) + ": a vertex has exactly one label");
-    }
-private:
-    // Pass 2 met a name pass 1 did not: the file is not what it was.
-    [[noreturn]] void not_seen(std::string_view name, const CsvField* field, const InputBuffer& input) const {
-        throw Error(input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
-                    " was not there on the first read; did the file change during the build?");
-    }
-
-    const char* what_;
-    const char* column_;
-    size_t limit_;
-    bool single_;
-    bool frozen_ = false;
-    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids_;
-    Recent recent_;
-};
-
-// One input CSV file.
-struct Source {
-    Source(std::string p, bool n) : path(std::move(p)), nodes(n) {}
-
-    std::string path;
-    bool nodes;
-    std::unique_ptr<InputBuffer> input;  // kept between passes only when it cannot be reopened
-    std::vector<Column> columns;
-    int key = -1, label = -1, start = -1, end = -1, type = -1;  // column of each role, -1 if none
-    std::vector<int32_t> use;                  // by shape id: index into slots, -1 if absent
-    std::vector<std::vector<uint32_t>> slots;  // per shape present: attribute index of each column
-    // The only file of its kind, with a :LABEL / :TYPE column: every name in it has exactly its
-    // property columns as attributes, so pass 1 is skipped and names are registered in pass 2,
-    // in the same order of first appearance.
-    bool unscanned = false;
-    std::vector<uint32_t> property_slots;  // per column: its index among the property columns
-    uint32_t property_count = 0;
-};
-
-constexpr uint32_t kNoSlot = UINT32_MAX;
-
-constexpr const char* kDefaultLabel = "Vertex";
-constexpr const char* kDefaultType = "EDGE";
-
 // ---- progress -------------------------------------------------------------------------------
 
+// Reports a pass's progress to the observer; looks at the clock every 16K rows.
 class Progress {
 public:
-    explicit Progress(bool quiet) : quiet_(quiet) {}
+    explicit Progress(BuildObserver* observer) : observer_(observer) {}
 
     void begin(const char* phase, const std::string& file, uint64_t size) {
-        phase_ = phase;
+        if (started_) ++report_.pass;
+        started_ = true;
+        report_.phase = phase;
         file_ = file;
-        size_ = size;
-        start_ = last_ = Clock::now();
+        report_.file = file_;
+        report_.size = size;
+        start_ = Clock::now();
         next_look_ = 0;
     }
-    // `rows` so far, per row or per chunk; looks at the clock every 16K rows and prints at most
-    // once a second.
+    // `rows` so far, per row or per chunk.
     void tick(uint64_t rows, uint64_t offset) {
-        if (quiet_ || rows < next_look_) return;
+        if (!observer_ || rows < next_look_) return;
         next_look_ = rows + 0x4000;
-        auto now = Clock::now();
-        if (now - last_ < std::chrono::seconds(1)) return;
-        last_ = now;
-        double rate = static_cast<double>(rows) / std::max(1e-9, std::chrono::duration<double>(now - start_).count());
-        std::fprintf(stderr, "mmgraph: %s %s: %llu rows (%.0f%%), %.2fM rows/s\n", phase_, file_.c_str(),
-                     static_cast<unsigned long long>(rows), size_ ? 100.0 * static_cast<double>(offset) / static_cast<double>(size_) : 100.0,
-                     rate / 1e6);
-    }
-    void note(const std::string& line) const {
-        if (!quiet_) std::fprintf(stderr, "mmgraph: %s\n", line.c_str());
+        report_.rows = rows;
+        report_.offset = offset;
+        report_.seconds = seconds_since(start_);
+        observer_->progress(report_);
     }
 
 private:
-    bool quiet_;
+    BuildObserver* observer_;
+    bool started_ = false;
     uint64_t next_look_ = 0;
-    const char* phase_ = "";
     std::string file_;
-    uint64_t size_ = 0;
-    Clock::time_point start_, last_;
+    BuildProgress report_;
+    Clock::time_point start_;
 };
 
 // ---- Importer -------------------------------------------------------------------------------
 
 class Importer {
 public:
-    explicit Importer(const BuildOptions& options)
+    Importer(const BuildOptions& options, BuildObserver* observer)
         : options_(options),
+          observer_(observer),
           labels_("label", ":LABEL", format::kMaxLabels, true),
           types_("edge type", ":TYPE", format::kMaxEdgeTypes, false),
-          progress_(options.quiet) {}
+          progress_(observer) {}
 
-    void run() {
+    BuildReport run() {
         check_output_directory();
         auto start = Clock::now();
         if (!options_.edgelists.empty()) {
-            if (options_.id_type == KeyType::string) throw Error("--id-type string: edge list ids are integers");
+            if (options_.id_type == KeyType::string) throw Error(ErrorKind::bad_input, "--id-type string: edge list ids are integers");
             key_type_ = KeyType::int64;
             writer_ = std::make_unique<Writer>(writer_options());
             load_edgelists();
@@ -493,11 +114,13 @@ public:
             for (Source& s : sources_)
                 if (!s.nodes) load(s);
         }
-        double read_seconds = seconds_since(start);
-        progress_.note("writing " + options_.output + ": " + std::to_string(writer_->vertex_count()) + " vertices, " +
-                       std::to_string(writer_->edge_count()) + " edges");
-        WriteStats stats = writer_->finish(options_.output);
-        summary(stats, read_seconds, seconds_since(start));
+        BuildReport report;
+        report.read_seconds = seconds_since(start);
+        if (observer_) observer_->writing(options_.output, writer_->vertex_count(), writer_->edge_count());
+        report.stats = writer_->finish(options_.output);
+        report.bad_rows = bad_rows_;
+        report.total_seconds = seconds_since(start);
+        return report;
     }
 
 private:
@@ -521,7 +144,7 @@ private:
             const Column& column = s.columns[static_cast<size_t>(s.key)];
             if (!column.id_type) continue;
             if (chosen && *chosen != *column.id_type)
-                throw Error(column.where + ": id-type " + name(*column.id_type) + " here but " + name(*chosen) + " from " + origin);
+                throw Error(ErrorKind::bad_input, column.where + ": id-type " + name(*column.id_type) + " here but " + name(*chosen) + " from " + origin);
             chosen = column.id_type;
             origin = column.where;
         }
@@ -543,16 +166,14 @@ private:
         fs::path dir = fs::path(options_.output).parent_path();
         if (dir.empty()) dir = ".";
         std::error_code ec;
-        if (!fs::is_directory(dir, ec)) throw Error(options_.output + ": directory " + dir.string() + " does not exist");
+        if (!fs::is_directory(dir, ec)) throw Error::io(options_.output + ": directory " + dir.string() + " does not exist", ENOENT);
     }
 
     // --skip-bad-rows: count the row and go on; else stop the build with the row's error.
     void bad_row(const InputError& e) {
         if (!options_.skip_bad_rows) throw e;
-        constexpr uint64_t kShown = 10;
-        if (bad_rows_ < kShown) std::fprintf(stderr, "mmgraph: %s (row skipped)\n", e.what());
-        else if (bad_rows_ == kShown) std::fprintf(stderr, "mmgraph: further bad rows are skipped without a message\n");
         ++bad_rows_;
+        if (observer_) observer_->row_skipped(e, bad_rows_);
     }
 
     InputBuffer& open(Source& s) {
@@ -561,38 +182,6 @@ private:
     }
     void close(Source& s) {
         if (s.input && s.input->mapped()) s.input.reset();
-    }
-
-    void read_header(Source& s, CsvReader& reader, CsvRecord& record) {
-        const InputBuffer& input = reader.input();
-        if (!reader.next(record)) input.fail(0, 1, "empty file: expected a header row");
-        s.columns.clear();
-        for (size_t i = 0; i < record.fields.size(); ++i) {
-            Column column = parse_column(record.fields[i], s.nodes, input);
-            int* role_column = nullptr;
-            switch (column.role) {
-                case Role::key: role_column = &s.key; break;
-                case Role::label: role_column = &s.label; break;
-                case Role::start: role_column = &s.start; break;
-                case Role::end: role_column = &s.end; break;
-                case Role::type: role_column = &s.type; break;
-                case Role::property:
-                    for (const Column& other : s.columns)
-                        if (other.role == Role::property && other.name == column.name)
-                            throw InputError(column.where + ": column " + quote(column.name) + " appears twice");
-                    break;
-                case Role::ignore: break;
-            }
-            if (role_column) {
-                if (*role_column >= 0) throw InputError(column.where + ": column " + quote(record.fields[i].text) + " appears twice");
-                *role_column = static_cast<int>(i);
-            }
-            s.columns.push_back(std::move(column));
-        }
-        const CsvField& first = record.fields.front();
-        if (s.nodes && s.key < 0) input.fail(first.offset, first.line, "no :ID column (the vertex key, e.g. 'id:ID') in the header");
-        if (!s.nodes && s.start < 0) input.fail(first.offset, first.line, "no :START_ID column in the header");
-        if (!s.nodes && s.end < 0) input.fail(first.offset, first.line, "no :END_ID column in the header");
     }
 
     void check_width(const Source& s, const InputBuffer& input, const CsvRecord& record) const {
@@ -712,37 +301,9 @@ private:
     // Each shape's attributes: the union of the property columns of the files it appears in,
     // in order of first appearance; all nullable, since other files' rows lack them.
     void declare(Shapes& set, bool labels) {
-        for (uint32_t id = 0; id < set.list.size(); ++id) declare_shape(set, id, labels);
+        for (uint32_t id = 0; id < set.list.size(); ++id) declare_shape(set, id, labels, sources_, *writer_);
         const bool unscanned = std::any_of(sources_.begin(), sources_.end(), [&](const Source& s) { return s.nodes == labels && s.unscanned; });
         if (!unscanned) set.freeze();
-    }
-
-    void declare_shape(Shapes& set, uint32_t id, bool labels) {
-        auto& shape = set.list[id];
-        for (size_t si = 0; si < sources_.size(); ++si) {
-            Source& s = sources_[si];
-            if (s.nodes != labels || s.use.size() <= id || s.use[id] < 0) continue;
-            auto& slots = s.slots[static_cast<size_t>(s.use[id])];
-            slots.assign(s.columns.size(), kNoSlot);
-            for (size_t c = 0; c < s.columns.size(); ++c) {
-                const Column& column = s.columns[c];
-                if (column.role != Role::property) continue;
-                size_t a = 0;
-                while (a < shape.attributes.size() && shape.attributes[a].name != column.name) ++a;
-                if (a == shape.attributes.size()) {
-                    shape.attributes.push_back(AttributeSpec{column.name, column.type, true});
-                    shape.origin.emplace_back(si, c);
-                } else if (shape.attributes[a].type != column.type) {
-                    auto [osi, oc] = shape.origin[a];
-                    const Column& first = sources_[osi].columns[oc];
-                    throw Error(column.where + ": column " + quote(column.name) + " is " + csv_type_name(column.type) +
-                                " here but " + csv_type_name(first.type) + " at " + first.where + ", and both files hold " +
-                                (labels ? "label " : "edge type ") + quote(shape.name));
-                }
-                slots[c] = static_cast<uint32_t>(a);
-            }
-        }
-        shape.id = labels ? writer_->add_label(shape.name, shape.attributes) : writer_->add_edge_type(shape.name, shape.attributes);
     }
 
     // The shape of a row of an unscanned file, registered and declared on first sight.
@@ -756,7 +317,7 @@ private:
         const uint32_t id = set.of(&field, input, options_.array_delimiter, nullptr);
         if (set.list.size() > known) {
             mark(s, id);
-            declare_shape(set, id, s.nodes);
+            declare_shape(set, id, s.nodes, sources_, *writer_);
         }
         return id;
     }
@@ -840,7 +401,7 @@ private:
         size_t count = s.property_count;
         if (!s.unscanned) {
             if (shape >= s.use.size() || s.use[shape] < 0)  // the name is known from another file only
-                throw Error(input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
+                throw Error(ErrorKind::bad_input, input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
                             " was not in this file on the first read; did the file change during the build?");
             slots = &s.slots[static_cast<size_t>(s.use[shape])];
             count = shapes(s).list[shape].attributes.size();
@@ -970,9 +531,8 @@ private:
     void add_edge(const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t type) {
         try {
             writer_->add_edge_by_id(row.from, row.to, types_.list[type].id, values_of(types_, type, rows, row));
-        } catch (const SystemError&) {
-            throw;  // not the row's fault: never skipped as a bad row
         } catch (const Error& e) {
+            if (e.kind() == ErrorKind::io) throw;  // not the row's fault: never skipped as a bad row
             input.fail(row.offset, row.line, e.what());
         }
     }
@@ -1038,24 +598,8 @@ private:
         }
     }
 
-    void summary(const WriteStats& stats, double read_seconds, double total_seconds) const {
-        struct rusage usage {};
-        ::getrusage(RUSAGE_SELF, &usage);
-        std::string files;
-        for (const auto& f : stats.files) files += (files.empty() ? "" : ", ") + f.string();
-        std::fprintf(stderr, "mmgraph: wrote %s\n", files.c_str());
-        std::fprintf(stderr, "  vertices     %llu\n", static_cast<unsigned long long>(stats.vertices));
-        std::fprintf(stderr, "  edges        %llu\n", static_cast<unsigned long long>(stats.edges));
-        std::fprintf(stderr, "  bytes        %llu", static_cast<unsigned long long>(stats.bytes));
-        if (stats.edges) std::fprintf(stderr, " (%.2f per edge)", static_cast<double>(stats.bytes) / static_cast<double>(stats.edges));
-        std::fprintf(stderr, "\n  node types   %u\n", stats.node_types);
-        if (options_.skip_bad_rows) std::fprintf(stderr, "  bad rows     %llu skipped\n", static_cast<unsigned long long>(bad_rows_));
-        std::fprintf(stderr, "  seconds      read %.2f, plan %.2f, encode %.2f, commit %.2f, total %.2f\n", read_seconds,
-                     stats.plan_seconds, stats.encode_seconds, stats.commit_seconds, total_seconds);
-        std::fprintf(stderr, "  peak memory  %.1f MiB\n", static_cast<double>(usage.ru_maxrss) / 1024.0);  // ru_maxrss is in KiB
-    }
-
     const BuildOptions& options_;
+    BuildObserver* observer_;
     KeyType key_type_ = KeyType::string;
     std::unique_ptr<Writer> writer_;  // made once the key type is known (after the headers)
     Shapes labels_, types_;
@@ -1066,9 +610,9 @@ private:
 
 }  // namespace
 
-void run_build(const BuildOptions& options) {
-    Importer importer(options);
-    importer.run();
+BuildReport run_build(const BuildOptions& options, BuildObserver* observer) {
+    Importer importer(options, observer);
+    return importer.run();
 }
 
-}  // namespace mmgraph::cli
+}  // namespace mmgraph::importer

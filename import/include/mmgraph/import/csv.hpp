@@ -1,6 +1,5 @@
-// Input files for the importer: a read-only view of a whole file (mapped when it is a regular
-// file), an RFC 4180 CSV reader over it that hands out fields as views, not copies, and a
-// reader of SNAP-style edge lists.
+// Parsing for the importer: an RFC 4180 CSV reader over an InputBuffer (input.hpp) that hands
+// out fields as views, not copies, and a reader of SNAP-style edge lists.
 //
 // Positions: every field carries its byte offset and 1-based line, so that an error can name
 // FILE:LINE:COLUMN. The column (1-based, in UTF-8 characters) is only computed when an error is
@@ -13,49 +12,9 @@
 #include <string_view>
 #include <vector>
 
-#include "mmgraph/error.hpp"
+#include "mmgraph/import/input.hpp"
 
-namespace mmgraph::cli {
-
-// The LF bytes in [begin, end), sixteen at a time: line numbers need every chunk's count, and
-// std::count compiles to a byte loop, 0.3 s of CPU for a 500 MB import.
-uint64_t count_line_breaks(const char* begin, const char* end);
-
-// An error at a position of an input file. The importer can skip the row it occurred in
-// (--skip-bad-rows); every other mmgraph::Error is fatal.
-class InputError : public Error {
-public:
-    explicit InputError(const std::string& message) : Error(ErrorKind::bad_input, message) {}
-};
-
-class InputBuffer {
-public:
-    explicit InputBuffer(std::string path);  // throws Error "PATH: cannot open: ..."
-    ~InputBuffer();
-    InputBuffer(const InputBuffer&) = delete;
-    InputBuffer& operator=(const InputBuffer&) = delete;
-
-    const std::string& path() const { return path_; }
-    bool mapped() const { return mapped_; }  // false: a pipe, read whole (cannot be read twice)
-    const char* begin() const { return data_; }
-    const char* end() const { return data_ + size_; }
-    uint64_t size() const { return size_; }
-
-    // "PATH:LINE:COLUMN" of the byte at `offset`, which lies on line `line`.
-    std::string where(uint64_t offset, uint64_t line) const;
-    [[noreturn]] void fail(uint64_t offset, uint64_t line, std::string_view reason) const;
-    // Input before `offset` has been consumed: its pages leave this process's resident set (they
-    // stay in the page cache, and reading them again just maps them back). Cheap to call often.
-    void release_before(uint64_t offset) const;
-
-private:
-    std::string path_;
-    const char* data_ = "";  // never null: pointer arithmetic on an empty input stays defined
-    uint64_t size_ = 0;
-    bool mapped_ = false;
-    mutable uint64_t released_ = 0;  // a hint about residency, not the contents
-    std::vector<char> owned_;  // contents of a pipe or other non-regular file
-};
+namespace mmgraph::importer {
 
 struct CsvField {
     std::string_view text;  // contents, quotes removed and doubled quotes undoubled
@@ -123,4 +82,4 @@ private:
     uint64_t line_ = 1;
 };
 
-}  // namespace mmgraph::cli
+}  // namespace mmgraph::importer

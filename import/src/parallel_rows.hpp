@@ -24,9 +24,9 @@
 #include <thread>
 #include <vector>
 
-#include "csv.hpp"
+#include "mmgraph/import/input.hpp"
 
-namespace mmgraph::cli {
+namespace mmgraph::importer {
 
 // Where a chunk's records are read: those that start in [begin, end), the first on first_line.
 struct ChunkBounds {
@@ -215,4 +215,4 @@ private:
     std::vector<std::thread> threads_;  // last: started once everything above exists
 };
 
-}  // namespace mmgraph::cli
+}  // namespace mmgraph::importer

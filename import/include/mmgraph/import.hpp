@@ -1,0 +1,74 @@
+// `mmgraph build`: CSV files in the neo4j-admin import header convention, or SNAP edge lists,
+// to an mmgraph file or dataset.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "mmgraph/error.hpp"
+#include "mmgraph/types.hpp"
+#include "mmgraph/writer.hpp"
+
+namespace mmgraph::importer {
+
+struct BuildOptions {
+    std::string output;
+    std::vector<std::string> nodes;          // node CSV files
+    std::vector<std::string> relationships;  // relationship CSV files
+    std::vector<std::string> edgelists;      // SNAP edge lists (exclusive with the CSV inputs)
+    unsigned threads = 0;                    // parsing and encoding threads; 0 = every core
+    std::string temp_directory;              // staged edges; empty = the system's temporary directory
+    uint16_t shards = 1;
+    char delimiter = ',';
+    char array_delimiter = ';';
+    bool skip_bad_rows = false;
+    // Rows are parsed on worker threads a chunk of about this many bytes at a time. Tests make
+    // it tiny, so that chunks are cut inside quoted fields; the output never depends on it.
+    uint64_t chunk_bytes = 256 << 10;
+    // --id-type: integer ids make int64 keys. Unset: a node file's header option
+    // `id:ID{id-type:integer}` decides, else string (the default).
+    std::optional<KeyType> id_type;
+};
+
+// Where a pass over one input file has got to.
+struct BuildProgress {
+    uint64_t pass = 0;       // counts the passes over files in this build, from 0
+    const char* phase = "";  // "scan" (pass 1), "load" (vertices, edge lists) or "link" (edges)
+    std::string_view file;
+    uint64_t rows = 0;       // read so far in this pass
+    uint64_t offset = 0;     // bytes of the file read so far
+    uint64_t size = 0;       // of the file
+    double seconds = 0;      // since the pass began
+};
+
+// What a build tells its caller while it runs; the importer prints nothing itself. Every call
+// comes from the thread that called run_build. The defaults ignore everything.
+class BuildObserver {
+public:
+    virtual ~BuildObserver() = default;
+    // Every 16,384 rows or so of a pass (a caller shows them, say, once a second).
+    virtual void progress(const BuildProgress&) {}
+    // skip_bad_rows: a row was skipped because of `error`; `skipped` counts the rows skipped so
+    // far, this one included.
+    virtual void row_skipped(const Error& error, uint64_t skipped) { (void)error, (void)skipped; }
+    // Every input has been read; the Writer now writes `output`.
+    virtual void writing(const std::string& output, uint64_t vertices, uint64_t edges) {
+        (void)output, (void)vertices, (void)edges;
+    }
+};
+
+// What a finished build did.
+struct BuildReport {
+    WriteStats stats;           // the Writer's: files, counts, bytes, its phases' seconds
+    uint64_t bad_rows = 0;      // rows skipped (skip_bad_rows)
+    double read_seconds = 0;    // reading the input, up to the Writer's finish
+    double total_seconds = 0;
+};
+
+// Builds the output. Throws mmgraph::Error (the first bad row unless skip_bad_rows; bad input
+// carries its InputLocation) and leaves no file at the output path then.
+BuildReport run_build(const BuildOptions& options, BuildObserver* observer = nullptr);
+
+}  // namespace mmgraph::importer

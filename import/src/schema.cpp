@@ -1,0 +1,168 @@
+#include "schema.hpp"
+
+#include <charconv>
+
+namespace mmgraph::importer {
+
+std::string csv_type_name(Type type) {
+    std::string base;
+    switch (type.element()) {
+        case TypeCode::boolean: base = "boolean"; break;
+        case TypeCode::int8: base = "byte"; break;
+        case TypeCode::int16: base = "short"; break;
+        case TypeCode::int32: base = "int"; break;
+        case TypeCode::int64: base = "long"; break;
+        case TypeCode::float32: base = "float"; break;
+        case TypeCode::float64: base = "double"; break;
+        default: base = "string"; break;
+    }
+    return type.is_list() ? base + "[]" : base;
+}
+
+namespace {
+
+std::optional<TypeCode> csv_type(std::string_view name) {
+    static constexpr std::pair<std::string_view, TypeCode> kTypes[] = {
+        {"string", TypeCode::string}, {"int", TypeCode::int32},      {"long", TypeCode::int64},
+        {"float", TypeCode::float32}, {"double", TypeCode::float64}, {"boolean", TypeCode::boolean},
+        {"byte", TypeCode::int8},     {"short", TypeCode::int16},
+    };
+    for (const auto& [n, code] : kTypes)
+        if (iequals(n, name)) return code;
+    return std::nullopt;
+}
+
+// The `id-type:integer` or `id-type:string` option of an :ID column.
+KeyType id_type_option(std::string_view options, Role role, const CsvField& field, const InputBuffer& input) {
+    size_t colon = options.find(':');
+    std::string_view name = trim(options.substr(0, colon));
+    std::string_view value = colon == std::string_view::npos ? std::string_view() : trim(options.substr(colon + 1));
+    if (role != Role::key || !iequals(name, "id-type"))
+        input.fail(field.offset, field.line, "column " + quote(field.text) + ": unsupported option " + quote(options) +
+                                                 " (the :ID column takes {id-type:integer})");
+    if (iequals(value, "integer") || iequals(value, "long") || iequals(value, "int")) return KeyType::int64;
+    if (iequals(value, "string")) return KeyType::string;
+    input.fail(field.offset, field.line, "column " + quote(field.text) + ": id-type must be integer or string, not " + quote(value));
+}
+
+}  // namespace
+
+// One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE".
+Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input) {
+    auto fail = [&](const std::string& why) { input.fail(field.offset, field.line, why); };
+    Column column;
+    column.location = input.locate(field.offset, field.line);
+    column.where = input.where(field.offset, field.line);
+    std::string_view text = field.text;
+    // Options in braces after the type, as in neo4j's `id:ID{label:Person}`; mmgraph reads
+    // only `id-type`, on the :ID column.
+    std::string_view options;
+    if (!text.empty() && text.back() == '}' && text.find('{') != std::string_view::npos) {
+        size_t open = text.find('{');
+        options = text.substr(open + 1, text.size() - open - 2);
+        text = text.substr(0, open);
+    }
+    size_t colon = text.rfind(':');
+    std::string_view name = colon == std::string_view::npos ? text : text.substr(0, colon);
+    std::string_view type = colon == std::string_view::npos ? std::string_view() : text.substr(colon + 1);
+    column.name = std::string(name);
+    struct Special {
+        std::string_view spelling;
+        Role role;
+        bool in_nodes, in_relationships;
+    };
+    static constexpr Special kSpecial[] = {
+        {"ID", Role::key, true, false},         {"LABEL", Role::label, true, false},
+        {"START_ID", Role::start, false, true}, {"END_ID", Role::end, false, true},
+        {"TYPE", Role::type, false, true},      {"IGNORE", Role::ignore, true, true},
+    };
+    for (const Special& s : kSpecial) {
+        bool grouped = type.size() > s.spelling.size() && type[s.spelling.size()] == '(' &&
+                       iequals(type.substr(0, s.spelling.size()), s.spelling);
+        if (grouped && s.role != Role::ignore)
+            fail("ID spaces (" + quote(text) + ") are not supported: ids are global to the build");
+        if (!iequals(type, s.spelling)) continue;
+        if (!(nodes ? s.in_nodes : s.in_relationships))
+            fail("column " + quote(text) + " belongs in a " + (nodes ? "relationship" : "node") + " file");
+        column.role = s.role;
+        if (!options.empty()) column.id_type = id_type_option(options, s.role, field, input);
+        return column;
+    }
+    if (!options.empty()) fail("column " + quote(field.text) + ": options in braces are only read on the :ID column");
+    if (name.empty()) fail("column " + quote(text) + " has no name");
+    bool list = type.size() >= 2 && type.substr(type.size() - 2) == "[]";
+    std::string_view base = list ? type.substr(0, type.size() - 2) : type;
+    auto code = base.empty() ? std::optional<TypeCode>(TypeCode::string) : csv_type(base);
+    if (!code)
+        fail("column " + quote(text) + ": unsupported type " + quote(type) +
+             " (types: string, int, long, float, double, boolean, byte, short, and arrays of them)");
+    column.type = list ? Type::list_of(*code) : Type(*code);
+    return column;
+}
+
+void Shapes::not_seen(std::string_view name, const CsvField* field, const InputBuffer& input) const {
+    throw Error(ErrorKind::bad_input, input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
+                " was not there on the first read; did the file change during the build?");
+}
+
+void read_header(Source& s, CsvReader& reader, CsvRecord& record) {
+    const InputBuffer& input = reader.input();
+    if (!reader.next(record)) input.fail(0, 1, "empty file: expected a header row");
+    s.columns.clear();
+    for (size_t i = 0; i < record.fields.size(); ++i) {
+        Column column = parse_column(record.fields[i], s.nodes, input);
+        int* role_column = nullptr;
+        switch (column.role) {
+            case Role::key: role_column = &s.key; break;
+            case Role::label: role_column = &s.label; break;
+            case Role::start: role_column = &s.start; break;
+            case Role::end: role_column = &s.end; break;
+            case Role::type: role_column = &s.type; break;
+            case Role::property:
+                for (const Column& other : s.columns)
+                    if (other.role == Role::property && other.name == column.name)
+                        throw InputError(column.where + ": column " + quote(column.name) + " appears twice", column.location);
+                break;
+            case Role::ignore: break;
+        }
+        if (role_column) {
+            if (*role_column >= 0) throw InputError(column.where + ": column " + quote(record.fields[i].text) + " appears twice", column.location);
+            *role_column = static_cast<int>(i);
+        }
+        s.columns.push_back(std::move(column));
+    }
+    const CsvField& first = record.fields.front();
+    if (s.nodes && s.key < 0) input.fail(first.offset, first.line, "no :ID column (the vertex key, e.g. 'id:ID') in the header");
+    if (!s.nodes && s.start < 0) input.fail(first.offset, first.line, "no :START_ID column in the header");
+    if (!s.nodes && s.end < 0) input.fail(first.offset, first.line, "no :END_ID column in the header");
+}
+
+void declare_shape(Shapes& set, uint32_t id, bool labels, std::vector<Source>& sources, Writer& writer) {
+    auto& shape = set.list[id];
+    for (size_t si = 0; si < sources.size(); ++si) {
+        Source& s = sources[si];
+        if (s.nodes != labels || s.use.size() <= id || s.use[id] < 0) continue;
+        auto& slots = s.slots[static_cast<size_t>(s.use[id])];
+        slots.assign(s.columns.size(), kNoSlot);
+        for (size_t c = 0; c < s.columns.size(); ++c) {
+            const Column& column = s.columns[c];
+            if (column.role != Role::property) continue;
+            size_t a = 0;
+            while (a < shape.attributes.size() && shape.attributes[a].name != column.name) ++a;
+            if (a == shape.attributes.size()) {
+                shape.attributes.push_back(AttributeSpec{column.name, column.type, true});
+                shape.origin.emplace_back(si, c);
+            } else if (shape.attributes[a].type != column.type) {
+                auto [osi, oc] = shape.origin[a];
+                const Column& first = sources[osi].columns[oc];
+                throw Error(ErrorKind::bad_input, column.where + ": column " + quote(column.name) + " is " + csv_type_name(column.type) +
+                            " here but " + csv_type_name(first.type) + " at " + first.where + ", and both files hold " +
+                            (labels ? "label " : "edge type ") + quote(shape.name));
+            }
+            slots[c] = static_cast<uint32_t>(a);
+        }
+    }
+    shape.id = labels ? writer.add_label(shape.name, shape.attributes) : writer.add_edge_type(shape.name, shape.attributes);
+}
+
+}  // namespace mmgraph::importer

@@ -1,0 +1,151 @@
+// The schema side of the importer: the header grammar (neo4j-admin import convention: column
+// roles, types and options) and the union of labels and edge types over the input files, with
+// the attributes of each.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "mmgraph/import/csv.hpp"
+#include "mmgraph/types.hpp"
+#include "mmgraph/writer.hpp"
+#include "text.hpp"
+
+namespace mmgraph::importer {
+
+// ---- headers --------------------------------------------------------------------------------
+
+enum class Role : uint8_t { property, key, label, start, end, type, ignore };
+
+struct Column {
+    std::string name;
+    Role role = Role::property;
+    Type type;
+    std::string where;  // FILE:LINE:COLUMN of the header field
+    InputLocation location;  // the same, for errors
+    std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
+};
+
+// The neo4j-admin spelling of a column type, for messages.
+std::string csv_type_name(Type type);
+
+// One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE".
+Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input);
+
+// ---- schema ---------------------------------------------------------------------------------
+
+struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+
+// Labels or edge types by name, in order of first appearance.
+class Shapes {
+public:
+    struct Shape {
+        std::string name;
+        std::vector<AttributeSpec> attributes;
+        std::vector<std::pair<size_t, size_t>> origin;  // per attribute: the (source, column) that added it
+        uint32_t id = 0;  // the Writer's LabelId / EdgeTypeId
+    };
+
+    // `single`: a value holding the array delimiter names several shapes, which is an error.
+    Shapes(const char* what, const char* column, size_t limit, bool single)
+        : what_(what), column_(column), limit_(limit), single_(single) {}
+
+    // The shape named by `field` (or `fallback` without one), registered on first sight until
+    // frozen.
+    uint32_t of(const CsvField* field, const InputBuffer& input, char array_delimiter, const char* fallback) {
+        std::string_view name = field ? field->text : std::string_view(fallback);
+        if (!name.empty() && name == recent_.name) return recent_.id;
+        check(name, field, input, array_delimiter);
+        auto it = ids_.find(name);
+        if (it == ids_.end()) {
+            if (frozen_) not_seen(name, field, input);
+            if (list.size() >= limit_)
+                input.fail(field->offset, field->line, "more than " + std::to_string(limit_) + " " + what_ + "s");
+            it = ids_.emplace(std::string(name), static_cast<uint32_t>(list.size())).first;
+            list.push_back(Shape{std::string(name), {}, {}, 0});
+        }
+        recent_ = {it->first, it->second};  // a map key: stable while the map lives
+        return it->second;
+    }
+
+    // The last name a reader looked up and its id, which each thread keeps for itself.
+    struct Recent {
+        std::string_view name;
+        uint32_t id = 0;
+    };
+    // `of` once frozen, for any number of threads at once: every name must be known.
+    uint32_t find(const CsvField* field, const InputBuffer& input, char array_delimiter, const char* fallback, Recent& recent) const {
+        std::string_view name = field ? field->text : std::string_view(fallback);
+        if (!name.empty() && name == recent.name) return recent.id;
+        check(name, field, input, array_delimiter);
+        auto it = ids_.find(name);
+        if (it == ids_.end()) not_seen(name, field, input);
+        recent = {it->first, it->second};
+        return it->second;
+    }
+    void freeze() { frozen_ = true; }
+
+    std::vector<Shape> list;
+
+    // The checks every name passes: not empty, and one label, not a list of them.
+    void check(std::string_view name, const CsvField* field, const InputBuffer& input, char array_delimiter) const {
+        if (name.empty()) input.fail(field->offset, field->line, std::string("empty ") + column_);
+        if (single_ && name.find(array_delimiter) != std::string_view::npos)
+            input.fail(field->offset, field->line, "several labels in " + quote(name) + ": a vertex has exactly one label");
+    }
+private:
+    // Pass 2 met a name pass 1 did not: the file is not what it was.
+    [[noreturn]] void not_seen(std::string_view name, const CsvField* field, const InputBuffer& input) const;
+
+    const char* what_;
+    const char* column_;
+    size_t limit_;
+    bool single_;
+    bool frozen_ = false;
+    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids_;
+    Recent recent_;
+};
+
+// One input CSV file.
+struct Source {
+    Source(std::string p, bool n) : path(std::move(p)), nodes(n) {}
+
+    std::string path;
+    bool nodes;
+    std::unique_ptr<InputBuffer> input;  // kept between passes only when it cannot be reopened
+    std::vector<Column> columns;
+    int key = -1, label = -1, start = -1, end = -1, type = -1;  // column of each role, -1 if none
+    std::vector<int32_t> use;                  // by shape id: index into slots, -1 if absent
+    std::vector<std::vector<uint32_t>> slots;  // per shape present: attribute index of each column
+    // The only file of its kind, with a :LABEL / :TYPE column: every name in it has exactly its
+    // property columns as attributes, so pass 1 is skipped and names are registered in pass 2,
+    // in the same order of first appearance.
+    bool unscanned = false;
+    std::vector<uint32_t> property_slots;  // per column: its index among the property columns
+    uint32_t property_count = 0;
+};
+
+constexpr uint32_t kNoSlot = UINT32_MAX;
+
+constexpr const char* kDefaultLabel = "Vertex";
+constexpr const char* kDefaultType = "EDGE";
+
+// Reads the header row of `s` into its columns and role columns.
+void read_header(Source& s, CsvReader& reader, CsvRecord& record);
+
+// Declares shape `id` of `set` to the writer: its attributes are the union of the property
+// columns of the files of `sources` it appears in, in order of first appearance; all nullable,
+// since other files' rows lack them.
+void declare_shape(Shapes& set, uint32_t id, bool labels, std::vector<Source>& sources, Writer& writer);
+
+}  // namespace mmgraph::importer

@@ -1,0 +1,153 @@
+// Value conversion: one CSV field to a writer Value, typed by its column. The per-field path
+// is inline here, as it runs for every field of every row; failures are out of line.
+#pragma once
+
+#include <charconv>
+#include <cstdint>
+#include <cstring>
+#include <deque>
+#include <span>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+#include "mmgraph/import/csv.hpp"
+#include "mmgraph/writer.hpp"
+#include "schema.hpp"
+#include "text.hpp"
+
+namespace mmgraph::importer {
+
+template <typename T>
+bool parse_number(std::string_view text, T& out) {
+    text = trim(text);
+    if (text.size() > 1 && text[0] == '+' && text[1] != '-') text.remove_prefix(1);
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+    return ec == std::errc() && end == text.data() + text.size() && !text.empty();
+}
+
+template <>
+inline bool parse_number<bool>(std::string_view text, bool& out) {
+    text = trim(text);
+    if (iequals(text, "true")) out = true;
+    else if (iequals(text, "false")) out = false;
+    else return false;
+    return true;
+}
+
+// What parsed values point into until the Writer has copied them: a buffer per list value and
+// copies of fields that had doubled quotes (their text is in a CsvRecord's scratch, which the
+// next record reuses). Buffers are kept for reuse after clear().
+class ValueStore {
+public:
+    // List items as 8-byte words, so that any element type is aligned.
+    std::vector<uint64_t>& items() { return take(items_, used_items_); }
+    std::vector<std::string_view>& strings() { return take(strings_, used_strings_); }
+    // Points the record's escaped fields at a copy of its scratch that lives until clear().
+    void keep_escaped(CsvRecord& record) {
+        if (record.scratch.empty()) return;
+        const std::string& copy = take(texts_, used_texts_).assign(record.scratch);
+        for (CsvField& f : record.fields)
+            if (f.escaped) f.text = {copy.data() + f.scratch_begin, f.text.size()};
+    }
+    void clear() { used_items_ = used_strings_ = used_texts_ = 0; }
+
+private:
+    template <typename Buffer>
+    static Buffer& take(std::deque<Buffer>& buffers, size_t& used) {  // a deque never moves its elements
+        if (used == buffers.size()) buffers.emplace_back();
+        Buffer& buffer = buffers[used++];
+        buffer.clear();
+        return buffer;
+    }
+
+    std::deque<std::vector<uint64_t>> items_;
+    std::deque<std::vector<std::string_view>> strings_;
+    std::deque<std::string> texts_;
+    size_t used_items_ = 0, used_strings_ = 0, used_texts_ = 0;
+};
+
+class FieldParser {
+public:
+    FieldParser(const InputBuffer& input, char array_delimiter) : input_(input), array_delimiter_(array_delimiter) {}
+
+    // An empty unquoted field is null. A quoted empty field is an empty string or an empty list,
+    // and null for other types (so that files that quote every field keep their nulls).
+    Value parse(const Column& column, const CsvField& field, ValueStore& store) const {
+        if (field.text.empty()) {
+            if (!field.quoted) return Value::null();
+            if (column.type == Type(TypeCode::string)) return Value(std::string_view());
+            if (!column.type.is_list()) return Value::null();
+        }
+        switch (column.type.element()) {
+            case TypeCode::string: return column.type.is_list() ? strings(field, store) : Value(field.text);
+            case TypeCode::boolean: return typed<bool>(column, field, store);
+            case TypeCode::int8: return typed<int8_t>(column, field, store);
+            case TypeCode::int16: return typed<int16_t>(column, field, store);
+            case TypeCode::int32: return typed<int32_t>(column, field, store);
+            case TypeCode::int64: return typed<int64_t>(column, field, store);
+            case TypeCode::float32: return typed<float>(column, field, store);
+            case TypeCode::float64: return typed<double>(column, field, store);
+            default: break;
+        }
+        MMGRAPH_CHECK(false, "column type outside the CSV types");
+        return {};
+    }
+
+private:
+    template <typename T>
+    static Value scalar(T v) {
+        if constexpr (std::is_same_v<T, bool>) return Value(v);
+        else if constexpr (std::is_floating_point_v<T>) return Value(v);
+        else return Value(static_cast<int64_t>(v));
+    }
+
+    // Fails with the reason `item` (the field, or an item of a list field) is not a T.
+    template <typename T>
+    [[noreturn]] void bad(const Column& column, const CsvField& field, std::string_view item) const;
+
+    // Items are kept byte for byte, like string fields: an empty item is an empty string. The
+    // field "" (quoted) is the empty list.
+    Value strings(const CsvField& field, ValueStore& store) const {
+        auto& strings = store.strings();
+        for (std::string_view rest = field.text; !field.text.empty();) {
+            size_t cut = rest.find(array_delimiter_);
+            strings.push_back(rest.substr(0, cut));
+            if (cut == std::string_view::npos) break;
+            rest.remove_prefix(cut + 1);
+        }
+        return Value::list(std::span<const std::string_view>(strings));
+    }
+
+    template <typename T>
+    Value typed(const Column& column, const CsvField& field, ValueStore& store) const {
+        if (!column.type.is_list()) {
+            T v;
+            if (!parse_number(field.text, v)) bad<T>(column, field, field.text);
+            return scalar(v);
+        }
+        auto& items = store.items();
+        size_t count = 0;
+        for (std::string_view rest = field.text; !field.text.empty();) {  // "" is the empty list
+            size_t cut = rest.find(array_delimiter_);
+            std::string_view item = rest.substr(0, cut);
+            if (trim(item).empty())
+                input_.fail(field.offset, field.line, "item " + std::to_string(count + 1) + " of list " + quote(field.text) +
+                                                          " is empty (column " + quote(column.name) + ")");
+            T v;
+            if (!parse_number(item, v)) bad<T>(column, field, item);
+            if (items.size() * 8 < (count + 1) * sizeof(T)) items.resize(std::max<size_t>(16, items.size() * 2));
+            std::memcpy(reinterpret_cast<char*>(items.data()) + count * sizeof(T), &v, sizeof(T));
+            ++count;
+            if (cut == std::string_view::npos) break;
+            rest.remove_prefix(cut + 1);
+        }
+        return Value::list(std::span<const T>(reinterpret_cast<const T*>(items.data()), count));
+    }
+
+    const InputBuffer& input_;
+    char array_delimiter_;
+};
+
+}  // namespace mmgraph::importer
