@@ -622,3 +622,98 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
     CHECK(report.verified < report.cases);  // the damage is mostly caught
     WARN("resealed sweep: " << report.cases << " copies in " << seconds << " s, " << report.verified << " passed verify");
 }
+
+// ---- error kinds ----------------------------------------------------------------------------
+
+namespace {
+
+// The kind of the mmgraph::Error that `fn` throws; fails the test when it throws none.
+template <typename Fn>
+ErrorKind kind_thrown(Fn&& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    FAIL("no mmgraph::Error thrown");
+    return ErrorKind::misuse;
+}
+
+}  // namespace
+
+TEST_CASE("damaged: errors name their kind: damaged files, limits, io", "[damaged][kinds]") {
+    TempDir dir;
+    const auto good = small_graph(dir);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
+    auto ref = File::open(dir / "good.mmg");
+    const SectionInfo out = section(*ref, "out_edges");
+    const Vertex::Slots ann = ref->find("ann")->slots();
+
+    mmgraph::test::write_bytes(dir / "ten.mmg", std::vector<uint8_t>(10, 0x89));
+    CHECK(kind_thrown([&] { File::open(dir / "ten.mmg"); }) == ErrorKind::damaged);
+    auto b = good;
+    b[hd::kHeaderHashOff] ^= 1;
+    mmgraph::test::write_bytes(dir / "h.mmg", b);
+    CHECK(kind_thrown([&] { File::open(dir / "h.mmg"); }) == ErrorKind::damaged);
+    b = good;
+    b[out.offset] ^= 0x40;  // a checksum mismatch found by verify
+    mmgraph::test::write_bytes(dir / "c.mmg", b);
+    CHECK(kind_thrown([&] { File::open(dir / "c.mmg")->verify(); }) == ErrorKind::damaged);
+    b = good;  // a structural error behind valid checksums, found on access
+    format::store<uint32_t>(b.data() + out.offset + (ann.out & format::kSlotOffsetMask), 0x7FFFFFFF);
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "s.mmg", b);
+    CHECK(kind_thrown([&] { File::open(dir / "s.mmg")->vertex(0).edges(Direction::out); }) == ErrorKind::damaged);
+
+    ReaderOptions tight;
+    tight.max_sections = 2;
+    CHECK(kind_thrown([&] { File::open(dir / "good.mmg", tight); }) == ErrorKind::limit);
+    tight = {};
+    tight.max_strings = 1;
+    CHECK(kind_thrown([&] { File::open(dir / "good.mmg", tight); }) == ErrorKind::limit);
+
+    try {
+        File::open(dir / "missing.mmg");
+        FAIL("opened a missing file");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::io);
+        CHECK(e.error_number() == ENOENT);
+    }
+    CHECK(kind_thrown([&] { File::open(dir.path); }) == ErrorKind::io);
+}
+
+TEST_CASE("damaged: a caller's mistakes are misuse, with unchanged messages", "[damaged][kinds]") {
+    TempDir dir;
+    mmgraph::test::write_bytes(dir / "good.mmg", small_graph(dir));
+    auto f = File::open(dir / "good.mmg");
+    const Vertex ann = *f->find("ann");
+    CHECK(kind_thrown([&] { f->vertex(3); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(f->vertex(3), Contains("vertex index 3 out of range (3 vertices)"));
+    CHECK(kind_thrown([&] { ann.get(7u); }) == ErrorKind::misuse);
+    CHECK(kind_thrown([&] { ann.get("height"); }) == ErrorKind::misuse);
+    CHECK(kind_thrown([&] { f->attribute_handle("Robot", "age"); }) == ErrorKind::misuse);
+    CHECK(kind_thrown([&] { ann.get("age").as_string(); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(ann.get("age").as_string(), "value of type int32 read as string");
+    CHECK(kind_thrown([&] { ann.get("name").element(0); }) == ErrorKind::misuse);
+    Edge edge = *ann.edges(Direction::out).begin();
+    CHECK(kind_thrown([&] { f->property(edge, 9); }) == ErrorKind::misuse);
+}
+
+TEST_CASE("damaged: a reserved tag bit in an adjacency slot is reported at the slot (§5.1)", "[damaged]") {
+    TempDir dir;
+    auto b = small_graph(dir);
+    mmgraph::test::write_bytes(dir / "good.mmg", b);
+    auto ref = File::open(dir / "good.mmg");
+    const Vertex::Slots bob = ref->find("bob")->slots();
+    const SectionInfo vertices = section(*ref, "vertices");
+    const uint64_t out_slot = bob.slot_offset + 8;  // roles are nodes, out_edges, in_edges
+    REQUIRE(format::load<uint64_t>(b.data() + out_slot) == bob.out);
+    format::store<uint64_t>(b.data() + out_slot, bob.out | 2);
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "bad.mmg", b);
+    auto f = File::open(dir / "bad.mmg");
+    char at[64];
+    std::snprintf(at, sizeof at, "at offset 0x%llx:", static_cast<unsigned long long>(out_slot - vertices.offset));
+    CHECK_THROWS_WITH(f->vertex(1).edges(Direction::out), Contains("section vertices") && Contains(at) && Contains("reserved slot tag bit set"));
+    CHECK_THROWS_WITH(f->verify(), Contains("section vertices") && Contains(at) && Contains("vertex 1: out_edges slot"));
+}

@@ -122,24 +122,23 @@ struct Verifier {
         EdgeRange edges = v.edges(dir);
         const bool local = edges.local();
         bool all_local = true;
-        uint64_t end = off + 4 + (multi ? 4 + 8 * edges.blocks().size() : 0);
+        uint64_t end = off + format::record_head_bytes(edges.blocks().size(), multi);
         auto block = edges.blocks().begin();
         uint64_t in_block = 0, groups = 0, n = 0;
         int64_t previous_shard = -1, previous_index = -1;
-        auto leave_block = [&](const auto& b, uint64_t counted) {
+        // A block's end with the groups it holds: a single-type record does not store the count.
+        auto leave_block = [&](const EdgeRange::Block& b, uint64_t counted) {
             if (multi && !local && b.groups != counted)
                 r.fail(off, where + ": block of type " + std::to_string(b.type) + " declares " + std::to_string(b.groups) +
                                 " groups, holds " + std::to_string(counted));
+            format::BlockLayout held = b;
+            held.groups = local ? 0 : static_cast<uint32_t>(counted);
+            end = held.end();
         };
         for (auto it = edges.begin(); it != edges.end(); ++it, ++n, ++in_block) {
             while (in_block == block->count) {
                 leave_block(*block, groups);
-                end += m.entry_bytes(block->count, local ? 0 : groups, local);
                 ++block, in_block = 0, groups = 0, previous_shard = -1, previous_index = -1;
-            }
-            if (in_block == 0) {
-                bool props = !m.edge_types[block->type].attributes.empty();
-                end += props ? (dir == Direction::out ? 8 : 8 * block->count) : 0;
             }
             const Edge& e = *it;
             if (e.target.shard != previous_shard) ++groups;
@@ -159,17 +158,12 @@ struct Verifier {
             }
             if (dir == Direction::out) ++edge_type_counts[e.type];
         }
-        if (n) {
-            leave_block(*block, groups);
-            end += m.entry_bytes(block->count, local ? 0 : groups, local);
-        }
+        if (n) leave_block(*block, groups);
         if (n != edges.size()) r.fail(off, where + ": holds " + std::to_string(n) + " entries, degree says " + std::to_string(edges.size()));
         if (local != all_local) r.fail(off, where + ": local tag " + (local ? "set" : "clear") + " but targets " + (all_local ? "are" : "are not") + " all in this shard");
         if (local) {
-            uint64_t at = off + 4 + (multi ? 4 + 8 * edges.blocks().size() : 0);
             for (const auto& b : edges.blocks()) {
-                if (!m.edge_types[b.type].attributes.empty()) at += dir == Direction::out ? 8 : 8 * b.count;
-                const uint64_t bytes = m.entry_bytes(b.count, 0, true);
+                const uint64_t at = b.entries_offset(), bytes = b.entry_bytes();
                 if (m.major == 1) {
                     // Format 1 flat lists: exactly the last entry of each block carries the terminator.
                     for (uint64_t k = 0; k < b.count; ++k) {
@@ -177,12 +171,11 @@ struct Verifier {
                         if (terminator != (k + 1 == b.count))
                             r.fail(at + 4 * k, where + ": terminator bit " + (terminator ? "set inside" : "missing at the end of") + " a list");
                     }
-                } else if (const unsigned used = static_cast<unsigned>(b.count * m.entry_bits % 32)) {
+                } else if (const unsigned used = static_cast<unsigned>(b.count * b.entry_bits % 32)) {
                     // Packed runs end with zero padding bits (§7.2).
                     uint32_t last = r.read<uint32_t>(at + bytes - 4, "adjacency entries");
                     if (last >> used) r.fail(at + bytes - 4, where + ": padding bits after the last packed entry are not zero");
                 }
-                at += bytes;
             }
         }
         (dir == Direction::out ? out_total : in_total) += n;
@@ -199,8 +192,8 @@ void File::verify() const {
     // §2.3: reserved bytes and flags are zero in files of this minor version.
     if (!m.newer_minor()) {
         for (size_t i = format::header::kReservedOff; i < format::header::kHeaderHashOff; ++i)
-            if (m.data[i] != 0) throw Error(file + "header: reserved byte at offset " + hex(i) + " is not zero");
-        if (m.flags & ~format::kKnownFlags) throw Error(file + "header: unknown flags " + hex(m.flags));
+            if (m.data[i] != 0) throw Error(ErrorKind::damaged, file + "header: reserved byte at offset " + hex(i) + " is not zero");
+        if (m.flags & ~format::kKnownFlags) throw Error(ErrorKind::damaged, file + "header: unknown flags " + hex(m.flags));
     }
     // §3: checksums, and zero bytes between the directory, the sections and the file end.
     uint64_t dir_end = format::load<uint64_t>(m.data + format::header::kDirectoryOffsetOff) + m.sections.size() * format::dir_entry::kSize;
@@ -208,17 +201,17 @@ void File::verify() const {
     for (size_t i = 0; i < m.sections.size(); ++i) {
         const SectionInfo& s = m.sections[i];
         if (section_checksum(m, s) != s.checksum)
-            throw Error(file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ", file offset " + hex(s.offset) +
+            throw Error(ErrorKind::damaged, file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ", file offset " + hex(s.offset) +
                         ", " + std::to_string(s.length) + " bytes): checksum mismatch");
         used.emplace_back(s.offset, s.offset + s.length);
     }
     std::sort(used.begin(), used.end());
     for (size_t i = 0; i < used.size(); ++i) {
         if (i + 1 < used.size() && used[i].second > used[i + 1].first)
-            throw Error(file + "sections overlap at file offset " + hex(used[i + 1].first));
+            throw Error(ErrorKind::damaged, file + "sections overlap at file offset " + hex(used[i + 1].first));
         uint64_t gap_end = i + 1 < used.size() ? used[i + 1].first : m.size;
         for (uint64_t at = used[i].second; at < gap_end; ++at)
-            if (m.data[at] != 0) throw Error(file + "padding byte at file offset " + hex(at) + " is not zero");
+            if (m.data[at] != 0) throw Error(ErrorKind::damaged, file + "padding byte at file offset " + hex(at) + " is not zero");
     }
 
     Verifier check(*this);
@@ -251,9 +244,9 @@ void File::verify() const {
     if (out_end != m.out.size) m.out.fail(out_end, "section does not end at the last adjacency record");
     if (m.in_slot >= 0 && in_end != m.in.size) m.in.fail(in_end, "section does not end at the last adjacency record");
     if (check.out_total != m.edge_count)
-        throw Error(file + "out-adjacency holds " + std::to_string(check.out_total) + " edges, header says " + std::to_string(m.edge_count));
+        throw Error(ErrorKind::damaged, file + "out-adjacency holds " + std::to_string(check.out_total) + " edges, header says " + std::to_string(m.edge_count));
     if (m.shard_count == 1 && m.in_slot >= 0 && check.in_total != check.out_total)
-        throw Error(file + "in-adjacency holds " + std::to_string(check.in_total) + " edges, out-adjacency " + std::to_string(check.out_total));
+        throw Error(ErrorKind::damaged, file + "in-adjacency holds " + std::to_string(check.in_total) + " edges, out-adjacency " + std::to_string(check.out_total));
     for (size_t t = 0; t < m.node_types.size(); ++t)
         if (check.type_counts[t] != m.node_types[t].vertices)
             m.node_types_region.fail(0, "node type " + std::to_string(t) + " declares " + std::to_string(m.node_types[t].vertices) +
