@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "support/probe.hpp"
 #include "support/random_graph.hpp"
@@ -716,4 +717,124 @@ TEST_CASE("damaged: a reserved tag bit in an adjacency slot is reported at the s
     std::snprintf(at, sizeof at, "at offset 0x%llx:", static_cast<unsigned long long>(out_slot - vertices.offset));
     CHECK_THROWS_WITH(f->vertex(1).edges(Direction::out), Contains("section vertices") && Contains(at) && Contains("reserved slot tag bit set"));
     CHECK_THROWS_WITH(f->verify(), Contains("section vertices") && Contains(at) && Contains("vertex 1: out_edges slot"));
+}
+
+// ---- the writer rules that validity requires (§12) -----------------------------------------
+
+namespace {
+
+// Inserts n zero bytes at file offset `at` and moves what follows: the directory and every
+// section after `at`, or lengthens the section holding it. Reseal afterwards.
+std::vector<uint8_t> insert_zeros(const std::vector<uint8_t>& good, uint64_t at, uint64_t n) {
+    std::vector<uint8_t> b(good.begin(), good.begin() + static_cast<ptrdiff_t>(at));
+    b.insert(b.end(), n, 0);
+    b.insert(b.end(), good.begin() + static_cast<ptrdiff_t>(at), good.end());
+    using F = format::header::Field;
+    uint64_t dir = format::get(b.data(), F::directory_offset);
+    if (dir >= at) format::put(b.data(), F::directory_offset, dir += n);
+    for (uint64_t i = 0; i < format::get(b.data(), F::section_count); ++i) {
+        uint8_t* e = b.data() + dir + 32 * i;
+        const uint64_t offset = format::get(e, format::dir_entry::Field::offset), length = format::get(e, format::dir_entry::Field::length);
+        if (offset >= at) format::put(e, format::dir_entry::Field::offset, offset + n);
+        else if (offset + length > at) format::put(e, format::dir_entry::Field::length, length + n);
+    }
+    format::put(b.data(), F::file_size, b.size());
+    return b;
+}
+
+std::string verify_error(const TempDir& dir, std::vector<uint8_t> b) {
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "rule.mmg", b);
+    auto f = File::open(dir / "rule.mmg");
+    CHECK_NOTHROW(walk(*f));  // still readable: only verify refuses it
+    try {
+        f->verify();
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::damaged);
+        return e.what();
+    }
+    return "verify passed";
+}
+
+}  // namespace
+
+TEST_CASE("damaged: verify refuses a file that breaks a writer rule validity requires", "[damaged][rules]") {
+    TempDir dir;
+    const auto good = small_graph(dir);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
+    auto ref = File::open(dir / "good.mmg");
+    const auto sections = ref->sections();
+    REQUIRE(sections.size() == 9);
+
+    SECTION("the directory after a gap (§2.2: at 128)") {
+        CHECK_THAT(verify_error(dir, insert_zeros(good, hd::kSize, 8)), Contains("section directory at file offset 0x88, not at 0x80"));
+    }
+    SECTION("a gap between two sections (§3 placement)") {
+        CHECK_THAT(verify_error(dir, insert_zeros(good, sections[3].offset, 8)),
+                   Contains("section 3 (vertices) at file offset") && Contains("where §3 places it"));
+    }
+    SECTION("a gap at the file's end (§3: file_size)") {
+        auto b = good;
+        b.resize(good.size() + 8, 0);
+        format::put(b.data(), format::header::Field::file_size, b.size());
+        CHECK_THAT(verify_error(dir, b), Contains("§3 makes it " + std::to_string(good.size())));
+    }
+    SECTION("a reordered directory (§3 order)") {
+        auto b = good;
+        std::swap_ranges(b.begin() + hd::kSize + 32, b.begin() + hd::kSize + 64, b.begin() + hd::kSize + 64);
+        CHECK_THAT(verify_error(dir, b), Contains("directory entry 2 (schema) is out of the order of §3"));
+    }
+    SECTION("permuted slot roles (§5.1 order)") {
+        auto b = good;
+        const uint64_t vertices = sections[3].offset;
+        REQUIRE(format::load<uint32_t>(b.data() + vertices) == 3);
+        std::swap(b[vertices + 10], b[vertices + 12]);  // roles out_edges, in_edges
+        std::swap(b[vertices + 11], b[vertices + 13]);
+        for (uint64_t v = 0; v < ref->vertex_count(); ++v) {
+            auto slots = b.begin() + static_cast<ptrdiff_t>(vertices + 16 + 24 * v);
+            std::swap_ranges(slots + 8, slots + 16, slots + 16);
+        }
+        CHECK_THAT(verify_error(dir, b), Contains("slot roles are not in the order nodes, out_edges, in_edges"));
+    }
+    SECTION("a one-bucket key index (§8.1: the writer's b)") {
+        const SectionInfo keys = sections[8];
+        REQUIRE(keys.name() == "key_index");
+        REQUIRE(format::load<uint32_t>(good.data() + keys.offset + 4) == 1);  // 3 keys: b = 1, entries at +32
+        std::vector<uint8_t> b(good.begin(), good.begin() + static_cast<ptrdiff_t>(keys.offset + 16));
+        format::store<uint32_t>(b.data() + keys.offset + 4, 0);
+        for (uint32_t start : {0u, 3u}) b.insert(b.end(), reinterpret_cast<uint8_t*>(&start), reinterpret_cast<uint8_t*>(&start) + 4);
+        b.insert(b.end(), good.begin() + static_cast<ptrdiff_t>(keys.offset + 32), good.end());
+        format::put(b.data() + hd::kSize + 32 * 8, format::dir_entry::Field::length, keys.length - 8);
+        format::put(b.data(), format::header::Field::file_size, b.size());
+        CHECK_THAT(verify_error(dir, b), Contains("bucket bits 0 for 3 entries, §8.1 gives 1"));
+    }
+    SECTION("an edge property heap after a gap (§8.2: heap_offset)") {
+        const SectionInfo props = sections[7];
+        REQUIRE(props.name() == "edge_props");
+        const uint64_t heap = format::load<uint64_t>(good.data() + props.offset + 24);
+        auto b = insert_zeros(good, props.offset + heap, 8);
+        format::store<uint64_t>(b.data() + props.offset + 24, heap + 8);
+        CHECK_THAT(verify_error(dir, b), Contains("heap offset") && Contains("(§8.2)"));
+    }
+}
+
+TEST_CASE("damaged: the nodes section ends after its last record's padding (§6), not before", "[damaged][rules]") {
+    TempDir dir;
+    Writer w;
+    auto person = w.add_label("Person", {{"name", TypeCode::string}});
+    auto knows = w.add_edge_type("KNOWS");
+    w.add_vertex("ann", person, {"Ann"});
+    w.add_vertex("bo", person, {"Bo"});  // 2-byte table, "bo" and "Bo" with their VLQs: 8 bytes
+    w.add_vertex("cy", person, {"C"});   // 7 bytes, padded to 8
+    w.add_edge("ann", "bo", knows);
+    w.finish(dir / "good.mmg");
+    const auto good = read_bytes(dir / "good.mmg");
+    const SectionInfo nodes = section(*File::open(dir / "good.mmg"), "nodes");
+    REQUIRE(nodes.length % 4 == 0);
+    uint64_t end = nodes.length;  // where the last record's bytes end, its padding excluded
+    while (good[nodes.offset + end - 1] == 0) --end;
+    REQUIRE(end < nodes.length);  // the writer padded the last record
+    auto b = good;
+    format::put(b.data() + hd::kSize + 32 * 4, format::dir_entry::Field::length, end);
+    CHECK_THAT(verify_error(dir, b), Contains("section does not end at the last node record"));
 }
