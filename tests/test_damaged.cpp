@@ -838,3 +838,14 @@ TEST_CASE("damaged: the nodes section ends after its last record's padding (§6)
     format::put(b.data() + hd::kSize + 32 * 4, format::dir_entry::Field::length, end);
     CHECK_THAT(verify_error(dir, b), Contains("section does not end at the last node record"));
 }
+
+TEST_CASE("damaged: more than 3 slots only in a newer minor (§5.1)", "[damaged][rules]") {
+    TempDir dir;
+    auto b = small_graph(dir);
+    const uint64_t vertices = section(*File::open(dir / "small.mmg"), "vertices").offset;
+    REQUIRE(format::load<uint32_t>(b.data() + vertices) == 3);
+    format::store<uint32_t>(b.data() + vertices, 4);
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "four.mmg", b);
+    CHECK_THROWS_WITH(File::open(dir / "four.mmg"), Contains("section vertices") && Contains("slot count 4 in a file of a known minor, which has 2 or 3"));
+}

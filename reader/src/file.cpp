@@ -333,6 +333,8 @@ SlotRoles parse_vertex_table(const Region& r, uint64_t vertex_count, bool in_edg
     SlotRoles out;
     out.slot_count = r.read<uint32_t>(0, "slot count");
     if (out.slot_count < 2 || out.slot_count > 16) r.fail(0, "slot count " + std::to_string(out.slot_count) + " is not between 2 and 16");
+    // More than the three roles this reader knows only in a newer minor (§5.1, §2.3).
+    if (!newer_minor && out.slot_count > 3) r.fail(0, "slot count " + std::to_string(out.slot_count) + " in a file of a known minor, which has 2 or 3");
     out.table_head = format::align_up(8 + 2 * uint64_t{out.slot_count}, 8);
     for (uint32_t k = 0; k < out.slot_count; ++k) {
         uint16_t role = r.read<uint16_t>(8 + 2 * k, "slot role");
