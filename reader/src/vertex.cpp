@@ -439,10 +439,7 @@ void EdgeRange::iterator::load() {
 // is read from the record's block directory, which Vertex::edges checked: only multi-type
 // records have more than one block, and a range of one type ends with its block.
 void EdgeRange::iterator::step() {
-    if (remaining_ == 0) {
-        *this = iterator();
-        return;
-    }
+    if (remaining_ == 0) return;  // the end: iterators compare by remaining_ alone
     const auto& m = file_->impl();
     const Region& r = m.adjacency(edge_.direction);
     auto next_block = [&] {
