@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "support/probe.hpp"
 #include "support/random_graph.hpp"
@@ -621,4 +622,230 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
     CHECK(report.batch.empty());
     CHECK(report.verified < report.cases);  // the damage is mostly caught
     WARN("resealed sweep: " << report.cases << " copies in " << seconds << " s, " << report.verified << " passed verify");
+}
+
+// ---- error kinds ----------------------------------------------------------------------------
+
+namespace {
+
+// The kind of the mmgraph::Error that `fn` throws; fails the test when it throws none.
+template <typename Fn>
+ErrorKind kind_thrown(Fn&& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e.kind();
+    }
+    FAIL("no mmgraph::Error thrown");
+    return ErrorKind::misuse;
+}
+
+}  // namespace
+
+TEST_CASE("damaged: errors name their kind: damaged files, limits, io", "[damaged][kinds]") {
+    TempDir dir;
+    const auto good = small_graph(dir);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
+    auto ref = File::open(dir / "good.mmg");
+    const SectionInfo out = section(*ref, "out_edges");
+    const Vertex::Slots ann = ref->find("ann")->slots();
+
+    mmgraph::test::write_bytes(dir / "ten.mmg", std::vector<uint8_t>(10, 0x89));
+    CHECK(kind_thrown([&] { File::open(dir / "ten.mmg"); }) == ErrorKind::damaged);
+    auto b = good;
+    b[hd::kHeaderHashOff] ^= 1;
+    mmgraph::test::write_bytes(dir / "h.mmg", b);
+    CHECK(kind_thrown([&] { File::open(dir / "h.mmg"); }) == ErrorKind::damaged);
+    b = good;
+    b[out.offset] ^= 0x40;  // a checksum mismatch found by verify
+    mmgraph::test::write_bytes(dir / "c.mmg", b);
+    CHECK(kind_thrown([&] { File::open(dir / "c.mmg")->verify(); }) == ErrorKind::damaged);
+    b = good;  // a structural error behind valid checksums, found on access
+    format::store<uint32_t>(b.data() + out.offset + (ann.out & format::kSlotOffsetMask), 0x7FFFFFFF);
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "s.mmg", b);
+    CHECK(kind_thrown([&] { File::open(dir / "s.mmg")->vertex(0).edges(Direction::out); }) == ErrorKind::damaged);
+
+    ReaderOptions tight;
+    tight.max_sections = 2;
+    CHECK(kind_thrown([&] { File::open(dir / "good.mmg", tight); }) == ErrorKind::limit);
+    tight = {};
+    tight.max_strings = 1;
+    CHECK(kind_thrown([&] { File::open(dir / "good.mmg", tight); }) == ErrorKind::limit);
+
+    try {
+        File::open(dir / "missing.mmg");
+        FAIL("opened a missing file");
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::io);
+        CHECK(e.error_number() == ENOENT);
+    }
+    CHECK(kind_thrown([&] { File::open(dir.path); }) == ErrorKind::io);
+}
+
+TEST_CASE("damaged: a caller's mistakes are misuse, with unchanged messages", "[damaged][kinds]") {
+    TempDir dir;
+    mmgraph::test::write_bytes(dir / "good.mmg", small_graph(dir));
+    auto f = File::open(dir / "good.mmg");
+    const Vertex ann = *f->find("ann");
+    CHECK(kind_thrown([&] { f->vertex(3); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(f->vertex(3), Contains("vertex index 3 out of range (3 vertices)"));
+    CHECK(kind_thrown([&] { ann.get(7u); }) == ErrorKind::misuse);
+    CHECK(kind_thrown([&] { ann.get("height"); }) == ErrorKind::misuse);
+    CHECK(kind_thrown([&] { f->attribute_handle("Robot", "age"); }) == ErrorKind::misuse);
+    CHECK(kind_thrown([&] { ann.get("age").as_string(); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(ann.get("age").as_string(), "value of type int32 read as string");
+    CHECK(kind_thrown([&] { ann.get("name").element(0); }) == ErrorKind::misuse);
+    Edge edge = *ann.edges(Direction::out).begin();
+    CHECK(kind_thrown([&] { f->property(edge, 9); }) == ErrorKind::misuse);
+}
+
+TEST_CASE("damaged: a reserved tag bit in an adjacency slot is reported at the slot (§5.1)", "[damaged]") {
+    TempDir dir;
+    auto b = small_graph(dir);
+    mmgraph::test::write_bytes(dir / "good.mmg", b);
+    auto ref = File::open(dir / "good.mmg");
+    const Vertex::Slots bob = ref->find("bob")->slots();
+    const SectionInfo vertices = section(*ref, "vertices");
+    const uint64_t out_slot = bob.slot_offset + 8;  // roles are nodes, out_edges, in_edges
+    REQUIRE(format::load<uint64_t>(b.data() + out_slot) == bob.out);
+    format::store<uint64_t>(b.data() + out_slot, bob.out | 2);
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "bad.mmg", b);
+    auto f = File::open(dir / "bad.mmg");
+    char at[64];
+    std::snprintf(at, sizeof at, "at offset 0x%llx:", static_cast<unsigned long long>(out_slot - vertices.offset));
+    CHECK_THROWS_WITH(f->vertex(1).edges(Direction::out), Contains("section vertices") && Contains(at) && Contains("reserved slot tag bit set"));
+    CHECK_THROWS_WITH(f->verify(), Contains("section vertices") && Contains(at) && Contains("vertex 1: out_edges slot"));
+}
+
+// ---- the writer rules that validity requires (§12) -----------------------------------------
+
+namespace {
+
+// Inserts n zero bytes at file offset `at` and moves what follows: the directory and every
+// section after `at`, or lengthens the section holding it. Reseal afterwards.
+std::vector<uint8_t> insert_zeros(const std::vector<uint8_t>& good, uint64_t at, uint64_t n) {
+    std::vector<uint8_t> b(good.begin(), good.begin() + static_cast<ptrdiff_t>(at));
+    b.insert(b.end(), n, 0);
+    b.insert(b.end(), good.begin() + static_cast<ptrdiff_t>(at), good.end());
+    using F = format::header::Field;
+    uint64_t dir = format::get(b.data(), F::directory_offset);
+    if (dir >= at) format::put(b.data(), F::directory_offset, dir += n);
+    for (uint64_t i = 0; i < format::get(b.data(), F::section_count); ++i) {
+        uint8_t* e = b.data() + dir + 32 * i;
+        const uint64_t offset = format::get(e, format::dir_entry::Field::offset), length = format::get(e, format::dir_entry::Field::length);
+        if (offset >= at) format::put(e, format::dir_entry::Field::offset, offset + n);
+        else if (offset + length > at) format::put(e, format::dir_entry::Field::length, length + n);
+    }
+    format::put(b.data(), F::file_size, b.size());
+    return b;
+}
+
+std::string verify_error(const TempDir& dir, std::vector<uint8_t> b) {
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "rule.mmg", b);
+    auto f = File::open(dir / "rule.mmg");
+    CHECK_NOTHROW(walk(*f));  // still readable: only verify refuses it
+    try {
+        f->verify();
+    } catch (const Error& e) {
+        CHECK(e.kind() == ErrorKind::damaged);
+        return e.what();
+    }
+    return "verify passed";
+}
+
+}  // namespace
+
+TEST_CASE("damaged: verify refuses a file that breaks a writer rule validity requires", "[damaged][rules]") {
+    TempDir dir;
+    const auto good = small_graph(dir);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
+    auto ref = File::open(dir / "good.mmg");
+    const auto sections = ref->sections();
+    REQUIRE(sections.size() == 9);
+
+    SECTION("the directory after a gap (§2.2: at 128)") {
+        CHECK_THAT(verify_error(dir, insert_zeros(good, hd::kSize, 8)), Contains("section directory at file offset 0x88, not at 0x80"));
+    }
+    SECTION("a gap between two sections (§3 placement)") {
+        CHECK_THAT(verify_error(dir, insert_zeros(good, sections[3].offset, 8)),
+                   Contains("section 3 (vertices) at file offset") && Contains("where §3 places it"));
+    }
+    SECTION("a gap at the file's end (§3: file_size)") {
+        auto b = good;
+        b.resize(good.size() + 8, 0);
+        format::put(b.data(), format::header::Field::file_size, b.size());
+        CHECK_THAT(verify_error(dir, b), Contains("§3 makes it " + std::to_string(good.size())));
+    }
+    SECTION("a reordered directory (§3 order)") {
+        auto b = good;
+        std::swap_ranges(b.begin() + hd::kSize + 32, b.begin() + hd::kSize + 64, b.begin() + hd::kSize + 64);
+        CHECK_THAT(verify_error(dir, b), Contains("directory entry 2 (schema) is out of the order of §3"));
+    }
+    SECTION("permuted slot roles (§5.1 order)") {
+        auto b = good;
+        const uint64_t vertices = sections[3].offset;
+        REQUIRE(format::load<uint32_t>(b.data() + vertices) == 3);
+        std::swap(b[vertices + 10], b[vertices + 12]);  // roles out_edges, in_edges
+        std::swap(b[vertices + 11], b[vertices + 13]);
+        for (uint64_t v = 0; v < ref->vertex_count(); ++v) {
+            auto slots = b.begin() + static_cast<ptrdiff_t>(vertices + 16 + 24 * v);
+            std::swap_ranges(slots + 8, slots + 16, slots + 16);
+        }
+        CHECK_THAT(verify_error(dir, b), Contains("slot roles are not in the order nodes, out_edges, in_edges"));
+    }
+    SECTION("a one-bucket key index (§8.1: the writer's b)") {
+        const SectionInfo keys = sections[8];
+        REQUIRE(keys.name() == "key_index");
+        REQUIRE(format::load<uint32_t>(good.data() + keys.offset + 4) == 1);  // 3 keys: b = 1, entries at +32
+        std::vector<uint8_t> b(good.begin(), good.begin() + static_cast<ptrdiff_t>(keys.offset + 16));
+        format::store<uint32_t>(b.data() + keys.offset + 4, 0);
+        for (uint32_t start : {0u, 3u}) b.insert(b.end(), reinterpret_cast<uint8_t*>(&start), reinterpret_cast<uint8_t*>(&start) + 4);
+        b.insert(b.end(), good.begin() + static_cast<ptrdiff_t>(keys.offset + 32), good.end());
+        format::put(b.data() + hd::kSize + 32 * 8, format::dir_entry::Field::length, keys.length - 8);
+        format::put(b.data(), format::header::Field::file_size, b.size());
+        CHECK_THAT(verify_error(dir, b), Contains("bucket bits 0 for 3 entries, §8.1 gives 1"));
+    }
+    SECTION("an edge property heap after a gap (§8.2: heap_offset)") {
+        const SectionInfo props = sections[7];
+        REQUIRE(props.name() == "edge_props");
+        const uint64_t heap = format::load<uint64_t>(good.data() + props.offset + 24);
+        auto b = insert_zeros(good, props.offset + heap, 8);
+        format::store<uint64_t>(b.data() + props.offset + 24, heap + 8);
+        CHECK_THAT(verify_error(dir, b), Contains("heap offset") && Contains("(§8.2)"));
+    }
+}
+
+TEST_CASE("damaged: the nodes section ends after its last record's padding (§6), not before", "[damaged][rules]") {
+    TempDir dir;
+    Writer w;
+    auto person = w.add_label("Person", {{"name", TypeCode::string}});
+    auto knows = w.add_edge_type("KNOWS");
+    w.add_vertex("ann", person, {"Ann"});
+    w.add_vertex("bo", person, {"Bo"});  // 2-byte table, "bo" and "Bo" with their VLQs: 8 bytes
+    w.add_vertex("cy", person, {"C"});   // 7 bytes, padded to 8
+    w.add_edge("ann", "bo", knows);
+    w.finish(dir / "good.mmg");
+    const auto good = read_bytes(dir / "good.mmg");
+    const SectionInfo nodes = section(*File::open(dir / "good.mmg"), "nodes");
+    REQUIRE(nodes.length % 4 == 0);
+    uint64_t end = nodes.length;  // where the last record's bytes end, its padding excluded
+    while (good[nodes.offset + end - 1] == 0) --end;
+    REQUIRE(end < nodes.length);  // the writer padded the last record
+    auto b = good;
+    format::put(b.data() + hd::kSize + 32 * 4, format::dir_entry::Field::length, end);
+    CHECK_THAT(verify_error(dir, b), Contains("section does not end at the last node record"));
+}
+
+TEST_CASE("damaged: more than 3 slots only in a newer minor (§5.1)", "[damaged][rules]") {
+    TempDir dir;
+    auto b = small_graph(dir);
+    const uint64_t vertices = section(*File::open(dir / "small.mmg"), "vertices").offset;
+    REQUIRE(format::load<uint32_t>(b.data() + vertices) == 3);
+    format::store<uint32_t>(b.data() + vertices, 4);
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "four.mmg", b);
+    CHECK_THROWS_WITH(File::open(dir / "four.mmg"), Contains("section vertices") && Contains("slot count 4 in a file of a known minor, which has 2 or 3"));
 }

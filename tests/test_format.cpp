@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/layout.hpp"
 #include "mmgraph/format/packed.hpp"
@@ -384,6 +385,57 @@ TEST_CASE("format: header field offsets (§2.2)", "[format][layout]") {
     STATIC_REQUIRE(header::kReservedOff + 40 == header::kHeaderHashOff);
     STATIC_REQUIRE(header::kHeaderHashOff + 8 == header::kSize);
     STATIC_REQUIRE(kFlagInEdges == 1);
+}
+
+namespace {
+
+// The field tables tile their structure: each field starts where the previous one ends.
+template <size_t N>
+constexpr bool tiles(const std::array<header::FieldSpec, N>& fields, size_t size) {
+    size_t at = 0;
+    for (const auto& f : fields) {
+        if (f.offset != at) return false;
+        at += f.width;
+    }
+    return at == size;
+}
+
+}  // namespace
+
+TEST_CASE("format: the header field table is §2.2's table", "[format][layout]") {
+    using header::Field;
+    STATIC_REQUIRE(tiles(header::kFields, header::kSize));
+    STATIC_REQUIRE(tiles(dir_entry::kFields, dir_entry::kSize));
+    // Offset and size of each row as the spec's table gives them.
+    constexpr std::array<std::pair<size_t, size_t>, 15> spec_rows = {
+        {{0, 8}, {8, 2}, {10, 2}, {12, 4}, {16, 8}, {24, 16}, {40, 2}, {42, 2}, {44, 4}, {48, 8}, {56, 8}, {64, 8}, {72, 8}, {80, 40}, {120, 8}}};
+    for (size_t i = 0; i < spec_rows.size(); ++i) {
+        CHECK(header::kFields[i].offset == spec_rows[i].first);
+        CHECK(header::kFields[i].width == spec_rows[i].second);
+    }
+    STATIC_REQUIRE(header::spec(Field::vertex_count).offset == header::kVertexCountOff);
+    STATIC_REQUIRE(header::spec(Field::header_checksum).offset == header::kHeaderHashOff);
+    STATIC_REQUIRE(header::spec(Field::version_minor).name == "version_minor");
+    STATIC_REQUIRE(!header::is_integer(Field::dataset_id) && header::is_integer(Field::shard_id));
+    STATIC_REQUIRE(dir_entry::spec(dir_entry::Field::checksum).offset == dir_entry::kChecksumOff);
+
+    // put writes exactly the field's bytes, little-endian; get reads them back.
+    std::array<uint8_t, header::kSize> h{};
+    put(h.data(), Field::shard_count, 0x0102);
+    put(h.data(), Field::vertex_count, 0x0A0B0C0D0E0F1011ull);
+    CHECK(h[42] == 0x02);
+    CHECK(h[43] == 0x01);
+    CHECK(h[44] == 0);
+    CHECK(h[64] == 0x11);
+    CHECK(h[71] == 0x0A);
+    CHECK(h[72] == 0);
+    CHECK(get(h.data(), Field::shard_count) == 0x0102);
+    CHECK(get(h.data(), Field::vertex_count) == 0x0A0B0C0D0E0F1011ull);
+    CHECK(bytes(h.data(), Field::dataset_id).size() == 16);
+    std::array<uint8_t, dir_entry::kSize> e{};
+    put(e.data(), dir_entry::Field::length, 77);
+    CHECK(e[16] == 77);
+    CHECK(get(e.data(), dir_entry::Field::length) == 77);
 }
 
 TEST_CASE("format: directory entry (§3)", "[format][layout]") {

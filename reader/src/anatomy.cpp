@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "internal.hpp"
+#include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/vlq.hpp"
 
@@ -186,7 +187,7 @@ void describe_variable(Builder& b, const Region& r, uint64_t at, Type type, cons
     VariableLayout layout = variable_layout(type);
     b.add(at, prefix, name + ": size prefix", "VLQ " + std::to_string(count) + (layout.known ? std::string(" ") + layout.unit : ""));
     if (!layout.known || count == 0) return;
-    if (count > format::kMaxValueSize) r.fail(at, name + ": value of " + std::to_string(count) + " items exceeds the limit");
+    if (count > format::kMaxValueSize) r.fail(at, name + ": value of " + std::to_string(count) + " items exceeds the limit", ErrorKind::limit);
     if (layout.unit_size != 0) {
         b.add(at + prefix, count * layout.unit_size, name + ": payload", text);
         return;
@@ -198,7 +199,7 @@ void describe_variable(Builder& b, const Region& r, uint64_t at, Type type, cons
     for (uint64_t i = 0; i < count; ++i) {
         uint64_t length = 0;
         size_t item_prefix = r.read_vlq(item_at, length, "list item size prefix");
-        if (length > format::kMaxValueSize) r.fail(item_at, name + ": list item of " + std::to_string(length) + " bytes exceeds the limit");
+        if (length > format::kMaxValueSize) r.fail(item_at, name + ": list item of " + std::to_string(length) + " bytes exceeds the limit", ErrorKind::limit);
         const uint8_t* bytes = r.at(item_at + item_prefix, length, "list item");
         if (i < kShownItems) {
             const std::string item = name + ": item " + std::to_string(i);
@@ -308,11 +309,12 @@ uint64_t describe_node(const File& file, const File::Impl& m, uint32_t index, Ve
 // A flat block's packed entries (§7.2): one field per 32-bit word, its bits split into the
 // entries (or the parts of entries) it holds, so the fields tile the bytes. Returns the run's
 // byte length.
-uint64_t describe_packed_run(const File::Impl& m, Builder& b, uint64_t at, uint64_t count, const std::string& type_name,
+uint64_t describe_packed_run(const File::Impl& m, Builder& b, const format::BlockLayout& block, const std::string& type_name,
                              const AnatomyOptions& options, uint64_t& listed) {
     const Region& r = *b.region;
-    const unsigned bits = m.entry_bits;
-    const uint64_t bytes = m.entry_bytes(count, 0, true), words = bytes / 4;
+    const unsigned bits = block.entry_bits;
+    const uint64_t at = block.entries_offset(), count = block.count;
+    const uint64_t bytes = block.entry_bytes(), words = bytes / 4;
     const uint8_t* run = r.at(at, bytes, "adjacency entries");
     uint64_t word = 0;
     for (; word < words && listed < options.max_entries; ++word) {
@@ -358,7 +360,7 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
         b.add(start + 4, 4, "block count", std::to_string(range.blocks().size()));
         for (size_t k = 0; k < range.blocks().size(); ++k) {
             const EdgeRange::Block& blk = range.blocks()[k];
-            uint64_t at = start + 8 + 8 * k;
+            uint64_t at = format::block_entry_offset(start, k);
             uint32_t word = r.read<uint32_t>(at, "block word");
             FieldSpan& f = b.add(at, 4, "block " + std::to_string(k) + " word",
                                  std::string(m.edge_types[blk.type].name) + ", " + std::to_string(blk.groups) + " groups");
@@ -369,21 +371,18 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
     uint64_t listed = 0, end = start + 4;
     for (const EdgeRange::Block& blk : range.blocks()) {
         std::string type_name(m.edge_types[blk.type].name);
-        uint64_t at = blk.offset;
-        if (!m.edge_types[blk.type].attributes.empty()) {
-            if (dir == Direction::out) {
-                b.add(at, 8, type_name + ": first ordinal", std::to_string(r.read<uint64_t>(at, "first edge ordinal")));
-                at += 8;
-            } else {
-                uint64_t shown = std::min<uint64_t>(blk.count, options.max_entries);
-                for (uint64_t k = 0; k < shown; ++k)
-                    b.add(at + 8 * k, 8, type_name + ": ordinal " + std::to_string(k), std::to_string(r.read<uint64_t>(at + 8 * k, "edge ordinal")));
-                if (shown < blk.count)
-                    b.add(at + 8 * shown, 8 * (blk.count - shown), type_name + ": ordinals " + std::to_string(shown) + "..",
-                          std::to_string(blk.count - shown) + " more, not listed");
-                at += 8 * blk.count;
-            }
+        if (blk.ordinals == format::Ordinals::first) {
+            b.add(blk.ordinal_offset(0), 8, type_name + ": first ordinal", std::to_string(r.read<uint64_t>(blk.ordinal_offset(0), "first edge ordinal")));
+        } else if (blk.ordinals == format::Ordinals::each) {
+            uint64_t shown = std::min<uint64_t>(blk.count, options.max_entries);
+            for (uint64_t k = 0; k < shown; ++k)
+                b.add(blk.ordinal_offset(k), 8, type_name + ": ordinal " + std::to_string(k),
+                      std::to_string(r.read<uint64_t>(blk.ordinal_offset(k), "edge ordinal")));
+            if (shown < blk.count)
+                b.add(blk.ordinal_offset(shown), 8 * (blk.count - shown), type_name + ": ordinals " + std::to_string(shown) + "..",
+                      std::to_string(blk.count - shown) + " more, not listed");
         }
+        uint64_t at = blk.entries_offset();
         if (range.local() && m.major == 1) {
             // Format 1: one 32-bit word per entry, terminator on the last.
             uint64_t shown = std::min<uint64_t>(blk.count, listed < options.max_entries ? options.max_entries - listed : 0);
@@ -399,7 +398,8 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
             listed += shown;
             at += 4 * blk.count;
         } else if (range.local()) {
-            at += describe_packed_run(m, b, at, blk.count, type_name, options, listed);        } else {
+            at += describe_packed_run(m, b, blk, type_name, options, listed);
+        } else {
             // Grouped: walk the words, listing headers and the first entries (§7).
             uint64_t left = blk.count, k = 0, skipped_from = 0;
             bool need_header = true;
@@ -478,40 +478,68 @@ VertexAnatomy describe_vertex(const File& file, uint32_t index, AnatomyOptions o
 
 // ---- 6. header and directory ----------------------------------------------------------------
 
+namespace {
+
+// A field's name as the viewer shows it: the spec's, in words.
+std::string spoken(std::string_view spec_name) {
+    std::string out(spec_name);
+    std::replace(out.begin(), out.end(), '_', ' ');
+    return out;
+}
+
+std::string header_value(const File::Impl& m, format::header::Field f) {
+    using F = format::header::Field;
+    switch (f) {
+        case F::magic: return "89 4D 4D 47 0D 0A 1A 0A";
+        case F::version_major: return std::to_string(m.major);
+        case F::version_minor: return std::to_string(m.minor);
+        case F::flags: return m.flags & format::kFlagInEdges ? "IN_EDGES" : "none";
+        case F::file_size: return std::to_string(m.size);
+        case F::dataset_id: return "";
+        case F::shard_id: return std::to_string(m.shard_id);
+        case F::shard_count: return std::to_string(m.shard_count);
+        case F::section_count: return std::to_string(m.sections.size());
+        case F::vertex_count: return std::to_string(m.vertex_count);
+        case F::edge_count: return std::to_string(m.edge_count);
+        case F::reserved: return "zero";
+        case F::directory_offset:
+        case F::directory_hash:
+        case F::header_checksum: return hex(format::get(m.data, f));
+    }
+    return "";
+}
+
+std::string entry_value(const SectionInfo& s, format::dir_entry::Field f) {
+    using F = format::dir_entry::Field;
+    switch (f) {
+        case F::kind: return std::to_string(s.kind);
+        case F::flags: return std::to_string(s.flags);
+        case F::reserved: return "zero";
+        case F::offset: return hex(s.offset);
+        case F::length: return std::to_string(s.length);
+        case F::checksum: return hex(s.checksum);
+    }
+    return "";
+}
+
+}  // namespace
+
 std::vector<FieldSpan> describe_header(const File& file) {
     const File::Impl& m = impl_of(file);
-    namespace hd = format::header;
-    auto u = [&](uint64_t off, unsigned width) { return format::load_uint(m.data + off, width); };
     std::vector<FieldSpan> out;
-    auto add = [&](Part part, uint64_t off, uint64_t size, std::string name, std::string value) {
-        out.push_back({off, size, part, std::move(name), std::move(value), {}});
-    };
-    add(Part::header, hd::kMagicOff, 8, "magic", "89 4D 4D 47 0D 0A 1A 0A");
-    add(Part::header, hd::kMajorOff, 2, "version major", std::to_string(m.major));
-    add(Part::header, hd::kMinorOff, 2, "version minor", std::to_string(m.minor));
-    add(Part::header, hd::kFlagsOff, 4, "flags", m.flags & format::kFlagInEdges ? "IN_EDGES" : "none");
-    add(Part::header, hd::kFileSizeOff, 8, "file size", std::to_string(m.size));
-    add(Part::header, hd::kDatasetIdOff, 16, "dataset id", "");
-    add(Part::header, hd::kShardIdOff, 2, "shard id", std::to_string(m.shard_id));
-    add(Part::header, hd::kShardCountOff, 2, "shard count", std::to_string(m.shard_count));
-    add(Part::header, hd::kSectionCountOff, 4, "section count", std::to_string(m.sections.size()));
-    uint64_t dir = u(hd::kDirectoryOffsetOff, 8);
-    add(Part::header, hd::kDirectoryOffsetOff, 8, "directory offset", hex(dir));
-    add(Part::header, hd::kDirectoryHashOff, 8, "directory hash", hex(u(hd::kDirectoryHashOff, 8)));
-    add(Part::header, hd::kVertexCountOff, 8, "vertex count", std::to_string(m.vertex_count));
-    add(Part::header, hd::kEdgeCountOff, 8, "edge count", std::to_string(m.edge_count));
-    add(Part::header, hd::kReservedOff, 40, "reserved", "zero");
-    add(Part::header, hd::kHeaderHashOff, 8, "header checksum", hex(u(hd::kHeaderHashOff, 8)));
+    for (size_t i = 0; i < format::header::kFields.size(); ++i) {
+        const auto& f = format::header::kFields[i];
+        out.push_back({f.offset, f.width, Part::header, spoken(f.name), header_value(m, static_cast<format::header::Field>(i)), {}});
+    }
+    const uint64_t dir = format::get(m.data, format::header::Field::directory_offset);
     for (size_t i = 0; i < m.sections.size(); ++i) {
         const SectionInfo& s = m.sections[i];
-        uint64_t at = dir + i * format::dir_entry::kSize;
-        std::string name = "entry " + std::to_string(i) + " (" + std::string(s.name()) + ")";
-        add(Part::directory, at, 2, name + " kind", std::to_string(s.kind));
-        add(Part::directory, at + 2, 2, name + " flags", std::to_string(s.flags));
-        add(Part::directory, at + 4, 4, name + " reserved", "zero");
-        add(Part::directory, at + 8, 8, name + " offset", hex(s.offset));
-        add(Part::directory, at + 16, 8, name + " length", std::to_string(s.length));
-        add(Part::directory, at + 24, 8, name + " checksum", hex(s.checksum));
+        const uint64_t at = dir + i * format::dir_entry::kSize;
+        const std::string entry = "entry " + std::to_string(i) + " (" + std::string(s.name()) + ") ";
+        for (size_t k = 0; k < format::dir_entry::kFields.size(); ++k) {
+            const auto& f = format::dir_entry::kFields[k];
+            out.push_back({at + f.offset, f.width, Part::directory, entry + spoken(f.name), entry_value(s, static_cast<format::dir_entry::Field>(k)), {}});
+        }
     }
     return out;
 }
@@ -645,21 +673,13 @@ NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(
     local_ = range.local();
     uint64_t position = 0;
     for (const EdgeRange::Block& blk : range.blocks()) {
-        BlockInfo info{blk.type, position, blk.count, 0, 0};
-        uint64_t at = blk.offset;
-        if (!m.edge_types[blk.type].attributes.empty()) {
-            if (direction == Direction::out) {
-                info.first_ordinal = r.read<uint64_t>(at, "first edge ordinal");
-                at += 8;
-            } else {
-                r.at(at, blk.count * 8, "edge ordinals");
-                info.ordinals = at;
-                at += 8 * blk.count;
-            }
-        }
+        BlockInfo info{blk, position, 0};
+        if (blk.ordinals == format::Ordinals::first) info.first_ordinal = r.read<uint64_t>(blk.ordinal_offset(0), "first edge ordinal");
+        if (blk.ordinals == format::Ordinals::each) r.at(blk.ordinal_offset(0), blk.ordinal_bytes(), "edge ordinals");
+        uint64_t at = blk.entries_offset();
         uint32_t block = static_cast<uint32_t>(blocks_.size());
         if (range.local()) {
-            r.at(at, m.entry_bytes(blk.count, 0, true), "adjacency entries");
+            r.at(at, blk.entry_bytes(), "adjacency entries");
             groups_.push_back({position, at, m.shard_id, block});
         } else {
             uint64_t left = blk.count, first = position;
@@ -686,7 +706,7 @@ NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(
 }
 
 Edge NeighbourList::at(uint64_t position) const {
-    if (position >= size_) throw Error("neighbour " + std::to_string(position) + " out of range (" + std::to_string(size_) + " edges)");
+    if (position >= size_) throw Error(ErrorKind::misuse, "neighbour " + std::to_string(position) + " out of range (" + std::to_string(size_) + " edges)");
     const File::Impl& m = impl_of(*file_);
     const Region& r = direction_ == Direction::out ? m.out : m.in;
     auto g = std::upper_bound(groups_.begin(), groups_.end(), position, [](uint64_t p, const Group& x) { return p < x.first; });
@@ -694,17 +714,18 @@ Edge NeighbourList::at(uint64_t position) const {
     const BlockInfo& blk = blocks_[group.block];
     Edge e;
     if (local_) {  // one packed run per block, checked at construction
-        const uint64_t bytes = m.entry_bytes(blk.count, 0, true);
+        const uint64_t bytes = blk.layout.entry_bytes();
         e.target = {group.shard, format::packed_entry(r.at(group.entries, bytes, "adjacency entries"), bytes / 4, position - group.first,
-                                                      m.entry_bits, m.entry_mask)};
+                                                      blk.layout.entry_bits, m.entry_mask)};
     } else {
         uint32_t word = r.read<uint32_t>(group.entries + 4 * (position - group.first), "adjacency entry");
         e.target = {group.shard, word & format::kLocalIndexMask};
     }
-    e.type = blk.type;
+    e.type = blk.layout.type;
     e.direction = direction_;
     uint64_t in_block = position - blk.first;
-    e.ordinal = blk.ordinals ? r.read<uint64_t>(blk.ordinals + 8 * in_block, "edge ordinal") : blk.first_ordinal + in_block;
+    e.ordinal = blk.layout.ordinals == format::Ordinals::each ? r.read<uint64_t>(blk.layout.ordinal_offset(in_block), "edge ordinal")
+                                                              : blk.first_ordinal + in_block;
     return e;
 }
 

@@ -20,7 +20,7 @@ std::string prefix(const std::string* file) { return file ? *file + ": " : std::
 
 void throw_out_of_bounds(const std::string* file, std::string_view section, uint64_t file_offset, uint64_t size,
                          uint64_t off, uint64_t len, const char* what) {
-    throw Error(prefix(file) + "section " + std::string(section) + " (file offset " + hex(file_offset) + ", " + std::to_string(size) +
+    throw Error(ErrorKind::damaged, prefix(file) + "section " + std::string(section) + " (file offset " + hex(file_offset) + ", " + std::to_string(size) +
                 " bytes): " + what + " at offset " + hex(off) + " (" + std::to_string(len) +
                 " bytes) is past the end of the section");
 }
@@ -33,8 +33,8 @@ size_t Region::read_vlq(uint64_t off, uint64_t& value, const char* what) const {
     return n;
 }
 
-void Region::fail(uint64_t off, const std::string& what) const {
-    throw Error(prefix(file) + "section " + std::string(name) + " (file offset " + hex(file_offset) + "): at offset " + hex(off) + ": " + what);
+void Region::fail(uint64_t off, const std::string& what, ErrorKind kind) const {
+    throw Error(kind, prefix(file) + "section " + std::string(name) + " (file offset " + hex(file_offset) + "): at offset " + hex(off) + ": " + what);
 }
 
 }  // namespace mmgraph::detail

@@ -39,7 +39,8 @@ struct Region {
     // Decodes a VLQ at `off`; returns its byte length.
     size_t read_vlq(uint64_t off, uint64_t& value, const char* what) const;
 
-    [[noreturn]] void fail(uint64_t off, const std::string& what) const;
+    // A damaged file, or a file past a limit (kind limit) of the format or of ReaderOptions.
+    [[noreturn]] void fail(uint64_t off, const std::string& what, ErrorKind kind = ErrorKind::damaged) const;
 };
 
 }  // namespace mmgraph::detail

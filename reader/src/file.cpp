@@ -9,6 +9,7 @@
 #include <cstring>
 
 #include "internal.hpp"
+#include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 
 namespace mmgraph {
@@ -20,8 +21,406 @@ using format::SectionKind;
 
 namespace {
 
-[[noreturn]] void fail(const std::filesystem::path& path, const std::string& why) {
-    throw Error(path.string() + ": " + why);
+[[noreturn]] void fail(const std::filesystem::path& path, const std::string& why, ErrorKind kind = ErrorKind::damaged) {
+    throw Error(kind, path.string() + ": " + why);
+}
+
+[[noreturn]] void fail_io(const std::filesystem::path& path, const std::string& why, int error_number) {
+    throw Error::io(path.string() + ": " + why, error_number);
+}
+
+// A name from the string table; the schema section at `r` is blamed for a bad id.
+std::string_view name_of(const Region& r, const std::vector<std::string_view>& names, uint32_t id, const char* what) {
+    if (id >= names.size()) r.fail(0, std::string(what) + ": string id " + std::to_string(id) + " is past the string table");
+    return names[id];
+}
+
+// ---- open, step by step ---------------------------------------------------------------------
+
+// The mapping of a whole regular file, sized from the opened file itself.
+struct Mapped {
+    bip::file_mapping mapping;
+    bip::mapped_region region;
+    const uint8_t* data = nullptr;
+    uint64_t size = 0;
+};
+
+Mapped map_file(const std::filesystem::path& path, Access access) {
+    Mapped out;
+    struct stat st {};
+    if (::stat(path.c_str(), &st) != 0) fail_io(path, std::string("cannot open: ") + std::strerror(errno), errno);
+    if (!S_ISREG(st.st_mode)) fail(path, "not a regular file", ErrorKind::io);
+    try {
+        out.mapping = bip::file_mapping(path.c_str(), bip::read_only);
+        // The size is taken from the opened file, not from the path: a writer may rename a new
+        // file over the path between the stat above and the open (spec §12), and mapping the
+        // new file with the old file's size could reach past its end (SIGBUS).
+        if (::fstat(out.mapping.get_mapping_handle().handle, &st) != 0) fail_io(path, std::string("cannot stat: ") + std::strerror(errno), errno);
+        if (!S_ISREG(st.st_mode)) fail(path, "not a regular file", ErrorKind::io);
+        out.size = static_cast<uint64_t>(st.st_size);
+        if (out.size < format::header::kSize)
+            fail(path, "file is " + std::to_string(out.size) + " bytes, smaller than the " + std::to_string(format::header::kSize) +
+                           "-byte header: not an mmgraph file or truncated");
+        out.region = bip::mapped_region(out.mapping, bip::read_only, 0, static_cast<size_t>(out.size));
+    } catch (const bip::interprocess_exception& e) {
+        fail_io(path, std::string("cannot map: ") + e.what(), e.get_native_error());
+    }
+    // Advice only: a kernel that ignores it reads the same bytes, so a failure is not an error.
+    if (access != Access::normal)
+        out.region.advise(access == Access::random ? bip::mapped_region::advice_random : bip::mapped_region::advice_sequential);
+    out.data = static_cast<const uint8_t*>(out.region.get_address());
+    return out;
+}
+
+// The header's fields (§2.1, §2.2), checked against the file's actual size.
+struct Header {
+    uint16_t major = 0, minor = 0;
+    uint32_t flags = 0;
+    std::array<uint8_t, 16> dataset_id{};
+    uint16_t shard_id = 0, shard_count = 1;
+    uint64_t vertex_count = 0, edge_count = 0;
+    uint32_t section_count = 0;
+    uint64_t directory_offset = 0, directory_hash = 0;
+};
+
+Header parse_header(const std::filesystem::path& path, const uint8_t* h, uint64_t actual) {
+    using F = format::header::Field;
+    auto field = [h](F f) { return format::get(h, f); };
+    if (std::memcmp(h, format::kMagic, sizeof format::kMagic) != 0) fail(path, "bad magic: not an mmgraph file");
+    Header out;
+    out.major = static_cast<uint16_t>(field(F::version_major));
+    out.minor = static_cast<uint16_t>(field(F::version_minor));
+    if (out.major < format::kOldestMajor || out.major > format::kVersionMajor)
+        fail(path, "format version " + std::to_string(out.major) + "." + std::to_string(out.minor) + " is not supported (this reader reads major versions " +
+                       std::to_string(format::kOldestMajor) + " to " + std::to_string(format::kVersionMajor) + ")");
+    const auto& checksum = format::header::spec(F::header_checksum);
+    if (field(F::header_checksum) != format::checksum(h, checksum.offset))
+        fail(path, "header checksum mismatch (header bytes 0x0-0x78 damaged)");
+    out.flags = static_cast<uint32_t>(field(F::flags));
+    uint64_t declared = field(F::file_size);
+    if (declared != actual)
+        fail(path, "header declares " + std::to_string(declared) + " bytes but the file has " + std::to_string(actual) +
+                       (actual < declared ? " (truncated)" : " (trailing bytes)"));
+    auto id = format::bytes(h, F::dataset_id);
+    std::copy(id.begin(), id.end(), out.dataset_id.begin());
+    out.shard_id = static_cast<uint16_t>(field(F::shard_id));
+    out.shard_count = static_cast<uint16_t>(field(F::shard_count));
+    if (out.shard_count == 0 || out.shard_id >= out.shard_count)
+        fail(path, "shard id " + std::to_string(out.shard_id) + " is not below the shard count " + std::to_string(out.shard_count));
+    out.vertex_count = field(F::vertex_count);
+    out.edge_count = field(F::edge_count);
+    if (out.vertex_count > format::kMaxVerticesPerShard)
+        fail(path, "header: " + std::to_string(out.vertex_count) + " vertices exceed the 2^31 per-shard limit", ErrorKind::limit);
+    out.section_count = static_cast<uint32_t>(field(F::section_count));
+    out.directory_offset = field(F::directory_offset);
+    out.directory_hash = field(F::directory_hash);
+    return out;
+}
+
+// The section directory (§3): every entry's bounds, alignment and kind, and a region per entry
+// whose errors name `path_text`.
+struct Directory {
+    std::vector<SectionInfo> sections;
+    std::vector<Region> regions;
+};
+
+Directory parse_directory(const std::filesystem::path& path, const std::string* path_text, const uint8_t* h, uint64_t actual,
+                          const Header& head, const ReaderOptions& options) {
+    using F = format::dir_entry::Field;
+    const uint32_t count = head.section_count;
+    const uint64_t dir_off = head.directory_offset;
+    const uint64_t dir_len = uint64_t{count} * format::dir_entry::kSize;
+    if (dir_off < format::header::kSize || dir_off > actual || dir_len > actual - dir_off)
+        fail(path, "section directory (" + std::to_string(count) + " entries at " + hex(dir_off) + ") lies outside the file");
+    if (count > options.max_sections)
+        fail(path, "section directory: " + std::to_string(count) + " entries exceed the reader limit of " +
+                       std::to_string(options.max_sections) + " (ReaderOptions::max_sections)", ErrorKind::limit);
+    if (head.directory_hash != format::checksum(h + dir_off, dir_len)) fail(path, "section directory checksum mismatch");
+    Directory out;
+    out.sections.reserve(count);
+    out.regions.reserve(count);
+    for (uint32_t i = 0; i < count; ++i) {
+        const uint8_t* e = h + dir_off + uint64_t{i} * format::dir_entry::kSize;
+        SectionInfo s;
+        s.kind = static_cast<uint16_t>(format::get(e, F::kind));
+        s.flags = static_cast<uint16_t>(format::get(e, F::flags));
+        s.offset = format::get(e, F::offset);
+        s.length = format::get(e, F::length);
+        s.checksum = format::get(e, F::checksum);
+        std::string label = "section " + std::to_string(i) + " (" + std::string(s.name()) + ")";
+        if (s.offset % format::kSectionAlign != 0) fail(path, label + ": offset " + hex(s.offset) + " is not 8-byte aligned");
+        if (s.offset < dir_off + dir_len || s.offset > actual || s.length > actual - s.offset)
+            fail(path, label + ": [" + hex(s.offset) + ", +" + std::to_string(s.length) + ") lies outside the file or overlaps the directory");
+        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::key_index);
+        if (!known && !(s.flags & format::kSectionOptional))
+            fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
+        out.sections.push_back(s);
+        out.regions.push_back(Region{h + s.offset, s.length, s.offset, format::section_name(s.kind), path_text});
+    }
+    return out;
+}
+
+// Directory indices of the sections open needs, each kind appearing as often as §3 requires.
+struct SectionIndex {
+    int strings = 0, schema = -1, node_types = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1;
+};
+
+SectionIndex locate_sections(const std::filesystem::path& path, const std::vector<SectionInfo>& sections, uint32_t flags) {
+    auto single = [&](SectionKind kind, bool required) -> int {
+        int found = -1;
+        for (size_t i = 0; i < sections.size(); ++i) {
+            if (sections[i].kind != static_cast<uint16_t>(kind)) continue;
+            if (found >= 0) fail(path, "section " + std::string(format::section_name(static_cast<uint16_t>(kind))) + " appears twice");
+            found = static_cast<int>(i);
+        }
+        if (found < 0 && required)
+            fail(path, "required section " + std::string(format::section_name(static_cast<uint16_t>(kind))) + " is missing");
+        return found;
+    };
+    if (sections.empty() || sections[0].kind != static_cast<uint16_t>(SectionKind::strings))
+        fail(path, "directory entry 0 must be the string table");
+    SectionIndex out;
+    out.strings = single(SectionKind::strings, true);
+    out.schema = single(SectionKind::schema, true);
+    out.node_types = single(SectionKind::node_types, true);
+    out.vertices = single(SectionKind::vertices, true);
+    out.nodes = single(SectionKind::nodes, true);
+    out.out = single(SectionKind::out_edges, true);
+    out.in = single(SectionKind::in_edges, (flags & format::kFlagInEdges) != 0);
+    out.key_index = single(SectionKind::key_index, true);
+    return out;
+}
+
+// §4.1: the names, as views into the mapping.
+std::vector<std::string_view> parse_strings(const Region& r, const ReaderOptions& options) {
+    uint64_t n = r.read<uint32_t>(0, "string count");
+    if (n > options.max_strings)
+        r.fail(0, std::to_string(n) + " strings exceed the reader limit of " + std::to_string(options.max_strings) + " (ReaderOptions::max_strings)",
+               ErrorKind::limit);
+    uint64_t blob = 8 + 4 * (n + 1);
+    r.at(0, blob, "string offset table");
+    std::vector<std::string_view> names;
+    names.reserve(n);
+    uint64_t previous = 0;
+    for (uint64_t i = 0; i <= n; ++i) {
+        uint64_t at = r.read<uint32_t>(8 + 4 * i, "string offset");
+        if (at < previous || (i == 0 && at != 0)) r.fail(8 + 4 * i, "string offsets must start at 0 and not decrease");
+        if (i > 0) {
+            const uint8_t* p = r.at(blob + previous, at - previous, "string bytes");
+            names.emplace_back(reinterpret_cast<const char*>(p), at - previous);
+        }
+        previous = at;
+    }
+    if (blob + previous != r.size) r.fail(blob + previous, "string blob does not end at the section end");
+    return names;
+}
+
+// §4.2: key type, labels and edge types with their attributes' places in a record.
+struct Schema {
+    KeyType key_type = KeyType::string;
+    std::vector<LabelInfo> labels, edge_types;
+};
+
+// One attribute descriptor at `at` (§4.2); its place in a record is left to the caller.
+AttributeInfo parse_attribute(const Region& r, uint64_t at, const std::vector<std::string_view>& names, const Header& head) {
+    AttributeInfo attr;
+    attr.name = name_of(r, names, r.read<uint32_t>(at, "attribute name id"), "attribute name");
+    attr.type.byte = r.read<uint8_t>(at + 4, "attribute type");
+    uint8_t flags = r.read<uint8_t>(at + 5, "attribute flags");
+    if (!format::is_valid_type(attr.type.byte)) r.fail(at + 4, "invalid attribute type byte " + hex(attr.type.byte));
+    if (head.major == 1 && format::minor_version_of(attr.type.byte) > head.minor)
+        r.fail(at + 4, "attribute type " + attr.type.name() + " (" + hex(attr.type.byte) + ") is defined from format 1." +
+                           std::to_string(format::minor_version_of(attr.type.byte)) + ", but the file says 1." + std::to_string(head.minor));
+    if (flags & ~format::kAttrNullable) r.fail(at + 5, "unknown attribute flags " + hex(flags));
+    attr.nullable = flags & format::kAttrNullable;
+    return attr;
+}
+
+Schema parse_schema(const Region& r, const std::vector<std::string_view>& names, const Header& head, const ReaderOptions& options) {
+    namespace sc = format::schema;
+    Schema out;
+    uint32_t key_type = r.read<uint32_t>(sc::kKeyTypeOff, "key type");
+    if (key_type != format::kKeyString && key_type != format::kKeyInt64) r.fail(0, "unknown key type " + std::to_string(key_type));
+    out.key_type = static_cast<KeyType>(key_type);
+    uint64_t labels = r.read<uint32_t>(sc::kLabelCountOff, "label count");
+    uint64_t edge_types = r.read<uint32_t>(sc::kEdgeTypeCountOff, "edge type count");
+    if (labels > format::kMaxLabels || edge_types > format::kMaxEdgeTypes || (labels + edge_types) * sc::kEntryHeadSize > r.size)
+        r.fail(4, std::to_string(labels) + " labels and " + std::to_string(edge_types) + " edge types do not fit the section");
+    uint64_t at = sc::kHeadSize, total = 0;
+    for (uint64_t i = 0; i < labels + edge_types; ++i) {
+        bool is_label = i < labels;
+        LabelInfo info;
+        info.name = name_of(r, names, r.read<uint32_t>(at, "schema name id"), "schema entry name");
+        uint64_t attrs = r.read<uint32_t>(at + 4, "attribute count");
+        info.count = r.read<uint64_t>(at + 8, "schema entry count");
+        total += attrs;
+        if (attrs > format::kMaxAttributes || total > options.max_schema_entries)
+            r.fail(at + 4, std::to_string(attrs) + " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) +
+                               " per entry or the reader limit of " + std::to_string(options.max_schema_entries) +
+                               " schema entries in all (ReaderOptions::max_schema_entries)",
+                   ErrorKind::limit);
+        at += sc::kEntryHeadSize;
+        r.at(at, attrs * sc::kAttrSize, "attribute descriptors");
+        if (is_label && out.key_type == KeyType::int64) info.fixed_size = 8;
+        if (is_label && out.key_type == KeyType::string) info.var_count = 1;
+        uint32_t nullable_fixed = 0;
+        for (uint64_t a = 0; a < attrs; ++a, at += sc::kAttrSize) {
+            AttributeInfo attr = parse_attribute(r, at, names, head);
+            if (attr.type.is_fixed()) {
+                attr.fixed_offset = info.fixed_size;
+                info.fixed_size += format::scalar_size(attr.type.byte);
+                if (attr.nullable) attr.null_bit = nullable_fixed++;
+            } else {
+                attr.fixed_offset = info.var_count++;
+            }
+            info.attributes.push_back(attr);
+        }
+        info.null_bytes = (nullable_fixed + 7) / 8;
+        (is_label ? out.labels : out.edge_types).push_back(std::move(info));
+    }
+    if (at != r.size) r.fail(at, "schema does not end at the section end");
+    return out;
+}
+
+// §6.3: node types, with each offset table entry's byte offset in the table.
+struct NodeTypes {
+    uint32_t id_width = 0;
+    std::vector<NodeTypeInfo> types;
+    std::vector<std::vector<uint32_t>> entry_offsets;
+};
+
+NodeTypes parse_node_types(const Region& r, const std::vector<LabelInfo>& labels, uint64_t vertex_count) {
+    NodeTypes out;
+    uint64_t n = r.read<uint32_t>(0, "node type count");
+    out.id_width = r.read<uint8_t>(4, "node type id width");
+    if (n > format::kMaxNodeTypes || n * format::kNodeTypeEntryHeadSize > r.size) r.fail(0, std::to_string(n) + " node types do not fit the section");
+    uint32_t expected_width = n <= 1 ? 0 : n <= 256 ? 1 : 2;
+    if (out.id_width != expected_width)
+        r.fail(4, "node type id width " + std::to_string(out.id_width) + ", expected " + std::to_string(expected_width));
+    uint64_t at = format::kNodeTypesHeadSize;
+    for (uint64_t i = 0; i < n; ++i) {
+        NodeTypeInfo t;
+        t.label = r.read<uint32_t>(at, "node type label");
+        if (t.label >= labels.size()) r.fail(at, "node type " + std::to_string(i) + " names label " + std::to_string(t.label) + " which does not exist");
+        t.vertices = r.read<uint64_t>(at + 4, "node type vertex count");
+        uint32_t entries = labels[t.label].var_count;
+        const uint8_t* widths = r.at(at + format::kNodeTypeEntryHeadSize, entries, "node type widths");
+        std::vector<uint32_t> offsets;
+        for (uint32_t k = 0; k < entries; ++k) {
+            if (widths[k] != 1 && widths[k] != 2 && widths[k] != 4)
+                r.fail(at + format::kNodeTypeEntryHeadSize + k, "offset width " + std::to_string(widths[k]) + " is not 1, 2 or 4");
+            offsets.push_back(t.table_size);
+            t.table_size += widths[k];
+        }
+        t.offset_widths.assign(widths, widths + entries);
+        out.entry_offsets.push_back(std::move(offsets));
+        out.types.push_back(std::move(t));
+        at += format::align_up(format::kNodeTypeEntryHeadSize + entries, 4);
+    }
+    if (at != r.size) r.fail(at, "node type table does not end at the section end");
+    if (n == 0 && vertex_count > 0) r.fail(0, "vertices exist but no node type is declared");
+    return out;
+}
+
+// §5.1: the vertex table head: which slot holds which role, and where the slots start.
+struct SlotRoles {
+    uint32_t slot_count = 0;
+    int node = -1, out = -1, in = -1;
+    uint64_t table_head = 0;
+};
+
+SlotRoles parse_vertex_table(const Region& r, uint64_t vertex_count, bool in_edges_section, bool newer_minor) {
+    SlotRoles out;
+    out.slot_count = r.read<uint32_t>(0, "slot count");
+    if (out.slot_count < 2 || out.slot_count > 16) r.fail(0, "slot count " + std::to_string(out.slot_count) + " is not between 2 and 16");
+    // More than the three roles this reader knows only in a newer minor (§5.1, §2.3).
+    if (!newer_minor && out.slot_count > 3) r.fail(0, "slot count " + std::to_string(out.slot_count) + " in a file of a known minor, which has 2 or 3");
+    out.table_head = format::align_up(8 + 2 * uint64_t{out.slot_count}, 8);
+    for (uint32_t k = 0; k < out.slot_count; ++k) {
+        uint16_t role = r.read<uint16_t>(8 + 2 * k, "slot role");
+        int* which = role == static_cast<uint16_t>(SectionKind::nodes)       ? &out.node
+                     : role == static_cast<uint16_t>(SectionKind::out_edges) ? &out.out
+                     : role == static_cast<uint16_t>(SectionKind::in_edges)  ? &out.in
+                                                                              : nullptr;
+        if (which && *which >= 0) r.fail(8 + 2 * k, "slot role " + std::to_string(role) + " appears twice");
+        if (which) *which = static_cast<int>(k);
+        // A role this reader does not know belongs to a newer minor version (§2.3, §5.1).
+        else if (!newer_minor) r.fail(8 + 2 * k, "unknown slot role " + std::to_string(role));
+    }
+    if (out.node < 0 || out.out < 0) r.fail(8, "vertex table has no nodes or out_edges slot");
+    if ((out.in >= 0) != in_edges_section) r.fail(8, "in_edges slot and in_edges section disagree");
+    uint64_t stride = uint64_t{out.slot_count} * 8;
+    if (r.size < out.table_head || (r.size - out.table_head) / stride != vertex_count || (r.size - out.table_head) % stride != 0)
+        r.fail(0, "vertex table holds " + std::to_string(r.size < out.table_head ? 0 : (r.size - out.table_head) / stride) +
+                      " records, header says " + std::to_string(vertex_count));
+    return out;
+}
+
+// §8.1 key index layout. The section's length and the vertex count determine the bucket count,
+// so open does not read the index's head: in a large file the head has a page of its own, which
+// is a disk read when the file is cold. verify() checks the head against this.
+struct KeyIndexLayout {
+    uint32_t bucket_bits = 0;
+    uint64_t entries = 0, buckets_at = format::kKeyIndexHeadSize, entries_at = 0;
+};
+
+KeyIndexLayout key_index_layout(const Region& r, uint64_t vertex_count) {
+    KeyIndexLayout out;
+    out.entries = vertex_count;
+    const uint64_t entry_bytes = out.entries * format::kKeyEntrySize;  // vertex_count <= 2^31
+    for (uint32_t b = 0; b <= format::kMaxBucketBits; ++b) {
+        uint64_t entries_at = format::key_entries_offset(b);
+        if (entries_at <= r.size && r.size - entries_at == entry_bytes) {
+            out.bucket_bits = b;
+            out.entries_at = entries_at;
+            return out;
+        }
+    }
+    r.fail(0, std::to_string(r.size) + " bytes do not hold a head, 2^b + 1 bucket starts (b <= 31) and " + std::to_string(out.entries) +
+                  " entries, one per vertex");
+}
+
+// §8.2: the head of every edge property table, one per edge type with properties.
+struct PropTables {
+    std::vector<int32_t> of_type;  // per edge type: index in tables, -1 if none
+    std::vector<PropTableInfo> tables;
+};
+
+PropTableInfo parse_prop_table(const Region& r) {
+    PropTableInfo t;
+    t.region = r;
+    t.type = r.read<uint32_t>(0, "edge property table type");
+    t.width = r.read<uint8_t>(4, "heap offset width");
+    t.rows = r.read<uint64_t>(8, "row count");
+    t.row_size = r.read<uint32_t>(16, "row size");
+    t.heap_offset = r.read<uint64_t>(24, "heap offset");
+    return t;
+}
+
+PropTables parse_prop_tables(const std::filesystem::path& path, const std::vector<SectionInfo>& sections, const std::vector<Region>& regions,
+                             const std::vector<LabelInfo>& edge_types) {
+    PropTables out;
+    out.of_type.assign(edge_types.size(), -1);
+    for (size_t i = 0; i < sections.size(); ++i) {
+        if (sections[i].kind != static_cast<uint16_t>(SectionKind::edge_props)) continue;
+        const Region& r = regions[i];
+        PropTableInfo t = parse_prop_table(r);
+        if (t.type >= edge_types.size() || out.of_type[t.type] >= 0 || edge_types[t.type].attributes.empty())
+            r.fail(0, "edge property table for edge type " + std::to_string(t.type) + " is unexpected");
+        if (t.width != 1 && t.width != 2 && t.width != 4 && t.width != 8) r.fail(4, "heap offset width " + std::to_string(t.width));
+        const LabelInfo& et = edge_types[t.type];
+        if (t.row_size != et.null_bytes + et.fixed_size + et.var_count * t.width) r.fail(16, "row size does not match the edge type's properties");
+        if (t.row_size != 0 && t.rows > (r.size - std::min<uint64_t>(r.size, format::kEdgePropsHeadSize)) / t.row_size)
+            r.fail(8, std::to_string(t.rows) + " rows do not fit the section");
+        if (t.heap_offset < format::kEdgePropsHeadSize + t.rows * t.row_size || t.heap_offset > r.size)
+            r.fail(24, "heap offset " + hex(t.heap_offset) + " overlaps the rows or lies past the section");
+        out.of_type[t.type] = static_cast<int32_t>(out.tables.size());
+        out.tables.push_back(t);
+    }
+    for (size_t t = 0; t < edge_types.size(); ++t)
+        if (!edge_types[t].attributes.empty() && out.of_type[t] < 0)
+            fail(path, "edge type '" + std::string(edge_types[t].name) + "' has properties but no property table");
+    return out;
 }
 
 }  // namespace
@@ -35,303 +434,70 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->path_text = path.string();
     m->options = options;
 
-    struct stat st {};
-    if (::stat(path.c_str(), &st) != 0) fail(path, std::string("cannot open: ") + std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
-    uint64_t actual = 0;
-    try {
-        m->mapping = bip::file_mapping(path.c_str(), bip::read_only);
-        // The size is taken from the opened file, not from the path: a writer may rename a new
-        // file over the path between the stat above and the open (spec §12), and mapping the
-        // new file with the old file's size could reach past its end (SIGBUS).
-        if (::fstat(m->mapping.get_mapping_handle().handle, &st) != 0) fail(path, std::string("cannot stat: ") + std::strerror(errno));
-        if (!S_ISREG(st.st_mode)) fail(path, "not a regular file");
-        actual = static_cast<uint64_t>(st.st_size);
-        if (actual < format::header::kSize)
-            fail(path, "file is " + std::to_string(actual) + " bytes, smaller than the " + std::to_string(format::header::kSize) +
-                           "-byte header: not an mmgraph file or truncated");
-        m->region = bip::mapped_region(m->mapping, bip::read_only, 0, static_cast<size_t>(actual));
-    } catch (const bip::interprocess_exception& e) {
-        fail(path, std::string("cannot map: ") + e.what());
-    }
-    // Advice only: a kernel that ignores it reads the same bytes, so a failure is not an error.
-    if (options.access != Access::normal)
-        m->region.advise(options.access == Access::random ? bip::mapped_region::advice_random : bip::mapped_region::advice_sequential);
-    m->data = static_cast<const uint8_t*>(m->region.get_address());
-    m->size = actual;
-    const uint8_t* h = m->data;
+    Mapped mapped = map_file(path, options.access);
+    m->mapping = std::move(mapped.mapping);
+    m->region = std::move(mapped.region);
+    m->data = mapped.data;
+    m->size = mapped.size;
 
-    // §2.1, §2.2
-    if (std::memcmp(h, format::kMagic, sizeof format::kMagic) != 0) fail(path, "bad magic: not an mmgraph file");
-    namespace hd = format::header;
-    m->major = format::load<uint16_t>(h + hd::kMajorOff);
-    m->minor = format::load<uint16_t>(h + hd::kMinorOff);
-    if (m->major < format::kOldestMajor || m->major > format::kVersionMajor)
-        fail(path, "format version " + std::to_string(m->major) + "." + std::to_string(m->minor) + " is not supported (this reader reads major versions " +
-                       std::to_string(format::kOldestMajor) + " to " + std::to_string(format::kVersionMajor) + ")");
-    uint64_t header_hash = format::load<uint64_t>(h + hd::kHeaderHashOff);
-    if (header_hash != format::checksum(h, hd::kHeaderHashOff))
-        fail(path, "header checksum mismatch (header bytes 0x0-0x78 damaged)");
-    m->flags = format::load<uint32_t>(h + hd::kFlagsOff);
-    uint64_t declared = format::load<uint64_t>(h + hd::kFileSizeOff);
-    if (declared != actual)
-        fail(path, "header declares " + std::to_string(declared) + " bytes but the file has " + std::to_string(actual) +
-                       (actual < declared ? " (truncated)" : " (trailing bytes)"));
-    std::memcpy(m->dataset_id.data(), h + hd::kDatasetIdOff, 16);
-    m->shard_id = format::load<uint16_t>(h + hd::kShardIdOff);
-    m->shard_count = format::load<uint16_t>(h + hd::kShardCountOff);
-    if (m->shard_count == 0 || m->shard_id >= m->shard_count)
-        fail(path, "shard id " + std::to_string(m->shard_id) + " is not below the shard count " + std::to_string(m->shard_count));
-    m->vertex_count = format::load<uint64_t>(h + hd::kVertexCountOff);
-    m->edge_count = format::load<uint64_t>(h + hd::kEdgeCountOff);
-    if (m->vertex_count > format::kMaxVerticesPerShard)
-        fail(path, "header: " + std::to_string(m->vertex_count) + " vertices exceed the 2^31 per-shard limit");
+    const Header head = parse_header(path, m->data, m->size);
+    m->major = head.major;
+    m->minor = head.minor;
+    m->flags = head.flags;
+    m->dataset_id = head.dataset_id;
+    m->shard_id = head.shard_id;
+    m->shard_count = head.shard_count;
+    m->vertex_count = head.vertex_count;
+    m->edge_count = head.edge_count;
     if (m->major >= 2) {
         m->entry_bits = format::packed_entry_bits(m->vertex_count);
         m->entry_mask = static_cast<uint32_t>((uint64_t{1} << m->entry_bits) - 1);
     }
 
-    // §3 directory
-    uint32_t count = format::load<uint32_t>(h + hd::kSectionCountOff);
-    uint64_t dir_off = format::load<uint64_t>(h + hd::kDirectoryOffsetOff);
-    uint64_t dir_len = uint64_t{count} * format::dir_entry::kSize;
-    if (dir_off < hd::kSize || dir_off > actual || dir_len > actual - dir_off)
-        fail(path, "section directory (" + std::to_string(count) + " entries at " + hex(dir_off) + ") lies outside the file");
-    if (count > options.max_sections)
-        fail(path, "section directory: " + std::to_string(count) + " entries exceed the reader limit of " +
-                       std::to_string(options.max_sections) + " (ReaderOptions::max_sections)");
-    if (format::load<uint64_t>(h + hd::kDirectoryHashOff) != format::checksum(h + dir_off, dir_len))
-        fail(path, "section directory checksum mismatch");
-    m->sections.reserve(count);
-    m->regions.reserve(count);
-    for (uint32_t i = 0; i < count; ++i) {
-        const uint8_t* e = h + dir_off + uint64_t{i} * format::dir_entry::kSize;
-        SectionInfo s;
-        s.kind = format::load<uint16_t>(e + format::dir_entry::kKindOff);
-        s.flags = format::load<uint16_t>(e + format::dir_entry::kFlagsOff);
-        s.offset = format::load<uint64_t>(e + format::dir_entry::kOffsetOff);
-        s.length = format::load<uint64_t>(e + format::dir_entry::kLengthOff);
-        s.checksum = format::load<uint64_t>(e + format::dir_entry::kChecksumOff);
-        std::string label = "section " + std::to_string(i) + " (" + std::string(s.name()) + ")";
-        if (s.offset % format::kSectionAlign != 0) fail(path, label + ": offset " + hex(s.offset) + " is not 8-byte aligned");
-        if (s.offset < dir_off + dir_len || s.offset > actual || s.length > actual - s.offset)
-            fail(path, label + ": [" + hex(s.offset) + ", +" + std::to_string(s.length) + ") lies outside the file or overlaps the directory");
-        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::key_index);
-        if (!known && !(s.flags & format::kSectionOptional))
-            fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
-        m->sections.push_back(s);
-        m->regions.push_back(Region{h + s.offset, s.length, s.offset, format::section_name(s.kind), &m->path_text});
-    }
-    auto single = [&](SectionKind kind, bool required) -> int {
-        int found = -1;
-        for (uint32_t i = 0; i < count; ++i) {
-            if (m->sections[i].kind != static_cast<uint16_t>(kind)) continue;
-            if (found >= 0) fail(path, "section " + std::string(format::section_name(static_cast<uint16_t>(kind))) + " appears twice");
-            found = static_cast<int>(i);
-        }
-        if (found < 0 && required)
-            fail(path, "required section " + std::string(format::section_name(static_cast<uint16_t>(kind))) + " is missing");
-        return found;
-    };
-    if (count == 0 || m->sections[0].kind != static_cast<uint16_t>(SectionKind::strings))
-        fail(path, "directory entry 0 must be the string table");
-    single(SectionKind::strings, true);
-    m->strings = m->regions[0];
-    m->schema = m->regions[static_cast<size_t>(single(SectionKind::schema, true))];
-    m->node_types_region = m->regions[static_cast<size_t>(single(SectionKind::node_types, true))];
-    m->vertices = m->regions[static_cast<size_t>(single(SectionKind::vertices, true))];
-    m->nodes_domain = single(SectionKind::nodes, true);
-    m->out_domain = single(SectionKind::out_edges, true);
-    m->in_domain = single(SectionKind::in_edges, (m->flags & format::kFlagInEdges) != 0);
-    m->nodes = m->regions[static_cast<size_t>(m->nodes_domain)];
-    m->out = m->regions[static_cast<size_t>(m->out_domain)];
-    if (m->in_domain >= 0) m->in = m->regions[static_cast<size_t>(m->in_domain)];
-    m->key_index = m->regions[static_cast<size_t>(single(SectionKind::key_index, true))];
+    Directory directory = parse_directory(path, &m->path_text, m->data, m->size, head, options);
+    const SectionIndex at = locate_sections(path, directory.sections, m->flags);
+    m->sections = std::move(directory.sections);
+    m->regions = std::move(directory.regions);
+    auto region = [&](int index) { return m->regions[static_cast<size_t>(index)]; };
+    m->strings = region(at.strings);
+    m->schema = region(at.schema);
+    m->node_types_region = region(at.node_types);
+    m->vertices = region(at.vertices);
+    m->nodes_domain = at.nodes;
+    m->out_domain = at.out;
+    m->in_domain = at.in;
+    m->nodes = region(at.nodes);
+    m->out = region(at.out);
+    if (at.in >= 0) m->in = region(at.in);
+    m->key_index = region(at.key_index);
 
-    // §4.1 strings
-    {
-        const Region& r = m->strings;
-        uint64_t n = r.read<uint32_t>(0, "string count");
-        if (n > options.max_strings) r.fail(0, std::to_string(n) + " strings exceed the reader limit of " + std::to_string(options.max_strings) + " (ReaderOptions::max_strings)");
-        uint64_t blob = 8 + 4 * (n + 1);
-        r.at(0, blob, "string offset table");
-        m->names.reserve(n);
-        uint64_t previous = 0;
-        for (uint64_t i = 0; i <= n; ++i) {
-            uint64_t at = r.read<uint32_t>(8 + 4 * i, "string offset");
-            if (at < previous || (i == 0 && at != 0)) r.fail(8 + 4 * i, "string offsets must start at 0 and not decrease");
-            if (i > 0) {
-                const uint8_t* p = r.at(blob + previous, at - previous, "string bytes");
-                m->names.emplace_back(reinterpret_cast<const char*>(p), at - previous);
-            }
-            previous = at;
-        }
-        if (blob + previous != r.size) r.fail(blob + previous, "string blob does not end at the section end");
-    }
+    m->names = parse_strings(m->strings, options);
+    Schema schema = parse_schema(m->schema, m->names, head, options);
+    m->key_type = schema.key_type;
+    m->labels = std::move(schema.labels);
+    m->edge_types = std::move(schema.edge_types);
 
-    // §4.2 schema
-    {
-        const Region& r = m->schema;
-        namespace sc = format::schema;
-        uint32_t key_type = r.read<uint32_t>(sc::kKeyTypeOff, "key type");
-        if (key_type != format::kKeyString && key_type != format::kKeyInt64) r.fail(0, "unknown key type " + std::to_string(key_type));
-        m->key_type = static_cast<KeyType>(key_type);
-        uint64_t labels = r.read<uint32_t>(sc::kLabelCountOff, "label count");
-        uint64_t edge_types = r.read<uint32_t>(sc::kEdgeTypeCountOff, "edge type count");
-        if (labels > format::kMaxLabels || edge_types > format::kMaxEdgeTypes || (labels + edge_types) * sc::kEntryHeadSize > r.size)
-            r.fail(4, std::to_string(labels) + " labels and " + std::to_string(edge_types) + " edge types do not fit the section");
-        uint64_t at = sc::kHeadSize, total = 0;
-        for (uint64_t i = 0; i < labels + edge_types; ++i) {
-            bool is_label = i < labels;
-            LabelInfo info;
-            info.name = m->name(r.read<uint32_t>(at, "schema name id"), "schema entry name");
-            uint64_t attrs = r.read<uint32_t>(at + 4, "attribute count");
-            info.count = r.read<uint64_t>(at + 8, "schema entry count");
-            total += attrs;
-            if (attrs > format::kMaxAttributes || total > options.max_schema_entries)
-                r.fail(at + 4, std::to_string(attrs) + " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) +
-                                   " per entry or the reader limit of " + std::to_string(options.max_schema_entries) +
-                                   " schema entries in all (ReaderOptions::max_schema_entries)");
-            at += sc::kEntryHeadSize;
-            r.at(at, attrs * sc::kAttrSize, "attribute descriptors");
-            if (is_label && m->key_type == KeyType::int64) info.fixed_size = 8;
-            if (is_label && m->key_type == KeyType::string) info.var_count = 1;
-            uint32_t nullable_fixed = 0;
-            for (uint64_t a = 0; a < attrs; ++a, at += sc::kAttrSize) {
-                AttributeInfo attr;
-                attr.name = m->name(r.read<uint32_t>(at, "attribute name id"), "attribute name");
-                attr.type.byte = r.read<uint8_t>(at + 4, "attribute type");
-                uint8_t flags = r.read<uint8_t>(at + 5, "attribute flags");
-                if (!format::is_valid_type(attr.type.byte)) r.fail(at + 4, "invalid attribute type byte " + hex(attr.type.byte));
-                if (m->major == 1 && format::minor_version_of(attr.type.byte) > m->minor)
-                    r.fail(at + 4, "attribute type " + attr.type.name() + " (" + hex(attr.type.byte) + ") is defined from format 1." +
-                                       std::to_string(format::minor_version_of(attr.type.byte)) + ", but the file says 1." +
-                                       std::to_string(m->minor));
-                if (flags & ~format::kAttrNullable) r.fail(at + 5, "unknown attribute flags " + hex(flags));
-                attr.nullable = flags & format::kAttrNullable;
-                if (attr.type.is_fixed()) {
-                    attr.fixed_offset = info.fixed_size;
-                    info.fixed_size += format::scalar_size(attr.type.byte);
-                    if (attr.nullable) attr.null_bit = nullable_fixed++;
-                } else {
-                    attr.fixed_offset = info.var_count++;
-                }
-                info.attributes.push_back(attr);
-            }
-            info.null_bytes = (nullable_fixed + 7) / 8;
-            (is_label ? m->labels : m->edge_types).push_back(std::move(info));
-        }
-        if (at != r.size) r.fail(at, "schema does not end at the section end");
-    }
+    NodeTypes node_types = parse_node_types(m->node_types_region, m->labels, m->vertex_count);
+    m->id_width = node_types.id_width;
+    m->node_types = std::move(node_types.types);
+    m->entry_offsets = std::move(node_types.entry_offsets);
 
-    // §6.3 node types
-    {
-        const Region& r = m->node_types_region;
-        uint64_t n = r.read<uint32_t>(0, "node type count");
-        m->id_width = r.read<uint8_t>(4, "node type id width");
-        if (n > format::kMaxNodeTypes || n * format::kNodeTypeEntryHeadSize > r.size)
-            r.fail(0, std::to_string(n) + " node types do not fit the section");
-        uint32_t expected_width = n <= 1 ? 0 : n <= 256 ? 1 : 2;
-        if (m->id_width != expected_width)
-            r.fail(4, "node type id width " + std::to_string(m->id_width) + ", expected " + std::to_string(expected_width));
-        uint64_t at = format::kNodeTypesHeadSize;
-        for (uint64_t i = 0; i < n; ++i) {
-            NodeTypeInfo t;
-            t.label = r.read<uint32_t>(at, "node type label");
-            if (t.label >= m->labels.size()) r.fail(at, "node type " + std::to_string(i) + " names label " + std::to_string(t.label) + " which does not exist");
-            t.vertices = r.read<uint64_t>(at + 4, "node type vertex count");
-            uint32_t entries = m->labels[t.label].var_count;
-            const uint8_t* widths = r.at(at + format::kNodeTypeEntryHeadSize, entries, "node type widths");
-            std::vector<uint32_t> offsets;
-            for (uint32_t k = 0; k < entries; ++k) {
-                if (widths[k] != 1 && widths[k] != 2 && widths[k] != 4)
-                    r.fail(at + format::kNodeTypeEntryHeadSize + k, "offset width " + std::to_string(widths[k]) + " is not 1, 2 or 4");
-                offsets.push_back(t.table_size);
-                t.table_size += widths[k];
-            }
-            t.offset_widths.assign(widths, widths + entries);
-            m->entry_offsets.push_back(std::move(offsets));
-            m->node_types.push_back(std::move(t));
-            at += format::align_up(format::kNodeTypeEntryHeadSize + entries, 4);
-        }
-        if (at != r.size) r.fail(at, "node type table does not end at the section end");
-        if (n == 0 && m->vertex_count > 0) r.fail(0, "vertices exist but no node type is declared");
-    }
+    const SlotRoles slots = parse_vertex_table(m->vertices, m->vertex_count, at.in >= 0, m->newer_minor());
+    m->slot_count = slots.slot_count;
+    m->node_slot = slots.node;
+    m->out_slot = slots.out;
+    m->in_slot = slots.in;
+    m->table_head = slots.table_head;
 
-    // §5.1 vertex table head
-    {
-        const Region& r = m->vertices;
-        m->slot_count = r.read<uint32_t>(0, "slot count");
-        if (m->slot_count < 2 || m->slot_count > 16) r.fail(0, "slot count " + std::to_string(m->slot_count) + " is not between 2 and 16");
-        m->table_head = format::align_up(8 + 2 * uint64_t{m->slot_count}, 8);
-        for (uint32_t k = 0; k < m->slot_count; ++k) {
-            uint16_t role = r.read<uint16_t>(8 + 2 * k, "slot role");
-            int* which = role == static_cast<uint16_t>(SectionKind::nodes)       ? &m->node_slot
-                         : role == static_cast<uint16_t>(SectionKind::out_edges) ? &m->out_slot
-                         : role == static_cast<uint16_t>(SectionKind::in_edges)  ? &m->in_slot
-                                                                                  : nullptr;
-            if (which && *which >= 0) r.fail(8 + 2 * k, "slot role " + std::to_string(role) + " appears twice");
-            if (which) *which = static_cast<int>(k);
-            // A role this reader does not know belongs to a newer minor version (§2.3, §5.1).
-            else if (!m->newer_minor()) r.fail(8 + 2 * k, "unknown slot role " + std::to_string(role));
-        }
-        if (m->node_slot < 0 || m->out_slot < 0) r.fail(8, "vertex table has no nodes or out_edges slot");
-        if ((m->in_slot >= 0) != (m->in_domain >= 0)) r.fail(8, "in_edges slot and in_edges section disagree");
-        uint64_t stride = uint64_t{m->slot_count} * 8;
-        if (r.size < m->table_head || (r.size - m->table_head) / stride != m->vertex_count || (r.size - m->table_head) % stride != 0)
-            r.fail(0, "vertex table holds " + std::to_string(r.size < m->table_head ? 0 : (r.size - m->table_head) / stride) +
-                          " records, header says " + std::to_string(m->vertex_count));
-    }
+    const KeyIndexLayout keys = key_index_layout(m->key_index, m->vertex_count);
+    m->bucket_bits = keys.bucket_bits;
+    m->key_entries = keys.entries;
+    m->buckets_at = keys.buckets_at;
+    m->entries_at = keys.entries_at;
 
-    // §8.1 key index layout. The section's length and the vertex count determine the bucket
-    // count, so open does not read the index's head: in a large file the head has a page of its
-    // own, which is a disk read when the file is cold. verify() checks the head against this.
-    {
-        const Region& r = m->key_index;
-        m->key_entries = m->vertex_count;
-        const uint64_t entries = m->key_entries * format::kKeyEntrySize;  // vertex_count <= 2^31
-        bool found = false;
-        for (uint32_t b = 0; b <= format::kMaxBucketBits && !found; ++b) {
-            uint64_t entries_at = format::key_entries_offset(b);
-            if (entries_at <= r.size && r.size - entries_at == entries) {
-                m->bucket_bits = b;
-                m->entries_at = entries_at;
-                found = true;
-            }
-        }
-        if (!found)
-            r.fail(0, std::to_string(r.size) + " bytes do not hold a head, 2^b + 1 bucket starts (b <= 31) and " + std::to_string(m->key_entries) +
-                          " entries, one per vertex");
-        m->buckets_at = format::kKeyIndexHeadSize;
-    }
-
-    // §8.2 edge property tables
-    m->prop_table_of.assign(m->edge_types.size(), -1);
-    for (size_t i = 0; i < m->sections.size(); ++i) {
-        if (m->sections[i].kind != static_cast<uint16_t>(SectionKind::edge_props)) continue;
-        const Region& r = m->regions[i];
-        PropTableInfo t;
-        t.region = r;
-        t.type = r.read<uint32_t>(0, "edge property table type");
-        t.width = r.read<uint8_t>(4, "heap offset width");
-        t.rows = r.read<uint64_t>(8, "row count");
-        t.row_size = r.read<uint32_t>(16, "row size");
-        t.heap_offset = r.read<uint64_t>(24, "heap offset");
-        if (t.type >= m->edge_types.size() || m->prop_table_of[t.type] >= 0 || m->edge_types[t.type].attributes.empty())
-            r.fail(0, "edge property table for edge type " + std::to_string(t.type) + " is unexpected");
-        if (t.width != 1 && t.width != 2 && t.width != 4 && t.width != 8) r.fail(4, "heap offset width " + std::to_string(t.width));
-        const LabelInfo& et = m->edge_types[t.type];
-        if (t.row_size != et.null_bytes + et.fixed_size + et.var_count * t.width) r.fail(16, "row size does not match the edge type's properties");
-        if (t.row_size != 0 && t.rows > (r.size - std::min<uint64_t>(r.size, format::kEdgePropsHeadSize)) / t.row_size)
-            r.fail(8, std::to_string(t.rows) + " rows do not fit the section");
-        if (t.heap_offset < format::kEdgePropsHeadSize + t.rows * t.row_size || t.heap_offset > r.size)
-            r.fail(24, "heap offset " + hex(t.heap_offset) + " overlaps the rows or lies past the section");
-        m->prop_table_of[t.type] = static_cast<int32_t>(m->prop_tables.size());
-        m->prop_tables.push_back(t);
-    }
-    for (size_t t = 0; t < m->edge_types.size(); ++t)
-        if (!m->edge_types[t].attributes.empty() && m->prop_table_of[t] < 0)
-            fail(path, "edge type '" + std::string(m->edge_types[t].name) + "' has properties but no property table");
+    PropTables props = parse_prop_tables(path, m->sections, m->regions, m->edge_types);
+    m->prop_table_of = std::move(props.of_type);
+    m->prop_tables = std::move(props.tables);
 
     std::shared_ptr<const File> file(new File(std::move(m)));
     if (options.verify_on_open) file->verify();
@@ -343,11 +509,6 @@ void File::Impl::read_ahead(uint64_t offset, uint64_t length) const {
     if (offset >= size) return;
     uint64_t from = offset / page * page, to = offset + std::min(length, size - offset);
     ::posix_madvise(const_cast<uint8_t*>(data) + from, to - from, POSIX_MADV_WILLNEED);
-}
-
-std::string_view File::Impl::name(uint32_t id, const char* what) const {
-    if (id >= names.size()) schema.fail(0, std::string(what) + ": string id " + std::to_string(id) + " is past the string table");
-    return names[id];
 }
 
 const std::filesystem::path& File::path() const { return impl_->path; }

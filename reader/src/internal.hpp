@@ -80,10 +80,15 @@ struct File::Impl {
 
     // The file's minor is newer than any this reader knows of its major (§2.3 reader rule 3).
     bool newer_minor() const { return minor > format::newest_minor(major); }
-    // Bytes of a block's entries (§7): packed when flat, 32-bit words and group headers when not.
-    uint64_t entry_bytes(uint64_t count, uint64_t groups, bool flat) const {
-        return flat ? format::packed_bytes(count, entry_bits) : 4 * (count + groups);
+    // A block's geometry in this file (§7): W, and the ordinals its edge type and direction carry.
+    format::BlockLayout block_layout(uint64_t offset, uint64_t count, uint32_t groups, bool flat, uint32_t type, Direction direction) const {
+        const bool properties = type < edge_types.size() && !edge_types[type].attributes.empty();
+        return {offset, count, groups, static_cast<uint8_t>(flat ? entry_bits : 32), flat,
+                format::block_ordinals(properties, direction == Direction::in)};
     }
+    // Block b of the multi-type record at `record`, starting at `offset`, from its directory entry.
+    EdgeRange::Block block(const detail::Region& r, uint64_t record, uint64_t b, uint64_t offset, Direction direction, bool flat) const;
+    const detail::Region& adjacency(Direction direction) const { return direction == Direction::out ? out : in; }
 
     // Decoding shared by access and verify. Inline: it is on the path of every edge walk.
     uint64_t slot(uint64_t index, int which) const {
@@ -98,7 +103,6 @@ struct File::Impl {
     RecordView prop_row(uint32_t type, uint64_t ordinal) const;
     ValueRef attribute(const RecordView& record, const AttributeInfo& a, bool is_key, const char* what) const;
     Key key(uint32_t index) const;
-    std::string_view name(uint32_t id, const char* what) const;
     // The key's hash (§8.1), or nullopt for a key of the other type.
     std::optional<uint64_t> hash_of(const Key& key) const;
     std::optional<uint32_t> lookup(const Key& key) const;

@@ -9,8 +9,8 @@
 namespace mmgraph {
 
 void ValueRef::expect(bool ok, const char* wanted) const {
-    if (!present_) throw Error(std::string("value is null, expected ") + wanted);
-    if (!ok) throw Error("value of type " + type_.name() + " read as " + wanted);
+    if (!present_) throw Error(ErrorKind::misuse, std::string("value is null, expected ") + wanted);
+    if (!ok) throw Error(ErrorKind::misuse, "value of type " + type_.name() + " read as " + wanted);
 }
 
 bool ValueRef::as_bool() const {
@@ -75,7 +75,7 @@ ValueRef next_item(Type item_type, const uint8_t*& p, const uint8_t* end) {
 
 ValueRef ValueRef::element(uint64_t i) const {
     expect(type_.is_list(), "list");
-    if (i >= count_) throw Error("list index " + std::to_string(i) + " out of range (" + std::to_string(count_) + " items)");
+    if (i >= count_) throw Error(ErrorKind::misuse, "list index " + std::to_string(i) + " out of range (" + std::to_string(count_) + " items)");
     if (!format::has_variable_items(type_.byte)) {
         unsigned size = format::scalar_size(static_cast<uint8_t>(type_.element()));
         return ValueRef(Type(type_.element()), data_ + i * size, size, 1);

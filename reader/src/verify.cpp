@@ -1,12 +1,14 @@
 // verify(): the deep check of spec §12. Open checked the header, directory and small tables;
 // this adds every checksum and gap, every vertex's records and their placement, every value,
-// adjacency list, terminator and ordinal, the counts against the tables, and the key index.
+// adjacency list, terminator and ordinal, the counts against the tables, the key index, and
+// the writer rules that validity requires (§12: directory, placement, slot order, b, heap).
 // It reads the whole file once per check, O(file size).
 #include <algorithm>
 #include <cstring>
 #include <vector>
 
 #include "internal.hpp"
+#include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 
 namespace mmgraph {
@@ -122,24 +124,23 @@ struct Verifier {
         EdgeRange edges = v.edges(dir);
         const bool local = edges.local();
         bool all_local = true;
-        uint64_t end = off + 4 + (multi ? 4 + 8 * edges.blocks().size() : 0);
+        uint64_t end = off + format::record_head_bytes(edges.blocks().size(), multi);
         auto block = edges.blocks().begin();
         uint64_t in_block = 0, groups = 0, n = 0;
         int64_t previous_shard = -1, previous_index = -1;
-        auto leave_block = [&](const auto& b, uint64_t counted) {
+        // A block's end with the groups it holds: a single-type record does not store the count.
+        auto leave_block = [&](const EdgeRange::Block& b, uint64_t counted) {
             if (multi && !local && b.groups != counted)
                 r.fail(off, where + ": block of type " + std::to_string(b.type) + " declares " + std::to_string(b.groups) +
                                 " groups, holds " + std::to_string(counted));
+            format::BlockLayout held = b;
+            held.groups = local ? 0 : static_cast<uint32_t>(counted);
+            end = held.end();
         };
         for (auto it = edges.begin(); it != edges.end(); ++it, ++n, ++in_block) {
             while (in_block == block->count) {
                 leave_block(*block, groups);
-                end += m.entry_bytes(block->count, local ? 0 : groups, local);
                 ++block, in_block = 0, groups = 0, previous_shard = -1, previous_index = -1;
-            }
-            if (in_block == 0) {
-                bool props = !m.edge_types[block->type].attributes.empty();
-                end += props ? (dir == Direction::out ? 8 : 8 * block->count) : 0;
             }
             const Edge& e = *it;
             if (e.target.shard != previous_shard) ++groups;
@@ -159,17 +160,12 @@ struct Verifier {
             }
             if (dir == Direction::out) ++edge_type_counts[e.type];
         }
-        if (n) {
-            leave_block(*block, groups);
-            end += m.entry_bytes(block->count, local ? 0 : groups, local);
-        }
+        if (n) leave_block(*block, groups);
         if (n != edges.size()) r.fail(off, where + ": holds " + std::to_string(n) + " entries, degree says " + std::to_string(edges.size()));
         if (local != all_local) r.fail(off, where + ": local tag " + (local ? "set" : "clear") + " but targets " + (all_local ? "are" : "are not") + " all in this shard");
         if (local) {
-            uint64_t at = off + 4 + (multi ? 4 + 8 * edges.blocks().size() : 0);
             for (const auto& b : edges.blocks()) {
-                if (!m.edge_types[b.type].attributes.empty()) at += dir == Direction::out ? 8 : 8 * b.count;
-                const uint64_t bytes = m.entry_bytes(b.count, 0, true);
+                const uint64_t at = b.entries_offset(), bytes = b.entry_bytes();
                 if (m.major == 1) {
                     // Format 1 flat lists: exactly the last entry of each block carries the terminator.
                     for (uint64_t k = 0; k < b.count; ++k) {
@@ -177,12 +173,11 @@ struct Verifier {
                         if (terminator != (k + 1 == b.count))
                             r.fail(at + 4 * k, where + ": terminator bit " + (terminator ? "set inside" : "missing at the end of") + " a list");
                     }
-                } else if (const unsigned used = static_cast<unsigned>(b.count * m.entry_bits % 32)) {
+                } else if (const unsigned used = static_cast<unsigned>(b.count * b.entry_bits % 32)) {
                     // Packed runs end with zero padding bits (§7.2).
                     uint32_t last = r.read<uint32_t>(at + bytes - 4, "adjacency entries");
                     if (last >> used) r.fail(at + bytes - 4, where + ": padding bits after the last packed entry are not zero");
                 }
-                at += bytes;
             }
         }
         (dir == Direction::out ? out_total : in_total) += n;
@@ -190,41 +185,94 @@ struct Verifier {
     }
 };
 
-}  // namespace
+// §2.3: reserved bytes and flags are zero in files of this minor version.
+void check_header_reserved(const File::Impl& m, const std::string& file) {
+    if (m.newer_minor()) return;
+    const auto& reserved = format::header::spec(format::header::Field::reserved);
+    for (size_t i = reserved.offset; i < reserved.offset + reserved.width; ++i)
+        if (m.data[i] != 0) throw Error(ErrorKind::damaged, file + "header: reserved byte at offset " + hex(i) + " is not zero");
+    if (m.flags & ~format::kKnownFlags) throw Error(ErrorKind::damaged, file + "header: unknown flags " + hex(m.flags));
+}
 
-void File::verify() const {
-    const Impl& m = *impl_;
-    const std::string file = m.path.string() + ": ";
+uint64_t directory_offset(const File::Impl& m) { return format::get(m.data, format::header::Field::directory_offset); }
 
-    // §2.3: reserved bytes and flags are zero in files of this minor version.
-    if (!m.newer_minor()) {
-        for (size_t i = format::header::kReservedOff; i < format::header::kHeaderHashOff; ++i)
-            if (m.data[i] != 0) throw Error(file + "header: reserved byte at offset " + hex(i) + " is not zero");
-        if (m.flags & ~format::kKnownFlags) throw Error(file + "header: unknown flags " + hex(m.flags));
-    }
-    // §3: checksums, and zero bytes between the directory, the sections and the file end.
-    uint64_t dir_end = format::load<uint64_t>(m.data + format::header::kDirectoryOffsetOff) + m.sections.size() * format::dir_entry::kSize;
+// §3: checksums, and zero bytes between the directory, the sections and the file end.
+void check_sections(const File::Impl& m, const std::string& file) {
+    uint64_t dir_end = directory_offset(m) + m.sections.size() * format::dir_entry::kSize;
     std::vector<std::pair<uint64_t, uint64_t>> used{{0, dir_end}};
     for (size_t i = 0; i < m.sections.size(); ++i) {
         const SectionInfo& s = m.sections[i];
         if (section_checksum(m, s) != s.checksum)
-            throw Error(file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ", file offset " + hex(s.offset) +
+            throw Error(ErrorKind::damaged, file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ", file offset " + hex(s.offset) +
                         ", " + std::to_string(s.length) + " bytes): checksum mismatch");
         used.emplace_back(s.offset, s.offset + s.length);
     }
     std::sort(used.begin(), used.end());
     for (size_t i = 0; i < used.size(); ++i) {
         if (i + 1 < used.size() && used[i].second > used[i + 1].first)
-            throw Error(file + "sections overlap at file offset " + hex(used[i + 1].first));
+            throw Error(ErrorKind::damaged, file + "sections overlap at file offset " + hex(used[i + 1].first));
         uint64_t gap_end = i + 1 < used.size() ? used[i + 1].first : m.size;
         for (uint64_t at = used[i].second; at < gap_end; ++at)
-            if (m.data[at] != 0) throw Error(file + "padding byte at file offset " + hex(at) + " is not zero");
+            if (m.data[at] != 0) throw Error(ErrorKind::damaged, file + "padding byte at file offset " + hex(at) + " is not zero");
     }
+}
 
-    Verifier check(*this);
+// Where §3 puts a section kind in the directory; kinds this reader does not know have none.
+int directory_rank(uint16_t kind) {
+    using format::SectionKind;
+    switch (static_cast<SectionKind>(kind)) {
+        case SectionKind::strings: return 0;
+        case SectionKind::schema: return 1;
+        case SectionKind::node_types: return 2;
+        case SectionKind::vertices: return 3;
+        case SectionKind::nodes: return 4;
+        case SectionKind::out_edges: return 5;
+        case SectionKind::in_edges: return 6;
+        case SectionKind::edge_props: return 7;
+        case SectionKind::key_index: return 8;
+    }
+    return -1;
+}
+
+// The writer rules that validity requires (§12): the directory at 128, entries in the order of
+// §3, each section where the previous one's end puts it, and the file ending after the last;
+// slot roles in the order of §5.1.
+void check_writer_layout(const File::Impl& m, const std::string& file) {
+    const uint64_t dir = directory_offset(m);
+    if (dir != format::header::kSize)
+        throw Error(ErrorKind::damaged, file + "section directory at file offset " + hex(dir) + ", not at " + hex(format::header::kSize) + " (§2.2)");
+    int previous_rank = -1;
+    for (size_t i = 0; i < m.sections.size(); ++i) {
+        const int rank = directory_rank(m.sections[i].kind);
+        if (rank < 0) continue;  // a newer minor's optional kind: §3 gives it no place
+        if (rank < previous_rank || (rank == previous_rank && rank != directory_rank(static_cast<uint16_t>(format::SectionKind::edge_props))))
+            throw Error(ErrorKind::damaged, file + "directory entry " + std::to_string(i) + " (" + std::string(m.sections[i].name()) +
+                                                ") is out of the order of §3");
+        previous_rank = rank;
+    }
+    for (size_t t = 1; t < m.prop_tables.size(); ++t)  // kept in directory order by open
+        if (m.prop_tables[t].type <= m.prop_tables[t - 1].type)
+            m.prop_tables[t].region.fail(0, "edge property tables are not in ascending edge type order (§3)");
+    uint64_t expected = format::align_up(dir + m.sections.size() * format::dir_entry::kSize, format::kSectionAlign);
+    for (size_t i = 0; i < m.sections.size(); ++i) {
+        const SectionInfo& s = m.sections[i];
+        if (s.offset != expected)
+            throw Error(ErrorKind::damaged, file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ") at file offset " +
+                                                hex(s.offset) + ", not at " + hex(expected) + " where §3 places it");
+        expected = format::align_up(s.offset + s.length, format::kSectionAlign);
+    }
+    if (m.size != expected)
+        throw Error(ErrorKind::damaged, file + "file of " + std::to_string(m.size) + " bytes, §3 makes it " + std::to_string(expected));
+    if (m.node_slot != 0 || m.out_slot != 1 || (m.in_slot >= 0 && m.in_slot != 2))
+        m.vertices.fail(8, "slot roles are not in the order nodes, out_edges, in_edges (§5.1)");
+}
+
+// §6, §7: every vertex's records, placed one after another in index order; each section ends
+// with its last record (§6: a node record's padding is part of it).
+void check_records(const File& f, const File::Impl& m, Verifier& check) {
     uint64_t node_end = 0, out_end = 0, in_end = 0;
     for (uint64_t i = 0; i < m.vertex_count; ++i) {
-        Vertex v(this, static_cast<uint32_t>(i));
+        Vertex v(&f, static_cast<uint32_t>(i));
         const std::string where = "vertex " + std::to_string(i);
         uint32_t type = 0;
         RecordView rec = m.node_record(static_cast<uint32_t>(i), type);
@@ -250,10 +298,14 @@ void File::verify() const {
         m.nodes.fail(node_end, "section does not end at the last node record");
     if (out_end != m.out.size) m.out.fail(out_end, "section does not end at the last adjacency record");
     if (m.in_slot >= 0 && in_end != m.in.size) m.in.fail(in_end, "section does not end at the last adjacency record");
+}
+
+// The counts the header and the tables declare against what the records hold.
+void check_counts(const File::Impl& m, const Verifier& check, const std::string& file) {
     if (check.out_total != m.edge_count)
-        throw Error(file + "out-adjacency holds " + std::to_string(check.out_total) + " edges, header says " + std::to_string(m.edge_count));
+        throw Error(ErrorKind::damaged, file + "out-adjacency holds " + std::to_string(check.out_total) + " edges, header says " + std::to_string(m.edge_count));
     if (m.shard_count == 1 && m.in_slot >= 0 && check.in_total != check.out_total)
-        throw Error(file + "in-adjacency holds " + std::to_string(check.in_total) + " edges, out-adjacency " + std::to_string(check.out_total));
+        throw Error(ErrorKind::damaged, file + "in-adjacency holds " + std::to_string(check.in_total) + " edges, out-adjacency " + std::to_string(check.out_total));
     for (size_t t = 0; t < m.node_types.size(); ++t)
         if (check.type_counts[t] != m.node_types[t].vertices)
             m.node_types_region.fail(0, "node type " + std::to_string(t) + " declares " + std::to_string(m.node_types[t].vertices) +
@@ -266,8 +318,11 @@ void File::verify() const {
         if (check.edge_type_counts[t] != m.edge_types[t].count)
             m.schema.fail(0, "edge type '" + std::string(m.edge_types[t].name) + "' declares " + std::to_string(m.edge_types[t].count) +
                                  " edges, " + std::to_string(check.edge_type_counts[t]) + " stored");
+}
 
-    // §8.2: one row per out-edge of the type; every row decodes; the heap is packed in row order.
+// §8.2: one row per out-edge of the type; every row decodes; the heap is packed in row order,
+// starts where the writer starts it and is addressed with the writer's width.
+void check_prop_tables(const File::Impl& m, const Verifier& check) {
     for (const PropTableInfo& t : m.prop_tables) {
         if (check.next_ordinal[t.type] != t.rows)
             t.region.fail(8, std::to_string(t.rows) + " property rows, " + std::to_string(check.next_ordinal[t.type]) + " out-edges of the type");
@@ -279,17 +334,29 @@ void File::verify() const {
             heap_end = check.record(rec, et, false, heap_end, "edge property row " + std::to_string(row));
         }
         if (heap_end != t.region.size) t.region.fail(heap_end, "heap does not end at the section end");
+        const uint64_t heap_at = format::align_up(format::kEdgePropsHeadSize + t.rows * t.row_size, 8);
+        if (t.heap_offset != heap_at) t.region.fail(24, "heap offset " + hex(t.heap_offset) + " is not " + hex(heap_at) + " (§8.2)");
+        const uint64_t held = t.region.size - t.heap_offset + 1;
+        const unsigned width = held <= 0xFF ? 1 : held <= 0xFFFF ? 2 : held <= 0xFFFF'FFFFull ? 4 : 8;
+        if (t.width != width)
+            t.region.fail(4, "heap offset width " + std::to_string(t.width) + " is not the smallest that holds the heap, " + std::to_string(width) + " (§8.2)");
     }
+}
 
-    // §8.1: the head agrees with the schema, the vertex count and the layout open derived from
-    // the section's length; buckets ascend to n; entries in (hash, index) order, each in its
-    // bucket with the fingerprint of its vertex's key and, in a dataset, in the shard its hash names.
+// §8.1: the head agrees with the schema, the vertex count and the layout open derived from the
+// section's length, and b is the writer's; buckets ascend to n; entries in (hash, index) order,
+// each in its bucket with the fingerprint of its vertex's key and, in a dataset, in the shard
+// its hash names.
+void check_key_index(const File::Impl& m) {
     if (m.key_index.read<uint32_t>(0, "key index key type") != static_cast<uint32_t>(m.key_type))
         m.key_index.fail(0, "key index key type differs from the schema's");
     if (uint32_t bits = m.key_index.read<uint32_t>(4, "bucket bits"); bits != m.bucket_bits)
         m.key_index.fail(4, "bucket bits " + std::to_string(bits) + " do not match the section's length, which gives " + std::to_string(m.bucket_bits));
     if (uint64_t n = m.key_index.read<uint64_t>(8, "key index entry count"); n != m.key_entries)
         m.key_index.fail(8, "key index has " + std::to_string(n) + " entries for " + std::to_string(m.vertex_count) + " vertices");
+    if (m.bucket_bits != format::key_bucket_bits(m.key_entries))
+        m.key_index.fail(4, "bucket bits " + std::to_string(m.bucket_bits) + " for " + std::to_string(m.key_entries) + " entries, §8.1 gives " +
+                                std::to_string(format::key_bucket_bits(m.key_entries)));
     const uint64_t buckets = uint64_t{1} << m.bucket_bits;
     uint64_t previous = 0, previous_hash = 0;
     int64_t previous_local = -1;
@@ -313,6 +380,21 @@ void File::verify() const {
         }
         previous = start;
     }
+}
+
+}  // namespace
+
+void File::verify() const {
+    const Impl& m = *impl_;
+    const std::string file = m.path.string() + ": ";
+    check_header_reserved(m, file);
+    check_sections(m, file);
+    Verifier check(*this);
+    check_records(*this, m, check);
+    check_counts(m, check, file);
+    check_prop_tables(m, check);
+    check_key_index(m);
+    check_writer_layout(m, file);
 }
 
 }  // namespace mmgraph

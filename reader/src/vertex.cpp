@@ -54,7 +54,7 @@ RecordView File::Impl::node_record(uint32_t index, uint32_t& type) const {
 
 RecordView File::Impl::prop_row(uint32_t type, uint64_t ordinal) const {
     if (type >= prop_table_of.size() || prop_table_of[type] < 0)
-        throw Error(path.string() + ": edge type " + std::to_string(type) + " has no property table");
+        throw Error(ErrorKind::misuse, path.string() + ": edge type " + std::to_string(type) + " has no property table");
     const PropTableInfo& t = prop_tables[static_cast<size_t>(prop_table_of[type])];
     if (ordinal >= t.rows)
         t.region.fail(8, "edge ordinal " + std::to_string(ordinal) + " >= row count " + std::to_string(t.rows));
@@ -91,7 +91,7 @@ ValueRef File::Impl::attribute(const RecordView& rec, const AttributeInfo& a, bo
     if (at < rec.var_base) r.fail(entry_at, std::string(what) + ": offset overflows");
     uint64_t count = 0;
     size_t prefix = r.read_vlq(at, count, what);
-    if (count > format::kMaxValueSize) r.fail(at, std::string(what) + ": value of " + std::to_string(count) + " items exceeds the limit");
+    if (count > format::kMaxValueSize) r.fail(at, std::string(what) + ": value of " + std::to_string(count) + " items exceeds the limit", ErrorKind::limit);
     const uint64_t payload_at = at + prefix;
     if (!format::has_variable_items(a.type.byte)) {
         uint64_t elem = a.type.is_list() ? format::scalar_size(format::element_code(a.type.byte)) : 1;
@@ -107,7 +107,7 @@ ValueRef File::Impl::attribute(const RecordView& rec, const AttributeInfo& a, bo
     for (uint64_t i = 0; i < count; ++i) {
         uint64_t length = 0;
         end += r.read_vlq(end, length, "list item");
-        if (length > format::kMaxValueSize) r.fail(end, std::string(what) + ": list item of " + std::to_string(length) + " bytes exceeds the limit");
+        if (length > format::kMaxValueSize) r.fail(end, std::string(what) + ": list item of " + std::to_string(length) + " bytes exceeds the limit", ErrorKind::limit);
         r.at(end, length, "list item");
         end += length;
     }
@@ -156,7 +156,7 @@ std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash) const {
 
 Vertex File::vertex(uint64_t index) const {
     if (index >= impl_->vertex_count)
-        throw Error(impl_->path.string() + ": vertex index " + std::to_string(index) + " out of range (" +
+        throw Error(ErrorKind::misuse, impl_->path.string() + ": vertex index " + std::to_string(index) + " out of range (" +
                     std::to_string(impl_->vertex_count) + " vertices)");
     return Vertex(this, static_cast<uint32_t>(index));
 }
@@ -169,7 +169,7 @@ std::optional<Vertex> File::find(const Key& key) const {
 ValueRef File::property(const Edge& edge, uint32_t property) const {
     const auto& types = impl_->edge_types;
     if (edge.type >= types.size() || property >= types[edge.type].attributes.size())
-        throw Error(impl_->path.string() + ": edge type " + std::to_string(edge.type) + " has no property " + std::to_string(property));
+        throw Error(ErrorKind::misuse, impl_->path.string() + ": edge type " + std::to_string(edge.type) + " has no property " + std::to_string(property));
     RecordView row = impl_->prop_row(edge.type, edge.ordinal);
     return impl_->attribute(row, types[edge.type].attributes[property], false, "edge property");
 }
@@ -196,14 +196,14 @@ ValueRef Vertex::get(uint32_t attribute) const {
     RecordView rec = m.node_record(index_, type);
     const LabelInfo& label = m.labels[m.node_types[type].label];
     if (attribute >= label.attributes.size())
-        throw Error("label '" + std::string(label.name) + "' has no attribute " + std::to_string(attribute));
+        throw Error(ErrorKind::misuse, "label '" + std::string(label.name) + "' has no attribute " + std::to_string(attribute));
     return m.attribute(rec, label.attributes[attribute], false, "attribute value");
 }
 
 ValueRef Vertex::get(std::string_view name) const {
     const LabelInfo& label = file_->impl().labels[this->label()];
     auto i = label.find(name);
-    if (!i) throw Error("label '" + std::string(label.name) + "' has no attribute '" + std::string(name) + "'");
+    if (!i) throw Error(ErrorKind::misuse, "label '" + std::string(label.name) + "' has no attribute '" + std::string(name) + "'");
     return get(*i);
 }
 
@@ -213,16 +213,16 @@ ValueRef Vertex::get(AttributeHandle handle) const {
     RecordView rec = m.node_record(index_, type);
     uint32_t label = m.node_types[type].label;
     if (label != handle.label || handle.index >= m.labels[label].attributes.size())
-        throw Error("vertex " + std::to_string(index_) + " has label '" + std::string(m.labels[label].name) +
+        throw Error(ErrorKind::misuse, "vertex " + std::to_string(index_) + " has label '" + std::string(m.labels[label].name) +
                     "', not the handle's label " + std::to_string(handle.label));
     return m.attribute(rec, m.labels[label].attributes[handle.index], false, "attribute value");
 }
 
 AttributeHandle File::attribute_handle(std::string_view label, std::string_view attribute) const {
     auto l = find_label(label);
-    if (!l) throw Error("no label '" + std::string(label) + "'");
+    if (!l) throw Error(ErrorKind::misuse, "no label '" + std::string(label) + "'");
     auto a = impl_->labels[*l].find(attribute);
-    if (!a) throw Error("label '" + std::string(label) + "' has no attribute '" + std::string(attribute) + "'");
+    if (!a) throw Error(ErrorKind::misuse, "label '" + std::string(label) + "' has no attribute '" + std::string(attribute) + "'");
     return {*l, *a};
 }
 
@@ -236,20 +236,35 @@ Vertex::Slots Vertex::slots() const {
     return s;
 }
 
+EdgeRange::Block File::Impl::block(const Region& r, uint64_t record, uint64_t b, uint64_t offset, Direction direction, bool flat) const {
+    const uint64_t at = format::block_entry_offset(record, b);
+    const uint32_t word = r.read<uint32_t>(at, "block type");
+    const uint64_t count = r.read<uint32_t>(at + 4, "block count");
+    const uint32_t type = word & format::kBlockTypeMask;
+    EdgeRange::Block block;
+    static_cast<format::BlockLayout&>(block) = block_layout(offset, count, word >> format::kBlockGroupsShift, flat, type, direction);
+    block.type = type;
+    return block;
+}
+
 EdgeRange Vertex::edges(Direction direction) const {
     const auto& m = file_->impl();
     EdgeRange range;
     range.file_ = file_;
     range.direction_ = direction;
     int which = direction == Direction::out ? m.out_slot : m.in_slot;
-    if (which < 0) throw Error(m.path.string() + ": the file stores no in-edges");
+    if (which < 0) throw Error(ErrorKind::misuse, m.path.string() + ": the file stores no in-edges");
     uint64_t value = m.slot(index_, which);
     if (value == 0) return range;
     uint64_t off = 0;
     const Region& r = m.domain(value, direction == Direction::out ? m.out_domain : m.in_domain,
                                direction == Direction::out ? "out_edges" : "in_edges", index_, off);
-    if (value & format::kSlotTagMask & ~format::kSlotTagLocal) r.fail(off, "reserved slot tag bit set");
+    if (value & format::kSlotTagMask & ~format::kSlotTagLocal)
+        m.vertices.fail(m.table_head + (uint64_t{index_} * m.slot_count + static_cast<uint64_t>(which)) * 8,
+                        "vertex " + std::to_string(index_) + ": " + (direction == Direction::out ? "out_edges" : "in_edges") +
+                            " slot: reserved slot tag bit set");
     range.local_ = (value & format::kSlotTagLocal) != 0;
+    range.record_ = off;
     if (!range.local_ && m.shard_count == 1) r.fail(off, "grouped adjacency record in a single-shard file");
     uint64_t degree = r.read<uint32_t>(off, "degree");
     if (degree == 0) r.fail(off, "vertex " + std::to_string(index_) + ": adjacency record with degree 0");
@@ -257,31 +272,30 @@ EdgeRange Vertex::edges(Direction direction) const {
     const bool multi = m.edge_types.size() > 1;
     if (!multi) {
         if (m.edge_types.empty()) r.fail(off, "adjacency record in a file without edge types");
-        range.blocks_.push_back({0, 0, degree, off + 4});
+        EdgeRange::Block block;
+        static_cast<format::BlockLayout&>(block) =
+            m.block_layout(off + format::record_head_bytes(1, false), degree, 0, range.local_, 0, direction);
+        range.blocks_.push_back(block);
         return range;
     }
     uint64_t blocks = r.read<uint32_t>(off + 4, "block count");
     if (blocks == 0 || blocks > degree || blocks > m.edge_types.size())
         r.fail(off + 4, "block count " + std::to_string(blocks) + " is inconsistent with degree " + std::to_string(degree));
     r.at(off + 8, blocks * 8, "block directory");
-    uint64_t at = off + 8 + blocks * 8, total = 0;
+    uint64_t at = off + format::record_head_bytes(blocks, true), total = 0;
     int64_t previous = -1;
-    range.blocks_.reserve(blocks);
     for (uint64_t b = 0; b < blocks; ++b) {
-        uint32_t word = r.read<uint32_t>(off + 8 + 8 * b, "block type");
-        uint64_t count = r.read<uint32_t>(off + 12 + 8 * b, "block count");
-        uint32_t type = word & format::kBlockTypeMask;
-        uint32_t groups = word >> format::kBlockGroupsShift;
-        if (type >= m.edge_types.size() || static_cast<int64_t>(type) <= previous || count == 0)
-            r.fail(off + 8 + 8 * b, "block " + std::to_string(b) + ": edge type " + std::to_string(type) + " with " +
-                                        std::to_string(count) + " edges is out of order or invalid");
-        if (range.local_ != (groups == 0) || (!range.local_ && groups > count))
-            r.fail(off + 8 + 8 * b, "block " + std::to_string(b) + ": group count " + std::to_string(groups) + " does not match the record's form");
-        previous = type;
-        total += count;
-        range.blocks_.push_back({type, groups, count, at});
-        bool props = !m.edge_types[type].attributes.empty();
-        at += (props ? (direction == Direction::out ? 8 : 8 * count) : 0) + m.entry_bytes(count, groups, range.local_);
+        const EdgeRange::Block block = m.block(r, off, b, at, direction, range.local_);
+        const uint64_t entry_at = format::block_entry_offset(off, b);
+        if (block.type >= m.edge_types.size() || static_cast<int64_t>(block.type) <= previous || block.count == 0)
+            r.fail(entry_at, "block " + std::to_string(b) + ": edge type " + std::to_string(block.type) + " with " +
+                                 std::to_string(block.count) + " edges is out of order or invalid");
+        if (range.local_ != (block.groups == 0) || (!range.local_ && block.groups > block.count))
+            r.fail(entry_at, "block " + std::to_string(b) + ": group count " + std::to_string(block.groups) + " does not match the record's form");
+        previous = block.type;
+        total += block.count;
+        range.blocks_.push_back(block);
+        at = block.end();
     }
     if (total != degree) r.fail(off, "block counts add up to " + std::to_string(total) + ", degree says " + std::to_string(degree));
     return range;
@@ -292,10 +306,12 @@ EdgeRange Vertex::edges(Direction direction, uint32_t edge_type) const {
     EdgeRange one = all;
     one.blocks_.clear();
     one.count_ = 0;
-    for (const auto& b : all.blocks_)
-        if (b.type == edge_type) {
-            one.blocks_.push_back(b);
-            one.count_ = b.count;
+    const auto blocks = all.blocks();
+    for (uint32_t b = 0; b < blocks.size(); ++b)
+        if (blocks[b].type == edge_type) {
+            one.blocks_.push_back(blocks[b]);
+            one.count_ = blocks[b].count;
+            one.first_block_ = b;
         }
     return one;
 }
@@ -303,7 +319,7 @@ EdgeRange Vertex::edges(Direction direction, uint32_t edge_type) const {
 uint64_t Vertex::degree(Direction direction) const {
     const auto& m = file_->impl();
     int which = direction == Direction::out ? m.out_slot : m.in_slot;
-    if (which < 0) throw Error(m.path.string() + ": the file stores no in-edges");
+    if (which < 0) throw Error(ErrorKind::misuse, m.path.string() + ": the file stores no in-edges");
     uint64_t value = m.slot(index_, which);
     if (value == 0) return 0;
     uint64_t off = 0;
@@ -319,45 +335,82 @@ uint64_t Vertex::degree(Direction direction, uint32_t edge_type) const { return 
 EdgeRange::iterator EdgeRange::begin() const {
     iterator it;
     if (count_ == 0) return it;
-    it.range_ = this;
+    it.file_ = file_;
     it.remaining_ = count_;
-    it.block_ = 0;
-    it.enter_block();
+    it.record_ = record_;
+    it.block_index_ = first_block_;
+    it.local_ = local_;
+    it.edge_.direction = direction_;
+    it.enter_block(blocks()[0]);
     return it;
 }
 
-void EdgeRange::iterator::enter_block() {
-    const auto& m = range_->file_->impl();
-    const Block& b = range_->blocks_[block_];
-    const Region& r = range_->direction_ == Direction::out ? m.out : m.in;
-    block_left_ = b.count;
-    block_pos_ = 0;
-    uint64_t at = b.offset;
-    ordinals_ = 0;
-    first_ordinal_ = 0;  // ordinals are meaningful only for types with properties
-    if (b.type < m.edge_types.size() && !m.edge_types[b.type].attributes.empty()) {
-        if (range_->direction_ == Direction::out) {
-            first_ordinal_ = r.read<uint64_t>(at, "first edge ordinal");
-            at += 8;
-        } else {
-            ordinals_ = at;
-            r.at(at, b.count * 8, "edge ordinals");
-            at += b.count * 8;
+Edge EdgeRange::at(uint64_t k) const {
+    if (k >= count_)
+        throw Error(ErrorKind::misuse, "edge " + std::to_string(k) + " out of range (" + std::to_string(count_) + " edges)");
+    const auto& m = file_->impl();
+    const Region& r = m.adjacency(direction_);
+    for (const Block& b : blocks()) {
+        if (k >= b.count) {
+            k -= b.count;
+            continue;
+        }
+        Edge e;
+        e.type = b.type;
+        e.direction = direction_;
+        e.ordinal = b.ordinals == format::Ordinals::each    ? r.read<uint64_t>(b.ordinal_offset(k), "edge ordinal")
+                    : b.ordinals == format::Ordinals::first ? r.read<uint64_t>(b.ordinal_offset(0), "first edge ordinal") + k
+                                                            : k;
+        if (b.flat) {
+            const uint8_t* run = r.at(b.entries_offset(), b.entry_bytes(), "adjacency entries");
+            e.target = {m.shard_id, format::packed_entry(run, b.entry_bytes() / 4, k, b.entry_bits, m.entry_mask)};
+            return e;
+        }
+        // Grouped: walk the groups up to entry k, with the checks of the iterator's walk.
+        uint64_t at = b.entries_offset();
+        int shard = -1;
+        for (uint64_t i = 0;; ++i) {
+            if (shard < 0) {
+                shard = m.group_shard(r, at, shard);
+                at += 4;
+            }
+            const uint32_t word = r.read<uint32_t>(at, "adjacency entry");
+            if (i == k) {
+                e.target = {static_cast<uint16_t>(shard), word & format::kLocalIndexMask};
+                return e;
+            }
+            at += 4;
+            if (word & format::kTerminatorBit) {
+                shard = m.group_shard(r, at, shard);
+                at += 4;
+            }
         }
     }
-    cursor_ = at;
+    MMGRAPH_CHECK(false, "EdgeRange::at: block counts add up to the range's size");
+    return {};
+}
+
+void EdgeRange::iterator::enter_block(const Block& b) {
+    const auto& m = file_->impl();
+    const Region& r = m.adjacency(edge_.direction);
+    block_ = b;
+    block_left_ = b.count;
+    block_pos_ = 0;
     data_ = r.data;
     edge_.type = b.type;
-    edge_.direction = range_->direction_;
-    ordinal_ = ordinals_ ? data_ + ordinals_ : nullptr;
-    edge_.ordinal = ordinal_ ? format::load<uint64_t>(ordinal_) : first_ordinal_;
-    if (range_->local_) {
+    // ordinals are meaningful only for types with properties
+    ordinal_ = b.ordinals == format::Ordinals::each ? r.at(b.ordinal_offset(0), b.ordinal_bytes(), "edge ordinals") : nullptr;
+    edge_.ordinal = ordinal_                                 ? format::load<uint64_t>(ordinal_)
+                    : b.ordinals == format::Ordinals::first ? r.read<uint64_t>(b.ordinal_offset(0), "first edge ordinal")
+                                                            : 0;
+    cursor_ = b.entries_offset();
+    if (local_) {
         // A flat block is one packed run: checked once here, so stepping through it reads the
         // mapping directly.
-        const uint64_t bytes = m.entry_bytes(b.count, 0, true);
+        const uint64_t bytes = b.entry_bytes();
         run_ = r.at(cursor_, bytes, "adjacency entries");
         run_words_ = bytes / 4;
-        entry_bits_ = m.entry_bits;
+        entry_bits_ = b.entry_bits;
         entry_mask_ = m.entry_mask;
         flat_count_ = b.count;
         flat_next_ = 1;
@@ -377,23 +430,26 @@ void EdgeRange::iterator::load() {
     entry_ = data_ + cursor_;
     uint32_t word = format::load<uint32_t>(entry_);
     edge_.target = {shard_, word & format::kLocalIndexMask};
-    ordinal_ = ordinals_ ? data_ + ordinals_ + 8 * block_pos_ : nullptr;
-    edge_.ordinal = ordinal_ ? format::load<uint64_t>(ordinal_) : first_ordinal_ + block_pos_;
+    const bool each = block_.ordinals == format::Ordinals::each;
+    ordinal_ = each ? data_ + block_.ordinal_offset(block_pos_) : nullptr;
+    edge_.ordinal = each ? format::load<uint64_t>(ordinal_) : edge_.ordinal + (block_pos_ ? 1 : 0);
 }
 
-// Called by operator++ with remaining_ already decremented.
+// Called by operator++ with remaining_ already decremented. Past a block's end the next block
+// is read from the record's block directory, which Vertex::edges checked: only multi-type
+// records have more than one block, and a range of one type ends with its block.
 void EdgeRange::iterator::step() {
-    if (remaining_ == 0) {
-        *this = iterator();
+    if (remaining_ == 0) return;  // the end: iterators compare by remaining_ alone
+    const auto& m = file_->impl();
+    const Region& r = m.adjacency(edge_.direction);
+    auto next_block = [&] {
+        ++block_index_;
+        enter_block(m.block(r, record_, block_index_, block_.end(), edge_.direction, local_));
+    };
+    if (local_) {  // the end of a flat block
+        next_block();
         return;
     }
-    if (range_->local_) {  // the end of a flat block: the next block
-        ++block_;
-        enter_block();
-        return;
-    }
-    const auto& m = range_->file_->impl();
-    const Region& r = range_->direction_ == Direction::out ? m.out : m.in;
     uint32_t word = format::load<uint32_t>(entry_);  // the current entry, checked before load() read it
     bool terminator = (word & format::kTerminatorBit) != 0;
     --block_left_;
@@ -401,8 +457,7 @@ void EdgeRange::iterator::step() {
     cursor_ += 4;
     if (block_left_ == 0) {
         if (!terminator) r.fail(cursor_ - 4, "last entry of a group lacks the terminator bit");
-        ++block_;
-        enter_block();
+        next_block();
         return;
     }
     if (terminator) {

@@ -109,11 +109,9 @@ private:
         uint32_t block;
     };
     struct BlockInfo {
-        uint32_t type;
-        uint64_t first;
-        uint64_t count;
-        uint64_t ordinals;       // in direction: domain offset of the ordinal array; 0 otherwise
-        uint64_t first_ordinal;  // out direction
+        EdgeRange::Block layout;
+        uint64_t first;          // position of the block's first edge in the list
+        uint64_t first_ordinal;  // Ordinals::first: the block's first ordinal
     };
     const File* file_ = nullptr;
     Direction direction_ = Direction::out;

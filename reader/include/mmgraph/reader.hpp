@@ -39,9 +39,8 @@
 #include <type_traits>
 #include <vector>
 
-#include <boost/container/small_vector.hpp>
-
 #include "mmgraph/error.hpp"
+#include "mmgraph/format/adjacency.hpp"
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/types.hpp"
@@ -225,9 +224,17 @@ struct Edge {
     uint64_t ordinal = 0;  // row in the owning shard's property table (types with properties)
 };
 
-// Iterates one vertex's adjacency record (§7) in stored order: by type, shard, index.
+// One vertex's adjacency record (§7) in one direction, in stored order: by type, shard, index.
+// A range and its iterators read the mapping: they stay valid while the File lives, and an
+// iterator does not depend on the range it came from (`auto it = v.edges(d).begin()` is fine).
 class EdgeRange {
 public:
+    // One per-type block of the record (§7), for tools that show the layout: its geometry
+    // (format/adjacency.hpp; `groups` is 0 for flat blocks and single-type records) and type.
+    struct Block : format::BlockLayout {
+        uint32_t type = 0;
+    };
+
     class iterator {
     public:
         using iterator_category = std::input_iterator_tag;
@@ -261,19 +268,20 @@ public:
 
     private:
         friend class EdgeRange;
-        void load();       // decode the grouped entry at cursor_ into edge_
-        void enter_block();
-        void step();       // past the end of a flat block, or any step in a grouped record
-        const EdgeRange* range_ = nullptr;
+        void load();                            // decode the grouped entry at cursor_ into edge_
+        void enter_block(const Block& block);
+        void step();                            // past the end of a flat block, or any step in a grouped record
+        const File* file_ = nullptr;
         uint64_t remaining_ = 0;      // entries left in this range, current included
-        uint32_t block_ = 0;          // current block
+        uint64_t record_ = 0;         // domain offset of the record (for its block directory)
+        uint32_t block_index_ = 0;    // the current block's index in the record's block directory
+        bool local_ = true;           // flat record
+        format::BlockLayout block_;   // the current block
         uint64_t block_left_ = 0;     // entries left in the current block, current included
         uint64_t block_pos_ = 0;      // position of the current entry within its block
         uint64_t cursor_ = 0;         // offset of the current entry word in the domain (grouped)
-        uint64_t ordinals_ = 0;       // offset of the in-direction ordinal array (0 = none)
-        uint64_t first_ordinal_ = 0;  // out-direction first ordinal
         uint16_t shard_ = 0;          // shard of the current group
-        const uint8_t* data_ = nullptr;      // the domain's bytes (cursor_ and ordinals_ are offsets into it)
+        const uint8_t* data_ = nullptr;      // the domain's bytes (cursor_ is an offset into it)
         const uint8_t* entry_ = nullptr;     // the current entry of a grouped block
         const uint8_t* run_ = nullptr;       // a flat block's packed entries
         uint64_t run_words_ = 0;             // ... their 32-bit words
@@ -285,32 +293,52 @@ public:
         Edge edge_;
     };
 
-    // One per-type block of the record (§7), for tools that show the layout.
-    struct Block {
-        uint32_t type;
-        uint32_t groups;  // group headers; 0 for flat lists and single-type records
-        uint64_t count;
-        uint64_t offset;  // domain offset of the block's first byte
-    };
-
     EdgeRange() = default;
     iterator begin() const;
     iterator end() const { return iterator(); }
     uint64_t size() const { return count_; }
     bool empty() const { return count_ == 0; }
     bool local() const { return local_; }  // flat: packed local ids, no group headers
-    std::span<const Block> blocks() const { return {blocks_.data(), blocks_.size()}; }
+    std::span<const Block> blocks() const { return blocks_.view(); }
+
+    // The k-th edge in iteration order. O(1) in the number of entries for flat records (O(the
+    // number of blocks)); a grouped block is walked up to the entry. Both forms check k and
+    // throw mmgraph::Error (misuse) when k >= size().
+    Edge at(uint64_t k) const;
+    Edge operator[](uint64_t k) const { return at(k); }
 
 private:
     friend class Vertex;
-    friend class iterator;
+    // The blocks to walk (one type, or all): inline for the common few types, so walking a
+    // vertex's edges allocates nothing.
+    class Blocks {
+    public:
+        void push_back(const Block& b) {
+            if (size_ < kInline) {
+                inline_[size_++] = b;
+                return;
+            }
+            if (size_ == kInline) spilled_.assign(inline_.begin(), inline_.end());
+            spilled_.push_back(b);
+            ++size_;
+        }
+        void clear() { size_ = 0; spilled_.clear(); }
+        std::span<const Block> view() const {
+            return size_ <= kInline ? std::span<const Block>(inline_.data(), size_) : std::span<const Block>(spilled_);
+        }
+    private:
+        static constexpr size_t kInline = 4;
+        std::array<Block, kInline> inline_{};
+        std::vector<Block> spilled_;  // all blocks, once there are more than kInline
+        size_t size_ = 0;
+    };
     const File* file_ = nullptr;
     Direction direction_ = Direction::out;
     bool local_ = true;
     uint64_t count_ = 0;
-    // The blocks to walk (one type, or all). Inline for the common few types, so walking a
-    // vertex's edges allocates nothing.
-    boost::container::small_vector<Block, 4> blocks_;
+    uint64_t record_ = 0;        // domain offset of the record
+    uint32_t first_block_ = 0;   // directory index of blocks()[0]
+    Blocks blocks_;
 };
 
 // One attribute of a vertex: for (auto [name, value] : vertex.attributes()) ...

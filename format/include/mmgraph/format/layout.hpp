@@ -10,8 +10,10 @@
 // these structs are documentation of offsets, pinned by static_assert, not things to overlay.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
+#include <string_view>
 
 namespace mmgraph::format {
 
@@ -42,6 +44,38 @@ inline constexpr size_t kEdgeCountOff = 72;        // u64 edges whose source is 
 inline constexpr size_t kReservedOff = 80;         // 40 bytes, zero
 inline constexpr size_t kHeaderHashOff = 120;      // u64 XXH3-64 of bytes [0, 120)
 inline constexpr size_t kSize = 128;
+
+// The header as one table (§2.2): the reader parses it, the anatomy describes it and a writer
+// writes it through this table, so the three cannot disagree. Fields in file order, tiling the
+// 128 bytes (pinned in tests/test_format.cpp); `name` is the spec's.
+enum class Field : uint8_t {
+    magic, version_major, version_minor, flags, file_size, dataset_id, shard_id, shard_count,
+    section_count, directory_offset, directory_hash, vertex_count, edge_count, reserved, header_checksum,
+};
+struct FieldSpec {
+    std::string_view name;
+    size_t offset;
+    size_t width;  // bytes; integer fields are 2, 4 or 8 wide and little-endian
+};
+inline constexpr std::array<FieldSpec, 15> kFields = {{
+    {"magic", kMagicOff, 8},
+    {"version_major", kMajorOff, 2},
+    {"version_minor", kMinorOff, 2},
+    {"flags", kFlagsOff, 4},
+    {"file_size", kFileSizeOff, 8},
+    {"dataset_id", kDatasetIdOff, 16},
+    {"shard_id", kShardIdOff, 2},
+    {"shard_count", kShardCountOff, 2},
+    {"section_count", kSectionCountOff, 4},
+    {"directory_offset", kDirectoryOffsetOff, 8},
+    {"directory_hash", kDirectoryHashOff, 8},
+    {"vertex_count", kVertexCountOff, 8},
+    {"edge_count", kEdgeCountOff, 8},
+    {"reserved", kReservedOff, 40},
+    {"header_checksum", kHeaderHashOff, 8},
+}};
+constexpr const FieldSpec& spec(Field f) { return kFields[static_cast<size_t>(f)]; }
+constexpr bool is_integer(Field f) { return spec(f).width == 2 || spec(f).width == 4 || spec(f).width == 8; }
 }  // namespace header
 
 inline constexpr uint32_t kFlagInEdges = 1u << 0;  // IN_EDGES domain present (§2.2)
@@ -56,6 +90,18 @@ inline constexpr size_t kOffsetOff = 8;     // u64 file offset, multiple of kSec
 inline constexpr size_t kLengthOff = 16;    // u64 length in bytes (padding excluded)
 inline constexpr size_t kChecksumOff = 24;  // u64 XXH3-64 of the section's bytes
 inline constexpr size_t kSize = 32;
+
+// The entry as one table, like the header's (same FieldSpec).
+enum class Field : uint8_t { kind, flags, reserved, offset, length, checksum };
+inline constexpr std::array<header::FieldSpec, 6> kFields = {{
+    {"kind", kKindOff, 2},
+    {"flags", kFlagsOff, 2},
+    {"reserved", kReservedOff, 4},
+    {"offset", kOffsetOff, 8},
+    {"length", kLengthOff, 8},
+    {"checksum", kChecksumOff, 8},
+}};
+constexpr const header::FieldSpec& spec(Field f) { return kFields[static_cast<size_t>(f)]; }
 }  // namespace dir_entry
 
 inline constexpr uint16_t kSectionOptional = 1u << 0;  // a reader that does not know the kind skips it
