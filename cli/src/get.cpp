@@ -31,7 +31,14 @@ Vertex select_vertex(const Dataset& dataset, const std::string& file, const std:
     uint16_t shard = 0;
     for (uint16_t s = 0; s < dataset.shard_count(); ++s)
         if (dataset.shard(s).path() == file) shard = s;
-    return dataset.shard(shard).vertex(index.value_or(0));
+    // The index comes from the command line: past the end it is the user's bad input, not the
+    // tool's misuse of the reader.
+    const File& named = dataset.shard(shard);
+    const uint64_t wanted = index.value_or(0);
+    if (wanted >= named.vertex_count())
+        throw Error(ErrorKind::bad_input, named.path().string() + ": vertex index " + std::to_string(wanted) +
+                                              " out of range (" + std::to_string(named.vertex_count()) + " vertices)");
+    return named.vertex(wanted);
 }
 
 namespace {
