@@ -545,7 +545,7 @@ void write_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 1
 WriteStats Writer::finish(const std::filesystem::path& path) {
     using clock = std::chrono::steady_clock;
     Impl& m = *impl_;
-    if (m.finished) throw Error("finish() called twice");
+    if (m.finished) throw Error(ErrorKind::misuse, "finish() called twice");
     WriteStats stats;
     auto t0 = clock::now();
     std::vector<ShardPlan> plans = m.plan();

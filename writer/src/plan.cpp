@@ -144,7 +144,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
     for (uint32_t s = 0; s < K; ++s) {
         plans[s].shard = static_cast<uint16_t>(s);
         if (shard_sizes[s] > options.max_vertices_per_shard)
-            throw Error("shard " + std::to_string(s) + ": more than " + std::to_string(options.max_vertices_per_shard) +
+            throw Error(ErrorKind::limit, "shard " + std::to_string(s) + ": more than " + std::to_string(options.max_vertices_per_shard) +
                         " vertices (spec §9: a shard holds at most 2^31)");
         plans[s].members.reserve(shard_sizes[s]);
     }
@@ -169,7 +169,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                                 for (uint64_t j = 0; j < count; ++j) {
                                     Key k = detail::read_staged_key(p, options.key_type);
                                     if (!lookup(k, hash_key(k)))
-                                        throw Error(what() + ": attribute '" + shape.attributes[i].name +
+                                        throw Error(ErrorKind::bad_input, what() + ": attribute '" + shape.attributes[i].name +
                                                     "' references unknown vertex '" + key_to_string(k) + "'");
                                 }
                             });
@@ -226,7 +226,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
             const auto& shape = labels[vertex_label[g]];
             required_widths(var_sizes.data() + var_begin[g], shape.var_count, widths, var_bytes[l]);
             if (var_bytes[l] + 1 > 0xFFFF'FFFFull)
-                throw Error("vertex '" + key_to_string(key_of(g)) + "': " + std::to_string(var_bytes[l]) +
+                throw Error(ErrorKind::limit, "vertex '" + key_to_string(key_of(g)) + "': " + std::to_string(var_bytes[l]) +
                             " bytes of variable data exceed the 4-byte offset limit (spec §9)");
             p.node_type[l] = types.assign(vertex_label[g], widths);
         }
@@ -384,7 +384,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         auto add = [&](SectionKind kind, uint64_t length) { p.sections.push_back({kind, 0, length, 0}); };
         uint64_t blob = 0;
         for (const auto& s : p.strings) blob += s.size();
-        if (blob > 0xFFFF'FFFFull) throw Error("string table larger than 4 GiB");
+        if (blob > 0xFFFF'FFFFull) throw Error(ErrorKind::limit, "string table larger than 4 GiB");
         add(SectionKind::strings, 8 + 4 * (p.strings.size() + 1) + blob);
         uint64_t schema = format::schema::kHeadSize;
         for (auto* list : {&labels, &edge_types})
@@ -409,7 +409,7 @@ std::vector<ShardPlan> Writer::Impl::plan() {
         p.file_size = at;
         if (p.node_offset.back() >= (uint64_t{1} << 48) || p.out.offset.back() >= (uint64_t{1} << 48) ||
             p.in.offset.back() >= (uint64_t{1} << 48))
-            throw Error("a domain section exceeds 2^48 bytes (spec §9)");
+            throw Error(ErrorKind::limit, "a domain section exceeds 2^48 bytes (spec §9)");
     }
     return plans;
 }

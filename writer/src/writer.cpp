@@ -18,12 +18,16 @@ namespace {
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// Vertex ids are u32 and two values are kept free.
+constexpr uint64_t kMaxWriterVertices = std::numeric_limits<uint32_t>::max() - 1;
+Error too_many_vertices() { return Error(ErrorKind::limit, "more than 2^32 - 2 vertices in one writer"); }
+
 Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, KeyType key_type,
                  bool is_label, const char* what) {
-    if (name.empty()) throw Error(std::string(what) + " name must not be empty");
-    if (name.size() > 0xFFFF) throw Error(std::string(what) + " name longer than 65535 bytes");
+    if (name.empty()) throw Error(ErrorKind::bad_input, std::string(what) + " name must not be empty");
+    if (name.size() > 0xFFFF) throw Error(ErrorKind::limit, std::string(what) + " name longer than 65535 bytes");
     if (attributes.size() > format::kMaxAttributes)
-        throw Error(std::string(what) + " " + in_quotes(name) + ": " + std::to_string(attributes.size()) +
+        throw Error(ErrorKind::limit, std::string(what) + " " + in_quotes(name) + ": " + std::to_string(attributes.size()) +
                     " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) + " (spec §9)");
     Shape shape;
     shape.name = std::string(name);
@@ -35,13 +39,13 @@ Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, K
     shape.var_attribute.assign(shape.key_var, 0);
     uint32_t nullable_fixed = 0;
     for (const auto& a : attributes) {
-        if (a.name.empty()) throw Error(std::string(what) + " " + in_quotes(name) + ": empty attribute name");
-        if (a.name.size() > 0xFFFF) throw Error(std::string(what) + " " + in_quotes(name) + ": attribute name too long");
+        if (a.name.empty()) throw Error(ErrorKind::bad_input, std::string(what) + " " + in_quotes(name) + ": empty attribute name");
+        if (a.name.size() > 0xFFFF) throw Error(ErrorKind::limit, std::string(what) + " " + in_quotes(name) + ": attribute name too long");
         if (!format::is_valid_type(a.type.byte))
-            throw Error(std::string(what) + " " + in_quotes(name) + ": attribute " + in_quotes(a.name) +
+            throw Error(ErrorKind::bad_input, std::string(what) + " " + in_quotes(name) + ": attribute " + in_quotes(a.name) +
                         " has an invalid type (lists hold fixed-size elements only)");
         if (!seen.insert(a.name).second)
-            throw Error(std::string(what) + " " + in_quotes(name) + ": duplicate attribute " + in_quotes(a.name));
+            throw Error(ErrorKind::bad_input, std::string(what) + " " + in_quotes(name) + ": duplicate attribute " + in_quotes(a.name));
         if (a.type.is_fixed()) {
             shape.null_bit.push_back(a.nullable ? static_cast<int32_t>(nullable_fixed++) : -1);
             shape.slot.push_back(shape.fixed_size);
@@ -105,11 +109,11 @@ void push_vlq(detail::GrowableArray<uint8_t>& out, uint64_t v) {
 }  // namespace
 
 Writer::Writer(WriterOptions options) : impl_(std::make_unique<Impl>()) {
-    if (options.shard_count < 1) throw Error("shard_count must be at least 1");
+    if (options.shard_count < 1) throw Error(ErrorKind::bad_input, "shard_count must be at least 1");
     if (options.max_vertices_per_shard > format::kMaxVerticesPerShard || options.max_vertices_per_shard == 0)
-        throw Error("max_vertices_per_shard must be between 1 and 2^31");
+        throw Error(ErrorKind::bad_input, "max_vertices_per_shard must be between 1 and 2^31");
     if (options.max_value_size > format::kMaxValueSize)
-        throw Error("max_value_size must be at most " + std::to_string(format::kMaxValueSize) + " (spec §9)");
+        throw Error(ErrorKind::bad_input, "max_value_size must be at most " + std::to_string(format::kMaxValueSize) + " (spec §9)");
     impl_->options = options;
     impl_->shard_sizes.assign(options.shard_count, 0);
     // With one thread asked for, the writer starts none (staged edges are written in place).
@@ -127,8 +131,8 @@ uint64_t Writer::edge_count() const { return impl_->edges->size(); }
 LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     auto& labels = impl_->labels;
     if (labels.size() >= format::kMaxLabels)
-        throw Error("label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels (spec §9)");
-    if (impl_->label_names.count(std::string(name))) throw Error("label " + in_quotes(name) + " declared twice");
+        throw Error(ErrorKind::limit, "label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels (spec §9)");
+    if (impl_->label_names.count(std::string(name))) throw Error(ErrorKind::bad_input, "label " + in_quotes(name) + " declared twice");
     labels.push_back(make_shape(name, std::move(attributes), impl_->options.key_type, true, "label"));
     impl_->label_names.emplace(name);
     return static_cast<LabelId>(labels.size() - 1);
@@ -137,8 +141,8 @@ LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attr
 EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpec> properties) {
     auto& types = impl_->edge_types;
     if (types.size() >= format::kMaxEdgeTypes)
-        throw Error("edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types (spec §9)");
-    if (impl_->edge_type_names.count(std::string(name))) throw Error("edge type " + in_quotes(name) + " declared twice");
+        throw Error(ErrorKind::limit, "edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types (spec §9)");
+    if (impl_->edge_type_names.count(std::string(name))) throw Error(ErrorKind::bad_input, "edge type " + in_quotes(name) + " declared twice");
     types.push_back(make_shape(name, std::move(properties), impl_->options.key_type, false, "edge type"));
     impl_->edge_type_names.emplace(name);
     return static_cast<EdgeTypeId>(types.size() - 1);
@@ -147,11 +151,11 @@ EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpe
 uint64_t Writer::Impl::hash_key(const Key& key) const {
     if (options.key_type == KeyType::string) {
         auto* s = std::get_if<std::string_view>(&key);
-        if (!s) throw Error("key " + key_to_string(key) + " is an integer but this graph has string keys");
+        if (!s) throw Error(ErrorKind::bad_input, "key " + key_to_string(key) + " is an integer but this graph has string keys");
         return format::key_hash(*s);
     }
     auto* i = std::get_if<int64_t>(&key);
-    if (!i) throw Error("key " + in_quotes(key_to_string(key)) + " is a string but this graph has int64 keys");
+    if (!i) throw Error(ErrorKind::bad_input, "key " + in_quotes(key_to_string(key)) + " is a string but this graph has int64 keys");
     return format::key_hash(*i);
 }
 
@@ -225,7 +229,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                          std::vector<uint32_t>& sizes, const detail::InputContext& context) {
     const auto& attrs = shape.attributes;
     if (values.size() > attrs.size())
-        throw Error(context.text() + ": " + std::to_string(values.size()) + " values given, " + in_quotes(shape.name) +
+        throw Error(ErrorKind::bad_input, context.text() + ": " + std::to_string(values.size()) + " values given, " + in_quotes(shape.name) +
                     " has " + std::to_string(attrs.size()) + " attributes");
     auto& out = arena.bytes;
     size_t sizes_rollback = sizes.size();
@@ -246,8 +250,8 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
             const AttributeSpec& a = attrs[i];
             const Value none{};
             const Value& v = i < values.size() ? values[i] : none;
-            auto bad = [&](const std::string& why) {
-                return Error(context.text() + ": attribute " + in_quotes(a.name) + " (" + a.type.name() + "): " + why);
+            auto bad = [&](const std::string& why, ErrorKind kind = ErrorKind::bad_input) {
+                return Error(kind, context.text() + ": attribute " + in_quotes(a.name) + " (" + a.type.name() + "): " + why);
             };
             bool fixed = a.type.is_fixed();
             if (v.kind() == Value::Kind::null) {
@@ -305,7 +309,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                 count = payload = v.text().size();
                 if (count > options.max_value_size)
                     throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(options.max_value_size) +
-                              " bytes per value (spec §9)");
+                              " bytes per value (spec §9)", ErrorKind::limit);
                 push_vlq(out, count);
                 push(out, v.text().data(), v.text().size());
             } else {
@@ -318,13 +322,13 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                 count = v.list_size();
                 if (count > options.max_value_size)
                     throw bad("list of " + std::to_string(count) + " items exceeds the limit of " + std::to_string(options.max_value_size) +
-                              " items per value (spec §9)");
+                              " items per value (spec §9)", ErrorKind::limit);
                 if (format::has_variable_items(a.type.byte)) {
                     payload = 0;
                     for (std::string_view item : v.string_items()) {
                         if (item.size() > options.max_value_size)
                             throw bad("list item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
-                                      std::to_string(options.max_value_size) + " bytes per value (spec §9)");
+                                      std::to_string(options.max_value_size) + " bytes per value (spec §9)", ErrorKind::limit);
                         payload += format::vlq_size(item.size()) + item.size();
                     }
                 } else {
@@ -335,7 +339,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                 if (format::vlq_size(count) + payload > format::kMaxRecordVarBytes)
                     throw bad("list of " + std::to_string(count) + " items (" + std::to_string(payload) +
                               " bytes) exceeds the limit of " + std::to_string(format::kMaxRecordVarBytes) +
-                              " bytes of variable data");
+                              " bytes of variable data", ErrorKind::limit);
                 push_vlq(out, count);
                 if (format::has_variable_items(a.type.byte)) {
                     for (std::string_view item : v.string_items()) {
@@ -365,15 +369,15 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
 
 void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("add_vertex after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "add_vertex after finish()");
     uint64_t hash = m.hash_key(key);
-    if (m.lookup(key, hash)) throw Error("duplicate vertex key " + in_quotes(key_to_string(key)));
+    if (m.lookup(key, hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)));
     m.append_vertex(key, hash, label, values);
 }
 
 uint32_t Writer::vertex_for(Key key, LabelId label) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("vertex_for after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "vertex_for after finish()");
     uint64_t hash = m.hash_key(key);
     if (auto v = m.lookup(key, hash)) return *v;
     return m.append_vertex(key, hash, label, {});
@@ -381,10 +385,24 @@ uint32_t Writer::vertex_for(Key key, LabelId label) {
 
 void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("vertices_for after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "vertices_for after finish()");
     if (ids.size() != keys.size())
-        throw Error("vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
-    if (label >= m.labels.size()) throw Error("vertices_for: unknown label id " + std::to_string(label));
+        throw Error(ErrorKind::misuse, "vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
+    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertices_for: unknown label id " + std::to_string(label));
+    // What can refuse a new vertex is checked before the first is added, so that a failed call
+    // adds none; key types first, as resolve_in_order checks them.
+    const Key* too_long = nullptr;
+    for (const Key& key : keys) {
+        if (std::holds_alternative<std::string_view>(key) != (m.options.key_type == KeyType::string)) m.hash_key(key);  // throws
+        if (!too_long && m.key_too_long(key)) too_long = &key;
+    }
+    if (too_long) m.check_new_vertex(*too_long);
+    if (m.vertex_label.size() + keys.size() > kMaxWriterVertices) {
+        std::set<Key> added;
+        for (const Key& key : keys)
+            if (!m.lookup(key, m.hash_key(key))) added.insert(key);
+        if (m.vertex_label.size() + added.size() > kMaxWriterVertices) throw too_many_vertices();
+    }
     m.resolve_in_order(keys, [&](size_t i, uint64_t hash) {
         auto v = m.lookup(keys[i], hash);
         ids[i] = v ? *v : m.append_vertex(keys[i], hash, label, {});
@@ -394,19 +412,27 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
 void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const {
     const Impl& m = *impl_;
     if (ids.size() != keys.size())
-        throw Error("find_vertices: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
+        throw Error(ErrorKind::misuse, "find_vertices: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
     m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
 }
 
+bool Writer::Impl::key_too_long(const Key& key) const {
+    const auto* s = std::get_if<std::string_view>(&key);
+    return s && s->size() > options.max_value_size;
+}
+
+void Writer::Impl::check_new_vertex(const Key& key) const {
+    if (vertex_label.size() >= kMaxWriterVertices) throw too_many_vertices();
+    if (key_too_long(key))
+        throw Error(ErrorKind::limit, detail::InputContext{&key}.text() + ": key of " + std::to_string(std::get<std::string_view>(key).size()) +
+                    " bytes exceeds the limit of " + std::to_string(options.max_value_size) + " bytes per value (spec §9)");
+}
+
 uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {
-    if (label >= labels.size()) throw Error("vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
-    if (vertex_label.size() >= std::numeric_limits<uint32_t>::max() - 1)
-        throw Error("more than 2^32 - 2 vertices in one writer");
+    if (label >= labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
+    check_new_vertex(key);
     const Shape& shape = labels[label];
     const detail::InputContext context{&key};
-    if (auto* s = std::get_if<std::string_view>(&key); s && s->size() > options.max_value_size)
-        throw Error(context.text() + ": key of " + std::to_string(s->size()) + " bytes exceeds the limit of " +
-                    std::to_string(options.max_value_size) + " bytes per value (spec §9)");
     // The string key is offset-table entry 0 (§6.1); stage the attributes after it.
     if (auto* s = std::get_if<std::string_view>(&key))
         var_sizes.push_back(s->empty() ? kAbsent : static_cast<uint32_t>(format::vlq_size(s->size()) + s->size()));
@@ -434,29 +460,29 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId labe
 
 void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("add_edge after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "add_edge after finish()");
     const detail::InputContext context{&from, &to};
     auto src = m.lookup(from, m.hash_key(from));
-    if (!src) throw Error(context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)));
+    if (!src) throw Error(ErrorKind::bad_input, context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)));
     auto dst = m.lookup(to, m.hash_key(to));
-    if (!dst) throw Error(context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)));
+    if (!dst) throw Error(ErrorKind::bad_input, context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)));
     m.append_edge(*src, *dst, type, properties, context);
 }
 
 void Writer::add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("add_edge_by_id after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "add_edge_by_id after finish()");
     const uint64_t count = m.vertex_label.size();
     if (from >= count || to >= count)
-        throw Error("edge " + std::to_string(from) + " -> " + std::to_string(to) + ": vertex id out of range (" + std::to_string(count) + " vertices)");
+        throw Error(ErrorKind::misuse, "edge " + std::to_string(from) + " -> " + std::to_string(to) + ": vertex id out of range (" + std::to_string(count) + " vertices)");
     m.append_edge(from, to, type, properties, {nullptr, nullptr, &m, from, to});
 }
 
 void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context) {
-    if (type >= edge_types.size()) throw Error(context.text() + ": unknown edge type id " + std::to_string(type));
+    if (type >= edge_types.size()) throw Error(ErrorKind::misuse, context.text() + ": unknown edge type id " + std::to_string(type));
     const uint64_t id = edges->size();
     if (id >= std::numeric_limits<uint32_t>::max() - 1)
-        throw Error("more than 2^32 - 2 edges in one writer");
+        throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
     edges->make_room();  // the only step that can fail on I/O: before anything is staged
     const Shape& shape = edge_types[type];
     uint32_t item = kAbsent;
@@ -469,11 +495,11 @@ void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std:
             if (s != kAbsent) heap += s;
         if (heap > 0xFFFF'FFFFull) {
             edge_values.drop_last_item();
-            throw Error(context.text() + ": properties too large");
+            throw Error(ErrorKind::limit, context.text() + ": properties too large");
         }
         item = static_cast<uint32_t>(edge_values.items() - 1);
     } else if (!properties.empty()) {
-        throw Error(context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
+        throw Error(ErrorKind::bad_input, context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
     }
     // The first edge of another type, or the first that breaks the item pattern, materializes
     // the column it needs from the earlier edges' values.
