@@ -1,22 +1,17 @@
 // Encoding (DESIGN "encode in parallel"): each task fills exactly the byte range the plan gave
-// it through a SectionWriter, on a bounded pool. Then checksums, directory and header, flush
+// it through a SectionWriter, on a fixed number of threads. Then checksums, directory and header, flush
 // and rename. Byte positions come only from the plan, so the thread count cannot change a byte.
 #include <algorithm>
 #include <chrono>
-#include <exception>
 #include <functional>
-#include <latch>
-#include <mutex>
 #include <thread>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "adjacency_window.hpp"
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/detail/section_writer.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "mmgraph/parallel/ordered_pipeline.hpp"
 #include "output_file.hpp"
 
 namespace mmgraph {
@@ -29,26 +24,6 @@ using format::SectionKind;
 namespace {
 
 constexpr uint64_t kVerticesPerTask = 1u << 14;
-
-// Runs tasks on the pool and waits; the first exception is rethrown.
-void run_all(boost::asio::thread_pool& pool, std::vector<std::function<void()>>& tasks) {
-    std::latch done(static_cast<std::ptrdiff_t>(tasks.size()));
-    std::exception_ptr failure;
-    std::mutex mutex;
-    for (auto& task : tasks)
-        boost::asio::post(pool, [&] {
-            try {
-                task();
-            } catch (...) {
-                std::lock_guard lock(mutex);
-                if (!failure) failure = std::current_exception();
-            }
-            done.count_down();
-        });
-    done.wait();
-    tasks.clear();
-    if (failure) std::rethrow_exception(failure);
-}
 
 uint64_t ref48(uint16_t shard, uint32_t local) { return (uint64_t{shard} << format::kRefShardShift) | local; }
 
@@ -91,7 +66,6 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
     auto release = [&](const uint8_t* base, uint64_t begin, uint64_t end) {
         output.release(static_cast<uint64_t>(base - file) + begin, end - begin);
     };
-    boost::asio::thread_pool pool(threads);
     std::vector<std::function<void()>> tasks;
     auto section = [&](SectionKind kind) -> ShardPlan::Section& { return p.sections[p.section_index(kind)]; };
     const bool multi_type = edge_types.size() > 1;
@@ -372,7 +346,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
     if (options.store_in_edges) {
         // In-lists name each edge's ordinal; with rows written from the out windows, those are
         // known once every out task has run.
-        if (rows_from_windows) run_all(pool, tasks);
+        if (rows_from_windows) parallel::run_all(tasks, threads);
         adjacency(Direction::in);
     }
 
@@ -477,7 +451,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
             release(key_base, entries_at + first * format::kKeyEntrySize, entries_at + last * format::kKeyEntrySize);
         });
     }
-    run_all(pool, tasks);
+    parallel::run_all(tasks, threads);
 
     // Gaps between sections are zero (a fresh file is zero-filled; write them for clarity).
     for (size_t i = 0; i < p.sections.size(); ++i) {
@@ -498,8 +472,7 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
             }
             s.checksum = sum.digest();
         });
-    run_all(pool, tasks);
-    pool.join();
+    parallel::run_all(tasks, threads);
 }
 
 namespace {

@@ -7,9 +7,9 @@
 #include <unordered_map>
 
 #include "adjacency_window.hpp"
-#include "ordered_parallel.hpp"
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
+#include "mmgraph/parallel/ordered_pipeline.hpp"
 
 namespace mmgraph {
 
@@ -326,7 +326,9 @@ std::vector<ShardPlan> Writer::Impl::plan() {
                 offset += size;
             }
         };
-        detail::ordered_parallel<detail::AdjacencyWindow>(a.windows.size() - 1, worker_threads(), load, measure);
+        // Measuring is the serial part: it starts as soon as its window is loaded.
+        const unsigned threads = worker_threads();
+        parallel::ordered_parallel<detail::AdjacencyWindow>(a.windows.size() - 1, {threads > 1 ? threads : 0, threads + 1, false}, load, measure);
         a.offset[n] = offset;
     };
 
