@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "internal.hpp"
 #include "mmgraph/format/hash.hpp"
@@ -225,6 +227,139 @@ void Writer::Impl::grow_key_table() {
 
 bool Writer::has_vertex(Key key) const { return impl_->lookup(key, impl_->hash_key(key)).has_value(); }
 
+namespace {
+
+// The error about one value: the item and the attribute named, then why.
+struct ValueError {
+    const detail::InputContext& context;
+    const AttributeSpec& attribute;
+    Error operator()(const std::string& why, ErrorKind kind = ErrorKind::bad_input) const {
+        return Error(kind, context.text() + ": attribute " + in_quotes(attribute.name) + " (" + attribute.type.name() + "): " + why);
+    }
+};
+
+// A vertex reference is staged as its key (see Arena) and resolved at encode time.
+void stage_key(const Writer::Impl& writer, const Key& key, detail::GrowableArray<uint8_t>& out) {
+    writer.hash_key(key);  // checks the key's type
+    if (auto* s = std::get_if<std::string_view>(&key)) {
+        push_vlq(out, s->size());
+        push(out, s->data(), s->size());
+    } else {
+        int64_t k = std::get<int64_t>(key);
+        push(out, &k, 8);
+    }
+}
+
+// A present fixed-size value: its final little-endian bytes (a reference: its key).
+void stage_fixed(const Writer::Impl& writer, const AttributeSpec& a, const Value& v, detail::GrowableArray<uint8_t>& out,
+                 const ValueError& bad) {
+    const TypeCode code = a.type.element();
+    uint8_t buf[8] = {};
+    unsigned size = format::scalar_size(a.type.byte);
+    if (code == TypeCode::boolean) {
+        if (v.kind() != Value::Kind::boolean) throw bad(std::string("expected bool, got ") + kind_name(v.kind()));
+        buf[0] = v.as_bool() ? 1 : 0;
+    } else if (is_integer(code)) {
+        if (v.kind() == Value::Kind::int_) {
+            if (!int_fits(code, v.as_int())) throw bad("value " + std::to_string(v.as_int()) + " out of range");
+            int64_t x = v.as_int();
+            std::memcpy(buf, &x, size);
+        } else if (v.kind() == Value::Kind::uint_) {
+            if (!uint_fits(code, v.as_uint())) throw bad("value " + std::to_string(v.as_uint()) + " out of range");
+            uint64_t x = v.as_uint();
+            std::memcpy(buf, &x, size);
+        } else {
+            throw bad(std::string("expected an integer, got ") + kind_name(v.kind()));
+        }
+    } else if (code == TypeCode::float32 || code == TypeCode::float64) {
+        double x;
+        if (v.kind() == Value::Kind::float_) x = v.as_float();
+        else if (v.kind() == Value::Kind::int_) x = static_cast<double>(v.as_int());
+        else if (v.kind() == Value::Kind::uint_) x = static_cast<double>(v.as_uint());
+        else throw bad(std::string("expected a number, got ") + kind_name(v.kind()));
+        if (code == TypeCode::float32) {
+            float f = static_cast<float>(x);
+            std::memcpy(buf, &f, 4);
+        } else {
+            std::memcpy(buf, &x, 8);
+        }
+    } else if (code == TypeCode::vertex_ref) {
+        if (v.kind() != Value::Kind::ref) throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
+        stage_key(writer, v.key(), out);
+        return;
+    }
+    push(out, buf, size);
+}
+
+// A present string or bytes value: VLQ(count) + payload; returns the payload's size.
+uint64_t stage_text(const AttributeSpec& a, const Value& v, uint64_t max_value_size, detail::GrowableArray<uint8_t>& out,
+                    const ValueError& bad) {
+    const TypeCode code = a.type.element();
+    bool ok = (code == TypeCode::string && v.kind() == Value::Kind::string) ||
+              (code == TypeCode::bytes && (v.kind() == Value::Kind::bytes || v.kind() == Value::Kind::string));
+    if (!ok) throw bad(std::string("expected ") + (code == TypeCode::string ? "a string" : "bytes") + ", got " + kind_name(v.kind()));
+    const uint64_t count = v.text().size();
+    if (count > max_value_size)
+        throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(max_value_size) +
+                      " bytes per value (spec §9)",
+                  ErrorKind::limit);
+    push_vlq(out, count);
+    push(out, v.text().data(), v.text().size());
+    return count;
+}
+
+// A present list: VLQ(count) + items; returns (count, payload bytes).
+std::pair<uint64_t, uint64_t> stage_list(const Writer::Impl& writer, const AttributeSpec& a, const Value& v,
+                                         detail::GrowableArray<uint8_t>& out, const ValueError& bad) {
+    const TypeCode code = a.type.element();
+    const uint64_t max_value_size = writer.options.max_value_size;
+    if (v.kind() != Value::Kind::list) throw bad(std::string("expected a list, got ") + kind_name(v.kind()));
+    // Strings stand for byte strings too, as they do for a scalar bytes attribute.
+    bool strings_for_bytes = code == TypeCode::bytes && v.list_element() == TypeCode::string;
+    if (v.list_element() != code && !strings_for_bytes)
+        throw bad("expected a list of " + std::string(format::scalar_name(static_cast<uint8_t>(code))) + ", got a list of " +
+                  std::string(format::scalar_name(static_cast<uint8_t>(v.list_element()))));
+    const uint64_t count = v.list_size();
+    if (count > max_value_size)
+        throw bad("list of " + std::to_string(count) + " items exceeds the limit of " + std::to_string(max_value_size) +
+                      " items per value (spec §9)",
+                  ErrorKind::limit);
+    uint64_t payload = 0;
+    if (format::has_variable_items(a.type.byte)) {
+        for (std::string_view item : v.string_items()) {
+            if (item.size() > max_value_size)
+                throw bad("list item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
+                              std::to_string(max_value_size) + " bytes per value (spec §9)",
+                          ErrorKind::limit);
+            payload += format::vlq_size(item.size()) + item.size();
+        }
+    } else {
+        payload = count * format::scalar_size(static_cast<uint8_t>(code));
+    }
+    // Sizes are staged as u32: a value that cannot fit one record's variable data (§9) must be
+    // refused here, not wrap to a small size.
+    if (format::vlq_size(count) + payload > format::kMaxRecordVarBytes)
+        throw bad("list of " + std::to_string(count) + " items (" + std::to_string(payload) + " bytes) exceeds the limit of " +
+                      std::to_string(format::kMaxRecordVarBytes) + " bytes of variable data",
+                  ErrorKind::limit);
+    push_vlq(out, count);
+    if (format::has_variable_items(a.type.byte)) {
+        for (std::string_view item : v.string_items()) {
+            push_vlq(out, item.size());
+            push(out, item.data(), item.size());
+        }
+    } else if (code == TypeCode::vertex_ref) {
+        for (const Key& k : v.ref_items()) stage_key(writer, k, out);
+    } else if (code == TypeCode::boolean) {
+        for (uint64_t j = 0; j < count; ++j) out.push_back(v.text()[j] != 0 ? 1 : 0);  // normalise to 0/1 (§4.3)
+    } else {
+        push(out, v.text().data(), v.text().size());
+    }
+    return {count, payload};
+}
+
+}  // namespace
+
 void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, detail::Arena& arena,
                          std::vector<uint32_t>& sizes, const detail::InputContext& context) {
     const auto& attrs = shape.attributes;
@@ -234,25 +369,12 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
     auto& out = arena.bytes;
     size_t sizes_rollback = sizes.size();
     arena.begin_item();
-    // A vertex reference is staged as its key (see Arena) and resolved at encode time.
-    auto stage_key = [&](const Key& key) {
-        hash_key(key);  // checks the key's type
-        if (auto* s = std::get_if<std::string_view>(&key)) {
-            push_vlq(out, s->size());
-            push(out, s->data(), s->size());
-        } else {
-            int64_t k = std::get<int64_t>(key);
-            push(out, &k, 8);
-        }
-    };
     try {
         for (size_t i = 0; i < attrs.size(); ++i) {
             const AttributeSpec& a = attrs[i];
             const Value none{};
             const Value& v = i < values.size() ? values[i] : none;
-            auto bad = [&](const std::string& why, ErrorKind kind = ErrorKind::bad_input) {
-                return Error(kind, context.text() + ": attribute " + in_quotes(a.name) + " (" + a.type.name() + "): " + why);
-            };
+            const ValueError bad{context, a};
             bool fixed = a.type.is_fixed();
             if (v.kind() == Value::Kind::null) {
                 if (!a.nullable) throw bad("null given but the attribute is not nullable");
@@ -261,102 +383,14 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                 continue;
             }
             out.push_back(1);
-            TypeCode code = a.type.element();
             if (fixed) {
-                uint8_t buf[8] = {};
-                unsigned size = format::scalar_size(a.type.byte);
-                if (code == TypeCode::boolean) {
-                    if (v.kind() != Value::Kind::boolean) throw bad(std::string("expected bool, got ") + kind_name(v.kind()));
-                    buf[0] = v.as_bool() ? 1 : 0;
-                } else if (is_integer(code)) {
-                    if (v.kind() == Value::Kind::int_) {
-                        if (!int_fits(code, v.as_int())) throw bad("value " + std::to_string(v.as_int()) + " out of range");
-                        int64_t x = v.as_int();
-                        std::memcpy(buf, &x, size);
-                    } else if (v.kind() == Value::Kind::uint_) {
-                        if (!uint_fits(code, v.as_uint())) throw bad("value " + std::to_string(v.as_uint()) + " out of range");
-                        uint64_t x = v.as_uint();
-                        std::memcpy(buf, &x, size);
-                    } else {
-                        throw bad(std::string("expected an integer, got ") + kind_name(v.kind()));
-                    }
-                } else if (code == TypeCode::float32 || code == TypeCode::float64) {
-                    double x;
-                    if (v.kind() == Value::Kind::float_) x = v.as_float();
-                    else if (v.kind() == Value::Kind::int_) x = static_cast<double>(v.as_int());
-                    else if (v.kind() == Value::Kind::uint_) x = static_cast<double>(v.as_uint());
-                    else throw bad(std::string("expected a number, got ") + kind_name(v.kind()));
-                    if (code == TypeCode::float32) {
-                        float f = static_cast<float>(x);
-                        std::memcpy(buf, &f, 4);
-                    } else {
-                        std::memcpy(buf, &x, 8);
-                    }
-                } else if (code == TypeCode::vertex_ref) {
-                    if (v.kind() != Value::Kind::ref) throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
-                    stage_key(v.key());
-                    continue;
-                }
-                push(out, buf, size);
+                stage_fixed(*this, a, v, out, bad);
                 continue;
             }
             // Variable-size: stage VLQ(count) + payload, remember the final encoded size.
             uint64_t count = 0, payload = 0;
-            if (!a.type.is_list()) {
-                bool ok = (code == TypeCode::string && v.kind() == Value::Kind::string) ||
-                          (code == TypeCode::bytes && (v.kind() == Value::Kind::bytes || v.kind() == Value::Kind::string));
-                if (!ok) throw bad(std::string("expected ") + (code == TypeCode::string ? "a string" : "bytes") + ", got " + kind_name(v.kind()));
-                count = payload = v.text().size();
-                if (count > options.max_value_size)
-                    throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(options.max_value_size) +
-                              " bytes per value (spec §9)", ErrorKind::limit);
-                push_vlq(out, count);
-                push(out, v.text().data(), v.text().size());
-            } else {
-                if (v.kind() != Value::Kind::list) throw bad(std::string("expected a list, got ") + kind_name(v.kind()));
-                // Strings stand for byte strings too, as they do for a scalar bytes attribute.
-                bool strings_for_bytes = code == TypeCode::bytes && v.list_element() == TypeCode::string;
-                if (v.list_element() != code && !strings_for_bytes)
-                    throw bad("expected a list of " + std::string(format::scalar_name(static_cast<uint8_t>(code))) + ", got a list of " +
-                              std::string(format::scalar_name(static_cast<uint8_t>(v.list_element()))));
-                count = v.list_size();
-                if (count > options.max_value_size)
-                    throw bad("list of " + std::to_string(count) + " items exceeds the limit of " + std::to_string(options.max_value_size) +
-                              " items per value (spec §9)", ErrorKind::limit);
-                if (format::has_variable_items(a.type.byte)) {
-                    payload = 0;
-                    for (std::string_view item : v.string_items()) {
-                        if (item.size() > options.max_value_size)
-                            throw bad("list item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
-                                      std::to_string(options.max_value_size) + " bytes per value (spec §9)", ErrorKind::limit);
-                        payload += format::vlq_size(item.size()) + item.size();
-                    }
-                } else {
-                    payload = count * format::scalar_size(static_cast<uint8_t>(code));
-                }
-                // Sizes are staged as u32: a value that cannot fit one record's variable data
-                // (§9) must be refused here, not wrap to a small size.
-                if (format::vlq_size(count) + payload > format::kMaxRecordVarBytes)
-                    throw bad("list of " + std::to_string(count) + " items (" + std::to_string(payload) +
-                              " bytes) exceeds the limit of " + std::to_string(format::kMaxRecordVarBytes) +
-                              " bytes of variable data", ErrorKind::limit);
-                push_vlq(out, count);
-                if (format::has_variable_items(a.type.byte)) {
-                    for (std::string_view item : v.string_items()) {
-                        push_vlq(out, item.size());
-                        push(out, item.data(), item.size());
-                    }
-                } else if (code == TypeCode::vertex_ref) {
-                    for (const Key& k : v.ref_items()) stage_key(k);
-                } else if (code == TypeCode::boolean) {
-                    for (uint64_t j = 0; j < count; ++j) {
-                        uint8_t b = v.text()[j] != 0 ? 1 : 0;  // normalise to 0/1 (§4.3)
-                        out.push_back(b);
-                    }
-                } else {
-                    push(out, v.text().data(), v.text().size());
-                }
-            }
+            if (!a.type.is_list()) count = payload = stage_text(a, v, options.max_value_size, out, bad);
+            else std::tie(count, payload) = stage_list(*this, a, v, out, bad);
             if (count == 0 && !a.nullable) sizes.push_back(kAbsent);  // empty: offset 0 (§6.2)
             else sizes.push_back(static_cast<uint32_t>(format::vlq_size(count) + payload));
         }
