@@ -58,10 +58,15 @@ void required_widths(const uint32_t* sizes, uint32_t count, std::string& widths,
     var_bytes = position;
 }
 
-// §6.3: the cap is raised to the schema's label count (not to the labels present in a shard)
-// and never exceeds the format's limit.
+// §6.3: each label keeps room for its widest type, so a cap of one type per label leaves only
+// the widest types. Below kDefaultMaxNodeTypes labels the cap is raised to the label count (the
+// default then leaves room to spare); from there on to kNodeTypesPerLabel per label. Counted
+// over the schema's labels, not over those present in a shard; never past the format's limit.
+constexpr uint64_t kNodeTypesPerLabel = 4;
+
 uint32_t node_type_cap(uint32_t requested, uint32_t label_count) {
-    return std::min(std::max(requested, label_count), format::kMaxNodeTypes);
+    const uint64_t raised = label_count < format::kDefaultMaxNodeTypes ? label_count : kNodeTypesPerLabel * label_count;
+    return static_cast<uint32_t>(std::min<uint64_t>(std::max<uint64_t>(requested, raised), format::kMaxNodeTypes));
 }
 
 struct NodeTypeAssigner {

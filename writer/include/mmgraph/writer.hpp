@@ -149,7 +149,7 @@ private:
 struct WriterOptions {
     KeyType key_type = KeyType::string;
     unsigned threads = 0;  // encode workers, and above 1 a thread that writes staged edges; 0 = hardware concurrency
-    uint32_t max_node_types = format::kDefaultMaxNodeTypes;  // §6.3 cap (raised to the label count)
+    uint32_t max_node_types = format::kDefaultMaxNodeTypes;  // §6.3 cap (raised with the label count)
     uint16_t shard_count = 1;                        // files in the dataset (§10)
     bool store_in_edges = true;                      // in_edges domain (§7)
     std::optional<std::array<uint8_t, 16>> dataset_id;  // default: derived from content (§10)
