@@ -536,7 +536,8 @@ TEST_CASE("writer_errors: a failed write of staged edges fails an edge, and is t
                 try {
                     w.add_edge(i % 2 ? "a" : "b", "a", t, {Value(int32_t(i))});
                     ++added;
-                } catch (const SystemError& error) {
+                } catch (const Error& error) {
+                    CHECK(error.kind() == ErrorKind::io);
                     failure = error.what();
                 }
             }

@@ -47,7 +47,7 @@ int EdgeSpill::descriptor() {
         fd_ = ::mkostemp(name.data(), O_CLOEXEC);
         if (fd_ >= 0) ::unlink(name.c_str());
     }
-    if (fd_ < 0) throw SystemError("cannot create a temporary file for staged edges in " + dir.string() + ": " + errno_text(errno));
+    if (fd_ < 0) throw_io("cannot create a temporary file for staged edges in " + dir.string(), errno);
     return fd_;
 }
 
@@ -202,7 +202,7 @@ void EdgeSpill::write_bytes(uint64_t offset, uint64_t length, const void* from) 
     for (uint64_t done = 0; done < length;) {
         ssize_t n = ::pwrite(descriptor(), bytes + done, length - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw SystemError("cannot write staged edges to a temporary file: " + errno_text(n < 0 ? errno : ENOSPC));
+        if (n <= 0) throw_io("cannot write staged edges to a temporary file", n < 0 ? errno : ENOSPC);
         done += static_cast<uint64_t>(n);
     }
 }
@@ -216,7 +216,7 @@ void EdgeSpill::read_bytes(const Chunk& chunk, uint64_t offset, uint64_t length,
     for (uint64_t done = 0; done < length;) {
         ssize_t n = ::pread(fd_, bytes + done, length - done, static_cast<off_t>(offset + done));
         if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) throw SystemError("cannot read staged edges back from their temporary file: " + errno_text(n < 0 ? errno : EIO));
+        if (n <= 0) throw_io("cannot read staged edges back from their temporary file", n < 0 ? errno : EIO);
         done += static_cast<uint64_t>(n);
     }
 }

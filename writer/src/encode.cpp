@@ -1,22 +1,17 @@
 // Encoding (DESIGN "encode in parallel"): each task fills exactly the byte range the plan gave
-// it through a SectionWriter, on a bounded pool. Then checksums, directory and header, flush
+// it through a SectionWriter, on a fixed number of threads. Then checksums, directory and header, flush
 // and rename. Byte positions come only from the plan, so the thread count cannot change a byte.
 #include <algorithm>
 #include <chrono>
-#include <exception>
 #include <functional>
-#include <latch>
-#include <mutex>
 #include <thread>
-
-#include <boost/asio/post.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include "adjacency_window.hpp"
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/detail/section_writer.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "mmgraph/parallel/ordered_pipeline.hpp"
 #include "output_file.hpp"
 
 namespace mmgraph {
@@ -29,26 +24,6 @@ using format::SectionKind;
 namespace {
 
 constexpr uint64_t kVerticesPerTask = 1u << 14;
-
-// Runs tasks on the pool and waits; the first exception is rethrown.
-void run_all(boost::asio::thread_pool& pool, std::vector<std::function<void()>>& tasks) {
-    std::latch done(static_cast<std::ptrdiff_t>(tasks.size()));
-    std::exception_ptr failure;
-    std::mutex mutex;
-    for (auto& task : tasks)
-        boost::asio::post(pool, [&] {
-            try {
-                task();
-            } catch (...) {
-                std::lock_guard lock(mutex);
-                if (!failure) failure = std::current_exception();
-            }
-            done.count_down();
-        });
-    done.wait();
-    tasks.clear();
-    if (failure) std::rethrow_exception(failure);
-}
 
 uint64_t ref48(uint16_t shard, uint32_t local) { return (uint64_t{shard} << format::kRefShardShift) | local; }
 
@@ -84,101 +59,162 @@ uint32_t Writer::Impl::resolve_ref_key(const uint8_t*& p) const {
     return *v;
 }
 
-void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned threads) {
-    uint8_t* const file = output.data();
+namespace {
+
+// Encodes one shard file, a section at a time (spec section numbers on each add_*): each add_*
+// queues the tasks of one section, each task fills the byte range the plan gave it. The staged
+// graph is read only, except `ordinal`, which the out-adjacency tasks fill for a table whose
+// rows they write (PropTable::rows_from_windows).
+class ShardEncoder {
+public:
+    ShardEncoder(const Writer::Impl& graph, std::vector<uint32_t>& ordinal, ShardPlan& plan, detail::OutputFile& output)
+        : g_(graph), ordinal_(ordinal), p_(plan), output_(output), file_(output.data()), n_(plan.members.size()) {}
+
+    void run(unsigned threads) {
+        add_strings();
+        add_schema();
+        add_node_types();
+        add_vertices();
+        add_nodes();
+        add_adjacency(Direction::out);
+        if (g_.options.store_in_edges) {
+            // In-lists name each edge's ordinal; with rows written from the out windows, those
+            // are known once every out task has run.
+            if (rows_from_windows()) parallel::run_all(tasks_, threads);
+            add_adjacency(Direction::in);
+        }
+        add_edge_props();
+        add_key_index();
+        parallel::run_all(tasks_, threads);
+        zero_gaps();
+        add_checksums();
+        parallel::run_all(tasks_, threads);
+    }
+
+private:
+    uint8_t* base_of(SectionKind kind) const { return file_ + p_.sections[p_.section_index(kind)].offset; }
+    uint64_t length_of(SectionKind kind) const { return p_.sections[p_.section_index(kind)].length; }
+    // Property rows that follow the out-lists are written with them (PropTable::rows_from_windows).
+    bool rows_from_windows() const { return !p_.prop_tables.empty() && p_.prop_tables.front().rows_from_windows; }
     // Each bulk task hands its finished bytes back to the page cache (see OutputFile::release):
     // the writer's resident memory then holds a few tasks' output, not the whole file.
-    auto release = [&](const uint8_t* base, uint64_t begin, uint64_t end) {
-        output.release(static_cast<uint64_t>(base - file) + begin, end - begin);
-    };
-    boost::asio::thread_pool pool(threads);
-    std::vector<std::function<void()>> tasks;
-    auto section = [&](SectionKind kind) -> ShardPlan::Section& { return p.sections[p.section_index(kind)]; };
-    const bool multi_type = edge_types.size() > 1;
-    const uint64_t n = p.members.size();
-    // Property rows that follow the out-lists are written with them (PropTable::rows_from_windows).
-    const bool rows_from_windows = !p.prop_tables.empty() && p.prop_tables.front().rows_from_windows;
+    void release(const uint8_t* base, uint64_t begin, uint64_t end) const {
+        output_.release(static_cast<uint64_t>(base - file_) + begin, end - begin);
+    }
+    uint64_t ref_of(uint32_t vertex) const { return ref48(g_.vertex_shard[vertex], g_.vertex_local[vertex]); }
 
-    // Gathers fixed values and variable-value pointers of one staged item.
-    auto gather = [&](const detail::Shape& shape, const uint8_t* staged, RecordParts& parts) {
-        parts.nulls.assign(shape.null_bytes, 0);
-        parts.fixed.assign(shape.fixed_size, 0);
-        parts.var.assign(shape.var_count, nullptr);
-        detail::walk_staged(shape.attributes, options.key_type, staged, [&](uint32_t i, bool present, const uint8_t* v) {
-            uint8_t type = shape.attributes[i].type.byte;
-            uint32_t slot = shape.slot[i];
-            if (!format::is_fixed(type)) {
-                if (present) parts.var[slot] = v;
-                return;
-            }
-            if (!present) {
-                int32_t bit = shape.null_bit[i];
-                if (bit >= 0) parts.nulls[static_cast<uint32_t>(bit) / 8] |= static_cast<uint8_t>(1u << (bit % 8));
-                return;
-            }
-            if (format::element_code(type) == static_cast<uint8_t>(TypeCode::vertex_ref)) {
-                uint32_t g = resolve_ref_key(v);
-                format::store_u48(&parts.fixed[slot], ref48(vertex_shard[g], vertex_local[g]));
-            } else {
-                std::memcpy(&parts.fixed[slot], v, format::scalar_size(type));
-            }
-        });
-    };
-    // A staged variable value is already VLQ + payload, except vertex references (keys).
-    auto put_value = [&](SectionWriter& w, uint8_t type, const uint8_t* v, uint32_t size) {
-        if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref)) {
-            w.put_bytes(v, size);
+    void add_strings();
+    void add_schema();
+    void add_node_types();
+    void add_vertices();
+    void encode_vertex_slots(uint64_t first, uint64_t last, uint64_t table_head) const;
+    void add_nodes();
+    void encode_nodes(uint64_t first, uint64_t last) const;
+    void add_adjacency(Direction dir);
+    void encode_adjacency_window(Direction dir, size_t window_index) const;
+    void put_window_rows(const ShardPlan::PropTable& table, const detail::AdjacencyWindow& window, uint64_t first_row,
+                         uint8_t* base) const;
+    void add_edge_props();
+    void encode_prop_rows(const ShardPlan::PropTable& table, uint8_t* base, uint64_t first, uint64_t last) const;
+    void add_key_index();
+    void zero_gaps() const;
+    void add_checksums();
+    void gather(const detail::Shape& shape, const uint8_t* staged, RecordParts& parts) const;
+    void put_value(SectionWriter& w, uint8_t type, const uint8_t* v, uint32_t size) const;
+
+    const Writer::Impl& g_;
+    std::vector<uint32_t>& ordinal_;
+    ShardPlan& p_;
+    detail::OutputFile& output_;
+    uint8_t* const file_;
+    const uint64_t n_;  // vertices in the shard
+    std::vector<std::function<void()>> tasks_;
+};
+
+// Gathers fixed values and variable-value pointers of one staged item.
+void ShardEncoder::gather(const detail::Shape& shape, const uint8_t* staged, RecordParts& parts) const {
+    parts.nulls.assign(shape.null_bytes, 0);
+    parts.fixed.assign(shape.fixed_size, 0);
+    parts.var.assign(shape.var_count, nullptr);
+    detail::walk_staged(shape.attributes, g_.options.key_type, staged, [&](uint32_t i, bool present, const uint8_t* v) {
+        uint8_t type = shape.attributes[i].type.byte;
+        uint32_t slot = shape.slot[i];
+        if (!format::is_fixed(type)) {
+            if (present) parts.var[slot] = v;
             return;
         }
-        uint64_t count = 0;
-        v += format::vlq_decode(v, format::kMaxVlqBytes, count);
-        w.put_vlq(count);
-        for (uint64_t j = 0; j < count; ++j) {
-            uint32_t g = resolve_ref_key(v);
-            w.put_u48(ref48(vertex_shard[g], vertex_local[g]));
+        if (!present) {
+            int32_t bit = shape.null_bit[i];
+            if (bit >= 0) parts.nulls[static_cast<uint32_t>(bit) / 8] |= static_cast<uint8_t>(1u << (bit % 8));
+            return;
         }
-    };
+        if (format::element_code(type) == static_cast<uint8_t>(TypeCode::vertex_ref)) {
+            format::store_u48(&parts.fixed[slot], ref_of(g_.resolve_ref_key(v)));
+        } else {
+            std::memcpy(&parts.fixed[slot], v, format::scalar_size(type));
+        }
+    });
+}
 
-    // §4.1 strings
-    tasks.push_back([&, base = file + section(SectionKind::strings).offset, len = section(SectionKind::strings).length] {
+// A staged variable value is already VLQ + payload, except vertex references (keys).
+void ShardEncoder::put_value(SectionWriter& w, uint8_t type, const uint8_t* v, uint32_t size) const {
+    if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref)) {
+        w.put_bytes(v, size);
+        return;
+    }
+    uint64_t count = 0;
+    v += format::vlq_decode(v, format::kMaxVlqBytes, count);
+    w.put_vlq(count);
+    for (uint64_t j = 0; j < count; ++j) w.put_u48(ref_of(g_.resolve_ref_key(v)));
+}
+
+// §4.1 strings
+void ShardEncoder::add_strings() {
+    tasks_.push_back([this, base = base_of(SectionKind::strings), len = length_of(SectionKind::strings)] {
         SectionWriter w(base, 0, len, "strings");
-        w.put<uint32_t>(static_cast<uint32_t>(p.strings.size()));
+        w.put<uint32_t>(static_cast<uint32_t>(p_.strings.size()));
         w.put<uint32_t>(0);
         uint32_t at = 0;
         w.put<uint32_t>(0);
-        for (const auto& s : p.strings) w.put<uint32_t>(at += static_cast<uint32_t>(s.size()));
-        for (const auto& s : p.strings) w.put_bytes(s.data(), s.size());
+        for (const auto& s : p_.strings) w.put<uint32_t>(at += static_cast<uint32_t>(s.size()));
+        for (const auto& s : p_.strings) w.put_bytes(s.data(), s.size());
         w.finish();
     });
-    // §4.2 schema
-    tasks.push_back([&, base = file + section(SectionKind::schema).offset, len = section(SectionKind::schema).length] {
+}
+
+// §4.2 schema
+void ShardEncoder::add_schema() {
+    tasks_.push_back([this, base = base_of(SectionKind::schema), len = length_of(SectionKind::schema)] {
         SectionWriter w(base, 0, len, "schema");
-        w.put<uint32_t>(static_cast<uint32_t>(options.key_type));
-        w.put<uint32_t>(static_cast<uint32_t>(labels.size()));
-        w.put<uint32_t>(static_cast<uint32_t>(edge_types.size()));
+        w.put<uint32_t>(static_cast<uint32_t>(g_.options.key_type));
+        w.put<uint32_t>(static_cast<uint32_t>(g_.labels.size()));
+        w.put<uint32_t>(static_cast<uint32_t>(g_.edge_types.size()));
         w.put<uint32_t>(0);
         auto entry = [&](const detail::Shape& shape, uint64_t count) {
-            w.put<uint32_t>(p.string_ids.at(shape.name));
+            w.put<uint32_t>(p_.string_ids.at(shape.name));
             w.put<uint32_t>(static_cast<uint32_t>(shape.attributes.size()));
             w.put<uint64_t>(count);
             for (const auto& a : shape.attributes) {
-                w.put<uint32_t>(p.string_ids.at(a.name));
+                w.put<uint32_t>(p_.string_ids.at(a.name));
                 w.put<uint8_t>(a.type.byte);
                 w.put<uint8_t>(a.nullable ? format::kAttrNullable : 0);
                 w.put<uint16_t>(0);
             }
         };
-        for (size_t i = 0; i < labels.size(); ++i) entry(labels[i], p.label_counts[i]);
-        for (size_t i = 0; i < edge_types.size(); ++i) entry(edge_types[i], p.edge_type_counts[i]);
+        for (size_t i = 0; i < g_.labels.size(); ++i) entry(g_.labels[i], p_.label_counts[i]);
+        for (size_t i = 0; i < g_.edge_types.size(); ++i) entry(g_.edge_types[i], p_.edge_type_counts[i]);
         w.finish();
     });
-    // §6.3 node types
-    tasks.push_back([&, base = file + section(SectionKind::node_types).offset, len = section(SectionKind::node_types).length] {
+}
+
+// §6.3 node types
+void ShardEncoder::add_node_types() {
+    tasks_.push_back([this, base = base_of(SectionKind::node_types), len = length_of(SectionKind::node_types)] {
         SectionWriter w(base, 0, len, "node_types");
-        w.put<uint32_t>(static_cast<uint32_t>(p.node_types.size()));
-        w.put<uint8_t>(static_cast<uint8_t>(p.id_width));
+        w.put<uint32_t>(static_cast<uint32_t>(p_.node_types.size()));
+        w.put<uint8_t>(static_cast<uint8_t>(p_.id_width));
         w.zeros(3);
-        for (const auto& nt : p.node_types) {
+        for (const auto& nt : p_.node_types) {
             w.put<uint32_t>(nt.label);
             w.put<uint64_t>(nt.vertices);
             w.put_bytes(nt.widths.data(), nt.widths.size());
@@ -186,202 +222,207 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
         }
         w.finish();
     });
+}
 
-    // §5.1 vertex table
-    const uint64_t node_domain = p.section_index(SectionKind::nodes);
-    const uint64_t out_domain = p.section_index(SectionKind::out_edges);
-    const uint64_t in_domain = options.store_in_edges ? p.section_index(SectionKind::in_edges) : 0;
-    const uint64_t table_head = format::align_up(8 + 2 * p.slot_count, 8);
-    uint8_t* vertices_base = file + section(SectionKind::vertices).offset;
-    tasks.push_back([&, vertices_base, table_head] {
-        SectionWriter w(vertices_base, 0, table_head, "vertices head");
-        w.put<uint32_t>(p.slot_count);
+// §5.1 vertex table: its head, then the slots of kVerticesPerTask vertices per task.
+void ShardEncoder::add_vertices() {
+    const uint64_t table_head = format::align_up(8 + 2 * p_.slot_count, 8);
+    tasks_.push_back([this, table_head] {
+        SectionWriter w(base_of(SectionKind::vertices), 0, table_head, "vertices head");
+        w.put<uint32_t>(p_.slot_count);
         w.put<uint32_t>(0);
         w.put<uint16_t>(static_cast<uint16_t>(SectionKind::nodes));
         w.put<uint16_t>(static_cast<uint16_t>(SectionKind::out_edges));
-        if (options.store_in_edges) w.put<uint16_t>(static_cast<uint16_t>(SectionKind::in_edges));
+        if (g_.options.store_in_edges) w.put<uint16_t>(static_cast<uint16_t>(SectionKind::in_edges));
         w.pad_to(8);
         w.finish();
     });
+    for (uint64_t first = 0; first < n_; first += kVerticesPerTask)
+        tasks_.push_back([this, first, last = std::min(n_, first + kVerticesPerTask), table_head] {
+            encode_vertex_slots(first, last, table_head);
+        });
+}
+
+void ShardEncoder::encode_vertex_slots(uint64_t first, uint64_t last, uint64_t table_head) const {
+    const uint64_t node_domain = p_.section_index(SectionKind::nodes);
+    const uint64_t out_domain = p_.section_index(SectionKind::out_edges);
+    const uint64_t in_domain = g_.options.store_in_edges ? p_.section_index(SectionKind::in_edges) : 0;
     auto adjacency_slot = [](const ShardPlan::Adjacency& a, uint64_t domain, uint64_t l) -> uint64_t {
         if (a.offset[l] == a.offset[l + 1]) return 0;  // no edges: an empty record
         return (domain << format::kSlotDomainShift) | a.offset[l] | (a.local[l] ? format::kSlotTagLocal : 0);
     };
-    for (uint64_t first = 0; first < n; first += kVerticesPerTask) {
-        uint64_t last = std::min(n, first + kVerticesPerTask);
-        tasks.push_back([&, first, last, vertices_base, table_head] {
-            const uint64_t stride = p.slot_count * 8;
-            SectionWriter w(vertices_base, table_head + first * stride, table_head + last * stride, "vertices");
-            for (uint64_t l = first; l < last; ++l) {
-                w.put<uint64_t>((node_domain << format::kSlotDomainShift) | p.node_offset[l]);
-                w.put<uint64_t>(adjacency_slot(p.out, out_domain, l));
-                if (options.store_in_edges) w.put<uint64_t>(adjacency_slot(p.in, in_domain, l));
-            }
-            w.finish();
-            release(vertices_base, table_head + first * stride, table_head + last * stride);
-        });
+    uint8_t* base = base_of(SectionKind::vertices);
+    const uint64_t stride = p_.slot_count * 8;
+    SectionWriter w(base, table_head + first * stride, table_head + last * stride, "vertices");
+    for (uint64_t l = first; l < last; ++l) {
+        w.put<uint64_t>((node_domain << format::kSlotDomainShift) | p_.node_offset[l]);
+        w.put<uint64_t>(adjacency_slot(p_.out, out_domain, l));
+        if (g_.options.store_in_edges) w.put<uint64_t>(adjacency_slot(p_.in, in_domain, l));
     }
+    w.finish();
+    release(base, table_head + first * stride, table_head + last * stride);
+}
 
-    // §6 node records
-    uint8_t* nodes_base = file + section(SectionKind::nodes).offset;
-    for (uint64_t first = 0; first < n; first += kVerticesPerTask) {
-        uint64_t last = std::min(n, first + kVerticesPerTask);
-        tasks.push_back([&, first, last, nodes_base] {
-            SectionWriter w(nodes_base, p.node_offset[first], p.node_offset[last], "nodes");
-            RecordParts parts;
-            for (uint64_t l = first; l < last; ++l) {
-                uint32_t g = p.members[l];
-                const detail::Shape& shape = labels[vertex_label[g]];
-                const detail::NodeType& nt = p.node_types[p.node_type[l]];
-                gather(shape, vertex_values.item(g), parts);
-                if (options.key_type == KeyType::int64) format::store(parts.fixed.data(), int_keys[g]);
-                if (p.id_width) w.put_uint(p.node_type[l], p.id_width);
-                w.put_bytes(parts.nulls.data(), parts.nulls.size());
-                w.put_bytes(parts.fixed.data(), parts.fixed.size());
-                const uint32_t* sizes = var_sizes.data() + var_begin[g];
-                uint64_t position = 0;
-                for (uint32_t k = 0; k < shape.var_count; ++k) {
-                    uint64_t entry = sizes[k] == kAbsent ? 0 : position + 1;
-                    if (sizes[k] != kAbsent) position += sizes[k];
-                    w.put_uint(entry, nt.widths[k]);
-                }
-                for (uint32_t k = 0; k < shape.var_count; ++k) {
-                    if (sizes[k] == kAbsent) continue;
-                    if (k < shape.key_var) {
-                        const std::string_view key = string_keys[g];
-                        w.put_vlq(key.size());
-                        w.put_bytes(key.data(), key.size());
-                        continue;
-                    }
-                    uint32_t attr = shape.var_attribute[k];
-                    put_value(w, shape.attributes[attr].type.byte, parts.var[k], sizes[k]);
-                }
-                w.pad_to(format::kRecordAlign);
+// §6 node records
+void ShardEncoder::add_nodes() {
+    for (uint64_t first = 0; first < n_; first += kVerticesPerTask)
+        tasks_.push_back([this, first, last = std::min(n_, first + kVerticesPerTask)] { encode_nodes(first, last); });
+}
+
+void ShardEncoder::encode_nodes(uint64_t first, uint64_t last) const {
+    uint8_t* base = base_of(SectionKind::nodes);
+    SectionWriter w(base, p_.node_offset[first], p_.node_offset[last], "nodes");
+    RecordParts parts;
+    for (uint64_t l = first; l < last; ++l) {
+        uint32_t g = p_.members[l];
+        const detail::Shape& shape = g_.labels[g_.vertex_label[g]];
+        const detail::NodeType& nt = p_.node_types[p_.node_type[l]];
+        gather(shape, g_.vertex_values.item(g), parts);
+        if (g_.options.key_type == KeyType::int64) format::store(parts.fixed.data(), g_.int_keys[g]);
+        if (p_.id_width) w.put_uint(p_.node_type[l], p_.id_width);
+        w.put_bytes(parts.nulls.data(), parts.nulls.size());
+        w.put_bytes(parts.fixed.data(), parts.fixed.size());
+        const uint32_t* sizes = g_.var_sizes.data() + g_.var_begin[g];
+        uint64_t position = 0;
+        for (uint32_t k = 0; k < shape.var_count; ++k) {
+            uint64_t entry = sizes[k] == kAbsent ? 0 : position + 1;
+            if (sizes[k] != kAbsent) position += sizes[k];
+            w.put_uint(entry, nt.widths[k]);
+        }
+        for (uint32_t k = 0; k < shape.var_count; ++k) {
+            if (sizes[k] == kAbsent) continue;
+            if (k < shape.key_var) {
+                const std::string_view key = g_.string_keys[g];
+                w.put_vlq(key.size());
+                w.put_bytes(key.data(), key.size());
+                continue;
             }
-            w.finish();
-            release(nodes_base, p.node_offset[first], p.node_offset[last]);
-        });
+            uint32_t attr = shape.var_attribute[k];
+            put_value(w, shape.attributes[attr].type.byte, parts.var[k], sizes[k]);
+        }
+        w.pad_to(format::kRecordAlign);
     }
+    w.finish();
+    release(base, p_.node_offset[first], p_.node_offset[last]);
+}
 
-    // The rows of a window's out-edges, which are rows [first_row, first_row + entries) in
-    // stored order, and their ordinals (which in-lists name and out-lists start from).
-    auto put_window_rows = [&](const ShardPlan::PropTable& table, const detail::AdjacencyWindow& window, uint64_t first_row,
-                               uint8_t* base) {
-        const detail::Shape& shape = edge_types[table.type];
+// The rows of a window's out-edges, which are rows [first_row, first_row + entries) in stored
+// order, and their ordinals (which in-lists name and out-lists start from).
+void ShardEncoder::put_window_rows(const ShardPlan::PropTable& table, const detail::AdjacencyWindow& window, uint64_t first_row,
+                                   uint8_t* base) const {
+    const detail::Shape& shape = g_.edge_types[table.type];
+    const auto entries = window.entries();
+    const uint64_t begin = format::kEdgePropsHeadSize + first_row * table.row_size;
+    SectionWriter rows(base, begin, begin + entries.size() * table.row_size, "edge_props rows");
+    // Ids are in arrival order, entries in stored order: every read and write here is random,
+    // so each is prefetched (the staged item's start, then its bytes once the start is in).
+    for (size_t i = 0; i < entries.size(); ++i) {
+        if (i + 32 < entries.size()) g_.edge_values.prefetch_start(g_.item_of(entries[i + 32].id));
+        if (i + 16 < entries.size()) {
+            __builtin_prefetch(g_.edge_values.item(g_.item_of(entries[i + 16].id)));
+            __builtin_prefetch(&ordinal_[entries[i + 16].id], 1);
+        }
+        ordinal_[entries[i].id] = static_cast<uint32_t>(first_row + i);
+        put_plain_fixed_row(shape, g_.edge_values.item(g_.item_of(entries[i].id)), rows.take(table.row_size), table.row_size);
+    }
+    rows.finish();
+    release(base, begin, begin + entries.size() * table.row_size);
+}
+
+// §7 adjacency records, a window of lists per task (see AdjacencyWindow).
+void ShardEncoder::add_adjacency(Direction dir) {
+    const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
+    for (size_t w = 0; w + 1 < a.windows.size(); ++w)
+        tasks_.push_back([this, dir, w] { encode_adjacency_window(dir, w); });
+}
+
+void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) const {
+    const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
+    uint8_t* base = base_of(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges);
+    const char* what = dir == Direction::out ? "out_edges" : "in_edges";
+    const bool multi_type = g_.edge_types.size() > 1;
+    const unsigned entry_bits = format::packed_entry_bits(n_);
+    const uint32_t first = a.windows[window_index], last = a.windows[window_index + 1];
+    detail::AdjacencyWindow window;
+    window.load(*g_.edges, dir, p_.shard, first, last);
+    if (dir == Direction::out && rows_from_windows()) {
+        const ShardPlan::PropTable& table = p_.prop_tables.front();
+        put_window_rows(table, window, table.window_rows[window_index], file_ + p_.sections[p_.prop_section_index(0)].offset);
+    }
+    // In-lists name each edge's row: gathered for the whole window first, with the random reads
+    // of `ordinal` prefetched across lists (most lists are short).
+    std::vector<uint32_t> in_ordinals;
+    if (dir == Direction::in && !ordinal_.empty()) {
         const auto entries = window.entries();
-        const uint64_t begin = format::kEdgePropsHeadSize + first_row * table.row_size;
-        SectionWriter rows(base, begin, begin + entries.size() * table.row_size, "edge_props rows");
-        // Ids are in arrival order, entries in stored order: every read and write here is random,
-        // so each is prefetched (the staged item's start, then its bytes once the start is in).
+        in_ordinals.resize(entries.size());
         for (size_t i = 0; i < entries.size(); ++i) {
-            if (i + 32 < entries.size()) edge_values.prefetch_start(item_of(entries[i + 32].id));
-            if (i + 16 < entries.size()) {
-                __builtin_prefetch(edge_values.item(item_of(entries[i + 16].id)));
-                __builtin_prefetch(&ordinal[entries[i + 16].id], 1);
-            }
-            ordinal[entries[i].id] = static_cast<uint32_t>(first_row + i);
-            put_plain_fixed_row(shape, edge_values.item(item_of(entries[i].id)), rows.take(table.row_size), table.row_size);
+            if (i + 16 < entries.size() && entries[i + 16].id != detail::EdgeSpill::kNoId) __builtin_prefetch(&ordinal_[entries[i + 16].id]);
+            if (entries[i].id != detail::EdgeSpill::kNoId && g_.edge_types[entries[i].type].has_properties())
+                in_ordinals[i] = ordinal_[entries[i].id];
         }
-        rows.finish();
-        release(base, begin, begin + entries.size() * table.row_size);
-    };
-
-    // §7 adjacency records, a window of lists per task (see AdjacencyWindow).
-    auto adjacency = [&](Direction dir) {
-        const ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
-        uint8_t* base = file + section(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges).offset;
-        const char* what = dir == Direction::out ? "out_edges" : "in_edges";
-        const unsigned entry_bits = format::packed_entry_bits(n);
-        const ShardPlan::PropTable* row_table = dir == Direction::out && rows_from_windows ? &p.prop_tables.front() : nullptr;
-        uint8_t* const rows_base = row_table ? file + p.sections[p.prop_section_index(0)].offset : nullptr;
-        for (size_t w = 0; w + 1 < a.windows.size(); ++w) {
-            const uint32_t first = a.windows[w], last = a.windows[w + 1];
-            tasks.push_back([&, dir, base, what, first, last, multi_type, entry_bits, row_table, rows_base, window_index = w] {
-                detail::AdjacencyWindow window;
-                window.load(*edges, dir, p.shard, first, last);
-                if (row_table) put_window_rows(*row_table, window, row_table->window_rows[window_index], rows_base);
-                // In-lists name each edge's row: gathered for the whole window first, with the
-                // random reads of `ordinal` prefetched across lists (most lists are short).
-                std::vector<uint32_t> in_ordinals;
-                if (dir == Direction::in && !ordinal.empty()) {
-                    const auto entries = window.entries();
-                    in_ordinals.resize(entries.size());
-                    for (size_t i = 0; i < entries.size(); ++i) {
-                        if (i + 16 < entries.size() && entries[i + 16].id != detail::EdgeSpill::kNoId) __builtin_prefetch(&ordinal[entries[i + 16].id]);
-                        if (entries[i].id != detail::EdgeSpill::kNoId && edge_types[entries[i].type].has_properties())
-                            in_ordinals[i] = ordinal[entries[i].id];
-                    }
-                }
-                SectionWriter w(base, a.offset[first], a.offset[last], what);
-                struct Block { uint16_t type; uint32_t groups; uint64_t begin, end; };
-                std::vector<Block> blocks;
-                for (uint32_t l = first; l < last; ++l) {
-                    const auto list = window.list(l);
-                    if (list.empty()) continue;
-                    const bool local = a.local[l];
-                    blocks.clear();
-                    if (!multi_type && local) blocks.push_back({list.front().type, 0, 0, list.size()});  // one flat block
-                    for (uint64_t i = blocks.empty() ? 0 : list.size(); i < list.size();) {
-                        const uint16_t t = list[i].type;
-                        Block block{t, 0, i, i};
-                        while (block.end < list.size() && list[block.end].type == t) {
-                            if (!local && (block.end == i || list[block.end].other_shard != list[block.end - 1].other_shard)) ++block.groups;
-                            ++block.end;
-                        }
-                        blocks.push_back(block);
-                        i = block.end;
-                    }
-                    w.put<uint32_t>(static_cast<uint32_t>(list.size()));
-                    if (multi_type) {
-                        w.put<uint32_t>(static_cast<uint32_t>(blocks.size()));
-                        for (const Block& block : blocks) {
-                            w.put<uint32_t>(block.type | (block.groups << format::kBlockGroupsShift));
-                            w.put<uint32_t>(static_cast<uint32_t>(block.end - block.begin));
-                        }
-                    }
-                    for (const Block& block : blocks) {
-                        if (edge_types[block.type].has_properties()) {
-                            if (dir == Direction::out) {
-                                w.put<uint64_t>(ordinal[list[block.begin].id]);
-                            } else {
-                                const size_t at = static_cast<size_t>(list.data() - window.entries().data());
-                                for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(in_ordinals[at + i]);
-                            }
-                        }
-                        if (local) {  // §7.2: packed at the shard's width, no terminator
-                            const uint64_t count = block.end - block.begin;
-                            format::pack_entries(w.take(format::packed_bytes(count, entry_bits)), count, entry_bits,
-                                                 [&](uint64_t i) { return list[block.begin + i].other_local; });
-                            continue;
-                        }
-                        for (uint64_t i = block.begin; i < block.end; ++i) {
-                            const uint16_t shard = list[i].other_shard;
-                            const bool group_start = i == block.begin || shard != list[i - 1].other_shard;
-                            const bool group_end = i + 1 == block.end || shard != list[i + 1].other_shard;
-                            if (group_start) w.put<uint32_t>(shard);
-                            w.put<uint32_t>(list[i].other_local | (group_end ? format::kTerminatorBit : 0));
-                        }
-                    }
-                }
-                w.finish();
-                release(base, a.offset[first], a.offset[last]);
-            });
-        }
-    };
-    adjacency(Direction::out);
-    if (options.store_in_edges) {
-        // In-lists name each edge's ordinal; with rows written from the out windows, those are
-        // known once every out task has run.
-        if (rows_from_windows) run_all(pool, tasks);
-        adjacency(Direction::in);
     }
+    SectionWriter w(base, a.offset[first], a.offset[last], what);
+    struct TypeBlock { uint16_t type; uint32_t groups; uint64_t begin, end; };
+    std::vector<TypeBlock> blocks;
+    for (uint32_t l = first; l < last; ++l) {
+        const auto list = window.list(l);
+        if (list.empty()) continue;
+        const bool local = a.local[l];
+        blocks.clear();
+        if (!multi_type && local) blocks.push_back({list.front().type, 0, 0, list.size()});  // one flat block
+        for (uint64_t i = blocks.empty() ? 0 : list.size(); i < list.size();) {
+            const uint16_t t = list[i].type;
+            TypeBlock block{t, 0, i, i};
+            while (block.end < list.size() && list[block.end].type == t) {
+                if (!local && (block.end == i || list[block.end].other_shard != list[block.end - 1].other_shard)) ++block.groups;
+                ++block.end;
+            }
+            blocks.push_back(block);
+            i = block.end;
+        }
+        w.put<uint32_t>(static_cast<uint32_t>(list.size()));
+        if (multi_type) {
+            w.put<uint32_t>(static_cast<uint32_t>(blocks.size()));
+            for (const TypeBlock& block : blocks) {
+                w.put<uint32_t>(block.type | (block.groups << format::kBlockGroupsShift));
+                w.put<uint32_t>(static_cast<uint32_t>(block.end - block.begin));
+            }
+        }
+        for (const TypeBlock& block : blocks) {
+            if (g_.edge_types[block.type].has_properties()) {
+                if (dir == Direction::out) {
+                    w.put<uint64_t>(ordinal_[list[block.begin].id]);
+                } else {
+                    const size_t at = static_cast<size_t>(list.data() - window.entries().data());
+                    for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(in_ordinals[at + i]);
+                }
+            }
+            if (local) {  // §7.2: packed at the shard's width, no terminator
+                const uint64_t count = block.end - block.begin;
+                format::pack_entries(w.take(format::packed_bytes(count, entry_bits)), count, entry_bits,
+                                     [&](uint64_t i) { return list[block.begin + i].other_local; });
+                continue;
+            }
+            for (uint64_t i = block.begin; i < block.end; ++i) {
+                const uint16_t shard = list[i].other_shard;
+                const bool group_start = i == block.begin || shard != list[i - 1].other_shard;
+                const bool group_end = i + 1 == block.end || shard != list[i + 1].other_shard;
+                if (group_start) w.put<uint32_t>(shard);
+                w.put<uint32_t>(list[i].other_local | (group_end ? format::kTerminatorBit : 0));
+            }
+        }
+    }
+    w.finish();
+    release(base, a.offset[first], a.offset[last]);
+}
 
-    // §8.2 edge property tables
-    for (uint32_t ti = 0; ti < p.prop_tables.size(); ++ti) {
-        const ShardPlan::PropTable& table = p.prop_tables[ti];
-        uint8_t* base = file + p.sections[p.prop_section_index(ti)].offset;
+// §8.2 edge property tables: the head, then kRowsPerTask rows (and their heap) per task.
+void ShardEncoder::add_edge_props() {
+    for (uint32_t ti = 0; ti < p_.prop_tables.size(); ++ti) {
+        const ShardPlan::PropTable& table = p_.prop_tables[ti];
+        uint8_t* base = file_ + p_.sections[p_.prop_section_index(ti)].offset;
         const uint64_t rows_end = format::kEdgePropsHeadSize + table.row_count * table.row_size;
-        tasks.push_back([&table, base, rows_end] {
+        tasks_.push_back([&table, base, rows_end] {
             SectionWriter w(base, 0, format::kEdgePropsHeadSize, "edge_props head");
             w.put<uint32_t>(table.type);
             w.put<uint8_t>(static_cast<uint8_t>(table.width));
@@ -396,131 +437,145 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
             pad.finish();
         });
         if (table.rows_from_windows) continue;  // written with the out-lists
-        for (uint64_t first = 0; first < table.row_count; first += detail::kRowsPerTask) {
-            uint64_t last = std::min<uint64_t>(table.row_count, first + detail::kRowsPerTask);
-            const uint64_t heap_begin = table.heap_offset + table.task_heap[first / detail::kRowsPerTask];
-            const uint64_t heap_end = table.heap_offset + table.task_heap[first / detail::kRowsPerTask + 1];
-            tasks.push_back([&, &table = table, base, first, last, heap_begin, heap_end] {
-                const detail::Shape& shape = edge_types[table.type];
-                SectionWriter rows(base, format::kEdgePropsHeadSize + first * table.row_size,
-                                   format::kEdgePropsHeadSize + last * table.row_size, "edge_props rows");
-                SectionWriter heap(base, heap_begin, heap_end, "edge_props heap");
-                // Rows are in stored order, items in the order edges were added: prefetch the
-                // items a few rows ahead, whose reads would otherwise be dependent misses.
-                auto prefetch_item = [&](uint64_t r) {
-                    if (r + 16 < last) edge_values.prefetch_start(item_of(table.rows[r + 16]));
-                    if (r + 8 < last) __builtin_prefetch(edge_values.item(item_of(table.rows[r + 8])));
-                };
-                if (shape.is_plain_fixed()) {  // fixed-size scalars only (the common case)
-                    for (uint64_t r = first; r < last; ++r) {
-                        prefetch_item(r);
-                        put_plain_fixed_row(shape, edge_values.item(item_of(table.rows[r])), rows.take(table.row_size), table.row_size);
-                    }
-                    rows.finish();
-                    heap.finish();
-                    release(base, format::kEdgePropsHeadSize + first * table.row_size, format::kEdgePropsHeadSize + last * table.row_size);
-                    return;
-                }
-                RecordParts parts;
-                for (uint64_t r = first; r < last; ++r) {
-                    prefetch_item(r);
-                    uint32_t item = item_of(table.rows[r]);
-                    gather(shape, edge_values.item(item), parts);
-                    rows.put_bytes(parts.nulls.data(), parts.nulls.size());
-                    rows.put_bytes(parts.fixed.data(), parts.fixed.size());
-                    for (uint32_t i = 0; i < shape.attributes.size(); ++i) {
-                        uint8_t type = shape.attributes[i].type.byte;
-                        if (format::is_fixed(type)) continue;
-                        const uint8_t* v = parts.var[shape.slot[i]];
-                        if (!detail::heap_stores(shape.attributes[i], v)) {
-                            rows.put_uint(0, table.width);
-                            continue;
-                        }
-                        rows.put_uint(heap.position() - table.heap_offset + 1, table.width);
-                        put_value(heap, type, v, static_cast<uint32_t>(detail::staged_value_size(type, v)));
-                    }
-                }
-                rows.finish();
-                heap.finish();
-                release(base, format::kEdgePropsHeadSize + first * table.row_size, format::kEdgePropsHeadSize + last * table.row_size);
-                release(base, heap_begin, heap_end);
+        for (uint64_t first = 0; first < table.row_count; first += detail::kRowsPerTask)
+            tasks_.push_back([this, &table, base, first, last = std::min<uint64_t>(table.row_count, first + detail::kRowsPerTask)] {
+                encode_prop_rows(table, base, first, last);
             });
+    }
+}
+
+void ShardEncoder::encode_prop_rows(const ShardPlan::PropTable& table, uint8_t* base, uint64_t first, uint64_t last) const {
+    const detail::Shape& shape = g_.edge_types[table.type];
+    const uint64_t heap_begin = table.heap_offset + table.task_heap[first / detail::kRowsPerTask];
+    const uint64_t heap_end = table.heap_offset + table.task_heap[first / detail::kRowsPerTask + 1];
+    const uint64_t rows_begin = format::kEdgePropsHeadSize + first * table.row_size;
+    const uint64_t rows_end = format::kEdgePropsHeadSize + last * table.row_size;
+    SectionWriter rows(base, rows_begin, rows_end, "edge_props rows");
+    SectionWriter heap(base, heap_begin, heap_end, "edge_props heap");
+    // Rows are in stored order, items in the order edges were added: prefetch the items a few
+    // rows ahead, whose reads would otherwise be dependent misses.
+    auto prefetch_item = [&](uint64_t r) {
+        if (r + 16 < last) g_.edge_values.prefetch_start(g_.item_of(table.rows[r + 16]));
+        if (r + 8 < last) __builtin_prefetch(g_.edge_values.item(g_.item_of(table.rows[r + 8])));
+    };
+    if (shape.is_plain_fixed()) {  // fixed-size scalars only (the common case)
+        for (uint64_t r = first; r < last; ++r) {
+            prefetch_item(r);
+            put_plain_fixed_row(shape, g_.edge_values.item(g_.item_of(table.rows[r])), rows.take(table.row_size), table.row_size);
+        }
+        rows.finish();
+        heap.finish();
+        release(base, rows_begin, rows_end);
+        return;
+    }
+    RecordParts parts;
+    for (uint64_t r = first; r < last; ++r) {
+        prefetch_item(r);
+        gather(shape, g_.edge_values.item(g_.item_of(table.rows[r])), parts);
+        rows.put_bytes(parts.nulls.data(), parts.nulls.size());
+        rows.put_bytes(parts.fixed.data(), parts.fixed.size());
+        for (uint32_t i = 0; i < shape.attributes.size(); ++i) {
+            uint8_t type = shape.attributes[i].type.byte;
+            if (format::is_fixed(type)) continue;
+            const uint8_t* v = parts.var[shape.slot[i]];
+            if (!detail::heap_stores(shape.attributes[i], v)) {
+                rows.put_uint(0, table.width);
+                continue;
+            }
+            rows.put_uint(heap.position() - table.heap_offset + 1, table.width);
+            put_value(heap, type, v, static_cast<uint32_t>(detail::staged_value_size(type, v)));
         }
     }
+    rows.finish();
+    heap.finish();
+    release(base, rows_begin, rows_end);
+    release(base, heap_begin, heap_end);
+}
 
-    // §8.1 key index
-    uint8_t* key_base = file + section(SectionKind::key_index).offset;
-    const uint64_t buckets = uint64_t{1} << p.bucket_bits;
-    const uint64_t entries_at = format::key_entries_offset(p.bucket_bits);
-    tasks.push_back([&, key_base, buckets, entries_at] {
+// §8.1 key index: the head and bucket table, then kRowsPerTask entries per task.
+void ShardEncoder::add_key_index() {
+    uint8_t* key_base = base_of(SectionKind::key_index);
+    const uint64_t entries_at = format::key_entries_offset(p_.bucket_bits);
+    tasks_.push_back([this, key_base, entries_at] {
+        const uint64_t buckets = uint64_t{1} << p_.bucket_bits;
         SectionWriter w(key_base, 0, entries_at, "key_index head");
-        w.put<uint32_t>(static_cast<uint32_t>(options.key_type));
-        w.put<uint32_t>(p.bucket_bits);
-        w.put<uint64_t>(p.key_entries.size());
+        w.put<uint32_t>(static_cast<uint32_t>(g_.options.key_type));
+        w.put<uint32_t>(p_.bucket_bits);
+        w.put<uint64_t>(p_.key_entries.size());
         uint64_t i = 0;
         for (uint64_t b = 0; b <= buckets; ++b) {
-            while (i < p.key_entries.size() && format::key_bucket(p.key_entries[i].first, p.bucket_bits) < b) ++i;
-            w.put<uint32_t>(static_cast<uint32_t>(b == buckets ? p.key_entries.size() : i));
+            while (i < p_.key_entries.size() && format::key_bucket(p_.key_entries[i].first, p_.bucket_bits) < b) ++i;
+            w.put<uint32_t>(static_cast<uint32_t>(b == buckets ? p_.key_entries.size() : i));
         }
         w.pad_to(8);
         w.finish();
     });
-    for (uint64_t first = 0; first < n; first += detail::kRowsPerTask) {
-        uint64_t last = std::min(n, first + detail::kRowsPerTask);
-        tasks.push_back([&, key_base, entries_at, first, last] {
+    for (uint64_t first = 0; first < n_; first += detail::kRowsPerTask)
+        tasks_.push_back([this, key_base, entries_at, first, last = std::min(n_, first + detail::kRowsPerTask)] {
             SectionWriter w(key_base, entries_at + first * format::kKeyEntrySize, entries_at + last * format::kKeyEntrySize, "key_index");
             for (uint64_t i = first; i < last; ++i) {
-                w.put<uint32_t>(static_cast<uint32_t>(p.key_entries[i].first));
-                w.put<uint32_t>(p.key_entries[i].second);
+                w.put<uint32_t>(static_cast<uint32_t>(p_.key_entries[i].first));
+                w.put<uint32_t>(p_.key_entries[i].second);
             }
             w.finish();
             release(key_base, entries_at + first * format::kKeyEntrySize, entries_at + last * format::kKeyEntrySize);
         });
-    }
-    run_all(pool, tasks);
+}
 
-    // Gaps between sections are zero (a fresh file is zero-filled; write them for clarity).
-    for (size_t i = 0; i < p.sections.size(); ++i) {
-        uint64_t end = p.sections[i].offset + p.sections[i].length;
-        uint64_t next = i + 1 < p.sections.size() ? p.sections[i + 1].offset : p.file_size;
-        std::memset(file + end, 0, next - end);
+// Gaps between sections are zero (a fresh file is zero-filled; write them for clarity).
+void ShardEncoder::zero_gaps() const {
+    for (size_t i = 0; i < p_.sections.size(); ++i) {
+        uint64_t end = p_.sections[i].offset + p_.sections[i].length;
+        uint64_t next = i + 1 < p_.sections.size() ? p_.sections[i + 1].offset : p_.file_size;
+        std::memset(file_ + end, 0, next - end);
     }
-    // Checksums read every byte back, a piece at a time, releasing each piece once hashed.
-    for (auto& s : p.sections)
-        tasks.push_back([&s, file, &release] {
+}
+
+// Checksums read every byte back, a piece at a time, releasing each piece once hashed.
+void ShardEncoder::add_checksums() {
+    for (auto& s : p_.sections)
+        tasks_.push_back([this, &s] {
             constexpr uint64_t kPiece = 4u << 20;
             format::ChecksumStream sum;
             for (uint64_t at = 0; at < s.length; at += kPiece) {
                 const uint64_t n = std::min(kPiece, s.length - at);
-                sum.update(file + s.offset + at, n);
+                sum.update(file_ + s.offset + at, n);
                 const uint64_t behind = std::min(at, detail::OutputFile::kLargestFolio);
-                release(file, s.offset + at - behind, s.offset + at + n);
+                release(file_, s.offset + at - behind, s.offset + at + n);
             }
             s.checksum = sum.digest();
         });
-    run_all(pool, tasks);
-    pool.join();
+}
+
+}  // namespace
+
+void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned threads) {
+    ShardEncoder(*this, ordinal, p, output).run(threads);
 }
 
 namespace {
 
-void write_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 16>& dataset_id,
-                  uint32_t shard_count, bool in_edges, uint64_t vertices) {
+// §3 directory, and the zeros up to the first section; returns the directory's checksum.
+uint64_t write_directory(const ShardPlan& p, uint8_t* file) {
     uint8_t* dir = file + p.directory_offset;
     const uint64_t dir_len = format::dir_entry::kSize * p.sections.size();
-    {
-        SectionWriter w(dir, 0, dir_len, "directory");
-        for (const auto& s : p.sections) {
-            w.put<uint16_t>(static_cast<uint16_t>(s.kind));
-            w.put<uint16_t>(0);  // every section of this version is required
-            w.put<uint32_t>(0);
-            w.put<uint64_t>(s.offset);
-            w.put<uint64_t>(s.length);
-            w.put<uint64_t>(s.checksum);
-        }
-        w.finish();
+    SectionWriter w(dir, 0, dir_len, "directory");
+    for (const auto& s : p.sections) {
+        w.put<uint16_t>(static_cast<uint16_t>(s.kind));
+        w.put<uint16_t>(0);  // every section of this version is required
+        w.put<uint32_t>(0);
+        w.put<uint64_t>(s.offset);
+        w.put<uint64_t>(s.length);
+        w.put<uint64_t>(s.checksum);
     }
+    w.finish();
     std::memset(dir + dir_len, 0, p.sections.front().offset - p.directory_offset - dir_len);
+    return format::checksum(dir, dir_len);
+}
+
+// §2.2 header, written last: it covers the directory by its checksum.
+void encode_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 16>& dataset_id, uint32_t shard_count,
+                   bool in_edges, uint64_t vertices, uint64_t directory_checksum) {
     SectionWriter w(file, 0, format::header::kSize, "header");
     w.put_bytes(format::kMagic, 8);
     w.put<uint16_t>(format::kVersionMajor);
@@ -532,7 +587,7 @@ void write_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 1
     w.put<uint16_t>(static_cast<uint16_t>(shard_count));
     w.put<uint32_t>(static_cast<uint32_t>(p.sections.size()));
     w.put<uint64_t>(p.directory_offset);
-    w.put<uint64_t>(format::checksum(dir, dir_len));
+    w.put<uint64_t>(directory_checksum);
     w.put<uint64_t>(vertices);
     w.put<uint64_t>(p.edge_count);
     w.zeros(format::header::kHeaderHashOff - format::header::kReservedOff);
@@ -540,12 +595,25 @@ void write_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 1
     w.finish();
 }
 
+// §10: the same in every shard; derived from every section's checksum unless given.
+std::array<uint8_t, 16> dataset_id_for(const std::vector<ShardPlan>& plans, const std::optional<std::array<uint8_t, 16>>& given) {
+    if (given) return *given;
+    std::array<uint8_t, 16> dataset_id{};
+    std::vector<uint64_t> sums;
+    for (const ShardPlan& p : plans)
+        for (const auto& s : p.sections) sums.push_back(s.checksum);
+    XXH128_hash_t h = XXH3_128bits(sums.data(), sums.size() * sizeof(uint64_t));
+    format::store(dataset_id.data(), h.low64);
+    format::store(dataset_id.data() + 8, h.high64);
+    return dataset_id;
+}
+
 }  // namespace
 
 WriteStats Writer::finish(const std::filesystem::path& path) {
     using clock = std::chrono::steady_clock;
     Impl& m = *impl_;
-    if (m.finished) throw Error("finish() called twice");
+    if (m.finished) throw Error(ErrorKind::misuse, "finish() called twice");
     WriteStats stats;
     auto t0 = clock::now();
     std::vector<ShardPlan> plans = m.plan();
@@ -558,20 +626,11 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     for (size_t s = 0; s < plans.size(); ++s) m.encode(plans[s], *outputs[s], threads);
     auto t2 = clock::now();
 
-    std::array<uint8_t, 16> dataset_id{};
-    if (m.options.dataset_id) {
-        dataset_id = *m.options.dataset_id;
-    } else {
-        std::vector<uint64_t> sums;
-        for (const ShardPlan& p : plans)
-            for (const auto& s : p.sections) sums.push_back(s.checksum);
-        XXH128_hash_t h = XXH3_128bits(sums.data(), sums.size() * sizeof(uint64_t));
-        format::store(dataset_id.data(), h.low64);
-        format::store(dataset_id.data() + 8, h.high64);
-    }
+    const std::array<uint8_t, 16> dataset_id = dataset_id_for(plans, m.options.dataset_id);
     for (size_t s = 0; s < plans.size(); ++s) {
-        write_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges,
-                     plans[s].members.size());
+        uint8_t* file = outputs[s]->data();
+        encode_header(plans[s], file, dataset_id, m.options.shard_count, m.options.store_in_edges, plans[s].members.size(),
+                      write_directory(plans[s], file));
         outputs[s]->flush();
     }
     for (auto& out : outputs) {

@@ -195,6 +195,10 @@ struct Shape {
 // or more past its block's base.
 class Arena {
 public:
+    // `max_delta` is the largest start a delta holds; tests lower it to reach the wide form
+    // without staging 4 GiB.
+    explicit Arena(uint64_t max_delta = 0xFFFF'FFFFull) : max_delta_(max_delta) {}
+
     GrowableArray<uint8_t> bytes;
 
     uint64_t items() const { return wide_.empty() ? delta_.size() : wide_.size(); }
@@ -208,10 +212,13 @@ public:
             return;
         }
         if (delta_.size() % kBlockItems == 0) base_.push_back(at);
-        if (at - base_.back() > 0xFFFF'FFFFull) {
-            wide_.reserve(delta_.size() + 1);
-            for (uint64_t i = 0; i < delta_.size(); ++i) wide_.push_back(start(i));
-            wide_.push_back(at);
+        if (at - base_.back() > max_delta_) {
+            // Built aside: start() reads wide_ as soon as it is not empty.
+            GrowableArray<uint64_t> wide;
+            wide.reserve(delta_.size() + 1);
+            for (uint64_t i = 0; i < delta_.size(); ++i) wide.push_back(start(i));
+            wide.push_back(at);
+            wide_ = std::move(wide);
             base_ = {};
             delta_ = {};
             return;
@@ -235,6 +242,7 @@ private:
     GrowableArray<uint64_t> base_;   // per block of items
     GrowableArray<uint32_t> delta_;  // per item, from its block's base
     GrowableArray<uint64_t> wide_;   // per item, once a delta would not fit 32 bits
+    uint64_t max_delta_;
 };
 
 struct NodeType {
@@ -378,6 +386,9 @@ struct Writer::Impl {
             resolve(i, hashes[i]);
         }
     }
+    // Whether a vertex with this new key may be added: throws the limit error that refuses it.
+    void check_new_vertex(const Key& key) const;
+    bool key_too_long(const Key& key) const;
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);

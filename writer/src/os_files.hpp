@@ -9,10 +9,14 @@
 #include <filesystem>
 #include <string>
 
+#include "mmgraph/error.hpp"
+
 namespace mmgraph::detail {
 
 inline std::string errno_text(int err) { return std::strerror(err); }
 
+// An io error whose message ends with the errno's text, as every file error of the writer's does.
+[[noreturn]] inline void throw_io(const std::string& what, int err) { throw Error::io(what + ": " + errno_text(err), err); }
 inline std::filesystem::path directory_of(const std::filesystem::path& file) {
     return file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
 }

@@ -79,7 +79,7 @@ OutputFile::OutputFile(std::filesystem::path target, uint64_t size)
     if (::access("/proc/self/fd", X_OK) == 0) fd_ = open_unnamed(directory_of(target_), 0644);
     if (fd_ >= 0) unnamed_ = true;
     else fd_ = ::open(temp_.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0644);  // also reports a missing or read-only directory
-    if (fd_ < 0) throw Error("cannot create " + temp_.string() + ": " + errno_text(errno));
+    if (fd_ < 0) throw_io("cannot create " + temp_.string(), errno);
     try {
         // Reserve real blocks: writing a sparse mapping on a full disk would raise SIGBUS. glibc
         // emulates the reservation on file systems without fallocate, so there is no fallback to
@@ -88,14 +88,14 @@ OutputFile::OutputFile(std::filesystem::path target, uint64_t size)
         // reserve at all, and each is reported instead of risking SIGBUS.
         int err = ::posix_fallocate(fd_, 0, static_cast<off_t>(size_));
         if (err != 0)
-            throw Error("cannot reserve " + std::to_string(size_) + " bytes for " + target_.string() + ": " + errno_text(err));
+            throw_io("cannot reserve " + std::to_string(size_) + " bytes for " + target_.string(), err);
         mapping_ = std::make_unique<Mapping>();
         // Mapped through its descriptor (an unnamed file has no path to open).
         mapping_->region = bip::mapped_region(DescriptorMappable{fd_}, bip::read_write, 0, static_cast<size_t>(size_));
     } catch (const bip::interprocess_exception& e) {
         mapping_.reset();
         discard();
-        throw Error("cannot map " + temp_.string() + ": " + e.what());
+        throw Error::io("cannot map " + temp_.string() + ": " + e.what(), e.get_native_error());
     } catch (...) {
         mapping_.reset();
         discard();
@@ -124,9 +124,8 @@ void OutputFile::release(uint64_t offset, uint64_t length) const {
 }
 
 void OutputFile::flush() {
-    if (!mapping_->region.flush(0, 0, /*async=*/false))
-        throw Error("cannot flush " + temp_.string() + ": " + errno_text(errno));
-    if (::fsync(fd_) != 0) throw Error("cannot sync " + temp_.string() + ": " + errno_text(errno));
+    if (!mapping_->region.flush(0, 0, /*async=*/false)) throw_io("cannot flush " + temp_.string(), errno);
+    if (::fsync(fd_) != 0) throw_io("cannot sync " + temp_.string(), errno);
 }
 
 void OutputFile::commit() {
@@ -136,11 +135,11 @@ void OutputFile::commit() {
         const std::string self = "/proc/self/fd/" + std::to_string(fd_);
         if (::linkat(AT_FDCWD, self.c_str(), AT_FDCWD, temp_.c_str(), AT_SYMLINK_FOLLOW) != 0 &&
             ::linkat(fd_, "", AT_FDCWD, temp_.c_str(), AT_EMPTY_PATH) != 0)
-            throw Error("cannot name " + temp_.string() + ": " + errno_text(errno));
+            throw_io("cannot name " + temp_.string(), errno);
         unnamed_ = false;  // from here on a failure must remove the name
     }
     if (::rename(temp_.c_str(), target_.c_str()) != 0)
-        throw Error("cannot rename " + temp_.string() + " to " + target_.string() + ": " + errno_text(errno));
+        throw_io("cannot rename " + temp_.string() + " to " + target_.string(), errno);
     committed_ = true;
     int dfd = ::open(directory_of(target_).c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (dfd >= 0) {

@@ -7,9 +7,9 @@
 #include <unordered_map>
 
 #include "adjacency_window.hpp"
-#include "ordered_parallel.hpp"
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
+#include "mmgraph/parallel/ordered_pipeline.hpp"
 
 namespace mmgraph {
 
@@ -56,6 +56,17 @@ void required_widths(const uint32_t* sizes, uint32_t count, std::string& widths,
         previous = w;
     }
     var_bytes = position;
+}
+
+// §6.3: each label keeps room for its widest type, so a cap of one type per label leaves only
+// the widest types. Below kDefaultMaxNodeTypes labels the cap is raised to the label count (the
+// default then leaves room to spare); from there on to kNodeTypesPerLabel per label. Counted
+// over the schema's labels, not over those present in a shard; never past the format's limit.
+constexpr uint64_t kNodeTypesPerLabel = 4;
+
+uint32_t node_type_cap(uint32_t requested, uint32_t label_count) {
+    const uint64_t raised = label_count < format::kDefaultMaxNodeTypes ? label_count : kNodeTypesPerLabel * label_count;
+    return static_cast<uint32_t>(std::min<uint64_t>(std::max<uint64_t>(requested, raised), format::kMaxNodeTypes));
 }
 
 struct NodeTypeAssigner {
@@ -133,285 +144,340 @@ struct NodeTypeAssigner {
 
 }  // namespace
 
-std::vector<ShardPlan> Writer::Impl::plan() {
-    const uint32_t K = options.shard_count;
-    const uint64_t V = vertex_label.size();
-    edges->seal();
-    const uint64_t E = edges->size();
-    std::vector<ShardPlan> plans(K);
+namespace {
 
-    // Shards and local indices were fixed as vertices were added (§10: h % K, insertion order).
+// Plans the shards of one writer's graph, a step per spec section; each step takes the shard
+// plan it fills. Only `ordinal` of the staged graph is written (edge rows, §8.2).
+class ShardPlanner {
+public:
+    explicit ShardPlanner(Writer::Impl& graph)
+        : g_(graph),
+          multi_type_(g_.edge_types.size() > 1),
+          any_properties_(std::any_of(g_.edge_types.begin(), g_.edge_types.end(), [](const detail::Shape& t) { return t.has_properties(); })),
+          // With one edge type and one shard every list is a single flat block, so its size
+          // follows from its degree; otherwise the lists are read back window by window in
+          // stored order. Property rows (§8.2) are numbered in stored order too, so with
+          // properties the out-lists are always read ...
+          sizes_from_degrees_(!multi_type_ && g_.options.shard_count == 1),
+          // ... except when the rows need no heap: they then follow the degrees too (see
+          // PropTable::rows_from_windows).
+          rows_from_degrees_(sizes_from_degrees_ && any_properties_ && g_.edge_types[0].is_plain_fixed()) {}
+
+    std::vector<ShardPlan> run() {
+        g_.edges->seal();
+        std::vector<ShardPlan> plans = place_vertices();
+        check_references(plans);
+        // Ordinals are read only for edge types with properties: 8 bytes per edge saved otherwise.
+        g_.ordinal.assign(any_properties_ ? g_.edges->size() : 0, 0);
+        for (ShardPlan& p : plans) {
+            intern_names(p);
+            plan_nodes(p);
+        }
+        for (ShardPlan& p : plans) {
+            plan_edges(p);
+            plan_prop_tables(p);
+            plan_key_index(p);
+            plan_sections(p);
+        }
+        return plans;
+    }
+
+private:
+    std::vector<ShardPlan> place_vertices() const;
+    void check_references(const std::vector<ShardPlan>& plans) const;
+    void intern_names(ShardPlan& p) const;
+    void plan_nodes(ShardPlan& p) const;
+    void plan_edges(ShardPlan& p) const;
+    void plan_adjacency(ShardPlan& p, Direction dir) const;
+    void plan_prop_tables(ShardPlan& p) const;
+    void plan_key_index(ShardPlan& p) const;
+    void plan_sections(ShardPlan& p) const;
+
+    Writer::Impl& g_;
+    const bool multi_type_;
+    const bool any_properties_;
+    const bool sizes_from_degrees_;
+    const bool rows_from_degrees_;
+};
+
+// Shards and local indices were fixed as vertices were added (§10: h % K, insertion order).
+std::vector<ShardPlan> ShardPlanner::place_vertices() const {
+    const uint32_t K = g_.options.shard_count;
+    std::vector<ShardPlan> plans(K);
     for (uint32_t s = 0; s < K; ++s) {
         plans[s].shard = static_cast<uint16_t>(s);
-        if (shard_sizes[s] > options.max_vertices_per_shard)
-            throw Error("shard " + std::to_string(s) + ": more than " + std::to_string(options.max_vertices_per_shard) +
+        if (g_.shard_sizes[s] > g_.options.max_vertices_per_shard)
+            throw Error(ErrorKind::limit, "shard " + std::to_string(s) + ": more than " + std::to_string(g_.options.max_vertices_per_shard) +
                         " vertices (spec §9: a shard holds at most 2^31)");
-        plans[s].members.reserve(shard_sizes[s]);
+        plans[s].members.reserve(g_.shard_sizes[s]);
     }
-    for (uint64_t v = 0; v < V; ++v) plans[vertex_shard[v]].members.push_back(static_cast<uint32_t>(v));
+    for (uint64_t v = 0; v < g_.vertex_label.size(); ++v) plans[g_.vertex_shard[v]].members.push_back(static_cast<uint32_t>(v));
+    return plans;
+}
 
-    // Every staged vertex reference must name a vertex that exists. Only shapes with a
-    // vertex_ref attribute are walked, and the item is named only in an error: building that
-    // name for every vertex and edge cost seconds at millions of edges.
+// Every staged vertex reference must name a vertex that exists. Only shapes with a vertex_ref
+// attribute are walked, and the item is named only in an error: building that name for every
+// vertex and edge cost seconds at millions of edges.
+void ShardPlanner::check_references(const std::vector<ShardPlan>& plans) const {
     auto has_refs = [](const detail::Shape& shape) {
         return std::any_of(shape.attributes.begin(), shape.attributes.end(), [](const AttributeSpec& a) {
             return format::element_code(a.type.byte) == static_cast<uint8_t>(TypeCode::vertex_ref);
         });
     };
     auto check_refs = [&](const detail::Shape& shape, const detail::Arena& arena, uint64_t item, auto&& what) {
-        detail::walk_staged(shape.attributes, options.key_type, arena.item(item),
-                            [&](uint32_t i, bool present, const uint8_t* p) {
-                                if (!present) return;
-                                uint8_t type = shape.attributes[i].type.byte;
-                                if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref)) return;
-                                uint64_t count = 1;
-                                if (format::is_list(type)) p += format::vlq_decode(p, format::kMaxVlqBytes, count);
-                                for (uint64_t j = 0; j < count; ++j) {
-                                    Key k = detail::read_staged_key(p, options.key_type);
-                                    if (!lookup(k, hash_key(k)))
-                                        throw Error(what() + ": attribute '" + shape.attributes[i].name +
-                                                    "' references unknown vertex '" + key_to_string(k) + "'");
-                                }
-                            });
+        detail::walk_staged(shape.attributes, g_.options.key_type, arena.item(item), [&](uint32_t i, bool present, const uint8_t* p) {
+            if (!present) return;
+            uint8_t type = shape.attributes[i].type.byte;
+            if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref)) return;
+            uint64_t count = 1;
+            if (format::is_list(type)) p += format::vlq_decode(p, format::kMaxVlqBytes, count);
+            for (uint64_t j = 0; j < count; ++j) {
+                Key k = detail::read_staged_key(p, g_.options.key_type);
+                if (!g_.lookup(k, g_.hash_key(k)))
+                    throw Error(ErrorKind::bad_input, what() + ": attribute '" + shape.attributes[i].name +
+                                                          "' references unknown vertex '" + key_to_string(k) + "'");
+            }
+        });
     };
     std::vector<uint8_t> label_has_refs, type_has_refs;
-    for (const auto& shape : labels) label_has_refs.push_back(has_refs(shape));
-    for (const auto& shape : edge_types) type_has_refs.push_back(has_refs(shape));
-    for (uint64_t v = 0; v < V; ++v)
-        if (label_has_refs[vertex_label[v]])
-            check_refs(labels[vertex_label[v]], vertex_values, v,
-                       [&] { return "vertex '" + key_to_string(key_of(static_cast<uint32_t>(v))) + "'"; });
-    for (uint64_t e = 0; e < E; ++e)
-        if (item_of(e) != kAbsent && type_has_refs[type_of(e)])
-            check_refs(edge_types[type_of(e)], edge_values, item_of(e), [&] {
-                auto [src, dst] = edges->endpoints(static_cast<uint32_t>(e));
-                auto key = [&](detail::VertexPlace place) { return key_to_string(key_of(plans[place.shard].members[place.local])); };
+    for (const auto& shape : g_.labels) label_has_refs.push_back(has_refs(shape));
+    for (const auto& shape : g_.edge_types) type_has_refs.push_back(has_refs(shape));
+    for (uint64_t v = 0; v < g_.vertex_label.size(); ++v)
+        if (label_has_refs[g_.vertex_label[v]])
+            check_refs(g_.labels[g_.vertex_label[v]], g_.vertex_values, v,
+                       [&] { return "vertex '" + key_to_string(g_.key_of(static_cast<uint32_t>(v))) + "'"; });
+    for (uint64_t e = 0; e < g_.edges->size(); ++e)
+        if (g_.item_of(e) != kAbsent && type_has_refs[g_.type_of(e)])
+            check_refs(g_.edge_types[g_.type_of(e)], g_.edge_values, g_.item_of(e), [&] {
+                auto [src, dst] = g_.edges->endpoints(static_cast<uint32_t>(e));
+                auto key = [&](detail::VertexPlace place) { return key_to_string(g_.key_of(plans[place.shard].members[place.local])); };
                 return "edge '" + key(src) + "' -> '" + key(dst) + "'";
             });
-
-    const bool multi_type = edge_types.size() > 1;
-    // Ordinals are read only for edge types with properties: 8 bytes per edge saved otherwise.
-    const bool any_properties = std::any_of(edge_types.begin(), edge_types.end(), [](const detail::Shape& t) { return t.has_properties(); });
-    ordinal.assign(any_properties ? E : 0, 0);
-
-    for (ShardPlan& p : plans) {
-        const uint64_t n = p.members.size();
-
-        // Names (§4.1), deduplicated in order of first use.
-        auto intern = [&](const std::string& s) {
-            auto [it, inserted] = p.string_ids.emplace(s, static_cast<uint32_t>(p.strings.size()));
-            if (inserted) p.strings.push_back(s);
-            return it->second;
-        };
-        for (auto* list : {&labels, &edge_types})
-            for (auto& shape : *list) {
-                shape.name_string = intern(shape.name);
-                for (const auto& a : shape.attributes) intern(a.name);
-            }
-
-        // Node types (§6.3) in order of first use.
-        // The cap is raised to the schema's label count (§6.3), not to the labels present here.
-        std::vector<uint64_t> unassigned(labels.size(), 0);
-        for (uint32_t g : p.members) ++unassigned[vertex_label[g]];
-        uint32_t present_count = static_cast<uint32_t>(labels.size() - std::count(unassigned.begin(), unassigned.end(), 0));
-        uint32_t cap = std::max(options.max_node_types, static_cast<uint32_t>(labels.size()));
-        NodeTypeAssigner types{p, labels, cap, {}, std::vector<int32_t>(labels.size(), -1), std::move(unassigned), present_count, {},
-                               std::vector<std::vector<uint16_t>>(labels.size())};
-        if (types.cap > format::kMaxNodeTypes) types.cap = format::kMaxNodeTypes;
-        p.node_type.resize(n);
-        std::vector<uint64_t> var_bytes(n);
-        std::string widths;
-        for (uint64_t l = 0; l < n; ++l) {
-            uint32_t g = p.members[l];
-            const auto& shape = labels[vertex_label[g]];
-            required_widths(var_sizes.data() + var_begin[g], shape.var_count, widths, var_bytes[l]);
-            if (var_bytes[l] + 1 > 0xFFFF'FFFFull)
-                throw Error("vertex '" + key_to_string(key_of(g)) + "': " + std::to_string(var_bytes[l]) +
-                            " bytes of variable data exceed the 4-byte offset limit (spec §9)");
-            p.node_type[l] = types.assign(vertex_label[g], widths);
-        }
-        p.id_width = p.node_types.size() <= 1 ? 0 : p.node_types.size() <= 256 ? 1 : 2;
-        p.label_counts.assign(labels.size(), 0);
-        p.node_offset.resize(n + 1);
-        uint64_t offset = 0;
-        for (uint64_t l = 0; l < n; ++l) {
-            uint32_t g = p.members[l];
-            const auto& shape = labels[vertex_label[g]];
-            NodeType& nt = p.node_types[p.node_type[l]];
-            ++nt.vertices;
-            ++p.label_counts[vertex_label[g]];
-            uint64_t table = 0;
-            for (uint8_t w : nt.widths) table += w;
-            p.node_offset[l] = offset;
-            offset += format::align_up(p.id_width + shape.null_bytes + shape.fixed_size + table + var_bytes[l], format::kRecordAlign);
-        }
-        p.node_offset[n] = offset;
-    }
-
-    // Adjacency (§7): the record size of every list, from which each record's offset follows.
-    // With one edge type and one shard every list is a single flat block, so its size follows
-    // from its degree; otherwise the lists are read back window by window in stored order.
-    // Property rows (§8.2) are numbered in stored order too, so with properties the out-lists
-    // are always read.
-    const bool sizes_from_degrees = !multi_type && K == 1;
-    // ... and property rows then follow the degrees too when the rows need no heap (see
-    // PropTable::rows_from_windows).
-    const bool rows_from_degrees = sizes_from_degrees && any_properties && edge_types[0].is_plain_fixed();
-    auto build = [&](ShardPlan& p, Direction dir) {
-        ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
-        const std::vector<uint32_t>& degree = edges->degree(dir);
-        const uint64_t n = p.members.size();
-        a.windows = detail::window_bounds(p.members, degree);
-        a.offset.assign(n + 1, 0);
-        a.local.assign(n, 1);
-        // Bytes of one block's ordinals and entries (§7): flat entries are packed at the shard's
-        // width (§7.2), grouped ones are 32-bit words; group headers and the directory apart.
-        const unsigned entry_bits = format::packed_entry_bits(n);
-        auto block_bytes = [&](uint16_t type, uint64_t count, bool flat) {
-            uint64_t ordinals = edge_types[type].has_properties() ? (dir == Direction::out ? 8 : 8 * count) : 0;
-            return ordinals + (flat ? format::packed_bytes(count, entry_bits) : 4 * count);
-        };
-        const bool numbers_rows = dir == Direction::out && any_properties && !rows_from_degrees;
-        std::vector<int32_t> table_of(edge_types.size(), -1);
-        for (uint32_t i = 0; i < p.prop_tables.size(); ++i) table_of[p.prop_tables[i].type] = static_cast<int32_t>(i);
-        uint64_t offset = 0;
-        if (sizes_from_degrees && !numbers_rows) {
-            for (uint64_t l = 0; l < n; ++l) {
-                a.offset[l] = offset;
-                if (const uint32_t count = degree[p.members[l]]) offset += 4 + block_bytes(0, count, true);  // degree, the one block
-            }
-            a.offset[n] = offset;
-            return;
-        }
-        // Windows are read back and sorted on worker threads; their lists are measured and
-        // numbered here, in stored order.
-        auto load = [&](size_t w, detail::AdjacencyWindow& window) { window.load(*edges, dir, p.shard, a.windows[w], a.windows[w + 1]); };
-        auto measure = [&](size_t w, const detail::AdjacencyWindow& window) {
-            for (uint32_t l = a.windows[w]; l < a.windows[w + 1]; ++l) {
-                const auto list = window.list(l);
-                a.offset[l] = offset;
-                if (list.empty()) continue;
-                if (numbers_rows) {
-                    // Edge ordinals (§8.2): rank among this shard's out-edges of the type, in stored order.
-                    for (const detail::SpilledEdge& e : list) {
-                        const int32_t t = table_of[e.type];
-                        if (t < 0) continue;
-                        auto& rows = p.prop_tables[static_cast<size_t>(t)].rows;
-                        ordinal[e.id] = static_cast<uint32_t>(rows.size());
-                        rows.push_back(e.id);
-                    }
-                }
-                if (dir == Direction::out)
-                    for (const detail::SpilledEdge& e : list) ++p.edge_type_counts[e.type];
-                if (sizes_from_degrees) {
-                    offset += 4 + block_bytes(0, list.size(), true);
-                    continue;
-                }
-                const bool local = std::all_of(list.begin(), list.end(), [&](const detail::SpilledEdge& e) { return e.other_shard == p.shard; });
-                a.local[l] = local;
-                uint64_t size = 4;  // degree
-                uint64_t blocks = 0;
-                for (auto it = list.begin(); it != list.end();) {
-                    const uint16_t t = it->type;
-                    auto block_end = std::find_if(it, list.end(), [&](const detail::SpilledEdge& e) { return e.type != t; });
-                    ++blocks;
-                    size += block_bytes(t, static_cast<uint64_t>(block_end - it), local);
-                    if (!local) {
-                        for (auto g = it; g != block_end; ++g)
-                            if (g == it || g->other_shard != (g - 1)->other_shard) size += 4;  // group header
-                    }
-                    it = block_end;
-                }
-                if (multi_type) size += 4 + 8 * blocks;
-                offset += size;
-            }
-        };
-        detail::ordered_parallel<detail::AdjacencyWindow>(a.windows.size() - 1, worker_threads(), load, measure);
-        a.offset[n] = offset;
-    };
-
-    for (ShardPlan& p : plans) {
-        for (uint32_t t = 0; t < edge_types.size(); ++t) {
-            if (!edge_types[t].has_properties()) continue;
-            ShardPlan::PropTable table;
-            table.type = t;
-            p.prop_tables.push_back(std::move(table));
-        }
-        p.edge_type_counts.assign(edge_types.size(), 0);
-        build(p, Direction::out);
-        if (options.store_in_edges) build(p, Direction::in);
-        else p.in.offset.assign(p.members.size() + 1, 0);
-        p.edge_count = 0;
-        for (uint32_t g : p.members) p.edge_count += edges->degree(Direction::out)[g];
-        if (sizes_from_degrees && (!any_properties || rows_from_degrees) && !edge_types.empty())
-            p.edge_type_counts[0] = p.edge_count;  // no window pass counted them
-
-        for (auto& table : p.prop_tables) {
-            const auto& shape = edge_types[table.type];
-            table.rows_from_windows = rows_from_degrees;
-            table.row_count = table.rows.size();
-            if (table.rows_from_windows) {
-                table.row_count = p.edge_count;
-                const auto& degree = edges->degree(Direction::out);
-                table.window_rows.assign(1, 0);
-                for (size_t w = 0; w + 1 < p.out.windows.size(); ++w) {
-                    uint64_t rows = table.window_rows.back();
-                    for (uint32_t l = p.out.windows[w]; l < p.out.windows[w + 1]; ++l) rows += degree[p.members[l]];
-                    table.window_rows.push_back(rows);
-                }
-            }
-            uint64_t heap = 0;
-            for (uint64_t r = 0; r < table.row_count; ++r) {
-                if (r % detail::kRowsPerTask == 0) table.task_heap.push_back(heap);
-                if (shape.var_count == 0) continue;  // fixed-size properties only: no heap
-                const uint32_t item = item_of(table.rows[r]);
-                heap += detail::staged_heap_bytes(shape.attributes, options.key_type, edge_values.item(item));
-            }
-            table.task_heap.push_back(heap);
-            table.width = heap + 1 <= 0xFF ? 1 : heap + 1 <= 0xFFFF ? 2 : heap + 1 <= 0xFFFF'FFFFull ? 4 : 8;
-            table.row_size = shape.null_bytes + shape.fixed_size + shape.var_count * table.width;
-            table.heap_offset = format::align_up(format::kEdgePropsHeadSize + table.row_count * table.row_size, 8);
-        }
-
-        // Key index (§8.1).
-        p.key_entries.resize(p.members.size());
-        for (uint32_t l = 0; l < p.members.size(); ++l) p.key_entries[l] = {key_hash[p.members[l]], l};
-        std::sort(p.key_entries.begin(), p.key_entries.end());
-        p.bucket_bits = format::key_bucket_bits(p.key_entries.size());
-
-        // Sections in directory order (§3), each 8-aligned after the header and directory.
-        p.slot_count = options.store_in_edges ? 3 : 2;
-        auto add = [&](SectionKind kind, uint64_t length) { p.sections.push_back({kind, 0, length, 0}); };
-        uint64_t blob = 0;
-        for (const auto& s : p.strings) blob += s.size();
-        if (blob > 0xFFFF'FFFFull) throw Error("string table larger than 4 GiB");
-        add(SectionKind::strings, 8 + 4 * (p.strings.size() + 1) + blob);
-        uint64_t schema = format::schema::kHeadSize;
-        for (auto* list : {&labels, &edge_types})
-            for (const auto& shape : *list) schema += format::schema::kEntryHeadSize + format::schema::kAttrSize * shape.attributes.size();
-        add(SectionKind::schema, schema);
-        uint64_t node_types = format::kNodeTypesHeadSize;
-        for (const auto& nt : p.node_types) node_types += format::align_up(format::kNodeTypeEntryHeadSize + nt.widths.size(), 4);
-        add(SectionKind::node_types, node_types);
-        add(SectionKind::vertices, format::align_up(8 + 2 * p.slot_count, 8) + p.members.size() * p.slot_count * 8);
-        add(SectionKind::nodes, p.node_offset.back());
-        add(SectionKind::out_edges, p.out.offset.back());
-        if (options.store_in_edges) add(SectionKind::in_edges, p.in.offset.back());
-        for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.task_heap.back());
-        add(SectionKind::key_index, format::key_entries_offset(p.bucket_bits) +
-                                        format::kKeyEntrySize * p.key_entries.size());
-        p.directory_offset = format::header::kSize;
-        uint64_t at = format::align_up(p.directory_offset + format::dir_entry::kSize * p.sections.size(), format::kSectionAlign);
-        for (auto& s : p.sections) {
-            s.offset = at;
-            at = format::align_up(at + s.length, format::kSectionAlign);
-        }
-        p.file_size = at;
-        if (p.node_offset.back() >= (uint64_t{1} << 48) || p.out.offset.back() >= (uint64_t{1} << 48) ||
-            p.in.offset.back() >= (uint64_t{1} << 48))
-            throw Error("a domain section exceeds 2^48 bytes (spec §9)");
-    }
-    return plans;
 }
+
+// §4.1 names, deduplicated in order of first use.
+void ShardPlanner::intern_names(ShardPlan& p) const {
+    auto intern = [&](const std::string& s) {
+        auto [it, inserted] = p.string_ids.emplace(s, static_cast<uint32_t>(p.strings.size()));
+        if (inserted) p.strings.push_back(s);
+        return it->second;
+    };
+    for (auto* list : {&g_.labels, &g_.edge_types})
+        for (auto& shape : *list) {
+            shape.name_string = intern(shape.name);
+            for (const auto& a : shape.attributes) intern(a.name);
+        }
+}
+
+// §6.3 node types in order of first use, then §6 the offset of every node record.
+void ShardPlanner::plan_nodes(ShardPlan& p) const {
+    const uint64_t n = p.members.size();
+    const auto& labels = g_.labels;
+    std::vector<uint64_t> unassigned(labels.size(), 0);
+    for (uint32_t g : p.members) ++unassigned[g_.vertex_label[g]];
+    uint32_t present_count = static_cast<uint32_t>(labels.size() - std::count(unassigned.begin(), unassigned.end(), 0));
+    NodeTypeAssigner types{p, labels, node_type_cap(g_.options.max_node_types, static_cast<uint32_t>(labels.size())), {},
+                           std::vector<int32_t>(labels.size(), -1), std::move(unassigned), present_count, {},
+                           std::vector<std::vector<uint16_t>>(labels.size())};
+    p.node_type.resize(n);
+    std::vector<uint64_t> var_bytes(n);
+    std::string widths;
+    for (uint64_t l = 0; l < n; ++l) {
+        uint32_t g = p.members[l];
+        const auto& shape = labels[g_.vertex_label[g]];
+        required_widths(g_.var_sizes.data() + g_.var_begin[g], shape.var_count, widths, var_bytes[l]);
+        if (var_bytes[l] + 1 > 0xFFFF'FFFFull)
+            throw Error(ErrorKind::limit, "vertex '" + key_to_string(g_.key_of(g)) + "': " + std::to_string(var_bytes[l]) +
+                                              " bytes of variable data exceed the 4-byte offset limit (spec §9)");
+        p.node_type[l] = types.assign(g_.vertex_label[g], widths);
+    }
+    p.id_width = p.node_types.size() <= 1 ? 0 : p.node_types.size() <= 256 ? 1 : 2;
+    p.label_counts.assign(labels.size(), 0);
+    p.node_offset.resize(n + 1);
+    uint64_t offset = 0;
+    for (uint64_t l = 0; l < n; ++l) {
+        uint32_t g = p.members[l];
+        const auto& shape = labels[g_.vertex_label[g]];
+        NodeType& nt = p.node_types[p.node_type[l]];
+        ++nt.vertices;
+        ++p.label_counts[g_.vertex_label[g]];
+        uint64_t table = 0;
+        for (uint8_t w : nt.widths) table += w;
+        p.node_offset[l] = offset;
+        offset += format::align_up(p.id_width + shape.null_bytes + shape.fixed_size + table + var_bytes[l], format::kRecordAlign);
+    }
+    p.node_offset[n] = offset;
+}
+
+// §7 adjacency of both directions, with the edge counts they give.
+void ShardPlanner::plan_edges(ShardPlan& p) const {
+    for (uint32_t t = 0; t < g_.edge_types.size(); ++t) {
+        if (!g_.edge_types[t].has_properties()) continue;
+        ShardPlan::PropTable table;
+        table.type = t;
+        p.prop_tables.push_back(std::move(table));
+    }
+    p.edge_type_counts.assign(g_.edge_types.size(), 0);
+    plan_adjacency(p, Direction::out);
+    if (g_.options.store_in_edges) plan_adjacency(p, Direction::in);
+    else p.in.offset.assign(p.members.size() + 1, 0);
+    p.edge_count = 0;
+    for (uint32_t g : p.members) p.edge_count += g_.edges->degree(Direction::out)[g];
+    if (sizes_from_degrees_ && (!any_properties_ || rows_from_degrees_) && !g_.edge_types.empty())
+        p.edge_type_counts[0] = p.edge_count;  // no window pass counted them
+}
+
+// §7: the record size of every list, from which each record's offset follows.
+void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
+    ShardPlan::Adjacency& a = dir == Direction::out ? p.out : p.in;
+    const std::vector<uint32_t>& degree = g_.edges->degree(dir);
+    const uint64_t n = p.members.size();
+    a.windows = detail::window_bounds(p.members, degree);
+    a.offset.assign(n + 1, 0);
+    a.local.assign(n, 1);
+    // Bytes of one block's ordinals and entries (§7): flat entries are packed at the shard's
+    // width (§7.2), grouped ones are 32-bit words; group headers and the directory apart.
+    const unsigned entry_bits = format::packed_entry_bits(n);
+    auto block_bytes = [&](uint16_t type, uint64_t count, bool flat) {
+        uint64_t ordinals = g_.edge_types[type].has_properties() ? (dir == Direction::out ? 8 : 8 * count) : 0;
+        return ordinals + (flat ? format::packed_bytes(count, entry_bits) : 4 * count);
+    };
+    const bool numbers_rows = dir == Direction::out && any_properties_ && !rows_from_degrees_;
+    uint64_t offset = 0;
+    if (sizes_from_degrees_ && !numbers_rows) {
+        for (uint64_t l = 0; l < n; ++l) {
+            a.offset[l] = offset;
+            if (const uint32_t count = degree[p.members[l]]) offset += 4 + block_bytes(0, count, true);  // degree, the one block
+        }
+        a.offset[n] = offset;
+        return;
+    }
+    std::vector<int32_t> table_of(g_.edge_types.size(), -1);
+    for (uint32_t i = 0; i < p.prop_tables.size(); ++i) table_of[p.prop_tables[i].type] = static_cast<int32_t>(i);
+    // Windows are read back and sorted on worker threads; their lists are measured and
+    // numbered here, in stored order.
+    auto load = [&edges = *g_.edges, &windows = a.windows, dir, shard = p.shard](size_t w, detail::AdjacencyWindow& window) {
+        window.load(edges, dir, shard, windows[w], windows[w + 1]);
+    };
+    auto measure = [&](size_t w, const detail::AdjacencyWindow& window) {
+        for (uint32_t l = a.windows[w]; l < a.windows[w + 1]; ++l) {
+            const auto list = window.list(l);
+            a.offset[l] = offset;
+            if (list.empty()) continue;
+            if (numbers_rows) {
+                // Edge ordinals (§8.2): rank among this shard's out-edges of the type, in stored order.
+                for (const detail::SpilledEdge& e : list) {
+                    const int32_t t = table_of[e.type];
+                    if (t < 0) continue;
+                    auto& rows = p.prop_tables[static_cast<size_t>(t)].rows;
+                    g_.ordinal[e.id] = static_cast<uint32_t>(rows.size());
+                    rows.push_back(e.id);
+                }
+            }
+            if (dir == Direction::out)
+                for (const detail::SpilledEdge& e : list) ++p.edge_type_counts[e.type];
+            if (sizes_from_degrees_) {
+                offset += 4 + block_bytes(0, list.size(), true);
+                continue;
+            }
+            const bool local = std::all_of(list.begin(), list.end(), [&](const detail::SpilledEdge& e) { return e.other_shard == p.shard; });
+            a.local[l] = local;
+            uint64_t size = 4;  // degree
+            uint64_t blocks = 0;
+            for (auto it = list.begin(); it != list.end();) {
+                const uint16_t t = it->type;
+                auto block_end = std::find_if(it, list.end(), [&](const detail::SpilledEdge& e) { return e.type != t; });
+                ++blocks;
+                size += block_bytes(t, static_cast<uint64_t>(block_end - it), local);
+                if (!local) {
+                    for (auto g = it; g != block_end; ++g)
+                        if (g == it || g->other_shard != (g - 1)->other_shard) size += 4;  // group header
+                }
+                it = block_end;
+            }
+            if (multi_type_) size += 4 + 8 * blocks;
+            offset += size;
+        }
+    };
+    // Measuring is the serial part: it starts as soon as its window is loaded.
+    const unsigned threads = g_.worker_threads();
+    parallel::ordered_parallel<detail::AdjacencyWindow>(a.windows.size() - 1, {threads > 1 ? threads : 0, threads + 1, false}, load, measure);
+    a.offset[n] = offset;
+}
+
+// §8.2 edge property tables: rows, heap positions per task, offset widths.
+void ShardPlanner::plan_prop_tables(ShardPlan& p) const {
+    for (auto& table : p.prop_tables) {
+        const auto& shape = g_.edge_types[table.type];
+        table.rows_from_windows = rows_from_degrees_;
+        table.row_count = table.rows.size();
+        if (table.rows_from_windows) {
+            table.row_count = p.edge_count;
+            const auto& degree = g_.edges->degree(Direction::out);
+            table.window_rows.assign(1, 0);
+            for (size_t w = 0; w + 1 < p.out.windows.size(); ++w) {
+                uint64_t rows = table.window_rows.back();
+                for (uint32_t l = p.out.windows[w]; l < p.out.windows[w + 1]; ++l) rows += degree[p.members[l]];
+                table.window_rows.push_back(rows);
+            }
+        }
+        uint64_t heap = 0;
+        for (uint64_t r = 0; r < table.row_count; ++r) {
+            if (r % detail::kRowsPerTask == 0) table.task_heap.push_back(heap);
+            if (shape.var_count == 0) continue;  // fixed-size properties only: no heap
+            const uint32_t item = g_.item_of(table.rows[r]);
+            heap += detail::staged_heap_bytes(shape.attributes, g_.options.key_type, g_.edge_values.item(item));
+        }
+        table.task_heap.push_back(heap);
+        table.width = heap + 1 <= 0xFF ? 1 : heap + 1 <= 0xFFFF ? 2 : heap + 1 <= 0xFFFF'FFFFull ? 4 : 8;
+        table.row_size = shape.null_bytes + shape.fixed_size + shape.var_count * table.width;
+        table.heap_offset = format::align_up(format::kEdgePropsHeadSize + table.row_count * table.row_size, 8);
+    }
+}
+
+// §8.1 key index order.
+void ShardPlanner::plan_key_index(ShardPlan& p) const {
+    p.key_entries.resize(p.members.size());
+    for (uint32_t l = 0; l < p.members.size(); ++l) p.key_entries[l] = {g_.key_hash[p.members[l]], l};
+    std::sort(p.key_entries.begin(), p.key_entries.end());
+    p.bucket_bits = format::key_bucket_bits(p.key_entries.size());
+}
+
+// §3 sections in directory order, each 8-aligned after the header and directory.
+void ShardPlanner::plan_sections(ShardPlan& p) const {
+    p.slot_count = g_.options.store_in_edges ? 3 : 2;
+    auto add = [&](SectionKind kind, uint64_t length) { p.sections.push_back({kind, 0, length, 0}); };
+    uint64_t blob = 0;
+    for (const auto& s : p.strings) blob += s.size();
+    if (blob > 0xFFFF'FFFFull) throw Error(ErrorKind::limit, "string table larger than 4 GiB");
+    add(SectionKind::strings, 8 + 4 * (p.strings.size() + 1) + blob);
+    uint64_t schema = format::schema::kHeadSize;
+    for (auto* list : {&g_.labels, &g_.edge_types})
+        for (const auto& shape : *list) schema += format::schema::kEntryHeadSize + format::schema::kAttrSize * shape.attributes.size();
+    add(SectionKind::schema, schema);
+    uint64_t node_types = format::kNodeTypesHeadSize;
+    for (const auto& nt : p.node_types) node_types += format::align_up(format::kNodeTypeEntryHeadSize + nt.widths.size(), 4);
+    add(SectionKind::node_types, node_types);
+    add(SectionKind::vertices, format::align_up(8 + 2 * p.slot_count, 8) + p.members.size() * p.slot_count * 8);
+    add(SectionKind::nodes, p.node_offset.back());
+    add(SectionKind::out_edges, p.out.offset.back());
+    if (g_.options.store_in_edges) add(SectionKind::in_edges, p.in.offset.back());
+    for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.task_heap.back());
+    add(SectionKind::key_index, format::key_entries_offset(p.bucket_bits) + format::kKeyEntrySize * p.key_entries.size());
+    p.directory_offset = format::header::kSize;
+    uint64_t at = format::align_up(p.directory_offset + format::dir_entry::kSize * p.sections.size(), format::kSectionAlign);
+    for (auto& s : p.sections) {
+        s.offset = at;
+        at = format::align_up(at + s.length, format::kSectionAlign);
+    }
+    p.file_size = at;
+    if (p.node_offset.back() >= (uint64_t{1} << 48) || p.out.offset.back() >= (uint64_t{1} << 48) ||
+        p.in.offset.back() >= (uint64_t{1} << 48))
+        throw Error(ErrorKind::limit, "a domain section exceeds 2^48 bytes (spec §9)");
+}
+
+}  // namespace
+
+std::vector<ShardPlan> Writer::Impl::plan() { return ShardPlanner(*this).run(); }
 
 }  // namespace mmgraph

@@ -4,6 +4,8 @@
 #include <cmath>
 #include <limits>
 #include <set>
+#include <tuple>
+#include <utility>
 
 #include "internal.hpp"
 #include "mmgraph/format/hash.hpp"
@@ -18,12 +20,16 @@ namespace {
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// Vertex ids are u32 and two values are kept free.
+constexpr uint64_t kMaxWriterVertices = std::numeric_limits<uint32_t>::max() - 1;
+Error too_many_vertices() { return Error(ErrorKind::limit, "more than 2^32 - 2 vertices in one writer"); }
+
 Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, KeyType key_type,
                  bool is_label, const char* what) {
-    if (name.empty()) throw Error(std::string(what) + " name must not be empty");
-    if (name.size() > 0xFFFF) throw Error(std::string(what) + " name longer than 65535 bytes");
+    if (name.empty()) throw Error(ErrorKind::bad_input, std::string(what) + " name must not be empty");
+    if (name.size() > 0xFFFF) throw Error(ErrorKind::limit, std::string(what) + " name longer than 65535 bytes");
     if (attributes.size() > format::kMaxAttributes)
-        throw Error(std::string(what) + " " + in_quotes(name) + ": " + std::to_string(attributes.size()) +
+        throw Error(ErrorKind::limit, std::string(what) + " " + in_quotes(name) + ": " + std::to_string(attributes.size()) +
                     " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) + " (spec §9)");
     Shape shape;
     shape.name = std::string(name);
@@ -35,13 +41,13 @@ Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, K
     shape.var_attribute.assign(shape.key_var, 0);
     uint32_t nullable_fixed = 0;
     for (const auto& a : attributes) {
-        if (a.name.empty()) throw Error(std::string(what) + " " + in_quotes(name) + ": empty attribute name");
-        if (a.name.size() > 0xFFFF) throw Error(std::string(what) + " " + in_quotes(name) + ": attribute name too long");
+        if (a.name.empty()) throw Error(ErrorKind::bad_input, std::string(what) + " " + in_quotes(name) + ": empty attribute name");
+        if (a.name.size() > 0xFFFF) throw Error(ErrorKind::limit, std::string(what) + " " + in_quotes(name) + ": attribute name too long");
         if (!format::is_valid_type(a.type.byte))
-            throw Error(std::string(what) + " " + in_quotes(name) + ": attribute " + in_quotes(a.name) +
+            throw Error(ErrorKind::bad_input, std::string(what) + " " + in_quotes(name) + ": attribute " + in_quotes(a.name) +
                         " has an invalid type (lists hold fixed-size elements only)");
         if (!seen.insert(a.name).second)
-            throw Error(std::string(what) + " " + in_quotes(name) + ": duplicate attribute " + in_quotes(a.name));
+            throw Error(ErrorKind::bad_input, std::string(what) + " " + in_quotes(name) + ": duplicate attribute " + in_quotes(a.name));
         if (a.type.is_fixed()) {
             shape.null_bit.push_back(a.nullable ? static_cast<int32_t>(nullable_fixed++) : -1);
             shape.slot.push_back(shape.fixed_size);
@@ -105,11 +111,11 @@ void push_vlq(detail::GrowableArray<uint8_t>& out, uint64_t v) {
 }  // namespace
 
 Writer::Writer(WriterOptions options) : impl_(std::make_unique<Impl>()) {
-    if (options.shard_count < 1) throw Error("shard_count must be at least 1");
+    if (options.shard_count < 1) throw Error(ErrorKind::bad_input, "shard_count must be at least 1");
     if (options.max_vertices_per_shard > format::kMaxVerticesPerShard || options.max_vertices_per_shard == 0)
-        throw Error("max_vertices_per_shard must be between 1 and 2^31");
+        throw Error(ErrorKind::bad_input, "max_vertices_per_shard must be between 1 and 2^31");
     if (options.max_value_size > format::kMaxValueSize)
-        throw Error("max_value_size must be at most " + std::to_string(format::kMaxValueSize) + " (spec §9)");
+        throw Error(ErrorKind::bad_input, "max_value_size must be at most " + std::to_string(format::kMaxValueSize) + " (spec §9)");
     impl_->options = options;
     impl_->shard_sizes.assign(options.shard_count, 0);
     // With one thread asked for, the writer starts none (staged edges are written in place).
@@ -127,8 +133,8 @@ uint64_t Writer::edge_count() const { return impl_->edges->size(); }
 LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     auto& labels = impl_->labels;
     if (labels.size() >= format::kMaxLabels)
-        throw Error("label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels (spec §9)");
-    if (impl_->label_names.count(std::string(name))) throw Error("label " + in_quotes(name) + " declared twice");
+        throw Error(ErrorKind::limit, "label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels (spec §9)");
+    if (impl_->label_names.count(std::string(name))) throw Error(ErrorKind::bad_input, "label " + in_quotes(name) + " declared twice");
     labels.push_back(make_shape(name, std::move(attributes), impl_->options.key_type, true, "label"));
     impl_->label_names.emplace(name);
     return static_cast<LabelId>(labels.size() - 1);
@@ -137,8 +143,8 @@ LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attr
 EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpec> properties) {
     auto& types = impl_->edge_types;
     if (types.size() >= format::kMaxEdgeTypes)
-        throw Error("edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types (spec §9)");
-    if (impl_->edge_type_names.count(std::string(name))) throw Error("edge type " + in_quotes(name) + " declared twice");
+        throw Error(ErrorKind::limit, "edge type " + in_quotes(name) + ": more than " + std::to_string(format::kMaxEdgeTypes) + " edge types (spec §9)");
+    if (impl_->edge_type_names.count(std::string(name))) throw Error(ErrorKind::bad_input, "edge type " + in_quotes(name) + " declared twice");
     types.push_back(make_shape(name, std::move(properties), impl_->options.key_type, false, "edge type"));
     impl_->edge_type_names.emplace(name);
     return static_cast<EdgeTypeId>(types.size() - 1);
@@ -147,11 +153,11 @@ EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpe
 uint64_t Writer::Impl::hash_key(const Key& key) const {
     if (options.key_type == KeyType::string) {
         auto* s = std::get_if<std::string_view>(&key);
-        if (!s) throw Error("key " + key_to_string(key) + " is an integer but this graph has string keys");
+        if (!s) throw Error(ErrorKind::bad_input, "key " + key_to_string(key) + " is an integer but this graph has string keys");
         return format::key_hash(*s);
     }
     auto* i = std::get_if<int64_t>(&key);
-    if (!i) throw Error("key " + in_quotes(key_to_string(key)) + " is a string but this graph has int64 keys");
+    if (!i) throw Error(ErrorKind::bad_input, "key " + in_quotes(key_to_string(key)) + " is a string but this graph has int64 keys");
     return format::key_hash(*i);
 }
 
@@ -221,34 +227,154 @@ void Writer::Impl::grow_key_table() {
 
 bool Writer::has_vertex(Key key) const { return impl_->lookup(key, impl_->hash_key(key)).has_value(); }
 
+namespace {
+
+// The error about one value: the item and the attribute named, then why.
+struct ValueError {
+    const detail::InputContext& context;
+    const AttributeSpec& attribute;
+    Error operator()(const std::string& why, ErrorKind kind = ErrorKind::bad_input) const {
+        return Error(kind, context.text() + ": attribute " + in_quotes(attribute.name) + " (" + attribute.type.name() + "): " + why);
+    }
+};
+
+// A vertex reference is staged as its key (see Arena) and resolved at encode time.
+void stage_key(const Writer::Impl& writer, const Key& key, detail::GrowableArray<uint8_t>& out) {
+    writer.hash_key(key);  // checks the key's type
+    if (auto* s = std::get_if<std::string_view>(&key)) {
+        push_vlq(out, s->size());
+        push(out, s->data(), s->size());
+    } else {
+        int64_t k = std::get<int64_t>(key);
+        push(out, &k, 8);
+    }
+}
+
+// A present fixed-size value: its final little-endian bytes (a reference: its key).
+void stage_fixed(const Writer::Impl& writer, const AttributeSpec& a, const Value& v, detail::GrowableArray<uint8_t>& out,
+                 const ValueError& bad) {
+    const TypeCode code = a.type.element();
+    uint8_t buf[8] = {};
+    unsigned size = format::scalar_size(a.type.byte);
+    if (code == TypeCode::boolean) {
+        if (v.kind() != Value::Kind::boolean) throw bad(std::string("expected bool, got ") + kind_name(v.kind()));
+        buf[0] = v.as_bool() ? 1 : 0;
+    } else if (is_integer(code)) {
+        if (v.kind() == Value::Kind::int_) {
+            if (!int_fits(code, v.as_int())) throw bad("value " + std::to_string(v.as_int()) + " out of range");
+            int64_t x = v.as_int();
+            std::memcpy(buf, &x, size);
+        } else if (v.kind() == Value::Kind::uint_) {
+            if (!uint_fits(code, v.as_uint())) throw bad("value " + std::to_string(v.as_uint()) + " out of range");
+            uint64_t x = v.as_uint();
+            std::memcpy(buf, &x, size);
+        } else {
+            throw bad(std::string("expected an integer, got ") + kind_name(v.kind()));
+        }
+    } else if (code == TypeCode::float32 || code == TypeCode::float64) {
+        double x;
+        if (v.kind() == Value::Kind::float_) x = v.as_float();
+        else if (v.kind() == Value::Kind::int_) x = static_cast<double>(v.as_int());
+        else if (v.kind() == Value::Kind::uint_) x = static_cast<double>(v.as_uint());
+        else throw bad(std::string("expected a number, got ") + kind_name(v.kind()));
+        if (code == TypeCode::float32) {
+            float f = static_cast<float>(x);
+            std::memcpy(buf, &f, 4);
+        } else {
+            std::memcpy(buf, &x, 8);
+        }
+    } else if (code == TypeCode::vertex_ref) {
+        if (v.kind() != Value::Kind::ref) throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
+        stage_key(writer, v.key(), out);
+        return;
+    }
+    push(out, buf, size);
+}
+
+// A present string or bytes value: VLQ(count) + payload; returns the payload's size.
+uint64_t stage_text(const AttributeSpec& a, const Value& v, uint64_t max_value_size, detail::GrowableArray<uint8_t>& out,
+                    const ValueError& bad) {
+    const TypeCode code = a.type.element();
+    bool ok = (code == TypeCode::string && v.kind() == Value::Kind::string) ||
+              (code == TypeCode::bytes && (v.kind() == Value::Kind::bytes || v.kind() == Value::Kind::string));
+    if (!ok) throw bad(std::string("expected ") + (code == TypeCode::string ? "a string" : "bytes") + ", got " + kind_name(v.kind()));
+    const uint64_t count = v.text().size();
+    if (count > max_value_size)
+        throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(max_value_size) +
+                      " bytes per value (spec §9)",
+                  ErrorKind::limit);
+    push_vlq(out, count);
+    push(out, v.text().data(), v.text().size());
+    return count;
+}
+
+// A present list: VLQ(count) + items; returns (count, payload bytes).
+std::pair<uint64_t, uint64_t> stage_list(const Writer::Impl& writer, const AttributeSpec& a, const Value& v,
+                                         detail::GrowableArray<uint8_t>& out, const ValueError& bad) {
+    const TypeCode code = a.type.element();
+    const uint64_t max_value_size = writer.options.max_value_size;
+    if (v.kind() != Value::Kind::list) throw bad(std::string("expected a list, got ") + kind_name(v.kind()));
+    // Strings stand for byte strings too, as they do for a scalar bytes attribute.
+    bool strings_for_bytes = code == TypeCode::bytes && v.list_element() == TypeCode::string;
+    if (v.list_element() != code && !strings_for_bytes)
+        throw bad("expected a list of " + std::string(format::scalar_name(static_cast<uint8_t>(code))) + ", got a list of " +
+                  std::string(format::scalar_name(static_cast<uint8_t>(v.list_element()))));
+    const uint64_t count = v.list_size();
+    if (count > max_value_size)
+        throw bad("list of " + std::to_string(count) + " items exceeds the limit of " + std::to_string(max_value_size) +
+                      " items per value (spec §9)",
+                  ErrorKind::limit);
+    uint64_t payload = 0;
+    if (format::has_variable_items(a.type.byte)) {
+        for (std::string_view item : v.string_items()) {
+            if (item.size() > max_value_size)
+                throw bad("list item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
+                              std::to_string(max_value_size) + " bytes per value (spec §9)",
+                          ErrorKind::limit);
+            payload += format::vlq_size(item.size()) + item.size();
+        }
+    } else {
+        payload = count * format::scalar_size(static_cast<uint8_t>(code));
+    }
+    // Sizes are staged as u32: a value that cannot fit one record's variable data (§9) must be
+    // refused here, not wrap to a small size.
+    if (format::vlq_size(count) + payload > format::kMaxRecordVarBytes)
+        throw bad("list of " + std::to_string(count) + " items (" + std::to_string(payload) + " bytes) exceeds the limit of " +
+                      std::to_string(format::kMaxRecordVarBytes) + " bytes of variable data",
+                  ErrorKind::limit);
+    push_vlq(out, count);
+    if (format::has_variable_items(a.type.byte)) {
+        for (std::string_view item : v.string_items()) {
+            push_vlq(out, item.size());
+            push(out, item.data(), item.size());
+        }
+    } else if (code == TypeCode::vertex_ref) {
+        for (const Key& k : v.ref_items()) stage_key(writer, k, out);
+    } else if (code == TypeCode::boolean) {
+        for (uint64_t j = 0; j < count; ++j) out.push_back(v.text()[j] != 0 ? 1 : 0);  // normalise to 0/1 (§4.3)
+    } else {
+        push(out, v.text().data(), v.text().size());
+    }
+    return {count, payload};
+}
+
+}  // namespace
+
 void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, detail::Arena& arena,
                          std::vector<uint32_t>& sizes, const detail::InputContext& context) {
     const auto& attrs = shape.attributes;
     if (values.size() > attrs.size())
-        throw Error(context.text() + ": " + std::to_string(values.size()) + " values given, " + in_quotes(shape.name) +
+        throw Error(ErrorKind::bad_input, context.text() + ": " + std::to_string(values.size()) + " values given, " + in_quotes(shape.name) +
                     " has " + std::to_string(attrs.size()) + " attributes");
     auto& out = arena.bytes;
     size_t sizes_rollback = sizes.size();
     arena.begin_item();
-    // A vertex reference is staged as its key (see Arena) and resolved at encode time.
-    auto stage_key = [&](const Key& key) {
-        hash_key(key);  // checks the key's type
-        if (auto* s = std::get_if<std::string_view>(&key)) {
-            push_vlq(out, s->size());
-            push(out, s->data(), s->size());
-        } else {
-            int64_t k = std::get<int64_t>(key);
-            push(out, &k, 8);
-        }
-    };
     try {
         for (size_t i = 0; i < attrs.size(); ++i) {
             const AttributeSpec& a = attrs[i];
             const Value none{};
             const Value& v = i < values.size() ? values[i] : none;
-            auto bad = [&](const std::string& why) {
-                return Error(context.text() + ": attribute " + in_quotes(a.name) + " (" + a.type.name() + "): " + why);
-            };
+            const ValueError bad{context, a};
             bool fixed = a.type.is_fixed();
             if (v.kind() == Value::Kind::null) {
                 if (!a.nullable) throw bad("null given but the attribute is not nullable");
@@ -257,102 +383,14 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                 continue;
             }
             out.push_back(1);
-            TypeCode code = a.type.element();
             if (fixed) {
-                uint8_t buf[8] = {};
-                unsigned size = format::scalar_size(a.type.byte);
-                if (code == TypeCode::boolean) {
-                    if (v.kind() != Value::Kind::boolean) throw bad(std::string("expected bool, got ") + kind_name(v.kind()));
-                    buf[0] = v.as_bool() ? 1 : 0;
-                } else if (is_integer(code)) {
-                    if (v.kind() == Value::Kind::int_) {
-                        if (!int_fits(code, v.as_int())) throw bad("value " + std::to_string(v.as_int()) + " out of range");
-                        int64_t x = v.as_int();
-                        std::memcpy(buf, &x, size);
-                    } else if (v.kind() == Value::Kind::uint_) {
-                        if (!uint_fits(code, v.as_uint())) throw bad("value " + std::to_string(v.as_uint()) + " out of range");
-                        uint64_t x = v.as_uint();
-                        std::memcpy(buf, &x, size);
-                    } else {
-                        throw bad(std::string("expected an integer, got ") + kind_name(v.kind()));
-                    }
-                } else if (code == TypeCode::float32 || code == TypeCode::float64) {
-                    double x;
-                    if (v.kind() == Value::Kind::float_) x = v.as_float();
-                    else if (v.kind() == Value::Kind::int_) x = static_cast<double>(v.as_int());
-                    else if (v.kind() == Value::Kind::uint_) x = static_cast<double>(v.as_uint());
-                    else throw bad(std::string("expected a number, got ") + kind_name(v.kind()));
-                    if (code == TypeCode::float32) {
-                        float f = static_cast<float>(x);
-                        std::memcpy(buf, &f, 4);
-                    } else {
-                        std::memcpy(buf, &x, 8);
-                    }
-                } else if (code == TypeCode::vertex_ref) {
-                    if (v.kind() != Value::Kind::ref) throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
-                    stage_key(v.key());
-                    continue;
-                }
-                push(out, buf, size);
+                stage_fixed(*this, a, v, out, bad);
                 continue;
             }
             // Variable-size: stage VLQ(count) + payload, remember the final encoded size.
             uint64_t count = 0, payload = 0;
-            if (!a.type.is_list()) {
-                bool ok = (code == TypeCode::string && v.kind() == Value::Kind::string) ||
-                          (code == TypeCode::bytes && (v.kind() == Value::Kind::bytes || v.kind() == Value::Kind::string));
-                if (!ok) throw bad(std::string("expected ") + (code == TypeCode::string ? "a string" : "bytes") + ", got " + kind_name(v.kind()));
-                count = payload = v.text().size();
-                if (count > options.max_value_size)
-                    throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(options.max_value_size) +
-                              " bytes per value (spec §9)");
-                push_vlq(out, count);
-                push(out, v.text().data(), v.text().size());
-            } else {
-                if (v.kind() != Value::Kind::list) throw bad(std::string("expected a list, got ") + kind_name(v.kind()));
-                // Strings stand for byte strings too, as they do for a scalar bytes attribute.
-                bool strings_for_bytes = code == TypeCode::bytes && v.list_element() == TypeCode::string;
-                if (v.list_element() != code && !strings_for_bytes)
-                    throw bad("expected a list of " + std::string(format::scalar_name(static_cast<uint8_t>(code))) + ", got a list of " +
-                              std::string(format::scalar_name(static_cast<uint8_t>(v.list_element()))));
-                count = v.list_size();
-                if (count > options.max_value_size)
-                    throw bad("list of " + std::to_string(count) + " items exceeds the limit of " + std::to_string(options.max_value_size) +
-                              " items per value (spec §9)");
-                if (format::has_variable_items(a.type.byte)) {
-                    payload = 0;
-                    for (std::string_view item : v.string_items()) {
-                        if (item.size() > options.max_value_size)
-                            throw bad("list item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
-                                      std::to_string(options.max_value_size) + " bytes per value (spec §9)");
-                        payload += format::vlq_size(item.size()) + item.size();
-                    }
-                } else {
-                    payload = count * format::scalar_size(static_cast<uint8_t>(code));
-                }
-                // Sizes are staged as u32: a value that cannot fit one record's variable data
-                // (§9) must be refused here, not wrap to a small size.
-                if (format::vlq_size(count) + payload > format::kMaxRecordVarBytes)
-                    throw bad("list of " + std::to_string(count) + " items (" + std::to_string(payload) +
-                              " bytes) exceeds the limit of " + std::to_string(format::kMaxRecordVarBytes) +
-                              " bytes of variable data");
-                push_vlq(out, count);
-                if (format::has_variable_items(a.type.byte)) {
-                    for (std::string_view item : v.string_items()) {
-                        push_vlq(out, item.size());
-                        push(out, item.data(), item.size());
-                    }
-                } else if (code == TypeCode::vertex_ref) {
-                    for (const Key& k : v.ref_items()) stage_key(k);
-                } else if (code == TypeCode::boolean) {
-                    for (uint64_t j = 0; j < count; ++j) {
-                        uint8_t b = v.text()[j] != 0 ? 1 : 0;  // normalise to 0/1 (§4.3)
-                        out.push_back(b);
-                    }
-                } else {
-                    push(out, v.text().data(), v.text().size());
-                }
-            }
+            if (!a.type.is_list()) count = payload = stage_text(a, v, options.max_value_size, out, bad);
+            else std::tie(count, payload) = stage_list(*this, a, v, out, bad);
             if (count == 0 && !a.nullable) sizes.push_back(kAbsent);  // empty: offset 0 (§6.2)
             else sizes.push_back(static_cast<uint32_t>(format::vlq_size(count) + payload));
         }
@@ -365,15 +403,15 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
 
 void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("add_vertex after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "add_vertex after finish()");
     uint64_t hash = m.hash_key(key);
-    if (m.lookup(key, hash)) throw Error("duplicate vertex key " + in_quotes(key_to_string(key)));
+    if (m.lookup(key, hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)));
     m.append_vertex(key, hash, label, values);
 }
 
 uint32_t Writer::vertex_for(Key key, LabelId label) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("vertex_for after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "vertex_for after finish()");
     uint64_t hash = m.hash_key(key);
     if (auto v = m.lookup(key, hash)) return *v;
     return m.append_vertex(key, hash, label, {});
@@ -381,10 +419,24 @@ uint32_t Writer::vertex_for(Key key, LabelId label) {
 
 void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("vertices_for after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "vertices_for after finish()");
     if (ids.size() != keys.size())
-        throw Error("vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
-    if (label >= m.labels.size()) throw Error("vertices_for: unknown label id " + std::to_string(label));
+        throw Error(ErrorKind::misuse, "vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
+    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertices_for: unknown label id " + std::to_string(label));
+    // What can refuse a new vertex is checked before the first is added, so that a failed call
+    // adds none; key types first, as resolve_in_order checks them.
+    const Key* too_long = nullptr;
+    for (const Key& key : keys) {
+        if (std::holds_alternative<std::string_view>(key) != (m.options.key_type == KeyType::string)) m.hash_key(key);  // throws
+        if (!too_long && m.key_too_long(key)) too_long = &key;
+    }
+    if (too_long) m.check_new_vertex(*too_long);
+    if (m.vertex_label.size() + keys.size() > kMaxWriterVertices) {
+        std::set<Key> added;
+        for (const Key& key : keys)
+            if (!m.lookup(key, m.hash_key(key))) added.insert(key);
+        if (m.vertex_label.size() + added.size() > kMaxWriterVertices) throw too_many_vertices();
+    }
     m.resolve_in_order(keys, [&](size_t i, uint64_t hash) {
         auto v = m.lookup(keys[i], hash);
         ids[i] = v ? *v : m.append_vertex(keys[i], hash, label, {});
@@ -394,19 +446,27 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
 void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const {
     const Impl& m = *impl_;
     if (ids.size() != keys.size())
-        throw Error("find_vertices: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
+        throw Error(ErrorKind::misuse, "find_vertices: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
     m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
 }
 
+bool Writer::Impl::key_too_long(const Key& key) const {
+    const auto* s = std::get_if<std::string_view>(&key);
+    return s && s->size() > options.max_value_size;
+}
+
+void Writer::Impl::check_new_vertex(const Key& key) const {
+    if (vertex_label.size() >= kMaxWriterVertices) throw too_many_vertices();
+    if (key_too_long(key))
+        throw Error(ErrorKind::limit, detail::InputContext{&key}.text() + ": key of " + std::to_string(std::get<std::string_view>(key).size()) +
+                    " bytes exceeds the limit of " + std::to_string(options.max_value_size) + " bytes per value (spec §9)");
+}
+
 uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {
-    if (label >= labels.size()) throw Error("vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
-    if (vertex_label.size() >= std::numeric_limits<uint32_t>::max() - 1)
-        throw Error("more than 2^32 - 2 vertices in one writer");
+    if (label >= labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
+    check_new_vertex(key);
     const Shape& shape = labels[label];
     const detail::InputContext context{&key};
-    if (auto* s = std::get_if<std::string_view>(&key); s && s->size() > options.max_value_size)
-        throw Error(context.text() + ": key of " + std::to_string(s->size()) + " bytes exceeds the limit of " +
-                    std::to_string(options.max_value_size) + " bytes per value (spec §9)");
     // The string key is offset-table entry 0 (§6.1); stage the attributes after it.
     if (auto* s = std::get_if<std::string_view>(&key))
         var_sizes.push_back(s->empty() ? kAbsent : static_cast<uint32_t>(format::vlq_size(s->size()) + s->size()));
@@ -434,29 +494,29 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId labe
 
 void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("add_edge after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "add_edge after finish()");
     const detail::InputContext context{&from, &to};
     auto src = m.lookup(from, m.hash_key(from));
-    if (!src) throw Error(context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)));
+    if (!src) throw Error(ErrorKind::bad_input, context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)));
     auto dst = m.lookup(to, m.hash_key(to));
-    if (!dst) throw Error(context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)));
+    if (!dst) throw Error(ErrorKind::bad_input, context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)));
     m.append_edge(*src, *dst, type, properties, context);
 }
 
 void Writer::add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
-    if (m.finished) throw Error("add_edge_by_id after finish()");
+    if (m.finished) throw Error(ErrorKind::misuse, "add_edge_by_id after finish()");
     const uint64_t count = m.vertex_label.size();
     if (from >= count || to >= count)
-        throw Error("edge " + std::to_string(from) + " -> " + std::to_string(to) + ": vertex id out of range (" + std::to_string(count) + " vertices)");
+        throw Error(ErrorKind::misuse, "edge " + std::to_string(from) + " -> " + std::to_string(to) + ": vertex id out of range (" + std::to_string(count) + " vertices)");
     m.append_edge(from, to, type, properties, {nullptr, nullptr, &m, from, to});
 }
 
 void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context) {
-    if (type >= edge_types.size()) throw Error(context.text() + ": unknown edge type id " + std::to_string(type));
+    if (type >= edge_types.size()) throw Error(ErrorKind::misuse, context.text() + ": unknown edge type id " + std::to_string(type));
     const uint64_t id = edges->size();
     if (id >= std::numeric_limits<uint32_t>::max() - 1)
-        throw Error("more than 2^32 - 2 edges in one writer");
+        throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
     edges->make_room();  // the only step that can fail on I/O: before anything is staged
     const Shape& shape = edge_types[type];
     uint32_t item = kAbsent;
@@ -469,11 +529,11 @@ void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std:
             if (s != kAbsent) heap += s;
         if (heap > 0xFFFF'FFFFull) {
             edge_values.drop_last_item();
-            throw Error(context.text() + ": properties too large");
+            throw Error(ErrorKind::limit, context.text() + ": properties too large");
         }
         item = static_cast<uint32_t>(edge_values.items() - 1);
     } else if (!properties.empty()) {
-        throw Error(context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
+        throw Error(ErrorKind::bad_input, context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
     }
     // The first edge of another type, or the first that breaks the item pattern, materializes
     // the column it needs from the earlier edges' values.

@@ -48,10 +48,6 @@ public:
         return e;
     }
 
-    // Transitional: every throw site names its kind; this goes once none uses it.
-    [[deprecated("name the kind: Error(ErrorKind::..., message)")]] explicit Error(const std::string& message)
-        : std::runtime_error(message), kind_(ErrorKind::bad_input) {}
-
     ErrorKind kind() const noexcept { return kind_; }
     int error_number() const noexcept { return error_number_; }  // io: the errno, else 0
     const std::optional<InputLocation>& location() const noexcept { return location_; }
@@ -60,12 +56,6 @@ private:
     ErrorKind kind_;
     int error_number_ = 0;
     std::optional<InputLocation> location_;
-};
-
-// Transitional, as above: Error::io replaces it.
-class SystemError : public Error {
-public:
-    explicit SystemError(const std::string& message) : Error(ErrorKind::io, message) {}
 };
 
 inline std::string_view kind_name(ErrorKind kind) noexcept {

@@ -1,6 +1,20 @@
 // mmgraph::Writer: collects a property graph in compact arrays, then `finish()` plans every
 // section's exact size, sizes the output file once, encodes it with a bounded worker pool and
-// renames it into place (spec/FORMAT.md §12). Input errors throw mmgraph::Error and leave no file.
+// renames it into place (spec/FORMAT.md §12).
+//
+// Errors: every call reports a failure by throwing mmgraph::Error, whose kind() says what went
+// wrong: bad_input (a value, key or schema the format cannot hold as given: a wrong type, an
+// unknown vertex, a duplicate name), limit (past a limit of spec §9, or of WriterOptions), io (a
+// temporary file or the output could not be created, written, synced or renamed;
+// error_number() holds the errno) and misuse (a call out of order, after finish(), or with an
+// id this writer never returned). A call that throws leaves the writer as it was before the
+// call: nothing of a failed add_* is staged, so the file finish() writes later is the one it
+// would have written without the failed call. A failed finish() leaves no new file at the
+// target paths and keeps everything staged; it may be called again.
+//
+// Threads: a Writer is used by one thread at a time; it starts worker threads of its own.
+// The one exception: while a single thread adds edges (add_edge, add_edge_by_id) and no vertex
+// is being added, other threads may call has_vertex and find_vertices at the same time.
 //
 //     mmgraph::Writer w;
 //     auto person = w.add_label("Person", {{"name", mmgraph::TypeCode::string}});
@@ -142,7 +156,7 @@ private:
 struct WriterOptions {
     KeyType key_type = KeyType::string;
     unsigned threads = 0;  // encode workers, and above 1 a thread that writes staged edges; 0 = hardware concurrency
-    uint32_t max_node_types = format::kDefaultMaxNodeTypes;  // §6.3 cap (raised to the label count)
+    uint32_t max_node_types = format::kDefaultMaxNodeTypes;  // §6.3 cap (raised with the label count)
     uint16_t shard_count = 1;                        // files in the dataset (§10)
     bool store_in_edges = true;                      // in_edges domain (§7)
     std::optional<std::array<uint8_t, 16>> dataset_id;  // default: derived from content (§10)

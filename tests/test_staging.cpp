@@ -1,0 +1,228 @@
+// The writer's staging structures on their own (writer/src): the string-key cells and the key
+// table, the arena's switch from 32-bit deltas to 64-bit starts, and the edge spill's chunks
+// (plain, one type, general; in memory and in the temporary file) read back by window.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstring>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "edge_spill.hpp"
+#include "internal.hpp"
+#include "support/random_graph.hpp"
+
+using namespace mmgraph;
+using mmgraph::detail::Arena;
+using mmgraph::detail::EdgeSpill;
+using mmgraph::detail::SpilledEdge;
+using mmgraph::detail::StringKeys;
+using mmgraph::test::TempDir;
+
+TEST_CASE("string keys: short keys in their cell, long keys in the buffer, at every length", "[staging]") {
+    StringKeys keys;
+    std::vector<std::string> model;
+    for (uint64_t i = 0; i < 2000; ++i) {
+        const size_t length = i % 40;  // 0 .. 39: both sides of the 15/16-byte boundary
+        const std::string key = (std::to_string(i) + std::string(40, static_cast<char>('a' + i % 26))).substr(0, length);
+        model.push_back(key);
+        keys.push(key);
+    }
+    for (uint32_t v = 0; v < model.size(); ++v) {
+        INFO("vertex " << v << " key length " << model[v].size());
+        CHECK(keys[v] == model[v]);
+        if (!StringKeys::is_short(model[v])) continue;
+        CHECK(keys.holds(v, StringKeys::short_cell(model[v])));
+        // Another key's cell never matches, nor does a long key's cell a short one.
+        const uint32_t other = (v + 1) % static_cast<uint32_t>(model.size());
+        if (model[other] != model[v]) CHECK_FALSE(keys.holds(other, StringKeys::short_cell(model[v])));
+    }
+    CHECK(StringKeys::is_short(std::string(15, 'x')));
+    CHECK_FALSE(StringKeys::is_short(std::string(16, 'x')));
+}
+
+TEST_CASE("key table: every key found, absent keys not, through growth and both key types", "[staging]") {
+    for (KeyType type : {KeyType::string, KeyType::int64}) {
+        CAPTURE(static_cast<int>(type));
+        Writer::Impl m;
+        m.options.key_type = type;
+        m.shard_sizes.assign(1, 0);
+        m.var_begin.push_back(0);
+        detail::Shape label;
+        label.name = "L";
+        if (type == KeyType::string) label.key_var = label.var_count = 1, label.var_attribute.assign(1, 0);
+        else label.key_fixed = label.fixed_size = 8;
+        m.labels.push_back(label);
+
+        std::vector<std::string> strings;
+        for (uint64_t i = 0; i < 50'000; ++i) strings.push_back(i % 3 ? "key-" + std::to_string(i) : "a long key number " + std::to_string(i));
+        auto key = [&](uint64_t i) -> Key {
+            if (type == KeyType::string) return std::string_view(strings[i]);
+            return static_cast<int64_t>(i * 0x9E37'79B9'7F4A'7C15ull);  // negative ones too
+        };
+        for (uint64_t i = 0; i < 40'000; ++i) {
+            const Key k = key(i);
+            REQUIRE_FALSE(m.lookup(k, m.hash_key(k)));
+            CHECK(m.append_vertex(k, m.hash_key(k), 0, {}) == i);
+        }
+        CHECK(m.key_table.size() >= 2 * 40'000);  // at most half full
+        for (uint64_t i = 0; i < 50'000; ++i) {
+            const Key k = key(i);
+            const auto found = m.lookup(k, m.hash_key(k));
+            if (i < 40'000) {
+                REQUIRE(found);
+                CHECK(*found == i);
+                CHECK(m.key_of(static_cast<uint32_t>(i)) == k);
+            } else {
+                CHECK_FALSE(found);
+            }
+        }
+    }
+}
+
+TEST_CASE("arena: items keep their bytes across blocks and the switch to wide starts", "[staging]") {
+    // A delta past 10,000 bytes switches to wide starts; items of 0 .. 6 bytes fill several
+    // blocks of 4096 items before that, then larger items cross it.
+    Arena arena(10'000);
+    std::vector<std::string> model;
+    std::mt19937_64 rng(7);
+    auto add = [&](size_t length) {
+        arena.begin_item();
+        std::string bytes(length, '\0');
+        for (auto& c : bytes) c = static_cast<char>(rng());
+        arena.bytes.append(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+        model.push_back(bytes);
+    };
+    auto check_all = [&] {
+        REQUIRE(arena.items() == model.size());
+        for (uint64_t i = 0; i < model.size(); ++i) {
+            const uint64_t end = i + 1 < model.size() ? static_cast<uint64_t>(arena.item(i + 1) - arena.bytes.data()) : arena.bytes.size();
+            const uint64_t start = static_cast<uint64_t>(arena.item(i) - arena.bytes.data());
+            REQUIRE(end - start == model[i].size());
+            CHECK(std::memcmp(model[i].data(), arena.item(i), model[i].size()) == 0);
+        }
+    };
+    for (int i = 0; i < 9000; ++i) add(static_cast<size_t>(i % 4));  // 3 blocks; each block's base keeps deltas small
+    check_all();
+    // Dropping the first item of a block drops its base too.
+    while (arena.items() > 8192) {
+        arena.drop_last_item();
+        model.pop_back();
+    }
+    add(3);
+    check_all();
+    // One block's items now run past 10,000 bytes from its base: the arena turns wide.
+    for (int i = 0; i < 50; ++i) add(500);
+    check_all();
+    arena.drop_last_item();
+    model.pop_back();
+    check_all();
+    for (int i = 0; i < 5000; ++i) add(static_cast<size_t>(i % 7));  // and keeps growing wide
+    check_all();
+    const uint64_t bytes = arena.bytes.size();
+    arena.drop_last_item();
+    CHECK(arena.bytes.size() == bytes - model.back().size());
+}
+
+namespace {
+
+struct SpillCase {
+    uint16_t shards;
+    bool background;
+    uint64_t edges;
+};
+
+}  // namespace
+
+TEST_CASE("edge spill: every window reads back its edges, per list in id order", "[staging]") {
+    const uint32_t vertices = 3000;
+    for (SpillCase c : {SpillCase{1, false, 1000}, SpillCase{1, true, 2 * EdgeSpill::kChunkEdges + 777}, SpillCase{3, false, 1000},
+                        SpillCase{3, true, EdgeSpill::kChunkEdges + 5}}) {
+        CAPTURE(c.shards, c.background, c.edges);
+        TempDir dir;
+        std::vector<uint16_t> shard_of;
+        std::vector<uint32_t> local_of;
+        std::vector<uint32_t> shard_size(c.shards, 0);
+        std::optional<EdgeSpill> spill;
+        spill.emplace(c.shards, dir.path, shard_of, local_of, c.background);
+        struct ModelEdge {
+            uint32_t src, dst;
+            uint16_t type;
+            bool plain;
+        };
+        std::vector<ModelEdge> model;
+        std::mt19937_64 rng(c.edges);
+        // Vertices are added as the edges come, as a writer adds them.
+        for (uint64_t e = 0; e < c.edges; ++e) {
+            while (shard_of.size() < std::min<uint64_t>(vertices, 50 + e / 16)) {
+                const uint16_t s = static_cast<uint16_t>((shard_of.size() * 7) % c.shards);
+                shard_of.push_back(s);
+                local_of.push_back(shard_size[s]++);
+            }
+            // Chunk 0 plain, chunk 1 of one type, later chunks mixed; small graphs mixed.
+            const uint64_t chunk = e / EdgeSpill::kChunkEdges;
+            const uint16_t type = c.edges < EdgeSpill::kChunkEdges ? static_cast<uint16_t>(e % 3) : chunk == 0 ? 0 : chunk == 1 ? 2 : static_cast<uint16_t>(e % 4);
+            const bool plain = type == 0 && (c.edges >= EdgeSpill::kChunkEdges ? chunk == 0 : e % 2 == 0);
+            const ModelEdge m{static_cast<uint32_t>(rng() % shard_of.size()), static_cast<uint32_t>(rng() % shard_of.size()), type, plain};
+            spill->make_room();
+            spill->append(m.src, m.dst, m.type, m.plain);
+            model.push_back(m);
+        }
+        spill->seal();
+        CHECK(spill->size() == c.edges);
+
+        for (Direction dir_ : {Direction::out, Direction::in}) {
+            std::vector<uint32_t> degree(shard_of.size(), 0);
+            for (const ModelEdge& m : model) ++degree[dir_ == Direction::out ? m.src : m.dst];
+            CHECK(spill->degree(dir_) == degree);
+            for (uint16_t shard = 0; shard < c.shards; ++shard) {
+                const uint32_t n = shard_size[shard];
+                for (auto [first, last] : {std::pair<uint32_t, uint32_t>{0, n}, {100, 700}, {256, 512}, {n - 1, n}, {5, 5}}) {
+                    CAPTURE(static_cast<int>(dir_), shard, first, last);
+                    std::map<uint32_t, std::vector<uint64_t>> expected;  // list -> edge ids
+                    for (uint64_t e = 0; e < model.size(); ++e) {
+                        const uint32_t self = dir_ == Direction::out ? model[e].src : model[e].dst;
+                        if (shard_of[self] == shard && local_of[self] >= first && local_of[self] < last) expected[local_of[self]].push_back(e);
+                    }
+                    std::vector<SpilledEdge> got;
+                    spill->read_window(dir_, shard, first, last, got);
+                    std::map<uint32_t, std::vector<SpilledEdge>> lists;
+                    for (const SpilledEdge& s : got) lists[s.self_local].push_back(s);
+                    REQUIRE(lists.size() == expected.size());
+                    for (const auto& [self, ids] : expected) {
+                        const auto& list = lists[self];
+                        REQUIRE(list.size() == ids.size());
+                        for (size_t i = 0; i < ids.size(); ++i) {
+                            const ModelEdge& m = model[ids[i]];
+                            const uint32_t other = dir_ == Direction::out ? m.dst : m.src;
+                            CHECK(list[i].other_local == local_of[other]);
+                            CHECK(list[i].other_shard == shard_of[other]);
+                            if (list[i].id == EdgeSpill::kNoId) {
+                                CHECK(m.plain);  // a plain chunk stores neither id nor type
+                                CHECK(list[i].type == 0);
+                            } else {
+                                CHECK(list[i].id == ids[i]);
+                                CHECK(list[i].type == m.type);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        // The endpoints of an edge with properties, as an error message names them.
+        for (uint64_t e = 0; e < model.size(); e += 997) {
+            if (model[e].plain) continue;
+            auto [src, dst] = spill->endpoints(static_cast<uint32_t>(e));
+            CHECK(src.shard == shard_of[model[e].src]);
+            CHECK(src.local == local_of[model[e].src]);
+            CHECK(dst.shard == shard_of[model[e].dst]);
+            CHECK(dst.local == local_of[model[e].dst]);
+        }
+        spill.reset();
+        CHECK(std::filesystem::is_empty(dir.path));  // the temporary file had no name
+    }
+}
