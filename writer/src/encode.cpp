@@ -3,6 +3,7 @@
 // and rename. Byte positions come only from the plan, so the thread count cannot change a byte.
 #include <algorithm>
 #include <chrono>
+#include <cstring>
 #include <functional>
 #include <thread>
 
@@ -10,6 +11,7 @@
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/detail/section_writer.hpp"
+#include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/parallel/ordered_pipeline.hpp"
 #include "output_file.hpp"
@@ -557,42 +559,41 @@ namespace {
 
 // §3 directory, and the zeros up to the first section; returns the directory's checksum.
 uint64_t write_directory(const ShardPlan& p, uint8_t* file) {
+    using F = format::dir_entry::Field;
     uint8_t* dir = file + p.directory_offset;
     const uint64_t dir_len = format::dir_entry::kSize * p.sections.size();
-    SectionWriter w(dir, 0, dir_len, "directory");
-    for (const auto& s : p.sections) {
-        w.put<uint16_t>(static_cast<uint16_t>(s.kind));
-        w.put<uint16_t>(0);  // every section of this version is required
-        w.put<uint32_t>(0);
-        w.put<uint64_t>(s.offset);
-        w.put<uint64_t>(s.length);
-        w.put<uint64_t>(s.checksum);
+    std::memset(dir, 0, p.sections.front().offset - p.directory_offset);  // reserved fields and padding
+    for (size_t i = 0; i < p.sections.size(); ++i) {
+        const auto& s = p.sections[i];
+        uint8_t* entry = dir + i * format::dir_entry::kSize;
+        format::put(entry, F::kind, static_cast<uint16_t>(s.kind));
+        format::put(entry, F::flags, 0);  // every section of this version is required
+        format::put(entry, F::offset, s.offset);
+        format::put(entry, F::length, s.length);
+        format::put(entry, F::checksum, s.checksum);
     }
-    w.finish();
-    std::memset(dir + dir_len, 0, p.sections.front().offset - p.directory_offset - dir_len);
     return format::checksum(dir, dir_len);
 }
 
 // §2.2 header, written last: it covers the directory by its checksum.
 void encode_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 16>& dataset_id, uint32_t shard_count,
                    bool in_edges, uint64_t vertices, uint64_t directory_checksum) {
-    SectionWriter w(file, 0, format::header::kSize, "header");
-    w.put_bytes(format::kMagic, 8);
-    w.put<uint16_t>(format::kVersionMajor);
-    w.put<uint16_t>(format::kVersionMinor);
-    w.put<uint32_t>(in_edges ? format::kFlagInEdges : 0);
-    w.put<uint64_t>(p.file_size);
-    w.put_bytes(dataset_id.data(), 16);
-    w.put<uint16_t>(p.shard);
-    w.put<uint16_t>(static_cast<uint16_t>(shard_count));
-    w.put<uint32_t>(static_cast<uint32_t>(p.sections.size()));
-    w.put<uint64_t>(p.directory_offset);
-    w.put<uint64_t>(directory_checksum);
-    w.put<uint64_t>(vertices);
-    w.put<uint64_t>(p.edge_count);
-    w.zeros(format::header::kHeaderHashOff - format::header::kReservedOff);
-    w.put<uint64_t>(format::checksum(file, format::header::kHeaderHashOff));
-    w.finish();
+    using F = format::header::Field;
+    std::memset(file, 0, format::header::kSize);  // the reserved bytes
+    std::memcpy(format::bytes(file, F::magic).data(), format::kMagic, format::header::spec(F::magic).width);
+    format::put(file, F::version_major, format::kVersionMajor);
+    format::put(file, F::version_minor, format::kVersionMinor);
+    format::put(file, F::flags, in_edges ? format::kFlagInEdges : 0);
+    format::put(file, F::file_size, p.file_size);
+    std::copy(dataset_id.begin(), dataset_id.end(), format::bytes(file, F::dataset_id).begin());
+    format::put(file, F::shard_id, p.shard);
+    format::put(file, F::shard_count, shard_count);
+    format::put(file, F::section_count, p.sections.size());
+    format::put(file, F::directory_offset, p.directory_offset);
+    format::put(file, F::directory_hash, directory_checksum);
+    format::put(file, F::vertex_count, vertices);
+    format::put(file, F::edge_count, p.edge_count);
+    format::put(file, F::header_checksum, format::checksum(file, format::header::spec(F::header_checksum).offset));
 }
 
 // §10: the same in every shard; derived from every section's checksum unless given.
