@@ -5,6 +5,7 @@
 
 #include "inspect.hpp"
 #include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/fields.hpp"
 #include "mmgraph/reader.hpp"
 
 namespace mmgraph::cli {
@@ -111,7 +112,7 @@ void print_report(const File& file) {
         std::printf("  %-24s %#12llx %14llu %6.2f%%\n", name.c_str(), static_cast<unsigned long long>(offset),
                     static_cast<unsigned long long>(bytes), percent(bytes));
     };
-    uint64_t directory = format::load<uint64_t>(file.data() + format::header::kDirectoryOffsetOff);
+    uint64_t directory = format::get(file.data(), format::header::Field::directory_offset);
     uint64_t directory_size = file.sections().size() * format::dir_entry::kSize;
     row("header", 0, format::header::kSize);
     row("directory", directory, directory_size);
