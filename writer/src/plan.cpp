@@ -8,6 +8,7 @@
 
 #include "adjacency_window.hpp"
 #include "internal.hpp"
+#include "mmgraph/format/adjacency.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/parallel/ordered_pipeline.hpp"
 
@@ -335,19 +336,25 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     a.windows = detail::window_bounds(p.members, degree);
     a.offset.assign(n + 1, 0);
     a.local.assign(n, 1);
-    // Bytes of one block's ordinals and entries (§7): flat entries are packed at the shard's
-    // width (§7.2), grouped ones are 32-bit words; group headers and the directory apart.
-    const unsigned entry_bits = format::packed_entry_bits(n);
-    auto block_bytes = [&](uint16_t type, uint64_t count, bool flat) {
-        uint64_t ordinals = g_.edge_types[type].has_properties() ? (dir == Direction::out ? 8 : 8 * count) : 0;
-        return ordinals + (flat ? format::packed_bytes(count, entry_bits) : 4 * count);
+    // Bytes of one block (§7), by the geometry the reader walks: flat entries are packed at the
+    // shard's width (§7.2).
+    const auto entry_bits = static_cast<uint8_t>(format::packed_entry_bits(n));
+    auto block_bytes = [&](uint16_t type, uint64_t count, uint32_t groups, bool flat) {
+        format::BlockLayout block;
+        block.count = count;
+        block.groups = groups;
+        block.flat = flat;
+        block.entry_bits = flat ? entry_bits : 32;
+        block.ordinals = format::block_ordinals(g_.edge_types[type].has_properties(), dir == Direction::in);
+        return block.size();
     };
+    const uint64_t one_block_head = format::record_head_bytes(1, false);  // the degree
     const bool numbers_rows = dir == Direction::out && any_properties_ && !rows_from_degrees_;
     uint64_t offset = 0;
     if (sizes_from_degrees_ && !numbers_rows) {
         for (uint64_t l = 0; l < n; ++l) {
             a.offset[l] = offset;
-            if (const uint32_t count = degree[p.members[l]]) offset += 4 + block_bytes(0, count, true);  // degree, the one block
+            if (const uint32_t count = degree[p.members[l]]) offset += one_block_head + block_bytes(0, count, 0, true);
         }
         a.offset[n] = offset;
         return;
@@ -377,26 +384,24 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
             if (dir == Direction::out)
                 for (const detail::SpilledEdge& e : list) ++p.edge_type_counts[e.type];
             if (sizes_from_degrees_) {
-                offset += 4 + block_bytes(0, list.size(), true);
+                offset += one_block_head + block_bytes(0, list.size(), 0, true);
                 continue;
             }
             const bool local = std::all_of(list.begin(), list.end(), [&](const detail::SpilledEdge& e) { return e.other_shard == p.shard; });
             a.local[l] = local;
-            uint64_t size = 4;  // degree
+            uint64_t size = 0;
             uint64_t blocks = 0;
             for (auto it = list.begin(); it != list.end();) {
                 const uint16_t t = it->type;
                 auto block_end = std::find_if(it, list.end(), [&](const detail::SpilledEdge& e) { return e.type != t; });
                 ++blocks;
-                size += block_bytes(t, static_cast<uint64_t>(block_end - it), local);
-                if (!local) {
-                    for (auto g = it; g != block_end; ++g)
-                        if (g == it || g->other_shard != (g - 1)->other_shard) size += 4;  // group header
-                }
+                uint32_t groups = 0;
+                if (!local)
+                    for (auto g = it; g != block_end; ++g) groups += g == it || g->other_shard != (g - 1)->other_shard;
+                size += block_bytes(t, static_cast<uint64_t>(block_end - it), groups, local);
                 it = block_end;
             }
-            if (multi_type_) size += 4 + 8 * blocks;
-            offset += size;
+            offset += format::record_head_bytes(blocks, multi_type_) + size;
         }
     };
     // Measuring is the serial part: it starts as soon as its window is loaded.
