@@ -83,10 +83,21 @@ def _cast(array, mask, dtype, what):
 
 
 def _objects(values):
-    array, mask = _split_nulls(values)
-    if array.dtype != object:
-        array = array.astype(object)
-    return array
+    """A sequence of Python objects with None for nulls (the native side reads it item by item)."""
+    if isinstance(values, np.ma.MaskedArray):
+        items = values.data.astype(object)
+        items[np.ma.getmaskarray(values)] = None
+        return items
+    if _is_pandas(values):
+        pd = require("pandas", "writing a pandas column")
+        mask = np.asarray(pd.isna(values), dtype=bool) if len(values) else np.zeros(0, bool)
+        items = list(values)
+        for row in np.flatnonzero(mask):
+            items[row] = None
+        return items
+    if isinstance(values, np.ndarray):
+        return values.tolist() if values.dtype != object else values
+    return values if isinstance(values, (list, tuple)) else list(values)
 
 
 def _keys(values, int_keys, what):
@@ -123,7 +134,7 @@ def _prepare(values, name, type_name, nullable, rows, int_keys, owner):
         array, mask = _split_nulls(values)
         if int_keys:
             return ("ref", _cast(array, mask, np.int64, what), mask)
-        return ("ref", array.astype(object), mask)
+        return ("ref", _objects(values), mask)
     raise InputError(f"{what}: unknown type '{type_name}'")
 
 

@@ -77,7 +77,9 @@ std::string_view text_of(const py::handle& object, std::vector<py::object>& keep
         return {PyBytes_AS_STRING(object.ptr()), static_cast<size_t>(PyBytes_GET_SIZE(object.ptr()))};
     }
     if (PyObject_CheckBuffer(object.ptr())) {
-        py::bytes copy(py::reinterpret_borrow<py::object>(object));
+        PyObject* converted = PyBytes_FromObject(object.ptr());
+        if (!converted) throw py::error_already_set();
+        auto copy = py::reinterpret_steal<py::object>(converted);
         keep.push_back(copy);
         return {PyBytes_AS_STRING(copy.ptr()), static_cast<size_t>(PyBytes_GET_SIZE(copy.ptr()))};
     }
@@ -126,7 +128,14 @@ KeyColumn read_keys(const py::object& keys, const py::object& mask, size_t rows,
 }
 
 // One prepared column, ready to give each row's Value without the GIL.
+// Not copyable: its list Values point into its own list_texts and list_keys, which a move
+// keeps in place and a copy would not.
 struct Column {
+    Column() = default;
+    Column(Column&&) = default;
+    Column(const Column&) = delete;
+    Column& operator=(const Column&) = delete;
+
     enum Kind : uint8_t { absent, fixed, text, ref, list } kind = absent;
     Type type;
     const uint8_t* data = nullptr;  // fixed
@@ -425,6 +434,7 @@ private:
             throw Error(ErrorKind::misuse, owner + ": " + std::to_string(columns.size()) + " prepared columns for " +
                                                std::to_string(schema.attributes.size()) + " attributes");
         std::vector<Column> prepared;
+        prepared.reserve(columns.size());
         for (size_t c = 0; c < columns.size(); ++c)
             prepared.push_back(read_column(schema.attributes[c], columns[c], rows, int_keys_, keep, owner));
         return prepared;
