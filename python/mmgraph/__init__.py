@@ -1,0 +1,54 @@
+"""mmgraph: memory-mapped, read-only property-graph files, read zero-copy into numpy, scipy and pandas.
+
+Reading::
+
+    with mmgraph.open("people.mmg") as f:
+        alice = f.find("alice")
+        print(alice["name"], alice.neighbors())
+        indptr, indices = f.csr()
+        people = f.vertices("Person")          # pandas DataFrame
+
+Writing::
+
+    mmgraph.write("people.mmg", vertices={"Person": people_df}, edges={"KNOWS": knows_df})
+
+Lifetimes: after ``close()`` every Vertex read from the file raises ``mmgraph.ClosedError``;
+numpy arrays and memoryviews already returned stay valid, because they keep the mapping alive.
+Threads: a File or Dataset may be shared between threads; heavy calls release the GIL.
+"""
+
+from . import _native
+from .errors import (
+    ClosedError,
+    DamagedFileError,
+    Error,
+    FileSystemError,
+    InputError,
+    LimitError,
+    MisuseError,
+    _BY_KIND,
+)
+
+_native._set_error_classes(dict(_BY_KIND))
+
+from ._native import Attribute, Dataset, File, SchemaEntry, Section, Vertex  # noqa: E402
+from ._native import Graph as _Graph  # noqa: E402
+from . import _tables  # noqa: E402,F401  (adds vertices(), edges(), to_scipy(), to_networkx())
+from ._writing import Writer, from_networkx, write  # noqa: E402
+
+__all__ = [
+    "open", "write", "from_networkx", "File", "Dataset", "Vertex", "Writer", "Attribute", "SchemaEntry", "Section",
+    "Error", "DamagedFileError", "InputError", "LimitError", "FileSystemError", "MisuseError", "ClosedError",
+]
+
+
+def open(path, *, verify=False):  # noqa: A001 - the package's entry point, as io.open
+    """Opens an mmgraph file read-only and maps it.
+
+    ``path`` is a file, a dataset path given to the writer, any shard of a dataset, or a list of
+    every shard file. Returns a :class:`File` for a single shard and a :class:`Dataset` for
+    several. ``verify=True`` runs the deep check of every byte first (spec §12).
+    Raises :class:`DamagedFileError` for a file that is not mmgraph's or is damaged and
+    :class:`FileSystemError` when it cannot be read.
+    """
+    return _native._open(path, verify)

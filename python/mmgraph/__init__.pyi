@@ -1,0 +1,25 @@
+import os
+from typing import Any, Mapping, Optional, Sequence, Union
+
+from ._native import Attribute as Attribute, Dataset as Dataset, File as File, SchemaEntry as SchemaEntry
+from ._native import Section as Section, Vertex as Vertex
+from ._writing import Writer as Writer
+from .errors import (
+    ClosedError as ClosedError,
+    DamagedFileError as DamagedFileError,
+    Error as Error,
+    FileSystemError as FileSystemError,
+    InputError as InputError,
+    LimitError as LimitError,
+    MisuseError as MisuseError,
+)
+
+PathLike = Union[str, os.PathLike]
+
+def open(path: Union[PathLike, Sequence[PathLike]], *, verify: bool = False) -> Union[File, Dataset]: ...
+def write(path: PathLike, vertices: Optional[Mapping[str, Any]] = None, edges: Optional[Mapping[str, Any]] = None, *,
+          key: str = "key", source: str = "source", target: str = "target",
+          types: Optional[Mapping[str, Mapping[str, Any]]] = None, **options: Any) -> dict[str, Any]: ...
+def from_networkx(graph: Any, path: PathLike, *, label: str = "vertex", edge_type: str = "edge",
+                  label_attribute: str = "label", type_attribute: str = "type",
+                  types: Optional[Mapping[str, Mapping[str, Any]]] = None, **options: Any) -> dict[str, Any]: ...

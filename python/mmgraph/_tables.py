@@ -1,0 +1,100 @@
+"""pandas, scipy and networkx views of a File or Dataset, added to both as methods.
+
+The native tables hand over numpy values with null masks; here they become pandas columns with
+nullable dtypes (Int8 ... UInt64, Float32/Float64, boolean, string); other values (bytes, lists,
+mixed types) stay Python objects in object columns. vertex_ref values appear as the referenced
+vertex's index (Int64).
+"""
+
+import numpy as np
+
+from ._native import Graph
+from ._optional import require
+
+
+def _column(pd, type_name, values, mask):
+    if mask is not None:
+        kind = values.dtype.kind
+        if kind == "b":
+            return pd.arrays.BooleanArray(values, mask)
+        if kind in "iu":
+            return pd.arrays.IntegerArray(values, mask)
+        if kind == "f":
+            return pd.arrays.FloatingArray(values, mask)
+    if type_name == "string":
+        return pd.array(values, dtype="string")
+    column = np.empty(len(values), dtype=object)
+    column[:] = values
+    return column
+
+
+def _frame(pd, head, columns):
+    data = dict(head)
+    for name, type_name, values, mask in columns:
+        if name in data:
+            name = f"{name}_attribute"  # never hide the index, key, label, source, target or type columns
+        data[name] = _column(pd, type_name, values, mask)
+    return pd.DataFrame(data)
+
+
+def vertices(self, label=None):
+    """The vertices as a pandas DataFrame: columns ``index``, ``key``, ``label`` (categorical) and one
+    per attribute, with nullable dtypes. ``label`` keeps one label's vertices. An attribute whose
+    name is taken by those columns gets the suffix ``_attribute``."""
+    pd = require("pandas", "File.vertices()")
+    table = self._vertex_table(label)
+    keys = table["key"]
+    head = {
+        "index": table["index"],
+        "key": keys if isinstance(keys, np.ndarray) else pd.array(keys, dtype="string"),
+        "label": pd.Categorical.from_codes(table["label"], categories=table["label_names"]),
+    }
+    return _frame(pd, head, table["columns"])
+
+
+def edges(self, type=None):  # noqa: A002 - the API's name
+    """The edges as a pandas DataFrame: ``source`` and ``target`` vertex indices, ``type``
+    (categorical) and one column per edge property, with nullable dtypes. ``type`` keeps one edge type."""
+    pd = require("pandas", "File.edges()")
+    table = self._edge_table(type)
+    head = {
+        "source": table["source"],
+        "target": table["target"],
+        "type": pd.Categorical.from_codes(table["type"], categories=table["type_names"]),
+    }
+    return _frame(pd, head, table["columns"])
+
+
+def to_scipy(self, direction="out", type=None, dtype=np.float64):  # noqa: A002
+    """The adjacency matrix as a ``scipy.sparse.csr_array`` of shape (vertex_count, vertex_count):
+    entry (v, w) counts the edges v -> w ('out') or w -> v ('in'), as ``dtype``; multi-edges
+    stay as duplicate entries (``sum_duplicates()`` merges them)."""
+    sparse = require("scipy.sparse", "File.to_scipy()")
+    indptr, indices = self.csr(direction, type)
+    n = self.vertex_count
+    return sparse.csr_array((np.ones(len(indices), dtype=dtype), indices, indptr), shape=(n, n))
+
+
+def to_networkx(self):
+    """The whole graph as a ``networkx.MultiDiGraph`` whose nodes are vertex indices, with the
+    attributes, ``key`` and ``label``; each edge has ``type`` and its properties. For small graphs:
+    it builds Python objects for everything."""
+    nx = require("networkx", "File.to_networkx()")
+    graph = nx.MultiDiGraph()
+    for index in range(self.vertex_count):
+        vertex = self.vertex(index)
+        data = vertex.attributes()
+        data["key"] = vertex.key
+        data["label"] = vertex.label
+        graph.add_node(index, **data)
+    for index in range(self.vertex_count):
+        targets, types, properties = self.vertex(index).edges("out")
+        for target, type_name, props in zip(targets.tolist(), types, properties):
+            graph.add_edge(index, target, type=type_name, **props)
+    return graph
+
+
+Graph.vertices = vertices
+Graph.edges = edges
+Graph.to_scipy = to_scipy
+Graph.to_networkx = to_networkx

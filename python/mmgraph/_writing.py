@@ -1,0 +1,311 @@
+"""Writing: mmgraph.Writer over the native writer, mmgraph.write() from pandas DataFrames and
+mmgraph.from_networkx().
+
+Columns are prepared here with whole-array numpy operations (casts, null masks) and added by one
+native call each; no Python code runs per row. Nulls are None, pandas NA, masked entries of numpy
+masked arrays, and NaN in a nullable float column.
+"""
+
+import numpy as np
+
+from . import _native
+from .errors import InputError
+from ._optional import require
+
+_NUMERIC = {
+    "bool": np.bool_, "int8": np.int8, "int16": np.int16, "int32": np.int32, "int64": np.int64,
+    "uint8": np.uint8, "uint16": np.uint16, "uint32": np.uint32, "uint64": np.uint64,
+    "float32": np.float32, "float64": np.float64,
+}
+
+
+def _is_pandas(values):
+    return type(values).__module__.startswith("pandas")
+
+
+def _split_nulls(values):
+    """(numpy array, mask or None) for a column: masked arrays, pandas objects with NA, object arrays with None."""
+    if isinstance(values, np.ma.MaskedArray):
+        mask = np.ma.getmaskarray(values)
+        return values.data, (mask if mask.any() else None)
+    if _is_pandas(values):
+        pd = require("pandas", "writing a pandas column")
+        mask = np.asarray(pd.isna(values), dtype=bool)
+        if hasattr(values, "to_numpy"):
+            array = values.to_numpy(dtype=object) if mask.any() else values.to_numpy()
+        else:
+            array = np.asarray(values)
+        if mask.any():
+            array = array.copy()
+            array[mask] = None
+        return array, (mask if mask.any() else None)
+    array = np.asarray(values) if not isinstance(values, np.ndarray) else values
+    if array.dtype == object:
+        mask = np.fromiter((v is None for v in array), dtype=bool, count=len(array)) if len(array) else np.zeros(0, bool)
+        return array, (mask if mask.any() else None)
+    return array, None
+
+
+def _cast(array, mask, dtype, what):
+    """array as dtype, refusing values that would change (out of range, fractional, not bool)."""
+    target = np.dtype(dtype)
+    if mask is not None:
+        array = array.copy() if array.dtype != object else array
+        filler = False if target.kind == "b" else 0
+        array = np.where(mask, filler, array)
+    if array.dtype == object:
+        try:
+            array = array.astype(target.kind == "f" and np.float64 or (np.int64 if target.kind == "i" else np.uint64 if target.kind == "u" else bool))
+        except (TypeError, ValueError, OverflowError) as error:
+            raise InputError(f"{what}: values do not convert to {target.name}: {error}") from None
+    if array.ndim != 1:
+        raise InputError(f"{what}: a column must be one-dimensional")
+    if target.kind == "b":
+        if array.dtype.kind != "b":
+            if array.dtype.kind in "iuf" and np.isin(array, (0, 1)).all():
+                return array.astype(bool)
+            raise InputError(f"{what}: expected bool values, got {array.dtype}")
+        return np.ascontiguousarray(array)
+    if target.kind in "iu":
+        if array.dtype.kind == "f":
+            if not np.all(np.isfinite(array)) or not np.all(np.floor(array) == array):
+                raise InputError(f"{what}: non-integral values for {target.name}")
+        elif array.dtype.kind not in "iub":
+            raise InputError(f"{what}: expected integers, got {array.dtype}")
+        if len(array):
+            info = np.iinfo(target)
+            low, high = array.min(), array.max()
+            if low < info.min or high > info.max:
+                raise InputError(f"{what}: values from {low} to {high} do not fit {target.name}")
+    elif target.kind == "f" and array.dtype.kind not in "iuf":
+        raise InputError(f"{what}: expected numbers, got {array.dtype}")
+    return np.ascontiguousarray(array.astype(target, copy=False))
+
+
+def _objects(values):
+    """A sequence of Python objects with None for nulls (the native side reads it item by item)."""
+    if isinstance(values, np.ma.MaskedArray):
+        items = values.data.astype(object)
+        items[np.ma.getmaskarray(values)] = None
+        return items
+    if _is_pandas(values):
+        pd = require("pandas", "writing a pandas column")
+        mask = np.asarray(pd.isna(values), dtype=bool) if len(values) else np.zeros(0, bool)
+        items = list(values)
+        for row in np.flatnonzero(mask):
+            items[row] = None
+        return items
+    if isinstance(values, np.ndarray):
+        return values.tolist() if values.dtype != object else values
+    return values if isinstance(values, (list, tuple)) else list(values)
+
+
+def _keys(values, int_keys, what):
+    array, mask = _split_nulls(values)
+    if mask is not None:
+        raise InputError(f"{what}: {int(mask.sum())} null keys (first at row {int(np.argmax(mask))})")
+    if int_keys:
+        return _cast(array, None, np.int64, what)
+    if array.dtype.kind == "U":
+        return array.tolist()
+    if array.dtype != object:
+        raise InputError(f"{what}: string keys must be str, got {array.dtype}")
+    return array
+
+
+def _prepare(values, name, type_name, nullable, rows, int_keys, owner):
+    what = f"{owner} attribute '{name}'"
+    if values is None:
+        return None
+    if len(values) != rows:
+        raise InputError(f"{what}: {len(values)} values for {rows} rows")
+    if type_name.endswith("[]"):
+        return ("list", _objects(values), None)
+    if type_name in _NUMERIC:
+        array, mask = _split_nulls(values)
+        if nullable and type_name.startswith("float") and array.dtype.kind == "f":
+            nan = np.isnan(array)
+            if nan.any():
+                mask = nan if mask is None else (mask | nan)
+        return ("fixed", _cast(array, mask, _NUMERIC[type_name], what), mask)
+    if type_name in ("string", "bytes"):
+        return ("text", _objects(values), None)
+    if type_name == "vertex_ref":
+        array, mask = _split_nulls(values)
+        if int_keys:
+            return ("ref", _cast(array, mask, np.int64, what), mask)
+        return ("ref", _objects(values), mask)
+    raise InputError(f"{what}: unknown type '{type_name}'")
+
+
+class Writer(_native.Writer):
+    """Builds an mmgraph file (or a dataset of ``shards`` files) from whole columns.
+
+    ``key_type`` is "string" or "int"; ``threads`` encode workers (0: one per core);
+    ``store_in_edges`` keeps the in-edges so that the in direction is read directly.
+    Declare labels and edge types, add vertices and then edges, then ``finish(path)``, which
+    returns the write statistics (files, vertices, edges, bytes, timings). A failed ``finish``
+    leaves no file at ``path``; a Writer is used once.
+
+    ``add_label(name, attributes)`` and ``add_edge_type(name, properties)`` take
+    ``{"name": "string", "born": ("int16", True)}``: type names as spec §4.3 ("bool", "int8" ...
+    "uint64", "float32", "float64", "string", "bytes", "vertex_ref", lists such as "int32[]"),
+    and ``True`` for a nullable attribute.
+    """
+
+    def add_vertices(self, label, keys, columns=None):
+        """Adds one vertex per key with ``label``; ``columns`` maps attribute names to whole columns
+        (numpy arrays, pandas Series, masked arrays or sequences) of the same length. Attributes left
+        out are null. vertex_ref columns hold the keys of the referenced vertices."""
+        columns = dict(columns or {})
+        schema = self._schema("label", label)
+        owner = f"label '{label}'"
+        keys = _keys(keys, self._int_keys, f"{owner} keys")
+        self._add_vertices(label, keys, self._prepare_all(schema, columns, len(keys), owner))
+
+    def add_edges(self, type, sources, targets, properties=None):  # noqa: A002
+        """Adds one edge per row from ``sources[i]`` to ``targets[i]`` (vertex keys, all added
+        before); ``properties`` maps property names to whole columns as in add_vertices()."""
+        properties = dict(properties or {})
+        schema = self._schema("edge type", type)
+        owner = f"edge type '{type}'"
+        sources = _keys(sources, self._int_keys, f"{owner} sources")
+        targets = _keys(targets, self._int_keys, f"{owner} targets")
+        if len(sources) != len(targets):
+            raise InputError(f"{owner}: {len(sources)} sources but {len(targets)} targets")
+        self._add_edges(type, sources, targets, self._prepare_all(schema, properties, len(sources), owner))
+
+    def _prepare_all(self, schema, columns, rows, owner):
+        known = {name for name, _, _ in schema}
+        unknown = sorted(set(columns) - known)
+        if unknown:
+            raise InputError(f"{owner}: no attribute named {', '.join(map(repr, unknown))}")
+        return [
+            _prepare(columns.get(name), name, type_name, nullable, rows, self._int_keys, owner)
+            for name, type_name, nullable in schema
+        ]
+
+    def _schema(self, kind, name):
+        return super()._schema("label" if kind == "label" else "edge type", name)
+
+
+def _infer_type(series, name, owner):
+    """(type name, nullable) of a pandas column, from its dtype and, for object columns, its first value."""
+    pd = require("pandas", "mmgraph.write()")
+    dtype = series.dtype
+    nullable = bool(series.isna().any()) or isinstance(dtype, pd.api.extensions.ExtensionDtype) and not isinstance(
+        dtype, pd.CategoricalDtype
+    )
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = dtype.categories.dtype
+    if isinstance(dtype, pd.StringDtype):
+        return "string", nullable
+    numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
+    if isinstance(numpy_dtype, np.dtype) and numpy_dtype.kind in "biuf":
+        name_of = "bool" if numpy_dtype.kind == "b" else numpy_dtype.name
+        if name_of in _NUMERIC:
+            return name_of, nullable
+    if isinstance(numpy_dtype, np.dtype) and numpy_dtype.kind == "U":
+        return "string", nullable
+    if numpy_dtype == object:
+        present = series.dropna()
+        if len(present) == 0:
+            raise InputError(f"{owner} column '{name}': all null, its type cannot be inferred; give it in types=")
+        first = present.iloc[0]
+        if isinstance(first, str):
+            return "string", nullable
+        if isinstance(first, (bytes, bytearray, memoryview)):
+            return "bytes", nullable
+        if isinstance(first, np.ndarray) and first.dtype.name in _NUMERIC:
+            return first.dtype.name + "[]", nullable
+        if isinstance(first, (list, tuple, np.ndarray)):
+            items = [item for value in present.iloc[:100] for item in value]
+            if items and all(isinstance(item, str) for item in items):
+                return "string[]", nullable
+            if items and all(isinstance(item, (bytes, bytearray)) for item in items):
+                return "bytes[]", nullable
+            array = np.asarray(items) if items else np.zeros(0, np.int64)
+            if array.dtype.kind in "biuf":
+                return ("bool" if array.dtype.kind == "b" else array.dtype.name) + "[]", nullable
+    raise InputError(f"{owner} column '{name}': cannot map dtype {series.dtype} to an attribute type; give it in types=")
+
+
+def write(path, vertices=None, edges=None, *, key="key", source="source", target="target", types=None, **options):
+    """Writes pandas DataFrames to an mmgraph file and returns the write statistics.
+
+    ``vertices`` maps each label to a DataFrame with a key column (``key``) and one column per
+    attribute; ``edges`` maps each edge type to a DataFrame with ``source`` and ``target`` key
+    columns and one column per property. Attribute types come from the dtypes (int8 ... uint64,
+    float32/64, bool, string/object str, bytes, lists) and a column is nullable when it has nulls
+    or a nullable pandas dtype; ``types={label or edge type: {column: "int16" or ("int16", True)}}``
+    overrides. ``options`` go to :class:`Writer` (key_type, threads, shards, store_in_edges);
+    key_type defaults to "int" when the first label's keys are integers. Nothing is left at
+    ``path`` when writing fails.
+    """
+    pd = require("pandas", "mmgraph.write()")
+    vertices = dict(vertices or {})
+    edges = dict(edges or {})
+    types = dict(types or {})
+    if "key_type" not in options:
+        first = next(iter(vertices.values()), None)
+        integer = first is not None and pd.api.types.is_integer_dtype(first[key].dtype)
+        options["key_type"] = "int" if integer else "string"
+    writer = Writer(**options)
+
+    def schema(frame, skip, owner_name, owner):
+        given = types.get(owner_name, {})
+        declared = {}
+        for column in frame.columns:
+            if column in skip:
+                continue
+            declared[column] = given.get(column) or _infer_type(frame[column], column, owner)
+        return declared
+
+    for label, frame in vertices.items():
+        if key not in frame.columns:
+            raise InputError(f"label '{label}': no key column '{key}'")
+        writer.add_label(label, schema(frame, {key}, label, f"label '{label}'"))
+    for edge_type, frame in edges.items():
+        for column in (source, target):
+            if column not in frame.columns:
+                raise InputError(f"edge type '{edge_type}': no column '{column}'")
+        writer.add_edge_type(edge_type, schema(frame, {source, target}, edge_type, f"edge type '{edge_type}'"))
+    for label, frame in vertices.items():
+        writer.add_vertices(label, frame[key], {c: frame[c] for c in frame.columns if c != key})
+    for edge_type, frame in edges.items():
+        writer.add_edges(edge_type, frame[source], frame[target],
+                         {c: frame[c] for c in frame.columns if c not in (source, target)})
+    return writer.finish(str(path))
+
+
+def from_networkx(graph, path, *, label="vertex", edge_type="edge", label_attribute="label",
+                  type_attribute="type", types=None, **options):
+    """Writes a networkx graph. Node keys are the nodes themselves when all are ints, else their
+    str(); a node's ``label_attribute`` picks its label (default ``label``) and an edge's
+    ``type_attribute`` its edge type (default ``edge_type``); other data become attributes with
+    types inferred as in :func:`write`. Each edge is written once, in the direction networkx lists it."""
+    pd = require("pandas", "mmgraph.from_networkx()")
+    nodes = list(graph.nodes(data=True))
+    int_keys = all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n, _ in nodes)
+    as_key = (lambda n: int(n)) if int_keys else str
+    by_label = {}
+    for node, data in nodes:
+        row = {k: v for k, v in data.items() if k != label_attribute}
+        row["key"] = as_key(node)
+        by_label.setdefault(data.get(label_attribute, label), []).append(row)
+    by_type = {}
+    for u, v, data in graph.edges(data=True):
+        row = {k: w for k, w in data.items() if k != type_attribute}
+        row["source"], row["target"] = as_key(u), as_key(v)
+        by_type.setdefault(data.get(type_attribute, edge_type), []).append(row)
+
+    def frame(rows, first):
+        df = pd.DataFrame(rows)
+        ordered = first + [c for c in df.columns if c not in first]
+        return df[ordered].convert_dtypes(convert_string=True, convert_integer=True, convert_boolean=True, convert_floating=True)
+
+    options.setdefault("key_type", "int" if int_keys else "string")
+    return write(path,
+                 vertices={name: frame(rows, ["key"]) for name, rows in by_label.items()},
+                 edges={name: frame(rows, ["source", "target"]) for name, rows in by_type.items()},
+                 types=types, **options)

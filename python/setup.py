@@ -1,0 +1,51 @@
+"""pip install of the mmgraph package: compiles the binding together with the reader and writer
+sources of this repository (no CMake needed). Offline, from the repository root:
+
+    /usr/bin/python3 -m venv --system-site-packages .venv
+    .venv/bin/pip install --no-build-isolation --no-index ./python
+
+Needs python3-dev, pybind11-dev (or python3-pybind11), python3-numpy, libboost-dev and
+libxxhash-dev; setuptools and wheel come from the system site packages.
+"""
+
+import os
+from pathlib import Path
+
+from pybind11.setup_helpers import Pybind11Extension, build_ext
+from setuptools import setup
+
+here = Path(__file__).resolve().parent
+root = here.parent
+
+
+def os_relative(path):
+    # setuptools wants source paths relative to setup.py; the C++ library lives beside python/.
+    return os.path.relpath(path, here)
+
+
+def sources(folder):
+    return sorted(os_relative(p) for p in (root / folder).glob("*.cpp"))
+
+
+extension = Pybind11Extension(
+    "mmgraph._native",
+    sources("python/src") + sources("reader/src") + sources("writer/src"),
+    include_dirs=[os_relative(root / d) for d in ("format/include", "reader/include", "writer/include", "reader/src")],
+    libraries=["xxhash"],
+    cxx_std=20,
+    extra_compile_args=["-Wno-deprecated-declarations"],
+)
+
+setup(
+    name="mmgraph",
+    version="2.0.0",
+    description="Memory-mapped read-only property-graph files, zero-copy into numpy, scipy and pandas",
+    packages=["mmgraph"],
+    package_data={"mmgraph": ["*.pyi", "py.typed"]},
+    ext_modules=[extension],
+    cmdclass={"build_ext": build_ext},
+    install_requires=["numpy"],
+    extras_require={"pandas": ["pandas"], "scipy": ["scipy"], "networkx": ["networkx"]},
+    python_requires=">=3.9",
+    zip_safe=False,
+)

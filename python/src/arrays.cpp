@@ -1,0 +1,403 @@
+// Whole-graph arrays, computed with the GIL released into std::vectors that numpy then owns
+// (no copy): find_many, degrees, csr, bfs, and the column tables behind vertices() and edges().
+#include "binding.hpp"
+
+#include <algorithm>
+
+#include "mmgraph/format/hash.hpp"
+
+namespace mmgraph::python {
+namespace {
+
+template <typename T>
+py::array_t<T> to_numpy(std::vector<T>&& values) {
+    auto* owned = new std::vector<T>(std::move(values));
+    py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+    return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), owner);
+}
+
+std::optional<uint32_t> edge_type_of(const File& file, const std::optional<std::string>& type) {
+    if (!type) return std::nullopt;
+    auto id = file.find_edge_type(*type);
+    if (!id) throw Error(ErrorKind::misuse, file.path().string() + ": no edge type '" + *type + "'");
+    return id;
+}
+
+// --- find_many ------------------------------------------------------------------------------
+
+py::array_t<int64_t> find_many(const PyGraph& g, const py::object& keys) {
+    SourcePtr source = g.source();
+    const bool int_keys = source->shard(0).key_type() == KeyType::int64;
+    std::vector<OwnedKey> owned;
+    std::vector<Key> wanted;
+    py::array_t<int64_t, py::array::c_style | py::array::forcecast> numbers;
+    const bool given_as_text = py::isinstance<py::list>(keys) && py::len(keys) > 0 && py::isinstance<py::str>(keys.cast<py::list>()[0]);
+    if (int_keys && !given_as_text) {
+        numbers = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(keys);
+        if (!numbers) throw py::error_already_set();
+        wanted.assign(numbers.data(), numbers.data() + numbers.size());
+    } else {
+        for (const auto& key : keys) owned.push_back(key_from_python(key));
+        for (const auto& key : owned) wanted.push_back(key.key());
+    }
+    std::vector<int64_t> found(wanted.size(), -1);
+    {
+        py::gil_scoped_release release;
+        // Keys go to the shard their hash names (§10), then through each shard's batch find.
+        const uint16_t shards = source->shard_count();
+        std::vector<std::vector<size_t>> positions(shards);
+        for (size_t i = 0; i < wanted.size(); ++i) positions[shards == 1 ? 0 : format::key_hash(wanted[i]) % shards].push_back(i);
+        std::vector<Key> batch;
+        std::vector<std::optional<Vertex>> results;
+        for (uint16_t s = 0; s < shards; ++s) {
+            batch.clear();
+            for (size_t i : positions[s]) batch.push_back(wanted[i]);
+            results.assign(batch.size(), std::nullopt);
+            source->shard(s).find(batch, results);
+            for (size_t j = 0; j < batch.size(); ++j)
+                if (results[j]) found[positions[s][j]] = static_cast<int64_t>(source->global(s, results[j]->index()));
+        }
+    }
+    return to_numpy(std::move(found));
+}
+
+// --- degrees, csr, bfs ----------------------------------------------------------------------
+
+struct Csr {
+    std::vector<int64_t> indptr;
+    std::vector<int64_t> indices;
+};
+
+Csr transpose(const Csr& csr, uint64_t n) {
+    Csr t;
+    t.indptr.assign(n + 1, 0);
+    for (int64_t target : csr.indices) ++t.indptr[target + 1];
+    for (uint64_t v = 0; v < n; ++v) t.indptr[v + 1] += t.indptr[v];
+    t.indices.resize(csr.indices.size());
+    std::vector<int64_t> next(t.indptr.begin(), t.indptr.end() - 1);
+    for (uint64_t v = 0; v < n; ++v)
+        for (int64_t k = csr.indptr[v]; k < csr.indptr[v + 1]; ++k) t.indices[next[csr.indices[k]]++] = static_cast<int64_t>(v);
+    return t;
+}
+
+Csr build_csr(const Source& source, Direction direction, const std::optional<std::string>& type) {
+    // A file written without in-edges still answers the in direction, by transposing.
+    if (direction == Direction::in && !source.shard(0).has_in_edges())
+        return transpose(build_csr(source, Direction::out, type), source.vertex_count());
+    Csr csr;
+    csr.indptr.reserve(source.vertex_count() + 1);
+    csr.indptr.push_back(0);
+    csr.indices.reserve(source.dataset->edge_count());
+    for (uint16_t s = 0; s < source.shard_count(); ++s) {
+        const File& file = source.shard(s);
+        const auto type_id = edge_type_of(file, type);
+        for (uint64_t v = 0; v < file.vertex_count(); ++v) {
+            Vertex vertex = file.vertex(v);
+            EdgeRange edges = type_id ? vertex.edges(direction, *type_id) : vertex.edges(direction);
+            for (const Edge& e : edges) csr.indices.push_back(static_cast<int64_t>(source.global(e.target)));
+            csr.indptr.push_back(static_cast<int64_t>(csr.indices.size()));
+        }
+    }
+    return csr;
+}
+
+py::tuple csr(const PyGraph& g, const std::string& direction, const std::optional<std::string>& type) {
+    SourcePtr source = g.source();
+    Direction d = parse_direction(direction);
+    Csr result;
+    {
+        py::gil_scoped_release release;
+        result = build_csr(*source, d, type);
+    }
+    return py::make_tuple(to_numpy(std::move(result.indptr)), to_numpy(std::move(result.indices)));
+}
+
+py::array_t<int64_t> degrees(const PyGraph& g, const std::string& direction, const std::optional<std::string>& type) {
+    SourcePtr source = g.source();
+    Direction d = parse_direction(direction);
+    std::vector<int64_t> out;
+    {
+        py::gil_scoped_release release;
+        if (d == Direction::in && !source->shard(0).has_in_edges()) {
+            Csr t = build_csr(*source, d, type);
+            out.resize(source->vertex_count());
+            for (size_t v = 0; v < out.size(); ++v) out[v] = t.indptr[v + 1] - t.indptr[v];
+        } else {
+            out.reserve(source->vertex_count());
+            for (uint16_t s = 0; s < source->shard_count(); ++s) {
+                const File& file = source->shard(s);
+                const auto type_id = edge_type_of(file, type);
+                for (uint64_t v = 0; v < file.vertex_count(); ++v) {
+                    Vertex vertex = file.vertex(v);
+                    out.push_back(static_cast<int64_t>(type_id ? vertex.degree(d, *type_id) : vertex.degree(d)));
+                }
+            }
+        }
+    }
+    return to_numpy(std::move(out));
+}
+
+std::vector<int32_t> bfs_levels(const Source& source, uint64_t start, Direction direction) {
+    const uint64_t n = source.vertex_count();
+    std::vector<int32_t> distance(n, -1);
+    source.locate(start);
+    distance[start] = 0;
+    std::vector<uint64_t> frontier{start}, next;
+    if (direction == Direction::in && !source.shard(0).has_in_edges()) {
+        Csr t = build_csr(source, direction, std::nullopt);
+        for (int32_t level = 1; !frontier.empty(); ++level) {
+            next.clear();
+            for (uint64_t v : frontier)
+                for (int64_t k = t.indptr[v]; k < t.indptr[v + 1]; ++k)
+                    if (distance[t.indices[k]] < 0) {
+                        distance[t.indices[k]] = level;
+                        next.push_back(static_cast<uint64_t>(t.indices[k]));
+                    }
+            frontier.swap(next);
+        }
+        return distance;
+    }
+    // Each level walks every shard's part of the frontier with the prefetching for_each_edge.
+    std::vector<std::vector<uint32_t>> by_shard(source.shard_count());
+    for (int32_t level = 1; !frontier.empty(); ++level) {
+        for (auto& part : by_shard) part.clear();
+        for (uint64_t v : frontier) {
+            VertexRef ref = source.locate(v);
+            by_shard[ref.shard].push_back(ref.index);
+        }
+        next.clear();
+        for (uint16_t s = 0; s < source.shard_count(); ++s)
+            source.shard(s).for_each_edge(std::span<const uint32_t>(by_shard[s]), direction, [&](uint32_t, const Edge& e) {
+                uint64_t target = source.global(e.target);
+                if (distance[target] < 0) {
+                    distance[target] = level;
+                    next.push_back(target);
+                }
+            });
+        frontier.swap(next);
+    }
+    return distance;
+}
+
+py::array_t<int32_t> bfs(const PyGraph& g, const py::object& start, const std::string& direction) {
+    SourcePtr source = g.source();
+    uint64_t index;
+    if (py::isinstance<PyVertex>(start)) {
+        index = start.cast<const PyVertex&>().global;
+    } else {
+        int64_t i = start.cast<int64_t>();
+        if (i < 0) throw Error(ErrorKind::misuse, "bfs: source index " + std::to_string(i) + " is negative");
+        index = static_cast<uint64_t>(i);
+    }
+    Direction d = parse_direction(direction);
+    std::vector<int32_t> distance;
+    {
+        py::gil_scoped_release release;
+        distance = bfs_levels(*source, index, d);
+    }
+    return to_numpy(std::move(distance));
+}
+
+// --- tables ---------------------------------------------------------------------------------
+//
+// A table is rows of one kind (vertices, or out-edges) whose schema entry (label or edge type)
+// may differ from row to row. Each attribute name becomes one column: typed (numpy values and a
+// null mask) when every entry having it gives it the same fixed-size scalar type, else a
+// column of Python objects. Rows whose entry lacks the attribute are null there.
+
+struct Row {
+    uint16_t shard = 0;
+    uint32_t index = 0;   // the vertex, or the edge's source
+    uint32_t schema = 0;  // label id or edge type id
+    Edge edge;            // edge tables
+};
+
+struct ColumnPlan {
+    std::string name;
+    std::vector<int64_t> attribute;  // per schema entry: attribute index, -1 when absent
+    std::optional<Type> type;        // the common type, if there is one
+    bool typed = false;              // values and mask in numpy arrays
+    std::vector<uint8_t> values, mask;
+    std::vector<ValueRef> objects;
+};
+
+std::vector<ColumnPlan> plan_columns(std::span<const LabelInfo> entries, std::optional<uint32_t> only) {
+    std::vector<ColumnPlan> columns;
+    for (uint32_t e = 0; e < entries.size(); ++e) {
+        if (only && e != *only) continue;
+        for (uint32_t a = 0; a < entries[e].attributes.size(); ++a) {
+            const AttributeInfo& info = entries[e].attributes[a];
+            auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnPlan& c) { return c.name == info.name; });
+            if (it == columns.end()) {
+                columns.push_back(ColumnPlan{std::string(info.name), std::vector<int64_t>(entries.size(), -1), info.type, false, {}, {}, {}});
+                it = columns.end() - 1;
+            } else if (it->type && !(*it->type == info.type)) {
+                it->type.reset();
+            }
+            it->attribute[e] = a;
+        }
+    }
+    for (auto& c : columns) c.typed = c.type && c.type->is_fixed();
+    return columns;
+}
+
+unsigned typed_size(Type type) { return type.element() == TypeCode::vertex_ref ? 8 : format::scalar_size(type.byte); }
+
+template <typename Read>
+void fill_columns(const Source& source, std::vector<ColumnPlan>& columns, const std::vector<Row>& rows, Read read) {
+    for (auto& c : columns) {
+        if (c.typed) {
+            c.values.assign(rows.size() * typed_size(*c.type), 0);
+            c.mask.assign(rows.size(), 0);
+        } else {
+            c.objects.assign(rows.size(), ValueRef());
+        }
+    }
+    for (size_t r = 0; r < rows.size(); ++r) {
+        for (auto& c : columns) {
+            int64_t attribute = c.attribute[rows[r].schema];
+            ValueRef value = attribute < 0 ? ValueRef() : read(rows[r], static_cast<uint32_t>(attribute));
+            if (!c.typed) {
+                c.objects[r] = value;
+            } else if (value.is_null()) {
+                c.mask[r] = 1;
+            } else if (c.type->element() == TypeCode::vertex_ref) {
+                int64_t global = static_cast<int64_t>(source.global(value.as_ref()));
+                std::memcpy(&c.values[r * 8], &global, 8);
+            } else {
+                const unsigned size = typed_size(*c.type);
+                auto bytes = value.as_bytes();
+                if (bytes.size() != size) throw Error(ErrorKind::damaged, "attribute '" + c.name + "': value of unexpected size");
+                std::memcpy(&c.values[r * size], bytes.data(), size);
+            }
+        }
+    }
+}
+
+py::list columns_to_python(std::vector<ColumnPlan>& columns, const HandlePtr& handle, const SourcePtr& source) {
+    py::list out;
+    for (auto& c : columns) {
+        const std::string type = c.type ? type_name(*c.type) : "object";
+        if (c.typed) {
+            py::dtype dtype = c.type->element() == TypeCode::vertex_ref ? py::dtype("<i8") : scalar_dtype(c.type->element());
+            py::array values(dtype, {static_cast<py::ssize_t>(c.mask.size())}, {dtype.itemsize()}, c.values.data());
+            py::array_t<bool> mask(static_cast<py::ssize_t>(c.mask.size()), reinterpret_cast<const bool*>(c.mask.data()));
+            out.append(py::make_tuple(c.name, type, values, mask));
+        } else {
+            py::list objects;
+            for (const ValueRef& v : c.objects) objects.append(to_python(v, handle, source, true));
+            out.append(py::make_tuple(c.name, type, objects, py::none()));
+        }
+    }
+    return out;
+}
+
+py::dict vertex_table(const PyGraph& g, const std::optional<std::string>& label) {
+    SourcePtr source = g.source();
+    const File& first = source->shard(0);
+    std::optional<uint32_t> only;
+    if (label) {
+        only = first.find_label(*label);
+        if (!only) throw Error(ErrorKind::misuse, g.path + ": no label '" + *label + "'");
+    }
+    std::vector<ColumnPlan> columns = plan_columns(first.labels(), only);
+    std::vector<Row> rows;
+    std::vector<int64_t> index, int_keys;
+    std::vector<int32_t> labels;
+    std::vector<std::string_view> text_keys;
+    const bool int_key = first.key_type() == KeyType::int64;
+    {
+        py::gil_scoped_release release;
+        auto take = [&](uint16_t s, const Vertex& v) {
+            Row row{s, v.index(), v.label(), {}};
+            rows.push_back(row);
+            index.push_back(static_cast<int64_t>(source->global(s, v.index())));
+            labels.push_back(static_cast<int32_t>(row.schema));
+            Key key = v.key();
+            if (int_key) int_keys.push_back(std::get<int64_t>(key));
+            else text_keys.push_back(std::get<std::string_view>(key));
+        };
+        for (uint16_t s = 0; s < source->shard_count(); ++s) {
+            const File& file = source->shard(s);
+            if (only) {
+                for (Vertex v : file.vertices(*only)) take(s, v);
+            } else {
+                for (Vertex v : file.vertices()) take(s, v);
+            }
+        }
+        fill_columns(*source, columns, rows, [&](const Row& row, uint32_t attribute) {
+            return source->shard(row.shard).vertex(row.index).get(attribute);
+        });
+    }
+    py::dict table;
+    table["index"] = to_numpy(std::move(index));
+    if (int_key) {
+        table["key"] = to_numpy(std::move(int_keys));
+    } else {
+        py::list keys;
+        for (auto k : text_keys) keys.append(key_to_python(Key(k)));
+        table["key"] = keys;
+    }
+    table["label"] = to_numpy(std::move(labels));
+    py::list names;
+    for (const auto& l : first.labels()) names.append(py::str(std::string(l.name)));
+    table["label_names"] = names;
+    table["columns"] = columns_to_python(columns, g.handle, source);
+    return table;
+}
+
+py::dict edge_table(const PyGraph& g, const std::optional<std::string>& type) {
+    SourcePtr source = g.source();
+    const File& first = source->shard(0);
+    std::optional<uint32_t> only = edge_type_of(first, type);
+    std::vector<ColumnPlan> columns = plan_columns(first.edge_types(), only);
+    std::vector<Row> rows;
+    std::vector<int64_t> sources, targets;
+    std::vector<int32_t> types;
+    {
+        py::gil_scoped_release release;
+        for (uint16_t s = 0; s < source->shard_count(); ++s) {
+            const File& file = source->shard(s);
+            file.for_each_edge(Direction::out, [&](uint32_t from, const Edge& e) {
+                if (only && e.type != *only) return;
+                if (e.type >= first.edge_types().size()) throw Error(ErrorKind::damaged, "edge of unknown type " + std::to_string(e.type));
+                rows.push_back(Row{s, from, e.type, e});
+                sources.push_back(static_cast<int64_t>(source->global(s, from)));
+                targets.push_back(static_cast<int64_t>(source->global(e.target)));
+                types.push_back(static_cast<int32_t>(e.type));
+            });
+        }
+        fill_columns(*source, columns, rows, [&](const Row& row, uint32_t property) {
+            return source->shard(row.shard).property(row.edge, property);
+        });
+    }
+    py::dict table;
+    table["source"] = to_numpy(std::move(sources));
+    table["target"] = to_numpy(std::move(targets));
+    table["type"] = to_numpy(std::move(types));
+    py::list names;
+    for (const auto& t : first.edge_types()) names.append(py::str(std::string(t.name)));
+    table["type_names"] = names;
+    table["columns"] = columns_to_python(columns, g.handle, source);
+    return table;
+}
+
+}  // namespace
+
+void bind_graph_arrays(py::class_<PyGraph>& cls) {
+    cls.def("find_many", &find_many, py::arg("keys"),
+            "Indices of the vertices with these keys as a numpy int64 array, -1 where absent (one batched native lookup).")
+        .def("degrees", &degrees, py::arg("direction") = "out", py::arg("type") = py::none(),
+             "Every vertex's degree as a numpy int64 array, indexed by vertex index.")
+        .def("csr", &csr, py::arg("direction") = "out", py::arg("type") = py::none(),
+             "The adjacency as compressed sparse rows (indptr, indices), numpy int64 arrays; row v lists v's neighbours in stored "
+             "order, multi-edges repeated.")
+        .def("bfs", &bfs, py::arg("source"), py::arg("direction") = "out",
+             "Breadth-first distances (numpy int32, -1 where unreachable) from a Vertex or a vertex index.")
+        .def("_vertex_table", &vertex_table, py::arg("label") = py::none())
+        .def("_edge_table", &edge_table, py::arg("type") = py::none());
+}
+
+void register_arrays(py::module_&) {}
+
+}  // namespace mmgraph::python

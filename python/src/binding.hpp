@@ -1,0 +1,113 @@
+// Shared declarations of the mmgraph._native translation units.
+//
+// Lifetimes. A Python File or Dataset owns a Handle; everything obtained from it (Vertex
+// objects, value views, arrays) holds the same Handle or, for numpy views into the mapping,
+// a Source of its own. close() empties the Handle, so later calls through it raise ClosedError,
+// while views already handed out keep their Source, and with it the mapping, alive. Each call
+// copies the Source out of the Handle while it holds the GIL and uses that copy with the GIL
+// released, so a close() from another thread cannot pull the mapping from under it.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "mmgraph/reader.hpp"
+#include "mmgraph/writer.hpp"
+
+namespace py = pybind11;
+
+namespace mmgraph::python {
+
+// Raised for any use of a closed File or Dataset (Python: mmgraph.ClosedError).
+class ClosedError : public Error {
+public:
+    ClosedError() : Error(ErrorKind::misuse, "the mmgraph file is closed") {}
+};
+
+// An open dataset (one or more shards) and the global numbering of its vertices: shard s's
+// vertex i is global index first_index[s] + i, so a single shard's indices are its own.
+struct Source {
+    std::shared_ptr<const Dataset> dataset;
+    std::vector<uint64_t> first_index;  // per shard, plus the total at the end
+
+    explicit Source(Dataset opened);
+    uint16_t shard_count() const { return dataset->shard_count(); }
+    const File& shard(uint16_t id) const { return dataset->shard(id); }
+    uint64_t vertex_count() const { return first_index.back(); }
+    // The global index of a reference read from the file; throws damaged when it names no vertex.
+    uint64_t global(VertexRef ref) const;
+    uint64_t global(uint16_t shard, uint32_t index) const { return first_index[shard] + index; }
+    VertexRef locate(uint64_t global) const;  // throws misuse when out of range
+    Vertex vertex(uint64_t global) const { return dataset->vertex(locate(global)); }
+};
+using SourcePtr = std::shared_ptr<const Source>;
+
+struct Handle {
+    SourcePtr source;  // empty once closed
+    SourcePtr get() const {
+        if (!source) throw ClosedError();
+        return source;
+    }
+};
+using HandlePtr = std::shared_ptr<Handle>;
+
+// What File and Dataset share on the Python side.
+struct PyGraph {
+    HandlePtr handle;
+    std::string path;
+    SourcePtr source() const { return handle->get(); }
+};
+
+// A vertex as Python sees it: the handle it was read through and its place.
+struct PyVertex {
+    HandlePtr handle;
+    uint64_t global = 0;
+    uint16_t shard = 0;
+    uint32_t index = 0;
+    // The caller keeps `source` (a copy taken from the handle) while it uses the Vertex.
+    Vertex get(const Source& source) const { return source.shard(shard).vertex(index); }
+};
+
+PyVertex make_vertex(const HandlePtr& handle, const Source& source, VertexRef ref);
+
+// A read-only numpy array over bytes of the mapping, keeping the source alive.
+py::array view_array(const SourcePtr& source, py::dtype dtype, uint64_t count, const void* data);
+// The numpy dtype of a fixed-size scalar type code (vertex_ref excluded).
+py::dtype scalar_dtype(TypeCode code);
+
+// A value as Python sees it (the head of values.cpp lists the mapping). `for_table` gives
+// bytes objects instead of memoryviews and vertex indices instead of Vertex objects.
+py::object to_python(const ValueRef& value, const HandlePtr& handle, const SourcePtr& source, bool for_table = false);
+
+// A key given by Python, held with its string's storage.
+struct OwnedKey {
+    std::string text;
+    int64_t number = 0;
+    bool is_text = false;
+    Key key() const { return is_text ? Key(std::string_view(text)) : Key(number); }
+};
+OwnedKey key_from_python(const py::handle& key);
+py::object key_to_python(const Key& key);
+
+std::string type_name(Type type);
+Direction parse_direction(const std::string& direction);
+
+// Whole-graph methods of File and Dataset (arrays.cpp).
+void bind_graph_arrays(py::class_<PyGraph>& cls);
+
+// Registration, one per translation unit.
+void register_errors(py::module_& m);
+void register_graph(py::module_& m);
+void register_values(py::module_& m);
+void register_arrays(py::module_& m);
+void register_writer(py::module_& m);
+
+}  // namespace mmgraph::python

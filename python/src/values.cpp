@@ -1,0 +1,154 @@
+// Values, keys and vertices as Python sees them:
+//   null -> None; bool, integers, floats -> bool, int, float; string -> str (invalid UTF-8 is
+//   kept as surrogate escapes); bytes -> a read-only memoryview into the mapping (bytes in
+//   tables); vertex_ref -> the referenced Vertex; lists of fixed-size numbers -> read-only numpy
+//   views into the mapping (unaligned where the file packs them so); string[] -> list of str;
+//   bytes[] -> list of memoryviews; vertex_ref[] -> list of Vertex.
+#include "binding.hpp"
+
+#include <algorithm>
+
+namespace mmgraph::python {
+
+Source::Source(Dataset opened) : dataset(std::make_shared<const Dataset>(std::move(opened))) {
+    first_index.reserve(dataset->shard_count() + 1);
+    uint64_t next = 0;
+    for (uint16_t s = 0; s < dataset->shard_count(); ++s) {
+        first_index.push_back(next);
+        next += dataset->shard(s).vertex_count();
+    }
+    first_index.push_back(next);
+}
+
+VertexRef Source::locate(uint64_t global) const {
+    if (global >= vertex_count())
+        throw Error(ErrorKind::misuse, "vertex index " + std::to_string(global) + " out of range (" + std::to_string(vertex_count()) +
+                                           " vertices)");
+    auto after = std::upper_bound(first_index.begin(), first_index.end(), global);
+    auto shard = static_cast<uint16_t>(after - first_index.begin() - 1);
+    return {shard, static_cast<uint32_t>(global - first_index[shard])};
+}
+
+uint64_t Source::global(VertexRef ref) const {
+    if (ref.shard >= shard_count())
+        throw Error(ErrorKind::damaged, "vertex reference to shard " + std::to_string(ref.shard) + " of a " +
+                                            std::to_string(shard_count()) + "-shard dataset");
+    if (ref.index >= shard(ref.shard).vertex_count())
+        throw Error(ErrorKind::damaged, "vertex reference to index " + std::to_string(ref.index) + " of shard " + std::to_string(ref.shard) +
+                                            ", which has " + std::to_string(shard(ref.shard).vertex_count()) + " vertices");
+    return first_index[ref.shard] + ref.index;
+}
+
+PyVertex make_vertex(const HandlePtr& handle, const Source& source, VertexRef ref) {
+    return PyVertex{handle, source.global(ref), ref.shard, ref.index};
+}
+
+py::dtype scalar_dtype(TypeCode code) {
+    switch (code) {
+        case TypeCode::boolean: return py::dtype("?");
+        case TypeCode::int8: return py::dtype("i1");
+        case TypeCode::int16: return py::dtype("<i2");
+        case TypeCode::int32: return py::dtype("<i4");
+        case TypeCode::int64: return py::dtype("<i8");
+        case TypeCode::uint8: return py::dtype("u1");
+        case TypeCode::uint16: return py::dtype("<u2");
+        case TypeCode::uint32: return py::dtype("<u4");
+        case TypeCode::uint64: return py::dtype("<u8");
+        case TypeCode::float32: return py::dtype("<f4");
+        case TypeCode::float64: return py::dtype("<f8");
+        default: throw Error(ErrorKind::misuse, "no numpy dtype for type " + std::string(format::scalar_name(static_cast<uint8_t>(code))));
+    }
+}
+
+py::array view_array(const SourcePtr& source, py::dtype dtype, uint64_t count, const void* data) {
+    py::capsule owner(new SourcePtr(source), [](void* p) { delete static_cast<SourcePtr*>(p); });
+    // An empty list may point anywhere (even null); numpy needs a valid pointer only to read.
+    static const uint64_t empty = 0;
+    py::array array(dtype, {static_cast<py::ssize_t>(count)}, {dtype.itemsize()}, count ? data : &empty, owner);
+    py::detail::array_proxy(array.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+    return array;
+}
+
+namespace {
+
+py::object decode(std::string_view text) {
+    PyObject* s = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "surrogateescape");
+    if (!s) throw py::error_already_set();
+    return py::reinterpret_steal<py::object>(s);
+}
+
+py::object bytes_value(std::span<const uint8_t> data, const SourcePtr& source, bool copy) {
+    if (copy) return py::bytes(reinterpret_cast<const char*>(data.data()), data.size());
+    py::array view = view_array(source, py::dtype("u1"), data.size(), data.data());
+    PyObject* memory = PyMemoryView_FromObject(view.ptr());
+    if (!memory) throw py::error_already_set();
+    return py::reinterpret_steal<py::object>(memory);
+}
+
+}  // namespace
+
+py::object to_python(const ValueRef& value, const HandlePtr& handle, const SourcePtr& source, bool for_table) {
+    if (value.is_null()) return py::none();
+    const Type type = value.type();
+    const TypeCode code = type.element();
+    if (type.is_list()) {
+        if (code == TypeCode::string || code == TypeCode::bytes || code == TypeCode::vertex_ref) {
+            py::list items;
+            for (const ValueRef& item : value.elements()) items.append(to_python(item, handle, source, for_table));
+            return items;
+        }
+        return view_array(source, scalar_dtype(code), value.list_size(), value.as_bytes().data());
+    }
+    switch (code) {
+        case TypeCode::boolean: return py::bool_(value.as_bool());
+        case TypeCode::uint64: return py::int_(value.as_uint());
+        case TypeCode::int8:
+        case TypeCode::int16:
+        case TypeCode::int32:
+        case TypeCode::int64:
+        case TypeCode::uint8:
+        case TypeCode::uint16:
+        case TypeCode::uint32: return py::int_(value.as_int());
+        case TypeCode::float32:
+        case TypeCode::float64: return py::float_(value.as_double());
+        case TypeCode::string: return decode(value.as_string());
+        case TypeCode::bytes: return bytes_value(value.as_bytes(), source, for_table);
+        case TypeCode::vertex_ref:
+            if (for_table) return py::int_(source->global(value.as_ref()));
+            return py::cast(make_vertex(handle, *source, value.as_ref()));
+    }
+    throw Error(ErrorKind::damaged, "unknown attribute type " + type.name());
+}
+
+OwnedKey key_from_python(const py::handle& key) {
+    OwnedKey owned;
+    if (py::isinstance<py::str>(key)) {
+        owned.is_text = true;
+        owned.text = key.cast<std::string>();
+    } else if (py::isinstance<py::bytes>(key)) {
+        owned.is_text = true;
+        owned.text = key.cast<std::string>();
+    } else if (py::hasattr(key, "__index__") && !py::isinstance<py::bool_>(key)) {
+        owned.number = py::reinterpret_borrow<py::object>(key).cast<int64_t>();
+    } else {
+        throw py::type_error("a vertex key is a str or an int, not " + std::string(py::str(key.get_type().attr("__name__"))));
+    }
+    return owned;
+}
+
+py::object key_to_python(const Key& key) {
+    if (auto* text = std::get_if<std::string_view>(&key)) return decode(*text);
+    return py::int_(std::get<int64_t>(key));
+}
+
+std::string type_name(Type type) { return type.name(); }
+
+Direction parse_direction(const std::string& direction) {
+    if (direction == "out") return Direction::out;
+    if (direction == "in") return Direction::in;
+    throw py::value_error("direction is 'out' or 'in', not '" + direction + "'");
+}
+
+void register_values(py::module_&) {}
+
+}  // namespace mmgraph::python
