@@ -30,10 +30,9 @@ def sources(folder):
 extension = Pybind11Extension(
     "mmgraph._native",
     sources("python/src") + sources("reader/src") + sources("writer/src"),
-    include_dirs=[os_relative(root / d) for d in ("format/include", "reader/include", "writer/include", "reader/src")],
+    include_dirs=[os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "reader/src")],
     libraries=["xxhash"],
     cxx_std=20,
-    extra_compile_args=["-Wno-deprecated-declarations"],
 )
 
 setup(

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up, build and run every test: the normal build, then the whole suite again under
+# Set up, build and run every test: the normal build and the Python package, then the whole suite again under
 # AddressSanitizer + UndefinedBehaviorSanitizer, then the multi-threaded tests (concurrent
 # readers, parallel encoding, files replaced under readers, the importer's parsing threads) under
 # ThreadSanitizer.
@@ -8,6 +8,10 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 scripts/build.sh
 ctest --test-dir build --output-on-failure --parallel "$(nproc)"
+# The Python package: its pytest suite on the module the build made, then the documented
+# offline pip install into a fresh venv, tested the same way.
+python/run_tests.sh
+python/test_install.sh
 BUILD_DIR=build-asan BUILD_TYPE=Debug scripts/build.sh -DMMGRAPH_SANITIZE=ON
 ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)"
