@@ -24,6 +24,7 @@
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "support/error_kind.hpp"
 #include "support/probe.hpp"
 #include "support/random_graph.hpp"
 
@@ -626,22 +627,6 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
 
 // ---- error kinds ----------------------------------------------------------------------------
 
-namespace {
-
-// The kind of the mmgraph::Error that `fn` throws; fails the test when it throws none.
-template <typename Fn>
-ErrorKind kind_thrown(Fn&& fn) {
-    try {
-        fn();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no mmgraph::Error thrown");
-    return ErrorKind::misuse;
-}
-
-}  // namespace
-
 TEST_CASE("damaged: errors name their kind: damaged files, limits, io", "[damaged][kinds]") {
     TempDir dir;
     const auto good = small_graph(dir);
@@ -651,27 +636,27 @@ TEST_CASE("damaged: errors name their kind: damaged files, limits, io", "[damage
     const Vertex::Slots ann = ref->find("ann")->slots();
 
     mmgraph::test::write_bytes(dir / "ten.mmg", std::vector<uint8_t>(10, 0x89));
-    CHECK(kind_thrown([&] { File::open(dir / "ten.mmg"); }) == ErrorKind::damaged);
+    CHECK(mmgraph::test::kind_thrown([&] { File::open(dir / "ten.mmg"); }) == ErrorKind::damaged);
     auto b = good;
     b[hd::kHeaderHashOff] ^= 1;
     mmgraph::test::write_bytes(dir / "h.mmg", b);
-    CHECK(kind_thrown([&] { File::open(dir / "h.mmg"); }) == ErrorKind::damaged);
+    CHECK(mmgraph::test::kind_thrown([&] { File::open(dir / "h.mmg"); }) == ErrorKind::damaged);
     b = good;
     b[out.offset] ^= 0x40;  // a checksum mismatch found by verify
     mmgraph::test::write_bytes(dir / "c.mmg", b);
-    CHECK(kind_thrown([&] { File::open(dir / "c.mmg")->verify(); }) == ErrorKind::damaged);
+    CHECK(mmgraph::test::kind_thrown([&] { File::open(dir / "c.mmg")->verify(); }) == ErrorKind::damaged);
     b = good;  // a structural error behind valid checksums, found on access
     format::store<uint32_t>(b.data() + out.offset + (ann.out & format::kSlotOffsetMask), 0x7FFFFFFF);
     reseal(b);
     mmgraph::test::write_bytes(dir / "s.mmg", b);
-    CHECK(kind_thrown([&] { File::open(dir / "s.mmg")->vertex(0).edges(Direction::out); }) == ErrorKind::damaged);
+    CHECK(mmgraph::test::kind_thrown([&] { File::open(dir / "s.mmg")->vertex(0).edges(Direction::out); }) == ErrorKind::damaged);
 
     ReaderOptions tight;
     tight.max_sections = 2;
-    CHECK(kind_thrown([&] { File::open(dir / "good.mmg", tight); }) == ErrorKind::limit);
+    CHECK(mmgraph::test::kind_thrown([&] { File::open(dir / "good.mmg", tight); }) == ErrorKind::limit);
     tight = {};
     tight.max_strings = 1;
-    CHECK(kind_thrown([&] { File::open(dir / "good.mmg", tight); }) == ErrorKind::limit);
+    CHECK(mmgraph::test::kind_thrown([&] { File::open(dir / "good.mmg", tight); }) == ErrorKind::limit);
 
     try {
         File::open(dir / "missing.mmg");
@@ -680,7 +665,7 @@ TEST_CASE("damaged: errors name their kind: damaged files, limits, io", "[damage
         CHECK(e.kind() == ErrorKind::io);
         CHECK(e.error_number() == ENOENT);
     }
-    CHECK(kind_thrown([&] { File::open(dir.path); }) == ErrorKind::io);
+    CHECK(mmgraph::test::kind_thrown([&] { File::open(dir.path); }) == ErrorKind::io);
 }
 
 TEST_CASE("damaged: a caller's mistakes are misuse, with unchanged messages", "[damaged][kinds]") {
@@ -688,16 +673,16 @@ TEST_CASE("damaged: a caller's mistakes are misuse, with unchanged messages", "[
     mmgraph::test::write_bytes(dir / "good.mmg", small_graph(dir));
     auto f = File::open(dir / "good.mmg");
     const Vertex ann = *f->find("ann");
-    CHECK(kind_thrown([&] { f->vertex(3); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { f->vertex(3); }) == ErrorKind::misuse);
     CHECK_THROWS_WITH(f->vertex(3), Contains("vertex index 3 out of range (3 vertices)"));
-    CHECK(kind_thrown([&] { ann.get(7u); }) == ErrorKind::misuse);
-    CHECK(kind_thrown([&] { ann.get("height"); }) == ErrorKind::misuse);
-    CHECK(kind_thrown([&] { f->attribute_handle("Robot", "age"); }) == ErrorKind::misuse);
-    CHECK(kind_thrown([&] { ann.get("age").as_string(); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { ann.get(7u); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { ann.get("height"); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { f->attribute_handle("Robot", "age"); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { ann.get("age").as_string(); }) == ErrorKind::misuse);
     CHECK_THROWS_WITH(ann.get("age").as_string(), "value of type int32 read as string");
-    CHECK(kind_thrown([&] { ann.get("name").element(0); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { ann.get("name").element(0); }) == ErrorKind::misuse);
     Edge edge = *ann.edges(Direction::out).begin();
-    CHECK(kind_thrown([&] { f->property(edge, 9); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { f->property(edge, 9); }) == ErrorKind::misuse);
 }
 
 TEST_CASE("damaged: a reserved tag bit in an adjacency slot is reported at the slot (§5.1)", "[damaged]") {

@@ -7,6 +7,7 @@
 
 #include <xxhash.h>
 
+#include "support/error_kind.hpp"
 #include "support/random_graph.hpp"
 
 using namespace mmgraph;
@@ -319,17 +320,6 @@ std::vector<std::filesystem::path> renamed_shards(const std::filesystem::path& b
     return files;
 }
 
-template <typename F>
-ErrorKind kind_of(F&& call) {
-    try {
-        call();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no error thrown");
-    return ErrorKind::damaged;
-}
-
 }  // namespace
 
 TEST_CASE("dataset: Dataset::open(files) places renamed shards by their headers", "[dataset]") {
@@ -369,20 +359,20 @@ TEST_CASE("dataset: Dataset::open(files) refuses incomplete, repeated and mixed 
     auto files = renamed_shards(dir / "g.mmg", K, renamed, {1, 2, 0});
 
     std::vector<std::filesystem::path> none;
-    CHECK(kind_of([&] { Dataset::open(none); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(none); }) == ErrorKind::misuse);
 
     std::vector<std::filesystem::path> two{files[0], files[1]};  // shards 1 and 2
-    CHECK(kind_of([&] { Dataset::open(two); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(two); }) == ErrorKind::misuse);
     CHECK_THROWS_WITH(Dataset::open(two), files[0].string() + ": the dataset has 3 shards, shard 0 not given");
     std::vector<std::filesystem::path> lone{files[1]};
     CHECK_THROWS_WITH(Dataset::open(lone), files[1].string() + ": the dataset has 3 shards, shards 0, 1 not given");
 
     std::vector<std::filesystem::path> repeated{files[0], files[1], files[2], files[0]};
-    CHECK(kind_of([&] { Dataset::open(repeated); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(repeated); }) == ErrorKind::misuse);
     CHECK_THROWS_WITH(Dataset::open(repeated), Catch::Matchers::Contains("shard 1 of 3 given twice"));
 
     std::vector<std::filesystem::path> mixed{files[0], files[1], shard_path(other / "g.mmg", 0, K)};
-    CHECK(kind_of([&] { Dataset::open(mixed); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(mixed); }) == ErrorKind::misuse);
     CHECK_THROWS_WITH(Dataset::open(mixed), Catch::Matchers::Contains("files of different datasets"));
 
     std::vector<std::filesystem::path> absent{files[0], renamed / "nothing.mmg", files[2]};
@@ -398,7 +388,7 @@ TEST_CASE("dataset: Dataset::open(files) refuses incomplete, repeated and mixed 
     options.shard_count = 2;
     write_model(model, options, b / "g.mmg");
     std::vector<std::filesystem::path> counts{shard_path(a / "g.mmg", 0, K), shard_path(b / "g.mmg", 1, 2)};
-    CHECK(kind_of([&] { Dataset::open(counts); }) == ErrorKind::damaged);
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(counts); }) == ErrorKind::damaged);
 }
 
 TEST_CASE("dataset: opening by name reports damage and misuse with their kinds", "[dataset]") {
@@ -407,15 +397,15 @@ TEST_CASE("dataset: opening by name reports damage and misuse with their kinds",
     write_sharded(make_model(44, false), K, a / "g.mmg");
     write_sharded(make_model(45, false), K, b / "g.mmg");
     copy_over(shard_path(b / "g.mmg", 1, K), shard_path(a / "g.mmg", 1, K));
-    CHECK(kind_of([&] { Dataset::open(a / "g.mmg"); }) == ErrorKind::damaged);
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(a / "g.mmg"); }) == ErrorKind::damaged);
     copy_over(shard_path(a / "g.mmg", 0, K), shard_path(a / "g.mmg", 2, K));
-    CHECK(kind_of([&] { Dataset::open(shard_path(a / "g.mmg", 0, K)); }) == ErrorKind::damaged);
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(shard_path(a / "g.mmg", 0, K)); }) == ErrorKind::damaged);
 
     TempDir leftovers;
     Model model = make_model(46, false, 100, 300);
     write_sharded(model, 4, leftovers / "g.mmg");
     write_sharded(model, 2, leftovers / "g.mmg");
-    CHECK(kind_of([&] { Dataset::open(leftovers / "g.mmg"); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(leftovers / "g.mmg"); }) == ErrorKind::misuse);
     Dataset two = Dataset::open(shard_path(leftovers / "g.mmg", 0, 2));
-    CHECK(kind_of([&] { two.vertex(VertexRef{2, 0}); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { two.vertex(VertexRef{2, 0}); }) == ErrorKind::misuse);
 }

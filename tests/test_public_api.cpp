@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "mmgraph/version.hpp"
+#include "support/error_kind.hpp"
 #include "support/random_graph.hpp"
 
 using namespace mmgraph;
@@ -83,17 +84,6 @@ std::shared_ptr<const File> random_file(const TempDir& dir, uint64_t seed, bool 
     return File::open(dir / "random.mmg");
 }
 
-template <typename F>
-ErrorKind kind_of(F&& call) {
-    try {
-        call();
-    } catch (const Error& e) {
-        return e.kind();
-    }
-    FAIL("no error thrown");
-    return ErrorKind::damaged;
-}
-
 }  // namespace
 
 TEST_CASE("version.hpp names the project version and the format version written", "[api]") {
@@ -131,7 +121,7 @@ TEST_CASE("typed reads: get<T> for the types that fit, misuse for the rest", "[a
     CHECK(a.get<ValueRef>("i32").as_int() == -70000);
 
     // Types that do not fit T, whatever the value: narrower integers, signedness, other kinds.
-    auto misuse = [&](auto read) { CHECK(kind_of(read) == ErrorKind::misuse); };
+    auto misuse = [&](auto read) { CHECK(mmgraph::test::kind_thrown(read) == ErrorKind::misuse); };
     misuse([&] { a.get<int8_t>("i32"); });
     misuse([&] { a.get<uint64_t>("i8"); });
     misuse([&] { a.get<int64_t>("u64"); });
@@ -240,7 +230,7 @@ TEST_CASE("vertices(label) is the filter of vertices() by label", "[api]") {
         CHECK(got == expected);
         CHECK(got.size() == file->labels()[label].count);
     }
-    CHECK(kind_of([&] { file->vertices(4); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { file->vertices(4); }) == ErrorKind::misuse);
 
     // A label without vertices, and a label of a one-label file.
     Writer w;
@@ -284,11 +274,11 @@ TEST_CASE("edge properties by name, in a file and a dataset", "[api]") {
     const Edge first = *a.edges(Direction::out).begin();
     CHECK(file->property(first, "weight").as<double>() == 0.5);
     CHECK(file->property(first, "note").as<std::string_view>() == "first");
-    CHECK(kind_of([&] { file->property(first, "height"); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { file->property(first, "height"); }) == ErrorKind::misuse);
     CHECK_THROWS_WITH(file->property(first, "height"), Contains("edge type 'LINK' has no property 'height'"));
     Edge unknown = first;
     unknown.type = 9;
-    CHECK(kind_of([&] { file->property(unknown, "weight"); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { file->property(unknown, "weight"); }) == ErrorKind::misuse);
 
     // Across shards: the in-edge's property lives in its source's shard.
     test::RandomGraphOptions o;
@@ -324,9 +314,9 @@ TEST_CASE("errors a caller causes are of kind misuse", "[api][errors]") {
     auto file = random_file(dir, 47);
     std::vector<Key> keys{std::string_view("x"), std::string_view("y")};
     std::vector<std::optional<Vertex>> out(1);
-    CHECK(kind_of([&] { file->find(keys, out); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { file->find(keys, out); }) == ErrorKind::misuse);
     CHECK_THROWS_WITH(file->find(keys, out), "find: 2 keys but room for 1 results");
     Dataset dataset = Dataset::open(dir / "random.mmg");
-    CHECK(kind_of([&] { dataset.vertex(VertexRef{1, 0}); }) == ErrorKind::misuse);
+    CHECK(mmgraph::test::kind_thrown([&] { dataset.vertex(VertexRef{1, 0}); }) == ErrorKind::misuse);
     CHECK_THROWS_WITH(dataset.vertex(VertexRef{1, 0}), "vertex reference names shard 1 of a 1-shard dataset");
 }
