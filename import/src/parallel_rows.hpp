@@ -10,8 +10,11 @@
 // size.
 //
 // Line numbers (for messages) stay exact: the readers count every LF, inside quotes too, so the
-// line of a chunk's first byte is 1 + the LFs before it. Each worker counts its chunk's LFs
+// line of a chunk's first byte is 1 + the LFs before it. Each producer counts its chunk's LFs
 // before parsing it and takes the running sum of the chunks before.
+//
+// Threads, the order of hand-over and the bound on chunks in flight are OrderedPipeline's
+// (parallel/); this file adds the cuts, the line counts and the re-parse of a wrong cut.
 #pragma once
 
 #include <algorithm>
@@ -21,10 +24,11 @@
 #include <exception>
 #include <functional>
 #include <mutex>
-#include <thread>
+#include <utility>
 #include <vector>
 
 #include "mmgraph/import/input.hpp"
+#include "mmgraph/parallel/ordered_pipeline.hpp"
 
 namespace mmgraph::importer {
 
@@ -53,61 +57,43 @@ public:
           chunk_bytes_(std::max<uint64_t>(1, chunk_bytes)),
           chunks_(begin >= input.size() ? 0 : (input.size() - begin + chunk_bytes_ - 1) / chunk_bytes_),
           parse_(std::move(parse)),
-          slots_(2 * workers + 2),
           line_breaks_(chunks_, kUncounted),
-          first_line_(chunks_ + 1, 0),
-          position_(begin) {
-        first_line_[0] = first_line;
-        for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this] { work(); });
-    }
+          first_line_(chunks_ + 1, first_line),  // [0] is the one that counts
+          position_(begin),
+          pipeline_(chunks_, {workers, 2 * size_t{workers} + 2, /*consumer_helps=*/true},
+                    [this](size_t k, Slot& slot) { produce(k, slot); }) {}
 
+    // Wakes producers waiting for line counts that will not come; pipeline_, the last member,
+    // is destroyed first and joins its workers.
     ~ParallelRows() {
         {
             std::lock_guard lock(mutex_);
             stop_ = true;
         }
-        changed_.notify_all();
-        for (auto& t : threads_) t.join();
+        counted_.notify_all();
     }
 
     ParallelRows(const ParallelRows&) = delete;
     ParallelRows& operator=(const ParallelRows&) = delete;
 
     // The next chunk's rows in file order, or nullptr after the last. Valid until the next call.
-    // Rethrows what a worker's parse threw for that chunk.
+    // Throws what parsing that chunk from where its first record really starts throws.
     Result* next() {
-        if (handed_ > 0) release(handed_ - 1);
-        while (handed_ < chunks_) {
-            const uint64_t k = handed_++;
-            Slot& slot = slots_[k % slots_.size()];
-            {
-                std::unique_lock lock(mutex_);
-                while (slot.ready_chunk != k) {
-                    if (claimable()) {  // help rather than wait
-                        const uint64_t c = claimed_++;
-                        lock.unlock();
-                        if (!run(c)) return nullptr;  // not reached: only the destructor stops
-                        lock.lock();
-                        continue;
-                    }
-                    changed_.wait(lock);
-                }
-            }
-            if (slot.failure) std::rethrow_exception(slot.failure);
-            if (slot.bounds.begin != position_) {
-                // The cut fell inside a record, which the previous chunk read to its end.
-                if (position_ >= slot.bounds.end) {  // it swallowed this whole chunk
-                    release(k);
-                    continue;
-                }
+        while (Slot* slot = pipeline_.next()) {  // releases the slot handed out before
+            if (slot->bounds.begin != position_) {
+                // The cut fell inside a record, which the previous chunk read to its end. What
+                // the speculative parse threw is not the input's error: it read from a wrong place.
+                slot->failure = nullptr;
+                if (position_ >= slot->bounds.end) continue;  // it swallowed this whole chunk
                 const char* base = input_.begin();
-                ChunkBounds bounds{position_, slot.bounds.end,
-                                   slot.bounds.first_line + count_line_breaks(base + slot.bounds.begin, base + position_)};
-                slot.end = parse_(bounds, slot.result);
-                slot.bounds = bounds;
+                ChunkBounds bounds{position_, slot->bounds.end,
+                                   slot->bounds.first_line + count_line_breaks(base + slot->bounds.begin, base + position_)};
+                slot->end = parse_(bounds, slot->result);
+                slot->bounds = bounds;
             }
-            position_ = slot.end;
-            return &slot.result;
+            if (slot->failure) std::rethrow_exception(std::exchange(slot->failure, nullptr));
+            position_ = slot->end;
+            return &slot->result;
         }
         return nullptr;
     }
@@ -117,13 +103,11 @@ public:
 
 private:
     static constexpr uint64_t kUncounted = UINT64_MAX;
-    static constexpr uint64_t kNone = UINT64_MAX;
 
     struct Slot {
-        uint64_t ready_chunk = kNone;  // the chunk whose rows it holds, once parsed
         ChunkBounds bounds;
         uint64_t end = 0;
-        std::exception_ptr failure;
+        std::exception_ptr failure;  // what the parse threw; kept here, the pipeline would stop
         Result result;
     };
 
@@ -136,34 +120,10 @@ private:
         return lf ? static_cast<uint64_t>(lf + 1 - input_.begin()) : input_.size();
     }
 
-    void release(uint64_t k) {
-        {
-            std::lock_guard lock(mutex_);
-            slots_[k % slots_.size()].ready_chunk = kNone;
-            slots_[k % slots_.size()].failure = nullptr;
-            released_ = k + 1;
-        }
-        changed_.notify_all();
-    }
-
-    // A chunk can be taken once the consumer has released the chunk that used its slot before.
-    bool claimable() const { return claimed_ < chunks_ && claimed_ < released_ + slots_.size(); }
-
-    void work() {
-        for (;;) {
-            uint64_t k = 0;
-            {
-                std::unique_lock lock(mutex_);
-                changed_.wait(lock, [&] { return stop_ || claimed_ >= chunks_ || claimable(); });
-                if (stop_ || claimed_ >= chunks_) return;
-                k = claimed_++;
-            }
-            if (!run(k)) return;
-        }
-    }
-
-    // Parses claimed chunk k into its slot; false when stopped first.
-    bool run(uint64_t k) {
+    // Chunk k, speculatively from its cut: counts its line breaks, waits for the chunks before
+    // to be counted (its first line), and parses it. Never throws: a failure may be a wrong
+    // cut's, which only the consumer can tell, so it waits in the slot.
+    void produce(uint64_t k, Slot& slot) {
         ChunkBounds bounds{cut(k), cut(k + 1), 0};
         const uint64_t breaks = count_line_breaks(input_.begin() + bounds.begin, input_.begin() + bounds.end);
         {
@@ -173,25 +133,19 @@ private:
                 first_line_[known_ + 1] = first_line_[known_] + line_breaks_[known_];
                 ++known_;
             }
-            changed_.notify_all();
+            counted_.notify_all();
             // Earlier chunks were claimed first, and counting never waits: this ends.
-            changed_.wait(lock, [&] { return stop_ || known_ >= k; });
-            if (stop_) return false;
+            counted_.wait(lock, [&] { return stop_ || known_ >= k; });
+            if (stop_) return;
             bounds.first_line = first_line_[k];
         }
-        Slot& slot = slots_[k % slots_.size()];  // ours alone until marked ready
         slot.bounds = bounds;
+        slot.failure = nullptr;
         try {
             slot.end = parse_(bounds, slot.result);
         } catch (...) {
             slot.failure = std::current_exception();
         }
-        {
-            std::lock_guard lock(mutex_);
-            slot.ready_chunk = k;
-        }
-        changed_.notify_all();
-        return true;
     }
 
     const InputBuffer& input_;
@@ -199,20 +153,17 @@ private:
     const uint64_t chunk_bytes_;
     const uint64_t chunks_;
     const Parse parse_;
-    std::vector<Slot> slots_;
 
-    std::mutex mutex_;
-    std::condition_variable changed_;
+    std::mutex mutex_;  // guards the line counts
+    std::condition_variable counted_;
     bool stop_ = false;
-    uint64_t claimed_ = 0;              // chunks taken by workers
-    uint64_t released_ = 0;             // chunks the consumer is done with
     std::vector<uint64_t> line_breaks_;  // per chunk, once counted
     std::vector<uint64_t> first_line_;   // per chunk, known for [0, known_]
     uint64_t known_ = 0;
 
-    uint64_t handed_ = 0;  // consumer only
-    uint64_t position_;    // consumer only
-    std::vector<std::thread> threads_;  // last: started once everything above exists
+    uint64_t position_;  // consumer only
+    // Last: its workers start once everything above exists, and are joined before it goes.
+    parallel::OrderedPipeline<Slot> pipeline_;
 };
 
 }  // namespace mmgraph::importer
