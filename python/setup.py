@@ -29,8 +29,8 @@ def sources(folder):
 
 extension = Pybind11Extension(
     "mmgraph._native",
-    sources("python/src") + sources("reader/src") + sources("writer/src"),
-    include_dirs=[os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "reader/src")],
+    sources("python/src") + sources("reader/src") + sources("writer/src") + sources("import/src"),
+    include_dirs=[os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "import/include", "reader/src")],
     libraries=["xxhash"],
     cxx_std=20,
 )

@@ -35,9 +35,10 @@ from ._native import Attribute, Dataset, File, SchemaEntry, Section, Vertex  # n
 from ._native import Graph as _Graph  # noqa: E402
 from . import _tables  # noqa: E402,F401  (adds vertices(), edges(), to_scipy(), to_networkx())
 from ._writing import Writer, from_networkx, write  # noqa: E402
+from ._importing import import_csv  # noqa: E402
 
 __all__ = [
-    "open", "write", "from_networkx", "File", "Dataset", "Vertex", "Writer", "Attribute", "SchemaEntry", "Section",
+    "open", "write", "import_csv", "from_networkx", "File", "Dataset", "Vertex", "Writer", "Attribute", "SchemaEntry", "Section",
     "Error", "DamagedFileError", "InputError", "LimitError", "FileSystemError", "MisuseError", "ClosedError",
 ]
 

@@ -1,5 +1,5 @@
 import os
-from typing import Any, Mapping, Optional, Sequence, Union
+from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union
 
 from ._native import Attribute as Attribute, Dataset as Dataset, File as File, SchemaEntry as SchemaEntry
 from ._native import Section as Section, Vertex as Vertex
@@ -23,3 +23,9 @@ def write(path: PathLike, vertices: Optional[Mapping[str, Any]] = None, edges: O
 def from_networkx(graph: Any, path: PathLike, *, label: str = "vertex", edge_type: str = "edge",
                   label_attribute: str = "label", type_attribute: str = "type",
                   types: Optional[Mapping[str, Mapping[str, Any]]] = None, **options: Any) -> dict[str, Any]: ...
+def import_csv(path: PathLike, nodes: Union[PathLike, Sequence[PathLike], None] = None,
+               edges: Union[PathLike, Sequence[PathLike], None] = None, *,
+               edgelists: Union[PathLike, Sequence[PathLike], None] = None, threads: int = 0, shards: int = 1,
+               delimiter: str = ",", array_delimiter: str = ";", skip_bad_rows: bool = False,
+               id_type: Optional[Literal["string", "integer"]] = None, temp_dir: Optional[PathLike] = None,
+               progress: Union[Callable[[dict[str, Any]], Any], Literal[False], None] = None) -> dict[str, Any]: ...

@@ -109,5 +109,6 @@ void register_graph(py::module_& m);
 void register_values(py::module_& m);
 void register_arrays(py::module_& m);
 void register_writer(py::module_& m);
+void register_importer(py::module_& m);
 
 }  // namespace mmgraph::python
