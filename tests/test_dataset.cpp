@@ -140,6 +140,38 @@ TEST_CASE("dataset: each vertex lives in shard key_hash mod K, in insertion orde
     }
 }
 
+TEST_CASE("dataset: the batch find answers as find does, key by key, across shards", "[dataset]") {
+    for (bool int_keys : {false, true}) {
+        for (uint16_t K : {1, 3}) {
+            INFO("K = " << K << (int_keys ? ", int64 keys" : ", string keys"));
+            TempDir dir;
+            Model model = make_model(5, int_keys);
+            write_sharded(model, K, dir / "g.mmg");
+            Dataset d = Dataset::open(dir / "g.mmg");
+            std::vector<Key> keys;
+            for (size_t i = 0; i < model.vertices.size(); i += 3) keys.push_back(key_of(model, model.vertices[i].key));
+            if (int_keys) {
+                keys.push_back(int64_t{-123456789});
+                keys.push_back(std::string_view("a string key in an int64 dataset"));
+            } else {
+                keys.push_back(std::string_view("no such key"));
+                keys.push_back(int64_t{7});
+            }
+            std::vector<std::optional<Vertex>> out(keys.size());
+            d.find(keys, out);
+            for (size_t i = 0; i < keys.size(); ++i) {
+                std::optional<Vertex> one = d.find(keys[i]);
+                REQUIRE(out[i].has_value() == one.has_value());
+                if (one) CHECK(out[i]->ref() == one->ref());
+            }
+            CHECK_FALSE(out[keys.size() - 1].has_value());
+            CHECK_FALSE(out[keys.size() - 2].has_value());
+            std::vector<std::optional<Vertex>> short_out(keys.size() - 1);
+            CHECK(test::kind_thrown([&] { d.find(keys, short_out); }) == ErrorKind::misuse);
+        }
+    }
+}
+
 TEST_CASE("dataset: cross-shard edges are followed out and in, with their properties", "[dataset]") {
     for (uint16_t K : {2, 4}) {
         INFO("K = " << K);

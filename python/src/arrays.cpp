@@ -4,7 +4,6 @@
 
 #include <algorithm>
 
-#include "mmgraph/format/hash.hpp"
 
 namespace mmgraph::python {
 namespace {
@@ -43,20 +42,13 @@ py::array_t<int64_t> find_many(const PyGraph& g, const py::object& keys) {
     std::vector<int64_t> found(wanted.size(), -1);
     {
         py::gil_scoped_release release;
-        // Keys go to the shard their hash names (§10), then through each shard's batch find.
-        const uint16_t shards = source->shard_count();
-        std::vector<std::vector<size_t>> positions(shards);
-        for (size_t i = 0; i < wanted.size(); ++i) positions[shards == 1 ? 0 : format::key_hash(wanted[i]) % shards].push_back(i);
-        std::vector<Key> batch;
-        std::vector<std::optional<Vertex>> results;
-        for (uint16_t s = 0; s < shards; ++s) {
-            batch.clear();
-            for (size_t i : positions[s]) batch.push_back(wanted[i]);
-            results.assign(batch.size(), std::nullopt);
-            source->shard(s).find(batch, results);
-            for (size_t j = 0; j < batch.size(); ++j)
-                if (results[j]) found[positions[s][j]] = static_cast<int64_t>(source->global(s, results[j]->index()));
-        }
+        std::vector<std::optional<Vertex>> results(wanted.size());
+        source->dataset->find(wanted, results);
+        for (size_t i = 0; i < wanted.size(); ++i)
+            if (results[i]) {
+                const VertexRef ref = results[i]->ref();
+                found[i] = static_cast<int64_t>(source->global(ref.shard, ref.index));
+            }
     }
     return to_numpy(std::move(found));
 }

@@ -121,6 +121,26 @@ std::optional<Vertex> Dataset::find(const Key& key) const {
     return shards_[format::key_hash(key) % shards_.size()]->find(key);
 }
 
+void Dataset::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const {
+    if (keys.size() != out.size())
+        throw Error(ErrorKind::misuse, "find: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(out.size()) + " results");
+    if (shards_.size() == 1) return shards_[0]->find(keys, out);
+    std::fill(out.begin(), out.end(), std::nullopt);
+    if (shards_.empty()) return;
+    // Each key's shard is the one its hash names (§10); a shard's keys are looked up together.
+    std::vector<std::vector<size_t>> positions(shards_.size());
+    for (size_t i = 0; i < keys.size(); ++i) positions[format::key_hash(keys[i]) % shards_.size()].push_back(i);
+    std::vector<Key> batch;
+    std::vector<std::optional<Vertex>> found;
+    for (size_t s = 0; s < shards_.size(); ++s) {
+        batch.clear();
+        for (size_t i : positions[s]) batch.push_back(keys[i]);
+        found.assign(batch.size(), std::nullopt);
+        shards_[s]->find(batch, found);
+        for (size_t j = 0; j < batch.size(); ++j) out[positions[s][j]] = found[j];
+    }
+}
+
 ValueRef Dataset::property(const Edge& edge, const Vertex& from, uint32_t property) const {
     // Properties live with the out-edge, in the source vertex's shard (§8.2).
     if (edge.direction == Direction::out) return from.file().property(edge, property);

@@ -644,6 +644,9 @@ public:
 
     Vertex vertex(VertexRef ref) const;
     std::optional<Vertex> find(const Key& key) const;
+    // Many lookups at once: out[i] = find(keys[i]), with each shard's keys going through that
+    // shard's batch File::find together. Throws ErrorKind::misuse when the spans' sizes differ.
+    void find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const;
     ValueRef property(const Edge& edge, const Vertex& from, uint32_t property) const;
     // By name, as File::property.
     ValueRef property(const Edge& edge, const Vertex& from, std::string_view name) const;
