@@ -32,13 +32,13 @@ Vertex select_vertex(const Dataset& dataset, const std::string& file, const std:
     for (uint16_t s = 0; s < dataset.shard_count(); ++s)
         if (dataset.shard(s).path() == file) shard = s;
     // The index comes from the command line: past the end it is the user's bad input, not the
-    // tool's misuse of the reader.
-    const File& named = dataset.shard(shard);
-    const uint64_t wanted = index.value_or(0);
-    if (wanted >= named.vertex_count())
-        throw Error(ErrorKind::bad_input, named.path().string() + ": vertex index " + std::to_string(wanted) +
-                                              " out of range (" + std::to_string(named.vertex_count()) + " vertices)");
-    return named.vertex(wanted);
+    // tool's misuse of the reader (the reader's message says which index and how many there are).
+    try {
+        return dataset.shard(shard).vertex(index.value_or(0));
+    } catch (const Error& e) {
+        if (e.kind() != ErrorKind::misuse) throw;
+        throw Error(ErrorKind::bad_input, e.what());
+    }
 }
 
 namespace {

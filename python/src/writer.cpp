@@ -15,6 +15,8 @@
 // releases the GIL and adds every row under the writer's own mutex.
 #include "binding.hpp"
 
+#include <span>
+
 #include <deque>
 #include <mutex>
 #include <unordered_map>
@@ -335,6 +337,24 @@ public:
         return out;
     }
 
+    // Adds rows 0 .. rows-1 with the GIL released, add(row, values) calling the Writer; a row the
+    // Writer refuses is reported with its number.
+    template <typename Add>
+    void add_rows(const std::vector<Column>& prepared, size_t rows, const std::string& owner, Add&& add) {
+        py::gil_scoped_release release;
+        std::lock_guard lock(mutex_);
+        check_open();
+        std::vector<Value> values(prepared.size());
+        for (size_t r = 0; r < rows; ++r) {
+            for (size_t c = 0; c < prepared.size(); ++c) values[c] = prepared[c].value(r);
+            try {
+                add(r, std::span<const Value>(values));
+            } catch (const Error& e) {
+                fail_row(e, owner, r);
+            }
+        }
+    }
+
     void add_vertices(const std::string& label, const py::object& keys, const py::list& columns) {
         const Schema& schema = find(labels_, label, "label");
         const std::string owner = "label '" + label + "'";
@@ -344,18 +364,9 @@ public:
         for (size_t i = 0; i < rows; ++i)
             if (key_column.null[i]) throw Error(ErrorKind::bad_input, owner + " row " + std::to_string(i) + ": the key is null");
         std::vector<Column> prepared = read_columns(schema, columns, rows, keep, owner);
-        py::gil_scoped_release release;
-        std::lock_guard lock(mutex_);
-        check_open();
-        std::vector<Value> values(prepared.size());
-        for (size_t r = 0; r < rows; ++r) {
-            for (size_t c = 0; c < prepared.size(); ++c) values[c] = prepared[c].value(r);
-            try {
-                writer_->add_vertex(key_column.keys[r], schema.id, values);
-            } catch (const Error& e) {
-                fail_row(e, owner, r);
-            }
-        }
+        add_rows(prepared, rows, owner, [&](size_t r, std::span<const Value> values) {
+            writer_->add_vertex(key_column.keys[r], schema.id, values);
+        });
     }
 
     void add_edges(const std::string& type, const py::object& sources, const py::object& targets, const py::list& columns) {
@@ -368,18 +379,9 @@ public:
         for (size_t i = 0; i < rows; ++i)
             if (from.null[i] || to.null[i]) throw Error(ErrorKind::bad_input, owner + " row " + std::to_string(i) + ": an endpoint is null");
         std::vector<Column> prepared = read_columns(schema, columns, rows, keep, owner);
-        py::gil_scoped_release release;
-        std::lock_guard lock(mutex_);
-        check_open();
-        std::vector<Value> values(prepared.size());
-        for (size_t r = 0; r < rows; ++r) {
-            for (size_t c = 0; c < prepared.size(); ++c) values[c] = prepared[c].value(r);
-            try {
-                writer_->add_edge(from.keys[r], to.keys[r], schema.id, values);
-            } catch (const Error& e) {
-                fail_row(e, owner, r);
-            }
-        }
+        add_rows(prepared, rows, owner, [&](size_t r, std::span<const Value> values) {
+            writer_->add_edge(from.keys[r], to.keys[r], schema.id, values);
+        });
     }
 
     py::dict finish(const std::string& path) {
