@@ -156,7 +156,8 @@ class Writer(_native.Writer):
     def add_vertices(self, label, keys, columns=None):
         """Adds one vertex per key with ``label``; ``columns`` maps attribute names to whole columns
         (numpy arrays, pandas Series, masked arrays or sequences) of the same length. Attributes left
-        out are null. vertex_ref columns hold the keys of the referenced vertices."""
+        out are null. vertex_ref columns hold the keys of the referenced vertices. All rows are
+        added or none: a refused row raises with its number in ``.row``."""
         columns = dict(columns or {})
         schema = self._schema("label", label)
         owner = f"label '{label}'"
@@ -165,7 +166,9 @@ class Writer(_native.Writer):
 
     def add_edges(self, type, sources, targets, properties=None):  # noqa: A002
         """Adds one edge per row from ``sources[i]`` to ``targets[i]`` (vertex keys, all added
-        before); ``properties`` maps property names to whole columns as in add_vertices()."""
+        before); ``properties`` maps property names to whole columns as in add_vertices(). The
+        endpoints resolve in one batch lookup; all rows are added or none (except after an I/O
+        error while staged edges spill to disk)."""
         properties = dict(properties or {})
         schema = self._schema("edge type", type)
         owner = f"edge type '{type}'"

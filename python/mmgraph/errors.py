@@ -5,9 +5,11 @@ Every exception carries the C++ message unchanged and ``.kind``, the C++ kind na
 
 
 class Error(Exception):
-    """Base of every mmgraph error. ``kind`` names the C++ error kind."""
+    """Base of every mmgraph error. ``kind`` names the C++ error kind; ``row`` is the row of a
+    Writer.add_vertices or add_edges call the error is about (else None): that call added no row."""
 
     kind = "error"
+    row = None
 
 
 class DamagedFileError(Error):
@@ -18,7 +20,7 @@ class DamagedFileError(Error):
 
 class InputError(Error, ValueError):
     """Bad input to a writer: a value, row, schema or key. ``file``/``line``/``column`` locate it
-    when it came from an input file (else None / 0)."""
+    when it came from an input file (else None / 0); ``row`` is the row of a Writer call."""
 
     kind = "bad_input"
     file = None

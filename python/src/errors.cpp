@@ -31,6 +31,7 @@ void raise(const Error& error) {
         instance = cls(error.what());
     }
     instance.attr("kind") = std::string(kind_name(error.kind()));
+    if (auto row = error.row()) instance.attr("row") = *row;
     if (const auto& where = error.location()) {
         instance.attr("file") = where->path;
         instance.attr("line") = where->line;

@@ -287,13 +287,6 @@ struct Schema {
     std::vector<AttributeSpec> attributes;
 };
 
-// Rethrows a writer error with the row named, keeping its kind.
-[[noreturn]] void fail_row(const Error& error, const std::string& owner, size_t row) {
-    std::string message = owner + " row " + std::to_string(row) + ": " + error.what();
-    if (error.kind() == ErrorKind::io) throw Error::io(message, error.error_number());
-    throw Error(error.kind(), message);
-}
-
 class PyWriter {
 public:
     PyWriter(const std::string& key_type, unsigned threads, unsigned shards, bool store_in_edges, const std::string& temp_directory) {
@@ -337,24 +330,6 @@ public:
         return out;
     }
 
-    // Adds rows 0 .. rows-1 with the GIL released, add(row, values) calling the Writer; a row the
-    // Writer refuses is reported with its number.
-    template <typename Add>
-    void add_rows(const std::vector<Column>& prepared, size_t rows, const std::string& owner, Add&& add) {
-        py::gil_scoped_release release;
-        std::lock_guard lock(mutex_);
-        check_open();
-        std::vector<Value> values(prepared.size());
-        for (size_t r = 0; r < rows; ++r) {
-            for (size_t c = 0; c < prepared.size(); ++c) values[c] = prepared[c].value(r);
-            try {
-                add(r, std::span<const Value>(values));
-            } catch (const Error& e) {
-                fail_row(e, owner, r);
-            }
-        }
-    }
-
     void add_vertices(const std::string& label, const py::object& keys, const py::list& columns) {
         const Schema& schema = find(labels_, label, "label");
         const std::string owner = "label '" + label + "'";
@@ -362,13 +337,12 @@ public:
         const size_t rows = py::len(keys);
         KeyColumn key_column = read_keys(keys, py::none(), rows, int_keys_, keep, owner + " keys");
         for (size_t i = 0; i < rows; ++i)
-            if (key_column.null[i]) throw Error(ErrorKind::bad_input, owner + " row " + std::to_string(i) + ": the key is null");
+            if (key_column.null[i]) throw Error(ErrorKind::bad_input, "the key is null").at_row(i).prefixed(owner);
         std::vector<Column> prepared = read_columns(schema, columns, rows, keep, owner);
-        add_rows(prepared, rows, owner, [&](size_t r, std::span<const Value> values) {
-            writer_->add_vertex(key_column.keys[r], schema.id, values);
-        });
+        unlocked(owner, [&] { writer_->add_vertices(key_column.keys, schema.id, row_values(prepared)); });
     }
 
+    // Endpoint keys resolve in one batch lookup each, then every edge is added by vertex id.
     void add_edges(const std::string& type, const py::object& sources, const py::object& targets, const py::list& columns) {
         const Schema& schema = find(edge_types_, type, "edge type");
         const std::string owner = "edge type '" + type + "'";
@@ -377,10 +351,11 @@ public:
         KeyColumn from = read_keys(sources, py::none(), rows, int_keys_, keep, owner + " sources");
         KeyColumn to = read_keys(targets, py::none(), rows, int_keys_, keep, owner + " targets");
         for (size_t i = 0; i < rows; ++i)
-            if (from.null[i] || to.null[i]) throw Error(ErrorKind::bad_input, owner + " row " + std::to_string(i) + ": an endpoint is null");
+            if (from.null[i] || to.null[i]) throw Error(ErrorKind::bad_input, "an endpoint is null").at_row(i).prefixed(owner);
         std::vector<Column> prepared = read_columns(schema, columns, rows, keep, owner);
-        add_rows(prepared, rows, owner, [&](size_t r, std::span<const Value> values) {
-            writer_->add_edge(from.keys[r], to.keys[r], schema.id, values);
+        unlocked(owner, [&] {
+            std::vector<uint32_t> from_ids = vertex_ids(from.keys, "source"), to_ids = vertex_ids(to.keys, "target");
+            writer_->add_edges_by_id(from_ids, to_ids, schema.id, row_values(prepared));
         });
     }
 
@@ -430,6 +405,46 @@ private:
         if (it == table.end()) throw Error(ErrorKind::misuse, std::string("no ") + kind + " '" + name + "' (declare it first)");
         return it->second;
     }
+    // Runs `add` with the GIL released and the writer locked; its errors name `owner`.
+    template <typename Add>
+    void unlocked(const std::string& owner, Add&& add) {
+        py::gil_scoped_release release;
+        std::lock_guard lock(mutex_);
+        check_open();
+        try {
+            add();
+        } catch (const Error& e) {
+            throw e.prefixed(owner);
+        }
+    }
+
+    // Row r's values from the prepared columns, in a buffer the writer reads before the next row.
+    static Writer::RowValues row_values(const std::vector<Column>& prepared) {
+        if (prepared.empty()) return {};
+        auto values = std::make_shared<std::vector<Value>>(prepared.size());
+        return [&prepared, values](size_t r) {
+            for (size_t c = 0; c < prepared.size(); ++c) (*values)[c] = prepared[c].value(r);
+            return std::span<const Value>(*values);
+        };
+    }
+
+    std::vector<uint32_t> vertex_ids(const std::vector<Key>& keys, const char* end) const {
+        std::vector<std::optional<uint32_t>> found(keys.size());
+        writer_->find_vertices(keys, found);
+        std::vector<uint32_t> ids(keys.size());
+        for (size_t i = 0; i < keys.size(); ++i) {
+            if (!found[i])
+                throw Error(ErrorKind::bad_input, std::string("unknown ") + end + " vertex " + key_text(keys[i])).at_row(i);
+            ids[i] = *found[i];
+        }
+        return ids;
+    }
+
+    static std::string key_text(const Key& key) {
+        if (const auto* s = std::get_if<std::string_view>(&key)) return "'" + std::string(*s) + "'";
+        return std::to_string(std::get<int64_t>(key));
+    }
+
     std::vector<Column> read_columns(const Schema& schema, const py::list& columns, size_t rows, std::vector<py::object>& keep,
                                      const std::string& owner) const {
         if (columns.size() != schema.attributes.size())

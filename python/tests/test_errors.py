@@ -115,3 +115,31 @@ def test_misuse(small_file):
             f.degrees("sideways")
         with pytest.raises(KeyError):
             f.vertex(0)["no_such_attribute"]
+
+
+def test_a_refused_row_adds_no_row_of_its_call(tmp_path):
+    """add_vertices and add_edges add every row or none; the error names the row."""
+
+    def build(with_failures):
+        w = mmgraph.Writer(key_type="int")
+        w.add_label("P", {"age": "int8"})
+        w.add_edge_type("E", {"w": "float64"})
+        keys = np.arange(5000, dtype=np.int64)
+        if with_failures:
+            with pytest.raises(mmgraph.InputError) as caught:
+                w.add_vertices("P", np.append(keys, 17), {"age": np.zeros(5001, dtype=np.int8)})
+            assert caught.value.row == 5000 and "row 5000" in str(caught.value)
+            assert w.vertex_count == 0
+        w.add_vertices("P", keys, {"age": (keys % 100).astype(np.int8)})
+        sources, targets = keys, (keys + 1) % 5000
+        if with_failures:
+            with pytest.raises(mmgraph.InputError) as caught:
+                w.add_edges("E", sources, np.where(targets == 42, 99999, targets), {"w": np.ones(5000)})
+            assert caught.value.row == 41 and "unknown target vertex 99999" in str(caught.value)
+            assert w.edge_count == 0
+        w.add_edges("E", sources, targets, {"w": sources / 7.0})
+        path = tmp_path / f"g{int(with_failures)}.mmg"
+        w.finish(str(path))
+        return path.read_bytes()
+
+    assert build(True) == build(False)

@@ -70,6 +70,17 @@ public:
         return {long_bytes_.data() + offset, length};
     }
     [[gnu::always_inline]] void prefetch(uint32_t v) const { __builtin_prefetch(&cells_[v]); }
+    // Keeps the first `count` keys.
+    void truncate(size_t count) {
+        for (size_t v = count; v < cells_.size(); ++v) {
+            if (cells_[v].bytes[0] != kLong) continue;
+            uint64_t offset = 0;
+            std::memcpy(&offset, cells_[v].bytes + 8, 8);
+            long_bytes_.resize(offset);  // the first long key removed starts the bytes removed
+            break;
+        }
+        cells_.resize(count);
+    }
 
 private:
     static constexpr uint8_t kLong = 16;  // a length byte that means "in long_bytes_"
@@ -392,6 +403,13 @@ struct Writer::Impl {
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
+    // append_edge's two halves: the properties staged (their item, or kAbsent), then the edge
+    // recorded after edges->make_room().
+    uint32_t stage_edge(EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
+    void record_edge(uint32_t src, uint32_t dst, EdgeTypeId type, uint32_t item);
+    // Takes back every vertex after the first `count`, for a batch that failed.
+    void truncate_vertices(uint32_t count);
+    void erase_key(uint32_t v);
     uint64_t hash_key(const Key& key) const;
     void insert_key(uint32_t vertex);
     void grow_key_table();

@@ -514,27 +514,34 @@ void Writer::add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::sp
 
 void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context) {
     if (type >= edge_types.size()) throw Error(ErrorKind::misuse, context.text() + ": unknown edge type id " + std::to_string(type));
-    const uint64_t id = edges->size();
-    if (id >= std::numeric_limits<uint32_t>::max() - 1)
+    if (edges->size() >= std::numeric_limits<uint32_t>::max() - 1)
         throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
     edges->make_room();  // the only step that can fail on I/O: before anything is staged
+    record_edge(src, dst, type, stage_edge(type, properties, context));
+}
+
+uint32_t Writer::Impl::stage_edge(EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context) {
     const Shape& shape = edge_types[type];
-    uint32_t item = kAbsent;
-    if (shape.has_properties()) {
-        std::vector<uint32_t>& sizes = edge_sizes_scratch;
-        sizes.clear();
-        stage(shape, properties, edge_values, sizes, context);
-        uint64_t heap = 0;
-        for (uint32_t s : sizes)
-            if (s != kAbsent) heap += s;
-        if (heap > 0xFFFF'FFFFull) {
-            edge_values.drop_last_item();
-            throw Error(ErrorKind::limit, context.text() + ": properties too large");
-        }
-        item = static_cast<uint32_t>(edge_values.items() - 1);
-    } else if (!properties.empty()) {
-        throw Error(ErrorKind::bad_input, context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
+    if (!shape.has_properties()) {
+        if (!properties.empty())
+            throw Error(ErrorKind::bad_input, context.text() + ": edge type " + in_quotes(shape.name) + " has no properties");
+        return kAbsent;
     }
+    std::vector<uint32_t>& sizes = edge_sizes_scratch;
+    sizes.clear();
+    stage(shape, properties, edge_values, sizes, context);
+    uint64_t heap = 0;
+    for (uint32_t s : sizes)
+        if (s != kAbsent) heap += s;
+    if (heap > 0xFFFF'FFFFull) {
+        edge_values.drop_last_item();
+        throw Error(ErrorKind::limit, context.text() + ": properties too large");
+    }
+    return static_cast<uint32_t>(edge_values.items() - 1);
+}
+
+void Writer::Impl::record_edge(uint32_t src, uint32_t dst, EdgeTypeId type, uint32_t item) {
+    const uint64_t id = edges->size();
     // The first edge of another type, or the first that breaks the item pattern, materializes
     // the column it needs from the earlier edges' values.
     if (type != 0 || !edge_type.empty()) {
@@ -550,6 +557,101 @@ void Writer::Impl::append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std:
     }
     if (!edge_value_item.empty()) edge_value_item.push_back(item);
     edges->append(src, dst, static_cast<uint16_t>(type), type == 0 && item == kAbsent);
+}
+
+void Writer::add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
+    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
+    const auto first = static_cast<uint32_t>(m.vertex_label.size());
+    size_t row = 0;
+    try {
+        for (; row < keys.size(); ++row) {
+            const uint64_t hash = m.hash_key(keys[row]);
+            if (m.lookup(keys[row], hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(keys[row])));
+            m.append_vertex(keys[row], hash, label, values ? values(row) : std::span<const Value>());
+        }
+    } catch (const Error& e) {
+        m.truncate_vertices(first);
+        throw e.at_row(row);
+    } catch (...) {
+        m.truncate_vertices(first);
+        throw;
+    }
+}
+
+void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uint32_t> to, EdgeTypeId type, const RowValues& properties) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error(ErrorKind::misuse, "add_edges_by_id after finish()");
+    if (from.size() != to.size())
+        throw Error(ErrorKind::misuse, "add_edges_by_id: " + std::to_string(from.size()) + " sources but " + std::to_string(to.size()) + " targets");
+    if (type >= m.edge_types.size()) throw Error(ErrorKind::misuse, "add_edges_by_id: unknown edge type id " + std::to_string(type));
+    if (m.edges->size() + from.size() >= std::numeric_limits<uint32_t>::max() - 1)
+        throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
+    const uint64_t count = m.vertex_label.size();
+    const uint64_t first_item = m.edge_values.items();
+    auto drop_items_from = [&](uint64_t item) {
+        while (m.edge_values.items() > item) m.edge_values.drop_last_item();
+    };
+    std::vector<uint32_t> items(from.size());
+    size_t row = 0;
+    try {
+        for (; row < from.size(); ++row) {
+            if (from[row] >= count || to[row] >= count)
+                throw Error(ErrorKind::misuse, "edge " + std::to_string(from[row]) + " -> " + std::to_string(to[row]) +
+                                                   ": vertex id out of range (" + std::to_string(count) + " vertices)");
+            items[row] = m.stage_edge(type, properties ? properties(row) : std::span<const Value>(), {nullptr, nullptr, &m, from[row], to[row]});
+        }
+    } catch (const Error& e) {
+        drop_items_from(first_item);
+        throw e.at_row(row);
+    } catch (...) {
+        drop_items_from(first_item);
+        throw;
+    }
+    for (row = 0; row < from.size(); ++row) {
+        try {
+            m.edges->make_room();
+        } catch (const Error& e) {
+            // The staged properties of the rows not added go too: items follow edge ids.
+            if (m.edge_types[type].has_properties()) drop_items_from(first_item + row);
+            throw e.prefixed("the rows before it were added").at_row(row);
+        }
+        m.record_edge(from[row], to[row], type, items[row]);
+    }
+}
+
+void Writer::Impl::truncate_vertices(uint32_t count) {
+    for (uint32_t v = static_cast<uint32_t>(vertex_label.size()); v-- > count;) {
+        erase_key(v);
+        vertex_values.drop_last_item();
+        --shard_sizes[vertex_shard[v]];
+    }
+    var_sizes.resize(var_begin[count]);
+    var_begin.resize(count + 1);
+    vertex_label.resize(count);
+    key_hash.resize(count);
+    vertex_shard.resize(count);
+    vertex_local.resize(count);
+    if (options.key_type == KeyType::int64) int_keys.resize(count);
+    else string_keys.truncate(count);
+}
+
+// Linear-probing deletion by backward shift: each later entry of the probe run moves into the
+// hole when the hole lies between its home slot and where it sits, so no lookup ever meets an
+// empty slot before its key.
+void Writer::Impl::erase_key(uint32_t v) {
+    const size_t mask = key_table.size() - 1;
+    size_t hole = key_hash[v] & mask;
+    while (static_cast<uint32_t>(key_table[hole]) != v + 1) hole = (hole + 1) & mask;
+    for (size_t i = (hole + 1) & mask; key_table[i] != 0; i = (i + 1) & mask) {
+        const size_t home = key_hash[static_cast<uint32_t>(key_table[i]) - 1] & mask;
+        if (((i - home) & mask) >= ((i - hole) & mask)) {
+            key_table[hole] = key_table[i];
+            hole = i;
+        }
+    }
+    key_table[hole] = 0;
 }
 
 }  // namespace mmgraph

@@ -48,14 +48,32 @@ public:
         return e;
     }
 
+    // The same error with `context` before its message: kind, errno, location and row kept,
+    // for a caller that knows what the error is about.
+    Error prefixed(const std::string& context) const {
+        Error e(kind_, context + ": " + what());
+        e.error_number_ = error_number_;
+        e.location_ = location_;
+        e.row_ = row_;
+        return e;
+    }
+    // The same error about row `row` of a batch call ("row 12: ...").
+    Error at_row(uint64_t row) const {
+        Error e = prefixed("row " + std::to_string(row));
+        e.row_ = row;
+        return e;
+    }
+
     ErrorKind kind() const noexcept { return kind_; }
     int error_number() const noexcept { return error_number_; }  // io: the errno, else 0
     const std::optional<InputLocation>& location() const noexcept { return location_; }
+    std::optional<uint64_t> row() const noexcept { return row_; }  // set by at_row
 
 private:
     ErrorKind kind_;
     int error_number_ = 0;
     std::optional<InputLocation> location_;
+    std::optional<uint64_t> row_;
 };
 
 inline std::string_view kind_name(ErrorKind kind) noexcept {

@@ -28,6 +28,7 @@
 #include <array>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <initializer_list>
 #include <memory>
 #include <optional>
@@ -215,6 +216,19 @@ public:
     // long as no vertex is being added: an importer looks up endpoints in parallel that way.
     void find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const;
     void add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties = {});
+
+    // Many rows of one label or edge type in one call, all or none: when a row is refused,
+    // the rows before it are taken back and the error (of the row's kind) starts with
+    // "row N: ". values(i) gives row i's values, read before the next row is asked for; an
+    // empty function gives none.
+    using RowValues = std::function<std::span<const Value>(size_t row)>;
+    void add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values = {});
+    // Edges between vertex ids (as add_edge_by_id), from[i] -> to[i]. Every row is checked and
+    // its properties staged before any edge is added. One failure can leave rows added: an io
+    // error while full chunks of staged edges spill to disk keeps the rows before it (the
+    // error names the first row not added).
+    void add_edges_by_id(std::span<const uint32_t> from, std::span<const uint32_t> to, EdgeTypeId type,
+                         const RowValues& properties = {});
 
     bool has_vertex(Key key) const;
     uint64_t vertex_count() const;
