@@ -10,6 +10,7 @@
 #   screenshot      the PNG is 1280x800 and a real picture: many colours, none dominant
 #   truncated       a truncated file, a damaged record and a foreign file: the viewer starts,
 #                   lists the reader's message under errors, exits 0
+#   fast_keys       key events that arrive between two frames (xdotool) are not lost
 #   no_display      without a display and without headless flags: a clear message, exit != 0
 set -euo pipefail
 
@@ -201,6 +202,29 @@ PY
   headless "$0" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a foreign file"
   python3 -c "import json,sys; s=json.load(open(sys.argv[1])); assert any('magic' in e for e in s['errors']), s" "$work/state.json" ||
     fail "the foreign file's error is not in the state"
+  ;;
+fast_keys)
+  # Key presses and releases that arrive between two frames, as xdotool sends them: Alt+Left
+  # must walk back, and Ctrl+Q must end the run (the frame cap is far past the time limit).
+  command -v xdotool >/dev/null || fail "xdotool is not installed (scripts/setup.sh installs it)"
+  build_generated "$work/g.mmg"
+  printf 'key v0\nout 5\n' >"$work/walk.txt"
+  xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+    "$1" "$2" --walk "$3" --dump-state "$4" --frames 1000000 & viewer=$!
+    window=$(timeout 30 xdotool search --sync --onlyvisible --name "^mmgraph-view$" | head -n 1)
+    xdotool windowfocus --sync "$window"
+    sleep 1  # the window drawing frames, with the focus
+    xdotool key alt+Left
+    sleep 0.5
+    xdotool key ctrl+q
+    timeout 60 tail --pid=$viewer -f /dev/null || { kill $viewer; exit 1; }
+    wait $viewer' _ "$view" "$work/g.mmg" "$work/walk.txt" "$work/state.json" >/dev/null 2>"$work/err" ||
+    fail "the viewer did not quit on Ctrl+Q ($(cat "$work/err"))"
+  python3 - "$work/state.json" <<'PY' || fail "Alt+Left was lost"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert len(s["history"]) == 2 and s["history_position"] == 0 and s["current"]["key"] == "v0", s
+PY
   ;;
 no_display)
   status=0

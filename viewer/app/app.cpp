@@ -32,6 +32,7 @@ void App::handle_shortcuts() {
     if ((io.KeyAlt && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) || ImGui::IsMouseClicked(3)) session.back();
     if ((io.KeyAlt && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) || ImGui::IsMouseClicked(4)) session.forward();
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) open_dialog = true;
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) quit = true;
 }
 
 void App::frame() {
@@ -43,6 +44,7 @@ void App::frame() {
     if (ImGui::BeginMainMenuBar()) {
         if (ImGui::BeginMenu("File")) {
             if (ImGui::MenuItem("Open...", "Ctrl+O")) open_dialog = true;
+            if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit = true;
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("Go")) {

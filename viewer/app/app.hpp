@@ -43,6 +43,8 @@ struct App {
     std::string open_path;
     std::string browse_dir;
 
+    bool quit = false;  // File > Quit, Ctrl+Q
+
     void open(const std::string& path);
     void frame();  // draws every panel
     void handle_shortcuts();

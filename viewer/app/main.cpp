@@ -16,6 +16,7 @@
 #include <stb_image_write.h>
 
 #include "app.hpp"
+#include "key_queue.hpp"
 #include "walk_script.hpp"
 
 namespace {
@@ -36,6 +37,18 @@ bool save_screenshot(GLFWwindow* window, const std::string& path) {
     for (int y = 0; y < height; ++y)
         std::copy_n(pixels.data() + static_cast<size_t>(height - 1 - y) * row, row, flipped.data() + static_cast<size_t>(y) * row);
     return stbi_write_png(path.c_str(), width, height, 3, flipped.data(), static_cast<int>(row)) != 0;
+}
+
+// The window's key events, handed to ImGui a frame at a time (see key_queue.hpp).
+mmgraph::viewer::KeyQueue key_queue;
+
+void queue_key(GLFWwindow*, int key, int scancode, int action, int mods) {
+    key_queue.push({key, scancode, static_cast<mmgraph::viewer::KeyAction>(action), mods});
+}
+
+void deliver_keys(GLFWwindow* window) {
+    for (const auto& e : key_queue.take_frame())
+        ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, static_cast<int>(e.action), e.mods);
 }
 
 }  // namespace
@@ -109,6 +122,7 @@ int main(int argc, char** argv) {
     io.IniFilename = nullptr;  // the layout is a fixed tiling; nothing to remember
     ImGui::StyleColorsDark();
     ImGui_ImplGlfw_InitForOpenGL(window, true);
+    glfwSetKeyCallback(window, queue_key);  // in place of the backend's, which deliver_keys calls
     ImGui_ImplOpenGL3_Init("#version 130");
 
     int status = 0;
@@ -117,18 +131,19 @@ int main(int argc, char** argv) {
         if (!file.empty()) app.open(file);
         if (!steps.empty()) mmgraph::viewer::run_walk(app.session, steps);
 
-        for (int frame = 0; headless ? frame < frames : !glfwWindowShouldClose(window); ++frame) {
+        for (int frame = 0; (!headless || frame < frames) && !glfwWindowShouldClose(window) && !app.quit; ++frame) {
             if (headless) {
                 glfwPollEvents();
                 // The last frame shows finished statistics, so pictures do not depend on timing.
                 if (frame == frames - 1)
                     for (int waited = 0; app.worker.running() && waited < 600; ++waited)
                         std::this_thread::sleep_for(std::chrono::milliseconds(50));
-            } else if (glfwGetWindowAttrib(window, GLFW_FOCUSED) || app.worker.running()) {
+            } else if (glfwGetWindowAttrib(window, GLFW_FOCUSED) || app.worker.running() || !key_queue.empty()) {
                 glfwPollEvents();
             } else {
                 glfwWaitEventsTimeout(0.5);  // unfocused and idle: sleep
             }
+            deliver_keys(window);
             ImGui_ImplOpenGL3_NewFrame();
             ImGui_ImplGlfw_NewFrame();
             // Xvfb's pointer rests mid-screen; a headless picture should show no hover tooltip.

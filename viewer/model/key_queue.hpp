@@ -1,0 +1,38 @@
+// Keyboard events held back so that no key press is lost between frames.
+//
+// Dear ImGui 1.86 reads the keyboard as a down state sampled once per frame (io.KeysDown), so a
+// key pressed and released between two frames, as `xdotool key alt+Left` or a fast typist sends
+// them, is never seen down and does nothing. The window's key events go through this queue
+// instead: each frame takes the events in order up to the first release that follows a press
+// in the same frame; that release and what follows wait for the next frame. Every press is
+// then seen down for a frame together with every key held when it came (xdotool releases Alt
+// before Left), and the order of events is kept.
+#pragma once
+
+#include <deque>
+#include <vector>
+
+namespace mmgraph::viewer {
+
+// The same values as GLFW_RELEASE, GLFW_PRESS and GLFW_REPEAT.
+enum class KeyAction : int { release = 0, press = 1, repeat = 2 };
+
+struct KeyEvent {
+    int key = 0;
+    int scancode = 0;
+    KeyAction action = KeyAction::press;
+    int mods = 0;
+};
+
+class KeyQueue {
+public:
+    void push(const KeyEvent& event) { pending_.push_back(event); }
+    // The events a frame should see, in order; the rest stay queued.
+    std::vector<KeyEvent> take_frame();
+    bool empty() const { return pending_.empty(); }
+
+private:
+    std::deque<KeyEvent> pending_;
+};
+
+}  // namespace mmgraph::viewer
