@@ -1,0 +1,98 @@
+// viewer/model/byte_window: offsets typed by people, byte windows with their owners, and the
+// text that names an owner.
+#include <catch2/catch.hpp>
+
+#include <set>
+
+#include "byte_window.hpp"
+#include "support/random_graph.hpp"
+
+using namespace mmgraph;
+using namespace mmgraph::viewer;
+using mmgraph::test::TempDir;
+
+namespace {
+
+std::filesystem::path random_file(const TempDir& dir, bool in_edges = true) {
+    test::RandomGraphOptions options;
+    options.seed = 11;
+    options.vertices = 120;
+    options.edges = 500;
+    WriterOptions writer;
+    writer.store_in_edges = in_edges;
+    test::write_model(test::random_model(options), writer, dir / "g.mmg");
+    return dir / "g.mmg";
+}
+
+}  // namespace
+
+TEST_CASE("offsets are decimal or 0x hex", "[viewer][bytes]") {
+    CHECK(parse_offset("0") == 0u);
+    CHECK(parse_offset("4096") == 4096u);
+    CHECK(parse_offset("0x1f") == 31u);
+    CHECK(parse_offset(" 0X10 ") == 16u);
+    CHECK(parse_offset("18446744073709551615") == UINT64_MAX);
+    for (const char* bad : {"", "0x", "12a", "-1", "x10", "1 2", "18446744073709551616"}) {
+        CAPTURE(bad);
+        CHECK_FALSE(parse_offset(bad));
+    }
+}
+
+TEST_CASE("a byte window's runs cover it and agree with owner_of at every byte", "[viewer][bytes]") {
+    TempDir dir;
+    auto file = File::open(random_file(dir));
+    const uint64_t size = file->file_size();
+    const ByteWindow whole = read_byte_window(*file, 0, size);
+    REQUIRE(whole.bytes.size() == size);
+    CHECK(std::equal(whole.bytes.begin(), whole.bytes.end(), file->data()));
+    uint64_t at = 0;
+    std::set<std::string> areas;
+    for (const OwnedRun& run : whole.runs) {
+        REQUIRE(run.offset == at);
+        REQUIRE(run.size > 0);
+        at += run.size;
+        areas.insert(run.owner.area);
+        // Every byte of a run has the run's owner.
+        for (uint64_t b = run.offset; b < run.offset + run.size; b += std::max<uint64_t>(1, run.size / 4)) {
+            const ByteOwner o = owner_of(*file, b);
+            CHECK(o.area == run.owner.area);
+            CHECK(o.vertex == run.owner.vertex);
+            CHECK(o.field.has_value() == run.owner.field.has_value());
+            if (o.field && run.owner.field) CHECK(o.field->name == run.owner.field->name);
+        }
+    }
+    CHECK(at == size);
+    for (const char* area : {"header", "directory", "nodes", "vertices", "out_edges", "in_edges", "key_index"}) {
+        CAPTURE(area);
+        CHECK(areas.count(area) == 1);
+    }
+    // A window past the end is clipped to the file, and run_at finds only its own bytes.
+    const ByteWindow tail = read_byte_window(*file, size - 10, 100);
+    CHECK(tail.begin == size - 10);
+    CHECK(tail.bytes.size() == 10);
+    CHECK(tail.run_at(size - 1) != nullptr);
+    CHECK(tail.run_at(size) == nullptr);
+    CHECK(tail.run_at(size - 11) == nullptr);
+    CHECK(read_byte_window(*file, size + 5, 16).bytes.empty());
+}
+
+TEST_CASE("an owner's text names the section, the vertex with its key and the field", "[viewer][bytes]") {
+    TempDir dir;
+    auto file = File::open(random_file(dir));
+    const VertexAnatomy anatomy = describe_vertex(*file, 7);
+    REQUIRE_FALSE(anatomy.fields.empty());
+    const std::string key = file->vertex(7).key_string();
+    for (const FieldSpan& field : anatomy.fields) {
+        const ByteOwner owner = owner_of(*file, field.offset);
+        const std::string text = describe_owner(*file, owner);
+        CAPTURE(text, field.name);
+        // A byte of a shared structure (a key-index bucket) is named by its detail instead.
+        if (owner.field) CHECK(text.find("field '" + field.name + "'") != std::string::npos);
+        else CHECK((!owner.detail.empty() && text.find(owner.detail) != std::string::npos));
+        if (owner.vertex) {
+            CHECK(*owner.vertex == 7u);
+            CHECK(text.find("vertex 7 (key '" + key + "')") != std::string::npos);
+        }
+    }
+    CHECK(describe_owner(*file, owner_of(*file, 0)).rfind("header, ", 0) == 0);
+}
