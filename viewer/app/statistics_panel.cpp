@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
+#include <cstdio>
 
 #include "app.hpp"
 
@@ -32,6 +33,44 @@ void histogram(const char* title, const DegreeHistogram& h, ImU32 colour) {
                               b == 0 ? 0 : DegreeHistogram::bucket_low(b + 1) - 1, h.buckets[b]);
     }
     ImGui::Dummy({width, height});
+    // Bin labels: the low degree of every bar that has room for its text.
+    const float label_y = ImGui::GetCursorScreenPos().y;
+    float free_from = origin.x;
+    for (size_t b = 0; b < h.buckets.size(); ++b) {
+        const std::string text = std::to_string(DegreeHistogram::bucket_low(b));
+        const float x = origin.x + bar * static_cast<float>(b) + 1;
+        if (x < free_from) continue;
+        draw->AddText({x, label_y}, IM_COL32(150, 150, 150, 255), text.c_str());
+        free_from = x + ImGui::CalcTextSize(text.c_str()).x + 6;
+    }
+    ImGui::Dummy({width, ImGui::GetTextLineHeight()});
+}
+
+void degrees_tab(App& app) {
+    if (app.worker.running()) {
+        const float done = static_cast<float>(app.worker.progress());
+        char text[48];
+        std::snprintf(text, sizeof text, "scanning degrees: %.0f%%", done * 100.0f);
+        ImGui::ProgressBar(done, {-80, 0}, text);
+        ImGui::SameLine();
+        if (ImGui::Button("Cancel")) app.worker.cancel();
+        return;
+    }
+    if (!app.statistics) {
+        ImGui::TextDisabled("The degree scan was cancelled.");
+        if (ImGui::Button("Scan again")) app.worker.start(app.session.file());
+        return;
+    }
+    const Statistics& s = *app.statistics;
+    histogram("out-degree", s.out, IM_COL32(208, 135, 112, 255));
+    if (s.has_in) histogram("in-degree", s.in, IM_COL32(235, 203, 139, 255));
+    ImGui::TextDisabled("log scale; bars start at the degree below them; %" PRIu64 " vertices in %.3f s", s.vertices, s.seconds);
+    if (s.damaged) ImGui::TextColored({1, 0.4f, 0.4f, 1}, "%" PRIu64 " damaged vertices: %s", s.damaged, s.first_error.c_str());
+    if (ImGui::SmallButton("Walk to the highest out-degree")) app.session.go_index(s.out.max_vertex);
+    if (s.has_in) {
+        ImGui::SameLine();
+        if (ImGui::SmallButton("Walk to the highest in-degree")) app.session.go_index(s.in.max_vertex);
+    }
 }
 
 void share_bar(const std::string& label, uint64_t part, uint64_t whole, ImU32 colour, const std::string& amount) {
@@ -50,16 +89,7 @@ void draw_statistics(App& app, ImVec2 pos, ImVec2 size) {
     const File& file = *app.session.file();
     if (ImGui::BeginTabBar("stats")) {
         if (ImGui::BeginTabItem("Degrees")) {
-            if (app.worker.running()) {
-                ImGui::ProgressBar(static_cast<float>(app.worker.progress()), {-1, 0}, "scanning degrees...");
-            } else if (app.statistics) {
-                const Statistics& s = *app.statistics;
-                histogram("out-degree", s.out, IM_COL32(208, 135, 112, 255));
-                if (s.has_in) histogram("in-degree", s.in, IM_COL32(235, 203, 139, 255));
-                ImGui::TextDisabled("log scale; %" PRIu64 " vertices in %.3f s", s.vertices, s.seconds);
-                if (s.damaged) ImGui::TextColored({1, 0.4f, 0.4f, 1}, "%" PRIu64 " damaged vertices: %s", s.damaged, s.first_error.c_str());
-                if (ImGui::SmallButton("Walk to the highest out-degree")) app.session.go_index(s.out.max_vertex);
-            }
+            degrees_tab(app);
             ImGui::EndTabItem();
         }
         if (ImGui::BeginTabItem("Bytes by section")) {
