@@ -56,26 +56,62 @@ void App::frame() {
         menu_height = ImGui::GetWindowSize().y;
         ImGui::EndMainMenuBar();
     }
-    ImVec2 display = ImGui::GetIO().DisplaySize;
-    float top = menu_height, width = display.x, height = display.y - menu_height;
-    float map_height = std::max(150.0f, height * 0.2f);
-    float body = height - map_height;
-    float left = width * 0.30f, middle = width * 0.36f, right = width - left - middle;
-
-    draw_layout_map(*this, {0, top}, {width, map_height});
+    const ImVec2 display = ImGui::GetIO().DisplaySize;
+    const Rect area{0, menu_height, display.x, display.y - menu_height};
+    layout.show_errors = session.file() && !session.errors().empty();
+    const auto placed = layout.place(area);
+    auto panel = [&](PanelId id, void (*draw)(App&, ImVec2, ImVec2)) {
+        const Rect& r = placed.panels[static_cast<size_t>(id)];
+        draw(*this, {r.x, r.y}, {r.w, r.h});
+    };
+    panel(PanelId::map, draw_layout_map);
     if (!session.file()) {
         // Nothing to walk: the error takes the body.
-        draw_errors(*this, {0, top + map_height}, {width, body});
+        const Rect& map = placed.panels[static_cast<size_t>(PanelId::map)];
+        const float top = map.y + map.h + PanelLayout::kGap;
+        draw_errors(*this, {area.x, top}, {area.w, area.y + area.h - top});
     } else {
-        draw_walker(*this, {0, top + map_height}, {left, body * 0.62f});
-        draw_schema(*this, {0, top + map_height + body * 0.62f}, {left, body * 0.38f});
-        bool errors = !session.errors().empty();
-        draw_anatomy(*this, {left, top + map_height}, {middle, errors ? body * 0.8f : body});
-        if (errors) draw_errors(*this, {left, top + map_height + body * 0.8f}, {middle, body * 0.2f});
-        draw_neighbourhood(*this, {left + middle, top + map_height}, {right, body * 0.55f});
-        draw_statistics(*this, {left + middle, top + map_height + body * 0.55f}, {right, body * 0.45f});
+        panel(PanelId::walker, draw_walker);
+        panel(PanelId::schema, draw_schema);
+        panel(PanelId::anatomy, draw_anatomy);
+        if (layout.show_errors) panel(PanelId::errors, draw_errors);
+        panel(PanelId::neighbourhood, draw_neighbourhood);
+        panel(PanelId::statistics, draw_statistics);
     }
+    draw_splitters(placed, area);
     draw_open_dialog(*this);
+}
+
+// Each splitter is a window of its own in the gap between two panels, so that it gets the
+// mouse before the panels do; dragging it moves the split.
+void App::draw_splitters(const PanelLayout::Placement& placed, const Rect& area) {
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowPadding, {0, 0});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowMinSize, {1, 1});
+    ImGui::PushStyleVar(ImGuiStyleVar_WindowBorderSize, 0);
+    for (size_t i = 0; i < placed.splitters.size(); ++i) {
+        const Rect& r = placed.splitters[i];
+        if (r.w <= 0 || r.h <= 0 || (!session.file() && i != static_cast<size_t>(SplitId::map_bottom))) continue;
+        const auto id = static_cast<SplitId>(i);
+        const bool vertical = PanelLayout::vertical(id);
+        ImGui::SetNextWindowPos({r.x, r.y}, ImGuiCond_Always);
+        ImGui::SetNextWindowSize({r.w, r.h}, ImGuiCond_Always);
+        const std::string name = "##splitter" + std::to_string(i);
+        ImGui::Begin(name.c_str(), nullptr,
+                     ImGuiWindowFlags_NoDecoration | ImGuiWindowFlags_NoBackground | ImGuiWindowFlags_NoSavedSettings |
+                         ImGuiWindowFlags_NoFocusOnAppearing | ImGuiWindowFlags_NoNav);
+        ImGui::InvisibleButton("handle", {r.w, r.h});
+        const bool active = ImGui::IsItemActive();
+        if (active || ImGui::IsItemHovered()) {
+            ImGui::SetMouseCursor(vertical ? ImGuiMouseCursor_ResizeEW : ImGuiMouseCursor_ResizeNS);
+            ImGui::GetWindowDrawList()->AddRectFilled({r.x, r.y}, {r.x + r.w, r.y + r.h}, IM_COL32(110, 140, 190, 200));
+        }
+        if (active) {
+            const ImVec2 mouse = ImGui::GetIO().MousePos;
+            layout.drag(id, vertical ? mouse.x - PanelLayout::kGap / 2 : mouse.y - PanelLayout::kGap / 2, area);
+        }
+        ImGui::End();
+    }
+    ImGui::PopStyleVar(3);
 }
 
 void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags) {

@@ -13,6 +13,7 @@
 #include "ego_network.hpp"
 #include "layout_map.hpp"
 #include "mmgraph/anatomy.hpp"
+#include "panel_layout.hpp"
 #include "session.hpp"
 #include "statistics.hpp"
 
@@ -44,10 +45,12 @@ struct App {
     std::string browse_dir;
 
     bool quit = false;  // File > Quit, Ctrl+Q
+    PanelLayout layout;  // where the splitters are
 
     void open(const std::string& path);
     void frame();  // draws every panel
     void handle_shortcuts();
+    void draw_splitters(const PanelLayout::Placement& placed, const Rect& area);
 };
 
 void draw_layout_map(App& app, ImVec2 pos, ImVec2 size);
