@@ -68,7 +68,7 @@ def same(a, b):
 
 
 def release():
-    """Between phases: drop the previous phase's arrays before the next one allocates."""
+    """Between phases: collect what the previous phase left before the next one allocates."""
     gc.collect()
 
 
@@ -168,7 +168,6 @@ def csr_figure(args, file, scratch):
                               args.repeats)
     if not same(raw, file.csr()):
         raise RuntimeError("the raw arrays read back differ from File.csr()")
-    del raw
     raw_indptr.unlink()
     raw_indices.unlink()
     rows = [["`f.csr()` (indptr + indices, int64)", f"{csr_seconds * 1e3:.1f}", f"{nbytes / csr_seconds / 1e9:.2f}",
@@ -203,8 +202,6 @@ def find_figure(args, file, file_path, keys, scratch):
     dict_seconds, looked_up = timed(lambda: [get(k) for k in as_list], args.repeats)
     if found != looked_up or found != indices.tolist():
         raise RuntimeError("find, find_many and the dict disagree")
-    del index_of, vertices, found, looked_up
-    release()
     per_key = lambda seconds: seconds * 1e9 / args.lookups  # noqa: E731
     many_ns, find_ns, dict_ns = per_key(many_seconds), per_key(find_seconds), per_key(dict_seconds)
     rows = [["`f.find_many(keys)` (one numpy array)", f"{many_ns:.0f}", f"{many_ns / cpp_ns:.2f}x vs C++"],
@@ -227,8 +224,6 @@ def bfs_figure(args, file):
     reached = np.flatnonzero(distance >= 0)
     if not np.array_equal(np.sort(order), reached):
         raise RuntimeError("File.bfs and scipy reach different vertices")
-    del matrix, order, distance
-    release()
     rows = [["`f.bfs(source)` (distances, int32)", f"{bfs_seconds * 1e3:.1f}", f"{bfs_seconds / scipy_seconds:.2f}x"],
             ["`breadth_first_order(m, source)` on `m = f.to_scipy()`", f"{scipy_seconds * 1e3:.1f}", "1.00x"],
             ["(`f.to_scipy()` itself, once, not in the scipy time)", f"{to_scipy_seconds * 1e3:.1f}", "-"]]
@@ -259,7 +254,7 @@ def write_results(path, section):
 
 def report(args, graph, figures, targets):
     versions = (f"Python {platform.python_version()}, numpy {np.__version__}, pandas {pd.__version__}, "
-                f"scipy {scipy.__version__}, mmgraph module from {Path(mmgraph.__file__).parent}")
+                f"scipy {scipy.__version__}, mmgraph module from {os.path.relpath(Path(mmgraph.__file__).parent)}")
     out = ["## Python module", "", f"- {graph}", f"- {versions}",
            f"- medians of {args.repeats} runs after an untimed one (the builds: of {args.build_repeats}); "
            "ratios are Python / peer, both timed in this run", "", "### Python targets", "",
@@ -302,7 +297,9 @@ def main():
         release()
         with mmgraph.open(file_path) as file:
             csr_rows, csr_ratio = csr_figure(args, file, scratch)
+            release()
             find_rows, many_ratio, find_ratio = find_figure(args, file, file_path, keys, scratch)
+            release()
             bfs_rows, bfs_ratio, reached = bfs_figure(args, file)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)

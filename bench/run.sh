@@ -4,7 +4,7 @@
 # module's figures (bench/python_bench.py, with /usr/bin/python3), prints the tables and updates
 # bench/RESULTS.md. Extra arguments go to `mmgraph_bench run` and python_bench.py, e.g. --scale 22.
 #
-#     bench/run.sh                 # scale 20, edge factor 16 (16.7M edges): under 10 minutes on 2 cores
+#     bench/run.sh                 # scale 20, edge factor 16 (16.7M edges): about 10 minutes on 2 cores
 #     bench/run.sh --scale 22      # 67M edges
 set -euo pipefail
 cd "$(dirname "$0")/.."
