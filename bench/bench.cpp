@@ -6,11 +6,14 @@
 //   mmgraph_bench check --mmgraph CLI --scratch DIR [--scale 8]  ...   answers only (CTest smoke)
 //   mmgraph_bench open FILE KEY      (child) open + first read of one vertex, prints nanoseconds
 //   mmgraph_bench touch FILE         (child) map, BFS, touch every page, wait for stdin to close
+//   mmgraph_bench find FILE KEYS     the batch File::find over int64 KEYS, prints ns per key
+//                                    (python_bench.py's C++ peer of find_many)
 //
 // Sections: options, children, graphs and peers (figures 2-4), writer (5), open (1),
 // sharing (6), targets, main.
 #include <algorithm>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <random>
 
@@ -81,6 +84,32 @@ int child_touch(const std::string& path) {
     std::fflush(stdout);
     char c;
     while (std::fread(&c, 1, 1, stdin) == 1) {}
+    return 0;
+}
+
+// `find FILE KEYS REPEATS`: KEYS holds little-endian int64 keys (numpy's tofile). Times the
+// whole array through one batch File::find, the call Python's find_many makes, after an
+// untimed run that warms the page cache; prints the median ns per key, the keys found and the
+// sum of their indices (python_bench.py checks find_many's answer against them).
+int child_find(const std::string& path, const std::string& keys_path, unsigned repeats) {
+    std::ifstream in(keys_path, std::ios::binary);
+    std::vector<int64_t> raw(file_bytes(keys_path) / sizeof(int64_t));
+    if (!in.read(reinterpret_cast<char*>(raw.data()), static_cast<std::streamsize>(raw.size() * sizeof(int64_t))) || raw.empty())
+        throw Error(ErrorKind::io, keys_path + ": cannot read the keys");
+    const std::vector<Key> keys(raw.begin(), raw.end());
+    std::vector<std::optional<Vertex>> out(keys.size());
+    auto file = File::open(path);
+    file->find(keys, out);
+    uint64_t found = 0, index_sum = 0;
+    for (const auto& v : out) {
+        if (!v) continue;
+        ++found;
+        index_sum += v->index();
+    }
+    std::vector<double> times;
+    for (unsigned r = 0; r < std::max(1u, repeats); ++r) times.push_back(seconds_of([&] { file->find(keys, out); }));
+    std::printf("%.1f %llu %llu\n", median(times) * 1e9 / static_cast<double>(keys.size()), static_cast<unsigned long long>(found),
+                static_cast<unsigned long long>(index_sum));
     return 0;
 }
 
@@ -559,6 +588,11 @@ int main(int argc, char** argv) {
     open->add_option("WARMUP", warmup)->required();
     CLI::App* touch = app.add_subcommand("touch", "(child) map FILE, BFS, touch every page, wait for stdin EOF");
     touch->add_option("FILE", file)->required();
+    std::string keys_file;
+    CLI::App* find = app.add_subcommand("find", "Time the batch File::find over the int64 keys of KEYS (raw little-endian); prints ns/key, found, index sum");
+    find->add_option("FILE", file)->required();
+    find->add_option("KEYS", keys_file)->required();
+    find->add_option("--repeats", options.repeats, "Timed repeats (median)");
     check->callback([&] {
         options.check_only = true;
     });
@@ -570,6 +604,7 @@ int main(int argc, char** argv) {
     try {
         if (*open) return child_open(file, key, warmup);
         if (*touch) return child_touch(file);
+        if (*find) return child_find(file, keys_file, options.repeats);
         // Everything goes into a folder of our own, removed at the end: --scratch may hold other files.
         options.scratch = std::filesystem::path(scratch) / "mmgraph-bench-work";
         if (options.check_only) {
