@@ -2,6 +2,7 @@
 // keyboard and mouse shortcuts, opening files, and the shared colours.
 #include "app.hpp"
 
+#include <algorithm>
 #include <cinttypes>
 #include <cstdio>
 
@@ -33,6 +34,14 @@ void App::handle_shortcuts() {
     if ((io.KeyAlt && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) || ImGui::IsMouseClicked(4)) session.forward();
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) open_dialog = true;
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) quit = true;
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD))) scale_text(1.25f);
+    if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT))) scale_text(0.8f);
+}
+
+// ImGui's built-in font is a 13-pixel bitmap: scaled up it stays readable on a 4K screen.
+void App::scale_text(float factor) {
+    ImGuiIO& io = ImGui::GetIO();
+    io.FontGlobalScale = std::clamp(io.FontGlobalScale * factor, 0.6f, 4.0f);
 }
 
 void App::frame() {
@@ -45,6 +54,12 @@ void App::frame() {
         if (ImGui::BeginMenu("File")) {
             if (ImGui::MenuItem("Open...", "Ctrl+O")) open_dialog = true;
             if (ImGui::MenuItem("Quit", "Ctrl+Q")) quit = true;
+            ImGui::EndMenu();
+        }
+        if (ImGui::BeginMenu("View")) {
+            if (ImGui::MenuItem("Larger text", "Ctrl+=")) scale_text(1.25f);
+            if (ImGui::MenuItem("Smaller text", "Ctrl+-")) scale_text(0.8f);
+            if (ImGui::MenuItem("Text at 100%")) ImGui::GetIO().FontGlobalScale = 1.0f;
             ImGui::EndMenu();
         }
         if (ImGui::BeginMenu("Go")) {

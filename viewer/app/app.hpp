@@ -50,6 +50,7 @@ struct App {
     void open(const std::string& path);
     void frame();  // draws every panel
     void handle_shortcuts();
+    void scale_text(float factor);
     void draw_splitters(const PanelLayout::Placement& placed, const Rect& area);
 };
 

@@ -1,6 +1,7 @@
 // mmgraph-view: the desktop viewer. Interactive by default; with --frames, --screenshot or
 // --dump-state it renders a fixed number of frames and exits (headless mode, for tests and for
 // machines without a display: run it under xvfb-run). --walk runs a walk script first, in both.
+#include <algorithm>
 #include <cfloat>
 #include <chrono>
 #include <cstdio>
@@ -121,6 +122,10 @@ int main(int argc, char** argv) {
     ImGuiIO& io = ImGui::GetIO();
     io.IniFilename = nullptr;  // the layout is a fixed tiling; nothing to remember
     ImGui::StyleColorsDark();
+    // A high-density screen (content scale 2 on a 4K laptop) starts with text to match.
+    float content_scale = 1.0f, unused = 1.0f;
+    glfwGetWindowContentScale(window, &content_scale, &unused);
+    io.FontGlobalScale = std::clamp(content_scale, 1.0f, 4.0f);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
     glfwSetKeyCallback(window, queue_key);  // in place of the backend's, which deliver_keys calls
     ImGui_ImplOpenGL3_Init("#version 130");
