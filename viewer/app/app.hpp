@@ -3,6 +3,7 @@
 // file bytes except through the reader and its anatomy API.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,7 @@
 #include "ego_network.hpp"
 #include "layout_map.hpp"
 #include "mmgraph/anatomy.hpp"
+#include "neighbour_filter.hpp"
 #include "panel_layout.hpp"
 #include "session.hpp"
 #include "statistics.hpp"
@@ -34,9 +36,21 @@ struct App {
     uint64_t ego_generation = ~uint64_t{0};
     int ego_settle_frames = 0;
 
-    // Walker inputs
+    // Walker inputs, which follow the walk
     std::string key_input;
     uint64_t index_input = 0;
+    uint64_t walker_generation = ~uint64_t{0};
+    // Per direction (out, in): the key filter and "jump to entry N" of the neighbour list
+    struct NeighbourListView {
+        std::string filter;
+        NeighbourMatches matches;
+        std::string matched_filter;
+        uint64_t matched_generation = ~uint64_t{0};
+        uint64_t jump_input = 0;
+        std::optional<uint64_t> scroll_to;    // a position over all types, scrolled to once
+        std::optional<uint64_t> highlighted;  // the entry jumped to, until the walk moves
+    };
+    std::array<NeighbourListView, 2> neighbour_views;
     uint64_t anatomy_generation = ~uint64_t{0};
 
     // File > Open

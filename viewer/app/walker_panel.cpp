@@ -2,6 +2,9 @@
 // label and typed attributes, and its neighbours by edge type in clipped lists.
 #include <algorithm>
 #include <climits>
+#include <cstdint>
+
+#include <GLFW/glfw3.h>
 
 #include "app.hpp"
 
@@ -32,46 +35,158 @@ void edge_tooltip(const File& file, const Edge& e, uint64_t position) {
     ImGui::EndTooltip();
 }
 
-// One edge type's run of a neighbour list: only the visible rows are decoded.
-void neighbour_run(App& app, const NeighbourList& list, const NeighbourList::TypeRun& run, Direction dir) {
+// The text of one neighbour entry: the other end's key and index.
+std::string neighbour_text(App& app, const NeighbourList& list, uint64_t position, Edge& e, bool& decoded) {
     const File& file = *app.session.file();
+    try {
+        e = list.at(position);
+        decoded = true;
+        if (e.target.shard == file.shard_id()) return app.session.key_of(e.target.index) + "  #" + std::to_string(e.target.index);
+        return "shard " + std::to_string(e.target.shard) + " #" + std::to_string(e.target.index);
+    } catch (const Error& err) {
+        decoded = false;
+        return std::string("damaged: ") + err.what();
+    }
+}
+
+// One row of a neighbour list; true when clicked (walk there). Ctrl+C or the context menu
+// copies the key or the index.
+bool neighbour_row(App& app, const NeighbourList& list, uint64_t position, bool highlighted) {
+    const File& file = *app.session.file();
+    Edge e;
+    bool decoded = false;
+    const std::string text = neighbour_text(app, list, position, e, decoded);
+    ImGui::PushID(static_cast<int>(position));
+    const bool clicked = ImGui::Selectable(text.c_str(), highlighted);
+    if (decoded && ImGui::IsItemHovered()) {
+        edge_tooltip(file, e, position);
+        if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_C)) ImGui::SetClipboardText(app.session.key_of(e.target.index).c_str());
+    }
+    if (decoded && ImGui::BeginPopupContextItem("row menu")) {
+        if (ImGui::MenuItem("Copy key", "Ctrl+C")) ImGui::SetClipboardText(app.session.key_of(e.target.index).c_str());
+        if (ImGui::MenuItem("Copy index")) ImGui::SetClipboardText(std::to_string(e.target.index).c_str());
+        if (ImGui::MenuItem("Copy entry position")) ImGui::SetClipboardText(std::to_string(position).c_str());
+        ImGui::EndPopup();
+    }
+    ImGui::PopID();
+    return clicked;
+}
+
+// One edge type's run of a neighbour list: only the visible rows are decoded.
+void neighbour_run(App& app, const NeighbourList& list, const NeighbourList::TypeRun& run, Direction dir, bool reset_scroll) {
+    const File& file = *app.session.file();
+    App::NeighbourListView& view = app.neighbour_views[dir == Direction::out ? 0 : 1];
+    const bool target_here = view.scroll_to && *view.scroll_to >= run.first && *view.scroll_to < run.first + run.count;
     const char* arrow = dir == Direction::out ? "->" : "<-";
     std::string title = std::string(arrow) + " " + std::string(file.edge_types()[run.type].name) + " (" + std::to_string(run.count) + ")";
     ImGui::PushID(static_cast<int>(run.type) * 2 + (dir == Direction::out ? 0 : 1));
+    if (target_here) ImGui::SetNextItemOpen(true);
     if (ImGui::TreeNodeEx(title.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
         float row = ImGui::GetTextLineHeightWithSpacing();
         float height = std::min(static_cast<float>(run.count), 8.0f) * row + 4;
         ImGui::BeginChild("rows", {0, height}, false);
+        if (reset_scroll) ImGui::SetScrollY(0);
+        if (target_here) ImGui::SetScrollY(static_cast<float>(*view.scroll_to - run.first) * row);
         ImGuiListClipper clipper;
         // The clipper counts in int; a longer run shows its first INT_MAX rows.
         clipper.Begin(static_cast<int>(std::min<uint64_t>(run.count, INT_MAX)), row);
         std::optional<uint64_t> follow;
         while (clipper.Step())
             for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
-                uint64_t position = run.first + static_cast<uint64_t>(i);
-                std::string text;
-                Edge e;
-                bool decoded = false;
-                try {
-                    e = list.at(position);
-                    decoded = true;
-                    if (e.target.shard == file.shard_id())
-                        text = app.session.key_of(e.target.index) + "  #" + std::to_string(e.target.index);
-                    else
-                        text = "shard " + std::to_string(e.target.shard) + " #" + std::to_string(e.target.index);
-                } catch (const Error& err) {
-                    text = std::string("damaged: ") + err.what();
-                }
-                ImGui::PushID(i);
-                if (ImGui::Selectable(text.c_str())) follow = position;
-                if (decoded && ImGui::IsItemHovered()) edge_tooltip(file, e, position);
-                ImGui::PopID();
+                const uint64_t position = run.first + static_cast<uint64_t>(i);
+                if (neighbour_row(app, list, position, view.highlighted == position)) follow = position;
             }
         ImGui::EndChild();
         ImGui::TreePop();
         if (follow) app.session.follow(dir, *follow);
     }
     ImGui::PopID();
+}
+
+// The filter box and "jump to entry N" of one direction's list.
+void list_controls(App& app, const NeighbourList& list, Direction dir) {
+    App::NeighbourListView& view = app.neighbour_views[dir == Direction::out ? 0 : 1];
+    ImGui::PushID(dir == Direction::out ? "out controls" : "in controls");
+    ImGui::TextDisabled("%s %llu", dir == Direction::out ? "out" : "in", static_cast<unsigned long long>(list.size()));
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(std::max(80.0f, ImGui::GetContentRegionAvail().x - 150));
+    ImGui::InputTextWithHint("##filter", "filter by key", &view.filter);
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(70);
+    const bool entered = ImGui::InputScalar("##entry", ImGuiDataType_U64, &view.jump_input, nullptr, nullptr, nullptr,
+                                            ImGuiInputTextFlags_EnterReturnsTrue);
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("Entry N of the list, over all edge types in stored order");
+    ImGui::SameLine();
+    if ((ImGui::SmallButton("Go") || entered) && view.jump_input < list.size()) {
+        view.filter.clear();
+        view.scroll_to = view.highlighted = view.jump_input;
+    }
+    ImGui::PopID();
+}
+
+// The entries whose key contains the filter text, recomputed when the text or vertex changes.
+void filtered_list(App& app, const NeighbourList& list, Direction dir) {
+    App::NeighbourListView& view = app.neighbour_views[dir == Direction::out ? 0 : 1];
+    if (view.matched_filter != view.filter || view.matched_generation != app.session.generation()) {
+        view.matches = filter_neighbours(*app.session.file(), list, view.filter);
+        view.matched_filter = view.filter;
+        view.matched_generation = app.session.generation();
+    }
+    const NeighbourMatches& m = view.matches;
+    ImGui::TextDisabled("%zu matches in %llu of %llu entries%s", m.positions.size(), static_cast<unsigned long long>(m.scanned),
+                        static_cast<unsigned long long>(list.size()), m.damaged ? " (some damaged)" : "");
+    const float row = ImGui::GetTextLineHeightWithSpacing();
+    ImGui::PushID(dir == Direction::out ? "out matches" : "in matches");
+    ImGui::BeginChild("matches", {0, std::min(static_cast<float>(m.positions.size()), 10.0f) * row + 4}, false);
+    ImGuiListClipper clipper;
+    clipper.Begin(static_cast<int>(std::min<size_t>(m.positions.size(), INT_MAX)), row);
+    std::optional<uint64_t> follow;
+    while (clipper.Step())
+        for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i)
+            if (neighbour_row(app, list, m.positions[static_cast<size_t>(i)], false)) follow = m.positions[static_cast<size_t>(i)];
+    ImGui::EndChild();
+    ImGui::PopID();
+    if (follow) app.session.follow(dir, *follow);
+}
+
+// The attribute table; hovering a value shows it whole, Ctrl+C or the context menu copies it.
+void attribute_table(App& app, const CurrentVertex& current) {
+    if (current.attributes.empty() || !ImGui::BeginTable("attributes", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) return;
+    const File& file = *app.session.file();
+    for (size_t i = 0; i < current.attributes.size(); ++i) {
+        const auto& [name, value] = current.attributes[i];
+        ImGui::TableNextRow();
+        ImGui::TableNextColumn();
+        ImGui::TextUnformatted(name.c_str());
+        ImGui::TableNextColumn();
+        ImGui::PushID(static_cast<int>(i));
+        ImGui::Selectable(value == "null" ? "null" : value.c_str(), false, ImGuiSelectableFlags_SpanAllColumns);
+        auto whole = [&] {
+            try {
+                return value_text(file.vertex(current.index).get(static_cast<uint32_t>(i)), SIZE_MAX);
+            } catch (const Error& e) {
+                return std::string("damaged: ") + e.what();
+            }
+        };
+        if (ImGui::IsItemHovered()) {
+            const std::string text = whole();
+            if (text.size() > 40) {
+                ImGui::BeginTooltip();
+                ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+                ImGui::TextUnformatted(text.c_str(), text.c_str() + std::min<size_t>(text.size(), 64 * 1024));
+                ImGui::PopTextWrapPos();
+                ImGui::EndTooltip();
+            }
+            if (ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_C)) ImGui::SetClipboardText(text.c_str());
+        }
+        if (ImGui::BeginPopupContextItem("value menu")) {
+            if (ImGui::MenuItem("Copy value", "Ctrl+C")) ImGui::SetClipboardText(whole().c_str());
+            if (ImGui::MenuItem("Copy name")) ImGui::SetClipboardText(name.c_str());
+            ImGui::EndPopup();
+        }
+        ImGui::PopID();
+    }
+    ImGui::EndTable();
 }
 
 }  // namespace
@@ -82,6 +197,15 @@ void draw_walker(App& app, ImVec2 pos, ImVec2 size) {
     const File& file = *s.file();
     ImGui::Text("%llu vertices, %llu edges, %s keys", static_cast<unsigned long long>(file.vertex_count()),
                 static_cast<unsigned long long>(file.edge_count()), file.key_type() == KeyType::string ? "string" : "int64");
+
+    // The Index and Key fields show where the walk is.
+    const bool moved = app.walker_generation != s.generation();
+    if (moved && s.current()) {
+        app.index_input = s.current()->index;
+        app.key_input = s.current()->key;
+        for (auto& view : app.neighbour_views) view.scroll_to.reset(), view.highlighted.reset();
+    }
+    app.walker_generation = s.generation();
 
     ImGui::SetNextItemWidth(90);
     bool go_index = ImGui::InputScalar("##index", ImGuiDataType_U64, &app.index_input, nullptr, nullptr, nullptr,
@@ -134,31 +258,33 @@ void draw_walker(App& app, ImVec2 pos, ImVec2 size) {
         return;
     }
     ImGui::Text("#%u  %s", current->index, current->key.c_str());
+    if (ImGui::BeginPopupContextItem("vertex menu")) {
+        if (ImGui::MenuItem("Copy key")) ImGui::SetClipboardText(current->key.c_str());
+        if (ImGui::MenuItem("Copy index")) ImGui::SetClipboardText(std::to_string(current->index).c_str());
+        ImGui::EndPopup();
+    }
+    if (ImGui::IsItemHovered() && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_C)) ImGui::SetClipboardText(current->key.c_str());
     ImGui::SameLine();
     ImGui::TextColored({0.6f, 0.8f, 1.0f, 1.0f}, ":%s", current->label.c_str());
     if (!current->error.empty()) ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "%s", current->error.c_str());
-    if (!current->attributes.empty() && ImGui::BeginTable("attributes", 2, ImGuiTableFlags_RowBg | ImGuiTableFlags_BordersInnerV)) {
-        for (const auto& [name, value] : current->attributes) {
-            ImGui::TableNextRow();
-            ImGui::TableNextColumn();
-            ImGui::TextUnformatted(name.c_str());
-            ImGui::TableNextColumn();
-            if (value == "null") ImGui::TextDisabled("null");
-            else ImGui::TextUnformatted(value.c_str());
-        }
-        ImGui::EndTable();
-    }
+    attribute_table(app, *current);
     ImGui::Text("out-degree %llu, in-degree %s", static_cast<unsigned long long>(current->out.size()),
                 file.has_in_edges() ? std::to_string(current->in.size()).c_str() : "not stored");
     ImGui::BeginChild("neighbours");
+    if (moved) ImGui::SetScrollY(0);
     // Following a neighbour replaces the current vertex and its lists: stop drawing them then.
-    uint64_t generation = s.generation();
+    const uint64_t generation = s.generation();
     for (Direction dir : {Direction::out, Direction::in}) {
-        size_t runs = (dir == Direction::out ? current->out : current->in).runs().size();
-        for (size_t r = 0; r < runs && s.generation() == generation; ++r) {
-            const NeighbourList& list = dir == Direction::out ? s.current()->out : s.current()->in;
-            neighbour_run(app, list, list.runs()[r], dir);
+        if (s.generation() != generation) break;
+        const NeighbourList& list = dir == Direction::out ? current->out : current->in;
+        if (list.size() == 0) continue;
+        list_controls(app, list, dir);
+        if (!app.neighbour_views[dir == Direction::out ? 0 : 1].filter.empty()) {
+            filtered_list(app, list, dir);
+            continue;
         }
+        for (size_t r = 0; r < list.runs().size() && s.generation() == generation; ++r) neighbour_run(app, list, list.runs()[r], dir, moved);
+        if (s.generation() == generation) app.neighbour_views[dir == Direction::out ? 0 : 1].scroll_to.reset();
     }
     ImGui::EndChild();
     ImGui::End();
