@@ -57,3 +57,15 @@ TEST_CASE("events of keys held across frames pass at once", "[viewer][keys]") {
     CHECK(queue.take_frame().size() == 2);
     CHECK(queue.empty());
 }
+
+TEST_CASE("typed characters keep their place among the keys", "[viewer][keys]") {
+    constexpr int kEnter = 257;
+    KeyQueue queue;
+    // "a", Enter, "b" typed between two frames: "b" must not reach a field before the Enter.
+    for (auto e : {press(kA), KeyEvent::typed('a'), release(kA), press(kEnter), release(kEnter), press(66), KeyEvent::typed('b'), release(66)})
+        queue.push(e);
+    CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{kA, KeyAction::press}, {0, KeyAction::character}});
+    CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{kA, KeyAction::release}, {kEnter, KeyAction::press}});
+    CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{kEnter, KeyAction::release}, {66, KeyAction::press}, {0, KeyAction::character}});
+    CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{66, KeyAction::release}});
+}

@@ -11,6 +11,7 @@
 #   truncated       a truncated file, a damaged record and a foreign file: the viewer starts,
 #                   lists the reader's message under errors, exits 0
 #   fast_keys       key events that arrive between two frames (xdotool) are not lost
+#   open_dialog     File > Open driven by keys: Enter on a folder browses, on a file opens, Escape closes
 #   no_display      without a display and without headless flags: a clear message, exit != 0
 set -euo pipefail
 
@@ -224,6 +225,34 @@ fast_keys)
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert len(s["history"]) == 2 and s["history_position"] == 0 and s["current"]["key"] == "v0", s
+PY
+  ;;
+open_dialog)
+  # Ctrl+O, a folder's path and Enter browse into it, a file's path and Enter open it; a second
+  # Ctrl+O is closed by Escape, after which Ctrl+Q (ignored while the path field has the
+  # keyboard) ends the run.
+  command -v xdotool >/dev/null || fail "xdotool is not installed (scripts/setup.sh installs it)"
+  build_generated "$work/g.mmg"
+  mkdir "$work/sub"
+  cp "$work/g.mmg" "$work/sub/h.mmg"
+  xvfb-run -a -s '-screen 0 1280x800x24' bash -c '
+    "$1" "$2" --dump-state "$3" --frames 1000000 & viewer=$!
+    window=$(timeout 30 xdotool search --sync --onlyvisible --name "^mmgraph-view$" | head -n 1)
+    xdotool windowfocus --sync "$window"
+    sleep 1
+    xdotool key ctrl+o; sleep 0.5
+    xdotool type --delay 20 "$4/sub"; xdotool key Return; sleep 0.5
+    xdotool type --delay 20 "$4/sub/h.mmg"; xdotool key Return; sleep 0.5
+    xdotool key ctrl+o; sleep 0.5
+    xdotool key Escape; sleep 0.5
+    xdotool key ctrl+q
+    timeout 60 tail --pid=$viewer -f /dev/null || { kill $viewer; exit 1; }
+    wait $viewer' _ "$view" "$work/g.mmg" "$work/state.json" "$work" >/dev/null 2>"$work/err" ||
+    fail "the viewer did not quit: Escape left the dialog open? ($(cat "$work/err"))"
+  python3 - "$work/state.json" "$work/sub/h.mmg" <<'PY' || fail "the file chosen in the Open dialog was not opened"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["file"] == sys.argv[2], s
 PY
   ;;
 no_display)

@@ -47,9 +47,13 @@ void queue_key(GLFWwindow*, int key, int scancode, int action, int mods) {
     key_queue.push({key, scancode, static_cast<mmgraph::viewer::KeyAction>(action), mods});
 }
 
+void queue_character(GLFWwindow*, unsigned code_point) { key_queue.push(mmgraph::viewer::KeyEvent::typed(code_point)); }
+
 void deliver_keys(GLFWwindow* window) {
-    for (const auto& e : key_queue.take_frame())
-        ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, static_cast<int>(e.action), e.mods);
+    for (const auto& e : key_queue.take_frame()) {
+        if (e.action == mmgraph::viewer::KeyAction::character) ImGui_ImplGlfw_CharCallback(window, e.character);
+        else ImGui_ImplGlfw_KeyCallback(window, e.key, e.scancode, static_cast<int>(e.action), e.mods);
+    }
 }
 
 }  // namespace
@@ -127,7 +131,9 @@ int main(int argc, char** argv) {
     glfwGetWindowContentScale(window, &content_scale, &unused);
     io.FontGlobalScale = std::clamp(content_scale, 1.0f, 4.0f);
     ImGui_ImplGlfw_InitForOpenGL(window, true);
-    glfwSetKeyCallback(window, queue_key);  // in place of the backend's, which deliver_keys calls
+    // In place of the backend's, which deliver_keys calls.
+    glfwSetKeyCallback(window, queue_key);
+    glfwSetCharCallback(window, queue_character);
     ImGui_ImplOpenGL3_Init("#version 130");
 
     int status = 0;

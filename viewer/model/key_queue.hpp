@@ -6,7 +6,8 @@
 // instead: each frame takes the events in order up to the first release that follows a press
 // in the same frame; that release and what follows wait for the next frame. Every press is
 // then seen down for a frame together with every key held when it came (xdotool releases Alt
-// before Left), and the order of events is kept.
+// before Left), and the order of events is kept. Typed characters go through the queue too:
+// were they handed over at once, text typed after Enter would reach a field before the Enter.
 #pragma once
 
 #include <deque>
@@ -14,14 +15,18 @@
 
 namespace mmgraph::viewer {
 
-// The same values as GLFW_RELEASE, GLFW_PRESS and GLFW_REPEAT.
-enum class KeyAction : int { release = 0, press = 1, repeat = 2 };
+// release, press and repeat have the values of GLFW_RELEASE, GLFW_PRESS and GLFW_REPEAT;
+// character is a typed character (KeyEvent::character), not a key.
+enum class KeyAction : int { release = 0, press = 1, repeat = 2, character = 3 };
 
 struct KeyEvent {
     int key = 0;
     int scancode = 0;
     KeyAction action = KeyAction::press;
     int mods = 0;
+    unsigned character = 0;  // for KeyAction::character: its code point
+
+    static KeyEvent typed(unsigned code_point) { return {0, 0, KeyAction::character, 0, code_point}; }
 };
 
 class KeyQueue {
