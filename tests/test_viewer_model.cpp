@@ -1,11 +1,14 @@
 // The viewer's GL-free model: history, walk scripts and the session they drive, the layout map
-// geometry, ego-network extraction and layout, and the statistics worker.
+// geometry, ego-network sampling, layout and view, and the statistics worker.
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <fstream>
+#include <random>
 #include <set>
 #include <thread>
 
+#include "ego_layout.hpp"
 #include "ego_network.hpp"
 #include "history.hpp"
 #include "layout_map.hpp"
@@ -193,7 +196,7 @@ TEST_CASE("layout blocks cover the file in order and the map view zooms within i
     CHECK(view.begin == 9000);
 }
 
-TEST_CASE("the ego network is capped, marks what it left out, and settles", "[viewer]") {
+TEST_CASE("the ego network is capped and says what it left out", "[viewer]") {
     TempDir dir;
     auto file = File::open(random_file(dir, 3, 300, 3000));
     EgoOptions options;
@@ -205,17 +208,241 @@ TEST_CASE("the ego network is capped, marks what it left out, and settles", "[vi
     EgoNetwork net = extract_ego(*file, hub, options);
     REQUIRE(!net.nodes.empty());
     CHECK(net.nodes[0].index == hub);
-    CHECK(net.nodes.size() <= 20);
+    CHECK(net.nodes[0].expanded);
+    CHECK(net.nodes.size() == 20);
+    const Vertex centre = file->vertex(hub);
+    CHECK(net.nodes[0].counts.entries == centre.degree(Direction::out) + centre.degree(Direction::in));
+    CHECK(net.nodes[0].counts.read == net.nodes[0].counts.entries);  // short lists are read whole
     CHECK(net.hidden > 0);
-    CHECK(net.nodes[0].hidden >= file->vertex(hub).degree(Direction::out) - 4);
+    CHECK(net.left_out.not_chosen > 0);
+    size_t first_hop = 0;
+    for (const EgoNode& n : net.nodes) first_hop += n.hop == 1;
+    CHECK(first_hop <= 8);  // 4 new neighbours per direction
+    std::set<std::tuple<uint32_t, uint32_t, uint32_t>> drawn;
     for (const EgoEdge& e : net.edges) {
-        CHECK(e.from < net.nodes.size());
-        CHECK(e.to < net.nodes.size());
+        REQUIRE(e.from < net.nodes.size());
+        REQUIRE(e.to < net.nodes.size());
+        CHECK(e.from != e.to);
+        CHECK(drawn.insert({net.nodes[e.from].index, net.nodes[e.to].index, e.type}).second);  // parallel edges once
+        // Every drawn edge is an edge of the file.
+        bool found = false;
+        for (const Edge& f : file->vertex(net.nodes[e.from].index).edges(Direction::out))
+            found = found || (f.target.index == net.nodes[e.to].index && f.type == e.type);
+        CHECK(found);
     }
-    float first = layout_step(net), last = first;
-    for (int i = 0; i < 500; ++i) last = layout_step(net);
-    CHECK(last < first);
-    CHECK(net.nodes[0].x == 0.0f);  // the centre stays put
+    for (const EgoNode& n : net.nodes) {
+        CHECK(n.label == file->vertex(n.index).label());
+        CHECK(n.label_name == file->vertex(n.index).label_name());
+        CHECK(n.key == file->vertex(n.index).key_string());
+    }
+}
+
+namespace {
+
+// A Graph500-style R-MAT graph (a = 0.57, b = c = 0.19): heavy hubs, self-loops and repeated
+// edges kept, three labels and three edge types; vertex i has the key "v<i>".
+test::Model rmat_model(unsigned scale, unsigned edge_factor, uint64_t seed) {
+    test::Model m;
+    for (const char* l : {"Person", "Place", "Thing"}) m.labels.emplace_back(l, std::vector<AttributeSpec>{});
+    for (const char* t : {"KNOWS", "LIKES", "OWNS"}) m.edge_types.emplace_back(t, std::vector<AttributeSpec>{});
+    const uint32_t n = 1u << scale;
+    std::mt19937_64 rng(seed);
+    std::uniform_real_distribution<double> unit(0, 1);
+    for (uint32_t i = 0; i < n; ++i) m.vertices.push_back({"v" + std::to_string(i), static_cast<uint32_t>(rng() % 3), {}});
+    for (uint64_t k = 0; k < uint64_t{n} * edge_factor; ++k) {
+        uint32_t src = 0, dst = 0;
+        for (unsigned bit = 0; bit < scale; ++bit) {
+            double r = unit(rng);
+            bool down = r >= 0.57 + 0.19, right = (r >= 0.57 && r < 0.76) || r >= 0.95;
+            src = src << 1 | (down ? 1u : 0u);
+            dst = dst << 1 | (right ? 1u : 0u);
+        }
+        m.edges.push_back({src, dst, static_cast<uint32_t>(rng() % 3), {}});
+    }
+    return m;
+}
+
+// Where every vertex of the drawing lands in a panel of this size, after the layout and the fit.
+std::vector<std::pair<float, float>> drawn_positions(EgoNetwork& net, float width, float height) {
+    radial_layout(net);
+    EgoView view;
+    view.follow(net);
+    EgoFrame frame = view.frame(width, height);
+    std::vector<std::pair<float, float>> at;
+    for (const EgoNode& n : net.nodes) at.emplace_back(frame.to_panel_x(n.x), frame.to_panel_y(n.y));
+    return at;
+}
+
+// Distinct, finite, inside the panel, at least `gap` pixels apart, and filling a good part of it.
+void check_spread(const std::vector<std::pair<float, float>>& at, float width, float height, float gap) {
+    float min_x = width, max_x = 0, min_y = height, max_y = 0, closest = INFINITY;
+    for (size_t i = 0; i < at.size(); ++i) {
+        auto [x, y] = at[i];
+        REQUIRE(std::isfinite(x));
+        REQUIRE(std::isfinite(y));
+        CHECK(x >= 0);
+        CHECK(x <= width);
+        CHECK(y >= 0);
+        CHECK(y <= height);
+        min_x = std::min(min_x, x), max_x = std::max(max_x, x), min_y = std::min(min_y, y), max_y = std::max(max_y, y);
+        for (size_t j = 0; j < i; ++j) closest = std::min(closest, std::hypot(x - at[j].first, y - at[j].second));
+    }
+    if (at.size() < 2) return;
+    CHECK(closest >= gap);
+    CHECK(std::max((max_x - min_x) / width, (max_y - min_y) / height) >= 0.6f);
+    if (at.size() >= 5) {
+        CHECK((max_x - min_x) / width >= 0.3f);
+        CHECK((max_y - min_y) / height >= 0.3f);
+    }
+}
+
+}  // namespace
+
+TEST_CASE("R-MAT neighbourhoods are drawn with distinct, finite, spread-out positions", "[viewer]") {
+    // The spring layout this replaced sent most of these to NaN or to 1e11, drawing the centre alone.
+    TempDir dir;
+    test::write_model(rmat_model(11, 12, 5), {}, dir / "rmat.mmg");
+    auto file = File::open(dir / "rmat.mmg");
+    size_t full = 0;
+    for (uint32_t centre = 0; centre < 300; ++centre) {
+        INFO("centre " << centre);
+        EgoNetwork net = extract_ego(*file, centre);
+        full += net.nodes.size() == 60;
+        std::set<uint32_t> indices;
+        for (const EgoNode& n : net.nodes) CHECK(indices.insert(n.index).second);
+        for (auto [width, height] : {std::pair{420.0f, 260.0f}, std::pair{250.0f, 150.0f}, std::pair{1100.0f, 700.0f}}) {
+            INFO("panel " << width << "x" << height);
+            check_spread(drawn_positions(net, width, height), width, height, width < 300 ? 5.0f : 8.0f);
+        }
+    }
+    CHECK(full > 100);  // most R-MAT vertices fill the drawing
+}
+
+TEST_CASE("a hub whose first edges are self-loops shows distinct neighbours from its whole list", "[viewer]") {
+    // Vertex 0 sorts first in its own lists, so its self-loops come before everything else, then
+    // a few targets repeated many times, then many distinct ones: the first entries in stored
+    // order say nothing about the rest.
+    test::Model m;
+    m.labels.emplace_back("Hub", std::vector<AttributeSpec>{});
+    m.labels.emplace_back("Leaf", std::vector<AttributeSpec>{});
+    m.edge_types.emplace_back("LINKS", std::vector<AttributeSpec>{});
+    m.edge_types.emplace_back("OWNS", std::vector<AttributeSpec>{});
+    const uint32_t n = 5000;
+    for (uint32_t i = 0; i < n; ++i) m.vertices.push_back({"v" + std::to_string(i), i == 0 ? 0u : 1u, {}});
+    for (int k = 0; k < 40; ++k) m.edges.push_back({0, 0, 0, {}});
+    for (int k = 0; k < 3000; ++k) m.edges.push_back({0, 1 + static_cast<uint32_t>(k % 3), 0, {}});
+    for (uint32_t i = 4; i < n; ++i) {
+        m.edges.push_back({0, i, i % 2, {}});
+        if (i % 3 == 0) m.edges.push_back({i, 0, 1, {}});
+        m.edges.push_back({i, i == n - 1 ? 4 : i + 1, 0, {}});
+    }
+    TempDir dir;
+    test::write_model(m, {}, dir / "hub.mmg");
+    auto file = File::open(dir / "hub.mmg");
+    REQUIRE(file->vertex(0).edges(Direction::out).begin()->target.index == 0);
+
+    EgoNetwork net = extract_ego(*file, 0);
+    const EgoNode& hub = net.nodes[0];
+    CHECK(hub.sampled);
+    CHECK(hub.counts.read <= 2 * EgoOptions{}.max_reads);  // bounded, whatever the degree
+    CHECK(hub.counts.self_loops > 0);
+    CHECK(hub.counts.repeats > 0);
+    CHECK(net.left_out.self_loops >= hub.counts.self_loops);
+    std::set<uint32_t> first_hop;
+    uint32_t furthest = 0;
+    for (const EgoNode& node : net.nodes) {
+        if (node.hop != 1) continue;
+        CHECK(node.index != 0);
+        CHECK(first_hop.insert(node.index).second);
+        furthest = std::max(furthest, node.index);
+    }
+    CHECK(first_hop.size() == 2 * EgoOptions{}.max_per_vertex);  // 12 out- and 12 in-neighbours
+    CHECK(furthest > n / 2);  // taken from the whole list, not its first entries
+    CHECK(net.nodes.size() == EgoOptions{}.max_nodes);
+    for (const EgoEdge& e : net.edges) CHECK(e.from != e.to);
+    std::set<uint32_t> types;
+    for (const EgoEdge& e : net.edges) types.insert(e.type);
+    CHECK(types.size() == 2);  // the sample spans both edge types
+    check_spread(drawn_positions(net, 420, 260), 420, 260, 8);
+}
+
+TEST_CASE("the neighbourhood view fits, zooms around the cursor, pans, and maps back for drags", "[viewer]") {
+    EgoNetwork net;
+    for (int i = 0; i < 7; ++i) {
+        EgoNode n;
+        n.index = static_cast<uint32_t>(i);
+        n.hop = i == 0 ? 0 : i < 4 ? 1 : 2;
+        n.parent = i < 4 ? 0 : static_cast<size_t>(i - 3);
+        net.nodes.push_back(n);
+    }
+    radial_layout(net);
+    CHECK(net.nodes[0].x == 0.0f);
+    CHECK(net.nodes[1].y == Approx(-1.0f));  // the first hop starts at the top
+    for (const EgoNode& n : net.nodes) CHECK(std::hypot(n.x, n.y) == Approx(n.hop == 2 ? 1.6f : n.hop).margin(1e-5));
+
+    EgoView view;
+    view.follow(net);
+    EgoFrame f = view.frame(400, 300);
+    float min_x = INFINITY, max_x = -INFINITY, min_y = INFINITY, max_y = -INFINITY;
+    for (const EgoNode& n : net.nodes) {
+        min_x = std::min(min_x, f.to_panel_x(n.x)), max_x = std::max(max_x, f.to_panel_x(n.x));
+        min_y = std::min(min_y, f.to_panel_y(n.y)), max_y = std::max(max_y, f.to_panel_y(n.y));
+    }
+    CHECK((min_x + max_x) / 2 == Approx(200));  // the drawing is centred, within a margin
+    CHECK((min_y + max_y) / 2 == Approx(150));
+    CHECK(min_y >= 20);
+    CHECK(max_y == Approx(300 - min_y));
+    CHECK(f.scale_x <= f.scale_y * EgoView::kMaxStretch + 1e-3f);
+    CHECK(f.to_layout_x(f.to_panel_x(1.25f)) == Approx(1.25f));
+    CHECK(f.to_layout_y(f.to_panel_y(-0.5f)) == Approx(-0.5f));
+
+    // The layout point under the cursor stays under it while zooming.
+    float lx = f.to_layout_x(300), ly = f.to_layout_y(80);
+    view.zoom_at(300, 80, 2.0f, 400, 300);
+    EgoFrame zoomed = view.frame(400, 300);
+    CHECK(zoomed.scale_x == Approx(2 * f.scale_x));
+    CHECK(zoomed.to_panel_x(lx) == Approx(300));
+    CHECK(zoomed.to_panel_y(ly) == Approx(80));
+    view.pan(10, -5);
+    EgoFrame panned = view.frame(400, 300);
+    CHECK(panned.to_panel_x(lx) == Approx(310));
+    CHECK(panned.to_panel_y(ly) == Approx(75));
+
+    // A held view does not refit when a vertex is dragged far out; reset() fits again.
+    net.nodes[6].x = 50;
+    view.follow(net);
+    CHECK(view.frame(400, 300).to_panel_x(lx) == Approx(310));
+    view.reset();
+    view.follow(net);
+    EgoFrame refit = view.frame(400, 300);
+    CHECK(refit.to_panel_x(50) <= 400);
+    CHECK(refit.to_panel_x(net.nodes[1].x) >= 0);
+}
+
+TEST_CASE("the neighbourhood state lists vertices in panel pixels and edges by index and type", "[viewer]") {
+    auto file = File::open(kGolden / "intkeys.mmg");
+    EgoNetwork net = extract_ego(*file, 1);
+    radial_layout(net);
+    EgoView view;
+    view.follow(net);
+    EgoFrame frame = view.frame(300, 200);
+    auto state = ego_state(net, frame);
+    CHECK(state["width"] == 300.0f);
+    REQUIRE(state["vertices"].size() == net.nodes.size());
+    for (size_t i = 0; i < net.nodes.size(); ++i) {
+        const auto& v = state["vertices"][i];
+        CHECK(v["index"] == net.nodes[i].index);
+        CHECK(v["key"] == std::get<int64_t>(file->vertex(net.nodes[i].index).key()));  // int64 keys stay numbers
+        CHECK(v["label"] == std::string(file->vertex(net.nodes[i].index).label_name()));
+        CHECK(v["x"].get<float>() == Approx(frame.to_panel_x(net.nodes[i].x)));
+        CHECK(v["y"].get<float>() == Approx(frame.to_panel_y(net.nodes[i].y)));
+    }
+    REQUIRE(state["edges"].size() == net.edges.size());
+    for (size_t i = 0; i < net.edges.size(); ++i) {
+        CHECK(state["edges"][i]["from"] == net.nodes[net.edges[i].from].index);
+        CHECK(state["edges"][i]["to"] == net.nodes[net.edges[i].to].index);
+        CHECK(state["edges"][i]["type"] == std::string(file->edge_types()[net.edges[i].type].name));
+    }
 }
 
 TEST_CASE("statistics match a direct count and the worker can be cancelled", "[viewer]") {

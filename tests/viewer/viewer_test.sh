@@ -13,6 +13,10 @@
 #   fast_keys       key events that arrive between two frames (xdotool) are not lost
 #   open_dialog     File > Open driven by keys: Enter on a folder browses, on a file opens, Escape closes
 #   no_display      without a display and without headless flags: a clear message, exit != 0
+#   neighbourhood   R-MAT neighbourhoods (hubs, self-loops, repeats) at three window sizes: the
+#                   dumped drawing has distinct, finite, spread-out positions filling the panel,
+#                   and every vertex, label and edge is one of the graph's
+#   neighbourhood_hub  a hub whose first edges are self-loops and repeats: distinct neighbours
 set -euo pipefail
 
 view=$1
@@ -67,6 +71,81 @@ with open(f"{work}/edges.csv", "w") as f:
             f.write(f"v{rnd.randrange(400)},v0,OWNS\n")
 PY
   "$mmgraph" build -o "$1" --nodes "$work/nodes.csv" --edges "$work/edges.csv" >/dev/null 2>&1 || fail "cannot build the generated graph"
+}
+
+# An R-MAT graph (a = 0.57, b = c = 0.19) of 2^12 ids, self-loops and repeated edges kept, three
+# labels and three edge types, plus a vertex "hub" first in the file (index 0, so its self-loops
+# lead its lists) followed by runs of repeated targets and then many distinct ones. Writes the
+# model as JSON for the checks.
+build_rmat() {
+  python3 - "$work" <<'PY'
+import json, random, sys
+work = sys.argv[1]
+rnd = random.Random(12)
+scale, ids = 12, 1 << 12
+labels = {"hub": "Hub"}
+for i in range(ids):
+    labels[f"n{i}"] = rnd.choice(["Person", "Place", "Thing"])
+edges = []
+for _ in range(ids * 8):
+    src = dst = 0
+    for _ in range(scale):
+        r = rnd.random()
+        src = src << 1 | (r >= 0.76)
+        dst = dst << 1 | (0.57 <= r < 0.76 or r >= 0.95)
+    edges.append((f"n{src}", f"n{dst}", rnd.choice(["KNOWS", "LIKES", "OWNS"])))
+edges += [("hub", "hub", "KNOWS")] * 30 + [("n0", "hub", "KNOWS")] * 500 + [("hub", "n0", "KNOWS")] * 500
+for i in range(1, ids, 2):
+    edges.append(("hub", f"n{i}", "LIKES" if i % 4 == 1 else "OWNS"))
+    if i % 3 == 0:
+        edges.append((f"n{i}", "hub", "KNOWS"))
+with open(f"{work}/nodes.csv", "w") as f:
+    f.write("id:ID,:LABEL\n")
+    for key, label in labels.items():
+        f.write(f"{key},{label}\n")
+with open(f"{work}/edges.csv", "w") as f:
+    f.write(":START_ID,:END_ID,:TYPE\n")
+    for e in edges:
+        f.write(",".join(e) + "\n")
+json.dump({"labels": labels, "edges": edges}, open(f"{work}/model.json", "w"))
+PY
+  "$mmgraph" build -o "$1" --nodes "$work/nodes.csv" --edges "$work/edges.csv" >/dev/null 2>&1 || fail "cannot build the R-MAT graph"
+}
+
+# check_neighbourhood FILE KEY SIZE: walks to KEY at window SIZE and checks the dumped drawing.
+check_neighbourhood() {
+  local file=$1 key=$2 size=$3 width=${3%x*} height=${3#*x}
+  printf 'key %s\n' "$key" >"$work/walk.txt"
+  xvfb-run -a -s "-screen 0 ${width}x${height}x24" "$view" "$file" --size "$size" --walk "$work/walk.txt" \
+    --dump-state "$work/state.json" >/dev/null 2>"$work/err" || fail "exit $? at $key, $size ($(cat "$work/err"))"
+  python3 - "$work/state.json" "$work/model.json" "$key" <<'PY' || fail "the neighbourhood of $key at $size is wrong"
+import itertools, json, math, sys
+state, model, key = json.load(open(sys.argv[1])), json.load(open(sys.argv[2])), sys.argv[3]
+hood = state["neighbourhood"]
+vertices, width, height = hood["vertices"], hood["width"], hood["height"]
+edges = {tuple(e) for e in model["edges"]}
+assert state["current"]["key"] == key and vertices[0]["key"] == key, (state["current"], vertices[0])
+assert len({v["index"] for v in vertices}) == len(vertices), "a vertex drawn twice"
+key_of = {v["index"]: v["key"] for v in vertices}
+for v in vertices:
+    assert v["label"] == model["labels"][v["key"]], v
+    assert math.isfinite(v["x"]) and math.isfinite(v["y"]), v
+    assert 0 <= v["x"] <= width and 0 <= v["y"] <= height, (v, width, height)
+drawn = [(key_of[e["from"]], key_of[e["to"]], e["type"]) for e in hood["edges"]]
+assert len(set(drawn)) == len(drawn), "an edge drawn twice"
+for e in drawn:
+    assert e in edges and e[0] != e[1], e
+# Every drawn vertex is joined to the drawing by an edge.
+joined = {a for e in drawn for a in e[:2]}
+assert len(vertices) == 1 or all(v["key"] in joined for v in vertices), "a vertex without an edge"
+if len(vertices) > 1:
+    closest = min(math.dist((a["x"], a["y"]), (b["x"], b["y"])) for a, b in itertools.combinations(vertices, 2))
+    xs, ys = [v["x"] for v in vertices], [v["y"] for v in vertices]
+    fill_x, fill_y = (max(xs) - min(xs)) / width, (max(ys) - min(ys)) / height
+    assert closest >= 6, "two vertices %.1f px apart" % closest
+    assert max(fill_x, fill_y) >= 0.6 and (len(vertices) < 5 or min(fill_x, fill_y) >= 0.3), (fill_x, fill_y)
+print("%s: %d vertices, %d edges, %.0fx%.0f panel" % (key, len(vertices), len(drawn), width, height))
+PY
 }
 
 # check_walk FILE SCRIPT: runs the walk headlessly and compares the dumped state with the path
@@ -253,6 +332,26 @@ open_dialog)
 import json, sys
 s = json.load(open(sys.argv[1]))
 assert s["file"] == sys.argv[2], s
+PY
+  ;;
+neighbourhood)
+  build_rmat "$work/rmat.mmg"
+  # The busiest ids of an R-MAT graph are its smallest; n4095 has few edges or none.
+  for key in n0 n1 n2 n5 n10 n50 n100 n1000 n4095; do
+    check_neighbourhood "$work/rmat.mmg" "$key" 1280x800
+  done
+  check_neighbourhood "$work/rmat.mmg" n1 800x500
+  check_neighbourhood "$work/rmat.mmg" n1 2560x1440
+  ;;
+neighbourhood_hub)
+  build_rmat "$work/rmat.mmg"
+  check_neighbourhood "$work/rmat.mmg" hub 1280x800
+  python3 - "$work/state.json" <<'PY' || fail "the hub's neighbourhood shows no distinct neighbours"
+import json, sys
+hood = json.load(open(sys.argv[1]))["neighbourhood"]
+first = {e["to"] for e in hood["edges"] if e["from"] == 0} | {e["from"] for e in hood["edges"] if e["to"] == 0}
+assert len(first) >= 24, len(first)  # 12 out- and 12 in-neighbours
+assert hood["left_out"]["self_loops"] > 0 and hood["left_out"]["repeats"] > 0, hood["left_out"]
 PY
   ;;
 no_display)

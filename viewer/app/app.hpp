@@ -11,6 +11,7 @@
 
 #include <imgui.h>
 
+#include "ego_layout.hpp"
 #include "ego_network.hpp"
 #include "layout_map.hpp"
 #include "mmgraph/anatomy.hpp"
@@ -34,7 +35,10 @@ struct App {
     // Neighbourhood
     EgoNetwork ego;
     uint64_t ego_generation = ~uint64_t{0};
-    int ego_settle_frames = 0;
+    EgoView ego_view;
+    float ego_width = 0, ego_height = 0;  // the drawing area last drawn, for the state dump
+    std::optional<size_t> ego_pressed;    // the vertex under the left button while it is down
+    bool ego_dragged = false;             // ... and whether it moved (then it is no click)
 
     // Walker inputs, which follow the walk
     std::string key_input;
@@ -66,6 +70,8 @@ struct App {
     void handle_shortcuts();
     void scale_text(float factor);
     void draw_splitters(const PanelLayout::Placement& placed, const Rect& area);
+    // The drawn neighbourhood for --dump-state (ego_state), null when none is drawn.
+    nlohmann::ordered_json neighbourhood_state() const;
 };
 
 void draw_layout_map(App& app, ImVec2 pos, ImVec2 size);

@@ -176,7 +176,9 @@ int main(int argc, char** argv) {
         }
         if (!state_path.empty()) {
             std::ofstream out(state_path);
-            out << app.session.state().dump(2) << "\n";
+            auto state = app.session.state();
+            state["neighbourhood"] = app.neighbourhood_state();
+            out << state.dump(2) << "\n";
             if (!out) {
                 std::fprintf(stderr, "mmgraph-view: cannot write %s\n", state_path.c_str());
                 status = 1;
