@@ -129,6 +129,16 @@ void App::draw_splitters(const PanelLayout::Placement& placed, const Rect& area)
     ImGui::PopStyleVar(3);
 }
 
+nlohmann::ordered_json App::footprint_state() const {
+    nlohmann::ordered_json parts = nlohmann::ordered_json::array();
+    for (const FootprintPart& p : footprint.parts)
+        parts.push_back({{"part", std::string(part_name(p.part))}, {"bytes", p.bytes}, {"pages", p.pages}});
+    return {{"pages", footprint.pages.size()},
+            {"bytes", footprint.bytes},
+            {"parts", parts},
+            {"hop_new_pages", has_hop ? nlohmann::ordered_json(hop_new_pages) : nlohmann::ordered_json()}};
+}
+
 void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags) {
     ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
     ImGui::SetNextWindowSize(size, ImGuiCond_Always);

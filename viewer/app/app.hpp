@@ -13,6 +13,7 @@
 
 #include "ego_layout.hpp"
 #include "ego_network.hpp"
+#include "footprint.hpp"
 #include "layout_map.hpp"
 #include "mmgraph/anatomy.hpp"
 #include "neighbour_filter.hpp"
@@ -44,6 +45,10 @@ struct App {
     std::string key_input;
     uint64_t index_input = 0;
     uint64_t walker_generation = ~uint64_t{0};
+    // What reading the current vertex touched, and the new pages of the hop that got here
+    Footprint footprint;
+    uint64_t hop_new_pages = 0;
+    bool has_hop = false;
     // Per direction (out, in): the key filter and "jump to entry N" of the neighbour list
     struct NeighbourListView {
         std::string filter;
@@ -72,6 +77,8 @@ struct App {
     void draw_splitters(const PanelLayout::Placement& placed, const Rect& area);
     // The drawn neighbourhood for --dump-state (ego_state), null when none is drawn.
     nlohmann::ordered_json neighbourhood_state() const;
+    // {pages, bytes, parts: [{part, bytes, pages}], hop_new_pages} of the current vertex.
+    nlohmann::ordered_json footprint_state() const;
 };
 
 void draw_layout_map(App& app, ImVec2 pos, ImVec2 size);

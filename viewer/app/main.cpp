@@ -178,6 +178,7 @@ int main(int argc, char** argv) {
             std::ofstream out(state_path);
             auto state = app.session.state();
             state["neighbourhood"] = app.neighbourhood_state();
+            state["footprint"] = app.footprint_state();
             out << state.dump(2) << "\n";
             if (!out) {
                 std::fprintf(stderr, "mmgraph-view: cannot write %s\n", state_path.c_str());
