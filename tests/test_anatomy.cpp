@@ -8,6 +8,7 @@
 #include <map>
 
 #include "mmgraph/anatomy.hpp"
+#include "mmgraph/format/endian.hpp"
 #include "support/random_graph.hpp"
 
 using namespace mmgraph;
@@ -331,4 +332,40 @@ TEST_CASE("string[] and bytes[] values show their items", "[anatomy]") {
     CHECK(names == std::vector<std::string>{"tags (string[]): size prefix = VLQ 2 items", "tags (string[]): item 0 size prefix = VLQ 5 bytes",
                                             "tags (string[]): item 0 = \"graph\"", "tags (string[]): item 1 size prefix = VLQ 4 bytes",
                                             "tags (string[]): item 1 = \"mmap\""});
+}
+
+TEST_CASE("describe_header decodes raw bytes as far as they go, like the opened file's", "[anatomy]") {
+    auto file = File::open(kGolden / "small.mmg");
+    const std::vector<FieldSpan> opened = describe_header(*file);
+    std::vector<uint8_t> bytes(file->data(), file->data() + file->file_size());
+    auto same = [](const std::vector<FieldSpan>& a, const std::vector<FieldSpan>& b) {
+        if (a.size() != b.size()) return false;
+        for (size_t i = 0; i < a.size(); ++i)
+            if (a[i].offset != b[i].offset || a[i].size != b[i].size || a[i].name != b[i].name || a[i].value != b[i].value) return false;
+        return true;
+    };
+    CHECK(same(describe_header(bytes), opened));
+    CHECK(opened.size() == 15 + 6 * file->sections().size());
+    CHECK(opened[0].value == "89 4D 4D 47 0D 0A 1A 0A");
+
+    // A prefix: the fields it holds whole; the directory's entries while they fit.
+    auto prefix = [&](size_t n) { return describe_header(std::span<const uint8_t>(bytes.data(), n)); };
+    CHECK(prefix(0).empty());
+    CHECK(prefix(20).size() == 4);  // magic, major, minor, flags
+    CHECK(prefix(128).size() == 15);
+    CHECK(prefix(128 + 32 * 2 + 5).size() == 15 + 6 * 2);
+
+    // Damage that open() refuses is shown as stored.
+    bytes[0] = 0x88;
+    bytes[12] = 0x06;  // IN_EDGES cleared, two unknown flags
+    bytes[90] = 1;
+    auto fields = describe_header(bytes);
+    CHECK(fields[0].value == "88 4D 4D 47 0D 0A 1A 0A");
+    CHECK(fields[3].value == "none, unknown 0x6");
+    CHECK(fields[13].value == "not zero");
+    format::store<uint32_t>(bytes.data() + 44, 1000000);  // a section count past the bytes
+    CHECK(describe_header(bytes).size() == 15 + 6 * ((bytes.size() - 128) / 32));
+    CHECK(describe_header(bytes, 3).size() == 15 + 6 * 3);
+    format::store<uint64_t>(bytes.data() + 48, uint64_t{1} << 62);  // a directory past the bytes
+    CHECK(describe_header(bytes).size() == 15);
 }

@@ -7,6 +7,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -16,11 +17,13 @@
 #include <fstream>
 #include <mutex>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 #include <typeinfo>
 #include <vector>
 
+#include "mmgraph/anatomy.hpp"
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
@@ -50,8 +53,26 @@ struct Outcome {
     std::string dump;        // what the walk read, when it completed
     std::string foreign;     // an exception that is not mmgraph::Error
     std::string batch;       // how the batch reads differed from one-at-a-time reads, if they did
+    std::string collected;   // how verify_all() disagreed with verify(), if it did
     bool detected() const { return !opened || !verified; }
 };
+
+// verify_all() against verify() on one file: ok exactly when verify() passed, its first finding
+// verify()'s error, and every finding placed in the section it names. "" when all hold.
+std::string verify_all_mismatch(const File& file, bool verified, const std::string& verify_error) {
+    VerifyReport report = file.verify_all();
+    if (!report.complete()) return "report incomplete";
+    if (report.ok() != verified) return std::string("verify_all ") + (report.ok() ? "passed" : "failed") + ", verify " + (verified ? "passed" : "failed");
+    if (!verified && report.findings.front().message != verify_error)
+        return "first finding '" + report.findings.front().message + "', verify: '" + verify_error + "'";
+    for (const VerifyFinding& f : report.findings) {
+        if (f.section < 0) continue;
+        const SectionInfo& s = file.sections()[static_cast<size_t>(f.section)];
+        if (f.area != s.name() || f.offset < s.offset || f.offset - s.offset > s.length || (s.length && f.offset - s.offset == s.length))
+            return "finding at " + std::to_string(f.offset) + " placed in " + f.area + ": " + f.message;
+    }
+    return "";
+}
 
 // Opens, verifies and walks `path`; the walk runs even when verify() threw, because a reader
 // that skips verify must not crash either.
@@ -72,6 +93,9 @@ Outcome probe(const std::filesystem::path& path) {
     o.opened = guard(o.open_error, [&] { file = File::open(path); });
     if (!o.opened) return o;
     o.verified = guard(o.verify_error, [&] { file->verify(); });
+    std::string collect_error;
+    if (!guard(collect_error, [&] { o.collected = verify_all_mismatch(*file, o.verified, o.verify_error); }))
+        o.collected = "verify_all threw: " + collect_error;
     o.walked = guard(o.walk_error, [&] { o.dump = walk(*file); });
     std::string unused;
     guard(unused, [&] { o.batch = batch_mismatch(*file); });
@@ -440,6 +464,7 @@ struct SweepReport {
     std::vector<std::string> foreign;      // exceptions other than mmgraph::Error
     std::vector<std::string> unreadable;   // verify passed but the walk threw (verify missed it)
     std::vector<std::string> batch;        // the batch APIs read or failed unlike one-at-a-time reads
+    std::vector<std::string> collected;    // verify_all() disagreed with verify()
 
     void add(const std::string& what, const Outcome& o, bool must_detect) {
         ++cases;
@@ -453,6 +478,7 @@ struct SweepReport {
         if (!o.foreign.empty() && foreign.size() < 20) foreign.push_back(what + ": " + o.foreign);
         if (o.opened && o.verified && !o.walked && unreadable.size() < 20) unreadable.push_back(what + ": " + o.walk_error);
         if (!o.batch.empty() && batch.size() < 20) batch.push_back(what + ": " + o.batch);
+        if (!o.collected.empty() && collected.size() < 20) collected.push_back(what + ": " + o.collected);
     }
 };
 
@@ -562,10 +588,12 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
     INFO("verified and walked, but read differently:\n" << join(report.wrong));
     INFO("non-Error exceptions:\n" << join(report.foreign));
     INFO("batch reads unlike one-at-a-time reads:\n" << join(report.batch));
+    INFO("verify_all() unlike verify():\n" << join(report.collected));
     CHECK(report.undetected.empty());
     CHECK(report.wrong.empty());
     CHECK(report.foreign.empty());
     CHECK(report.batch.empty());
+    CHECK(report.collected.empty());
     CHECK(report.cases == good.size() + bits.size());
     WARN("sweep of " << base.filename() << ": " << report.cases << " damaged copies of " << good.size() << " bytes in " << seconds
                      << " s; " << report.opened << " opened, " << report.walked << " walked without error (" << report.walked_different
@@ -618,9 +646,11 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
     INFO("non-Error exceptions:\n" << join(report.foreign));
     INFO("verified but unreadable:\n" << join(report.unreadable));
     INFO("batch reads unlike one-at-a-time reads:\n" << join(report.batch));
+    INFO("verify_all() unlike verify():\n" << join(report.collected));
     CHECK(report.foreign.empty());
     CHECK(report.unreadable.empty());
     CHECK(report.batch.empty());
+    CHECK(report.collected.empty());
     CHECK(report.verified < report.cases);  // the damage is mostly caught
     WARN("resealed sweep: " << report.cases << " copies in " << seconds << " s, " << report.verified << " passed verify");
 }
@@ -833,4 +863,128 @@ TEST_CASE("damaged: more than 3 slots only in a newer minor (§5.1)", "[damaged]
     reseal(b);
     mmgraph::test::write_bytes(dir / "four.mmg", b);
     CHECK_THROWS_WITH(File::open(dir / "four.mmg"), Contains("section vertices") && Contains("slot count 4 in a file of a known minor, which has 2 or 3"));
+}
+
+// ---- verify_all: every problem, placed, with progress and cancel -----------------------------
+// (The sweeps above also hold it to verify() on every damaged copy: verify_all_mismatch.)
+
+TEST_CASE("damaged: verify_all passes a good file, with progress up to 1, and stops when told", "[damaged][verify_all]") {
+    TempDir dir;
+    auto file = File::open(sweep_file(dir, 1));
+    std::vector<double> seen;
+    VerifyOptions options;
+    options.progress = [&](double done) {
+        seen.push_back(done);
+        return true;
+    };
+    VerifyReport report = file->verify_all(options);
+    CHECK(report.ok());
+    REQUIRE(!seen.empty());
+    CHECK(std::is_sorted(seen.begin(), seen.end()));
+    CHECK(seen.front() >= 0.0);
+    CHECK(seen.back() == Approx(1.0));
+
+    options.progress = [](double) { return false; };
+    report = file->verify_all(options);
+    CHECK(report.cancelled);
+    CHECK_FALSE(report.complete());
+    CHECK_FALSE(report.ok());
+}
+
+TEST_CASE("damaged: verify_all reports a flipped byte in every section at that section", "[damaged][verify_all]") {
+    TempDir dir;
+    const auto base = sweep_file(dir, 1);
+    const auto good = read_bytes(base);
+    const std::vector<SectionInfo> sections = [&] {
+        auto f = File::open(base);
+        return std::vector<SectionInfo>(f->sections().begin(), f->sections().end());
+    }();
+    std::set<std::string> kinds;
+    for (size_t i = 0; i < sections.size(); ++i) {
+        const SectionInfo& s = sections[i];
+        if (s.length == 0) continue;
+        // Open parses the small tables: take the first byte from the middle on whose flip still opens.
+        std::shared_ptr<const File> file;
+        for (uint64_t k = 0; k < s.length && !file; ++k) {
+            auto b = good;
+            b[s.offset + (s.length / 2 + k) % s.length] ^= 0x01;
+            mmgraph::test::write_bytes(dir / "flip.mmg", b);
+            try {
+                file = File::open(dir / "flip.mmg");
+            } catch (const Error&) {
+            }
+        }
+        REQUIRE(file);
+        INFO("section " << i << " (" << s.name() << ")");
+        VerifyReport report = file->verify_all();
+        CHECK(report.complete());
+        bool at_section = false;
+        for (const VerifyFinding& f : report.findings)
+            at_section |= f.section == static_cast<int>(i) && f.area == s.name() && f.offset == s.offset && f.length == s.length &&
+                          f.message.find("checksum mismatch") != std::string::npos;
+        CHECK(at_section);
+        kinds.insert(std::string(s.name()));
+    }
+    CHECK(kinds == std::set<std::string>{"strings", "schema", "node_types", "vertices", "nodes", "out_edges", "in_edges", "edge_props", "key_index"});
+}
+
+TEST_CASE("damaged: verify_all reports each damaged record at its field, without cascading", "[damaged][verify_all]") {
+    // One flipped byte in the first ordinal of a block of out-edges with properties (the
+    // ordinal read as 71776119061217280): verify() stops there; verify_all() names the field
+    // and goes on, the next records' ordinals and placement picking up after it.
+    TempDir dir;
+    const auto good = small_graph(dir);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
+    auto ref = File::open(dir / "good.mmg");
+    auto first_ordinal = [&](const char* key) {
+        VertexAnatomy anatomy = describe_vertex(*ref, ref->find(key)->index());
+        for (const FieldSpan& f : anatomy.fields)
+            if (f.part == Part::out_edges && f.name.find("first ordinal") != std::string::npos) return f.offset;
+        FAIL("no first ordinal field for " << key);
+        return uint64_t{0};
+    };
+    const uint64_t ann = first_ordinal("ann"), bob = first_ordinal("bob");
+    const int out_section = [&] {
+        for (size_t i = 0; i < ref->sections().size(); ++i)
+            if (ref->sections()[i].name() == "out_edges") return static_cast<int>(i);
+        return -1;
+    }();
+
+    auto b = good;
+    b[ann + 6] ^= 0xFF;
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "one.mmg", b);
+    auto one = File::open(dir / "one.mmg");
+    CHECK(format::load<uint64_t>(b.data() + ann) == 71776119061217280ull);
+    std::string error;
+    try {
+        one->verify();
+    } catch (const Error& e) {
+        error = e.what();
+    }
+    REQUIRE(!error.empty());
+    VerifyReport report = one->verify_all();
+    CHECK(report.complete());
+    REQUIRE(report.findings.size() == 1);
+    CHECK(report.findings[0].message == error);
+    CHECK(report.findings[0].offset == ann);
+    CHECK(report.findings[0].section == out_section);
+    CHECK(report.findings[0].area == "out_edges");
+    CHECK_THAT(report.findings[0].message, Contains("out of sequence"));
+
+    b[bob + 3] ^= 0x10;
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "two.mmg", b);
+    report = File::open(dir / "two.mmg")->verify_all();
+    CHECK(report.complete());
+    REQUIRE(report.findings.size() == 2);
+    CHECK(report.findings[0].offset == ann);
+    CHECK(report.findings[1].offset == bob);
+
+    VerifyOptions options;
+    options.max_findings = 1;
+    report = File::open(dir / "two.mmg")->verify_all(options);
+    CHECK(report.truncated);
+    CHECK_FALSE(report.complete());
+    CHECK(report.findings.size() == 1);
 }

@@ -1,7 +1,10 @@
 // The viewer's GL-free model: history, walk scripts and the session they drive, the layout map
-// geometry, ego-network sampling, layout and view, and the statistics worker.
+// geometry, ego-network sampling, layout and view, the statistics worker, and integrity (verify
+// in the background, its findings placed and flagged on a vertex's fields).
 #include <catch2/catch.hpp>
 
+#include <atomic>
+#include <chrono>
 #include <cmath>
 #include <fstream>
 #include <random>
@@ -11,6 +14,7 @@
 #include "ego_layout.hpp"
 #include "ego_network.hpp"
 #include "history.hpp"
+#include "integrity.hpp"
 #include "layout_map.hpp"
 #include "session.hpp"
 #include "statistics.hpp"
@@ -488,4 +492,210 @@ TEST_CASE("statistics match a direct count and the worker can be cancelled", "[v
     worker.cancel();  // joins; no result
     CHECK_FALSE(worker.running());
     CHECK_FALSE(worker.take());
+}
+
+TEST_CASE("a failed open keeps the file, selection and history, and decodes the refused header", "[viewer]") {
+    TempDir dir;
+    const auto good = random_file(dir);
+    auto bytes = test::read_bytes(good);
+    bytes.resize(bytes.size() / 2);
+    mmgraph::test::write_bytes(dir / "cut.mmg", bytes);
+
+    Session session;
+    REQUIRE(session.open(good.string()));
+    REQUIRE(session.go_index(7));
+    const auto file = session.file();
+    const uint64_t generation = session.generation();
+    CHECK_FALSE(session.open((dir / "cut.mmg").string()));
+    CHECK(session.file() == file);
+    CHECK(session.path() == good.string());
+    CHECK(session.current()->index == 7);
+    CHECK(session.history().entries() == std::vector<uint32_t>{0, 7});
+    CHECK(session.generation() == generation);
+    REQUIRE(session.errors().size() == 1);
+    CHECK(session.errors()[0].find("truncated") != std::string::npos);
+
+    REQUIRE(session.failed_open());
+    const FailedOpen& failed = *session.failed_open();
+    CHECK(failed.path == (dir / "cut.mmg").string());
+    CHECK(failed.error == session.errors()[0]);
+    CHECK(failed.head.size() == FailedOpen::kHeadBytes);
+    REQUIRE(failed.fields.size() == 15 + 6 * file->sections().size());  // the header and every directory entry
+    CHECK(failed.fields[0].name == "magic");
+    CHECK(failed.fields[4].name == "file size");
+    CHECK(failed.fields[4].value == std::to_string(file->file_size()));  // what the header declares
+
+    // A file too short for the header, and one that does not exist.
+    mmgraph::test::write_bytes(dir / "tiny.mmg", {0x89, 'M', 'M', 'G', 0x0D, 0x0A, 0x1A, 0x0A, 2, 0});
+    CHECK_FALSE(session.open((dir / "tiny.mmg").string()));
+    CHECK(session.failed_open()->fields.size() == 2);  // magic, version major
+    CHECK_FALSE(session.open((dir / "missing.mmg").string()));
+    CHECK(session.failed_open()->head.empty());
+    CHECK(session.failed_open()->fields.empty());
+    CHECK(session.current()->index == 7);
+
+    // An open that succeeds replaces the file and forgets the failures.
+    REQUIRE(session.open((kGolden / "small.mmg").string()));
+    CHECK_FALSE(session.failed_open());
+    CHECK(session.errors().empty());
+    CHECK(session.current()->index == 0);
+}
+
+TEST_CASE("a walk's open step opens a file like File > Open", "[viewer]") {
+    TempDir dir;
+    const auto good = random_file(dir);
+    mmgraph::test::write_bytes(dir / "foreign.mmg", std::vector<uint8_t>(300, 'x'));
+    auto steps = parse_walk_script("open " + (dir / "foreign.mmg").string() + "\nindex 3\nopen " + good.string() + "\nindex 4\n");
+    REQUIRE(steps.size() == 4);
+    CHECK(steps[0].kind == WalkStep::Kind::open);
+    CHECK(steps[0].path == (dir / "foreign.mmg").string());
+    CHECK_THROWS_WITH(parse_walk_script("open\n"), Catch::Contains("needs a file"));
+
+    Session session;
+    REQUIRE(session.open((kGolden / "small.mmg").string()));
+    run_walk(session, {steps[0], steps[1]});
+    CHECK(session.path() == (kGolden / "small.mmg").string());  // the foreign file is refused
+    CHECK(session.current()->index == 3);
+    REQUIRE(session.errors().size() == 1);
+    CHECK(session.errors()[0].rfind("walk line 1: ", 0) == 0);
+    CHECK(session.errors()[0].find("magic") != std::string::npos);
+    run_walk(session, {steps[2], steps[3]});
+    CHECK(session.path() == good.string());
+    CHECK(session.current()->index == 4);
+    CHECK(session.history().entries() == std::vector<uint32_t>{0, 4});
+}
+
+namespace {
+
+// A copy of `path` with the first ordinal of the first out-block with one (a type with
+// properties) read as 71776119061217280: one flipped byte. Returns the field's offset.
+uint64_t flip_first_ordinal(const std::filesystem::path& path, const std::filesystem::path& out, uint32_t& vertex) {
+    auto file = File::open(path);
+    for (vertex = 0; vertex < file->vertex_count(); ++vertex)
+        for (const FieldSpan& f : describe_vertex(*file, vertex).fields)
+            if (f.part == Part::out_edges && f.name.find("first ordinal") != std::string::npos && f.value == "0") {
+                auto bytes = test::read_bytes(path);
+                bytes[f.offset + 6] ^= 0xFF;
+                mmgraph::test::write_bytes(out, bytes);
+                return f.offset;
+            }
+    FAIL("no out-block with a first ordinal of 0");
+    return 0;
+}
+
+}  // namespace
+
+TEST_CASE("integrity: findings are placed by section and flagged on the vertex's damaged field", "[viewer][integrity]") {
+    TempDir dir;
+    const auto good = random_file(dir, 11, 200, 900);
+    {
+        auto file = File::open(good);
+        auto clean = check_integrity(*file, nullptr, nullptr);
+        REQUIRE(clean);
+        CHECK(clean->findings.empty());
+        CHECK(findings_json(*clean).empty());
+    }
+    uint32_t vertex = 0;
+    const uint64_t ordinal_at = flip_first_ordinal(good, dir / "bad.mmg", vertex);
+    auto file = File::open(dir / "bad.mmg");
+    SectionInfo out;
+    for (const SectionInfo& s : file->sections())
+        if (s.name() == "out_edges") out = s;
+
+    std::atomic<uint64_t> progress{0};
+    auto integrity = check_integrity(*file, nullptr, &progress);
+    REQUIRE(integrity);
+    CHECK(progress == kProgressScale);
+    // The section's checksum (a range) and the field (a point), in offset order.
+    REQUIRE(integrity->findings.size() == 2);
+    CHECK(integrity->findings[0].offset == out.offset);
+    CHECK(integrity->findings[0].length == out.length);
+    CHECK(integrity->findings[0].area == "out_edges");
+    CHECK(integrity->findings[1].offset == ordinal_at);
+    CHECK(integrity->findings[1].length == 0);
+    CHECK(integrity->ranges == std::vector<size_t>{0});
+    CHECK(integrity->at(0, file->file_size()) == std::pair<size_t, size_t>{0, 2});
+    CHECK(integrity->at(out.offset + 1, ordinal_at) == std::pair<size_t, size_t>{1, 1});
+    CHECK(integrity->at(ordinal_at, ordinal_at + 1) == std::pair<size_t, size_t>{1, 2});
+
+    auto json = findings_json(*integrity);
+    REQUIRE(json.size() == 2);
+    CHECK(json[1]["section"] == "out_edges");
+    CHECK(json[1]["offset"] == ordinal_at);
+    CHECK(json[1]["message"].get<std::string>().find("71776119061217280 out of sequence") != std::string::npos);
+    const std::string path = (dir / "bad.mmg").string();
+    CHECK(without_path(integrity->findings[1].message, path).rfind("section out_edges", 0) == 0);
+    CHECK(without_path("other: message", path) == "other: message");
+
+    // The damaged vertex: its first-ordinal field and its edge block are flagged, and nothing
+    // else; the checksum says nothing about one vertex.
+    VertexAnatomy anatomy = describe_vertex(*file, vertex);
+    VertexFlags flags = flag_vertex(*file, anatomy, *integrity);
+    CHECK(flags.records == std::vector<size_t>{1});
+    REQUIRE(flags.fields.size() == 1);
+    CHECK(anatomy.fields[flags.fields[0].field].offset == ordinal_at);
+    CHECK(anatomy.fields[flags.fields[0].field].name.find("first ordinal") != std::string::npos);
+    REQUIRE(flags.blocks.size() == 1);
+    CHECK(flags.blocks[0].direction == Direction::out);
+    CHECK(flags.blocks[0].finding == 1);
+    CHECK(!file->edge_types()[flags.blocks[0].type].attributes.empty());
+    const uint32_t other = vertex + 1 < file->vertex_count() ? vertex + 1 : 0;
+    VertexFlags none = flag_vertex(*file, describe_vertex(*file, other), *integrity);
+    CHECK(none.records.empty());
+    CHECK(none.fields.empty());
+    CHECK(none.blocks.empty());
+}
+
+TEST_CASE("integrity: a flipped byte in each section kind is found at that section", "[viewer][integrity]") {
+    TempDir dir;
+    const auto good = random_file(dir, 12, 150, 600);
+    const auto bytes = test::read_bytes(good);
+    const std::vector<SectionInfo> sections = [&] {
+        auto f = File::open(good);
+        return std::vector<SectionInfo>(f->sections().begin(), f->sections().end());
+    }();
+    for (size_t i = 0; i < sections.size(); ++i) {
+        const SectionInfo& s = sections[i];
+        INFO("section " << i << " (" << s.name() << ")");
+        // The small tables are parsed at open: the first byte from the middle whose flip still opens.
+        Session session;
+        for (uint64_t k = 0; k < s.length && !session.file(); ++k) {
+            auto b = bytes;
+            b[s.offset + (s.length / 2 + k) % s.length] ^= 0x04;
+            mmgraph::test::write_bytes(dir / "flip.mmg", b);
+            session.open((dir / "flip.mmg").string());
+        }
+        REQUIRE(session.file());
+        auto integrity = check_integrity(*session.file(), nullptr, nullptr);
+        REQUIRE(integrity);
+        auto [first, last] = integrity->at(s.offset, s.offset + 1);
+        REQUIRE(last > first);
+        CHECK(integrity->findings[first].section == static_cast<int>(i));
+        CHECK(integrity->findings[first].area == s.name());
+        CHECK(integrity->findings[first].length == s.length);
+    }
+}
+
+TEST_CASE("integrity: the worker verifies in the background and can be cancelled", "[viewer][integrity]") {
+    TempDir dir;
+    uint32_t vertex = 0;
+    flip_first_ordinal(random_file(dir, 13, 300, 1500), dir / "bad.mmg", vertex);
+    auto file = File::open(dir / "bad.mmg");
+    IntegrityWorker worker;
+    worker.start(file);
+    for (int i = 0; i < 2000 && worker.running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    CHECK(worker.progress() == Approx(1.0));
+    auto result = worker.take();
+    REQUIRE(result);
+    CHECK(result->findings.size() == 2);
+    CHECK_FALSE(worker.take());
+    worker.start(file);
+    worker.cancel();  // joins; no result
+    CHECK_FALSE(worker.running());
+    CHECK_FALSE(worker.take());
+    worker.start(nullptr);
+    CHECK_FALSE(worker.running());
+
+    std::atomic<bool> stop{true};
+    CHECK_FALSE(check_integrity(*file, &stop, nullptr));
 }

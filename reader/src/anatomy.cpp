@@ -487,61 +487,79 @@ std::string spoken(std::string_view spec_name) {
     return out;
 }
 
-std::string header_value(const File::Impl& m, format::header::Field f) {
-    using F = format::header::Field;
-    switch (f) {
-        case F::magic: return "89 4D 4D 47 0D 0A 1A 0A";
-        case F::version_major: return std::to_string(m.major);
-        case F::version_minor: return std::to_string(m.minor);
-        case F::flags: return m.flags & format::kFlagInEdges ? "IN_EDGES" : "none";
-        case F::file_size: return std::to_string(m.size);
-        case F::dataset_id: return "";
-        case F::shard_id: return std::to_string(m.shard_id);
-        case F::shard_count: return std::to_string(m.shard_count);
-        case F::section_count: return std::to_string(m.sections.size());
-        case F::vertex_count: return std::to_string(m.vertex_count);
-        case F::edge_count: return std::to_string(m.edge_count);
-        case F::reserved: return "zero";
-        case F::directory_offset:
-        case F::directory_hash:
-        case F::header_checksum: return hex(format::get(m.data, f));
+std::string hex_bytes(std::span<const uint8_t> bytes) {
+    static const char digits[] = "0123456789ABCDEF";
+    std::string out;
+    for (uint8_t b : bytes) {
+        if (!out.empty()) out += ' ';
+        out += digits[b >> 4];
+        out += digits[b & 15];
     }
-    return "";
+    return out;
 }
 
-std::string entry_value(const SectionInfo& s, format::dir_entry::Field f) {
-    using F = format::dir_entry::Field;
+// A header field's value as stored, whether or not it is valid.
+std::string header_value(const uint8_t* h, format::header::Field f) {
+    using F = format::header::Field;
     switch (f) {
-        case F::kind: return std::to_string(s.kind);
-        case F::flags: return std::to_string(s.flags);
-        case F::reserved: return "zero";
-        case F::offset: return hex(s.offset);
-        case F::length: return std::to_string(s.length);
-        case F::checksum: return hex(s.checksum);
+        case F::magic:
+        case F::dataset_id: return hex_bytes(format::bytes(h, f));
+        case F::flags: {
+            const uint64_t flags = format::get(h, f), unknown = flags & ~uint64_t{format::kKnownFlags};
+            std::string text = flags & format::kFlagInEdges ? "IN_EDGES" : "none";
+            return unknown ? text + ", unknown " + hex(unknown) : text;
+        }
+        case F::reserved: {
+            auto bytes = format::bytes(h, f);
+            return std::all_of(bytes.begin(), bytes.end(), [](uint8_t b) { return b == 0; }) ? "zero" : "not zero";
+        }
+        case F::directory_offset:
+        case F::directory_hash:
+        case F::header_checksum: return hex(format::get(h, f));
+        default: return std::to_string(format::get(h, f));
     }
-    return "";
+}
+
+std::string entry_value(const uint8_t* entry, format::dir_entry::Field f) {
+    using F = format::dir_entry::Field;
+    const uint64_t value = format::get(entry, f);
+    switch (f) {
+        case F::reserved: return value == 0 ? "zero" : "not zero";
+        case F::offset:
+        case F::checksum: return hex(value);
+        default: return std::to_string(value);
+    }
 }
 
 }  // namespace
 
-std::vector<FieldSpan> describe_header(const File& file) {
-    const File::Impl& m = impl_of(file);
+std::vector<FieldSpan> describe_header(std::span<const uint8_t> bytes, uint64_t max_entries) {
     std::vector<FieldSpan> out;
+    const uint8_t* h = bytes.data();
     for (size_t i = 0; i < format::header::kFields.size(); ++i) {
         const auto& f = format::header::kFields[i];
-        out.push_back({f.offset, f.width, Part::header, spoken(f.name), header_value(m, static_cast<format::header::Field>(i)), {}});
+        if (f.offset + f.width > bytes.size()) continue;
+        out.push_back({f.offset, f.width, Part::header, spoken(f.name), header_value(h, static_cast<format::header::Field>(i)), {}});
     }
-    const uint64_t dir = format::get(m.data, format::header::Field::directory_offset);
-    for (size_t i = 0; i < m.sections.size(); ++i) {
-        const SectionInfo& s = m.sections[i];
+    if (bytes.size() < format::header::kSize) return out;
+    const uint64_t dir = format::get(h, format::header::Field::directory_offset);
+    const uint64_t count = std::min<uint64_t>(format::get(h, format::header::Field::section_count), max_entries);
+    for (uint64_t i = 0; i < count; ++i) {
         const uint64_t at = dir + i * format::dir_entry::kSize;
-        const std::string entry = "entry " + std::to_string(i) + " (" + std::string(s.name()) + ") ";
+        if (dir > bytes.size() || i >= (bytes.size() - dir) / format::dir_entry::kSize) break;  // past the bytes
+        const uint8_t* entry = h + at;
+        const uint16_t kind = static_cast<uint16_t>(format::get(entry, format::dir_entry::Field::kind));
+        const std::string name = "entry " + std::to_string(i) + " (" + std::string(format::section_name(kind)) + ") ";
         for (size_t k = 0; k < format::dir_entry::kFields.size(); ++k) {
             const auto& f = format::dir_entry::kFields[k];
-            out.push_back({at + f.offset, f.width, Part::directory, entry + spoken(f.name), entry_value(s, static_cast<format::dir_entry::Field>(k)), {}});
+            out.push_back({at + f.offset, f.width, Part::directory, name + spoken(f.name), entry_value(entry, static_cast<format::dir_entry::Field>(k)), {}});
         }
     }
     return out;
+}
+
+std::vector<FieldSpan> describe_header(const File& file) {
+    return describe_header({file.data(), file.file_size()}, file.sections().size());
 }
 
 // ---- 7. owner_of ----------------------------------------------------------------------------

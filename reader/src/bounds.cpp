@@ -20,9 +20,10 @@ std::string prefix(const std::string* file) { return file ? *file + ": " : std::
 
 void throw_out_of_bounds(const std::string* file, std::string_view section, uint64_t file_offset, uint64_t size,
                          uint64_t off, uint64_t len, const char* what) {
-    throw Error(ErrorKind::damaged, prefix(file) + "section " + std::string(section) + " (file offset " + hex(file_offset) + ", " + std::to_string(size) +
-                " bytes): " + what + " at offset " + hex(off) + " (" + std::to_string(len) +
-                " bytes) is past the end of the section");
+    const Region region{nullptr, size, file_offset, section, file};
+    throw DamageAt(ErrorKind::damaged, prefix(file) + "section " + std::string(section) + " (file offset " + hex(file_offset) + ", " + std::to_string(size) +
+                   " bytes): " + what + " at offset " + hex(off) + " (" + std::to_string(len) +
+                   " bytes) is past the end of the section", region.place(off));
 }
 
 size_t Region::read_vlq(uint64_t off, uint64_t& value, const char* what) const {
@@ -34,7 +35,8 @@ size_t Region::read_vlq(uint64_t off, uint64_t& value, const char* what) const {
 }
 
 void Region::fail(uint64_t off, const std::string& what, ErrorKind kind) const {
-    throw Error(kind, prefix(file) + "section " + std::string(name) + " (file offset " + hex(file_offset) + "): at offset " + hex(off) + ": " + what);
+    throw DamageAt(kind, prefix(file) + "section " + std::string(name) + " (file offset " + hex(file_offset) + "): at offset " + hex(off) + ": " + what,
+                   place(off));
 }
 
 }  // namespace mmgraph::detail

@@ -18,6 +18,20 @@ namespace mmgraph::detail {
 
 std::string hex(uint64_t value);
 
+// A damaged file at a known place. Everyone catches it as the mmgraph::Error it is; verify_all
+// also reads the place, to report the problem where it lies (the offset is inside the file).
+class DamageAt : public Error {
+public:
+    DamageAt(ErrorKind kind, const std::string& message, uint64_t file_offset, uint64_t length = 0)
+        : Error(kind, message), file_offset_(file_offset), length_(length) {}
+    uint64_t file_offset() const noexcept { return file_offset_; }
+    uint64_t length() const noexcept { return length_; }  // bytes the problem covers; 0: a point
+
+private:
+    uint64_t file_offset_;
+    uint64_t length_;
+};
+
 struct Region {
     const uint8_t* data = nullptr;
     uint64_t size = 0;
@@ -38,8 +52,11 @@ struct Region {
     }
     // Decodes a VLQ at `off`; returns its byte length.
     size_t read_vlq(uint64_t off, uint64_t& value, const char* what) const;
+    // The file offset of `off`, kept inside the region so that a problem is placed in its section.
+    uint64_t place(uint64_t off) const { return file_offset + (size == 0 ? 0 : off < size ? off : size - 1); }
 
-    // A damaged file, or a file past a limit (kind limit) of the format or of ReaderOptions.
+    // A damaged file, or a file past a limit (kind limit) of the format or of ReaderOptions;
+    // thrown as DamageAt, placed at `off` (or the region's last byte when `off` is past it).
     [[noreturn]] void fail(uint64_t off, const std::string& what, ErrorKind kind = ErrorKind::damaged) const;
 };
 

@@ -3,8 +3,17 @@
 // adjacency list, terminator and ordinal, the counts against the tables, the key index, and
 // the writer rules that validity requires (§12: directory, placement, slot order, b, heap).
 // It reads the whole file once per check, O(file size).
+//
+// verify() stops at the first problem; verify_all() runs the same checks as units (a section's
+// checksum, one vertex's node record, ...) through a Sink that records each unit's first problem
+// and goes on. The code path of a file without problems is the same in both.
+//
+//   Sink          fail-fast or collecting; progress and cancel
+//   Verifier      values, node records and adjacency records
+//   check_*       the checks of §12, in the order verify() runs them
 #include <algorithm>
 #include <cstring>
+#include <optional>
 #include <vector>
 
 #include "internal.hpp"
@@ -13,10 +22,97 @@
 
 namespace mmgraph {
 
+using detail::DamageAt;
 using detail::hex;
 using detail::Region;
 
 namespace {
+
+[[noreturn]] void fail_at(uint64_t file_offset, uint64_t length, const std::string& message) {
+    throw DamageAt(ErrorKind::damaged, message, file_offset, length);
+}
+
+// Ends verify_all early (cancelled, or max_findings reached). Not an Error, so that the catch
+// around a unit lets it through.
+struct Stop {};
+
+// Where the checks send problems and progress. Without a report (verify()) a problem is thrown
+// and ends the check; with one (verify_all()) each unit's first problem is recorded, placed in
+// its section, and the check goes on with the next unit.
+class Sink {
+public:
+    Sink(const File::Impl& m, VerifyReport* report, const VerifyOptions* options) : m_(m), report_(report), options_(options) {
+        for (const SectionInfo& s : m.sections) total_ += static_cast<double>(s.length);  // the checksums
+        for (const Region* r : {&m.nodes, &m.out, &m.in, &m.key_index}) total_ += static_cast<double>(r->size);
+        for (const PropTableInfo& t : m.prop_tables) total_ += static_cast<double>(t.region.size);
+    }
+
+    // Runs one unit; false when it found a problem (only when collecting: else the error goes on).
+    template <typename Check>
+    bool unit(Check&& check) {
+        if (!report_) {
+            check();
+            return true;
+        }
+        try {
+            check();
+            return true;
+        } catch (const DamageAt& e) {
+            add(e.what(), e.file_offset(), e.length());
+        } catch (const Error& e) {
+            add(e.what(), std::nullopt, 0);
+        }
+        return false;
+    }
+
+    // Progress in bytes of the pass: every section for the checksums, then the record sections,
+    // edge property tables and key index for the structure (the constructor sums them).
+    void advance(double bytes) {
+        done_ += bytes;
+        if (!options_ || !options_->progress) return;
+        if (!options_->progress(total_ > 0 ? std::min(1.0, done_ / total_) : 1.0)) {
+            report_->cancelled = true;
+            throw Stop{};
+        }
+    }
+
+private:
+    void add(std::string message, std::optional<uint64_t> at, uint64_t length) {
+        if (report_->findings.size() >= options_->max_findings) {
+            report_->truncated = true;
+            throw Stop{};
+        }
+        VerifyFinding f;
+        f.message = std::move(message);
+        f.length = length;
+        if (at) place(f, *at);
+        else f.area = "file";
+        report_->findings.push_back(std::move(f));
+    }
+
+    // The section holding file offset `at` (an empty one starting there when no other holds it),
+    // else the header, the directory or a gap.
+    void place(VerifyFinding& f, uint64_t at) const {
+        f.offset = at;
+        for (int pass = 0; pass < 2 && f.section < 0; ++pass)
+            for (size_t i = 0; i < m_.sections.size(); ++i) {
+                const SectionInfo& s = m_.sections[i];
+                if (pass == 0 ? at >= s.offset && at - s.offset < s.length : s.length == 0 && at == s.offset) {
+                    f.section = static_cast<int>(i);
+                    f.area = std::string(s.name());
+                    break;
+                }
+            }
+        if (f.section >= 0) return;
+        const uint64_t dir = format::get(m_.data, format::header::Field::directory_offset);
+        f.area = at < format::header::kSize ? "header" : at >= dir && at - dir < m_.sections.size() * format::dir_entry::kSize ? "directory" : "gap";
+    }
+
+    const File::Impl& m_;
+    VerifyReport* report_;
+    const VerifyOptions* options_;
+    double total_ = 0, done_ = 0;
+};
 
 void require_zero(const Region& r, uint64_t from, uint64_t to, const std::string& what) {
     for (uint64_t at = from; at < to; ++at)
@@ -25,7 +121,7 @@ void require_zero(const Region& r, uint64_t from, uint64_t to, const std::string
 
 // The checksum of a section, read in chunks with the next chunk requested ahead: the mapping's
 // advice is usually Access::random, under which a cold file would arrive one page per fault.
-uint64_t section_checksum(const File::Impl& m, const SectionInfo& s) {
+uint64_t section_checksum(const File::Impl& m, const SectionInfo& s, Sink& sink) {
     constexpr uint64_t kChunk = uint64_t{8} << 20;
     format::ChecksumStream hash;
     m.read_ahead(s.offset, kChunk);
@@ -34,6 +130,7 @@ uint64_t section_checksum(const File::Impl& m, const SectionInfo& s) {
         m.read_ahead(s.offset + done + n, kChunk);
         hash.update(m.data + s.offset + done, n);
         done += n;
+        sink.advance(static_cast<double>(n));
     }
     return hash.digest();
 }
@@ -44,10 +141,21 @@ struct Verifier {
     const bool multi;
     std::vector<uint64_t> label_counts, type_counts, edge_type_counts, next_ordinal;
     uint64_t out_total = 0, in_total = 0;
+    // After a damaged record (verify_all only): the counts it left unknown, and the edge types
+    // whose ordinal sequence picks up again at their next edge.
+    bool nodes_unknown = false, out_unknown = false, in_unknown = false;
+    std::vector<uint8_t> resync_ordinal;
 
     explicit Verifier(const File& f)
         : file(f), m(impl_of(f)), multi(m.edge_types.size() > 1), label_counts(m.labels.size()),
-          type_counts(m.node_types.size()), edge_type_counts(m.edge_types.size()), next_ordinal(m.edge_types.size()) {}
+          type_counts(m.node_types.size()), edge_type_counts(m.edge_types.size()), next_ordinal(m.edge_types.size()),
+          resync_ordinal(m.edge_types.size(), 0) {}
+
+    // A vertex's record in `dir` could not be checked to its end.
+    void lost(Direction dir) {
+        (dir == Direction::out ? out_unknown : in_unknown) = true;
+        if (dir == Direction::out) std::fill(resync_ordinal.begin(), resync_ordinal.end(), 1);
+    }
 
     void value(const ValueRef& v, const AttributeInfo& a, const Region& r, const std::string& where) const {
         if (v.is_null()) return;
@@ -113,14 +221,16 @@ struct Verifier {
         return end;
     }
 
-    // Checks one adjacency record (§7); returns its end offset, or `placed` when it has none.
-    uint64_t adjacency(const Vertex& v, Direction dir, uint64_t placed, const std::string& where) {
+    // Checks one adjacency record (§7), expected at `placed` when that is known; returns its end
+    // offset, or `placed` when it has none.
+    std::optional<uint64_t> adjacency(const Vertex& v, Direction dir, std::optional<uint64_t> placed, const std::string& where) {
         int which = dir == Direction::out ? m.out_slot : m.in_slot;
         uint64_t slot = m.slot(v.index(), which);
         if (slot == 0) return placed;
         const Region& r = dir == Direction::out ? m.out : m.in;
         uint64_t off = slot & format::kSlotOffsetMask;
-        if (off != placed) r.fail(off, where + ": adjacency record is not placed right after the previous one (expected " + hex(placed) + ")");
+        if (placed && off != *placed)
+            r.fail(off, where + ": adjacency record is not placed right after the previous one (expected " + hex(*placed) + ")");
         EdgeRange edges = v.edges(dir);
         const bool local = edges.local();
         bool all_local = true;
@@ -143,20 +253,29 @@ struct Verifier {
                 ++block, in_block = 0, groups = 0, previous_shard = -1, previous_index = -1;
             }
             const Edge& e = *it;
+            // The word holding a flat entry, so that a finding names it; a grouped record's
+            // entries are found by walking, so its findings name the record.
+            const uint64_t entry_at = local ? block->entries_offset() + in_block * block->entry_bits / 32 * 4 : off;
             if (e.target.shard != previous_shard) ++groups;
             if (e.target.shard < previous_shard || (e.target.shard == previous_shard && e.target.index < previous_index))
-                r.fail(off, where + ": entries are not in ascending (shard, index) order");
+                r.fail(entry_at, where + ": entries are not in ascending (shard, index) order");
             previous_shard = e.target.shard;
             previous_index = e.target.index;
             all_local &= e.target.shard == m.shard_id;
             if (e.target.shard == m.shard_id && e.target.index >= m.vertex_count)
-                r.fail(off, where + ": edge " + std::to_string(n) + " names vertex " + std::to_string(e.target.index) + " >= " + std::to_string(m.vertex_count));
+                r.fail(entry_at, where + ": edge " + std::to_string(n) + " names vertex " + std::to_string(e.target.index) + " >= " + std::to_string(m.vertex_count));
             if (!m.edge_types[e.type].attributes.empty()) {
                 const PropTableInfo& t = m.prop_tables[static_cast<size_t>(m.prop_table_of[e.type])];
+                // The block's first ordinal (out) or the edge's own (in) is the field at fault.
+                const uint64_t ordinal_at = block->ordinal_offset(in_block);
+                if (dir == Direction::out && resync_ordinal[e.type]) {
+                    next_ordinal[e.type] = e.ordinal;
+                    resync_ordinal[e.type] = 0;
+                }
                 if (dir == Direction::out && e.ordinal != next_ordinal[e.type]++)
-                    r.fail(off, where + ": edge ordinal " + std::to_string(e.ordinal) + " out of sequence (rows follow out-edge order)");
+                    r.fail(ordinal_at, where + ": edge ordinal " + std::to_string(e.ordinal) + " out of sequence (rows follow out-edge order)");
                 if (e.target.shard == m.shard_id && e.ordinal >= t.rows)
-                    r.fail(off, where + ": edge ordinal " + std::to_string(e.ordinal) + " >= " + std::to_string(t.rows) + " rows");
+                    r.fail(ordinal_at, where + ": edge ordinal " + std::to_string(e.ordinal) + " >= " + std::to_string(t.rows) + " rows");
             }
             if (dir == Direction::out) ++edge_type_counts[e.type];
         }
@@ -190,30 +309,40 @@ void check_header_reserved(const File::Impl& m, const std::string& file) {
     if (m.newer_minor()) return;
     const auto& reserved = format::header::spec(format::header::Field::reserved);
     for (size_t i = reserved.offset; i < reserved.offset + reserved.width; ++i)
-        if (m.data[i] != 0) throw Error(ErrorKind::damaged, file + "header: reserved byte at offset " + hex(i) + " is not zero");
-    if (m.flags & ~format::kKnownFlags) throw Error(ErrorKind::damaged, file + "header: unknown flags " + hex(m.flags));
+        if (m.data[i] != 0) fail_at(i, 1, file + "header: reserved byte at offset " + hex(i) + " is not zero");
+    if (m.flags & ~format::kKnownFlags) {
+        const auto& flags = format::header::spec(format::header::Field::flags);
+        fail_at(flags.offset, flags.width, file + "header: unknown flags " + hex(m.flags));
+    }
 }
 
 uint64_t directory_offset(const File::Impl& m) { return format::get(m.data, format::header::Field::directory_offset); }
 
-// §3: checksums, and zero bytes between the directory, the sections and the file end.
-void check_sections(const File::Impl& m, const std::string& file) {
+// File offset of a directory entry's field.
+uint64_t entry_field(const File::Impl& m, size_t entry, format::dir_entry::Field field) {
+    return directory_offset(m) + entry * format::dir_entry::kSize + format::dir_entry::spec(field).offset;
+}
+
+// §3: a section's checksum.
+void check_checksum(const File::Impl& m, size_t i, const std::string& file, Sink& sink) {
+    const SectionInfo& s = m.sections[i];
+    if (section_checksum(m, s, sink) != s.checksum)
+        fail_at(s.offset, s.length, file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ", file offset " + hex(s.offset) +
+                                        ", " + std::to_string(s.length) + " bytes): checksum mismatch");
+}
+
+// §3: zero bytes between the directory, the sections and the file end.
+void check_gaps(const File::Impl& m, const std::string& file) {
     uint64_t dir_end = directory_offset(m) + m.sections.size() * format::dir_entry::kSize;
     std::vector<std::pair<uint64_t, uint64_t>> used{{0, dir_end}};
-    for (size_t i = 0; i < m.sections.size(); ++i) {
-        const SectionInfo& s = m.sections[i];
-        if (section_checksum(m, s) != s.checksum)
-            throw Error(ErrorKind::damaged, file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ", file offset " + hex(s.offset) +
-                        ", " + std::to_string(s.length) + " bytes): checksum mismatch");
-        used.emplace_back(s.offset, s.offset + s.length);
-    }
+    for (const SectionInfo& s : m.sections) used.emplace_back(s.offset, s.offset + s.length);
     std::sort(used.begin(), used.end());
     for (size_t i = 0; i < used.size(); ++i) {
         if (i + 1 < used.size() && used[i].second > used[i + 1].first)
-            throw Error(ErrorKind::damaged, file + "sections overlap at file offset " + hex(used[i + 1].first));
+            fail_at(used[i + 1].first, 0, file + "sections overlap at file offset " + hex(used[i + 1].first));
         uint64_t gap_end = i + 1 < used.size() ? used[i + 1].first : m.size;
         for (uint64_t at = used[i].second; at < gap_end; ++at)
-            if (m.data[at] != 0) throw Error(ErrorKind::damaged, file + "padding byte at file offset " + hex(at) + " is not zero");
+            if (m.data[at] != 0) fail_at(at, 1, file + "padding byte at file offset " + hex(at) + " is not zero");
     }
 }
 
@@ -238,16 +367,18 @@ int directory_rank(uint16_t kind) {
 // §3, each section where the previous one's end puts it, and the file ending after the last;
 // slot roles in the order of §5.1.
 void check_writer_layout(const File::Impl& m, const std::string& file) {
+    using format::dir_entry::Field;
     const uint64_t dir = directory_offset(m);
     if (dir != format::header::kSize)
-        throw Error(ErrorKind::damaged, file + "section directory at file offset " + hex(dir) + ", not at " + hex(format::header::kSize) + " (§2.2)");
+        fail_at(format::header::kDirectoryOffsetOff, 8,
+                file + "section directory at file offset " + hex(dir) + ", not at " + hex(format::header::kSize) + " (§2.2)");
     int previous_rank = -1;
     for (size_t i = 0; i < m.sections.size(); ++i) {
         const int rank = directory_rank(m.sections[i].kind);
         if (rank < 0) continue;  // a newer minor's optional kind: §3 gives it no place
         if (rank < previous_rank || (rank == previous_rank && rank != directory_rank(static_cast<uint16_t>(format::SectionKind::edge_props))))
-            throw Error(ErrorKind::damaged, file + "directory entry " + std::to_string(i) + " (" + std::string(m.sections[i].name()) +
-                                                ") is out of the order of §3");
+            fail_at(entry_field(m, i, Field::kind), 2,
+                    file + "directory entry " + std::to_string(i) + " (" + std::string(m.sections[i].name()) + ") is out of the order of §3");
         previous_rank = rank;
     }
     for (size_t t = 1; t < m.prop_tables.size(); ++t)  // kept in directory order by open
@@ -257,89 +388,146 @@ void check_writer_layout(const File::Impl& m, const std::string& file) {
     for (size_t i = 0; i < m.sections.size(); ++i) {
         const SectionInfo& s = m.sections[i];
         if (s.offset != expected)
-            throw Error(ErrorKind::damaged, file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ") at file offset " +
-                                                hex(s.offset) + ", not at " + hex(expected) + " where §3 places it");
+            fail_at(entry_field(m, i, Field::offset), 8,
+                    file + "section " + std::to_string(i) + " (" + std::string(s.name()) + ") at file offset " + hex(s.offset) + ", not at " +
+                        hex(expected) + " where §3 places it");
         expected = format::align_up(s.offset + s.length, format::kSectionAlign);
     }
     if (m.size != expected)
-        throw Error(ErrorKind::damaged, file + "file of " + std::to_string(m.size) + " bytes, §3 makes it " + std::to_string(expected));
+        fail_at(format::header::kFileSizeOff, 8, file + "file of " + std::to_string(m.size) + " bytes, §3 makes it " + std::to_string(expected));
     if (m.node_slot != 0 || m.out_slot != 1 || (m.in_slot >= 0 && m.in_slot != 2))
         m.vertices.fail(8, "slot roles are not in the order nodes, out_edges, in_edges (§5.1)");
 }
 
+// §6: vertex i's node record, right after the previous record's end when that is known, with
+// zero padding between; returns its end.
+uint64_t check_node(const File::Impl& m, Verifier& check, uint64_t i, const std::optional<uint64_t>& previous_end, const std::string& where) {
+    uint32_t type = 0;
+    RecordView rec = m.node_record(static_cast<uint32_t>(i), type);
+    uint64_t start = rec.nulls - m.id_width;
+    if (previous_end) {
+        uint64_t expected = format::align_up(*previous_end, format::kRecordAlign);
+        if (start != expected) m.nodes.fail(start, where + ": node record expected at " + hex(expected));
+        require_zero(m.nodes, *previous_end, start, where + ": record padding");
+    }
+    ++check.type_counts[type];
+    uint32_t label = m.node_types[type].label;
+    ++check.label_counts[label];
+    return check.record(rec, m.labels[label], true, rec.var_base + 1, where);
+}
+
 // §6, §7: every vertex's records, placed one after another in index order; each section ends
-// with its last record (§6: a node record's padding is part of it).
-void check_records(const File& f, const File::Impl& m, Verifier& check) {
-    uint64_t node_end = 0, out_end = 0, in_end = 0;
+// with its last record (§6: a node record's padding is part of it). The end of a damaged record
+// is unknown, so the next record's placement is not checked against it.
+void check_records(const File& f, const File::Impl& m, Verifier& check, Sink& sink) {
+    std::optional<uint64_t> node_end = 0, out_end = 0, in_end = 0;
+    constexpr uint64_t kBatch = 4096;  // vertices between progress reports, each for its share of the record bytes
+    const double record_bytes = static_cast<double>(m.nodes.size + m.out.size + m.in.size);
+    const double batch_bytes = record_bytes * kBatch / static_cast<double>(std::max<uint64_t>(m.vertex_count, 1));
+    double reported = 0;
     for (uint64_t i = 0; i < m.vertex_count; ++i) {
+        if (i % kBatch == kBatch - 1) {
+            sink.advance(batch_bytes);
+            reported += batch_bytes;
+        }
         Vertex v(&f, static_cast<uint32_t>(i));
         const std::string where = "vertex " + std::to_string(i);
-        uint32_t type = 0;
-        RecordView rec = m.node_record(static_cast<uint32_t>(i), type);
-        // §6: records follow each other in index order, 4-byte aligned, zero padding between.
-        uint64_t start = rec.nulls - m.id_width;
-        uint64_t expected = format::align_up(node_end, format::kRecordAlign);
-        if (start != expected) m.nodes.fail(start, where + ": node record expected at " + hex(expected));
-        require_zero(m.nodes, node_end, start, where + ": record padding");
-        ++check.type_counts[type];
-        uint32_t label = m.node_types[type].label;
-        ++check.label_counts[label];
-        node_end = check.record(rec, m.labels[label], true, rec.var_base + 1, where);
-
-        Key key = v.key();
-        auto found = m.lookup(key);
-        if (!found || *found != i)
-            m.key_index.fail(m.entries_at, where + ": key '" + key_to_string(key) + "' does not lead back to the vertex through the key index");
-        out_end = check.adjacency(v, Direction::out, out_end, where + " out-edges");
-        if (m.in_slot >= 0) in_end = check.adjacency(v, Direction::in, in_end, where + " in-edges");
-    }
-    require_zero(m.nodes, node_end, m.nodes.size, "final record padding");
-    if (format::align_up(node_end, format::kRecordAlign) != m.nodes.size)
-        m.nodes.fail(node_end, "section does not end at the last node record");
-    if (out_end != m.out.size) m.out.fail(out_end, "section does not end at the last adjacency record");
-    if (m.in_slot >= 0 && in_end != m.in.size) m.in.fail(in_end, "section does not end at the last adjacency record");
-}
-
-// The counts the header and the tables declare against what the records hold.
-void check_counts(const File::Impl& m, const Verifier& check, const std::string& file) {
-    if (check.out_total != m.edge_count)
-        throw Error(ErrorKind::damaged, file + "out-adjacency holds " + std::to_string(check.out_total) + " edges, header says " + std::to_string(m.edge_count));
-    if (m.shard_count == 1 && m.in_slot >= 0 && check.in_total != check.out_total)
-        throw Error(ErrorKind::damaged, file + "in-adjacency holds " + std::to_string(check.in_total) + " edges, out-adjacency " + std::to_string(check.out_total));
-    for (size_t t = 0; t < m.node_types.size(); ++t)
-        if (check.type_counts[t] != m.node_types[t].vertices)
-            m.node_types_region.fail(0, "node type " + std::to_string(t) + " declares " + std::to_string(m.node_types[t].vertices) +
-                                            " vertices, " + std::to_string(check.type_counts[t]) + " use it");
-    for (size_t l = 0; l < m.labels.size(); ++l)
-        if (check.label_counts[l] != m.labels[l].count)
-            m.schema.fail(0, "label '" + std::string(m.labels[l].name) + "' declares " + std::to_string(m.labels[l].count) +
-                                 " vertices, " + std::to_string(check.label_counts[l]) + " have it");
-    for (size_t t = 0; t < m.edge_types.size(); ++t)
-        if (check.edge_type_counts[t] != m.edge_types[t].count)
-            m.schema.fail(0, "edge type '" + std::string(m.edge_types[t].name) + "' declares " + std::to_string(m.edge_types[t].count) +
-                                 " edges, " + std::to_string(check.edge_type_counts[t]) + " stored");
-}
-
-// §8.2: one row per out-edge of the type; every row decodes; the heap is packed in row order,
-// starts where the writer starts it and is addressed with the writer's width.
-void check_prop_tables(const File::Impl& m, const Verifier& check) {
-    for (const PropTableInfo& t : m.prop_tables) {
-        if (check.next_ordinal[t.type] != t.rows)
-            t.region.fail(8, std::to_string(t.rows) + " property rows, " + std::to_string(check.next_ordinal[t.type]) + " out-edges of the type");
-        const LabelInfo& et = m.edge_types[t.type];
-        uint64_t heap_end = t.heap_offset;
-        require_zero(t.region, format::kEdgePropsHeadSize + t.rows * t.row_size, t.heap_offset, "row padding");
-        for (uint64_t row = 0; row < t.rows; ++row) {
-            RecordView rec = m.prop_row(t.type, row);
-            heap_end = check.record(rec, et, false, heap_end, "edge property row " + std::to_string(row));
+        if (!sink.unit([&] { node_end = check_node(m, check, i, node_end, where); })) {
+            node_end.reset();
+            check.nodes_unknown = true;
         }
-        if (heap_end != t.region.size) t.region.fail(heap_end, "heap does not end at the section end");
-        const uint64_t heap_at = format::align_up(format::kEdgePropsHeadSize + t.rows * t.row_size, 8);
-        if (t.heap_offset != heap_at) t.region.fail(24, "heap offset " + hex(t.heap_offset) + " is not " + hex(heap_at) + " (§8.2)");
-        const uint64_t held = t.region.size - t.heap_offset + 1;
-        const unsigned width = held <= 0xFF ? 1 : held <= 0xFFFF ? 2 : held <= 0xFFFF'FFFFull ? 4 : 8;
-        if (t.width != width)
-            t.region.fail(4, "heap offset width " + std::to_string(t.width) + " is not the smallest that holds the heap, " + std::to_string(width) + " (§8.2)");
+        sink.unit([&] {
+            Key key = v.key();
+            auto found = m.lookup(key);
+            if (!found || *found != i)
+                m.key_index.fail(m.entries_at, where + ": key '" + key_to_string(key) + "' does not lead back to the vertex through the key index");
+        });
+        if (!sink.unit([&] { out_end = check.adjacency(v, Direction::out, out_end, where + " out-edges"); })) {
+            out_end.reset();
+            check.lost(Direction::out);
+        }
+        if (m.in_slot >= 0 && !sink.unit([&] { in_end = check.adjacency(v, Direction::in, in_end, where + " in-edges"); })) {
+            in_end.reset();
+            check.lost(Direction::in);
+        }
+    }
+    sink.advance(record_bytes - reported);
+    if (node_end)
+        sink.unit([&m, end = *node_end] {
+            require_zero(m.nodes, end, m.nodes.size, "final record padding");
+            if (format::align_up(end, format::kRecordAlign) != m.nodes.size) m.nodes.fail(end, "section does not end at the last node record");
+        });
+    auto ends_domain = [&sink](const Region& r, std::optional<uint64_t> end) {
+        if (end) sink.unit([&r, at = *end] { if (at != r.size) r.fail(at, "section does not end at the last adjacency record"); });
+    };
+    ends_domain(m.out, out_end);
+    if (m.in_slot >= 0) ends_domain(m.in, in_end);
+}
+
+// The counts the header and the tables declare against what the records hold; counts that a
+// damaged record left unknown are not compared.
+void check_counts(const File::Impl& m, const Verifier& check, const std::string& file, Sink& sink) {
+    const uint64_t edge_count_at = format::header::kEdgeCountOff;
+    if (!check.out_unknown)
+        sink.unit([&] {
+            if (check.out_total != m.edge_count)
+                fail_at(edge_count_at, 8, file + "out-adjacency holds " + std::to_string(check.out_total) + " edges, header says " + std::to_string(m.edge_count));
+        });
+    if (!check.out_unknown && !check.in_unknown)
+        sink.unit([&] {
+            if (m.shard_count == 1 && m.in_slot >= 0 && check.in_total != check.out_total)
+                fail_at(edge_count_at, 8, file + "in-adjacency holds " + std::to_string(check.in_total) + " edges, out-adjacency " + std::to_string(check.out_total));
+        });
+    for (size_t t = 0; t < m.node_types.size() && !check.nodes_unknown; ++t)
+        sink.unit([&] {
+            if (check.type_counts[t] != m.node_types[t].vertices)
+                m.node_types_region.fail(0, "node type " + std::to_string(t) + " declares " + std::to_string(m.node_types[t].vertices) +
+                                                " vertices, " + std::to_string(check.type_counts[t]) + " use it");
+        });
+    for (size_t l = 0; l < m.labels.size() && !check.nodes_unknown; ++l)
+        sink.unit([&] {
+            if (check.label_counts[l] != m.labels[l].count)
+                m.schema.fail(0, "label '" + std::string(m.labels[l].name) + "' declares " + std::to_string(m.labels[l].count) +
+                                     " vertices, " + std::to_string(check.label_counts[l]) + " have it");
+        });
+    for (size_t t = 0; t < m.edge_types.size() && !check.out_unknown; ++t)
+        sink.unit([&] {
+            if (check.edge_type_counts[t] != m.edge_types[t].count)
+                m.schema.fail(0, "edge type '" + std::string(m.edge_types[t].name) + "' declares " + std::to_string(m.edge_types[t].count) +
+                                     " edges, " + std::to_string(check.edge_type_counts[t]) + " stored");
+        });
+}
+
+// §8.2: every row decodes; the heap is packed in row order, starts where the writer starts it
+// and is addressed with the writer's width.
+void check_prop_table(const File::Impl& m, const Verifier& check, const PropTableInfo& t) {
+    const LabelInfo& et = m.edge_types[t.type];
+    uint64_t heap_end = t.heap_offset;
+    require_zero(t.region, format::kEdgePropsHeadSize + t.rows * t.row_size, t.heap_offset, "row padding");
+    for (uint64_t row = 0; row < t.rows; ++row) {
+        RecordView rec = m.prop_row(t.type, row);
+        heap_end = check.record(rec, et, false, heap_end, "edge property row " + std::to_string(row));
+    }
+    if (heap_end != t.region.size) t.region.fail(heap_end, "heap does not end at the section end");
+    const uint64_t heap_at = format::align_up(format::kEdgePropsHeadSize + t.rows * t.row_size, 8);
+    if (t.heap_offset != heap_at) t.region.fail(24, "heap offset " + hex(t.heap_offset) + " is not " + hex(heap_at) + " (§8.2)");
+    const uint64_t held = t.region.size - t.heap_offset + 1;
+    const unsigned width = held <= 0xFF ? 1 : held <= 0xFFFF ? 2 : held <= 0xFFFF'FFFFull ? 4 : 8;
+    if (t.width != width)
+        t.region.fail(4, "heap offset width " + std::to_string(t.width) + " is not the smallest that holds the heap, " + std::to_string(width) + " (§8.2)");
+}
+
+// §8.2: one row per out-edge of the type (when the out-edges could all be counted), then each
+// table's rows and heap.
+void check_prop_tables(const File::Impl& m, const Verifier& check, Sink& sink) {
+    for (const PropTableInfo& t : m.prop_tables) {
+        if (!check.out_unknown)
+            sink.unit([&] {
+                if (check.next_ordinal[t.type] != t.rows)
+                    t.region.fail(8, std::to_string(t.rows) + " property rows, " + std::to_string(check.next_ordinal[t.type]) + " out-edges of the type");
+            });
+        sink.unit([&] { check_prop_table(m, check, t); });
+        sink.advance(static_cast<double>(t.region.size));
     }
 }
 
@@ -382,19 +570,37 @@ void check_key_index(const File::Impl& m) {
     }
 }
 
+// The checks of §12 in the order verify() runs them; `sink` decides what a problem does.
+void run_checks(const File& f, const File::Impl& m, Sink& sink) {
+    const std::string file = m.path.string() + ": ";
+    sink.unit([&] { check_header_reserved(m, file); });
+    for (size_t i = 0; i < m.sections.size(); ++i) sink.unit([&] { check_checksum(m, i, file, sink); });
+    sink.unit([&] { check_gaps(m, file); });
+    Verifier check(f);
+    check_records(f, m, check, sink);
+    check_counts(m, check, file, sink);
+    check_prop_tables(m, check, sink);
+    sink.unit([&] { check_key_index(m); });
+    sink.advance(static_cast<double>(m.key_index.size));
+    sink.unit([&] { check_writer_layout(m, file); });
+}
+
 }  // namespace
 
 void File::verify() const {
-    const Impl& m = *impl_;
-    const std::string file = m.path.string() + ": ";
-    check_header_reserved(m, file);
-    check_sections(m, file);
-    Verifier check(*this);
-    check_records(*this, m, check);
-    check_counts(m, check, file);
-    check_prop_tables(m, check);
-    check_key_index(m);
-    check_writer_layout(m, file);
+    Sink sink(*impl_, nullptr, nullptr);
+    run_checks(*this, *impl_, sink);
+}
+
+VerifyReport File::verify_all(const VerifyOptions& options) const {
+    VerifyReport report;
+    Sink sink(*impl_, &report, &options);
+    try {
+        run_checks(*this, *impl_, sink);
+    } catch (const Stop&) {
+        // cancelled or truncated: the report says which
+    }
+    return report;
 }
 
 }  // namespace mmgraph

@@ -71,4 +71,5 @@ def main():
     print("%s: %dx%d, %d colours, the commonest covers %.0f%%" % (path, width, height, len(counts), top * 100))
 
 
-main()
+if __name__ == "__main__":
+    main()

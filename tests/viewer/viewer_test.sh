@@ -17,6 +17,11 @@
 #                   dumped drawing has distinct, finite, spread-out positions filling the panel,
 #                   and every vertex, label and edge is one of the graph's
 #   neighbourhood_hub  a hub whose first edges are self-loops and repeats: distinct neighbours
+#   integrity       a flipped byte in each section kind is reported by the background verify at
+#                   that section; a flipped first ordinal is reported at its field and drawn red
+#   failed_open     a walk's `open` of a truncated file keeps the file being walked
+#   timing          frame times at 1280x800 while verify runs in the background, against those
+#                   with no worker running (printed as the test's timing output)
 set -euo pipefail
 
 view=$1
@@ -145,6 +150,58 @@ if len(vertices) > 1:
     assert closest >= 6, "two vertices %.1f px apart" % closest
     assert max(fill_x, fill_y) >= 0.6 and (len(vertices) < 5 or min(fill_x, fill_y) >= 0.3), (fill_x, fill_y)
 print("%s: %d vertices, %d edges, %.0fx%.0f panel" % (key, len(vertices), len(drawn), width, height))
+PY
+}
+
+# A graph whose one edge type has a property, so that every out-record starts with the first
+# ordinal of its block (§7): the field of issue 17's "first ordinal 71776119061217280".
+build_rated() {
+  python3 - "$work" <<'PY'
+import sys, random
+work = sys.argv[1]
+rnd = random.Random(5)
+with open(f"{work}/rated-nodes.csv", "w") as f:
+    f.write("id:ID,:LABEL,name:string\n")
+    for i in range(300):
+        f.write(f"v{i},Node,name {i}\n")
+with open(f"{work}/rated-edges.csv", "w") as f:
+    f.write(":START_ID,:END_ID,:TYPE,stars:int\n")
+    for i in range(300):
+        for k in range(3):
+            f.write(f"v{i},v{rnd.randrange(300)},RATED,{rnd.randrange(5)}\n")
+PY
+  "$mmgraph" build -o "$1" --nodes "$work/rated-nodes.csv" --edges "$work/rated-edges.csv" >/dev/null 2>&1 || fail "cannot build the rated graph"
+}
+
+# sections FILE: one line per directory entry, "kind offset length" (§3).
+sections() {
+  python3 - "$1" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+count, directory = struct.unpack_from("<IQ", data, 44)
+for i in range(count):
+    kind, _, _, offset, length = struct.unpack_from("<HHIQQ", data, directory + 32 * i)
+    print(kind, offset, length)
+PY
+}
+
+# flip FILE OUT OFFSET MASK: OUT is FILE with the byte at OFFSET xor MASK.
+flip() {
+  python3 -c "
+import sys
+data = bytearray(open(sys.argv[1], 'rb').read())
+data[int(sys.argv[3])] ^= int(sys.argv[4])
+open(sys.argv[2], 'wb').write(data)" "$@"
+}
+
+# red_pixels PNG: how many pixels have the colour the viewer marks findings with.
+red_pixels() {
+  python3 - "$here" "$1" <<'PY'
+import sys
+sys.path.insert(0, sys.argv[1])
+from png_check import decode
+width, height, channels, rows = decode(sys.argv[2])
+print(sum(1 for line in rows for x in range(0, len(line), channels) if tuple(line[x:x + 3]) == (255, 40, 40)))
 PY
 }
 
@@ -352,6 +409,102 @@ hood = json.load(open(sys.argv[1]))["neighbourhood"]
 first = {e["to"] for e in hood["edges"] if e["from"] == 0} | {e["from"] for e in hood["edges"] if e["to"] == 0}
 assert len(first) >= 24, len(first)  # 12 out- and 12 in-neighbours
 assert hood["left_out"]["self_loops"] > 0 and hood["left_out"]["repeats"] > 0, hood["left_out"]
+PY
+  ;;
+integrity)
+  build_sample "$work/deb.mmg"
+  # A flipped byte in each section: verify in the background reports the section's checksum. The
+  # small tables are parsed at open, so the byte is the first from the middle whose flip still
+  # opens (mmgraph info opens the file as the viewer does).
+  while read -r kind offset length; do
+    [ "$length" -gt 0 ] || continue
+    found=
+    for k in $(seq 0 $((length - 1))); do
+      at=$((offset + (length / 2 + k) % length))
+      flip "$work/deb.mmg" "$work/flip.mmg" "$at" 4
+      if "$mmgraph" info "$work/flip.mmg" >/dev/null 2>&1; then found=$at; break; fi
+    done
+    [ -n "$found" ] || fail "no byte of section kind $kind can be flipped with the file still opening"
+    headless "$work/flip.mmg" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a flipped byte in section kind $kind"
+    python3 - "$work/state.json" "$kind" "$offset" "$found" <<'PY' || fail "the flip in section kind $kind is not reported at its section"
+import json, sys
+names = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges", 7: "in_edges", 8: "edge_props", 9: "key_index"}
+s = json.load(open(sys.argv[1]))
+kind, offset, flipped = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+assert s["current"] is not None, s
+assert any(f["section"] == names[kind] and f["offset"] == offset and "checksum" in f["message"] for f in s["findings"]), (flipped, s["findings"])
+PY
+  done < <(sections "$work/deb.mmg")
+  # Issue 17's damaged file that opens: one flipped byte in an adjacency record's first ordinal.
+  build_rated "$work/rated.mmg"
+  at=$(python3 - "$work/rated.mmg" <<'PY'
+import struct, sys
+data = open(sys.argv[1], "rb").read()
+count, directory = struct.unpack_from("<IQ", data, 44)
+where = {}
+for i in range(count):
+    kind, _, _, offset = struct.unpack_from("<HHIQ", data, directory + 32 * i)
+    where[kind] = offset
+slots = struct.unpack_from("<I", data, where[4])[0]
+base = where[4] + (8 + 2 * slots + 7) // 8 * 8
+out_slot = struct.unpack_from("<Q", data, base + 8)[0]  # vertex 0's out_edges slot (5.1)
+# One edge type: the record is its degree, then the block's first ordinal (7).
+print(where[6] + (out_slot & 0x0000FFFFFFFFFFFC) + 4)
+PY
+)
+  flip "$work/rated.mmg" "$work/ordinal.mmg" $((at + 6)) 255
+  printf 'index 0\n' >"$work/walk.txt"
+  headless "$work/ordinal.mmg" --walk "$work/walk.txt" --dump-state "$work/state.json" --screenshot "$work/ordinal.png" >/dev/null 2>&1 ||
+    fail "exit $? on a flipped ordinal"
+  python3 - "$work/state.json" "$at" <<'PY' || fail "the flipped ordinal is not reported at its field"
+import json, sys
+s = json.load(open(sys.argv[1]))
+at = int(sys.argv[2])
+assert s["current"]["index"] == 0 and s["errors"] == [], s
+assert any(f["section"] == "out_edges" and f["offset"] == at and "71776119061217280 out of sequence" in f["message"] for f in s["findings"]), s["findings"]
+PY
+  headless "$work/rated.mmg" --walk "$work/walk.txt" --dump-state "$work/state.json" --screenshot "$work/rated.png" >/dev/null 2>&1 || fail "exit $? on the intact file"
+  python3 -c "import json,sys; s=json.load(open(sys.argv[1])); assert s['findings'] == [], s" "$work/state.json" || fail "findings in an intact file"
+  bad=$(red_pixels "$work/ordinal.png")
+  good=$(red_pixels "$work/rated.png")
+  [ "$good" -eq 0 ] && [ "$bad" -gt 200 ] || fail "findings are not drawn: $bad red pixels for the damaged file, $good for the intact one"
+  ;;
+failed_open)
+  build_sample "$work/deb.mmg"
+  head -c 100000 "$work/deb.mmg" >"$work/cut.mmg"
+  printf 'key libc6\nopen %s\nin 0\n' "$work/cut.mmg" >"$work/walk.txt"
+  headless "$work/deb.mmg" --walk "$work/walk.txt" --dump-state "$work/state.json" --screenshot "$work/kept.png" >/dev/null 2>&1 ||
+    fail "exit $? after a failed open"
+  python3 - "$work/state.json" "$work/deb.mmg" <<'PY' || fail "a failed open did not keep the file"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["file"] == sys.argv[2], s
+assert len(s["history"]) == 3 and s["history"][1] == "libc6" and s["history_position"] == 2, s  # the walk went on from libc6
+assert len(s["errors"]) == 1 and s["errors"][0].startswith("walk line 2:") and "truncated" in s["errors"][0], s
+assert s["findings"] == [], s
+PY
+  python3 "$here/png_check.py" "$work/kept.png" 1280 800 || fail "the screenshot after a failed open is not a real picture"
+  ;;
+timing)
+  # 2M vertices and 4M edges: verify takes seconds, so the first half of the frames is drawn
+  # while it runs. The frame time with verify running must stay near that with no worker.
+  python3 -c "
+n = 2_000_000
+with open('$work/ring.txt', 'w') as f:
+    f.write(''.join(f'{i}\t{(i + 1) % n}\n{i}\t{(i * 7919 + 13) % n}\n' for i in range(n)))"
+  "$mmgraph" build -q -o "$work/ring.mmg" --edgelist "$work/ring.txt" >/dev/null 2>&1 || fail "cannot build the ring graph"
+  rm -f "$work/ring.txt"
+  headless "$work/ring.mmg" --frames 120 --timing >"$work/out" 2>"$work/err" || fail "exit $? ($(cat "$work/err"))"
+  grep '^timing: ' "$work/out" || fail "no timing line"
+  python3 - "$work/out" <<'PY' || fail "frames are slower while verify runs"
+import json, sys
+t = json.loads(open(sys.argv[1]).read().split("timing: ", 1)[1])
+assert t["verify_frames"] >= 30 and t["idle_frames"] >= 30, t
+# Under load from other processes both grow alike; verify's thread runs at a lower priority.
+limit = max(10.0, 1.5 * t["idle_median_ms"])
+print("frame time at %s: median %.1f ms while verify ran (%d frames), %.1f ms with no worker; limit %.1f ms"
+      % (t["size"], t["verify_median_ms"], t["verify_frames"], t["idle_median_ms"], limit))
+assert t["verify_median_ms"] <= limit, t
 PY
   ;;
 no_display)

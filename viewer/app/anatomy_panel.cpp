@@ -1,6 +1,7 @@
 // Record anatomy: the selected vertex's bytes as a hex view, 16 bytes a row, each byte tinted
 // by the field it belongs to; hovering a byte or a row of the field table decodes the field,
-// with packed words split into their bit fields. Rows are clipped, so a record of millions of
+// with packed words split into their bit fields. Fields where verify found a problem are
+// outlined and listed in red, with the finding. Rows are clipped, so a record of millions of
 // entries scrolls like a short one.
 #include <algorithm>
 #include <climits>
@@ -53,9 +54,21 @@ std::optional<size_t> field_index_at(const VertexAnatomy& anatomy, uint64_t offs
     return std::nullopt;
 }
 
-void field_tooltip(const FieldSpan& f) {
+// The finding flagged on a field, if any (a vertex has few: a linear search).
+const VerifyFinding* finding_of(const App& app, const VertexFlags& flags, size_t field) {
+    for (const FieldFlag& flag : flags.fields)
+        if (flag.field == field) return &app.integrity->findings[flag.finding];
+    return nullptr;
+}
+
+void field_tooltip(const FieldSpan& f, const VerifyFinding* finding = nullptr, const std::string& path = {}) {
     ImGui::BeginTooltip();
     ImGui::TextColored({1.0f, 0.85f, 0.4f, 1.0f}, "%s", f.name.c_str());
+    if (finding) {
+        ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+        ImGui::TextColored(kFindingText, "verify: %s", without_path(finding->message, path).c_str());
+        ImGui::PopTextWrapPos();
+    }
     ImGui::Text("%s, offset %s, %" PRIu64 " bytes", std::string(part_name(f.part)).c_str(), hex_offset(f.offset).c_str(), f.size);
     if (!f.value.empty()) ImGui::TextWrapped("= %s", f.value.c_str());
     if (!f.bits.empty() && ImGui::BeginTable("bits", 3, ImGuiTableFlags_Borders)) {
@@ -78,26 +91,20 @@ void field_tooltip(const FieldSpan& f) {
     ImGui::EndTooltip();
 }
 
-}  // namespace
-
-void draw_anatomy(App& app, ImVec2 pos, ImVec2 size) {
-    begin_panel("Record anatomy", pos, size);
-    const auto& current = app.session.current();
-    if (!current) {
-        ImGui::TextDisabled("Select a vertex.");
-        ImGui::End();
-        return;
-    }
-    const VertexAnatomy& anatomy = current->anatomy;
-    if (cache.generation != app.session.generation()) rebuild(anatomy, app.session.generation());
-    if (!anatomy.error.empty()) ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "stopped: %s", anatomy.error.c_str());
+// The record's bytes, 16 a row, tinted by field; flagged fields outlined in red. Scrolls to
+// `focus` when given. Returns the hovered field.
+std::optional<size_t> hex_view(const App& app, const VertexAnatomy& anatomy, const VertexFlags& flags, std::optional<uint64_t> focus) {
     const File& file = *app.session.file();
     const uint8_t* data = file.data();
     const uint64_t file_size = file.file_size();
-
-    ImGui::BeginChild("hex", {0, ImGui::GetContentRegionAvail().y * 0.55f}, true);
     float char_width = ImGui::CalcTextSize("0").x;
     float row_height = ImGui::GetTextLineHeightWithSpacing();
+    if (focus)
+        for (size_t i = 0; i < cache.rows.size(); ++i)
+            if (*focus - cache.rows[i].offset < kRowBytes) {
+                ImGui::SetScrollY(static_cast<float>(i) * row_height);
+                break;
+            }
     ImDrawList* draw = ImGui::GetWindowDrawList();
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(std::min<size_t>(cache.rows.size(), INT_MAX)), row_height);
@@ -117,6 +124,7 @@ void draw_anatomy(App& app, ImVec2 pos, ImVec2 size) {
                 ImVec2 z{a.x + char_width * 3, a.y + row_height};
                 auto field = field_index_at(anatomy, offset);
                 if (field) draw->AddRectFilled(a, {z.x - 1, z.y - 1}, field_colour(*field, anatomy.fields[*field].part));
+                if (field && finding_of(app, flags, *field)) draw->AddRect(a, {z.x - 1, z.y - 1}, kFindingColour, 0, 0, 2.0f);
                 char text[4];
                 std::snprintf(text, sizeof text, "%02X", data[offset]);
                 draw->AddText({a.x + char_width * 0.5f, a.y}, field ? IM_COL32(15, 15, 15, 255) : IM_COL32(200, 200, 200, 255), text);
@@ -125,39 +133,81 @@ void draw_anatomy(App& app, ImVec2 pos, ImVec2 size) {
             if (first_row)
                 draw->AddText({x0 + char_width * 49, start.y}, part_colour(rec.part), std::string(part_name(rec.part)).c_str());
         }
-    if (hovered) field_tooltip(anatomy.fields[*hovered]);
-    ImGui::EndChild();
+    return hovered;
+}
 
-    if (ImGui::BeginTable("fields", 4, ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable)) {
-        ImGui::TableSetupScrollFreeze(0, 1);
-        ImGui::TableSetupColumn("offset", ImGuiTableColumnFlags_WidthFixed, char_width * 10);
-        ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, char_width * 6);
-        ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-        ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-        ImGui::TableHeadersRow();
-        ImGuiListClipper rows;
-        rows.Begin(static_cast<int>(cache.by_offset.size()));
-        while (rows.Step())
-            for (int i = rows.DisplayStart; i < rows.DisplayEnd; ++i) {
-                size_t index = cache.by_offset[static_cast<size_t>(i)];
-                const FieldSpan& f = anatomy.fields[index];
-                ImGui::TableNextRow();
-                ImGui::TableNextColumn();
-                ImGui::TextUnformatted(hex_offset(f.offset).c_str());
-                ImGui::TableNextColumn();
-                ImGui::Text("%" PRIu64, f.size);
-                ImGui::TableNextColumn();
-                ImVec2 p = ImGui::GetCursorScreenPos();
-                ImGui::GetWindowDrawList()->AddRectFilled(p, {p.x + 8, p.y + ImGui::GetTextLineHeight()}, field_colour(index, f.part));
-                ImGui::SetCursorScreenPos({p.x + 12, p.y});
-                ImGui::TextUnformatted(f.name.c_str());
-                if (ImGui::IsItemHovered()) field_tooltip(f);
-                ImGui::TableNextColumn();
-                ImGui::TextUnformatted(f.value.c_str());
-                if (ImGui::IsItemHovered()) field_tooltip(f);
+// Every field: offset, size, name, value; flagged rows in red with their finding.
+void field_table(const App& app, const VertexAnatomy& anatomy, const VertexFlags& flags, std::optional<uint64_t> focus) {
+    const ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
+    if (!ImGui::BeginTable("fields", 4, table_flags)) return;
+    float char_width = ImGui::CalcTextSize("0").x;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("offset", ImGuiTableColumnFlags_WidthFixed, char_width * 10);
+    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, char_width * 6);
+    ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableHeadersRow();
+    if (focus)
+        for (size_t i = 0; i < cache.by_offset.size(); ++i) {
+            const FieldSpan& f = anatomy.fields[cache.by_offset[i]];
+            if (*focus - f.offset < f.size) {
+                ImGui::SetScrollY(static_cast<float>(i) * ImGui::GetTextLineHeightWithSpacing());
+                break;
             }
-        ImGui::EndTable();
+        }
+    const std::string path = app.session.path();
+    ImGuiListClipper rows;
+    rows.Begin(static_cast<int>(cache.by_offset.size()));
+    while (rows.Step())
+        for (int i = rows.DisplayStart; i < rows.DisplayEnd; ++i) {
+            size_t index = cache.by_offset[static_cast<size_t>(i)];
+            const FieldSpan& f = anatomy.fields[index];
+            const VerifyFinding* finding = finding_of(app, flags, index);
+            ImGui::TableNextRow();
+            if (finding) ImGui::TableSetBgColor(ImGuiTableBgTarget_RowBg1, IM_COL32(120, 20, 20, 255));
+            ImGui::TableNextColumn();
+            ImGui::TextUnformatted(hex_offset(f.offset).c_str());
+            ImGui::TableNextColumn();
+            ImGui::Text("%" PRIu64, f.size);
+            ImGui::TableNextColumn();
+            ImVec2 p = ImGui::GetCursorScreenPos();
+            ImGui::GetWindowDrawList()->AddRectFilled(p, {p.x + 8, p.y + ImGui::GetTextLineHeight()}, finding ? kFindingColour : field_colour(index, f.part));
+            ImGui::SetCursorScreenPos({p.x + 12, p.y});
+            ImGui::TextUnformatted(f.name.c_str());
+            if (ImGui::IsItemHovered()) field_tooltip(f, finding, path);
+            ImGui::TableNextColumn();
+            if (finding) ImGui::TextColored(kFindingText, "%s  (verify: damaged)", f.value.c_str());
+            else ImGui::TextUnformatted(f.value.c_str());
+            if (ImGui::IsItemHovered()) field_tooltip(f, finding, path);
+        }
+    ImGui::EndTable();
+}
+
+}  // namespace
+
+void draw_anatomy(App& app, ImVec2 pos, ImVec2 size) {
+    begin_panel("Record anatomy", pos, size);
+    const auto& current = app.session.current();
+    if (!current) {
+        ImGui::TextDisabled("Select a vertex.");
+        ImGui::End();
+        return;
     }
+    const VertexAnatomy& anatomy = current->anatomy;
+    if (cache.generation != app.session.generation()) rebuild(anatomy, app.session.generation());
+    const VertexFlags& flags = app.vertex_flags();
+    if (!anatomy.error.empty()) ImGui::TextColored(kFindingText, "stopped: %s", anatomy.error.c_str());
+    if (!flags.records.empty())
+        ImGui::TextColored(kFindingText, "verify: %zu problem%s in these records (red)", flags.records.size(), flags.records.size() == 1 ? "" : "s");
+    // The focus is for the selection it was set with, which is current by now.
+    std::optional<uint64_t> focus = app.focus_offset;
+    app.focus_offset.reset();
+
+    ImGui::BeginChild("hex", {0, ImGui::GetContentRegionAvail().y * 0.55f}, true);
+    std::optional<size_t> hovered = hex_view(app, anatomy, flags, focus);
+    if (hovered) field_tooltip(anatomy.fields[*hovered], finding_of(app, flags, *hovered), app.session.path());
+    ImGui::EndChild();
+    field_table(app, anatomy, flags, focus);
     ImGui::End();
 }
 

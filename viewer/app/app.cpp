@@ -11,18 +11,52 @@
 namespace mmgraph::viewer {
 
 void App::open(const std::string& path) {
+    session.open(path);
+    follow_file();
+}
+
+void App::follow_file() {
+    if (session.file() == shown_file) return;
+    shown_file = session.file();
     worker.cancel();
     statistics.reset();
+    verifier.cancel();
+    integrity.reset();
+    verify_cancelled = false;
+    flags_generation = ~uint64_t{0};
+    focus_offset.reset();
     clicked.reset();
     ego = {};
     ego_generation = ~uint64_t{0};
-    session.open(path);
     blocks.clear();
-    if (const auto& file = session.file()) {
-        blocks = layout_blocks(*file);
+    if (shown_file) {
+        blocks = layout_blocks(*shown_file);
         map.begin = 0;
-        map.end = file->file_size();
-        worker.start(file);
+        map.end = shown_file->file_size();
+        worker.start(shown_file);
+        verifier.start(shown_file);
+    }
+}
+
+const VertexFlags& App::vertex_flags() {
+    if (!integrity || !session.current()) {
+        flags = {};
+    } else if (flags_generation != session.generation()) {
+        flags = flag_vertex(*session.file(), session.current()->anatomy, *integrity);
+        flags_generation = session.generation();
+    }
+    return flags;
+}
+
+void App::go_to_byte(uint64_t offset, uint64_t length) {
+    const auto& file = session.file();
+    if (!file || offset >= file->file_size()) return;
+    map.show(offset, offset + std::max<uint64_t>(length, 1), file->file_size());
+    clicked = owner_of(*file, offset);
+    // A range (a section's checksum) belongs to no one vertex.
+    if (length == 0 && clicked->vertex) {
+        if (!session.current() || session.current()->index != *clicked->vertex) session.go_index(*clicked->vertex);
+        focus_offset = offset;
     }
 }
 
@@ -45,8 +79,14 @@ void App::scale_text(float factor) {
 }
 
 void App::frame() {
+    follow_file();
     if (!worker.running())
         if (auto result = worker.take()) statistics = std::move(result);
+    if (!verifier.running())
+        if (auto result = verifier.take()) {
+            integrity = std::move(result);
+            flags_generation = ~uint64_t{0};
+        }
     handle_shortcuts();
 
     float menu_height = 0;
@@ -67,13 +107,14 @@ void App::frame() {
             if (ImGui::MenuItem("Forward", "Alt+Right", false, session.history().can_forward())) session.forward();
             ImGui::EndMenu();
         }
+        draw_verify_status(*this);
         ImGui::TextDisabled("%s", session.path().empty() ? "no file" : session.path().c_str());
         menu_height = ImGui::GetWindowSize().y;
         ImGui::EndMainMenuBar();
     }
     const ImVec2 display = ImGui::GetIO().DisplaySize;
     const Rect area{0, menu_height, display.x, display.y - menu_height};
-    layout.show_errors = session.file() && !session.errors().empty();
+    layout.show_errors = session.file() && (!session.errors().empty() || (integrity && !integrity->findings.empty()));
     const auto placed = layout.place(area);
     auto panel = [&](PanelId id, void (*draw)(App&, ImVec2, ImVec2)) {
         const Rect& r = placed.panels[static_cast<size_t>(id)];

@@ -5,6 +5,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -14,6 +15,7 @@
 #include "ego_layout.hpp"
 #include "ego_network.hpp"
 #include "footprint.hpp"
+#include "integrity.hpp"
 #include "layout_map.hpp"
 #include "mmgraph/anatomy.hpp"
 #include "neighbour_filter.hpp"
@@ -25,8 +27,18 @@ namespace mmgraph::viewer {
 
 struct App {
     Session session;
+    std::shared_ptr<const File> shown_file;  // the file the views and workers below are for
     StatisticsWorker worker;
     std::optional<Statistics> statistics;
+
+    // Integrity: verify in the background; its findings on the map, in Errors, and flagged on
+    // the selected vertex's fields
+    IntegrityWorker verifier;
+    std::optional<Integrity> integrity;
+    bool verify_cancelled = false;
+    VertexFlags flags;
+    uint64_t flags_generation = ~uint64_t{0};
+    std::optional<uint64_t> focus_offset;  // the anatomy scrolls to this byte once
 
     // Layout map
     std::vector<MapBlock> blocks;
@@ -71,6 +83,9 @@ struct App {
     PanelLayout layout;  // where the splitters are
 
     void open(const std::string& path);
+    // Resets the views and restarts the workers when the session's file changed (File > Open,
+    // a walk's open step); a file that failed to open changes nothing.
+    void follow_file();
     void frame();  // draws every panel
     void handle_shortcuts();
     void scale_text(float factor);
@@ -79,6 +94,11 @@ struct App {
     nlohmann::ordered_json neighbourhood_state() const;
     // {pages, bytes, parts: [{part, bytes, pages}], hop_new_pages} of the current vertex.
     nlohmann::ordered_json footprint_state() const;
+    // The selected vertex's flags, recomputed when the selection or the findings change.
+    const VertexFlags& vertex_flags();
+    // Shows a byte (and `length` bytes after it) on the map, names its owner and, for a byte of
+    // a vertex's record, walks there with the anatomy scrolled to it.
+    void go_to_byte(uint64_t offset, uint64_t length = 0);
 };
 
 void draw_layout_map(App& app, ImVec2 pos, ImVec2 size);
@@ -89,11 +109,14 @@ void draw_neighbourhood(App& app, ImVec2 pos, ImVec2 size);
 void draw_statistics(App& app, ImVec2 pos, ImVec2 size);
 void draw_errors(App& app, ImVec2 pos, ImVec2 size);
 void draw_open_dialog(App& app);
+void draw_verify_status(App& app);  // in the menu bar: progress and cancel, then the outcome
 
 // Shared look: a colour per section kind and per record part, used by the map and the anatomy.
 ImU32 section_colour(uint16_t kind, const std::string& name);
 ImU32 part_colour(Part part, float alpha = 1.0f);
 ImU32 field_colour(size_t field_index, Part part);
+constexpr ImU32 kFindingColour = IM_COL32(255, 40, 40, 255);  // a verify finding, wherever shown
+inline const ImVec4 kFindingText{1.0f, 0.4f, 0.4f, 1.0f};
 std::string human_bytes(uint64_t bytes);
 std::string hex_offset(uint64_t offset);
 // Begins a panel window at a fixed tile of the display (pair with ImGui::End).

@@ -1,8 +1,9 @@
 // Layout map: the file as proportional coloured blocks (header, directory, sections, padding)
 // laid out on rows like text; the wheel zooms around the cursor, a right-drag pans, hover names
-// the block, a click resolves the byte to its owner, and the selected vertex's records are
-// outlined. Per frame it draws the blocks and records in view: its cost follows the section
-// count, not the file size.
+// the block, a click resolves the byte to its owner, the selected vertex's records are
+// outlined, and verify's findings are marked at their offsets. Per frame it draws the blocks,
+// records and findings in view: its cost follows the section and finding counts, not the file
+// size.
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
@@ -12,6 +13,20 @@
 namespace mmgraph::viewer {
 
 namespace {
+
+// The map's drawing area: rows of `width` pixels from `origin`.
+struct MapCanvas {
+    ImDrawList* draw;
+    ImVec2 origin;
+    float row_height;
+
+    void rect(int row, double x0, double x1, ImU32 colour, bool filled, float inset = 1.0f) const {
+        ImVec2 a{origin.x + static_cast<float>(x0), origin.y + row * row_height + inset};
+        ImVec2 b{origin.x + static_cast<float>(std::max(x1, x0 + 1.0)), origin.y + (row + 1) * row_height - inset};
+        if (filled) draw->AddRectFilled(a, b, colour);
+        else draw->AddRect(a, b, colour, 0, 0, 2.0f);
+    }
+};
 
 // Calls draw(row, x0, x1) for each row segment of the linear pixel range [p0, p1).
 template <typename Draw>
@@ -33,13 +48,94 @@ const MapBlock* block_at(const std::vector<MapBlock>& blocks, uint64_t offset) {
     return offset - it->offset < it->size ? &*it : nullptr;
 }
 
+void draw_blocks(const std::vector<MapBlock>& blocks, const MapView& view, const MapCanvas& canvas) {
+    for (const MapBlock& block : blocks) {
+        if (block.offset + block.size <= view.begin || block.offset >= view.end) continue;
+        double p0 = view.position_of(block.offset), p1 = view.position_of(block.offset + block.size);
+        if (p1 - p0 < 1) p1 = p0 + 1;  // a tiny section still shows
+        bool labelled = false;
+        for_segments(view, p0, p1, [&](int row, double x0, double x1) {
+            canvas.rect(row, x0, x1, section_colour(block.kind, block.name), true);
+            ImVec2 text = ImGui::CalcTextSize(block.name.c_str());
+            if (!labelled && x1 - x0 > text.x + 6) {
+                canvas.draw->AddText({canvas.origin.x + static_cast<float>(x0) + 3, canvas.origin.y + row * canvas.row_height + (canvas.row_height - text.y) / 2},
+                                     IM_COL32(20, 20, 20, 255), block.name.c_str());
+                labelled = true;
+            }
+        });
+    }
+}
+
+// Verify's findings in view: a range (a section's checksum) outlined, a point as a red mark
+// with a dark edge so that it shows on every section colour. Points closer than a pixel share
+// one mark, so a frame draws at most one per pixel of the map.
+void draw_findings(const Integrity& integrity, const MapView& view, const MapCanvas& canvas) {
+    for (size_t i : integrity.ranges) {
+        const VerifyFinding& f = integrity.findings[i];
+        if (f.offset + f.length <= view.begin || f.offset >= view.end) continue;
+        double p0 = view.position_of(f.offset), p1 = std::max(view.position_of(f.offset + f.length), p0 + 3);
+        for_segments(view, p0, p1, [&](int row, double x0, double x1) { canvas.rect(row, x0, x1, kFindingColour, false, 0); });
+    }
+    auto [first, last] = integrity.at(view.begin, view.end);
+    double drawn = -2;
+    for (size_t i = first; i < last; ++i) {
+        const VerifyFinding& f = integrity.findings[i];
+        double p = view.position_of(f.offset);
+        if (f.length > 0 || p - drawn < 1) continue;
+        drawn = p;
+        for_segments(view, p - 1, p + 3, [&](int row, double x0, double x1) {
+            canvas.rect(row, x0 - 1, x1 + 1, IM_COL32(0, 0, 0, 255), true, 0);
+            canvas.rect(row, x0, x1, kFindingColour, true, 0);
+        });
+    }
+}
+
+// The hovered block, and the findings within a few pixels of the cursor.
+void map_tooltip(const App& app, const MapView& view, uint64_t offset, uint64_t file_size) {
+    const MapBlock* block = block_at(app.blocks, offset);
+    std::pair<size_t, size_t> near{0, 0};
+    if (app.integrity) {
+        const uint64_t slack = static_cast<uint64_t>(view.bytes_per_pixel() * 4) + 1;
+        near = app.integrity->at(offset > slack ? offset - slack : 0, offset + slack);
+    }
+    if (!block && near.first == near.second) return;
+    ImGui::BeginTooltip();
+    if (block) {
+        ImGui::Text("%s", block->name.c_str());
+        ImGui::Text("offset %s..%s", hex_offset(block->offset).c_str(), hex_offset(block->offset + block->size).c_str());
+        ImGui::Text("%s (%" PRIu64 " bytes), %.2f%% of the file", human_bytes(block->size).c_str(), block->size,
+                    100.0 * static_cast<double>(block->size) / static_cast<double>(std::max<uint64_t>(file_size, 1)));
+    }
+    ImGui::TextDisabled("byte %s", hex_offset(offset).c_str());
+    ImGui::PushTextWrapPos(ImGui::GetFontSize() * 40);
+    for (size_t i = near.first; i < near.second && i < near.first + 3; ++i)
+        ImGui::TextColored(kFindingText, "%s", without_path(app.integrity->findings[i].message, app.session.path()).c_str());
+    ImGui::PopTextWrapPos();
+    ImGui::EndTooltip();
+}
+
+// The byte last clicked: its owner in words, and a way to walk to its vertex.
+void clicked_line(App& app) {
+    const ByteOwner& o = *app.clicked;
+    std::string text = "byte " + hex_offset(o.offset) + ": " + o.area;
+    if (o.section >= 0) text += " +" + hex_offset(o.section_offset);
+    if (!o.detail.empty()) text += ", " + o.detail;
+    if (o.field) text += ", " + std::string(part_name(o.field->part)) + " field '" + o.field->name + "' = " + o.field->value;
+    if (o.vertex) {
+        text += ", vertex " + std::to_string(*o.vertex);
+        if (ImGui::SmallButton("Walk there")) app.session.go_index(*o.vertex);
+        ImGui::SameLine();
+    }
+    ImGui::TextUnformatted(text.c_str());
+}
+
 }  // namespace
 
 void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
     begin_panel("Layout map", pos, size, ImGuiWindowFlags_NoScrollbar);
     const auto& file = app.session.file();
     if (!file) {
-        ImGui::TextDisabled(app.session.path().empty() ? "No file open (File > Open)." : "The file could not be opened: see Errors.");
+        ImGui::TextDisabled(app.session.failed_open() ? "The file could not be opened: see Errors." : "No file open (File > Open).");
         ImGui::End();
         return;
     }
@@ -67,40 +163,20 @@ void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
     float canvas_height = std::max(avail.y - line - 4, 40.0f);
     view.rows = std::clamp(static_cast<int>(canvas_height / 22), 1, 16);
     view.width = std::max(avail.x, 50.0f);
-    float row_height = canvas_height / static_cast<float>(view.rows);
-    ImDrawList* draw = ImGui::GetWindowDrawList();
-    auto rect = [&](int row, double x0, double x1, ImU32 colour, bool filled, float inset = 1.0f) {
-        ImVec2 a{origin.x + static_cast<float>(x0), origin.y + row * row_height + inset};
-        ImVec2 b{origin.x + static_cast<float>(std::max(x1, x0 + 1.0)), origin.y + (row + 1) * row_height - inset};
-        if (filled) draw->AddRectFilled(a, b, colour);
-        else draw->AddRect(a, b, colour, 0, 0, 2.0f);
-    };
+    const MapCanvas canvas{ImGui::GetWindowDrawList(), origin, canvas_height / static_cast<float>(view.rows)};
 
-    for (const MapBlock& block : app.blocks) {
-        if (block.offset + block.size <= view.begin || block.offset >= view.end) continue;
-        double p0 = view.position_of(block.offset), p1 = view.position_of(block.offset + block.size);
-        if (p1 - p0 < 1) p1 = p0 + 1;  // a tiny section still shows
-        bool labelled = false;
-        for_segments(view, p0, p1, [&](int row, double x0, double x1) {
-            rect(row, x0, x1, section_colour(block.kind, block.name), true);
-            ImVec2 text = ImGui::CalcTextSize(block.name.c_str());
-            if (!labelled && x1 - x0 > text.x + 6) {
-                draw->AddText({origin.x + static_cast<float>(x0) + 3, origin.y + row * row_height + (row_height - text.y) / 2},
-                              IM_COL32(20, 20, 20, 255), block.name.c_str());
-                labelled = true;
-            }
-        });
-    }
+    draw_blocks(app.blocks, view, canvas);
     // The selected vertex's records, outlined in white at least 3 pixels wide.
     if (current)
         for (const RecordSpan& r : current->anatomy.records) {
             if (r.offset + r.size <= view.begin || r.offset >= view.end) continue;
             double p0 = view.position_of(r.offset), p1 = std::max(view.position_of(r.offset + r.size), p0 + 3);
-            for_segments(view, p0, p1, [&](int row, double x0, double x1) { rect(row, x0, x1, IM_COL32(255, 255, 255, 255), false, 0); });
+            for_segments(view, p0, p1, [&](int row, double x0, double x1) { canvas.rect(row, x0, x1, IM_COL32(255, 255, 255, 255), false, 0); });
         }
+    if (app.integrity) draw_findings(*app.integrity, view, canvas);
     if (app.clicked && app.clicked->offset >= view.begin && app.clicked->offset < view.end) {
         double p = view.position_of(app.clicked->offset);
-        for_segments(view, p, p + 2, [&](int row, double x0, double x1) { rect(row, x0, x1, IM_COL32(255, 60, 60, 255), true, 0); });
+        for_segments(view, p, p + 2, [&](int row, double x0, double x1) { canvas.rect(row, x0, x1, IM_COL32(255, 230, 60, 255), true, 0); });
     }
 
     ImGui::InvisibleButton("map", {static_cast<float>(view.width), canvas_height},
@@ -108,39 +184,18 @@ void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
     // Right-drag pans: a pixel across is a pixel of bytes, a row down is a row of bytes.
     if (ImGui::IsItemActive() && ImGui::IsMouseDragging(ImGuiMouseButton_Right)) {
         ImVec2 delta = ImGui::GetIO().MouseDelta;
-        view.pan(-(delta.x + delta.y / row_height * view.width), file_size);
+        view.pan(-(delta.x + delta.y / canvas.row_height * view.width), file_size);
     }
     if (ImGui::IsItemHovered()) {
         ImVec2 mouse = ImGui::GetIO().MousePos;
-        int row = static_cast<int>((mouse.y - origin.y) / row_height);
+        int row = static_cast<int>((mouse.y - origin.y) / canvas.row_height);
         uint64_t offset = view.offset_at(row, mouse.x - origin.x);
         float wheel = ImGui::GetIO().MouseWheel;
         if (wheel != 0) view.zoom(offset, std::pow(0.75, wheel), file_size);
-        if (const MapBlock* block = block_at(app.blocks, offset)) {
-            ImGui::BeginTooltip();
-            ImGui::Text("%s", block->name.c_str());
-            ImGui::Text("offset %s..%s", hex_offset(block->offset).c_str(), hex_offset(block->offset + block->size).c_str());
-            ImGui::Text("%s (%" PRIu64 " bytes), %.2f%% of the file", human_bytes(block->size).c_str(), block->size,
-                        100.0 * static_cast<double>(block->size) / static_cast<double>(std::max<uint64_t>(file_size, 1)));
-            ImGui::TextDisabled("byte %s", hex_offset(offset).c_str());
-            ImGui::EndTooltip();
-        }
+        map_tooltip(app, view, offset, file_size);
         if (ImGui::IsItemClicked()) app.clicked = owner_of(*file, offset);
     }
-
-    if (app.clicked) {
-        const ByteOwner& o = *app.clicked;
-        std::string text = "byte " + hex_offset(o.offset) + ": " + o.area;
-        if (o.section >= 0) text += " +" + hex_offset(o.section_offset);
-        if (!o.detail.empty()) text += ", " + o.detail;
-        if (o.field) text += ", " + std::string(part_name(o.field->part)) + " field '" + o.field->name + "' = " + o.field->value;
-        if (o.vertex) {
-            text += ", vertex " + std::to_string(*o.vertex);
-            if (ImGui::SmallButton("Walk there")) app.session.go_index(*o.vertex);
-            ImGui::SameLine();
-        }
-        ImGui::TextUnformatted(text.c_str());
-    }
+    if (app.clicked) clicked_line(app);
     ImGui::End();
 }
 

@@ -1,5 +1,7 @@
 // Vertex walker: go to an index or a key, back / forward and breadcrumbs, the current vertex's
-// label and typed attributes, and its neighbours by edge type in clipped lists.
+// label and typed attributes, and its neighbours by edge type in clipped lists. Verify's
+// findings in the vertex's records are listed under it, and an edge type whose block holds one
+// is shown in red.
 #include <algorithm>
 #include <climits>
 #include <cstdint>
@@ -33,6 +35,13 @@ void edge_tooltip(const File& file, const Edge& e, uint64_t position) {
         }
     }
     ImGui::EndTooltip();
+}
+
+// The finding in the block of one edge type, if any.
+const VerifyFinding* block_finding(App& app, Direction dir, uint32_t type) {
+    for (const BlockFlag& flag : app.vertex_flags().blocks)
+        if (flag.direction == dir && flag.type == type) return &app.integrity->findings[flag.finding];
+    return nullptr;
 }
 
 // The text of one neighbour entry: the other end's key and index.
@@ -79,9 +88,17 @@ void neighbour_run(App& app, const NeighbourList& list, const NeighbourList::Typ
     const bool target_here = view.scroll_to && *view.scroll_to >= run.first && *view.scroll_to < run.first + run.count;
     const char* arrow = dir == Direction::out ? "->" : "<-";
     std::string title = std::string(arrow) + " " + std::string(file.edge_types()[run.type].name) + " (" + std::to_string(run.count) + ")";
+    const VerifyFinding* finding = block_finding(app, dir, run.type);
+    if (finding) title += "  damaged (verify)";
     ImGui::PushID(static_cast<int>(run.type) * 2 + (dir == Direction::out ? 0 : 1));
     if (target_here) ImGui::SetNextItemOpen(true);
-    if (ImGui::TreeNodeEx(title.c_str(), ImGuiTreeNodeFlags_DefaultOpen)) {
+    if (finding) ImGui::PushStyleColor(ImGuiCol_Text, kFindingText);
+    bool open = ImGui::TreeNodeEx(title.c_str(), ImGuiTreeNodeFlags_DefaultOpen);
+    if (finding) {
+        ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", without_path(finding->message, app.session.path()).c_str());
+    }
+    if (open) {
         float row = ImGui::GetTextLineHeightWithSpacing();
         float height = std::min(static_cast<float>(run.count), 8.0f) * row + 4;
         ImGui::BeginChild("rows", {0, height}, false);
@@ -210,6 +227,30 @@ void footprint_line(const App& app) {
     }
 }
 
+// Verify's findings in the current vertex's records: the field and the problem, each a link
+// to the field in the anatomy.
+void vertex_findings(App& app) {
+    const VertexFlags& flags = app.vertex_flags();
+    if (flags.records.empty()) return;
+    const VertexAnatomy& anatomy = app.session.current()->anatomy;
+    ImGui::TextColored(kFindingText, "verify: %zu problem%s in this vertex's records", flags.records.size(), flags.records.size() == 1 ? "" : "s");
+    constexpr size_t kShown = 4;
+    for (size_t k = 0; k < flags.records.size() && k < kShown; ++k) {
+        const VerifyFinding& f = app.integrity->findings[flags.records[k]];
+        std::string where = hex_offset(f.offset);
+        for (const FieldFlag& flag : flags.fields)
+            if (flag.finding == flags.records[k]) where = anatomy.fields[flag.field].name;
+        ImGui::PushID(static_cast<int>(k));
+        ImGui::Bullet();
+        ImGui::PushStyleColor(ImGuiCol_Text, kFindingText);
+        if (ImGui::SmallButton(where.c_str())) app.focus_offset = f.offset;
+        ImGui::PopStyleColor();
+        if (ImGui::IsItemHovered()) ImGui::SetTooltip("%s", without_path(f.message, app.session.path()).c_str());
+        ImGui::PopID();
+    }
+    if (flags.records.size() > kShown) ImGui::TextDisabled("... %zu more in Errors", flags.records.size() - kShown);
+}
+
 }  // namespace
 
 void draw_walker(App& app, ImVec2 pos, ImVec2 size) {
@@ -291,7 +332,8 @@ void draw_walker(App& app, ImVec2 pos, ImVec2 size) {
     if (ImGui::IsItemHovered() && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_C)) ImGui::SetClipboardText(current->key.c_str());
     ImGui::SameLine();
     ImGui::TextColored({0.6f, 0.8f, 1.0f, 1.0f}, ":%s", current->label.c_str());
-    if (!current->error.empty()) ImGui::TextColored({1.0f, 0.4f, 0.4f, 1.0f}, "%s", current->error.c_str());
+    if (!current->error.empty()) ImGui::TextColored(kFindingText, "%s", current->error.c_str());
+    vertex_findings(app);
     attribute_table(app, *current);
     ImGui::Text("out-degree %llu, in-degree %s", static_cast<unsigned long long>(current->out.size()),
                 file.has_in_edges() ? std::to_string(current->in.size()).c_str() : "not stored");

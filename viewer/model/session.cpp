@@ -1,23 +1,38 @@
 #include "session.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <fstream>
 
 namespace mmgraph::viewer {
 
+FailedOpen read_failed_open(const std::string& path, const std::string& error) {
+    FailedOpen failed{path, error, {}, {}};
+    std::ifstream in(path, std::ios::binary);
+    failed.head.resize(FailedOpen::kHeadBytes);
+    in.read(reinterpret_cast<char*>(failed.head.data()), static_cast<std::streamsize>(failed.head.size()));
+    failed.head.resize(in ? failed.head.size() : static_cast<size_t>(std::max<std::streamsize>(in.gcount(), 0)));
+    failed.fields = describe_header(failed.head);
+    return failed;
+}
+
 bool Session::open(const std::string& path) {
-    close();
-    path_ = path;
+    std::shared_ptr<const File> file;
     try {
         // A person clicks a few times a second, so the kernel's read-around costs nothing
         // noticeable per click, while the statistics worker's pass over every vertex needs it
         // on a cold file.
         ReaderOptions reading;
         reading.access = Access::normal;
-        file_ = File::open(path, reading);
+        file = File::open(path, reading);
     } catch (const Error& e) {
         errors_.push_back(e.what());
+        failed_open_ = read_failed_open(path, e.what());
         return false;
     }
+    close();
+    path_ = path;
+    file_ = std::move(file);
     // Start where a reader of the file would: the first vertex.
     if (file_->vertex_count() > 0) go_index(0);
     return true;
@@ -29,6 +44,7 @@ void Session::close() {
     history_.clear();
     current_.reset();
     errors_.clear();
+    failed_open_.reset();
     ++generation_;
 }
 

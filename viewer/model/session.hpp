@@ -28,9 +28,21 @@ struct CurrentVertex {
     std::string error;  // a damaged record: what the reader said
 };
 
+// A file that open() refused: the reader's message, and the file's first bytes with the header
+// and directory decoded from them as far as they go.
+struct FailedOpen {
+    std::string path;
+    std::string error;
+    std::vector<uint8_t> head;      // at most kHeadBytes
+    std::vector<FieldSpan> fields;  // describe_header(head)
+    static constexpr size_t kHeadBytes = 128 + 32 * 256;  // the header and 256 directory entries
+};
+FailedOpen read_failed_open(const std::string& path, const std::string& error);
+
 class Session {
 public:
-    // Opens `path`; on failure the session has no file and the reader's message is in errors().
+    // Opens `path` in place of the current file. On failure the current file, selection and
+    // history stay; the reader's message goes to errors() and failed_open() describes the file.
     bool open(const std::string& path);
     void close();
 
@@ -46,6 +58,7 @@ public:
     const std::optional<CurrentVertex>& current() const { return current_; }
     const History& history() const { return history_; }
     const std::vector<std::string>& errors() const { return errors_; }
+    const std::optional<FailedOpen>& failed_open() const { return failed_open_; }  // the last refused file, until one opens
     void add_error(std::string message) { errors_.push_back(std::move(message)); }
     void replace_last_error(std::string message) { errors_.back() = std::move(message); }
     uint64_t generation() const { return generation_; }  // changes whenever the selection does
@@ -63,6 +76,7 @@ private:
     History history_;
     std::optional<CurrentVertex> current_;
     std::vector<std::string> errors_;
+    std::optional<FailedOpen> failed_open_;
     uint64_t generation_ = 0;
 };
 

@@ -64,40 +64,11 @@ std::optional<Statistics> compute_statistics(const File& file, const std::atomic
 
 void StatisticsWorker::start(std::shared_ptr<const File> file) {
     cancel();
-    file_ = std::move(file);
-    if (!file_) return;
-    total_ = file_->vertex_count();
-    done_ = 0;
-    stop_ = false;
-    running_ = true;
-    thread_ = std::thread([this] {
-        auto result = compute_statistics(*file_, &stop_, &done_);
-        if (result) {
-            std::lock_guard lock(mutex_);
-            result_ = std::move(result);
-        }
-        running_ = false;
-    });
-}
-
-void StatisticsWorker::cancel() {
-    stop_ = true;
-    if (thread_.joinable()) thread_.join();
-    running_ = false;
-    std::lock_guard lock(mutex_);
-    result_.reset();
-}
-
-double StatisticsWorker::progress() const {
-    if (total_ == 0) return running_ ? 0.0 : 1.0;
-    return static_cast<double>(done_.load()) / static_cast<double>(total_);
-}
-
-std::optional<Statistics> StatisticsWorker::take() {
-    std::lock_guard lock(mutex_);
-    std::optional<Statistics> out = std::move(result_);
-    result_.reset();
-    return out;
+    if (!file) return;
+    const uint64_t total = file->vertex_count();
+    Background::start([file = std::move(file)](const std::atomic<bool>& stop, std::atomic<uint64_t>& done) {
+        return compute_statistics(*file, &stop, &done);
+    }, total);
 }
 
 }  // namespace mmgraph::viewer

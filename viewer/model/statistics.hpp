@@ -6,12 +6,11 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
-#include <thread>
 #include <vector>
 
+#include "background.hpp"
 #include "mmgraph/reader.hpp"
 
 namespace mmgraph::viewer {
@@ -43,25 +42,10 @@ struct Statistics {
 // null. Returns nullopt when stopped.
 std::optional<Statistics> compute_statistics(const File& file, const std::atomic<bool>* stop, std::atomic<uint64_t>* progress);
 
-class StatisticsWorker {
+// compute_statistics on a worker thread; progress in vertices.
+class StatisticsWorker : public Background<Statistics> {
 public:
-    ~StatisticsWorker() { cancel(); }
-    void start(std::shared_ptr<const File> file);
-    void cancel();                    // stops and joins; no result
-    bool running() const { return running_.load(); }
-    double progress() const;          // 0..1
-    // The finished result, once: the caller keeps it.
-    std::optional<Statistics> take();
-
-private:
-    std::shared_ptr<const File> file_;
-    std::thread thread_;
-    std::atomic<bool> stop_{false};
-    std::atomic<bool> running_{false};
-    std::atomic<uint64_t> done_{0};
-    uint64_t total_ = 0;
-    std::mutex mutex_;
-    std::optional<Statistics> result_;
+    void start(std::shared_ptr<const File> file);  // cancels what runs; no file: nothing starts
 };
 
 }  // namespace mmgraph::viewer

@@ -1,5 +1,6 @@
 // Walk scripts: one navigation step per line (`key K`, `index I`, `out N`, `in N`, `back`,
-// `forward`), blank lines and `#` comments ignored. Used by the headless mode and by tests.
+// `forward`, `open PATH`), blank lines and `#` comments ignored. Used by the headless mode and
+// by tests. `open` is File > Open: a file that cannot be opened leaves the current one.
 #pragma once
 
 #include <cstdint>
@@ -12,9 +13,10 @@ namespace mmgraph::viewer {
 class Session;
 
 struct WalkStep {
-    enum class Kind { key, index, out, in, back, forward };
+    enum class Kind { key, index, out, in, back, forward, open };
     Kind kind = Kind::index;
     std::string key;      // for `key`
+    std::string path;     // for `open`
     uint64_t number = 0;  // for `index`, `out`, `in`
     int line = 0;
 };

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -65,6 +66,10 @@ VertexAnatomy describe_vertex(const File& file, uint32_t index, AnatomyOptions o
 
 // The header (§2.2) and every directory entry (§3) as fields.
 std::vector<FieldSpan> describe_header(const File& file);
+// The same from raw bytes (a file's first bytes), decoded as stored and as far as they go: for
+// a file that open() refuses. Header fields the bytes hold whole; directory entries up to the
+// header's section_count, at most `max_entries`, while the bytes hold them.
+std::vector<FieldSpan> describe_header(std::span<const uint8_t> bytes, uint64_t max_entries = 4096);
 
 // The owner of one file byte: its section (or the header, directory, a gap), the vertex whose
 // record holds it when there is one, and the field of that record.

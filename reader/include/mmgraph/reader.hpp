@@ -30,6 +30,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -102,6 +103,31 @@ struct SectionInfo {
     uint64_t length = 0;
     uint64_t checksum = 0;
     std::string_view name() const { return format::section_name(kind); }
+};
+
+// One problem that verify found: where it lies and what it is.
+struct VerifyFinding {
+    int section = -1;      // directory index of the section holding `offset`; -1 outside every section
+    std::string area;      // the section's name, or "header", "directory", "gap", or "file" when no place is known
+    uint64_t offset = 0;   // file offset: the field or byte at fault when known, else the start of what holds it
+    uint64_t length = 0;   // bytes the problem covers when it is a range (a checksum: the section), else 0
+    std::string message;   // as verify() would throw it
+};
+
+struct VerifyOptions {
+    // Called from the verifying thread every few MiB or few thousand vertices with the share of
+    // the work done, 0 to 1. Returning false stops the check: verify_all() then returns what it
+    // found so far, with `cancelled` set.
+    std::function<bool(double done)> progress;
+    size_t max_findings = 1000;  // stop collecting after this many
+};
+
+struct VerifyReport {
+    std::vector<VerifyFinding> findings;  // in the order the checks of verify() run
+    bool cancelled = false;               // stopped by the progress callback
+    bool truncated = false;               // stopped at max_findings
+    bool complete() const { return !cancelled && !truncated; }
+    bool ok() const { return complete() && findings.empty(); }
 };
 
 class ValueRef;
@@ -595,6 +621,15 @@ public:
 
     // The deep check (§12): throws mmgraph::Error describing the first problem found.
     void verify() const;
+    // The same checks, collecting problems instead of stopping at the first, with progress and
+    // cancel. Findings are per structure: a section's checksum, a gap, each vertex's node record,
+    // key lookup and adjacency records, each count, each edge property table, the key index,
+    // the layout rules; each reports its first problem, and a damaged record does not make the
+    // records after it fail (placement and ordinals pick up again after it, and the totals it
+    // leaves unknown are not compared). A complete report is ok() exactly when verify() passes,
+    // and its first finding is then verify()'s error. Throws only what verify() throws for
+    // reasons other than the file's content (none today).
+    VerifyReport verify_all(const VerifyOptions& options = {}) const;
 
     // What open() parsed; defined in reader/src/internal.hpp, which is not installed.
     struct Impl;
