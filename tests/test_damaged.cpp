@@ -653,6 +653,37 @@ TEST_CASE("damaged: a reserved tag bit in an adjacency slot is reported at the s
     CHECK_THROWS_WITH(f->verify(), Contains("section vertices") && Contains(at) && Contains("vertex 1: out_edges slot"));
 }
 
+TEST_CASE("damaged: a vertex_ref value into another shard that names no vertex fails the dataset's verify (§10)", "[damaged]") {
+    TempDir dir;
+    const auto path = sweep_file(dir.path, 2);
+    const auto other = dir / "base-1-of-2.mmg";
+    const uint64_t other_count = File::open(other)->vertex_count();
+    auto b = read_bytes(path);
+    uint64_t at = 0;  // file offset of a scalar vertex_ref value naming shard 1
+    {
+        auto f = File::open(path);
+        for (uint64_t i = 0; i < f->vertex_count() && at == 0; ++i) {
+            const Vertex v = f->vertex(i);
+            const auto& attributes = f->labels()[v.label()].attributes;
+            for (uint32_t a = 0; a < attributes.size() && at == 0; ++a) {
+                if (attributes[a].type != Type(TypeCode::vertex_ref)) continue;
+                const ValueRef value = v.get(a);
+                if (!value.is_null() && value.as_ref().shard == 1) at = static_cast<uint64_t>(value.as_bytes().data() - f->data());
+            }
+        }
+    }
+    REQUIRE(at != 0);
+    const uint32_t low = format::load<uint32_t>(b.data() + at);
+    format::store<uint32_t>(b.data() + at, (low & ~format::kLocalIndexMask) | static_cast<uint32_t>(other_count));
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "bad-0-of-2.mmg", b);
+    File::open(dir / "bad-0-of-2.mmg")->verify();  // its own shard cannot tell
+    const std::vector<std::filesystem::path> files = {dir / "bad-0-of-2.mmg", other};
+    CHECK_THROWS_WITH(Dataset::open(files).verify(),
+                      Contains("names vertex " + std::to_string(other_count) + " of shard 1, which has " + std::to_string(other_count) + " vertices"));
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(files).verify(); }) == ErrorKind::damaged);
+}
+
 // ---- the writer rules that validity requires (§12) -----------------------------------------
 
 namespace {
