@@ -27,6 +27,7 @@
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "support/damage.hpp"
 #include "support/error_kind.hpp"
 #include "support/probe.hpp"
 #include "support/random_graph.hpp"
@@ -211,8 +212,10 @@ TEST_CASE("damaged: truncated files and trailing bytes are refused at open", "[d
     auto file = File::open(dir / "good.mmg");
     const uint64_t dir_end = hd::kSize + 32 * file->sections().size();
     const SectionInfo& nodes = section(*file, "nodes");
-    const std::vector<uint64_t> lengths = {127, 128, 129, hd::kSize + 50, dir_end - 1, dir_end,
-                                           nodes.offset + nodes.length / 2, good.size() - 8, good.size() - 1};
+    std::vector<uint64_t> lengths = {127, 128, 129, hd::kSize + 50, dir_end - 1, dir_end,
+                                     nodes.offset + nodes.length / 2, good.size() - 8, good.size() - 1};
+    for (const Damage& d : boundary_truncations(*file)) lengths.push_back(d.at);  // every section's edges
+    REQUIRE(lengths.size() > 9 + 2 * file->sections().size());
     for (uint64_t len : lengths) {
         INFO("truncated to " << len << " of " << good.size() << " bytes");
         mmgraph::test::write_bytes(dir / "cut.mmg", std::vector<uint8_t>(good.begin(), good.begin() + static_cast<ptrdiff_t>(len)));
@@ -400,8 +403,9 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
 
 // ---- the sweep ------------------------------------------------------------------------------
 //
-// For small files with every feature: every truncation and every bit flip (for a file too big
-// for that, a seeded sample of at least 20,000 bit positions). Each damaged copy is opened,
+// For small files with every feature (sweep_file() of support/damage.hpp, which also describes
+// the damaged copies, shared with tests/damaged_corpus.cpp): every truncation and every bit flip
+// (for a file too big for that, a seeded sample of at least 20,000 bit positions). Each damaged copy is opened,
 // verified and walked in full: whatever completes without error must read exactly what the
 // original reads, verify() must reject every copy, and nothing may crash, hang (a watchdog
 // aborts any copy that takes longer than kProbeLimit) or throw anything but mmgraph::Error.
@@ -488,44 +492,6 @@ std::string join(const std::vector<std::string>& lines) {
     return s;
 }
 
-// A small file with every feature: every attribute type (scalars, strings, bytes, lists,
-// vertex references), nulls, three labels (one bare), two edge types with and without
-// properties, in-edges, self-loops and multi-edges, several node types and 2-byte offset
-// entries (one 300-byte string). With `shards` > 1 it is shard 0 of a dataset: int64 keys,
-// grouped adjacency records and cross-shard references.
-std::filesystem::path sweep_file(const TempDir& dir, uint16_t shards) {
-    RandomGraphOptions o;
-    o.seed = 20240611;
-    o.vertices = 14;
-    o.edges = 28;
-    o.long_string_rate = 0;
-    o.int_keys = shards > 1;
-    Model model = random_model(o);
-    auto in_shard_0 = [&](const ModelVertex& v) {
-        if (shards == 1) return true;
-        return format::key_hash(static_cast<int64_t>(std::stoll(v.key))) % shards == 0;  // §10 placement
-    };
-    bool widened = false;
-    for (auto& v : model.vertices)
-        for (auto& x : v.values)
-            if (!widened && in_shard_0(v) && !x.null && x.type == Type(TypeCode::string)) x.s.assign(300, 'w'), widened = true;
-    REQUIRE(widened);
-    WriterOptions w;
-    w.threads = 1;
-    w.shard_count = shards;
-    write_model(model, w, dir / "base.mmg");
-    auto path = shards > 1 ? dir / "base-0-of-2.mmg" : dir / "base.mmg";
-    auto file = File::open(path);
-    file->verify();
-    bool wide = false;
-    for (const auto& nt : file->node_types())
-        for (uint8_t width : nt.offset_widths) wide |= width > 1;
-    CHECK(wide);
-    CHECK(file->node_types().size() > 1);
-    CHECK(file->has_in_edges());
-    return path;
-}
-
 // Patches one byte of `work` in place, probes it and restores it.
 class BytePatcher {
 public:
@@ -555,30 +521,22 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
         watchdog.done();
     };
 
-    // Every truncation: shrink one copy a byte at a time (no rewrite per length).
+    // Every truncation, longest first: one copy shrinks a byte at a time (no rewrite per length).
     mmgraph::test::write_bytes(work, good);
-    for (uint64_t len = good.size(); len-- > 0;) {
-        std::filesystem::resize_file(work, len);
-        run("truncated to " + std::to_string(len));
+    for (const Damage& d : every_truncation(good.size())) {
+        std::filesystem::resize_file(work, d.at);
+        run(d.describe());
     }
 
     // Every bit, or a seeded sample for a larger file.
-    const uint64_t total_bits = good.size() * 8;
-    std::vector<uint64_t> bits;
-    if (good.size() <= kMaxFullSweepBytes) {
-        for (uint64_t bit = 0; bit < total_bits; ++bit) bits.push_back(bit);
-    } else {
-        std::mt19937_64 rng(seed);
-        for (uint64_t i = 0; i < kSampledBits; ++i) bits.push_back(rng() % total_bits);
-    }
+    const std::vector<Damage> flips = bit_flips(good.size(), kMaxFullSweepBytes, kSampledBits, seed);
     mmgraph::test::write_bytes(work, good);
     {
         BytePatcher patch(work, good);
-        for (uint64_t bit : bits) {
-            const uint64_t at = bit / 8;
-            patch.set(at, static_cast<uint8_t>(good[at] ^ (1u << (bit % 8))));
-            run("bit " + std::to_string(bit % 8) + " of byte " + std::to_string(at));
-            patch.restore(at);
+        for (const Damage& d : flips) {
+            patch.set(d.byte(), static_cast<uint8_t>(good[d.byte()] ^ d.mask()));
+            run(d.describe());
+            patch.restore(d.byte());
         }
     }
     const double seconds = std::chrono::duration<double>(clock::now() - t0).count();
@@ -594,7 +552,7 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
     CHECK(report.foreign.empty());
     CHECK(report.batch.empty());
     CHECK(report.collected.empty());
-    CHECK(report.cases == good.size() + bits.size());
+    CHECK(report.cases == good.size() + flips.size());
     WARN("sweep of " << base.filename() << ": " << report.cases << " damaged copies of " << good.size() << " bytes in " << seconds
                      << " s; " << report.opened << " opened, " << report.walked << " walked without error (" << report.walked_different
                      << " of them reading changed values, all rejected by verify), 0 passed verify");
@@ -604,12 +562,12 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
 
 TEST_CASE("damaged: sweep: every truncation and every bit flip of a small file is rejected by verify, nothing crashes", "[damaged][sweep]") {
     TempDir dir;
-    sweep(sweep_file(dir, 1), 7);
+    sweep(sweep_file(dir.path, 1), 7);
 }
 
 TEST_CASE("damaged: sweep: every truncation and every bit flip of a dataset shard is rejected by verify", "[damaged][sweep]") {
     TempDir dir;
-    sweep(sweep_file(dir, 2), 8);
+    sweep(sweep_file(dir.path, 2), 8);
 }
 
 TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and verify() vouches for reads", "[damaged][sweep]") {
@@ -618,24 +576,16 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     TempDir dir;
-    const auto base = sweep_file(dir, 1);
+    const auto base = sweep_file(dir.path, 1);
     const auto good = read_bytes(base);
     const auto work = dir / "work.mmg";
     SweepReport report;
     report.original = walk(*File::open(base));
     Watchdog watchdog;
-    std::mt19937_64 rng(11);
-    // Header and directory bits are covered by the sweeps above (any change there is refused);
-    // here every flip lands in a section body, where the structure lives.
-    const uint64_t body = hd::kSize + 32 * File::open(base)->sections().size();
-    const int samples = 2500;
-    for (int i = 0; i < samples; ++i) {
-        const uint64_t bit = body * 8 + rng() % ((good.size() - body) * 8);
-        auto b = good;
-        b[bit / 8] ^= static_cast<uint8_t>(1u << (bit % 8));
-        reseal(b);
-        mmgraph::test::write_bytes(work, b);
-        const std::string what = "resealed bit " + std::to_string(bit % 8) + " of byte " + std::to_string(bit / 8);
+    // Every flip lands in a section body, where the structure lives (resealed_flips()).
+    for (const Damage& d : resealed_flips(*File::open(base), 2500, 11)) {
+        mmgraph::test::write_bytes(work, d.apply(good));
+        const std::string what = d.describe();
         watchdog.start(what);
         report.add(what, probe(work), false);
         watchdog.done();
@@ -732,6 +682,37 @@ TEST_CASE("damaged: a reserved tag bit in an adjacency slot is reported at the s
     std::snprintf(at, sizeof at, "at offset 0x%llx:", static_cast<unsigned long long>(out_slot - vertices.offset));
     CHECK_THROWS_WITH(f->vertex(1).edges(Direction::out), Contains("section vertices") && Contains(at) && Contains("reserved slot tag bit set"));
     CHECK_THROWS_WITH(f->verify(), Contains("section vertices") && Contains(at) && Contains("vertex 1: out_edges slot"));
+}
+
+TEST_CASE("damaged: a vertex_ref value into another shard that names no vertex fails the dataset's verify (§10)", "[damaged]") {
+    TempDir dir;
+    const auto path = sweep_file(dir.path, 2);
+    const auto other = dir / "base-1-of-2.mmg";
+    const uint64_t other_count = File::open(other)->vertex_count();
+    auto b = read_bytes(path);
+    uint64_t at = 0;  // file offset of a scalar vertex_ref value naming shard 1
+    {
+        auto f = File::open(path);
+        for (uint64_t i = 0; i < f->vertex_count() && at == 0; ++i) {
+            const Vertex v = f->vertex(i);
+            const auto& attributes = f->labels()[v.label()].attributes;
+            for (uint32_t a = 0; a < attributes.size() && at == 0; ++a) {
+                if (attributes[a].type != Type(TypeCode::vertex_ref)) continue;
+                const ValueRef value = v.get(a);
+                if (!value.is_null() && value.as_ref().shard == 1) at = static_cast<uint64_t>(value.as_bytes().data() - f->data());
+            }
+        }
+    }
+    REQUIRE(at != 0);
+    const uint32_t low = format::load<uint32_t>(b.data() + at);
+    format::store<uint32_t>(b.data() + at, (low & ~format::kLocalIndexMask) | static_cast<uint32_t>(other_count));
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "bad-0-of-2.mmg", b);
+    File::open(dir / "bad-0-of-2.mmg")->verify();  // its own shard cannot tell
+    const std::vector<std::filesystem::path> files = {dir / "bad-0-of-2.mmg", other};
+    CHECK_THROWS_WITH(Dataset::open(files).verify(),
+                      Contains("names vertex " + std::to_string(other_count) + " of shard 1, which has " + std::to_string(other_count) + " vertices"));
+    CHECK(mmgraph::test::kind_thrown([&] { Dataset::open(files).verify(); }) == ErrorKind::damaged);
 }
 
 // ---- the writer rules that validity requires (§12) -----------------------------------------
@@ -870,7 +851,7 @@ TEST_CASE("damaged: more than 3 slots only in a newer minor (§5.1)", "[damaged]
 
 TEST_CASE("damaged: verify_all passes a good file, with progress up to 1, and stops when told", "[damaged][verify_all]") {
     TempDir dir;
-    auto file = File::open(sweep_file(dir, 1));
+    auto file = File::open(sweep_file(dir.path, 1));
     std::vector<double> seen;
     VerifyOptions options;
     options.progress = [&](double done) {
@@ -893,7 +874,7 @@ TEST_CASE("damaged: verify_all passes a good file, with progress up to 1, and st
 
 TEST_CASE("damaged: verify_all reports a flipped byte in every section at that section", "[damaged][verify_all]") {
     TempDir dir;
-    const auto base = sweep_file(dir, 1);
+    const auto base = sweep_file(dir.path, 1);
     const auto good = read_bytes(base);
     const std::vector<SectionInfo> sections = [&] {
         auto f = File::open(base);

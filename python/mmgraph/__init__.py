@@ -12,8 +12,12 @@ Writing::
 
     mmgraph.write("people.mmg", vertices={"Person": people_df}, edges={"KNOWS": knows_df})
 
+Datasets: a Dataset numbers its vertices globally, shard after shard; ``ds.shards`` (or
+``ds.shard(i)``) gives each shard as a File that keeps that numbering (``f.index_range``).
+
 Lifetimes: after ``close()`` every Vertex read from the file raises ``mmgraph.ClosedError``;
 numpy arrays and memoryviews already returned stay valid, because they keep the mapping alive.
+Closing a Dataset closes its shard Files too.
 Threads: a File or Dataset may be shared between threads; heavy calls release the GIL.
 """
 

@@ -68,26 +68,29 @@ def edges(self, type=None):  # noqa: A002 - the API's name
 def to_scipy(self, direction="out", type=None, dtype=np.float64):  # noqa: A002
     """The adjacency matrix as a ``scipy.sparse.csr_array`` of shape (vertex_count, vertex_count):
     entry (v, w) counts the edges v -> w ('out') or w -> v ('in'), as ``dtype``; multi-edges
-    stay as duplicate entries (``sum_duplicates()`` merges them)."""
+    stay as duplicate entries (``sum_duplicates()`` merges them). A shard File gives its rows of
+    the dataset's matrix: shape (its vertex_count, the dataset's), row i for vertex
+    ``index_range[i]``."""
     sparse = require("scipy.sparse", "File.to_scipy()")
     indptr, indices = self.csr(direction, type)
-    n = self.vertex_count
-    return sparse.csr_array((np.ones(len(indices), dtype=dtype), indices, indptr), shape=(n, n))
+    shape = (self.vertex_count, self._index_limit)
+    return sparse.csr_array((np.ones(len(indices), dtype=dtype), indices, indptr), shape=shape)
 
 
 def to_networkx(self):
     """The whole graph as a ``networkx.MultiDiGraph`` whose nodes are vertex indices, with the
     attributes, ``key`` and ``label``; each edge has ``type`` and its properties. For small graphs:
-    it builds Python objects for everything."""
+    it builds Python objects for everything. A shard File gives its own vertices and their
+    out-edges; targets in other shards are bare nodes."""
     nx = require("networkx", "File.to_networkx()")
     graph = nx.MultiDiGraph()
-    for index in range(self.vertex_count):
+    for index in self.index_range:
         vertex = self.vertex(index)
         data = vertex.attributes()
         data["key"] = vertex.key
         data["label"] = vertex.label
         graph.add_node(index, **data)
-    for index in range(self.vertex_count):
+    for index in self.index_range:
         targets, types, properties = self.vertex(index).edges("out")
         for target, type_name, props in zip(targets.tolist(), types, properties):
             graph.add_edge(index, target, type=type_name, **props)

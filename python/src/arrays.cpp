@@ -15,10 +15,10 @@ py::array_t<T> to_numpy(std::vector<T>&& values) {
     return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), owner);
 }
 
-std::optional<uint32_t> edge_type_of(const File& file, const std::optional<std::string>& type) {
+std::optional<uint32_t> edge_type_of(const File& file, const std::optional<Name>& type) {
     if (!type) return std::nullopt;
-    auto id = file.find_edge_type(*type);
-    if (!id) throw Error(ErrorKind::misuse, file.path().string() + ": no edge type '" + *type + "'");
+    auto id = file.find_edge_type(type->bytes);
+    if (!id) throw Error(ErrorKind::misuse, file.path().string() + ": no edge type '" + type->bytes + "'");
     return id;
 }
 
@@ -26,7 +26,7 @@ std::optional<uint32_t> edge_type_of(const File& file, const std::optional<std::
 
 py::array_t<int64_t> find_many(const PyGraph& g, const py::object& keys) {
     SourcePtr source = g.source();
-    const bool int_keys = source->shard(0).key_type() == KeyType::int64;
+    const bool int_keys = source->first_own().key_type() == KeyType::int64;
     std::vector<OwnedKey> owned;
     std::vector<Key> wanted;
     py::array_t<int64_t, py::array::c_style | py::array::forcecast> numbers;
@@ -43,7 +43,8 @@ py::array_t<int64_t> find_many(const PyGraph& g, const py::object& keys) {
     {
         py::gil_scoped_release release;
         std::vector<std::optional<Vertex>> results(wanted.size());
-        source->dataset->find(wanted, results);
+        if (source->whole()) source->dataset->find(wanted, results);
+        else source->first_own().find(wanted, results);
         for (size_t i = 0; i < wanted.size(); ++i)
             if (results[i]) {
                 const VertexRef ref = results[i]->ref();
@@ -72,15 +73,37 @@ Csr transpose(const Csr& csr, uint64_t n) {
     return t;
 }
 
-Csr build_csr(const Source& source, Direction direction, const std::optional<std::string>& type) {
-    // A file written without in-edges still answers the in direction, by transposing.
-    if (direction == Direction::in && !source.shard(0).has_in_edges())
-        return transpose(build_csr(source, Direction::out, type), source.vertex_count());
+// Room for the view's out-edges: the headers' counts, which only verify() checks, believed as far
+// as the files' bytes could hold them (an entry takes at least a bit), so that a forged count
+// cannot ask for more memory than the file explains.
+uint64_t edge_capacity(const Source& source) {
+    uint64_t n = 0;
+    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s)
+        n += std::min(source.shard(s).edge_count(), source.shard(s).file_size() * 8);
+    return n;
+}
+
+// Rows [begin, end) of a CSR.
+Csr rows(Csr&& csr, uint64_t begin, uint64_t end) {
+    if (begin == 0 && end + 1 == csr.indptr.size()) return std::move(csr);
+    Csr part;
+    part.indices.assign(csr.indices.begin() + csr.indptr[begin], csr.indices.begin() + csr.indptr[end]);
+    for (uint64_t v = begin; v <= end; ++v) part.indptr.push_back(csr.indptr[v] - csr.indptr[begin]);
+    return part;
+}
+
+// The rows of the view's own vertices, each listing global indices.
+Csr build_csr(const Source& source, Direction direction, const std::optional<Name>& type) {
+    // A file written without in-edges still answers the in direction, by transposing; a vertex's
+    // in-edges may start in any shard, so the whole dataset is transposed.
+    if (direction == Direction::in && !source.first_own().has_in_edges())
+        return rows(transpose(build_csr(source.whole_view(), Direction::out, type), source.vertex_count()), source.own_begin(),
+                    source.own_end());
     Csr csr;
-    csr.indptr.reserve(source.vertex_count() + 1);
+    csr.indptr.reserve(source.own_count() + 1);
     csr.indptr.push_back(0);
-    csr.indices.reserve(source.dataset->edge_count());
-    for (uint16_t s = 0; s < source.shard_count(); ++s) {
+    csr.indices.reserve(edge_capacity(source));
+    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) {
         const File& file = source.shard(s);
         const auto type_id = edge_type_of(file, type);
         for (uint64_t v = 0; v < file.vertex_count(); ++v) {
@@ -93,7 +116,7 @@ Csr build_csr(const Source& source, Direction direction, const std::optional<std
     return csr;
 }
 
-py::tuple csr(const PyGraph& g, const std::string& direction, const std::optional<std::string>& type) {
+py::tuple csr(const PyGraph& g, const std::string& direction, const std::optional<Name>& type) {
     SourcePtr source = g.source();
     Direction d = parse_direction(direction);
     Csr result;
@@ -104,19 +127,19 @@ py::tuple csr(const PyGraph& g, const std::string& direction, const std::optiona
     return py::make_tuple(to_numpy(std::move(result.indptr)), to_numpy(std::move(result.indices)));
 }
 
-py::array_t<int64_t> degrees(const PyGraph& g, const std::string& direction, const std::optional<std::string>& type) {
+py::array_t<int64_t> degrees(const PyGraph& g, const std::string& direction, const std::optional<Name>& type) {
     SourcePtr source = g.source();
     Direction d = parse_direction(direction);
     std::vector<int64_t> out;
     {
         py::gil_scoped_release release;
-        if (d == Direction::in && !source->shard(0).has_in_edges()) {
+        if (d == Direction::in && !source->first_own().has_in_edges()) {
             Csr t = build_csr(*source, d, type);
-            out.resize(source->vertex_count());
+            out.resize(source->own_count());
             for (size_t v = 0; v < out.size(); ++v) out[v] = t.indptr[v + 1] - t.indptr[v];
         } else {
-            out.reserve(source->vertex_count());
-            for (uint16_t s = 0; s < source->shard_count(); ++s) {
+            out.reserve(source->own_count());
+            for (uint16_t s = source->shard_begin; s < source->shard_end; ++s) {
                 const File& file = source->shard(s);
                 const auto type_id = edge_type_of(file, type);
                 for (uint64_t v = 0; v < file.vertex_count(); ++v) {
@@ -129,7 +152,9 @@ py::array_t<int64_t> degrees(const PyGraph& g, const std::string& direction, con
     return to_numpy(std::move(out));
 }
 
-std::vector<int32_t> bfs_levels(const Source& source, uint64_t start, Direction direction) {
+// Over the whole dataset, whichever shards `source` calls its own.
+std::vector<int32_t> bfs_levels(const Source& view, uint64_t start, Direction direction) {
+    const Source source = view.whole_view();
     const uint64_t n = source.vertex_count();
     std::vector<int32_t> distance(n, -1);
     source.locate(start);
@@ -274,23 +299,23 @@ py::list columns_to_python(std::vector<ColumnPlan>& columns, const HandlePtr& ha
             py::dtype dtype = c.type->element() == TypeCode::vertex_ref ? py::dtype("<i8") : scalar_dtype(c.type->element());
             py::array values(dtype, {static_cast<py::ssize_t>(c.mask.size())}, {dtype.itemsize()}, c.values.data());
             py::array_t<bool> mask(static_cast<py::ssize_t>(c.mask.size()), reinterpret_cast<const bool*>(c.mask.data()));
-            out.append(py::make_tuple(c.name, type, values, mask));
+            out.append(py::make_tuple(decode_text(c.name), type, values, mask));
         } else {
             py::list objects;
             for (const ValueRef& v : c.objects) objects.append(to_python(v, handle, source, true));
-            out.append(py::make_tuple(c.name, type, objects, py::none()));
+            out.append(py::make_tuple(decode_text(c.name), type, objects, py::none()));
         }
     }
     return out;
 }
 
-py::dict vertex_table(const PyGraph& g, const std::optional<std::string>& label) {
+py::dict vertex_table(const PyGraph& g, const std::optional<Name>& label) {
     SourcePtr source = g.source();
-    const File& first = source->shard(0);
+    const File& first = source->first_own();
     std::optional<uint32_t> only;
     if (label) {
-        only = first.find_label(*label);
-        if (!only) throw Error(ErrorKind::misuse, g.path + ": no label '" + *label + "'");
+        only = first.find_label(label->bytes);
+        if (!only) throw Error(ErrorKind::misuse, g.path + ": no label '" + label->bytes + "'");
     }
     std::vector<ColumnPlan> columns = plan_columns(first.labels(), only);
     std::vector<Row> rows;
@@ -309,7 +334,7 @@ py::dict vertex_table(const PyGraph& g, const std::optional<std::string>& label)
             if (int_key) int_keys.push_back(std::get<int64_t>(key));
             else text_keys.push_back(std::get<std::string_view>(key));
         };
-        for (uint16_t s = 0; s < source->shard_count(); ++s) {
+        for (uint16_t s = source->shard_begin; s < source->shard_end; ++s) {
             const File& file = source->shard(s);
             if (only) {
                 for (Vertex v : file.vertices(*only)) take(s, v);
@@ -332,15 +357,15 @@ py::dict vertex_table(const PyGraph& g, const std::optional<std::string>& label)
     }
     table["label"] = to_numpy(std::move(labels));
     py::list names;
-    for (const auto& l : first.labels()) names.append(py::str(std::string(l.name)));
+    for (const auto& l : first.labels()) names.append(decode_text(l.name));
     table["label_names"] = names;
     table["columns"] = columns_to_python(columns, g.handle, source);
     return table;
 }
 
-py::dict edge_table(const PyGraph& g, const std::optional<std::string>& type) {
+py::dict edge_table(const PyGraph& g, const std::optional<Name>& type) {
     SourcePtr source = g.source();
-    const File& first = source->shard(0);
+    const File& first = source->first_own();
     std::optional<uint32_t> only = edge_type_of(first, type);
     std::vector<ColumnPlan> columns = plan_columns(first.edge_types(), only);
     std::vector<Row> rows;
@@ -348,7 +373,7 @@ py::dict edge_table(const PyGraph& g, const std::optional<std::string>& type) {
     std::vector<int32_t> types;
     {
         py::gil_scoped_release release;
-        for (uint16_t s = 0; s < source->shard_count(); ++s) {
+        for (uint16_t s = source->shard_begin; s < source->shard_end; ++s) {
             const File& file = source->shard(s);
             file.for_each_edge(Direction::out, [&](uint32_t from, const Edge& e) {
                 if (only && e.type != *only) return;
@@ -368,7 +393,7 @@ py::dict edge_table(const PyGraph& g, const std::optional<std::string>& type) {
     table["target"] = to_numpy(std::move(targets));
     table["type"] = to_numpy(std::move(types));
     py::list names;
-    for (const auto& t : first.edge_types()) names.append(py::str(std::string(t.name)));
+    for (const auto& t : first.edge_types()) names.append(decode_text(t.name));
     table["type_names"] = names;
     table["columns"] = columns_to_python(columns, g.handle, source);
     return table;
@@ -380,12 +405,13 @@ void bind_graph_arrays(py::class_<PyGraph>& cls) {
     cls.def("find_many", &find_many, py::arg("keys"),
             "Indices of the vertices with these keys as a numpy int64 array, -1 where absent (one batched native lookup).")
         .def("degrees", &degrees, py::arg("direction") = "out", py::arg("type") = py::none(),
-             "Every vertex's degree as a numpy int64 array, indexed by vertex index.")
+             "Every vertex's degree as a numpy int64 array, in index order (a shard File: its own vertices, index_range).")
         .def("csr", &csr, py::arg("direction") = "out", py::arg("type") = py::none(),
              "The adjacency as compressed sparse rows (indptr, indices), numpy int64 arrays; row v lists v's neighbours in stored "
-             "order, multi-edges repeated.")
+             "order, multi-edges repeated. A shard File gives the rows of its own vertices (index_range), with global indices.")
         .def("bfs", &bfs, py::arg("source"), py::arg("direction") = "out",
-             "Breadth-first distances (numpy int32, -1 where unreachable) from a Vertex or a vertex index.")
+             "Breadth-first distances (numpy int32, -1 where unreachable) from a Vertex or a vertex index, indexed by global "
+             "index: a shard File searches its whole dataset.")
         .def("_vertex_table", &vertex_table, py::arg("label") = py::none())
         .def("_edge_table", &edge_table, py::arg("type") = py::none());
 }

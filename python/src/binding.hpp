@@ -6,6 +6,11 @@
 // while views already handed out keep their Source, and with it the mapping, alive. Each call
 // copies the Source out of the Handle while it holds the GIL and uses that copy with the GIL
 // released, so a close() from another thread cannot pull the mapping from under it.
+//
+// A Dataset's shard File (Dataset.shard()) has a Handle of its own, over a Source that shares the
+// dataset and reads one shard as its own vertices; the dataset's Handle lists it, so closing the
+// dataset closes its shard Files too, while closing a shard File closes only that File. Handles
+// are only touched with the GIL held.
 #pragma once
 
 #include <cstdint>
@@ -34,14 +39,27 @@ public:
 
 // An open dataset (one or more shards) and the global numbering of its vertices: shard s's
 // vertex i is global index first_index[s] + i, so a single shard's indices are its own.
+// The shards [shard_begin, shard_end) are the view's own vertices, the rows of its tables and
+// arrays: every shard for mmgraph.open(), one for a shard File. Indices stay global either way,
+// and edges and references lead anywhere in the dataset.
 struct Source {
     std::shared_ptr<const Dataset> dataset;
     std::vector<uint64_t> first_index;  // per shard, plus the total at the end
+    uint16_t shard_begin = 0, shard_end = 0;
 
     explicit Source(Dataset opened);
+    // The same dataset with one shard's vertices as its own, or all of them.
+    Source shard_view(uint16_t shard) const;
+    Source whole_view() const;
+    bool whole() const { return shard_begin == 0 && shard_end == shard_count(); }
+    // Global indices of the view's own vertices: [own_begin(), own_end()).
+    uint64_t own_begin() const { return first_index[shard_begin]; }
+    uint64_t own_end() const { return first_index[shard_end]; }
+    uint64_t own_count() const { return own_end() - own_begin(); }
+    const File& first_own() const { return shard(shard_begin); }
     uint16_t shard_count() const { return dataset->shard_count(); }
     const File& shard(uint16_t id) const { return dataset->shard(id); }
-    uint64_t vertex_count() const { return first_index.back(); }
+    uint64_t vertex_count() const { return first_index.back(); }  // the whole dataset's
     // The global index of a reference read from the file; throws damaged when it names no vertex.
     uint64_t global(VertexRef ref) const;
     uint64_t global(uint16_t shard, uint32_t index) const { return first_index[shard] + index; }
@@ -51,10 +69,17 @@ struct Source {
 using SourcePtr = std::shared_ptr<const Source>;
 
 struct Handle {
-    SourcePtr source;  // empty once closed
+    SourcePtr source;                          // empty once closed
+    std::vector<std::weak_ptr<Handle>> views;  // the shard Files made from this one
     SourcePtr get() const {
         if (!source) throw ClosedError();
         return source;
+    }
+    void close() {
+        source.reset();
+        for (const auto& view : views)
+            if (auto open = view.lock()) open->close();
+        views.clear();
     }
 };
 using HandlePtr = std::shared_ptr<Handle>;
@@ -82,6 +107,18 @@ PyVertex make_vertex(const HandlePtr& handle, const Source& source, VertexRef re
 py::array view_array(const SourcePtr& source, py::dtype dtype, uint64_t count, const void* data);
 // The numpy dtype of a fixed-size scalar type code (vertex_ref excluded).
 py::dtype scalar_dtype(TypeCode code);
+
+// Text read from a file (names, keys, string values) as a str: UTF-8, with bytes that are not
+// kept as surrogate escapes (as os.fsdecode does), so that a damaged file's names still show and
+// can be given back.
+py::str decode_text(std::string_view bytes);
+// The bytes of a str, surrogate escapes turned back into the bytes they stand for; throws
+// py::error_already_set when `str` is not a str.
+std::string encode_text(const py::handle& str);
+// A name given by Python (a label, attribute or edge type), as encode_text() converts it.
+struct Name {
+    std::string bytes;
+};
 
 // A value as Python sees it (the head of values.cpp lists the mapping). `for_table` gives
 // bytes objects instead of memoryviews and vertex indices instead of Vertex objects.
@@ -112,3 +149,17 @@ void register_writer(py::module_& m);
 void register_importer(py::module_& m);
 
 }  // namespace mmgraph::python
+
+namespace pybind11::detail {
+// Name from and to str (see decode_text() and encode_text()).
+template <>
+struct type_caster<mmgraph::python::Name> {
+    PYBIND11_TYPE_CASTER(mmgraph::python::Name, const_name("str"));
+    bool load(handle source, bool) {
+        if (!PyUnicode_Check(source.ptr())) return false;
+        value.bytes = mmgraph::python::encode_text(source);
+        return true;
+    }
+    static handle cast(const mmgraph::python::Name& name, return_value_policy, handle) { return mmgraph::python::decode_text(name.bytes).release(); }
+};
+}  // namespace pybind11::detail

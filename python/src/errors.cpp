@@ -21,14 +21,22 @@ py::object class_for(const Error& error) {
     return py::reinterpret_borrow<py::object>(PyExc_RuntimeError);
 }
 
+// A message may quote bytes of a damaged file: those that are not UTF-8 show as \xNN escapes.
+py::str message(const Error& error) {
+    const std::string_view what = error.what();
+    PyObject* s = PyUnicode_DecodeUTF8(what.data(), static_cast<Py_ssize_t>(what.size()), "backslashreplace");
+    if (!s) throw py::error_already_set();
+    return py::reinterpret_steal<py::str>(s);
+}
+
 void raise(const Error& error) {
     py::object cls = class_for(error);
     py::object instance;
     if (error.kind() == ErrorKind::io) {
         // OSError(errno, strerror) fills .errno and .strerror; errno 0 means none was given.
-        instance = error.error_number() != 0 ? cls(error.error_number(), error.what()) : cls(error.what());
+        instance = error.error_number() != 0 ? cls(error.error_number(), message(error)) : cls(message(error));
     } else {
-        instance = cls(error.what());
+        instance = cls(message(error));
     }
     instance.attr("kind") = std::string(kind_name(error.kind()));
     if (auto row = error.row()) instance.attr("row") = *row;

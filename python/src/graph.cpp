@@ -1,17 +1,20 @@
-// File, Dataset and Vertex: opening, the schema, lookups and one vertex's values and edges.
+// File, Dataset and Vertex: opening, the schema, lookups, one vertex's values and edges, and a
+// Dataset's shards as File views.
 #include "binding.hpp"
+
+#include <algorithm>
 
 namespace mmgraph::python {
 namespace {
 
 struct AttributeDescription {
-    std::string name;
+    Name name;
     std::string type;
     bool nullable = false;
 };
 
 struct SchemaEntry {
-    std::string name;
+    Name name;
     uint64_t count = 0;
     std::vector<AttributeDescription> attributes;
 };
@@ -25,15 +28,25 @@ struct SectionDescription {
 struct PyFile : PyGraph {};
 struct PyDataset : PyGraph {};
 
-// Labels or edge types with their counts summed over the shards (which share one schema).
+constexpr const char* kFileDoc =
+    "One mmgraph file, opened with mmgraph.open(), or one shard of a Dataset (Dataset.shard(), Dataset.shards).\n\n"
+    "A shard's File reads that shard's vertices as its own (len(), vertex(), find(), degrees(), csr() rows, vertices(), "
+    "edges() of its out-edges) and numbers everything as its Dataset does: indices are global, index_range gives its "
+    "own, and neighbours and references may lie in other shards. It shares the dataset's mapping: closing the "
+    "Dataset closes it too; closing it leaves the Dataset open.";
+constexpr const char* kDatasetDoc =
+    "The shard files of one dataset (spec §10), opened with mmgraph.open(); vertex indices are global, shard after "
+    "shard (shard_first_index()). shard(i) and shards give each shard as a File.";
+
+// Labels or edge types with their counts summed over the view's shards (which share one schema).
 std::vector<SchemaEntry> describe(const Source& source, bool labels) {
     std::vector<SchemaEntry> entries;
-    for (uint16_t s = 0; s < source.shard_count(); ++s) {
+    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) {
         auto infos = labels ? source.shard(s).labels() : source.shard(s).edge_types();
         for (size_t i = 0; i < infos.size(); ++i) {
-            if (s == 0) {
-                SchemaEntry entry{std::string(infos[i].name), 0, {}};
-                for (const auto& a : infos[i].attributes) entry.attributes.push_back({std::string(a.name), type_name(a.type), a.nullable});
+            if (s == source.shard_begin) {
+                SchemaEntry entry{{std::string(infos[i].name)}, 0, {}};
+                for (const auto& a : infos[i].attributes) entry.attributes.push_back({{std::string(a.name)}, type_name(a.type), a.nullable});
                 entries.push_back(std::move(entry));
             }
             entries.at(i).count += infos[i].count;
@@ -53,39 +66,55 @@ void require_direction(const File& file, Direction direction) {
         throw Error(ErrorKind::misuse, file.path().string() + ": the file stores no in-edges (written with store_in_edges=False)");
 }
 
+uint64_t own_edge_count(const Source& source) {
+    uint64_t n = 0;
+    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) n += source.shard(s).edge_count();
+    return n;
+}
+
 std::optional<PyVertex> find_key(const HandlePtr& handle, const py::handle& key) {
     OwnedKey owned = key_from_python(key);
     SourcePtr source = handle->get();
     std::optional<Vertex> found;
     {
         py::gil_scoped_release release;
-        found = source->dataset->find(owned.key());
+        found = source->whole() ? source->dataset->find(owned.key()) : source->first_own().find(owned.key());
     }
     if (!found) return std::nullopt;
     return make_vertex(handle, *source, found->ref());
 }
 
+// `index` is global; a negative one counts back from the end of the view's own vertices.
 PyVertex vertex_at(const HandlePtr& handle, int64_t index) {
     SourcePtr source = handle->get();
-    if (index < 0) index += static_cast<int64_t>(source->vertex_count());
-    if (index < 0) throw Error(ErrorKind::misuse, "vertex index out of range");
-    VertexRef ref = source->locate(static_cast<uint64_t>(index));
-    return PyVertex{handle, static_cast<uint64_t>(index), ref.shard, ref.index};
+    const auto begin = static_cast<int64_t>(source->own_begin()), end = static_cast<int64_t>(source->own_end());
+    const int64_t global = index < 0 ? end + index : index;
+    if (global < begin || global >= end) {
+        if (source->whole()) throw Error(ErrorKind::misuse, "vertex index " + std::to_string(index) + " out of range (" + std::to_string(end) + " vertices)");
+        throw Error(ErrorKind::misuse, "vertex index " + std::to_string(index) + " is not in shard " + std::to_string(source->shard_begin) +
+                                           ", whose vertices are range(" + std::to_string(begin) + ", " + std::to_string(end) + ")");
+    }
+    VertexRef ref = source->locate(static_cast<uint64_t>(global));
+    return PyVertex{handle, static_cast<uint64_t>(global), ref.shard, ref.index};
 }
+
+// A path given by Python (str, bytes or os.PathLike) as the bytes the file system takes, and back.
+std::string path_bytes(const py::handle& path) { return py::module_::import("os").attr("fsencode")(path).cast<std::string>(); }
+py::object path_text(const std::string& path) { return py::module_::import("os").attr("fsdecode")(py::bytes(path)); }
 
 py::object open_graph(const py::object& paths, bool verify) {
     ReaderOptions options;
     options.verify_on_open = verify;
     std::optional<Dataset> dataset;
     std::string shown;
-    if (py::isinstance<py::str>(paths) || py::hasattr(paths, "__fspath__")) {
-        std::filesystem::path path = py::str(py::module_::import("os").attr("fspath")(paths)).cast<std::string>();
+    if (py::isinstance<py::str>(paths) || py::isinstance<py::bytes>(paths) || py::hasattr(paths, "__fspath__")) {
+        std::filesystem::path path = path_bytes(paths);
         shown = path.string();
         py::gil_scoped_release release;
         dataset = Dataset::open(path, options);
     } else {
         std::vector<std::filesystem::path> files;
-        for (const auto& p : paths) files.emplace_back(py::str(py::module_::import("os").attr("fspath")(p)).cast<std::string>());
+        for (const auto& p : paths) files.emplace_back(path_bytes(p));
         shown = files.empty() ? "" : files.front().string();
         py::gil_scoped_release release;
         dataset = Dataset::open(files, options);
@@ -99,32 +128,35 @@ py::object open_graph(const py::object& paths, bool verify) {
 py::dict vertex_attributes(const PyVertex& v) {
     SourcePtr source = v.handle->get();
     py::dict values;
-    for (auto [name, value] : v.get(*source).attributes()) values[py::str(std::string(name))] = to_python(value, v.handle, source);
+    for (auto [name, value] : v.get(*source).attributes()) values[decode_text(name)] = to_python(value, v.handle, source);
     return values;
 }
 
-py::object vertex_item(const PyVertex& v, const std::string& name) {
+py::object vertex_item(const PyVertex& v, const Name& name) {
     SourcePtr source = v.handle->get();
     Vertex vertex = v.get(*source);
     const LabelInfo& label = vertex.file().labels()[vertex.label()];
-    if (!label.find(name)) throw py::key_error("label '" + std::string(label.name) + "' has no attribute '" + name + "'");
-    return to_python(vertex.get(name), v.handle, source);
+    if (!label.find(name.bytes)) {
+        PyErr_SetObject(PyExc_KeyError, decode_text("label '" + std::string(label.name) + "' has no attribute '" + name.bytes + "'").ptr());
+        throw py::error_already_set();
+    }
+    return to_python(vertex.get(name.bytes), v.handle, source);
 }
 
-EdgeRange edge_range(const Vertex& vertex, Direction direction, const std::optional<std::string>& type) {
+EdgeRange edge_range(const Vertex& vertex, Direction direction, const std::optional<Name>& type) {
     require_direction(vertex.file(), direction);
-    return type ? vertex.edges(direction, edge_type_id(vertex.file(), *type)) : vertex.edges(direction);
+    return type ? vertex.edges(direction, edge_type_id(vertex.file(), type->bytes)) : vertex.edges(direction);
 }
 
-uint64_t vertex_degree(const PyVertex& v, const std::string& direction, const std::optional<std::string>& type) {
+uint64_t vertex_degree(const PyVertex& v, const std::string& direction, const std::optional<Name>& type) {
     SourcePtr source = v.handle->get();
     Vertex vertex = v.get(*source);
     Direction d = parse_direction(direction);
     require_direction(vertex.file(), d);
-    return type ? vertex.degree(d, edge_type_id(vertex.file(), *type)) : vertex.degree(d);
+    return type ? vertex.degree(d, edge_type_id(vertex.file(), type->bytes)) : vertex.degree(d);
 }
 
-py::array_t<int64_t> vertex_neighbors(const PyVertex& v, const std::string& direction, const std::optional<std::string>& type) {
+py::array_t<int64_t> vertex_neighbors(const PyVertex& v, const std::string& direction, const std::optional<Name>& type) {
     SourcePtr source = v.handle->get();
     Vertex vertex = v.get(*source);
     EdgeRange edges = edge_range(vertex, parse_direction(direction), type);
@@ -138,7 +170,7 @@ py::array_t<int64_t> vertex_neighbors(const PyVertex& v, const std::string& dire
     return out;
 }
 
-py::object vertex_edges(const PyVertex& v, const std::string& direction, const std::optional<std::string>& type) {
+py::object vertex_edges(const PyVertex& v, const std::string& direction, const std::optional<Name>& type) {
     SourcePtr source = v.handle->get();
     Vertex vertex = v.get(*source);
     EdgeRange edges = edge_range(vertex, parse_direction(direction), type);
@@ -150,42 +182,59 @@ py::object vertex_edges(const PyVertex& v, const std::string& direction, const s
         if (i == edges.size()) break;
         targets.mutable_data()[i++] = static_cast<int64_t>(source->global(e.target));
         if (e.type >= types.size()) throw Error(ErrorKind::damaged, "edge of unknown type " + std::to_string(e.type));
-        type_names.append(py::str(std::string(types[e.type].name)));
+        type_names.append(decode_text(types[e.type].name));
         py::dict props;
         const auto& attributes = types[e.type].attributes;
         for (uint32_t p = 0; p < attributes.size(); ++p)
-            props[py::str(std::string(attributes[p].name))] = to_python(source->dataset->property(e, vertex, p), v.handle, source);
+            props[decode_text(attributes[p].name)] = to_python(source->dataset->property(e, vertex, p), v.handle, source);
         properties.append(std::move(props));
     }
     static py::object make = py::module_::import("collections").attr("namedtuple")("VertexEdges", "targets types properties");
     return make(targets, type_names, properties);
 }
 
-std::string vertex_repr(const PyVertex& v) {
-    if (!v.handle->source) return "<mmgraph.Vertex " + std::to_string(v.global) + " of a closed file>";
-    SourcePtr source = v.handle->get();
-    Vertex vertex = v.get(*source);
-    return "<mmgraph.Vertex " + std::to_string(v.global) + " key=" + py::repr(key_to_python(vertex.key())).cast<std::string>() +
-           " label=" + std::string(vertex.label_name()) + ">";
+py::object shard_file(const PyDataset& d, int64_t shard) {
+    const SourcePtr source = d.source();
+    const int64_t id = shard < 0 ? shard + source->shard_count() : shard;
+    if (id < 0 || id >= source->shard_count())
+        throw Error(ErrorKind::misuse, "shard " + std::to_string(shard) + " out of range (" + std::to_string(source->shard_count()) + " shards)");
+    auto handle = std::make_shared<Handle>();
+    handle->source = std::make_shared<const Source>(source->shard_view(static_cast<uint16_t>(id)));
+    auto& views = d.handle->views;
+    views.erase(std::remove_if(views.begin(), views.end(), [](const std::weak_ptr<Handle>& h) { return h.expired(); }), views.end());
+    views.push_back(handle);
+    return py::cast(PyFile{{handle, source->shard(static_cast<uint16_t>(id)).path().native()}});
 }
 
-}  // namespace
+py::str vertex_repr(const PyVertex& v) {
+    if (!v.handle->source) return py::str("<mmgraph.Vertex {} of a closed file>").format(v.global);
+    SourcePtr source = v.handle->get();
+    Vertex vertex = v.get(*source);
+    return py::str("<mmgraph.Vertex {} key={!r} label={}>").format(v.global, key_to_python(vertex.key()), decode_text(vertex.label_name()));
+}
 
-void register_graph(py::module_& m) {
+py::str graph_repr(const PyGraph& g) {
+    if (!g.handle->source) return py::str("<mmgraph closed {!r}>").format(path_text(g.path));
+    const SourcePtr source = g.source();
+    py::str shards = py::str("{} shard(s)").format(source->shard_count());
+    if (!source->whole()) shards = py::str("shard {} of {}").format(source->shard_begin, source->shard_count());
+    return py::str("<mmgraph {!r}: {} vertices, {} edges, {}>").format(path_text(g.path), source->own_count(), own_edge_count(*source), shards);
+}
+
+void bind_schema(py::module_& m) {
     py::class_<AttributeDescription>(m, "Attribute", "An attribute of a label or a property of an edge type.")
         .def_readonly("name", &AttributeDescription::name)
         .def_readonly("type", &AttributeDescription::type, "Type name as in spec §4.3: 'int16', 'string', 'float32[]' ...")
         .def_readonly("nullable", &AttributeDescription::nullable)
         .def("__repr__", [](const AttributeDescription& a) {
-            return "Attribute(name='" + a.name + "', type='" + a.type + "', nullable=" + (a.nullable ? "True" : "False") + ")";
+            return py::str("Attribute(name={!r}, type={!r}, nullable={})").format(a.name, a.type, a.nullable);
         });
     py::class_<SchemaEntry>(m, "SchemaEntry", "A label or an edge type: its name, how many vertices or edges have it, its attributes.")
         .def_readonly("name", &SchemaEntry::name)
         .def_readonly("count", &SchemaEntry::count)
         .def_readonly("attributes", &SchemaEntry::attributes)
         .def("__repr__", [](const SchemaEntry& e) {
-            return "SchemaEntry(name='" + e.name + "', count=" + std::to_string(e.count) + ", attributes=" +
-                   py::repr(py::cast(e.attributes)).cast<std::string>() + ")";
+            return py::str("SchemaEntry(name={!r}, count={}, attributes={!r})").format(e.name, e.count, e.attributes);
         });
     py::class_<SectionDescription>(m, "Section", "A section of the file (spec §3): name, byte offset, byte length.")
         .def_readonly("name", &SectionDescription::name)
@@ -194,15 +243,17 @@ void register_graph(py::module_& m) {
         .def("__repr__", [](const SectionDescription& s) {
             return "Section(name='" + s.name + "', offset=" + std::to_string(s.offset) + ", length=" + std::to_string(s.length) + ")";
         });
+}
 
+void bind_vertex(py::module_& m) {
     py::class_<PyVertex>(m, "Vertex",
                          "A vertex of an open File or Dataset: cheap, valid until the file is closed (then every use raises "
                          "mmgraph.ClosedError).")
         .def_property_readonly("index", [](const PyVertex& v) { v.handle->get(); return v.global; },
-                               "Index in the file; in a dataset, the global index (shards numbered one after another).")
+                               "Index in the file; in a dataset and its shard Files, the global index (shards numbered one after another).")
         .def_property_readonly("shard", [](const PyVertex& v) { v.handle->get(); return v.shard; })
         .def_property_readonly("key", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return key_to_python(v.get(*source).key()); })
-        .def_property_readonly("label", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return std::string(v.get(*source).label_name()); })
+        .def_property_readonly("label", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return decode_text(v.get(*source).label_name()); })
         .def("__getitem__", &vertex_item, py::arg("name"), "The value of one attribute (KeyError when the label has none so named).")
         .def("attributes", &vertex_attributes, "All attribute values as a dict, nulls as None.")
         .def("degree", &vertex_degree, py::arg("direction") = "out", py::arg("type") = py::none(),
@@ -219,63 +270,87 @@ void register_graph(py::module_& m) {
         .def("__hash__", [](const PyVertex& v) { return std::hash<const void*>()(v.handle.get()) ^ std::hash<uint64_t>()(v.global); })
         .def("__repr__", &vertex_repr);
 
+}
+
+void bind_graphs(py::module_& m) {
     py::class_<PyGraph> graph(m, "Graph", "What File and Dataset share.");
     graph
-        .def_property_readonly("path", [](const PyGraph& g) { return g.path; })
+        .def_property_readonly("path", [](const PyGraph& g) { return path_text(g.path); })
         .def_property_readonly("closed", [](const PyGraph& g) { return !g.handle->source; })
-        .def("close", [](PyGraph& g) { g.handle->source.reset(); },
-             "Releases the file. Vertices and values obtained from it then raise mmgraph.ClosedError; numpy arrays and "
-             "memoryviews already handed out stay valid (they keep the mapping).")
+        .def("close", [](PyGraph& g) { g.handle->close(); },
+             "Releases the file. Vertices and values obtained from it (and a Dataset's shard Files) then raise "
+             "mmgraph.ClosedError; numpy arrays and memoryviews already handed out stay valid (they keep the mapping).")
         .def("__enter__", [](const py::object& self) { return self; })
-        .def("__exit__", [](PyGraph& g, const py::args&) { g.handle->source.reset(); })
-        .def_property_readonly("shard_count", [](const PyGraph& g) { return g.source()->shard_count(); })
-        .def_property_readonly("vertex_count", [](const PyGraph& g) { return g.source()->vertex_count(); })
-        .def_property_readonly("edge_count", [](const PyGraph& g) { return g.source()->dataset->edge_count(); })
-        .def("__len__", [](const PyGraph& g) { return g.source()->vertex_count(); })
-        .def_property_readonly("has_in_edges", [](const PyGraph& g) { return g.source()->shard(0).has_in_edges(); })
+        .def("__exit__", [](PyGraph& g, const py::args&) { g.handle->close(); })
+        .def_property_readonly("shard_count", [](const PyGraph& g) { return g.source()->shard_count(); },
+                               "Shards of the dataset the graph belongs to (1 for a single file).")
+        .def_property_readonly("vertex_count", [](const PyGraph& g) { return g.source()->own_count(); })
+        .def_property_readonly("edge_count", [](const PyGraph& g) { return own_edge_count(*g.source()); },
+                               "Edges whose source vertex is in the graph (in a shard File, its own out-edges).")
+        .def("__len__", [](const PyGraph& g) { return g.source()->own_count(); })
+        .def_property_readonly("index_range", [](const PyGraph& g) {
+            const SourcePtr source = g.source();
+            return py::module_::import("builtins").attr("range")(source->own_begin(), source->own_end());
+        }, "The indices of the graph's own vertices as a range: range(0, vertex_count), but for a shard File the global "
+           "indices of its shard's vertices.")
+        .def_property_readonly("_index_limit", [](const PyGraph& g) { return g.source()->vertex_count(); })
+        .def_property_readonly("has_in_edges", [](const PyGraph& g) { return g.source()->first_own().has_in_edges(); })
         .def_property_readonly("key_type", [](const PyGraph& g) {
-            return g.source()->shard(0).key_type() == KeyType::int64 ? "int" : "string";
+            return g.source()->first_own().key_type() == KeyType::int64 ? "int" : "string";
         }, "'string' or 'int'.")
         .def_property_readonly("labels", [](const PyGraph& g) { return describe(*g.source(), true); })
         .def_property_readonly("edge_types", [](const PyGraph& g) { return describe(*g.source(), false); })
         .def("find", [](const PyGraph& g, const py::object& key) { return find_key(g.handle, key); }, py::arg("key"),
-             "The vertex with this key (str or int), or None.")
+             "The vertex with this key (str or int), or None (in a shard File: None when another shard holds it).")
         .def("vertex", [](const PyGraph& g, int64_t index) { return vertex_at(g.handle, index); }, py::arg("index"),
-             "The vertex at an index (negative counts from the end).")
+             "The vertex at an index (negative counts from the end); in a shard File, one of its own global indices.")
         .def("verify", [](const PyGraph& g) {
             SourcePtr source = g.source();
             py::gil_scoped_release release;
-            source->dataset->verify();
-        }, "The deep check of every byte (spec §12); raises mmgraph.DamagedFileError describing the first problem.")
-        .def("__repr__", [](const PyGraph& g) {
-            if (!g.handle->source) return "<mmgraph closed '" + g.path + "'>";
-            return "<mmgraph '" + g.path + "': " + std::to_string(g.source()->vertex_count()) + " vertices, " +
-                   std::to_string(g.source()->dataset->edge_count()) + " edges, " + std::to_string(g.source()->shard_count()) + " shard(s)>";
-        });
+            if (source->whole()) source->dataset->verify();
+            else source->first_own().verify();
+        }, "The deep check of every byte (spec §12); raises mmgraph.DamagedFileError describing the first problem. A "
+           "Dataset also checks the edges between its shards; a shard File checks its own file.")
+        .def("__repr__", &graph_repr);
 
     bind_graph_arrays(graph);
 
-    py::class_<PyFile, PyGraph>(m, "File", "One mmgraph file (a single-shard dataset), opened with mmgraph.open().")
+    py::class_<PyFile, PyGraph>(m, "File", kFileDoc)
         .def_property_readonly("sections", [](const PyFile& f) {
             std::vector<SectionDescription> sections;
-            for (const auto& s : f.source()->shard(0).sections()) sections.push_back({std::string(s.name()), s.offset, s.length});
+            for (const auto& s : f.source()->first_own().sections()) sections.push_back({std::string(s.name()), s.offset, s.length});
             return sections;
         })
         .def_property_readonly("version", [](const PyFile& f) {
-            const File& file = f.source()->shard(0);
+            const File& file = f.source()->first_own();
             return py::make_tuple(file.version_major(), file.version_minor());
-        });
+        })
+        .def_property_readonly("shard_id", [](const PyFile& f) { return f.source()->shard_begin; },
+                               "The file's shard id in its dataset (0 for a single file).");
 
-    py::class_<PyDataset, PyGraph>(m, "Dataset",
-                                   "The shard files of one dataset (spec §10), opened with mmgraph.open(); vertex indices are global.")
+    py::class_<PyDataset, PyGraph>(m, "Dataset", kDatasetDoc)
         .def_property_readonly("shard_paths", [](const PyDataset& d) {
-            std::vector<std::string> paths;
-            for (uint16_t s = 0; s < d.source()->shard_count(); ++s) paths.push_back(d.source()->shard(s).path().string());
+            py::list paths;
+            for (uint16_t s = 0; s < d.source()->shard_count(); ++s) paths.append(path_text(d.source()->shard(s).path().native()));
             return paths;
         })
         .def("shard_first_index", [](const PyDataset& d) { return d.source()->first_index; },
-             "Global index of each shard's first vertex, then the vertex count.");
+             "Global index of each shard's first vertex, then the vertex count.")
+        .def("shard", &shard_file, py::arg("shard"),
+             "A File reading one shard (negative counts from the end): a new view of this dataset, closed with it.")
+        .def_property_readonly("shards", [](const PyDataset& d) {
+            py::tuple files(d.source()->shard_count());
+            for (uint16_t s = 0; s < files.size(); ++s) files[s] = shard_file(d, s);
+            return files;
+        }, "A File per shard, in shard order, as a tuple (new views on each access, as shard()).");
+}
 
+}  // namespace
+
+void register_graph(py::module_& m) {
+    bind_schema(m);
+    bind_vertex(m);
+    bind_graphs(m);
     m.def("_open", &open_graph, py::arg("path"), py::arg("verify") = false);
 }
 

@@ -18,6 +18,23 @@ Source::Source(Dataset opened) : dataset(std::make_shared<const Dataset>(std::mo
         next += dataset->shard(s).vertex_count();
     }
     first_index.push_back(next);
+    shard_end = dataset->shard_count();
+}
+
+Source Source::shard_view(uint16_t shard) const {
+    if (shard >= shard_count())
+        throw Error(ErrorKind::misuse, "shard " + std::to_string(shard) + " out of range (" + std::to_string(shard_count()) + " shards)");
+    Source view = *this;
+    view.shard_begin = shard;
+    view.shard_end = static_cast<uint16_t>(shard + 1);
+    return view;
+}
+
+Source Source::whole_view() const {
+    Source view = *this;
+    view.shard_begin = 0;
+    view.shard_end = shard_count();
+    return view;
 }
 
 VertexRef Source::locate(uint64_t global) const {
@@ -69,13 +86,21 @@ py::array view_array(const SourcePtr& source, py::dtype dtype, uint64_t count, c
     return array;
 }
 
-namespace {
-
-py::object decode(std::string_view text) {
-    PyObject* s = PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "surrogateescape");
+py::str decode_text(std::string_view bytes) {
+    PyObject* s = PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()), "surrogateescape");
     if (!s) throw py::error_already_set();
-    return py::reinterpret_steal<py::object>(s);
+    return py::reinterpret_steal<py::str>(s);
 }
+
+std::string encode_text(const py::handle& str) {
+    PyObject* encoded = PyUnicode_AsEncodedString(str.ptr(), "utf-8", "surrogateescape");
+    if (!encoded) throw py::error_already_set();
+    std::string bytes(PyBytes_AS_STRING(encoded), static_cast<size_t>(PyBytes_GET_SIZE(encoded)));
+    Py_DECREF(encoded);
+    return bytes;
+}
+
+namespace {
 
 py::object bytes_value(std::span<const uint8_t> data, const SourcePtr& source, bool copy) {
     if (copy) return py::bytes(reinterpret_cast<const char*>(data.data()), data.size());
@@ -111,7 +136,7 @@ py::object to_python(const ValueRef& value, const HandlePtr& handle, const Sourc
         case TypeCode::uint32: return py::int_(value.as_int());
         case TypeCode::float32:
         case TypeCode::float64: return py::float_(value.as_double());
-        case TypeCode::string: return decode(value.as_string());
+        case TypeCode::string: return decode_text(value.as_string());
         case TypeCode::bytes: return bytes_value(value.as_bytes(), source, for_table);
         case TypeCode::vertex_ref:
             if (for_table) return py::int_(source->global(value.as_ref()));
@@ -124,7 +149,7 @@ OwnedKey key_from_python(const py::handle& key) {
     OwnedKey owned;
     if (py::isinstance<py::str>(key)) {
         owned.is_text = true;
-        owned.text = key.cast<std::string>();
+        owned.text = encode_text(key);
     } else if (py::isinstance<py::bytes>(key)) {
         owned.is_text = true;
         owned.text = key.cast<std::string>();
@@ -137,7 +162,7 @@ OwnedKey key_from_python(const py::handle& key) {
 }
 
 py::object key_to_python(const Key& key) {
-    if (auto* text = std::get_if<std::string_view>(&key)) return decode(*text);
+    if (auto* bytes = std::get_if<std::string_view>(&key)) return decode_text(*bytes);
     return py::int_(std::get<int64_t>(key));
 }
 

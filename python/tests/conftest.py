@@ -1,9 +1,30 @@
-"""Seeded random graphs with every attribute type and nulls, written through mmgraph.Writer."""
+"""Seeded random graphs with every attribute type and nulls, written through mmgraph.Writer, and
+the programs of the build tree that some tests run."""
+
+import os
+import pathlib
 
 import numpy as np
 import pytest
 
 import mmgraph
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def built_program(variable, relative):
+    """A program of the build tree: $variable when set (run_tests.sh sets it from $BUILD_DIR), else
+    <repository>/<$BUILD_DIR or build>/<relative>."""
+    given = os.environ.get(variable)
+    return pathlib.Path(given) if given else ROOT / os.environ.get("BUILD_DIR", "build") / relative
+
+
+def require_program(variable, relative, target):
+    """built_program(), or a skip naming what to build when it is absent."""
+    path = built_program(variable, relative)
+    if not path.is_file():
+        pytest.skip(f"{path} is not built (cmake --build build --target {target}, or set {variable})")
+    return path
 
 SCALARS = ["bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32", "float64"]
 

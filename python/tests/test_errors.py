@@ -143,3 +143,33 @@ def test_a_refused_row_adds_no_row_of_its_call(tmp_path):
         return path.read_bytes()
 
     assert build(True) == build(False)
+
+
+def test_names_and_keys_that_are_not_utf8_keep_their_bytes(tmp_path):
+    """A damaged name or key still reads (as surrogate escapes, as os.fsdecode gives) and can be
+    given back; verify() is what reports the damage."""
+    w = mmgraph.Writer()
+    w.add_label("Person", {"zname": "string"})
+    w.add_edge_type("KNOWS", {"zsince": "int32"})
+    w.add_vertices("Person", ["zkey"], {"zname": ["Ann"]})
+    w.add_edges("KNOWS", ["zkey"], ["zkey"], {"zsince": [2001]})
+    w.finish(str(tmp_path / "good.mmg"))
+    data = bytearray((tmp_path / "good.mmg").read_bytes())
+    with mmgraph.open(tmp_path / "good.mmg") as f:
+        strings = next(s for s in f.sections if s.name == "strings")
+        nodes = next(s for s in f.sections if s.name == "nodes")
+    for section, word in ((strings, b"zname"), (strings, b"zsince"), (nodes, b"zkey")):
+        at = data.index(word, section.offset, section.offset + section.length)
+        data[at] = 0xFF  # "z" becomes a byte that starts no UTF-8 sequence
+    (tmp_path / "bad.mmg").write_bytes(bytes(data))
+    with mmgraph.open(tmp_path / "bad.mmg") as f:
+        vertex = f.vertex(0)
+        assert vertex.key == "\udcffkey" and f.find(vertex.key) in (None, vertex)
+        assert list(vertex.attributes()) == ["\udcffname"] and vertex["\udcffname"] == "Ann"
+        assert f.labels[0].attributes[0].name == "\udcffname" and "\\udcffname" in repr(f.labels[0])
+        assert vertex.edges("out", type="KNOWS").properties == [{"\udcffsince": 2001}]
+        assert list(f.vertices().columns)[-1] == "\udcffname" and "\udcffsince" in f.edges().columns
+        with pytest.raises(KeyError):
+            vertex["\udcffother"]
+        with pytest.raises(mmgraph.DamagedFileError):
+            f.verify()

@@ -56,3 +56,29 @@ def test_close_while_threads_read(tmp_path):
     for t in threads:
         t.join()
     assert not unexpected
+
+
+def test_close_a_dataset_while_threads_read_its_shards(tmp_path):
+    stats = write_graph(random_graph(33, n=300, m=3000), tmp_path / "g.mmg", shards=3)
+    ds = mmgraph.open(stats["files"][0])
+    unexpected = []
+
+    def work(shard):
+        try:
+            f = ds.shard(shard)
+            for _ in range(200):
+                f.csr("in")
+                f.vertex(f.index_range.start).neighbors()
+                f.vertices()
+        except mmgraph.ClosedError:
+            pass
+        except Exception as error:
+            unexpected.append(error)
+
+    threads = [threading.Thread(target=work, args=(shard,)) for shard in range(3)]
+    for t in threads:
+        t.start()
+    ds.close()
+    for t in threads:
+        t.join()
+    assert not unexpected

@@ -1,6 +1,7 @@
 // Dataset (spec §10): the shard files of one dataset, checked to agree, with key lookup routed
 // by the key hash and cross-shard edges resolved through their shard id.
 #include <algorithm>
+#include <functional>
 #include <regex>
 
 #include "internal.hpp"
@@ -167,10 +168,50 @@ bool same_shapes(std::span<const LabelInfo> a, std::span<const LabelInfo> b) {
     return true;
 }
 
+// The vertex_ref values among `values` (attributes of a label or properties of an edge type)
+// name vertices that exist in their shards. File::verify() checked those naming its own shard.
+template <typename Read>
+void check_refs(std::span<const AttributeInfo> values, std::span<const std::shared_ptr<const File>> shards, Read read,
+                const std::function<std::string()>& where) {
+    for (uint32_t a = 0; a < values.size(); ++a) {
+        if (values[a].type.element() != TypeCode::vertex_ref) continue;
+        const ValueRef value = read(a);
+        if (value.is_null()) continue;
+        for (const ValueRef& item : values[a].type.is_list() ? value.elements() : std::vector<ValueRef>{value}) {
+            const VertexRef ref = item.as_ref();
+            if (ref.shard < shards.size() && ref.index < shards[ref.shard]->vertex_count()) continue;
+            const std::string has = ref.shard < shards.size() ? ", which has " + std::to_string(shards[ref.shard]->vertex_count()) + " vertices"
+                                                                : ", which does not exist";
+            throw Error(ErrorKind::damaged, where() + " '" + std::string(values[a].name) + "' names vertex " + std::to_string(ref.index) +
+                                                " of shard " + std::to_string(ref.shard) + has);
+        }
+    }
+}
+
+// Every vertex_ref attribute and out-edge property of shard `s` names an existing vertex.
+void check_cross_shard_refs(const File& s, std::span<const std::shared_ptr<const File>> shards) {
+    auto refers = [](const LabelInfo& l) {
+        return std::any_of(l.attributes.begin(), l.attributes.end(), [](const AttributeInfo& a) { return a.type.element() == TypeCode::vertex_ref; });
+    };
+    const bool edge_refs = std::any_of(s.edge_types().begin(), s.edge_types().end(), refers);
+    for (uint64_t i = 0; i < s.vertex_count(); ++i) {
+        const Vertex v = s.vertex(i);
+        const LabelInfo& label = s.labels()[v.label()];
+        if (refers(label))
+            check_refs(label.attributes, shards, [&](uint32_t a) { return v.get(a); },
+                       [&] { return s.path().string() + ": vertex " + std::to_string(i) + " attribute"; });
+        if (!edge_refs) continue;
+        for (const Edge& e : v.edges(Direction::out))
+            check_refs(s.edge_types()[e.type].attributes, shards, [&](uint32_t p) { return s.property(e, p); },
+                       [&] { return s.path().string() + ": an out-edge of vertex " + std::to_string(i) + ", property"; });
+    }
+}
+
 }  // namespace
 
-// Each shard's own deep check, then the cross-shard rules of §10: one schema, and every edge
-// into another shard names a vertex (and, for in-edges, a property row) that exists there.
+// Each shard's own deep check, then the cross-shard rules of §10: one schema, and every edge or
+// vertex_ref value into another shard names a vertex (and, for in-edges, a property row) that
+// exists there.
 void Dataset::verify() const {
     for (const auto& s : shards_) s->verify();
     const File& first = *shards_.front();
@@ -196,6 +237,7 @@ void Dataset::verify() const {
                 }
             }
         }
+        check_cross_shard_refs(*s, shards_);
     }
 }
 

@@ -77,7 +77,7 @@ WriteStats write_model(const Model& model, WriterOptions options, const std::fil
 std::string canonical(const ValueRef& value, const std::function<std::string(VertexRef)>& key_of);
 
 // Checks every vertex, attribute, edge and property of the dataset at `path` against the
-// model with Catch2 assertions.
+// model with Catch2 assertions (check_model.cpp; the rest of these helpers need no Catch2).
 void check_against_model(const Model& model, const std::filesystem::path& path);
 
 // A fresh scratch directory under the system temp dir, removed by the destructor.
@@ -89,7 +89,7 @@ struct TempDir {
 };
 
 std::vector<uint8_t> read_bytes(const std::filesystem::path& path);
-// Writes (replaces) a file with exactly these bytes; a failed write fails the test.
+// Writes (replaces) a file with exactly these bytes; throws std::runtime_error when it cannot.
 void write_bytes(const std::filesystem::path& path, const std::vector<uint8_t>& bytes);
 
 }  // namespace mmgraph::test
