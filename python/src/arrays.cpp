@@ -1,17 +1,21 @@
 // Whole-graph arrays, computed with the GIL released into std::vectors that numpy then owns
 // (no copy): find_many, degrees, csr, bfs, and the column tables behind vertices() and edges().
 #include "binding.hpp"
+#include "huge_pages.hpp"
 
 #include <algorithm>
+#include <numeric>
+#include <thread>
 
 
 namespace mmgraph::python {
 namespace {
 
-template <typename T>
-py::array_t<T> to_numpy(std::vector<T>&& values) {
-    auto* owned = new std::vector<T>(std::move(values));
-    py::capsule owner(owned, [](void* p) { delete static_cast<std::vector<T>*>(p); });
+template <typename T, typename Allocator>
+py::array_t<T> to_numpy(std::vector<T, Allocator>&& values) {
+    using Vector = std::vector<T, Allocator>;
+    auto* owned = new Vector(std::move(values));
+    py::capsule owner(owned, [](void* p) { delete static_cast<Vector*>(p); });
     return py::array_t<T>(static_cast<py::ssize_t>(owned->size()), owned->data(), owner);
 }
 
@@ -57,8 +61,8 @@ py::array_t<int64_t> find_many(const PyGraph& g, const py::object& keys) {
 // --- degrees, csr, bfs ----------------------------------------------------------------------
 
 struct Csr {
-    std::vector<int64_t> indptr;
-    std::vector<int64_t> indices;
+    NumpyVector<int64_t> indptr;
+    NumpyVector<int64_t> indices;
 };
 
 Csr transpose(const Csr& csr, uint64_t n) {
@@ -67,19 +71,22 @@ Csr transpose(const Csr& csr, uint64_t n) {
     for (int64_t target : csr.indices) ++t.indptr[target + 1];
     for (uint64_t v = 0; v < n; ++v) t.indptr[v + 1] += t.indptr[v];
     t.indices.resize(csr.indices.size());
-    std::vector<int64_t> next(t.indptr.begin(), t.indptr.end() - 1);
+    NumpyVector<int64_t> next(t.indptr.begin(), t.indptr.end() - 1);
     for (uint64_t v = 0; v < n; ++v)
         for (int64_t k = csr.indptr[v]; k < csr.indptr[v + 1]; ++k) t.indices[next[csr.indices[k]]++] = static_cast<int64_t>(v);
     return t;
 }
 
-// Room for the view's out-edges: the headers' counts, which only verify() checks, believed as far
-// as the files' bytes could hold them (an entry takes at least a bit), so that a forged count
-// cannot ask for more memory than the file explains.
-uint64_t edge_capacity(const Source& source) {
+// Room for the view's edges in `direction`: the out-edge counts of the headers, which only
+// verify() checks, believed as far as the files' bytes could hold them (an entry takes at least
+// a bit), so that forged counts cannot ask for more memory than the files explain. A shard's
+// in-edges have no count of their own: the bytes alone bound them.
+uint64_t edge_capacity(const Source& source, Direction direction) {
     uint64_t n = 0;
-    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s)
-        n += std::min(source.shard(s).edge_count(), source.shard(s).file_size() * 8);
+    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) {
+        const uint64_t bits = source.shard(s).file_size() * 8;
+        n += direction == Direction::out ? std::min(source.shard(s).edge_count(), bits) : bits;
+    }
     return n;
 }
 
@@ -92,7 +99,90 @@ Csr rows(Csr&& csr, uint64_t begin, uint64_t end) {
     return part;
 }
 
-// The rows of the view's own vertices, each listing global indices.
+// One shard's rows [first, last) of a CSR whose row starts are already known (`starts`, from
+// the degrees): every edge is written at its place, so that threads fill disjoint rows. A
+// record holding more or fewer edges than its degree said is damaged, and no write leaves its
+// row.
+void fill_rows(const Source& source, const File& file, std::optional<uint32_t> type, Direction direction, uint32_t first,
+               uint32_t last, const int64_t* starts, int64_t* indices) {
+    const auto damaged = [&](uint32_t v) {
+        return Error(ErrorKind::damaged, file.path().string() + ": vertex " + std::to_string(v) + " has a different number of " +
+                                             (direction == Direction::out ? "out" : "in") + "-edges than its degree");
+    };
+    if (type) {
+        for (uint32_t v = first; v < last; ++v) {
+            int64_t at = starts[v - first];
+            for (const Edge& e : file.vertex(v).edges(direction, *type)) {
+                if (at == starts[v - first + 1]) throw damaged(v);
+                indices[at++] = static_cast<int64_t>(source.checked_global(e.target.shard, e.target.index));
+            }
+            if (at != starts[v - first + 1]) throw damaged(v);
+        }
+        return;
+    }
+    // The frontier form of for_each_edge prefetches the slots and records of the vertices ahead.
+    constexpr uint32_t kBatch = 4096;
+    std::vector<uint32_t> batch;
+    uint32_t row = first;  // the row being filled; those before it are complete
+    int64_t at = starts[0], end = starts[1];
+    auto close_rows_before = [&](uint32_t v) {
+        for (; row < v; ++row)
+            if (at != starts[row - first + 1]) throw damaged(row);
+        end = v < last ? starts[v - first + 1] : at;
+    };
+    for (uint32_t begin = first; begin < last; begin += std::min(kBatch, last - begin)) {
+        batch.resize(std::min(kBatch, last - begin));
+        std::iota(batch.begin(), batch.end(), begin);
+        file.for_each_edge(std::span<const uint32_t>(batch), direction, [&](uint32_t v, const Edge& e) {
+            if (v != row) [[unlikely]] close_rows_before(v);
+            if (at == end) [[unlikely]] throw damaged(v);
+            indices[at++] = static_cast<int64_t>(source.checked_global(e.target.shard, e.target.index));
+        });
+    }
+    close_rows_before(last);
+}
+
+// Runs first() here and, when `split`, second() on a thread of its own; the first failure is
+// rethrown once both are done.
+template <typename First, typename Second>
+void in_parallel(bool split, First&& first, Second&& second) {
+    if (!split) {
+        first();
+        second();
+        return;
+    }
+    std::exception_ptr failure;
+    std::thread other([&] {
+        try {
+            second();
+        } catch (...) {
+            failure = std::current_exception();
+        }
+    });
+    try {
+        first();
+    } catch (...) {
+        other.join();
+        throw;
+    }
+    other.join();
+    if (failure) std::rethrow_exception(failure);
+}
+
+// Worth a second thread: below this, starting it costs more than it saves.
+constexpr uint32_t kParallelVertices = 65536;
+
+// Row ends of one shard's vertices [first, last) into ends[v - first]: their degrees, summed later.
+void degrees_into(const File& file, std::optional<uint32_t> type, Direction direction, uint32_t first, uint32_t last, int64_t* ends) {
+    for (uint32_t v = first; v < last; ++v) {
+        const Vertex vertex = file.vertex(v);
+        ends[v - first] = static_cast<int64_t>(type ? vertex.degree(direction, *type) : vertex.degree(direction));
+    }
+}
+
+// The rows of the view's own vertices, each listing global indices. The degrees come first
+// (O(1) a vertex), so both arrays are sized once, and then two threads fill the rows of half
+// the edges each: decoding, not memory, bounds a scan of a file in the page cache.
 Csr build_csr(const Source& source, Direction direction, const std::optional<Name>& type) {
     // A file written without in-edges still answers the in direction, by transposing; a vertex's
     // in-edges may start in any shard, so the whole dataset is transposed.
@@ -100,19 +190,35 @@ Csr build_csr(const Source& source, Direction direction, const std::optional<Nam
         return rows(transpose(build_csr(source.whole_view(), Direction::out, type), source.vertex_count()), source.own_begin(),
                     source.own_end());
     Csr csr;
-    csr.indptr.reserve(source.own_count() + 1);
-    csr.indptr.push_back(0);
-    csr.indices.reserve(edge_capacity(source));
-    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) {
-        const File& file = source.shard(s);
-        const auto type_id = edge_type_of(file, type);
-        for (uint64_t v = 0; v < file.vertex_count(); ++v) {
-            Vertex vertex = file.vertex(v);
-            EdgeRange edges = type_id ? vertex.edges(direction, *type_id) : vertex.edges(direction);
-            for (const Edge& e : edges) csr.indices.push_back(static_cast<int64_t>(source.global(e.target)));
-            csr.indptr.push_back(static_cast<int64_t>(csr.indices.size()));
+    csr.indptr.resize(source.own_count() + 1);
+    csr.indptr[0] = 0;
+    std::vector<std::optional<uint32_t>> types;
+    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) types.push_back(edge_type_of(source.shard(s), type));
+    auto for_each_shard = [&](auto&& work) {
+        uint64_t row = 0;
+        for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) {
+            const File& file = source.shard(s);
+            const auto n = static_cast<uint32_t>(file.vertex_count());
+            work(file, types[s - source.shard_begin], n, csr.indptr.data() + row);
+            row += n;
         }
-    }
+    };
+    for_each_shard([&](const File& file, std::optional<uint32_t> t, uint32_t n, int64_t* starts) {
+        const uint32_t middle = n / 2;
+        in_parallel(n >= kParallelVertices, [&] { degrees_into(file, t, direction, 0, middle, starts + 1); },
+                    [&] { degrees_into(file, t, direction, middle, n, starts + 1 + middle); });
+    });
+    for (size_t row = 0; row + 1 < csr.indptr.size(); ++row) csr.indptr[row + 1] += csr.indptr[row];
+    // Degrees are counts the files' bytes must explain (an entry takes at least a bit).
+    if (static_cast<uint64_t>(csr.indptr.back()) > edge_capacity(source, direction))
+        throw Error(ErrorKind::damaged, source.first_own().path().string() + ": the degrees add up to more edges than the file can hold");
+    csr.indices.resize(static_cast<size_t>(csr.indptr.back()));
+    for_each_shard([&](const File& file, std::optional<uint32_t> t, uint32_t n, const int64_t* starts) {
+        // Half the edges each: R-MAT's hubs crowd the low indices.
+        const auto middle = static_cast<uint32_t>(std::lower_bound(starts, starts + n, (starts[0] + starts[n]) / 2) - starts);
+        in_parallel(n >= kParallelVertices, [&] { fill_rows(source, file, t, direction, 0, middle, starts, csr.indices.data()); },
+                    [&] { fill_rows(source, file, t, direction, middle, n, starts + middle, csr.indices.data()); });
+    });
     return csr;
 }
 
@@ -130,7 +236,7 @@ py::tuple csr(const PyGraph& g, const std::string& direction, const std::optiona
 py::array_t<int64_t> degrees(const PyGraph& g, const std::string& direction, const std::optional<Name>& type) {
     SourcePtr source = g.source();
     Direction d = parse_direction(direction);
-    std::vector<int64_t> out;
+    NumpyVector<int64_t> out;
     {
         py::gil_scoped_release release;
         if (d == Direction::in && !source->first_own().has_in_edges()) {
@@ -153,10 +259,10 @@ py::array_t<int64_t> degrees(const PyGraph& g, const std::string& direction, con
 }
 
 // Over the whole dataset, whichever shards `source` calls its own.
-std::vector<int32_t> bfs_levels(const Source& view, uint64_t start, Direction direction) {
+NumpyVector<int32_t> bfs_levels(const Source& view, uint64_t start, Direction direction) {
     const Source source = view.whole_view();
     const uint64_t n = source.vertex_count();
-    std::vector<int32_t> distance(n, -1);
+    NumpyVector<int32_t> distance(n, -1);
     source.locate(start);
     distance[start] = 0;
     std::vector<uint64_t> frontier{start}, next;
@@ -175,21 +281,28 @@ std::vector<int32_t> bfs_levels(const Source& view, uint64_t start, Direction di
         return distance;
     }
     // Each level walks every shard's part of the frontier with the prefetching for_each_edge.
-    std::vector<std::vector<uint32_t>> by_shard(source.shard_count());
+    // Visited vertices are bits (128 KiB per million vertices: cache-resident, where the
+    // distances are not).
+    std::vector<uint64_t> seen((n + 63) / 64, 0);
+    seen[start >> 6] |= uint64_t{1} << (start & 63);
+    const uint16_t shards = source.shard_count();
+    std::vector<std::vector<uint32_t>> by_shard(shards);
     for (int32_t level = 1; !frontier.empty(); ++level) {
         for (auto& part : by_shard) part.clear();
         for (uint64_t v : frontier) {
-            VertexRef ref = source.locate(v);
+            const VertexRef ref = shards == 1 ? VertexRef{0, static_cast<uint32_t>(v)} : source.locate(v);
             by_shard[ref.shard].push_back(ref.index);
         }
         next.clear();
-        for (uint16_t s = 0; s < source.shard_count(); ++s)
+        for (uint16_t s = 0; s < shards; ++s)
             source.shard(s).for_each_edge(std::span<const uint32_t>(by_shard[s]), direction, [&](uint32_t, const Edge& e) {
-                uint64_t target = source.global(e.target);
-                if (distance[target] < 0) {
-                    distance[target] = level;
-                    next.push_back(target);
-                }
+                const uint64_t target = source.checked_global(e.target.shard, e.target.index);
+                uint64_t& word = seen[target >> 6];
+                const uint64_t bit = uint64_t{1} << (target & 63);
+                if (word & bit) return;
+                word |= bit;
+                distance[target] = level;
+                next.push_back(target);
             });
         frontier.swap(next);
     }
@@ -207,7 +320,7 @@ py::array_t<int32_t> bfs(const PyGraph& g, const py::object& start, const std::s
         index = static_cast<uint64_t>(i);
     }
     Direction d = parse_direction(direction);
-    std::vector<int32_t> distance;
+    NumpyVector<int32_t> distance;
     {
         py::gil_scoped_release release;
         distance = bfs_levels(*source, index, d);

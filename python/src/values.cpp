@@ -46,14 +46,12 @@ VertexRef Source::locate(uint64_t global) const {
     return {shard, static_cast<uint32_t>(global - first_index[shard])};
 }
 
-uint64_t Source::global(VertexRef ref) const {
+void Source::bad_reference(VertexRef ref) const {
     if (ref.shard >= shard_count())
         throw Error(ErrorKind::damaged, "vertex reference to shard " + std::to_string(ref.shard) + " of a " +
                                             std::to_string(shard_count()) + "-shard dataset");
-    if (ref.index >= shard(ref.shard).vertex_count())
-        throw Error(ErrorKind::damaged, "vertex reference to index " + std::to_string(ref.index) + " of shard " + std::to_string(ref.shard) +
-                                            ", which has " + std::to_string(shard(ref.shard).vertex_count()) + " vertices");
-    return first_index[ref.shard] + ref.index;
+    throw Error(ErrorKind::damaged, "vertex reference to index " + std::to_string(ref.index) + " of shard " + std::to_string(ref.shard) +
+                                        ", which has " + std::to_string(shard(ref.shard).vertex_count()) + " vertices");
 }
 
 PyVertex make_vertex(const HandlePtr& handle, const Source& source, VertexRef ref) {
@@ -147,7 +145,10 @@ py::object to_python(const ValueRef& value, const HandlePtr& handle, const Sourc
 
 OwnedKey key_from_python(const py::handle& key) {
     OwnedKey owned;
-    if (py::isinstance<py::str>(key)) {
+    if (PyLong_CheckExact(key.ptr())) {  // the common int key, without the attribute lookups below
+        owned.number = PyLong_AsLongLong(key.ptr());
+        if (owned.number == -1 && PyErr_Occurred()) throw py::error_already_set();
+    } else if (py::isinstance<py::str>(key)) {
         owned.is_text = true;
         owned.text = encode_text(key);
     } else if (py::isinstance<py::bytes>(key)) {

@@ -19,6 +19,7 @@
 
 #include <deque>
 #include <mutex>
+#include <thread>
 #include <unordered_map>
 
 namespace mmgraph::python {
@@ -88,45 +89,74 @@ std::string_view text_of(const py::handle& object, std::vector<py::object>& keep
     throw Error(ErrorKind::bad_input, what + ": expected str or bytes, got " + std::string(py::str(object.get_type().attr("__name__"))));
 }
 
-// Keys of vertices or of references, with null marks for reference columns.
+// Keys of vertices or of references, with null marks for reference columns. Int keys stay in
+// their numpy array (kept alive by the caller's `keep`): an edge column of millions of rows
+// would otherwise be copied into Key variants three times its size.
 struct KeyColumn {
-    std::vector<Key> keys;
-    std::vector<uint8_t> null;
+    const int64_t* ints = nullptr;  // int keys
+    std::vector<Key> texts;         // string keys (views into the kept str objects)
+    std::vector<uint8_t> null;      // empty: no nulls
+    Key key(size_t row) const { return ints ? Key(ints[row]) : texts[row]; }
+    bool is_null(size_t row) const { return !null.empty() && null[row]; }
+    std::vector<Key> all(size_t rows) const {
+        if (!ints) return texts;
+        return std::vector<Key>(ints, ints + rows);
+    }
 };
 
 KeyColumn read_keys(const py::object& keys, const py::object& mask, size_t rows, bool int_keys, std::vector<py::object>& keep,
                     const std::string& what) {
     KeyColumn column;
-    column.keys.reserve(rows);
-    column.null.assign(rows, 0);
     if (!mask.is_none()) {
         auto m = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask);
         if (!m || static_cast<size_t>(m.size()) != rows) throw Error(ErrorKind::misuse, what + ": mask of the wrong length");
-        std::copy(m.data(), m.data() + rows, column.null.begin());
+        column.null.assign(m.data(), m.data() + rows);
     }
     if (int_keys) {
         auto numbers = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(keys);
         if (!numbers) throw Error(ErrorKind::bad_input, what + ": int keys must convert to int64");
         if (static_cast<size_t>(numbers.size()) != rows) throw Error(ErrorKind::misuse, what + ": " + std::to_string(numbers.size()) + " keys for " + std::to_string(rows) + " rows");
         keep.push_back(numbers);
-        for (size_t i = 0; i < rows; ++i) column.keys.emplace_back(numbers.data()[i]);
+        column.ints = numbers.data();
         return column;
     }
     auto sequence = keys.cast<py::sequence>();
     if (sequence.size() != rows) throw Error(ErrorKind::misuse, what + ": " + std::to_string(sequence.size()) + " keys for " + std::to_string(rows) + " rows");
+    column.texts.reserve(rows);
     for (size_t i = 0; i < rows; ++i) {
         py::object item = sequence[i];
-        if (item.is_none() || column.null[i]) {
+        if (item.is_none() || column.is_null(i)) {
+            if (column.null.empty()) column.null.assign(rows, 0);
             column.null[i] = 1;
-            column.keys.emplace_back(std::string_view());
+            column.texts.emplace_back(std::string_view());
             continue;
         }
         if (!PyUnicode_Check(item.ptr()))
             throw Error(ErrorKind::bad_input, what + " row " + std::to_string(i) + ": string keys must be str, got " +
                                                   std::string(py::str(item.get_type().attr("__name__"))));
-        column.keys.emplace_back(text_of(item, keep, what));
+        column.texts.emplace_back(text_of(item, keep, what));
     }
     return column;
+}
+
+// The ids of the vertices with the keys of a column, in chunks whose Key buffer stays in cache;
+// the first row whose key no vertex has, if any (ids are then incomplete).
+std::optional<size_t> resolve_keys(const Writer& writer, const KeyColumn& column, std::span<uint32_t> ids) {
+    constexpr size_t kChunk = 4096;
+    std::vector<Key> keys;
+    std::vector<std::optional<uint32_t>> found;
+    for (size_t begin = 0; begin < ids.size(); begin += kChunk) {
+        const size_t end = std::min(ids.size(), begin + kChunk);
+        keys.clear();
+        for (size_t r = begin; r < end; ++r) keys.push_back(column.key(r));
+        found.assign(keys.size(), std::nullopt);
+        writer.find_vertices(keys, found);
+        for (size_t i = 0; i < keys.size(); ++i) {
+            if (!found[i]) return begin + i;
+            ids[begin + i] = *found[i];
+        }
+    }
+    return std::nullopt;
 }
 
 // One prepared column, ready to give each row's Value without the GIL.
@@ -159,7 +189,7 @@ struct Column {
                            ? Value::bytes({reinterpret_cast<const uint8_t*>(texts[row]->data()), texts[row]->size()})
                            : Value(*texts[row]);
             }
-            case ref: return refs.null[row] ? Value() : Value::ref(refs.keys[row]);
+            case ref: return refs.is_null(row) ? Value() : Value::ref(refs.key(row));
             case list: return lists[row];
         }
         return Value();
@@ -337,9 +367,9 @@ public:
         const size_t rows = py::len(keys);
         KeyColumn key_column = read_keys(keys, py::none(), rows, int_keys_, keep, owner + " keys");
         for (size_t i = 0; i < rows; ++i)
-            if (key_column.null[i]) throw Error(ErrorKind::bad_input, "the key is null").at_row(i).prefixed(owner);
+            if (key_column.is_null(i)) throw Error(ErrorKind::bad_input, "the key is null").at_row(i).prefixed(owner);
         std::vector<Column> prepared = read_columns(schema, columns, rows, keep, owner);
-        unlocked(owner, [&] { writer_->add_vertices(key_column.keys, schema.id, row_values(prepared)); });
+        unlocked(owner, [&] { writer_->add_vertices(key_column.all(rows), schema.id, row_values(prepared)); });
     }
 
     // Endpoint keys resolve in one batch lookup each, then every edge is added by vertex id.
@@ -351,10 +381,11 @@ public:
         KeyColumn from = read_keys(sources, py::none(), rows, int_keys_, keep, owner + " sources");
         KeyColumn to = read_keys(targets, py::none(), rows, int_keys_, keep, owner + " targets");
         for (size_t i = 0; i < rows; ++i)
-            if (from.null[i] || to.null[i]) throw Error(ErrorKind::bad_input, "an endpoint is null").at_row(i).prefixed(owner);
+            if (from.is_null(i) || to.is_null(i)) throw Error(ErrorKind::bad_input, "an endpoint is null").at_row(i).prefixed(owner);
         std::vector<Column> prepared = read_columns(schema, columns, rows, keep, owner);
         unlocked(owner, [&] {
-            std::vector<uint32_t> from_ids = vertex_ids(from.keys, "source"), to_ids = vertex_ids(to.keys, "target");
+            std::vector<uint32_t> from_ids(rows), to_ids(rows);
+            resolve_endpoints(from, to, from_ids, to_ids);
             writer_->add_edges_by_id(from_ids, to_ids, schema.id, row_values(prepared));
         });
     }
@@ -428,16 +459,35 @@ private:
         };
     }
 
-    std::vector<uint32_t> vertex_ids(const std::vector<Key>& keys, const char* end) const {
-        std::vector<std::optional<uint32_t>> found(keys.size());
-        writer_->find_vertices(keys, found);
-        std::vector<uint32_t> ids(keys.size());
-        for (size_t i = 0; i < keys.size(); ++i) {
-            if (!found[i])
-                throw Error(ErrorKind::bad_input, std::string("unknown ") + end + " vertex " + key_text(keys[i])).at_row(i);
-            ids[i] = *found[i];
+    // Sources and targets resolve on two threads for a large call (the Writer allows lookups
+    // from several threads while nothing is added); an unknown endpoint fails the call at the
+    // first row that has one.
+    void resolve_endpoints(const KeyColumn& from, const KeyColumn& to, std::span<uint32_t> from_ids, std::span<uint32_t> to_ids) const {
+        std::optional<size_t> bad_source, bad_target;
+        if (from_ids.size() >= 65536) {
+            std::exception_ptr failure;
+            std::thread targets([&] {
+                try {
+                    bad_target = resolve_keys(*writer_, to, to_ids);
+                } catch (...) {
+                    failure = std::current_exception();
+                }
+            });
+            try {
+                bad_source = resolve_keys(*writer_, from, from_ids);
+            } catch (...) {
+                targets.join();
+                throw;
+            }
+            targets.join();
+            if (failure) std::rethrow_exception(failure);
+        } else {
+            bad_source = resolve_keys(*writer_, from, from_ids);
+            bad_target = resolve_keys(*writer_, to, to_ids);
         }
-        return ids;
+        if (bad_source && (!bad_target || *bad_source <= *bad_target))
+            throw Error(ErrorKind::bad_input, "unknown source vertex " + key_text(from.key(*bad_source))).at_row(*bad_source);
+        if (bad_target) throw Error(ErrorKind::bad_input, "unknown target vertex " + key_text(to.key(*bad_target))).at_row(*bad_target);
     }
 
     static std::string key_text(const Key& key) {
