@@ -2,10 +2,13 @@
 // text that names an owner.
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <set>
 
 #include "byte_window.hpp"
+#include "session.hpp"
 #include "support/random_graph.hpp"
+#include "walk_script.hpp"
 
 using namespace mmgraph;
 using namespace mmgraph::viewer;
@@ -95,4 +98,57 @@ TEST_CASE("an owner's text names the section, the vertex with its key and the fi
         }
     }
     CHECK(describe_owner(*file, owner_of(*file, 0)).rfind("header, ", 0) == 0);
+}
+
+TEST_CASE("walk steps `offset N` select a byte of every section kind and name its owner as the anatomy does", "[viewer][bytes]") {
+    TempDir dir;
+    const auto path = random_file(dir);
+    Session session;
+    REQUIRE(session.open(path.string()));
+    const File& file = *session.file();
+    std::set<std::string> kinds;
+    for (const SectionInfo& section : file.sections()) {
+        for (uint64_t at : {section.offset, section.offset + section.length / 2, section.offset + section.length - 1}) {
+            CAPTURE(std::string(section.name()), at);
+            run_walk(session, parse_walk_script(at % 2 ? "offset 0x" + [&] {
+                char hex[24];
+                std::snprintf(hex, sizeof hex, "%llx", static_cast<unsigned long long>(at));
+                return std::string(hex);
+            }() : "offset " + std::to_string(at)));
+            REQUIRE(session.selected_byte());
+            const auto state = session.state()["selected_byte"];
+            CHECK(state["offset"] == at);
+            CHECK(state["section"] == std::string(section.name()));
+            const ByteOwner& owner = session.selected_byte()->owner;
+            if (owner.vertex) {
+                // The field is the one the vertex's anatomy places at that byte.
+                const VertexAnatomy anatomy = describe_vertex(file, *owner.vertex);
+                const FieldSpan* field = anatomy.field_at(at);
+                if (field) {
+                    CHECK(state["field"] == field->name);
+                    CHECK(state["vertex"] == *owner.vertex);
+                }
+            }
+        }
+        kinds.insert(std::string(section.name()));
+    }
+    CHECK(kinds.size() >= 7);
+    CHECK(session.errors().empty());
+    run_walk(session, parse_walk_script("offset " + std::to_string(file.file_size())));
+    REQUIRE(session.errors().size() == 1);
+    CHECK_THAT(session.errors()[0], Catch::StartsWith("walk line 1: offset") && Catch::Contains("past the end"));
+    CHECK_THROWS_WITH(parse_walk_script("offset 0xZZ"), Catch::Contains("line 1") && Catch::Contains("0x hex"));
+}
+
+TEST_CASE("each hop records the pages its vertex touched that the one before had not", "[viewer][footprint]") {
+    TempDir dir;
+    Session session;
+    REQUIRE(session.open(random_file(dir).string()));
+    CHECK_FALSE(session.current()->hop_new_pages);  // the first vertex: no hop
+    const Footprint first = session.current()->footprint;
+    REQUIRE(session.go_index(60));
+    REQUIRE(session.current()->hop_new_pages);
+    CHECK(*session.current()->hop_new_pages == new_pages(first, session.current()->footprint));
+    REQUIRE(session.go_index(60));  // the same vertex again: nothing new
+    CHECK(*session.current()->hop_new_pages == 0);
 }

@@ -12,6 +12,7 @@
 #                   lists the reader's message under errors, exits 0
 #   fast_keys       key events that arrive between two frames (xdotool) are not lost
 #   open_dialog     File > Open driven by keys: Enter on a folder browses, on a file opens, Escape closes
+#   offsets         walk steps `offset N` in every section name the section and the vertex owning the byte
 #   no_display      without a display and without headless flags: a clear message, exit != 0
 #   neighbourhood   R-MAT neighbourhoods (hubs, self-loops, repeats) at three window sizes: the
 #                   dumped drawing has distinct, finite, spread-out positions filling the panel,
@@ -506,6 +507,39 @@ print("frame time at %s: median %.1f ms while verify ran (%d frames), %.1f ms wi
       % (t["size"], t["verify_median_ms"], t["verify_frames"], t["idle_median_ms"], limit))
 assert t["verify_median_ms"] <= limit, t
 PY
+  ;;
+offsets)
+  # A walk step `offset N` in the middle of every section, and in the header and directory:
+  # the selected byte names that section and, in a vertex's record, the vertex with the key
+  # `mmgraph get` gives for it.
+  build_sample "$work/deb.mmg"
+  "$mmgraph" info "$work/deb.mmg" --json >"$work/info.json" || fail "mmgraph info failed"
+  python3 - "$work/info.json" "$work/deb.mmg" >"$work/offsets.txt" <<'PY'
+import json, struct, sys
+info = json.load(open(sys.argv[1]))
+directory = struct.unpack_from("<Q", open(sys.argv[2], "rb").read(64), 48)[0]  # spec 2.2
+print("header 8")
+print("directory %d" % (directory + 8))
+for s in info["sections"]:
+    print("%s %d" % (s["name"], s["offset"] + s["size"] // 2))
+PY
+  while read -r area offset; do
+    printf 'offset 0x%x\n' "$offset" >"$work/walk.txt"
+    headless "$work/deb.mmg" --walk "$work/walk.txt" --dump-state "$work/state.json" --frames 2 >/dev/null 2>"$work/err" ||
+      fail "exit $? at offset $offset ($(cat "$work/err"))"
+    python3 - "$work/state.json" "$area" "$offset" "$mmgraph" "$work/deb.mmg" <<'PY' || fail "offset $offset does not name its owner in $area"
+import json, re, subprocess, sys
+state, area, offset, mmgraph, path = json.load(open(sys.argv[1])), sys.argv[2], int(sys.argv[3]), sys.argv[4], sys.argv[5]
+b = state["selected_byte"]
+assert b is not None and b["offset"] == offset, b
+assert b["section"] == area, (b, area)
+assert b["owner"].startswith(area), b
+if b["vertex"] is not None:
+    got = json.loads(subprocess.run([mmgraph, "get", path, "--index", str(b["vertex"]), "--json"], check=True, capture_output=True, text=True).stdout)
+    assert "vertex %d (key '%s')" % (b["vertex"], got["key"]) in b["owner"], (b, got["key"])
+print("%s: %s" % (hex(offset), b["owner"]))
+PY
+  done <"$work/offsets.txt"
   ;;
 no_display)
   status=0

@@ -203,7 +203,7 @@ void draw_anatomy(App& app, ImVec2 pos, ImVec2 size) {
     std::optional<uint64_t> focus = app.focus_offset;
     app.focus_offset.reset();
 
-    ImGui::BeginChild("hex", {0, ImGui::GetContentRegionAvail().y * 0.55f}, true);
+    ImGui::BeginChild("hex", {0, ImGui::GetContentRegionAvail().y * 0.55f}, true, ImGuiWindowFlags_HorizontalScrollbar);
     std::optional<size_t> hovered = hex_view(app, anatomy, flags, focus);
     if (hovered) field_tooltip(anatomy.fields[*hovered], finding_of(app, flags, *hovered), app.session.path());
     ImGui::EndChild();

@@ -25,7 +25,10 @@ void App::follow_file() {
     verify_cancelled = false;
     flags_generation = ~uint64_t{0};
     focus_offset.reset();
-    clicked.reset();
+    bytes_open = false;
+    bytes_window_of.reset();
+    map_detail_begin.reset();
+    map_generation = ~uint64_t{0};
     ego = {};
     ego_generation = ~uint64_t{0};
     blocks.clear();
@@ -52,12 +55,24 @@ void App::go_to_byte(uint64_t offset, uint64_t length) {
     const auto& file = session.file();
     if (!file || offset >= file->file_size()) return;
     map.show(offset, offset + std::max<uint64_t>(length, 1), file->file_size());
-    clicked = owner_of(*file, offset);
+    session.select_byte(offset);
     // A range (a section's checksum) belongs to no one vertex.
-    if (length == 0 && clicked->vertex) {
-        if (!session.current() || session.current()->index != *clicked->vertex) session.go_index(*clicked->vertex);
+    const auto& vertex = session.selected_byte()->owner.vertex;
+    if (length == 0 && vertex) {
+        if (!session.current() || session.current()->index != *vertex) session.go_index(*vertex);
         focus_offset = offset;
     }
+}
+
+void App::go_to_offset(uint64_t offset) {
+    const auto& file = session.file();
+    if (!file || !session.select_byte(offset)) return;
+    // About 12 bytes of context each side: at the map's usual width the bytes show as hex.
+    map.show(offset > 12 ? offset - 12 : 0, std::min(offset + 13, file->file_size()), file->file_size());
+    map_generation = session.generation();  // the map shows the byte, not the vertex
+    bytes_open = true;
+    bytes_begin = offset / 16 * 16;
+    bytes_scroll = true;
 }
 
 void App::handle_shortcuts() {
@@ -67,6 +82,7 @@ void App::handle_shortcuts() {
     if ((io.KeyAlt && ImGui::IsKeyPressed(GLFW_KEY_LEFT)) || ImGui::IsMouseClicked(3)) session.back();
     if ((io.KeyAlt && ImGui::IsKeyPressed(GLFW_KEY_RIGHT)) || ImGui::IsMouseClicked(4)) session.forward();
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_O)) open_dialog = true;
+    if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_G)) focus_offset_input = true;
     if (io.KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_Q)) quit = true;
     if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_EQUAL) || ImGui::IsKeyPressed(GLFW_KEY_KP_ADD))) scale_text(1.25f);
     if (io.KeyCtrl && (ImGui::IsKeyPressed(GLFW_KEY_MINUS) || ImGui::IsKeyPressed(GLFW_KEY_KP_SUBTRACT))) scale_text(0.8f);
@@ -135,6 +151,7 @@ void App::frame() {
         panel(PanelId::statistics, draw_statistics);
     }
     draw_splitters(placed, area);
+    draw_bytes(*this);
     draw_open_dialog(*this);
 }
 
@@ -171,13 +188,15 @@ void App::draw_splitters(const PanelLayout::Placement& placed, const Rect& area)
 }
 
 nlohmann::ordered_json App::footprint_state() const {
+    const auto& current = session.current();
+    if (!current) return nullptr;
+    const Footprint& f = current->footprint;
     nlohmann::ordered_json parts = nlohmann::ordered_json::array();
-    for (const FootprintPart& p : footprint.parts)
-        parts.push_back({{"part", std::string(part_name(p.part))}, {"bytes", p.bytes}, {"pages", p.pages}});
-    return {{"pages", footprint.pages.size()},
-            {"bytes", footprint.bytes},
+    for (const FootprintPart& p : f.parts) parts.push_back({{"part", std::string(part_name(p.part))}, {"bytes", p.bytes}, {"pages", p.pages}});
+    return {{"pages", f.pages.size()},
+            {"bytes", f.bytes},
             {"parts", parts},
-            {"hop_new_pages", has_hop ? nlohmann::ordered_json(hop_new_pages) : nlohmann::ordered_json()}};
+            {"hop_new_pages", current->hop_new_pages ? nlohmann::ordered_json(*current->hop_new_pages) : nlohmann::ordered_json()}};
 }
 
 void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags) {

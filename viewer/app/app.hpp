@@ -13,6 +13,7 @@
 #include <imgui.h>
 
 #include "ego_layout.hpp"
+#include "byte_window.hpp"
 #include "ego_network.hpp"
 #include "footprint.hpp"
 #include "integrity.hpp"
@@ -43,7 +44,18 @@ struct App {
     // Layout map
     std::vector<MapBlock> blocks;
     MapView map;
-    std::optional<ByteOwner> clicked;  // the byte last clicked on the map
+    uint64_t map_generation = ~uint64_t{0};  // the selection the zoomed map last followed
+    std::string offset_input;                // "go to offset", decimal or 0x hex
+    bool focus_offset_input = false;         // Ctrl+G
+    std::optional<uint64_t> map_detail_begin, map_detail_end;  // the view the detail below is of
+    ByteWindow map_detail;                                      // owners of the bytes in a zoomed view
+
+    // Bytes at any offset: a hex view of a window of the file, every byte's owner on hover
+    bool bytes_open = false;
+    uint64_t bytes_begin = 0;  // the window's first byte (a multiple of 16)
+    ByteWindow bytes_window;
+    std::optional<uint64_t> bytes_window_of;  // bytes_begin the window was read for
+    bool bytes_scroll = false;                // scroll to the selected byte once
 
     // Neighbourhood
     EgoNetwork ego;
@@ -57,10 +69,6 @@ struct App {
     std::string key_input;
     uint64_t index_input = 0;
     uint64_t walker_generation = ~uint64_t{0};
-    // What reading the current vertex touched, and the new pages of the hop that got here
-    Footprint footprint;
-    uint64_t hop_new_pages = 0;
-    bool has_hop = false;
     // Per direction (out, in): the key filter and "jump to entry N" of the neighbour list
     struct NeighbourListView {
         std::string filter;
@@ -99,6 +107,8 @@ struct App {
     // Shows a byte (and `length` bytes after it) on the map, names its owner and, for a byte of
     // a vertex's record, walks there with the anatomy scrolled to it.
     void go_to_byte(uint64_t offset, uint64_t length = 0);
+    // "Go to offset": selects the byte, zooms the map to it and opens the hex view there.
+    void go_to_offset(uint64_t offset);
 };
 
 void draw_layout_map(App& app, ImVec2 pos, ImVec2 size);
@@ -109,6 +119,7 @@ void draw_neighbourhood(App& app, ImVec2 pos, ImVec2 size);
 void draw_statistics(App& app, ImVec2 pos, ImVec2 size);
 void draw_errors(App& app, ImVec2 pos, ImVec2 size);
 void draw_open_dialog(App& app);
+void draw_bytes(App& app);  // the floating hex view of "go to offset"
 void draw_verify_status(App& app);  // in the menu bar: progress and cancel, then the outcome
 
 // Shared look: a colour per section kind and per record part, used by the map and the anatomy.

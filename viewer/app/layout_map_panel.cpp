@@ -1,14 +1,22 @@
 // Layout map: the file as proportional coloured blocks (header, directory, sections, padding)
 // laid out on rows like text; the wheel zooms around the cursor, a right-drag pans, hover names
-// the block, a click resolves the byte to its owner, the selected vertex's records are
-// outlined, and verify's findings are marked at their offsets. Per frame it draws the blocks,
-// records and findings in view: its cost follows the section and finding counts, not the file
-// size.
+// the block, a click or "go to offset" selects a byte and names its owner, the selected
+// vertex's records are outlined and the pages its reading touched ticked, and verify's findings
+// are marked at their offsets. Zoomed in to a few KiB it draws record and field boundaries, and
+// the bytes once they fit. Per frame it draws what is in view: its cost follows the section and
+// finding counts, not the file size.
 #include <algorithm>
 #include <cinttypes>
 #include <cmath>
+#include <cstdio>
+#include <optional>
+#include <utility>
+
+#include <GLFW/glfw3.h>
 
 #include "app.hpp"
+
+#include <imgui_stdlib.h>  // after imgui.h, which it needs
 
 namespace mmgraph::viewer {
 
@@ -26,7 +34,15 @@ struct MapCanvas {
         if (filled) draw->AddRectFilled(a, b, colour);
         else draw->AddRect(a, b, colour, 0, 0, 2.0f);
     }
+    ImVec2 at(int row, double x) const { return {origin.x + static_cast<float>(x), origin.y + row * row_height}; }
 };
+
+// The file range of the vertex's node record, if it has one.
+std::optional<std::pair<uint64_t, uint64_t>> node_record(const CurrentVertex& current) {
+    for (const RecordSpan& r : current.anatomy.records)
+        if (r.part == Part::node && r.size > 0) return std::pair{r.offset, r.offset + r.size};
+    return std::nullopt;
+}
 
 // Calls draw(row, x0, x1) for each row segment of the linear pixel range [p0, p1).
 template <typename Draw>
@@ -114,19 +130,110 @@ void map_tooltip(const App& app, const MapView& view, uint64_t offset, uint64_t 
     ImGui::EndTooltip();
 }
 
-// The byte last clicked: its owner in words, and a way to walk to its vertex.
-void clicked_line(App& app) {
-    const ByteOwner& o = *app.clicked;
-    std::string text = "byte " + hex_offset(o.offset) + ": " + o.area;
-    if (o.section >= 0) text += " +" + hex_offset(o.section_offset);
-    if (!o.detail.empty()) text += ", " + o.detail;
-    if (o.field) text += ", " + std::string(part_name(o.field->part)) + " field '" + o.field->name + "' = " + o.field->value;
-    if (o.vertex) {
-        text += ", vertex " + std::to_string(*o.vertex);
-        if (ImGui::SmallButton("Walk there")) app.session.go_index(*o.vertex);
+// The selected byte: its owner in words, a way to walk to its vertex and to see its bytes.
+void selected_line(App& app) {
+    const SelectedByte& b = *app.session.selected_byte();
+    if (b.owner.vertex) {
+        if (ImGui::SmallButton("Walk there")) app.session.go_index(*b.owner.vertex);
         ImGui::SameLine();
     }
+    if (ImGui::SmallButton("Bytes")) app.go_to_offset(b.owner.offset);
+    ImGui::SameLine();
+    const std::string text = "byte " + hex_offset(b.owner.offset) + ": " + b.text;
     ImGui::TextUnformatted(text.c_str());
+    if (ImGui::IsItemHovered() && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_C)) ImGui::SetClipboardText(text.c_str());
+    if (ImGui::BeginPopupContextItem("byte menu")) {
+        if (ImGui::MenuItem("Copy", "Ctrl+C")) ImGui::SetClipboardText(text.c_str());
+        if (ImGui::MenuItem("Copy offset")) ImGui::SetClipboardText(hex_offset(b.owner.offset).c_str());
+        ImGui::EndPopup();
+    }
+}
+
+// The toolbar: whole file, the selected vertex, go to offset (Ctrl+G), and what is shown.
+void toolbar(App& app, uint64_t file_size) {
+    MapView& view = app.map;
+    const auto& current = app.session.current();
+    if (ImGui::SmallButton("Whole file")) {
+        view.begin = 0;
+        view.end = file_size;
+    }
+    ImGui::SameLine();
+    if (ImGui::SmallButton("Selected vertex") && current) {
+        if (auto range = node_record(*current)) view.show(range->first, range->second, file_size);
+    }
+    ImGui::SameLine();
+    ImGui::SetNextItemWidth(ImGui::CalcTextSize("0x000000000000").x + 10);
+    if (app.focus_offset_input) {
+        ImGui::SetKeyboardFocusHere();
+        app.focus_offset_input = false;
+    }
+    if (ImGui::InputTextWithHint("##offset", "go to offset", &app.offset_input, ImGuiInputTextFlags_EnterReturnsTrue)) {
+        if (auto offset = parse_offset(app.offset_input)) app.go_to_offset(*offset);
+    }
+    if (ImGui::IsItemHovered()) ImGui::SetTooltip("A byte offset, decimal or 0x hex (Ctrl+G): the map zooms to it and the hex view opens there");
+    ImGui::SameLine();
+    ImGui::TextDisabled("showing %s..%s (%s of %s), wheel zooms, right-drag pans, click names a byte", hex_offset(view.begin).c_str(),
+                        hex_offset(view.end).c_str(), human_bytes(view.end - view.begin).c_str(), human_bytes(file_size).c_str());
+}
+
+// A zoomed map follows the walk: on a new vertex it moves to its node record, keeping the zoom.
+void follow_selection(App& app, uint64_t file_size) {
+    const auto& current = app.session.current();
+    if (app.map_generation == app.session.generation()) return;
+    app.map_generation = app.session.generation();
+    MapView& view = app.map;
+    if (!current || (view.begin == 0 && view.end == file_size)) return;
+    const auto range = node_record(*current);
+    if (!range || (range->first >= view.begin && range->second <= view.end)) return;
+    const uint64_t span = view.end - view.begin, middle = (range->first + range->second) / 2;
+    view.begin = middle > span / 2 ? std::min(middle - span / 2, file_size - span) : 0;
+    view.end = view.begin + span;
+}
+
+// Pages the current vertex's reading touched, as ticks along the bottom of each row.
+void draw_footprint(const CurrentVertex& current, const MapView& view, const MapCanvas& canvas) {
+    const uint64_t page = current.footprint.page_size;
+    for (uint64_t p : current.footprint.pages) {
+        const uint64_t from = p * page, to = from + page;
+        if (to <= view.begin || from >= view.end) continue;
+        const double p0 = view.position_of(from), p1 = std::max(view.position_of(to), p0 + 2);
+        for_segments(view, p0, p1, [&](int row, double x0, double x1) {
+            const ImVec2 a = canvas.at(row, x0), b = canvas.at(row + 1, x1);
+            canvas.draw->AddRectFilled({a.x, b.y - 4}, {b.x, b.y - 1}, IM_COL32(90, 220, 240, 230));
+        });
+    }
+}
+
+// Zoomed in to a few KiB: the owners' boundaries (record and field edges) as lines and, once a
+// byte is wide enough, the bytes in hex. The owners are read once per view.
+void draw_detail(App& app, const File& file, const MapView& view, const MapCanvas& canvas) {
+    constexpr uint64_t kDetailBytes = 4096;
+    const double pixels_per_byte = 1.0 / std::max(view.bytes_per_pixel(), 1e-9);
+    if (view.end - view.begin > kDetailBytes || pixels_per_byte < 3) return;
+    if (app.map_detail_begin != view.begin || app.map_detail_end != view.end) {
+        app.map_detail = read_byte_window(file, view.begin, view.end - view.begin);
+        app.map_detail_begin = view.begin;
+        app.map_detail_end = view.end;
+    }
+    const ByteWindow& w = app.map_detail;
+    for (const OwnedRun& run : w.runs) {
+        const double p = view.position_of(run.offset);
+        for_segments(view, p, p + 1, [&](int row, double x0, double) {
+            const ImVec2 a = canvas.at(row, x0), b = canvas.at(row + 1, x0);
+            canvas.draw->AddLine(a, b, IM_COL32(20, 20, 20, 255), 2.0f);
+        });
+    }
+    const float text_width = ImGui::CalcTextSize("00").x;
+    if (pixels_per_byte < text_width + 4) return;
+    for (size_t i = 0; i < w.bytes.size(); ++i) {
+        const double p = view.position_of(w.begin + i);
+        char hex[4];
+        std::snprintf(hex, sizeof hex, "%02X", w.bytes[i]);
+        for_segments(view, p, p + 1, [&](int row, double x0, double) {
+            const ImVec2 a = canvas.at(row, x0);
+            canvas.draw->AddText({a.x + 2, a.y + (canvas.row_height - ImGui::GetTextLineHeight()) / 2}, IM_COL32(15, 15, 15, 255), hex);
+        });
+    }
 }
 
 }  // namespace
@@ -141,21 +248,9 @@ void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
     }
     const uint64_t file_size = file->file_size();
     MapView& view = app.map;
-    if (ImGui::SmallButton("Whole file")) {
-        view.begin = 0;
-        view.end = file_size;
-    }
     const auto& current = app.session.current();
-    ImGui::SameLine();
-    if (ImGui::SmallButton("Selected vertex") && current && !current->anatomy.records.empty()) {
-        uint64_t lo = UINT64_MAX, hi = 0;
-        for (const RecordSpan& r : current->anatomy.records)
-            if (r.part == Part::node) lo = r.offset, hi = r.offset + r.size;
-        if (hi > lo) view.show(lo, hi, file_size);
-    }
-    ImGui::SameLine();
-    ImGui::TextDisabled("showing %s..%s (%s of %s), wheel zooms, right-drag pans, click names a byte", hex_offset(view.begin).c_str(),
-                        hex_offset(view.end).c_str(), human_bytes(view.end - view.begin).c_str(), human_bytes(file_size).c_str());
+    follow_selection(app, file_size);
+    toolbar(app, file_size);
 
     ImVec2 origin = ImGui::GetCursorScreenPos();
     ImVec2 avail = ImGui::GetContentRegionAvail();
@@ -173,9 +268,12 @@ void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
             double p0 = view.position_of(r.offset), p1 = std::max(view.position_of(r.offset + r.size), p0 + 3);
             for_segments(view, p0, p1, [&](int row, double x0, double x1) { canvas.rect(row, x0, x1, IM_COL32(255, 255, 255, 255), false, 0); });
         }
+    draw_detail(app, *file, view, canvas);
+    if (current) draw_footprint(*current, view, canvas);
     if (app.integrity) draw_findings(*app.integrity, view, canvas);
-    if (app.clicked && app.clicked->offset >= view.begin && app.clicked->offset < view.end) {
-        double p = view.position_of(app.clicked->offset);
+    const auto& selected = app.session.selected_byte();
+    if (selected && selected->owner.offset >= view.begin && selected->owner.offset < view.end) {
+        double p = view.position_of(selected->owner.offset);
         for_segments(view, p, p + 2, [&](int row, double x0, double x1) { canvas.rect(row, x0, x1, IM_COL32(255, 230, 60, 255), true, 0); });
     }
 
@@ -193,9 +291,9 @@ void draw_layout_map(App& app, ImVec2 pos, ImVec2 size) {
         float wheel = ImGui::GetIO().MouseWheel;
         if (wheel != 0) view.zoom(offset, std::pow(0.75, wheel), file_size);
         map_tooltip(app, view, offset, file_size);
-        if (ImGui::IsItemClicked()) app.clicked = owner_of(*file, offset);
+        if (ImGui::IsItemClicked()) app.session.select_byte(offset);
     }
-    if (app.clicked) clicked_line(app);
+    if (selected) selected_line(app);
     ImGui::End();
 }
 

@@ -197,6 +197,8 @@ int main(int argc, char** argv) {
         if (!file.empty()) app.open(file);
         if (!steps.empty()) mmgraph::viewer::run_walk(app.session, steps);
         app.follow_file();  // a walk may have opened another file
+        // A walk's `offset N` shows its byte as "go to offset" does: map zoomed, hex view open.
+        if (const auto& selected = app.session.selected_byte()) app.go_to_offset(selected->owner.offset);
         FrameTimes times;
 
         for (int frame = 0; (!headless || frame < frames) && !glfwWindowShouldClose(window) && !app.quit; ++frame) {

@@ -208,15 +208,15 @@ void attribute_table(App& app, const CurrentVertex& current) {
 
 // What a service pays to read this vertex: the pages its records touch, and how many of them
 // the hop from the previous vertex found new (each a page fault on a cold cache).
-void footprint_line(const App& app) {
-    const Footprint& f = app.footprint;
+void footprint_line(const CurrentVertex& current) {
+    const Footprint& f = current.footprint;
     if (f.pages.empty()) return;
     ImGui::TextDisabled("read: %zu pages, %s", f.pages.size(), human_bytes(f.bytes).c_str());
-    if (app.has_hop) {
+    if (current.hop_new_pages) {
         ImGui::SameLine();
-        ImGui::TextColored({0.95f, 0.75f, 0.4f, 1}, "last hop: %llu new", static_cast<unsigned long long>(app.hop_new_pages));
+        ImGui::TextColored({0.95f, 0.75f, 0.4f, 1}, "last hop: %llu new", static_cast<unsigned long long>(*current.hop_new_pages));
     }
-    if (ImGui::IsItemHovered() || (ImGui::IsWindowHovered() && ImGui::IsMouseHoveringRect(ImGui::GetItemRectMin(), ImGui::GetItemRectMax()))) {
+    if (ImGui::IsItemHovered()) {
         ImGui::BeginTooltip();
         ImGui::Text("Reading this vertex touches, by part (%llu-byte pages):", static_cast<unsigned long long>(f.page_size));
         for (const FootprintPart& p : f.parts)
@@ -265,10 +265,6 @@ void draw_walker(App& app, ImVec2 pos, ImVec2 size) {
     if (moved && s.current()) {
         app.index_input = s.current()->index;
         app.key_input = s.current()->key;
-        Footprint now = footprint_of(s.current()->anatomy);
-        app.has_hop = !app.footprint.pages.empty();
-        app.hop_new_pages = new_pages(app.footprint, now);
-        app.footprint = std::move(now);
         for (auto& view : app.neighbour_views) view.scroll_to.reset(), view.highlighted.reset();
     }
     app.walker_generation = s.generation();
@@ -337,7 +333,7 @@ void draw_walker(App& app, ImVec2 pos, ImVec2 size) {
     attribute_table(app, *current);
     ImGui::Text("out-degree %llu, in-degree %s", static_cast<unsigned long long>(current->out.size()),
                 file.has_in_edges() ? std::to_string(current->in.size()).c_str() : "not stored");
-    footprint_line(app);
+    footprint_line(*current);
     ImGui::BeginChild("neighbours");
     if (moved) ImGui::SetScrollY(0);
     // Following a neighbour replaces the current vertex and its lists: stop drawing them then.

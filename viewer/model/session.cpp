@@ -4,6 +4,8 @@
 #include <charconv>
 #include <fstream>
 
+#include "byte_window.hpp"
+
 namespace mmgraph::viewer {
 
 FailedOpen read_failed_open(const std::string& path, const std::string& error) {
@@ -43,6 +45,7 @@ void Session::close() {
     path_.clear();
     history_.clear();
     current_.reset();
+    selected_byte_.reset();
     errors_.clear();
     failed_open_.reset();
     ++generation_;
@@ -77,6 +80,8 @@ void Session::select(uint32_t index) {
     }
     c.anatomy = describe_vertex(*file_, index);
     if (!c.anatomy.error.empty() && c.error.empty()) c.error = c.anatomy.error;
+    c.footprint = footprint_of(c.anatomy);
+    if (current_) c.hop_new_pages = new_pages(current_->footprint, c.footprint);
     current_ = std::move(c);
     ++generation_;
 }
@@ -179,6 +184,19 @@ nlohmann::ordered_json Session::key_json(uint32_t index) const {
     }
 }
 
+bool Session::select_byte(uint64_t offset) {
+    if (!file_ || offset >= file_->file_size()) {
+        errors_.push_back("offset " + std::to_string(offset) + " is past the end of the file (" +
+                          std::to_string(file_ ? file_->file_size() : 0) + " bytes)");
+        return false;
+    }
+    SelectedByte b;
+    b.owner = owner_of(*file_, offset);
+    b.text = describe_owner(*file_, b.owner);
+    selected_byte_ = std::move(b);
+    return true;
+}
+
 nlohmann::ordered_json Session::state() const {
     nlohmann::ordered_json j;
     j["file"] = path_;
@@ -195,6 +213,16 @@ nlohmann::ordered_json Session::state() const {
     j["history"] = std::move(history);
     j["history_position"] = history_.position();
     j["errors"] = errors_;
+    if (selected_byte_) {
+        const ByteOwner& o = selected_byte_->owner;
+        j["selected_byte"] = {{"offset", o.offset},
+                              {"section", o.area},
+                              {"owner", selected_byte_->text},
+                              {"vertex", o.vertex ? nlohmann::ordered_json(*o.vertex) : nlohmann::ordered_json()},
+                              {"field", o.field ? nlohmann::ordered_json(o.field->name) : nlohmann::ordered_json()}};
+    } else {
+        j["selected_byte"] = nullptr;
+    }
     return j;
 }
 

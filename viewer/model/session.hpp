@@ -11,6 +11,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "footprint.hpp"
 #include "history.hpp"
 #include "mmgraph/anatomy.hpp"
 #include "mmgraph/reader.hpp"
@@ -26,6 +27,14 @@ struct CurrentVertex {
     VertexAnatomy anatomy;
     NeighbourList out, in;
     std::string error;  // a damaged record: what the reader said
+    Footprint footprint;               // what reading it touched
+    std::optional<uint64_t> hop_new_pages;  // of those pages, how many the previous vertex had not touched
+};
+
+// A byte chosen by offset (go to offset, a click on the map, a walk's `offset N`).
+struct SelectedByte {
+    ByteOwner owner;
+    std::string text;  // describe_owner(): section, vertex with its key, field
 };
 
 // A file that open() refused: the reader's message, and the file's first bytes with the header
@@ -52,6 +61,9 @@ public:
     bool back();
     bool forward();
     bool jump(size_t history_position);
+    // Selects the byte at `offset` and names its owner; false (and an error) past the file's end.
+    bool select_byte(uint64_t offset);
+    const std::optional<SelectedByte>& selected_byte() const { return selected_byte_; }
 
     const std::string& path() const { return path_; }
     const std::shared_ptr<const File>& file() const { return file_; }
@@ -63,7 +75,8 @@ public:
     void replace_last_error(std::string message) { errors_.back() = std::move(message); }
     uint64_t generation() const { return generation_; }  // changes whenever the selection does
 
-    // {file, current: {index, key, label}, history: [keys], history_position, errors}
+    // {file, current: {index, key, label}, history: [keys], history_position, errors,
+    //  selected_byte: {offset, section, owner, vertex, field} or null}
     nlohmann::ordered_json state() const;
     std::string key_of(uint32_t index) const;  // "?" when the record is damaged
 
@@ -75,6 +88,7 @@ private:
     std::shared_ptr<const File> file_;
     History history_;
     std::optional<CurrentVertex> current_;
+    std::optional<SelectedByte> selected_byte_;
     std::vector<std::string> errors_;
     std::optional<FailedOpen> failed_open_;
     uint64_t generation_ = 0;

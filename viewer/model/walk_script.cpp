@@ -2,6 +2,7 @@
 
 #include <charconv>
 
+#include "byte_window.hpp"
 #include "mmgraph/error.hpp"
 #include "session.hpp"
 
@@ -43,13 +44,18 @@ std::vector<WalkStep> parse_walk_script(std::string_view text) {
             if (argument.empty()) fail("'open' needs a file");
             step.kind = WalkStep::Kind::open;
             step.path = std::string(argument);
+        } else if (word == "offset") {
+            auto offset = parse_offset(argument);
+            if (!offset) fail("'offset' needs a byte offset, decimal or 0x hex, not '" + std::string(argument) + "'");
+            step.kind = WalkStep::Kind::offset;
+            step.number = *offset;
         } else if (word == "index" || word == "out" || word == "in") {
             auto [end, ec] = std::from_chars(argument.data(), argument.data() + argument.size(), step.number);
             if (argument.empty() || ec != std::errc() || end != argument.data() + argument.size())
                 fail("'" + std::string(word) + "' needs a non-negative integer, not '" + std::string(argument) + "'");
             step.kind = word == "index" ? WalkStep::Kind::index : word == "out" ? WalkStep::Kind::out : WalkStep::Kind::in;
         } else {
-            fail("unknown step '" + std::string(word) + "' (expected key, index, out, in, back, forward or open)");
+            fail("unknown step '" + std::string(word) + "' (expected key, index, out, in, back, forward, open or offset)");
         }
         steps.push_back(std::move(step));
     }
@@ -66,6 +72,7 @@ void run_walk(Session& session, const std::vector<WalkStep>& steps) {
             case WalkStep::Kind::out: moved = session.follow(Direction::out, step.number); break;
             case WalkStep::Kind::in: moved = session.follow(Direction::in, step.number); break;
             case WalkStep::Kind::open: moved = session.open(step.path); break;
+            case WalkStep::Kind::offset: moved = session.select_byte(step.number); break;
             case WalkStep::Kind::back:
                 moved = session.back();
                 if (!moved) session.add_error("nothing to go back to");

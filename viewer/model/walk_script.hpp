@@ -1,6 +1,7 @@
 // Walk scripts: one navigation step per line (`key K`, `index I`, `out N`, `in N`, `back`,
-// `forward`, `open PATH`), blank lines and `#` comments ignored. Used by the headless mode and
-// by tests. `open` is File > Open: a file that cannot be opened leaves the current one.
+// `forward`, `open PATH`, `offset N`), blank lines and `#` comments ignored. Used by the
+// headless mode and by tests. `open` is File > Open: a file that cannot be opened leaves the
+// current one. `offset N` (decimal or 0x hex) selects a byte and names its owner.
 #pragma once
 
 #include <cstdint>
@@ -13,11 +14,11 @@ namespace mmgraph::viewer {
 class Session;
 
 struct WalkStep {
-    enum class Kind { key, index, out, in, back, forward, open };
+    enum class Kind { key, index, out, in, back, forward, open, offset };
     Kind kind = Kind::index;
     std::string key;      // for `key`
     std::string path;     // for `open`
-    uint64_t number = 0;  // for `index`, `out`, `in`
+    uint64_t number = 0;  // for `index`, `out`, `in`, `offset`
     int line = 0;
 };
 
