@@ -7,7 +7,7 @@
 #   walk_generated  a walk over a generated graph; the dumped state must match the path that
 #                   `mmgraph neighbors --json` predicts for every out N / in N step
 #   walk_sample     the same on the Debian sample graph (examples/data/debian-packages)
-#   screenshot      the PNG is 1280x800 and a real picture: many colours, none dominant
+#   screenshot      PNGs at 1280x800, 800x500 and 2560x1440 are real pictures: many colours, none dominant
 #   truncated       a truncated file, a damaged record and a foreign file: the viewer starts,
 #                   lists the reader's message under errors, exits 0
 #   fast_keys       key events that arrive between two frames (xdotool) are not lost
@@ -298,8 +298,13 @@ screenshot)
   printf 'key libc6\nin 0\n' >"$work/walk.txt"
   headless "$work/deb.mmg" --walk "$work/walk.txt" --screenshot "$work/shot.png" >/dev/null 2>&1 || fail "exit $?"
   python3 "$here/png_check.py" "$work/shot.png" 1280 800 || fail "the screenshot is not a real picture"
-  headless "$work/deb.mmg" --size 800x600 --frames 4 --screenshot "$work/small.png" >/dev/null 2>&1 || fail "exit $? at 800x600"
-  python3 "$here/png_check.py" "$work/small.png" 800 600 || fail "the 800x600 screenshot is not a real picture"
+  # The smallest window the panels are laid out for, and a large screen (its own Xvfb screen).
+  headless "$work/deb.mmg" --walk "$work/walk.txt" --size 800x500 --frames 4 --screenshot "$work/small.png" >/dev/null 2>&1 ||
+    fail "exit $? at 800x500"
+  python3 "$here/png_check.py" "$work/small.png" 800 500 || fail "the 800x500 screenshot is not a real picture"
+  xvfb-run -a -s '-screen 0 2560x1440x24' "$view" "$work/deb.mmg" --walk "$work/walk.txt" --size 2560x1440 --frames 4 \
+    --screenshot "$work/large.png" >/dev/null 2>&1 || fail "exit $? at 2560x1440"
+  python3 "$here/png_check.py" "$work/large.png" 2560 1440 || fail "the 2560x1440 screenshot is not a real picture"
   ;;
 truncated)
   build_sample "$work/deb.mmg"

@@ -137,6 +137,18 @@ std::optional<size_t> hex_view(const App& app, const VertexAnatomy& anatomy, con
 }
 
 // Every field: offset, size, name, value; flagged rows in red with their finding.
+// Right-click on a field's row: copy its offset, name or value.
+void copy_menu(const FieldSpan& f, int id) {
+    ImGui::PushID(id);
+    if (ImGui::BeginPopupContextItem("field menu")) {
+        if (ImGui::MenuItem("Copy value")) ImGui::SetClipboardText(f.value.c_str());
+        if (ImGui::MenuItem("Copy offset")) ImGui::SetClipboardText(hex_offset(f.offset).c_str());
+        if (ImGui::MenuItem("Copy field name")) ImGui::SetClipboardText(f.name.c_str());
+        ImGui::EndPopup();
+    }
+    ImGui::PopID();
+}
+
 void field_table(const App& app, const VertexAnatomy& anatomy, const VertexFlags& flags, std::optional<uint64_t> focus) {
     const ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
     if (!ImGui::BeginTable("fields", 4, table_flags)) return;
@@ -179,6 +191,7 @@ void field_table(const App& app, const VertexAnatomy& anatomy, const VertexFlags
             if (finding) ImGui::TextColored(kFindingText, "%s  (verify: damaged)", f.value.c_str());
             else ImGui::TextUnformatted(f.value.c_str());
             if (ImGui::IsItemHovered()) field_tooltip(f, finding, path);
+            copy_menu(f, static_cast<int>(index));
         }
     ImGui::EndTable();
 }
