@@ -150,15 +150,7 @@ void copy_menu(const FieldSpan& f, int id) {
 }
 
 void field_table(const App& app, const VertexAnatomy& anatomy, const VertexFlags& flags, std::optional<uint64_t> focus) {
-    const ImGuiTableFlags table_flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
-    if (!ImGui::BeginTable("fields", 4, table_flags)) return;
-    float char_width = ImGui::CalcTextSize("0").x;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("offset", ImGuiTableColumnFlags_WidthFixed, char_width * 10);
-    ImGui::TableSetupColumn("size", ImGuiTableColumnFlags_WidthFixed, char_width * 6);
-    ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch, 1.2f);
-    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableHeadersRow();
+    if (!begin_field_table("fields", 10, "size", 6)) return;
     if (focus)
         for (size_t i = 0; i < cache.by_offset.size(); ++i) {
             const FieldSpan& f = anatomy.fields[cache.by_offset[i]];

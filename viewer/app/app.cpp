@@ -199,6 +199,19 @@ nlohmann::ordered_json App::footprint_state() const {
             {"hop_new_pages", current->hop_new_pages ? nlohmann::ordered_json(*current->hop_new_pages) : nlohmann::ordered_json()}};
 }
 
+bool begin_field_table(const char* id, float offset_chars, const char* second, float second_chars) {
+    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
+    if (!ImGui::BeginTable(id, 4, flags)) return false;
+    const float char_width = ImGui::CalcTextSize("0").x;
+    ImGui::TableSetupScrollFreeze(0, 1);
+    ImGui::TableSetupColumn("offset", ImGuiTableColumnFlags_WidthFixed, char_width * offset_chars);
+    ImGui::TableSetupColumn(second, ImGuiTableColumnFlags_WidthFixed, char_width * second_chars);
+    ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch, 1.2f);
+    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.0f);
+    ImGui::TableHeadersRow();
+    return true;
+}
+
 void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags) {
     ImGui::SetNextWindowPos(pos, ImGuiCond_Always);
     ImGui::SetNextWindowSize(size, ImGuiCond_Always);

@@ -130,6 +130,9 @@ constexpr ImU32 kFindingColour = IM_COL32(255, 40, 40, 255);  // a verify findin
 inline const ImVec4 kFindingText{1.0f, 0.4f, 0.4f, 1.0f};
 std::string human_bytes(uint64_t bytes);
 std::string hex_offset(uint64_t offset);
+// A table of fields: offset, `second` (a narrow column), field, value; widths in characters.
+// Pair with ImGui::EndTable when it returns true.
+bool begin_field_table(const char* id, float offset_chars, const char* second, float second_chars);
 // Begins a panel window at a fixed tile of the display (pair with ImGui::End).
 void begin_panel(const char* title, ImVec2 pos, ImVec2 size, ImGuiWindowFlags flags = 0);
 

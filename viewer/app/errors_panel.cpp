@@ -52,15 +52,7 @@ void failed_open_view(const FailedOpen& failed) {
         return;
     }
     ImGui::TextDisabled("Its first %zu bytes, decoded as stored:", failed.head.size());
-    const ImGuiTableFlags flags = ImGuiTableFlags_RowBg | ImGuiTableFlags_ScrollY | ImGuiTableFlags_BordersInnerV | ImGuiTableFlags_Resizable;
-    if (!ImGui::BeginTable("head", 4, flags)) return;
-    float char_width = ImGui::CalcTextSize("0").x;
-    ImGui::TableSetupScrollFreeze(0, 1);
-    ImGui::TableSetupColumn("offset", ImGuiTableColumnFlags_WidthFixed, char_width * 8);
-    ImGui::TableSetupColumn("bytes", ImGuiTableColumnFlags_WidthFixed, char_width * 24);
-    ImGui::TableSetupColumn("field", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableSetupColumn("value", ImGuiTableColumnFlags_WidthStretch, 1.0f);
-    ImGui::TableHeadersRow();
+    if (!begin_field_table("head", 8, "bytes", 24)) return;
     ImGuiListClipper clipper;
     clipper.Begin(static_cast<int>(failed.fields.size()));
     while (clipper.Step())
