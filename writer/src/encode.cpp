@@ -11,10 +11,10 @@
 #include "internal.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/detail/section_writer.hpp"
-#include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/parallel/ordered_pipeline.hpp"
 #include "output_file.hpp"
+#include "shard_file.hpp"
 
 namespace mmgraph {
 
@@ -557,56 +557,13 @@ void Writer::Impl::encode(ShardPlan& p, detail::OutputFile& output, unsigned thr
 
 namespace {
 
-// §3 directory, and the zeros up to the first section; returns the directory's checksum.
-uint64_t write_directory(const ShardPlan& p, uint8_t* file) {
-    using F = format::dir_entry::Field;
-    uint8_t* dir = file + p.directory_offset;
-    const uint64_t dir_len = format::dir_entry::kSize * p.sections.size();
-    std::memset(dir, 0, p.sections.front().offset - p.directory_offset);  // reserved fields and padding
-    for (size_t i = 0; i < p.sections.size(); ++i) {
-        const auto& s = p.sections[i];
-        uint8_t* entry = dir + i * format::dir_entry::kSize;
-        format::put(entry, F::kind, static_cast<uint16_t>(s.kind));
-        format::put(entry, F::flags, 0);  // every section of this version is required
-        format::put(entry, F::offset, s.offset);
-        format::put(entry, F::length, s.length);
-        format::put(entry, F::checksum, s.checksum);
-    }
-    return format::checksum(dir, dir_len);
-}
-
-// §2.2 header, written last: it covers the directory by its checksum.
-void encode_header(const ShardPlan& p, uint8_t* file, const std::array<uint8_t, 16>& dataset_id, uint32_t shard_count,
-                   bool in_edges, uint64_t vertices, uint64_t directory_checksum) {
-    using F = format::header::Field;
-    std::memset(file, 0, format::header::kSize);  // the reserved bytes
-    std::memcpy(format::bytes(file, F::magic).data(), format::kMagic, format::header::spec(F::magic).width);
-    format::put(file, F::version_major, format::kVersionMajor);
-    format::put(file, F::version_minor, format::kVersionMinor);
-    format::put(file, F::flags, in_edges ? format::kFlagInEdges : 0);
-    format::put(file, F::file_size, p.file_size);
-    std::copy(dataset_id.begin(), dataset_id.end(), format::bytes(file, F::dataset_id).begin());
-    format::put(file, F::shard_id, p.shard);
-    format::put(file, F::shard_count, shard_count);
-    format::put(file, F::section_count, p.sections.size());
-    format::put(file, F::directory_offset, p.directory_offset);
-    format::put(file, F::directory_hash, directory_checksum);
-    format::put(file, F::vertex_count, vertices);
-    format::put(file, F::edge_count, p.edge_count);
-    format::put(file, F::header_checksum, format::checksum(file, format::header::spec(F::header_checksum).offset));
-}
-
 // §10: the same in every shard; derived from every section's checksum unless given.
-std::array<uint8_t, 16> dataset_id_for(const std::vector<ShardPlan>& plans, const std::optional<std::array<uint8_t, 16>>& given) {
+detail::DatasetId dataset_id_for(const std::vector<ShardPlan>& plans, const std::optional<detail::DatasetId>& given) {
     if (given) return *given;
-    std::array<uint8_t, 16> dataset_id{};
     std::vector<uint64_t> sums;
     for (const ShardPlan& p : plans)
         for (const auto& s : p.sections) sums.push_back(s.checksum);
-    XXH128_hash_t h = XXH3_128bits(sums.data(), sums.size() * sizeof(uint64_t));
-    format::store(dataset_id.data(), h.low64);
-    format::store(dataset_id.data() + 8, h.high64);
-    return dataset_id;
+    return detail::dataset_id_from_checksums(sums);
 }
 
 }  // namespace
@@ -629,9 +586,7 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
 
     const std::array<uint8_t, 16> dataset_id = dataset_id_for(plans, m.options.dataset_id);
     for (size_t s = 0; s < plans.size(); ++s) {
-        uint8_t* file = outputs[s]->data();
-        encode_header(plans[s], file, dataset_id, m.options.shard_count, m.options.store_in_edges, plans[s].members.size(),
-                      write_directory(plans[s], file));
+        detail::write_directory_and_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges);
         outputs[s]->flush();
     }
     for (auto& out : outputs) {

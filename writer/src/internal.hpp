@@ -96,6 +96,9 @@ struct InputContext {
     const Key* to = nullptr;  // set for edges
     const Writer::Impl* writer = nullptr;  // instead of the keys: an edge by vertex ids
     uint32_t from_id = 0, to_id = 0;
+    // Or an item that describes itself (ShardWriter: an edge by places), called for errors only.
+    std::string (*describe)(const void* subject) = nullptr;
+    const void* subject = nullptr;
     std::string text() const;
 };
 
@@ -419,7 +422,7 @@ struct Writer::Impl {
                std::vector<uint32_t>& var_sizes, const detail::InputContext& context);
 
     unsigned worker_threads() const { return options.threads ? options.threads : std::max(1u, std::thread::hardware_concurrency()); }
-    std::vector<detail::ShardPlan> plan();
+    std::vector<detail::ShardPlan> plan(std::optional<uint16_t> only = std::nullopt);  // every shard, or one
     void encode(detail::ShardPlan& plan, detail::OutputFile& output, unsigned threads);  // fills ordinal for rows_from_windows tables
     uint32_t resolve_ref_key(const uint8_t*& p) const;  // staged key -> global vertex id
 };

@@ -164,9 +164,11 @@ public:
           // PropTable::rows_from_windows).
           rows_from_degrees_(sizes_from_degrees_ && any_properties_ && g_.edge_types[0].is_plain_fixed()) {}
 
-    std::vector<ShardPlan> run() {
+    // Every shard, or only shard `only` (ShardWriter: the staged graph then holds that shard's
+    // vertices and the edges that touch them).
+    std::vector<ShardPlan> run(std::optional<uint16_t> only) {
         g_.edges->seal();
-        std::vector<ShardPlan> plans = place_vertices();
+        std::vector<ShardPlan> plans = place_vertices(only);
         check_references(plans);
         // Ordinals are read only for edge types with properties: 8 bytes per edge saved otherwise.
         g_.ordinal.assign(any_properties_ ? g_.edges->size() : 0, 0);
@@ -184,7 +186,7 @@ public:
     }
 
 private:
-    std::vector<ShardPlan> place_vertices() const;
+    std::vector<ShardPlan> place_vertices(std::optional<uint16_t> only) const;
     void check_references(const std::vector<ShardPlan>& plans) const;
     void intern_names(ShardPlan& p) const;
     void plan_nodes(ShardPlan& p) const;
@@ -202,17 +204,20 @@ private:
 };
 
 // Shards and local indices were fixed as vertices were added (§10: h % K, insertion order).
-std::vector<ShardPlan> ShardPlanner::place_vertices() const {
+std::vector<ShardPlan> ShardPlanner::place_vertices(std::optional<uint16_t> only) const {
     const uint32_t K = g_.options.shard_count;
-    std::vector<ShardPlan> plans(K);
-    for (uint32_t s = 0; s < K; ++s) {
-        plans[s].shard = static_cast<uint16_t>(s);
+    const uint32_t first = only.value_or(0), last = only ? *only + 1u : K;
+    std::vector<ShardPlan> plans(last - first);
+    for (uint32_t s = first; s < last; ++s) {
+        plans[s - first].shard = static_cast<uint16_t>(s);
         if (g_.shard_sizes[s] > g_.options.max_vertices_per_shard)
             throw Error(ErrorKind::limit, "shard " + std::to_string(s) + ": more than " + std::to_string(g_.options.max_vertices_per_shard) +
                         " vertices (spec §9: a shard holds at most 2^31)");
-        plans[s].members.reserve(g_.shard_sizes[s]);
+        plans[s - first].members.reserve(g_.shard_sizes[s]);
     }
-    for (uint64_t v = 0; v < g_.vertex_label.size(); ++v) plans[g_.vertex_shard[v]].members.push_back(static_cast<uint32_t>(v));
+    for (uint64_t v = 0; v < g_.vertex_label.size(); ++v)
+        if (g_.vertex_shard[v] >= first && g_.vertex_shard[v] < last)
+            plans[g_.vertex_shard[v] - first].members.push_back(static_cast<uint32_t>(v));
     return plans;
 }
 
@@ -483,6 +488,6 @@ void ShardPlanner::plan_sections(ShardPlan& p) const {
 
 }  // namespace
 
-std::vector<ShardPlan> Writer::Impl::plan() { return ShardPlanner(*this).run(); }
+std::vector<ShardPlan> Writer::Impl::plan(std::optional<uint16_t> only) { return ShardPlanner(*this).run(only); }
 
 }  // namespace mmgraph

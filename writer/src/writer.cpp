@@ -162,6 +162,7 @@ uint64_t Writer::Impl::hash_key(const Key& key) const {
 }
 
 std::string detail::InputContext::text() const {
+    if (describe) return describe(subject);
     if (writer) return "edge '" + key_to_string(writer->key_of(from_id)) + "' -> '" + key_to_string(writer->key_of(to_id)) + "'";
     if (!to) return "vertex '" + key_to_string(*from) + "'";
     return "edge '" + key_to_string(*from) + "' -> '" + key_to_string(*to) + "'";

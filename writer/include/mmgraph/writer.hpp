@@ -245,6 +245,7 @@ public:
     struct Impl;
 
 private:
+    friend class ShardWriter;  // stages one shard of a dataset in a Writer's arrays
     std::unique_ptr<Impl> impl_;
 };
 

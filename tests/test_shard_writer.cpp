@@ -1,0 +1,325 @@
+// ShardWriter (spec §10.1): each shard written alone from resolved references, following the
+// protocol's phases as a distributed build would, is byte-identical to the shard Writer writes
+// with shard_count = K; bad input is an error that names it and leaves no file.
+#include <catch2/catch.hpp>
+
+#include <algorithm>
+#include <cstdlib>
+#include <random>
+
+#include "mmgraph/format/hash.hpp"
+#include "mmgraph/shard_writer.hpp"
+#include "support/random_graph.hpp"
+
+using namespace mmgraph;
+using namespace mmgraph::test;
+
+namespace {
+
+// ShardWriter does not take vertex references yet: the model without those attributes.
+Model without_refs(Model m) {
+    for (auto& [name, attrs] : m.labels) {
+        (void)name;
+        std::vector<bool> keep;
+        for (const auto& a : attrs) keep.push_back(a.type.element() != TypeCode::vertex_ref);
+        for (auto& v : m.vertices) {
+            if (&m.labels[v.label].second != &attrs) continue;
+            std::vector<ModelValue> values;
+            for (size_t i = 0; i < v.values.size(); ++i)
+                if (keep[i]) values.push_back(std::move(v.values[i]));
+            v.values = std::move(values);
+        }
+        std::erase_if(attrs, [](const AttributeSpec& a) { return a.type.element() == TypeCode::vertex_ref; });
+    }
+    return m;
+}
+
+Key key_of(const Model& m, const ModelVertex& v) {
+    if (m.key_type == KeyType::int64) return static_cast<int64_t>(std::strtoll(v.key.c_str(), nullptr, 10));
+    return std::string_view(v.key);
+}
+
+std::vector<Value> values_of(const Model& m, const std::vector<ModelValue>& values) {
+    std::vector<Value> out;
+    for (const auto& x : values) out.push_back(x.to_value(m.key_type));
+    return out;
+}
+
+// Phases 1 and 2 (§10.1): every vertex's place, from its key's hash and the input order.
+struct Placement {
+    std::vector<VertexRef> place;           // per model vertex
+    std::vector<std::vector<uint32_t>> members;  // per shard: model vertices in local order
+    std::vector<uint32_t> sizes;
+};
+
+Placement place(const Model& m, uint16_t K) {
+    Placement p;
+    p.members.resize(K);
+    for (uint32_t v = 0; v < m.vertices.size(); ++v) {
+        const Key key = key_of(m, m.vertices[v]);
+        const uint64_t hash = m.key_type == KeyType::int64 ? format::key_hash(std::get<int64_t>(key)) : format::key_hash(std::get<std::string_view>(key));
+        const auto s = static_cast<uint16_t>(hash % K);
+        p.place.push_back({s, static_cast<uint32_t>(p.members[s].size())});
+        p.members[s].push_back(v);
+    }
+    for (const auto& members : p.members) p.sizes.push_back(static_cast<uint32_t>(members.size()));
+    return p;
+}
+
+// Phase 3: the ordinal of every model edge, each source shard numbering its own out-edges.
+std::vector<uint32_t> number_edges(const Model& m, const Placement& p) {
+    std::vector<uint32_t> ordinal(m.edges.size());
+    for (uint16_t s = 0; s < p.members.size(); ++s) {
+        std::vector<uint32_t> ids, source, type;
+        std::vector<VertexRef> target;
+        for (uint32_t e = 0; e < m.edges.size(); ++e) {
+            if (p.place[m.edges[e].src].shard != s) continue;
+            ids.push_back(e);
+            source.push_back(p.place[m.edges[e].src].index);
+            target.push_back(p.place[m.edges[e].dst]);
+            type.push_back(m.edges[e].type);
+        }
+        const std::vector<uint32_t> ranks = out_edge_ordinals(source, target, type);
+        for (size_t i = 0; i < ids.size(); ++i) ordinal[ids[i]] = ranks[i];
+    }
+    return ordinal;
+}
+
+// Phases 4 and 5 for shard s: its vertices, its out-edges in input order, the in-edges from
+// other shards shuffled (any order must do).
+ShardSummary write_shard(const Model& m, const Placement& p, const std::vector<uint32_t>& ordinal, WriterOptions options, uint16_t s,
+                         const std::filesystem::path& file) {
+    options.key_type = m.key_type;
+    ShardWriter w(options, s, p.sizes);
+    for (const auto& [name, attrs] : m.labels) w.add_label(name, attrs);
+    for (const auto& [name, props] : m.edge_types) w.add_edge_type(name, props);
+    for (uint32_t v : p.members[s]) {
+        const auto values = values_of(m, m.vertices[v].values);
+        w.add_vertex(key_of(m, m.vertices[v]), m.vertices[v].label, values);
+    }
+    std::vector<uint32_t> in_edges;
+    for (uint32_t e = 0; e < m.edges.size(); ++e) {
+        const ModelEdge& edge = m.edges[e];
+        const VertexRef src = p.place[edge.src], dst = p.place[edge.dst];
+        if (src.shard == s) {
+            const auto props = values_of(m, edge.props);
+            w.add_out_edge(src.index, dst, edge.type, props);
+        } else if (dst.shard == s) {
+            in_edges.push_back(e);
+        }
+    }
+    std::shuffle(in_edges.begin(), in_edges.end(), std::mt19937_64(s + 17));
+    for (uint32_t e : in_edges) w.add_in_edge(p.place[m.edges[e].dst].index, p.place[m.edges[e].src], m.edges[e].type, ordinal[e]);
+    return w.finish(file);
+}
+
+void check_byte_identical(const Model& m, uint16_t K, bool store_in_edges = true) {
+    TempDir dir;
+    WriterOptions options;
+    options.threads = 2;
+    options.shard_count = K;
+    options.store_in_edges = store_in_edges;
+    write_model(m, options, dir / "whole.mmg");
+
+    const Placement p = place(m, K);
+    const std::vector<uint32_t> ordinal = number_edges(m, p);
+    std::vector<ShardSummary> summaries;
+    for (uint16_t s = 0; s < K; ++s) summaries.push_back(write_shard(m, p, ordinal, options, s, dir / ("part-" + std::to_string(s) + ".tmp")));
+    const auto id = dataset_id_of(summaries);
+    for (const ShardSummary& summary : summaries) {
+        INFO("shard " << summary.shard << " of " << K);
+        seal_shard(summary.file, id);
+        const auto expected = read_bytes(shard_path(dir / "whole.mmg", summary.shard, K));
+        const auto got = read_bytes(summary.file);
+        CHECK(summary.bytes == got.size());
+        CHECK(summary.vertices == p.sizes[summary.shard]);
+        REQUIRE(got.size() == expected.size());
+        const auto diff = std::mismatch(got.begin(), got.end(), expected.begin());
+        INFO("first difference at byte " << (diff.first - got.begin()));
+        CHECK(diff.first == got.end());
+    }
+}
+
+// A small shard writer of shard 0 of 2 with the given vertices' keys already placed.
+struct SmallDataset {
+    Model model;
+    Placement placement;
+    SmallDataset() {
+        RandomGraphOptions o;
+        o.seed = 5;
+        o.vertices = 40;
+        o.edges = 100;
+        model = without_refs(random_model(o));
+        placement = place(model, 2);
+    }
+    std::unique_ptr<ShardWriter> writer(uint16_t s, WriterOptions options = {}) const {
+        options.shard_count = 2;
+        options.threads = 1;
+        auto w = std::make_unique<ShardWriter>(options, s, placement.sizes);
+        for (const auto& [name, attrs] : model.labels) w->add_label(name, attrs);
+        for (const auto& [name, props] : model.edge_types) w->add_edge_type(name, props);
+        return w;
+    }
+    void add_vertices(ShardWriter& w, uint16_t s) const {
+        for (uint32_t v : placement.members[s]) {
+            const auto values = values_of(model, model.vertices[v].values);
+            w.add_vertex(key_of(model, model.vertices[v]), model.vertices[v].label, values);
+        }
+    }
+};
+
+template <typename Fn>
+Error error_of(Fn&& fn) {
+    try {
+        fn();
+    } catch (const Error& e) {
+        return e;
+    }
+    FAIL("no error thrown");
+    return Error(ErrorKind::misuse, "");
+}
+
+}  // namespace
+
+TEST_CASE("each shard written alone is byte-identical to Writer's", "[shard_writer]") {
+    for (const uint16_t K : {1, 3, 4})
+        for (const uint64_t seed : {1, 2}) {
+            RandomGraphOptions o;
+            o.seed = seed;
+            o.vertices = 300;
+            o.edges = 1500;
+            o.int_keys = seed == 2;
+            INFO("K = " << K << ", seed " << seed);
+            check_byte_identical(without_refs(random_model(o)), K);
+        }
+}
+
+TEST_CASE("shard writer: one edge type, no properties, no in-edges stored", "[shard_writer]") {
+    RandomGraphOptions o;
+    o.seed = 9;
+    o.vertices = 200;
+    o.edges = 900;
+    o.edge_types = 1;
+    o.properties = false;
+    const Model m = random_model(o);
+    for (const uint16_t K : {1, 3, 4}) {
+        INFO("K = " << K);
+        check_byte_identical(m, K, false);
+    }
+}
+
+TEST_CASE("shard writer: one edge type with fixed-size properties", "[shard_writer]") {
+    RandomGraphOptions o;
+    o.seed = 11;
+    o.vertices = 150;
+    o.edges = 700;
+    o.edge_types = 1;
+    Model m = without_refs(random_model(o));
+    // Only the int32 and float64 properties: the one-type, fixed-size case (rows written with
+    // the out-lists when K = 1).
+    auto& props = m.edge_types[0].second;
+    props = {props[0], props[3]};
+    for (auto& e : m.edges) e.props = {e.props[0], e.props[3]};
+    for (const uint16_t K : {1, 3, 4}) {
+        INFO("K = " << K);
+        check_byte_identical(m, K);
+    }
+}
+
+TEST_CASE("shard writer: references past a shard, wrong counts and misplaced keys are errors", "[shard_writer]") {
+    const SmallDataset d;
+    const auto& sizes = d.placement.sizes;
+
+    SECTION("shard sizes of another dataset") {
+        WriterOptions options;
+        options.shard_count = 3;
+        const Error e = error_of([&] { ShardWriter(options, 0, sizes); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("2 shard sizes given for 3 shards"));
+    }
+    SECTION("a key of the other shard") {
+        auto w = d.writer(0);
+        const uint32_t v = d.placement.members[1][0];
+        const Error e = error_of([&] { w->add_vertex(key_of(d.model, d.model.vertices[v]), 0); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("belongs to shard 1"));
+    }
+    SECTION("an out-edge to a local index past the target shard's size") {
+        auto w = d.writer(0);
+        d.add_vertices(*w, 0);
+        const Error e = error_of([&] { w->add_out_edge(0, {1, sizes[1]}, 1); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("out-edge 0 (0:0 -> 1:" + std::to_string(sizes[1]) + ")"));
+        CHECK_THAT(e.what(), Catch::Contains("past shard 1's " + std::to_string(sizes[1]) + " vertices"));
+    }
+    SECTION("an in-edge from a shard past the dataset's") {
+        auto w = d.writer(0);
+        d.add_vertices(*w, 0);
+        const Error e = error_of([&] { w->add_in_edge(0, {2, 0}, 1); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("in-edge 0 (2:0 -> 0:0): shard 2 is past"));
+    }
+    SECTION("an in-edge between two vertices of the shard") {
+        auto w = d.writer(0);
+        d.add_vertices(*w, 0);
+        CHECK(error_of([&] { w->add_in_edge(0, {0, 1}, 1); }).kind() == ErrorKind::bad_input);
+    }
+    SECTION("an edge before every vertex is in") {
+        auto w = d.writer(0);
+        const Error e = error_of([&] { w->add_out_edge(0, {0, 0}, 1); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("has " + std::to_string(sizes[0]) + " vertices but 0 were added"));
+    }
+    SECTION("a bad property value names the edge") {
+        auto w = d.writer(0);
+        d.add_vertices(*w, 0);
+        const Error e = error_of([&] { w->add_out_edge(0, {1, 0}, 0, {Value("not an int")}); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("out-edge 0 (0:0 -> 1:0): attribute 'weight'"));
+    }
+    SECTION("vertex reference attributes are refused") {
+        auto w = d.writer(0);
+        CHECK(error_of([&] { w->add_label("Ref", {{"to", TypeCode::vertex_ref}}); }).kind() == ErrorKind::bad_input);
+    }
+    SECTION("summaries out of shard order") {
+        std::vector<ShardSummary> summaries(2);
+        summaries[0].shard = 1;
+        summaries[0].shard_count = summaries[1].shard_count = 2;
+        CHECK(error_of([&] { dataset_id_of(summaries); }).kind() == ErrorKind::bad_input);
+    }
+}
+
+TEST_CASE("shard writer: a failed finish leaves no file", "[shard_writer]") {
+    const SmallDataset d;
+    TempDir dir;
+    const auto file = dir / "part.tmp";
+
+    SECTION("too few vertices") {
+        auto w = d.writer(1);
+        const auto bare = static_cast<LabelId>(d.model.labels.size() - 1);  // no attributes
+        w->add_vertex(key_of(d.model, d.model.vertices[d.placement.members[1][0]]), bare);
+        CHECK(error_of([&] { w->finish(file); }).kind() == ErrorKind::bad_input);
+        CHECK(error_of([&] { w->finish(file); }).kind() == ErrorKind::misuse);
+    }
+    SECTION("a shard past the vertex limit, found while planning") {
+        WriterOptions options;
+        options.max_vertices_per_shard = 2;
+        auto w = d.writer(0, options);
+        d.add_vertices(*w, 0);
+        w->add_out_edge(0, {1, 0}, 1);
+        CHECK(error_of([&] { w->finish(file); }).kind() == ErrorKind::limit);
+    }
+    SECTION("a directory that does not exist") {
+        auto w = d.writer(0);
+        d.add_vertices(*w, 0);
+        CHECK(error_of([&] { w->finish(dir / "missing" / "part.tmp"); }).kind() == ErrorKind::io);
+    }
+    CHECK(std::distance(std::filesystem::directory_iterator(dir.path), std::filesystem::directory_iterator()) == 0);
+}
+
+TEST_CASE("seal_shard refuses a file that is not mmgraph's", "[shard_writer]") {
+    TempDir dir;
+    write_bytes(dir / "junk", std::vector<uint8_t>(200, 7));
+    CHECK(error_of([&] { seal_shard(dir / "junk", {}); }).kind() == ErrorKind::damaged);
+    CHECK(error_of([&] { seal_shard(dir / "absent", {}); }).kind() == ErrorKind::io);
+}

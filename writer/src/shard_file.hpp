@@ -1,0 +1,30 @@
+// The parts of a shard file written after its sections (§2.2 header, §3 directory) and the
+// dataset id that ties the shards of a dataset together (§10). Shared by Writer::finish, which
+// writes every shard at once, and ShardWriter plus seal_shard, which write one shard and settle
+// the id later.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+
+#include "internal.hpp"
+
+namespace mmgraph::detail {
+
+using DatasetId = std::array<uint8_t, 16>;
+
+// Writes the directory and then the header that covers it; the file's sections and their
+// checksums in `p` must be final.
+void write_directory_and_header(const ShardPlan& p, uint8_t* file, const DatasetId& dataset_id, uint32_t shard_count,
+                                bool in_edges);
+
+// §10: the id derived from every section checksum of every shard, shard by shard in directory
+// order.
+DatasetId dataset_id_from_checksums(std::span<const uint64_t> section_checksums);
+
+// Sets the dataset id in a header (the file's first format::header::kSize bytes) and its
+// checksum again.
+void put_dataset_id(uint8_t* header, const DatasetId& dataset_id);
+
+}  // namespace mmgraph::detail

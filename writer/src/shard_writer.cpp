@@ -1,0 +1,281 @@
+// ShardWriter (spec §10.1): one shard of a dataset staged in a Writer's arrays and planned and
+// encoded by the same ShardPlanner and ShardEncoder, so its bytes cannot drift from Writer's.
+//
+// Sections: the staging (vertices, then edges by place), finish(), and the free functions of the
+// protocol (ordinals, dataset id, sealing).
+//
+// How a shard is staged. The shard's vertices take global ids 0 .. n-1, so an id is the local
+// index. An endpoint in another shard becomes a "ghost": a global id past the vertices with a
+// place (vertex_shard, vertex_local) but no key, label or values; the planner reads members only
+// among the vertices proper, so a ghost is never encoded, only named by adjacency entries. Each
+// remote endpoint gets a ghost of its own (6 bytes of places and 8 of degrees an edge); sharing
+// them would take a hash table larger than that.
+#include "mmgraph/shard_writer.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <limits>
+#include <numeric>
+#include <tuple>
+
+#include "internal.hpp"
+#include "mmgraph/format/fields.hpp"
+#include "mmgraph/format/hash.hpp"
+#include "os_files.hpp"
+#include "output_file.hpp"
+#include "shard_file.hpp"
+
+namespace mmgraph {
+
+namespace {
+
+std::string place_text(VertexRef r) { return std::to_string(r.shard) + ":" + std::to_string(r.index); }
+
+struct EdgeSubject {
+    const char* direction;  // "out-edge" or "in-edge"
+    uint64_t number;        // its rank among the calls of that kind
+    VertexRef source, target;
+};
+
+std::string describe_edge(const void* subject) {
+    const auto& e = *static_cast<const EdgeSubject*>(subject);
+    return std::string(e.direction) + " " + std::to_string(e.number) + " (" + place_text(e.source) + " -> " + place_text(e.target) + ")";
+}
+
+void refuse_vertex_refs(std::string_view what, std::string_view name, const std::vector<AttributeSpec>& attributes) {
+    for (const AttributeSpec& a : attributes)
+        if (a.type.element() == TypeCode::vertex_ref)
+            throw Error(ErrorKind::bad_input, std::string(what) + " '" + std::string(name) + "': attribute '" + a.name +
+                                                  "' holds vertex references, which ShardWriter does not take yet");
+}
+
+}  // namespace
+
+struct ShardWriter::Impl {
+    // An edge from another shard, kept until finish() stages these in stored order.
+    struct InEdge {
+        uint32_t target;
+        VertexRef source;
+        EdgeTypeId type;
+        uint32_t ordinal;
+    };
+
+    Writer writer;
+    Writer::Impl& g;
+    uint16_t shard;
+    std::vector<uint32_t> shard_sizes;
+    std::vector<InEdge> in_edges;
+    uint64_t out_edges = 0;
+    bool finished = false;
+
+    Impl(WriterOptions options, Writer::Impl& (*staged)(Writer&), uint16_t shard, std::vector<uint32_t> sizes)
+        : writer(options), g(staged(writer)), shard(shard), shard_sizes(std::move(sizes)) {}
+
+    uint32_t size() const { return shard_sizes[shard]; }
+    void check_open(const char* call) const {
+        if (finished) throw Error(ErrorKind::misuse, std::string(call) + " after finish()");
+    }
+    // The global id that stands for `place` (see the file comment).
+    uint32_t staged_id(VertexRef place) {
+        if (place.shard == shard) return place.index;
+        g.vertex_shard.push_back(place.shard);
+        g.vertex_local.push_back(place.index);
+        return static_cast<uint32_t>(g.vertex_shard.size() - 1);
+    }
+    // An edge's endpoints are checked against the shard sizes of phase 1 (§10.1); every vertex
+    // of this shard is in before the first edge, so the ghosts come after the vertices. After
+    // this check staged_id cannot fail.
+    void check_edge(const EdgeSubject& e) const {
+        if (g.vertex_shard.size() >= std::numeric_limits<uint32_t>::max() - 1)
+            throw Error(ErrorKind::limit, describe_edge(&e) + ": more than 2^32 - 2 vertices and remote endpoints in one shard writer");
+        if (g.vertex_label.size() != size())
+            throw Error(ErrorKind::bad_input, describe_edge(&e) + ": shard " + std::to_string(shard) + " has " + std::to_string(size()) +
+                                                  " vertices but " + std::to_string(g.vertex_label.size()) +
+                                                  " were added; all of them come before the first edge");
+        for (const VertexRef& r : {e.source, e.target}) {
+            if (r.shard >= shard_sizes.size())
+                throw Error(ErrorKind::bad_input, describe_edge(&e) + ": shard " + std::to_string(r.shard) + " is past the dataset's " +
+                                                      std::to_string(shard_sizes.size()) + " shards");
+            if (r.index >= shard_sizes[r.shard])
+                throw Error(ErrorKind::bad_input, describe_edge(&e) + ": local index " + std::to_string(r.index) + " is past shard " +
+                                                      std::to_string(r.shard) + "'s " + std::to_string(shard_sizes[r.shard]) + " vertices");
+        }
+    }
+    void stage_in_edges();
+    ShardSummary write(const std::filesystem::path& file);
+};
+
+ShardWriter::ShardWriter(WriterOptions options, uint16_t shard, std::vector<uint32_t> shard_sizes) {
+    if (shard_sizes.size() != options.shard_count)
+        throw Error(ErrorKind::bad_input, "ShardWriter: " + std::to_string(shard_sizes.size()) + " shard sizes given for " +
+                                              std::to_string(options.shard_count) + " shards");
+    if (shard >= options.shard_count)
+        throw Error(ErrorKind::bad_input, "ShardWriter: shard " + std::to_string(shard) + " is past the dataset's " +
+                                              std::to_string(options.shard_count) + " shards");
+    impl_ = std::make_unique<Impl>(options, [](Writer& w) -> Writer::Impl& { return *w.impl_; }, shard, std::move(shard_sizes));
+}
+
+ShardWriter::~ShardWriter() = default;
+
+uint64_t ShardWriter::vertex_count() const { return impl_->g.vertex_label.size(); }
+
+LabelId ShardWriter::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
+    impl_->check_open("add_label");
+    refuse_vertex_refs("label", name, attributes);
+    return impl_->writer.add_label(name, std::move(attributes));
+}
+
+EdgeTypeId ShardWriter::add_edge_type(std::string_view name, std::vector<AttributeSpec> properties) {
+    impl_->check_open("add_edge_type");
+    refuse_vertex_refs("edge type", name, properties);
+    return impl_->writer.add_edge_type(name, std::move(properties));
+}
+
+void ShardWriter::add_vertex(Key key, LabelId label, std::span<const Value> values) {
+    Impl& m = *impl_;
+    m.check_open("add_vertex");
+    const uint64_t local = m.g.vertex_label.size();
+    if (m.out_edges > 0 || !m.in_edges.empty()) throw Error(ErrorKind::misuse, "vertex " + std::to_string(local) + ": added after an edge");
+    const uint64_t home = m.g.hash_key(key) % m.shard_sizes.size();
+    if (home != m.shard)
+        throw Error(ErrorKind::bad_input, "vertex " + std::to_string(local) + " '" + key_to_string(key) + "': its key belongs to shard " +
+                                              std::to_string(home) + " (key hash mod " + std::to_string(m.shard_sizes.size()) +
+                                              "), not to shard " + std::to_string(m.shard));
+    if (local >= m.size())
+        throw Error(ErrorKind::bad_input, "vertex " + std::to_string(local) + " '" + key_to_string(key) + "': shard " +
+                                              std::to_string(m.shard) + " has only " + std::to_string(m.size()) + " vertices");
+    m.writer.add_vertex(key, label, values);
+}
+
+void ShardWriter::add_out_edge(uint32_t source, VertexRef target, EdgeTypeId type, std::span<const Value> properties) {
+    Impl& m = *impl_;
+    m.check_open("add_out_edge");
+    const EdgeSubject e{"out-edge", m.out_edges, {m.shard, source}, target};
+    m.check_edge(e);
+    // The properties are staged before the ghost is made, so a refused edge leaves no ghost.
+    detail::InputContext context;
+    context.describe = describe_edge;
+    context.subject = &e;
+    if (type >= m.g.edge_types.size()) throw Error(ErrorKind::misuse, context.text() + ": unknown edge type id " + std::to_string(type));
+    if (m.g.edges->size() >= std::numeric_limits<uint32_t>::max() - 1) throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
+    m.g.edges->make_room();
+    const uint32_t item = m.g.stage_edge(type, properties, context);
+    m.g.record_edge(source, m.staged_id(target), type, item);
+    ++m.out_edges;
+}
+
+void ShardWriter::add_in_edge(uint32_t target, VertexRef source, EdgeTypeId type, uint64_t ordinal) {
+    Impl& m = *impl_;
+    m.check_open("add_in_edge");
+    const EdgeSubject e{"in-edge", m.in_edges.size(), source, {m.shard, target}};
+    m.check_edge(e);
+    if (source.shard == m.shard)
+        throw Error(ErrorKind::bad_input, describe_edge(&e) + ": the source is in this shard; such an edge comes only as an out-edge");
+    if (type >= m.g.edge_types.size()) throw Error(ErrorKind::misuse, describe_edge(&e) + ": unknown edge type id " + std::to_string(type));
+    if (!m.g.edge_types[type].has_properties()) ordinal = 0;
+    if (ordinal >= std::numeric_limits<uint32_t>::max())
+        throw Error(ErrorKind::bad_input, describe_edge(&e) + ": ordinal " + std::to_string(ordinal) + " is past 2^32 - 2 (spec §9)");
+    m.in_edges.push_back({target, source, type, static_cast<uint32_t>(ordinal)});
+}
+
+// The in-edges from other shards, staged after the out-edges in stored order (§7: target, type,
+// source shard, source index, then ordinal), which is the order the edge ids then give; of two
+// parallel edges the lower ordinal is the one Writer added first.
+void ShardWriter::Impl::stage_in_edges() {
+    std::sort(in_edges.begin(), in_edges.end(), [](const InEdge& a, const InEdge& b) {
+        return std::tie(a.target, a.type, a.source.shard, a.source.index, a.ordinal) <
+               std::tie(b.target, b.type, b.source.shard, b.source.index, b.ordinal);
+    });
+    if (g.edges->size() + in_edges.size() >= std::numeric_limits<uint32_t>::max() - 1)
+        throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
+    for (const InEdge& e : in_edges) {
+        g.edges->make_room();
+        g.record_edge(staged_id(e.source), e.target, e.type, detail::kAbsent);
+    }
+}
+
+ShardSummary ShardWriter::Impl::write(const std::filesystem::path& file) {
+    const uint64_t first_in_edge = g.edges->size();
+    stage_in_edges();
+    detail::ShardPlan plan = std::move(g.plan(shard).front());
+    // The planner numbers this shard's out-edges; the in-edges' ordinals come from their shards.
+    if (!g.ordinal.empty())
+        for (uint64_t i = 0; i < in_edges.size(); ++i) g.ordinal[first_in_edge + i] = in_edges[i].ordinal;
+    detail::OutputFile output(file, plan.file_size);
+    g.encode(plan, output, g.worker_threads());
+    const uint16_t shard_count = g.options.shard_count;
+    detail::write_directory_and_header(plan, output.data(), g.options.dataset_id.value_or(detail::DatasetId{}), shard_count,
+                                       g.options.store_in_edges);
+    output.flush();
+    output.commit();
+    ShardSummary summary{file, shard, shard_count, plan.members.size(), plan.edge_count, plan.file_size, {}};
+    for (const auto& s : plan.sections) summary.section_checksums.push_back(s.checksum);
+    return summary;
+}
+
+ShardSummary ShardWriter::finish(const std::filesystem::path& file) {
+    Impl& m = *impl_;
+    m.check_open("finish");
+    m.finished = true;  // the in-edges are staged by this call: it cannot be tried again
+    if (m.g.vertex_label.size() != m.size())
+        throw Error(ErrorKind::bad_input, "shard " + std::to_string(m.shard) + " has " + std::to_string(m.size()) + " vertices but " +
+                                              std::to_string(m.g.vertex_label.size()) + " were added");
+    return m.write(file);
+}
+
+std::vector<uint32_t> out_edge_ordinals(std::span<const uint32_t> source, std::span<const VertexRef> target,
+                                        std::span<const EdgeTypeId> type) {
+    if (source.size() != target.size() || source.size() != type.size())
+        throw Error(ErrorKind::misuse, "out_edge_ordinals: " + std::to_string(source.size()) + " sources, " + std::to_string(target.size()) +
+                                           " targets and " + std::to_string(type.size()) + " types");
+    if (source.size() >= std::numeric_limits<uint32_t>::max()) throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one shard");
+    std::vector<uint32_t> order(source.size());
+    std::iota(order.begin(), order.end(), 0u);
+    // Stored order within the type (§7, §8.2); stable, so parallel edges keep input order.
+    std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+        return std::tie(type[a], source[a], target[a].shard, target[a].index) < std::tie(type[b], source[b], target[b].shard, target[b].index);
+    });
+    std::vector<uint32_t> ordinal(source.size());
+    uint32_t rank = 0;
+    for (size_t i = 0; i < order.size(); ++i) {
+        if (i > 0 && type[order[i]] != type[order[i - 1]]) rank = 0;
+        ordinal[order[i]] = rank++;
+    }
+    return ordinal;
+}
+
+std::array<uint8_t, 16> dataset_id_of(std::span<const ShardSummary> shards) {
+    std::vector<uint64_t> sums;
+    for (size_t s = 0; s < shards.size(); ++s) {
+        if (shards[s].shard != s || shards[s].shard_count != shards.size())
+            throw Error(ErrorKind::bad_input, "dataset_id_of: summary " + std::to_string(s) + " is of shard " + std::to_string(shards[s].shard) +
+                                                  " of " + std::to_string(shards[s].shard_count) + ", expected shard " + std::to_string(s) +
+                                                  " of " + std::to_string(shards.size()));
+        sums.insert(sums.end(), shards[s].section_checksums.begin(), shards[s].section_checksums.end());
+    }
+    return detail::dataset_id_from_checksums(sums);
+}
+
+void seal_shard(const std::filesystem::path& file, const std::array<uint8_t, 16>& dataset_id) {
+    const int fd = ::open(file.c_str(), O_RDWR | O_CLOEXEC);
+    if (fd < 0) detail::throw_io("cannot open shard " + file.string() + " to seal it", errno);
+    struct Closer {
+        int fd;
+        ~Closer() { ::close(fd); }
+    } closer{fd};
+    uint8_t header[format::header::kSize];
+    const ssize_t got = ::pread(fd, header, sizeof header, 0);
+    if (got < 0) detail::throw_io("cannot read the header of shard " + file.string(), errno);
+    const auto magic = format::bytes(header, format::header::Field::magic);
+    if (static_cast<size_t>(got) < sizeof header || !std::equal(magic.begin(), magic.end(), format::kMagic))
+        throw Error(ErrorKind::damaged, "shard " + file.string() + ": not an mmgraph file (no header magic)");
+    detail::put_dataset_id(header, dataset_id);
+    if (::pwrite(fd, header, sizeof header, 0) != static_cast<ssize_t>(sizeof header))
+        detail::throw_io("cannot write the header of shard " + file.string(), errno ? errno : EIO);
+    if (::fsync(fd) != 0) detail::throw_io("cannot sync shard " + file.string(), errno);
+}
+
+}  // namespace mmgraph
