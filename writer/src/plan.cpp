@@ -221,7 +221,8 @@ std::vector<ShardPlan> ShardPlanner::place_vertices(std::optional<uint16_t> only
     return plans;
 }
 
-// Every staged vertex reference must name a vertex that exists. Only shapes with a vertex_ref
+// Every staged vertex reference must name a vertex that exists (`plans` holds every shard here:
+// ShardWriter, which plans one, takes no vertex_ref attributes). Only shapes with a vertex_ref
 // attribute are walked, and the item is named only in an error: building that name for every
 // vertex and edge cost seconds at millions of edges.
 void ShardPlanner::check_references(const std::vector<ShardPlan>& plans) const {
