@@ -441,3 +441,203 @@ TEST_CASE("dataset: opening by name reports damage and misuse with their kinds",
     Dataset two = Dataset::open(shard_path(leftovers / "g.mmg", 0, 2));
     CHECK(mmgraph::test::kind_thrown([&] { two.vertex(VertexRef{2, 0}); }) == ErrorKind::misuse);
 }
+
+// --- Partial datasets: services that map some shards (Dataset::open(path, shards), shard_of) ---
+
+namespace {
+
+// The ShardNotMapped a call throws (the test fails when it throws none).
+template <typename Call>
+ShardNotMapped not_mapped_thrown(Call&& call) {
+    try {
+        call();
+    } catch (const ShardNotMapped& e) {
+        return e;
+    }
+    FAIL("no ShardNotMapped thrown");
+    return ShardNotMapped(0, "");
+}
+
+}  // namespace
+
+TEST_CASE("dataset: shard_of is the placement the writer uses", "[dataset][partial]") {
+    for (bool int_keys : {false, true}) {
+        for (uint16_t K : {1, 3, 4}) {
+            INFO("K = " << K << (int_keys ? ", int64 keys" : ", string keys"));
+            TempDir dir;
+            Model model = make_model(50, int_keys, 300, 600);
+            write_sharded(model, K, dir / "g.mmg");
+            Dataset d = Dataset::open(dir / "g.mmg");
+            for (const ModelVertex& mv : model.vertices) {
+                const Key key = key_of(model, mv.key);
+                auto v = d.find(key);
+                REQUIRE(v.has_value());
+                CHECK(v->file().shard_id() == shard_of(key, K));
+                CHECK(shard_of(key, K) == spec_key_hash(model, mv.key) % K);
+            }
+        }
+    }
+    CHECK(shard_of(Key(std::string_view("anything")), 1) == 0);
+    CHECK(test::kind_thrown([] { shard_of(Key(int64_t{1}), 0); }) == ErrorKind::misuse);
+}
+
+TEST_CASE("dataset: two services of half the shards each answer every key once, routed by shard_of", "[dataset][partial]") {
+    const uint16_t K = 4;
+    for (bool int_keys : {false, true}) {
+        INFO((int_keys ? "int64 keys" : "string keys"));
+        TempDir dir;
+        Model model = make_model(51, int_keys, 400, 1500);
+        write_sharded(model, K, dir / "g.mmg");
+        Dataset full = Dataset::open(dir / "g.mmg");
+        const std::vector<uint16_t> even{0, 2}, odd{1, 3};
+        Dataset a = Dataset::open(dir / "g.mmg", even), b = Dataset::open(shard_path(dir / "g.mmg", 3, K), odd);
+        Dataset* service_of[K] = {&a, &b, &a, &b};
+        CHECK(a.shard_count() == K);
+        CHECK(a.partial());
+        CHECK_FALSE(full.partial());
+        CHECK(a.mapped_shards() == even);
+        CHECK(b.mapped_shards() == odd);
+        CHECK(a.vertex_count() + b.vertex_count() == model.vertices.size());
+        CHECK(a.edge_count() + b.edge_count() == full.edge_count());
+        for (const ModelVertex& mv : model.vertices) {
+            const Key key = key_of(model, mv.key);
+            const uint16_t owner = shard_of(key, K);
+            Dataset& serves = *service_of[owner];
+            Dataset& other = &serves == &a ? b : a;
+            auto v = serves.find(key);
+            REQUIRE(v.has_value());
+            CHECK(v->ref() == full.find(key)->ref());
+            CHECK(v->key_string() == mv.key);
+            ShardNotMapped e = not_mapped_thrown([&] { other.find(key); });
+            CHECK(e.shard() == owner);
+            CHECK(e.kind() == ErrorKind::misuse);
+            CHECK_THAT(e.what(), Catch::Matchers::Contains("shard " + std::to_string(owner) + " of 4"));
+            CHECK(not_mapped_thrown([&] { other.vertex(v->ref()); }).shard() == owner);
+        }
+        // Absent keys and keys of the other type answer nullopt only where they could live.
+        const Key absent = int_keys ? Key(int64_t{-987654321}) : Key(std::string_view("no such key"));
+        CHECK_FALSE(service_of[shard_of(absent, K)]->find(absent).has_value());
+        CHECK(not_mapped_thrown([&] { (service_of[shard_of(absent, K)] == &a ? b : a).find(absent); }).shard() == shard_of(absent, K));
+        const Key wrong_type = int_keys ? Key(std::string_view("text")) : Key(int64_t{5});
+        CHECK_FALSE(a.find(wrong_type).has_value());
+        CHECK_FALSE(b.find(wrong_type).has_value());
+
+        // The batch find: a service's own keys answer as find; one foreign key throws, naming it.
+        std::vector<Key> mine;
+        for (const ModelVertex& mv : model.vertices)
+            if (service_of[shard_of(key_of(model, mv.key), K)] == &a) mine.push_back(key_of(model, mv.key));
+        std::vector<std::optional<Vertex>> out(mine.size());
+        a.find(mine, out);
+        for (size_t i = 0; i < mine.size(); ++i) CHECK((out[i] && out[i]->ref() == a.find(mine[i])->ref()));
+        std::vector<Key> mixed = mine;
+        const auto in_b = std::find_if(model.vertices.begin(), model.vertices.end(),
+                                       [&](const ModelVertex& mv) { return service_of[shard_of(key_of(model, mv.key), K)] == &b; });
+        REQUIRE(in_b != model.vertices.end());
+        const Key foreign = key_of(model, in_b->key);
+        mixed.insert(mixed.begin() + 1, foreign);
+        std::vector<std::optional<Vertex>> mixed_out(mixed.size());
+        ShardNotMapped e = not_mapped_thrown([&] { a.find(mixed, mixed_out); });
+        CHECK(e.shard() == shard_of(foreign, K));
+        CHECK_THAT(e.what(), Catch::Matchers::Contains("(row 1)"));
+    }
+}
+
+TEST_CASE("dataset: edges and references into unmapped shards come back as references to route", "[dataset][partial]") {
+    const uint16_t K = 4;
+    TempDir dir;
+    Model model = make_model(52, false, 300, 2000);
+    write_sharded(model, K, dir / "g.mmg");
+    Dataset full = Dataset::open(dir / "g.mmg");
+    Dataset a = Dataset::open(dir / "g.mmg", {0, 2}), b = Dataset::open(dir / "g.mmg", {1, 3});
+    uint64_t routed = 0, in_properties = 0;
+    for (uint16_t s : a.mapped_shards()) {
+        for (Vertex v : a.shard(s).vertices()) {
+            for (Direction dir : {Direction::out, Direction::in}) {
+                for (const Edge& e : v.edges(dir)) {
+                    const bool here = e.target.shard % 2 == 0;
+                    CHECK(a.mapped(e.target.shard) == here);
+                    if (here) {
+                        CHECK(a.vertex(e.target).key_string() == full.vertex(e.target).key_string());
+                        continue;
+                    }
+                    ++routed;
+                    CHECK(not_mapped_thrown([&] { a.vertex(e.target); }).shard() == e.target.shard);
+                    CHECK(b.vertex(e.target).key_string() == full.vertex(e.target).key_string());
+                    // An in-edge's properties live in its source's shard: there, not here.
+                    if (dir == Direction::in && !a.shard(s).edge_types()[e.type].attributes.empty()) {
+                        ++in_properties;
+                        CHECK(not_mapped_thrown([&] { a.property(e, v, 0u); }).shard() == e.target.shard);
+                        CHECK(canonical(b.property(e, v, 0u), [](VertexRef) { return std::string(); }) ==
+                              canonical(full.property(e, v, 0u), [](VertexRef) { return std::string(); }));
+                    }
+                }
+            }
+        }
+    }
+    CHECK(routed > 0);
+    CHECK(in_properties > 0);
+
+    // verify() checks the mapped shards and the edges between them.
+    CHECK_NOTHROW(a.verify());
+    CHECK_NOTHROW(b.verify());
+    CHECK(not_mapped_thrown([&] { a.shard(1); }).shard() == 1);
+    CHECK(test::kind_thrown([&] { a.shard(4); }) == ErrorKind::misuse);
+    CHECK(test::kind_thrown([&] { a.vertex(VertexRef{4, 0}); }) == ErrorKind::misuse);
+}
+
+TEST_CASE("dataset: a partial open checks the shards it maps and refuses bad shard lists", "[dataset][partial]") {
+    const uint16_t K = 4;
+    TempDir dir, other;
+    Model model = make_model(53, false, 200, 600);
+    write_sharded(model, K, dir / "g.mmg");
+    write_sharded(make_model(54, false, 200, 600), K, other / "g.mmg");
+
+    // A service's host may hold only its own shards: the names beside the dataset path give K.
+    TempDir half;
+    for (uint16_t s : {1, 3}) copy_over(shard_path(dir / "g.mmg", s, K), shard_path(half / "g.mmg", s, K));
+    CHECK(Dataset::open(half / "g.mmg", {1, 3}).vertex_count() == Dataset::open(dir / "g.mmg", {1, 3}).vertex_count());
+    CHECK(Dataset::open(shard_path(half / "g.mmg", 1, K), {3}).mapped_shards() == std::vector<uint16_t>{3});
+    CHECK_THROWS_AS(Dataset::open(half / "g.mmg", {0, 1}), Error);  // shard 0's file is not there
+    CHECK_THROWS_AS(Dataset::open(half / "g.mmg"), Error);
+
+    // Bad lists.
+    const std::vector<uint16_t> none, past{1, 4}, twice{2, 0, 2};
+    CHECK(test::kind_thrown([&] { Dataset::open(dir / "g.mmg", none); }) == ErrorKind::misuse);
+    CHECK(test::kind_thrown([&] { Dataset::open(dir / "g.mmg", past); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(Dataset::open(dir / "g.mmg", past), Catch::Matchers::Contains("shard 4 out of range, the dataset has 4 shards"));
+    CHECK(test::kind_thrown([&] { Dataset::open(dir / "g.mmg", twice); }) == ErrorKind::misuse);
+    CHECK_THROWS_WITH(Dataset::open(dir / "g.mmg", twice), Catch::Matchers::Contains("shard 2 named twice"));
+
+    // The dataset id and shard count checks still apply to the mapped shards.
+    copy_over(shard_path(other / "g.mmg", 2, K), shard_path(dir / "g.mmg", 2, K));
+    CHECK(test::kind_thrown([&] { Dataset::open(dir / "g.mmg", {0, 2}); }) == ErrorKind::damaged);
+    CHECK_NOTHROW(Dataset::open(dir / "g.mmg", {0, 1, 3}));
+    copy_over(shard_path(dir / "g.mmg", 0, K), shard_path(dir / "g.mmg", 1, K));  // shard 0's file named as shard 1
+    CHECK(test::kind_thrown([&] { Dataset::open(dir / "g.mmg", {1}); }) == ErrorKind::damaged);
+    TempDir three;
+    write_sharded(model, 3, three / "x.mmg");
+    std::filesystem::rename(shard_path(three / "x.mmg", 0, 3), three / "x-0-of-4.mmg");  // shard 0 of 3 named as of 4
+    CHECK(test::kind_thrown([&] { Dataset::open(three / "x-0-of-4.mmg", {0}); }) == ErrorKind::damaged);
+
+    // Leftover shards of another count make the dataset path ambiguous, for a partial open too.
+    write_sharded(model, 2, other / "g.mmg");
+    CHECK(test::kind_thrown([&] { Dataset::open(other / "g.mmg", {1}); }) == ErrorKind::misuse);
+    CHECK(Dataset::open(shard_path(other / "g.mmg", 0, 2), {1}).shard_count() == 2);
+}
+
+TEST_CASE("dataset: a partial open from a list of shard files maps exactly the named shards", "[dataset][partial]") {
+    const uint16_t K = 4;
+    TempDir dir, renamed;
+    Model model = make_model(55, true, 200, 600);
+    write_sharded(model, K, dir / "g.mmg");
+    auto files = renamed_shards(dir / "g.mmg", K, renamed, {3, 1});
+    const std::vector<uint16_t> odd{1, 3}, one{1}, three{1, 2, 3};
+    Dataset d = Dataset::open(files, odd);
+    CHECK(d.mapped_shards() == odd);
+    CHECK(d.shard(3).path() == files[0]);
+    CHECK_NOTHROW(d.verify());
+    CHECK_THROWS_WITH(Dataset::open(files, one), Catch::Matchers::Contains("not one of the shards named (1)"));
+    CHECK_THROWS_WITH(Dataset::open(files, three), files[0].string() + ": the dataset has 4 shards, shard 2 not given");
+    const std::vector<uint16_t> past{1, 3, 7};
+    CHECK(test::kind_thrown([&] { Dataset::open(files, past); }) == ErrorKind::misuse);
+}

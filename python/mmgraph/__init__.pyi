@@ -12,11 +12,14 @@ from .errors import (
     InputError as InputError,
     LimitError as LimitError,
     MisuseError as MisuseError,
+    ShardNotMapped as ShardNotMapped,
 )
+from ._native import shard_of as shard_of
 
 PathLike = Union[str, os.PathLike]
 
-def open(path: Union[PathLike, Sequence[PathLike]], *, verify: bool = False) -> Union[File, Dataset]: ...
+def open(path: Union[PathLike, Sequence[PathLike]], *, verify: bool = False,
+         shards: Optional[Sequence[int]] = None) -> Union[File, Dataset]: ...
 def write(path: PathLike, vertices: Optional[Mapping[str, Any]] = None, edges: Optional[Mapping[str, Any]] = None, *,
           key: str = "key", source: str = "source", target: str = "target",
           types: Optional[Mapping[str, Mapping[str, Any]]] = None, **options: Any) -> dict[str, Any]: ...

@@ -50,6 +50,14 @@ class ClosedError(MisuseError):
     """The File or Dataset an object came from has been closed."""
 
 
+class ShardNotMapped(MisuseError):
+    """A Dataset opened with some of its shards (``mmgraph.open(path, shards=[...])``) was asked for
+    a key, vertex or edge property that lives in a shard it does not map. ``shard`` is the shard
+    that owns it: route the request to the service that maps that shard."""
+
+    shard = None
+
+
 _BY_KIND = {
     "base": Error,
     "damaged": DamagedFileError,
@@ -58,4 +66,5 @@ _BY_KIND = {
     "io": FileSystemError,
     "misuse": MisuseError,
     "closed": ClosedError,
+    "shard_not_mapped": ShardNotMapped,
 }

@@ -83,7 +83,7 @@ Csr transpose(const Csr& csr, uint64_t n) {
 // in-edges have no count of their own: the bytes alone bound them.
 uint64_t edge_capacity(const Source& source, Direction direction) {
     uint64_t n = 0;
-    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) {
+    for (uint16_t s : source.own_shards()) {
         const uint64_t bits = source.shard(s).file_size() * 8;
         n += direction == Direction::out ? std::min(source.shard(s).edge_count(), bits) : bits;
     }
@@ -193,13 +193,14 @@ Csr build_csr(const Source& source, Direction direction, const std::optional<Nam
     csr.indptr.resize(source.own_count() + 1);
     csr.indptr[0] = 0;
     std::vector<std::optional<uint32_t>> types;
-    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) types.push_back(edge_type_of(source.shard(s), type));
+    const std::vector<uint16_t> own = source.own_shards();
+    for (uint16_t s : own) types.push_back(edge_type_of(source.shard(s), type));
     auto for_each_shard = [&](auto&& work) {
         uint64_t row = 0;
-        for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) {
-            const File& file = source.shard(s);
+        for (size_t k = 0; k < own.size(); ++k) {
+            const File& file = source.shard(own[k]);
             const auto n = static_cast<uint32_t>(file.vertex_count());
-            work(file, types[s - source.shard_begin], n, csr.indptr.data() + row);
+            work(file, types[k], n, csr.indptr.data() + row);
             row += n;
         }
     };
@@ -245,7 +246,7 @@ py::array_t<int64_t> degrees(const PyGraph& g, const std::string& direction, con
             for (size_t v = 0; v < out.size(); ++v) out[v] = t.indptr[v + 1] - t.indptr[v];
         } else {
             out.reserve(source->own_count());
-            for (uint16_t s = source->shard_begin; s < source->shard_end; ++s) {
+            for (uint16_t s : source->own_shards()) {
                 const File& file = source->shard(s);
                 const auto type_id = edge_type_of(file, type);
                 for (uint64_t v = 0; v < file.vertex_count(); ++v) {
@@ -266,7 +267,7 @@ NumpyVector<int32_t> bfs_levels(const Source& view, uint64_t start, Direction di
     source.locate(start);
     distance[start] = 0;
     std::vector<uint64_t> frontier{start}, next;
-    if (direction == Direction::in && !source.shard(0).has_in_edges()) {
+    if (direction == Direction::in && !source.first_own().has_in_edges()) {
         Csr t = build_csr(source, direction, std::nullopt);
         for (int32_t level = 1; !frontier.empty(); ++level) {
             next.clear();
@@ -295,7 +296,7 @@ NumpyVector<int32_t> bfs_levels(const Source& view, uint64_t start, Direction di
         }
         next.clear();
         for (uint16_t s = 0; s < shards; ++s)
-            source.shard(s).for_each_edge(std::span<const uint32_t>(by_shard[s]), direction, [&](uint32_t, const Edge& e) {
+            if (!by_shard[s].empty()) source.shard(s).for_each_edge(std::span<const uint32_t>(by_shard[s]), direction, [&](uint32_t, const Edge& e) {
                 const uint64_t target = source.checked_global(e.target.shard, e.target.index);
                 uint64_t& word = seen[target >> 6];
                 const uint64_t bit = uint64_t{1} << (target & 63);
@@ -447,7 +448,7 @@ py::dict vertex_table(const PyGraph& g, const std::optional<Name>& label) {
             if (int_key) int_keys.push_back(std::get<int64_t>(key));
             else text_keys.push_back(std::get<std::string_view>(key));
         };
-        for (uint16_t s = source->shard_begin; s < source->shard_end; ++s) {
+        for (uint16_t s : source->own_shards()) {
             const File& file = source->shard(s);
             if (only) {
                 for (Vertex v : file.vertices(*only)) take(s, v);
@@ -486,7 +487,7 @@ py::dict edge_table(const PyGraph& g, const std::optional<Name>& type) {
     std::vector<int32_t> types;
     {
         py::gil_scoped_release release;
-        for (uint16_t s = source->shard_begin; s < source->shard_end; ++s) {
+        for (uint16_t s : source->own_shards()) {
             const File& file = source->shard(s);
             file.for_each_edge(Direction::out, [&](uint32_t from, const Edge& e) {
                 if (only && e.type != *only) return;

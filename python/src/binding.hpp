@@ -38,7 +38,9 @@ public:
 };
 
 // An open dataset (one or more shards) and the global numbering of its vertices: shard s's
-// vertex i is global index first_index[s] + i, so a single shard's indices are its own.
+// vertex i is global index first_index[s] + i, so a single shard's indices are its own. A
+// dataset opened with some of its shards numbers only those: an unmapped shard takes no indices,
+// and a reference into it has none (global() throws ShardNotMapped naming it).
 // The shards [shard_begin, shard_end) are the view's own vertices, the rows of its tables and
 // arrays: every shard for mmgraph.open(), one for a shard File. Indices stay global either way,
 // and edges and references lead anywhere in the dataset.
@@ -56,7 +58,10 @@ struct Source {
     uint64_t own_begin() const { return first_index[shard_begin]; }
     uint64_t own_end() const { return first_index[shard_end]; }
     uint64_t own_count() const { return own_end() - own_begin(); }
-    const File& first_own() const { return shard(shard_begin); }
+    bool mapped(uint16_t id) const { return dataset->mapped(id); }
+    // The mapped shards among the view's own, in shard order.
+    std::vector<uint16_t> own_shards() const;
+    const File& first_own() const { return shard(own_shards().front()); }
     uint16_t shard_count() const { return dataset->shard_count(); }
     const File& shard(uint16_t id) const { return dataset->shard(id); }
     uint64_t vertex_count() const { return first_index.back(); }  // the whole dataset's
@@ -100,8 +105,10 @@ struct PyGraph {
     SourcePtr source() const { return handle->get(); }
 };
 
-// A vertex as Python sees it: the handle it was read through and its place.
+// A vertex as Python sees it: the handle it was read through and its place. A vertex of a shard
+// the dataset does not map is a reference: its shard and index are known, nothing else.
 struct PyVertex {
+    static constexpr uint64_t kUnmapped = UINT64_MAX;  // `global` of a reference into an unmapped shard
     HandlePtr handle;
     uint64_t global = 0;
     uint16_t shard = 0;

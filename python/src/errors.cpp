@@ -13,7 +13,9 @@ py::dict& error_classes() {
 
 py::object class_for(const Error& error) {
     auto& classes = error_classes();
-    const char* name = dynamic_cast<const ClosedError*>(&error) ? "closed" : nullptr;
+    const char* name = dynamic_cast<const ClosedError*>(&error)       ? "closed"
+                       : dynamic_cast<const ShardNotMapped*>(&error) ? "shard_not_mapped"
+                                                                     : nullptr;
     std::string kind(kind_name(error.kind()));
     if (name && classes.contains(name)) return classes[name];
     if (classes.contains(kind.c_str())) return classes[kind.c_str()];
@@ -40,6 +42,7 @@ void raise(const Error& error) {
     }
     instance.attr("kind") = std::string(kind_name(error.kind()));
     if (auto row = error.row()) instance.attr("row") = *row;
+    if (const auto* unmapped = dynamic_cast<const ShardNotMapped*>(&error)) instance.attr("shard") = unmapped->shard();
     if (const auto& where = error.location()) {
         instance.attr("file") = where->path;
         instance.attr("line") = where->line;
@@ -53,7 +56,7 @@ void raise(const Error& error) {
 void register_errors(py::module_& m) {
     m.def(
         "_set_error_classes", [](const py::dict& classes) { error_classes() = classes; },
-        "Installs the exception classes, by kind name ('damaged', 'bad_input', 'limit', 'io', 'misuse', 'closed', 'base').");
+        "Installs the exception classes, by kind name ('damaged', 'bad_input', 'limit', 'io', 'misuse', 'closed', 'shard_not_mapped', 'base').");
     py::register_exception_translator([](std::exception_ptr caught) {
         try {
             if (caught) std::rethrow_exception(caught);

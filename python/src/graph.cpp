@@ -36,15 +36,19 @@ constexpr const char* kFileDoc =
     "Dataset closes it too; closing it leaves the Dataset open.";
 constexpr const char* kDatasetDoc =
     "The shard files of one dataset (spec §10), opened with mmgraph.open(); vertex indices are global, shard after "
-    "shard (shard_first_index()). shard(i) and shards give each shard as a File.";
+    "shard (shard_first_index()). shard(i) and shards give each shard as a File.\n\n"
+    "Opened with shards=[...], it maps only those (mapped_shards) and numbers only their vertices. A key, vertex or "
+    "edge property of another shard raises mmgraph.ShardNotMapped naming the shard that owns it (shard_of() routes "
+    "keys); edges and vertex_ref values into it are Vertex references whose shard and local_index are known.";
 
 // Labels or edge types with their counts summed over the view's shards (which share one schema).
 std::vector<SchemaEntry> describe(const Source& source, bool labels) {
     std::vector<SchemaEntry> entries;
-    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) {
+    const std::vector<uint16_t> own = source.own_shards();
+    for (uint16_t s : own) {
         auto infos = labels ? source.shard(s).labels() : source.shard(s).edge_types();
         for (size_t i = 0; i < infos.size(); ++i) {
-            if (s == source.shard_begin) {
+            if (s == own.front()) {
                 SchemaEntry entry{{std::string(infos[i].name)}, 0, {}};
                 for (const auto& a : infos[i].attributes) entry.attributes.push_back({{std::string(a.name)}, type_name(a.type), a.nullable});
                 entries.push_back(std::move(entry));
@@ -68,7 +72,7 @@ void require_direction(const File& file, Direction direction) {
 
 uint64_t own_edge_count(const Source& source) {
     uint64_t n = 0;
-    for (uint16_t s = source.shard_begin; s < source.shard_end; ++s) n += source.shard(s).edge_count();
+    for (uint16_t s : source.own_shards()) n += source.shard(s).edge_count();
     return n;
 }
 
@@ -100,22 +104,31 @@ PyVertex vertex_at(const HandlePtr& handle, int64_t index) {
 std::string path_bytes(const py::handle& path) { return py::module_::import("os").attr("fsencode")(path).cast<std::string>(); }
 py::object path_text(const std::string& path) { return py::module_::import("os").attr("fsdecode")(py::bytes(path)); }
 
-py::object open_graph(const py::object& paths, bool verify) {
+// `shards`: the shards to map, or None for all.
+py::object open_graph(const py::object& paths, bool verify, const std::optional<std::vector<int64_t>>& shards) {
     ReaderOptions options;
     options.verify_on_open = verify;
+    std::optional<std::vector<uint16_t>> wanted;
+    if (shards) {
+        wanted.emplace();
+        for (int64_t s : *shards) {
+            if (s < 0 || s > UINT16_MAX) throw Error(ErrorKind::misuse, "shard " + std::to_string(s) + " out of range (a shard id is 0 to 65534)");
+            wanted->push_back(static_cast<uint16_t>(s));
+        }
+    }
     std::optional<Dataset> dataset;
     std::string shown;
     if (py::isinstance<py::str>(paths) || py::isinstance<py::bytes>(paths) || py::hasattr(paths, "__fspath__")) {
         std::filesystem::path path = path_bytes(paths);
         shown = path.string();
         py::gil_scoped_release release;
-        dataset = Dataset::open(path, options);
+        dataset = wanted ? Dataset::open(path, std::span<const uint16_t>(*wanted), options) : Dataset::open(path, options);
     } else {
         std::vector<std::filesystem::path> files;
         for (const auto& p : paths) files.emplace_back(path_bytes(p));
         shown = files.empty() ? "" : files.front().string();
         py::gil_scoped_release release;
-        dataset = Dataset::open(files, options);
+        dataset = wanted ? Dataset::open(files, std::span<const uint16_t>(*wanted), options) : Dataset::open(files, options);
     }
     auto handle = std::make_shared<Handle>();
     handle->source = std::make_shared<const Source>(std::move(*dataset));
@@ -196,6 +209,7 @@ py::object shard_file(const PyDataset& d, int64_t shard) {
     const int64_t id = shard < 0 ? shard + source->shard_count() : shard;
     if (id < 0 || id >= source->shard_count())
         throw Error(ErrorKind::misuse, "shard " + std::to_string(shard) + " out of range (" + std::to_string(source->shard_count()) + " shards)");
+    source->shard(static_cast<uint16_t>(id));  // raises ShardNotMapped for a shard not mapped
     auto handle = std::make_shared<Handle>();
     handle->source = std::make_shared<const Source>(source->shard_view(static_cast<uint16_t>(id)));
     auto& views = d.handle->views;
@@ -204,8 +218,38 @@ py::object shard_file(const PyDataset& d, int64_t shard) {
     return py::cast(PyFile{{handle, source->shard(static_cast<uint16_t>(id)).path().native()}});
 }
 
+// The shards and local indices of a vertex's neighbours: references, whichever shard they are in.
+py::tuple vertex_neighbor_refs(const PyVertex& v, const std::string& direction, const std::optional<Name>& type) {
+    SourcePtr source = v.handle->get();
+    Vertex vertex = v.get(*source);
+    EdgeRange edges = edge_range(vertex, parse_direction(direction), type);
+    py::array_t<uint16_t> shards(static_cast<py::ssize_t>(edges.size()));
+    py::array_t<uint32_t> indices(static_cast<py::ssize_t>(edges.size()));
+    size_t i = 0;
+    for (const Edge& e : edges) {
+        if (i == edges.size()) break;
+        shards.mutable_data()[i] = e.target.shard;
+        indices.mutable_data()[i++] = e.target.index;
+    }
+    return py::make_tuple(shards, indices);
+}
+
+// The vertex at (shard, local index): a reference when the shard is not mapped.
+PyVertex vertex_in(const PyGraph& g, int64_t shard, int64_t index) {
+    SourcePtr source = g.source();
+    if (shard < 0 || shard >= source->shard_count())
+        throw Error(ErrorKind::misuse, "shard " + std::to_string(shard) + " out of range (" + std::to_string(source->shard_count()) + " shards)");
+    const auto s = static_cast<uint16_t>(shard);
+    if (source->mapped(s) && (index < 0 || static_cast<uint64_t>(index) >= source->shard(s).vertex_count()))
+        throw Error(ErrorKind::misuse, "vertex index " + std::to_string(index) + " out of range (shard " + std::to_string(shard) + " has " +
+                                           std::to_string(source->shard(s).vertex_count()) + " vertices)");
+    if (index < 0 || index > UINT32_MAX) throw Error(ErrorKind::misuse, "vertex index " + std::to_string(index) + " out of range");
+    return make_vertex(g.handle, *source, VertexRef{s, static_cast<uint32_t>(index)});
+}
+
 py::str vertex_repr(const PyVertex& v) {
     if (!v.handle->source) return py::str("<mmgraph.Vertex {} of a closed file>").format(v.global);
+    if (v.global == PyVertex::kUnmapped) return py::str("<mmgraph.Vertex shard={} local_index={} (shard not mapped)>").format(v.shard, v.index);
     SourcePtr source = v.handle->get();
     Vertex vertex = v.get(*source);
     return py::str("<mmgraph.Vertex {} key={!r} label={}>").format(v.global, key_to_python(vertex.key()), decode_text(vertex.label_name()));
@@ -215,6 +259,7 @@ py::str graph_repr(const PyGraph& g) {
     if (!g.handle->source) return py::str("<mmgraph closed {!r}>").format(path_text(g.path));
     const SourcePtr source = g.source();
     py::str shards = py::str("{} shard(s)").format(source->shard_count());
+    if (source->dataset->partial() && source->whole()) shards = py::str("shards {} of {}").format(py::cast(source->own_shards()), source->shard_count());
     if (!source->whole()) shards = py::str("shard {} of {}").format(source->shard_begin, source->shard_count());
     return py::str("<mmgraph {!r}: {} vertices, {} edges, {}>").format(path_text(g.path), source->own_count(), own_edge_count(*source), shards);
 }
@@ -247,9 +292,17 @@ void bind_vertex(py::module_& m) {
     py::class_<PyVertex>(m, "Vertex",
                          "A vertex of an open File or Dataset: cheap, valid until the file is closed (then every use raises "
                          "mmgraph.ClosedError).")
-        .def_property_readonly("index", [](const PyVertex& v) { v.handle->get(); return v.global; },
-                               "Index in the file; in a dataset and its shard Files, the global index (shards numbered one after another).")
+        .def_property_readonly("index", [](const PyVertex& v) {
+            SourcePtr source = v.handle->get();
+            if (v.global == PyVertex::kUnmapped) source->dataset->vertex({v.shard, v.index});  // raises ShardNotMapped
+            return v.global;
+        }, "Index in the file; in a dataset and its shard Files, the global index (shards numbered one after another). "
+           "A reference into a shard the dataset does not map has none: mmgraph.ShardNotMapped.")
         .def_property_readonly("shard", [](const PyVertex& v) { v.handle->get(); return v.shard; })
+        .def_property_readonly("local_index", [](const PyVertex& v) { v.handle->get(); return v.index; },
+                               "Index within its shard: with shard, the reference a service mapping that shard takes (Dataset.vertex_in).")
+        .def_property_readonly("mapped", [](const PyVertex& v) { v.handle->get(); return v.global != PyVertex::kUnmapped; },
+                               "False for a reference into a shard the dataset does not map: only shard and local_index answer.")
         .def_property_readonly("key", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return key_to_python(v.get(*source).key()); })
         .def_property_readonly("label", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return decode_text(v.get(*source).label_name()); })
         .def("__getitem__", &vertex_item, py::arg("name"), "The value of one attribute (KeyError when the label has none so named).")
@@ -260,12 +313,17 @@ void bind_vertex(py::module_& m) {
              "Indices of the other endpoints as a numpy int64 array, in stored order (by type, then index).")
         .def("edges", &vertex_edges, py::arg("direction") = "out", py::arg("type") = py::none(),
              "The edges as VertexEdges(targets: int64 array, types: list of names, properties: list of dicts).")
+        .def("neighbor_refs", &vertex_neighbor_refs, py::arg("direction") = "out", py::arg("type") = py::none(),
+             "The other endpoints as references, (shards: uint16 array, local indices: uint32 array), in the order of "
+             "neighbors(); unlike neighbors(), also for neighbours in shards the dataset does not map.")
         .def("__eq__", [](const PyVertex& a, const py::object& b) {
             if (!py::isinstance<PyVertex>(b)) return false;
             const auto& other = b.cast<const PyVertex&>();
-            return a.handle == other.handle && a.global == other.global;
+            return a.handle == other.handle && a.shard == other.shard && a.index == other.index;
         })
-        .def("__hash__", [](const PyVertex& v) { return std::hash<const void*>()(v.handle.get()) ^ std::hash<uint64_t>()(v.global); })
+        .def("__hash__", [](const PyVertex& v) {
+            return std::hash<const void*>()(v.handle.get()) ^ std::hash<uint64_t>()((uint64_t{v.shard} << 32) | v.index);
+        })
         .def("__repr__", &vertex_repr);
 
 }
@@ -302,6 +360,9 @@ void bind_graphs(py::module_& m) {
              "The vertex with this key (str or int), or None (in a shard File: None when another shard holds it).")
         .def("vertex", [](const PyGraph& g, int64_t index) { return vertex_at(g.handle, index); }, py::arg("index"),
              "The vertex at an index (negative counts from the end); in a shard File, one of its own global indices.")
+        .def("vertex_in", &vertex_in, py::arg("shard"), py::arg("local_index"),
+             "The vertex at a local index of a shard (a reference from Vertex.neighbor_refs() or Vertex.shard/local_index); a "
+             "reference when the dataset does not map that shard.")
         .def("verify", [](const PyGraph& g) {
             SourcePtr source = g.source();
             py::gil_scoped_release release;
@@ -328,19 +389,23 @@ void bind_graphs(py::module_& m) {
 
     py::class_<PyDataset, PyGraph>(m, "Dataset", kDatasetDoc)
         .def_property_readonly("shard_paths", [](const PyDataset& d) {
+            const SourcePtr source = d.source();
             py::list paths;
-            for (uint16_t s = 0; s < d.source()->shard_count(); ++s) paths.append(path_text(d.source()->shard(s).path().native()));
+            for (uint16_t s = 0; s < source->shard_count(); ++s)
+                paths.append(source->mapped(s) ? path_text(source->shard(s).path().native()) : py::none());
             return paths;
-        })
+        }, "The path of each shard's file, None for a shard not mapped.")
+        .def_property_readonly("mapped_shards", [](const PyDataset& d) { return py::tuple(py::cast(d.source()->own_shards())); },
+                               "The shards this dataset maps (all unless opened with shards=[...]).")
         .def("shard_first_index", [](const PyDataset& d) { return d.source()->first_index; },
              "Global index of each shard's first vertex, then the vertex count.")
         .def("shard", &shard_file, py::arg("shard"),
              "A File reading one shard (negative counts from the end): a new view of this dataset, closed with it.")
         .def_property_readonly("shards", [](const PyDataset& d) {
             py::tuple files(d.source()->shard_count());
-            for (uint16_t s = 0; s < files.size(); ++s) files[s] = shard_file(d, s);
+            for (uint16_t s = 0; s < files.size(); ++s) files[s] = d.source()->mapped(s) ? shard_file(d, s) : py::none();
             return files;
-        }, "A File per shard, in shard order, as a tuple (new views on each access, as shard()).");
+        }, "A File per shard, in shard order, as a tuple (new views on each access, as shard()); None for a shard not mapped.");
 }
 
 }  // namespace
@@ -349,7 +414,15 @@ void register_graph(py::module_& m) {
     bind_schema(m);
     bind_vertex(m);
     bind_graphs(m);
-    m.def("_open", &open_graph, py::arg("path"), py::arg("verify") = false);
+    m.def("_open", &open_graph, py::arg("path"), py::arg("verify") = false, py::arg("shards") = py::none());
+    m.def("shard_of", [](const py::object& key, int64_t shard_count) {
+        if (shard_count < 1 || shard_count > UINT16_MAX)
+            throw Error(ErrorKind::misuse, "shard_of: a dataset has 1 to 65535 shards, not " + std::to_string(shard_count));
+        OwnedKey owned = key_from_python(key);
+        return shard_of(owned.key(), static_cast<uint16_t>(shard_count));
+    }, py::arg("key"), py::arg("shard_count"),
+          "The shard of a shard_count-shard dataset that holds the vertex with this key (str or int): key hash mod K (spec "
+          "§10), as the writers place it. Route a request for the key to the service that maps this shard.");
 }
 
 }  // namespace mmgraph::python

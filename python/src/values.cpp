@@ -15,7 +15,7 @@ Source::Source(Dataset opened) : dataset(std::make_shared<const Dataset>(std::mo
     uint64_t next = 0;
     for (uint16_t s = 0; s < dataset->shard_count(); ++s) {
         first_index.push_back(next);
-        next += dataset->shard(s).vertex_count();
+        if (dataset->mapped(s)) next += dataset->shard(s).vertex_count();
     }
     first_index.push_back(next);
     shard_end = dataset->shard_count();
@@ -46,7 +46,15 @@ VertexRef Source::locate(uint64_t global) const {
     return {shard, static_cast<uint32_t>(global - first_index[shard])};
 }
 
+std::vector<uint16_t> Source::own_shards() const {
+    std::vector<uint16_t> ids;
+    for (uint16_t s = shard_begin; s < shard_end; ++s)
+        if (mapped(s)) ids.push_back(s);
+    return ids;
+}
+
 void Source::bad_reference(VertexRef ref) const {
+    if (ref.shard < shard_count() && !mapped(ref.shard)) dataset->vertex(ref);  // throws ShardNotMapped naming the shard
     if (ref.shard >= shard_count())
         throw Error(ErrorKind::damaged, "vertex reference to shard " + std::to_string(ref.shard) + " of a " +
                                             std::to_string(shard_count()) + "-shard dataset");
@@ -55,6 +63,7 @@ void Source::bad_reference(VertexRef ref) const {
 }
 
 PyVertex make_vertex(const HandlePtr& handle, const Source& source, VertexRef ref) {
+    if (ref.shard < source.shard_count() && !source.mapped(ref.shard)) return PyVertex{handle, PyVertex::kUnmapped, ref.shard, ref.index};
     return PyVertex{handle, source.global(ref), ref.shard, ref.index};
 }
 

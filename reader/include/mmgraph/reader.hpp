@@ -31,6 +31,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <initializer_list>
 #include <iterator>
 #include <memory>
 #include <optional>
@@ -657,9 +658,36 @@ private:
     std::unique_ptr<Impl> impl_;
 };
 
-// All shards of one dataset (§10): resolves keys to their shard and follows cross-shard edges.
+// The shard of a `shard_count`-shard dataset that holds the vertex with this key (§10: the key
+// hash of §8.1 mod K), the placement the writer uses: a front end routes a request for a key to
+// the service that maps this shard. The key's kind is not checked (no file is at hand). Throws
+// ErrorKind::misuse when shard_count is 0.
+uint16_t shard_of(const Key& key, uint16_t shard_count);
+
+// What a Dataset opened with some of its shards (Dataset::open(path, shards)) throws for a
+// request that needs a shard it did not map: a key that lives there, a reference or edge into
+// it. Kind misuse (the request went to the wrong service); shard() names the shard that owns
+// what was asked for, so the caller can route the request to the service mapping it.
+class ShardNotMapped : public Error {
+public:
+    ShardNotMapped(uint16_t shard, const std::string& message) : Error(ErrorKind::misuse, message), shard_(shard) {}
+    uint16_t shard() const noexcept { return shard_; }
+
+private:
+    uint16_t shard_;
+};
+
+// The shards of one dataset (§10): resolves keys to their shard and follows cross-shard edges.
 // Immutable after open, like File: share it between threads. A copy shares the shard Files;
 // what is read through a Dataset is valid while it, a copy of it, or the shard's File lives.
+//
+// Partial datasets. A service that answers for some shards maps only those (open with a shard
+// list); the dataset still has shard_count() shards, of which mapped() tells which are here.
+// Nothing answers for an unmapped shard as if it were empty: find() of a key that lives there,
+// vertex() of a reference into it, shard() of it and property() of an in-edge whose source is
+// there throw ShardNotMapped naming it. References are still returned as references: edges and
+// vertex_ref values into an unmapped shard read as usual (Edge::target, ValueRef::as_ref()), and
+// the caller routes them by their shard. vertex_count() and edge_count() count the mapped shards.
 class Dataset {
 public:
     // `path` is the single-shard file, or the dataset path given to the writer, or any shard;
@@ -672,23 +700,57 @@ public:
     // a file throws as File::open.
     static Dataset open(std::span<const std::filesystem::path> shard_files, ReaderOptions options = {});
 
-    uint16_t shard_count() const { return static_cast<uint16_t>(shards_.size()); }
-    const File& shard(uint16_t id) const { return *shards_.at(id); }
-    uint64_t vertex_count() const;
-    uint64_t edge_count() const;
+    // Only the named shards, found as open(path) finds them: by the name of §10 when `path` is
+    // a shard file's, or by the shard files beside a dataset path (the shard count is then the
+    // one their names give), or else from the header of the file at `path`. Only the named
+    // shards are opened; the ones opened are checked as open(path) checks them (shard id and
+    // count, one dataset id). Throws ErrorKind::misuse when `shards` is empty, names a shard
+    // twice or one not below the shard count.
+    static Dataset open(const std::filesystem::path& path, std::span<const uint16_t> shards, ReaderOptions options = {});
+    // So that open(path, {0, 2}) is a shard list and not ReaderOptions{0, 2}.
+    static Dataset open(const std::filesystem::path& path, std::initializer_list<uint16_t> shards, ReaderOptions options = {}) {
+        return open(path, std::span<const uint16_t>(shards.begin(), shards.size()), options);
+    }
+    // The files of exactly the named shards, named anyhow and in any order, placed by their
+    // headers; misuse as open(shard_files) and open(path, shards), and when a file holds a
+    // shard not named.
+    static Dataset open(std::span<const std::filesystem::path> shard_files, std::span<const uint16_t> shards,
+                        ReaderOptions options = {});
 
+    uint16_t shard_count() const { return static_cast<uint16_t>(shards_.size()); }
+    bool mapped(uint16_t id) const { return id < shards_.size() && shards_[id] != nullptr; }
+    bool partial() const;                       // some shard is not mapped
+    std::vector<uint16_t> mapped_shards() const;  // in shard order
+    // Throws misuse for an id not below shard_count(), ShardNotMapped for an unmapped shard.
+    const File& shard(uint16_t id) const;
+    uint64_t vertex_count() const;  // of the mapped shards
+    uint64_t edge_count() const;    // out-edges of the mapped shards
+
+    // Throws misuse for a shard not below shard_count(), ShardNotMapped for an unmapped one.
     Vertex vertex(VertexRef ref) const;
+    // nullopt for an absent key or a key of the other type (a string key in an int64 dataset);
+    // ShardNotMapped when the key's shard (shard_of) is not mapped.
     std::optional<Vertex> find(const Key& key) const;
     // Many lookups at once: out[i] = find(keys[i]), with each shard's keys going through that
-    // shard's batch File::find together. Throws ErrorKind::misuse when the spans' sizes differ.
+    // shard's batch File::find together. Throws ErrorKind::misuse when the spans' sizes differ,
+    // and ShardNotMapped for the first key (in order) whose shard is not mapped, before any
+    // lookup; `out` is then left as it was.
     void find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const;
     ValueRef property(const Edge& edge, const Vertex& from, uint32_t property) const;
     // By name, as File::property.
     ValueRef property(const Edge& edge, const Vertex& from, std::string_view name) const;
+    // Each mapped shard's deep check, then the rules between them (§10): one schema, and every
+    // edge or vertex_ref value into another mapped shard names a vertex there. References into
+    // unmapped shards are not checked (their shard's own service checks its side).
     void verify() const;
 
 private:
-    std::vector<std::shared_ptr<const File>> shards_;
+    static Dataset open_at(const std::filesystem::path& path, std::optional<std::span<const uint16_t>> wanted, ReaderOptions options);
+    static Dataset open_files(std::span<const std::filesystem::path> shard_files, std::optional<std::span<const uint16_t>> wanted,
+                              ReaderOptions options);
+    [[noreturn]] void not_mapped(uint16_t shard, const std::string& what) const;
+    const File& first_mapped() const;
+    std::vector<std::shared_ptr<const File>> shards_;  // shard_count() entries, null when not mapped
 };
 
 }  // namespace mmgraph
