@@ -66,6 +66,9 @@ TEST_CASE("typed characters keep their place among the keys", "[viewer][keys]") 
         queue.push(e);
     CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{kA, KeyAction::press}, {0, KeyAction::character}});
     CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{kA, KeyAction::release}, {kEnter, KeyAction::press}});
-    CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{kEnter, KeyAction::release}, {66, KeyAction::press}, {0, KeyAction::character}});
-    CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{66, KeyAction::release}});
+    // After Enter, a field is focused two frames late: those frames carry no characters.
+    CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{kEnter, KeyAction::release}, {66, KeyAction::press}});
+    CHECK(queue.take_frame().empty());
+    CHECK(summary(queue.take_frame()) == std::vector<std::pair<int, KeyAction>>{{0, KeyAction::character}, {66, KeyAction::release}});
+    CHECK(queue.empty());
 }

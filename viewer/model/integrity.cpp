@@ -58,7 +58,10 @@ void flag_blocks(const File& file, uint32_t index, Direction direction, const In
         if (s.kind == static_cast<uint16_t>(kind)) domain = &s;
     if (!domain || (direction == Direction::in && !file.has_in_edges())) return;
     try {
-        for (const EdgeRange::Block& block : file.vertex(index).edges(direction).blocks()) {
+        // The range is held: blocks() views storage inside it, which a temporary would free
+        // before the loop ran.
+        const EdgeRange edges = file.vertex(index).edges(direction);
+        for (const EdgeRange::Block& block : edges.blocks()) {
             auto [first, last] = integrity.at(domain->offset + block.offset, domain->offset + block.end());
             for (size_t i = first; i < last; ++i)
                 if (integrity.findings[i].length == 0) flags.blocks.push_back({direction, block.type, i});

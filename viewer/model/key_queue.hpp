@@ -36,8 +36,15 @@ public:
     std::vector<KeyEvent> take_frame();
     bool empty() const { return pending_.empty(); }
 
+    // Keys that move the keyboard focus (GLFW's Enter, keypad Enter, Tab, Escape): a field that
+    // asks for the focus in the frame after such a key has it only in the frame after that
+    // (ImGui 1.86), so characters typed after the key wait two frames more, or they would reach
+    // no field at all (File > Open lost the first letters typed after Enter on a folder).
+    static bool moves_focus(int key) { return key == 257 || key == 335 || key == 258 || key == 256; }
+
 private:
     std::deque<KeyEvent> pending_;
+    int hold_characters_ = 0;  // frames in which characters still wait
 };
 
 }  // namespace mmgraph::viewer
