@@ -2,6 +2,7 @@
 // (no copy): find_many, degrees, csr, bfs, and the column tables behind vertices() and edges().
 #include "binding.hpp"
 #include "huge_pages.hpp"
+#include "in_parallel.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -142,33 +143,6 @@ void fill_rows(const Source& source, const File& file, std::optional<uint32_t> t
     close_rows_before(last);
 }
 
-// Runs first() here and, when `split`, second() on a thread of its own; the first failure is
-// rethrown once both are done.
-template <typename First, typename Second>
-void in_parallel(bool split, First&& first, Second&& second) {
-    if (!split) {
-        first();
-        second();
-        return;
-    }
-    std::exception_ptr failure;
-    std::thread other([&] {
-        try {
-            second();
-        } catch (...) {
-            failure = std::current_exception();
-        }
-    });
-    try {
-        first();
-    } catch (...) {
-        other.join();
-        throw;
-    }
-    other.join();
-    if (failure) std::rethrow_exception(failure);
-}
-
 // Worth a second thread: below this, starting it costs more than it saves.
 constexpr uint32_t kParallelVertices = 65536;
 
@@ -178,6 +152,13 @@ void degrees_into(const File& file, std::optional<uint32_t> type, Direction dire
         const Vertex vertex = file.vertex(v);
         ends[v - first] = static_cast<int64_t>(type ? vertex.degree(direction, *type) : vertex.degree(direction));
     }
+}
+
+// The degrees of a shard's n vertices into ends[0, n), half of them on a second thread.
+void degrees_of_halves(const File& file, std::optional<uint32_t> type, Direction direction, uint32_t n, int64_t* ends) {
+    const uint32_t middle = n / 2;
+    in_parallel(n >= kParallelVertices, [&] { degrees_into(file, type, direction, 0, middle, ends); },
+                [&] { degrees_into(file, type, direction, middle, n, ends + middle); });
 }
 
 // The rows of the view's own vertices, each listing global indices. The degrees come first
@@ -205,9 +186,7 @@ Csr build_csr(const Source& source, Direction direction, const std::optional<Nam
         }
     };
     for_each_shard([&](const File& file, std::optional<uint32_t> t, uint32_t n, int64_t* starts) {
-        const uint32_t middle = n / 2;
-        in_parallel(n >= kParallelVertices, [&] { degrees_into(file, t, direction, 0, middle, starts + 1); },
-                    [&] { degrees_into(file, t, direction, middle, n, starts + 1 + middle); });
+        degrees_of_halves(file, t, direction, n, starts + 1);
     });
     for (size_t row = 0; row + 1 < csr.indptr.size(); ++row) csr.indptr[row + 1] += csr.indptr[row];
     // Degrees are counts the files' bytes must explain (an entry takes at least a bit).
@@ -245,14 +224,13 @@ py::array_t<int64_t> degrees(const PyGraph& g, const std::string& direction, con
             out.resize(source->own_count());
             for (size_t v = 0; v < out.size(); ++v) out[v] = t.indptr[v + 1] - t.indptr[v];
         } else {
-            out.reserve(source->own_count());
+            out.resize(source->own_count());
+            uint64_t row = 0;
             for (uint16_t s : source->own_shards()) {
                 const File& file = source->shard(s);
-                const auto type_id = edge_type_of(file, type);
-                for (uint64_t v = 0; v < file.vertex_count(); ++v) {
-                    Vertex vertex = file.vertex(v);
-                    out.push_back(static_cast<int64_t>(type_id ? vertex.degree(d, *type_id) : vertex.degree(d)));
-                }
+                const auto n = static_cast<uint32_t>(file.vertex_count());
+                degrees_of_halves(file, edge_type_of(file, type), d, n, out.data() + row);
+                row += n;
             }
         }
     }

@@ -14,6 +14,7 @@
 // string views, numbers and list views out of the objects (keeping references to them), then
 // releases the GIL and adds every row under the writer's own mutex.
 #include "binding.hpp"
+#include "in_parallel.hpp"
 
 #include <span>
 
@@ -464,27 +465,8 @@ private:
     // first row that has one.
     void resolve_endpoints(const KeyColumn& from, const KeyColumn& to, std::span<uint32_t> from_ids, std::span<uint32_t> to_ids) const {
         std::optional<size_t> bad_source, bad_target;
-        if (from_ids.size() >= 65536) {
-            std::exception_ptr failure;
-            std::thread targets([&] {
-                try {
-                    bad_target = resolve_keys(*writer_, to, to_ids);
-                } catch (...) {
-                    failure = std::current_exception();
-                }
-            });
-            try {
-                bad_source = resolve_keys(*writer_, from, from_ids);
-            } catch (...) {
-                targets.join();
-                throw;
-            }
-            targets.join();
-            if (failure) std::rethrow_exception(failure);
-        } else {
-            bad_source = resolve_keys(*writer_, from, from_ids);
-            bad_target = resolve_keys(*writer_, to, to_ids);
-        }
+        in_parallel(from_ids.size() >= 65536, [&] { bad_source = resolve_keys(*writer_, from, from_ids); },
+                    [&] { bad_target = resolve_keys(*writer_, to, to_ids); });
         if (bad_source && (!bad_target || *bad_source <= *bad_target))
             throw Error(ErrorKind::bad_input, "unknown source vertex " + key_text(from.key(*bad_source))).at_row(*bad_source);
         if (bad_target) throw Error(ErrorKind::bad_input, "unknown target vertex " + key_text(to.key(*bad_target))).at_row(*bad_target);
