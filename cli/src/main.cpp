@@ -71,14 +71,33 @@ char delimiter_char(const std::string& text) { return text == "\\t" || text == "
 using mmgraph::importer::BuildOptions;
 using namespace mmgraph::cli;
 
-// A subcommand that starts from one vertex: get, neighbors, bfs.
-struct Traversal {
-    CLI::App* cmd = nullptr;
-    TraverseOptions options;
+// How get, neighbors and bfs choose their vertex: --key K or --index I, exactly one.
+struct VertexChoice {
     std::string key;
     uint64_t index = 0;
     CLI::Option* key_opt = nullptr;
     CLI::Option* index_opt = nullptr;
+
+    void add_to(CLI::App* cmd) {
+        key_opt = cmd->add_option("--key", key, "The vertex's key (an integer for int64-keyed files)")->type_name("K");
+        index_opt = cmd->add_option("--index", index, "The vertex's index in FILE (shard 0 for a dataset path)")->type_name("I");
+        key_opt->excludes(index_opt);
+    }
+    void require(const CLI::App* cmd) const {
+        if (*cmd && !*key_opt && !*index_opt) throw CLI::ValidationError(cmd->get_name() + ": give --key K or --index I");
+    }
+    template <typename Options>
+    void into(Options& options) const {
+        if (*key_opt) options.key = key;
+        else options.index = index;
+    }
+};
+
+// A subcommand that walks from one vertex: neighbors, bfs.
+struct Traversal {
+    CLI::App* cmd = nullptr;
+    TraverseOptions options;
+    VertexChoice vertex;
 };
 
 // Every subcommand's options, filled by the parser.
@@ -92,12 +111,9 @@ struct Commands {
     VerifyOptions verify;
     CLI::App* verify_cmd = nullptr;
     GetOptions get;
-    std::string key;
-    uint64_t index = 0;
+    VertexChoice get_vertex;
     CLI::App* get_cmd = nullptr;
-    CLI::Option* key_opt = nullptr;
-    CLI::Option* index_opt = nullptr;
-    Traversal neighbors, bfs;  // share get's vertex selection
+    Traversal neighbors, bfs;
     DumpOptions dump;
     CLI::App* dump_cmd = nullptr;
 };
@@ -154,9 +170,7 @@ void add_inspection(CLI::App& app, Commands& c) {
                                 "vertex's key, null is null. Degrees count parallel edges; a self-loop counts once out\n"
                                 "and once in. A key is looked up across the whole dataset.\n") + kExitCodes);
     c.get_cmd->add_option("FILE", c.get.file, "An .mmg file, a shard file, or a dataset's OUT.mmg path")->required();
-    c.key_opt = c.get_cmd->add_option("--key", c.key, "The vertex's key (an integer for int64-keyed files)")->type_name("K");
-    c.index_opt = c.get_cmd->add_option("--index", c.index, "The vertex's index in FILE (shard 0 for a dataset path)")->type_name("I");
-    c.key_opt->excludes(c.index_opt);
+    c.get_vertex.add_to(c.get_cmd);
     c.get_cmd->add_flag("--json", c.get.json, "Print JSON: {index, key, label, attributes, out_degree, in_degree}");
 }
 
@@ -167,9 +181,7 @@ void add_traversals(CLI::App& app, Commands& c) {
     c.bfs.cmd->footer(std::string("\n'seconds' is the traversal alone, measured inside the process.\n") + kExitCodes);
     for (Traversal* t : {&c.neighbors, &c.bfs}) {
         t->cmd->add_option("FILE", t->options.file, "An .mmg file, a shard file, or a dataset's OUT.mmg path")->required();
-        t->key_opt = t->cmd->add_option("--key", t->key, "The vertex's key (an integer for int64-keyed files)")->type_name("K");
-        t->index_opt = t->cmd->add_option("--index", t->index, "The vertex's index in FILE (shard 0 for a dataset path)")->type_name("I");
-        t->key_opt->excludes(t->index_opt);
+        t->vertex.add_to(t->cmd);
         t->cmd->add_option("--direction", t->options.direction, "out (default), in or both")
             ->type_name("DIR")->check(CLI::IsMember({"out", "in", "both"}));
         t->cmd->add_flag("--json", t->options.json, t == &c.neighbors
@@ -192,11 +204,10 @@ void add_dump(CLI::App& app, Commands& c) {
 // Parses the command line; a usage error throws CLI::ParseError.
 void parse(CLI::App& app, Commands& c, int argc, char** argv) {
     app.parse(argc, argv);
-    for (Traversal* t : {&c.neighbors, &c.bfs})
-        if (*t->cmd && !*t->key_opt && !*t->index_opt) throw CLI::ValidationError(t->cmd->get_name() + ": give --key K or --index I");
+    for (Traversal* t : {&c.neighbors, &c.bfs}) t->vertex.require(t->cmd);
     if (*c.build_cmd && c.build.nodes.empty() && c.build.edgelists.empty())
         throw CLI::ValidationError("build: give --nodes FILE (and --edges FILE) or --edgelist FILE");
-    if (*c.get_cmd && !*c.key_opt && !*c.index_opt) throw CLI::ValidationError("get: give --key K or --index I");
+    c.get_vertex.require(c.get_cmd);
 }
 
 // Runs the chosen subcommand; its exit status when it has one to give besides failing.
@@ -210,16 +221,14 @@ int run(Commands& c) {
     } else if (*c.verify_cmd) {
         if (!run_verify(c.verify)) return kFailed;
     } else if (*c.get_cmd) {
-        if (*c.key_opt) c.get.key = c.key;
-        else c.get.index = c.index;
+        c.get_vertex.into(c.get);
         run_get(c.get);
     } else if (*c.dump_cmd) {
         run_dump(c.dump);
     } else {
         for (Traversal* t : {&c.neighbors, &c.bfs}) {
             if (!*t->cmd) continue;
-            if (*t->key_opt) t->options.key = t->key;
-            else t->options.index = t->index;
+            t->vertex.into(t->options);
             if (t == &c.neighbors) run_neighbors(t->options);
             else run_bfs(t->options);
         }
