@@ -594,14 +594,15 @@ void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uin
     auto drop_items_from = [&](uint64_t item) {
         while (m.edge_values.items() > item) m.edge_values.drop_last_item();
     };
-    std::vector<uint32_t> items(from.size());
+    // Each row of a type with properties stages one item, in row order: row r's is first_item + r.
+    const bool has_properties = m.edge_types[type].has_properties();
     size_t row = 0;
     try {
         for (; row < from.size(); ++row) {
             if (from[row] >= count || to[row] >= count)
                 throw Error(ErrorKind::misuse, "edge " + std::to_string(from[row]) + " -> " + std::to_string(to[row]) +
                                                    ": vertex id out of range (" + std::to_string(count) + " vertices)");
-            items[row] = m.stage_edge(type, properties ? properties(row) : std::span<const Value>(), {nullptr, nullptr, &m, from[row], to[row]});
+            m.stage_edge(type, properties ? properties(row) : std::span<const Value>(), {nullptr, nullptr, &m, from[row], to[row]});
         }
     } catch (const Error& e) {
         drop_items_from(first_item);
@@ -615,10 +616,10 @@ void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uin
             m.edges->make_room();
         } catch (const Error& e) {
             // The staged properties of the rows not added go too: items follow edge ids.
-            if (m.edge_types[type].has_properties()) drop_items_from(first_item + row);
+            if (has_properties) drop_items_from(first_item + row);
             throw e.prefixed("the rows before it were added").at_row(row);
         }
-        m.record_edge(from[row], to[row], type, items[row]);
+        m.record_edge(from[row], to[row], type, has_properties ? static_cast<uint32_t>(first_item + row) : kAbsent);
     }
 }
 
