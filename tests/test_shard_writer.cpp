@@ -85,35 +85,89 @@ std::vector<uint32_t> number_edges(const Model& m, const Placement& p) {
     return ordinal;
 }
 
+// Calls add(begin, end) for each run of consecutive items [begin, end) that same() joins.
+template <typename Same, typename Add>
+void in_runs(size_t count, Same&& same, Add&& add) {
+    for (size_t begin = 0, end = 0; begin < count; begin = end) {
+        for (end = begin + 1; end < count && same(begin, end);) ++end;
+        add(begin, end);
+    }
+}
+
+// Phase 5 through the batch calls: one call per run of vertices of one label, of out-edges or
+// of in-edges of one type.
+void add_batched(ShardWriter& w, const Model& m, const Placement& p, const std::vector<uint32_t>& ordinal, uint16_t s,
+                 const std::vector<uint32_t>& out_edges, const std::vector<uint32_t>& in_edges) {
+    std::vector<Value> buffer;  // row r's values, read before the next row is asked for
+    const auto& members = p.members[s];
+    in_runs(members.size(), [&](size_t a, size_t b) { return m.vertices[members[a]].label == m.vertices[members[b]].label; },
+            [&](size_t begin, size_t end) {
+                std::vector<Key> keys;
+                for (size_t i = begin; i < end; ++i) keys.push_back(key_of(m, m.vertices[members[i]]));
+                w.add_vertices(keys, m.vertices[members[begin]].label, [&](size_t r) {
+                    buffer = values_of(m, m.vertices[members[begin + r]].values);
+                    return std::span<const Value>(buffer);
+                });
+            });
+    auto same_type = [&](const std::vector<uint32_t>& edges) {
+        return [&](size_t a, size_t b) { return m.edges[edges[a]].type == m.edges[edges[b]].type; };
+    };
+    in_runs(out_edges.size(), same_type(out_edges), [&](size_t begin, size_t end) {
+        std::vector<uint32_t> sources;
+        std::vector<VertexRef> targets;
+        for (size_t i = begin; i < end; ++i) {
+            sources.push_back(p.place[m.edges[out_edges[i]].src].index);
+            targets.push_back(p.place[m.edges[out_edges[i]].dst]);
+        }
+        w.add_out_edges(sources, targets, m.edges[out_edges[begin]].type, [&](size_t r) {
+            buffer = values_of(m, m.edges[out_edges[begin + r]].props);
+            return std::span<const Value>(buffer);
+        });
+    });
+    in_runs(in_edges.size(), same_type(in_edges), [&](size_t begin, size_t end) {
+        std::vector<uint32_t> targets;
+        std::vector<VertexRef> sources;
+        std::vector<uint64_t> ordinals;
+        for (size_t i = begin; i < end; ++i) {
+            targets.push_back(p.place[m.edges[in_edges[i]].dst].index);
+            sources.push_back(p.place[m.edges[in_edges[i]].src]);
+            ordinals.push_back(ordinal[in_edges[i]]);
+        }
+        w.add_in_edges(targets, sources, m.edges[in_edges[begin]].type, ordinals);
+    });
+}
+
 // Phases 4 and 5 for shard s: its vertices, its out-edges in input order, the in-edges from
-// other shards shuffled (any order must do).
+// other shards shuffled (any order must do); one call per row, or `batched`.
 ShardSummary write_shard(const Model& m, const Placement& p, const std::vector<uint32_t>& ordinal, WriterOptions options, uint16_t s,
-                         const std::filesystem::path& file) {
+                         const std::filesystem::path& file, bool batched) {
     options.key_type = m.key_type;
     ShardWriter w(options, s, p.sizes);
     for (const auto& [name, attrs] : m.labels) w.add_label(name, attrs);
     for (const auto& [name, props] : m.edge_types) w.add_edge_type(name, props);
+    std::vector<uint32_t> out_edges, in_edges;
+    for (uint32_t e = 0; e < m.edges.size(); ++e) {
+        if (p.place[m.edges[e].src].shard == s) out_edges.push_back(e);
+        else if (p.place[m.edges[e].dst].shard == s) in_edges.push_back(e);
+    }
+    std::shuffle(in_edges.begin(), in_edges.end(), std::mt19937_64(s + 17));
+    if (batched) {
+        add_batched(w, m, p, ordinal, s, out_edges, in_edges);
+        return w.finish(file);
+    }
     for (uint32_t v : p.members[s]) {
         const auto values = values_of(m, m.vertices[v].values);
         w.add_vertex(key_of(m, m.vertices[v]), m.vertices[v].label, values);
     }
-    std::vector<uint32_t> in_edges;
-    for (uint32_t e = 0; e < m.edges.size(); ++e) {
-        const ModelEdge& edge = m.edges[e];
-        const VertexRef src = p.place[edge.src], dst = p.place[edge.dst];
-        if (src.shard == s) {
-            const auto props = values_of(m, edge.props);
-            w.add_out_edge(src.index, dst, edge.type, props);
-        } else if (dst.shard == s) {
-            in_edges.push_back(e);
-        }
+    for (uint32_t e : out_edges) {
+        const auto props = values_of(m, m.edges[e].props);
+        w.add_out_edge(p.place[m.edges[e].src].index, p.place[m.edges[e].dst], m.edges[e].type, props);
     }
-    std::shuffle(in_edges.begin(), in_edges.end(), std::mt19937_64(s + 17));
     for (uint32_t e : in_edges) w.add_in_edge(p.place[m.edges[e].dst].index, p.place[m.edges[e].src], m.edges[e].type, ordinal[e]);
     return w.finish(file);
 }
 
-void check_byte_identical(const Model& m, uint16_t K, bool store_in_edges = true) {
+void check_byte_identical(const Model& m, uint16_t K, bool store_in_edges = true, bool batched = false) {
     TempDir dir;
     WriterOptions options;
     options.threads = 2;
@@ -124,7 +178,7 @@ void check_byte_identical(const Model& m, uint16_t K, bool store_in_edges = true
     const Placement p = place(m, K);
     const std::vector<uint32_t> ordinal = number_edges(m, p);
     std::vector<ShardSummary> summaries;
-    for (uint16_t s = 0; s < K; ++s) summaries.push_back(write_shard(m, p, ordinal, options, s, dir / ("part-" + std::to_string(s) + ".tmp")));
+    for (uint16_t s = 0; s < K; ++s) summaries.push_back(write_shard(m, p, ordinal, options, s, dir / ("part-" + std::to_string(s) + ".tmp"), batched));
     const auto id = dataset_id_of(summaries);
     for (const ShardSummary& summary : summaries) {
         INFO("shard " << summary.shard << " of " << K);
@@ -191,6 +245,19 @@ TEST_CASE("each shard written alone is byte-identical to Writer's", "[shard_writ
             o.int_keys = seed == 2;
             INFO("K = " << K << ", seed " << seed);
             check_byte_identical(without_refs(random_model(o)), K);
+        }
+}
+
+TEST_CASE("shards written by the batch calls are byte-identical to Writer's", "[shard_writer]") {
+    for (const uint16_t K : {1, 3, 4})
+        for (const uint64_t seed : {3, 4}) {
+            RandomGraphOptions o;
+            o.seed = seed;
+            o.vertices = 300;
+            o.edges = 1500;
+            o.int_keys = seed == 4;
+            INFO("K = " << K << ", seed " << seed);
+            check_byte_identical(without_refs(random_model(o)), K, true, true);
         }
 }
 
@@ -322,4 +389,57 @@ TEST_CASE("seal_shard refuses a file that is not mmgraph's", "[shard_writer]") {
     write_bytes(dir / "junk", std::vector<uint8_t>(200, 7));
     CHECK(error_of([&] { seal_shard(dir / "junk", {}); }).kind() == ErrorKind::damaged);
     CHECK(error_of([&] { seal_shard(dir / "absent", {}); }).kind() == ErrorKind::io);
+}
+
+TEST_CASE("shard writer: a refused batch stages nothing", "[shard_writer]") {
+    const SmallDataset d;
+    const auto& sizes = d.placement.sizes;
+    const auto& members = d.placement.members;
+    const auto bare = static_cast<LabelId>(d.model.labels.size() - 1);  // no attributes
+    uint32_t typed = 0;  // an edge of type 0, whose properties are valid
+    while (d.model.edges[typed].type != 0) ++typed;
+    const auto props = values_of(d.model, d.model.edges[typed].props);
+    const Writer::RowValues good = [&](size_t) { return std::span<const Value>(props); };
+    const std::vector<Value> bad_props{Value("not an int")};
+
+    // Shard 0 with every vertex, two out-edges and an in-edge; `refused` adds failed batches first.
+    auto write = [&](bool refused, const std::filesystem::path& file) {
+        auto w = d.writer(0);
+        if (refused) {
+            const std::vector<Key> keys{key_of(d.model, d.model.vertices[members[0][0]]), key_of(d.model, d.model.vertices[members[1][0]])};
+            const Error e = error_of([&] { w->add_vertices(keys, bare); });
+            CHECK(e.row() == std::optional<uint64_t>(1));
+            CHECK_THAT(e.what(), Catch::StartsWith("row 1: vertex 1") && Catch::Contains("belongs to shard 1"));
+            CHECK(w->vertex_count() == 0);
+        }
+        d.add_vertices(*w, 0);
+        if (refused) {
+            const std::vector<uint32_t> sources{0, 1, 0};
+            const std::vector<VertexRef> past{{1, 0}, {0, 1}, {1, sizes[1]}};
+            Error e = error_of([&] { w->add_out_edges(sources, past, 0, good); });
+            CHECK(e.row() == std::optional<uint64_t>(2));
+            CHECK_THAT(e.what(), Catch::Contains("out-edge 2 (0:0 -> 1:" + std::to_string(sizes[1]) + ")"));
+            const std::vector<VertexRef> fine{{1, 0}, {0, 1}, {1, 1}};
+            e = error_of([&] { w->add_out_edges(sources, fine, 0, [&](size_t r) { return std::span<const Value>(r == 1 ? bad_props : props); }); });
+            CHECK(e.row() == std::optional<uint64_t>(1));
+            CHECK(e.kind() == ErrorKind::bad_input);
+            const std::vector<uint32_t> targets{0, 1};
+            const std::vector<VertexRef> from{{1, 0}, {0, 1}};
+            e = error_of([&] { w->add_in_edges(targets, from, 1); });
+            CHECK(e.row() == std::optional<uint64_t>(1));
+            CHECK_THAT(e.what(), Catch::Contains("the source is in this shard"));
+        }
+        const std::vector<uint32_t> sources{0, 1};
+        const std::vector<VertexRef> targets{{1, 2}, {0, 0}};
+        w->add_out_edges(sources, targets, 0, good);
+        const std::vector<uint32_t> in_targets{1};
+        const std::vector<VertexRef> in_sources{{1, 3}};
+        const std::vector<uint64_t> ordinals{0};
+        w->add_in_edges(in_targets, in_sources, 0, ordinals);
+        return w->finish(file);
+    };
+    TempDir dir;
+    write(false, dir / "plain.tmp");
+    write(true, dir / "refused.tmp");
+    CHECK(read_bytes(dir / "plain.tmp") == read_bytes(dir / "refused.tmp"));
 }

@@ -104,6 +104,39 @@ struct ShardWriter::Impl {
                                                       std::to_string(r.shard) + "'s " + std::to_string(shard_sizes[r.shard]) + " vertices");
         }
     }
+    // Vertex `local` (its local index) with this key may be added: its key is this shard's and
+    // the shard has room for it.
+    void check_vertex(const Key& key, uint64_t local) const {
+        if (out_edges > 0 || !in_edges.empty()) throw Error(ErrorKind::misuse, "vertex " + std::to_string(local) + ": added after an edge");
+        const uint64_t home = g.hash_key(key) % shard_sizes.size();
+        if (home != shard)
+            throw Error(ErrorKind::bad_input, "vertex " + std::to_string(local) + " '" + key_to_string(key) + "': its key belongs to shard " +
+                                                  std::to_string(home) + " (key hash mod " + std::to_string(shard_sizes.size()) +
+                                                  "), not to shard " + std::to_string(shard));
+        if (local >= size())
+            throw Error(ErrorKind::bad_input, "vertex " + std::to_string(local) + " '" + key_to_string(key) + "': shard " +
+                                                  std::to_string(shard) + " has only " + std::to_string(size()) + " vertices");
+    }
+    // Checks out-edge `e` of a known type and stages its properties: their item, or kAbsent.
+    uint32_t stage_out_edge(const EdgeSubject& e, EdgeTypeId type, std::span<const Value> properties) {
+        check_edge(e);
+        detail::InputContext context;
+        context.describe = describe_edge;
+        context.subject = &e;
+        return g.stage_edge(type, properties, context);
+    }
+    // In-edge number `number` as it is kept until finish(), once checked.
+    InEdge checked_in_edge(uint32_t target, VertexRef source, EdgeTypeId type, uint64_t ordinal, uint64_t number) const {
+        const EdgeSubject e{"in-edge", number, source, {shard, target}};
+        check_edge(e);
+        if (source.shard == shard)
+            throw Error(ErrorKind::bad_input, describe_edge(&e) + ": the source is in this shard; such an edge comes only as an out-edge");
+        if (type >= g.edge_types.size()) throw Error(ErrorKind::misuse, describe_edge(&e) + ": unknown edge type id " + std::to_string(type));
+        if (!g.edge_types[type].has_properties()) ordinal = 0;
+        if (ordinal >= std::numeric_limits<uint32_t>::max())
+            throw Error(ErrorKind::bad_input, describe_edge(&e) + ": ordinal " + std::to_string(ordinal) + " is past 2^32 - 2 (spec §9)");
+        return {target, source, type, static_cast<uint32_t>(ordinal)};
+    }
     void stage_in_edges();
     ShardSummary write(const std::filesystem::path& file);
 };
@@ -137,48 +170,106 @@ EdgeTypeId ShardWriter::add_edge_type(std::string_view name, std::vector<Attribu
 void ShardWriter::add_vertex(Key key, LabelId label, std::span<const Value> values) {
     Impl& m = *impl_;
     m.check_open("add_vertex");
-    const uint64_t local = m.g.vertex_label.size();
-    if (m.out_edges > 0 || !m.in_edges.empty()) throw Error(ErrorKind::misuse, "vertex " + std::to_string(local) + ": added after an edge");
-    const uint64_t home = m.g.hash_key(key) % m.shard_sizes.size();
-    if (home != m.shard)
-        throw Error(ErrorKind::bad_input, "vertex " + std::to_string(local) + " '" + key_to_string(key) + "': its key belongs to shard " +
-                                              std::to_string(home) + " (key hash mod " + std::to_string(m.shard_sizes.size()) +
-                                              "), not to shard " + std::to_string(m.shard));
-    if (local >= m.size())
-        throw Error(ErrorKind::bad_input, "vertex " + std::to_string(local) + " '" + key_to_string(key) + "': shard " +
-                                              std::to_string(m.shard) + " has only " + std::to_string(m.size()) + " vertices");
+    m.check_vertex(key, m.g.vertex_label.size());
     m.writer.add_vertex(key, label, values);
+}
+
+void ShardWriter::add_vertices(std::span<const Key> keys, LabelId label, const Writer::RowValues& values) {
+    Impl& m = *impl_;
+    m.check_open("add_vertices");
+    const uint64_t first = m.g.vertex_label.size();
+    for (size_t row = 0; row < keys.size(); ++row) {
+        try {
+            m.check_vertex(keys[row], first + row);
+        } catch (const Error& e) {
+            throw e.at_row(row);
+        }
+    }
+    m.writer.add_vertices(keys, label, values);  // all or none, its errors at their rows
 }
 
 void ShardWriter::add_out_edge(uint32_t source, VertexRef target, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
     m.check_open("add_out_edge");
     const EdgeSubject e{"out-edge", m.out_edges, {m.shard, source}, target};
-    m.check_edge(e);
-    // The properties are staged before the ghost is made, so a refused edge leaves no ghost.
-    detail::InputContext context;
-    context.describe = describe_edge;
-    context.subject = &e;
-    if (type >= m.g.edge_types.size()) throw Error(ErrorKind::misuse, context.text() + ": unknown edge type id " + std::to_string(type));
+    if (type >= m.g.edge_types.size()) throw Error(ErrorKind::misuse, describe_edge(&e) + ": unknown edge type id " + std::to_string(type));
     if (m.g.edges->size() >= std::numeric_limits<uint32_t>::max() - 1) throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
     m.g.edges->make_room();
-    const uint32_t item = m.g.stage_edge(type, properties, context);
+    // The properties are staged before the ghost is made, so a refused edge leaves no ghost.
+    const uint32_t item = m.stage_out_edge(e, type, properties);
     m.g.record_edge(source, m.staged_id(target), type, item);
     ++m.out_edges;
+}
+
+// As Writer::add_edges_by_id: every row's properties are staged first (row r's item is
+// first_item + r), and taken back when a row is refused; then the edges are recorded.
+void ShardWriter::add_out_edges(std::span<const uint32_t> sources, std::span<const VertexRef> targets, EdgeTypeId type,
+                                const Writer::RowValues& properties) {
+    Impl& m = *impl_;
+    m.check_open("add_out_edges");
+    const size_t rows = sources.size();
+    if (targets.size() != rows)
+        throw Error(ErrorKind::misuse, "add_out_edges: " + std::to_string(rows) + " sources but " + std::to_string(targets.size()) + " targets");
+    if (type >= m.g.edge_types.size()) throw Error(ErrorKind::misuse, "add_out_edges: unknown edge type id " + std::to_string(type));
+    constexpr uint64_t kMaxIds = std::numeric_limits<uint32_t>::max() - 1;
+    if (m.g.edges->size() + rows >= kMaxIds) throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
+    // Each row makes at most one ghost (check_edge counts only those already made).
+    if (m.g.vertex_shard.size() + rows >= kMaxIds)
+        throw Error(ErrorKind::limit, "more than 2^32 - 2 vertices and remote endpoints in one shard writer");
+    const uint64_t first_item = m.g.edge_values.items();
+    auto drop_items_from = [&](uint64_t item) {
+        while (m.g.edge_values.items() > item) m.g.edge_values.drop_last_item();
+    };
+    size_t row = 0;
+    try {
+        for (; row < rows; ++row) {
+            const EdgeSubject e{"out-edge", m.out_edges + row, {m.shard, sources[row]}, targets[row]};
+            m.stage_out_edge(e, type, properties ? properties(row) : std::span<const Value>());
+        }
+    } catch (const Error& e) {
+        drop_items_from(first_item);
+        throw e.at_row(row);
+    } catch (...) {
+        drop_items_from(first_item);
+        throw;
+    }
+    const bool has_properties = m.g.edge_types[type].has_properties();
+    for (row = 0; row < rows; ++row) {
+        try {
+            m.g.edges->make_room();
+        } catch (const Error& e) {
+            if (has_properties) drop_items_from(first_item + row);  // items follow the edges recorded
+            throw e.prefixed("the rows before it were added").at_row(row);
+        }
+        m.g.record_edge(sources[row], m.staged_id(targets[row]), type, has_properties ? static_cast<uint32_t>(first_item + row) : detail::kAbsent);
+        ++m.out_edges;
+    }
 }
 
 void ShardWriter::add_in_edge(uint32_t target, VertexRef source, EdgeTypeId type, uint64_t ordinal) {
     Impl& m = *impl_;
     m.check_open("add_in_edge");
-    const EdgeSubject e{"in-edge", m.in_edges.size(), source, {m.shard, target}};
-    m.check_edge(e);
-    if (source.shard == m.shard)
-        throw Error(ErrorKind::bad_input, describe_edge(&e) + ": the source is in this shard; such an edge comes only as an out-edge");
-    if (type >= m.g.edge_types.size()) throw Error(ErrorKind::misuse, describe_edge(&e) + ": unknown edge type id " + std::to_string(type));
-    if (!m.g.edge_types[type].has_properties()) ordinal = 0;
-    if (ordinal >= std::numeric_limits<uint32_t>::max())
-        throw Error(ErrorKind::bad_input, describe_edge(&e) + ": ordinal " + std::to_string(ordinal) + " is past 2^32 - 2 (spec §9)");
-    m.in_edges.push_back({target, source, type, static_cast<uint32_t>(ordinal)});
+    m.in_edges.push_back(m.checked_in_edge(target, source, type, ordinal, m.in_edges.size()));
+}
+
+void ShardWriter::add_in_edges(std::span<const uint32_t> targets, std::span<const VertexRef> sources, EdgeTypeId type,
+                               std::span<const uint64_t> ordinals) {
+    Impl& m = *impl_;
+    m.check_open("add_in_edges");
+    const size_t rows = targets.size();
+    if (sources.size() != rows || (!ordinals.empty() && ordinals.size() != rows))
+        throw Error(ErrorKind::misuse, "add_in_edges: " + std::to_string(rows) + " targets, " + std::to_string(sources.size()) +
+                                           " sources and " + std::to_string(ordinals.size()) + " ordinals");
+    const size_t first = m.in_edges.size();
+    m.in_edges.reserve(first + rows);  // before any row: an allocation failure adds none
+    for (size_t row = 0; row < rows; ++row) {
+        try {
+            m.in_edges.push_back(m.checked_in_edge(targets[row], sources[row], type, ordinals.empty() ? 0 : ordinals[row], first + row));
+        } catch (const Error& e) {
+            m.in_edges.resize(first);
+            throw e.at_row(row);
+        }
+    }
 }
 
 // The in-edges from other shards, staged after the out-edges in stored order (§7: target, type,

@@ -77,16 +77,33 @@ public:
         add_vertex(key, label, std::span<const Value>(values.begin(), values.size()));
     }
 
+    // Many of the shard's vertices in one call, the next local indices in order, all or none (as
+    // Writer::add_vertices): every key is checked to belong to this shard, and the count to fit
+    // its size, before any is added; a refused row's error starts with "row N: " (N counted from
+    // the call's first row).
+    void add_vertices(std::span<const Key> keys, LabelId label, const Writer::RowValues& values = {});
+
     // An edge whose source is local vertex `source`, in input order: of two edges with the same
     // source, target and type, the one added first must come first (its ordinal is lower).
     void add_out_edge(uint32_t source, VertexRef target, EdgeTypeId type, std::span<const Value> properties = {});
     void add_out_edge(uint32_t source, VertexRef target, EdgeTypeId type, std::initializer_list<Value> properties) {
         add_out_edge(source, target, type, std::span<const Value>(properties.begin(), properties.size()));
     }
+    // Many out-edges of one type in input order, sources[i] -> targets[i], all or none as
+    // Writer::add_edges_by_id: every row is checked and its properties staged before any edge is
+    // added, and a refused row's error starts with "row N: ". The one exception is Writer's: an io
+    // error while staged edges spill to disk keeps the rows before it (the error names the first
+    // row not added).
+    void add_out_edges(std::span<const uint32_t> sources, std::span<const VertexRef> targets, EdgeTypeId type,
+                       const Writer::RowValues& properties = {});
     // An edge from a vertex of another shard to local vertex `target`, with its ordinal in the
     // source shard's property table of `type` (ignored when the type has no properties). Any
     // order. Edges between two vertices of this shard come only as out-edges.
     void add_in_edge(uint32_t target, VertexRef source, EdgeTypeId type, uint64_t ordinal = 0);
+    // Many in-edges of one type, sources[i] -> targets[i] with ordinals[i] (empty: all 0), all or
+    // none; a refused row's error starts with "row N: ".
+    void add_in_edges(std::span<const uint32_t> targets, std::span<const VertexRef> sources, EdgeTypeId type,
+                      std::span<const uint64_t> ordinals = {});
 
     uint64_t vertex_count() const;
 
