@@ -17,6 +17,9 @@ Datasets: a Dataset numbers its vertices globally, shard after shard; ``ds.shard
 Serving shards: ``mmgraph.open(path, shards=[0, 2])`` maps only those; ``mmgraph.shard_of(key, K)``
 says which shard (and so which service) holds a key; a request for another shard's key or vertex
 raises :class:`ShardNotMapped` naming it.
+Building shards apart (spec §10.1, e.g. one task per shard): :func:`shards_of` places the
+vertices, :func:`out_edge_ordinals` numbers each shard's out-edges, a :class:`ShardWriter` per
+shard encodes it, :func:`dataset_id_of` and :func:`seal_shard` settle the dataset id.
 
 Lifetimes: after ``close()`` every Vertex read from the file raises ``mmgraph.ClosedError``;
 numpy arrays and memoryviews already returned stay valid, because they keep the mapping alive.
@@ -43,13 +46,14 @@ from ._native import Attribute, Dataset, File, SchemaEntry, Section, Vertex  # n
 from ._native import Graph as _Graph  # noqa: E402
 from ._native import shard_of  # noqa: E402
 from . import _tables  # noqa: E402,F401  (adds vertices(), edges(), to_scipy(), to_networkx())
-from ._writing import Writer, from_networkx, write  # noqa: E402
+from ._native import dataset_id_of, seal_shard  # noqa: E402
+from ._writing import ShardWriter, Writer, from_networkx, out_edge_ordinals, shards_of, write  # noqa: E402
 from ._importing import import_csv  # noqa: E402
 
 __all__ = [
     "open", "write", "import_csv", "from_networkx", "File", "Dataset", "Vertex", "Writer", "Attribute", "SchemaEntry", "Section",
     "Error", "DamagedFileError", "InputError", "LimitError", "FileSystemError", "MisuseError", "ClosedError",
-    "ShardNotMapped", "shard_of",
+    "ShardNotMapped", "shard_of", "shards_of", "ShardWriter", "out_edge_ordinals", "dataset_id_of", "seal_shard",
 ]
 
 

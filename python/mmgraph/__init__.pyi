@@ -3,7 +3,8 @@ from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union
 
 from ._native import Attribute as Attribute, Dataset as Dataset, File as File, SchemaEntry as SchemaEntry
 from ._native import Section as Section, Vertex as Vertex
-from ._writing import Writer as Writer
+from ._writing import ShardWriter as ShardWriter, Writer as Writer
+from ._writing import out_edge_ordinals as out_edge_ordinals, shards_of as shards_of
 from .errors import (
     ClosedError as ClosedError,
     DamagedFileError as DamagedFileError,
@@ -14,7 +15,7 @@ from .errors import (
     MisuseError as MisuseError,
     ShardNotMapped as ShardNotMapped,
 )
-from ._native import shard_of as shard_of
+from ._native import shard_of as shard_of, dataset_id_of as dataset_id_of, seal_shard as seal_shard
 
 PathLike = Union[str, os.PathLike]
 

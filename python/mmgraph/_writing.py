@@ -138,7 +138,45 @@ def _prepare(values, name, type_name, nullable, rows, int_keys, owner):
     raise InputError(f"{what}: unknown type '{type_name}'")
 
 
-class Writer(_native.Writer):
+def _indices(values, dtype, what):
+    """A column of vertex indices, shard ids or ordinals as a contiguous array of dtype, range-checked."""
+    array, mask = _split_nulls(values)
+    if mask is not None:
+        raise InputError(f"{what}: {int(mask.sum())} nulls (first at row {int(np.argmax(mask))})")
+    return _cast(array, None, dtype, what)
+
+
+class _ColumnWriter:
+    """What Writer and ShardWriter share: their columns prepared with numpy for the native half,
+    which declares the schema (_schema) and knows the key type (_int_keys)."""
+
+    def _vertex_columns(self, label, keys, columns):
+        """(keys, prepared columns) of an add_vertices call."""
+        columns = dict(columns or {})
+        schema = self._schema("label", label)
+        owner = f"label '{label}'"
+        keys = _keys(keys, self._int_keys, f"{owner} keys")
+        return keys, self._prepare_all(schema, columns, len(keys), owner)
+
+    def _edge_columns(self, type, properties, rows):  # noqa: A002
+        """The prepared property columns of an edge call with ``rows`` rows."""
+        return self._prepare_all(self._schema("edge type", type), dict(properties or {}), rows, f"edge type '{type}'")
+
+    def _prepare_all(self, schema, columns, rows, owner):
+        known = {name for name, _, _ in schema}
+        unknown = sorted(set(columns) - known)
+        if unknown:
+            raise InputError(f"{owner}: no attribute named {', '.join(map(repr, unknown))}")
+        return [
+            _prepare(columns.get(name), name, type_name, nullable, rows, self._int_keys, owner)
+            for name, type_name, nullable in schema
+        ]
+
+    def _schema(self, kind, name):
+        return super()._schema("label" if kind == "label" else "edge type", name)
+
+
+class Writer(_ColumnWriter, _native.Writer):
     """Builds an mmgraph file (or a dataset of ``shards`` files) from whole columns.
 
     ``key_type`` is "string" or "int"; ``threads`` encode workers (0: one per core);
@@ -158,38 +196,113 @@ class Writer(_native.Writer):
         (numpy arrays, pandas Series, masked arrays or sequences) of the same length. Attributes left
         out are null. vertex_ref columns hold the keys of the referenced vertices. All rows are
         added or none: a refused row raises with its number in ``.row``."""
-        columns = dict(columns or {})
-        schema = self._schema("label", label)
-        owner = f"label '{label}'"
-        keys = _keys(keys, self._int_keys, f"{owner} keys")
-        self._add_vertices(label, keys, self._prepare_all(schema, columns, len(keys), owner))
+        self._add_vertices(label, *self._vertex_columns(label, keys, columns))
 
     def add_edges(self, type, sources, targets, properties=None):  # noqa: A002
         """Adds one edge per row from ``sources[i]`` to ``targets[i]`` (vertex keys, all added
         before); ``properties`` maps property names to whole columns as in add_vertices(). The
         endpoints resolve in one batch lookup; all rows are added or none (except after an I/O
         error while staged edges spill to disk)."""
-        properties = dict(properties or {})
-        schema = self._schema("edge type", type)
         owner = f"edge type '{type}'"
+        self._schema("edge type", type)  # an unknown type is named before its columns are read
         sources = _keys(sources, self._int_keys, f"{owner} sources")
         targets = _keys(targets, self._int_keys, f"{owner} targets")
         if len(sources) != len(targets):
             raise InputError(f"{owner}: {len(sources)} sources but {len(targets)} targets")
-        self._add_edges(type, sources, targets, self._prepare_all(schema, properties, len(sources), owner))
+        self._add_edges(type, sources, targets, self._edge_columns(type, properties, len(sources)))
 
-    def _prepare_all(self, schema, columns, rows, owner):
-        known = {name for name, _, _ in schema}
-        unknown = sorted(set(columns) - known)
-        if unknown:
-            raise InputError(f"{owner}: no attribute named {', '.join(map(repr, unknown))}")
-        return [
-            _prepare(columns.get(name), name, type_name, nullable, rows, self._int_keys, owner)
-            for name, type_name, nullable in schema
-        ]
 
-    def _schema(self, kind, name):
-        return super()._schema("label" if kind == "label" else "edge type", name)
+class ShardWriter(_ColumnWriter, _native.ShardWriter):
+    """Writes one shard of a ``len(shard_sizes)``-shard dataset from references already resolved to
+    (shard, local index): spec §10.1, for a build that encodes each shard in a task of its own.
+    Fed as §10.1 says, the sealed file is byte-identical to that shard of :class:`Writer` (shards=K).
+
+    ``shard_sizes`` holds every shard's vertex count (phase 1: place vertices with
+    :func:`shards_of`; a vertex's local index is its rank in input order within its shard).
+    Declare the same labels and edge types as every other shard (attribute specs as Writer's;
+    vertex_ref attributes are not supported), add the shard's vertices in local order, its
+    out-edges in input order and the in-edges from other shards (any order), then
+    ``finish(path)`` writes the file and returns its summary for :func:`dataset_id_of`.
+    ``dataset_id`` (16 bytes), when known, goes into the header at once; otherwise
+    :func:`seal_shard` writes it later. Each add call takes all its rows or none and raises with
+    the refused row in ``.row`` (except after an I/O error while staged edges spill to disk).
+    """
+
+    def __init__(self, shard, shard_sizes, *, key_type="string", threads=0, store_in_edges=True, temp_directory="",
+                 dataset_id=None):
+        sizes = _indices(shard_sizes, np.uint32, "ShardWriter shard_sizes").tolist()
+        super().__init__(int(shard), sizes, key_type, threads, store_in_edges, str(temp_directory),
+                         None if dataset_id is None else bytes(dataset_id))
+
+    def add_vertices(self, label, keys, columns=None):
+        """Adds the next vertices of this shard, in local order, with ``label``; their keys must
+        belong to this shard. ``columns`` as in :meth:`Writer.add_vertices`."""
+        self._add_vertices(label, *self._vertex_columns(label, keys, columns))
+
+    def add_out_edges(self, type, sources, target_shards, target_indices, properties=None):  # noqa: A002
+        """Adds edges of ``type`` from local vertices ``sources[i]`` to vertex ``target_indices[i]``
+        of shard ``target_shards[i]``, in input order; ``properties`` as in :meth:`Writer.add_edges`."""
+        owner = f"edge type '{type}'"
+        self._schema("edge type", type)
+        sources = _indices(sources, np.uint32, f"{owner} sources")
+        target_shards = _indices(target_shards, np.uint16, f"{owner} target_shards")
+        target_indices = _indices(target_indices, np.uint32, f"{owner} target_indices")
+        _same_lengths(owner, sources=sources, target_shards=target_shards, target_indices=target_indices)
+        self._add_out_edges(type, sources, target_shards, target_indices, self._edge_columns(type, properties, len(sources)))
+
+    def add_in_edges(self, type, targets, source_shards, source_indices, ordinals=None):  # noqa: A002
+        """Adds edges of ``type`` from vertex ``source_indices[i]`` of another shard
+        ``source_shards[i]`` to local vertices ``targets[i]``, in any order, with their ordinals from
+        :func:`out_edge_ordinals` in the source shard (None: zeros, for a type without properties)."""
+        owner = f"edge type '{type}'"
+        self._schema("edge type", type)
+        targets = _indices(targets, np.uint32, f"{owner} targets")
+        source_shards = _indices(source_shards, np.uint16, f"{owner} source_shards")
+        source_indices = _indices(source_indices, np.uint32, f"{owner} source_indices")
+        columns = {"targets": targets, "source_shards": source_shards, "source_indices": source_indices}
+        if ordinals is not None:
+            ordinals = columns["ordinals"] = _indices(ordinals, np.uint64, f"{owner} ordinals")
+        _same_lengths(owner, **columns)
+        self._add_in_edges(type, targets, source_shards, source_indices, ordinals)
+
+
+def _same_lengths(owner, **columns):
+    lengths = {name: len(column) for name, column in columns.items()}
+    if len(set(lengths.values())) > 1:
+        raise InputError(f"{owner}: columns of different lengths ({', '.join(f'{n} {k}' for n, k in lengths.items())})")
+
+
+def out_edge_ordinals(sources, target_shards, target_indices, types):
+    """Phase 3 of spec §10.1 for one shard: the ordinal of each of its out-edges (as
+    :meth:`ShardWriter.add_out_edges` takes them, in input order; ``types`` the edge type ids
+    add_edge_type returned): its rank among the shard's out-edges of its type in stored order.
+    Returns a uint32 array."""
+    what = "out_edge_ordinals"
+    columns = {
+        "sources": _indices(sources, np.uint32, f"{what} sources"),
+        "target_shards": _indices(target_shards, np.uint16, f"{what} target_shards"),
+        "target_indices": _indices(target_indices, np.uint32, f"{what} target_indices"),
+        "types": _indices(types, np.uint32, f"{what} types"),
+    }
+    _same_lengths(what, **columns)
+    return _native._out_edge_ordinals(*columns.values())
+
+
+def shards_of(keys, shard_count):
+    """:func:`shard_of` of many keys: a uint16 array. ``keys`` are ints (an int64 numpy array is
+    hashed without the GIL) or a sequence of str."""
+    if _is_pandas(keys):
+        keys = keys.to_numpy()
+    if isinstance(keys, np.ndarray):
+        if keys.dtype.kind == "U":
+            keys = keys.tolist()
+        elif keys.dtype.kind != "O":
+            keys = _cast(keys, None, np.int64, "shards_of keys")
+    elif not isinstance(keys, (list, tuple)):
+        keys = list(keys)
+    if not isinstance(keys, np.ndarray) and len(keys) and isinstance(keys[0], (int, np.integer)) and not isinstance(keys[0], bool):
+        keys = _cast(np.asarray(keys), None, np.int64, "shards_of keys")
+    return _native._shards_of(keys, int(shard_count))
 
 
 def _infer_type(series, name, owner):

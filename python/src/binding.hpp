@@ -162,6 +162,7 @@ void register_graph(py::module_& m);
 void register_values(py::module_& m);
 void register_arrays(py::module_& m);
 void register_writer(py::module_& m);
+void register_shard_writer(py::module_& m);
 void register_importer(py::module_& m);
 
 }  // namespace mmgraph::python

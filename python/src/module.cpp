@@ -9,5 +9,6 @@ PYBIND11_MODULE(_native, m) {
     mmgraph::python::register_graph(m);
     mmgraph::python::register_arrays(m);
     mmgraph::python::register_writer(m);
+    mmgraph::python::register_shard_writer(m);
     mmgraph::python::register_importer(m);
 }
