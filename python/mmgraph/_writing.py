@@ -46,18 +46,39 @@ def _split_nulls(values):
     return array, None
 
 
+def _refused(what, problem, row):
+    """InputError about one row of a column, with the row in ``.row`` as the native writer sets it."""
+    error = InputError(f"{what} row {row}: {problem}")
+    error.row = int(row)
+    return error
+
+
+def _unconvertible_row(array, convert):
+    for row, value in enumerate(array):
+        try:
+            convert(value)
+        except (TypeError, ValueError, OverflowError):
+            return row
+    return None
+
+
 def _cast(array, mask, dtype, what):
-    """array as dtype, refusing values that would change (out of range, fractional, not bool)."""
+    """array as dtype, refusing values that would change (out of range, fractional, not bool);
+    the error names the first row refused."""
     target = np.dtype(dtype)
     if mask is not None:
         array = array.copy() if array.dtype != object else array
         filler = False if target.kind == "b" else 0
         array = np.where(mask, filler, array)
     if array.dtype == object:
+        wide = np.float64 if target.kind == "f" else np.int64 if target.kind == "i" else np.uint64 if target.kind == "u" else bool
         try:
-            array = array.astype(target.kind == "f" and np.float64 or (np.int64 if target.kind == "i" else np.uint64 if target.kind == "u" else bool))
+            array = array.astype(wide)
         except (TypeError, ValueError, OverflowError) as error:
-            raise InputError(f"{what}: values do not convert to {target.name}: {error}") from None
+            row = _unconvertible_row(array, lambda value: np.array([value]).astype(wide))
+            if row is None:
+                raise InputError(f"{what}: values do not convert to {target.name}: {error}") from None
+            raise _refused(what, f"{array[row]!r} does not convert to {target.name}", row) from None
     if array.ndim != 1:
         raise InputError(f"{what}: a column must be one-dimensional")
     if target.kind == "b":
@@ -68,15 +89,18 @@ def _cast(array, mask, dtype, what):
         return np.ascontiguousarray(array)
     if target.kind in "iu":
         if array.dtype.kind == "f":
-            if not np.all(np.isfinite(array)) or not np.all(np.floor(array) == array):
-                raise InputError(f"{what}: non-integral values for {target.name}")
+            integral = np.isfinite(array) & (np.floor(array) == array)
+            if not integral.all():
+                row = int(np.argmin(integral))
+                raise _refused(what, f"{array[row]} is not an integer, as {target.name} needs", row)
         elif array.dtype.kind not in "iub":
             raise InputError(f"{what}: expected integers, got {array.dtype}")
         if len(array):
             info = np.iinfo(target)
             low, high = array.min(), array.max()
             if low < info.min or high > info.max:
-                raise InputError(f"{what}: values from {low} to {high} do not fit {target.name}")
+                row = int(np.argmax((array < info.min) | (array > info.max)))
+                raise _refused(what, f"{array[row]} does not fit {target.name} (values from {low} to {high})", row)
     elif target.kind == "f" and array.dtype.kind not in "iuf":
         raise InputError(f"{what}: expected numbers, got {array.dtype}")
     return np.ascontiguousarray(array.astype(target, copy=False))

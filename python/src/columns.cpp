@@ -162,7 +162,7 @@ Column read_column(const AttributeSpec& spec, const py::handle& prepared, size_t
         if (!spec.type.is_fixed() || spec.type.element() == TypeCode::vertex_ref) throw Error(ErrorKind::misuse, what + ": not a fixed-size number");
         py::dtype want = scalar_dtype(spec.type.element());
         auto array = py::array::ensure(values, py::array::c_style);
-        if (!array || !array.dtype().is(want) || array.ndim() != 1)
+        if (!array || !array.dtype().equal(want) || array.ndim() != 1)
             throw Error(ErrorKind::misuse, what + ": prepared values must be a 1-d array of " + std::string(py::str(want)));
         if (static_cast<size_t>(array.size()) != rows)
             throw Error(ErrorKind::bad_input, what + ": " + std::to_string(array.size()) + " values for " + std::to_string(rows) + " rows");

@@ -149,3 +149,17 @@ def test_zero_copy_views(tmp_path):
                 assert view.base is not None
                 return
     pytest.fail("no non-empty list in the sample")
+
+
+def test_unpickled_columns_are_taken(tmp_path):
+    # Unpickled arrays (as Dask workers receive them) carry dtype objects equal to, but not the
+    # same object as, numpy's own; the writer must compare dtypes by value.
+    import pickle
+    keys = pickle.loads(pickle.dumps(np.arange(5, dtype=np.int64)))
+    sizes = pickle.loads(pickle.dumps(np.array([3, 1, 4, 1, 5], dtype=np.uint32)))
+    writer = mmgraph.Writer(key_type="int")
+    writer.add_label("Thing", {"size": "uint32"})
+    writer.add_vertices("Thing", keys, {"size": sizes})
+    writer.finish(str(tmp_path / "t.mmg"))
+    with mmgraph.open(tmp_path / "t.mmg") as f:
+        assert [f.find(k)["size"] for k in range(5)] == [3, 1, 4, 1, 5]

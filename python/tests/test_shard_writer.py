@@ -272,7 +272,7 @@ def test_a_reference_past_a_shard_size_is_refused():
     assert caught.value.row == 0
     with pytest.raises(mmgraph.InputError, match="source is in this shard"):
         w.add_in_edges("KNOWS", [0], [0], [1])
-    with pytest.raises(mmgraph.InputError, match="do not fit uint16"):
+    with pytest.raises(mmgraph.InputError, match="row 0: -1 does not fit uint16"):
         w.add_out_edges("KNOWS", [0], [-1], [0])
     with pytest.raises(mmgraph.InputError, match="columns of different lengths"):
         w.add_out_edges("KNOWS", [0, 1], [1], [0])
