@@ -9,6 +9,7 @@ packages=(
   libboost-graph-dev libsqlite3-dev
   python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas python3-scipy python3-pytest
   python3-networkx python3-venv python3-setuptools python3-wheel python3-pip
+  python3-dask python3-distributed python3-psutil
 )
 missing=()
 for p in "${packages[@]}"; do

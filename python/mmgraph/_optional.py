@@ -2,7 +2,7 @@
 
 import importlib
 
-_DEBIAN = {"pandas": "python3-pandas", "scipy": "scipy (python3-scipy)", "networkx": "python3-networkx"}
+_DEBIAN = {"pandas": "python3-pandas", "dask": "python3-dask", "distributed": "python3-distributed", "scipy": "scipy (python3-scipy)", "networkx": "python3-networkx"}
 
 
 def require(module, needed_by):

@@ -1,0 +1,524 @@
+"""mmgraph.dask: a K-shard dataset built by Dask, one task per shard file.
+
+``write_dataset(path, vertices, edges, shards=K)`` takes the same ``{label: frame}`` and
+``{edge type: frame}`` mappings as :func:`mmgraph.write`, with Dask DataFrames, and writes the
+dataset that ``mmgraph.write(..., shards=K)`` writes from the same rows in the same order: the
+input order of a Dask DataFrame is (partition number, row), labels and edge types in mapping
+order. It runs on the active ``distributed.Client`` when there is one, else on Dask's local
+scheduler.
+
+The build follows spec §10.1. No task and no client-side step holds the whole graph or a
+whole-graph key table; each phase is a named layer of tasks, so the dashboard and progress bars
+show it by name:
+
+``mmgraph-survey``
+    one task per input partition: its row count per shard and its column types (the client
+    gathers these small tables: shard sizes, local index offsets, the schema).
+``mmgraph-place``
+    vertices get (shard, local index); edges get their endpoints' shards and input positions.
+    A Dask shuffle then moves every vertex to its shard's partition and every edge to its
+    source's.
+``mmgraph-keys``
+    per shard, the table key -> local index of its vertices, checked for duplicate keys.
+``mmgraph-resolve-source`` / ``mmgraph-resolve-target``
+    per shard, a join of the edges routed there with the shard's key table; between them a
+    shuffle moves each edge to its target's shard and one moves it back.
+``mmgraph-number``
+    per shard, the ordinals of its out-edges (their rows in its property tables); a shuffle
+    sends every edge between two shards to its target's shard as an in-edge.
+``mmgraph-encode``
+    per shard, one mmgraph.ShardWriter writes the file under a temporary name.
+
+The client then settles the dataset id from every shard's section checksums, seals each file
+and renames all K to their final names. A failed task, a killed worker or a bad row leaves no
+file at the final names and no temporaries. Every input partition is read twice (survey, then
+place): persist() inputs that are expensive to compute.
+"""
+
+import os
+import pathlib
+import re
+import uuid
+
+import numpy as np
+
+from . import _native
+from ._optional import require
+from ._writing import ShardWriter, _infer_type, out_edge_ordinals, shards_of
+from .errors import Error, InputError
+
+__all__ = ["write_dataset"]
+
+_POSITION_BITS = 32  # an input position is (partition << 32) | row
+
+
+def write_dataset(path, vertices, edges=None, *, shards, key="key", source="source", target="target", types=None,
+                  key_type=None, store_in_edges=True, threads=1, progress=False):
+    """Writes a K-shard dataset (``shards=K``) from Dask DataFrames and returns its statistics
+    (files, vertices, edges, bytes, dataset_id, shard summaries).
+
+    ``vertices``/``edges``, ``key``/``source``/``target`` and ``types`` are as in
+    :func:`mmgraph.write` (pandas DataFrames are taken as one partition); ``key_type`` is
+    "string" or "int" (default: "int" when the first label's keys are integers);
+    ``store_in_edges`` as in :class:`mmgraph.Writer`; ``threads`` encode workers inside each
+    shard task; ``progress=True`` shows a progress bar. Raises :class:`mmgraph.InputError`
+    naming the partition and row of bad input (duplicate keys, an endpoint no vertex has, a value
+    of the wrong type, columns whose types differ between partitions); nothing is published then.
+    """
+    require("dask.dataframe", "mmgraph.dask.write_dataset()")
+    build = _Build(path, vertices, edges, int(shards), key, source, target, dict(types or {}), key_type,
+                   store_in_edges, threads, progress)
+    return build.run()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tasks. Top-level functions, so that distributed workers unpickle them by name.
+
+def _where(owner, partition, row):
+    return f"{owner} partition {partition} row {row}"
+
+
+def _keys_of(frame, column, int_keys, owner, partition):
+    """The key column of one partition as the native writer takes it (int64 array or str list)."""
+    from ._writing import _keys
+    try:
+        return _keys(frame[column], int_keys, f"{owner} partition {partition} column '{column}'")
+    except InputError:
+        raise
+    except (TypeError, ValueError) as error:
+        raise InputError(f"{owner} partition {partition} column '{column}': {error}") from None
+
+
+def _column_report(frame, skip, owner):
+    """{column: (type name or None when all null, has nulls, dtype)} of one partition."""
+    report = {}
+    for column in frame.columns:
+        if column in skip:
+            continue
+        series = frame[column]
+        try:
+            type_name, nullable = _infer_type(series, column, owner)
+        except InputError:
+            if series.notna().any():
+                raise
+            type_name, nullable = None, True
+        report[column] = (type_name, bool(nullable), str(series.dtype))
+    return report
+
+
+def _survey_vertices(frame, partition, owner, key, int_keys, shard_count):
+    keys = _keys_of(frame, key, int_keys, owner, partition)
+    counts = np.bincount(shards_of(keys, shard_count), minlength=shard_count).astype(np.uint64)
+    return {"counts": counts, "columns": _column_report(frame, {key}, f"{owner} partition {partition}")}
+
+
+def _survey_edges(frame, partition, owner, ends):
+    return {"rows": len(frame), "columns": _column_report(frame, set(ends), f"{owner} partition {partition}")}
+
+
+def _place_vertices(frame, partition, label_index, key, int_keys, shard_count, offsets, owner):
+    """The partition's vertices with their shard (as _partitions, for the shuffle), local index
+    and input position; the key becomes column _key."""
+    pd = require("pandas", "mmgraph.dask")
+    keys = _keys_of(frame, key, int_keys, owner, partition)
+    shard = shards_of(keys, shard_count)
+    rank = pd.Series(shard).groupby(shard).cumcount().to_numpy(np.uint64)
+    placed = frame.drop(columns=[key]).reset_index(drop=True)
+    placed["_key"] = keys if int_keys else pd.array(keys, dtype=object)
+    placed["_partitions"] = shard.astype(np.int64)
+    placed["_local"] = (np.asarray(offsets, np.uint64)[shard] + rank).astype(np.uint32)
+    placed["_label"] = np.uint16(label_index)
+    placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + np.arange(len(frame), dtype=np.uint64)
+    return placed
+
+
+def _place_edges(frame, partition, source, target, int_keys, shard_count, owner):
+    """The partition's edges with their source's shard (as _partitions), their target's shard
+    and input position; the endpoints become columns _src and _dst."""
+    pd = require("pandas", "mmgraph.dask")
+    sources = _keys_of(frame, source, int_keys, owner, partition)
+    targets = _keys_of(frame, target, int_keys, owner, partition)
+    placed = frame.drop(columns=[source, target]).reset_index(drop=True)
+    placed["_src"] = sources if int_keys else pd.array(sources, dtype=object)
+    placed["_dst"] = targets if int_keys else pd.array(targets, dtype=object)
+    placed["_partitions"] = shards_of(sources, shard_count).astype(np.int64)
+    placed["_dst_shard"] = shards_of(targets, shard_count)
+    placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + np.arange(len(frame), dtype=np.uint64)
+    return placed
+
+
+def _check_routed(frame, shard, what):
+    if len(frame) and not (frame["_partitions"].to_numpy() == shard).all():
+        raise RuntimeError(f"mmgraph.dask: the shuffle put rows of another shard into shard {shard}'s {what}")
+
+
+def _shard_keys(shard, label_names, *vertex_parts):
+    """Shard `shard`'s key -> local index table, refusing a key that two rows carry."""
+    pd = require("pandas", "mmgraph.dask")
+    for part in vertex_parts:
+        _check_routed(part, shard, "vertices")
+    table = pd.concat([part[["_key", "_local", "_label", "_pos"]] for part in vertex_parts], ignore_index=True)
+    repeated = table["_key"].duplicated(keep=False)
+    if repeated.any():
+        first_key = table["_key"][repeated].iloc[0]
+        rows = table[table["_key"] == first_key].sort_values(["_label", "_pos"]).head(2)
+        places = [_where(f"label '{label_names[int(label)]}'", int(position) >> _POSITION_BITS, int(position) & 0xFFFFFFFF)
+                  for label, position in zip(rows["_label"], rows["_pos"])]
+        raise InputError(f"duplicate vertex key {first_key!r}: {places[0]} and {places[1]}")
+    return table[["_key", "_local"]].set_index("_key")["_local"]
+
+
+def _resolve(edges, keys, shard, end, owner):
+    """Joins the edges routed to `shard` with its key table on endpoint `end` ("_src" or
+    "_dst"); an endpoint no vertex has is an error. The result's _partitions routes each edge on:
+    to its target's shard after the source join, back to its source's after the target join."""
+    _check_routed(edges, shard, f"{owner} edges")
+    local = keys.reindex(edges[end].to_numpy())
+    missing = local.isna().to_numpy()
+    if missing.any():
+        row = int(np.argmax(missing))
+        position = int(edges["_pos"].iloc[row])
+        role = "source" if end == "_src" else "target"
+        raise InputError(f"{_where(owner, position >> _POSITION_BITS, position & 0xFFFFFFFF)}: "
+                         f"{role} {edges[end].iloc[row]!r} is no vertex's key")
+    resolved = edges.drop(columns=[end]).copy()
+    resolved[end + "_local"] = local.to_numpy(np.uint32)
+    if end == "_src":
+        resolved["_src_shard"] = np.uint16(shard)
+        resolved["_partitions"] = resolved["_dst_shard"].astype(np.int64)
+    else:
+        resolved["_partitions"] = resolved["_src_shard"].astype(np.int64)
+    return resolved
+
+
+def _number(edges, shard, owner, has_properties):
+    """Shard `shard`'s out-edges of one type in input order, with the ordinal of each (its row in
+    the shard's property table of the type)."""
+    _check_routed(edges, shard, f"{owner} out-edges")
+    ordered = edges.sort_values("_pos", kind="stable").reset_index(drop=True)
+    if has_properties and len(ordered):
+        ordered["_ordinal"] = out_edge_ordinals(
+            ordered["_src_local"].to_numpy(np.uint32), ordered["_dst_shard"].to_numpy(np.uint16),
+            ordered["_dst_local"].to_numpy(np.uint32), np.zeros(len(ordered), np.uint32)).astype(np.uint64)
+    else:
+        ordered["_ordinal"] = np.zeros(len(ordered), np.uint64)
+    return ordered
+
+
+def _in_edges(numbered, shard):
+    """The out-edges of `shard` that end in another shard, routed there as in-edges."""
+    crossing = numbered[numbered["_dst_shard"].to_numpy() != shard]
+    routed = crossing[["_dst_local", "_src_shard", "_src_local", "_ordinal", "_pos"]].copy()
+    routed["_partitions"] = crossing["_dst_shard"].astype(np.int64).to_numpy()
+    return routed
+
+
+def _located(error, owner, positions):
+    """`error` with the row of the writer call it names ("row N") told as the input's partition
+    and row, when it names one."""
+    row = getattr(error, "row", None)
+    if row is None or row >= len(positions):
+        return error
+    position = int(positions[row])
+    place = f"partition {position >> _POSITION_BITS} row {position & 0xFFFFFFFF}"
+    message, count = re.subn(rf"\brow {row}\b", place, str(error), count=1)
+    located = type(error)(message if count else f"{owner} {place}: {error}")
+    return located
+
+
+def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts):
+    """Writes shard `shard` with one ShardWriter and returns its summary."""
+    del keys  # a dependency only: the duplicate-key check runs before any shard is encoded
+    writer = ShardWriter(shard, settings["sizes"], key_type=settings["key_type"], threads=settings["threads"],
+                         store_in_edges=settings["store_in_edges"])
+    for name, attributes in settings["labels"]:
+        writer.add_label(name, attributes)
+    for name, properties in settings["edge_types"]:
+        writer.add_edge_type(name, properties)
+    for (name, attributes), part in zip(settings["labels"], vertex_parts):
+        rows = part.sort_values("_local")
+        owner = f"label '{name}'"
+        try:
+            keys_column = rows["_key"].to_numpy(np.int64) if settings["key_type"] == "int" else rows["_key"].tolist()
+            writer.add_vertices(name, keys_column, {column: rows[column] for column in attributes})
+        except Error as error:
+            raise _located(error, owner, rows["_pos"].to_numpy()) from None
+    for (name, properties), part in zip(settings["edge_types"], out_parts):
+        owner = f"edge type '{name}'"
+        try:
+            writer.add_out_edges(name, part["_src_local"].to_numpy(np.uint32), part["_dst_shard"].to_numpy(np.uint16),
+                                 part["_dst_local"].to_numpy(np.uint32), {column: part[column] for column in properties})
+        except Error as error:
+            raise _located(error, owner, part["_pos"].to_numpy()) from None
+    for (name, _), part in zip(settings["edge_types"], in_parts):
+        _check_routed(part, shard, f"edge type '{name}' in-edges")
+        writer.add_in_edges(name, part["_dst_local"].to_numpy(np.uint32), part["_src_shard"].to_numpy(np.uint16),
+                            part["_src_local"].to_numpy(np.uint32), part["_ordinal"].to_numpy(np.uint64))
+    return writer.finish(temp_path)
+
+
+# ---------------------------------------------------------------------------------------------
+# The client side: the task graph, the small tables it gathers, publishing.
+
+class _Build:
+    def __init__(self, path, vertices, edges, shard_count, key, source, target, types, key_type, store_in_edges,
+                 threads, progress):
+        if not 1 <= shard_count <= 65535:
+            raise InputError(f"shards must be 1 to 65535, not {shard_count}")
+        self.path = pathlib.Path(path)
+        self.K = shard_count
+        self.key, self.source, self.target = key, source, target
+        self.types = types
+        self.vertices = self._frames(vertices, "label", {key})
+        self.edges = self._frames(edges, "edge type", {source, target})
+        self.key_type = key_type or self._default_key_type()
+        self.int_keys = self.key_type in ("int", "int64")
+        self.store_in_edges = store_in_edges
+        self.threads = threads
+        self.progress = progress
+        self.token = uuid.uuid4().hex[:12]
+        self.finals = [self._final_path(s) for s in range(self.K)]
+        self.temporaries = [f.parent / f".{f.name}.build-{self.token}" for f in self.finals]
+
+    # -- inputs ---------------------------------------------------------------------------------
+
+    @staticmethod
+    def _frames(mapping, kind, needed):
+        dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
+        pd = require("pandas", "mmgraph.dask.write_dataset()")
+        frames = {}
+        for name, frame in dict(mapping or {}).items():
+            if isinstance(frame, pd.DataFrame):
+                frame = dd.from_pandas(frame, npartitions=1, sort=False)
+            if not isinstance(frame, dd.DataFrame):
+                raise InputError(f"{kind} '{name}': expected a Dask or pandas DataFrame, got {type(frame).__name__}")
+            for column in sorted(needed):
+                if column not in frame.columns:
+                    raise InputError(f"{kind} '{name}': no column '{column}'")
+            frames[name] = frame
+        return frames
+
+    def _default_key_type(self):
+        pd = require("pandas", "mmgraph.dask.write_dataset()")
+        first = next(iter(self.vertices.values()), None)
+        return "int" if first is not None and pd.api.types.is_integer_dtype(first._meta[self.key].dtype) else "string"
+
+    def _final_path(self, shard):
+        if self.K == 1:
+            return self.path
+        return self.path.parent / f"{self.path.stem}-{shard}-of-{self.K}.mmg"
+
+    # -- the build ------------------------------------------------------------------------------
+
+    def run(self):
+        try:
+            sizes, offsets = self._survey()
+            summaries = self._compute(self._graph(sizes, offsets))
+            return self._publish(summaries)
+        except BaseException:
+            self._remove_temporaries()
+            raise
+
+    def _compute(self, collections):
+        import dask
+        client = _active_client()
+        if client is None:
+            if self.progress:
+                from dask.diagnostics import ProgressBar
+                with ProgressBar():
+                    return dask.compute(*collections)
+            return dask.compute(*collections)
+        futures = client.compute(list(collections))
+        if self.progress:
+            from distributed import progress
+            progress(futures)
+        return client.gather(futures)
+
+    def _survey(self):
+        """Phase 1: counts per (label, partition, shard) and the schema, from small task results."""
+        from dask import delayed
+        label_reports, edge_reports = [], []
+        for index, (label, frame) in enumerate(self.vertices.items()):
+            owner = f"label '{label}'"
+            label_reports.append([
+                delayed(_survey_vertices, pure=True)(part, p, owner, self.key, self.int_keys, self.K,
+                                                     dask_key_name=(f"mmgraph-survey-{self.token}", "v", index, p))
+                for p, part in enumerate(frame.to_delayed())])
+        for index, (edge_type, frame) in enumerate(self.edges.items()):
+            owner = f"edge type '{edge_type}'"
+            edge_reports.append([
+                delayed(_survey_edges, pure=True)(part, p, owner, (self.source, self.target),
+                                                  dask_key_name=(f"mmgraph-survey-{self.token}", "e", index, p))
+                for p, part in enumerate(frame.to_delayed())])
+        label_reports, edge_reports = self._compute([label_reports, edge_reports])
+        self.labels = [(label, self._schema(label, reports, "label"))
+                       for label, reports in zip(self.vertices, label_reports)]
+        self.edge_types = [(edge_type, self._schema(edge_type, reports, "edge type"))
+                           for edge_type, reports in zip(self.edges, edge_reports)]
+        counts = np.array([r["counts"] for reports in label_reports for r in reports], np.uint64).reshape(-1, self.K)
+        totals = counts.sum(axis=0)
+        if len(counts) and totals.max() > 0x7FFFFFFF:
+            raise InputError(f"shard {int(np.argmax(totals))} would hold {int(totals.max())} vertices, over 2^31: use more shards")
+        offsets = np.cumsum(counts, axis=0) - counts
+        return [int(t) for t in totals], offsets
+
+    def _schema(self, owner_name, reports, kind):
+        """{column: (type, nullable)}: given types, else the partitions' types, which must agree."""
+        owner = f"{kind} '{owner_name}'"
+        given = self.types.get(owner_name, {})
+        columns = list(reports[0]["columns"]) if reports else []
+        declared = {}
+        for column in columns:
+            if column in given:
+                declared[column] = given[column]
+                continue
+            seen, nullable = None, False
+            for partition, report in enumerate(reports):
+                if column not in report["columns"]:
+                    raise InputError(f"{owner}: column '{column}' is in partition 0 but not in partition {partition}")
+                type_name, has_nulls, dtype = report["columns"][column]
+                nullable = nullable or has_nulls
+                if type_name is None:
+                    continue
+                if seen is None:
+                    seen = (type_name, partition, dtype)
+                elif seen[0] != type_name:
+                    raise InputError(f"{owner} column '{column}': {seen[0]} ({seen[2]}) in partition {seen[1]} but "
+                                     f"{type_name} ({dtype}) in partition {partition}")
+            if seen is None:
+                raise InputError(f"{owner} column '{column}': all null, its type cannot be inferred; give it in types=")
+            declared[column] = (seen[0], nullable)
+        for partition, report in enumerate(reports):
+            extra = sorted(set(report["columns"]) - set(columns))
+            if extra:
+                raise InputError(f"{owner}: column '{extra[0]}' is in partition {partition} but not in partition 0")
+        return declared
+
+    def _graph(self, sizes, offsets):
+        """Phases 2 to 5 as one task graph whose results are the K shard summaries."""
+        dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
+        from dask import delayed
+        names = [label for label, _ in self.labels]
+        vertex_parts = [self._shuffled(self._placed_vertices(index, label, offsets)) for index, label in enumerate(self.vertices)]
+        keys = [delayed(_shard_keys, pure=True)(s, names, *[parts[s] for parts in vertex_parts],
+                                                dask_key_name=(f"mmgraph-keys-{self.token}", s)) for s in range(self.K)]
+        out_parts, in_parts = [], []
+        for index, (edge_type, properties) in enumerate(self.edge_types):
+            owner = f"edge type '{edge_type}'"
+            placed = self._placed_edges(index, edge_type)
+            by_source = self._resolved("resolve-source", index, self._shuffled(placed), keys, owner, "_src")
+            meta = _resolve(placed._meta, _empty_keys(self.int_keys), 0, "_src", owner)
+            by_target = self._resolved("resolve-target", index, self._shuffled(dd.from_delayed(by_source, meta=meta, verify_meta=False)),
+                                       keys, owner, "_dst")
+            meta = _resolve(meta, _empty_keys(self.int_keys), 0, "_dst", owner)
+            back = self._shuffled(dd.from_delayed(by_target, meta=meta, verify_meta=False))
+            numbered = [delayed(_number, pure=True)(part, s, owner, bool(properties),
+                                                    dask_key_name=(f"mmgraph-number-{self.token}", index, s))
+                        for s, part in enumerate(back)]
+            crossing = [delayed(_in_edges, pure=True)(part, s, dask_key_name=(f"mmgraph-route-in-{self.token}", index, s))
+                        for s, part in enumerate(numbered)]
+            in_meta = _in_edges(_number(meta, 0, owner, False), 0)
+            in_parts.append(self._shuffled(dd.from_delayed(crossing, meta=in_meta, verify_meta=False)))
+            out_parts.append(numbered)
+        settings = {"sizes": sizes, "key_type": "int" if self.int_keys else "string", "threads": self.threads,
+                    "store_in_edges": self.store_in_edges, "labels": [(n, a) for n, a in self.labels],
+                    "edge_types": [(n, p) for n, p in self.edge_types]}
+        return [delayed(_encode, pure=True)(s, settings, str(self.temporaries[s]), keys[s],
+                                           [parts[s] for parts in vertex_parts], [parts[s] for parts in out_parts],
+                                           [parts[s] for parts in in_parts],
+                                           dask_key_name=(f"mmgraph-encode-{self.token}", s)) for s in range(self.K)]
+
+    def _resolved(self, phase, index, parts, keys, owner, end):
+        from dask import delayed
+        return [delayed(_resolve, pure=True)(part, keys[s], s, end, owner, dask_key_name=(f"mmgraph-{phase}-{self.token}", index, s))
+                for s, part in enumerate(parts)]
+
+    def _placed_vertices(self, index, label, offsets):
+        dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
+        from dask import delayed
+        frame = self.vertices[label]
+        owner = f"label '{label}'"
+        first_row = sum(self.vertices[name].npartitions for name in list(self.vertices)[:index])
+        parts = [delayed(_place_vertices, pure=True)(part, p, index, self.key, self.int_keys, self.K,
+                                                     offsets[first_row + p], owner,
+                                                     dask_key_name=(f"mmgraph-place-{self.token}", "v", index, p))
+                 for p, part in enumerate(frame.to_delayed())]
+        meta = _place_vertices(frame._meta, 0, index, self.key, self.int_keys, self.K, np.zeros(self.K, np.uint64), owner)
+        return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
+    def _placed_edges(self, index, edge_type):
+        dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
+        from dask import delayed
+        frame = self.edges[edge_type]
+        owner = f"edge type '{edge_type}'"
+        parts = [delayed(_place_edges, pure=True)(part, p, self.source, self.target, self.int_keys, self.K, owner,
+                                                  dask_key_name=(f"mmgraph-place-{self.token}", "e", index, p))
+                 for p, part in enumerate(frame.to_delayed())]
+        meta = _place_edges(frame._meta, 0, self.source, self.target, self.int_keys, self.K, owner)
+        return dd.from_delayed(parts, meta=meta, verify_meta=False)
+
+    def _shuffled(self, frame):
+        """Dask's task shuffle on the _partitions column: partition s of the result holds the rows
+        of shard s. Returns the K partitions as delayed objects."""
+        from dask.dataframe.shuffle import rearrange_by_column
+        routed = rearrange_by_column(frame, "_partitions", npartitions=self.K, shuffle="tasks", ignore_index=True)
+        return routed.to_delayed()
+
+    # -- publishing -----------------------------------------------------------------------------
+
+    def _publish(self, summaries):
+        """Phases 6 and 7: the dataset id into every header, then every file to its final name."""
+        summaries = list(summaries)
+        dataset_id = _native.dataset_id_of(summaries)
+        for temporary in self.temporaries:
+            _native.seal_shard(str(temporary), dataset_id)
+        renamed = []
+        try:
+            for temporary, final in zip(self.temporaries, self.finals):
+                os.replace(temporary, final)
+                renamed.append(final)
+        except BaseException:
+            for final in renamed:
+                final.unlink(missing_ok=True)
+            raise
+        _sync_directory(self.path.parent)
+        return {
+            "files": [str(f) for f in self.finals],
+            "vertices": sum(s["vertices"] for s in summaries),
+            "edges": sum(s["edges"] for s in summaries),
+            "bytes": sum(s["bytes"] for s in summaries),
+            "dataset_id": dataset_id,
+            "shards": [dict(s, file=str(f)) for s, f in zip(summaries, self.finals)],
+        }
+
+    def _remove_temporaries(self):
+        for temporary in self.temporaries:
+            try:
+                temporary.unlink(missing_ok=True)
+            except OSError:
+                pass
+
+
+def _empty_keys(int_keys):
+    pd = require("pandas", "mmgraph.dask")
+    index = pd.Index(np.zeros(0, np.int64) if int_keys else np.zeros(0, object), name="_key")
+    return pd.Series(np.zeros(0, np.uint32), index=index, name="_local")
+
+
+def _active_client():
+    try:
+        from distributed import get_client
+    except ImportError:
+        return None
+    try:
+        return get_client()
+    except ValueError:
+        return None
+
+
+def _sync_directory(directory):
+    descriptor = os.open(str(directory or "."), os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
