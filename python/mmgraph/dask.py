@@ -320,18 +320,30 @@ class _Build:
             raise
 
     def _compute(self, collections):
+        """Computes on the active client, else on Dask's threads. Returns only when no task of
+        the build still runs, failed or not, so that cleaning up after a failure cannot race a
+        shard task that is still writing its temporary."""
         import dask
         client = _active_client()
         if client is None:
-            if self.progress:
-                from dask.diagnostics import ProgressBar
-                with ProgressBar():
-                    return dask.compute(*collections)
-            return dask.compute(*collections)
+            from concurrent.futures import ThreadPoolExecutor
+            from contextlib import ExitStack
+            with ExitStack() as stack:
+                pool = stack.enter_context(ThreadPoolExecutor(os.cpu_count() or 1))  # its exit waits for running tasks
+                if self.progress:
+                    from dask.diagnostics import ProgressBar
+                    stack.enter_context(ProgressBar())
+                return dask.compute(*collections, scheduler="threads", pool=pool)
+        from distributed import wait
         futures = client.compute(list(collections))
-        if self.progress:
-            from distributed import progress
-            progress(futures)
+        try:
+            if self.progress:
+                from distributed import progress
+                progress(futures)
+            wait(futures)  # every task done, failed or not
+        except BaseException:
+            client.cancel(futures)  # interrupted: stop what has not started
+            raise
         return client.gather(futures)
 
     def _survey(self):
