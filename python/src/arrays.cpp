@@ -5,8 +5,8 @@
 #include "in_parallel.hpp"
 
 #include <algorithm>
-#include <numeric>
-#include <thread>
+#include <atomic>
+#include <ranges>
 
 
 namespace mmgraph::python {
@@ -101,50 +101,55 @@ Csr rows(Csr&& csr, uint64_t begin, uint64_t end) {
 }
 
 // One shard's rows [first, last) of a CSR whose row starts are already known (`starts`, from
-// the degrees): every edge is written at its place, so that threads fill disjoint rows. A
-// record holding more or fewer edges than its degree said is damaged, and no write leaves its
-// row.
-void fill_rows(const Source& source, const File& file, std::optional<uint32_t> type, Direction direction, uint32_t first,
+// the degrees): every row is written at its place, so that threads fill disjoint rows. A flat
+// record (every target in the shard) is decoded a packed run at a time, and its largest target
+// checked against the shard's vertex count; a grouped one is walked edge by edge. A record
+// holding more or fewer edges than its degree said is damaged, and no write leaves its row.
+void fill_rows(const Source& source, uint16_t shard, std::optional<uint32_t> type, Direction direction, uint32_t first,
                uint32_t last, const int64_t* starts, int64_t* indices) {
-    const auto damaged = [&](uint32_t v) {
-        return Error(ErrorKind::damaged, file.path().string() + ": vertex " + std::to_string(v) + " has a different number of " +
-                                             (direction == Direction::out ? "out" : "in") + "-edges than its degree");
-    };
-    if (type) {
-        for (uint32_t v = first; v < last; ++v) {
-            int64_t at = starts[v - first];
-            for (const Edge& e : file.vertex(v).edges(direction, *type)) {
-                if (at == starts[v - first + 1]) throw damaged(v);
-                indices[at++] = static_cast<int64_t>(source.checked_global(e.target.shard, e.target.index));
-            }
-            if (at != starts[v - first + 1]) throw damaged(v);
+    const File& file = source.shard(shard);
+    const auto base = static_cast<int64_t>(source.global(shard, 0));
+    const uint64_t vertices = file.vertex_count();
+    for (uint32_t v = first; v < last; ++v) {
+        const Vertex vertex = file.vertex(v);
+        const EdgeRange range = type ? vertex.edges(direction, *type) : vertex.edges(direction);
+        int64_t* row = indices + starts[v - first];
+        const auto room = static_cast<uint64_t>(starts[v - first + 1] - starts[v - first]);
+        if (range.size() != room)
+            throw Error(ErrorKind::damaged, file.path().string() + ": vertex " + std::to_string(v) + " has a different number of " +
+                                                (direction == Direction::out ? "out" : "in") + "-edges than its degree");
+        if (range.local()) {
+            const uint32_t largest = range.local_targets(std::span<int64_t>(row, room), base);
+            if (largest >= vertices) [[unlikely]] source.bad_reference({shard, largest});
+        } else {
+            for (const Edge& e : range) *row++ = static_cast<int64_t>(source.global(e.target));
         }
-        return;
     }
-    // The frontier form of for_each_edge prefetches the slots and records of the vertices ahead.
-    constexpr uint32_t kBatch = 4096;
-    std::vector<uint32_t> batch;
-    uint32_t row = first;  // the row being filled; those before it are complete
-    int64_t at = starts[0], end = starts[1];
-    auto close_rows_before = [&](uint32_t v) {
-        for (; row < v; ++row)
-            if (at != starts[row - first + 1]) throw damaged(row);
-        end = v < last ? starts[v - first + 1] : at;
-    };
-    for (uint32_t begin = first; begin < last; begin += std::min(kBatch, last - begin)) {
-        batch.resize(std::min(kBatch, last - begin));
-        std::iota(batch.begin(), batch.end(), begin);
-        file.for_each_edge(std::span<const uint32_t>(batch), direction, [&](uint32_t v, const Edge& e) {
-            if (v != row) [[unlikely]] close_rows_before(v);
-            if (at == end) [[unlikely]] throw damaged(v);
-            indices[at++] = static_cast<int64_t>(source.checked_global(e.target.shard, e.target.index));
-        });
-    }
-    close_rows_before(last);
 }
 
 // Worth a second thread: below this, starting it costs more than it saves.
 constexpr uint32_t kParallelVertices = 65536;
+
+// A shard's rows cut into pieces of about equal work for the filling threads to take in turn: a
+// row costs its edges' decoding plus a fixed amount for finding its record (kRowCost edges'
+// worth), so that neither thread is left with the many small rows after the hubs. Returns the
+// pieces' first rows and n.
+constexpr int64_t kRowCost = 8;
+constexpr uint32_t kPieces = 64;
+
+std::vector<uint32_t> piece_bounds(const int64_t* starts, uint32_t n) {
+    const auto work_before = [&](uint32_t v) { return starts[v] - starts[0] + kRowCost * v; };
+    const int64_t total = work_before(n);
+    std::vector<uint32_t> bounds{0};
+    const auto rows = std::views::iota(uint32_t{0}, n);
+    for (uint32_t p = 1; p < kPieces; ++p) {
+        const int64_t wanted = total / kPieces * p;
+        const uint32_t v = *std::ranges::partition_point(rows, [&](uint32_t row) { return work_before(row) < wanted; });
+        if (v > bounds.back()) bounds.push_back(v);
+    }
+    bounds.push_back(n);
+    return bounds;
+}
 
 // Row ends of one shard's vertices [first, last) into ends[v - first]: their degrees, summed later.
 void degrees_into(const File& file, std::optional<uint32_t> type, Direction direction, uint32_t first, uint32_t last, int64_t* ends) {
@@ -162,8 +167,8 @@ void degrees_of_halves(const File& file, std::optional<uint32_t> type, Direction
 }
 
 // The rows of the view's own vertices, each listing global indices. The degrees come first
-// (O(1) a vertex), so both arrays are sized once, and then two threads fill the rows of half
-// the edges each: decoding, not memory, bounds a scan of a file in the page cache.
+// (O(1) a vertex), so both arrays are sized once, and then two threads fill the rows, taking
+// pieces of equal work in turn: decoding, not memory, bounds a scan of a file in the page cache.
 Csr build_csr(const Source& source, Direction direction, const std::optional<Name>& type) {
     // A file written without in-edges still answers the in direction, by transposing; a vertex's
     // in-edges may start in any shard, so the whole dataset is transposed.
@@ -181,11 +186,11 @@ Csr build_csr(const Source& source, Direction direction, const std::optional<Nam
         for (size_t k = 0; k < own.size(); ++k) {
             const File& file = source.shard(own[k]);
             const auto n = static_cast<uint32_t>(file.vertex_count());
-            work(file, types[k], n, csr.indptr.data() + row);
+            work(own[k], file, types[k], n, csr.indptr.data() + row);
             row += n;
         }
     };
-    for_each_shard([&](const File& file, std::optional<uint32_t> t, uint32_t n, int64_t* starts) {
+    for_each_shard([&](uint16_t, const File& file, std::optional<uint32_t> t, uint32_t n, int64_t* starts) {
         degrees_of_halves(file, t, direction, n, starts + 1);
     });
     for (size_t row = 0; row + 1 < csr.indptr.size(); ++row) csr.indptr[row + 1] += csr.indptr[row];
@@ -193,11 +198,26 @@ Csr build_csr(const Source& source, Direction direction, const std::optional<Nam
     if (static_cast<uint64_t>(csr.indptr.back()) > edge_capacity(source, direction))
         throw Error(ErrorKind::damaged, source.first_own().path().string() + ": the degrees add up to more edges than the file can hold");
     csr.indices.resize(static_cast<size_t>(csr.indptr.back()));
-    for_each_shard([&](const File& file, std::optional<uint32_t> t, uint32_t n, const int64_t* starts) {
-        // Half the edges each: R-MAT's hubs crowd the low indices.
-        const auto middle = static_cast<uint32_t>(std::lower_bound(starts, starts + n, (starts[0] + starts[n]) / 2) - starts);
-        in_parallel(n >= kParallelVertices, [&] { fill_rows(source, file, t, direction, 0, middle, starts, csr.indices.data()); },
-                    [&] { fill_rows(source, file, t, direction, middle, n, starts + middle, csr.indices.data()); });
+    for_each_shard([&](uint16_t shard, const File&, std::optional<uint32_t> t, uint32_t n, const int64_t* starts) {
+        const std::vector<uint32_t> bounds = piece_bounds(starts, n);
+        std::atomic<size_t> next{0};
+        int64_t* const indices = csr.indices.data();
+        const auto take_pieces = [&] {
+            for (size_t p; (p = next.fetch_add(1, std::memory_order_relaxed)) + 1 < bounds.size();)
+                fill_rows(source, shard, t, direction, bounds[p], bounds[p + 1], starts + bounds[p], indices);
+        };
+        // Each thread faults in half the shard's rows first: see populate().
+        const int64_t middle = (starts[0] + starts[n]) / 2;
+        in_parallel(
+            n >= kParallelVertices,
+            [&] {
+                populate(indices + starts[0], static_cast<size_t>(middle - starts[0]));
+                take_pieces();
+            },
+            [&] {
+                populate(indices + middle, static_cast<size_t>(starts[n] - middle));
+                take_pieces();
+            });
     });
     return csr;
 }
@@ -275,7 +295,7 @@ NumpyVector<int32_t> bfs_levels(const Source& view, uint64_t start, Direction di
         next.clear();
         for (uint16_t s = 0; s < shards; ++s)
             if (!by_shard[s].empty()) source.shard(s).for_each_edge(std::span<const uint32_t>(by_shard[s]), direction, [&](uint32_t, const Edge& e) {
-                const uint64_t target = source.checked_global(e.target.shard, e.target.index);
+                const uint64_t target = source.global(e.target);
                 uint64_t& word = seen[target >> 6];
                 const uint64_t bit = uint64_t{1} << (target & 63);
                 if (word & bit) return;

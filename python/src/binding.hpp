@@ -66,9 +66,7 @@ struct Source {
     const File& shard(uint16_t id) const { return dataset->shard(id); }
     uint64_t vertex_count() const { return first_index.back(); }  // the whole dataset's
     // The global index of a reference read from the file; throws damaged when it names no vertex.
-    // Inline: csr() and bfs() ask it once per edge, as checked_global(e.target.shard,
-    // e.target.index): the edge iterator has just stored the index alone, and reading the whole
-    // VertexRef as one 8-byte word stalls on that store (half of csr()'s time until seen).
+    // Inline: bfs() and csr()'s grouped records ask it once per edge.
     uint64_t checked_global(uint16_t shard, uint32_t index) const {
         if (shard + size_t{1} >= first_index.size() || index >= first_index[shard + 1] - first_index[shard]) [[unlikely]]
             bad_reference({shard, index});

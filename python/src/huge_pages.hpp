@@ -7,6 +7,7 @@
 #include <sys/mman.h>
 
 #include <cstddef>
+#include <cstdint>
 #include <cstdlib>
 #include <new>
 #include <utility>
@@ -54,5 +55,21 @@ struct HugePageAllocator {
 // A vector for arrays that end up in numpy.
 template <typename T>
 using NumpyVector = std::vector<T, HugePageAllocator<T>>;
+
+// Faults in the pages of [values, values + count) now, writable and zeroed by the kernel, without
+// writing them (MADV_POPULATE_WRITE, Linux 5.14): threads that then fill the memory in pieces
+// taken in turn do not fault the same huge page at once. Two threads populating a half each share
+// the kernel's zeroing. Best effort: an older kernel leaves the faults to the first writes.
+template <typename T>
+void populate(T* values, size_t count) noexcept {
+#ifdef MADV_POPULATE_WRITE
+    constexpr uintptr_t kPage = 4096;
+    const auto begin = reinterpret_cast<uintptr_t>(values) / kPage * kPage;
+    const auto end = (reinterpret_cast<uintptr_t>(values + count) + kPage - 1) / kPage * kPage;
+    if (count) madvise(reinterpret_cast<void*>(begin), end - begin, MADV_POPULATE_WRITE);
+#else
+    (void)values, (void)count;
+#endif
+}
 
 }  // namespace mmgraph::python

@@ -272,10 +272,11 @@ EdgeRange Vertex::edges(Direction direction) const {
     const bool multi = m.edge_types.size() > 1;
     if (!multi) {
         if (m.edge_types.empty()) r.fail(off, "adjacency record in a file without edge types");
-        EdgeRange::Block block;
+        // Made in place: a copy of a block just written field by field waits for those stores.
+        EdgeRange::Block& block = range.blocks_.emplace_back();
         static_cast<format::BlockLayout&>(block) =
             m.block_layout(off + format::record_head_bytes(1, false), degree, 0, range.local_, 0, direction);
-        range.blocks_.push_back(block);
+        block.type = 0;
         return range;
     }
     uint64_t blocks = r.read<uint32_t>(off + 4, "block count");
@@ -390,6 +391,34 @@ Edge EdgeRange::at(uint64_t k) const {
     return {};
 }
 
+template <typename T>
+uint32_t EdgeRange::decode_local_targets(std::span<T> out, T base) const {
+    if (!local_)
+        throw Error(ErrorKind::misuse, "local_targets: the range is a grouped record (edges into other shards); iterate it instead");
+    if (out.size() < count_)
+        throw Error(ErrorKind::misuse, "local_targets: room for " + std::to_string(out.size()) + " targets, the range has " +
+                                           std::to_string(count_));
+    if (count_ == 0) return 0;
+    const auto& m = file_->impl();
+    const Region& r = m.adjacency(direction_);
+    uint32_t largest = 0;
+    T* at = out.data();
+    for (const Block& b : blocks()) {
+        // What iterator::enter_block checks, in its order and words: the ordinals, then the run.
+        if (b.ordinals == format::Ordinals::each) r.at(b.ordinal_offset(0), b.ordinal_bytes(), "edge ordinals");
+        else if (b.ordinals == format::Ordinals::first) r.at(b.ordinal_offset(0), 8, "first edge ordinal");
+        const uint64_t bytes = b.entry_bytes();
+        const uint8_t* run = r.at(b.entries_offset(), bytes, "adjacency entries");
+        largest = std::max(largest, format::unpack_entries(run, bytes / 4, b.count, b.entry_bits, m.entry_mask, at, base));
+        at += b.count;
+    }
+    return largest;
+}
+
+uint32_t EdgeRange::local_targets(std::span<uint32_t> out) const { return decode_local_targets<uint32_t>(out, 0); }
+
+uint32_t EdgeRange::local_targets(std::span<int64_t> out, int64_t base) const { return decode_local_targets(out, base); }
+
 void EdgeRange::iterator::enter_block(const Block& b) {
     const auto& m = file_->impl();
     const Region& r = m.adjacency(edge_.direction);
@@ -414,7 +443,8 @@ void EdgeRange::iterator::enter_block(const Block& b) {
         entry_mask_ = m.entry_mask;
         flat_count_ = b.count;
         flat_next_ = 1;
-        edge_.target = {m.shard_id, format::packed_entry(run_, run_words_, 0, entry_bits_, entry_mask_)};
+        shard_ = m.shard_id;
+        set_target(shard_, format::packed_entry(run_, run_words_, 0, entry_bits_, entry_mask_));
         return;
     }
     flat_count_ = 0;
@@ -429,7 +459,7 @@ void EdgeRange::iterator::enter_block(const Block& b) {
 void EdgeRange::iterator::load() {
     entry_ = data_ + cursor_;
     uint32_t word = format::load<uint32_t>(entry_);
-    edge_.target = {shard_, word & format::kLocalIndexMask};
+    set_target(shard_, word & format::kLocalIndexMask);
     const bool each = block_.ordinals == format::Ordinals::each;
     ordinal_ = each ? data_ + block_.ordinal_offset(block_pos_) : nullptr;
     edge_.ordinal = each ? format::load<uint64_t>(ordinal_) : edge_.ordinal + (block_pos_ ? 1 : 0);

@@ -1,5 +1,6 @@
 #include "support/probe.hpp"
 
+#include <algorithm>
 #include <optional>
 #include <vector>
 
@@ -82,10 +83,41 @@ std::string walk(const File& file) {
 
 namespace {
 
+// The targets of the flat ranges of `vertices`, as text: iterated, or decoded a run at a time
+// (EdgeRange::local_targets). A degree that the file's bytes cannot explain (an entry takes at
+// least a bit) is left to the iterator, so that a forged one asks for no huge buffer.
+std::string local_targets(const File& file, const std::vector<uint32_t>& vertices, bool batch) {
+    std::string out;
+    std::vector<uint32_t> decoded;
+    for (Direction dir : {Direction::out, Direction::in}) {
+        if (dir == Direction::in && !file.has_in_edges()) continue;
+        for (uint32_t v : vertices) {
+            const EdgeRange range = file.vertex(v).edges(dir);
+            if (!range.local()) continue;
+            out += std::to_string(v) + ":";
+            if (batch && range.size() <= file.file_size() * 8) {
+                decoded.resize(range.size());
+                out += "<=" + std::to_string(range.local_targets(decoded));
+                for (uint32_t target : decoded) out += " " + std::to_string(target);
+            } else {
+                uint32_t largest = 0;
+                std::string targets;
+                for (const Edge& e : range) {
+                    targets += " " + std::to_string(e.target.index);
+                    largest = std::max(largest, e.target.index);
+                }
+                out += "<=" + std::to_string(largest) + targets;
+            }
+            out += "\n";
+        }
+    }
+    return out;
+}
+
 // The edges of `vertices` and the lookups of `keys`, as text; one vertex / key at a time, or
 // through the batch APIs.
 std::string edges_and_lookups(const File& file, const std::vector<uint32_t>& vertices, const std::vector<Key>& keys, bool batch) {
-    std::string out;
+    std::string out = "targets:" + local_targets(file, vertices, batch);
     auto render = [&](uint32_t from, const Edge& e) {
         out += std::to_string(from) + ">" + std::to_string(e.target.shard) + "/" + std::to_string(e.target.index) + "/t" +
                std::to_string(e.type) + "/o" + std::to_string(e.ordinal) + " ";

@@ -18,8 +18,8 @@ std::string walk(const File& file);
 
 // Reads the edges of every vertex in both directions (in index order, then a seeded shuffle
 // with repeats) and looks up every readable key plus absent and wrong-type ones, once through
-// the batch APIs (File::for_each_edge, File::find(keys, out)) and once vertex by vertex and
-// key by key. Returns "" when both give the same text or throw mmgraph::Error with the same
+// the batch APIs (EdgeRange::local_targets, File::for_each_edge, File::find(keys, out)) and
+// once edge by edge and key by key. Returns "" when both give the same text or throw mmgraph::Error with the same
 // message, else a description of the difference. Other exceptions pass through.
 std::string batch_mismatch(const File& file);
 

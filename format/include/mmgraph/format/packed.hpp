@@ -30,6 +30,46 @@ inline uint32_t packed_entry(const uint8_t* run, uint64_t words, uint64_t k, uns
     return static_cast<uint32_t>(pair >> (bit % 32)) & mask;
 }
 
+// Entries [0, count) of a packed run of `words` 32-bit words (count * bits <= 32 * words, bits
+// <= 32) as out[k] = base + (entry k & mask): a whole run at once, for readers that want every
+// target (a CSR, a BFS level). Entry k starts in byte k*bits/8 at a shift below 8, so with bits
+// <= 32 it lies in the 8 bytes from there: every entry whose 8 bytes end inside the run is one
+// unaligned load, a shift and a mask, independent of the entries before it; the last few go
+// through packed_entry, so only the run's own words are read. Returns the largest entry, so that
+// a caller checks every entry against the vertex count with one comparison.
+template <typename T>
+uint32_t unpack_entries(const uint8_t* run, uint64_t words, uint64_t count, unsigned bits, uint32_t mask, T* out,
+                        T base) noexcept {
+    uint32_t largest = 0;
+    uint64_t k = 0;
+    const uint64_t bytes = 4 * words;
+    if (bits == 32) {  // format 1: whole words, the terminator bit masked off
+        for (; k < count; ++k) {
+            const uint32_t entry = load<uint32_t>(run + 4 * k) & mask;
+            largest = entry > largest ? entry : largest;
+            out[k] = base + static_cast<T>(entry);
+        }
+        return largest;
+    }
+    if (bytes >= 8) {
+        // Entry k's 8 bytes end inside the run when k*bits/8 + 8 <= bytes.
+        const uint64_t last_fast = (8 * (bytes - 8) + 7) / bits;
+        const uint64_t fast = count < last_fast + 1 ? count : last_fast + 1;
+        uint64_t bit = 0;
+        for (; k < fast; ++k, bit += bits) {
+            const uint32_t entry = static_cast<uint32_t>(load<uint64_t>(run + bit / 8) >> (bit % 8)) & mask;
+            largest = entry > largest ? entry : largest;
+            out[k] = base + static_cast<T>(entry);
+        }
+    }
+    for (; k < count; ++k) {
+        const uint32_t entry = packed_entry(run, words, k, bits, mask);
+        largest = entry > largest ? entry : largest;
+        out[k] = base + static_cast<T>(entry);
+    }
+    return largest;
+}
+
 // Writes `count` values (each below 2^bits) from `value(i)` into packed_bytes(count, bits) bytes
 // at `out`, padding bits zero.
 template <typename ValueOf>
