@@ -17,15 +17,17 @@ show it by name:
 ``mmgraph-place``
     vertices get (shard, local index); edges get their endpoints' shards and input positions.
     A Dask shuffle then moves every vertex to its shard's partition and every edge to its
-    source's.
+    target's.
 ``mmgraph-keys``
     per shard, the table key -> local index of its vertices, checked for duplicate keys.
-``mmgraph-resolve-source`` / ``mmgraph-resolve-target``
-    per shard, a join of the edges routed there with the shard's key table; between them a
-    shuffle moves each edge to its target's shard and one moves it back.
+``mmgraph-resolve-target`` / ``mmgraph-resolve-source``
+    per shard, a join of the edges routed there with the shard's key table: first the targets;
+    then a shuffle moves each edge to its source's shard, where the sources resolve and the edge
+    stays. Two shuffles of the edges in all, and a third of the edges that cross shards only.
 ``mmgraph-number``
-    per shard, the ordinals of its out-edges (their rows in its property tables); a shuffle
-    sends every edge between two shards to its target's shard as an in-edge.
+    per shard, its out-edges in input order and their ordinals (their rows in its property
+    tables); ``mmgraph-route-in`` and a shuffle send every edge between two shards to its
+    target's shard as an in-edge.
 ``mmgraph-encode``
     per shard, one mmgraph.ShardWriter writes the file under a temporary name.
 
@@ -125,7 +127,7 @@ def _place_vertices(frame, partition, label_index, key, int_keys, shard_count, o
     rank = pd.Series(shard).groupby(shard).cumcount().to_numpy(np.uint64)
     placed = frame.drop(columns=[key]).reset_index(drop=True)
     placed["_key"] = keys if int_keys else pd.array(keys, dtype=object)
-    placed["_partitions"] = shard.astype(np.int64)
+    placed["_partitions"] = shard
     placed["_local"] = (np.asarray(offsets, np.uint64)[shard] + rank).astype(np.uint32)
     placed["_label"] = np.uint16(label_index)
     placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + np.arange(len(frame), dtype=np.uint64)
@@ -133,16 +135,16 @@ def _place_vertices(frame, partition, label_index, key, int_keys, shard_count, o
 
 
 def _place_edges(frame, partition, source, target, int_keys, shard_count, owner):
-    """The partition's edges with their source's shard (as _partitions), their target's shard
-    and input position; the endpoints become columns _src and _dst."""
+    """The partition's edges with their target's shard (as _partitions: targets resolve first),
+    their source's shard and input position; the endpoints become columns _src and _dst."""
     pd = require("pandas", "mmgraph.dask")
     sources = _keys_of(frame, source, int_keys, owner, partition)
     targets = _keys_of(frame, target, int_keys, owner, partition)
     placed = frame.drop(columns=[source, target]).reset_index(drop=True)
     placed["_src"] = sources if int_keys else pd.array(sources, dtype=object)
     placed["_dst"] = targets if int_keys else pd.array(targets, dtype=object)
-    placed["_partitions"] = shards_of(sources, shard_count).astype(np.int64)
-    placed["_dst_shard"] = shards_of(targets, shard_count)
+    placed["_src_shard"] = shards_of(sources, shard_count)
+    placed["_partitions"] = shards_of(targets, shard_count)
     placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + np.arange(len(frame), dtype=np.uint64)
     return placed
 
@@ -170,8 +172,8 @@ def _shard_keys(shard, label_names, *vertex_parts):
 
 def _resolve(edges, keys, shard, end, owner):
     """Joins the edges routed to `shard` with its key table on endpoint `end` ("_src" or
-    "_dst"); an endpoint no vertex has is an error. The result's _partitions routes each edge on:
-    to its target's shard after the source join, back to its source's after the target join."""
+    "_dst"); an endpoint no vertex has is an error. Targets resolve first, in the target's shard;
+    the result's _partitions then routes each edge to its source's shard, where it stays."""
     _check_routed(edges, shard, f"{owner} edges")
     local = keys.reindex(edges[end].to_numpy())
     missing = local.isna().to_numpy()
@@ -183,18 +185,15 @@ def _resolve(edges, keys, shard, end, owner):
                          f"{role} {edges[end].iloc[row]!r} is no vertex's key")
     resolved = edges.drop(columns=[end]).copy()
     resolved[end + "_local"] = local.to_numpy(np.uint32)
-    if end == "_src":
-        resolved["_src_shard"] = np.uint16(shard)
-        resolved["_partitions"] = resolved["_dst_shard"].astype(np.int64)
-    else:
-        resolved["_partitions"] = resolved["_src_shard"].astype(np.int64)
+    if end == "_dst":
+        resolved["_dst_shard"] = np.uint16(shard)
+        resolved["_partitions"] = resolved["_src_shard"]
     return resolved
 
 
 def _number(edges, shard, owner, has_properties):
     """Shard `shard`'s out-edges of one type in input order, with the ordinal of each (its row in
     the shard's property table of the type)."""
-    _check_routed(edges, shard, f"{owner} out-edges")
     ordered = edges.sort_values("_pos", kind="stable").reset_index(drop=True)
     if has_properties and len(ordered):
         ordered["_ordinal"] = out_edge_ordinals(
@@ -209,7 +208,7 @@ def _in_edges(numbered, shard):
     """The out-edges of `shard` that end in another shard, routed there as in-edges."""
     crossing = numbered[numbered["_dst_shard"].to_numpy() != shard]
     routed = crossing[["_dst_local", "_src_shard", "_src_local", "_ordinal", "_pos"]].copy()
-    routed["_partitions"] = crossing["_dst_shard"].astype(np.int64).to_numpy()
+    routed["_partitions"] = crossing["_dst_shard"].to_numpy()
     return routed
 
 
@@ -418,15 +417,14 @@ class _Build:
         for index, (edge_type, properties) in enumerate(self.edge_types):
             owner = f"edge type '{edge_type}'"
             placed = self._placed_edges(index, edge_type)
-            by_source = self._resolved("resolve-source", index, self._shuffled(placed), keys, owner, "_src")
-            meta = _resolve(placed._meta, _empty_keys(self.int_keys), 0, "_src", owner)
-            by_target = self._resolved("resolve-target", index, self._shuffled(dd.from_delayed(by_source, meta=meta, verify_meta=False)),
-                                       keys, owner, "_dst")
-            meta = _resolve(meta, _empty_keys(self.int_keys), 0, "_dst", owner)
-            back = self._shuffled(dd.from_delayed(by_target, meta=meta, verify_meta=False))
+            by_target = self._resolved("resolve-target", index, self._shuffled(placed), keys, owner, "_dst")
+            meta = _resolve(placed._meta, _empty_keys(self.int_keys), 0, "_dst", owner)
+            by_source = self._resolved("resolve-source", index, self._shuffled(dd.from_delayed(by_target, meta=meta, verify_meta=False)),
+                                       keys, owner, "_src")
+            meta = _resolve(meta, _empty_keys(self.int_keys), 0, "_src", owner)
             numbered = [delayed(_number, pure=True)(part, s, owner, bool(properties),
                                                     dask_key_name=(f"mmgraph-number-{self.token}", index, s))
-                        for s, part in enumerate(back)]
+                        for s, part in enumerate(by_source)]
             crossing = [delayed(_in_edges, pure=True)(part, s, dask_key_name=(f"mmgraph-route-in-{self.token}", index, s))
                         for s, part in enumerate(numbered)]
             in_meta = _in_edges(_number(meta, 0, owner, False), 0)
@@ -472,8 +470,10 @@ class _Build:
     def _shuffled(self, frame):
         """Dask's task shuffle on the _partitions column: partition s of the result holds the rows
         of shard s. Returns the K partitions as delayed objects."""
-        from dask.dataframe.shuffle import rearrange_by_column
-        routed = rearrange_by_column(frame, "_partitions", npartitions=self.K, shuffle="tasks", ignore_index=True)
+        from dask.dataframe.shuffle import rearrange_by_column_tasks
+        # The task shuffle itself: rearrange_by_column would first concatenate the inputs into K
+        # partitions, a copy of everything that buys nothing at these partition counts.
+        routed = rearrange_by_column_tasks(frame, "_partitions", npartitions=self.K, ignore_index=True)
         return routed.to_delayed()
 
     # -- publishing -----------------------------------------------------------------------------
