@@ -183,7 +183,10 @@ def _resolve(edges, keys, shard, end, owner):
         role = "source" if end == "_src" else "target"
         raise InputError(f"{_where(owner, position >> _POSITION_BITS, position & 0xFFFFFFFF)}: "
                          f"{role} {edges[end].iloc[row]!r} is no vertex's key")
-    resolved = edges.drop(columns=[end]).copy()
+    # What a later phase no longer needs is dropped at once: every column of an edge is held for
+    # all edges of the graph while a shuffle waits for its last input.
+    settled = ["_partitions", "_src_shard"] if end == "_src" else []  # the edge stays in this, its source's, shard
+    resolved = edges.drop(columns=[end] + settled)
     resolved[end + "_local"] = local.to_numpy(np.uint32)
     if end == "_dst":
         resolved["_dst_shard"] = np.uint16(shard)
@@ -198,16 +201,17 @@ def _number(edges, shard, owner, has_properties):
     if has_properties and len(ordered):
         ordered["_ordinal"] = out_edge_ordinals(
             ordered["_src_local"].to_numpy(np.uint32), ordered["_dst_shard"].to_numpy(np.uint16),
-            ordered["_dst_local"].to_numpy(np.uint32), np.zeros(len(ordered), np.uint32)).astype(np.uint64)
+            ordered["_dst_local"].to_numpy(np.uint32), np.zeros(len(ordered), np.uint32))
     else:
-        ordered["_ordinal"] = np.zeros(len(ordered), np.uint64)
+        ordered["_ordinal"] = np.zeros(len(ordered), np.uint32)
     return ordered
 
 
 def _in_edges(numbered, shard):
     """The out-edges of `shard` that end in another shard, routed there as in-edges."""
     crossing = numbered[numbered["_dst_shard"].to_numpy() != shard]
-    routed = crossing[["_dst_local", "_src_shard", "_src_local", "_ordinal", "_pos"]].copy()
+    routed = crossing[["_dst_local", "_src_local", "_ordinal"]].copy()
+    routed["_src_shard"] = np.uint16(shard)
     routed["_partitions"] = crossing["_dst_shard"].to_numpy()
     return routed
 
