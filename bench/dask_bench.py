@@ -2,7 +2,7 @@
 distributed.LocalCluster against the single-process Writer on the same cores, at several K.
 
     PYTHONPATH=build-bench/python /usr/bin/python3 bench/dask_bench.py --build build-bench \
-        --scratch DIR [--scale 22] [--shards 2 4 8] [--results bench/RESULTS.md]
+        --scratch DIR [--scale 20] [--shards 2 4 8] [--results bench/RESULTS.md]
 
 For each K: the single-process build (mmgraph.Writer(shards=K), threads = workers) and the
 Dask build of the same rows, whose files must be byte-identical; the Dask build's wall time
@@ -157,7 +157,7 @@ def dask_build(client, pieces, path, shards):
         wall = time.perf_counter() - start
     after = client.run(worker_rss)
     peaks = [after[w][1] - idle[w][0] for w in after]
-    return wall, phase_table(stream.data), max(peaks), min(idle[w][0] for w in idle)
+    return wall, phase_table(stream.data), max(peaks)
 
 
 # ---- report ----------------------------------------------------------------------------------
@@ -181,8 +181,9 @@ def report(args, graph, runs):
     versions = (f"Python {platform.python_version()}, dask {dask.__version__}, distributed {distributed.__version__}, "
                 f"pandas {pd.__version__}, numpy {np.__version__}")
     gib = lambda b: f"{b / 2**30:.2f}"  # noqa: E731
+    halving = lambda i, field: "-" if i == 0 else f"{runs[i - 1][1][field] / runs[i][1][field]:.2f}x"  # noqa: E731
     summary = [[str(k), f"{r['single']:.1f}", f"{r['wall']:.1f}", f"{r['wall'] / r['single']:.2f}x",
-                gib(r["peak"]), ("-" if i == 0 else f"{runs[i - 1][1]['peak'] / r['peak']:.2f}x")]
+                gib(r["peak"]), halving(i, "peak")]
                for i, (k, r) in enumerate(runs)]
     phases = []
     for k, r in runs:
@@ -207,7 +208,7 @@ def parse_arguments():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("--build", type=Path, required=True, help="build tree with bench/mmgraph_rmat")
     parser.add_argument("--scratch", type=Path, required=True)
-    parser.add_argument("--scale", type=int, default=22)
+    parser.add_argument("--scale", type=int, default=20)
     parser.add_argument("--edge-factor", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--shards", type=int, nargs="+", default=[2, 4, 8])
@@ -242,12 +243,12 @@ def main():
                 progress(f"K={k}: Dask build")
                 dask_path = scratch / "dask" / "g.mmg"
                 dask_path.parent.mkdir(exist_ok=True)
-                wall, phases, peak, idle = dask_build(client, pieces, dask_path, k)
+                wall, phases, peak = dask_build(client, pieces, dask_path, k)
                 for ours, theirs in zip(shard_files(dask_path, k), shard_files(single_path, k)):
                     if not filecmp.cmp(ours, theirs, shallow=False):
                         raise RuntimeError(f"{ours.name}: the Dask build differs from the Writer's")
                 progress(f"K={k}: Writer {single:.1f} s, Dask {wall:.1f} s, peak worker RSS +{peak / 2**30:.2f} GiB")
-                runs.append((k, {"single": single, "wall": wall, "phases": phases, "peak": peak, "idle": idle}))
+                runs.append((k, {"single": single, "wall": wall, "phases": phases, "peak": peak}))
                 shutil.rmtree(scratch / "single")
                 shutil.rmtree(scratch / "dask")
     finally:

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command: builds a RelWithDebInfo tree of its own (build-bench/), generates the R-MAT
 # graphs into a scratch directory, runs every figure against every peer, then the Python
-# module's figures (bench/python_bench.py, with /usr/bin/python3), prints the tables and updates
+# module's figures (bench/python_bench.py, with /usr/bin/python3) and the scale-out figures
+# (bench/dask_bench.py), prints the tables and updates
 # bench/RESULTS.md. Extra arguments go to `mmgraph_bench run` and python_bench.py, e.g. --scale 22.
 #
 #     bench/run.sh                 # scale 20, edge factor 16 (16.7M edges): about 10 minutes on 2 cores
@@ -31,4 +32,6 @@ fi
 build-bench/bench/mmgraph_bench run --mmgraph build-bench/cli/mmgraph --scratch "$scratch" \
   --sample examples/data/debian-packages --results bench/RESULTS.md "$@"
 PYTHONPATH=build-bench/python $python bench/python_bench.py --build build-bench --scratch "$scratch" \
+  --results bench/RESULTS.md "$@"
+PYTHONPATH=build-bench/python $python bench/dask_bench.py --build build-bench --scratch "$scratch" \
   --results bench/RESULTS.md "$@"
