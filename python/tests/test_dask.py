@@ -181,6 +181,12 @@ def test_local_scheduler_without_a_client(tmp_path):
     assert_identical(built, expected, 2)
 
 
+def test_progress_bar_on_the_local_scheduler(tmp_path, capsys):
+    vertices, edges = random_property_graph(4, n=40, m=100)
+    write_dataset(tmp_path / "g.mmg", partitioned(vertices, 2), partitioned(edges, 2), shards=2, progress=True)
+    assert "100% Completed" in capsys.readouterr().out
+
+
 # ---- bad input: a clear error and nothing published -------------------------------------------
 
 def build_fails(client, tmp_path, vertices, edges, match, shards=3, **options):
