@@ -259,10 +259,11 @@ std::string place_text(VertexRef place) { return std::to_string(place.shard) + "
 // ShardWriter resolved (its task holds one shard's keys, spec §10.1 phase 2).
 void check_ref_form(const Writer::Impl& writer, const Value& v, const ValueError& bad) {
     if (writer.refs_resolved() && !v.holds_resolved_refs())
-        throw bad("a vertex reference by key; a ShardWriter takes references resolved to (shard, local index) as edge "
-                  "endpoints are (Value::ref(VertexRef), Value::ref_list(std::span<const VertexRef>); spec §10.1 phase 2)");
+        throw bad("got a vertex reference by key; a ShardWriter takes references resolved to (shard, local index): resolve "
+                  "the key as edge endpoints are (spec §10.1 phase 2) and give Value::ref(VertexRef) or "
+                  "Value::ref_list(std::span<const VertexRef>)");
     if (!writer.refs_resolved() && v.holds_resolved_refs())
-        throw bad("a vertex reference resolved to (shard, local index); a Writer takes references by key (Value::ref(Key), "
+        throw bad("got a vertex reference resolved to (shard, local index); a Writer takes references by key (Value::ref(Key), "
                   "Value::ref_list(std::span<const Key>)) and places the vertices itself");
 }
 
