@@ -5,7 +5,9 @@
 
 #include <algorithm>
 #include <cstdlib>
+#include <deque>
 #include <random>
+#include <unordered_map>
 
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/shard_writer.hpp"
@@ -16,33 +18,9 @@ using namespace mmgraph::test;
 
 namespace {
 
-// ShardWriter does not take vertex references yet: the model without those attributes.
-Model without_refs(Model m) {
-    for (auto& [name, attrs] : m.labels) {
-        (void)name;
-        std::vector<bool> keep;
-        for (const auto& a : attrs) keep.push_back(a.type.element() != TypeCode::vertex_ref);
-        for (auto& v : m.vertices) {
-            if (&m.labels[v.label].second != &attrs) continue;
-            std::vector<ModelValue> values;
-            for (size_t i = 0; i < v.values.size(); ++i)
-                if (keep[i]) values.push_back(std::move(v.values[i]));
-            v.values = std::move(values);
-        }
-        std::erase_if(attrs, [](const AttributeSpec& a) { return a.type.element() == TypeCode::vertex_ref; });
-    }
-    return m;
-}
-
 Key key_of(const Model& m, const ModelVertex& v) {
     if (m.key_type == KeyType::int64) return static_cast<int64_t>(std::strtoll(v.key.c_str(), nullptr, 10));
     return std::string_view(v.key);
-}
-
-std::vector<Value> values_of(const Model& m, const std::vector<ModelValue>& values) {
-    std::vector<Value> out;
-    for (const auto& x : values) out.push_back(x.to_value(m.key_type));
-    return out;
 }
 
 // Phases 1 and 2 (§10.1): every vertex's place, from its key's hash and the input order.
@@ -50,6 +28,7 @@ struct Placement {
     std::vector<VertexRef> place;           // per model vertex
     std::vector<std::vector<uint32_t>> members;  // per shard: model vertices in local order
     std::vector<uint32_t> sizes;
+    std::unordered_map<std::string, VertexRef> of_key;  // phase 2 for vertex_ref values
 };
 
 Placement place(const Model& m, uint16_t K) {
@@ -60,10 +39,78 @@ Placement place(const Model& m, uint16_t K) {
         const uint64_t hash = m.key_type == KeyType::int64 ? format::key_hash(std::get<int64_t>(key)) : format::key_hash(std::get<std::string_view>(key));
         const auto s = static_cast<uint16_t>(hash % K);
         p.place.push_back({s, static_cast<uint32_t>(p.members[s].size())});
+        p.of_key[m.vertices[v].key] = p.place.back();
         p.members[s].push_back(v);
     }
     for (const auto& members : p.members) p.sizes.push_back(static_cast<uint32_t>(members.size()));
     return p;
+}
+
+// One item's values as a ShardWriter takes them: vertex references resolved through the
+// placement (phase 2). The Values view this object's storage until the next call.
+class ResolvedValues {
+public:
+    ResolvedValues(const Model& m, const Placement& p) : m_(m), p_(p) {}
+    std::span<const Value> operator()(const std::vector<ModelValue>& values) {
+        values_.clear();
+        places_.clear();
+        for (const ModelValue& x : values) {
+            if (x.null || x.type.element() != TypeCode::vertex_ref) {
+                values_.push_back(x.to_value(m_.key_type));
+            } else if (!x.type.is_list()) {
+                values_.push_back(Value::ref(p_.of_key.at(x.s)));
+            } else {
+                auto& list = places_.emplace_back();
+                for (const std::string& key : x.refs) list.push_back(p_.of_key.at(key));
+                values_.push_back(Value::ref_list(list));
+            }
+        }
+        return values_;
+    }
+
+private:
+    const Model& m_;
+    const Placement& p_;
+    std::vector<Value> values_;
+    std::deque<std::vector<VertexRef>> places_;  // a deque: a list's Value views its vector
+};
+
+// The model with vertex_ref and vertex_ref[] properties on every edge type that has properties,
+// and some references of vertices and edges naming their own vertex or endpoint: references
+// then cross shards, stay in one, name their own item, or are null (or empty lists).
+Model with_reference_properties(Model m, uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    for (auto& [name, props] : m.edge_types) {
+        (void)name;
+        if (props.empty()) continue;
+        props.push_back({"boss", TypeCode::vertex_ref, true});
+        props.push_back({"via", Type::list_of(TypeCode::vertex_ref), false});
+        props.push_back({"path", Type::list_of(TypeCode::vertex_ref), true});
+    }
+    auto any_key = [&] { return m.vertices[rng() % m.vertices.size()].key; };
+    auto reference = [&](Type type, bool nullable, const std::string& own) {
+        ModelValue x;
+        x.type = type;
+        x.null = nullable && rng() % 4 == 0;
+        if (x.null) return x;
+        if (!type.is_list()) x.s = rng() % 3 == 0 ? own : any_key();
+        else
+            for (size_t n = rng() % 4; n > 0; --n) x.refs.push_back(rng() % 3 == 0 ? own : any_key());
+        return x;
+    };
+    for (ModelEdge& e : m.edges) {
+        if (m.edge_types[e.type].second.empty()) continue;
+        e.props.push_back(reference(TypeCode::vertex_ref, true, m.vertices[e.src].key));
+        e.props.push_back(reference(Type::list_of(TypeCode::vertex_ref), false, m.vertices[e.dst].key));
+        e.props.push_back(reference(Type::list_of(TypeCode::vertex_ref), true, m.vertices[e.src].key));
+    }
+    for (ModelVertex& v : m.vertices)
+        for (ModelValue& x : v.values) {
+            if (x.null || x.type.element() != TypeCode::vertex_ref || rng() % 4 != 0) continue;
+            if (x.type.is_list()) x.refs.push_back(v.key);
+            else x.s = v.key;
+        }
+    return m;
 }
 
 // Phase 3: the ordinal of every model edge, each source shard numbering its own out-edges.
@@ -98,16 +145,13 @@ void in_runs(size_t count, Same&& same, Add&& add) {
 // of in-edges of one type.
 void add_batched(ShardWriter& w, const Model& m, const Placement& p, const std::vector<uint32_t>& ordinal, uint16_t s,
                  const std::vector<uint32_t>& out_edges, const std::vector<uint32_t>& in_edges) {
-    std::vector<Value> buffer;  // row r's values, read before the next row is asked for
+    ResolvedValues values(m, p);  // row r's values, read before the next row is asked for
     const auto& members = p.members[s];
     in_runs(members.size(), [&](size_t a, size_t b) { return m.vertices[members[a]].label == m.vertices[members[b]].label; },
             [&](size_t begin, size_t end) {
                 std::vector<Key> keys;
                 for (size_t i = begin; i < end; ++i) keys.push_back(key_of(m, m.vertices[members[i]]));
-                w.add_vertices(keys, m.vertices[members[begin]].label, [&](size_t r) {
-                    buffer = values_of(m, m.vertices[members[begin + r]].values);
-                    return std::span<const Value>(buffer);
-                });
+                w.add_vertices(keys, m.vertices[members[begin]].label, [&](size_t r) { return values(m.vertices[members[begin + r]].values); });
             });
     auto same_type = [&](const std::vector<uint32_t>& edges) {
         return [&](size_t a, size_t b) { return m.edges[edges[a]].type == m.edges[edges[b]].type; };
@@ -119,10 +163,7 @@ void add_batched(ShardWriter& w, const Model& m, const Placement& p, const std::
             sources.push_back(p.place[m.edges[out_edges[i]].src].index);
             targets.push_back(p.place[m.edges[out_edges[i]].dst]);
         }
-        w.add_out_edges(sources, targets, m.edges[out_edges[begin]].type, [&](size_t r) {
-            buffer = values_of(m, m.edges[out_edges[begin + r]].props);
-            return std::span<const Value>(buffer);
-        });
+        w.add_out_edges(sources, targets, m.edges[out_edges[begin]].type, [&](size_t r) { return values(m.edges[out_edges[begin + r]].props); });
     });
     in_runs(in_edges.size(), same_type(in_edges), [&](size_t begin, size_t end) {
         std::vector<uint32_t> targets;
@@ -155,14 +196,9 @@ ShardSummary write_shard(const Model& m, const Placement& p, const std::vector<u
         add_batched(w, m, p, ordinal, s, out_edges, in_edges);
         return w.finish(file);
     }
-    for (uint32_t v : p.members[s]) {
-        const auto values = values_of(m, m.vertices[v].values);
-        w.add_vertex(key_of(m, m.vertices[v]), m.vertices[v].label, values);
-    }
-    for (uint32_t e : out_edges) {
-        const auto props = values_of(m, m.edges[e].props);
-        w.add_out_edge(p.place[m.edges[e].src].index, p.place[m.edges[e].dst], m.edges[e].type, props);
-    }
+    ResolvedValues values(m, p);
+    for (uint32_t v : p.members[s]) w.add_vertex(key_of(m, m.vertices[v]), m.vertices[v].label, values(m.vertices[v].values));
+    for (uint32_t e : out_edges) w.add_out_edge(p.place[m.edges[e].src].index, p.place[m.edges[e].dst], m.edges[e].type, values(m.edges[e].props));
     for (uint32_t e : in_edges) w.add_in_edge(p.place[m.edges[e].dst].index, p.place[m.edges[e].src], m.edges[e].type, ordinal[e]);
     return w.finish(file);
 }
@@ -203,7 +239,7 @@ struct SmallDataset {
         o.seed = 5;
         o.vertices = 40;
         o.edges = 100;
-        model = without_refs(random_model(o));
+        model = random_model(o);
         placement = place(model, 2);
     }
     std::unique_ptr<ShardWriter> writer(uint16_t s, WriterOptions options = {}) const {
@@ -215,10 +251,8 @@ struct SmallDataset {
         return w;
     }
     void add_vertices(ShardWriter& w, uint16_t s) const {
-        for (uint32_t v : placement.members[s]) {
-            const auto values = values_of(model, model.vertices[v].values);
-            w.add_vertex(key_of(model, model.vertices[v]), model.vertices[v].label, values);
-        }
+        ResolvedValues values(model, placement);
+        for (uint32_t v : placement.members[s]) w.add_vertex(key_of(model, model.vertices[v]), model.vertices[v].label, values(model.vertices[v].values));
     }
 };
 
@@ -244,7 +278,7 @@ TEST_CASE("each shard written alone is byte-identical to Writer's", "[shard_writ
             o.edges = 1500;
             o.int_keys = seed == 2;
             INFO("K = " << K << ", seed " << seed);
-            check_byte_identical(without_refs(random_model(o)), K);
+            check_byte_identical(random_model(o), K);
         }
 }
 
@@ -257,7 +291,7 @@ TEST_CASE("shards written by the batch calls are byte-identical to Writer's", "[
             o.edges = 1500;
             o.int_keys = seed == 4;
             INFO("K = " << K << ", seed " << seed);
-            check_byte_identical(without_refs(random_model(o)), K, true, true);
+            check_byte_identical(random_model(o), K, true, true);
         }
 }
 
@@ -281,12 +315,45 @@ TEST_CASE("shard writer: one edge type with fixed-size properties", "[shard_writ
     o.vertices = 150;
     o.edges = 700;
     o.edge_types = 1;
-    Model m = without_refs(random_model(o));
+    Model m = random_model(o);
     // Only the int32 and float64 properties: the one-type, fixed-size case (rows written with
     // the out-lists when K = 1).
     auto& props = m.edge_types[0].second;
     props = {props[0], props[3]};
     for (auto& e : m.edges) e.props = {e.props[0], e.props[3]};
+    for (const uint16_t K : {1, 3, 4}) {
+        INFO("K = " << K);
+        check_byte_identical(m, K);
+    }
+}
+
+TEST_CASE("shard writer: resolved vertex references in attributes and properties give Writer's bytes", "[shard_writer]") {
+    for (const uint16_t K : {1, 3, 4})
+        for (const uint64_t seed : {21, 22}) {
+            RandomGraphOptions o;
+            o.seed = seed;
+            o.vertices = 250;
+            o.edges = 1200;
+            o.int_keys = seed == 22;
+            const Model m = with_reference_properties(random_model(o), seed);
+            INFO("K = " << K << ", seed " << seed);
+            check_byte_identical(m, K);
+            check_byte_identical(m, K, true, true);
+        }
+}
+
+TEST_CASE("shard writer: one edge type whose fixed-size properties hold a reference", "[shard_writer]") {
+    RandomGraphOptions o;
+    o.seed = 23;
+    o.vertices = 150;
+    o.edges = 700;
+    o.edge_types = 1;
+    Model m = with_reference_properties(random_model(o), 23);
+    // weight (int32) and boss (vertex_ref): every row fixed-size, with a reference among them.
+    auto& props = m.edge_types[0].second;
+    props = {props[0], props[5]};
+    REQUIRE(props[1].name == "boss");
+    for (auto& e : m.edges) e.props = {e.props[0], e.props[5]};
     for (const uint16_t K : {1, 3, 4}) {
         INFO("K = " << K);
         check_byte_identical(m, K);
@@ -344,16 +411,97 @@ TEST_CASE("shard writer: references past a shard, wrong counts and misplaced key
         CHECK(e.kind() == ErrorKind::bad_input);
         CHECK_THAT(e.what(), Catch::Contains("out-edge 0 (0:0 -> 1:0): attribute 'weight'"));
     }
-    SECTION("vertex reference attributes are refused") {
-        auto w = d.writer(0);
-        CHECK(error_of([&] { w->add_label("Ref", {{"to", TypeCode::vertex_ref}}); }).kind() == ErrorKind::bad_input);
-    }
     SECTION("summaries out of shard order") {
         std::vector<ShardSummary> summaries(2);
         summaries[0].shard = 1;
         summaries[0].shard_count = summaries[1].shard_count = 2;
         CHECK(error_of([&] { dataset_id_of(summaries); }).kind() == ErrorKind::bad_input);
     }
+}
+
+TEST_CASE("shard writer: vertex references past a shard or by key are errors", "[shard_writer]") {
+    const SmallDataset d;
+    const auto& sizes = d.placement.sizes;
+    auto w = d.writer(0);
+    const LabelId ref_label = w->add_label("Ref", {{"to", TypeCode::vertex_ref, true}, {"via", Type::list_of(TypeCode::vertex_ref), true}});
+    const EdgeTypeId ref_type = w->add_edge_type("REF", {{"boss", TypeCode::vertex_ref, true}});
+    const std::string& first_key = d.model.vertices[d.placement.members[0][0]].key;
+    const Key first = key_of(d.model, d.model.vertices[d.placement.members[0][0]]);
+    const Key second = key_of(d.model, d.model.vertices[d.placement.members[0][1]]);
+
+    SECTION("a reference past its shard's size") {
+        const Error e = error_of([&] { w->add_vertex(first, ref_label, {Value::ref(VertexRef{1, sizes[1]})}); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("vertex '" + first_key + "': attribute 'to' (vertex_ref): reference 1:" + std::to_string(sizes[1])));
+        CHECK_THAT(e.what(), Catch::Contains("local index " + std::to_string(sizes[1]) + " is past shard 1's " + std::to_string(sizes[1]) + " vertices"));
+        CHECK(w->vertex_count() == 0);
+    }
+    SECTION("a list item in a shard past the dataset's") {
+        const std::vector<VertexRef> places{{0, 0}, {2, 0}};
+        const Error e = error_of([&] { w->add_vertex(first, ref_label, {Value(), Value::ref_list(places)}); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("attribute 'via' (vertex_ref[]): item 1: reference 2:0: shard 2 is past the dataset's 2 shards"));
+    }
+    SECTION("a batch refuses the row and adds none") {
+        const std::vector<Key> keys{first, second};
+        const std::vector<VertexRef> fine{{1, 0}, {0, 1}};
+        std::vector<Value> row;  // row 1's first reference is one past shard 0
+        const Error e = error_of([&] {
+            w->add_vertices(keys, ref_label, [&](size_t r) {
+                row = {Value::ref(VertexRef{0, static_cast<uint32_t>(r == 0 ? 0 : sizes[0])}), Value::ref_list(fine)};
+                return std::span<const Value>(row);
+            });
+        });
+        CHECK(e.row() == std::optional<uint64_t>(1));
+        CHECK_THAT(e.what(), Catch::StartsWith("row 1: ") && Catch::Contains("attribute 'to'") && Catch::Contains("past shard 0's"));
+        CHECK(w->vertex_count() == 0);
+    }
+    SECTION("a reference by key") {
+        const Error e = error_of([&] { w->add_vertex(first, ref_label, {Value::ref(second)}); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("attribute 'to'") && Catch::Contains("a vertex reference by key") &&
+                                 Catch::Contains("Value::ref(VertexRef)"));
+        const std::vector<Key> keys{second};
+        CHECK_THAT(error_of([&] { w->add_vertex(first, ref_label, {Value(), Value::ref_list(keys)}); }).what(),
+                   Catch::Contains("attribute 'via'") && Catch::Contains("by key"));
+    }
+    SECTION("an out-edge property past a shard's size") {
+        d.add_vertices(*w, 0);
+        const Error e = error_of([&] { w->add_out_edge(0, {1, 0}, ref_type, {Value::ref(VertexRef{0, sizes[0]})}); });
+        CHECK(e.kind() == ErrorKind::bad_input);
+        CHECK_THAT(e.what(), Catch::Contains("out-edge 0 (0:0 -> 1:0): attribute 'boss'") &&
+                                 Catch::Contains("past shard 0's " + std::to_string(sizes[0]) + " vertices"));
+        const std::vector<uint32_t> sources{0, 0};
+        const std::vector<VertexRef> targets{{1, 0}, {1, 1}};
+        Value boss;  // row 1's names shard 3 of 2
+        const Error batch = error_of([&] {
+            w->add_out_edges(sources, targets, ref_type, [&](size_t r) {
+                boss = Value::ref(VertexRef{static_cast<uint16_t>(r == 0 ? 1 : 3), 0});
+                return std::span<const Value>(&boss, 1);
+            });
+        });
+        CHECK(batch.row() == std::optional<uint64_t>(1));
+        CHECK_THAT(batch.what(), Catch::Contains("shard 3 is past the dataset's 2 shards"));
+    }
+}
+
+TEST_CASE("Writer refuses resolved vertex references; ShardWriter refuses shards past 2^31 vertices", "[shard_writer]") {
+    Writer w;
+    const LabelId label = w.add_label("Ref", {{"to", TypeCode::vertex_ref, true}, {"via", Type::list_of(TypeCode::vertex_ref), true}});
+    Error e = error_of([&] { w.add_vertex("a", label, {Value::ref(VertexRef{0, 0})}); });
+    CHECK(e.kind() == ErrorKind::bad_input);
+    CHECK_THAT(e.what(), Catch::Contains("attribute 'to'") && Catch::Contains("resolved to (shard, local index)") &&
+                             Catch::Contains("Writer takes references by key"));
+    const std::vector<VertexRef> places{{0, 0}};
+    e = error_of([&] { w.add_vertex("a", label, {Value(), Value::ref_list(places)}); });
+    CHECK_THAT(e.what(), Catch::Contains("attribute 'via'") && Catch::Contains("resolved"));
+    CHECK(w.vertex_count() == 0);
+
+    WriterOptions options;
+    options.shard_count = 2;
+    e = error_of([&] { ShardWriter(options, 0, {1, (1u << 31) + 1}); });
+    CHECK(e.kind() == ErrorKind::limit);
+    CHECK_THAT(e.what(), Catch::Contains("shard 1 has 2147483649 vertices"));
 }
 
 TEST_CASE("shard writer: a failed finish leaves no file", "[shard_writer]") {
@@ -398,7 +546,9 @@ TEST_CASE("shard writer: a refused batch stages nothing", "[shard_writer]") {
     const auto bare = static_cast<LabelId>(d.model.labels.size() - 1);  // no attributes
     uint32_t typed = 0;  // an edge of type 0, whose properties are valid
     while (d.model.edges[typed].type != 0) ++typed;
-    const auto props = values_of(d.model, d.model.edges[typed].props);
+    ResolvedValues resolved(d.model, d.placement);
+    const auto typed_props = resolved(d.model.edges[typed].props);
+    const std::vector<Value> props(typed_props.begin(), typed_props.end());
     const Writer::RowValues good = [&](size_t) { return std::span<const Value>(props); };
     const std::vector<Value> bad_props{Value("not an int")};
 

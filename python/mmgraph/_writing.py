@@ -137,14 +137,37 @@ def _keys(values, int_keys, what):
     return array
 
 
-def _prepare(values, name, type_name, nullable, rows, int_keys, owner):
+def _places(values, rows, what):
+    """A vertex_ref column resolved, as ShardWriter takes it: (shards, indices) or (shards,
+    indices, mask), each part a whole column; nulls are masked entries of either part, or True in
+    the mask."""
+    if not isinstance(values, (tuple, list)) or len(values) not in (2, 3) or any(np.ndim(part) != 1 for part in values[:2]):
+        raise InputError(f"{what}: a ShardWriter takes vertex references resolved, as a pair of columns (shards, indices) "
+                         "with an optional null mask (shards, indices, mask)")
+    (shards, shard_nulls), (indices, index_nulls) = (_split_nulls(part) for part in values[:2])
+    given = None if len(values) < 3 or values[2] is None else np.asarray(values[2], dtype=bool)
+    for part_name, part in (("shards", shards), ("indices", indices), ("mask", given)):
+        if part is not None and len(part) != rows:
+            raise InputError(f"{what}: {len(part)} {part_name} for {rows} rows")
+    masks = [mask for mask in (shard_nulls, index_nulls, given) if mask is not None]
+    mask = np.logical_or.reduce(masks) if masks else None
+    if mask is not None and not mask.any():
+        mask = None
+    return ("place", (_cast(shards, mask, np.uint16, f"{what} shards"), _cast(indices, mask, np.uint32, f"{what} indices")), mask)
+
+
+def _prepare(values, name, type_name, nullable, rows, int_keys, owner, resolved_refs=False):
+    """One column prepared for the native half (python/src/columns.hpp); ``resolved_refs``: vertex
+    references come resolved to (shard, local index), as ShardWriter takes them."""
     what = f"{owner} attribute '{name}'"
     if values is None:
         return None
+    if resolved_refs and type_name == "vertex_ref":
+        return _places(values, rows, what)
     if len(values) != rows:
         raise InputError(f"{what}: {len(values)} values for {rows} rows")
     if type_name.endswith("[]"):
-        return ("list", _objects(values), None)
+        return ("place_list" if resolved_refs and type_name == "vertex_ref[]" else "list", _objects(values), None)
     if type_name in _NUMERIC:
         array, mask = _split_nulls(values)
         if nullable and type_name.startswith("float") and array.dtype.kind == "f":
@@ -172,7 +195,10 @@ def _indices(values, dtype, what):
 
 class _ColumnWriter:
     """What Writer and ShardWriter share: their columns prepared with numpy for the native half,
-    which declares the schema (_schema) and knows the key type (_int_keys)."""
+    which declares the schema (_schema) and knows the key type (_int_keys). ``_resolved_refs``:
+    vertex references come resolved to (shard, local index), not as keys."""
+
+    _resolved_refs = False
 
     def _vertex_columns(self, label, keys, columns):
         """(keys, prepared columns) of an add_vertices call."""
@@ -192,7 +218,7 @@ class _ColumnWriter:
         if unknown:
             raise InputError(f"{owner}: no attribute named {', '.join(map(repr, unknown))}")
         return [
-            _prepare(columns.get(name), name, type_name, nullable, rows, self._int_keys, owner)
+            _prepare(columns.get(name), name, type_name, nullable, rows, self._int_keys, owner, self._resolved_refs)
             for name, type_name, nullable in schema
         ]
 
@@ -243,14 +269,29 @@ class ShardWriter(_ColumnWriter, _native.ShardWriter):
 
     ``shard_sizes`` holds every shard's vertex count (phase 1: place vertices with
     :func:`shards_of`; a vertex's local index is its rank in input order within its shard).
-    Declare the same labels and edge types as every other shard (attribute specs as Writer's;
-    vertex_ref attributes are not supported), add the shard's vertices in local order, its
-    out-edges in input order and the in-edges from other shards (any order), then
-    ``finish(path)`` writes the file and returns its summary for :func:`dataset_id_of`.
+    Declare the same labels and edge types as every other shard (attribute specs as Writer's),
+    add the shard's vertices in local order, its out-edges in input order and the in-edges from
+    other shards (any order), then ``finish(path)`` writes the file and returns its summary for
+    :func:`dataset_id_of`.
+
+    Columns are as :meth:`Writer.add_vertices` takes them, except for vertex references, which
+    come resolved (phase 2) like edge endpoints, never as keys:
+
+    - a ``vertex_ref`` column is a pair ``(shards, indices)`` of whole columns of equal length
+      (uint16 shard ids, uint32 local indices; numpy arrays, pandas Series or sequences), or
+      ``(shards, indices, mask)``; a row is null where either part is masked (numpy masked
+      arrays, pandas NA, None) or the mask is True;
+    - a ``vertex_ref[]`` column holds one value per row: None, or a pair ``(shards, indices)``
+      of integer sequences of equal length (an empty pair for an empty list).
+
+    Every reference is checked against ``shard_sizes``; one past its shard raises InputError
+    naming the attribute and the row.
     ``dataset_id`` (16 bytes), when known, goes into the header at once; otherwise
     :func:`seal_shard` writes it later. Each add call takes all its rows or none and raises with
     the refused row in ``.row`` (except after an I/O error while staged edges spill to disk).
     """
+
+    _resolved_refs = True
 
     def __init__(self, shard, shard_sizes, *, key_type="string", threads=0, store_in_edges=True, temp_directory="",
                  dataset_id=None):
@@ -260,12 +301,14 @@ class ShardWriter(_ColumnWriter, _native.ShardWriter):
 
     def add_vertices(self, label, keys, columns=None):
         """Adds the next vertices of this shard, in local order, with ``label``; their keys must
-        belong to this shard. ``columns`` as in :meth:`Writer.add_vertices`."""
+        belong to this shard. ``columns`` as in :meth:`Writer.add_vertices`, vertex references
+        resolved (see the class)."""
         self._add_vertices(label, *self._vertex_columns(label, keys, columns))
 
     def add_out_edges(self, type, sources, target_shards, target_indices, properties=None):  # noqa: A002
         """Adds edges of ``type`` from local vertices ``sources[i]`` to vertex ``target_indices[i]``
-        of shard ``target_shards[i]``, in input order; ``properties`` as in :meth:`Writer.add_edges`."""
+        of shard ``target_shards[i]``, in input order; ``properties`` as in :meth:`Writer.add_edges`,
+        vertex references resolved (see the class)."""
         owner = f"edge type '{type}'"
         self._schema("edge type", type)
         sources = _indices(sources, np.uint32, f"{owner} sources")

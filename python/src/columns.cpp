@@ -55,6 +55,57 @@ Value list_value(Column& column, const py::handle& item, bool int_keys, std::vec
     throw Error(ErrorKind::bad_input, what + ": unknown list type");
 }
 
+// One of the two sequences of a resolved reference list, as int64 with every item in [0, max].
+std::vector<int64_t> place_numbers(const py::handle& items, int64_t max, const char* name, const std::string& what) {
+    auto array = py::array::ensure(items);
+    const bool integers = array && (array.dtype().kind() == 'i' || array.dtype().kind() == 'u');
+    if (!array || array.ndim() != 1 || (!integers && array.size() > 0))
+        throw Error(ErrorKind::bad_input, what + ": " + name + " must be a one-dimensional sequence of integers");
+    auto numbers = py::array_t<int64_t, py::array::c_style | py::array::forcecast>::ensure(array);
+    if (!numbers) throw py::error_already_set();
+    std::vector<int64_t> out(numbers.data(), numbers.data() + numbers.size());
+    for (size_t i = 0; i < out.size(); ++i)
+        if (out[i] < 0 || out[i] > max)  // a uint64 past int64 arrives negative
+            throw Error(ErrorKind::bad_input, what + ": " + name + " item " + std::to_string(i) + " is not from 0 to " + std::to_string(max));
+    return out;
+}
+
+// A vertex_ref[] value resolved: a pair (shards, indices) of integer sequences.
+Value place_list_value(Column& column, const py::handle& item, const std::string& what) {
+    const Py_ssize_t size = PySequence_Check(item.ptr()) ? PySequence_Size(item.ptr()) : -1;
+    if (size < 0) PyErr_Clear();  // not a sized sequence
+    if (size != 2) throw Error(ErrorKind::bad_input, what + ": a resolved vertex_ref[] value is a pair (shards, indices)");
+    auto pair = py::reinterpret_borrow<py::sequence>(item);
+    const auto shards = place_numbers(pair[0], UINT16_MAX, "shards", what);
+    const auto indices = place_numbers(pair[1], UINT32_MAX, "indices", what);
+    if (shards.size() != indices.size())
+        throw Error(ErrorKind::bad_input, what + ": " + std::to_string(shards.size()) + " shards but " + std::to_string(indices.size()) + " indices");
+    auto& places = column.list_places.emplace_back(shards.size());
+    for (size_t i = 0; i < places.size(); ++i) places[i] = {static_cast<uint16_t>(shards[i]), static_cast<uint32_t>(indices[i])};
+    return Value::ref_list(std::span<const VertexRef>(places));
+}
+
+// A prepared column's array: 1-d, contiguous, `rows` long, of exactly `want` (the Python half
+// casts and range-checks it).
+py::array exact_array(const py::handle& values, py::dtype want, size_t rows, std::vector<py::object>& keep, const std::string& what) {
+    auto array = py::array::ensure(values, py::array::c_style);
+    if (!array || !array.dtype().equal(want) || array.ndim() != 1)
+        throw Error(ErrorKind::misuse, what + ": prepared values must be a 1-d array of " + std::string(py::str(want)));
+    if (static_cast<size_t>(array.size()) != rows)
+        throw Error(ErrorKind::bad_input, what + ": " + std::to_string(array.size()) + " values for " + std::to_string(rows) + " rows");
+    keep.push_back(array);
+    return array;
+}
+
+// A null mask (True = null) of `rows` items, or nullptr for None.
+const bool* read_mask(const py::object& mask, size_t rows, std::vector<py::object>& keep, const std::string& what) {
+    if (mask.is_none()) return nullptr;
+    auto m = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask);
+    if (!m || static_cast<size_t>(m.size()) != rows) throw Error(ErrorKind::misuse, what + ": mask of the wrong length");
+    keep.push_back(m);
+    return m.data();
+}
+
 }  // namespace
 
 KeyType parse_key_type(const std::string& name) {
@@ -160,26 +211,24 @@ Column read_column(const AttributeSpec& spec, const py::handle& prepared, size_t
     py::object values = parts[1], mask = parts[2];
     if (kind == "fixed") {
         if (!spec.type.is_fixed() || spec.type.element() == TypeCode::vertex_ref) throw Error(ErrorKind::misuse, what + ": not a fixed-size number");
-        py::dtype want = scalar_dtype(spec.type.element());
-        auto array = py::array::ensure(values, py::array::c_style);
-        if (!array || !array.dtype().equal(want) || array.ndim() != 1)
-            throw Error(ErrorKind::misuse, what + ": prepared values must be a 1-d array of " + std::string(py::str(want)));
-        if (static_cast<size_t>(array.size()) != rows)
-            throw Error(ErrorKind::bad_input, what + ": " + std::to_string(array.size()) + " values for " + std::to_string(rows) + " rows");
-        keep.push_back(array);
         column.kind = Column::fixed;
-        column.data = static_cast<const uint8_t*>(array.data());
-        if (!mask.is_none()) {
-            auto m = py::array_t<bool, py::array::c_style | py::array::forcecast>::ensure(mask);
-            if (!m || static_cast<size_t>(m.size()) != rows) throw Error(ErrorKind::misuse, what + ": mask of the wrong length");
-            keep.push_back(m);
-            column.mask = m.data();
-        }
+        column.data = static_cast<const uint8_t*>(exact_array(values, scalar_dtype(spec.type.element()), rows, keep, what).data());
+        column.mask = read_mask(mask, rows, keep, what);
         return column;
     }
     if (kind == "ref") {
         column.kind = Column::ref;
         column.refs = read_keys(values, mask, rows, int_keys, keep, what);
+        return column;
+    }
+    if (kind == "place") {
+        if (spec.type != Type(TypeCode::vertex_ref)) throw Error(ErrorKind::misuse, what + ": not a vertex_ref attribute");
+        auto pair = values.cast<py::tuple>();
+        if (pair.size() != 2) throw Error(ErrorKind::misuse, what + ": prepared references are (shards, indices)");
+        column.kind = Column::place;
+        column.shards = static_cast<const uint16_t*>(exact_array(pair[0], scalar_dtype(TypeCode::uint16), rows, keep, what + " shards").data());
+        column.indices = static_cast<const uint32_t*>(exact_array(pair[1], scalar_dtype(TypeCode::uint32), rows, keep, what + " indices").data());
+        column.mask = read_mask(mask, rows, keep, what);
         return column;
     }
     auto sequence = values.cast<py::sequence>();
@@ -194,12 +243,19 @@ Column read_column(const AttributeSpec& spec, const py::handle& prepared, size_t
         }
         return column;
     }
-    if (kind == "list") {
+    if (kind == "list" || kind == "place_list") {
+        const bool places = kind == "place_list";
+        if (places && spec.type != Type::list_of(TypeCode::vertex_ref)) throw Error(ErrorKind::misuse, what + ": not a vertex_ref[] attribute");
         column.kind = Column::list;
         column.lists.reserve(rows);
         for (size_t i = 0; i < rows; ++i) {
             py::object item = sequence[i];
-            column.lists.push_back(item.is_none() ? Value() : list_value(column, item, int_keys, keep, what + " row " + std::to_string(i)));
+            if (item.is_none()) {
+                column.lists.emplace_back();
+                continue;
+            }
+            const std::string row = what + " row " + std::to_string(i);
+            column.lists.push_back(places ? place_list_value(column, item, row) : list_value(column, item, int_keys, keep, row));
         }
         return column;
     }

@@ -4,8 +4,14 @@
 //                            mask: numpy bool (True = null) or None
 //   ("text", objects, None)  str, bytes-like or None per row (string and bytes attributes)
 //   ("ref", keys, mask)      the referenced vertices' keys, prepared as the key column is
+//   ("place", (shards, indices), mask)
+//                            references resolved (ShardWriter): contiguous uint16 shard ids and
+//                            uint32 local indices, one each per row
 //   ("list", objects, None)  None or one list per row: a numpy array of the element dtype, a
 //                            sequence of str/bytes, or a sequence of keys (vertex_ref[])
+//   ("place_list", objects, None)
+//                            vertex_ref[] resolved (ShardWriter): None or a pair (shards,
+//                            indices) of integer sequences per row
 //   None                     the attribute is absent: null in every row
 // A key column is a numpy int64 array (int keys) or a sequence of str.
 //
@@ -55,24 +61,27 @@ KeyColumn read_keys(const py::object& keys, const py::object& mask, size_t rows,
                     const std::string& what);
 
 // One prepared column, ready to give each row's Value without the GIL.
-// Not copyable: its list Values point into its own list_texts and list_keys, which a move
-// keeps in place and a copy would not.
+// Not copyable: its list Values point into its own list_texts, list_keys and list_places,
+// which a move keeps in place and a copy would not.
 struct Column {
     Column() = default;
     Column(Column&&) = default;
     Column(const Column&) = delete;
     Column& operator=(const Column&) = delete;
 
-    enum Kind : uint8_t { absent, fixed, text, ref, list } kind = absent;
+    enum Kind : uint8_t { absent, fixed, text, ref, place, list } kind = absent;
     Type type;
     const uint8_t* data = nullptr;  // fixed
-    const bool* mask = nullptr;     // fixed
+    const bool* mask = nullptr;     // fixed, place
+    const uint16_t* shards = nullptr;  // place
+    const uint32_t* indices = nullptr;  // place
     std::vector<std::optional<std::string_view>> texts;
     KeyColumn refs;
     std::vector<Value> lists;  // null Values for null rows
     // What the list Values view.
     std::deque<std::vector<std::string_view>> list_texts;
     std::deque<std::vector<Key>> list_keys;
+    std::deque<std::vector<VertexRef>> list_places;
 
     Value value(size_t row) const {
         switch (kind) {
@@ -85,6 +94,7 @@ struct Column {
                            : Value(*texts[row]);
             }
             case ref: return refs.is_null(row) ? Value() : Value::ref(refs.key(row));
+            case place: return mask && mask[row] ? Value() : Value::ref(VertexRef{shards[row], indices[row]});
             case list: return lists[row];
         }
         return Value();

@@ -1,8 +1,9 @@
 // mmgraph.ShardWriter's native half and the spec §10.1 protocol functions (out_edge_ordinals,
 // dataset_id_of, seal_shard) with shards_of, the vectorised shard_of that places vertices.
-// Columns come prepared as for mmgraph.Writer (columns.hpp); index columns come as contiguous
-// numpy arrays of their exact dtypes (the Python half casts and range-checks them). Rows are
-// added by the C++ batch calls with the GIL released, all or none per call.
+// Columns come prepared as for mmgraph.Writer (columns.hpp), except vertex references, which come
+// resolved ("place" and "place_list" columns) as the C++ ShardWriter takes them; index columns
+// come as contiguous numpy arrays of their exact dtypes (the Python half casts and range-checks
+// them). Rows are added by the C++ batch calls with the GIL released, all or none per call.
 #include "mmgraph/shard_writer.hpp"
 
 #include "columns.hpp"

@@ -35,16 +35,85 @@ def column_of(rng, type_name, nullable, n):
     return items
 
 
+class Refs:
+    """A vertex_ref column by the referenced vertices' positions in the graph (``targets``, with
+    ``nulls``), given to Writer as keys and to ShardWriter resolved (see resolve)."""
+
+    def __init__(self, targets, nulls):
+        self.targets, self.nulls = np.asarray(targets), np.asarray(nulls, dtype=bool)
+
+    def __len__(self):
+        return len(self.targets)
+
+
+class RefLists:
+    """A vertex_ref[] column: None or an array of graph positions per row."""
+
+    def __init__(self, rows):
+        self.rows = list(rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+
 def take(column, rows):
     """The rows of a column, in order: masked arrays by index, lists item by item."""
+    if isinstance(column, Refs):
+        return Refs(column.targets[rows], column.nulls[rows])
+    if isinstance(column, RefLists):
+        return RefLists(column.rows[i] for i in rows)
     if isinstance(column, np.ndarray):
         return column[rows]
     return [column[i] for i in rows]
 
 
-def random_graph(seed, key_type, n=150, m=700):
+def as_keys(column, keys):
+    """A column as Writer takes it: references by key."""
+    if isinstance(column, Refs):
+        if keys.dtype == object:
+            return [None if null else keys[t] for t, null in zip(column.targets, column.nulls)]
+        return np.ma.masked_array(keys[column.targets], mask=column.nulls)
+    if isinstance(column, RefLists):
+        return [None if row is None else keys[row].tolist() for row in column.rows]
+    return column
+
+
+def resolve(column, shard, local, form):
+    """A column as ShardWriter takes it: references resolved through the placement (phase 2),
+    single ones in each accepted form in turn: a masked pair, or a pair and a mask."""
+    if isinstance(column, Refs):
+        shards, indices = shard[column.targets], local[column.targets]
+        if form % 2:
+            return np.ma.masked_array(shards, mask=column.nulls), np.ma.masked_array(indices, mask=column.nulls)
+        return shards.astype(np.int64), indices.tolist(), column.nulls
+    if isinstance(column, RefLists):
+        return [None if row is None else (shard[row], local[row]) for row in column.rows]
+    return column
+
+
+def ref_columns(rng, n, own, schema):
+    """Random columns of the vertex_ref and vertex_ref[] attributes of ``schema`` for rows whose
+    own vertices are ``own``: a third of the references name the row's own vertex."""
+    columns = {}
+    for name, (type_name, nullable) in schema.items():
+        nulls = (rng.random(len(own)) < 0.25) if nullable else np.zeros(len(own), bool)
+        pick = lambda i, size=None: np.where(rng.random(size) < 0.3, own[i], rng.integers(0, n, size=size))  # noqa: E731
+        if type_name == "vertex_ref":
+            columns[name] = Refs([int(pick(i)) for i in range(len(own))], nulls)
+        else:
+            columns[name] = RefLists(None if nulls[i] else pick(i, int(rng.integers(0, 4))).astype(np.int64) for i in range(len(own)))
+    return columns
+
+
+PERSON_REFS = {"boss": ("vertex_ref", True), "friends": ("vertex_ref[]", True), "twin": ("vertex_ref", False)}
+LINK_REFS = {"via": ("vertex_ref", True), "path": ("vertex_ref[]", False)}
+
+
+def random_graph(seed, key_type, n=150, m=700, refs=False):
     """Vertices and edges in the calls a single Writer gets them in (input order = call order):
-    runs of one label, runs of one edge type; parallel edges and self loops included."""
+    runs of one label, runs of one edge type; parallel edges and self loops included. With
+    ``refs``, Person and LINK have vertex_ref and vertex_ref[] attributes too (PERSON_REFS,
+    LINK_REFS): null, naming their own vertex or edge source, or any vertex of any shard."""
     rng = np.random.default_rng(seed)
     if key_type == "int":
         keys = rng.choice(10**12, size=n, replace=False).astype(np.int64) - 5 * 10**11
@@ -58,6 +127,8 @@ def random_graph(seed, key_type, n=150, m=700):
         columns = {} if label == "Thing" else {
             name: column_of(rng, t, nullable, len(rows)) for name, (t, nullable) in PERSON.items() if name != "age" or rng.random() < 0.8
         }
+        if refs and label == "Person":
+            columns.update(ref_columns(rng, n, rows, PERSON_REFS))
         vertex_calls.append((label, rows, columns))
         begin = end
     sources = rng.integers(0, n, size=m)
@@ -70,27 +141,31 @@ def random_graph(seed, key_type, n=150, m=700):
         edge_type = "LINK" if rng.random() < 0.6 else "KNOWS"
         rows = np.arange(begin, end)
         columns = {} if edge_type == "KNOWS" else {name: column_of(rng, t, nullable, len(rows)) for name, (t, nullable) in LINK.items()}
+        if refs and edge_type == "LINK":
+            columns.update(ref_columns(rng, n, sources[rows], LINK_REFS))
         edge_calls.append((edge_type, rows, columns))
         begin = end
     return {"keys": keys, "vertex_calls": vertex_calls, "sources": sources, "targets": targets, "edge_calls": edge_calls,
-            "key_type": key_type}
+            "key_type": key_type, "refs": refs}
 
 
-def declare(writer):
-    writer.add_label("Person", PERSON)
+def declare(writer, refs=False):
+    writer.add_label("Person", {**PERSON, **PERSON_REFS} if refs else PERSON)
     writer.add_label("Thing")
-    return {name: writer.add_edge_type(name, props) for name, props in EDGE_TYPES.items()}
+    return {name: writer.add_edge_type(name, {**props, **LINK_REFS} if refs and name == "LINK" else props)
+            for name, props in EDGE_TYPES.items()}
 
 
 def write_whole(graph, path, shards):
     """The reference: one Writer with shards=K, fed the same calls."""
     writer = mmgraph.Writer(key_type=graph["key_type"], shards=shards, threads=2)
-    declare(writer)
+    declare(writer, graph["refs"])
     keys = graph["keys"]
     for label, rows, columns in graph["vertex_calls"]:
-        writer.add_vertices(label, keys[rows], columns)
+        writer.add_vertices(label, keys[rows], {name: as_keys(c, keys) for name, c in columns.items()})
     for edge_type, rows, columns in graph["edge_calls"]:
-        writer.add_edges(edge_type, keys[graph["sources"][rows]], keys[graph["targets"][rows]], columns)
+        writer.add_edges(edge_type, keys[graph["sources"][rows]], keys[graph["targets"][rows]],
+                         {name: as_keys(c, keys) for name, c in columns.items()})
     return writer.finish(str(path))["files"]
 
 
@@ -119,7 +194,7 @@ def build_by_protocol(graph, directory, stem, K, dataset_id=None):
     summaries = []
     for s in range(K):
         writer = mmgraph.ShardWriter(s, sizes, key_type=graph["key_type"], threads=2, dataset_id=dataset_id)
-        type_ids = declare(writer)
+        type_ids = declare(writer, graph["refs"])
         # 3. number this shard's out-edges (needs only its own).
         ordinals = np.zeros(len(src), np.uint32)
         mine = np.flatnonzero(src_shard == s)
@@ -127,13 +202,15 @@ def build_by_protocol(graph, directory, stem, K, dataset_id=None):
         ordinals[mine] = mmgraph.out_edge_ordinals(src_local[mine], dst_shard[mine], dst_local[mine], ids)
         for label, rows, columns in graph["vertex_calls"]:
             picked = np.flatnonzero(shard[rows] == s)
-            writer.add_vertices(label, keys[rows[picked]], {name: take(c, picked) for name, c in columns.items()})
+            writer.add_vertices(label, keys[rows[picked]],
+                                {name: resolve(take(c, picked), shard, local, form) for form, (name, c) in enumerate(columns.items())})
         assert writer.vertex_count == sizes[s]
         # 4. route: out-edges in input order, call by call (an empty call too) ...
         for name, rows, columns in graph["edge_calls"]:
             picked = np.flatnonzero(src_shard[rows] == s)
             e = rows[picked]
-            writer.add_out_edges(name, src_local[e], dst_shard[e], dst_local[e], {n: take(c, picked) for n, c in columns.items()})
+            writer.add_out_edges(name, src_local[e], dst_shard[e], dst_local[e],
+                                 {n: resolve(take(c, picked), shard, local, form) for form, (n, c) in enumerate(columns.items())})
         summaries.append((writer, ordinals))
     # ... and in-edges from the other shards with the ordinals their source shards gave, shuffled.
     all_ordinals = np.zeros(len(src), np.uint32)
@@ -180,41 +257,64 @@ def test_protocol_gives_writers_bytes(tmp_path, K, key_type, seed):
         assert opened.vertex_count == len(graph["keys"]) and opened.edge_count == len(graph["sources"])
 
 
-def test_protocol_gives_write_bytes(tmp_path):
-    """mmgraph.write() from DataFrames: one call per label and edge type."""
+@pytest.mark.parametrize("K", [1, 3, 4])
+@pytest.mark.parametrize("key_type,seed", [("string", 11), ("int", 12)])
+def test_protocol_with_vertex_references_gives_writers_bytes(tmp_path, K, key_type, seed):
+    """vertex_ref and vertex_ref[] attributes of a label and an edge type, resolved with the
+    placement of the endpoints (phase 2), in the accepted forms."""
+    graph = random_graph(seed, key_type, refs=True)
+    (tmp_path / "whole").mkdir()
+    (tmp_path / "apart").mkdir()
+    expected = write_whole(graph, tmp_path / "whole" / "g.mmg", K)
+    got, _ = build_by_protocol(graph, tmp_path / "apart", "g", K)
+    for whole, apart in zip(expected, got, strict=True):
+        assert open(whole, "rb").read() == apart.read_bytes(), apart.name
+    with mmgraph.open(got[0]) as opened:
+        opened.verify()
+
+
+@pytest.mark.parametrize("K", [1, 3, 4])
+def test_protocol_gives_write_bytes(tmp_path, K):
+    """mmgraph.write() from DataFrames: one call per label and edge type; vertex references by
+    key there, resolved with the endpoints' placement for the ShardWriters."""
     pd = pytest.importorskip("pandas")
     rng = np.random.default_rng(5)
     n, m = 80, 300
     keys = np.array([f"p{i}" for i in range(n)], dtype=object)
     age = column_of(rng, "int16", True, n)
-    people = pd.DataFrame({"key": keys, "name": column_of(rng, "string", True, n), "age": pd.array(age.filled(0), dtype="Int16")})
+    boss = rng.integers(0, n, n)
+    boss_null = rng.random(n) < 0.3
+    people = pd.DataFrame({"key": keys, "name": column_of(rng, "string", True, n), "age": pd.array(age.filled(0), dtype="Int16"),
+                           "boss": [None if null else keys[b] for b, null in zip(boss, boss_null)]})
     people.loc[np.ma.getmaskarray(age), "age"] = pd.NA
-    links = pd.DataFrame({"source": keys[rng.integers(0, n, m)], "target": keys[rng.integers(0, n, m)],
-                          "weight": rng.standard_normal(m)})
-    types = {"Person": {"name": ("string", True), "age": ("int16", True)}, "LINK": {"weight": ("float64", False)}}
-    expected = mmgraph.write(tmp_path / "w.mmg", {"Person": people}, {"LINK": links}, types=types, shards=3)["files"]
+    src, dst = rng.integers(0, n, m), rng.integers(0, n, m)
+    via = [rng.integers(0, n, int(rng.integers(0, 4))) for _ in range(m)]
+    links = pd.DataFrame({"source": keys[src], "target": keys[dst], "weight": rng.standard_normal(m),
+                          "via": [keys[v].tolist() for v in via]})
+    types = {"Person": {"name": ("string", True), "age": ("int16", True), "boss": ("vertex_ref", True)},
+             "LINK": {"weight": ("float64", False), "via": ("vertex_ref[]", False)}}
+    expected = mmgraph.write(tmp_path / "w.mmg", {"Person": people}, {"LINK": links}, types=types, shards=K)["files"]
 
-    shard = mmgraph.shards_of(people["key"], 3)
+    shard = mmgraph.shards_of(people["key"], K)
     local = np.zeros(n, np.uint32)
-    for s in range(3):
+    for s in range(K):
         local[shard == s] = np.arange(np.count_nonzero(shard == s))
-    sizes = np.bincount(shard, minlength=3)
-    index = {k: i for i, k in enumerate(keys)}
-    src = np.array([index[k] for k in links["source"]])
-    dst = np.array([index[k] for k in links["target"]])
+    sizes = np.bincount(shard, minlength=K)
     ordinals = np.zeros(m, np.uint32)
-    for s in range(3):
+    for s in range(K):
         out = shard[src] == s
         ordinals[out] = mmgraph.out_edge_ordinals(local[src[out]], shard[dst[out]], local[dst[out]], np.zeros(out.sum(), np.uint32))
     summaries = []
-    for s in range(3):
+    for s in range(K):
         w = mmgraph.ShardWriter(s, sizes)
         w.add_label("Person", types["Person"])
         w.add_edge_type("LINK", types["LINK"])
-        mine = people[shard == s]
-        w.add_vertices("Person", mine["key"], {"name": mine["name"], "age": mine["age"]})
+        mine = shard == s
+        bosses = (np.ma.masked_array(shard[boss][mine], boss_null[mine]), np.ma.masked_array(local[boss][mine], boss_null[mine]))
+        w.add_vertices("Person", people["key"][mine], {"name": people["name"][mine], "age": people["age"][mine], "boss": bosses})
         out = shard[src] == s
-        w.add_out_edges("LINK", local[src[out]], shard[dst[out]], local[dst[out]], {"weight": links["weight"][out]})
+        w.add_out_edges("LINK", local[src[out]], shard[dst[out]], local[dst[out]],
+                        {"weight": links["weight"][out], "via": [(shard[via[e]], local[via[e]]) for e in np.flatnonzero(out)]})
         inc = (shard[dst] == s) & (shard[src] != s)
         w.add_in_edges("LINK", local[dst[inc]], shard[src[inc]], local[src[inc]], ordinals[inc])
         summaries.append(w.finish(str(tmp_path / f"t{s}")))
@@ -330,12 +430,52 @@ def test_a_failed_finish_leaves_no_file(tmp_path):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_vertex_ref_attributes_are_refused():
-    w = mmgraph.ShardWriter(0, [3])
-    with pytest.raises(mmgraph.InputError, match="attribute 'friend' holds vertex references, which ShardWriter does not take"):
-        w.add_label("Person", {"friend": "vertex_ref"})
-    with pytest.raises(mmgraph.InputError, match="vertex references"):
-        w.add_edge_type("LINK", {"via": ("vertex_ref[]", True)})
+def test_vertex_references_must_come_resolved_and_fit_the_shards():
+    keys, shard, sizes = two_shards()
+    w = mmgraph.ShardWriter(0, sizes, key_type="int", threads=1)
+    w.add_label("Person", {"boss": ("vertex_ref", True), "friends": ("vertex_ref[]", True)})
+    w.add_edge_type("LINK", {"via": ("vertex_ref", True)})
+    mine = keys[shard == 0]
+    n = len(mine)
+    zeros = np.zeros(n, np.uint32)
+    with pytest.raises(mmgraph.InputError, match="takes vertex references resolved, as a pair of columns"):
+        w.add_vertices("Person", mine, {"boss": keys[:n]})
+    with pytest.raises(mmgraph.InputError, match=f"attribute 'boss' .*past shard 1's {sizes[1]} vertices") as caught:
+        w.add_vertices("Person", mine, {"boss": (np.ones(n, np.uint16), np.where(np.arange(n) == 2, sizes[1], 0))})
+    assert caught.value.row == 2
+    with pytest.raises(mmgraph.InputError, match="attribute 'boss' shards row 1: 70000 does not fit uint16") as caught:
+        w.add_vertices("Person", mine, {"boss": ([0, 70000] + [0] * (n - 2), zeros)})
+    assert caught.value.row == 1
+    with pytest.raises(mmgraph.InputError, match=f"{n - 1} indices for {n} rows"):
+        w.add_vertices("Person", mine, {"boss": (zeros, zeros[1:])})
+    friends = [None] * n
+    friends[3] = ([0, 2], [0, 0])
+    with pytest.raises(mmgraph.InputError, match="attribute 'friends'.*item 1: reference 2:0: shard 2 is past the dataset's 2 shards") as caught:
+        w.add_vertices("Person", mine, {"friends": friends})
+    assert caught.value.row == 3
+    friends[3] = [keys[0]]
+    with pytest.raises(mmgraph.InputError, match="attribute 'friends' row 3: a resolved vertex_ref\\[\\] value is a pair"):
+        w.add_vertices("Person", mine, {"friends": friends})
+    friends[3] = ([0], [-1])
+    with pytest.raises(mmgraph.InputError, match="row 3: indices item 0 is not from 0 to 4294967295"):
+        w.add_vertices("Person", mine, {"friends": friends})
+    assert w.vertex_count == 0
+    # Nulls in any form, empty lists, and a reference to the vertex itself are fine.
+    boss = np.ma.masked_array(np.zeros(n, np.uint16), mask=np.arange(n) % 2 == 0)
+    friends = [None, ([], [])] + [([0, 1], [i, 0]) for i in range(2, n)]
+    w.add_vertices("Person", mine, {"boss": (boss, np.arange(n) % sizes[0]), "friends": friends})
+    assert w.vertex_count == n
+    with pytest.raises(mmgraph.InputError, match=r"row 0: out-edge 0 \(0:0 -> 1:0\): attribute 'via'.*past shard 0's") as caught:
+        w.add_out_edges("LINK", [0], [1], [0], {"via": ([0], [sizes[0]], [False])})
+    w.add_out_edges("LINK", [0, 1], [1, 1], [0, 1], {"via": ([0, 9], [0, 99], [False, True])})  # masked: not checked
+
+
+def test_writer_takes_vertex_references_by_key_only():
+    w = mmgraph.Writer(key_type="int")
+    w.add_label("Person", {"boss": ("vertex_ref", True)})
+    with pytest.raises(mmgraph.InputError, match="attribute 'boss'"):
+        w.add_vertices("Person", [1, 2], {"boss": (np.zeros(2, np.uint16), np.zeros(2, np.uint32))})
+    assert w.vertex_count == 0
 
 
 def test_protocol_function_errors(tmp_path):

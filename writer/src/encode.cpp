@@ -138,7 +138,7 @@ void ShardEncoder::gather(const detail::Shape& shape, const uint8_t* staged, Rec
     parts.nulls.assign(shape.null_bytes, 0);
     parts.fixed.assign(shape.fixed_size, 0);
     parts.var.assign(shape.var_count, nullptr);
-    detail::walk_staged(shape.attributes, g_.options.key_type, staged, [&](uint32_t i, bool present, const uint8_t* v) {
+    detail::walk_staged(shape.attributes, g_.staged_refs(), staged, [&](uint32_t i, bool present, const uint8_t* v) {
         uint8_t type = shape.attributes[i].type.byte;
         uint32_t slot = shape.slot[i];
         if (!format::is_fixed(type)) {
@@ -150,7 +150,7 @@ void ShardEncoder::gather(const detail::Shape& shape, const uint8_t* staged, Rec
             if (bit >= 0) parts.nulls[static_cast<uint32_t>(bit) / 8] |= static_cast<uint8_t>(1u << (bit % 8));
             return;
         }
-        if (format::element_code(type) == static_cast<uint8_t>(TypeCode::vertex_ref)) {
+        if (format::element_code(type) == static_cast<uint8_t>(TypeCode::vertex_ref) && !g_.refs_resolved()) {
             format::store_u48(&parts.fixed[slot], ref_of(g_.resolve_ref_key(v)));
         } else {
             std::memcpy(&parts.fixed[slot], v, format::scalar_size(type));
@@ -158,9 +158,9 @@ void ShardEncoder::gather(const detail::Shape& shape, const uint8_t* staged, Rec
     });
 }
 
-// A staged variable value is already VLQ + payload, except vertex references (keys).
+// A staged variable value is already VLQ + payload, except vertex references staged as keys.
 void ShardEncoder::put_value(SectionWriter& w, uint8_t type, const uint8_t* v, uint32_t size) const {
-    if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref)) {
+    if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref) || g_.refs_resolved()) {
         w.put_bytes(v, size);
         return;
     }

@@ -102,6 +102,15 @@ struct InputContext {
     std::string text() const;
 };
 
+// How a writer stages its vertex references (see Arena): as keys of its key type, resolved at
+// encode (Writer), or already resolved, as their final 6 bytes (ShardWriter).
+enum class StagedRefs : uint8_t { string_keys, int64_keys, resolved };
+
+inline StagedRefs staged_refs(KeyType key_type, bool resolved) {
+    if (resolved) return StagedRefs::resolved;
+    return key_type == KeyType::int64 ? StagedRefs::int64_keys : StagedRefs::string_keys;
+}
+
 // Reads a staged vertex-reference key (see Arena) and advances p past it.
 inline Key read_staged_key(const uint8_t*& p, KeyType key_type) {
     if (key_type == KeyType::int64) {
@@ -135,19 +144,20 @@ inline uint64_t staged_value_size(uint8_t type, const uint8_t* value) {
 // Visits the staged attributes of one item: fn(attribute index, present, pointer to the staged
 // value after its presence byte); returns the end of the item.
 template <typename Fn>
-const uint8_t* walk_staged(const std::vector<AttributeSpec>& attrs, KeyType key_type, const uint8_t* p, Fn&& fn) {
+const uint8_t* walk_staged(const std::vector<AttributeSpec>& attrs, StagedRefs refs, const uint8_t* p, Fn&& fn) {
+    const KeyType key_type = refs == StagedRefs::int64_keys ? KeyType::int64 : KeyType::string;
     for (uint32_t i = 0; i < attrs.size(); ++i) {
         bool present = *p++ != 0;
         fn(i, present, p);
         if (!present) continue;
         uint8_t type = attrs[i].type.byte;
-        uint8_t code = format::element_code(type);
+        const bool ref_keys = format::element_code(type) == static_cast<uint8_t>(TypeCode::vertex_ref) && refs != StagedRefs::resolved;
         if (format::is_fixed(type)) {
-            if (code == static_cast<uint8_t>(TypeCode::vertex_ref)) read_staged_key(p, key_type);
+            if (ref_keys) read_staged_key(p, key_type);
             else p += format::scalar_size(type);
             continue;
         }
-        if (code == static_cast<uint8_t>(TypeCode::vertex_ref)) {
+        if (ref_keys) {
             uint64_t count = 0;
             p += format::vlq_decode(p, format::kMaxVlqBytes, count);
             for (uint64_t j = 0; j < count; ++j) read_staged_key(p, key_type);
@@ -168,9 +178,9 @@ inline bool heap_stores(const AttributeSpec& attr, const uint8_t* value) {
 }
 
 // Heap bytes of a staged edge item: the sizes of the variable values the heap stores.
-inline uint64_t staged_heap_bytes(const std::vector<AttributeSpec>& attrs, KeyType key_type, const uint8_t* item) {
+inline uint64_t staged_heap_bytes(const std::vector<AttributeSpec>& attrs, StagedRefs refs, const uint8_t* item) {
     uint64_t heap = 0;
-    walk_staged(attrs, key_type, item, [&](uint32_t i, bool present, const uint8_t* v) {
+    walk_staged(attrs, refs, item, [&](uint32_t i, bool present, const uint8_t* v) {
         const uint8_t type = attrs[i].type.byte;
         if (present && !format::is_fixed(type) && heap_stores(attrs[i], v)) heap += staged_value_size(type, v);
     });
@@ -203,7 +213,8 @@ struct Shape {
 
 // One attribute value staged in the arena: a presence byte, then for fixed-size types the final
 // little-endian bytes, for variable types VLQ(count) + payload. Vertex references are staged
-// as keys (a string key as VLQ length + bytes, an int64 key as 8 bytes) and resolved at encode.
+// as keys (a string key as VLQ length + bytes, an int64 key as 8 bytes) and resolved at encode,
+// or, in a ShardWriter, which is given them resolved, as their final 6 bytes (StagedRefs).
 // Items (a vertex's attributes, an edge's properties) follow each other in `bytes`; where each
 // starts takes 4 bytes an item (a 64-bit base per block of items), or 8 once an item lies 4 GiB
 // or more past its block's base.
@@ -347,6 +358,11 @@ struct Writer::Impl {
     std::vector<uint16_t> vertex_shard;
     std::vector<uint32_t> vertex_local;
     std::vector<uint32_t> shard_sizes;
+    // Empty in a Writer, whose vertex references are keys. A ShardWriter's hold every shard's size
+    // (§10.1 phase 1): its references come resolved and are checked against these when staged.
+    std::vector<uint32_t> resolved_ref_shard_sizes;
+    bool refs_resolved() const { return !resolved_ref_shard_sizes.empty(); }
+    detail::StagedRefs staged_refs() const { return detail::staged_refs(options.key_type, refs_resolved()); }
 
     // Edges, by global edge id: endpoints and type in the spill (off the heap).
     // edge_type stays empty while every edge has type 0, and edge_value_item while the items

@@ -222,17 +222,18 @@ std::vector<ShardPlan> ShardPlanner::place_vertices(std::optional<uint16_t> only
 }
 
 // Every staged vertex reference must name a vertex that exists (`plans` holds every shard here:
-// ShardWriter, which plans one, takes no vertex_ref attributes). Only shapes with a vertex_ref
-// attribute are walked, and the item is named only in an error: building that name for every
-// vertex and edge cost seconds at millions of edges.
+// a ShardWriter, which plans one, checked its resolved references as they were staged). Only
+// shapes with a vertex_ref attribute are walked, and the item is named only in an error:
+// building that name for every vertex and edge cost seconds at millions of edges.
 void ShardPlanner::check_references(const std::vector<ShardPlan>& plans) const {
+    if (g_.refs_resolved()) return;
     auto has_refs = [](const detail::Shape& shape) {
         return std::any_of(shape.attributes.begin(), shape.attributes.end(), [](const AttributeSpec& a) {
             return format::element_code(a.type.byte) == static_cast<uint8_t>(TypeCode::vertex_ref);
         });
     };
     auto check_refs = [&](const detail::Shape& shape, const detail::Arena& arena, uint64_t item, auto&& what) {
-        detail::walk_staged(shape.attributes, g_.options.key_type, arena.item(item), [&](uint32_t i, bool present, const uint8_t* p) {
+        detail::walk_staged(shape.attributes, g_.staged_refs(), arena.item(item), [&](uint32_t i, bool present, const uint8_t* p) {
             if (!present) return;
             uint8_t type = shape.attributes[i].type.byte;
             if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref)) return;
@@ -437,7 +438,7 @@ void ShardPlanner::plan_prop_tables(ShardPlan& p) const {
             if (r % detail::kRowsPerTask == 0) table.task_heap.push_back(heap);
             if (shape.var_count == 0) continue;  // fixed-size properties only: no heap
             const uint32_t item = g_.item_of(table.rows[r]);
-            heap += detail::staged_heap_bytes(shape.attributes, g_.options.key_type, g_.edge_values.item(item));
+            heap += detail::staged_heap_bytes(shape.attributes, g_.staged_refs(), g_.edge_values.item(item));
         }
         table.task_heap.push_back(heap);
         table.width = heap + 1 <= 0xFF ? 1 : heap + 1 <= 0xFFFF ? 2 : heap + 1 <= 0xFFFF'FFFFull ? 4 : 8;

@@ -10,6 +10,11 @@
 // among the vertices proper, so a ghost is never encoded, only named by adjacency entries. Each
 // remote endpoint gets a ghost of its own (6 bytes of places and 8 of degrees an edge); sharing
 // them would take a hash table larger than that.
+//
+// Vertex reference attributes need no ghosts: a reference is only copied into its record, never
+// sorted or grouped as adjacency entries are, so the Writer stages it resolved (StagedRefs), as
+// the 6 bytes the file stores (§5.2), checked against the shard sizes as it is staged. That is the
+// least a reference can take; a ghost would add a global id and degrees besides its place.
 #include "mmgraph/shard_writer.hpp"
 
 #include <fcntl.h>
@@ -45,13 +50,6 @@ std::string describe_edge(const void* subject) {
     return std::string(e.direction) + " " + std::to_string(e.number) + " (" + place_text(e.source) + " -> " + place_text(e.target) + ")";
 }
 
-void refuse_vertex_refs(std::string_view what, std::string_view name, const std::vector<AttributeSpec>& attributes) {
-    for (const AttributeSpec& a : attributes)
-        if (a.type.element() == TypeCode::vertex_ref)
-            throw Error(ErrorKind::bad_input, std::string(what) + " '" + std::string(name) + "': attribute '" + a.name +
-                                                  "' holds vertex references, which ShardWriter does not take yet");
-}
-
 }  // namespace
 
 struct ShardWriter::Impl {
@@ -66,13 +64,15 @@ struct ShardWriter::Impl {
     Writer writer;
     Writer::Impl& g;
     uint16_t shard;
-    std::vector<uint32_t> shard_sizes;
+    const std::vector<uint32_t>& shard_sizes;  // every shard's, kept by the Writer (it checks references)
     std::vector<InEdge> in_edges;
     uint64_t out_edges = 0;
     bool finished = false;
 
     Impl(WriterOptions options, Writer::Impl& (*staged)(Writer&), uint16_t shard, std::vector<uint32_t> sizes)
-        : writer(options), g(staged(writer)), shard(shard), shard_sizes(std::move(sizes)) {}
+        : writer(options), g(staged(writer)), shard(shard), shard_sizes(g.resolved_ref_shard_sizes) {
+        g.resolved_ref_shard_sizes = std::move(sizes);
+    }
 
     uint32_t size() const { return shard_sizes[shard]; }
     void check_open(const char* call) const {
@@ -148,6 +148,11 @@ ShardWriter::ShardWriter(WriterOptions options, uint16_t shard, std::vector<uint
     if (shard >= options.shard_count)
         throw Error(ErrorKind::bad_input, "ShardWriter: shard " + std::to_string(shard) + " is past the dataset's " +
                                               std::to_string(options.shard_count) + " shards");
+    // A local index past 2^31 would set the terminator bit of a reference or entry (§5.2).
+    for (size_t s = 0; s < shard_sizes.size(); ++s)
+        if (shard_sizes[s] > format::kMaxVerticesPerShard)
+            throw Error(ErrorKind::limit, "ShardWriter: shard " + std::to_string(s) + " has " + std::to_string(shard_sizes[s]) +
+                                              " vertices, more than 2^31 (spec §9)");
     impl_ = std::make_unique<Impl>(options, [](Writer& w) -> Writer::Impl& { return *w.impl_; }, shard, std::move(shard_sizes));
 }
 
@@ -157,13 +162,11 @@ uint64_t ShardWriter::vertex_count() const { return impl_->g.vertex_label.size()
 
 LabelId ShardWriter::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     impl_->check_open("add_label");
-    refuse_vertex_refs("label", name, attributes);
     return impl_->writer.add_label(name, std::move(attributes));
 }
 
 EdgeTypeId ShardWriter::add_edge_type(std::string_view name, std::vector<AttributeSpec> properties) {
     impl_->check_open("add_edge_type");
-    refuse_vertex_refs("edge type", name, properties);
     return impl_->writer.add_edge_type(name, std::move(properties));
 }
 

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <limits>
+#include <optional>
 #include <set>
 #include <tuple>
 #include <utility>
@@ -94,6 +95,7 @@ const char* kind_name(Value::Kind k) {
         case Value::Kind::string: return "string";
         case Value::Kind::bytes: return "bytes";
         case Value::Kind::ref: return "vertex reference";
+        case Value::Kind::resolved_ref: return "resolved vertex reference";
         case Value::Kind::list: return "list";
     }
     return "value";
@@ -251,7 +253,39 @@ void stage_key(const Writer::Impl& writer, const Key& key, detail::GrowableArray
     }
 }
 
-// A present fixed-size value: its final little-endian bytes (a reference: its key).
+std::string place_text(VertexRef place) { return std::to_string(place.shard) + ":" + std::to_string(place.index); }
+
+// A writer takes references in one form: Writer by key (it places every vertex itself),
+// ShardWriter resolved (its task holds one shard's keys, spec §10.1 phase 2).
+void check_ref_form(const Writer::Impl& writer, const Value& v, const ValueError& bad) {
+    if (writer.refs_resolved() && !v.holds_resolved_refs())
+        throw bad("got a vertex reference by key; a ShardWriter takes references resolved to (shard, local index): resolve "
+                  "the key as edge endpoints are (spec §10.1 phase 2) and give Value::ref(VertexRef) or "
+                  "Value::ref_list(std::span<const VertexRef>)");
+    if (!writer.refs_resolved() && v.holds_resolved_refs())
+        throw bad("got a vertex reference resolved to (shard, local index); a Writer takes references by key (Value::ref(Key), "
+                  "Value::ref_list(std::span<const Key>)) and places the vertices itself");
+}
+
+// A resolved reference, checked against the dataset's shard sizes as an edge endpoint is, and
+// staged as its final 6 bytes (§5.2). `list_item` is its place in a list, for an error.
+void stage_place(const Writer::Impl& writer, VertexRef place, detail::GrowableArray<uint8_t>& out, const ValueError& bad,
+                 std::optional<size_t> list_item = std::nullopt) {
+    const auto& sizes = writer.resolved_ref_shard_sizes;
+    const auto item = [&] { return list_item ? "item " + std::to_string(*list_item) + ": " : std::string(); };
+    if (place.shard >= sizes.size())
+        throw bad(item() + "reference " + place_text(place) + ": shard " + std::to_string(place.shard) + " is past the dataset's " +
+                  std::to_string(sizes.size()) + " shards");
+    if (place.index >= sizes[place.shard])
+        throw bad(item() + "reference " + place_text(place) + ": local index " + std::to_string(place.index) + " is past shard " +
+                  std::to_string(place.shard) + "'s " + std::to_string(sizes[place.shard]) + " vertices");
+    uint8_t bytes[format::kVertexRefSize];
+    format::store_u48(bytes, (uint64_t{place.shard} << format::kRefShardShift) | place.index);
+    push(out, bytes, sizeof bytes);
+}
+
+// A present fixed-size value: its final little-endian bytes (a reference: its key, or in a
+// ShardWriter its final bytes).
 void stage_fixed(const Writer::Impl& writer, const AttributeSpec& a, const Value& v, detail::GrowableArray<uint8_t>& out,
                  const ValueError& bad) {
     const TypeCode code = a.type.element();
@@ -285,8 +319,11 @@ void stage_fixed(const Writer::Impl& writer, const AttributeSpec& a, const Value
             std::memcpy(buf, &x, 8);
         }
     } else if (code == TypeCode::vertex_ref) {
-        if (v.kind() != Value::Kind::ref) throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
-        stage_key(writer, v.key(), out);
+        if (v.kind() != Value::Kind::ref && v.kind() != Value::Kind::resolved_ref)
+            throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
+        check_ref_form(writer, v, bad);
+        if (writer.refs_resolved()) stage_place(writer, v.place(), out, bad);
+        else stage_key(writer, v.key(), out);
         return;
     }
     push(out, buf, size);
@@ -320,6 +357,7 @@ std::pair<uint64_t, uint64_t> stage_list(const Writer::Impl& writer, const Attri
     if (v.list_element() != code && !strings_for_bytes)
         throw bad("expected a list of " + std::string(format::scalar_name(static_cast<uint8_t>(code))) + ", got a list of " +
                   std::string(format::scalar_name(static_cast<uint8_t>(v.list_element()))));
+    if (code == TypeCode::vertex_ref) check_ref_form(writer, v, bad);
     const uint64_t count = v.list_size();
     if (count > max_value_size)
         throw bad("list of " + std::to_string(count) + " items exceeds the limit of " + std::to_string(max_value_size) +
@@ -349,6 +387,9 @@ std::pair<uint64_t, uint64_t> stage_list(const Writer::Impl& writer, const Attri
             push_vlq(out, item.size());
             push(out, item.data(), item.size());
         }
+    } else if (code == TypeCode::vertex_ref && writer.refs_resolved()) {
+        const auto places = v.place_items();
+        for (size_t j = 0; j < places.size(); ++j) stage_place(writer, places[j], out, bad, j);
     } else if (code == TypeCode::vertex_ref) {
         for (const Key& k : v.ref_items()) stage_key(writer, k, out);
     } else if (code == TypeCode::boolean) {

@@ -7,7 +7,8 @@
 // The phases of a build, and what each call here expects:
 //   1. place: a vertex lives in shard format::key_hash(key) % K; its local index is its rank
 //      among that shard's vertices in input order. Every shard's size is then known.
-//   2. resolve: every edge endpoint becomes a VertexRef (shard, local index).
+//   2. resolve: every edge endpoint, and every vertex_ref attribute value, becomes a VertexRef
+//      (shard, local index).
 //   3. number: each shard numbers its out-edges of every edge type with properties
 //      (out_edge_ordinals, from the shard's out-edges alone); an edge's ordinal is its row in the
 //      source shard's property table of its type (§8.2).
@@ -15,17 +16,17 @@
 //      another shard, to the target's shard as an in-edge with its ordinal.
 //   5. encode: per shard, a ShardWriter takes the schema, the vertices in local order, the
 //      out-edges in input order and the in-edges in any order; finish() writes the file (under a
-//      temporary name of the caller's choosing) and returns its ShardSummary.
+//      temporary name of the caller's choosing) and returns its ShardSummary. Values of vertex_ref
+//      and vertex_ref[] attributes come resolved: Value::ref(VertexRef) and
+//      Value::ref_list(std::span<const VertexRef>); a reference by key is refused (bad_input).
 //   6. seal: dataset_id_of(every summary) gives the id (§10); seal_shard writes it into each
 //      file's header. Then the caller renames every file to shard_path(path, s, K).
 //
-// Not yet supported: vertex_ref attributes (add_label and add_edge_type refuse them), because
-// Value names a reference by key, which another shard's task cannot resolve.
-//
 // Errors: as Writer, mmgraph::Error with a kind: bad_input for input that breaks the protocol
-// (a key of another shard, a reference past its shard's size, a wrong vertex count), misuse for
-// calls out of order; messages name the item ("out-edge 12 (3 -> 2:41)") and the numbers. A call
-// that throws stages nothing. A failed finish() leaves no file at the path; the writer cannot
+// (a key of another shard, an endpoint or attribute reference past its shard's size, a reference
+// by key, a wrong vertex count), misuse for calls out of order; messages name the item
+// ("out-edge 12 (3 -> 2:41)", "vertex 'k': attribute 'boss'") and the numbers. A call that
+// throws stages nothing. A failed finish() leaves no file at the path; the writer cannot
 // be used again after finish(), failed or not.
 //
 // Threads: one thread at a time, as Writer; finish() starts encode workers of its own.
@@ -58,7 +59,8 @@ struct ShardSummary {
 class ShardWriter {
 public:
     // `options.shard_count` is K; `shard_sizes` holds the vertex count of every shard (K
-    // entries, from phase 1), which the references are checked against. options.dataset_id,
+    // entries, from phase 1, each at most 2^31), which the references (edge endpoints and
+    // vertex_ref values) are checked against. options.dataset_id,
     // when set, goes into the header at once and no sealing is needed; otherwise the header
     // holds zeros until seal_shard.
     ShardWriter(WriterOptions options, uint16_t shard, std::vector<uint32_t> shard_sizes);

@@ -45,7 +45,8 @@ namespace mmgraph {
 // One input value: a non-owning view that the writer copies into its arrays immediately.
 class Value {
 public:
-    enum class Kind : uint8_t { null, boolean, int_, uint_, float_, string, bytes, ref, list };
+    // ref: a vertex reference by key; resolved_ref: one resolved to (shard, local index).
+    enum class Kind : uint8_t { null, boolean, int_, uint_, float_, string, bytes, ref, resolved_ref, list };
 
     Value() = default;  // null
     Value(bool v) : kind_(Kind::boolean), u_(v) {}                      // NOLINT
@@ -80,6 +81,14 @@ public:
         Value v;
         v.kind_ = Kind::ref;
         v.key_ = key;
+        return v;
+    }
+    // A reference already resolved to its vertex's place in the dataset (§5.2), as ShardWriter
+    // takes references (spec §10.1); Writer, which resolves keys itself, refuses it.
+    static Value ref(VertexRef place) {
+        Value v;
+        v.kind_ = Kind::resolved_ref;
+        v.u_ = (uint64_t{place.shard} << 32) | place.index;
         return v;
     }
     // A list of fixed-size scalars: the element type is checked against the attribute's.
@@ -117,6 +126,16 @@ public:
         v.list_element_ = TypeCode::vertex_ref;
         return v;
     }
+    // A list of vertex references resolved to places, for ShardWriter (as ref(VertexRef)).
+    static Value ref_list(std::span<const VertexRef> places) {
+        Value v;
+        v.kind_ = Kind::list;
+        v.text_ = {reinterpret_cast<const char*>(places.data()), places.size() * sizeof(VertexRef)};  // viewed as list() views items
+        v.u_ = places.size();
+        v.list_element_ = TypeCode::vertex_ref;
+        v.resolved_list_ = true;
+        return v;
+    }
 
     Kind kind() const { return kind_; }
     bool as_bool() const { return u_ != 0; }
@@ -128,6 +147,13 @@ public:
     TypeCode list_element() const { return list_element_; }
     uint64_t list_size() const { return u_; }
     std::span<const Key> ref_items() const { return refs_; }
+    VertexRef place() const { return {static_cast<uint16_t>(u_ >> 32), static_cast<uint32_t>(u_)}; }  // resolved_ref
+    // Whether the references this value holds (resolved_ref, or a vertex_ref list) are resolved.
+    bool holds_resolved_refs() const { return kind_ == Kind::resolved_ref || resolved_list_; }
+    std::span<const VertexRef> place_items() const {
+        if (!resolved_list_) return {};
+        return {reinterpret_cast<const VertexRef*>(text_.data()), u_};
+    }
     std::span<const std::string_view> string_items() const { return strings_; }
 
 private:
@@ -143,6 +169,7 @@ private:
 
     Kind kind_ = Kind::null;
     TypeCode list_element_ = TypeCode::boolean;
+    bool resolved_list_ = false;  // a list of VertexRef, viewed through text_
     union {
         int64_t i_;
         uint64_t u_ = 0;
