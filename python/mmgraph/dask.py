@@ -24,6 +24,9 @@ show it by name:
     per shard, a join of the edges routed there with the shard's key table: first the targets;
     then a shuffle moves each edge to its source's shard, where the sources resolve and the edge
     stays. Two shuffles of the edges in all, and a third of the edges that cross shards only.
+``mmgraph-references`` / ``mmgraph-resolve-references``
+    vertex_ref and vertex_ref[] attributes: one row per reference goes to the shard of the key it
+    names, resolves there against the key table and comes back to its owner's shard.
 ``mmgraph-number``
     per shard, its out-edges in input order and their ordinals (their rows in its property
     tables); ``mmgraph-route-in`` and a shuffle send every edge between two shards to its
@@ -91,13 +94,17 @@ def _keys_of(frame, column, int_keys, owner, partition):
         raise InputError(f"{owner} partition {partition} column '{column}': {error}") from None
 
 
-def _column_report(frame, skip, owner):
-    """{column: (type name or None when all null, has nulls, dtype)} of one partition."""
+def _column_report(frame, skip, given, owner):
+    """{column: (type name or None when all null or given in types=, has nulls, dtype)} of one
+    partition."""
     report = {}
     for column in frame.columns:
         if column in skip:
             continue
         series = frame[column]
+        if column in given:
+            report[column] = (None, False, str(series.dtype))
+            continue
         try:
             type_name, nullable = _infer_type(series, column, owner)
         except InputError:
@@ -108,14 +115,14 @@ def _column_report(frame, skip, owner):
     return report
 
 
-def _survey_vertices(frame, partition, owner, key, int_keys, shard_count):
+def _survey_vertices(frame, partition, owner, key, given, int_keys, shard_count):
     keys = _keys_of(frame, key, int_keys, owner, partition)
     counts = np.bincount(shards_of(keys, shard_count), minlength=shard_count).astype(np.uint64)
-    return {"counts": counts, "columns": _column_report(frame, {key}, f"{owner} partition {partition}")}
+    return {"counts": counts, "columns": _column_report(frame, {key}, given, f"{owner} partition {partition}")}
 
 
-def _survey_edges(frame, partition, owner, ends):
-    return {"rows": len(frame), "columns": _column_report(frame, set(ends), f"{owner} partition {partition}")}
+def _survey_edges(frame, partition, owner, ends, given):
+    return {"rows": len(frame), "columns": _column_report(frame, set(ends), given, f"{owner} partition {partition}")}
 
 
 def _place_vertices(frame, partition, label_index, key, int_keys, shard_count, offsets, owner):
@@ -147,6 +154,80 @@ def _place_edges(frame, partition, source, target, int_keys, shard_count, owner)
     placed["_partitions"] = shards_of(targets, shard_count)
     placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + np.arange(len(frame), dtype=np.uint64)
     return placed
+
+
+def _reference_type(spec):
+    """"vertex_ref", "vertex_ref[]" or None for an attribute spec ("type" or (type, nullable))."""
+    type_name = spec if isinstance(spec, str) else spec[0]
+    return type_name if type_name in ("vertex_ref", "vertex_ref[]") else None
+
+
+def _is_list(value):
+    return isinstance(value, (list, tuple, np.ndarray))
+
+
+def _reference_rows(placed, partition, column, is_list, owner_shard, row, owner, int_keys, shard_count):
+    """One row per vertex reference in `column` of a placed partition: the owner's shard and row
+    (its local index, or an edge's input position), the item's place in its list, the key it
+    names, and that key's shard as _partitions."""
+    pd = require("pandas", "mmgraph.dask")
+    from ._writing import _keys
+    values = placed[column]
+    if is_list:
+        rows = np.array([r for r, value in enumerate(values) if _is_list(value)], dtype=np.int64)
+        lengths = np.array([len(values.iat[r]) for r in rows], dtype=np.int64)
+        items = [key for r in rows for key in values.iat[r]]
+        owners = np.repeat(rows, lengths)
+        item = np.concatenate([np.arange(n, dtype=np.uint32) for n in lengths]) if len(lengths) else np.zeros(0, np.uint32)
+    else:
+        owners = np.flatnonzero(values.notna().to_numpy())
+        items = values.to_numpy()[owners].tolist()
+        item = np.zeros(len(owners), np.uint32)
+    keys = _keys(pd.Series(items, dtype=object), int_keys, f"{owner} partition {partition} attribute '{column}'")
+    refs = pd.DataFrame({
+        "_owner_shard": placed[owner_shard].to_numpy()[owners].astype(np.uint16),
+        "_row": placed[row].to_numpy()[owners].astype(np.uint64),
+        "_pos": placed["_pos"].to_numpy()[owners],
+        "_item": item,
+    })
+    refs["_ref"] = keys if int_keys else pd.array(keys, dtype=object)
+    refs["_partitions"] = shards_of(keys, shard_count)
+    return refs
+
+
+def _resolve_references(refs, keys, shard, owner, column):
+    """The references routed to `shard` (the shard of the vertices they name) resolved to local
+    indices there, then routed back to their owners' shards."""
+    _check_routed(refs, shard, f"{owner} attribute '{column}' references")
+    local = keys.reindex(refs["_ref"].to_numpy())
+    missing = local.isna().to_numpy()
+    if missing.any():
+        row = int(np.argmax(missing))
+        position = int(refs["_pos"].iat[row])
+        raise InputError(f"{_where(owner, position >> _POSITION_BITS, position & 0xFFFFFFFF)}: attribute '{column}' "
+                         f"names {refs['_ref'].iat[row]!r}, which is no vertex's key")
+    resolved = refs.drop(columns=["_ref", "_pos"])
+    resolved["_ref_shard"] = np.uint16(shard)
+    resolved["_ref_local"] = local.to_numpy(np.uint32)
+    resolved["_partitions"] = resolved["_owner_shard"]
+    return resolved
+
+
+def _resolved_column(rows, row, column, refs, is_list):
+    """Reference column `column` of the rows a ShardWriter call takes (sorted by `row`), from the
+    resolved references whose _row are those rows' `row`: (shards, indices, null mask), or per
+    row None or (shards, indices)."""
+    at = rows[row].to_numpy().searchsorted(refs["_row"].to_numpy())
+    if not is_list:
+        shards, indices = np.zeros(len(rows), np.uint16), np.zeros(len(rows), np.uint32)
+        null = np.ones(len(rows), bool)
+        shards[at], indices[at], null[at] = refs["_ref_shard"].to_numpy(), refs["_ref_local"].to_numpy(), False
+        return shards, indices, null
+    order = np.lexsort((refs["_item"].to_numpy(), at))
+    bounds = np.cumsum(np.bincount(at, minlength=len(rows)))[:-1]
+    shards = np.split(refs["_ref_shard"].to_numpy()[order], bounds)
+    indices = np.split(refs["_ref_local"].to_numpy()[order], bounds)
+    return [(shards[r], indices[r]) if _is_list(value) else None for r, value in enumerate(rows[column])]
 
 
 def _check_routed(frame, shard, what):
@@ -229,8 +310,17 @@ def _located(error, owner, positions):
     return located
 
 
-def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts):
-    """Writes shard `shard` with one ShardWriter and returns its summary."""
+def _with_references(rows, row, attributes, references):
+    """The attribute columns of `rows` for a ShardWriter call, reference columns resolved."""
+    columns = {column: rows[column] for column in attributes}
+    for column, refs in references.items():
+        columns[column] = _resolved_column(rows, row, column, refs, _reference_type(attributes[column]) == "vertex_ref[]")
+    return columns
+
+
+def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts, vertex_refs, edge_refs):
+    """Writes shard `shard` with one ShardWriter and returns its summary. `vertex_refs` and
+    `edge_refs` hold, per label and edge type, {reference attribute: its resolved references}."""
     del keys  # a dependency only: the duplicate-key check runs before any shard is encoded
     writer = ShardWriter(shard, settings["sizes"], key_type=settings["key_type"], threads=settings["threads"],
                          store_in_edges=settings["store_in_edges"])
@@ -238,19 +328,19 @@ def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts)
         writer.add_label(name, attributes)
     for name, properties in settings["edge_types"]:
         writer.add_edge_type(name, properties)
-    for (name, attributes), part in zip(settings["labels"], vertex_parts):
+    for (name, attributes), part, references in zip(settings["labels"], vertex_parts, vertex_refs):
         rows = part.sort_values("_local")
         owner = f"label '{name}'"
         try:
             keys_column = rows["_key"].to_numpy(np.int64) if settings["key_type"] == "int" else rows["_key"].tolist()
-            writer.add_vertices(name, keys_column, {column: rows[column] for column in attributes})
+            writer.add_vertices(name, keys_column, _with_references(rows, "_local", attributes, references))
         except Error as error:
             raise _located(error, owner, rows["_pos"].to_numpy()) from None
-    for (name, properties), part in zip(settings["edge_types"], out_parts):
+    for (name, properties), part, references in zip(settings["edge_types"], out_parts, edge_refs):
         owner = f"edge type '{name}'"
         try:
             writer.add_out_edges(name, part["_src_local"].to_numpy(np.uint32), part["_dst_shard"].to_numpy(np.uint16),
-                                 part["_dst_local"].to_numpy(np.uint32), {column: part[column] for column in properties})
+                                 part["_dst_local"].to_numpy(np.uint32), _with_references(part, "_pos", properties, references))
         except Error as error:
             raise _located(error, owner, part["_pos"].to_numpy()) from None
     for (name, _), part in zip(settings["edge_types"], in_parts):
@@ -356,13 +446,13 @@ class _Build:
         for index, (label, frame) in enumerate(self.vertices.items()):
             owner = f"label '{label}'"
             label_reports.append([
-                delayed(_survey_vertices, pure=True)(part, p, owner, self.key, self.int_keys, self.K,
+                delayed(_survey_vertices, pure=True)(part, p, owner, self.key, set(self.types.get(label, {})), self.int_keys, self.K,
                                                      dask_key_name=(f"mmgraph-survey-{self.token}", "v", index, p))
                 for p, part in enumerate(frame.to_delayed())])
         for index, (edge_type, frame) in enumerate(self.edges.items()):
             owner = f"edge type '{edge_type}'"
             edge_reports.append([
-                delayed(_survey_edges, pure=True)(part, p, owner, (self.source, self.target),
+                delayed(_survey_edges, pure=True)(part, p, owner, (self.source, self.target), set(self.types.get(edge_type, {})),
                                                   dask_key_name=(f"mmgraph-survey-{self.token}", "e", index, p))
                 for p, part in enumerate(frame.to_delayed())])
         label_reports, edge_reports = self._compute([label_reports, edge_reports])
@@ -414,13 +504,17 @@ class _Build:
         dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
         from dask import delayed
         names = [label for label, _ in self.labels]
-        vertex_parts = [self._shuffled(self._placed_vertices(index, label, offsets)) for index, label in enumerate(self.vertices)]
+        placed_vertices = [self._placed_vertices(index, label, offsets) for index, label in enumerate(self.vertices)]
+        vertex_parts = [self._shuffled(placed) for placed in placed_vertices]
         keys = [delayed(_shard_keys, pure=True)(s, names, *[parts[s] for parts in vertex_parts],
                                                 dask_key_name=(f"mmgraph-keys-{self.token}", s)) for s in range(self.K)]
-        out_parts, in_parts = [], []
+        vertex_refs = [self._references(placed, f"label '{label}'", attributes, "_partitions", "_local", ("v", index), keys)
+                       for index, (placed, (label, attributes)) in enumerate(zip(placed_vertices, self.labels))]
+        out_parts, in_parts, edge_refs = [], [], []
         for index, (edge_type, properties) in enumerate(self.edge_types):
             owner = f"edge type '{edge_type}'"
             placed = self._placed_edges(index, edge_type)
+            edge_refs.append(self._references(placed, owner, properties, "_src_shard", "_pos", ("e", index), keys))
             by_target = self._resolved("resolve-target", index, self._shuffled(placed), keys, owner, "_dst")
             meta = _resolve(placed._meta, _empty_keys(self.int_keys), 0, "_dst", owner)
             by_source = self._resolved("resolve-source", index, self._shuffled(dd.from_delayed(by_target, meta=meta, verify_meta=False)),
@@ -440,7 +534,33 @@ class _Build:
         return [delayed(_encode, pure=True)(s, settings, str(self.temporaries[s]), keys[s],
                                            [parts[s] for parts in vertex_parts], [parts[s] for parts in out_parts],
                                            [parts[s] for parts in in_parts],
+                                           [{c: parts[s] for c, parts in refs.items()} for refs in vertex_refs],
+                                           [{c: parts[s] for c, parts in refs.items()} for refs in edge_refs],
                                            dask_key_name=(f"mmgraph-encode-{self.token}", s)) for s in range(self.K)]
+
+    def _references(self, placed, owner, attributes, owner_shard, row, layer, keys):
+        """{reference attribute: its K partitions of resolved references, partition s holding
+        those whose owners live in shard s}: each reference goes to the shard of the key it
+        names, resolves there, and comes back."""
+        dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
+        from dask import delayed
+        resolved = {}
+        for column, spec in attributes.items():
+            kind = _reference_type(spec)
+            if kind is None:
+                continue
+            is_list = kind == "vertex_ref[]"
+            rows = [delayed(_reference_rows, pure=True)(part, p, column, is_list, owner_shard, row, owner, self.int_keys, self.K,
+                                                        dask_key_name=(f"mmgraph-references-{self.token}", *layer, column, p))
+                    for p, part in enumerate(placed.to_delayed())]
+            meta = _reference_rows(placed._meta, 0, column, is_list, owner_shard, row, owner, self.int_keys, self.K)
+            at_key_shard = self._shuffled(dd.from_delayed(rows, meta=meta, verify_meta=False))
+            back = [delayed(_resolve_references, pure=True)(part, keys[s], s, owner, column,
+                                                            dask_key_name=(f"mmgraph-resolve-references-{self.token}", *layer, column, s))
+                    for s, part in enumerate(at_key_shard)]
+            meta = _resolve_references(meta, _empty_keys(self.int_keys), 0, owner, column)
+            resolved[column] = self._shuffled(dd.from_delayed(back, meta=meta, verify_meta=False))
+        return resolved
 
     def _resolved(self, phase, index, parts, keys, owner, end):
         from dask import delayed

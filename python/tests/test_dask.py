@@ -276,3 +276,36 @@ def _kill_a_worker_running(client, pids, prefix, deadline):
                 return True
         time.sleep(0.005)
     return False
+
+
+@pytest.mark.parametrize("shards", [1, 3, 4])
+@pytest.mark.parametrize("int_keys", [True, False])
+def test_vertex_references_resolve_as_the_single_process_write_does(client, tmp_path, shards, int_keys):
+    vertices, edges = random_property_graph(41 + shards, int_keys=int_keys)
+    rng = np.random.default_rng(shards)
+    every = np.concatenate([vertices["Person"]["key"].to_numpy(), vertices["City"]["key"].to_numpy()])
+    person = vertices["Person"]
+    boss = pd.Series(rng.choice(every, len(person)), dtype=object)
+    boss[rng.random(len(person)) < 0.3] = None
+    person["boss"] = boss
+    person["friends"] = [None if rng.random() < 0.2 else list(rng.choice(every, rng.integers(0, 4))) for _ in range(len(person))]
+    knows = edges["KNOWS"]
+    knows["via"] = pd.Series(rng.choice(every, len(knows)), dtype=object)
+    types = {"Person": {"boss": ("vertex_ref", True), "friends": ("vertex_ref[]", True)}, "KNOWS": {"via": "vertex_ref"}}
+    expected = tmp_path / "single" / "g.mmg"
+    expected.parent.mkdir()
+    mmgraph.write(expected, vertices, edges, shards=shards, types=types)
+    built = tmp_path / "dask" / "g.mmg"
+    built.parent.mkdir()
+    write_dataset(built, partitioned(vertices, 3), partitioned(edges, 2), shards=shards, types=types)
+    assert_identical(built, expected, shards)
+
+
+def test_a_reference_to_no_vertex_is_named(client, tmp_path):
+    vertices, edges = random_property_graph(42, n=40, m=80)
+    person = vertices["Person"]
+    person["boss"] = pd.Series(person["key"].to_numpy()[::-1], dtype=object)
+    person.loc[20, "boss"] = 123456789012
+    build_fails(client, tmp_path, partitioned(vertices, 2), partitioned(edges, 2),
+                r"label 'Person' partition 1 row \d+: attribute 'boss' names 123456789012, which is no vertex's key",
+                types={"Person": {"boss": "vertex_ref"}})
