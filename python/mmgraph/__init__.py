@@ -20,6 +20,7 @@ raises :class:`ShardNotMapped` naming it.
 Building shards apart (spec §10.1, e.g. one task per shard): :func:`shards_of` places the
 vertices, :func:`out_edge_ordinals` numbers each shard's out-edges, a :class:`ShardWriter` per
 shard encodes it, :func:`dataset_id_of` and :func:`seal_shard` settle the dataset id.
+``mmgraph.dask.write_dataset`` runs those phases on Dask, from Dask DataFrames.
 
 Lifetimes: after ``close()`` every Vertex read from the file raises ``mmgraph.ClosedError``;
 numpy arrays and memoryviews already returned stay valid, because they keep the mapping alive.
