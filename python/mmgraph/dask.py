@@ -49,7 +49,7 @@ import numpy as np
 
 from . import _native
 from ._optional import require
-from ._writing import ShardWriter, _infer_type, out_edge_ordinals, shards_of
+from ._writing import ShardWriter, _infer_type, _keys, out_edge_ordinals, shards_of
 from .errors import Error, InputError
 
 __all__ = ["write_dataset"]
@@ -85,10 +85,9 @@ def _where(owner, partition, row):
 
 def _keys_of(frame, column, int_keys, owner, partition):
     """The key column of one partition as the native writer takes it (int64 array or str list)."""
-    from ._writing import _keys
     try:
         return _keys(frame[column], int_keys, f"{owner} partition {partition} column '{column}'")
-    except InputError:
+    except InputError:  # already located; an InputError is a ValueError too
         raise
     except (TypeError, ValueError) as error:
         raise InputError(f"{owner} partition {partition} column '{column}': {error}") from None
@@ -171,7 +170,6 @@ def _reference_rows(placed, partition, column, is_list, owner_shard, row, owner,
     (its local index, or an edge's input position), the item's place in its list, the key it
     names, and that key's shard as _partitions."""
     pd = require("pandas", "mmgraph.dask")
-    from ._writing import _keys
     values = placed[column]
     if is_list:
         rows = np.array([r for r, value in enumerate(values) if _is_list(value)], dtype=np.int64)
