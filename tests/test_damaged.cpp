@@ -382,11 +382,17 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
     SECTION("invalid attribute type byte in the schema") {
         const SectionInfo schema = section(*ref, "schema");
         auto b = good;
-        b[schema.offset + 16 + 16 + 4] = 0x8F;  // label 0, attribute 0: list of code 15
+        b[schema.offset + 16 + 16 + 4] = 0x90;  // label 0, attribute 0: bit 4 set (a list of code 16)
         reseal(b);
         mmgraph::test::write_bytes(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section schema") && Contains("at offset 0x24") &&
-                                                             Contains("invalid attribute type byte 0x8f"));
+                                                             Contains("invalid attribute type byte 0x90"));
+        // A 2.0 file cannot use the date[] type that 2.1 added (§2.3).
+        b[schema.offset + 16 + 16 + 4] = 0x8F;
+        reseal(b);
+        mmgraph::test::write_bytes(dir / "bad.mmg", b);
+        CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("at offset 0x24") &&
+                                                             Contains("date[] (0x8f) is defined from format 2.1, but the file says 2.0"));
         // A 1.0 file cannot use the string[] type that 1.1 added (§2.3).
         b = good;
         b[schema.offset + 16 + 16 + 4] = 0x8D;

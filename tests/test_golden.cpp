@@ -1,4 +1,4 @@
-// Golden files pin format 2.0: the writer must reproduce tests/data/*.mmg byte for byte, with one
+// Golden files pin formats 2.0 and 2.1 (dates.mmg): the writer must reproduce tests/data/*.mmg byte for byte, with one
 // thread and with four, and the reader must read them. A difference means the on-disk format
 // changed; that is only legitimate together with a new format version and spec/FORMAT.md, and
 // then the files are regenerated with MMGRAPH_UPDATE_GOLDEN=1 (see tests/data/README.md).
@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <functional>
@@ -14,6 +15,10 @@
 #include <string>
 #include <vector>
 
+#include "mmgraph/anatomy.hpp"
+#include "mmgraph/format/date.hpp"
+#include "mmgraph/format/endian.hpp"
+#include "mmgraph/format/hash.hpp"
 #include "support/probe.hpp"
 #include "support/random_graph.hpp"
 
@@ -200,10 +205,30 @@ void build_lists(const std::filesystem::path& path, unsigned threads) {
     w.finish(path);
 }
 
+// Format 2.1: date and date[] at the range limits, the epoch, the day before it and leap days,
+// as attributes and as an edge property.
+void build_dates(const std::filesystem::path& path, unsigned threads) {
+    using namespace std::chrono;
+    WriterOptions o;
+    o.threads = threads;
+    Writer w(o);
+    auto event = w.add_label("Event", {{"on", TypeCode::date}, {"until", TypeCode::date, true}, {"also", Type::list_of(TypeCode::date), true}});
+    auto next = w.add_edge_type("NEXT", {{"noted", TypeCode::date, true}});
+    const std::vector<int32_t> leap_days = {static_cast<int32_t>(sys_days(2000y / February / 29).time_since_epoch().count()),
+                                            static_cast<int32_t>(sys_days(2024y / February / 29).time_since_epoch().count())};
+    w.add_vertex("epoch", event, {Value::date(1970y / January / 1), Value::date_days(-1), Value::date_list(leap_days)});
+    w.add_vertex("min", event, {Value::date_days(format::kMinDateDays), Value(), Value::date_list(std::vector<int32_t>{})});
+    w.add_vertex("max", event, {Value::date_days(format::kMaxDateDays), Value::date(2023y / February / 28), Value()});
+    w.add_edge("epoch", "max", next, {Value::date(sys_days(1900y / March / 1))});
+    w.add_edge("max", "min", next, {Value()});
+    w.finish(path);
+}
+
 struct Golden {
     std::string name;                 // dataset path under tests/data
     std::vector<std::string> files;   // files it consists of
     std::function<void(const std::filesystem::path&, unsigned)> build;
+    bool in_format_1 = true;          // tests/data/v1 holds it too (format 1 has no date)
 };
 
 const std::vector<Golden>& goldens() {
@@ -212,6 +237,7 @@ const std::vector<Golden>& goldens() {
         {"intkeys.mmg", {"intkeys.mmg"}, build_intkeys},
         {"sharded.mmg", {"sharded-0-of-2.mmg", "sharded-1-of-2.mmg"}, build_sharded},
         {"lists.mmg", {"lists.mmg"}, build_lists},
+        {"dates.mmg", {"dates.mmg"}, build_dates, false},
     };
     return list;
 }
@@ -430,8 +456,66 @@ TEST_CASE("golden: (d): lists of strings and bytes read back", "[golden]") {
     CHECK(why == std::vector<std::string>{"d1>d2:[s:background,s:method]", "d1>d3:null", "d3>d1:[]", "d4>d4:[s:]"});
 }
 
+TEST_CASE("golden: (e): dates read back, in a 2.1 file", "[golden][date]") {
+    auto file = File::open(kData / "dates.mmg");
+    file->verify();
+    CHECK(file->version_major() == 2);
+    CHECK(file->version_minor() == 1);  // the oldest minor with date (§2.3)
+    auto days = [&](std::string_view key, std::string_view attribute) {
+        auto v = file->find(key);
+        REQUIRE(v);
+        return mmgraph::test::canonical(v->get(attribute), {});
+    };
+    CHECK(days("epoch", "on") == "d:0");
+    CHECK(days("epoch", "until") == "d:-1");
+    CHECK(days("epoch", "also") == "[d:11016,d:19782]");
+    CHECK(days("min", "on") == "d:-365961662");
+    CHECK(days("min", "until") == "null");
+    CHECK(days("min", "also") == "[]");
+    CHECK(days("max", "on") == "d:364522971");
+    CHECK(days("max", "until") == "d:19416");
+    CHECK(days("max", "also") == "null");
+    using namespace std::chrono;
+    CHECK(file->find("max")->get<sys_days>("until") == sys_days(2023y / February / 28));
+    CHECK(file->find("epoch")->get("on").as_date() == sys_days(1970y / January / 1));
+    CHECK_THROWS_WITH(file->find("epoch")->get("on").as_int(), Contains("date"));
+    // The bytes of §4.3's worked example: 2023-02-28 is day 19416, D8 4B 00 00.
+    ValueRef until = file->find("max")->get("until");
+    CHECK(std::vector<uint8_t>(until.as_bytes().begin(), until.as_bytes().end()) == std::vector<uint8_t>{0xD8, 0x4B, 0x00, 0x00});
+    CHECK(value_text(until) == "2023-02-28");
+    CHECK(value_text(file->find("min")->get("on")) == "-999999-01-01");
+}
+
+TEST_CASE("golden: a date in a file stamped 2.0 is refused (§2.3 reader rule 6)", "[golden][date]") {
+    auto bytes = read_bytes(kData / "dates.mmg");
+    format::store<uint16_t>(bytes.data() + format::header::kMinorOff, 0);
+    format::store<uint64_t>(bytes.data() + format::header::kHeaderHashOff, format::checksum(bytes.data(), format::header::kHeaderHashOff));
+    TempDir dir;
+    mmgraph::test::write_bytes(dir / "old.mmg", bytes);
+    CHECK_THROWS_WITH(File::open(dir / "old.mmg"), Contains("date") && Contains("defined from format 2.1, but the file says 2.0"));
+    format::store<uint16_t>(bytes.data() + format::header::kMajorOff, 1);  // and in format 1, date does not exist at all
+    format::store<uint64_t>(bytes.data() + format::header::kHeaderHashOff, format::checksum(bytes.data(), format::header::kHeaderHashOff));
+    mmgraph::test::write_bytes(dir / "v1.mmg", bytes);
+    CHECK_THROWS_WITH(File::open(dir / "v1.mmg"), Contains("date") && Contains("format 2.1"));
+}
+
+TEST_CASE("golden: verify reports a stored date outside the years -999999..+999999", "[golden][date]") {
+    auto bytes = read_bytes(kData / "dates.mmg");
+    const uint8_t pattern[] = {0xD8, 0x4B, 0x00, 0x00};  // max's until, 2023-02-28
+    auto at = std::search(bytes.begin(), bytes.end(), std::begin(pattern), std::end(pattern));
+    REQUIRE(at != bytes.end());
+    REQUIRE(std::search(at + 1, bytes.end(), std::begin(pattern), std::end(pattern)) == bytes.end());
+    format::store<int32_t>(&*at, static_cast<int32_t>(format::kMaxDateDays + 1));
+    mmgraph::test::reseal(bytes);
+    TempDir dir;
+    mmgraph::test::write_bytes(dir / "far.mmg", bytes);
+    auto file = File::open(dir / "far.mmg");
+    CHECK_THROWS_WITH(file->verify(), Contains("date of 364522972 days is outside the years -999999 to +999999"));
+}
+
 TEST_CASE("golden: format 1.0 and 1.1 files read to the same contents as their 2.0 rewrites", "[golden][compat]") {
     for (const auto& g : goldens()) {
+        if (!g.in_format_1) continue;
         for (const auto& f : g.files) {
             INFO(f);
             auto old_file = File::open(kData / "v1" / f);

@@ -15,6 +15,7 @@
 #include <string>
 
 #include "inspect.hpp"
+#include "mmgraph/format/date.hpp"
 
 namespace mmgraph::cli {
 
@@ -30,6 +31,7 @@ const char* csv_type(TypeCode code) {
         case TypeCode::float32: return "float";
         case TypeCode::float64: return "double";
         case TypeCode::string: return "string";
+        case TypeCode::date: return "date";
         default: return nullptr;
     }
 }
@@ -87,6 +89,7 @@ void scalar(CsvFile& out, const ValueRef& v) {
         case TypeCode::float32: r = std::to_chars(buf, buf + sizeof buf, static_cast<float>(v.as_double())); break;
         case TypeCode::float64: r = std::to_chars(buf, buf + sizeof buf, v.as_double()); break;
         case TypeCode::string: out.quoted(v.as_string()); return;
+        case TypeCode::date: out.raw(format::date_to_iso(v.as_date_days())); return;
         default: r = std::to_chars(buf, buf + sizeof buf, v.as_int()); break;
     }
     out.raw(std::string_view(buf, static_cast<size_t>(r.ptr - buf)));

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "inspect.hpp"
+#include "mmgraph/format/date.hpp"
 
 namespace mmgraph::cli {
 
@@ -60,6 +61,7 @@ Json scalar_json(const ValueRef& v, const Dataset& dataset) {
         case TypeCode::string: return std::string(v.as_string());
         case TypeCode::bytes: return base64(v.as_bytes());
         case TypeCode::vertex_ref: return key_json(dataset.vertex(v.as_ref()).key());
+        case TypeCode::date: return format::date_to_iso(v.as_date_days());  // ISO 8601, as Cypher prints a DATE
     }
     return nullptr;
 }

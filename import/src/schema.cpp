@@ -14,6 +14,7 @@ std::string csv_type_name(Type type) {
         case TypeCode::int64: base = "long"; break;
         case TypeCode::float32: base = "float"; break;
         case TypeCode::float64: base = "double"; break;
+        case TypeCode::date: base = "date"; break;
         default: base = "string"; break;
     }
     return type.is_list() ? base + "[]" : base;
@@ -25,7 +26,7 @@ std::optional<TypeCode> csv_type(std::string_view name) {
     static constexpr std::pair<std::string_view, TypeCode> kTypes[] = {
         {"string", TypeCode::string}, {"int", TypeCode::int32},      {"long", TypeCode::int64},
         {"float", TypeCode::float32}, {"double", TypeCode::float64}, {"boolean", TypeCode::boolean},
-        {"byte", TypeCode::int8},     {"short", TypeCode::int16},
+        {"byte", TypeCode::int8},     {"short", TypeCode::int16},  {"date", TypeCode::date},
     };
     for (const auto& [n, code] : kTypes)
         if (iequals(n, name)) return code;
@@ -95,7 +96,7 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
     auto code = base.empty() ? std::optional<TypeCode>(TypeCode::string) : csv_type(base);
     if (!code)
         fail("column " + quote(text) + ": unsupported type " + quote(type) +
-             " (types: string, int, long, float, double, boolean, byte, short, and arrays of them)");
+             " (types: string, int, long, float, double, boolean, byte, short, date, and arrays of them)");
     column.type = list ? Type::list_of(*code) : Type(*code);
     return column;
 }

@@ -12,6 +12,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "mmgraph/format/date.hpp"
 #include "mmgraph/import/csv.hpp"
 #include "mmgraph/writer.hpp"
 #include "schema.hpp"
@@ -89,6 +90,7 @@ public:
             case TypeCode::int64: return typed<int64_t>(column, field, store);
             case TypeCode::float32: return typed<float>(column, field, store);
             case TypeCode::float64: return typed<double>(column, field, store);
+            case TypeCode::date: return dates(column, field, store);
             default: break;
         }
         MMGRAPH_CHECK(false, "column type outside the CSV types");
@@ -144,6 +146,33 @@ private:
             rest.remove_prefix(cut + 1);
         }
         return Value::list(std::span<const T>(reinterpret_cast<const T*>(items.data()), count));
+    }
+
+    // ISO 8601 calendar dates (YYYY-MM-DD, ±YYYYYY-MM-DD), one or a list as typed() reads them.
+    int32_t date_item(const Column& column, const CsvField& field, std::string_view item) const {
+        std::string reason;
+        auto days = format::date_from_iso(trim(item), &reason);
+        if (!days || !format::is_valid_date_days(*days))
+            input_.fail(field.offset, field.line, quote(item) + " is not a valid date: " + (days ? "outside the years -999999 to +999999" : reason) +
+                                                      " (column " + quote(column.name) + ", " + csv_type_name(column.type) + ")");
+        return static_cast<int32_t>(*days);
+    }
+
+    Value dates(const Column& column, const CsvField& field, ValueStore& store) const {
+        if (!column.type.is_list()) return Value::date_days(date_item(column, field, field.text));
+        auto& items = store.items();
+        size_t count = 0;
+        for (std::string_view rest = field.text; !field.text.empty();) {  // "" is the empty list
+            size_t cut = rest.find(array_delimiter_);
+            std::string_view item = rest.substr(0, cut);
+            int32_t days = date_item(column, field, item);
+            if (items.size() * 8 < (count + 1) * sizeof days) items.resize(std::max<size_t>(16, items.size() * 2));
+            std::memcpy(reinterpret_cast<char*>(items.data()) + count * sizeof days, &days, sizeof days);
+            ++count;
+            if (cut == std::string_view::npos) break;
+            rest.remove_prefix(cut + 1);
+        }
+        return Value::date_list(std::span<const int32_t>(reinterpret_cast<const int32_t*>(items.data()), count));
     }
 
     const InputBuffer& input_;

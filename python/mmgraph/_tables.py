@@ -1,8 +1,8 @@
 """pandas, scipy and networkx views of a File or Dataset, added to both as methods.
 
 The native tables hand over numpy values with null masks; here they become pandas columns with
-nullable dtypes (Int8 ... UInt64, Float32/Float64, boolean, string); other values (bytes, lists,
-mixed types) stay Python objects in object columns. vertex_ref values appear as the referenced
+nullable dtypes (Int8 ... UInt64, Float32/Float64, boolean, string; datetime64 for dates); other
+values (bytes, lists, mixed types) stay Python objects in object columns. vertex_ref values appear as the referenced
 vertex's index (Int64).
 """
 
@@ -12,7 +12,30 @@ from ._native import Graph
 from ._optional import require
 
 
+def _dates(pd, values, mask):
+    """A date column (numpy datetime64[D] from the native table) for pandas: datetime64[ns] with NaT
+    for nulls when every date fits pandas' nanosecond range (about the years 1677 to 2262), else
+    objects: datetime.date, numpy.datetime64 outside the years 1 to 9999, None for nulls."""
+    present = values if mask is None else values[~mask]
+    first, last = np.datetime64(pd.Timestamp.min.ceil("D").date()), np.datetime64(pd.Timestamp.max.floor("D").date())
+    if ((present >= first) & (present <= last)).all():
+        column = values.astype("M8[ns]")
+        if mask is not None:
+            column[mask] = np.datetime64("NaT")
+        return column
+    years = values.astype("M8[Y]").astype(np.int64) + 1970
+    column = np.empty(len(values), dtype=object)
+    for row, value in enumerate(values):
+        if mask is not None and mask[row]:
+            column[row] = None
+        else:
+            column[row] = value.item() if 1 <= years[row] <= 9999 else value
+    return column
+
+
 def _column(pd, type_name, values, mask):
+    if isinstance(values, np.ndarray) and values.dtype.kind == "M":
+        return _dates(pd, values, mask)
     if mask is not None:
         kind = values.dtype.kind
         if kind == "b":

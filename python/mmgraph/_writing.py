@@ -6,6 +6,8 @@ native call each; no Python code runs per row. Nulls are None, pandas NA, masked
 masked arrays, and NaN in a nullable float column.
 """
 
+import datetime
+
 import numpy as np
 
 from . import _native
@@ -44,6 +46,54 @@ def _split_nulls(values):
         mask = np.fromiter((v is None for v in array), dtype=bool, count=len(array)) if len(array) else np.zeros(0, bool)
         return array, (mask if mask.any() else None)
     return array, None
+
+
+# The days since 1970-01-01 a date attribute can hold: the years -999999..+999999 (spec §4.3).
+_DATE_MIN_DAYS, _DATE_MAX_DAYS = -365961662, 364522971
+
+
+def _date_days(values, what, nulls_allowed=True):
+    """(int32 days since 1970-01-01, mask or None) of a date column: datetime.date objects,
+    numpy datetime64 values or a pandas datetime column. A value with a time of day other than
+    midnight, or outside the format's years, is refused."""
+    array, mask = _split_nulls(values)
+    if len(array) == 0:  # an empty list has no dtype to check
+        return np.zeros(0, np.int32), None
+    if array.dtype == object:
+        items = []
+        for row, value in enumerate(array):
+            if mask is not None and mask[row]:
+                items.append(np.datetime64("NaT", "D"))
+            elif isinstance(value, (datetime.date, np.datetime64)):
+                items.append(np.datetime64(value))
+            else:
+                raise _refused(what, f"expected a date (datetime.date or numpy.datetime64), got {type(value).__name__}", row)
+        array = np.array(items) if items else np.zeros(0, "M8[D]")
+    if array.dtype.kind != "M":
+        raise InputError(f"{what}: expected dates (datetime.date or numpy datetime64), got {array.dtype}")
+    nat = np.isnat(array)
+    if nat.any():
+        if not nulls_allowed:
+            raise _refused(what, "a list item is null", int(np.argmax(nat)))
+        mask = nat if mask is None else (mask | nat)
+    days = array.astype("M8[D]")
+    partial = (days != array) & ~nat
+    if partial.any():
+        row = int(np.argmax(partial))
+        raise _refused(what, f"{array[row]} has a time of day; a date holds whole days", row)
+    counts = days.astype(np.int64)
+    outside = ((counts < _DATE_MIN_DAYS) | (counts > _DATE_MAX_DAYS)) & ~nat
+    if outside.any():
+        row = int(np.argmax(outside))
+        raise _refused(what, f"{days[row]} is outside the years -999999 to +999999", row)
+    counts[nat] = 0
+    return counts.astype(np.int32), mask
+
+
+def _date_lists(values, what):
+    """A date[] column: each list as int32 day counts (None for a null list)."""
+    return [None if item is None else _date_days(item, f"{what} row {row}", nulls_allowed=False)[0]
+            for row, item in enumerate(_objects(values))]
 
 
 def _refused(what, problem, row):
@@ -166,6 +216,10 @@ def _prepare(values, name, type_name, nullable, rows, int_keys, owner, resolved_
         return _places(values, rows, what)
     if len(values) != rows:
         raise InputError(f"{what}: {len(values)} values for {rows} rows")
+    if type_name == "date":
+        return ("fixed",) + _date_days(values, what)
+    if type_name == "date[]":
+        return ("list", _date_lists(values, what), None)
     if type_name.endswith("[]"):
         return ("place_list" if resolved_refs and type_name == "vertex_ref[]" else "list", _objects(values), None)
     if type_name in _NUMERIC:
@@ -237,7 +291,7 @@ class Writer(_ColumnWriter, _native.Writer):
 
     ``add_label(name, attributes)`` and ``add_edge_type(name, properties)`` take
     ``{"name": "string", "born": ("int16", True)}``: type names as spec §4.3 ("bool", "int8" ...
-    "uint64", "float32", "float64", "string", "bytes", "vertex_ref", lists such as "int32[]"),
+    "uint64", "float32", "float64", "string", "bytes", "vertex_ref", "date", lists such as "int32[]"),
     and ``True`` for a nullable attribute.
     """
 
@@ -383,6 +437,8 @@ def _infer_type(series, name, owner):
         dtype = dtype.categories.dtype
     if isinstance(dtype, pd.StringDtype):
         return "string", nullable
+    if isinstance(dtype, np.dtype) and dtype.kind == "M":
+        return "date", nullable  # refused at write time if a value has a time of day
     numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
     if isinstance(numpy_dtype, np.dtype) and numpy_dtype.kind in "biuf":
         name_of = "bool" if numpy_dtype.kind == "b" else numpy_dtype.name
@@ -397,6 +453,10 @@ def _infer_type(series, name, owner):
         first = present.iloc[0]
         if isinstance(first, str):
             return "string", nullable
+        if isinstance(first, datetime.date) and not isinstance(first, datetime.datetime):
+            return "date", nullable
+        if isinstance(first, np.ndarray) and first.dtype.kind == "M":
+            return "date[]", nullable
         if isinstance(first, (bytes, bytearray, memoryview)):
             return "bytes", nullable
         if isinstance(first, np.ndarray) and first.dtype.name in _NUMERIC:

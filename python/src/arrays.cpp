@@ -410,6 +410,7 @@ py::list columns_to_python(std::vector<ColumnPlan>& columns, const HandlePtr& ha
         if (c.typed) {
             py::dtype dtype = c.type->element() == TypeCode::vertex_ref ? py::dtype("<i8") : scalar_dtype(c.type->element());
             py::array values(dtype, {static_cast<py::ssize_t>(c.mask.size())}, {dtype.itemsize()}, c.values.data());
+            if (c.type->element() == TypeCode::date) values = date_days_array(values);
             py::array_t<bool> mask(static_cast<py::ssize_t>(c.mask.size()), reinterpret_cast<const bool*>(c.mask.data()));
             out.append(py::make_tuple(decode_text(c.name), type, values, mask));
         } else {

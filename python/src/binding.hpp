@@ -121,6 +121,8 @@ PyVertex make_vertex(const HandlePtr& handle, const Source& source, VertexRef re
 py::array view_array(const SourcePtr& source, py::dtype dtype, uint64_t count, const void* data);
 // The numpy dtype of a fixed-size scalar type code (vertex_ref excluded).
 py::dtype scalar_dtype(TypeCode code);
+// int32 day counts (a date's stored form) as a numpy datetime64[D] array (a copy).
+py::array date_days_array(const py::array& days);
 
 // Text read from a file (names, keys, string values) as a str: UTF-8, with bytes that are not
 // kept as surrogate escapes (as os.fsdecode does), so that a damaged file's names still show and

@@ -12,7 +12,7 @@ Type parse_type(const std::string& name) {
     if (!code)
         throw Error(ErrorKind::bad_input, "unknown attribute type '" + name +
                                               "' (types are bool, int8 ... int64, uint8 ... uint64, float32, float64, string, bytes, "
-                                              "vertex_ref, and lists of them such as 'int32[]')");
+                                              "vertex_ref, date, and lists of them such as 'int32[]')");
     return list ? Type::list_of(static_cast<TypeCode>(*code)) : Type(static_cast<TypeCode>(*code));
 }
 
@@ -42,6 +42,10 @@ Value list_value(Column& column, const py::handle& item, bool int_keys, std::vec
             auto& texts = column.list_texts.emplace_back();
             for (const auto& text : item) texts.push_back(text_of(text, keep, what));
             return Value::list(std::span<const std::string_view>(texts));
+        }
+        case TypeCode::date: {  // int32 day counts, range-checked by mmgraph/_writing.py
+            Value days = numeric_list<int32_t>(item, keep);
+            return Value::date_list(std::span<const int32_t>(reinterpret_cast<const int32_t*>(days.text().data()), days.list_size()));
         }
         case TypeCode::vertex_ref: {
             auto& keys = column.list_keys.emplace_back();

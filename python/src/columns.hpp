@@ -116,6 +116,7 @@ struct Column {
             case TypeCode::uint64: return Value(static_cast<unsigned long long>(load(uint64_t{})));
             case TypeCode::float32: return Value(load(float{}));
             case TypeCode::float64: return Value(load(double{}));
+            case TypeCode::date: return Value::date_days(load(int32_t{}));
             default: return Value();
         }
     }

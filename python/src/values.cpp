@@ -3,10 +3,13 @@
 //   kept as surrogate escapes); bytes -> a read-only memoryview into the mapping (bytes in
 //   tables); vertex_ref -> the referenced Vertex; lists of fixed-size numbers -> read-only numpy
 //   views into the mapping (unaligned where the file packs them so); string[] -> list of str;
-//   bytes[] -> list of memoryviews; vertex_ref[] -> list of Vertex.
+//   bytes[] -> list of memoryviews; vertex_ref[] -> list of Vertex; date -> datetime.date (a
+//   numpy.datetime64 in days outside the years 1..9999); date[] -> a numpy datetime64[D] array.
 #include "binding.hpp"
 
 #include <algorithm>
+
+#include "mmgraph/format/date.hpp"
 
 namespace mmgraph::python {
 
@@ -80,8 +83,19 @@ py::dtype scalar_dtype(TypeCode code) {
         case TypeCode::uint64: return py::dtype("<u8");
         case TypeCode::float32: return py::dtype("<f4");
         case TypeCode::float64: return py::dtype("<f8");
+        case TypeCode::date: return py::dtype("<i4");  // the stored day count; see date_days_array
         default: throw Error(ErrorKind::misuse, "no numpy dtype for type " + std::string(format::scalar_name(static_cast<uint8_t>(code))));
     }
+}
+
+py::array date_days_array(const py::array& days) { return days.attr("astype")("<M8[D]"); }
+
+py::object date_to_python(int32_t days) {
+    const format::CivilDate civil = format::civil_from_days(days);
+    if (civil.year >= 1 && civil.year <= 9999)
+        return py::module_::import("datetime").attr("date")(civil.year, civil.month, civil.day);
+    // datetime.date stops at the years 1..9999; numpy's day-unit datetime64 holds every date.
+    return py::module_::import("numpy").attr("datetime64")(static_cast<int64_t>(days), "D");
 }
 
 py::array view_array(const SourcePtr& source, py::dtype dtype, uint64_t count, const void* data) {
@@ -129,7 +143,8 @@ py::object to_python(const ValueRef& value, const HandlePtr& handle, const Sourc
             for (const ValueRef& item : value.elements()) items.append(to_python(item, handle, source, for_table));
             return items;
         }
-        return view_array(source, scalar_dtype(code), value.list_size(), value.as_bytes().data());
+        py::array items = view_array(source, scalar_dtype(code), value.list_size(), value.as_bytes().data());
+        return code == TypeCode::date ? date_days_array(items) : items;  // a copy: datetime64 counts in 64 bits
     }
     switch (code) {
         case TypeCode::boolean: return py::bool_(value.as_bool());
@@ -145,6 +160,7 @@ py::object to_python(const ValueRef& value, const HandlePtr& handle, const Sourc
         case TypeCode::float64: return py::float_(value.as_double());
         case TypeCode::string: return decode_text(value.as_string());
         case TypeCode::bytes: return bytes_value(value.as_bytes(), source, for_table);
+        case TypeCode::date: return date_to_python(value.as_date_days());
         case TypeCode::vertex_ref:
             if (for_table) return py::int_(source->global(value.as_ref()));
             return py::cast(make_vertex(handle, *source, value.as_ref()));

@@ -22,6 +22,7 @@ std::string target_name(ReadTarget target) {
     case ReadTarget::floating: return "double";
     case ReadTarget::string: return "std::string_view";
     case ReadTarget::vertex_ref: return "VertexRef";
+    case ReadTarget::date: return "std::chrono::sys_days";
     case ReadTarget::any: return "ValueRef";
     }
     return "?";
@@ -45,6 +46,7 @@ bool ValueRef::fits(ReadTarget target) const noexcept {
     case ReadTarget::floating: return code == TypeCode::float32 || code == TypeCode::float64;
     case ReadTarget::string: return code == TypeCode::string;
     case ReadTarget::vertex_ref: return code == TypeCode::vertex_ref;
+    case ReadTarget::date: return code == TypeCode::date;
     case ReadTarget::any: return true;
     }
     return false;

@@ -13,6 +13,7 @@
 #include <cstdio>
 
 #include "internal.hpp"
+#include "mmgraph/format/date.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/vlq.hpp"
@@ -56,6 +57,7 @@ std::string scalar_text(const ValueRef& v) {
             VertexRef r = v.as_ref();
             return "shard " + std::to_string(r.shard) + " vertex " + std::to_string(r.index);
         }
+        case TypeCode::date: return format::date_to_iso(v.as_date_days());
         default: return std::to_string(v.as_int());
     }
 }

@@ -228,9 +228,13 @@ AttributeInfo parse_attribute(const Region& r, uint64_t at, const std::vector<st
     attr.type.byte = r.read<uint8_t>(at + 4, "attribute type");
     uint8_t flags = r.read<uint8_t>(at + 5, "attribute flags");
     if (!format::is_valid_type(attr.type.byte)) r.fail(at + 4, "invalid attribute type byte " + hex(attr.type.byte));
-    if (head.major == 1 && format::minor_version_of(attr.type.byte) > head.minor)
-        r.fail(at + 4, "attribute type " + attr.type.name() + " (" + hex(attr.type.byte) + ") is defined from format 1." +
-                           std::to_string(format::minor_version_of(attr.type.byte)) + ", but the file says 1." + std::to_string(head.minor));
+    // §2.3 reader rule 6: a type newer than the file's own minor makes the file invalid.
+    const uint16_t needed = head.major == 1 ? format::minor_version_of(attr.type.byte) : format::minor_version_2_of(attr.type.byte);
+    if (needed > head.minor) {
+        const std::string since = needed == 0xFFFF ? "format 2.1" : "format " + std::to_string(head.major) + "." + std::to_string(needed);
+        r.fail(at + 4, "attribute type " + attr.type.name() + " (" + hex(attr.type.byte) + ") is defined from " + since + ", but the file says " +
+                           std::to_string(head.major) + "." + std::to_string(head.minor));
+    }
     if (flags & ~format::kAttrNullable) r.fail(at + 5, "unknown attribute flags " + hex(flags));
     attr.nullable = flags & format::kAttrNullable;
     return attr;

@@ -59,6 +59,11 @@ VertexRef ValueRef::as_ref() const {
     return {static_cast<uint16_t>(v >> format::kRefShardShift), static_cast<uint32_t>(v & format::kLocalIndexMask)};
 }
 
+int32_t ValueRef::as_date_days() const {
+    expect(!type_.is_list() && type_.element() == TypeCode::date, "date");
+    return format::load<int32_t>(data_);
+}
+
 namespace {
 
 // The item of a string[] or bytes[] list that starts at p, moving p past it. The items' bounds

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "internal.hpp"
+#include "mmgraph/format/date.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 
@@ -165,6 +166,12 @@ struct Verifier {
         if (code == static_cast<uint8_t>(TypeCode::boolean))
             for (size_t i = 0; i < bytes.size(); ++i)
                 if (bytes[i] > 1) r.fail(at(i), where + ": bool byte " + hex(bytes[i]) + " is not 0 or 1");
+        if (code == static_cast<uint8_t>(TypeCode::date))
+            for (size_t i = 0; i + 4 <= bytes.size(); i += 4) {
+                int32_t days = format::load<int32_t>(bytes.data() + i);
+                if (!format::is_valid_date_days(days))
+                    r.fail(at(i), where + ": date of " + std::to_string(days) + " days is outside the years -999999 to +999999");
+            }
         if (code == static_cast<uint8_t>(TypeCode::vertex_ref))
             for (size_t i = 0; i + format::kVertexRefSize <= bytes.size(); i += format::kVertexRefSize) {
                 uint64_t ref = format::load_u48(bytes.data() + i);

@@ -351,7 +351,9 @@ bad_duplicate.csv|--nodes|4:1: duplicate :ID 'a'
 bad_unterminated.csv|--nodes|3:3: quoted field is not closed (opening quote here)
 bad_after_quote.csv|--nodes|2:6: unexpected character after the closing quote of a field
 bad_no_id.csv|--nodes|1:1: no :ID column (the vertex key, e.g. 'id:ID') in the header
-bad_type.csv|--nodes|1:7: column 'when:date': unsupported type 'date'
+bad_type.csv|--nodes|1:7: column 'when:datetime': unsupported type 'datetime'
+bad_date.csv|--nodes|3:3: '2023-02-30' is not a valid date: day does not exist in that month (column 'when', date)
+bad_date_list.csv|--nodes|3:3: '2023-13-01' is not a valid date: month out of range 01-12 (column 'when', date[])
 bad_empty_id.csv|--nodes|2:1: empty :ID
 bad_two_labels.csv|--nodes|2:3: several labels in 'A;B': a vertex has exactly one label
 bad_start.csv|--edges|3:1: unknown :START_ID 'nobody' (no vertex has this id)
@@ -627,6 +629,37 @@ string_arrays)
   mkdir "$work/empty"
   run 1 "$mmgraph" dump "$work/s.mmg" --out "$work/empty"
   [ -d "$work/empty" ] && [ -z "$(ls -A "$work/empty")" ] || fail "a failed dump left files in an empty directory"
+  ;;
+
+dates)
+  # date columns (format 2.1): ISO 8601 text in, the same text out of get, neighbors and dump;
+  # dump -> rebuild gives the same bytes; a graph without dates stays 2.0.
+  run 0 "$mmgraph" build -o "$work/d.mmg" --nodes "$data/dated.csv" --edges "$data/dated_rels.csv" --quiet
+  run 0 "$mmgraph" verify "$work/d.mmg"
+  get_json "$work/d.mmg" --key ada
+  check "$work/v.json" 'j["attributes"] == {"name": "Ada", "born": "1815-12-10", "seen": ["2024-02-29", "1970-01-01", "1969-12-31"]}'
+  get_json "$work/d.mmg" --key min
+  check "$work/v.json" 'j["attributes"]["born"] == "-999999-01-01" and j["attributes"]["seen"] == []'
+  get_json "$work/d.mmg" --key max
+  check "$work/v.json" 'j["attributes"]["born"] == "+999999-12-31" and j["attributes"]["seen"] is None'
+  get_json "$work/d.mmg" --key old
+  check "$work/v.json" 'j["attributes"]["born"] is None and j["attributes"]["seen"] == ["-000001-12-31", "+010000-01-01"]'
+  run 0 "$mmgraph" get "$work/d.mmg" --key leap
+  has "$work/out" '"2000-02-29"'
+  has "$work/out" '["1900-03-01"]'
+  json_of "$work/n.json" "$mmgraph" neighbors "$work/d.mmg" --key ada --json
+  check "$work/n.json" '[(e["key"], e["properties"]["since"]) for e in j] == [("leap", "2023-02-28")]'
+  json_of "$work/info.json" "$mmgraph" info "$work/d.mmg" --json
+  check "$work/info.json" 'j["format_version"] == "2.1"' \
+    '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("name", "string"), ("born", "date"), ("seen", "date[]")]'
+  run 0 "$mmgraph" dump "$work/d.mmg" --out "$work/dump"
+  has "$work/dump/nodes-000001.csv" "id:ID,:LABEL,name:string,born:date,seen:date[]"
+  has "$work/dump/nodes-000001.csv" '-999999-01-01'
+  run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv
+  cmp "$work/d.mmg" "$work/re.mmg" || fail "rebuild of the date graph differs from the original"
+  run 0 "$mmgraph" build -o "$work/t.mmg" --nodes "$data/tagged.csv" --quiet
+  json_of "$work/info.json" "$mmgraph" info "$work/t.mmg" --json
+  check "$work/info.json" 'j["format_version"] == "2.0"'
   ;;
 
 file_size_limit)

@@ -271,6 +271,7 @@ std::string canonical(const ValueRef& value, const std::function<std::string(Ver
         if (is_float_code(c)) return float_text(v.as_double());
         if (c == TypeCode::string) return "s:" + std::string(v.as_string());
         if (c == TypeCode::bytes) return hex_text(v.as_bytes().data(), v.as_bytes().size());
+        if (c == TypeCode::date) return "d:" + std::to_string(v.as_date_days());
         return "r:" + key_of(v.as_ref());
     };
     if (!type.is_list()) return scalar(value);

@@ -585,8 +585,9 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     auto t2 = clock::now();
 
     const std::array<uint8_t, 16> dataset_id = dataset_id_for(plans, m.options.dataset_id);
+    const uint16_t minor = detail::oldest_sufficient_minor(m.labels, m.edge_types);
     for (size_t s = 0; s < plans.size(); ++s) {
-        detail::write_directory_and_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges);
+        detail::write_directory_and_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges, minor);
         outputs[s]->flush();
     }
     for (auto& out : outputs) {

@@ -36,15 +36,23 @@ void put_header_checksum(uint8_t* file) {
 
 }  // namespace
 
+uint16_t oldest_sufficient_minor(const std::vector<Shape>& labels, const std::vector<Shape>& edge_types) {
+    uint16_t minor = 0;
+    for (const auto* shapes : {&labels, &edge_types})
+        for (const Shape& shape : *shapes)
+            for (const AttributeSpec& a : shape.attributes) minor = std::max(minor, format::minor_version_2_of(a.type.byte));
+    return minor;
+}
+
 // §2.2 header, written last: it covers the directory by its checksum.
 void write_directory_and_header(const ShardPlan& p, uint8_t* file, const DatasetId& dataset_id, uint32_t shard_count,
-                                bool in_edges) {
+                                bool in_edges, uint16_t minor) {
     using F = HeaderField;
     const uint64_t directory_checksum = write_directory(p, file);
     std::memset(file, 0, format::header::kSize);  // the reserved bytes
     std::memcpy(format::bytes(file, F::magic).data(), format::kMagic, format::header::spec(F::magic).width);
     format::put(file, F::version_major, format::kVersionMajor);
-    format::put(file, F::version_minor, format::kVersionMinor);
+    format::put(file, F::version_minor, minor);
     format::put(file, F::flags, in_edges ? format::kFlagInEdges : 0);
     format::put(file, F::file_size, p.file_size);
     std::copy(dataset_id.begin(), dataset_id.end(), format::bytes(file, F::dataset_id).begin());

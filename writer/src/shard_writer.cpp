@@ -302,7 +302,7 @@ ShardSummary ShardWriter::Impl::write(const std::filesystem::path& file) {
     g.encode(plan, output, g.worker_threads());
     const uint16_t shard_count = g.options.shard_count;
     detail::write_directory_and_header(plan, output.data(), g.options.dataset_id.value_or(detail::DatasetId{}), shard_count,
-                                       g.options.store_in_edges);
+                                       g.options.store_in_edges, detail::oldest_sufficient_minor(g.labels, g.edge_types));
     output.flush();
     output.commit();
     ShardSummary summary{file, shard, shard_count, plan.members.size(), plan.edge_count, plan.file_size, {}};

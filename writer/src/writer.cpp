@@ -9,6 +9,7 @@
 #include <utility>
 
 #include "internal.hpp"
+#include "mmgraph/format/date.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/vlq.hpp"
 
@@ -97,6 +98,7 @@ const char* kind_name(Value::Kind k) {
         case Value::Kind::ref: return "vertex reference";
         case Value::Kind::resolved_ref: return "resolved vertex reference";
         case Value::Kind::list: return "list";
+        case Value::Kind::date: return "date";
     }
     return "value";
 }
@@ -284,6 +286,14 @@ void stage_place(const Writer::Impl& writer, VertexRef place, detail::GrowableAr
     push(out, bytes, sizeof bytes);
 }
 
+// Dates outside the years -999999..+999999 have no ISO 8601 text of six year digits; the
+// format refuses them (§4.3) so that every stored date prints and reads back exactly.
+void check_date(int64_t days, const ValueError& bad, std::string item = {}) {
+    if (!format::is_valid_date_days(days))
+        throw bad(item + "date of " + std::to_string(days) + " days since 1970-01-01 is outside the years -999999 to +999999 (" +
+                  std::to_string(format::kMinDateDays) + " to " + std::to_string(format::kMaxDateDays) + " days, spec §4.3)");
+}
+
 // A present fixed-size value: its final little-endian bytes (a reference: its key, or in a
 // ShardWriter its final bytes).
 void stage_fixed(const Writer::Impl& writer, const AttributeSpec& a, const Value& v, detail::GrowableArray<uint8_t>& out,
@@ -318,6 +328,11 @@ void stage_fixed(const Writer::Impl& writer, const AttributeSpec& a, const Value
         } else {
             std::memcpy(buf, &x, 8);
         }
+    } else if (code == TypeCode::date) {
+        if (v.kind() != Value::Kind::date) throw bad(std::string("expected a date, got ") + kind_name(v.kind()));
+        check_date(v.as_int(), bad);
+        const int32_t days = static_cast<int32_t>(v.as_int());
+        std::memcpy(buf, &days, 4);
     } else if (code == TypeCode::vertex_ref) {
         if (v.kind() != Value::Kind::ref && v.kind() != Value::Kind::resolved_ref)
             throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
@@ -394,6 +409,13 @@ std::pair<uint64_t, uint64_t> stage_list(const Writer::Impl& writer, const Attri
         for (const Key& k : v.ref_items()) stage_key(writer, k, out);
     } else if (code == TypeCode::boolean) {
         for (uint64_t j = 0; j < count; ++j) out.push_back(v.text()[j] != 0 ? 1 : 0);  // normalise to 0/1 (§4.3)
+    } else if (code == TypeCode::date) {
+        for (uint64_t j = 0; j < count; ++j) {
+            int32_t days;
+            std::memcpy(&days, v.text().data() + 4 * j, 4);
+            check_date(days, bad, "item " + std::to_string(j) + ": ");
+        }
+        push(out, v.text().data(), v.text().size());
     } else {
         push(out, v.text().data(), v.text().size());
     }

@@ -29,6 +29,7 @@
 #include <array>
 #include <bit>
 #include <cstddef>
+#include <chrono>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -139,7 +140,7 @@ namespace detail {
 
 // What a typed read asks for (ValueRef::as<T>): a kind of value and, for integers, a width.
 struct ReadTarget {
-    enum Kind : uint8_t { boolean, signed_integer, unsigned_integer, floating, string, vertex_ref, any };
+    enum Kind : uint8_t { boolean, signed_integer, unsigned_integer, floating, string, vertex_ref, date, any };
     Kind kind = any;
     uint8_t bytes = 0;
 };
@@ -152,17 +153,18 @@ inline constexpr bool is_integer_target =
 template <typename T>
 inline constexpr bool is_read_target = std::is_same_v<T, bool> || is_integer_target<T> || std::is_same_v<T, double> ||
                                        std::is_same_v<T, std::string_view> || std::is_same_v<T, VertexRef> ||
-                                       std::is_same_v<T, ValueRef>;
+                                       std::is_same_v<T, std::chrono::sys_days> || std::is_same_v<T, ValueRef>;
 
 template <typename T>
 constexpr ReadTarget read_target() {
-    static_assert(is_read_target<T>, "typed reads give bool, an integer type, double, std::string_view, VertexRef or ValueRef");
+    static_assert(is_read_target<T>, "typed reads give bool, an integer type, double, std::string_view, VertexRef, sys_days or ValueRef");
     if constexpr (std::is_same_v<T, bool>) return {ReadTarget::boolean, 1};
     else if constexpr (is_integer_target<T>)
         return {std::is_signed_v<T> ? ReadTarget::signed_integer : ReadTarget::unsigned_integer, sizeof(T)};
     else if constexpr (std::is_same_v<T, double>) return {ReadTarget::floating, 8};
     else if constexpr (std::is_same_v<T, std::string_view>) return {ReadTarget::string, 0};
     else if constexpr (std::is_same_v<T, VertexRef>) return {ReadTarget::vertex_ref, 0};
+    else if constexpr (std::is_same_v<T, std::chrono::sys_days>) return {ReadTarget::date, 0};
     else return {ReadTarget::any, 0};
 }
 
@@ -186,6 +188,10 @@ public:
     std::string_view as_string() const;  // string (zero-copy)
     std::span<const uint8_t> as_bytes() const;  // bytes, or raw payload of any value
     VertexRef as_ref() const;
+    // date: days since 1970-01-01 (spec §4.3), in -365961662..364522971 in a valid file. A
+    // sys_days holds every one; std::chrono::year_month_day only years up to ±32767.
+    int32_t as_date_days() const;
+    std::chrono::sys_days as_date() const { return std::chrono::sys_days(std::chrono::days(as_date_days())); }
 
     // Lists: the item count and item access. Items of fixed-size lists are unaligned and found
     // in O(1); items of string[] and bytes[] lists carry their own lengths, so element(i) walks
@@ -226,6 +232,7 @@ private:
         else if constexpr (std::is_same_v<T, double>) return as_double();
         else if constexpr (std::is_same_v<T, std::string_view>) return as_string();
         else if constexpr (std::is_same_v<T, VertexRef>) return as_ref();
+        else if constexpr (std::is_same_v<T, std::chrono::sys_days>) return as_date();
         else return *this;
     }
     [[noreturn]] void fail_read(detail::ReadTarget target, std::string_view attribute) const;

@@ -27,6 +27,7 @@
 
 #include <array>
 #include <cstdint>
+#include <chrono>
 #include <filesystem>
 #include <functional>
 #include <initializer_list>
@@ -46,7 +47,7 @@ namespace mmgraph {
 class Value {
 public:
     // ref: a vertex reference by key; resolved_ref: one resolved to (shard, local index).
-    enum class Kind : uint8_t { null, boolean, int_, uint_, float_, string, bytes, ref, resolved_ref, list };
+    enum class Kind : uint8_t { null, boolean, int_, uint_, float_, string, bytes, ref, resolved_ref, list, date };
 
     Value() = default;  // null
     Value(bool v) : kind_(Kind::boolean), u_(v) {}                      // NOLINT
@@ -91,6 +92,23 @@ public:
         v.u_ = (uint64_t{place.shard} << 32) | place.index;
         return v;
     }
+    // A date attribute's value (spec §4.3): days since 1970-01-01. The writer refuses days
+    // outside the years -999999 to +999999 (format::kMinDateDays..kMaxDateDays).
+    static Value date_days(int64_t days) {
+        Value v;
+        v.kind_ = Kind::date;
+        v.i_ = days;
+        return v;
+    }
+    static Value date(std::chrono::sys_days day) { return date_days(day.time_since_epoch().count()); }
+    static Value date(std::chrono::year_month_day day) { return date(std::chrono::sys_days(day)); }
+    // A date[] attribute's value: days since 1970-01-01, each checked as date_days checks.
+    static Value date_list(std::span<const int32_t> days) {
+        Value v = list(days);
+        v.list_element_ = TypeCode::date;
+        return v;
+    }
+    static Value date_list(const std::vector<int32_t>& days) { return date_list(std::span<const int32_t>(days)); }
     // A list of fixed-size scalars: the element type is checked against the attribute's.
     template <typename T>
     static Value list(std::span<const T> items) {

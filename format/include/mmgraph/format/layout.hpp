@@ -19,8 +19,8 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0
-inline constexpr uint16_t kVersionMinor = 0;
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, or 2.1 when the schema uses `date`
+inline constexpr uint16_t kVersionMinor = 1;  // the newest minor of major 2 this code knows
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
@@ -128,6 +128,7 @@ enum class TypeCode : uint8_t {
     vertex_ref = 12,  // 48-bit vertex reference (§5.2), 6 bytes
     string = 13,      // UTF-8, variable size
     bytes = 14,       // opaque, variable size
+    date = 15,        // i32 days since 1970-01-01, since 2.1
 };
 inline constexpr uint8_t kListBit = 0x80;  // type byte = kListBit | element code; element fixed-size
 

@@ -24,7 +24,8 @@ inline constexpr unsigned scalar_size(uint8_t code) noexcept {
         case TypeCode::uint16: return 2;
         case TypeCode::int32:
         case TypeCode::uint32:
-        case TypeCode::float32: return 4;
+        case TypeCode::float32:
+        case TypeCode::date: return 4;
         case TypeCode::int64:
         case TypeCode::uint64:
         case TypeCode::float64: return 8;
@@ -35,11 +36,13 @@ inline constexpr unsigned scalar_size(uint8_t code) noexcept {
     return 0;
 }
 
+inline constexpr uint8_t kLastTypeCode = static_cast<uint8_t>(TypeCode::date);
+
 // A type byte is valid when it names a scalar or a list of any scalar (§4.3). Lists of strings
-// and of bytes came with version 1.1.
+// and of bytes came with version 1.1, date with 2.1.
 inline constexpr bool is_valid_type(uint8_t type_byte) noexcept {
     uint8_t code = element_code(type_byte);
-    return code >= 1 && code <= 14;
+    return code >= 1 && code <= kLastTypeCode;
 }
 
 // Lists whose items are themselves variable-size: each item carries its own VLQ length (§6.4),
@@ -50,8 +53,16 @@ inline constexpr bool has_variable_items(uint8_t type_byte) noexcept {
 
 // The oldest minor version of major 1 that defines a type byte: a writer stamps a file with the
 // oldest minor able to describe it, so files that need nothing newer stay readable by 1.0
-// readers (§2.3).
-inline constexpr uint16_t minor_version_of(uint8_t type_byte) noexcept { return has_variable_items(type_byte) ? 1 : 0; }
+// readers (§2.3). `date` is not in format 1 at all (0xFFFF: no minor of major 1 defines it).
+inline constexpr uint16_t minor_version_of(uint8_t type_byte) noexcept {
+    if (element_code(type_byte) == static_cast<uint8_t>(TypeCode::date)) return 0xFFFF;
+    return has_variable_items(type_byte) ? 1 : 0;
+}
+
+// The same for major 2: `date` and `date[]` came with 2.1, everything else is 2.0.
+inline constexpr uint16_t minor_version_2_of(uint8_t type_byte) noexcept {
+    return element_code(type_byte) == static_cast<uint8_t>(TypeCode::date) ? 1 : 0;
+}
 
 // Fixed-size attributes live in the packed part of a record; others in the offset table.
 inline constexpr bool is_fixed(uint8_t type_byte) noexcept {
@@ -74,12 +85,13 @@ inline constexpr std::string_view scalar_name(uint8_t code) noexcept {
         case TypeCode::vertex_ref: return "vertex_ref";
         case TypeCode::string: return "string";
         case TypeCode::bytes: return "bytes";
+        case TypeCode::date: return "date";
     }
     return "unknown";
 }
 
 inline constexpr std::optional<uint8_t> scalar_from_name(std::string_view name) noexcept {
-    for (uint8_t code = 1; code <= 14; ++code)
+    for (uint8_t code = 1; code <= kLastTypeCode; ++code)
         if (scalar_name(code) == name) return code;
     return std::nullopt;
 }
