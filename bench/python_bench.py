@@ -237,15 +237,16 @@ def table(header, rows):
     return "\n".join(lines + ["| " + " | ".join(row) + " |" for row in rows]) + "\n"
 
 
-def write_results(path, section):
-    """Replaces this script's section of RESULTS.md; a first run puts it after run.sh's own."""
+def write_results(path, section, begin_mark=BEGIN, end_mark=END, after=CPP_END):
+    """Replaces a script's section of RESULTS.md (this one's by default); a first run puts it
+    after the section that ends with `after` (run.sh's own)."""
     text = path.read_text() if path.exists() else ""
-    block = f"{BEGIN}\n\n{section}\n{END}"
-    if BEGIN in text and END in text:
-        begin, end = text.index(BEGIN), text.index(END) + len(END)
+    block = f"{begin_mark}\n\n{section}\n{end_mark}"
+    if begin_mark in text and end_mark in text:
+        begin, end = text.index(begin_mark), text.index(end_mark) + len(end_mark)
         text = text[:begin] + block + text[end:]
-    elif CPP_END in text:
-        at = text.index(CPP_END) + len(CPP_END)
+    elif after in text:
+        at = text.index(after) + len(after)
         text = text[:at] + "\n\n" + block + text[at:]
     else:
         text += "\n" + block + "\n"
