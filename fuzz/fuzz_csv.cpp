@@ -1,6 +1,7 @@
 // libFuzzer target: the CSV importer (header parsing, RFC 4180 records, typed fields, the
 // schema union, the writer behind it). The input is a node file, optionally followed by a line
-// "===" and a relationship file. Build checks: see import_check.hpp.
+// "===" and a relationship file. Build checks: see import_check.hpp. Text that is not UTF-8 is
+// refused or replaced depending on the input's size.
 #include <cstdint>
 #include <string_view>
 
@@ -15,6 +16,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view node_text = text.substr(0, split);
     mmgraph::importer::BuildOptions options;
     options.nodes.push_back(nodes);
+    // Both answers to text that is not UTF-8: either way a built file must verify.
+    if ((size / 23) % 2) options.invalid_utf8 = mmgraph::importer::InvalidUtf8::replace;
     if (!write_scratch(nodes, data, node_text.size())) return 0;
     if (split != std::string_view::npos) {
         size_t from = split + kSplit.size();

@@ -30,7 +30,8 @@ def sources(folder):
 extension = Pybind11Extension(
     "mmgraph._native",
     sources("python/src") + sources("reader/src") + sources("writer/src") + sources("import/src"),
-    include_dirs=[os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "import/include", "reader/src")],
+    include_dirs=[os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "import/include", "reader/src")]
+    + ["/usr/include/utf8cpp"],  # libutfcpp-dev: headers only
     libraries=["xxhash"],
     cxx_std=20,
 )

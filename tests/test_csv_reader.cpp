@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "mmgraph/import/csv.hpp"
+#include "text.hpp"
 #include "support/random_graph.hpp"
 
 using mmgraph::importer::CsvReader;
@@ -110,4 +111,65 @@ TEST_CASE("csv reader: empty fields, quoted or not", "[csv]") {
     CHECK(record.fields[1].quoted);
     CHECK_FALSE(record.fields[2].quoted);
     CHECK(read_all(dir, "") == Records{});
+}
+
+TEST_CASE("csv reader: a lone CR ends a line, as LF and CRLF do", "[csv]") {
+    TempDir dir;
+    // Old Mac exports: values must never run into the next row or into the header's names.
+    CHECK(read_all(dir, "id,city\rn1,Oslo\rn2,Rome\r") == Records{{"id", "city"}, {"n1", "Oslo"}, {"n2", "Rome"}});
+    CHECK(read_all(dir, "a\r\rb\r\n\nc\rd") == Records{{"a"}, {"b"}, {"c"}, {"d"}});
+    CHECK(read_all(dir, "\"q\"\r\"x\ry\"\rz") == Records{{"q"}, {"x\ry"}, {"z"}});  // inside quotes a CR is data
+    // Lines are counted at each of the three line ends, inside quotes too.
+    CHECK(read_all(dir, "a\rb\r\nc\n\"d\re\",\"f\"x\r") ==
+          Records{{"a"}, {"b"}, {"c"}, {"error: :5:7: unexpected character after the closing quote of a field (a quote inside a "
+                                         "quoted field must be doubled)"}});
+}
+
+TEST_CASE("csv reader: line breaks counted in bulk agree with the reader", "[csv]") {
+    using mmgraph::importer::count_line_breaks;
+    const std::string text = std::string(40, 'x') + "\r\n" + std::string(13, 'y') + "\r" + std::string(15, 'z') + "\r\n\n\r\r" +
+                             std::string(31, 'w') + "\r";
+    uint64_t expected = 0;
+    for (size_t i = 0; i < text.size(); ++i)
+        expected += text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
+    CHECK(expected == 7);
+    for (size_t from = 0; from < 20; ++from) {  // every alignment of the 16-byte blocks, and a CRLF cut at a block edge
+        uint64_t want = 0;
+        for (size_t i = from; i < text.size(); ++i)
+            want += text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'));
+        CHECK(count_line_breaks(text.data() + from, text.data() + text.size()) == want);
+    }
+}
+
+TEST_CASE("csv reader: text that is not UTF-8 is refused at its byte, or replaced", "[csv]") {
+    TempDir dir;
+    CHECK(read_all(dir, "a,b\nc,d\xC3(\n") ==
+          Records{{"a", "b"}, {"error: :2:4: invalid UTF-8: byte 0xC3 does not begin a valid sequence (text must be UTF-8; "
+                               "--invalid-utf8 replace stores U+FFFD)"}});
+    CHECK(read_all(dir, "\"ok\nso \xFF\"\n") ==
+          Records{{"error: :2:4: invalid UTF-8: byte 0xFF does not begin a valid sequence (text must be UTF-8; --invalid-utf8 "
+                   "replace stores U+FFFD)"}});
+    // Overlong forms and surrogates are not UTF-8 either; real multi-byte text is.
+    CHECK(read_all(dir, "\xC0\xAF\n").back().front().find("byte 0xC0") != std::string::npos);
+    CHECK(read_all(dir, "\xED\xA0\x80\n").back().front().find("byte 0xED") != std::string::npos);
+    CHECK(read_all(dir, "é,日本,😀\n") == Records{{"é", "日本", "😀"}});
+
+    const std::string path = (dir / "in.csv").string();
+    std::ofstream(path, std::ios::binary) << "x\xFFy,\"a\"\"\xC3\",ok\nnext\n";
+    InputBuffer input(path);
+    CsvReader reader(input, ',', mmgraph::importer::InvalidUtf8::replace);
+    CsvRecord record;
+    REQUIRE(reader.next(record));
+    REQUIRE(record.fields.size() == 3);
+    CHECK(record.fields[0].text == "x\xEF\xBF\xBDy");
+    CHECK(record.fields[1].text == "a\"\xEF\xBF\xBD");
+    CHECK(record.fields[2].text == "ok");
+    REQUIRE(reader.next(record));
+    CHECK(record.fields[0].text == "next");
+}
+
+TEST_CASE("csv reader: messages escape control characters and invalid bytes", "[csv]") {
+    CHECK(mmgraph::importer::quote("city\rn1") == "'city\\rn1'");
+    CHECK(mmgraph::importer::quote("a\xFF" "b\tc\x01") == "'a\\xFFb\\tc\\x01'");
+    CHECK(mmgraph::importer::quote("é") == "'é'");
 }

@@ -285,3 +285,24 @@ TEST_CASE("hostile: a forged degree of 2^32 - 1 is refused at the section's end,
     refused([&] { file->verify(); }, {"out_edges"});
     refused([&] { (void)walk(*file); }, {"out_edges"});
 }
+
+TEST_CASE("hostile: text that is not UTF-8 behind valid checksums is found by verify", "[hostile]") {
+    Forge f;
+    SECTION("a string value") {
+        const uint64_t at = f.find("nodes", {'A', 'n', 'n'});
+        auto path = f.forge([&](auto& b) { b[at + 1] = 0xFF; });
+        auto file = File::open(path);
+        CHECK(file->vertex(0).get("name").as_string() == "A\xFFn");  // read as the bytes they are
+        refused([&] { file->verify(); }, {"section nodes", "'name'", "string is not UTF-8 (byte 0xFF)"});
+    }
+    SECTION("an edge property") {
+        const uint64_t at = f.find("edge_props", {'g', 'o', 'o', 'd'});
+        auto path = f.forge([&](auto& b) { b[at + 3] = 0xC3; });
+        refused([&] { File::open(path)->verify(); }, {"section edge_props", "'note'", "string is not UTF-8 (byte 0xC3)"});
+    }
+    SECTION("a name of the string table") {
+        const uint64_t at = f.find("strings", {'P', 'e', 'r', 's', 'o', 'n'});
+        auto path = f.forge([&](auto& b) { b[at + 4] = 0xC0; });
+        refused([&] { File::open(path)->verify(); }, {"section strings", "is not UTF-8 (byte 0xC0)"});
+    }
+}

@@ -581,3 +581,27 @@ TEST_CASE("writer_errors: a temporary directory that cannot hold staged edges fa
     CHECK(w.edge_count() == (1 << 18));  // the failed edge was not staged
     CHECK(list_dir(dir.path).empty());
 }
+
+TEST_CASE("writer_errors: text that is not UTF-8 is refused, bytes values take anything", "[writer_errors]") {
+    Fixture f;
+    const std::string bad = "ab\xC3(";
+    CHECK_THROWS_WITH(f.w.add_vertex("v", f.person, {1, bad, true}), Contains("'name'") && Contains("string is not UTF-8 (byte 0xC3 at byte 2"));
+    CHECK_THROWS_WITH(f.w.add_vertex(std::string_view("k\xFF"), f.city), Contains("key is not UTF-8 (byte 0xFF at byte 1"));
+    const std::vector<Key> keys = {std::string_view("fine"), std::string_view("\xED\xA0\x80")};  // a surrogate
+    std::vector<uint32_t> ids(keys.size());
+    CHECK_THROWS_WITH(f.w.vertices_for(keys, f.city, ids), Contains("key is not UTF-8"));
+    CHECK_FALSE(f.w.has_vertex(std::string_view("fine")));  // all or none
+    CHECK_THROWS_WITH(f.w.add_label("Bad\xC0\xAF"), Contains("label name is not UTF-8"));
+    CHECK_THROWS_WITH(f.w.add_label("L", {{"n\xFF", TypeCode::int32}}), Contains("attribute name is not UTF-8"));
+
+    Writer w;
+    const LabelId l = w.add_label("L", {{"tags", Type::list_of(TypeCode::string), true}, {"raw", TypeCode::bytes, true}});
+    const std::vector<std::string_view> tags = {"ok", "\xF8"};
+    CHECK_THROWS_WITH(w.add_vertex("a", l, {Value::list(std::span<const std::string_view>(tags)), Value()}),
+                      Contains("item 1: string is not UTF-8"));
+    const uint8_t raw[] = {0xFF, 0xFE};
+    w.add_vertex("a", l, {Value(), Value::bytes(raw)});
+    w.add_vertex("b", l, {Value::list(std::span<const std::string_view>(tags.data(), 1)), Value()});
+    w.finish(f.dir / "ok.mmg");
+    CHECK_NOTHROW(File::open(f.dir / "ok.mmg")->verify());
+}

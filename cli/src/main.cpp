@@ -144,6 +144,15 @@ void add_build(CLI::App& app, Commands& c) {
                  "Vertex ids: string (default) or integer (int64 keys); a node file can also say id:ID{id-type:integer}")
         ->type_name("TYPE")
         ->check(CLI::IsMember({"string", "integer"}));
+    c.build_cmd->add_option_function<std::string>(
+                 "--invalid-utf8",
+                 [&](const std::string& v) {
+                     c.build.invalid_utf8 = v == "replace" ? mmgraph::importer::InvalidUtf8::replace : mmgraph::importer::InvalidUtf8::refuse;
+                 },
+                 "Text that is not UTF-8: refuse (default: an error naming FILE:LINE:COLUMN) or replace (each invalid "
+                 "sequence becomes U+FFFD, as neo4j-admin import reads it)")
+        ->type_name("WHAT")
+        ->check(CLI::IsMember({"refuse", "replace"}));
     c.build_cmd->add_flag("--skip-bad-rows", c.build.skip_bad_rows,
                         "Skip bad rows instead of stopping; the first ten are shown and all are counted in the summary");
     c.build_cmd->add_flag("-q,--quiet", c.quiet, "No progress lines (errors and the final summary still go to stderr)");

@@ -4,26 +4,71 @@
 #include <charconv>
 #include <cstring>
 
+#include "mmgraph/format/utf8.hpp"
+
 namespace mmgraph::importer {
 
-CsvReader::CsvReader(const InputBuffer& input, char delimiter)
-    : input_(input), p_(input.begin()), delimiter_(delimiter) {
+namespace {
+
+bool is_line_end(char c) { return c == '\n' || c == '\r'; }
+
+// Past the line end at `p` (LF, CRLF or a lone CR; `p` is at one, or at `end`).
+const char* after_line_end(const char* p, const char* end) {
+    if (p == end) return p;
+    if (*p == '\r' && p + 1 < end && p[1] == '\n') return p + 2;
+    return p + 1;
+}
+
+// The first line end at or after `p`, or `end`.
+const char* find_line_end(const char* p, const char* end) {
+    while (p < end && !is_line_end(*p)) ++p;
+    return p;
+}
+
+}  // namespace
+
+CsvReader::CsvReader(const InputBuffer& input, char delimiter, InvalidUtf8 invalid_utf8)
+    : input_(input), p_(input.begin()), delimiter_(delimiter), invalid_utf8_(invalid_utf8) {
     // A UTF-8 byte order mark (spreadsheet exports) is not part of the first header name.
     if (input.size() >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) p_ += 3;
 }
 
-CsvReader::CsvReader(const InputBuffer& input, char delimiter, uint64_t offset, uint64_t line)
-    : input_(input), p_(input.begin() + std::min(offset, input.size())), line_(line), delimiter_(delimiter) {}
+CsvReader::CsvReader(const InputBuffer& input, char delimiter, uint64_t offset, uint64_t line, InvalidUtf8 invalid_utf8)
+    : input_(input), p_(input.begin() + std::min(offset, input.size())), line_(line), delimiter_(delimiter),
+      invalid_utf8_(invalid_utf8) {}
 
 void CsvReader::skip_line() {
     const char* end = input_.end();
-    const char* nl = static_cast<const char*>(std::memchr(p_, '\n', static_cast<size_t>(end - p_)));
-    if (!nl) {
-        p_ = end;
-        return;
+    const char* at = find_line_end(p_, end);
+    p_ = after_line_end(at, end);
+    if (at < end) ++line_;
+}
+
+// Refuses the record's first invalid byte, or replaces every invalid sequence of each field
+// by U+FFFD in the record's scratch copy (where doubled quotes are undone too).
+void CsvReader::check_utf8(CsvRecord& record) {
+    const char* const begin = input_.begin();
+    const uint64_t first = record.fields.front().offset;
+    const std::string_view raw(begin + first, static_cast<size_t>(record.end_offset - first));
+    const size_t bad = format::first_invalid_utf8(raw);
+    if (bad == raw.size()) return;
+    if (invalid_utf8_ == InvalidUtf8::refuse)
+        input_.fail(first + bad, record.line + count_line_breaks(raw.data(), raw.data() + bad),
+                    "invalid UTF-8: byte " + format::hex_byte(raw[bad]) +
+                        " does not begin a valid sequence (text must be UTF-8; --invalid-utf8 replace stores U+FFFD)");
+    for (CsvField& f : record.fields) {
+        const std::string_view text = f.escaped ? std::string_view(record.scratch).substr(f.scratch_begin, f.text.size()) : f.text;
+        if (format::is_valid_utf8(text)) continue;
+        const std::string replaced = [&] {
+            std::string out;
+            format::append_replacing_invalid_utf8(out, text);
+            return out;
+        }();
+        f.escaped = true;
+        f.scratch_begin = record.scratch.size();
+        record.scratch += replaced;
+        f.text = {nullptr, replaced.size()};
     }
-    p_ = nl + 1;
-    ++line_;
 }
 
 bool CsvReader::next(CsvRecord& record, uint64_t limit) {
@@ -32,18 +77,9 @@ bool CsvReader::next(CsvRecord& record, uint64_t limit) {
     const char* const last_start = begin + std::min(limit, input_.size());  // records start before it
     const char delim = delimiter_;
     const char* p = p_;
-    while (p < last_start) {  // blank lines
-        if (p < end && *p == '\n') {
-            ++p;
-            ++line_;
-        } else if (p + 1 < end && p[0] == '\r' && p[1] == '\n') {
-            p += 2;
-            ++line_;
-        } else if (p + 1 == end && *p == '\r') {
-            ++p;
-        } else {
-            break;
-        }
+    while (p < last_start && is_line_end(*p)) {  // blank lines
+        p = after_line_end(p, end);
+        ++line_;
     }
     p_ = p;
     if (p >= last_start) return false;
@@ -88,54 +124,47 @@ bool CsvReader::next(CsvRecord& record, uint64_t limit) {
                 ++p;
                 continue;
             }
-            const char* stop = p;
-            if (p < end && *p == '\r' && (p + 1 == end || p[1] == '\n')) ++p;
-            if (p < end && *p != '\n') {
+            if (p < end && !is_line_end(*p)) {
                 uint64_t at = static_cast<uint64_t>(p - begin), line = line_;
                 p_ = p;
                 skip_line();
                 input_.fail(at, line, "unexpected character after the closing quote of a field (a quote inside a quoted field must be doubled)");
             }
-            record.end_offset = static_cast<uint64_t>(stop - begin);
+            record.end_offset = static_cast<uint64_t>(p - begin);
             record.end_line = line_;
-            if (p < end) {
-                ++p;
-                ++line_;
-            }
+            if (p < end) ++line_;
+            p = after_line_end(p, end);
             break;
         }
         const char* q = p;
-        while (q < end && *q != delim && *q != '\n') ++q;
+        while (q < end && *q != delim && !is_line_end(*q)) ++q;
         if (q < end && *q == delim) {
             field.text = {p, static_cast<size_t>(q - p)};
             p = q + 1;
             continue;
         }
-        const char* text_end = q;
-        if (q > p && q[-1] == '\r') --text_end;  // CRLF, or a last line ending in CR
-        field.text = {p, static_cast<size_t>(text_end - p)};
-        record.end_offset = static_cast<uint64_t>(text_end - begin);
+        field.text = {p, static_cast<size_t>(q - p)};
+        record.end_offset = static_cast<uint64_t>(q - begin);
         record.end_line = line_;
-        p = q;
-        if (p < end) {
-            ++p;
-            ++line_;
-        }
+        if (q < end) ++line_;
+        p = after_line_end(q, end);
         break;
     }
+    p_ = p;  // past the record, also when its text is refused
+    check_utf8(record);
+    if (record.scratch.size() > 0) any_escaped = true;
     // Views into the scratch copy are made last: appending may have moved it.
     if (any_escaped)
         for (CsvField& f : record.fields)
             if (f.escaped) f.text = {record.scratch.data() + f.scratch_begin, f.text.size()};
-    p_ = p;
     return true;
 }
 
 void EdgeListReader::fail(const char* at, std::string_view reason) {
     uint64_t line = line_;
-    auto nl = static_cast<const char*>(std::memchr(at, '\n', static_cast<size_t>(input_.end() - at)));
-    p_ = nl ? nl + 1 : input_.end();
-    if (nl) ++line_;
+    const char* line_end = find_line_end(at, input_.end());
+    p_ = after_line_end(line_end, input_.end());
+    if (line_end < input_.end()) ++line_;
     input_.fail(static_cast<uint64_t>(at - input_.begin()), line, reason);
 }
 
@@ -143,7 +172,7 @@ bool EdgeListReader::next(int64_t& from, int64_t& to, uint64_t limit) {
     const char* const end = input_.end();
     const char* const last_start = input_.begin() + std::min(limit, input_.size());  // lines start before it
     auto blank = [](char c) { return c == ' ' || c == '\t'; };
-    auto line_end = [&](const char* p) { return p == end || *p == '\n' || (*p == '\r' && (p + 1 == end || p[1] == '\n')); };
+    auto line_end = [&](const char* p) { return p == end || is_line_end(*p); };
     for (;;) {
         if (p_ >= last_start) return false;
         const char* p = p_;
@@ -153,9 +182,9 @@ bool EdgeListReader::next(int64_t& from, int64_t& to, uint64_t limit) {
             return false;
         }
         if (*p == '#' || line_end(p)) {  // comment or blank line
-            auto nl = static_cast<const char*>(std::memchr(p, '\n', static_cast<size_t>(end - p)));
-            p_ = nl ? nl + 1 : end;
-            if (nl) ++line_;
+            const char* at = find_line_end(p, end);
+            p_ = after_line_end(at, end);
+            if (at < end) ++line_;
             continue;
         }
         int64_t ids[2];
@@ -171,12 +200,8 @@ bool EdgeListReader::next(int64_t& from, int64_t& to, uint64_t limit) {
         }
         while (p < end && blank(*p)) ++p;
         if (!line_end(p)) fail(p, "more than two fields (an edge list line is: FROM TO)");
-        if (p < end && *p == '\r') ++p;
-        if (p < end) {
-            ++p;
-            ++line_;
-        }
-        p_ = p;
+        if (p < end) ++line_;
+        p_ = after_line_end(p, end);
         from = ids[0];
         to = ids[1];
         return true;

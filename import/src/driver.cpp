@@ -234,7 +234,7 @@ private:
     // names a chunk at a time; they are registered here in order of first appearance.
     void scan(Source& s) {
         InputBuffer& input = open(s);
-        CsvReader reader(input, options_.delimiter);
+        CsvReader reader(input, options_.delimiter, options_.invalid_utf8);
         CsvRecord record;
         read_header(s, reader, record);
         const int column = s.nodes ? s.label : s.type;
@@ -256,7 +256,7 @@ private:
             chunk.seen.clear();
             chunk.last = {};
             chunk.rows = 0;
-            CsvReader rows(input, options_.delimiter, bounds.begin, bounds.first_line);
+            CsvReader rows(input, options_.delimiter, bounds.begin, bounds.first_line, options_.invalid_utf8);
             for (;;) {
                 try {
                     if (!rows.next(chunk.record, bounds.end)) break;
@@ -364,7 +364,7 @@ private:
     void load(Source& s) {
         InputBuffer& input = open(s);
         {
-            CsvReader header(input, options_.delimiter);
+            CsvReader header(input, options_.delimiter, options_.invalid_utf8);
             CsvRecord record;
             header.next(record);  // read in pass 1
             const FieldParser parser(input, options_.array_delimiter);
@@ -432,7 +432,7 @@ private:
         rows.clear();
         rows.records.resize(std::max<size_t>(rows.records.size(), 1));
         CsvRecord& record = rows.records.front();
-        CsvReader reader(input, options_.delimiter, bounds.begin, bounds.first_line);
+        CsvReader reader(input, options_.delimiter, bounds.begin, bounds.first_line, options_.invalid_utf8);
         for (;;) {
             ParsedRows::Row& row = rows.rows.emplace_back();
             try {
@@ -466,7 +466,7 @@ private:
         constexpr size_t kBatch = 256;
         rows.clear();
         rows.records.resize(std::max(rows.records.size(), kBatch));  // read in place: escaped fields point into each
-        CsvReader reader(input, options_.delimiter, bounds.begin, bounds.first_line);
+        CsvReader reader(input, options_.delimiter, bounds.begin, bounds.first_line, options_.invalid_utf8);
         for (bool more = true; more;) {
             const size_t first = rows.rows.size();
             rows.endpoints.clear();

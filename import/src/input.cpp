@@ -34,18 +34,24 @@ uint64_t count_line_breaks(const char* begin, const char* end) {
     const size_t size = static_cast<size_t>(end - begin);
     uint64_t total = 0;
     size_t at = 0;
-    while (size - at >= sizeof(Bytes)) {
-        // Each lane counts its matches (a compare gives -1 per match) for at most 255 blocks.
+    // A break is an LF, or a CR not followed by an LF: each LF and each CR counts, and each
+    // CRLF pair (its LF loaded one byte further on) takes one back.
+    while (size - at > sizeof(Bytes)) {
+        // Each lane counts its matches (a compare gives -1 per match) for at most 127 blocks.
         Bytes counts = {};
-        const size_t blocks = std::min<size_t>((size - at) / sizeof(Bytes), 255);
+        const size_t blocks = std::min<size_t>((size - at - 1) / sizeof(Bytes), 127);
         for (size_t b = 0; b < blocks; ++b, at += sizeof(Bytes)) {
-            Bytes block;
+            Bytes block, next;
             std::memcpy(&block, begin + at, sizeof(Bytes));
-            counts -= reinterpret_cast<Bytes>(block == '\n');
+            std::memcpy(&next, begin + at + 1, sizeof(Bytes));
+            const Bytes cr = reinterpret_cast<Bytes>(block == '\r');
+            counts -= reinterpret_cast<Bytes>(block == '\n') + cr;
+            counts += cr & reinterpret_cast<Bytes>(next == '\n');
         }
         for (size_t lane = 0; lane < sizeof(Bytes); ++lane) total += counts[lane];
     }
-    for (; at < size; ++at) total += begin[at] == '\n';
+    for (; at < size; ++at)
+        total += begin[at] == '\n' || (begin[at] == '\r' && (at + 1 == size || begin[at + 1] != '\n'));
     return total;
 }
 
@@ -112,7 +118,7 @@ std::string InputBuffer::where(uint64_t offset, uint64_t line) const {
 InputLocation InputBuffer::locate(uint64_t offset, uint64_t line) const {
     offset = std::min(offset, size_);
     uint64_t start = offset;
-    while (start > 0 && data_[start - 1] != '\n') --start;
+    while (start > 0 && data_[start - 1] != '\n' && data_[start - 1] != '\r') --start;
     uint64_t column = 1;
     for (uint64_t i = start; i < offset; ++i)
         if ((static_cast<unsigned char>(data_[i]) & 0xC0) != 0x80) ++column;  // skip continuation bytes

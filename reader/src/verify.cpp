@@ -20,6 +20,7 @@
 #include "mmgraph/format/date.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/utf8.hpp"
 
 namespace mmgraph {
 
@@ -158,6 +159,13 @@ struct Verifier {
         if (dir == Direction::out) std::fill(resync_ordinal.begin(), resync_ordinal.end(), 1);
     }
 
+    // A string value or key (§4.3) is UTF-8.
+    static void text(std::string_view s, const Region& r, const std::string& where) {
+        if (const size_t bad = format::first_invalid_utf8(s); bad != s.size())
+            r.fail(static_cast<uint64_t>(reinterpret_cast<const uint8_t*>(s.data()) + bad - r.data),
+                   where + ": string is not UTF-8 (byte " + format::hex_byte(s[bad]) + ")");
+    }
+
     void value(const ValueRef& v, const AttributeInfo& a, const Region& r, const std::string& where) const {
         if (v.is_null()) return;
         uint8_t code = format::element_code(a.type.byte);
@@ -172,6 +180,14 @@ struct Verifier {
                 if (!format::is_valid_date_days(days))
                     r.fail(at(i), where + ": date of " + std::to_string(days) + " days is outside the years -999999 to +999999");
             }
+        if (code == static_cast<uint8_t>(TypeCode::string)) {
+            if (format::has_variable_items(a.type.byte)) {
+                uint64_t index = 0;
+                for (const ValueRef& item : v.elements()) text(item.as_string(), r, where + " item " + std::to_string(index++));
+            } else {
+                text(v.as_string(), r, where);
+            }
+        }
         if (code == static_cast<uint8_t>(TypeCode::vertex_ref))
             for (size_t i = 0; i + format::kVertexRefSize <= bytes.size(); i += format::kVertexRefSize) {
                 uint64_t ref = format::load_u48(bytes.data() + i);
@@ -577,12 +593,25 @@ void check_key_index(const File::Impl& m) {
     }
 }
 
+// §4.1: every name is UTF-8 without a 0x00 byte.
+void check_names(const File::Impl& m) {
+    for (size_t i = 0; i < m.names.size(); ++i) {
+        const std::string_view name = m.names[i];
+        const uint64_t at = static_cast<uint64_t>(reinterpret_cast<const uint8_t*>(name.data()) - m.strings.data);
+        if (const size_t bad = format::first_invalid_utf8(name); bad != name.size())
+            m.strings.fail(at + bad, "string " + std::to_string(i) + " is not UTF-8 (byte " + format::hex_byte(name[bad]) + ")");
+        if (const size_t nul = name.find('\0'); nul != std::string_view::npos)
+            m.strings.fail(at + nul, "string " + std::to_string(i) + " holds a 0x00 byte");
+    }
+}
+
 // The checks of §12 in the order verify() runs them; `sink` decides what a problem does.
 void run_checks(const File& f, const File::Impl& m, Sink& sink) {
     const std::string file = m.path.string() + ": ";
     sink.unit([&] { check_header_reserved(m, file); });
     for (size_t i = 0; i < m.sections.size(); ++i) sink.unit([&] { check_checksum(m, i, file, sink); });
     sink.unit([&] { check_gaps(m, file); });
+    sink.unit([&] { check_names(m); });
     Verifier check(f);
     check_records(f, m, check, sink);
     check_counts(m, check, file, sink);

@@ -662,6 +662,52 @@ dates)
   check "$work/info.json" 'j["format_version"] == "2.0"'
   ;;
 
+cr_line_ends)
+  # Old Mac exports end lines with a lone CR: each is a line end (three vertices, attributes
+  # named by the header alone), never data; inside quotes it stays data.
+  printf 'id:ID,:LABEL,city\rn1,P,Oslo\rn2,P,Rome\rn3,P,"Le\rHavre"\r' >"$work/cr.csv"
+  printf ':START_ID,:END_ID,:TYPE\rn1,n2,R\r\rn2,n3,R' >"$work/cr_rels.csv"
+  run 0 "$mmgraph" build -o "$work/cr.mmg" --nodes "$work/cr.csv" --edges "$work/cr_rels.csv" --quiet
+  has "$work/err" "vertices     3"
+  has "$work/err" "edges        2"
+  get_json "$work/cr.mmg" --key n3
+  check "$work/v.json" 'j["attributes"] == {"city": "Le\rHavre"}'
+  json_of "$work/info.json" "$mmgraph" info "$work/cr.mmg" --json
+  check "$work/info.json" '[a["name"] for a in j["schema"]["labels"][0]["attributes"]] == ["city"]'
+  # Positions count CR-ended lines, and messages show a CR as \r, never raw.
+  printf 'id:ID,n:int\ra,1\rb,x\r' >"$work/bad.csv"
+  run 1 "$mmgraph" build -o "$work/bad.mmg" --nodes "$work/bad.csv" --quiet
+  has "$work/err" "bad.csv:3:3: 'x' is not a valid int"
+  [ ! -e "$work/bad.mmg" ] || fail "output left behind"
+  printf 'id:ID,n:int\rx,"1\r2"\r' >"$work/bad_cr.csv"
+  run 1 "$mmgraph" build -o "$work/bad.mmg" --nodes "$work/bad_cr.csv" --quiet
+  has "$work/err" "bad_cr.csv:2:3: '1\\r2' is not a valid int"
+  if grep -q $'\r' "$work/err"; then fail "the message holds a raw CR"; fi
+  printf '1 2\r2 3\r# c\r3 1' >"$work/cr_edges.txt"
+  run 0 "$mmgraph" build -o "$work/el.mmg" --edgelist "$work/cr_edges.txt" --quiet
+  has "$work/err" "edges        3"
+  ;;
+
+invalid_utf8)
+  # Text that is not UTF-8 (a Latin-1 export) is refused at its byte and leaves no file; with
+  # --invalid-utf8 replace each bad sequence becomes U+FFFD, and dump -> build keeps the bytes.
+  printf 'id:ID,name\na,ok\nb,caf\xe9\n' >"$work/latin1.csv"
+  run 1 "$mmgraph" build -o "$work/l.mmg" --nodes "$work/latin1.csv" --quiet
+  has "$work/err" "latin1.csv:3:6: invalid UTF-8: byte 0xE9 does not begin a valid sequence"
+  [ ! -e "$work/l.mmg" ] || fail "output left behind"
+  printf 'id:ID,name\na\xff,x\n' >"$work/badkey.csv"
+  run 1 "$mmgraph" build -o "$work/l.mmg" --nodes "$work/badkey.csv" --quiet
+  has "$work/err" "badkey.csv:2:2: invalid UTF-8: byte 0xFF"
+  run 0 "$mmgraph" build -o "$work/l.mmg" --nodes "$work/latin1.csv" --invalid-utf8 replace --quiet
+  run 0 "$mmgraph" verify "$work/l.mmg"
+  get_json "$work/l.mmg" --key b
+  check "$work/v.json" 'j["attributes"] == {"name": "caf\ufffd"}'
+  run 0 "$mmgraph" dump "$work/l.mmg" --out "$work/dump"
+  run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv
+  cmp "$work/l.mmg" "$work/re.mmg" || fail "rebuild of the replaced text differs"
+  run 2 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/latin1.csv" --invalid-utf8 latin1
+  ;;
+
 file_size_limit)
   # Past `ulimit -f` the build fails with a message, not SIGXFSZ, and leaves no file or temp.
   mkdir "$work/out_dir"

@@ -418,7 +418,7 @@ struct Writer::Impl {
     }
     // Whether a vertex with this new key may be added: throws the limit error that refuses it.
     void check_new_vertex(const Key& key) const;
-    bool key_too_long(const Key& key) const;
+    bool key_refused(const Key& key) const;
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);

@@ -11,6 +11,7 @@
 #include "internal.hpp"
 #include "mmgraph/format/date.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/utf8.hpp"
 #include "mmgraph/format/vlq.hpp"
 
 namespace mmgraph {
@@ -22,6 +23,13 @@ namespace {
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
+// Names go to the string table, which holds UTF-8 only (spec §4.1).
+void check_utf8_name(std::string_view name, const char* what) {
+    if (const size_t bad = format::first_invalid_utf8(name); bad != name.size())
+        throw Error(ErrorKind::bad_input, std::string(what) + " name is not UTF-8 (byte " + format::hex_byte(name[bad]) + " at byte " +
+                                              std::to_string(bad) + ", spec §4.1)");
+}
+
 // Vertex ids are u32 and two values are kept free.
 constexpr uint64_t kMaxWriterVertices = std::numeric_limits<uint32_t>::max() - 1;
 Error too_many_vertices() { return Error(ErrorKind::limit, "more than 2^32 - 2 vertices in one writer"); }
@@ -30,6 +38,7 @@ Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, K
                  bool is_label, const char* what) {
     if (name.empty()) throw Error(ErrorKind::bad_input, std::string(what) + " name must not be empty");
     if (name.size() > 0xFFFF) throw Error(ErrorKind::limit, std::string(what) + " name longer than 65535 bytes");
+    check_utf8_name(name, what);
     if (attributes.size() > format::kMaxAttributes)
         throw Error(ErrorKind::limit, std::string(what) + " " + in_quotes(name) + ": " + std::to_string(attributes.size()) +
                     " attributes exceed the limit of " + std::to_string(format::kMaxAttributes) + " (spec §9)");
@@ -45,6 +54,7 @@ Shape make_shape(std::string_view name, std::vector<AttributeSpec> attributes, K
     for (const auto& a : attributes) {
         if (a.name.empty()) throw Error(ErrorKind::bad_input, std::string(what) + " " + in_quotes(name) + ": empty attribute name");
         if (a.name.size() > 0xFFFF) throw Error(ErrorKind::limit, std::string(what) + " " + in_quotes(name) + ": attribute name too long");
+        check_utf8_name(a.name, "attribute");
         if (!format::is_valid_type(a.type.byte))
             throw Error(ErrorKind::bad_input, std::string(what) + " " + in_quotes(name) + ": attribute " + in_quotes(a.name) +
                         " has an invalid type (lists hold fixed-size elements only)");
@@ -344,6 +354,13 @@ void stage_fixed(const Writer::Impl& writer, const AttributeSpec& a, const Value
     push(out, buf, size);
 }
 
+// String values are UTF-8 (spec §4.3); bytes values may hold anything.
+void check_utf8_value(std::string_view text, const ValueError& bad, const std::string& item = {}) {
+    if (const size_t at = format::first_invalid_utf8(text); at != text.size())
+        throw bad(item + "string is not UTF-8 (byte " + format::hex_byte(text[at]) + " at byte " + std::to_string(at) +
+                  "; store it as bytes, or fix its encoding; spec §4.3)");
+}
+
 // A present string or bytes value: VLQ(count) + payload; returns the payload's size.
 uint64_t stage_text(const AttributeSpec& a, const Value& v, uint64_t max_value_size, detail::GrowableArray<uint8_t>& out,
                     const ValueError& bad) {
@@ -351,6 +368,7 @@ uint64_t stage_text(const AttributeSpec& a, const Value& v, uint64_t max_value_s
     bool ok = (code == TypeCode::string && v.kind() == Value::Kind::string) ||
               (code == TypeCode::bytes && (v.kind() == Value::Kind::bytes || v.kind() == Value::Kind::string));
     if (!ok) throw bad(std::string("expected ") + (code == TypeCode::string ? "a string" : "bytes") + ", got " + kind_name(v.kind()));
+    if (code == TypeCode::string) check_utf8_value(v.text(), bad);
     const uint64_t count = v.text().size();
     if (count > max_value_size)
         throw bad("value of " + std::to_string(count) + " bytes exceeds the limit of " + std::to_string(max_value_size) +
@@ -380,7 +398,10 @@ std::pair<uint64_t, uint64_t> stage_list(const Writer::Impl& writer, const Attri
                   ErrorKind::limit);
     uint64_t payload = 0;
     if (format::has_variable_items(a.type.byte)) {
+        uint64_t index = 0;
         for (std::string_view item : v.string_items()) {
+            if (code == TypeCode::string) check_utf8_value(item, bad, "item " + std::to_string(index) + ": ");
+            ++index;
             if (item.size() > max_value_size)
                 throw bad("list item of " + std::to_string(item.size()) + " bytes exceeds the limit of " +
                               std::to_string(max_value_size) + " bytes per value (spec §9)",
@@ -489,12 +510,12 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
     if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertices_for: unknown label id " + std::to_string(label));
     // What can refuse a new vertex is checked before the first is added, so that a failed call
     // adds none; key types first, as resolve_in_order checks them.
-    const Key* too_long = nullptr;
+    const Key* refused = nullptr;
     for (const Key& key : keys) {
         if (std::holds_alternative<std::string_view>(key) != (m.options.key_type == KeyType::string)) m.hash_key(key);  // throws
-        if (!too_long && m.key_too_long(key)) too_long = &key;
+        if (!refused && m.key_refused(key)) refused = &key;
     }
-    if (too_long) m.check_new_vertex(*too_long);
+    if (refused) m.check_new_vertex(*refused);
     if (m.vertex_label.size() + keys.size() > kMaxWriterVertices) {
         std::set<Key> added;
         for (const Key& key : keys)
@@ -514,16 +535,21 @@ void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<ui
     m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
 }
 
-bool Writer::Impl::key_too_long(const Key& key) const {
+bool Writer::Impl::key_refused(const Key& key) const {
     const auto* s = std::get_if<std::string_view>(&key);
-    return s && s->size() > options.max_value_size;
+    return s && (s->size() > options.max_value_size || !format::is_valid_utf8(*s));
 }
 
 void Writer::Impl::check_new_vertex(const Key& key) const {
     if (vertex_label.size() >= kMaxWriterVertices) throw too_many_vertices();
-    if (key_too_long(key))
-        throw Error(ErrorKind::limit, detail::InputContext{&key}.text() + ": key of " + std::to_string(std::get<std::string_view>(key).size()) +
+    const auto* s = std::get_if<std::string_view>(&key);
+    if (!s) return;
+    if (s->size() > options.max_value_size)
+        throw Error(ErrorKind::limit, detail::InputContext{&key}.text() + ": key of " + std::to_string(s->size()) +
                     " bytes exceeds the limit of " + std::to_string(options.max_value_size) + " bytes per value (spec §9)");
+    if (const size_t bad = format::first_invalid_utf8(*s); bad != s->size())
+        throw Error(ErrorKind::bad_input, detail::InputContext{&key}.text() + ": key is not UTF-8 (byte " +
+                    format::hex_byte((*s)[bad]) + " at byte " + std::to_string(bad) + ", spec §4.3)");
 }
 
 uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {

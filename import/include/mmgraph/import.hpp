@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "mmgraph/error.hpp"
+#include "mmgraph/import/csv.hpp"
 #include "mmgraph/types.hpp"
 #include "mmgraph/writer.hpp"
 
@@ -24,6 +25,7 @@ struct BuildOptions {
     char delimiter = ',';
     char array_delimiter = ';';
     bool skip_bad_rows = false;
+    InvalidUtf8 invalid_utf8 = InvalidUtf8::refuse;  // text that is not UTF-8 (spec §4.3)
     // Rows are parsed on worker threads a chunk of about this many bytes at a time. Tests make
     // it tiny, so that chunks are cut inside quoted fields; the output never depends on it.
     uint64_t chunk_bytes = 256 << 10;

@@ -33,15 +33,23 @@ struct CsvRecord {
     std::string scratch;      // undoubled copies of fields that contained ""
 };
 
-// Reads records one by one. Records end at LF or CRLF (the CR is not part of the last field);
-// inside quotes both are data, and so is a lone CR. Blank lines are skipped. A quote inside an
-// unquoted field is taken literally. Syntax errors throw InputError after moving past the bad
-// record, so that the caller may continue with the next one.
+// What a record holding bytes that are not UTF-8 gets (spec §4.3: stored text is UTF-8).
+enum class InvalidUtf8 : uint8_t {
+    refuse,   // an error naming the first bad byte
+    replace,  // each invalid sequence of a field becomes U+FFFD, as Neo4j's importer reads it
+};
+
+// Reads records one by one. Records end at LF, CRLF or a lone CR (old Mac exports; the CR is
+// never part of the last field); inside quotes all three are data. Blank lines are skipped. A
+// quote inside an unquoted field is taken literally. Syntax errors, and bytes that are not
+// UTF-8 when refused, throw InputError after moving past the bad record, so that the caller may
+// continue with the next one.
 class CsvReader {
 public:
-    CsvReader(const InputBuffer& input, char delimiter);
+    CsvReader(const InputBuffer& input, char delimiter, InvalidUtf8 invalid_utf8 = InvalidUtf8::refuse);
     // Reads from `offset` (the start of a line, which is line `line`) on.
-    CsvReader(const InputBuffer& input, char delimiter, uint64_t offset, uint64_t line);
+    CsvReader(const InputBuffer& input, char delimiter, uint64_t offset, uint64_t line,
+              InvalidUtf8 invalid_utf8 = InvalidUtf8::refuse);
 
     // The next record, or false at the end of the input. With a limit, false also when the next
     // record starts at or after offset `limit` (the reader then stops at the first such byte).
@@ -52,15 +60,17 @@ public:
 
 private:
     void skip_line();
+    void check_utf8(CsvRecord& record);
 
     const InputBuffer& input_;
     const char* p_;
     uint64_t line_ = 1;
     char delimiter_;
+    InvalidUtf8 invalid_utf8_;
 };
 
 // SNAP edge lists: one edge per line as two integers separated by spaces or tabs; lines
-// starting with '#' are comments. Errors throw InputError after moving to the next line.
+// starting with '#' are comments; lines end as CSV records do. Errors throw InputError after moving to the next line.
 class EdgeListReader {
 public:
     explicit EdgeListReader(const InputBuffer& input) : input_(input), p_(input.begin()) {}

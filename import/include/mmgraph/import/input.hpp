@@ -11,8 +11,8 @@
 
 namespace mmgraph::importer {
 
-// The LF bytes in [begin, end), sixteen at a time: line numbers need every chunk's count, and
-// std::count compiles to a byte loop, 0.3 s of CPU for a 500 MB import.
+// The line breaks in [begin, end) (LF, CRLF or a lone CR), sixteen bytes at a time: line
+// numbers need every chunk's count, and a byte loop takes 0.3 s of CPU for a 500 MB import.
 uint64_t count_line_breaks(const char* begin, const char* end);
 
 // An error confined to one row (or header field) of an input file: kind bad_input, with its
