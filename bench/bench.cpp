@@ -18,6 +18,7 @@
 #include <random>
 
 #include <CLI/CLI.hpp>
+#include <zlib.h>
 
 #include "graph_input.hpp"
 #include "measure.hpp"
@@ -395,6 +396,35 @@ private:
         csv_rate_ = static_cast<double>(csv_bytes) / 1e6 / csv.total;
         csv_total_ = csv.total;
         csv_rss_over_output_ = csv.peak_mib * 1024 * 1024 / static_cast<double>(csv.bytes);
+
+        // Exports often come gzip'd: the same files at gzip's default level, built the same way
+        // (the rate below still counts the uncompressed CSV bytes).
+        progress("gzip'ing the property CSV");
+        const fs::path nodes_gz = gzip_copy(rmat.nodes_csv), edges_gz = gzip_copy(rmat.edges_csv);
+        std::vector<BuildReport> gz_runs;
+        for (unsigned r = 0; r < repeats; ++r) {
+            progress("mmgraph build --nodes --edges (property CSV, gzip'd) (" + std::to_string(r + 1) + "/" + std::to_string(repeats) + ")");
+            gz_runs.push_back(run_build(o_.cli, {"-o", props_file.string(), "--nodes", nodes_gz.string(), "--edges", edges_gz.string(), "--threads", "2"}));
+        }
+        BuildReport gz = median_report(gz_runs);
+        writer_.rows.push_back(build_row("property CSV, gzip'd", 2, gz, csv_bytes));
+        gzip_over_plain_ = gz.total / csv.total;
+        fs::remove(nodes_gz);
+        fs::remove(edges_gz);
+    }
+
+    // `source` + ".gz", written with zlib at its default level.
+    static fs::path gzip_copy(const fs::path& source) {
+        const fs::path target = source.string() + ".gz";
+        std::ifstream in(source, std::ios::binary);
+        gzFile out = gzopen(target.c_str(), "wb6");
+        if (!in || !out) throw std::runtime_error("cannot gzip " + source.string());
+        std::vector<char> buffer(1 << 20);
+        while (in.read(buffer.data(), static_cast<std::streamsize>(buffer.size())) || in.gcount() > 0)
+            if (gzwrite(out, buffer.data(), static_cast<unsigned>(in.gcount())) != static_cast<int>(in.gcount()))
+                throw std::runtime_error("cannot write " + target.string());
+        if (gzclose(out) != Z_OK) throw std::runtime_error("cannot write " + target.string());
+        return target;
     }
 
     static BuildReport median_report(const std::vector<BuildReport>& runs) {
@@ -543,13 +573,14 @@ private:
         t.push_back({"writer peak RSS / output (edge list, 2 threads)", fixed(rss_over_output_, 2) + "x", "<= 1.5x", rss_over_output_ <= 1.5});
         t.push_back({"writer peak RSS / output (property CSV)", fixed(csv_rss_over_output_, 2) + "x", "<= 1.5x", csv_rss_over_output_ <= 1.5});
         t.push_back({"property CSV import (whole build)", fixed(csv_rate_, 1) + " MB/s", ">= 100 MB/s", csv_rate_ >= 100});
+        t.push_back({"gzip'd property CSV build / plain CSV build", fixed(gzip_over_plain_, 2) + "x", "<= 1.5x", gzip_over_plain_ <= 1.5});
     }
 
     const Options& o_;
     Report report_;
     Table writer_;
     double bfs_vs_csr_ = 0, sqlite_vs_lookup_ = 0, open_ratio_ = 0, open_ratio_cold_ = 0, out_only_bytes_per_edge_ = 0;
-    double encode_rate_ = 0, speedup_ = 0, rss_over_output_ = 0, csv_rss_over_output_ = 0, csv_rate_ = 0;
+    double encode_rate_ = 0, speedup_ = 0, rss_over_output_ = 0, csv_rss_over_output_ = 0, csv_rate_ = 0, gzip_over_plain_ = 0;
     double edge_list_total_ = 0, csv_total_ = 0;  // mmgraph build seconds, 2 threads
     std::vector<double> cold_us_;
 };

@@ -1,11 +1,25 @@
 // libFuzzer target: the CSV importer (header parsing, RFC 4180 records, typed fields, the
 // schema union, the writer behind it). The input is a node file, optionally followed by a line
 // "===" and a relationship file. Build checks: see import_check.hpp. Text that is not UTF-8 is
-// refused or replaced depending on the input's size.
+// refused or replaced, and the node file is written plain or gzip'd, depending on the input's
+// size; an input that is itself gzip or zip bytes reaches the decompression as it is.
+#include <zlib.h>
+
 #include <cstdint>
 #include <string_view>
 
 #include "import_check.hpp"
+
+namespace {
+
+bool write_gzip(const std::string& path, std::string_view text) {
+    gzFile f = gzopen(path.c_str(), "wb1");
+    if (!f) return false;
+    const bool ok = text.empty() || gzwrite(f, text.data(), static_cast<unsigned>(text.size())) == static_cast<int>(text.size());
+    return gzclose(f) == Z_OK && ok;
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     using namespace mmgraph::fuzz;
@@ -18,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     options.nodes.push_back(nodes);
     // Both answers to text that is not UTF-8: either way a built file must verify.
     if ((size / 23) % 2) options.invalid_utf8 = mmgraph::importer::InvalidUtf8::replace;
-    if (!write_scratch(nodes, data, node_text.size())) return 0;
+    if ((size / 46) % 2 ? !write_gzip(nodes, node_text) : !write_scratch(nodes, data, node_text.size())) return 0;
     if (split != std::string_view::npos) {
         size_t from = split + kSplit.size();
         if (!write_scratch(edges, data + from, size - from)) return 0;

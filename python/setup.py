@@ -32,7 +32,7 @@ extension = Pybind11Extension(
     sources("python/src") + sources("reader/src") + sources("writer/src") + sources("import/src"),
     include_dirs=[os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "import/include", "reader/src")]
     + ["/usr/include/utf8cpp"],  # libutfcpp-dev: headers only
-    libraries=["xxhash"],
+    libraries=["xxhash", "archive"],
     cxx_std=20,
 )
 

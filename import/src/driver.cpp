@@ -181,7 +181,7 @@ private:
         return *s.input;
     }
     void close(Source& s) {
-        if (s.input && s.input->mapped()) s.input.reset();
+        if (s.input && s.input->mapped() && !s.input->decompressed()) s.input.reset();
     }
 
     void check_width(const Source& s, const InputBuffer& input, const CsvRecord& record) const {

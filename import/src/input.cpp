@@ -6,8 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <archive.h>
+#include <archive_entry.h>
+
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
+#include <memory>
 
 namespace mmgraph::importer {
 
@@ -26,6 +31,83 @@ public:
 private:
     int fd_;
 };
+
+enum class Compression { none, gzip, zip };
+
+// By content, not by name: a gzip member starts 1F 8B, a zip archive with its first local file
+// header 50 4B 03 04; neither can begin a CSV file or an edge list.
+Compression compression_of(int fd) {
+    unsigned char magic[4] = {};
+    const ssize_t n = ::pread(fd, magic, sizeof magic, 0);
+    if (n >= 2 && magic[0] == 0x1F && magic[1] == 0x8B) return Compression::gzip;
+    if (n == 4 && std::memcmp(magic, "PK\x03\x04", 4) == 0) return Compression::zip;
+    return Compression::none;
+}
+
+// An unlinked file in $TMPDIR (else /tmp) to decompress into: its pages are page cache that the
+// kernel may write out and reclaim, not heap, and it disappears with its descriptor.
+int anonymous_temp_file(const std::string& path) {
+    const char* env = std::getenv("TMPDIR");
+    const std::string dir = env && *env ? env : "/tmp";
+    int fd = ::open(dir.c_str(), O_TMPFILE | O_RDWR | O_CLOEXEC, 0600);
+    if (fd < 0) {  // a file system without O_TMPFILE
+        std::string name = dir + "/mmgraph-input-XXXXXX";
+        fd = ::mkostemp(name.data(), O_CLOEXEC);
+        if (fd >= 0) ::unlink(name.c_str());
+    }
+    if (fd < 0) {
+        const int error = errno;
+        throw Error::io(path + ": cannot create a temporary file in " + dir + " to decompress into: " + std::strerror(error), error);
+    }
+    return fd;
+}
+
+// Decompresses the single file that a gzip stream or a zip archive holds into `out` (libarchive
+// reads both, concatenated gzip members included); returns the decompressed size.
+uint64_t decompress(int in, int out, Compression kind, const std::string& path) {
+    std::unique_ptr<archive, int (*)(archive*)> a(archive_read_new(), archive_read_free);
+    const char* what = kind == Compression::gzip ? "gzip" : "zip";
+    auto fail = [&](const std::string& why) -> void {
+        throw Error(ErrorKind::bad_input, path + ": cannot read it as " + what + ": " + why);
+    };
+    if (kind == Compression::gzip) {
+        archive_read_support_filter_gzip(a.get());
+        archive_read_support_format_raw(a.get());
+    } else {
+        archive_read_support_format_zip(a.get());
+    }
+    if (archive_read_open_fd(a.get(), in, 1 << 20) != ARCHIVE_OK) fail(archive_error_string(a.get()));
+    archive_entry* entry = nullptr;
+    int status;
+    while ((status = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK && archive_entry_filetype(entry) == AE_IFDIR) {
+    }
+    if (status == ARCHIVE_EOF) fail("the archive holds no file");
+    if (status != ARCHIVE_OK) fail(archive_error_string(a.get()));
+    const std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    std::vector<char> buffer(1 << 20);
+    uint64_t total = 0;
+    for (;;) {
+        const la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
+        if (n < 0) fail("damaged after " + std::to_string(total) + " bytes of text: " + archive_error_string(a.get()));
+        if (n == 0) break;
+        for (la_ssize_t done = 0; done < n;) {
+            const ssize_t w = ::write(out, buffer.data() + done, static_cast<size_t>(n - done));
+            if (w < 0 && errno == EINTR) continue;
+            if (w < 0) {
+                const int error = errno;
+                throw Error::io(path + ": cannot write the decompressed text to a temporary file: " + std::strerror(error), error);
+            }
+            done += w;
+        }
+        total += static_cast<uint64_t>(n);
+    }
+    while ((status = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK && archive_entry_filetype(entry) == AE_IFDIR) {
+    }
+    if (status == ARCHIVE_OK)
+        fail("the archive holds more than one file ('" + name + "', then '" + archive_entry_pathname(entry) +
+             "'); give each file on its own");
+    return total;
+}
 
 }  // namespace
 
@@ -66,13 +148,15 @@ InputBuffer::InputBuffer(std::string path) : path_(std::move(path)) {
     if (::fstat(fd.get(), &st) != 0) fail_errno("cannot stat");
     if (S_ISDIR(st.st_mode)) throw Error::io(path_ + ": is a directory", EISDIR);
     if (S_ISREG(st.st_mode)) {
+        if (const Compression kind = compression_of(fd.get()); kind != Compression::none) {
+            Descriptor text(anonymous_temp_file(path_));
+            size_ = decompress(fd.get(), text.get(), kind, path_);
+            decompressed_ = true;
+            map(text.get(), fail_errno);
+            return;
+        }
         size_ = static_cast<uint64_t>(st.st_size);
-        if (size_ == 0) return;  // mmap refuses length 0; an empty view is all we need
-        void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd.get(), 0);
-        if (p == MAP_FAILED) fail_errno("cannot map");
-        ::madvise(p, size_, MADV_SEQUENTIAL);
-        data_ = static_cast<const char*>(p);
-        mapped_ = true;
+        map(fd.get(), fail_errno);
         return;
     }
     // A pipe or device (e.g. <(zcat nodes.csv.gz)): read it whole.
@@ -92,6 +176,16 @@ InputBuffer::InputBuffer(std::string path) : path_(std::move(path)) {
     owned_ = std::move(buffer);
     data_ = owned_.data();
     size_ = used;
+}
+
+template <typename Fail>
+void InputBuffer::map(int fd, Fail&& fail_errno) {
+    if (size_ == 0) return;  // mmap refuses length 0; an empty view is all we need
+    void* p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
+    if (p == MAP_FAILED) fail_errno("cannot map");
+    ::madvise(p, size_, MADV_SEQUENTIAL);
+    data_ = static_cast<const char*>(p);
+    mapped_ = true;
 }
 
 void InputBuffer::release_before(uint64_t offset) const {

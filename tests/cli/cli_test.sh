@@ -708,6 +708,37 @@ invalid_utf8)
   run 2 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/latin1.csv" --invalid-utf8 latin1
   ;;
 
+compressed)
+  # gzip'd and single-file zip inputs (recognised by content, whatever their names) build the
+  # same bytes as the plain files, with the same error positions; damaged or multi-file
+  # archives are refused with a reason and leave nothing.
+  mmgraph=$(cd "$(dirname "$mmgraph")" && pwd)/$(basename "$mmgraph")
+  cd "$work"
+  cp "$data/people.csv" people.csv
+  cp "$data/relationships.csv" rels.csv
+  gzip -k people.csv
+  zip -q rels.zip rels.csv
+  cp people.csv.gz people_gz_named.csv
+  run 0 "$mmgraph" build -o plain.mmg --nodes people.csv --edges rels.csv --quiet
+  run 0 "$mmgraph" build -o packed.mmg --nodes people.csv.gz --edges rels.zip --quiet
+  cmp plain.mmg packed.mmg || fail "compressed inputs built other bytes"
+  run 0 "$mmgraph" build -o named.mmg --nodes people_gz_named.csv --edges rels.csv --quiet
+  cmp plain.mmg named.mmg || fail "a gzip'd file named .csv built other bytes"
+  cp "$data/bad_int.csv" bad.csv
+  run 1 "$mmgraph" build -o bad.mmg --nodes bad.csv
+  plain_error=$(sed 's/bad\.csv/X/' err)
+  gzip -k bad.csv
+  run 1 "$mmgraph" build -o bad.mmg --nodes bad.csv.gz
+  [ "$(sed 's/bad\.csv\.gz/X/' err)" = "$plain_error" ] || fail "gzip error differs: $(cat err) / $plain_error"
+  zip -q both.zip people.csv rels.csv
+  run 1 "$mmgraph" build -o bad.mmg --nodes both.zip
+  has err "both.zip: cannot read it as zip: the archive holds more than one file ('people.csv', then 'rels.csv')"
+  head -c 40 people.csv.gz >cut.gz
+  run 1 "$mmgraph" build -o bad.mmg --nodes cut.gz
+  has err "cut.gz: cannot read it as gzip"
+  [ ! -e bad.mmg ] || fail "output left behind"
+  ;;
+
 file_size_limit)
   # Past `ulimit -f` the build fails with a message, not SIGXFSZ, and leaves no file or temp.
   mkdir "$work/out_dir"

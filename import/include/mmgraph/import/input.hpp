@@ -23,6 +23,9 @@ public:
     InputError(const std::string& message, InputLocation where) : Error(message, std::move(where)) {}
 };
 
+// One input file's bytes: a regular file mapped read-only; a gzip or single-file zip file
+// (recognised by content) decompressed into an unlinked temporary file that is then mapped,
+// so that positions count the text and parsing is the same; a pipe read whole.
 class InputBuffer {
 public:
     explicit InputBuffer(std::string path);  // throws an io Error "PATH: cannot open: ..."
@@ -32,6 +35,9 @@ public:
 
     const std::string& path() const { return path_; }
     bool mapped() const { return mapped_; }  // false: a pipe, read whole (cannot be read twice)
+    // A gzip or zip file, whose text was decompressed into a temporary file and mapped: worth
+    // keeping for a second pass rather than decompressing again.
+    bool decompressed() const { return decompressed_; }
     const char* begin() const { return data_; }
     const char* end() const { return data_ + size_; }
     uint64_t size() const { return size_; }
@@ -45,10 +51,14 @@ public:
     void release_before(uint64_t offset) const;
 
 private:
+    template <typename Fail>
+    void map(int fd, Fail&& fail_errno);
+
     std::string path_;
     const char* data_ = "";  // never null: pointer arithmetic on an empty input stays defined
     uint64_t size_ = 0;
     bool mapped_ = false;
+    bool decompressed_ = false;
     mutable uint64_t released_ = 0;  // a hint about residency, not the contents
     std::vector<char> owned_;  // contents of a pipe or other non-regular file
 };
