@@ -30,8 +30,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string_view node_text = text.substr(0, split);
     mmgraph::importer::BuildOptions options;
     options.nodes.push_back(nodes);
-    // Both answers to text that is not UTF-8: either way a built file must verify.
+    // Both answers to text that is not UTF-8 (either way a built file must verify), and the
+    // neo4j-admin reading options, chosen by bits of the size.
     if ((size / 23) % 2) options.invalid_utf8 = mmgraph::importer::InvalidUtf8::replace;
+    const size_t rules = size / 92;
+    if (rules & 1) options.quote = '\'';
+    options.ignore_extra_columns = rules & 2;
+    options.ignore_empty_strings = rules & 4;
+    options.trim_strings = rules & 8;
     if ((size / 46) % 2 ? !write_gzip(nodes, node_text) : !write_scratch(nodes, data, node_text.size())) return 0;
     if (split != std::string_view::npos) {
         size_t from = split + kSplit.size();

@@ -91,6 +91,20 @@ TEST_CASE("csv reader: an error carries its location and the reader goes on afte
     CHECK_FALSE(reader.next(record));
 }
 
+TEST_CASE("csv reader: another quote character", "[csv]") {
+    TempDir dir;
+    const std::string path = (dir / "in.csv").string();
+    std::ofstream(path, std::ios::binary) << "'a,b','it''s',\"x\"\n";
+    InputBuffer input(path);
+    CsvReader reader(input, {',', '\''});
+    CsvRecord record;
+    REQUIRE(reader.next(record));
+    REQUIRE(record.fields.size() == 3);
+    CHECK(record.fields[0].text == "a,b");
+    CHECK(record.fields[1].text == "it's");
+    CHECK(record.fields[2].text == "\"x\"");  // a double quote is data now
+}
+
 TEST_CASE("csv reader: other delimiters", "[csv]") {
     TempDir dir;
     CHECK(read_all(dir, "a\tb\t\"c\td\"\n", '\t') == Records{{"a", "b", "c\td"}});
@@ -157,7 +171,7 @@ TEST_CASE("csv reader: text that is not UTF-8 is refused at its byte, or replace
     const std::string path = (dir / "in.csv").string();
     std::ofstream(path, std::ios::binary) << "x\xFFy,\"a\"\"\xC3\",ok\nnext\n";
     InputBuffer input(path);
-    CsvReader reader(input, ',', mmgraph::importer::InvalidUtf8::replace);
+    CsvReader reader(input, {',', '"', mmgraph::importer::InvalidUtf8::replace});
     CsvRecord record;
     REQUIRE(reader.next(record));
     REQUIRE(record.fields.size() == 3);

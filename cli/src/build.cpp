@@ -3,7 +3,10 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <string>
 
 namespace mmgraph::cli {
@@ -13,7 +16,11 @@ namespace {
 // Progress at most once a second per pass, the first ten skipped rows, and the "writing" line.
 class BuildPrinter final : public importer::BuildObserver {
 public:
-    explicit BuildPrinter(bool quiet) : quiet_(quiet) {}
+    BuildPrinter(bool quiet, const std::string& report_file) : quiet_(quiet) {
+        if (report_file.empty()) return;
+        report_.reset(std::fopen(report_file.c_str(), "w"));
+        if (!report_) throw Error::io(report_file + ": cannot create the report file: " + std::strerror(errno), errno);
+    }
 
     void progress(const importer::BuildProgress& p) override {
         if (quiet_) return;
@@ -31,6 +38,8 @@ public:
     }
 
     void row_skipped(const Error& error, uint64_t skipped) override {
+        if (report_ && std::fprintf(report_.get(), "%s\n", error.what()) < 0)
+            throw Error::io("cannot write the report file: " + std::string(std::strerror(errno)), errno);
         constexpr uint64_t kShown = 10;
         if (skipped <= kShown) std::fprintf(stderr, "mmgraph: %s (row skipped)\n", error.what());
         else if (skipped == kShown + 1) std::fprintf(stderr, "mmgraph: further bad rows are skipped without a message\n");
@@ -42,8 +51,17 @@ public:
         std::fprintf(stderr, "mmgraph: %s\n", line.c_str());
     }
 
+    void close_report() {
+        if (report_ && std::fclose(report_.release()) != 0)
+            throw Error::io("cannot write the report file: " + std::string(std::strerror(errno)), errno);
+    }
+
 private:
+    struct Close {
+        void operator()(std::FILE* f) const { std::fclose(f); }
+    };
     bool quiet_;
+    std::unique_ptr<std::FILE, Close> report_;
     uint64_t pass_ = 0;
     double last_ = 0;  // seconds into the pass of the last line printed
 };
@@ -68,9 +86,11 @@ void print_summary(const importer::BuildReport& report, bool skip_bad_rows) {
 
 }  // namespace
 
-void run_build(const importer::BuildOptions& options, bool quiet) {
-    BuildPrinter printer(quiet);
-    print_summary(importer::run_build(options, &printer), options.skip_bad_rows);
+void run_build(const importer::BuildOptions& options, bool quiet, const std::string& report_file) {
+    BuildPrinter printer(quiet, report_file);
+    const importer::BuildReport report = importer::run_build(options, &printer);
+    printer.close_report();
+    print_summary(report, options.skip_bad_rows || options.skip_duplicate_nodes || options.skip_bad_relationships);
 }
 
 }  // namespace mmgraph::cli

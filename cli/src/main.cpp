@@ -10,6 +10,7 @@
 #include <CLI/CLI.hpp>
 
 #include "build.hpp"
+#include "build_args.hpp"
 #include "inspect.hpp"
 #include "mmgraph/error.hpp"
 
@@ -37,38 +38,6 @@ int exit_code(mmgraph::ErrorKind kind) {
     return kFailed;
 }
 
-constexpr const char* kBuildFooter =
-    "\nNode files: a header row in the neo4j-admin import convention, then one vertex per row.\n"
-    "  id:ID           the vertex key (a string); required\n"
-    "  :LABEL          the vertex's label, one per row (default label 'Vertex')\n"
-    "  name:TYPE       an attribute; TYPE is string (the default when omitted), int (int32),\n"
-    "                  long (int64), float (float32), double (float64), boolean, byte (int8),\n"
-    "                  short (int16), or an array of any of these, e.g. 'v:int[]' or\n"
-    "                  'tags:string[]', with items split on the array delimiter; \"\" is the\n"
-    "                  empty array\n"
-    "  name:IGNORE     a column that is not imported\n"
-    "Relationship files: :START_ID and :END_ID (vertex keys), :TYPE (default 'EDGE') and\n"
-    "typed property columns.\n"
-    "A label's attributes are the union of the columns of every node file it appears in, all\n"
-    "nullable. An empty unquoted field is null; a quoted empty field (\"\") is an empty string\n"
-    "or list (null for other types). Fields follow RFC 4180: quotes, doubled quotes, embedded\n"
-    "delimiters and line breaks, LF or CRLF line ends. Blank lines are skipped.\n"
-    "Edge lists (SNAP): two integer vertex ids per line separated by blanks, '#' comments; every\n"
-    "distinct id becomes a vertex with that int64 key, label 'Vertex', edges of type 'EDGE'.\n"
-    "A bad row stops the build with FILE:LINE:COLUMN and the reason, and leaves no output file.\n"
-    "A multi-shard dataset is written as OUT.mmg's stem + '-<i>-of-<K>.mmg'.";
-
-// "," or "\t" or "tab": one byte that is not a quote or a line break.
-std::string check_delimiter(const std::string& text) {
-    if (text == "\\t" || text == "tab") return {};
-    if (text.size() != 1) return "a delimiter is one character (or '\\t' / 'tab')";
-    if (text[0] == '"' || text[0] == '\n' || text[0] == '\r') return "a delimiter cannot be a quote or a line break";
-    return {};
-}
-
-char delimiter_char(const std::string& text) { return text == "\\t" || text == "tab" ? '\t' : text[0]; }
-
-using mmgraph::importer::BuildOptions;
 using namespace mmgraph::cli;
 
 // How get, neighbors and bfs choose their vertex: --key K or --index I, exactly one.
@@ -102,10 +71,8 @@ struct Traversal {
 
 // Every subcommand's options, filled by the parser.
 struct Commands {
-    BuildOptions build;
-    bool quiet = false;
-    std::string delimiter = ",", array_delimiter = ";";
-    CLI::App* build_cmd = nullptr;
+    BuildArgs build;
+    std::vector<std::string> build_notes;
     InfoOptions info;
     CLI::App* info_cmd = nullptr;
     VerifyOptions verify;
@@ -117,47 +84,6 @@ struct Commands {
     DumpOptions dump;
     CLI::App* dump_cmd = nullptr;
 };
-
-void add_build(CLI::App& app, Commands& c) {
-    c.build_cmd = app.add_subcommand("build", "Build an mmgraph file (or dataset) from CSV files or edge lists.");
-    c.build_cmd->footer(std::string(kBuildFooter) + "\n" + kExitCodes);
-    c.build_cmd->add_option("-o,--output", c.build.output, "The .mmg file to write (replaced atomically when it exists)")
-        ->type_name("OUT.mmg")->required();
-    c.build_cmd->add_option("--nodes", c.build.nodes, "Node CSV file; repeat the option for several files")
-        ->type_name("FILE...");
-    c.build_cmd->add_option("--edges,--relationships", c.build.relationships, "Relationship CSV file; repeat the option for several files")
-        ->type_name("FILE...");
-    auto* edgelist = c.build_cmd->add_option("--edgelist", c.build.edgelists, "SNAP edge list (instead of CSV files); repeatable")
-        ->type_name("FILE...");
-    c.build_cmd->add_option("--threads", c.build.threads, "Threads for parsing input rows and for encoding (default 0: one per core)")->type_name("N");
-    c.build_cmd->add_option("--temp-dir", c.build.temp_directory, "Where staged edges wait for encoding (default: $TMPDIR, else /tmp)")
-        ->type_name("DIR");
-    c.build_cmd->add_option("--shards", c.build.shards, "Write a dataset of K shard files (default 1)")
-        ->type_name("K")->check(CLI::Range(1, 65535));
-    c.build_cmd->add_option("--delimiter", c.delimiter, "CSV field delimiter (default ','; '\\t' or 'tab' for a tab)")
-        ->type_name("C")->check(check_delimiter);
-    c.build_cmd->add_option("--array-delimiter", c.array_delimiter, "Delimiter of array items inside a field (default ';')")
-        ->type_name("C")->check(check_delimiter);
-    c.build_cmd->add_option_function<std::string>(
-                 "--id-type",
-                 [&](const std::string& v) { c.build.id_type = v == "integer" ? mmgraph::KeyType::int64 : mmgraph::KeyType::string; },
-                 "Vertex ids: string (default) or integer (int64 keys); a node file can also say id:ID{id-type:integer}")
-        ->type_name("TYPE")
-        ->check(CLI::IsMember({"string", "integer"}));
-    c.build_cmd->add_option_function<std::string>(
-                 "--invalid-utf8",
-                 [&](const std::string& v) {
-                     c.build.invalid_utf8 = v == "replace" ? mmgraph::importer::InvalidUtf8::replace : mmgraph::importer::InvalidUtf8::refuse;
-                 },
-                 "Text that is not UTF-8: refuse (default: an error naming FILE:LINE:COLUMN) or replace (each invalid "
-                 "sequence becomes U+FFFD, as neo4j-admin import reads it)")
-        ->type_name("WHAT")
-        ->check(CLI::IsMember({"refuse", "replace"}));
-    c.build_cmd->add_flag("--skip-bad-rows", c.build.skip_bad_rows,
-                        "Skip bad rows instead of stopping; the first ten are shown and all are counted in the summary");
-    c.build_cmd->add_flag("-q,--quiet", c.quiet, "No progress lines (errors and the final summary still go to stderr)");
-    edgelist->excludes("--nodes")->excludes("--edges");
-}
 
 void add_inspection(CLI::App& app, Commands& c) {
     c.info_cmd = app.add_subcommand("info", "Describe a file: counts, schema, sections and node types.");
@@ -214,17 +140,15 @@ void add_dump(CLI::App& app, Commands& c) {
 void parse(CLI::App& app, Commands& c, int argc, char** argv) {
     app.parse(argc, argv);
     for (Traversal* t : {&c.neighbors, &c.bfs}) t->vertex.require(t->cmd);
-    if (*c.build_cmd && c.build.nodes.empty() && c.build.edgelists.empty())
-        throw CLI::ValidationError("build: give --nodes FILE (and --edges FILE) or --edgelist FILE");
+    if (*c.build.cmd) c.build_notes = finish(c.build);
     c.get_vertex.require(c.get_cmd);
 }
 
 // Runs the chosen subcommand; its exit status when it has one to give besides failing.
 int run(Commands& c) {
-    if (*c.build_cmd) {
-        c.build.delimiter = delimiter_char(c.delimiter);
-        c.build.array_delimiter = delimiter_char(c.array_delimiter);
-        run_build(c.build, c.quiet);
+    if (*c.build.cmd) {
+        for (const auto& note : c.build_notes) std::fprintf(stderr, "mmgraph: note: %s\n", note.c_str());
+        run_build(c.build.options, c.build.quiet, c.build.report_file);
     } else if (*c.info_cmd) {
         run_info(c.info);
     } else if (*c.verify_cmd) {
@@ -258,7 +182,7 @@ int main(int argc, char** argv) {
     app.require_subcommand(1, 1);
     app.set_version_flag("--version", "mmgraph 2.0.0 (file format 2.0; reads 1.0 and 1.1)");
     Commands commands;
-    add_build(app, commands);
+    add_build_command(app, commands.build, kExitCodes);
     add_inspection(app, commands);
     add_traversals(app, commands);
     add_dump(app, commands);
@@ -269,6 +193,9 @@ int main(int argc, char** argv) {
     } catch (const CLI::ParseError& e) {
         std::fprintf(stderr, "mmgraph: %s (see mmgraph --help)\n", e.what());
         return kUsage;
+    } catch (const mmgraph::Error& e) {  // an input file pattern that matches nothing
+        std::fprintf(stderr, "mmgraph: %s\n", e.what());
+        return exit_code(e.kind());
     }
 
     int status = kOk;

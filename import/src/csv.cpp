@@ -27,15 +27,13 @@ const char* find_line_end(const char* p, const char* end) {
 
 }  // namespace
 
-CsvReader::CsvReader(const InputBuffer& input, char delimiter, InvalidUtf8 invalid_utf8)
-    : input_(input), p_(input.begin()), delimiter_(delimiter), invalid_utf8_(invalid_utf8) {
+CsvReader::CsvReader(const InputBuffer& input, CsvDialect dialect) : input_(input), p_(input.begin()), dialect_(dialect) {
     // A UTF-8 byte order mark (spreadsheet exports) is not part of the first header name.
     if (input.size() >= 3 && std::memcmp(p_, "\xEF\xBB\xBF", 3) == 0) p_ += 3;
 }
 
-CsvReader::CsvReader(const InputBuffer& input, char delimiter, uint64_t offset, uint64_t line, InvalidUtf8 invalid_utf8)
-    : input_(input), p_(input.begin() + std::min(offset, input.size())), line_(line), delimiter_(delimiter),
-      invalid_utf8_(invalid_utf8) {}
+CsvReader::CsvReader(const InputBuffer& input, CsvDialect dialect, uint64_t offset, uint64_t line)
+    : input_(input), p_(input.begin() + std::min(offset, input.size())), line_(line), dialect_(dialect) {}
 
 void CsvReader::skip_line() {
     const char* end = input_.end();
@@ -52,7 +50,7 @@ void CsvReader::check_utf8(CsvRecord& record) {
     const std::string_view raw(begin + first, static_cast<size_t>(record.end_offset - first));
     const size_t bad = format::first_invalid_utf8(raw);
     if (bad == raw.size()) return;
-    if (invalid_utf8_ == InvalidUtf8::refuse)
+    if (dialect_.invalid_utf8 == InvalidUtf8::refuse)
         input_.fail(first + bad, record.line + count_line_breaks(raw.data(), raw.data() + bad),
                     "invalid UTF-8: byte " + format::hex_byte(raw[bad]) +
                         " does not begin a valid sequence (text must be UTF-8; --invalid-utf8 replace stores U+FFFD)");
@@ -75,7 +73,7 @@ bool CsvReader::next(CsvRecord& record, uint64_t limit) {
     const char* const begin = input_.begin();
     const char* const end = input_.end();
     const char* const last_start = begin + std::min(limit, input_.size());  // records start before it
-    const char delim = delimiter_;
+    const char delim = dialect_.delimiter, quote = dialect_.quote;
     const char* p = p_;
     while (p < last_start && is_line_end(*p)) {  // blank lines
         p = after_line_end(p, end);
@@ -92,17 +90,17 @@ bool CsvReader::next(CsvRecord& record, uint64_t limit) {
         CsvField& field = record.fields.emplace_back();
         field.offset = static_cast<uint64_t>(p - begin);
         field.line = line_;
-        if (p < end && *p == '"') {
+        if (p < end && *p == quote) {
             field.quoted = true;
             const char* segment = ++p;
             for (;;) {
-                auto q = static_cast<const char*>(std::memchr(p, '"', static_cast<size_t>(end - p)));
+                auto q = static_cast<const char*>(std::memchr(p, quote, static_cast<size_t>(end - p)));
                 if (!q) {
                     p_ = end;  // the rest of the input is inside the quotes: nothing to resume at
                     input_.fail(field.offset, field.line, "quoted field is not closed (opening quote here)");
                 }
                 line_ += count_line_breaks(p, q);
-                if (q + 1 < end && q[1] == '"') {  // "" stands for one quote
+                if (q + 1 < end && q[1] == quote) {  // a doubled quote stands for one
                     if (!field.escaped) {
                         field.escaped = any_escaped = true;
                         field.scratch_begin = record.scratch.size();

@@ -98,8 +98,8 @@ public:
             writer_ = std::make_unique<Writer>(writer_options());
             load_edgelists();
         } else {
-            for (const auto& path : options_.nodes) sources_.emplace_back(path, true);
-            for (const auto& path : options_.relationships) sources_.emplace_back(path, false);
+            add_sources(true);
+            add_sources(false);
             for (Source& s : sources_) {
                 const size_t of_kind = static_cast<size_t>(std::count_if(sources_.begin(), sources_.end(), [&](const Source& o) { return o.nodes == s.nodes; }));
                 s.unscanned = of_kind == 1;
@@ -124,6 +124,35 @@ public:
     }
 
 private:
+    // Files of one kind in reading order: those with headers of their own, then the groups.
+    void add_sources(bool nodes) {
+        for (const auto& path : nodes ? options_.nodes : options_.relationships) sources_.emplace_back(path, nodes);
+        for (const InputGroup& group : nodes ? options_.node_groups : options_.relationship_groups) {
+            const int head = static_cast<int>(sources_.size());
+            for (size_t i = 0; i < group.files.size(); ++i) sources_.emplace_back(group.files[i], nodes, group.name, i == 0 ? -1 : head);
+        }
+    }
+
+    // The header: the file's first record, or its group's; read in pass 1, skipped in pass 2.
+    // Leaves `reader` at the first row.
+    void header(Source& s, CsvReader& reader, CsvRecord& record, bool first_pass) const {
+        if (s.header_of < 0) {
+            if (first_pass) read_header(s, reader, record);
+            else reader.next(record);
+            return;
+        }
+        const Source& head = sources_[static_cast<size_t>(s.header_of)];
+        s.columns = head.columns;
+        s.header_texts = head.header_texts;
+        s.key = head.key, s.label = head.label, s.start = head.start, s.end = head.end, s.type = head.type;
+        if (!options_.skip_subsequent_headers) return;
+        CsvReader peek(reader.input(), dialect(), reader.offset(), reader.line());
+        if (!peek.next(record) || record.fields.size() != s.header_texts.size()) return;
+        for (size_t i = 0; i < record.fields.size(); ++i)
+            if (record.fields[i].text != s.header_texts[i]) return;
+        reader.next(record);  // the repeated header line
+    }
+
     WriterOptions writer_options() const {
         WriterOptions w;
         w.threads = options_.threads;
@@ -169,11 +198,17 @@ private:
         if (!fs::is_directory(dir, ec)) throw Error::io(options_.output + ": directory " + dir.string() + " does not exist", ENOENT);
     }
 
-    // --skip-bad-rows: count the row and go on; else stop the build with the row's error.
+    // A skipped row is counted and reported, and the build goes on up to the tolerance; any
+    // other bad row stops it.
     void bad_row(const InputError& e) {
-        if (!options_.skip_bad_rows) throw e;
+        const bool skipped = options_.skip_bad_rows || (e.fault() == RowFault::duplicate_node && options_.skip_duplicate_nodes) ||
+                             (e.fault() == RowFault::bad_relationship && options_.skip_bad_relationships);
+        if (!skipped) throw e;
         ++bad_rows_;
         if (observer_) observer_->row_skipped(e, bad_rows_);
+        if (options_.bad_tolerance && bad_rows_ > *options_.bad_tolerance)
+            throw Error(ErrorKind::bad_input, "more than " + std::to_string(*options_.bad_tolerance) +
+                                                  " bad rows (--bad-tolerance); the last: " + e.what());
     }
 
     InputBuffer& open(Source& s) {
@@ -184,13 +219,20 @@ private:
         if (s.input && s.input->mapped() && !s.input->decompressed()) s.input.reset();
     }
 
-    void check_width(const Source& s, const InputBuffer& input, const CsvRecord& record) const {
-        size_t want = s.columns.size(), got = record.fields.size();
-        if (got == want) return;
-        std::string why = std::to_string(got) + " field" + (got == 1 ? "" : "s") + ", the header has " + std::to_string(want);
-        if (got > want) input.fail(record.fields[want].offset, record.fields[want].line, why);
-        input.fail(record.end_offset, record.end_line, why);
+    // A row shorter than the header gets absent (empty, unquoted) fields for its missing ones,
+    // as neo4j-admin reads it; a longer one is an error unless the extra fields are dropped.
+    void fit_width(const Source& s, const InputBuffer& input, CsvRecord& record) const {
+        const size_t want = s.columns.size(), got = record.fields.size();
+        if (got > want && !options_.ignore_extra_columns)
+            input.fail(record.fields[want].offset, record.fields[want].line,
+                       std::to_string(got) + " fields, the header has " + std::to_string(want) + " (--ignore-extra-columns drops the rest)");
+        CsvField absent;
+        absent.offset = record.end_offset;
+        absent.line = record.end_line;
+        record.fields.resize(want, absent);
     }
+
+    CsvDialect dialect() const { return CsvDialect(options_.delimiter, options_.quote, options_.invalid_utf8); }
 
     Shapes& shapes(const Source& s) { return s.nodes ? labels_ : types_; }
     const Shapes& shapes(const Source& s) const { return s.nodes ? labels_ : types_; }
@@ -198,13 +240,13 @@ private:
     uint32_t shape_of(Source& s, const InputBuffer& input, const CsvRecord& record) {
         int column = s.nodes ? s.label : s.type;
         return shapes(s).of(column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr, input,
-                            options_.array_delimiter, s.nodes ? kDefaultLabel : kDefaultType);
+                            options_.array_delimiter, s.fallback.c_str());
     }
     // shape_of once the shapes are frozen, for worker threads.
     uint32_t shape_of(const Source& s, const InputBuffer& input, const CsvRecord& record, Shapes::Recent& recent) const {
         int column = s.nodes ? s.label : s.type;
         return shapes(s).find(column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr, input, options_.array_delimiter,
-                              s.nodes ? kDefaultLabel : kDefaultType, recent);
+                              s.fallback.c_str(), recent);
     }
 
     void mark(Source& s, uint32_t shape) {
@@ -234,9 +276,9 @@ private:
     // names a chunk at a time; they are registered here in order of first appearance.
     void scan(Source& s) {
         InputBuffer& input = open(s);
-        CsvReader reader(input, options_.delimiter, options_.invalid_utf8);
+        CsvReader reader(input, dialect());
         CsvRecord record;
-        read_header(s, reader, record);
+        header(s, reader, record, true);
         const int column = s.nodes ? s.label : s.type;
         if (column < 0) {
             s.unscanned = false;
@@ -256,11 +298,11 @@ private:
             chunk.seen.clear();
             chunk.last = {};
             chunk.rows = 0;
-            CsvReader rows(input, options_.delimiter, bounds.begin, bounds.first_line, options_.invalid_utf8);
+            CsvReader rows(input, dialect(), bounds.begin, bounds.first_line);
             for (;;) {
                 try {
                     if (!rows.next(chunk.record, bounds.end)) break;
-                    check_width(s, input, chunk.record);
+                    fit_width(s, input, chunk.record);
                     const CsvField& field = chunk.record.fields[static_cast<size_t>(column)];
                     shapes(s).check(field.text, &field, input, options_.array_delimiter);
                     if (field.text != chunk.last) {  // most rows repeat the row before's name
@@ -364,14 +406,14 @@ private:
     void load(Source& s) {
         InputBuffer& input = open(s);
         {
-            CsvReader header(input, options_.delimiter, options_.invalid_utf8);
+            CsvReader rows_from(input, dialect());
             CsvRecord record;
-            header.next(record);  // read in pass 1
-            const FieldParser parser(input, options_.array_delimiter);
+            header(s, rows_from, record, false);
+            const FieldParser parser(input, options_.array_delimiter, TextRules{options_.ignore_empty_strings, options_.trim_strings});
             auto parse = [&](const ChunkBounds& bounds, ParsedRows& rows) {
                 return s.nodes ? parse_vertices(s, input, parser, bounds, rows) : parse_links(s, input, parser, bounds, rows);
             };
-            ParallelRows<ParsedRows> chunks(input, header.offset(), header.line(), workers(), options_.chunk_bytes, parse);
+            ParallelRows<ParsedRows> chunks(input, rows_from.offset(), rows_from.line(), workers(), options_.chunk_bytes, parse);
             progress_.begin(s.nodes ? "load" : "link", s.path, input.size());
             uint64_t count = 0;
             while (const ParsedRows* rows = chunks.next()) {
@@ -432,7 +474,7 @@ private:
         rows.clear();
         rows.records.resize(std::max<size_t>(rows.records.size(), 1));
         CsvRecord& record = rows.records.front();
-        CsvReader reader(input, options_.delimiter, bounds.begin, bounds.first_line, options_.invalid_utf8);
+        CsvReader reader(input, dialect(), bounds.begin, bounds.first_line);
         for (;;) {
             ParsedRows::Row& row = rows.rows.emplace_back();
             try {
@@ -442,7 +484,7 @@ private:
                 }
                 row.offset = record.fields.front().offset;
                 row.line = record.line;
-                check_width(s, input, record);
+                fit_width(s, input, record);
                 rows.store.keep_escaped(record);  // the key and values outlive the record
                 shape_or_name(s, input, record, rows, row);
                 const CsvField& key = record.fields[static_cast<size_t>(s.key)];
@@ -466,7 +508,7 @@ private:
         constexpr size_t kBatch = 256;
         rows.clear();
         rows.records.resize(std::max(rows.records.size(), kBatch));  // read in place: escaped fields point into each
-        CsvReader reader(input, options_.delimiter, bounds.begin, bounds.first_line, options_.invalid_utf8);
+        CsvReader reader(input, dialect(), bounds.begin, bounds.first_line);
         for (bool more = true; more;) {
             const size_t first = rows.rows.size();
             rows.endpoints.clear();
@@ -482,7 +524,7 @@ private:
                     }
                     row.offset = record.fields.front().offset;
                     row.line = record.line;
-                    check_width(s, input, record);
+                    fit_width(s, input, record);
                     rows.store.keep_escaped(record);
                     shape_or_name(s, input, record, rows, row);
                     rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.start)], input, ":START_ID"));
@@ -503,8 +545,9 @@ private:
                     const std::optional<uint32_t> from_id = rows.ids[next_id - 2], to_id = rows.ids[next_id - 1];
                     const CsvField& from = record.fields[static_cast<size_t>(s.start)];
                     const CsvField& to = record.fields[static_cast<size_t>(s.end)];
-                    if (!from_id) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
-                    if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
+                    if (!from_id)
+                        input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)", RowFault::bad_relationship);
+                    if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)", RowFault::bad_relationship);
                     row.from = *from_id;
                     row.to = *to_id;
                 } catch (...) {
@@ -523,7 +566,8 @@ private:
         try {
             writer_->add_vertex(row.key, labels_.list[label].id, values_of(labels_, label, rows, row));
         } catch (const Error& e) {
-            if (writer_->has_vertex(row.key)) input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text));
+            if (writer_->has_vertex(row.key))
+                input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text), RowFault::duplicate_node);
             input.fail(row.offset, row.line, e.what());
         }
     }

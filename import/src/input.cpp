@@ -219,10 +219,10 @@ InputLocation InputBuffer::locate(uint64_t offset, uint64_t line) const {
     return InputLocation{path_, line, column};
 }
 
-void InputBuffer::fail(uint64_t offset, uint64_t line, std::string_view reason) const {
+void InputBuffer::fail(uint64_t offset, uint64_t line, std::string_view reason, RowFault fault) const {
     InputLocation at = locate(offset, line);
     std::string message = path_ + ":" + std::to_string(at.line) + ":" + std::to_string(at.column) + ": " + std::string(reason);
-    throw InputError(message, std::move(at));
+    throw InputError(message, std::move(at), fault);
 }
 
 }  // namespace mmgraph::importer

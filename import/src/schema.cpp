@@ -110,6 +110,8 @@ void read_header(Source& s, CsvReader& reader, CsvRecord& record) {
     const InputBuffer& input = reader.input();
     if (!reader.next(record)) input.fail(0, 1, "empty file: expected a header row");
     s.columns.clear();
+    s.header_texts.clear();
+    for (const CsvField& field : record.fields) s.header_texts.emplace_back(field.text);
     for (size_t i = 0; i < record.fields.size(); ++i) {
         Column column = parse_column(record.fields[i], s.nodes, input);
         int* role_column = nullptr;

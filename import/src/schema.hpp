@@ -116,12 +116,21 @@ private:
     Recent recent_;
 };
 
+// The label and edge type of rows that name none.
+constexpr const char* kDefaultLabel = "Vertex";
+constexpr const char* kDefaultType = "EDGE";
+
 // One input CSV file.
 struct Source {
-    Source(std::string p, bool n) : path(std::move(p)), nodes(n) {}
+    Source(std::string p, bool n, std::string fallback_name = {}, int header_source = -1)
+        : path(std::move(p)), nodes(n), fallback(fallback_name.empty() ? (n ? kDefaultLabel : kDefaultType) : std::move(fallback_name)),
+          header_of(header_source) {}
 
     std::string path;
     bool nodes;
+    std::string fallback;  // the label / type of rows without a :LABEL / :TYPE column
+    int header_of;         // the source whose header this file shares (a file group), or -1
+    std::vector<std::string> header_texts;  // the header row's fields as written
     std::unique_ptr<InputBuffer> input;  // kept between passes only when it cannot be reopened
     std::vector<Column> columns;
     int key = -1, label = -1, start = -1, end = -1, type = -1;  // column of each role, -1 if none
@@ -137,8 +146,6 @@ struct Source {
 
 constexpr uint32_t kNoSlot = UINT32_MAX;
 
-constexpr const char* kDefaultLabel = "Vertex";
-constexpr const char* kDefaultType = "EDGE";
 
 // Reads the header row of `s` into its columns and role columns.
 void read_header(Source& s, CsvReader& reader, CsvRecord& record);

@@ -69,13 +69,28 @@ private:
     size_t used_items_ = 0, used_strings_ = 0, used_texts_ = 0;
 };
 
+// neo4j-admin's rules for string fields: --ignore-empty-strings, --trim-strings.
+struct TextRules {
+    bool empty_is_null = false;  // "" in a string or string[] column is null
+    bool trim = false;           // a string value, or each item, loses leading and trailing blanks
+};
+
 class FieldParser {
 public:
-    FieldParser(const InputBuffer& input, char array_delimiter) : input_(input), array_delimiter_(array_delimiter) {}
+    FieldParser(const InputBuffer& input, char array_delimiter, TextRules rules = {})
+        : input_(input), array_delimiter_(array_delimiter), rules_(rules) {}
 
     // An empty unquoted field is null. A quoted empty field is an empty string or an empty list,
     // and null for other types (so that files that quote every field keep their nulls).
-    Value parse(const Column& column, const CsvField& field, ValueStore& store) const {
+    Value parse(const Column& column, const CsvField& raw, ValueStore& store) const {
+        const bool text = column.type.element() == TypeCode::string;
+        CsvField trimmed;
+        if (text && rules_.trim && !column.type.is_list()) {
+            trimmed = raw;
+            trimmed.text = trim_blanks(raw.text);
+        }
+        const CsvField& field = text && rules_.trim && !column.type.is_list() ? trimmed : raw;
+        if (text && rules_.empty_is_null && field.text.empty()) return Value::null();
         if (field.text.empty()) {
             if (!field.quoted) return Value::null();
             if (column.type == Type(TypeCode::string)) return Value(std::string_view());
@@ -115,7 +130,7 @@ private:
         auto& strings = store.strings();
         for (std::string_view rest = field.text; !field.text.empty();) {
             size_t cut = rest.find(array_delimiter_);
-            strings.push_back(rest.substr(0, cut));
+            strings.push_back(rules_.trim ? trim_blanks(rest.substr(0, cut)) : rest.substr(0, cut));
             if (cut == std::string_view::npos) break;
             rest.remove_prefix(cut + 1);
         }
@@ -177,6 +192,7 @@ private:
 
     const InputBuffer& input_;
     char array_delimiter_;
+    TextRules rules_;
 };
 
 }  // namespace mmgraph::importer

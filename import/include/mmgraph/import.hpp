@@ -14,18 +14,41 @@
 
 namespace mmgraph::importer {
 
+// Files that read as one (neo4j-admin's file group): the first file's first line is the header
+// of them all, the others hold rows only.
+struct InputGroup {
+    std::vector<std::string> files;
+    // Node files: the label of rows without a :LABEL column; relationship files: the type of
+    // rows without a :TYPE column. Empty: 'Vertex' / 'EDGE'.
+    std::string name;
+};
+
 struct BuildOptions {
     std::string output;
-    std::vector<std::string> nodes;          // node CSV files
-    std::vector<std::string> relationships;  // relationship CSV files
+    std::vector<std::string> nodes;          // node CSV files, each with its own header
+    std::vector<std::string> relationships;  // relationship CSV files, each with its own header
+    std::vector<InputGroup> node_groups;          // read after `nodes`, in order
+    std::vector<InputGroup> relationship_groups;  // read after `relationships`, in order
+    bool skip_subsequent_headers = false;  // a group's later file starting with the header line: skip that line
     std::vector<std::string> edgelists;      // SNAP edge lists (exclusive with the CSV inputs)
     unsigned threads = 0;                    // parsing and encoding threads; 0 = every core
     std::string temp_directory;              // staged edges; empty = the system's temporary directory
     uint16_t shards = 1;
     char delimiter = ',';
     char array_delimiter = ';';
-    bool skip_bad_rows = false;
+    char quote = '"';
     InvalidUtf8 invalid_utf8 = InvalidUtf8::refuse;  // text that is not UTF-8 (spec §4.3)
+    // Rows that stop the build unless skipped: every bad row, or (neo4j-admin's options) a row
+    // whose key an earlier row has, or an edge row naming a vertex no node file has.
+    bool skip_bad_rows = false;
+    bool skip_duplicate_nodes = false;
+    bool skip_bad_relationships = false;
+    std::optional<uint64_t> bad_tolerance;  // rows skipped before the build stops anyway; unset: no limit
+    // A row shorter than the header reads its missing fields as absent; a longer one is an error
+    // unless its extra fields are dropped.
+    bool ignore_extra_columns = false;
+    bool ignore_empty_strings = false;  // "" in a string column (or a string[] item) is null
+    bool trim_strings = false;          // string values and items lose leading and trailing blanks
     // Rows are parsed on worker threads a chunk of about this many bytes at a time. Tests make
     // it tiny, so that chunks are cut inside quoted fields; the output never depends on it.
     uint64_t chunk_bytes = 256 << 10;

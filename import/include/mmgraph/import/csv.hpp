@@ -39,17 +39,27 @@ enum class InvalidUtf8 : uint8_t {
     replace,  // each invalid sequence of a field becomes U+FFFD, as Neo4j's importer reads it
 };
 
+// How a CSV file is written: its field delimiter and quote character, and what text that is not
+// UTF-8 gets. Converts from a delimiter alone, the common case.
+struct CsvDialect {
+    CsvDialect(char delimiter_ = ',', char quote_ = '"', InvalidUtf8 invalid_utf8_ = InvalidUtf8::refuse)
+        : delimiter(delimiter_), quote(quote_), invalid_utf8(invalid_utf8_) {}
+    char delimiter;
+    char quote;
+    InvalidUtf8 invalid_utf8;
+};
+
 // Reads records one by one. Records end at LF, CRLF or a lone CR (old Mac exports; the CR is
-// never part of the last field); inside quotes all three are data. Blank lines are skipped. A
+// never part of the last field); inside quotes all three are data. The quote character is the
+// dialect's (RFC 4180's double quote by default). Blank lines are skipped. A
 // quote inside an unquoted field is taken literally. Syntax errors, and bytes that are not
 // UTF-8 when refused, throw InputError after moving past the bad record, so that the caller may
 // continue with the next one.
 class CsvReader {
 public:
-    CsvReader(const InputBuffer& input, char delimiter, InvalidUtf8 invalid_utf8 = InvalidUtf8::refuse);
+    CsvReader(const InputBuffer& input, CsvDialect dialect);
     // Reads from `offset` (the start of a line, which is line `line`) on.
-    CsvReader(const InputBuffer& input, char delimiter, uint64_t offset, uint64_t line,
-              InvalidUtf8 invalid_utf8 = InvalidUtf8::refuse);
+    CsvReader(const InputBuffer& input, CsvDialect dialect, uint64_t offset, uint64_t line);
 
     // The next record, or false at the end of the input. With a limit, false also when the next
     // record starts at or after offset `limit` (the reader then stops at the first such byte).
@@ -65,8 +75,7 @@ private:
     const InputBuffer& input_;
     const char* p_;
     uint64_t line_ = 1;
-    char delimiter_;
-    InvalidUtf8 invalid_utf8_;
+    CsvDialect dialect_;
 };
 
 // SNAP edge lists: one edge per line as two integers separated by spaces or tabs; lines

@@ -18,9 +18,21 @@ uint64_t count_line_breaks(const char* begin, const char* end);
 // An error confined to one row (or header field) of an input file: kind bad_input, with its
 // location. The importer can skip the row it occurred in (skip_bad_rows); every other
 // mmgraph::Error, bad_input ones included, is fatal.
+// What is wrong with a row, where neo4j-admin's skip options tell kinds apart.
+enum class RowFault : uint8_t {
+    other,             // syntax, a value, a width...
+    duplicate_node,    // a key that an earlier row already has (--skip-duplicate-nodes)
+    bad_relationship,  // an endpoint no vertex has (--skip-bad-relationships)
+};
+
 class InputError : public Error {
 public:
-    InputError(const std::string& message, InputLocation where) : Error(message, std::move(where)) {}
+    InputError(const std::string& message, InputLocation where, RowFault fault = RowFault::other)
+        : Error(message, std::move(where)), fault_(fault) {}
+    RowFault fault() const { return fault_; }
+
+private:
+    RowFault fault_;
 };
 
 // One input file's bytes: a regular file mapped read-only; a gzip or single-file zip file
@@ -45,7 +57,7 @@ public:
     // "PATH:LINE:COLUMN" of the byte at `offset`, which lies on line `line`.
     std::string where(uint64_t offset, uint64_t line) const;
     InputLocation locate(uint64_t offset, uint64_t line) const;
-    [[noreturn]] void fail(uint64_t offset, uint64_t line, std::string_view reason) const;
+    [[noreturn]] void fail(uint64_t offset, uint64_t line, std::string_view reason, RowFault fault = RowFault::other) const;
     // Input before `offset` has been consumed: its pages leave this process's resident set (they
     // stay in the page cache, and reading them again just maps them back). Cheap to call often.
     void release_before(uint64_t offset) const;
