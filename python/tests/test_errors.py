@@ -173,3 +173,19 @@ def test_names_and_keys_that_are_not_utf8_keep_their_bytes(tmp_path):
             vertex["\udcffother"]
         with pytest.raises(mmgraph.DamagedFileError):
             f.verify()
+
+
+def test_text_that_is_not_utf8_is_refused(tmp_path):
+    """Stored text is UTF-8 (spec §4.3): bytes given for a string column are checked by the
+    writer, and a str holding surrogate escapes cannot be encoded at all; nothing is written."""
+    w = mmgraph.Writer()
+    w.add_label("P", {"name": "string", "raw": "bytes"})
+    with pytest.raises(mmgraph.InputError, match=r"row 1: .*'name' \(string\): string is not UTF-8 \(byte 0xE9 at byte 3"):
+        w.add_vertices("P", ["a", "b"], {"name": np.array([b"ok", b"caf\xe9"]), "raw": [b"", b""]})
+    with pytest.raises(UnicodeEncodeError):
+        w.add_vertices("P", ["\udcffkey"])
+    w.add_vertices("P", ["a"], {"name": ["café"], "raw": [b"\xff\xfe"]})  # bytes values hold anything
+    w.finish(str(tmp_path / "g.mmg"))
+    with mmgraph.open(tmp_path / "g.mmg") as f:
+        f.verify()
+        assert f.vertex(0)["name"] == "café" and f.vertex(0)["raw"] == b"\xff\xfe"
