@@ -67,6 +67,13 @@ get_json() {
   json_of "$work/v.json" "$mmgraph" get "$@" --json
 }
 
+# refused FILE MESSAGE: building the node file $work/FILE fails with FILE:MESSAGE, leaving no file.
+refused() {
+  run 1 "$mmgraph" build -o "$work/refused.mmg" --nodes "$work/$1" --quiet
+  has "$work/err" "$1:$2"
+  [ ! -e "$work/refused.mmg" ] || fail "$1: output left behind"
+}
+
 build_social() {  # the typed fixture graph at $work/g.mmg
   run 0 "$mmgraph" build -o "$work/g.mmg" --nodes "$data/people.csv" --edges "$data/relationships.csv" --quiet
 }
@@ -676,12 +683,9 @@ cr_line_ends)
   check "$work/info.json" '[a["name"] for a in j["schema"]["labels"][0]["attributes"]] == ["city"]'
   # Positions count CR-ended lines, and messages show a CR as \r, never raw.
   printf 'id:ID,n:int\ra,1\rb,x\r' >"$work/bad.csv"
-  run 1 "$mmgraph" build -o "$work/bad.mmg" --nodes "$work/bad.csv" --quiet
-  has "$work/err" "bad.csv:3:3: 'x' is not a valid int"
-  [ ! -e "$work/bad.mmg" ] || fail "output left behind"
+  refused bad.csv "3:3: 'x' is not a valid int"
   printf 'id:ID,n:int\rx,"1\r2"\r' >"$work/bad_cr.csv"
-  run 1 "$mmgraph" build -o "$work/bad.mmg" --nodes "$work/bad_cr.csv" --quiet
-  has "$work/err" "bad_cr.csv:2:3: '1\\r2' is not a valid int"
+  refused bad_cr.csv "2:3: '1\\r2' is not a valid int"
   if grep -q $'\r' "$work/err"; then fail "the message holds a raw CR"; fi
   printf '1 2\r2 3\r# c\r3 1' >"$work/cr_edges.txt"
   run 0 "$mmgraph" build -o "$work/el.mmg" --edgelist "$work/cr_edges.txt" --quiet
@@ -692,12 +696,9 @@ invalid_utf8)
   # Text that is not UTF-8 (a Latin-1 export) is refused at its byte and leaves no file; with
   # --invalid-utf8 replace each bad sequence becomes U+FFFD, and dump -> build keeps the bytes.
   printf 'id:ID,name\na,ok\nb,caf\xe9\n' >"$work/latin1.csv"
-  run 1 "$mmgraph" build -o "$work/l.mmg" --nodes "$work/latin1.csv" --quiet
-  has "$work/err" "latin1.csv:3:6: invalid UTF-8: byte 0xE9 does not begin a valid sequence"
-  [ ! -e "$work/l.mmg" ] || fail "output left behind"
+  refused latin1.csv "3:6: invalid UTF-8: byte 0xE9 does not begin a valid sequence"
   printf 'id:ID,name\na\xff,x\n' >"$work/badkey.csv"
-  run 1 "$mmgraph" build -o "$work/l.mmg" --nodes "$work/badkey.csv" --quiet
-  has "$work/err" "badkey.csv:2:2: invalid UTF-8: byte 0xFF"
+  refused badkey.csv "2:2: invalid UTF-8: byte 0xFF"
   run 0 "$mmgraph" build -o "$work/l.mmg" --nodes "$work/latin1.csv" --invalid-utf8 replace --quiet
   run 0 "$mmgraph" verify "$work/l.mmg"
   get_json "$work/l.mmg" --key b
