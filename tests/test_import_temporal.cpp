@@ -89,6 +89,23 @@ TEST_CASE("import temporal: date-times, zones, a DST gap and an ambiguous hour",
     CHECK(datetime_text("-999999-01-01T00:00:00+00:01") == "-999999-01-01T00:00:00+00:01");
 }
 
+TEST_CASE("import temporal: past tzdata's listed transitions (2037) the zone's rule goes on", "[import][temporal]") {
+    // tzdata lists transitions to 2037, then a POSIX rule; date/tz alone would keep the last
+    // listed offset (EST, GMT) for every later summer.
+    CHECK(datetime_text("3000-07-01T12:00[America/New_York]") == "3000-07-01T12:00:00-04:00[America/New_York]");
+    CHECK(datetime_text("3000-01-01T12:00[America/New_York]") == "3000-01-01T12:00:00-05:00[America/New_York]");
+    CHECK(datetime_text("2100-07-01T12:00+01:00[Europe/London]") == "2100-07-01T12:00:00+01:00[Europe/London]");
+    CHECK(datetime_text("+999999-07-01T12:00[Europe/London]") == "+999999-07-01T12:00:00+01:00[Europe/London]");
+    CHECK(datetime_text("2040-12-01T12:00[Australia/Sydney]") == "2040-12-01T12:00:00+11:00[Australia/Sydney]");
+    // The gap and the ambiguous hour by the rule: London's last Sundays of March and October.
+    CHECK(datetime_text("2100-03-28T01:30[Europe/London]") == "2100-03-28T02:30:00+01:00[Europe/London]");
+    CHECK(datetime_text("2100-10-31T01:30[Europe/London]") == "2100-10-31T01:30:00+01:00[Europe/London]");
+    CHECK(datetime_text("2100-10-31T01:30Z[Europe/London]") == "2100-10-31T01:30:00Z[Europe/London]");
+    // Zones without DST keep their one offset; before the first transition, local mean time.
+    CHECK(datetime_text("3000-07-01T12:00[Asia/Tokyo]") == "3000-07-01T12:00:00+09:00[Asia/Tokyo]");
+    CHECK(datetime_text("1800-07-01T12:00[America/New_York]") == "1800-07-01T12:00:00-04:56:02[America/New_York]");
+}
+
 TEST_CASE("import temporal: durations in both ISO 8601 forms", "[import][temporal]") {
     std::string reason;
     CHECK(parse_duration("P14DT16H12M", reason) == format::Duration{0, 14, 58320, 0});

@@ -12,9 +12,15 @@
 #include <charconv>
 #include <chrono>
 #include <cmath>
+#include <fstream>
+#include <iterator>
 #include <limits>
+#include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <unordered_map>
 
+#include "posix_rules.hpp"
 #include "text.hpp"
 
 namespace mmgraph::importer {
@@ -154,16 +160,74 @@ bool local_date_time(Cursor& c, int64_t& seconds, int64_t& nanos) {
 
 // ---- 4. zones (date/tz) ------------------------------------------------------------------------------
 
+// tzdata's files list each zone's transitions up to 2037 and give the rule that continues them
+// as a POSIX TZ string on their last line; date/tz's system database stops at the list and keeps
+// its last offset. Past the list, the zone's POSIX rule decides, evaluated in the year of the
+// first 400-year Gregorian cycle after the list that matches (its rules name months, weeks and
+// weekdays, which repeat with the cycle).
+class FutureRules {
+public:
+    // The rule and the second the list ends, or nullptr for a zone without a rule (no DST).
+    struct Rule {
+        PosixRule rule;
+        int64_t listed_until;
+    };
+    static const Rule* of(const date::time_zone& zone) {
+        static std::mutex mutex;
+        static std::unordered_map<const date::time_zone*, std::optional<Rule>> rules;
+        std::lock_guard lock(mutex);
+        auto it = rules.find(&zone);
+        if (it == rules.end()) it = rules.emplace(&zone, load(zone)).first;
+        return it->second ? &*it->second : nullptr;
+    }
+    static constexpr int64_t kCycleSeconds = int64_t{146097} * format::kSecondsPerDay;
+    // `seconds` moved into the cycle after the list when it is past the list.
+    static int64_t in_cycle(const Rule& r, int64_t seconds) {
+        return seconds < r.listed_until ? seconds : r.listed_until + format::floor_mod(seconds - r.listed_until, kCycleSeconds);
+    }
+
+private:
+    static std::optional<Rule> load(const date::time_zone& zone) {
+        std::ifstream file("/usr/share/zoneinfo/" + zone.name(), std::ios::binary);
+        const std::string bytes((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
+        if (bytes.size() < 2 || bytes.back() != '\n') return std::nullopt;
+        const size_t start = bytes.rfind('\n', bytes.size() - 2);
+        const std::string footer = bytes.substr(start + 1, bytes.size() - start - 2);
+        if (start == std::string::npos || footer.find(',') == std::string::npos) return std::nullopt;  // no DST rule
+        // The list ends where the last listed period begins: its sys_info lasts "forever".
+        const int64_t listed_until = zone.get_info(date::sys_days(date::year(9999) / 1 / 1)).begin.time_since_epoch().count();
+        try {
+            return Rule{PosixRule(footer), listed_until};
+        } catch (const std::exception&) {
+            return std::nullopt;  // a footer this date/tz cannot read: keep the listed offset
+        }
+    }
+};
+
+// The offset in effect at a UTC second.
+int32_t offset_at(const date::time_zone& zone, int64_t utc_seconds) {
+    using std::chrono::seconds;
+    const FutureRules::Rule* future = FutureRules::of(zone);
+    if (future && utc_seconds >= future->listed_until)
+        return future->rule.offset_at(FutureRules::in_cycle(*future, utc_seconds));
+    return static_cast<int32_t>(zone.get_info(date::sys_seconds(seconds(utc_seconds))).offset.count());
+}
+
 // The instant of a wall-clock time in a zone, by Neo4j's rules for the two special cases: a
 // time in a gap moves forward by the gap (it is read with the offset before the gap), an
 // ambiguous time takes the earlier offset (the one before the change). Then the offset in
 // effect at that instant.
 void resolve_in_zone(const date::time_zone& zone, int64_t local_seconds, int64_t& utc_seconds, int32_t& offset) {
     using std::chrono::seconds;
-    const date::local_info info = zone.get_info(date::local_seconds(seconds(local_seconds)));
-    utc_seconds = local_seconds - info.first.offset.count();
-    const date::sys_info at = zone.get_info(date::sys_seconds(seconds(utc_seconds)));
-    offset = static_cast<int32_t>(at.offset.count());
+    const FutureRules::Rule* future = FutureRules::of(zone);
+    // Past the list by a day, the listed offsets cannot matter (they are at most 26 hours).
+    if (future && local_seconds - format::kSecondsPerDay >= future->listed_until) {
+        const int64_t shifted = FutureRules::in_cycle(*future, local_seconds);
+        utc_seconds = local_seconds - future->rule.first_offset_of_local(shifted);
+    } else {
+        utc_seconds = local_seconds - zone.get_info(date::local_seconds(seconds(local_seconds))).first.offset.count();
+    }
+    offset = offset_at(zone, utc_seconds);
 }
 
 bool zone_bracket(Cursor& c, std::string_view& name) {
@@ -366,10 +430,10 @@ std::optional<ZonedDateTime> parse_datetime(std::string_view text, std::string& 
         const date::time_zone* zone = find_zone(c, zone_name);
         if (!zone) return std::nullopt;
         if (given_offset) {  // the offset chooses the instant; the zone must have had it then
-            const date::sys_info at = zone->get_info(date::sys_seconds(std::chrono::seconds(out.value.seconds)));
-            if (at.offset.count() != *given_offset)
+            const int32_t zone_offset = offset_at(*zone, out.value.seconds);
+            if (zone_offset != *given_offset)
                 return c.fail("offset " + format::offset_to_iso(*given_offset) + " is not " + std::string(zone_name) + "'s at that time (" +
-                              format::offset_to_iso(static_cast<int32_t>(at.offset.count())) + ")"),
+                              format::offset_to_iso(zone_offset) + ")"),
                        std::nullopt;
         } else {
             resolve_in_zone(*zone, local, out.value.seconds, out.value.offset);

@@ -80,7 +80,7 @@ public:
     Value parse(const Column& column, const CsvField& field, ValueStore& store) const {
         if (field.text.empty()) {
             if (!field.quoted) return Value::null();
-            if (column.type == Type(TypeCode::string)) return Value(std::string_view());
+            if (column.type == Type(TypeCode::string) && !column.one_character) return Value(std::string_view());
             if (!column.type.is_list()) return Value::null();
         }
         switch (column.type.element()) {
