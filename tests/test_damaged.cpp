@@ -30,6 +30,7 @@
 #include "support/damage.hpp"
 #include "support/error_kind.hpp"
 #include "support/probe.hpp"
+#include "support/temporal_graph.hpp"
 #include "support/random_graph.hpp"
 
 using namespace mmgraph;
@@ -383,11 +384,17 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
     SECTION("invalid attribute type byte in the schema") {
         const SectionInfo schema = section(*ref, "schema");
         auto b = good;
-        b[schema.offset + 16 + 16 + 4] = 0x90;  // label 0, attribute 0: bit 4 set (a list of code 16)
+        b[schema.offset + 16 + 16 + 4] = 0x96;  // label 0, attribute 0: a list of code 22, past point
         reseal(b);
         mmgraph::test::write_bytes(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section schema") && Contains("at offset 0x24") &&
-                                                             Contains("invalid attribute type byte 0x90"));
+                                                             Contains("invalid attribute type byte 0x96"));
+        // Nor the point[] type that 2.2 added.
+        b[schema.offset + 16 + 16 + 4] = 0x95;
+        reseal(b);
+        mmgraph::test::write_bytes(dir / "bad.mmg", b);
+        CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("at offset 0x24") &&
+                                                             Contains("point[] (0x95) is defined from format 2.2, but the file says 2.0"));
         // A 2.0 file cannot use the date[] type that 2.1 added (§2.3).
         b[schema.offset + 16 + 16 + 4] = 0x8F;
         reseal(b);
@@ -587,20 +594,20 @@ TEST_CASE("damaged: sweep: every truncation and every bit flip of a dataset shar
     sweep(sweep_file(dir.path, 2), 8);
 }
 
-TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and verify() vouches for reads", "[damaged][sweep]") {
-    // Checksums recomputed after each flip, so only structural checks stand between the damage
-    // and the decoder. Whatever verify() accepts must then read without error.
+namespace {
+
+// Checksums recomputed after each flip, so only structural checks stand between the damage and
+// the decoder. Whatever verify() accepts must then read without error.
+void resealed_sweep(const std::filesystem::path& base, uint64_t seed) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
-    TempDir dir;
-    const auto base = sweep_file(dir.path, 1);
     const auto good = read_bytes(base);
-    const auto work = dir / "work.mmg";
+    const auto work = base.parent_path() / "work.mmg";
     SweepReport report;
     report.original = walk(*File::open(base));
     Watchdog watchdog;
     // Every flip lands in a section body, where the structure lives (resealed_flips()).
-    for (const Damage& d : resealed_flips(*File::open(base), 2500, 11)) {
+    for (const Damage& d : resealed_flips(*File::open(base), 2500, seed)) {
         mmgraph::test::write_bytes(work, d.apply(good));
         const std::string what = d.describe();
         watchdog.start(what);
@@ -619,7 +626,29 @@ TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and ver
     CHECK(report.batch.empty());
     CHECK(report.collected.empty());
     CHECK(report.verified < report.cases);  // the damage is mostly caught
-    WARN("resealed sweep: " << report.cases << " copies in " << seconds << " s, " << report.verified << " passed verify");
+    WARN("resealed sweep of " << base.filename() << ": " << report.cases << " copies in " << seconds << " s, " << report.verified
+                              << " passed verify");
+}
+
+}  // namespace
+
+TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and verify() vouches for reads", "[damaged][sweep]") {
+    TempDir dir;
+    resealed_sweep(sweep_file(dir.path, 1), 11);
+}
+
+// The 2.2 types (spec §4.3): every range check of verify stands between a damaged value and
+// the text functions that print it (support/probe.cpp's walk prints every such value).
+TEST_CASE("damaged: sweep: every truncation and every bit flip of a file with the 2.2 types is rejected by verify", "[damaged][sweep][temporal]") {
+    TempDir dir;
+    mmgraph::test::write_temporal_graph(dir / "temporal.mmg", 1);
+    sweep(dir / "temporal.mmg", 9);
+}
+
+TEST_CASE("damaged: sweep: resealed bit flips of a file with the 2.2 types give Error or valid reads", "[damaged][sweep][temporal]") {
+    TempDir dir;
+    mmgraph::test::write_temporal_graph(dir / "temporal.mmg", 1);
+    resealed_sweep(dir / "temporal.mmg", 12);
 }
 
 // ---- error kinds ----------------------------------------------------------------------------

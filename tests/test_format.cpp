@@ -183,19 +183,23 @@ TEST_CASE("format: load_uint and store_uint use exactly `width` bytes", "[format
 
 // ---- type codes (§4.3) --------------------------------------------------------------------
 
-TEST_CASE("format: is_valid_type accepts exactly 1-15 and 0x81-0x8F", "[format][types]") {
+TEST_CASE("format: is_valid_type accepts exactly 1-21 and 0x81-0x95", "[format][types]") {
     for (unsigned b = 0; b < 256; ++b) {
         INFO("type byte " << b);
-        bool expected = (b >= 1 && b <= 15) || (b >= 0x81 && b <= 0x8F);
+        bool expected = (b >= 1 && b <= 21) || (b >= 0x81 && b <= 0x95);
         CHECK(is_valid_type(static_cast<uint8_t>(b)) == expected);
     }
-    // Named cases: no code 0 or 16, no nested lists.
+    // Named cases: no code 0 or 22, no nested lists; bit 4 is used since 2.2, bits 5-6 are not.
     CHECK_FALSE(is_valid_type(0x80));        // list of code 0
     CHECK(is_valid_type(0x8F));              // date[] (2.1)
-    CHECK_FALSE(is_valid_type(0x80 | 0x10)); // bits 4-6 must be 0
+    CHECK(is_valid_type(0x90));              // localtime[] (2.2)
+    CHECK(is_valid_type(0x95));              // point[] (2.2)
+    CHECK_FALSE(is_valid_type(0x96));
+    CHECK_FALSE(is_valid_type(0x80 | 0x20)); // bits 5-6 are never set
     CHECK_FALSE(is_valid_type(0));
     CHECK(is_valid_type(15));                // date (2.1)
-    CHECK_FALSE(is_valid_type(16));
+    CHECK(is_valid_type(21));                // point (2.2)
+    CHECK_FALSE(is_valid_type(22));
     CHECK(is_valid_type(Type::list_of(TypeCode::vertex_ref).byte));
     CHECK(is_valid_type(Type::list_of(TypeCode::boolean).byte));
     CHECK(is_valid_type(Type::list_of(TypeCode::string).byte));
@@ -209,10 +213,12 @@ TEST_CASE("format: lists of strings and bytes have variable items and need forma
         INFO("type byte " << b);
         bool variable_items = b == 0x8D || b == 0x8E;
         bool date = b == 15 || b == 0x8F;
+        bool since_2_2 = element_code(type) >= 16;
         CHECK(has_variable_items(type) == variable_items);
-        if (date) {
-            CHECK(minor_version_of(type) > newest_minor(1));  // no format-1 file may use it
-            CHECK(minor_version_2_of(type) == 1);
+        if (date || since_2_2) {
+            CHECK(minor_version_of(type) > newest_minor(1));  // no format-1 file may use them
+            CHECK(minor_version_2_of(type) == (date ? 1 : 2));
+            CHECK(since_version(type) == (date ? "2.1" : "2.2"));
         } else {
             CHECK(minor_version_of(type) == (variable_items ? 1 : 0));
             CHECK(minor_version_of(type) <= newest_minor(1));
@@ -225,19 +231,21 @@ TEST_CASE("format: lists of strings and bytes have variable items and need forma
 }
 
 TEST_CASE("format: scalar sizes and fixed/variable classification follow §4.3", "[format][types]") {
-    const unsigned sizes[16] = {0, 1, 1, 2, 4, 8, 1, 2, 4, 8, 4, 8, 6, 0, 0, 4};
-    for (uint8_t c = 1; c <= 15; ++c) {
+    const unsigned sizes[22] = {0, 1, 1, 2, 4, 8, 1, 2, 4, 8, 4, 8, 6, 0, 0, 4, 8, 12, 12, 20, 28, 28};
+    for (uint8_t c = 1; c <= 21; ++c) {
         INFO("code " << int(c));
         CHECK(scalar_size(c) == sizes[c]);
-        CHECK(is_fixed(c) == (c <= 12 || c == 15));
+        CHECK(is_fixed(c) == (c != 13 && c != 14));
         CHECK_FALSE(is_list(c));
         CHECK_FALSE(is_fixed(static_cast<uint8_t>(0x80 | c)));  // every list is variable-size
         CHECK(is_list(static_cast<uint8_t>(0x80 | c)));
         CHECK(element_code(static_cast<uint8_t>(0x80 | c)) == c);
     }
     CHECK(scalar_size(0) == 0);
-    CHECK(scalar_size(16) == 0);
+    CHECK(scalar_size(22) == 0);
     CHECK(static_cast<int>(TypeCode::date) == 15);
+    CHECK(static_cast<int>(TypeCode::localtime) == 16);
+    CHECK(static_cast<int>(TypeCode::point) == 21);
     CHECK(static_cast<int>(TypeCode::boolean) == 1);
     CHECK(static_cast<int>(TypeCode::vertex_ref) == 12);
     CHECK(static_cast<int>(TypeCode::string) == 13);
@@ -246,16 +254,17 @@ TEST_CASE("format: scalar sizes and fixed/variable classification follow §4.3",
 }
 
 TEST_CASE("format: type names round-trip through scalar_from_name", "[format][types]") {
-    const char* names[16] = {"", "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32",
-                             "uint64", "float32", "float64", "vertex_ref", "string", "bytes", "date"};
-    for (uint8_t c = 1; c <= 15; ++c) {
+    const char* names[22] = {"", "bool", "int8", "int16", "int32", "int64", "uint8", "uint16", "uint32", "uint64", "float32",
+                             "float64", "vertex_ref", "string", "bytes", "date", "localtime", "time", "localdatetime", "datetime",
+                             "duration", "point"};
+    for (uint8_t c = 1; c <= 21; ++c) {
         CHECK(scalar_name(c) == names[c]);
         auto back = scalar_from_name(scalar_name(c));
         REQUIRE(back.has_value());
         CHECK(*back == c);
     }
     CHECK(scalar_name(0) == "unknown");
-    CHECK(scalar_name(16) == "unknown");
+    CHECK(scalar_name(22) == "unknown");
     CHECK_FALSE(scalar_from_name("unknown").has_value());
     CHECK_FALSE(scalar_from_name("").has_value());
     CHECK_FALSE(scalar_from_name("Int32").has_value());
@@ -333,10 +342,10 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     const uint8_t magic[8] = {0x89, 0x4D, 0x4D, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
     CHECK(std::memcmp(kMagic, magic, 8) == 0);
     CHECK(kVersionMajor == 2);
-    CHECK(kVersionMinor == 1);  // 2.1 added date (§2.4)
+    CHECK(kVersionMinor == 2);  // 2.1 added date, 2.2 the other temporal types and point (§2.4)
     CHECK(kOldestMajor == 1);  // 1.0 and 1.1 files are still read (§2.4)
     CHECK(newest_minor(1) == 1);
-    CHECK(newest_minor(2) == 1);
+    CHECK(newest_minor(2) == 2);
 }
 
 TEST_CASE("format: packed entries (§7.2) take W bits each in whole 32-bit words", "[format][layout]") {

@@ -1,4 +1,4 @@
-// Golden files pin formats 2.0 and 2.1 (dates.mmg): the writer must reproduce tests/data/*.mmg byte for byte, with one
+// Golden files pin formats 2.0, 2.1 (dates.mmg) and 2.2 (temporal.mmg): the writer must reproduce tests/data/*.mmg byte for byte, with one
 // thread and with four, and the reader must read them. A difference means the on-disk format
 // changed; that is only legitimate together with a new format version and spec/FORMAT.md, and
 // then the files are regenerated with MMGRAPH_UPDATE_GOLDEN=1 (see tests/data/README.md).
@@ -9,8 +9,10 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <functional>
+#include <limits>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -19,8 +21,10 @@
 #include "mmgraph/format/date.hpp"
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/temporal.hpp"
 #include "support/probe.hpp"
 #include "support/random_graph.hpp"
+#include "support/temporal_graph.hpp"
 
 using namespace mmgraph;
 using mmgraph::test::read_bytes;
@@ -238,6 +242,7 @@ const std::vector<Golden>& goldens() {
         {"sharded.mmg", {"sharded-0-of-2.mmg", "sharded-1-of-2.mmg"}, build_sharded},
         {"lists.mmg", {"lists.mmg"}, build_lists},
         {"dates.mmg", {"dates.mmg"}, build_dates, false},
+        {"temporal.mmg", {"temporal.mmg"}, mmgraph::test::write_temporal_graph, false},
     };
     return list;
 }
@@ -511,6 +516,111 @@ TEST_CASE("golden: verify reports a stored date outside the years -999999..+9999
     mmgraph::test::write_bytes(dir / "far.mmg", bytes);
     auto file = File::open(dir / "far.mmg");
     CHECK_THROWS_WITH(file->verify(), Contains("date of 364522972 days is outside the years -999999 to +999999"));
+}
+
+TEST_CASE("golden: (f): the temporal types and points read back, in a 2.2 file", "[golden][temporal]") {
+    auto file = File::open(kData / "temporal.mmg");
+    file->verify();
+    CHECK(file->version_major() == 2);
+    CHECK(file->version_minor() == 2);  // the oldest minor with the 2.2 types (§2.3)
+    auto text = [&](std::string_view key, std::string_view attribute) {
+        auto v = file->find(key);
+        REQUIRE(v);
+        return value_text(v->get(attribute));
+    };
+    CHECK(text("min", "lt") == "00:00:00");
+    CHECK(text("max", "lt") == "23:59:59.999999999");
+    CHECK(text("min", "t") == "00:00:00-18:00");
+    CHECK(text("max", "t") == "23:59:59.999999999+18:00");
+    CHECK(text("min", "ldt") == "-999999-01-01T00:00:00");
+    CHECK(text("max", "ldt") == "+999999-12-31T23:59:59.999999999");
+    CHECK(text("min", "dt") == "-999999-01-01T00:00:00+18:00");
+    CHECK(text("max", "dt") == "+999999-12-31T23:59:59.999999999-18:00");
+    CHECK(text("min", "d") == "P-768614336404564650Y-8M-9223372036854775808DT-2562047788015215H-30M-8S");
+    CHECK(text("max", "d") == "P768614336404564650Y7M9223372036854775807DT2562047788015215H30M7.999999999S");
+    CHECK(text("min", "p") == "{crs:'wgs-84',x:-180,y:-90}");
+    CHECK(text("max", "p") == "{crs:'wgs-84-3d',x:180,y:90,z:8848.86}");
+    CHECK(text("london", "d") == "P14DT16H12M");
+    CHECK(text("london", "ds") == "[PT-1.5S, P-1Y-2M-1D]");
+    CHECK(text("london", "ps") == "[{crs:'cartesian',x:1.5,y:-2}, {crs:'cartesian-3d',x:0,y:-0,z:1e+300}]");
+    CHECK(text("empty", "ps") == "[]");
+    CHECK(text("empty", "t") == "null");
+
+    // Zones: the names are strings of the table; the stored offsets print without a tz database.
+    auto london = file->find("london");
+    const DateTime dt = london->get<DateTime>("dt");
+    CHECK(format::to_iso(dt, file->zone_name(dt.zone)) == "2015-07-21T21:40:32.142+01:00[Europe/London]");
+    std::vector<std::string> zoned;
+    for (const ValueRef& item : london->get("dts").elements()) {
+        const DateTime t = item.as_datetime();
+        zoned.push_back(format::to_iso(t, file->zone_name(t.zone)));
+    }
+    CHECK(zoned == std::vector<std::string>{"2023-03-26T00:59:59Z[Europe/London]", "2023-03-26T02:00:00+01:00[Europe/London]",
+                                            "2023-10-29T01:30:00+01:00[Europe/London]", "2023-10-29T01:30:00Z[Europe/London]",
+                                            "2015-07-21T22:40:32.142+02:00[Europe/Stockholm]", "2015-07-21T21:40:32.142+01:00"});
+    CHECK(file->zone_name(0).empty());
+    CHECK_THROWS_WITH(file->zone_name(1000), Contains("zone 1000 names no string"));
+    CHECK(london->get<Point>("p") == Point{static_cast<uint32_t>(Srid::cartesian), 1.5, -2, 0});
+    CHECK(london->get<Duration>("d") == Duration{0, 14, 58320, 0});
+    CHECK_THROWS_WITH(london->get<Time>("d"), Contains("duration"));
+    auto min = file->find("min");
+    auto edge = *min->edges(Direction::out).begin();
+    const DateTime at = file->property(edge, "at").as_datetime();
+    CHECK(format::to_iso(at, file->zone_name(at.zone)) == "2023-03-26T02:00:00+01:00[Europe/London]");
+
+    // The bytes of §4.3's worked examples.
+    auto bytes_of = [](const ValueRef& v) { return std::vector<uint8_t>(v.as_bytes().begin(), v.as_bytes().end()); };
+    CHECK(bytes_of(london->get("lt")) == std::vector<uint8_t>{0x80, 0xDF, 0x1A, 0x46, 0xF8, 0x46, 0x00, 0x00});
+    CHECK(bytes_of(london->get("t")) == std::vector<uint8_t>{0x80, 0xDF, 0x1A, 0x46, 0xF8, 0x46, 0x00, 0x00, 0x10, 0x0E, 0x00, 0x00});
+    CHECK(bytes_of(london->get("ldt")) == std::vector<uint8_t>{0x50, 0xBC, 0xAE, 0x55, 0x00, 0x00, 0x00, 0x00, 0x80, 0xBF, 0x76, 0x08});
+    CHECK(bytes_of(london->get("d")) == std::vector<uint8_t>{0x00, 0, 0, 0, 0, 0, 0, 0, 0x0E, 0, 0, 0, 0, 0, 0, 0,
+                                                             0xD0, 0xE3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0});
+}
+
+TEST_CASE("golden: a 2.2 type in a file stamped 2.1 is refused (§2.3 reader rule 6)", "[golden][temporal]") {
+    auto bytes = read_bytes(kData / "temporal.mmg");
+    format::store<uint16_t>(bytes.data() + format::header::kMinorOff, 1);
+    format::store<uint64_t>(bytes.data() + format::header::kHeaderHashOff, format::checksum(bytes.data(), format::header::kHeaderHashOff));
+    TempDir dir;
+    mmgraph::test::write_bytes(dir / "old.mmg", bytes);
+    CHECK_THROWS_WITH(File::open(dir / "old.mmg"), Contains("localtime") && Contains("defined from format 2.2, but the file says 2.1"));
+}
+
+TEST_CASE("golden: verify reports a stored 2.2 value out of range, and a zone naming no string", "[golden][temporal]") {
+    const auto good = read_bytes(kData / "temporal.mmg");
+    TempDir dir;
+    // Each change is to a pattern found once: london's values of the worked examples.
+    auto damage = [&](std::vector<uint8_t> pattern, size_t at, std::vector<uint8_t> with) {
+        auto bytes = good;
+        auto found = std::search(bytes.begin(), bytes.end(), pattern.begin(), pattern.end());
+        REQUIRE(found != bytes.end());
+        REQUIRE(std::search(found + 1, bytes.end(), pattern.begin(), pattern.end()) == bytes.end());
+        std::copy(with.begin(), with.end(), found + static_cast<std::ptrdiff_t>(at));
+        mmgraph::test::reseal(bytes);
+        mmgraph::test::write_bytes(dir / "bad.mmg", bytes);
+        auto file = File::open(dir / "bad.mmg");
+        std::string message;
+        try {
+            file->verify();
+        } catch (const Error& e) {
+            message = e.what();
+        }
+        return message;
+    };
+    // time: the offset +01:00 becomes +18:00:01.
+    CHECK_THAT(damage({0x80, 0xDF, 0x1A, 0x46, 0xF8, 0x46, 0x00, 0x00, 0x10, 0x0E, 0x00, 0x00}, 8, {0x21, 0xFD, 0x00, 0x00}),
+               Contains("time: UTC offset outside -64800 to +64800 s"));
+    // localdatetime: nanoseconds 10^9.
+    CHECK_THAT(damage({0x50, 0xBC, 0xAE, 0x55, 0x00, 0x00, 0x00, 0x00, 0x80, 0xBF, 0x76, 0x08}, 8, {0x00, 0xCA, 0x9A, 0x3B}),
+               Contains("localdatetime: nanoseconds outside 0 to 999999999"));
+    // duration: nanoseconds -1.
+    CHECK_THAT(damage({0xD0, 0xE3, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 8, {0xFF, 0xFF, 0xFF, 0xFF}), Contains("duration: nanoseconds outside"));
+    // point: the 3D cartesian point's z of 1e300 becomes NaN.
+    const double huge = 1e300, nan = std::numeric_limits<double>::quiet_NaN();
+    std::vector<uint8_t> huge_bytes(8), nan_bytes(8);
+    std::memcpy(huge_bytes.data(), &huge, 8);
+    std::memcpy(nan_bytes.data(), &nan, 8);
+    CHECK_THAT(damage(huge_bytes, 0, nan_bytes), Contains("point: coordinate is NaN"));
 }
 
 TEST_CASE("golden: format 1.0 and 1.1 files read to the same contents as their 2.0 rewrites", "[golden][compat]") {

@@ -593,3 +593,44 @@ TEST_CASE("shard writer: a refused batch stages nothing", "[shard_writer]") {
     write(true, dir / "refused.tmp");
     CHECK(read_bytes(dir / "plain.tmp") == read_bytes(dir / "refused.tmp"));
 }
+
+TEST_CASE("shard writer: datetime zones declared in input order give Writer's bytes (§10.1)", "[shard_writer][temporal]") {
+    // Zones are numbered by first use over the whole input and listed in every shard (§4.1), so
+    // a task that sees only its own shard's values learns them in phase 1.
+    TempDir dir;
+    const uint16_t K = 2;
+    const std::vector<std::string> keys = {"a", "b", "c", "d", "e", "f", "g", "h"};
+    const std::vector<std::string_view> zones = {"Asia/Tokyo", "Europe/Paris", "America/Lima", "UTC"};
+    auto values = [&](size_t i) {
+        return std::vector<Value>{Value::datetime(DateTime{static_cast<int64_t>(i) * 86400, 0, 0, 0}, zones[i % zones.size()])};
+    };
+    const std::vector<AttributeSpec> schema = {{"at", TypeCode::datetime}};
+    WriterOptions options;
+    options.shard_count = K;
+    options.threads = 1;
+    Writer whole(options);
+    whole.add_label("E", schema);
+    for (size_t i = 0; i < keys.size(); ++i) whole.add_vertex(std::string_view(keys[i]), 0, values(i));
+    whole.finish(dir / "whole.mmg");
+
+    std::vector<std::vector<size_t>> members(K);
+    for (size_t i = 0; i < keys.size(); ++i) members[format::key_hash(std::string_view(keys[i])) % K].push_back(i);
+    const std::vector<uint32_t> sizes = {static_cast<uint32_t>(members[0].size()), static_cast<uint32_t>(members[1].size())};
+    std::vector<ShardSummary> summaries;
+    for (uint16_t s = 0; s < K; ++s) {
+        ShardWriter w(options, s, sizes);
+        w.add_label("E", schema);
+        w.declare_zone_names(zones);
+        for (size_t i : members[s]) w.add_vertex(std::string_view(keys[i]), 0, values(i));
+        CHECK_THROWS_WITH(w.declare_zone_names(zones), Catch::Matchers::Contains("after the first vertex"));
+        summaries.push_back(w.finish(dir / ("part-" + std::to_string(s) + ".tmp")));
+    }
+    const auto id = dataset_id_of(summaries);
+    for (const ShardSummary& summary : summaries) {
+        seal_shard(summary.file, id);
+        CHECK(read_bytes(summary.file) == read_bytes(shard_path(dir / "whole.mmg", summary.shard, K)));
+    }
+    ShardWriter bad(options, 0, sizes);
+    const std::vector<std::string_view> odd = {"Not a zone"};
+    CHECK_THROWS_WITH(bad.declare_zone_names(odd), Catch::Matchers::Contains("is not an IANA time zone name"));
+}

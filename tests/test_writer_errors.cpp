@@ -151,11 +151,11 @@ TEST_CASE("writer_errors: duplicate schema names and invalid attribute types are
                       Contains("label 'X'") && Contains("duplicate attribute 'a'"));
     CHECK_THROWS_WITH(w.add_edge_type("Y", {{"p", TypeCode::int8}, {"p", TypeCode::int8}}), Contains("duplicate attribute 'p'"));
     Type bad;
-    bad.byte = 16;  // past date (15), the last code
+    bad.byte = 22;  // past point (21), the last code
     CHECK_THROWS_WITH(w.add_edge_type("Z", {{"odd", bad}}), Contains("invalid type"));
     bad.byte = 0x80;  // a list of nothing
     CHECK_THROWS_WITH(w.add_label("Z", {{"names", bad}}), Contains("attribute 'names'") && Contains("invalid type"));
-    bad.byte = 0x90;  // a list of code 16
+    bad.byte = 0x96;  // a list of code 22
     CHECK_THROWS_WITH(w.add_label("Z", {{"blobs", bad}}), Contains("invalid type"));
     CHECK_THROWS_WITH(w.add_label(""), Contains("name must not be empty"));
     // Refused declarations did not consume an id.

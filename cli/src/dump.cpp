@@ -16,6 +16,7 @@
 
 #include "inspect.hpp"
 #include "mmgraph/format/date.hpp"
+#include "mmgraph/format/temporal.hpp"
 
 namespace mmgraph::cli {
 
@@ -32,6 +33,12 @@ const char* csv_type(TypeCode code) {
         case TypeCode::float64: return "double";
         case TypeCode::string: return "string";
         case TypeCode::date: return "date";
+        case TypeCode::localtime: return "localtime";
+        case TypeCode::time: return "time";
+        case TypeCode::localdatetime: return "localdatetime";
+        case TypeCode::datetime: return "datetime";
+        case TypeCode::duration: return "duration";
+        case TypeCode::point: return "point";
         default: return nullptr;
     }
 }
@@ -81,7 +88,20 @@ private:
     std::unique_ptr<std::FILE, Closer> file_;
 };
 
-void scalar(CsvFile& out, const ValueRef& v) {
+// The 2.2 types in the text forms of spec §4.3, which the importer reads back to the same bytes.
+// A point's map form has commas and quotes, so it is a quoted field; a damaged value is an
+// error rather than text that would import as something else.
+void temporal(CsvFile& out, const ValueRef& v, const File& file) {
+    const uint8_t code = static_cast<uint8_t>(v.type().element());
+    std::string_view zone = code == static_cast<uint8_t>(TypeCode::datetime) ? file.zone_name(v.as_datetime().zone) : std::string_view();
+    std::string text = format::temporal_to_text(code, v.as_bytes().data(), zone);
+    if (text.starts_with("invalid ")) throw Error(ErrorKind::damaged, text);
+    if (code == static_cast<uint8_t>(TypeCode::point)) out.quoted(text);
+    else out.raw(text);
+}
+
+void scalar(CsvFile& out, const ValueRef& v, const File& file) {
+    if (format::is_temporal_code(static_cast<uint8_t>(v.type().element()))) return temporal(out, v, file);
     char buf[64];
     std::to_chars_result r{};
     switch (v.type().element()) {
@@ -113,15 +133,29 @@ std::string joined_strings(const ValueRef& v) {
     return field;
 }
 
+// The items of a point[] value as one quoted field: their map forms hold no ';'.
+std::string joined_points(const ValueRef& v) {
+    std::string field;
+    for (uint64_t i = 0; i < v.list_size(); ++i) {
+        ValueRef item = v.element(i);
+        std::string text = format::temporal_to_text(item.type().byte, item.as_bytes().data());
+        if (text.starts_with("invalid ")) throw Error(ErrorKind::damaged, "item " + std::to_string(i) + ": " + text);
+        if (i) field += ';';
+        field += text;
+    }
+    return field;
+}
+
 // Null is an empty unquoted field; an empty list is "" (the importer's convention).
-void value(CsvFile& out, const ValueRef& v) {
+void value(CsvFile& out, const ValueRef& v, const File& file) {
     if (v.is_null()) return;
-    if (!v.type().is_list()) return scalar(out, v);
+    if (!v.type().is_list()) return scalar(out, v, file);
     if (v.list_size() == 0) return out.raw("\"\"");
     if (v.type().element() == TypeCode::string) return out.quoted(joined_strings(v));
+    if (v.type().element() == TypeCode::point) return out.quoted(joined_points(v));
     for (uint64_t i = 0; i < v.list_size(); ++i) {
         if (i) out.raw(";");
-        scalar(out, v.element(i));
+        scalar(out, v.element(i), file);
     }
 }
 
@@ -202,7 +236,7 @@ void run_dump(const DumpOptions& options) {
             for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
                 out.raw(",");
                 try {
-                    value(out, v.get(a));
+                    value(out, v.get(a), file);
                 } catch (const Error& error) {
                     throw Error(error.kind(), "vertex " + key_to_string(v.key()) + ", attribute '" + std::string(file.labels()[label].attributes[a].name) + "': " + error.what());
                 }
@@ -229,7 +263,7 @@ void run_dump(const DumpOptions& options) {
                 for (uint32_t p = 0; p < type.attributes.size(); ++p) {
                     out.raw(",");
                     try {
-                        value(out, file.property(e, p));
+                        value(out, file.property(e, p), file);
                     } catch (const Error& error) {
                         throw Error(error.kind(), "edge " + key_to_string(v.key()) + " -> " + key_to_string(dataset.vertex(e.target).key()) +
                                     ", property '" + std::string(type.attributes[p].name) + "': " + error.what());

@@ -64,7 +64,7 @@ Json describe(const Vertex& v, const Dataset& dataset) {
     Json attributes = Json::object();
     const LabelInfo& label = file.labels()[v.label()];
     for (uint32_t i = 0; i < label.attributes.size(); ++i)
-        attributes[std::string(label.attributes[i].name)] = value_json(v.get(i), dataset);
+        attributes[std::string(label.attributes[i].name)] = value_json(v.get(i), file, dataset);
     j["attributes"] = std::move(attributes);
     j["out_degree"] = degrees(v, Direction::out);
     j["in_degree"] = degrees(v, Direction::in);

@@ -57,7 +57,9 @@ void run_dump(const DumpOptions& options);
 
 // Shared by the commands that print vertices: values.cpp (JSON values), get.cpp (select_vertex).
 Json key_json(const Key& key);
-Json value_json(const ValueRef& value, const Dataset& dataset);  // JSON types kept; bytes base64
+// JSON types kept; bytes base64; temporal values ISO 8601 (a datetime's zone named from `file`,
+// the file the value was read from); points {"crs", "x", "y"[, "z"]}.
+Json value_json(const ValueRef& value, const File& file, const Dataset& dataset);
 std::string dump(const Json& j, int indent = -1);                // invalid UTF-8 replaced
 Vertex select_vertex(const Dataset& dataset, const std::string& file, const std::optional<std::string>& key,
                      std::optional<uint64_t> index);

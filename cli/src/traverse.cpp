@@ -48,7 +48,11 @@ void run_neighbors(const TraverseOptions& options) {
             j["direction"] = dir == Direction::out ? "out" : "in";
             Json properties = Json::object();
             for (uint32_t p = 0; p < edge_type.attributes.size(); ++p)
-                properties[std::string(edge_type.attributes[p].name)] = value_json(dataset.property(e, vertex, p), dataset);
+            {
+                // An edge's properties live in its source's shard, whose string table names zones.
+                const File& source = dir == Direction::out ? file : other.file();
+                properties[std::string(edge_type.attributes[p].name)] = value_json(dataset.property(e, vertex, p), source, dataset);
+            }
             j["properties"] = std::move(properties);
             out.push_back(std::move(j));
         }

@@ -8,6 +8,7 @@
 
 #include "inspect.hpp"
 #include "mmgraph/format/date.hpp"
+#include "mmgraph/format/temporal.hpp"
 
 namespace mmgraph::cli {
 
@@ -45,7 +46,16 @@ double shortest(float value) {
     return out;
 }
 
-Json scalar_json(const ValueRef& v, const Dataset& dataset) {
+// A point as an object with its CRS name, as Cypher's drivers and APOC export it to JSON.
+Json point_json(const ValueRef& v) {
+    const Point p = v.as_point();
+    if (format::invalid(p)) return format::temporal_to_text(v.type().byte, v.as_bytes().data());
+    Json j = {{"crs", format::crs_name(p.srid)}, {"x", p.x}, {"y", p.y}};
+    if (format::is_3d(p.srid)) j["z"] = p.z;
+    return j;
+}
+
+Json scalar_json(const ValueRef& v, const File& file, const Dataset& dataset) {
     switch (v.type().element()) {
         case TypeCode::boolean: return v.as_bool();
         case TypeCode::int8:
@@ -62,17 +72,23 @@ Json scalar_json(const ValueRef& v, const Dataset& dataset) {
         case TypeCode::bytes: return base64(v.as_bytes());
         case TypeCode::vertex_ref: return key_json(dataset.vertex(v.as_ref()).key());
         case TypeCode::date: return format::date_to_iso(v.as_date_days());  // ISO 8601, as Cypher prints a DATE
+        case TypeCode::datetime: return format::temporal_to_text(v.type().byte, v.as_bytes().data(), file.zone_name(v.as_datetime().zone));
+        case TypeCode::localtime:
+        case TypeCode::time:
+        case TypeCode::localdatetime:
+        case TypeCode::duration: return format::temporal_to_text(v.type().byte, v.as_bytes().data());
+        case TypeCode::point: return point_json(v);
     }
     return nullptr;
 }
 
 }  // namespace
 
-Json value_json(const ValueRef& v, const Dataset& dataset) {
+Json value_json(const ValueRef& v, const File& file, const Dataset& dataset) {
     if (v.is_null()) return nullptr;
-    if (!v.type().is_list()) return scalar_json(v, dataset);
+    if (!v.type().is_list()) return scalar_json(v, file, dataset);
     Json items = Json::array();
-    for (const ValueRef& item : v.elements()) items.push_back(scalar_json(item, dataset));
+    for (const ValueRef& item : v.elements()) items.push_back(scalar_json(item, file, dataset));
     return items;
 }
 

@@ -15,6 +15,12 @@ std::string csv_type_name(Type type) {
         case TypeCode::float32: base = "float"; break;
         case TypeCode::float64: base = "double"; break;
         case TypeCode::date: base = "date"; break;
+        case TypeCode::localtime: base = "localtime"; break;
+        case TypeCode::time: base = "time"; break;
+        case TypeCode::localdatetime: base = "localdatetime"; break;
+        case TypeCode::datetime: base = "datetime"; break;
+        case TypeCode::duration: base = "duration"; break;
+        case TypeCode::point: base = "point"; break;
         default: base = "string"; break;
     }
     return type.is_list() ? base + "[]" : base;
@@ -27,6 +33,9 @@ std::optional<TypeCode> csv_type(std::string_view name) {
         {"string", TypeCode::string}, {"int", TypeCode::int32},      {"long", TypeCode::int64},
         {"float", TypeCode::float32}, {"double", TypeCode::float64}, {"boolean", TypeCode::boolean},
         {"byte", TypeCode::int8},     {"short", TypeCode::int16},  {"date", TypeCode::date},
+        {"localtime", TypeCode::localtime}, {"time", TypeCode::time}, {"localdatetime", TypeCode::localdatetime},
+        {"datetime", TypeCode::datetime}, {"duration", TypeCode::duration}, {"point", TypeCode::point},
+        {"char", TypeCode::string},  // one code point, checked per value; stored as a string
     };
     for (const auto& [n, code] : kTypes)
         if (iequals(n, name)) return code;
@@ -96,8 +105,10 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
     auto code = base.empty() ? std::optional<TypeCode>(TypeCode::string) : csv_type(base);
     if (!code)
         fail("column " + quote(text) + ": unsupported type " + quote(type) +
-             " (types: string, int, long, float, double, boolean, byte, short, date, and arrays of them)");
+             " (types: string, char, int, long, float, double, boolean, byte, short, date, localtime, time, localdatetime, "
+             "datetime, duration, point, and arrays of them)");
     column.type = list ? Type::list_of(*code) : Type(*code);
+    column.one_character = iequals(base, "char");
     return column;
 }
 

@@ -31,6 +31,7 @@ struct Column {
     std::string where;  // FILE:LINE:COLUMN of the header field
     InputLocation location;  // the same, for errors
     std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
+    bool one_character = false;      // a `char` column: strings of exactly one code point
 };
 
 // The neo4j-admin spelling of a column type, for messages.

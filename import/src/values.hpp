@@ -13,9 +13,11 @@
 #include <vector>
 
 #include "mmgraph/format/date.hpp"
+#include "mmgraph/format/temporal.hpp"
 #include "mmgraph/import/csv.hpp"
 #include "mmgraph/writer.hpp"
 #include "schema.hpp"
+#include "temporal.hpp"
 #include "text.hpp"
 
 namespace mmgraph::importer {
@@ -93,11 +95,13 @@ public:
         if (text && rules_.empty_is_null && field.text.empty()) return Value::null();
         if (field.text.empty()) {
             if (!field.quoted) return Value::null();
-            if (column.type == Type(TypeCode::string)) return Value(std::string_view());
+            if (column.type == Type(TypeCode::string) && !column.one_character) return Value(std::string_view());
             if (!column.type.is_list()) return Value::null();
         }
         switch (column.type.element()) {
-            case TypeCode::string: return column.type.is_list() ? strings(field, store) : Value(field.text);
+            case TypeCode::string:
+                if (column.one_character) check_characters(column, field);
+                return column.type.is_list() ? strings(field, store) : Value(field.text);
             case TypeCode::boolean: return typed<bool>(column, field, store);
             case TypeCode::int8: return typed<int8_t>(column, field, store);
             case TypeCode::int16: return typed<int16_t>(column, field, store);
@@ -106,6 +110,12 @@ public:
             case TypeCode::float32: return typed<float>(column, field, store);
             case TypeCode::float64: return typed<double>(column, field, store);
             case TypeCode::date: return dates(column, field, store);
+            case TypeCode::localtime: return temporal(column, field, store, parse_localtime, &Value::localtime);
+            case TypeCode::time: return temporal(column, field, store, parse_time, &Value::time);
+            case TypeCode::localdatetime: return temporal(column, field, store, parse_localdatetime, &Value::localdatetime);
+            case TypeCode::datetime: return datetimes(column, field, store);
+            case TypeCode::duration: return temporal(column, field, store, parse_duration, &Value::duration);
+            case TypeCode::point: return temporal(column, field, store, parse_point, &Value::point);
             default: break;
         }
         MMGRAPH_CHECK(false, "column type outside the CSV types");
@@ -188,6 +198,79 @@ private:
             rest.remove_prefix(cut + 1);
         }
         return Value::date_list(std::span<const int32_t>(reinterpret_cast<const int32_t*>(items.data()), count));
+    }
+
+    // The items of a list field, split at the delimiter; "" is the empty list.
+    template <typename Visit>
+    void for_each_item(const CsvField& field, Visit&& visit) const {
+        for (std::string_view rest = field.text; !field.text.empty();) {
+            size_t cut = rest.find(array_delimiter_);
+            visit(rest.substr(0, cut));
+            if (cut == std::string_view::npos) break;
+            rest.remove_prefix(cut + 1);
+        }
+    }
+
+    // One item of a 2.2 type parsed by `parse` (import/src/temporal.hpp), or the error at the field.
+    template <typename Parse>
+    auto temporal_item(const Column& column, const CsvField& field, std::string_view item, Parse parse) const {
+        std::string reason;
+        auto parsed = parse(item, reason);
+        if (!parsed)
+            input_.fail(field.offset, field.line, quote(item) + " is not a valid " + std::string(format::scalar_name(static_cast<uint8_t>(column.type.element()))) +
+                                                      ": " + reason + " (column " + quote(column.name) + ", " + csv_type_name(column.type) + ")");
+        return *parsed;
+    }
+
+    // localtime, time, localdatetime, duration and point: one value, or a list of them.
+    template <typename Parse, typename Make>
+    Value temporal(const Column& column, const CsvField& field, ValueStore& store, Parse parse, Make make) const {
+        if (!column.type.is_list()) return make(temporal_item(column, field, field.text, parse));
+        using Item = decltype(temporal_item(column, field, field.text, parse));
+        auto& items = store.items();
+        size_t count = 0;
+        for_each_item(field, [&](std::string_view item) {
+            const Item value = temporal_item(column, field, item, parse);
+            if (items.size() * 8 < (count + 1) * sizeof(Item)) items.resize(std::max<size_t>(16, items.size() * 2) + sizeof(Item) / 8);
+            std::memcpy(reinterpret_cast<char*>(items.data()) + count * sizeof(Item), &value, sizeof(Item));
+            ++count;
+        });
+        return Value::list(std::span<const Item>(reinterpret_cast<const Item*>(items.data()), count));
+    }
+
+    // datetime: a zone name views the field's text, which lives until the Writer has copied it.
+    Value datetimes(const Column& column, const CsvField& field, ValueStore& store) const {
+        if (!column.type.is_list()) {
+            const ZonedDateTime t = temporal_item(column, field, field.text, parse_datetime);
+            return Value::datetime(t.value, t.zone);
+        }
+        auto& items = store.items();
+        auto& zones = store.strings();
+        size_t count = 0;
+        for_each_item(field, [&](std::string_view item) {
+            ZonedDateTime t = temporal_item(column, field, item, parse_datetime);
+            if (!t.zone.empty()) {
+                zones.push_back(t.zone);
+                t.value.zone = static_cast<uint32_t>(zones.size());
+            }
+            if (items.size() * 8 < (count + 1) * sizeof(DateTime)) items.resize(std::max<size_t>(16, items.size() * 2) + sizeof(DateTime) / 8);
+            std::memcpy(reinterpret_cast<char*>(items.data()) + count * sizeof(DateTime), &t.value, sizeof(DateTime));
+            ++count;
+        });
+        return Value::list(std::span<const DateTime>(reinterpret_cast<const DateTime*>(items.data()), count),
+                           std::span<const std::string_view>(zones));
+    }
+
+    // A `char` column (Neo4j's): each value, or each item of a list, exactly one code point.
+    void check_characters(const Column& column, const CsvField& field) const {
+        auto check = [&](std::string_view item) {
+            std::string reason;
+            if (!is_one_character(item, reason))
+                input_.fail(field.offset, field.line, quote(item) + " is not a valid char: " + reason + " (column " + quote(column.name) + ", char" +
+                                                          (column.type.is_list() ? "[]" : "") + ")");
+        };
+        if (column.type.is_list()) for_each_item(field, check);
+        else check(field.text);
     }
 
     const InputBuffer& input_;

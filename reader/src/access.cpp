@@ -23,6 +23,7 @@ std::string target_name(ReadTarget target) {
     case ReadTarget::string: return "std::string_view";
     case ReadTarget::vertex_ref: return "VertexRef";
     case ReadTarget::date: return "std::chrono::sys_days";
+    case ReadTarget::temporal: return "mmgraph::" + std::string(format::scalar_name(target.bytes)) + " struct";
     case ReadTarget::any: return "ValueRef";
     }
     return "?";
@@ -47,6 +48,7 @@ bool ValueRef::fits(ReadTarget target) const noexcept {
     case ReadTarget::string: return code == TypeCode::string;
     case ReadTarget::vertex_ref: return code == TypeCode::vertex_ref;
     case ReadTarget::date: return code == TypeCode::date;
+    case ReadTarget::temporal: return static_cast<uint8_t>(code) == target.bytes;
     case ReadTarget::any: return true;
     }
     return false;

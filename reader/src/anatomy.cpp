@@ -14,6 +14,7 @@
 
 #include "internal.hpp"
 #include "mmgraph/format/date.hpp"
+#include "mmgraph/format/temporal.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/vlq.hpp"
@@ -58,6 +59,16 @@ std::string scalar_text(const ValueRef& v) {
             return "shard " + std::to_string(r.shard) + " vertex " + std::to_string(r.index);
         }
         case TypeCode::date: return format::date_to_iso(v.as_date_days());
+        case TypeCode::datetime: {  // the zone as its string id: the anatomy shows bytes, not names
+            const DateTime t = v.as_datetime();
+            const std::string text = format::temporal_to_text(v.type().byte, v.as_bytes().data());
+            return t.zone ? text + " zone string " + std::to_string(t.zone - 1) : text;
+        }
+        case TypeCode::localtime:
+        case TypeCode::time:
+        case TypeCode::localdatetime:
+        case TypeCode::duration:
+        case TypeCode::point: return format::temporal_to_text(v.type().byte, v.as_bytes().data());
         default: return std::to_string(v.as_int());
     }
 }

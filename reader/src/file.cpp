@@ -231,7 +231,7 @@ AttributeInfo parse_attribute(const Region& r, uint64_t at, const std::vector<st
     // §2.3 reader rule 6: a type newer than the file's own minor makes the file invalid.
     const uint16_t needed = head.major == 1 ? format::minor_version_of(attr.type.byte) : format::minor_version_2_of(attr.type.byte);
     if (needed > head.minor) {
-        const std::string since = needed == 0xFFFF ? "format 2.1" : "format " + std::to_string(head.major) + "." + std::to_string(needed);
+        const std::string since = needed == 0xFFFF ? "format " + std::string(format::since_version(attr.type.byte)) : "format " + std::to_string(head.major) + "." + std::to_string(needed);
         r.fail(at + 4, "attribute type " + attr.type.name() + " (" + hex(attr.type.byte) + ") is defined from " + since + ", but the file says " +
                            std::to_string(head.major) + "." + std::to_string(head.minor));
     }
@@ -528,6 +528,14 @@ bool File::has_in_edges() const { return impl_->in_domain >= 0; }
 KeyType File::key_type() const { return impl_->key_type; }
 std::span<const SectionInfo> File::sections() const { return impl_->sections; }
 std::span<const LabelInfo> File::labels() const { return impl_->labels; }
+
+std::string_view File::zone_name(uint32_t zone) const {
+    if (zone == 0) return {};
+    if (zone - 1 >= impl_->names.size())
+        throw Error(ErrorKind::damaged, impl_->path_text + ": datetime zone " + std::to_string(zone) + " names no string (the table has " +
+                                            std::to_string(impl_->names.size()) + ")");
+    return impl_->names[zone - 1];
+}
 std::span<const LabelInfo> File::edge_types() const { return impl_->edge_types; }
 std::span<const NodeTypeInfo> File::node_types() const { return impl_->node_types; }
 const uint8_t* File::data() const { return impl_->data; }

@@ -64,6 +64,31 @@ int32_t ValueRef::as_date_days() const {
     return format::load<int32_t>(data_);
 }
 
+LocalTime ValueRef::as_localtime() const {
+    expect(!type_.is_list() && type_.element() == TypeCode::localtime, "localtime");
+    return format::decode_localtime(data_);
+}
+Time ValueRef::as_time() const {
+    expect(!type_.is_list() && type_.element() == TypeCode::time, "time");
+    return format::decode_time(data_);
+}
+LocalDateTime ValueRef::as_localdatetime() const {
+    expect(!type_.is_list() && type_.element() == TypeCode::localdatetime, "localdatetime");
+    return format::decode_localdatetime(data_);
+}
+DateTime ValueRef::as_datetime() const {
+    expect(!type_.is_list() && type_.element() == TypeCode::datetime, "datetime");
+    return format::decode_datetime(data_);
+}
+Duration ValueRef::as_duration() const {
+    expect(!type_.is_list() && type_.element() == TypeCode::duration, "duration");
+    return format::decode_duration(data_);
+}
+Point ValueRef::as_point() const {
+    expect(!type_.is_list() && type_.element() == TypeCode::point, "point");
+    return format::decode_point(data_);
+}
+
 namespace {
 
 // The item of a string[] or bytes[] list that starts at p, moving p past it. The items' bounds

@@ -20,6 +20,7 @@
 #include "mmgraph/format/date.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/temporal.hpp"
 #include "mmgraph/format/utf8.hpp"
 
 namespace mmgraph {
@@ -166,6 +167,34 @@ struct Verifier {
                    where + ": string is not UTF-8 (byte " + format::hex_byte(s[bad]) + ")");
     }
 
+    // The ranges of §4.3 for the 2.2 types, and a datetime's zone naming a string (§4.1).
+    template <typename At>
+    void temporal_values(uint8_t code, std::span<const uint8_t> bytes, const Region& r, const std::string& where, At at) const {
+        const unsigned size = format::scalar_size(code);
+        const std::string type(format::scalar_name(code));
+        for (size_t i = 0; i + size <= bytes.size(); i += size) {
+            const uint8_t* p = bytes.data() + i;
+            const char* why = nullptr;
+            switch (static_cast<TypeCode>(code)) {
+                case TypeCode::localtime: why = format::invalid(format::decode_localtime(p)); break;
+                case TypeCode::time: why = format::invalid(format::decode_time(p)); break;
+                case TypeCode::localdatetime: why = format::invalid(format::decode_localdatetime(p)); break;
+                case TypeCode::duration: why = format::invalid(format::decode_duration(p)); break;
+                case TypeCode::point: why = format::invalid(format::decode_point(p)); break;
+                case TypeCode::datetime: {
+                    const format::DateTime t = format::decode_datetime(p);
+                    why = format::invalid(t);
+                    if (!why && t.zone > m.names.size())
+                        r.fail(at(i + 16), where + ": datetime zone " + std::to_string(t.zone) + " names no string (the table has " +
+                                               std::to_string(m.names.size()) + ")");
+                    break;
+                }
+                default: break;
+            }
+            if (why) r.fail(at(i), where + ": " + type + ": " + why);
+        }
+    }
+
     void value(const ValueRef& v, const AttributeInfo& a, const Region& r, const std::string& where) const {
         if (v.is_null()) return;
         uint8_t code = format::element_code(a.type.byte);
@@ -188,6 +217,8 @@ struct Verifier {
                 text(v.as_string(), r, where);
             }
         }
+        if (code >= static_cast<uint8_t>(TypeCode::localtime) && code <= static_cast<uint8_t>(TypeCode::point))
+            temporal_values(code, bytes, r, where, at);
         if (code == static_cast<uint8_t>(TypeCode::vertex_ref))
             for (size_t i = 0; i + format::kVertexRefSize <= bytes.size(); i += format::kVertexRefSize) {
                 uint64_t ref = format::load_u48(bytes.data() + i);

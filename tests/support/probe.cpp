@@ -7,6 +7,7 @@
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/layout.hpp"
+#include "mmgraph/format/temporal.hpp"
 
 namespace mmgraph::test {
 
@@ -27,14 +28,21 @@ void append_value(std::string& out, const ValueRef& value) {
         return;
     }
     out += std::to_string(value.type().byte) + ":";
+    // The 2.2 types are printed too, so that damaged values go through the text functions.
+    const uint8_t code = format::element_code(value.type().byte);
+    auto text = [&](const ValueRef& v) {
+        if (format::is_temporal_code(code)) out += "=" + format::temporal_to_text(code, v.as_bytes().data());
+    };
     if (!value.type().is_list()) {
         append_hex(out, value.as_bytes());
+        text(value);
         return;
     }
     out += "[";
     for (uint64_t k = 0; k < value.list_size(); ++k) {
         if (k) out += ",";
         append_hex(out, value.element(k).as_bytes());
+        text(value.element(k));
     }
     out += "]";
 }

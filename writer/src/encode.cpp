@@ -9,6 +9,7 @@
 
 #include "adjacency_window.hpp"
 #include "internal.hpp"
+#include "mmgraph/format/temporal.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/detail/section_writer.hpp"
 #include "mmgraph/format/hash.hpp"
@@ -123,6 +124,7 @@ private:
     void add_checksums();
     void gather(const detail::Shape& shape, const uint8_t* staged, RecordParts& parts) const;
     void put_value(SectionWriter& w, uint8_t type, const uint8_t* v, uint32_t size) const;
+    void put_datetime(uint8_t* out, const uint8_t* staged) const;
 
     const Writer::Impl& g_;
     std::vector<uint32_t>& ordinal_;
@@ -152,14 +154,37 @@ void ShardEncoder::gather(const detail::Shape& shape, const uint8_t* staged, Rec
         }
         if (format::element_code(type) == static_cast<uint8_t>(TypeCode::vertex_ref) && !g_.refs_resolved()) {
             format::store_u48(&parts.fixed[slot], ref_of(g_.resolve_ref_key(v)));
+        } else if (type == static_cast<uint8_t>(TypeCode::datetime)) {
+            put_datetime(&parts.fixed[slot], v);
         } else {
             std::memcpy(&parts.fixed[slot], v, format::scalar_size(type));
         }
     });
 }
 
-// A staged variable value is already VLQ + payload, except vertex references staged as keys.
+// A staged datetime holds its zone's number in the writer (0 = none); the file holds the zone
+// name's string id + 1 (§4.3), and the names follow the schema's in this shard's table.
+void ShardEncoder::put_datetime(uint8_t* out, const uint8_t* staged) const {
+    format::DateTime t = format::decode_datetime(staged);
+    if (t.zone != 0) t.zone += p_.zone_base;
+    format::encode(t, out);
+}
+
+// A staged variable value is already VLQ + payload, except vertex references staged as keys
+// and datetime lists, whose zones are numbered as put_datetime says.
 void ShardEncoder::put_value(SectionWriter& w, uint8_t type, const uint8_t* v, uint32_t size) const {
+    if (type == (format::kListBit | static_cast<uint8_t>(TypeCode::datetime))) {
+        uint64_t count = 0;
+        v += format::vlq_decode(v, format::kMaxVlqBytes, count);
+        w.put_vlq(count);
+        constexpr unsigned kSize = format::scalar_size(static_cast<uint8_t>(TypeCode::datetime));
+        for (uint64_t j = 0; j < count; ++j, v += kSize) {
+            uint8_t item[kSize];
+            put_datetime(item, v);
+            w.put_bytes(item, kSize);
+        }
+        return;
+    }
     if (format::element_code(type) != static_cast<uint8_t>(TypeCode::vertex_ref) || g_.refs_resolved()) {
         w.put_bytes(v, size);
         return;

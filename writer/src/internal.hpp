@@ -206,7 +206,8 @@ struct Shape {
     // a presence byte and the final bytes per attribute, copied as they are.
     bool is_plain_fixed() const {
         return var_count == 0 && std::all_of(attributes.begin(), attributes.end(), [](const AttributeSpec& a) {
-                   return format::is_fixed(a.type.byte) && format::element_code(a.type.byte) != static_cast<uint8_t>(TypeCode::vertex_ref);
+                   const auto code = static_cast<TypeCode>(format::element_code(a.type.byte));
+                   return format::is_fixed(a.type.byte) && code != TypeCode::vertex_ref && code != TypeCode::datetime;
                });
     }
 };
@@ -314,6 +315,7 @@ struct ShardPlan {
 
     std::vector<std::string> strings;
     std::unordered_map<std::string, uint32_t> string_ids;
+    uint32_t zone_base = 0;  // string id of the first zone name (after the schema's names)
 
     struct Section {
         format::SectionKind kind;
@@ -362,6 +364,24 @@ struct Writer::Impl {
     // (§10.1 phase 1): its references come resolved and are checked against these when staged.
     std::vector<uint32_t> resolved_ref_shard_sizes;
     bool refs_resolved() const { return !resolved_ref_shard_sizes.empty(); }
+
+    // The IANA zone names of datetime values, in order of first use. A datetime is staged with
+    // its zone's number here (1-based, 0 = a fixed offset); every shard's string table lists
+    // these names after the schema's, so the planner turns number k into string id base + k - 1
+    // and the encoder stores base + k (§4.3). A failed add_* call truncates what it added.
+    std::vector<std::string> zone_names;
+    std::unordered_map<std::string, uint32_t> zone_numbers;
+    uint32_t zone_number(std::string_view name) {
+        auto [it, inserted] = zone_numbers.emplace(std::string(name), static_cast<uint32_t>(zone_names.size() + 1));
+        if (inserted) zone_names.emplace_back(name);
+        return it->second;
+    }
+    void truncate_zones(size_t count) {
+        while (zone_names.size() > count) {
+            zone_numbers.erase(zone_names.back());
+            zone_names.pop_back();
+        }
+    }
     detail::StagedRefs staged_refs() const { return detail::staged_refs(options.key_type, refs_resolved()); }
 
     // Edges, by global edge id: endpoints and type in the spill (off the heap).

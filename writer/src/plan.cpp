@@ -263,7 +263,8 @@ void ShardPlanner::check_references(const std::vector<ShardPlan>& plans) const {
             });
 }
 
-// §4.1 names, deduplicated in order of first use.
+// §4.1 names, deduplicated in order of first use, then the datetime zone names in the order
+// the writer numbered them (not deduplicated against the schema's: their ids follow from it).
 void ShardPlanner::intern_names(ShardPlan& p) const {
     auto intern = [&](const std::string& s) {
         auto [it, inserted] = p.string_ids.emplace(s, static_cast<uint32_t>(p.strings.size()));
@@ -275,6 +276,8 @@ void ShardPlanner::intern_names(ShardPlan& p) const {
             shape.name_string = intern(shape.name);
             for (const auto& a : shape.attributes) intern(a.name);
         }
+    p.zone_base = static_cast<uint32_t>(p.strings.size());
+    p.strings.insert(p.strings.end(), g_.zone_names.begin(), g_.zone_names.end());
 }
 
 // §6.3 node types in order of first use, then §6 the offset of every node record.

@@ -160,6 +160,17 @@ ShardWriter::~ShardWriter() = default;
 
 uint64_t ShardWriter::vertex_count() const { return impl_->g.vertex_label.size(); }
 
+void ShardWriter::declare_zone_names(std::span<const std::string_view> names) {
+    Impl& m = *impl_;
+    m.check_open("declare_zone_names");
+    if (!m.g.vertex_label.empty()) throw Error(ErrorKind::misuse, "ShardWriter: declare_zone_names after the first vertex");
+    for (std::string_view name : names) {
+        if (name.empty() || name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") != std::string_view::npos)
+            throw Error(ErrorKind::bad_input, "ShardWriter: zone name '" + std::string(name) + "' is not an IANA time zone name");
+    }
+    for (std::string_view name : names) m.g.zone_number(name);
+}
+
 LabelId ShardWriter::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     impl_->check_open("add_label");
     return impl_->writer.add_label(name, std::move(attributes));

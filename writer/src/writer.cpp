@@ -6,11 +6,13 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <cctype>
 #include <utility>
 
 #include "internal.hpp"
 #include "mmgraph/format/date.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/temporal.hpp"
 #include "mmgraph/format/utf8.hpp"
 #include "mmgraph/format/vlq.hpp"
 
@@ -109,6 +111,7 @@ const char* kind_name(Value::Kind k) {
         case Value::Kind::resolved_ref: return "resolved vertex reference";
         case Value::Kind::list: return "list";
         case Value::Kind::date: return "date";
+        case Value::Kind::temporal: return "temporal or point value";
     }
     return "value";
 }
@@ -304,13 +307,58 @@ void check_date(int64_t days, const ValueError& bad, std::string item = {}) {
                   std::to_string(format::kMinDateDays) + " to " + std::to_string(format::kMaxDateDays) + " days, spec §4.3)");
 }
 
+// A zone name goes into the string table (§4.1). IANA names are ASCII letters, digits and
+// "/_-+"; anything else is refused, so no name breaks the table's UTF-8 rule.
+uint32_t stage_zone(Writer::Impl& writer, std::string_view zone_name, const ValueError& bad, const std::string& item) {
+    for (char c : zone_name)
+        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' && c != '+')
+            throw bad(item + "zone name " + in_quotes(std::string(zone_name)) + " is not an IANA time zone name");
+    return writer.zone_number(zone_name);
+}
+
+// One encoded value of a 2.2 type (§4.3) after its range check; a datetime gets its zone's
+// number (see Writer::Impl::zone_names). `item` prefixes errors about a list's item.
+void stage_temporal(Writer::Impl& writer, TypeCode code, const uint8_t* encoded, std::string_view zone_name,
+                    detail::GrowableArray<uint8_t>& out, const ValueError& bad, const std::string& item = {}) {
+    const char* why = nullptr;
+    switch (code) {
+        case TypeCode::localtime: why = format::invalid(format::decode_localtime(encoded)); break;
+        case TypeCode::time: why = format::invalid(format::decode_time(encoded)); break;
+        case TypeCode::localdatetime: why = format::invalid(format::decode_localdatetime(encoded)); break;
+        case TypeCode::datetime: why = format::invalid(format::decode_datetime(encoded)); break;
+        case TypeCode::duration: why = format::invalid(format::decode_duration(encoded)); break;
+        case TypeCode::point: why = format::invalid(format::decode_point(encoded)); break;
+        default: MMGRAPH_CHECK(false, "not a 2.2 type");
+    }
+    if (why) throw bad(item + why + " (spec §4.3)");
+    const unsigned size = format::scalar_size(static_cast<uint8_t>(code));
+    uint8_t bytes[28];
+    std::memcpy(bytes, encoded, size);
+    if (code == TypeCode::datetime) {
+        format::DateTime t = format::decode_datetime(bytes);
+        t.zone = zone_name.empty() ? 0 : stage_zone(writer, zone_name, bad, item);
+        format::encode(t, bytes);
+    }
+    push(out, bytes, size);
+}
+
+bool is_temporal(TypeCode code) { return code >= TypeCode::localtime && code <= TypeCode::point; }
+
 // A present fixed-size value: its final little-endian bytes (a reference: its key, or in a
 // ShardWriter its final bytes).
-void stage_fixed(const Writer::Impl& writer, const AttributeSpec& a, const Value& v, detail::GrowableArray<uint8_t>& out,
+void stage_fixed(Writer::Impl& writer, const AttributeSpec& a, const Value& v, detail::GrowableArray<uint8_t>& out,
                  const ValueError& bad) {
     const TypeCode code = a.type.element();
     uint8_t buf[8] = {};
     unsigned size = format::scalar_size(a.type.byte);
+    if (is_temporal(code)) {
+        if (v.kind() != Value::Kind::temporal || v.list_element() != code)
+            throw bad("expected a " + a.type.name() + ", got " +
+                      (v.kind() == Value::Kind::temporal ? std::string(format::scalar_name(static_cast<uint8_t>(v.list_element())))
+                                                         : std::string(kind_name(v.kind()))));
+        stage_temporal(writer, code, v.encoded_bytes().data(), v.text(), out, bad);
+        return;
+    }
     if (code == TypeCode::boolean) {
         if (v.kind() != Value::Kind::boolean) throw bad(std::string("expected bool, got ") + kind_name(v.kind()));
         buf[0] = v.as_bool() ? 1 : 0;
@@ -380,7 +428,35 @@ uint64_t stage_text(const AttributeSpec& a, const Value& v, uint64_t max_value_s
 }
 
 // A present list: VLQ(count) + items; returns (count, payload bytes).
-std::pair<uint64_t, uint64_t> stage_list(const Writer::Impl& writer, const AttributeSpec& a, const Value& v,
+// The items of a list of a 2.2 type, given as the structs of format/temporal.hpp.
+void stage_temporal_items(Writer::Impl& writer, TypeCode code, const Value& v, detail::GrowableArray<uint8_t>& out,
+                          const ValueError& bad) {
+    const auto zone_names = v.string_items();
+    for (uint64_t j = 0; j < v.list_size(); ++j) {
+        const std::string item = "item " + std::to_string(j) + ": ";
+        uint8_t bytes[28];
+        std::string_view zone;
+        switch (code) {
+            case TypeCode::localtime: format::encode(v.encoded_items<format::LocalTime>()[j], bytes); break;
+            case TypeCode::time: format::encode(v.encoded_items<format::Time>()[j], bytes); break;
+            case TypeCode::localdatetime: format::encode(v.encoded_items<format::LocalDateTime>()[j], bytes); break;
+            case TypeCode::duration: format::encode(v.encoded_items<format::Duration>()[j], bytes); break;
+            case TypeCode::point: format::encode(v.encoded_items<format::Point>()[j], bytes); break;
+            case TypeCode::datetime: {
+                const format::DateTime t = v.encoded_items<format::DateTime>()[j];
+                if (t.zone > zone_names.size())
+                    throw bad(item + "zone " + std::to_string(t.zone) + " is past the " + std::to_string(zone_names.size()) + " zone names given");
+                if (t.zone > 0) zone = zone_names[t.zone - 1];
+                format::encode(format::DateTime{t.seconds, t.nanos, t.offset, 0}, bytes);
+                break;
+            }
+            default: MMGRAPH_CHECK(false, "not a 2.2 type");
+        }
+        stage_temporal(writer, code, bytes, zone, out, bad, item);
+    }
+}
+
+std::pair<uint64_t, uint64_t> stage_list(Writer::Impl& writer, const AttributeSpec& a, const Value& v,
                                          detail::GrowableArray<uint8_t>& out, const ValueError& bad) {
     const TypeCode code = a.type.element();
     const uint64_t max_value_size = writer.options.max_value_size;
@@ -437,6 +513,8 @@ std::pair<uint64_t, uint64_t> stage_list(const Writer::Impl& writer, const Attri
             check_date(days, bad, "item " + std::to_string(j) + ": ");
         }
         push(out, v.text().data(), v.text().size());
+    } else if (is_temporal(code)) {
+        stage_temporal_items(writer, code, v, out, bad);
     } else {
         push(out, v.text().data(), v.text().size());
     }
@@ -453,6 +531,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
                     " has " + std::to_string(attrs.size()) + " attributes");
     auto& out = arena.bytes;
     size_t sizes_rollback = sizes.size();
+    const size_t zones_rollback = zone_names.size();
     arena.begin_item();
     try {
         for (size_t i = 0; i < attrs.size(); ++i) {
@@ -482,6 +561,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
     } catch (...) {
         arena.drop_last_item();
         sizes.resize(sizes_rollback);
+        truncate_zones(zones_rollback);
         throw;
     }
 }
@@ -654,6 +734,7 @@ void Writer::add_vertices(std::span<const Key> keys, LabelId label, const RowVal
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
     if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
     const auto first = static_cast<uint32_t>(m.vertex_label.size());
+    const size_t first_zones = m.zone_names.size();
     size_t row = 0;
     try {
         for (; row < keys.size(); ++row) {
@@ -663,9 +744,11 @@ void Writer::add_vertices(std::span<const Key> keys, LabelId label, const RowVal
         }
     } catch (const Error& e) {
         m.truncate_vertices(first);
+        m.truncate_zones(first_zones);
         throw e.at_row(row);
     } catch (...) {
         m.truncate_vertices(first);
+        m.truncate_zones(first_zones);
         throw;
     }
 }
@@ -680,8 +763,10 @@ void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uin
         throw Error(ErrorKind::limit, "more than 2^32 - 2 edges in one writer");
     const uint64_t count = m.vertex_label.size();
     const uint64_t first_item = m.edge_values.items();
+    const size_t first_zones = m.zone_names.size();
     auto drop_items_from = [&](uint64_t item) {
         while (m.edge_values.items() > item) m.edge_values.drop_last_item();
+        if (item == first_item) m.truncate_zones(first_zones);
     };
     // Each row of a type with properties stages one item, in row order: row r's is first_item + r.
     const bool has_properties = m.edge_types[type].has_properties();

@@ -8,11 +8,20 @@
 #include <variant>
 
 #include "mmgraph/format/layout.hpp"
+#include "mmgraph/format/temporal.hpp"
 #include "mmgraph/format/types.hpp"
 
 namespace mmgraph {
 
 using format::TypeCode;
+// The values of the 2.2 types as stored (spec §4.3), for the writer's and the reader's APIs.
+using format::DateTime;
+using format::Duration;
+using format::LocalDateTime;
+using format::LocalTime;
+using format::Point;
+using format::Srid;
+using format::Time;
 
 // An attribute type: a scalar code, or a list of a fixed-size scalar (§4.3).
 struct Type {

@@ -140,9 +140,9 @@ namespace detail {
 
 // What a typed read asks for (ValueRef::as<T>): a kind of value and, for integers, a width.
 struct ReadTarget {
-    enum Kind : uint8_t { boolean, signed_integer, unsigned_integer, floating, string, vertex_ref, date, any };
+    enum Kind : uint8_t { boolean, signed_integer, unsigned_integer, floating, string, vertex_ref, date, temporal, any };
     Kind kind = any;
-    uint8_t bytes = 0;
+    uint8_t bytes = 0;  // integers: the width; temporal: the type code (§4.3)
 };
 
 template <typename T>
@@ -153,11 +153,14 @@ inline constexpr bool is_integer_target =
 template <typename T>
 inline constexpr bool is_read_target = std::is_same_v<T, bool> || is_integer_target<T> || std::is_same_v<T, double> ||
                                        std::is_same_v<T, std::string_view> || std::is_same_v<T, VertexRef> ||
-                                       std::is_same_v<T, std::chrono::sys_days> || std::is_same_v<T, ValueRef>;
+                                       std::is_same_v<T, std::chrono::sys_days> || std::is_same_v<T, LocalTime> ||
+                                       std::is_same_v<T, Time> || std::is_same_v<T, LocalDateTime> || std::is_same_v<T, DateTime> ||
+                                       std::is_same_v<T, Duration> || std::is_same_v<T, Point> || std::is_same_v<T, ValueRef>;
 
 template <typename T>
 constexpr ReadTarget read_target() {
-    static_assert(is_read_target<T>, "typed reads give bool, an integer type, double, std::string_view, VertexRef, sys_days or ValueRef");
+    static_assert(is_read_target<T>,
+                  "typed reads give bool, an integer type, double, std::string_view, VertexRef, sys_days, a 2.2 type or ValueRef");
     if constexpr (std::is_same_v<T, bool>) return {ReadTarget::boolean, 1};
     else if constexpr (is_integer_target<T>)
         return {std::is_signed_v<T> ? ReadTarget::signed_integer : ReadTarget::unsigned_integer, sizeof(T)};
@@ -165,6 +168,12 @@ constexpr ReadTarget read_target() {
     else if constexpr (std::is_same_v<T, std::string_view>) return {ReadTarget::string, 0};
     else if constexpr (std::is_same_v<T, VertexRef>) return {ReadTarget::vertex_ref, 0};
     else if constexpr (std::is_same_v<T, std::chrono::sys_days>) return {ReadTarget::date, 0};
+    else if constexpr (std::is_same_v<T, LocalTime>) return {ReadTarget::temporal, static_cast<uint8_t>(TypeCode::localtime)};
+    else if constexpr (std::is_same_v<T, Time>) return {ReadTarget::temporal, static_cast<uint8_t>(TypeCode::time)};
+    else if constexpr (std::is_same_v<T, LocalDateTime>) return {ReadTarget::temporal, static_cast<uint8_t>(TypeCode::localdatetime)};
+    else if constexpr (std::is_same_v<T, DateTime>) return {ReadTarget::temporal, static_cast<uint8_t>(TypeCode::datetime)};
+    else if constexpr (std::is_same_v<T, Duration>) return {ReadTarget::temporal, static_cast<uint8_t>(TypeCode::duration)};
+    else if constexpr (std::is_same_v<T, Point>) return {ReadTarget::temporal, static_cast<uint8_t>(TypeCode::point)};
     else return {ReadTarget::any, 0};
 }
 
@@ -192,6 +201,14 @@ public:
     // sys_days holds every one; std::chrono::year_month_day only years up to ±32767.
     int32_t as_date_days() const;
     std::chrono::sys_days as_date() const { return std::chrono::sys_days(std::chrono::days(as_date_days())); }
+    // The types of 2.2, decoded (spec §4.3). A datetime's zone is a string id + 1 (0 = a fixed
+    // offset): File::zone_name gives its name. format/temporal.hpp prints them as ISO 8601.
+    LocalTime as_localtime() const;
+    Time as_time() const;
+    LocalDateTime as_localdatetime() const;
+    DateTime as_datetime() const;
+    Duration as_duration() const;
+    Point as_point() const;
 
     // Lists: the item count and item access. Items of fixed-size lists are unaligned and found
     // in O(1); items of string[] and bytes[] lists carry their own lengths, so element(i) walks
@@ -233,6 +250,12 @@ private:
         else if constexpr (std::is_same_v<T, std::string_view>) return as_string();
         else if constexpr (std::is_same_v<T, VertexRef>) return as_ref();
         else if constexpr (std::is_same_v<T, std::chrono::sys_days>) return as_date();
+        else if constexpr (std::is_same_v<T, LocalTime>) return as_localtime();
+        else if constexpr (std::is_same_v<T, Time>) return as_time();
+        else if constexpr (std::is_same_v<T, LocalDateTime>) return as_localdatetime();
+        else if constexpr (std::is_same_v<T, DateTime>) return as_datetime();
+        else if constexpr (std::is_same_v<T, Duration>) return as_duration();
+        else if constexpr (std::is_same_v<T, Point>) return as_point();
         else return *this;
     }
     [[noreturn]] void fail_read(detail::ReadTarget target, std::string_view attribute) const;
@@ -540,6 +563,10 @@ public:
     std::optional<uint32_t> find_label(std::string_view name) const;
     std::optional<uint32_t> find_edge_type(std::string_view name) const;
     const uint8_t* data() const;  // the mapping, file_size() bytes
+    // The IANA zone name a datetime's zone field stands for (§4.3): empty for 0 (a fixed
+    // offset), else string zone - 1 of the string table; throws ErrorKind::damaged past the
+    // table. The view lives as long as the File.
+    std::string_view zone_name(uint32_t zone) const;
 
     Vertex vertex(uint64_t index) const;  // throws when index >= vertex_count()
 

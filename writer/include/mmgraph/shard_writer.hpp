@@ -72,6 +72,13 @@ public:
     LabelId add_label(std::string_view name, std::vector<AttributeSpec> attributes = {});
     EdgeTypeId add_edge_type(std::string_view name, std::vector<AttributeSpec> properties = {});
 
+    // Phase 1 for datetime zones (§10.1): every zone name of the dataset's datetime values, in
+    // order of first use in the input, before any vertex. A Writer lists them all in every
+    // shard's string table (§4.1), so a shard that names them the same way gets its bytes; a
+    // name given no value here is still numbered as it comes, after these. Refuses a name that
+    // is not an IANA zone name (as Value::datetime does) or a call after the first vertex.
+    void declare_zone_names(std::span<const std::string_view> names);
+
     // The shard's vertices in local order (the n-th call is local index n); each key must
     // belong to this shard. All of them come before the first edge.
     void add_vertex(Key key, LabelId label, std::span<const Value> values = {});

@@ -39,6 +39,7 @@
 #include <vector>
 
 #include "mmgraph/error.hpp"
+#include "mmgraph/format/temporal.hpp"
 #include "mmgraph/types.hpp"
 
 namespace mmgraph {
@@ -47,7 +48,9 @@ namespace mmgraph {
 class Value {
 public:
     // ref: a vertex reference by key; resolved_ref: one resolved to (shard, local index).
-    enum class Kind : uint8_t { null, boolean, int_, uint_, float_, string, bytes, ref, resolved_ref, list, date };
+    // temporal: a localtime, time, localdatetime, datetime, duration or point (list_element()
+    // says which), held encoded.
+    enum class Kind : uint8_t { null, boolean, int_, uint_, float_, string, bytes, ref, resolved_ref, list, date, temporal };
 
     Value() = default;  // null
     Value(bool v) : kind_(Kind::boolean), u_(v) {}                      // NOLINT
@@ -109,6 +112,34 @@ public:
         return v;
     }
     static Value date_list(const std::vector<int32_t>& days) { return date_list(std::span<const int32_t>(days)); }
+    // The types of 2.2 (spec §4.3, format/temporal.hpp): the writer refuses a value outside its
+    // type's range (format::invalid says why) rather than clamp it.
+    static Value localtime(LocalTime t) { return encoded(TypeCode::localtime, t); }
+    static Value time(Time t) { return encoded(TypeCode::time, t); }
+    static Value localdatetime(LocalDateTime t) { return encoded(TypeCode::localdatetime, t); }
+    // A datetime at a fixed offset, or in the IANA zone `zone_name` (t.offset must then be the
+    // zone's offset at that instant: the writer has no time-zone database to check it; the
+    // importer computes it). The writer interns the name in the file's string table and sets
+    // t.zone itself; the view is copied during the add_* call.
+    static Value datetime(DateTime t, std::string_view zone_name = {}) {
+        t.zone = 0;
+        Value v = encoded(TypeCode::datetime, t);
+        v.text_ = zone_name;
+        return v;
+    }
+    static Value duration(Duration d) { return encoded(TypeCode::duration, d); }
+    static Value point(Point p) { return encoded(TypeCode::point, p); }
+    // Lists of them; a datetime item's zone is 0 for a fixed offset, k > 0 for zone_names[k - 1].
+    static Value list(std::span<const LocalTime> items) { return encoded_list(TypeCode::localtime, items); }
+    static Value list(std::span<const Time> items) { return encoded_list(TypeCode::time, items); }
+    static Value list(std::span<const LocalDateTime> items) { return encoded_list(TypeCode::localdatetime, items); }
+    static Value list(std::span<const DateTime> items, std::span<const std::string_view> zone_names = {}) {
+        Value v = encoded_list(TypeCode::datetime, items);
+        v.strings_ = zone_names;
+        return v;
+    }
+    static Value list(std::span<const Duration> items) { return encoded_list(TypeCode::duration, items); }
+    static Value list(std::span<const Point> items) { return encoded_list(TypeCode::point, items); }
     // A list of fixed-size scalars: the element type is checked against the attribute's.
     template <typename T>
     static Value list(std::span<const T> items) {
@@ -123,6 +154,9 @@ public:
     template <typename T>
     static Value list(const std::vector<T>& items) {
         return list(std::span<const T>(items));
+    }
+    static Value list(const std::vector<DateTime>& items, const std::vector<std::string_view>& zone_names) {
+        return list(std::span<const DateTime>(items), std::span<const std::string_view>(zone_names));
     }
     // A list of strings, for a string[] or bytes[] attribute (spec §4.3). The views are
     // copied during the add_* call, like every other value.
@@ -173,8 +207,31 @@ public:
         return {reinterpret_cast<const VertexRef*>(text_.data()), u_};
     }
     std::span<const std::string_view> string_items() const { return strings_; }
+    // Kind::temporal: the value's bytes as stored (§4.3), its zone name in text(). A list of
+    // them: its items as the structs given, text() viewing them, the zone names in string_items().
+    std::span<const uint8_t> encoded_bytes() const { return {encoded_, format::scalar_size(static_cast<uint8_t>(list_element_))}; }
+    template <typename T>
+    std::span<const T> encoded_items() const { return {reinterpret_cast<const T*>(text_.data()), u_}; }
 
 private:
+    template <typename T>
+    static Value encoded(TypeCode code, const T& item) {
+        Value v;
+        v.kind_ = Kind::temporal;
+        v.list_element_ = code;
+        format::encode(item, v.encoded_);
+        return v;
+    }
+    template <typename T>
+    static Value encoded_list(TypeCode code, std::span<const T> items) {
+        Value v;
+        v.kind_ = Kind::list;
+        v.text_ = {reinterpret_cast<const char*>(items.data()), items.size() * sizeof(T)};
+        v.u_ = items.size();
+        v.list_element_ = code;
+        return v;
+    }
+
     template <typename T>
     static constexpr TypeCode list_element_for() {
         if constexpr (std::is_same_v<T, bool>) return TypeCode::boolean;
@@ -193,6 +250,7 @@ private:
         uint64_t u_ = 0;
         double f_;
     };
+    uint8_t encoded_[28] = {};  // Kind::temporal, the largest of them (duration, point)
     std::string_view text_;
     Key key_;
     std::span<const Key> refs_;

@@ -19,8 +19,8 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, or 2.1 when the schema uses `date`
-inline constexpr uint16_t kVersionMinor = 1;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, 2.1 or 2.2, the oldest the schema allows
+inline constexpr uint16_t kVersionMinor = 2;  // the newest minor of major 2 this code knows
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
@@ -129,6 +129,13 @@ enum class TypeCode : uint8_t {
     string = 13,      // UTF-8, variable size
     bytes = 14,       // opaque, variable size
     date = 15,        // i32 days since 1970-01-01, since 2.1
+    // Cypher's other temporal types and its point, since 2.2 (format/temporal.hpp)
+    localtime = 16,      // 8: i64 ns since midnight
+    time = 17,           // 12: i64 ns since midnight, i32 UTC offset s
+    localdatetime = 18,  // 12: i64 wall-clock s since 1970, u32 ns
+    datetime = 19,       // 20: i64 UTC s, u32 ns, i32 offset s, u32 zone (string id + 1, 0 none)
+    duration = 20,       // 28: i64 months, i64 days, i64 s, i32 ns
+    point = 21,          // 28: u32 SRID, f64 x, y, z
 };
 inline constexpr uint8_t kListBit = 0x80;  // type byte = kListBit | element code; element fixed-size
 

@@ -26,9 +26,15 @@ inline constexpr unsigned scalar_size(uint8_t code) noexcept {
         case TypeCode::uint32:
         case TypeCode::float32:
         case TypeCode::date: return 4;
+        case TypeCode::localtime:
         case TypeCode::int64:
         case TypeCode::uint64:
         case TypeCode::float64: return 8;
+        case TypeCode::time:
+        case TypeCode::localdatetime: return 12;
+        case TypeCode::datetime: return 20;
+        case TypeCode::duration:
+        case TypeCode::point: return 28;
         case TypeCode::vertex_ref: return kVertexRefSize;
         case TypeCode::string:
         case TypeCode::bytes: return 0;
@@ -36,10 +42,10 @@ inline constexpr unsigned scalar_size(uint8_t code) noexcept {
     return 0;
 }
 
-inline constexpr uint8_t kLastTypeCode = static_cast<uint8_t>(TypeCode::date);
+inline constexpr uint8_t kLastTypeCode = static_cast<uint8_t>(TypeCode::point);
 
 // A type byte is valid when it names a scalar or a list of any scalar (§4.3). Lists of strings
-// and of bytes came with version 1.1, date with 2.1.
+// and of bytes came with version 1.1, date with 2.1, the codes 16-21 with 2.2.
 inline constexpr bool is_valid_type(uint8_t type_byte) noexcept {
     uint8_t code = element_code(type_byte);
     return code >= 1 && code <= kLastTypeCode;
@@ -53,15 +59,29 @@ inline constexpr bool has_variable_items(uint8_t type_byte) noexcept {
 
 // The oldest minor version of major 1 that defines a type byte: a writer stamps a file with the
 // oldest minor able to describe it, so files that need nothing newer stay readable by 1.0
-// readers (§2.3). `date` is not in format 1 at all (0xFFFF: no minor of major 1 defines it).
+// readers (§2.3). `date` and the codes after it are not in format 1 at all (0xFFFF: no minor of
+// major 1 defines them).
 inline constexpr uint16_t minor_version_of(uint8_t type_byte) noexcept {
-    if (element_code(type_byte) == static_cast<uint8_t>(TypeCode::date)) return 0xFFFF;
+    if (element_code(type_byte) >= static_cast<uint8_t>(TypeCode::date)) return 0xFFFF;
     return has_variable_items(type_byte) ? 1 : 0;
 }
 
-// The same for major 2: `date` and `date[]` came with 2.1, everything else is 2.0.
+// The same for major 2: `date` came with 2.1, the temporal types 16-20 and `point` with 2.2
+// (each with its list), everything else is 2.0.
 inline constexpr uint16_t minor_version_2_of(uint8_t type_byte) noexcept {
-    return element_code(type_byte) == static_cast<uint8_t>(TypeCode::date) ? 1 : 0;
+    const uint8_t code = element_code(type_byte);
+    if (code >= static_cast<uint8_t>(TypeCode::localtime)) return 2;
+    return code == static_cast<uint8_t>(TypeCode::date) ? 1 : 0;
+}
+
+// The major-2 minor that introduced a type, as text for messages ("2.2"); format-1 files
+// cannot hold the types of 0xFFFF above.
+inline constexpr std::string_view since_version(uint8_t type_byte) noexcept {
+    switch (minor_version_2_of(type_byte)) {
+        case 2: return "2.2";
+        case 1: return "2.1";
+        default: return "2.0";
+    }
 }
 
 // Fixed-size attributes live in the packed part of a record; others in the offset table.
@@ -86,6 +106,12 @@ inline constexpr std::string_view scalar_name(uint8_t code) noexcept {
         case TypeCode::string: return "string";
         case TypeCode::bytes: return "bytes";
         case TypeCode::date: return "date";
+        case TypeCode::localtime: return "localtime";
+        case TypeCode::time: return "time";
+        case TypeCode::localdatetime: return "localdatetime";
+        case TypeCode::datetime: return "datetime";
+        case TypeCode::duration: return "duration";
+        case TypeCode::point: return "point";
     }
     return "unknown";
 }
