@@ -4,8 +4,9 @@ sources of this repository (no CMake needed). Offline, from the repository root:
     /usr/bin/python3 -m venv --system-site-packages .venv
     .venv/bin/pip install --no-build-isolation --no-index ./python
 
-Needs python3-dev, pybind11-dev (or python3-pybind11), python3-numpy, libboost-dev and
-libxxhash-dev; setuptools and wheel come from the system site packages.
+Needs python3-dev, pybind11-dev (or python3-pybind11), python3-numpy, libboost-dev,
+libxxhash-dev, libutfcpp-dev, libarchive-dev and libhowardhinnant-date-dev; setuptools and
+wheel come from the system site packages.
 """
 
 import os
@@ -23,16 +24,29 @@ def os_relative(path):
     return os.path.relpath(path, here)
 
 
-def sources(folder):
-    return sorted(os_relative(p) for p in (root / folder).glob("*.cpp"))
+# date/ptz.h does not compile as C++20: its one user is built as C++17, into a static library
+# of its own that the extension links (as import/CMakeLists.txt does).
+CXX17_SOURCES = {"posix_rules.cpp"}
+# What CMake's date::date-tz target adds: the system's tzdata, no locale-dependent parsing.
+DATE_DEFINES = [("USE_OS_TZDB", "1"), ("ONLY_C_LOCALE", "1"), ("HAS_STRING_VIEW", "1")]
 
+
+def sources(folder, cxx17=False):
+    return sorted(os_relative(p) for p in (root / folder).glob("*.cpp") if (p.name in CXX17_SOURCES) == cxx17)
+
+
+include_dirs = [os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "import/include",
+                                                  "reader/src")] + ["/usr/include/utf8cpp"]  # libutfcpp-dev: headers only
+
+posix_rules = ("mmgraph_posix_rules", {"sources": sources("import/src", cxx17=True), "include_dirs": include_dirs,
+                                       "macros": DATE_DEFINES, "cflags": ["-std=c++17", "-fPIC", "-O2"]})
 
 extension = Pybind11Extension(
     "mmgraph._native",
     sources("python/src") + sources("reader/src") + sources("writer/src") + sources("import/src"),
-    include_dirs=[os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "import/include", "reader/src")]
-    + ["/usr/include/utf8cpp"],  # libutfcpp-dev: headers only
-    libraries=["xxhash", "archive"],
+    include_dirs=include_dirs,
+    define_macros=DATE_DEFINES,
+    libraries=["mmgraph_posix_rules", "xxhash", "archive", "date-tz"],
     cxx_std=20,
 )
 
@@ -42,6 +56,7 @@ setup(
     description="Memory-mapped read-only property-graph files, zero-copy into numpy, scipy and pandas",
     packages=["mmgraph"],
     package_data={"mmgraph": ["*.pyi", "py.typed"]},
+    libraries=[posix_rules],
     ext_modules=[extension],
     cmdclass={"build_ext": build_ext},
     install_requires=["numpy"],
