@@ -62,7 +62,7 @@ Json describe(const Vertex& v, const Dataset& dataset) {
     j["key"] = key_json(v.key());
     j["label"] = v.label_name();
     Json attributes = Json::object();
-    const LabelInfo& label = file.labels()[v.label()];
+    const LabelInfo& label = file.label_set_layout(v.label_set());
     for (uint32_t i = 0; i < label.attributes.size(); ++i)
         attributes[std::string(label.attributes[i].name)] = value_json(v.get(i), dataset);
     j["attributes"] = std::move(attributes);

@@ -71,7 +71,7 @@ Json describe(const File& file) {
     for (size_t i = 0; i < file.node_types().size(); ++i) {
         const NodeTypeInfo& nt = file.node_types()[i];
         node_types.push_back({{"id", i},
-                              {"label", file.labels()[nt.label].name},
+                              {"label", file.label_set_layout(nt.label).name},
                               {"offset_widths", nt.offset_widths},
                               {"vertices", nt.vertices}});
     }
@@ -131,7 +131,7 @@ void print_report(const File& file) {
         const NodeTypeInfo& nt = file.node_types()[i];
         std::string widths;
         for (uint8_t w : nt.offset_widths) widths += (widths.empty() ? "" : " ") + std::to_string(w);
-        std::printf("  %-9zu %-20s %12llu  %s\n", i, std::string(file.labels()[nt.label].name).c_str(),
+        std::printf("  %-9zu %-20s %12llu  %s\n", i, std::string(file.label_set_layout(nt.label).name).c_str(),
                     static_cast<unsigned long long>(nt.vertices), widths.empty() ? "-" : widths.c_str());
     }
 }

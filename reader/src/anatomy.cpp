@@ -233,7 +233,7 @@ uint64_t describe_node(const File& file, const File::Impl& m, uint32_t index, Ve
     RecordView rec = m.node_record(index, type);
     const Region& r = *rec.region;
     const NodeTypeInfo& nt = m.node_types[type];
-    const LabelInfo& label = m.labels[nt.label];
+    const LabelInfo& label = m.layout(nt.label);
     Builder b{out, Part::node, &r};
     uint64_t start = rec.nulls - m.id_width;
     size_t first_field = out.fields.size();

@@ -329,7 +329,7 @@ void check_cross_shard_refs(const File& s, std::span<const std::shared_ptr<const
     const bool edge_refs = std::any_of(s.edge_types().begin(), s.edge_types().end(), refers);
     for (uint64_t i = 0; i < s.vertex_count(); ++i) {
         const Vertex v = s.vertex(i);
-        const LabelInfo& label = s.labels()[v.label()];
+        const LabelInfo& label = s.label_set_layout(v.label_set());
         if (refers(label))
             check_refs(label.attributes, shards, [&](uint32_t a) { return v.get(a); },
                        [&] { return s.path().string() + ": vertex " + std::to_string(i) + " attribute"; });

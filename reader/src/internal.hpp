@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <boost/interprocess/file_mapping.hpp>
@@ -64,6 +65,17 @@ struct File::Impl {
 
     std::vector<std::string_view> names;
     std::vector<LabelInfo> labels, edge_types;
+    // §6.6: the sets of two or more labels (set labels.size() + i), the identity 0..L-1 that
+    // label_set_labels() views for a label alone, and (set << 32 | label) for every member
+    // of a multi-label set, so that membership costs one probe.
+    detail::Region label_sets_region;
+    std::vector<LabelSetInfo> label_sets;
+    std::vector<uint32_t> singleton_labels;
+    std::unordered_set<uint64_t> label_set_members;
+    const LabelInfo& layout(uint32_t set) const { return set < labels.size() ? labels[set] : label_sets[set - labels.size()].layout; }
+    bool has_label(uint32_t set, uint32_t label) const {
+        return set < labels.size() ? set == label : label_set_members.count(uint64_t{set} << 32 | label) != 0;
+    }
     std::vector<NodeTypeInfo> node_types;
     std::vector<std::vector<uint32_t>> entry_offsets;  // per node type
     uint32_t id_width = 0;

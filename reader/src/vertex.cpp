@@ -39,7 +39,7 @@ RecordView File::Impl::node_record(uint32_t index, uint32_t& type) const {
     if (type >= node_types.size())
         r.fail(off, "vertex " + std::to_string(index) + ": node type id " + std::to_string(type) + " >= " + std::to_string(node_types.size()));
     const NodeTypeInfo& nt = node_types[type];
-    const LabelInfo& label = labels[nt.label];
+    const LabelInfo& label = layout(nt.label);
     RecordView v;
     v.region = &r;
     v.nulls = off + id_width;
@@ -186,22 +186,32 @@ uint32_t Vertex::node_type() const {
     return type;
 }
 
-uint32_t Vertex::label() const { return file_->impl().node_types[node_type()].label; }
+uint32_t Vertex::label_set() const { return file_->impl().node_types[node_type()].label; }
+
+uint32_t Vertex::label() const {
+    const auto& m = file_->impl();
+    const uint32_t set = label_set();
+    return set < m.labels.size() ? set : m.label_sets[set - m.labels.size()].labels.front();
+}
 
 std::string_view Vertex::label_name() const { return file_->impl().labels[label()].name; }
+
+std::span<const uint32_t> Vertex::labels() const { return file_->label_set_labels(label_set()); }
+
+bool Vertex::has_label(uint32_t label) const { return file_->impl().has_label(label_set(), label); }
 
 ValueRef Vertex::get(uint32_t attribute) const {
     const auto& m = file_->impl();
     uint32_t type = 0;
     RecordView rec = m.node_record(index_, type);
-    const LabelInfo& label = m.labels[m.node_types[type].label];
+    const LabelInfo& label = m.layout(m.node_types[type].label);
     if (attribute >= label.attributes.size())
         throw Error(ErrorKind::misuse, "label '" + std::string(label.name) + "' has no attribute " + std::to_string(attribute));
     return m.attribute(rec, label.attributes[attribute], false, "attribute value");
 }
 
 ValueRef Vertex::get(std::string_view name) const {
-    const LabelInfo& label = file_->impl().labels[this->label()];
+    const LabelInfo& label = file_->impl().layout(label_set());
     auto i = label.find(name);
     if (!i) throw Error(ErrorKind::misuse, "label '" + std::string(label.name) + "' has no attribute '" + std::string(name) + "'");
     return get(*i);
@@ -211,11 +221,15 @@ ValueRef Vertex::get(AttributeHandle handle) const {
     const auto& m = file_->impl();
     uint32_t type = 0;
     RecordView rec = m.node_record(index_, type);
-    uint32_t label = m.node_types[type].label;
-    if (label != handle.label || handle.index >= m.labels[label].attributes.size())
-        throw Error(ErrorKind::misuse, "vertex " + std::to_string(index_) + " has label '" + std::string(m.labels[label].name) +
+    uint32_t set = m.node_types[type].label;
+    if (!m.has_label(set, handle.label) || handle.label >= m.labels.size() || handle.index >= m.labels[handle.label].attributes.size())
+        throw Error(ErrorKind::misuse, "vertex " + std::to_string(index_) + " has label set '" + std::string(m.layout(set).name) +
                     "', not the handle's label " + std::to_string(handle.label));
-    return m.attribute(rec, m.labels[label].attributes[handle.index], false, "attribute value");
+    if (set == handle.label) return m.attribute(rec, m.labels[set].attributes[handle.index], false, "attribute value");
+    // A vertex of several labels: the attribute's place in the union layout, found by name.
+    const LabelInfo& layout = m.layout(set);
+    const std::string_view name = m.labels[handle.label].attributes[handle.index].name;
+    return m.attribute(rec, layout.attributes[*layout.find(name)], false, "attribute value");
 }
 
 AttributeHandle File::attribute_handle(std::string_view label, std::string_view attribute) const {

@@ -66,7 +66,7 @@ void Session::select(uint32_t index) {
         Vertex v = file_->vertex(index);
         c.key = v.key_string();
         c.label = std::string(v.label_name());
-        const LabelInfo& label = file_->labels()[v.label()];
+        const LabelInfo& label = file_->label_set_layout(v.label_set());
         for (uint32_t i = 0; i < label.attributes.size(); ++i) {
             const AttributeInfo& a = label.attributes[i];
             c.attributes.emplace_back(std::string(a.name) + " (" + a.type.name() + (a.nullable ? ", nullable" : "") + ")",

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
+#include <span>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -270,8 +272,19 @@ private:
     uint64_t max_delta_;
 };
 
+// A label set of two or more labels (§6.6), as add_vertex takes it: the labels ascending and
+// the shape of its records, the union of their attributes (§4.2). The writer numbers label sets
+// down from 0xFFFF (label_set_id) while labels count up from 0, so one u16 per vertex names
+// either; a shard renumbers the sets it uses from label_count (ShardPlan::label_sets).
+struct LabelSet {
+    std::vector<uint32_t> labels;
+    Shape shape;
+};
+constexpr uint16_t label_set_id(size_t k) { return static_cast<uint16_t>(0xFFFF - k); }
+constexpr size_t label_set_index(uint16_t id) { return 0xFFFFu - id; }
+
 struct NodeType {
-    uint32_t label = 0;
+    uint32_t label = 0;  // the label set (§6.6): a label id below label_count
     std::vector<uint8_t> widths;
     uint64_t vertices = 0;
 };
@@ -283,6 +296,7 @@ struct ShardPlan {
 
     std::vector<NodeType> node_types;
     uint32_t id_width = 0;
+    std::vector<std::vector<uint32_t>> label_sets;  // §6.6: set label_count + i is label_sets[i]
     std::vector<uint16_t> node_type;    // per local vertex
     std::vector<uint64_t> node_offset;  // per local vertex, + end
 
@@ -340,9 +354,17 @@ struct Writer::Impl {
     WriterOptions options;
     std::vector<detail::Shape> labels, edge_types;
     std::unordered_set<std::string> label_names, edge_type_names;  // duplicate checks in O(1)
+    std::vector<detail::LabelSet> label_sets;           // ids detail::label_set_id(k)
+    std::map<std::vector<uint32_t>, uint16_t> label_set_ids;
+    bool is_label_set(uint16_t id) const { return id >= labels.size(); }
+    const detail::LabelSet& label_set(uint16_t id) const { return label_sets[detail::label_set_index(id)]; }
+    const detail::Shape& shape_of(uint16_t id) const { return is_label_set(id) ? label_set(id).shape : labels[id]; }
+    // The id of the label set `labels` (any order, no repeats): the label itself for one label,
+    // else a set, declared on first use with the union of the labels' attributes.
+    uint16_t label_set_of(std::span<const LabelId> labels, const char* what);
 
     // Vertices, by global id (insertion order).
-    std::vector<uint16_t> vertex_label;
+    std::vector<uint16_t> vertex_label;      // a label id, or a label set's (detail::LabelSet)
     std::vector<uint64_t> key_hash;
     std::vector<int64_t> int_keys;           // KeyType::int64
     detail::StringKeys string_keys;          // KeyType::string
@@ -420,7 +442,8 @@ struct Writer::Impl {
     void check_new_vertex(const Key& key) const;
     bool key_too_long(const Key& key) const;
     // add_vertex after its duplicate check; returns the new id.
-    uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
+    uint32_t append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values);  // label: a label or label set id
+    void add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
     // append_edge's two halves: the properties staged (their item, or kAbsent), then the edge
     // recorded after edges->make_room().

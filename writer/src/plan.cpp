@@ -72,7 +72,6 @@ uint32_t node_type_cap(uint32_t requested, uint32_t label_count) {
 
 struct NodeTypeAssigner {
     ShardPlan& plan;
-    const std::vector<detail::Shape>& labels;
     uint32_t cap;
     std::unordered_map<std::string, uint16_t> by_signature;  // label bytes + widths -> exact type
     std::vector<int32_t> widest;                            // per label, -1 when not created
@@ -189,6 +188,7 @@ private:
     std::vector<ShardPlan> place_vertices(std::optional<uint16_t> only) const;
     void check_references(const std::vector<ShardPlan>& plans) const;
     void intern_names(ShardPlan& p) const;
+    std::vector<uint32_t> number_label_sets(ShardPlan& p) const;
     void plan_nodes(ShardPlan& p) const;
     void plan_edges(ShardPlan& p) const;
     void plan_adjacency(ShardPlan& p, Direction dir) const;
@@ -247,12 +247,14 @@ void ShardPlanner::check_references(const std::vector<ShardPlan>& plans) const {
             }
         });
     };
-    std::vector<uint8_t> label_has_refs, type_has_refs;
-    for (const auto& shape : g_.labels) label_has_refs.push_back(has_refs(shape));
+    std::vector<uint8_t> type_has_refs;
+    std::vector<uint8_t> set_has_refs(0x10000, 0);  // by the writer's label set id (a u16)
+    for (uint32_t l = 0; l < g_.labels.size(); ++l) set_has_refs[l] = has_refs(g_.labels[l]);
+    for (size_t k = 0; k < g_.label_sets.size(); ++k) set_has_refs[detail::label_set_id(k)] = has_refs(g_.label_sets[k].shape);
     for (const auto& shape : g_.edge_types) type_has_refs.push_back(has_refs(shape));
     for (uint64_t v = 0; v < g_.vertex_label.size(); ++v)
-        if (label_has_refs[g_.vertex_label[v]])
-            check_refs(g_.labels[g_.vertex_label[v]], g_.vertex_values, v,
+        if (set_has_refs[g_.vertex_label[v]])
+            check_refs(g_.shape_of(g_.vertex_label[v]), g_.vertex_values, v,
                        [&] { return "vertex '" + key_to_string(g_.key_of(static_cast<uint32_t>(v))) + "'"; });
     for (uint64_t e = 0; e < g_.edges->size(); ++e)
         if (g_.item_of(e) != kAbsent && type_has_refs[g_.type_of(e)])
@@ -277,38 +279,64 @@ void ShardPlanner::intern_names(ShardPlan& p) const {
         }
 }
 
-// §6.3 node types in order of first use, then §6 the offset of every node record.
+// §6.6: this shard's label sets of two or more labels, numbered from label_count in the order
+// of their first use by local index; returns each vertex's label set id in the file.
+std::vector<uint32_t> ShardPlanner::number_label_sets(ShardPlan& p) const {
+    const uint32_t label_count = static_cast<uint32_t>(g_.labels.size());
+    std::unordered_map<uint16_t, uint32_t> file_id;  // writer's set id -> id in this file
+    std::vector<uint32_t> set_of(p.members.size());
+    for (uint64_t l = 0; l < p.members.size(); ++l) {
+        const uint16_t set = g_.vertex_label[p.members[l]];
+        if (!g_.is_label_set(set)) {
+            set_of[l] = set;
+            continue;
+        }
+        auto [it, inserted] = file_id.emplace(set, label_count + static_cast<uint32_t>(p.label_sets.size()));
+        if (inserted) p.label_sets.push_back(g_.label_set(set).labels);
+        set_of[l] = it->second;
+    }
+    return set_of;
+}
+
+// §6.3 node types in order of first use, then §6 the offset of every node record. The unit of
+// a node type is the label set (§6.6): a label for a vertex with one label.
 void ShardPlanner::plan_nodes(ShardPlan& p) const {
     const uint64_t n = p.members.size();
-    const auto& labels = g_.labels;
-    std::vector<uint64_t> unassigned(labels.size(), 0);
-    for (uint32_t g : p.members) ++unassigned[g_.vertex_label[g]];
-    uint32_t present_count = static_cast<uint32_t>(labels.size() - std::count(unassigned.begin(), unassigned.end(), 0));
-    NodeTypeAssigner types{p, labels, node_type_cap(g_.options.max_node_types, static_cast<uint32_t>(labels.size())), {},
-                           std::vector<int32_t>(labels.size(), -1), std::move(unassigned), present_count, {},
-                           std::vector<std::vector<uint16_t>>(labels.size())};
+    const std::vector<uint32_t> set_of = number_label_sets(p);
+    const uint32_t set_count = static_cast<uint32_t>(g_.labels.size() + p.label_sets.size());
+    std::vector<uint64_t> unassigned(set_count, 0);
+    for (uint32_t set : set_of) ++unassigned[set];
+    uint32_t present_count = static_cast<uint32_t>(set_count - std::count(unassigned.begin(), unassigned.end(), 0));
+    NodeTypeAssigner types{p, node_type_cap(g_.options.max_node_types, set_count), {},
+                           std::vector<int32_t>(set_count, -1), std::move(unassigned), present_count, {},
+                           std::vector<std::vector<uint16_t>>(set_count)};
     p.node_type.resize(n);
     std::vector<uint64_t> var_bytes(n);
     std::string widths;
     for (uint64_t l = 0; l < n; ++l) {
         uint32_t g = p.members[l];
-        const auto& shape = labels[g_.vertex_label[g]];
+        const auto& shape = g_.shape_of(g_.vertex_label[g]);
         required_widths(g_.var_sizes.data() + g_.var_begin[g], shape.var_count, widths, var_bytes[l]);
         if (var_bytes[l] + 1 > 0xFFFF'FFFFull)
             throw Error(ErrorKind::limit, "vertex '" + key_to_string(g_.key_of(g)) + "': " + std::to_string(var_bytes[l]) +
                                               " bytes of variable data exceed the 4-byte offset limit (spec §9)");
-        p.node_type[l] = types.assign(g_.vertex_label[g], widths);
+        p.node_type[l] = types.assign(set_of[l], widths);
     }
     p.id_width = p.node_types.size() <= 1 ? 0 : p.node_types.size() <= 256 ? 1 : 2;
-    p.label_counts.assign(labels.size(), 0);
+    p.label_counts.assign(g_.labels.size(), 0);
     p.node_offset.resize(n + 1);
     uint64_t offset = 0;
     for (uint64_t l = 0; l < n; ++l) {
         uint32_t g = p.members[l];
-        const auto& shape = labels[g_.vertex_label[g]];
+        const uint16_t set = g_.vertex_label[g];
+        const auto& shape = g_.shape_of(set);
         NodeType& nt = p.node_types[p.node_type[l]];
         ++nt.vertices;
-        ++p.label_counts[g_.vertex_label[g]];
+        if (g_.is_label_set(set)) {
+            for (uint32_t label : g_.label_set(set).labels) ++p.label_counts[label];
+        } else {
+            ++p.label_counts[set];
+        }
         uint64_t table = 0;
         for (uint8_t w : nt.widths) table += w;
         p.node_offset[l] = offset;
@@ -470,6 +498,11 @@ void ShardPlanner::plan_sections(ShardPlan& p) const {
     uint64_t node_types = format::kNodeTypesHeadSize;
     for (const auto& nt : p.node_types) node_types += format::align_up(format::kNodeTypeEntryHeadSize + nt.widths.size(), 4);
     add(SectionKind::node_types, node_types);
+    if (!p.label_sets.empty()) {
+        uint64_t label_sets = format::kLabelSetsHeadSize;
+        for (const auto& set : p.label_sets) label_sets += format::label_set_entry_size(set.size());
+        add(SectionKind::label_sets, label_sets);
+    }
     add(SectionKind::vertices, format::align_up(8 + 2 * p.slot_count, 8) + p.members.size() * p.slot_count * 8);
     add(SectionKind::nodes, p.node_offset.back());
     add(SectionKind::out_edges, p.out.offset.back());

@@ -136,8 +136,9 @@ uint64_t Writer::edge_count() const { return impl_->edges->size(); }
 
 LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     auto& labels = impl_->labels;
-    if (labels.size() >= format::kMaxLabels)
-        throw Error(ErrorKind::limit, "label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels (spec §9)");
+    if (labels.size() + impl_->label_sets.size() >= format::kMaxLabels)
+        throw Error(ErrorKind::limit, "label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) +
+                                          " labels and label sets together (spec §9)");
     if (impl_->label_names.count(std::string(name))) throw Error(ErrorKind::bad_input, "label " + in_quotes(name) + " declared twice");
     labels.push_back(make_shape(name, std::move(attributes), impl_->options.key_type, true, "label"));
     impl_->label_names.emplace(name);
@@ -152,6 +153,50 @@ EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpe
     types.push_back(make_shape(name, std::move(properties), impl_->options.key_type, false, "edge type"));
     impl_->edge_type_names.emplace(name);
     return static_cast<EdgeTypeId>(types.size() - 1);
+}
+
+// §4.2, §6.6: a set's attributes are its labels' in ascending label id order, each name once;
+// one name declared with two types or nullabilities cannot share a record, so it is refused.
+uint16_t Writer::Impl::label_set_of(std::span<const LabelId> set, const char* what) {
+    if (set.empty()) throw Error(ErrorKind::bad_input, std::string(what) + ": a vertex needs at least one label");
+    std::vector<uint32_t> sorted(set.begin(), set.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        if (sorted[i] >= labels.size()) throw Error(ErrorKind::misuse, std::string(what) + ": unknown label id " + std::to_string(sorted[i]));
+        if (i > 0 && sorted[i] == sorted[i - 1])
+            throw Error(ErrorKind::bad_input, std::string(what) + ": label " + in_quotes(labels[sorted[i]].name) + " given twice");
+    }
+    if (sorted.size() == 1) return static_cast<uint16_t>(sorted[0]);
+    if (auto it = label_set_ids.find(sorted); it != label_set_ids.end()) return it->second;
+    std::string name;
+    std::vector<AttributeSpec> attributes;
+    std::unordered_map<std::string, uint32_t> contributed_by;  // attribute name -> label
+    for (uint32_t l : sorted) {
+        name += (name.empty() ? "" : ";") + labels[l].name;
+        for (const AttributeSpec& a : labels[l].attributes) {
+            auto [it, inserted] = contributed_by.emplace(a.name, l);
+            if (inserted) {
+                attributes.push_back(a);
+                continue;
+            }
+            const AttributeSpec& first = *std::find_if(attributes.begin(), attributes.end(), [&](const AttributeSpec& b) { return b.name == a.name; });
+            if (first.type.byte != a.type.byte || first.nullable != a.nullable)
+                throw Error(ErrorKind::bad_input, std::string(what) + ": labels " + in_quotes(labels[it->second].name) + " and " +
+                                                      in_quotes(labels[l].name) + " both declare attribute " + in_quotes(a.name) +
+                                                      " with different types or nullability (" + first.type.name() + (first.nullable ? " nullable" : "") +
+                                                      ", " + a.type.name() + (a.nullable ? " nullable" : "") + "): a vertex cannot carry both");
+        }
+    }
+    if (labels.size() + label_sets.size() >= format::kMaxLabels)
+        throw Error(ErrorKind::limit, std::string(what) + ": more than " + std::to_string(format::kMaxLabels) + " labels and label sets together (spec §9)");
+    if (attributes.size() > format::kMaxAttributes)
+        throw Error(ErrorKind::limit, std::string(what) + ": label set " + in_quotes(name) + " has " + std::to_string(attributes.size()) +
+                                          " attributes, past the limit of " + std::to_string(format::kMaxAttributes) + " (spec §9)");
+    Shape shape = make_shape(name, std::move(attributes), options.key_type, true, "label set");
+    const uint16_t id = detail::label_set_id(label_sets.size());
+    label_sets.push_back({sorted, std::move(shape)});
+    label_set_ids.emplace(std::move(sorted), id);
+    return id;
 }
 
 uint64_t Writer::Impl::hash_key(const Key& key) const {
@@ -468,17 +513,34 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
 void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertex after finish()");
+    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
     uint64_t hash = m.hash_key(key);
     if (m.lookup(key, hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)));
-    m.append_vertex(key, hash, label, values);
+    m.append_vertex(key, hash, static_cast<uint16_t>(label), values);
+}
+
+void Writer::add_vertex(Key key, std::span<const LabelId> labels, std::span<const Value> values) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error(ErrorKind::misuse, "add_vertex after finish()");
+    uint64_t hash = m.hash_key(key);
+    if (m.lookup(key, hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)));
+    // A new set is declared before the vertex is staged; a refused vertex leaves it declared,
+    // which changes no byte: only the sets that vertices use reach a file.
+    m.append_vertex(key, hash, m.label_set_of(labels, ("vertex " + key_to_string(key)).c_str()), values);
+}
+
+std::vector<AttributeSpec> Writer::label_set_attributes(std::span<const LabelId> labels) {
+    Impl& m = *impl_;
+    return m.shape_of(m.label_set_of(labels, "label_set_attributes")).attributes;
 }
 
 uint32_t Writer::vertex_for(Key key, LabelId label) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "vertex_for after finish()");
+    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
     uint64_t hash = m.hash_key(key);
     if (auto v = m.lookup(key, hash)) return *v;
-    return m.append_vertex(key, hash, label, {});
+    return m.append_vertex(key, hash, static_cast<uint16_t>(label), {});
 }
 
 void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) {
@@ -503,7 +565,7 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
     }
     m.resolve_in_order(keys, [&](size_t i, uint64_t hash) {
         auto v = m.lookup(keys[i], hash);
-        ids[i] = v ? *v : m.append_vertex(keys[i], hash, label, {});
+        ids[i] = v ? *v : m.append_vertex(keys[i], hash, static_cast<uint16_t>(label), {});
     });
 }
 
@@ -526,10 +588,9 @@ void Writer::Impl::check_new_vertex(const Key& key) const {
                     " bytes exceeds the limit of " + std::to_string(options.max_value_size) + " bytes per value (spec §9)");
 }
 
-uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {
-    if (label >= labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
+uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values) {
     check_new_vertex(key);
-    const Shape& shape = labels[label];
+    const Shape& shape = shape_of(label);
     const detail::InputContext context{&key};
     // The string key is offset-table entry 0 (§6.1); stage the attributes after it.
     if (auto* s = std::get_if<std::string_view>(&key))
@@ -542,7 +603,7 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId labe
     }
     var_begin.push_back(var_sizes.size());
     uint32_t v = static_cast<uint32_t>(vertex_label.size());
-    vertex_label.push_back(static_cast<uint16_t>(label));
+    vertex_label.push_back(label);
     key_hash.push_back(hash);
     if (auto* s = std::get_if<std::string_view>(&key)) {
         string_keys.push(*s);
@@ -624,9 +685,18 @@ void Writer::Impl::record_edge(uint32_t src, uint32_t dst, EdgeTypeId type, uint
 }
 
 void Writer::add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values) {
-    Impl& m = *impl_;
+    if (label >= impl_->labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
+    impl_->add_vertices(keys, static_cast<uint16_t>(label), values);
+}
+
+void Writer::add_vertices(std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values) {
+    if (impl_->finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
+    impl_->add_vertices(keys, impl_->label_set_of(labels, "add_vertices"), values);
+}
+
+void Writer::Impl::add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values) {
+    Impl& m = *this;
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
-    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
     const auto first = static_cast<uint32_t>(m.vertex_label.size());
     size_t row = 0;
     try {

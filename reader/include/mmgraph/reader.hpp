@@ -69,7 +69,7 @@ enum class Access : uint8_t {
 struct ReaderOptions {
     uint64_t max_sections = 1u << 16;        // directory entries (a v1.0 file has 8 + edge types)
     uint64_t max_strings = 1u << 20;         // names in the string table
-    uint64_t max_schema_entries = 1u << 17;  // attribute descriptors of all labels and edge types
+    uint64_t max_schema_entries = 1u << 17;  // attribute descriptors of all labels and edge types; label sets may visit 16x as many (§6.6)
     bool verify_on_open = false;             // run verify() inside open()
     Access access = Access::random;          // verify() reads ahead by itself whatever this is
 };
@@ -93,8 +93,17 @@ struct LabelInfo {
     std::optional<uint32_t> find(std::string_view attribute) const;
 };
 
+// A label set of two or more labels (spec §6.6): its labels, ascending, and the layout of its
+// vertices' records, whose attributes are the union of the labels' (§4.2). Its `layout.name` is
+// the label names joined by ';' and its `layout.count` the vertices with exactly this set.
+struct LabelSetInfo {
+    std::vector<uint32_t> labels;
+    LabelInfo layout;
+    std::string name;  // what layout.name views
+};
+
 struct NodeTypeInfo {
-    uint32_t label = 0;
+    uint32_t label = 0;  // the label set (§6.6): below labels().size() a label, its only one
     uint64_t vertices = 0;
     std::vector<uint8_t> offset_widths;  // one per offset table entry
     uint32_t table_size = 0;             // bytes of the offset table
@@ -434,13 +443,21 @@ public:
 
     Key key() const;
     std::string key_string() const { return key_to_string(key()); }
+    // The vertex's labels (spec §6.6), ascending; one in a file without label sets. label() is
+    // the first of them (the lowest id), its only label when it has one; label_set() is the id
+    // File::label_set_labels() and label_set_layout() take, equal to label() for one label.
     uint32_t label() const;
-    std::string_view label_name() const;
+    std::string_view label_name() const;  // label()'s name
+    uint32_t label_set() const;
+    std::span<const uint32_t> labels() const;  // views the File's tables
+    bool has_label(uint32_t label) const;      // O(1)
     uint32_t node_type() const;
 
-    ValueRef get(uint32_t attribute) const;  // attribute index within the vertex's label
-    ValueRef get(std::string_view name) const;  // throws if the label has no such attribute
-    ValueRef get(AttributeHandle handle) const;  // throws if the vertex has another label
+    // Attributes are those of the vertex's label set: every attribute of every label it carries
+    // (File::label_set_layout(label_set()).attributes, spec §4.2).
+    ValueRef get(uint32_t attribute) const;  // attribute index within the vertex's label set layout
+    ValueRef get(std::string_view name) const;  // throws if none of its labels has such an attribute
+    ValueRef get(AttributeHandle handle) const;  // throws if the vertex lacks the handle's label
 
     // Typed reads (ValueRef::as<T> lists the types T and which attribute types fit them):
     // get<T> throws ErrorKind::misuse when the value is null or its type does not fit T;
@@ -493,7 +510,7 @@ public:
         using pointer = void;
         using reference = NamedValue;
         iterator() = default;
-        iterator(Vertex vertex, const LabelInfo* label, uint32_t index) : vertex_(vertex), label_(label), index_(index) {}
+        iterator(Vertex vertex, const LabelInfo* label, uint32_t index) : vertex_(vertex), label_(label), index_(index) {}  // label: the set's layout
         NamedValue operator*() const { return {label_->attributes[index_].name, vertex_.get(index_)}; }
         iterator& operator++() { ++index_; return *this; }
         iterator operator++(int) { auto copy = *this; ++index_; return copy; }
@@ -537,6 +554,13 @@ public:
     std::span<const LabelInfo> labels() const;
     std::span<const LabelInfo> edge_types() const;
     std::span<const NodeTypeInfo> node_types() const;
+    // Label sets (spec §6.6): ids below labels().size() are the labels alone; label_sets()[i]
+    // has the id labels().size() + i. The spans view the File's tables.
+    std::span<const LabelSetInfo> label_sets() const;
+    uint32_t label_set_count() const;  // labels().size() + label_sets().size()
+    std::span<const uint32_t> label_set_labels(uint32_t set) const;  // throws misuse past the count
+    const LabelInfo& label_set_layout(uint32_t set) const;           // the attributes of its vertices
+    bool label_set_has(uint32_t set, uint32_t label) const;          // O(1)
     std::optional<uint32_t> find_label(std::string_view name) const;
     std::optional<uint32_t> find_edge_type(std::string_view name) const;
     const uint8_t* data() const;  // the mapping, file_size() bytes

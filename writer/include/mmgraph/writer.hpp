@@ -241,6 +241,20 @@ public:
     void add_vertex(Key key, LabelId label, std::initializer_list<Value> values) {
         add_vertex(key, label, std::span<const Value>(values.begin(), values.size()));
     }
+    // A vertex with several labels (spec §6.6), in any order, each once. Its attributes are
+    // those of label_set_attributes(labels), and the values come in that order. A set whose
+    // labels declare one attribute name with different types or nullability is refused
+    // (bad_input, naming both labels). One label is the same as the overload above.
+    //     const std::array<mmgraph::LabelId, 2> both{person, actor};
+    //     w.add_vertex("keanu", both, {mmgraph::Value("Keanu"), mmgraph::Value(1964)});
+    void add_vertex(Key key, std::span<const LabelId> labels, std::span<const Value> values = {});
+    void add_vertex(Key key, std::span<const LabelId> labels, std::initializer_list<Value> values) {
+        add_vertex(key, labels, std::span<const Value>(values.begin(), values.size()));
+    }
+    // The attributes of a vertex with these labels: the labels in ascending id order, each
+    // label's attributes in schema order, a name that an earlier label gave already once
+    // (spec §4.2). Refuses what add_vertex refuses for the set.
+    std::vector<AttributeSpec> label_set_attributes(std::span<const LabelId> labels);
     // Both endpoints must have been added. Multi-edges and self-loops are legal.
     void add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties = {});
     void add_edge(Key from, Key to, EdgeTypeId type, std::initializer_list<Value> properties) {
@@ -268,6 +282,8 @@ public:
     // empty function gives none.
     using RowValues = std::function<std::span<const Value>(size_t row)>;
     void add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values = {});
+    // The same, every row with the labels `labels` (as add_vertex with several labels).
+    void add_vertices(std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values = {});
     // Edges between vertex ids (as add_edge_by_id), from[i] -> to[i]. Every row is checked and
     // its properties staged before any edge is added. One failure can leave rows added: an io
     // error while full chunks of staged edges spill to disk keeps the rows before it (the

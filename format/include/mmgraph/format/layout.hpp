@@ -19,8 +19,9 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, or 2.1 when the schema uses `date`
-inline constexpr uint16_t kVersionMinor = 1;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, 2.1 when the schema uses `date`, 2.2 with label sets
+inline constexpr uint16_t kVersionMinor = 2;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kLabelSetsMinor = 2;  // the minor that added the label_sets section (§6.6)
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
@@ -117,6 +118,7 @@ enum class SectionKind : uint16_t {
     in_edges = 7,    // §7 domain: incoming adjacency records
     edge_props = 8,  // §8.2 one per edge type that has properties
     key_index = 9,   // §8.1
+    label_sets = 10, // §6.6 since 2.2: the label sets of vertices with two or more labels
 };
 
 // ---- 4. schema type codes (§4.3) ----------------------------------------------------------
@@ -180,6 +182,13 @@ inline constexpr size_t kVertexRefSize = 6;
 inline constexpr size_t kNodeTypesHeadSize = 8;
 inline constexpr size_t kNodeTypeEntryHeadSize = 12;
 inline constexpr uint32_t kDefaultMaxNodeTypes = 64;
+
+// Label sets (§6.6): u32 count, u32 zero; then per set: u32 label count n (>= 2), n u16 label
+// ids strictly ascending, zero padding to 4 bytes. A node type's label set id s names label s
+// when s < label_count, else set s - label_count of this table.
+inline constexpr size_t kLabelSetsHeadSize = 8;
+inline constexpr size_t kLabelSetEntryHeadSize = 4;
+constexpr uint64_t label_set_entry_size(uint64_t labels) { return (kLabelSetEntryHeadSize + 2 * labels + 3) & ~uint64_t{3}; }
 inline constexpr uint32_t kMaxNodeTypes = 65535;
 
 // ---- 7. adjacency records (§7) ------------------------------------------------------------
