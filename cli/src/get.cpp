@@ -60,7 +60,9 @@ Json describe(const Vertex& v, const Dataset& dataset) {
     j["index"] = v.index();
     if (file.shard_count() > 1) j["shard"] = file.shard_id();
     j["key"] = key_json(v.key());
-    j["label"] = v.label_name();
+    // "label" names all the labels, ';'-separated as in a :LABEL column; "labels" lists them.
+    j["label"] = file.label_set_layout(v.label_set()).name;
+    j["labels"] = labels_json(v);
     Json attributes = Json::object();
     const LabelInfo& label = file.label_set_layout(v.label_set());
     for (uint32_t i = 0; i < label.attributes.size(); ++i)

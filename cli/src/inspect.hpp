@@ -57,6 +57,7 @@ void run_dump(const DumpOptions& options);
 
 // Shared by the commands that print vertices: values.cpp (JSON values), get.cpp (select_vertex).
 Json key_json(const Key& key);
+Json labels_json(const Vertex& v);  // every label's name, ascending label id (spec §6.6)
 Json value_json(const ValueRef& value, const Dataset& dataset);  // JSON types kept; bytes base64
 std::string dump(const Json& j, int indent = -1);                // invalid UTF-8 replaced
 Vertex select_vertex(const Dataset& dataset, const std::string& file, const std::optional<std::string>& key,

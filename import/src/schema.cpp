@@ -101,6 +101,17 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
     return column;
 }
 
+void LabelCombos::settle(uint32_t id, const Shapes& labels, Writer& writer) {
+    LabelCombo& combo = list[id];
+    combo.writer_labels.clear();
+    for (uint32_t label : combo.labels) combo.writer_labels.push_back(labels.list[label].id);
+    try {
+        combo.attributes = writer.label_set_attributes(combo.writer_labels);
+    } catch (const Error& e) {
+        throw Error(e.kind(), combo.where + ": :LABEL " + quote(combo.text) + ": " + e.what());
+    }
+}
+
 void Shapes::not_seen(std::string_view name, const CsvField* field, const InputBuffer& input) const {
     throw Error(ErrorKind::bad_input, input.where(field->offset, field->line) + ": " + what_ + " " + quote(name) +
                 " was not there on the first read; did the file change during the build?");
