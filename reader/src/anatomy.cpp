@@ -598,6 +598,26 @@ std::optional<uint32_t> record_vertex(const File::Impl& m, int which, uint64_t o
 
 }  // namespace
 
+namespace {
+
+// Which part of the label_sets section (§6.6) holds section offset `off`: its head, or an
+// entry, named by its set id and labels (the entries as open() parsed them).
+std::string label_set_owner(const File::Impl& m, uint64_t section_at, uint64_t off) {
+    if (m.label_sets_region.file_offset != section_at) return {};
+    if (off < format::kLabelSetsHeadSize) return "label set table head";
+    uint64_t at = format::kLabelSetsHeadSize;
+    for (size_t i = 0; i < m.label_sets.size(); ++i) {
+        const uint64_t size = format::label_set_entry_size(m.label_sets[i].labels.size());
+        if (off - at < size)
+            return "label set " + std::to_string(m.labels.size() + i) + " (" + m.label_sets[i].name + ")" +
+                   (off - at < format::kLabelSetEntryHeadSize ? ": label count" : off - at < format::kLabelSetEntryHeadSize + 2 * m.label_sets[i].labels.size() ? ": label id" : ": padding");
+        at += size;
+    }
+    return {};
+}
+
+}  // namespace
+
 ByteOwner owner_of(const File& file, uint64_t file_offset) {
     const File::Impl& m = impl_of(file);
     ByteOwner owner;
@@ -656,6 +676,9 @@ ByteOwner owner_of(const File& file, uint64_t file_offset) {
                     uint32_t local = m.key_index.read<uint32_t>(m.entries_at + entry * format::kKeyEntrySize + 4, "key entry index");
                     if (local < m.vertex_count) candidate = local;
                 }
+                break;
+            case format::SectionKind::label_sets:
+                owner.detail = label_set_owner(m, m.sections[owner.section].offset, off);
                 break;
             case format::SectionKind::edge_props:
                 for (const PropTableInfo& t : m.prop_tables) {
