@@ -265,9 +265,9 @@ TEST_CASE("format: type names round-trip through scalar_from_name", "[format][ty
 }
 
 TEST_CASE("format: section names", "[format][types]") {
-    const char* names[11] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes",
-                             "out_edges", "in_edges", "edge_props", "key_index", "label_sets"};
-    for (uint16_t k = 0; k <= 10; ++k) CHECK(section_name(k) == names[k]);
+    const char* names[12] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes",
+                             "out_edges", "in_edges", "edge_props", "key_index", "label_sets", "id_spaces"};
+    for (uint16_t k = 0; k <= 11; ++k) CHECK(section_name(k) == names[k]);
     CHECK(section_name(12) == "unknown");
     CHECK(section_name(0xFFFF) == "unknown");
 }
@@ -469,6 +469,7 @@ TEST_CASE("format: directory entry (§3)", "[format][layout]") {
     CHECK(static_cast<int>(SectionKind::edge_props) == 8);
     CHECK(static_cast<int>(SectionKind::key_index) == 9);
     CHECK(static_cast<int>(SectionKind::label_sets) == 10);
+    CHECK(static_cast<int>(SectionKind::id_spaces) == 11);
 }
 
 TEST_CASE("format: schema, node type, key index and edge property heads (§4.2, §6.3, §8)", "[format][layout]") {
@@ -484,6 +485,8 @@ TEST_CASE("format: schema, node type, key index and edge property heads (§4.2, 
     STATIC_REQUIRE(label_set_entry_size(2) == 8);
     STATIC_REQUIRE(label_set_entry_size(3) == 12);  // 4 + 6, padded to 4
     STATIC_REQUIRE(label_set_entry_size(4) == 12);
+    STATIC_REQUIRE(kIdSpacesHeadSize == 8);  // §8.3: count, reserved
+    STATIC_REQUIRE(id_spaces_size(2, 7) == 30);  // §8.3's worked example
     STATIC_REQUIRE(kKeyString == 1);
     STATIC_REQUIRE(kKeyInt64 == 2);
     STATIC_REQUIRE(kAttrNullable == 1);

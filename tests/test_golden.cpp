@@ -226,7 +226,8 @@ void build_dates(const std::filesystem::path& path, unsigned threads) {
 }
 
 // Format 2.2: vertices with one, two and three labels (§6.6); labels that share an attribute
-// name, so a set's union layout stores it once; the label_sets section's numbering by first use.
+// name, so a set's union layout stores it once; the label_sets section's numbering by first use;
+// two named ID spaces besides the default one, with the key "1" in both (§8.1, §8.3).
 void build_labels(const std::filesystem::path& path, unsigned threads) {
     WriterOptions o;
     o.threads = threads;
@@ -246,11 +247,15 @@ void build_labels(const std::filesystem::path& path, unsigned threads) {
     w.add_vertex("lana", all_three, {Value("Lana Wachowski"), Value(1965), Value(1u), Value("Warner")});
     w.add_vertex("joel", person, {Value("Joel Silver"), Value()});
     w.add_vertex("carrie", person_actor, {Value("Carrie-Anne Moss"), Value(), Value(0u)});
+    const IdSpace movie_ids = w.add_id_space("Movie-ID"), actor_ids = w.add_id_space("Actor-ID");
+    w.add_vertex(movie_ids, "1", movie, {Value("Speed"), Value(1994)});
+    w.add_vertex(actor_ids, "1", actor, {Value("Sandra Bullock"), Value(2u)});
     w.add_edge("keanu", "matrix", acted, {Value("Neo")});
     w.add_edge("keanu", "reloaded", acted, {Value("Neo")});
     w.add_edge("carrie", "matrix", acted, {Value("Trinity")});
     w.add_edge("lana", "matrix", directed);
     w.add_edge("lana", "reloaded", directed);
+    w.add_edge(actor_ids, "1", movie_ids, "1", acted, {Value("Annie")});
     w.finish(path);
 }
 
@@ -536,8 +541,8 @@ TEST_CASE("golden: (f): label sets read back, in a 2.2 file", "[golden][labels]"
     CHECK(file->label_sets()[1].labels == std::vector<uint32_t>{3, 4});
     CHECK(file->label_sets()[2].labels == std::vector<uint32_t>{0, 1, 2});
     CHECK(file->labels()[0].count == 4);  // Person: keanu, lana, joel, carrie
-    CHECK(file->labels()[1].count == 3);
-    CHECK(file->labels()[3].count == 2);
+    CHECK(file->labels()[1].count == 4);  // Actor: keanu, lana, carrie, and "1" of Actor-ID
+    CHECK(file->labels()[3].count == 3);
     auto lana = *file->find("lana");
     CHECK(lana.get<std::string_view>("name") == "Lana Wachowski");
     CHECK(lana.get<int32_t>("born") == 1965);
@@ -545,6 +550,22 @@ TEST_CASE("golden: (f): label sets read back, in a 2.2 file", "[golden][labels]"
     CHECK(lana.get<std::string_view>("studio") == "Warner");
     CHECK(file->label_set_layout(lana.label_set()).attributes.size() == 4);
     CHECK(file->find("reloaded")->get<uint8_t>("part") == 2);
+    // ID spaces: "1" names a movie in Movie-ID and an actor in Actor-ID, none in the default.
+    CHECK(file->id_space_names().size() == 2);
+    const IdSpace movie_ids = *file->id_space("Movie-ID"), actor_ids = *file->id_space("Actor-ID");
+    CHECK(file->find("1", movie_ids)->get<std::string_view>("title") == "Speed");
+    CHECK(file->find("1", actor_ids)->get<std::string_view>("name") == "Sandra Bullock");
+    CHECK_FALSE(file->find("1"));
+    CHECK(file->find("keanu")->id_space() == IdSpace{});
+    const Edge annie = *file->find("1", actor_ids)->edges(Direction::out).begin();
+    CHECK(annie.target.index == file->find("1", movie_ids)->index());
+    CHECK(file->property(annie, "role").as_string() == "Annie");
+    // §8.3's worked example, byte for byte.
+    const SectionInfo& spaces = file->sections()[4];
+    REQUIRE(spaces.kind == static_cast<uint16_t>(format::SectionKind::id_spaces));
+    const std::vector<uint8_t> space_bytes{0x02, 0, 0, 0, 0, 0, 0, 0, 0x0F, 0, 0, 0, 0x10, 0, 0, 0,
+                                           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0x02, 0};
+    CHECK(std::vector<uint8_t>(file->data() + spaces.offset, file->data() + spaces.offset + spaces.length) == space_bytes);
     // §6.6's worked example, byte for byte.
     const SectionInfo& sets = file->sections()[3];
     REQUIRE(sets.kind == static_cast<uint16_t>(format::SectionKind::label_sets));

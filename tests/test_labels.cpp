@@ -1,7 +1,8 @@
-// Several labels per vertex (spec §6.6, format 2.2): seeded random graphs whose vertices carry
-// label sets, written and read back (labels, membership, the union attributes, the per-label
-// counts, verify) in one and several shards; the writer's refusals; and that files whose
-// vertices have one label each are the bytes they were before label sets existed.
+// Several labels per vertex (spec §6.6) and ID spaces (§8.1, §8.3), format 2.2: seeded random
+// graphs whose vertices carry label sets and keys in several spaces, written and read back
+// (labels, membership, the union attributes, the per-label counts, lookups per space, verify)
+// in one and several shards; the writer's refusals; and that files without either are the
+// bytes they were before.
 #include <catch2/catch.hpp>
 
 #include <array>
@@ -11,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mmgraph/format/hash.hpp"
 #include "mmgraph/format/layout.hpp"
 #include "mmgraph/reader.hpp"
 #include "mmgraph/writer.hpp"
@@ -38,6 +40,7 @@ std::vector<std::pair<std::string, std::vector<AttributeSpec>>> overlapping_labe
 
 struct MultiVertex {
     std::string key;
+    IdSpace space;  // 0, or a named space: keys repeat across spaces
     std::vector<LabelId> labels;  // ascending
     std::map<std::string, std::string> values;  // attribute -> canonical text ("null" for null)
 };
@@ -48,12 +51,15 @@ struct MultiGraph {
 };
 
 // Random label sets: 60% one label, 30% two, 10% three.
-MultiGraph random_multi_graph(uint64_t seed, uint32_t n, uint32_t label_count) {
+// With `spaces`, vertex i has key "v<i/3>" in space i % 3 (0 and the two named spaces), so
+// every key names up to three vertices.
+MultiGraph random_multi_graph(uint64_t seed, uint32_t n, uint32_t label_count, bool spaces = false) {
     std::mt19937_64 rng(seed);
     MultiGraph g;
     for (uint32_t i = 0; i < n; ++i) {
         MultiVertex v;
-        v.key = "v" + std::to_string(i);
+        v.key = "v" + std::to_string(spaces ? i / 3 : i);
+        v.space = {static_cast<uint16_t>(spaces ? i % 3 : 0)};
         const uint32_t roll = static_cast<uint32_t>(rng() % 10);
         const uint32_t size = roll < 6 ? 1 : roll < 9 ? 2 : 3;
         std::set<LabelId> set;
@@ -72,6 +78,11 @@ void write_multi_graph(MultiGraph& g, const std::filesystem::path& path, WriterO
     Writer w(options);
     for (const auto& [name, attributes] : overlapping_labels()) w.add_label(name, attributes);
     const auto knows = w.add_edge_type("KNOWS");
+    const bool spaces = std::any_of(g.vertices.begin(), g.vertices.end(), [](const MultiVertex& v) { return v.space.id != 0; });
+    if (spaces) {
+        CHECK(w.add_id_space("Movie-ID") == IdSpace{1});
+        CHECK(w.add_id_space("Actor-ID") == IdSpace{2});
+    }
     for (MultiVertex& v : g.vertices) {
         const std::vector<AttributeSpec> attributes = w.label_set_attributes(v.labels);
         std::vector<Value> values;
@@ -116,10 +127,16 @@ void write_multi_graph(MultiGraph& g, const std::filesystem::path& path, WriterO
                 }
             }
         }
-        if (v.labels.size() == 1) w.add_vertex(std::string_view(v.key), v.labels[0], values);
-        else w.add_vertex(std::string_view(v.key), v.labels, values);
+        if (v.labels.size() == 1 && v.space.id == 0) w.add_vertex(std::string_view(v.key), v.labels[0], values);
+        else if (v.labels.size() == 1) w.add_vertex(v.space, std::string_view(v.key), v.labels[0], values);
+        else if (v.space.id == 0) w.add_vertex(std::string_view(v.key), v.labels, values);
+        else w.add_vertex(v.space, std::string_view(v.key), v.labels, values);
     }
-    for (auto [s, t] : g.edges) w.add_edge(std::string_view(g.vertices[s].key), std::string_view(g.vertices[t].key), knows);
+    for (auto [s, t] : g.edges) {
+        const MultiVertex &from = g.vertices[s], &to = g.vertices[t];
+        if (!spaces) w.add_edge(std::string_view(from.key), std::string_view(to.key), knows);
+        else w.add_edge(from.space, std::string_view(from.key), to.space, std::string_view(to.key), knows);
+    }
     w.finish(path);
 }
 
@@ -130,9 +147,12 @@ void check_multi_graph(const MultiGraph& g, const std::filesystem::path& path, u
     const uint32_t label_count = static_cast<uint32_t>(overlapping_labels().size());
     std::vector<std::vector<uint64_t>> counts(shards, std::vector<uint64_t>(label_count, 0));
     for (const MultiVertex& mv : g.vertices) {
-        INFO("vertex " << mv.key);
-        auto v = dataset.find(std::string_view(mv.key));
+        INFO("vertex " << mv.key << " in space " << mv.space.id);
+        auto v = dataset.find(std::string_view(mv.key), mv.space);
         REQUIRE(v);
+        CHECK(v->id_space() == mv.space);
+        CHECK(v->file().shard_id() == shard_of(std::string_view(mv.key), shards, mv.space));
+        if (mv.space.id == 0) CHECK(dataset.find(std::string_view(mv.key))->index() == v->index());
         const auto labels = v->labels();
         CHECK(std::vector<uint32_t>(labels.begin(), labels.end()) == std::vector<uint32_t>(mv.labels.begin(), mv.labels.end()));
         CHECK(v->label() == mv.labels.front());
@@ -182,6 +202,91 @@ TEST_CASE("labels: random graphs with label sets read back in one and three shar
             check_multi_graph(g, dir / "g.mmg", shards);
         }
     }
+}
+
+TEST_CASE("ID spaces: the same keys in three spaces, with label sets, read back in one and three shards", "[labels][spaces]") {
+    for (uint64_t seed : {4u, 5u}) {
+        for (uint16_t shards : {uint16_t{1}, uint16_t{3}}) {
+            INFO("seed " << seed << ", " << shards << " shard(s)");
+            MultiGraph g = random_multi_graph(seed, 450, static_cast<uint32_t>(overlapping_labels().size()), true);
+            TempDir dir;
+            WriterOptions o;
+            o.shard_count = shards;
+            o.threads = 2;
+            write_multi_graph(g, dir / "g.mmg", o, seed);
+            check_multi_graph(g, dir / "g.mmg", shards);
+            auto dataset = Dataset::open(dir / "g.mmg");
+            const File& f = dataset.shard(0);
+            CHECK(std::vector<std::string_view>(f.id_space_names().begin(), f.id_space_names().end()) ==
+                  std::vector<std::string_view>{"Movie-ID", "Actor-ID"});
+            CHECK(f.id_space("Actor-ID") == IdSpace{2});
+            CHECK_FALSE(f.id_space("Person-ID"));
+            CHECK_FALSE(f.find("v0", IdSpace{3}));  // a space the file lacks holds no key
+            // The batch lookup per space agrees with one lookup at a time.
+            if (shards == 1) {
+                std::vector<Key> keys;
+                for (uint32_t i = 0; i < 160; ++i) keys.emplace_back(g.vertices[i].key);
+                for (uint16_t space : {0, 1, 2}) {
+                    std::vector<std::optional<Vertex>> found(keys.size());
+                    f.find(keys, IdSpace{space}, found);
+                    for (size_t i = 0; i < keys.size(); ++i) {
+                        auto one = f.find(keys[i], IdSpace{space});
+                        REQUIRE(found[i].has_value() == one.has_value());
+                        if (one) CHECK(found[i]->index() == one->index());
+                    }
+                }
+            }
+        }
+    }
+}
+
+TEST_CASE("ID spaces: the section's bytes, the seeded hash and the refusals", "[labels][spaces]") {
+    TempDir dir;
+    Writer w;
+    const auto movie = w.add_label("Movie", {{"title", TypeCode::string}});
+    const auto actor = w.add_label("Actor", {{"name", TypeCode::string}});
+    CHECK_THROWS_WITH(w.add_id_space(""), Contains("must not be empty"));
+    const IdSpace movies = w.add_id_space("Movie-ID"), actors = w.add_id_space("Actor-ID");
+    CHECK_THROWS_WITH(w.add_id_space("Movie-ID"), Contains("declared twice"));
+    w.add_vertex(movies, "1", movie, {Value("The Matrix")});
+    w.add_vertex(actors, "1", actor, {Value("Keanu Reeves")});
+    w.add_vertex("1", actor, {Value("Default")});
+    CHECK_THROWS_WITH(w.add_vertex(movies, "1", movie, {Value("again")}), Contains("duplicate vertex key '1' in ID space 'Movie-ID'"));
+    CHECK_THROWS_AS(w.add_vertex(IdSpace{3}, "2", movie, {Value("x")}), Error);
+    CHECK_THROWS_WITH(w.add_edge(actors, "1", movies, "2", w.add_edge_type("ACTED_IN")), Contains("unknown target vertex '2' in ID space 'Movie-ID'"));
+    w.add_edge(actors, "1", movies, "1", 0);
+    CHECK(w.has_vertex(actors, "1"));
+    CHECK_FALSE(w.has_vertex(actors, "2"));
+    w.finish(dir / "s.mmg");
+    auto f = File::open(dir / "s.mmg");
+    f->verify();
+    CHECK(f->version_minor() == 2);
+    CHECK(f->find("1", movies)->get<std::string_view>("title") == "The Matrix");
+    CHECK(f->find("1", actors)->get<std::string_view>("name") == "Keanu Reeves");
+    CHECK(f->find("1")->get<std::string_view>("name") == "Default");
+    CHECK(f->find("1", actors)->edges(Direction::out).begin()->target.index == f->find("1", movies)->index());
+    // Node types per (label set, space): Movie in Movie-ID, Actor in Actor-ID, Actor in 0.
+    REQUIRE(f->node_types().size() == 3);
+    CHECK(f->node_types()[0].space == 1);
+    CHECK(f->node_types()[1].space == 2);
+    CHECK(f->node_types()[2].space == 0);
+    const SectionInfo& spaces = f->sections()[3];  // right after node_types (no label sets)
+    REQUIRE(spaces.kind == static_cast<uint16_t>(format::SectionKind::id_spaces));
+    std::vector<uint8_t> bytes(f->data() + spaces.offset, f->data() + spaces.offset + spaces.length);
+    REQUIRE(bytes.size() == 8 + 2 * 4 + 3 * 2);
+    CHECK(std::vector<uint8_t>(bytes.begin(), bytes.begin() + 8) == std::vector<uint8_t>{2, 0, 0, 0, 0, 0, 0, 0});
+    CHECK(f->id_space_names()[0] == "Movie-ID");
+    CHECK(std::vector<uint8_t>(bytes.end() - 6, bytes.end()) == std::vector<uint8_t>{1, 0, 2, 0, 0, 0});
+    // Seed 0 is the hash of format 2.1; another space's is another hash.
+    CHECK(format::key_hash(std::string_view("1"), IdSpace{0}) == XXH3_64bits("1", 1));
+    CHECK(format::key_hash(std::string_view("1"), IdSpace{1}) == XXH3_64bits_withSeed("1", 1, 1));
+    CHECK(format::key_hash(std::string_view("1"), IdSpace{1}) != format::key_hash(std::string_view("1")));
+    // A 2.1 file with the section is refused.
+    auto raw = read_bytes(dir / "s.mmg");
+    format::store<uint16_t>(raw.data() + format::header::kMinorOff, 1);
+    mmgraph::test::reseal(raw);
+    mmgraph::test::write_bytes(dir / "old.mmg", raw);
+    CHECK_THROWS_WITH(File::open(dir / "old.mmg"), Contains("id_spaces") && Contains("format 2.2, but the file says 2.1"));
 }
 
 TEST_CASE("labels: the bytes do not depend on the thread count", "[labels]") {

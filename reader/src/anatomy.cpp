@@ -439,7 +439,7 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
 void describe_key_entry(const File::Impl& m, uint32_t index, VertexAnatomy& out) {
     if (m.key_entries == 0) return;
     Key key = m.key(index);
-    uint64_t hash = format::key_hash(key);
+    uint64_t hash = format::key_hash(key, m.space_of(index));  // §8.1: seeded with the key's ID space
     uint64_t bucket = format::key_bucket(hash, m.bucket_bits);
     Builder b{out, Part::key_index, &m.key_index};
     uint64_t first = m.key_index.read<uint32_t>(m.buckets_at + 4 * bucket, "key bucket start");

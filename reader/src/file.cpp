@@ -158,7 +158,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
         if (s.offset % format::kSectionAlign != 0) fail(path, label + ": offset " + hex(s.offset) + " is not 8-byte aligned");
         if (s.offset < dir_off + dir_len || s.offset > actual || s.length > actual - s.offset)
             fail(path, label + ": [" + hex(s.offset) + ", +" + std::to_string(s.length) + ") lies outside the file or overlaps the directory");
-        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::label_sets);
+        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::id_spaces);
         if (!known && !(s.flags & format::kSectionOptional))
             fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
         out.sections.push_back(s);
@@ -169,7 +169,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
 
 // Directory indices of the sections open needs, each kind appearing as often as §3 requires.
 struct SectionIndex {
-    int strings = 0, schema = -1, node_types = -1, label_sets = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1;
+    int strings = 0, schema = -1, node_types = -1, label_sets = -1, id_spaces = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1;
 };
 
 SectionIndex locate_sections(const std::filesystem::path& path, const std::vector<SectionInfo>& sections, uint32_t flags) {
@@ -191,6 +191,7 @@ SectionIndex locate_sections(const std::filesystem::path& path, const std::vecto
     out.schema = single(SectionKind::schema, true);
     out.node_types = single(SectionKind::node_types, true);
     out.label_sets = single(SectionKind::label_sets, false);
+    out.id_spaces = single(SectionKind::id_spaces, false);
     out.vertices = single(SectionKind::vertices, true);
     out.nodes = single(SectionKind::nodes, true);
     out.out = single(SectionKind::out_edges, true);
@@ -413,6 +414,30 @@ NodeTypes parse_node_types(const Region& r, const std::vector<LabelInfo>& labels
     return out;
 }
 
+// §8.3: the names of the named ID spaces, and each node type's space. Counts are checked
+// against the section length before any loop.
+std::vector<std::string_view> parse_id_spaces(const Region& r, const std::vector<std::string_view>& names, std::vector<NodeTypeInfo>& types) {
+    const uint64_t n = r.read<uint32_t>(0, "ID space count");
+    if (n == 0 || n > format::kMaxIdSpaces || r.size != format::id_spaces_size(n, types.size()))
+        r.fail(0, std::to_string(n) + " ID spaces and " + std::to_string(types.size()) + " node types need " +
+                      std::to_string(format::id_spaces_size(n, types.size())) + " bytes, the section has " + std::to_string(r.size) +
+                      " (at least one space is named)");
+    std::vector<std::string_view> spaces;
+    for (uint64_t i = 0; i < n; ++i) {
+        const uint64_t at = format::kIdSpacesHeadSize + 4 * i;
+        const std::string_view name = name_of(r, names, r.read<uint32_t>(at, "ID space name id"), "ID space name");
+        if (name.empty() || std::find(spaces.begin(), spaces.end(), name) != spaces.end())
+            r.fail(at, "ID space " + std::to_string(i + 1) + " name '" + std::string(name) + "' is empty or repeats an earlier space's");
+        spaces.push_back(name);
+    }
+    for (size_t t = 0; t < types.size(); ++t) {
+        const uint64_t at = format::kIdSpacesHeadSize + 4 * n + 2 * t;
+        types[t].space = r.read<uint16_t>(at, "node type ID space");
+        if (types[t].space > n) r.fail(at, "node type " + std::to_string(t) + " names ID space " + std::to_string(types[t].space) + " of " + std::to_string(n));
+    }
+    return spaces;
+}
+
 // §5.1: the vertex table head: which slot holds which role, and where the slots start.
 struct SlotRoles {
     uint32_t slot_count = 0;
@@ -584,6 +609,13 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->id_width = node_types.id_width;
     m->node_types = std::move(node_types.types);
     m->entry_offsets = std::move(node_types.entry_offsets);
+    if (at.id_spaces >= 0) {
+        m->id_spaces_region = region(at.id_spaces);
+        if (m->major < 2 || (m->major == 2 && m->minor < format::kIdSpacesMinor))
+            m->id_spaces_region.fail(0, "an id_spaces section is defined from format 2.2, but the file says " + std::to_string(m->major) + "." +
+                                            std::to_string(m->minor));
+        m->id_space_names = parse_id_spaces(m->id_spaces_region, m->names, m->node_types);
+    }
 
     const SlotRoles slots = parse_vertex_table(m->vertices, m->vertex_count, at.in >= 0, m->newer_minor());
     m->slot_count = slots.slot_count;

@@ -362,6 +362,7 @@ int directory_rank(uint16_t kind) {
         case SectionKind::schema: return 10;
         case SectionKind::node_types: return 20;
         case SectionKind::label_sets: return 21;
+        case SectionKind::id_spaces: return 22;
         case SectionKind::vertices: return 30;
         case SectionKind::nodes: return 40;
         case SectionKind::out_edges: return 50;
@@ -456,7 +457,7 @@ void check_records(const File& f, const File::Impl& m, Verifier& check, Sink& si
         }
         sink.unit([&] {
             Key key = v.key();
-            auto found = m.lookup(key);
+            auto found = m.lookup(key, v.id_space());  // (space, key) names one vertex (§8.1)
             if (!found || *found != i)
                 m.key_index.fail(m.entries_at, where + ": key '" + key_to_string(key) + "' does not lead back to the vertex through the key index");
         });
@@ -578,7 +579,7 @@ void check_key_index(const File::Impl& m) {
             uint64_t at = m.entries_at + i * format::kKeyEntrySize;
             uint32_t local = m.key_index.read<uint32_t>(at + 4, "key entry index");
             if (local >= m.vertex_count) m.key_index.fail(at + 4, "key entry names vertex " + std::to_string(local));
-            uint64_t hash = format::key_hash(m.key(local));
+            uint64_t hash = format::key_hash(m.key(local), m.space_of(local));  // §8.1: seeded with its space
             if (static_cast<uint32_t>(hash) != m.key_index.read<uint32_t>(at, "key fingerprint") || format::key_bucket(hash, m.bucket_bits) != b - 1)
                 m.key_index.fail(at, "key entry " + std::to_string(i) + " is in the wrong bucket or has a wrong fingerprint");
             if (hash < previous_hash || (hash == previous_hash && static_cast<int64_t>(local) <= previous_local))
@@ -596,6 +597,10 @@ void check_key_index(const File::Impl& m) {
 void run_checks(const File& f, const File::Impl& m, Sink& sink) {
     const std::string file = m.path.string() + ": ";
     sink.unit([&] { check_header_reserved(m, file); });
+    if (!m.id_space_names.empty() && !m.newer_minor())
+        sink.unit([&] {
+            if (m.id_spaces_region.read<uint32_t>(4, "ID spaces reserved") != 0) m.id_spaces_region.fail(4, "reserved field is not zero (§8.3)");
+        });
     if (!m.label_sets.empty() && !m.newer_minor())
         sink.unit([&] {
             if (m.label_sets_region.read<uint32_t>(4, "label sets reserved") != 0) m.label_sets_region.fail(4, "reserved field is not zero (§6.6)");

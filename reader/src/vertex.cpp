@@ -124,17 +124,25 @@ Key File::Impl::key(uint32_t index) const {
     return attribute(rec, key_attr, true, "string key").as_string();
 }
 
-std::optional<uint64_t> File::Impl::hash_of(const Key& k) const {
+std::optional<uint64_t> File::Impl::hash_of(const Key& k, IdSpace space) const {
     if (std::holds_alternative<std::string_view>(k) != (key_type == KeyType::string)) return std::nullopt;
-    return format::key_hash(k);
+    if (space.id > id_space_names.size()) return std::nullopt;  // a space the file lacks holds no key
+    return format::key_hash(k, space);
 }
 
-std::optional<uint32_t> File::Impl::lookup(const Key& k) const {
-    auto hash = hash_of(k);
-    return hash ? lookup(k, *hash) : std::nullopt;
+std::optional<uint32_t> File::Impl::lookup(const Key& k, IdSpace space) const {
+    auto hash = hash_of(k, space);
+    return hash ? lookup(k, *hash, space) : std::nullopt;
 }
 
-std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash) const {
+IdSpace File::Impl::space_of(uint32_t index) const {
+    if (id_space_names.empty()) return {};
+    uint32_t type = 0;
+    node_record(index, type);
+    return {node_types[type].space};
+}
+
+std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash, IdSpace space) const {
     if (key_entries == 0) return std::nullopt;
     uint64_t bucket = format::key_bucket(hash, bucket_bits);
     uint64_t first = key_index.read<uint32_t>(buckets_at + 4 * bucket, "key bucket start");
@@ -147,7 +155,7 @@ std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash) const {
         if (key_index.read<uint32_t>(at, "key fingerprint") != static_cast<uint32_t>(hash)) continue;
         uint32_t local = key_index.read<uint32_t>(at + 4, "key entry index");
         if (local >= vertex_count) key_index.fail(at + 4, "key entry names vertex " + std::to_string(local) + " >= " + std::to_string(vertex_count));
-        if (key(local) == k) return local;
+        if (key(local) == k && space_of(local) == space) return local;
     }
     return std::nullopt;
 }
@@ -165,6 +173,21 @@ std::optional<Vertex> File::find(const Key& key) const {
     if (auto v = impl_->lookup(key)) return Vertex(this, *v);
     return std::nullopt;
 }
+
+std::optional<Vertex> File::find(const Key& key, IdSpace space) const {
+    if (auto v = impl_->lookup(key, space)) return Vertex(this, *v);
+    return std::nullopt;
+}
+
+std::span<const std::string_view> File::id_space_names() const { return impl_->id_space_names; }
+
+std::optional<IdSpace> File::id_space(std::string_view name) const {
+    for (size_t i = 0; i < impl_->id_space_names.size(); ++i)
+        if (impl_->id_space_names[i] == name) return IdSpace{static_cast<uint16_t>(i + 1)};
+    return std::nullopt;
+}
+
+IdSpace Vertex::id_space() const { return file_->impl().space_of(index_); }
 
 ValueRef File::property(const Edge& edge, uint32_t property) const {
     const auto& types = impl_->edge_types;

@@ -77,6 +77,7 @@ public:
         add_schema();
         add_node_types();
         if (!p_.label_sets.empty()) add_label_sets();
+        if (!g_.id_spaces.empty()) add_id_spaces();
         add_vertices();
         add_nodes();
         add_adjacency(Direction::out);
@@ -110,6 +111,7 @@ private:
     void add_schema();
     void add_node_types();
     void add_label_sets();
+    void add_id_spaces();
     void add_vertices();
     void encode_vertex_slots(uint64_t first, uint64_t last, uint64_t table_head) const;
     void add_nodes();
@@ -239,6 +241,18 @@ void ShardEncoder::add_label_sets() {
             for (uint32_t label : set) w.put<uint16_t>(static_cast<uint16_t>(label));
             w.pad_to(4);
         }
+        w.finish();
+    });
+}
+
+// §8.3 ID spaces
+void ShardEncoder::add_id_spaces() {
+    tasks_.push_back([this, base = base_of(SectionKind::id_spaces), len = length_of(SectionKind::id_spaces)] {
+        SectionWriter w(base, 0, len, "id_spaces");
+        w.put<uint32_t>(static_cast<uint32_t>(g_.id_spaces.size()));
+        w.put<uint32_t>(0);
+        for (const std::string& name : g_.id_spaces) w.put<uint32_t>(p_.string_ids.at(name));
+        for (const auto& nt : p_.node_types) w.put<uint16_t>(nt.space);
         w.finish();
     });
 }
@@ -606,6 +620,7 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     uint16_t minor = detail::oldest_sufficient_minor(m.labels, m.edge_types);
     for (const ShardPlan& p : plans)
         if (!p.label_sets.empty()) minor = std::max(minor, format::kLabelSetsMinor);
+    if (!m.id_spaces.empty()) minor = std::max(minor, format::kIdSpacesMinor);
     for (size_t s = 0; s < plans.size(); ++s) {
         detail::write_directory_and_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges, minor);
         outputs[s]->flush();

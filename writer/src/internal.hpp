@@ -285,6 +285,7 @@ constexpr size_t label_set_index(uint16_t id) { return 0xFFFFu - id; }
 
 struct NodeType {
     uint32_t label = 0;  // the label set (§6.6): a label id below label_count
+    uint16_t space = 0;  // the ID space of its vertices (§8.3)
     std::vector<uint8_t> widths;
     uint64_t vertices = 0;
 };
@@ -365,6 +366,13 @@ struct Writer::Impl {
 
     // Vertices, by global id (insertion order).
     std::vector<uint16_t> vertex_label;      // a label id, or a label set's (detail::LabelSet)
+    // ID spaces (§8.1): the named ones' names (space id - 1), and each vertex's space, empty
+    // while every vertex is in the default space 0 (most graphs: no 2 bytes per vertex).
+    std::vector<std::string> id_spaces;
+    std::unordered_set<std::string> id_space_names;
+    std::vector<uint16_t> vertex_space;
+    IdSpace space_of(uint32_t v) const { return {vertex_space.empty() ? uint16_t{0} : vertex_space[v]}; }
+    std::string space_text(IdSpace space) const { return space.id == 0 ? "" : " in ID space '" + id_spaces[space.id - 1] + "'"; }
     std::vector<uint64_t> key_hash;
     std::vector<int64_t> int_keys;           // KeyType::int64
     detail::StringKeys string_keys;          // KeyType::string
@@ -406,7 +414,7 @@ struct Writer::Impl {
     bool finished = false;
 
     Key key_of(uint32_t vertex) const;
-    std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;
+    std::optional<uint32_t> lookup(const Key& key, uint64_t hash, IdSpace space = {}) const;  // hash: hash_key(key, space)
     // The vertex whose key table slot matches `hash` and for which `matches(vertex)` holds.
     template <typename Matches>
     std::optional<uint32_t> probe(uint64_t hash, Matches&& matches) const;
@@ -442,7 +450,7 @@ struct Writer::Impl {
     void check_new_vertex(const Key& key) const;
     bool key_too_long(const Key& key) const;
     // add_vertex after its duplicate check; returns the new id.
-    uint32_t append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values);  // label: a label or label set id
+    uint32_t append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values, IdSpace space = {});  // label: a label or label set id
     void add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
     // append_edge's two halves: the properties staged (their item, or kAbsent), then the edge
@@ -452,7 +460,7 @@ struct Writer::Impl {
     // Takes back every vertex after the first `count`, for a batch that failed.
     void truncate_vertices(uint32_t count);
     void erase_key(uint32_t v);
-    uint64_t hash_key(const Key& key) const;
+    uint64_t hash_key(const Key& key, IdSpace space = {}) const;  // §8.1, seeded with the space
     void insert_key(uint32_t vertex);
     void grow_key_table();
 

@@ -2,6 +2,7 @@
 // adjacency order (§7), edge ordinals (§8.2) and the key index order (§8.1), and from them the
 // exact offset of every record and section. Encoding later only fills the planned bytes.
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <string>
 #include <unordered_map>
@@ -81,15 +82,18 @@ struct NodeTypeAssigner {
     // because either can make step 2 succeed for the same widths later.
     std::unordered_map<std::string, uint16_t> fallback;
     std::vector<std::vector<uint16_t>> types_of;  // per label: its node types, ascending
+    // The unit a "label" of the steps stands for (§6.3, §8.3): a (label set, ID space) pair.
+    std::vector<std::pair<uint32_t, uint16_t>> units;
 
     static std::string signature(uint32_t label, const std::string& widths) {
-        std::string s(reinterpret_cast<const char*>(&label), 2);
+        std::string s(reinterpret_cast<const char*>(&label), 4);
         return s + widths;
     }
 
     uint16_t create(uint32_t label, const std::string& widths) {
         NodeType t;
-        t.label = label;
+        t.label = units[label].first;
+        t.space = units[label].second;
         t.widths.assign(widths.begin(), widths.end());
         bool is_widest = std::all_of(widths.begin(), widths.end(), [](char w) { return w == 4; });
         if (is_widest && widest[label] < 0) {
@@ -277,6 +281,7 @@ void ShardPlanner::intern_names(ShardPlan& p) const {
             shape.name_string = intern(shape.name);
             for (const auto& a : shape.attributes) intern(a.name);
         }
+    for (const std::string& space : g_.id_spaces) intern(space);
 }
 
 // §6.6: this shard's label sets of two or more labels, numbered from label_count in the order
@@ -302,14 +307,29 @@ std::vector<uint32_t> ShardPlanner::number_label_sets(ShardPlan& p) const {
 // a node type is the label set (§6.6): a label for a vertex with one label.
 void ShardPlanner::plan_nodes(ShardPlan& p) const {
     const uint64_t n = p.members.size();
-    const std::vector<uint32_t> set_of = number_label_sets(p);
+    std::vector<uint32_t> unit_of = number_label_sets(p);
+    // §8.3: a vertex of a named ID space has the unit (label set, space), numbered after the
+    // label sets in order of first use; in space 0 the unit is the label set itself.
+    std::vector<std::pair<uint32_t, uint16_t>> units;
     const uint32_t set_count = static_cast<uint32_t>(g_.labels.size() + p.label_sets.size());
-    std::vector<uint64_t> unassigned(set_count, 0);
-    for (uint32_t set : set_of) ++unassigned[set];
-    uint32_t present_count = static_cast<uint32_t>(set_count - std::count(unassigned.begin(), unassigned.end(), 0));
-    NodeTypeAssigner types{p, node_type_cap(g_.options.max_node_types, set_count), {},
-                           std::vector<int32_t>(set_count, -1), std::move(unassigned), present_count, {},
-                           std::vector<std::vector<uint16_t>>(set_count)};
+    for (uint32_t u = 0; u < set_count; ++u) units.emplace_back(u, 0);
+    if (!g_.vertex_space.empty()) {
+        std::map<std::pair<uint32_t, uint16_t>, uint32_t> spaced;
+        for (uint64_t l = 0; l < n; ++l) {
+            const uint16_t space = g_.vertex_space[p.members[l]];
+            if (space == 0) continue;
+            auto [it, added] = spaced.emplace(std::make_pair(unit_of[l], space), static_cast<uint32_t>(units.size()));
+            if (added) units.push_back(it->first);
+            unit_of[l] = it->second;
+        }
+    }
+    const uint32_t unit_count = static_cast<uint32_t>(units.size());
+    std::vector<uint64_t> unassigned(unit_count, 0);
+    for (uint32_t unit : unit_of) ++unassigned[unit];
+    uint32_t present_count = static_cast<uint32_t>(unit_count - std::count(unassigned.begin(), unassigned.end(), 0));
+    NodeTypeAssigner types{p, node_type_cap(g_.options.max_node_types, unit_count), {},
+                           std::vector<int32_t>(unit_count, -1), std::move(unassigned), present_count, {},
+                           std::vector<std::vector<uint16_t>>(unit_count), std::move(units)};
     p.node_type.resize(n);
     std::vector<uint64_t> var_bytes(n);
     std::string widths;
@@ -320,7 +340,7 @@ void ShardPlanner::plan_nodes(ShardPlan& p) const {
         if (var_bytes[l] + 1 > 0xFFFF'FFFFull)
             throw Error(ErrorKind::limit, "vertex '" + key_to_string(g_.key_of(g)) + "': " + std::to_string(var_bytes[l]) +
                                               " bytes of variable data exceed the 4-byte offset limit (spec §9)");
-        p.node_type[l] = types.assign(set_of[l], widths);
+        p.node_type[l] = types.assign(unit_of[l], widths);
     }
     p.id_width = p.node_types.size() <= 1 ? 0 : p.node_types.size() <= 256 ? 1 : 2;
     p.label_counts.assign(g_.labels.size(), 0);
@@ -503,6 +523,7 @@ void ShardPlanner::plan_sections(ShardPlan& p) const {
         for (const auto& set : p.label_sets) label_sets += format::label_set_entry_size(set.size());
         add(SectionKind::label_sets, label_sets);
     }
+    if (!g_.id_spaces.empty()) add(SectionKind::id_spaces, format::id_spaces_size(g_.id_spaces.size(), p.node_types.size()));
     add(SectionKind::vertices, format::align_up(8 + 2 * p.slot_count, 8) + p.members.size() * p.slot_count * 8);
     add(SectionKind::nodes, p.node_offset.back());
     add(SectionKind::out_edges, p.out.offset.back());

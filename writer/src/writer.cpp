@@ -199,15 +199,27 @@ uint16_t Writer::Impl::label_set_of(std::span<const LabelId> set, const char* wh
     return id;
 }
 
-uint64_t Writer::Impl::hash_key(const Key& key) const {
+uint64_t Writer::Impl::hash_key(const Key& key, IdSpace space) const {
+    if (space.id > id_spaces.size()) throw Error(ErrorKind::misuse, "key " + in_quotes(key_to_string(key)) + ": unknown ID space " + std::to_string(space.id));
     if (options.key_type == KeyType::string) {
         auto* s = std::get_if<std::string_view>(&key);
         if (!s) throw Error(ErrorKind::bad_input, "key " + key_to_string(key) + " is an integer but this graph has string keys");
-        return format::key_hash(*s);
+        return format::key_hash(*s, space);
     }
     auto* i = std::get_if<int64_t>(&key);
     if (!i) throw Error(ErrorKind::bad_input, "key " + in_quotes(key_to_string(key)) + " is a string but this graph has int64 keys");
-    return format::key_hash(*i);
+    return format::key_hash(*i, space);
+}
+
+IdSpace Writer::add_id_space(std::string_view name) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error(ErrorKind::misuse, "add_id_space after finish()");
+    if (name.empty()) throw Error(ErrorKind::bad_input, "an ID space name must not be empty");
+    if (m.id_spaces.size() >= format::kMaxIdSpaces)
+        throw Error(ErrorKind::limit, "ID space " + in_quotes(name) + ": more than " + std::to_string(format::kMaxIdSpaces) + " ID spaces (spec §9)");
+    if (!m.id_space_names.emplace(name).second) throw Error(ErrorKind::bad_input, "ID space " + in_quotes(name) + " declared twice");
+    m.id_spaces.emplace_back(name);
+    return {static_cast<uint16_t>(m.id_spaces.size())};
 }
 
 std::string detail::InputContext::text() const {
@@ -243,7 +255,17 @@ std::optional<uint32_t> Writer::Impl::probe(uint64_t hash, Matches&& matches) co
 
 // The key's type was checked by hash_key. Comparing without building a Key per candidate
 // matters: an import looks up two keys per edge.
-std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash) const {
+std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash, IdSpace space) const {
+    // The same key in another space hashes differently, so a match of hash and key almost
+    // always is the vertex; the space decides the rare collision.
+    if (!vertex_space.empty()) {
+        if (const auto* i = std::get_if<int64_t>(&key); i && options.key_type == KeyType::int64)
+            return probe(hash, [&](uint32_t v) { return int_keys[v] == *i && space_of(v) == space; });
+        const auto* s = std::get_if<std::string_view>(&key);
+        if (!s || options.key_type != KeyType::string) return std::nullopt;
+        return probe(hash, [&](uint32_t v) { return string_keys[v] == *s && space_of(v) == space; });
+    }
+    if (space.id != 0) return std::nullopt;  // no vertex is in a named space yet
     if (const auto* i = std::get_if<int64_t>(&key); i && options.key_type == KeyType::int64)
         return probe(hash, [&](uint32_t v) { return int_keys[v] == *i; });
     const auto* s = std::get_if<std::string_view>(&key);
@@ -276,6 +298,7 @@ void Writer::Impl::grow_key_table() {
 }
 
 bool Writer::has_vertex(Key key) const { return impl_->lookup(key, impl_->hash_key(key)).has_value(); }
+bool Writer::has_vertex(IdSpace space, Key key) const { return impl_->lookup(key, impl_->hash_key(key, space), space).has_value(); }
 
 namespace {
 
@@ -510,23 +533,27 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
     }
 }
 
-void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
+void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) { add_vertex(IdSpace{}, key, label, values); }
+
+void Writer::add_vertex(IdSpace space, Key key, LabelId label, std::span<const Value> values) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertex after finish()");
     if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
-    uint64_t hash = m.hash_key(key);
-    if (m.lookup(key, hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)));
-    m.append_vertex(key, hash, static_cast<uint16_t>(label), values);
+    uint64_t hash = m.hash_key(key, space);
+    if (m.lookup(key, hash, space)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)) + m.space_text(space));
+    m.append_vertex(key, hash, static_cast<uint16_t>(label), values, space);
 }
 
-void Writer::add_vertex(Key key, std::span<const LabelId> labels, std::span<const Value> values) {
+void Writer::add_vertex(Key key, std::span<const LabelId> labels, std::span<const Value> values) { add_vertex(IdSpace{}, key, labels, values); }
+
+void Writer::add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::span<const Value> values) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertex after finish()");
-    uint64_t hash = m.hash_key(key);
-    if (m.lookup(key, hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)));
+    uint64_t hash = m.hash_key(key, space);
+    if (m.lookup(key, hash, space)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)) + m.space_text(space));
     // A new set is declared before the vertex is staged; a refused vertex leaves it declared,
     // which changes no byte: only the sets that vertices use reach a file.
-    m.append_vertex(key, hash, m.label_set_of(labels, ("vertex " + key_to_string(key)).c_str()), values);
+    m.append_vertex(key, hash, m.label_set_of(labels, ("vertex " + key_to_string(key)).c_str()), values, space);
 }
 
 std::vector<AttributeSpec> Writer::label_set_attributes(std::span<const LabelId> labels) {
@@ -588,7 +615,7 @@ void Writer::Impl::check_new_vertex(const Key& key) const {
                     " bytes exceeds the limit of " + std::to_string(options.max_value_size) + " bytes per value (spec §9)");
 }
 
-uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values) {
+uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values, IdSpace space) {
     check_new_vertex(key);
     const Shape& shape = shape_of(label);
     const detail::InputContext context{&key};
@@ -604,6 +631,10 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, uint16_t lab
     var_begin.push_back(var_sizes.size());
     uint32_t v = static_cast<uint32_t>(vertex_label.size());
     vertex_label.push_back(label);
+    if (space.id != 0 || !vertex_space.empty()) {  // the first vertex of a named space materializes the column
+        vertex_space.resize(v, 0);
+        vertex_space.push_back(space.id);
+    }
     key_hash.push_back(hash);
     if (auto* s = std::get_if<std::string_view>(&key)) {
         string_keys.push(*s);
@@ -618,13 +649,17 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, uint16_t lab
 }
 
 void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties) {
+    add_edge(IdSpace{}, from, IdSpace{}, to, type, properties);
+}
+
+void Writer::add_edge(IdSpace from_space, Key from, IdSpace to_space, Key to, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "add_edge after finish()");
     const detail::InputContext context{&from, &to};
-    auto src = m.lookup(from, m.hash_key(from));
-    if (!src) throw Error(ErrorKind::bad_input, context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)));
-    auto dst = m.lookup(to, m.hash_key(to));
-    if (!dst) throw Error(ErrorKind::bad_input, context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)));
+    auto src = m.lookup(from, m.hash_key(from, from_space), from_space);
+    if (!src) throw Error(ErrorKind::bad_input, context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)) + m.space_text(from_space));
+    auto dst = m.lookup(to, m.hash_key(to, to_space), to_space);
+    if (!dst) throw Error(ErrorKind::bad_input, context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)) + m.space_text(to_space));
     m.append_edge(*src, *dst, type, properties, context);
 }
 
@@ -765,6 +800,7 @@ void Writer::Impl::truncate_vertices(uint32_t count) {
     var_sizes.resize(var_begin[count]);
     var_begin.resize(count + 1);
     vertex_label.resize(count);
+    if (!vertex_space.empty()) vertex_space.resize(count);
     key_hash.resize(count);
     vertex_shard.resize(count);
     vertex_local.resize(count);

@@ -104,6 +104,7 @@ struct LabelSetInfo {
 
 struct NodeTypeInfo {
     uint32_t label = 0;  // the label set (§6.6): below labels().size() a label, its only one
+    uint16_t space = 0;  // the ID space of its vertices' keys (§8.3): 0 the default
     uint64_t vertices = 0;
     std::vector<uint8_t> offset_widths;  // one per offset table entry
     uint32_t table_size = 0;             // bytes of the offset table
@@ -451,6 +452,7 @@ public:
     uint32_t label_set() const;
     std::span<const uint32_t> labels() const;  // views the File's tables
     bool has_label(uint32_t label) const;      // O(1)
+    IdSpace id_space() const;                  // its key's ID space (§8.3); 0 the default
     uint32_t node_type() const;
 
     // Attributes are those of the vertex's label set: every attribute of every label it carries
@@ -563,6 +565,10 @@ public:
     bool label_set_has(uint32_t set, uint32_t label) const;          // O(1)
     std::optional<uint32_t> find_label(std::string_view name) const;
     std::optional<uint32_t> find_edge_type(std::string_view name) const;
+    // ID spaces (spec §8.1, §8.3): the names of spaces 1..S (empty without named spaces), views
+    // into the mapping; id_space(name) gives a name's space, nullopt for a name the file lacks.
+    std::span<const std::string_view> id_space_names() const;
+    std::optional<IdSpace> id_space(std::string_view name) const;
     const uint8_t* data() const;  // the mapping, file_size() bytes
 
     Vertex vertex(uint64_t index) const;  // throws when index >= vertex_count()
@@ -642,7 +648,8 @@ public:
 
     // Throws when the label or attribute does not exist.
     AttributeHandle attribute_handle(std::string_view label, std::string_view attribute) const;
-    std::optional<Vertex> find(const Key& key) const;  // by external key, O(1) (§8.1)
+    std::optional<Vertex> find(const Key& key) const;  // by external key, O(1) (§8.1), in ID space 0
+    std::optional<Vertex> find(const Key& key, IdSpace space) const;  // the key in that space; nullopt past the file's spaces
 
     // Many lookups at once: out[i] = find(keys[i]) for every i, with the same results (nullopt
     // for absent keys and keys of the other type) and the same errors. Throws when the spans'
@@ -652,6 +659,7 @@ public:
     // stage reads, so that the misses of different keys overlap. It also prefetches each found
     // vertex's out-edges record, which a caller reading degrees or neighbours needs next.
     void find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const;
+    void find(std::span<const Key> keys, IdSpace space, std::span<std::optional<Vertex>> out) const;  // every key in `space`
 
     // Visits the edges of every vertex in `vertices`, in the order given, calling
     // visit(vertex index, const Edge&) exactly as the loop
@@ -733,6 +741,7 @@ private:
 // the service that maps this shard. The key's kind is not checked (no file is at hand). Throws
 // ErrorKind::misuse when shard_count is 0.
 uint16_t shard_of(const Key& key, uint16_t shard_count);
+uint16_t shard_of(const Key& key, uint16_t shard_count, IdSpace space);  // the key in an ID space (§8.1)
 
 // What a Dataset opened with some of its shards (Dataset::open(path, shards)) throws for a
 // request that needs a shard it did not map: a key that lives there, a reference or edge into
@@ -800,6 +809,7 @@ public:
     Vertex vertex(VertexRef ref) const;
     // nullopt for an absent key or a key of the other type (a string key in an int64 dataset);
     // ShardNotMapped when the key's shard (shard_of) is not mapped.
+    std::optional<Vertex> find(const Key& key, IdSpace space) const;  // the key in an ID space (§8.1)
     std::optional<Vertex> find(const Key& key) const;
     // Many lookups at once: out[i] = find(keys[i]), with each shard's keys going through that
     // shard's batch File::find together. Throws ErrorKind::misuse when the spans' sizes differ,

@@ -235,6 +235,11 @@ public:
 
     LabelId add_label(std::string_view name, std::vector<AttributeSpec> attributes = {});
     EdgeTypeId add_edge_type(std::string_view name, std::vector<AttributeSpec> properties = {});
+    // A named ID space (spec §8.1): ids 1, 2, ... in declaration order; names distinct and not
+    // empty. The same key may name one vertex in each space. Declaring one writes the id_spaces
+    // section (§8.3) into every shard and stamps format 2.2. Calls without a space use space 0,
+    // the unnamed default, and so do vertex references by key (Value::ref).
+    IdSpace add_id_space(std::string_view name);
 
     // Values come in the label's attribute order; missing trailing values are null.
     void add_vertex(Key key, LabelId label, std::span<const Value> values = {});
@@ -251,6 +256,15 @@ public:
     void add_vertex(Key key, std::span<const LabelId> labels, std::initializer_list<Value> values) {
         add_vertex(key, labels, std::span<const Value>(values.begin(), values.size()));
     }
+    // The same, the key in ID space `space`: (space, key) is unique, a repeat is refused.
+    void add_vertex(IdSpace space, Key key, LabelId label, std::span<const Value> values = {});
+    void add_vertex(IdSpace space, Key key, LabelId label, std::initializer_list<Value> values) {
+        add_vertex(space, key, label, std::span<const Value>(values.begin(), values.size()));
+    }
+    void add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::span<const Value> values = {});
+    void add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::initializer_list<Value> values) {
+        add_vertex(space, key, labels, std::span<const Value>(values.begin(), values.size()));
+    }
     // The attributes of a vertex with these labels: the labels in ascending id order, each
     // label's attributes in schema order, a name that an earlier label gave already once
     // (spec §4.2). Refuses what add_vertex refuses for the set.
@@ -259,6 +273,11 @@ public:
     void add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties = {});
     void add_edge(Key from, Key to, EdgeTypeId type, std::initializer_list<Value> properties) {
         add_edge(from, to, type, std::span<const Value>(properties.begin(), properties.size()));
+    }
+    // Endpoints given by key in their ID spaces.
+    void add_edge(IdSpace from_space, Key from, IdSpace to_space, Key to, EdgeTypeId type, std::span<const Value> properties = {});
+    void add_edge(IdSpace from_space, Key from, IdSpace to_space, Key to, EdgeTypeId type, std::initializer_list<Value> properties) {
+        add_edge(from_space, from, to_space, to, type, std::span<const Value>(properties.begin(), properties.size()));
     }
 
     // For importers that meet vertices as edge endpoints: the id (insertion index) of the vertex
@@ -292,6 +311,7 @@ public:
                          const RowValues& properties = {});
 
     bool has_vertex(Key key) const;
+    bool has_vertex(IdSpace space, Key key) const;
     uint64_t vertex_count() const;
     uint64_t edge_count() const;
     const WriterOptions& options() const;
