@@ -5,7 +5,10 @@
 //     every file of a label set carries all its attributes (spec §4.2) in order, and names its
 //     labels in :LABEL joined by ';' (a vertex with several labels, §6.6);
 //   - edges-NNNNNN.csv: one file per edge type in schema order, edges in stored out-order, so
-//     types, multi-edge order and property ordinals come out the same.
+//     types, multi-edge order and property ordinals come out the same; with ID spaces (§8.3),
+//     one file per type and pair of endpoint spaces, which keeps parallel edges together;
+//   - a vertex of a named ID space is written under an `id:ID(Space)` column, its edges' ends
+//     under `:START_ID(Space)` / `:END_ID(Space)`; node runs also break where the space changes.
 // Only the column types the importer reads can be dumped; a dataset of several shards is refused
 // (its global insertion order is not recorded).
 #include <algorithm>
@@ -13,6 +16,7 @@
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -217,19 +221,23 @@ void run_dump(const DumpOptions& options) {
 
     uint64_t node_files = 0;
     RebuiltLabels rebuilt(file);
+    auto space_group = [&](IdSpace space) {
+        return space.id == 0 ? std::string() : "(" + std::string(file.id_space_names()[space.id - 1]) + ")";
+    };
     for (uint64_t i = 0; i < file.vertex_count();) {
         const uint32_t label = file.vertex(i).label_set();
+        const IdSpace space = file.vertex(i).id_space();
         const LabelInfo& layout = file.label_set_layout(label);
         rebuilt.meet(label);
         CsvFile out(dir / numbered("nodes", ++node_files));
         // Integer keys say so in the header, so that a build without options reads them back as
         // integers (and the rebuilt file is the same).
-        out.raw(file.key_type() == KeyType::int64 ? "id:ID{id-type:integer},:LABEL" : "id:ID,:LABEL");
+        out.raw("id:ID" + space_group(space) + (file.key_type() == KeyType::int64 ? "{id-type:integer},:LABEL" : ",:LABEL"));
         for (const auto& c : label_columns[label]) out.raw("," + c);
         out.raw("\n");
         for (; i < file.vertex_count(); ++i) {
             Vertex v = file.vertex(i);
-            if (v.label_set() != label) break;
+            if (v.label_set() != label || v.id_space() != space) break;
             key(out, v);
             out.raw(",");
             out.quoted(layout.name);
@@ -249,12 +257,19 @@ void run_dump(const DumpOptions& options) {
     for (uint32_t t = 0; t < file.edge_types().size(); ++t) {
         const LabelInfo& type = file.edge_types()[t];
         if (type.count == 0) continue;
-        CsvFile out(dir / numbered("edges", ++edge_files));
-        out.raw(":START_ID,:END_ID,:TYPE");
-        for (const auto& c : type_columns[t]) out.raw("," + c);
-        out.raw("\n");
+        // One file per pair of endpoint spaces, opened at its first edge (one pair without spaces).
+        std::map<std::pair<uint16_t, uint16_t>, std::unique_ptr<CsvFile>> files;
         for (Vertex v : file.vertices()) {
             for (const Edge& e : v.edges(Direction::out, t)) {
+                const IdSpace from_space = v.id_space(), to_space = dataset.vertex(e.target).id_space();
+                std::unique_ptr<CsvFile>& file_of_pair = files[{from_space.id, to_space.id}];
+                if (!file_of_pair) {
+                    file_of_pair = std::make_unique<CsvFile>(dir / numbered("edges", ++edge_files));
+                    file_of_pair->raw(":START_ID" + space_group(from_space) + ",:END_ID" + space_group(to_space) + ",:TYPE");
+                    for (const auto& c : type_columns[t]) file_of_pair->raw("," + c);
+                    file_of_pair->raw("\n");
+                }
+                CsvFile& out = *file_of_pair;
                 key(out, v);
                 out.raw(",");
                 key(out, dataset.vertex(e.target));
@@ -272,7 +287,7 @@ void run_dump(const DumpOptions& options) {
                 out.raw("\n");
             }
         }
-        out.close();
+        for (auto& [pair, out] : files) out->close();
     }
     rollback.keep = true;
     for (const std::string& label : rebuilt.differing())

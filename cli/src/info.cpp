@@ -74,6 +74,8 @@ Json describe(const File& file) {
     for (const LabelInfo& t : file.edge_types()) types[std::string(t.name)] = t.count;
     j["labels"] = std::move(labels);
     j["label_sets"] = label_sets_json(file);
+    j["id_spaces"] = Json::array();
+    for (std::string_view name : file.id_space_names()) j["id_spaces"].push_back(name);
     j["edge_types"] = std::move(types);
     Json sections = Json::array();
     for (const SectionInfo& s : file.sections()) {
@@ -116,6 +118,11 @@ void print_report(const File& file) {
     std::printf("\n  %-20s %12s  %s\n", "label", "vertices", "attributes (? = nullable)");
     for (const LabelInfo& l : file.labels())
         std::printf("  %-20s %12llu  %s\n", std::string(l.name).c_str(), static_cast<unsigned long long>(l.count), attribute_list(l).c_str());
+    if (!file.id_space_names().empty()) {
+        std::string names;
+        for (std::string_view name : file.id_space_names()) names += (names.empty() ? "" : ", ") + std::string(name);
+        std::printf("  ID spaces   %s (and the unnamed default)\n", names.c_str());
+    }
     const Json sets = label_sets_json(file);
     if (!sets.empty()) {
         std::printf("\n  %-20s %12s\n", "label set", "vertices");

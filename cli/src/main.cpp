@@ -39,16 +39,18 @@ int exit_code(mmgraph::ErrorKind kind) {
 
 constexpr const char* kBuildFooter =
     "\nNode files: a header row in the neo4j-admin import convention, then one vertex per row.\n"
-    "  id:ID           the vertex key (a string); required\n"
-    "  :LABEL          the vertex's label, one per row (default label 'Vertex')\n"
+    "  id:ID           the vertex key (a string); required. id:ID(Space) puts the keys in an\n"
+    "                  ID space: the same key in two spaces names two vertices\n"
+    "  :LABEL          the vertex's labels, e.g. 'Movie' or 'Movie;Sequel' split on the array\n"
+    "                  delimiter; every label of a row takes the file's columns (default 'Vertex')\n"
     "  name:TYPE       an attribute; TYPE is string (the default when omitted), int (int32),\n"
     "                  long (int64), float (float32), double (float64), boolean, byte (int8),\n"
     "                  short (int16), or an array of any of these, e.g. 'v:int[]' or\n"
     "                  'tags:string[]', with items split on the array delimiter; \"\" is the\n"
     "                  empty array\n"
     "  name:IGNORE     a column that is not imported\n"
-    "Relationship files: :START_ID and :END_ID (vertex keys), :TYPE (default 'EDGE') and\n"
-    "typed property columns.\n"
+    "Relationship files: :START_ID and :END_ID (vertex keys; :START_ID(Space) and\n"
+    ":END_ID(Space) in an ID space), :TYPE (default 'EDGE') and typed property columns.\n"
     "A label's attributes are the union of the columns of every node file it appears in, all\n"
     "nullable. An empty unquoted field is null; a quoted empty field (\"\") is an empty string\n"
     "or list (null for other types). Fields follow RFC 4180: quotes, doubled quotes, embedded\n"
@@ -73,15 +75,18 @@ using namespace mmgraph::cli;
 
 // How get, neighbors and bfs choose their vertex: --key K or --index I, exactly one.
 struct VertexChoice {
-    std::string key;
+    std::string key, id_space;
     uint64_t index = 0;
     CLI::Option* key_opt = nullptr;
     CLI::Option* index_opt = nullptr;
+    CLI::Option* space_opt = nullptr;
 
     void add_to(CLI::App* cmd) {
         key_opt = cmd->add_option("--key", key, "The vertex's key (an integer for int64-keyed files)")->type_name("K");
         index_opt = cmd->add_option("--index", index, "The vertex's index in FILE (shard 0 for a dataset path)")->type_name("I");
+        space_opt = cmd->add_option("--id-space", id_space, "The key's ID space by name (default: the unnamed one)")->type_name("S");
         key_opt->excludes(index_opt);
+        space_opt->needs(key_opt);
     }
     void require(const CLI::App* cmd) const {
         if (*cmd && !*key_opt && !*index_opt) throw CLI::ValidationError(cmd->get_name() + ": give --key K or --index I");
@@ -90,6 +95,7 @@ struct VertexChoice {
     void into(Options& options) const {
         if (*key_opt) options.key = key;
         else options.index = index;
+        if (*space_opt) options.id_space = id_space;
     }
 };
 

@@ -27,7 +27,7 @@ std::vector<Direction> directions(const std::string& name, const File& file) {
 
 void run_neighbors(const TraverseOptions& options) {
     Dataset dataset = Dataset::open(options.file);
-    Vertex vertex = select_vertex(dataset, options.file, options.key, options.index);
+    Vertex vertex = select_vertex(dataset, options.file, options.key, options.index, options.id_space);
     const File& file = vertex.file();
     std::optional<uint32_t> type;
     if (options.type) {
@@ -99,7 +99,7 @@ void run_bfs(const TraverseOptions& options) {
     ReaderOptions reading;
     reading.access = Access::normal;
     Dataset dataset = Dataset::open(options.file, reading);
-    Vertex source = select_vertex(dataset, options.file, options.key, options.index);
+    Vertex source = select_vertex(dataset, options.file, options.key, options.index, options.id_space);
     const std::vector<Direction> dirs = directions(options.direction, source.file());
 
     // One visited bit per vertex of each shard; frontiers are flat vectors of references.

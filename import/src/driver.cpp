@@ -107,6 +107,7 @@ public:
             }
             key_type_ = id_type();
             writer_ = std::make_unique<Writer>(writer_options());
+            declare_id_spaces();
             declare(labels_, true);
             declare(types_, false);
             for (Source& s : sources_)
@@ -333,6 +334,32 @@ private:
         close(s);
     }
 
+    // The ID spaces the id columns name, in order of first appearance (node files first), and
+    // each file's spaces. A relationship file may name a space no node file has: its ids then
+    // match no vertex, and each row says so.
+    void declare_id_spaces() {
+        std::unordered_map<std::string, IdSpace> spaces;
+        auto space_of = [&](int column, const Source& s) -> IdSpace {
+            if (column < 0) return {};
+            const std::string& name = s.columns[static_cast<size_t>(column)].id_space;
+            if (name.empty()) return {};
+            auto it = spaces.find(name);
+            if (it == spaces.end()) it = spaces.emplace(name, writer_->add_id_space(name)).first;
+            return it->second;
+        };
+        for (Source& s : sources_) {
+            s.key_space = space_of(s.key, s);
+            s.start_space = space_of(s.start, s);
+            s.end_space = space_of(s.end, s);
+        }
+        has_id_spaces_ = !spaces.empty();
+    }
+    // " in ID space 'Movie-ID'" for an id column with a space, else nothing.
+    std::string space_text(const Source& s, int column) const {
+        const std::string& name = s.columns[static_cast<size_t>(column)].id_space;
+        return name.empty() ? "" : " in ID space " + quote(name);
+    }
+
     // Each shape's attributes: the union of the property columns of the files it appears in,
     // in order of first appearance; all nullable, since other files' rows lack them.
     void declare(Shapes& set, bool labels) {
@@ -406,6 +433,7 @@ private:
         // The parsing thread's scratch: a batch of records whose endpoints are looked up together.
         std::vector<CsvRecord> records;
         std::vector<Key> endpoints;
+        std::vector<IdSpace> spaces;  // of each endpoint
         std::vector<std::optional<uint32_t>> ids;
         Shapes::Recent recent;
 
@@ -441,7 +469,7 @@ private:
                     try {
                         if (row.error) std::rethrow_exception(row.error);
                         const uint32_t shape = s.unscanned ? register_shape(s, input, row.name, row.name_offset, row.name_line) : row.shape;
-                        if (s.nodes) add_vertex(input, *rows, row, shape);
+                        if (s.nodes) add_vertex(s, input, *rows, row, shape);
                         else add_edge(input, *rows, row, shape);
                     } catch (const InputError& e) {
                         bad_row(e);
@@ -539,6 +567,7 @@ private:
         for (bool more = true; more;) {
             const size_t first = rows.rows.size();
             rows.endpoints.clear();
+            rows.spaces.clear();
             size_t n = 0;
             for (; n < kBatch; ++n) {
                 ParsedRows::Row& row = rows.rows.emplace_back();
@@ -556,12 +585,15 @@ private:
                     shape_or_name(s, input, record, rows, row);
                     rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.start)], input, ":START_ID"));
                     rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.end)], input, ":END_ID"));
+                    rows.spaces.push_back(s.start_space);
+                    rows.spaces.push_back(s.end_space);
                 } catch (...) {
                     row.error = std::current_exception();
                 }
             }
             rows.ids.resize(rows.endpoints.size());
-            writer_->find_vertices(rows.endpoints, rows.ids);
+            if (has_id_spaces_) writer_->find_vertices(rows.endpoints, rows.spaces, rows.ids);
+            else writer_->find_vertices(rows.endpoints, rows.ids);
             for (size_t i = 0, next_id = 0; i < n; ++i) {
                 ParsedRows::Row& row = rows.rows[first + i];
                 if (row.error) continue;
@@ -572,8 +604,9 @@ private:
                     const std::optional<uint32_t> from_id = rows.ids[next_id - 2], to_id = rows.ids[next_id - 1];
                     const CsvField& from = record.fields[static_cast<size_t>(s.start)];
                     const CsvField& to = record.fields[static_cast<size_t>(s.end)];
-                    if (!from_id) input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)");
-                    if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)");
+                    if (!from_id)
+                        input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + space_text(s, s.start) + " (no vertex has this id)");
+                    if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + space_text(s, s.end) + " (no vertex has this id)");
                     row.from = *from_id;
                     row.to = *to_id;
                 } catch (...) {
@@ -589,12 +622,13 @@ private:
         return std::span<const Value>(rows.values).subspan(row.values, count);
     }
 
-    void add_vertex(const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t label) {
+    void add_vertex(const Source& s, const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t label) {
         try {
-            if (label & kComboBit) writer_->add_vertex(row.key, combos_.list[label & ~kComboBit].writer_labels, values_of(labels_, label, rows, row));
-            else writer_->add_vertex(row.key, labels_.list[label].id, values_of(labels_, label, rows, row));
+            if (label & kComboBit) writer_->add_vertex(s.key_space, row.key, combos_.list[label & ~kComboBit].writer_labels, values_of(labels_, label, rows, row));
+            else writer_->add_vertex(s.key_space, row.key, labels_.list[label].id, values_of(labels_, label, rows, row));
         } catch (const Error& e) {
-            if (writer_->has_vertex(row.key)) input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text));
+            if (writer_->has_vertex(s.key_space, row.key))
+                input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text) + space_text(s, s.key));
             input.fail(row.offset, row.line, e.what());
         }
     }
@@ -675,6 +709,7 @@ private:
     std::unique_ptr<Writer> writer_;  // made once the key type is known (after the headers)
     Shapes labels_, types_;
     LabelCombos combos_;
+    bool has_id_spaces_ = false;
     std::vector<Source> sources_;
     Progress progress_;
     uint64_t bad_rows_ = 0;

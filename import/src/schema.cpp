@@ -80,8 +80,14 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
     for (const Special& s : kSpecial) {
         bool grouped = type.size() > s.spelling.size() && type[s.spelling.size()] == '(' &&
                        iequals(type.substr(0, s.spelling.size()), s.spelling);
-        if (grouped && s.role != Role::ignore)
-            fail("ID spaces (" + quote(text) + ") are not supported: ids are global to the build");
+        if (grouped) {
+            const bool id_column = s.role == Role::key || s.role == Role::start || s.role == Role::end;
+            const std::string_view space = type.substr(s.spelling.size() + 1, type.size() - s.spelling.size() - 1);
+            if (!id_column || space.empty() || space.back() != ')' || space.size() == 1)
+                fail("column " + quote(text) + ": only :ID, :START_ID and :END_ID take an ID space, as in ':ID(Movie-ID)'");
+            column.id_space = std::string(space.substr(0, space.size() - 1));
+            type = type.substr(0, s.spelling.size());
+        }
         if (!iequals(type, s.spelling)) continue;
         if (!(nodes ? s.in_nodes : s.in_relationships))
             fail("column " + quote(text) + " belongs in a " + (nodes ? "relationship" : "node") + " file");

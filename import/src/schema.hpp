@@ -31,12 +31,14 @@ struct Column {
     std::string where;  // FILE:LINE:COLUMN of the header field
     InputLocation location;  // the same, for errors
     std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
+    std::string id_space;            // :ID(Space), :START_ID(Space), :END_ID(Space): its name; empty for the default
 };
 
 // The neo4j-admin spelling of a column type, for messages.
 std::string csv_type_name(Type type);
 
-// One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE".
+// One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE";
+// the id columns may name an ID space, ":ID(Movie-ID)", as neo4j-admin's id groups do.
 Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input);
 
 // ---- schema ---------------------------------------------------------------------------------
@@ -172,6 +174,7 @@ struct Source {
     std::unique_ptr<InputBuffer> input;  // kept between passes only when it cannot be reopened
     std::vector<Column> columns;
     int key = -1, label = -1, start = -1, end = -1, type = -1;  // column of each role, -1 if none
+    IdSpace key_space, start_space, end_space;  // the id columns' ID spaces (declared by the importer)
     std::vector<int32_t> use;                  // by shape id: index into slots, -1 if absent
     std::vector<std::vector<uint32_t>> slots;  // per shape present: attribute index of each column
     // The only file of its kind, with a :LABEL / :TYPE column: every name in it has exactly its

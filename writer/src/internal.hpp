@@ -435,10 +435,11 @@ struct Writer::Impl {
     }
     // Hashes every key (so a key of the wrong type throws before `resolve` runs), then calls
     // resolve(i, hash) in order with the probes of later keys prefetched.
+    // With `spaces`, key i is hashed in space spaces[i] (§8.1).
     template <typename Resolve>
-    void resolve_in_order(std::span<const Key> keys, Resolve&& resolve) const {
+    void resolve_in_order(std::span<const Key> keys, Resolve&& resolve, std::span<const IdSpace> spaces = {}) const {
         std::vector<uint64_t> hashes(keys.size());
-        for (size_t i = 0; i < keys.size(); ++i) hashes[i] = hash_key(keys[i]);
+        for (size_t i = 0; i < keys.size(); ++i) hashes[i] = hash_key(keys[i], spaces.empty() ? IdSpace{} : spaces[i]);
         constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
         for (size_t i = 0; i < keys.size(); ++i) {
             if (i + kSlotsAhead < keys.size()) prefetch_slot(hashes[i + kSlotsAhead]);

@@ -596,6 +596,14 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
     });
 }
 
+void Writer::find_vertices(std::span<const Key> keys, std::span<const IdSpace> spaces, std::span<std::optional<uint32_t>> ids) const {
+    const Impl& m = *impl_;
+    if (ids.size() != keys.size() || spaces.size() != keys.size())
+        throw Error(ErrorKind::misuse, "find_vertices: " + std::to_string(keys.size()) + " keys, " + std::to_string(spaces.size()) + " spaces and room for " +
+                                           std::to_string(ids.size()) + " ids");
+    m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash, spaces[i]); }, spaces);
+}
+
 void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const {
     const Impl& m = *impl_;
     if (ids.size() != keys.size())

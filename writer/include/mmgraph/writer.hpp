@@ -293,6 +293,8 @@ public:
     // Several threads may call it while one thread adds edges (add_edge, add_edge_by_id), as
     // long as no vertex is being added: an importer looks up endpoints in parallel that way.
     void find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const;
+    // The same, keys[i] in ID space spaces[i] (spaces.size() == keys.size()).
+    void find_vertices(std::span<const Key> keys, std::span<const IdSpace> spaces, std::span<std::optional<uint32_t>> ids) const;
     void add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties = {});
 
     // Many rows of one label or edge type in one call, all or none: when a row is refused,
