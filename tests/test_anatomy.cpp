@@ -273,6 +273,13 @@ TEST_CASE("owner_of names the label set of a byte of the label_sets section (§6
     CHECK(owner_of(*file, sets.offset + 8).detail == "label set 5 (Person;Actor): label count");
     CHECK(owner_of(*file, sets.offset + 0x14).detail == "label set 6 (Movie;Sequel): label id");
     CHECK(owner_of(*file, sets.offset + 0x22).detail == "label set 7 (Person;Actor;Director): padding");
+    // And the id_spaces section (§8.3): head, names, the node types' spaces.
+    const SectionInfo& spaces = file->sections()[4];
+    REQUIRE(spaces.kind == static_cast<uint16_t>(format::SectionKind::id_spaces));
+    CHECK(owner_of(*file, spaces.offset).detail == "ID space table head");
+    CHECK(owner_of(*file, spaces.offset + 0x0C).detail == "name of ID space 2 (Actor-ID)");
+    CHECK(owner_of(*file, spaces.offset + 0x10).detail == "ID space of node type 0: the default");
+    CHECK(owner_of(*file, spaces.offset + 0x1A).detail == "ID space of node type 5: Movie-ID");
     // A node record of a set names the set in its node type field.
     VertexAnatomy lana = describe_vertex(*file, file->find("lana")->index());
     REQUIRE(lana.error.empty());

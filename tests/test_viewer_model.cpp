@@ -153,6 +153,10 @@ TEST_CASE("the current vertex names every label of its label set (§6.6)", "[vie
     CHECK(session.state()["current"]["labels"] == nlohmann::ordered_json::array({"Person", "Actor", "Director"}));
     REQUIRE(session.go_key("joel"));
     CHECK(session.current()->labels == std::vector<std::string>{"Person"});
+    CHECK(session.current()->id_space.empty());
+    // The key "1" exists only in named spaces; a vertex of one names its space.
+    REQUIRE(session.go_index(session.file()->find("1", *session.file()->id_space("Actor-ID"))->index()));
+    CHECK(session.current()->id_space == "Actor-ID");
 }
 
 TEST_CASE("a file that cannot be opened leaves the reader's message and no selection", "[viewer]") {

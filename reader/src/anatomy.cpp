@@ -616,6 +616,22 @@ std::string label_set_owner(const File::Impl& m, uint64_t section_at, uint64_t o
     return {};
 }
 
+// Which part of the id_spaces section (§8.3) holds section offset `off`: its head, a space's
+// name, or a node type's space.
+std::string id_space_owner(const File::Impl& m, uint64_t section_at, uint64_t off) {
+    if (m.id_spaces_region.file_offset != section_at) return {};
+    if (off < format::kIdSpacesHeadSize) return "ID space table head";
+    const uint64_t names_end = format::kIdSpacesHeadSize + 4 * m.id_space_names.size();
+    if (off < names_end) {
+        const uint64_t space = (off - format::kIdSpacesHeadSize) / 4 + 1;
+        return "name of ID space " + std::to_string(space) + " (" + std::string(m.id_space_names[space - 1]) + ")";
+    }
+    const uint64_t type = (off - names_end) / 2;
+    if (type >= m.node_types.size()) return {};
+    const uint16_t space = m.node_types[type].space;
+    return "ID space of node type " + std::to_string(type) + ": " + (space == 0 ? std::string("the default") : std::string(m.id_space_names[space - 1]));
+}
+
 }  // namespace
 
 ByteOwner owner_of(const File& file, uint64_t file_offset) {
@@ -679,6 +695,9 @@ ByteOwner owner_of(const File& file, uint64_t file_offset) {
                 break;
             case format::SectionKind::label_sets:
                 owner.detail = label_set_owner(m, m.sections[owner.section].offset, off);
+                break;
+            case format::SectionKind::id_spaces:
+                owner.detail = id_space_owner(m, m.sections[owner.section].offset, off);
                 break;
             case format::SectionKind::edge_props:
                 for (const PropTableInfo& t : m.prop_tables) {
