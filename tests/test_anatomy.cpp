@@ -166,6 +166,7 @@ TEST_CASE("fields tile every record of the golden files and random graphs", "[an
         check_tiling(*File::open(kGolden / name));
         check_tiling(*File::open(kGolden / "v1" / name));  // format 1: a word per flat entry
     }
+    check_tiling(*File::open(kGolden / "labels.mmg"));  // records of label sets' union layouts (§6.6)
     TempDir dir;
     for (uint64_t seed : {1, 2, 3}) {
         test::RandomGraphOptions options;
@@ -262,6 +263,29 @@ TEST_CASE("owner_of names the section, vertex and field of any byte", "[anatomy]
     ByteOwner strings = owner_of(*file, file->sections()[0].offset);
     CHECK(strings.area == "strings");
     CHECK_FALSE(strings.vertex);
+}
+
+TEST_CASE("owner_of names the label set of a byte of the label_sets section (§6.6)", "[anatomy][labels]") {
+    auto file = File::open(kGolden / "labels.mmg");
+    const SectionInfo& sets = file->sections()[3];
+    REQUIRE(sets.kind == static_cast<uint16_t>(format::SectionKind::label_sets));
+    CHECK(owner_of(*file, sets.offset + 4).detail == "label set table head");
+    CHECK(owner_of(*file, sets.offset + 8).detail == "label set 5 (Person;Actor): label count");
+    CHECK(owner_of(*file, sets.offset + 0x14).detail == "label set 6 (Movie;Sequel): label id");
+    CHECK(owner_of(*file, sets.offset + 0x22).detail == "label set 7 (Person;Actor;Director): padding");
+    // And the id_spaces section (§8.3): head, names, the node types' spaces.
+    const SectionInfo& spaces = file->sections()[4];
+    REQUIRE(spaces.kind == static_cast<uint16_t>(format::SectionKind::id_spaces));
+    CHECK(owner_of(*file, spaces.offset).detail == "ID space table head");
+    CHECK(owner_of(*file, spaces.offset + 0x0C).detail == "name of ID space 2 (Actor-ID)");
+    CHECK(owner_of(*file, spaces.offset + 0x10).detail == "ID space of node type 0: the default");
+    CHECK(owner_of(*file, spaces.offset + 0x1A).detail == "ID space of node type 5: Movie-ID");
+    // A node record of a set names the set in its node type field.
+    VertexAnatomy lana = describe_vertex(*file, file->find("lana")->index());
+    REQUIRE(lana.error.empty());
+    bool named = false;
+    for (const FieldSpan& f : lana.fields) named |= f.name == "node type id" && f.value.find("Person;Actor;Director") != std::string::npos;
+    CHECK(named);
 }
 
 TEST_CASE("a damaged record stops the description with the reader's message", "[anatomy]") {

@@ -582,23 +582,9 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
                      << " of them reading changed values, all rejected by verify), 0 passed verify");
 }
 
-}  // namespace
-
-TEST_CASE("damaged: sweep: every truncation and every bit flip of a small file is rejected by verify, nothing crashes", "[damaged][sweep]") {
-    TempDir dir;
-    sweep(sweep_file(dir.path, 1), 7);
-}
-
-TEST_CASE("damaged: sweep: every truncation and every bit flip of a dataset shard is rejected by verify", "[damaged][sweep]") {
-    TempDir dir;
-    sweep(sweep_file(dir.path, 2), 8);
-}
-
-namespace {
-
-// Checksums recomputed after each flip, so only structural checks stand between the damage and
-// the decoder. Whatever verify() accepts must then read without error.
-void resealed_sweep(const std::filesystem::path& base, uint64_t seed) {
+// Resealed flips: checksums recomputed after each flip, so only structural checks stand
+// between the damage and the decoder. Whatever verify() accepts must then read without error.
+void resealed_sweep(const std::filesystem::path& dir, const std::filesystem::path& base, uint64_t seed) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     const auto good = read_bytes(base);
@@ -626,15 +612,41 @@ void resealed_sweep(const std::filesystem::path& base, uint64_t seed) {
     CHECK(report.batch.empty());
     CHECK(report.collected.empty());
     CHECK(report.verified < report.cases);  // the damage is mostly caught
-    WARN("resealed sweep of " << base.filename() << ": " << report.cases << " copies in " << seconds << " s, " << report.verified
-                              << " passed verify");
+    WARN("resealed sweep of " << base.filename() << ": " << report.cases << " copies in " << seconds << " s, " << report.verified << " passed verify");
+}
+
+// The golden file with label sets (§6.6), copied so that the sweep's work files stay in `dir`.
+std::filesystem::path labels_file(const std::filesystem::path& dir) {
+    const auto path = dir / "labels.mmg";
+    std::filesystem::copy_file(std::filesystem::path(MMGRAPH_TEST_DATA) / "labels.mmg", path);
+    return path;
 }
 
 }  // namespace
 
+TEST_CASE("damaged: sweep: every truncation and every bit flip of a small file is rejected by verify, nothing crashes", "[damaged][sweep]") {
+    TempDir dir;
+    sweep(sweep_file(dir.path, 1), 7);
+}
+
+TEST_CASE("damaged: sweep: every truncation and every bit flip of a dataset shard is rejected by verify", "[damaged][sweep]") {
+    TempDir dir;
+    sweep(sweep_file(dir.path, 2), 8);
+}
+
 TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and verify() vouches for reads", "[damaged][sweep]") {
     TempDir dir;
-    resealed_sweep(sweep_file(dir.path, 1), 11);
+    resealed_sweep(dir.path, sweep_file(dir.path, 1), 11);
+}
+
+TEST_CASE("damaged: sweep: every truncation and bit flip of a file with label sets is rejected by verify", "[damaged][sweep][labels]") {
+    TempDir dir;
+    sweep(labels_file(dir.path), 9);
+}
+
+TEST_CASE("damaged: sweep: resealed bit flips of a file with label sets give Error or valid reads", "[damaged][sweep][labels]") {
+    TempDir dir;
+    resealed_sweep(dir.path, labels_file(dir.path), 12);
 }
 
 // The 2.2 types (spec §4.3): every range check of verify stands between a damaged value and
@@ -648,7 +660,7 @@ TEST_CASE("damaged: sweep: every truncation and every bit flip of a file with th
 TEST_CASE("damaged: sweep: resealed bit flips of a file with the 2.2 types give Error or valid reads", "[damaged][sweep][temporal]") {
     TempDir dir;
     mmgraph::test::write_temporal_graph(dir / "temporal.mmg", 1);
-    resealed_sweep(dir / "temporal.mmg", 12);
+    resealed_sweep(dir.path, dir / "temporal.mmg", 12);
 }
 
 // ---- error kinds ----------------------------------------------------------------------------

@@ -274,10 +274,10 @@ TEST_CASE("format: type names round-trip through scalar_from_name", "[format][ty
 }
 
 TEST_CASE("format: section names", "[format][types]") {
-    const char* names[10] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes",
-                             "out_edges", "in_edges", "edge_props", "key_index"};
-    for (uint16_t k = 0; k <= 9; ++k) CHECK(section_name(k) == names[k]);
-    CHECK(section_name(10) == "unknown");
+    const char* names[12] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes",
+                             "out_edges", "in_edges", "edge_props", "key_index", "label_sets", "id_spaces"};
+    for (uint16_t k = 0; k <= 11; ++k) CHECK(section_name(k) == names[k]);
+    CHECK(section_name(12) == "unknown");
     CHECK(section_name(0xFFFF) == "unknown");
 }
 
@@ -342,7 +342,8 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     const uint8_t magic[8] = {0x89, 0x4D, 0x4D, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
     CHECK(std::memcmp(kMagic, magic, 8) == 0);
     CHECK(kVersionMajor == 2);
-    CHECK(kVersionMinor == 2);  // 2.1 added date, 2.2 the other temporal types and point (§2.4)
+    CHECK(kVersionMinor == 2);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces (§2.4)
+    CHECK(kLabelSetsMinor == 2);
     CHECK(kOldestMajor == 1);  // 1.0 and 1.1 files are still read (§2.4)
     CHECK(newest_minor(1) == 1);
     CHECK(newest_minor(2) == 2);
@@ -476,6 +477,8 @@ TEST_CASE("format: directory entry (§3)", "[format][layout]") {
     CHECK(static_cast<int>(SectionKind::in_edges) == 7);
     CHECK(static_cast<int>(SectionKind::edge_props) == 8);
     CHECK(static_cast<int>(SectionKind::key_index) == 9);
+    CHECK(static_cast<int>(SectionKind::label_sets) == 10);
+    CHECK(static_cast<int>(SectionKind::id_spaces) == 11);
 }
 
 TEST_CASE("format: schema, node type, key index and edge property heads (§4.2, §6.3, §8)", "[format][layout]") {
@@ -486,6 +489,13 @@ TEST_CASE("format: schema, node type, key index and edge property heads (§4.2, 
     STATIC_REQUIRE(schema::kHeadSize == 16);
     STATIC_REQUIRE(schema::kEntryHeadSize == 16);
     STATIC_REQUIRE(schema::kAttrSize == 8);
+    STATIC_REQUIRE(kLabelSetsHeadSize == 8);  // §6.6: count, reserved
+    STATIC_REQUIRE(kLabelSetEntryHeadSize == 4);
+    STATIC_REQUIRE(label_set_entry_size(2) == 8);
+    STATIC_REQUIRE(label_set_entry_size(3) == 12);  // 4 + 6, padded to 4
+    STATIC_REQUIRE(label_set_entry_size(4) == 12);
+    STATIC_REQUIRE(kIdSpacesHeadSize == 8);  // §8.3: count, reserved
+    STATIC_REQUIRE(id_spaces_size(2, 7) == 30);  // §8.3's worked example
     STATIC_REQUIRE(kKeyString == 1);
     STATIC_REQUIRE(kKeyInt64 == 2);
     STATIC_REQUIRE(kAttrNullable == 1);

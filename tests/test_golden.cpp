@@ -7,6 +7,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -228,6 +229,40 @@ void build_dates(const std::filesystem::path& path, unsigned threads) {
     w.finish(path);
 }
 
+// Format 2.2: vertices with one, two and three labels (§6.6); labels that share an attribute
+// name, so a set's union layout stores it once; the label_sets section's numbering by first use;
+// two named ID spaces besides the default one, with the key "1" in both (§8.1, §8.3).
+void build_labels(const std::filesystem::path& path, unsigned threads) {
+    WriterOptions o;
+    o.threads = threads;
+    Writer w(o);
+    auto person = w.add_label("Person", {{"name", TypeCode::string}, {"born", TypeCode::int32, true}});
+    auto actor = w.add_label("Actor", {{"name", TypeCode::string}, {"awards", TypeCode::uint8}});
+    auto director = w.add_label("Director", {{"studio", TypeCode::string, true}});
+    auto movie = w.add_label("Movie", {{"title", TypeCode::string}, {"released", TypeCode::int16}});
+    auto sequel = w.add_label("Sequel", {{"part", TypeCode::uint8}});
+    auto acted = w.add_edge_type("ACTED_IN", {{"role", TypeCode::string}});
+    auto directed = w.add_edge_type("DIRECTED");
+    const std::array<LabelId, 2> person_actor{actor, person}, movie_sequel{movie, sequel};
+    const std::array<LabelId, 3> all_three{person, actor, director};
+    w.add_vertex("keanu", person_actor, {Value("Keanu Reeves"), Value(1964), Value(0u)});
+    w.add_vertex("matrix", movie, {Value("The Matrix"), Value(1999)});
+    w.add_vertex("reloaded", movie_sequel, {Value("The Matrix Reloaded"), Value(2003), Value(2u)});
+    w.add_vertex("lana", all_three, {Value("Lana Wachowski"), Value(1965), Value(1u), Value("Warner")});
+    w.add_vertex("joel", person, {Value("Joel Silver"), Value()});
+    w.add_vertex("carrie", person_actor, {Value("Carrie-Anne Moss"), Value(), Value(0u)});
+    const IdSpace movie_ids = w.add_id_space("Movie-ID"), actor_ids = w.add_id_space("Actor-ID");
+    w.add_vertex(movie_ids, "1", movie, {Value("Speed"), Value(1994)});
+    w.add_vertex(actor_ids, "1", actor, {Value("Sandra Bullock"), Value(2u)});
+    w.add_edge("keanu", "matrix", acted, {Value("Neo")});
+    w.add_edge("keanu", "reloaded", acted, {Value("Neo")});
+    w.add_edge("carrie", "matrix", acted, {Value("Trinity")});
+    w.add_edge("lana", "matrix", directed);
+    w.add_edge("lana", "reloaded", directed);
+    w.add_edge(actor_ids, "1", movie_ids, "1", acted, {Value("Annie")});
+    w.finish(path);
+}
+
 struct Golden {
     std::string name;                 // dataset path under tests/data
     std::vector<std::string> files;   // files it consists of
@@ -243,6 +278,7 @@ const std::vector<Golden>& goldens() {
         {"lists.mmg", {"lists.mmg"}, build_lists},
         {"dates.mmg", {"dates.mmg"}, build_dates, false},
         {"temporal.mmg", {"temporal.mmg"}, mmgraph::test::write_temporal_graph, false},
+        {"labels.mmg", {"labels.mmg"}, build_labels, false},
     };
     return list;
 }
@@ -489,6 +525,58 @@ TEST_CASE("golden: (e): dates read back, in a 2.1 file", "[golden][date]") {
     CHECK(std::vector<uint8_t>(until.as_bytes().begin(), until.as_bytes().end()) == std::vector<uint8_t>{0xD8, 0x4B, 0x00, 0x00});
     CHECK(value_text(until) == "2023-02-28");
     CHECK(value_text(file->find("min")->get("on")) == "-999999-01-01");
+}
+
+TEST_CASE("golden: (f): label sets read back, in a 2.2 file", "[golden][labels]") {
+    auto file = File::open(kData / "labels.mmg");
+    file->verify();
+    CHECK(file->version_minor() == 2);
+    auto labels_of = [&](std::string_view key) {
+        std::string names;
+        for (uint32_t l : file->find(key)->labels()) names += (names.empty() ? "" : ";") + std::string(file->labels()[l].name);
+        return names;
+    };
+    CHECK(labels_of("keanu") == "Person;Actor");
+    CHECK(labels_of("matrix") == "Movie");
+    CHECK(labels_of("reloaded") == "Movie;Sequel");
+    CHECK(labels_of("lana") == "Person;Actor;Director");
+    CHECK(labels_of("joel") == "Person");
+    REQUIRE(file->label_sets().size() == 3);  // by first use: {0,1}, {3,4}, {0,1,2}
+    CHECK(file->label_sets()[0].labels == std::vector<uint32_t>{0, 1});
+    CHECK(file->label_sets()[1].labels == std::vector<uint32_t>{3, 4});
+    CHECK(file->label_sets()[2].labels == std::vector<uint32_t>{0, 1, 2});
+    CHECK(file->labels()[0].count == 4);  // Person: keanu, lana, joel, carrie
+    CHECK(file->labels()[1].count == 4);  // Actor: keanu, lana, carrie, and "1" of Actor-ID
+    CHECK(file->labels()[3].count == 3);
+    auto lana = *file->find("lana");
+    CHECK(lana.get<std::string_view>("name") == "Lana Wachowski");
+    CHECK(lana.get<int32_t>("born") == 1965);
+    CHECK(lana.get<uint8_t>("awards") == 1);
+    CHECK(lana.get<std::string_view>("studio") == "Warner");
+    CHECK(file->label_set_layout(lana.label_set()).attributes.size() == 4);
+    CHECK(file->find("reloaded")->get<uint8_t>("part") == 2);
+    // ID spaces: "1" names a movie in Movie-ID and an actor in Actor-ID, none in the default.
+    CHECK(file->id_space_names().size() == 2);
+    const IdSpace movie_ids = *file->id_space("Movie-ID"), actor_ids = *file->id_space("Actor-ID");
+    CHECK(file->find("1", movie_ids)->get<std::string_view>("title") == "Speed");
+    CHECK(file->find("1", actor_ids)->get<std::string_view>("name") == "Sandra Bullock");
+    CHECK_FALSE(file->find("1"));
+    CHECK(file->find("keanu")->id_space() == IdSpace{});
+    const Edge annie = *file->find("1", actor_ids)->edges(Direction::out).begin();
+    CHECK(annie.target.index == file->find("1", movie_ids)->index());
+    CHECK(file->property(annie, "role").as_string() == "Annie");
+    // §8.3's worked example, byte for byte.
+    const SectionInfo& spaces = file->sections()[4];
+    REQUIRE(spaces.kind == static_cast<uint16_t>(format::SectionKind::id_spaces));
+    const std::vector<uint8_t> space_bytes{0x02, 0, 0, 0, 0, 0, 0, 0, 0x0F, 0, 0, 0, 0x10, 0, 0, 0,
+                                           0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0, 0x02, 0};
+    CHECK(std::vector<uint8_t>(file->data() + spaces.offset, file->data() + spaces.offset + spaces.length) == space_bytes);
+    // §6.6's worked example, byte for byte.
+    const SectionInfo& sets = file->sections()[3];
+    REQUIRE(sets.kind == static_cast<uint16_t>(format::SectionKind::label_sets));
+    const std::vector<uint8_t> worked{0x03, 0, 0, 0, 0, 0, 0, 0, 0x02, 0, 0, 0, 0x00, 0, 0x01, 0, 0x02, 0, 0, 0,
+                                      0x03, 0, 0x04, 0, 0x03, 0, 0, 0, 0x00, 0, 0x01, 0, 0x02, 0, 0, 0};
+    CHECK(std::vector<uint8_t>(file->data() + sets.offset, file->data() + sets.offset + sets.length) == worked);
 }
 
 TEST_CASE("golden: a date in a file stamped 2.0 is refused (§2.3 reader rule 6)", "[golden][date]") {

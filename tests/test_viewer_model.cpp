@@ -143,6 +143,22 @@ TEST_CASE("int64 keys are looked up as numbers and dumped as numbers", "[viewer]
     CHECK_FALSE(session.follow(Direction::in, 0));  // the file stores no in-edges
 }
 
+TEST_CASE("the current vertex names every label of its label set (§6.6)", "[viewer][labels]") {
+    Session session;
+    REQUIRE(session.open((kGolden / "labels.mmg").string()));
+    REQUIRE(session.go_key("lana"));
+    CHECK(session.current()->label == "Person;Actor;Director");
+    CHECK(session.current()->labels == std::vector<std::string>{"Person", "Actor", "Director"});
+    CHECK(session.current()->attributes.size() == 4);  // the union layout: name, born, awards, studio
+    CHECK(session.state()["current"]["labels"] == nlohmann::ordered_json::array({"Person", "Actor", "Director"}));
+    REQUIRE(session.go_key("joel"));
+    CHECK(session.current()->labels == std::vector<std::string>{"Person"});
+    CHECK(session.current()->id_space.empty());
+    // The key "1" exists only in named spaces; a vertex of one names its space.
+    REQUIRE(session.go_index(session.file()->find("1", *session.file()->id_space("Actor-ID"))->index()));
+    CHECK(session.current()->id_space == "Actor-ID");
+}
+
 TEST_CASE("a file that cannot be opened leaves the reader's message and no selection", "[viewer]") {
     TempDir dir;
     auto bytes = test::read_bytes(kGolden / "small.mmg");

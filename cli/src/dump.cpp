@@ -1,16 +1,22 @@
 // `mmgraph dump FILE --out DIR`: the graph back to neo4j-admin import CSV, laid out so that
 // `mmgraph build --nodes DIR/nodes*.csv --edges DIR/edges*.csv` (sorted) rebuilds the same bytes:
-//   - nodes-NNNNNN.csv: one file per run of consecutive same-label vertices in index order, so
-//     the rebuild adds vertices in the same order and meets labels in schema order; every file
-//     of a label carries all its attributes in schema order;
+//   - nodes-NNNNNN.csv: one file per run of consecutive vertices of one label set in index
+//     order, so the rebuild adds vertices in the same order and meets labels in schema order;
+//     every file of a label set carries all its attributes (spec §4.2) in order, and names its
+//     labels in :LABEL joined by ';' (a vertex with several labels, §6.6);
 //   - edges-NNNNNN.csv: one file per edge type in schema order, edges in stored out-order, so
-//     types, multi-edge order and property ordinals come out the same.
+//     types, multi-edge order and property ordinals come out the same; with ID spaces (§8.3),
+//     one file per type and pair of endpoint spaces, which keeps parallel edges together;
+//   - a vertex of a named ID space is written under an `id:ID(Space)` column, its edges' ends
+//     under `:START_ID(Space)` / `:END_ID(Space)`; node runs also break where the space changes.
 // Only the column types the importer reads can be dumped; a dataset of several shards is refused
 // (its global insertion order is not recorded).
+#include <algorithm>
 #include <cerrno>
 #include <charconv>
 #include <cstdio>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <string>
 
@@ -190,6 +196,33 @@ struct DirectoryRollback {
     }
 };
 
+// What `build` of the dump gives each label: the union of the columns of the files it appears
+// in, in order of first appearance (the importer's rule). A file of a label set has the set's
+// attributes, so a label gets those of the labels it shares a set with; where that differs
+// from the label's own attributes, the rebuild cannot be byte-identical.
+class RebuiltLabels {
+public:
+    explicit RebuiltLabels(const File& file) : file_(file), names_(file.labels().size()) {}
+    void meet(uint32_t set) {
+        for (uint32_t label : file_.label_set_labels(set))
+            for (const AttributeInfo& a : file_.label_set_layout(set).attributes)
+                if (std::find(names_[label].begin(), names_[label].end(), a.name) == names_[label].end()) names_[label].push_back(a.name);
+    }
+    std::vector<std::string> differing() const {
+        std::vector<std::string> labels;
+        for (uint32_t l = 0; l < names_.size(); ++l) {
+            std::vector<std::string_view> own;
+            for (const AttributeInfo& a : file_.labels()[l].attributes) own.push_back(a.name);
+            if (file_.labels()[l].count > 0 && own != names_[l]) labels.emplace_back(file_.labels()[l].name);
+        }
+        return labels;
+    }
+
+private:
+    const File& file_;
+    std::vector<std::vector<std::string_view>> names_;  // by label
+};
+
 }  // namespace
 
 void run_dump(const DumpOptions& options) {
@@ -200,10 +233,12 @@ void run_dump(const DumpOptions& options) {
         throw Error(ErrorKind::bad_input, options.file + ": a dataset of " + std::to_string(dataset.shard_count()) +
                     " shards cannot be dumped (its global insertion order is not stored)");
     const File& file = dataset.shard(0);
-    std::vector<std::vector<std::string>> label_columns, type_columns;
-    for (const LabelInfo& l : file.labels()) {
+    std::vector<std::vector<std::string>> label_columns, type_columns;  // by label set id, by edge type
+    for (uint32_t set = 0; set < file.label_set_count(); ++set) {
+        const LabelInfo& l = file.label_set_layout(set);
         label_columns.emplace_back();
-        for (const auto& a : l.attributes) label_columns.back().push_back(column(a, "label '" + std::string(l.name) + "'"));
+        for (const auto& a : l.attributes)
+            label_columns.back().push_back(column(a, std::string(set < file.labels().size() ? "label" : "label set") + " '" + std::string(l.name) + "'"));
     }
     for (const LabelInfo& t : file.edge_types()) {
         type_columns.emplace_back();
@@ -219,26 +254,33 @@ void run_dump(const DumpOptions& options) {
     DirectoryRollback rollback{dir, created};
 
     uint64_t node_files = 0;
+    RebuiltLabels rebuilt(file);
+    auto space_group = [&](IdSpace space) {
+        return space.id == 0 ? std::string() : "(" + std::string(file.id_space_names()[space.id - 1]) + ")";
+    };
     for (uint64_t i = 0; i < file.vertex_count();) {
-        const uint32_t label = file.vertex(i).label();
+        const uint32_t label = file.vertex(i).label_set();
+        const IdSpace space = file.vertex(i).id_space();
+        const LabelInfo& layout = file.label_set_layout(label);
+        rebuilt.meet(label);
         CsvFile out(dir / numbered("nodes", ++node_files));
         // Integer keys say so in the header, so that a build without options reads them back as
         // integers (and the rebuilt file is the same).
-        out.raw(file.key_type() == KeyType::int64 ? "id:ID{id-type:integer},:LABEL" : "id:ID,:LABEL");
+        out.raw("id:ID" + space_group(space) + (file.key_type() == KeyType::int64 ? "{id-type:integer},:LABEL" : ",:LABEL"));
         for (const auto& c : label_columns[label]) out.raw("," + c);
         out.raw("\n");
         for (; i < file.vertex_count(); ++i) {
             Vertex v = file.vertex(i);
-            if (v.label() != label) break;
+            if (v.label_set() != label || v.id_space() != space) break;
             key(out, v);
             out.raw(",");
-            out.quoted(v.label_name());
+            out.quoted(layout.name);
             for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
                 out.raw(",");
                 try {
                     value(out, v.get(a), file);
                 } catch (const Error& error) {
-                    throw Error(error.kind(), "vertex " + key_to_string(v.key()) + ", attribute '" + std::string(file.labels()[label].attributes[a].name) + "': " + error.what());
+                    throw Error(error.kind(), "vertex " + key_to_string(v.key()) + ", attribute '" + std::string(layout.attributes[a].name) + "': " + error.what());
                 }
             }
             out.raw("\n");
@@ -249,12 +291,19 @@ void run_dump(const DumpOptions& options) {
     for (uint32_t t = 0; t < file.edge_types().size(); ++t) {
         const LabelInfo& type = file.edge_types()[t];
         if (type.count == 0) continue;
-        CsvFile out(dir / numbered("edges", ++edge_files));
-        out.raw(":START_ID,:END_ID,:TYPE");
-        for (const auto& c : type_columns[t]) out.raw("," + c);
-        out.raw("\n");
+        // One file per pair of endpoint spaces, opened at its first edge (one pair without spaces).
+        std::map<std::pair<uint16_t, uint16_t>, std::unique_ptr<CsvFile>> files;
         for (Vertex v : file.vertices()) {
             for (const Edge& e : v.edges(Direction::out, t)) {
+                const IdSpace from_space = v.id_space(), to_space = dataset.vertex(e.target).id_space();
+                std::unique_ptr<CsvFile>& file_of_pair = files[{from_space.id, to_space.id}];
+                if (!file_of_pair) {
+                    file_of_pair = std::make_unique<CsvFile>(dir / numbered("edges", ++edge_files));
+                    file_of_pair->raw(":START_ID" + space_group(from_space) + ",:END_ID" + space_group(to_space) + ",:TYPE");
+                    for (const auto& c : type_columns[t]) file_of_pair->raw("," + c);
+                    file_of_pair->raw("\n");
+                }
+                CsvFile& out = *file_of_pair;
                 key(out, v);
                 out.raw(",");
                 key(out, dataset.vertex(e.target));
@@ -272,9 +321,12 @@ void run_dump(const DumpOptions& options) {
                 out.raw("\n");
             }
         }
-        out.close();
+        for (auto& [pair, out] : files) out->close();
     }
     rollback.keep = true;
+    for (const std::string& label : rebuilt.differing())
+        std::fprintf(stderr, "mmgraph: warning: label '%s' shares a file with labels it lacks attributes of, so build gives it their attributes too: the rebuilt file will differ\n",
+                     label.c_str());
     std::fprintf(stderr, "mmgraph: dumped %llu vertices into %llu node files and %llu edges into %llu edge files in %s\n",
                  static_cast<unsigned long long>(file.vertex_count()), static_cast<unsigned long long>(node_files),
                  static_cast<unsigned long long>(file.edge_count()), static_cast<unsigned long long>(edge_files),

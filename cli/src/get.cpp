@@ -11,20 +11,27 @@
 namespace mmgraph::cli {
 
 Vertex select_vertex(const Dataset& dataset, const std::string& file, const std::optional<std::string>& key,
-                     std::optional<uint64_t> index) {
+                     std::optional<uint64_t> index, const std::optional<std::string>& id_space) {
     if (key) {
         const std::string& text = *key;
         std::optional<Vertex> vertex;
+        IdSpace space;
+        if (id_space) {
+            const auto named = dataset.shard(0).id_space(*id_space);
+            if (!named) throw Error(ErrorKind::bad_input, file + ": no ID space '" + *id_space + "'");
+            space = *named;
+        }
         if (dataset.shard(0).key_type() == KeyType::int64) {
             int64_t number = 0;
             auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), number);
             if (ec != std::errc() || end != text.data() + text.size() || text.empty())
                 throw Error(ErrorKind::bad_input, "key '" + text + "' is not an integer, and " + file + " has int64 keys");
-            vertex = dataset.find(number);
+            vertex = dataset.find(number, space);
         } else {
-            vertex = dataset.find(std::string_view(text));
+            vertex = dataset.find(std::string_view(text), space);
         }
-        if (!vertex) throw Error(ErrorKind::bad_input, file + ": no vertex has the key '" + text + "'");
+        if (!vertex)
+            throw Error(ErrorKind::bad_input, file + ": no vertex has the key '" + text + "'" + (id_space ? " in ID space '" + *id_space + "'" : ""));
         return *vertex;
     }
     // An index is local to a shard: the named shard file, or shard 0 of a dataset path.
@@ -60,9 +67,15 @@ Json describe(const Vertex& v, const Dataset& dataset) {
     j["index"] = v.index();
     if (file.shard_count() > 1) j["shard"] = file.shard_id();
     j["key"] = key_json(v.key());
-    j["label"] = v.label_name();
+    // "label" names all the labels, ';'-separated as in a :LABEL column; "labels" lists them.
+    j["label"] = file.label_set_layout(v.label_set()).name;
+    j["labels"] = labels_json(v);
+    if (!file.id_space_names().empty()) {
+        const IdSpace space = v.id_space();
+        j["id_space"] = space.id == 0 ? Json(nullptr) : Json(file.id_space_names()[space.id - 1]);
+    }
     Json attributes = Json::object();
-    const LabelInfo& label = file.labels()[v.label()];
+    const LabelInfo& label = file.label_set_layout(v.label_set());
     for (uint32_t i = 0; i < label.attributes.size(); ++i)
         attributes[std::string(label.attributes[i].name)] = value_json(v.get(i), file, dataset);
     j["attributes"] = std::move(attributes);
@@ -92,7 +105,7 @@ void print_report(const Json& j) {
 
 void run_get(const GetOptions& options) {
     Dataset dataset = Dataset::open(options.file);
-    std::optional<Vertex> vertex = select_vertex(dataset, options.file, options.key, options.index);
+    std::optional<Vertex> vertex = select_vertex(dataset, options.file, options.key, options.index, options.id_space);
     Json j = describe(*vertex, dataset);
     if (options.json) std::cout << dump(j, 2) << "\n";
     else print_report(j);

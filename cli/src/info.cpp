@@ -43,6 +43,20 @@ Json schema_json(std::span<const LabelInfo> shapes) {
     return list;
 }
 
+// The combinations of several labels (§6.6) with their vertex counts, from the node types.
+Json label_sets_json(const File& file) {
+    std::vector<uint64_t> vertices(file.label_sets().size(), 0);
+    for (const NodeTypeInfo& nt : file.node_types())
+        if (nt.label >= file.labels().size()) vertices[nt.label - file.labels().size()] += nt.vertices;
+    Json sets = Json::array();
+    for (size_t i = 0; i < file.label_sets().size(); ++i) {
+        Json names = Json::array();
+        for (uint32_t label : file.label_sets()[i].labels) names.push_back(file.labels()[label].name);
+        sets.push_back({{"id", file.labels().size() + i}, {"labels", std::move(names)}, {"vertices", vertices[i]}});
+    }
+    return sets;
+}
+
 Json describe(const File& file) {
     Json j;
     j["file"] = file.path().string();
@@ -59,6 +73,9 @@ Json describe(const File& file) {
     for (const LabelInfo& l : file.labels()) labels[std::string(l.name)] = l.count;
     for (const LabelInfo& t : file.edge_types()) types[std::string(t.name)] = t.count;
     j["labels"] = std::move(labels);
+    j["label_sets"] = label_sets_json(file);
+    j["id_spaces"] = Json::array();
+    for (std::string_view name : file.id_space_names()) j["id_spaces"].push_back(name);
     j["edge_types"] = std::move(types);
     Json sections = Json::array();
     for (const SectionInfo& s : file.sections()) {
@@ -71,7 +88,7 @@ Json describe(const File& file) {
     for (size_t i = 0; i < file.node_types().size(); ++i) {
         const NodeTypeInfo& nt = file.node_types()[i];
         node_types.push_back({{"id", i},
-                              {"label", file.labels()[nt.label].name},
+                              {"label", file.label_set_layout(nt.label).name},
                               {"offset_widths", nt.offset_widths},
                               {"vertices", nt.vertices}});
     }
@@ -101,6 +118,20 @@ void print_report(const File& file) {
     std::printf("\n  %-20s %12s  %s\n", "label", "vertices", "attributes (? = nullable)");
     for (const LabelInfo& l : file.labels())
         std::printf("  %-20s %12llu  %s\n", std::string(l.name).c_str(), static_cast<unsigned long long>(l.count), attribute_list(l).c_str());
+    if (!file.id_space_names().empty()) {
+        std::string names;
+        for (std::string_view name : file.id_space_names()) names += (names.empty() ? "" : ", ") + std::string(name);
+        std::printf("  ID spaces   %s (and the unnamed default)\n", names.c_str());
+    }
+    const Json sets = label_sets_json(file);
+    if (!sets.empty()) {
+        std::printf("\n  %-20s %12s\n", "label set", "vertices");
+        for (const Json& set : sets) {
+            std::string names;
+            for (const Json& name : set["labels"]) names += (names.empty() ? "" : ";") + name.get<std::string>();
+            std::printf("  %-20s %12llu\n", names.c_str(), static_cast<unsigned long long>(set["vertices"].get<uint64_t>()));
+        }
+    }
     std::printf("\n  %-20s %12s  %s\n", "edge type", "edges", "properties");
     for (const LabelInfo& t : file.edge_types())
         std::printf("  %-20s %12llu  %s\n", std::string(t.name).c_str(), static_cast<unsigned long long>(t.count), attribute_list(t).c_str());
@@ -131,7 +162,7 @@ void print_report(const File& file) {
         const NodeTypeInfo& nt = file.node_types()[i];
         std::string widths;
         for (uint8_t w : nt.offset_widths) widths += (widths.empty() ? "" : " ") + std::to_string(w);
-        std::printf("  %-9zu %-20s %12llu  %s\n", i, std::string(file.labels()[nt.label].name).c_str(),
+        std::printf("  %-9zu %-20s %12llu  %s\n", i, std::string(file.label_set_layout(nt.label).name).c_str(),
                     static_cast<unsigned long long>(nt.vertices), widths.empty() ? "-" : widths.c_str());
     }
 }

@@ -42,15 +42,18 @@ using namespace mmgraph::cli;
 
 // How get, neighbors and bfs choose their vertex: --key K or --index I, exactly one.
 struct VertexChoice {
-    std::string key;
+    std::string key, id_space;
     uint64_t index = 0;
     CLI::Option* key_opt = nullptr;
     CLI::Option* index_opt = nullptr;
+    CLI::Option* space_opt = nullptr;
 
     void add_to(CLI::App* cmd) {
         key_opt = cmd->add_option("--key", key, "The vertex's key (an integer for int64-keyed files)")->type_name("K");
         index_opt = cmd->add_option("--index", index, "The vertex's index in FILE (shard 0 for a dataset path)")->type_name("I");
+        space_opt = cmd->add_option("--id-space", id_space, "The key's ID space by name (default: the unnamed one)")->type_name("S");
         key_opt->excludes(index_opt);
+        space_opt->needs(key_opt);
     }
     void require(const CLI::App* cmd) const {
         if (*cmd && !*key_opt && !*index_opt) throw CLI::ValidationError(cmd->get_name() + ": give --key K or --index I");
@@ -59,6 +62,7 @@ struct VertexChoice {
     void into(Options& options) const {
         if (*key_opt) options.key = key;
         else options.index = index;
+        if (*space_opt) options.id_space = id_space;
     }
 };
 

@@ -27,7 +27,7 @@ std::vector<Direction> directions(const std::string& name, const File& file) {
 
 void run_neighbors(const TraverseOptions& options) {
     Dataset dataset = Dataset::open(options.file);
-    Vertex vertex = select_vertex(dataset, options.file, options.key, options.index);
+    Vertex vertex = select_vertex(dataset, options.file, options.key, options.index, options.id_space);
     const File& file = vertex.file();
     std::optional<uint32_t> type;
     if (options.type) {
@@ -44,6 +44,7 @@ void run_neighbors(const TraverseOptions& options) {
             j["index"] = other.index();
             if (dataset.shard_count() > 1) j["shard"] = other.ref().shard;
             j["key"] = key_json(other.key());
+            j["labels"] = labels_json(other);
             j["type"] = edge_type.name;
             j["direction"] = dir == Direction::out ? "out" : "in";
             Json properties = Json::object();
@@ -67,6 +68,7 @@ void run_neighbors(const TraverseOptions& options) {
     rows.push_back({"direction", "type", "key", "index"});
     if (sharded) rows.back().push_back("shard");
     rows.back().push_back("properties");
+    rows.back().push_back("labels");
     for (const Json& j : out) {
         std::vector<std::string> row{j["direction"].get<std::string>(), j["type"].get<std::string>(), dump(j["key"]),
                                      dump(j["index"])};
@@ -75,6 +77,9 @@ void run_neighbors(const TraverseOptions& options) {
         for (const auto& [name, value] : j["properties"].items())
             properties += (properties.empty() ? "" : " ") + name + "=" + dump(value);
         row.push_back(properties);
+        std::string labels;
+        for (const Json& name : j["labels"]) labels += (labels.empty() ? "" : ";") + name.get<std::string>();
+        row.push_back(labels);
         rows.push_back(std::move(row));
     }
     std::vector<size_t> width(rows.front().size(), 0);
@@ -98,7 +103,7 @@ void run_bfs(const TraverseOptions& options) {
     ReaderOptions reading;
     reading.access = Access::normal;
     Dataset dataset = Dataset::open(options.file, reading);
-    Vertex source = select_vertex(dataset, options.file, options.key, options.index);
+    Vertex source = select_vertex(dataset, options.file, options.key, options.index, options.id_space);
     const std::vector<Direction> dirs = directions(options.direction, source.file());
 
     // One visited bit per vertex of each shard; frontiers are flat vectors of references.

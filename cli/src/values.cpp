@@ -12,6 +12,12 @@
 
 namespace mmgraph::cli {
 
+Json labels_json(const Vertex& v) {
+    Json names = Json::array();
+    for (uint32_t label : v.labels()) names.push_back(v.file().labels()[label].name);
+    return names;
+}
+
 Json key_json(const Key& key) {
     if (auto* s = std::get_if<std::string_view>(&key)) return std::string(*s);
     return std::get<int64_t>(key);

@@ -107,6 +107,7 @@ public:
             }
             key_type_ = id_type();
             writer_ = std::make_unique<Writer>(writer_options());
+            declare_id_spaces();
             declare(labels_, true);
             declare(types_, false);
             for (Source& s : sources_)
@@ -242,11 +243,45 @@ private:
         return shapes(s).of(column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr, input,
                             options_.array_delimiter, s.fallback.c_str());
     }
-    // shape_of once the shapes are frozen, for worker threads.
+    // shape_of once the shapes are frozen, for worker threads; a :LABEL value of several labels
+    // gives its combo (kComboBit | id).
     uint32_t shape_of(const Source& s, const InputBuffer& input, const CsvRecord& record, Shapes::Recent& recent) const {
         int column = s.nodes ? s.label : s.type;
-        return shapes(s).find(column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr, input, options_.array_delimiter,
-                              s.fallback.c_str(), recent);
+        const CsvField* field = column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr;
+        if (s.nodes && field && field->text.find(options_.array_delimiter) != std::string_view::npos) {
+            if (field->text == recent.name) return recent.id;
+            labels_.check(field->text, field, input, options_.array_delimiter);
+            const auto combo = combos_.find(field->text);
+            if (!combo)
+                throw Error(ErrorKind::bad_input, input.where(field->offset, field->line) + ": label set " + quote(field->text) +
+                                                      " was not there on the first read; did the file change during the build?");
+            recent = {combos_.key(*combo), kComboBit | *combo};
+            return kComboBit | *combo;
+        }
+        return shapes(s).find(field, input, options_.array_delimiter, s.fallback.c_str(), recent);
+    }
+
+    // A :LABEL value of several labels (pass 1, or pass 2 of an unscanned file): each label
+    // registered and marked as present in `s` (so it takes the file's columns), the combo
+    // registered; returns kComboBit | its id. `declare_new` declares labels met for the first
+    // time and settles the combo, as an unscanned file's pass 2 must.
+    uint32_t register_combo(Source& s, const InputBuffer& input, const CsvField& field, bool declare_new) {
+        std::vector<uint32_t> ids;
+        for (std::string_view name : Shapes::split(field.text, options_.array_delimiter)) {
+            CsvField part = field;
+            part.text = name;
+            const size_t known = labels_.list.size();
+            const uint32_t id = labels_.of(&part, input, options_.array_delimiter, nullptr);
+            mark(s, id);
+            if (declare_new && labels_.list.size() > known) declare_shape(labels_, id, true, sources_, *writer_);
+            ids.push_back(id);
+        }
+        const size_t known = combos_.list.size();
+        const uint32_t combo = combos_.add(field.text, std::move(ids), input.where(field.offset, field.line));
+        if (s.combo_used.size() <= combo) s.combo_used.resize(combo + 1, 0);
+        s.combo_used[combo] = 1;
+        if (declare_new && combos_.list.size() > known) combos_.settle(combo, labels_, *writer_);
+        return kComboBit | combo;
     }
 
     void mark(Source& s, uint32_t shape) {
@@ -328,7 +363,8 @@ private:
                 if (e.error) std::rethrow_exception(e.error);
                 e.field.text = e.name;
                 try {
-                    mark(s, shapes(s).of(&e.field, input, options_.array_delimiter, nullptr));
+                    if (s.nodes && e.field.text.find(options_.array_delimiter) != std::string_view::npos) register_combo(s, input, e.field, false);
+                    else mark(s, shapes(s).of(&e.field, input, options_.array_delimiter, nullptr));
                 } catch (const InputError&) {  // more names than the format allows
                     if (!options_.skip_bad_rows) throw;
                 }
@@ -340,12 +376,61 @@ private:
         close(s);
     }
 
+    // The ID spaces the id columns name, in order of first appearance (node files first), and
+    // each file's spaces. A relationship file may name a space no node file has: its ids then
+    // match no vertex, and each row says so.
+    void declare_id_spaces() {
+        std::unordered_map<std::string, IdSpace> spaces;
+        auto space_of = [&](int column, const Source& s) -> IdSpace {
+            if (column < 0) return {};
+            const std::string& name = s.columns[static_cast<size_t>(column)].id_space;
+            if (name.empty()) return {};
+            auto it = spaces.find(name);
+            if (it == spaces.end()) it = spaces.emplace(name, writer_->add_id_space(name)).first;
+            return it->second;
+        };
+        for (Source& s : sources_) {
+            s.key_space = space_of(s.key, s);
+            s.start_space = space_of(s.start, s);
+            s.end_space = space_of(s.end, s);
+        }
+        has_id_spaces_ = !spaces.empty();
+    }
+    // " in ID space 'Movie-ID'" for an id column with a space, else nothing.
+    std::string space_text(const Source& s, int column) const {
+        const std::string& name = s.columns[static_cast<size_t>(column)].id_space;
+        return name.empty() ? "" : " in ID space " + quote(name);
+    }
+
     // Each shape's attributes: the union of the property columns of the files it appears in,
     // in order of first appearance; all nullable, since other files' rows lack them.
     void declare(Shapes& set, bool labels) {
         for (uint32_t id = 0; id < set.list.size(); ++id) declare_shape(set, id, labels, sources_, *writer_);
+        if (labels) settle_combos();
         const bool unscanned = std::any_of(sources_.begin(), sources_.end(), [&](const Source& s) { return s.nodes == labels && s.unscanned; });
         if (!unscanned) set.freeze();
+    }
+
+    // After pass 1: each combo's attributes, and where each column of a file goes in them.
+    void settle_combos() {
+        for (uint32_t c = 0; c < combos_.list.size(); ++c) combos_.settle(c, labels_, *writer_);
+        for (Source& s : sources_) {
+            if (!s.nodes || s.unscanned) continue;
+            s.combo_slots.assign(combos_.list.size(), {});
+            for (uint32_t c = 0; c < combos_.list.size(); ++c) {
+                if (c >= s.combo_used.size() || !s.combo_used[c]) continue;
+                const auto& attributes = combos_.list[c].attributes;
+                auto& slots = s.combo_slots[c];
+                slots.assign(s.columns.size(), kNoSlot);
+                for (size_t col = 0; col < s.columns.size(); ++col) {
+                    if (s.columns[col].role != Role::property) continue;
+                    // Every label of the combo took this file's columns (declare_shape), so the
+                    // set's attributes hold each one.
+                    for (uint32_t a = 0; a < attributes.size(); ++a)
+                        if (attributes[a].name == s.columns[col].name) slots[col] = a;
+                }
+            }
+        }
     }
 
     // The shape of a row of an unscanned file, registered and declared on first sight.
@@ -355,6 +440,10 @@ private:
         field.text = name;
         field.offset = offset;
         field.line = line;
+        if (s.nodes && name.find(options_.array_delimiter) != std::string_view::npos) {
+            if (auto combo = combos_.find(name)) return kComboBit | *combo;
+            return register_combo(s, input, field, true);
+        }
         const size_t known = set.list.size();
         const uint32_t id = set.of(&field, input, options_.array_delimiter, nullptr);
         if (set.list.size() > known) {
@@ -386,6 +475,7 @@ private:
         // The parsing thread's scratch: a batch of records whose endpoints are looked up together.
         std::vector<CsvRecord> records;
         std::vector<Key> endpoints;
+        std::vector<IdSpace> spaces;  // of each endpoint
         std::vector<std::optional<uint32_t>> ids;
         Shapes::Recent recent;
 
@@ -421,7 +511,7 @@ private:
                     try {
                         if (row.error) std::rethrow_exception(row.error);
                         const uint32_t shape = s.unscanned ? register_shape(s, input, row.name, row.name_offset, row.name_line) : row.shape;
-                        if (s.nodes) add_vertex(input, *rows, row, shape);
+                        if (s.nodes) add_vertex(s, input, *rows, row, shape);
                         else add_edge(input, *rows, row, shape);
                     } catch (const InputError& e) {
                         bad_row(e);
@@ -441,7 +531,14 @@ private:
         // An unscanned file's names all take its property columns, in order.
         const std::vector<uint32_t>* slots = &s.property_slots;
         size_t count = s.property_count;
-        if (!s.unscanned) {
+        if (!s.unscanned && (shape & kComboBit)) {
+            const uint32_t combo = shape & ~kComboBit;
+            if (combo >= s.combo_used.size() || !s.combo_used[combo])
+                throw Error(ErrorKind::bad_input, input.where(row.offset, row.line) + ": label set " + quote(combos_.list[combo].text) +
+                            " was not in this file on the first read; did the file change during the build?");
+            slots = &s.combo_slots[combo];
+            count = combos_.list[combo].attributes.size();
+        } else if (!s.unscanned) {
             if (shape >= s.use.size() || s.use[shape] < 0)  // the name is known from another file only
                 throw Error(ErrorKind::bad_input, input.where(row.offset, row.line) + ": " + (s.nodes ? "label " : "edge type ") + quote(shapes(s).list[shape].name) +
                             " was not in this file on the first read; did the file change during the build?");
@@ -512,6 +609,7 @@ private:
         for (bool more = true; more;) {
             const size_t first = rows.rows.size();
             rows.endpoints.clear();
+            rows.spaces.clear();
             size_t n = 0;
             for (; n < kBatch; ++n) {
                 ParsedRows::Row& row = rows.rows.emplace_back();
@@ -529,12 +627,15 @@ private:
                     shape_or_name(s, input, record, rows, row);
                     rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.start)], input, ":START_ID"));
                     rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.end)], input, ":END_ID"));
+                    rows.spaces.push_back(s.start_space);
+                    rows.spaces.push_back(s.end_space);
                 } catch (...) {
                     row.error = std::current_exception();
                 }
             }
             rows.ids.resize(rows.endpoints.size());
-            writer_->find_vertices(rows.endpoints, rows.ids);
+            if (has_id_spaces_) writer_->find_vertices(rows.endpoints, rows.spaces, rows.ids);
+            else writer_->find_vertices(rows.endpoints, rows.ids);
             for (size_t i = 0, next_id = 0; i < n; ++i) {
                 ParsedRows::Row& row = rows.rows[first + i];
                 if (row.error) continue;
@@ -546,8 +647,11 @@ private:
                     const CsvField& from = record.fields[static_cast<size_t>(s.start)];
                     const CsvField& to = record.fields[static_cast<size_t>(s.end)];
                     if (!from_id)
-                        input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + " (no vertex has this id)", RowFault::bad_relationship);
-                    if (!to_id) input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + " (no vertex has this id)", RowFault::bad_relationship);
+                        input.fail(from.offset, from.line, "unknown :START_ID " + quote(from.text) + space_text(s, s.start) + " (no vertex has this id)",
+                                   RowFault::bad_relationship);
+                    if (!to_id)
+                        input.fail(to.offset, to.line, "unknown :END_ID " + quote(to.text) + space_text(s, s.end) + " (no vertex has this id)",
+                                   RowFault::bad_relationship);
                     row.from = *from_id;
                     row.to = *to_id;
                 } catch (...) {
@@ -559,15 +663,17 @@ private:
     }
 
     std::span<const Value> values_of(const Shapes& set, uint32_t shape, const ParsedRows& rows, const ParsedRows::Row& row) const {
-        return std::span<const Value>(rows.values).subspan(row.values, set.list[shape].attributes.size());
+        const size_t count = shape & kComboBit ? combos_.list[shape & ~kComboBit].attributes.size() : set.list[shape].attributes.size();
+        return std::span<const Value>(rows.values).subspan(row.values, count);
     }
 
-    void add_vertex(const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t label) {
+    void add_vertex(const Source& s, const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t label) {
         try {
-            writer_->add_vertex(row.key, labels_.list[label].id, values_of(labels_, label, rows, row));
+            if (label & kComboBit) writer_->add_vertex(s.key_space, row.key, combos_.list[label & ~kComboBit].writer_labels, values_of(labels_, label, rows, row));
+            else writer_->add_vertex(s.key_space, row.key, labels_.list[label].id, values_of(labels_, label, rows, row));
         } catch (const Error& e) {
-            if (writer_->has_vertex(row.key))
-                input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text), RowFault::duplicate_node);
+            if (writer_->has_vertex(s.key_space, row.key))
+                input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text) + space_text(s, s.key), RowFault::duplicate_node);
             input.fail(row.offset, row.line, e.what());
         }
     }
@@ -647,6 +753,8 @@ private:
     KeyType key_type_ = KeyType::string;
     std::unique_ptr<Writer> writer_;  // made once the key type is known (after the headers)
     Shapes labels_, types_;
+    LabelCombos combos_;
+    bool has_id_spaces_ = false;
     std::vector<Source> sources_;
     Progress progress_;
     uint64_t bad_rows_ = 0;

@@ -89,8 +89,14 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
     for (const Special& s : kSpecial) {
         bool grouped = type.size() > s.spelling.size() && type[s.spelling.size()] == '(' &&
                        iequals(type.substr(0, s.spelling.size()), s.spelling);
-        if (grouped && s.role != Role::ignore)
-            fail("ID spaces (" + quote(text) + ") are not supported: ids are global to the build");
+        if (grouped) {
+            const bool id_column = s.role == Role::key || s.role == Role::start || s.role == Role::end;
+            const std::string_view space = type.substr(s.spelling.size() + 1, type.size() - s.spelling.size() - 1);
+            if (!id_column || space.empty() || space.back() != ')' || space.size() == 1)
+                fail("column " + quote(text) + ": only :ID, :START_ID and :END_ID take an ID space, as in ':ID(Movie-ID)'");
+            column.id_space = std::string(space.substr(0, space.size() - 1));
+            type = type.substr(0, s.spelling.size());
+        }
         if (!iequals(type, s.spelling)) continue;
         if (!(nodes ? s.in_nodes : s.in_relationships))
             fail("column " + quote(text) + " belongs in a " + (nodes ? "relationship" : "node") + " file");
@@ -110,6 +116,17 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
     column.type = list ? Type::list_of(*code) : Type(*code);
     column.one_character = iequals(base, "char");
     return column;
+}
+
+void LabelCombos::settle(uint32_t id, const Shapes& labels, Writer& writer) {
+    LabelCombo& combo = list[id];
+    combo.writer_labels.clear();
+    for (uint32_t label : combo.labels) combo.writer_labels.push_back(labels.list[label].id);
+    try {
+        combo.attributes = writer.label_set_attributes(combo.writer_labels);
+    } catch (const Error& e) {
+        throw Error(e.kind(), combo.where + ": :LABEL " + quote(combo.text) + ": " + e.what());
+    }
 }
 
 void Shapes::not_seen(std::string_view name, const CsvField* field, const InputBuffer& input) const {

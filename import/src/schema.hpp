@@ -32,12 +32,14 @@ struct Column {
     InputLocation location;  // the same, for errors
     std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
     bool one_character = false;      // a `char` column: strings of exactly one code point
+    std::string id_space;            // :ID(Space), :START_ID(Space), :END_ID(Space): its name; empty for the default
 };
 
 // The neo4j-admin spelling of a column type, for messages.
 std::string csv_type_name(Type type);
 
-// One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE".
+// One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE";
+// the id columns may name an ID space, ":ID(Movie-ID)", as neo4j-admin's id groups do.
 Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input);
 
 // ---- schema ---------------------------------------------------------------------------------
@@ -57,9 +59,10 @@ public:
         uint32_t id = 0;  // the Writer's LabelId / EdgeTypeId
     };
 
-    // `single`: a value holding the array delimiter names several shapes, which is an error.
-    Shapes(const char* what, const char* column, size_t limit, bool single)
-        : what_(what), column_(column), limit_(limit), single_(single) {}
+    // `splits`: a value holding the array delimiter names several shapes (labels: "A;B"), which
+    // the caller splits (LabelCombos) before asking for each one's id.
+    Shapes(const char* what, const char* column, size_t limit, bool splits)
+        : what_(what), column_(column), limit_(limit), splits_(splits) {}
 
     // The shape named by `field` (or `fallback` without one), registered on first sight until
     // frozen.
@@ -98,11 +101,21 @@ public:
 
     std::vector<Shape> list;
 
-    // The checks every name passes: not empty, and one label, not a list of them.
+    // The checks every value passes: not empty, and with several names none of them empty.
     void check(std::string_view name, const CsvField* field, const InputBuffer& input, char array_delimiter) const {
         if (name.empty()) input.fail(field->offset, field->line, std::string("empty ") + column_);
-        if (single_ && name.find(array_delimiter) != std::string_view::npos)
-            input.fail(field->offset, field->line, "several labels in " + quote(name) + ": a vertex has exactly one label");
+        if (!splits_ || name.find(array_delimiter) == std::string_view::npos) return;
+        for (std::string_view part : split(name, array_delimiter))
+            if (part.empty()) input.fail(field->offset, field->line, std::string("empty ") + what_ + " in " + quote(name));
+    }
+    static std::vector<std::string_view> split(std::string_view text, char delimiter) {
+        std::vector<std::string_view> parts;
+        for (size_t at = 0;;) {
+            const size_t end = text.find(delimiter, at);
+            parts.push_back(text.substr(at, end == std::string_view::npos ? end : end - at));
+            if (end == std::string_view::npos) return parts;
+            at = end + 1;
+        }
     }
 private:
     // Pass 2 met a name pass 1 did not: the file is not what it was.
@@ -111,12 +124,47 @@ private:
     const char* what_;
     const char* column_;
     size_t limit_;
-    bool single_;
+    bool splits_;
     bool frozen_ = false;
     std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids_;
     Recent recent_;
 };
 
+// :LABEL values that name several labels ("Movie;Sequel", split at the array delimiter), by
+// their text, in order of first appearance. A row's shape id is kComboBit | its index here; the
+// vertex gets the label set of `labels` (Shapes ids), and its values come in the order of the
+// set's attributes (Writer::label_set_attributes), known once the labels are declared.
+constexpr uint32_t kComboBit = 0x8000'0000u;
+
+struct LabelCombo {
+    std::string text;
+    std::vector<uint32_t> labels;          // ids in the labels' Shapes, in the value's order
+    std::vector<LabelId> writer_labels;    // set by `settle`
+    std::vector<AttributeSpec> attributes;  // the set's attributes, set by `settle`
+    std::string where;                     // FILE:LINE:COLUMN of the first appearance
+};
+
+class LabelCombos {
+public:
+    std::optional<uint32_t> find(std::string_view text) const {
+        auto it = ids_.find(text);
+        return it == ids_.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+    }
+    std::string_view key(uint32_t id) const { return list[id].text; }  // stable: list items are not moved once settled
+    uint32_t add(std::string_view text, std::vector<uint32_t> labels, std::string where) {
+        auto [it, added] = ids_.emplace(std::string(text), static_cast<uint32_t>(list.size()));
+        if (added) list.push_back({std::string(text), std::move(labels), {}, {}, std::move(where)});
+        return it->second;
+    }
+    // Once every label of combo `id` is declared: its writer ids and attributes. A set whose
+    // labels got one column with two types is refused, naming where the value first appeared.
+    void settle(uint32_t id, const Shapes& labels, Writer& writer);
+
+    std::vector<LabelCombo> list;
+
+private:
+    std::unordered_map<std::string, uint32_t, StringHash, std::equal_to<>> ids_;
+};
 // The label and edge type of rows that name none.
 constexpr const char* kDefaultLabel = "Vertex";
 constexpr const char* kDefaultType = "EDGE";
@@ -135,6 +183,7 @@ struct Source {
     std::unique_ptr<InputBuffer> input;  // kept between passes only when it cannot be reopened
     std::vector<Column> columns;
     int key = -1, label = -1, start = -1, end = -1, type = -1;  // column of each role, -1 if none
+    IdSpace key_space, start_space, end_space;  // the id columns' ID spaces (declared by the importer)
     std::vector<int32_t> use;                  // by shape id: index into slots, -1 if absent
     std::vector<std::vector<uint32_t>> slots;  // per shape present: attribute index of each column
     // The only file of its kind, with a :LABEL / :TYPE column: every name in it has exactly its
@@ -143,6 +192,8 @@ struct Source {
     bool unscanned = false;
     std::vector<uint32_t> property_slots;  // per column: its index among the property columns
     uint32_t property_count = 0;
+    std::vector<uint8_t> combo_used;                 // by combo id: the file has rows of it
+    std::vector<std::vector<uint32_t>> combo_slots;  // by combo id: attribute index of each column
 };
 
 constexpr uint32_t kNoSlot = UINT32_MAX;

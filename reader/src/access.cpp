@@ -66,7 +66,7 @@ std::string_view Vertex::attribute_name(AttributeHandle handle) const {
     return file_->labels()[handle.label].attributes[handle.index].name;
 }
 
-AttributeRange Vertex::attributes() const { return AttributeRange(*this, file_->labels()[label()]); }
+AttributeRange Vertex::attributes() const { return AttributeRange(*this, file_->label_set_layout(label_set())); }
 
 // ---- the vertices of one label --------------------------------------------------------------
 
@@ -88,7 +88,7 @@ File::LabelVertexRange::iterator File::LabelVertexRange::begin() const {
 
 void File::LabelVertexRange::iterator::seek() {
     const uint64_t n = file_->vertex_count();
-    while (index_ < n && Vertex(file_, static_cast<uint32_t>(index_)).label() != label_) ++index_;
+    while (index_ < n && !Vertex(file_, static_cast<uint32_t>(index_)).has_label(label_)) ++index_;
     // Past the last vertex before the schema's count was reached: only a damaged file (verify
     // checks the counts) gets here, and the range ends.
     if (index_ >= n) remaining_ = 0;

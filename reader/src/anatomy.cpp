@@ -244,7 +244,7 @@ uint64_t describe_node(const File& file, const File::Impl& m, uint32_t index, Ve
     RecordView rec = m.node_record(index, type);
     const Region& r = *rec.region;
     const NodeTypeInfo& nt = m.node_types[type];
-    const LabelInfo& label = m.labels[nt.label];
+    const LabelInfo& label = m.layout(nt.label);
     Builder b{out, Part::node, &r};
     uint64_t start = rec.nulls - m.id_width;
     size_t first_field = out.fields.size();
@@ -450,7 +450,7 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
 void describe_key_entry(const File::Impl& m, uint32_t index, VertexAnatomy& out) {
     if (m.key_entries == 0) return;
     Key key = m.key(index);
-    uint64_t hash = format::key_hash(key);
+    uint64_t hash = format::key_hash(key, m.space_of(index));  // §8.1: seeded with the key's ID space
     uint64_t bucket = format::key_bucket(hash, m.bucket_bits);
     Builder b{out, Part::key_index, &m.key_index};
     uint64_t first = m.key_index.read<uint32_t>(m.buckets_at + 4 * bucket, "key bucket start");
@@ -609,6 +609,42 @@ std::optional<uint32_t> record_vertex(const File::Impl& m, int which, uint64_t o
 
 }  // namespace
 
+namespace {
+
+// Which part of the label_sets section (§6.6) holds section offset `off`: its head, or an
+// entry, named by its set id and labels (the entries as open() parsed them).
+std::string label_set_owner(const File::Impl& m, uint64_t section_at, uint64_t off) {
+    if (m.label_sets_region.file_offset != section_at) return {};
+    if (off < format::kLabelSetsHeadSize) return "label set table head";
+    uint64_t at = format::kLabelSetsHeadSize;
+    for (size_t i = 0; i < m.label_sets.size(); ++i) {
+        const uint64_t size = format::label_set_entry_size(m.label_sets[i].labels.size());
+        if (off - at < size)
+            return "label set " + std::to_string(m.labels.size() + i) + " (" + m.label_sets[i].name + ")" +
+                   (off - at < format::kLabelSetEntryHeadSize ? ": label count" : off - at < format::kLabelSetEntryHeadSize + 2 * m.label_sets[i].labels.size() ? ": label id" : ": padding");
+        at += size;
+    }
+    return {};
+}
+
+// Which part of the id_spaces section (§8.3) holds section offset `off`: its head, a space's
+// name, or a node type's space.
+std::string id_space_owner(const File::Impl& m, uint64_t section_at, uint64_t off) {
+    if (m.id_spaces_region.file_offset != section_at) return {};
+    if (off < format::kIdSpacesHeadSize) return "ID space table head";
+    const uint64_t names_end = format::kIdSpacesHeadSize + 4 * m.id_space_names.size();
+    if (off < names_end) {
+        const uint64_t space = (off - format::kIdSpacesHeadSize) / 4 + 1;
+        return "name of ID space " + std::to_string(space) + " (" + std::string(m.id_space_names[space - 1]) + ")";
+    }
+    const uint64_t type = (off - names_end) / 2;
+    if (type >= m.node_types.size()) return {};
+    const uint16_t space = m.node_types[type].space;
+    return "ID space of node type " + std::to_string(type) + ": " + (space == 0 ? std::string("the default") : std::string(m.id_space_names[space - 1]));
+}
+
+}  // namespace
+
 ByteOwner owner_of(const File& file, uint64_t file_offset) {
     const File::Impl& m = impl_of(file);
     ByteOwner owner;
@@ -667,6 +703,12 @@ ByteOwner owner_of(const File& file, uint64_t file_offset) {
                     uint32_t local = m.key_index.read<uint32_t>(m.entries_at + entry * format::kKeyEntrySize + 4, "key entry index");
                     if (local < m.vertex_count) candidate = local;
                 }
+                break;
+            case format::SectionKind::label_sets:
+                owner.detail = label_set_owner(m, m.sections[owner.section].offset, off);
+                break;
+            case format::SectionKind::id_spaces:
+                owner.detail = id_space_owner(m, m.sections[owner.section].offset, off);
                 break;
             case format::SectionKind::edge_props:
                 for (const PropTableInfo& t : m.prop_tables) {

@@ -57,7 +57,9 @@ void File::prefetch_edges(uint64_t index, Direction direction) const noexcept {
     prefetch(record_address(m, slot_address(m, index, adjacency_slot(m, direction)), adjacency_domain(m, direction)));
 }
 
-void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const {
+void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const { find(keys, IdSpace{}, out); }
+
+void File::find(std::span<const Key> keys, IdSpace space, std::span<std::optional<Vertex>> out) const {
     if (keys.size() != out.size())
         throw Error(ErrorKind::misuse,
                     "find: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(out.size()) + " results");
@@ -79,7 +81,7 @@ void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out)
         // 1. Hash every key; prefetch its bucket words.
         for (size_t i = 0; i < n; ++i) {
             Probe& p = probes[i];
-            p.hash = m.hash_of(keys[base + i]);
+            p.hash = m.hash_of(keys[base + i], space);
             if (!p.hash || m.key_entries == 0) continue;
             p.bucket = peek(m.key_index, m.buckets_at + 4 * format::key_bucket(*p.hash, m.bucket_bits), 8);
             prefetch(p.bucket);
@@ -123,7 +125,7 @@ void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out)
         // 5. The checked lookup (the one find(key) runs), now mostly from cache.
         for (size_t i = 0; i < n; ++i) {
             const Probe& p = probes[i];
-            auto v = p.hash ? m.lookup(keys[base + i], *p.hash) : std::nullopt;
+            auto v = p.hash ? m.lookup(keys[base + i], *p.hash, space) : std::nullopt;
             out[base + i] = v ? std::optional<Vertex>(Vertex(this, *v)) : std::nullopt;
         }
     }

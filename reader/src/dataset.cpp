@@ -11,9 +11,11 @@
 
 namespace mmgraph {
 
-uint16_t shard_of(const Key& key, uint16_t shard_count) {
+uint16_t shard_of(const Key& key, uint16_t shard_count) { return shard_of(key, shard_count, IdSpace{}); }
+
+uint16_t shard_of(const Key& key, uint16_t shard_count, IdSpace space) {
     if (shard_count == 0) throw Error(ErrorKind::misuse, "shard_of: a dataset has at least one shard, not 0");
-    return static_cast<uint16_t>(format::key_hash(key) % shard_count);
+    return static_cast<uint16_t>(format::key_hash(key, space) % shard_count);
 }
 
 namespace {
@@ -238,14 +240,16 @@ bool of_type(const Key& key, KeyType type) { return std::holds_alternative<int64
 
 }  // namespace
 
-std::optional<Vertex> Dataset::find(const Key& key) const {
+std::optional<Vertex> Dataset::find(const Key& key) const { return find(key, IdSpace{}); }
+
+std::optional<Vertex> Dataset::find(const Key& key, IdSpace space) const {
     if (shards_.empty()) return std::nullopt;
-    const uint16_t s = shard_of(key, shard_count());
+    const uint16_t s = shard_of(key, shard_count(), space);
     if (!shards_[s]) {
         if (!of_type(key, first_mapped().key_type())) return std::nullopt;
         not_mapped(s, "key '" + key_to_string(key) + "'");
     }
-    return shards_[s]->find(key);
+    return shards_[s]->find(key, space);
 }
 
 void Dataset::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const {
@@ -329,7 +333,7 @@ void check_cross_shard_refs(const File& s, std::span<const std::shared_ptr<const
     const bool edge_refs = std::any_of(s.edge_types().begin(), s.edge_types().end(), refers);
     for (uint64_t i = 0; i < s.vertex_count(); ++i) {
         const Vertex v = s.vertex(i);
-        const LabelInfo& label = s.labels()[v.label()];
+        const LabelInfo& label = s.label_set_layout(v.label_set());
         if (refers(label))
             check_refs(label.attributes, shards, [&](uint32_t a) { return v.get(a); },
                        [&] { return s.path().string() + ": vertex " + std::to_string(i) + " attribute"; });

@@ -7,6 +7,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <numeric>
+#include <set>
+#include <unordered_map>
 
 #include "internal.hpp"
 #include "mmgraph/format/fields.hpp"
@@ -36,6 +39,10 @@ std::string_view name_of(const Region& r, const std::vector<std::string_view>& n
 }
 
 // ---- open, step by step ---------------------------------------------------------------------
+
+// How many attribute descriptors the union layouts of all label sets may visit together, per
+// descriptor the schema may hold (§6.6, §12 bounded work).
+constexpr uint64_t kLabelSetVisitsPerEntry = 16;
 
 // The mapping of a whole regular file, sized from the opened file itself.
 struct Mapped {
@@ -151,7 +158,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
         if (s.offset % format::kSectionAlign != 0) fail(path, label + ": offset " + hex(s.offset) + " is not 8-byte aligned");
         if (s.offset < dir_off + dir_len || s.offset > actual || s.length > actual - s.offset)
             fail(path, label + ": [" + hex(s.offset) + ", +" + std::to_string(s.length) + ") lies outside the file or overlaps the directory");
-        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::key_index);
+        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::id_spaces);
         if (!known && !(s.flags & format::kSectionOptional))
             fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
         out.sections.push_back(s);
@@ -162,7 +169,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
 
 // Directory indices of the sections open needs, each kind appearing as often as §3 requires.
 struct SectionIndex {
-    int strings = 0, schema = -1, node_types = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1;
+    int strings = 0, schema = -1, node_types = -1, label_sets = -1, id_spaces = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1;
 };
 
 SectionIndex locate_sections(const std::filesystem::path& path, const std::vector<SectionInfo>& sections, uint32_t flags) {
@@ -183,6 +190,8 @@ SectionIndex locate_sections(const std::filesystem::path& path, const std::vecto
     out.strings = single(SectionKind::strings, true);
     out.schema = single(SectionKind::schema, true);
     out.node_types = single(SectionKind::node_types, true);
+    out.label_sets = single(SectionKind::label_sets, false);
+    out.id_spaces = single(SectionKind::id_spaces, false);
     out.vertices = single(SectionKind::vertices, true);
     out.nodes = single(SectionKind::nodes, true);
     out.out = single(SectionKind::out_edges, true);
@@ -240,6 +249,23 @@ AttributeInfo parse_attribute(const Region& r, uint64_t at, const std::vector<st
     return attr;
 }
 
+// §4.2 derived layout: each attribute's place in a record, in the order of `info.attributes`.
+void place_attributes(LabelInfo& info, bool is_label, KeyType key_type) {
+    info.fixed_size = is_label && key_type == KeyType::int64 ? 8 : 0;
+    info.var_count = is_label && key_type == KeyType::string ? 1 : 0;
+    uint32_t nullable_fixed = 0;
+    for (AttributeInfo& attr : info.attributes) {
+        if (attr.type.is_fixed()) {
+            attr.fixed_offset = info.fixed_size;
+            info.fixed_size += format::scalar_size(attr.type.byte);
+            if (attr.nullable) attr.null_bit = nullable_fixed++;
+        } else {
+            attr.fixed_offset = info.var_count++;
+        }
+    }
+    info.null_bytes = (nullable_fixed + 7) / 8;
+}
+
 Schema parse_schema(const Region& r, const std::vector<std::string_view>& names, const Header& head, const ReaderOptions& options) {
     namespace sc = format::schema;
     Schema out;
@@ -265,21 +291,8 @@ Schema parse_schema(const Region& r, const std::vector<std::string_view>& names,
                    ErrorKind::limit);
         at += sc::kEntryHeadSize;
         r.at(at, attrs * sc::kAttrSize, "attribute descriptors");
-        if (is_label && out.key_type == KeyType::int64) info.fixed_size = 8;
-        if (is_label && out.key_type == KeyType::string) info.var_count = 1;
-        uint32_t nullable_fixed = 0;
-        for (uint64_t a = 0; a < attrs; ++a, at += sc::kAttrSize) {
-            AttributeInfo attr = parse_attribute(r, at, names, head);
-            if (attr.type.is_fixed()) {
-                attr.fixed_offset = info.fixed_size;
-                info.fixed_size += format::scalar_size(attr.type.byte);
-                if (attr.nullable) attr.null_bit = nullable_fixed++;
-            } else {
-                attr.fixed_offset = info.var_count++;
-            }
-            info.attributes.push_back(attr);
-        }
-        info.null_bytes = (nullable_fixed + 7) / 8;
+        for (uint64_t a = 0; a < attrs; ++a, at += sc::kAttrSize) info.attributes.push_back(parse_attribute(r, at, names, head));
+        place_attributes(info, is_label, out.key_type);
         (is_label ? out.labels : out.edge_types).push_back(std::move(info));
     }
     if (at != r.size) r.fail(at, "schema does not end at the section end");
@@ -293,7 +306,80 @@ struct NodeTypes {
     std::vector<std::vector<uint32_t>> entry_offsets;
 };
 
-NodeTypes parse_node_types(const Region& r, const std::vector<LabelInfo>& labels, uint64_t vertex_count) {
+// §4.2: the attributes of a vertex with these labels, each name once, in label order; a name
+// that two labels declare with different types or nullability makes the set invalid. `budget`
+// is what is left of the attribute visits all sets may take: a set entry is a few bytes, but
+// its labels may hold thousands of attributes, so the work is bounded apart from the file size.
+LabelInfo union_layout(const Region& r, uint64_t at, const std::string& which, const std::vector<uint32_t>& members,
+                       const std::vector<LabelInfo>& labels, KeyType key_type, uint64_t& budget) {
+    LabelInfo layout;
+    std::unordered_map<std::string_view, uint32_t> index_of;  // name -> position in the layout
+    for (uint32_t label : members) {
+        if (labels[label].attributes.size() > budget)
+            r.fail(at, which + ": the label sets' attributes exceed the reader limit of " + std::to_string(kLabelSetVisitsPerEntry) +
+                           " times ReaderOptions::max_schema_entries",
+                   ErrorKind::limit);
+        budget -= labels[label].attributes.size();
+        for (const AttributeInfo& a : labels[label].attributes) {
+            auto [it, inserted] = index_of.emplace(a.name, static_cast<uint32_t>(layout.attributes.size()));
+            if (inserted) {
+                layout.attributes.push_back(a);
+                continue;
+            }
+            const AttributeInfo& first = layout.attributes[it->second];
+            if (first.type.byte != a.type.byte || first.nullable != a.nullable)
+                r.fail(at, which + ": attribute '" + std::string(a.name) + "' has different types or nullability in label '" +
+                               std::string(labels[label].name) + "' and an earlier label of the set (§4.2)");
+        }
+    }
+    if (layout.attributes.size() > format::kMaxAttributes)
+        r.fail(at, which + ": " + std::to_string(layout.attributes.size()) + " attributes exceed the limit of " + std::to_string(format::kMaxAttributes));
+    place_attributes(layout, true, key_type);
+    return layout;
+}
+
+// §6.6: the label sets of two or more labels, each with the union layout of its labels (§4.2).
+// The table is small (at most one set per node type); every count is checked against the
+// section length before a loop depends on it.
+std::vector<LabelSetInfo> parse_label_sets(const Region& r, const std::vector<LabelInfo>& labels, KeyType key_type, const ReaderOptions& options) {
+    uint64_t budget = kLabelSetVisitsPerEntry * options.max_schema_entries;
+    const uint64_t n = r.read<uint32_t>(0, "label set count");
+    if (n == 0 || n > format::kMaxNodeTypes || n * format::label_set_entry_size(2) > r.size - std::min<uint64_t>(r.size, format::kLabelSetsHeadSize))
+        r.fail(0, std::to_string(n) + " label sets: expected 1 to " + std::to_string(format::kMaxNodeTypes) + " that fit the section");
+    std::vector<LabelSetInfo> sets(n);
+    std::set<std::vector<uint32_t>> seen;
+    uint64_t at = format::kLabelSetsHeadSize;
+    for (uint64_t i = 0; i < n; ++i) {
+        const std::string which = "label set " + std::to_string(labels.size() + i);
+        const uint64_t count = r.read<uint32_t>(at, "label set size");
+        if (count < 2 || count > labels.size())
+            r.fail(at, which + " has " + std::to_string(count) + " labels, expected 2 to the label count " + std::to_string(labels.size()));
+        const uint64_t size = format::label_set_entry_size(count);
+        r.at(at, size, "label set entry");
+        LabelSetInfo& set = sets[i];
+        for (uint64_t k = 0; k < count; ++k) {
+            const uint32_t label = r.read<uint16_t>(at + format::kLabelSetEntryHeadSize + 2 * k, "label set member");
+            if (label >= labels.size() || (k > 0 && label <= set.labels.back()))
+                r.fail(at + format::kLabelSetEntryHeadSize + 2 * k, which + ": label id " + std::to_string(label) +
+                                                                      " is not a label above the previous member (strictly ascending, below " +
+                                                                      std::to_string(labels.size()) + ")");
+            set.labels.push_back(label);
+        }
+        for (uint64_t b = format::kLabelSetEntryHeadSize + 2 * count; b < size; ++b)
+            if (r.read<uint8_t>(at + b, "label set padding") != 0) r.fail(at + b, which + ": padding byte is not zero");
+        if (!seen.insert(set.labels).second) r.fail(at, which + " repeats an earlier set");
+        set.layout = union_layout(r, at, which, set.labels, labels, key_type, budget);
+        at += size;
+    }
+    if (at != r.size) r.fail(at, "label set table does not end at the section end");
+    for (LabelSetInfo& set : sets) {  // the vector is final: the names may be viewed now
+        for (uint32_t label : set.labels) set.name += (set.name.empty() ? "" : ";") + std::string(labels[label].name);
+        set.layout.name = set.name;
+    }
+    return sets;
+}
+
+NodeTypes parse_node_types(const Region& r, const std::vector<LabelInfo>& labels, const std::vector<LabelSetInfo>& sets, uint64_t vertex_count) {
     NodeTypes out;
     uint64_t n = r.read<uint32_t>(0, "node type count");
     out.id_width = r.read<uint8_t>(4, "node type id width");
@@ -305,9 +391,11 @@ NodeTypes parse_node_types(const Region& r, const std::vector<LabelInfo>& labels
     for (uint64_t i = 0; i < n; ++i) {
         NodeTypeInfo t;
         t.label = r.read<uint32_t>(at, "node type label");
-        if (t.label >= labels.size()) r.fail(at, "node type " + std::to_string(i) + " names label " + std::to_string(t.label) + " which does not exist");
+        if (t.label >= labels.size() + sets.size())
+            r.fail(at, "node type " + std::to_string(i) + " names label set " + std::to_string(t.label) + " which does not exist (" +
+                           std::to_string(labels.size()) + " labels, " + std::to_string(sets.size()) + " label sets)");
         t.vertices = r.read<uint64_t>(at + 4, "node type vertex count");
-        uint32_t entries = labels[t.label].var_count;
+        uint32_t entries = t.label < labels.size() ? labels[t.label].var_count : sets[t.label - labels.size()].layout.var_count;
         const uint8_t* widths = r.at(at + format::kNodeTypeEntryHeadSize, entries, "node type widths");
         std::vector<uint32_t> offsets;
         for (uint32_t k = 0; k < entries; ++k) {
@@ -324,6 +412,30 @@ NodeTypes parse_node_types(const Region& r, const std::vector<LabelInfo>& labels
     if (at != r.size) r.fail(at, "node type table does not end at the section end");
     if (n == 0 && vertex_count > 0) r.fail(0, "vertices exist but no node type is declared");
     return out;
+}
+
+// §8.3: the names of the named ID spaces, and each node type's space. Counts are checked
+// against the section length before any loop.
+std::vector<std::string_view> parse_id_spaces(const Region& r, const std::vector<std::string_view>& names, std::vector<NodeTypeInfo>& types) {
+    const uint64_t n = r.read<uint32_t>(0, "ID space count");
+    if (n == 0 || n > format::kMaxIdSpaces || r.size != format::id_spaces_size(n, types.size()))
+        r.fail(0, std::to_string(n) + " ID spaces and " + std::to_string(types.size()) + " node types need " +
+                      std::to_string(format::id_spaces_size(n, types.size())) + " bytes, the section has " + std::to_string(r.size) +
+                      " (at least one space is named)");
+    std::vector<std::string_view> spaces;
+    for (uint64_t i = 0; i < n; ++i) {
+        const uint64_t at = format::kIdSpacesHeadSize + 4 * i;
+        const std::string_view name = name_of(r, names, r.read<uint32_t>(at, "ID space name id"), "ID space name");
+        if (name.empty() || std::find(spaces.begin(), spaces.end(), name) != spaces.end())
+            r.fail(at, "ID space " + std::to_string(i + 1) + " name '" + std::string(name) + "' is empty or repeats an earlier space's");
+        spaces.push_back(name);
+    }
+    for (size_t t = 0; t < types.size(); ++t) {
+        const uint64_t at = format::kIdSpacesHeadSize + 4 * n + 2 * t;
+        types[t].space = r.read<uint16_t>(at, "node type ID space");
+        if (types[t].space > n) r.fail(at, "node type " + std::to_string(t) + " names ID space " + std::to_string(types[t].space) + " of " + std::to_string(n));
+    }
+    return spaces;
 }
 
 // §5.1: the vertex table head: which slot holds which role, and where the slots start.
@@ -481,10 +593,29 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->labels = std::move(schema.labels);
     m->edge_types = std::move(schema.edge_types);
 
-    NodeTypes node_types = parse_node_types(m->node_types_region, m->labels, m->vertex_count);
+    if (at.label_sets >= 0) {
+        // §2.3 rule 5 closes the section to older readers; a file that says it is older is wrong.
+        m->label_sets_region = region(at.label_sets);
+        if (m->major < 2 || (m->major == 2 && m->minor < format::kLabelSetsMinor))
+            m->label_sets_region.fail(0, "a label_sets section is defined from format 2.2, but the file says " + std::to_string(m->major) + "." +
+                                             std::to_string(m->minor));
+        m->label_sets = parse_label_sets(m->label_sets_region, m->labels, m->key_type, options);
+        for (size_t i = 0; i < m->label_sets.size(); ++i)
+            for (uint32_t label : m->label_sets[i].labels) m->label_set_members.insert((m->labels.size() + i) << 32 | label);
+    }
+    m->singleton_labels.resize(m->labels.size());
+    std::iota(m->singleton_labels.begin(), m->singleton_labels.end(), 0u);
+    NodeTypes node_types = parse_node_types(m->node_types_region, m->labels, m->label_sets, m->vertex_count);
     m->id_width = node_types.id_width;
     m->node_types = std::move(node_types.types);
     m->entry_offsets = std::move(node_types.entry_offsets);
+    if (at.id_spaces >= 0) {
+        m->id_spaces_region = region(at.id_spaces);
+        if (m->major < 2 || (m->major == 2 && m->minor < format::kIdSpacesMinor))
+            m->id_spaces_region.fail(0, "an id_spaces section is defined from format 2.2, but the file says " + std::to_string(m->major) + "." +
+                                            std::to_string(m->minor));
+        m->id_space_names = parse_id_spaces(m->id_spaces_region, m->names, m->node_types);
+    }
 
     const SlotRoles slots = parse_vertex_table(m->vertices, m->vertex_count, at.in >= 0, m->newer_minor());
     m->slot_count = slots.slot_count;
@@ -538,6 +669,22 @@ std::string_view File::zone_name(uint32_t zone) const {
 }
 std::span<const LabelInfo> File::edge_types() const { return impl_->edge_types; }
 std::span<const NodeTypeInfo> File::node_types() const { return impl_->node_types; }
+std::span<const LabelSetInfo> File::label_sets() const { return impl_->label_sets; }
+uint32_t File::label_set_count() const { return static_cast<uint32_t>(impl_->labels.size() + impl_->label_sets.size()); }
+
+std::span<const uint32_t> File::label_set_labels(uint32_t set) const {
+    if (set >= label_set_count())
+        throw Error(ErrorKind::misuse, path().string() + ": no label set " + std::to_string(set) + " (the file has " + std::to_string(label_set_count()) + ")");
+    if (set < impl_->labels.size()) return std::span<const uint32_t>(impl_->singleton_labels).subspan(set, 1);
+    return impl_->label_sets[set - impl_->labels.size()].labels;
+}
+
+const LabelInfo& File::label_set_layout(uint32_t set) const {
+    label_set_labels(set);  // the range check
+    return impl_->layout(set);
+}
+
+bool File::label_set_has(uint32_t set, uint32_t label) const { return impl_->has_label(set, label); }
 const uint8_t* File::data() const { return impl_->data; }
 
 std::optional<uint32_t> LabelInfo::find(std::string_view attribute) const {

@@ -4,6 +4,7 @@
 
 #include <memory>
 #include <string>
+#include <unordered_set>
 #include <vector>
 
 #include <boost/interprocess/file_mapping.hpp>
@@ -64,7 +65,20 @@ struct File::Impl {
 
     std::vector<std::string_view> names;
     std::vector<LabelInfo> labels, edge_types;
+    // §6.6: the sets of two or more labels (set labels.size() + i), the identity 0..L-1 that
+    // label_set_labels() views for a label alone, and (set << 32 | label) for every member
+    // of a multi-label set, so that membership costs one probe.
+    detail::Region label_sets_region;
+    std::vector<LabelSetInfo> label_sets;
+    std::vector<uint32_t> singleton_labels;
+    std::unordered_set<uint64_t> label_set_members;
+    const LabelInfo& layout(uint32_t set) const { return set < labels.size() ? labels[set] : label_sets[set - labels.size()].layout; }
+    bool has_label(uint32_t set, uint32_t label) const {
+        return set < labels.size() ? set == label : label_set_members.count(uint64_t{set} << 32 | label) != 0;
+    }
     std::vector<NodeTypeInfo> node_types;
+    detail::Region id_spaces_region;                  // §8.3, empty without named spaces
+    std::vector<std::string_view> id_space_names;     // space id - 1
     std::vector<std::vector<uint32_t>> entry_offsets;  // per node type
     uint32_t id_width = 0;
 
@@ -104,9 +118,10 @@ struct File::Impl {
     ValueRef attribute(const RecordView& record, const AttributeInfo& a, bool is_key, const char* what) const;
     Key key(uint32_t index) const;
     // The key's hash (§8.1), or nullopt for a key of the other type.
-    std::optional<uint64_t> hash_of(const Key& key) const;
-    std::optional<uint32_t> lookup(const Key& key) const;
-    std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;  // hash: hash_of(key)
+    std::optional<uint64_t> hash_of(const Key& key, IdSpace space = {}) const;
+    std::optional<uint32_t> lookup(const Key& key, IdSpace space = {}) const;
+    std::optional<uint32_t> lookup(const Key& key, uint64_t hash, IdSpace space = {}) const;  // hash: hash_of(key, space)
+    IdSpace space_of(uint32_t index) const;  // the vertex's key's ID space, from its node type
     // Asks the kernel to start reading [offset, offset + length) into the page cache, so that a
     // pass in file order does not wait for one page at a time under Access::random.
     void read_ahead(uint64_t offset, uint64_t length) const;

@@ -144,6 +144,7 @@ struct Verifier {
     const bool multi;
     std::vector<uint64_t> label_counts, type_counts, edge_type_counts, next_ordinal;
     uint64_t out_total = 0, in_total = 0;
+    uint32_t label_sets_used = 0;  // §6.6: sets met so far, which number them by first use
     // After a damaged record (verify_all only): the counts it left unknown, and the edge types
     // whose ordinal sequence picks up again at their next edge.
     bool nodes_unknown = false, out_unknown = false, in_unknown = false;
@@ -405,14 +406,16 @@ int directory_rank(uint16_t kind) {
     using format::SectionKind;
     switch (static_cast<SectionKind>(kind)) {
         case SectionKind::strings: return 0;
-        case SectionKind::schema: return 1;
-        case SectionKind::node_types: return 2;
-        case SectionKind::vertices: return 3;
-        case SectionKind::nodes: return 4;
-        case SectionKind::out_edges: return 5;
-        case SectionKind::in_edges: return 6;
-        case SectionKind::edge_props: return 7;
-        case SectionKind::key_index: return 8;
+        case SectionKind::schema: return 10;
+        case SectionKind::node_types: return 20;
+        case SectionKind::label_sets: return 21;
+        case SectionKind::id_spaces: return 22;
+        case SectionKind::vertices: return 30;
+        case SectionKind::nodes: return 40;
+        case SectionKind::out_edges: return 50;
+        case SectionKind::in_edges: return 60;
+        case SectionKind::edge_props: return 70;
+        case SectionKind::key_index: return 80;
     }
     return -1;
 }
@@ -465,9 +468,18 @@ uint64_t check_node(const File::Impl& m, Verifier& check, uint64_t i, const std:
         require_zero(m.nodes, *previous_end, start, where + ": record padding");
     }
     ++check.type_counts[type];
-    uint32_t label = m.node_types[type].label;
-    ++check.label_counts[label];
-    return check.record(rec, m.labels[label], true, rec.var_base + 1, where);
+    const uint32_t set = m.node_types[type].label;
+    if (set < m.labels.size()) {
+        ++check.label_counts[set];
+    } else {
+        const uint32_t expected = static_cast<uint32_t>(m.labels.size()) + check.label_sets_used;
+        if (set > expected)
+            m.nodes.fail(start, where + ": label set " + std::to_string(set) + " used before label set " + std::to_string(expected) +
+                                    " (§6.6: sets are numbered in the order of first use)");
+        if (set == expected) ++check.label_sets_used;
+        for (uint32_t label : m.label_sets[set - m.labels.size()].labels) ++check.label_counts[label];
+    }
+    return check.record(rec, m.layout(set), true, rec.var_base + 1, where);
 }
 
 // §6, §7: every vertex's records, placed one after another in index order; each section ends
@@ -492,7 +504,7 @@ void check_records(const File& f, const File::Impl& m, Verifier& check, Sink& si
         }
         sink.unit([&] {
             Key key = v.key();
-            auto found = m.lookup(key);
+            auto found = m.lookup(key, v.id_space());  // (space, key) names one vertex (§8.1)
             if (!found || *found != i)
                 m.key_index.fail(m.entries_at, where + ": key '" + key_to_string(key) + "' does not lead back to the vertex through the key index");
         });
@@ -537,6 +549,10 @@ void check_counts(const File::Impl& m, const Verifier& check, const std::string&
             if (check.type_counts[t] != m.node_types[t].vertices)
                 m.node_types_region.fail(0, "node type " + std::to_string(t) + " declares " + std::to_string(m.node_types[t].vertices) +
                                                 " vertices, " + std::to_string(check.type_counts[t]) + " use it");
+        });
+    if (!check.nodes_unknown && check.label_sets_used != m.label_sets.size())
+        sink.unit([&] {
+            m.label_sets_region.fail(0, "label set " + std::to_string(m.labels.size() + check.label_sets_used) + " is used by no vertex (§6.6)");
         });
     for (size_t l = 0; l < m.labels.size() && !check.nodes_unknown; ++l)
         sink.unit([&] {
@@ -610,7 +626,7 @@ void check_key_index(const File::Impl& m) {
             uint64_t at = m.entries_at + i * format::kKeyEntrySize;
             uint32_t local = m.key_index.read<uint32_t>(at + 4, "key entry index");
             if (local >= m.vertex_count) m.key_index.fail(at + 4, "key entry names vertex " + std::to_string(local));
-            uint64_t hash = format::key_hash(m.key(local));
+            uint64_t hash = format::key_hash(m.key(local), m.space_of(local));  // §8.1: seeded with its space
             if (static_cast<uint32_t>(hash) != m.key_index.read<uint32_t>(at, "key fingerprint") || format::key_bucket(hash, m.bucket_bits) != b - 1)
                 m.key_index.fail(at, "key entry " + std::to_string(i) + " is in the wrong bucket or has a wrong fingerprint");
             if (hash < previous_hash || (hash == previous_hash && static_cast<int64_t>(local) <= previous_local))
@@ -640,6 +656,14 @@ void check_names(const File::Impl& m) {
 void run_checks(const File& f, const File::Impl& m, Sink& sink) {
     const std::string file = m.path.string() + ": ";
     sink.unit([&] { check_header_reserved(m, file); });
+    if (!m.id_space_names.empty() && !m.newer_minor())
+        sink.unit([&] {
+            if (m.id_spaces_region.read<uint32_t>(4, "ID spaces reserved") != 0) m.id_spaces_region.fail(4, "reserved field is not zero (§8.3)");
+        });
+    if (!m.label_sets.empty() && !m.newer_minor())
+        sink.unit([&] {
+            if (m.label_sets_region.read<uint32_t>(4, "label sets reserved") != 0) m.label_sets_region.fail(4, "reserved field is not zero (§6.6)");
+        });
     for (size_t i = 0; i < m.sections.size(); ++i) sink.unit([&] { check_checksum(m, i, file, sink); });
     sink.unit([&] { check_gaps(m, file); });
     sink.unit([&] { check_names(m); });

@@ -39,7 +39,7 @@ RecordView File::Impl::node_record(uint32_t index, uint32_t& type) const {
     if (type >= node_types.size())
         r.fail(off, "vertex " + std::to_string(index) + ": node type id " + std::to_string(type) + " >= " + std::to_string(node_types.size()));
     const NodeTypeInfo& nt = node_types[type];
-    const LabelInfo& label = labels[nt.label];
+    const LabelInfo& label = layout(nt.label);
     RecordView v;
     v.region = &r;
     v.nulls = off + id_width;
@@ -124,17 +124,25 @@ Key File::Impl::key(uint32_t index) const {
     return attribute(rec, key_attr, true, "string key").as_string();
 }
 
-std::optional<uint64_t> File::Impl::hash_of(const Key& k) const {
+std::optional<uint64_t> File::Impl::hash_of(const Key& k, IdSpace space) const {
     if (std::holds_alternative<std::string_view>(k) != (key_type == KeyType::string)) return std::nullopt;
-    return format::key_hash(k);
+    if (space.id > id_space_names.size()) return std::nullopt;  // a space the file lacks holds no key
+    return format::key_hash(k, space);
 }
 
-std::optional<uint32_t> File::Impl::lookup(const Key& k) const {
-    auto hash = hash_of(k);
-    return hash ? lookup(k, *hash) : std::nullopt;
+std::optional<uint32_t> File::Impl::lookup(const Key& k, IdSpace space) const {
+    auto hash = hash_of(k, space);
+    return hash ? lookup(k, *hash, space) : std::nullopt;
 }
 
-std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash) const {
+IdSpace File::Impl::space_of(uint32_t index) const {
+    if (id_space_names.empty()) return {};
+    uint32_t type = 0;
+    node_record(index, type);
+    return {node_types[type].space};
+}
+
+std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash, IdSpace space) const {
     if (key_entries == 0) return std::nullopt;
     uint64_t bucket = format::key_bucket(hash, bucket_bits);
     uint64_t first = key_index.read<uint32_t>(buckets_at + 4 * bucket, "key bucket start");
@@ -147,7 +155,7 @@ std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash) const {
         if (key_index.read<uint32_t>(at, "key fingerprint") != static_cast<uint32_t>(hash)) continue;
         uint32_t local = key_index.read<uint32_t>(at + 4, "key entry index");
         if (local >= vertex_count) key_index.fail(at + 4, "key entry names vertex " + std::to_string(local) + " >= " + std::to_string(vertex_count));
-        if (key(local) == k) return local;
+        if (key(local) == k && space_of(local) == space) return local;
     }
     return std::nullopt;
 }
@@ -165,6 +173,21 @@ std::optional<Vertex> File::find(const Key& key) const {
     if (auto v = impl_->lookup(key)) return Vertex(this, *v);
     return std::nullopt;
 }
+
+std::optional<Vertex> File::find(const Key& key, IdSpace space) const {
+    if (auto v = impl_->lookup(key, space)) return Vertex(this, *v);
+    return std::nullopt;
+}
+
+std::span<const std::string_view> File::id_space_names() const { return impl_->id_space_names; }
+
+std::optional<IdSpace> File::id_space(std::string_view name) const {
+    for (size_t i = 0; i < impl_->id_space_names.size(); ++i)
+        if (impl_->id_space_names[i] == name) return IdSpace{static_cast<uint16_t>(i + 1)};
+    return std::nullopt;
+}
+
+IdSpace Vertex::id_space() const { return file_->impl().space_of(index_); }
 
 ValueRef File::property(const Edge& edge, uint32_t property) const {
     const auto& types = impl_->edge_types;
@@ -186,22 +209,32 @@ uint32_t Vertex::node_type() const {
     return type;
 }
 
-uint32_t Vertex::label() const { return file_->impl().node_types[node_type()].label; }
+uint32_t Vertex::label_set() const { return file_->impl().node_types[node_type()].label; }
+
+uint32_t Vertex::label() const {
+    const auto& m = file_->impl();
+    const uint32_t set = label_set();
+    return set < m.labels.size() ? set : m.label_sets[set - m.labels.size()].labels.front();
+}
 
 std::string_view Vertex::label_name() const { return file_->impl().labels[label()].name; }
+
+std::span<const uint32_t> Vertex::labels() const { return file_->label_set_labels(label_set()); }
+
+bool Vertex::has_label(uint32_t label) const { return file_->impl().has_label(label_set(), label); }
 
 ValueRef Vertex::get(uint32_t attribute) const {
     const auto& m = file_->impl();
     uint32_t type = 0;
     RecordView rec = m.node_record(index_, type);
-    const LabelInfo& label = m.labels[m.node_types[type].label];
+    const LabelInfo& label = m.layout(m.node_types[type].label);
     if (attribute >= label.attributes.size())
         throw Error(ErrorKind::misuse, "label '" + std::string(label.name) + "' has no attribute " + std::to_string(attribute));
     return m.attribute(rec, label.attributes[attribute], false, "attribute value");
 }
 
 ValueRef Vertex::get(std::string_view name) const {
-    const LabelInfo& label = file_->impl().labels[this->label()];
+    const LabelInfo& label = file_->impl().layout(label_set());
     auto i = label.find(name);
     if (!i) throw Error(ErrorKind::misuse, "label '" + std::string(label.name) + "' has no attribute '" + std::string(name) + "'");
     return get(*i);
@@ -211,11 +244,15 @@ ValueRef Vertex::get(AttributeHandle handle) const {
     const auto& m = file_->impl();
     uint32_t type = 0;
     RecordView rec = m.node_record(index_, type);
-    uint32_t label = m.node_types[type].label;
-    if (label != handle.label || handle.index >= m.labels[label].attributes.size())
-        throw Error(ErrorKind::misuse, "vertex " + std::to_string(index_) + " has label '" + std::string(m.labels[label].name) +
+    uint32_t set = m.node_types[type].label;
+    if (!m.has_label(set, handle.label) || handle.label >= m.labels.size() || handle.index >= m.labels[handle.label].attributes.size())
+        throw Error(ErrorKind::misuse, "vertex " + std::to_string(index_) + " has label set '" + std::string(m.layout(set).name) +
                     "', not the handle's label " + std::to_string(handle.label));
-    return m.attribute(rec, m.labels[label].attributes[handle.index], false, "attribute value");
+    if (set == handle.label) return m.attribute(rec, m.labels[set].attributes[handle.index], false, "attribute value");
+    // A vertex of several labels: the attribute's place in the union layout, found by name.
+    const LabelInfo& layout = m.layout(set);
+    const std::string_view name = m.labels[handle.label].attributes[handle.index].name;
+    return m.attribute(rec, layout.attributes[*layout.find(name)], false, "attribute value");
 }
 
 AttributeHandle File::attribute_handle(std::string_view label, std::string_view attribute) const {

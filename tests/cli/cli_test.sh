@@ -369,7 +369,9 @@ bad_point.csv|--nodes|3:3: '{x:1,crs:cartesian}' is not a valid point: a point n
 bad_char.csv|--nodes|3:3: 'xy' is not a valid char: a char is one character, not several (column 'c', char)
 bad_duration_list.csv|--nodes|3:3: 'P1X' is not a valid duration: a duration part lacks its unit (Y, M, W, D, then T and H, M, S) (column 'd', duration[])
 bad_empty_id.csv|--nodes|2:1: empty :ID
-bad_two_labels.csv|--nodes|2:3: several labels in 'A;B': a vertex has exactly one label
+bad_empty_label.csv|--nodes|2:3: empty label in 'A;;B'
+bad_space_column.csv|--nodes|1:7: column ':LABEL(L)': only :ID, :START_ID and :END_ID take an ID space, as in ':ID(Movie-ID)'
+bad_space_duplicate.csv|--nodes|3:1: duplicate :ID '1' in ID space 'M'
 bad_start.csv|--edges|3:1: unknown :START_ID 'nobody' (no vertex has this id)
 bad_end.csv|--edges|3:5: unknown :END_ID 'nobody' (no vertex has this id)
 bad_edges.txt|--edgelist|2:3: expected an integer vertex id
@@ -844,6 +846,87 @@ temporal)
   has "$work/dump/nodes-000001.csv" "\"{crs:'wgs-84-3d',x:12.78,y:56.7,z:8};{crs:'cartesian-3d',x:0,y:0,z:-1.5}\""
   run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv
   cmp "$work/t.mmg" "$work/re.mmg" || fail "rebuild of the temporal graph differs from the original"
+  ;;
+
+labels)
+  # Several labels per vertex (format 2.2), as in neo4j-admin's movies example: :LABEL values
+  # "Movie;Sequel"; get, neighbors and info name every label; dump -> rebuild gives the same bytes.
+  run 0 "$mmgraph" build -o "$work/m.mmg" --nodes "$data/movies.csv" --nodes "$data/actors.csv" --edges "$data/roles.csv" --quiet
+  run 0 "$mmgraph" verify "$work/m.mmg"
+  json_of "$work/info.json" "$mmgraph" info "$work/m.mmg" --json
+  check "$work/info.json" 'j["format_version"] == "2.2"' 'j["vertices"] == 6' \
+    'j["labels"] == {"Movie": 3, "Sequel": 2, "Actor": 3}' \
+    '[(s["labels"], s["vertices"]) for s in j["label_sets"]] == [(["Movie", "Sequel"], 2)]' \
+    '[a["name"] for a in j["schema"]["labels"][1]["attributes"]] == ["title", "year"]'
+  run 0 "$mmgraph" info "$work/m.mmg"
+  has "$work/out" "Movie;Sequel                    2"
+  get_json "$work/m.mmg" --key tt0133093
+  check "$work/v.json" 'j["labels"] == ["Movie"] and j["label"] == "Movie"' \
+    'j["attributes"] == {"title": "The Matrix", "year": 1999}'
+  get_json "$work/m.mmg" --key tt0234215
+  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"] and j["label"] == "Movie;Sequel"' \
+    'j["attributes"] == {"title": "The Matrix Reloaded", "year": 2003}' 'j["in_degree"] == {"ACTED_IN": 3}'
+  get_json "$work/m.mmg" --key tt0242653
+  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"]' 'j["attributes"] == {"title": "The Matrix Revolutions", "year": 2003}'
+  get_json "$work/m.mmg" --key carrieanne
+  check "$work/v.json" 'j["labels"] == ["Actor"] and j["attributes"] == {"name": "Carrie-Anne Moss"}' 'j["out_degree"] == {"ACTED_IN": 3}'
+  run 0 "$mmgraph" get "$work/m.mmg" --key tt0234215
+  has "$work/out" 'key "tt0234215", label Movie;Sequel'
+  json_of "$work/n.json" "$mmgraph" neighbors "$work/m.mmg" --key laurence --json
+  check "$work/n.json" \
+    "[(e['key'], e['labels'], e['properties']['role']) for e in j] == [('tt0133093', ['Movie'], 'Morpheus'), ('tt0234215', ['Movie', 'Sequel'], 'Morpheus'), ('tt0242653', ['Movie', 'Sequel'], 'Morpheus')]"
+  json_of "$work/i.json" "$mmgraph" neighbors "$work/m.mmg" --key tt0242653 --direction in --json
+  check "$work/i.json" "[(e['key'], e['labels']) for e in j] == [('keanu', ['Actor']), ('laurence', ['Actor']), ('carrieanne', ['Actor'])]"
+  run 0 "$mmgraph" neighbors "$work/m.mmg" --key keanu
+  has "$work/out" 'role="Neo"  Movie;Sequel'
+  run 0 "$mmgraph" dump "$work/m.mmg" --out "$work/dump"
+  has "$work/dump/nodes-000002.csv" '"tt0234215","Movie;Sequel","The Matrix Reloaded",2003'
+  run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv
+  cmp "$work/m.mmg" "$work/re.mmg" || fail "rebuild of the movies graph differs from the original"
+  # The only node file is read once (names registered as met): the same labels and values.
+  run 0 "$mmgraph" build -o "$work/one.mmg" --nodes "$data/movies.csv" --quiet
+  get_json "$work/one.mmg" --key tt0242653
+  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"] and j["attributes"] == {"title": "The Matrix Revolutions", "year": 2003}'
+  ;;
+
+id_spaces)
+  # ID spaces (format 2.2), as in neo4j-admin's id groups: movies under :ID(Movie-ID) and actors
+  # under :ID(Actor-ID) with the same ids 1-3; roles join them by :START_ID(Actor-ID) and
+  # :END_ID(Movie-ID). get --id-space picks the space; dump -> rebuild gives the same bytes.
+  run 0 "$mmgraph" build -o "$work/s.mmg" --nodes "$data/movies_spaces.csv" --nodes "$data/actors_spaces.csv" \
+    --edges "$data/roles_spaces.csv" --quiet
+  run 0 "$mmgraph" verify "$work/s.mmg"
+  json_of "$work/info.json" "$mmgraph" info "$work/s.mmg" --json
+  check "$work/info.json" 'j["format_version"] == "2.2"' 'j["id_spaces"] == ["Movie-ID", "Actor-ID"]' 'j["vertices"] == 6' 'j["edges"] == 9'
+  run 0 "$mmgraph" info "$work/s.mmg"
+  has "$work/out" "ID spaces   Movie-ID, Actor-ID (and the unnamed default)"
+  get_json "$work/s.mmg" --id-space Movie-ID --key 1
+  check "$work/v.json" 'j["id_space"] == "Movie-ID" and j["labels"] == ["Movie"]' 'j["attributes"] == {"title": "The Matrix", "year": 1999}' \
+    'j["in_degree"] == {"ACTED_IN": 3} and j["out_degree"] == {}'
+  get_json "$work/s.mmg" --id-space Movie-ID --key 2
+  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"] and j["attributes"] == {"title": "The Matrix Reloaded", "year": 2003}'
+  get_json "$work/s.mmg" --id-space Actor-ID --key 1
+  check "$work/v.json" 'j["id_space"] == "Actor-ID" and j["labels"] == ["Actor"]' 'j["attributes"] == {"name": "Keanu Reeves"}' \
+    'j["out_degree"] == {"ACTED_IN": 3} and j["in_degree"] == {}'
+  get_json "$work/s.mmg" --id-space Actor-ID --key 3
+  check "$work/v.json" 'j["attributes"] == {"name": "Carrie-Anne Moss"}'
+  json_of "$work/n.json" "$mmgraph" neighbors "$work/s.mmg" --id-space Actor-ID --key 2 --json
+  check "$work/n.json" "[(e['key'], e['labels'], e['properties']['role']) for e in j] == [('1', ['Movie'], 'Morpheus'), ('2', ['Movie', 'Sequel'], 'Morpheus'), ('3', ['Movie', 'Sequel'], 'Morpheus')]"
+  json_of "$work/i.json" "$mmgraph" neighbors "$work/s.mmg" --id-space Movie-ID --key 3 --direction in --json
+  check "$work/i.json" "[(e['key'], e['properties']['role']) for e in j] == [('1', 'Neo'), ('2', 'Morpheus'), ('3', 'Trinity')]"
+  run 1 "$mmgraph" get "$work/s.mmg" --key 1
+  has "$work/err" "no vertex has the key '1'"
+  run 1 "$mmgraph" get "$work/s.mmg" --id-space Person-ID --key 1
+  has "$work/err" "no ID space 'Person-ID'"
+  run 2 "$mmgraph" get "$work/s.mmg" --id-space Movie-ID --index 0
+  run 0 "$mmgraph" dump "$work/s.mmg" --out "$work/dump"
+  has "$work/dump/nodes-000001.csv" 'id:ID(Movie-ID),:LABEL,title:string,year:int'
+  has "$work/dump/edges-000001.csv" ':START_ID(Actor-ID),:END_ID(Movie-ID),:TYPE,role:string'
+  run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv
+  cmp "$work/s.mmg" "$work/re.mmg" || fail "rebuild of the ID space graph differs from the original"
+  # An end in the wrong space is an unknown id, named with its space.
+  run 1 "$mmgraph" build -o "$work/b.mmg" --nodes "$data/movies_spaces.csv" --nodes "$data/actors_spaces.csv" --edges "$data/bad_space_end.csv"
+  has "$work/err" "bad_space_end.csv:2:3: unknown :END_ID '4' in ID space 'Movie-ID' (no vertex has this id)"
   ;;
 
 file_size_limit)

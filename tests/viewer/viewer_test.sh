@@ -21,6 +21,8 @@
 #   integrity       a flipped byte in each section kind is reported by the background verify at
 #                   that section; a flipped first ordinal is reported at its field and drawn red
 #   failed_open     a walk's `open` of a truncated file keeps the file being walked
+#   labels          a vertex with several labels (labels.mmg, format 2.2): the walker names every
+#                   label, and a byte of the label_sets section names its label set
 #   timing          frame times at 1280x800 while verify runs in the background, against those
 #                   with no worker running (printed as the test's timing output)
 set -euo pipefail
@@ -550,6 +552,26 @@ if b["vertex"] is not None:
 print("%s: %s" % (hex(offset), b["owner"]))
 PY
   done <"$work/offsets.txt"
+  ;;
+labels)
+  golden=$root/tests/data/labels.mmg
+  "$mmgraph" info "$golden" --json >"$work/info.json" || fail "mmgraph info failed"
+  sets=$(python3 -c 'import json,sys; print(next(s["offset"] for s in json.load(open(sys.argv[1]))["sections"] if s["name"] == "label_sets"))' "$work/info.json")
+  printf 'key lana
+offset %d
+' "$((sets + 0x14))" >"$work/walk.txt"
+  headless "$golden" --walk "$work/walk.txt" --dump-state "$work/state.json" --screenshot "$work/labels.png" >/dev/null 2>"$work/err" ||
+    fail "exit $? ($(cat "$work/err"))"
+  python3 - "$work/state.json" <<'PY' || fail "the walker or the byte owner lacks the labels"
+import json, sys
+s = json.load(open(sys.argv[1]))
+assert s["current"]["key"] == "lana", s["current"]
+assert s["current"]["labels"] == ["Person", "Actor", "Director"] and s["current"]["label"] == "Person;Actor;Director", s["current"]
+b = s["selected_byte"]
+assert b["section"] == "label_sets" and "label set 6 (Movie;Sequel)" in b["owner"], b
+assert s["errors"] == [] and s["findings"] == [], s
+PY
+  python3 "$here/png_check.py" "$work/labels.png" 1280 800 || fail "the screenshot is not a real picture"
   ;;
 no_display)
   status=0

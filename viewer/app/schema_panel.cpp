@@ -90,7 +90,7 @@ void draw_schema(App& app, ImVec2 pos, ImVec2 size) {
                         ImGui::TableNextColumn();
                         ImGui::Text("%d", i);
                         ImGui::TableNextColumn();
-                        ImGui::TextUnformatted(std::string(file.labels()[t.label].name).c_str());
+                        ImGui::TextUnformatted(std::string(file.label_set_layout(t.label).name).c_str());
                         ImGui::TableNextColumn();
                         std::string widths;
                         for (uint8_t w : t.offset_widths) widths += (widths.empty() ? "" : ",") + std::to_string(w);

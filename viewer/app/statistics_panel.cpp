@@ -105,7 +105,7 @@ void draw_statistics(App& app, ImVec2 pos, ImVec2 size) {
             while (clipper.Step())
                 for (int i = clipper.DisplayStart; i < clipper.DisplayEnd; ++i) {
                     const NodeTypeInfo& t = types[static_cast<size_t>(i)];
-                    share_bar(std::to_string(i) + " " + std::string(file.labels()[t.label].name), t.vertices, file.vertex_count(),
+                    share_bar(std::to_string(i) + " " + std::string(file.label_set_layout(t.label).name), t.vertices, file.vertex_count(),
                               IM_COL32(163, 190, 140, 160), std::to_string(t.vertices));
                 }
             ImGui::EndTabItem();

@@ -327,7 +327,14 @@ void draw_walker(App& app, ImVec2 pos, ImVec2 size) {
     }
     if (ImGui::IsItemHovered() && ImGui::GetIO().KeyCtrl && ImGui::IsKeyPressed(GLFW_KEY_C)) ImGui::SetClipboardText(current->key.c_str());
     ImGui::SameLine();
-    ImGui::TextColored({0.6f, 0.8f, 1.0f, 1.0f}, ":%s", current->label.c_str());
+    for (const std::string& label : current->labels) {  // every label, as Cypher writes them: :Movie :Sequel
+        ImGui::SameLine();
+        ImGui::TextColored({0.6f, 0.8f, 1.0f, 1.0f}, ":%s", label.c_str());
+    }
+    if (!current->id_space.empty()) {
+        ImGui::SameLine();
+        ImGui::TextDisabled("in ID space %s", current->id_space.c_str());
+    }
     if (!current->error.empty()) ImGui::TextColored(kFindingText, "%s", current->error.c_str());
     vertex_findings(app);
     attribute_table(app, *current);

@@ -65,8 +65,10 @@ void Session::select(uint32_t index) {
     try {
         Vertex v = file_->vertex(index);
         c.key = v.key_string();
-        c.label = std::string(v.label_name());
-        const LabelInfo& label = file_->labels()[v.label()];
+        const LabelInfo& label = file_->label_set_layout(v.label_set());
+        c.label = std::string(label.name);
+        for (uint32_t l : v.labels()) c.labels.emplace_back(file_->labels()[l].name);
+        if (const IdSpace space = v.id_space(); space.id != 0) c.id_space = std::string(file_->id_space_names()[space.id - 1]);
         for (uint32_t i = 0; i < label.attributes.size(); ++i) {
             const AttributeInfo& a = label.attributes[i];
             c.attributes.emplace_back(std::string(a.name) + " (" + a.type.name() + (a.nullable ? ", nullable" : "") + ")",
@@ -203,7 +205,7 @@ nlohmann::ordered_json Session::state() const {
     if (current_ && file_) {
         nlohmann::ordered_json label = current_->label;
         if (current_->label.empty() && !current_->error.empty()) label = nullptr;
-        j["current"] = {{"index", current_->index}, {"key", key_json(current_->index)}, {"label", label}};
+        j["current"] = {{"index", current_->index}, {"key", key_json(current_->index)}, {"label", label}, {"labels", current_->labels}, {"id_space", current_->id_space}};
     } else {
         j["current"] = nullptr;
     }

@@ -22,7 +22,9 @@ namespace mmgraph::viewer {
 struct CurrentVertex {
     uint32_t index = 0;
     std::string key;
-    std::string label;
+    std::string label;                // every label, ';'-separated (its label set, spec §6.6)
+    std::vector<std::string> labels;  // the same, one name each
+    std::string id_space;             // its key's ID space (spec §8.3); empty for the default
     std::vector<std::pair<std::string, std::string>> attributes;  // "name (type)", value text
     VertexAnatomy anatomy;
     NeighbourList out, in;

@@ -77,6 +77,8 @@ public:
         add_strings();
         add_schema();
         add_node_types();
+        if (!p_.label_sets.empty()) add_label_sets();
+        if (!g_.id_spaces.empty()) add_id_spaces();
         add_vertices();
         add_nodes();
         add_adjacency(Direction::out);
@@ -109,6 +111,8 @@ private:
     void add_strings();
     void add_schema();
     void add_node_types();
+    void add_label_sets();
+    void add_id_spaces();
     void add_vertices();
     void encode_vertex_slots(uint64_t first, uint64_t last, uint64_t table_head) const;
     void add_nodes();
@@ -251,6 +255,33 @@ void ShardEncoder::add_node_types() {
     });
 }
 
+// §6.6 label sets
+void ShardEncoder::add_label_sets() {
+    tasks_.push_back([this, base = base_of(SectionKind::label_sets), len = length_of(SectionKind::label_sets)] {
+        SectionWriter w(base, 0, len, "label_sets");
+        w.put<uint32_t>(static_cast<uint32_t>(p_.label_sets.size()));
+        w.put<uint32_t>(0);
+        for (const auto& set : p_.label_sets) {
+            w.put<uint32_t>(static_cast<uint32_t>(set.size()));
+            for (uint32_t label : set) w.put<uint16_t>(static_cast<uint16_t>(label));
+            w.pad_to(4);
+        }
+        w.finish();
+    });
+}
+
+// §8.3 ID spaces
+void ShardEncoder::add_id_spaces() {
+    tasks_.push_back([this, base = base_of(SectionKind::id_spaces), len = length_of(SectionKind::id_spaces)] {
+        SectionWriter w(base, 0, len, "id_spaces");
+        w.put<uint32_t>(static_cast<uint32_t>(g_.id_spaces.size()));
+        w.put<uint32_t>(0);
+        for (const std::string& name : g_.id_spaces) w.put<uint32_t>(p_.string_ids.at(name));
+        for (const auto& nt : p_.node_types) w.put<uint16_t>(nt.space);
+        w.finish();
+    });
+}
+
 // §5.1 vertex table: its head, then the slots of kVerticesPerTask vertices per task.
 void ShardEncoder::add_vertices() {
     const uint64_t table_head = format::align_up(8 + 2 * p_.slot_count, 8);
@@ -302,7 +333,7 @@ void ShardEncoder::encode_nodes(uint64_t first, uint64_t last) const {
     RecordParts parts;
     for (uint64_t l = first; l < last; ++l) {
         uint32_t g = p_.members[l];
-        const detail::Shape& shape = g_.labels[g_.vertex_label[g]];
+        const detail::Shape& shape = g_.shape_of(g_.vertex_label[g]);
         const detail::NodeType& nt = p_.node_types[p_.node_type[l]];
         gather(shape, g_.vertex_values.item(g), parts);
         if (g_.options.key_type == KeyType::int64) format::store(parts.fixed.data(), g_.int_keys[g]);
@@ -610,7 +641,11 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     auto t2 = clock::now();
 
     const std::array<uint8_t, 16> dataset_id = dataset_id_for(plans, m.options.dataset_id);
-    const uint16_t minor = detail::oldest_sufficient_minor(m.labels, m.edge_types);
+    // §2.3 writer rule 1: the oldest minor of everything used, the same in every shard (§10).
+    uint16_t minor = detail::oldest_sufficient_minor(m.labels, m.edge_types);
+    for (const ShardPlan& p : plans)
+        if (!p.label_sets.empty()) minor = std::max(minor, format::kLabelSetsMinor);
+    if (!m.id_spaces.empty()) minor = std::max(minor, format::kIdSpacesMinor);
     for (size_t s = 0; s < plans.size(); ++s) {
         detail::write_directory_and_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges, minor);
         outputs[s]->flush();

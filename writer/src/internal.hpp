@@ -3,6 +3,8 @@
 #pragma once
 
 #include <algorithm>
+#include <map>
+#include <span>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -271,8 +273,20 @@ private:
     uint64_t max_delta_;
 };
 
+// A label set of two or more labels (§6.6), as add_vertex takes it: the labels ascending and
+// the shape of its records, the union of their attributes (§4.2). The writer numbers label sets
+// down from 0xFFFF (label_set_id) while labels count up from 0, so one u16 per vertex names
+// either; a shard renumbers the sets it uses from label_count (ShardPlan::label_sets).
+struct LabelSet {
+    std::vector<uint32_t> labels;
+    Shape shape;
+};
+constexpr uint16_t label_set_id(size_t k) { return static_cast<uint16_t>(0xFFFF - k); }
+constexpr size_t label_set_index(uint16_t id) { return 0xFFFFu - id; }
+
 struct NodeType {
-    uint32_t label = 0;
+    uint32_t label = 0;  // the label set (§6.6): a label id below label_count
+    uint16_t space = 0;  // the ID space of its vertices (§8.3)
     std::vector<uint8_t> widths;
     uint64_t vertices = 0;
 };
@@ -284,6 +298,7 @@ struct ShardPlan {
 
     std::vector<NodeType> node_types;
     uint32_t id_width = 0;
+    std::vector<std::vector<uint32_t>> label_sets;  // §6.6: set label_count + i is label_sets[i]
     std::vector<uint16_t> node_type;    // per local vertex
     std::vector<uint64_t> node_offset;  // per local vertex, + end
 
@@ -342,9 +357,24 @@ struct Writer::Impl {
     WriterOptions options;
     std::vector<detail::Shape> labels, edge_types;
     std::unordered_set<std::string> label_names, edge_type_names;  // duplicate checks in O(1)
+    std::vector<detail::LabelSet> label_sets;           // ids detail::label_set_id(k)
+    std::map<std::vector<uint32_t>, uint16_t> label_set_ids;
+    bool is_label_set(uint16_t id) const { return id >= labels.size(); }
+    const detail::LabelSet& label_set(uint16_t id) const { return label_sets[detail::label_set_index(id)]; }
+    const detail::Shape& shape_of(uint16_t id) const { return is_label_set(id) ? label_set(id).shape : labels[id]; }
+    // The id of the label set `labels` (any order, no repeats): the label itself for one label,
+    // else a set, declared on first use with the union of the labels' attributes.
+    uint16_t label_set_of(std::span<const LabelId> labels, const char* what);
 
     // Vertices, by global id (insertion order).
-    std::vector<uint16_t> vertex_label;
+    std::vector<uint16_t> vertex_label;      // a label id, or a label set's (detail::LabelSet)
+    // ID spaces (§8.1): the named ones' names (space id - 1), and each vertex's space, empty
+    // while every vertex is in the default space 0 (most graphs: no 2 bytes per vertex).
+    std::vector<std::string> id_spaces;
+    std::unordered_set<std::string> id_space_names;
+    std::vector<uint16_t> vertex_space;
+    IdSpace space_of(uint32_t v) const { return {vertex_space.empty() ? uint16_t{0} : vertex_space[v]}; }
+    std::string space_text(IdSpace space) const { return space.id == 0 ? "" : " in ID space '" + id_spaces[space.id - 1] + "'"; }
     std::vector<uint64_t> key_hash;
     std::vector<int64_t> int_keys;           // KeyType::int64
     detail::StringKeys string_keys;          // KeyType::string
@@ -404,7 +434,7 @@ struct Writer::Impl {
     bool finished = false;
 
     Key key_of(uint32_t vertex) const;
-    std::optional<uint32_t> lookup(const Key& key, uint64_t hash) const;
+    std::optional<uint32_t> lookup(const Key& key, uint64_t hash, IdSpace space = {}) const;  // hash: hash_key(key, space)
     // The vertex whose key table slot matches `hash` and for which `matches(vertex)` holds.
     template <typename Matches>
     std::optional<uint32_t> probe(uint64_t hash, Matches&& matches) const;
@@ -425,10 +455,11 @@ struct Writer::Impl {
     }
     // Hashes every key (so a key of the wrong type throws before `resolve` runs), then calls
     // resolve(i, hash) in order with the probes of later keys prefetched.
+    // With `spaces`, key i is hashed in space spaces[i] (§8.1).
     template <typename Resolve>
-    void resolve_in_order(std::span<const Key> keys, Resolve&& resolve) const {
+    void resolve_in_order(std::span<const Key> keys, Resolve&& resolve, std::span<const IdSpace> spaces = {}) const {
         std::vector<uint64_t> hashes(keys.size());
-        for (size_t i = 0; i < keys.size(); ++i) hashes[i] = hash_key(keys[i]);
+        for (size_t i = 0; i < keys.size(); ++i) hashes[i] = hash_key(keys[i], spaces.empty() ? IdSpace{} : spaces[i]);
         constexpr size_t kSlotsAhead = 16, kKeysAhead = 8;
         for (size_t i = 0; i < keys.size(); ++i) {
             if (i + kSlotsAhead < keys.size()) prefetch_slot(hashes[i + kSlotsAhead]);
@@ -440,7 +471,8 @@ struct Writer::Impl {
     void check_new_vertex(const Key& key) const;
     bool key_refused(const Key& key) const;
     // add_vertex after its duplicate check; returns the new id.
-    uint32_t append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values);
+    uint32_t append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values, IdSpace space = {});  // label: a label or label set id
+    void add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
     // append_edge's two halves: the properties staged (their item, or kAbsent), then the edge
     // recorded after edges->make_room().
@@ -449,7 +481,7 @@ struct Writer::Impl {
     // Takes back every vertex after the first `count`, for a batch that failed.
     void truncate_vertices(uint32_t count);
     void erase_key(uint32_t v);
-    uint64_t hash_key(const Key& key) const;
+    uint64_t hash_key(const Key& key, IdSpace space = {}) const;  // §8.1, seeded with the space
     void insert_key(uint32_t vertex);
     void grow_key_table();
 

@@ -2,6 +2,7 @@
 // adjacency order (§7), edge ordinals (§8.2) and the key index order (§8.1), and from them the
 // exact offset of every record and section. Encoding later only fills the planned bytes.
 #include <algorithm>
+#include <map>
 #include <numeric>
 #include <string>
 #include <unordered_map>
@@ -72,7 +73,6 @@ uint32_t node_type_cap(uint32_t requested, uint32_t label_count) {
 
 struct NodeTypeAssigner {
     ShardPlan& plan;
-    const std::vector<detail::Shape>& labels;
     uint32_t cap;
     std::unordered_map<std::string, uint16_t> by_signature;  // label bytes + widths -> exact type
     std::vector<int32_t> widest;                            // per label, -1 when not created
@@ -82,15 +82,18 @@ struct NodeTypeAssigner {
     // because either can make step 2 succeed for the same widths later.
     std::unordered_map<std::string, uint16_t> fallback;
     std::vector<std::vector<uint16_t>> types_of;  // per label: its node types, ascending
+    // The unit a "label" of the steps stands for (§6.3, §8.3): a (label set, ID space) pair.
+    std::vector<std::pair<uint32_t, uint16_t>> units;
 
     static std::string signature(uint32_t label, const std::string& widths) {
-        std::string s(reinterpret_cast<const char*>(&label), 2);
+        std::string s(reinterpret_cast<const char*>(&label), 4);
         return s + widths;
     }
 
     uint16_t create(uint32_t label, const std::string& widths) {
         NodeType t;
-        t.label = label;
+        t.label = units[label].first;
+        t.space = units[label].second;
         t.widths.assign(widths.begin(), widths.end());
         bool is_widest = std::all_of(widths.begin(), widths.end(), [](char w) { return w == 4; });
         if (is_widest && widest[label] < 0) {
@@ -189,6 +192,7 @@ private:
     std::vector<ShardPlan> place_vertices(std::optional<uint16_t> only) const;
     void check_references(const std::vector<ShardPlan>& plans) const;
     void intern_names(ShardPlan& p) const;
+    std::vector<uint32_t> number_label_sets(ShardPlan& p) const;
     void plan_nodes(ShardPlan& p) const;
     void plan_edges(ShardPlan& p) const;
     void plan_adjacency(ShardPlan& p, Direction dir) const;
@@ -247,12 +251,14 @@ void ShardPlanner::check_references(const std::vector<ShardPlan>& plans) const {
             }
         });
     };
-    std::vector<uint8_t> label_has_refs, type_has_refs;
-    for (const auto& shape : g_.labels) label_has_refs.push_back(has_refs(shape));
+    std::vector<uint8_t> type_has_refs;
+    std::vector<uint8_t> set_has_refs(0x10000, 0);  // by the writer's label set id (a u16)
+    for (uint32_t l = 0; l < g_.labels.size(); ++l) set_has_refs[l] = has_refs(g_.labels[l]);
+    for (size_t k = 0; k < g_.label_sets.size(); ++k) set_has_refs[detail::label_set_id(k)] = has_refs(g_.label_sets[k].shape);
     for (const auto& shape : g_.edge_types) type_has_refs.push_back(has_refs(shape));
     for (uint64_t v = 0; v < g_.vertex_label.size(); ++v)
-        if (label_has_refs[g_.vertex_label[v]])
-            check_refs(g_.labels[g_.vertex_label[v]], g_.vertex_values, v,
+        if (set_has_refs[g_.vertex_label[v]])
+            check_refs(g_.shape_of(g_.vertex_label[v]), g_.vertex_values, v,
                        [&] { return "vertex '" + key_to_string(g_.key_of(static_cast<uint32_t>(v))) + "'"; });
     for (uint64_t e = 0; e < g_.edges->size(); ++e)
         if (g_.item_of(e) != kAbsent && type_has_refs[g_.type_of(e)])
@@ -276,42 +282,85 @@ void ShardPlanner::intern_names(ShardPlan& p) const {
             shape.name_string = intern(shape.name);
             for (const auto& a : shape.attributes) intern(a.name);
         }
+    for (const std::string& space : g_.id_spaces) intern(space);
+    // Zone names come after every name of the schema (§4.1).
     p.zone_base = static_cast<uint32_t>(p.strings.size());
     p.strings.insert(p.strings.end(), g_.zone_names.begin(), g_.zone_names.end());
 }
 
-// §6.3 node types in order of first use, then §6 the offset of every node record.
+// §6.6: this shard's label sets of two or more labels, numbered from label_count in the order
+// of their first use by local index; returns each vertex's label set id in the file.
+std::vector<uint32_t> ShardPlanner::number_label_sets(ShardPlan& p) const {
+    const uint32_t label_count = static_cast<uint32_t>(g_.labels.size());
+    std::unordered_map<uint16_t, uint32_t> file_id;  // writer's set id -> id in this file
+    std::vector<uint32_t> set_of(p.members.size());
+    for (uint64_t l = 0; l < p.members.size(); ++l) {
+        const uint16_t set = g_.vertex_label[p.members[l]];
+        if (!g_.is_label_set(set)) {
+            set_of[l] = set;
+            continue;
+        }
+        auto [it, inserted] = file_id.emplace(set, label_count + static_cast<uint32_t>(p.label_sets.size()));
+        if (inserted) p.label_sets.push_back(g_.label_set(set).labels);
+        set_of[l] = it->second;
+    }
+    return set_of;
+}
+
+// §6.3 node types in order of first use, then §6 the offset of every node record. The unit of
+// a node type is the label set (§6.6): a label for a vertex with one label.
 void ShardPlanner::plan_nodes(ShardPlan& p) const {
     const uint64_t n = p.members.size();
-    const auto& labels = g_.labels;
-    std::vector<uint64_t> unassigned(labels.size(), 0);
-    for (uint32_t g : p.members) ++unassigned[g_.vertex_label[g]];
-    uint32_t present_count = static_cast<uint32_t>(labels.size() - std::count(unassigned.begin(), unassigned.end(), 0));
-    NodeTypeAssigner types{p, labels, node_type_cap(g_.options.max_node_types, static_cast<uint32_t>(labels.size())), {},
-                           std::vector<int32_t>(labels.size(), -1), std::move(unassigned), present_count, {},
-                           std::vector<std::vector<uint16_t>>(labels.size())};
+    std::vector<uint32_t> unit_of = number_label_sets(p);
+    // §8.3: a vertex of a named ID space has the unit (label set, space), numbered after the
+    // label sets in order of first use; in space 0 the unit is the label set itself.
+    std::vector<std::pair<uint32_t, uint16_t>> units;
+    const uint32_t set_count = static_cast<uint32_t>(g_.labels.size() + p.label_sets.size());
+    for (uint32_t u = 0; u < set_count; ++u) units.emplace_back(u, 0);
+    if (!g_.vertex_space.empty()) {
+        std::map<std::pair<uint32_t, uint16_t>, uint32_t> spaced;
+        for (uint64_t l = 0; l < n; ++l) {
+            const uint16_t space = g_.vertex_space[p.members[l]];
+            if (space == 0) continue;
+            auto [it, added] = spaced.emplace(std::make_pair(unit_of[l], space), static_cast<uint32_t>(units.size()));
+            if (added) units.push_back(it->first);
+            unit_of[l] = it->second;
+        }
+    }
+    const uint32_t unit_count = static_cast<uint32_t>(units.size());
+    std::vector<uint64_t> unassigned(unit_count, 0);
+    for (uint32_t unit : unit_of) ++unassigned[unit];
+    uint32_t present_count = static_cast<uint32_t>(unit_count - std::count(unassigned.begin(), unassigned.end(), 0));
+    NodeTypeAssigner types{p, node_type_cap(g_.options.max_node_types, unit_count), {},
+                           std::vector<int32_t>(unit_count, -1), std::move(unassigned), present_count, {},
+                           std::vector<std::vector<uint16_t>>(unit_count), std::move(units)};
     p.node_type.resize(n);
     std::vector<uint64_t> var_bytes(n);
     std::string widths;
     for (uint64_t l = 0; l < n; ++l) {
         uint32_t g = p.members[l];
-        const auto& shape = labels[g_.vertex_label[g]];
+        const auto& shape = g_.shape_of(g_.vertex_label[g]);
         required_widths(g_.var_sizes.data() + g_.var_begin[g], shape.var_count, widths, var_bytes[l]);
         if (var_bytes[l] + 1 > 0xFFFF'FFFFull)
             throw Error(ErrorKind::limit, "vertex '" + key_to_string(g_.key_of(g)) + "': " + std::to_string(var_bytes[l]) +
                                               " bytes of variable data exceed the 4-byte offset limit (spec §9)");
-        p.node_type[l] = types.assign(g_.vertex_label[g], widths);
+        p.node_type[l] = types.assign(unit_of[l], widths);
     }
     p.id_width = p.node_types.size() <= 1 ? 0 : p.node_types.size() <= 256 ? 1 : 2;
-    p.label_counts.assign(labels.size(), 0);
+    p.label_counts.assign(g_.labels.size(), 0);
     p.node_offset.resize(n + 1);
     uint64_t offset = 0;
     for (uint64_t l = 0; l < n; ++l) {
         uint32_t g = p.members[l];
-        const auto& shape = labels[g_.vertex_label[g]];
+        const uint16_t set = g_.vertex_label[g];
+        const auto& shape = g_.shape_of(set);
         NodeType& nt = p.node_types[p.node_type[l]];
         ++nt.vertices;
-        ++p.label_counts[g_.vertex_label[g]];
+        if (g_.is_label_set(set)) {
+            for (uint32_t label : g_.label_set(set).labels) ++p.label_counts[label];
+        } else {
+            ++p.label_counts[set];
+        }
         uint64_t table = 0;
         for (uint8_t w : nt.widths) table += w;
         p.node_offset[l] = offset;
@@ -473,6 +522,12 @@ void ShardPlanner::plan_sections(ShardPlan& p) const {
     uint64_t node_types = format::kNodeTypesHeadSize;
     for (const auto& nt : p.node_types) node_types += format::align_up(format::kNodeTypeEntryHeadSize + nt.widths.size(), 4);
     add(SectionKind::node_types, node_types);
+    if (!p.label_sets.empty()) {
+        uint64_t label_sets = format::kLabelSetsHeadSize;
+        for (const auto& set : p.label_sets) label_sets += format::label_set_entry_size(set.size());
+        add(SectionKind::label_sets, label_sets);
+    }
+    if (!g_.id_spaces.empty()) add(SectionKind::id_spaces, format::id_spaces_size(g_.id_spaces.size(), p.node_types.size()));
     add(SectionKind::vertices, format::align_up(8 + 2 * p.slot_count, 8) + p.members.size() * p.slot_count * 8);
     add(SectionKind::nodes, p.node_offset.back());
     add(SectionKind::out_edges, p.out.offset.back());

@@ -149,8 +149,9 @@ uint64_t Writer::edge_count() const { return impl_->edges->size(); }
 
 LabelId Writer::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     auto& labels = impl_->labels;
-    if (labels.size() >= format::kMaxLabels)
-        throw Error(ErrorKind::limit, "label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) + " labels (spec §9)");
+    if (labels.size() + impl_->label_sets.size() >= format::kMaxLabels)
+        throw Error(ErrorKind::limit, "label " + in_quotes(name) + ": more than " + std::to_string(format::kMaxLabels) +
+                                          " labels and label sets together (spec §9)");
     if (impl_->label_names.count(std::string(name))) throw Error(ErrorKind::bad_input, "label " + in_quotes(name) + " declared twice");
     labels.push_back(make_shape(name, std::move(attributes), impl_->options.key_type, true, "label"));
     impl_->label_names.emplace(name);
@@ -167,15 +168,71 @@ EdgeTypeId Writer::add_edge_type(std::string_view name, std::vector<AttributeSpe
     return static_cast<EdgeTypeId>(types.size() - 1);
 }
 
-uint64_t Writer::Impl::hash_key(const Key& key) const {
+// §4.2, §6.6: a set's attributes are its labels' in ascending label id order, each name once;
+// one name declared with two types or nullabilities cannot share a record, so it is refused.
+uint16_t Writer::Impl::label_set_of(std::span<const LabelId> set, const char* what) {
+    if (set.empty()) throw Error(ErrorKind::bad_input, std::string(what) + ": a vertex needs at least one label");
+    std::vector<uint32_t> sorted(set.begin(), set.end());
+    std::sort(sorted.begin(), sorted.end());
+    for (size_t i = 0; i < sorted.size(); ++i) {
+        if (sorted[i] >= labels.size()) throw Error(ErrorKind::misuse, std::string(what) + ": unknown label id " + std::to_string(sorted[i]));
+        if (i > 0 && sorted[i] == sorted[i - 1])
+            throw Error(ErrorKind::bad_input, std::string(what) + ": label " + in_quotes(labels[sorted[i]].name) + " given twice");
+    }
+    if (sorted.size() == 1) return static_cast<uint16_t>(sorted[0]);
+    if (auto it = label_set_ids.find(sorted); it != label_set_ids.end()) return it->second;
+    std::string name;
+    std::vector<AttributeSpec> attributes;
+    std::unordered_map<std::string, uint32_t> contributed_by;  // attribute name -> label
+    for (uint32_t l : sorted) {
+        name += (name.empty() ? "" : ";") + labels[l].name;
+        for (const AttributeSpec& a : labels[l].attributes) {
+            auto [it, inserted] = contributed_by.emplace(a.name, l);
+            if (inserted) {
+                attributes.push_back(a);
+                continue;
+            }
+            const AttributeSpec& first = *std::find_if(attributes.begin(), attributes.end(), [&](const AttributeSpec& b) { return b.name == a.name; });
+            if (first.type.byte != a.type.byte || first.nullable != a.nullable)
+                throw Error(ErrorKind::bad_input, std::string(what) + ": labels " + in_quotes(labels[it->second].name) + " and " +
+                                                      in_quotes(labels[l].name) + " both declare attribute " + in_quotes(a.name) +
+                                                      " with different types or nullability (" + first.type.name() + (first.nullable ? " nullable" : "") +
+                                                      ", " + a.type.name() + (a.nullable ? " nullable" : "") + "): a vertex cannot carry both");
+        }
+    }
+    if (labels.size() + label_sets.size() >= format::kMaxLabels)
+        throw Error(ErrorKind::limit, std::string(what) + ": more than " + std::to_string(format::kMaxLabels) + " labels and label sets together (spec §9)");
+    if (attributes.size() > format::kMaxAttributes)
+        throw Error(ErrorKind::limit, std::string(what) + ": label set " + in_quotes(name) + " has " + std::to_string(attributes.size()) +
+                                          " attributes, past the limit of " + std::to_string(format::kMaxAttributes) + " (spec §9)");
+    Shape shape = make_shape(name, std::move(attributes), options.key_type, true, "label set");
+    const uint16_t id = detail::label_set_id(label_sets.size());
+    label_sets.push_back({sorted, std::move(shape)});
+    label_set_ids.emplace(std::move(sorted), id);
+    return id;
+}
+
+uint64_t Writer::Impl::hash_key(const Key& key, IdSpace space) const {
+    if (space.id > id_spaces.size()) throw Error(ErrorKind::misuse, "key " + in_quotes(key_to_string(key)) + ": unknown ID space " + std::to_string(space.id));
     if (options.key_type == KeyType::string) {
         auto* s = std::get_if<std::string_view>(&key);
         if (!s) throw Error(ErrorKind::bad_input, "key " + key_to_string(key) + " is an integer but this graph has string keys");
-        return format::key_hash(*s);
+        return format::key_hash(*s, space);
     }
     auto* i = std::get_if<int64_t>(&key);
     if (!i) throw Error(ErrorKind::bad_input, "key " + in_quotes(key_to_string(key)) + " is a string but this graph has int64 keys");
-    return format::key_hash(*i);
+    return format::key_hash(*i, space);
+}
+
+IdSpace Writer::add_id_space(std::string_view name) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error(ErrorKind::misuse, "add_id_space after finish()");
+    if (name.empty()) throw Error(ErrorKind::bad_input, "an ID space name must not be empty");
+    if (m.id_spaces.size() >= format::kMaxIdSpaces)
+        throw Error(ErrorKind::limit, "ID space " + in_quotes(name) + ": more than " + std::to_string(format::kMaxIdSpaces) + " ID spaces (spec §9)");
+    if (!m.id_space_names.emplace(name).second) throw Error(ErrorKind::bad_input, "ID space " + in_quotes(name) + " declared twice");
+    m.id_spaces.emplace_back(name);
+    return {static_cast<uint16_t>(m.id_spaces.size())};
 }
 
 std::string detail::InputContext::text() const {
@@ -211,7 +268,17 @@ std::optional<uint32_t> Writer::Impl::probe(uint64_t hash, Matches&& matches) co
 
 // The key's type was checked by hash_key. Comparing without building a Key per candidate
 // matters: an import looks up two keys per edge.
-std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash) const {
+std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash, IdSpace space) const {
+    // The same key in another space hashes differently, so a match of hash and key almost
+    // always is the vertex; the space decides the rare collision.
+    if (!vertex_space.empty()) {
+        if (const auto* i = std::get_if<int64_t>(&key); i && options.key_type == KeyType::int64)
+            return probe(hash, [&](uint32_t v) { return int_keys[v] == *i && space_of(v) == space; });
+        const auto* s = std::get_if<std::string_view>(&key);
+        if (!s || options.key_type != KeyType::string) return std::nullopt;
+        return probe(hash, [&](uint32_t v) { return string_keys[v] == *s && space_of(v) == space; });
+    }
+    if (space.id != 0) return std::nullopt;  // no vertex is in a named space yet
     if (const auto* i = std::get_if<int64_t>(&key); i && options.key_type == KeyType::int64)
         return probe(hash, [&](uint32_t v) { return int_keys[v] == *i; });
     const auto* s = std::get_if<std::string_view>(&key);
@@ -244,6 +311,7 @@ void Writer::Impl::grow_key_table() {
 }
 
 bool Writer::has_vertex(Key key) const { return impl_->lookup(key, impl_->hash_key(key)).has_value(); }
+bool Writer::has_vertex(IdSpace space, Key key) const { return impl_->lookup(key, impl_->hash_key(key, space), space).has_value(); }
 
 namespace {
 
@@ -566,20 +634,41 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
     }
 }
 
-void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) {
+void Writer::add_vertex(Key key, LabelId label, std::span<const Value> values) { add_vertex(IdSpace{}, key, label, values); }
+
+void Writer::add_vertex(IdSpace space, Key key, LabelId label, std::span<const Value> values) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertex after finish()");
-    uint64_t hash = m.hash_key(key);
-    if (m.lookup(key, hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)));
-    m.append_vertex(key, hash, label, values);
+    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
+    uint64_t hash = m.hash_key(key, space);
+    if (m.lookup(key, hash, space)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)) + m.space_text(space));
+    m.append_vertex(key, hash, static_cast<uint16_t>(label), values, space);
+}
+
+void Writer::add_vertex(Key key, std::span<const LabelId> labels, std::span<const Value> values) { add_vertex(IdSpace{}, key, labels, values); }
+
+void Writer::add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::span<const Value> values) {
+    Impl& m = *impl_;
+    if (m.finished) throw Error(ErrorKind::misuse, "add_vertex after finish()");
+    uint64_t hash = m.hash_key(key, space);
+    if (m.lookup(key, hash, space)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(key)) + m.space_text(space));
+    // A new set is declared before the vertex is staged; a refused vertex leaves it declared,
+    // which changes no byte: only the sets that vertices use reach a file.
+    m.append_vertex(key, hash, m.label_set_of(labels, ("vertex " + key_to_string(key)).c_str()), values, space);
+}
+
+std::vector<AttributeSpec> Writer::label_set_attributes(std::span<const LabelId> labels) {
+    Impl& m = *impl_;
+    return m.shape_of(m.label_set_of(labels, "label_set_attributes")).attributes;
 }
 
 uint32_t Writer::vertex_for(Key key, LabelId label) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "vertex_for after finish()");
+    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
     uint64_t hash = m.hash_key(key);
     if (auto v = m.lookup(key, hash)) return *v;
-    return m.append_vertex(key, hash, label, {});
+    return m.append_vertex(key, hash, static_cast<uint16_t>(label), {});
 }
 
 void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) {
@@ -604,8 +693,16 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
     }
     m.resolve_in_order(keys, [&](size_t i, uint64_t hash) {
         auto v = m.lookup(keys[i], hash);
-        ids[i] = v ? *v : m.append_vertex(keys[i], hash, label, {});
+        ids[i] = v ? *v : m.append_vertex(keys[i], hash, static_cast<uint16_t>(label), {});
     });
+}
+
+void Writer::find_vertices(std::span<const Key> keys, std::span<const IdSpace> spaces, std::span<std::optional<uint32_t>> ids) const {
+    const Impl& m = *impl_;
+    if (ids.size() != keys.size() || spaces.size() != keys.size())
+        throw Error(ErrorKind::misuse, "find_vertices: " + std::to_string(keys.size()) + " keys, " + std::to_string(spaces.size()) + " spaces and room for " +
+                                           std::to_string(ids.size()) + " ids");
+    m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash, spaces[i]); }, spaces);
 }
 
 void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const {
@@ -632,10 +729,9 @@ void Writer::Impl::check_new_vertex(const Key& key) const {
                     format::hex_byte((*s)[bad]) + " at byte " + std::to_string(bad) + ", spec §4.3)");
 }
 
-uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId label, std::span<const Value> values) {
-    if (label >= labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
+uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values, IdSpace space) {
     check_new_vertex(key);
-    const Shape& shape = labels[label];
+    const Shape& shape = shape_of(label);
     const detail::InputContext context{&key};
     // The string key is offset-table entry 0 (§6.1); stage the attributes after it.
     if (auto* s = std::get_if<std::string_view>(&key))
@@ -648,7 +744,11 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId labe
     }
     var_begin.push_back(var_sizes.size());
     uint32_t v = static_cast<uint32_t>(vertex_label.size());
-    vertex_label.push_back(static_cast<uint16_t>(label));
+    vertex_label.push_back(label);
+    if (space.id != 0 || !vertex_space.empty()) {  // the first vertex of a named space materializes the column
+        vertex_space.resize(v, 0);
+        vertex_space.push_back(space.id);
+    }
     key_hash.push_back(hash);
     if (auto* s = std::get_if<std::string_view>(&key)) {
         string_keys.push(*s);
@@ -663,13 +763,17 @@ uint32_t Writer::Impl::append_vertex(const Key& key, uint64_t hash, LabelId labe
 }
 
 void Writer::add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties) {
+    add_edge(IdSpace{}, from, IdSpace{}, to, type, properties);
+}
+
+void Writer::add_edge(IdSpace from_space, Key from, IdSpace to_space, Key to, EdgeTypeId type, std::span<const Value> properties) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "add_edge after finish()");
     const detail::InputContext context{&from, &to};
-    auto src = m.lookup(from, m.hash_key(from));
-    if (!src) throw Error(ErrorKind::bad_input, context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)));
-    auto dst = m.lookup(to, m.hash_key(to));
-    if (!dst) throw Error(ErrorKind::bad_input, context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)));
+    auto src = m.lookup(from, m.hash_key(from, from_space), from_space);
+    if (!src) throw Error(ErrorKind::bad_input, context.text() + ": unknown source vertex " + in_quotes(key_to_string(from)) + m.space_text(from_space));
+    auto dst = m.lookup(to, m.hash_key(to, to_space), to_space);
+    if (!dst) throw Error(ErrorKind::bad_input, context.text() + ": unknown target vertex " + in_quotes(key_to_string(to)) + m.space_text(to_space));
     m.append_edge(*src, *dst, type, properties, context);
 }
 
@@ -730,9 +834,18 @@ void Writer::Impl::record_edge(uint32_t src, uint32_t dst, EdgeTypeId type, uint
 }
 
 void Writer::add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values) {
-    Impl& m = *impl_;
+    if (label >= impl_->labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
+    impl_->add_vertices(keys, static_cast<uint16_t>(label), values);
+}
+
+void Writer::add_vertices(std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values) {
+    if (impl_->finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
+    impl_->add_vertices(keys, impl_->label_set_of(labels, "add_vertices"), values);
+}
+
+void Writer::Impl::add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values) {
+    Impl& m = *this;
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
-    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
     const auto first = static_cast<uint32_t>(m.vertex_label.size());
     const size_t first_zones = m.zone_names.size();
     size_t row = 0;
@@ -806,6 +919,7 @@ void Writer::Impl::truncate_vertices(uint32_t count) {
     var_sizes.resize(var_begin[count]);
     var_begin.resize(count + 1);
     vertex_label.resize(count);
+    if (!vertex_space.empty()) vertex_space.resize(count);
     key_hash.resize(count);
     vertex_shard.resize(count);
     vertex_local.resize(count);

@@ -56,6 +56,13 @@ enum class KeyType : uint32_t { string = format::kKeyString, int64 = format::kKe
 // string is not copied).
 using Key = std::variant<std::string_view, int64_t>;
 
+// An ID space (spec §8.1): the same key in two spaces names two vertices. Space 0 is the
+// unnamed default; named spaces are numbered from 1 in the order the writer declared them.
+struct IdSpace {
+    uint16_t id = 0;
+    constexpr bool operator==(const IdSpace&) const = default;
+};
+
 inline std::string key_to_string(const Key& key) {
     if (auto* s = std::get_if<std::string_view>(&key)) return std::string(*s);
     return std::to_string(std::get<int64_t>(key));

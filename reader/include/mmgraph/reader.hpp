@@ -69,7 +69,7 @@ enum class Access : uint8_t {
 struct ReaderOptions {
     uint64_t max_sections = 1u << 16;        // directory entries (a v1.0 file has 8 + edge types)
     uint64_t max_strings = 1u << 20;         // names in the string table
-    uint64_t max_schema_entries = 1u << 17;  // attribute descriptors of all labels and edge types
+    uint64_t max_schema_entries = 1u << 17;  // attribute descriptors of all labels and edge types; label sets may visit 16x as many (§6.6)
     bool verify_on_open = false;             // run verify() inside open()
     Access access = Access::random;          // verify() reads ahead by itself whatever this is
 };
@@ -93,8 +93,18 @@ struct LabelInfo {
     std::optional<uint32_t> find(std::string_view attribute) const;
 };
 
+// A label set of two or more labels (spec §6.6): its labels, ascending, and the layout of its
+// vertices' records, whose attributes are the union of the labels' (§4.2). Its `layout.name` is
+// the label names joined by ';' and its `layout.count` the vertices with exactly this set.
+struct LabelSetInfo {
+    std::vector<uint32_t> labels;
+    LabelInfo layout;
+    std::string name;  // what layout.name views
+};
+
 struct NodeTypeInfo {
-    uint32_t label = 0;
+    uint32_t label = 0;  // the label set (§6.6): below labels().size() a label, its only one
+    uint16_t space = 0;  // the ID space of its vertices' keys (§8.3): 0 the default
     uint64_t vertices = 0;
     std::vector<uint8_t> offset_widths;  // one per offset table entry
     uint32_t table_size = 0;             // bytes of the offset table
@@ -457,13 +467,22 @@ public:
 
     Key key() const;
     std::string key_string() const { return key_to_string(key()); }
+    // The vertex's labels (spec §6.6), ascending; one in a file without label sets. label() is
+    // the first of them (the lowest id), its only label when it has one; label_set() is the id
+    // File::label_set_labels() and label_set_layout() take, equal to label() for one label.
     uint32_t label() const;
-    std::string_view label_name() const;
+    std::string_view label_name() const;  // label()'s name
+    uint32_t label_set() const;
+    std::span<const uint32_t> labels() const;  // views the File's tables
+    bool has_label(uint32_t label) const;      // O(1)
+    IdSpace id_space() const;                  // its key's ID space (§8.3); 0 the default
     uint32_t node_type() const;
 
-    ValueRef get(uint32_t attribute) const;  // attribute index within the vertex's label
-    ValueRef get(std::string_view name) const;  // throws if the label has no such attribute
-    ValueRef get(AttributeHandle handle) const;  // throws if the vertex has another label
+    // Attributes are those of the vertex's label set: every attribute of every label it carries
+    // (File::label_set_layout(label_set()).attributes, spec §4.2).
+    ValueRef get(uint32_t attribute) const;  // attribute index within the vertex's label set layout
+    ValueRef get(std::string_view name) const;  // throws if none of its labels has such an attribute
+    ValueRef get(AttributeHandle handle) const;  // throws if the vertex lacks the handle's label
 
     // Typed reads (ValueRef::as<T> lists the types T and which attribute types fit them):
     // get<T> throws ErrorKind::misuse when the value is null or its type does not fit T;
@@ -516,7 +535,7 @@ public:
         using pointer = void;
         using reference = NamedValue;
         iterator() = default;
-        iterator(Vertex vertex, const LabelInfo* label, uint32_t index) : vertex_(vertex), label_(label), index_(index) {}
+        iterator(Vertex vertex, const LabelInfo* label, uint32_t index) : vertex_(vertex), label_(label), index_(index) {}  // label: the set's layout
         NamedValue operator*() const { return {label_->attributes[index_].name, vertex_.get(index_)}; }
         iterator& operator++() { ++index_; return *this; }
         iterator operator++(int) { auto copy = *this; ++index_; return copy; }
@@ -560,8 +579,19 @@ public:
     std::span<const LabelInfo> labels() const;
     std::span<const LabelInfo> edge_types() const;
     std::span<const NodeTypeInfo> node_types() const;
+    // Label sets (spec §6.6): ids below labels().size() are the labels alone; label_sets()[i]
+    // has the id labels().size() + i. The spans view the File's tables.
+    std::span<const LabelSetInfo> label_sets() const;
+    uint32_t label_set_count() const;  // labels().size() + label_sets().size()
+    std::span<const uint32_t> label_set_labels(uint32_t set) const;  // throws misuse past the count
+    const LabelInfo& label_set_layout(uint32_t set) const;           // the attributes of its vertices
+    bool label_set_has(uint32_t set, uint32_t label) const;          // O(1)
     std::optional<uint32_t> find_label(std::string_view name) const;
     std::optional<uint32_t> find_edge_type(std::string_view name) const;
+    // ID spaces (spec §8.1, §8.3): the names of spaces 1..S (empty without named spaces), views
+    // into the mapping; id_space(name) gives a name's space, nullopt for a name the file lacks.
+    std::span<const std::string_view> id_space_names() const;
+    std::optional<IdSpace> id_space(std::string_view name) const;
     const uint8_t* data() const;  // the mapping, file_size() bytes
     // The IANA zone name a datetime's zone field stands for (§4.3): empty for 0 (a fixed
     // offset), else string zone - 1 of the string table; throws ErrorKind::damaged past the
@@ -645,7 +675,8 @@ public:
 
     // Throws when the label or attribute does not exist.
     AttributeHandle attribute_handle(std::string_view label, std::string_view attribute) const;
-    std::optional<Vertex> find(const Key& key) const;  // by external key, O(1) (§8.1)
+    std::optional<Vertex> find(const Key& key) const;  // by external key, O(1) (§8.1), in ID space 0
+    std::optional<Vertex> find(const Key& key, IdSpace space) const;  // the key in that space; nullopt past the file's spaces
 
     // Many lookups at once: out[i] = find(keys[i]) for every i, with the same results (nullopt
     // for absent keys and keys of the other type) and the same errors. Throws when the spans'
@@ -655,6 +686,7 @@ public:
     // stage reads, so that the misses of different keys overlap. It also prefetches each found
     // vertex's out-edges record, which a caller reading degrees or neighbours needs next.
     void find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const;
+    void find(std::span<const Key> keys, IdSpace space, std::span<std::optional<Vertex>> out) const;  // every key in `space`
 
     // Visits the edges of every vertex in `vertices`, in the order given, calling
     // visit(vertex index, const Edge&) exactly as the loop
@@ -736,6 +768,7 @@ private:
 // the service that maps this shard. The key's kind is not checked (no file is at hand). Throws
 // ErrorKind::misuse when shard_count is 0.
 uint16_t shard_of(const Key& key, uint16_t shard_count);
+uint16_t shard_of(const Key& key, uint16_t shard_count, IdSpace space);  // the key in an ID space (§8.1)
 
 // What a Dataset opened with some of its shards (Dataset::open(path, shards)) throws for a
 // request that needs a shard it did not map: a key that lives there, a reference or edge into
@@ -803,6 +836,7 @@ public:
     Vertex vertex(VertexRef ref) const;
     // nullopt for an absent key or a key of the other type (a string key in an int64 dataset);
     // ShardNotMapped when the key's shard (shard_of) is not mapped.
+    std::optional<Vertex> find(const Key& key, IdSpace space) const;  // the key in an ID space (§8.1)
     std::optional<Vertex> find(const Key& key) const;
     // Many lookups at once: out[i] = find(keys[i]), with each shard's keys going through that
     // shard's batch File::find together. Throws ErrorKind::misuse when the spans' sizes differ,

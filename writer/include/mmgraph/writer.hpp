@@ -293,16 +293,49 @@ public:
 
     LabelId add_label(std::string_view name, std::vector<AttributeSpec> attributes = {});
     EdgeTypeId add_edge_type(std::string_view name, std::vector<AttributeSpec> properties = {});
+    // A named ID space (spec §8.1): ids 1, 2, ... in declaration order; names distinct and not
+    // empty. The same key may name one vertex in each space. Declaring one writes the id_spaces
+    // section (§8.3) into every shard and stamps format 2.2. Calls without a space use space 0,
+    // the unnamed default, and so do vertex references by key (Value::ref).
+    IdSpace add_id_space(std::string_view name);
 
     // Values come in the label's attribute order; missing trailing values are null.
     void add_vertex(Key key, LabelId label, std::span<const Value> values = {});
     void add_vertex(Key key, LabelId label, std::initializer_list<Value> values) {
         add_vertex(key, label, std::span<const Value>(values.begin(), values.size()));
     }
+    // A vertex with several labels (spec §6.6), in any order, each once. Its attributes are
+    // those of label_set_attributes(labels), and the values come in that order. A set whose
+    // labels declare one attribute name with different types or nullability is refused
+    // (bad_input, naming both labels). One label is the same as the overload above.
+    //     const std::array<mmgraph::LabelId, 2> both{person, actor};
+    //     w.add_vertex("keanu", both, {mmgraph::Value("Keanu"), mmgraph::Value(1964)});
+    void add_vertex(Key key, std::span<const LabelId> labels, std::span<const Value> values = {});
+    void add_vertex(Key key, std::span<const LabelId> labels, std::initializer_list<Value> values) {
+        add_vertex(key, labels, std::span<const Value>(values.begin(), values.size()));
+    }
+    // The same, the key in ID space `space`: (space, key) is unique, a repeat is refused.
+    void add_vertex(IdSpace space, Key key, LabelId label, std::span<const Value> values = {});
+    void add_vertex(IdSpace space, Key key, LabelId label, std::initializer_list<Value> values) {
+        add_vertex(space, key, label, std::span<const Value>(values.begin(), values.size()));
+    }
+    void add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::span<const Value> values = {});
+    void add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::initializer_list<Value> values) {
+        add_vertex(space, key, labels, std::span<const Value>(values.begin(), values.size()));
+    }
+    // The attributes of a vertex with these labels: the labels in ascending id order, each
+    // label's attributes in schema order, a name that an earlier label gave already once
+    // (spec §4.2). Refuses what add_vertex refuses for the set.
+    std::vector<AttributeSpec> label_set_attributes(std::span<const LabelId> labels);
     // Both endpoints must have been added. Multi-edges and self-loops are legal.
     void add_edge(Key from, Key to, EdgeTypeId type, std::span<const Value> properties = {});
     void add_edge(Key from, Key to, EdgeTypeId type, std::initializer_list<Value> properties) {
         add_edge(from, to, type, std::span<const Value>(properties.begin(), properties.size()));
+    }
+    // Endpoints given by key in their ID spaces.
+    void add_edge(IdSpace from_space, Key from, IdSpace to_space, Key to, EdgeTypeId type, std::span<const Value> properties = {});
+    void add_edge(IdSpace from_space, Key from, IdSpace to_space, Key to, EdgeTypeId type, std::initializer_list<Value> properties) {
+        add_edge(from_space, from, to_space, to, type, std::span<const Value>(properties.begin(), properties.size()));
     }
 
     // For importers that meet vertices as edge endpoints: the id (insertion index) of the vertex
@@ -318,6 +351,8 @@ public:
     // Several threads may call it while one thread adds edges (add_edge, add_edge_by_id), as
     // long as no vertex is being added: an importer looks up endpoints in parallel that way.
     void find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const;
+    // The same, keys[i] in ID space spaces[i] (spaces.size() == keys.size()).
+    void find_vertices(std::span<const Key> keys, std::span<const IdSpace> spaces, std::span<std::optional<uint32_t>> ids) const;
     void add_edge_by_id(uint32_t from, uint32_t to, EdgeTypeId type, std::span<const Value> properties = {});
 
     // Many rows of one label or edge type in one call, all or none: when a row is refused,
@@ -326,6 +361,8 @@ public:
     // empty function gives none.
     using RowValues = std::function<std::span<const Value>(size_t row)>;
     void add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values = {});
+    // The same, every row with the labels `labels` (as add_vertex with several labels).
+    void add_vertices(std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values = {});
     // Edges between vertex ids (as add_edge_by_id), from[i] -> to[i]. Every row is checked and
     // its properties staged before any edge is added. One failure can leave rows added: an io
     // error while full chunks of staged edges spill to disk keeps the rows before it (the
@@ -334,6 +371,7 @@ public:
                          const RowValues& properties = {});
 
     bool has_vertex(Key key) const;
+    bool has_vertex(IdSpace space, Key key) const;
     uint64_t vertex_count() const;
     uint64_t edge_count() const;
     const WriterOptions& options() const;

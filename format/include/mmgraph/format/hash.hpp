@@ -33,18 +33,20 @@ private:
     std::unique_ptr<XXH3_state_t, Free> state_;
 };
 
-inline uint64_t key_hash(std::string_view key) noexcept {
-    return XXH3_64bits(key.data(), key.size());
+// §8.1: XXH3-64 seeded with the key's ID space; seed 0 gives the unseeded XXH3-64, so keys of
+// the default space hash as they did before ID spaces existed.
+inline uint64_t key_hash(std::string_view key, IdSpace space = {}) noexcept {
+    return XXH3_64bits_withSeed(key.data(), key.size(), space.id);
 }
 
-inline uint64_t key_hash(int64_t key) noexcept {
-    return XXH3_64bits(&key, sizeof key);  // the 8 little-endian bytes (host is little-endian)
+inline uint64_t key_hash(int64_t key, IdSpace space = {}) noexcept {
+    return XXH3_64bits_withSeed(&key, sizeof key, space.id);  // the 8 little-endian bytes (host is little-endian)
 }
 
 // Whichever kind of key it holds; whether that kind is the file's is the caller's check.
-inline uint64_t key_hash(const Key& key) noexcept {
-    if (const auto* s = std::get_if<std::string_view>(&key)) return key_hash(*s);
-    return key_hash(*std::get_if<int64_t>(&key));
+inline uint64_t key_hash(const Key& key, IdSpace space = {}) noexcept {
+    if (const auto* s = std::get_if<std::string_view>(&key)) return key_hash(*s, space);
+    return key_hash(*std::get_if<int64_t>(&key), space);
 }
 
 }  // namespace mmgraph::format

@@ -19,8 +19,10 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, 2.1 or 2.2, the oldest the schema allows
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, 2.1 or 2.2, the oldest the file's contents allow
 inline constexpr uint16_t kVersionMinor = 2;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kLabelSetsMinor = 2;  // the minor that added the label_sets section (§6.6)
+inline constexpr uint16_t kIdSpacesMinor = 2;   // ... and the id_spaces section (§8.3)
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
@@ -117,6 +119,8 @@ enum class SectionKind : uint16_t {
     in_edges = 7,    // §7 domain: incoming adjacency records
     edge_props = 8,  // §8.2 one per edge type that has properties
     key_index = 9,   // §8.1
+    label_sets = 10, // §6.6 since 2.2: the label sets of vertices with two or more labels
+    id_spaces = 11,  // §8.3 since 2.2: the named ID spaces, and each node type's space
 };
 
 // ---- 4. schema type codes (§4.3) ----------------------------------------------------------
@@ -187,6 +191,13 @@ inline constexpr size_t kVertexRefSize = 6;
 inline constexpr size_t kNodeTypesHeadSize = 8;
 inline constexpr size_t kNodeTypeEntryHeadSize = 12;
 inline constexpr uint32_t kDefaultMaxNodeTypes = 64;
+
+// Label sets (§6.6): u32 count, u32 zero; then per set: u32 label count n (>= 2), n u16 label
+// ids strictly ascending, zero padding to 4 bytes. A node type's label set id s names label s
+// when s < label_count, else set s - label_count of this table.
+inline constexpr size_t kLabelSetsHeadSize = 8;
+inline constexpr size_t kLabelSetEntryHeadSize = 4;
+constexpr uint64_t label_set_entry_size(uint64_t labels) { return (kLabelSetEntryHeadSize + 2 * labels + 3) & ~uint64_t{3}; }
 inline constexpr uint32_t kMaxNodeTypes = 65535;
 
 // ---- 7. adjacency records (§7) ------------------------------------------------------------
@@ -210,6 +221,13 @@ inline constexpr uint32_t kMaxBucketBits = 31;
 constexpr uint64_t key_entries_offset(uint32_t bucket_bits) {
     return (kKeyIndexHeadSize + 4 * ((uint64_t{1} << bucket_bits) + 1) + 7) & ~uint64_t{7};
 }
+
+// ID spaces (§8.3): u32 named space count S, u32 zero, S u32 name string ids (spaces 1..S),
+// then one u16 space id per node type, in node type order. The key hash is seeded with the
+// vertex's space id (seed 0: the unseeded hash of format 2.1).
+inline constexpr size_t kIdSpacesHeadSize = 8;
+inline constexpr uint32_t kMaxIdSpaces = 65535;
+constexpr uint64_t id_spaces_size(uint64_t spaces, uint64_t node_types) { return kIdSpacesHeadSize + 4 * spaces + 2 * node_types; }
 
 // Edge property table (§8.2): u32 edge type id, u8 heap offset width (1, 2, 4, 8), 3 zero,
 // u64 row count, u32 row size, u32 zero, u64 heap offset (from section start); rows; heap.

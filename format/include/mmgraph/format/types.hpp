@@ -133,6 +133,8 @@ inline constexpr std::string_view section_name(uint16_t kind) noexcept {
         case SectionKind::in_edges: return "in_edges";
         case SectionKind::edge_props: return "edge_props";
         case SectionKind::key_index: return "key_index";
+        case SectionKind::label_sets: return "label_sets";
+        case SectionKind::id_spaces: return "id_spaces";
     }
     return "unknown";
 }
