@@ -3,10 +3,12 @@
 1. Duration and Point, the values with no standard Python type
 2. records -> Python objects (values and object table columns), called by the native layer
 3. records -> table columns (exact, nanoseconds kept)
+4. Python values -> records, for the writers
 
 The native layer hands over and takes the packed records of §4.3 as numpy structured arrays
 (localtime a plain int64 of nanoseconds). A datetime's zone field is an index + 1 into a list of
-zone names handed along (0: a fixed offset). datetime.time and datetime.datetime hold
+zone names handed along (0: a fixed offset). Ranges are checked by the native writer, whose
+errors name the row and the reason. datetime.time and datetime.datetime hold
 microseconds: objects made from records drop the digits below; table columns keep them.
 """
 
@@ -192,3 +194,196 @@ def table_column(pd, type_name, values, mask):
             return total.view("m8[ns]")
     return _object_column(type_name, values, present, zones)
 
+
+# ---- 4. Python values -> records --------------------------------------------------------------
+class Refusal(Exception):
+    """A value that cannot be converted: row (in its column or list) and reason, for the writer
+    to turn into an InputError naming its attribute."""
+
+    def __init__(self, row, problem):
+        super().__init__(problem)
+        self.row, self.problem = row, problem
+
+
+_PER_SECOND = {"ms": 1_000, "us": 1_000_000, "ns": NANOS_PER_SECOND}
+
+
+def _split_seconds(array):
+    """(int64 seconds floored, int64 nanoseconds 0..999999999, NaT mask) of a datetime64 or
+    timedelta64 array in any unit from years to nanoseconds, without passing through a
+    nanosecond count that could overflow."""
+    unit, count = np.datetime_data(array.dtype)
+    nat = np.isnat(array)
+    if unit in _PER_SECOND:
+        ticks = array.view(np.int64).copy()
+        ticks[nat] = 0
+        per = _PER_SECOND[unit]
+        seconds, rest = np.divmod(ticks * count, per)  # a multi-unit count beyond int64 is not met in practice
+        return seconds, rest * (NANOS_PER_SECOND // per), nat
+    if unit not in ("Y", "M", "W", "D", "h", "m", "s", "generic"):
+        raise Refusal(0, f"numpy unit '{unit}' is finer than nanoseconds")
+    seconds = array.astype(array.dtype.str[:3] + "[s]").view(np.int64).copy()
+    seconds[nat] = 0
+    return seconds, np.zeros(len(array), np.int64), nat
+
+
+def _zone_name(tzinfo):
+    """The IANA name of a zone (zoneinfo's key, pytz's zone), None for a fixed offset."""
+    if isinstance(tzinfo, datetime.timezone):
+        return None
+    name = getattr(tzinfo, "key", None) or getattr(tzinfo, "zone", None)
+    return name if isinstance(name, str) else None
+
+
+def _naive_seconds(value):
+    """(seconds, nanoseconds) of a naive datetime.datetime (or pandas Timestamp) since 1970."""
+    delta = value - _EPOCH
+    return delta.days * 86_400 + delta.seconds, delta.microseconds * 1000 + getattr(value, "nanosecond", 0)
+
+
+def _time_nanos(value):
+    nanos = ((value.hour * 60 + value.minute) * 60 + value.second) * NANOS_PER_SECOND + value.microsecond * 1000
+    return nanos + getattr(value, "nanosecond", 0)
+
+
+def _delta_parts(value):
+    """(days, seconds, nanoseconds) of a datetime.timedelta, pandas Timedelta or numpy timedelta64."""
+    if isinstance(value, np.timedelta64):
+        seconds, nanos, nat = _split_seconds(np.array([value]))
+        if nat[0]:
+            raise ValueError("NaT")
+        return 0, int(seconds[0]), int(nanos[0])
+    return value.days, value.seconds, value.microseconds * 1000 + getattr(value, "nanoseconds", 0)
+
+
+def _record(type_name, value, zones):
+    """One record as a tuple of DTYPES[type_name]'s fields (datetime: a zone index + 1 into
+    `zones`, extended as names come); ValueError or TypeError naming what is wrong."""
+    if type_name == "localtime":
+        if isinstance(value, datetime.time):
+            if value.tzinfo is not None:
+                raise ValueError("a time with a zone is a 'time', not a 'localtime'")
+            return _time_nanos(value)
+        if isinstance(value, (datetime.timedelta, np.timedelta64)):
+            days, seconds, nanos = _delta_parts(value)
+            return (days * 86_400 + seconds) * NANOS_PER_SECOND + nanos  # out of a day: refused natively
+        raise TypeError(f"expected a datetime.time, got {type(value).__name__}")
+    if type_name == "time":
+        if not isinstance(value, datetime.time):
+            raise TypeError(f"expected a datetime.time with a tzinfo, got {type(value).__name__}")
+        offset = value.utcoffset()
+        if offset is None:
+            raise ValueError("a time without a fixed UTC offset; a 'time' needs one (naive times are 'localtime')")
+        return (_time_nanos(value), int(offset.total_seconds()))
+    if type_name == "localdatetime":
+        if isinstance(value, np.datetime64):
+            seconds, nanos, _ = _split_seconds(np.array([value]))
+            return (int(seconds[0]), int(nanos[0]))
+        if not isinstance(value, datetime.datetime):
+            raise TypeError(f"expected a datetime.datetime, got {type(value).__name__}")
+        if value.tzinfo is not None:
+            raise ValueError("a date-time with a zone is a 'datetime', not a 'localdatetime'")
+        return _naive_seconds(value)
+    if type_name == "datetime":
+        if isinstance(value, np.datetime64):  # numpy has no zones: the instant in UTC
+            seconds, nanos, _ = _split_seconds(np.array([value]))
+            return (int(seconds[0]), int(nanos[0]), 0, 0)
+        if not isinstance(value, datetime.datetime):
+            raise TypeError(f"expected a datetime.datetime with a tzinfo, got {type(value).__name__}")
+        offset = value.utcoffset()
+        if offset is None:
+            raise ValueError("a date-time without a zone; a 'datetime' needs one (naive date-times are 'localdatetime')")
+        offset_seconds = int(offset.total_seconds())
+        local_seconds, nanos = _naive_seconds(value.replace(tzinfo=None))
+        name = _zone_name(value.tzinfo)
+        zone = 0
+        if name is not None:
+            if name not in zones:
+                zones.append(name)
+            zone = zones.index(name) + 1
+        return (local_seconds - offset_seconds, nanos, offset_seconds, zone)
+    if type_name == "duration":
+        if isinstance(value, Duration):
+            return tuple(int(part) for part in value)
+        if isinstance(value, (datetime.timedelta, np.timedelta64)):
+            days, seconds, nanos = _delta_parts(value)
+            return (0, days, seconds, nanos)
+        raise TypeError(f"expected a mmgraph.Duration or datetime.timedelta, got {type(value).__name__}")
+    if type_name == "point":
+        if not isinstance(value, Point):
+            raise TypeError(f"expected a mmgraph.Point, got {type(value).__name__}")
+        if value.crs not in _SRIDS:
+            raise ValueError(f"crs '{value.crs}' is not one of {', '.join(_SRIDS)}")
+        return (_SRIDS[value.crs], float(value.x), float(value.y), 0.0 if value.z is None else float(value.z))
+    raise ValueError(f"not a 2.2 type: {type_name}")
+
+
+def _from_numpy(type_name, array):
+    """Records of a datetime64 (localdatetime, datetime as UTC) or timedelta64 (localtime,
+    duration) array, whole-array; (records, NaT mask)."""
+    kind = array.dtype.kind
+    wanted = {"localdatetime": "M", "datetime": "M", "localtime": "m", "duration": "m"}.get(type_name)
+    if kind != wanted:
+        raise Refusal(0, f"a numpy {array.dtype} array cannot hold '{type_name}' values")
+    seconds, nanos, nat = _split_seconds(array)
+    records = np.zeros(len(array), DTYPES[type_name])
+    if type_name == "localtime":
+        records[:] = seconds * NANOS_PER_SECOND + nanos  # out of a day: refused natively
+    else:  # a duration's days stay 0: numpy counts one unit
+        records["seconds"], records["nanos"] = seconds, nanos
+    return records, nat
+
+
+def _from_pandas_zoned(series):
+    """Records of a tz-aware pandas datetime Series: the instant, the offset in effect, the zone."""
+    dt = series.dt
+    present = ~np.asarray(series.isna(), dtype=bool)
+    utc = dt.tz_convert("UTC").dt.tz_localize(None).to_numpy()
+    local = dt.tz_localize(None).to_numpy()
+    seconds, nanos, _ = _split_seconds(utc)
+    offsets = np.where(present, (local - utc).astype("m8[s]").view(np.int64), 0)
+    records = np.zeros(len(series), DTYPES["datetime"])
+    records["seconds"], records["nanos"], records["offset"] = seconds, nanos, offsets
+    name = _zone_name(dt.tz)
+    zones = [name] if name is not None else []
+    if zones:
+        records["zone"] = np.where(present, 1, 0)
+    return records, ~present, zones
+
+
+def prepare(type_name, array, mask):
+    """(records, mask, zones) of a column of a 2.2 type: `array` a numpy array from the writer's
+    null split (objects with None for nulls, or datetime64 / timedelta64), or a tz-aware pandas
+    Series. Raises Refusal naming the row."""
+    if hasattr(array, "dt"):
+        records, nulls, zones = _from_pandas_zoned(array)
+        return records, nulls if nulls.any() else None, zones
+    if array.dtype.kind in "mM":
+        records, nat = _from_numpy(type_name, array)
+        nulls = nat if mask is None else (mask | nat)
+        return records, nulls if nulls.any() else None, []
+    records = np.zeros(len(array), DTYPES[type_name])
+    zones = []
+    for row, value in enumerate(array):
+        if mask is not None and mask[row]:
+            continue
+        try:
+            records[row] = _record(type_name, value, zones)
+        except (TypeError, ValueError, OverflowError) as error:
+            raise Refusal(row, str(error)) from None
+    return records, mask, zones
+
+
+def infer(value):
+    """The 2.2 type of one Python value for mmgraph.write's inference, or None: naive or aware
+    datetime.time (localtime, time) and datetime.datetime (localdatetime, datetime), timedelta or
+    Duration (duration), Point (point)."""
+    if isinstance(value, Duration) or isinstance(value, (datetime.timedelta, np.timedelta64)):
+        return "duration"
+    if isinstance(value, Point):
+        return "point"
+    if isinstance(value, datetime.datetime):
+        return "localdatetime" if value.utcoffset() is None else "datetime"
+    if isinstance(value, datetime.time):
+        return "localtime" if value.utcoffset() is None else "time"
+    return None
