@@ -197,8 +197,12 @@ py::object vertex_edges(const PyVertex& v, const std::string& direction, const s
         type_names.append(decode_text(types[e.type].name));
         py::dict props;
         const auto& attributes = types[e.type].attributes;
+        // Properties live in the source's shard (§8.2), whose string table names their zones; an
+        // unmapped one makes property() raise ShardNotMapped first.
+        const File* holder = e.direction == Direction::out ? &vertex.file()
+                             : source->mapped(e.target.shard) ? &source->shard(e.target.shard) : nullptr;
         for (uint32_t p = 0; p < attributes.size(); ++p)
-            props[decode_text(attributes[p].name)] = to_python(source->dataset->property(e, vertex, p), v.handle, source, false, &vertex.file());
+            props[decode_text(attributes[p].name)] = to_python(source->dataset->property(e, vertex, p), v.handle, source, false, holder);
         properties.append(std::move(props));
     }
     static py::object make = py::module_::import("collections").attr("namedtuple")("VertexEdges", "targets types properties");

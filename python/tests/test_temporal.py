@@ -274,7 +274,9 @@ def test_zones_across_shards(tmp_path):
     writer = mmgraph.Writer(shards=3)
     writer.add_label("M", {"dt": ("datetime", True), "dts": ("datetime[]", True)})
     keys = [f"k{i}" for i in range(12)]
+    writer.add_edge_type("AT", {"at": ("datetime", True)})
     writer.add_vertices("M", keys, {"dt": values, "dts": [None if v is None else [v, v] for v in values]})
+    writer.add_edges("AT", keys, keys[1:] + keys[:1], {"at": values})
     writer.finish(str(tmp_path / "s.mmg"))
     with mmgraph.open(tmp_path / "s.mmg", verify=True) as ds:
         assert ds.shard_count == 3
@@ -282,6 +284,10 @@ def test_zones_across_shards(tmp_path):
             got = ds.find(key)
             assert got["dt"] == want and (want is None or got["dt"].tzinfo == want.tzinfo)
             assert got["dts"] == (None if want is None else [want, want])
+            # An in-edge's properties are read from the other end's shard.
+            _, _, (incoming,) = got.edges("in")
+            source_value = values[(keys.index(key) - 1) % len(keys)]
+            assert incoming["at"] == source_value and (source_value is None or incoming["at"].tzinfo == source_value.tzinfo)
         table = ds.vertices().set_index("key")
         for key, want in zip(keys, values):
             got = table.loc[key, "dt"]
