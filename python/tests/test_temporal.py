@@ -292,3 +292,23 @@ def test_zones_across_shards(tmp_path):
         for key, want in zip(keys, values):
             got = table.loc[key, "dt"]
             assert (got is None) if want is None else (got == want and got.tzinfo == want.tzinfo)
+
+
+def test_dask_write_takes_a_datetime_column_with_whole_day_partitions(tmp_path):
+    """A partition of whole days alone infers 'date'; the column is a localdatetime as
+    mmgraph.write infers from all of it. Runs on dask's local scheduler."""
+    pd = pytest.importorskip("pandas")
+    dd = pytest.importorskip("dask.dataframe")
+    import mmgraph.dask
+
+    frame = pd.DataFrame({
+        "key": [f"k{i}" for i in range(6)],
+        "ldt": pd.to_datetime(["2020-01-01", "2020-01-02", "2020-01-03", "2020-01-04 12:00", "2020-01-05", None]),
+        "dt": pd.to_datetime(["2020-01-01T00:00Z"] * 6, utc=True).tz_convert("Europe/London"),
+        "p": [Point("cartesian", i, -i) for i in range(6)],
+    })
+    mmgraph.dask.write_dataset(tmp_path / "d.mmg", {"M": dd.from_pandas(frame, npartitions=2)}, shards=2)
+    with mmgraph.open(tmp_path / "d.mmg", verify=True) as ds:
+        assert {a.name: a.type for a in ds.labels[0].attributes} == {"ldt": "localdatetime", "dt": "datetime", "p": "point"}
+        assert ds.find("k3")["ldt"] == datetime.datetime(2020, 1, 4, 12) and ds.find("k5")["ldt"] is None
+        assert ds.find("k0")["dt"].tzinfo == LONDON and ds.find("k2")["p"] == Point("cartesian", 2.0, -2.0)
