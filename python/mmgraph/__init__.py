@@ -50,11 +50,13 @@ from . import _tables  # noqa: E402,F401  (adds vertices(), edges(), to_scipy(),
 from ._native import dataset_id_of, seal_shard  # noqa: E402
 from ._writing import ShardWriter, Writer, from_networkx, out_edge_ordinals, shards_of, write  # noqa: E402
 from ._importing import import_csv  # noqa: E402
+from ._temporal import Duration, Point  # noqa: E402
 
 __all__ = [
     "open", "write", "import_csv", "from_networkx", "File", "Dataset", "Vertex", "Writer", "Attribute", "SchemaEntry", "Section",
     "Error", "DamagedFileError", "InputError", "LimitError", "FileSystemError", "MisuseError", "ClosedError",
     "ShardNotMapped", "shard_of", "shards_of", "ShardWriter", "out_edge_ordinals", "dataset_id_of", "seal_shard",
+    "Duration", "Point",
 ]
 
 

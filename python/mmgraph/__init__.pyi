@@ -3,6 +3,7 @@ from typing import Any, Callable, Literal, Mapping, Optional, Sequence, Union
 
 from ._native import Attribute as Attribute, Dataset as Dataset, File as File, SchemaEntry as SchemaEntry
 from ._native import Section as Section, Vertex as Vertex
+from ._temporal import Duration as Duration, Point as Point
 from ._writing import ShardWriter as ShardWriter, Writer as Writer
 from ._writing import out_edge_ordinals as out_edge_ordinals, shards_of as shards_of
 from .errors import (

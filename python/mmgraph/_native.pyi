@@ -6,7 +6,9 @@ import numpy.typing as npt
 Direction = Literal["out", "in"]
 KeyLike = Union[str, int]
 # None, bool, int, float, str, memoryview (bytes), Vertex (vertex_ref), numpy array (numeric
-# lists, zero-copy views), list[str] (string[]), list[memoryview] (bytes[]), list[Vertex].
+# lists, zero-copy views), list[str] (string[]), list[memoryview] (bytes[]), list[Vertex];
+# datetime.date and datetime64[D] arrays (date, date[]); datetime.time (localtime, time),
+# datetime.datetime (localdatetime, datetime), mmgraph.Duration, mmgraph.Point, and lists of them.
 Value = Any
 
 class Attribute:
@@ -142,6 +144,7 @@ class ShardWriter:
 
 def dataset_id_of(summaries: Sequence[dict[str, Any]]) -> bytes: ...
 def seal_shard(path: str, dataset_id: bytes) -> None: ...
+def _temporal_dtypes() -> dict[str, np.dtype]: ...
 def _open(path: Any, verify: bool = False, shards: Optional[list[int]] = None) -> Union[File, Dataset]: ...
 def shard_of(key: KeyLike, shard_count: int) -> int: ...
 def _import_csv(output: str, nodes: list[str], relationships: list[str], edgelists: list[str], threads: int,

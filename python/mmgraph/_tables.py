@@ -1,13 +1,15 @@
 """pandas, scipy and networkx views of a File or Dataset, added to both as methods.
 
 The native tables hand over numpy values with null masks; here they become pandas columns with
-nullable dtypes (Int8 ... UInt64, Float32/Float64, boolean, string; datetime64 for dates); other
-values (bytes, lists, mixed types) stay Python objects in object columns. vertex_ref values appear as the referenced
+nullable dtypes (Int8 ... UInt64, Float32/Float64, boolean, string; datetime64 for dates; the 2.2
+temporal types as _temporal.table_column() says); other values (bytes, lists, mixed types, points)
+stay Python objects in object columns. vertex_ref values appear as the referenced
 vertex's index (Int64).
 """
 
 import numpy as np
 
+from . import _temporal
 from ._native import Graph
 from ._optional import require
 
@@ -34,6 +36,8 @@ def _dates(pd, values, mask):
 
 
 def _column(pd, type_name, values, mask):
+    if type_name in _temporal.DTYPES:
+        return _temporal.table_column(pd, type_name, values, mask)
     if isinstance(values, np.ndarray) and values.dtype.kind == "M":
         return _dates(pd, values, mask)
     if mask is not None:

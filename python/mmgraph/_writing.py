@@ -10,7 +10,7 @@ import datetime
 
 import numpy as np
 
-from . import _native
+from . import _native, _temporal
 from .errors import InputError
 from ._optional import require
 
@@ -93,6 +93,36 @@ def _date_days(values, what, nulls_allowed=True):
 def _date_lists(values, what):
     """A date[] column: each list as int32 day counts (None for a null list)."""
     return [None if item is None else _date_days(item, f"{what} row {row}", nulls_allowed=False)[0]
+            for row, item in enumerate(_objects(values))]
+
+
+def _temporal_records(type_name, values, what, nulls_allowed=True):
+    """(records, mask) of a column of a 2.2 type, as columns.hpp takes them: a datetime's records
+    come with their zone names, (records, names)."""
+    if _is_pandas(values) and getattr(getattr(values, "dtype", None), "tz", None) is not None:
+        # tz-aware: converted whole, zone and all, through the Series' .dt accessor
+        array = values if hasattr(values, "dt") else require("pandas", "writing a pandas column").Series(values)
+        mask = None
+    elif not isinstance(values, np.ndarray) and not _is_pandas(values):
+        # One by one: numpy would turn a sequence of Duration or Point tuples into a 2-d array.
+        items = np.empty(len(values), dtype=object)
+        for row, value in enumerate(values):
+            items[row] = value
+        array, mask = _split_nulls(items)
+    else:
+        array, mask = _split_nulls(values)
+    try:
+        records, mask, zones = _temporal.prepare(type_name, array, mask)
+    except _temporal.Refusal as refusal:
+        raise _refused(what, refusal.problem, refusal.row) from None
+    if mask is not None and not nulls_allowed:
+        raise _refused(what, "a list item is null", int(np.argmax(mask)))
+    return ((records, zones) if type_name == "datetime" else records), mask
+
+
+def _temporal_lists(values, type_name, what):
+    """A list column of a 2.2 type: each list as its records (None for a null list)."""
+    return [None if item is None else _temporal_records(type_name, item, f"{what} row {row}", nulls_allowed=False)[0]
             for row, item in enumerate(_objects(values))]
 
 
@@ -220,6 +250,10 @@ def _prepare(values, name, type_name, nullable, rows, int_keys, owner, resolved_
         return ("fixed",) + _date_days(values, what)
     if type_name == "date[]":
         return ("list", _date_lists(values, what), None)
+    if type_name in _temporal.DTYPES:
+        return ("fixed",) + _temporal_records(type_name, values, what)
+    if type_name.endswith("[]") and type_name[:-2] in _temporal.DTYPES:
+        return ("list", _temporal_lists(values, type_name[:-2], what), None)
     if type_name.endswith("[]"):
         return ("place_list" if resolved_refs and type_name == "vertex_ref[]" else "list", _objects(values), None)
     if type_name in _NUMERIC:
@@ -438,7 +472,15 @@ def _infer_type(series, name, owner):
     if isinstance(dtype, pd.StringDtype):
         return "string", nullable
     if isinstance(dtype, np.dtype) and dtype.kind == "M":
-        return "date", nullable  # refused at write time if a value has a time of day
+        # pandas turns datetime.datetime objects into such a column too: whole days stay dates
+        # (as before 2.2), anything with a time of day is a localdatetime.
+        values = series.to_numpy()
+        whole_days = (np.isnat(values) | (values.astype("M8[D]") == values)).all()
+        return ("date" if whole_days else "localdatetime"), nullable
+    if isinstance(dtype, pd.DatetimeTZDtype):
+        return "datetime", nullable
+    if isinstance(dtype, np.dtype) and dtype.kind == "m":
+        return "duration", nullable
     numpy_dtype = getattr(dtype, "numpy_dtype", dtype)
     if isinstance(numpy_dtype, np.dtype) and numpy_dtype.kind in "biuf":
         name_of = "bool" if numpy_dtype.kind == "b" else numpy_dtype.name
@@ -453,16 +495,23 @@ def _infer_type(series, name, owner):
         first = present.iloc[0]
         if isinstance(first, str):
             return "string", nullable
+        if _temporal.infer(first):  # before tuples: Duration and Point are NamedTuples
+            return _temporal.infer(first), nullable
         if isinstance(first, datetime.date) and not isinstance(first, datetime.datetime):
             return "date", nullable
         if isinstance(first, np.ndarray) and first.dtype.kind == "M":
             return "date[]", nullable
+        if isinstance(first, np.ndarray) and first.dtype.kind == "m":
+            return "duration[]", nullable
         if isinstance(first, (bytes, bytearray, memoryview)):
             return "bytes", nullable
         if isinstance(first, np.ndarray) and first.dtype.name in _NUMERIC:
             return first.dtype.name + "[]", nullable
         if isinstance(first, (list, tuple, np.ndarray)):
             items = [item for value in present.iloc[:100] for item in value]
+            kinds = {_temporal.infer(item) for item in items}
+            if items and len(kinds) == 1 and None not in kinds:
+                return kinds.pop() + "[]", nullable
             if items and all(isinstance(item, str) for item in items):
                 return "string[]", nullable
             if items and all(isinstance(item, (bytes, bytearray)) for item in items):

@@ -485,6 +485,10 @@ class _Build:
                     continue
                 if seen is None:
                     seen = (type_name, partition, dtype)
+                elif {seen[0], type_name} == {"date", "localdatetime"}:
+                    # A datetime64 column infers 'date' in a partition of whole days only: the
+                    # column as a whole is what mmgraph.write infers from all of it.
+                    seen = ("localdatetime", partition, dtype)
                 elif seen[0] != type_name:
                     raise InputError(f"{owner} column '{column}': {seen[0]} ({seen[2]}) in partition {seen[1]} but "
                                      f"{type_name} ({dtype}) in partition {partition}")

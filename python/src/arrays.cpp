@@ -348,6 +348,7 @@ struct ColumnPlan {
     bool typed = false;              // values and mask in numpy arrays
     std::vector<uint8_t> values, mask;
     std::vector<ValueRef> objects;
+    std::vector<uint16_t> shards;  // per row, for datetime zones (typed datetime and object columns)
 };
 
 std::vector<ColumnPlan> plan_columns(std::span<const LabelInfo> entries, std::optional<uint32_t> only) {
@@ -358,7 +359,7 @@ std::vector<ColumnPlan> plan_columns(std::span<const LabelInfo> entries, std::op
             const AttributeInfo& info = entries[e].attributes[a];
             auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnPlan& c) { return c.name == info.name; });
             if (it == columns.end()) {
-                columns.push_back(ColumnPlan{std::string(info.name), std::vector<int64_t>(entries.size(), -1), info.type, false, {}, {}, {}});
+                columns.push_back(ColumnPlan{std::string(info.name), std::vector<int64_t>(entries.size(), -1), info.type, false, {}, {}, {}, {}});
                 it = columns.end() - 1;
             } else if (it->type && !(*it->type == info.type)) {
                 it->type.reset();
@@ -380,6 +381,10 @@ void fill_columns(const Source& source, std::vector<ColumnPlan>& columns, const 
             c.mask.assign(rows.size(), 0);
         } else {
             c.objects.assign(rows.size(), ValueRef());
+        }
+        if (!c.typed || c.type->element() == TypeCode::datetime) {
+            c.shards.resize(rows.size());
+            for (size_t r = 0; r < rows.size(); ++r) c.shards[r] = rows[r].shard;
         }
     }
     for (size_t r = 0; r < rows.size(); ++r) {
@@ -412,10 +417,22 @@ py::list columns_to_python(std::vector<ColumnPlan>& columns, const HandlePtr& ha
             py::array values(dtype, {static_cast<py::ssize_t>(c.mask.size())}, {dtype.itemsize()}, c.values.data());
             if (c.type->element() == TypeCode::date) values = date_days_array(values);
             py::array_t<bool> mask(static_cast<py::ssize_t>(c.mask.size()), reinterpret_cast<const bool*>(c.mask.data()));
+            if (c.type->element() == TypeCode::datetime) {  // (records, zone names): see dense_zones
+                std::vector<const File*> files(c.shards.size());
+                for (size_t r = 0; r < files.size(); ++r)
+                    if (!c.mask[r]) files[r] = &source->shard(c.shards[r]);
+                std::vector<std::string> zones;
+                values = dense_zones(values, files, zones);
+                py::list names;
+                for (const auto& z : zones) names.append(decode_text(z));
+                out.append(py::make_tuple(decode_text(c.name), type, py::make_tuple(values, names), mask));
+                continue;
+            }
             out.append(py::make_tuple(decode_text(c.name), type, values, mask));
         } else {
             py::list objects;
-            for (const ValueRef& v : c.objects) objects.append(to_python(v, handle, source, true));
+            for (size_t r = 0; r < c.objects.size(); ++r)
+                objects.append(to_python(c.objects[r], handle, source, true, &source->shard(c.shards[r])));
             out.append(py::make_tuple(decode_text(c.name), type, objects, py::none()));
         }
     }

@@ -123,6 +123,13 @@ py::array view_array(const SourcePtr& source, py::dtype dtype, uint64_t count, c
 py::dtype scalar_dtype(TypeCode code);
 // int32 day counts (a date's stored form) as a numpy datetime64[D] array (a copy).
 py::array date_days_array(const py::array& days);
+// The numpy dtype of a 2.2 type's packed record (§4.3): localtime int64, the others structured.
+py::dtype temporal_dtype(TypeCode code);
+// Rewrites the zone field of datetime records (an owned array), each from files[r], from string
+// id + 1 to index + 1 into `names` (extended with the names met); a null file leaves a record.
+py::array dense_zones(py::array records, const std::vector<const File*>& files, std::vector<std::string>& names);
+// mmgraph._temporal.objects(): records of a 2.2 type as Python objects, in a list.
+py::list temporal_objects(TypeCode code, const py::array& records, const std::vector<std::string>& zones);
 
 // Text read from a file (names, keys, string values) as a str: UTF-8, with bytes that are not
 // kept as surrogate escapes (as os.fsdecode does), so that a damaged file's names still show and
@@ -137,8 +144,11 @@ struct Name {
 };
 
 // A value as Python sees it (the head of values.cpp lists the mapping). `for_table` gives
-// bytes objects instead of memoryviews and vertex indices instead of Vertex objects.
-py::object to_python(const ValueRef& value, const HandlePtr& handle, const SourcePtr& source, bool for_table = false);
+// bytes objects instead of memoryviews and vertex indices instead of Vertex objects. `file` is
+// the shard the value was read from, whose string table names a datetime's zone (default: the
+// first of the source's own shards).
+py::object to_python(const ValueRef& value, const HandlePtr& handle, const SourcePtr& source, bool for_table = false,
+                     const File* file = nullptr);
 
 // A key given by Python, held with its string's storage.
 struct OwnedKey {

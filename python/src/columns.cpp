@@ -12,7 +12,8 @@ Type parse_type(const std::string& name) {
     if (!code)
         throw Error(ErrorKind::bad_input, "unknown attribute type '" + name +
                                               "' (types are bool, int8 ... int64, uint8 ... uint64, float32, float64, string, bytes, "
-                                              "vertex_ref, date, and lists of them such as 'int32[]')");
+                                              "vertex_ref, date, localtime, time, localdatetime, datetime, duration, point, "
+                                              "and lists of them such as 'int32[]')");
     return list ? Type::list_of(static_cast<TypeCode>(*code)) : Type(static_cast<TypeCode>(*code));
 }
 
@@ -24,8 +25,47 @@ Value numeric_list(const py::handle& item, std::vector<py::object>& keep) {
     return Value::list(std::span<const T>(array.data(), static_cast<size_t>(array.size())));
 }
 
+// Zone names of prepared datetime records (a list of str): views kept in `column.zones`-like
+// storage; every record's zone field must be at most their count.
+std::vector<std::string_view> zone_names(const py::handle& names, const uint8_t* records, size_t count, std::vector<py::object>& keep,
+                                         const std::string& what) {
+    std::vector<std::string_view> out;
+    for (const auto& name : names.cast<py::sequence>()) out.push_back(text_of(name, keep, what + " zone name"));
+    for (size_t r = 0; r < count; ++r)
+        if (format::load<uint32_t>(records + r * 20 + 16) > out.size()) throw Error(ErrorKind::misuse, what + ": a zone index past the zone names");
+    return out;
+}
+
+// A prepared list of 2.2 records (see columns.hpp) decoded into structs the Value views.
+template <typename T, typename Decode>
+Value record_list(Column& column, const py::handle& item, std::vector<py::object>& keep, const std::string& what, Decode decode) {
+    const bool zoned = std::is_same_v<T, DateTime>;
+    py::object records = zoned ? item.cast<py::tuple>()[0] : py::reinterpret_borrow<py::object>(item);
+    auto array = py::array::ensure(records, py::array::c_style);
+    const py::dtype want = temporal_dtype(column.type.element());
+    if (!array || !array.dtype().equal(want) || array.ndim() != 1)
+        throw Error(ErrorKind::misuse, what + ": prepared list items must be a 1-d array of " + std::string(py::str(py::handle(want))));
+    keep.push_back(array);
+    const auto* bytes = static_cast<const uint8_t*>(array.data());
+    const auto count = static_cast<size_t>(array.size());
+    auto& items = std::any_cast<std::vector<T>&>(column.list_records.emplace_back(std::vector<T>(count)));
+    for (size_t i = 0; i < count; ++i) items[i] = decode(bytes + i * static_cast<size_t>(want.itemsize()));
+    if constexpr (zoned) {
+        auto& names = column.list_texts.emplace_back(zone_names(item.cast<py::tuple>()[1], bytes, count, keep, what));
+        return Value::list(std::span<const DateTime>(items), std::span<const std::string_view>(names));
+    } else {
+        return Value::list(std::span<const T>(items));
+    }
+}
+
 Value list_value(Column& column, const py::handle& item, bool int_keys, std::vector<py::object>& keep, const std::string& what) {
     switch (column.type.element()) {
+        case TypeCode::localtime: return record_list<LocalTime>(column, item, keep, what, format::decode_localtime);
+        case TypeCode::time: return record_list<Time>(column, item, keep, what, format::decode_time);
+        case TypeCode::localdatetime: return record_list<LocalDateTime>(column, item, keep, what, format::decode_localdatetime);
+        case TypeCode::datetime: return record_list<DateTime>(column, item, keep, what, format::decode_datetime);
+        case TypeCode::duration: return record_list<Duration>(column, item, keep, what, format::decode_duration);
+        case TypeCode::point: return record_list<Point>(column, item, keep, what, format::decode_point);
         case TypeCode::boolean: return numeric_list<bool>(item, keep);
         case TypeCode::int8: return numeric_list<int8_t>(item, keep);
         case TypeCode::int16: return numeric_list<int16_t>(item, keep);
@@ -216,7 +256,10 @@ Column read_column(const AttributeSpec& spec, const py::handle& prepared, size_t
     if (kind == "fixed") {
         if (!spec.type.is_fixed() || spec.type.element() == TypeCode::vertex_ref) throw Error(ErrorKind::misuse, what + ": not a fixed-size number");
         column.kind = Column::fixed;
-        column.data = static_cast<const uint8_t*>(exact_array(values, scalar_dtype(spec.type.element()), rows, keep, what).data());
+        const bool zoned = spec.type.element() == TypeCode::datetime;
+        py::object records = zoned ? values.cast<py::tuple>()[0] : values;
+        column.data = static_cast<const uint8_t*>(exact_array(records, scalar_dtype(spec.type.element()), rows, keep, what).data());
+        if (zoned) column.zones = zone_names(values.cast<py::tuple>()[1], column.data, rows, keep, what);
         column.mask = read_mask(mask, rows, keep, what);
         return column;
     }

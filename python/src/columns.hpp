@@ -13,6 +13,9 @@
 //                            vertex_ref[] resolved (ShardWriter): None or a pair (shards,
 //                            indices) of integer sequences per row
 //   None                     the attribute is absent: null in every row
+// The 2.2 types travel as their packed records (§4.3; temporal_dtype() gives the numpy dtype),
+// in "fixed" columns and as "list" items. A datetime's records come as a pair (records, zone
+// names), each record's zone field 0 for a fixed offset or k for names[k - 1].
 // A key column is a numpy int64 array (int keys) or a sequence of str.
 //
 // Reading the Python objects needs the GIL; adding the rows does not. So a call first takes
@@ -20,6 +23,7 @@
 // `keep`), then releases the GIL and adds every row from these columns.
 #pragma once
 
+#include <any>
 #include <cstring>
 #include <deque>
 #include <memory>
@@ -82,6 +86,8 @@ struct Column {
     std::deque<std::vector<std::string_view>> list_texts;
     std::deque<std::vector<Key>> list_keys;
     std::deque<std::vector<VertexRef>> list_places;
+    std::deque<std::any> list_records;  // a std::vector of a 2.2 struct per list
+    std::vector<std::string_view> zones;  // datetime: what zone field k > 0 names (views of kept str)
 
     Value value(size_t row) const {
         switch (kind) {
@@ -117,6 +123,15 @@ struct Column {
             case TypeCode::float32: return Value(load(float{}));
             case TypeCode::float64: return Value(load(double{}));
             case TypeCode::date: return Value::date_days(load(int32_t{}));
+            case TypeCode::localtime: return Value::localtime(format::decode_localtime(p));
+            case TypeCode::time: return Value::time(format::decode_time(p));
+            case TypeCode::localdatetime: return Value::localdatetime(format::decode_localdatetime(p));
+            case TypeCode::datetime: {
+                const DateTime t = format::decode_datetime(p);  // zones checked by read_column
+                return Value::datetime(t, t.zone ? zones[t.zone - 1] : std::string_view());
+            }
+            case TypeCode::duration: return Value::duration(format::decode_duration(p));
+            case TypeCode::point: return Value::point(format::decode_point(p));
             default: return Value();
         }
     }

@@ -139,7 +139,8 @@ py::object open_graph(const py::object& paths, bool verify, const std::optional<
 py::dict vertex_attributes(const PyVertex& v) {
     SourcePtr source = v.handle->get();
     py::dict values;
-    for (auto [name, value] : v.get(*source).attributes()) values[decode_text(name)] = to_python(value, v.handle, source);
+    Vertex vertex = v.get(*source);
+    for (auto [name, value] : vertex.attributes()) values[decode_text(name)] = to_python(value, v.handle, source, false, &vertex.file());
     return values;
 }
 
@@ -151,7 +152,7 @@ py::object vertex_item(const PyVertex& v, const Name& name) {
         PyErr_SetObject(PyExc_KeyError, decode_text("label '" + std::string(label.name) + "' has no attribute '" + name.bytes + "'").ptr());
         throw py::error_already_set();
     }
-    return to_python(vertex.get(name.bytes), v.handle, source);
+    return to_python(vertex.get(name.bytes), v.handle, source, false, &vertex.file());
 }
 
 EdgeRange edge_range(const Vertex& vertex, Direction direction, const std::optional<Name>& type) {
@@ -196,8 +197,12 @@ py::object vertex_edges(const PyVertex& v, const std::string& direction, const s
         type_names.append(decode_text(types[e.type].name));
         py::dict props;
         const auto& attributes = types[e.type].attributes;
+        // Properties live in the source's shard (§8.2), whose string table names their zones; an
+        // unmapped one makes property() raise ShardNotMapped first.
+        const File* holder = e.direction == Direction::out ? &vertex.file()
+                             : source->mapped(e.target.shard) ? &source->shard(e.target.shard) : nullptr;
         for (uint32_t p = 0; p < attributes.size(); ++p)
-            props[decode_text(attributes[p].name)] = to_python(source->dataset->property(e, vertex, p), v.handle, source);
+            props[decode_text(attributes[p].name)] = to_python(source->dataset->property(e, vertex, p), v.handle, source, false, holder);
         properties.append(std::move(props));
     }
     static py::object make = py::module_::import("collections").attr("namedtuple")("VertexEdges", "targets types properties");
@@ -305,8 +310,11 @@ void bind_vertex(py::module_& m) {
                                "False for a reference into a shard the dataset does not map: only shard and local_index answer.")
         .def_property_readonly("key", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return key_to_python(v.get(*source).key()); })
         .def_property_readonly("label", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return decode_text(v.get(*source).label_name()); })
-        .def("__getitem__", &vertex_item, py::arg("name"), "The value of one attribute (KeyError when the label has none so named).")
-        .def("attributes", &vertex_attributes, "All attribute values as a dict, nulls as None.")
+        .def("__getitem__", &vertex_item, py::arg("name"), "The value of one attribute (KeyError when the label has none so named). Times and "
+             "date-times are datetime objects, which hold microseconds: digits below are dropped "
+             "(vertices() keeps them).")
+        .def("attributes", &vertex_attributes, "All attribute values as a dict, nulls as None; times and date-times to the microsecond, "
+             "as item access gives them.")
         .def("degree", &vertex_degree, py::arg("direction") = "out", py::arg("type") = py::none(),
              "Number of edges in a direction ('out' or 'in'), of one edge type or all.")
         .def("neighbors", &vertex_neighbors, py::arg("direction") = "out", py::arg("type") = py::none(),

@@ -4,12 +4,16 @@
 //   tables); vertex_ref -> the referenced Vertex; lists of fixed-size numbers -> read-only numpy
 //   views into the mapping (unaligned where the file packs them so); string[] -> list of str;
 //   bytes[] -> list of memoryviews; vertex_ref[] -> list of Vertex; date -> datetime.date (a
-//   numpy.datetime64 in days outside the years 1..9999); date[] -> a numpy datetime64[D] array.
+//   numpy.datetime64 in days outside the years 1..9999); date[] -> a numpy datetime64[D] array;
+//   the 2.2 types and their lists -> what mmgraph/_temporal.py makes of their records
+//   (datetime.time, datetime.datetime, mmgraph.Duration, mmgraph.Point; lists as lists).
 #include "binding.hpp"
 
 #include <algorithm>
+#include <map>
 
 #include "mmgraph/format/date.hpp"
+#include "mmgraph/format/temporal.hpp"
 
 namespace mmgraph::python {
 
@@ -84,8 +88,60 @@ py::dtype scalar_dtype(TypeCode code) {
         case TypeCode::float32: return py::dtype("<f4");
         case TypeCode::float64: return py::dtype("<f8");
         case TypeCode::date: return py::dtype("<i4");  // the stored day count; see date_days_array
+        case TypeCode::localtime:
+        case TypeCode::time:
+        case TypeCode::localdatetime:
+        case TypeCode::datetime:
+        case TypeCode::duration:
+        case TypeCode::point: return temporal_dtype(code);
         default: throw Error(ErrorKind::misuse, "no numpy dtype for type " + std::string(format::scalar_name(static_cast<uint8_t>(code))));
     }
+}
+
+// The packed records of §4.3, field by field: mmgraph/_temporal.py takes its DTYPES from here
+// (_native._temporal_dtypes), so what it writes and reads is this layout.
+py::dtype temporal_dtype(TypeCode code) {
+    auto packed = [](std::initializer_list<std::pair<const char*, const char*>> fields) {
+        py::list list;
+        for (const auto& [name, type] : fields) list.append(py::make_tuple(name, type));
+        return py::dtype::from_args(list);
+    };
+    switch (code) {
+        case TypeCode::localtime: return py::dtype("<i8");  // nanoseconds since midnight
+        case TypeCode::time: return packed({{"nanos", "<i8"}, {"offset", "<i4"}});
+        case TypeCode::localdatetime: return packed({{"seconds", "<i8"}, {"nanos", "<u4"}});
+        case TypeCode::datetime: return packed({{"seconds", "<i8"}, {"nanos", "<u4"}, {"offset", "<i4"}, {"zone", "<u4"}});
+        case TypeCode::duration: return packed({{"months", "<i8"}, {"days", "<i8"}, {"seconds", "<i8"}, {"nanos", "<i4"}});
+        case TypeCode::point: return packed({{"srid", "<u4"}, {"x", "<f8"}, {"y", "<f8"}, {"z", "<f8"}});
+        default: throw Error(ErrorKind::misuse, "not a 2.2 type");
+    }
+}
+
+py::array dense_zones(py::array records, const std::vector<const File*>& files, std::vector<std::string>& names) {
+    // Zone fields hold a string id + 1 of the file each record came from (§4.3); Python gets an
+    // index + 1 into `names` instead, the same for equal names from different shards.
+    std::map<std::string, uint32_t, std::less<>> seen;
+    for (size_t i = 0; i < names.size(); ++i) seen.emplace(names[i], static_cast<uint32_t>(i + 1));
+    auto* bytes = static_cast<uint8_t*>(records.mutable_data());
+    for (size_t r = 0; r < files.size(); ++r) {
+        uint8_t* field = bytes + r * 20 + 16;
+        uint32_t zone = format::load<uint32_t>(field);
+        if (zone == 0 || !files[r]) continue;
+        std::string_view name = files[r]->zone_name(zone);
+        auto it = seen.find(name);
+        if (it == seen.end()) {
+            names.emplace_back(name);
+            it = seen.emplace(std::string(name), static_cast<uint32_t>(names.size())).first;
+        }
+        format::store<uint32_t>(field, it->second);
+    }
+    return records;
+}
+
+py::list temporal_objects(TypeCode code, const py::array& records, const std::vector<std::string>& zones) {
+    py::list names;
+    for (const auto& z : zones) names.append(decode_text(z));
+    return py::module_::import("mmgraph._temporal").attr("objects")(std::string(format::scalar_name(static_cast<uint8_t>(code))), records, names);
 }
 
 py::array date_days_array(const py::array& days) { return days.attr("astype")("<M8[D]"); }
@@ -133,10 +189,31 @@ py::object bytes_value(std::span<const uint8_t> data, const SourcePtr& source, b
 
 }  // namespace
 
-py::object to_python(const ValueRef& value, const HandlePtr& handle, const SourcePtr& source, bool for_table) {
+namespace {
+
+// A 2.2 value or list (a copy of its records) as Python objects; `file` resolves zones.
+py::object temporal_to_python(const ValueRef& value, const File& file) {
+    const TypeCode code = value.type().element();
+    const uint64_t count = value.type().is_list() ? value.list_size() : 1;
+    py::dtype dtype = temporal_dtype(code);
+    py::array records(dtype, py::array::ShapeContainer{static_cast<py::ssize_t>(count)});
+    if (value.as_bytes().size() != count * static_cast<uint64_t>(dtype.itemsize()))
+        throw Error(ErrorKind::damaged, "a " + value.type().name() + " value of unexpected size");
+    if (count) std::memcpy(records.mutable_data(), value.as_bytes().data(), value.as_bytes().size());
+    std::vector<std::string> zones;
+    if (code == TypeCode::datetime) records = dense_zones(records, std::vector<const File*>(count, &file), zones);
+    py::list items = temporal_objects(code, records, zones);
+    if (value.type().is_list()) return items;
+    return items[0];
+}
+
+}  // namespace
+
+py::object to_python(const ValueRef& value, const HandlePtr& handle, const SourcePtr& source, bool for_table, const File* file) {
     if (value.is_null()) return py::none();
     const Type type = value.type();
     const TypeCode code = type.element();
+    if (type.is_list() && format::is_temporal_code(static_cast<uint8_t>(code))) return temporal_to_python(value, file ? *file : source->first_own());
     if (type.is_list()) {
         if (code == TypeCode::string || code == TypeCode::bytes || code == TypeCode::vertex_ref) {
             py::list items;
@@ -161,6 +238,12 @@ py::object to_python(const ValueRef& value, const HandlePtr& handle, const Sourc
         case TypeCode::string: return decode_text(value.as_string());
         case TypeCode::bytes: return bytes_value(value.as_bytes(), source, for_table);
         case TypeCode::date: return date_to_python(value.as_date_days());
+        case TypeCode::localtime:
+        case TypeCode::time:
+        case TypeCode::localdatetime:
+        case TypeCode::datetime:
+        case TypeCode::duration:
+        case TypeCode::point: return temporal_to_python(value, file ? *file : source->first_own());
         case TypeCode::vertex_ref:
             if (for_table) return py::int_(source->global(value.as_ref()));
             return py::cast(make_vertex(handle, *source, value.as_ref()));
@@ -200,6 +283,13 @@ Direction parse_direction(const std::string& direction) {
     throw py::value_error("direction is 'out' or 'in', not '" + direction + "'");
 }
 
-void register_values(py::module_&) {}
+void register_values(py::module_& m) {
+    m.def("_temporal_dtypes", [] {
+        py::dict dtypes;
+        for (auto code = static_cast<uint8_t>(TypeCode::localtime); code <= static_cast<uint8_t>(TypeCode::point); ++code)
+            dtypes[py::str(std::string(format::scalar_name(code)))] = temporal_dtype(static_cast<TypeCode>(code));
+        return dtypes;
+    });
+}
 
 }  // namespace mmgraph::python
