@@ -127,7 +127,8 @@ def expected_neighbors(graph, vertex, type_name=None, sharded=False):
         assert len(edges.targets) == vertex.degree(direction, type_name) == len(edges.types) == len(edges.properties)
         for target, edge_type, props in zip(edges.targets.tolist(), edges.types, edges.properties):
             other = graph.vertex(target)
-            entry = {"index": target, "key": other.key, "type": edge_type, "direction": direction,
+            # The files here give each vertex one label.
+            entry = {"index": target, "key": other.key, "labels": [other.label], "type": edge_type, "direction": direction,
                      "properties": {name: as_json(v, properties[edge_type][name]) for name, v in props.items()}}
             if sharded:
                 entry["index"] = target - first[other.shard]
