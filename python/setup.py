@@ -24,8 +24,8 @@ def os_relative(path):
     return os.path.relpath(path, here)
 
 
-# date/ptz.h does not compile as C++20: its one user is built as C++17, into a static library
-# of its own that the extension links (as import/CMakeLists.txt does).
+# date/ptz.h does not compile as C++20: its one user is compiled as C++17 on its own, and its
+# object linked into the extension (as import/CMakeLists.txt does).
 CXX17_SOURCES = {"posix_rules.cpp"}
 # What CMake's date::date-tz target adds: the system's tzdata, no locale-dependent parsing.
 DATE_DEFINES = [("USE_OS_TZDB", "1"), ("ONLY_C_LOCALE", "1"), ("HAS_STRING_VIEW", "1")]
@@ -38,15 +38,24 @@ def sources(folder, cxx17=False):
 include_dirs = [os_relative(root / d) for d in ("format/include", "parallel/include", "reader/include", "writer/include", "import/include",
                                                   "reader/src")] + ["/usr/include/utf8cpp"]  # libutfcpp-dev: headers only
 
-posix_rules = ("mmgraph_posix_rules", {"sources": sources("import/src", cxx17=True), "include_dirs": include_dirs,
-                                       "macros": DATE_DEFINES, "cflags": ["-std=c++17", "-fPIC", "-O2"]})
+
+class BuildExt(build_ext):
+    """pybind11's build_ext, with the C++17 sources compiled first and linked in."""
+
+    def build_extension(self, ext):
+        cxx17 = [str(root / "import" / "src" / name) for name in sorted(CXX17_SOURCES)]
+        objects = self.compiler.compile(cxx17, output_dir=self.build_temp, macros=DATE_DEFINES,
+                                        include_dirs=[str(here / d) for d in include_dirs], extra_postargs=["-std=c++17", "-fPIC"])
+        ext.extra_objects = list(ext.extra_objects or []) + objects
+        super().build_extension(ext)
+
 
 extension = Pybind11Extension(
     "mmgraph._native",
     sources("python/src") + sources("reader/src") + sources("writer/src") + sources("import/src"),
     include_dirs=include_dirs,
     define_macros=DATE_DEFINES,
-    libraries=["mmgraph_posix_rules", "xxhash", "archive", "date-tz"],
+    libraries=["xxhash", "archive", "date-tz"],
     cxx_std=20,
 )
 
@@ -56,9 +65,8 @@ setup(
     description="Memory-mapped read-only property-graph files, zero-copy into numpy, scipy and pandas",
     packages=["mmgraph"],
     package_data={"mmgraph": ["*.pyi", "py.typed"]},
-    libraries=[posix_rules],
     ext_modules=[extension],
-    cmdclass={"build_ext": build_ext},
+    cmdclass={"build_ext": BuildExt},
     install_requires=["numpy"],
     extras_require={"pandas": ["pandas"], "scipy": ["scipy"], "networkx": ["networkx"]},
     python_requires=">=3.9",
