@@ -228,6 +228,7 @@ private:
             input.fail(record.fields[want].offset, record.fields[want].line,
                        std::to_string(got) + " fields, the header has " + std::to_string(want) + " (--ignore-extra-columns drops the rest)");
         CsvField absent;
+        absent.text = std::string_view(input.begin() + record.end_offset, 0);  // empty, but never a null pointer
         absent.offset = record.end_offset;
         absent.line = record.end_line;
         record.fields.resize(want, absent);

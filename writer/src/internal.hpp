@@ -55,7 +55,7 @@ public:
     static Cell short_cell(std::string_view key) {
         Cell cell{};
         cell.bytes[0] = static_cast<uint8_t>(key.size());
-        std::memcpy(cell.bytes + 1, key.data(), key.size());
+        if (!key.empty()) std::memcpy(cell.bytes + 1, key.data(), key.size());  // an empty view may have no data
         return cell;
     }
     // Whether vertex v's key is the short key `cell` was made from: one 16-byte compare (the
