@@ -593,6 +593,8 @@ TEST_CASE("writer_errors: text that is not UTF-8 is refused, bytes values take a
     CHECK_FALSE(f.w.has_vertex(std::string_view("fine")));  // all or none
     CHECK_THROWS_WITH(f.w.add_label("Bad\xC0\xAF"), Contains("label name is not UTF-8"));
     CHECK_THROWS_WITH(f.w.add_label("L", {{"n\xFF", TypeCode::int32}}), Contains("attribute name is not UTF-8"));
+    CHECK_THROWS_WITH(f.w.add_label("L", {{std::string("n\0x", 3), TypeCode::int32}}), Contains("attribute name holds a 0x00 byte at byte 1"));
+    CHECK_THROWS_WITH(f.w.add_id_space(std::string_view("S\0", 2)), Contains("ID space name holds a 0x00 byte"));
 
     Writer w;
     const LabelId l = w.add_label("L", {{"tags", Type::list_of(TypeCode::string), true}, {"raw", TypeCode::bytes, true}});

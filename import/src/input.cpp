@@ -70,25 +70,31 @@ uint64_t decompress(int in, int out, Compression kind, const std::string& path) 
     auto fail = [&](const std::string& why) -> void {
         throw Error(ErrorKind::bad_input, path + ": cannot read it as " + what + ": " + why);
     };
+    // libarchive leaves the message unset for some damage.
+    auto reason = [&] {
+        const char* text = archive_error_string(a.get());
+        return std::string(text ? text : "damaged data");
+    };
     if (kind == Compression::gzip) {
         archive_read_support_filter_gzip(a.get());
         archive_read_support_format_raw(a.get());
     } else {
         archive_read_support_format_zip(a.get());
     }
-    if (archive_read_open_fd(a.get(), in, 1 << 20) != ARCHIVE_OK) fail(archive_error_string(a.get()));
+    if (archive_read_open_fd(a.get(), in, 1 << 20) != ARCHIVE_OK) fail(reason());
     archive_entry* entry = nullptr;
     int status;
     while ((status = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK && archive_entry_filetype(entry) == AE_IFDIR) {
     }
     if (status == ARCHIVE_EOF) fail("the archive holds no file");
-    if (status != ARCHIVE_OK) fail(archive_error_string(a.get()));
-    const std::string name = archive_entry_pathname(entry) ? archive_entry_pathname(entry) : "";
+    if (status != ARCHIVE_OK) fail(reason());
+    auto name_of = [](archive_entry* e) { return std::string(archive_entry_pathname(e) ? archive_entry_pathname(e) : "?"); };
+    const std::string name = name_of(entry);
     std::vector<char> buffer(1 << 20);
     uint64_t total = 0;
     for (;;) {
         const la_ssize_t n = archive_read_data(a.get(), buffer.data(), buffer.size());
-        if (n < 0) fail("damaged after " + std::to_string(total) + " bytes of text: " + archive_error_string(a.get()));
+        if (n < 0) fail("damaged after " + std::to_string(total) + " bytes of text: " + reason());
         if (n == 0) break;
         for (la_ssize_t done = 0; done < n;) {
             const ssize_t w = ::write(out, buffer.data() + done, static_cast<size_t>(n - done));
@@ -104,7 +110,7 @@ uint64_t decompress(int in, int out, Compression kind, const std::string& path) 
     while ((status = archive_read_next_header(a.get(), &entry)) == ARCHIVE_OK && archive_entry_filetype(entry) == AE_IFDIR) {
     }
     if (status == ARCHIVE_OK)
-        fail("the archive holds more than one file ('" + name + "', then '" + archive_entry_pathname(entry) +
+        fail("the archive holds more than one file ('" + name + "', then '" + name_of(entry) +
              "'); give each file on its own");
     return total;
 }

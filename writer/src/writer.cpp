@@ -25,11 +25,13 @@ namespace {
 
 std::string in_quotes(std::string_view s) { return "'" + std::string(s) + "'"; }
 
-// Names go to the string table, which holds UTF-8 only (spec §4.1).
+// Names go to the string table, which holds UTF-8 without 0x00 bytes only (spec §4.1).
 void check_utf8_name(std::string_view name, const char* what) {
     if (const size_t bad = format::first_invalid_utf8(name); bad != name.size())
         throw Error(ErrorKind::bad_input, std::string(what) + " name is not UTF-8 (byte " + format::hex_byte(name[bad]) + " at byte " +
                                               std::to_string(bad) + ", spec §4.1)");
+    if (const size_t nul = name.find('\0'); nul != std::string_view::npos)
+        throw Error(ErrorKind::bad_input, std::string(what) + " name holds a 0x00 byte at byte " + std::to_string(nul) + " (spec §4.1)");
 }
 
 // Vertex ids are u32 and two values are kept free.
@@ -228,6 +230,7 @@ IdSpace Writer::add_id_space(std::string_view name) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "add_id_space after finish()");
     if (name.empty()) throw Error(ErrorKind::bad_input, "an ID space name must not be empty");
+    check_utf8_name(name, "ID space");
     if (m.id_spaces.size() >= format::kMaxIdSpaces)
         throw Error(ErrorKind::limit, "ID space " + in_quotes(name) + ": more than " + std::to_string(format::kMaxIdSpaces) + " ID spaces (spec §9)");
     if (!m.id_space_names.emplace(name).second) throw Error(ErrorKind::bad_input, "ID space " + in_quotes(name) + " declared twice");
