@@ -23,34 +23,14 @@
 #include "inspect.hpp"
 #include "mmgraph/format/date.hpp"
 #include "mmgraph/format/temporal.hpp"
+#include "mmgraph/import.hpp"
 
 namespace mmgraph::cli {
 
 namespace {
 
-const char* csv_type(TypeCode code) {
-    switch (code) {
-        case TypeCode::boolean: return "boolean";
-        case TypeCode::int8: return "byte";
-        case TypeCode::int16: return "short";
-        case TypeCode::int32: return "int";
-        case TypeCode::int64: return "long";
-        case TypeCode::float32: return "float";
-        case TypeCode::float64: return "double";
-        case TypeCode::string: return "string";
-        case TypeCode::date: return "date";
-        case TypeCode::localtime: return "localtime";
-        case TypeCode::time: return "time";
-        case TypeCode::localdatetime: return "localdatetime";
-        case TypeCode::datetime: return "datetime";
-        case TypeCode::duration: return "duration";
-        case TypeCode::point: return "point";
-        default: return nullptr;
-    }
-}
-
 std::string column(const AttributeInfo& a, const std::string& owner) {
-    const char* base = csv_type(a.type.element());
+    const char* base = importer::csv_type_name(a.type.element());
     if (!base)
         throw Error(ErrorKind::bad_input, owner + " attribute '" + std::string(a.name) + "' of type " + a.type.name() +
                     " has no CSV column type: this file cannot be dumped");

@@ -224,6 +224,7 @@ private:
     // as neo4j-admin reads it; a longer one is an error unless the extra fields are dropped.
     void fit_width(const Source& s, const InputBuffer& input, CsvRecord& record) const {
         const size_t want = s.columns.size(), got = record.fields.size();
+        if (got == want) return;  // nearly every row
         if (got > want && !options_.ignore_extra_columns)
             input.fail(record.fields[want].offset, record.fields[want].line,
                        std::to_string(got) + " fields, the header has " + std::to_string(want) + " (--ignore-extra-columns drops the rest)");

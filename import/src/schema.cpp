@@ -4,40 +4,36 @@
 
 namespace mmgraph::importer {
 
+namespace {
+
+// neo4j-admin's column type names; the first name of a code is the one written back.
+constexpr std::pair<std::string_view, TypeCode> kCsvTypes[] = {
+    {"string", TypeCode::string}, {"int", TypeCode::int32},      {"long", TypeCode::int64},
+    {"float", TypeCode::float32}, {"double", TypeCode::float64}, {"boolean", TypeCode::boolean},
+    {"byte", TypeCode::int8},     {"short", TypeCode::int16},  {"date", TypeCode::date},
+    {"localtime", TypeCode::localtime}, {"time", TypeCode::time}, {"localdatetime", TypeCode::localdatetime},
+    {"datetime", TypeCode::datetime}, {"duration", TypeCode::duration}, {"point", TypeCode::point},
+    {"char", TypeCode::string},  // one code point, checked per value; stored as a string
+};
+
+}  // namespace
+
+const char* csv_type_name(TypeCode code) {
+    for (const auto& [name, c] : kCsvTypes)
+        if (c == code) return name.data();  // the literals are NUL-terminated
+    return nullptr;
+}
+
 std::string csv_type_name(Type type) {
-    std::string base;
-    switch (type.element()) {
-        case TypeCode::boolean: base = "boolean"; break;
-        case TypeCode::int8: base = "byte"; break;
-        case TypeCode::int16: base = "short"; break;
-        case TypeCode::int32: base = "int"; break;
-        case TypeCode::int64: base = "long"; break;
-        case TypeCode::float32: base = "float"; break;
-        case TypeCode::float64: base = "double"; break;
-        case TypeCode::date: base = "date"; break;
-        case TypeCode::localtime: base = "localtime"; break;
-        case TypeCode::time: base = "time"; break;
-        case TypeCode::localdatetime: base = "localdatetime"; break;
-        case TypeCode::datetime: base = "datetime"; break;
-        case TypeCode::duration: base = "duration"; break;
-        case TypeCode::point: base = "point"; break;
-        default: base = "string"; break;
-    }
-    return type.is_list() ? base + "[]" : base;
+    const char* base = csv_type_name(type.element());
+    const std::string name = base ? base : "string";
+    return type.is_list() ? name + "[]" : name;
 }
 
 namespace {
 
 std::optional<TypeCode> csv_type(std::string_view name) {
-    static constexpr std::pair<std::string_view, TypeCode> kTypes[] = {
-        {"string", TypeCode::string}, {"int", TypeCode::int32},      {"long", TypeCode::int64},
-        {"float", TypeCode::float32}, {"double", TypeCode::float64}, {"boolean", TypeCode::boolean},
-        {"byte", TypeCode::int8},     {"short", TypeCode::int16},  {"date", TypeCode::date},
-        {"localtime", TypeCode::localtime}, {"time", TypeCode::time}, {"localdatetime", TypeCode::localdatetime},
-        {"datetime", TypeCode::datetime}, {"duration", TypeCode::duration}, {"point", TypeCode::point},
-        {"char", TypeCode::string},  // one code point, checked per value; stored as a string
-    };
-    for (const auto& [n, code] : kTypes)
+    for (const auto& [n, code] : kCsvTypes)
         if (iequals(n, name)) return code;
     return std::nullopt;
 }

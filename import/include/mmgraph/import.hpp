@@ -14,6 +14,10 @@
 
 namespace mmgraph::importer {
 
+// neo4j-admin's header name of a column type ("int" for int32, "date"...), as `build` reads it
+// and `dump` writes it; nullptr for a type that CSV columns cannot hold.
+const char* csv_type_name(TypeCode code);
+
 // Files that read as one (neo4j-admin's file group): the first file's first line is the header
 // of them all, the others hold rows only.
 struct InputGroup {
