@@ -18,8 +18,10 @@ namespace fs = std::filesystem;
 
 constexpr const char* kBuildFooter =
     "\nNode files: a header row in the neo4j-admin import convention, then one vertex per row.\n"
-    "  id:ID           the vertex key (a string); required. id:ID(Space) puts the keys in an\n"
-    "                  ID space: the same key in two spaces names two vertices\n"
+    "  id:ID           the vertex key (a string); required. Named, it is also stored as the\n"
+    "                  attribute 'id' (typed as the key); ':ID' alone stores none.\n"
+    "                  id:ID(Space) puts the keys in an ID space: the same key in two spaces\n"
+    "                  names two vertices\n"
     "  :LABEL          the vertex's labels, e.g. 'Movie' or 'Movie;Sequel' split on the array\n"
     "                  delimiter; every label of a row takes the file's columns (default\n"
     "                  'Vertex', or the LABEL of --nodes=LABEL=FILES)\n"

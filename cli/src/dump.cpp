@@ -7,7 +7,11 @@
 //   - edges-NNNNNN.csv: one file per edge type in schema order, edges in stored out-order, so
 //     types, multi-edge order and property ordinals come out the same; with ID spaces (§8.3),
 //     one file per type and pair of endpoint spaces, which keeps parallel edges together;
-//   - a vertex of a named ID space is written under an `id:ID(Space)` column, its edges' ends
+//   - build stores a named :ID column (`personId:ID`) as an attribute too, so the key column is
+//     named after an attribute only where the run's every vertex holds its key in it (typed as
+//     the key), and stands in that attribute's place; otherwise it is an unnamed `:ID`, which
+//     stores nothing, and an attribute of any name and values stays a column of its own;
+//   - a vertex of a named ID space is written under an `:ID(Space)` column, its edges' ends
 //     under `:START_ID(Space)` / `:END_ID(Space)`; node runs also break where the space changes.
 // Only the column types the importer reads can be dumped; a dataset of several shards is refused
 // (its global insertion order is not recorded).
@@ -18,6 +22,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "inspect.hpp"
@@ -151,6 +156,24 @@ void key(CsvFile& out, const Vertex& v) {
     else out.quoted(std::to_string(std::get<int64_t>(k)));
 }
 
+// The attribute of `layout` that holds the key of every vertex in [begin, end), typed as the key
+// (what build makes of a `name:ID` column), or none.
+std::optional<uint32_t> key_attribute(const File& file, const LabelInfo& layout, uint64_t begin, uint64_t end) {
+    const Type key_type(file.key_type() == KeyType::int64 ? TypeCode::int64 : TypeCode::string);
+    for (uint32_t a = 0; a < layout.attributes.size(); ++a) {
+        if (layout.attributes[a].type != key_type) continue;
+        bool holds_key = true;
+        for (uint64_t i = begin; i < end && holds_key; ++i) {
+            const Vertex v = file.vertex(i);
+            const ValueRef value = v.get(a);
+            const Key k = v.key();
+            holds_key = !value.is_null() && (file.key_type() == KeyType::int64 ? Key(value.as_int()) == k : Key(value.as_string()) == k);
+        }
+        if (holds_key) return a;
+    }
+    return std::nullopt;
+}
+
 std::string numbered(const char* prefix, uint64_t n) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%s-%06llu.csv", prefix, static_cast<unsigned long long>(n));
@@ -243,20 +266,36 @@ void run_dump(const DumpOptions& options) {
         const IdSpace space = file.vertex(i).id_space();
         const LabelInfo& layout = file.label_set_layout(label);
         rebuilt.meet(label);
-        CsvFile out(dir / numbered("nodes", ++node_files));
+        uint64_t end = i;
+        while (end < file.vertex_count() && file.vertex(end).label_set() == label && file.vertex(end).id_space() == space) ++end;
+        const std::optional<uint32_t> key_at = key_attribute(file, layout, i, end);
         // Integer keys say so in the header, so that a build without options reads them back as
         // integers (and the rebuilt file is the same).
-        out.raw("id:ID" + space_group(space) + (file.key_type() == KeyType::int64 ? "{id-type:integer},:LABEL" : ",:LABEL"));
-        for (const auto& c : label_columns[label]) out.raw("," + c);
+        const std::string key_column = ":ID" + space_group(space) + (file.key_type() == KeyType::int64 ? "{id-type:integer}" : "");
+        // The key comes first, unless its attribute comes after others (whose order it keeps).
+        const bool key_first = !key_at || *key_at == 0;
+        CsvFile out(dir / numbered("nodes", ++node_files));
+        if (key_first) out.raw((key_at ? std::string(layout.attributes[0].name) : std::string()) + key_column + ",");
+        out.raw(":LABEL");
+        for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
+            if (a == key_at && key_first) continue;
+            out.raw("," + (a == key_at ? std::string(layout.attributes[a].name) + key_column : label_columns[label][a]));
+        }
         out.raw("\n");
-        for (; i < file.vertex_count(); ++i) {
+        for (; i < end; ++i) {
             Vertex v = file.vertex(i);
-            if (v.label_set() != label || v.id_space() != space) break;
-            key(out, v);
-            out.raw(",");
+            if (key_first) {
+                key(out, v);
+                out.raw(",");
+            }
             out.quoted(layout.name);
             for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
+                if (a == key_at && key_first) continue;
                 out.raw(",");
+                if (a == key_at) {
+                    key(out, v);
+                    continue;
+                }
                 try {
                     value(out, v.get(a), file);
                 } catch (const Error& error) {

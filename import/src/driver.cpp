@@ -106,6 +106,7 @@ public:
                 scan(s);
             }
             key_type_ = id_type();
+            type_key_columns();
             writer_ = std::make_unique<Writer>(writer_options());
             declare_id_spaces();
             declare(labels_, true);
@@ -179,6 +180,12 @@ private:
             origin = column.where;
         }
         return chosen.value_or(KeyType::string);
+    }
+
+    // A named :ID column's attribute holds the key as the build's key type.
+    void type_key_columns() {
+        for (Source& s : sources_)
+            if (s.key >= 0) s.columns[static_cast<size_t>(s.key)].type = Type(key_type_ == KeyType::int64 ? TypeCode::int64 : TypeCode::string);
     }
 
     // A key field as the build's key type: the text itself, or the integer it spells.
@@ -326,7 +333,7 @@ private:
         if (s.unscanned) {
             s.property_slots.assign(s.columns.size(), kNoSlot);
             for (size_t c = 0; c < s.columns.size(); ++c)
-                if (s.columns[c].role == Role::property) s.property_slots[c] = s.property_count++;
+                if (s.columns[c].is_attribute()) s.property_slots[c] = s.property_count++;
             close(s);
             return;
         }
@@ -425,7 +432,7 @@ private:
                 auto& slots = s.combo_slots[c];
                 slots.assign(s.columns.size(), kNoSlot);
                 for (size_t col = 0; col < s.columns.size(); ++col) {
-                    if (s.columns[col].role != Role::property) continue;
+                    if (!s.columns[col].is_attribute()) continue;
                     // Every label of the combo took this file's columns (declare_shape), so the
                     // set's attributes hold each one.
                     for (uint32_t a = 0; a < attributes.size(); ++a)
@@ -549,8 +556,12 @@ private:
         }
         row.values = static_cast<uint32_t>(rows.values.size());
         rows.values.resize(rows.values.size() + count);
-        for (size_t c = 0; c < slots->size(); ++c)
-            if ((*slots)[c] != kNoSlot) rows.values[row.values + (*slots)[c]] = parser.parse(s.columns[c], record.fields[c], rows.store);
+        for (size_t c = 0; c < slots->size(); ++c) {
+            if ((*slots)[c] == kNoSlot) continue;
+            Value& value = rows.values[row.values + (*slots)[c]];
+            if (static_cast<int>(c) == s.key) value = std::visit([](auto key) { return Value(key); }, row.key);  // parsed already
+            else value = parser.parse(s.columns[c], record.fields[c], rows.store);
+        }
     }
 
     // A row's shape id, or for an unscanned file its checked name, which the consuming thread

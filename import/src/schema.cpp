@@ -146,12 +146,12 @@ void read_header(Source& s, CsvReader& reader, CsvRecord& record) {
             case Role::end: role_column = &s.end; break;
             case Role::type: role_column = &s.type; break;
             case Role::property:
-                for (const Column& other : s.columns)
-                    if (other.role == Role::property && other.name == column.name)
-                        throw InputError(column.where + ": column " + quote(column.name) + " appears twice", column.location);
-                break;
             case Role::ignore: break;
         }
+        if (column.is_attribute())
+            for (const Column& other : s.columns)
+                if (other.is_attribute() && other.name == column.name)
+                    throw InputError(column.where + ": column " + quote(column.name) + " appears twice", column.location);
         if (role_column) {
             if (*role_column >= 0) throw InputError(column.where + ": column " + quote(record.fields[i].text) + " appears twice", column.location);
             *role_column = static_cast<int>(i);
@@ -173,7 +173,7 @@ void declare_shape(Shapes& set, uint32_t id, bool labels, std::vector<Source>& s
         slots.assign(s.columns.size(), kNoSlot);
         for (size_t c = 0; c < s.columns.size(); ++c) {
             const Column& column = s.columns[c];
-            if (column.role != Role::property) continue;
+            if (!column.is_attribute()) continue;
             size_t a = 0;
             while (a < shape.attributes.size() && shape.attributes[a].name != column.name) ++a;
             if (a == shape.attributes.size()) {

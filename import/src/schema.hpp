@@ -33,6 +33,10 @@ struct Column {
     std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
     bool one_character = false;      // a `char` column: strings of exactly one code point
     std::string id_space;            // :ID(Space), :START_ID(Space), :END_ID(Space): its name; empty for the default
+
+    // A property column, or a named :ID column (`personId:ID`), whose key is also stored as an
+    // attribute of that name, as neo4j-admin keeps it as a property; its type is the key type's.
+    bool is_attribute() const { return role == Role::property || (role == Role::key && !name.empty()); }
 };
 
 // The neo4j-admin spelling of a column type, for messages.
