@@ -102,7 +102,7 @@ public:
             add_sources(false);
             for (Source& s : sources_) {
                 const size_t of_kind = static_cast<size_t>(std::count_if(sources_.begin(), sources_.end(), [&](const Source& o) { return o.nodes == s.nodes; }));
-                s.unscanned = of_kind == 1;
+                s.unscanned = of_kind == 1 && s.option_labels.empty();  // option labels make label sets, found in pass 1
                 scan(s);
             }
             key_type_ = id_type();
@@ -131,8 +131,23 @@ private:
         for (const auto& path : nodes ? options_.nodes : options_.relationships) sources_.emplace_back(path, nodes);
         for (const InputGroup& group : nodes ? options_.node_groups : options_.relationship_groups) {
             const int head = static_cast<int>(sources_.size());
-            for (size_t i = 0; i < group.files.size(); ++i) sources_.emplace_back(group.files[i], nodes, group.name, i == 0 ? -1 : head);
+            std::vector<std::string> labels;
+            if (nodes)
+                for (const std::string& label : group.name.empty() ? group.labels : with_first(group.name, group.labels))
+                    if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+            std::string fallback = nodes ? std::string() : group.name;
+            for (const std::string& label : labels) fallback += (fallback.empty() ? "" : std::string(1, options_.array_delimiter)) + label;
+            for (size_t i = 0; i < group.files.size(); ++i) {
+                sources_.emplace_back(group.files[i], nodes, fallback, i == 0 ? -1 : head);
+                sources_.back().option_labels = labels;
+            }
         }
+    }
+
+    static std::vector<std::string> with_first(const std::string& first, const std::vector<std::string>& rest) {
+        std::vector<std::string> all{first};
+        all.insert(all.end(), rest.begin(), rest.end());
+        return all;
     }
 
     // The header: the file's first record, or its group's; read in pass 1, skipped in pass 2.
@@ -254,20 +269,47 @@ private:
     }
     // shape_of once the shapes are frozen, for worker threads; a :LABEL value of several labels
     // gives its combo (kComboBit | id).
-    uint32_t shape_of(const Source& s, const InputBuffer& input, const CsvRecord& record, Shapes::Recent& recent) const {
+    // `scratch` holds a row's labels joined with its file's option labels.
+    uint32_t shape_of(const Source& s, const InputBuffer& input, const CsvRecord& record, Shapes::Recent& recent, std::string& scratch) const {
         int column = s.nodes ? s.label : s.type;
         const CsvField* field = column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr;
-        if (s.nodes && field && field->text.find(options_.array_delimiter) != std::string_view::npos) {
-            if (field->text == recent.name) return recent.id;
-            labels_.check(field->text, field, input, options_.array_delimiter);
-            const auto combo = combos_.find(field->text);
-            if (!combo)
-                throw Error(ErrorKind::bad_input, input.where(field->offset, field->line) + ": label set " + quote(field->text) +
-                                                      " was not there on the first read; did the file change during the build?");
-            recent = {combos_.key(*combo), kComboBit | *combo};
-            return kComboBit | *combo;
+        if (s.nodes && !s.option_labels.empty()) {
+            CsvField labels = field ? *field : record.fields.front();  // where an error points
+            labels.text = row_labels(s, field, scratch);
+            field = &labels;
+            if (labels.text.find(options_.array_delimiter) != std::string_view::npos) return combo_of(labels, input, recent);
+            return labels_.find(field, input, options_.array_delimiter, nullptr, recent);
         }
+        if (s.nodes && field && field->text.find(options_.array_delimiter) != std::string_view::npos) return combo_of(*field, input, recent);
         return shapes(s).find(field, input, options_.array_delimiter, s.fallback.c_str(), recent);
+    }
+    uint32_t combo_of(const CsvField& field, const InputBuffer& input, Shapes::Recent& recent) const {
+        if (field.text == recent.name) return recent.id;
+        labels_.check(field.text, &field, input, options_.array_delimiter);
+        const auto combo = combos_.find(field.text);
+        if (!combo)
+            throw Error(ErrorKind::bad_input, input.where(field.offset, field.line) + ": label set " + quote(field.text) +
+                                                  " was not there on the first read; did the file change during the build?");
+        recent = {combos_.key(*combo), kComboBit | *combo};
+        return kComboBit | *combo;
+    }
+
+    // A node row's labels as one :LABEL value: its file's option labels (--nodes=A:B=FILES),
+    // then its own that are not among them; the option labels alone for a row without a :LABEL
+    // column or with an empty one.
+    std::string_view row_labels(const Source& s, const CsvField* field, std::string& scratch) const {
+        if (s.option_labels.empty()) return field ? field->text : std::string_view(s.fallback);
+        if (!field || field->text.empty()) return s.fallback;
+        scratch = s.fallback;
+        for (std::string_view name : Shapes::split(field->text, options_.array_delimiter))
+            if (std::find(s.option_labels.begin(), s.option_labels.end(), name) == s.option_labels.end()) (scratch += options_.array_delimiter) += name;
+        return scratch;
+    }
+
+    // Pass 1: a node row's labels registered and marked as present in `s`: one label or a set.
+    void register_labels(Source& s, const InputBuffer& input, const CsvField& field) {
+        if (field.text.find(options_.array_delimiter) != std::string_view::npos) register_combo(s, input, field, false);
+        else mark(s, labels_.of(&field, input, options_.array_delimiter, nullptr));
     }
 
     // A :LABEL value of several labels (pass 1, or pass 2 of an unscanned file): each label
@@ -326,7 +368,14 @@ private:
         const int column = s.nodes ? s.label : s.type;
         if (column < 0) {
             s.unscanned = false;
-            mark(s, shape_of(s, input, record));
+            if (s.nodes && !s.option_labels.empty()) {
+                CsvField labels;  // the option's: errors point at the file's start
+                labels.text = s.fallback;
+                labels.line = 1;
+                register_labels(s, input, labels);
+            } else {
+                mark(s, shape_of(s, input, record));
+            }
             close(s);
             return;
         }
@@ -348,7 +397,7 @@ private:
                     if (!rows.next(chunk.record, bounds.end)) break;
                     fit_width(s, input, chunk.record);
                     const CsvField& field = chunk.record.fields[static_cast<size_t>(column)];
-                    shapes(s).check(field.text, &field, input, options_.array_delimiter);
+                    if (s.option_labels.empty() || !field.text.empty()) shapes(s).check(field.text, &field, input, options_.array_delimiter);
                     if (field.text != chunk.last) {  // most rows repeat the row before's name
                         auto [it, added] = chunk.seen.insert(std::string(field.text));
                         if (added) chunk.events.push_back({*it, field, nullptr});
@@ -365,6 +414,7 @@ private:
             return rows.offset();
         };
         ParallelRows<ScannedNames> chunks(input, reader.offset(), reader.line(), workers(), options_.chunk_bytes, names);
+        std::string labels;  // a row's labels with the option labels
         progress_.begin("scan", s.path, input.size());
         uint64_t count = 0;
         while (ScannedNames* chunk = chunks.next()) {
@@ -372,8 +422,12 @@ private:
                 if (e.error) std::rethrow_exception(e.error);
                 e.field.text = e.name;
                 try {
-                    if (s.nodes && e.field.text.find(options_.array_delimiter) != std::string_view::npos) register_combo(s, input, e.field, false);
-                    else mark(s, shapes(s).of(&e.field, input, options_.array_delimiter, nullptr));
+                    if (s.nodes) {
+                        e.field.text = row_labels(s, &e.field, labels);
+                        register_labels(s, input, e.field);
+                    } else {
+                        mark(s, types_.of(&e.field, input, options_.array_delimiter, nullptr));
+                    }
                 } catch (const InputError&) {  // more names than the format allows
                     if (!options_.skip_bad_rows) throw;
                 }
@@ -487,6 +541,7 @@ private:
         std::vector<IdSpace> spaces;  // of each endpoint
         std::vector<std::optional<uint32_t>> ids;
         Shapes::Recent recent;
+        std::string labels;  // a row's labels with its file's option labels
 
         void clear() {
             rows.clear();
@@ -568,7 +623,7 @@ private:
     // registers.
     void shape_or_name(const Source& s, const InputBuffer& input, const CsvRecord& record, ParsedRows& rows, ParsedRows::Row& row) const {
         if (!s.unscanned) {
-            row.shape = shape_of(s, input, record, rows.recent);
+            row.shape = shape_of(s, input, record, rows.recent, rows.labels);
             return;
         }
         const CsvField& field = record.fields[static_cast<size_t>(s.nodes ? s.label : s.type)];
