@@ -365,6 +365,7 @@ private:
         CsvReader reader(input, dialect());
         CsvRecord record;
         header(s, reader, record, true);
+        if (s.key >= 0 && !s.columns[static_cast<size_t>(s.key)].key_label.empty()) s.unscanned = false;  // its labels differ in attributes
         const int column = s.nodes ? s.label : s.type;
         if (column < 0) {
             s.unscanned = false;
@@ -485,8 +486,12 @@ private:
                 const auto& attributes = combos_.list[c].attributes;
                 auto& slots = s.combo_slots[c];
                 slots.assign(s.columns.size(), kNoSlot);
+                const auto has_label = [&](std::string_view name) {
+                    return std::any_of(combos_.list[c].labels.begin(), combos_.list[c].labels.end(), [&](uint32_t l) { return labels_.list[l].name == name; });
+                };
                 for (size_t col = 0; col < s.columns.size(); ++col) {
-                    if (!s.columns[col].is_attribute()) continue;
+                    const Column& column = s.columns[col];
+                    if (!column.is_attribute() || !(column.key_label.empty() || has_label(column.key_label))) continue;
                     // Every label of the combo took this file's columns (declare_shape), so the
                     // set's attributes hold each one.
                     for (uint32_t a = 0; a < attributes.size(); ++a)

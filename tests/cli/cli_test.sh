@@ -262,9 +262,29 @@ id_types)
   has "$work/err" "mmgraph: $work/str_nodes_opt.csv:1:1: id-type string here but integer from $work/int_nodes_opt.csv:1:1"
   run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/int_nodes_opt.csv" --id-type string
   has "$work/err" "id-type integer here but string from --id-type"
-  printf 'id:ID{label:P},:LABEL\n1,P\n' >"$work/opt.csv"
-  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/opt.csv"
-  has "$work/err" "$work/opt.csv:1:1: column 'id:ID{label:P}': unsupported option 'label:P'"
+  # {label:NAME} on the :ID column: only that label stores the key's attribute; with an ID space
+  # and id-type too (a quoted header field, for its comma).
+  printf '"personId:ID(Person-ID){label:Person, id-type:int}",:LABEL,name\n1,Person;Employee,Ann\n2,Employee,Bo\n3,Person,Cy\n' >"$work/owned.csv"
+  run 0 "$mmgraph" build -o "$work/o.mmg" --nodes "$work/owned.csv" --quiet
+  json_of "$work/info.json" "$mmgraph" info "$work/o.mmg" --json
+  check "$work/info.json" 'j["key_type"] == "int64"' 'j["id_spaces"] == ["Person-ID"]' \
+    '{l["name"]: [(a["name"], a["type"]) for a in l["attributes"]] for l in j["schema"]["labels"]} == {
+       "Person": [("personId", "int64"), ("name", "string")], "Employee": [("name", "string")]}'
+  get_json "$work/o.mmg" --id-space Person-ID --key 1
+  check "$work/v.json" 'j["labels"] == ["Person", "Employee"]' 'j["attributes"] == {"personId": 1, "name": "Ann"}'
+  get_json "$work/o.mmg" --id-space Person-ID --key 2
+  check "$work/v.json" 'j["attributes"] == {"name": "Bo"}'
+  get_json "$work/o.mmg" --id-space Person-ID --key 3
+  check "$work/v.json" 'j["attributes"] == {"personId": 3, "name": "Cy"}'
+  # malformed options: FILE:LINE:COLUMN of the header field and the reason
+  for bad in 'id:ID{label:}|is not NAME:VALUE' 'id:ID{label:P,label:Q}|option label given twice' \
+             ':ID{label:P}|the column has no name' 'id:ID{colour:red}|unsupported option' 'id:ID{label:P|do not end with' \
+             'id:ID{id-type:float}|id-type must be integer or string' 'id:ID{}|is not NAME:VALUE' \
+             'id:ID{id-type:int;label:P}|id-type must be integer or string'; do
+    printf 'n:int,"%s",:LABEL\n1,1,P\n' "${bad%%|*}" >"$work/opt.csv"
+    refused opt.csv "1:7: column '${bad%%|*}': "
+    has "$work/err" "${bad#*|}"
+  done
   printf 'id:ID,n:int{id-type:integer}\n1,2\n' >"$work/opt2.csv"
   run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/opt2.csv"
   has "$work/err" "$work/opt2.csv:1:7: column 'n:int{id-type:integer}': options in braces are only read on the :ID column"
