@@ -10,7 +10,8 @@
 //   - build stores a named :ID column (`personId:ID`) as an attribute too, so the key column is
 //     named after an attribute only where the run's every vertex holds its key in it (typed as
 //     the key), and stands in that attribute's place; otherwise it is an unnamed `:ID`, which
-//     stores nothing, and an attribute of any name and values stays a column of its own;
+//     stores nothing, and an attribute of any name and values stays a column of its own; a key
+//     attribute that only one label of a set has is written with that label's {label:...};
 //   - a vertex of a named ID space is written under an `:ID(Space)` column, its edges' ends
 //     under `:START_ID(Space)` / `:END_ID(Space)`; node runs also break where the space changes.
 // Only the column types the importer reads can be dumped; a dataset of several shards is refused
@@ -24,6 +25,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "inspect.hpp"
 #include "mmgraph/format/date.hpp"
@@ -156,6 +158,19 @@ void key(CsvFile& out, const Vertex& v) {
     else out.quoted(std::to_string(std::get<int64_t>(k)));
 }
 
+// The one label of `set` that has attribute `name`, when the set has others: what a key column's
+// {label:...} option names so that only that label takes the attribute back.
+std::optional<uint32_t> sole_owner(const File& file, uint32_t set, std::string_view name) {
+    std::optional<uint32_t> owner;
+    const auto labels = file.label_set_labels(set);
+    for (uint32_t label : labels) {
+        if (!file.labels()[label].find(name)) continue;
+        if (owner) return std::nullopt;
+        owner = label;
+    }
+    return labels.size() > 1 ? owner : std::nullopt;
+}
+
 // The attribute of `layout` that holds the key of every vertex in [begin, end), typed as the key
 // (what build makes of a `name:ID` column), or none.
 std::optional<uint32_t> key_attribute(const File& file, const LabelInfo& layout, uint64_t begin, uint64_t end) {
@@ -206,10 +221,13 @@ struct DirectoryRollback {
 class RebuiltLabels {
 public:
     explicit RebuiltLabels(const File& file) : file_(file), names_(file.labels().size()) {}
-    void meet(uint32_t set) {
+    // `owned`: an attribute that only label `owner` takes (a key column's {label:...} option).
+    void meet(uint32_t set, std::string_view owned = {}, std::optional<uint32_t> owner = {}) {
         for (uint32_t label : file_.label_set_labels(set))
             for (const AttributeInfo& a : file_.label_set_layout(set).attributes)
-                if (std::find(names_[label].begin(), names_[label].end(), a.name) == names_[label].end()) names_[label].push_back(a.name);
+                if (!(owner && label != *owner && a.name == owned) &&
+                    std::find(names_[label].begin(), names_[label].end(), a.name) == names_[label].end())
+                    names_[label].push_back(a.name);
     }
     std::vector<std::string> differing() const {
         std::vector<std::string> labels;
@@ -265,21 +283,37 @@ void run_dump(const DumpOptions& options) {
         const uint32_t label = file.vertex(i).label_set();
         const IdSpace space = file.vertex(i).id_space();
         const LabelInfo& layout = file.label_set_layout(label);
-        rebuilt.meet(label);
         uint64_t end = i;
         while (end < file.vertex_count() && file.vertex(end).label_set() == label && file.vertex(end).id_space() == space) ++end;
         const std::optional<uint32_t> key_at = key_attribute(file, layout, i, end);
+        const std::optional<uint32_t> owner = key_at ? sole_owner(file, label, layout.attributes[*key_at].name) : std::nullopt;
+        rebuilt.meet(label, key_at ? layout.attributes[*key_at].name : std::string_view(), owner);
         // Integer keys say so in the header, so that a build without options reads them back as
-        // integers (and the rebuilt file is the same).
-        const std::string key_column = ":ID" + space_group(space) + (file.key_type() == KeyType::int64 ? "{id-type:integer}" : "");
+        // integers (and the rebuilt file is the same); a key attribute of one label of several
+        // names it. Options with a comma make a quoted header field.
+        std::vector<std::string> options;
+        if (file.key_type() == KeyType::int64) options.emplace_back("id-type:integer");
+        if (owner) options.push_back("label:" + std::string(file.labels()[*owner].name));
+        std::string key_column = ":ID" + space_group(space);
+        for (size_t o = 0; o < options.size(); ++o) key_column += (o ? "," : "{") + options[o] + (o + 1 == options.size() ? "}" : "");
         // The key comes first, unless its attribute comes after others (whose order it keeps).
         const bool key_first = !key_at || *key_at == 0;
         CsvFile out(dir / numbered("nodes", ++node_files));
-        if (key_first) out.raw((key_at ? std::string(layout.attributes[0].name) : std::string()) + key_column + ",");
+        const std::string key_header = (key_at ? std::string(layout.attributes[*key_at].name) : std::string()) + key_column;
+        auto write_key_header = [&] {
+            if (options.size() > 1) out.quoted(key_header);
+            else out.raw(key_header);
+        };
+        if (key_first) {
+            write_key_header();
+            out.raw(",");
+        }
         out.raw(":LABEL");
         for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
             if (a == key_at && key_first) continue;
-            out.raw("," + (a == key_at ? std::string(layout.attributes[a].name) + key_column : label_columns[label][a]));
+            out.raw(",");
+            if (a == key_at) write_key_header();
+            else out.raw(label_columns[label][a]);
         }
         out.raw("\n");
         for (; i < end; ++i) {

@@ -276,6 +276,11 @@ id_types)
   check "$work/v.json" 'j["attributes"] == {"name": "Bo"}'
   get_json "$work/o.mmg" --id-space Person-ID --key 3
   check "$work/v.json" 'j["attributes"] == {"personId": 3, "name": "Cy"}'
+  # dump names the owning label where a set's other labels lack the key attribute: same bytes again
+  run 0 "$mmgraph" dump "$work/o.mmg" --out "$work/dump-owned"
+  has "$work/dump-owned/nodes-000001.csv" '"personId:ID(Person-ID){id-type:integer,label:Person}",:LABEL,name:string'
+  run 0 "$mmgraph" build -o "$work/re-owned.mmg" --nodes "$work/dump-owned"/nodes*.csv --quiet
+  cmp "$work/o.mmg" "$work/re-owned.mmg" || fail "rebuild of the {label:...} graph differs from the original"
   # malformed options: FILE:LINE:COLUMN of the header field and the reason
   for bad in 'id:ID{label:}|is not NAME:VALUE' 'id:ID{label:P,label:Q}|option label given twice' \
              ':ID{label:P}|the column has no name' 'id:ID{colour:red}|unsupported option' 'id:ID{label:P|do not end with' \
