@@ -383,7 +383,7 @@ TEST_CASE("import: a named :ID column is also an attribute, typed as the key; an
     write_text(dir / "part.csv", "7,Person,Ann\n8,Person;Employee,Bo\n");
     write_text(dir / "things.csv", ":ID,:LABEL,name\n9,Thing,box\n");
     mmgraph::importer::BuildOptions options;
-    options.node_groups = {{{(dir / "head.csv").string(), (dir / "part.csv").string()}, {}}};
+    options.node_groups = {{{(dir / "head.csv").string(), (dir / "part.csv").string()}, {}, {}}};
     options.nodes = {(dir / "things.csv").string()};
     options.output = (dir / "g.mmg").string();
     for (auto key_type : {mmgraph::KeyType::string, mmgraph::KeyType::int64}) {
@@ -408,5 +408,24 @@ TEST_CASE("import: a named :ID column is also an attribute, typed as the key; an
                 CHECK(label.attributes[0].type == mmgraph::Type(integers ? mmgraph::TypeCode::int64 : mmgraph::TypeCode::string));
             }
         }
+    }
+}
+
+TEST_CASE("import: option labels on a file group give the bytes of the same labels written in :LABEL", "[import]") {
+    // --nodes=A:B=head.csv,part.csv: the option's labels, then each row's own, each once.
+    TempDir dir;
+    write_text(dir / "head.csv", "id:ID,:LABEL,n:int\n");
+    write_text(dir / "part.csv", "a,X,1\nb,,2\nc,B;X,3\nd,X;Y,4\ne,A,5\n");
+    write_text(dir / "spelled.csv", "id:ID,:LABEL,n:int\na,A;B;X,1\nb,A;B,2\nc,A;B;X,3\nd,A;B;X;Y,4\ne,A;B,5\n");
+    mmgraph::importer::BuildOptions grouped, spelled;
+    grouped.node_groups = {{{(dir / "head.csv").string(), (dir / "part.csv").string()}, {}, {"A", "B"}}};
+    grouped.output = (dir / "grouped.mmg").string();
+    spelled.nodes = {(dir / "spelled.csv").string()};
+    spelled.output = (dir / "spelled.mmg").string();
+    const std::string expected = build_with(spelled, 1, uint64_t(1) << 40, false);
+    REQUIRE(expected.rfind("error:", 0) == std::string::npos);
+    for (auto [threads, chunk] : {std::pair{1u, uint64_t(1) << 40}, {2u, 5ull}, {3u, 11ull}}) {
+        INFO(threads << " threads, chunks of " << chunk << " bytes");
+        CHECK(build_with(grouped, threads, chunk, false) == expected);
     }
 }

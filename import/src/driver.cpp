@@ -355,7 +355,7 @@ private:
         uint64_t rows = 0;
         CsvRecord record;
         std::unordered_set<std::string> seen;  // names in events
-        std::string_view last;                 // in seen
+        std::optional<std::string_view> last;  // in seen; none at a chunk's start (an empty name is one too)
     };
 
     // Pass 1: the header, and which labels / edge types the file holds. Worker threads read the
@@ -390,7 +390,7 @@ private:
         auto names = [&](const ChunkBounds& bounds, ScannedNames& chunk) {
             chunk.events.clear();
             chunk.seen.clear();
-            chunk.last = {};
+            chunk.last.reset();
             chunk.rows = 0;
             CsvReader rows(input, dialect(), bounds.begin, bounds.first_line);
             for (;;) {
@@ -399,7 +399,7 @@ private:
                     fit_width(s, input, chunk.record);
                     const CsvField& field = chunk.record.fields[static_cast<size_t>(column)];
                     if (s.option_labels.empty() || !field.text.empty()) shapes(s).check(field.text, &field, input, options_.array_delimiter);
-                    if (field.text != chunk.last) {  // most rows repeat the row before's name
+                    if (!chunk.last || field.text != *chunk.last) {  // most rows repeat the row before's name
                         auto [it, added] = chunk.seen.insert(std::string(field.text));
                         if (added) chunk.events.push_back({*it, field, nullptr});
                         chunk.last = *it;  // a set node: stable
