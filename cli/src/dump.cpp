@@ -244,6 +244,70 @@ private:
     std::vector<std::vector<std::string_view>> names_;  // by label
 };
 
+
+// One node file: the vertices [begin, end) of one label set and ID space (`group`: "(Space)" or
+// empty) under the set's attribute `columns`; the key column takes the name of the attribute
+// that holds every key of the run, in its place, if there is one.
+void write_node_run(const std::filesystem::path& path, const File& file, uint64_t begin, uint64_t end, const std::string& group,
+                    const std::vector<std::string>& columns, RebuiltLabels& rebuilt) {
+    const uint32_t label = file.vertex(begin).label_set();
+    const LabelInfo& layout = file.label_set_layout(label);
+    const std::optional<uint32_t> key_at = key_attribute(file, layout, begin, end);
+    const std::optional<uint32_t> owner = key_at ? sole_owner(file, label, layout.attributes[*key_at].name) : std::nullopt;
+    rebuilt.meet(label, key_at ? layout.attributes[*key_at].name : std::string_view(), owner);
+    // Integer keys say so in the header, so that a build without options reads them back as
+    // integers (and the rebuilt file is the same); a key attribute of one label of several
+    // names it. Options with a comma make a quoted header field.
+    std::vector<std::string> options;
+    if (file.key_type() == KeyType::int64) options.emplace_back("id-type:integer");
+    if (owner) options.push_back("label:" + std::string(file.labels()[*owner].name));
+    std::string key_column = ":ID" + group;
+    for (size_t o = 0; o < options.size(); ++o) key_column += (o ? "," : "{") + options[o] + (o + 1 == options.size() ? "}" : "");
+    // The key comes first, unless its attribute comes after others (whose order it keeps).
+    const bool key_first = !key_at || *key_at == 0;
+    CsvFile out(path);
+    const std::string key_header = (key_at ? std::string(layout.attributes[*key_at].name) : std::string()) + key_column;
+    auto write_key_header = [&] {
+        if (options.size() > 1) out.quoted(key_header);
+        else out.raw(key_header);
+    };
+    if (key_first) {
+        write_key_header();
+        out.raw(",");
+    }
+    out.raw(":LABEL");
+    for (uint32_t a = 0; a < columns.size(); ++a) {
+        if (a == key_at && key_first) continue;
+        out.raw(",");
+        if (a == key_at) write_key_header();
+        else out.raw(columns[a]);
+    }
+    out.raw("\n");
+    for (uint64_t i = begin; i < end; ++i) {
+        Vertex v = file.vertex(i);
+        if (key_first) {
+            key(out, v);
+            out.raw(",");
+        }
+        out.quoted(layout.name);
+        for (uint32_t a = 0; a < columns.size(); ++a) {
+            if (a == key_at && key_first) continue;
+            out.raw(",");
+            if (a == key_at) {
+                key(out, v);
+                continue;
+            }
+            try {
+                value(out, v.get(a), file);
+            } catch (const Error& error) {
+                throw Error(error.kind(), "vertex " + key_to_string(v.key()) + ", attribute '" + std::string(layout.attributes[a].name) + "': " + error.what());
+            }
+        }
+        out.raw("\n");
+    }
+    out.close();
+}
+
 }  // namespace
 
 void run_dump(const DumpOptions& options) {
@@ -282,63 +346,10 @@ void run_dump(const DumpOptions& options) {
     for (uint64_t i = 0; i < file.vertex_count();) {
         const uint32_t label = file.vertex(i).label_set();
         const IdSpace space = file.vertex(i).id_space();
-        const LabelInfo& layout = file.label_set_layout(label);
         uint64_t end = i;
         while (end < file.vertex_count() && file.vertex(end).label_set() == label && file.vertex(end).id_space() == space) ++end;
-        const std::optional<uint32_t> key_at = key_attribute(file, layout, i, end);
-        const std::optional<uint32_t> owner = key_at ? sole_owner(file, label, layout.attributes[*key_at].name) : std::nullopt;
-        rebuilt.meet(label, key_at ? layout.attributes[*key_at].name : std::string_view(), owner);
-        // Integer keys say so in the header, so that a build without options reads them back as
-        // integers (and the rebuilt file is the same); a key attribute of one label of several
-        // names it. Options with a comma make a quoted header field.
-        std::vector<std::string> options;
-        if (file.key_type() == KeyType::int64) options.emplace_back("id-type:integer");
-        if (owner) options.push_back("label:" + std::string(file.labels()[*owner].name));
-        std::string key_column = ":ID" + space_group(space);
-        for (size_t o = 0; o < options.size(); ++o) key_column += (o ? "," : "{") + options[o] + (o + 1 == options.size() ? "}" : "");
-        // The key comes first, unless its attribute comes after others (whose order it keeps).
-        const bool key_first = !key_at || *key_at == 0;
-        CsvFile out(dir / numbered("nodes", ++node_files));
-        const std::string key_header = (key_at ? std::string(layout.attributes[*key_at].name) : std::string()) + key_column;
-        auto write_key_header = [&] {
-            if (options.size() > 1) out.quoted(key_header);
-            else out.raw(key_header);
-        };
-        if (key_first) {
-            write_key_header();
-            out.raw(",");
-        }
-        out.raw(":LABEL");
-        for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
-            if (a == key_at && key_first) continue;
-            out.raw(",");
-            if (a == key_at) write_key_header();
-            else out.raw(label_columns[label][a]);
-        }
-        out.raw("\n");
-        for (; i < end; ++i) {
-            Vertex v = file.vertex(i);
-            if (key_first) {
-                key(out, v);
-                out.raw(",");
-            }
-            out.quoted(layout.name);
-            for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
-                if (a == key_at && key_first) continue;
-                out.raw(",");
-                if (a == key_at) {
-                    key(out, v);
-                    continue;
-                }
-                try {
-                    value(out, v.get(a), file);
-                } catch (const Error& error) {
-                    throw Error(error.kind(), "vertex " + key_to_string(v.key()) + ", attribute '" + std::string(layout.attributes[a].name) + "': " + error.what());
-                }
-            }
-            out.raw("\n");
-        }
-        out.close();
+        write_node_run(dir / numbered("nodes", ++node_files), file, i, end, space_group(space), label_columns[label], rebuilt);
+        i = end;
     }
     uint64_t edge_files = 0;
     for (uint32_t t = 0; t < file.edge_types().size(); ++t) {
