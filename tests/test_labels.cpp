@@ -372,6 +372,21 @@ TEST_CASE("ID spaces: the batch, find-or-add and reference forms take a space", 
     REQUIRE(list.list_size() == 2);
     CHECK(list.element(0).as_ref() == found[0]->ref());
     CHECK(list.element(1).as_ref() == found[2]->ref());
+    // A partial dataset routes each key by its hash in the space: the first key whose shard is
+    // not mapped is named, and nothing is looked up.
+    const std::array<uint16_t, 1> first_shard{0};
+    auto partial = Dataset::open(dir / "s.mmg", std::span<const uint16_t>(first_shard));
+    const auto elsewhere = std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return shard_of(k, 3, movies) != 0; });
+    REQUIRE(elsewhere != keys.end());
+    std::vector<std::optional<Vertex>> untouched(keys.size());
+    try {
+        partial.find(keys, movies, untouched);
+        FAIL("no ShardNotMapped");
+    } catch (const ShardNotMapped& e) {
+        CHECK(e.shard() == shard_of(*elsewhere, 3, movies));
+        CHECK_THAT(e.what(), Contains("'" + key_to_string(*elsewhere) + "'"));
+    }
+    CHECK(std::none_of(untouched.begin(), untouched.end(), [](const auto& v) { return v.has_value(); }));
 }
 
 TEST_CASE("ID spaces: a reference by key names its space in the writer's errors", "[labels][spaces]") {
