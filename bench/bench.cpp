@@ -8,9 +8,10 @@
 //   mmgraph_bench touch FILE         (child) map, BFS, touch every page, wait for stdin to close
 //   mmgraph_bench find FILE KEYS     the batch File::find over int64 KEYS, prints ns per key
 //                                    (python_bench.py's C++ peer of find_many)
+//   mmgraph_bench labels --scratch DIR [--scale 20] ...   figure 7 alone (labels_figure.cpp)
 //
 // Sections: options, children, graphs and peers (figures 2-4), writer (5), open (1),
-// sharing (6), targets, main.
+// sharing (6), targets, main. Figure 7 lives in labels_figure.cpp.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -21,6 +22,7 @@
 #include <zlib.h>
 
 #include "graph_input.hpp"
+#include "labels_figure.hpp"
 #include "measure.hpp"
 #include "mmgraph/reader.hpp"
 #include "mmgraph/writer.hpp"
@@ -227,6 +229,32 @@ std::string ms(const Timed& t) { return fixed(t.seconds * 1e3, t.seconds < 0.01 
 
 // ---- the run ------------------------------------------------------------------------------
 
+// ---- label sets and datetime (figure 7) -----------------------------------------------------
+
+LabelCostOptions labels_options(const Options& o, const RmatFiles& rmat) {
+    return {rmat.nodes_csv, o.scratch / "labels", o.lookups, o.repeats, o.rmat.seed};
+}
+
+std::string labels_figure_title(const Options& o) {
+    return "7. One label against two labels per vertex, and a datetime against an int64 attribute (R-MAT s" +
+           std::to_string(o.rmat.scale) + " vertices, no edges; find(key) + one string attribute, " + std::to_string(o.lookups) +
+           " random keys one at a time, median of " + std::to_string(o.repeats) + ")";
+}
+
+// `labels`: figure 7 alone, printed, for a quick look at a small scale.
+int labels_only(const Options& o) {
+    progress("generating R-MAT scale " + std::to_string(o.rmat.scale));
+    const RmatFiles rmat = write_rmat(o.rmat, o.scratch / "rmat");
+    progress("figure 7: writing and timing four files");
+    Report report;
+    report.title = "Figure 7 alone";
+    report.preface.push_back("machine: " + describe_machine());
+    report.figures.emplace_back(labels_figure_title(o), label_cost_figure(labels_options(o, rmat)));
+    std::cout << report.markdown() << std::flush;
+    std::filesystem::remove_all(o.scratch);
+    return 0;
+}
+
 class Run {
 public:
     explicit Run(const Options& options) : o_(options) {}
@@ -313,6 +341,7 @@ public:
                                          " runs; peak RSS from getrusage), and SQLite's import of the same graph",
                                      writer_);
         if (!o_.check_only) open_figure();
+        report_.figures.emplace_back(labels_figure_title(o_), label_cost_figure(labels_options(o_, rmat)));
         if (!o_.check_only) targets();  // timings at the check's tiny scale mean nothing
         report_.notes.push_back("Ratios are mmgraph / peer: below 1 mmgraph is faster or smaller.");
 
@@ -597,6 +626,12 @@ int main(int argc, char** argv) {
     std::string scratch;
     CLI::App* run = app.add_subcommand("run", "Every figure; prints the table and updates --results");
     CLI::App* check = app.add_subcommand("check", "Only check that every peer gives the same answers (small scale)");
+    CLI::App* labels = app.add_subcommand("labels", "Figure 7 alone (label sets and a datetime attribute), printed");
+    labels->add_option("--scratch", scratch, "Directory for generated files (removed after the run)")->required();
+    labels->add_option("--scale", options.rmat.scale, "R-MAT scale: 2^scale vertices");
+    labels->add_option("--seed", options.rmat.seed, "R-MAT seed");
+    labels->add_option("--lookups", options.lookups, "Random key lookups per file");
+    labels->add_option("--repeats", options.repeats, "Timed repeats (median)");
     for (CLI::App* cmd : {run, check}) {
         cmd->add_option("--mmgraph", options.cli, "The mmgraph command-line tool")->required();
         cmd->add_option("--scratch", scratch, "Directory for generated files (removed after a run)")->required();
@@ -638,6 +673,7 @@ int main(int argc, char** argv) {
         if (*find) return child_find(file, keys_file, options.repeats);
         // Everything goes into a folder of our own, removed at the end: --scratch may hold other files.
         options.scratch = std::filesystem::path(scratch) / "mmgraph-bench-work";
+        if (*labels) return labels_only(options);
         if (options.check_only) {
             if (!check->count("--scale")) options.rmat.scale = 8;
             if (!check->count("--lookups")) options.lookups = 2000;

@@ -56,8 +56,8 @@ void put_plain_fixed_row(const detail::Shape& shape, const uint8_t* staged, uint
 }  // namespace
 
 uint32_t Writer::Impl::resolve_ref_key(const uint8_t*& p) const {
-    Key k = detail::read_staged_key(p, options.key_type);
-    auto v = lookup(k, hash_key(k));
+    const auto [space, k] = detail::read_staged_key(p, options.key_type);
+    auto v = lookup(k, hash_key(k, space), space);
     MMGRAPH_CHECK(v.has_value(), "vertex reference unresolved after plan");
     return *v;
 }
