@@ -31,9 +31,11 @@ def imported(cli, tmp_path_factory):
 
 def movie_tables(types=None):
     """The importer's input as write() takes it: a table per label set, keys in their spaces."""
-    movie = pd.DataFrame({"key": ["1"], "title": ["The Matrix"], "year": [1999]})
-    sequels = pd.DataFrame({"key": ["2", "3"], "title": ["The Matrix Reloaded", "The Matrix Revolutions"], "year": [2003, 2003]})
-    actors = pd.DataFrame({"key": ["1", "2", "3"], "name": ["Keanu Reeves", "Laurence Fishburne", "Carrie-Anne Moss"]})
+    # A named :ID column (movieId:ID) is also the attribute of that name, in the column's place.
+    movie = pd.DataFrame({"key": ["1"], "movieId": ["1"], "title": ["The Matrix"], "year": [1999]})
+    sequels = pd.DataFrame({"key": ["2", "3"], "movieId": ["2", "3"], "title": ["The Matrix Reloaded", "The Matrix Revolutions"],
+                            "year": [2003, 2003]})
+    actors = pd.DataFrame({"key": ["1", "2", "3"], "personId": ["1", "2", "3"], "name": ["Keanu Reeves", "Laurence Fishburne", "Carrie-Anne Moss"]})
     roles = pd.DataFrame({"source": ["1"] * 3 + ["2"] * 3 + ["3"] * 3, "role": ["Neo"] * 3 + ["Morpheus"] * 3 + ["Trinity"] * 3,
                           "target": ["1", "2", "3"] * 3})
     return {"Movie": movie, ("Movie", "Sequel"): sequels, "Actor": actors}, {"ACTED_IN": roles}
@@ -56,7 +58,7 @@ def test_labels_and_spaces_of_vertices(imported):
         assert "labels=('Movie', 'Sequel')" in repr(reloaded)
         keanu = f.find("1", space="Actor-ID")
         assert keanu.labels == ("Actor",) and keanu.label == "Actor"
-        assert keanu.attributes() == {"name": "Keanu Reeves"}
+        assert keanu.attributes() == {"personId": "1", "name": "Keanu Reeves"}
         assert f.find("1") is None  # no key is in the default space
         with pytest.raises(KeyError, match="have no attribute 'name'"):
             reloaded["name"]
