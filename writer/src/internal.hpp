@@ -472,7 +472,7 @@ struct Writer::Impl {
     bool key_refused(const Key& key) const;
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values, IdSpace space = {});  // label: a label or label set id
-    void add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values);
+    void add_vertices(IdSpace space, std::span<const Key> keys, uint16_t label, const RowValues& values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
     // append_edge's two halves: the properties staged (their item, or kAbsent), then the edge
     // recorded after edges->make_room().

@@ -838,25 +838,27 @@ void Writer::Impl::record_edge(uint32_t src, uint32_t dst, EdgeTypeId type, uint
 
 void Writer::add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values) {
     if (label >= impl_->labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
-    impl_->add_vertices(keys, static_cast<uint16_t>(label), values);
+    impl_->add_vertices(IdSpace{}, keys, static_cast<uint16_t>(label), values);
 }
 
 void Writer::add_vertices(std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values) {
     if (impl_->finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
-    impl_->add_vertices(keys, impl_->label_set_of(labels, "add_vertices"), values);
+    impl_->add_vertices(IdSpace{}, keys, impl_->label_set_of(labels, "add_vertices"), values);
 }
 
-void Writer::Impl::add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values) {
+void Writer::Impl::add_vertices(IdSpace space, std::span<const Key> keys, uint16_t label, const RowValues& values) {
     Impl& m = *this;
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
+    if (space.id > m.id_spaces.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown ID space " + std::to_string(space.id));
     const auto first = static_cast<uint32_t>(m.vertex_label.size());
     const size_t first_zones = m.zone_names.size();
     size_t row = 0;
     try {
         for (; row < keys.size(); ++row) {
-            const uint64_t hash = m.hash_key(keys[row]);
-            if (m.lookup(keys[row], hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(keys[row])));
-            m.append_vertex(keys[row], hash, label, values ? values(row) : std::span<const Value>());
+            const uint64_t hash = m.hash_key(keys[row], space);
+            if (m.lookup(keys[row], hash, space))
+                throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(keys[row])) + m.space_text(space));
+            m.append_vertex(keys[row], hash, label, values ? values(row) : std::span<const Value>(), space);
         }
     } catch (const Error& e) {
         m.truncate_vertices(first);
