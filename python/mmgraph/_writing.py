@@ -374,8 +374,9 @@ class ShardWriter(_ColumnWriter, _native.ShardWriter):
 
     ``shard_sizes`` holds every shard's vertex count (phase 1: place vertices with
     :func:`shards_of`; a vertex's local index is its rank in input order within its shard).
-    Declare the same labels and edge types as every other shard (attribute specs as Writer's),
-    add the shard's vertices in local order, its out-edges in input order and the in-edges from
+    Declare the same labels, edge types and ID spaces as every other shard (attribute specs as
+    Writer's), and in phase 1 the dataset's label sets (:meth:`declare_label_set`) and datetime
+    zone names (``declare_zone_names``, in order of first use), add the shard's vertices in local order, its out-edges in input order and the in-edges from
     other shards (any order), then ``finish(path)`` writes the file and returns its summary for
     :func:`dataset_id_of`.
 
@@ -404,11 +405,22 @@ class ShardWriter(_ColumnWriter, _native.ShardWriter):
         super().__init__(int(shard), sizes, key_type, threads, store_in_edges, str(temp_directory),
                          None if dataset_id is None else bytes(dataset_id))
 
-    def add_vertices(self, label, keys, columns=None):
-        """Adds the next vertices of this shard, in local order, with ``label``; their keys must
-        belong to this shard. ``columns`` as in :meth:`Writer.add_vertices`, vertex references
-        resolved (see the class)."""
-        self._add_vertices(label, *self._vertex_columns(label, keys, columns))
+    def declare_label_set(self, labels):
+        """Phase 1 (spec §10.1): a tuple of two or more labels that some vertex of the dataset
+        has, in any shard; every shard declares every such set before its first vertex."""
+        self._declare_label_set(list(labels))
+
+    def add_vertices(self, label, keys, columns=None, *, space=None):
+        """Adds the next vertices of this shard, in local order, with ``label`` (a name, or a
+        tuple of names: a declared label set whose attributes are its labels', each name once);
+        their keys, in ID space ``space`` (a name from :meth:`add_id_space`, None for the
+        default), must belong to this shard. ``columns`` as in :meth:`Writer.add_vertices`,
+        vertex references resolved (see the class)."""
+        labels = [label] if isinstance(label, str) else list(label)
+        schema = self._schema("label", labels[0]) if len(labels) == 1 else self._label_set_schema(labels)
+        owner = f"label '{labels[0]}'" if len(labels) == 1 else "labels " + ", ".join(f"'{name}'" for name in labels)
+        keys = _keys(keys, self._int_keys, f"{owner} keys")
+        self._add_vertices(labels, keys, self._prepare_all(schema, dict(columns or {}), len(keys), owner), space)
 
     def add_out_edges(self, type, sources, target_shards, target_indices, properties=None):  # noqa: A002
         """Adds edges of ``type`` from local vertices ``sources[i]`` to vertex ``target_indices[i]``
@@ -460,9 +472,10 @@ def out_edge_ordinals(sources, target_shards, target_indices, types):
     return _native._out_edge_ordinals(*columns.values())
 
 
-def shards_of(keys, shard_count):
+def shards_of(keys, shard_count, space=0):
     """:func:`shard_of` of many keys: a uint16 array. ``keys`` are ints (an int64 numpy array is
-    hashed without the GIL) or a sequence of str."""
+    hashed without the GIL) or a sequence of str; ``space`` the id of their ID space (spec §8.1:
+    the hash is seeded with it; 0 is the default space)."""
     if _is_pandas(keys):
         keys = keys.to_numpy()
     if isinstance(keys, np.ndarray):
@@ -474,7 +487,7 @@ def shards_of(keys, shard_count):
         keys = list(keys)
     if not isinstance(keys, np.ndarray) and len(keys) and isinstance(keys[0], (int, np.integer)) and not isinstance(keys[0], bool):
         keys = _cast(np.asarray(keys), None, np.int64, "shards_of keys")
-    return _native._shards_of(keys, int(shard_count))
+    return _native._shards_of(keys, int(shard_count), int(space))
 
 
 def _infer_type(series, name, owner):
