@@ -353,7 +353,7 @@ EdgeRange Vertex::edges(Direction direction) const {
 // inside the domain, checked at once. Throwing checks are caught: the iterator, walking the
 // vertex next, reports them where the one-at-a-time loop does.
 bool File::flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept {
-    record.blocks.clear();
+    record.count = 0;
     const Impl& m = *impl_;
     if (index >= m.vertex_count) return false;
     try {
@@ -365,21 +365,24 @@ bool File::flat_record(uint32_t index, Direction direction, detail::FlatRecord& 
         record.entry_bits = m.entry_bits;
         record.entry_mask = m.entry_mask;
         record.shard = m.shard_id;
-        return m.flat_blocks(*r, off, degree, direction, record.blocks);
+        return m.flat_blocks(*r, off, degree, direction, record);
     } catch (...) {
         return false;
     }
 }
 
-bool File::Impl::flat_blocks(const Region& r, uint64_t record, uint64_t degree, Direction direction,
-                             std::vector<detail::FlatBlock>& out) const {
+bool File::Impl::flat_blocks(const Region& r, uint64_t record, uint64_t degree, Direction direction, detail::FlatRecord& out) const {
     const uint64_t types = edge_types.size();
     if (types == 0) return false;
     const bool multi = types > 1;
-    uint64_t blocks = 1;
+    const uint64_t blocks = multi ? r.read<uint32_t>(record + 4, "block count") : 1;
+    if (blocks == 0 || blocks > degree || blocks > types) return false;
+    if (out.blocks.size() < blocks) out.blocks.resize(blocks);
+    detail::FlatBlock* block = out.blocks.data();
+    // The directory's rules, and the blocks' layouts one after the other (§7) up to the record's end.
+    const uint64_t head = record + format::record_head_bytes(blocks, multi);
+    uint64_t end = head;
     if (multi) {
-        blocks = r.read<uint32_t>(record + 4, "block count");
-        if (blocks == 0 || blocks > degree || blocks > types) return false;
         const uint8_t* directory = r.at(record + 8, blocks * 8, "block directory");
         uint64_t total = 0;
         int64_t previous = -1;
@@ -391,27 +394,34 @@ bool File::Impl::flat_blocks(const Region& r, uint64_t record, uint64_t degree, 
                 return false;
             previous = type;
             total += count;
-            out.push_back({nullptr, 0, count, nullptr, 0, type});
+            block[b].count = count;
+            block[b].type = type;
+            end = block_layout(end, count, 0, true, type, direction).end();
         }
         if (total != degree) return false;
     } else {
-        out.push_back({nullptr, 0, degree, nullptr, 0, 0});
+        block[0].count = degree;
+        block[0].type = 0;
+        end = block_layout(end, degree, 0, true, 0, direction).end();
     }
-    // The blocks follow one another (§7): their layouts give the record's extent, checked once,
-    // and then each block's place in it.
-    const uint64_t head = record + format::record_head_bytes(blocks, multi);
-    uint64_t end = head;
-    for (const detail::FlatBlock& b : out) end = block_layout(end, b.count, 0, true, b.type, direction).end();
-    const uint8_t* base = r.at(record, end - record, "adjacency record") - record;  // base + domain offset
+    r.at(record, end - record, "adjacency record");
+    const uint8_t* base = r.data;  // domain offsets below are inside the record just checked
     uint64_t at = head;
-    for (detail::FlatBlock& b : out) {
-        const format::BlockLayout layout = block_layout(at, b.count, 0, true, b.type, direction);
-        b.run = base + layout.entries_offset();
-        b.words = layout.entry_bytes() / 4;
-        b.ordinals = layout.ordinals == format::Ordinals::each ? base + layout.ordinal_offset(0) : nullptr;
-        b.first_ordinal = layout.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + layout.ordinal_offset(0)) : 0;
+    for (uint64_t b = 0; b < blocks; ++b) {
+        const format::BlockLayout layout = block_layout(at, block[b].count, 0, true, block[b].type, direction);
+        const uint64_t entries = layout.entries_offset(), bytes = layout.entry_bytes();
+        block[b].run = base + entries;
+        block[b].words = bytes / 4;
+        // An entry's 8-byte load may run past its block into the rest of the record, not past
+        // the record: only a run that ends within 8 bytes of the record's end has entries that
+        // need the word-by-word read.
+        block[b].loadable = end - entries >= bytes + 8 ? block[b].count
+                                                       : std::min(block[b].count, format::packed_loadable(end - entries, entry_bits));
+        block[b].ordinals = layout.ordinals == format::Ordinals::each ? base + layout.ordinal_offset(0) : nullptr;
+        block[b].first_ordinal = layout.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + layout.ordinal_offset(0)) : 0;
         at = layout.end();
     }
+    out.count = blocks;
     return true;
 }
 

@@ -287,15 +287,18 @@ struct FlatBlock {
     const uint8_t* run = nullptr;       // entries packed at the file's W bits (§7.2)
     uint64_t words = 0;                 // ... 32-bit words of the run
     uint64_t count = 0;
+    uint64_t loadable = 0;              // entries [0, loadable) read with one load inside the record
     const uint8_t* ordinals = nullptr;  // u64 per entry (in direction, type with properties), or null
     uint64_t first_ordinal = 0;         // without `ordinals`: entry k has ordinal first_ordinal + k
     uint32_t type = 0;
 };
 
-// A vertex's flat record in one direction, as File::for_each_edge walks it; reused from vertex
-// to vertex so that the walk allocates only when a record has more blocks than any before.
+// A vertex's flat record in one direction, as File::for_each_edge walks it: blocks[0, count).
+// Reused from vertex to vertex, so that the walk allocates only when a record has more blocks
+// than any before it.
 struct FlatRecord {
     std::vector<FlatBlock> blocks;
+    size_t count = 0;
     unsigned entry_bits = 32;
     uint32_t entry_mask = 0;
     uint16_t shard = 0;
@@ -800,15 +803,19 @@ private:
         }
         Edge edge;
         edge.direction = direction;
-        for (const detail::FlatBlock& b : record.blocks) {
+        const unsigned bits = record.entry_bits;
+        for (size_t i = 0; i < record.count; ++i) {
+            const detail::FlatBlock& b = record.blocks[i];
             edge.type = b.type;
-            for (uint64_t k = 0; k < b.count; ++k) {
-                const uint32_t index = format::packed_entry(b.run, b.words, k, record.entry_bits, record.entry_mask);
+            auto emit = [&](uint64_t k, uint32_t index) {
                 // One 8-byte store of the target, as EdgeRange::iterator::set_target explains.
                 edge.target = std::bit_cast<VertexRef>(uint64_t{index} << 32 | record.shard);
                 edge.ordinal = b.ordinals ? format::load<uint64_t>(b.ordinals + 8 * k) : b.first_ordinal + k;
                 visit(v, edge);
-            }
+            };
+            uint64_t k = 0;
+            for (uint64_t bit = 0; k < b.loadable; ++k, bit += bits) emit(k, format::packed_entry_loaded(b.run, bit, record.entry_mask));
+            for (; k < b.count; ++k) emit(k, format::packed_entry(b.run, b.words, k, bits, record.entry_mask));
         }
     }
 
