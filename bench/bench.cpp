@@ -8,12 +8,16 @@
 //   mmgraph_bench touch FILE         (child) map, BFS, touch every page, wait for stdin to close
 //   mmgraph_bench find FILE KEYS     the batch File::find over int64 KEYS, prints ns per key
 //                                    (python_bench.py's C++ peer of find_many)
-//   mmgraph_bench labels --scratch DIR [--scale 20] ...   figure 7 alone (labels_figure.cpp)
+//   mmgraph_bench typed --mmgraph CLI --scratch DIR ...  figure 7 only, with the edge-list BFS
+//                                    of figure 2 (mmgraph and CSR) beside it
+//   mmgraph_bench labels --scratch DIR [--scale 20] ...   figure 8 alone (labels_figure.cpp)
 //
 // Sections: options, children, graphs and peers (figures 2-4), writer (5), open (1),
-// sharing (6), targets, main. Figure 7 lives in labels_figure.cpp.
+// sharing (6), property-graph BFS (7), targets, main. Figure 8 lives in labels_figure.cpp.
 #include <algorithm>
+#include <array>
 #include <cstdio>
+#include <functional>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -47,6 +51,9 @@ struct Options {
     uint64_t lookups = 200000;
     double big_file_gib = 2.25;       // largest file of figure 1
     unsigned processes = 8;           // figure 6
+    std::vector<unsigned> typed_scales{17, 20};  // figure 7: the typed property graphs
+    unsigned typed_edge_factor = 3;
+    unsigned typed_edge_types = 30;
     std::string results;              // RESULTS.md to update ("" = print only)
     bool check_only = false;
 };
@@ -157,22 +164,47 @@ struct BfsFigure {
     BfsAnswer answer;
 };
 
-BfsFigure compare_bfs(const std::string& name, const InputGraph& graph, const File& file, const BoostPeer& boost,
-                      const SqlitePeer& sqlite, unsigned repeats) {
+// `fns`, each run once untimed (its answer), then `repeats` rounds of one timed run of each in
+// turn, so that every peer meets the same load on a shared machine; the medians go to `out`.
+template <typename Answer, size_t N>
+std::array<Answer, N> timed_in_turn(unsigned repeats, const std::array<Timed*, N>& out, const std::array<std::function<Answer()>, N>& fns) {
+    std::array<Answer, N> answers;
+    std::array<std::vector<double>, N> times;
+    for (size_t i = 0; i < N; ++i) answers[i] = fns[i]();
+    for (unsigned r = 0; r < repeats; ++r)
+        for (size_t i = 0; i < N; ++i)
+            times[i].push_back(seconds_of([&] {
+                if (!(fns[i]() == answers[i])) throw Error(ErrorKind::misuse, "a repeated run gave another answer");
+            }));
+    for (size_t i = 0; i < N; ++i) *out[i] = {median(times[i]), repeats};
+    return answers;
+}
+
+// mmgraph (both forms) against the plain CSR, from the busiest vertex, in turn; answers checked.
+BfsFigure compare_bfs_with_csr(const std::string& name, const InputGraph& graph, const File& file, unsigned repeats) {
     uint32_t source = graph.busiest_vertex();
     Key key = graph.key(source);
     auto in_file = file.find(key);
     if (!in_file) throw Error(ErrorKind::bad_input, name + ": the BFS source " + key_to_string(key) + " is not in " + file.path().string());
     progress(name + ": BFS from " + key_to_string(key));
     BfsFigure f;
-    f.answer = timed<BfsAnswer>(repeats, f.mmgraph, [&] { return mmgraph_bfs(file, in_file->index()); });
-    auto per_vertex = timed<BfsAnswer>(repeats, f.mmgraph_per_vertex, [&] { return mmgraph_bfs_per_vertex(file, in_file->index()); });
-    auto csr = timed<BfsAnswer>(repeats, f.csr, [&] { return csr_bfs(graph, source); });
+    const uint32_t start = in_file->index();
+    auto answers = timed_in_turn<BfsAnswer, 3>(repeats, {&f.mmgraph, &f.mmgraph_per_vertex, &f.csr},
+                                               {[&] { return mmgraph_bfs(file, start); }, [&] { return mmgraph_bfs_per_vertex(file, start); },
+                                                [&] { return csr_bfs(graph, source); }});
+    f.answer = answers[0];
+    expect_same(name + " BFS", f.answer, {{"mmgraph per vertex", answers[1]}, {"CSR", answers[2]}});
+    return f;
+}
+
+BfsFigure compare_bfs(const std::string& name, const InputGraph& graph, const File& file, const BoostPeer& boost,
+                      const SqlitePeer& sqlite, unsigned repeats) {
+    BfsFigure f = compare_bfs_with_csr(name, graph, file, repeats);
+    const uint32_t source = graph.busiest_vertex();
     auto boost_answer = timed<BfsAnswer>(repeats, f.boost, [&] { return boost.bfs(source); });
     // SQLite is 2-3 orders slower: one timed run after the answer run.
     auto sqlite_answer = timed<BfsAnswer>(1, f.sqlite, [&] { return sqlite.bfs(graph, source); });
-    expect_same(name + " BFS", f.answer,
-                {{"mmgraph per vertex", per_vertex}, {"CSR", csr}, {"Boost.Graph", boost_answer}, {"SQLite", sqlite_answer}});
+    expect_same(name + " BFS", f.answer, {{"Boost.Graph", boost_answer}, {"SQLite", sqlite_answer}});
     return f;
 }
 
@@ -227,33 +259,33 @@ std::string per_vertex(uint64_t bytes, const InputGraph& g) { return fixed(stati
 
 std::string ms(const Timed& t) { return fixed(t.seconds * 1e3, t.seconds < 0.01 ? 3 : 1); }
 
-// ---- the run ------------------------------------------------------------------------------
-
-// ---- label sets and datetime (figure 7) -----------------------------------------------------
+// ---- label sets and datetime (figure 8) -----------------------------------------------------
 
 LabelCostOptions labels_options(const Options& o, const RmatFiles& rmat) {
     return {rmat.nodes_csv, o.scratch / "labels", o.lookups, o.repeats, o.rmat.seed};
 }
 
 std::string labels_figure_title(const Options& o) {
-    return "7. One label against two labels per vertex, and a datetime against an int64 attribute (R-MAT s" +
+    return "8. One label against two labels per vertex, and a datetime against an int64 attribute (R-MAT s" +
            std::to_string(o.rmat.scale) + " vertices, no edges; find(key) + one string attribute, " + std::to_string(o.lookups) +
            " random keys one at a time, median of " + std::to_string(o.repeats) + ")";
 }
 
-// `labels`: figure 7 alone, printed, for a quick look at a small scale.
+// `labels`: figure 8 alone, printed, for a quick look at a small scale.
 int labels_only(const Options& o) {
     progress("generating R-MAT scale " + std::to_string(o.rmat.scale));
     const RmatFiles rmat = write_rmat(o.rmat, o.scratch / "rmat");
-    progress("figure 7: writing and timing four files");
+    progress("figure 8: writing and timing four files");
     Report report;
-    report.title = "Figure 7 alone";
+    report.title = "Figure 8 alone";
     report.preface.push_back("machine: " + describe_machine());
     report.figures.emplace_back(labels_figure_title(o), label_cost_figure(labels_options(o, rmat)));
     std::cout << report.markdown() << std::flush;
     std::filesystem::remove_all(o.scratch);
     return 0;
 }
+
+// ---- the run ------------------------------------------------------------------------------
 
 class Run {
 public:
@@ -316,20 +348,8 @@ public:
         }
 
         if (!o_.sample.empty()) {
-            std::vector<std::string> nodes, edges;
-            for (const auto& entry : fs::directory_iterator(o_.sample)) {
-                std::string file_name = entry.path().filename().string();
-                if (file_name.starts_with("nodes") && file_name.ends_with(".csv")) nodes.push_back(entry.path().string());
-                if (file_name.starts_with("edges") && file_name.ends_with(".csv")) edges.push_back(entry.path().string());
-            }
-            std::sort(nodes.begin(), nodes.end());
-            std::sort(edges.begin(), edges.end());
-            fs::path sample_file = o_.scratch / "sample.mmg";
-            std::vector<std::string> args{"-o", sample_file.string()};
-            for (const auto& n : nodes) args.insert(args.end(), {"--nodes", n});
-            for (const auto& e : edges) args.insert(args.end(), {"--edges", e});
-            run_build(o_.cli, args);
-            property_graph("sample (Debian packages)", nodes, edges, o_.sample_attribute, sample_file, bfs, lookups, sizes, false);
+            CsvGraph sample = build_sample();
+            property_graph(kSampleName, sample.nodes, sample.edges, o_.sample_attribute, sample.file, bfs, lookups, sizes, false);
         }
 
         report_.figures.emplace_back("2. Full BFS over out-edges from the busiest vertex (median of " + std::to_string(o_.repeats) +
@@ -340,6 +360,9 @@ public:
         report_.figures.emplace_back("5. Writer (`mmgraph build`, median of " + std::to_string(o_.check_only ? 1 : o_.build_repeats) +
                                          " runs; peak RSS from getrusage), and SQLite's import of the same graph",
                                      writer_);
+        Table typed = typed_table();
+        typed_figure(typed);
+        report_.figures.emplace_back(typed_title(), typed);
         if (!o_.check_only) open_figure();
         report_.figures.emplace_back(labels_figure_title(o_), label_cost_figure(labels_options(o_, rmat)));
         if (!o_.check_only) targets();  // timings at the check's tiny scale mean nothing
@@ -352,7 +375,108 @@ public:
         return 0;
     }
 
+    // `typed`: figure 7, with the edge-list BFS of figure 2 against the CSR as its first row.
+    int execute_typed() {
+        fs::create_directories(o_.scratch);
+        report_.title = "Property-graph BFS";
+        report_.preface.push_back("machine: " + describe_machine());
+        Table typed = typed_table();
+        progress("generating R-MAT scale " + std::to_string(o_.rmat.scale) + ", edge factor " + std::to_string(o_.rmat.edge_factor));
+        RmatFiles rmat = write_rmat(o_.rmat, o_.scratch / "rmat");
+        fs::path edge_list_file = o_.scratch / "rmat-edgelist.mmg";
+        run_build(o_.cli, {"-o", edge_list_file.string(), "--edgelist", rmat.edge_list.string()});
+        {
+            InputGraph graph = load_edge_list({rmat.edge_list.string()});
+            typed_row(typed, "R-MAT s" + std::to_string(o_.rmat.scale) + " ef" + std::to_string(o_.rmat.edge_factor) + " edge list",
+                      graph, edge_list_file, false);
+        }
+        fs::remove_all(o_.scratch / "rmat");
+        typed_figure(typed);
+        report_.figures.emplace_back(typed_title(), typed);
+        if (typed_vs_csr_ > 0)
+            report_.targets.push_back({"property-graph BFS vs in-memory CSR, every edge type (File::for_each_edge)", fixed(typed_vs_csr_, 2) + "x",
+                                       "<= 1.5x", typed_vs_csr_ <= 1.5});
+        std::cout << report_.markdown() << std::flush;
+        fs::remove_all(o_.scratch);
+        return 0;
+    }
+
 private:
+    static constexpr const char* kSampleName = "sample (Debian packages)";
+
+    struct CsvGraph {
+        std::vector<std::string> nodes, edges;
+        fs::path file;  // built by the CLI
+    };
+
+    // The sample graph's CSV files, built into the scratch directory.
+    CsvGraph build_sample() const {
+        CsvGraph g;
+        for (const auto& entry : fs::directory_iterator(o_.sample)) {
+            std::string file_name = entry.path().filename().string();
+            if (file_name.starts_with("nodes") && file_name.ends_with(".csv")) g.nodes.push_back(entry.path().string());
+            if (file_name.starts_with("edges") && file_name.ends_with(".csv")) g.edges.push_back(entry.path().string());
+        }
+        std::sort(g.nodes.begin(), g.nodes.end());
+        std::sort(g.edges.begin(), g.edges.end());
+        g.file = o_.scratch / "sample.mmg";
+        build_csv(g);
+        return g;
+    }
+
+    void build_csv(const CsvGraph& g) const {
+        std::vector<std::string> args{"-o", g.file.string()};
+        for (const auto& n : g.nodes) args.insert(args.end(), {"--nodes", n});
+        for (const auto& e : g.edges) args.insert(args.end(), {"--edges", e});
+        run_build(o_.cli, args);
+    }
+
+    // ---- property-graph BFS (figure 7) ----
+
+    static Table typed_table() {
+        return Table{{"graph", "vertices", "edges", "edge types", "reached", "mmgraph ms", "ns / reached vertex", "per-vertex ms", "CSR ms",
+                      "CSR ns / reached vertex", "vs CSR", "per-vertex vs CSR"}, {}};
+    }
+
+    std::string typed_title() const {
+        return "7. Full BFS over out-edges of every type, property graphs against a plain CSR of the same edges (median of " +
+               std::to_string(o_.repeats) + "; page cache warm)";
+    }
+
+    // Typed R-MAT graphs (bench/rmat.hpp) at each scale of `typed_scales`, then the sample.
+    void typed_figure(Table& t) {
+        for (unsigned scale : o_.typed_scales) {
+            const TypedRmatOptions options{scale, o_.typed_edge_factor, o_.typed_edge_types, o_.rmat.seed};
+            const std::string name = "typed R-MAT s" + std::to_string(scale) + " ef" + std::to_string(options.edge_factor) + ", " +
+                                     std::to_string(options.edge_types) + " types";
+            progress("generating " + name);
+            const fs::path folder = o_.scratch / ("typed-" + std::to_string(scale));
+            TypedRmatFiles files = write_typed_rmat(options, folder);
+            CsvGraph g;
+            for (const auto& n : files.nodes_csv) g.nodes.push_back(n.string());
+            for (const auto& e : files.edges_csv) g.edges.push_back(e.string());
+            g.file = o_.scratch / ("typed-" + std::to_string(scale) + ".mmg");
+            build_csv(g);
+            typed_row(t, name, load_csv(g.nodes, g.edges, ""), g.file, scale == o_.typed_scales.front());
+            fs::remove_all(folder);
+            fs::remove(g.file);
+        }
+        if (o_.sample.empty()) return;
+        CsvGraph sample = build_sample();
+        typed_row(t, kSampleName, load_csv(sample.nodes, sample.edges, ""), sample.file, false);
+    }
+
+    void typed_row(Table& t, const std::string& name, const InputGraph& graph, const fs::path& path, bool records_target) {
+        auto file = File::open(path);
+        BfsFigure f = compare_bfs_with_csr(name, graph, *file, o_.repeats);
+        const double reached = static_cast<double>(f.answer.reached);
+        t.rows.push_back({name, std::to_string(graph.vertex_count()), std::to_string(graph.edge_count()),
+                          std::to_string(file->edge_types().size()), std::to_string(f.answer.reached), ms(f.mmgraph),
+                          fixed(f.mmgraph.seconds * 1e9 / reached, 1), ms(f.mmgraph_per_vertex), ms(f.csr), fixed(f.csr.seconds * 1e9 / reached, 1),
+                          ratio(f.mmgraph.seconds, f.csr.seconds), ratio(f.mmgraph_per_vertex.seconds, f.csr.seconds)});
+        if (records_target) typed_vs_csr_ = f.mmgraph.seconds / f.csr.seconds;
+    }
+
     std::vector<std::string> bfs_row(const std::string& name, const BfsFigure& f) const {
         double rate = static_cast<double>(f.answer.edges) / f.mmgraph.seconds;
         return {name, ms(f.mmgraph), fixed(rate / 1e6, 1) + " M", ms(f.mmgraph_per_vertex), ms(f.csr), ms(f.boost), ms(f.sqlite),
@@ -589,6 +713,8 @@ private:
     void targets() {
         auto& t = report_.targets;
         t.push_back({"BFS time vs in-memory CSR (frontier API, File::for_each_edge)", fixed(bfs_vs_csr_, 2) + "x", "<= 1.25x", bfs_vs_csr_ <= 1.25});
+        t.push_back({"property-graph BFS vs in-memory CSR, every edge type (" + std::to_string(o_.typed_scales.front()) + "-scale typed R-MAT)",
+                     fixed(typed_vs_csr_, 2) + "x", "<= 1.5x", typed_vs_csr_ <= 1.5});
         t.push_back({"lookup by key vs SQLite (batch File::find, chunks of " + std::to_string(kLookupChunk) + " keys)",
                      fixed(sqlite_vs_lookup_, 1) + "x faster", ">= 20x faster", sqlite_vs_lookup_ >= 20});
         if (open_ratio_ > 0)
@@ -608,7 +734,7 @@ private:
     const Options& o_;
     Report report_;
     Table writer_;
-    double bfs_vs_csr_ = 0, sqlite_vs_lookup_ = 0, open_ratio_ = 0, open_ratio_cold_ = 0, out_only_bytes_per_edge_ = 0;
+    double bfs_vs_csr_ = 0, typed_vs_csr_ = 0, sqlite_vs_lookup_ = 0, open_ratio_ = 0, open_ratio_cold_ = 0, out_only_bytes_per_edge_ = 0;
     double encode_rate_ = 0, speedup_ = 0, rss_over_output_ = 0, csv_rss_over_output_ = 0, csv_rate_ = 0, gzip_over_plain_ = 0;
     double edge_list_total_ = 0, csv_total_ = 0;  // mmgraph build seconds, 2 threads
     std::vector<double> cold_us_;
@@ -626,13 +752,14 @@ int main(int argc, char** argv) {
     std::string scratch;
     CLI::App* run = app.add_subcommand("run", "Every figure; prints the table and updates --results");
     CLI::App* check = app.add_subcommand("check", "Only check that every peer gives the same answers (small scale)");
-    CLI::App* labels = app.add_subcommand("labels", "Figure 7 alone (label sets and a datetime attribute), printed");
+    CLI::App* labels = app.add_subcommand("labels", "Figure 8 alone (label sets and a datetime attribute), printed");
     labels->add_option("--scratch", scratch, "Directory for generated files (removed after the run)")->required();
     labels->add_option("--scale", options.rmat.scale, "R-MAT scale: 2^scale vertices");
     labels->add_option("--seed", options.rmat.seed, "R-MAT seed");
     labels->add_option("--lookups", options.lookups, "Random key lookups per file");
     labels->add_option("--repeats", options.repeats, "Timed repeats (median)");
-    for (CLI::App* cmd : {run, check}) {
+    CLI::App* typed = app.add_subcommand("typed", "Figure 7 (property-graph BFS) and the edge-list BFS against the CSR; prints the table");
+    for (CLI::App* cmd : {run, check, typed}) {
         cmd->add_option("--mmgraph", options.cli, "The mmgraph command-line tool")->required();
         cmd->add_option("--scratch", scratch, "Directory for generated files (removed after a run)")->required();
         cmd->add_option("--scale", options.rmat.scale, "R-MAT scale: 2^scale vertex ids");
@@ -641,6 +768,9 @@ int main(int argc, char** argv) {
         cmd->add_option("--sample", options.sample, "The sample graph's CSV directory");
         cmd->add_option("--lookups", options.lookups, "Random key lookups per peer");
         cmd->add_option("--repeats", options.repeats, "Timed repeats (median)");
+        cmd->add_option("--typed-scales", options.typed_scales, "Scales of the typed property graphs of figure 7");
+        cmd->add_option("--typed-edge-factor", options.typed_edge_factor, "Edges per vertex id of the typed graphs");
+        cmd->add_option("--typed-edge-types", options.typed_edge_types, "Edge types of the typed graphs");
     }
     run->add_option("--build-repeats", options.build_repeats, "Builds per input and thread count (median)");
     run->add_option("--big-file-gib", options.big_file_gib, "Size of the largest file of figure 1");
@@ -674,7 +804,9 @@ int main(int argc, char** argv) {
         // Everything goes into a folder of our own, removed at the end: --scratch may hold other files.
         options.scratch = std::filesystem::path(scratch) / "mmgraph-bench-work";
         if (*labels) return labels_only(options);
+        if (*typed) return Run(options).execute_typed();
         if (options.check_only) {
+            if (!check->count("--typed-scales")) options.typed_scales = {8};
             if (!check->count("--scale")) options.rmat.scale = 8;
             if (!check->count("--lookups")) options.lookups = 2000;
             if (!check->count("--repeats")) options.repeats = 1;

@@ -1,4 +1,4 @@
-// Figure 7 (bench/README.md): the R-MAT vertex set (nodes.csv: int64 id, name, score, year)
+// Figure 8 (bench/README.md): the R-MAT vertex set (nodes.csv: int64 id, name, score, year)
 // written four ways with the Writer, vertices only, one shard:
 //   (a) one label, Person;  (b) every vertex Person + Actor, a label set of two (Actor has no
 //   attributes, so the records are (a)'s and the difference is the set's bookkeeping);

@@ -1,4 +1,4 @@
-// Figure 7: what several labels per vertex (spec §6.6) and a datetime attribute (§4.3) cost in
+// Figure 8: what several labels per vertex (spec §6.6) and a datetime attribute (§4.3) cost in
 // bytes per vertex and in single-key lookups, against the same vertices with one label each.
 #pragma once
 

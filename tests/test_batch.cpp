@@ -151,6 +151,62 @@ TEST_CASE("batch: for_each_edge fails as the per-vertex loop does", "[batch]") {
     for (uint32_t v : seen) CHECK(v < 2);
 }
 
+// What a walk of `vertices` visits (rendered) and the error that ends it, if any.
+std::pair<std::vector<std::string>, std::string> walk_until_error(const File& file, const std::vector<uint32_t>& vertices, bool batch) {
+    std::vector<std::string> seen;
+    auto visit = [&](uint32_t from, const Edge& e) { seen.push_back(render(from, e)); };
+    try {
+        if (batch) {
+            file.for_each_edge(vertices, Direction::out, visit);
+        } else {
+            for (uint32_t v : vertices)
+                for (const Edge& e : file.vertex(v).edges(Direction::out)) visit(v, e);
+        }
+    } catch (const Error& e) {
+        return {seen, e.what()};
+    }
+    return {seen, ""};
+}
+
+TEST_CASE("batch: for_each_edge visits a record's blocks up to a damaged one, then fails as the iterator does", "[batch]") {
+    TempDir dir;
+    WriterOptions w;
+    w.store_in_edges = false;
+    Writer writer(w);
+    auto label = writer.add_label("L");
+    auto knows = writer.add_edge_type("KNOWS");
+    auto rated = writer.add_edge_type("RATED", {{"stars", TypeCode::uint8}});
+    writer.add_vertex("a", label);
+    writer.add_vertex("b", label);
+    writer.add_edge("b", "a", knows);
+    writer.add_edge("b", "b", knows);
+    writer.add_edge("b", "a", rated, {5u});
+    writer.finish(dir / "g.mmg");
+    auto good = File::open(dir / "g.mmg");
+    uint64_t section_offset = 0;
+    for (const SectionInfo& s : good->sections())
+        if (s.name() == "out_edges") section_offset = s.offset;
+    REQUIRE(section_offset != 0);
+    // Vertex b's record (§7.1): D = 3, B = 2, {KNOWS, 2}, {RATED, 1}, then the runs. Block 1
+    // claims 100 edges (and D 102, so that the directory adds up): its run then reaches past
+    // the section's end, which the iterator finds only on entering that block.
+    const uint64_t record = section_offset + (good->vertex(1).slots().out & format::kSlotOffsetMask);
+    auto bytes = read_bytes(dir / "g.mmg");
+    REQUIRE(format::load<uint32_t>(bytes.data() + record) == 3);
+    REQUIRE(format::load<uint32_t>(bytes.data() + record + 20) == 1);
+    format::store<uint32_t>(bytes.data() + record, 102);
+    format::store<uint32_t>(bytes.data() + record + 20, 100);
+    reseal(bytes);
+    write_bytes(dir / "bad.mmg", bytes);
+    auto bad = File::open(dir / "bad.mmg");
+    const auto [one, one_error] = walk_until_error(*bad, {0, 1}, false);
+    const auto [batch, batch_error] = walk_until_error(*bad, {0, 1}, true);
+    CHECK(one.size() == 2);  // the KNOWS block
+    CHECK_THAT(one_error, Contains("out_edges") && Contains("adjacency entries"));
+    CHECK(batch == one);
+    CHECK(batch_error == one_error);
+}
+
 TEST_CASE("batch: find(keys, out) equals find(key) per key", "[batch]") {
     for (bool int_keys : {false, true}) {
         TempDir dir;

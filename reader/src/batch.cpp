@@ -29,13 +29,13 @@ inline const uint8_t* slot_address(const File::Impl& m, uint64_t index, int whic
     return peek(m.vertices, m.table_head + (index * m.slot_count + static_cast<uint64_t>(which)) * 8, 8);
 }
 
-// The first byte of the record a slot value points to, or null when the slot is empty, names
-// another domain or points outside it.
-inline const uint8_t* record_address(const File::Impl& m, const uint8_t* slot, int expected_domain) noexcept {
+// The first `len` bytes of the record a slot value points to, or null when the slot is empty,
+// names another domain or they are not all inside it.
+inline const uint8_t* record_address(const File::Impl& m, const uint8_t* slot, int expected_domain, uint64_t len = 1) noexcept {
     if (!slot || expected_domain < 0) return nullptr;
     uint64_t value = format::load<uint64_t>(slot);
     if (value == 0 || (value >> format::kSlotDomainShift) != static_cast<uint64_t>(expected_domain)) return nullptr;
-    return peek(m.regions[static_cast<size_t>(expected_domain)], value & format::kSlotOffsetMask, 1);
+    return peek(m.regions[static_cast<size_t>(expected_domain)], value & format::kSlotOffsetMask, len);
 }
 
 inline int adjacency_slot(const File::Impl& m, Direction direction) noexcept {
@@ -54,7 +54,14 @@ void File::prefetch_slot(uint64_t index, Direction direction) const noexcept {
 
 void File::prefetch_edges(uint64_t index, Direction direction) const noexcept {
     const Impl& m = *impl_;
-    prefetch(record_address(m, slot_address(m, index, adjacency_slot(m, direction)), adjacency_domain(m, direction)));
+    const uint8_t* slot = slot_address(m, index, adjacency_slot(m, direction));
+    // A record of several blocks (directory, ordinals, runs) often spans the next cache line too.
+    if (const uint8_t* two_lines = record_address(m, slot, adjacency_domain(m, direction), 128)) {
+        prefetch(two_lines);
+        prefetch(two_lines + 64);
+        return;
+    }
+    prefetch(record_address(m, slot, adjacency_domain(m, direction)));
 }
 
 void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const { find(keys, IdSpace{}, out); }

@@ -96,13 +96,21 @@ struct File::Impl {
     bool newer_minor() const { return minor > format::newest_minor(major); }
     // A block's geometry in this file (§7): W, and the ordinals its edge type and direction carry.
     format::BlockLayout block_layout(uint64_t offset, uint64_t count, uint32_t groups, bool flat, uint32_t type, Direction direction) const {
-        const bool properties = type < edge_types.size() && !edge_types[type].attributes.empty();
+        // A type has properties exactly when it has a property table (open checks both ways).
+        const bool properties = type < prop_table_of.size() && prop_table_of[type] >= 0;
         return {offset, count, groups, static_cast<uint8_t>(flat ? entry_bits : 32), flat,
                 format::block_ordinals(properties, direction == Direction::in)};
     }
     // Block b of the multi-type record at `record`, starting at `offset`, from its directory entry.
     EdgeRange::Block block(const detail::Region& r, uint64_t record, uint64_t b, uint64_t offset, Direction direction, bool flat) const;
     const detail::Region& adjacency(Direction direction) const { return direction == Direction::out ? out : in; }
+    // Vertex `index`'s adjacency record in `direction` from its slot (§5.1, §7), with the slot's
+    // and the degree's checks: its domain, or null when the vertex has none. Sets the record's
+    // domain offset, whether it is flat (slot tag L) and its degree.
+    const detail::Region* adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree) const;
+    // The blocks of the flat record at `record` (degree already read), into `out` when they pass
+    // every check of Vertex::edges and of the iterator's blocks; false when one fails.
+    bool flat_blocks(const detail::Region& r, uint64_t record, uint64_t degree, Direction direction, detail::FlatRecord& out) const;
 
     // Decoding shared by access and verify. Inline: it is on the path of every edge walk.
     uint64_t slot(uint64_t index, int which) const {

@@ -284,27 +284,34 @@ EdgeRange::Block File::Impl::block(const Region& r, uint64_t record, uint64_t b,
     return block;
 }
 
+const Region* File::Impl::adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree) const {
+    int which = direction == Direction::out ? out_slot : in_slot;
+    if (which < 0) throw Error(ErrorKind::misuse, path.string() + ": the file stores no in-edges");
+    uint64_t value = slot(index, which);
+    if (value == 0) return nullptr;
+    const Region& r = domain(value, direction == Direction::out ? out_domain : in_domain,
+                             direction == Direction::out ? "out_edges" : "in_edges", index, offset);
+    if (value & format::kSlotTagMask & ~format::kSlotTagLocal)
+        vertices.fail(table_head + (uint64_t{index} * slot_count + static_cast<uint64_t>(which)) * 8,
+                      "vertex " + std::to_string(index) + ": " + (direction == Direction::out ? "out_edges" : "in_edges") +
+                          " slot: reserved slot tag bit set");
+    local = (value & format::kSlotTagLocal) != 0;
+    if (!local && shard_count == 1) r.fail(offset, "grouped adjacency record in a single-shard file");
+    degree = r.read<uint32_t>(offset, "degree");
+    if (degree == 0) r.fail(offset, "vertex " + std::to_string(index) + ": adjacency record with degree 0");
+    return &r;
+}
+
 EdgeRange Vertex::edges(Direction direction) const {
     const auto& m = file_->impl();
     EdgeRange range;
     range.file_ = file_;
     range.direction_ = direction;
-    int which = direction == Direction::out ? m.out_slot : m.in_slot;
-    if (which < 0) throw Error(ErrorKind::misuse, m.path.string() + ": the file stores no in-edges");
-    uint64_t value = m.slot(index_, which);
-    if (value == 0) return range;
-    uint64_t off = 0;
-    const Region& r = m.domain(value, direction == Direction::out ? m.out_domain : m.in_domain,
-                               direction == Direction::out ? "out_edges" : "in_edges", index_, off);
-    if (value & format::kSlotTagMask & ~format::kSlotTagLocal)
-        m.vertices.fail(m.table_head + (uint64_t{index_} * m.slot_count + static_cast<uint64_t>(which)) * 8,
-                        "vertex " + std::to_string(index_) + ": " + (direction == Direction::out ? "out_edges" : "in_edges") +
-                            " slot: reserved slot tag bit set");
-    range.local_ = (value & format::kSlotTagLocal) != 0;
+    uint64_t off = 0, degree = 0;
+    const Region* record = m.adjacency_record(index_, direction, off, range.local_, degree);
+    if (!record) return range;
+    const Region& r = *record;
     range.record_ = off;
-    if (!range.local_ && m.shard_count == 1) r.fail(off, "grouped adjacency record in a single-shard file");
-    uint64_t degree = r.read<uint32_t>(off, "degree");
-    if (degree == 0) r.fail(off, "vertex " + std::to_string(index_) + ": adjacency record with degree 0");
     range.count_ = degree;
     const bool multi = m.edge_types.size() > 1;
     if (!multi) {
@@ -337,6 +344,85 @@ EdgeRange Vertex::edges(Direction direction) const {
     }
     if (total != degree) r.fail(off, "block counts add up to " + std::to_string(total) + ", degree says " + std::to_string(degree));
     return range;
+}
+
+// ---- the inline walk of File::for_each_edge ------------------------------------------------
+
+// Accepts only what Vertex::edges and the iterator accept (a stricter test would only send more
+// records to the iterator): the same directory rules, and the whole record, ordinals and runs,
+// inside the domain, checked at once. Throwing checks are caught: the iterator, walking the
+// vertex next, reports them where the one-at-a-time loop does.
+bool File::flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept {
+    record.count = 0;
+    const Impl& m = *impl_;
+    if (index >= m.vertex_count) return false;
+    try {
+        uint64_t off = 0, degree = 0;
+        bool local = true;
+        const Region* r = m.adjacency_record(index, direction, off, local, degree);
+        if (!r) return true;
+        if (!local) return false;
+        record.entry_bits = m.entry_bits;
+        record.entry_mask = m.entry_mask;
+        record.shard = m.shard_id;
+        return m.flat_blocks(*r, off, degree, direction, record);
+    } catch (...) {
+        return false;
+    }
+}
+
+bool File::Impl::flat_blocks(const Region& r, uint64_t record, uint64_t degree, Direction direction, detail::FlatRecord& out) const {
+    const uint64_t types = edge_types.size();
+    if (types == 0) return false;
+    const bool multi = types > 1;
+    const uint64_t blocks = multi ? r.read<uint32_t>(record + 4, "block count") : 1;
+    if (blocks == 0 || blocks > degree || blocks > types) return false;
+    if (out.blocks.size() < blocks) out.blocks.resize(blocks);
+    detail::FlatBlock* block = out.blocks.data();
+    // The directory's rules, and the blocks' layouts one after the other (§7) up to the record's end.
+    const uint64_t head = record + format::record_head_bytes(blocks, multi);
+    uint64_t end = head;
+    if (multi) {
+        const uint8_t* directory = r.at(record + 8, blocks * 8, "block directory");
+        uint64_t total = 0;
+        int64_t previous = -1;
+        for (uint64_t b = 0; b < blocks; ++b) {
+            const uint32_t word = format::load<uint32_t>(directory + 8 * b);
+            const uint64_t count = format::load<uint32_t>(directory + 8 * b + 4);
+            const uint32_t type = word & format::kBlockTypeMask;
+            if (type >= types || static_cast<int64_t>(type) <= previous || count == 0 || (word >> format::kBlockGroupsShift) != 0)
+                return false;
+            previous = type;
+            total += count;
+            block[b].count = count;
+            block[b].type = type;
+            end = block_layout(end, count, 0, true, type, direction).end();
+        }
+        if (total != degree) return false;
+    } else {
+        block[0].count = degree;
+        block[0].type = 0;
+        end = block_layout(end, degree, 0, true, 0, direction).end();
+    }
+    r.at(record, end - record, "adjacency record");
+    const uint8_t* base = r.data;  // domain offsets below are inside the record just checked
+    uint64_t at = head;
+    for (uint64_t b = 0; b < blocks; ++b) {
+        const format::BlockLayout layout = block_layout(at, block[b].count, 0, true, block[b].type, direction);
+        const uint64_t entries = layout.entries_offset(), bytes = layout.entry_bytes();
+        block[b].run = base + entries;
+        block[b].words = bytes / 4;
+        // An entry's 8-byte load may run past its block into the rest of the record, not past
+        // the record: only a run that ends within 8 bytes of the record's end has entries that
+        // need the word-by-word read.
+        block[b].loadable = end - entries >= bytes + 8 ? block[b].count
+                                                       : std::min(block[b].count, format::packed_loadable(end - entries, entry_bits));
+        block[b].ordinals = layout.ordinals == format::Ordinals::each ? base + layout.ordinal_offset(0) : nullptr;
+        block[b].first_ordinal = layout.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + layout.ordinal_offset(0)) : 0;
+        at = layout.end();
+    }
+    out.count = blocks;
+    return true;
 }
 
 EdgeRange Vertex::edges(Direction direction, uint32_t edge_type) const {

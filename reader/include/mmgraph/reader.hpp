@@ -280,6 +280,31 @@ private:
 class File;
 struct FileInternals;
 
+namespace detail {
+// One block of a flat adjacency record (§7) whose bytes are bounds-checked, for the inline walk
+// of File::for_each_edge: its packed entries and where its edges' ordinals come from.
+struct FlatBlock {
+    const uint8_t* run = nullptr;       // entries packed at the file's W bits (§7.2)
+    uint64_t words = 0;                 // ... 32-bit words of the run
+    uint64_t count = 0;
+    uint64_t loadable = 0;              // entries [0, loadable) read with one load inside the record
+    const uint8_t* ordinals = nullptr;  // u64 per entry (in direction, type with properties), or null
+    uint64_t first_ordinal = 0;         // without `ordinals`: entry k has ordinal first_ordinal + k
+    uint32_t type = 0;
+};
+
+// A vertex's flat record in one direction, as File::for_each_edge walks it: blocks[0, count).
+// Reused from vertex to vertex, so that the walk allocates only when a record has more blocks
+// than any before it.
+struct FlatRecord {
+    std::vector<FlatBlock> blocks;
+    size_t count = 0;
+    unsigned entry_bits = 32;
+    uint32_t entry_mask = 0;
+    uint16_t shard = 0;
+};
+}  // namespace detail
+
 // A precomputed (label, attribute) pair: reading through it skips the name search.
 struct AttributeHandle {
     uint32_t label = 0;
@@ -696,15 +721,19 @@ public:
     // then its record's first bytes), and this prefetches the slot of the vertex
     // kSlotDistance places ahead and the record of the one kRecordDistance ahead, so the misses
     // of successive vertices overlap instead of following one another.
+    //
+    // A flat record (every target in this shard) that passes every check is walked inline from
+    // a table of its blocks (flat_record), without the iterator's work per block and per edge;
+    // any other record goes through the iterator, which fails where the loop above fails.
     template <typename Visit>
     void for_each_edge(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
         const size_t n = vertices.size();
+        detail::FlatRecord record;
         for (size_t i = 0; i < n && i < kSlotDistance; ++i) prefetch_slot(vertices[i], direction);
         for (size_t i = 0; i < n; ++i) {
             if (i + kSlotDistance < n) prefetch_slot(vertices[i + kSlotDistance], direction);
             if (i + kRecordDistance < n) prefetch_edges(vertices[i + kRecordDistance], direction);
-            const uint32_t v = vertices[i];
-            for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge);
+            visit_edges(vertices[i], direction, record, visit);
         }
     }
 
@@ -715,8 +744,8 @@ public:
     template <typename Visit>
     void for_each_edge(Direction direction, Visit&& visit) const {
         const uint64_t n = vertex_count();
-        for (uint64_t v = 0; v < n; ++v)
-            for (const Edge& edge : Vertex(this, static_cast<uint32_t>(v)).edges(direction)) visit(static_cast<uint32_t>(v), edge);
+        detail::FlatRecord record;
+        for (uint64_t v = 0; v < n; ++v) visit_edges(static_cast<uint32_t>(v), direction, record, visit);
     }
 
     // Edge properties live in the source shard's table; for an in-edge from another shard
@@ -758,6 +787,37 @@ private:
     // bad index or a damaged slot means no prefetch, and the checked read after them reports it.
     void prefetch_slot(uint64_t index, Direction direction) const noexcept;
     void prefetch_edges(uint64_t index, Direction direction) const noexcept;
+
+    // Fills `record` with the blocks of vertex `index`'s record in `direction` (none when it
+    // has no record) and returns true when the record is flat and passes every check that
+    // vertex(index).edges(direction) and its iteration make; false otherwise (a grouped record,
+    // damage, misuse), never throwing: the caller then walks the vertex with the iterator.
+    bool flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept;
+
+    // for_each_edge's walk of one vertex: the same edges, ordinals and errors as the iterator.
+    template <typename Visit>
+    void visit_edges(uint32_t v, Direction direction, detail::FlatRecord& record, Visit& visit) const {
+        if (!flat_record(v, direction, record)) {
+            for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge);
+            return;
+        }
+        Edge edge;
+        edge.direction = direction;
+        const unsigned bits = record.entry_bits;
+        for (size_t i = 0; i < record.count; ++i) {
+            const detail::FlatBlock& b = record.blocks[i];
+            edge.type = b.type;
+            auto emit = [&](uint64_t k, uint32_t index) {
+                // One 8-byte store of the target, as EdgeRange::iterator::set_target explains.
+                edge.target = std::bit_cast<VertexRef>(uint64_t{index} << 32 | record.shard);
+                edge.ordinal = b.ordinals ? format::load<uint64_t>(b.ordinals + 8 * k) : b.first_ordinal + k;
+                visit(v, edge);
+            };
+            uint64_t k = 0;
+            for (uint64_t bit = 0; k < b.loadable; ++k, bit += bits) emit(k, format::packed_entry_loaded(b.run, bit, record.entry_mask));
+            for (; k < b.count; ++k) emit(k, format::packed_entry(b.run, b.words, k, bits, record.entry_mask));
+        }
+    }
 
     explicit File(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;

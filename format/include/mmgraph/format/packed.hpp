@@ -30,12 +30,21 @@ inline uint32_t packed_entry(const uint8_t* run, uint64_t words, uint64_t k, uns
     return static_cast<uint32_t>(pair >> (bit % 32)) & mask;
 }
 
+// Entry k starts in byte k*bits/8 at a shift below 8, so with bits <= 32 it lies in the 8 bytes
+// from there. The entries whose 8 bytes end within `bytes` bytes of the run's start, [0, this),
+// can each be read with one unaligned load (packed_entry_loaded), independent of the others.
+constexpr uint64_t packed_loadable(uint64_t bytes, unsigned bits) noexcept { return bytes < 8 ? 0 : (8 * (bytes - 8) + 7) / bits + 1; }
+
+// The entry at bit `bit` (k*bits) of a run, when it is below packed_loadable; masked with `mask`.
+inline uint32_t packed_entry_loaded(const uint8_t* run, uint64_t bit, uint32_t mask) noexcept {
+    return static_cast<uint32_t>(load<uint64_t>(run + bit / 8) >> (bit % 8)) & mask;
+}
+
 // Entries [0, count) of a packed run of `words` 32-bit words (count * bits <= 32 * words, bits
 // <= 32) as out[k] = base + (entry k & mask): a whole run at once, for readers that want every
-// target (a CSR, a BFS level). Entry k starts in byte k*bits/8 at a shift below 8, so with bits
-// <= 32 it lies in the 8 bytes from there: every entry whose 8 bytes end inside the run is one
-// unaligned load, a shift and a mask, independent of the entries before it; the last few go
-// through packed_entry, so only the run's own words are read. Returns the largest entry, so that
+// target (a CSR, a BFS level). Every entry whose 8 bytes end inside the run is one unaligned
+// load, a shift and a mask (packed_loadable); the last few go through packed_entry, so only the
+// run's own words are read. Returns the largest entry, so that
 // a caller checks every entry against the vertex count with one comparison.
 template <typename T>
 uint32_t unpack_entries(const uint8_t* run, uint64_t words, uint64_t count, unsigned bits, uint32_t mask, T* out,
@@ -51,16 +60,13 @@ uint32_t unpack_entries(const uint8_t* run, uint64_t words, uint64_t count, unsi
         }
         return largest;
     }
-    if (bytes >= 8) {
-        // Entry k's 8 bytes end inside the run when k*bits/8 + 8 <= bytes.
-        const uint64_t last_fast = (8 * (bytes - 8) + 7) / bits;
-        const uint64_t fast = count < last_fast + 1 ? count : last_fast + 1;
-        uint64_t bit = 0;
-        for (; k < fast; ++k, bit += bits) {
-            const uint32_t entry = static_cast<uint32_t>(load<uint64_t>(run + bit / 8) >> (bit % 8)) & mask;
-            largest = entry > largest ? entry : largest;
-            out[k] = base + static_cast<T>(entry);
-        }
+    const uint64_t loadable = packed_loadable(bytes, bits);
+    const uint64_t fast = count < loadable ? count : loadable;
+    uint64_t bit = 0;
+    for (; k < fast; ++k, bit += bits) {
+        const uint32_t entry = packed_entry_loaded(run, bit, mask);
+        largest = entry > largest ? entry : largest;
+        out[k] = base + static_cast<T>(entry);
     }
     for (; k < count; ++k) {
         const uint32_t entry = packed_entry(run, words, k, bits, mask);
