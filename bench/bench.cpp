@@ -4,14 +4,15 @@
 //
 //   mmgraph_bench run   --mmgraph CLI --scratch DIR [--scale 20] ...   every figure, RESULTS.md
 //   mmgraph_bench check --mmgraph CLI --scratch DIR [--scale 8]  ...   answers only (CTest smoke)
-//   mmgraph_bench directions --mmgraph CLI --scratch DIR [--scale 20] ... figure 7 alone, printed
+//   mmgraph_bench directions --mmgraph CLI --scratch DIR [--scale 20] ... figure 8 alone, printed
 //   mmgraph_bench open FILE KEY      (child) open + first read of one vertex, prints nanoseconds
 //   mmgraph_bench touch FILE         (child) map, BFS, touch every page, wait for stdin to close
 //   mmgraph_bench find FILE KEYS     the batch File::find over int64 KEYS, prints ns per key
 //                                    (python_bench.py's C++ peer of find_many)
+//   mmgraph_bench labels --scratch DIR [--scale 20] ...   figure 7 alone (labels_figure.cpp)
 //
-// Sections: options, children, graphs and peers (figures 2-4, 7), writer (5), open (1),
-// sharing (6), targets, main.
+// Sections: options, children, graphs and peers (figures 2-4, 8), writer (5), open (1),
+// sharing (6), targets, main. Figure 7 lives in labels_figure.cpp.
 #include <algorithm>
 #include <cstdio>
 #include <fstream>
@@ -22,6 +23,7 @@
 #include <zlib.h>
 
 #include "graph_input.hpp"
+#include "labels_figure.hpp"
 #include "measure.hpp"
 #include "mmgraph/reader.hpp"
 #include "mmgraph/traversal.hpp"
@@ -49,7 +51,7 @@ struct Options {
     unsigned processes = 8;           // figure 6
     std::string results;              // RESULTS.md to update ("" = print only)
     bool check_only = false;
-    bool directions_only = false;     // figure 7 alone
+    bool directions_only = false;     // figure 8 alone
 };
 
 void progress(const std::string& text) {
@@ -182,7 +184,7 @@ struct DirectionFigure {
     uint32_t bottom_up_levels = 0;
 };
 
-// Figure 7: mmgraph::bfs top-down at every level (the CLI's and Python's BFS before it switched)
+// Figure 8: mmgraph::bfs top-down at every level (the CLI's and Python's BFS before it switched)
 // and direction-optimizing, beside the CSR's BFS both ways. Every form must give the same
 // histogram, and mmgraph's two forms the same distance to every vertex.
 DirectionFigure compare_directions(const std::string& name, const InputGraph& graph, const fs::path& file_path, unsigned repeats) {
@@ -230,7 +232,7 @@ std::vector<std::string> direction_row(const std::string& name, const DirectionF
 }
 
 std::string direction_title(unsigned repeats) {
-    return "7. BFS: direction-optimizing vs top-down (`mmgraph::bfs` over out-edges from the busiest vertex, in-edges stored; "
+    return "8. BFS: direction-optimizing vs top-down (`mmgraph::bfs` over out-edges from the busiest vertex, in-edges stored; "
            "median of " + std::to_string(repeats) + ", page cache warm)";
 }
 
@@ -285,6 +287,32 @@ std::string per_vertex(uint64_t bytes, const InputGraph& g) { return fixed(stati
 
 
 // ---- the run ------------------------------------------------------------------------------
+
+// ---- label sets and datetime (figure 7) -----------------------------------------------------
+
+LabelCostOptions labels_options(const Options& o, const RmatFiles& rmat) {
+    return {rmat.nodes_csv, o.scratch / "labels", o.lookups, o.repeats, o.rmat.seed};
+}
+
+std::string labels_figure_title(const Options& o) {
+    return "7. One label against two labels per vertex, and a datetime against an int64 attribute (R-MAT s" +
+           std::to_string(o.rmat.scale) + " vertices, no edges; find(key) + one string attribute, " + std::to_string(o.lookups) +
+           " random keys one at a time, median of " + std::to_string(o.repeats) + ")";
+}
+
+// `labels`: figure 7 alone, printed, for a quick look at a small scale.
+int labels_only(const Options& o) {
+    progress("generating R-MAT scale " + std::to_string(o.rmat.scale));
+    const RmatFiles rmat = write_rmat(o.rmat, o.scratch / "rmat");
+    progress("figure 7: writing and timing four files");
+    Report report;
+    report.title = "Figure 7 alone";
+    report.preface.push_back("machine: " + describe_machine());
+    report.figures.emplace_back(labels_figure_title(o), label_cost_figure(labels_options(o, rmat)));
+    std::cout << report.markdown() << std::flush;
+    std::filesystem::remove_all(o.scratch);
+    return 0;
+}
 
 class Run {
 public:
@@ -376,8 +404,9 @@ public:
         report_.figures.emplace_back("5. Writer (`mmgraph build`, median of " + std::to_string(o_.check_only ? 1 : o_.build_repeats) +
                                          " runs; peak RSS from getrusage), and SQLite's import of the same graph",
                                      writer_);
-        report_.figures.emplace_back(direction_title(o_.repeats), directions);
         if (!o_.check_only) open_figure();
+        report_.figures.emplace_back(labels_figure_title(o_), label_cost_figure(labels_options(o_, rmat)));
+        report_.figures.emplace_back(direction_title(o_.repeats), directions);
         if (!o_.check_only) targets();  // timings at the check's tiny scale mean nothing
         report_.notes.push_back("Ratios are mmgraph / peer: below 1 mmgraph is faster or smaller.");
 
@@ -389,7 +418,7 @@ public:
     }
 
 private:
-    // Figure 7 alone on a fresh R-MAT edge list: generate, build with the CLI, measure, print.
+    // Figure 8 alone on a fresh R-MAT edge list: generate, build with the CLI, measure, print.
     int directions_only() {
         progress("generating R-MAT scale " + std::to_string(o_.rmat.scale) + ", edge factor " + std::to_string(o_.rmat.edge_factor));
         const RmatFiles rmat = write_rmat(o_.rmat, o_.scratch / "rmat");
@@ -680,7 +709,13 @@ int main(int argc, char** argv) {
     std::string scratch;
     CLI::App* run = app.add_subcommand("run", "Every figure; prints the table and updates --results");
     CLI::App* check = app.add_subcommand("check", "Only check that every peer gives the same answers (small scale)");
-    CLI::App* directions = app.add_subcommand("directions", "Figure 7 alone (direction-optimizing vs top-down BFS), printed");
+    CLI::App* directions = app.add_subcommand("directions", "Figure 8 alone (direction-optimizing vs top-down BFS), printed");
+    CLI::App* labels = app.add_subcommand("labels", "Figure 7 alone (label sets and a datetime attribute), printed");
+    labels->add_option("--scratch", scratch, "Directory for generated files (removed after the run)")->required();
+    labels->add_option("--scale", options.rmat.scale, "R-MAT scale: 2^scale vertices");
+    labels->add_option("--seed", options.rmat.seed, "R-MAT seed");
+    labels->add_option("--lookups", options.lookups, "Random key lookups per file");
+    labels->add_option("--repeats", options.repeats, "Timed repeats (median)");
     for (CLI::App* cmd : {run, check, directions}) {
         cmd->add_option("--mmgraph", options.cli, "The mmgraph command-line tool")->required();
         cmd->add_option("--scratch", scratch, "Directory for generated files (removed after a run)")->required();
@@ -725,6 +760,7 @@ int main(int argc, char** argv) {
         if (*find) return child_find(file, keys_file, options.repeats);
         // Everything goes into a folder of our own, removed at the end: --scratch may hold other files.
         options.scratch = std::filesystem::path(scratch) / "mmgraph-bench-work";
+        if (*labels) return labels_only(options);
         if (options.check_only) {
             if (!check->count("--scale")) options.rmat.scale = 8;
             if (!check->count("--lookups")) options.lookups = 2000;

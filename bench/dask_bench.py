@@ -2,7 +2,13 @@
 distributed.LocalCluster against the single-process Writer on the same cores, at several K.
 
     PYTHONPATH=build-bench/python /usr/bin/python3 bench/dask_bench.py --build build-bench \
-        --scratch DIR [--scale 20] [--shards 2 4 8] [--results bench/RESULTS.md]
+        --scratch DIR [--scale 20] [--shards 2 4 8] [--memory-limit GIB [--limit-halves-per-k]]
+        [--results bench/RESULTS.md]
+
+``--memory-limit`` gives each worker that Dask memory limit (Dask then spills stored task results
+to the scratch directory past 70% of it, and pauses the worker at 80%); with
+``--limit-halves-per-k`` the limit is GIB at the first K and halves with every doubling of K,
+which asks whether a build whose shards shrink with K also runs in memory that shrinks with K.
 
 For each K: the single-process build (mmgraph.Writer(shards=K), threads = workers) and the
 Dask build of the same rows, whose files must be byte-identical; the Dask build's wall time
@@ -146,6 +152,7 @@ def phase_table(stream):
 
 
 def dask_build(client, pieces, path, shards):
+    """(wall seconds, phases, the largest peak worker RSS above idle)."""
     client.restart()
     client.run(warm_worker)
     idle = client.run(worker_rss)
@@ -172,7 +179,7 @@ def report(args, graph, runs):
     gib = lambda b: f"{b / 2**30:.2f}"  # noqa: E731
     halving = lambda i, field: "-" if i == 0 else f"{runs[i - 1][1][field] / runs[i][1][field]:.2f}x"  # noqa: E731
     summary = [[str(k), f"{r['single']:.1f}", f"{r['wall']:.1f}", f"{r['wall'] / r['single']:.2f}x",
-                gib(r["peak"]), halving(i, "peak")]
+                "-" if r["limit"] is None else f"{r['limit']:.2f}", gib(r["peak"]), halving(i, "peak")]
                for i, (k, r) in enumerate(runs)]
     phases = []
     for k, r in runs:
@@ -185,7 +192,8 @@ def report(args, graph, runs):
            f"the single-process Writer with threads={args.workers}; one run each; every Dask dataset byte-identical "
            "to the Writer's", f"- inputs: {args.partitions} numpy files of vertices and {args.partitions} of edges, loaded by the workers",
            "", "### Wall time and worker memory", "",
-           table(["K", "Writer s", "Dask s", "Dask / Writer", "peak worker RSS above idle, GiB", "previous K / this K"], summary),
+           table(["K", "Writer s", "Dask s", "Dask / Writer", "worker memory limit, GiB", "peak worker RSS above idle, GiB",
+                  "previous K / this K"], summary),
            "### Where the Dask build's time goes (task seconds summed over workers, share of workers x wall)", "",
            table(["K", "phase", "task s", "share"], phases)]
     return "\n".join(out)
@@ -203,9 +211,21 @@ def parse_arguments():
     parser.add_argument("--shards", type=int, nargs="+", default=[2, 4, 8])
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--partitions", type=int, default=16)
+    parser.add_argument("--memory-limit", type=float, help="each worker's Dask memory limit in GiB (default: none)")
+    parser.add_argument("--limit-halves-per-k", action="store_true",
+                        help="the memory limit is --memory-limit at the first K and halves with each doubling of K")
     parser.add_argument("--results", type=Path)
     args, _ = parser.parse_known_args()
     return args
+
+
+def memory_limit(args, shards):
+    """The worker memory limit in GiB at this K, or None."""
+    if args.memory_limit is None:
+        return None
+    if not args.limit_halves_per_k:
+        return args.memory_limit
+    return args.memory_limit * args.shards[0] / shards
 
 
 def main():
@@ -217,19 +237,23 @@ def main():
         pieces, keys, sources, targets = generate(args, scratch)
         graph = (f"R-MAT s{args.scale} ef{args.edge_factor} seed {args.seed}: {len(sources)} edges, {len(keys)} vertices, "
                  "int keys, no attributes")
-        with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                                      dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-            progress("untimed single-process build: page cache and allocator warm, as for every timed one")
-            warm_path = scratch / "warm" / "g.mmg"
-            warm_path.parent.mkdir()
-            single_process_build(keys, sources, targets, warm_path, args.shards[0], args.workers)
-            shutil.rmtree(warm_path.parent)
-            for k in args.shards:
+        progress("untimed single-process build: page cache and allocator warm, as for every timed one")
+        warm_path = scratch / "warm" / "g.mmg"
+        warm_path.parent.mkdir()
+        single_process_build(keys, sources, targets, warm_path, args.shards[0], args.workers)
+        shutil.rmtree(warm_path.parent)
+        for k in args.shards:
+            limit = memory_limit(args, k)
+            # A cluster per K: the memory limit is fixed when a worker starts.
+            with distributed.LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                                          memory_limit=0 if limit is None else int(limit * 2**30),
+                                          local_directory=str(scratch / "workers")) as cluster, \
+                    distributed.Client(cluster) as client:
                 progress(f"K={k}: single-process Writer")
                 single_path = scratch / "single" / "g.mmg"
                 single_path.parent.mkdir(exist_ok=True)
                 single = single_process_build(keys, sources, targets, single_path, k, args.workers)
-                progress(f"K={k}: Dask build")
+                progress(f"K={k}: Dask build" + ("" if limit is None else f", workers limited to {limit:.2f} GiB"))
                 dask_path = scratch / "dask" / "g.mmg"
                 dask_path.parent.mkdir(exist_ok=True)
                 wall, phases, peak = dask_build(client, pieces, dask_path, k)
@@ -237,7 +261,7 @@ def main():
                     if not filecmp.cmp(ours, theirs, shallow=False):
                         raise RuntimeError(f"{ours.name}: the Dask build differs from the Writer's")
                 progress(f"K={k}: Writer {single:.1f} s, Dask {wall:.1f} s, peak worker RSS +{peak / 2**30:.2f} GiB")
-                runs.append((k, {"single": single, "wall": wall, "phases": phases, "peak": peak}))
+                runs.append((k, {"single": single, "wall": wall, "phases": phases, "peak": peak, "limit": limit}))
                 shutil.rmtree(scratch / "single")
                 shutil.rmtree(scratch / "dask")
     finally:

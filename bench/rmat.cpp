@@ -120,7 +120,7 @@ RmatFiles write_rmat(const RmatOptions& options, const std::filesystem::path& di
     edges_csv.close();
 
     Output nodes(files.nodes_csv);
-    nodes.text("id:ID,:LABEL,name:string,score:double,year:int").end_line();
+    nodes.text(":ID,:LABEL,name:string,score:double,year:int").end_line();
     std::string name;
     for (uint64_t v = 0; v < files.vertices; ++v) {
         name.clear();

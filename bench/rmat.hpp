@@ -15,7 +15,7 @@ struct RmatOptions {
 
 struct RmatFiles {
     std::filesystem::path edge_list;  // "FROM\tTO" lines: only vertices with an edge exist
-    std::filesystem::path nodes_csv;  // id:ID,:LABEL,name:string,score:double,year:int (every id)
+    std::filesystem::path nodes_csv;  // :ID,:LABEL,name:string,score:double,year:int (every id; an unnamed key column stores no attribute)
     std::filesystem::path edges_csv;  // :START_ID,:END_ID,:TYPE,weight:float,since:int
     uint64_t vertices = 0;            // 2^scale, the rows of nodes_csv
     uint64_t edges = 0;

@@ -14,6 +14,7 @@
 #include "mmgraph/import.hpp"
 #include "mmgraph/error.hpp"
 #include "mmgraph/import/csv.hpp"
+#include "mmgraph/reader.hpp"
 #include "parallel_rows.hpp"  // import/src: the chunking itself, with a parse that lets errors out
 #include "support/random_graph.hpp"
 
@@ -372,4 +373,59 @@ TEST_CASE("import: progress and skipped rows reach the observer and the summary 
     CHECK(std::string(recorder.passes[1].phase) == "link");
     CHECK(recorder.files[1] == options.relationships[0]);
     CHECK(recorder.passes[1].pass > recorder.passes[0].pass);
+}
+
+TEST_CASE("import: a named :ID column is also an attribute, typed as the key; an unnamed one is not", "[import]") {
+    TempDir dir;
+    // A file group (header file, then a part) and a file of its own; "Person;Employee" rows give
+    // the key attribute to both labels, as every property column.
+    write_text(dir / "head.csv", "personId:ID,:LABEL,name\n");
+    write_text(dir / "part.csv", "7,Person,Ann\n8,Person;Employee,Bo\n");
+    write_text(dir / "things.csv", ":ID,:LABEL,name\n9,Thing,box\n");
+    mmgraph::importer::BuildOptions options;
+    options.node_groups = {{{(dir / "head.csv").string(), (dir / "part.csv").string()}, {}, {}}};
+    options.nodes = {(dir / "things.csv").string()};
+    options.output = (dir / "g.mmg").string();
+    for (auto key_type : {mmgraph::KeyType::string, mmgraph::KeyType::int64}) {
+        options.id_type = key_type;
+        mmgraph::importer::run_build(options);
+        auto file = mmgraph::File::open(dir / "g.mmg");
+        const bool integers = key_type == mmgraph::KeyType::int64;
+        auto key = [&](int n) { return integers ? mmgraph::Key(int64_t{n}) : mmgraph::Key(std::to_string(n)); };
+        for (int n : {7, 8}) {
+            const auto v = file->find(key(n));
+            REQUIRE(v);
+            const mmgraph::ValueRef id = v->get("personId");
+            if (integers) CHECK(id.as_int() == n);
+            else CHECK(id.as_string() == std::to_string(n));
+        }
+        for (const auto& label : file->labels()) {
+            std::vector<std::string_view> names;
+            for (const auto& a : label.attributes) names.push_back(a.name);
+            if (label.name == "Thing") CHECK(names == std::vector<std::string_view>{"name"});
+            else {
+                CHECK(names == std::vector<std::string_view>{"personId", "name"});
+                CHECK(label.attributes[0].type == mmgraph::Type(integers ? mmgraph::TypeCode::int64 : mmgraph::TypeCode::string));
+            }
+        }
+    }
+}
+
+TEST_CASE("import: option labels on a file group give the bytes of the same labels written in :LABEL", "[import]") {
+    // --nodes=A:B=head.csv,part.csv: the option's labels, then each row's own, each once.
+    TempDir dir;
+    write_text(dir / "head.csv", "id:ID,:LABEL,n:int\n");
+    write_text(dir / "part.csv", "a,X,1\nb,,2\nc,B;X,3\nd,X;Y,4\ne,A,5\n");
+    write_text(dir / "spelled.csv", "id:ID,:LABEL,n:int\na,A;B;X,1\nb,A;B,2\nc,A;B;X,3\nd,A;B;X;Y,4\ne,A;B,5\n");
+    mmgraph::importer::BuildOptions grouped, spelled;
+    grouped.node_groups = {{{(dir / "head.csv").string(), (dir / "part.csv").string()}, {}, {"A", "B"}}};
+    grouped.output = (dir / "grouped.mmg").string();
+    spelled.nodes = {(dir / "spelled.csv").string()};
+    spelled.output = (dir / "spelled.mmg").string();
+    const std::string expected = build_with(spelled, 1, uint64_t(1) << 40, false);
+    REQUIRE(expected.rfind("error:", 0) == std::string::npos);
+    for (auto [threads, chunk] : {std::pair{1u, uint64_t(1) << 40}, {2u, 5ull}, {3u, 11ull}}) {
+        INFO(threads << " threads, chunks of " << chunk << " bytes");
+        CHECK(build_with(grouped, threads, chunk, false) == expected);
+    }
 }

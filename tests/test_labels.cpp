@@ -289,6 +289,120 @@ TEST_CASE("ID spaces: the section's bytes, the seeded hash and the refusals", "[
     CHECK_THROWS_WITH(File::open(dir / "old.mmg"), Contains("id_spaces") && Contains("format 2.2, but the file says 2.1"));
 }
 
+TEST_CASE("ID spaces: the batch, find-or-add and reference forms take a space", "[labels][spaces]") {
+    TempDir dir;
+    WriterOptions o;
+    o.shard_count = 3;
+    Writer w(o);
+    const auto movie = w.add_label("Movie", {{"title", TypeCode::string}, {"sequel_of", TypeCode::vertex_ref, true}});
+    const auto actor = w.add_label("Actor", {{"name", TypeCode::string}, {"films", Type::list_of(TypeCode::vertex_ref), true}});
+    const auto person = w.add_label("Person");
+    const IdSpace movies = w.add_id_space("Movie-ID"), actors = w.add_id_space("Actor-ID");
+    // "1" names a default-space actor too: a reference in Movie-ID must not resolve to it.
+    w.add_vertex("1", actor, {Value("Default One")});
+    const std::array<Key, 3> movie_keys{"1", "2", "3"};
+    const std::array<std::string, 3> titles{"The Matrix", "Reloaded", "Revolutions"};
+    std::array<std::array<Value, 2>, 3> movie_rows;
+    for (size_t i = 0; i < 3; ++i) movie_rows[i] = {Value(titles[i]), i == 0 ? Value() : Value::ref(movies, movie_keys[i - 1])};
+    w.add_vertices(movies, movie_keys, movie, [&](size_t row) { return std::span<const Value>(movie_rows[row]); });
+    // All or none: a repeat in the space refuses the call and takes its earlier rows back.
+    const uint64_t before = w.vertex_count();
+    const std::array<Key, 2> repeated{"4", "2"};
+    CHECK_THROWS_WITH(w.add_vertices(movies, repeated, movie, [&](size_t) { return std::span<const Value>(movie_rows[0]); }),
+                      Contains("row 1: duplicate vertex key '2' in ID space 'Movie-ID'"));
+    CHECK(w.vertex_count() == before);
+    CHECK_FALSE(w.has_vertex(movies, "4"));
+    const std::array<Key, 1> keanu{"1"};
+    const std::array<Key, 2> films{"1", "3"};
+    const std::array<Value, 2> keanu_row{Value("Keanu Reeves"), Value::ref_list(movies, films)};
+    const std::array<LabelId, 2> both{actor, person};
+    w.add_vertices(actors, keanu, both, [&](size_t) { return std::span<const Value>(keanu_row); });
+    CHECK_THROWS_AS(w.add_vertices(IdSpace{9}, keanu, actor), Error);
+    // Find-or-add in a space: an existing key gives its id, a new one adds a vertex there.
+    std::optional<uint32_t> keanu_id[1];
+    const std::array<IdSpace, 1> in_actors{actors};
+    w.find_vertices(keanu, in_actors, keanu_id);
+    REQUIRE(keanu_id[0]);
+    CHECK(w.vertex_for(actors, "1", actor) == *keanu_id[0]);
+    const uint32_t carrie = w.vertex_for(actors, "2", person);  // a new vertex takes no values: a label without attributes
+    CHECK(w.has_vertex(actors, "2"));
+    CHECK_FALSE(w.has_vertex("2"));
+    const std::array<Key, 3> mixed{"2", "5", "5"};
+    std::array<uint32_t, 3> ids{};
+    w.vertices_for(movies, mixed, person, ids);
+    CHECK(ids[1] == ids[2]);
+    CHECK(ids[0] != carrie);
+    std::optional<uint32_t> reloaded[1];
+    const std::array<Key, 1> two{"2"};
+    const std::array<IdSpace, 1> in_movies{movies};
+    w.find_vertices(two, in_movies, reloaded);
+    CHECK(reloaded[0] == ids[0]);
+    CHECK(w.has_vertex(movies, "5"));
+    CHECK_FALSE(w.has_vertex(actors, "5"));
+    w.finish(dir / "s.mmg");
+
+    auto dataset = Dataset::open(dir / "s.mmg");
+    dataset.verify();
+    // The batch lookup in a space, routed over three shards, answers as one lookup at a time.
+    const std::vector<Key> keys{"1", "2", "3", "5", "9"};
+    for (IdSpace space : {IdSpace{0}, movies, actors}) {
+        std::vector<std::optional<Vertex>> found(keys.size());
+        dataset.find(keys, space, found);
+        for (size_t i = 0; i < keys.size(); ++i) {
+            INFO("space " << space.id << ", key " << key_to_string(keys[i]));
+            auto one = dataset.find(keys[i], space);
+            REQUIRE(found[i].has_value() == one.has_value());
+            if (one) CHECK(found[i]->ref() == one->ref());
+        }
+    }
+    std::vector<std::optional<Vertex>> found(keys.size());
+    dataset.find(keys, movies, found);
+    CHECK_FALSE(found[4]);
+    REQUIRE(found[1]);
+    CHECK(found[1]->id_space() == movies);
+    CHECK(found[1]->get<std::string_view>("title") == "Reloaded");
+    // References by key in a space resolve in that space.
+    CHECK(found[1]->get<VertexRef>("sequel_of") == found[0]->ref());
+    const auto matrix = dataset.vertex(found[1]->get<VertexRef>("sequel_of"));
+    CHECK(matrix.get<std::string_view>("title") == "The Matrix");
+    auto reeves = dataset.find("1", actors);
+    REQUIRE(reeves);
+    CHECK(reeves->labels().size() == 2);
+    const ValueRef list = reeves->get("films");
+    REQUIRE(list.list_size() == 2);
+    CHECK(list.element(0).as_ref() == found[0]->ref());
+    CHECK(list.element(1).as_ref() == found[2]->ref());
+    // A partial dataset routes each key by its hash in the space: the first key whose shard is
+    // not mapped is named, and nothing is looked up.
+    const std::array<uint16_t, 1> first_shard{0};
+    auto partial = Dataset::open(dir / "s.mmg", std::span<const uint16_t>(first_shard));
+    const auto elsewhere = std::find_if(keys.begin(), keys.end(), [&](const Key& k) { return shard_of(k, 3, movies) != 0; });
+    REQUIRE(elsewhere != keys.end());
+    std::vector<std::optional<Vertex>> untouched(keys.size());
+    try {
+        partial.find(keys, movies, untouched);
+        FAIL("no ShardNotMapped");
+    } catch (const ShardNotMapped& e) {
+        CHECK(e.shard() == shard_of(*elsewhere, 3, movies));
+        CHECK_THAT(e.what(), Contains("'" + key_to_string(*elsewhere) + "'"));
+    }
+    CHECK(std::none_of(untouched.begin(), untouched.end(), [](const auto& v) { return v.has_value(); }));
+}
+
+TEST_CASE("ID spaces: a reference by key names its space in the writer's errors", "[labels][spaces]") {
+    TempDir dir;
+    Writer w;
+    const auto movie = w.add_label("Movie", {{"sequel_of", TypeCode::vertex_ref, true}});
+    const IdSpace movies = w.add_id_space("Movie-ID");
+    // A space the writer never declared is a misuse at the call.
+    CHECK_THROWS_WITH(w.add_vertex(movies, "1", movie, {Value::ref(IdSpace{4}, "0")}), Contains("unknown ID space 4"));
+    CHECK_FALSE(w.has_vertex(movies, "1"));
+    w.add_vertex("9", movie);  // in the default space, so not the one referenced below
+    w.add_vertex(movies, "1", movie, {Value::ref(movies, "9")});
+    CHECK_THROWS_WITH(w.finish(dir / "s.mmg"), Contains("references unknown vertex '9' in ID space 'Movie-ID'"));
+    CHECK_FALSE(std::filesystem::exists(dir / "s.mmg"));
+}
+
 TEST_CASE("labels: the bytes do not depend on the thread count", "[labels]") {
     MultiGraph g = random_multi_graph(7, 300, static_cast<uint32_t>(overlapping_labels().size()));
     TempDir dir;

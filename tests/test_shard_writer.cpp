@@ -634,3 +634,169 @@ TEST_CASE("shard writer: datetime zones declared in input order give Writer's by
     const std::vector<std::string_view> odd = {"Not a zone"};
     CHECK_THROWS_WITH(bad.declare_zone_names(odd), Catch::Matchers::Contains("is not an IANA time zone name"));
 }
+
+namespace {
+
+// A small graph of label sets (§6.6) and, with `spaces`, two ID spaces sharing their keys
+// (§8.1): persons in "Person-ID", movies in "Movie-ID", both keyed "0", "1", ... Only vertex 1
+// has two labels, so with K > 1 some shard has no label set and must learn of it in phase 1.
+struct SpacedGraph {
+    struct Vertex {
+        IdSpace space;
+        std::string key;
+        std::vector<LabelId> labels;
+        std::vector<Value> values;
+    };
+    struct Edge {
+        uint32_t src, dst;  // vertex numbers
+        EdgeTypeId type;
+        std::vector<Value> props;
+    };
+    bool spaces;
+    std::deque<std::string> texts;  // what the Values view
+    std::vector<Vertex> vertices;
+    std::vector<Edge> edges;
+    const std::vector<AttributeSpec> person{{"name", TypeCode::string}}, actor{{"name", TypeCode::string}, {"born", TypeCode::int32, true}},
+        movie{{"title", TypeCode::string}}, acted{{"role", TypeCode::string}};
+
+    explicit SpacedGraph(bool with_spaces) : spaces(with_spaces) {
+        const IdSpace person_space{uint16_t(spaces ? 1 : 0)}, movie_space{uint16_t(spaces ? 2 : 0)};
+        const uint32_t n = 24;
+        for (uint32_t i = 0; i < n; ++i) {
+            const std::string& name = texts.emplace_back("p" + std::to_string(i));
+            if (i == 1) vertices.push_back({person_space, std::to_string(i), {1, 0}, {Value(name), Value(1964)}});
+            else vertices.push_back({person_space, std::to_string(i), {0}, {Value(name)}});
+        }
+        for (uint32_t i = 0; i < n; ++i)
+            vertices.push_back({movie_space, spaces ? std::to_string(i) : "m" + std::to_string(i), {2}, {Value(texts.emplace_back("t" + std::to_string(i)))}});
+        for (uint32_t i = 0; i < 3 * n; ++i) {
+            edges.push_back({i % n, n + (i * 7) % n, 0, {Value(texts.emplace_back("r" + std::to_string(i)))}});
+            edges.push_back({i % n, (i * 5 + 1) % n, 1, {}});
+        }
+    }
+    void declare_schema(auto& w) const {
+        w.add_label("Person", person);
+        w.add_label("Actor", actor);
+        w.add_label("Movie", movie);
+        w.add_edge_type("ACTED_IN", acted);
+        w.add_edge_type("KNOWS");
+        if (spaces) {
+            w.add_id_space("Person-ID");
+            w.add_id_space("Movie-ID");
+        }
+    }
+    Key key(uint32_t v) const { return std::string_view(vertices[v].key); }
+    uint64_t hash(uint32_t v) const { return format::key_hash(std::string_view(vertices[v].key), vertices[v].space); }
+};
+
+// Phases 1 to 5 of §10.1 for SpacedGraph, one ShardWriter per shard (row by row or batched).
+std::vector<ShardSummary> write_spaced_shards(const SpacedGraph& g, WriterOptions options, const std::filesystem::path& dir, bool batched) {
+    const uint16_t K = options.shard_count;
+    std::vector<VertexRef> place;
+    std::vector<std::vector<uint32_t>> members(K);
+    for (uint32_t v = 0; v < g.vertices.size(); ++v) {
+        const auto s = static_cast<uint16_t>(g.hash(v) % K);
+        place.push_back({s, static_cast<uint32_t>(members[s].size())});
+        members[s].push_back(v);
+    }
+    std::vector<uint32_t> sizes;
+    for (const auto& m : members) sizes.push_back(static_cast<uint32_t>(m.size()));
+    std::vector<uint32_t> ordinal(g.edges.size());
+    for (uint16_t s = 0; s < K; ++s) {
+        std::vector<uint32_t> ids, source, type;
+        std::vector<VertexRef> target;
+        for (uint32_t e = 0; e < g.edges.size(); ++e)
+            if (place[g.edges[e].src].shard == s) {
+                ids.push_back(e);
+                source.push_back(place[g.edges[e].src].index);
+                target.push_back(place[g.edges[e].dst]);
+                type.push_back(g.edges[e].type);
+            }
+        const auto ranks = out_edge_ordinals(source, target, type);
+        for (size_t i = 0; i < ids.size(); ++i) ordinal[ids[i]] = ranks[i];
+    }
+    std::vector<ShardSummary> summaries;
+    const std::array<LabelId, 2> person_actor{0, 1};
+    for (uint16_t s = 0; s < K; ++s) {
+        ShardWriter w(options, s, sizes);
+        g.declare_schema(w);
+        w.declare_label_set(person_actor);
+        for (uint32_t v : members[s]) {
+            const auto& x = g.vertices[v];
+            if (!batched) {
+                w.add_vertex(x.space, g.key(v), x.labels, x.values);
+                continue;
+            }
+            const std::array<Key, 1> keys{g.key(v)};
+            w.add_vertices(x.space, keys, x.labels, [&](size_t) { return std::span<const Value>(x.values); });
+        }
+        for (uint32_t e = 0; e < g.edges.size(); ++e) {
+            const auto& x = g.edges[e];
+            if (place[x.src].shard == s) w.add_out_edge(place[x.src].index, place[x.dst], x.type, x.props);
+            else if (place[x.dst].shard == s) w.add_in_edge(place[x.dst].index, place[x.src], x.type, ordinal[e]);
+        }
+        summaries.push_back(w.finish(dir / ("part-" + std::to_string(s) + ".tmp")));
+    }
+    return summaries;
+}
+
+}  // namespace
+
+TEST_CASE("shard writer: label sets and ID spaces sharing keys give Writer's bytes (§10.1)", "[shard_writer]") {
+    for (const bool spaces : {false, true})
+        for (const uint16_t K : {1, 2, 3})
+            for (const bool batched : {false, true}) {
+                INFO("ID spaces " << spaces << ", K = " << K << ", batched " << batched);
+                const SpacedGraph g(spaces);
+                TempDir dir;
+                WriterOptions options;
+                options.shard_count = K;
+                options.threads = 1;
+                Writer whole(options);
+                g.declare_schema(whole);
+                for (uint32_t v = 0; v < g.vertices.size(); ++v) whole.add_vertex(g.vertices[v].space, g.key(v), g.vertices[v].labels, g.vertices[v].values);
+                for (const auto& e : g.edges)
+                    whole.add_edge(g.vertices[e.src].space, g.key(e.src), g.vertices[e.dst].space, g.key(e.dst), e.type, e.props);
+                whole.finish(dir / "whole.mmg");
+
+                const auto summaries = write_spaced_shards(g, options, dir.path, batched);
+                const auto id = dataset_id_of(summaries);
+                for (const ShardSummary& summary : summaries) {
+                    INFO("shard " << summary.shard);
+                    seal_shard(summary.file, id);
+                    CHECK(read_bytes(summary.file) == read_bytes(shard_path(dir / "whole.mmg", summary.shard, K)));
+                }
+            }
+}
+
+TEST_CASE("shard writer: an undeclared label set, a key of another space's shard and late declarations are errors", "[shard_writer]") {
+    const SpacedGraph g(true);
+    WriterOptions options;
+    options.shard_count = 2;
+    options.threads = 1;
+    std::vector<uint32_t> sizes(2, 0);
+    for (uint32_t v = 0; v < g.vertices.size(); ++v) ++sizes[g.hash(v) % 2];
+    ShardWriter w(options, 0, sizes);
+    g.declare_schema(w);
+    const std::array<LabelId, 2> person_actor{0, 1};
+    CHECK(w.label_set_attributes(person_actor).size() == 2);  // "name" once, then "born"
+    CHECK_THROWS_WITH(w.add_vertex(IdSpace{1}, "x", person_actor), Catch::Matchers::Contains("label set 'Person;Actor' was not declared"));
+    // A key whose hash in space 1 says shard 1 but in space 2 says shard 0 is refused in space 1.
+    std::string misplaced;
+    for (int i = 0; misplaced.empty(); ++i) {
+        const std::string k = "k" + std::to_string(i);
+        if (format::key_hash(std::string_view(k), IdSpace{1}) % 2 == 1 && format::key_hash(std::string_view(k), IdSpace{2}) % 2 == 0) misplaced = k;
+    }
+    const std::array<LabelId, 1> person{0};
+    const std::array<Key, 1> keys{std::string_view(misplaced)};
+    const Error e = error_of([&] { w.add_vertices(IdSpace{1}, keys, person); });
+    CHECK(e.kind() == ErrorKind::bad_input);
+    CHECK_THAT(e.what(), Catch::Matchers::Contains("row 0: ") && Catch::Matchers::Contains("in ID space 'Person-ID'") &&
+                             Catch::Matchers::Contains("belongs to shard 1"));
+    CHECK(w.vertex_count() == 0);
+    const std::array<Value, 1> name{Value("someone")};
+    w.add_vertices(IdSpace{2}, keys, person, [&](size_t) { return std::span<const Value>(name); });
+    CHECK(w.vertex_count() == 1);
+    CHECK_THROWS_WITH(w.declare_label_set(person_actor), Catch::Matchers::Contains("after the first vertex"));
+    CHECK_THROWS_AS(w.add_vertices(IdSpace{3}, keys, person), Error);  // no such space
+}

@@ -18,11 +18,14 @@ namespace fs = std::filesystem;
 
 constexpr const char* kBuildFooter =
     "\nNode files: a header row in the neo4j-admin import convention, then one vertex per row.\n"
-    "  id:ID           the vertex key (a string); required. id:ID(Space) puts the keys in an\n"
-    "                  ID space: the same key in two spaces names two vertices\n"
+    "  id:ID           the vertex key (a string); required. Named, it is also stored as the\n"
+    "                  attribute 'id' (typed as the key); ':ID' alone stores none.\n"
+    "                  id:ID(Space) puts the keys in an ID space: the same key in two spaces\n"
+    "                  names two vertices. Options: id:ID{id-type:integer} (the key type),\n"
+    "                  personId:ID{label:Person} (only Person stores the attribute)\n"
     "  :LABEL          the vertex's labels, e.g. 'Movie' or 'Movie;Sequel' split on the array\n"
     "                  delimiter; every label of a row takes the file's columns (default\n"
-    "                  'Vertex', or the LABEL of --nodes=LABEL=FILES)\n"
+    "                  'Vertex'). --nodes=A:B=FILES adds the labels A and B to every row\n"
     "  name:TYPE       an attribute; TYPE is string (the default when omitted), int (int32),\n"
     "                  long (int64), float (float32), double (float64), boolean, byte (int8),\n"
     "                  short (int16), date, localtime, time, localdatetime, datetime, duration,\n"
@@ -162,8 +165,15 @@ importer::InputGroup group_of(const std::string& option, const std::string& valu
         group.name = value.substr(0, eq);
         files = value.substr(eq + 1);
         if (group.name.empty()) throw CLI::ValidationError(option, "'" + value + "': empty name before '='");
-        if (nodes && group.name.find(':') != std::string::npos)
-            throw CLI::ValidationError(option, "'" + group.name + "': several labels; a vertex has exactly one label");
+        if (nodes) {  // LABEL[:LABEL...], added to every row
+            for (size_t start = 0; start <= group.name.size();) {
+                const size_t colon = std::min(group.name.find(':', start), group.name.size());
+                if (colon == start) throw CLI::ValidationError(option, "'" + group.name + "': an empty label");
+                group.labels.push_back(group.name.substr(start, colon - start));
+                start = colon + 1;
+            }
+            group.name.clear();
+        }
     }
     for (size_t start = 0; start <= files.size();) {
         const size_t comma = std::min(files.find(',', start), files.size());
@@ -239,7 +249,7 @@ void add_build_command(CLI::App& app, BuildArgs& a, const std::string& footer) {
     cmd->footer(std::string(kBuildFooter) + "\n" + footer);
     importer::BuildOptions& o = a.options;
     cmd->add_option("-o,--output", o.output, "The .mmg file to write (replaced atomically when it exists)")->type_name("OUT.mmg")->required();
-    cmd->add_option("--nodes", a.nodes, "Node CSV files: [LABEL=]FILE[,FILE...]; repeat for more")->type_name("FILES");
+    cmd->add_option("--nodes", a.nodes, "Node CSV files: [LABEL[:LABEL...]=]FILE[,FILE...]; repeat for more")->type_name("FILES");
     cmd->add_option("--edges,--relationships", a.relationships, "Relationship CSV files: [TYPE=]FILE[,FILE...]; repeat for more")
         ->type_name("FILES");
     auto* edgelist = cmd->add_option("--edgelist", o.edgelists, "SNAP edge list (instead of CSV files); repeatable")->type_name("FILE...");

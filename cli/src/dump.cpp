@@ -7,7 +7,12 @@
 //   - edges-NNNNNN.csv: one file per edge type in schema order, edges in stored out-order, so
 //     types, multi-edge order and property ordinals come out the same; with ID spaces (§8.3),
 //     one file per type and pair of endpoint spaces, which keeps parallel edges together;
-//   - a vertex of a named ID space is written under an `id:ID(Space)` column, its edges' ends
+//   - build stores a named :ID column (`personId:ID`) as an attribute too, so the key column is
+//     named after an attribute only where the run's every vertex holds its key in it (typed as
+//     the key), and stands in that attribute's place; otherwise it is an unnamed `:ID`, which
+//     stores nothing, and an attribute of any name and values stays a column of its own; a key
+//     attribute that only one label of a set has is written with that label's {label:...};
+//   - a vertex of a named ID space is written under an `:ID(Space)` column, its edges' ends
 //     under `:START_ID(Space)` / `:END_ID(Space)`; node runs also break where the space changes.
 // Only the column types the importer reads can be dumped; a dataset of several shards is refused
 // (its global insertion order is not recorded).
@@ -18,7 +23,9 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "inspect.hpp"
 #include "mmgraph/format/date.hpp"
@@ -151,6 +158,37 @@ void key(CsvFile& out, const Vertex& v) {
     else out.quoted(std::to_string(std::get<int64_t>(k)));
 }
 
+// The one label of `set` that has attribute `name`, when the set has others: what a key column's
+// {label:...} option names so that only that label takes the attribute back.
+std::optional<uint32_t> sole_owner(const File& file, uint32_t set, std::string_view name) {
+    std::optional<uint32_t> owner;
+    const auto labels = file.label_set_labels(set);
+    for (uint32_t label : labels) {
+        if (!file.labels()[label].find(name)) continue;
+        if (owner) return std::nullopt;
+        owner = label;
+    }
+    return labels.size() > 1 ? owner : std::nullopt;
+}
+
+// The attribute of `layout` that holds the key of every vertex in [begin, end), typed as the key
+// (what build makes of a `name:ID` column), or none.
+std::optional<uint32_t> key_attribute(const File& file, const LabelInfo& layout, uint64_t begin, uint64_t end) {
+    const Type key_type(file.key_type() == KeyType::int64 ? TypeCode::int64 : TypeCode::string);
+    for (uint32_t a = 0; a < layout.attributes.size(); ++a) {
+        if (layout.attributes[a].type != key_type) continue;
+        bool holds_key = true;
+        for (uint64_t i = begin; i < end && holds_key; ++i) {
+            const Vertex v = file.vertex(i);
+            const ValueRef value = v.get(a);
+            const Key k = v.key();
+            holds_key = !value.is_null() && (file.key_type() == KeyType::int64 ? Key(value.as_int()) == k : Key(value.as_string()) == k);
+        }
+        if (holds_key) return a;
+    }
+    return std::nullopt;
+}
+
 std::string numbered(const char* prefix, uint64_t n) {
     char buf[32];
     std::snprintf(buf, sizeof buf, "%s-%06llu.csv", prefix, static_cast<unsigned long long>(n));
@@ -183,10 +221,13 @@ struct DirectoryRollback {
 class RebuiltLabels {
 public:
     explicit RebuiltLabels(const File& file) : file_(file), names_(file.labels().size()) {}
-    void meet(uint32_t set) {
+    // `owned`: an attribute that only label `owner` takes (a key column's {label:...} option).
+    void meet(uint32_t set, std::string_view owned = {}, std::optional<uint32_t> owner = {}) {
         for (uint32_t label : file_.label_set_labels(set))
             for (const AttributeInfo& a : file_.label_set_layout(set).attributes)
-                if (std::find(names_[label].begin(), names_[label].end(), a.name) == names_[label].end()) names_[label].push_back(a.name);
+                if (!(owner && label != *owner && a.name == owned) &&
+                    std::find(names_[label].begin(), names_[label].end(), a.name) == names_[label].end())
+                    names_[label].push_back(a.name);
     }
     std::vector<std::string> differing() const {
         std::vector<std::string> labels;
@@ -202,6 +243,70 @@ private:
     const File& file_;
     std::vector<std::vector<std::string_view>> names_;  // by label
 };
+
+
+// One node file: the vertices [begin, end) of one label set and ID space (`group`: "(Space)" or
+// empty) under the set's attribute `columns`; the key column takes the name of the attribute
+// that holds every key of the run, in its place, if there is one.
+void write_node_run(const std::filesystem::path& path, const File& file, uint64_t begin, uint64_t end, const std::string& group,
+                    const std::vector<std::string>& columns, RebuiltLabels& rebuilt) {
+    const uint32_t label = file.vertex(begin).label_set();
+    const LabelInfo& layout = file.label_set_layout(label);
+    const std::optional<uint32_t> key_at = key_attribute(file, layout, begin, end);
+    const std::optional<uint32_t> owner = key_at ? sole_owner(file, label, layout.attributes[*key_at].name) : std::nullopt;
+    rebuilt.meet(label, key_at ? layout.attributes[*key_at].name : std::string_view(), owner);
+    // Integer keys say so in the header, so that a build without options reads them back as
+    // integers (and the rebuilt file is the same); a key attribute of one label of several
+    // names it. Options with a comma make a quoted header field.
+    std::vector<std::string> options;
+    if (file.key_type() == KeyType::int64) options.emplace_back("id-type:integer");
+    if (owner) options.push_back("label:" + std::string(file.labels()[*owner].name));
+    std::string key_column = ":ID" + group;
+    for (size_t o = 0; o < options.size(); ++o) key_column += (o ? "," : "{") + options[o] + (o + 1 == options.size() ? "}" : "");
+    // The key comes first, unless its attribute comes after others (whose order it keeps).
+    const bool key_first = !key_at || *key_at == 0;
+    CsvFile out(path);
+    const std::string key_header = (key_at ? std::string(layout.attributes[*key_at].name) : std::string()) + key_column;
+    auto write_key_header = [&] {
+        if (options.size() > 1) out.quoted(key_header);
+        else out.raw(key_header);
+    };
+    if (key_first) {
+        write_key_header();
+        out.raw(",");
+    }
+    out.raw(":LABEL");
+    for (uint32_t a = 0; a < columns.size(); ++a) {
+        if (a == key_at && key_first) continue;
+        out.raw(",");
+        if (a == key_at) write_key_header();
+        else out.raw(columns[a]);
+    }
+    out.raw("\n");
+    for (uint64_t i = begin; i < end; ++i) {
+        Vertex v = file.vertex(i);
+        if (key_first) {
+            key(out, v);
+            out.raw(",");
+        }
+        out.quoted(layout.name);
+        for (uint32_t a = 0; a < columns.size(); ++a) {
+            if (a == key_at && key_first) continue;
+            out.raw(",");
+            if (a == key_at) {
+                key(out, v);
+                continue;
+            }
+            try {
+                value(out, v.get(a), file);
+            } catch (const Error& error) {
+                throw Error(error.kind(), "vertex " + key_to_string(v.key()) + ", attribute '" + std::string(layout.attributes[a].name) + "': " + error.what());
+            }
+        }
+        out.raw("\n");
+    }
+    out.close();
+}
 
 }  // namespace
 
@@ -241,31 +346,10 @@ void run_dump(const DumpOptions& options) {
     for (uint64_t i = 0; i < file.vertex_count();) {
         const uint32_t label = file.vertex(i).label_set();
         const IdSpace space = file.vertex(i).id_space();
-        const LabelInfo& layout = file.label_set_layout(label);
-        rebuilt.meet(label);
-        CsvFile out(dir / numbered("nodes", ++node_files));
-        // Integer keys say so in the header, so that a build without options reads them back as
-        // integers (and the rebuilt file is the same).
-        out.raw("id:ID" + space_group(space) + (file.key_type() == KeyType::int64 ? "{id-type:integer},:LABEL" : ",:LABEL"));
-        for (const auto& c : label_columns[label]) out.raw("," + c);
-        out.raw("\n");
-        for (; i < file.vertex_count(); ++i) {
-            Vertex v = file.vertex(i);
-            if (v.label_set() != label || v.id_space() != space) break;
-            key(out, v);
-            out.raw(",");
-            out.quoted(layout.name);
-            for (uint32_t a = 0; a < label_columns[label].size(); ++a) {
-                out.raw(",");
-                try {
-                    value(out, v.get(a), file);
-                } catch (const Error& error) {
-                    throw Error(error.kind(), "vertex " + key_to_string(v.key()) + ", attribute '" + std::string(layout.attributes[a].name) + "': " + error.what());
-                }
-            }
-            out.raw("\n");
-        }
-        out.close();
+        uint64_t end = i;
+        while (end < file.vertex_count() && file.vertex(end).label_set() == label && file.vertex(end).id_space() == space) ++end;
+        write_node_run(dir / numbered("nodes", ++node_files), file, i, end, space_group(space), label_columns[label], rebuilt);
+        i = end;
     }
     uint64_t edge_files = 0;
     for (uint32_t t = 0; t < file.edge_types().size(); ++t) {

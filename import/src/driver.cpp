@@ -102,10 +102,11 @@ public:
             add_sources(false);
             for (Source& s : sources_) {
                 const size_t of_kind = static_cast<size_t>(std::count_if(sources_.begin(), sources_.end(), [&](const Source& o) { return o.nodes == s.nodes; }));
-                s.unscanned = of_kind == 1;
+                s.unscanned = of_kind == 1 && s.option_labels.empty();  // option labels make label sets, found in pass 1
                 scan(s);
             }
             key_type_ = id_type();
+            type_key_columns();
             writer_ = std::make_unique<Writer>(writer_options());
             declare_id_spaces();
             declare(labels_, true);
@@ -130,8 +131,23 @@ private:
         for (const auto& path : nodes ? options_.nodes : options_.relationships) sources_.emplace_back(path, nodes);
         for (const InputGroup& group : nodes ? options_.node_groups : options_.relationship_groups) {
             const int head = static_cast<int>(sources_.size());
-            for (size_t i = 0; i < group.files.size(); ++i) sources_.emplace_back(group.files[i], nodes, group.name, i == 0 ? -1 : head);
+            std::vector<std::string> labels;
+            if (nodes)
+                for (const std::string& label : group.name.empty() ? group.labels : with_first(group.name, group.labels))
+                    if (std::find(labels.begin(), labels.end(), label) == labels.end()) labels.push_back(label);
+            std::string fallback = nodes ? std::string() : group.name;
+            for (const std::string& label : labels) fallback += (fallback.empty() ? "" : std::string(1, options_.array_delimiter)) + label;
+            for (size_t i = 0; i < group.files.size(); ++i) {
+                sources_.emplace_back(group.files[i], nodes, fallback, i == 0 ? -1 : head);
+                sources_.back().option_labels = labels;
+            }
         }
+    }
+
+    static std::vector<std::string> with_first(const std::string& first, const std::vector<std::string>& rest) {
+        std::vector<std::string> all{first};
+        all.insert(all.end(), rest.begin(), rest.end());
+        return all;
     }
 
     // The header: the file's first record, or its group's; read in pass 1, skipped in pass 2.
@@ -179,6 +195,12 @@ private:
             origin = column.where;
         }
         return chosen.value_or(KeyType::string);
+    }
+
+    // A named :ID column's attribute holds the key as the build's key type.
+    void type_key_columns() {
+        for (Source& s : sources_)
+            if (s.key >= 0) s.columns[static_cast<size_t>(s.key)].type = Type(key_type_ == KeyType::int64 ? TypeCode::int64 : TypeCode::string);
     }
 
     // A key field as the build's key type: the text itself, or the integer it spells.
@@ -247,20 +269,47 @@ private:
     }
     // shape_of once the shapes are frozen, for worker threads; a :LABEL value of several labels
     // gives its combo (kComboBit | id).
-    uint32_t shape_of(const Source& s, const InputBuffer& input, const CsvRecord& record, Shapes::Recent& recent) const {
+    // `scratch` holds a row's labels joined with its file's option labels.
+    uint32_t shape_of(const Source& s, const InputBuffer& input, const CsvRecord& record, Shapes::Recent& recent, std::string& scratch) const {
         int column = s.nodes ? s.label : s.type;
         const CsvField* field = column >= 0 ? &record.fields[static_cast<size_t>(column)] : nullptr;
-        if (s.nodes && field && field->text.find(options_.array_delimiter) != std::string_view::npos) {
-            if (field->text == recent.name) return recent.id;
-            labels_.check(field->text, field, input, options_.array_delimiter);
-            const auto combo = combos_.find(field->text);
-            if (!combo)
-                throw Error(ErrorKind::bad_input, input.where(field->offset, field->line) + ": label set " + quote(field->text) +
-                                                      " was not there on the first read; did the file change during the build?");
-            recent = {combos_.key(*combo), kComboBit | *combo};
-            return kComboBit | *combo;
+        if (s.nodes && !s.option_labels.empty()) {
+            CsvField labels = field ? *field : record.fields.front();  // where an error points
+            labels.text = row_labels(s, field, scratch);
+            field = &labels;
+            if (labels.text.find(options_.array_delimiter) != std::string_view::npos) return combo_of(labels, input, recent);
+            return labels_.find(field, input, options_.array_delimiter, nullptr, recent);
         }
+        if (s.nodes && field && field->text.find(options_.array_delimiter) != std::string_view::npos) return combo_of(*field, input, recent);
         return shapes(s).find(field, input, options_.array_delimiter, s.fallback.c_str(), recent);
+    }
+    uint32_t combo_of(const CsvField& field, const InputBuffer& input, Shapes::Recent& recent) const {
+        if (field.text == recent.name) return recent.id;
+        labels_.check(field.text, &field, input, options_.array_delimiter);
+        const auto combo = combos_.find(field.text);
+        if (!combo)
+            throw Error(ErrorKind::bad_input, input.where(field.offset, field.line) + ": label set " + quote(field.text) +
+                                                  " was not there on the first read; did the file change during the build?");
+        recent = {combos_.key(*combo), kComboBit | *combo};
+        return kComboBit | *combo;
+    }
+
+    // A node row's labels as one :LABEL value: its file's option labels (--nodes=A:B=FILES),
+    // then its own that are not among them; the option labels alone for a row without a :LABEL
+    // column or with an empty one.
+    std::string_view row_labels(const Source& s, const CsvField* field, std::string& scratch) const {
+        if (s.option_labels.empty()) return field ? field->text : std::string_view(s.fallback);
+        if (!field || field->text.empty()) return s.fallback;
+        scratch = s.fallback;
+        for (std::string_view name : Shapes::split(field->text, options_.array_delimiter))
+            if (std::find(s.option_labels.begin(), s.option_labels.end(), name) == s.option_labels.end()) (scratch += options_.array_delimiter) += name;
+        return scratch;
+    }
+
+    // Pass 1: a node row's labels registered and marked as present in `s`: one label or a set.
+    void register_labels(Source& s, const InputBuffer& input, const CsvField& field) {
+        if (field.text.find(options_.array_delimiter) != std::string_view::npos) register_combo(s, input, field, false);
+        else mark(s, labels_.of(&field, input, options_.array_delimiter, nullptr));
     }
 
     // A :LABEL value of several labels (pass 1, or pass 2 of an unscanned file): each label
@@ -306,7 +355,7 @@ private:
         uint64_t rows = 0;
         CsvRecord record;
         std::unordered_set<std::string> seen;  // names in events
-        std::string_view last;                 // in seen
+        std::optional<std::string_view> last;  // in seen; none at a chunk's start (an empty name is one too)
     };
 
     // Pass 1: the header, and which labels / edge types the file holds. Worker threads read the
@@ -316,24 +365,32 @@ private:
         CsvReader reader(input, dialect());
         CsvRecord record;
         header(s, reader, record, true);
+        if (s.key >= 0 && !s.columns[static_cast<size_t>(s.key)].key_label.empty()) s.unscanned = false;  // its labels differ in attributes
         const int column = s.nodes ? s.label : s.type;
         if (column < 0) {
             s.unscanned = false;
-            mark(s, shape_of(s, input, record));
+            if (s.nodes && !s.option_labels.empty()) {
+                CsvField labels;  // the option's: errors point at the file's start
+                labels.text = s.fallback;
+                labels.line = 1;
+                register_labels(s, input, labels);
+            } else {
+                mark(s, shape_of(s, input, record));
+            }
             close(s);
             return;
         }
         if (s.unscanned) {
             s.property_slots.assign(s.columns.size(), kNoSlot);
             for (size_t c = 0; c < s.columns.size(); ++c)
-                if (s.columns[c].role == Role::property) s.property_slots[c] = s.property_count++;
+                if (s.columns[c].is_attribute()) s.property_slots[c] = s.property_count++;
             close(s);
             return;
         }
         auto names = [&](const ChunkBounds& bounds, ScannedNames& chunk) {
             chunk.events.clear();
             chunk.seen.clear();
-            chunk.last = {};
+            chunk.last.reset();
             chunk.rows = 0;
             CsvReader rows(input, dialect(), bounds.begin, bounds.first_line);
             for (;;) {
@@ -341,8 +398,8 @@ private:
                     if (!rows.next(chunk.record, bounds.end)) break;
                     fit_width(s, input, chunk.record);
                     const CsvField& field = chunk.record.fields[static_cast<size_t>(column)];
-                    shapes(s).check(field.text, &field, input, options_.array_delimiter);
-                    if (field.text != chunk.last) {  // most rows repeat the row before's name
+                    if (s.option_labels.empty() || !field.text.empty()) shapes(s).check(field.text, &field, input, options_.array_delimiter);
+                    if (!chunk.last || field.text != *chunk.last) {  // most rows repeat the row before's name
                         auto [it, added] = chunk.seen.insert(std::string(field.text));
                         if (added) chunk.events.push_back({*it, field, nullptr});
                         chunk.last = *it;  // a set node: stable
@@ -358,6 +415,7 @@ private:
             return rows.offset();
         };
         ParallelRows<ScannedNames> chunks(input, reader.offset(), reader.line(), workers(), options_.chunk_bytes, names);
+        std::string labels;  // a row's labels with the option labels
         progress_.begin("scan", s.path, input.size());
         uint64_t count = 0;
         while (ScannedNames* chunk = chunks.next()) {
@@ -365,8 +423,12 @@ private:
                 if (e.error) std::rethrow_exception(e.error);
                 e.field.text = e.name;
                 try {
-                    if (s.nodes && e.field.text.find(options_.array_delimiter) != std::string_view::npos) register_combo(s, input, e.field, false);
-                    else mark(s, shapes(s).of(&e.field, input, options_.array_delimiter, nullptr));
+                    if (s.nodes) {
+                        e.field.text = row_labels(s, &e.field, labels);
+                        register_labels(s, input, e.field);
+                    } else {
+                        mark(s, types_.of(&e.field, input, options_.array_delimiter, nullptr));
+                    }
                 } catch (const InputError&) {  // more names than the format allows
                     if (!options_.skip_bad_rows) throw;
                 }
@@ -424,8 +486,12 @@ private:
                 const auto& attributes = combos_.list[c].attributes;
                 auto& slots = s.combo_slots[c];
                 slots.assign(s.columns.size(), kNoSlot);
+                const auto has_label = [&](std::string_view name) {
+                    return std::any_of(combos_.list[c].labels.begin(), combos_.list[c].labels.end(), [&](uint32_t l) { return labels_.list[l].name == name; });
+                };
                 for (size_t col = 0; col < s.columns.size(); ++col) {
-                    if (s.columns[col].role != Role::property) continue;
+                    const Column& column = s.columns[col];
+                    if (!column.is_attribute() || !(column.key_label.empty() || has_label(column.key_label))) continue;
                     // Every label of the combo took this file's columns (declare_shape), so the
                     // set's attributes hold each one.
                     for (uint32_t a = 0; a < attributes.size(); ++a)
@@ -480,6 +546,7 @@ private:
         std::vector<IdSpace> spaces;  // of each endpoint
         std::vector<std::optional<uint32_t>> ids;
         Shapes::Recent recent;
+        std::string labels;  // a row's labels with its file's option labels
 
         void clear() {
             rows.clear();
@@ -549,15 +616,19 @@ private:
         }
         row.values = static_cast<uint32_t>(rows.values.size());
         rows.values.resize(rows.values.size() + count);
-        for (size_t c = 0; c < slots->size(); ++c)
-            if ((*slots)[c] != kNoSlot) rows.values[row.values + (*slots)[c]] = parser.parse(s.columns[c], record.fields[c], rows.store);
+        for (size_t c = 0; c < slots->size(); ++c) {
+            if ((*slots)[c] == kNoSlot) continue;
+            Value& value = rows.values[row.values + (*slots)[c]];
+            if (static_cast<int>(c) == s.key) value = std::visit([](auto key) { return Value(key); }, row.key);  // parsed already
+            else value = parser.parse(s.columns[c], record.fields[c], rows.store);
+        }
     }
 
     // A row's shape id, or for an unscanned file its checked name, which the consuming thread
     // registers.
     void shape_or_name(const Source& s, const InputBuffer& input, const CsvRecord& record, ParsedRows& rows, ParsedRows::Row& row) const {
         if (!s.unscanned) {
-            row.shape = shape_of(s, input, record, rows.recent);
+            row.shape = shape_of(s, input, record, rows.recent, rows.labels);
             return;
         }
         const CsvField& field = record.fields[static_cast<size_t>(s.nodes ? s.label : s.type)];

@@ -38,17 +38,34 @@ std::optional<TypeCode> csv_type(std::string_view name) {
     return std::nullopt;
 }
 
-// The `id-type:integer` or `id-type:string` option of an :ID column.
-KeyType id_type_option(std::string_view options, Role role, const CsvField& field, const InputBuffer& input) {
-    size_t colon = options.find(':');
-    std::string_view name = trim(options.substr(0, colon));
-    std::string_view value = colon == std::string_view::npos ? std::string_view() : trim(options.substr(colon + 1));
-    if (role != Role::key || !iequals(name, "id-type"))
-        input.fail(field.offset, field.line, "column " + quote(field.text) + ": unsupported option " + quote(options) +
-                                                 " (the :ID column takes {id-type:integer})");
-    if (iequals(value, "integer") || iequals(value, "long") || iequals(value, "int")) return KeyType::int64;
-    if (iequals(value, "string")) return KeyType::string;
-    input.fail(field.offset, field.line, "column " + quote(field.text) + ": id-type must be integer or string, not " + quote(value));
+// The options in braces of an :ID column, comma-separated NAME:VALUE pairs, each at most once:
+// `id-type:integer|string` (the key type) and `label:NAME` (the one label that stores the key's
+// attribute; neo4j-admin reads it as the label the key identifies).
+void read_key_options(std::string_view options, Column& column, const CsvField& field, const InputBuffer& input) {
+    auto fail = [&](const std::string& why) { input.fail(field.offset, field.line, "column " + quote(field.text) + ": " + why); };
+    if (column.role != Role::key) fail("options in braces are only read on the :ID column");
+    bool seen_type = false, seen_label = false;
+    for (std::string_view option : Shapes::split(options, ',')) {
+        const size_t colon = option.find(':');
+        const std::string_view name = trim(option.substr(0, colon));
+        const std::string_view value = colon == std::string_view::npos ? std::string_view() : trim(option.substr(colon + 1));
+        if (colon == std::string_view::npos || name.empty() || value.empty())
+            fail("option " + quote(option) + " is not NAME:VALUE (the :ID column takes {id-type:integer|string,label:NAME})");
+        if (iequals(name, "id-type")) {
+            if (seen_type) fail("option id-type given twice");
+            seen_type = true;
+            if (iequals(value, "integer") || iequals(value, "long") || iequals(value, "int")) column.id_type = KeyType::int64;
+            else if (iequals(value, "string")) column.id_type = KeyType::string;
+            else fail("id-type must be integer or string, not " + quote(value));
+        } else if (iequals(name, "label")) {
+            if (seen_label) fail("option label given twice");
+            seen_label = true;
+            if (column.name.empty()) fail("{label:...} names the label that stores the key's attribute, but the column has no name (as in 'personId:ID{label:Person}')");
+            column.key_label = std::string(value);
+        } else {
+            fail("unsupported option " + quote(option) + " (the :ID column takes {id-type:integer|string,label:NAME})");
+        }
+    }
 }
 
 }  // namespace
@@ -60,11 +77,11 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
     column.location = input.locate(field.offset, field.line);
     column.where = input.where(field.offset, field.line);
     std::string_view text = field.text;
-    // Options in braces after the type, as in neo4j's `id:ID{label:Person}`; mmgraph reads
-    // only `id-type`, on the :ID column.
-    std::string_view options;
-    if (!text.empty() && text.back() == '}' && text.find('{') != std::string_view::npos) {
-        size_t open = text.find('{');
+    // Options in braces after the type, as in neo4j's `id:ID{label:Person}`, read on the :ID
+    // column only.
+    std::optional<std::string_view> options;
+    if (const size_t open = text.find('{'); open != std::string_view::npos && text.substr(0, open).find(':') != std::string_view::npos) {
+        if (text.back() != '}') fail("column " + quote(text) + ": options open with '{' but do not end with '}'");
         options = text.substr(open + 1, text.size() - open - 2);
         text = text.substr(0, open);
     }
@@ -97,10 +114,10 @@ Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input)
         if (!(nodes ? s.in_nodes : s.in_relationships))
             fail("column " + quote(text) + " belongs in a " + (nodes ? "relationship" : "node") + " file");
         column.role = s.role;
-        if (!options.empty()) column.id_type = id_type_option(options, s.role, field, input);
+        if (options) read_key_options(*options, column, field, input);
         return column;
     }
-    if (!options.empty()) fail("column " + quote(field.text) + ": options in braces are only read on the :ID column");
+    if (options) fail("column " + quote(field.text) + ": options in braces are only read on the :ID column");
     if (name.empty()) fail("column " + quote(text) + " has no name");
     bool list = type.size() >= 2 && type.substr(type.size() - 2) == "[]";
     std::string_view base = list ? type.substr(0, type.size() - 2) : type;
@@ -146,12 +163,12 @@ void read_header(Source& s, CsvReader& reader, CsvRecord& record) {
             case Role::end: role_column = &s.end; break;
             case Role::type: role_column = &s.type; break;
             case Role::property:
-                for (const Column& other : s.columns)
-                    if (other.role == Role::property && other.name == column.name)
-                        throw InputError(column.where + ": column " + quote(column.name) + " appears twice", column.location);
-                break;
             case Role::ignore: break;
         }
+        if (column.is_attribute())
+            for (const Column& other : s.columns)
+                if (other.is_attribute() && other.name == column.name)
+                    throw InputError(column.where + ": column " + quote(column.name) + " appears twice", column.location);
         if (role_column) {
             if (*role_column >= 0) throw InputError(column.where + ": column " + quote(record.fields[i].text) + " appears twice", column.location);
             *role_column = static_cast<int>(i);
@@ -173,7 +190,7 @@ void declare_shape(Shapes& set, uint32_t id, bool labels, std::vector<Source>& s
         slots.assign(s.columns.size(), kNoSlot);
         for (size_t c = 0; c < s.columns.size(); ++c) {
             const Column& column = s.columns[c];
-            if (column.role != Role::property) continue;
+            if (!column.is_attribute_of(shape.name)) continue;
             size_t a = 0;
             while (a < shape.attributes.size() && shape.attributes[a].name != column.name) ++a;
             if (a == shape.attributes.size()) {

@@ -31,15 +31,24 @@ struct Column {
     std::string where;  // FILE:LINE:COLUMN of the header field
     InputLocation location;  // the same, for errors
     std::optional<KeyType> id_type;  // an :ID column's {id-type:...} option, if any
+    std::string key_label;           // an :ID column's {label:...} option: the one label that stores its attribute
     bool one_character = false;      // a `char` column: strings of exactly one code point
     std::string id_space;            // :ID(Space), :START_ID(Space), :END_ID(Space): its name; empty for the default
+
+    // A property column, or a named :ID column (`personId:ID`), whose key is also stored as an
+    // attribute of that name, as neo4j-admin keeps it as a property; its type is the key type's.
+    bool is_attribute() const { return role == Role::property || (role == Role::key && !name.empty()); }
+    // Whether this column's attribute goes to `label`: a {label:...} option keeps the key's
+    // attribute to that one label (in neo4j-admin the label its key identifies).
+    bool is_attribute_of(std::string_view label) const { return is_attribute() && (key_label.empty() || key_label == label); }
 };
 
 // The neo4j-admin spelling of a column type, for messages.
 std::string csv_type_name(Type type);
 
 // One header field: "name:type", ":ID", ":LABEL", ":START_ID", ":END_ID", ":TYPE", "name:IGNORE";
-// the id columns may name an ID space, ":ID(Movie-ID)", as neo4j-admin's id groups do.
+// the id columns may name an ID space, ":ID(Movie-ID)", as neo4j-admin's id groups do, and the
+// :ID column may end in options, "personId:ID{label:Person,id-type:integer}".
 Column parse_column(const CsvField& field, bool nodes, const InputBuffer& input);
 
 // ---- schema ---------------------------------------------------------------------------------
@@ -177,7 +186,8 @@ struct Source {
 
     std::string path;
     bool nodes;
-    std::string fallback;  // the label / type of rows without a :LABEL / :TYPE column
+    std::string fallback;  // the label(s) / type of rows without a :LABEL / :TYPE column
+    std::vector<std::string> option_labels;  // node files: labels added to every row (its group's)
     int header_of;         // the source whose header this file shares (a file group), or -1
     std::vector<std::string> header_texts;  // the header row's fields as written
     std::unique_ptr<InputBuffer> input;  // kept between passes only when it cannot be reopened

@@ -22,9 +22,13 @@ PathLike = Union[str, os.PathLike]
 
 def open(path: Union[PathLike, Sequence[PathLike]], *, verify: bool = False,
          shards: Optional[Sequence[int]] = None) -> Union[File, Dataset]: ...
-def write(path: PathLike, vertices: Optional[Mapping[str, Any]] = None, edges: Optional[Mapping[str, Any]] = None, *,
+VertexTable = Union[str, tuple[str, ...]]  # a label, or the labels every row of the table carries
+
+def write(path: PathLike, vertices: Optional[Mapping[VertexTable, Any]] = None, edges: Optional[Mapping[str, Any]] = None, *,
           key: str = "key", source: str = "source", target: str = "target",
-          types: Optional[Mapping[str, Mapping[str, Any]]] = None, **options: Any) -> dict[str, Any]: ...
+          types: Optional[Mapping[VertexTable, Mapping[str, Any]]] = None,
+          spaces: Optional[Mapping[VertexTable, str]] = None,
+          endpoint_spaces: Optional[Mapping[str, tuple[Optional[str], Optional[str]]]] = None, **options: Any) -> dict[str, Any]: ...
 def from_networkx(graph: Any, path: PathLike, *, label: str = "vertex", edge_type: str = "edge",
                   label_attribute: str = "label", type_attribute: str = "type",
                   types: Optional[Mapping[str, Mapping[str, Any]]] = None, **options: Any) -> dict[str, Any]: ...

@@ -62,7 +62,8 @@ def import_csv(path, nodes=None, edges=None, *, edgelists=None, threads=0, shard
     """Builds ``path`` from CSV files exactly as ``mmgraph build`` does, in this process.
 
     ``nodes`` and ``edges`` are node and relationship CSV files in the neo4j-admin import header
-    convention (``id:ID``, ``:LABEL``, ``name:string``, ``:START_ID``, ``:END_ID``, ``:TYPE`` ...);
+    convention (``id:ID``, ``:LABEL``, ``name:string``, ``:START_ID``, ``:END_ID``, ``:TYPE`` ...;
+    a named ``id:ID`` column also stores the key as the attribute ``id``, an unnamed ``:ID`` does not);
     ``edgelists`` SNAP edge lists instead. ``id_type`` is ``"string"`` or ``"integer"`` (else the
     node files' headers decide). ``skip_bad_rows`` counts and skips bad rows instead of stopping.
 

@@ -59,15 +59,19 @@ def _frame(pd, head, columns):
     data = dict(head)
     for name, type_name, values, mask in columns:
         if name in data:
-            name = f"{name}_attribute"  # never hide the index, key, label, source, target or type columns
+            name = f"{name}_attribute"  # never hide the index, key, label(s), source, target or type columns
         data[name] = _column(pd, type_name, values, mask)
     return pd.DataFrame(data)
 
 
 def vertices(self, label=None):
-    """The vertices as a pandas DataFrame: columns ``index``, ``key``, ``label`` (categorical) and one
-    per attribute, with nullable dtypes. ``label`` keeps one label's vertices. An attribute whose
-    name is taken by those columns gets the suffix ``_attribute``."""
+    """The vertices as a pandas DataFrame: columns ``index``, ``key``, ``label`` (categorical: the
+    vertex's first label in schema order, as ``Vertex.label``), ``labels`` (a tuple of all its
+    label names, as ``Vertex.labels``) and one per attribute, with nullable dtypes.
+
+    ``label`` keeps the vertices that carry that label, whatever other labels they have too, with
+    the columns of every label they carry. An attribute whose name is taken by those columns gets
+    the suffix ``_attribute``."""
     pd = require("pandas", "File.vertices()")
     table = self._vertex_table(label)
     keys = table["key"]
@@ -75,6 +79,7 @@ def vertices(self, label=None):
         "index": table["index"],
         "key": keys if isinstance(keys, np.ndarray) else pd.array(keys, dtype="string"),
         "label": pd.Categorical.from_codes(table["label"], categories=table["label_names"]),
+        "labels": pd.Series(table["labels"], dtype=object),
     }
     return _frame(pd, head, table["columns"])
 

@@ -289,10 +289,10 @@ class _ColumnWriter:
     _resolved_refs = False
 
     def _vertex_columns(self, label, keys, columns):
-        """(keys, prepared columns) of an add_vertices call."""
+        """(keys, prepared columns) of an add_vertices call; ``label`` a name or a tuple of names."""
         columns = dict(columns or {})
         schema = self._schema("label", label)
-        owner = f"label '{label}'"
+        owner = _table_name(label)
         keys = _keys(keys, self._int_keys, f"{owner} keys")
         return keys, self._prepare_all(schema, columns, len(keys), owner)
 
@@ -311,7 +311,16 @@ class _ColumnWriter:
         ]
 
     def _schema(self, kind, name):
+        if kind == "label" and isinstance(name, tuple):
+            return self._label_set_schema(list(name))
         return super()._schema("label" if kind == "label" else "edge type", name)
+
+
+def _table_name(label):
+    """How errors name a vertex table: "label 'A'", or "labels ('A', 'B')" for a label set."""
+    if isinstance(label, tuple):
+        return f"labels ({', '.join(repr(name) for name in label)})" if len(label) != 1 else f"label '{label[0]}'"
+    return f"label '{label}'"
 
 
 class Writer(_ColumnWriter, _native.Writer):
@@ -329,25 +338,33 @@ class Writer(_ColumnWriter, _native.Writer):
     and ``True`` for a nullable attribute.
     """
 
-    def add_vertices(self, label, keys, columns=None):
-        """Adds one vertex per key with ``label``; ``columns`` maps attribute names to whole columns
-        (numpy arrays, pandas Series, masked arrays or sequences) of the same length. Attributes left
-        out are null. vertex_ref columns hold the keys of the referenced vertices. All rows are
-        added or none: a refused row raises with its number in ``.row``."""
-        self._add_vertices(label, *self._vertex_columns(label, keys, columns))
+    def add_vertices(self, label, keys, columns=None, *, space=None):
+        """Adds one vertex per key with ``label``, a label's name or a tuple of names (every row then
+        carries exactly those labels, spec §6.6); ``columns`` maps attribute names to whole columns
+        (numpy arrays, pandas Series, masked arrays or sequences) of the same length. The attributes
+        of a tuple are its labels' together, each name once (``_schema("label", labels)`` lists
+        them). Attributes left out are null. ``space`` names the ID space of the keys (declared with
+        ``add_id_space``), None the default. vertex_ref columns hold the keys of the referenced
+        vertices, in the default space. All rows are added or none: a refused row raises with its
+        number in ``.row``."""
+        if isinstance(label, list):
+            label = tuple(label)
+        labels = list(label) if isinstance(label, tuple) else label
+        self._add_vertices(labels, *self._vertex_columns(label, keys, columns), space)
 
-    def add_edges(self, type, sources, targets, properties=None):  # noqa: A002
+    def add_edges(self, type, sources, targets, properties=None, *, source_space=None, target_space=None):  # noqa: A002
         """Adds one edge per row from ``sources[i]`` to ``targets[i]`` (vertex keys, all added
-        before); ``properties`` maps property names to whole columns as in add_vertices(). The
-        endpoints resolve in one batch lookup; all rows are added or none (except after an I/O
-        error while staged edges spill to disk)."""
+        before, in the ID spaces ``source_space`` and ``target_space``, None for the default);
+        ``properties`` maps property names to whole columns as in add_vertices(). The endpoints
+        resolve in one batch lookup; all rows are added or none (except after an I/O error while
+        staged edges spill to disk)."""
         owner = f"edge type '{type}'"
         self._schema("edge type", type)  # an unknown type is named before its columns are read
         sources = _keys(sources, self._int_keys, f"{owner} sources")
         targets = _keys(targets, self._int_keys, f"{owner} targets")
         if len(sources) != len(targets):
             raise InputError(f"{owner}: {len(sources)} sources but {len(targets)} targets")
-        self._add_edges(type, sources, targets, self._edge_columns(type, properties, len(sources)))
+        self._add_edges(type, sources, targets, self._edge_columns(type, properties, len(sources)), source_space, target_space)
 
 
 class ShardWriter(_ColumnWriter, _native.ShardWriter):
@@ -357,8 +374,9 @@ class ShardWriter(_ColumnWriter, _native.ShardWriter):
 
     ``shard_sizes`` holds every shard's vertex count (phase 1: place vertices with
     :func:`shards_of`; a vertex's local index is its rank in input order within its shard).
-    Declare the same labels and edge types as every other shard (attribute specs as Writer's),
-    add the shard's vertices in local order, its out-edges in input order and the in-edges from
+    Declare the same labels, edge types and ID spaces as every other shard (attribute specs as
+    Writer's), and in phase 1 the dataset's label sets (:meth:`declare_label_set`) and datetime
+    zone names (``declare_zone_names``, in order of first use), add the shard's vertices in local order, its out-edges in input order and the in-edges from
     other shards (any order), then ``finish(path)`` writes the file and returns its summary for
     :func:`dataset_id_of`.
 
@@ -387,11 +405,22 @@ class ShardWriter(_ColumnWriter, _native.ShardWriter):
         super().__init__(int(shard), sizes, key_type, threads, store_in_edges, str(temp_directory),
                          None if dataset_id is None else bytes(dataset_id))
 
-    def add_vertices(self, label, keys, columns=None):
-        """Adds the next vertices of this shard, in local order, with ``label``; their keys must
-        belong to this shard. ``columns`` as in :meth:`Writer.add_vertices`, vertex references
-        resolved (see the class)."""
-        self._add_vertices(label, *self._vertex_columns(label, keys, columns))
+    def declare_label_set(self, labels):
+        """Phase 1 (spec §10.1): a tuple of two or more labels that some vertex of the dataset
+        has, in any shard; every shard declares every such set before its first vertex."""
+        self._declare_label_set(list(labels))
+
+    def add_vertices(self, label, keys, columns=None, *, space=None):
+        """Adds the next vertices of this shard, in local order, with ``label`` (a name, or a
+        tuple of names: a declared label set whose attributes are its labels', each name once);
+        their keys, in ID space ``space`` (a name from :meth:`add_id_space`, None for the
+        default), must belong to this shard. ``columns`` as in :meth:`Writer.add_vertices`,
+        vertex references resolved (see the class)."""
+        labels = [label] if isinstance(label, str) else list(label)
+        schema = self._schema("label", labels[0]) if len(labels) == 1 else self._label_set_schema(labels)
+        owner = f"label '{labels[0]}'" if len(labels) == 1 else "labels " + ", ".join(f"'{name}'" for name in labels)
+        keys = _keys(keys, self._int_keys, f"{owner} keys")
+        self._add_vertices(labels, keys, self._prepare_all(schema, dict(columns or {}), len(keys), owner), space)
 
     def add_out_edges(self, type, sources, target_shards, target_indices, properties=None):  # noqa: A002
         """Adds edges of ``type`` from local vertices ``sources[i]`` to vertex ``target_indices[i]``
@@ -443,9 +472,10 @@ def out_edge_ordinals(sources, target_shards, target_indices, types):
     return _native._out_edge_ordinals(*columns.values())
 
 
-def shards_of(keys, shard_count):
+def shards_of(keys, shard_count, space=0):
     """:func:`shard_of` of many keys: a uint16 array. ``keys`` are ints (an int64 numpy array is
-    hashed without the GIL) or a sequence of str."""
+    hashed without the GIL) or a sequence of str; ``space`` the id of their ID space (spec §8.1:
+    the hash is seeded with it; 0 is the default space)."""
     if _is_pandas(keys):
         keys = keys.to_numpy()
     if isinstance(keys, np.ndarray):
@@ -457,7 +487,7 @@ def shards_of(keys, shard_count):
         keys = list(keys)
     if not isinstance(keys, np.ndarray) and len(keys) and isinstance(keys[0], (int, np.integer)) and not isinstance(keys[0], bool):
         keys = _cast(np.asarray(keys), None, np.int64, "shards_of keys")
-    return _native._shards_of(keys, int(shard_count))
+    return _native._shards_of(keys, int(shard_count), int(space))
 
 
 def _infer_type(series, name, owner):
@@ -522,22 +552,112 @@ def _infer_type(series, name, owner):
     raise InputError(f"{owner} column '{name}': cannot map dtype {series.dtype} to an attribute type; give it in types=")
 
 
-def write(path, vertices=None, edges=None, *, key="key", source="source", target="target", types=None, **options):
+def _labels_of(table):
+    """The labels of a vertex table's key: a name, or a tuple of names (a label set)."""
+    return table if isinstance(table, tuple) else (table,)
+
+
+def _label_schemas(vertices, types, key, infer):
+    """{label: {attribute: (type name, nullable)}}, labels and attributes in order of first
+    appearance. A label's attributes are the columns of every table whose key includes it; a
+    column some of those tables lack is null in their rows, so it is nullable. Labels that share
+    a table share their records' layout (spec §6.6), so an attribute name they both have gets one
+    type and one nullability: nullable if it is for either."""
+    declared, where = {}, {}
+    for table, frame in vertices.items():
+        given = types.get(table, {})
+        for column in frame.columns:
+            if column == key:
+                continue
+            spec = given.get(column) or infer(frame[column], column, _table_name(table))
+            spec = (spec, False) if isinstance(spec, str) else tuple(spec)
+            for label in _labels_of(table):
+                attributes = declared.setdefault(label, {})
+                if column in attributes and attributes[column][0] != spec[0]:
+                    raise InputError(f"{_table_name(table)} column '{column}': type {spec[0]}, but "
+                                     f"{_table_name(where[label, column])} gives label '{label}' this attribute "
+                                     f"as {attributes[column][0]}")
+                attributes[column] = (spec[0], attributes.get(column, spec)[1] or spec[1])
+                where.setdefault((label, column), table)
+        for label in _labels_of(table):
+            declared.setdefault(label, {})
+    for table, frame in vertices.items():
+        for label in _labels_of(table):
+            for column, (type_name, _) in declared[label].items():
+                if column not in frame.columns:
+                    declared[label][column] = (type_name, True)
+    # Within a table's labels, one name is nullable for all if for one; repeated until settled,
+    # since a label may share tables with several others.
+    changed = True
+    while changed:
+        changed = False
+        for table in vertices:
+            labels = _labels_of(table)
+            for column in {c for label in labels for c in declared[label]}:
+                specs = [declared[label][column] for label in labels if column in declared[label]]
+                if any(nullable for _, nullable in specs) and not all(nullable for _, nullable in specs):
+                    for label in labels:
+                        if column in declared[label]:
+                            declared[label][column] = (declared[label][column][0], True)
+                    changed = True
+                if len({type_name for type_name, _ in specs}) > 1:
+                    raise InputError(f"{_table_name(table)} column '{column}': its labels declare it with the types "
+                                     f"{', '.join(sorted({t for t, _ in specs}))}; a vertex cannot carry both")
+    return declared
+
+
+def _space_names(vertices, spaces, endpoint_spaces):
+    """The ID spaces to declare, in order of first use by the vertex tables; an unknown table or
+    an endpoint space no vertex table uses is refused."""
+    names = []
+    for table, space in spaces.items():
+        if table not in vertices:
+            raise InputError(f"spaces: {_table_name(table)} is not a vertex table")
+    for table in vertices:
+        space = spaces.get(table)
+        if space is not None and space not in names:
+            names.append(space)
+    for edge_type, ends in endpoint_spaces.items():
+        if not isinstance(ends, (tuple, list)) or len(ends) != 2:
+            raise InputError(f"endpoint_spaces: edge type '{edge_type}': expected (source space, target space)")
+        for end, space in zip(("source", "target"), ends):
+            if space is not None and space not in names:
+                raise InputError(f"endpoint_spaces: edge type '{edge_type}': {end} space '{space}' holds no vertex table")
+    return names
+
+
+def write(path, vertices=None, edges=None, *, key="key", source="source", target="target", types=None, spaces=None,
+          endpoint_spaces=None, **options):
     """Writes pandas DataFrames to an mmgraph file and returns the write statistics.
 
     ``vertices`` maps each label to a DataFrame with a key column (``key``) and one column per
-    attribute; ``edges`` maps each edge type to a DataFrame with ``source`` and ``target`` key
-    columns and one column per property. Attribute types come from the dtypes (int8 ... uint64,
-    float32/64, bool, string/object str, bytes, lists) and a column is nullable when it has nulls
-    or a nullable pandas dtype; ``types={label or edge type: {column: "int16" or ("int16", True)}}``
-    overrides. ``options`` go to :class:`Writer` (key_type, threads, shards, store_in_edges);
-    key_type defaults to "int" when the first label's keys are integers. Nothing is left at
-    ``path`` when writing fails.
+    attribute; a tuple of labels as the key gives every row of its DataFrame exactly those labels
+    (spec §6.6). A label's attributes are the union of the columns of every table whose key
+    includes it, in order of first appearance; a table that lacks one of them leaves it null in
+    its rows, so it is then nullable. ``edges`` maps each edge type to a DataFrame with
+    ``source`` and ``target`` key columns and one column per property. Attribute types come from
+    the dtypes (int8 ... uint64, float32/64, bool, string/object str, bytes, lists) and a column is
+    nullable when it has nulls or a nullable pandas dtype; ``types={table (label or tuple) or edge
+    type: {column: "int16" or ("int16", True)}}`` overrides.
+
+    ``spaces={table: "Movie-ID"}`` puts that table's keys in a named ID space (spec §8.1; the
+    default space otherwise), and ``endpoint_spaces={edge type: ("Actor-ID", "Movie-ID")}`` gives
+    the spaces of an edge table's sources and targets (None for the default). The spaces are
+    declared in the order the vertex tables first use them.
+
+    ``options`` go to :class:`Writer` (key_type, threads, shards, store_in_edges); key_type
+    defaults to "int" when the first table's keys are integers. Errors are InputError naming the
+    table and column or row; nothing is left at ``path`` when writing fails.
     """
     pd = require("pandas", "mmgraph.write()")
-    vertices = dict(vertices or {})
+    vertices = {tuple(t) if isinstance(t, list) else t: frame for t, frame in dict(vertices or {}).items()}
     edges = dict(edges or {})
     types = dict(types or {})
+    spaces = dict(spaces or {})
+    endpoint_spaces = dict(endpoint_spaces or {})
+    for table, frame in vertices.items():
+        if key not in frame.columns:
+            raise InputError(f"{_table_name(table)}: no key column '{key}'")
     if "key_type" not in options:
         first = next(iter(vertices.values()), None)
         integer = first is not None and pd.api.types.is_integer_dtype(first[key].dtype)
@@ -553,20 +673,22 @@ def write(path, vertices=None, edges=None, *, key="key", source="source", target
             declared[column] = given.get(column) or _infer_type(frame[column], column, owner)
         return declared
 
-    for label, frame in vertices.items():
-        if key not in frame.columns:
-            raise InputError(f"label '{label}': no key column '{key}'")
-        writer.add_label(label, schema(frame, {key}, label, f"label '{label}'"))
+    for label, attributes in _label_schemas(vertices, types, key, _infer_type).items():
+        writer.add_label(label, attributes)
     for edge_type, frame in edges.items():
         for column in (source, target):
             if column not in frame.columns:
                 raise InputError(f"edge type '{edge_type}': no column '{column}'")
         writer.add_edge_type(edge_type, schema(frame, {source, target}, edge_type, f"edge type '{edge_type}'"))
-    for label, frame in vertices.items():
-        writer.add_vertices(label, frame[key], {c: frame[c] for c in frame.columns if c != key})
+    for space in _space_names(vertices, spaces, endpoint_spaces):
+        writer.add_id_space(space)
+    for table, frame in vertices.items():
+        writer.add_vertices(table, frame[key], {c: frame[c] for c in frame.columns if c != key}, space=spaces.get(table))
     for edge_type, frame in edges.items():
+        source_space, target_space = endpoint_spaces.get(edge_type, (None, None))
         writer.add_edges(edge_type, frame[source], frame[target],
-                         {c: frame[c] for c in frame.columns if c not in (source, target)})
+                         {c: frame[c] for c in frame.columns if c not in (source, target)},
+                         source_space=source_space, target_space=target_space)
     return writer.finish(str(path))
 
 

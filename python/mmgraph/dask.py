@@ -49,7 +49,7 @@ import numpy as np
 
 from . import _native
 from ._optional import require
-from ._writing import ShardWriter, _infer_type, _keys, out_edge_ordinals, shards_of
+from ._writing import ShardWriter, _infer_type, _keys, _temporal_lists, _temporal_records, out_edge_ordinals, shards_of
 from .errors import Error, InputError
 
 __all__ = ["write_dataset"]
@@ -58,12 +58,19 @@ _POSITION_BITS = 32  # an input position is (partition << 32) | row
 
 
 def write_dataset(path, vertices, edges=None, *, shards, key="key", source="source", target="target", types=None,
-                  key_type=None, store_in_edges=True, threads=1, progress=False):
+                  key_type=None, store_in_edges=True, threads=1, progress=False, spaces=None, endpoint_spaces=None):
     """Writes a K-shard dataset (``shards=K``) from Dask DataFrames and returns its statistics
     (files, vertices, edges, bytes, dataset_id, shard summaries).
 
-    ``vertices``/``edges``, ``key``/``source``/``target`` and ``types`` are as in
-    :func:`mmgraph.write` (pandas DataFrames are taken as one partition); ``key_type`` is
+    ``vertices``/``edges``, ``key``/``source``/``target``, ``types``, ``spaces`` and
+    ``endpoint_spaces`` are as in :func:`mmgraph.write` (pandas DataFrames are taken as one
+    partition): a ``vertices`` key is a label or a tuple of labels, whose rows carry exactly those
+    labels; a label's attributes are the columns of every table that carries it (null where a
+    table lacks one); ``spaces={label or tuple: "Movie-ID"}`` puts a table's keys in a named ID
+    space and ``endpoint_spaces={edge type: ("Actor-ID", "Movie-ID")}`` names the spaces of an
+    edge type's sources and targets (None: the default space). Labels are numbered in order of
+    first appearance, ID spaces in order of first use by the vertex tables, then by
+    endpoint_spaces; ``key_type`` is
     "string" or "int" (default: "int" when the first label's keys are integers);
     ``store_in_edges`` as in :class:`mmgraph.Writer`; ``threads`` encode workers inside each
     shard task; ``progress=True`` shows a progress bar. Raises :class:`mmgraph.InputError`
@@ -72,7 +79,7 @@ def write_dataset(path, vertices, edges=None, *, shards, key="key", source="sour
     """
     require("dask.dataframe", "mmgraph.dask.write_dataset()")
     build = _Build(path, vertices, edges, int(shards), key, source, target, dict(types or {}), key_type,
-                   store_in_edges, threads, progress)
+                   store_in_edges, threads, progress, spaces, endpoint_spaces)
     return build.run()
 
 
@@ -114,43 +121,74 @@ def _column_report(frame, skip, given, owner):
     return report
 
 
-def _survey_vertices(frame, partition, owner, key, given, int_keys, shard_count):
+def _zone_uses(frame, report, given, owner):
+    """[(row, column, list item, zone name)]: where each IANA zone name of the partition's
+    datetime and datetime[] values is first used in each column, for the dataset's zone order
+    (spec §10.1 phase 1: zones are numbered by first use over the whole input)."""
+    uses = []
+    for column, (type_name, _, _) in report.items():
+        spec = given.get(column, type_name)
+        type_name = spec if isinstance(spec, str) or spec is None else spec[0]
+        what = f"{owner} attribute '{column}'"
+        if type_name == "datetime":
+            (records, zones), _ = _temporal_records("datetime", frame[column], what)
+            for number, name in enumerate(zones, 1):
+                uses.append((int(np.argmax(records["zone"] == number)), column, 0, name))
+        elif type_name == "datetime[]":
+            seen = set()
+            for row, item in enumerate(_temporal_lists(frame[column], "datetime", what)):
+                if item is None:
+                    continue
+                records, zones = item
+                for number, name in enumerate(zones, 1):
+                    if name not in seen:
+                        seen.add(name)
+                        uses.append((row, column, int(np.argmax(records["zone"] == number)), name))
+    return uses
+
+
+def _survey_vertices(frame, partition, owner, key, given, int_keys, shard_count, space):
     keys = _keys_of(frame, key, int_keys, owner, partition)
-    counts = np.bincount(shards_of(keys, shard_count), minlength=shard_count).astype(np.uint64)
-    return {"counts": counts, "columns": _column_report(frame, {key}, given, f"{owner} partition {partition}")}
+    counts = np.bincount(shards_of(keys, shard_count, space), minlength=shard_count).astype(np.uint64)
+    report = _column_report(frame, {key}, given, f"{owner} partition {partition}")
+    return {"counts": counts, "columns": report, "zones": _zone_uses(frame, report, given, f"{owner} partition {partition}")}
 
 
 def _survey_edges(frame, partition, owner, ends, given):
-    return {"rows": len(frame), "columns": _column_report(frame, set(ends), given, f"{owner} partition {partition}")}
+    report = _column_report(frame, set(ends), given, f"{owner} partition {partition}")
+    return {"rows": len(frame), "columns": report, "zones": _zone_uses(frame, report, given, f"{owner} partition {partition}")}
 
 
-def _place_vertices(frame, partition, label_index, key, int_keys, shard_count, offsets, owner):
-    """The partition's vertices with their shard (as _partitions, for the shuffle), local index
-    and input position; the key becomes column _key."""
+def _place_vertices(frame, partition, label_index, key, int_keys, shard_count, offsets, owner, space):
+    """The partition's vertices with their shard (as _partitions, for the shuffle; the key's hash
+    seeded with its ID space `space`), local index and input position; the key becomes column
+    _key, in ID space _space."""
     pd = require("pandas", "mmgraph.dask")
     keys = _keys_of(frame, key, int_keys, owner, partition)
-    shard = shards_of(keys, shard_count)
+    shard = shards_of(keys, shard_count, space)
     rank = pd.Series(shard).groupby(shard).cumcount().to_numpy(np.uint64)
     placed = frame.drop(columns=[key]).reset_index(drop=True)
     placed["_key"] = keys if int_keys else pd.array(keys, dtype=object)
     placed["_partitions"] = shard
     placed["_local"] = (np.asarray(offsets, np.uint64)[shard] + rank).astype(np.uint32)
     placed["_label"] = np.uint16(label_index)
+    placed["_space"] = np.uint16(space)
     placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + np.arange(len(frame), dtype=np.uint64)
     return placed
 
 
-def _place_edges(frame, partition, source, target, int_keys, shard_count, owner):
+def _place_edges(frame, partition, source, target, int_keys, shard_count, owner, spaces):
     """The partition's edges with their target's shard (as _partitions: targets resolve first),
-    their source's shard and input position; the endpoints become columns _src and _dst."""
+    their source's shard and input position; the endpoints become columns _src and _dst, keys in
+    the ID spaces `spaces` (source's, target's)."""
     pd = require("pandas", "mmgraph.dask")
     sources = _keys_of(frame, source, int_keys, owner, partition)
     targets = _keys_of(frame, target, int_keys, owner, partition)
     placed = frame.drop(columns=[source, target]).reset_index(drop=True)
     placed["_src"] = sources if int_keys else pd.array(sources, dtype=object)
     placed["_dst"] = targets if int_keys else pd.array(targets, dtype=object)
-    placed["_src_shard"] = shards_of(sources, shard_count)
-    placed["_partitions"] = shards_of(targets, shard_count)
+    placed["_src_shard"] = shards_of(sources, shard_count, spaces[0])
+    placed["_partitions"] = shards_of(targets, shard_count, spaces[1])
     placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + np.arange(len(frame), dtype=np.uint64)
     return placed
 
@@ -197,7 +235,7 @@ def _resolve_references(refs, keys, shard, owner, column):
     """The references routed to `shard` (the shard of the vertices they name) resolved to local
     indices there, then routed back to their owners' shards."""
     _check_routed(refs, shard, f"{owner} attribute '{column}' references")
-    local = keys.reindex(refs["_ref"].to_numpy())
+    local = keys[0].reindex(refs["_ref"].to_numpy())  # a reference by key names the default ID space
     missing = local.isna().to_numpy()
     if missing.any():
         row = int(np.argmax(missing))
@@ -233,35 +271,43 @@ def _check_routed(frame, shard, what):
         raise RuntimeError(f"mmgraph.dask: the shuffle put rows of another shard into shard {shard}'s {what}")
 
 
-def _shard_keys(shard, label_names, *vertex_parts):
-    """Shard `shard`'s key -> local index table, refusing a key that two rows carry."""
+def _shard_keys(shard, owners, space_names, int_keys, *vertex_parts):
+    """Shard `shard`'s key -> local index tables, one per ID space (id: table; every space of
+    the dataset, empty where the shard has none of its keys), refusing a key that two rows of
+    one space carry. `owners` name the vertex tables, `space_names` the named spaces."""
     pd = require("pandas", "mmgraph.dask")
     for part in vertex_parts:
         _check_routed(part, shard, "vertices")
-    table = pd.concat([part[["_key", "_local", "_label", "_pos"]] for part in vertex_parts], ignore_index=True)
-    repeated = table["_key"].duplicated(keep=False)
+    table = pd.concat([part[["_key", "_space", "_local", "_label", "_pos"]] for part in vertex_parts], ignore_index=True)
+    repeated = table.duplicated(["_space", "_key"], keep=False).to_numpy()
     if repeated.any():
-        first_key = table["_key"][repeated].iloc[0]
-        rows = table[table["_key"] == first_key].sort_values(["_label", "_pos"]).head(2)
-        places = [_where(f"label '{label_names[int(label)]}'", int(position) >> _POSITION_BITS, int(position) & 0xFFFFFFFF)
+        first = int(np.argmax(repeated))
+        first_key, space = table["_key"].iat[first], int(table["_space"].iat[first])
+        rows = table[(table["_key"] == first_key) & (table["_space"] == space)].sort_values(["_label", "_pos"]).head(2)
+        places = [_where(owners[int(label)], int(position) >> _POSITION_BITS, int(position) & 0xFFFFFFFF)
                   for label, position in zip(rows["_label"], rows["_pos"])]
-        raise InputError(f"duplicate vertex key {first_key!r}: {places[0]} and {places[1]}")
-    return table[["_key", "_local"]].set_index("_key")["_local"]
+        in_space = f" in ID space '{space_names[space - 1]}'" if space else ""
+        raise InputError(f"duplicate vertex key {first_key!r}{in_space}: {places[0]} and {places[1]}")
+    tables = _empty_keys(int_keys, len(space_names))
+    for space, rows in table.groupby("_space", sort=False):
+        tables[int(space)] = rows[["_key", "_local"]].set_index("_key")["_local"]
+    return tables
 
 
-def _resolve(edges, keys, shard, end, owner):
-    """Joins the edges routed to `shard` with its key table on endpoint `end` ("_src" or
-    "_dst"); an endpoint no vertex has is an error. Targets resolve first, in the target's shard;
+def _resolve(edges, keys, shard, end, owner, space, space_names):
+    """Joins the edges routed to `shard` with its key table of ID space `space` on endpoint
+    `end` ("_src" or "_dst"); an endpoint no vertex has is an error. Targets resolve first, in the target's shard;
     the result's _partitions then routes each edge to its source's shard, where it stays."""
     _check_routed(edges, shard, f"{owner} edges")
-    local = keys.reindex(edges[end].to_numpy())
+    local = keys[space].reindex(edges[end].to_numpy())
     missing = local.isna().to_numpy()
     if missing.any():
         row = int(np.argmax(missing))
         position = int(edges["_pos"].iloc[row])
         role = "source" if end == "_src" else "target"
+        in_space = f" in ID space '{space_names[space - 1]}'" if space else ""
         raise InputError(f"{_where(owner, position >> _POSITION_BITS, position & 0xFFFFFFFF)}: "
-                         f"{role} {edges[end].iloc[row]!r} is no vertex's key")
+                         f"{role} {edges[end].iloc[row]!r} is no vertex's key{in_space}")
     # What a later phase no longer needs is dropped at once: every column of an edge is held for
     # all edges of the graph while a shuffle waits for its last input.
     settled = ["_partitions", "_src_shard"] if end == "_src" else []  # the edge stays in this, its source's, shard
@@ -326,12 +372,17 @@ def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts,
         writer.add_label(name, attributes)
     for name, properties in settings["edge_types"]:
         writer.add_edge_type(name, properties)
-    for (name, attributes), part, references in zip(settings["labels"], vertex_parts, vertex_refs):
+    for name in settings["spaces"]:
+        writer.add_id_space(name)
+    for labels in settings["label_sets"]:
+        writer.declare_label_set(labels)
+    if settings["zones"]:
+        writer.declare_zone_names(settings["zones"])
+    for (owner, labels, space, attributes), part, references in zip(settings["tables"], vertex_parts, vertex_refs):
         rows = part.sort_values("_local")
-        owner = f"label '{name}'"
         try:
             keys_column = rows["_key"].to_numpy(np.int64) if settings["key_type"] == "int" else rows["_key"].tolist()
-            writer.add_vertices(name, keys_column, _with_references(rows, "_local", attributes, references))
+            writer.add_vertices(labels, keys_column, _with_references(rows, "_local", attributes, references), space=space)
         except Error as error:
             raise _located(error, owner, rows["_pos"].to_numpy()) from None
     for (name, properties), part, references in zip(settings["edge_types"], out_parts, edge_refs):
@@ -353,7 +404,7 @@ def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts,
 
 class _Build:
     def __init__(self, path, vertices, edges, shard_count, key, source, target, types, key_type, store_in_edges,
-                 threads, progress):
+                 threads, progress, spaces=None, endpoint_spaces=None):
         if not 1 <= shard_count <= 65535:
             raise InputError(f"shards must be 1 to 65535, not {shard_count}")
         self.path = pathlib.Path(path)
@@ -362,6 +413,10 @@ class _Build:
         self.types = types
         self.vertices = self._frames(vertices, "label", {key})
         self.edges = self._frames(edges, "edge type", {source, target})
+        # A vertex table's key is a label or a tuple of labels (a label set, spec §6.6).
+        self.table_labels = [(name,) if isinstance(name, str) else tuple(name) for name in self.vertices]
+        self.owners = [_owner_of(name) for name in self.vertices]
+        self._id_spaces(dict(spaces or {}), dict(endpoint_spaces or {}))
         self.key_type = key_type or self._default_key_type()
         self.int_keys = self.key_type in ("int", "int64")
         self.store_in_edges = store_in_edges
@@ -373,19 +428,56 @@ class _Build:
 
     # -- inputs ---------------------------------------------------------------------------------
 
+    def _id_spaces(self, spaces, endpoint_spaces):
+        """Named ID spaces numbered 1, 2, ... in order of first use by the vertex tables, then
+        by endpoint_spaces; each vertex table's space id and each edge type's (source, target)."""
+        unknown = [name for name in spaces if name not in self.vertices]
+        if unknown:
+            raise InputError(f"spaces: {_owner_of(unknown[0])} is not a key of vertices")
+        unknown = [name for name in endpoint_spaces if name not in self.edges]
+        if unknown:
+            raise InputError(f"endpoint_spaces: edge type '{unknown[0]}' is not a key of edges")
+        self.space_names = []
+
+        def space_id(name):
+            if name is None:
+                return 0
+            if name not in self.space_names:
+                self.space_names.append(name)
+            return self.space_names.index(name) + 1
+
+        self.table_spaces = [space_id(spaces.get(name)) for name in self.vertices]
+        self.edge_spaces = {}
+        for edge_type in self.edges:
+            ends = endpoint_spaces.get(edge_type, (None, None))
+            if not isinstance(ends, (tuple, list)) or len(ends) != 2:
+                raise InputError(f"endpoint_spaces: edge type '{edge_type}': expected (source space, target space), got {ends!r}")
+            self.edge_spaces[edge_type] = (space_id(ends[0]), space_id(ends[1]))
+
+    def _given(self, name):
+        """The types= given for the columns of a vertex table or edge type: a table of several
+        labels takes those given for each of its labels, then for the tuple itself."""
+        given = {}
+        if not isinstance(name, str):
+            for label in name:
+                given.update(self.types.get(label, {}))
+        given.update(self.types.get(name, {}))
+        return given
+
     @staticmethod
     def _frames(mapping, kind, needed):
         dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
         pd = require("pandas", "mmgraph.dask.write_dataset()")
         frames = {}
         for name, frame in dict(mapping or {}).items():
+            owner = _owner_of(name) if kind == "label" else f"{kind} '{name}'"
             if isinstance(frame, pd.DataFrame):
                 frame = dd.from_pandas(frame, npartitions=1, sort=False)
             if not isinstance(frame, dd.DataFrame):
-                raise InputError(f"{kind} '{name}': expected a Dask or pandas DataFrame, got {type(frame).__name__}")
+                raise InputError(f"{owner}: expected a Dask or pandas DataFrame, got {type(frame).__name__}")
             for column in sorted(needed):
                 if column not in frame.columns:
-                    raise InputError(f"{kind} '{name}': no column '{column}'")
+                    raise InputError(f"{owner}: no column '{column}'")
             frames[name] = frame
         return frames
 
@@ -442,22 +534,24 @@ class _Build:
         from dask import delayed
         label_reports, edge_reports = [], []
         for index, (label, frame) in enumerate(self.vertices.items()):
-            owner = f"label '{label}'"
             label_reports.append([
-                delayed(_survey_vertices, pure=True)(part, p, owner, self.key, set(self.types.get(label, {})), self.int_keys, self.K,
+                delayed(_survey_vertices, pure=True)(part, p, self.owners[index], self.key, self._given(label), self.int_keys, self.K,
+                                                     self.table_spaces[index],
                                                      dask_key_name=(f"mmgraph-survey-{self.token}", "v", index, p))
                 for p, part in enumerate(frame.to_delayed())])
         for index, (edge_type, frame) in enumerate(self.edges.items()):
             owner = f"edge type '{edge_type}'"
             edge_reports.append([
-                delayed(_survey_edges, pure=True)(part, p, owner, (self.source, self.target), set(self.types.get(edge_type, {})),
+                delayed(_survey_edges, pure=True)(part, p, owner, (self.source, self.target), self._given(edge_type),
                                                   dask_key_name=(f"mmgraph-survey-{self.token}", "e", index, p))
                 for p, part in enumerate(frame.to_delayed())])
         label_reports, edge_reports = self._compute([label_reports, edge_reports])
-        self.labels = [(label, self._schema(label, reports, "label"))
-                       for label, reports in zip(self.vertices, label_reports)]
-        self.edge_types = [(edge_type, self._schema(edge_type, reports, "edge type"))
+        self.tables = [self._schema(owner, reports, self._given(name))
+                       for name, owner, reports in zip(self.vertices, self.owners, label_reports)]
+        self.labels = self._label_attributes()
+        self.edge_types = [(edge_type, self._schema(f"edge type '{edge_type}'", reports, self._given(edge_type)))
                            for edge_type, reports in zip(self.edges, edge_reports)]
+        self.zones = self._zone_order(label_reports, edge_reports)
         counts = np.array([r["counts"] for reports in label_reports for r in reports], np.uint64).reshape(-1, self.K)
         totals = counts.sum(axis=0)
         if len(counts) and totals.max() > 0x7FFFFFFF:
@@ -465,10 +559,51 @@ class _Build:
         offsets = np.cumsum(counts, axis=0) - counts
         return [int(t) for t in totals], offsets
 
-    def _schema(self, owner_name, reports, kind):
+    def _label_attributes(self):
+        """[(label, {attribute: (type, nullable)})], labels in order of first appearance: a
+        label's attributes are the columns of every vertex table that carries it, in table order;
+        one missing from some such table is nullable (its vertices there have it null)."""
+        labels = {}
+        for owner, names, declared in zip(self.owners, self.table_labels, self.tables):
+            for label in names:
+                attributes = labels.setdefault(label, {})
+                for column, spec in declared.items():
+                    type_name, nullable = (spec, False) if isinstance(spec, str) else (spec[0], bool(spec[1]))
+                    if column in attributes and attributes[column][0] != type_name:
+                        raise InputError(f"label '{label}' attribute '{column}': {attributes[column][0]} in one table but "
+                                         f"{type_name} in {owner}")
+                    attributes[column] = (type_name, nullable or attributes.get(column, (None, False))[1])
+        for names, declared in zip(self.table_labels, self.tables):
+            for label in names:
+                labels[label] = {c: (t, n or c not in declared) for c, (t, n) in labels[label].items()}
+        return list(labels.items())
+
+    def _set_attributes(self, labels):
+        """A vertex's attribute names with these labels, in the order of its values (spec §4.2:
+        its labels in ascending label id order, each name once)."""
+        order = [label for label, _ in self.labels]
+        names = []
+        for label in sorted(labels, key=order.index):
+            names += [c for c in dict(self.labels)[label] if c not in names]
+        return names
+
+    def _zone_order(self, label_reports, edge_reports):
+        """The IANA zone names of the input's datetime values in order of first use (spec §10.1
+        phase 1): vertex tables, then edge types, in mapping order; rows in input order; within
+        a row, attributes in the order its values are staged."""
+        uses = []
+        for table, (names, reports) in enumerate(zip(self.table_labels, label_reports)):
+            attributes = self._set_attributes(names)
+            uses += [(0, table, p, row, attributes.index(c), item, zone)
+                     for p, r in enumerate(reports) for row, c, item, zone in r["zones"]]
+        for index, ((_, properties), reports) in enumerate(zip(self.edge_types, edge_reports)):
+            order = list(properties)
+            uses += [(1, index, p, row, order.index(c), item, zone)
+                     for p, r in enumerate(reports) for row, c, item, zone in r["zones"]]
+        return list(dict.fromkeys(use[-1] for use in sorted(uses)))
+
+    def _schema(self, owner, reports, given):
         """{column: (type, nullable)}: given types, else the partitions' types, which must agree."""
-        owner = f"{kind} '{owner_name}'"
-        given = self.types.get(owner_name, {})
         columns = list(reports[0]["columns"]) if reports else []
         declared = {}
         for column in columns:
@@ -505,23 +640,24 @@ class _Build:
         """Phases 2 to 5 as one task graph whose results are the K shard summaries."""
         dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
         from dask import delayed
-        names = [label for label, _ in self.labels]
         placed_vertices = [self._placed_vertices(index, label, offsets) for index, label in enumerate(self.vertices)]
         vertex_parts = [self._shuffled(placed) for placed in placed_vertices]
-        keys = [delayed(_shard_keys, pure=True)(s, names, *[parts[s] for parts in vertex_parts],
+        keys = [delayed(_shard_keys, pure=True)(s, self.owners, self.space_names, self.int_keys, *[parts[s] for parts in vertex_parts],
                                                 dask_key_name=(f"mmgraph-keys-{self.token}", s)) for s in range(self.K)]
-        vertex_refs = [self._references(placed, f"label '{label}'", attributes, "_partitions", "_local", ("v", index), keys)
-                       for index, (placed, (label, attributes)) in enumerate(zip(placed_vertices, self.labels))]
+        vertex_refs = [self._references(placed, owner, attributes, "_partitions", "_local", ("v", index), keys)
+                       for index, (placed, owner, attributes) in enumerate(zip(placed_vertices, self.owners, self.tables))]
+        no_keys = _empty_keys(self.int_keys, len(self.space_names))
         out_parts, in_parts, edge_refs = [], [], []
         for index, (edge_type, properties) in enumerate(self.edge_types):
             owner = f"edge type '{edge_type}'"
             placed = self._placed_edges(index, edge_type)
+            source_space, target_space = self.edge_spaces[edge_type]
             edge_refs.append(self._references(placed, owner, properties, "_src_shard", "_pos", ("e", index), keys))
-            by_target = self._resolved("resolve-target", index, self._shuffled(placed), keys, owner, "_dst")
-            meta = _resolve(placed._meta, _empty_keys(self.int_keys), 0, "_dst", owner)
+            by_target = self._resolved("resolve-target", index, self._shuffled(placed), keys, owner, "_dst", target_space)
+            meta = _resolve(placed._meta, no_keys, 0, "_dst", owner, target_space, self.space_names)
             by_source = self._resolved("resolve-source", index, self._shuffled(dd.from_delayed(by_target, meta=meta, verify_meta=False)),
-                                       keys, owner, "_src")
-            meta = _resolve(meta, _empty_keys(self.int_keys), 0, "_src", owner)
+                                       keys, owner, "_src", source_space)
+            meta = _resolve(meta, no_keys, 0, "_src", owner, source_space, self.space_names)
             numbered = [delayed(_number, pure=True)(part, s, owner, bool(properties),
                                                     dask_key_name=(f"mmgraph-number-{self.token}", index, s))
                         for s, part in enumerate(by_source)]
@@ -532,6 +668,11 @@ class _Build:
             out_parts.append(numbered)
         settings = {"sizes": sizes, "key_type": "int" if self.int_keys else "string", "threads": self.threads,
                     "store_in_edges": self.store_in_edges, "labels": [(n, a) for n, a in self.labels],
+                    "tables": [(owner, labels[0] if len(labels) == 1 else labels, self.space_names[space - 1] if space else None,
+                                attributes)
+                               for owner, labels, space, attributes in zip(self.owners, self.table_labels, self.table_spaces, self.tables)],
+                    "label_sets": list(dict.fromkeys(labels for labels in self.table_labels if len(labels) > 1)),
+                    "spaces": list(self.space_names), "zones": self.zones,
                     "edge_types": [(n, p) for n, p in self.edge_types]}
         return [delayed(_encode, pure=True)(s, settings, str(self.temporaries[s]), keys[s],
                                            [parts[s] for parts in vertex_parts], [parts[s] for parts in out_parts],
@@ -564,22 +705,23 @@ class _Build:
             resolved[column] = self._shuffled(dd.from_delayed(back, meta=meta, verify_meta=False))
         return resolved
 
-    def _resolved(self, phase, index, parts, keys, owner, end):
+    def _resolved(self, phase, index, parts, keys, owner, end, space):
         from dask import delayed
-        return [delayed(_resolve, pure=True)(part, keys[s], s, end, owner, dask_key_name=(f"mmgraph-{phase}-{self.token}", index, s))
+        return [delayed(_resolve, pure=True)(part, keys[s], s, end, owner, space, self.space_names,
+                                             dask_key_name=(f"mmgraph-{phase}-{self.token}", index, s))
                 for s, part in enumerate(parts)]
 
     def _placed_vertices(self, index, label, offsets):
         dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
         from dask import delayed
         frame = self.vertices[label]
-        owner = f"label '{label}'"
+        owner, space = self.owners[index], self.table_spaces[index]
         first_row = sum(self.vertices[name].npartitions for name in list(self.vertices)[:index])
         parts = [delayed(_place_vertices, pure=True)(part, p, index, self.key, self.int_keys, self.K,
-                                                     offsets[first_row + p], owner,
+                                                     offsets[first_row + p], owner, space,
                                                      dask_key_name=(f"mmgraph-place-{self.token}", "v", index, p))
                  for p, part in enumerate(frame.to_delayed())]
-        meta = _place_vertices(frame._meta, 0, index, self.key, self.int_keys, self.K, np.zeros(self.K, np.uint64), owner)
+        meta = _place_vertices(frame._meta, 0, index, self.key, self.int_keys, self.K, np.zeros(self.K, np.uint64), owner, space)
         return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
     def _placed_edges(self, index, edge_type):
@@ -588,9 +730,10 @@ class _Build:
         frame = self.edges[edge_type]
         owner = f"edge type '{edge_type}'"
         parts = [delayed(_place_edges, pure=True)(part, p, self.source, self.target, self.int_keys, self.K, owner,
+                                                  self.edge_spaces[edge_type],
                                                   dask_key_name=(f"mmgraph-place-{self.token}", "e", index, p))
                  for p, part in enumerate(frame.to_delayed())]
-        meta = _place_edges(frame._meta, 0, self.source, self.target, self.int_keys, self.K, owner)
+        meta = _place_edges(frame._meta, 0, self.source, self.target, self.int_keys, self.K, owner, self.edge_spaces[edge_type])
         return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
     def _shuffled(self, frame):
@@ -637,10 +780,18 @@ class _Build:
                 pass
 
 
-def _empty_keys(int_keys):
+def _empty_keys(int_keys, named_spaces=0):
+    """{space id: an empty key -> local index table} for the default space and `named_spaces`."""
     pd = require("pandas", "mmgraph.dask")
     index = pd.Index(np.zeros(0, np.int64) if int_keys else np.zeros(0, object), name="_key")
-    return pd.Series(np.zeros(0, np.uint32), index=index, name="_local")
+    return {space: pd.Series(np.zeros(0, np.uint32), index=index, name="_local") for space in range(named_spaces + 1)}
+
+
+def _owner_of(name):
+    """How messages name a vertex table: "label 'A'", or "labels 'A', 'B'" for a label set."""
+    if isinstance(name, str):
+        return f"label '{name}'"
+    return "labels " + ", ".join(f"'{label}'" for label in name)
 
 
 def _active_client():

@@ -6,6 +6,7 @@
 #include "mmgraph/traversal.hpp"
 
 #include <algorithm>
+#include <map>
 #include <atomic>
 #include <ranges>
 
@@ -30,8 +31,9 @@ std::optional<uint32_t> edge_type_of(const File& file, const std::optional<Name>
 
 // --- find_many ------------------------------------------------------------------------------
 
-py::array_t<int64_t> find_many(const PyGraph& g, const py::object& keys) {
+py::array_t<int64_t> find_many(const PyGraph& g, const py::object& keys, const std::optional<Name>& space_name) {
     SourcePtr source = g.source();
+    const IdSpace space = id_space_named(*source, space_name);
     const bool int_keys = source->first_own().key_type() == KeyType::int64;
     std::vector<OwnedKey> owned;
     std::vector<Key> wanted;
@@ -49,8 +51,8 @@ py::array_t<int64_t> find_many(const PyGraph& g, const py::object& keys) {
     {
         py::gil_scoped_release release;
         std::vector<std::optional<Vertex>> results(wanted.size());
-        if (source->whole()) source->dataset->find(wanted, results);
-        else source->first_own().find(wanted, results);
+        if (source->whole()) source->dataset->find(wanted, space, results);
+        else source->first_own().find(wanted, space, results);
         for (size_t i = 0; i < wanted.size(); ++i)
             if (results[i]) {
                 const VertexRef ref = results[i]->ref();
@@ -330,12 +332,13 @@ struct ColumnPlan {
     std::vector<uint16_t> shards;  // per row, for datetime zones (typed datetime and object columns)
 };
 
-std::vector<ColumnPlan> plan_columns(std::span<const LabelInfo> entries, std::optional<uint32_t> only) {
+// `kept[e]`: whether entry e's attributes become columns.
+std::vector<ColumnPlan> plan_columns(const std::vector<const LabelInfo*>& entries, const std::vector<bool>& kept) {
     std::vector<ColumnPlan> columns;
     for (uint32_t e = 0; e < entries.size(); ++e) {
-        if (only && e != *only) continue;
-        for (uint32_t a = 0; a < entries[e].attributes.size(); ++a) {
-            const AttributeInfo& info = entries[e].attributes[a];
+        if (!kept[e]) continue;
+        for (uint32_t a = 0; a < entries[e]->attributes.size(); ++a) {
+            const AttributeInfo& info = entries[e]->attributes[a];
             auto it = std::find_if(columns.begin(), columns.end(), [&](const ColumnPlan& c) { return c.name == info.name; });
             if (it == columns.end()) {
                 columns.push_back(ColumnPlan{std::string(info.name), std::vector<int64_t>(entries.size(), -1), info.type, false, {}, {}, {}, {}});
@@ -418,6 +421,35 @@ py::list columns_to_python(std::vector<ColumnPlan>& columns, const HandlePtr& ha
     return out;
 }
 
+// The label sets (§6.6) of the view's shards as table entries. A shard numbers only the sets
+// its vertices use, so one set may have other ids in other shards: an entry is a set's labels,
+// which name it the same way in every shard of one schema.
+struct LabelSetEntries {
+    std::vector<const LabelInfo*> layouts;       // per entry
+    std::vector<std::vector<uint32_t>> labels;   // per entry, ascending label ids
+    std::vector<std::vector<uint32_t>> of_shard;  // per shard: the shard's set id -> entry
+};
+
+LabelSetEntries label_set_entries(const Source& source) {
+    LabelSetEntries entries;
+    std::map<std::vector<uint32_t>, uint32_t> by_labels;
+    entries.of_shard.resize(source.shard_count());
+    for (uint16_t s : source.own_shards()) {
+        const File& file = source.shard(s);
+        for (uint32_t set = 0; set < file.label_set_count(); ++set) {
+            const auto labels = file.label_set_labels(set);
+            std::vector<uint32_t> key(labels.begin(), labels.end());
+            auto [it, added] = by_labels.emplace(key, static_cast<uint32_t>(entries.layouts.size()));
+            if (added) {
+                entries.layouts.push_back(&file.label_set_layout(set));
+                entries.labels.push_back(std::move(key));
+            }
+            entries.of_shard[s].push_back(it->second);
+        }
+    }
+    return entries;
+}
+
 py::dict vertex_table(const PyGraph& g, const std::optional<Name>& label) {
     SourcePtr source = g.source();
     const File& first = source->first_own();
@@ -426,7 +458,12 @@ py::dict vertex_table(const PyGraph& g, const std::optional<Name>& label) {
         only = first.find_label(label->bytes);
         if (!only) throw Error(ErrorKind::misuse, g.path + ": no label '" + label->bytes + "'");
     }
-    std::vector<ColumnPlan> columns = plan_columns(first.labels(), only);
+    const LabelSetEntries sets = label_set_entries(*source);
+    // With a label, the columns of every set that carries it: its vertices' whole records.
+    std::vector<bool> kept(sets.layouts.size());
+    for (size_t e = 0; e < kept.size(); ++e)
+        kept[e] = !only || std::binary_search(sets.labels[e].begin(), sets.labels[e].end(), *only);
+    std::vector<ColumnPlan> columns = plan_columns(sets.layouts, kept);
     std::vector<Row> rows;
     std::vector<int64_t> index, int_keys;
     std::vector<int32_t> labels;
@@ -435,10 +472,10 @@ py::dict vertex_table(const PyGraph& g, const std::optional<Name>& label) {
     {
         py::gil_scoped_release release;
         auto take = [&](uint16_t s, const Vertex& v) {
-            Row row{s, v.index(), v.label(), {}};
+            Row row{s, v.index(), sets.of_shard[s].at(v.label_set()), {}};
             rows.push_back(row);
             index.push_back(static_cast<int64_t>(source->global(s, v.index())));
-            labels.push_back(static_cast<int32_t>(row.schema));
+            labels.push_back(static_cast<int32_t>(v.label()));
             Key key = v.key();
             if (int_key) int_keys.push_back(std::get<int64_t>(key));
             else text_keys.push_back(std::get<std::string_view>(key));
@@ -468,6 +505,16 @@ py::dict vertex_table(const PyGraph& g, const std::optional<Name>& label) {
     py::list names;
     for (const auto& l : first.labels()) names.append(decode_text(l.name));
     table["label_names"] = names;
+    // Every row's labels as a tuple of names, one tuple per set shared by its rows.
+    std::vector<py::tuple> set_names;
+    for (const auto& set : sets.labels) {
+        py::tuple t(set.size());
+        for (size_t i = 0; i < set.size(); ++i) t[i] = names[set[i]];
+        set_names.push_back(std::move(t));
+    }
+    py::list row_labels(rows.size());
+    for (size_t r = 0; r < rows.size(); ++r) row_labels[r] = set_names[rows[r].schema];
+    table["labels"] = row_labels;
     table["columns"] = columns_to_python(columns, g.handle, source);
     return table;
 }
@@ -476,7 +523,13 @@ py::dict edge_table(const PyGraph& g, const std::optional<Name>& type) {
     SourcePtr source = g.source();
     const File& first = source->first_own();
     std::optional<uint32_t> only = edge_type_of(first, type);
-    std::vector<ColumnPlan> columns = plan_columns(first.edge_types(), only);
+    std::vector<const LabelInfo*> entries;
+    std::vector<bool> kept;
+    for (uint32_t t = 0; t < first.edge_types().size(); ++t) {
+        entries.push_back(&first.edge_types()[t]);
+        kept.push_back(!only || t == *only);
+    }
+    std::vector<ColumnPlan> columns = plan_columns(entries, kept);
     std::vector<Row> rows;
     std::vector<int64_t> sources, targets;
     std::vector<int32_t> types;
@@ -511,8 +564,9 @@ py::dict edge_table(const PyGraph& g, const std::optional<Name>& type) {
 }  // namespace
 
 void bind_graph_arrays(py::class_<PyGraph>& cls) {
-    cls.def("find_many", &find_many, py::arg("keys"),
-            "Indices of the vertices with these keys as a numpy int64 array, -1 where absent (one batched native lookup).")
+    cls.def("find_many", &find_many, py::arg("keys"), py::arg("space") = py::none(),
+            "Indices of the vertices with these keys as a numpy int64 array, -1 where absent (one batched native lookup). "
+            "space: the ID space of every key, by name, as find() takes it.")
         .def("degrees", &degrees, py::arg("direction") = "out", py::arg("type") = py::none(),
              "Every vertex's degree as a numpy int64 array, in index order (a shard File: its own vertices, index_range).")
         .def("csr", &csr, py::arg("direction") = "out", py::arg("type") = py::none(),

@@ -143,6 +143,10 @@ struct Name {
     std::string bytes;
 };
 
+// The ID space of a name given by Python (None: the default space); misuse naming a name the
+// dataset lacks, with the ones it has.
+IdSpace id_space_named(const Source& source, const std::optional<Name>& name);
+
 // A value as Python sees it (the head of values.cpp lists the mapping). `for_table` gives
 // bytes objects instead of memoryviews and vertex indices instead of Vertex objects. `file` is
 // the shard the value was read from, whose string table names a datetime's zone (default: the

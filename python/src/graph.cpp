@@ -76,12 +76,14 @@ uint64_t own_edge_count(const Source& source) {
     return n;
 }
 
-std::optional<PyVertex> find_key(const HandlePtr& handle, const py::handle& key) {
+std::optional<PyVertex> find_key(const HandlePtr& handle, const py::handle& key, const std::optional<Name>& space_name) {
     OwnedKey owned = key_from_python(key);
     SourcePtr source = handle->get();
+    const IdSpace space = id_space_named(*source, space_name);
     // One lookup is a few hundred nanoseconds: releasing and taking back the GIL would cost as
     // much (find_many is the form that releases it).
-    const std::optional<Vertex> found = source->whole() ? source->dataset->find(owned.key()) : source->first_own().find(owned.key());
+    const std::optional<Vertex> found =
+        source->whole() ? source->dataset->find(owned.key(), space) : source->first_own().find(owned.key(), space);
     if (!found) return std::nullopt;
     return make_vertex(handle, *source, found->ref());
 }
@@ -147,12 +149,33 @@ py::dict vertex_attributes(const PyVertex& v) {
 py::object vertex_item(const PyVertex& v, const Name& name) {
     SourcePtr source = v.handle->get();
     Vertex vertex = v.get(*source);
-    const LabelInfo& label = vertex.file().labels()[vertex.label()];
-    if (!label.find(name.bytes)) {
-        PyErr_SetObject(PyExc_KeyError, decode_text("label '" + std::string(label.name) + "' has no attribute '" + name.bytes + "'").ptr());
+    // The layout of the vertex's whole label set: its attributes are every label's (§6.6).
+    const LabelInfo& layout = vertex.file().label_set_layout(vertex.label_set());
+    if (!layout.find(name.bytes)) {
+        const std::string what = vertex.labels().size() > 1 ? "labels '" : "label '";
+        const std::string verb = vertex.labels().size() > 1 ? "' have" : "' has";
+        PyErr_SetObject(PyExc_KeyError, decode_text(what + std::string(layout.name) + verb + " no attribute '" + name.bytes + "'").ptr());
         throw py::error_already_set();
     }
     return to_python(vertex.get(name.bytes), v.handle, source, false, &vertex.file());
+}
+
+py::tuple vertex_labels(const PyVertex& v) {
+    SourcePtr source = v.handle->get();
+    Vertex vertex = v.get(*source);
+    const auto labels = vertex.labels();
+    const auto infos = vertex.file().labels();
+    py::tuple names(labels.size());
+    for (size_t i = 0; i < labels.size(); ++i) names[i] = decode_text(infos[labels[i]].name);
+    return names;
+}
+
+py::object vertex_id_space(const PyVertex& v) {
+    SourcePtr source = v.handle->get();
+    Vertex vertex = v.get(*source);
+    const IdSpace space = vertex.id_space();
+    if (space.id == 0) return py::none();
+    return decode_text(vertex.file().id_space_names()[space.id - 1]);
 }
 
 EdgeRange edge_range(const Vertex& vertex, Direction direction, const std::optional<Name>& type) {
@@ -257,6 +280,8 @@ py::str vertex_repr(const PyVertex& v) {
     if (v.global == PyVertex::kUnmapped) return py::str("<mmgraph.Vertex shard={} local_index={} (shard not mapped)>").format(v.shard, v.index);
     SourcePtr source = v.handle->get();
     Vertex vertex = v.get(*source);
+    if (vertex.labels().size() > 1)
+        return py::str("<mmgraph.Vertex {} key={!r} labels={}>").format(v.global, key_to_python(vertex.key()), vertex_labels(v));
     return py::str("<mmgraph.Vertex {} key={!r} label={}>").format(v.global, key_to_python(vertex.key()), decode_text(vertex.label_name()));
 }
 
@@ -309,8 +334,15 @@ void bind_vertex(py::module_& m) {
         .def_property_readonly("mapped", [](const PyVertex& v) { v.handle->get(); return v.global != PyVertex::kUnmapped; },
                                "False for a reference into a shard the dataset does not map: only shard and local_index answer.")
         .def_property_readonly("key", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return key_to_python(v.get(*source).key()); })
-        .def_property_readonly("label", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return decode_text(v.get(*source).label_name()); })
-        .def("__getitem__", &vertex_item, py::arg("name"), "The value of one attribute (KeyError when the label has none so named). Times and "
+        .def_property_readonly("label", [](const PyVertex& v) { SourcePtr source = v.handle->get(); return decode_text(v.get(*source).label_name()); },
+                               "The vertex's label; for a vertex with several labels (spec §6.6), the first of labels: the one "
+                               "declared first in the file's schema (lowest label id).")
+        .def_property_readonly("labels", &vertex_labels,
+                               "The names of all the vertex's labels as a tuple, in schema order (label id order); label is "
+                               "the first.")
+        .def_property_readonly("id_space", &vertex_id_space,
+                               "The name of the ID space its key is in (spec §8.1), None for the default space.")
+        .def("__getitem__", &vertex_item, py::arg("name"), "The value of one attribute (KeyError when its labels have none so named). Times and "
              "date-times are datetime objects, which hold microseconds: digits below are dropped "
              "(vertices() keeps them).")
         .def("attributes", &vertex_attributes, "All attribute values as a dict, nulls as None; times and date-times to the microsecond, "
@@ -364,8 +396,18 @@ void bind_graphs(py::module_& m) {
         }, "'string' or 'int'.")
         .def_property_readonly("labels", [](const PyGraph& g) { return describe(*g.source(), true); })
         .def_property_readonly("edge_types", [](const PyGraph& g) { return describe(*g.source(), false); })
-        .def("find", [](const PyGraph& g, const py::object& key) { return find_key(g.handle, key); }, py::arg("key"),
-             "The vertex with this key (str or int), or None (in a shard File: None when another shard holds it).")
+        .def("find", [](const PyGraph& g, const py::object& key, const std::optional<Name>& space) { return find_key(g.handle, key, space); },
+             py::arg("key"), py::arg("space") = py::none(),
+             "The vertex with this key (str or int), or None (in a shard File: None when another shard holds it). space: the "
+             "name of the ID space the key is in (id_spaces), None for the default space; a name the file lacks raises "
+             "mmgraph.MisuseError.")
+        .def_property_readonly("id_spaces", [](const PyGraph& g) {
+            const auto names = g.source()->first_own().id_space_names();
+            py::tuple out(names.size());
+            for (size_t i = 0; i < names.size(); ++i) out[i] = decode_text(names[i]);
+            return out;
+        }, "The names of the named ID spaces (spec §8.1) as a tuple, in declaration order; empty when every key is in the "
+           "default space.")
         .def("vertex", [](const PyGraph& g, int64_t index) { return vertex_at(g.handle, index); }, py::arg("index"),
              "The vertex at an index (negative counts from the end); in a shard File, one of its own global indices.")
         .def("vertex_in", &vertex_in, py::arg("shard"), py::arg("local_index"),
@@ -417,6 +459,16 @@ void bind_graphs(py::module_& m) {
 }
 
 }  // namespace
+
+IdSpace id_space_named(const Source& source, const std::optional<Name>& name) {
+    if (!name) return {};
+    const File& file = source.first_own();
+    if (auto space = file.id_space(name->bytes)) return *space;
+    std::string known;
+    for (std::string_view n : file.id_space_names()) known += (known.empty() ? "" : ", ") + ("'" + std::string(n) + "'");
+    throw Error(ErrorKind::misuse, "no ID space '" + name->bytes + "' in " + file.path().string() +
+                                       (known.empty() ? " (it has none but the default)" : " (it has " + known + ")"));
+}
 
 void register_graph(py::module_& m) {
     bind_schema(m);

@@ -88,16 +88,50 @@ public:
 
     py::list schema(const std::string& kind, const std::string& name) const { return schemas_.describe(kind, name); }
 
-    void add_vertices(const std::string& label, const py::object& keys, const py::list& columns) {
-        const Schema& schema = schemas_.find("label", label);
-        const std::string owner = "label '" + label + "'";
+    uint16_t add_id_space(const std::string& name) {
+        std::lock_guard lock(mutex_);
+        check_open();
+        const uint16_t id = writer_->add_id_space(name).id;
+        spaces_.emplace(name, id);
+        return id;
+    }
+
+    // Phase 1 (spec §10.1): a set of labels some vertex of the dataset has, by name.
+    void declare_label_set(const std::vector<std::string>& labels) {
+        const std::vector<LabelId> ids = label_ids(labels);
+        std::lock_guard lock(mutex_);
+        check_open();
+        writer_->declare_label_set(ids);
+    }
+
+    void declare_zone_names(const std::vector<std::string>& names) {
+        const std::vector<std::string_view> views(names.begin(), names.end());
+        std::lock_guard lock(mutex_);
+        check_open();
+        writer_->declare_zone_names(views);
+    }
+
+    // [(name, type name, nullable)] of a vertex with these labels, as _schema describes one label.
+    py::list label_set_schema(const std::vector<std::string>& labels) {
+        py::list out;
+        for (const auto& a : label_set(labels).attributes) out.append(py::make_tuple(a.name, type_name(a.type), a.nullable));
+        return out;
+    }
+
+    // `space`: the name of an ID space declared with add_id_space, None for the default space.
+    void add_vertices(const std::vector<std::string>& labels, const py::object& keys, const py::list& columns,
+                      const std::optional<std::string>& space_name) {
+        const IdSpace space = space_of(space_name);
+        const Schema schema = label_set(labels);
+        const std::vector<LabelId> ids = label_ids(labels);
+        const std::string owner = owner_of(labels);
         std::vector<py::object> keep;  // released with the GIL held, after the rows are added
         const size_t rows = py::len(keys);
         KeyColumn key_column = read_keys(keys, py::none(), rows, int_keys_, keep, owner + " keys");
         for (size_t i = 0; i < rows; ++i)
             if (key_column.is_null(i)) throw Error(ErrorKind::bad_input, "the key is null").at_row(i).prefixed(owner);
         std::vector<Column> prepared = read_columns(schema, columns, rows, int_keys_, keep, owner);
-        unlocked(owner, [&] { writer_->add_vertices(key_column.all(rows), schema.id, row_values(prepared)); });
+        unlocked(owner, [&] { writer_->add_vertices(space, key_column.all(rows), ids, row_values(prepared)); });
     }
 
     void add_out_edges(const std::string& type, const Indices<uint32_t>& sources, const Indices<uint16_t>& target_shards,
@@ -161,6 +195,30 @@ public:
     bool finished() const { return finished_; }
 
 private:
+    std::vector<LabelId> label_ids(const std::vector<std::string>& labels) const {
+        std::vector<LabelId> ids;
+        for (const std::string& label : labels) ids.push_back(schemas_.find("label", label).id);
+        return ids;
+    }
+    IdSpace space_of(const std::optional<std::string>& name) const {
+        if (!name) return {};
+        auto it = spaces_.find(*name);
+        if (it == spaces_.end()) throw Error(ErrorKind::misuse, "no ID space '" + *name + "' (declare it first with add_id_space)");
+        return {it->second};
+    }
+    static std::string owner_of(const std::vector<std::string>& labels) {
+        std::string names;
+        for (const std::string& label : labels) names += (names.empty() ? "'" : "', '") + label;
+        return (labels.size() == 1 ? "label " : "labels ") + names + "'";
+    }
+    // One label's schema, or a label set's: its labels' attributes, each name once (§4.2).
+    Schema label_set(const std::vector<std::string>& labels) {
+        if (labels.size() == 1) return schemas_.find("label", labels.front());
+        const std::vector<LabelId> ids = label_ids(labels);
+        std::lock_guard lock(mutex_);
+        check_open();
+        return {0, writer_->label_set_attributes(ids)};
+    }
     void check_open() const {
         if (finished_) throw Error(ErrorKind::misuse, "the ShardWriter is finished; make a new one");
     }
@@ -175,6 +233,7 @@ private:
     std::mutex mutex_;  // one add or finish at a time: they run without the GIL
     std::unique_ptr<ShardWriter> writer_;
     Schemas schemas_;
+    std::unordered_map<std::string, uint16_t> spaces_;  // ID space name -> id
     bool int_keys_ = false;
     bool finished_ = false;
 };
@@ -210,8 +269,9 @@ py::bytes dataset_id_of_summaries(const py::sequence& summaries) {
 }
 
 // Int keys hash without the GIL, in two halves for a large array; str keys need it to be read.
-py::array_t<uint16_t> shards_of(const py::object& keys, int64_t shard_count) {
+py::array_t<uint16_t> shards_of(const py::object& keys, int64_t shard_count, uint16_t space_id) {
     const uint16_t count = checked_shard_count(shard_count, "shards_of");
+    const IdSpace space{space_id};
     if (py::isinstance<py::array_t<int64_t>>(keys)) {
         auto numbers = py::array_t<int64_t, py::array::c_style>::ensure(keys);
         if (!numbers || numbers.ndim() != 1) throw Error(ErrorKind::misuse, "shards_of: int keys come as a one-dimensional int64 numpy array");
@@ -220,7 +280,7 @@ py::array_t<uint16_t> shards_of(const py::object& keys, int64_t shard_count) {
         const int64_t* in = numbers.data();
         uint16_t* shard = out.mutable_data();
         auto place = [&](size_t begin, size_t end) {
-            for (size_t i = begin; i < end; ++i) shard[i] = static_cast<uint16_t>(format::key_hash(in[i]) % count);
+            for (size_t i = begin; i < end; ++i) shard[i] = static_cast<uint16_t>(format::key_hash(in[i], space) % count);
         };
         {
             py::gil_scoped_release release;
@@ -242,7 +302,7 @@ py::array_t<uint16_t> shards_of(const py::object& keys, int64_t shard_count) {
             throw Error(ErrorKind::bad_input, "shards_of: string keys must be str, got " +
                                                   std::string(Py_TYPE(items[i])->tp_name)).at_row(i);
         }
-        shard[i] = static_cast<uint16_t>(format::key_hash(std::string_view(data, static_cast<size_t>(size))) % count);
+        shard[i] = static_cast<uint16_t>(format::key_hash(std::string_view(data, static_cast<size_t>(size)), space) % count);
     }
     return out;
 }
@@ -258,6 +318,12 @@ void register_shard_writer(py::module_& m) {
         .def("add_edge_type", &PyShardWriter::add_edge_type, py::arg("name"), py::arg("properties") = py::none())
         .def("_schema", &PyShardWriter::schema)
         .def("_add_vertices", &PyShardWriter::add_vertices)
+        .def("add_id_space", &PyShardWriter::add_id_space, py::arg("name"),
+             "Declares a named ID space (spec §8.1) and returns its id: 1, 2, ... in declaration order, the same in every shard.")
+        .def("_declare_label_set", &PyShardWriter::declare_label_set)
+        .def("declare_zone_names", &PyShardWriter::declare_zone_names, py::arg("names"),
+             "Phase 1 (spec §10.1): the IANA zone names of the dataset's datetime values in order of first use, before any vertex.")
+        .def("_label_set_schema", &PyShardWriter::label_set_schema)
         .def("_add_out_edges", &PyShardWriter::add_out_edges)
         .def("_add_in_edges", &PyShardWriter::add_in_edges)
         .def("finish", &PyShardWriter::finish, py::arg("path"))
@@ -275,7 +341,7 @@ void register_shard_writer(py::module_& m) {
     }, py::arg("path"), py::arg("dataset_id"),
           "Writes the 16-byte dataset id into the header of the shard file at path (and its checksum), durably. Seal before "
           "renaming the file to its final name.");
-    m.def("_shards_of", &shards_of, py::arg("keys"), py::arg("shard_count"));
+    m.def("_shards_of", &shards_of, py::arg("keys"), py::arg("shard_count"), py::arg("space") = 0);
 }
 
 }  // namespace mmgraph::python

@@ -309,3 +309,112 @@ def test_a_reference_to_no_vertex_is_named(client, tmp_path):
     build_fails(client, tmp_path, partitioned(vertices, 2), partitioned(edges, 2),
                 r"label 'Person' partition 1 row \d+: attribute 'boss' names 123456789012, which is no vertex's key",
                 types={"Person": {"boss": "vertex_ref"}})
+
+
+# -- label sets, ID spaces and datetime zones (format 2.2) ---------------------------------------
+
+ZONES = ["Asia/Tokyo", "Europe/Paris", "America/Lima", "UTC"]
+
+
+def spaced_graph():
+    """Persons (some also Actors: the label set Person;Actor) keyed "0", "1", ... in Person-ID
+    and movies keyed the same way in Movie-ID, with datetimes in named zones first used in
+    different tables, partitions and columns, and nulls. As frames for write_dataset and as
+    neo4j-admin CSV rows for the importer."""
+    import datetime
+    import zoneinfo
+
+    def when(i, zone):
+        return None if i % 5 == 4 else datetime.datetime(2020, 1 + i % 12, 1 + i % 27, i % 24, 30,
+                                                         tzinfo=zoneinfo.ZoneInfo(ZONES[zone % len(ZONES)]))
+
+    persons = pd.DataFrame({"key": [str(i) for i in range(30)], "name": [f"p{i}" for i in range(30)],
+                            "seen": pd.Series([when(i, 3 - (i > 20)) for i in range(30)], dtype=object)})
+    actors = pd.DataFrame({"key": [str(i) for i in range(30, 40)], "name": [f"a{i}" for i in range(30, 40)],
+                           "born": pd.array([1950 + i if i % 3 else None for i in range(10)], dtype="Int32")})
+    movies = pd.DataFrame({"key": [str(i) for i in range(20)], "title": [f"t{i}" for i in range(20)],
+                           "released": pd.Series([when(i, i // 7) for i in range(20)], dtype=object)})
+    rng = np.random.default_rng(7)
+    acted = pd.DataFrame({"source": [str(i) for i in rng.integers(0, 40, 120)], "target": [str(i) for i in rng.integers(0, 20, 120)],
+                          "role": [f"r{i}" for i in range(120)], "at": pd.Series([when(i, 2) for i in range(120)], dtype=object)})
+    knows = pd.DataFrame({"source": [str(i) for i in rng.integers(0, 40, 150)], "target": [str(i) for i in rng.integers(0, 40, 150)]})
+    vertices = {"Person": persons, ("Person", "Actor"): actors, "Movie": movies}
+    edges = {"ACTED_IN": acted, "KNOWS": knows}
+    nullable = {"name": ("string", True), "seen": ("datetime", True), "born": ("int32", True), "title": ("string", True),
+                "released": ("datetime", True), "role": ("string", True), "at": ("datetime", True)}
+    types = {name: {c: nullable[c] for c in frame.columns if c in nullable} for name, frame in {**vertices, **edges}.items()}
+    spaces = {"Person": "Person-ID", ("Person", "Actor"): "Person-ID", "Movie": "Movie-ID"}
+    endpoint_spaces = {"ACTED_IN": ("Person-ID", "Movie-ID"), "KNOWS": ("Person-ID", "Person-ID")}
+    return vertices, edges, types, spaces, endpoint_spaces
+
+
+def write_spaced_csv(directory, vertices, edges, spaces, endpoint_spaces):
+    """The graph as the importer's CSV files (neo4j-admin headers): node files, then edge files."""
+    header_type = {"string": "string", "int32": "int", "datetime": "datetime"}
+    types = {"name": "string", "seen": "datetime", "born": "int32", "title": "string", "released": "datetime",
+             "role": "string", "at": "datetime"}
+
+    def text(value):
+        if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
+            return ""
+        if hasattr(value, "tzinfo") and value.tzinfo is not None:
+            return f"{value.isoformat()}[{value.tzinfo.key}]"
+        return str(value)
+
+    def write(name, header, rows):
+        path = pathlib.Path(directory) / name
+        path.write_text("\n".join([",".join(header)] + [",".join(text(v) for v in row) for row in rows]) + "\n")
+        return str(path)
+
+    nodes, relationships = [], []
+    for index, (labels, frame) in enumerate(vertices.items()):
+        columns = [c for c in frame.columns if c != "key"]
+        # An unnamed :ID: a named one would also store the key as an attribute.
+        header = [f":ID({spaces[labels]})", ":LABEL"] + [f"{c}:{header_type[types[c]]}" for c in columns]
+        label = labels if isinstance(labels, str) else ";".join(labels)
+        nodes.append(write(f"nodes{index}.csv", header,
+                           [[k, label] + [frame[c].iat[r] for c in columns] for r, k in enumerate(frame["key"])]))
+    for index, (edge_type, frame) in enumerate(edges.items()):
+        columns = [c for c in frame.columns if c not in ("source", "target")]
+        start, end = endpoint_spaces[edge_type]
+        header = [f":START_ID({start})", f":END_ID({end})", ":TYPE"] + [f"{c}:{header_type[types[c]]}" for c in columns]
+        relationships.append(write(f"edges{index}.csv", header, [[frame["source"].iat[r], frame["target"].iat[r], edge_type] +
+                                                                 [frame[c].iat[r] for c in columns] for r in range(len(frame))]))
+    return nodes, relationships
+
+
+@pytest.fixture(scope="module")
+def spaced_dataset(client, tmp_path_factory):
+    """The spaced graph built by write_dataset with 3 shards from 2 partitions per table."""
+    vertices, edges, types, spaces, endpoint_spaces = spaced_graph()
+    path = tmp_path_factory.mktemp("spaced") / "dask.mmg"
+    stats = write_dataset(path, {k: dd.from_pandas(f, npartitions=2, sort=False) for k, f in vertices.items()},
+                          {k: dd.from_pandas(f, npartitions=2, sort=False) for k, f in edges.items()},
+                          shards=3, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces)
+    return path, stats
+
+
+def test_label_sets_id_spaces_and_zones_match_the_importer(spaced_dataset, tmp_path):
+    path, stats = spaced_dataset
+    vertices, edges, _, spaces, endpoint_spaces = spaced_graph()
+    nodes, relationships = write_spaced_csv(tmp_path, vertices, edges, spaces, endpoint_spaces)
+    mmgraph.import_csv(tmp_path / "cli.mmg", nodes, relationships, shards=3, progress=False)
+    assert stats["vertices"] == 60
+    assert_identical(path, tmp_path / "cli.mmg", 3)
+    with mmgraph.open(shard_files(path, 3)[0]) as dataset:
+        assert dataset is not None
+
+
+def test_label_sets_id_spaces_and_zones_match_the_single_process_write(spaced_dataset, tmp_path):
+    path, _ = spaced_dataset
+    vertices, edges, types, spaces, endpoint_spaces = spaced_graph()
+    mmgraph.write(tmp_path / "single.mmg", vertices, edges, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces, shards=3)
+    assert_identical(path, tmp_path / "single.mmg", 3)
+
+
+def test_a_repeated_key_within_one_id_space_is_named(client, tmp_path):
+    vertices, edges, types, spaces, endpoint_spaces = spaced_graph()
+    vertices["Movie"] = pd.concat([vertices["Movie"], vertices["Movie"].iloc[[3]]], ignore_index=True)
+    with pytest.raises(mmgraph.InputError, match=r"duplicate vertex key '3' in ID space 'Movie-ID'"):
+        write_dataset(tmp_path / "g.mmg", vertices, edges, shards=2, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces)
+    assert leftovers(tmp_path) == []

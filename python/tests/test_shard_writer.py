@@ -526,3 +526,33 @@ def test_shards_of_is_shard_of_elementwise():
     assert caught.value.row == 1
     with pytest.raises(mmgraph.MisuseError, match="1 to 65535 shards"):
         mmgraph.shards_of(ints, 0)
+
+
+def test_id_spaces_and_label_sets_through_the_shard_writer():
+    """A key is placed by its hash seeded with its space; a label set must be declared in phase 1
+    and takes its labels' attributes, each name once."""
+    keys = np.arange(40, dtype=np.int64)
+    in_space = mmgraph.shards_of(keys, 2, space=1)
+    assert in_space.tolist() != mmgraph.shards_of(keys, 2).tolist()
+    sizes = np.bincount(in_space, minlength=2)
+    w = mmgraph.ShardWriter(0, sizes, key_type="int", threads=1)
+    w.add_label("Person", {"name": ("string", True)})
+    w.add_label("Actor", {"name": ("string", True), "born": ("int32", True)})
+    assert w.add_id_space("Person-ID") == 1
+    mine, theirs = keys[in_space == 0], keys[in_space == 1]
+    with pytest.raises(mmgraph.MisuseError, match="label set 'Person;Actor' was not declared"):
+        w.add_vertices(("Actor", "Person"), mine[:1], space="Person-ID")
+    with pytest.raises(mmgraph.MisuseError, match="no ID space 'Movie-ID'"):
+        w.add_vertices("Person", mine[:1], space="Movie-ID")
+    w2 = mmgraph.ShardWriter(0, sizes, key_type="int", threads=1)
+    w2.add_label("Person", {"name": ("string", True)})
+    w2.add_label("Actor", {"name": ("string", True), "born": ("int32", True)})
+    w2.add_id_space("Person-ID")
+    w2.declare_label_set(("Person", "Actor"))
+    with pytest.raises(mmgraph.InputError, match="in ID space 'Person-ID' mod 2") as caught:
+        w2.add_vertices(("Actor", "Person"), np.concatenate([mine[:1], theirs[:1]]), space="Person-ID")
+    assert caught.value.row == 1 and w2.vertex_count == 0
+    w2.add_vertices(("Actor", "Person"), mine, {"born": np.arange(len(mine), dtype=np.int32)}, space="Person-ID")
+    assert w2.vertex_count == len(mine)
+    with pytest.raises(mmgraph.InputError, match="no attribute named 'age'"):
+        w2.add_vertices(("Actor", "Person"), mine[:0], {"age": []}, space="Person-ID")

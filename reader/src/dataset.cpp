@@ -252,16 +252,18 @@ std::optional<Vertex> Dataset::find(const Key& key, IdSpace space) const {
     return shards_[s]->find(key, space);
 }
 
-void Dataset::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const {
+void Dataset::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const { find(keys, IdSpace{}, out); }
+
+void Dataset::find(std::span<const Key> keys, IdSpace space, std::span<std::optional<Vertex>> out) const {
     if (keys.size() != out.size())
         throw Error(ErrorKind::misuse, "find: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(out.size()) + " results");
-    if (shards_.size() == 1) return shards_[0]->find(keys, out);
+    if (shards_.size() == 1) return shards_[0]->find(keys, space, out);
     if (shards_.empty()) return std::fill(out.begin(), out.end(), std::nullopt);
     // Each key's shard is the one its hash names (§10); a shard's keys are looked up together.
     std::vector<std::vector<size_t>> positions(shards_.size());
     const KeyType type = first_mapped().key_type();
     for (size_t i = 0; i < keys.size(); ++i) {
-        const uint16_t s = shard_of(keys[i], shard_count());
+        const uint16_t s = shard_of(keys[i], shard_count(), space);
         if (!shards_[s] && of_type(keys[i], type)) not_mapped(s, "key '" + key_to_string(keys[i]) + "' (row " + std::to_string(i) + ")");
         positions[s].push_back(i);
     }
@@ -273,7 +275,7 @@ void Dataset::find(std::span<const Key> keys, std::span<std::optional<Vertex>> o
         batch.clear();
         for (size_t i : positions[s]) batch.push_back(keys[i]);
         found.assign(batch.size(), std::nullopt);
-        shards_[s]->find(batch, found);
+        shards_[s]->find(batch, space, found);
         for (size_t j = 0; j < batch.size(); ++j) out[positions[s][j]] = found[j];
     }
 }

@@ -88,7 +88,7 @@ build_types)
   run 0 "$mmgraph" verify "$work/g.mmg"
   get_json "$work/g.mmg" --key ada
   check "$work/v.json" 'j["label"] == "Person"' 'j["key"] == "ada"' \
-    'j["attributes"] == {"name": "Ada Lovelace", "age": 36, "big": 10000000000, "score": 9.5, "weight": 60.25,
+    'j["attributes"] == {"id": "ada", "name": "Ada Lovelace", "age": 36, "big": 10000000000, "score": 9.5, "weight": 60.25,
                          "active": True, "small": 7, "mid": 300, "ints": [1, 2, 3], "longs": [4, 5],
                          "floats": [0.5, 1.5], "doubles": [2.25], "flags": [True, False]}'
   get_json "$work/g.mmg" --key alan
@@ -102,7 +102,7 @@ build_types)
   json_of "$work/info.json" "$mmgraph" info "$work/g.mmg" --json
   check "$work/info.json" \
     '[(a["name"], a["type"], a["nullable"]) for a in j["schema"]["labels"][0]["attributes"]] == [
-       ("name", "string", True), ("age", "int32", True), ("big", "int64", True), ("score", "float32", True),
+       ("id", "string", True), ("name", "string", True), ("age", "int32", True), ("big", "int64", True), ("score", "float32", True),
        ("weight", "float64", True), ("active", "bool", True), ("small", "int8", True), ("mid", "int16", True),
        ("ints", "int32[]", True), ("longs", "int64[]", True), ("floats", "float32[]", True),
        ("doubles", "float64[]", True), ("flags", "bool[]", True)]' \
@@ -132,7 +132,7 @@ quoting)
   sed -i '$d' "$work/tabs.tsv"
   run 0 "$mmgraph" build -o "$work/t.mmg" --nodes "$work/tabs.tsv" --delimiter tab
   get_json "$work/t.mmg" --key ü
-  check "$work/v.json" 'j["attributes"] == {"name": "ñ", "n": 1}'
+  check "$work/v.json" 'j["attributes"] == {"id": "ü", "name": "ñ", "n": 1}'
   # A different array delimiter.
   printf 'id:ID,v:long[]\na,"1,2,3"\n' >"$work/arrays.csv"
   run 0 "$mmgraph" build -o "$work/a.mmg" --nodes "$work/arrays.csv" --array-delimiter ,
@@ -143,11 +143,11 @@ quoting)
 crlf)
   run 0 "$mmgraph" build -o "$work/c.mmg" --nodes "$data/crlf.csv" --quiet
   get_json "$work/c.mmg" --key c1
-  check "$work/v.json" 'j["label"] == "Thing"' 'j["attributes"] == {"name": "multi\r\nline", "n": 1}'
+  check "$work/v.json" 'j["label"] == "Thing"' 'j["attributes"] == {"id": "c1", "name": "multi\r\nline", "n": 1}'
   get_json "$work/c.mmg" --key c2
-  check "$work/v.json" 'j["attributes"] == {"name": "last", "n": 2}'
+  check "$work/v.json" 'j["attributes"] == {"id": "c2", "name": "last", "n": 2}'
   get_json "$work/c.mmg" --key c3
-  check "$work/v.json" 'j["attributes"] == {"name": "\"q\"", "n": 3}'
+  check "$work/v.json" 'j["attributes"] == {"id": "c3", "name": "\"q\"", "n": 3}'
   # The CR of a CRLF is not part of the last field, nor counted as a column.
   printf 'id:ID,n:int\r\na,1\r\nb,zz\r\n' >"$work/bad.csv"
   run 1 "$mmgraph" build -o "$work/b.mmg" --nodes "$work/bad.csv"
@@ -156,7 +156,7 @@ crlf)
   printf 'id:ID,n:int\r\na,1\r\nb\r\n' >"$work/short.csv"
   run 0 "$mmgraph" build -o "$work/b.mmg" --nodes "$work/short.csv" --quiet
   get_json "$work/b.mmg" --key b
-  check "$work/v.json" 'j["attributes"] == {"n": None}' 
+  check "$work/v.json" 'j["attributes"] == {"id": "b", "n": None}' 
   ;;
 
 two_files)
@@ -200,10 +200,10 @@ edgelist)
   has "$work/err" "mmgraph: key 'abc' is not an integer"
   run 1 "$mmgraph" get "$work/e.mmg" --key 99
   has "$work/err" "no vertex has the key '99'"
-  # Edge list round trip: dump writes id:ID{id-type:integer}, and a build without options
+  # Edge list round trip: dump writes :ID{id-type:integer} (no attribute holds the key), and a build without options
   # turns the CSV back into the same bytes.
   run 0 "$mmgraph" dump "$work/e.mmg" --out "$work/dump"
-  has "$work/dump/nodes-000001.csv" "id:ID{id-type:integer},:LABEL"
+  has "$work/dump/nodes-000001.csv" ":ID{id-type:integer},:LABEL"
   run 0 "$mmgraph" build -o "$work/re.mmg" --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv --quiet
   cmp "$work/e.mmg" "$work/re.mmg" || fail "rebuild of the edge-list graph differs from the original"
   run 2 "$mmgraph" build -o "$work/x.mmg" --edgelist "$data/edges.txt" --id-type fancy
@@ -236,6 +236,17 @@ id_types)
   check "$work/info.json" 'j["key_type"] == "int64"'
   get_json "$work/i.mmg" --key 40
   check "$work/v.json" 'j["key"] == 40 and j["attributes"]["name"] == "forty"' 'j["out_degree"] == {"R": 1}'
+  # A named :ID column is also an attribute, typed as the key (neo4j-admin keeps it as a
+  # property); an unnamed :ID stores none.
+  check "$work/v.json" 'j["attributes"]["id"] == 40'
+  check "$work/info.json" '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("id", "int64"), ("name", "string")]'
+  sed '1s/.*/:ID,:LABEL,name/' "$work/int_nodes.csv" >"$work/unnamed.csv"
+  run 0 "$mmgraph" build -o "$work/u.mmg" --nodes "$work/unnamed.csv" --id-type integer --quiet
+  get_json "$work/u.mmg" --key 40
+  check "$work/v.json" 'j["attributes"] == {"name": "forty"}'
+  printf 'n:ID,:LABEL,name,n:int\n1,P,a,2\n' >"$work/twice.csv"
+  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/twice.csv"
+  has "$work/err" "$work/twice.csv:1:18: column 'n' appears twice"
   sed '1s/.*/id:ID{id-type: Integer},:LABEL,name/' "$work/int_nodes.csv" >"$work/int_nodes_opt.csv"
   run 0 "$mmgraph" build -o "$work/h.mmg" --nodes "$work/int_nodes_opt.csv" --edges "$work/int_rels.csv" --quiet
   cmp "$work/i.mmg" "$work/h.mmg" || fail "the header option and --id-type integer give different files"
@@ -251,9 +262,34 @@ id_types)
   has "$work/err" "mmgraph: $work/str_nodes_opt.csv:1:1: id-type string here but integer from $work/int_nodes_opt.csv:1:1"
   run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/int_nodes_opt.csv" --id-type string
   has "$work/err" "id-type integer here but string from --id-type"
-  printf 'id:ID{label:P},:LABEL\n1,P\n' >"$work/opt.csv"
-  run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/opt.csv"
-  has "$work/err" "$work/opt.csv:1:1: column 'id:ID{label:P}': unsupported option 'label:P'"
+  # {label:NAME} on the :ID column: only that label stores the key's attribute; with an ID space
+  # and id-type too (a quoted header field, for its comma).
+  printf '"personId:ID(Person-ID){label:Person, id-type:int}",:LABEL,name\n1,Person;Employee,Ann\n2,Employee,Bo\n3,Person,Cy\n' >"$work/owned.csv"
+  run 0 "$mmgraph" build -o "$work/o.mmg" --nodes "$work/owned.csv" --quiet
+  json_of "$work/info.json" "$mmgraph" info "$work/o.mmg" --json
+  check "$work/info.json" 'j["key_type"] == "int64"' 'j["id_spaces"] == ["Person-ID"]' \
+    '{l["name"]: [(a["name"], a["type"]) for a in l["attributes"]] for l in j["schema"]["labels"]} == {
+       "Person": [("personId", "int64"), ("name", "string")], "Employee": [("name", "string")]}'
+  get_json "$work/o.mmg" --id-space Person-ID --key 1
+  check "$work/v.json" 'j["labels"] == ["Person", "Employee"]' 'j["attributes"] == {"personId": 1, "name": "Ann"}'
+  get_json "$work/o.mmg" --id-space Person-ID --key 2
+  check "$work/v.json" 'j["attributes"] == {"name": "Bo"}'
+  get_json "$work/o.mmg" --id-space Person-ID --key 3
+  check "$work/v.json" 'j["attributes"] == {"personId": 3, "name": "Cy"}'
+  # dump names the owning label where a set's other labels lack the key attribute: same bytes again
+  run 0 "$mmgraph" dump "$work/o.mmg" --out "$work/dump-owned"
+  has "$work/dump-owned/nodes-000001.csv" '"personId:ID(Person-ID){id-type:integer,label:Person}",:LABEL,name:string'
+  run 0 "$mmgraph" build -o "$work/re-owned.mmg" --nodes "$work/dump-owned"/nodes*.csv --quiet
+  cmp "$work/o.mmg" "$work/re-owned.mmg" || fail "rebuild of the {label:...} graph differs from the original"
+  # malformed options: FILE:LINE:COLUMN of the header field and the reason
+  for bad in 'id:ID{label:}|is not NAME:VALUE' 'id:ID{label:P,label:Q}|option label given twice' \
+             ':ID{label:P}|the column has no name' 'id:ID{colour:red}|unsupported option' 'id:ID{label:P|do not end with' \
+             'id:ID{id-type:float}|id-type must be integer or string' 'id:ID{}|is not NAME:VALUE' \
+             'id:ID{id-type:int;label:P}|id-type must be integer or string'; do
+    printf 'n:int,"%s",:LABEL\n1,1,P\n' "${bad%%|*}" >"$work/opt.csv"
+    refused opt.csv "1:7: column '${bad%%|*}': "
+    has "$work/err" "${bad#*|}"
+  done
   printf 'id:ID,n:int{id-type:integer}\n1,2\n' >"$work/opt2.csv"
   run 1 "$mmgraph" build -o "$work/x.mmg" --nodes "$work/opt2.csv"
   has "$work/err" "$work/opt2.csv:1:7: column 'n:int{id-type:integer}': options in braces are only read on the :ID column"
@@ -324,7 +360,7 @@ get)
   check "$work/v.json" 'j["out_degree"] == {"KNOWS": 1, "LIVES_IN": 1}' 'j["in_degree"] == {"KNOWS": 3}'
   get_json "$work/g.mmg" --index 3
   check "$work/v.json" 'j["key"] == "london"' 'j["label"] == "City"' 'j["out_degree"] == {}' \
-    'j["in_degree"] == {"LIVES_IN": 2}' 'all(v is None for v in j["attributes"].values() if v != "London")'
+    'j["in_degree"] == {"LIVES_IN": 2}' 'all(v is None for k, v in j["attributes"].items() if k not in ("id", "name"))' 'j["attributes"]["id"] == "london"'
   run 0 "$mmgraph" get "$work/g.mmg" --key ada
   has "$work/out" 'vertex 0, key "ada", label Person'
   has "$work/out" '[1,2,3]'
@@ -391,7 +427,7 @@ skip_bad_rows)
   has "$work/err" "$data/skip.csv:3:9: 'x' is not a valid int (column 'n', int) (row skipped)"
   has "$work/err" "$data/skip.csv:6:1: quoted field is not closed"
   get_json "$work/s.mmg" --key g2
-  check "$work/v.json" 'j["attributes"] == {"n": 2}' 'j["index"] == 1'
+  check "$work/v.json" 'j["attributes"] == {"id": "g2", "n": 2}' 'j["index"] == 1'
   run 1 "$mmgraph" get "$work/s.mmg" --key b1
   run 0 "$mmgraph" build -o "$work/r.mmg" --nodes "$data/people.csv" --edges "$data/bad_start.csv" \
     --edges "$data/bad_end.csv" --skip-bad-rows --quiet
@@ -602,6 +638,25 @@ dump)
     cmp "$work/$graph.mmg" "$work/re-$graph.mmg" || fail "rebuild of $graph differs from the original"
   done
   has "$work/dump-g/nodes-000001.csv" "id:ID,:LABEL,name:string,age:int,big:long,score:float"
+  # The key column is named after an attribute only where that attribute holds every vertex's
+  # key (as build stores a named :ID column); an attribute of the same name with other values,
+  # or a key attribute after other attributes, still rebuilds the same bytes.
+  printf ':ID,:LABEL,id,n:int\na,P,x,1\nb,P,b,2\n' >"$work/other.csv"                  # id: other values
+  printf ':ID,:LABEL,id,n:int\na,P,a,1\nb,P,,2\n' >"$work/partial.csv"                  # id: null once
+  printf ':ID,:LABEL,n:int,id\na,P,1,a\nb,P,2,b\nc,Q,3,\n' >"$work/later.csv"          # id after n
+  printf ':ID{id-type:integer},:LABEL,n:long,m:int\n1,P,1,1\n2,P,2,2\n' >"$work/ints.csv"  # n: the key
+  for graph in other partial later ints; do
+    run 0 "$mmgraph" build -o "$work/$graph.mmg" --nodes "$work/$graph.csv" --quiet
+    run 0 "$mmgraph" dump "$work/$graph.mmg" --out "$work/dump-$graph"
+    run 0 "$mmgraph" build -o "$work/re-$graph.mmg" --quiet --nodes "$work/dump-$graph"/nodes*.csv
+    cmp "$work/$graph.mmg" "$work/re-$graph.mmg" || fail "rebuild of $graph differs from the original"
+  done
+  has "$work/dump-other/nodes-000001.csv" ':ID,:LABEL,id:string,n:int'
+  has "$work/dump-partial/nodes-000001.csv" ':ID,:LABEL,id:string,n:int'
+  has "$work/dump-later/nodes-000001.csv" ':LABEL,n:int,id:ID'
+  has "$work/dump-later/nodes-000001.csv" '"P",1,"a"'
+  has "$work/dump-later/nodes-000002.csv" ':ID,:LABEL,n:int,id:string'
+  has "$work/dump-ints/nodes-000001.csv" 'n:ID{id-type:integer},:LABEL,m:int'
   run 1 "$mmgraph" dump "$work/g.mmg" --out "$work/dump-g"
   has "$work/err" "is not empty"
   run 0 "$mmgraph" build -o "$work/s.mmg" --nodes "$data/people.csv" --edges "$data/relationships.csv" --shards 2 --quiet
@@ -615,7 +670,7 @@ string_arrays)
   run 0 "$mmgraph" build -o "$work/t.mmg" --nodes "$data/tagged.csv" --edges "$data/tagged_rels.csv" --quiet
   run 0 "$mmgraph" verify "$work/t.mmg"
   get_json "$work/t.mmg" --key deb
-  check "$work/v.json" 'j["attributes"] == {"name": "debhelper", "tags": ["build", "tools"], "aliases": ["dh", "\"debhelper-compat\""]}'
+  check "$work/v.json" 'j["attributes"] == {"id": "deb", "name": "debhelper", "tags": ["build", "tools"], "aliases": ["dh", "\"debhelper-compat\""]}'
   get_json "$work/t.mmg" --key gcc
   check "$work/v.json" 'j["attributes"]["tags"] == ["compiler", "c", "c++"] and j["attributes"]["aliases"] == []'
   get_json "$work/t.mmg" --key vim
@@ -628,7 +683,7 @@ string_arrays)
       ("deb", "DEPENDS", ["build", "c"]), ("rust", "DEPENDS", None), ("vim", "SUGGESTS", [])]'
   json_of "$work/info.json" "$mmgraph" info "$work/t.mmg" --json
   check "$work/info.json" 'j["format_version"] == "2.0"' \
-    '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("name", "string"), ("tags", "string[]"), ("aliases", "string[]")]'
+    '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("id", "string"), ("name", "string"), ("tags", "string[]"), ("aliases", "string[]")]'
   run 0 "$mmgraph" dump "$work/t.mmg" --out "$work/dump"
   has "$work/dump/nodes-000001.csv" "id:ID,:LABEL,name:string,tags:string[],aliases:string[]"
   run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv
@@ -652,7 +707,7 @@ dates)
   run 0 "$mmgraph" build -o "$work/d.mmg" --nodes "$data/dated.csv" --edges "$data/dated_rels.csv" --quiet
   run 0 "$mmgraph" verify "$work/d.mmg"
   get_json "$work/d.mmg" --key ada
-  check "$work/v.json" 'j["attributes"] == {"name": "Ada", "born": "1815-12-10", "seen": ["2024-02-29", "1970-01-01", "1969-12-31"]}'
+  check "$work/v.json" 'j["attributes"] == {"id": "ada", "name": "Ada", "born": "1815-12-10", "seen": ["2024-02-29", "1970-01-01", "1969-12-31"]}'
   get_json "$work/d.mmg" --key min
   check "$work/v.json" 'j["attributes"]["born"] == "-999999-01-01" and j["attributes"]["seen"] == []'
   get_json "$work/d.mmg" --key max
@@ -666,7 +721,7 @@ dates)
   check "$work/n.json" '[(e["key"], e["properties"]["since"]) for e in j] == [("leap", "2023-02-28")]'
   json_of "$work/info.json" "$mmgraph" info "$work/d.mmg" --json
   check "$work/info.json" 'j["format_version"] == "2.1"' \
-    '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("name", "string"), ("born", "date"), ("seen", "date[]")]'
+    '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("id", "string"), ("name", "string"), ("born", "date"), ("seen", "date[]")]'
   run 0 "$mmgraph" dump "$work/d.mmg" --out "$work/dump"
   has "$work/dump/nodes-000001.csv" "id:ID,:LABEL,name:string,born:date,seen:date[]"
   has "$work/dump/nodes-000001.csv" '-999999-01-01'
@@ -686,9 +741,9 @@ cr_line_ends)
   has "$work/err" "vertices     3"
   has "$work/err" "edges        2"
   get_json "$work/cr.mmg" --key n3
-  check "$work/v.json" 'j["attributes"] == {"city": "Le\rHavre"}'
+  check "$work/v.json" 'j["attributes"] == {"id": "n3", "city": "Le\rHavre"}'
   json_of "$work/info.json" "$mmgraph" info "$work/cr.mmg" --json
-  check "$work/info.json" '[a["name"] for a in j["schema"]["labels"][0]["attributes"]] == ["city"]'
+  check "$work/info.json" '[a["name"] for a in j["schema"]["labels"][0]["attributes"]] == ["id", "city"]'
   # Positions count CR-ended lines, and messages show a CR as \r, never raw.
   printf 'id:ID,n:int\ra,1\rb,x\r' >"$work/bad.csv"
   refused bad.csv "3:3: 'x' is not a valid int"
@@ -710,7 +765,7 @@ invalid_utf8)
   run 0 "$mmgraph" build -o "$work/l.mmg" --nodes "$work/latin1.csv" --invalid-utf8 replace --quiet
   run 0 "$mmgraph" verify "$work/l.mmg"
   get_json "$work/l.mmg" --key b
-  check "$work/v.json" 'j["attributes"] == {"name": "caf\ufffd"}'
+  check "$work/v.json" 'j["attributes"] == {"id": "b", "name": "caf\ufffd"}'
   run 0 "$mmgraph" dump "$work/l.mmg" --out "$work/dump"
   run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv
   cmp "$work/l.mmg" "$work/re.mmg" || fail "rebuild of the replaced text differs"
@@ -774,7 +829,7 @@ neo4j_admin)
   json_of "$work/info.json" "$mmgraph" info "$work/m.mmg" --json
   check "$work/info.json" 'j["labels"] == {"Movie": 3, "Actor": 2}' 'j["edge_types"] == {"ACTED_IN": 2}'
   get_json "$work/m.mmg" --key m3
-  check "$work/v.json" 'j["label"] == "Movie"' 'j["attributes"] == {"title": "The Matrix Revolutions", "year": 2003}'
+  check "$work/v.json" 'j["label"] == "Movie"' 'j["attributes"] == {"movieId": "m3", "title": "The Matrix Revolutions", "year": 2003}'
   # the gzip'd part joins its group when the pattern names it; natural order puts part10 last
   run 0 "$mmgraph" build -o "$work/z.mmg" --nodes=Movie="$d/movies-header.csv,$d/movies-part.*" \
     --auto-skip-subsequent-headers --skip-duplicate-nodes --quiet
@@ -795,9 +850,9 @@ neo4j_admin)
       --quote="'" --ignore-extra-columns --ignore-empty-strings --trim-strings --quiet
   done
   get_json "$work/t.mmg" --key a
-  check "$work/v.json" 'j["attributes"] == {"name": "Ann", "tags": ["x", "y"]}'
+  check "$work/v.json" 'j["attributes"] == {"id": "a", "name": "Ann", "tags": ["x", "y"]}'
   get_json "$work/t.mmg" --key b
-  check "$work/v.json" 'j["attributes"] == {"name": None, "tags": None}'
+  check "$work/v.json" 'j["attributes"] == {"id": "b", "name": None, "tags": None}'
   run 1 "$mmgraph" build -o "$work/t.mmg" --nodes "$work/tabs.csv" --delimiter=TAB --quote="'" --quiet
   has "$work/err" "tabs.csv:4:8: 4 fields, the header has 3 (--ignore-extra-columns drops the rest)"
   run 2 "$mmgraph" build -o "$work/t.mmg" --nodes "$work/tabs.csv" --delimiter=TABS
@@ -840,7 +895,7 @@ temporal)
   check "$work/n.json" '[(e["key"], e["properties"]["at"], e["properties"]["where"]) for e in j] == [("min", "2023-03-26T00:59:59Z[Europe/London]", {"crs": "cartesian-3d", "x": -1.0, "y": 2.0, "z": -3.0})]'
   json_of "$work/info.json" "$mmgraph" info "$work/t.mmg" --json
   check "$work/info.json" 'j["format_version"] == "2.2"' \
-    '[a["type"] for a in j["schema"]["labels"][0]["attributes"]] == ["localtime", "time", "localdatetime", "datetime", "duration", "point", "string", "datetime[]", "point[]", "duration[]"]'
+    '[a["type"] for a in j["schema"]["labels"][0]["attributes"]] == ["string", "localtime", "time", "localdatetime", "datetime", "duration", "point", "string", "datetime[]", "point[]", "duration[]"]'
   run 0 "$mmgraph" dump "$work/t.mmg" --out "$work/dump"
   has "$work/dump/nodes-000001.csv" "at:localtime,t:time,ldt:localdatetime,dt:datetime,d:duration,p:point,initial:string,dts:datetime[],ps:point[],ds:duration[]"
   has "$work/dump/nodes-000001.csv" "\"{crs:'wgs-84-3d',x:12.78,y:56.7,z:8};{crs:'cartesian-3d',x:0,y:0,z:-1.5}\""
@@ -857,19 +912,20 @@ labels)
   check "$work/info.json" 'j["format_version"] == "2.2"' 'j["vertices"] == 6' \
     'j["labels"] == {"Movie": 3, "Sequel": 2, "Actor": 3}' \
     '[(s["labels"], s["vertices"]) for s in j["label_sets"]] == [(["Movie", "Sequel"], 2)]' \
-    '[a["name"] for a in j["schema"]["labels"][1]["attributes"]] == ["title", "year"]'
+    '[a["name"] for a in j["schema"]["labels"][1]["attributes"]] == ["movieId", "title", "year"]' \
+    '[a["name"] for a in j["schema"]["labels"][2]["attributes"]] == ["personId", "name"]'
   run 0 "$mmgraph" info "$work/m.mmg"
   has "$work/out" "Movie;Sequel                    2"
   get_json "$work/m.mmg" --key tt0133093
   check "$work/v.json" 'j["labels"] == ["Movie"] and j["label"] == "Movie"' \
-    'j["attributes"] == {"title": "The Matrix", "year": 1999}'
+    'j["attributes"] == {"movieId": "tt0133093", "title": "The Matrix", "year": 1999}'
   get_json "$work/m.mmg" --key tt0234215
   check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"] and j["label"] == "Movie;Sequel"' \
-    'j["attributes"] == {"title": "The Matrix Reloaded", "year": 2003}' 'j["in_degree"] == {"ACTED_IN": 3}'
+    'j["attributes"] == {"movieId": "tt0234215", "title": "The Matrix Reloaded", "year": 2003}' 'j["in_degree"] == {"ACTED_IN": 3}'
   get_json "$work/m.mmg" --key tt0242653
-  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"]' 'j["attributes"] == {"title": "The Matrix Revolutions", "year": 2003}'
+  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"]' 'j["attributes"] == {"movieId": "tt0242653", "title": "The Matrix Revolutions", "year": 2003}'
   get_json "$work/m.mmg" --key carrieanne
-  check "$work/v.json" 'j["labels"] == ["Actor"] and j["attributes"] == {"name": "Carrie-Anne Moss"}' 'j["out_degree"] == {"ACTED_IN": 3}'
+  check "$work/v.json" 'j["labels"] == ["Actor"] and j["attributes"] == {"personId": "carrieanne", "name": "Carrie-Anne Moss"}' 'j["out_degree"] == {"ACTED_IN": 3}'
   run 0 "$mmgraph" get "$work/m.mmg" --key tt0234215
   has "$work/out" 'key "tt0234215", label Movie;Sequel'
   json_of "$work/n.json" "$mmgraph" neighbors "$work/m.mmg" --key laurence --json
@@ -880,13 +936,53 @@ labels)
   run 0 "$mmgraph" neighbors "$work/m.mmg" --key keanu
   has "$work/out" 'role="Neo"  Movie;Sequel'
   run 0 "$mmgraph" dump "$work/m.mmg" --out "$work/dump"
+  has "$work/dump/nodes-000002.csv" 'movieId:ID,:LABEL,title:string,year:int'
   has "$work/dump/nodes-000002.csv" '"tt0234215","Movie;Sequel","The Matrix Reloaded",2003'
   run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv
   cmp "$work/m.mmg" "$work/re.mmg" || fail "rebuild of the movies graph differs from the original"
   # The only node file is read once (names registered as met): the same labels and values.
   run 0 "$mmgraph" build -o "$work/one.mmg" --nodes "$data/movies.csv" --quiet
   get_json "$work/one.mmg" --key tt0242653
-  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"] and j["attributes"] == {"title": "The Matrix Revolutions", "year": 2003}'
+  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"] and j["attributes"] == {"movieId": "tt0242653", "title": "The Matrix Revolutions", "year": 2003}'
+  ;;
+
+option_labels)
+  # --nodes=A:B=FILES (neo4j-admin): the option's labels go to every row of the files, before the
+  # row's own :LABEL values, each label once; rows become label sets. A file group shares them.
+  printf 'id:ID,name,:LABEL\nkeanu,Keanu,Actor\ntom,Tom,Actor;Director\nann,Ann,Person\nnone,Nobody,\n' >"$work/people.csv"
+  printf ':ID,title\n' >"$work/films-header.csv"
+  printf 'm1,Matrix\n' >"$work/films-1.csv"
+  printf 'm2,Speed\n' >"$work/films-2.csv"
+  printf ':START_ID,:END_ID,:TYPE\nkeanu,m1,ACTED_IN\ntom,m2,DIRECTED\n' >"$work/rels.csv"
+  run 0 "$mmgraph" build -o "$work/o.mmg" --nodes=Person:Star="$work/people.csv" \
+    --nodes=Film:Work:Film="$work/films-header.csv,$work/films-1.csv,$work/films-2.csv" --relationships="$work/rels.csv" --quiet
+  run 0 "$mmgraph" verify "$work/o.mmg"
+  get_json "$work/o.mmg" --key keanu
+  check "$work/v.json" 'j["labels"] == ["Person", "Star", "Actor"]' 'j["attributes"] == {"id": "keanu", "name": "Keanu"}' \
+    'j["out_degree"] == {"ACTED_IN": 1}'
+  get_json "$work/o.mmg" --key tom
+  check "$work/v.json" 'j["labels"] == ["Person", "Star", "Actor", "Director"]'
+  get_json "$work/o.mmg" --key ann
+  check "$work/v.json" 'j["labels"] == ["Person", "Star"]'
+  get_json "$work/o.mmg" --key none
+  check "$work/v.json" 'j["labels"] == ["Person", "Star"]'
+  for key in m1 m2; do
+    get_json "$work/o.mmg" --key $key
+    check "$work/v.json" 'j["labels"] == ["Film", "Work"]' 'set(j["attributes"]) == {"title"}'
+  done
+  json_of "$work/info.json" "$mmgraph" info "$work/o.mmg" --json
+  check "$work/info.json" 'j["labels"] == {"Person": 4, "Star": 4, "Actor": 2, "Director": 1, "Film": 2, "Work": 2}'
+  # the same labels from one option label and :LABEL values give the same vertices
+  printf 'id:ID,name,:LABEL\nkeanu,Keanu,Star;Actor\n' >"$work/one.csv"
+  run 0 "$mmgraph" build -o "$work/p.mmg" --nodes=Person="$work/one.csv" --quiet
+  get_json "$work/p.mmg" --key keanu
+  check "$work/v.json" 'j["labels"] == ["Person", "Star", "Actor"]'
+  # dump -> rebuild without the options gives the same bytes
+  run 0 "$mmgraph" dump "$work/o.mmg" --out "$work/dump"
+  run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv
+  cmp "$work/o.mmg" "$work/re.mmg" || fail "rebuild of the option-labelled graph differs from the original"
+  run 2 "$mmgraph" build -o "$work/x.mmg" --nodes=Person::Star="$work/people.csv"
+  has "$work/err" "'Person::Star': an empty label"
   ;;
 
 id_spaces)
@@ -901,15 +997,15 @@ id_spaces)
   run 0 "$mmgraph" info "$work/s.mmg"
   has "$work/out" "ID spaces   Movie-ID, Actor-ID (and the unnamed default)"
   get_json "$work/s.mmg" --id-space Movie-ID --key 1
-  check "$work/v.json" 'j["id_space"] == "Movie-ID" and j["labels"] == ["Movie"]' 'j["attributes"] == {"title": "The Matrix", "year": 1999}' \
+  check "$work/v.json" 'j["id_space"] == "Movie-ID" and j["labels"] == ["Movie"]' 'j["attributes"] == {"movieId": "1", "title": "The Matrix", "year": 1999}' \
     'j["in_degree"] == {"ACTED_IN": 3} and j["out_degree"] == {}'
   get_json "$work/s.mmg" --id-space Movie-ID --key 2
-  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"] and j["attributes"] == {"title": "The Matrix Reloaded", "year": 2003}'
+  check "$work/v.json" 'j["labels"] == ["Movie", "Sequel"] and j["attributes"] == {"movieId": "2", "title": "The Matrix Reloaded", "year": 2003}'
   get_json "$work/s.mmg" --id-space Actor-ID --key 1
-  check "$work/v.json" 'j["id_space"] == "Actor-ID" and j["labels"] == ["Actor"]' 'j["attributes"] == {"name": "Keanu Reeves"}' \
+  check "$work/v.json" 'j["id_space"] == "Actor-ID" and j["labels"] == ["Actor"]' 'j["attributes"] == {"personId": "1", "name": "Keanu Reeves"}' \
     'j["out_degree"] == {"ACTED_IN": 3} and j["in_degree"] == {}'
   get_json "$work/s.mmg" --id-space Actor-ID --key 3
-  check "$work/v.json" 'j["attributes"] == {"name": "Carrie-Anne Moss"}'
+  check "$work/v.json" 'j["attributes"] == {"personId": "3", "name": "Carrie-Anne Moss"}'
   json_of "$work/n.json" "$mmgraph" neighbors "$work/s.mmg" --id-space Actor-ID --key 2 --json
   check "$work/n.json" "[(e['key'], e['labels'], e['properties']['role']) for e in j] == [('1', ['Movie'], 'Morpheus'), ('2', ['Movie', 'Sequel'], 'Morpheus'), ('3', ['Movie', 'Sequel'], 'Morpheus')]"
   json_of "$work/i.json" "$mmgraph" neighbors "$work/s.mmg" --id-space Movie-ID --key 3 --direction in --json
@@ -920,7 +1016,7 @@ id_spaces)
   has "$work/err" "no ID space 'Person-ID'"
   run 2 "$mmgraph" get "$work/s.mmg" --id-space Movie-ID --index 0
   run 0 "$mmgraph" dump "$work/s.mmg" --out "$work/dump"
-  has "$work/dump/nodes-000001.csv" 'id:ID(Movie-ID),:LABEL,title:string,year:int'
+  has "$work/dump/nodes-000001.csv" 'movieId:ID(Movie-ID),:LABEL,title:string,year:int'
   has "$work/dump/edges-000001.csv" ':START_ID(Actor-ID),:END_ID(Movie-ID),:TYPE,role:string'
   run 0 "$mmgraph" build -o "$work/re.mmg" --quiet --nodes "$work/dump"/nodes*.csv --edges "$work/dump"/edges*.csv
   cmp "$work/s.mmg" "$work/re.mmg" || fail "rebuild of the ID space graph differs from the original"

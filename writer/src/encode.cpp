@@ -56,8 +56,8 @@ void put_plain_fixed_row(const detail::Shape& shape, const uint8_t* staged, uint
 }  // namespace
 
 uint32_t Writer::Impl::resolve_ref_key(const uint8_t*& p) const {
-    Key k = detail::read_staged_key(p, options.key_type);
-    auto v = lookup(k, hash_key(k));
+    const auto [space, k] = detail::read_staged_key(p, options.key_type);
+    auto v = lookup(k, hash_key(k, space), space);
     MMGRAPH_CHECK(v.has_value(), "vertex reference unresolved after plan");
     return *v;
 }
@@ -642,10 +642,8 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
 
     const std::array<uint8_t, 16> dataset_id = dataset_id_for(plans, m.options.dataset_id);
     // §2.3 writer rule 1: the oldest minor of everything used, the same in every shard (§10).
-    uint16_t minor = detail::oldest_sufficient_minor(m.labels, m.edge_types);
-    for (const ShardPlan& p : plans)
-        if (!p.label_sets.empty()) minor = std::max(minor, format::kLabelSetsMinor);
-    if (!m.id_spaces.empty()) minor = std::max(minor, format::kIdSpacesMinor);
+    const bool label_sets = std::any_of(plans.begin(), plans.end(), [](const ShardPlan& p) { return !p.label_sets.empty(); });
+    const uint16_t minor = detail::oldest_sufficient_minor(m.labels, m.edge_types, label_sets, !m.id_spaces.empty());
     for (size_t s = 0; s < plans.size(); ++s) {
         detail::write_directory_and_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges, minor);
         outputs[s]->flush();

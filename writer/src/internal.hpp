@@ -113,18 +113,26 @@ inline StagedRefs staged_refs(KeyType key_type, bool resolved) {
     return key_type == KeyType::int64 ? StagedRefs::int64_keys : StagedRefs::string_keys;
 }
 
+// A vertex reference as staged by key: the key and the ID space it is in (§8.1).
+struct StagedKey {
+    IdSpace space;
+    Key key;
+};
+
 // Reads a staged vertex-reference key (see Arena) and advances p past it.
-inline Key read_staged_key(const uint8_t*& p, KeyType key_type) {
+inline StagedKey read_staged_key(const uint8_t*& p, KeyType key_type) {
+    const IdSpace space{format::load<uint16_t>(p)};
+    p += 2;
     if (key_type == KeyType::int64) {
         int64_t k = format::load<int64_t>(p);
         p += 8;
-        return k;
+        return {space, k};
     }
     uint64_t n = 0;
     p += format::vlq_decode(p, format::kMaxVlqBytes, n);
     std::string_view s(reinterpret_cast<const char*>(p), n);
     p += n;
-    return s;
+    return {space, s};
 }
 
 // Size in the file (VLQ prefix included) of a staged variable value (§6.4). Staged bytes are
@@ -216,7 +224,8 @@ struct Shape {
 
 // One attribute value staged in the arena: a presence byte, then for fixed-size types the final
 // little-endian bytes, for variable types VLQ(count) + payload. Vertex references are staged
-// as keys (a string key as VLQ length + bytes, an int64 key as 8 bytes) and resolved at encode,
+// as keys (the u16 ID space, then a string key as VLQ length + bytes or an int64 key as 8
+// bytes) and resolved at encode,
 // or, in a ShardWriter, which is given them resolved, as their final 6 bytes (StagedRefs).
 // Items (a vertex's attributes, an edge's properties) follow each other in `bytes`; where each
 // starts takes 4 bytes an item (a 64-bit base per block of items), or 8 once an item lies 4 GiB
@@ -472,7 +481,7 @@ struct Writer::Impl {
     bool key_refused(const Key& key) const;
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values, IdSpace space = {});  // label: a label or label set id
-    void add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values);
+    void add_vertices(IdSpace space, std::span<const Key> keys, uint16_t label, const RowValues& values);
     void append_edge(uint32_t src, uint32_t dst, EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
     // append_edge's two halves: the properties staged (their item, or kAbsent), then the edge
     // recorded after edges->make_room().

@@ -244,10 +244,10 @@ void ShardPlanner::check_references(const std::vector<ShardPlan>& plans) const {
             uint64_t count = 1;
             if (format::is_list(type)) p += format::vlq_decode(p, format::kMaxVlqBytes, count);
             for (uint64_t j = 0; j < count; ++j) {
-                Key k = detail::read_staged_key(p, g_.options.key_type);
-                if (!g_.lookup(k, g_.hash_key(k)))
+                const auto [space, k] = detail::read_staged_key(p, g_.options.key_type);
+                if (!g_.lookup(k, g_.hash_key(k, space), space))
                     throw Error(ErrorKind::bad_input, what() + ": attribute '" + shape.attributes[i].name +
-                                                          "' references unknown vertex '" + key_to_string(k) + "'");
+                                                          "' references unknown vertex '" + key_to_string(k) + "'" + g_.space_text(space));
             }
         });
     };

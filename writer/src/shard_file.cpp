@@ -36,8 +36,10 @@ void put_header_checksum(uint8_t* file) {
 
 }  // namespace
 
-uint16_t oldest_sufficient_minor(const std::vector<Shape>& labels, const std::vector<Shape>& edge_types) {
+uint16_t oldest_sufficient_minor(const std::vector<Shape>& labels, const std::vector<Shape>& edge_types, bool label_sets, bool id_spaces) {
     uint16_t minor = 0;
+    if (label_sets) minor = std::max(minor, format::kLabelSetsMinor);
+    if (id_spaces) minor = std::max(minor, format::kIdSpacesMinor);
     for (const auto* shapes : {&labels, &edge_types})
         for (const Shape& shape : *shapes)
             for (const AttributeSpec& a : shape.attributes) minor = std::max(minor, format::minor_version_2_of(a.type.byte));

@@ -25,6 +25,7 @@
 #include <limits>
 #include <numeric>
 #include <tuple>
+#include <unordered_set>
 
 #include "internal.hpp"
 #include "mmgraph/format/fields.hpp"
@@ -66,6 +67,7 @@ struct ShardWriter::Impl {
     uint16_t shard;
     const std::vector<uint32_t>& shard_sizes;  // every shard's, kept by the Writer (it checks references)
     std::vector<InEdge> in_edges;
+    std::unordered_set<uint16_t> declared_sets;  // the Writer's ids of the dataset's label sets
     uint64_t out_edges = 0;
     bool finished = false;
 
@@ -104,18 +106,26 @@ struct ShardWriter::Impl {
                                                       std::to_string(r.shard) + "'s " + std::to_string(shard_sizes[r.shard]) + " vertices");
         }
     }
-    // Vertex `local` (its local index) with this key may be added: its key is this shard's and
-    // the shard has room for it.
-    void check_vertex(const Key& key, uint64_t local) const {
+    // Vertex `local` (its local index) with this key in `space` may be added: its key is this
+    // shard's and the shard has room for it.
+    void check_vertex(const Key& key, uint64_t local, IdSpace space = {}) const {
         if (out_edges > 0 || !in_edges.empty()) throw Error(ErrorKind::misuse, "vertex " + std::to_string(local) + ": added after an edge");
-        const uint64_t home = g.hash_key(key) % shard_sizes.size();
+        const uint64_t home = g.hash_key(key, space) % shard_sizes.size();
         if (home != shard)
             throw Error(ErrorKind::bad_input, "vertex " + std::to_string(local) + " '" + key_to_string(key) + "': its key belongs to shard " +
-                                                  std::to_string(home) + " (key hash mod " + std::to_string(shard_sizes.size()) +
+                                                  std::to_string(home) + " (key hash" + g.space_text(space) + " mod " + std::to_string(shard_sizes.size()) +
                                                   "), not to shard " + std::to_string(shard));
         if (local >= size())
             throw Error(ErrorKind::bad_input, "vertex " + std::to_string(local) + " '" + key_to_string(key) + "': shard " +
                                                   std::to_string(shard) + " has only " + std::to_string(size()) + " vertices");
+    }
+    // The Writer's id of the label or declared label set `labels` (§6.6).
+    uint16_t label_or_set(std::span<const LabelId> labels, const std::string& what) {
+        const uint16_t id = g.label_set_of(labels, what.c_str());
+        if (g.is_label_set(id) && !declared_sets.contains(id))
+            throw Error(ErrorKind::misuse, what + ": label set '" + g.label_set(id).shape.name + "'" +
+                                               " was not declared (declare_label_set, spec §10.1 phase 1)");
+        return id;
     }
     // Checks out-edge `e` of a known type and stages its properties: their item, or kAbsent.
     uint32_t stage_out_edge(const EdgeSubject& e, EdgeTypeId type, std::span<const Value> properties) {
@@ -171,6 +181,23 @@ void ShardWriter::declare_zone_names(std::span<const std::string_view> names) {
     for (std::string_view name : names) m.g.zone_number(name);
 }
 
+void ShardWriter::declare_label_set(std::span<const LabelId> labels) {
+    Impl& m = *impl_;
+    m.check_open("declare_label_set");
+    if (!m.g.vertex_label.empty()) throw Error(ErrorKind::misuse, "ShardWriter: declare_label_set after the first vertex");
+    const uint16_t id = m.g.label_set_of(labels, "declare_label_set");
+    if (m.g.is_label_set(id)) m.declared_sets.insert(id);
+}
+
+std::vector<AttributeSpec> ShardWriter::label_set_attributes(std::span<const LabelId> labels) {
+    return impl_->writer.label_set_attributes(labels);
+}
+
+IdSpace ShardWriter::add_id_space(std::string_view name) {
+    impl_->check_open("add_id_space");
+    return impl_->writer.add_id_space(name);
+}
+
 LabelId ShardWriter::add_label(std::string_view name, std::vector<AttributeSpec> attributes) {
     impl_->check_open("add_label");
     return impl_->writer.add_label(name, std::move(attributes));
@@ -186,6 +213,30 @@ void ShardWriter::add_vertex(Key key, LabelId label, std::span<const Value> valu
     m.check_open("add_vertex");
     m.check_vertex(key, m.g.vertex_label.size());
     m.writer.add_vertex(key, label, values);
+}
+
+void ShardWriter::add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::span<const Value> values) {
+    Impl& m = *impl_;
+    m.check_open("add_vertex");
+    const uint64_t local = m.g.vertex_label.size();
+    m.label_or_set(labels, "vertex " + std::to_string(local));
+    m.check_vertex(key, local, space);
+    m.writer.add_vertex(space, key, labels, values);
+}
+
+void ShardWriter::add_vertices(IdSpace space, std::span<const Key> keys, std::span<const LabelId> labels, const Writer::RowValues& values) {
+    Impl& m = *impl_;
+    m.check_open("add_vertices");
+    const uint16_t label = m.label_or_set(labels, "add_vertices");
+    const uint64_t first = m.g.vertex_label.size();
+    for (size_t row = 0; row < keys.size(); ++row) {
+        try {
+            m.check_vertex(keys[row], first + row, space);
+        } catch (const Error& e) {
+            throw e.at_row(row);
+        }
+    }
+    m.g.add_vertices(space, keys, label, values);  // all or none, its errors at their rows
 }
 
 void ShardWriter::add_vertices(std::span<const Key> keys, LabelId label, const Writer::RowValues& values) {
@@ -313,7 +364,8 @@ ShardSummary ShardWriter::Impl::write(const std::filesystem::path& file) {
     g.encode(plan, output, g.worker_threads());
     const uint16_t shard_count = g.options.shard_count;
     detail::write_directory_and_header(plan, output.data(), g.options.dataset_id.value_or(detail::DatasetId{}), shard_count,
-                                       g.options.store_in_edges, detail::oldest_sufficient_minor(g.labels, g.edge_types));
+                                       g.options.store_in_edges,
+                                       detail::oldest_sufficient_minor(g.labels, g.edge_types, !declared_sets.empty(), !g.id_spaces.empty()));
     output.flush();
     output.commit();
     ShardSummary summary{file, shard, shard_count, plan.members.size(), plan.edge_count, plan.file_size, {}};

@@ -328,8 +328,9 @@ struct ValueError {
 };
 
 // A vertex reference is staged as its key (see Arena) and resolved at encode time.
-void stage_key(const Writer::Impl& writer, const Key& key, detail::GrowableArray<uint8_t>& out) {
-    writer.hash_key(key);  // checks the key's type
+void stage_key(const Writer::Impl& writer, IdSpace space, const Key& key, detail::GrowableArray<uint8_t>& out) {
+    writer.hash_key(key, space);  // checks the key's type and the space
+    push(out, &space.id, 2);
     if (auto* s = std::get_if<std::string_view>(&key)) {
         push_vlq(out, s->size());
         push(out, s->data(), s->size());
@@ -467,7 +468,7 @@ void stage_fixed(Writer::Impl& writer, const AttributeSpec& a, const Value& v, d
             throw bad(std::string("expected a vertex reference, got ") + kind_name(v.kind()));
         check_ref_form(writer, v, bad);
         if (writer.refs_resolved()) stage_place(writer, v.place(), out, bad);
-        else stage_key(writer, v.key(), out);
+        else stage_key(writer, v.ref_space(), v.key(), out);
         return;
     }
     push(out, buf, size);
@@ -574,7 +575,7 @@ std::pair<uint64_t, uint64_t> stage_list(Writer::Impl& writer, const AttributeSp
         const auto places = v.place_items();
         for (size_t j = 0; j < places.size(); ++j) stage_place(writer, places[j], out, bad, j);
     } else if (code == TypeCode::vertex_ref) {
-        for (const Key& k : v.ref_items()) stage_key(writer, k, out);
+        for (const Key& k : v.ref_items()) stage_key(writer, v.ref_space(), k, out);
     } else if (code == TypeCode::boolean) {
         for (uint64_t j = 0; j < count; ++j) out.push_back(v.text()[j] != 0 ? 1 : 0);  // normalise to 0/1 (§4.3)
     } else if (code == TypeCode::date) {
@@ -665,21 +666,26 @@ std::vector<AttributeSpec> Writer::label_set_attributes(std::span<const LabelId>
     return m.shape_of(m.label_set_of(labels, "label_set_attributes")).attributes;
 }
 
-uint32_t Writer::vertex_for(Key key, LabelId label) {
+uint32_t Writer::vertex_for(Key key, LabelId label) { return vertex_for(IdSpace{}, key, label); }
+
+uint32_t Writer::vertex_for(IdSpace space, Key key, LabelId label) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "vertex_for after finish()");
     if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertex " + key_to_string(key) + ": unknown label id " + std::to_string(label));
-    uint64_t hash = m.hash_key(key);
-    if (auto v = m.lookup(key, hash)) return *v;
-    return m.append_vertex(key, hash, static_cast<uint16_t>(label), {});
+    uint64_t hash = m.hash_key(key, space);
+    if (auto v = m.lookup(key, hash, space)) return *v;
+    return m.append_vertex(key, hash, static_cast<uint16_t>(label), {}, space);
 }
 
-void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) {
+void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) { vertices_for(IdSpace{}, keys, label, ids); }
+
+void Writer::vertices_for(IdSpace space, std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) {
     Impl& m = *impl_;
     if (m.finished) throw Error(ErrorKind::misuse, "vertices_for after finish()");
     if (ids.size() != keys.size())
         throw Error(ErrorKind::misuse, "vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
     if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertices_for: unknown label id " + std::to_string(label));
+    if (space.id > m.id_spaces.size()) throw Error(ErrorKind::misuse, "vertices_for: unknown ID space " + std::to_string(space.id));
     // What can refuse a new vertex is checked before the first is added, so that a failed call
     // adds none; key types first, as resolve_in_order checks them.
     const Key* refused = nullptr;
@@ -691,13 +697,17 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
     if (m.vertex_label.size() + keys.size() > kMaxWriterVertices) {
         std::set<Key> added;
         for (const Key& key : keys)
-            if (!m.lookup(key, m.hash_key(key))) added.insert(key);
+            if (!m.lookup(key, m.hash_key(key, space), space)) added.insert(key);
         if (m.vertex_label.size() + added.size() > kMaxWriterVertices) throw too_many_vertices();
     }
-    m.resolve_in_order(keys, [&](size_t i, uint64_t hash) {
-        auto v = m.lookup(keys[i], hash);
-        ids[i] = v ? *v : m.append_vertex(keys[i], hash, static_cast<uint16_t>(label), {});
-    });
+    const std::vector<IdSpace> spaces(space.id == 0 ? 0 : keys.size(), space);
+    m.resolve_in_order(
+        keys,
+        [&](size_t i, uint64_t hash) {
+            auto v = m.lookup(keys[i], hash, space);
+            ids[i] = v ? *v : m.append_vertex(keys[i], hash, static_cast<uint16_t>(label), {}, space);
+        },
+        spaces);
 }
 
 void Writer::find_vertices(std::span<const Key> keys, std::span<const IdSpace> spaces, std::span<std::optional<uint32_t>> ids) const {
@@ -836,27 +846,35 @@ void Writer::Impl::record_edge(uint32_t src, uint32_t dst, EdgeTypeId type, uint
     edges->append(src, dst, static_cast<uint16_t>(type), type == 0 && item == kAbsent);
 }
 
-void Writer::add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values) {
-    if (label >= impl_->labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
-    impl_->add_vertices(keys, static_cast<uint16_t>(label), values);
-}
+void Writer::add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values) { add_vertices(IdSpace{}, keys, label, values); }
 
 void Writer::add_vertices(std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values) {
-    if (impl_->finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
-    impl_->add_vertices(keys, impl_->label_set_of(labels, "add_vertices"), values);
+    add_vertices(IdSpace{}, keys, labels, values);
 }
 
-void Writer::Impl::add_vertices(std::span<const Key> keys, uint16_t label, const RowValues& values) {
+void Writer::add_vertices(IdSpace space, std::span<const Key> keys, LabelId label, const RowValues& values) {
+    if (label >= impl_->labels.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown label id " + std::to_string(label));
+    impl_->add_vertices(space, keys, static_cast<uint16_t>(label), values);
+}
+
+void Writer::add_vertices(IdSpace space, std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values) {
+    if (impl_->finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
+    impl_->add_vertices(space, keys, impl_->label_set_of(labels, "add_vertices"), values);
+}
+
+void Writer::Impl::add_vertices(IdSpace space, std::span<const Key> keys, uint16_t label, const RowValues& values) {
     Impl& m = *this;
     if (m.finished) throw Error(ErrorKind::misuse, "add_vertices after finish()");
+    if (space.id > m.id_spaces.size()) throw Error(ErrorKind::misuse, "add_vertices: unknown ID space " + std::to_string(space.id));
     const auto first = static_cast<uint32_t>(m.vertex_label.size());
     const size_t first_zones = m.zone_names.size();
     size_t row = 0;
     try {
         for (; row < keys.size(); ++row) {
-            const uint64_t hash = m.hash_key(keys[row]);
-            if (m.lookup(keys[row], hash)) throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(keys[row])));
-            m.append_vertex(keys[row], hash, label, values ? values(row) : std::span<const Value>());
+            const uint64_t hash = m.hash_key(keys[row], space);
+            if (m.lookup(keys[row], hash, space))
+                throw Error(ErrorKind::bad_input, "duplicate vertex key " + in_quotes(key_to_string(keys[row])) + m.space_text(space));
+            m.append_vertex(keys[row], hash, label, values ? values(row) : std::span<const Value>(), space);
         }
     } catch (const Error& e) {
         m.truncate_vertices(first);

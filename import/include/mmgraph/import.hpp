@@ -22,9 +22,13 @@ const char* csv_type_name(TypeCode code);
 // of them all, the others hold rows only.
 struct InputGroup {
     std::vector<std::string> files;
-    // Node files: the label of rows without a :LABEL column; relationship files: the type of
-    // rows without a :TYPE column. Empty: 'Vertex' / 'EDGE'.
+    // Relationship files: the type of rows without a :TYPE column (empty: 'EDGE'). Node files:
+    // one more label for `labels`, before them.
     std::string name;
+    // Node files: labels every row gets besides its own :LABEL values, each once (neo4j-admin's
+    // --nodes=A:B=FILES); a row of a file without a :LABEL column gets just these. Neither this
+    // nor `name`: 'Vertex' for such rows.
+    std::vector<std::string> labels;
 };
 
 struct BuildOptions {

@@ -843,6 +843,7 @@ public:
     // and ShardNotMapped for the first key (in order) whose shard is not mapped, before any
     // lookup; `out` is then left as it was.
     void find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const;
+    void find(std::span<const Key> keys, IdSpace space, std::span<std::optional<Vertex>> out) const;  // every key in `space`
     ValueRef property(const Edge& edge, const Vertex& from, uint32_t property) const;
     // By name, as File::property.
     ValueRef property(const Edge& edge, const Vertex& from, std::string_view name) const;

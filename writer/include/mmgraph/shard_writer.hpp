@@ -5,8 +5,10 @@
 // the one Writer (WriterOptions::shard_count = K) writes from the same input in the same order.
 //
 // The phases of a build, and what each call here expects:
-//   1. place: a vertex lives in shard format::key_hash(key) % K; its local index is its rank
-//      among that shard's vertices in input order. Every shard's size is then known.
+//   1. place: a vertex lives in shard format::key_hash(key, space) % K (the hash seeded with
+//      its ID space, §8.1); its local index is its rank among that shard's vertices in input
+//      order. Every shard's size is then known, and so are the dataset's label sets of two or
+//      more labels and the zone names of its datetime values, which every shard declares.
 //   2. resolve: every edge endpoint, and every vertex_ref attribute value, becomes a VertexRef
 //      (shard, local index).
 //   3. number: each shard numbers its out-edges of every edge type with properties
@@ -68,9 +70,20 @@ public:
     ShardWriter(const ShardWriter&) = delete;
     ShardWriter& operator=(const ShardWriter&) = delete;
 
-    // The schema: the same labels and edge types, in the same order, in every shard.
+    // The schema: the same labels, edge types and ID spaces, in the same order, in every shard
+    // (ID spaces as Writer::add_id_space: ids 1, 2, ... in declaration order).
     LabelId add_label(std::string_view name, std::vector<AttributeSpec> attributes = {});
     EdgeTypeId add_edge_type(std::string_view name, std::vector<AttributeSpec> properties = {});
+    IdSpace add_id_space(std::string_view name);
+
+    // Phase 1 for label sets (§6.6, §10.1): every set of two or more labels that a vertex of the
+    // dataset has, in any shard, before any vertex. A Writer stamps every shard with format 2.2
+    // when any shard has a label set, so a shard must know of them though it has none; a vertex
+    // whose set was not declared is refused (misuse). Refuses what Writer refuses for a set
+    // (labels declaring one attribute name with different types). A set of one label is a label.
+    void declare_label_set(std::span<const LabelId> labels);
+    // The attributes of a vertex with these labels, in the order its values come (as Writer's).
+    std::vector<AttributeSpec> label_set_attributes(std::span<const LabelId> labels);
 
     // Phase 1 for datetime zones (§10.1): every zone name of the dataset's datetime values, in
     // order of first use in the input, before any vertex. A Writer lists them all in every
@@ -85,12 +98,21 @@ public:
     void add_vertex(Key key, LabelId label, std::initializer_list<Value> values) {
         add_vertex(key, label, std::span<const Value>(values.begin(), values.size()));
     }
+    // With several labels (a declared set, values in label_set_attributes order), and the key in
+    // ID space `space` (it must belong to this shard by the hash seeded with that space).
+    void add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::span<const Value> values = {});
+    void add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::initializer_list<Value> values) {
+        add_vertex(space, key, labels, std::span<const Value>(values.begin(), values.size()));
+    }
 
     // Many of the shard's vertices in one call, the next local indices in order, all or none (as
     // Writer::add_vertices): every key is checked to belong to this shard, and the count to fit
     // its size, before any is added; a refused row's error starts with "row N: " (N counted from
     // the call's first row).
     void add_vertices(std::span<const Key> keys, LabelId label, const Writer::RowValues& values = {});
+    // The same, every row with the labels `labels` (one label, or a declared set) and its key in
+    // ID space `space`.
+    void add_vertices(IdSpace space, std::span<const Key> keys, std::span<const LabelId> labels, const Writer::RowValues& values = {});
 
     // An edge whose source is local vertex `source`, in input order: of two edges with the same
     // source, target and type, the one added first must come first (its ordinal is lower).

@@ -87,6 +87,15 @@ public:
         v.key_ = key;
         return v;
     }
+    // The vertex with this key in ID space `space` (Writer::add_id_space).
+    template <typename S>
+        requires std::is_same_v<std::remove_const_t<S>, std::string>
+    static Value ref(IdSpace, S&&) = delete;
+    static Value ref(IdSpace space, Key key) {
+        Value v = ref(key);
+        v.space_ = space;
+        return v;
+    }
     // A reference already resolved to its vertex's place in the dataset (§5.2), as ShardWriter
     // takes references (spec §10.1); Writer, which resolves keys itself, refuses it.
     static Value ref(VertexRef place) {
@@ -178,6 +187,12 @@ public:
         v.list_element_ = TypeCode::vertex_ref;
         return v;
     }
+    // The same, every key in ID space `space`.
+    static Value ref_list(IdSpace space, std::span<const Key> keys) {
+        Value v = ref_list(keys);
+        v.space_ = space;
+        return v;
+    }
     // A list of vertex references resolved to places, for ShardWriter (as ref(VertexRef)).
     static Value ref_list(std::span<const VertexRef> places) {
         Value v;
@@ -196,6 +211,7 @@ public:
     double as_float() const { return f_; }
     std::string_view text() const { return text_; }  // string, bytes, or raw list items
     const Key& key() const { return key_; }
+    IdSpace ref_space() const { return space_; }  // the ID space of ref() and ref_list() keys
     TypeCode list_element() const { return list_element_; }
     uint64_t list_size() const { return u_; }
     std::span<const Key> ref_items() const { return refs_; }
@@ -245,6 +261,7 @@ private:
     Kind kind_ = Kind::null;
     TypeCode list_element_ = TypeCode::boolean;
     bool resolved_list_ = false;  // a list of VertexRef, viewed through text_
+    IdSpace space_;               // of a reference by key
     union {
         int64_t i_;
         uint64_t u_ = 0;
@@ -296,7 +313,7 @@ public:
     // A named ID space (spec §8.1): ids 1, 2, ... in declaration order; names distinct and not
     // empty. The same key may name one vertex in each space. Declaring one writes the id_spaces
     // section (§8.3) into every shard and stamps format 2.2. Calls without a space use space 0,
-    // the unnamed default, and so do vertex references by key (Value::ref).
+    // the unnamed default, and so do vertex references by key without one (Value::ref(Key)).
     IdSpace add_id_space(std::string_view name);
 
     // Values come in the label's attribute order; missing trailing values are null.
@@ -343,10 +360,12 @@ public:
     // between two such ids. One key lookup per endpoint, where has_vertex + add_vertex +
     // add_edge take two or three.
     uint32_t vertex_for(Key key, LabelId label);
+    uint32_t vertex_for(IdSpace space, Key key, LabelId label);  // the key in ID space `space`
     // vertex_for over many keys, in order (ids[i] for keys[i]; ids.size() == keys.size()). The
     // key table probes of later keys are prefetched while earlier ones resolve, so their cache
     // misses overlap. A key of the wrong type fails before any vertex is added.
     void vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids);
+    void vertices_for(IdSpace space, std::span<const Key> keys, LabelId label, std::span<uint32_t> ids);  // every key in `space`
     // The ids of existing vertices, prefetched the same way; nullopt for a key no vertex has.
     // Several threads may call it while one thread adds edges (add_edge, add_edge_by_id), as
     // long as no vertex is being added: an importer looks up endpoints in parallel that way.
@@ -363,6 +382,9 @@ public:
     void add_vertices(std::span<const Key> keys, LabelId label, const RowValues& values = {});
     // The same, every row with the labels `labels` (as add_vertex with several labels).
     void add_vertices(std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values = {});
+    // Both, every key in ID space `space`.
+    void add_vertices(IdSpace space, std::span<const Key> keys, LabelId label, const RowValues& values = {});
+    void add_vertices(IdSpace space, std::span<const Key> keys, std::span<const LabelId> labels, const RowValues& values = {});
     // Edges between vertex ids (as add_edge_by_id), from[i] -> to[i]. Every row is checked and
     // its properties staged before any edge is added. One failure can leave rows added: an io
     // error while full chunks of staged edges spill to disk keeps the rows before it (the
