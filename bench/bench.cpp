@@ -4,6 +4,7 @@
 //
 //   mmgraph_bench run   --mmgraph CLI --scratch DIR [--scale 20] ...   every figure, RESULTS.md
 //   mmgraph_bench check --mmgraph CLI --scratch DIR [--scale 8]  ...   answers only (CTest smoke)
+//   mmgraph_bench directions --mmgraph CLI --scratch DIR [--scale 20] ... figure 9 alone, printed
 //   mmgraph_bench open FILE KEY      (child) open + first read of one vertex, prints nanoseconds
 //   mmgraph_bench touch FILE         (child) map, BFS, touch every page, wait for stdin to close
 //   mmgraph_bench find FILE KEYS     the batch File::find over int64 KEYS, prints ns per key
@@ -12,7 +13,7 @@
 //                                    of figure 2 (mmgraph and CSR) beside it
 //   mmgraph_bench labels --scratch DIR [--scale 20] ...   figure 8 alone (labels_figure.cpp)
 //
-// Sections: options, children, graphs and peers (figures 2-4), writer (5), open (1),
+// Sections: options, children, graphs and peers (figures 2-4, 9), writer (5), open (1),
 // sharing (6), property-graph BFS (7), targets, main. Figure 8 lives in labels_figure.cpp.
 #include <algorithm>
 #include <array>
@@ -29,6 +30,7 @@
 #include "labels_figure.hpp"
 #include "measure.hpp"
 #include "mmgraph/reader.hpp"
+#include "mmgraph/traversal.hpp"
 #include "mmgraph/writer.hpp"
 #include "peers.hpp"
 #include "report.hpp"
@@ -56,6 +58,7 @@ struct Options {
     unsigned typed_edge_types = 30;
     std::string results;              // RESULTS.md to update ("" = print only)
     bool check_only = false;
+    bool directions_only = false;     // figure 9 alone
 };
 
 void progress(const std::string& text) {
@@ -208,6 +211,63 @@ BfsFigure compare_bfs(const std::string& name, const InputGraph& graph, const Fi
     return f;
 }
 
+struct DirectionFigure {
+    Timed top_down, optimizing, csr, csr_optimizing;  // mmgraph::bfs both ways, the CSR both ways
+    uint32_t bottom_up_levels = 0;
+};
+
+// Figure 9: mmgraph::bfs top-down at every level (the CLI's and Python's BFS before it switched)
+// and direction-optimizing, beside the CSR's BFS both ways. Every form must give the same
+// histogram, and mmgraph's two forms the same distance to every vertex.
+DirectionFigure compare_directions(const std::string& name, const InputGraph& graph, const fs::path& file_path, unsigned repeats) {
+    const Dataset dataset = Dataset::open(file_path);
+    const uint32_t source = graph.busiest_vertex();
+    const auto in_file = dataset.find(graph.key(source));
+    if (!in_file) throw Error(ErrorKind::bad_input, name + ": the BFS source is not in " + file_path.string());
+    const ReverseCsr reverse = reverse_of(graph);
+    std::vector<int32_t> top_down_distance(dataset.vertex_count()), distance(dataset.vertex_count());
+    DirectionFigure f;
+    auto search = [&](bool bottom_up, std::vector<int32_t>& out) {
+        BfsOptions options;
+        options.bottom_up = bottom_up;
+        const BfsSummary summary = bfs(dataset, in_file->ref(), out, options);
+        if (bottom_up) f.bottom_up_levels = summary.bottom_up_levels;
+        BfsAnswer answer;
+        answer.histogram = summary.level_sizes;
+        answer.reached = summary.reached();
+        return answer;
+    };
+    progress(name + ": BFS top-down and direction-optimizing");
+    const auto answer = timed<BfsAnswer>(repeats, f.top_down, [&] { return search(false, top_down_distance); });
+    const auto optimizing = timed<BfsAnswer>(repeats, f.optimizing, [&] { return search(true, distance); });
+    auto csr = timed<BfsAnswer>(repeats, f.csr, [&] { return csr_bfs(graph, source); });
+    csr.edges = 0;  // the library's answer has levels only
+    const auto csr_optimizing = timed<BfsAnswer>(repeats, f.csr_optimizing, [&] { return csr_bfs_direction_optimizing(graph, reverse, source); });
+    expect_same(name + " direction-optimizing BFS", answer,
+                {{"mmgraph direction-optimizing", optimizing}, {"CSR", csr}, {"CSR direction-optimizing", csr_optimizing}});
+    if (distance != top_down_distance)
+        throw Error(ErrorKind::misuse, name + ": the direction-optimizing BFS gives some vertex another distance than the top-down one");
+    return f;
+}
+
+Table direction_table() {
+    return {{"graph", "top-down ms", "direction-optimizing ms", "speed-up", "bottom-up levels", "CSR ms", "CSR dir.-opt. ms",
+             "CSR speed-up", "vs CSR dir.-opt."}, {}};
+}
+
+std::string ms(const Timed& t) { return fixed(t.seconds * 1e3, t.seconds < 0.01 ? 3 : 1); }
+
+std::vector<std::string> direction_row(const std::string& name, const DirectionFigure& f) {
+    return {name, ms(f.top_down), ms(f.optimizing), fixed(f.top_down.seconds / f.optimizing.seconds, 2) + "x",
+            std::to_string(f.bottom_up_levels), ms(f.csr), ms(f.csr_optimizing), fixed(f.csr.seconds / f.csr_optimizing.seconds, 2) + "x",
+            ratio(f.optimizing.seconds, f.csr_optimizing.seconds)};
+}
+
+std::string direction_title(unsigned repeats) {
+    return "9. BFS: direction-optimizing vs top-down (`mmgraph::bfs` over out-edges from the busiest vertex, in-edges stored; "
+           "median of " + std::to_string(repeats) + ", page cache warm)";
+}
+
 struct LookupFigure {
     Timed mmgraph, mmgraph_per_key, csr, boost, sqlite;  // mmgraph: the batch File::find
     uint64_t count = 0;
@@ -257,7 +317,6 @@ double write_out_only(const InputGraph& graph, const fs::path& path) {
 std::string per_edge(uint64_t bytes, const InputGraph& g) { return fixed(static_cast<double>(bytes) / static_cast<double>(std::max<uint64_t>(1, g.edge_count())), 2); }
 std::string per_vertex(uint64_t bytes, const InputGraph& g) { return fixed(static_cast<double>(bytes) / static_cast<double>(std::max<uint64_t>(1, g.vertex_count())), 1); }
 
-std::string ms(const Timed& t) { return fixed(t.seconds * 1e3, t.seconds < 0.01 ? 3 : 1); }
 
 // ---- label sets and datetime (figure 8) -----------------------------------------------------
 
@@ -293,6 +352,7 @@ public:
 
     int execute() {
         fs::create_directories(o_.scratch);
+        if (o_.directions_only) return directions_only();
         report_.title = o_.check_only ? "Answer check" : "Results";
         report_.preface.push_back("machine: " + describe_machine() + "; shared with other builds while measuring");
         // mmgraph columns: the batch APIs (File::for_each_edge, File::find(keys, out)); "per
@@ -301,6 +361,7 @@ public:
                    "vs Boost", "vs SQLite"}, {}};
         Table lookups{{"graph", "mmgraph ns", "per-key ns", "CSR ns", "Boost ns", "SQLite ns", "vs CSR", "vs Boost", "vs SQLite",
                        "per-key vs SQLite"}, {}};
+        Table directions = direction_table();
         Table sizes{{"graph", "stored", "file", "B/edge", "B/vertex", "input B/edge", "SQLite B/edge", "raw CSR B/edge", "vs input", "vs SQLite", "vs CSR"}, {}};
 
         progress("generating R-MAT scale " + std::to_string(o_.rmat.scale) + ", edge factor " + std::to_string(o_.rmat.edge_factor));
@@ -329,6 +390,9 @@ public:
             BfsFigure f = compare_bfs(rmat_name + " edge list", graph, *file, boost, sqlite, o_.repeats);
             bfs.rows.push_back(bfs_row(rmat_name + " edge list", f));
             bfs_vs_csr_ = f.mmgraph.seconds / f.csr.seconds;
+            DirectionFigure d = compare_directions(rmat_name + " edge list", graph, edge_list_file, o_.repeats);
+            directions.rows.push_back(direction_row(rmat_name + " edge list", d));
+            optimizing_speedup_ = d.top_down.seconds / d.optimizing.seconds;
 
             uint64_t input = graph.input_bytes, out_bytes = file_bytes(out_only), both = file_bytes(edge_list_file);
             sizes.rows.push_back({rmat_name + " edge list", "out-edges", mib(out_bytes) + " MiB", per_edge(out_bytes, graph), per_vertex(out_bytes, graph),
@@ -365,6 +429,7 @@ public:
         report_.figures.emplace_back(typed_title(), typed);
         if (!o_.check_only) open_figure();
         report_.figures.emplace_back(labels_figure_title(o_), label_cost_figure(labels_options(o_, rmat)));
+        report_.figures.emplace_back(direction_title(o_.repeats), directions);
         if (!o_.check_only) targets();  // timings at the check's tiny scale mean nothing
         report_.notes.push_back("Ratios are mmgraph / peer: below 1 mmgraph is faster or smaller.");
 
@@ -397,6 +462,22 @@ public:
             report_.targets.push_back({"property-graph BFS vs in-memory CSR, every edge type (File::for_each_edge)", fixed(typed_vs_csr_, 2) + "x",
                                        "<= 1.5x", typed_vs_csr_ <= 1.5});
         std::cout << report_.markdown() << std::flush;
+        fs::remove_all(o_.scratch);
+        return 0;
+    }
+
+    // Figure 9 alone on a fresh R-MAT edge list: generate, build with the CLI, measure, print.
+    int directions_only() {
+        progress("generating R-MAT scale " + std::to_string(o_.rmat.scale) + ", edge factor " + std::to_string(o_.rmat.edge_factor));
+        const RmatFiles rmat = write_rmat(o_.rmat, o_.scratch / "rmat");
+        const fs::path file = o_.scratch / "rmat-edgelist.mmg";
+        progress("mmgraph build --edgelist");
+        run_build(o_.cli, {"-o", file.string(), "--edgelist", rmat.edge_list.string(), "--threads", "2"});
+        const InputGraph graph = load_edge_list({rmat.edge_list.string()});
+        const std::string name = "R-MAT s" + std::to_string(o_.rmat.scale) + " ef" + std::to_string(o_.rmat.edge_factor) + " edge list";
+        Table t = direction_table();
+        t.rows.push_back(direction_row(name, compare_directions(name, graph, file, o_.repeats)));
+        std::cout << "machine: " << describe_machine() << "\n\n### " << direction_title(o_.repeats) << "\n\n" << t.markdown() << std::flush;
         fs::remove_all(o_.scratch);
         return 0;
     }
@@ -715,6 +796,8 @@ private:
         t.push_back({"BFS time vs in-memory CSR (frontier API, File::for_each_edge)", fixed(bfs_vs_csr_, 2) + "x", "<= 1.25x", bfs_vs_csr_ <= 1.25});
         t.push_back({"property-graph BFS vs in-memory CSR, every edge type (" + std::to_string(o_.typed_scales.front()) + "-scale typed R-MAT)",
                      fixed(typed_vs_csr_, 2) + "x", "<= 1.5x", typed_vs_csr_ <= 1.5});
+        t.push_back({"direction-optimizing BFS vs top-down (mmgraph::bfs)", fixed(optimizing_speedup_, 2) + "x faster", ">= 2x faster",
+                     optimizing_speedup_ >= 2});
         t.push_back({"lookup by key vs SQLite (batch File::find, chunks of " + std::to_string(kLookupChunk) + " keys)",
                      fixed(sqlite_vs_lookup_, 1) + "x faster", ">= 20x faster", sqlite_vs_lookup_ >= 20});
         if (open_ratio_ > 0)
@@ -734,7 +817,7 @@ private:
     const Options& o_;
     Report report_;
     Table writer_;
-    double bfs_vs_csr_ = 0, typed_vs_csr_ = 0, sqlite_vs_lookup_ = 0, open_ratio_ = 0, open_ratio_cold_ = 0, out_only_bytes_per_edge_ = 0;
+    double bfs_vs_csr_ = 0, typed_vs_csr_ = 0, optimizing_speedup_ = 0, sqlite_vs_lookup_ = 0, open_ratio_ = 0, open_ratio_cold_ = 0, out_only_bytes_per_edge_ = 0;
     double encode_rate_ = 0, speedup_ = 0, rss_over_output_ = 0, csv_rss_over_output_ = 0, csv_rate_ = 0, gzip_over_plain_ = 0;
     double edge_list_total_ = 0, csv_total_ = 0;  // mmgraph build seconds, 2 threads
     std::vector<double> cold_us_;
@@ -752,6 +835,7 @@ int main(int argc, char** argv) {
     std::string scratch;
     CLI::App* run = app.add_subcommand("run", "Every figure; prints the table and updates --results");
     CLI::App* check = app.add_subcommand("check", "Only check that every peer gives the same answers (small scale)");
+    CLI::App* directions = app.add_subcommand("directions", "Figure 9 alone (direction-optimizing vs top-down BFS), printed");
     CLI::App* labels = app.add_subcommand("labels", "Figure 8 alone (label sets and a datetime attribute), printed");
     labels->add_option("--scratch", scratch, "Directory for generated files (removed after the run)")->required();
     labels->add_option("--scale", options.rmat.scale, "R-MAT scale: 2^scale vertices");
@@ -759,7 +843,7 @@ int main(int argc, char** argv) {
     labels->add_option("--lookups", options.lookups, "Random key lookups per file");
     labels->add_option("--repeats", options.repeats, "Timed repeats (median)");
     CLI::App* typed = app.add_subcommand("typed", "Figure 7 (property-graph BFS) and the edge-list BFS against the CSR; prints the table");
-    for (CLI::App* cmd : {run, check, typed}) {
+    for (CLI::App* cmd : {run, check, typed, directions}) {
         cmd->add_option("--mmgraph", options.cli, "The mmgraph command-line tool")->required();
         cmd->add_option("--scratch", scratch, "Directory for generated files (removed after a run)")->required();
         cmd->add_option("--scale", options.rmat.scale, "R-MAT scale: 2^scale vertex ids");
@@ -791,6 +875,9 @@ int main(int argc, char** argv) {
     find->add_option("--repeats", options.repeats, "Timed repeats (median)");
     check->callback([&] {
         options.check_only = true;
+    });
+    directions->callback([&] {
+        options.directions_only = true;
     });
     try {
         app.parse(argc, argv);

@@ -50,6 +50,90 @@ LookupAnswer csr_lookup(const InputGraph& graph, const std::vector<Key>& keys) {
     return answer;
 }
 
+ReverseCsr reverse_of(const InputGraph& graph) {
+    const uint64_t n = graph.vertex_count();
+    ReverseCsr r;
+    r.offsets.assign(n + 1, 0);
+    for (uint32_t t : graph.targets) ++r.offsets[t + 1];
+    for (uint64_t v = 0; v < n; ++v) r.offsets[v + 1] += r.offsets[v];
+    r.sources.resize(graph.edge_count());
+    std::vector<uint64_t> at(r.offsets.begin(), r.offsets.end() - 1);
+    for (uint32_t v = 0; v < n; ++v)
+        for (uint64_t e = graph.offsets[v]; e < graph.offsets[v + 1]; ++e) r.sources[at[graph.targets[e]]++] = v;
+    return r;
+}
+
+namespace {
+
+bool test_bit(const std::vector<uint64_t>& bits, uint64_t i) { return bits[i >> 6] >> (i & 63) & 1; }
+void set_bit(std::vector<uint64_t>& bits, uint64_t i) { bits[i >> 6] |= uint64_t{1} << (i & 63); }
+
+// One bottom-up level: every unvisited vertex with an in-neighbour in `front` joins `next`.
+uint64_t csr_bottom_up(const ReverseCsr& reverse, std::vector<uint64_t>& visited, const std::vector<uint64_t>& front,
+                       std::vector<uint64_t>& next) {
+    std::fill(next.begin(), next.end(), 0);
+    uint64_t found = 0;
+    const uint64_t n = reverse.offsets.size() - 1;
+    for (uint64_t v = 0; v < n; ++v) {
+        if (test_bit(visited, v)) continue;
+        for (uint64_t k = reverse.offsets[v]; k < reverse.offsets[v + 1]; ++k)
+            if (test_bit(front, reverse.sources[k])) {
+                set_bit(visited, v);
+                set_bit(next, v);
+                ++found;
+                break;
+            }
+    }
+    return found;
+}
+
+}  // namespace
+
+BfsAnswer csr_bfs_direction_optimizing(const InputGraph& graph, const ReverseCsr& reverse, uint32_t source) {
+    const uint64_t n = graph.vertex_count();
+    std::vector<uint64_t> visited((n + 63) / 64, 0), front, next_front;
+    std::vector<uint32_t> queue{source}, next;
+    set_bit(visited, source);
+    BfsAnswer answer;
+    answer.histogram.push_back(1);
+    double unexplored = static_cast<double>(graph.edge_count());
+    uint64_t frontier_edges = graph.out_degree(source);
+    while (!queue.empty()) {
+        if (static_cast<double>(frontier_edges) > unexplored / 15) {
+            front.assign(visited.size(), 0);
+            next_front.assign(visited.size(), 0);
+            for (uint32_t v : queue) set_bit(front, v);
+            uint64_t awake = queue.size(), previous = 0;
+            do {
+                previous = awake;
+                awake = csr_bottom_up(reverse, visited, front, next_front);
+                front.swap(next_front);
+                if (awake > 0) answer.histogram.push_back(awake);
+            } while (awake > 0 && (awake >= previous || static_cast<double>(awake) > static_cast<double>(n) / 18));
+            queue.clear();
+            for (uint32_t v = 0; v < n; ++v)
+                if (test_bit(front, v)) queue.push_back(v);
+            frontier_edges = 0;
+            continue;
+        }
+        unexplored -= std::min(unexplored, static_cast<double>(frontier_edges));
+        next.clear();
+        frontier_edges = 0;
+        for (uint32_t v : queue)
+            for (uint64_t e = graph.offsets[v]; e < graph.offsets[v + 1]; ++e) {
+                const uint32_t w = graph.targets[e];
+                if (test_bit(visited, w)) continue;
+                set_bit(visited, w);
+                next.push_back(w);
+                frontier_edges += graph.out_degree(w);
+            }
+        queue.swap(next);
+        if (!queue.empty()) answer.histogram.push_back(queue.size());
+    }
+    for (uint64_t count : answer.histogram) answer.reached += count;
+    return answer;
+}
+
 // ---- Boost.Graph ----
 
 namespace {

@@ -42,6 +42,15 @@ struct LookupAnswer {
 // ---- plain CSR: the InputGraph itself, with a hash map for keys ----
 BfsAnswer csr_bfs(const InputGraph& graph, uint32_t source);
 LookupAnswer csr_lookup(const InputGraph& graph, const std::vector<Key>& keys);
+// The in-edges of the CSR (sources by target), for the bottom-up levels below.
+struct ReverseCsr {
+    std::vector<uint64_t> offsets;  // per vertex, + end
+    std::vector<uint32_t> sources;
+};
+ReverseCsr reverse_of(const InputGraph& graph);
+// Direction-optimizing BFS over the CSR with the thresholds of mmgraph::bfs (alpha 15, beta 18):
+// the in-memory reference for the library's. Reached and histogram only (edges is 0).
+BfsAnswer csr_bfs_direction_optimizing(const InputGraph& graph, const ReverseCsr& reverse, uint32_t source);
 
 // ---- Boost.Graph ----
 class BoostPeer {

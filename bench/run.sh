@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The one command: builds a RelWithDebInfo tree of its own (build-bench/), generates the R-MAT
 # graphs into a scratch directory, runs every figure against every peer, then the Python
-# module's figures (bench/python_bench.py, with /usr/bin/python3) and the scale-out figures
+# module's figures (bench/python_bench.py, with /usr/bin/python3), graph-tool and igraph
+# (bench/peers_bench.py) and the scale-out figures
 # (bench/dask_bench.py), prints the tables and updates
 # bench/RESULTS.md. Extra arguments go to `mmgraph_bench run` and python_bench.py, e.g. --scale 22.
 #
@@ -10,6 +11,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
+# The Python graph-library peers of bench/peers_bench.py are for the benchmark only (CI's setup
+# does not install them).
+if ! /usr/bin/python3 -c 'import graph_tool, igraph' 2>/dev/null; then
+  sudo=$([ "$(id -u)" = 0 ] || echo sudo)
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y --no-install-recommends python3-graph-tool python3-igraph
+fi
 # Debian's numpy, scipy and pandas serve /usr/bin/python3; the python3 first on PATH may be another.
 python=/usr/bin/python3
 cmake -S . -B build-bench -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMMGRAPH_BENCH=ON -DMMGRAPH_BUILD_TESTS=OFF \
@@ -32,6 +39,8 @@ fi
 build-bench/bench/mmgraph_bench run --mmgraph build-bench/cli/mmgraph --scratch "$scratch" \
   --sample examples/data/debian-packages --results bench/RESULTS.md "$@"
 PYTHONPATH=build-bench/python $python bench/python_bench.py --build build-bench --scratch "$scratch" \
+  --results bench/RESULTS.md "$@"
+PYTHONPATH=build-bench/python $python bench/peers_bench.py --build build-bench --scratch "$scratch" \
   --results bench/RESULTS.md "$@"
 PYTHONPATH=build-bench/python $python bench/dask_bench.py --build build-bench --scratch "$scratch" \
   --results bench/RESULTS.md "$@"

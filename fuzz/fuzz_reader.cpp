@@ -1,5 +1,5 @@
 // libFuzzer target: decode the header from raw bytes, then open, fully walk, compare the batch
-// reads with the one-at-a-time ones, inspect (anatomy.hpp) and verify an arbitrary file. Any outcome but success or mmgraph::Error
+// reads with the one-at-a-time ones, inspect (anatomy.hpp), search (traversal.hpp) and verify an arbitrary file. Any outcome but success or mmgraph::Error
 // (a crash, a sanitizer report, another exception, a hang, a batch read unlike its
 // one-at-a-time form) is a finding. Mutations reach past the checksums through reseal_mutator.cpp.
 #include <cstdint>
@@ -8,6 +8,7 @@
 
 #include "mmgraph/anatomy.hpp"
 #include "mmgraph/reader.hpp"
+#include "mmgraph/traversal.hpp"
 #include "scratch.hpp"
 #include "support/probe.hpp"
 
@@ -26,6 +27,27 @@ void inspect(const mmgraph::File& file) {
         }
     }
     for (uint64_t offset = 0; offset < file.file_size(); offset += 1 + file.file_size() / 64) (void)mmgraph::owner_of(file, offset);
+}
+
+// The BFS reads edges of both directions and names far ends by global index: top-down and
+// bottom-up levels must stop with an error on damaged adjacency, never read outside the mapping.
+void search(const std::shared_ptr<const mmgraph::File>& file) {
+    if (file->vertex_count() == 0) return;
+    const std::filesystem::path path = file->path();
+    const mmgraph::Dataset dataset = mmgraph::Dataset::open(path);
+    std::vector<int32_t> distance(dataset.vertex_count());
+    for (auto direction : {mmgraph::BfsDirection::out, mmgraph::BfsDirection::both}) {
+        if (direction != mmgraph::BfsDirection::out && !file->has_in_edges()) continue;
+        for (bool bottom_up_always : {false, true}) {
+            mmgraph::BfsOptions options;
+            options.direction = direction;
+            if (bottom_up_always) options.alpha = options.beta = 1e12;
+            try {
+                (void)mmgraph::bfs(dataset, mmgraph::VertexRef{file->shard_id(), 0}, distance, options);
+            } catch (const mmgraph::Error&) {
+            }
+        }
+    }
 }
 
 }  // namespace
@@ -53,6 +75,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     if (!mmgraph::test::batch_mismatch(*file).empty()) std::abort();
     try {
         inspect(*file);
+    } catch (const mmgraph::Error&) {
+    }
+    try {
+        search(file);
     } catch (const mmgraph::Error&) {
     }
     try {

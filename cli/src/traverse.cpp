@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "inspect.hpp"
+#include "mmgraph/traversal.hpp"
 
 namespace mmgraph::cli {
 
@@ -104,40 +105,12 @@ void run_bfs(const TraverseOptions& options) {
     reading.access = Access::normal;
     Dataset dataset = Dataset::open(options.file, reading);
     Vertex source = select_vertex(dataset, options.file, options.key, options.index, options.id_space);
-    const std::vector<Direction> dirs = directions(options.direction, source.file());
-
-    // One visited bit per vertex of each shard; frontiers are flat vectors of references.
-    std::vector<std::vector<uint64_t>> visited(dataset.shard_count());
-    for (uint16_t s = 0; s < dataset.shard_count(); ++s) visited[s].assign((dataset.shard(s).vertex_count() + 63) / 64, 0);
-    auto visit = [&](VertexRef r) {
-        if (r.shard >= visited.size() || r.index >= dataset.shard(r.shard).vertex_count())
-            throw Error(ErrorKind::damaged, "edge to vertex " + std::to_string(r.index) + " of shard " + std::to_string(r.shard) + ", which does not exist");
-        uint64_t& word = visited[r.shard][r.index / 64];
-        uint64_t bit = uint64_t{1} << (r.index % 64);
-        if (word & bit) return false;
-        word |= bit;
-        return true;
-    };
+    directions(options.direction, source.file());  // refuses in-edges the file lacks, naming the option
+    BfsOptions search;
+    search.direction = options.direction == "out" ? BfsDirection::out : options.direction == "in" ? BfsDirection::in : BfsDirection::both;
     auto start = std::chrono::steady_clock::now();
-    // The frontier is kept per shard, as local indices, so that each shard expands its part
-    // with File::for_each_edge, which overlaps the cache misses of successive vertices.
-    std::vector<std::vector<uint32_t>> frontier(dataset.shard_count()), next(dataset.shard_count());
-    frontier[source.ref().shard].push_back(source.ref().index);
-    std::vector<uint64_t> histogram;
-    visit(source.ref());
-    for (uint64_t level = 1; level > 0;) {
-        histogram.push_back(level);
-        level = 0;
-        for (auto& n : next) n.clear();
-        for (uint16_t s = 0; s < dataset.shard_count(); ++s)
-            for (Direction dir : dirs)
-                dataset.shard(s).for_each_edge(frontier[s], dir, [&](uint32_t, const Edge& e) {
-                    if (!visit(e.target)) return;
-                    next[e.target.shard].push_back(e.target.index);
-                    ++level;
-                });
-        frontier.swap(next);
-    }
+    std::vector<int32_t> distance(dataset.vertex_count());
+    const std::vector<uint64_t> histogram = bfs(dataset, source.ref(), distance, search).level_sizes;
     double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 
     uint64_t reached = 0;

@@ -3,6 +3,7 @@
 #include "binding.hpp"
 #include "huge_pages.hpp"
 #include "in_parallel.hpp"
+#include "mmgraph/traversal.hpp"
 
 #include <algorithm>
 #include <map>
@@ -281,32 +282,10 @@ NumpyVector<int32_t> bfs_levels(const Source& view, uint64_t start, Direction di
         }
         return distance;
     }
-    // Each level walks every shard's part of the frontier with the prefetching for_each_edge.
-    // Visited vertices are bits (128 KiB per million vertices: cache-resident, where the
-    // distances are not).
-    std::vector<uint64_t> seen((n + 63) / 64, 0);
-    seen[start >> 6] |= uint64_t{1} << (start & 63);
-    const uint16_t shards = source.shard_count();
-    std::vector<std::vector<uint32_t>> by_shard(shards);
-    for (int32_t level = 1; !frontier.empty(); ++level) {
-        for (auto& part : by_shard) part.clear();
-        for (uint64_t v : frontier) {
-            const VertexRef ref = shards == 1 ? VertexRef{0, static_cast<uint32_t>(v)} : source.locate(v);
-            by_shard[ref.shard].push_back(ref.index);
-        }
-        next.clear();
-        for (uint16_t s = 0; s < shards; ++s)
-            if (!by_shard[s].empty()) source.shard(s).for_each_edge(std::span<const uint32_t>(by_shard[s]), direction, [&](uint32_t, const Edge& e) {
-                const uint64_t target = source.global(e.target);
-                uint64_t& word = seen[target >> 6];
-                const uint64_t bit = uint64_t{1} << (target & 63);
-                if (word & bit) return;
-                word |= bit;
-                distance[target] = level;
-                next.push_back(target);
-            });
-        frontier.swap(next);
-    }
+    // The library's search numbers vertices as Source does (mapped shards in order).
+    BfsOptions options;
+    options.direction = direction == Direction::out ? BfsDirection::out : BfsDirection::in;
+    mmgraph::bfs(*source.dataset, source.locate(start), distance, options);
     return distance;
 }
 

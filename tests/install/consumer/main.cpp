@@ -1,7 +1,9 @@
-// Writes a two-vertex graph and reads it back through the installed headers and libraries.
+// Writes a two-vertex graph and reads it back (and searches it) through the installed headers and libraries.
 #include <cstdio>
+#include <vector>
 
 #include <mmgraph/reader.hpp>
+#include <mmgraph/traversal.hpp>
 #include <mmgraph/version.hpp>
 #include <mmgraph/writer.hpp>
 
@@ -26,6 +28,9 @@ int main(int argc, char** argv) {
     for (const mmgraph::Edge& edge : oslo->edges(mmgraph::Direction::out)) {
         if (file->vertex(edge.target.index).key_string() != "bgo" || file->property(edge, 0).as_uint() != 463) return 1;
         if (file->property(edge, "km").as<uint32_t>() != 463) return 1;
+        const mmgraph::Dataset dataset = mmgraph::Dataset::open(path);
+        std::vector<int32_t> distance(dataset.vertex_count());
+        if (mmgraph::bfs(dataset, oslo->ref(), distance).reached() != 2 || distance[edge.target.index] != 1) return 1;
         std::printf("consumer: Oslo -> Bergen, 463 km\n");
         return 0;
     }
