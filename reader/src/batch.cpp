@@ -1,5 +1,6 @@
-// Reads that overlap cache misses: the prefetch hints behind File::for_each_edge and the grouped
-// key lookup File::find(keys, out). Prefetching only reads bytes that a later checked read will
+// Reads that overlap cache misses: File::for_each_edge's step per frontier vertex (prefetch
+// hints ahead, the checked table of a flat record's blocks) and the grouped key lookup
+// File::find(keys, out). Prefetching only reads bytes that a later checked read will
 // read anyway, so every peek below is non-throwing and bounds-checked: an address outside its
 // section means no prefetch, never an access; the checked reads after the hints report damage.
 #include <algorithm>
@@ -46,14 +47,9 @@ inline int adjacency_domain(const File::Impl& m, Direction direction) noexcept {
     return direction == Direction::out ? m.out_domain : m.in_domain;
 }
 
-}  // namespace
-
-void File::prefetch_slot(uint64_t index, Direction direction) const noexcept {
-    prefetch(slot_address(*impl_, index, adjacency_slot(*impl_, direction)));
-}
-
-void File::prefetch_edges(uint64_t index, Direction direction) const noexcept {
-    const Impl& m = *impl_;
+// The start of vertex `index`'s adjacency record in `direction` (reading its slot). Always
+// inlined, as prefetch() is.
+[[gnu::always_inline]] inline void prefetch_record(const File::Impl& m, uint64_t index, Direction direction) noexcept {
     const uint8_t* slot = slot_address(m, index, adjacency_slot(m, direction));
     // A record of several blocks (directory, ordinals, runs) often spans the next cache line too.
     if (const uint8_t* two_lines = record_address(m, slot, adjacency_domain(m, direction), 128)) {
@@ -63,6 +59,103 @@ void File::prefetch_edges(uint64_t index, Direction direction) const noexcept {
     }
     prefetch(record_address(m, slot, adjacency_domain(m, direction)));
 }
+
+}  // namespace
+
+// ---- the inline walk of File::for_each_edge ------------------------------------------------
+
+// One out-of-line step per frontier position: the prefetches ahead and the parse of the
+// vertex's own record, so that the inline walk makes one call per vertex.
+bool File::frontier_record(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::FlatRecord& record) const noexcept {
+    const Impl& m = *impl_;
+    const int slot = adjacency_slot(m, direction);
+    const size_t n = vertices.size();
+    if (i == 0)
+        for (size_t j = 0; j < n && j < kSlotDistance; ++j) prefetch(slot_address(m, vertices[j], slot));
+    if (i + kSlotDistance < n) prefetch(slot_address(m, vertices[i + kSlotDistance], slot));
+    if (i + kRecordDistance < n) prefetch_record(m, vertices[i + kRecordDistance], direction);
+    return flat_record(vertices[i], direction, record);
+}
+
+// Accepts only what Vertex::edges and the iterator accept (a stricter test would only send more
+// records to the iterator): the same directory rules, and the whole record, ordinals and runs,
+// inside the domain, checked at once. Throwing checks are caught: the iterator, walking the
+// vertex next, reports them where the one-at-a-time loop does.
+bool File::flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept {
+    record.count = 0;
+    const Impl& m = *impl_;
+    if (index >= m.vertex_count) return false;
+    try {
+        uint64_t off = 0, degree = 0;
+        bool local = true;
+        const Region* r = m.adjacency_record(index, direction, off, local, degree);
+        if (!r) return true;
+        if (!local) return false;
+        record.entry_bits = m.entry_bits;
+        record.entry_mask = m.entry_mask;
+        record.shard = m.shard_id;
+        return m.flat_blocks(*r, off, degree, direction, record);
+    } catch (...) {
+        return false;
+    }
+}
+
+bool File::Impl::flat_blocks(const Region& r, uint64_t record, uint64_t degree, Direction direction, detail::FlatRecord& out) const {
+    const uint64_t types = edge_types.size();
+    if (types == 0) return false;
+    const bool multi = types > 1;
+    const uint64_t blocks = multi ? r.read<uint32_t>(record + 4, "block count") : 1;
+    if (blocks == 0 || blocks > degree || blocks > types) return false;
+    if (out.blocks.size() < blocks) out.blocks.resize(blocks);
+    detail::FlatBlock* block = out.blocks.data();
+    // The directory's rules, and the blocks' layouts one after the other (§7) up to the record's end.
+    const uint64_t head = record + format::record_head_bytes(blocks, multi);
+    uint64_t end = head;
+    if (multi) {
+        const uint8_t* directory = r.at(record + 8, blocks * 8, "block directory");
+        uint64_t total = 0;
+        int64_t previous = -1;
+        for (uint64_t b = 0; b < blocks; ++b) {
+            const uint32_t word = format::load<uint32_t>(directory + 8 * b);
+            const uint64_t count = format::load<uint32_t>(directory + 8 * b + 4);
+            const uint32_t type = word & format::kBlockTypeMask;
+            if (type >= types || static_cast<int64_t>(type) <= previous || count == 0 || (word >> format::kBlockGroupsShift) != 0)
+                return false;
+            previous = type;
+            total += count;
+            block[b].count = count;
+            block[b].type = type;
+            end = block_layout(end, count, 0, true, type, direction).end();
+        }
+        if (total != degree) return false;
+    } else {
+        block[0].count = degree;
+        block[0].type = 0;
+        end = block_layout(end, degree, 0, true, 0, direction).end();
+    }
+    r.at(record, end - record, "adjacency record");
+    const uint8_t* base = r.data;  // domain offsets below are inside the record just checked
+    uint64_t at = head;
+    for (uint64_t b = 0; b < blocks; ++b) {
+        const format::BlockLayout layout = block_layout(at, block[b].count, 0, true, block[b].type, direction);
+        const uint64_t entries = layout.entries_offset(), bytes = layout.entry_bytes();
+        block[b].run = base + entries;
+        block[b].words = bytes / 4;
+        // An entry's 8-byte load may run past its block into the rest of the domain, never past
+        // it: only a run that ends within 8 bytes of the domain's end (r.at above checked that
+        // it ends inside) has entries that need the word-by-word read, and the division of
+        // packed_loadable is left to that run.
+        const uint64_t room = r.size - entries;
+        block[b].loadable = room >= bytes + 8 ? block[b].count : std::min(block[b].count, format::packed_loadable(room, entry_bits));
+        block[b].ordinals = layout.ordinals == format::Ordinals::each ? base + layout.ordinal_offset(0) : nullptr;
+        block[b].first_ordinal = layout.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + layout.ordinal_offset(0)) : 0;
+        at = layout.end();
+    }
+    out.count = blocks;
+    return true;
+}
+
+// ---- grouped key lookups ------------------------------------------------------------------
 
 void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const { find(keys, IdSpace{}, out); }
 

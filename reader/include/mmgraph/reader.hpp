@@ -727,14 +727,9 @@ public:
     // any other record goes through the iterator, which fails where the loop above fails.
     template <typename Visit>
     void for_each_edge(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
-        const size_t n = vertices.size();
         detail::FlatRecord record;
-        for (size_t i = 0; i < n && i < kSlotDistance; ++i) prefetch_slot(vertices[i], direction);
-        for (size_t i = 0; i < n; ++i) {
-            if (i + kSlotDistance < n) prefetch_slot(vertices[i + kSlotDistance], direction);
-            if (i + kRecordDistance < n) prefetch_edges(vertices[i + kRecordDistance], direction);
-            visit_edges(vertices[i], direction, record, visit);
-        }
+        for (size_t i = 0; i < vertices.size(); ++i)
+            visit_edges(vertices[i], direction, frontier_record(vertices, i, direction, record), record, visit);
     }
 
     // Visits every edge of the file, calling visit(source index, const Edge&) as the loop
@@ -745,7 +740,8 @@ public:
     void for_each_edge(Direction direction, Visit&& visit) const {
         const uint64_t n = vertex_count();
         detail::FlatRecord record;
-        for (uint64_t v = 0; v < n; ++v) visit_edges(static_cast<uint32_t>(v), direction, record, visit);
+        for (uint64_t v = 0; v < n; ++v)
+            visit_edges(static_cast<uint32_t>(v), direction, flat_record(static_cast<uint32_t>(v), direction, record), record, visit);
     }
 
     // Edge properties live in the source shard's table; for an in-edge from another shard
@@ -782,11 +778,12 @@ private:
     // BFS: see bench/README.md). The record's prefetch reads the slot, so it trails the slot's.
     static constexpr size_t kSlotDistance = 16;
     static constexpr size_t kRecordDistance = 8;
-    // Hints for for_each_edge: prefetch a vertex's slot, or the start of its adjacency record
-    // (reading its slot). They never throw and touch nothing outside the mapping's sections: a
-    // bad index or a damaged slot means no prefetch, and the checked read after them reports it.
-    void prefetch_slot(uint64_t index, Direction direction) const noexcept;
-    void prefetch_edges(uint64_t index, Direction direction) const noexcept;
+    // for_each_edge's step at frontier position i: prefetches the slot of the vertex
+    // kSlotDistance places ahead and the start of the record (reading its slot) of the one
+    // kRecordDistance ahead, then returns flat_record(vertices[i], ...). The hints never throw
+    // and touch nothing outside the mapping's sections: a bad index or a damaged slot means no
+    // prefetch, and the checked read after them reports it.
+    bool frontier_record(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::FlatRecord& record) const noexcept;
 
     // Fills `record` with the blocks of vertex `index`'s record in `direction` (none when it
     // has no record) and returns true when the record is flat and passes every check that
@@ -794,28 +791,34 @@ private:
     // damage, misuse), never throwing: the caller then walks the vertex with the iterator.
     bool flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept;
 
-    // for_each_edge's walk of one vertex: the same edges, ordinals and errors as the iterator.
+    // for_each_edge's walk of one vertex, whose record flat_record has just read (`flat`, its
+    // answer): the same edges, ordinals and errors as the iterator.
     template <typename Visit>
-    void visit_edges(uint32_t v, Direction direction, detail::FlatRecord& record, Visit& visit) const {
-        if (!flat_record(v, direction, record)) {
+    void visit_edges(uint32_t v, Direction direction, bool flat, const detail::FlatRecord& record, Visit& visit) const {
+        if (!flat) {
             for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge);
             return;
         }
         Edge edge;
         edge.direction = direction;
+        // Locals, not the record's fields: the visitor's stores could alias them and force a
+        // reload per edge.
         const unsigned bits = record.entry_bits;
-        for (size_t i = 0; i < record.count; ++i) {
-            const detail::FlatBlock& b = record.blocks[i];
+        const uint32_t mask = record.entry_mask;
+        const uint64_t shard = record.shard;
+        const detail::FlatBlock* blocks = record.blocks.data();
+        for (size_t i = 0, n = record.count; i < n; ++i) {
+            const detail::FlatBlock b = blocks[i];
             edge.type = b.type;
             auto emit = [&](uint64_t k, uint32_t index) {
                 // One 8-byte store of the target, as EdgeRange::iterator::set_target explains.
-                edge.target = std::bit_cast<VertexRef>(uint64_t{index} << 32 | record.shard);
+                edge.target = std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard);
                 edge.ordinal = b.ordinals ? format::load<uint64_t>(b.ordinals + 8 * k) : b.first_ordinal + k;
                 visit(v, edge);
             };
             uint64_t k = 0;
-            for (uint64_t bit = 0; k < b.loadable; ++k, bit += bits) emit(k, format::packed_entry_loaded(b.run, bit, record.entry_mask));
-            for (; k < b.count; ++k) emit(k, format::packed_entry(b.run, b.words, k, bits, record.entry_mask));
+            for (uint64_t bit = 0; k < b.loadable; ++k, bit += bits) emit(k, format::packed_entry_loaded(b.run, bit, mask));
+            for (; k < b.count; ++k) emit(k, format::packed_entry(b.run, b.words, k, bits, mask));
         }
     }
 
