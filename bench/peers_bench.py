@@ -16,7 +16,6 @@ Sections: graph, figures G1-G3, the child process, report, main. Options of `mmg
 that do not apply here (run.sh passes its arguments to every script) are ignored.
 """
 
-import argparse
 import os
 import platform
 import shutil
@@ -29,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from python_bench import generate, progress, release, table, timed, write_results  # noqa: E402
+from python_bench import generate, graph_arguments, progress, release, table, timed, write_results  # noqa: E402
 
 try:
     import mmgraph
@@ -261,13 +260,7 @@ def report(args, graph, figures, targets):
 # ---- main ------------------------------------------------------------------------------------
 
 def parse_arguments():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
-    parser.add_argument("--build", type=Path, required=True, help="build tree with cli/mmgraph and bench/mmgraph_rmat")
-    parser.add_argument("--scratch", type=Path, required=True, help="directory for generated files (removed after)")
-    parser.add_argument("--scale", type=int, default=20)
-    parser.add_argument("--edge-factor", type=int, default=16)
-    parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--repeats", type=int, default=5)
+    parser = graph_arguments(__doc__)
     parser.add_argument("--processes", type=int, default=4, help="processes at once in G3")
     parser.add_argument("--results", type=Path, help="the RESULTS.md to update")
     args, _ = parser.parse_known_args()  # run.sh passes mmgraph_bench's options too

@@ -267,14 +267,20 @@ def report(args, graph, figures, targets):
 
 # ---- main ------------------------------------------------------------------------------------
 
-def parse_arguments():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0], allow_abbrev=False)
+def graph_arguments(description):
+    """The options every Python bench script shares: the build tree, scratch and the R-MAT graph."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0], allow_abbrev=False)
     parser.add_argument("--build", type=Path, required=True, help="build tree with cli/mmgraph and bench/mmgraph_*")
     parser.add_argument("--scratch", type=Path, required=True, help="directory for generated files (removed after)")
     parser.add_argument("--scale", type=int, default=20)
     parser.add_argument("--edge-factor", type=int, default=16)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeats", type=int, default=5)
+    return parser
+
+
+def parse_arguments():
+    parser = graph_arguments(__doc__)
     parser.add_argument("--build-repeats", type=int, default=5)
     parser.add_argument("--lookups", type=int, default=200000)
     parser.add_argument("--threads", type=int, default=2, help="writer threads, for the CLI and the Writer alike")
