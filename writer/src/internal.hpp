@@ -26,6 +26,14 @@ namespace mmgraph::detail {
 inline constexpr uint32_t kAbsent = 0xFFFF'FFFFu;  // a variable value that gets offset 0
 inline constexpr uint64_t kRowsPerTask = 1u << 15;  // edge property rows per encode task
 
+// A zone name goes into the string table (§4.1): IANA names are ASCII letters, digits and
+// "/_-+", and anything else is refused, so no name breaks the table's UTF-8 rule.
+inline bool is_zone_name_text(std::string_view name) {
+    return std::all_of(name.begin(), name.end(), [](char c) {
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '/' || c == '_' || c == '-' || c == '+';
+    });
+}
+
 class OutputFile;
 
 // String keys by vertex id. A key of up to 15 bytes lives in its vertex's own 16-byte cell (its

@@ -175,7 +175,7 @@ void ShardWriter::declare_zone_names(std::span<const std::string_view> names) {
     m.check_open("declare_zone_names");
     if (!m.g.vertex_label.empty()) throw Error(ErrorKind::misuse, "ShardWriter: declare_zone_names after the first vertex");
     for (std::string_view name : names) {
-        if (name.empty() || name.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/_-+") != std::string_view::npos)
+        if (name.empty() || !detail::is_zone_name_text(name))
             throw Error(ErrorKind::bad_input, "ShardWriter: zone name '" + std::string(name) + "' is not an IANA time zone name");
     }
     for (std::string_view name : names) m.g.zone_number(name);
@@ -209,10 +209,7 @@ EdgeTypeId ShardWriter::add_edge_type(std::string_view name, std::vector<Attribu
 }
 
 void ShardWriter::add_vertex(Key key, LabelId label, std::span<const Value> values) {
-    Impl& m = *impl_;
-    m.check_open("add_vertex");
-    m.check_vertex(key, m.g.vertex_label.size());
-    m.writer.add_vertex(key, label, values);
+    add_vertex(IdSpace{}, std::move(key), std::span<const LabelId>(&label, 1), values);
 }
 
 void ShardWriter::add_vertex(IdSpace space, Key key, std::span<const LabelId> labels, std::span<const Value> values) {
@@ -240,17 +237,7 @@ void ShardWriter::add_vertices(IdSpace space, std::span<const Key> keys, std::sp
 }
 
 void ShardWriter::add_vertices(std::span<const Key> keys, LabelId label, const Writer::RowValues& values) {
-    Impl& m = *impl_;
-    m.check_open("add_vertices");
-    const uint64_t first = m.g.vertex_label.size();
-    for (size_t row = 0; row < keys.size(); ++row) {
-        try {
-            m.check_vertex(keys[row], first + row);
-        } catch (const Error& e) {
-            throw e.at_row(row);
-        }
-    }
-    m.writer.add_vertices(keys, label, values);  // all or none, its errors at their rows
+    add_vertices(IdSpace{}, keys, std::span<const LabelId>(&label, 1), values);
 }
 
 void ShardWriter::add_out_edge(uint32_t source, VertexRef target, EdgeTypeId type, std::span<const Value> properties) {

@@ -379,12 +379,10 @@ void check_date(int64_t days, const ValueError& bad, std::string item = {}) {
                   std::to_string(format::kMinDateDays) + " to " + std::to_string(format::kMaxDateDays) + " days, spec §4.3)");
 }
 
-// A zone name goes into the string table (§4.1). IANA names are ASCII letters, digits and
-// "/_-+"; anything else is refused, so no name breaks the table's UTF-8 rule.
+// A zone name goes into the string table (§4.1).
 uint32_t stage_zone(Writer::Impl& writer, std::string_view zone_name, const ValueError& bad, const std::string& item) {
-    for (char c : zone_name)
-        if (!std::isalnum(static_cast<unsigned char>(c)) && c != '/' && c != '_' && c != '-' && c != '+')
-            throw bad(item + "zone name " + in_quotes(std::string(zone_name)) + " is not an IANA time zone name");
+    if (!detail::is_zone_name_text(zone_name))
+        throw bad(item + "zone name " + in_quotes(std::string(zone_name)) + " is not an IANA time zone name");
     return writer.zone_number(zone_name);
 }
 
