@@ -212,6 +212,8 @@ def _keys(values, int_keys, what):
         return _cast(array, None, np.int64, what)
     if array.dtype.kind == "U":
         return array.tolist()
+    if len(array) == 0:  # no key to check; an empty column's dtype says nothing (pandas makes it float64)
+        return []
     if array.dtype != object:
         raise InputError(f"{what}: string keys must be str, got {array.dtype}")
     return array
@@ -558,19 +560,28 @@ def _labels_of(table):
 
 
 def _label_schemas(vertices, types, key, infer):
-    """{label: {attribute: (type name, nullable)}}, labels and attributes in order of first
-    appearance. A label's attributes are the columns of every table whose key includes it; a
-    column some of those tables lack is null in their rows, so it is nullable. Labels that share
-    a table share their records' layout (spec §6.6), so an attribute name they both have gets one
-    type and one nullability: nullable if it is for either."""
-    declared, where = {}, {}
+    """{label: {attribute: (type name, nullable)}} of write()'s vertex tables: each column's
+    given or inferred type, combined by _label_attributes."""
+    tables = []
     for table, frame in vertices.items():
         given = types.get(table, {})
-        for column in frame.columns:
-            if column == key:
-                continue
-            spec = given.get(column) or infer(frame[column], column, _table_name(table))
-            spec = (spec, False) if isinstance(spec, str) else tuple(spec)
+        tables.append((table, {column: given.get(column) or infer(frame[column], column, _table_name(table))
+                               for column in frame.columns if column != key}))
+    return _label_attributes(tables)
+
+
+def _label_attributes(tables):
+    """{label: {attribute: (type name, nullable)}}, labels and attributes in order of first
+    appearance, from [(table key, {column: type name or (type name, nullable)})] in table order.
+    A label's attributes are the columns of every table whose key includes it; a column some of
+    those tables lack is null in their rows, so it is nullable. Labels that share a table share
+    their records' layout (spec §6.6), so an attribute name they both have gets one type and one
+    nullability: nullable if it is for either. mmgraph.write and the Dask writer both use this
+    rule, so that they declare the same schema."""
+    declared, where = {}, {}
+    for table, columns in tables:
+        for column, spec in columns.items():
+            spec = (spec, False) if isinstance(spec, str) else (spec[0], bool(spec[1]))
             for label in _labels_of(table):
                 attributes = declared.setdefault(label, {})
                 if column in attributes and attributes[column][0] != spec[0]:
@@ -581,17 +592,17 @@ def _label_schemas(vertices, types, key, infer):
                 where.setdefault((label, column), table)
         for label in _labels_of(table):
             declared.setdefault(label, {})
-    for table, frame in vertices.items():
+    for table, columns in tables:
         for label in _labels_of(table):
             for column, (type_name, _) in declared[label].items():
-                if column not in frame.columns:
+                if column not in columns:
                     declared[label][column] = (type_name, True)
     # Within a table's labels, one name is nullable for all if for one; repeated until settled,
     # since a label may share tables with several others.
     changed = True
     while changed:
         changed = False
-        for table in vertices:
+        for table, _ in tables:
             labels = _labels_of(table)
             for column in {c for label in labels for c in declared[label]}:
                 specs = [declared[label][column] for label in labels if column in declared[label]]

@@ -49,7 +49,8 @@ import numpy as np
 
 from . import _native
 from ._optional import require
-from ._writing import ShardWriter, _infer_type, _keys, _temporal_lists, _temporal_records, out_edge_ordinals, shards_of
+from ._writing import (ShardWriter, _infer_type, _keys, _label_attributes, _table_name, _temporal_lists, _temporal_records,
+                       out_edge_ordinals, shards_of)
 from .errors import Error, InputError
 
 __all__ = ["write_dataset"]
@@ -415,7 +416,7 @@ class _Build:
         self.edges = self._frames(edges, "edge type", {source, target})
         # A vertex table's key is a label or a tuple of labels (a label set, spec §6.6).
         self.table_labels = [(name,) if isinstance(name, str) else tuple(name) for name in self.vertices]
-        self.owners = [_owner_of(name) for name in self.vertices]
+        self.owners = [_table_name(name) for name in self.vertices]
         self._id_spaces(dict(spaces or {}), dict(endpoint_spaces or {}))
         self.key_type = key_type or self._default_key_type()
         self.int_keys = self.key_type in ("int", "int64")
@@ -433,7 +434,7 @@ class _Build:
         by endpoint_spaces; each vertex table's space id and each edge type's (source, target)."""
         unknown = [name for name in spaces if name not in self.vertices]
         if unknown:
-            raise InputError(f"spaces: {_owner_of(unknown[0])} is not a key of vertices")
+            raise InputError(f"spaces: {_table_name(unknown[0])} is not a key of vertices")
         unknown = [name for name in endpoint_spaces if name not in self.edges]
         if unknown:
             raise InputError(f"endpoint_spaces: edge type '{unknown[0]}' is not a key of edges")
@@ -470,7 +471,7 @@ class _Build:
         pd = require("pandas", "mmgraph.dask.write_dataset()")
         frames = {}
         for name, frame in dict(mapping or {}).items():
-            owner = _owner_of(name) if kind == "label" else f"{kind} '{name}'"
+            owner = _table_name(name) if kind == "label" else f"{kind} '{name}'"
             if isinstance(frame, pd.DataFrame):
                 frame = dd.from_pandas(frame, npartitions=1, sort=False)
             if not isinstance(frame, dd.DataFrame):
@@ -560,23 +561,8 @@ class _Build:
         return [int(t) for t in totals], offsets
 
     def _label_attributes(self):
-        """[(label, {attribute: (type, nullable)})], labels in order of first appearance: a
-        label's attributes are the columns of every vertex table that carries it, in table order;
-        one missing from some such table is nullable (its vertices there have it null)."""
-        labels = {}
-        for owner, names, declared in zip(self.owners, self.table_labels, self.tables):
-            for label in names:
-                attributes = labels.setdefault(label, {})
-                for column, spec in declared.items():
-                    type_name, nullable = (spec, False) if isinstance(spec, str) else (spec[0], bool(spec[1]))
-                    if column in attributes and attributes[column][0] != type_name:
-                        raise InputError(f"label '{label}' attribute '{column}': {attributes[column][0]} in one table but "
-                                         f"{type_name} in {owner}")
-                    attributes[column] = (type_name, nullable or attributes.get(column, (None, False))[1])
-        for names, declared in zip(self.table_labels, self.tables):
-            for label in names:
-                labels[label] = {c: (t, n or c not in declared) for c, (t, n) in labels[label].items()}
-        return list(labels.items())
+        """[(label, {attribute: (type, nullable)})] by mmgraph.write's rule (_label_attributes)."""
+        return list(_label_attributes(list(zip(self.table_labels, self.tables))).items())
 
     def _set_attributes(self, labels):
         """A vertex's attribute names with these labels, in the order of its values (spec §4.2:
@@ -787,11 +773,6 @@ def _empty_keys(int_keys, named_spaces=0):
     return {space: pd.Series(np.zeros(0, np.uint32), index=index, name="_local") for space in range(named_spaces + 1)}
 
 
-def _owner_of(name):
-    """How messages name a vertex table: "label 'A'", or "labels 'A', 'B'" for a label set."""
-    if isinstance(name, str):
-        return f"label '{name}'"
-    return "labels " + ", ".join(f"'{label}'" for label in name)
 
 
 def _active_client():

@@ -418,3 +418,17 @@ def test_a_repeated_key_within_one_id_space_is_named(client, tmp_path):
     with pytest.raises(mmgraph.InputError, match=r"duplicate vertex key '3' in ID space 'Movie-ID'"):
         write_dataset(tmp_path / "g.mmg", vertices, edges, shards=2, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces)
     assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("shards", [2, 3])
+def test_small_tables_and_a_column_only_a_label_set_has_match_the_single_process_write(client, tmp_path, shards):
+    # Some shards get no row of a table (an empty partition's key column is float64), and
+    # 'award' is only in the (Person, Actor) table, so Person's attribute is nullable and the
+    # set's must be too: the rule mmgraph.write applies.
+    vertices = {"Person": pd.DataFrame({"key": ["a", "b"], "name": ["x", "y"]}),
+                ("Person", "Actor"): pd.DataFrame({"key": ["c"], "name": ["z"], "award": [3]})}
+    edges = {"KNOWS": pd.DataFrame({"source": ["a", "c"], "target": ["b", "a"]})}
+    mmgraph.write(tmp_path / "single.mmg", vertices, edges, shards=shards)
+    write_dataset(tmp_path / "dask.mmg", {k: dd.from_pandas(f, npartitions=1) for k, f in vertices.items()},
+                  {k: dd.from_pandas(f, npartitions=1) for k, f in edges.items()}, shards=shards)
+    assert_identical(tmp_path / "dask.mmg", tmp_path / "single.mmg", shards)
