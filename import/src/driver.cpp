@@ -537,7 +537,8 @@ private:
             std::exception_ptr error;
         };
         std::vector<Row> rows;
-        std::vector<Value> values;
+        std::vector<Value> values;  // [0, values_used) are the rows'; the rest is room kept for the next chunk
+        size_t values_used = 0;
         ValueStore store;  // what `values` and string keys point into, besides the input
 
         // The parsing thread's scratch: a batch of records whose endpoints are looked up together.
@@ -546,12 +547,22 @@ private:
         std::vector<IdSpace> spaces;  // of each endpoint
         std::vector<std::optional<uint32_t>> ids;
         Shapes::Recent recent;
+        std::string_view last_name;  // unscanned files: the previous row's label or type, viewed where it first appeared
         std::string labels;  // a row's labels with its file's option labels
 
         void clear() {
             rows.clear();
-            values.clear();
+            values_used = 0;
             store.clear();
+            last_name = {};
+        }
+        // Room for `count` values of `row`, which the caller constructs: the vector only grows,
+        // so that its Values are not made twice (null, then parsed) on every row.
+        Value* take_values(Row& row, size_t count) {
+            if (values.size() < values_used + count) values.resize(std::max(2 * values.size(), values_used + count));
+            row.values = static_cast<uint32_t>(values_used);
+            values_used += count;
+            return values.data() + row.values;
         }
     };
 
@@ -575,11 +586,20 @@ private:
             ParallelRows<ParsedRows> chunks(input, rows_from.offset(), rows_from.line(), workers(), options_.chunk_bytes, parse);
             progress_.begin(s.nodes ? "load" : "link", s.path, input.size());
             uint64_t count = 0;
+            uint32_t last_shape = 0;
             while (const ParsedRows* rows = chunks.next()) {
+                // Unscanned files: the previous row's name, as the parsing thread viewed it; within
+                // a chunk the same view is the same name, known without reading its bytes again
+                // (a later chunk may reuse the memory of an escaped one for other text).
+                std::string_view last_name;
                 for (const ParsedRows::Row& row : rows->rows) {
                     try {
                         if (row.error) std::rethrow_exception(row.error);
-                        const uint32_t shape = s.unscanned ? register_shape(s, input, row.name, row.name_offset, row.name_line) : row.shape;
+                        if (s.unscanned && (row.name.data() != last_name.data() || row.name.size() != last_name.size() || last_name.empty())) {
+                            last_shape = register_shape(s, input, row.name, row.name_offset, row.name_line);
+                            last_name = row.name;
+                        }
+                        const uint32_t shape = s.unscanned ? last_shape : row.shape;
                         if (s.nodes) add_vertex(s, input, *rows, row, shape);
                         else add_edge(input, *rows, row, shape);
                     } catch (const InputError& e) {
@@ -614,13 +634,16 @@ private:
             slots = &s.slots[static_cast<size_t>(s.use[shape])];
             count = shapes(s).list[shape].attributes.size();
         }
-        row.values = static_cast<uint32_t>(rows.values.size());
-        rows.values.resize(rows.values.size() + count);
+        Value* values = rows.take_values(row, count);
+        size_t columns = 0;  // with a column each (column names are unique), no value is null by default
+        for (uint32_t slot : *slots) columns += slot != kNoSlot;
+        if (columns != count) std::fill_n(values, count, Value::null());
         for (size_t c = 0; c < slots->size(); ++c) {
             if ((*slots)[c] == kNoSlot) continue;
-            Value& value = rows.values[row.values + (*slots)[c]];
-            if (static_cast<int>(c) == s.key) value = std::visit([](auto key) { return Value(key); }, row.key);  // parsed already
-            else value = parser.parse(s.columns[c], record.fields[c], rows.store);
+            // Made in place: a Value is large, and a temporary then a copy cost more than the parse.
+            void* value = values + (*slots)[c];
+            if (static_cast<int>(c) == s.key) ::new (value) Value(std::visit([](auto key) { return Value(key); }, row.key));  // parsed already
+            else ::new (value) Value(parser.parse(s.columns[c], record.fields[c], rows.store));
         }
     }
 
@@ -632,8 +655,11 @@ private:
             return;
         }
         const CsvField& field = record.fields[static_cast<size_t>(s.nodes ? s.label : s.type)];
-        shapes(s).check(field.text, &field, input, options_.array_delimiter);
-        row.name = field.text;
+        if (field.text.empty() || field.text != rows.last_name) {
+            shapes(s).check(field.text, &field, input, options_.array_delimiter);
+            rows.last_name = field.text;
+        }
+        row.name = rows.last_name;  // the same view as the row before's when the same name
         row.name_offset = field.offset;
         row.name_line = field.line;
     }
