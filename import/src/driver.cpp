@@ -789,9 +789,17 @@ private:
     // The edges of one chunk of an edge list, parsed on a worker thread: endpoints in order
     // (source, target, source, ...) and the errors of bad lines, also in order.
     struct ParsedPairs {
-        std::vector<Key> endpoints;
+        std::vector<Key> endpoints;  // [0, endpoint_count) are the chunk's; the vector only grows
+        size_t endpoint_count = 0;
         std::vector<std::exception_ptr> errors;
         uint64_t lines = 0;  // edges and bad lines
+
+        // Assigned in place: a push_back per endpoint was an out-of-line call each.
+        void add(int64_t from, int64_t to) {
+            if (endpoints.size() < endpoint_count + 2) endpoints.resize(std::max<size_t>(4096, 2 * endpoints.size()));
+            endpoints[endpoint_count++] = from;
+            endpoints[endpoint_count++] = to;
+        }
     };
 
     // SNAP edge lists: every distinct integer is a vertex (int64 key), in order of first sight.
@@ -803,7 +811,7 @@ private:
         for (const std::string& path : options_.edgelists) {
             InputBuffer input(path);
             auto parse = [&](const ChunkBounds& bounds, ParsedPairs& chunk) {
-                chunk.endpoints.clear();
+                chunk.endpoint_count = 0;
                 chunk.errors.clear();
                 chunk.lines = 0;
                 EdgeListReader reader(input, bounds.begin, bounds.first_line);
@@ -815,8 +823,7 @@ private:
                         chunk.errors.push_back(std::current_exception());
                         continue;
                     }
-                    chunk.endpoints.push_back(from);
-                    chunk.endpoints.push_back(to);
+                    chunk.add(from, to);
                 }
                 return reader.offset();
             };
@@ -833,7 +840,7 @@ private:
                         bad_row(e);
                     }
                 }
-                const std::span<const Key> endpoints(chunk->endpoints);
+                const std::span<const Key> endpoints(chunk->endpoints.data(), chunk->endpoint_count);
                 for (size_t at = 0; at < endpoints.size(); at += kBatch) {
                     const auto batch = endpoints.subspan(at, std::min(kBatch, endpoints.size() - at));
                     ids.resize(batch.size());
