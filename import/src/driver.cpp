@@ -670,16 +670,14 @@ private:
             if (static_cast<int>(c) == s.key) {  // parsed already
                 const Key& key = rows.keys[static_cast<size_t>(&row - rows.rows.data())].key;
                 ::new (value) Value(std::visit([](auto k) { return Value(k); }, key));
-            }
-            else {
+            } else {
                 ::new (value) Value(parser.parse(s.columns[c], record.fields[c], rows.store));
             }
         }
     }
 
     // A row's shape id, or for an unscanned file its checked name, which the consuming thread
-    // registers.
-    // The row is the last one added.
+    // registers. `row` is the last one added.
     void shape_or_name(const Source& s, const InputBuffer& input, const CsvRecord& record, ParsedRows& rows, ParsedRows::Row& row) const {
         if (!s.unscanned) {
             row.shape = shape_of(s, input, record, rows.recent, rows.labels);
