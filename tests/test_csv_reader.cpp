@@ -182,6 +182,52 @@ TEST_CASE("csv reader: text that is not UTF-8 is refused at its byte, or replace
     CHECK(record.fields[0].text == "next");
 }
 
+TEST_CASE("csv reader: long unquoted fields end and are checked at every position of a 16-byte block", "[csv]") {
+    TempDir dir;
+    for (size_t length = 1; length < 40; ++length) {  // (an empty line is blank, skipped)
+        const std::string field(length, 'x');
+        CHECK(read_all(dir, field + ",b\r\n" + field + "\n") == Records{{field, "b"}, {field}});
+        for (size_t at = 0; at < length; ++at) {
+            std::string bad = field;
+            bad[at] = '\xFF';
+            CHECK(read_all(dir, "a," + bad + ",c\n").back().front() ==
+                  "error: :1:" + std::to_string(at + 3) + ": invalid UTF-8: byte 0xFF does not begin a valid sequence (text must be UTF-8; "
+                                                           "--invalid-utf8 replace stores U+FFFD)");
+            std::string accented = field;
+            accented.replace(at, 1, "\xC3\xA9");
+            CHECK(read_all(dir, accented + ",c\n") == Records{{accented, "c"}});
+        }
+    }
+}
+
+TEST_CASE("edge list reader: ids of every length up to the 64-bit limits", "[csv]") {
+    TempDir dir;
+    const std::string path = (dir / "edges.txt").string();
+    std::ofstream(path, std::ios::binary) << "12345678901234567 -12345678901234567\n123456789012345678 -123456789012345678\n"
+                                             "1234567890123456789 -1234567890123456789\n9223372036854775807 -9223372036854775808\n"
+                                             "007 -0\n9223372036854775808 1\n";
+    InputBuffer input(path);
+    mmgraph::importer::EdgeListReader reader(input);
+    const std::vector<std::pair<int64_t, int64_t>> want = {{12345678901234567, -12345678901234567},
+                                                           {123456789012345678, -123456789012345678},
+                                                           {1234567890123456789, -1234567890123456789},
+                                                           {INT64_MAX, INT64_MIN},
+                                                           {7, 0}};
+    for (const auto& [from_want, to_want] : want) {
+        int64_t from = 0, to = 0;
+        REQUIRE(reader.next(from, to));
+        CHECK(from == from_want);
+        CHECK(to == to_want);
+    }
+    int64_t from = 0, to = 0;
+    try {
+        reader.next(from, to);
+        FAIL("an id past INT64_MAX was read");
+    } catch (const InputError& e) {
+        CHECK(std::string(e.what()).substr(path.size()) == ":6:1: vertex id does not fit in a 64-bit signed integer");
+    }
+}
+
 TEST_CASE("csv reader: messages escape control characters and invalid bytes", "[csv]") {
     CHECK(mmgraph::importer::quote("city\rn1") == "'city\\rn1'");
     CHECK(mmgraph::importer::quote("a\xFF" "b\tc\x01") == "'a\\xFFb\\tc\\x01'");

@@ -524,20 +524,28 @@ private:
     // Rows of one chunk of a file, parsed on a worker thread: what the Writer call needs, or
     // the error the row gave, raised when the consuming thread reaches the row (file order).
     struct ParsedRows {
+        // What every row has. A row is written by one thread and read by another: what only
+        // some rows need is kept beside, by row index, so that a row takes 40 bytes, not 128.
         struct Row {
             uint64_t offset = 0, line = 0;  // of the record's first field
             uint32_t shape = 0;
             uint32_t values = 0;             // where its shape's values start in `values`
-            Key key;                         // node rows; the :ID field's text and place follow
-            std::string_view key_text;
-            uint64_t key_offset = 0, key_line = 0;
             uint32_t from = 0, to = 0;       // relationship rows: the endpoints' vertex ids
-            std::string_view name;           // unscanned files: the label or type, not yet an id
-            uint64_t name_offset = 0, name_line = 0;
             std::exception_ptr error;
         };
+        struct Place {  // a field's text and where it is
+            std::string_view text;
+            uint64_t offset = 0, line = 0;
+        };
+        struct NodeKey {
+            Key key;
+            Place field;  // the :ID field
+        };
         std::vector<Row> rows;
-        std::vector<Value> values;
+        std::vector<Place> names;  // unscanned files, by row: the label or type, not yet an id
+        std::vector<NodeKey> keys;  // node rows, by row
+        std::vector<Value> values;  // [0, values_used) are the rows'; the rest is room kept for the next chunk
+        size_t values_used = 0;
         ValueStore store;  // what `values` and string keys point into, besides the input
 
         // The parsing thread's scratch: a batch of records whose endpoints are looked up together.
@@ -546,12 +554,36 @@ private:
         std::vector<IdSpace> spaces;  // of each endpoint
         std::vector<std::optional<uint32_t>> ids;
         Shapes::Recent recent;
+        std::string_view last_name;  // unscanned files: the previous row's label or type, viewed where it first appeared
         std::string labels;  // a row's labels with its file's option labels
+
+        // A new row, and its entries beside.
+        Row& add_row(const Source& s) {
+            if (s.unscanned) names.emplace_back();
+            if (s.nodes) keys.emplace_back();
+            return rows.emplace_back();
+        }
+        void drop_last_row() {
+            rows.pop_back();
+            names.resize(std::min(names.size(), rows.size()));
+            keys.resize(std::min(keys.size(), rows.size()));
+        }
 
         void clear() {
             rows.clear();
-            values.clear();
+            names.clear();
+            keys.clear();
+            values_used = 0;
             store.clear();
+            last_name = {};
+        }
+        // Room for `count` values of `row`, which the caller constructs: the vector only grows,
+        // so that its Values are not made twice (null, then parsed) on every row.
+        Value* take_values(Row& row, size_t count) {
+            if (values.size() < values_used + count) values.resize(std::max(2 * values.size(), values_used + count));
+            row.values = static_cast<uint32_t>(values_used);
+            values_used += count;
+            return values.data() + row.values;
         }
     };
 
@@ -575,12 +607,25 @@ private:
             ParallelRows<ParsedRows> chunks(input, rows_from.offset(), rows_from.line(), workers(), options_.chunk_bytes, parse);
             progress_.begin(s.nodes ? "load" : "link", s.path, input.size());
             uint64_t count = 0;
+            uint32_t last_shape = 0;
             while (const ParsedRows* rows = chunks.next()) {
-                for (const ParsedRows::Row& row : rows->rows) {
+                // Unscanned files: the previous row's name, as the parsing thread viewed it; within
+                // a chunk the same view is the same name, known without reading its bytes again
+                // (a later chunk may reuse the memory of an escaped one for other text).
+                std::string_view last_name;
+                for (size_t i = 0; i < rows->rows.size(); ++i) {
+                    const ParsedRows::Row& row = rows->rows[i];
                     try {
                         if (row.error) std::rethrow_exception(row.error);
-                        const uint32_t shape = s.unscanned ? register_shape(s, input, row.name, row.name_offset, row.name_line) : row.shape;
-                        if (s.nodes) add_vertex(s, input, *rows, row, shape);
+                        if (s.unscanned) {
+                            const ParsedRows::Place& name = rows->names[i];
+                            if (name.text.data() != last_name.data() || name.text.size() != last_name.size() || last_name.empty()) {
+                                last_shape = register_shape(s, input, name.text, name.offset, name.line);
+                                last_name = name.text;
+                            }
+                        }
+                        const uint32_t shape = s.unscanned ? last_shape : row.shape;
+                        if (s.nodes) add_vertex(s, input, *rows, row, rows->keys[i], shape);
                         else add_edge(input, *rows, row, shape);
                     } catch (const InputError& e) {
                         bad_row(e);
@@ -614,28 +659,36 @@ private:
             slots = &s.slots[static_cast<size_t>(s.use[shape])];
             count = shapes(s).list[shape].attributes.size();
         }
-        row.values = static_cast<uint32_t>(rows.values.size());
-        rows.values.resize(rows.values.size() + count);
+        Value* values = rows.take_values(row, count);
+        size_t columns = 0;  // with a column each (column names are unique), no value is null by default
+        for (uint32_t slot : *slots) columns += slot != kNoSlot;
+        if (columns != count) std::fill_n(values, count, Value::null());
         for (size_t c = 0; c < slots->size(); ++c) {
             if ((*slots)[c] == kNoSlot) continue;
-            Value& value = rows.values[row.values + (*slots)[c]];
-            if (static_cast<int>(c) == s.key) value = std::visit([](auto key) { return Value(key); }, row.key);  // parsed already
-            else value = parser.parse(s.columns[c], record.fields[c], rows.store);
+            // Made in place: a Value is large, and a temporary then a copy cost more than the parse.
+            void* value = values + (*slots)[c];
+            if (static_cast<int>(c) == s.key) {  // parsed already
+                const Key& key = rows.keys[static_cast<size_t>(&row - rows.rows.data())].key;
+                ::new (value) Value(std::visit([](auto k) { return Value(k); }, key));
+            } else {
+                ::new (value) Value(parser.parse(s.columns[c], record.fields[c], rows.store));
+            }
         }
     }
 
     // A row's shape id, or for an unscanned file its checked name, which the consuming thread
-    // registers.
+    // registers. `row` is the last one added.
     void shape_or_name(const Source& s, const InputBuffer& input, const CsvRecord& record, ParsedRows& rows, ParsedRows::Row& row) const {
         if (!s.unscanned) {
             row.shape = shape_of(s, input, record, rows.recent, rows.labels);
             return;
         }
         const CsvField& field = record.fields[static_cast<size_t>(s.nodes ? s.label : s.type)];
-        shapes(s).check(field.text, &field, input, options_.array_delimiter);
-        row.name = field.text;
-        row.name_offset = field.offset;
-        row.name_line = field.line;
+        if (field.text.empty() || field.text != rows.last_name) {
+            shapes(s).check(field.text, &field, input, options_.array_delimiter);
+            rows.last_name = field.text;
+        }
+        rows.names.back() = {rows.last_name, field.offset, field.line};  // the same view as the row before's when the same name
     }
 
     // A worker's part of a node row: label, key and values.
@@ -646,10 +699,10 @@ private:
         CsvRecord& record = rows.records.front();
         CsvReader reader(input, dialect(), bounds.begin, bounds.first_line);
         for (;;) {
-            ParsedRows::Row& row = rows.rows.emplace_back();
+            ParsedRows::Row& row = rows.add_row(s);
             try {
                 if (!reader.next(record, bounds.end)) {
-                    rows.rows.pop_back();
+                    rows.drop_last_row();
                     break;
                 }
                 row.offset = record.fields.front().offset;
@@ -659,10 +712,7 @@ private:
                 shape_or_name(s, input, record, rows, row);
                 const CsvField& key = record.fields[static_cast<size_t>(s.key)];
                 if (key.text.empty()) input.fail(key.offset, key.line, "empty :ID (every vertex needs a key)");
-                row.key = key_of(key, input, ":ID");
-                row.key_text = key.text;
-                row.key_offset = key.offset;
-                row.key_line = key.line;
+                rows.keys.back() = {key_of(key, input, ":ID"), {key.text, key.offset, key.line}};
                 parse_values(s, input, row.shape, parser, record, rows, row);
             } catch (...) {
                 row.error = std::current_exception();
@@ -685,11 +735,11 @@ private:
             rows.spaces.clear();
             size_t n = 0;
             for (; n < kBatch; ++n) {
-                ParsedRows::Row& row = rows.rows.emplace_back();
+                ParsedRows::Row& row = rows.add_row(s);
                 CsvRecord& record = rows.records[n];
                 try {
                     if (!reader.next(record, bounds.end)) {
-                        rows.rows.pop_back();
+                        rows.drop_last_row();
                         more = false;
                         break;
                     }
@@ -740,13 +790,14 @@ private:
         return std::span<const Value>(rows.values).subspan(row.values, count);
     }
 
-    void add_vertex(const Source& s, const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, uint32_t label) {
+    void add_vertex(const Source& s, const InputBuffer& input, const ParsedRows& rows, const ParsedRows::Row& row, const ParsedRows::NodeKey& key,
+                    uint32_t label) {
         try {
-            if (label & kComboBit) writer_->add_vertex(s.key_space, row.key, combos_.list[label & ~kComboBit].writer_labels, values_of(labels_, label, rows, row));
-            else writer_->add_vertex(s.key_space, row.key, labels_.list[label].id, values_of(labels_, label, rows, row));
+            if (label & kComboBit) writer_->add_vertex(s.key_space, key.key, combos_.list[label & ~kComboBit].writer_labels, values_of(labels_, label, rows, row));
+            else writer_->add_vertex(s.key_space, key.key, labels_.list[label].id, values_of(labels_, label, rows, row));
         } catch (const Error& e) {
-            if (writer_->has_vertex(s.key_space, row.key))
-                input.fail(row.key_offset, row.key_line, "duplicate :ID " + quote(row.key_text) + space_text(s, s.key), RowFault::duplicate_node);
+            if (writer_->has_vertex(s.key_space, key.key))
+                input.fail(key.field.offset, key.field.line, "duplicate :ID " + quote(key.field.text) + space_text(s, s.key), RowFault::duplicate_node);
             input.fail(row.offset, row.line, e.what());
         }
     }
@@ -763,9 +814,17 @@ private:
     // The edges of one chunk of an edge list, parsed on a worker thread: endpoints in order
     // (source, target, source, ...) and the errors of bad lines, also in order.
     struct ParsedPairs {
-        std::vector<Key> endpoints;
+        std::vector<Key> endpoints;  // [0, endpoint_count) are the chunk's; the vector only grows
+        size_t endpoint_count = 0;
         std::vector<std::exception_ptr> errors;
         uint64_t lines = 0;  // edges and bad lines
+
+        // Assigned in place: a push_back per endpoint was an out-of-line call each.
+        void add(int64_t from, int64_t to) {
+            if (endpoints.size() < endpoint_count + 2) endpoints.resize(std::max<size_t>(4096, 2 * endpoints.size()));
+            endpoints[endpoint_count++] = from;
+            endpoints[endpoint_count++] = to;
+        }
     };
 
     // SNAP edge lists: every distinct integer is a vertex (int64 key), in order of first sight.
@@ -777,7 +836,7 @@ private:
         for (const std::string& path : options_.edgelists) {
             InputBuffer input(path);
             auto parse = [&](const ChunkBounds& bounds, ParsedPairs& chunk) {
-                chunk.endpoints.clear();
+                chunk.endpoint_count = 0;
                 chunk.errors.clear();
                 chunk.lines = 0;
                 EdgeListReader reader(input, bounds.begin, bounds.first_line);
@@ -789,8 +848,7 @@ private:
                         chunk.errors.push_back(std::current_exception());
                         continue;
                     }
-                    chunk.endpoints.push_back(from);
-                    chunk.endpoints.push_back(to);
+                    chunk.add(from, to);
                 }
                 return reader.offset();
             };
@@ -807,7 +865,7 @@ private:
                         bad_row(e);
                     }
                 }
-                const std::span<const Key> endpoints(chunk->endpoints);
+                const std::span<const Key> endpoints(chunk->endpoints.data(), chunk->endpoint_count);
                 for (size_t at = 0; at < endpoints.size(); at += kBatch) {
                     const auto batch = endpoints.subspan(at, std::min(kBatch, endpoints.size() - at));
                     ids.resize(batch.size());

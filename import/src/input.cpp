@@ -123,18 +123,30 @@ uint64_t count_line_breaks(const char* begin, const char* end) {
     uint64_t total = 0;
     size_t at = 0;
     // A break is an LF, or a CR not followed by an LF: each LF and each CR counts, and each
-    // CRLF pair (its LF loaded one byte further on) takes one back.
+    // CRLF pair takes one back. Pairs are looked for (loading each byte a second time, one
+    // further on) only in groups of blocks that hold a CR, which most files have none of.
     while (size - at > sizeof(Bytes)) {
         // Each lane counts its matches (a compare gives -1 per match) for at most 127 blocks.
-        Bytes counts = {};
+        Bytes counts = {}, any_cr = {};
         const size_t blocks = std::min<size_t>((size - at - 1) / sizeof(Bytes), 127);
+        const size_t group = at;
         for (size_t b = 0; b < blocks; ++b, at += sizeof(Bytes)) {
-            Bytes block, next;
+            Bytes block;
             std::memcpy(&block, begin + at, sizeof(Bytes));
-            std::memcpy(&next, begin + at + 1, sizeof(Bytes));
             const Bytes cr = reinterpret_cast<Bytes>(block == '\r');
             counts -= reinterpret_cast<Bytes>(block == '\n') + cr;
-            counts += cr & reinterpret_cast<Bytes>(next == '\n');
+            any_cr |= cr;
+        }
+        uint64_t any = 0;
+        for (size_t lane = 0; lane < sizeof(Bytes); ++lane) any |= any_cr[lane];
+        if (any) {
+            // The group stops one byte short of the end, so each block's next byte is there.
+            for (size_t from = group; from < at; from += sizeof(Bytes)) {
+                Bytes block, next;
+                std::memcpy(&block, begin + from, sizeof(Bytes));
+                std::memcpy(&next, begin + from + 1, sizeof(Bytes));
+                counts += reinterpret_cast<Bytes>(block == '\r') & reinterpret_cast<Bytes>(next == '\n');
+            }
         }
         for (size_t lane = 0; lane < sizeof(Bytes); ++lane) total += counts[lane];
     }
