@@ -121,9 +121,17 @@ def shard_files(path, shards):
 # ---- measuring -------------------------------------------------------------------------------
 
 def worker_rss():
-    """(current RSS, peak RSS) of this worker process, in bytes."""
+    """(current RSS, peak RSS) of this worker process, in bytes. The peak is the process's own
+    high-water mark (Linux's VmHWM): getrusage's ru_maxrss also counts the process that started
+    it, since Linux carries the parent's high-water mark across fork and exec, and a
+    LocalCluster's workers are started by the client process, which here holds the whole graph."""
     import psutil
-    return psutil.Process().memory_info().rss, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    try:
+        with open("/proc/self/status") as status:
+            peak = next(int(line.split()[1]) * 1024 for line in status if line.startswith("VmHWM:"))
+    except (OSError, StopIteration):
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return psutil.Process().memory_info().rss, peak
 
 
 def warm_worker():
