@@ -77,8 +77,8 @@ import numpy as np
 
 from . import _native
 from ._optional import require
-from ._writing import (ShardWriter, _infer_type, _keys, _label_attributes, _table_name, _temporal_lists, _temporal_records,
-                       out_edge_ordinals, shards_of)
+from ._writing import (ShardWriter, _infer_type, _keys, _label_attributes, _space_names, _table_name, _temporal_lists,
+                       _temporal_records, out_edge_ordinals, shards_of)
 from .errors import Error, InputError
 
 __all__ = ["write_dataset"]
@@ -99,9 +99,8 @@ def write_dataset(path, vertices, edges=None, *, shards, key="key", source="sour
     table lacks one); ``spaces={label or tuple: "Movie-ID"}`` puts a table's keys in a named ID
     space and ``endpoint_spaces={edge type: ("Actor-ID", "Movie-ID")}`` names the spaces of an
     edge type's sources and targets (None: the default space). Labels are numbered in order of
-    first appearance, ID spaces in order of first use by the vertex tables, then by
-    endpoint_spaces; ``key_type`` is
-    "string" or "int" (default: "int" when the first label's keys are integers);
+    first appearance, ID spaces in order of first use by the vertex tables (an endpoint space
+    must be one of them); ``key_type`` is "string" or "int" (default: "int" when the first label's keys are integers);
     ``store_in_edges`` as in :class:`mmgraph.Writer`; ``threads`` encode workers inside each
     shard task; ``progress=True`` shows a progress bar (one per step). ``wave_shards`` is how
     many shards have their edges in flight at once (default: the client's worker count, or the
@@ -553,30 +552,19 @@ class _Build:
     # -- inputs ---------------------------------------------------------------------------------
 
     def _id_spaces(self, spaces, endpoint_spaces):
-        """Named ID spaces numbered 1, 2, ... in order of first use by the vertex tables, then
-        by endpoint_spaces; each vertex table's space id and each edge type's (source, target)."""
-        unknown = [name for name in spaces if name not in self.vertices]
-        if unknown:
-            raise InputError(f"spaces: {_table_name(unknown[0])} is not a key of vertices")
+        """Each vertex table's ID space id and each edge type's (source, target): the named
+        spaces numbered 1, 2, ... as mmgraph.write declares them (_space_names), 0 the default."""
         unknown = [name for name in endpoint_spaces if name not in self.edges]
         if unknown:
             raise InputError(f"endpoint_spaces: edge type '{unknown[0]}' is not a key of edges")
-        self.space_names = []
+        self.space_names = _space_names(self.vertices, spaces, endpoint_spaces)
 
         def space_id(name):
-            if name is None:
-                return 0
-            if name not in self.space_names:
-                self.space_names.append(name)
-            return self.space_names.index(name) + 1
+            return 0 if name is None else self.space_names.index(name) + 1
 
         self.table_spaces = [space_id(spaces.get(name)) for name in self.vertices]
-        self.edge_spaces = {}
-        for edge_type in self.edges:
-            ends = endpoint_spaces.get(edge_type, (None, None))
-            if not isinstance(ends, (tuple, list)) or len(ends) != 2:
-                raise InputError(f"endpoint_spaces: edge type '{edge_type}': expected (source space, target space), got {ends!r}")
-            self.edge_spaces[edge_type] = (space_id(ends[0]), space_id(ends[1]))
+        self.edge_spaces = {edge_type: tuple(space_id(name) for name in endpoint_spaces.get(edge_type, (None, None)))
+                            for edge_type in self.edges}
 
     def _given(self, name):
         """The types= given for the columns of a vertex table or edge type: a table of several

@@ -426,6 +426,18 @@ def test_a_repeated_key_within_one_id_space_is_named(client, tmp_path):
     assert leftovers(tmp_path) == []
 
 
+def test_an_endpoint_space_no_vertex_table_holds_is_refused_as_by_the_single_process_write(tmp_path):
+    vertices, edges, types, spaces, endpoint_spaces = spaced_graph()
+    edge_type = next(iter(endpoint_spaces))
+    endpoint_spaces[edge_type] = (endpoint_spaces[edge_type][0], "Nowhere-ID")
+    message = rf"endpoint_spaces: edge type '{edge_type}': target space 'Nowhere-ID' holds no vertex table"
+    with pytest.raises(mmgraph.InputError, match=message):
+        mmgraph.write(tmp_path / "single.mmg", vertices, edges, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces)
+    with pytest.raises(mmgraph.InputError, match=message):
+        write_dataset(tmp_path / "g.mmg", vertices, edges, shards=2, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces)
+    assert leftovers(tmp_path) == []
+
+
 @pytest.mark.parametrize("shards", [2, 3])
 def test_small_tables_and_a_column_only_a_label_set_has_match_the_single_process_write(client, tmp_path, shards):
     # Some shards get no row of a table (an empty partition's key column is float64), and
