@@ -99,15 +99,16 @@ def write_dataset(path, vertices, edges=None, *, shards, key="key", source="sour
     table lacks one); ``spaces={label or tuple: "Movie-ID"}`` puts a table's keys in a named ID
     space and ``endpoint_spaces={edge type: ("Actor-ID", "Movie-ID")}`` names the spaces of an
     edge type's sources and targets (None: the default space). Labels are numbered in order of
-    first appearance, ID spaces in order of first use by the vertex tables (an endpoint space
-    must be one of them); ``key_type`` is "string" or "int" (default: "int" when the first label's keys are integers);
-    ``store_in_edges`` as in :class:`mmgraph.Writer`; ``threads`` encode workers inside each
-    shard task; ``progress=True`` shows a progress bar (one per step). ``wave_shards`` is how
-    many shards have their edges in flight at once (default: the client's worker count, or the
-    cores on the local scheduler): a worker then holds about (edges / K) x wave_shards / workers
-    edges' rows at a time, and the edge input is read once per wave. Raises :class:`mmgraph.InputError`
-    naming the partition and row of bad input (duplicate keys, an endpoint no vertex has, a value
-    of the wrong type, columns whose types differ between partitions); nothing is published then.
+    first appearance, ID spaces in order of first use by the vertex tables (an endpoint space must
+    be one of them); ``key_type`` is "string" or "int" (default: "int" when the first label's keys
+    are integers); ``store_in_edges`` as in :class:`mmgraph.Writer`; ``threads`` encode workers
+    inside each shard task; ``progress=True`` shows a progress bar (one per step). ``wave_shards``
+    is how many shards have their edges in flight at once (default: the client's worker count, or
+    the cores on the local scheduler): a worker then holds about (edges / K) x wave_shards /
+    workers edges' rows at a time, and the edge input is read once per wave. Raises
+    :class:`mmgraph.InputError` naming the partition and row of bad input (duplicate keys, an
+    endpoint no vertex has, a value of the wrong type, columns whose types differ between
+    partitions); nothing is published then.
     """
     require("dask.dataframe", "mmgraph.dask.write_dataset()")
     build = _Build(path, vertices, edges, int(shards), key, source, target, dict(types or {}), key_type,
@@ -772,7 +773,8 @@ class _Build:
                                                 dask_key_name=(f"mmgraph-keys-{self.token}", s)) for s in range(self.K)]
         vertex_refs = [self._references(placed, owner, attributes, "_partitions", "_local", ("v", index), keys)
                        for index, (placed, owner, attributes) in enumerate(zip(placed_vertices, self.owners, self.tables))]
-        writes = [delayed(_write_vertices, pure=True)(_vertex_file(str(self.exchange), s), s, [parts[s] for parts in vertex_parts],
+        writes = [delayed(_write_vertices, pure=True)(_vertex_file(str(self.exchange), s), s,
+                                                      [parts[s] for parts in vertex_parts],
                                                       [{c: parts[s] for c, parts in refs.items()} for refs in vertex_refs],
                                                       dask_key_name=(f"mmgraph-write-vertices-{self.token}", s))
                   for s in range(self.K)]
@@ -802,7 +804,8 @@ class _Build:
                 numbered = delayed(_number, pure=True)(part, s, owner, bool(properties),
                                                        dask_key_name=(f"mmgraph-number-{self.token}", index, s))
                 writes.append(delayed(_write_edges, pure=True)(numbered, s, {c: parts[s] for c, parts in refs.items()},
-                                                               _out_edge_file(exchange, index, s), _in_edge_files(exchange, index, s),
+                                                               _out_edge_file(exchange, index, s),
+                                                               _in_edge_files(exchange, index, s),
                                                                dask_key_name=(f"mmgraph-write-edges-{self.token}", index, s)))
         return writes
 

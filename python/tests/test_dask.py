@@ -1,6 +1,7 @@
 """mmgraph.dask.write_dataset on a 2-worker distributed.LocalCluster: byte-identical to the
-single-process write for K = 1, 3 and 4, nothing published after bad input or a killed worker,
-phases named in the scheduler, and two services that split the shards between them."""
+single-process write for K = 1, 3 and 4 and for waves of 1 to K shards, nothing published (no
+shard temporaries, no exchange files) after bad input or a killed worker, phases named in the
+scheduler, and two services that split the shards between them."""
 
 import os
 import pathlib
@@ -201,6 +202,12 @@ def build_fails(client, tmp_path, vertices, edges, match, shards=3, **options):
     assert leftovers(target) == []
 
 
+def test_a_wave_of_no_shards_is_refused(client, tmp_path):
+    vertices, edges = random_property_graph(20, n=40, m=80)
+    build_fails(client, tmp_path, partitioned(vertices, 2), partitioned(edges, 2), r"wave_shards must be at least 1, not 0",
+                wave_shards=0)
+
+
 def test_duplicate_keys_across_partitions_name_both(client, tmp_path):
     vertices, edges = random_property_graph(21, n=40, m=80)
     person = vertices["Person"]
@@ -212,11 +219,12 @@ def test_duplicate_keys_across_partitions_name_both(client, tmp_path):
                 rf"label 'Person' partition 2 row {sizes[2] - 1}$")
 
 
-def test_a_dangling_edge_is_named(client, tmp_path):
+@pytest.mark.parametrize("wave_shards", [None, 1])
+def test_a_dangling_edge_is_named(client, tmp_path, wave_shards):
     vertices, edges = random_property_graph(22, n=40, m=80)
     edges["KNOWS"].loc[70, "target"] = 123456789012
     build_fails(client, tmp_path, partitioned(vertices, 2), partitioned(edges, 2),
-                r"edge type 'KNOWS' partition 1 row 30: target 123456789012 is no vertex's key")
+                r"edge type 'KNOWS' partition 1 row 30: target 123456789012 is no vertex's key", wave_shards=wave_shards)
 
 
 def test_types_that_differ_between_partitions_are_named(client, tmp_path):
