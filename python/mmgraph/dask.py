@@ -58,12 +58,13 @@ Pass B, in waves of the same size:
     removes the exchange files only it reads.
 
 The exchange files live in a directory beside the output (``.NAME.build-TOKEN.exchange``), on
-the storage that a cluster build already needs every worker to share; they take about the
-size of the edges' columns. The client then settles the dataset id from every shard's section
-checksums, seals each file and renames all K to their final names. A failed task, a killed
-worker or a bad row leaves no file at the final names, no temporaries and no exchange files.
-Every vertex partition is read twice (survey, then place) and every edge partition once plus
-once per wave (ceil(K / wave_shards) waves): persist() inputs that are expensive to compute.
+the storage that a cluster build already needs every worker to share; they take about 30 bytes
+per edge (18 for an out-edge, 12 more when it crosses shards) plus its properties. The client
+then settles the dataset id from every shard's section checksums, seals each file and renames
+all K to their final names. A failed task, a killed worker or a bad row leaves no file at the
+final names, no temporaries and no exchange files. Every vertex partition is read twice (survey,
+then place) and every edge partition once plus once per wave (ceil(K / wave_shards) waves):
+persist() inputs that are expensive to compute.
 """
 
 import os
