@@ -7,50 +7,79 @@ input order of a Dask DataFrame is (partition number, row), labels and edge type
 order. It runs on the active ``distributed.Client`` when there is one, else on Dask's local
 scheduler.
 
-The build follows spec §10.1. No task and no client-side step holds the whole graph or a
+The build follows spec §10.1 in three passes, the edges in waves of shards so that the memory a
+worker needs shrinks as K grows. No task and no client-side step holds the whole graph or a
 whole-graph key table; each phase is a named layer of tasks, so the dashboard and progress bars
 show it by name:
 
 ``mmgraph-survey``
     one task per input partition: its row count per shard and its column types (the client
     gathers these small tables: shard sizes, local index offsets, the schema).
+
+The vertex pass (vertices are few beside the edges; it runs once):
+
 ``mmgraph-place``
-    vertices get (shard, local index); edges get their endpoints' shards and input positions.
-    A Dask shuffle then moves every vertex to its shard's partition and every edge to its
-    target's.
+    vertices get (shard, local index); a Dask shuffle moves every vertex to its shard's
+    partition.
 ``mmgraph-keys``
-    per shard, the table key -> local index of its vertices, checked for duplicate keys.
-``mmgraph-resolve-target`` / ``mmgraph-resolve-source``
-    per shard, a join of the edges routed there with the shard's key table: first the targets;
-    then a shuffle moves each edge to its source's shard, where the sources resolve and the edge
-    stays. Two shuffles of the edges in all, and a third of the edges that cross shards only.
+    per shard, the table key -> local index of its vertices, checked for duplicate keys. These
+    tables stay in the cluster (persisted) until every edge has resolved.
 ``mmgraph-references`` / ``mmgraph-resolve-references``
     vertex_ref and vertex_ref[] attributes: one row per reference goes to the shard of the key it
     names, resolves there against the key table and comes back to its owner's shard.
-``mmgraph-number``
-    per shard, its out-edges in input order and their ordinals (their rows in its property
-    tables); ``mmgraph-route-in`` and a shuffle send every edge between two shards to its
-    target's shard as an in-edge.
-``mmgraph-encode``
-    per shard, one mmgraph.ShardWriter writes the file under a temporary name.
+``mmgraph-write-vertices``
+    per shard, its vertex rows in local order with their resolved references, to its exchange
+    file.
 
-The client then settles the dataset id from every shard's section checksums, seals each file
-and renames all K to their final names. A failed task, a killed worker or a bad row leaves no
-file at the final names and no temporaries. Every input partition is read twice (survey, then
-place): persist() inputs that are expensive to compute.
+Pass A, once per wave of source shards (``wave_shards`` shards, by default one per worker):
+every input partition of every edge type is read again and only the edges whose source lies in
+the wave go on, so only one wave's edges are in the cluster at a time.
+
+``mmgraph-place``
+    the wave's edges get their endpoints' shards and input positions; a shuffle moves each to
+    its target's shard.
+``mmgraph-resolve-target`` / ``mmgraph-resolve-source``
+    per shard, a join of the edges routed there with the shard's key table: first the targets;
+    then a shuffle moves each edge to its source's shard, where the sources resolve. Edge
+    properties that are vertex references resolve as the vertices' do, within the wave.
+``mmgraph-number``
+    per source shard, its out-edges in input order and their ordinals (their rows in its
+    property tables).
+``mmgraph-write-edges``
+    per source shard, its out-edges (every column the encoder needs) to one exchange file, and
+    those that end in another shard, as in-edges (target, source, ordinal) sorted by target
+    shard, to another with an index of each target shard's run.
+
+Pass B, in waves of the same size:
+
+``mmgraph-encode``
+    per shard, one mmgraph.ShardWriter reads the shard's vertex and out-edge files and its run
+    of every other shard's in-edge file, writes the shard file under a temporary name and
+    removes the exchange files only it reads.
+
+The exchange files live in a directory beside the output (``.NAME.build-TOKEN.exchange``), on
+the storage that a cluster build already needs every worker to share; they take about 30 bytes
+per edge (18 for an out-edge, 12 more when it crosses shards) plus its properties. The client
+then settles the dataset id from every shard's section checksums, seals each file and renames
+all K to their final names. A failed task, a killed worker or a bad row leaves no file at the
+final names, no temporaries and no exchange files. Every vertex partition is read twice (survey,
+then place) and every edge partition once plus once per wave (ceil(K / wave_shards) waves):
+persist() inputs that are expensive to compute.
 """
 
 import os
 import pathlib
+import pickle
 import re
+import shutil
 import uuid
 
 import numpy as np
 
 from . import _native
 from ._optional import require
-from ._writing import (ShardWriter, _infer_type, _keys, _label_attributes, _table_name, _temporal_lists, _temporal_records,
-                       out_edge_ordinals, shards_of)
+from ._writing import (ShardWriter, _infer_type, _keys, _label_attributes, _space_names, _table_name, _temporal_lists,
+                       _temporal_records, out_edge_ordinals, shards_of)
 from .errors import Error, InputError
 
 __all__ = ["write_dataset"]
@@ -59,7 +88,8 @@ _POSITION_BITS = 32  # an input position is (partition << 32) | row
 
 
 def write_dataset(path, vertices, edges=None, *, shards, key="key", source="source", target="target", types=None,
-                  key_type=None, store_in_edges=True, threads=1, progress=False, spaces=None, endpoint_spaces=None):
+                  key_type=None, store_in_edges=True, threads=1, progress=False, spaces=None, endpoint_spaces=None,
+                  wave_shards=None):
     """Writes a K-shard dataset (``shards=K``) from Dask DataFrames and returns its statistics
     (files, vertices, edges, bytes, dataset_id, shard summaries).
 
@@ -70,17 +100,20 @@ def write_dataset(path, vertices, edges=None, *, shards, key="key", source="sour
     table lacks one); ``spaces={label or tuple: "Movie-ID"}`` puts a table's keys in a named ID
     space and ``endpoint_spaces={edge type: ("Actor-ID", "Movie-ID")}`` names the spaces of an
     edge type's sources and targets (None: the default space). Labels are numbered in order of
-    first appearance, ID spaces in order of first use by the vertex tables, then by
-    endpoint_spaces; ``key_type`` is
-    "string" or "int" (default: "int" when the first label's keys are integers);
-    ``store_in_edges`` as in :class:`mmgraph.Writer`; ``threads`` encode workers inside each
-    shard task; ``progress=True`` shows a progress bar. Raises :class:`mmgraph.InputError`
-    naming the partition and row of bad input (duplicate keys, an endpoint no vertex has, a value
-    of the wrong type, columns whose types differ between partitions); nothing is published then.
+    first appearance, ID spaces in order of first use by the vertex tables (an endpoint space must
+    be one of them); ``key_type`` is "string" or "int" (default: "int" when the first label's keys
+    are integers); ``store_in_edges`` as in :class:`mmgraph.Writer`; ``threads`` encode workers
+    inside each shard task; ``progress=True`` shows a progress bar (one per step). ``wave_shards``
+    is how many shards have their edges in flight at once (default: the client's worker count, or
+    the cores on the local scheduler): a worker then holds about (edges / K) x wave_shards /
+    workers edges' rows at a time, and the edge input is read once per wave. Raises
+    :class:`mmgraph.InputError` naming the partition and row of bad input (duplicate keys, an
+    endpoint no vertex has, a value of the wrong type, columns whose types differ between
+    partitions); nothing is published then.
     """
     require("dask.dataframe", "mmgraph.dask.write_dataset()")
     build = _Build(path, vertices, edges, int(shards), key, source, target, dict(types or {}), key_type,
-                   store_in_edges, threads, progress, spaces, endpoint_spaces)
+                   store_in_edges, threads, progress, spaces, endpoint_spaces, wave_shards)
     return build.run()
 
 
@@ -178,19 +211,22 @@ def _place_vertices(frame, partition, label_index, key, int_keys, shard_count, o
     return placed
 
 
-def _place_edges(frame, partition, source, target, int_keys, shard_count, owner, spaces):
-    """The partition's edges with their target's shard (as _partitions: targets resolve first),
-    their source's shard and input position; the endpoints become columns _src and _dst, keys in
-    the ID spaces `spaces` (source's, target's)."""
+def _place_edges(frame, partition, source, target, int_keys, shard_count, owner, spaces, wave):
+    """The partition's edges whose source lies in a shard of `wave` (a range of shards), with
+    their target's shard (as _partitions: targets resolve first), their source's shard and input
+    position; the endpoints become columns _src and _dst, keys in the ID spaces `spaces`
+    (source's, target's)."""
     pd = require("pandas", "mmgraph.dask")
     sources = _keys_of(frame, source, int_keys, owner, partition)
     targets = _keys_of(frame, target, int_keys, owner, partition)
-    placed = frame.drop(columns=[source, target]).reset_index(drop=True)
-    placed["_src"] = sources if int_keys else pd.array(sources, dtype=object)
-    placed["_dst"] = targets if int_keys else pd.array(targets, dtype=object)
-    placed["_src_shard"] = shards_of(sources, shard_count, spaces[0])
-    placed["_partitions"] = shards_of(targets, shard_count, spaces[1])
-    placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + np.arange(len(frame), dtype=np.uint64)
+    source_shards = shards_of(sources, shard_count, spaces[0])
+    rows = np.flatnonzero((source_shards >= wave.start) & (source_shards < wave.stop))
+    placed = frame.drop(columns=[source, target]).iloc[rows].reset_index(drop=True)
+    placed["_src"] = sources[rows] if int_keys else pd.array(np.asarray(sources, dtype=object)[rows], dtype=object)
+    placed["_dst"] = targets[rows] if int_keys else pd.array(np.asarray(targets, dtype=object)[rows], dtype=object)
+    placed["_src_shard"] = source_shards[rows]
+    placed["_partitions"] = shards_of(targets, shard_count, spaces[1])[rows]
+    placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + rows.astype(np.uint64)
     return placed
 
 
@@ -333,15 +369,6 @@ def _number(edges, shard, owner, has_properties):
     return ordered
 
 
-def _in_edges(numbered, shard):
-    """The out-edges of `shard` that end in another shard, routed there as in-edges."""
-    crossing = numbered[numbered["_dst_shard"].to_numpy() != shard]
-    routed = crossing[["_dst_local", "_src_local", "_ordinal"]].copy()
-    routed["_src_shard"] = np.uint16(shard)
-    routed["_partitions"] = crossing["_dst_shard"].to_numpy()
-    return routed
-
-
 def _located(error, owner, positions):
     """`error` with the row of the writer call it names ("row N") told as the input's partition
     and row, when it names one."""
@@ -363,10 +390,107 @@ def _with_references(rows, row, attributes, references):
     return columns
 
 
-def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts, vertex_refs, edge_refs):
-    """Writes shard `shard` with one ShardWriter and returns its summary. `vertex_refs` and
-    `edge_refs` hold, per label and edge type, {reference attribute: its resolved references}."""
-    del keys  # a dependency only: the duplicate-key check runs before any shard is encoded
+# ---------------------------------------------------------------------------------------------
+# The exchange: a directory of files beside the output through which pass A hands each shard its
+# rows and pass B reads them back, so that no task result holds them between the passes.
+
+_IN_EDGE = np.dtype([("target", "<u4"), ("source", "<u4"), ("ordinal", "<u4")])
+
+
+def _vertex_file(exchange, shard):
+    return os.path.join(exchange, f"vertices-{shard}.pickle")
+
+
+def _out_edge_file(exchange, edge_type, shard):
+    return os.path.join(exchange, f"out-{edge_type}-{shard}.pickle")
+
+
+def _in_edge_files(exchange, edge_type, source_shard):
+    """The in-edges that shard `source_shard` sends, by target shard (rows), and where each
+    target shard's run of rows starts (index)."""
+    stem = os.path.join(exchange, f"in-{edge_type}-{source_shard}")
+    return stem + ".npy", stem + "-index.npy"
+
+
+def _save(path, value):
+    with open(path, "wb") as file:
+        pickle.dump(value, file, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _load(path):
+    with open(path, "rb") as file:
+        return pickle.load(file)  # noqa: S301 - a file this build wrote into its own exchange directory
+
+
+def _write_vertices(path, shard, vertex_parts, vertex_refs):
+    """Shard `shard`'s rows of every vertex table in local order, with their resolved references,
+    into its exchange file."""
+    tables = []
+    for part, references in zip(vertex_parts, vertex_refs):
+        _check_routed(part, shard, "vertices")
+        rows = part.drop(columns=["_partitions", "_label", "_space"]).sort_values("_local")
+        tables.append((rows.reset_index(drop=True), references))
+    _save(path, tables)
+    return len(tables)
+
+
+def _write_edges(numbered, shard, references, out_path, in_paths):
+    """Shard `shard`'s numbered out-edges of one type with their resolved references into one
+    exchange file; those ending in another shard, as in-edges sorted by target shard, into two
+    more (the rows and an index of each target shard's run), which every other shard reads."""
+    crossing = numbered[numbered["_dst_shard"].to_numpy() != shard]
+    target_shards = crossing["_dst_shard"].to_numpy(np.uint16)
+    order = np.argsort(target_shards, kind="stable")
+    rows = np.empty(len(crossing), _IN_EDGE)
+    rows["target"] = crossing["_dst_local"].to_numpy(np.uint32)[order]
+    rows["source"] = crossing["_src_local"].to_numpy(np.uint32)[order]
+    rows["ordinal"] = crossing["_ordinal"].to_numpy(np.uint32)[order]
+    present, starts = np.unique(target_shards[order], return_index=True)
+    np.save(in_paths[0], rows)
+    np.save(in_paths[1], np.stack([present.astype(np.int64), starts.astype(np.int64)]))
+    _save(out_path, (numbered.drop(columns=["_ordinal"]), references))
+    return len(numbered)
+
+
+def _in_edges_of(exchange, edge_type, shard, shard_count):
+    """The in-edges of one type that reach shard `shard` from every other shard, read from their
+    exchange files (only this shard's run of each): (targets, source shards, sources, ordinals)."""
+    pieces, sources = [], []
+    for source_shard in range(shard_count):
+        if source_shard == shard:
+            continue
+        rows_path, index_path = _in_edge_files(exchange, edge_type, source_shard)
+        present, starts = np.load(index_path)
+        at = int(np.searchsorted(present, shard))
+        if at == len(present) or present[at] != shard:
+            continue
+        rows = np.load(rows_path, mmap_mode="r")
+        end = int(starts[at + 1]) if at + 1 < len(starts) else len(rows)
+        pieces.append(np.array(rows[int(starts[at]):end]))
+        sources.append(np.full(len(pieces[-1]), source_shard, np.uint16))
+        del rows
+    rows = np.concatenate(pieces) if pieces else np.zeros(0, _IN_EDGE)
+    source_shards = np.concatenate(sources) if sources else np.zeros(0, np.uint16)
+    return rows["target"], source_shards, rows["source"], rows["ordinal"].astype(np.uint64)
+
+
+def _encode(shard, settings, temp_path, exchange):
+    """Writes shard `shard` with one ShardWriter from its exchange files, which it then removes
+    (all but the in-edge files, which other shards read too), and returns its summary."""
+    tables = _load(_vertex_file(exchange, shard))
+    edge_types = range(len(settings["edge_types"]))
+    out_edges = [_load(_out_edge_file(exchange, index, shard)) for index in edge_types]
+    in_edges = [_in_edges_of(exchange, index, shard, len(settings["sizes"])) for index in edge_types]
+    summary = _encode_shard(shard, settings, temp_path, tables, out_edges, in_edges)
+    for path in [_vertex_file(exchange, shard)] + [_out_edge_file(exchange, index, shard) for index in edge_types]:
+        os.remove(path)
+    return summary
+
+
+def _encode_shard(shard, settings, temp_path, tables, out_edges, in_edges):
+    """Shard `shard` from its vertex rows (per table: rows in local order, {reference attribute:
+    resolved references}), its out-edges (per type: numbered rows, references) and its in-edges
+    (per type, as _in_edges_of gives them); returns its summary."""
     writer = ShardWriter(shard, settings["sizes"], key_type=settings["key_type"], threads=settings["threads"],
                          store_in_edges=settings["store_in_edges"])
     for name, attributes in settings["labels"]:
@@ -379,24 +503,20 @@ def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts,
         writer.declare_label_set(labels)
     if settings["zones"]:
         writer.declare_zone_names(settings["zones"])
-    for (owner, labels, space, attributes), part, references in zip(settings["tables"], vertex_parts, vertex_refs):
-        rows = part.sort_values("_local")
+    for (owner, labels, space, attributes), (rows, references) in zip(settings["tables"], tables):
         try:
             keys_column = rows["_key"].to_numpy(np.int64) if settings["key_type"] == "int" else rows["_key"].tolist()
             writer.add_vertices(labels, keys_column, _with_references(rows, "_local", attributes, references), space=space)
         except Error as error:
             raise _located(error, owner, rows["_pos"].to_numpy()) from None
-    for (name, properties), part, references in zip(settings["edge_types"], out_parts, edge_refs):
-        owner = f"edge type '{name}'"
+    for (name, properties), (part, references) in zip(settings["edge_types"], out_edges):
         try:
             writer.add_out_edges(name, part["_src_local"].to_numpy(np.uint32), part["_dst_shard"].to_numpy(np.uint16),
                                  part["_dst_local"].to_numpy(np.uint32), _with_references(part, "_pos", properties, references))
         except Error as error:
-            raise _located(error, owner, part["_pos"].to_numpy()) from None
-    for (name, _), part in zip(settings["edge_types"], in_parts):
-        _check_routed(part, shard, f"edge type '{name}' in-edges")
-        writer.add_in_edges(name, part["_dst_local"].to_numpy(np.uint32), part["_src_shard"].to_numpy(np.uint16),
-                            part["_src_local"].to_numpy(np.uint32), part["_ordinal"].to_numpy(np.uint64))
+            raise _located(error, f"edge type '{name}'", part["_pos"].to_numpy()) from None
+    for (name, _), columns in zip(settings["edge_types"], in_edges):
+        writer.add_in_edges(name, *columns)
     return writer.finish(temp_path)
 
 
@@ -405,9 +525,12 @@ def _encode(shard, settings, temp_path, keys, vertex_parts, out_parts, in_parts,
 
 class _Build:
     def __init__(self, path, vertices, edges, shard_count, key, source, target, types, key_type, store_in_edges,
-                 threads, progress, spaces=None, endpoint_spaces=None):
+                 threads, progress, spaces=None, endpoint_spaces=None, wave_shards=None):
         if not 1 <= shard_count <= 65535:
             raise InputError(f"shards must be 1 to 65535, not {shard_count}")
+        if wave_shards is not None and int(wave_shards) < 1:
+            raise InputError(f"wave_shards must be at least 1, not {wave_shards}")
+        self.wave_shards = None if wave_shards is None else int(wave_shards)
         self.path = pathlib.Path(path)
         self.K = shard_count
         self.key, self.source, self.target = key, source, target
@@ -426,34 +549,24 @@ class _Build:
         self.token = uuid.uuid4().hex[:12]
         self.finals = [self._final_path(s) for s in range(self.K)]
         self.temporaries = [f.parent / f".{f.name}.build-{self.token}" for f in self.finals]
+        self.exchange = self.path.parent / f".{self.path.name}.build-{self.token}.exchange"
 
     # -- inputs ---------------------------------------------------------------------------------
 
     def _id_spaces(self, spaces, endpoint_spaces):
-        """Named ID spaces numbered 1, 2, ... in order of first use by the vertex tables, then
-        by endpoint_spaces; each vertex table's space id and each edge type's (source, target)."""
-        unknown = [name for name in spaces if name not in self.vertices]
-        if unknown:
-            raise InputError(f"spaces: {_table_name(unknown[0])} is not a key of vertices")
+        """Each vertex table's ID space id and each edge type's (source, target): the named
+        spaces numbered 1, 2, ... as mmgraph.write declares them (_space_names), 0 the default."""
         unknown = [name for name in endpoint_spaces if name not in self.edges]
         if unknown:
             raise InputError(f"endpoint_spaces: edge type '{unknown[0]}' is not a key of edges")
-        self.space_names = []
+        self.space_names = _space_names(self.vertices, spaces, endpoint_spaces)
 
         def space_id(name):
-            if name is None:
-                return 0
-            if name not in self.space_names:
-                self.space_names.append(name)
-            return self.space_names.index(name) + 1
+            return 0 if name is None else self.space_names.index(name) + 1
 
         self.table_spaces = [space_id(spaces.get(name)) for name in self.vertices]
-        self.edge_spaces = {}
-        for edge_type in self.edges:
-            ends = endpoint_spaces.get(edge_type, (None, None))
-            if not isinstance(ends, (tuple, list)) or len(ends) != 2:
-                raise InputError(f"endpoint_spaces: edge type '{edge_type}': expected (source space, target space), got {ends!r}")
-            self.edge_spaces[edge_type] = (space_id(ends[0]), space_id(ends[1]))
+        self.edge_spaces = {edge_type: tuple(space_id(name) for name in endpoint_spaces.get(edge_type, (None, None)))
+                            for edge_type in self.edges}
 
     def _given(self, name):
         """The types= given for the columns of a vertex table or edge type: a table of several
@@ -497,16 +610,38 @@ class _Build:
     def run(self):
         try:
             sizes, offsets = self._survey()
-            summaries = self._compute(self._graph(sizes, offsets))
+            self.exchange.mkdir()
+            waves = self._waves()
+            keys = self._vertex_pass(offsets)
+            for wave in waves:
+                self._compute(self._edge_wave(wave, keys))
+            del keys  # pass B needs no key table: let the cluster free them
+            settings = self._settings(sizes)
+            summaries = []
+            for wave in waves:
+                summaries += self._compute(self._encode_wave(wave, settings))
             return self._publish(summaries)
         except BaseException:
             self._remove_temporaries()
             raise
+        finally:
+            shutil.rmtree(self.exchange, ignore_errors=True)
 
-    def _compute(self, collections):
-        """Computes on the active client, else on Dask's threads. Returns only when no task of
-        the build still runs, failed or not, so that cleaning up after a failure cannot race a
-        shard task that is still writing its temporary."""
+    def _waves(self):
+        """The shards in groups of `wave_shards` (default: one per worker of the client, or per
+        core on the local scheduler): the shards whose edges are in flight at once."""
+        size = self.wave_shards
+        if size is None:
+            client = _active_client()
+            size = len(client.scheduler_info()["workers"]) if client is not None else os.cpu_count()
+            size = max(1, size or 1)
+        return [range(start, min(start + size, self.K)) for start in range(0, self.K, size)]
+
+    def _compute(self, collections, persist=False):
+        """Computes on the active client, else on Dask's threads; with `persist`, returns the
+        collections persisted (their results stay in the cluster) instead of their results.
+        Returns only when no task of the step still runs, failed or not, so that cleaning up
+        after a failure cannot race a task that is still writing a file."""
         import dask
         client = _active_client()
         if client is None:
@@ -517,9 +652,10 @@ class _Build:
                 if self.progress:
                     from dask.diagnostics import ProgressBar
                     stack.enter_context(ProgressBar())
-                return dask.compute(*collections, scheduler="threads", pool=pool)
-        from distributed import wait
-        futures = client.compute(list(collections))
+                return (dask.persist if persist else dask.compute)(*collections, scheduler="threads", pool=pool)
+        from distributed import futures_of, wait
+        held = client.persist(list(collections)) if persist else None
+        futures = futures_of(held) if persist else client.compute(list(collections))
         try:
             if self.progress:
                 from distributed import progress
@@ -528,7 +664,12 @@ class _Build:
         except BaseException:
             client.cancel(futures)  # interrupted: stop what has not started
             raise
-        return client.gather(futures)
+        if not persist:
+            return client.gather(futures)
+        for future in futures:
+            if future.status == "error":
+                future.result()  # raises the task's error
+        return held
 
     def _survey(self):
         """Phase 1: counts per (label, partition, shard) and the schema, from small task results."""
@@ -622,9 +763,10 @@ class _Build:
                 raise InputError(f"{owner}: column '{extra[0]}' is in partition {partition} but not in partition 0")
         return declared
 
-    def _graph(self, sizes, offsets):
-        """Phases 2 to 5 as one task graph whose results are the K shard summaries."""
-        dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
+    def _vertex_pass(self, offsets):
+        """Phase 2 for the vertices: every shard's key tables, checked for duplicate keys and
+        persisted in the cluster for pass A; every shard's vertex rows, vertex references
+        resolved, written to its exchange file. Returns the key tables (one per shard)."""
         from dask import delayed
         placed_vertices = [self._placed_vertices(index, label, offsets) for index, label in enumerate(self.vertices)]
         vertex_parts = [self._shuffled(placed) for placed in placed_vertices]
@@ -632,40 +774,58 @@ class _Build:
                                                 dask_key_name=(f"mmgraph-keys-{self.token}", s)) for s in range(self.K)]
         vertex_refs = [self._references(placed, owner, attributes, "_partitions", "_local", ("v", index), keys)
                        for index, (placed, owner, attributes) in enumerate(zip(placed_vertices, self.owners, self.tables))]
+        writes = [delayed(_write_vertices, pure=True)(_vertex_file(str(self.exchange), s), s,
+                                                      [parts[s] for parts in vertex_parts],
+                                                      [{c: parts[s] for c, parts in refs.items()} for refs in vertex_refs],
+                                                      dask_key_name=(f"mmgraph-write-vertices-{self.token}", s))
+                  for s in range(self.K)]
+        return list(self._compute(keys + writes, persist=True)[:self.K])
+
+    def _edge_wave(self, wave, keys):
+        """Pass A for the source shards of `wave`: the edges leaving them (every input partition
+        read, the others' edges dropped) resolved, numbered and written to the exchange, out-edges
+        with their resolved references and in-edges for every other shard. Returns the tasks."""
+        dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
+        from dask import delayed
+        exchange = str(self.exchange)
         no_keys = _empty_keys(self.int_keys, len(self.space_names))
-        out_parts, in_parts, edge_refs = [], [], []
+        writes = []
         for index, (edge_type, properties) in enumerate(self.edge_types):
             owner = f"edge type '{edge_type}'"
-            placed = self._placed_edges(index, edge_type)
+            layer = (index, wave.start)
+            placed = self._placed_edges(index, edge_type, wave)
             source_space, target_space = self.edge_spaces[edge_type]
-            edge_refs.append(self._references(placed, owner, properties, "_src_shard", "_pos", ("e", index), keys))
-            by_target = self._resolved("resolve-target", index, self._shuffled(placed), keys, owner, "_dst", target_space)
+            refs = self._references(placed, owner, properties, "_src_shard", "_pos", ("e", *layer), keys)
+            by_target = self._resolved("resolve-target", layer, range(self.K), self._shuffled(placed), keys, owner, "_dst",
+                                       target_space)
             meta = _resolve(placed._meta, no_keys, 0, "_dst", owner, target_space, self.space_names)
-            by_source = self._resolved("resolve-source", index, self._shuffled(dd.from_delayed(by_target, meta=meta, verify_meta=False)),
-                                       keys, owner, "_src", source_space)
-            meta = _resolve(meta, no_keys, 0, "_src", owner, source_space, self.space_names)
-            numbered = [delayed(_number, pure=True)(part, s, owner, bool(properties),
-                                                    dask_key_name=(f"mmgraph-number-{self.token}", index, s))
-                        for s, part in enumerate(by_source)]
-            crossing = [delayed(_in_edges, pure=True)(part, s, dask_key_name=(f"mmgraph-route-in-{self.token}", index, s))
-                        for s, part in enumerate(numbered)]
-            in_meta = _in_edges(_number(meta, 0, owner, False), 0)
-            in_parts.append(self._shuffled(dd.from_delayed(crossing, meta=in_meta, verify_meta=False)))
-            out_parts.append(numbered)
-        settings = {"sizes": sizes, "key_type": "int" if self.int_keys else "string", "threads": self.threads,
-                    "store_in_edges": self.store_in_edges, "labels": [(n, a) for n, a in self.labels],
-                    "tables": [(owner, labels[0] if len(labels) == 1 else labels, self.space_names[space - 1] if space else None,
-                                attributes)
-                               for owner, labels, space, attributes in zip(self.owners, self.table_labels, self.table_spaces, self.tables)],
-                    "label_sets": list(dict.fromkeys(labels for labels in self.table_labels if len(labels) > 1)),
-                    "spaces": list(self.space_names), "zones": self.zones,
-                    "edge_types": [(n, p) for n, p in self.edge_types]}
-        return [delayed(_encode, pure=True)(s, settings, str(self.temporaries[s]), keys[s],
-                                           [parts[s] for parts in vertex_parts], [parts[s] for parts in out_parts],
-                                           [parts[s] for parts in in_parts],
-                                           [{c: parts[s] for c, parts in refs.items()} for refs in vertex_refs],
-                                           [{c: parts[s] for c, parts in refs.items()} for refs in edge_refs],
-                                           dask_key_name=(f"mmgraph-encode-{self.token}", s)) for s in range(self.K)]
+            at_source = self._shuffled(dd.from_delayed(by_target, meta=meta, verify_meta=False))
+            by_source = self._resolved("resolve-source", layer, wave, at_source, keys, owner, "_src", source_space)
+            for s, part in zip(wave, by_source):
+                numbered = delayed(_number, pure=True)(part, s, owner, bool(properties),
+                                                       dask_key_name=(f"mmgraph-number-{self.token}", index, s))
+                writes.append(delayed(_write_edges, pure=True)(numbered, s, {c: parts[s] for c, parts in refs.items()},
+                                                               _out_edge_file(exchange, index, s),
+                                                               _in_edge_files(exchange, index, s),
+                                                               dask_key_name=(f"mmgraph-write-edges-{self.token}", index, s)))
+        return writes
+
+    def _settings(self, sizes):
+        """What every encode task is told of the whole dataset: shard sizes and the schema."""
+        return {"sizes": sizes, "key_type": "int" if self.int_keys else "string", "threads": self.threads,
+                "store_in_edges": self.store_in_edges, "labels": [(n, a) for n, a in self.labels],
+                "tables": [(owner, labels[0] if len(labels) == 1 else labels, self.space_names[space - 1] if space else None,
+                            attributes)
+                           for owner, labels, space, attributes in zip(self.owners, self.table_labels, self.table_spaces, self.tables)],
+                "label_sets": list(dict.fromkeys(labels for labels in self.table_labels if len(labels) > 1)),
+                "spaces": list(self.space_names), "zones": self.zones,
+                "edge_types": [(n, p) for n, p in self.edge_types]}
+
+    def _encode_wave(self, wave, settings):
+        """Pass B for the shards of `wave`: each encoded from its exchange files."""
+        from dask import delayed
+        return [delayed(_encode, pure=True)(s, settings, str(self.temporaries[s]), str(self.exchange),
+                                           dask_key_name=(f"mmgraph-encode-{self.token}", s)) for s in wave]
 
     def _references(self, placed, owner, attributes, owner_shard, row, layer, keys):
         """{reference attribute: its K partitions of resolved references, partition s holding
@@ -691,11 +851,12 @@ class _Build:
             resolved[column] = self._shuffled(dd.from_delayed(back, meta=meta, verify_meta=False))
         return resolved
 
-    def _resolved(self, phase, index, parts, keys, owner, end, space):
+    def _resolved(self, phase, layer, shards, parts, keys, owner, end, space):
+        """The resolve tasks of partitions `shards` of `parts` (partition s: the rows routed to shard s)."""
         from dask import delayed
-        return [delayed(_resolve, pure=True)(part, keys[s], s, end, owner, space, self.space_names,
-                                             dask_key_name=(f"mmgraph-{phase}-{self.token}", index, s))
-                for s, part in enumerate(parts)]
+        return [delayed(_resolve, pure=True)(parts[s], keys[s], s, end, owner, space, self.space_names,
+                                             dask_key_name=(f"mmgraph-{phase}-{self.token}", *layer, s))
+                for s in shards]
 
     def _placed_vertices(self, index, label, offsets):
         dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
@@ -710,16 +871,17 @@ class _Build:
         meta = _place_vertices(frame._meta, 0, index, self.key, self.int_keys, self.K, np.zeros(self.K, np.uint64), owner, space)
         return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
-    def _placed_edges(self, index, edge_type):
+    def _placed_edges(self, index, edge_type, wave):
         dd = require("dask.dataframe", "mmgraph.dask.write_dataset()")
         from dask import delayed
         frame = self.edges[edge_type]
         owner = f"edge type '{edge_type}'"
         parts = [delayed(_place_edges, pure=True)(part, p, self.source, self.target, self.int_keys, self.K, owner,
-                                                  self.edge_spaces[edge_type],
-                                                  dask_key_name=(f"mmgraph-place-{self.token}", "e", index, p))
+                                                  self.edge_spaces[edge_type], wave,
+                                                  dask_key_name=(f"mmgraph-place-{self.token}", "e", index, wave.start, p))
                  for p, part in enumerate(frame.to_delayed())]
-        meta = _place_edges(frame._meta, 0, self.source, self.target, self.int_keys, self.K, owner, self.edge_spaces[edge_type])
+        meta = _place_edges(frame._meta, 0, self.source, self.target, self.int_keys, self.K, owner, self.edge_spaces[edge_type],
+                            wave)
         return dd.from_delayed(parts, meta=meta, verify_meta=False)
 
     def _shuffled(self, frame):
@@ -764,6 +926,7 @@ class _Build:
                 temporary.unlink(missing_ok=True)
             except OSError:
                 pass
+        shutil.rmtree(self.exchange, ignore_errors=True)
 
 
 def _empty_keys(int_keys, named_spaces=0):

@@ -1,6 +1,7 @@
 """mmgraph.dask.write_dataset on a 2-worker distributed.LocalCluster: byte-identical to the
-single-process write for K = 1, 3 and 4, nothing published after bad input or a killed worker,
-phases named in the scheduler, and two services that split the shards between them."""
+single-process write for K = 1, 3 and 4 and for waves of 1 to K shards, nothing published (no
+shard temporaries, no exchange files) after bad input or a killed worker, phases named in the
+scheduler, and two services that split the shards between them."""
 
 import os
 import pathlib
@@ -168,17 +169,21 @@ def test_phases_are_named_in_the_scheduler(client, tmp_path):
     vertices, edges = random_property_graph(5, n=60, m=200)
     write_dataset(tmp_path / "g.mmg", partitioned(vertices, 2), partitioned(edges, 2), shards=2)
     prefixes = client.run_on_scheduler(lambda dask_scheduler: sorted(dask_scheduler.task_prefixes))
-    for phase in ("survey", "place", "keys", "resolve-source", "resolve-target", "number", "route-in", "encode"):
+    for phase in ("survey", "place", "keys", "write-vertices", "resolve-source", "resolve-target", "number", "write-edges",
+                  "encode"):
         assert f"mmgraph-{phase}" in prefixes, prefixes
 
 
-def test_local_scheduler_without_a_client(tmp_path):
+@pytest.mark.parametrize("wave_shards", [None, 1])
+def test_local_scheduler_without_a_client(tmp_path, wave_shards):
     vertices, edges = random_property_graph(3, n=80, m=300)
     expected = tmp_path / "single.mmg"
-    mmgraph.write(expected, vertices, edges, shards=2)
-    built = tmp_path / "local.mmg"
-    write_dataset(built, partitioned(vertices, 2), partitioned(edges, 3), shards=2)
-    assert_identical(built, expected, 2)
+    mmgraph.write(expected, vertices, edges, shards=3)
+    built = tmp_path / "local" / "g.mmg"
+    built.parent.mkdir()
+    write_dataset(built, partitioned(vertices, 2), partitioned(edges, 3), shards=3, wave_shards=wave_shards)
+    assert_identical(built, expected, 3)
+    assert leftovers(built.parent) == sorted(f.name for f in shard_files(built, 3))
 
 
 def test_progress_bar_on_the_local_scheduler(tmp_path, capsys):
@@ -197,6 +202,12 @@ def build_fails(client, tmp_path, vertices, edges, match, shards=3, **options):
     assert leftovers(target) == []
 
 
+def test_a_wave_of_no_shards_is_refused(client, tmp_path):
+    vertices, edges = random_property_graph(20, n=40, m=80)
+    build_fails(client, tmp_path, partitioned(vertices, 2), partitioned(edges, 2), r"wave_shards must be at least 1, not 0",
+                wave_shards=0)
+
+
 def test_duplicate_keys_across_partitions_name_both(client, tmp_path):
     vertices, edges = random_property_graph(21, n=40, m=80)
     person = vertices["Person"]
@@ -208,11 +219,12 @@ def test_duplicate_keys_across_partitions_name_both(client, tmp_path):
                 rf"label 'Person' partition 2 row {sizes[2] - 1}$")
 
 
-def test_a_dangling_edge_is_named(client, tmp_path):
+@pytest.mark.parametrize("wave_shards", [None, 1])
+def test_a_dangling_edge_is_named(client, tmp_path, wave_shards):
     vertices, edges = random_property_graph(22, n=40, m=80)
     edges["KNOWS"].loc[70, "target"] = 123456789012
     build_fails(client, tmp_path, partitioned(vertices, 2), partitioned(edges, 2),
-                r"edge type 'KNOWS' partition 1 row 30: target 123456789012 is no vertex's key")
+                r"edge type 'KNOWS' partition 1 row 30: target 123456789012 is no vertex's key", wave_shards=wave_shards)
 
 
 def test_types_that_differ_between_partitions_are_named(client, tmp_path):
@@ -237,7 +249,8 @@ def test_a_value_of_the_wrong_type_is_located(client, tmp_path):
                 types={"KNOWS": {"since": "int16"}})
 
 
-def test_a_killed_worker_fails_the_build_and_publishes_nothing(tmp_path):
+@pytest.mark.parametrize("phase", ["mmgraph-write-edges", "mmgraph-encode"])
+def test_a_killed_worker_fails_the_build_and_publishes_nothing(tmp_path, phase):
     # A cluster of its own that gives up on a task whose worker died instead of retrying it.
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
@@ -256,12 +269,12 @@ def test_a_killed_worker_fails_the_build_and_publishes_nothing(tmp_path):
 
         builder = threading.Thread(target=build)
         builder.start()
-        killed = _kill_a_worker_running(client, pids, "mmgraph-encode", deadline=time.monotonic() + 60)
+        killed = _kill_a_worker_running(client, pids, phase, deadline=time.monotonic() + 60)
         builder.join(120)
         assert killed, "no mmgraph task was seen running"
         assert not builder.is_alive()
         assert "error" in failure, "the build succeeded although a worker died"
-        assert leftovers(target) == []
+        assert leftovers(target) == []  # neither shard temporaries nor exchange files
 
 
 def _no_retries(dask_scheduler):
@@ -278,9 +291,9 @@ def _kill_a_worker_running(client, pids, prefix, deadline):
     return False
 
 
-@pytest.mark.parametrize("shards", [1, 3, 4])
+@pytest.mark.parametrize("shards, wave_shards", [(1, None), (3, None), (4, None), (4, 1), (4, 3)])
 @pytest.mark.parametrize("int_keys", [True, False])
-def test_vertex_references_resolve_as_the_single_process_write_does(client, tmp_path, shards, int_keys):
+def test_vertex_references_resolve_as_the_single_process_write_does(client, tmp_path, shards, wave_shards, int_keys):
     vertices, edges = random_property_graph(41 + shards, int_keys=int_keys)
     rng = np.random.default_rng(shards)
     every = np.concatenate([vertices["Person"]["key"].to_numpy(), vertices["City"]["key"].to_numpy()])
@@ -297,8 +310,9 @@ def test_vertex_references_resolve_as_the_single_process_write_does(client, tmp_
     mmgraph.write(expected, vertices, edges, shards=shards, types=types)
     built = tmp_path / "dask" / "g.mmg"
     built.parent.mkdir()
-    write_dataset(built, partitioned(vertices, 3), partitioned(edges, 2), shards=shards, types=types)
+    write_dataset(built, partitioned(vertices, 3), partitioned(edges, 2), shards=shards, types=types, wave_shards=wave_shards)
     assert_identical(built, expected, shards)
+    assert leftovers(built.parent) == sorted(f.name for f in shard_files(built, shards))
 
 
 def test_a_reference_to_no_vertex_is_named(client, tmp_path):
@@ -416,6 +430,18 @@ def test_a_repeated_key_within_one_id_space_is_named(client, tmp_path):
     vertices, edges, types, spaces, endpoint_spaces = spaced_graph()
     vertices["Movie"] = pd.concat([vertices["Movie"], vertices["Movie"].iloc[[3]]], ignore_index=True)
     with pytest.raises(mmgraph.InputError, match=r"duplicate vertex key '3' in ID space 'Movie-ID'"):
+        write_dataset(tmp_path / "g.mmg", vertices, edges, shards=2, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces)
+    assert leftovers(tmp_path) == []
+
+
+def test_an_endpoint_space_no_vertex_table_holds_is_refused_as_by_the_single_process_write(tmp_path):
+    vertices, edges, types, spaces, endpoint_spaces = spaced_graph()
+    edge_type = next(iter(endpoint_spaces))
+    endpoint_spaces[edge_type] = (endpoint_spaces[edge_type][0], "Nowhere-ID")
+    message = rf"endpoint_spaces: edge type '{edge_type}': target space 'Nowhere-ID' holds no vertex table"
+    with pytest.raises(mmgraph.InputError, match=message):
+        mmgraph.write(tmp_path / "single.mmg", vertices, edges, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces)
+    with pytest.raises(mmgraph.InputError, match=message):
         write_dataset(tmp_path / "g.mmg", vertices, edges, shards=2, types=types, spaces=spaces, endpoint_spaces=endpoint_spaces)
     assert leftovers(tmp_path) == []
 
