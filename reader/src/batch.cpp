@@ -185,6 +185,11 @@ void File::find(std::span<const Key> keys, IdSpace space, std::span<std::optiona
     };
     for (size_t base = 0; base < keys.size(); base += kGroup) {
         const size_t n = std::min(kGroup, keys.size() - base);
+        if (n == 1) {  // nothing to overlap: the stages below would only add work to find(key)'s
+            auto v = m.lookup(keys[base], space);
+            out[base] = v ? std::optional<Vertex>(Vertex(this, *v)) : std::nullopt;
+            continue;
+        }
         Probe probes[kGroup];
         // 1. Hash every key; prefetch its bucket words.
         for (size_t i = 0; i < n; ++i) {
