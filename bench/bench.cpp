@@ -12,9 +12,12 @@
 //   mmgraph_bench typed --mmgraph CLI --scratch DIR ...  figure 7 only, with the edge-list BFS
 //                                    of figure 2 (mmgraph and CSR) beside it
 //   mmgraph_bench labels --scratch DIR [--scale 20] ...   figure 8 alone (labels_figure.cpp)
+//   mmgraph_bench chain --scratch DIR [--scale 20] ...    figure 10 alone (chain_figure.cpp)
+//   mmgraph_bench opens --scratch DIR ...                figure 1 alone (warm and cold)
 //
 // Sections: options, children, graphs and peers (figures 2-4, 9), writer (5), open (1),
-// sharing (6), property-graph BFS (7), targets, main. Figure 8 lives in labels_figure.cpp.
+// sharing (6), property-graph BFS (7), targets, main. Figure 8 lives in labels_figure.cpp,
+// figure 10 in chain_figure.cpp.
 #include <algorithm>
 #include <array>
 #include <cstdio>
@@ -26,6 +29,7 @@
 #include <CLI/CLI.hpp>
 #include <zlib.h>
 
+#include "chain_figure.hpp"
 #include "graph_input.hpp"
 #include "labels_figure.hpp"
 #include "measure.hpp"
@@ -344,6 +348,28 @@ int labels_only(const Options& o) {
     return 0;
 }
 
+// ---- dependent lookups (figure 10) ---------------------------------------------------------
+
+ChainOptions chain_options(const Options& o) { return {o.rmat, o.scratch / "chain", o.lookups, o.repeats}; }
+
+Target chain_target(double vs_peer) {
+    return {"dependent lookups by key + out-degree vs unordered_map + CSR (File::find)", fixed(vs_peer, 2) + "x", "<= 1x", vs_peer <= 1};
+}
+
+// `chain`: figure 10 alone, printed.
+int chain_only(const Options& o) {
+    progress("figure 10: R-MAT scale " + std::to_string(o.rmat.scale) + ", writing and walking the chain");
+    Report report;
+    report.title = "Figure 10 alone";
+    report.preface.push_back("machine: " + describe_machine());
+    double vs_peer = 0;
+    report.figures.emplace_back(chain_figure_title(chain_options(o)), chain_figure(chain_options(o), &vs_peer));
+    report.targets.push_back(chain_target(vs_peer));
+    std::cout << report.markdown() << std::flush;
+    std::filesystem::remove_all(o.scratch);
+    return 0;
+}
+
 // ---- the run ------------------------------------------------------------------------------
 
 class Run {
@@ -430,6 +456,8 @@ public:
         if (!o_.check_only) open_figure();
         report_.figures.emplace_back(labels_figure_title(o_), label_cost_figure(labels_options(o_, rmat)));
         report_.figures.emplace_back(direction_title(o_.repeats), directions);
+        progress("figure 10: dependent lookups");
+        report_.figures.emplace_back(chain_figure_title(chain_options(o_)), chain_figure(chain_options(o_), &chain_vs_peer_));
         if (!o_.check_only) targets();  // timings at the check's tiny scale mean nothing
         report_.notes.push_back("Ratios are mmgraph / peer: below 1 mmgraph is faster or smaller.");
 
@@ -461,6 +489,18 @@ public:
         if (typed_vs_csr_ > 0)
             report_.targets.push_back({"property-graph BFS vs in-memory CSR, every edge type (File::for_each_edge)", fixed(typed_vs_csr_, 2) + "x",
                                        "<= 1.5x", typed_vs_csr_ <= 1.5});
+        std::cout << report_.markdown() << std::flush;
+        fs::remove_all(o_.scratch);
+        return 0;
+    }
+
+    // `open`'s figure 1 alone (warm and cold), with its targets.
+    int execute_open() {
+        fs::create_directories(o_.scratch);
+        report_.title = "Open + first read";
+        report_.preface.push_back("machine: " + describe_machine());
+        open_figure();
+        open_targets();
         std::cout << report_.markdown() << std::flush;
         fs::remove_all(o_.scratch);
         return 0;
@@ -762,6 +802,15 @@ private:
         report_.notes.push_back("Figure 1 files hold 64 KiB byte values so that the largest reaches 2 GiB quickly; the key index, vertex table and records are real.");
     }
 
+    void open_targets() {
+        auto& t = report_.targets;
+        if (open_ratio_ > 0)
+            t.push_back({"open + first read, 2 GiB vs 1 MiB file, page cache warm", fixed(open_ratio_, 2) + "x", "<= 2x", open_ratio_ <= 2});
+        if (open_ratio_cold_ > 0)
+            t.push_back({"open + first read, 2 GiB vs 1 MiB file, cold (after drop_caches)", fixed(open_ratio_cold_, 2) + "x", "<= 1.5x",
+                         open_ratio_cold_ <= 1.5});
+    }
+
     // ---- sharing (figure 6) ----
 
     void sharing_figure(const fs::path& file) {
@@ -800,11 +849,8 @@ private:
                      optimizing_speedup_ >= 2});
         t.push_back({"lookup by key vs SQLite (batch File::find, chunks of " + std::to_string(kLookupChunk) + " keys)",
                      fixed(sqlite_vs_lookup_, 1) + "x faster", ">= 20x faster", sqlite_vs_lookup_ >= 20});
-        if (open_ratio_ > 0)
-            t.push_back({"open + first read, 2 GiB vs 1 MiB file, page cache warm", fixed(open_ratio_, 2) + "x", "<= 2x", open_ratio_ <= 2});
-        if (open_ratio_cold_ > 0)
-            t.push_back({"open + first read, 2 GiB vs 1 MiB file, cold (after drop_caches)", fixed(open_ratio_cold_, 2) + "x", "<= 2x",
-                         open_ratio_cold_ <= 2});
+        t.push_back(chain_target(chain_vs_peer_));
+        open_targets();
         t.push_back({"bytes per edge, out-edges only, 1 shard, no properties", fixed(out_only_bytes_per_edge_, 2), "<= 4.5", out_only_bytes_per_edge_ <= 4.5});
         t.push_back({"writer encode from an edge list, 2 threads", fixed(encode_rate_ / 1e6, 1) + " M edges/s", ">= 20 M edges/s", encode_rate_ >= 20e6});
         t.push_back({"writer encode speed-up, 1 -> 2 threads", fixed(speedup_, 2) + "x", ">= 1.6x", speedup_ >= 1.6});
@@ -818,6 +864,7 @@ private:
     Report report_;
     Table writer_;
     double bfs_vs_csr_ = 0, typed_vs_csr_ = 0, optimizing_speedup_ = 0, sqlite_vs_lookup_ = 0, open_ratio_ = 0, open_ratio_cold_ = 0, out_only_bytes_per_edge_ = 0;
+    double chain_vs_peer_ = 0;
     double encode_rate_ = 0, speedup_ = 0, rss_over_output_ = 0, csv_rss_over_output_ = 0, csv_rate_ = 0, gzip_over_plain_ = 0;
     double edge_list_total_ = 0, csv_total_ = 0;  // mmgraph build seconds, 2 threads
     std::vector<double> cold_us_;
@@ -842,6 +889,17 @@ int main(int argc, char** argv) {
     labels->add_option("--seed", options.rmat.seed, "R-MAT seed");
     labels->add_option("--lookups", options.lookups, "Random key lookups per file");
     labels->add_option("--repeats", options.repeats, "Timed repeats (median)");
+    CLI::App* chain = app.add_subcommand("chain", "Figure 10 alone (dependent lookups by key against unordered_map + CSR), printed");
+    chain->add_option("--scratch", scratch, "Directory for generated files (removed after the run)")->required();
+    chain->add_option("--scale", options.rmat.scale, "R-MAT scale: 2^scale vertices");
+    chain->add_option("--edge-factor", options.rmat.edge_factor, "R-MAT edges per vertex");
+    chain->add_option("--seed", options.rmat.seed, "R-MAT seed");
+    chain->add_option("--lookups", options.lookups, "Lookups in the chain");
+    chain->add_option("--repeats", options.repeats, "Timed repeats (median)");
+    CLI::App* opens = app.add_subcommand("opens", "Figure 1 alone (open + first read, warm and cold), printed");
+    opens->add_option("--scratch", scratch, "Directory for generated files (removed after the run)")->required();
+    opens->add_option("--repeats", options.repeats, "Fresh processes per file and state (median)");
+    opens->add_option("--big-file-gib", options.big_file_gib, "Size of the largest file");
     CLI::App* typed = app.add_subcommand("typed", "Figure 7 (property-graph BFS) and the edge-list BFS against the CSR; prints the table");
     for (CLI::App* cmd : {run, check, typed, directions}) {
         cmd->add_option("--mmgraph", options.cli, "The mmgraph command-line tool")->required();
@@ -891,6 +949,8 @@ int main(int argc, char** argv) {
         // Everything goes into a folder of our own, removed at the end: --scratch may hold other files.
         options.scratch = std::filesystem::path(scratch) / "mmgraph-bench-work";
         if (*labels) return labels_only(options);
+        if (*chain) return chain_only(options);
+        if (*opens) return Run(options).execute_open();
         if (*typed) return Run(options).execute_typed();
         if (options.check_only) {
             if (!check->count("--typed-scales")) options.typed_scales = {8};

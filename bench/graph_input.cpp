@@ -84,6 +84,19 @@ InputGraph load_edge_list(const std::vector<std::string>& paths) {
     return g;
 }
 
+InputGraph graph_of_ids(uint64_t vertices, const std::vector<uint32_t>& from, const std::vector<uint32_t>& to) {
+    InputGraph g;
+    g.int_keys = true;
+    g.int_key.resize(vertices);
+    g.int_index.reserve(vertices);
+    for (uint32_t v = 0; v < vertices; ++v) {
+        g.int_key[v] = v;
+        g.int_index.emplace(v, v);
+    }
+    build_csr(g, vertices, from, to);
+    return g;
+}
+
 InputGraph load_csv(const std::vector<std::string>& node_files, const std::vector<std::string>& edge_files,
                     const std::string& attribute) {
     InputGraph g;

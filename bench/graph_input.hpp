@@ -45,6 +45,10 @@ struct InputGraph {
 // `mmgraph build --edgelist` numbers them).
 InputGraph load_edge_list(const std::vector<std::string>& paths);
 
+// Vertices 0..vertices-1, vertex v keyed by the int64 v (isolated ones included), and the
+// edges from[e] -> to[e].
+InputGraph graph_of_ids(uint64_t vertices, const std::vector<uint32_t>& from, const std::vector<uint32_t>& to);
+
 // neo4j-admin CSV: vertices from the node files in row order, edges from the relationship
 // files; `attribute` names the string column that lookups read.
 InputGraph load_csv(const std::vector<std::string>& node_files, const std::vector<std::string>& edge_files,

@@ -150,6 +150,23 @@ RmatFiles write_rmat(const RmatOptions& options, const std::filesystem::path& di
     return files;
 }
 
+RmatEdges generate_rmat_edges(const RmatOptions& options) {
+    check_scale(options.scale, options.edge_factor);
+    RmatEdges out;
+    out.vertices = uint64_t{1} << options.scale;
+    const uint64_t edges = out.vertices * options.edge_factor;
+    std::mt19937_64 rng(options.seed);
+    const std::vector<uint32_t> scramble = scrambled_ids(out.vertices, rng);
+    out.from.reserve(edges);
+    out.to.reserve(edges);
+    for (uint64_t e = 0; e < edges; ++e) {
+        const auto [from, to] = draw_edge(options.scale, scramble, rng);
+        out.from.push_back(from);
+        out.to.push_back(to);
+    }
+    return out;
+}
+
 // ---- the typed property graph ----
 
 namespace {

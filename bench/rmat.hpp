@@ -28,6 +28,14 @@ struct RmatFiles {
 // options give the same bytes.
 RmatFiles write_rmat(const RmatOptions& options, const std::filesystem::path& directory);
 
+// The same distribution of edges in memory, for figures that need no files: edge e goes from
+// from[e] to to[e], both below `vertices` (2^scale). The same options give the same edges.
+struct RmatEdges {
+    uint64_t vertices = 0;
+    std::vector<uint32_t> from, to;
+};
+RmatEdges generate_rmat_edges(const RmatOptions& options);
+
 // A property graph on an R-MAT topology: each edge gets one of `edge_types` types drawn from a
 // Zipf law (type t with weight 1 / (t + 1)^1.1, so a few types hold most edges and the rest are
 // rare, as in lexical and knowledge graphs); four of every five types carry properties (int,

@@ -61,6 +61,35 @@ TEST_CASE("ReaderOptions::access sets the mapping's readahead advice and reads t
     }
 }
 
+TEST_CASE("ReaderOptions::cold_lookup_hints: lookups that read ahead find what the others find", "[reader]") {
+    TempDir dir;
+    mmgraph::test::RandomGraphOptions o;
+    o.seed = 31;
+    o.vertices = 900;
+    o.int_keys = true;
+    const mmgraph::test::Model model = mmgraph::test::random_model(o);
+    mmgraph::test::write_model(model, {}, dir / "g.mmg");
+    std::vector<int64_t> keys;
+    for (const auto& v : model.vertices) keys.push_back(std::stoll(v.key));
+    for (int i = 0; i < 100; ++i) keys.push_back(int64_t{1} << 40 | i);  // absent
+    // Every lookup of `hinted` reads ahead, none of `plain`'s; both must agree on each key.
+    ReaderOptions hints, none;
+    hints.cold_lookup_hints = static_cast<uint32_t>(keys.size());
+    none.cold_lookup_hints = 0;
+    auto hinted = File::open(dir / "g.mmg", hints), plain = File::open(dir / "g.mmg", none);
+    uint64_t found = 0;
+    for (int64_t key : keys) {
+        INFO("key " << key);
+        auto a = hinted->find(key), b = plain->find(key);
+        REQUIRE(a.has_value() == b.has_value());
+        if (!a) continue;
+        ++found;
+        CHECK(a->index() == b->index());
+        CHECK(a->degree(Direction::out) == b->degree(Direction::out));
+    }
+    CHECK(found == model.vertices.size());
+}
+
 TEST_CASE("attribute handles read without a name search and reject other labels", "[reader]") {
     TempDir dir;
     auto file = small_file(dir);

@@ -157,6 +157,14 @@ bool File::Impl::flat_blocks(const Region& r, uint64_t record, uint64_t degree, 
 
 // ---- grouped key lookups ------------------------------------------------------------------
 
+void File::Impl::prefetch_adjacency(uint64_t index, Direction direction) const noexcept { prefetch_record(*this, index, direction); }
+
+void File::Impl::read_ahead_adjacency(uint64_t index, Direction direction) const noexcept {
+    const uint8_t* slot = slot_address(*this, index, adjacency_slot(*this, direction));
+    if (const uint8_t* record = record_address(*this, slot, adjacency_domain(*this, direction)))
+        read_ahead(static_cast<uint64_t>(record - data), 64);
+}
+
 void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const { find(keys, IdSpace{}, out); }
 
 void File::find(std::span<const Key> keys, IdSpace space, std::span<std::optional<Vertex>> out) const {
@@ -177,6 +185,11 @@ void File::find(std::span<const Key> keys, IdSpace space, std::span<std::optiona
     };
     for (size_t base = 0; base < keys.size(); base += kGroup) {
         const size_t n = std::min(kGroup, keys.size() - base);
+        if (n == 1) {  // nothing to overlap: the stages below would only add work to find(key)'s
+            auto v = m.lookup(keys[base], space);
+            out[base] = v ? std::optional<Vertex>(Vertex(this, *v)) : std::nullopt;
+            continue;
+        }
         Probe probes[kGroup];
         // 1. Hash every key; prefetch its bucket words.
         for (size_t i = 0; i < n; ++i) {

@@ -630,6 +630,8 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->buckets_at = keys.buckets_at;
     m->entries_at = keys.entries_at;
 
+    if (options.access == Access::random) m->cold_hints = options.cold_lookup_hints;
+
     PropTables props = parse_prop_tables(path, m->sections, m->regions, m->edge_types);
     m->prop_table_of = std::move(props.of_type);
     m->prop_tables = std::move(props.tables);

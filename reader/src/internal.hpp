@@ -2,6 +2,7 @@
 // decoders shared by access and verify.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 #include <unordered_set>
@@ -130,9 +131,25 @@ struct File::Impl {
     std::optional<uint32_t> lookup(const Key& key, IdSpace space = {}) const;
     std::optional<uint32_t> lookup(const Key& key, uint64_t hash, IdSpace space = {}) const;  // hash: hash_of(key, space)
     IdSpace space_of(uint32_t index) const;  // the vertex's key's ID space, from its node type
+    // Asks the cache for the start of vertex `index`'s adjacency record in `direction`, reading
+    // its slot (bounds-checked, never throws): a lookup does so before it compares the key
+    // through the node record, so that the two records' misses overlap.
+    void prefetch_adjacency(uint64_t index, Direction direction) const noexcept;
     // Asks the kernel to start reading [offset, offset + length) into the page cache, so that a
     // pass in file order does not wait for one page at a time under Access::random.
     void read_ahead(uint64_t offset, uint64_t length) const;
+
+    // Lookups left that read ahead for a cold file (ReaderOptions::cold_lookup_hints).
+    mutable std::atomic<uint32_t> cold_hints{0};
+    bool take_cold_hint() const noexcept {
+        uint32_t left = cold_hints.load(std::memory_order_relaxed);
+        while (left > 0 && !cold_hints.compare_exchange_weak(left, left - 1, std::memory_order_relaxed)) {}
+        return left > 0;
+    }
+    // The key entries around where bucket `bucket`'s first one is expected (§8.1).
+    void read_ahead_entries(uint64_t bucket) const noexcept;
+    // The first line of vertex `index`'s adjacency record in `direction`, reading its slot.
+    void read_ahead_adjacency(uint64_t index, Direction direction) const noexcept;
 };
 
 // The parsed tables of a file, for reader sources outside File's own classes (verify, anatomy,

@@ -72,6 +72,12 @@ struct ReaderOptions {
     uint64_t max_schema_entries = 1u << 17;  // attribute descriptors of all labels and edge types; label sets may visit 16x as many (§6.6)
     bool verify_on_open = false;             // run verify() inside open()
     Access access = Access::random;          // verify() reads ahead by itself whatever this is
+    // Under Access::random, the first this many find(key) calls after open also ask the kernel
+    // to start reading the pages they will need next (the key entries near the bucket's
+    // expected place, the found vertex's out-edges record), so that on a cold file those disk
+    // reads overlap the ones the lookup waits for. Each costs a system call (about a
+    // microsecond), so only a freshly opened file's first lookups make them.
+    uint32_t cold_lookup_hints = 4;
 };
 
 struct AttributeInfo {
