@@ -293,3 +293,26 @@ TEST_CASE("batch: support's batch_mismatch finds no difference on intact files",
         for (uint16_t s = 0; s < d.shard_count(); ++s) CHECK(batch_mismatch(d.shard(s)) == "");
     }
 }
+
+TEST_CASE("batch: for_each_edge fails at a bad vertex in the middle of a batch, after the vertices before it", "[batch]") {
+    TempDir dir;
+    RandomGraphOptions o;
+    o.seed = 8;
+    o.edge_types = 3;
+    Model model = random_model(o);
+    write_model(model, {}, dir / "g.mmg");
+    auto file = File::open(dir / "g.mmg");
+    const uint32_t n = static_cast<uint32_t>(file->vertex_count());
+    // for_each_edge reads the records of several vertices before walking the first of them:
+    // vertices after the bad one in its batch (and the batch before it) must not change what is
+    // visited before the error, nor the error.
+    for (size_t bad_at : {0, 3, 8, 11, 19}) {
+        std::vector<uint32_t> frontier;
+        for (uint32_t i = 0; i < 20; ++i) frontier.push_back(i % n);
+        frontier[bad_at] = n;
+        INFO("bad vertex at position " << bad_at);
+        const auto batched_walk = walk_until_error(*file, frontier, true);
+        CHECK_THAT(batched_walk.second, Contains("out of range"));
+        CHECK(batched_walk == walk_until_error(*file, frontier, false));
+    }
+}
