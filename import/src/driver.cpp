@@ -748,8 +748,12 @@ private:
                     fit_width(s, input, record);
                     rows.store.keep_escaped(record);
                     shape_or_name(s, input, record, rows, row);
-                    rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.start)], input, ":START_ID"));
-                    rows.endpoints.push_back(key_of(record.fields[static_cast<size_t>(s.end)], input, ":END_ID"));
+                    // Both keys before either is kept: a row adds two endpoints or none, so that
+                    // the rows after a bad :END_ID still find their own ids.
+                    const Key from = key_of(record.fields[static_cast<size_t>(s.start)], input, ":START_ID");
+                    const Key to = key_of(record.fields[static_cast<size_t>(s.end)], input, ":END_ID");
+                    rows.endpoints.push_back(from);
+                    rows.endpoints.push_back(to);
                     rows.spaces.push_back(s.start_space);
                     rows.spaces.push_back(s.end_space);
                 } catch (...) {
