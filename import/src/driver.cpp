@@ -26,6 +26,7 @@
 #include <optional>
 #include <span>
 #include <thread>
+#include <type_traits>
 #include <unordered_set>
 
 #include "mmgraph/import/csv.hpp"
@@ -579,6 +580,8 @@ private:
         }
         // Room for `count` values of `row`, which the caller constructs: the vector only grows,
         // so that its Values are not made twice (null, then parsed) on every row.
+        // A Value only views what it holds, so one may be made over another without ending it.
+        static_assert(std::is_trivially_destructible_v<Value>);
         Value* take_values(Row& row, size_t count) {
             if (values.size() < values_used + count) values.resize(std::max(2 * values.size(), values_used + count));
             row.values = static_cast<uint32_t>(values_used);

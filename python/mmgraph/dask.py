@@ -221,11 +221,13 @@ def _place_edges(frame, partition, source, target, int_keys, shard_count, owner,
     targets = _keys_of(frame, target, int_keys, owner, partition)
     source_shards = shards_of(sources, shard_count, spaces[0])
     rows = np.flatnonzero((source_shards >= wave.start) & (source_shards < wave.stop))
+    # Only the wave's edges go on: the rest are hashed again, and kept, by their own wave.
+    wave_targets = targets[rows] if int_keys else np.asarray(targets, dtype=object)[rows]
     placed = frame.drop(columns=[source, target]).iloc[rows].reset_index(drop=True)
     placed["_src"] = sources[rows] if int_keys else pd.array(np.asarray(sources, dtype=object)[rows], dtype=object)
-    placed["_dst"] = targets[rows] if int_keys else pd.array(np.asarray(targets, dtype=object)[rows], dtype=object)
+    placed["_dst"] = wave_targets if int_keys else pd.array(wave_targets, dtype=object)
     placed["_src_shard"] = source_shards[rows]
-    placed["_partitions"] = shards_of(targets, shard_count, spaces[1])[rows]
+    placed["_partitions"] = shards_of(wave_targets, shard_count, spaces[1])
     placed["_pos"] = (np.uint64(partition) << np.uint64(_POSITION_BITS)) + rows.astype(np.uint64)
     return placed
 
