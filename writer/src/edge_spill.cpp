@@ -129,19 +129,22 @@ void EdgeSpill::place_tail(Batch& batch, bool in_memory) {
 }
 
 void EdgeSpill::write_batch(Batch& batch) {
-    uint32_t largest_local = 0;  // one shard: the largest endpoint id
+    Chunk& chunk = batch.chunk;
     if (!batch.counted) {
         // One tight loop: its random reads overlap, where one edge at a time they would wait.
-        if (shard_count_ == 1) batch.placed.resize(batch.edges.size());
+        const bool place = shard_count_ == 1 && chunk.kind == Kind::general;
+        if (place) batch.placed.resize(batch.edges.size());
+        uint32_t largest = 0;
         for (size_t i = 0; i < batch.edges.size(); ++i) {
             const Pending& e = batch.edges[i];
             ++out_degree_[e.src];
             ++in_degree_[e.dst];
-            if (shard_count_ == 1) batch.placed[i] = {{0, e.src}, {0, e.dst}, e.type};
+            largest = std::max({largest, e.src, e.dst});
+            if (place) batch.placed[i] = {{0, e.src}, {0, e.dst}, e.type};
         }
+        batch.largest_id = largest;
         batch.counted = true;
     }
-    Chunk& chunk = batch.chunk;
     if (chunk.kind == Kind::general) {
         const uint64_t first_id = chunk.first_id;
         for (int d = 0; d < 2; ++d) {
@@ -151,27 +154,38 @@ void EdgeSpill::write_batch(Batch& batch) {
             store_direction(chunk, d, chunk.count * sizeof(SpilledEdge));
         }
     } else {
-        for (const Placed& e : batch.placed) largest_local = std::max({largest_local, e.src.local, e.dst.local});
-        write_packed(batch, largest_local);
+        write_packed(batch);
     }
     chunks_.push_back(std::move(chunk));
     batch.pending = false;
 }
 
-// Each direction is sorted as 64-bit values, then packed in place: entry i's bytes go to
-// i * entry_bytes, never past the value i + 1 still to be read.
-void EdgeSpill::write_packed(Batch& batch, uint32_t largest_local) {
+// A packed chunk has one shard, where a vertex's local index is its id: its entries are sorted
+// straight from the pending edges, as 64-bit values, then packed in place (entry i's bytes go to
+// i * entry_bytes, never past the value i + 1 still to be read). Every chunk and direction has
+// the buckets of the largest endpoint; the ones past a direction's own largest stay empty.
+void EdgeSpill::write_packed(Batch& batch) {
     Chunk& chunk = batch.chunk;
-    chunk.offset_bits = chunk.kind == Kind::one_type ? static_cast<uint8_t>(std::bit_width(chunk.count - 1)) : 0;
-    const unsigned other_shift = kBucketShift + chunk.offset_bits;
-    chunk.entry_bytes = static_cast<uint8_t>((other_shift + std::bit_width(largest_local) + 7) / 8);
     const bool with_offset = chunk.kind == Kind::one_type;
-    for (int d = 0; d < 2; ++d) {
-        sort_direction<uint64_t>(batch, d, [&](const VertexPlace& self, const VertexPlace& other, const Placed&, size_t i) {
-            constexpr uint32_t low = (1u << kBucketShift) - 1;
+    chunk.offset_bits = with_offset ? static_cast<uint8_t>(std::bit_width(chunk.count - 1)) : 0;
+    const unsigned other_shift = kBucketShift + chunk.offset_bits;
+    chunk.entry_bytes = static_cast<uint8_t>((other_shift + std::bit_width(batch.largest_id) + 7) / 8);
+    const uint32_t buckets = (batch.largest_id >> kBucketShift) + 1;
+    const Pending* edges = batch.edges.data();
+    auto sort = [&](int d, auto self_of, auto other_of) {
+        std::vector<uint32_t>& start = chunk.bucket_start[d];
+        start.assign(buckets + 1, 0);
+        for (uint64_t i = 0; i < chunk.count; ++i) ++start[(self_of(edges[i]) >> kBucketShift) + 1];
+        for (uint32_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+        cursor_.assign(start.begin(), start.end() - 1);
+        sorted_.resize(chunk.count * sizeof(uint64_t));
+        auto* sorted = reinterpret_cast<uint64_t*>(sorted_.data());
+        constexpr uint32_t low = (1u << kBucketShift) - 1;
+        for (uint64_t i = 0; i < chunk.count; ++i) {
+            const uint32_t self = self_of(edges[i]);
             const uint64_t offset = with_offset ? i : 0;
-            return uint64_t{self.local & low} | offset << kBucketShift | uint64_t{other.local} << other_shift;
-        });
+            sorted[cursor_[self >> kBucketShift]++] = uint64_t{self & low} | offset << kBucketShift | uint64_t{other_of(edges[i])} << other_shift;
+        }
         char* bytes = sorted_.data();
         for (uint64_t i = 0; i < chunk.count; ++i) {
             uint64_t value;
@@ -179,7 +193,9 @@ void EdgeSpill::write_packed(Batch& batch, uint32_t largest_local) {
             std::memcpy(bytes + i * chunk.entry_bytes, &value, sizeof value);
         }
         store_direction(chunk, d, chunk.count * chunk.entry_bytes);
-    }
+    };
+    sort(0, [](const Pending& e) { return e.src; }, [](const Pending& e) { return e.dst; });
+    sort(1, [](const Pending& e) { return e.dst; }, [](const Pending& e) { return e.src; });
 }
 
 // Stable counting sort of the batch by bucket (ids stay in order within each bucket) into sorted_.

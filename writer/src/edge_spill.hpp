@@ -114,7 +114,8 @@ private:
         Chunk chunk;
         std::vector<Pending> edges;
         std::vector<Placed> placed;
-        bool counted = false;  // degrees counted and endpoints placed
+        uint32_t largest_id = 0;  // of an endpoint, once counted
+        bool counted = false;     // degrees counted (and, where needed, endpoints placed)
         bool pending = false;
     };
 
@@ -124,7 +125,7 @@ private:
     void write_batch(Batch& batch);
     template <typename Entry, typename MakeEntry>
     void sort_direction(Batch& batch, int d, MakeEntry make_entry);
-    void write_packed(Batch& batch, uint32_t largest_local);
+    void write_packed(Batch& batch);
     void store_direction(Chunk& chunk, int d, uint64_t length);
     void read_bytes(const Chunk& chunk, uint64_t offset, uint64_t length, void* into) const;
     void write_bytes(uint64_t offset, uint64_t length, const void* from);
