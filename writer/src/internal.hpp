@@ -401,18 +401,36 @@ struct Writer::Impl {
 
     // Open-addressing key -> global id table: (hash high half << 32) | (id + 1), 0 = empty.
     std::vector<uint64_t> key_table;
-    // Beside it, for int64 keys in [0, size) of ID space 0, indexed by the key: id + 1, 0 = none
-    // (every such vertex is in it). Such keys (counters, an edge list's ids) are most graphs'; a
-    // lookup is then one read where the table's probe took two dependent ones. It grows only
+    // Beside it, for the keys of ID space 0 that are numbers in [0, size), indexed by the number:
+    // id + 1, 0 = none (every such vertex is in it). A number is an int64 key, or a string key in
+    // canonical decimal ("0", "17"; not "017", at most 9 digits), one number per string. Such
+    // keys (counters, an edge list's ids, a CSV's default string ids) are most graphs'; a lookup
+    // is then one read where the table's probe took two dependent ones and a hash. It grows only
     // for a key below kDirectKeysPerVertex times the vertex count (+ kDirectKeysMin), so it takes
     // at most twice that many 4-byte entries.
     std::vector<uint32_t> direct_keys;
     static constexpr uint64_t kDirectKeysPerVertex = 2, kDirectKeysMin = 1u << 16;
+    static constexpr uint64_t kNotDirect = ~uint64_t{0};
+    // The number a key of this graph's key type stands for in direct_keys, or kNotDirect.
+    uint64_t direct_number(const Key& key) const {
+        if (options.key_type == KeyType::int64) {
+            const auto* i = std::get_if<int64_t>(&key);
+            return i && *i >= 0 ? static_cast<uint64_t>(*i) : kNotDirect;
+        }
+        const auto* s = std::get_if<std::string_view>(&key);
+        if (!s || s->empty() || s->size() > 9 || ((*s)[0] == '0' && s->size() > 1)) return kNotDirect;
+        uint64_t n = 0;
+        for (char c : *s) {
+            if (c < '0' || c > '9') return kNotDirect;
+            n = n * 10 + static_cast<uint64_t>(c - '0');
+        }
+        return n;
+    }
     // The direct_keys slot of `key` looked up in `space`, if it has one.
     const uint32_t* direct_slot(const Key& key, IdSpace space) const {
-        const auto* i = std::get_if<int64_t>(&key);
-        if (!i || space.id != 0 || options.key_type != KeyType::int64 || *i < 0 || static_cast<uint64_t>(*i) >= direct_keys.size()) return nullptr;
-        return &direct_keys[static_cast<size_t>(*i)];
+        if (space.id != 0 || direct_keys.empty()) return nullptr;
+        const uint64_t n = direct_number(key);
+        return n < direct_keys.size() ? &direct_keys[static_cast<size_t>(n)] : nullptr;
     }
     void insert_direct_key(uint32_t v);
 

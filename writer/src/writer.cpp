@@ -300,23 +300,21 @@ void Writer::Impl::insert_key(uint32_t v) {
     size_t i = key_hash[v] & mask;
     while (key_table[i] != 0) i = (i + 1) & mask;
     key_table[i] = key_slot(key_hash[v], v);
-    if (options.key_type == KeyType::int64 && space_of(v).id == 0) insert_direct_key(v);
+    if (space_of(v).id == 0) insert_direct_key(v);
 }
 
 // Growth at least doubles, and fills the new range from every vertex: a vertex whose key was
 // past the old size is only in the key table until then.
 void Writer::Impl::insert_direct_key(uint32_t v) {
-    const int64_t key = int_keys[v];
-    if (key < 0) return;
-    const auto k = static_cast<uint64_t>(key);
+    const uint64_t k = direct_number(key_of(v));
+    if (k == kNotDirect) return;
     if (k >= direct_keys.size()) {
         if (k >= kDirectKeysPerVertex * vertex_label.size() + kDirectKeysMin) return;
         const size_t old_size = direct_keys.size();
         direct_keys.resize(std::max<uint64_t>(k + 1, 2 * old_size), 0);
         for (uint32_t u = 0; u < v; ++u) {
-            const int64_t other = int_keys[u];
-            if (other >= 0 && static_cast<uint64_t>(other) >= old_size && static_cast<uint64_t>(other) < direct_keys.size() && space_of(u).id == 0)
-                direct_keys[static_cast<size_t>(other)] = u + 1;
+            const uint64_t other = space_of(u).id == 0 ? direct_number(key_of(u)) : kNotDirect;
+            if (other >= old_size && other < direct_keys.size()) direct_keys[static_cast<size_t>(other)] = u + 1;
         }
     }
     direct_keys[k] = v + 1;
@@ -984,8 +982,9 @@ void Writer::Impl::truncate_vertices(uint32_t count) {
 // hole when the hole lies between its home slot and where it sits, so no lookup ever meets an
 // empty slot before its key.
 void Writer::Impl::erase_key(uint32_t v) {
-    if (options.key_type == KeyType::int64 && space_of(v).id == 0) {
-        if (const uint32_t* direct = direct_slot(int_keys[v], {}); direct && *direct == v + 1) direct_keys[static_cast<size_t>(int_keys[v])] = 0;
+    if (space_of(v).id == 0) {
+        const uint64_t k = direct_number(key_of(v));
+        if (k < direct_keys.size() && direct_keys[k] == v + 1) direct_keys[k] = 0;
     }
     const size_t mask = key_table.size() - 1;
     size_t hole = key_hash[v] & mask;
