@@ -144,6 +144,41 @@ IdSpace File::Impl::space_of(uint32_t index) const {
 }
 
 std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash, IdSpace space) const {
+    return key_capacity > 0 ? lookup_table(k, hash, space) : lookup_index(k, hash, space);
+}
+
+bool File::Impl::is_vertex_of(const detail::Region& keys, uint64_t at, uint32_t local, const Key& k, IdSpace space, bool cold) const {
+    if (local >= vertex_count) keys.fail(at, "key entry names vertex " + std::to_string(local) + " >= " + std::to_string(vertex_count));
+    // A caller of find reads the degree or the edges next: fetch the out-edges record now,
+    // while the node record's key is compared, so that those two misses overlap.
+    if (cold) read_ahead_adjacency(local, Direction::out);
+    prefetch_adjacency(local, Direction::out);
+    return key(local) == k && space_of(local) == space;
+}
+
+// §8.1 (2.3): from the home slot to the first empty one. A table without an empty slot is
+// damaged; the walk still ends after C slots.
+std::optional<uint32_t> File::Impl::lookup_table(const Key& k, uint64_t hash, IdSpace space) const {
+    const uint64_t home = format::key_table_home(hash, key_capacity);
+    const bool cold = take_cold_hint();
+    // On a cold file the home slot is the first disk read: ask for it, and for the line after
+    // it, where a probe that crosses into the next page continues.
+    if (cold) read_ahead(key_table.file_offset + format::kKeyTableHeadSize + home * format::kKeySlotSize, 64);
+    uint64_t s = home;
+    for (uint64_t step = 0; step < key_capacity; ++step) {
+        const uint64_t at = format::kKeyTableHeadSize + s * format::kKeySlotSize;
+        const uint64_t slot = key_table.read<uint64_t>(at, "key slot");
+        if (slot >> 32 == 0) return std::nullopt;
+        if (static_cast<uint32_t>(slot) == static_cast<uint32_t>(hash) &&
+            is_vertex_of(key_table, at + 4, static_cast<uint32_t>((slot >> 32) - 1), k, space, cold))
+            return static_cast<uint32_t>((slot >> 32) - 1);
+        s = s + 1 == key_capacity ? 0 : s + 1;
+    }
+    return std::nullopt;
+}
+
+// §8.1, "Reading 2.2 and older": the bucket's entries, whose fingerprints pick candidates.
+std::optional<uint32_t> File::Impl::lookup_index(const Key& k, uint64_t hash, IdSpace space) const {
     if (key_entries == 0) return std::nullopt;
     uint64_t bucket = format::key_bucket(hash, bucket_bits);
     // On a cold file the bucket words and the entries are two disk reads in a row; requesting
@@ -159,12 +194,7 @@ std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash, IdSpace 
         uint64_t at = entries_at + i * format::kKeyEntrySize;
         if (key_index.read<uint32_t>(at, "key fingerprint") != static_cast<uint32_t>(hash)) continue;
         uint32_t local = key_index.read<uint32_t>(at + 4, "key entry index");
-        if (local >= vertex_count) key_index.fail(at + 4, "key entry names vertex " + std::to_string(local) + " >= " + std::to_string(vertex_count));
-        // A caller of find reads the degree or the edges next: fetch the out-edges record now,
-        // while the node record's key is compared, so that those two misses overlap.
-        if (cold) read_ahead_adjacency(local, Direction::out);
-        prefetch_adjacency(local, Direction::out);
-        if (key(local) == k && space_of(local) == space) return local;
+        if (is_vertex_of(key_index, at + 4, local, k, space, cold)) return local;
     }
     return std::nullopt;
 }
