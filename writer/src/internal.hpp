@@ -342,8 +342,9 @@ struct ShardPlan {
     };
     std::vector<PropTable> prop_tables;
 
-    std::vector<std::pair<uint64_t, uint32_t>> key_entries;  // (hash, local) sorted
-    uint32_t bucket_bits = 0;
+    // §8.1 key table: C slots as stored, fingerprint in the low 32 bits, local index + 1 in the
+    // high 32 (0: empty).
+    std::vector<uint64_t> key_slots;
 
     std::vector<std::string> strings;
     std::unordered_map<std::string, uint32_t> string_ids;
