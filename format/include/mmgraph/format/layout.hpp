@@ -20,9 +20,10 @@ namespace mmgraph::format {
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
 inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, 2.1 or 2.2, the oldest the file's contents allow
-inline constexpr uint16_t kVersionMinor = 2;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kVersionMinor = 3;  // the newest minor of major 2 this code knows
 inline constexpr uint16_t kLabelSetsMinor = 2;  // the minor that added the label_sets section (§6.6)
 inline constexpr uint16_t kIdSpacesMinor = 2;   // ... and the id_spaces section (§8.3)
+inline constexpr uint16_t kPackedRecordMinor = 3;  // the minor whose flat adjacency records are packed (§7)
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
