@@ -1,5 +1,6 @@
-// Reads that overlap cache misses: File::for_each_edge's step per frontier vertex (prefetch
-// hints ahead, the checked table of a flat record's blocks) and the grouped key lookup
+// Reads that overlap cache misses: File::for_each_edge's and File::for_each_neighbour's step per
+// frontier vertex (prefetch hints ahead, then the checked table of a flat record's blocks or
+// its one packed run) and the grouped key lookup
 // File::find(keys, out). Prefetching only reads bytes that a later checked read will
 // read anyway, so every peek below is non-throwing and bounds-checked: an address outside its
 // section means no prefetch, never an access; the checked reads after the hints report damage.
@@ -58,41 +59,39 @@ inline int adjacency_domain(const File::Impl& m, Direction direction) noexcept {
     prefetch(record_address(m, slot, adjacency_domain(m, direction)));
 }
 
+// The hints of a frontier walk at position i: at the start the slots of the first vertices,
+// then the slot of the vertex `slot_distance` places ahead and the record of the one
+// `record_distance` ahead (reading its slot).
+[[gnu::always_inline]] inline void prefetch_ahead(const File::Impl& m, std::span<const uint32_t> vertices, size_t i, Direction direction,
+                                                  size_t slot_distance, size_t record_distance) noexcept {
+    const int slot = adjacency_slot(m, direction);
+    const size_t n = vertices.size();
+    if (i == 0)
+        for (size_t j = 0; j < n && j < slot_distance; ++j) prefetch(slot_address(m, vertices[j], slot));
+    if (i + slot_distance < n) prefetch(slot_address(m, vertices[i + slot_distance], slot));
+    if (i + record_distance < n) prefetch_record(m, vertices[i + record_distance], direction);
+}
+
 }  // namespace
 
-// ---- the inline walk of File::for_each_edge ------------------------------------------------
+// ---- the inline walks of File::for_each_edge and File::for_each_neighbour ------------------
 
 // One out-of-line step per frontier position: the prefetches ahead and the parse of the
 // vertex's own record, so that the inline walk makes one call per vertex.
 bool File::frontier_record(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::FlatRecord& record) const noexcept {
-    const Impl& m = *impl_;
-    const int slot = adjacency_slot(m, direction);
-    const size_t n = vertices.size();
-    if (i == 0)
-        for (size_t j = 0; j < n && j < kSlotDistance; ++j) prefetch(slot_address(m, vertices[j], slot));
-    if (i + kSlotDistance < n) prefetch(slot_address(m, vertices[i + kSlotDistance], slot));
-    if (i + kRecordDistance < n) prefetch_record(m, vertices[i + kRecordDistance], direction);
+    prefetch_ahead(*impl_, vertices, i, direction, kSlotDistance, kRecordDistance);
     return flat_record(vertices[i], direction, record);
 }
 
-bool File::frontier_run(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::NeighbourRun& run) const noexcept {
-    const Impl& m = *impl_;
-    const int slot = adjacency_slot(m, direction);
-    const size_t n = vertices.size();
-    if (i == 0)
-        for (size_t j = 0; j < n && j < kSlotDistance; ++j) prefetch(slot_address(m, vertices[j], slot));
-    if (i + kSlotDistance < n) prefetch(slot_address(m, vertices[i + kSlotDistance], slot));
-    if (i + kRecordDistance < n) prefetch_record(m, vertices[i + kRecordDistance], direction);
-    return neighbour_run(vertices[i], direction, run);
-}
+namespace {
 
 // The checks of what the walk reads, made here without throwing: the slot's value (its domain,
 // its tags: flat, nothing reserved), the degree (not 0) and the run inside the domain. What
 // fails one goes to the iterator, whose checks (adjacency_record's, and the record's) report it;
 // this path only ever accepts what they accept.
-bool File::neighbour_run(uint32_t index, Direction direction, detail::NeighbourRun& run) const noexcept {
+// Always inlined into frontier_run, whose call per frontier vertex is the only one then.
+[[gnu::always_inline]] inline bool read_neighbour_run(const File::Impl& m, uint32_t index, Direction direction, detail::NeighbourRun& run) noexcept {
     run.count = run.loadable = 0;
-    const Impl& m = *impl_;
     const int domain = adjacency_domain(m, direction);
     const uint8_t* slot = slot_address(m, index, adjacency_slot(m, direction));
     if (!slot || domain < 0 || m.edge_types.empty()) return false;
@@ -120,6 +119,17 @@ bool File::neighbour_run(uint32_t index, Direction direction, detail::NeighbourR
     run.entry_mask = m.entry_mask;
     run.shard = m.shard_id;
     return true;
+}
+
+}  // namespace
+
+bool File::frontier_run(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::NeighbourRun& run) const noexcept {
+    prefetch_ahead(*impl_, vertices, i, direction, kSlotDistance, kRecordDistance);
+    return read_neighbour_run(*impl_, vertices[i], direction, run);
+}
+
+bool File::neighbour_run(uint32_t index, Direction direction, detail::NeighbourRun& run) const noexcept {
+    return read_neighbour_run(*impl_, index, direction, run);
 }
 
 // Accepts only what Vertex::edges and the iterator accept (a stricter test would only send more
