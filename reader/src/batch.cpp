@@ -161,14 +161,13 @@ bool File::Impl::flat_blocks(const Region& r, uint64_t record_offset, uint64_t d
     const format::RecordLayout record = record_layout(record_offset, degree, true);
     const uint64_t blocks = record.multi_type ? r.read<uint32_t>(record.directory_offset(), "block count") : 1;
     if (blocks == 0 || blocks > degree || blocks > types) return false;
-    if (out.blocks.size() < blocks) out.blocks.resize(blocks);
+    if (out.blocks.size() < blocks) {
+        out.blocks.resize(blocks);
+        out.layouts.resize(blocks);
+    }
     detail::FlatBlock* block = out.blocks.data();
+    format::BlockLayout* layout = out.layouts.data();
     // The directory's rules, and the blocks' layouts one after the other (§7) up to the record's end.
-    auto layout_of = [&](uint64_t b, const format::BlockLayout& previous) {
-        const format::Ordinals ordinals = this->ordinals(block[b].type, direction);
-        return b == 0 ? record.first_block(blocks, block[b].count, 0, ordinals) : previous.next(block[b].count, 0, ordinals);
-    };
-    format::BlockLayout layout;
     if (record.multi_type) {
         const uint8_t* directory = r.at(record.directory_entry_offset(0), blocks * 8, "block directory");
         uint64_t total = 0;
@@ -183,31 +182,32 @@ bool File::Impl::flat_blocks(const Region& r, uint64_t record_offset, uint64_t d
             total += count;
             block[b].count = count;
             block[b].type = type;
-            layout = layout_of(b, layout);
+            const format::Ordinals kind = ordinals(type, direction);
+            layout[b] = b == 0 ? record.first_block(blocks, count, 0, kind) : layout[b - 1].next(count, 0, kind);
         }
         if (total != degree) return false;
     } else {
         block[0].count = degree;
         block[0].type = 0;
-        layout = layout_of(0, layout);
+        layout[0] = record.first_block(1, degree, 0, ordinals(0, direction));
     }
-    r.at(record_offset, layout.end() - record_offset, "adjacency record");
+    r.at(record_offset, layout[blocks - 1].end() - record_offset, "adjacency record");
     const uint8_t* base = r.data;  // domain offsets below are inside the record just checked
     for (uint64_t b = 0; b < blocks; ++b) {
-        layout = layout_of(b, layout);
-        const uint64_t entries = layout.entries_offset(), bytes = layout.entry_bytes();
+        const format::BlockLayout& l = layout[b];
+        const uint64_t entries = l.entries_offset(), bytes = l.entry_bytes();
         block[b].run = base + entries;
         block[b].words = bytes / 4;
-        block[b].first = layout.first;
+        block[b].first = l.first;
         // An entry's 8-byte load may run past its block into the rest of the domain, never past
         // it: only a run that ends within 8 bytes of the domain's end (r.at above checked that
         // it ends inside) has entries that need the word-by-word read, and the division of
         // packed_loadable is left to that run.
         const uint64_t room = r.size - entries;
-        const uint64_t loadable = room >= bytes + 8 ? layout.first + layout.count : format::packed_loadable(room, entry_bits);
-        block[b].loadable = loadable > layout.first ? std::min(layout.count, loadable - layout.first) : 0;
-        block[b].ordinals = layout.ordinals == format::Ordinals::each ? base + layout.ordinal_offset(0) : nullptr;
-        block[b].first_ordinal = layout.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + layout.ordinal_offset(0)) : 0;
+        const uint64_t loadable = room >= bytes + 8 ? l.first + l.count : format::packed_loadable(room, entry_bits);
+        block[b].loadable = loadable > l.first ? std::min(l.count, loadable - l.first) : 0;
+        block[b].ordinals = l.ordinals == format::Ordinals::each ? base + l.ordinal_offset(0) : nullptr;
+        block[b].first_ordinal = l.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + l.ordinal_offset(0)) : 0;
     }
     out.count = blocks;
     return true;

@@ -305,6 +305,7 @@ struct FlatBlock {
 // than any before it.
 struct FlatRecord {
     std::vector<FlatBlock> blocks;
+    std::vector<format::BlockLayout> layouts;  // blocks' geometry, while the record is checked
     size_t count = 0;
     unsigned entry_bits = 32;
     uint32_t entry_mask = 0;
