@@ -858,11 +858,11 @@ private:
         const uint32_t mask = run.entry_mask;
         const uint64_t shard = run.shard;
         const uint8_t* entries = run.run;
+        const uint64_t loadable = run.loadable, count = run.count, words = run.words;
         uint64_t k = 0;
-        for (uint64_t bit = 0; k < run.loadable; ++k, bit += bits)
+        for (uint64_t bit = 0; k < loadable; ++k, bit += bits)
             visit(v, std::bit_cast<VertexRef>(uint64_t{format::packed_entry_loaded(entries, bit, mask)} << 32 | shard));
-        for (; k < run.count; ++k)
-            visit(v, std::bit_cast<VertexRef>(uint64_t{format::packed_entry(entries, run.words, k, bits, mask)} << 32 | shard));
+        for (; k < count; ++k) visit(v, std::bit_cast<VertexRef>(uint64_t{format::packed_entry(entries, words, k, bits, mask)} << 32 | shard));
     }
 
     // for_each_edge's walk of one vertex, whose record flat_record has just read (`flat`, its
