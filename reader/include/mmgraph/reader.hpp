@@ -847,10 +847,13 @@ private:
     // checks; false otherwise, never throwing: the caller then walks the vertex with the iterator.
     bool neighbour_run(uint32_t index, Direction direction, detail::NeighbourRun& run) const noexcept;
 
+    // One call of `visit` in the loop, and the iterator's walk out of line: with more call
+    // sites the compiler stopped inlining a large visitor (mmgraph::bfs's) and called it per
+    // neighbour.
     template <typename Visit>
     void visit_neighbours(uint32_t v, Direction direction, bool in_run, const detail::NeighbourRun& run, Visit& visit) const {
-        if (!in_run) {
-            for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge.target);
+        if (!in_run) [[unlikely]] {
+            visit_neighbours_by_iterator(v, direction, visit);
             return;
         }
         // Locals, as visit_edges explains; the target as one 8-byte value, as set_target does.
@@ -859,10 +862,14 @@ private:
         const uint64_t shard = run.shard;
         const uint8_t* entries = run.run;
         const uint64_t loadable = run.loadable, count = run.count, words = run.words;
-        uint64_t k = 0;
-        for (uint64_t bit = 0; k < loadable; ++k, bit += bits)
-            visit(v, std::bit_cast<VertexRef>(uint64_t{format::packed_entry_loaded(entries, bit, mask)} << 32 | shard));
-        for (; k < count; ++k) visit(v, std::bit_cast<VertexRef>(uint64_t{format::packed_entry(entries, words, k, bits, mask)} << 32 | shard));
+        for (uint64_t k = 0, bit = 0; k < count; ++k, bit += bits) {
+            const uint32_t index = k < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry(entries, words, k, bits, mask);
+            visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
+        }
+    }
+    template <typename Visit>
+    [[gnu::noinline, gnu::cold]] void visit_neighbours_by_iterator(uint32_t v, Direction direction, Visit& visit) const {
+        for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge.target);
     }
 
     // for_each_edge's walk of one vertex, whose record flat_record has just read (`flat`, its
