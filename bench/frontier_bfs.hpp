@@ -14,7 +14,7 @@ namespace mmgraph::bench {
 // expand(frontier, visit) calls visit(w) for every out-neighbour w of every vertex of the
 // frontier (a std::span<const uint32_t>), vertex by vertex in frontier order. A peer lists a
 // whole level at once so that it can overlap the work of successive vertices, as
-// File::for_each_edge does.
+// File::for_each_neighbour and File::for_each_edge do.
 template <typename Expand>
 BfsAnswer frontier_bfs(uint64_t vertices, uint32_t source, Expand&& expand) {
     std::vector<uint64_t> visited((vertices + 63) / 64, 0);

@@ -197,6 +197,12 @@ LookupAnswer BoostPeer::lookup(const std::vector<Key>& keys) const {
 
 BfsAnswer mmgraph_bfs(const File& file, uint32_t source) {
     return frontier_bfs(file.vertex_count(), source, [&](std::span<const uint32_t> frontier, auto&& visit) {
+        file.for_each_neighbour(frontier, Direction::out, [&](uint32_t, VertexRef target) { visit(target.index); });
+    });
+}
+
+BfsAnswer mmgraph_bfs_edges(const File& file, uint32_t source) {
+    return frontier_bfs(file.vertex_count(), source, [&](std::span<const uint32_t> frontier, auto&& visit) {
         file.for_each_edge(frontier, Direction::out, [&](uint32_t, const Edge& edge) { visit(edge.target.index); });
     });
 }

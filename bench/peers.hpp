@@ -94,8 +94,12 @@ private:
 };
 
 // ---- mmgraph, through the public reader API ----
-// BFS: each level through File::for_each_edge (prefetches ahead in the frontier).
+// BFS: each level through File::for_each_neighbour (prefetches ahead in the frontier, reads
+// only the neighbours: like the CSR, no edge types or ordinals).
 BfsAnswer mmgraph_bfs(const File& file, uint32_t source);
+// BFS: each level through File::for_each_edge (the same prefetching; every edge's type and
+// ordinal decoded, which a search that filters by type or reads properties needs).
+BfsAnswer mmgraph_bfs_edges(const File& file, uint32_t source);
 // BFS: each vertex through vertex(v).edges(out), one after the other.
 BfsAnswer mmgraph_bfs_per_vertex(const File& file, uint32_t source);
 // Lookups: chunks of kLookupChunk keys through the batch File::find(keys, out), then the

@@ -70,7 +70,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         (void)mmgraph::test::walk(*file);
     } catch (const mmgraph::Error&) {
     }
-    // The batch reads (local_targets, for_each_edge, find(keys, out)) must read, and fail,
+    // The batch reads (local_targets, for_each_edge, for_each_neighbour, find(keys, out)) must read, and fail,
     // exactly as the one-at-a-time ones do.
     if (!mmgraph::test::batch_mismatch(*file).empty()) std::abort();
     try {

@@ -126,29 +126,29 @@ TEST_CASE("an adjacency record is described as in the worked example (§7.1)", "
     VertexAnatomy a = describe_vertex(*file, 5);
     REQUIRE(a.error.empty());
     const RecordSpan& out = record(a, Part::out_edges);
-    CHECK(out.size == 40);
-    // 10 vertices: entries are packed at W = 4 bits (§7.2).
-    const uint8_t expected[] = {3, 0, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1,    0, 0, 0,
-                                1, 0, 0, 0, 0x92, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0};
+    CHECK(out.size == 36);
+    // 10 vertices: entries are packed at W = 4 bits (§7.2), all three in one run after the degree.
+    const uint8_t expected[] = {3, 0, 0, 0, 0x92, 0x07, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0,
+                                0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0};
     CHECK(std::memcmp(file->data() + out.offset, expected, sizeof expected) == 0);
     using Row = std::tuple<uint64_t, uint64_t, std::string>;
     std::vector<Row> want{{0, 4, "degree"},
-                          {4, 4, "block count"},
-                          {8, 4, "block 0 word"},
-                          {12, 4, "block 0 edges"},
-                          {16, 4, "block 1 word"},
-                          {20, 4, "block 1 edges"},
-                          {24, 4, "KNOWS: packed word 0"},
-                          {28, 8, "RATED: first ordinal"},
-                          {36, 4, "RATED: packed word 0"}};
+                          {4, 4, "entries: packed word 0"},
+                          {8, 4, "block count"},
+                          {12, 4, "block 0 word"},
+                          {16, 4, "block 0 edges"},
+                          {20, 4, "block 1 word"},
+                          {24, 4, "block 1 edges"},
+                          {28, 8, "RATED: first ordinal"}};
     CHECK(layout(a, Part::out_edges) == want);
-    const FieldSpan* word = a.field_at(out.offset + 24);
+    const FieldSpan* word = a.field_at(out.offset + 4);
     REQUIRE(word);
-    CHECK(word->value == "0: vertex 2, 1: vertex 9");
-    REQUIRE(word->bits.size() == 3);
+    CHECK(word->value == "0: vertex 2, 1: vertex 9, 2: vertex 7");
+    REQUIRE(word->bits.size() == 4);
     CHECK((word->bits[0].name == "entry 0" && word->bits[0].lsb == 0 && word->bits[0].width == 4 && word->bits[0].value == 2));
     CHECK((word->bits[1].name == "entry 1" && word->bits[1].lsb == 4 && word->bits[1].width == 4 && word->bits[1].value == 9));
-    CHECK((word->bits[2].name == "padding" && word->bits[2].lsb == 8 && word->bits[2].width == 24 && word->bits[2].value == 0));
+    CHECK((word->bits[2].name == "entry 2" && word->bits[2].lsb == 8 && word->bits[2].width == 4 && word->bits[2].value == 7));
+    CHECK((word->bits[3].name == "padding" && word->bits[3].lsb == 12 && word->bits[3].width == 20 && word->bits[3].value == 0));
     const FieldSpan* ordinal = a.field_at(out.offset + 28);
     CHECK(ordinal->value == "12");
     // The out_edges slot splits into tags, offset and domain (§5.1): L set, domain 5.
@@ -165,7 +165,7 @@ TEST_CASE("fields tile every record of the golden files and random graphs", "[an
         INFO(name);
         check_tiling(*File::open(kGolden / name));
         check_tiling(*File::open(kGolden / "v1" / name));  // format 1: a word per flat entry
-        check_tiling(*File::open(kGolden / "v2" / name));  // 2.0 to 2.2: the key index (§8.1)
+        check_tiling(*File::open(kGolden / "v2" / name));  // 2.0 to 2.2: the key index, a packed run per block
     }
     check_tiling(*File::open(kGolden / "labels.mmg"));  // records of label sets' union layouts (§6.6)
     TempDir dir;

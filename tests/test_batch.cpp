@@ -187,22 +187,24 @@ TEST_CASE("batch: for_each_edge visits a record's blocks up to a damaged one, th
     for (const SectionInfo& s : good->sections())
         if (s.name() == "out_edges") section_offset = s.offset;
     REQUIRE(section_offset != 0);
-    // Vertex b's record (§7.1): D = 3, B = 2, {KNOWS, 2}, {RATED, 1}, then the runs. Block 1
-    // claims 100 edges (and D 102, so that the directory adds up): its run then reaches past
-    // the section's end, which the iterator finds only on entering that block.
+    // Vertex b's packed record (§7.1): D = 3, the run (a, b | a at 1 bit: 0b010), B = 2,
+    // {KNOWS, 2}, {RATED, 1}, RATED's first ordinal; 36 bytes, the section's last. Rewritten
+    // with 40 RATED edges (D 42, so that the directory adds up), the run takes a second word,
+    // which moves the directory and puts the first ordinal past the section's end: the iterator
+    // finds that only on entering block 1.
     const uint64_t record = section_offset + (good->vertex(1).slots().out & format::kSlotOffsetMask);
     auto bytes = read_bytes(dir / "g.mmg");
     REQUIRE(format::load<uint32_t>(bytes.data() + record) == 3);
-    REQUIRE(format::load<uint32_t>(bytes.data() + record + 20) == 1);
-    format::store<uint32_t>(bytes.data() + record, 102);
-    format::store<uint32_t>(bytes.data() + record + 20, 100);
+    REQUIRE(format::load<uint32_t>(bytes.data() + record + 4) == 0b010);
+    const uint32_t rewritten[] = {42, 0b010, 0, 2, 0, 2, 1, 40};  // D, run (2 words), B, {KNOWS, 2}, {RATED, 40}
+    for (size_t i = 0; i < std::size(rewritten); ++i) format::store<uint32_t>(bytes.data() + record + 4 * i, rewritten[i]);
     reseal(bytes);
     write_bytes(dir / "bad.mmg", bytes);
     auto bad = File::open(dir / "bad.mmg");
     const auto [one, one_error] = walk_until_error(*bad, {0, 1}, false);
     const auto [batch, batch_error] = walk_until_error(*bad, {0, 1}, true);
     CHECK(one.size() == 2);  // the KNOWS block
-    CHECK_THAT(one_error, Contains("out_edges") && Contains("adjacency entries"));
+    CHECK_THAT(one_error, Contains("out_edges") && Contains("first edge ordinal"));
     CHECK(batch == one);
     CHECK(batch_error == one_error);
 }

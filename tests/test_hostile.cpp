@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "mmgraph/format/adjacency.hpp"
 #include "mmgraph/format/endian.hpp"
 #include "support/probe.hpp"
 #include "support/random_graph.hpp"
@@ -304,6 +305,53 @@ TEST_CASE("hostile: a forged degree of 2^32 - 1 is refused at the section's end,
     CHECK(batch_mismatch(*file).empty());
     refused([&] { file->verify(); }, {"out_edges"});
     refused([&] { (void)walk(*file); }, {"out_edges"});
+}
+
+// A packed record (§7): degree, run, directory, ordinals. for_each_neighbour reads only the
+// first two, so damage after the run reaches it only through verify() and the other walks.
+TEST_CASE("hostile: forged parts of a packed adjacency record fail where they are read", "[hostile]") {
+    Forge f;  // two edge types: every record has a directory after its run
+    const SectionInfo out = f.section("out_edges"), in = f.section("in_edges");
+    const unsigned bits = format::packed_entry_bits(f.ref->vertex_count());
+    auto layout = [&](uint64_t slot, uint64_t degree) {
+        return format::RecordLayout{slot & format::kSlotOffsetMask, degree, static_cast<uint8_t>(bits), true, true, true};
+    };
+    auto neighbours = [](const File& file, Direction d, std::vector<uint32_t> frontier) {
+        std::vector<uint32_t> seen;
+        file.for_each_neighbour(std::span<const uint32_t>(frontier), d, [&](uint32_t, VertexRef w) { seen.push_back(w.index); });
+        return seen;
+    };
+    SECTION("block counts that do not add up to the degree") {
+        const format::RecordLayout ann = layout(f.ref->find("ann")->slots().out, 2);  // KNOWS -> bob, cy
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, out.offset + ann.directory_entry_offset(0) + 4, 1); });
+        auto file = File::open(path);
+        refused([&] { (void)file->vertex(0).edges(Direction::out); }, {"section out_edges", "block counts add up to 1, degree says 2"});
+        refused([&] { file->for_each_edge(Direction::out, [](uint32_t, const Edge&) {}); }, {"block counts add up to 1, degree says 2"});
+        CHECK(neighbours(*file, Direction::out, {0}) == std::vector<uint32_t>{1, 2});  // the run alone is intact
+        CHECK(batch_mismatch(*file).empty());
+        refused([&] { file->verify(); }, {"out_edges", "block counts add up to 1, degree says 2"});
+    }
+    SECTION("a degree whose run runs past the section") {
+        const Vertex::Slots ann = f.ref->find("ann")->slots();
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, out.offset + (ann.out & format::kSlotOffsetMask), 0x0FFF'FFFF); });
+        auto file = File::open(path);
+        refused([&] { (void)neighbours(*file, Direction::out, {1, 0}); }, {"section out_edges", "past the end of the section"});
+        refused([&] { (void)file->vertex(0).edges(Direction::out); }, {"section out_edges", "past the end of the section"});
+        CHECK(batch_mismatch(*file).empty());
+        refused([&] { file->verify(); }, {"out_edges"});
+    }
+    SECTION("ordinals past the end of the last record") {
+        // cy's in-record (KNOWS from ann) ends the in_edges section; typed RATED, it needs an
+        // ordinal per edge after its directory, which is not there.
+        const format::RecordLayout cy = layout(f.ref->find("cy")->slots().in, 1);
+        REQUIRE(cy.blocks_offset(1) == in.length);
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, in.offset + cy.directory_entry_offset(0), 1); });
+        auto file = File::open(path);
+        refused([&] { for (const Edge& e : file->vertex(2).edges(Direction::in)) (void)e; }, {"section in_edges", "edge ordinals"});
+        CHECK(neighbours(*file, Direction::in, {2}) == std::vector<uint32_t>{0});
+        CHECK(batch_mismatch(*file).empty());
+        refused([&] { file->verify(); }, {"in_edges"});
+    }
 }
 
 TEST_CASE("hostile: text that is not UTF-8 behind valid checksums is found by verify", "[hostile]") {

@@ -48,7 +48,7 @@ void check_file(const File& file) {
 
 }  // namespace
 
-TEST_CASE("unpack_entries decodes a packed run as packed_entry does, at every width", "[local_targets]") {
+TEST_CASE("unpack_entries decodes a packed run, or a block inside it, as packed_entry does, at every width", "[local_targets]") {
     std::mt19937_64 random(20);
     for (unsigned bits = 1; bits <= 32; ++bits) {
         const uint32_t mask = bits == 32 ? format::kLocalIndexMask : static_cast<uint32_t>((uint64_t{1} << bits) - 1);
@@ -61,7 +61,7 @@ TEST_CASE("unpack_entries decodes a packed run as packed_entry does, at every wi
             format::pack_entries(run.data(), count, bits, [&](uint64_t i) { return values[i]; });
             const uint64_t words = run.size() / 4;
             std::vector<int64_t> out(count);
-            const uint32_t largest = format::unpack_entries<int64_t>(run.data(), words, count, bits, mask, out.data(), -5);
+            const uint32_t largest = format::unpack_entries<int64_t>(run.data(), words, 0, count, bits, mask, out.data(), -5);
             uint32_t expected_largest = 0;
             for (uint64_t k = 0; k < count; ++k) {
                 const uint32_t entry = format::packed_entry(run.data(), words, k, bits, mask);
@@ -70,6 +70,11 @@ TEST_CASE("unpack_entries decodes a packed run as packed_entry does, at every wi
                 expected_largest = std::max(expected_largest, entry);
             }
             CHECK(largest == expected_largest);
+            // A block inside the run (a packed record's later block, §7): entries [first, count).
+            const uint64_t first = count / 3;
+            std::vector<int64_t> tail(count - first);
+            format::unpack_entries<int64_t>(run.data(), words, first, count - first, bits, mask, tail.data(), 0);
+            for (uint64_t k = first; k < count; ++k) CHECK(tail[k - first] == int64_t{values[k] & mask});
         }
     }
 }
@@ -77,7 +82,8 @@ TEST_CASE("unpack_entries decodes a packed run as packed_entry does, at every wi
 TEST_CASE("local_targets gives the iterator's targets on seeded random graphs", "[local_targets]") {
     TempDir dir;
     // Vertex counts give W from 1 (2 vertices) to 11; several edge types and properties give
-    // multi-block records with ordinals before the runs; every third graph has no in-edges.
+    // multi-block records (packed: blocks inside one run, ordinals after it); every third graph
+    // has no in-edges.
     const uint32_t sizes[] = {1, 2, 3, 4, 5, 8, 9, 17, 33, 100, 129, 600, 1025, 1500};
     for (uint64_t seed = 1; seed <= 14; ++seed) {
         mmgraph::test::RandomGraphOptions o;

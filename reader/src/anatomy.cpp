@@ -357,6 +357,89 @@ uint64_t describe_packed_run(const File::Impl& m, Builder& b, const format::Bloc
     return bytes;
 }
 
+// A multi-type record's block directory (§7).
+void describe_directory(const File::Impl& m, Builder& b, const EdgeRange& range, const format::RecordLayout& record) {
+    const Region& r = *b.region;
+    b.add(record.directory_offset(), 4, "block count", std::to_string(range.blocks().size()));
+    for (size_t k = 0; k < range.blocks().size(); ++k) {
+        const EdgeRange::Block& blk = range.blocks()[k];
+        const uint64_t at = record.directory_entry_offset(k);
+        const uint32_t word = r.read<uint32_t>(at, "block word");
+        FieldSpan& f = b.add(at, 4, "block " + std::to_string(k) + " word",
+                             std::string(m.edge_types[blk.type].name) + ", " + std::to_string(blk.groups) + " groups");
+        f.bits = {{"edge type id", 0, 16, word & 0xFFFF}, {"group count", 16, 16, word >> 16}};
+        b.add(at + 4, 4, "block " + std::to_string(k) + " edges", std::to_string(blk.count));
+    }
+}
+
+// A block's ordinals (§7): the first (out) or one per edge (in), when its type has properties.
+void describe_ordinals(Builder& b, const EdgeRange::Block& blk, const std::string& type_name, const AnatomyOptions& options) {
+    const Region& r = *b.region;
+    if (blk.ordinals == format::Ordinals::first) {
+        b.add(blk.ordinal_offset(0), 8, type_name + ": first ordinal", std::to_string(r.read<uint64_t>(blk.ordinal_offset(0), "first edge ordinal")));
+    } else if (blk.ordinals == format::Ordinals::each) {
+        uint64_t shown = std::min<uint64_t>(blk.count, options.max_entries);
+        for (uint64_t k = 0; k < shown; ++k)
+            b.add(blk.ordinal_offset(k), 8, type_name + ": ordinal " + std::to_string(k),
+                  std::to_string(r.read<uint64_t>(blk.ordinal_offset(k), "edge ordinal")));
+        if (shown < blk.count)
+            b.add(blk.ordinal_offset(shown), 8 * (blk.count - shown), type_name + ": ordinals " + std::to_string(shown) + "..",
+                  std::to_string(blk.count - shown) + " more, not listed");
+    }
+}
+
+// A format-1 flat block: one 32-bit word per entry, terminator on the last. Returns its end.
+uint64_t describe_word_entries(Builder& b, const EdgeRange::Block& blk, const std::string& type_name, const AnatomyOptions& options,
+                               uint64_t& listed) {
+    const Region& r = *b.region;
+    const uint64_t at = blk.entries_offset();
+    uint64_t shown = std::min<uint64_t>(blk.count, listed < options.max_entries ? options.max_entries - listed : 0);
+    for (uint64_t k = 0; k < shown; ++k) {
+        uint32_t word = r.read<uint32_t>(at + 4 * k, "adjacency entry");
+        FieldSpan& f = b.add(at + 4 * k, 4, type_name + ": entry " + std::to_string(k),
+                             "vertex " + std::to_string(word & format::kLocalIndexMask) + ((word & format::kTerminatorBit) ? ", last" : ""));
+        f.bits = reference_bits(word, false);
+    }
+    if (shown < blk.count)
+        b.add(at + 4 * shown, 4 * (blk.count - shown), type_name + ": entries " + std::to_string(shown) + "..",
+              std::to_string(blk.count - shown) + " more, not listed");
+    listed += shown;
+    return at + 4 * blk.count;
+}
+
+// A grouped block: walk the words, listing headers and the first entries (§7). Returns its end.
+uint64_t describe_groups(Builder& b, const EdgeRange::Block& blk, const std::string& type_name, const AnatomyOptions& options,
+                         uint64_t& listed) {
+    const Region& r = *b.region;
+    uint64_t at = blk.entries_offset(), left = blk.count, k = 0, skipped_from = 0;
+    bool need_header = true;
+    while (left > 0) {
+        uint32_t word = r.read<uint32_t>(at, need_header ? "group header" : "adjacency entry");
+        bool show = listed < options.max_entries;
+        if (need_header) {
+            if (show) b.add(at, 4, type_name + ": group header", "shard " + std::to_string(word & 0xFFFF)).bits = {{"shard id", 0, 16, word & 0xFFFF}, {"reserved", 16, 16, word >> 16}};
+            need_header = false;
+        } else {
+            if (show) {
+                FieldSpan& f = b.add(at, 4, type_name + ": entry " + std::to_string(k),
+                                     "vertex " + std::to_string(word & format::kLocalIndexMask) + ((word & format::kTerminatorBit) ? ", last of group" : ""));
+                f.bits = reference_bits(word, false);
+                ++listed;
+            } else if (!skipped_from) {
+                skipped_from = at;
+            }
+            need_header = (word & format::kTerminatorBit) != 0;
+            --left;
+            ++k;
+        }
+        at += 4;
+    }
+    if (skipped_from) b.add(skipped_from, at - skipped_from, type_name + ": further groups and entries", "not listed");
+    return at;
+}
+
+// One adjacency record (§7): the degree, then its parts in the order of its layout. A packed
+// record's run holds every block's entries and is shown once, its entries numbered in the record.
 void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, Direction dir, const AnatomyOptions& options,
                         VertexAnatomy& out) {
     int which = dir == Direction::out ? m.out_slot : m.in_slot;
@@ -368,80 +451,21 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
     out.records.push_back({b.part, r.file_offset + start, 0});
     size_t record_slot = out.records.size() - 1;
     b.add(start, 4, "degree", std::to_string(range.size()));
-    const bool multi = m.edge_types.size() > 1;
-    if (multi) {
-        b.add(start + 4, 4, "block count", std::to_string(range.blocks().size()));
-        for (size_t k = 0; k < range.blocks().size(); ++k) {
-            const EdgeRange::Block& blk = range.blocks()[k];
-            uint64_t at = format::block_entry_offset(start, k);
-            uint32_t word = r.read<uint32_t>(at, "block word");
-            FieldSpan& f = b.add(at, 4, "block " + std::to_string(k) + " word",
-                                 std::string(m.edge_types[blk.type].name) + ", " + std::to_string(blk.groups) + " groups");
-            f.bits = {{"edge type id", 0, 16, word & 0xFFFF}, {"group count", 16, 16, word >> 16}};
-            b.add(at + 4, 4, "block " + std::to_string(k) + " edges", std::to_string(blk.count));
-        }
-    }
+    const format::RecordLayout record = m.record_layout(start, range.size(), range.local());
     uint64_t listed = 0, end = start + 4;
-    for (const EdgeRange::Block& blk : range.blocks()) {
-        std::string type_name(m.edge_types[blk.type].name);
-        if (blk.ordinals == format::Ordinals::first) {
-            b.add(blk.ordinal_offset(0), 8, type_name + ": first ordinal", std::to_string(r.read<uint64_t>(blk.ordinal_offset(0), "first edge ordinal")));
-        } else if (blk.ordinals == format::Ordinals::each) {
-            uint64_t shown = std::min<uint64_t>(blk.count, options.max_entries);
-            for (uint64_t k = 0; k < shown; ++k)
-                b.add(blk.ordinal_offset(k), 8, type_name + ": ordinal " + std::to_string(k),
-                      std::to_string(r.read<uint64_t>(blk.ordinal_offset(k), "edge ordinal")));
-            if (shown < blk.count)
-                b.add(blk.ordinal_offset(shown), 8 * (blk.count - shown), type_name + ": ordinals " + std::to_string(shown) + "..",
-                      std::to_string(blk.count - shown) + " more, not listed");
-        }
-        uint64_t at = blk.entries_offset();
-        if (range.local() && m.major == 1) {
-            // Format 1: one 32-bit word per entry, terminator on the last.
-            uint64_t shown = std::min<uint64_t>(blk.count, listed < options.max_entries ? options.max_entries - listed : 0);
-            for (uint64_t k = 0; k < shown; ++k) {
-                uint32_t word = r.read<uint32_t>(at + 4 * k, "adjacency entry");
-                FieldSpan& f = b.add(at + 4 * k, 4, type_name + ": entry " + std::to_string(k),
-                                     "vertex " + std::to_string(word & format::kLocalIndexMask) + ((word & format::kTerminatorBit) ? ", last" : ""));
-                f.bits = reference_bits(word, false);
-            }
-            if (shown < blk.count)
-                b.add(at + 4 * shown, 4 * (blk.count - shown), type_name + ": entries " + std::to_string(shown) + "..",
-                      std::to_string(blk.count - shown) + " more, not listed");
-            listed += shown;
-            at += 4 * blk.count;
-        } else if (range.local()) {
-            at += describe_packed_run(m, b, blk, type_name, options, listed);
-        } else {
-            // Grouped: walk the words, listing headers and the first entries (§7).
-            uint64_t left = blk.count, k = 0, skipped_from = 0;
-            bool need_header = true;
-            while (left > 0) {
-                uint32_t word = r.read<uint32_t>(at, need_header ? "group header" : "adjacency entry");
-                bool show = listed < options.max_entries;
-                if (need_header) {
-                    if (show) b.add(at, 4, type_name + ": group header", "shard " + std::to_string(word & 0xFFFF)).bits = {{"shard id", 0, 16, word & 0xFFFF}, {"reserved", 16, 16, word >> 16}};
-                    need_header = false;
-                } else {
-                    if (show) {
-                        FieldSpan& f = b.add(at, 4, type_name + ": entry " + std::to_string(k),
-                                             "vertex " + std::to_string(word & format::kLocalIndexMask) + ((word & format::kTerminatorBit) ? ", last of group" : ""));
-                        f.bits = reference_bits(word, false);
-                        ++listed;
-                    } else if (!skipped_from) {
-                        skipped_from = at;
-                    }
-                    need_header = (word & format::kTerminatorBit) != 0;
-                    --left;
-                    ++k;
-                }
-                at += 4;
-            }
-            if (skipped_from) b.add(skipped_from, at - skipped_from, type_name + ": further groups and entries", "not listed");
-        }
-        end = at;
+    if (record.packed) {
+        format::BlockLayout whole = record.first_block(1, range.size(), 0, format::Ordinals::none);
+        describe_packed_run(m, b, whole, "entries", options, listed);
     }
-    if (range.blocks().empty()) end = start + 4;
+    if (record.multi_type) describe_directory(m, b, range, record);
+    for (const EdgeRange::Block& blk : range.blocks()) {
+        const std::string type_name(m.edge_types[blk.type].name);
+        describe_ordinals(b, blk, type_name, options);
+        if (record.packed) end = blk.end();
+        else if (range.local() && m.major == 1) end = describe_word_entries(b, blk, type_name, options, listed);
+        else if (range.local()) end = blk.entries_offset() + describe_packed_run(m, b, blk, type_name, options, listed);
+        else end = describe_groups(b, blk, type_name, options, listed);
+    }
     out.records[record_slot].size = end - start;
 }
 
@@ -821,10 +845,10 @@ Edge NeighbourList::at(uint64_t position) const {
     const Group& group = *(g - 1);
     const BlockInfo& blk = blocks_[group.block];
     Edge e;
-    if (local_) {  // one packed run per block, checked at construction
+    if (local_) {  // the block's packed run (a packed record's blocks share one), checked at construction
         const uint64_t bytes = blk.layout.entry_bytes();
-        e.target = {group.shard, format::packed_entry(r.at(group.entries, bytes, "adjacency entries"), bytes / 4, position - group.first,
-                                                      blk.layout.entry_bits, m.entry_mask)};
+        e.target = {group.shard, format::packed_entry(r.at(group.entries, bytes, "adjacency entries"), bytes / 4,
+                                                      blk.layout.first + position - group.first, blk.layout.entry_bits, m.entry_mask)};
     } else {
         uint32_t word = r.read<uint32_t>(group.entries + 4 * (position - group.first), "adjacency entry");
         e.target = {group.shard, word & format::kLocalIndexMask};

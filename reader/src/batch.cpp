@@ -1,5 +1,6 @@
-// Reads that overlap cache misses: File::for_each_edge's step per frontier vertex (prefetch
-// hints ahead, the checked table of a flat record's blocks) and the grouped key lookup
+// Reads that overlap cache misses: File::for_each_edge's and File::for_each_neighbour's step per
+// frontier vertex (prefetch hints ahead, then the checked table of a flat record's blocks or
+// its one packed run) and the grouped key lookup
 // File::find(keys, out). Prefetching only reads bytes that a later checked read will
 // read anyway, so every peek below is non-throwing and bounds-checked: an address outside its
 // section means no prefetch, never an access; the checked reads after the hints report damage.
@@ -20,9 +21,7 @@ namespace {
 }
 
 // The address of `len` bytes at `off` in `r`, or null when they are not all inside it.
-inline const uint8_t* peek(const Region& r, uint64_t off, uint64_t len) noexcept {
-    return len <= r.size && off <= r.size - len ? r.data + off : nullptr;
-}
+inline const uint8_t* peek(const Region& r, uint64_t off, uint64_t len) noexcept { return r.peek(off, len); }
 
 // The address of a vertex's slot `which`, or null.
 inline const uint8_t* slot_address(const File::Impl& m, uint64_t index, int which) noexcept {
@@ -60,21 +59,77 @@ inline int adjacency_domain(const File::Impl& m, Direction direction) noexcept {
     prefetch(record_address(m, slot, adjacency_domain(m, direction)));
 }
 
+// The hints of a frontier walk at position i: at the start the slots of the first vertices,
+// then the slot of the vertex `slot_distance` places ahead and the record of the one
+// `record_distance` ahead (reading its slot).
+[[gnu::always_inline]] inline void prefetch_ahead(const File::Impl& m, std::span<const uint32_t> vertices, size_t i, Direction direction,
+                                                  size_t slot_distance, size_t record_distance) noexcept {
+    const int slot = adjacency_slot(m, direction);
+    const size_t n = vertices.size();
+    if (i == 0)
+        for (size_t j = 0; j < n && j < slot_distance; ++j) prefetch(slot_address(m, vertices[j], slot));
+    if (i + slot_distance < n) prefetch(slot_address(m, vertices[i + slot_distance], slot));
+    if (i + record_distance < n) prefetch_record(m, vertices[i + record_distance], direction);
+}
+
 }  // namespace
 
-// ---- the inline walk of File::for_each_edge ------------------------------------------------
+// ---- the inline walks of File::for_each_edge and File::for_each_neighbour ------------------
 
 // One out-of-line step per frontier position: the prefetches ahead and the parse of the
 // vertex's own record, so that the inline walk makes one call per vertex.
 bool File::frontier_record(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::FlatRecord& record) const noexcept {
-    const Impl& m = *impl_;
-    const int slot = adjacency_slot(m, direction);
-    const size_t n = vertices.size();
-    if (i == 0)
-        for (size_t j = 0; j < n && j < kSlotDistance; ++j) prefetch(slot_address(m, vertices[j], slot));
-    if (i + kSlotDistance < n) prefetch(slot_address(m, vertices[i + kSlotDistance], slot));
-    if (i + kRecordDistance < n) prefetch_record(m, vertices[i + kRecordDistance], direction);
+    prefetch_ahead(*impl_, vertices, i, direction, kSlotDistance, kRecordDistance);
     return flat_record(vertices[i], direction, record);
+}
+
+namespace {
+
+// The checks of what the walk reads, made here without throwing: the slot's value (its domain,
+// its tags: flat, nothing reserved), the degree (not 0) and the run inside the domain. What
+// fails one goes to the iterator, whose checks (adjacency_record's, and the record's) report it;
+// this path only ever accepts what they accept.
+// Always inlined into frontier_run, whose call per frontier vertex is the only one then.
+[[gnu::always_inline]] inline bool read_neighbour_run(const File::Impl& m, uint32_t index, Direction direction, detail::NeighbourRun& run) noexcept {
+    run.count = run.loadable = 0;
+    const int domain = adjacency_domain(m, direction);
+    const uint8_t* slot = slot_address(m, index, adjacency_slot(m, direction));
+    if (!slot || domain < 0 || m.edge_types.empty()) return false;
+    const uint64_t value = format::load<uint64_t>(slot);
+    if (value == 0) return true;
+    if ((value >> format::kSlotDomainShift) != static_cast<uint64_t>(domain) || (value & format::kSlotTagMask) != format::kSlotTagLocal)
+        return false;
+    const Region& r = m.regions[static_cast<size_t>(domain)];
+    const uint64_t off = value & format::kSlotOffsetMask;
+    const uint8_t* head = r.peek(off, 4);
+    if (!head) return false;
+    const uint64_t degree = format::load<uint32_t>(head);
+    const format::RecordLayout record = m.record_layout(off, degree, true);
+    if (degree == 0 || (record.multi_type && !record.packed)) return false;
+    // A single-type record of the older layout has its ordinals in front of the run.
+    const format::BlockLayout whole = record.first_block(1, degree, 0, record.packed ? format::Ordinals::none : m.ordinals(0, direction));
+    const uint64_t at = whole.entries_offset(), bytes = whole.entry_bytes();
+    run.run = r.peek(at, bytes);
+    if (!run.run) return false;
+    run.words = bytes / 4;
+    run.count = degree;
+    const uint64_t room = r.size - at;
+    run.loadable = room >= bytes + 8 ? degree : std::min(degree, format::packed_loadable(room, m.entry_bits));
+    run.entry_bits = m.entry_bits;
+    run.entry_mask = m.entry_mask;
+    run.shard = m.shard_id;
+    return true;
+}
+
+}  // namespace
+
+bool File::frontier_run(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::NeighbourRun& run) const noexcept {
+    prefetch_ahead(*impl_, vertices, i, direction, kSlotDistance, kRecordDistance);
+    return read_neighbour_run(*impl_, vertices[i], direction, run);
+}
+
+bool File::neighbour_run(uint32_t index, Direction direction, detail::NeighbourRun& run) const noexcept {
+    return read_neighbour_run(*impl_, index, direction, run);
 }
 
 // Accepts only what Vertex::edges and the iterator accept (a stricter test would only send more
@@ -100,19 +155,21 @@ bool File::flat_record(uint32_t index, Direction direction, detail::FlatRecord& 
     }
 }
 
-bool File::Impl::flat_blocks(const Region& r, uint64_t record, uint64_t degree, Direction direction, detail::FlatRecord& out) const {
+bool File::Impl::flat_blocks(const Region& r, uint64_t record_offset, uint64_t degree, Direction direction, detail::FlatRecord& out) const {
     const uint64_t types = edge_types.size();
     if (types == 0) return false;
-    const bool multi = types > 1;
-    const uint64_t blocks = multi ? r.read<uint32_t>(record + 4, "block count") : 1;
+    const format::RecordLayout record = record_layout(record_offset, degree, true);
+    const uint64_t blocks = record.multi_type ? r.read<uint32_t>(record.directory_offset(), "block count") : 1;
     if (blocks == 0 || blocks > degree || blocks > types) return false;
-    if (out.blocks.size() < blocks) out.blocks.resize(blocks);
+    if (out.blocks.size() < blocks) {
+        out.blocks.resize(blocks);
+        out.layouts.resize(blocks);
+    }
     detail::FlatBlock* block = out.blocks.data();
+    format::BlockLayout* layout = out.layouts.data();
     // The directory's rules, and the blocks' layouts one after the other (§7) up to the record's end.
-    const uint64_t head = record + format::record_head_bytes(blocks, multi);
-    uint64_t end = head;
-    if (multi) {
-        const uint8_t* directory = r.at(record + 8, blocks * 8, "block directory");
+    if (record.multi_type) {
+        const uint8_t* directory = r.at(record.directory_entry_offset(0), blocks * 8, "block directory");
         uint64_t total = 0;
         int64_t previous = -1;
         for (uint64_t b = 0; b < blocks; ++b) {
@@ -125,31 +182,32 @@ bool File::Impl::flat_blocks(const Region& r, uint64_t record, uint64_t degree, 
             total += count;
             block[b].count = count;
             block[b].type = type;
-            end = block_layout(end, count, 0, true, type, direction).end();
+            const format::Ordinals kind = ordinals(type, direction);
+            layout[b] = b == 0 ? record.first_block(blocks, count, 0, kind) : layout[b - 1].next(count, 0, kind);
         }
         if (total != degree) return false;
     } else {
         block[0].count = degree;
         block[0].type = 0;
-        end = block_layout(end, degree, 0, true, 0, direction).end();
+        layout[0] = record.first_block(1, degree, 0, ordinals(0, direction));
     }
-    r.at(record, end - record, "adjacency record");
+    r.at(record_offset, layout[blocks - 1].end() - record_offset, "adjacency record");
     const uint8_t* base = r.data;  // domain offsets below are inside the record just checked
-    uint64_t at = head;
     for (uint64_t b = 0; b < blocks; ++b) {
-        const format::BlockLayout layout = block_layout(at, block[b].count, 0, true, block[b].type, direction);
-        const uint64_t entries = layout.entries_offset(), bytes = layout.entry_bytes();
+        const format::BlockLayout& l = layout[b];
+        const uint64_t entries = l.entries_offset(), bytes = l.entry_bytes();
         block[b].run = base + entries;
         block[b].words = bytes / 4;
+        block[b].first = l.first;
         // An entry's 8-byte load may run past its block into the rest of the domain, never past
         // it: only a run that ends within 8 bytes of the domain's end (r.at above checked that
         // it ends inside) has entries that need the word-by-word read, and the division of
         // packed_loadable is left to that run.
         const uint64_t room = r.size - entries;
-        block[b].loadable = room >= bytes + 8 ? block[b].count : std::min(block[b].count, format::packed_loadable(room, entry_bits));
-        block[b].ordinals = layout.ordinals == format::Ordinals::each ? base + layout.ordinal_offset(0) : nullptr;
-        block[b].first_ordinal = layout.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + layout.ordinal_offset(0)) : 0;
-        at = layout.end();
+        const uint64_t loadable = room >= bytes + 8 ? l.first + l.count : format::packed_loadable(room, entry_bits);
+        block[b].loadable = loadable > l.first ? std::min(l.count, loadable - l.first) : 0;
+        block[b].ordinals = l.ordinals == format::Ordinals::each ? base + l.ordinal_offset(0) : nullptr;
+        block[b].first_ordinal = l.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + l.ordinal_offset(0)) : 0;
     }
     out.count = blocks;
     return true;

@@ -1,5 +1,5 @@
 // The one choke point for offsets read from a file (spec §12): every access to mapped bytes
-// at an offset that came from the file goes through Region::at. The check is written so it
+// at an offset that came from the file goes through Region::at (or Region::peek). The check is written so it
 // cannot overflow (len <= size && off <= size - len), and its error names the section, the
 // offset and what was expected there.
 #pragma once
@@ -42,6 +42,11 @@ struct Region {
     const uint8_t* at(uint64_t off, uint64_t len, const char* what) const {
         if (len > size || off > size - len) throw_out_of_bounds(file, name, file_offset, size, off, len, what);
         return data + off;
+    }
+    // The same check without an error: null when the bytes are not all inside, for the walks
+    // that hand a record they cannot take to a path whose checked reads report it.
+    const uint8_t* peek(uint64_t off, uint64_t len) const noexcept {
+        return len <= size && off <= size - len ? data + off : nullptr;
     }
     template <typename T>
     T read(uint64_t off, const char* what) const {

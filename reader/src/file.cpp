@@ -594,6 +594,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
         m->entry_bits = format::packed_entry_bits(m->vertex_count);
         m->entry_mask = static_cast<uint32_t>((uint64_t{1} << m->entry_bits) - 1);
     }
+    m->packed_records = format::packed_layout(m->major, m->minor);
 
     Directory directory = parse_directory(path, &m->path_text, m->data, m->size, head, options);
     const SectionIndex at = locate_sections(path, directory.sections, m->flags);

@@ -12,6 +12,7 @@
 #include <boost/interprocess/mapped_region.hpp>
 
 #include "bounds.hpp"
+#include "mmgraph/format/adjacency.hpp"
 #include "mmgraph/format/layout.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/reader.hpp"
@@ -99,15 +100,28 @@ struct File::Impl {
 
     // The file's minor is newer than any this reader knows of its major (§2.3 reader rule 3).
     bool newer_minor() const { return minor > format::newest_minor(major); }
-    // A block's geometry in this file (§7): W, and the ordinals its edge type and direction carry.
-    format::BlockLayout block_layout(uint64_t offset, uint64_t count, uint32_t groups, bool flat, uint32_t type, Direction direction) const {
+    // Flat records are packed (§7): the file's minor is kPackedRecordMinor or newer.
+    bool packed_records = false;
+    // A record's geometry in this file (§7, format/adjacency.hpp): W, and its layout.
+    format::RecordLayout record_layout(uint64_t offset, uint64_t degree, bool flat) const {
+        return {offset, degree, static_cast<uint8_t>(flat ? entry_bits : 32), flat, flat && packed_records, edge_types.size() > 1};
+    }
+    // The ordinals a block of this type carries in this direction.
+    format::Ordinals ordinals(uint32_t type, Direction direction) const {
         // A type has properties exactly when it has a property table (open checks both ways).
         const bool properties = type < prop_table_of.size() && prop_table_of[type] >= 0;
-        return {offset, count, groups, static_cast<uint8_t>(flat ? entry_bits : 32), flat,
-                format::block_ordinals(properties, direction == Direction::in)};
+        return format::block_ordinals(properties, direction == Direction::in);
     }
-    // Block b of the multi-type record at `record`, starting at `offset`, from its directory entry.
-    EdgeRange::Block block(const detail::Region& r, uint64_t record, uint64_t b, uint64_t offset, Direction direction, bool flat) const;
+    // A block directory entry of a multi-type record (§7), read at domain offset `at`.
+    struct DirectoryEntry {
+        uint32_t type = 0;
+        uint64_t count = 0;
+        uint32_t groups = 0;
+    };
+    DirectoryEntry directory_entry(const detail::Region& r, uint64_t at) const {
+        const uint32_t word = r.read<uint32_t>(at, "block type");
+        return {word & format::kBlockTypeMask, r.read<uint32_t>(at + 4, "block count"), word >> format::kBlockGroupsShift};
+    }
     const detail::Region& adjacency(Direction direction) const { return direction == Direction::out ? out : in; }
     // Vertex `index`'s adjacency record in `direction` from its slot (§5.1, §7), with the slot's
     // and the degree's checks: its domain, or null when the vertex has none. Sets the record's

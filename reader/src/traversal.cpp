@@ -99,9 +99,10 @@ uint64_t Search::degree(VertexRef ref) const {
 
 // --- top-down: the frontier lists its neighbours ----------------------------------------------
 
-// Each shard's part of the frontier goes through for_each_edge, whose prefetching overlaps the
-// cache misses of successive vertices. The new vertices' degrees are only read when a bottom-up
-// level may follow, to decide on it.
+// Each shard's part of the frontier goes through for_each_neighbour, whose prefetching overlaps
+// the cache misses of successive vertices and which reads only the neighbours (a flat record's
+// one packed run, §7), not edge types or ordinals. The new vertices' degrees are only read when
+// a bottom-up level may follow, to decide on it.
 Level Search::top_down(int32_t level) {
     Level found;
     for (auto& part : next_) part.clear();
@@ -110,11 +111,11 @@ Level Search::top_down(int32_t level) {
         if (frontier_[s].empty()) continue;
         const File& file = dataset_.shard(s);
         for (Direction d : forward_)
-            file.for_each_edge(std::span<const uint32_t>(frontier_[s]), d, [&](uint32_t, const Edge& e) {
-                if (!claim(global(e.target), level)) return;
-                next_[e.target.shard].push_back(e.target.index);
+            file.for_each_neighbour(std::span<const uint32_t>(frontier_[s]), d, [&](uint32_t, VertexRef target) {
+                if (!claim(global(target), level)) return;
+                next_[target.shard].push_back(target.index);
                 ++found.vertices;
-                if (count_edges) found.edges += degree(e.target);
+                if (count_edges) found.edges += degree(target);
             });
     }
     frontier_.swap(next_);

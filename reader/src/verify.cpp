@@ -289,7 +289,7 @@ struct Verifier {
         EdgeRange edges = v.edges(dir);
         const bool local = edges.local();
         bool all_local = true;
-        uint64_t end = off + format::record_head_bytes(edges.blocks().size(), multi);
+        uint64_t end = off + 4;  // leave_block moves it past each block
         auto block = edges.blocks().begin();
         uint64_t in_block = 0, groups = 0, n = 0;
         int64_t previous_shard = -1, previous_index = -1;
@@ -310,7 +310,7 @@ struct Verifier {
             const Edge& e = *it;
             // The word holding a flat entry, so that a finding names it; a grouped record's
             // entries are found by walking, so its findings name the record.
-            const uint64_t entry_at = local ? block->entries_offset() + in_block * block->entry_bits / 32 * 4 : off;
+            const uint64_t entry_at = local ? block->entries_offset() + (block->first + in_block) * block->entry_bits / 32 * 4 : off;
             if (e.target.shard != previous_shard) ++groups;
             if (e.target.shard < previous_shard || (e.target.shard == previous_shard && e.target.index < previous_index))
                 r.fail(entry_at, where + ": entries are not in ascending (shard, index) order");
@@ -339,6 +339,8 @@ struct Verifier {
         if (local != all_local) r.fail(off, where + ": local tag " + (local ? "set" : "clear") + " but targets " + (all_local ? "are" : "are not") + " all in this shard");
         if (local) {
             for (const auto& b : edges.blocks()) {
+                // A packed record's blocks share one run, whose padding follows the last block.
+                if (b.packed && &b != &edges.blocks().back()) continue;
                 const uint64_t at = b.entries_offset(), bytes = b.entry_bytes();
                 if (m.major == 1) {
                     // Format 1 flat lists: exactly the last entry of each block carries the terminator.
@@ -347,7 +349,7 @@ struct Verifier {
                         if (terminator != (k + 1 == b.count))
                             r.fail(at + 4 * k, where + ": terminator bit " + (terminator ? "set inside" : "missing at the end of") + " a list");
                     }
-                } else if (const unsigned used = static_cast<unsigned>(b.count * b.entry_bits % 32)) {
+                } else if (const unsigned used = static_cast<unsigned>((b.first + b.count) * b.entry_bits % 32)) {
                     // Packed runs end with zero padding bits (§7.2).
                     uint32_t last = r.read<uint32_t>(at + bytes - 4, "adjacency entries");
                     if (last >> used) r.fail(at + bytes - 4, where + ": padding bits after the last packed entry are not zero");

@@ -333,17 +333,6 @@ Vertex::Slots Vertex::slots() const {
     return s;
 }
 
-EdgeRange::Block File::Impl::block(const Region& r, uint64_t record, uint64_t b, uint64_t offset, Direction direction, bool flat) const {
-    const uint64_t at = format::block_entry_offset(record, b);
-    const uint32_t word = r.read<uint32_t>(at, "block type");
-    const uint64_t count = r.read<uint32_t>(at + 4, "block count");
-    const uint32_t type = word & format::kBlockTypeMask;
-    EdgeRange::Block block;
-    static_cast<format::BlockLayout&>(block) = block_layout(offset, count, word >> format::kBlockGroupsShift, flat, type, direction);
-    block.type = type;
-    return block;
-}
-
 const Region* File::Impl::adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree) const {
     int which = direction == Direction::out ? out_slot : in_slot;
     if (which < 0) throw Error(ErrorKind::misuse, path.string() + ": the file stores no in-edges");
@@ -368,39 +357,42 @@ EdgeRange Vertex::edges(Direction direction) const {
     range.file_ = file_;
     range.direction_ = direction;
     uint64_t off = 0, degree = 0;
-    const Region* record = m.adjacency_record(index_, direction, off, range.local_, degree);
-    if (!record) return range;
-    const Region& r = *record;
-    range.record_ = off;
+    const Region* domain = m.adjacency_record(index_, direction, off, range.local_, degree);
+    if (!domain) return range;
+    const Region& r = *domain;
     range.count_ = degree;
-    const bool multi = m.edge_types.size() > 1;
-    if (!multi) {
+    const format::RecordLayout record = m.record_layout(off, degree, range.local_);
+    range.directory_ = record.directory_entry_offset(0);
+    if (!record.multi_type) {
         if (m.edge_types.empty()) r.fail(off, "adjacency record in a file without edge types");
         // Made in place: a copy of a block just written field by field waits for those stores.
         EdgeRange::Block& block = range.blocks_.emplace_back();
-        static_cast<format::BlockLayout&>(block) =
-            m.block_layout(off + format::record_head_bytes(1, false), degree, 0, range.local_, 0, direction);
+        static_cast<format::BlockLayout&>(block) = record.first_block(1, degree, 0, m.ordinals(0, direction));
         block.type = 0;
         return range;
     }
-    uint64_t blocks = r.read<uint32_t>(off + 4, "block count");
+    const uint64_t blocks = r.read<uint32_t>(record.directory_offset(), "block count");
     if (blocks == 0 || blocks > degree || blocks > m.edge_types.size())
-        r.fail(off + 4, "block count " + std::to_string(blocks) + " is inconsistent with degree " + std::to_string(degree));
-    r.at(off + 8, blocks * 8, "block directory");
-    uint64_t at = off + format::record_head_bytes(blocks, true), total = 0;
+        r.fail(record.directory_offset(), "block count " + std::to_string(blocks) + " is inconsistent with degree " + std::to_string(degree));
+    r.at(record.directory_entry_offset(0), blocks * 8, "block directory");
+    uint64_t total = 0;
     int64_t previous = -1;
+    format::BlockLayout layout;
     for (uint64_t b = 0; b < blocks; ++b) {
-        const EdgeRange::Block block = m.block(r, off, b, at, direction, range.local_);
-        const uint64_t entry_at = format::block_entry_offset(off, b);
-        if (block.type >= m.edge_types.size() || static_cast<int64_t>(block.type) <= previous || block.count == 0)
-            r.fail(entry_at, "block " + std::to_string(b) + ": edge type " + std::to_string(block.type) + " with " +
-                                 std::to_string(block.count) + " edges is out of order or invalid");
-        if (range.local_ != (block.groups == 0) || (!range.local_ && block.groups > block.count))
-            r.fail(entry_at, "block " + std::to_string(b) + ": group count " + std::to_string(block.groups) + " does not match the record's form");
-        previous = block.type;
-        total += block.count;
-        range.blocks_.push_back(block);
-        at = block.end();
+        const uint64_t entry_at = record.directory_entry_offset(b);
+        const File::Impl::DirectoryEntry entry = m.directory_entry(r, entry_at);
+        const format::Ordinals ordinals = m.ordinals(entry.type, direction);
+        layout = b == 0 ? record.first_block(blocks, entry.count, entry.groups, ordinals) : layout.next(entry.count, entry.groups, ordinals);
+        if (entry.type >= m.edge_types.size() || static_cast<int64_t>(entry.type) <= previous || entry.count == 0)
+            r.fail(entry_at, "block " + std::to_string(b) + ": edge type " + std::to_string(entry.type) + " with " +
+                                 std::to_string(entry.count) + " edges is out of order or invalid");
+        if (range.local_ != (entry.groups == 0) || (!range.local_ && entry.groups > entry.count))
+            r.fail(entry_at, "block " + std::to_string(b) + ": group count " + std::to_string(entry.groups) + " does not match the record's form");
+        previous = entry.type;
+        total += entry.count;
+        EdgeRange::Block& block = range.blocks_.emplace_back();
+        static_cast<format::BlockLayout&>(block) = layout;
+        block.type = entry.type;
     }
     if (total != degree) r.fail(off, "block counts add up to " + std::to_string(total) + ", degree says " + std::to_string(degree));
     return range;
@@ -442,7 +434,7 @@ EdgeRange::iterator EdgeRange::begin() const {
     if (count_ == 0) return it;
     it.file_ = file_;
     it.remaining_ = count_;
-    it.record_ = record_;
+    it.directory_ = directory_;
     it.block_index_ = first_block_;
     it.local_ = local_;
     it.edge_.direction = direction_;
@@ -468,7 +460,7 @@ Edge EdgeRange::at(uint64_t k) const {
                                                             : k;
         if (b.flat) {
             const uint8_t* run = r.at(b.entries_offset(), b.entry_bytes(), "adjacency entries");
-            e.target = {m.shard_id, format::packed_entry(run, b.entry_bytes() / 4, k, b.entry_bits, m.entry_mask)};
+            e.target = {m.shard_id, format::packed_entry(run, b.entry_bytes() / 4, b.first + k, b.entry_bits, m.entry_mask)};
             return e;
         }
         // Grouped: walk the groups up to entry k, with the checks of the iterator's walk.
@@ -513,7 +505,7 @@ uint32_t EdgeRange::decode_local_targets(std::span<T> out, T base) const {
         else if (b.ordinals == format::Ordinals::first) r.at(b.ordinal_offset(0), 8, "first edge ordinal");
         const uint64_t bytes = b.entry_bytes();
         const uint8_t* run = r.at(b.entries_offset(), bytes, "adjacency entries");
-        largest = std::max(largest, format::unpack_entries(run, bytes / 4, b.count, b.entry_bits, m.entry_mask, at, base));
+        largest = std::max(largest, format::unpack_entries(run, bytes / 4, b.first, b.count, b.entry_bits, m.entry_mask, at, base));
         at += b.count;
     }
     return largest;
@@ -545,10 +537,10 @@ void EdgeRange::iterator::enter_block(const Block& b) {
         run_words_ = bytes / 4;
         entry_bits_ = b.entry_bits;
         entry_mask_ = m.entry_mask;
-        flat_count_ = b.count;
-        flat_next_ = 1;
+        flat_count_ = b.first + b.count;  // entries are counted from the run's start (a packed record's blocks share it)
+        flat_next_ = b.first + 1;
         shard_ = m.shard_id;
-        set_target(shard_, format::packed_entry(run_, run_words_, 0, entry_bits_, entry_mask_));
+        set_target(shard_, format::packed_entry(run_, run_words_, b.first, entry_bits_, entry_mask_));
         return;
     }
     flat_count_ = 0;
@@ -578,7 +570,11 @@ void EdgeRange::iterator::step() {
     const Region& r = m.adjacency(edge_.direction);
     auto next_block = [&] {
         ++block_index_;
-        enter_block(m.block(r, record_, block_index_, block_.end(), edge_.direction, local_));
+        const File::Impl::DirectoryEntry entry = m.directory_entry(r, directory_ + 8 * block_index_);
+        Block next;
+        static_cast<format::BlockLayout&>(next) = block_.next(entry.count, entry.groups, m.ordinals(entry.type, edge_.direction));
+        next.type = entry.type;
+        enter_block(next);
     };
     if (local_) {  // the end of a flat block
         next_block();

@@ -713,7 +713,7 @@ string_arrays)
 
 dates)
   # date columns (format 2.1): ISO 8601 text in, the same text out of get, neighbors and dump;
-  # dump -> rebuild gives the same bytes; every file is 2.3, for its key table (spec §2.3).
+  # dump -> rebuild gives the same bytes; every file is 2.3 (its key table and packed flat records, spec §2.3).
   run 0 "$mmgraph" build -o "$work/d.mmg" --nodes "$data/dated.csv" --edges "$data/dated_rels.csv" --quiet
   run 0 "$mmgraph" verify "$work/d.mmg"
   get_json "$work/d.mmg" --key ada

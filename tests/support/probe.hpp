@@ -20,7 +20,8 @@ std::string walk(const File& file);
 // with repeats) and looks up every readable key plus absent and wrong-type ones, once through
 // the batch APIs (EdgeRange::local_targets, File::for_each_edge, File::find(keys, out)) and
 // once edge by edge and key by key. Returns "" when both give the same text or throw mmgraph::Error with the same
-// message, else a description of the difference. Other exceptions pass through.
+// message, and File::for_each_neighbour gives the targets of every direction whose edges all
+// read; else a description of the difference. Other exceptions pass through.
 std::string batch_mismatch(const File& file);
 
 // Recomputes every section checksum, the directory hash and the header checksum of a file image,

@@ -156,8 +156,8 @@ print("%s: %d vertices, %d edges, %.0fx%.0f panel" % (key, len(vertices), len(dr
 PY
 }
 
-# A graph whose one edge type has a property, so that every out-record starts with the first
-# ordinal of its block (§7): the field of issue 17's "first ordinal 71776119061217280".
+# A graph whose one edge type has a property, so that every out-record holds the first ordinal
+# of its block after its run (§7): the field of issue 17's "first ordinal 71776119061217280".
 build_rated() {
   python3 - "$work" <<'PY'
 import sys, random
@@ -456,8 +456,12 @@ for i in range(count):
 slots = struct.unpack_from("<I", data, where[4])[0]
 base = where[4] + (8 + 2 * slots + 7) // 8 * 8
 out_slot = struct.unpack_from("<Q", data, base + 8)[0]  # vertex 0's out_edges slot (5.1)
-# One edge type: the record is its degree, then the block's first ordinal (7).
-print(where[6] + (out_slot & 0x0000FFFFFFFFFFFC) + 4)
+# One edge type: the record is its degree, its packed run, then the block's first ordinal (7).
+record = where[6] + (out_slot & 0x0000FFFFFFFFFFFC)
+degree = struct.unpack_from("<I", data, record)[0]
+vertices = struct.unpack_from("<Q", data, 64)[0]
+width = max(1, (vertices - 1).bit_length())
+print(record + 4 + 4 * ((degree * width + 31) // 32))
 PY
 )
   flip "$work/rated.mmg" "$work/ordinal.mmg" $((at + 6)) 255

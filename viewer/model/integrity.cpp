@@ -62,9 +62,14 @@ void flag_blocks(const File& file, uint32_t index, Direction direction, const In
         // before the loop ran.
         const EdgeRange edges = file.vertex(index).edges(direction);
         for (const EdgeRange::Block& block : edges.blocks()) {
-            auto [first, last] = integrity.at(domain->offset + block.offset, domain->offset + block.end());
-            for (size_t i = first; i < last; ++i)
-                if (integrity.findings[i].length == 0) flags.blocks.push_back({direction, block.type, i});
+            auto flag = [&](uint64_t begin, uint64_t end) {
+                auto [first, last] = integrity.at(domain->offset + begin, domain->offset + end);
+                for (size_t i = first; i < last; ++i)
+                    if (integrity.findings[i].length == 0) flags.blocks.push_back({direction, block.type, i});
+            };
+            flag(block.offset, block.end());
+            // A packed record's block has its ordinals there and its entries in the record's run (§7).
+            if (block.packed) flag(block.entries_offset() + block.first * block.entry_bits / 32 * 4, block.entries_offset() + block.entry_bytes());
         }
     } catch (const Error&) {
         // a record too damaged to list its blocks: its findings show on its fields

@@ -119,6 +119,9 @@ private:
     void encode_nodes(uint64_t first, uint64_t last) const;
     void add_adjacency(Direction dir);
     void encode_adjacency_window(Direction dir, size_t window_index) const;
+    struct TypeBlock { uint16_t type; uint32_t groups; uint64_t begin, end; };  // a block of a list: its edges [begin, end)
+    void put_adjacency_record(SectionWriter& w, Direction dir, std::span<const detail::SpilledEdge> list, bool local,
+                              std::span<const TypeBlock> blocks, const uint32_t* in_ordinals) const;
     void put_window_rows(const ShardPlan::PropTable& table, const detail::AdjacencyWindow& window, uint64_t first_row,
                          uint8_t* base) const;
     void add_edge_props();
@@ -398,8 +401,6 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
     const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
     uint8_t* base = base_of(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges);
     const char* what = dir == Direction::out ? "out_edges" : "in_edges";
-    const bool multi_type = g_.edge_types.size() > 1;
-    const unsigned entry_bits = format::packed_entry_bits(n_);
     const uint32_t first = a.windows[window_index], last = a.windows[window_index + 1];
     detail::AdjacencyWindow window;
     window.load(*g_.edges, dir, p_.shard, first, last);
@@ -420,15 +421,13 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
         }
     }
     SectionWriter w(base, a.offset[first], a.offset[last], what);
-    struct TypeBlock { uint16_t type; uint32_t groups; uint64_t begin, end; };
     std::vector<TypeBlock> blocks;
     for (uint32_t l = first; l < last; ++l) {
         const auto list = window.list(l);
         if (list.empty()) continue;
         const bool local = a.local[l];
         blocks.clear();
-        if (!multi_type && local) blocks.push_back({list.front().type, 0, 0, list.size()});  // one flat block
-        for (uint64_t i = blocks.empty() ? 0 : list.size(); i < list.size();) {
+        for (uint64_t i = 0; i < list.size();) {
             const uint16_t t = list[i].type;
             TypeBlock block{t, 0, i, i};
             while (block.end < list.size() && list[block.end].type == t) {
@@ -438,40 +437,52 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
             blocks.push_back(block);
             i = block.end;
         }
-        w.put<uint32_t>(static_cast<uint32_t>(list.size()));
-        if (multi_type) {
-            w.put<uint32_t>(static_cast<uint32_t>(blocks.size()));
-            for (const TypeBlock& block : blocks) {
-                w.put<uint32_t>(block.type | (block.groups << format::kBlockGroupsShift));
-                w.put<uint32_t>(static_cast<uint32_t>(block.end - block.begin));
-            }
-        }
-        for (const TypeBlock& block : blocks) {
-            if (g_.edge_types[block.type].has_properties()) {
-                if (dir == Direction::out) {
-                    w.put<uint64_t>(ordinal_[list[block.begin].id]);
-                } else {
-                    const size_t at = static_cast<size_t>(list.data() - window.entries().data());
-                    for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(in_ordinals[at + i]);
-                }
-            }
-            if (local) {  // §7.2: packed at the shard's width, no terminator
-                const uint64_t count = block.end - block.begin;
-                format::pack_entries(w.take(format::packed_bytes(count, entry_bits)), count, entry_bits,
-                                     [&](uint64_t i) { return list[block.begin + i].other_local; });
-                continue;
-            }
-            for (uint64_t i = block.begin; i < block.end; ++i) {
-                const uint16_t shard = list[i].other_shard;
-                const bool group_start = i == block.begin || shard != list[i - 1].other_shard;
-                const bool group_end = i + 1 == block.end || shard != list[i + 1].other_shard;
-                if (group_start) w.put<uint32_t>(shard);
-                w.put<uint32_t>(list[i].other_local | (group_end ? format::kTerminatorBit : 0));
-            }
-        }
+        const uint32_t* ordinals = in_ordinals.empty() ? nullptr : in_ordinals.data() + (list.data() - window.entries().data());
+        put_adjacency_record(w, dir, list, local, blocks, ordinals);
     }
     w.finish();
     release(base, a.offset[first], a.offset[last]);
+}
+
+// One record (§7, format/adjacency.hpp), in the order of its layout: a flat record is packed
+// (degree, the run of all its entries, directory, ordinals), a grouped one blocked (degree,
+// directory, then per block its ordinals and its groups). `in_ordinals`: the list's edges' rows
+// (in direction, when some type has properties).
+void ShardEncoder::put_adjacency_record(SectionWriter& w, Direction dir, std::span<const detail::SpilledEdge> list, bool local,
+                                        std::span<const TypeBlock> blocks, const uint32_t* in_ordinals) const {
+    const unsigned entry_bits = format::packed_entry_bits(n_);
+    auto put_directory = [&] {
+        if (g_.edge_types.size() <= 1) return;
+        w.put<uint32_t>(static_cast<uint32_t>(blocks.size()));
+        for (const TypeBlock& block : blocks) {
+            w.put<uint32_t>(block.type | (block.groups << format::kBlockGroupsShift));
+            w.put<uint32_t>(static_cast<uint32_t>(block.end - block.begin));
+        }
+    };
+    auto put_ordinals = [&](const TypeBlock& block) {
+        if (!g_.edge_types[block.type].has_properties()) return;
+        if (dir == Direction::out) w.put<uint64_t>(ordinal_[list[block.begin].id]);
+        else for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(in_ordinals[i]);
+    };
+    w.put<uint32_t>(static_cast<uint32_t>(list.size()));
+    if (local) {  // §7.2: packed at the shard's width, block after block, no terminator
+        format::pack_entries(w.take(format::packed_bytes(list.size(), entry_bits)), list.size(), entry_bits,
+                             [&](uint64_t i) { return list[i].other_local; });
+        put_directory();
+        for (const TypeBlock& block : blocks) put_ordinals(block);
+        return;
+    }
+    put_directory();
+    for (const TypeBlock& block : blocks) {
+        put_ordinals(block);
+        for (uint64_t i = block.begin; i < block.end; ++i) {
+            const uint16_t shard = list[i].other_shard;
+            const bool group_start = i == block.begin || shard != list[i - 1].other_shard;
+            const bool group_end = i + 1 == block.end || shard != list[i + 1].other_shard;
+            if (group_start) w.put<uint32_t>(shard);
+            w.put<uint32_t>(list[i].other_local | (group_end ? format::kTerminatorBit : 0));
+        }
+    }
 }
 
 // §8.2 edge property tables: the head, then kRowsPerTask rows (and their heap) per task.

@@ -395,25 +395,27 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     a.windows = detail::window_bounds(p.members, degree);
     a.offset.assign(n + 1, 0);
     a.local.assign(n, 1);
-    // Bytes of one block (§7), by the geometry the reader walks: flat entries are packed at the
-    // shard's width (§7.2).
+    // A record's bytes (§7), by the geometry the reader walks: flat entries are packed at the
+    // shard's width in one run (§7.2), and the blocks' parts follow from their counts alone.
     const auto entry_bits = static_cast<uint8_t>(format::packed_entry_bits(n));
-    auto block_bytes = [&](uint16_t type, uint64_t count, uint32_t groups, bool flat) {
-        format::BlockLayout block;
-        block.count = count;
-        block.groups = groups;
-        block.flat = flat;
-        block.entry_bits = flat ? entry_bits : 32;
-        block.ordinals = format::block_ordinals(g_.edge_types[type].has_properties(), dir == Direction::in);
-        return block.size();
+    struct BlockShape { uint16_t type; uint64_t count; uint32_t groups; };
+    auto record_bytes = [&](std::span<const BlockShape> blocks, uint64_t degree, bool flat) {
+        const format::RecordLayout record{0, degree, entry_bits, flat, flat, multi_type_};
+        auto ordinals = [&](uint16_t type) { return format::block_ordinals(g_.edge_types[type].has_properties(), dir == Direction::in); };
+        format::BlockLayout block = record.first_block(blocks.size(), blocks[0].count, blocks[0].groups, ordinals(blocks[0].type));
+        for (size_t b = 1; b < blocks.size(); ++b) block = block.next(blocks[b].count, blocks[b].groups, ordinals(blocks[b].type));
+        return block.end();
     };
-    const uint64_t one_block_head = format::record_head_bytes(1, false);  // the degree
+    auto one_block_bytes = [&](uint64_t count) {
+        const BlockShape only{0, count, 0};
+        return record_bytes(std::span(&only, 1), count, true);
+    };
     const bool numbers_rows = dir == Direction::out && any_properties_ && !rows_from_degrees_;
     uint64_t offset = 0;
     if (sizes_from_degrees_ && !numbers_rows) {
         for (uint64_t l = 0; l < n; ++l) {
             a.offset[l] = offset;
-            if (const uint32_t count = degree[p.members[l]]) offset += one_block_head + block_bytes(0, count, 0, true);
+            if (const uint32_t count = degree[p.members[l]]) offset += one_block_bytes(count);
         }
         a.offset[n] = offset;
         return;
@@ -425,6 +427,7 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     auto load = [&edges = *g_.edges, &windows = a.windows, dir, shard = p.shard](size_t w, detail::AdjacencyWindow& window) {
         window.load(edges, dir, shard, windows[w], windows[w + 1]);
     };
+    std::vector<BlockShape> blocks;  // the record being measured
     auto measure = [&](size_t w, const detail::AdjacencyWindow& window) {
         for (uint32_t l = a.windows[w]; l < a.windows[w + 1]; ++l) {
             const auto list = window.list(l);
@@ -443,24 +446,22 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
             if (dir == Direction::out)
                 for (const detail::SpilledEdge& e : list) ++p.edge_type_counts[e.type];
             if (sizes_from_degrees_) {
-                offset += one_block_head + block_bytes(0, list.size(), 0, true);
+                offset += one_block_bytes(list.size());
                 continue;
             }
             const bool local = std::all_of(list.begin(), list.end(), [&](const detail::SpilledEdge& e) { return e.other_shard == p.shard; });
             a.local[l] = local;
-            uint64_t size = 0;
-            uint64_t blocks = 0;
+            blocks.clear();
             for (auto it = list.begin(); it != list.end();) {
                 const uint16_t t = it->type;
                 auto block_end = std::find_if(it, list.end(), [&](const detail::SpilledEdge& e) { return e.type != t; });
-                ++blocks;
                 uint32_t groups = 0;
                 if (!local)
                     for (auto g = it; g != block_end; ++g) groups += g == it || g->other_shard != (g - 1)->other_shard;
-                size += block_bytes(t, static_cast<uint64_t>(block_end - it), groups, local);
+                blocks.push_back({t, static_cast<uint64_t>(block_end - it), groups});
                 it = block_end;
             }
-            offset += format::record_head_bytes(blocks, multi_type_) + size;
+            offset += record_bytes(blocks, list.size(), local);
         }
     };
     // Measuring is the serial part: it starts as soon as its window is loaded.

@@ -292,9 +292,10 @@ namespace detail {
 // of File::for_each_edge: its packed entries and where its edges' ordinals come from.
 struct FlatBlock {
     const uint8_t* run = nullptr;       // entries packed at the file's W bits (§7.2)
-    uint64_t words = 0;                 // ... 32-bit words of the run
+    uint64_t words = 0;                 // ... 32-bit words of the run, through the block's last entry
+    uint64_t first = 0;                 // the block's first entry in the run (a packed record's blocks share one)
     uint64_t count = 0;
-    uint64_t loadable = 0;              // entries [0, loadable) read with one load inside the record
+    uint64_t loadable = 0;              // the block's entries [0, loadable) read with one load inside the record
     const uint8_t* ordinals = nullptr;  // u64 per entry (in direction, type with properties), or null
     uint64_t first_ordinal = 0;         // without `ordinals`: entry k has ordinal first_ordinal + k
     uint32_t type = 0;
@@ -305,7 +306,20 @@ struct FlatBlock {
 // than any before it.
 struct FlatRecord {
     std::vector<FlatBlock> blocks;
+    std::vector<format::BlockLayout> layouts;  // blocks' geometry, while the record is checked
     size_t count = 0;
+    unsigned entry_bits = 32;
+    uint32_t entry_mask = 0;
+    uint16_t shard = 0;
+};
+
+// A vertex's neighbours in one direction, as File::for_each_neighbour reads them: the one packed
+// run of all the entries of a flat record (§7, §7.2), bounds-checked.
+struct NeighbourRun {
+    const uint8_t* run = nullptr;
+    uint64_t words = 0;     // 32-bit words of the run
+    uint64_t count = 0;     // entries: the degree
+    uint64_t loadable = 0;  // entries [0, loadable) read with one load inside the domain
     unsigned entry_bits = 32;
     uint32_t entry_mask = 0;
     uint16_t shard = 0;
@@ -382,7 +396,7 @@ public:
         void step();                            // past the end of a flat block, or any step in a grouped record
         const File* file_ = nullptr;
         uint64_t remaining_ = 0;      // entries left in this range, current included
-        uint64_t record_ = 0;         // domain offset of the record (for its block directory)
+        uint64_t directory_ = 0;      // domain offset of the record's block directory entry 0
         uint32_t block_index_ = 0;    // the current block's index in the record's block directory
         bool local_ = true;           // flat record
         format::BlockLayout block_;   // the current block
@@ -474,7 +488,7 @@ private:
     Direction direction_ = Direction::out;
     bool local_ = true;
     uint64_t count_ = 0;
-    uint64_t record_ = 0;        // domain offset of the record
+    uint64_t directory_ = 0;     // domain offset of the record's block directory entry 0
     uint32_t first_block_ = 0;   // directory index of blocks()[0]
     Blocks blocks_;
 };
@@ -751,6 +765,33 @@ public:
             visit_edges(static_cast<uint32_t>(v), direction, flat_record(static_cast<uint32_t>(v), direction, record), record, visit);
     }
 
+    // Visits the neighbours of every vertex in `vertices`, in the order given, calling
+    // visit(vertex index, VertexRef neighbour) for each of its edges as
+    //     for_each_edge(vertices, direction, [&](uint32_t v, const Edge& e) { visit(v, e.target); })
+    // would: the same neighbours in the same order, with for_each_edge's prefetching. For a
+    // search that needs neither edge types nor ordinals (a BFS level): a flat record of a file of
+    // format 2.3 or newer keeps all its entries in one packed run right after its degree (§7),
+    // and this reads only the slot, the degree and that run, never the block directory or the
+    // ordinals after it. Those reads are checked; a record whose slot, degree or run fails a
+    // check, a grouped record, and a multi-type flat record of an older file are walked with
+    // the iterator instead, which reports what is wrong as for_each_edge does. So damage the walk
+    // does not read (a block directory whose counts do not add up, ordinals past the domain) is
+    // not reported here: for_each_edge and verify() report it.
+    template <typename Visit>
+    void for_each_neighbour(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
+        detail::NeighbourRun run;
+        for (size_t i = 0; i < vertices.size(); ++i)
+            visit_neighbours(vertices[i], direction, frontier_run(vertices, i, direction, run), run, visit);
+    }
+    // The same for every vertex of the file, in index order.
+    template <typename Visit>
+    void for_each_neighbour(Direction direction, Visit&& visit) const {
+        const uint64_t n = vertex_count();
+        detail::NeighbourRun run;
+        for (uint64_t v = 0; v < n; ++v)
+            visit_neighbours(static_cast<uint32_t>(v), direction, neighbour_run(static_cast<uint32_t>(v), direction, run), run, visit);
+    }
+
     // Edge properties live in the source shard's table; for an in-edge from another shard
     // use Dataset::property.
     ValueRef property(const Edge& edge, uint32_t property) const;
@@ -798,6 +839,40 @@ private:
     // damage, misuse), never throwing: the caller then walks the vertex with the iterator.
     bool flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept;
 
+    // for_each_neighbour's step at frontier position i: the prefetches of frontier_record, then
+    // neighbour_run(vertices[i], ...).
+    bool frontier_run(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::NeighbourRun& run) const noexcept;
+    // Fills `run` with the packed run of vertex `index`'s record in `direction` (count 0 when it
+    // has no record) and returns true when the record is flat, keeps its entries in one run
+    // (a packed record, or any single-type flat record) and its slot, degree and run pass their
+    // checks; false otherwise, never throwing: the caller then walks the vertex with the iterator.
+    bool neighbour_run(uint32_t index, Direction direction, detail::NeighbourRun& run) const noexcept;
+
+    // One call of `visit` in the loop, and the iterator's walk out of line: with more call
+    // sites the compiler stopped inlining a large visitor (mmgraph::bfs's) and called it per
+    // neighbour.
+    template <typename Visit>
+    void visit_neighbours(uint32_t v, Direction direction, bool in_run, const detail::NeighbourRun& run, Visit& visit) const {
+        if (!in_run) [[unlikely]] {
+            visit_neighbours_by_iterator(v, direction, visit);
+            return;
+        }
+        // Locals, as visit_edges explains; the target as one 8-byte value, as set_target does.
+        const unsigned bits = run.entry_bits;
+        const uint32_t mask = run.entry_mask;
+        const uint64_t shard = run.shard;
+        const uint8_t* entries = run.run;
+        const uint64_t loadable = run.loadable, count = run.count, words = run.words;
+        for (uint64_t k = 0, bit = 0; k < count; ++k, bit += bits) {
+            const uint32_t index = k < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry(entries, words, k, bits, mask);
+            visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
+        }
+    }
+    template <typename Visit>
+    [[gnu::noinline, gnu::cold]] void visit_neighbours_by_iterator(uint32_t v, Direction direction, Visit& visit) const {
+        for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge.target);
+    }
+
     // for_each_edge's walk of one vertex, whose record flat_record has just read (`flat`, its
     // answer): the same edges, ordinals and errors as the iterator.
     template <typename Visit>
@@ -824,8 +899,8 @@ private:
                 visit(v, edge);
             };
             uint64_t k = 0;
-            for (uint64_t bit = 0; k < b.loadable; ++k, bit += bits) emit(k, format::packed_entry_loaded(b.run, bit, mask));
-            for (; k < b.count; ++k) emit(k, format::packed_entry(b.run, b.words, k, bits, mask));
+            for (uint64_t bit = b.first * bits; k < b.loadable; ++k, bit += bits) emit(k, format::packed_entry_loaded(b.run, bit, mask));
+            for (; k < b.count; ++k) emit(k, format::packed_entry(b.run, b.words, b.first + k, bits, mask));
         }
     }
 

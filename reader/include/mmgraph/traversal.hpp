@@ -1,10 +1,10 @@
 // Breadth-first search over a dataset, the one behind `mmgraph bfs` and Python's `File.bfs()`.
 //
 // Direction-optimizing (Beamer, Asanović, Patterson, SC 2012): a level is expanded top-down
-// (each frontier vertex lists its neighbours through File::for_each_edge, which prefetches) while
-// the frontier is small, and bottom-up (each unvisited vertex scans its edges of the reverse
-// direction until it meets a frontier vertex) while the frontier holds a large part of the
-// graph, where top-down would test mostly visited vertices. Bottom-up needs the reverse edges
+// (each frontier vertex lists its neighbours through File::for_each_neighbour, which prefetches
+// and reads neither edge types nor ordinals) while the frontier is small, and bottom-up (each
+// unvisited vertex scans its edges of the reverse direction until it meets a frontier vertex)
+// while the frontier holds a large part of the graph, where top-down would test mostly visited vertices. Bottom-up needs the reverse edges
 // stored: an out-search reads in-edges, an in-search out-edges, a search over both reads both.
 // Without in-edges every level is top-down. The distances are the same either way; only the
 // time differs.

@@ -312,7 +312,7 @@ public:
     EdgeTypeId add_edge_type(std::string_view name, std::vector<AttributeSpec> properties = {});
     // A named ID space (spec §8.1): ids 1, 2, ... in declaration order; names distinct and not
     // empty. The same key may name one vertex in each space. Declaring one writes the id_spaces
-    // section (§8.3) into every shard and stamps format 2.2. Calls without a space use space 0,
+    // section (§8.3) into every shard. Calls without a space use space 0,
     // the unnamed default, and so do vertex references by key without one (Value::ref(Key)).
     IdSpace add_id_space(std::string_view name);
 

@@ -1,13 +1,25 @@
-// Geometry of an adjacency record (§7), described once: the reader's edge walk, its random
-// access, verify and the anatomy all locate a block's parts through BlockLayout, so a change to
-// the record layout is made here and nowhere else.
+// Geometry of an adjacency record (§7), described once: the writer's plan and encoder, the
+// reader's edge walk, its random access, verify and the anatomy all locate a record's parts
+// through RecordLayout and BlockLayout, so a change to the record layout is made here and
+// nowhere else.
 //
-//   record: u32 degree [u32 block count, block count x {u32 type | groups << 16, u32 count}]
-//   block:  [ordinals] entries
-//     ordinals: none; or one u64 first ordinal (out, type with properties); or count x u64
-//               ordinals (in, type with properties)
-//     entries:  flat: count entries packed at W bits in whole 32-bit words (§7.2)
-//               grouped: groups x {u32 shard id, entries of 32 bits, the last with bit 31 set}
+// Two record layouts (§7):
+//
+//   packed (a flat record, slot tag L set, in a file of minor >= kPackedRecordMinor):
+//     u32 degree D | one packed run of all D entries, block after block | [directory] | ordinals
+//   blocked (a grouped record; a flat record of 2.2 and older, and of format 1):
+//     u32 degree D | [directory] | per block: [ordinals] entries
+//
+//   directory (only when the schema has more than one edge type):
+//     u32 block count B, B x {u32 type | groups << 16, u32 count}
+//   ordinals: none; or one u64 first ordinal (out, type with properties); or count x u64
+//             ordinals (in, type with properties)
+//   entries:  flat: packed at W bits in whole 32-bit words (§7.2); a packed record rounds only
+//                   its one run to whole words, not each block
+//             grouped: groups x {u32 shard id, entries of 32 bits, the last with bit 31 set}
+//
+// A packed record puts everything a walk that wants only the neighbours reads (the degree and
+// the run) first and contiguous, as a single-type record of the older layout does (§11).
 #pragma once
 
 #include <cstdint>
@@ -17,14 +29,6 @@
 
 namespace mmgraph::format {
 
-// Bytes before the first block: the degree, and with more than one edge type in the schema the
-// block count and the block directory.
-constexpr uint64_t record_head_bytes(uint64_t blocks, bool multi_type) noexcept {
-    return 4 + (multi_type ? 4 + 8 * blocks : 0);
-}
-// Domain offset of block b's directory entry {u32 type | groups << 16, u32 count}.
-constexpr uint64_t block_entry_offset(uint64_t record, uint64_t b) noexcept { return record + 8 + 8 * b; }
-
 // What precedes a block's entries (§7): out-edges of a type with properties carry the first
 // edge ordinal (the rest follow by counting), in-edges carry each edge's ordinal.
 enum class Ordinals : uint8_t { none, first, each };
@@ -33,13 +37,20 @@ constexpr Ordinals block_ordinals(bool type_has_properties, bool in_direction) n
     return !type_has_properties ? Ordinals::none : in_direction ? Ordinals::each : Ordinals::first;
 }
 
+// One block of a record: where its ordinals and its entries are. Made by RecordLayout (the
+// first block) and by next() (each later one).
 struct BlockLayout {
-    uint64_t offset = 0;      // domain offset of the block's first byte
+    uint64_t offset = 0;      // domain offset of the block's ordinals (in the blocked layout
+                              // the block's first byte, its entries following the ordinals)
+    uint64_t run = 0;         // domain offset of the run holding the block's entries
+    uint64_t first = 0;       // index of the block's first entry in that run: 0 except in a
+                              // packed record, where it counts the entries of earlier blocks
     uint64_t count = 0;       // entries
     uint32_t groups = 0;      // group headers of a grouped block; 0 when flat, and in a
                               // single-type record, which does not store it
     uint8_t entry_bits = 32;  // flat: W of §7.2 (32 in format 1); grouped: 32
     bool flat = true;         // the record's slot has tag L: entries packed, no group headers
+    bool packed = false;      // the record is of the packed layout (one run for all blocks)
     Ordinals ordinals = Ordinals::none;
 
     constexpr uint64_t ordinal_bytes() const noexcept {
@@ -47,12 +58,60 @@ struct BlockLayout {
     }
     // Domain offset of the u64 ordinal of entry k (Ordinals::each), or of the first (first).
     constexpr uint64_t ordinal_offset(uint64_t k) const noexcept { return offset + (ordinals == Ordinals::each ? 8 * k : 0); }
-    constexpr uint64_t entries_offset() const noexcept { return offset + ordinal_bytes(); }
+    constexpr uint64_t entries_offset() const noexcept { return run; }
+    // Bytes of the run from its start through the word holding this block's last entry: a
+    // reader that bounds-checks them may decode entries [first, first + count) with
+    // packed_entry(run, entry_bytes() / 4, ...). Grouped: the block's own words.
     constexpr uint64_t entry_bytes() const noexcept {
-        return flat ? packed_bytes(count, entry_bits) : 4 * (count + groups);
+        return flat ? packed_bytes(first + count, entry_bits) : 4 * (count + groups);
     }
-    constexpr uint64_t size() const noexcept { return ordinal_bytes() + entry_bytes(); }
-    constexpr uint64_t end() const noexcept { return offset + size(); }  // where the next block starts
+    // Where the next block's ordinals start; after the last block, the record's end.
+    constexpr uint64_t end() const noexcept { return packed ? offset + ordinal_bytes() : run + entry_bytes(); }
+    // The next block of the record, with its count, group count and ordinals.
+    constexpr BlockLayout next(uint64_t next_count, uint32_t next_groups, Ordinals next_ordinals) const noexcept {
+        BlockLayout b = *this;
+        b.offset = end();
+        b.count = next_count;
+        b.groups = next_groups;
+        b.ordinals = next_ordinals;
+        if (packed) b.first = first + count;
+        else b.run = b.offset + b.ordinal_bytes();
+        return b;
+    }
 };
+
+// A record's head: where its run and directory are, and its first block.
+struct RecordLayout {
+    uint64_t offset = 0;      // domain offset of the record (its degree)
+    uint64_t degree = 0;      // D
+    uint8_t entry_bits = 32;  // W (§7.2); 32 in format 1 and in grouped records
+    bool flat = true;         // slot tag L
+    bool packed = false;      // flat and of minor >= kPackedRecordMinor (packed_layout)
+    bool multi_type = false;  // the schema has more than one edge type: the record has a directory
+
+    // The packed run of all D entries (packed layout only).
+    constexpr uint64_t run_offset() const noexcept { return offset + 4; }
+    constexpr uint64_t run_bytes() const noexcept { return packed ? packed_bytes(degree, entry_bits) : 0; }
+    // Domain offset of the u32 block count, and of block b's entry {u32 type | groups << 16, u32 count}.
+    constexpr uint64_t directory_offset() const noexcept { return offset + 4 + run_bytes(); }
+    constexpr uint64_t directory_entry_offset(uint64_t b) const noexcept { return directory_offset() + 4 + 8 * b; }
+    // Where the first block's ordinals start, after the degree, the run and the directory.
+    constexpr uint64_t blocks_offset(uint64_t blocks) const noexcept { return directory_offset() + (multi_type ? 4 + 8 * blocks : 0); }
+    constexpr BlockLayout first_block(uint64_t blocks, uint64_t count, uint32_t groups, Ordinals ordinals) const noexcept {
+        BlockLayout b;
+        b.offset = blocks_offset(blocks);
+        b.count = count;
+        b.groups = groups;
+        b.entry_bits = flat ? entry_bits : 32;
+        b.flat = flat;
+        b.packed = packed;
+        b.ordinals = ordinals;
+        b.run = packed ? run_offset() : b.offset + b.ordinal_bytes();
+        return b;
+    }
+};
+
+// Whether a file of this version lays out its flat records packed (§2.4, §7).
+constexpr bool packed_layout(uint16_t major, uint16_t minor) noexcept { return major == 2 && minor >= kPackedRecordMinor; }
 
 }  // namespace mmgraph::format

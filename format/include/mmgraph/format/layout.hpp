@@ -24,6 +24,7 @@ inline constexpr uint16_t kVersionMinor = 3;  // the newest minor of major 2 thi
 inline constexpr uint16_t kLabelSetsMinor = 2;  // the minor that added the label_sets section (§6.6)
 inline constexpr uint16_t kIdSpacesMinor = 2;   // ... and the id_spaces section (§8.3)
 inline constexpr uint16_t kKeyTableMinor = 3;   // the minor whose key_table replaced key_index (§8.1)
+inline constexpr uint16_t kPackedRecordMinor = 3;  // ... and whose flat adjacency records are packed (§7)
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.

@@ -40,38 +40,39 @@ inline uint32_t packed_entry_loaded(const uint8_t* run, uint64_t bit, uint32_t m
     return static_cast<uint32_t>(load<uint64_t>(run + bit / 8) >> (bit % 8)) & mask;
 }
 
-// Entries [0, count) of a packed run of `words` 32-bit words (count * bits <= 32 * words, bits
-// <= 32) as out[k] = base + (entry k & mask): a whole run at once, for readers that want every
-// target (a CSR, a BFS level). Every entry whose 8 bytes end inside the run is one unaligned
-// load, a shift and a mask (packed_loadable); the last few go through packed_entry, so only the
-// run's own words are read. Returns the largest entry, so that
-// a caller checks every entry against the vertex count with one comparison.
+// Entries [first, first + count) of a packed run of `words` 32-bit words ((first + count) * bits
+// <= 32 * words, bits <= 32) as out[k] = base + (entry first + k & mask): a whole block at once,
+// for readers that want every target (a CSR, a BFS level). Every entry whose 8 bytes end inside
+// the run is one unaligned load, a shift and a mask (packed_loadable); the last few go through
+// packed_entry, so only the run's own words are read. Returns the largest entry, so that a
+// caller checks every entry against the vertex count with one comparison.
 template <typename T>
-uint32_t unpack_entries(const uint8_t* run, uint64_t words, uint64_t count, unsigned bits, uint32_t mask, T* out,
+uint32_t unpack_entries(const uint8_t* run, uint64_t words, uint64_t first, uint64_t count, unsigned bits, uint32_t mask, T* out,
                         T base) noexcept {
     uint32_t largest = 0;
-    uint64_t k = 0;
+    uint64_t k = first;
+    const uint64_t end = first + count;
     const uint64_t bytes = 4 * words;
     if (bits == 32) {  // format 1: whole words, the terminator bit masked off
-        for (; k < count; ++k) {
+        for (; k < end; ++k) {
             const uint32_t entry = load<uint32_t>(run + 4 * k) & mask;
             largest = entry > largest ? entry : largest;
-            out[k] = base + static_cast<T>(entry);
+            out[k - first] = base + static_cast<T>(entry);
         }
         return largest;
     }
     const uint64_t loadable = packed_loadable(bytes, bits);
-    const uint64_t fast = count < loadable ? count : loadable;
-    uint64_t bit = 0;
+    const uint64_t fast = end < loadable ? end : loadable;
+    uint64_t bit = k * bits;
     for (; k < fast; ++k, bit += bits) {
         const uint32_t entry = packed_entry_loaded(run, bit, mask);
         largest = entry > largest ? entry : largest;
-        out[k] = base + static_cast<T>(entry);
+        out[k - first] = base + static_cast<T>(entry);
     }
-    for (; k < count; ++k) {
+    for (; k < end; ++k) {
         const uint32_t entry = packed_entry(run, words, k, bits, mask);
         largest = entry > largest ? entry : largest;
-        out[k] = base + static_cast<T>(entry);
+        out[k - first] = base + static_cast<T>(entry);
     }
     return largest;
 }
