@@ -114,6 +114,7 @@ void EdgeSpill::place_tail(Batch& batch, bool in_memory) {
     in_degree_.resize(shard_of_.size(), 0);
     batch.edges.swap(tail_);
     batch.counted = false;
+    batch.degrees_counted[0] = batch.degrees_counted[1] = false;
     if (shard_count_ != 1) {
         batch.placed.resize(batch.edges.size());
         for (size_t i = 0; i < batch.edges.size(); ++i) {
@@ -130,22 +131,21 @@ void EdgeSpill::place_tail(Batch& batch, bool in_memory) {
 
 void EdgeSpill::write_batch(Batch& batch) {
     Chunk& chunk = batch.chunk;
-    if (!batch.counted) {
-        // One tight loop: its random reads overlap, where one edge at a time they would wait.
-        const bool place = shard_count_ == 1 && chunk.kind == Kind::general;
-        if (place) batch.placed.resize(batch.edges.size());
-        uint32_t largest = 0;
-        for (size_t i = 0; i < batch.edges.size(); ++i) {
-            const Pending& e = batch.edges[i];
-            ++out_degree_[e.src];
-            ++in_degree_[e.dst];
-            largest = std::max({largest, e.src, e.dst});
-            if (place) batch.placed[i] = {{0, e.src}, {0, e.dst}, e.type};
+    if (chunk.kind != Kind::general) {
+        write_packed(batch);  // counts the degrees itself, in bucket order
+    } else {
+        if (!batch.counted) {
+            // One tight loop: its random reads overlap, where one edge at a time they would wait.
+            const bool place = shard_count_ == 1;
+            if (place) batch.placed.resize(batch.edges.size());
+            for (size_t i = 0; i < batch.edges.size(); ++i) {
+                const Pending& e = batch.edges[i];
+                ++out_degree_[e.src];
+                ++in_degree_[e.dst];
+                if (place) batch.placed[i] = {{0, e.src}, {0, e.dst}, e.type};
+            }
+            batch.counted = true;
         }
-        batch.largest_id = largest;
-        batch.counted = true;
-    }
-    if (chunk.kind == Kind::general) {
         const uint64_t first_id = chunk.first_id;
         for (int d = 0; d < 2; ++d) {
             sort_direction<SpilledEdge>(batch, d, [&](const VertexPlace& self, const VertexPlace& other, const Placed& e, size_t i) {
@@ -153,8 +153,6 @@ void EdgeSpill::write_batch(Batch& batch) {
             });
             store_direction(chunk, d, chunk.count * sizeof(SpilledEdge));
         }
-    } else {
-        write_packed(batch);
     }
     chunks_.push_back(std::move(chunk));
     batch.pending = false;
@@ -164,8 +162,17 @@ void EdgeSpill::write_batch(Batch& batch) {
 // straight from the pending edges, as 64-bit values, then packed in place (entry i's bytes go to
 // i * entry_bytes, never past the value i + 1 still to be read). Every chunk and direction has
 // the buckets of the largest endpoint; the ones past a direction's own largest stay empty.
+// Degrees are counted while packing, bucket by bucket: the counters touched are then a few
+// neighbouring cache lines at a time, where in edge order every count was a cache miss once the
+// degree arrays outgrew the cache (4 million vertices).
 void EdgeSpill::write_packed(Batch& batch) {
     Chunk& chunk = batch.chunk;
+    if (!batch.counted) {
+        uint32_t largest = 0;
+        for (const Pending& e : batch.edges) largest = std::max({largest, e.src, e.dst});
+        batch.largest_id = largest;
+        batch.counted = true;
+    }
     const bool with_offset = chunk.kind == Kind::one_type;
     chunk.offset_bits = with_offset ? static_cast<uint8_t>(std::bit_width(chunk.count - 1)) : 0;
     const unsigned other_shift = kBucketShift + chunk.offset_bits;
@@ -187,11 +194,17 @@ void EdgeSpill::write_packed(Batch& batch) {
             sorted[cursor_[self >> kBucketShift]++] = uint64_t{self & low} | offset << kBucketShift | uint64_t{other_of(edges[i])} << other_shift;
         }
         char* bytes = sorted_.data();
-        for (uint64_t i = 0; i < chunk.count; ++i) {
-            uint64_t value;
-            std::memcpy(&value, bytes + i * sizeof(uint64_t), sizeof value);
-            std::memcpy(bytes + i * chunk.entry_bytes, &value, sizeof value);
+        uint32_t* degree = (d == 0 ? out_degree_ : in_degree_).data();
+        const bool count = !batch.degrees_counted[d];  // not again when a failed write is retried
+        for (uint32_t b = 0; b < buckets; ++b) {
+            for (uint64_t i = start[b]; i < start[b + 1]; ++i) {
+                uint64_t value;
+                std::memcpy(&value, bytes + i * sizeof(uint64_t), sizeof value);
+                if (count) ++degree[b << kBucketShift | (static_cast<uint32_t>(value) & low)];
+                std::memcpy(bytes + i * chunk.entry_bytes, &value, sizeof value);
+            }
         }
+        batch.degrees_counted[d] = true;
         store_direction(chunk, d, chunk.count * chunk.entry_bytes);
     };
     sort(0, [](const Pending& e) { return e.src; }, [](const Pending& e) { return e.dst; });

@@ -114,8 +114,9 @@ private:
         Chunk chunk;
         std::vector<Pending> edges;
         std::vector<Placed> placed;
-        uint32_t largest_id = 0;  // of an endpoint, once counted
-        bool counted = false;     // degrees counted (and, where needed, endpoints placed)
+        uint32_t largest_id = 0;  // of an endpoint, once counted (packed chunks)
+        bool counted = false;     // general: degrees counted and endpoints placed; packed: largest_id known
+        bool degrees_counted[2] = {false, false};  // packed: per direction
         bool pending = false;
     };
 
