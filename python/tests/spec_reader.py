@@ -70,8 +70,23 @@ _xxhash.XXH3_64bits_withSeed.restype = ctypes.c_uint64
 _xxhash.XXH3_64bits_withSeed.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint64]
 
 
+
+
+class _Hash128(ctypes.Structure):
+    _fields_ = [("low64", ctypes.c_uint64), ("high64", ctypes.c_uint64)]
+
+
+_xxhash.XXH3_128bits.restype = _Hash128
+_xxhash.XXH3_128bits.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+
+
 def xxh3_64(data, seed=0):
     return _xxhash.XXH3_64bits_withSeed(bytes(data), len(data), seed)
+
+
+def xxh3_128(data):
+    result = _xxhash.XXH3_128bits(bytes(data), len(data))
+    return result.low64, result.high64
 
 
 # --- §2.2 header -------------------------------------------------------------------------------
@@ -763,6 +778,11 @@ class Shard:
         if isinstance(self.data, mmap.mmap):
             self.data.close()
 
+    def bad_checksums(self):
+        """§3: the directory entries whose checksum differs from XXH3-64 of the section's bytes."""
+        return [s.index for s in self.sections
+                if xxh3_64(self.region_of(s).take(0, s.length)) != s.checksum]
+
     # §3: sections by kind, except entry 0
     def region_of(self, section):
         return Region(self.data, section.offset, section.length, f"section {section.index} ({section.name})")
@@ -849,6 +869,13 @@ class Dataset:
     def close(self):
         for s in self.shards:
             s.close()
+
+    def derived_dataset_id(self):
+        """§10 "Dataset id": XXH3-128 of every directory entry's checksum, shard by shard, the low
+        64 bits first."""
+        checksums = b"".join(struct.pack("<Q", s.checksum) for shard in self.shards for s in shard.sections)
+        low, high = xxh3_128(checksums)
+        return struct.pack("<QQ", low, high)
 
     @property
     def vertex_count(self):
