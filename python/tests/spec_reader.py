@@ -783,6 +783,17 @@ class Shard:
         return [s.index for s in self.sections
                 if xxh3_64(self.region_of(s).take(0, s.length)) != s.checksum]
 
+    def misplaced_sections(self):
+        """§3 "Placement": the sections not at the offset the previous one's end gives, and -1
+        when the file does not end after the last section's padding."""
+        end = HEADER_SIZE + 32 * len(self.sections) if self.header.directory_offset == HEADER_SIZE else None
+        misplaced = []
+        for s in self.sections:
+            if end is None or s.offset != align(end, 8):
+                misplaced.append(s.index)
+            end = s.offset + s.length
+        return misplaced + ([] if self.header.file_size == align(end, 8) else [-1])
+
     # §3: sections by kind, except entry 0
     def region_of(self, section):
         return Region(self.data, section.offset, section.length, f"section {section.index} ({section.name})")

@@ -129,12 +129,20 @@ def assert_same_schema(shard, f):
     assert tuple(shard.space_names) == tuple(getattr(f, "id_spaces", ()))
 
 
+def schema_without_counts(shard):
+    schema = shard.schema
+    return schema.key_type, [[(e.name, e.attributes) for e in entries] for entries in (schema.labels, schema.edge_types)]
+
+
 def assert_same_integrity(dataset):
-    """What the spec says of every file: section checksums (§3), the content-derived dataset id
-    (§10), one version and schema in every shard (§10)."""
+    """What the spec says of every file: section checksums and placement (§3), the key index's
+    bucket bits (§8.1), the content-derived dataset id (§10), one schema in every shard (§10)."""
     for shard in dataset.shards:
-        assert shard.bad_checksums() == []
-        assert shard.schema[0] == dataset.shards[0].schema[0]
+        assert shard.bad_checksums() == [] and shard.misplaced_sections() == []
+        n = shard.header.vertex_count
+        assert shard.key_index.bucket_bits == (0 if n <= 2 else math.ceil(math.log2(n)) - 1)
+        assert schema_without_counts(shard) == schema_without_counts(dataset.shards[0])
+        assert shard.space_names == dataset.shards[0].space_names
     assert dataset.shards[0].header.dataset_id == dataset.derived_dataset_id()
 
 
