@@ -1,11 +1,16 @@
 """spec/FORMAT.md is enough to read every file mmgraph writes: spec_reader.py, a decoder written
 from the spec alone, must read the golden files and files written here by mmgraph.write exactly
 as the module (the C++ reader) reads them: schema, sections, vertices, keys, labels, ID spaces,
-attribute values, edges with types and properties in stored order, and lookups by key."""
+attribute values, edges with types and properties in stored order, and lookups by key.
+
+It runs against the module on PYTHONPATH; MMGRAPH_TEST_DATA names another golden directory (the
+default is the repository's tests/data), so that a build of a new format version can be checked
+with its own golden files."""
 
 import datetime
 import glob
 import math
+import os
 import pathlib
 import struct
 import zoneinfo
@@ -17,7 +22,7 @@ import mmgraph
 import spec_reader
 from conftest import ROOT, random_graph, write_graph
 
-DATA = ROOT / "tests" / "data"
+DATA = pathlib.Path(os.environ.get("MMGRAPH_TEST_DATA", ROOT / "tests" / "data"))
 GOLDEN = sorted(pathlib.Path(p) for p in glob.glob(str(DATA / "*.mmg")) + glob.glob(str(DATA / "v*" / "*.mmg")))
 EPOCH_DATE = datetime.date(1970, 1, 1)
 EPOCH = datetime.datetime(1970, 1, 1)
