@@ -19,6 +19,7 @@ adds one function there.
 import ctypes
 import mmap
 import os
+import re
 import struct
 from collections import namedtuple
 from dataclasses import dataclass, field
@@ -932,16 +933,21 @@ class Dataset:
 
 
 def open_dataset(path):
-    """A file, or a dataset path `<stem>.mmg` whose shards are `<stem>-<i>-of-<K>.mmg` (§10)."""
+    """A file (one shard of a dataset: its siblings are found by name), or a dataset path
+    `<stem>.mmg` whose shards are `<stem>-<i>-of-<K>.mmg` (§10 "File names")."""
+    path = str(path)
     if os.path.exists(path):
         first = Shard(path)
-        count, first_path = first.header.shard_count, path
+        count = first.header.shard_count
         first.close()
         if count == 1:
             return Dataset([path])
-        stem = str(first_path).rsplit("-", 3)[0]
+        stem = re.sub(r"-\d+-of-\d+\.mmg$", "", path)
     else:
-        stem = str(path)[:-len(".mmg")]
-        count = len([n for n in os.listdir(os.path.dirname(stem) or ".")
-                     if n.startswith(os.path.basename(stem) + "-") and n.endswith(".mmg")])
+        stem = path[:-len(".mmg")]
+        pattern = re.compile(re.escape(os.path.basename(stem)) + r"-0-of-([1-9]\d*)\.mmg$")
+        counts = [int(m.group(1)) for m in map(pattern.match, os.listdir(os.path.dirname(stem) or ".")) if m]
+        if len(counts) != 1:
+            raise SpecError(f"{path}: no single set of shard files beside it")
+        count = counts[0]
     return Dataset([f"{stem}-{i}-of-{count}.mmg" for i in range(count)])
