@@ -1,6 +1,6 @@
 """spec/FORMAT.md is enough to read every file mmgraph writes: spec_reader.py, a decoder written
-from the spec alone, must read the golden files and files written here by mmgraph.write exactly
-as the module (the C++ reader) reads them: schema, sections, vertices, keys, labels, ID spaces,
+from the spec alone, must read the golden files, files written here by mmgraph.write and files
+built by the importer (mmgraph.import_csv) exactly as the module (the C++ reader) reads them: schema, sections, vertices, keys, labels, ID spaces,
 attribute values, edges with types and properties in stored order, and lookups by key.
 
 It runs against the module on PYTHONPATH; MMGRAPH_TEST_DATA names another golden directory (the
@@ -309,3 +309,27 @@ def test_written_wide_graph_packs_wide_entries(tmp_path):
     dataset = assert_reads_alike(tmp_path / "w.mmg")
     assert spec_reader.packed_width(dataset.vertex_count) == 12
     assert dataset.shards[0].key_index.bucket_bits == 11
+
+
+# --- files built by the importer ---------------------------------------------------------------------
+
+CLI_DATA = ROOT / "tests" / "cli" / "data"
+SAMPLE = ROOT / "examples" / "data" / "debian-packages"
+IMPORTS = {
+    "debian-sample": (sorted(SAMPLE.glob("nodes-*.csv")), sorted(SAMPLE.glob("edges-*.csv"))),
+    "people": ([CLI_DATA / "people.csv"], [CLI_DATA / "relationships.csv"]),
+    "movies": ([CLI_DATA / "movies.csv", CLI_DATA / "actors.csv"], [CLI_DATA / "roles.csv"]),
+    "temporal": ([CLI_DATA / "temporal.csv"], [CLI_DATA / "temporal_rels.csv"]),
+    "dated": ([CLI_DATA / "dated.csv"], [CLI_DATA / "dated_rels.csv"]),
+    "tagged": ([CLI_DATA / "tagged.csv"], [CLI_DATA / "tagged_rels.csv"]),
+    "spaces": ([CLI_DATA / "movies_spaces.csv", CLI_DATA / "actors_spaces.csv"], [CLI_DATA / "roles_spaces.csv"]),
+}
+
+
+@pytest.mark.parametrize("shards", [1, 3])
+@pytest.mark.parametrize("name", list(IMPORTS))
+def test_imported_csv(tmp_path, name, shards):
+    nodes, edges = IMPORTS[name]
+    report = mmgraph.import_csv(tmp_path / "i.mmg", nodes=nodes, edges=edges, threads=2, shards=shards, progress=False)
+    assert report["vertices"] > 0
+    assert len(assert_reads_alike(tmp_path / "i.mmg").shards) == shards
