@@ -71,8 +71,6 @@ _xxhash.XXH3_64bits_withSeed.restype = ctypes.c_uint64
 _xxhash.XXH3_64bits_withSeed.argtypes = [ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint64]
 
 
-
-
 class _Hash128(ctypes.Structure):
     _fields_ = [("low64", ctypes.c_uint64), ("high64", ctypes.c_uint64)]
 
@@ -552,16 +550,13 @@ def read_node_record(region, position, id_width, node_types, strings):
     for width in node_type.widths:
         entries.append(int.from_bytes(region.take(position, width, "offset table"), "little"))
         position += width
-    string_key = STRING_TYPE
     if not layout.int_key:
-        key = resolve_entry(entries.pop(0), string_key, False, region, position, strings)
+        key = resolve_entry(entries.pop(0), SCALAR_TYPES[STRING], False, region, position, strings)
     for attribute_position, entry in zip(layout.variable, entries):
         attribute = layout.attributes[attribute_position]
         values[attribute_position] = resolve_entry(entry, attribute.type, attribute.nullable, region, position, strings)
     return NodeRecord(type_id, key, values)
 
-
-STRING_TYPE = SCALAR_TYPES[STRING]
 
 
 # --- §7 adjacency records, §7.2 packed entries -------------------------------------------------
@@ -699,6 +694,11 @@ def read_key_index(region, key_type, vertex_count):
     return KeyIndex(region, bucket_bits, n, entries_offset)
 
 
+def read_key_lookup(shard):
+    """The one place that picks the structure mapping keys to local indices."""
+    return read_key_index(shard.section_region("key_index"), shard.schema.key_type, shard.header.vertex_count)
+
+
 # --- §8.2 edge property tables -----------------------------------------------------------------
 
 @dataclass
@@ -771,7 +771,7 @@ class Shard:
         self.has_in_edges = bool(self.header.flags & IN_EDGES_FLAG)
         if self.has_in_edges != (KINDS["in_edges"] in self.vertex_table.roles):
             raise SpecError("header: IN_EDGES flag disagrees with the vertex table roles")
-        self.key_index = read_key_index(self.section_region("key_index"), self.schema.key_type, self.header.vertex_count)
+        self.keys = read_key_lookup(self)
         self.edge_properties = dict(read_edge_property_table(self.region_of(s), self.schema)
                                     for s in self.sections if s.name == "edge_props")
 
@@ -847,7 +847,7 @@ class Shard:
     # §8.1 lookup, step 3: compare key and space through the node record
     def lookup_local(self, key, space=0):
         h = key_hash(key, self.schema.key_type, space)
-        for local in self.key_index.candidates(h):
+        for local in self.keys.candidates(h):
             if local >= self.header.vertex_count:
                 raise SpecError(f"key_index: local index {local}")
             record = self.node_record(local)

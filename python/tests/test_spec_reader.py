@@ -1,7 +1,8 @@
 """spec/FORMAT.md is enough to read every file mmgraph writes: spec_reader.py, a decoder written
 from the spec alone, must read the golden files, files written here by mmgraph.write and files
-built by the importer (mmgraph.import_csv) exactly as the module (the C++ reader) reads them: schema, sections, vertices, keys, labels, ID spaces,
-attribute values, edges with types and properties in stored order, and lookups by key.
+built by the importer (mmgraph.import_csv) exactly as the module (the C++ reader) reads them:
+schema, sections, vertices, keys, labels, ID spaces, attribute values, edges with types and
+properties in stored order, and lookups by key.
 
 It runs against the module on PYTHONPATH; MMGRAPH_TEST_DATA names another golden directory (the
 default is the repository's tests/data), so that a build of a new format version can be checked
@@ -145,7 +146,7 @@ def assert_same_integrity(dataset):
     for shard in dataset.shards:
         assert shard.bad_checksums() == [] and shard.misplaced_sections() == []
         n = shard.header.vertex_count
-        assert shard.key_index.bucket_bits == (0 if n <= 2 else math.ceil(math.log2(n)) - 1)
+        assert shard.keys.bucket_bits == (0 if n <= 2 else math.ceil(math.log2(n)) - 1)
         assert schema_without_counts(shard) == schema_without_counts(dataset.shards[0])
         assert shard.space_names == dataset.shards[0].space_names
     assert dataset.shards[0].header.dataset_id == dataset.derived_dataset_id()
@@ -308,7 +309,7 @@ def test_written_wide_graph_packs_wide_entries(tmp_path):
     mmgraph.write(tmp_path / "w.mmg", vertices={"Thing": things}, edges={"LINK": links})
     dataset = assert_reads_alike(tmp_path / "w.mmg")
     assert spec_reader.packed_width(dataset.vertex_count) == 12
-    assert dataset.shards[0].key_index.bucket_bits == 11
+    assert dataset.shards[0].keys.bucket_bits == 11
 
 
 # --- files built by the importer ---------------------------------------------------------------------
