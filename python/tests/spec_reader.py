@@ -160,6 +160,12 @@ def read_directory(data, header):
 
 # --- §4.1 string table -------------------------------------------------------------------------
 
+def string_at(strings, string_id, where):
+    if string_id >= len(strings):
+        raise SpecError(f"{where}: string id {string_id} of {len(strings)} strings")
+    return strings[string_id]
+
+
 def read_strings(region):
     count = region.u32(0)
     region.check(8, 4 * (count + 1), "string offsets")
@@ -239,9 +245,9 @@ def read_schema(region, strings, major, minor):
             type_ = type_code(type_byte)
             if type_ is None or not type_defined_in(type_, major, minor):
                 raise SpecError(f"schema: type byte 0x{type_byte:02X} in a {major}.{minor} file (§2.3 reader rule 6)")
-            attributes.append(Attribute(strings[attribute_name], type_, bool(flags & NULLABLE_FLAG)))
+            attributes.append(Attribute(string_at(strings, attribute_name, "schema"), type_, bool(flags & NULLABLE_FLAG)))
             position += 8
-        entries.append(SchemaEntry(strings[name], count, attributes))
+        entries.append(SchemaEntry(string_at(strings, name, "schema"), count, attributes))
     if position != region.length:
         raise SpecError(f"schema: entries end at {position}, the section at {region.length}")
     return Schema(key_type, entries[:label_count], entries[label_count:])
@@ -352,7 +358,7 @@ def read_id_spaces(region, strings, node_type_count):
     count = region.u32(0)
     if region.length != 8 + 4 * count + 2 * node_type_count:
         raise SpecError(f"id_spaces: length {region.length} is not 8 + 4S + 2T")
-    names = [strings[i] for i in region.unpack(f"{count}I", 8)]
+    names = [string_at(strings, i, "id_spaces") for i in region.unpack(f"{count}I", 8)]
     spaces = region.unpack(f"{node_type_count}H", 8 + 4 * count)
     if any(s > count for s in spaces):
         raise SpecError(f"id_spaces: a node type's space exceeds {count}")
@@ -459,9 +465,7 @@ def decode_fixed(code, region, position, strings):
         return LocalDateTime(*region.unpack("qI", position))
     if code == 19:
         seconds, nanoseconds, offset, zone = region.unpack("qIiI", position)
-        if zone and zone - 1 >= len(strings):
-            raise SpecError(f"{region.name}: datetime zone {zone} names no string")
-        return DateTime(seconds, nanoseconds, offset, strings[zone - 1] if zone else None)
+        return DateTime(seconds, nanoseconds, offset, string_at(strings, zone - 1, "datetime zone") if zone else None)
     if code == 20:
         return Duration(*region.unpack("qqqi", position))
     if code == 21:
@@ -561,7 +565,7 @@ def read_node_record(region, position, id_width, node_types, strings):
 
 # --- §7 adjacency records, §7.2 packed entries -------------------------------------------------
 
-Block = namedtuple("Block", "edge_type targets ordinals")  # targets: VertexRefs; ordinals: list or None
+Block = namedtuple("Block", "edge_type targets ordinals")  # targets: VertexRefs; ordinals: a sequence or None
 
 
 def packed_width(vertex_count):
@@ -613,6 +617,9 @@ def read_block_directory(region, position, degree, type_count):
         blocks.append((word & 0xFFFF, word >> 16, n))
     if sum(n for _, _, n in blocks) != degree:
         raise SpecError(f"{region.name}: block counts do not sum to the degree {degree}")
+    types = [edge_type for edge_type, _, _ in blocks]
+    if any(a >= b for a, b in zip(types, types[1:])) or (types and types[-1] >= type_count):
+        raise SpecError(f"{region.name}: block types {types} not ascending below {type_count}")
     return blocks, position + 4 + 8 * count
 
 
@@ -622,7 +629,7 @@ def read_ordinals(region, position, n, outgoing, has_properties):
         return None, position
     if outgoing:
         first = region.u64(position)
-        return [first + k for k in range(n)], position + 8
+        return range(first, first + n), position + 8
     region.check(position, 8 * n, "ordinals")
     return list(region.unpack(f"{n}Q", position)), position + 8 * n
 
@@ -774,6 +781,10 @@ class Shard:
         self.keys = read_key_lookup(self)
         self.edge_properties = dict(read_edge_property_table(self.region_of(s), self.schema)
                                     for s in self.sections if s.name == "edge_props")
+        with_properties = {i for i, e in enumerate(self.schema.edge_types) if e.attributes}
+        if set(self.edge_properties) != with_properties:
+            raise SpecError(f"directory: edge_props sections for types {sorted(self.edge_properties)}, "
+                            f"the schema's types with properties are {sorted(with_properties)}")
 
     def close(self):
         if isinstance(self.data, mmap.mmap):
@@ -901,6 +912,8 @@ class Dataset:
         raise SpecError(f"vertex {index} of {self.vertex_count}")
 
     def global_index(self, ref):
+        if ref.shard >= len(self.shards) or ref.local >= self.shards[ref.shard].header.vertex_count:
+            raise SpecError(f"reference to vertex {ref.local} of shard {ref.shard}: no such vertex")
         return self.first_index[ref.shard] + ref.local
 
     def space_id(self, name):
