@@ -11,9 +11,11 @@ Index: byte access (§1, §12) - header (§2.2) - directory (§3) - strings (§4
 §6.6, §4.2) - values and records (§6.1-§6.4) - adjacency records (§7, §7.2) - key index (§8.1)
 - edge property tables (§8.2) - ID spaces (§8.3) - files and datasets (§10).
 
-Two structures change with the minor version: adjacency records and the key index. Each is read
-through one dispatch point (`read_adjacency_record`, `Shard.lookup_local`) so that a new minor
-adds one function there.
+Two structures change with the minor version: flat adjacency records are packed in one run since
+2.3 (blocked before) and keys are found through the key table since 2.3 (the key index before).
+Each is read through one dispatch point on the file's version, `read_adjacency_record` and
+`read_key_lookup`, whose thresholds are the constants PACKED_FLAT_RECORDS_SINCE and
+KEY_TABLE_SINCE.
 """
 
 import ctypes
@@ -124,11 +126,16 @@ def read_header(data):
 # --- §3 section directory ----------------------------------------------------------------------
 
 KIND_NAMES = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges",
-              7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces"}
+              7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces",
+              12: "key_table"}
 KINDS = {name: code for code, name in KIND_NAMES.items()}
 OPTIONAL_FLAG = 1
 #: The minor of major 2 that introduced a section kind (§2.3 writer rule 3).
-KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2}
+KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2, KINDS["key_table"]: 3}
+#: The first versions whose files have packed flat adjacency records (§7) and a key table
+#: instead of the key index (§8.1); the file's version alone picks the layout (§2.4).
+PACKED_FLAT_RECORDS_SINCE = (2, 3)
+KEY_TABLE_SINCE = (2, 3)
 
 Section = namedtuple("Section", "index kind name flags offset length checksum")
 
@@ -634,9 +641,10 @@ def read_ordinals(region, position, n, outgoing, has_properties):
     return list(region.unpack(f"{n}Q", position)), position + 8 * n
 
 
-def read_adjacency_record_2x(shard, region, position, flat, outgoing):
-    """§7 record grammar of formats 1.x and 2.0-2.2: degree, directory, then per block its
-    ordinals and its entries (flat packed, or grouped by shard)."""
+def read_blocked_record(shard, region, position, flat, outgoing):
+    """§7 `grouped` (and flat records before 2.3, "Reading 2.2 and older" and "Reading format 1"
+    of §2.4): degree, directory, then per block its ordinals and its entries (a packed run of its
+    own when flat, else groups by shard)."""
     degree = region.u32(position)
     blocks, position = read_block_directory(region, position + 4, degree, len(shard.schema.edge_types))
     width = 32 if shard.header.major == 1 else packed_width(shard.header.vertex_count)
@@ -652,12 +660,31 @@ def read_adjacency_record_2x(shard, region, position, flat, outgoing):
     return result
 
 
+def read_packed_flat_record(shard, region, position, outgoing):
+    """§7 `flat` since 2.3: degree, one packed run of all D entries (§7.2), the directory, then
+    each block's ordinals in block order; block b's entries follow the earlier blocks' in the run."""
+    degree = region.u32(position)
+    width = packed_width(shard.header.vertex_count)
+    targets, position = read_packed_entries(region, position + 4, degree, width, shard.header.shard_id)
+    blocks, position = read_block_directory(region, position, degree, len(shard.schema.edge_types))
+    result, start = [], 0
+    for edge_type, _groups, n in blocks:
+        has_properties = bool(shard.schema.edge_types[edge_type].attributes)
+        ordinals, position = read_ordinals(region, position, n, outgoing, has_properties)
+        result.append(Block(edge_type, targets[start:start + n], ordinals))
+        start += n
+    return result
+
+
 def read_adjacency_record(shard, region, position, flat, outgoing):
-    """The one place that picks the adjacency record layout by the file's version."""
-    return read_adjacency_record_2x(shard, region, position, flat, outgoing)
+    """The one place that picks the adjacency record layout, by the slot's L tag and the file's
+    version (§7, §2.4)."""
+    if flat and (shard.header.major, shard.header.minor) >= PACKED_FLAT_RECORDS_SINCE:
+        return read_packed_flat_record(shard, region, position, outgoing)
+    return read_blocked_record(shard, region, position, flat, outgoing)
 
 
-# --- §8.1 key index ----------------------------------------------------------------------------
+# --- §8.1 key table (2.3) and key index (2.2 and older) ------------------------------------------
 
 def key_bytes(key, key_type):
     """§8.1: the UTF-8 bytes of a string key, the 8 little-endian bytes of an i64 key."""
@@ -701,9 +728,46 @@ def read_key_index(region, key_type, vertex_count):
     return KeyIndex(region, bucket_bits, n, entries_offset)
 
 
+@dataclass
+class KeyTable:
+    region: Region
+    slot_count: int  # C
+    n: int
+
+    def slot(self, s):
+        """(fingerprint, local index + 1) of slot s; the second is 0 in an empty slot."""
+        return self.region.unpack("II", 16 + 8 * s)
+
+    def candidates(self, h):
+        """Lookup steps 1-4 of §8.1: from the home slot to an empty one, at most C slots."""
+        home = (h * self.slot_count) >> 64
+        fingerprint = h & 0xFFFFFFFF
+        for step in range(self.slot_count):
+            slot_fingerprint, local_plus_one = self.slot((home + step) % self.slot_count)
+            if local_plus_one == 0:
+                return
+            if slot_fingerprint == fingerprint:
+                yield local_plus_one - 1
+
+
+def read_key_table(region, key_type, vertex_count):
+    """§8.1 head {key_type, reserved, n}, then C slots; C from the length."""
+    table_key_type, _reserved, n = region.unpack("IIQ", 0)
+    slot_count, rest = divmod(region.length - 16, 8)
+    if table_key_type != key_type or n != vertex_count or rest or slot_count <= n:
+        raise SpecError(f"key_table: key type {table_key_type}, n {n}, length {region.length}")
+    return KeyTable(region, slot_count, n)
+
+
 def read_key_lookup(shard):
-    """The one place that picks the structure mapping keys to local indices."""
-    return read_key_index(shard.section_region("key_index"), shard.schema.key_type, shard.header.vertex_count)
+    """The one place that picks the structure mapping keys to local indices, by the file's
+    version: the key table since 2.3, the key index before; never both (§2.3 writer rule 3)."""
+    table = (shard.header.major, shard.header.minor) >= KEY_TABLE_SINCE
+    present, absent = ("key_table", "key_index") if table else ("key_index", "key_table")
+    if shard.section_region(absent, required=False):
+        raise SpecError(f"directory: a {absent} section in a {shard.header.major}.{shard.header.minor} file")
+    read = read_key_table if table else read_key_index
+    return read(shard.section_region(present), shard.schema.key_type, shard.header.vertex_count)
 
 
 # --- §8.2 edge property tables -----------------------------------------------------------------

@@ -14,6 +14,7 @@ import math
 import os
 import pathlib
 import struct
+import types
 import zoneinfo
 
 import numpy as np
@@ -140,13 +141,39 @@ def schema_without_counts(shard):
     return schema.key_type, [[(e.name, e.attributes) for e in entries] for entries in (schema.labels, schema.edge_types)]
 
 
+def key_table_slots(hashes, slot_count):
+    """§8.1 "Placement": (h, local index) pairs inserted in ascending order, each into the first
+    empty slot from its home slot on; the slots as (fingerprint, local index + 1)."""
+    slots = [(0, 0)] * slot_count
+    for h, local in sorted(hashes):
+        s = (h * slot_count) >> 64
+        while slots[s][1]:
+            s = (s + 1) % slot_count
+        slots[s] = (h & 0xFFFFFFFF, local + 1)
+    return slots
+
+
+def assert_key_structure_as_written(shard):
+    """The writer rules of §8.1 that validity requires: the key index's bucket bits (before 2.3),
+    the key table's slot count and placement (2.3)."""
+    n = shard.header.vertex_count
+    if isinstance(shard.keys, spec_reader.KeyIndex):
+        assert shard.keys.bucket_bits == (0 if n <= 2 else math.ceil(math.log2(n)) - 1)
+        return
+    assert shard.keys.slot_count == n + -(-n // 3) + 1
+    hashes = []
+    for local in range(n):
+        record = shard.node_record(local)
+        hashes.append((spec_reader.key_hash(record.key, shard.schema.key_type, shard.node_type_spaces[record.node_type]), local))
+    assert [shard.keys.slot(s) for s in range(shard.keys.slot_count)] == key_table_slots(hashes, shard.keys.slot_count)
+
+
 def assert_same_integrity(dataset):
-    """What the spec says of every file: section checksums and placement (§3), the key index's
-    bucket bits (§8.1), the content-derived dataset id (§10), one schema in every shard (§10)."""
+    """What the spec says of every file: section checksums and placement (§3), the key structure
+    (§8.1), the content-derived dataset id (§10), one schema in every shard (§10)."""
     for shard in dataset.shards:
         assert shard.bad_checksums() == [] and shard.misplaced_sections() == []
-        n = shard.header.vertex_count
-        assert shard.keys.bucket_bits == (0 if n <= 2 else math.ceil(math.log2(n)) - 1)
+        assert_key_structure_as_written(shard)
         assert schema_without_counts(shard) == schema_without_counts(dataset.shards[0])
         assert shard.space_names == dataset.shards[0].space_names
     assert dataset.shards[0].header.dataset_id == dataset.derived_dataset_id()
@@ -224,6 +251,54 @@ def assert_reads_alike(path):
 @pytest.mark.parametrize("path", GOLDEN, ids=lambda p: str(p.relative_to(DATA)))
 def test_golden_file(path):
     assert_reads_alike(path)
+
+
+def test_key_table_worked_example():
+    """§8.1's worked example: the placement rule gives its slots, and a lookup of every key
+    through the decoder finds it."""
+    keys = ["alice", "bob", "carol", "dave", "erin"]
+    hashes = [(spec_reader.xxh3_64(k.encode()), local) for local, k in enumerate(keys)]
+    section = bytes.fromhex("01000000 00000000 0500000000000000 E5B8490F 02000000 D805B976 04000000"
+                            "B016011A 01000000 63EE678B 05000000" + "00" * 24 + "A4CB3FAD 03000000")
+    assert len(section) == 80
+    slots = [struct.unpack_from("<II", section, 16 + 8 * s) for s in range(8)]
+    assert key_table_slots(hashes, 8) == slots
+    table = spec_reader.read_key_table(spec_reader.Region(section, 0, 80, "key_table"), spec_reader.KEY_STRING, 5)
+    for h, local in hashes:
+        assert local in table.candidates(h)
+
+
+def example_shard(minor, shard_count=1):
+    """§7.1's file: 10 vertices, edge types KNOWS (no properties) and RATED (one property)."""
+    header = types.SimpleNamespace(major=2, minor=minor, vertex_count=10, shard_id=0, shard_count=shard_count)
+    rated = spec_reader.Attribute("stars", spec_reader.type_code(2), False)
+    edge_types = [spec_reader.SchemaEntry("KNOWS", 0, []), spec_reader.SchemaEntry("RATED", 0, [rated])]
+    return types.SimpleNamespace(header=header, schema=spec_reader.Schema(spec_reader.KEY_STRING, [], edge_types))
+
+
+@pytest.mark.parametrize("minor,record", [
+    (3, "03000000 92070000 02000000 00000000 02000000 01000000 01000000 0C00000000000000"),
+    (2, "03000000 02000000 00000000 02000000 01000000 01000000 92000000 0C00000000000000 07000000"),
+])
+def test_adjacency_worked_example(minor, record):
+    """§7.1's record of vertex 5, packed (2.3) and blocked (2.2): KNOWS to 2 and 9, RATED to 7
+    with ordinal 12."""
+    data = bytes.fromhex(record)
+    region = spec_reader.Region(data, 0, len(data), "out_edges")
+    blocks = spec_reader.read_adjacency_record(example_shard(minor), region, 0, True, True)
+    assert [(b.edge_type, [t.local for t in b.targets], None if b.ordinals is None else list(b.ordinals))
+            for b in blocks] == [(0, [2, 9], None), (1, [7], [12])]
+
+
+def test_grouped_worked_example():
+    """§7.1's two-shard record: grouped, the same in every minor."""
+    data = bytes.fromhex("03000000 02000000 00000200 02000000 01000100 01000000 00000000 02000080"
+                         "01000000 04000080 0C00000000000000 00000000 07000080")
+    region = spec_reader.Region(data, 0, len(data), "out_edges")
+    for minor in (2, 3):
+        blocks = spec_reader.read_adjacency_record(example_shard(minor, shard_count=2), region, 0, False, True)
+        assert [(b.edge_type, [tuple(t) for t in b.targets], None if b.ordinals is None else list(b.ordinals))
+                for b in blocks] == [(0, [(0, 2), (1, 4)], None), (1, [(0, 7)], [12])]
 
 
 def test_golden_files_cover_every_format():
@@ -309,7 +384,8 @@ def test_written_wide_graph_packs_wide_entries(tmp_path):
     mmgraph.write(tmp_path / "w.mmg", vertices={"Thing": things}, edges={"LINK": links})
     dataset = assert_reads_alike(tmp_path / "w.mmg")
     assert spec_reader.packed_width(dataset.vertex_count) == 12
-    assert dataset.shards[0].keys.bucket_bits == 11
+    keys = dataset.shards[0].keys
+    assert keys.bucket_bits == 11 if isinstance(keys, spec_reader.KeyIndex) else keys.slot_count == 4001
 
 
 # --- files built by the importer ---------------------------------------------------------------------
