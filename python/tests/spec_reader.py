@@ -8,8 +8,8 @@ lost before the comparison.
 
 Index: byte access (§1, §12) - header (§2.2) - directory (§3) - strings (§4.1) - schema (§4.2)
 - type codes (§4.3) - vertex table and references (§5) - node types, label sets, layouts (§6.3,
-§6.6, §4.2) - values and records (§6.1-§6.4) - adjacency records (§7, §7.2) - key index (§8.1)
-- edge property tables (§8.2) - ID spaces (§8.3) - files and datasets (§10).
+§6.6, §4.2) - values and records (§6.1-§6.4) - adjacency records (§7, §7.2) - key table and
+key index (§8.1) - edge property tables (§8.2) - ID spaces (§8.3) - files and datasets (§10).
 
 Two structures change with the minor version: flat adjacency records are packed in one run since
 2.3 (blocked before) and keys are found through the key table since 2.3 (the key index before).
