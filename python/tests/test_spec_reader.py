@@ -388,6 +388,20 @@ def test_written_wide_graph_packs_wide_entries(tmp_path):
     assert keys.bucket_bits == 11 if isinstance(keys, spec_reader.KeyIndex) else keys.slot_count == 4001
 
 
+
+def test_written_wide_ids_and_offsets(tmp_path):
+    """Two-byte node type ids (over 256 node types, §6.3), four-byte offset table entries (§6.2)
+    and a four-byte heap width (§8.2)."""
+    vertices = {f"L{i}": pd.DataFrame({"key": [f"v{i}"], "s": [f"s{i}"]}) for i in range(300)}
+    vertices["Big"] = pd.DataFrame({"key": ["big", "small"], "a": ["z" * 70000, "a"], "b": ["after", None]})
+    notes = pd.DataFrame({"source": [f"v{i % 300}" for i in range(300)], "target": ["big"] * 150 + ["small"] * 150,
+                          "note": ["n" * (250 + i) for i in range(300)]})
+    mmgraph.write(tmp_path / "w.mmg", vertices=vertices, edges={"NOTE": notes})
+    shard = assert_reads_alike(tmp_path / "w.mmg").shards[0]
+    assert shard.id_width == 2 and len(shard.node_types) > 256
+    assert any(4 in t.widths for t in shard.node_types)
+    assert shard.edge_properties[0].heap_width == 4
+
 # --- files built by the importer ---------------------------------------------------------------------
 
 CLI_DATA = ROOT / "tests" / "cli" / "data"
