@@ -7,22 +7,16 @@
 //   mmgraph find      File::find(key), then Vertex::degree(out)
 //   mmgraph batch     File::find(keys, out) with one key, then the degree
 //   map + CSR         std::unordered_map<int64_t, uint32_t> to the index, then offsets[v + 1] - offsets[v]
-// and a model of a key index with one dependent read fewer (a possible format change): one
-// open-addressing table of {fingerprint, local index} at the key's home position (spec §8.1's
-// hash and fingerprint, load 3/4, linear probing), built in memory from the file's keys, then
-// the file's vertex(local): key compared through its node record, out-degree. Each must end on
-// the same key with the same sum of degrees.
+// Each must end on the same key with the same sum of degrees.
 #include "chain_figure.hpp"
 
 #include <functional>
-#include <memory>
 #include <optional>
 #include <span>
 #include <vector>
 
 #include "graph_input.hpp"
 #include "measure.hpp"
-#include "mmgraph/format/hash.hpp"
 #include "mmgraph/reader.hpp"
 #include "mmgraph/writer.hpp"
 
@@ -64,35 +58,6 @@ ChainAnswer walk(uint64_t steps, unsigned scale, DegreeOf&& degree_of) {
     return a;
 }
 
-// The model's table: entry = fingerprint | (local + 1) << 32, 0 = empty; home = the hash scaled
-// to the capacity (the high half of hash × capacity).
-class HomeTable {
-public:
-    explicit HomeTable(const File& file) : capacity_(file.vertex_count() * 4 / 3 + 1), entries_(capacity_, 0) {
-        for (uint64_t v = 0; v < file.vertex_count(); ++v) {
-            const uint64_t h = format::key_hash(file.vertex(v).key());
-            uint64_t at = home(h);
-            while (entries_[at] != 0) at = at + 1 == capacity_ ? 0 : at + 1;
-            entries_[at] = (h & 0xFFFFFFFFu) | (v + 1) << 32;
-        }
-    }
-    std::optional<uint64_t> degree(const File& file, int64_t key) const {
-        const uint64_t h = format::key_hash(key);
-        for (uint64_t at = home(h);; at = at + 1 == capacity_ ? 0 : at + 1) {
-            const uint64_t entry = entries_[at];
-            if (entry == 0) return std::nullopt;
-            if (static_cast<uint32_t>(entry) != static_cast<uint32_t>(h)) continue;
-            const Vertex v = file.vertex((entry >> 32) - 1);
-            if (v.key() == Key(key)) return v.degree(Direction::out);
-        }
-    }
-
-private:
-    uint64_t home(uint64_t h) const { return static_cast<uint64_t>((static_cast<unsigned __int128>(h) * capacity_) >> 64); }
-    uint64_t capacity_;
-    std::vector<uint64_t> entries_;
-};
-
 void write_graph(const InputGraph& graph, const fs::path& path) {
     WriterOptions options;
     options.key_type = KeyType::int64;
@@ -122,8 +87,9 @@ Table chain_figure(const ChainOptions& o, double* vs_peer) {
     const fs::path path = o.scratch / "chain.mmg";
     double file_mib = 0;
     uint64_t vertices = 0;
-    std::vector<double> times[4];
-    ChainAnswer answers[4];
+    constexpr size_t kWalks = 3;
+    std::vector<double> times[kWalks];
+    ChainAnswer answers[kWalks];
     {
         InputGraph graph;
         {
@@ -136,8 +102,7 @@ Table chain_figure(const ChainOptions& o, double* vs_peer) {
         const auto file = File::open(path);
         const unsigned scale = o.rmat.scale;
         std::optional<Vertex> one[1];
-        const HomeTable model(*file);
-        const std::function<ChainAnswer()> walks[4] = {
+        const std::function<ChainAnswer()> walks[kWalks] = {
             [&] {
                 return walk(o.lookups, scale, [&](int64_t key) -> std::optional<uint64_t> {
                     const auto v = file->find(key);
@@ -156,29 +121,28 @@ Table chain_figure(const ChainOptions& o, double* vs_peer) {
                     const auto v = graph.find(key);
                     return v ? std::optional<uint64_t>(graph.out_degree(*v)) : std::nullopt;
                 });
-            },
-            [&] { return walk(o.lookups, scale, [&](int64_t key) { return model.degree(*file, key); }); }};
+            }};
         // One untimed turn each (the answers; warms the page cache and the map), then the rounds.
-        for (size_t w = 0; w < 4; ++w) answers[w] = walks[w]();
+        for (size_t w = 0; w < kWalks; ++w) answers[w] = walks[w]();
         for (unsigned r = 0; r < o.repeats; ++r)
-            for (size_t w = 0; w < 4; ++w) times[w].push_back(seconds_of([&] {
+            for (size_t w = 0; w < kWalks; ++w) times[w].push_back(seconds_of([&] {
                 if (!(walks[w]() == answers[w])) throw Error(ErrorKind::misuse, "figure 10: a repeated chain gave another answer");
             }));
     }
     fs::remove_all(o.scratch);
-    const char* names[4] = {"mmgraph find", "mmgraph batch find", "unordered_map + CSR", "open-addressing model"};
-    for (size_t w : {0, 1, 3})
+    const char* names[kWalks] = {"mmgraph find", "mmgraph batch find", "unordered_map + CSR"};
+    for (size_t w : {0, 1})
         if (!(answers[w] == answers[2]))
             throw Error(ErrorKind::misuse, std::string("figure 10: ") + names[w] + " gives " + answers[w].describe() + ", " + names[2] + " " +
                                                answers[2].describe());
-    double ns[4];
-    for (size_t w = 0; w < 4; ++w) ns[w] = median(times[w]) * 1e9 / static_cast<double>(o.lookups);
+    double ns[kWalks];
+    for (size_t w = 0; w < kWalks; ++w) ns[w] = median(times[w]) * 1e9 / static_cast<double>(o.lookups);
     if (vs_peer) *vs_peer = ns[0] / ns[2];
     Table t{{"graph", "vertices", "file MiB", "found", "mmgraph find ns", "batch find ns", "map + CSR ns", "find vs map + CSR",
-             "batch vs map + CSR", "model ns", "model vs map + CSR"}, {}};
+             "batch vs map + CSR"}, {}};
     t.rows.push_back({"R-MAT s" + std::to_string(o.rmat.scale) + " ef" + std::to_string(o.rmat.edge_factor), std::to_string(vertices),
                       fixed(file_mib, 1), std::to_string(answers[0].found), fixed(ns[0], 0), fixed(ns[1], 0), fixed(ns[2], 0), ratio(ns[0], ns[2]),
-                      ratio(ns[1], ns[2]), fixed(ns[3], 0), ratio(ns[3], ns[2])});
+                      ratio(ns[1], ns[2])});
     return t;
 }
 

@@ -1,7 +1,6 @@
 // Figure 10: lookups one key at a time where each key comes from the previous answer, so that no
 // two lookups can overlap: mmgraph's find(key), its batch find with one key, and the in-memory
-// peer (std::unordered_map from key to index + CSR), each then reading the out-degree; and a
-// model of a one-table key index (chain_figure.cpp) for what a format change would give.
+// peer (std::unordered_map from key to index + CSR), each then reading the out-degree.
 #pragma once
 
 #include <cstdint>

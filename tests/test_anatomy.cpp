@@ -165,6 +165,7 @@ TEST_CASE("fields tile every record of the golden files and random graphs", "[an
         INFO(name);
         check_tiling(*File::open(kGolden / name));
         check_tiling(*File::open(kGolden / "v1" / name));  // format 1: a word per flat entry
+        check_tiling(*File::open(kGolden / "v2" / name));  // 2.0 to 2.2: the key index (§8.1)
     }
     check_tiling(*File::open(kGolden / "labels.mmg"));  // records of label sets' union layouts (§6.6)
     TempDir dir;

@@ -228,6 +228,50 @@ TEST_CASE("edge list reader: ids of every length up to the 64-bit limits", "[csv
     }
 }
 
+TEST_CASE("edge list reader: ids of 1 to 18 digits, with the 8-byte path and without", "[csv]") {
+    // Each id is read both where 8 bytes remain (the line goes on) and at the very end of the
+    // input; every blank and line end may follow it.
+    TempDir dir;
+    const std::string path = (dir / "edges.txt").string();
+    std::string text, digits;
+    std::vector<std::pair<int64_t, int64_t>> want;
+    const char* const separators[] = {" ", "\t", "  \t "};
+    const char* const line_ends[] = {"\n", "\r\n", "\r"};
+    for (unsigned length = 1; length <= 18; ++length) {
+        digits += static_cast<char>('0' + (length * 7) % 10);
+        const int64_t value = std::stoll(digits);
+        text += digits + separators[length % 3] + "-" + digits + line_ends[length % 3];
+        want.emplace_back(value, -value);
+        text += "0" + digits + " 9" + line_ends[(length + 1) % 3];
+        want.emplace_back(value, std::stoll("9"));
+    }
+    text += "5 " + digits;  // the last id ends the input
+    want.emplace_back(5, std::stoll(digits));
+    std::ofstream(path, std::ios::binary) << text;
+    InputBuffer input(path);
+    mmgraph::importer::EdgeListReader reader(input);
+    for (const auto& [from_want, to_want] : want) {
+        int64_t from = 0, to = 0;
+        REQUIRE(reader.next(from, to));
+        CHECK(from == from_want);
+        CHECK(to == to_want);
+    }
+    int64_t from = 0, to = 0;
+    CHECK_FALSE(reader.next(from, to));
+}
+
+TEST_CASE("edge list reader: a byte next to the digits in ASCII ends no id", "[csv]") {
+    for (const std::string bad : {"12345/78 1\n", "1234567: 1\n", "1 1234567890:\n", "1 2/", "1 2\xB0 3\n", "1 \xB9\n"}) {
+        TempDir dir;
+        const std::string path = (dir / "edges.txt").string();
+        std::ofstream(path, std::ios::binary) << bad;
+        InputBuffer input(path);
+        mmgraph::importer::EdgeListReader reader(input);
+        int64_t from = 0, to = 0;
+        CHECK_THROWS_AS(reader.next(from, to), InputError);
+    }
+}
+
 TEST_CASE("csv reader: messages escape control characters and invalid bytes", "[csv]") {
     CHECK(mmgraph::importer::quote("city\rn1") == "'city\\rn1'");
     CHECK(mmgraph::importer::quote("a\xFF" "b\tc\x01") == "'a\\xFFb\\tc\\x01'");

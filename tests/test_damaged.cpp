@@ -176,7 +176,7 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         format::store<uint16_t>(b.data() + hd::kMajorOff, 3);
         fix_header_checksum(b);
         mmgraph::test::write_bytes(dir / "v3.mmg", b);
-        CHECK_THROWS_WITH(File::open(dir / "v3.mmg"), Contains("format version 3.0 is not supported") && Contains("major versions 1 to 2"));
+        CHECK_THROWS_WITH(File::open(dir / "v3.mmg"), Contains("format version 3.3 is not supported") && Contains("major versions 1 to 2"));
     }
     SECTION("major 0") {
         auto b = good;
@@ -318,7 +318,7 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
     auto ref = File::open(dir / "good.mmg");
     const SectionInfo nodes = section(*ref, "nodes");
     const SectionInfo out = section(*ref, "out_edges");
-    const SectionInfo keys = section(*ref, "key_index");
+    const SectionInfo keys = section(*ref, "key_table");
     const Vertex::Slots ann = ref->find("ann")->slots();
     const Vertex::Slots cy = ref->find("cy")->slots();
     auto damaged = [&](auto&& patch) {
@@ -363,16 +363,55 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
         auto g = damaged([&](std::vector<uint8_t>& b) { std::memset(&b[var + 3], 0xFF, 3); });
         CHECK_THROWS_WITH(g->vertex(2).get("name"), Contains("section nodes") && Contains("offset 0x"));
     }
-    SECTION("key index bucket start out of order") {
-        REQUIRE(ref->vertex_count() == 3);  // 1 bucket bit: starts at +16, +20, +24
-        auto f = damaged([&](std::vector<uint8_t>& b) { format::store<uint32_t>(b.data() + keys.offset + 20, 200); });
-        CHECK_THROWS_WITH(f->verify(), Contains("key_index") && Contains("offset"));
-        // Lookups either fail cleanly or miss; whichever bucket "ann" is in.
-        try {
-            (void)f->find("ann");
-        } catch (const Error& e) {
-            CHECK_THAT(e.what(), Contains("key_index"));
-        }
+    // The key table (§8.1): 3 vertices, C = 5 slots after the 16-byte head.
+    REQUIRE(keys.length == format::kKeyTableHeadSize + 5 * format::kKeySlotSize);
+    auto slot_at = [&](uint64_t s) { return keys.offset + format::kKeyTableHeadSize + s * format::kKeySlotSize; };
+    auto slot_of = [&](uint32_t local) {  // where vertex `local` is
+        uint64_t s = 0;
+        while (format::load<uint32_t>(good.data() + slot_at(s) + 4) != local + 1) ++s;
+        return s;
+    };
+    SECTION("key table slot naming a vertex past the vertex count") {
+        auto f = damaged([&](std::vector<uint8_t>& b) { format::store<uint32_t>(b.data() + slot_at(slot_of(0)) + 4, 200); });
+        CHECK_THROWS_WITH(f->find("ann"), Contains("section key_table") && Contains("offset 0x") && Contains("names vertex 199"));
+        CHECK_THROWS_WITH(f->verify(), Contains("section key_table") && Contains("names vertex 199"));
+    }
+    SECTION("key table slot with a wrong fingerprint") {
+        auto f = damaged([&](std::vector<uint8_t>& b) { b[slot_at(slot_of(2))] ^= 0x01; });
+        CHECK_FALSE(f->find("cy"));  // the walk passes the slot and ends at an empty one
+        VerifyReport report = f->verify_all();
+        bool named = false;
+        for (const VerifyFinding& finding : report.findings)
+            named |= finding.area == "key_table" && finding.message.find("vertex 2's key gives") != std::string::npos;
+        CHECK(named);
+    }
+    SECTION("key table naming one vertex twice") {
+        auto f = damaged([&](std::vector<uint8_t>& b) {  // vertex 0's slot, fingerprint included, in vertex 1's place too
+            std::copy_n(good.begin() + static_cast<ptrdiff_t>(slot_at(slot_of(0))), 8, b.begin() + static_cast<ptrdiff_t>(slot_at(slot_of(1))));
+        });
+        VerifyReport report = f->verify_all();
+        bool named = false;
+        for (const VerifyFinding& finding : report.findings)
+            named |= finding.area == "key_table" && finding.message.find("names vertex 0 a second time") != std::string::npos;
+        CHECK(named);
+    }
+    SECTION("key table slots swapped (§8.1 placement)") {
+        auto f = damaged([&](std::vector<uint8_t>& b) {
+            std::swap_ranges(b.begin() + static_cast<ptrdiff_t>(slot_at(slot_of(0))), b.begin() + static_cast<ptrdiff_t>(slot_at(slot_of(0)) + 8),
+                             b.begin() + static_cast<ptrdiff_t>(slot_at(slot_of(2))));
+        });
+        VerifyReport report = f->verify_all();
+        bool named = false;
+        for (const VerifyFinding& finding : report.findings)
+            named |= finding.area == "key_table" && finding.message.find("inserting the keys in (hash, index) order puts vertex") != std::string::npos;
+        CHECK(named);
+    }
+    SECTION("key table empty slot with a fingerprint") {
+        uint64_t empty = 0;
+        while (format::load<uint64_t>(good.data() + slot_at(empty)) != 0) ++empty;
+        auto f = damaged([&](std::vector<uint8_t>& b) { b[slot_at(empty)] = 0x5A; });
+        CHECK(f->find("ann"));
+        CHECK_THROWS_WITH(f->verify(), Contains("section key_table") && Contains("empty key slot " + std::to_string(empty) + " has a nonzero fingerprint"));
     }
     SECTION("directory entry pointing outside the file") {
         auto b = good;
@@ -389,8 +428,10 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
         mmgraph::test::write_bytes(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("section schema") && Contains("at offset 0x24") &&
                                                              Contains("invalid attribute type byte 0x96"));
-        // Nor the point[] type that 2.2 added.
+        // Nor, in a file stamped 2.0, the point[] type that 2.2 added (the key table, which such a
+        // file cannot have either, is checked after the schema).
         b[schema.offset + 16 + 16 + 4] = 0x95;
+        format::store<uint16_t>(b.data() + hd::kMinorOff, 0);
         reseal(b);
         mmgraph::test::write_bytes(dir / "bad.mmg", b);
         CHECK_THROWS_WITH(File::open(dir / "bad.mmg"), Contains("at offset 0x24") &&
@@ -850,17 +891,18 @@ TEST_CASE("damaged: verify refuses a file that breaks a writer rule validity req
         }
         CHECK_THAT(verify_error(dir, b), Contains("slot roles are not in the order nodes, out_edges, in_edges"));
     }
-    SECTION("a one-bucket key index (§8.1: the writer's b)") {
+    SECTION("a key table one slot larger (§8.1: the writer's C)") {
         const SectionInfo keys = sections[8];
-        REQUIRE(keys.name() == "key_index");
-        REQUIRE(format::load<uint32_t>(good.data() + keys.offset + 4) == 1);  // 3 keys: b = 1, entries at +32
-        std::vector<uint8_t> b(good.begin(), good.begin() + static_cast<ptrdiff_t>(keys.offset + 16));
-        format::store<uint32_t>(b.data() + keys.offset + 4, 0);
-        for (uint32_t start : {0u, 3u}) b.insert(b.end(), reinterpret_cast<uint8_t*>(&start), reinterpret_cast<uint8_t*>(&start) + 4);
-        b.insert(b.end(), good.begin() + static_cast<ptrdiff_t>(keys.offset + 32), good.end());
-        format::put(b.data() + hd::kSize + 32 * 8, format::dir_entry::Field::length, keys.length - 8);
-        format::put(b.data(), format::header::Field::file_size, b.size());
-        CHECK_THAT(verify_error(dir, b), Contains("bucket bits 0 for 3 entries, §8.1 gives 1"));
+        REQUIRE(keys.name() == "key_table");
+        REQUIRE(keys.offset + keys.length == good.size());  // the last section
+        REQUIRE(good.back() == 0);  // the top byte of the last slot: 8 zeros before it add an empty slot
+        auto b = insert_zeros(good, good.size() - 1, 8);
+        reseal(b);
+        mmgraph::test::write_bytes(dir / "rule.mmg", b);
+        bool named = false;
+        for (const VerifyFinding& finding : File::open(dir / "rule.mmg")->verify_all().findings)
+            named |= finding.message.find("6 slots for 3 vertices, §8.1 gives 5") != std::string::npos;
+        CHECK(named);
     }
     SECTION("an edge property heap after a gap (§8.2: heap_offset)") {
         const SectionInfo props = sections[7];
@@ -964,7 +1006,7 @@ TEST_CASE("damaged: verify_all reports a flipped byte in every section at that s
         CHECK(at_section);
         kinds.insert(std::string(s.name()));
     }
-    CHECK(kinds == std::set<std::string>{"strings", "schema", "node_types", "vertices", "nodes", "out_edges", "in_edges", "edge_props", "key_index"});
+    CHECK(kinds == std::set<std::string>{"strings", "schema", "node_types", "vertices", "nodes", "out_edges", "in_edges", "edge_props", "key_table"});
 }
 
 TEST_CASE("damaged: verify_all reports each damaged record at its field, without cascading", "[damaged][verify_all]") {

@@ -274,10 +274,10 @@ TEST_CASE("format: type names round-trip through scalar_from_name", "[format][ty
 }
 
 TEST_CASE("format: section names", "[format][types]") {
-    const char* names[12] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes",
-                             "out_edges", "in_edges", "edge_props", "key_index", "label_sets", "id_spaces"};
-    for (uint16_t k = 0; k <= 11; ++k) CHECK(section_name(k) == names[k]);
-    CHECK(section_name(12) == "unknown");
+    const char* names[13] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes",
+                             "out_edges", "in_edges", "edge_props", "key_index", "label_sets", "id_spaces", "key_table"};
+    for (uint16_t k = 0; k <= 12; ++k) CHECK(section_name(k) == names[k]);
+    CHECK(section_name(13) == "unknown");
     CHECK(section_name(0xFFFF) == "unknown");
 }
 
@@ -318,6 +318,34 @@ TEST_CASE("format: key_bucket_bits: 0 when n <= 2, else ceil(log2 n) - 1", "[for
         CHECK(n <= 2 * (uint64_t{1} << key_bucket_bits(n)));
 }
 
+TEST_CASE("format: key_table_capacity: n + ceil(n/3) + 1, load at most 3/4, one slot empty", "[format][key_table]") {
+    for (uint64_t n = 0; n <= 5000; ++n) {
+        INFO("n = " << n);
+        const uint64_t c = key_table_capacity(n);
+        REQUIRE(c == n + (n == 0 ? 0 : (n - 1) / 3 + 1) + 1);
+        REQUIRE(c > n);
+        REQUIRE(4 * n <= 3 * c);
+    }
+    CHECK(key_table_capacity(0) == 1);
+    CHECK(key_table_capacity(5) == 8);  // §8.1's worked example
+    CHECK(key_table_capacity(uint64_t{1} << 31) == 2863311532);  // §9: 2^31 + 715827883 + 1, below 2^32
+}
+
+TEST_CASE("format: key_table_home is the high word of h × C", "[format][key_table]") {
+    CHECK(key_table_home(0, 8) == 0);
+    CHECK(key_table_home(UINT64_MAX, 8) == 7);
+    CHECK(key_table_home(uint64_t{1} << 63, 8) == 4);
+    CHECK(key_table_home(UINT64_MAX, 1) == 0);
+    // §8.1's worked example, C = 8: the top three bits.
+    CHECK(key_table_home(0xe2fdb994ad3fcba4ull, 8) == 7);
+    CHECK(key_table_home(0xf5285c658b67ee63ull, 8) == 7);
+    CHECK(key_table_home(0x4da10dd61a0116b0ull, 8) == 2);
+    // C = 7, not a power of two: h × 7 >> 64.
+    CHECK(key_table_home(0x4da10dd61a0116b0ull, 7) == 2);
+    CHECK(key_table_home(0xe2fdb994ad3fcba4ull, 7) == 6);
+    CHECK(key_hash(std::string_view("erin")) == 0xf5285c658b67ee63ull);
+}
+
 TEST_CASE("format: key_bucket takes the top b bits of the hash", "[format][key_index]") {
     const uint64_t h = 0xDEADBEEFCAFEF00Dull;
     CHECK(key_bucket(h, 0) == 0);
@@ -342,11 +370,12 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     const uint8_t magic[8] = {0x89, 0x4D, 0x4D, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
     CHECK(std::memcmp(kMagic, magic, 8) == 0);
     CHECK(kVersionMajor == 2);
-    CHECK(kVersionMinor == 2);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces (§2.4)
+    CHECK(kVersionMinor == 3);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces, 2.3 the key table (§2.4)
     CHECK(kLabelSetsMinor == 2);
+    CHECK(kKeyTableMinor == 3);
     CHECK(kOldestMajor == 1);  // 1.0 and 1.1 files are still read (§2.4)
     CHECK(newest_minor(1) == 1);
-    CHECK(newest_minor(2) == 2);
+    CHECK(newest_minor(2) == 3);
 }
 
 TEST_CASE("format: packed entries (§7.2) take W bits each in whole 32-bit words", "[format][layout]") {
@@ -479,6 +508,7 @@ TEST_CASE("format: directory entry (§3)", "[format][layout]") {
     CHECK(static_cast<int>(SectionKind::key_index) == 9);
     CHECK(static_cast<int>(SectionKind::label_sets) == 10);
     CHECK(static_cast<int>(SectionKind::id_spaces) == 11);
+    CHECK(static_cast<int>(SectionKind::key_table) == 12);
 }
 
 TEST_CASE("format: schema, node type, key index and edge property heads (§4.2, §6.3, §8)", "[format][layout]") {
@@ -503,6 +533,9 @@ TEST_CASE("format: schema, node type, key index and edge property heads (§4.2, 
     STATIC_REQUIRE(kNodeTypeEntryHeadSize == 12);
     STATIC_REQUIRE(kDefaultMaxNodeTypes == 64);
     STATIC_REQUIRE(kMaxNodeTypes == 65535);
+    STATIC_REQUIRE(kKeyTableHeadSize == 16);  // §8.1: key_type, reserved, n
+    STATIC_REQUIRE(kKeySlotSize == 8);        // fingerprint, local index + 1
+    STATIC_REQUIRE(kKeyTableMinor == 3);
     STATIC_REQUIRE(kKeyIndexHeadSize == 16);
     STATIC_REQUIRE(kKeyEntrySize == 8);
     STATIC_REQUIRE(kMaxBucketBits == 31);

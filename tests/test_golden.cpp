@@ -1,9 +1,9 @@
-// Golden files pin formats 2.0, 2.1 (dates.mmg) and 2.2 (temporal.mmg): the writer must reproduce tests/data/*.mmg byte for byte, with one
+// Golden files pin format 2.3: the writer must reproduce tests/data/*.mmg byte for byte, with one
 // thread and with four, and the reader must read them. A difference means the on-disk format
 // changed; that is only legitimate together with a new format version and spec/FORMAT.md, and
 // then the files are regenerated with MMGRAPH_UPDATE_GOLDEN=1 (see tests/data/README.md).
-// tests/data/v1/ keeps the same graphs as written in format 1.0 and 1.1, which the reader must
-// still read to the same contents.
+// tests/data/v1/ and v2/ keep the same graphs as written in format 1.0 and 1.1 and in 2.0 to 2.2,
+// which the reader must still read to the same contents.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -346,7 +346,7 @@ TEST_CASE("golden: (a): every type reads back", "[golden]") {
     auto file = File::open(kData / "small.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 0);
+    CHECK(file->version_minor() == 3);  // every 2.3 file: its key table (§2.3 writer rule 1)
     CHECK(file->key_type() == KeyType::string);
     CHECK(file->vertex_count() == 6);
     CHECK(file->edge_count() == 9);
@@ -464,7 +464,7 @@ TEST_CASE("golden: (d): lists of strings and bytes read back", "[golden]") {
     auto file = File::open(kData / "lists.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 0);
+    CHECK(file->version_minor() == 3);
     auto key_of = [&](VertexRef r) { return file->vertex(r.index).key_string(); };
     auto text = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
@@ -497,11 +497,11 @@ TEST_CASE("golden: (d): lists of strings and bytes read back", "[golden]") {
     CHECK(why == std::vector<std::string>{"d1>d2:[s:background,s:method]", "d1>d3:null", "d3>d1:[]", "d4>d4:[s:]"});
 }
 
-TEST_CASE("golden: (e): dates read back, in a 2.1 file", "[golden][date]") {
+TEST_CASE("golden: (e): dates read back", "[golden][date]") {
     auto file = File::open(kData / "dates.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 1);  // the oldest minor with date (§2.3)
+    CHECK(file->version_minor() == 3);
     auto days = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
         REQUIRE(v);
@@ -527,10 +527,10 @@ TEST_CASE("golden: (e): dates read back, in a 2.1 file", "[golden][date]") {
     CHECK(value_text(file->find("min")->get("on")) == "-999999-01-01");
 }
 
-TEST_CASE("golden: (f): label sets read back, in a 2.2 file", "[golden][labels]") {
+TEST_CASE("golden: (f): label sets read back", "[golden][labels]") {
     auto file = File::open(kData / "labels.mmg");
     file->verify();
-    CHECK(file->version_minor() == 2);
+    CHECK(file->version_minor() == 3);
     auto labels_of = [&](std::string_view key) {
         std::string names;
         for (uint32_t l : file->find(key)->labels()) names += (names.empty() ? "" : ";") + std::string(file->labels()[l].name);
@@ -580,7 +580,7 @@ TEST_CASE("golden: (f): label sets read back, in a 2.2 file", "[golden][labels]"
 }
 
 TEST_CASE("golden: a date in a file stamped 2.0 is refused (§2.3 reader rule 6)", "[golden][date]") {
-    auto bytes = read_bytes(kData / "dates.mmg");
+    auto bytes = read_bytes(kData / "v2" / "dates.mmg");  // a 2.3 file stamped older is refused for its key table first
     format::store<uint16_t>(bytes.data() + format::header::kMinorOff, 0);
     format::store<uint64_t>(bytes.data() + format::header::kHeaderHashOff, format::checksum(bytes.data(), format::header::kHeaderHashOff));
     TempDir dir;
@@ -606,11 +606,11 @@ TEST_CASE("golden: verify reports a stored date outside the years -999999..+9999
     CHECK_THROWS_WITH(file->verify(), Contains("date of 364522972 days is outside the years -999999 to +999999"));
 }
 
-TEST_CASE("golden: (f): the temporal types and points read back, in a 2.2 file", "[golden][temporal]") {
+TEST_CASE("golden: (f): the temporal types and points read back", "[golden][temporal]") {
     auto file = File::open(kData / "temporal.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 2);  // the oldest minor with the 2.2 types (§2.3)
+    CHECK(file->version_minor() == 3);
     auto text = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
         REQUIRE(v);
@@ -666,7 +666,7 @@ TEST_CASE("golden: (f): the temporal types and points read back, in a 2.2 file",
 }
 
 TEST_CASE("golden: a 2.2 type in a file stamped 2.1 is refused (§2.3 reader rule 6)", "[golden][temporal]") {
-    auto bytes = read_bytes(kData / "temporal.mmg");
+    auto bytes = read_bytes(kData / "v2" / "temporal.mmg");  // a 2.3 file stamped older is refused for its key table first
     format::store<uint16_t>(bytes.data() + format::header::kMinorOff, 1);
     format::store<uint64_t>(bytes.data() + format::header::kHeaderHashOff, format::checksum(bytes.data(), format::header::kHeaderHashOff));
     TempDir dir;
@@ -711,19 +711,69 @@ TEST_CASE("golden: verify reports a stored 2.2 value out of range, and a zone na
     CHECK_THAT(damage(huge_bytes, 0, nan_bytes), Contains("point: coordinate is NaN"));
 }
 
-TEST_CASE("golden: format 1.0 and 1.1 files read to the same contents as their 2.0 rewrites", "[golden][compat]") {
-    for (const auto& g : goldens()) {
-        if (!g.in_format_1) continue;
-        for (const auto& f : g.files) {
-            INFO(f);
-            auto old_file = File::open(kData / "v1" / f);
-            auto new_file = File::open(kData / f);
-            CHECK(old_file->version_major() == 1);
-            CHECK(old_file->version_minor() == (f == "lists.mmg" ? 1 : 0));  // 1.1 only for string[] (§2.4)
-            old_file->verify();
-            new_file->verify();
-            CHECK(mmgraph::test::walk(*old_file) == mmgraph::test::walk(*new_file));
-            CHECK(old_file->file_size() >= new_file->file_size());  // packed entries never take more room
+// The frozen files of older versions: v1/ as the format-1 writer wrote them, v2/ as the 2.0 to
+// 2.2 writers did (key index, §8.1). Each must read to what its current rewrite reads to.
+struct OldVersion {
+    std::string dir;
+    uint16_t major;
+    std::function<uint16_t(const std::string&)> minor;  // per file
+    bool all_goldens;                                   // false: only those in format 1
+};
+
+TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1 and 2.2 files read to the same contents as their 2.3 rewrites", "[golden][compat]") {
+    const std::vector<OldVersion> versions = {
+        {"v1", 1, [](const std::string& f) -> uint16_t { return f == "lists.mmg" ? 1 : 0; }, false},  // 1.1 only for string[] (§2.4)
+        {"v2", 2, [](const std::string& f) -> uint16_t { return f == "dates.mmg" ? 1 : f == "temporal.mmg" || f == "labels.mmg" ? 2 : 0; }, true},
+    };
+    for (const OldVersion& version : versions)
+        for (const auto& g : goldens()) {
+            if (!version.all_goldens && !g.in_format_1) continue;
+            for (const auto& f : g.files) {
+                INFO(version.dir << "/" << f);
+                auto old_file = File::open(kData / version.dir / f);
+                auto new_file = File::open(kData / f);
+                CHECK(old_file->version_major() == version.major);
+                CHECK(old_file->version_minor() == version.minor(f));
+                CHECK(new_file->version_minor() == format::kKeyTableMinor);
+                old_file->verify();
+                new_file->verify();
+                CHECK(mmgraph::test::walk(*old_file) == mmgraph::test::walk(*new_file));
+                // Every key is found, through the old key index and the new key table alike.
+                for (uint64_t v = 0; v < old_file->vertex_count(); ++v) {
+                    const Vertex vertex = old_file->vertex(v);
+                    auto found = new_file->find(vertex.key(), vertex.id_space());
+                    REQUIRE(found);
+                    CHECK(found->index() == v);
+                }
+                if (version.major == 1) CHECK(old_file->file_size() >= new_file->file_size());  // packed entries never take more room
+            }
         }
-    }
+}
+
+TEST_CASE("golden: the key table of §8.1's worked example", "[golden][key_table]") {
+    TempDir dir;
+    Writer w;
+    const auto person = w.add_label("Person");
+    for (const char* key : {"alice", "bob", "carol", "dave", "erin"}) w.add_vertex(key, person);
+    w.finish(dir / "five.mmg");
+    auto file = File::open(dir / "five.mmg");
+    file->verify();
+    const SectionInfo& keys = file->sections().back();
+    REQUIRE(keys.name() == "key_table");
+    // C = 5 + ceil(5/3) + 1 = 8. carol and erin share home 7; erin, inserted after carol
+    // (its hash is larger), wraps past slots 0-2 to slot 3.
+    const std::vector<uint8_t> worked = {
+        0x01, 0, 0, 0, 0, 0, 0, 0, 0x05, 0, 0, 0, 0, 0, 0, 0,  // key_type string, reserved, n = 5
+        0xE5, 0xB8, 0x49, 0x0F, 0x02, 0, 0, 0,                   // slot 0: bob (local 1)
+        0xD8, 0x05, 0xB9, 0x76, 0x04, 0, 0, 0,                   // slot 1: dave (local 3)
+        0xB0, 0x16, 0x01, 0x1A, 0x01, 0, 0, 0,                   // slot 2: alice (local 0)
+        0x63, 0xEE, 0x67, 0x8B, 0x05, 0, 0, 0,                   // slot 3: erin (local 4), home 7
+        0, 0, 0, 0, 0, 0, 0, 0,                                  // slots 4-6: empty
+        0, 0, 0, 0, 0, 0, 0, 0,
+        0, 0, 0, 0, 0, 0, 0, 0,
+        0xA4, 0xCB, 0x3F, 0xAD, 0x03, 0, 0, 0,                   // slot 7: carol (local 2)
+    };
+    CHECK(std::vector<uint8_t>(file->data() + keys.offset, file->data() + keys.offset + keys.length) == worked);
+    CHECK(file->find("erin")->index() == 4);
+    CHECK_FALSE(file->find("frank"));
 }

@@ -142,7 +142,7 @@ TEST_CASE("hostile: forged table counts are checked against their section before
     Forge f;
     const uint64_t rss_before = peak_rss_kib();
     const SectionInfo strings = f.section("strings"), schema = f.section("schema"), node_types = f.section("node_types");
-    const SectionInfo vertices = f.section("vertices"), keys = f.section("key_index"), props = f.section("edge_props");
+    const SectionInfo vertices = f.section("vertices"), keys = f.section("key_table"), props = f.section("edge_props");
     SECTION("2^32 - 1 strings: past the reader limit") {
         auto path = f.forge([&](auto& b) { put<uint32_t>(b, strings.offset, 0xFFFF'FFFF); });
         refused([&] { File::open(path); }, {"section strings", "offset 0x0", "exceed the reader limit", "max_strings"});
@@ -176,25 +176,45 @@ TEST_CASE("hostile: forged table counts are checked against their section before
         auto path = f.forge([&](auto& b) { put<uint32_t>(b, vertices.offset, 0xFFFF'FFFF); });
         refused([&] { File::open(path); }, {"section vertices", "slot count 4294967295 is not between 2 and 16"});
     }
-    // Open takes the key index layout from the section's length and the vertex count; the head
-    // is only checked by verify, and a forged one changes nothing a lookup reads.
-    SECTION("2^31 key index buckets") {
-        auto path = f.forge([&](auto& b) { put<uint32_t>(b, keys.offset + 4, 31); });
-        auto file = File::open(path);
-        CHECK(file->find("cy").has_value());
-        refused([&] { file->verify(); }, {"section key_index", "offset 0x4", "bucket bits 31 do not match the section's length"});
-    }
-    SECTION("2^64 - 1 key index entries") {
+    // Open takes the key table's slot count from the section's length (§8.1); the head is only
+    // checked by verify, and a forged one changes nothing a lookup reads.
+    SECTION("a key table head for 2^64 - 1 vertices") {
         auto path = f.forge([&](auto& b) { put<uint64_t>(b, keys.offset + 8, ~uint64_t{0}); });
         auto file = File::open(path);
         CHECK(file->find("bob").has_value());
-        refused([&] { file->verify(); }, {"section key_index", "18446744073709551615 entries for 3 vertices"});
+        refused([&] { file->verify(); }, {"section key_table", "offset 0x8", "is for 18446744073709551615 vertices, the shard has 3"});
     }
-    SECTION("a key index length that fits no bucket count") {
+    SECTION("a key table length that is no whole number of slots") {
         uint64_t entry = 0;
-        while (f.ref->sections()[entry].name() != "key_index") ++entry;
+        while (f.ref->sections()[entry].name() != "key_table") ++entry;
         auto path = f.forge([&](auto& b) { put<uint64_t>(b, hd::kSize + 32 * entry + 16, keys.length - 4); });
-        refused([&] { File::open(path); }, {"section key_index", "do not hold a head, 2^b + 1 bucket starts"});
+        refused([&] { File::open(path); }, {"section key_table", "do not hold a 16-byte head and whole 8-byte slots"});
+    }
+    SECTION("a key table with no more slots than vertices") {
+        uint64_t entry = 0;
+        while (f.ref->sections()[entry].name() != "key_table") ++entry;
+        auto path = f.forge([&](auto& b) { put<uint64_t>(b, hd::kSize + 32 * entry + 16, format::kKeyTableHeadSize + 3 * format::kKeySlotSize); });
+        refused([&] { File::open(path); }, {"section key_table", "3 slots for 3 vertices"});
+    }
+    SECTION("a full key table: a lookup of a missing key ends after C slots") {
+        const uint64_t capacity = (keys.length - format::kKeyTableHeadSize) / format::kKeySlotSize;
+        auto path = f.forge([&](auto& b) {
+            uint64_t first = 0;  // vertex 0's slot, copied into every empty one
+            for (uint64_t s = 0; s < capacity; ++s) {
+                const uint64_t at = keys.offset + format::kKeyTableHeadSize + s * format::kKeySlotSize;
+                if (format::load<uint64_t>(b.data() + at) >> 32 == 1) first = format::load<uint64_t>(b.data() + at);
+            }
+            REQUIRE(first != 0);
+            for (uint64_t s = 0; s < capacity; ++s) {
+                const uint64_t at = keys.offset + format::kKeyTableHeadSize + s * format::kKeySlotSize;
+                if (format::load<uint64_t>(b.data() + at) == 0) put<uint64_t>(b, at, first);
+            }
+        });
+        auto file = File::open(path);
+        refused([&] {
+            if (!file->find("nobody") && file->find("bob")) throw Error(ErrorKind::damaged, "lookups ended");
+        }, {"lookups ended"});
+        refused([&] { file->verify(); }, {"section key_table", "names vertex 0 a second time"});
     }
     SECTION("2^63 edge property rows") {
         auto path = f.forge([&](auto& b) { put<uint64_t>(b, props.offset + 8, uint64_t{1} << 63); });

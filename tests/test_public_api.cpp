@@ -94,8 +94,8 @@ TEST_CASE("version.hpp names the project version and the format version written"
     TempDir dir;
     auto file = typed_file(dir);
     CHECK(file->version_major() == MMGRAPH_FORMAT_VERSION_MAJOR);
-    CHECK(MMGRAPH_FORMAT_VERSION_MINOR == 2);
-    CHECK(file->version_minor() == 0);  // no date, no 2.2 type, no label set: stamped 2.0, the oldest sufficient minor (§2.3)
+    CHECK(MMGRAPH_FORMAT_VERSION_MINOR == 3);
+    CHECK(file->version_minor() == 3);  // every file has the 2.3 key table (§2.3 writer rule 1)
 }
 
 TEST_CASE("typed reads: get<T> for the types that fit, misuse for the rest", "[api][typed]") {

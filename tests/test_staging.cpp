@@ -5,10 +5,12 @@
 
 #include <algorithm>
 #include <cstring>
+#include <deque>
 #include <filesystem>
 #include <map>
 #include <optional>
 #include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -225,4 +227,78 @@ TEST_CASE("edge spill: every window reads back its edges, per list in id order",
         spill.reset();
         CHECK(std::filesystem::is_empty(dir.path));  // the temporary file had no name
     }
+}
+
+TEST_CASE("staging: keys resolve as a map does, whether a key has a direct slot or only the key table", "[staging]") {
+    // Numbers from a small dense range (direct slots once it has grown), large and negative ones
+    // (key table only), as int64 keys or as decimal strings, with non-canonical spellings of the
+    // same numbers ("007"); the same keys in a named ID space; and failed batches that take
+    // their new vertices back.
+    const KeyType key_type = GENERATE(KeyType::int64, KeyType::string);
+    TempDir dir;
+    WriterOptions options;
+    options.key_type = key_type;
+    options.temp_directory = dir.path;
+    Writer w(options);
+    const LabelId node = w.add_label("Node", {{"n", TypeCode::int32, true}});
+    const IdSpace other = w.add_id_space("other");
+    std::deque<std::string> texts;  // the string keys' bytes
+    auto as_key = [&](int64_t n, bool padded) -> Key {
+        if (key_type == KeyType::int64) return n;
+        texts.push_back((padded ? "00" : "") + std::to_string(n));
+        return std::string_view(texts.back());
+    };
+    auto name = [](const Key& k) { return std::holds_alternative<int64_t>(k) ? std::to_string(std::get<int64_t>(k)) : std::string(std::get<std::string_view>(k)); };
+    std::map<std::pair<uint16_t, std::string>, uint32_t> want;
+    uint32_t next_id = 0;
+    std::mt19937_64 random(7);
+    auto some_key = [&](int round) -> Key {
+        switch (random() % 6) {
+            case 0: return as_key(-static_cast<int64_t>(random() % 50) - 1, false);
+            case 1: return as_key(1'000'000'000'000 + static_cast<int64_t>(random() % 50), false);
+            case 2: return as_key(static_cast<int64_t>(random() % 100), key_type == KeyType::string);
+            default: return as_key(static_cast<int64_t>(random() % (200u << (round / 4))), false);  // the range widens
+        }
+    };
+    for (int round = 0; round < 40; ++round) {
+        const IdSpace space = round % 7 == 3 ? other : IdSpace{};
+        std::vector<Key> keys;
+        for (int i = 0; i < 500; ++i) keys.push_back(some_key(round));
+        if (round % 5 == 4) {
+            // A batch of new keys whose last row fails adds none of its vertices.
+            std::vector<Key> batch;
+            std::set<std::string> in_batch;
+            for (const Key& k : keys)
+                if (!want.count({space.id, name(k)}) && in_batch.insert(name(k)).second) batch.push_back(k);
+            REQUIRE(batch.size() > 10);
+            batch.push_back(as_key(-999'999, false));
+            const std::vector<Value> good{Value(int32_t{1})}, bad{Value("not an int")};
+            CHECK_THROWS(w.add_vertices(space, batch, node, [&](size_t row) { return std::span<const Value>(row + 1 < batch.size() ? good : bad); }));
+        }
+        std::vector<uint32_t> ids(keys.size());
+        w.vertices_for(space, keys, node, ids);
+        for (size_t i = 0; i < keys.size(); ++i) {
+            const auto [it, added] = want.try_emplace({space.id, name(keys[i])}, next_id);
+            if (added) ++next_id;
+            REQUIRE(ids[i] == it->second);
+        }
+        std::vector<Key> probes;
+        std::vector<IdSpace> spaces;
+        for (int i = 0; i < 500; ++i) {
+            probes.push_back(some_key(round + 8));
+            spaces.push_back(i % 3 == 0 ? other : IdSpace{});
+        }
+        std::vector<std::optional<uint32_t>> found(probes.size()), found_default(probes.size());
+        w.find_vertices(probes, spaces, found);
+        w.find_vertices(probes, found_default);
+        for (size_t i = 0; i < probes.size(); ++i) {
+            auto expect = [&](uint16_t s) -> std::optional<uint32_t> {
+                auto it = want.find({s, name(probes[i])});
+                return it == want.end() ? std::nullopt : std::optional<uint32_t>(it->second);
+            };
+            REQUIRE(found[i] == expect(spaces[i].id));
+            REQUIRE(found_default[i] == expect(0));
+        }
+    }
+    CHECK(next_id > 2000);
 }

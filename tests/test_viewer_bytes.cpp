@@ -65,7 +65,7 @@ TEST_CASE("a byte window's runs cover it and agree with owner_of at every byte",
         }
     }
     CHECK(at == size);
-    for (const char* area : {"header", "directory", "nodes", "vertices", "out_edges", "in_edges", "key_index"}) {
+    for (const char* area : {"header", "directory", "nodes", "vertices", "out_edges", "in_edges", "key_table"}) {
         CAPTURE(area);
         CHECK(areas.count(area) == 1);
     }

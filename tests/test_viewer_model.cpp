@@ -186,7 +186,7 @@ TEST_CASE("layout blocks cover the file in order and the map view zooms within i
         names.insert(b.name);
     }
     CHECK(at == file->file_size());
-    for (const char* name : {"header", "directory", "strings", "schema", "vertices", "nodes", "out_edges", "in_edges", "key_index"})
+    for (const char* name : {"header", "directory", "strings", "schema", "vertices", "nodes", "out_edges", "in_edges", "key_table"})
         CHECK(names.count(name) == 1);
 
     MapView view{0, 10000, 4, 100};

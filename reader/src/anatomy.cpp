@@ -1,7 +1,7 @@
 // Inspection API (mmgraph/anatomy.hpp): one vertex's bytes as named fields.
 //
 // Index: 1. value text   2. slots (§5.1)   3. node record (§6)   4. adjacency records (§7)
-//        5. key index entry (§8.1)   6. header and directory (§2, §3)   7. owner_of
+//        5. key table slot, key index entry (§8.1)   6. header and directory (§2, §3)   7. owner_of
 //        8. NeighbourList
 //
 // Every read goes through Region (bounds.hpp). The describers append fields as they decode, so
@@ -447,7 +447,32 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
 
 // ---- 5. key index entry ---------------------------------------------------------------------
 
+// §8.1 (2.3): the vertex's slot, and as its record the slots a lookup walks from the home slot
+// to it (two pieces when the walk wraps past the table's end).
+void describe_key_slot(const File::Impl& m, uint32_t index, VertexAnatomy& out) {
+    const Region& t = m.key_table;
+    const uint64_t hash = format::key_hash(m.key(index), m.space_of(index));  // §8.1: seeded with the key's ID space
+    const uint64_t home = format::key_table_home(hash, m.key_capacity);
+    auto slot_at = [](uint64_t s) { return format::kKeyTableHeadSize + s * format::kKeySlotSize; };
+    Builder b{out, Part::key_index, &t};
+    uint64_t s = home;
+    for (uint64_t step = 0; step < m.key_capacity; ++step, s = s + 1 == m.key_capacity ? 0 : s + 1) {
+        const uint64_t value = t.read<uint64_t>(slot_at(s), "key slot");
+        if (value >> 32 == 0) return;  // not found: a damaged table, which verify reports
+        if (value >> 32 != uint64_t{index} + 1) continue;
+        const std::string name = "key slot " + std::to_string(s) + (s == home ? " (home)" : " (home " + std::to_string(home) + ")");
+        b.add(slot_at(s), 4, name + " fingerprint", hex(static_cast<uint32_t>(value)));
+        b.add(slot_at(s) + 4, 4, name + " local index + 1", std::to_string(value >> 32));
+        if (s < home) out.records.push_back({Part::key_index, t.file_offset + slot_at(home), slot_at(m.key_capacity) - slot_at(home)});
+        const uint64_t from = s < home ? 0 : home;
+        out.records.push_back({Part::key_index, t.file_offset + slot_at(from), slot_at(s + 1) - slot_at(from)});
+        return;
+    }
+}
+
+// §8.1, a 2.2 or older file: the bucket word and the vertex's entry.
 void describe_key_entry(const File::Impl& m, uint32_t index, VertexAnatomy& out) {
+    if (m.key_capacity > 0) return describe_key_slot(m, index, out);
     if (m.key_entries == 0) return;
     Key key = m.key(index);
     uint64_t hash = format::key_hash(key, m.space_of(index));  // §8.1: seeded with the key's ID space
@@ -691,6 +716,16 @@ ByteOwner owner_of(const File& file, uint64_t file_offset) {
                 break;
             case format::SectionKind::in_edges:
                 if (owner.section == m.in_domain) candidate = record_vertex(m, m.in_slot, off);
+                break;
+            case format::SectionKind::key_table:
+                if (off < format::kKeyTableHeadSize) {
+                    owner.detail = off < 4 ? "key table head: key type" : off < 8 ? "key table head: reserved" : "key table head: vertex count";
+                } else {
+                    const uint64_t slot = (off - format::kKeyTableHeadSize) / format::kKeySlotSize;
+                    const uint64_t value = m.key_table.read<uint64_t>(format::kKeyTableHeadSize + slot * format::kKeySlotSize, "key slot");
+                    owner.detail = "key table slot " + std::to_string(slot) + (value >> 32 == 0 ? " (empty)" : "");
+                    if (value >> 32 != 0) candidate = static_cast<uint32_t>((value >> 32) - 1);
+                }
                 break;
             case format::SectionKind::key_index:
                 if (off < m.buckets_at) {

@@ -167,22 +167,61 @@ void File::Impl::read_ahead_adjacency(uint64_t index, Direction direction) const
 
 void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const { find(keys, IdSpace{}, out); }
 
+namespace {
+
+// A key of a grouped lookup, as far as its prefetch stages got.
+struct Probe {
+    std::optional<uint64_t> hash;        // none for a key of the other type
+    const uint8_t* bucket = nullptr;     // key table: its home slot; key index: the bucket's [first, last) words
+    const uint8_t* entries = nullptr;    // key index: the bucket's entries
+    uint64_t count = 0;                  // how many
+    uint64_t candidate = 0;              // the first entry whose fingerprint matches
+    const uint8_t* node_slot = nullptr;  // its node slot
+};
+
+// Stage 1: the key's first read, its home slot (key table) or its bucket words (key index).
+const uint8_t* first_key_read(const File::Impl& m, uint64_t hash) noexcept {
+    if (m.key_capacity > 0)
+        return peek(m.key_table, format::kKeyTableHeadSize + format::key_table_home(hash, m.key_capacity) * format::kKeySlotSize, 8);
+    if (m.key_entries == 0) return nullptr;
+    return peek(m.key_index, m.buckets_at + 4 * format::key_bucket(hash, m.bucket_bits), 8);
+}
+
+// Stage 3 for a key table: the first slot from home, up to the first empty one, whose
+// fingerprint matches (the checked lookup walks the same slots).
+std::optional<uint32_t> table_candidate(const File::Impl& m, uint64_t hash) noexcept {
+    uint64_t s = format::key_table_home(hash, m.key_capacity);
+    for (uint64_t step = 0; step < m.key_capacity; ++step) {
+        const uint8_t* slot = peek(m.key_table, format::kKeyTableHeadSize + s * format::kKeySlotSize, 8);
+        if (!slot) return std::nullopt;
+        const uint64_t value = format::load<uint64_t>(slot);
+        if (value >> 32 == 0) return std::nullopt;
+        if (static_cast<uint32_t>(value) == static_cast<uint32_t>(hash)) return static_cast<uint32_t>((value >> 32) - 1);
+        s = s + 1 == m.key_capacity ? 0 : s + 1;
+    }
+    return std::nullopt;
+}
+
+// Stage 3 for a key index: the first of the bucket's entries whose fingerprint matches.
+std::optional<uint32_t> index_candidate(const Probe& p) noexcept {
+    for (uint64_t e = 0; e < p.count; ++e) {
+        const uint8_t* entry = p.entries + e * format::kKeyEntrySize;
+        if (format::load<uint32_t>(entry) == static_cast<uint32_t>(*p.hash)) return format::load<uint32_t>(entry + 4);
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 void File::find(std::span<const Key> keys, IdSpace space, std::span<std::optional<Vertex>> out) const {
     if (keys.size() != out.size())
         throw Error(ErrorKind::misuse,
                     "find: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(out.size()) + " results");
     const Impl& m = *impl_;
+    const bool table = m.key_capacity > 0;
     // Keys per group: enough independent misses in flight to fill the core's miss buffers,
     // few enough that what a group prefetched is still in L1/L2 when its checked pass runs.
     constexpr size_t kGroup = 16;
-    struct Probe {
-        std::optional<uint64_t> hash;        // none for a key of the other type
-        const uint8_t* bucket = nullptr;     // the bucket's [first, last) words
-        const uint8_t* entries = nullptr;    // its entries
-        uint64_t count = 0;                  // how many
-        uint64_t candidate = 0;              // the first entry whose fingerprint matches
-        const uint8_t* node_slot = nullptr;  // its node slot
-    };
     for (size_t base = 0; base < keys.size(); base += kGroup) {
         const size_t n = std::min(kGroup, keys.size() - base);
         if (n == 1) {  // nothing to overlap: the stages below would only add work to find(key)'s
@@ -191,16 +230,17 @@ void File::find(std::span<const Key> keys, IdSpace space, std::span<std::optiona
             continue;
         }
         Probe probes[kGroup];
-        // 1. Hash every key; prefetch its bucket words.
+        // 1. Hash every key; prefetch its home slot (its place follows from the hash alone) or
+        // its bucket words.
         for (size_t i = 0; i < n; ++i) {
             Probe& p = probes[i];
             p.hash = m.hash_of(keys[base + i], space);
-            if (!p.hash || m.key_entries == 0) continue;
-            p.bucket = peek(m.key_index, m.buckets_at + 4 * format::key_bucket(*p.hash, m.bucket_bits), 8);
+            if (!p.hash) continue;
+            p.bucket = first_key_read(m, *p.hash);
             prefetch(p.bucket);
         }
-        // 2. Read the bucket ranges; prefetch their first entries.
-        for (size_t i = 0; i < n; ++i) {
+        // 2. Key index only: read the bucket ranges; prefetch their first entries.
+        for (size_t i = 0; i < n && !table; ++i) {
             Probe& p = probes[i];
             if (!p.bucket) continue;
             uint64_t first = format::load<uint32_t>(p.bucket), last = format::load<uint32_t>(p.bucket + 4);
@@ -212,15 +252,12 @@ void File::find(std::span<const Key> keys, IdSpace space, std::span<std::optiona
         // 3. Match fingerprints; prefetch the first candidate's vertex slots.
         for (size_t i = 0; i < n; ++i) {
             Probe& p = probes[i];
-            if (!p.entries) continue;
-            for (uint64_t e = 0; e < p.count; ++e) {
-                const uint8_t* entry = p.entries + e * format::kKeyEntrySize;
-                if (format::load<uint32_t>(entry) != static_cast<uint32_t>(*p.hash)) continue;
-                p.candidate = format::load<uint32_t>(entry + 4);
-                p.node_slot = slot_address(m, p.candidate, m.node_slot);
-                prefetch(p.node_slot);
-                break;
-            }
+            if (!p.bucket || (!table && !p.entries)) continue;
+            const std::optional<uint32_t> candidate = table ? table_candidate(m, *p.hash) : index_candidate(p);
+            if (!candidate) continue;
+            p.candidate = *candidate;
+            p.node_slot = slot_address(m, p.candidate, m.node_slot);
+            prefetch(p.node_slot);
         }
         // 4. Read the slots; prefetch the node record (its key is compared next) and the
         // out-edges record (its slot is on the same line: a caller reads degrees or edges

@@ -158,7 +158,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
         if (s.offset % format::kSectionAlign != 0) fail(path, label + ": offset " + hex(s.offset) + " is not 8-byte aligned");
         if (s.offset < dir_off + dir_len || s.offset > actual || s.length > actual - s.offset)
             fail(path, label + ": [" + hex(s.offset) + ", +" + std::to_string(s.length) + ") lies outside the file or overlaps the directory");
-        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::id_spaces);
+        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::key_table);
         if (!known && !(s.flags & format::kSectionOptional))
             fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
         out.sections.push_back(s);
@@ -169,7 +169,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
 
 // Directory indices of the sections open needs, each kind appearing as often as §3 requires.
 struct SectionIndex {
-    int strings = 0, schema = -1, node_types = -1, label_sets = -1, id_spaces = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1;
+    int strings = 0, schema = -1, node_types = -1, label_sets = -1, id_spaces = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1, key_table = -1;
 };
 
 SectionIndex locate_sections(const std::filesystem::path& path, const std::vector<SectionInfo>& sections, uint32_t flags) {
@@ -196,7 +196,8 @@ SectionIndex locate_sections(const std::filesystem::path& path, const std::vecto
     out.nodes = single(SectionKind::nodes, true);
     out.out = single(SectionKind::out_edges, true);
     out.in = single(SectionKind::in_edges, (flags & format::kFlagInEdges) != 0);
-    out.key_index = single(SectionKind::key_index, true);
+    out.key_table = single(SectionKind::key_table, false);  // which one is required: check_key_section
+    out.key_index = single(SectionKind::key_index, false);
     return out;
 }
 
@@ -496,6 +497,30 @@ KeyIndexLayout key_index_layout(const Region& r, uint64_t vertex_count) {
                   " entries, one per vertex");
 }
 
+// §8.1: a 2.3 file has a key table and no key index, an older one the reverse (§2.3 writer
+// rule 3), so a reader never has to choose between two answers. Checked after the tables that
+// name the minor they need, whose refusals say more.
+void check_key_section(const std::filesystem::path& path, const SectionIndex& at, const Header& head) {
+    const bool table = head.major == 2 && head.minor >= format::kKeyTableMinor;
+    const std::string version = std::to_string(head.major) + "." + std::to_string(head.minor);
+    if ((table ? at.key_table : at.key_index) < 0)
+        fail(path, "required section " + std::string(table ? "key_table" : "key_index") + " is missing (format " + version + ", §8.1)");
+    if (const int wrong = table ? at.key_index : at.key_table; wrong >= 0)
+        fail(path, "section " + std::to_string(wrong) + " (" + (table ? "key_index" : "key_table") + ") is not allowed in a file of format " + version +
+                       ", which has a " + (table ? "key_table (since 2.3)" : "key_index (before 2.3)") + " (§8.1)");
+}
+
+// §8.1 key table (2.3): the slot count C from the section's length, without reading the head
+// (as for the key index); C > n leaves a slot empty, which ends every lookup's walk.
+uint64_t key_table_capacity(const Region& r, uint64_t vertex_count) {
+    if (r.size < format::kKeyTableHeadSize || (r.size - format::kKeyTableHeadSize) % format::kKeySlotSize != 0)
+        r.fail(0, std::to_string(r.size) + " bytes do not hold a 16-byte head and whole 8-byte slots");
+    const uint64_t capacity = (r.size - format::kKeyTableHeadSize) / format::kKeySlotSize;
+    if (capacity <= vertex_count)
+        r.fail(0, std::to_string(capacity) + " slots for " + std::to_string(vertex_count) + " vertices: the table needs more slots than vertices");
+    return capacity;
+}
+
 // §8.2: the head of every edge property table, one per edge type with properties.
 struct PropTables {
     std::vector<int32_t> of_type;  // per edge type: index in tables, -1 if none
@@ -585,7 +610,8 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->nodes = region(at.nodes);
     m->out = region(at.out);
     if (at.in >= 0) m->in = region(at.in);
-    m->key_index = region(at.key_index);
+    if (at.key_index >= 0) m->key_index = region(at.key_index);
+    if (at.key_table >= 0) m->key_table = region(at.key_table);
 
     m->names = parse_strings(m->strings, options);
     Schema schema = parse_schema(m->schema, m->names, head, options);
@@ -624,11 +650,16 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->in_slot = slots.in;
     m->table_head = slots.table_head;
 
-    const KeyIndexLayout keys = key_index_layout(m->key_index, m->vertex_count);
-    m->bucket_bits = keys.bucket_bits;
-    m->key_entries = keys.entries;
-    m->buckets_at = keys.buckets_at;
-    m->entries_at = keys.entries_at;
+    check_key_section(path, at, head);
+    if (at.key_table >= 0) {
+        m->key_capacity = key_table_capacity(m->key_table, m->vertex_count);
+    } else {
+        const KeyIndexLayout keys = key_index_layout(m->key_index, m->vertex_count);
+        m->bucket_bits = keys.bucket_bits;
+        m->key_entries = keys.entries;
+        m->buckets_at = keys.buckets_at;
+        m->entries_at = keys.entries_at;
+    }
 
     if (options.access == Access::random) m->cold_hints = options.cold_lookup_hints;
 

@@ -61,7 +61,9 @@ struct File::Impl {
 
     std::vector<SectionInfo> sections;
     std::vector<detail::Region> regions;  // per directory entry
-    detail::Region strings, schema, node_types_region, vertices, nodes, out, in, key_index;
+    detail::Region strings, schema, node_types_region, vertices, nodes, out, in;
+    // §8.1: a 2.3 file's key table, or an older file's key index (the other stays empty).
+    detail::Region key_table, key_index;
     int nodes_domain = -1, out_domain = -1, in_domain = -1;
 
     std::vector<std::string_view> names;
@@ -87,8 +89,10 @@ struct File::Impl {
     int node_slot = -1, out_slot = -1, in_slot = -1;
     uint64_t table_head = 0;
 
-    uint32_t bucket_bits = 0;
+    uint64_t key_capacity = 0;  // key table slots C (> vertex_count), 0 in a file with a key index
+    uint32_t bucket_bits = 0;   // key index (2.2 and older)
     uint64_t key_entries = 0, buckets_at = 0, entries_at = 0;
+    const detail::Region& key_section() const { return key_capacity > 0 ? key_table : key_index; }
 
     std::vector<int32_t> prop_table_of;  // per edge type: index in prop_tables, -1 if none
     std::vector<PropTableInfo> prop_tables;
@@ -130,6 +134,12 @@ struct File::Impl {
     std::optional<uint64_t> hash_of(const Key& key, IdSpace space = {}) const;
     std::optional<uint32_t> lookup(const Key& key, IdSpace space = {}) const;
     std::optional<uint32_t> lookup(const Key& key, uint64_t hash, IdSpace space = {}) const;  // hash: hash_of(key, space)
+    // The two forms of lookup(key, hash, space): the key table (2.3), the key index (older).
+    std::optional<uint32_t> lookup_table(const Key& key, uint64_t hash, IdSpace space) const;
+    std::optional<uint32_t> lookup_index(const Key& key, uint64_t hash, IdSpace space) const;
+    // Whether vertex `local`, named by the key section at `at`, has this key and space; fetches
+    // its out-edges record first (see prefetch_adjacency).
+    bool is_vertex_of(const detail::Region& keys, uint64_t at, uint32_t local, const Key& key, IdSpace space, bool cold) const;
     IdSpace space_of(uint32_t index) const;  // the vertex's key's ID space, from its node type
     // Asks the cache for the start of vertex `index`'s adjacency record in `direction`, reading
     // its slot (bounds-checked, never throws): a lookup does so before it compares the key
@@ -146,7 +156,7 @@ struct File::Impl {
         while (left > 0 && !cold_hints.compare_exchange_weak(left, left - 1, std::memory_order_relaxed)) {}
         return left > 0;
     }
-    // The key entries around where bucket `bucket`'s first one is expected (§8.1).
+    // The key entries around where bucket `bucket`'s first one is expected (§8.1, key index).
     void read_ahead_entries(uint64_t bucket) const noexcept;
     // The first line of vertex `index`'s adjacency record in `direction`, reading its slot.
     void read_ahead_adjacency(uint64_t index, Direction direction) const noexcept;

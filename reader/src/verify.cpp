@@ -46,7 +46,7 @@ class Sink {
 public:
     Sink(const File::Impl& m, VerifyReport* report, const VerifyOptions* options) : m_(m), report_(report), options_(options) {
         for (const SectionInfo& s : m.sections) total_ += static_cast<double>(s.length);  // the checksums
-        for (const Region* r : {&m.nodes, &m.out, &m.in, &m.key_index}) total_ += static_cast<double>(r->size);
+        for (const Region* r : {&m.nodes, &m.out, &m.in, &m.key_section()}) total_ += static_cast<double>(r->size);
         for (const PropTableInfo& t : m.prop_tables) total_ += static_cast<double>(t.region.size);
     }
 
@@ -416,6 +416,7 @@ int directory_rank(uint16_t kind) {
         case SectionKind::in_edges: return 60;
         case SectionKind::edge_props: return 70;
         case SectionKind::key_index: return 80;
+        case SectionKind::key_table: return 80;
     }
     return -1;
 }
@@ -506,7 +507,8 @@ void check_records(const File& f, const File::Impl& m, Verifier& check, Sink& si
             Key key = v.key();
             auto found = m.lookup(key, v.id_space());  // (space, key) names one vertex (§8.1)
             if (!found || *found != i)
-                m.key_index.fail(m.entries_at, where + ": key '" + key_to_string(key) + "' does not lead back to the vertex through the key index");
+                m.key_section().fail(0, where + ": key '" + key_to_string(key) + "' does not lead back to the vertex through the key " +
+                                            (m.key_capacity > 0 ? "table" : "index"));
         });
         if (!sink.unit([&] { out_end = check.adjacency(v, Direction::out, out_end, where + " out-edges"); })) {
             out_end.reset();
@@ -601,7 +603,58 @@ void check_prop_tables(const File::Impl& m, const Verifier& check, Sink& sink) {
     }
 }
 
-// §8.1: the head agrees with the schema, the vertex count and the layout open derived from the
+// §8.1 (2.3): the head agrees with the schema and the vertex count, C is the writer's; every
+// vertex in exactly one slot, with its key's fingerprint and, in a dataset, in the shard its
+// hash names; empty slots zero; and each slot holds what inserting the keys in (hash, index)
+// order puts there, so the table is the one the writer builds (§12 writer rule 5).
+void check_key_table(const File::Impl& m) {
+    const Region& t = m.key_table;
+    if (t.read<uint32_t>(0, "key table key type") != static_cast<uint32_t>(m.key_type)) t.fail(0, "key table key type differs from the schema's");
+    if (t.read<uint32_t>(4, "key table reserved") != 0) t.fail(4, "reserved field is not zero (§8.1)");
+    if (uint64_t n = t.read<uint64_t>(8, "key table vertex count"); n != m.vertex_count)
+        t.fail(8, "key table is for " + std::to_string(n) + " vertices, the shard has " + std::to_string(m.vertex_count));
+    if (const uint64_t rule = format::key_table_capacity(m.vertex_count); m.key_capacity != rule)
+        t.fail(0, std::to_string(m.key_capacity) + " slots for " + std::to_string(m.vertex_count) + " vertices, §8.1 gives " + std::to_string(rule));
+    std::vector<uint64_t> hash(m.vertex_count);
+    for (uint32_t v = 0; v < m.vertex_count; ++v) hash[v] = format::key_hash(m.key(v), m.space_of(v));  // §8.1: seeded with its space
+    std::vector<bool> seen(m.vertex_count);
+    auto slot_at = [](uint64_t s) { return format::kKeyTableHeadSize + s * format::kKeySlotSize; };
+    for (uint64_t s = 0; s < m.key_capacity; ++s) {
+        const uint64_t value = t.read<uint64_t>(slot_at(s), "key slot");
+        if (value >> 32 == 0) {
+            if (value != 0) t.fail(slot_at(s), "empty key slot " + std::to_string(s) + " has a nonzero fingerprint");
+            continue;
+        }
+        const uint64_t local = (value >> 32) - 1;
+        if (local >= m.vertex_count) t.fail(slot_at(s) + 4, "key slot " + std::to_string(s) + " names vertex " + std::to_string(local) + " >= " + std::to_string(m.vertex_count));
+        if (seen[local]) t.fail(slot_at(s) + 4, "key slot " + std::to_string(s) + " names vertex " + std::to_string(local) + " a second time");
+        seen[local] = true;
+        if (static_cast<uint32_t>(value) != static_cast<uint32_t>(hash[local]))
+            t.fail(slot_at(s), "key slot " + std::to_string(s) + " has fingerprint " + hex(static_cast<uint32_t>(value)) + ", vertex " + std::to_string(local) +
+                                   "'s key gives " + hex(static_cast<uint32_t>(hash[local])));
+        if (hash[local] % m.shard_count != m.shard_id)
+            t.fail(slot_at(s), "vertex " + std::to_string(local) + " belongs to shard " + std::to_string(hash[local] % m.shard_count));
+    }
+    for (uint64_t v = 0; v < m.vertex_count; ++v)
+        if (!seen[v]) t.fail(0, "vertex " + std::to_string(v) + " has no key slot");
+    // Every vertex is in one slot with its fingerprint; now the placement: rebuild the table.
+    std::vector<std::pair<uint64_t, uint32_t>> order(m.vertex_count);
+    for (uint32_t v = 0; v < m.vertex_count; ++v) order[v] = {hash[v], v};
+    std::sort(order.begin(), order.end());
+    std::vector<uint32_t> placed(m.key_capacity, 0);  // local index + 1
+    for (const auto& [h, v] : order) {
+        uint64_t s = format::key_table_home(h, m.key_capacity);
+        while (placed[s] != 0) s = s + 1 == m.key_capacity ? 0 : s + 1;
+        placed[s] = v + 1;
+    }
+    for (uint64_t s = 0; s < m.key_capacity; ++s)
+        if (const uint32_t stored = t.read<uint32_t>(slot_at(s) + 4, "key slot index"); stored != placed[s])
+            t.fail(slot_at(s), "key slot " + std::to_string(s) + " holds " + (stored ? "vertex " + std::to_string(stored - 1) : std::string("nothing")) +
+                                   ", but inserting the keys in (hash, index) order puts " +
+                                   (placed[s] ? "vertex " + std::to_string(placed[s] - 1) : std::string("nothing")) + " there");
+}
+
+// §8.1 "Reading 2.2 and older": the head agrees with the schema, the vertex count and the layout open derived from the
 // section's length, and b is the writer's; buckets ascend to n; entries in (hash, index) order,
 // each in its bucket with the fingerprint of its vertex's key and, in a dataset, in the shard
 // its hash names.
@@ -671,8 +724,8 @@ void run_checks(const File& f, const File::Impl& m, Sink& sink) {
     check_records(f, m, check, sink);
     check_counts(m, check, file, sink);
     check_prop_tables(m, check, sink);
-    sink.unit([&] { check_key_index(m); });
-    sink.advance(static_cast<double>(m.key_index.size));
+    sink.unit([&] { m.key_capacity > 0 ? check_key_table(m) : check_key_index(m); });
+    sink.advance(static_cast<double>(m.key_section().size));
     sink.unit([&] { check_writer_layout(m, file); });
 }
 

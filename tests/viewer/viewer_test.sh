@@ -21,7 +21,7 @@
 #   integrity       a flipped byte in each section kind is reported by the background verify at
 #                   that section; a flipped first ordinal is reported at its field and drawn red
 #   failed_open     a walk's `open` of a truncated file keeps the file being walked
-#   labels          a vertex with several labels (labels.mmg, format 2.2): the walker names every
+#   labels          a vertex with several labels (labels.mmg): the walker names every
 #                   label, and a byte of the label_sets section names its label set
 #   timing          frame times at 1280x800 while verify runs in the background, against those
 #                   with no worker running (printed as the test's timing output)
@@ -436,7 +436,7 @@ integrity)
     headless "$work/flip.mmg" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a flipped byte in section kind $kind"
     python3 - "$work/state.json" "$kind" "$offset" "$found" <<'PY' || fail "the flip in section kind $kind is not reported at its section"
 import json, sys
-names = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges", 7: "in_edges", 8: "edge_props", 9: "key_index"}
+names = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges", 7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces", 12: "key_table"}
 s = json.load(open(sys.argv[1]))
 kind, offset, flipped = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 assert s["current"] is not None, s

@@ -229,7 +229,10 @@ ImU32 section_colour(uint16_t kind, const std::string& name) {
         IM_COL32(208, 135, 112, 255), // 6 out_edges
         IM_COL32(235, 203, 139, 255), // 7 in_edges
         IM_COL32(136, 192, 208, 255), // 8 edge_props
-        IM_COL32(129, 161, 193, 255), // 9 key_index
+        IM_COL32(129, 161, 193, 255), // 9 key_index (2.2 and older)
+        IM_COL32(200, 200, 200, 255), // 10 label_sets
+        IM_COL32(200, 200, 200, 255), // 11 id_spaces
+        IM_COL32(129, 161, 193, 255), // 12 key_table, key_index's successor (2.3)
     };
     if (name == "padding") return IM_COL32(40, 40, 40, 255);
     if (name == "directory") return IM_COL32(120, 120, 120, 255);

@@ -5,10 +5,10 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <bit>
 #include <cerrno>
 #include <cstring>
 #include <string>
-#include <type_traits>
 
 #include "mmgraph/error.hpp"
 
@@ -129,48 +129,78 @@ void EdgeSpill::place_tail(Batch& batch, bool in_memory) {
 }
 
 void EdgeSpill::write_batch(Batch& batch) {
+    Chunk& chunk = batch.chunk;
     if (!batch.counted) {
         // One tight loop: its random reads overlap, where one edge at a time they would wait.
-        if (shard_count_ == 1) batch.placed.resize(batch.edges.size());
+        const bool place = shard_count_ == 1 && chunk.kind == Kind::general;
+        if (place) batch.placed.resize(batch.edges.size());
+        uint32_t largest = 0;
         for (size_t i = 0; i < batch.edges.size(); ++i) {
             const Pending& e = batch.edges[i];
             ++out_degree_[e.src];
             ++in_degree_[e.dst];
-            if (shard_count_ == 1) batch.placed[i] = {{0, e.src}, {0, e.dst}, e.type};
+            largest = std::max({largest, e.src, e.dst});
+            if (place) batch.placed[i] = {{0, e.src}, {0, e.dst}, e.type};
         }
+        batch.largest_id = largest;
         batch.counted = true;
     }
-    Chunk& chunk = batch.chunk;
-    const uint64_t first_id = chunk.first_id;
-    switch (chunk.kind) {
-        case Kind::plain:
-            for (int d = 0; d < 2; ++d)
-                write_direction<PlainEntry>(batch, d, [](const VertexPlace& self, const VertexPlace& other, const Placed&, size_t) {
-                    return PlainEntry{self.local, other.local};
-                });
-            break;
-        case Kind::one_type:
-            for (int d = 0; d < 2; ++d)
-                write_direction<CompactEntry>(batch, d, [](const VertexPlace& self, const VertexPlace& other, const Placed&, size_t i) {
-                    constexpr uint32_t low = (1u << kBucketShift) - 1;
-                    return CompactEntry{other.local, (self.local & low) | static_cast<uint32_t>(i) << kBucketShift};
-                });
-            break;
-        case Kind::general:
-            for (int d = 0; d < 2; ++d)
-                write_direction<SpilledEdge>(batch, d, [&](const VertexPlace& self, const VertexPlace& other, const Placed& e, size_t i) {
-                    return SpilledEdge{self.local, other.local, static_cast<uint32_t>(first_id + i), other.shard, e.type};
-                });
-            break;
+    if (chunk.kind == Kind::general) {
+        const uint64_t first_id = chunk.first_id;
+        for (int d = 0; d < 2; ++d) {
+            sort_direction<SpilledEdge>(batch, d, [&](const VertexPlace& self, const VertexPlace& other, const Placed& e, size_t i) {
+                return SpilledEdge{self.local, other.local, static_cast<uint32_t>(first_id + i), other.shard, e.type};
+            });
+            store_direction(chunk, d, chunk.count * sizeof(SpilledEdge));
+        }
+    } else {
+        write_packed(batch);
     }
     chunks_.push_back(std::move(chunk));
     batch.pending = false;
 }
 
-// Stable counting sort of the batch by bucket (ids stay in order within each bucket), then one
-// write. A failure leaves the chunk unlisted; its bytes are written again at the end on retry.
+// A packed chunk has one shard, where a vertex's local index is its id: its entries are sorted
+// straight from the pending edges, as 64-bit values, then packed in place (entry i's bytes go to
+// i * entry_bytes, never past the value i + 1 still to be read). Every chunk and direction has
+// the buckets of the largest endpoint; the ones past a direction's own largest stay empty.
+void EdgeSpill::write_packed(Batch& batch) {
+    Chunk& chunk = batch.chunk;
+    const bool with_offset = chunk.kind == Kind::one_type;
+    chunk.offset_bits = with_offset ? static_cast<uint8_t>(std::bit_width(chunk.count - 1)) : 0;
+    const unsigned other_shift = kBucketShift + chunk.offset_bits;
+    chunk.entry_bytes = static_cast<uint8_t>((other_shift + std::bit_width(batch.largest_id) + 7) / 8);
+    const uint32_t buckets = (batch.largest_id >> kBucketShift) + 1;
+    const Pending* edges = batch.edges.data();
+    auto sort = [&](int d, auto self_of, auto other_of) {
+        std::vector<uint32_t>& start = chunk.bucket_start[d];
+        start.assign(buckets + 1, 0);
+        for (uint64_t i = 0; i < chunk.count; ++i) ++start[(self_of(edges[i]) >> kBucketShift) + 1];
+        for (uint32_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
+        cursor_.assign(start.begin(), start.end() - 1);
+        sorted_.resize(chunk.count * sizeof(uint64_t));
+        auto* sorted = reinterpret_cast<uint64_t*>(sorted_.data());
+        constexpr uint32_t low = (1u << kBucketShift) - 1;
+        for (uint64_t i = 0; i < chunk.count; ++i) {
+            const uint32_t self = self_of(edges[i]);
+            const uint64_t offset = with_offset ? i : 0;
+            sorted[cursor_[self >> kBucketShift]++] = uint64_t{self & low} | offset << kBucketShift | uint64_t{other_of(edges[i])} << other_shift;
+        }
+        char* bytes = sorted_.data();
+        for (uint64_t i = 0; i < chunk.count; ++i) {
+            uint64_t value;
+            std::memcpy(&value, bytes + i * sizeof(uint64_t), sizeof value);
+            std::memcpy(bytes + i * chunk.entry_bytes, &value, sizeof value);
+        }
+        store_direction(chunk, d, chunk.count * chunk.entry_bytes);
+    };
+    sort(0, [](const Pending& e) { return e.src; }, [](const Pending& e) { return e.dst; });
+    sort(1, [](const Pending& e) { return e.dst; }, [](const Pending& e) { return e.src; });
+}
+
+// Stable counting sort of the batch by bucket (ids stay in order within each bucket) into sorted_.
 template <typename Entry, typename MakeEntry>
-void EdgeSpill::write_direction(Batch& batch, int d, MakeEntry make_entry) {
+void EdgeSpill::sort_direction(Batch& batch, int d, MakeEntry make_entry) {
     Chunk& chunk = batch.chunk;
     const std::vector<Placed>& placed = batch.placed;
     auto self = [&](size_t i) -> const VertexPlace& { return d == 0 ? placed[i].src : placed[i].dst; };
@@ -182,17 +212,21 @@ void EdgeSpill::write_direction(Batch& batch, int d, MakeEntry make_entry) {
     for (size_t i = 0; i < placed.size(); ++i) ++start[bucket_of(self(i).local, self(i).shard, shard_count_) + 1];
     for (uint32_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
     cursor_.assign(start.begin(), start.end() - 1);
-    const uint64_t length = placed.size() * sizeof(Entry);
-    sorted_.resize(length);
+    sorted_.resize(placed.size() * sizeof(Entry));
     auto* sorted = reinterpret_cast<Entry*>(sorted_.data());
     for (size_t i = 0; i < placed.size(); ++i)
         sorted[cursor_[bucket_of(self(i).local, self(i).shard, shard_count_)]++] = make_entry(self(i), other(i), placed[i], i);
+}
+
+// Writes the first `length` bytes of sorted_ as the chunk's direction `d`. A failure leaves the
+// chunk unlisted; its bytes are written again at the end on retry.
+void EdgeSpill::store_direction(Chunk& chunk, int d, uint64_t length) {
     if (chunk.in_memory) {
         chunk.file_offset[d] = in_memory_.size();
-        in_memory_.insert(in_memory_.end(), sorted_.begin(), sorted_.end());
+        in_memory_.insert(in_memory_.end(), sorted_.begin(), sorted_.begin() + static_cast<ptrdiff_t>(length));
         return;
     }
-    write_bytes(file_size_, length, sorted);
+    write_bytes(file_size_, length, sorted_.data());
     chunk.file_offset[d] = file_size_;
     file_size_ += length;
 }
@@ -221,34 +255,50 @@ void EdgeSpill::read_bytes(const Chunk& chunk, uint64_t offset, uint64_t length,
     }
 }
 
-template <typename Entry>
-void EdgeSpill::read_entries(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out,
-                             uint32_t first, uint32_t last) const {
-    // A compact entry's list is the bucket it lies in (one shard: bucket = local >> shift).
+void EdgeSpill::read_packed(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out,
+                            uint32_t first, uint32_t last) const {
+    // An entry's list is the bucket it lies in (one shard: bucket = local >> shift).
     const std::vector<uint32_t>& start = chunk.bucket_start[d];
-    uint64_t bucket = 0;
-    if constexpr (std::is_same_v<Entry, CompactEntry>)
-        bucket = static_cast<uint64_t>(std::upper_bound(start.begin(), start.end(), begin) - start.begin()) - 1;
-    std::vector<Entry> piece;
+    uint64_t bucket = static_cast<uint64_t>(std::upper_bound(start.begin(), start.end(), begin) - start.begin()) - 1;
+    const uint64_t width = chunk.entry_bytes;
+    const uint64_t mask = width == 8 ? ~uint64_t{0} : (uint64_t{1} << (8 * width)) - 1;
+    const uint64_t offset_mask = (uint64_t{1} << chunk.offset_bits) - 1;
+    const unsigned other_shift = kBucketShift + chunk.offset_bits;
+    const bool plain = chunk.kind == Kind::plain;
+    std::vector<char> piece;
+    for (uint64_t at = begin; at < end;) {
+        const uint64_t n = std::min(kReadPieceRecords, end - at);
+        piece.resize(n * width + sizeof(uint64_t));  // the last entry is loaded as 8 bytes
+        read_bytes(chunk, chunk.file_offset[d] + at * width, n * width, piece.data());
+        for (uint64_t i = 0; i < n; ++i) {
+            uint64_t value;
+            std::memcpy(&value, piece.data() + i * width, sizeof value);
+            value &= mask;
+            while (start[bucket + 1] <= at + i) ++bucket;
+            constexpr uint32_t low = (1u << kBucketShift) - 1;
+            const uint32_t self = static_cast<uint32_t>(bucket << kBucketShift) | (static_cast<uint32_t>(value) & low);
+            if (self < first || self >= last) continue;
+            const auto other = static_cast<uint32_t>(value >> other_shift);
+            if (plain) {
+                out.push_back({self, other, kNoId, 0, 0});
+            } else {
+                const uint64_t id = chunk.first_id + ((value >> kBucketShift) & offset_mask);
+                out.push_back({self, other, static_cast<uint32_t>(id), 0, chunk.type});
+            }
+        }
+        at += n;
+    }
+}
+
+void EdgeSpill::read_general(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out,
+                             uint32_t first, uint32_t last) const {
+    std::vector<SpilledEdge> piece;
     for (uint64_t at = begin; at < end;) {
         const uint64_t n = std::min(kReadPieceRecords, end - at);
         piece.resize(n);
-        read_bytes(chunk, chunk.file_offset[d] + at * sizeof(Entry), n * sizeof(Entry), piece.data());
-        for (uint64_t i = 0; i < n; ++i) {
-            const Entry& e = piece[i];
-            if constexpr (std::is_same_v<Entry, CompactEntry>) {
-                while (start[bucket + 1] <= at + i) ++bucket;
-                constexpr uint32_t low = (1u << kBucketShift) - 1;
-                const uint32_t self = static_cast<uint32_t>(bucket << kBucketShift) | (e.low_and_offset & low);
-                if (self < first || self >= last) continue;
-                const uint64_t id = chunk.first_id + (e.low_and_offset >> kBucketShift);
-                out.push_back({self, e.other_local, static_cast<uint32_t>(id), 0, chunk.type});
-            } else {
-                if (e.self_local < first || e.self_local >= last) continue;
-                if constexpr (std::is_same_v<Entry, PlainEntry>) out.push_back({e.self_local, e.other_local, kNoId, 0, 0});
-                else out.push_back(e);
-            }
-        }
+        read_bytes(chunk, chunk.file_offset[d] + at * sizeof(SpilledEdge), n * sizeof(SpilledEdge), piece.data());
+        for (const SpilledEdge& e : piece)
+            if (e.self_local >= first && e.self_local < last) out.push_back(e);
         at += n;
     }
 }
@@ -260,11 +310,8 @@ void EdgeSpill::read_window(Direction dir, uint16_t shard, uint32_t first, uint3
     for (const Chunk& chunk : chunks_) {
         auto take = [&](uint64_t begin, uint64_t end) {
             if (begin == end) return;
-            switch (chunk.kind) {
-                case Kind::plain: read_entries<PlainEntry>(chunk, d, begin, end, out, first, last); break;
-                case Kind::one_type: read_entries<CompactEntry>(chunk, d, begin, end, out, first, last); break;
-                case Kind::general: read_entries<SpilledEdge>(chunk, d, begin, end, out, first, last); break;
-            }
+            if (chunk.kind == Kind::general) read_general(chunk, d, begin, end, out, first, last);
+            else read_packed(chunk, d, begin, end, out, first, last);
         };
         const std::vector<uint32_t>& start = chunk.bucket_start[d];
         const uint64_t buckets = start.size() - 1;
@@ -290,8 +337,8 @@ std::pair<VertexPlace, VertexPlace> EdgeSpill::endpoints(uint32_t id) const {
     MMGRAPH_CHECK(chunk.kind != Kind::plain, "endpoints of a plain edge");
     std::vector<SpilledEdge> records;
     const uint32_t everything = 0xFFFF'FFFFu;
-    if (chunk.kind == Kind::one_type) read_entries<CompactEntry>(chunk, 0, 0, chunk.count, records, 0, everything);
-    else read_entries<SpilledEdge>(chunk, 0, 0, chunk.count, records, 0, everything);
+    if (chunk.kind == Kind::one_type) read_packed(chunk, 0, 0, chunk.count, records, 0, everything);
+    else read_general(chunk, 0, 0, chunk.count, records, 0, everything);
     const auto& start = chunk.bucket_start[0];
     for (uint64_t i = 0; i < records.size(); ++i) {
         if (records[i].id != id) continue;

@@ -4,6 +4,9 @@
 // and grouped by target. Within a chunk and direction, a stable counting sort orders the edges by
 // bucket = (local index >> kBucketShift) * shard_count + shard, so that the edges of one shard's
 // window of local indices come back with a few sequential reads per chunk, in edge id order.
+// One-shard chunks of one type pack each entry into as few bytes as its chunk's largest vertex
+// id and edge count need (4 for an edge list of up to 2^24 vertices): writing the file is most of
+// the cost of staging.
 //
 // With `background` set, a full tail is sorted and written by a thread of its own while the next
 // tail fills: the adding thread is what limits an import, and the write was a third of its work.
@@ -83,23 +86,20 @@ private:
         uint16_t type;
     };
     // How a chunk stores its entries. One shard makes the list's shard implicit, and the
-    // bucket holds all but the low kBucketShift bits of its local index.
+    // bucket holds all but the low kBucketShift bits of its local index. A packed entry is the
+    // low `entry_bytes` bytes, little-endian, of: the list's local index's low kBucketShift bits,
+    // then (one_type only) id - first_id in `offset_bits`, then the other endpoint's local index.
     enum class Kind : uint8_t {
-        plain,     // type 0, no properties, one shard: PlainEntry, 8 bytes (no id needed)
-        one_type,  // one type, one shard: CompactEntry, 8 bytes (id relative to the chunk)
+        plain,     // type 0, no properties, one shard: packed, no id (none needed)
+        one_type,  // one type, one shard: packed, id relative to the chunk
         general,   // SpilledEdge, 16 bytes
     };
-    struct PlainEntry {
-        uint32_t self_local, other_local;
-    };
-    struct CompactEntry {
-        uint32_t other_local;
-        uint32_t low_and_offset;  // self local's low kBucketShift bits, then id - first_id
-    };
-    static_assert(kChunkEdges <= (1u << (32 - kBucketShift)), "a chunk offset must fit beside the low bits");
+    static_assert(kBucketShift + 18 + 32 <= 64 && kChunkEdges <= (1u << 18), "a packed entry must fit 64 bits");
     struct Chunk {
         uint64_t first_id = 0, count = 0;
         Kind kind = Kind::general;
+        uint8_t entry_bytes = sizeof(SpilledEdge);
+        uint8_t offset_bits = 0;                // packed one_type entries: width of id - first_id
         uint16_t type = 0;                      // the type of every edge of a one_type chunk
         bool in_memory = false;                 // held in in_memory_ rather than the file
         uint64_t file_offset[2] = {0, 0};       // per direction, in the file or in_memory_
@@ -114,7 +114,8 @@ private:
         Chunk chunk;
         std::vector<Pending> edges;
         std::vector<Placed> placed;
-        bool counted = false;  // degrees counted and endpoints placed
+        uint32_t largest_id = 0;  // of an endpoint, once counted
+        bool counted = false;     // degrees counted (and, where needed, endpoints placed)
         bool pending = false;
     };
 
@@ -123,12 +124,15 @@ private:
     void wait_for_writer();  // afterwards no write is running and none is pending
     void write_batch(Batch& batch);
     template <typename Entry, typename MakeEntry>
-    void write_direction(Batch& batch, int d, MakeEntry make_entry);
+    void sort_direction(Batch& batch, int d, MakeEntry make_entry);
+    void write_packed(Batch& batch);
+    void store_direction(Chunk& chunk, int d, uint64_t length);
     void read_bytes(const Chunk& chunk, uint64_t offset, uint64_t length, void* into) const;
     void write_bytes(uint64_t offset, uint64_t length, const void* from);
-    template <typename Entry>
-    void read_entries(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out,
-                      uint32_t first, uint32_t last) const;
+    void read_packed(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out, uint32_t first,
+                     uint32_t last) const;
+    void read_general(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out, uint32_t first,
+                      uint32_t last) const;
     int descriptor();
 
     uint16_t shard_count_;

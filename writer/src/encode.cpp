@@ -89,7 +89,7 @@ public:
             add_adjacency(Direction::in);
         }
         add_edge_props();
-        add_key_index();
+        add_key_table();
         parallel::run_all(tasks_, threads);
         zero_gaps();
         add_checksums();
@@ -123,7 +123,7 @@ private:
                          uint8_t* base) const;
     void add_edge_props();
     void encode_prop_rows(const ShardPlan::PropTable& table, uint8_t* base, uint64_t first, uint64_t last) const;
-    void add_key_index();
+    void add_key_table();
     void zero_gaps() const;
     void add_checksums();
     void gather(const detail::Shape& shape, const uint8_t* staged, RecordParts& parts) const;
@@ -550,33 +550,24 @@ void ShardEncoder::encode_prop_rows(const ShardPlan::PropTable& table, uint8_t* 
     release(base, heap_begin, heap_end);
 }
 
-// §8.1 key index: the head and bucket table, then kRowsPerTask entries per task.
-void ShardEncoder::add_key_index() {
-    uint8_t* key_base = base_of(SectionKind::key_index);
-    const uint64_t entries_at = format::key_entries_offset(p_.bucket_bits);
-    tasks_.push_back([this, key_base, entries_at] {
-        const uint64_t buckets = uint64_t{1} << p_.bucket_bits;
-        SectionWriter w(key_base, 0, entries_at, "key_index head");
+// §8.1 key table: the head, then kRowsPerTask slots per task.
+void ShardEncoder::add_key_table() {
+    uint8_t* key_base = base_of(SectionKind::key_table);
+    tasks_.push_back([this, key_base] {
+        SectionWriter w(key_base, 0, format::kKeyTableHeadSize, "key_table head");
         w.put<uint32_t>(static_cast<uint32_t>(g_.options.key_type));
-        w.put<uint32_t>(p_.bucket_bits);
-        w.put<uint64_t>(p_.key_entries.size());
-        uint64_t i = 0;
-        for (uint64_t b = 0; b <= buckets; ++b) {
-            while (i < p_.key_entries.size() && format::key_bucket(p_.key_entries[i].first, p_.bucket_bits) < b) ++i;
-            w.put<uint32_t>(static_cast<uint32_t>(b == buckets ? p_.key_entries.size() : i));
-        }
-        w.pad_to(8);
+        w.put<uint32_t>(0);
+        w.put<uint64_t>(n_);
         w.finish();
     });
-    for (uint64_t first = 0; first < n_; first += detail::kRowsPerTask)
-        tasks_.push_back([this, key_base, entries_at, first, last = std::min(n_, first + detail::kRowsPerTask)] {
-            SectionWriter w(key_base, entries_at + first * format::kKeyEntrySize, entries_at + last * format::kKeyEntrySize, "key_index");
-            for (uint64_t i = first; i < last; ++i) {
-                w.put<uint32_t>(static_cast<uint32_t>(p_.key_entries[i].first));
-                w.put<uint32_t>(p_.key_entries[i].second);
-            }
+    const uint64_t slots = p_.key_slots.size();
+    for (uint64_t first = 0; first < slots; first += detail::kRowsPerTask)
+        tasks_.push_back([this, key_base, first, last = std::min(slots, first + detail::kRowsPerTask)] {
+            const uint64_t begin = format::kKeyTableHeadSize + first * format::kKeySlotSize, end = format::kKeyTableHeadSize + last * format::kKeySlotSize;
+            SectionWriter w(key_base, begin, end, "key_table");
+            for (uint64_t i = first; i < last; ++i) w.put<uint64_t>(p_.key_slots[i]);
             w.finish();
-            release(key_base, entries_at + first * format::kKeyEntrySize, entries_at + last * format::kKeyEntrySize);
+            release(key_base, begin, end);
         });
 }
 
@@ -630,6 +621,9 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     if (m.finished) throw Error(ErrorKind::misuse, "finish() called twice");
     WriteStats stats;
     auto t0 = clock::now();
+    // Only an accelerator of staging's lookups (the key table holds every key): its memory goes
+    // before the plan's and the output's. Vertices added after a failed finish() rebuild it.
+    std::vector<uint32_t>().swap(m.direct_keys);
     std::vector<ShardPlan> plans = m.plan();
     auto t1 = clock::now();
 

@@ -342,8 +342,9 @@ struct ShardPlan {
     };
     std::vector<PropTable> prop_tables;
 
-    std::vector<std::pair<uint64_t, uint32_t>> key_entries;  // (hash, local) sorted
-    uint32_t bucket_bits = 0;
+    // §8.1 key table: C slots as stored, fingerprint in the low 32 bits, local index + 1 in the
+    // high 32 (0: empty).
+    std::vector<uint64_t> key_slots;
 
     std::vector<std::string> strings;
     std::unordered_map<std::string, uint32_t> string_ids;
@@ -401,6 +402,38 @@ struct Writer::Impl {
 
     // Open-addressing key -> global id table: (hash high half << 32) | (id + 1), 0 = empty.
     std::vector<uint64_t> key_table;
+    // Beside it, for the keys of ID space 0 that are numbers in [0, size), indexed by the number:
+    // id + 1, 0 = none (every such vertex is in it). A number is an int64 key, or a string key in
+    // canonical decimal ("0", "17"; not "017", at most 9 digits), one number per string. Such
+    // keys (counters, an edge list's ids, a CSV's default string ids) are most graphs'; a lookup
+    // is then one read where the table's probe took two dependent ones and a hash. It grows only
+    // for a key below kDirectKeysPerVertex times the vertex count (+ kDirectKeysMin), so it takes
+    // at most twice that many 4-byte entries.
+    std::vector<uint32_t> direct_keys;
+    static constexpr uint64_t kDirectKeysPerVertex = 2, kDirectKeysMin = 1u << 16;
+    static constexpr uint64_t kNotDirect = ~uint64_t{0};
+    // The number a key of this graph's key type stands for in direct_keys, or kNotDirect.
+    uint64_t direct_number(const Key& key) const {
+        if (options.key_type == KeyType::int64) {
+            const auto* i = std::get_if<int64_t>(&key);
+            return i && *i >= 0 ? static_cast<uint64_t>(*i) : kNotDirect;
+        }
+        const auto* s = std::get_if<std::string_view>(&key);
+        if (!s || s->empty() || s->size() > 9 || ((*s)[0] == '0' && s->size() > 1)) return kNotDirect;
+        uint64_t n = 0;
+        for (char c : *s) {
+            if (c < '0' || c > '9') return kNotDirect;
+            n = n * 10 + static_cast<uint64_t>(c - '0');
+        }
+        return n;
+    }
+    // The direct_keys slot of `key` looked up in `space`, if it has one.
+    const uint32_t* direct_slot(const Key& key, IdSpace space) const {
+        if (space.id != 0 || direct_keys.empty()) return nullptr;
+        const uint64_t n = direct_number(key);
+        return n < direct_keys.size() ? &direct_keys[static_cast<size_t>(n)] : nullptr;
+    }
+    void insert_direct_key(uint32_t v);
 
     // Where each vertex goes (§10), by global id: fixed when it is added, so that edges can be
     // staged with their endpoints' places.
@@ -483,6 +516,30 @@ struct Writer::Impl {
             if (i + kKeysAhead < keys.size()) prefetch_key(hashes[i + kKeysAhead]);
             resolve(i, hashes[i]);
         }
+    }
+    // resolve_in_order, except that the keys with a direct_keys slot go first, in order, to
+    // direct(i, slot), which returns whether that resolved key i; the others then go to
+    // resolve_in_order. Such keys need no hash, and most of an import's endpoints are such keys.
+    template <typename Direct, typename Resolve>
+    void resolve_keys(std::span<const Key> keys, std::span<const IdSpace> spaces, Direct&& direct, Resolve&& resolve) const {
+        if (direct_keys.empty()) return resolve_in_order(keys, resolve, spaces);
+        auto space = [&](size_t i) { return spaces.empty() ? IdSpace{} : spaces[i]; };
+        std::vector<uint32_t> rest;
+        constexpr size_t kAhead = 16;
+        for (size_t i = 0; i < keys.size(); ++i) {
+            if (i + kAhead < keys.size())
+                if (const uint32_t* later = direct_slot(keys[i + kAhead], space(i + kAhead))) __builtin_prefetch(later);
+            const uint32_t* slot = direct_slot(keys[i], space(i));
+            if (!slot || !direct(i, *slot)) rest.push_back(static_cast<uint32_t>(i));
+        }
+        if (rest.empty()) return;
+        std::vector<Key> rest_keys;
+        std::vector<IdSpace> rest_spaces;
+        for (uint32_t i : rest) {
+            rest_keys.push_back(keys[i]);
+            if (!spaces.empty()) rest_spaces.push_back(spaces[i]);
+        }
+        resolve_in_order(rest_keys, [&](size_t j, uint64_t hash) { resolve(rest[j], hash); }, rest_spaces);
     }
     // Whether a vertex with this new key may be added: throws the limit error that refuses it.
     void check_new_vertex(const Key& key) const;

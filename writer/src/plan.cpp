@@ -182,7 +182,7 @@ public:
         for (ShardPlan& p : plans) {
             plan_edges(p);
             plan_prop_tables(p);
-            plan_key_index(p);
+            plan_key_table(p);
             plan_sections(p);
         }
         return plans;
@@ -197,7 +197,7 @@ private:
     void plan_edges(ShardPlan& p) const;
     void plan_adjacency(ShardPlan& p, Direction dir) const;
     void plan_prop_tables(ShardPlan& p) const;
-    void plan_key_index(ShardPlan& p) const;
+    void plan_key_table(ShardPlan& p) const;
     void plan_sections(ShardPlan& p) const;
 
     Writer::Impl& g_;
@@ -499,12 +499,19 @@ void ShardPlanner::plan_prop_tables(ShardPlan& p) const {
     }
 }
 
-// §8.1 key index order.
-void ShardPlanner::plan_key_index(ShardPlan& p) const {
-    p.key_entries.resize(p.members.size());
-    for (uint32_t l = 0; l < p.members.size(); ++l) p.key_entries[l] = {g_.key_hash[p.members[l]], l};
-    std::sort(p.key_entries.begin(), p.key_entries.end());
-    p.bucket_bits = format::key_bucket_bits(p.key_entries.size());
+// §8.1 key table: keys inserted in (hash, local) order with linear probing from their home
+// slot, so the table depends on the keys alone, not on the threads or the build's order.
+void ShardPlanner::plan_key_table(ShardPlan& p) const {
+    std::vector<std::pair<uint64_t, uint32_t>> order(p.members.size());
+    for (uint32_t l = 0; l < p.members.size(); ++l) order[l] = {g_.key_hash[p.members[l]], l};
+    std::sort(order.begin(), order.end());
+    const uint64_t capacity = format::key_table_capacity(order.size());
+    p.key_slots.assign(capacity, 0);
+    for (const auto& [hash, local] : order) {
+        uint64_t s = format::key_table_home(hash, capacity);
+        while (p.key_slots[s] != 0) s = s + 1 == capacity ? 0 : s + 1;  // C > n: an empty slot remains
+        p.key_slots[s] = (uint64_t{local} + 1) << 32 | static_cast<uint32_t>(hash);
+    }
 }
 
 // §3 sections in directory order, each 8-aligned after the header and directory.
@@ -533,7 +540,7 @@ void ShardPlanner::plan_sections(ShardPlan& p) const {
     add(SectionKind::out_edges, p.out.offset.back());
     if (g_.options.store_in_edges) add(SectionKind::in_edges, p.in.offset.back());
     for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.task_heap.back());
-    add(SectionKind::key_index, format::key_entries_offset(p.bucket_bits) + format::kKeyEntrySize * p.key_entries.size());
+    add(SectionKind::key_table, format::kKeyTableHeadSize + format::kKeySlotSize * p.key_slots.size());
     p.directory_offset = format::header::kSize;
     uint64_t at = format::align_up(p.directory_offset + format::dir_entry::kSize * p.sections.size(), format::kSectionAlign);
     for (auto& s : p.sections) {

@@ -37,7 +37,7 @@ void put_header_checksum(uint8_t* file) {
 }  // namespace
 
 uint16_t oldest_sufficient_minor(const std::vector<Shape>& labels, const std::vector<Shape>& edge_types, bool label_sets, bool id_spaces) {
-    uint16_t minor = 0;
+    uint16_t minor = format::kKeyTableMinor;  // every file has a key table (§8.1)
     if (label_sets) minor = std::max(minor, format::kLabelSetsMinor);
     if (id_spaces) minor = std::max(minor, format::kIdSpacesMinor);
     for (const auto* shapes : {&labels, &edge_types})

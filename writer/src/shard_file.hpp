@@ -20,8 +20,8 @@ void write_directory_and_header(const ShardPlan& p, uint8_t* file, const Dataset
                                 bool in_edges, uint16_t minor);
 
 // §2.3 writer rule 1: the oldest minor of major 2 that defines every type the schema uses and
-// the sections the dataset has (label_sets in any shard, id_spaces), so a file without dates
-// stays readable by 2.0 readers. The same in every shard of a dataset (§10).
+// every section the dataset has; since every file has a key table (§8.1), at least 2.3. The
+// same in every shard of a dataset (§10).
 uint16_t oldest_sufficient_minor(const std::vector<Shape>& labels, const std::vector<Shape>& edge_types, bool label_sets, bool id_spaces);
 
 // §10: the id derived from every section checksum of every shard, shard by shard in directory

@@ -272,6 +272,7 @@ std::optional<uint32_t> Writer::Impl::probe(uint64_t hash, Matches&& matches) co
 // The key's type was checked by hash_key. Comparing without building a Key per candidate
 // matters: an import looks up two keys per edge.
 std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash, IdSpace space) const {
+    if (const uint32_t* direct = direct_slot(key, space)) return *direct ? std::optional<uint32_t>(*direct - 1) : std::nullopt;
     // The same key in another space hashes differently, so a match of hash and key almost
     // always is the vertex; the space decides the rare collision.
     if (!vertex_space.empty()) {
@@ -299,6 +300,24 @@ void Writer::Impl::insert_key(uint32_t v) {
     size_t i = key_hash[v] & mask;
     while (key_table[i] != 0) i = (i + 1) & mask;
     key_table[i] = key_slot(key_hash[v], v);
+    if (space_of(v).id == 0) insert_direct_key(v);
+}
+
+// Growth at least doubles, and fills the new range from every vertex: a vertex whose key was
+// past the old size is only in the key table until then.
+void Writer::Impl::insert_direct_key(uint32_t v) {
+    const uint64_t k = direct_number(key_of(v));
+    if (k == kNotDirect) return;
+    if (k >= direct_keys.size()) {
+        if (k >= kDirectKeysPerVertex * vertex_label.size() + kDirectKeysMin) return;
+        const size_t old_size = direct_keys.size();
+        direct_keys.resize(std::max<uint64_t>(k + 1, 2 * old_size), 0);
+        for (uint32_t u = 0; u < v; ++u) {
+            const uint64_t other = space_of(u).id == 0 ? direct_number(key_of(u)) : kNotDirect;
+            if (other >= old_size && other < direct_keys.size()) direct_keys[static_cast<size_t>(other)] = u + 1;
+        }
+    }
+    direct_keys[k] = v + 1;
 }
 
 void Writer::Impl::grow_key_table() {
@@ -699,28 +718,41 @@ void Writer::vertices_for(IdSpace space, std::span<const Key> keys, LabelId labe
         if (m.vertex_label.size() + added.size() > kMaxWriterVertices) throw too_many_vertices();
     }
     const std::vector<IdSpace> spaces(space.id == 0 ? 0 : keys.size(), space);
-    m.resolve_in_order(
-        keys,
+    m.resolve_keys(
+        keys, spaces,
+        [&](size_t i, uint32_t slot) {
+            if (slot == 0) return false;  // a new vertex: added in order with the others
+            ids[i] = slot - 1;
+            return true;
+        },
         [&](size_t i, uint64_t hash) {
             auto v = m.lookup(keys[i], hash, space);
             ids[i] = v ? *v : m.append_vertex(keys[i], hash, static_cast<uint16_t>(label), {}, space);
-        },
-        spaces);
+        });
 }
+
+namespace {
+bool found_direct(std::optional<uint32_t>& id, uint32_t slot) {
+    id = slot ? std::optional<uint32_t>(slot - 1) : std::nullopt;
+    return true;
+}
+}  // namespace
 
 void Writer::find_vertices(std::span<const Key> keys, std::span<const IdSpace> spaces, std::span<std::optional<uint32_t>> ids) const {
     const Impl& m = *impl_;
     if (ids.size() != keys.size() || spaces.size() != keys.size())
         throw Error(ErrorKind::misuse, "find_vertices: " + std::to_string(keys.size()) + " keys, " + std::to_string(spaces.size()) + " spaces and room for " +
                                            std::to_string(ids.size()) + " ids");
-    m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash, spaces[i]); }, spaces);
+    m.resolve_keys(keys, spaces, [&](size_t i, uint32_t slot) { return found_direct(ids[i], slot); },
+                   [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash, spaces[i]); });
 }
 
 void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<uint32_t>> ids) const {
     const Impl& m = *impl_;
     if (ids.size() != keys.size())
         throw Error(ErrorKind::misuse, "find_vertices: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
-    m.resolve_in_order(keys, [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
+    m.resolve_keys(keys, {}, [&](size_t i, uint32_t slot) { return found_direct(ids[i], slot); },
+                   [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
 }
 
 bool Writer::Impl::key_refused(const Key& key) const {
@@ -950,6 +982,10 @@ void Writer::Impl::truncate_vertices(uint32_t count) {
 // hole when the hole lies between its home slot and where it sits, so no lookup ever meets an
 // empty slot before its key.
 void Writer::Impl::erase_key(uint32_t v) {
+    if (space_of(v).id == 0) {
+        const uint64_t k = direct_number(key_of(v));
+        if (k < direct_keys.size() && direct_keys[k] == v + 1) direct_keys[k] = 0;
+    }
     const size_t mask = key_table.size() - 1;
     size_t hole = key_hash[v] & mask;
     while (static_cast<uint32_t>(key_table[hole]) != v + 1) hole = (hole + 1) & mask;

@@ -73,9 +73,10 @@ struct ReaderOptions {
     bool verify_on_open = false;             // run verify() inside open()
     Access access = Access::random;          // verify() reads ahead by itself whatever this is
     // Under Access::random, the first this many find(key) calls after open also ask the kernel
-    // to start reading the pages they will need next (the key entries near the bucket's
-    // expected place, the found vertex's out-edges record), so that on a cold file those disk
-    // reads overlap the ones the lookup waits for. Each costs a system call (about a
+    // to start reading the pages they will need next (the key table's home slot and the line
+    // after it, or in a 2.2 file the key entries near the bucket's expected place; the found
+    // vertex's out-edges record), so that on a cold file those disk reads overlap the ones the
+    // lookup waits for. Each costs a system call (about a
     // microsecond), so only a freshly opened file's first lookups make them.
     uint32_t cold_lookup_hints = 4;
 };
@@ -711,8 +712,8 @@ public:
 
     // Many lookups at once: out[i] = find(keys[i]) for every i, with the same results (nullopt
     // for absent keys and keys of the other type) and the same errors. Throws when the spans'
-    // sizes differ. Faster than a loop of find(key) when the key index is not in cache: one
-    // lookup is a chain of dependent cache misses (bucket, entry, vertex slot, node record), and
+    // sizes differ. Faster than a loop of find(key) when the key table is not in cache: one
+    // lookup is a chain of dependent cache misses (home slot, vertex slot, node record), and
     // this walks groups of keys through the chain stage by stage, prefetching what the next
     // stage reads, so that the misses of different keys overlap. It also prefetches each found
     // vertex's out-edges record, which a caller reading degrees or neighbours needs next.
@@ -760,7 +761,7 @@ public:
     void verify() const;
     // The same checks, collecting problems instead of stopping at the first, with progress and
     // cancel. Findings are per structure: a section's checksum, a gap, each vertex's node record,
-    // key lookup and adjacency records, each count, each edge property table, the key index,
+    // key lookup and adjacency records, each count, each edge property table, the key table,
     // the layout rules; each reports its first problem, and a damaged record does not make the
     // records after it fail (placement and ordinals pick up again after it, and the totals it
     // leaves unknown are not compared). A complete report is ok() exactly when verify() passes,

@@ -19,10 +19,11 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.0, 2.1 or 2.2, the oldest the file's contents allow
-inline constexpr uint16_t kVersionMinor = 2;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.3, since every file has a key table (§2.3)
+inline constexpr uint16_t kVersionMinor = 3;  // the newest minor of major 2 this code knows
 inline constexpr uint16_t kLabelSetsMinor = 2;  // the minor that added the label_sets section (§6.6)
 inline constexpr uint16_t kIdSpacesMinor = 2;   // ... and the id_spaces section (§8.3)
+inline constexpr uint16_t kKeyTableMinor = 3;   // the minor whose key_table replaced key_index (§8.1)
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
@@ -121,6 +122,7 @@ enum class SectionKind : uint16_t {
     key_index = 9,   // §8.1
     label_sets = 10, // §6.6 since 2.2: the label sets of vertices with two or more labels
     id_spaces = 11,  // §8.3 since 2.2: the named ID spaces, and each node type's space
+    key_table = 12,  // §8.1 since 2.3: open-addressing key table, replaces key_index
 };
 
 // ---- 4. schema type codes (§4.3) ----------------------------------------------------------
@@ -221,6 +223,11 @@ inline constexpr uint32_t kMaxBucketBits = 31;
 constexpr uint64_t key_entries_offset(uint32_t bucket_bits) {
     return (kKeyIndexHeadSize + 4 * ((uint64_t{1} << bucket_bits) + 1) + 7) & ~uint64_t{7};
 }
+
+// Key table (§8.1, since 2.3): u32 key_type, u32 zero, u64 n, then C slots {u32 fingerprint,
+// u32 local index + 1}, 0 = empty; C from format/types.hpp key_table_capacity.
+inline constexpr size_t kKeyTableHeadSize = 16;
+inline constexpr size_t kKeySlotSize = 8;
 
 // ID spaces (§8.3): u32 named space count S, u32 zero, S u32 name string ids (spaces 1..S),
 // then one u16 space id per node type, in node type order. The key hash is seeded with the

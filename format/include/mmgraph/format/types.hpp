@@ -135,6 +135,7 @@ inline constexpr std::string_view section_name(uint16_t kind) noexcept {
         case SectionKind::key_index: return "key_index";
         case SectionKind::label_sets: return "label_sets";
         case SectionKind::id_spaces: return "id_spaces";
+        case SectionKind::key_table: return "key_table";
     }
     return "unknown";
 }
@@ -153,6 +154,15 @@ inline constexpr uint32_t key_bucket_bits(uint64_t entries) noexcept {
 
 inline constexpr uint64_t key_bucket(uint64_t hash, uint32_t bits) noexcept {
     return bits == 0 ? 0 : hash >> (64 - bits);
+}
+
+// Key table (§8.1, 2.3): C = n + ceil(n/3) + 1 slots, so the load is at most 3/4 and one slot
+// at least stays empty, which ends every probe.
+inline constexpr uint64_t key_table_capacity(uint64_t entries) noexcept { return entries + (entries + 2) / 3 + 1; }
+
+// A key's home slot: the high 64 bits of h × C, which spreads h over [0, C) without a division.
+inline constexpr uint64_t key_table_home(uint64_t hash, uint64_t capacity) noexcept {
+    return static_cast<uint64_t>((static_cast<unsigned __int128>(hash) * capacity) >> 64);
 }
 
 }  // namespace mmgraph::format
