@@ -11,11 +11,11 @@ Index: byte access (§1, §12) - header (§2.2) - directory (§3) - strings (§4
 §6.6, §4.2) - values and records (§6.1-§6.4) - adjacency records (§7, §7.2) - key table and
 key index (§8.1) - edge property tables (§8.2) - ID spaces (§8.3) - files and datasets (§10).
 
-Two structures change with the minor version: flat adjacency records are packed in one run since
-2.3 (blocked before) and keys are found through the key table since 2.3 (the key index before).
-Each is read through one dispatch point on the file's version, `read_adjacency_record` and
-`read_key_lookup`, whose thresholds are the constants PACKED_FLAT_RECORDS_SINCE and
-KEY_TABLE_SINCE.
+Two structures change with the minor version: keys are found through the key table since 2.3
+(the key index before), and flat adjacency records are to be packed in one run (a layout
+proposed for the format, blocked until then). Each is read through one dispatch point on the
+file's version, `read_key_lookup` and `read_adjacency_record`, whose thresholds are the constants
+KEY_TABLE_SINCE and PACKED_FLAT_RECORDS_SINCE.
 """
 
 import ctypes
@@ -132,10 +132,11 @@ KINDS = {name: code for code, name in KIND_NAMES.items()}
 OPTIONAL_FLAG = 1
 #: The minor of major 2 that introduced a section kind (§2.3 writer rule 3).
 KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2, KINDS["key_table"]: 3}
-#: The first versions whose files have packed flat adjacency records (§7) and a key table
-#: instead of the key index (§8.1); the file's version alone picks the layout (§2.4).
-PACKED_FLAT_RECORDS_SINCE = (2, 3)
+#: The first version whose files have a key table instead of the key index (§8.1), and the first
+#: whose flat adjacency records are packed in one run (§7): None while spec/FORMAT.md defines no
+#: such version; set it to the version the spec gives them. The version alone picks the layout.
 KEY_TABLE_SINCE = (2, 3)
+PACKED_FLAT_RECORDS_SINCE = None
 
 Section = namedtuple("Section", "index kind name flags offset length checksum")
 
@@ -642,9 +643,8 @@ def read_ordinals(region, position, n, outgoing, has_properties):
 
 
 def read_blocked_record(shard, region, position, flat, outgoing):
-    """§7 `grouped` (and flat records before 2.3, "Reading 2.2 and older" and "Reading format 1"
-    of §2.4): degree, directory, then per block its ordinals and its entries (a packed run of its
-    own when flat, else groups by shard)."""
+    """§7 record grammar: degree, directory, then per block its ordinals and its entries (a packed
+    run of its own when flat, §7.2 and "Reading format 1" of §2.4; else groups by shard)."""
     degree = region.u32(position)
     blocks, position = read_block_directory(region, position + 4, degree, len(shard.schema.edge_types))
     width = 32 if shard.header.major == 1 else packed_width(shard.header.vertex_count)
@@ -661,8 +661,9 @@ def read_blocked_record(shard, region, position, flat, outgoing):
 
 
 def read_packed_flat_record(shard, region, position, outgoing):
-    """§7 `flat` since 2.3: degree, one packed run of all D entries (§7.2), the directory, then
-    each block's ordinals in block order; block b's entries follow the earlier blocks' in the run."""
+    """The packed flat record proposed for §7: degree, one packed run of all D entries (§7.2), the
+    directory, then each block's ordinals in block order; block b's entries follow the earlier
+    blocks' in the run."""
     degree = region.u32(position)
     width = packed_width(shard.header.vertex_count)
     targets, position = read_packed_entries(region, position + 4, degree, width, shard.header.shard_id)
@@ -679,7 +680,8 @@ def read_packed_flat_record(shard, region, position, outgoing):
 def read_adjacency_record(shard, region, position, flat, outgoing):
     """The one place that picks the adjacency record layout, by the slot's L tag and the file's
     version (§7, §2.4)."""
-    if flat and (shard.header.major, shard.header.minor) >= PACKED_FLAT_RECORDS_SINCE:
+    version = (shard.header.major, shard.header.minor)
+    if flat and PACKED_FLAT_RECORDS_SINCE is not None and version >= PACKED_FLAT_RECORDS_SINCE:
         return read_packed_flat_record(shard, region, position, outgoing)
     return read_blocked_record(shard, region, position, flat, outgoing)
 

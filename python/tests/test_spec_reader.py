@@ -276,18 +276,26 @@ def example_shard(minor, shard_count=1):
     return types.SimpleNamespace(header=header, schema=spec_reader.Schema(spec_reader.KEY_STRING, [], edge_types))
 
 
-@pytest.mark.parametrize("minor,record", [
-    (3, "03000000 92070000 02000000 00000000 02000000 01000000 01000000 0C00000000000000"),
-    (2, "03000000 02000000 00000000 02000000 01000000 01000000 92000000 0C00000000000000 07000000"),
-])
-def test_adjacency_worked_example(minor, record):
-    """§7.1's record of vertex 5, packed (2.3) and blocked (2.2): KNOWS to 2 and 9, RATED to 7
-    with ordinal 12."""
-    data = bytes.fromhex(record)
+def example_blocks(blocks):
+    return [(b.edge_type, [tuple(t) for t in b.targets], None if b.ordinals is None else list(b.ordinals)) for b in blocks]
+
+
+@pytest.mark.parametrize("minor", [2, 3])
+def test_flat_worked_example(minor):
+    """§7.1's record of vertex 5: KNOWS to 2 and 9, RATED to 7 with ordinal 12."""
+    data = bytes.fromhex("03000000 02000000 00000000 02000000 01000000 01000000 92000000 0C00000000000000 07000000")
     region = spec_reader.Region(data, 0, len(data), "out_edges")
     blocks = spec_reader.read_adjacency_record(example_shard(minor), region, 0, True, True)
-    assert [(b.edge_type, [t.local for t in b.targets], None if b.ordinals is None else list(b.ordinals))
-            for b in blocks] == [(0, [2, 9], None), (1, [7], [12])]
+    assert example_blocks(blocks) == [(0, [(0, 2), (0, 9)], None), (1, [(0, 7)], [12])]
+
+
+def test_packed_flat_worked_example():
+    """The same record in the proposed packed layout: the degree, one run of all entries, the
+    directory, then the ordinals."""
+    data = bytes.fromhex("03000000 92070000 02000000 00000000 02000000 01000000 01000000 0C00000000000000")
+    region = spec_reader.Region(data, 0, len(data), "out_edges")
+    blocks = spec_reader.read_packed_flat_record(example_shard(3), region, 0, True)
+    assert example_blocks(blocks) == [(0, [(0, 2), (0, 9)], None), (1, [(0, 7)], [12])]
 
 
 def test_grouped_worked_example():
@@ -297,8 +305,7 @@ def test_grouped_worked_example():
     region = spec_reader.Region(data, 0, len(data), "out_edges")
     for minor in (2, 3):
         blocks = spec_reader.read_adjacency_record(example_shard(minor, shard_count=2), region, 0, False, True)
-        assert [(b.edge_type, [tuple(t) for t in b.targets], None if b.ordinals is None else list(b.ordinals))
-                for b in blocks] == [(0, [(0, 2), (1, 4)], None), (1, [(0, 7)], [12])]
+        assert example_blocks(blocks) == [(0, [(0, 2), (1, 4)], None), (1, [(0, 7)], [12])]
 
 
 def test_golden_files_cover_every_format():
