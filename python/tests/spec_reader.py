@@ -133,10 +133,9 @@ OPTIONAL_FLAG = 1
 #: The minor of major 2 that introduced a section kind (§2.3 writer rule 3).
 KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2, KINDS["key_table"]: 3}
 #: The first version whose files have a key table instead of the key index (§8.1), and the first
-#: whose flat adjacency records are packed in one run (§7): None while spec/FORMAT.md defines no
-#: such version; set it to the version the spec gives them. The version alone picks the layout.
+#: whose flat adjacency records are packed in one run (§7). The version alone picks the layout.
 KEY_TABLE_SINCE = (2, 3)
-PACKED_FLAT_RECORDS_SINCE = None
+PACKED_FLAT_RECORDS_SINCE = (2, 3)
 
 Section = namedtuple("Section", "index kind name flags offset length checksum")
 
@@ -681,7 +680,7 @@ def read_adjacency_record(shard, region, position, flat, outgoing):
     """The one place that picks the adjacency record layout, by the slot's L tag and the file's
     version (§7, §2.4)."""
     version = (shard.header.major, shard.header.minor)
-    if flat and PACKED_FLAT_RECORDS_SINCE is not None and version >= PACKED_FLAT_RECORDS_SINCE:
+    if flat and version >= PACKED_FLAT_RECORDS_SINCE:
         return read_packed_flat_record(shard, region, position, outgoing)
     return read_blocked_record(shard, region, position, flat, outgoing)
 
