@@ -169,6 +169,19 @@ TEST_CASE("hostile: forged table counts are checked against their section before
         auto path = f.forge([&](auto& b) { put<uint32_t>(b, schema.offset + 16 + 4, 4000); });
         refused([&] { File::open(path); }, {"section schema", "attribute descriptors", "past the end of the section"});
     }
+    // §4.2: names are distinct; schema entries are Person (2 attributes), KNOWS, RATED (2).
+    namespace sc = format::schema;
+    const uint64_t knows_at = schema.offset + sc::kHeadSize + sc::kEntryHeadSize + 2 * sc::kAttrSize;
+    const uint64_t rated_at = knows_at + sc::kEntryHeadSize;
+    SECTION("two edge types of one name") {
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, rated_at, format::load<uint32_t>(b.data() + knows_at)); });
+        refused([&] { File::open(path); }, {"section schema", "edge type name 'KNOWS' appears twice"});
+    }
+    SECTION("two attributes of one name in an edge type") {
+        const uint64_t stars_at = rated_at + sc::kEntryHeadSize;
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, stars_at + sc::kAttrSize, format::load<uint32_t>(b.data() + stars_at)); });
+        refused([&] { File::open(path); }, {"section schema", "attribute name 'stars' appears twice in 'RATED'"});
+    }
     SECTION("2^32 - 1 node types") {
         auto path = f.forge([&](auto& b) { put<uint32_t>(b, node_types.offset, 0xFFFF'FFFF); });
         refused([&] { File::open(path); }, {"section node_types", "4294967295 node types do not fit the section"});

@@ -10,6 +10,7 @@
 #include <numeric>
 #include <set>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "internal.hpp"
 #include "mmgraph/format/fields.hpp"
@@ -278,10 +279,15 @@ Schema parse_schema(const Region& r, const std::vector<std::string_view>& names,
     if (labels > format::kMaxLabels || edge_types > format::kMaxEdgeTypes || (labels + edge_types) * sc::kEntryHeadSize > r.size)
         r.fail(4, std::to_string(labels) + " labels and " + std::to_string(edge_types) + " edge types do not fit the section");
     uint64_t at = sc::kHeadSize, total = 0;
+    // §4.2: names are distinct among labels, among edge types, and among one entry's
+    // attributes; tools key their tables by name (the Python module's categories among them).
+    std::unordered_set<std::string_view> label_names, type_names, attribute_names;
     for (uint64_t i = 0; i < labels + edge_types; ++i) {
         bool is_label = i < labels;
         LabelInfo info;
         info.name = name_of(r, names, r.read<uint32_t>(at, "schema name id"), "schema entry name");
+        if (!(is_label ? label_names : type_names).insert(info.name).second)
+            r.fail(at, std::string(is_label ? "label" : "edge type") + " name '" + std::string(info.name) + "' appears twice; names must be distinct");
         uint64_t attrs = r.read<uint32_t>(at + 4, "attribute count");
         info.count = r.read<uint64_t>(at + 8, "schema entry count");
         total += attrs;
@@ -292,7 +298,12 @@ Schema parse_schema(const Region& r, const std::vector<std::string_view>& names,
                    ErrorKind::limit);
         at += sc::kEntryHeadSize;
         r.at(at, attrs * sc::kAttrSize, "attribute descriptors");
-        for (uint64_t a = 0; a < attrs; ++a, at += sc::kAttrSize) info.attributes.push_back(parse_attribute(r, at, names, head));
+        attribute_names.clear();
+        for (uint64_t a = 0; a < attrs; ++a, at += sc::kAttrSize) {
+            info.attributes.push_back(parse_attribute(r, at, names, head));
+            if (!attribute_names.insert(info.attributes.back().name).second)
+                r.fail(at, "attribute name '" + std::string(info.attributes.back().name) + "' appears twice in '" + std::string(info.name) + "'");
+        }
         place_attributes(info, is_label, out.key_type);
         (is_label ? out.labels : out.edge_types).push_back(std::move(info));
     }
