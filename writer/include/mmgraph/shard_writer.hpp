@@ -77,8 +77,8 @@ public:
     IdSpace add_id_space(std::string_view name);
 
     // Phase 1 for label sets (§6.6, §10.1): every set of two or more labels that a vertex of the
-    // dataset has, in any shard, before any vertex. A Writer stamps every shard with format 2.2
-    // when any shard has a label set, so a shard must know of them though it has none; a vertex
+    // dataset has, in any shard, before any vertex: phase 1 tells every shard what the dataset
+    // has, so a shard knows of sets it has none of; a vertex
     // whose set was not declared is refused (misuse). Refuses what Writer refuses for a set
     // (labels declaring one attribute name with different types). A set of one label is a label.
     void declare_label_set(std::span<const LabelId> labels);
