@@ -180,6 +180,11 @@ struct File::Impl {
 // batch reads): File::impl() is private so that it stays out of the public API.
 struct FileInternals {
     static const File::Impl& of(const File& file) { return file.impl(); }
+    // File::for_each_neighbour's checked read of one record's packed run, for walks that stop
+    // early (the bottom-up BFS step); false sends the caller to the iterator, as there.
+    static bool neighbour_run(const File& file, uint32_t index, Direction direction, detail::NeighbourRun& run) {
+        return file.neighbour_run(index, direction, run);
+    }
 };
 
 inline const File::Impl& impl_of(const File& file) { return FileInternals::of(file); }

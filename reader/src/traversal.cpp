@@ -2,6 +2,9 @@
 // numbering; a top-down level; a bottom-up level; the switch between them; the public calls.
 #include "mmgraph/traversal.hpp"
 
+#include "internal.hpp"
+#include "mmgraph/format/packed.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <numeric>
@@ -125,11 +128,23 @@ Level Search::top_down(int32_t level) {
 
 // --- bottom-up: each unvisited vertex looks for a parent --------------------------------------
 
+// A flat record's neighbours are read straight from its packed run (§7), stopping at the first
+// parent; any other record (grouped, or one the run's checks refuse) goes through the iterator,
+// which reports damage.
 bool Search::has_parent_in_frontier(const File& file, uint32_t vertex) const {
-    const Vertex v(&file, vertex);
-    for (Direction d : reverse_)
-        for (const Edge& e : v.edges(d))
-            if (test_bit(front_, global(e.target))) return true;
+    detail::NeighbourRun run;
+    for (Direction d : reverse_) {
+        if (!FileInternals::neighbour_run(file, vertex, d, run)) {
+            for (const Edge& e : Vertex(&file, vertex).edges(d))
+                if (test_bit(front_, global(e.target))) return true;
+            continue;
+        }
+        for (uint64_t k = 0, bit = 0; k < run.count; ++k, bit += run.entry_bits) {
+            const uint32_t index = k < run.loadable ? format::packed_entry_loaded(run.run, bit, run.entry_mask)
+                                                    : format::packed_entry(run.run, run.words, k, run.entry_bits, run.entry_mask);
+            if (test_bit(front_, global(VertexRef{run.shard, index}))) return true;
+        }
+    }
     return false;
 }
 
