@@ -640,20 +640,15 @@ void check_key_table(const File::Impl& m) {
     for (uint64_t v = 0; v < m.vertex_count; ++v)
         if (!seen[v]) t.fail(0, "vertex " + std::to_string(v) + " has no key slot");
     // Every vertex is in one slot with its fingerprint; now the placement: rebuild the table.
-    std::vector<std::pair<uint64_t, uint32_t>> order(m.vertex_count);
-    for (uint32_t v = 0; v < m.vertex_count; ++v) order[v] = {hash[v], v};
-    std::sort(order.begin(), order.end());
-    std::vector<uint32_t> placed(m.key_capacity, 0);  // local index + 1
-    for (const auto& [h, v] : order) {
-        uint64_t s = format::key_table_home(h, m.key_capacity);
-        while (placed[s] != 0) s = s + 1 == m.key_capacity ? 0 : s + 1;
-        placed[s] = v + 1;
-    }
+    std::vector<std::pair<uint64_t, uint32_t>> keys(m.vertex_count);
+    for (uint32_t v = 0; v < m.vertex_count; ++v) keys[v] = {hash[v], v};
+    std::vector<uint64_t> rebuilt = format::build_key_table(std::move(keys));  // C was checked against the same rule above
     for (uint64_t s = 0; s < m.key_capacity; ++s)
-        if (const uint32_t stored = t.read<uint32_t>(slot_at(s) + 4, "key slot index"); stored != placed[s])
+        if (const uint32_t stored = t.read<uint32_t>(slot_at(s) + 4, "key slot index"), placed = static_cast<uint32_t>(rebuilt[s] >> 32);
+            stored != placed)
             t.fail(slot_at(s), "key slot " + std::to_string(s) + " holds " + (stored ? "vertex " + std::to_string(stored - 1) : std::string("nothing")) +
                                    ", but inserting the keys in (hash, index) order puts " +
-                                   (placed[s] ? "vertex " + std::to_string(placed[s] - 1) : std::string("nothing")) + " there");
+                                   (placed ? "vertex " + std::to_string(placed - 1) : std::string("nothing")) + " there");
 }
 
 // §8.1 "Reading 2.2 and older": the head agrees with the schema, the vertex count and the layout open derived from the

@@ -503,16 +503,9 @@ void ShardPlanner::plan_prop_tables(ShardPlan& p) const {
 // §8.1 key table: keys inserted in (hash, local) order with linear probing from their home
 // slot, so the table depends on the keys alone, not on the threads or the build's order.
 void ShardPlanner::plan_key_table(ShardPlan& p) const {
-    std::vector<std::pair<uint64_t, uint32_t>> order(p.members.size());
-    for (uint32_t l = 0; l < p.members.size(); ++l) order[l] = {g_.key_hash[p.members[l]], l};
-    std::sort(order.begin(), order.end());
-    const uint64_t capacity = format::key_table_capacity(order.size());
-    p.key_slots.assign(capacity, 0);
-    for (const auto& [hash, local] : order) {
-        uint64_t s = format::key_table_home(hash, capacity);
-        while (p.key_slots[s] != 0) s = s + 1 == capacity ? 0 : s + 1;  // C > n: an empty slot remains
-        p.key_slots[s] = (uint64_t{local} + 1) << 32 | static_cast<uint32_t>(hash);
-    }
+    std::vector<std::pair<uint64_t, uint32_t>> keys(p.members.size());
+    for (uint32_t l = 0; l < p.members.size(); ++l) keys[l] = {g_.key_hash[p.members[l]], l};
+    p.key_slots = format::build_key_table(std::move(keys));
 }
 
 // §3 sections in directory order, each 8-aligned after the header and directory.

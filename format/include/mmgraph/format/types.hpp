@@ -1,9 +1,12 @@
 // Attribute type codes (§4.3): sizes, names and classification shared by writer and reader.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "mmgraph/format/layout.hpp"
 
@@ -163,6 +166,22 @@ inline constexpr uint64_t key_table_capacity(uint64_t entries) noexcept { return
 // A key's home slot: the high 64 bits of h × C, which spreads h over [0, C) without a division.
 inline constexpr uint64_t key_table_home(uint64_t hash, uint64_t capacity) noexcept {
     return static_cast<uint64_t>((static_cast<unsigned __int128>(hash) * capacity) >> 64);
+}
+
+// The key table of §8.1 for these (hash, local index) pairs, as a writer must build it: keys
+// inserted in (hash, local) order, each from its home slot by linear probing with wrap-around;
+// slot values {u32 fingerprint, u32 local + 1}, 0 when empty. The writer writes it and verify
+// compares a file's table with it, so the rule lives here once.
+inline std::vector<uint64_t> build_key_table(std::vector<std::pair<uint64_t, uint32_t>> keys) {
+    std::sort(keys.begin(), keys.end());
+    const uint64_t capacity = key_table_capacity(keys.size());
+    std::vector<uint64_t> slots(capacity, 0);
+    for (const auto& [hash, local] : keys) {
+        uint64_t s = key_table_home(hash, capacity);
+        while (slots[s] != 0) s = s + 1 == capacity ? 0 : s + 1;  // C > n: an empty slot remains
+        slots[s] = (uint64_t{local} + 1) << 32 | static_cast<uint32_t>(hash);
+    }
+    return slots;
 }
 
 }  // namespace mmgraph::format
