@@ -64,6 +64,7 @@ inline int adjacency_domain(const File::Impl& m, Direction direction) noexcept {
 // `record_distance` ahead (reading its slot).
 [[gnu::always_inline]] inline void prefetch_ahead(const File::Impl& m, std::span<const uint32_t> vertices, size_t i, Direction direction,
                                                   size_t slot_distance, size_t record_distance) noexcept {
+    if (!m.frontier_hints) return;
     const int slot = adjacency_slot(m, direction);
     const size_t n = vertices.size();
     if (i == 0)
@@ -89,7 +90,7 @@ namespace {
 // its tags: flat, nothing reserved), the degree (not 0) and the run inside the domain. What
 // fails one goes to the iterator, whose checks (adjacency_record's, and the record's) report it;
 // this path only ever accepts what they accept.
-// Always inlined into frontier_run, whose call per frontier vertex is the only one then.
+// Always inlined into frontier_runs, whose call per batch of frontier vertices is the only one then.
 [[gnu::always_inline]] inline bool read_neighbour_run(const File::Impl& m, uint32_t index, Direction direction, detail::NeighbourRun& run) noexcept {
     run.count = run.loadable = 0;
     const int domain = adjacency_domain(m, direction);
@@ -123,9 +124,11 @@ namespace {
 
 }  // namespace
 
-bool File::frontier_run(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::NeighbourRun& run) const noexcept {
-    prefetch_ahead(*impl_, vertices, i, direction, kSlotDistance, kRecordDistance);
-    return read_neighbour_run(*impl_, vertices[i], direction, run);
+void File::frontier_runs(std::span<const uint32_t> vertices, size_t i, size_t n, Direction direction, detail::NeighbourRun* runs) const noexcept {
+    for (size_t j = 0; j < n; ++j) {
+        prefetch_ahead(*impl_, vertices, i + j, direction, kSlotDistance, kRecordDistance);
+        runs[j].readable = read_neighbour_run(*impl_, vertices[i + j], direction, runs[j]);
+    }
 }
 
 bool File::neighbour_run(uint32_t index, Direction direction, detail::NeighbourRun& run) const noexcept {

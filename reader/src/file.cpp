@@ -661,6 +661,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->out_slot = slots.out;
     m->in_slot = slots.in;
     m->table_head = slots.table_head;
+    m->frontier_hints = m->vertices.size + m->out.size + m->in.size > File::Impl::kCachedWalkBytes;
 
     check_key_section(path, at, head);
     if (at.key_table >= 0) {
