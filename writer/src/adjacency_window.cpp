@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <array>
 
+#include "mmgraph/error.hpp"
+
 namespace mmgraph::detail {
 
 namespace {
@@ -12,7 +14,73 @@ uint64_t stored_order(const SpilledEdge& e) {
     return uint64_t{e.type} << 47 | uint64_t{e.other_shard} << 31 | e.other_local;
 }
 
-constexpr unsigned kDigitBits = 11;
+// Up to this many entries, insertion sort beats the radix passes' fixed cost of counters.
+constexpr ptrdiff_t kInsertionSortMax = 32;
+
+template <typename T, typename Key>
+void insertion_sort(T* begin, T* end, Key key_of) {
+    for (T* i = begin + 1; i < end; ++i) {
+        const T e = *i;
+        const uint64_t key = key_of(e);
+        T* j = i;
+        for (; j > begin && key_of(*(j - 1)) > key; --j) *j = *(j - 1);
+        *j = e;
+    }
+}
+
+// Stable LSD radix sort of [begin, end) on key_of, through `scratch` (room for as many). Digits
+// that are the same in every entry (the type of a one-type graph, the high bits of small local
+// indices) need no pass; short lists take narrower digits, whose counters cost less to clear.
+template <typename T, typename Key>
+void radix_sort(T* begin, T* end, T* scratch, Key key_of) {
+    const ptrdiff_t size = end - begin;
+    uint64_t any = 0, all = ~uint64_t{0};
+    for (const T* e = begin; e < end; ++e) {
+        any |= key_of(*e);
+        all &= key_of(*e);
+    }
+    const uint64_t varying = any & ~all;
+    const unsigned digit_bits = size < (1 << 14) ? 8 : 11;
+    const uint64_t mask = (uint64_t{1} << digit_bits) - 1;
+    std::array<uint32_t, (1u << 11) + 1> start;
+    T *from = begin, *to = scratch;
+    for (unsigned shift = 0; shift < 64; shift += digit_bits) {
+        if (((varying >> shift) & mask) == 0) continue;
+        std::fill(start.begin(), start.begin() + mask + 2, 0);
+        for (const T* e = from; e < from + size; ++e) ++start[((key_of(*e) >> shift) & mask) + 1];
+        for (size_t i = 1; i <= mask + 1; ++i) start[i] += start[i - 1];
+        for (const T* e = from; e < from + size; ++e) to[start[(key_of(*e) >> shift) & mask]++] = *e;
+        std::swap(from, to);
+    }
+    if (from != begin) std::copy(from, from + size, begin);
+}
+
+// Whether the entries differ in their other endpoint's local index alone (an edge list's lists:
+// one type, one shard, no ids), so that sorting those indices sorts the list.
+bool differ_in_other_local_only(const SpilledEdge* begin, const SpilledEdge* end) {
+    for (const SpilledEdge* e = begin + 1; e < end; ++e)
+        if (e->id != begin->id || e->other_shard != begin->other_shard || e->type != begin->type) return false;
+    return true;
+}
+
+// Orders one list by stored order, stably, so that equal keys keep the spill's edge id order.
+// `scratch` has room for the list, `locals` is reused. Sorting 4-byte indices rather than
+// 16-byte entries moves a quarter of the bytes: a hub's list outgrows the caches.
+void sort_list(SpilledEdge* begin, SpilledEdge* end, SpilledEdge* scratch, std::vector<uint32_t>& locals) {
+    const ptrdiff_t size = end - begin;
+    if (size <= kInsertionSortMax) {
+        insertion_sort(begin, end, stored_order);
+        return;
+    }
+    if (!differ_in_other_local_only(begin, end)) {
+        radix_sort(begin, end, scratch, stored_order);
+        return;
+    }
+    locals.resize(2 * static_cast<size_t>(size));
+    for (ptrdiff_t i = 0; i < size; ++i) locals[i] = begin[i].other_local;
+    radix_sort(locals.data(), locals.data() + size, locals.data() + size, [](uint32_t v) { return uint64_t{v}; });
+    for (ptrdiff_t i = 0; i < size; ++i) begin[i].other_local = locals[i];
+}
 
 }  // namespace
 
@@ -31,41 +99,27 @@ std::vector<uint32_t> window_bounds(const std::vector<uint32_t>& members, const 
     return bounds;
 }
 
-void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard, uint32_t first, uint32_t last) {
+void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard, std::span<const uint32_t> members, uint32_t first,
+                           uint32_t last) {
+    // Each list's place follows from the degrees, so entries are read straight into their lists
+    // (in edge id order), and each list is then sorted on its own, in the cache.
     first_ = first;
-    entries_.clear();
-    spill.read_window(dir, shard, first, last, entries_);
-    scratch_.resize(entries_.size());
-
-    // LSD radix sort on the stored order, stable, so equal keys keep edge id order. Digits that
-    // are the same in every entry (the type of a one-type graph, the high bits of small local
-    // indices) need no pass.
-    uint64_t any = 0, all = ~uint64_t{0};
-    for (const SpilledEdge& e : entries_) {
-        any |= stored_order(e);
-        all &= stored_order(e);
-    }
-    const uint64_t varying = any & ~all;
-    for (unsigned shift = 0; shift < 64; shift += kDigitBits) {
-        constexpr uint64_t mask = (uint64_t{1} << kDigitBits) - 1;
-        if (((varying >> shift) & mask) == 0) continue;
-        std::array<uint64_t, (1u << kDigitBits) + 1> start{};
-        for (const SpilledEdge& e : entries_) ++start[((stored_order(e) >> shift) & mask) + 1];
-        for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-        for (const SpilledEdge& e : entries_) scratch_[start[(stored_order(e) >> shift) & mask]++] = e;
-        entries_.swap(scratch_);
-    }
-
-    // Then a stable counting sort by list.
     const uint64_t n = uint64_t{last} - first;
-    begin_.assign(n + 1, 0);
-    for (const SpilledEdge& e : entries_) ++begin_[e.self_local - first + 1];
-    for (uint64_t i = 0; i < n; ++i) begin_[i + 1] += begin_[i];
-    std::vector<uint64_t>& cursor = begin_;  // advanced to each list's end, then shifted back
-    for (const SpilledEdge& e : entries_) scratch_[cursor[e.self_local - first]++] = e;
-    for (uint64_t i = n; i > 0; --i) begin_[i] = begin_[i - 1];
+    const std::vector<uint32_t>& degree = spill.degree(dir);
+    begin_.resize(n + 1);
     begin_[0] = 0;
-    entries_.swap(scratch_);
+    uint64_t longest = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+        const uint32_t d = degree[members[first + i]];
+        begin_[i + 1] = begin_[i] + d;
+        longest = std::max<uint64_t>(longest, d);
+    }
+    entries_.resize(begin_[n]);
+    next_.assign(begin_.begin(), begin_.end() - 1);
+    spill.read_window_by_list(dir, shard, first, last, next_, entries_.data(), entries_.size());
+    for (uint64_t i = 0; i < n; ++i) MMGRAPH_CHECK(next_[i] == begin_[i + 1], "a staged list holds fewer entries than its degree");
+    scratch_.resize(longest);
+    for (uint64_t i = 0; i < n; ++i) sort_list(entries_.data() + begin_[i], entries_.data() + begin_[i + 1], scratch_.data(), locals_);
 }
 
 }  // namespace mmgraph::detail

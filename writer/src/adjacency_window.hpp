@@ -21,7 +21,9 @@ std::vector<uint32_t> window_bounds(const std::vector<uint32_t>& members, const 
 
 class AdjacencyWindow {
 public:
-    void load(const EdgeSpill& spill, Direction dir, uint16_t shard, uint32_t first, uint32_t last);
+    // The lists of local indices [first, last) of `shard`, whose vertices' global ids `members`
+    // gives by local index.
+    void load(const EdgeSpill& spill, Direction dir, uint16_t shard, std::span<const uint32_t> members, uint32_t first, uint32_t last);
     // Every list of the window, in stored order.
     std::span<const SpilledEdge> entries() const { return entries_; }
     std::span<const SpilledEdge> list(uint32_t local) const {
@@ -31,8 +33,9 @@ public:
 
 private:
     uint32_t first_ = 0;
-    std::vector<uint64_t> begin_;
+    std::vector<uint64_t> begin_, next_;
     std::vector<SpilledEdge> entries_, scratch_;
+    std::vector<uint32_t> locals_;  // scratch for sorting lists by index alone
 };
 
 }  // namespace mmgraph::detail
