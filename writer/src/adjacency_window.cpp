@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 #include "mmgraph/error.hpp"
 
@@ -55,6 +56,40 @@ void radix_sort(T* begin, T* end, T* scratch, Key key_of) {
     if (from != begin) std::copy(from, from + size, begin);
 }
 
+// LSD radix sort of 4-byte indices in digits of kBits, through `scratch`: one pass counts every
+// digit position, so a list of a few hundred entries (most of an R-MAT graph's) pays for its
+// counters once; digits equal in every index need no pass. A comparison sort took twice as long.
+template <unsigned kBits>
+void sort_indices_in_digits(uint32_t* begin, uint32_t* end, uint32_t* scratch) {
+    constexpr unsigned kDigits = (32 + kBits - 1) / kBits;
+    constexpr uint32_t kMask = (1u << kBits) - 1;
+    std::array<std::array<uint32_t, kMask + 1>, kDigits> count{};
+    uint32_t any = 0, all = ~uint32_t{0};
+    for (const uint32_t* v = begin; v < end; ++v) {
+        any |= *v;
+        all &= *v;
+        for (unsigned d = 0; d < kDigits; ++d) ++count[d][(*v >> (kBits * d)) & kMask];
+    }
+    const uint32_t varying = any & ~all;
+    uint32_t *from = begin, *to = scratch;
+    const ptrdiff_t size = end - begin;
+    for (unsigned d = 0; d < kDigits; ++d) {
+        if (((varying >> (kBits * d)) & kMask) == 0) continue;
+        uint32_t at = 0;
+        for (uint32_t& c : count[d]) at += std::exchange(c, at);
+        for (const uint32_t* v = from; v < from + size; ++v) to[count[d][(*v >> (kBits * d)) & kMask]++] = *v;
+        std::swap(from, to);
+    }
+    if (from != begin) std::copy(from, from + size, begin);
+}
+
+// Long lists take wider digits: one pass fewer for up to 22-bit indices, where clearing the
+// larger counters costs little against the entries.
+void sort_indices(uint32_t* begin, uint32_t* end, uint32_t* scratch) {
+    if (end - begin < 2048) sort_indices_in_digits<8>(begin, end, scratch);
+    else sort_indices_in_digits<11>(begin, end, scratch);
+}
+
 // Whether the entries differ in their other endpoint's local index alone (an edge list's lists:
 // one type, one shard, no ids), so that sorting those indices sorts the list.
 bool differ_in_other_local_only(const SpilledEdge* begin, const SpilledEdge* end) {
@@ -76,9 +111,10 @@ void sort_list(SpilledEdge* begin, SpilledEdge* end, SpilledEdge* scratch, std::
         radix_sort(begin, end, scratch, stored_order);
         return;
     }
+    // Equal indices are equal entries here, so the sort need not be stable.
     locals.resize(2 * static_cast<size_t>(size));
     for (ptrdiff_t i = 0; i < size; ++i) locals[i] = begin[i].other_local;
-    radix_sort(locals.data(), locals.data() + size, locals.data() + size, [](uint32_t v) { return uint64_t{v}; });
+    sort_indices(locals.data(), locals.data() + size, locals.data() + size);
     for (ptrdiff_t i = 0; i < size; ++i) begin[i].other_local = locals[i];
 }
 
