@@ -150,12 +150,16 @@ void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard
         begin_[i + 1] = begin_[i] + d;
         longest = std::max<uint64_t>(longest, d);
     }
-    entries_.resize(begin_[n]);
+    entry_count_ = begin_[n];
+    if (entry_count_ > entry_capacity_) {
+        entries_ = std::make_unique_for_overwrite<SpilledEdge[]>(entry_count_);
+        entry_capacity_ = entry_count_;
+    }
     next_.assign(begin_.begin(), begin_.end() - 1);
-    spill.read_window_by_list(dir, shard, first, last, next_, entries_.data(), entries_.size());
+    spill.read_window_by_list(dir, shard, first, last, next_, entries_.get(), entry_count_);
     for (uint64_t i = 0; i < n; ++i) MMGRAPH_CHECK(next_[i] == begin_[i + 1], "a staged list holds fewer entries than its degree");
     scratch_.resize(longest);
-    for (uint64_t i = 0; i < n; ++i) sort_list(entries_.data() + begin_[i], entries_.data() + begin_[i + 1], scratch_.data(), locals_);
+    for (uint64_t i = 0; i < n; ++i) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch_.data(), locals_);
 }
 
 }  // namespace mmgraph::detail

@@ -59,6 +59,16 @@ void EdgeSpill::append(uint32_t src, uint32_t dst, uint16_t type, bool plain) {
     tail_plain_ = tail_plain_ && plain;
 }
 
+size_t EdgeSpill::append_plain(std::span<const uint32_t> src, std::span<const uint32_t> dst) {
+    if (tail_.empty()) tail_.reserve(kChunkEdges);
+    tail_one_type_ = tail_one_type_ && (tail_.empty() || tail_.front().type == 0);
+    const size_t at = tail_.size(), n = std::min<size_t>(src.size(), kChunkEdges - at);
+    tail_.resize(at + n);
+    Pending* into = tail_.data() + at;
+    for (size_t i = 0; i < n; ++i) into[i] = {src[i], dst[i], 0};
+    return n;
+}
+
 void EdgeSpill::wait_for_writer() {
     if (writer_.joinable()) writer_.join();
     if (write_failure_) {

@@ -63,6 +63,9 @@ public:
     // `plain`: type 0 without properties, the only edges a one-shard chunk can store without
     // their id and type (they need neither: no ordinal, no property row).
     void append(uint32_t src, uint32_t dst, uint16_t type, bool plain);
+    // Plain edges src[i] -> dst[i], as many as the tail has room for (at least one after
+    // make_room); returns how many.
+    size_t append_plain(std::span<const uint32_t> src, std::span<const uint32_t> dst);
     // Moves the tail into the chunks and waits for every write; reads see only sealed edges.
     // Appending may go on after.
     void seal();
