@@ -56,66 +56,102 @@ void radix_sort(T* begin, T* end, T* scratch, Key key_of) {
     if (from != begin) std::copy(from, from + size, begin);
 }
 
-// LSD radix sort of 4-byte indices in digits of kBits, through `scratch`: one pass counts every
-// digit position, so a list of a few hundred entries (most of an R-MAT graph's) pays for its
-// counters once; digits equal in every index need no pass. A comparison sort took twice as long.
-template <unsigned kBits>
-void sort_indices_in_digits(uint32_t* begin, uint32_t* end, uint32_t* scratch) {
+// Stable LSD radix sort of values by their high 32 bits (an index, with an id below it in a
+// 64-bit value), in digits of kBits, through `scratch`: one pass counts every digit position, so
+// a list of a few hundred entries (most of an R-MAT graph's) pays for its counters once; digits
+// equal in every index need no pass. A comparison sort took twice as long.
+template <unsigned kBits, typename T>
+void sort_by_index_in_digits(T* begin, T* end, T* scratch) {
     constexpr unsigned kDigits = (32 + kBits - 1) / kBits;
     constexpr uint32_t kMask = (1u << kBits) - 1;
+    constexpr unsigned kIndexShift = 8 * sizeof(T) - 32;
     std::array<std::array<uint32_t, kMask + 1>, kDigits> count{};
     uint32_t any = 0, all = ~uint32_t{0};
-    for (const uint32_t* v = begin; v < end; ++v) {
-        any |= *v;
-        all &= *v;
-        for (unsigned d = 0; d < kDigits; ++d) ++count[d][(*v >> (kBits * d)) & kMask];
+    for (const T* v = begin; v < end; ++v) {
+        const auto index = static_cast<uint32_t>(*v >> kIndexShift);
+        any |= index;
+        all &= index;
+        for (unsigned d = 0; d < kDigits; ++d) ++count[d][(index >> (kBits * d)) & kMask];
     }
     const uint32_t varying = any & ~all;
-    uint32_t *from = begin, *to = scratch;
+    T *from = begin, *to = scratch;
     const ptrdiff_t size = end - begin;
     for (unsigned d = 0; d < kDigits; ++d) {
         if (((varying >> (kBits * d)) & kMask) == 0) continue;
         uint32_t at = 0;
         for (uint32_t& c : count[d]) at += std::exchange(c, at);
-        for (const uint32_t* v = from; v < from + size; ++v) to[count[d][(*v >> (kBits * d)) & kMask]++] = *v;
+        for (const T* v = from; v < from + size; ++v) to[count[d][(static_cast<uint32_t>(*v >> kIndexShift) >> (kBits * d)) & kMask]++] = *v;
         std::swap(from, to);
     }
     if (from != begin) std::copy(from, from + size, begin);
 }
 
 // Long lists take wider digits: one pass fewer for up to 22-bit indices, where clearing the
-// larger counters costs little against the entries.
-void sort_indices(uint32_t* begin, uint32_t* end, uint32_t* scratch) {
-    if (end - begin < 2048) sort_indices_in_digits<8>(begin, end, scratch);
-    else sort_indices_in_digits<11>(begin, end, scratch);
+// larger counters costs little against the entries. `values` has room for twice the list.
+template <typename T>
+void sort_by_index(std::vector<T>& values, ptrdiff_t size) {
+    if (size < 2048) sort_by_index_in_digits<8>(values.data(), values.data() + size, values.data() + size);
+    else sort_by_index_in_digits<11>(values.data(), values.data() + size, values.data() + size);
 }
 
-// Whether the entries differ in their other endpoint's local index alone (an edge list's lists:
-// one type, one shard, no ids), so that sorting those indices sorts the list.
-bool differ_in_other_local_only(const SpilledEdge* begin, const SpilledEdge* end) {
-    for (const SpilledEdge* e = begin + 1; e < end; ++e)
-        if (e->id != begin->id || e->other_shard != begin->other_shard || e->type != begin->type) return false;
-    return true;
+// How the entries of a list differ, besides the list (which is the same).
+enum class Variety {
+    other_local,     // only in the other endpoint's local index (an edge list's: no ids)
+    other_local_id,  // in that and the edge id (one type, one shard, with properties)
+    more,            // also in type or shard
+};
+
+Variety variety_of(const SpilledEdge* begin, const SpilledEdge* end) {
+    bool same_id = true;
+    for (const SpilledEdge* e = begin + 1; e < end; ++e) {
+        if (e->other_shard != begin->other_shard || e->type != begin->type) return Variety::more;
+        same_id = same_id && e->id == begin->id;
+    }
+    return same_id ? Variety::other_local : Variety::other_local_id;
 }
+
+// Scratch space of sort_list, reused from list to list.
+struct SortScratch {
+    std::vector<SpilledEdge> entries;
+    std::vector<uint32_t> indices;
+    std::vector<uint64_t> indices_with_ids;
+};
 
 // Orders one list by stored order, stably, so that equal keys keep the spill's edge id order.
-// `scratch` has room for the list, `locals` is reused. Sorting 4-byte indices rather than
-// 16-byte entries moves a quarter of the bytes: a hub's list outgrows the caches.
-void sort_list(SpilledEdge* begin, SpilledEdge* end, SpilledEdge* scratch, std::vector<uint32_t>& locals) {
+// When only the other endpoint's index and the id vary, the list is sorted as 4- or 8-byte
+// values (index, then id below it) rather than 16-byte entries: half or a quarter of the bytes
+// moved, and a hub's list outgrows the caches.
+void sort_list(SpilledEdge* begin, SpilledEdge* end, SortScratch& scratch) {
     const ptrdiff_t size = end - begin;
     if (size <= kInsertionSortMax) {
         insertion_sort(begin, end, stored_order);
         return;
     }
-    if (!differ_in_other_local_only(begin, end)) {
-        radix_sort(begin, end, scratch, stored_order);
+    switch (variety_of(begin, end)) {
+    case Variety::more:
+        scratch.entries.resize(static_cast<size_t>(size));
+        radix_sort(begin, end, scratch.entries.data(), stored_order);
+        return;
+    case Variety::other_local: {
+        std::vector<uint32_t>& v = scratch.indices;
+        v.resize(2 * static_cast<size_t>(size));
+        for (ptrdiff_t i = 0; i < size; ++i) v[i] = begin[i].other_local;
+        sort_by_index(v, size);
+        for (ptrdiff_t i = 0; i < size; ++i) begin[i].other_local = v[i];
         return;
     }
-    // Equal indices are equal entries here, so the sort need not be stable.
-    locals.resize(2 * static_cast<size_t>(size));
-    for (ptrdiff_t i = 0; i < size; ++i) locals[i] = begin[i].other_local;
-    sort_indices(locals.data(), locals.data() + size, locals.data() + size);
-    for (ptrdiff_t i = 0; i < size; ++i) begin[i].other_local = locals[i];
+    case Variety::other_local_id: {
+        std::vector<uint64_t>& v = scratch.indices_with_ids;
+        v.resize(2 * static_cast<size_t>(size));
+        for (ptrdiff_t i = 0; i < size; ++i) v[i] = uint64_t{begin[i].other_local} << 32 | begin[i].id;
+        sort_by_index(v, size);
+        for (ptrdiff_t i = 0; i < size; ++i) {
+            begin[i].other_local = static_cast<uint32_t>(v[i] >> 32);
+            begin[i].id = static_cast<uint32_t>(v[i]);
+        }
+        return;
+    }
+    }
 }
 
 }  // namespace
@@ -144,11 +180,9 @@ void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard
     const std::vector<uint32_t>& degree = spill.degree(dir);
     begin_.resize(n + 1);
     begin_[0] = 0;
-    uint64_t longest = 0;
     for (uint64_t i = 0; i < n; ++i) {
         const uint32_t d = degree[members[first + i]];
         begin_[i + 1] = begin_[i] + d;
-        longest = std::max<uint64_t>(longest, d);
     }
     entry_count_ = begin_[n];
     if (entry_count_ > entry_capacity_) {
@@ -158,8 +192,8 @@ void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard
     next_.assign(begin_.begin(), begin_.end() - 1);
     spill.read_window_by_list(dir, shard, first, last, next_, entries_.get(), entry_count_);
     for (uint64_t i = 0; i < n; ++i) MMGRAPH_CHECK(next_[i] == begin_[i + 1], "a staged list holds fewer entries than its degree");
-    scratch_.resize(longest);
-    for (uint64_t i = 0; i < n; ++i) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch_.data(), locals_);
+    SortScratch scratch;
+    for (uint64_t i = 0; i < n; ++i) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch);
 }
 
 }  // namespace mmgraph::detail

@@ -38,8 +38,6 @@ private:
     // Every entry is written by the load, so fresh space is not zeroed first.
     std::unique_ptr<SpilledEdge[]> entries_;
     uint64_t entry_count_ = 0, entry_capacity_ = 0;
-    std::vector<SpilledEdge> scratch_;
-    std::vector<uint32_t> locals_;  // scratch for sorting lists by index alone
 };
 
 }  // namespace mmgraph::detail
