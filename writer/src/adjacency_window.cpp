@@ -189,9 +189,13 @@ void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard
         entries_ = std::make_unique_for_overwrite<SpilledEdge[]>(entry_count_);
         entry_capacity_ = entry_count_;
     }
-    next_.assign(begin_.begin(), begin_.end() - 1);
-    spill.read_window_by_list(dir, shard, first, last, next_, entries_.get(), entry_count_);
-    for (uint64_t i = 0; i < n; ++i) MMGRAPH_CHECK(next_[i] == begin_[i + 1], "a staged list holds fewer entries than its degree");
+    // begin_ itself is the cursor (a second array per list raised the peak memory): each list's
+    // start advances to its end, which is the next list's start, then all move back one.
+    spill.read_window_by_list(dir, shard, first, last, std::span<uint64_t>(begin_.data(), n), entries_.get(), entry_count_);
+    for (uint64_t i = n; i > 0; --i) begin_[i] = begin_[i - 1];
+    begin_[0] = 0;
+    for (uint64_t i = 0; i < n; ++i)
+        MMGRAPH_CHECK(begin_[i + 1] - begin_[i] == degree[members[first + i]], "a staged list holds fewer entries than its degree");
     SortScratch scratch;
     for (uint64_t i = 0; i < n; ++i) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch);
 }

@@ -34,7 +34,7 @@ public:
 
 private:
     uint32_t first_ = 0;
-    std::vector<uint64_t> begin_, next_;
+    std::vector<uint64_t> begin_;
     // Every entry is written by the load, so fresh space is not zeroed first.
     std::unique_ptr<SpilledEdge[]> entries_;
     uint64_t entry_count_ = 0, entry_capacity_ = 0;
