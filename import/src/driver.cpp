@@ -862,7 +862,7 @@ private:
             ParallelRows<ParsedPairs> chunks(input, 0, 1, workers(), options_.chunk_bytes, parse);
             progress_.begin("load", path, input.size());
             constexpr size_t kBatch = 8192;  // endpoints per vertices_for call
-            std::vector<uint32_t> ids;
+            std::vector<uint32_t> ids, from, to;
             uint64_t rows = 0;
             while (const ParsedPairs* chunk = chunks.next()) {
                 for (const std::exception_ptr& error : chunk->errors) {
@@ -877,7 +877,12 @@ private:
                     const auto batch = endpoints.subspan(at, std::min(kBatch, endpoints.size() - at));
                     ids.resize(batch.size());
                     writer_->vertices_for(batch, label, ids);
-                    for (size_t i = 0; i < ids.size(); i += 2) writer_->add_edge_by_id(ids[i], ids[i + 1], type);
+                    // One call for the batch: an edge at a time, the calls' checks were a tenth
+                    // of the adding thread's work.
+                    from.resize(ids.size() / 2);
+                    to.resize(ids.size() / 2);
+                    for (size_t i = 0; i < from.size(); ++i) from[i] = ids[2 * i], to[i] = ids[2 * i + 1];
+                    writer_->add_edges_by_id(from, to, type);
                 }
                 rows += chunk->lines;
                 progress_.tick(rows, chunks.offset());

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <array>
+#include <utility>
+
+#include "mmgraph/error.hpp"
 
 namespace mmgraph::detail {
 
@@ -12,7 +15,144 @@ uint64_t stored_order(const SpilledEdge& e) {
     return uint64_t{e.type} << 47 | uint64_t{e.other_shard} << 31 | e.other_local;
 }
 
-constexpr unsigned kDigitBits = 11;
+// Up to this many entries, insertion sort beats the radix passes' fixed cost of counters.
+constexpr ptrdiff_t kInsertionSortMax = 32;
+
+template <typename T, typename Key>
+void insertion_sort(T* begin, T* end, Key key_of) {
+    for (T* i = begin + 1; i < end; ++i) {
+        const T e = *i;
+        const uint64_t key = key_of(e);
+        T* j = i;
+        for (; j > begin && key_of(*(j - 1)) > key; --j) *j = *(j - 1);
+        *j = e;
+    }
+}
+
+// Stable LSD radix sort of [begin, end) on key_of, through `scratch` (room for as many). Digits
+// that are the same in every entry (the type of a one-type graph, the high bits of small local
+// indices) need no pass; short lists take narrower digits, whose counters cost less to clear.
+template <typename T, typename Key>
+void radix_sort(T* begin, T* end, T* scratch, Key key_of) {
+    const ptrdiff_t size = end - begin;
+    uint64_t any = 0, all = ~uint64_t{0};
+    for (const T* e = begin; e < end; ++e) {
+        any |= key_of(*e);
+        all &= key_of(*e);
+    }
+    const uint64_t varying = any & ~all;
+    const unsigned digit_bits = size < (1 << 14) ? 8 : 11;
+    const uint64_t mask = (uint64_t{1} << digit_bits) - 1;
+    std::array<uint32_t, (1u << 11) + 1> start;
+    T *from = begin, *to = scratch;
+    for (unsigned shift = 0; shift < 64; shift += digit_bits) {
+        if (((varying >> shift) & mask) == 0) continue;
+        std::fill(start.begin(), start.begin() + mask + 2, 0);
+        for (const T* e = from; e < from + size; ++e) ++start[((key_of(*e) >> shift) & mask) + 1];
+        for (size_t i = 1; i <= mask + 1; ++i) start[i] += start[i - 1];
+        for (const T* e = from; e < from + size; ++e) to[start[(key_of(*e) >> shift) & mask]++] = *e;
+        std::swap(from, to);
+    }
+    if (from != begin) std::copy(from, from + size, begin);
+}
+
+// Stable LSD radix sort of values by their high 32 bits (an index, with an id below it in a
+// 64-bit value), in digits of kBits, through `scratch`: one pass counts every digit position, so
+// a list of a few hundred entries (most of an R-MAT graph's) pays for its counters once; digits
+// equal in every index need no pass. A comparison sort took twice as long.
+template <unsigned kBits, typename T>
+void sort_by_index_in_digits(T* begin, T* end, T* scratch) {
+    constexpr unsigned kDigits = (32 + kBits - 1) / kBits;
+    constexpr uint32_t kMask = (1u << kBits) - 1;
+    constexpr unsigned kIndexShift = 8 * sizeof(T) - 32;
+    std::array<std::array<uint32_t, kMask + 1>, kDigits> count{};
+    uint32_t any = 0, all = ~uint32_t{0};
+    for (const T* v = begin; v < end; ++v) {
+        const auto index = static_cast<uint32_t>(*v >> kIndexShift);
+        any |= index;
+        all &= index;
+        for (unsigned d = 0; d < kDigits; ++d) ++count[d][(index >> (kBits * d)) & kMask];
+    }
+    const uint32_t varying = any & ~all;
+    T *from = begin, *to = scratch;
+    const ptrdiff_t size = end - begin;
+    for (unsigned d = 0; d < kDigits; ++d) {
+        if (((varying >> (kBits * d)) & kMask) == 0) continue;
+        uint32_t at = 0;
+        for (uint32_t& c : count[d]) at += std::exchange(c, at);
+        for (const T* v = from; v < from + size; ++v) to[count[d][(static_cast<uint32_t>(*v >> kIndexShift) >> (kBits * d)) & kMask]++] = *v;
+        std::swap(from, to);
+    }
+    if (from != begin) std::copy(from, from + size, begin);
+}
+
+// Long lists take wider digits: one pass fewer for up to 22-bit indices, where clearing the
+// larger counters costs little against the entries. `values` has room for twice the list.
+template <typename T>
+void sort_by_index(std::vector<T>& values, ptrdiff_t size) {
+    if (size < 2048) sort_by_index_in_digits<8>(values.data(), values.data() + size, values.data() + size);
+    else sort_by_index_in_digits<11>(values.data(), values.data() + size, values.data() + size);
+}
+
+// How the entries of a list differ, besides the list (which is the same).
+enum class Variety {
+    other_local,     // only in the other endpoint's local index (an edge list's: no ids)
+    other_local_id,  // in that and the edge id (one type, one shard, with properties)
+    more,            // also in type or shard
+};
+
+Variety variety_of(const SpilledEdge* begin, const SpilledEdge* end) {
+    bool same_id = true;
+    for (const SpilledEdge* e = begin + 1; e < end; ++e) {
+        if (e->other_shard != begin->other_shard || e->type != begin->type) return Variety::more;
+        same_id = same_id && e->id == begin->id;
+    }
+    return same_id ? Variety::other_local : Variety::other_local_id;
+}
+
+// Scratch space of sort_list, reused from list to list.
+struct SortScratch {
+    std::vector<SpilledEdge> entries;
+    std::vector<uint32_t> indices;
+    std::vector<uint64_t> indices_with_ids;
+};
+
+// Orders one list by stored order, stably, so that equal keys keep the spill's edge id order.
+// When only the other endpoint's index and the id vary, the list is sorted as 4- or 8-byte
+// values (index, then id below it) rather than 16-byte entries: half or a quarter of the bytes
+// moved, and a hub's list outgrows the caches.
+void sort_list(SpilledEdge* begin, SpilledEdge* end, SortScratch& scratch) {
+    const ptrdiff_t size = end - begin;
+    if (size <= kInsertionSortMax) {
+        insertion_sort(begin, end, stored_order);
+        return;
+    }
+    switch (variety_of(begin, end)) {
+    case Variety::more:
+        scratch.entries.resize(static_cast<size_t>(size));
+        radix_sort(begin, end, scratch.entries.data(), stored_order);
+        return;
+    case Variety::other_local: {
+        std::vector<uint32_t>& v = scratch.indices;
+        v.resize(2 * static_cast<size_t>(size));
+        for (ptrdiff_t i = 0; i < size; ++i) v[i] = begin[i].other_local;
+        sort_by_index(v, size);
+        for (ptrdiff_t i = 0; i < size; ++i) begin[i].other_local = v[i];
+        return;
+    }
+    case Variety::other_local_id: {
+        std::vector<uint64_t>& v = scratch.indices_with_ids;
+        v.resize(2 * static_cast<size_t>(size));
+        for (ptrdiff_t i = 0; i < size; ++i) v[i] = uint64_t{begin[i].other_local} << 32 | begin[i].id;
+        sort_by_index(v, size);
+        for (ptrdiff_t i = 0; i < size; ++i) {
+            begin[i].other_local = static_cast<uint32_t>(v[i] >> 32);
+            begin[i].id = static_cast<uint32_t>(v[i]);
+        }
+        return;
+    }
+    }
+}
 
 }  // namespace
 
@@ -31,41 +171,33 @@ std::vector<uint32_t> window_bounds(const std::vector<uint32_t>& members, const 
     return bounds;
 }
 
-void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard, uint32_t first, uint32_t last) {
+void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard, std::span<const uint32_t> members, uint32_t first,
+                           uint32_t last) {
+    // Each list's place follows from the degrees, so entries are read straight into their lists
+    // (in edge id order), and each list is then sorted on its own, in the cache.
     first_ = first;
-    entries_.clear();
-    spill.read_window(dir, shard, first, last, entries_);
-    scratch_.resize(entries_.size());
-
-    // LSD radix sort on the stored order, stable, so equal keys keep edge id order. Digits that
-    // are the same in every entry (the type of a one-type graph, the high bits of small local
-    // indices) need no pass.
-    uint64_t any = 0, all = ~uint64_t{0};
-    for (const SpilledEdge& e : entries_) {
-        any |= stored_order(e);
-        all &= stored_order(e);
-    }
-    const uint64_t varying = any & ~all;
-    for (unsigned shift = 0; shift < 64; shift += kDigitBits) {
-        constexpr uint64_t mask = (uint64_t{1} << kDigitBits) - 1;
-        if (((varying >> shift) & mask) == 0) continue;
-        std::array<uint64_t, (1u << kDigitBits) + 1> start{};
-        for (const SpilledEdge& e : entries_) ++start[((stored_order(e) >> shift) & mask) + 1];
-        for (size_t i = 1; i < start.size(); ++i) start[i] += start[i - 1];
-        for (const SpilledEdge& e : entries_) scratch_[start[(stored_order(e) >> shift) & mask]++] = e;
-        entries_.swap(scratch_);
-    }
-
-    // Then a stable counting sort by list.
     const uint64_t n = uint64_t{last} - first;
-    begin_.assign(n + 1, 0);
-    for (const SpilledEdge& e : entries_) ++begin_[e.self_local - first + 1];
-    for (uint64_t i = 0; i < n; ++i) begin_[i + 1] += begin_[i];
-    std::vector<uint64_t>& cursor = begin_;  // advanced to each list's end, then shifted back
-    for (const SpilledEdge& e : entries_) scratch_[cursor[e.self_local - first]++] = e;
+    const std::vector<uint32_t>& degree = spill.degree(dir);
+    begin_.resize(n + 1);
+    begin_[0] = 0;
+    for (uint64_t i = 0; i < n; ++i) {
+        const uint32_t d = degree[members[first + i]];
+        begin_[i + 1] = begin_[i] + d;
+    }
+    entry_count_ = begin_[n];
+    if (entry_count_ > entry_capacity_) {
+        entries_ = std::make_unique_for_overwrite<SpilledEdge[]>(entry_count_);
+        entry_capacity_ = entry_count_;
+    }
+    // begin_ itself is the cursor (a second array per list raised the peak memory): each list's
+    // start advances to its end, which is the next list's start, then all move back one.
+    spill.read_window_by_list(dir, shard, first, last, std::span<uint64_t>(begin_.data(), n), entries_.get(), entry_count_);
     for (uint64_t i = n; i > 0; --i) begin_[i] = begin_[i - 1];
     begin_[0] = 0;
-    entries_.swap(scratch_);
+    for (uint64_t i = 0; i < n; ++i)
+        MMGRAPH_CHECK(begin_[i + 1] - begin_[i] == degree[members[first + i]], "a staged list holds fewer entries than its degree");
+    SortScratch scratch;
+    for (uint64_t i = 0; i < n; ++i) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch);
 }
 
 }  // namespace mmgraph::detail

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -21,18 +22,22 @@ std::vector<uint32_t> window_bounds(const std::vector<uint32_t>& members, const 
 
 class AdjacencyWindow {
 public:
-    void load(const EdgeSpill& spill, Direction dir, uint16_t shard, uint32_t first, uint32_t last);
+    // The lists of local indices [first, last) of `shard`, whose vertices' global ids `members`
+    // gives by local index.
+    void load(const EdgeSpill& spill, Direction dir, uint16_t shard, std::span<const uint32_t> members, uint32_t first, uint32_t last);
     // Every list of the window, in stored order.
-    std::span<const SpilledEdge> entries() const { return entries_; }
+    std::span<const SpilledEdge> entries() const { return {entries_.get(), entry_count_}; }
     std::span<const SpilledEdge> list(uint32_t local) const {
         const uint64_t i = local - first_;
-        return {entries_.data() + begin_[i], entries_.data() + begin_[i + 1]};
+        return {entries_.get() + begin_[i], entries_.get() + begin_[i + 1]};
     }
 
 private:
     uint32_t first_ = 0;
     std::vector<uint64_t> begin_;
-    std::vector<SpilledEdge> entries_, scratch_;
+    // Every entry is written by the load, so fresh space is not zeroed first.
+    std::unique_ptr<SpilledEdge[]> entries_;
+    uint64_t entry_count_ = 0, entry_capacity_ = 0;
 };
 
 }  // namespace mmgraph::detail

@@ -59,6 +59,16 @@ void EdgeSpill::append(uint32_t src, uint32_t dst, uint16_t type, bool plain) {
     tail_plain_ = tail_plain_ && plain;
 }
 
+size_t EdgeSpill::append_plain(std::span<const uint32_t> src, std::span<const uint32_t> dst) {
+    if (tail_.empty()) tail_.reserve(kChunkEdges);
+    tail_one_type_ = tail_one_type_ && (tail_.empty() || tail_.front().type == 0);
+    const size_t at = tail_.size(), n = std::min<size_t>(src.size(), kChunkEdges - at);
+    tail_.resize(at + n);
+    Pending* into = tail_.data() + at;
+    for (size_t i = 0; i < n; ++i) into[i] = {src[i], dst[i], 0};
+    return n;
+}
+
 void EdgeSpill::wait_for_writer() {
     if (writer_.joinable()) writer_.join();
     if (write_failure_) {
@@ -268,8 +278,8 @@ void EdgeSpill::read_bytes(const Chunk& chunk, uint64_t offset, uint64_t length,
     }
 }
 
-void EdgeSpill::read_packed(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out,
-                            uint32_t first, uint32_t last) const {
+template <typename Emit>
+void EdgeSpill::read_packed(const Chunk& chunk, int d, uint64_t begin, uint64_t end, uint32_t first, uint32_t last, Emit emit) const {
     // An entry's list is the bucket it lies in (one shard: bucket = local >> shift).
     const std::vector<uint32_t>& start = chunk.bucket_start[d];
     uint64_t bucket = static_cast<uint64_t>(std::upper_bound(start.begin(), start.end(), begin) - start.begin()) - 1;
@@ -293,38 +303,52 @@ void EdgeSpill::read_packed(const Chunk& chunk, int d, uint64_t begin, uint64_t 
             if (self < first || self >= last) continue;
             const auto other = static_cast<uint32_t>(value >> other_shift);
             if (plain) {
-                out.push_back({self, other, kNoId, 0, 0});
+                emit(SpilledEdge{self, other, kNoId, 0, 0});
             } else {
                 const uint64_t id = chunk.first_id + ((value >> kBucketShift) & offset_mask);
-                out.push_back({self, other, static_cast<uint32_t>(id), 0, chunk.type});
+                emit(SpilledEdge{self, other, static_cast<uint32_t>(id), 0, chunk.type});
             }
         }
         at += n;
     }
 }
 
-void EdgeSpill::read_general(const Chunk& chunk, int d, uint64_t begin, uint64_t end, std::vector<SpilledEdge>& out,
-                             uint32_t first, uint32_t last) const {
+template <typename Emit>
+void EdgeSpill::read_general(const Chunk& chunk, int d, uint64_t begin, uint64_t end, uint32_t first, uint32_t last, Emit emit) const {
     std::vector<SpilledEdge> piece;
     for (uint64_t at = begin; at < end;) {
         const uint64_t n = std::min(kReadPieceRecords, end - at);
         piece.resize(n);
         read_bytes(chunk, chunk.file_offset[d] + at * sizeof(SpilledEdge), n * sizeof(SpilledEdge), piece.data());
         for (const SpilledEdge& e : piece)
-            if (e.self_local >= first && e.self_local < last) out.push_back(e);
+            if (e.self_local >= first && e.self_local < last) emit(e);
         at += n;
     }
 }
 
 void EdgeSpill::read_window(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::vector<SpilledEdge>& out) const {
+    read_window_entries(dir, shard, first, last, [&out](const SpilledEdge& e) { out.push_back(e); });
+}
+
+void EdgeSpill::read_window_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, SpilledEdge* out,
+                                    uint64_t room) const {
+    read_window_entries(dir, shard, first, last, [next = next.data(), first, out, room](const SpilledEdge& e) {
+        const uint64_t slot = next[e.self_local - first]++;
+        MMGRAPH_CHECK(slot < room, "a staged list holds more entries than its degree");
+        out[slot] = e;
+    });
+}
+
+template <typename Emit>
+void EdgeSpill::read_window_entries(Direction dir, uint16_t shard, uint32_t first, uint32_t last, Emit emit) const {
     if (first >= last) return;
     const int d = dir == Direction::out ? 0 : 1;
     const uint32_t first_bucket = first >> kBucketShift, last_bucket = (last - 1) >> kBucketShift;
     for (const Chunk& chunk : chunks_) {
         auto take = [&](uint64_t begin, uint64_t end) {
             if (begin == end) return;
-            if (chunk.kind == Kind::general) read_general(chunk, d, begin, end, out, first, last);
-            else read_packed(chunk, d, begin, end, out, first, last);
+            if (chunk.kind == Kind::general) read_general(chunk, d, begin, end, first, last, emit);
+            else read_packed(chunk, d, begin, end, first, last, emit);
         };
         const std::vector<uint32_t>& start = chunk.bucket_start[d];
         const uint64_t buckets = start.size() - 1;
@@ -350,8 +374,9 @@ std::pair<VertexPlace, VertexPlace> EdgeSpill::endpoints(uint32_t id) const {
     MMGRAPH_CHECK(chunk.kind != Kind::plain, "endpoints of a plain edge");
     std::vector<SpilledEdge> records;
     const uint32_t everything = 0xFFFF'FFFFu;
-    if (chunk.kind == Kind::one_type) read_packed(chunk, 0, 0, chunk.count, records, 0, everything);
-    else read_general(chunk, 0, 0, chunk.count, records, 0, everything);
+    auto keep = [&records](const SpilledEdge& e) { records.push_back(e); };
+    if (chunk.kind == Kind::one_type) read_packed(chunk, 0, 0, chunk.count, 0, everything, keep);
+    else read_general(chunk, 0, 0, chunk.count, 0, everything, keep);
     const auto& start = chunk.bucket_start[0];
     for (uint64_t i = 0; i < records.size(); ++i) {
         if (records[i].id != id) continue;

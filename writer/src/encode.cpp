@@ -403,7 +403,7 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
     const char* what = dir == Direction::out ? "out_edges" : "in_edges";
     const uint32_t first = a.windows[window_index], last = a.windows[window_index + 1];
     detail::AdjacencyWindow window;
-    window.load(*g_.edges, dir, p_.shard, first, last);
+    window.load(*g_.edges, dir, p_.shard, p_.members, first, last);
     if (dir == Direction::out && rows_from_windows()) {
         const ShardPlan::PropTable& table = p_.prop_tables.front();
         put_window_rows(table, window, table.window_rows[window_index], file_ + p_.sections[p_.prop_section_index(0)].offset);

@@ -552,6 +552,12 @@ struct Writer::Impl {
     // recorded after edges->make_room().
     uint32_t stage_edge(EdgeTypeId type, std::span<const Value> properties, const detail::InputContext& context);
     void record_edge(uint32_t src, uint32_t dst, EdgeTypeId type, uint32_t item);
+    // Whether record_edge of an edge of `type` without properties would only append it to the
+    // spill, as plain: no type or item column to extend, the item pattern already set. Runs of
+    // such edges (an edge list's) then go to the spill at once.
+    bool records_only_in_spill(EdgeTypeId type) const {
+        return type == 0 && edge_type.empty() && edge_value_item.empty() && edges->size() > 0 && !items_are_ids;
+    }
     // Takes back every vertex after the first `count`, for a batch that failed.
     void truncate_vertices(uint32_t count);
     void erase_key(uint32_t v);

@@ -424,8 +424,8 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     for (uint32_t i = 0; i < p.prop_tables.size(); ++i) table_of[p.prop_tables[i].type] = static_cast<int32_t>(i);
     // Windows are read back and sorted on worker threads; their lists are measured and
     // numbered here, in stored order.
-    auto load = [&edges = *g_.edges, &windows = a.windows, dir, shard = p.shard](size_t w, detail::AdjacencyWindow& window) {
-        window.load(edges, dir, shard, windows[w], windows[w + 1]);
+    auto load = [&edges = *g_.edges, &windows = a.windows, &members = p.members, dir, shard = p.shard](size_t w, detail::AdjacencyWindow& window) {
+        window.load(edges, dir, shard, members, windows[w], windows[w + 1]);
     };
     std::vector<BlockShape> blocks;  // the record being measured
     auto measure = [&](size_t w, const detail::AdjacencyWindow& window) {

@@ -940,7 +940,8 @@ void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uin
             if (from[row] >= count || to[row] >= count)
                 throw Error(ErrorKind::misuse, "edge " + std::to_string(from[row]) + " -> " + std::to_string(to[row]) +
                                                    ": vertex id out of range (" + std::to_string(count) + " vertices)");
-            m.stage_edge(type, properties ? properties(row) : std::span<const Value>(), {nullptr, nullptr, &m, from[row], to[row]});
+            if (has_properties || properties)  // otherwise there is nothing to stage or refuse
+                m.stage_edge(type, properties ? properties(row) : std::span<const Value>(), {nullptr, nullptr, &m, from[row], to[row]});
         }
     } catch (const Error& e) {
         drop_items_from(first_item);
@@ -949,7 +950,7 @@ void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uin
         drop_items_from(first_item);
         throw;
     }
-    for (row = 0; row < from.size(); ++row) {
+    for (row = 0; row < from.size();) {
         try {
             m.edges->make_room();
         } catch (const Error& e) {
@@ -957,7 +958,12 @@ void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uin
             if (has_properties) drop_items_from(first_item + row);
             throw e.prefixed("the rows before it were added").at_row(row);
         }
+        if (!has_properties && m.records_only_in_spill(type)) {
+            row += m.edges->append_plain(from.subspan(row), to.subspan(row));  // as many as the tail holds
+            continue;
+        }
         m.record_edge(from[row], to[row], type, has_properties ? static_cast<uint32_t>(first_item + row) : kAbsent);
+        ++row;
     }
 }
 
