@@ -626,7 +626,7 @@ void sweep(const std::filesystem::path& base, uint64_t seed) {
 
 // Resealed flips: checksums recomputed after each flip, so only structural checks stand
 // between the damage and the decoder. Whatever verify() accepts must then read without error.
-void resealed_sweep(const std::filesystem::path& dir, const std::filesystem::path& base, uint64_t seed) {
+void resealed_sweep(const std::filesystem::path& base, uint64_t seed) {
     using clock = std::chrono::steady_clock;
     const auto t0 = clock::now();
     const auto good = read_bytes(base);
@@ -678,7 +678,7 @@ TEST_CASE("damaged: sweep: every truncation and every bit flip of a dataset shar
 
 TEST_CASE("damaged: sweep: resealed bit flips give Error or valid reads, and verify() vouches for reads", "[damaged][sweep]") {
     TempDir dir;
-    resealed_sweep(dir.path, sweep_file(dir.path, 1), 11);
+    resealed_sweep(sweep_file(dir.path, 1), 11);
 }
 
 TEST_CASE("damaged: sweep: every truncation and bit flip of a file with label sets is rejected by verify", "[damaged][sweep][labels]") {
@@ -688,7 +688,7 @@ TEST_CASE("damaged: sweep: every truncation and bit flip of a file with label se
 
 TEST_CASE("damaged: sweep: resealed bit flips of a file with label sets give Error or valid reads", "[damaged][sweep][labels]") {
     TempDir dir;
-    resealed_sweep(dir.path, labels_file(dir.path), 12);
+    resealed_sweep(labels_file(dir.path), 12);
 }
 
 // The 2.2 types (spec §4.3): every range check of verify stands between a damaged value and
@@ -702,7 +702,7 @@ TEST_CASE("damaged: sweep: every truncation and every bit flip of a file with th
 TEST_CASE("damaged: sweep: resealed bit flips of a file with the 2.2 types give Error or valid reads", "[damaged][sweep][temporal]") {
     TempDir dir;
     mmgraph::test::write_temporal_graph(dir / "temporal.mmg", 1);
-    resealed_sweep(dir.path, dir / "temporal.mmg", 12);
+    resealed_sweep(dir / "temporal.mmg", 12);
 }
 
 // ---- error kinds ----------------------------------------------------------------------------
