@@ -32,6 +32,9 @@ void insertion_sort(T* begin, T* end, Key key_of) {
 // Stable LSD radix sort of [begin, end) on key_of, through `scratch` (room for as many). Digits
 // that are the same in every entry (the type of a one-type graph, the high bits of small local
 // indices) need no pass; short lists take narrower digits, whose counters cost less to clear.
+// Each pass counts its own digit: a 63-bit stored order has up to eight digits of which most do
+// not vary, where counting every digit at once (as sort_by_index_in_digits does for 32-bit
+// indices, all of whose digits usually vary) would clear and fill counters for nothing.
 template <typename T, typename Key>
 void radix_sort(T* begin, T* end, T* scratch, Key key_of) {
     const ptrdiff_t size = end - begin;
