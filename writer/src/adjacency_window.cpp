@@ -200,7 +200,8 @@ void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard
     for (uint64_t i = 0; i < n; ++i)
         MMGRAPH_CHECK(begin_[i + 1] - begin_[i] == degree[members[first + i]], "a staged list holds fewer entries than its degree");
     SortScratch scratch;
-    for (uint64_t i = 0; i < n; ++i) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch);
+    for (uint64_t i = 0; i < n; ++i)
+        if (begin_[i + 1] - begin_[i] > 1) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch);  // shorter lists are in order
 }
 
 }  // namespace mmgraph::detail
