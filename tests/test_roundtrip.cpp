@@ -702,6 +702,33 @@ TEST_CASE("roundtrip: the empty graph opens and verifies", "[roundtrip]") {
     }
 }
 
+// Vertices and no edges: every adjacency window of the encoder is empty (it then holds no entry
+// array at all), in one shard and in two.
+TEST_CASE("roundtrip: vertices without any edge", "[roundtrip]") {
+    for (uint16_t shards : {1, 2}) {
+        INFO(shards << " shard(s)");
+        TempDir dir;
+        RandomGraphOptions o;
+        o.seed = 43;
+        o.vertices = 300;
+        o.edges = 0;
+        Model model = random_model(o);
+        WriterOptions options;
+        options.shard_count = shards;
+        WriteStats stats = write_model(model, options, dir / "v.mmg");
+        CHECK(stats.vertices == 300);
+        CHECK(stats.edges == 0);
+        check_against_model(model, dir / "v.mmg");
+        Dataset d = Dataset::open(dir / "v.mmg");
+        d.verify();
+        for (uint16_t s = 0; s < d.shard_count(); ++s)
+            for (Vertex v : d.shard(s).vertices()) {
+                CHECK(v.degree(Direction::out) == 0);
+                CHECK(v.degree(Direction::in) == 0);
+            }
+    }
+}
+
 TEST_CASE("roundtrip: store_in_edges=false omits in-edges, out-edges still work", "[roundtrip]") {
     for (uint16_t shards : {1, 2}) {
         INFO(shards << " shard(s)");
