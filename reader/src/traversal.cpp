@@ -45,7 +45,9 @@ private:
     uint64_t degree(VertexRef ref) const;
     Level top_down(int32_t level);
     uint64_t bottom_up(int32_t level);
-    bool has_parent_in_frontier(const File& file, uint32_t vertex) const;
+    // The run reads of one shard in each reverse direction (reverse_'s order), made once per step.
+    using RunSources = std::vector<detail::RunSource>;
+    bool has_parent_in_frontier(const File& file, const RunSources& sources, uint32_t vertex) const;
     uint64_t bottom_up_run(int32_t& level, BfsSummary& summary);
     void queue_to_bitmap();
     void bitmap_to_queue();
@@ -131,11 +133,11 @@ Level Search::top_down(int32_t level) {
 // A flat record's neighbours are read straight from its packed run (§7), stopping at the first
 // parent; any other record (grouped, or one the run's checks refuse) goes through the iterator,
 // which reports damage.
-bool Search::has_parent_in_frontier(const File& file, uint32_t vertex) const {
+bool Search::has_parent_in_frontier(const File& file, const RunSources& sources, uint32_t vertex) const {
     detail::NeighbourRun run;
-    for (Direction d : reverse_) {
-        if (!FileInternals::neighbour_run(file, vertex, d, run)) {
-            for (const Edge& e : Vertex(&file, vertex).edges(d))
+    for (size_t i = 0; i < reverse_.size(); ++i) {
+        if (!sources[i].read(vertex, run)) {
+            for (const Edge& e : Vertex(&file, vertex).edges(reverse_[i]))
                 if (test_bit(front_, global(e.target))) return true;
             continue;
         }
@@ -154,10 +156,12 @@ uint64_t Search::bottom_up(int32_t level) {
     uint64_t found = 0;
     for (uint16_t s : dataset_.mapped_shards()) {
         const File& file = dataset_.shard(s);
+        RunSources sources;
+        for (Direction d : reverse_) sources.emplace_back(impl_of(file), d);
         const uint64_t base = first_[s];
         for (uint32_t v = 0; v < count_[s]; ++v) {
             const uint64_t g = base + v;
-            if (test_bit(visited_, g) || !has_parent_in_frontier(file, v)) continue;
+            if (test_bit(visited_, g) || !has_parent_in_frontier(file, sources, v)) continue;
             claim(g, level);
             set_bit(front_next_, g);
             ++found;
