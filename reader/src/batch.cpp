@@ -84,8 +84,9 @@ void File::frontier_runs(std::span<const uint32_t> vertices, size_t i, size_t n,
     }
 }
 
-bool File::neighbour_run(uint32_t index, Direction direction, detail::NeighbourRun& run) const noexcept {
-    return detail::RunSource(*impl_, direction).read(index, run);
+void File::index_runs(uint32_t first, size_t n, Direction direction, detail::NeighbourRun* runs) const noexcept {
+    const detail::RunSource source(*impl_, direction);
+    for (size_t j = 0; j < n; ++j) runs[j].readable = source.read(first + static_cast<uint32_t>(j), runs[j]);
 }
 
 // Accepts only what Vertex::edges and the iterator accept (a stricter test would only send more

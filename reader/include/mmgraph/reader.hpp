@@ -790,10 +790,13 @@ public:
     // The same for every vertex of the file, in index order.
     template <typename Visit>
     void for_each_neighbour(Direction direction, Visit&& visit) const {
-        const uint64_t n = vertex_count();
-        detail::NeighbourRun run;
-        for (uint64_t v = 0; v < n; ++v)
-            visit_neighbours(static_cast<uint32_t>(v), direction, neighbour_run(static_cast<uint32_t>(v), direction, run), run, visit);
+        const uint64_t count = vertex_count();
+        detail::NeighbourRun runs[kRunBatch];
+        for (uint64_t v = 0; v < count; v += kRunBatch) {
+            const size_t n = static_cast<size_t>(std::min<uint64_t>(kRunBatch, count - v));
+            index_runs(static_cast<uint32_t>(v), n, direction, runs);
+            for (size_t j = 0; j < n; ++j) visit_neighbours(static_cast<uint32_t>(v + j), direction, runs[j].readable, runs[j], visit);
+        }
     }
 
     // Edge properties live in the source shard's table; for an in-edge from another shard
@@ -844,17 +847,18 @@ private:
     bool flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept;
 
     // for_each_neighbour's step: the runs of frontier positions [i, i + n), n <= kRunBatch, each
-    // with the prefetches of frontier_record and neighbour_run's answer in `readable`. One call
-    // a batch rather than a vertex: the slot and record reads of successive vertices overlap
+    // with frontier_record's prefetches and index_runs' checks, the answer in `readable`. One
+    // call a batch rather than a vertex: the slot and record reads of successive vertices overlap
     // and the call's cost is shared (figure 7's sample graph, whose BFS stays in cache, pays for
     // every instruction per vertex).
     static constexpr size_t kRunBatch = 16;
     void frontier_runs(std::span<const uint32_t> vertices, size_t i, size_t n, Direction direction, detail::NeighbourRun* runs) const noexcept;
-    // Fills `run` with the packed run of vertex `index`'s record in `direction` (count 0 when it
-    // has no record) and returns true when the record is flat, keeps its entries in one run
-    // (a packed record, or any single-type flat record) and its slot, degree and run pass their
-    // checks; false otherwise, never throwing: the caller then walks the vertex with the iterator.
-    bool neighbour_run(uint32_t index, Direction direction, detail::NeighbourRun& run) const noexcept;
+    // The runs of vertices [first, first + n), n <= kRunBatch, as frontier_runs reads them (no
+    // prefetching: index order reads the slots front to back). A run is `readable` when the
+    // record is flat, keeps its entries in one run (a packed record, or any single-type flat
+    // record) and its slot, degree and run pass their checks (count 0 when the vertex has no
+    // record); otherwise the caller walks the vertex with the iterator. Never throws.
+    void index_runs(uint32_t first, size_t n, Direction direction, detail::NeighbourRun* runs) const noexcept;
 
     // One call of `visit` in the loop, and the iterator's walk out of line: with more call
     // sites the compiler stopped inlining a large visitor (mmgraph::bfs's) and called it per
