@@ -1,7 +1,7 @@
 // The output of one shard: a temporary file next to the target (unnamed until commit where the
 // file system allows), sized and block-reserved up front (so a full disk fails here, cleanly, not
-// as SIGBUS during encoding), its page cache filled with zeros by pwrite, mapped read-write, then
-// flushed, named and renamed over the target (spec §12). Destroyed uncommitted, it leaves nothing.
+// as SIGBUS during encoding), mapped read-write, then flushed, named and renamed over the target
+// (spec §12). Destroyed uncommitted, it leaves nothing.
 #pragma once
 
 #include <cstdint>
@@ -34,7 +34,6 @@ public:
 
 private:
     struct Mapping;
-    void fill_page_cache();
     void discard();  // closes, and removes the temporary if it has a name
     std::filesystem::path target_, temp_;
     uint64_t size_;
