@@ -240,7 +240,12 @@ struct RunSource {
     // fails one goes to the iterator, whose checks (adjacency_record's, and the record's) report
     // it; this path only ever accepts what they accept.
     [[gnu::always_inline]] bool read(uint32_t index, detail::NeighbourRun& run) const noexcept {
-        run.count = run.loadable = 0;
+        // Every field the walk reads, also for an empty record (count 0).
+        run.run = nullptr;
+        run.words = run.count = run.loadable = 0;
+        run.entry_bits = entry_bits;
+        run.entry_mask = entry_mask;
+        run.shard = shard;
         if (!slots || index >= vertex_count) return false;
         const uint64_t value = format::load<uint64_t>(slots + index * stride);
         if (value == 0) return true;
@@ -260,9 +265,6 @@ struct RunSource {
         run.count = degree;
         const uint64_t room = domain.size - at;
         run.loadable = room >= bytes + 8 ? degree : std::min(degree, format::packed_loadable(room, entry_bits));
-        run.entry_bits = entry_bits;
-        run.entry_mask = entry_mask;
-        run.shard = shard;
         return true;
     }
 };
