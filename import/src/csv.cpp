@@ -76,12 +76,13 @@ inline unsigned swar_digits(uint64_t eight, uint64_t& value) {
     return count;
 }
 
-// std::from_chars for an edge list id, with a loop of its own for ids of fewer than 18 digits
-// (which cannot overflow), nearly all of them: the library call cost a fifth of the line.
+// std::from_chars for an edge list id: ids of up to 7 digits eight bytes at a time, longer ones
+// of fewer than 18 digits (which cannot overflow) by a loop of its own, nearly all of them: the
+// library call cost a fifth of the line.
 std::from_chars_result parse_id(const char* p, const char* end, int64_t& id) {
     const bool negative = p < end && *p == '-';
     const char* const digits = p + negative;
-    if (end - digits >= 8) {
+    if (std::endian::native == std::endian::little && end - digits >= 8) {
         uint64_t eight, value;
         std::memcpy(&eight, digits, sizeof eight);
         if (const unsigned count = swar_digits(eight, value)) {
