@@ -261,7 +261,9 @@ TEST_CASE("edge list reader: ids of 1 to 18 digits, with the 8-byte path and wit
 }
 
 TEST_CASE("edge list reader: a byte next to the digits in ASCII ends no id", "[csv]") {
-    for (const std::string bad : {"12345/78 1\n", "1234567: 1\n", "1 1234567890:\n", "1 2/", "1 2\xB0 3\n", "1 \xB9\n"}) {
+    // 0xFA and above after the digits: the 8-byte digit test's addition carries out of such a byte.
+    for (const std::string bad : {"12345/78 1\n", "1234567: 1\n", "1 1234567890:\n", "1 2/", "1 2\xB0 3\n", "1 \xB9\n", "12\xFA" "3456 1\n",
+                                  "1234567\xFF 1\n", "1 7\xFE" "9999999\n"}) {
         TempDir dir;
         const std::string path = (dir / "edges.txt").string();
         std::ofstream(path, std::ios::binary) << bad;
