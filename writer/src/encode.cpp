@@ -582,7 +582,7 @@ void ShardEncoder::add_key_table() {
         });
 }
 
-// Gaps between sections are zero (a fresh file is zero-filled; write them for clarity).
+// Gaps between sections are zero (a reserved extent reads as zeros; write them for clarity).
 void ShardEncoder::zero_gaps() const {
     for (size_t i = 0; i < p_.sections.size(); ++i) {
         uint64_t end = p_.sections[i].offset + p_.sections[i].length;
