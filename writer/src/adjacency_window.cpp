@@ -90,11 +90,11 @@ void sort_by_index_in_digits(T* begin, T* end, T* scratch) {
 }
 
 // Long lists take wider digits: one pass fewer for up to 22-bit indices, where clearing the
-// larger counters costs little against the entries. `values` has room for twice the list.
+// larger counters costs little against the entries. `scratch` has room for the list.
 template <typename T>
-void sort_by_index(std::vector<T>& values, ptrdiff_t size) {
-    if (size < 2048) sort_by_index_in_digits<8>(values.data(), values.data() + size, values.data() + size);
-    else sort_by_index_in_digits<11>(values.data(), values.data() + size, values.data() + size);
+void sort_by_index(T* begin, T* end, T* scratch) {
+    if (end - begin < 2048) sort_by_index_in_digits<8>(begin, end, scratch);
+    else sort_by_index_in_digits<11>(begin, end, scratch);
 }
 
 // How the entries of a list differ, besides the list (which is the same).
@@ -139,7 +139,7 @@ void sort_list(SpilledEdge* begin, SpilledEdge* end, SortScratch& scratch) {
         std::vector<uint32_t>& v = scratch.indices;
         v.resize(2 * static_cast<size_t>(size));
         for (ptrdiff_t i = 0; i < size; ++i) v[i] = begin[i].other_local;
-        sort_by_index(v, size);
+        sort_by_index(v.data(), v.data() + size, v.data() + size);
         for (ptrdiff_t i = 0; i < size; ++i) begin[i].other_local = v[i];
         return;
     }
@@ -147,7 +147,7 @@ void sort_list(SpilledEdge* begin, SpilledEdge* end, SortScratch& scratch) {
         std::vector<uint64_t>& v = scratch.indices_with_ids;
         v.resize(2 * static_cast<size_t>(size));
         for (ptrdiff_t i = 0; i < size; ++i) v[i] = uint64_t{begin[i].other_local} << 32 | begin[i].id;
-        sort_by_index(v, size);
+        sort_by_index(v.data(), v.data() + size, v.data() + size);
         for (ptrdiff_t i = 0; i < size; ++i) {
             begin[i].other_local = static_cast<uint32_t>(v[i] >> 32);
             begin[i].id = static_cast<uint32_t>(v[i]);
@@ -155,6 +155,16 @@ void sort_list(SpilledEdge* begin, SpilledEdge* end, SortScratch& scratch) {
         return;
     }
     }
+}
+
+// A list of plain edges' other endpoints: equal values are alike, so no order but theirs.
+void sort_others(uint32_t* begin, uint32_t* end, std::vector<uint32_t>& scratch) {
+    if (end - begin <= kInsertionSortMax) {
+        insertion_sort(begin, end, [](uint32_t other) { return uint64_t{other}; });
+        return;
+    }
+    scratch.resize(static_cast<size_t>(end - begin));
+    sort_by_index(begin, end, scratch.data());
 }
 
 }  // namespace
@@ -175,7 +185,7 @@ std::vector<uint32_t> window_bounds(const std::vector<uint32_t>& members, const 
 }
 
 void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard, std::span<const uint32_t> members, uint32_t first,
-                           uint32_t last) {
+                           uint32_t last, bool others_only) {
     // Each list's place follows from the degrees, so entries are read straight into their lists
     // (in edge id order), and each list is then sorted on its own, in the cache.
     first_ = first;
@@ -188,20 +198,41 @@ void AdjacencyWindow::load(const EdgeSpill& spill, Direction dir, uint16_t shard
         begin_[i + 1] = begin_[i] + d;
     }
     entry_count_ = begin_[n];
-    if (entry_count_ > entry_capacity_) {
-        entries_ = std::make_unique_for_overwrite<SpilledEdge[]>(entry_count_);
-        entry_capacity_ = entry_count_;
-    }
+    others_only_ = others_only;
     // begin_ itself is the cursor (a second array per list raised the peak memory): each list's
     // start advances to its end, which is the next list's start, then all move back one.
-    spill.read_window_by_list(dir, shard, first, last, std::span<uint64_t>(begin_.data(), n), entries_.get(), entry_count_);
+    const std::span<uint64_t> cursor(begin_.data(), n);
+    if (others_only) {
+        if (entry_count_ > other_capacity_) {
+            others_ = std::make_unique_for_overwrite<uint32_t[]>(entry_count_);
+            other_capacity_ = entry_count_;
+        }
+        spill.read_window_others_by_list(dir, shard, first, last, cursor, others_.get(), entry_count_);
+    } else {
+        if (entry_count_ > entry_capacity_) {
+            entries_ = std::make_unique_for_overwrite<SpilledEdge[]>(entry_count_);
+            entry_capacity_ = entry_count_;
+        }
+        spill.read_window_by_list(dir, shard, first, last, cursor, entries_.get(), entry_count_);
+    }
     for (uint64_t i = n; i > 0; --i) begin_[i] = begin_[i - 1];
     begin_[0] = 0;
     for (uint64_t i = 0; i < n; ++i)
         MMGRAPH_CHECK(begin_[i + 1] - begin_[i] == degree[members[first + i]], "a staged list holds fewer entries than its degree");
+    sort_lists(n);
+}
+
+// Each list into stored order; a list shorter than two is in it already.
+void AdjacencyWindow::sort_lists(uint64_t n) {
+    if (others_only_) {
+        std::vector<uint32_t> scratch;
+        for (uint64_t i = 0; i < n; ++i)
+            if (begin_[i + 1] - begin_[i] > 1) sort_others(others_.get() + begin_[i], others_.get() + begin_[i + 1], scratch);
+        return;
+    }
     SortScratch scratch;
     for (uint64_t i = 0; i < n; ++i)
-        if (begin_[i + 1] - begin_[i] > 1) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch);  // shorter lists are in order
+        if (begin_[i + 1] - begin_[i] > 1) sort_list(entries_.get() + begin_[i], entries_.get() + begin_[i + 1], scratch);
 }
 
 }  // namespace mmgraph::detail

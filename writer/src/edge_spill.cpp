@@ -339,6 +339,19 @@ void EdgeSpill::read_window_by_list(Direction dir, uint16_t shard, uint32_t firs
     });
 }
 
+void EdgeSpill::read_window_others_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, uint32_t* out,
+                                           uint64_t room) const {
+    read_window_entries(dir, shard, first, last, [next = next.data(), first, out, room](const SpilledEdge& e) {
+        const uint64_t slot = next[e.self_local - first]++;
+        MMGRAPH_CHECK(slot < room, "a staged list holds more entries than its degree");
+        out[slot] = e.other_local;
+    });
+}
+
+bool EdgeSpill::all_plain() const {
+    return std::all_of(chunks_.begin(), chunks_.end(), [](const Chunk& c) { return c.kind == Kind::plain; });
+}
+
 template <typename Emit>
 void EdgeSpill::read_window_entries(Direction dir, uint16_t shard, uint32_t first, uint32_t last, Emit emit) const {
     if (first >= last) return;

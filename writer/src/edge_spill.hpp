@@ -81,6 +81,13 @@ public:
     // first slot, which the degrees give; one pass, where appending, counting and moving took three.
     void read_window_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, SpilledEdge* out,
                              uint64_t room) const;
+    // The same for a spill whose chunks are all plain (all_plain()): only each entry's other
+    // endpoint's local index, a quarter of the bytes to place.
+    void read_window_others_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, uint32_t* out,
+                                    uint64_t room) const;
+    // Whether every sealed chunk holds plain edges (type 0, no properties, one shard), whose
+    // entries are their other endpoints alone.
+    bool all_plain() const;
     // The places of edge `id`'s source and target, for an error message about an edge with
     // properties (it reads a whole chunk).
     std::pair<VertexPlace, VertexPlace> endpoints(uint32_t id) const;

@@ -122,6 +122,8 @@ private:
     struct TypeBlock { uint16_t type; uint32_t groups; uint64_t begin, end; };  // a block of a list: its edges [begin, end)
     void put_adjacency_record(SectionWriter& w, Direction dir, std::span<const detail::SpilledEdge> list, bool local,
                               std::span<const TypeBlock> blocks, const uint32_t* in_ordinals) const;
+    void put_plain_record(SectionWriter& w, std::span<const uint32_t> others) const;
+    void put_directory(SectionWriter& w, std::span<const TypeBlock> blocks) const;
     void put_window_rows(const ShardPlan::PropTable& table, const detail::AdjacencyWindow& window, uint64_t first_row,
                          uint8_t* base) const;
     void add_edge_props();
@@ -403,8 +405,12 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
     const char* what = dir == Direction::out ? "out_edges" : "in_edges";
     const uint32_t first = a.windows[window_index], last = a.windows[window_index + 1];
     detail::AdjacencyWindow window;
-    window.load(*g_.edges, dir, p_.shard, p_.members, first, last);
-    if (dir == Direction::out && rows_from_windows()) {
+    // A graph of plain edges only (an edge list's) keeps each list as its other endpoints alone:
+    // nothing below needs more of an entry.
+    const bool rows_here = dir == Direction::out && rows_from_windows();
+    const bool others_only = g_.edges->all_plain() && !rows_here && (dir == Direction::out || ordinal_.empty());
+    window.load(*g_.edges, dir, p_.shard, p_.members, first, last, others_only);
+    if (rows_here) {
         const ShardPlan::PropTable& table = p_.prop_tables.front();
         put_window_rows(table, window, table.window_rows[window_index], file_ + p_.sections[p_.prop_section_index(0)].offset);
     }
@@ -421,6 +427,13 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
         }
     }
     SectionWriter w(base, a.offset[first], a.offset[last], what);
+    if (others_only) {
+        for (uint32_t l = first; l < last; ++l)
+            if (const auto others = window.others(l); !others.empty()) put_plain_record(w, others);
+        w.finish();
+        release(base, a.offset[first], a.offset[last]);
+        return;
+    }
     std::vector<TypeBlock> blocks;
     for (uint32_t l = first; l < last; ++l) {
         const auto list = window.list(l);
@@ -451,14 +464,6 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
 void ShardEncoder::put_adjacency_record(SectionWriter& w, Direction dir, std::span<const detail::SpilledEdge> list, bool local,
                                         std::span<const TypeBlock> blocks, const uint32_t* in_ordinals) const {
     const unsigned entry_bits = format::packed_entry_bits(n_);
-    auto put_directory = [&] {
-        if (g_.edge_types.size() <= 1) return;
-        w.put<uint32_t>(static_cast<uint32_t>(blocks.size()));
-        for (const TypeBlock& block : blocks) {
-            w.put<uint32_t>(block.type | (block.groups << format::kBlockGroupsShift));
-            w.put<uint32_t>(static_cast<uint32_t>(block.end - block.begin));
-        }
-    };
     auto put_ordinals = [&](const TypeBlock& block) {
         if (!g_.edge_types[block.type].has_properties()) return;
         if (dir == Direction::out) w.put<uint64_t>(ordinal_[list[block.begin].id]);
@@ -468,11 +473,11 @@ void ShardEncoder::put_adjacency_record(SectionWriter& w, Direction dir, std::sp
     if (local) {  // §7.2: packed at the shard's width, block after block, no terminator
         format::pack_entries(w.take(format::packed_bytes(list.size(), entry_bits)), list.size(), entry_bits,
                              [&](uint64_t i) { return list[i].other_local; });
-        put_directory();
+        put_directory(w, blocks);
         for (const TypeBlock& block : blocks) put_ordinals(block);
         return;
     }
-    put_directory();
+    put_directory(w, blocks);
     for (const TypeBlock& block : blocks) {
         put_ordinals(block);
         for (uint64_t i = block.begin; i < block.end; ++i) {
@@ -483,6 +488,27 @@ void ShardEncoder::put_adjacency_record(SectionWriter& w, Direction dir, std::sp
             w.put<uint32_t>(list[i].other_local | (group_end ? format::kTerminatorBit : 0));
         }
     }
+}
+
+// A flat record's block directory (§7), when the schema has more than one edge type.
+void ShardEncoder::put_directory(SectionWriter& w, std::span<const TypeBlock> blocks) const {
+    if (g_.edge_types.size() <= 1) return;
+    w.put<uint32_t>(static_cast<uint32_t>(blocks.size()));
+    for (const TypeBlock& block : blocks) {
+        w.put<uint32_t>(block.type | (block.groups << format::kBlockGroupsShift));
+        w.put<uint32_t>(static_cast<uint32_t>(block.end - block.begin));
+    }
+}
+
+// The record of a list of plain edges (one shard, type 0, no properties): put_adjacency_record's
+// flat record of one block, from the other endpoints alone.
+void ShardEncoder::put_plain_record(SectionWriter& w, std::span<const uint32_t> others) const {
+    const unsigned entry_bits = format::packed_entry_bits(n_);
+    w.put<uint32_t>(static_cast<uint32_t>(others.size()));
+    format::pack_entries(w.take(format::packed_bytes(others.size(), entry_bits)), others.size(), entry_bits,
+                         [&](uint64_t i) { return others[i]; });
+    const TypeBlock only{0, 0, 0, others.size()};
+    put_directory(w, std::span(&only, 1));
 }
 
 // §8.2 edge property tables: the head, then kRowsPerTask rows (and their heap) per task.
