@@ -36,7 +36,6 @@ public:
         const uint64_t i = local - first_;
         return {entries_.get() + begin_[i], entries_.get() + begin_[i + 1]};
     }
-    bool others_only() const { return others_only_; }
     // A list of plain edges, sorted: their other endpoints (one shard: their local indices).
     std::span<const uint32_t> others(uint32_t local) const {
         if (!others_only_) return {};

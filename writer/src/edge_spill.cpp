@@ -330,22 +330,24 @@ void EdgeSpill::read_window(Direction dir, uint16_t shard, uint32_t first, uint3
     read_window_entries(dir, shard, first, last, [&out](const SpilledEdge& e) { out.push_back(e); });
 }
 
-void EdgeSpill::read_window_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, SpilledEdge* out,
-                                    uint64_t room) const {
-    read_window_entries(dir, shard, first, last, [next = next.data(), first, out, room](const SpilledEdge& e) {
+template <typename Out, typename Project>
+void EdgeSpill::place_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, Out* out, uint64_t room,
+                              Project project) const {
+    read_window_entries(dir, shard, first, last, [next = next.data(), first, out, room, project](const SpilledEdge& e) {
         const uint64_t slot = next[e.self_local - first]++;
         MMGRAPH_CHECK(slot < room, "a staged list holds more entries than its degree");
-        out[slot] = e;
+        out[slot] = project(e);
     });
+}
+
+void EdgeSpill::read_window_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, SpilledEdge* out,
+                                    uint64_t room) const {
+    place_by_list(dir, shard, first, last, next, out, room, [](const SpilledEdge& e) { return e; });
 }
 
 void EdgeSpill::read_window_others_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, uint32_t* out,
                                            uint64_t room) const {
-    read_window_entries(dir, shard, first, last, [next = next.data(), first, out, room](const SpilledEdge& e) {
-        const uint64_t slot = next[e.self_local - first]++;
-        MMGRAPH_CHECK(slot < room, "a staged list holds more entries than its degree");
-        out[slot] = e.other_local;
-    });
+    place_by_list(dir, shard, first, last, next, out, room, [](const SpilledEdge& e) { return e.other_local; });
 }
 
 bool EdgeSpill::all_plain() const {

@@ -150,6 +150,10 @@ private:
     // [first, last) is handed to `emit`, in file order.
     template <typename Emit>
     void read_window_entries(Direction dir, uint16_t shard, uint32_t first, uint32_t last, Emit emit) const;
+    // read_window_by_list's placing, of project(entry) for each entry.
+    template <typename Out, typename Project>
+    void place_by_list(Direction dir, uint16_t shard, uint32_t first, uint32_t last, std::span<uint64_t> next, Out* out, uint64_t room,
+                       Project project) const;
     template <typename Emit>
     void read_packed(const Chunk& chunk, int d, uint64_t begin, uint64_t end, uint32_t first, uint32_t last, Emit emit) const;
     template <typename Emit>

@@ -71,7 +71,7 @@ namespace {
 class ShardEncoder {
 public:
     ShardEncoder(const Writer::Impl& graph, std::vector<uint32_t>& ordinal, ShardPlan& plan, detail::OutputFile& output)
-        : g_(graph), ordinal_(ordinal), p_(plan), output_(output), file_(output.data()), n_(plan.members.size()) {}
+        : g_(graph), ordinal_(ordinal), p_(plan), output_(output), file_(output.data()), n_(plan.members.size()), plain_spill_(graph.edges->all_plain()) {}
 
     void run(unsigned threads) {
         add_strings();
@@ -141,6 +141,7 @@ private:
     detail::OutputFile& output_;
     uint8_t* const file_;
     const uint64_t n_;  // vertices in the shard
+    const bool plain_spill_;  // every staged edge plain (EdgeSpill::all_plain): asked once, not per window
     std::vector<std::function<void()>> tasks_;
 };
 
@@ -408,7 +409,7 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
     // A graph of plain edges only (an edge list's) keeps each list as its other endpoints alone:
     // nothing below needs more of an entry.
     const bool rows_here = dir == Direction::out && rows_from_windows();
-    const bool others_only = g_.edges->all_plain() && !rows_here && (dir == Direction::out || ordinal_.empty());
+    const bool others_only = plain_spill_ && !rows_here && (dir == Direction::out || ordinal_.empty());
     window.load(*g_.edges, dir, p_.shard, p_.members, first, last, others_only);
     if (rows_here) {
         const ShardPlan::PropTable& table = p_.prop_tables.front();
