@@ -821,7 +821,7 @@ private:
     // The edges of one chunk of an edge list, parsed on a worker thread: endpoints in order
     // (source, target, source, ...) and the errors of bad lines, also in order.
     struct ParsedPairs {
-        std::vector<Key> endpoints;  // [0, endpoint_count) are the chunk's; the vector only grows
+        std::vector<int64_t> endpoints;  // [0, endpoint_count) are the chunk's; the vector only grows
         size_t endpoint_count = 0;
         std::vector<std::exception_ptr> errors;
         uint64_t lines = 0;  // edges and bad lines
@@ -872,11 +872,11 @@ private:
                         bad_row(e);
                     }
                 }
-                const std::span<const Key> endpoints(chunk->endpoints.data(), chunk->endpoint_count);
+                const std::span<const int64_t> endpoints(chunk->endpoints.data(), chunk->endpoint_count);
                 for (size_t at = 0; at < endpoints.size(); at += kBatch) {
                     const auto batch = endpoints.subspan(at, std::min(kBatch, endpoints.size() - at));
                     ids.resize(batch.size());
-                    writer_->vertices_for(batch, label, ids);
+                    writer_->vertices_for_int_keys(batch, label, ids);
                     // One call for the batch: an edge at a time, the calls' checks were a tenth
                     // of the adding thread's work.
                     from.resize(ids.size() / 2);

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <unordered_set>
 #include <thread>
+#include <type_traits>
 #include <vector>
 
 #include "edge_spill.hpp"
@@ -433,6 +434,11 @@ struct Writer::Impl {
         const uint64_t n = direct_number(key);
         return n < direct_keys.size() ? &direct_keys[static_cast<size_t>(n)] : nullptr;
     }
+    // The same for a key of an int64-keyed graph given as a plain integer.
+    const uint32_t* direct_slot(int64_t key, IdSpace space) const {
+        if (space.id != 0 || key < 0 || static_cast<uint64_t>(key) >= direct_keys.size()) return nullptr;
+        return &direct_keys[static_cast<size_t>(key)];
+    }
     void insert_direct_key(uint32_t v);
 
     // Where each vertex goes (§10), by global id: fixed when it is added, so that edges can be
@@ -520,9 +526,12 @@ struct Writer::Impl {
     // resolve_in_order, except that the keys with a direct_keys slot go first, in order, to
     // direct(i, slot), which returns whether that resolved key i; the others then go to
     // resolve_in_order. Such keys need no hash, and most of an import's endpoints are such keys.
-    template <typename Direct, typename Resolve>
-    void resolve_keys(std::span<const Key> keys, std::span<const IdSpace> spaces, Direct&& direct, Resolve&& resolve) const {
-        if (direct_keys.empty()) return resolve_in_order(keys, resolve, spaces);
+    // Keys are Keys, or the plain integers of an int64-keyed graph (K = int64_t), which the
+    // direct slots take as they are; only the others become Keys, to be hashed.
+    template <typename K, typename Direct, typename Resolve>
+    void resolve_keys(std::span<const K> keys, std::span<const IdSpace> spaces, Direct&& direct, Resolve&& resolve) const {
+        if constexpr (std::is_same_v<K, Key>)
+            if (direct_keys.empty()) return resolve_in_order(keys, resolve, spaces);
         auto space = [&](size_t i) { return spaces.empty() ? IdSpace{} : spaces[i]; };
         std::vector<uint32_t> rest;
         constexpr size_t kAhead = 16;
@@ -543,6 +552,11 @@ struct Writer::Impl {
     }
     // Whether a vertex with this new key may be added: throws the limit error that refuses it.
     void check_new_vertex(const Key& key) const;
+    // vertices_for's checks of its arguments (`call` names it in the error).
+    void check_vertices_for(const char* call, IdSpace space, size_t key_count, LabelId label, size_t id_room) const;
+    // vertices_for once its keys passed: each key's vertex, added (in order) when new.
+    template <typename K>
+    void resolve_or_add(IdSpace space, std::span<const K> keys, LabelId label, std::span<uint32_t> ids);
     bool key_refused(const Key& key) const;
     // add_vertex after its duplicate check; returns the new id.
     uint32_t append_vertex(const Key& key, uint64_t hash, uint16_t label, std::span<const Value> values, IdSpace space = {});  // label: a label or label set id

@@ -698,11 +698,7 @@ void Writer::vertices_for(std::span<const Key> keys, LabelId label, std::span<ui
 
 void Writer::vertices_for(IdSpace space, std::span<const Key> keys, LabelId label, std::span<uint32_t> ids) {
     Impl& m = *impl_;
-    if (m.finished) throw Error(ErrorKind::misuse, "vertices_for after finish()");
-    if (ids.size() != keys.size())
-        throw Error(ErrorKind::misuse, "vertices_for: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
-    if (label >= m.labels.size()) throw Error(ErrorKind::misuse, "vertices_for: unknown label id " + std::to_string(label));
-    if (space.id > m.id_spaces.size()) throw Error(ErrorKind::misuse, "vertices_for: unknown ID space " + std::to_string(space.id));
+    m.check_vertices_for("vertices_for", space, keys.size(), label, ids.size());
     // What can refuse a new vertex is checked before the first is added, so that a failed call
     // adds none; key types first, as resolve_in_order checks them.
     const Key* refused = nullptr;
@@ -711,14 +707,35 @@ void Writer::vertices_for(IdSpace space, std::span<const Key> keys, LabelId labe
         if (!refused && m.key_refused(key)) refused = &key;
     }
     if (refused) m.check_new_vertex(*refused);
-    if (m.vertex_label.size() + keys.size() > kMaxWriterVertices) {
+    m.resolve_or_add(space, keys, label, ids);
+}
+
+void Writer::vertices_for_int_keys(std::span<const int64_t> keys, LabelId label, std::span<uint32_t> ids) {
+    Impl& m = *impl_;
+    m.check_vertices_for("vertices_for_int_keys", IdSpace{}, keys.size(), label, ids.size());
+    if (m.options.key_type != KeyType::int64) throw Error(ErrorKind::misuse, "vertices_for_int_keys: this graph has string keys");
+    m.resolve_or_add(IdSpace{}, keys, label, ids);  // an int64 key is never refused but by the vertex limit
+}
+
+void Writer::Impl::check_vertices_for(const char* call, IdSpace space, size_t key_count, LabelId label, size_t id_room) const {
+    const std::string name(call);
+    if (finished) throw Error(ErrorKind::misuse, name + " after finish()");
+    if (id_room != key_count)
+        throw Error(ErrorKind::misuse, name + ": " + std::to_string(key_count) + " keys but room for " + std::to_string(id_room) + " ids");
+    if (label >= labels.size()) throw Error(ErrorKind::misuse, name + ": unknown label id " + std::to_string(label));
+    if (space.id > id_spaces.size()) throw Error(ErrorKind::misuse, name + ": unknown ID space " + std::to_string(space.id));
+}
+
+template <typename K>
+void Writer::Impl::resolve_or_add(IdSpace space, std::span<const K> keys, LabelId label, std::span<uint32_t> ids) {
+    if (vertex_label.size() + keys.size() > kMaxWriterVertices) {
         std::set<Key> added;
-        for (const Key& key : keys)
-            if (!m.lookup(key, m.hash_key(key, space), space)) added.insert(key);
-        if (m.vertex_label.size() + added.size() > kMaxWriterVertices) throw too_many_vertices();
+        for (const K& key : keys)
+            if (!lookup(Key(key), hash_key(Key(key), space), space)) added.insert(Key(key));
+        if (vertex_label.size() + added.size() > kMaxWriterVertices) throw too_many_vertices();
     }
     const std::vector<IdSpace> spaces(space.id == 0 ? 0 : keys.size(), space);
-    m.resolve_keys(
+    resolve_keys(
         keys, spaces,
         [&](size_t i, uint32_t slot) {
             if (slot == 0) return false;  // a new vertex: added in order with the others
@@ -726,8 +743,9 @@ void Writer::vertices_for(IdSpace space, std::span<const Key> keys, LabelId labe
             return true;
         },
         [&](size_t i, uint64_t hash) {
-            auto v = m.lookup(keys[i], hash, space);
-            ids[i] = v ? *v : m.append_vertex(keys[i], hash, static_cast<uint16_t>(label), {}, space);
+            const Key key(keys[i]);
+            auto v = lookup(key, hash, space);
+            ids[i] = v ? *v : append_vertex(key, hash, static_cast<uint16_t>(label), {}, space);
         });
 }
 

@@ -366,6 +366,9 @@ public:
     // misses overlap. A key of the wrong type fails before any vertex is added.
     void vertices_for(std::span<const Key> keys, LabelId label, std::span<uint32_t> ids);
     void vertices_for(IdSpace space, std::span<const Key> keys, LabelId label, std::span<uint32_t> ids);  // every key in `space`
+    // vertices_for for an int64-keyed graph, the keys as plain integers (an edge list's ids, a
+    // numpy array): a third of the bytes of Keys to read, and no key type to check per key.
+    void vertices_for_int_keys(std::span<const int64_t> keys, LabelId label, std::span<uint32_t> ids);
     // The ids of existing vertices, prefetched the same way; nullopt for a key no vertex has.
     // Several threads may call it while one thread adds edges (add_edge, add_edge_by_id), as
     // long as no vertex is being added: an importer looks up endpoints in parallel that way.
