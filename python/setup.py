@@ -5,8 +5,8 @@ sources of this repository (no CMake needed). Offline, from the repository root:
     .venv/bin/pip install --no-build-isolation --no-index ./python
 
 Needs python3-dev, pybind11-dev (or python3-pybind11), python3-numpy, libboost-dev,
-libxxhash-dev, libutfcpp-dev, libarchive-dev and libhowardhinnant-date-dev; setuptools and
-wheel come from the system site packages.
+libxxhash-dev, libutfcpp-dev, libhwy-dev, libarchive-dev and libhowardhinnant-date-dev;
+setuptools and wheel come from the system site packages.
 """
 
 import os
@@ -55,7 +55,7 @@ extension = Pybind11Extension(
     sources("python/src") + sources("reader/src") + sources("writer/src") + sources("import/src"),
     include_dirs=include_dirs,
     define_macros=DATE_DEFINES,
-    libraries=["xxhash", "archive", "date-tz"],
+    libraries=["xxhash", "hwy_contrib", "hwy", "archive", "date-tz"],
     cxx_std=20,
 )
 

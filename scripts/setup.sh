@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
-  libboost-dev libxxhash-dev libutfcpp-dev libarchive-dev zlib1g-dev catch2
+  libboost-dev libxxhash-dev libutfcpp-dev libhwy-dev libarchive-dev zlib1g-dev catch2
   libimgui-dev libglfw3-dev libgl-dev libstb-dev xvfb xauth libgl1-mesa-dri xdotool
   clang-14 libclang-rt-14-dev libcli11-dev nlohmann-json3-dev
   libboost-graph-dev libsqlite3-dev libhowardhinnant-date-dev
