@@ -510,6 +510,9 @@ TEST_CASE("writer: vertices_for_int_keys gives plain integers the vertices verti
     strings.add_label("V");
     CHECK_THROWS_WITH(strings.vertices_for_int_keys(two, 0, room), Contains("this graph has string keys"));
     CHECK(strings.vertex_count() == 0);
+    TempDir dir;
+    ints.finish(dir / "ints.mmg");
+    CHECK_THROWS_WITH(ints.vertices_for_int_keys(two, label, room), Contains("vertices_for_int_keys after finish()"));
 }
 
 TEST_CASE("writer_errors: an edge property naming an unknown vertex is reported by its endpoints from a later chunk", "[writer_errors][spill]") {

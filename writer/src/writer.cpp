@@ -718,12 +718,11 @@ void Writer::vertices_for_int_keys(std::span<const int64_t> keys, LabelId label,
 }
 
 void Writer::Impl::check_vertices_for(const char* call, IdSpace space, size_t key_count, LabelId label, size_t id_room) const {
-    const std::string name(call);
-    if (finished) throw Error(ErrorKind::misuse, name + " after finish()");
-    if (id_room != key_count)
-        throw Error(ErrorKind::misuse, name + ": " + std::to_string(key_count) + " keys but room for " + std::to_string(id_room) + " ids");
-    if (label >= labels.size()) throw Error(ErrorKind::misuse, name + ": unknown label id " + std::to_string(label));
-    if (space.id > id_spaces.size()) throw Error(ErrorKind::misuse, name + ": unknown ID space " + std::to_string(space.id));
+    auto misuse = [call](const std::string& what) { return Error(ErrorKind::misuse, call + what); };
+    if (finished) throw misuse(" after finish()");
+    if (id_room != key_count) throw misuse(": " + std::to_string(key_count) + " keys but room for " + std::to_string(id_room) + " ids");
+    if (label >= labels.size()) throw misuse(": unknown label id " + std::to_string(label));
+    if (space.id > id_spaces.size()) throw misuse(": unknown ID space " + std::to_string(space.id));
 }
 
 template <typename K>
