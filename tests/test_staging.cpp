@@ -130,6 +130,61 @@ TEST_CASE("arena: items keep their bytes across blocks and the switch to wide st
     CHECK(arena.bytes.size() == bytes - model.back().size());
 }
 
+TEST_CASE("arena: items of one size store no starts until an item of another size comes", "[staging]") {
+    for (size_t size : {size_t{0}, size_t{10}}) {
+        CAPTURE(size);
+        // With deltas past 1,000 bytes turned wide, leaving the one size at item 300 (3,000
+        // bytes in) stores wide starts at once when the items are 10 bytes.
+        Arena arena(1'000);
+        std::vector<std::string> model;
+        uint8_t next = 0;
+        auto add = [&](size_t length) {
+            arena.begin_item();
+            std::string bytes(length, '\0');
+            for (auto& c : bytes) c = static_cast<char>(++next);
+            arena.bytes.append(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
+            model.push_back(bytes);
+        };
+        auto check_all = [&] {
+            REQUIRE(arena.items() == model.size());
+            for (uint64_t i = 0; i < model.size(); ++i) {
+                const uint64_t end = i + 1 < model.size() ? static_cast<uint64_t>(arena.item(i + 1) - arena.bytes.data()) : arena.bytes.size();
+                REQUIRE(end - static_cast<uint64_t>(arena.item(i) - arena.bytes.data()) == model[i].size());
+                CHECK(std::memcmp(model[i].data(), arena.item(i), model[i].size()) == 0);
+            }
+        };
+        for (int i = 0; i < 300; ++i) add(size);
+        CHECK(arena.uniform());
+        check_all();
+        // Dropping back to one item and to none keeps the one size open to a new first size.
+        while (arena.items() > 1) {
+            arena.drop_last_item();
+            model.pop_back();
+        }
+        add(size + 3);
+        CHECK(arena.uniform());  // an item's size is known when the next one begins
+        add(size);
+        CHECK_FALSE(arena.uniform());
+        check_all();
+        Arena again(1'000);
+        again.begin_item();
+        again.drop_last_item();
+        CHECK(again.items() == 0);
+        CHECK(again.uniform());
+
+        model.clear();
+        arena = Arena(1'000);
+        for (int i = 0; i < 300; ++i) add(size);
+        add(size + 1);  // another size: once the next item begins, the 301 get stored starts
+        for (int i = 0; i < 5000; ++i) add(static_cast<size_t>(i % 3));
+        CHECK_FALSE(arena.uniform());
+        check_all();
+        arena.drop_last_item();
+        model.pop_back();
+        check_all();
+    }
+}
+
 namespace {
 
 struct SpillCase {

@@ -236,9 +236,11 @@ struct Shape {
 // as keys (the u16 ID space, then a string key as VLQ length + bytes or an int64 key as 8
 // bytes) and resolved at encode,
 // or, in a ShardWriter, which is given them resolved, as their final 6 bytes (StagedRefs).
-// Items (a vertex's attributes, an edge's properties) follow each other in `bytes`; where each
-// starts takes 4 bytes an item (a 64-bit base per block of items), or 8 once an item lies 4 GiB
-// or more past its block's base.
+// Items (a vertex's attributes, an edge's properties) follow each other in `bytes`. While every
+// item has the same size (an edge type whose properties are all fixed-size, and every edge has
+// them: the usual case), item i starts at i times that size and no start is stored. From the
+// first item of another size on, where each starts takes 4 bytes an item (a 64-bit base per
+// block of items), or 8 once an item lies 4 GiB or more past its block's base.
 class Arena {
 public:
     // `max_delta` is the largest start a delta holds; tests lower it to reach the wide form
@@ -247,12 +249,55 @@ public:
 
     GrowableArray<uint8_t> bytes;
 
-    uint64_t items() const { return wide_.empty() ? delta_.size() : wide_.size(); }
+    uint64_t items() const { return uniform_ ? uniform_items_ : wide_.empty() ? delta_.size() : wide_.size(); }
     const uint8_t* item(uint64_t i) const { return bytes.data() + start(i); }
-    [[gnu::always_inline]] void prefetch_start(uint64_t i) const { __builtin_prefetch(wide_.empty() ? static_cast<const void*>(&delta_[i]) : &wide_[i]); }
+    [[gnu::always_inline]] void prefetch_start(uint64_t i) const {
+        if (!uniform_) __builtin_prefetch(wide_.empty() ? static_cast<const void*>(&delta_[i]) : &wide_[i]);
+    }
+    // Whether the items so far are all of one size, their starts computed rather than stored.
+    bool uniform() const { return uniform_; }
     // The bytes staged from here on belong to a new item.
     void begin_item() {
         const uint64_t at = bytes.size();
+        if (uniform_) {
+            const uint64_t n = uniform_items_;
+            if (n == 1) stride_ = at;  // the first item's size
+            if (n == 1 || at == n * stride_) {
+                ++uniform_items_;
+                return;
+            }
+            leave_uniform();
+        }
+        store_start(at);
+    }
+    // Unstages the last item, bytes and all.
+    void drop_last_item() {
+        bytes.resize(start(items() - 1));
+        if (uniform_) {
+            --uniform_items_;
+            return;
+        }
+        if (!wide_.empty()) {
+            wide_.pop_back();
+            return;
+        }
+        delta_.pop_back();
+        if (delta_.size() % kBlockItems == 0) base_.pop_back();  // it was its block's first item
+    }
+
+private:
+    static constexpr uint64_t kBlockItems = 4096;
+    uint64_t start(uint64_t i) const {
+        if (uniform_) return i * stride_;
+        return wide_.empty() ? base_[i / kBlockItems] + delta_[i] : wide_[i];
+    }
+    // The items so far, and all after them, get stored starts.
+    void leave_uniform() {
+        const uint64_t n = uniform_items_;
+        uniform_ = false;
+        for (uint64_t i = 0; i < n; ++i) store_start(i * stride_);
+    }
+    void store_start(uint64_t at) {
         if (!wide_.empty()) {
             wide_.push_back(at);
             return;
@@ -271,20 +316,9 @@ public:
         }
         delta_.push_back(static_cast<uint32_t>(at - base_.back()));
     }
-    // Unstages the last item, bytes and all.
-    void drop_last_item() {
-        bytes.resize(start(items() - 1));
-        if (!wide_.empty()) {
-            wide_.pop_back();
-            return;
-        }
-        delta_.pop_back();
-        if (delta_.size() % kBlockItems == 0) base_.pop_back();  // it was its block's first item
-    }
-
-private:
-    static constexpr uint64_t kBlockItems = 4096;
-    uint64_t start(uint64_t i) const { return wide_.empty() ? base_[i / kBlockItems] + delta_[i] : wide_[i]; }
+    bool uniform_ = true;
+    uint64_t uniform_items_ = 0;
+    uint64_t stride_ = 0;            // uniform: the size of every item (once there are two)
     GrowableArray<uint64_t> base_;   // per block of items
     GrowableArray<uint32_t> delta_;  // per item, from its block's base
     GrowableArray<uint64_t> wide_;   // per item, once a delta would not fit 32 bits
