@@ -86,48 +86,60 @@ TEST_CASE("key table: every key found, absent keys not, through growth and both 
     }
 }
 
-TEST_CASE("arena: items keep their bytes across blocks and the switch to wide starts", "[staging]") {
-    // A delta past 10,000 bytes switches to wide starts; items of 0 .. 6 bytes fill several
-    // blocks of 4096 items before that, then larger items cross it.
-    Arena arena(10'000);
-    std::vector<std::string> model;
-    std::mt19937_64 rng(7);
-    auto add = [&](size_t length) {
+namespace {
+
+// An arena beside the items it should hold: add() stages random bytes in both, check() compares
+// every item's place, size and bytes.
+struct ArenaModel {
+    Arena arena;
+    std::vector<std::string> items;
+    std::mt19937_64 rng{7};
+
+    explicit ArenaModel(uint64_t max_delta) : arena(max_delta) {}
+    void add(size_t length) {
         arena.begin_item();
         std::string bytes(length, '\0');
         for (auto& c : bytes) c = static_cast<char>(rng());
         arena.bytes.append(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-        model.push_back(bytes);
-    };
-    auto check_all = [&] {
-        REQUIRE(arena.items() == model.size());
-        for (uint64_t i = 0; i < model.size(); ++i) {
-            const uint64_t end = i + 1 < model.size() ? static_cast<uint64_t>(arena.item(i + 1) - arena.bytes.data()) : arena.bytes.size();
-            const uint64_t start = static_cast<uint64_t>(arena.item(i) - arena.bytes.data());
-            REQUIRE(end - start == model[i].size());
-            CHECK(std::memcmp(model[i].data(), arena.item(i), model[i].size()) == 0);
-        }
-    };
-    for (int i = 0; i < 9000; ++i) add(static_cast<size_t>(i % 4));  // 3 blocks; each block's base keeps deltas small
-    check_all();
-    // Dropping the first item of a block drops its base too.
-    while (arena.items() > 8192) {
-        arena.drop_last_item();
-        model.pop_back();
+        items.push_back(bytes);
     }
-    add(3);
-    check_all();
+    void drop() {
+        arena.drop_last_item();
+        items.pop_back();
+    }
+    void check() const {
+        REQUIRE(arena.items() == items.size());
+        for (uint64_t i = 0; i < items.size(); ++i) {
+            const uint64_t end = i + 1 < items.size() ? static_cast<uint64_t>(arena.item(i + 1) - arena.bytes.data()) : arena.bytes.size();
+            const uint64_t start = static_cast<uint64_t>(arena.item(i) - arena.bytes.data());
+            REQUIRE(end - start == items[i].size());
+            CHECK(std::memcmp(items[i].data(), arena.item(i), items[i].size()) == 0);
+        }
+    }
+};
+
+}  // namespace
+
+TEST_CASE("arena: items keep their bytes across blocks and the switch to wide starts", "[staging]") {
+    // A delta past 10,000 bytes switches to wide starts; items of 0 .. 6 bytes fill several
+    // blocks of 4096 items before that, then larger items cross it.
+    ArenaModel m(10'000);
+    for (int i = 0; i < 9000; ++i) m.add(static_cast<size_t>(i % 4));  // 3 blocks; each block's base keeps deltas small
+    m.check();
+    // Dropping the first item of a block drops its base too.
+    while (m.arena.items() > 8192) m.drop();
+    m.add(3);
+    m.check();
     // One block's items now run past 10,000 bytes from its base: the arena turns wide.
-    for (int i = 0; i < 50; ++i) add(500);
-    check_all();
-    arena.drop_last_item();
-    model.pop_back();
-    check_all();
-    for (int i = 0; i < 5000; ++i) add(static_cast<size_t>(i % 7));  // and keeps growing wide
-    check_all();
-    const uint64_t bytes = arena.bytes.size();
-    arena.drop_last_item();
-    CHECK(arena.bytes.size() == bytes - model.back().size());
+    for (int i = 0; i < 50; ++i) m.add(500);
+    m.check();
+    m.drop();
+    m.check();
+    for (int i = 0; i < 5000; ++i) m.add(static_cast<size_t>(i % 7));  // and keeps growing wide
+    m.check();
+    const uint64_t bytes = m.arena.bytes.size();
+    m.arena.drop_last_item();
+    CHECK(m.arena.bytes.size() == bytes - m.items.back().size());
 }
 
 TEST_CASE("arena: items of one size store no starts until an item of another size comes", "[staging]") {
@@ -135,53 +147,31 @@ TEST_CASE("arena: items of one size store no starts until an item of another siz
         CAPTURE(size);
         // With deltas past 1,000 bytes turned wide, leaving the one size at item 300 (3,000
         // bytes in) stores wide starts at once when the items are 10 bytes.
-        Arena arena(1'000);
-        std::vector<std::string> model;
-        uint8_t next = 0;
-        auto add = [&](size_t length) {
-            arena.begin_item();
-            std::string bytes(length, '\0');
-            for (auto& c : bytes) c = static_cast<char>(++next);
-            arena.bytes.append(reinterpret_cast<const uint8_t*>(bytes.data()), bytes.size());
-            model.push_back(bytes);
-        };
-        auto check_all = [&] {
-            REQUIRE(arena.items() == model.size());
-            for (uint64_t i = 0; i < model.size(); ++i) {
-                const uint64_t end = i + 1 < model.size() ? static_cast<uint64_t>(arena.item(i + 1) - arena.bytes.data()) : arena.bytes.size();
-                REQUIRE(end - static_cast<uint64_t>(arena.item(i) - arena.bytes.data()) == model[i].size());
-                CHECK(std::memcmp(model[i].data(), arena.item(i), model[i].size()) == 0);
-            }
-        };
-        for (int i = 0; i < 300; ++i) add(size);
-        CHECK(arena.uniform());
-        check_all();
+        ArenaModel m(1'000);
+        for (int i = 0; i < 300; ++i) m.add(size);
+        CHECK(m.arena.uniform());
+        m.check();
         // Dropping back to one item and to none keeps the one size open to a new first size.
-        while (arena.items() > 1) {
-            arena.drop_last_item();
-            model.pop_back();
-        }
-        add(size + 3);
-        CHECK(arena.uniform());  // an item's size is known when the next one begins
-        add(size);
-        CHECK_FALSE(arena.uniform());
-        check_all();
+        while (m.arena.items() > 1) m.drop();
+        m.add(size + 3);
+        CHECK(m.arena.uniform());  // an item's size is known when the next one begins
+        m.add(size);
+        CHECK_FALSE(m.arena.uniform());
+        m.check();
         Arena again(1'000);
         again.begin_item();
         again.drop_last_item();
         CHECK(again.items() == 0);
         CHECK(again.uniform());
 
-        model.clear();
-        arena = Arena(1'000);
-        for (int i = 0; i < 300; ++i) add(size);
-        add(size + 1);  // another size: once the next item begins, the 301 get stored starts
-        for (int i = 0; i < 5000; ++i) add(static_cast<size_t>(i % 3));
-        CHECK_FALSE(arena.uniform());
-        check_all();
-        arena.drop_last_item();
-        model.pop_back();
-        check_all();
+        ArenaModel other(1'000);
+        for (int i = 0; i < 300; ++i) other.add(size);
+        other.add(size + 1);  // another size: once the next item begins, the 301 get stored starts
+        for (int i = 0; i < 5000; ++i) other.add(static_cast<size_t>(i % 3));
+        CHECK_FALSE(other.arena.uniform());
+        other.check();
+        other.drop();
+        other.check();
     }
 }
 
