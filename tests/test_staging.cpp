@@ -113,7 +113,8 @@ struct ArenaModel {
             const uint64_t end = i + 1 < items.size() ? static_cast<uint64_t>(arena.item(i + 1) - arena.bytes.data()) : arena.bytes.size();
             const uint64_t start = static_cast<uint64_t>(arena.item(i) - arena.bytes.data());
             REQUIRE(end - start == items[i].size());
-            CHECK(std::memcmp(items[i].data(), arena.item(i), items[i].size()) == 0);
+            // Not for an empty item: the bytes of an arena of empty items have no address.
+            if (!items[i].empty()) CHECK(std::memcmp(items[i].data(), arena.item(i), items[i].size()) == 0);
         }
     }
 };
