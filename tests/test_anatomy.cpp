@@ -167,6 +167,7 @@ TEST_CASE("fields tile every record of the golden files and random graphs", "[an
         check_tiling(*File::open(kGolden / "v1" / name));  // format 1: a word per flat entry
         check_tiling(*File::open(kGolden / "v2" / name));  // 2.0 to 2.2: the key index, a packed run per block
     }
+    check_tiling(*File::open(kGolden / "v2.3" / "intkeys.mmg"));  // int64 keys without the key slot of 2.4
     check_tiling(*File::open(kGolden / "labels.mmg"));  // records of label sets' union layouts (§6.6)
     TempDir dir;
     for (uint64_t seed : {1, 2, 3}) {

@@ -944,7 +944,71 @@ TEST_CASE("damaged: more than 3 slots only in a newer minor (§5.1)", "[damaged]
     format::store<uint32_t>(b.data() + vertices, 4);
     reseal(b);
     mmgraph::test::write_bytes(dir / "four.mmg", b);
-    CHECK_THROWS_WITH(File::open(dir / "four.mmg"), Contains("section vertices") && Contains("slot count 4 in a file of a known minor, which has 2 or 3"));
+    CHECK_THROWS_WITH(File::open(dir / "four.mmg"), Contains("section vertices") && Contains("slot count 4 in a file of a known minor, which has at most 3"));
+}
+
+// §5.1 (2.4): the key slot of a file of int64 keys, a copy of the node record's key that find
+// compares; verify holds the two to each other, and open holds the role to the file's minor and
+// key type.
+TEST_CASE("damaged: the key slot (2.4) agrees with the node record, and only 2.4 files of int64 keys have it", "[damaged][rules]") {
+    TempDir dir;
+    WriterOptions options;
+    options.key_type = KeyType::int64;
+    Writer w(options);
+    auto thing = w.add_label("Thing");
+    auto next = w.add_edge_type("NEXT");
+    for (int64_t k : {7, -3, 1000}) w.add_vertex(k, thing);
+    w.add_edge(int64_t{7}, int64_t{-3}, next);
+    w.finish(dir / "int.mmg");
+    const auto good = read_bytes(dir / "int.mmg");
+    const uint64_t vertices = section(*File::open(dir / "int.mmg"), "vertices").offset;
+    REQUIRE(format::load<uint16_t>(good.data() + hd::kMinorOff) == 4);
+    REQUIRE(format::load<uint32_t>(good.data() + vertices) == 4);  // nodes, out_edges, in_edges, key
+    REQUIRE(format::load<uint16_t>(good.data() + vertices + 14) == format::kKeyRole);
+    const uint64_t row1_key = vertices + 16 + 32 + 24;  // vertex 1's fourth slot
+    REQUIRE(format::load<int64_t>(good.data() + row1_key) == std::get<int64_t>(File::open(dir / "int.mmg")->vertex(1).key()));
+
+    auto b = good;  // a key slot that names another key than the record
+    format::store<int64_t>(b.data() + row1_key, 5);
+    reseal(b);
+    CHECK_THAT(verify_error(dir, b), Contains("section vertices") && Contains("key slot 5 differs from the node record's key"));
+
+    b = good;  // the same bytes stamped 2.3, whose vertex table has no key role
+    format::store<uint16_t>(b.data() + hd::kMinorOff, 3);
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "old.mmg", b);
+    CHECK_THROWS_WITH(File::open(dir / "old.mmg"), Contains("section vertices") && Contains("slot count 4 in a file of a known minor, which has at most 3"));
+
+    b = good;  // a role no minor this reader knows defines
+    format::store<uint16_t>(b.data() + vertices + 14, 0x200);
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "unknown.mmg", b);
+    CHECK_THROWS_WITH(File::open(dir / "unknown.mmg"), Contains("unknown slot role 512"));
+
+    options.store_in_edges = false;  // int64 keys and three slots, the third one's role said to be in_edges
+    Writer out_only(options);
+    out_only.add_vertex(int64_t{1}, out_only.add_label("Thing"));
+    out_only.finish(dir / "out.mmg");
+    b = read_bytes(dir / "out.mmg");
+    const uint64_t out_vertices = section(*File::open(dir / "out.mmg"), "vertices").offset;
+    REQUIRE(format::load<uint16_t>(b.data() + out_vertices + 12) == format::kKeyRole);
+    auto stamped = b;  // stamped 2.3, which defines no key role
+    format::store<uint16_t>(stamped.data() + hd::kMinorOff, 3);
+    reseal(stamped);
+    mmgraph::test::write_bytes(dir / "old.mmg", stamped);
+    CHECK_THROWS_WITH(File::open(dir / "old.mmg"), Contains("unknown slot role 256"));
+    format::store<uint16_t>(b.data() + out_vertices + 12, static_cast<uint16_t>(format::SectionKind::in_edges));
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "nokey.mmg", b);
+    CHECK_THROWS_WITH(File::open(dir / "nokey.mmg"), Contains("vertex table has no key slot, which a file of int64 keys has since 2.4"));
+
+    auto s = small_graph(dir);  // string keys, stamped 2.4, its in_edges slot called the key's
+    const uint64_t small_vertices = section(*File::open(dir / "small.mmg"), "vertices").offset;
+    format::store<uint16_t>(s.data() + hd::kMinorOff, 4);
+    format::store<uint16_t>(s.data() + small_vertices + 12, format::kKeyRole);
+    reseal(s);
+    mmgraph::test::write_bytes(dir / "stringkey.mmg", s);
+    CHECK_THROWS_WITH(File::open(dir / "stringkey.mmg"), Contains("vertex table has a key slot in a file of string keys"));
 }
 
 // ---- verify_all: every problem, placed, with progress and cancel -----------------------------

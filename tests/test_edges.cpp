@@ -16,7 +16,7 @@ const std::filesystem::path kGolden = MMGRAPH_TEST_DATA;
 std::vector<std::filesystem::path> golden_files() {
     std::vector<std::filesystem::path> files{kGolden / "small.mmg", kGolden / "intkeys.mmg", kGolden / "lists.mmg",
                                              kGolden / "sharded-0-of-2.mmg", kGolden / "sharded-1-of-2.mmg"};
-    for (const char* older : {"v1", "v2"})  // format 1: 32-bit flat entries; 2.0 to 2.2: blocked flat records
+    for (const char* older : {"v1", "v2", "v2.3"})  // format 1: 32-bit flat entries; 2.0 to 2.2: blocked flat records; 2.3: no key slot
         for (const auto& entry : std::filesystem::directory_iterator(kGolden / older))
             if (entry.path().extension() == ".mmg") files.push_back(entry.path());
     return files;

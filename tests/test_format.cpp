@@ -370,13 +370,15 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     const uint8_t magic[8] = {0x89, 0x4D, 0x4D, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
     CHECK(std::memcmp(kMagic, magic, 8) == 0);
     CHECK(kVersionMajor == 2);
-    CHECK(kVersionMinor == 3);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces, 2.3 the key table and packed flat records (§2.4)
+    CHECK(kVersionMinor == 4);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces, 2.3 the key table and packed flat records, 2.4 the key slot (§2.4)
+    CHECK(kKeyRoleMinor == 4);
+    CHECK(kKeyRole == 0x100);
     CHECK(kPackedRecordMinor == 3);
     CHECK(kLabelSetsMinor == 2);
     CHECK(kKeyTableMinor == 3);
     CHECK(kOldestMajor == 1);  // 1.0 and 1.1 files are still read (§2.4)
     CHECK(newest_minor(1) == 1);
-    CHECK(newest_minor(2) == 3);
+    CHECK(newest_minor(2) == 4);
 }
 
 TEST_CASE("format: packed entries (§7.2) take W bits each in whole 32-bit words", "[format][layout]") {

@@ -1,9 +1,9 @@
-// Golden files pin format 2.3: the writer must reproduce tests/data/*.mmg byte for byte, with one
+// Golden files pin format 2.4 (2.3 for string keys): the writer must reproduce tests/data/*.mmg byte for byte, with one
 // thread and with four, and the reader must read them. A difference means the on-disk format
 // changed; that is only legitimate together with a new format version and spec/FORMAT.md, and
 // then the files are regenerated with MMGRAPH_UPDATE_GOLDEN=1 (see tests/data/README.md).
-// tests/data/v1/ and v2/ keep the same graphs as written in format 1.0 and 1.1 and in 2.0 to 2.2,
-// which the reader must still read to the same contents.
+// tests/data/v1/, v2/ and v2.3/ keep the same graphs as written in format 1.0 and 1.1, in 2.0 to
+// 2.2 and in 2.3, which the reader must still read to the same contents.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -712,29 +712,34 @@ TEST_CASE("golden: verify reports a stored 2.2 value out of range, and a zone na
 }
 
 // The frozen files of older versions: v1/ as the format-1 writer wrote them, v2/ as the 2.0 to
-// 2.2 writers did (key index, §8.1). Each must read to what its current rewrite reads to.
+// 2.2 writers did (key index, §8.1), v2.3/ the 2.3 writer's file of int64 keys (no key slot,
+// §5.1). Each must read to what its current rewrite reads to.
 struct OldVersion {
     std::string dir;
     uint16_t major;
-    std::function<uint16_t(const std::string&)> minor;  // per file
-    bool all_goldens;                                   // false: only those in format 1
+    std::function<uint16_t(const std::string&)> minor;           // per file
+    std::function<bool(const Golden&, const std::string&)> holds;  // which files the folder keeps
 };
 
-TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1 and 2.2 files read to the same contents as their 2.3 rewrites", "[golden][compat]") {
+TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2 and 2.3 files read to the same contents as their rewrites", "[golden][compat]") {
     const std::vector<OldVersion> versions = {
-        {"v1", 1, [](const std::string& f) -> uint16_t { return f == "lists.mmg" ? 1 : 0; }, false},  // 1.1 only for string[] (§2.4)
-        {"v2", 2, [](const std::string& f) -> uint16_t { return f == "dates.mmg" ? 1 : f == "temporal.mmg" || f == "labels.mmg" ? 2 : 0; }, true},
+        {"v1", 1, [](const std::string& f) -> uint16_t { return f == "lists.mmg" ? 1 : 0; },  // 1.1 only for string[] (§2.4)
+         [](const Golden& g, const std::string&) { return g.in_format_1; }},
+        {"v2", 2, [](const std::string& f) -> uint16_t { return f == "dates.mmg" ? 1 : f == "temporal.mmg" || f == "labels.mmg" ? 2 : 0; },
+         [](const Golden&, const std::string&) { return true; }},
+        // 2.4 changed only files of int64 keys, which now carry the key slot (§5.1).
+        {"v2.3", 2, [](const std::string&) -> uint16_t { return 3; }, [](const Golden&, const std::string& f) { return f == "intkeys.mmg"; }},
     };
     for (const OldVersion& version : versions)
         for (const auto& g : goldens()) {
-            if (!version.all_goldens && !g.in_format_1) continue;
             for (const auto& f : g.files) {
+                if (!version.holds(g, f)) continue;
                 INFO(version.dir << "/" << f);
                 auto old_file = File::open(kData / version.dir / f);
                 auto new_file = File::open(kData / f);
                 CHECK(old_file->version_major() == version.major);
                 CHECK(old_file->version_minor() == version.minor(f));
-                CHECK(new_file->version_minor() == format::kKeyTableMinor);
+                CHECK(new_file->version_minor() == (f == "intkeys.mmg" ? format::kKeyRoleMinor : format::kKeyTableMinor));
                 old_file->verify();
                 new_file->verify();
                 CHECK(mmgraph::test::walk(*old_file) == mmgraph::test::walk(*new_file));
@@ -745,7 +750,9 @@ TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1 and 2.2 files read to the same cont
                     REQUIRE(found);
                     CHECK(found->index() == v);
                 }
-                if (version.major == 1) CHECK(old_file->file_size() >= new_file->file_size());  // packed entries never take more room
+                // Packed entries never take more room; 2.4's key slots take 8 bytes a vertex (§5.1).
+                const uint64_t key_slots = f == "intkeys.mmg" ? 8 * new_file->vertex_count() : 0;
+                if (version.major == 1) CHECK(old_file->file_size() + key_slots >= new_file->file_size());
             }
         }
 }

@@ -11,11 +11,12 @@ Index: byte access (§1, §12) - header (§2.2) - directory (§3) - strings (§4
 §6.6, §4.2) - values and records (§6.1-§6.4) - adjacency records (§7, §7.2) - key table and
 key index (§8.1) - edge property tables (§8.2) - ID spaces (§8.3) - files and datasets (§10).
 
-Two structures change with the minor version: keys are found through the key table since 2.3
-(the key index before), and flat adjacency records are to be packed in one run (a layout
-proposed for the format, blocked until then). Each is read through one dispatch point on the
-file's version, `read_key_lookup` and `read_adjacency_record`, whose thresholds are the constants
-KEY_TABLE_SINCE and PACKED_FLAT_RECORDS_SINCE.
+Three structures change with the minor version: keys are found through the key table since 2.3
+(the key index before), flat adjacency records are packed in one run since 2.3 (blocked before),
+and since 2.4 a file of int64 keys has each key in its vertex table too. The first two are read
+through one dispatch point on the file's version, `read_key_lookup` and `read_adjacency_record`,
+the third by `read_vertex_table`; the thresholds are KEY_TABLE_SINCE, PACKED_FLAT_RECORDS_SINCE
+and KEY_SLOT_SINCE.
 """
 
 import ctypes
@@ -136,6 +137,9 @@ KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2, KINDS["key_ta
 #: whose flat adjacency records are packed in one run (§7). The version alone picks the layout.
 KEY_TABLE_SINCE = (2, 3)
 PACKED_FLAT_RECORDS_SINCE = (2, 3)
+#: The first version whose vertex table holds each int64 key in a slot of role KEY_ROLE (§5.1).
+KEY_SLOT_SINCE = (2, 4)
+KEY_ROLE = 0x100
 
 Section = namedtuple("Section", "index kind name flags offset length checksum")
 
@@ -395,7 +399,7 @@ class VertexTable:
         return self.region.u64(self.base + 8 * (index * self.slot_count + self.roles.index(role)))
 
 
-def read_vertex_table(region, vertex_count):
+def read_vertex_table(region, vertex_count, version, key_type):
     slot_count = region.u32(0)
     if not 2 <= slot_count <= 16:
         raise SpecError(f"vertices: slot_count {slot_count}")
@@ -405,6 +409,9 @@ def read_vertex_table(region, vertex_count):
         raise SpecError(f"vertices: length {region.length} for {vertex_count} vertices of {slot_count} slots")
     if KINDS["nodes"] not in roles or KINDS["out_edges"] not in roles:
         raise SpecError(f"vertices: roles {roles} lack nodes or out_edges")
+    if version >= KEY_SLOT_SINCE and (KEY_ROLE in roles) != (key_type == KEY_INT):
+        raise SpecError(f"vertices: roles {roles} in a {version[0]}.{version[1]} file of "
+                        f"{'int64' if key_type == KEY_INT else 'string'} keys (§5.1: a key slot exactly with int64 keys)")
     return VertexTable(region, slot_count, roles, base)
 
 
@@ -839,7 +846,8 @@ class Shard:
             self.space_names, self.node_type_spaces = read_id_spaces(spaces, self.strings, len(self.node_types))
         else:
             self.space_names, self.node_type_spaces = [], [0] * len(self.node_types)
-        self.vertex_table = read_vertex_table(self.section_region("vertices"), self.header.vertex_count)
+        self.vertex_table = read_vertex_table(self.section_region("vertices"), self.header.vertex_count,
+                                              (self.header.major, self.header.minor), self.schema.key_type)
         self.has_in_edges = bool(self.header.flags & IN_EDGES_FLAG)
         if self.has_in_edges != (KINDS["in_edges"] in self.vertex_table.roles):
             raise SpecError("header: IN_EDGES flag disagrees with the vertex table roles")
@@ -899,9 +907,16 @@ class Shard:
             raise SpecError(f"vertex {local}: L tag on a nodes slot")
         return read_node_record(region, offset, self.id_width, self.node_types, self.strings)
 
+    def key_slot(self, local):
+        """§5.1 (2.4): the int64 key in the vertex table; None in a table without a key slot."""
+        slot = self.vertex_table.slot(local, KEY_ROLE)
+        return None if slot is None else struct.unpack("<q", struct.pack("<Q", slot))[0]
+
     def vertex(self, local):
         """A dict of what a vertex is: key, labels (names), space (name or None), attributes."""
         record = self.node_record(local)
+        if self.key_slot(local) not in (None, record.key):
+            raise SpecError(f"vertex {local}: key slot {self.key_slot(local)} differs from the node record's key {record.key}")
         node_type = self.node_types[record.node_type]
         space = self.node_type_spaces[record.node_type]
         return {
@@ -920,14 +935,16 @@ class Shard:
         region, offset, flat = self.domain_record(slot, role)
         return read_adjacency_record(self, region, offset, flat, direction == "out")
 
-    # §8.1 lookup, step 3: compare key and space through the node record
+    # §8.1 lookup, step 3: compare the key (from the key slot when the vertex table has one) and
+    # the space (through the node record)
     def lookup_local(self, key, space=0):
         h = key_hash(key, self.schema.key_type, space)
         for local in self.keys.candidates(h):
             if local >= self.header.vertex_count:
                 raise SpecError(f"key_index: local index {local}")
             record = self.node_record(local)
-            if record.key == key and self.node_type_spaces[record.node_type] == space:
+            stored = self.key_slot(local)
+            if (record.key if stored is None else stored) == key and self.node_type_spaces[record.node_type] == space:
                 return local
         return None
 

@@ -311,7 +311,7 @@ def test_grouped_worked_example():
 def test_golden_files_cover_every_format():
     versions = {(spec_reader.read_header(p.read_bytes()).major, spec_reader.read_header(p.read_bytes()).minor)
                 for p in GOLDEN}
-    assert {(1, 0), (1, 1), (2, 0), (2, 1), (2, 2)} <= versions
+    assert {(1, 0), (1, 1), (2, 0), (2, 1), (2, 2), (2, 3), (2, 4)} <= versions
 
 
 # --- files written here ------------------------------------------------------------------------------

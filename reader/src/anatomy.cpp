@@ -190,6 +190,10 @@ void describe_slots(const File::Impl& m, uint32_t index, VertexAnatomy& out) {
                   {"record offset", 0, 48, offset},
                   {"domain id", 48, 16, domain}};
     }
+    if (m.key_slot >= 0) {  // 2.4: the int64 key itself, a copy of the node record's
+        const uint64_t at = base + static_cast<uint64_t>(m.key_slot) * 8;
+        b.add(at, 8, "slot key", "key " + std::to_string(m.vertices.read<int64_t>(at, "key slot")));
+    }
 }
 
 // ---- 3. node record -------------------------------------------------------------------------

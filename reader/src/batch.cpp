@@ -278,14 +278,16 @@ void File::find(std::span<const Key> keys, IdSpace space, std::span<std::optiona
             p.node_slot = slot_address(m, p.candidate, m.node_slot);
             prefetch(p.node_slot);
         }
-        // 4. Read the slots; prefetch the node record (its key is compared next) and the
-        // out-edges record (its slot is on the same line: a caller reads degrees or edges
-        // next). Records are unaligned and a few dozen bytes, so about half of them cross into
-        // a second cache line: prefetch the line holding the record's 64th byte too.
+        // 4. Read the slots; prefetch the node record (its key is compared next, unless the
+        // key is in the vertex table, 2.4) and the out-edges record (its slot is on the same
+        // line: a caller reads degrees or edges next). Records are unaligned and a few dozen
+        // bytes, so about half of them cross into a second cache line: prefetch the line holding
+        // the record's 64th byte too.
+        const bool compare_in_record = m.key_slot < 0 || !m.id_space_names.empty();
         for (size_t i = 0; i < n; ++i) {
             const Probe& p = probes[i];
             if (!p.node_slot) continue;
-            if (const uint8_t* record = record_address(m, p.node_slot, m.nodes_domain)) {
+            if (const uint8_t* record = compare_in_record ? record_address(m, p.node_slot, m.nodes_domain) : nullptr) {
                 prefetch(record);
                 prefetch(peek(m.nodes, static_cast<uint64_t>(record - m.nodes.data) + 63, 1));
             }

@@ -453,22 +453,27 @@ std::vector<std::string_view> parse_id_spaces(const Region& r, const std::vector
 // §5.1: the vertex table head: which slot holds which role, and where the slots start.
 struct SlotRoles {
     uint32_t slot_count = 0;
-    int node = -1, out = -1, in = -1;
+    int node = -1, out = -1, in = -1, key = -1;
     uint64_t table_head = 0;
 };
 
-SlotRoles parse_vertex_table(const Region& r, uint64_t vertex_count, bool in_edges_section, bool newer_minor) {
+// `key_role`: the file's minor defines the key role (2.4), which it then has exactly when its
+// keys are int64.
+SlotRoles parse_vertex_table(const Region& r, uint64_t vertex_count, bool in_edges_section, bool newer_minor, bool key_role, bool int64_keys) {
     SlotRoles out;
     out.slot_count = r.read<uint32_t>(0, "slot count");
     if (out.slot_count < 2 || out.slot_count > 16) r.fail(0, "slot count " + std::to_string(out.slot_count) + " is not between 2 and 16");
-    // More than the three roles this reader knows only in a newer minor (§5.1, §2.3).
-    if (!newer_minor && out.slot_count > 3) r.fail(0, "slot count " + std::to_string(out.slot_count) + " in a file of a known minor, which has 2 or 3");
+    // More than the roles this reader knows only in a newer minor (§5.1, §2.3).
+    const uint32_t known = key_role ? 4 : 3;
+    if (!newer_minor && out.slot_count > known)
+        r.fail(0, "slot count " + std::to_string(out.slot_count) + " in a file of a known minor, which has at most " + std::to_string(known));
     out.table_head = format::align_up(8 + 2 * uint64_t{out.slot_count}, 8);
     for (uint32_t k = 0; k < out.slot_count; ++k) {
         uint16_t role = r.read<uint16_t>(8 + 2 * k, "slot role");
         int* which = role == static_cast<uint16_t>(SectionKind::nodes)       ? &out.node
                      : role == static_cast<uint16_t>(SectionKind::out_edges) ? &out.out
                      : role == static_cast<uint16_t>(SectionKind::in_edges)  ? &out.in
+                     : role == format::kKeyRole && key_role                  ? &out.key
                                                                               : nullptr;
         if (which && *which >= 0) r.fail(8 + 2 * k, "slot role " + std::to_string(role) + " appears twice");
         if (which) *which = static_cast<int>(k);
@@ -476,6 +481,9 @@ SlotRoles parse_vertex_table(const Region& r, uint64_t vertex_count, bool in_edg
         else if (!newer_minor) r.fail(8 + 2 * k, "unknown slot role " + std::to_string(role));
     }
     if (out.node < 0 || out.out < 0) r.fail(8, "vertex table has no nodes or out_edges slot");
+    if (key_role && (out.key >= 0) != int64_keys)
+        r.fail(8, int64_keys ? "vertex table has no key slot, which a file of int64 keys has since 2.4 (§5.1)"
+                             : "vertex table has a key slot in a file of string keys (§5.1)");
     if ((out.in >= 0) != in_edges_section) r.fail(8, "in_edges slot and in_edges section disagree");
     uint64_t stride = uint64_t{out.slot_count} * 8;
     if (r.size < out.table_head || (r.size - out.table_head) / stride != vertex_count || (r.size - out.table_head) % stride != 0)
@@ -655,11 +663,13 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
         m->id_space_names = parse_id_spaces(m->id_spaces_region, m->names, m->node_types);
     }
 
-    const SlotRoles slots = parse_vertex_table(m->vertices, m->vertex_count, at.in >= 0, m->newer_minor());
+    const bool key_role = m->major == 2 && m->minor >= format::kKeyRoleMinor;
+    const SlotRoles slots = parse_vertex_table(m->vertices, m->vertex_count, at.in >= 0, m->newer_minor(), key_role, m->key_type == KeyType::int64);
     m->slot_count = slots.slot_count;
     m->node_slot = slots.node;
     m->out_slot = slots.out;
     m->in_slot = slots.in;
+    m->key_slot = slots.key;
     m->table_head = slots.table_head;
     m->frontier_hints = m->vertices.size + m->out.size + m->in.size > File::Impl::kCachedWalkBytes;
 

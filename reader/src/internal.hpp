@@ -94,6 +94,7 @@ struct File::Impl {
 
     uint32_t slot_count = 0;
     int node_slot = -1, out_slot = -1, in_slot = -1;
+    int key_slot = -1;  // since 2.4, with int64 keys: the key beside the vertex's other slots (§5.1)
     uint64_t table_head = 0;
 
     uint64_t key_capacity = 0;  // key table slots C (> vertex_count), 0 in a file with a key index
@@ -149,7 +150,8 @@ struct File::Impl {
     RecordView node_record(uint32_t index, uint32_t& node_type) const;
     RecordView prop_row(uint32_t type, uint64_t ordinal) const;
     ValueRef attribute(const RecordView& record, const AttributeInfo& a, bool is_key, const char* what) const;
-    Key key(uint32_t index) const;
+    Key key(uint32_t index) const;         // from the key slot when the file has one (§5.1)
+    Key record_key(uint32_t index) const;  // from the node record (§6.1)
     // The key's hash (§8.1), or nullopt for a key of the other type.
     std::optional<uint64_t> hash_of(const Key& key, IdSpace space = {}) const;
     std::optional<uint32_t> lookup(const Key& key, IdSpace space = {}) const;

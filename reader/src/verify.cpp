@@ -455,8 +455,8 @@ void check_writer_layout(const File::Impl& m, const std::string& file) {
     }
     if (m.size != expected)
         fail_at(format::header::kFileSizeOff, 8, file + "file of " + std::to_string(m.size) + " bytes, §3 makes it " + std::to_string(expected));
-    if (m.node_slot != 0 || m.out_slot != 1 || (m.in_slot >= 0 && m.in_slot != 2))
-        m.vertices.fail(8, "slot roles are not in the order nodes, out_edges, in_edges (§5.1)");
+    if (m.node_slot != 0 || m.out_slot != 1 || (m.in_slot >= 0 && m.in_slot != 2) || (m.key_slot >= 0 && m.key_slot != (m.in_slot >= 0 ? 3 : 2)))
+        m.vertices.fail(8, "slot roles are not in the order nodes, out_edges, in_edges, key (§5.1)");
 }
 
 // §6: vertex i's node record, right after the previous record's end when that is known, with
@@ -471,6 +471,13 @@ uint64_t check_node(const File::Impl& m, Verifier& check, uint64_t i, const std:
         require_zero(m.nodes, *previous_end, start, where + ": record padding");
     }
     ++check.type_counts[type];
+    // §5.1 (2.4): the key slot is a copy of the record's key, which lookups compare instead.
+    if (m.key_slot >= 0) {
+        const int64_t copy = std::get<int64_t>(m.key(static_cast<uint32_t>(i))), key = std::get<int64_t>(m.record_key(static_cast<uint32_t>(i)));
+        if (copy != key)
+            m.vertices.fail(m.table_head + (i * m.slot_count + static_cast<uint64_t>(m.key_slot)) * 8,
+                            where + ": key slot " + std::to_string(copy) + " differs from the node record's key " + std::to_string(key));
+    }
     const uint32_t set = m.node_types[type].label;
     if (set < m.labels.size()) {
         ++check.label_counts[set];

@@ -116,6 +116,12 @@ ValueRef File::Impl::attribute(const RecordView& rec, const AttributeInfo& a, bo
 }
 
 Key File::Impl::key(uint32_t index) const {
+    // The vertex table's copy (2.4, int64 keys), which find compares: verify checks that it
+    // equals the node record's.
+    return key_slot >= 0 ? Key(static_cast<int64_t>(slot(index, key_slot))) : record_key(index);
+}
+
+Key File::Impl::record_key(uint32_t index) const {
     uint32_t type = 0;
     RecordView rec = node_record(index, type);
     if (key_type == KeyType::int64) return rec.region->read<int64_t>(rec.fixed, "int64 key");
@@ -150,9 +156,11 @@ std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash, IdSpace 
 bool File::Impl::is_vertex_of(const detail::Region& keys, uint64_t at, uint32_t local, const Key& k, IdSpace space, bool cold) const {
     if (local >= vertex_count) keys.fail(at, "key entry names vertex " + std::to_string(local) + " >= " + std::to_string(vertex_count));
     // A caller of find reads the degree or the edges next: fetch the out-edges record now,
-    // while the node record's key is compared, so that those two misses overlap.
+    // while the key is compared, so that those two misses overlap.
     if (cold) read_ahead_adjacency(local, Direction::out);
     prefetch_adjacency(local, Direction::out);
+    // With the key in the vertex table (2.4) the compare reads the row just fetched, and only a
+    // file with named spaces reads the node record, for the space.
     return key(local) == k && space_of(local) == space;
 }
 

@@ -298,6 +298,7 @@ void ShardEncoder::add_vertices() {
         w.put<uint16_t>(static_cast<uint16_t>(SectionKind::nodes));
         w.put<uint16_t>(static_cast<uint16_t>(SectionKind::out_edges));
         if (g_.options.store_in_edges) w.put<uint16_t>(static_cast<uint16_t>(SectionKind::in_edges));
+        if (g_.options.key_type == KeyType::int64) w.put<uint16_t>(format::kKeyRole);
         w.pad_to(8);
         w.finish();
     });
@@ -311,6 +312,7 @@ void ShardEncoder::encode_vertex_slots(uint64_t first, uint64_t last, uint64_t t
     const uint64_t node_domain = p_.section_index(SectionKind::nodes);
     const uint64_t out_domain = p_.section_index(SectionKind::out_edges);
     const uint64_t in_domain = g_.options.store_in_edges ? p_.section_index(SectionKind::in_edges) : 0;
+    const bool int64_keys = g_.options.key_type == KeyType::int64;
     auto adjacency_slot = [](const ShardPlan::Adjacency& a, uint64_t domain, uint64_t l) -> uint64_t {
         if (a.offset[l] == a.offset[l + 1]) return 0;  // no edges: an empty record
         return (domain << format::kSlotDomainShift) | a.offset[l] | (a.local[l] ? format::kSlotTagLocal : 0);
@@ -322,6 +324,7 @@ void ShardEncoder::encode_vertex_slots(uint64_t first, uint64_t last, uint64_t t
         w.put<uint64_t>((node_domain << format::kSlotDomainShift) | p_.node_offset[l]);
         w.put<uint64_t>(adjacency_slot(p_.out, out_domain, l));
         if (g_.options.store_in_edges) w.put<uint64_t>(adjacency_slot(p_.in, in_domain, l));
+        if (int64_keys) w.put<int64_t>(g_.int_keys[p_.members[l]]);
     }
     w.finish();
     release(base, table_head + first * stride, table_head + last * stride);
@@ -675,7 +678,7 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     const std::array<uint8_t, 16> dataset_id = dataset_id_for(plans, m.options.dataset_id);
     // §2.3 writer rule 1: the oldest minor of everything used, the same in every shard (§10).
     const bool label_sets = std::any_of(plans.begin(), plans.end(), [](const ShardPlan& p) { return !p.label_sets.empty(); });
-    const uint16_t minor = detail::oldest_sufficient_minor(m.labels, m.edge_types, label_sets, !m.id_spaces.empty());
+    const uint16_t minor = detail::oldest_sufficient_minor(m.labels, m.edge_types, label_sets, !m.id_spaces.empty(), m.options.key_type == KeyType::int64);
     for (size_t s = 0; s < plans.size(); ++s) {
         detail::write_directory_and_header(plans[s], outputs[s]->data(), dataset_id, m.options.shard_count, m.options.store_in_edges, minor);
         outputs[s]->flush();

@@ -510,7 +510,7 @@ void ShardPlanner::plan_key_table(ShardPlan& p) const {
 
 // §3 sections in directory order, each 8-aligned after the header and directory.
 void ShardPlanner::plan_sections(ShardPlan& p) const {
-    p.slot_count = g_.options.store_in_edges ? 3 : 2;
+    p.slot_count = 2 + (g_.options.store_in_edges ? 1 : 0) + (g_.options.key_type == KeyType::int64 ? 1 : 0);  // §5.1 roles
     auto add = [&](SectionKind kind, uint64_t length) { p.sections.push_back({kind, 0, length, 0}); };
     uint64_t blob = 0;
     for (const auto& s : p.strings) blob += s.size();

@@ -21,8 +21,10 @@ void write_directory_and_header(const ShardPlan& p, uint8_t* file, const Dataset
 
 // §2.3 writer rule 1: the oldest minor of major 2 that defines every type the schema uses and
 // every section the dataset has; since every file has a key table (§8.1) and packed flat
-// records (§7), at least 2.3. The same in every shard of a dataset (§10).
-uint16_t oldest_sufficient_minor(const std::vector<Shape>& labels, const std::vector<Shape>& edge_types, bool label_sets, bool id_spaces);
+// records (§7), at least 2.3, and 2.4 with int64 keys, which the vertex table then holds (§5.1).
+// The same in every shard of a dataset (§10).
+uint16_t oldest_sufficient_minor(const std::vector<Shape>& labels, const std::vector<Shape>& edge_types, bool label_sets, bool id_spaces,
+                                 bool int64_keys);
 
 // §10: the id derived from every section checksum of every shard, shard by shard in directory
 // order.

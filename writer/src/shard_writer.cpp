@@ -352,7 +352,8 @@ ShardSummary ShardWriter::Impl::write(const std::filesystem::path& file) {
     const uint16_t shard_count = g.options.shard_count;
     detail::write_directory_and_header(plan, output.data(), g.options.dataset_id.value_or(detail::DatasetId{}), shard_count,
                                        g.options.store_in_edges,
-                                       detail::oldest_sufficient_minor(g.labels, g.edge_types, !declared_sets.empty(), !g.id_spaces.empty()));
+                                       detail::oldest_sufficient_minor(g.labels, g.edge_types, !declared_sets.empty(), !g.id_spaces.empty(),
+                                                                       g.options.key_type == KeyType::int64));
     output.flush();
     output.commit();
     ShardSummary summary{file, shard, shard_count, plan.members.size(), plan.edge_count, plan.file_size, {}};

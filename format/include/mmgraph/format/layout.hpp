@@ -19,12 +19,13 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.3, since every file has a key table (§2.3)
-inline constexpr uint16_t kVersionMinor = 3;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.3, or 2.4 with int64 keys (§2.3)
+inline constexpr uint16_t kVersionMinor = 4;  // the newest minor of major 2 this code knows
 inline constexpr uint16_t kLabelSetsMinor = 2;  // the minor that added the label_sets section (§6.6)
 inline constexpr uint16_t kIdSpacesMinor = 2;   // ... and the id_spaces section (§8.3)
 inline constexpr uint16_t kKeyTableMinor = 3;   // the minor whose key_table replaced key_index (§8.1)
 inline constexpr uint16_t kPackedRecordMinor = 3;  // ... and whose flat adjacency records are packed (§7)
+inline constexpr uint16_t kKeyRoleMinor = 4;   // the minor whose vertex table holds int64 keys (§5.1)
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
@@ -173,6 +174,9 @@ inline constexpr size_t kAttrSize = 8;
 // The offset is the byte offset of the record inside its domain section; records are 4-byte
 // aligned so bits 0-1 of the offset are always zero and carry tags instead. Slot value 0 means
 // "no record" (directory entry 0 is always the string table, which is never a domain).
+// Since 2.4 a file with int64 keys has one more slot per vertex, the last, holding the key
+// itself (the node record's 8 key bytes): a lookup compares the key in the row it reads anyway.
+inline constexpr uint16_t kKeyRole = 0x100;  // not a section kind: the slot names no domain
 inline constexpr uint64_t kSlotTagMask = 0x3;
 inline constexpr uint64_t kSlotTagLocal = 0x1;    // adjacency: one implicit group of this shard
 inline constexpr uint64_t kSlotOffsetMask = 0x0000'FFFF'FFFF'FFFCull;
