@@ -174,6 +174,11 @@ bool File::Impl::flat_blocks(const Region& r, uint64_t record_offset, uint64_t d
 
 void File::Impl::prefetch_adjacency(uint64_t index, Direction direction) const noexcept { prefetch_record(*this, index, direction); }
 
+void File::Impl::read_ahead_node(uint64_t index) const noexcept {
+    if (const uint8_t* record = record_address(*this, slot_address(*this, index, node_slot), nodes_domain))
+        read_ahead(static_cast<uint64_t>(record - data), 64);
+}
+
 void File::Impl::read_ahead_adjacency(uint64_t index, Direction direction) const noexcept {
     const uint8_t* slot = slot_address(*this, index, adjacency_slot(*this, direction));
     if (const uint8_t* record = record_address(*this, slot, adjacency_domain(*this, direction)))

@@ -182,6 +182,7 @@ struct File::Impl {
     void read_ahead_entries(uint64_t bucket) const noexcept;
     // The first line of vertex `index`'s adjacency record in `direction`, reading its slot.
     void read_ahead_adjacency(uint64_t index, Direction direction) const noexcept;
+    void read_ahead_node(uint64_t index) const noexcept;  // ... and of its node record
 };
 
 // The parsed tables of a file, for reader sources outside File's own classes (verify, anatomy,

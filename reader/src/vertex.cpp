@@ -158,6 +158,9 @@ bool File::Impl::is_vertex_of(const detail::Region& keys, uint64_t at, uint32_t 
     // A caller of find reads the degree or the edges next: fetch the out-edges record now,
     // while the key is compared, so that those two misses overlap.
     if (cold) read_ahead_adjacency(local, Direction::out);
+    // With the key in the row (2.4) nothing below reads the node record, which a caller of a
+    // cold file's first lookup reads next for its attributes: ask for it alongside.
+    if (cold && key_slot >= 0) read_ahead_node(local);
     prefetch_adjacency(local, Direction::out);
     // With the key in the vertex table (2.4) the compare reads the row just fetched, and only a
     // file with named spaces reads the node record, for the space.
