@@ -12,8 +12,12 @@ setuptools and wheel come from the system site packages.
 import os
 from pathlib import Path
 
-from pybind11.setup_helpers import Pybind11Extension, build_ext
+from pybind11.setup_helpers import ParallelCompile, Pybind11Extension, build_ext
 from setuptools import setup
+
+# One compiler process per CPU (NPY_NUM_BUILD_JOBS=N sets another count): the extension is some forty
+# translation units, which distutils would otherwise compile one after another.
+ParallelCompile("NPY_NUM_BUILD_JOBS").install()
 
 here = Path(__file__).resolve().parent
 root = here.parent
