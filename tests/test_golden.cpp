@@ -757,6 +757,36 @@ TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2 and 2.3 files read to the same
         }
 }
 
+TEST_CASE("golden: the vertex table of §5.1's key slot example", "[golden][key_slot]") {
+    TempDir dir;
+    WriterOptions options;
+    options.key_type = KeyType::int64;
+    Writer w(options);
+    const auto vertex = w.add_label("V");
+    const auto edge = w.add_edge_type("E");
+    for (int64_t key : {7, -3, 1000}) w.add_vertex(key, vertex);
+    w.add_edge(int64_t{7}, int64_t{-3}, edge);
+    w.add_edge(int64_t{1000}, int64_t{7}, edge);
+    w.finish(dir / "three.mmg");
+    auto file = File::open(dir / "three.mmg");
+    file->verify();
+    CHECK(file->version_minor() == 4);
+    const SectionInfo& vertices = file->sections()[3];
+    REQUIRE(vertices.name() == "vertices");
+    const std::vector<uint8_t> worked = {
+        0x04, 0, 0, 0, 0, 0, 0, 0,                            // slot_count 4, reserved
+        0x05, 0, 0x06, 0, 0x07, 0, 0x00, 0x01,                // roles nodes, out_edges, in_edges, key
+        0, 0, 0, 0, 0, 0, 0x04, 0, 0x01, 0, 0, 0, 0, 0, 0x05, 0,  // vertex 0: nodes, out_edges (L)
+        0x01, 0, 0, 0, 0, 0, 0x06, 0, 0x07, 0, 0, 0, 0, 0, 0, 0,  //           in_edges (L), key 7
+        0x08, 0, 0, 0, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0,     // vertex 1: nodes, no out-edges
+        0x09, 0, 0, 0, 0, 0, 0x06, 0, 0xFD, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,  // in_edges, key -3
+        0x10, 0, 0, 0, 0, 0, 0x04, 0, 0x09, 0, 0, 0, 0, 0, 0x05, 0,  // vertex 2: nodes, out_edges
+        0, 0, 0, 0, 0, 0, 0, 0, 0xE8, 0x03, 0, 0, 0, 0, 0, 0,        //           no in-edges, key 1000
+    };
+    CHECK(std::vector<uint8_t>(file->data() + vertices.offset, file->data() + vertices.offset + vertices.length) == worked);
+    CHECK(std::get<int64_t>(file->find(int64_t{1000})->key()) == 1000);
+}
+
 TEST_CASE("golden: the key table of §8.1's worked example", "[golden][key_table]") {
     TempDir dir;
     Writer w;
