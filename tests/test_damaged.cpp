@@ -838,6 +838,18 @@ std::vector<uint8_t> insert_zeros(const std::vector<uint8_t>& good, uint64_t at,
     return b;
 }
 
+// A damaged copy's error at open, resealed first so that only the damage is found.
+std::string open_error(const TempDir& dir, std::vector<uint8_t> b) {
+    reseal(b);
+    mmgraph::test::write_bytes(dir / "open.mmg", b);
+    try {
+        File::open(dir / "open.mmg");
+    } catch (const Error& e) {
+        return e.what();
+    }
+    return "opened";
+}
+
 std::string verify_error(const TempDir& dir, std::vector<uint8_t> b) {
     reseal(b);
     mmgraph::test::write_bytes(dir / "rule.mmg", b);
@@ -975,15 +987,11 @@ TEST_CASE("damaged: the key slot (2.4) agrees with the node record, and only 2.4
 
     b = good;  // the same bytes stamped 2.3, whose vertex table has no key role
     format::store<uint16_t>(b.data() + hd::kMinorOff, 3);
-    reseal(b);
-    mmgraph::test::write_bytes(dir / "old.mmg", b);
-    CHECK_THROWS_WITH(File::open(dir / "old.mmg"), Contains("section vertices") && Contains("slot count 4 in a file of a known minor, which has at most 3"));
+    CHECK_THAT(open_error(dir, b), Contains("section vertices") && Contains("slot count 4 in a file of a known minor, which has at most 3"));
 
     b = good;  // a role no minor this reader knows defines
     format::store<uint16_t>(b.data() + vertices + 14, 0x200);
-    reseal(b);
-    mmgraph::test::write_bytes(dir / "unknown.mmg", b);
-    CHECK_THROWS_WITH(File::open(dir / "unknown.mmg"), Contains("unknown slot role 512"));
+    CHECK_THAT(open_error(dir, b), Contains("unknown slot role 512"));
 
     options.store_in_edges = false;  // int64 keys and three slots, the third one's role said to be in_edges
     Writer out_only(options);
@@ -994,21 +1002,15 @@ TEST_CASE("damaged: the key slot (2.4) agrees with the node record, and only 2.4
     REQUIRE(format::load<uint16_t>(b.data() + out_vertices + 12) == format::kKeyRole);
     auto stamped = b;  // stamped 2.3, which defines no key role
     format::store<uint16_t>(stamped.data() + hd::kMinorOff, 3);
-    reseal(stamped);
-    mmgraph::test::write_bytes(dir / "old.mmg", stamped);
-    CHECK_THROWS_WITH(File::open(dir / "old.mmg"), Contains("unknown slot role 256"));
+    CHECK_THAT(open_error(dir, stamped), Contains("unknown slot role 256"));
     format::store<uint16_t>(b.data() + out_vertices + 12, static_cast<uint16_t>(format::SectionKind::in_edges));
-    reseal(b);
-    mmgraph::test::write_bytes(dir / "nokey.mmg", b);
-    CHECK_THROWS_WITH(File::open(dir / "nokey.mmg"), Contains("vertex table has no key slot, which a file of int64 keys has since 2.4"));
+    CHECK_THAT(open_error(dir, b), Contains("vertex table has no key slot, which a file of int64 keys has since 2.4"));
 
     auto s = small_graph(dir);  // string keys, stamped 2.4, its in_edges slot called the key's
     const uint64_t small_vertices = section(*File::open(dir / "small.mmg"), "vertices").offset;
     format::store<uint16_t>(s.data() + hd::kMinorOff, 4);
     format::store<uint16_t>(s.data() + small_vertices + 12, format::kKeyRole);
-    reseal(s);
-    mmgraph::test::write_bytes(dir / "stringkey.mmg", s);
-    CHECK_THROWS_WITH(File::open(dir / "stringkey.mmg"), Contains("vertex table has a key slot in a file of string keys"));
+    CHECK_THAT(open_error(dir, s), Contains("vertex table has a key slot in a file of string keys"));
 }
 
 // ---- verify_all: every problem, placed, with progress and cancel -----------------------------
