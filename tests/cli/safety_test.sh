@@ -13,6 +13,8 @@
 #   disk_full         a real full disk: a 1 MiB tmpfs (skipped, exit 77, where mounts are refused)
 #   disk_full_faked   ENOSPC from posix_fallocate through the LD_PRELOAD shim (any machine)
 #   sync_failure      EIO from fsync through the shim: the build fails and leaves no file
+#   write_failure     EIO from pwrite (the encoder writes adjacency records so) through the
+#                     shim: the build fails, names the file, and leaves no file
 set -euo pipefail
 
 mmgraph=$1
@@ -147,9 +149,10 @@ disk_full)
   expect_clean_failure "$work/small"
   ;;
 
-disk_full_faked | sync_failure)
+disk_full_faked | sync_failure | write_failure)
   [ "$case_name" = disk_full_faked ] && fault=posix_fallocate:ENOSPC message="No space left on device"
   [ "$case_name" = sync_failure ] && fault=fsync:EIO message="Input/output error"
+  [ "$case_name" = write_failure ] && fault=pwrite:EIO message="Input/output error"
   printf '1 2\n2 3\n' >"$work/e.txt"
   mkdir "$work/out"
   status=0

@@ -1,6 +1,7 @@
 // LD_PRELOAD shim for the crash-safety tests: makes one system call fail the way a full disk or
 // a failing device would, on any machine, without privileges. MMGRAPH_FAULT=CALL:ERRNO, with
-// CALL posix_fallocate or fsync and ERRNO ENOSPC, EFBIG or EIO; unset, every call passes through.
+// CALL posix_fallocate, pwrite or fsync and ERRNO ENOSPC, EFBIG or EIO; unset, every call passes
+// through.
 #include <dlfcn.h>
 #include <fcntl.h>
 #include <unistd.h>
@@ -38,6 +39,22 @@ extern "C" int posix_fallocate(int fd, off_t offset, off_t length) {
 extern "C" int posix_fallocate64(int fd, off_t offset, off_t length) {
     if (int err = injected("posix_fallocate")) return err;
     return next<int (*)(int, off_t, off_t)>("posix_fallocate64")(fd, offset, length);
+}
+
+extern "C" ssize_t pwrite(int fd, const void* bytes, size_t length, off_t offset) {
+    if (int err = injected("pwrite")) {
+        errno = err;
+        return -1;
+    }
+    return next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite")(fd, bytes, length, offset);
+}
+
+extern "C" ssize_t pwrite64(int fd, const void* bytes, size_t length, off_t offset) {
+    if (int err = injected("pwrite")) {
+        errno = err;
+        return -1;
+    }
+    return next<ssize_t (*)(int, const void*, size_t, off_t)>("pwrite64")(fd, bytes, length, offset);
 }
 
 extern "C" int fsync(int fd) {

@@ -6,6 +6,7 @@
 #include <cstring>
 #include <functional>
 #include <thread>
+#include <vector>
 
 #include "adjacency_window.hpp"
 #include "internal.hpp"
@@ -105,6 +106,24 @@ private:
     // the writer's resident memory then holds a few tasks' output, not the whole file.
     void release(const uint8_t* base, uint64_t begin, uint64_t end) const {
         output_.release(static_cast<uint64_t>(base - file_) + begin, end - begin);
+    }
+    // Where an adjacency window's records are encoded, bytes [begin, end) of the section at
+    // `base`: a buffer of the task's thread, which done_window() writes into the file at once
+    // (OutputFile::write). The buffer's pages are warm from the thread's previous window, where
+    // each page of the output first touched through the mapping is zeroed by the kernel before
+    // being overwritten: s22 edge list, encode 1.6-2.2 -> 1.4-2.1 s. (The vertex table, nodes and
+    // key table measured no faster written so, and stay mapped.) A window larger than
+    // kWindowBufferBytes (a hub's list) is encoded in the mapping, so no buffer grows with it.
+    static constexpr uint64_t kWindowBufferBytes = 64u << 20;
+    uint8_t* window_bytes(uint8_t* base, uint64_t begin, uint64_t end) const {
+        if (end - begin > kWindowBufferBytes) return base + begin;
+        thread_local std::vector<uint8_t> buffer;
+        if (buffer.size() < end - begin) buffer.resize(end - begin);
+        return buffer.data();
+    }
+    void done_window(uint8_t* base, uint64_t begin, uint64_t end, const uint8_t* bytes) const {
+        if (bytes == base + begin) release(base, begin, end);
+        else output_.write(static_cast<uint64_t>(base - file_) + begin, bytes, end - begin);
     }
     uint64_t ref_of(uint32_t vertex) const { return ref48(g_.vertex_shard[vertex], g_.vertex_local[vertex]); }
 
@@ -430,12 +449,14 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
                 in_ordinals[i] = ordinal_[entries[i].id];
         }
     }
-    SectionWriter w(base, a.offset[first], a.offset[last], what);
+    const uint64_t begin = a.offset[first], end = a.offset[last];
+    uint8_t* const bytes = window_bytes(base, begin, end);
+    SectionWriter w(SectionWriter::Buffer{bytes}, begin, end, what);
     if (others_only) {
         for (uint32_t l = first; l < last; ++l)
             if (const auto others = window.others(l); !others.empty()) put_plain_record(w, others);
         w.finish();
-        release(base, a.offset[first], a.offset[last]);
+        done_window(base, begin, end, bytes);
         return;
     }
     std::vector<TypeBlock> blocks;
@@ -458,7 +479,7 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
         put_adjacency_record(w, dir, list, local, blocks, ordinals);
     }
     w.finish();
-    release(base, a.offset[first], a.offset[last]);
+    done_window(base, begin, end, bytes);
 }
 
 // One record (§7, format/adjacency.hpp), in the order of its layout: a flat record is packed

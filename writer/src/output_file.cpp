@@ -128,6 +128,16 @@ void OutputFile::release(uint64_t offset, uint64_t length) const {
     if (begin < end) ::madvise(data() + begin, end - begin, MADV_DONTNEED);  // a hint: failure changes nothing
 }
 
+void OutputFile::write(uint64_t offset, const void* bytes, uint64_t length) const {
+    const auto* from = static_cast<const uint8_t*>(bytes);
+    while (length > 0) {
+        const ssize_t n = ::pwrite(fd_, from, length, static_cast<off_t>(offset));
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) throw_io("cannot write " + std::to_string(length) + " bytes at offset " + std::to_string(offset) + " of " + temp_.string(), n < 0 ? errno : EIO);
+        from += n, offset += static_cast<uint64_t>(n), length -= static_cast<uint64_t>(n);
+    }
+}
+
 void OutputFile::flush() {
     if (!mapping_->region.flush(0, 0, /*async=*/false)) throw_io("cannot flush " + temp_.string(), errno);
     if (::fsync(fd_) != 0) throw_io("cannot sync " + temp_.string(), errno);

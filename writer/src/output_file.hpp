@@ -26,6 +26,10 @@ public:
     // all of it, so reading on from a released range maps back up to this much before it; a
     // sequential reader releases this much behind each piece again.
     static constexpr uint64_t kLargestFolio = 2u << 20;
+    // Writes [offset, offset + length) from `bytes` through the descriptor, not the mapping: a
+    // first touch of a reserved page through the mapping has the kernel zero it before the
+    // encoder overwrites it, and a write into the page cache skips that.
+    void write(uint64_t offset, const void* bytes, uint64_t length) const;
     uint64_t size() const { return size_; }
     const std::filesystem::path& target() const { return target_; }
 

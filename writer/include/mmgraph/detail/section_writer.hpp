@@ -18,7 +18,15 @@ class SectionWriter {
 public:
     // `section_base` is where the section starts, so pad_to() aligns section-relative offsets.
     SectionWriter(uint8_t* section_base, uint64_t begin, uint64_t end, std::string what)
-        : base_(section_base), cursor_(begin), begin_(begin), end_(end), what_(std::move(what)) {}
+        : at_begin_(section_base + begin), cursor_(begin), begin_(begin), end_(end), what_(std::move(what)) {}
+    // The same cursor with byte `begin` at `data`: a buffer that holds bytes [begin, end) of the
+    // section alone, for a task that hands them to the file in one write (or the section's own
+    // bytes, at section_base + begin).
+    struct Buffer {
+        uint8_t* data;
+    };
+    SectionWriter(Buffer buffer, uint64_t begin, uint64_t end, std::string what)
+        : at_begin_(buffer.data), cursor_(begin), begin_(begin), end_(end), what_(std::move(what)) {}
     SectionWriter(const SectionWriter&) = delete;
     SectionWriter& operator=(const SectionWriter&) = delete;
     ~SectionWriter() {
@@ -31,7 +39,7 @@ public:
 
     uint8_t* take(uint64_t n) {
         if (n > end_ - cursor_) abort_with("overrun: " + std::to_string(n) + " bytes at " + std::to_string(cursor_));
-        uint8_t* p = base_ + cursor_;
+        uint8_t* p = at_begin_ + (cursor_ - begin_);
         cursor_ += n;
         return p;
     }
@@ -66,7 +74,7 @@ private:
         fail_invariant(msg.c_str(), __FILE__, __LINE__);
     }
 
-    uint8_t* base_;
+    uint8_t* at_begin_;  // where byte `begin` goes
     uint64_t cursor_, begin_, end_;
     std::string what_;
     bool finished_ = false;
