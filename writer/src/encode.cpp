@@ -111,8 +111,8 @@ private:
     // `base`: a buffer of the task's thread, which done_window() writes into the file at once
     // (OutputFile::write). The buffer's pages are warm from the thread's previous window, where
     // each page of the output first touched through the mapping is zeroed by the kernel before
-    // being overwritten: s22 edge list, encode 1.6-2.2 -> 1.4-2.1 s. (The vertex table, nodes and
-    // key table measured no faster written so, and stay mapped.) A window larger than
+    // being overwritten: s22 edge list, encode 1.65-1.86 -> 1.19-1.24 s. (The vertex table, nodes
+    // and key table measured no faster written so, and stay mapped.) A window larger than
     // kWindowBufferBytes (a hub's list) is encoded in the mapping, so no buffer grows with it.
     static constexpr uint64_t kWindowBufferBytes = 64u << 20;
     uint8_t* window_bytes(uint8_t* base, uint64_t begin, uint64_t end) const {
