@@ -107,13 +107,14 @@ private:
     void release(const uint8_t* base, uint64_t begin, uint64_t end) const {
         output_.release(static_cast<uint64_t>(base - file_) + begin, end - begin);
     }
-    // Where an adjacency window's records are encoded, bytes [begin, end) of the section at
-    // `base`: a buffer of the task's thread, which done_window() writes into the file at once
-    // (OutputFile::write). The buffer's pages are warm from the thread's previous window, where
-    // each page of the output first touched through the mapping is zeroed by the kernel before
-    // being overwritten: s22 edge list, encode 1.65-1.86 -> 1.19-1.24 s. (The vertex table, nodes
-    // and key table measured no faster written so, and stay mapped.) A window larger than
-    // kWindowBufferBytes (a hub's list) is encoded in the mapping, so no buffer grows with it.
+    // Where an adjacency window's records, or the property rows written with its out-lists,
+    // are encoded: bytes [begin, end) of the section at `base` go to a buffer of the task's
+    // thread, which done_window() writes into the file at once (OutputFile::write). The buffer's
+    // pages are warm from the thread's previous window, where each page of the output first
+    // touched through the mapping is zeroed by the kernel before being overwritten: s22 edge
+    // list, encode 1.65-1.86 -> 1.19-1.24 s. (The vertex table, nodes and key table measured no
+    // faster written so, and stay mapped.) A range larger than kWindowBufferBytes (a hub's list)
+    // is encoded in the mapping, so that no buffer grows with it.
     static constexpr uint64_t kWindowBufferBytes = 64u << 20;
     uint8_t* window_bytes(uint8_t* base, uint64_t begin, uint64_t end) const {
         if (end - begin > kWindowBufferBytes) return base + begin;
@@ -398,8 +399,9 @@ void ShardEncoder::put_window_rows(const ShardPlan::PropTable& table, const deta
                                    uint8_t* base) const {
     const detail::Shape& shape = g_.edge_types[table.type];
     const auto entries = window.entries();
-    const uint64_t begin = format::kEdgePropsHeadSize + first_row * table.row_size;
-    SectionWriter rows(base, begin, begin + entries.size() * table.row_size, "edge_props rows");
+    const uint64_t begin = format::kEdgePropsHeadSize + first_row * table.row_size, end = begin + entries.size() * table.row_size;
+    uint8_t* const bytes = window_bytes(base, begin, end);
+    SectionWriter rows(SectionWriter::Buffer{bytes}, begin, end, "edge_props rows");
     // Ids are in arrival order, entries in stored order: every read and write here is random,
     // so each is prefetched (the staged item's start, then its bytes once the start is in).
     for (size_t i = 0; i < entries.size(); ++i) {
@@ -412,7 +414,7 @@ void ShardEncoder::put_window_rows(const ShardPlan::PropTable& table, const deta
         put_plain_fixed_row(shape, g_.edge_values.item(g_.item_of(entries[i].id)), rows.take(table.row_size), table.row_size);
     }
     rows.finish();
-    release(base, begin, begin + entries.size() * table.row_size);
+    done_window(base, begin, end, bytes);
 }
 
 // §7 adjacency records, a window of lists per task (see AdjacencyWindow).
