@@ -6,10 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
-# Line tables (-g1) are what a failing test's backtrace and perf need; full debug info made the
-# build a third slower (tests/CMakeLists.txt's sources, the Python module, the CLI).
-line_tables_only=(-DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -g1 -DNDEBUG")
-scripts/build.sh "${line_tables_only[@]}"
+scripts/build.sh
 ctest --test-dir build --output-on-failure --parallel "$(nproc)"
 # The Python package: its pytest suite on the module the build made, then the documented
 # offline pip install into a fresh venv, tested the same way.
@@ -23,8 +20,7 @@ ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
   ctest --test-dir build-asan --output-on-failure --parallel "$(nproc)"
 # The largest determinism case (4 graphs x 3 thread counts) takes minutes under TSan and adds no
 # interleaving the others lack; every other concurrency and determinism test runs.
-BUILD_DIR=build-tsan BUILD_TARGETS="test_concurrency test_determinism test_replace test_import test_writer_errors" scripts/build.sh \
-  -DMMGRAPH_SANITIZE_THREAD=ON "${line_tables_only[@]}"
+BUILD_DIR=build-tsan BUILD_TARGETS="test_concurrency test_determinism test_replace test_import test_writer_errors" scripts/build.sh -DMMGRAPH_SANITIZE_THREAD=ON
 TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 \
   ctest --test-dir build-tsan --output-on-failure --parallel "$(nproc)" \
   -R '^(concurrency|determinism|replace|import): |^writer_errors: a failed write of staged edges' -E 'determinism: 1, 2 and 8 encode threads'
