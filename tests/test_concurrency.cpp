@@ -3,8 +3,12 @@
 // Catch2 assertions are not thread-safe: workers only record results; the main thread checks.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <exception>
 #include <latch>
+#include <numeric>
+#include <random>
 #include <thread>
 
 #include <xxhash.h>
@@ -204,4 +208,86 @@ TEST_CASE("concurrency: verify() runs while other threads read", "[concurrency]"
         else if (t == 1) CHECK(outcomes[t].verifications == 3);
         else CHECK(outcomes[t].digest == expected);
     }
+}
+
+// The writer is single-threaded but for Writer::find_int_keys_concurrently, which an importer's
+// parsing threads call while its adding thread adds vertices. A found id must be the key's
+// vertex, unless found_ids_current says a failed call has taken vertices back since.
+TEST_CASE("concurrency: threads find int keys while one thread adds their vertices and takes some back", "[concurrency]") {
+    WriterOptions options;
+    options.key_type = KeyType::int64;
+    Writer w(options);
+    const LabelId plain = w.add_label("V");
+    const LabelId counted = w.add_label("W", {{"n", TypeCode::int64}});
+    constexpr int64_t kKeys = 200000, kDoomed = 5000;  // keys [kKeys, kKeys + kDoomed) are always taken back
+    std::vector<int64_t> order(kKeys);
+    std::iota(order.begin(), order.end(), int64_t{0});
+    std::shuffle(order.begin(), order.end(), std::mt19937_64(5));
+
+    struct Found {
+        int64_t key;
+        uint32_t id;
+        uint64_t stamp;
+    };
+    constexpr unsigned kFinders = 3;
+    std::vector<std::vector<Found>> found(kFinders);
+    std::vector<std::string> errors(kFinders);
+    std::atomic<bool> done{false};
+    std::vector<std::thread> finders;
+    for (unsigned t = 0; t < kFinders; ++t)
+        finders.emplace_back([&, t] {
+            try {
+                std::mt19937_64 rng(t);
+                std::vector<int64_t> keys(256);
+                std::vector<uint32_t> ids(keys.size());
+                // Finds until the adding is over, then once more: that round's stamps are current.
+                for (bool last = false; !last;) {
+                    last = done.load(std::memory_order_acquire);
+                    for (int64_t& key : keys) key = static_cast<int64_t>(rng() % (kKeys + kDoomed));
+                    const uint64_t stamp = w.find_int_keys_concurrently(keys, ids);
+                    if (found[t].size() < 400000 || last)
+                        for (size_t i = 0; i < keys.size(); ++i) found[t].push_back({keys[i], ids[i], stamp});
+                }
+            } catch (const std::exception& e) {
+                errors[t] = e.what();
+            }
+        });
+
+    std::vector<uint32_t> ids(1000);
+    const std::vector<Value> good{Value(int64_t{1})}, bad{Value("not a number")};
+    for (int64_t at = 0, batch = 0; at < kKeys; at += 1000, ++batch) {
+        w.vertices_for_int_keys(std::span<const int64_t>(order).subspan(static_cast<size_t>(at), 1000), plain, ids);
+        if (batch % 10 != 0) continue;
+        std::vector<Key> doomed;
+        for (int64_t k = 0; k < 50; ++k) doomed.emplace_back(kKeys + (batch * 50 + k) % kDoomed);
+        CHECK_THROWS(w.add_vertices(doomed, counted, [&](size_t row) { return std::span<const Value>(row + 1 == doomed.size() ? bad : good); }));
+    }
+    done.store(true, std::memory_order_release);
+    for (std::thread& finder : finders) finder.join();
+
+    std::vector<int64_t> all(kKeys + kDoomed);
+    std::iota(all.begin(), all.end(), int64_t{0});
+    std::vector<uint32_t> final_ids(all.size());
+    w.find_int_keys_concurrently(all, final_ids);  // every key now has a direct slot
+    REQUIRE(std::count(final_ids.begin(), final_ids.begin() + kKeys, Writer::kUnfound) == 0);
+    REQUIRE(std::count(final_ids.begin() + kKeys, final_ids.end(), Writer::kUnfound) == kDoomed);
+    size_t checked = 0, current = 0, stale = 0;
+    for (unsigned t = 0; t < kFinders; ++t) {
+        INFO("finder " << t);
+        CHECK(errors[t] == "");
+        for (const Found& f : found[t]) {
+            if (f.id == Writer::kUnfound) continue;
+            ++checked;
+            if (w.found_ids_current(f.stamp)) {
+                ++current;
+                if (f.id != final_ids[static_cast<size_t>(f.key)]) FAIL("key " << f.key << " found as " << f.id << ", is " << final_ids[static_cast<size_t>(f.key)]);
+            } else {
+                ++stale;  // a key never taken back keeps its vertex all the same
+                if (f.key < kKeys && f.id != final_ids[static_cast<size_t>(f.key)]) FAIL("key " << f.key << " found as " << f.id);
+            }
+        }
+    }
+    INFO("found " << checked << " ids, " << current << " with a current stamp, " << stale << " stale");
+    CHECK(current > 0);
+    CHECK(stale > 0);
 }

@@ -515,6 +515,47 @@ TEST_CASE("writer: vertices_for_int_keys gives plain integers the vertices verti
     CHECK_THROWS_WITH(ints.vertices_for_int_keys(two, label, room), Contains("vertices_for_int_keys after finish()"));
 }
 
+TEST_CASE("writer: find_int_keys_concurrently finds the vertices of small-number keys; its stamp goes stale when vertices are taken back", "[writer]") {
+    WriterOptions options;
+    options.key_type = KeyType::int64;
+    Writer w(options);
+    const LabelId plain = w.add_label("V");
+    const LabelId counted = w.add_label("W", {{"n", TypeCode::int64}});
+    // Small numbers take direct slots; 2^40 and negative numbers never do, and 900000 does not
+    // while the graph is small (its vertex went to the key table), so the finders miss them.
+    const std::vector<int64_t> keys{3, 900000, 0, int64_t{1} << 40, 17, -5, 3, 65000};
+    std::vector<uint32_t> ids(keys.size());
+    w.vertices_for_int_keys(keys, plain, ids);
+    std::vector<uint32_t> found(keys.size());
+    const uint64_t stamp = w.find_int_keys_concurrently(keys, found);
+    CHECK(w.found_ids_current(stamp));
+    const std::vector<uint32_t> expected{ids[0], Writer::kUnfound, ids[2], Writer::kUnfound, ids[4], Writer::kUnfound, ids[0], ids[7]};
+    CHECK(found == expected);
+    const std::vector<int64_t> absent{1, 4, 899999, 65001, -1};
+    std::vector<uint32_t> none(absent.size());
+    w.find_int_keys_concurrently(absent, none);
+    CHECK(std::all_of(none.begin(), none.end(), [](uint32_t id) { return id == Writer::kUnfound; }));
+
+    // A batch that fails at its last row takes back the rows before it: the stamp goes stale,
+    // and those keys (direct slots and key table alike) have no vertex again.
+    const std::vector<Key> batch{Key(int64_t{5}), Key(int64_t{6}), Key(int64_t{1} << 41), Key(int64_t{7})};
+    const std::vector<Value> good{Value(int64_t{1})}, bad{Value("not a number")};
+    CHECK_THROWS(w.add_vertices(batch, counted, [&](size_t row) { return std::span<const Value>(row == 3 ? bad : good); }));
+    CHECK_FALSE(w.found_ids_current(stamp));
+    const uint64_t after = w.find_int_keys_concurrently(std::vector<int64_t>{5, 6, 7}, none = std::vector<uint32_t>(3));
+    CHECK(w.found_ids_current(after));
+    CHECK(none == std::vector<uint32_t>(3, Writer::kUnfound));
+    for (const Key& key : batch) CHECK_FALSE(w.has_vertex(key));
+    for (size_t i = 0; i < keys.size(); ++i) CHECK(w.vertex_for(keys[i], plain) == ids[i]);
+    w.add_vertices(batch, counted, [&](size_t) { return std::span<const Value>(good); });
+    CHECK(w.vertex_count() == 11);  // seven distinct keys, then four
+
+    std::vector<uint32_t> room(1);
+    CHECK_THROWS_WITH(w.find_int_keys_concurrently(keys, room), Contains("8 keys but room for 1"));
+    Writer strings;
+    CHECK_THROWS_WITH(strings.find_int_keys_concurrently(std::span<const int64_t>(keys).first(1), room), Contains("this graph has string keys"));
+}
+
 TEST_CASE("writer_errors: an edge property naming an unknown vertex is reported by its endpoints from a later chunk", "[writer_errors][spill]") {
     TempDir dir;
     Writer w;

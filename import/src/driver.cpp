@@ -23,6 +23,7 @@
 #include <exception>
 #include <filesystem>
 #include <memory>
+#include <numeric>
 #include <optional>
 #include <span>
 #include <thread>
@@ -819,10 +820,16 @@ private:
     }
 
     // The edges of one chunk of an edge list, parsed on a worker thread: endpoints in order
-    // (source, target, source, ...) and the errors of bad lines, also in order.
+    // (source, target, source, ...) and the errors of bad lines, also in order. The worker also
+    // finds the endpoints that already have vertices (Writer::find_int_keys_concurrently), so
+    // that the adding thread, which the whole read waits on, takes only the others' misses.
     struct ParsedPairs {
         std::vector<int64_t> endpoints;  // [0, endpoint_count) are the chunk's; the vector only grows
         size_t endpoint_count = 0;
+        std::vector<uint32_t> ids;       // per endpoint: its vertex, or Writer::kUnfound
+        std::vector<uint32_t> from, to;  // per edge: ids[2 * i], ids[2 * i + 1]
+        std::vector<uint32_t> unfound;   // the endpoints whose ids are kUnfound, in order
+        uint64_t found_stamp = 0;
         std::vector<std::exception_ptr> errors;
         uint64_t lines = 0;  // edges and bad lines
 
@@ -834,37 +841,73 @@ private:
         }
     };
 
+    // A chunk's lines, then the ids of the endpoints that have vertices already.
+    uint64_t parse_pairs(const InputBuffer& input, const ChunkBounds& bounds, ParsedPairs& chunk) const {
+        chunk.endpoint_count = 0;
+        chunk.errors.clear();
+        chunk.lines = 0;
+        EdgeListReader reader(input, bounds.begin, bounds.first_line);
+        for (;; ++chunk.lines) {
+            int64_t from = 0, to = 0;
+            try {
+                if (!reader.next(from, to, bounds.end)) break;
+            } catch (const InputError&) {
+                chunk.errors.push_back(std::current_exception());
+                continue;
+            }
+            chunk.add(from, to);
+        }
+        const size_t edges = chunk.endpoint_count / 2;
+        chunk.ids.resize(chunk.endpoint_count);
+        chunk.found_stamp = writer_->find_int_keys_concurrently(std::span(chunk.endpoints).first(chunk.endpoint_count), chunk.ids);
+        chunk.from.resize(edges);
+        chunk.to.resize(edges);
+        chunk.unfound.clear();
+        for (size_t i = 0; i < edges; ++i) {
+            chunk.from[i] = chunk.ids[2 * i];
+            chunk.to[i] = chunk.ids[2 * i + 1];
+            if (chunk.from[i] == Writer::kUnfound) chunk.unfound.push_back(static_cast<uint32_t>(2 * i));
+            if (chunk.to[i] == Writer::kUnfound) chunk.unfound.push_back(static_cast<uint32_t>(2 * i + 1));
+        }
+        return reader.offset();
+    }
+
+    // A parsed chunk's edges, in order: the endpoints not found yet are resolved (and added
+    // when new) a batch at a time, so that the writer overlaps their key-table misses.
+    void add_pairs(ParsedPairs& chunk, LabelId label, EdgeTypeId type) {
+        if (!writer_->found_ids_current(chunk.found_stamp)) {  // a failed call took vertices back
+            chunk.unfound.resize(chunk.endpoint_count);
+            std::iota(chunk.unfound.begin(), chunk.unfound.end(), uint32_t{0});
+        }
+        constexpr size_t kBatch = 8192;  // endpoints per vertices_for call
+        std::vector<int64_t> keys;
+        std::vector<uint32_t> ids;
+        for (size_t at = 0; at < chunk.unfound.size(); at += kBatch) {
+            const auto batch = std::span(chunk.unfound).subspan(at, std::min(kBatch, chunk.unfound.size() - at));
+            keys.resize(batch.size());
+            ids.resize(batch.size());
+            for (size_t j = 0; j < batch.size(); ++j) keys[j] = chunk.endpoints[batch[j]];
+            writer_->vertices_for_int_keys(keys, label, ids);
+            for (size_t j = 0; j < batch.size(); ++j) (batch[j] % 2 ? chunk.to : chunk.from)[batch[j] / 2] = ids[j];
+        }
+        // One call for the chunk: an edge at a time, the calls' checks were a tenth of the
+        // adding thread's work.
+        writer_->add_edges_by_id(chunk.from, chunk.to, type);
+    }
+
     // SNAP edge lists: every distinct integer is a vertex (int64 key), in order of first sight.
-    // Worker threads parse the lines; this thread resolves the endpoints a batch at a time (the
-    // writer overlaps their key-table misses) and adds the edges, in file order.
+    // Worker threads parse the lines and find the endpoints seen before; this thread adds the
+    // others' vertices and the edges, in file order.
     void load_edgelists() {
         LabelId label = writer_->add_label(kDefaultLabel);
         EdgeTypeId type = writer_->add_edge_type(kDefaultType);
         for (const std::string& path : options_.edgelists) {
             InputBuffer input(path);
-            auto parse = [&](const ChunkBounds& bounds, ParsedPairs& chunk) {
-                chunk.endpoint_count = 0;
-                chunk.errors.clear();
-                chunk.lines = 0;
-                EdgeListReader reader(input, bounds.begin, bounds.first_line);
-                for (;; ++chunk.lines) {
-                    int64_t from = 0, to = 0;
-                    try {
-                        if (!reader.next(from, to, bounds.end)) break;
-                    } catch (const InputError&) {
-                        chunk.errors.push_back(std::current_exception());
-                        continue;
-                    }
-                    chunk.add(from, to);
-                }
-                return reader.offset();
-            };
+            auto parse = [&](const ChunkBounds& bounds, ParsedPairs& chunk) { return parse_pairs(input, bounds, chunk); };
             ParallelRows<ParsedPairs> chunks(input, 0, 1, workers(), options_.chunk_bytes, parse);
             progress_.begin("load", path, input.size());
-            constexpr size_t kBatch = 8192;  // endpoints per vertices_for call
-            std::vector<uint32_t> ids, from, to;
             uint64_t rows = 0;
-            while (const ParsedPairs* chunk = chunks.next()) {
+            while (ParsedPairs* chunk = chunks.next()) {
                 for (const std::exception_ptr& error : chunk->errors) {
                     try {
                         std::rethrow_exception(error);
@@ -872,18 +915,7 @@ private:
                         bad_row(e);
                     }
                 }
-                const std::span<const int64_t> endpoints(chunk->endpoints.data(), chunk->endpoint_count);
-                for (size_t at = 0; at < endpoints.size(); at += kBatch) {
-                    const auto batch = endpoints.subspan(at, std::min(kBatch, endpoints.size() - at));
-                    ids.resize(batch.size());
-                    writer_->vertices_for_int_keys(batch, label, ids);
-                    // One call for the batch: an edge at a time, the calls' checks were a tenth
-                    // of the adding thread's work.
-                    from.resize(ids.size() / 2);
-                    to.resize(ids.size() / 2);
-                    for (size_t i = 0; i < from.size(); ++i) from[i] = ids[2 * i], to[i] = ids[2 * i + 1];
-                    writer_->add_edges_by_id(from, to, type);
-                }
+                add_pairs(*chunk, label, type);
                 rows += chunk->lines;
                 progress_.tick(rows, chunks.offset());
                 input.release_before(chunks.offset());

@@ -685,9 +685,6 @@ WriteStats Writer::finish(const std::filesystem::path& path) {
     if (m.finished) throw Error(ErrorKind::misuse, "finish() called twice");
     WriteStats stats;
     auto t0 = clock::now();
-    // Only an accelerator of staging's lookups (the key table holds every key): its memory goes
-    // before the plan's and the output's. Vertices added after a failed finish() rebuild it.
-    std::vector<uint32_t>().swap(m.direct_keys);
     std::vector<ShardPlan> plans = m.plan();
     auto t1 = clock::now();
 

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <map>
 #include <span>
 #include <cstdint>
@@ -16,6 +17,7 @@
 #include <type_traits>
 #include <vector>
 
+#include "direct_key_table.hpp"
 #include "edge_spill.hpp"
 #include "growable_array.hpp"
 #include "mmgraph/format/endian.hpp"
@@ -436,16 +438,25 @@ struct Writer::Impl {
     std::vector<uint64_t> var_begin;         // per vertex, + end, into var_sizes
 
     // Open-addressing key -> global id table: (hash high half << 32) | (id + 1), 0 = empty.
+    // It holds the vertices that direct_keys did not take when they were added.
     std::vector<uint64_t> key_table;
+    size_t key_table_entries = 0;
     // Beside it, for the keys of ID space 0 that are numbers in [0, size), indexed by the number:
-    // id + 1, 0 = none (every such vertex is in it). A number is an int64 key, or a string key in
-    // canonical decimal ("0", "17"; not "017", at most 9 digits), one number per string. Such
-    // keys (counters, an edge list's ids, a CSV's default string ids) are most graphs'; a lookup
-    // is then one read where the table's probe took two dependent ones and a hash. It grows only
-    // for a key below kDirectKeysPerVertex times the vertex count (+ kDirectKeysMin), so it takes
-    // at most twice that many 4-byte entries.
-    std::vector<uint32_t> direct_keys;
-    static constexpr uint64_t kDirectKeysPerVertex = 2, kDirectKeysMin = 1u << 16;
+    // id + 1, 0 = none. Every such vertex is in it, and those it took when they were added are
+    // only in it. A number is an int64 key, or a string key in canonical decimal ("0", "17";
+    // not "017", at most 9 digits), one number per string. Such keys (counters, an edge list's
+    // ids, a CSV's default string ids) are most graphs'; a lookup is then one read where the
+    // table's probe took two dependent ones and a hash. It grows only for a key below
+    // kDirectKeysPerVertex times the vertex count (+ kDirectKeysMin), so it takes at most twice
+    // that many 4-byte entries: 32 bytes a vertex at worst, where the key table took 16 to 32.
+    // Four, not fewer: an edge list meets its large ids long before it has seen a quarter as
+    // many vertices, and each vertex added before the table reached its id went to the key
+    // table (at two, 29% of an R-MAT scale-22 import's 2.4M vertices; at four, 15%). Other
+    // threads may read it meanwhile (find_int_keys_concurrently); vertices_taken_back counts the
+    // failed calls that took back vertices, whose entries such a reader may have seen.
+    detail::DirectKeyTable direct_keys;
+    std::atomic<uint64_t> vertices_taken_back{0};
+    static constexpr uint64_t kDirectKeysPerVertex = 4, kDirectKeysMin = 1u << 16;
     static constexpr uint64_t kNotDirect = ~uint64_t{0};
     // The number a key of this graph's key type stands for in direct_keys, or kNotDirect.
     uint64_t direct_number(const Key& key) const {
@@ -473,7 +484,7 @@ struct Writer::Impl {
         if (space.id != 0 || key < 0 || static_cast<uint64_t>(key) >= direct_keys.size()) return nullptr;
         return &direct_keys[static_cast<size_t>(key)];
     }
-    void insert_direct_key(uint32_t v);
+    bool insert_direct_key(uint32_t v);  // whether direct_keys took v
 
     // Where each vertex goes (§10), by global id: fixed when it is added, so that edges can be
     // staged with their endpoints' places.
@@ -558,8 +569,9 @@ struct Writer::Impl {
         }
     }
     // resolve_in_order, except that the keys with a direct_keys slot go first, in order, to
-    // direct(i, slot), which returns whether that resolved key i; the others then go to
-    // resolve_in_order. Such keys need no hash, and most of an import's endpoints are such keys.
+    // direct(i, slot, in_order), which returns whether that resolved key i (in_order: so did
+    // every key before it); the others then go to resolve_in_order. Such keys need no hash,
+    // and most of an import's endpoints are such keys.
     // Keys are Keys, or the plain integers of an int64-keyed graph (K = int64_t), which the
     // direct slots take as they are; only the others become Keys, to be hashed.
     template <typename K, typename Direct, typename Resolve>
@@ -573,7 +585,7 @@ struct Writer::Impl {
             if (i + kAhead < keys.size())
                 if (const uint32_t* later = direct_slot(keys[i + kAhead], space(i + kAhead))) __builtin_prefetch(later);
             const uint32_t* slot = direct_slot(keys[i], space(i));
-            if (!slot || !direct(i, *slot)) rest.push_back(static_cast<uint32_t>(i));
+            if (!slot || !direct(i, *slot, rest.empty())) rest.push_back(static_cast<uint32_t>(i));
         }
         if (rest.empty()) return;
         std::vector<Key> rest_keys;

@@ -295,29 +295,34 @@ std::optional<uint32_t> Writer::Impl::lookup(const Key& key, uint64_t hash, IdSp
 }
 
 void Writer::Impl::insert_key(uint32_t v) {
-    if ((vertex_label.size() + 1) * 2 > key_table.size()) grow_key_table();
+    if (space_of(v).id == 0 && insert_direct_key(v)) return;
+    if ((key_table_entries + 1) * 2 > key_table.size()) grow_key_table();
     size_t mask = key_table.size() - 1;
     size_t i = key_hash[v] & mask;
     while (key_table[i] != 0) i = (i + 1) & mask;
     key_table[i] = key_slot(key_hash[v], v);
-    if (space_of(v).id == 0) insert_direct_key(v);
+    ++key_table_entries;
 }
 
 // Growth at least doubles, and fills the new range from every vertex: a vertex whose key was
 // past the old size is only in the key table until then.
-void Writer::Impl::insert_direct_key(uint32_t v) {
+bool Writer::Impl::insert_direct_key(uint32_t v) {
     const uint64_t k = direct_number(key_of(v));
-    if (k == kNotDirect) return;
+    if (k == kNotDirect) return false;
     if (k >= direct_keys.size()) {
-        if (k >= kDirectKeysPerVertex * vertex_label.size() + kDirectKeysMin) return;
+        if (k >= kDirectKeysPerVertex * vertex_label.size() + kDirectKeysMin || k >= direct_keys.capacity()) return false;
         const size_t old_size = direct_keys.size();
-        direct_keys.resize(std::max<uint64_t>(k + 1, 2 * old_size), 0);
+        const size_t new_size = std::min<uint64_t>(std::max<uint64_t>(k + 1, 2 * old_size), direct_keys.capacity());
         for (uint32_t u = 0; u < v; ++u) {
             const uint64_t other = space_of(u).id == 0 ? direct_number(key_of(u)) : kNotDirect;
-            if (other >= old_size && other < direct_keys.size()) direct_keys[static_cast<size_t>(other)] = u + 1;
+            if (other >= old_size && other < new_size) direct_keys.set(static_cast<size_t>(other), u + 1);
         }
+        direct_keys.set(static_cast<size_t>(k), v + 1);
+        direct_keys.grow_to(new_size);
+        return true;
     }
-    direct_keys[k] = v + 1;
+    direct_keys.set(static_cast<size_t>(k), v + 1);
+    return true;
 }
 
 void Writer::Impl::grow_key_table() {
@@ -717,6 +722,27 @@ void Writer::vertices_for_int_keys(std::span<const int64_t> keys, LabelId label,
     m.resolve_or_add(IdSpace{}, keys, label, ids);  // an int64 key is never refused but by the vertex limit
 }
 
+uint64_t Writer::find_int_keys_concurrently(std::span<const int64_t> keys, std::span<uint32_t> ids) const {
+    const Impl& m = *impl_;
+    if (ids.size() != keys.size())
+        throw Error(ErrorKind::misuse, "find_int_keys_concurrently: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
+    if (m.options.key_type != KeyType::int64) throw Error(ErrorKind::misuse, "find_int_keys_concurrently: this graph has string keys");
+    // The stamp first: a vertex taken back after it was read changes the count the ids go with.
+    const uint64_t stamp = m.vertices_taken_back.load(std::memory_order_acquire);
+    const size_t size = m.direct_keys.published_size();
+    // The loop does little per key: it takes this many keys ahead to cover a miss to memory.
+    constexpr size_t kAhead = 64;
+    for (size_t i = 0; i < keys.size(); ++i) {  // a negative key becomes a number past any size
+        if (i + kAhead < keys.size())
+            if (const auto later = static_cast<uint64_t>(keys[i + kAhead]); later < size) __builtin_prefetch(&m.direct_keys[later]);
+        const auto number = static_cast<uint64_t>(keys[i]);
+        ids[i] = (number < size ? m.direct_keys.load_concurrently(number) : 0) - 1;  // 0 - 1 is kUnfound
+    }
+    return stamp;
+}
+
+bool Writer::found_ids_current(uint64_t stamp) const { return stamp == impl_->vertices_taken_back.load(std::memory_order_relaxed); }
+
 void Writer::Impl::check_vertices_for(const char* call, IdSpace space, size_t key_count, LabelId label, size_t id_room) const {
     auto misuse = [call](const std::string& what) { return Error(ErrorKind::misuse, call + what); };
     if (finished) throw misuse(" after finish()");
@@ -736,9 +762,16 @@ void Writer::Impl::resolve_or_add(IdSpace space, std::span<const K> keys, LabelI
     const std::vector<IdSpace> spaces(space.id == 0 ? 0 : keys.size(), space);
     resolve_keys(
         keys, spaces,
-        [&](size_t i, uint32_t slot) {
-            if (slot == 0) return false;  // a new vertex: added in order with the others
-            ids[i] = slot - 1;
+        [&](size_t i, uint32_t slot, bool in_order) {
+            if (slot != 0) {
+                ids[i] = slot - 1;
+                return true;
+            }
+            // A new vertex (direct_keys holds every vertex whose key has a slot): added here
+            // when no key before it is left for the second pass, which keeps the order.
+            if (!in_order) return false;
+            const Key key(keys[i]);
+            ids[i] = append_vertex(key, hash_key(key, space), static_cast<uint16_t>(label), {}, space);
             return true;
         },
         [&](size_t i, uint64_t hash) {
@@ -760,7 +793,7 @@ void Writer::find_vertices(std::span<const Key> keys, std::span<const IdSpace> s
     if (ids.size() != keys.size() || spaces.size() != keys.size())
         throw Error(ErrorKind::misuse, "find_vertices: " + std::to_string(keys.size()) + " keys, " + std::to_string(spaces.size()) + " spaces and room for " +
                                            std::to_string(ids.size()) + " ids");
-    m.resolve_keys(keys, spaces, [&](size_t i, uint32_t slot) { return found_direct(ids[i], slot); },
+    m.resolve_keys(keys, spaces, [&](size_t i, uint32_t slot, bool) { return found_direct(ids[i], slot); },
                    [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash, spaces[i]); });
 }
 
@@ -768,7 +801,7 @@ void Writer::find_vertices(std::span<const Key> keys, std::span<std::optional<ui
     const Impl& m = *impl_;
     if (ids.size() != keys.size())
         throw Error(ErrorKind::misuse, "find_vertices: " + std::to_string(keys.size()) + " keys but room for " + std::to_string(ids.size()) + " ids");
-    m.resolve_keys(keys, {}, [&](size_t i, uint32_t slot) { return found_direct(ids[i], slot); },
+    m.resolve_keys(keys, {}, [&](size_t i, uint32_t slot, bool) { return found_direct(ids[i], slot); },
                    [&](size_t i, uint64_t hash) { ids[i] = m.lookup(keys[i], hash); });
 }
 
@@ -985,6 +1018,7 @@ void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uin
 }
 
 void Writer::Impl::truncate_vertices(uint32_t count) {
+    const bool takes_back = count < vertex_label.size();
     for (uint32_t v = static_cast<uint32_t>(vertex_label.size()); v-- > count;) {
         erase_key(v);
         vertex_values.drop_last_item();
@@ -999,6 +1033,9 @@ void Writer::Impl::truncate_vertices(uint32_t count) {
     vertex_local.resize(count);
     if (options.key_type == KeyType::int64) int_keys.resize(count);
     else string_keys.truncate(count);
+    // After the entries are cleared: a finder that reads the new count sees them cleared, and
+    // one that read the old count may have seen them set, which found_ids_current tells.
+    if (takes_back) vertices_taken_back.fetch_add(1, std::memory_order_release);
 }
 
 // Linear-probing deletion by backward shift: each later entry of the probe run moves into the
@@ -1007,11 +1044,14 @@ void Writer::Impl::truncate_vertices(uint32_t count) {
 void Writer::Impl::erase_key(uint32_t v) {
     if (space_of(v).id == 0) {
         const uint64_t k = direct_number(key_of(v));
-        if (k < direct_keys.size() && direct_keys[k] == v + 1) direct_keys[k] = 0;
+        if (k < direct_keys.size() && direct_keys[k] == v + 1) direct_keys.set(static_cast<size_t>(k), 0);
     }
+    if (key_table.empty()) return;
     const size_t mask = key_table.size() - 1;
     size_t hole = key_hash[v] & mask;
-    while (static_cast<uint32_t>(key_table[hole]) != v + 1) hole = (hole + 1) & mask;
+    for (; static_cast<uint32_t>(key_table[hole]) != v + 1; hole = (hole + 1) & mask)
+        if (key_table[hole] == 0) return;  // only in direct_keys
+    --key_table_entries;
     for (size_t i = (hole + 1) & mask; key_table[i] != 0; i = (i + 1) & mask) {
         const size_t home = key_hash[static_cast<uint32_t>(key_table[i]) - 1] & mask;
         if (((i - home) & mask) >= ((i - hole) & mask)) {

@@ -369,6 +369,20 @@ public:
     // vertices_for for an int64-keyed graph, the keys as plain integers (an edge list's ids, a
     // numpy array): a third of the bytes of Keys to read, and no key type to check per key.
     void vertices_for_int_keys(std::span<const int64_t> keys, LabelId label, std::span<uint32_t> ids);
+    // For an importer that parses on other threads than the one adding: the ids of the int64
+    // keys whose vertices can be found without the key table (keys that are small numbers, most
+    // of an edge list's), ids[i] = that vertex or kUnfound. Unlike every other call, it may run
+    // on any number of threads while one thread adds vertices and edges, until finish(); a
+    // vertex added meanwhile may be found or not. The adding thread then resolves only the
+    // kUnfound keys (vertices_for_int_keys: a found key is never new, so the order in which new
+    // vertices are added stays that of the keys), leaving the found keys' cache misses to the
+    // finding threads. Returns a stamp for found_ids_current.
+    static constexpr uint32_t kUnfound = UINT32_MAX;
+    uint64_t find_int_keys_concurrently(std::span<const int64_t> keys, std::span<uint32_t> ids) const;
+    // Whether the ids found with `stamp` still hold: false when a failed call has taken back
+    // vertices since (their ids may have been found, and may now be other vertices'); then
+    // every key must be resolved again. Called on the adding thread.
+    bool found_ids_current(uint64_t stamp) const;
     // The ids of existing vertices, prefetched the same way; nullopt for a key no vertex has.
     // Several threads may call it while one thread adds edges (add_edge, add_edge_by_id), as
     // long as no vertex is being added: an importer looks up endpoints in parallel that way.
