@@ -58,9 +58,6 @@ private:
             if (p == MAP_FAILED) continue;
             entries_ = static_cast<uint32_t*>(p);
             capacity_ = capacity;
-#ifdef MADV_HUGEPAGE
-            madvise(p, capacity * sizeof(uint32_t), MADV_HUGEPAGE);
-#endif
             return;
         }
     }
