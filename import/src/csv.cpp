@@ -241,6 +241,32 @@ void EdgeListReader::fail(const char* at, std::string_view reason) {
     input_.fail(static_cast<uint64_t>(at - input_.begin()), line, reason);
 }
 
+size_t EdgeListReader::next_plain_pairs(std::span<int64_t> out, uint64_t limit) {
+    const char* const last_start = input_.begin() + std::min(limit, input_.size());
+    const char* const end = input_.end();
+    const char* p = p_;
+    uint64_t line = line_;
+    size_t count = 0;
+    // 16 bytes left hold any plain line and both of its eight-byte reads.
+    while (count + 2 <= out.size() && p < last_start && end - p >= 16) {
+        uint64_t eight, from, to;
+        std::memcpy(&eight, p, sizeof eight);
+        const unsigned from_digits = swar_digits(eight, from);
+        if (from_digits == 0 || (p[from_digits] != ' ' && p[from_digits] != '\t')) break;
+        const char* q = p + from_digits + 1;
+        std::memcpy(&eight, q, sizeof eight);
+        const unsigned to_digits = swar_digits(eight, to);
+        if (to_digits == 0 || q[to_digits] != '\n') break;
+        out[count++] = static_cast<int64_t>(from);
+        out[count++] = static_cast<int64_t>(to);
+        p = q + to_digits + 1;
+        ++line;
+    }
+    p_ = p;
+    line_ = line;
+    return count;
+}
+
 bool EdgeListReader::next(int64_t& from, int64_t& to, uint64_t limit) {
     const char* const end = input_.end();
     const char* const last_start = input_.begin() + std::min(limit, input_.size());  // lines start before it

@@ -835,9 +835,14 @@ private:
 
         // Assigned in place: a push_back per endpoint was an out-of-line call each.
         void add(int64_t from, int64_t to) {
-            if (endpoints.size() < endpoint_count + 2) endpoints.resize(std::max<size_t>(4096, 2 * endpoints.size()));
+            room();
             endpoints[endpoint_count++] = from;
             endpoints[endpoint_count++] = to;
+        }
+        // Where the next endpoints go, room for an edge at least.
+        std::span<int64_t> room() {
+            if (endpoints.size() < endpoint_count + 2) endpoints.resize(std::max<size_t>(4096, 2 * endpoints.size()));
+            return std::span(endpoints).subspan(endpoint_count);
         }
     };
 
@@ -848,6 +853,10 @@ private:
         chunk.lines = 0;
         EdgeListReader reader(input, bounds.begin, bounds.first_line);
         for (;; ++chunk.lines) {
+            // The plain lines in one go, then the line that stopped them (or the room) by next().
+            const size_t plain = reader.next_plain_pairs(chunk.room(), bounds.end);
+            chunk.endpoint_count += plain;
+            chunk.lines += plain / 2;
             int64_t from = 0, to = 0;
             try {
                 if (!reader.next(from, to, bounds.end)) break;

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cstdint>
 #include <string>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -90,6 +91,12 @@ public:
     // The next edge, or false at the end of the input. With a limit, false also when the next
     // line starts at or after offset `limit`.
     bool next(int64_t& from, int64_t& to, uint64_t limit = UINT64_MAX);
+    // The edges of the plain lines from here on (two ids of 1 to 7 digits, one space or tab
+    // between them, LF after: nearly every line of a SNAP file), as next() reads them, into
+    // `out` (from, to, from, ...), until a line that is not plain, `limit` or a full `out`.
+    // Returns the number of ids written. One loop, without next()'s call, blank skipping and
+    // end checks per line.
+    size_t next_plain_pairs(std::span<int64_t> out, uint64_t limit = UINT64_MAX);
     uint64_t offset() const { return static_cast<uint64_t>(p_ - input_.begin()); }
     const InputBuffer& input() const { return input_; }
 
