@@ -584,3 +584,23 @@ TEST_CASE("format: limits (§9)", "[format][layout]") {
     STATIC_REQUIRE(kMaxRecordVarBytes == 0xFFFFFFFEull);
     CHECK(vlq_size(kMaxValueSize) == 5);  // "bounds the VLQ at 5 bytes"
 }
+
+TEST_CASE("format: sort_key_pairs orders (hash, local) pairs as std::sort does, shared top bits too", "[format][key_table]") {
+    std::mt19937_64 rng(41);
+    for (size_t n : {0, 1, 63, 64, 65, 1000, 100000}) {
+        for (int shape = 0; shape < 3; ++shape) {
+            std::vector<std::pair<uint64_t, uint32_t>> keys(n);
+            for (size_t i = 0; i < n; ++i) {
+                uint64_t hash = rng();
+                if (shape == 1) hash = hash >> 20 | uint64_t{0xABCDE} << 44;  // every key in one bucket
+                if (shape == 2) hash = rng() % 50;                          // repeated hashes, told apart by local
+                keys[i] = {hash, static_cast<uint32_t>(rng() % (n + 1))};
+            }
+            auto expected = keys;
+            std::sort(expected.begin(), expected.end());
+            format::sort_key_pairs(keys);
+            INFO(n << " keys, shape " << shape);
+            CHECK(keys == expected);
+        }
+    }
+}
