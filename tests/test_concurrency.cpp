@@ -214,11 +214,9 @@ TEST_CASE("concurrency: verify() runs while other threads read", "[concurrency]"
 // parsing threads call while its adding thread adds vertices. A found id must be the key's
 // vertex, unless found_ids_current says a failed call has taken vertices back since.
 TEST_CASE("concurrency: threads find int keys while one thread adds their vertices and takes some back", "[concurrency]") {
-    WriterOptions options;
-    options.key_type = KeyType::int64;
-    Writer w(options);
-    const LabelId plain = w.add_label("V");
-    const LabelId counted = w.add_label("W", {{"n", TypeCode::int64}});
+    IntKeyedWriter setup;
+    Writer& w = setup.writer;
+    const LabelId plain = setup.plain, counted = setup.counted;
     constexpr int64_t kKeys = 200000, kDoomed = 5000;  // keys [kKeys, kKeys + kDoomed) are always taken back
     std::vector<int64_t> order(kKeys);
     std::iota(order.begin(), order.end(), int64_t{0});

@@ -516,11 +516,9 @@ TEST_CASE("writer: vertices_for_int_keys gives plain integers the vertices verti
 }
 
 TEST_CASE("writer: find_int_keys_concurrently finds the vertices of small-number keys; its stamp goes stale when vertices are taken back", "[writer]") {
-    WriterOptions options;
-    options.key_type = KeyType::int64;
-    Writer w(options);
-    const LabelId plain = w.add_label("V");
-    const LabelId counted = w.add_label("W", {{"n", TypeCode::int64}});
+    test::IntKeyedWriter setup;
+    Writer& w = setup.writer;
+    const LabelId plain = setup.plain, counted = setup.counted;
     // Small numbers take direct slots; 2^40 and negative numbers never do, and 900000 does not
     // while the graph is small (its vertex went to the key table), so the finders miss them.
     const std::vector<int64_t> keys{3, 900000, 0, int64_t{1} << 40, 17, -5, 3, 65000};

@@ -283,6 +283,15 @@ std::string canonical(const ValueRef& value, const std::function<std::string(Ver
     return out + "]";
 }
 
+IntKeyedWriter::IntKeyedWriter() : writer([] {
+    WriterOptions options;
+    options.key_type = KeyType::int64;
+    return options;
+}()) {
+    plain = writer.add_label("V");
+    counted = writer.add_label("W", {{"n", TypeCode::int64}});
+}
+
 TempDir::TempDir() {
     std::string pattern = (std::filesystem::temp_directory_path() / "mmgraph-test-XXXXXX").string();
     if (!::mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");

@@ -81,6 +81,15 @@ std::string canonical(const ValueRef& value, const std::function<std::string(Ver
 void check_against_model(const Model& model, const std::filesystem::path& path);
 
 // A fresh scratch directory under the system temp dir, removed by the destructor.
+// An int64-keyed writer with label "V" (no attributes) and label "W" (one int64 attribute "n"),
+// for the tests of Writer::find_int_keys_concurrently: a batch of "W" rows whose last value is
+// not a number fails and takes its vertices back.
+struct IntKeyedWriter {
+    Writer writer;
+    LabelId plain, counted;
+    IntKeyedWriter();
+};
+
 struct TempDir {
     std::filesystem::path path;
     TempDir();
