@@ -36,7 +36,7 @@ public:
     // Another thread's view: the entries below the size it read (with acquire, so that the
     // entries set before the table grew to it are visible).
     size_t published_size() const { return size_.load(std::memory_order_acquire); }
-    uint32_t load_concurrently(size_t i) const { return std::atomic_ref<const uint32_t>(entries_[i]).load(std::memory_order_relaxed); }
+    uint32_t load_concurrently(size_t i) const { return std::atomic_ref<uint32_t>(entries_[i]).load(std::memory_order_relaxed); }
 
     // The most entries the table can have; the address space is reserved on the first call.
     size_t capacity() {
