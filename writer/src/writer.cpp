@@ -309,19 +309,17 @@ void Writer::Impl::insert_key(uint32_t v) {
 bool Writer::Impl::insert_direct_key(uint32_t v) {
     const uint64_t k = direct_number(key_of(v));
     if (k == kNotDirect) return false;
-    if (k >= direct_keys.size()) {
-        if (k >= kDirectKeysPerVertex * vertex_label.size() + kDirectKeysMin || k >= direct_keys.capacity()) return false;
-        const size_t old_size = direct_keys.size();
-        const size_t new_size = std::min<uint64_t>(std::max<uint64_t>(k + 1, 2 * old_size), direct_keys.capacity());
-        for (uint32_t u = 0; u < v; ++u) {
-            const uint64_t other = space_of(u).id == 0 ? direct_number(key_of(u)) : kNotDirect;
-            if (other >= old_size && other < new_size) direct_keys.set(static_cast<size_t>(other), u + 1);
-        }
-        direct_keys.set(static_cast<size_t>(k), v + 1);
-        direct_keys.grow_to(new_size);
-        return true;
+    const size_t old_size = direct_keys.size();
+    const bool grows = k >= old_size;
+    if (grows && (k >= kDirectKeysPerVertex * vertex_label.size() + kDirectKeysMin || k >= direct_keys.capacity())) return false;
+    direct_keys.set(static_cast<size_t>(k), v + 1);  // past the size too: nobody reads it before grow_to
+    if (!grows) return true;
+    const size_t new_size = std::min<uint64_t>(std::max<uint64_t>(k + 1, 2 * old_size), direct_keys.capacity());
+    for (uint32_t u = 0; u < v; ++u) {
+        const uint64_t other = space_of(u).id == 0 ? direct_number(key_of(u)) : kNotDirect;
+        if (other >= old_size && other < new_size) direct_keys.set(static_cast<size_t>(other), u + 1);
     }
-    direct_keys.set(static_cast<size_t>(k), v + 1);
+    direct_keys.grow_to(new_size);
     return true;
 }
 
