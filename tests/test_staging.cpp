@@ -184,6 +184,82 @@ struct SpillCase {
     uint64_t edges;
 };
 
+struct ModelEdge {
+    uint32_t src, dst;
+    uint16_t type;
+    bool plain;
+};
+
+// Vertices placed as a writer places them: round robin over the shards by id.
+struct SpillPlaces {
+    std::vector<uint16_t> shard_of;
+    std::vector<uint32_t> local_of;
+    std::vector<uint32_t> shard_size;
+    void add_up_to(uint64_t count) {
+        const auto shards = static_cast<uint16_t>(shard_size.size());
+        while (shard_of.size() < count) {
+            const uint16_t s = static_cast<uint16_t>((shard_of.size() * 7) % shards);
+            shard_of.push_back(s);
+            local_of.push_back(shard_size[s]++);
+        }
+    }
+};
+
+// The degrees, and each list of each shard's window, against the model: every edge of the list,
+// in id order, with its other endpoint, and its id and type unless it is plain. The windows are
+// the whole shard, its last list alone, and `windows` (clamped to the shard).
+void check_spill(const EdgeSpill& spill, const std::vector<ModelEdge>& model, const SpillPlaces& places,
+                 const std::vector<std::pair<uint32_t, uint32_t>>& windows) {
+    const auto& shard_of = places.shard_of;
+    const auto& local_of = places.local_of;
+    for (Direction dir_ : {Direction::out, Direction::in}) {
+        std::vector<uint32_t> degree(shard_of.size(), 0);
+        for (const ModelEdge& m : model) ++degree[dir_ == Direction::out ? m.src : m.dst];
+        CHECK(spill.degree(dir_) == degree);
+        for (uint16_t shard = 0; shard < places.shard_size.size(); ++shard) {
+            const uint32_t n = places.shard_size[shard];
+            std::vector<std::pair<uint32_t, uint32_t>> shard_windows{{0, n}, {n - 1, n}};
+            shard_windows.insert(shard_windows.end(), windows.begin(), windows.end());
+            for (auto [first, last] : shard_windows) {
+                first = std::min(first, n);
+                last = std::min(last, n);
+                CAPTURE(static_cast<int>(dir_), shard, first, last);
+                std::map<uint32_t, std::vector<uint64_t>> expected;  // list -> edge ids
+                for (uint64_t e = 0; e < model.size(); ++e) {
+                    const uint32_t self = dir_ == Direction::out ? model[e].src : model[e].dst;
+                    if (shard_of[self] == shard && local_of[self] >= first && local_of[self] < last) expected[local_of[self]].push_back(e);
+                }
+                std::vector<SpilledEdge> got;
+                spill.read_window(dir_, shard, first, last, got);
+                std::map<uint32_t, std::vector<SpilledEdge>> lists;
+                for (const SpilledEdge& s : got) lists[s.self_local].push_back(s);
+                REQUIRE(lists.size() == expected.size());
+                // One check per window (a million CHECKs cost minutes under the sanitizers): the
+                // first entry that differs, if any.
+                std::string first_difference;
+                for (const auto& [self, ids] : expected) {
+                    const auto& list = lists[self];
+                    REQUIRE(list.size() == ids.size());
+                    for (size_t i = 0; i < ids.size() && first_difference.empty(); ++i) {
+                        const ModelEdge& m = model[ids[i]];
+                        const uint32_t other = dir_ == Direction::out ? m.dst : m.src;
+                        const SpilledEdge& got_entry = list[i];
+                        // A plain chunk stores neither id nor type.
+                        const bool same = got_entry.other_local == local_of[other] && got_entry.other_shard == shard_of[other] &&
+                                          (got_entry.id == EdgeSpill::kNoId ? m.plain && got_entry.type == 0
+                                                                            : got_entry.id == ids[i] && got_entry.type == m.type);
+                        if (!same)
+                            first_difference = "list " + std::to_string(self) + " entry " + std::to_string(i) + ": edge " + std::to_string(ids[i]) +
+                                               " read as other " + std::to_string(got_entry.other_local) + " id " + std::to_string(got_entry.id) +
+                                               " type " + std::to_string(got_entry.type);
+                    }
+                }
+                CHECK(first_difference == "");
+            }
+        }
+    }
+}
+
 }  // namespace
 
 TEST_CASE("edge spill: every window reads back its edges, per list in id order", "[staging]") {
@@ -192,25 +268,17 @@ TEST_CASE("edge spill: every window reads back its edges, per list in id order",
                         SpillCase{3, true, EdgeSpill::kChunkEdges + 5}}) {
         CAPTURE(c.shards, c.background, c.edges);
         TempDir dir;
-        std::vector<uint16_t> shard_of;
-        std::vector<uint32_t> local_of;
-        std::vector<uint32_t> shard_size(c.shards, 0);
+        SpillPlaces places;
+        places.shard_size.assign(c.shards, 0);
+        const auto& shard_of = places.shard_of;
+        const auto& local_of = places.local_of;
         std::optional<EdgeSpill> spill;
         spill.emplace(c.shards, dir.path, shard_of, local_of, c.background);
-        struct ModelEdge {
-            uint32_t src, dst;
-            uint16_t type;
-            bool plain;
-        };
         std::vector<ModelEdge> model;
         std::mt19937_64 rng(c.edges);
         // Vertices are added as the edges come, as a writer adds them.
         for (uint64_t e = 0; e < c.edges; ++e) {
-            while (shard_of.size() < std::min<uint64_t>(vertices, 50 + e / 16)) {
-                const uint16_t s = static_cast<uint16_t>((shard_of.size() * 7) % c.shards);
-                shard_of.push_back(s);
-                local_of.push_back(shard_size[s]++);
-            }
+            places.add_up_to(std::min<uint64_t>(vertices, 50 + e / 16));
             // Chunk 0 plain, chunk 1 of one type, later chunks mixed; small graphs mixed.
             const uint64_t chunk = e / EdgeSpill::kChunkEdges;
             const uint16_t type = c.edges < EdgeSpill::kChunkEdges ? static_cast<uint16_t>(e % 3) : chunk == 0 ? 0 : chunk == 1 ? 2 : static_cast<uint16_t>(e % 4);
@@ -222,45 +290,7 @@ TEST_CASE("edge spill: every window reads back its edges, per list in id order",
         }
         spill->seal();
         CHECK(spill->size() == c.edges);
-
-        for (Direction dir_ : {Direction::out, Direction::in}) {
-            std::vector<uint32_t> degree(shard_of.size(), 0);
-            for (const ModelEdge& m : model) ++degree[dir_ == Direction::out ? m.src : m.dst];
-            CHECK(spill->degree(dir_) == degree);
-            for (uint16_t shard = 0; shard < c.shards; ++shard) {
-                const uint32_t n = shard_size[shard];
-                for (auto [first, last] : {std::pair<uint32_t, uint32_t>{0, n}, {100, 700}, {256, 512}, {n - 1, n}, {5, 5}}) {
-                    CAPTURE(static_cast<int>(dir_), shard, first, last);
-                    std::map<uint32_t, std::vector<uint64_t>> expected;  // list -> edge ids
-                    for (uint64_t e = 0; e < model.size(); ++e) {
-                        const uint32_t self = dir_ == Direction::out ? model[e].src : model[e].dst;
-                        if (shard_of[self] == shard && local_of[self] >= first && local_of[self] < last) expected[local_of[self]].push_back(e);
-                    }
-                    std::vector<SpilledEdge> got;
-                    spill->read_window(dir_, shard, first, last, got);
-                    std::map<uint32_t, std::vector<SpilledEdge>> lists;
-                    for (const SpilledEdge& s : got) lists[s.self_local].push_back(s);
-                    REQUIRE(lists.size() == expected.size());
-                    for (const auto& [self, ids] : expected) {
-                        const auto& list = lists[self];
-                        REQUIRE(list.size() == ids.size());
-                        for (size_t i = 0; i < ids.size(); ++i) {
-                            const ModelEdge& m = model[ids[i]];
-                            const uint32_t other = dir_ == Direction::out ? m.dst : m.src;
-                            CHECK(list[i].other_local == local_of[other]);
-                            CHECK(list[i].other_shard == shard_of[other]);
-                            if (list[i].id == EdgeSpill::kNoId) {
-                                CHECK(m.plain);  // a plain chunk stores neither id nor type
-                                CHECK(list[i].type == 0);
-                            } else {
-                                CHECK(list[i].id == ids[i]);
-                                CHECK(list[i].type == m.type);
-                            }
-                        }
-                    }
-                }
-            }
-        }
+        check_spill(*spill, model, places, {{100, 700}, {256, 512}, {5, 5}});
         // The endpoints of an edge with properties, as an error message names them.
         for (uint64_t e = 0; e < model.size(); e += 997) {
             if (model[e].plain) continue;
@@ -273,6 +303,48 @@ TEST_CASE("edge spill: every window reads back its edges, per list in id order",
         spill.reset();
         CHECK(std::filesystem::is_empty(dir.path));  // the temporary file had no name
     }
+}
+
+TEST_CASE("edge spill: plain edges in bulk fill larger chunks, and an edge of another kind closes such a tail first", "[staging]") {
+    // An edge list's runs go in through append_plain, whose tails may reach kPlainChunkEdges;
+    // append() takes at most kChunkEdges, so make_room() hands a plain tail beyond that on
+    // before any other edge joins it. Vertices number past 2^16, so that entries take 4 bytes.
+    const uint32_t vertices = 70'000;
+    const uint64_t first_run = EdgeSpill::kPlainChunkEdges + EdgeSpill::kChunkEdges + 100;  // a full chunk, then a tail past kChunkEdges
+    TempDir dir;
+    SpillPlaces places;
+    places.shard_size.assign(1, 0);
+    places.add_up_to(vertices);
+    EdgeSpill spill(1, dir.path, places.shard_of, places.local_of, /*background=*/true);
+    std::vector<ModelEdge> model;
+    std::mt19937_64 rng(7);
+    auto plain_run = [&](uint64_t count) {
+        std::vector<uint32_t> src(count), dst(count);
+        for (uint64_t i = 0; i < count; ++i) {
+            src[i] = static_cast<uint32_t>(rng() % vertices);
+            dst[i] = static_cast<uint32_t>(rng() % vertices);
+            model.push_back({src[i], dst[i], 0, true});
+        }
+        for (uint64_t done = 0; done < count;) {
+            spill.make_room(EdgeSpill::kPlainChunkEdges);
+            const size_t n = spill.append_plain(std::span(src).subspan(done), std::span(dst).subspan(done));
+            REQUIRE(n > 0);
+            done += n;
+        }
+    };
+    plain_run(first_run);
+    CHECK(spill.size() == first_run);
+    for (int i = 0; i < 300; ++i) {  // one type with properties: not plain
+        const ModelEdge m{static_cast<uint32_t>(rng() % vertices), static_cast<uint32_t>(rng() % vertices), 1, false};
+        spill.make_room();
+        spill.append(m.src, m.dst, m.type, m.plain);
+        model.push_back(m);
+    }
+    plain_run(5000);
+    spill.seal();
+    CHECK(spill.size() == model.size());
+    CHECK_FALSE(spill.all_plain());
+    check_spill(spill, model, places, {{1000, 1700}, {65'536, 65'536 + 300}});
 }
 
 TEST_CASE("staging: keys resolve as a map does, whether a key has a direct slot or only the key table", "[staging]") {

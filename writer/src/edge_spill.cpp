@@ -60,9 +60,10 @@ void EdgeSpill::append(uint32_t src, uint32_t dst, uint16_t type, bool plain) {
 }
 
 size_t EdgeSpill::append_plain(std::span<const uint32_t> src, std::span<const uint32_t> dst) {
-    if (tail_.empty()) tail_.reserve(kChunkEdges);
+    const uint32_t limit = tail_plain_ && shard_count_ == 1 ? kPlainChunkEdges : kChunkEdges;
+    if (tail_.empty()) tail_.reserve(limit);
     tail_one_type_ = tail_one_type_ && (tail_.empty() || tail_.front().type == 0);
-    const size_t at = tail_.size(), n = std::min<size_t>(src.size(), kChunkEdges - at);
+    const size_t at = tail_.size(), n = std::min<size_t>(src.size(), limit - at);
     tail_.resize(at + n);
     Pending* into = tail_.data() + at;
     for (size_t i = 0; i < n; ++i) into[i] = {src[i], dst[i], 0};
@@ -169,12 +170,13 @@ void EdgeSpill::write_batch(Batch& batch) {
 }
 
 // A packed chunk has one shard, where a vertex's local index is its id: its entries are sorted
-// straight from the pending edges, as 64-bit values, then packed in place (entry i's bytes go to
-// i * entry_bytes, never past the value i + 1 still to be read). Every chunk and direction has
-// the buckets of the largest endpoint; the ones past a direction's own largest stay empty.
-// Degrees are counted while packing, bucket by bucket: the counters touched are then a few
-// neighbouring cache lines at a time, where in edge order every count was a cache miss once the
-// degree arrays outgrew the cache (4 million vertices).
+// straight from the pending edges, as 4-byte words when they fit (an edge list of up to 2^24
+// vertices: half the bytes to scatter, and no packing after) or 8-byte ones, then packed in
+// place if narrower (entry i's bytes go to i * entry_bytes, never past the word i + 1 still to be
+// read). Every chunk and direction has the buckets of the largest endpoint; the ones past a
+// direction's own largest stay empty. Degrees are counted after the sort, bucket by bucket: the
+// counters touched are then a few neighbouring cache lines at a time, where in edge order every
+// count was a cache miss once the degree arrays outgrew the cache (4 million vertices).
 void EdgeSpill::write_packed(Batch& batch) {
     Chunk& chunk = batch.chunk;
     if (!batch.counted) {
@@ -189,36 +191,45 @@ void EdgeSpill::write_packed(Batch& batch) {
     chunk.entry_bytes = static_cast<uint8_t>((other_shift + std::bit_width(batch.largest_id) + 7) / 8);
     const uint32_t buckets = (batch.largest_id >> kBucketShift) + 1;
     const Pending* edges = batch.edges.data();
-    auto sort = [&](int d, auto self_of, auto other_of) {
+    auto sort = [&]<typename Word>(int d, Word, auto self_of, auto other_of) {
         std::vector<uint32_t>& start = chunk.bucket_start[d];
         start.assign(buckets + 1, 0);
         for (uint64_t i = 0; i < chunk.count; ++i) ++start[(self_of(edges[i]) >> kBucketShift) + 1];
         for (uint32_t b = 0; b < buckets; ++b) start[b + 1] += start[b];
         cursor_.assign(start.begin(), start.end() - 1);
-        sorted_.resize(chunk.count * sizeof(uint64_t));
-        auto* sorted = reinterpret_cast<uint64_t*>(sorted_.data());
+        sorted_.resize(chunk.count * sizeof(Word));
+        auto* sorted = reinterpret_cast<Word*>(sorted_.data());
         constexpr uint32_t low = (1u << kBucketShift) - 1;
         for (uint64_t i = 0; i < chunk.count; ++i) {
             const uint32_t self = self_of(edges[i]);
             const uint64_t offset = with_offset ? i : 0;
-            sorted[cursor_[self >> kBucketShift]++] = uint64_t{self & low} | offset << kBucketShift | uint64_t{other_of(edges[i])} << other_shift;
+            sorted[cursor_[self >> kBucketShift]++] =
+                static_cast<Word>(uint64_t{self & low} | offset << kBucketShift | uint64_t{other_of(edges[i])} << other_shift);
         }
-        char* bytes = sorted_.data();
         uint32_t* degree = (d == 0 ? out_degree_ : in_degree_).data();
-        const bool count = !batch.degrees_counted[d];  // not again when a failed write is retried
-        for (uint32_t b = 0; b < buckets; ++b) {
-            for (uint64_t i = start[b]; i < start[b + 1]; ++i) {
-                uint64_t value;
-                std::memcpy(&value, bytes + i * sizeof(uint64_t), sizeof value);
-                if (count) ++degree[b << kBucketShift | (static_cast<uint32_t>(value) & low)];
+        if (!batch.degrees_counted[d]) {  // not again when a failed write is retried
+            for (uint32_t b = 0; b < buckets; ++b)
+                for (uint64_t i = start[b]; i < start[b + 1]; ++i) ++degree[b << kBucketShift | (static_cast<uint32_t>(sorted[i]) & low)];
+            batch.degrees_counted[d] = true;
+        }
+        if (chunk.entry_bytes != sizeof(Word)) {
+            char* bytes = sorted_.data();
+            for (uint64_t i = 0; i < chunk.count; ++i) {
+                const Word value = sorted[i];  // read before the narrower entries before it reach its bytes
                 std::memcpy(bytes + i * chunk.entry_bytes, &value, sizeof value);
             }
         }
-        batch.degrees_counted[d] = true;
         store_direction(chunk, d, chunk.count * chunk.entry_bytes);
     };
-    sort(0, [](const Pending& e) { return e.src; }, [](const Pending& e) { return e.dst; });
-    sort(1, [](const Pending& e) { return e.dst; }, [](const Pending& e) { return e.src; });
+    auto src = [](const Pending& e) { return e.src; };
+    auto dst = [](const Pending& e) { return e.dst; };
+    if (chunk.entry_bytes <= sizeof(uint32_t)) {
+        sort(0, uint32_t{}, src, dst);
+        sort(1, uint32_t{}, dst, src);
+    } else {
+        sort(0, uint64_t{}, src, dst);
+        sort(1, uint64_t{}, dst, src);
+    }
 }
 
 // Stable counting sort of the batch by bucket (ids stay in order within each bucket) into sorted_.
@@ -293,20 +304,27 @@ void EdgeSpill::read_packed(const Chunk& chunk, int d, uint64_t begin, uint64_t 
         const uint64_t n = std::min(kReadPieceRecords, end - at);
         piece.resize(n * width + sizeof(uint64_t));  // the last entry is loaded as 8 bytes
         read_bytes(chunk, chunk.file_offset[d] + at * width, n * width, piece.data());
-        for (uint64_t i = 0; i < n; ++i) {
-            uint64_t value;
-            std::memcpy(&value, piece.data() + i * width, sizeof value);
-            value &= mask;
+        // A bucket at a time: its lists share the high bits, and only the buckets at the
+        // window's ends hold lists outside it.
+        for (uint64_t i = 0; i < n;) {
             while (start[bucket + 1] <= at + i) ++bucket;
+            const uint64_t bucket_end = std::min<uint64_t>(n, start[bucket + 1] - at);
             constexpr uint32_t low = (1u << kBucketShift) - 1;
-            const uint32_t self = static_cast<uint32_t>(bucket << kBucketShift) | (static_cast<uint32_t>(value) & low);
-            if (self < first || self >= last) continue;
-            const auto other = static_cast<uint32_t>(value >> other_shift);
-            if (plain) {
-                emit(SpilledEdge{self, other, kNoId, 0, 0});
-            } else {
-                const uint64_t id = chunk.first_id + ((value >> kBucketShift) & offset_mask);
-                emit(SpilledEdge{self, other, static_cast<uint32_t>(id), 0, chunk.type});
+            const auto high = static_cast<uint32_t>(bucket << kBucketShift);
+            const bool whole = high >= first && uint64_t{high} + low < last;
+            for (; i < bucket_end; ++i) {
+                uint64_t value;
+                std::memcpy(&value, piece.data() + i * width, sizeof value);
+                value &= mask;
+                const uint32_t self = high | (static_cast<uint32_t>(value) & low);
+                if (!whole && (self < first || self >= last)) continue;
+                const auto other = static_cast<uint32_t>(value >> other_shift);
+                if (plain) {
+                    emit(SpilledEdge{self, other, kNoId, 0, 0});
+                } else {
+                    const uint64_t id = chunk.first_id + ((value >> kBucketShift) & offset_mask);
+                    emit(SpilledEdge{self, other, static_cast<uint32_t>(id), 0, chunk.type});
+                }
             }
         }
         at += n;

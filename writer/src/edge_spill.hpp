@@ -56,15 +56,17 @@ public:
 
     uint64_t size() const { return spilled_ + tail_.size(); }
     // Hands a full tail to be written (which can fail: a full disk), so that the next append
-    // cannot. A failed write is kept and tried again by the next call.
-    void make_room() {
-        if (tail_.size() == kChunkEdges) hand_off_tail();
+    // cannot. A failed write is kept and tried again by the next call. `plain_limit`: how many
+    // edges a tail of plain edges alone may hold before the next append_plain (append() always
+    // finds room for one more edge within kChunkEdges).
+    void make_room(uint32_t plain_limit = kChunkEdges) {
+        if (tail_.size() >= (tail_plain_ && shard_count_ == 1 ? plain_limit : kChunkEdges)) hand_off_tail();
     }
     // `plain`: type 0 without properties, the only edges a one-shard chunk can store without
     // their id and type (they need neither: no ordinal, no property row).
     void append(uint32_t src, uint32_t dst, uint16_t type, bool plain);
     // Plain edges src[i] -> dst[i], as many as the tail has room for (at least one after
-    // make_room); returns how many.
+    // make_room(kPlainChunkEdges)); returns how many.
     size_t append_plain(std::span<const uint32_t> src, std::span<const uint32_t> dst);
     // Moves the tail into the chunks and waits for every write; reads see only sealed edges.
     // Appending may go on after.
@@ -93,7 +95,13 @@ public:
     std::pair<VertexPlace, VertexPlace> endpoints(uint32_t id) const;
 
     static constexpr unsigned kBucketShift = 8;
-    static constexpr uint32_t kChunkEdges = 1u << 18;
+    static constexpr unsigned kChunkBits = 18;
+    static constexpr uint32_t kChunkEdges = 1u << kChunkBits;
+    // A one-shard chunk of plain edges only (an edge list's) may be this large: each chunk's
+    // degree counts sweep the degree arrays once, whatever its size, and at 2^18 edges over
+    // 4 million vertices that sweep was most of the staging thread's time.
+    static constexpr unsigned kPlainChunkBits = 20;
+    static constexpr uint32_t kPlainChunkEdges = 1u << kPlainChunkBits;
     static constexpr uint32_t kNoId = 0xFFFF'FFFFu;
 
 private:
@@ -110,7 +118,7 @@ private:
         one_type,  // one type, one shard: packed, id relative to the chunk
         general,   // SpilledEdge, 16 bytes
     };
-    static_assert(kBucketShift + 18 + 32 <= 64 && kChunkEdges <= (1u << 18), "a packed entry must fit 64 bits");
+    static_assert(kBucketShift + kPlainChunkBits + 32 <= 64 && kChunkBits <= kPlainChunkBits, "a packed entry must fit 64 bits");
     struct Chunk {
         uint64_t first_id = 0, count = 0;
         Kind kind = Kind::general;

@@ -999,14 +999,15 @@ void Writer::add_edges_by_id(std::span<const uint32_t> from, std::span<const uin
         throw;
     }
     for (row = 0; row < from.size();) {
+        const bool plain = !has_properties && m.records_only_in_spill(type);
         try {
-            m.edges->make_room();
+            m.edges->make_room(plain ? detail::EdgeSpill::kPlainChunkEdges : detail::EdgeSpill::kChunkEdges);
         } catch (const Error& e) {
             // The staged properties of the rows not added go too: items follow edge ids.
             if (has_properties) drop_items_from(first_item + row);
             throw e.prefixed("the rows before it were added").at_row(row);
         }
-        if (!has_properties && m.records_only_in_spill(type)) {
+        if (plain) {
             row += m.edges->append_plain(from.subspan(row), to.subspan(row));  // as many as the tail holds
             continue;
         }
