@@ -46,7 +46,7 @@ void check_against_model(const Model& model, const std::filesystem::path& path) 
                     s += "|" + canonical(d.property(e, *v, p), key_of);
                 actual.push_back(std::move(s));
             }
-            auto expected = dir == Direction::out ? out[i] : in[i];
+            std::vector<std::string>& expected = dir == Direction::out ? out[i] : in[i];  // sorted in place: each is read once
             std::sort(actual.begin(), actual.end());
             std::sort(expected.begin(), expected.end());
             INFO("vertex " << mv.key << (dir == Direction::out ? " out" : " in") << "-edges");
