@@ -14,4 +14,8 @@ if [ ! -d "$build_dir/python/mmgraph" ]; then
 fi
 export MMGRAPH_CLI=${MMGRAPH_CLI:-$build_dir/cli/mmgraph}
 export MMGRAPH_DAMAGED_CORPUS=${MMGRAPH_DAMAGED_CORPUS:-$build_dir/tests/damaged_corpus}
-PYTHONPATH="$build_dir/python" "$python" -m pytest -q -p no:cacheprovider python/tests "$@"
+# One test process per core where pytest-xdist is installed (scripts/setup.sh installs it): the
+# suite's time is mostly single-threaded builds and Dask clusters starting.
+parallel=()
+"$python" -c "import xdist" 2>/dev/null && parallel=(-n "$(nproc)")
+PYTHONPATH="$build_dir/python" "$python" -m pytest -q -p no:cacheprovider "${parallel[@]}" python/tests "$@"

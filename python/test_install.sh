@@ -9,6 +9,9 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch" python/build python/mmgraph.egg-info' EXIT
 "$python" -m venv --system-site-packages "$scratch/venv"
 "$scratch/venv/bin/pip" install --quiet --no-build-isolation --no-index ./python
+# One test process per core, as python/run_tests.sh runs them.
+parallel=()
+"$scratch/venv/bin/python" -c "import xdist" 2>/dev/null && parallel=(-n "$(nproc)")
 # Run from the scratch directory so that the installed package, not the source tree, is imported.
 (cd "$scratch" && "$scratch/venv/bin/python" -c "import mmgraph, sys; print('installed', mmgraph.__file__)" &&
-  "$scratch/venv/bin/python" -m pytest -q -p no:cacheprovider "$OLDPWD/python/tests")
+  "$scratch/venv/bin/python" -m pytest -q -p no:cacheprovider "${parallel[@]}" "$OLDPWD/python/tests")

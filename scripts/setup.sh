@@ -7,7 +7,7 @@ packages=(
   libimgui-dev libglfw3-dev libgl-dev libstb-dev xvfb xauth libgl1-mesa-dri xdotool
   clang-14 libclang-rt-14-dev libcli11-dev nlohmann-json3-dev
   libboost-graph-dev libsqlite3-dev libhowardhinnant-date-dev
-  python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas python3-scipy python3-pytest
+  python3-dev pybind11-dev python3-pybind11 python3-numpy python3-pandas python3-scipy python3-pytest python3-pytest-xdist
   python3-networkx python3-venv python3-setuptools python3-wheel python3-pip
   python3-dask python3-distributed python3-psutil
 )

@@ -26,8 +26,9 @@ SAMPLE = ROOT / "examples" / "data" / "debian-packages"
 
 @pytest.fixture(scope="module")
 def client():
-    # Workers are spawned processes (they import mmgraph from PYTHONPATH); no dashboard port.
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    # Workers are spawned processes (they import mmgraph from PYTHONPATH); the scheduler's HTTP
+    # server on a free port, as pytest-xdist may run two clusters at once.
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   memory_limit="4GiB") as cluster, distributed.Client(cluster) as c:
         yield c
 
@@ -252,7 +253,7 @@ def test_a_value_of_the_wrong_type_is_located(client, tmp_path):
 @pytest.mark.parametrize("phase", ["mmgraph-write-edges", "mmgraph-encode"])
 def test_a_killed_worker_fails_the_build_and_publishes_nothing(tmp_path, phase):
     # A cluster of its own that gives up on a task whose worker died instead of retrying it.
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0") as cluster, \
             distributed.Client(cluster) as client:
         client.run_on_scheduler(_no_retries)
         vertices, edges = random_property_graph(31, n=20000, m=300000)
