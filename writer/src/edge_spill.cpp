@@ -60,7 +60,7 @@ void EdgeSpill::append(uint32_t src, uint32_t dst, uint16_t type, bool plain) {
 }
 
 size_t EdgeSpill::append_plain(std::span<const uint32_t> src, std::span<const uint32_t> dst) {
-    const uint32_t limit = tail_plain_ && shard_count_ == 1 ? kPlainChunkEdges : kChunkEdges;
+    const uint32_t limit = tail_limit(kPlainChunkEdges);
     if (tail_.empty()) tail_.reserve(limit);
     tail_one_type_ = tail_one_type_ && (tail_.empty() || tail_.front().type == 0);
     const size_t at = tail_.size(), n = std::min<size_t>(src.size(), limit - at);

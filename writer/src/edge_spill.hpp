@@ -60,7 +60,7 @@ public:
     // edges a tail of plain edges alone may hold before the next append_plain (append() always
     // finds room for one more edge within kChunkEdges).
     void make_room(uint32_t plain_limit = kChunkEdges) {
-        if (tail_.size() >= (tail_plain_ && shard_count_ == 1 ? plain_limit : kChunkEdges)) hand_off_tail();
+        if (tail_.size() >= tail_limit(plain_limit)) hand_off_tail();
     }
     // `plain`: type 0 without properties, the only edges a one-shard chunk can store without
     // their id and type (they need neither: no ordinal, no property row).
@@ -118,7 +118,8 @@ private:
         one_type,  // one type, one shard: packed, id relative to the chunk
         general,   // SpilledEdge, 16 bytes
     };
-    static_assert(kBucketShift + kPlainChunkBits + 32 <= 64 && kChunkBits <= kPlainChunkBits, "a packed entry must fit 64 bits");
+    // Only one_type entries hold an id offset, and such a tail closes at kChunkEdges.
+    static_assert(kBucketShift + kChunkBits + 32 <= 64 && kChunkBits <= kPlainChunkBits, "a packed entry must fit 64 bits");
     struct Chunk {
         uint64_t first_id = 0, count = 0;
         Kind kind = Kind::general;
@@ -144,6 +145,9 @@ private:
         bool pending = false;
     };
 
+    // How many edges the tail may hold: `plain_limit` while it is plain in one shard (a plain
+    // chunk), kChunkEdges once any other edge is in it.
+    uint32_t tail_limit(uint32_t plain_limit) const { return tail_plain_ && shard_count_ == 1 ? plain_limit : kChunkEdges; }
     void hand_off_tail();
     void place_tail(Batch& batch, bool in_memory);
     void wait_for_writer();  // afterwards no write is running and none is pending
