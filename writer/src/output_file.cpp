@@ -126,16 +126,27 @@ void OutputFile::release(uint64_t offset, uint64_t length) const {
     static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
     const uint64_t begin = (offset + page - 1) / page * page, end = (offset + length) / page * page;
     if (begin < end) ::madvise(data() + begin, end - begin, MADV_DONTNEED);  // a hint: failure changes nothing
+    start_writeback(offset, length);
 }
 
 void OutputFile::write(uint64_t offset, const void* bytes, uint64_t length) const {
     const auto* from = static_cast<const uint8_t*>(bytes);
+    const uint64_t first = offset, total = length;
     while (length > 0) {
         const ssize_t n = ::pwrite(fd_, from, length, static_cast<off_t>(offset));
         if (n < 0 && errno == EINTR) continue;
         if (n <= 0) throw_io("cannot write " + std::to_string(length) + " bytes at offset " + std::to_string(offset) + " of " + temp_.string(), n < 0 ? errno : EIO);
         from += n, offset += static_cast<uint64_t>(n), length -= static_cast<uint64_t>(n);
     }
+    start_writeback(first, total);
+}
+
+// Without this, nothing of the file reached the disk before flush(): the kernel writes dirty
+// pages back only past a share of memory or after 30 s, so the fsync waited for the whole file
+// with every encoding thread idle (s22 edge list: commit 0.42-0.54 -> 0.13-0.15 s, the encode
+// phase about 0.1 s longer).
+void OutputFile::start_writeback(uint64_t offset, uint64_t length) const {
+    ::sync_file_range(fd_, static_cast<off_t>(offset), static_cast<off_t>(length), SYNC_FILE_RANGE_WRITE);  // a hint: flush() reports errors
 }
 
 void OutputFile::flush() {
