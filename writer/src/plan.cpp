@@ -256,11 +256,15 @@ void ShardPlanner::check_references(const std::vector<ShardPlan>& plans) const {
     for (uint32_t l = 0; l < g_.labels.size(); ++l) set_has_refs[l] = has_refs(g_.labels[l]);
     for (size_t k = 0; k < g_.label_sets.size(); ++k) set_has_refs[detail::label_set_id(k)] = has_refs(g_.label_sets[k].shape);
     for (const auto& shape : g_.edge_types) type_has_refs.push_back(has_refs(shape));
-    for (uint64_t v = 0; v < g_.vertex_label.size(); ++v)
+    // Each loop only where some shape has references: the edges' took 0.2 s of an R-MAT scale 22
+    // edge list's plan, on one thread, for nothing.
+    const bool vertex_refs = std::find(set_has_refs.begin(), set_has_refs.end(), 1) != set_has_refs.end();
+    const bool edge_refs = std::find(type_has_refs.begin(), type_has_refs.end(), 1) != type_has_refs.end();
+    for (uint64_t v = 0; vertex_refs && v < g_.vertex_label.size(); ++v)
         if (set_has_refs[g_.vertex_label[v]])
             check_refs(g_.shape_of(g_.vertex_label[v]), g_.vertex_values, v,
                        [&] { return "vertex '" + key_to_string(g_.key_of(static_cast<uint32_t>(v))) + "'"; });
-    for (uint64_t e = 0; e < g_.edges->size(); ++e)
+    for (uint64_t e = 0; edge_refs && e < g_.edges->size(); ++e)
         if (g_.item_of(e) != kAbsent && type_has_refs[g_.type_of(e)])
             check_refs(g_.edge_types[g_.type_of(e)], g_.edge_values, g_.item_of(e), [&] {
                 auto [src, dst] = g_.edges->endpoints(static_cast<uint32_t>(e));
