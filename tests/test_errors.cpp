@@ -40,3 +40,21 @@ TEST_CASE("errors: every kind has a name of its own", "[errors]") {
     }
     CHECK(names.size() == std::size(kinds));
 }
+
+TEST_CASE("errors: a batch call's row, then the place that row came from", "[errors]") {
+    const Error cause = Error::io("cannot write staged edges: no space left", ENOSPC);
+    const Error at_row = cause.prefixed("the rows before it were added").at_row(12);
+    CHECK(std::string(at_row.what()) == "row 12: the rows before it were added: cannot write staged edges: no space left");
+    REQUIRE(at_row.row());
+    CHECK(*at_row.row() == 12);
+
+    const Error placed = at_row.moved_to_place("edges.txt:40:1");
+    CHECK(std::string(placed.what()) == "edges.txt:40:1: the rows before it were added: cannot write staged edges: no space left");
+    CHECK(placed.kind() == ErrorKind::io);
+    CHECK(placed.error_number() == ENOSPC);
+    CHECK_FALSE(placed.row());
+
+    // Context added after the row stays: only at_row's own prefix is replaced.
+    const Error wrapped = at_row.prefixed("batch 3");
+    CHECK(std::string(wrapped.moved_to_place("here").what()) == "here: batch 3: row 12: the rows before it were added: cannot write staged edges: no space left");
+}

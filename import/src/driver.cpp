@@ -832,6 +832,7 @@ private:
         uint64_t found_stamp = 0;
         std::vector<std::exception_ptr> errors;
         uint64_t lines = 0;  // edges and bad lines
+        ChunkBounds bounds;  // where they were read
 
         // Assigned in place: a push_back per endpoint was an out-of-line call each.
         void add(int64_t from, int64_t to) {
@@ -851,6 +852,7 @@ private:
         chunk.endpoint_count = 0;
         chunk.errors.clear();
         chunk.lines = 0;
+        chunk.bounds = bounds;
         EdgeListReader reader(input, bounds.begin, bounds.first_line);
         for (;; ++chunk.lines) {
             // The plain lines in one go, then the line that stopped them (or the room) by next().
@@ -904,6 +906,22 @@ private:
         writer_->add_edges_by_id(chunk.from, chunk.to, type);
     }
 
+    // "path:line:1" of a parsed chunk's edge `edge` (its index among the chunk's edges), read
+    // again: only a failure needs it, and bad lines and comments lie between edges.
+    static std::string place_of_edge(const InputBuffer& input, const ParsedPairs& chunk, uint64_t edge) {
+        EdgeListReader reader(input, chunk.bounds.begin, chunk.bounds.first_line);
+        for (uint64_t seen = 0;;) {
+            int64_t from = 0, to = 0;
+            try {
+                if (!reader.next(from, to, chunk.bounds.end)) break;
+            } catch (const InputError&) {
+                continue;
+            }
+            if (seen++ == edge) return input.path() + ":" + std::to_string(reader.line() - 1) + ":1";
+        }
+        return input.path();
+    }
+
     // SNAP edge lists: every distinct integer is a vertex (int64 key), in order of first sight.
     // Worker threads parse the lines and find the endpoints seen before; this thread adds the
     // others' vertices and the edges, in file order.
@@ -924,7 +942,14 @@ private:
                         bad_row(e);
                     }
                 }
-                add_pairs(*chunk, label, type);
+                try {
+                    add_pairs(*chunk, label, type);
+                } catch (const Error& e) {
+                    // Such a failure is the environment's (the staged edges' disk) or a limit's:
+                    // its row counts within the chunk, so it is told by the line instead.
+                    if (!e.row()) throw;
+                    throw e.moved_to_place(place_of_edge(input, *chunk, *e.row()));
+                }
                 rows += chunk->lines;
                 progress_.tick(rows, chunks.offset());
                 input.release_before(chunks.offset());

@@ -215,6 +215,14 @@ edgelist)
   run 1 "$mmgraph" build -o "$work/big.mmg" --edgelist "$work/big.txt" --temp-dir "$work/missing" --quiet
   has "$work/err" "temporary file for staged edges in $work/missing"
   [ ! -e "$work/big.mmg" ] || fail "output left behind"
+  # Past a chunk of plain edges (2^20) the failure comes while edges are added: it names the
+  # line of the first edge not added (the 2^20 + 1st, after one comment line).
+  awk 'BEGIN { print "# from a test"; for (i = 0; i < 1100000; ++i) print i % 5000, (i * 7) % 5000 }' >"$work/bigger.txt"
+  run 1 "$mmgraph" build -o "$work/bigger.mmg" --edgelist "$work/bigger.txt" --temp-dir "$work/missing" --quiet
+  has "$work/err" "$work/bigger.txt:1048578:1: "
+  has "$work/err" "temporary file for staged edges in $work/missing"
+  [ ! -e "$work/bigger.mmg" ] || fail "output left behind"
+  rm "$work/bigger.txt"
   run 0 "$mmgraph" build -o "$work/big.mmg" --edgelist "$work/big.txt" --temp-dir "$work" --quiet
   has "$work/err" "edges        300000"
   run 0 "$mmgraph" verify "$work/big.mmg"

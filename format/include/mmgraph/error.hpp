@@ -61,6 +61,15 @@ public:
     Error at_row(uint64_t row) const {
         Error e = prefixed("row " + std::to_string(row));
         e.row_ = row;
+        e.unrowed_ = what();
+        return e;
+    }
+    // An error of at_row's, told by a caller that knows where that row came from: `place`
+    // ("edges.txt:12:1") instead of "row 12". Kind, errno and location kept.
+    Error moved_to_place(const std::string& place) const {
+        Error e(kind_, place + ": " + (row_ && !unrowed_.empty() ? unrowed_ : std::string(what())));
+        e.error_number_ = error_number_;
+        e.location_ = location_;
         return e;
     }
 
@@ -74,6 +83,7 @@ private:
     int error_number_ = 0;
     std::optional<InputLocation> location_;
     std::optional<uint64_t> row_;
+    std::string unrowed_;  // at_row's: the message before "row N: " (prefixed() leaves it empty)
 };
 
 inline std::string_view kind_name(ErrorKind kind) noexcept {

@@ -98,6 +98,7 @@ public:
     // end checks per line.
     size_t next_plain_pairs(std::span<int64_t> out, uint64_t limit = UINT64_MAX);
     uint64_t offset() const { return static_cast<uint64_t>(p_ - input_.begin()); }
+    uint64_t line() const { return line_; }  // of the next line to read
     const InputBuffer& input() const { return input_; }
 
 private:
