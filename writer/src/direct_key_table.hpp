@@ -16,6 +16,8 @@
 #include <cstddef>
 #include <cstdint>
 
+#include "huge_pages.hpp"
+
 namespace mmgraph::detail {
 
 class DirectKeyTable {
@@ -60,8 +62,8 @@ private:
             capacity_ = capacity;
             // Lookups land anywhere in it (an edge list's endpoints, 134 million at R-MAT scale
             // 22, over 16 MiB): in 2 MiB pages they stop missing the TLB, and
-            // find_int_keys_concurrently took a third fewer samples. A hint, where refused.
-            ::madvise(p, capacity * sizeof(uint32_t), MADV_HUGEPAGE);
+            // find_int_keys_concurrently took a third fewer samples.
+            advise_huge_pages(p, capacity * sizeof(uint32_t));
             return;
         }
     }

@@ -8,6 +8,7 @@
 #include <unordered_map>
 
 #include "adjacency_window.hpp"
+#include "huge_pages.hpp"
 #include "internal.hpp"
 #include "mmgraph/format/adjacency.hpp"
 #include "mmgraph/format/packed.hpp"
@@ -174,7 +175,13 @@ public:
         std::vector<ShardPlan> plans = place_vertices(only);
         check_references(plans);
         // Ordinals are read only for edge types with properties: 8 bytes per edge saved otherwise.
-        g_.ordinal.assign(any_properties_ ? g_.edges->size() : 0, 0);
+        // The encoder writes and reads them in random order, on 4 KiB pages a TLB miss each:
+        // on 2 MiB pages encode_adjacency_window took a quarter fewer samples (R-MAT scale 20
+        // CSV), for 0.1-0.2 s more of the kernel's zeroing here.
+        const size_t ordinals = any_properties_ ? g_.edges->size() : 0;
+        g_.ordinal.reserve(ordinals);
+        detail::advise_huge_pages(g_.ordinal.data(), ordinals * sizeof(uint32_t));
+        g_.ordinal.assign(ordinals, 0);
         for (ShardPlan& p : plans) {
             intern_names(p);
             plan_nodes(p);
