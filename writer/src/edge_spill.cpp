@@ -63,10 +63,10 @@ size_t EdgeSpill::append_plain(std::span<const uint32_t> src, std::span<const ui
     const uint32_t limit = tail_limit(kPlainChunkEdges);
     if (tail_.empty()) tail_.reserve(limit);
     tail_one_type_ = tail_one_type_ && (tail_.empty() || tail_.front().type == 0);
-    const size_t at = tail_.size(), n = std::min<size_t>(src.size(), limit - at);
-    tail_.resize(at + n);
-    Pending* into = tail_.data() + at;
-    for (size_t i = 0; i < n; ++i) into[i] = {src[i], dst[i], 0};
+    const size_t n = std::min<size_t>(src.size(), limit - tail_.size());
+    // Appended one by one into the reserved room: a resize() first zeroed each 12-byte entry
+    // that the loop then wrote again, a second pass over a tail of 12 MiB.
+    for (size_t i = 0; i < n; ++i) tail_.push_back({src[i], dst[i], 0});
     return n;
 }
 
