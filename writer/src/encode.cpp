@@ -104,8 +104,8 @@ private:
     bool rows_from_windows() const { return !p_.prop_tables.empty() && p_.prop_tables.front().rows_from_windows; }
     // Each bulk task hands its finished bytes back to the page cache (see OutputFile::release):
     // the writer's resident memory then holds a few tasks' output, not the whole file.
-    void release(const uint8_t* base, uint64_t begin, uint64_t end) const {
-        output_.release(static_cast<uint64_t>(base - file_) + begin, end - begin);
+    void release(const uint8_t* base, uint64_t begin, uint64_t end, bool written = true) const {
+        output_.release(static_cast<uint64_t>(base - file_) + begin, end - begin, written);
     }
     // Where an adjacency window's records, or the property rows written with its out-lists,
     // are encoded: bytes [begin, end) of the section at `base` go to a buffer of the task's
@@ -654,7 +654,7 @@ void ShardEncoder::add_checksums() {
                 const uint64_t n = std::min(kPiece, s.length - at);
                 sum.update(file_ + s.offset + at, n);
                 const uint64_t behind = std::min(at, detail::OutputFile::kLargestFolio);
-                release(file_, s.offset + at - behind, s.offset + at + n);
+                release(file_, s.offset + at - behind, s.offset + at + n, /*written=*/false);  // its writing started already
             }
             s.checksum = sum.digest();
         });

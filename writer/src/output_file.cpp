@@ -122,11 +122,11 @@ OutputFile::~OutputFile() {
 
 uint8_t* OutputFile::data() const { return static_cast<uint8_t*>(mapping_->region.get_address()); }
 
-void OutputFile::release(uint64_t offset, uint64_t length) const {
+void OutputFile::release(uint64_t offset, uint64_t length, bool written) const {
     static const uint64_t page = static_cast<uint64_t>(::sysconf(_SC_PAGESIZE));
     const uint64_t begin = (offset + page - 1) / page * page, end = (offset + length) / page * page;
     if (begin < end) ::madvise(data() + begin, end - begin, MADV_DONTNEED);  // a hint: failure changes nothing
-    start_writeback(offset, length);
+    if (written) start_writeback(offset, length);
 }
 
 void OutputFile::write(uint64_t offset, const void* bytes, uint64_t length) const {

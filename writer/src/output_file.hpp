@@ -20,9 +20,10 @@ public:
     uint8_t* data() const;
     // [offset, offset + length) is written: its whole pages leave this process's resident set.
     // They stay in the page cache (a shared mapping's writes live there), and touching them again
-    // maps them back, so this bounds the writer's memory without changing a byte. Their writing
-    // to disk starts (as after write()), so that flush() waits for little.
-    void release(uint64_t offset, uint64_t length) const;
+    // maps them back, so this bounds the writer's memory without changing a byte. Where they
+    // were `written` (not only read back), their writing to disk starts, as after write(), so
+    // that flush() waits for little.
+    void release(uint64_t offset, uint64_t length, bool written = true) const;
     // A page cache folio can be this large (x86-64: one PMD). Faulting any page of a folio may map
     // all of it, so reading on from a released range maps back up to this much before it; a
     // sequential reader releases this much behind each piece again.
