@@ -74,9 +74,9 @@ std::vector<std::string> targets_only(const std::vector<std::string>& rendered) 
     return out;
 }
 
-// for_each_edge and for_each_neighbour against the iterator. for_each_neighbour reads a frontier
-// in batches of File::kRunBatch, so frontiers of 16, 17 and 33 vertices put records the batch
-// cannot read (grouped, in a dataset's shards) at every position of a batch.
+// for_each_edge and for_each_neighbour against the iterator. Both prefetch 8 and 16 frontier
+// positions ahead (detail::RunSource), so frontiers of 16, 17 and 33 vertices put records the
+// walks cannot read inline (grouped, in a dataset's shards) before, at and past those distances.
 void check_for_each_edge(const File& file, uint64_t seed) {
     for (const auto& frontier : frontiers(file, seed))
         for (Direction dir : {Direction::out, Direction::in}) {

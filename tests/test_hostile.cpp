@@ -367,6 +367,52 @@ TEST_CASE("hostile: forged parts of a packed adjacency record fail where they ar
     }
 }
 
+// for_each_neighbour tests a slot's domain, its tags and where the degree lies in one comparison
+// (detail::RunSource::read): every slot it must not read inline goes to the iterator, whose
+// error it then throws.
+TEST_CASE("hostile: forged adjacency slots make for_each_neighbour throw the iterator's error", "[hostile]") {
+    Forge f;
+    const SectionInfo vertices = f.section("vertices"), out = f.section("out_edges");
+    const Vertex::Slots ann = f.ref->find("ann")->slots(), bob = f.ref->find("bob")->slots();
+    const uint64_t out_slot = ann.slot_offset + 8;  // roles are nodes, out_edges, in_edges
+    const uint64_t domain_and_tag = ann.out & ~format::kSlotOffsetMask;
+    REQUIRE(ann.slot_offset >= vertices.offset);
+    auto error_of = [](auto&& fn) -> std::string {
+        try {
+            fn();
+        } catch (const Error& e) {
+            return e.what();
+        }
+        return "";
+    };
+    const std::vector<std::pair<std::string, uint64_t>> forged = {
+        {"the reserved tag R", ann.out | 2},
+        {"the in_edges domain", (bob.in & ~format::kSlotOffsetMask) | (ann.out & format::kSlotOffsetMask)},
+        {"the nodes domain", (ann.node & ~format::kSlotOffsetMask) | format::kSlotTagLocal},
+        {"domain id 0xFFFF", ann.out | uint64_t{0xFFFF} << format::kSlotDomainShift},
+        {"an offset at the domain's end", domain_and_tag | out.length},
+        {"an offset 2 bytes before it", domain_and_tag | (out.length - 2)},
+        {"an offset past 2^32", domain_and_tag | uint64_t{1} << 40},
+    };
+    for (const auto& [what, value] : forged) {
+        INFO("out slot of ann with " << what);
+        auto path = f.forge([&](auto& b) { put<uint64_t>(b, out_slot, value); });
+        auto file = File::open(path);
+        const std::string expected = error_of([&] {
+            for (const Edge& e : file->vertex(0).edges(Direction::out)) (void)e;
+        });
+        CHECK_FALSE(expected.empty());
+        const std::vector<uint32_t> frontier{1, 0, 2};
+        CHECK(error_of([&] { file->for_each_neighbour(std::span<const uint32_t>(frontier), Direction::out, [](uint32_t, VertexRef) {}); }) ==
+              expected);
+        CHECK(error_of([&] { file->for_each_neighbour(Direction::out, [](uint32_t, VertexRef) {}); }) == expected);
+    }
+    // The last 4 bytes of the domain hold a degree that fits: a run past the end is refused.
+    auto path = f.forge([&](auto& b) { put<uint64_t>(b, out_slot, domain_and_tag | (out.length - 4)); });
+    auto file = File::open(path);
+    CHECK(batch_mismatch(*file).empty());
+}
+
 TEST_CASE("hostile: text that is not UTF-8 behind valid checksums is found by verify", "[hostile]") {
     Forge f;
     SECTION("a string value") {

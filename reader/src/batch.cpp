@@ -1,9 +1,9 @@
-// Reads that overlap cache misses: File::for_each_edge's and File::for_each_neighbour's step per
-// frontier vertex (prefetch hints ahead, then the checked table of a flat record's blocks or
-// its one packed run) and the grouped key lookup
-// File::find(keys, out). Prefetching only reads bytes that a later checked read will
-// read anyway, so every peek below is non-throwing and bounds-checked: an address outside its
-// section means no prefetch, never an access; the checked reads after the hints report damage.
+// Reads that overlap cache misses: what File::for_each_edge and File::for_each_neighbour read of
+// a direction (run_source: their hints and the packed runs are read inline, reader.hpp), the
+// checked table of a flat record's blocks, and the grouped key lookup File::find(keys, out).
+// Prefetching only reads bytes that a later checked read will read anyway, so every peek below
+// is non-throwing and bounds-checked: an address outside its section means no prefetch, never an
+// access; the checked reads after the hints report damage.
 #include <algorithm>
 
 #include "internal.hpp"
@@ -51,42 +51,37 @@ inline const uint8_t* record_address(const File::Impl& m, const uint8_t* slot, i
     prefetch(record_address(m, slot, adjacency_domain(m, direction)));
 }
 
-// The hints of a frontier walk at position i: at the start the slots of the first vertices,
-// then the slot of the vertex `slot_distance` places ahead and the record of the one
-// `record_distance` ahead (reading its slot).
-[[gnu::always_inline]] inline void prefetch_ahead(const File::Impl& m, std::span<const uint32_t> vertices, size_t i, Direction direction,
-                                                  size_t slot_distance, size_t record_distance) noexcept {
-    if (!m.frontier_hints) return;
-    const int slot = adjacency_slot(m, direction);
-    const size_t n = vertices.size();
-    if (i == 0)
-        for (size_t j = 0; j < n && j < slot_distance; ++j) prefetch(slot_address(m, vertices[j], slot));
-    if (i + slot_distance < n) prefetch(slot_address(m, vertices[i + slot_distance], slot));
-    if (i + record_distance < n) prefetch_record(m, vertices[i + record_distance], direction);
-}
-
 }  // namespace
 
-// ---- the inline walks of File::for_each_edge and File::for_each_neighbour ------------------
+// ---- what the inline walks of File::for_each_edge and File::for_each_neighbour read -------
 
-// One out-of-line step per frontier position: the prefetches ahead and the parse of the
-// vertex's own record, so that the inline walk makes one call per vertex.
-bool File::frontier_record(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::FlatRecord& record) const noexcept {
-    prefetch_ahead(*impl_, vertices, i, direction, kSlotDistance, kRecordDistance);
-    return flat_record(vertices[i], direction, record);
-}
+detail::RunSource File::run_source(Direction direction) const noexcept { return detail::make_run_source(*impl_, direction); }
 
-void File::frontier_runs(std::span<const uint32_t> vertices, size_t i, size_t n, Direction direction, detail::NeighbourRun* runs) const noexcept {
-    const detail::RunSource source(*impl_, direction);
-    for (size_t j = 0; j < n; ++j) {
-        prefetch_ahead(*impl_, vertices, i + j, direction, kSlotDistance, kRecordDistance);
-        runs[j].readable = source.read(vertices[i + j], runs[j]);
+detail::RunSource detail::make_run_source(const File::Impl& m, Direction direction) noexcept {
+    RunSource source;
+    const int slot = adjacency_slot(m, direction), id = adjacency_domain(m, direction);
+    if (slot < 0 || id < 0 || m.edge_types.empty()) return source;
+    // The slot table's length was checked at open: every vertex's slots are inside it.
+    source.slots = m.vertices.data + m.table_head + static_cast<uint64_t>(slot) * 8;
+    source.stride = m.slot_count * 8;
+    source.vertex_count = m.vertex_count;
+    source.domain_id = static_cast<uint64_t>(id);
+    source.flat_slot = source.domain_id << format::kSlotDomainShift | format::kSlotTagLocal;
+    source.domain = m.regions[static_cast<size_t>(id)];
+    // Offsets 0, 4, ..., size - 4, where a record's degree fits; none when an older multi-type
+    // record keeps a run per block (the iterator reads those).
+    const bool one_run = m.packed_records || m.edge_types.size() == 1;
+    source.record_quarters = one_run && source.domain.size >= 4 ? (source.domain.size - 4) / 4 + 1 : 0;
+    source.entry_bits = m.entry_bits;
+    source.entry_mask = m.entry_mask;
+    source.shard = m.shard_id;
+    if (!m.packed_records) {
+        const format::Ordinals ordinals = m.ordinals(0, direction);
+        source.ordinal_bytes = ordinals == format::Ordinals::first ? 8 : 0;
+        source.ordinal_bytes_per_entry = ordinals == format::Ordinals::each ? 8 : 0;
     }
-}
-
-void File::index_runs(uint32_t first, size_t n, Direction direction, detail::NeighbourRun* runs) const noexcept {
-    const detail::RunSource source(*impl_, direction);
-    for (size_t j = 0; j < n; ++j) runs[j].readable = source.read(first + static_cast<uint32_t>(j), runs[j]);
+    source.hints = m.frontier_hints;
+    return source;
 }
 
 // Accepts only what Vertex::edges and the iterator accept (a stricter test would only send more

@@ -1,7 +1,8 @@
 // The one choke point for offsets read from a file (spec §12): every access to mapped bytes
-// at an offset that came from the file goes through Region::at (or Region::peek). The check is written so it
-// cannot overflow (len <= size && off <= size - len), and its error names the section, the
-// offset and what was expected there.
+// at an offset that came from the file goes through Region::at, or through MappedBytes::peek
+// (reader.hpp), the same check without an error, which for_each_neighbour inlines. The check is
+// written so it cannot overflow (len <= size && off <= size - len), and Region::at's error names
+// the section, the offset and what was expected there.
 #pragma once
 
 #include <cstdint>
@@ -10,6 +11,7 @@
 
 #include "mmgraph/error.hpp"
 #include "mmgraph/format/endian.hpp"
+#include "mmgraph/reader.hpp"
 
 namespace mmgraph::detail {
 
@@ -32,9 +34,7 @@ private:
     uint64_t length_;
 };
 
-struct Region {
-    const uint8_t* data = nullptr;
-    uint64_t size = 0;
+struct Region : MappedBytes {
     uint64_t file_offset = 0;  // where the region starts in the file, for messages
     std::string_view name;
     const std::string* file = nullptr;  // the file's path, for messages (owned by File::Impl)
@@ -43,11 +43,8 @@ struct Region {
         if (len > size || off > size - len) throw_out_of_bounds(file, name, file_offset, size, off, len, what);
         return data + off;
     }
-    // The same check without an error: null when the bytes are not all inside, for the walks
-    // that hand a record they cannot take to a path whose checked reads report it.
-    const uint8_t* peek(uint64_t off, uint64_t len) const noexcept {
-        return len <= size && off <= size - len ? data + off : nullptr;
-    }
+    // MappedBytes::peek is the same check without an error, for the walks that hand a record
+    // they cannot take to a path whose checked reads report it.
     template <typename T>
     T read(uint64_t off, const char* what) const {
         return format::load<T>(at(off, sizeof(T), what));

@@ -163,7 +163,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
         if (!known && !(s.flags & format::kSectionOptional))
             fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
         out.sections.push_back(s);
-        out.regions.push_back(Region{h + s.offset, s.length, s.offset, format::section_name(s.kind), path_text});
+        out.regions.push_back(Region{{h + s.offset, s.length}, s.offset, format::section_name(s.kind), path_text});
     }
     return out;
 }

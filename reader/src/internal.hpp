@@ -203,74 +203,8 @@ inline int adjacency_domain(const File::Impl& m, Direction direction) noexcept {
 
 namespace detail {
 
-// File::for_each_neighbour's checked reads of packed runs (batch.cpp), and the bottom-up BFS
-// step's (traversal.cpp), which stops at the first parent: made once per walk of a direction,
-// read() then per vertex.
-// What a walk of one direction's packed runs needs of the file, copied into locals once per
-// call so that the loop over a batch keeps them in registers (the runs it writes could
-// otherwise alias the file's fields, which the compiler would then reload per vertex).
-struct RunSource {
-    const uint8_t* slots = nullptr;  // this role's slot of vertex 0 (null: no such role)
-    uint64_t stride = 0, vertex_count = 0;
-    uint64_t flat_slot = 0;          // a flat slot's domain id and tags: the only kind read here
-    detail::Region domain;
-    unsigned entry_bits = 32;
-    uint32_t entry_mask = 0;
-    uint16_t shard = 0;
-    bool packed = false, multi_type = false;
-    // A single-type record of the older layout has its ordinals in front of the run.
-    format::Ordinals ordinals = format::Ordinals::none;
-
-    RunSource(const File::Impl& m, Direction direction) noexcept {
-        const int slot = adjacency_slot(m, direction), id = adjacency_domain(m, direction);
-        if (slot < 0 || id < 0 || m.edge_types.empty()) return;
-        // The slot table's length was checked at open: every vertex's slots are inside it.
-        slots = m.vertices.data + m.table_head + static_cast<uint64_t>(slot) * 8;
-        stride = m.slot_count * 8;
-        vertex_count = m.vertex_count;
-        flat_slot = static_cast<uint64_t>(id) << format::kSlotDomainShift | format::kSlotTagLocal;
-        domain = m.regions[static_cast<size_t>(id)];
-        entry_bits = m.entry_bits;
-        entry_mask = m.entry_mask;
-        shard = m.shard_id;
-        packed = m.packed_records;
-        multi_type = m.edge_types.size() > 1;
-        ordinals = packed ? format::Ordinals::none : m.ordinals(0, direction);
-    }
-
-    // The checks of what the walk reads, made without throwing: the slot's value (its domain,
-    // its tags: flat, nothing reserved), the degree (not 0) and the run inside the domain. What
-    // fails one goes to the iterator, whose checks (adjacency_record's, and the record's) report
-    // it; this path only ever accepts what they accept.
-    [[gnu::always_inline]] bool read(uint32_t index, detail::NeighbourRun& run) const noexcept {
-        // Every field the walk reads, also for an empty record (count 0).
-        run.run = nullptr;
-        run.words = run.count = run.loadable = 0;
-        run.entry_bits = entry_bits;
-        run.entry_mask = entry_mask;
-        run.shard = shard;
-        if (!slots || index >= vertex_count) return false;
-        const uint64_t value = format::load<uint64_t>(slots + index * stride);
-        if (value == 0) return true;
-        if ((value & ~format::kSlotOffsetMask) != flat_slot) return false;
-        const uint64_t off = value & format::kSlotOffsetMask;
-        const uint8_t* head = domain.peek(off, 4);
-        if (!head) return false;
-        const uint64_t degree = format::load<uint32_t>(head);
-        // An older multi-type record keeps a run per block: the iterator reads it.
-        if (degree == 0 || (multi_type && !packed)) return false;
-        const format::RecordLayout record{off, degree, static_cast<uint8_t>(entry_bits), true, packed, multi_type};
-        const format::BlockLayout whole = record.first_block(1, degree, 0, ordinals);
-        const uint64_t at = whole.entries_offset(), bytes = whole.entry_bytes();
-        run.run = domain.peek(at, bytes);
-        if (!run.run) return false;
-        run.words = bytes / 4;
-        run.count = degree;
-        const uint64_t room = domain.size - at;
-        run.loadable = room >= bytes + 8 ? degree : std::min(degree, format::packed_loadable(room, entry_bits));
-        return true;
-    }
-};
+// File::run_source's answer, for the bottom-up BFS step (traversal.cpp) too.
+RunSource make_run_source(const File::Impl& m, Direction direction) noexcept;
 
 }  // namespace detail
 

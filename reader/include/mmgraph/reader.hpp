@@ -26,6 +26,7 @@
 //         std::cout << file->vertex(edge.target.index).key_string() << "\n";
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -313,10 +314,21 @@ struct FlatRecord {
     uint16_t shard = 0;
 };
 
+// A section's mapped bytes and the bounds check of every offset read from the file
+// (reader/src/bounds.hpp's Region, which adds what its errors name, is one of these). Written so
+// that it cannot overflow.
+struct MappedBytes {
+    const uint8_t* data = nullptr;
+    uint64_t size = 0;
+    // Whether the `len` bytes at `off` are all inside.
+    bool holds(uint64_t off, uint64_t len) const noexcept { return len <= size && off <= size - len; }
+    // Their address, or null when they are not all inside.
+    const uint8_t* peek(uint64_t off, uint64_t len) const noexcept { return holds(off, len) ? data + off : nullptr; }
+};
+
 // A vertex's neighbours in one direction, as File::for_each_neighbour reads them: the one packed
-// run of all the entries of a flat record (§7, §7.2), bounds-checked. No member initializers: a
-// read fills every field the walk uses, and the walk's array of them is declared once per call,
-// where zeroing it cost a tenth of a small graph's BFS (one call per level).
+// run of all the entries of a flat record (§7, §7.2), bounds-checked. No member initializers:
+// RunSource::read fills every field the walk uses, once per vertex.
 struct NeighbourRun {
     const uint8_t* run;
     uint64_t words;     // 32-bit words of the run
@@ -325,7 +337,103 @@ struct NeighbourRun {
     unsigned entry_bits;
     uint32_t entry_mask;
     uint16_t shard;
-    bool readable;  // File::frontier_runs: the run was read (else the iterator walks the vertex)
+};
+
+// What a walk of one direction's packed runs reads of the file (File::for_each_neighbour, and the
+// bottom-up step of mmgraph::bfs, which stops at the first parent), copied out once per walk so
+// that the loop keeps it in registers and reads each vertex inline: in a graph that fits in
+// cache, a call or a table of runs per vertex cost as much as the reads themselves.
+struct RunSource {
+    const uint8_t* slots = nullptr;  // this role's slot of vertex 0 (null: the file has no such role)
+    uint64_t stride = 0, vertex_count = 0;
+    // A flat slot's domain id and tags (§5.1): the only kind read here.
+    uint64_t flat_slot = 0;
+    // A flat slot whose record's degree lies inside the domain, XOR flat_slot and rotated right
+    // by 2, is below this: the offset's quarter, with any other domain id or tag above it. 0 in
+    // an older file with a run per block, whose records the iterator reads.
+    uint64_t record_quarters = 0;
+    uint64_t domain_id = 0;
+    MappedBytes domain;
+    // A single-type record of the older layout has its ordinals in front of the run: a first
+    // ordinal (out direction), or one per entry (in direction).
+    uint64_t ordinal_bytes = 0, ordinal_bytes_per_entry = 0;
+    unsigned entry_bits = 32;
+    uint32_t entry_mask = 0;
+    uint16_t shard = 0;
+    bool hints = false;  // prefetch ahead: the walk's slots and records may not all be in cache
+
+    // Reads vertex `index`'s run, with the checks of what the walk reads, made without
+    // throwing: the slot's value (its domain, its tags: flat, nothing reserved), the degree (not
+    // 0) and the run inside the domain. False for what fails one, and for a record of several
+    // runs (record_quarters 0): the iterator walks it then, and its checks report what is wrong.
+    // This path only ever accepts what they accept. An empty record (slot 0) reads as count 0.
+    [[gnu::always_inline]] bool read(uint32_t index, NeighbourRun& run) const noexcept {
+        run.run = nullptr;
+        run.words = run.count = run.loadable = 0;
+        run.entry_bits = entry_bits;
+        run.entry_mask = entry_mask;
+        run.shard = shard;
+        // The slot table's length was checked at open: every vertex's slots are inside it.
+        if (!slots || index >= vertex_count) return false;
+        const uint64_t value = format::load<uint64_t>(slots + index * stride);
+        if (value == 0) return true;
+        // The slot's domain, its tags and the degree's bounds in one comparison: a graph in
+        // cache pays for every instruction per vertex.
+        const uint64_t quarter = std::rotr(value ^ flat_slot, 2);
+        if (quarter >= record_quarters) return false;
+        const uint64_t off = quarter * 4;
+        const uint64_t degree = format::load<uint32_t>(domain.data + off);
+        if (degree == 0) return false;
+        // off < 2^48 and degree < 2^32: no overflow.
+        uint64_t at = off + 4 + ordinal_bytes;
+        if (ordinal_bytes_per_entry != 0) [[unlikely]]
+            at += ordinal_bytes_per_entry * degree;
+        const uint64_t bytes = format::packed_bytes(degree, entry_bits);
+        if (!domain.holds(at, bytes)) return false;
+        run.run = domain.data + at;
+        run.words = bytes / 4;
+        run.count = degree;
+        const uint64_t room = domain.size - at;
+        run.loadable = room >= bytes + 8 ? degree : std::min(degree, format::packed_loadable(room, entry_bits));
+        return true;
+    }
+
+    // Prefetch distances of a frontier walk, in frontier positions (measured on a scale-20
+    // R-MAT BFS: see bench/README.md). The record's prefetch reads the slot, so it trails the
+    // slot's.
+    static constexpr size_t kSlotDistance = 16;
+    static constexpr size_t kRecordDistance = 8;
+    // The hints of a frontier walk at position i: at the start the slots of the first vertices,
+    // then the slot of the vertex kSlotDistance places ahead and the record of the one
+    // kRecordDistance ahead, so that the two dependent misses of successive vertices overlap
+    // instead of following one another.
+    [[gnu::always_inline]] void prefetch_ahead(std::span<const uint32_t> vertices, size_t i) const noexcept {
+        if (!hints) return;
+        const size_t n = vertices.size();
+        if (i == 0)
+            for (size_t j = 0; j < n && j < kSlotDistance; ++j) prefetch_slot(vertices[j]);
+        if (i + kSlotDistance < n) prefetch_slot(vertices[i + kSlotDistance]);
+        if (i + kRecordDistance < n) prefetch_record(vertices[i + kRecordDistance]);
+    }
+    // Hints that never fault: an index out of range, an empty slot or one into another domain
+    // mean no prefetch.
+    [[gnu::always_inline]] void prefetch_slot(uint32_t index) const noexcept {
+        if (slots && index < vertex_count) __builtin_prefetch(slots + index * stride, 0, 3);
+    }
+    // The start of the record (reading its slot): two lines when the record has them, as a
+    // record of several blocks (directory, ordinals) often does.
+    [[gnu::always_inline]] void prefetch_record(uint32_t index) const noexcept {
+        if (!slots || index >= vertex_count) return;
+        const uint64_t value = format::load<uint64_t>(slots + index * stride);
+        if (value == 0 || (value >> format::kSlotDomainShift) != domain_id) return;
+        const uint64_t off = value & format::kSlotOffsetMask;
+        if (const uint8_t* two_lines = domain.peek(off, 128)) {
+            __builtin_prefetch(two_lines, 0, 3);
+            __builtin_prefetch(two_lines + 64, 0, 3);
+        } else if (const uint8_t* line = domain.peek(off, 1)) {
+            __builtin_prefetch(line, 0, 3);
+        }
+    }
 };
 }  // namespace detail
 
@@ -742,18 +850,21 @@ public:
     //     for (uint32_t v : vertices) for (const Edge& e : vertex(v).edges(direction)) visit(v, e);
     // would: the same edges in the same order, the same checks and errors. Faster on a large
     // frontier (a BFS level): walking one vertex costs two dependent cache misses (its slot,
-    // then its record's first bytes), and this prefetches the slot of the vertex
-    // kSlotDistance places ahead and the record of the one kRecordDistance ahead, so the misses
-    // of successive vertices overlap instead of following one another.
+    // then its record's first bytes), and this prefetches both some vertices ahead
+    // (detail::RunSource::prefetch_ahead), so the misses of successive vertices overlap instead
+    // of following one another.
     //
     // A flat record (every target in this shard) that passes every check is walked inline from
     // a table of its blocks (flat_record), without the iterator's work per block and per edge;
     // any other record goes through the iterator, which fails where the loop above fails.
     template <typename Visit>
     void for_each_edge(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
+        const detail::RunSource source = run_source(direction);
         detail::FlatRecord record;
-        for (size_t i = 0; i < vertices.size(); ++i)
-            visit_edges(vertices[i], direction, frontier_record(vertices, i, direction, record), record, visit);
+        for (size_t i = 0; i < vertices.size(); ++i) {
+            source.prefetch_ahead(vertices, i);
+            visit_edges(vertices[i], direction, flat_record(vertices[i], direction, record), record, visit);
+        }
     }
 
     // Visits every edge of the file, calling visit(source index, const Edge&) as the loop
@@ -782,22 +893,24 @@ public:
     // not reported here: for_each_edge and verify() report it.
     template <typename Visit>
     void for_each_neighbour(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
-        detail::NeighbourRun runs[kRunBatch];
-        for (size_t i = 0; i < vertices.size(); i += kRunBatch) {
-            const size_t n = std::min(kRunBatch, vertices.size() - i);
-            frontier_runs(vertices, i, n, direction, runs);
-            for (size_t j = 0; j < n; ++j) visit_neighbours(vertices[i + j], direction, runs[j].readable, runs[j], visit);
+        const detail::RunSource source = run_source(direction);
+        for (size_t i = 0; i < vertices.size(); ++i) {
+            source.prefetch_ahead(vertices, i);
+            detail::NeighbourRun run;
+            const bool in_run = source.read(vertices[i], run);
+            visit_neighbours(vertices[i], direction, in_run, run, visit);
         }
     }
-    // The same for every vertex of the file, in index order.
+    // The same for every vertex of the file, in index order (which reads the slots front to
+    // back: no hints).
     template <typename Visit>
     void for_each_neighbour(Direction direction, Visit&& visit) const {
+        const detail::RunSource source = run_source(direction);
         const uint64_t count = vertex_count();
-        detail::NeighbourRun runs[kRunBatch];
-        for (uint64_t v = 0; v < count; v += kRunBatch) {
-            const size_t n = static_cast<size_t>(std::min<uint64_t>(kRunBatch, count - v));
-            index_runs(static_cast<uint32_t>(v), n, direction, runs);
-            for (size_t j = 0; j < n; ++j) visit_neighbours(static_cast<uint32_t>(v + j), direction, runs[j].readable, runs[j], visit);
+        for (uint64_t v = 0; v < count; ++v) {
+            detail::NeighbourRun run;
+            const bool in_run = source.read(static_cast<uint32_t>(v), run);
+            visit_neighbours(static_cast<uint32_t>(v), direction, in_run, run, visit);
         }
     }
 
@@ -831,36 +944,15 @@ private:
     friend struct FileInternals;
     const Impl& impl() const { return *impl_; }
 
-    // Prefetch distances of for_each_edge, in frontier positions (measured on a scale-20 R-MAT
-    // BFS: see bench/README.md). The record's prefetch reads the slot, so it trails the slot's.
-    static constexpr size_t kSlotDistance = 16;
-    static constexpr size_t kRecordDistance = 8;
-    // for_each_edge's step at frontier position i: prefetches the slot of the vertex
-    // kSlotDistance places ahead and the start of the record (reading its slot) of the one
-    // kRecordDistance ahead, then returns flat_record(vertices[i], ...). The hints never throw
-    // and touch nothing outside the mapping's sections: a bad index or a damaged slot means no
-    // prefetch, and the checked read after them reports it.
-    bool frontier_record(std::span<const uint32_t> vertices, size_t i, Direction direction, detail::FlatRecord& record) const noexcept;
-
     // Fills `record` with the blocks of vertex `index`'s record in `direction` (none when it
     // has no record) and returns true when the record is flat and passes every check that
     // vertex(index).edges(direction) and its iteration make; false otherwise (a grouped record,
     // damage, misuse), never throwing: the caller then walks the vertex with the iterator.
     bool flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept;
 
-    // for_each_neighbour's step: the runs of frontier positions [i, i + n), n <= kRunBatch, each
-    // with frontier_record's prefetches and index_runs' checks, the answer in `readable`. One
-    // call a batch rather than a vertex: the slot and record reads of successive vertices overlap
-    // and the call's cost is shared (figure 7's sample graph, whose BFS stays in cache, pays for
-    // every instruction per vertex).
-    static constexpr size_t kRunBatch = 16;
-    void frontier_runs(std::span<const uint32_t> vertices, size_t i, size_t n, Direction direction, detail::NeighbourRun* runs) const noexcept;
-    // The runs of vertices [first, first + n), n <= kRunBatch, as frontier_runs reads them (no
-    // prefetching: index order reads the slots front to back). A run is `readable` when the
-    // record is flat, keeps its entries in one run (a packed record, or any single-type flat
-    // record) and its slot, degree and run pass their checks (count 0 when the vertex has no
-    // record); otherwise the caller walks the vertex with the iterator. Never throws.
-    void index_runs(uint32_t first, size_t n, Direction direction, detail::NeighbourRun* runs) const noexcept;
+    // What for_each_neighbour reads of `direction`'s slots and domain, and what the hints of both
+    // frontier walks read (RunSource); never throws.
+    detail::RunSource run_source(Direction direction) const noexcept;
 
     // One call of `visit` in the loop, and the iterator's walk out of line: with more call
     // sites the compiler stopped inlining a large visitor (mmgraph::bfs's) and called it per
@@ -876,9 +968,10 @@ private:
         const uint32_t mask = run.entry_mask;
         const uint64_t shard = run.shard;
         const uint8_t* entries = run.run;
-        const uint64_t loadable = run.loadable, count = run.count, words = run.words;
-        for (uint64_t k = 0, bit = 0; k < count; ++k, bit += bits) {
-            const uint32_t index = k < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry(entries, words, k, bits, mask);
+        const uint64_t words = run.words;
+        // Counted in bits: the loop keeps fewer values live beside the visitor's.
+        for (uint64_t bit = 0, loadable = run.loadable * bits, end = run.count * bits; bit < end; bit += bits) {
+            const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
             visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
         }
     }

@@ -22,12 +22,15 @@ constexpr uint64_t packed_bytes(uint64_t count, unsigned bits) noexcept { return
 // Entry k of a packed run of `words` 32-bit words at `run`, masked with `mask`. Reads only the
 // run's own words: the word after the one holding bit k*bits is read only when it exists, and
 // an entry that needs it always lies inside the run.
-inline uint32_t packed_entry(const uint8_t* run, uint64_t words, uint64_t k, unsigned bits, uint32_t mask) noexcept {
-    const uint64_t bit = k * bits;
+// packed_entry_at takes the entry's first bit, k*bits, instead.
+inline uint32_t packed_entry_at(const uint8_t* run, uint64_t words, uint64_t bit, uint32_t mask) noexcept {
     const uint64_t word = bit / 32;
     uint64_t pair = load<uint32_t>(run + 4 * word);
     if (word + 1 < words) pair |= uint64_t{load<uint32_t>(run + 4 * word + 4)} << 32;
     return static_cast<uint32_t>(pair >> (bit % 32)) & mask;
+}
+inline uint32_t packed_entry(const uint8_t* run, uint64_t words, uint64_t k, unsigned bits, uint32_t mask) noexcept {
+    return packed_entry_at(run, words, k * bits, mask);
 }
 
 // Entry k starts in byte k*bits/8 at a shift below 8, so with bits <= 32 it lies in the 8 bytes
