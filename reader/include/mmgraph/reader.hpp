@@ -2,8 +2,8 @@
 //
 // `File::open` checks the header, the file size and the section directory and parses the small
 // tables (strings, schema, node types); nothing per vertex. Every later read of an offset taken
-// from the file goes through one bounds check (reader/src/bounds.hpp) and throws mmgraph::Error
-// naming the section and offset.
+// from the file goes through one bounds check (detail::MappedBytes below; reader/src/bounds.hpp
+// adds the errors) and throws mmgraph::Error naming the section and offset.
 //
 // Lifetimes. A File is held by the shared_ptr that open() returns; everything read from it
 // points into its mapping or its tables and is valid while the File lives, and no longer:
@@ -345,7 +345,7 @@ struct NeighbourRun {
 // cache, a call or a table of runs per vertex cost as much as the reads themselves.
 struct RunSource {
     const uint8_t* slots = nullptr;  // this role's slot of vertex 0 (null: the file has no such role)
-    uint64_t stride = 0, vertex_count = 0;
+    uint64_t stride = 0, vertex_count = 0;  // vertex_count 0 without slots: every read is refused
     // A flat slot's domain id and tags (§5.1): the only kind read here.
     uint64_t flat_slot = 0;
     // A flat slot whose record's degree lies inside the domain, XOR flat_slot and rotated right
@@ -374,7 +374,7 @@ struct RunSource {
         run.entry_mask = entry_mask;
         run.shard = shard;
         // The slot table's length was checked at open: every vertex's slots are inside it.
-        if (!slots || index >= vertex_count) return false;
+        if (index >= vertex_count) return false;
         const uint64_t value = format::load<uint64_t>(slots + index * stride);
         if (value == 0) return true;
         // The slot's domain, its tags and the degree's bounds in one comparison: a graph in
@@ -418,12 +418,12 @@ struct RunSource {
     // Hints that never fault: an index out of range, an empty slot or one into another domain
     // mean no prefetch.
     [[gnu::always_inline]] void prefetch_slot(uint32_t index) const noexcept {
-        if (slots && index < vertex_count) __builtin_prefetch(slots + index * stride, 0, 3);
+        if (index < vertex_count) __builtin_prefetch(slots + index * stride, 0, 3);
     }
     // The start of the record (reading its slot): two lines when the record has them, as a
     // record of several blocks (directory, ordinals) often does.
     [[gnu::always_inline]] void prefetch_record(uint32_t index) const noexcept {
-        if (!slots || index >= vertex_count) return;
+        if (index >= vertex_count) return;
         const uint64_t value = format::load<uint64_t>(slots + index * stride);
         if (value == 0 || (value >> format::kSlotDomainShift) != domain_id) return;
         const uint64_t off = value & format::kSlotOffsetMask;
