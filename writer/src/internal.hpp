@@ -3,6 +3,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <map>
 #include <span>
@@ -580,11 +581,19 @@ struct Writer::Impl {
             if (direct_keys.empty()) return resolve_in_order(keys, resolve, spaces);
         auto space = [&](size_t i) { return spaces.empty() ? IdSpace{} : spaces[i]; };
         std::vector<uint32_t> rest;
+        // Each key's slot is found once (a string key's digits read once), kAhead keys before its
+        // turn, and prefetched then.
         constexpr size_t kAhead = 16;
-        for (size_t i = 0; i < keys.size(); ++i) {
-            if (i + kAhead < keys.size())
-                if (const uint32_t* later = direct_slot(keys[i + kAhead], space(i + kAhead))) __builtin_prefetch(later);
+        std::array<const uint32_t*, kAhead> ahead;
+        auto find_ahead = [&](size_t i) {
             const uint32_t* slot = direct_slot(keys[i], space(i));
+            if (slot) __builtin_prefetch(slot);
+            ahead[i % kAhead] = slot;
+        };
+        for (size_t i = 0; i < std::min(kAhead, keys.size()); ++i) find_ahead(i);
+        for (size_t i = 0; i < keys.size(); ++i) {
+            const uint32_t* slot = ahead[i % kAhead];
+            if (i + kAhead < keys.size()) find_ahead(i + kAhead);
             if (!slot || !direct(i, *slot, rest.empty())) rest.push_back(static_cast<uint32_t>(i));
         }
         if (rest.empty()) return;

@@ -2,9 +2,11 @@
 // adjacency order (§7), edge ordinals (§8.2) and the key index order (§8.1), and from them the
 // exact offset of every record and section. Encoding later only fills the planned bytes.
 #include <algorithm>
+#include <exception>
 #include <map>
 #include <numeric>
 #include <string>
+#include <thread>
 #include <unordered_map>
 
 #include "adjacency_window.hpp"
@@ -178,14 +180,26 @@ public:
         // The encoder writes and reads them in random order, on 4 KiB pages a TLB miss each:
         // on 2 MiB pages encode_adjacency_window took a quarter fewer samples (R-MAT scale 20
         // CSV), for 0.1-0.2 s more of the kernel's zeroing here.
+        // Faulting those pages in (64 MiB at R-MAT scale 20) keeps a core busy for tens of ms, so
+        // another thread does it beside the node plans, which read no ordinal.
         const size_t ordinals = any_properties_ ? g_.edges->size() : 0;
-        g_.ordinal.reserve(ordinals);
-        detail::advise_huge_pages(g_.ordinal.data(), ordinals * sizeof(uint32_t));
-        g_.ordinal.assign(ordinals, 0);
-        for (ShardPlan& p : plans) {
-            intern_names(p);
-            plan_nodes(p);
+        std::exception_ptr zeroing_failed;
+        {
+            std::jthread zeroing([this, ordinals, &zeroing_failed] {
+                try {
+                    g_.ordinal.reserve(ordinals);
+                    detail::advise_huge_pages(g_.ordinal.data(), ordinals * sizeof(uint32_t));
+                    g_.ordinal.assign(ordinals, 0);
+                } catch (...) {
+                    zeroing_failed = std::current_exception();
+                }
+            });
+            for (ShardPlan& p : plans) {
+                intern_names(p);
+                plan_nodes(p);
+            }
         }
+        if (zeroing_failed) std::rethrow_exception(zeroing_failed);
         for (ShardPlan& p : plans) {
             plan_edges(p);
             plan_prop_tables(p);

@@ -613,6 +613,42 @@ std::pair<uint64_t, uint64_t> stage_list(Writer::Impl& writer, const AttributeSp
     return {count, payload};
 }
 
+// stage() for the common item: every value present, of a boolean, integer or floating-point
+// attribute, and of the kind that attribute takes (an integer in its range). Such an item is a
+// presence byte and the value's final bytes per attribute, put together here and appended at
+// once. Returns false, having appended nothing, when some value needs stage()'s checks: a null,
+// another type or kind, an integer out of range, or an item longer than the buffer.
+bool stage_plain_scalars(const Shape& shape, std::span<const Value> values, detail::GrowableArray<uint8_t>& out) {
+    const auto& attrs = shape.attributes;
+    if (values.size() != attrs.size()) return false;
+    uint8_t item[64];
+    size_t at = 0;
+    for (size_t i = 0; i < attrs.size(); ++i) {
+        const TypeCode code = attrs[i].type.element();
+        const unsigned size = format::scalar_size(attrs[i].type.byte);
+        if (attrs[i].type.is_list() || at + 1 + size > sizeof item) return false;
+        const Value& v = values[i];
+        item[at++] = 1;
+        if (code == TypeCode::float32 && v.kind() == Value::Kind::float_) {
+            const float f = static_cast<float>(v.as_float());
+            std::memcpy(item + at, &f, 4);
+        } else if (code == TypeCode::float64 && v.kind() == Value::Kind::float_) {
+            const double d = v.as_float();
+            std::memcpy(item + at, &d, 8);
+        } else if (is_integer(code) && v.kind() == Value::Kind::int_ && int_fits(code, v.as_int())) {
+            const int64_t x = v.as_int();
+            std::memcpy(item + at, &x, size);  // little-endian: the low bytes
+        } else if (code == TypeCode::boolean && v.kind() == Value::Kind::boolean) {
+            item[at] = v.as_bool() ? 1 : 0;
+        } else {
+            return false;
+        }
+        at += size;
+    }
+    out.append(item, at);
+    return true;
+}
+
 }  // namespace
 
 void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, detail::Arena& arena,
@@ -625,6 +661,7 @@ void Writer::Impl::stage(const Shape& shape, std::span<const Value> values, deta
     size_t sizes_rollback = sizes.size();
     const size_t zones_rollback = zone_names.size();
     arena.begin_item();
+    if (stage_plain_scalars(shape, values, out)) return;
     try {
         for (size_t i = 0; i < attrs.size(); ++i) {
             const AttributeSpec& a = attrs[i];
