@@ -8,12 +8,16 @@
 // itself gzip or zip bytes reaches the decompression as it is.
 #include <zlib.h>
 
+#include <charconv>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "import_check.hpp"
+#include "values.hpp"
 
 namespace {
 
@@ -46,6 +50,26 @@ std::vector<std::string> option_labels(size_t size) {
     }
 }
 
+// The numeric fields' fast path against the library: whatever text parse_plain_decimal takes,
+// std::from_chars must take whole and give the same bits.
+template <typename T>
+void check_plain_decimal(std::string_view token) {
+    T fast, slow;
+    if (!mmgraph::importer::parse_plain_decimal(token, fast)) return;
+    const auto [end, ec] = std::from_chars(token.data(), token.data() + token.size(), slow);
+    if (ec != std::errc() || end != token.data() + token.size() || std::memcmp(&fast, &slow, sizeof(T)) != 0) std::abort();
+}
+
+// Every field-like token of the input (between commas, line breaks and quotes).
+void check_plain_decimals(std::string_view text) {
+    for (size_t at = 0; at <= text.size();) {
+        const size_t end = std::min(text.find_first_of(",\n\r\"", at), text.size());
+        check_plain_decimal<float>(text.substr(at, end - at));
+        check_plain_decimal<double>(text.substr(at, end - at));
+        at = end + 1;
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -57,6 +81,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         return paths;
     }();
     std::string_view text(reinterpret_cast<const char*>(data), size);
+    check_plain_decimals(text);
     constexpr std::string_view kSplit = "\n===\n";
     size_t split = text.find(kSplit);
     const std::vector<std::string_view> parts = node_parts(text.substr(0, split));

@@ -5,6 +5,8 @@
 
 #include <sys/stat.h>
 
+#include <charconv>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <sstream>
@@ -16,6 +18,7 @@
 #include "mmgraph/import/csv.hpp"
 #include "mmgraph/reader.hpp"
 #include "parallel_rows.hpp"  // import/src: the chunking itself, with a parse that lets errors out
+#include "values.hpp"         // import/src: parse_number
 #include "support/random_graph.hpp"
 
 using mmgraph::test::TempDir;
@@ -427,5 +430,49 @@ TEST_CASE("import: option labels on a file group give the bytes of the same labe
     for (auto [threads, chunk] : {std::pair{1u, uint64_t(1) << 40}, {2u, 5ull}, {3u, 11ull}}) {
         INFO(threads << " threads, chunks of " << chunk << " bytes");
         CHECK(build_with(grouped, threads, chunk, false) == expected);
+    }
+}
+
+namespace {
+
+// parse_number's answer for `text` against std::from_chars's: the same success, and then the
+// same bits (-0.0 included).
+template <typename T>
+void expect_as_from_chars(const std::string& text) {
+    T fast{}, slow{};
+    const bool fast_ok = mmgraph::importer::parse_number(text, fast);
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), slow);
+    const bool slow_ok = ec == std::errc() && end == text.data() + text.size() && !text.empty();
+    INFO(text << (std::is_same_v<T, float> ? " as float" : " as double"));
+    REQUIRE(fast_ok == slow_ok);
+    if (fast_ok) REQUIRE(std::memcmp(&fast, &slow, sizeof(T)) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("values: plain decimals parse to the bits std::from_chars gives", "[import]") {
+    std::vector<std::string> texts{"0",          "-0",         "0.0",      "-0.0",   "1.",      ".5",      "-.5",      "1e5",   "0x10",
+                                   "1.2.3",      "-",          "",         "--1",    "00012.50", "16777216", "16777217", "0.1",   "-2017",
+                                   "9007199254740992", "9007199254740993", "123456789012345678", "1234567890123456789",
+                                   "0.0000000001", "0.00000000001", "1.0000000000000000000001", "3.4028235e38", "inf", "nan", "1,5"};
+    std::mt19937_64 rng(20261206);
+    for (int i = 0; i < 100000; ++i) {  // few significant digits, the point far from them
+        std::string digits(rng() % 16, '0');
+        const int count = 1 + static_cast<int>(rng() % 8);
+        for (int d = 0; d < count; ++d) digits += static_cast<char>('0' + rng() % 10);
+        texts.push_back((rng() % 2 ? "-0." : "0.") + digits);
+    }
+    for (int i = 0; i < 200000; ++i) {
+        std::string digits;
+        const int count = 1 + static_cast<int>(rng() % 19);
+        for (int d = 0; d < count; ++d) digits += static_cast<char>('0' + rng() % 10);
+        const size_t point = rng() % (digits.size() + 1);  // at the end: none
+        std::string text = (rng() % 4 == 0 ? "-" : "") + digits.substr(0, point);
+        if (point < digits.size()) text += (point == 0 ? "0." : ".") + digits.substr(point);
+        texts.push_back(text);
+    }
+    for (const std::string& text : texts) {
+        expect_as_from_chars<float>(text);
+        expect_as_from_chars<double>(text);
     }
 }

@@ -426,24 +426,32 @@ TEST_CASE("staging: keys resolve as a map does, whether a key has a direct slot 
 // bytes, and a value either refuses must be refused the same way.
 TEST_CASE("staging: scalars given as their own kinds stage the bytes the checked path stages", "[staging]") {
     TempDir dir;
-    const std::vector<AttributeSpec> scalars{{"flag", TypeCode::boolean}, {"tiny", TypeCode::int8},     {"small", TypeCode::uint16},
-                                             {"mid", TypeCode::int32},    {"big", TypeCode::int64},     {"count", TypeCode::uint32},
-                                             {"ratio", TypeCode::float32}, {"exact", TypeCode::float64}, {"huge", TypeCode::uint64}};
-    // Every vertex and edge item, as the kinds each attribute takes, or with `checked` one value
-    // of another kind that stages the same bytes, which sends the whole item through the checks.
-    auto items = [](bool checked, int i) {
-        std::vector<Value> v{Value(i % 2 == 0),         Value(-128 + i),           Value(65535 - i),
-                             Value(-2147483647 - 1 + i), Value(int64_t{1} << 62 | i), Value(4294967295LL - i),
-                             Value(0.1f * static_cast<float>(i)), Value(1.0 / (i + 3)), Value(int64_t{i} << 40)};
-        if (checked) v[8] = Value(static_cast<uint64_t>(i) << 40);  // uint_ where int_ would do
+    // Items of 22 and 27 bytes: both short enough for the one-step path.
+    const std::vector<AttributeSpec> narrow{{"flag", TypeCode::boolean}, {"tiny", TypeCode::int8},  {"small", TypeCode::uint16},
+                                            {"mid", TypeCode::int32},    {"count", TypeCode::uint32}, {"ratio", TypeCode::float32}};
+    const std::vector<AttributeSpec> wide{{"big", TypeCode::int64}, {"exact", TypeCode::float64}, {"huge", TypeCode::uint64}};
+    // Each item as the kinds its attributes take, or with `checked` one value of another kind
+    // that stages the same bytes, which sends the whole item through the checks.
+    auto narrow_item = [](bool checked, int i) {
+        std::vector<Value> v{Value(i % 2 == 0), Value(-128 + i), Value(65535 - i), Value(-2147483647 - 1 + i), Value(4294967295LL - i),
+                             Value(0.1f * static_cast<float>(i))};
+        if (checked) v[4] = Value(static_cast<uint32_t>(4294967295LL - i));  // uint_ where int_ would do
+        return v;
+    };
+    auto wide_item = [](bool checked, int i) {
+        std::vector<Value> v{Value(int64_t{1} << 62 | i), Value(1.0 / (i + 3)), Value(int64_t{i} << 40)};
+        if (checked) v[2] = Value(static_cast<uint64_t>(i) << 40);
         return v;
     };
     auto write = [&](bool checked, const std::string& name) {
         Writer w;
-        const LabelId label = w.add_label("Thing", scalars);
-        const EdgeTypeId type = w.add_edge_type("LINK", scalars);
-        for (int i = 0; i < 50; ++i) w.add_vertex("v" + std::to_string(i), label, items(checked, i));
-        for (int i = 0; i < 50; ++i) w.add_edge("v" + std::to_string(i), "v" + std::to_string(i * 7 % 50), type, items(checked, i));
+        const LabelId label = w.add_label("Thing", narrow);
+        const EdgeTypeId narrow_link = w.add_edge_type("NARROW", narrow), wide_link = w.add_edge_type("WIDE", wide);
+        for (int i = 0; i < 50; ++i) w.add_vertex("v" + std::to_string(i), label, narrow_item(checked, i));
+        for (int i = 0; i < 50; ++i) {
+            w.add_edge("v" + std::to_string(i), "v" + std::to_string(i * 7 % 50), narrow_link, narrow_item(checked, i));
+            w.add_edge("v" + std::to_string(i), "v" + std::to_string(i * 3 % 50), wide_link, wide_item(checked, i));
+        }
         w.finish(dir / name);
         return test::read_bytes(dir / name);
     };

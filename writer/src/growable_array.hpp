@@ -64,6 +64,15 @@ public:
         std::memcpy(data_ + size_, values, count * sizeof(T));
         size_ += count;
     }
+    // append() of `count` <= N elements from a buffer of N: all N are copied when there is room
+    // for them, a copy of fixed size, where one of `count` is a slow loop for a few bytes. Only
+    // `count` join the array.
+    template <size_t N>
+    void append_from(const T (&values)[N], size_t count) {
+        if (capacity_ - size_ < N) grow(size_ + N);
+        std::memcpy(data_ + size_, values, N * sizeof(T));
+        size_ += count;
+    }
     void pop_back() { --size_; }
     // Shrinking keeps the storage; new elements are value-initialized.
     void resize(size_t size) {
