@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include <fstream>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -278,4 +279,68 @@ TEST_CASE("csv reader: messages escape control characters and invalid bytes", "[
     CHECK(mmgraph::importer::quote("city\rn1") == "'city\\rn1'");
     CHECK(mmgraph::importer::quote("a\xFF" "b\tc\x01") == "'a\\xFFb\\tc\\x01'");
     CHECK(mmgraph::importer::quote("é") == "'é'");
+}
+
+// Records of every length around the 64 bytes that CsvReader reads plain short records from in
+// one go (and in the last 64 bytes of the input, where it does not), mixed with quoted fields,
+// CRLF ends and text outside ASCII, which it reads field by field: every record's fields, their
+// positions and lines, and where the record ends, as the generator wrote them.
+TEST_CASE("csv reader: short plain records read in one go give what field-by-field reading gives", "[csv]") {
+    TempDir dir;
+    std::mt19937_64 rng(64);
+    struct Expected {
+        std::vector<std::string> texts;
+        std::vector<uint64_t> offsets, lines;
+        uint64_t end_offset = 0, end_line = 0;
+    };
+    std::string text;
+    std::vector<Expected> expected;
+    uint64_t line = 1;
+    for (int r = 0; r < 4000; ++r) {
+        Expected e;
+        const int fields = 1 + static_cast<int>(rng() % 6);
+        const bool plain = rng() % 4 != 0;
+        for (int f = 0; f < fields; ++f) {
+            if (f > 0) text += ',';
+            e.offsets.push_back(text.size());
+            e.lines.push_back(line);
+            std::string field(rng() % (r % 3 == 0 ? 30 : 14), 'x');
+            for (char& c : field) c = "abcxyz019 _.-"[rng() % 13];
+            if (fields == 1 && field.empty()) field = "e";  // an empty line is blank, not a record
+            const unsigned kind = plain ? 0 : static_cast<unsigned>(rng() % 4);
+            if (kind == 1) {  // quoted, with a doubled quote, a delimiter and a line break inside
+                text += "\"" + field + "\"\",\n" + field + "\"";
+                e.texts.push_back(field + "\",\n" + field);
+                ++line;
+                continue;
+            }
+            if (kind == 2) field += "\xC3\xA9";
+            text += field;
+            e.texts.push_back(field);
+        }
+        e.end_offset = text.size();
+        e.end_line = line;
+        text += plain || rng() % 2 ? "\n" : "\r\n";
+        ++line;
+        expected.push_back(e);
+    }
+    const std::string path = (dir / "in.csv").string();
+    std::ofstream(path, std::ios::binary) << text;
+    InputBuffer input(path);
+    CsvReader reader(input, ',');
+    CsvRecord record;
+    for (const Expected& e : expected) {
+        INFO("record at offset " << e.offsets.front());
+        REQUIRE(reader.next(record));
+        REQUIRE(record.fields.size() == e.texts.size());
+        for (size_t f = 0; f < e.texts.size(); ++f) {
+            CHECK(record.fields[f].text == e.texts[f]);
+            CHECK(record.fields[f].offset == e.offsets[f]);
+            CHECK(record.fields[f].line == e.lines[f]);
+        }
+        CHECK(record.line == e.lines.front());
+        CHECK(record.end_offset == e.end_offset);
+        CHECK(record.end_line == e.end_line);
+    }
+    CHECK_FALSE(reader.next(record));
 }

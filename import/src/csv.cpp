@@ -142,6 +142,52 @@ void CsvReader::check_utf8(CsvRecord& record) {
     }
 }
 
+// The common record, read from one mask of its bytes: its line, LF included, lies within the 64
+// bytes at p_ and holds no quote, CR or byte outside ASCII, so its fields end at the delimiters
+// before the LF and need no other check. Nearly every line of a machine-written file is such a
+// record; finding each field's end with a scan of its own cost a third more. Returns false,
+// having changed nothing, for any other record (and without SSE2).
+bool CsvReader::next_short_plain(CsvRecord& record) {
+#if defined(__SSE2__)
+    const char* const begin = input_.begin();
+    const char* const p = p_;
+    if (input_.end() - p < 64 || static_cast<unsigned char>(dialect_.delimiter | dialect_.quote) & 0x80) return false;
+    const __m128i delims = _mm_set1_epi8(dialect_.delimiter), quotes = _mm_set1_epi8(dialect_.quote), lfs = _mm_set1_epi8('\n'),
+                  crs = _mm_set1_epi8('\r');
+    uint64_t delim_mask = 0, lf_mask = 0, refused_mask = 0;
+    for (unsigned k = 0; k < 4 && lf_mask == 0; ++k) {  // most lines end in the second block
+        const __m128i block = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + 16 * k));
+        const auto bits = [&](__m128i match) { return uint64_t{static_cast<uint16_t>(_mm_movemask_epi8(match))} << (16 * k); };
+        delim_mask |= bits(_mm_cmpeq_epi8(block, delims));
+        lf_mask |= bits(_mm_cmpeq_epi8(block, lfs));
+        refused_mask |= bits(_mm_or_si128(block, _mm_or_si128(_mm_cmpeq_epi8(block, quotes), _mm_cmpeq_epi8(block, crs))));
+    }
+    if (lf_mask == 0) return false;
+    const unsigned line_end = static_cast<unsigned>(std::countr_zero(lf_mask));
+    const uint64_t before_end = (uint64_t{1} << line_end) - 1;
+    if (refused_mask & before_end) return false;
+    record.fields.clear();
+    record.scratch.clear();
+    record.line = line_;
+    unsigned start = 0;
+    for (uint64_t cuts = (delim_mask & before_end) | (uint64_t{1} << line_end); cuts != 0; cuts &= cuts - 1) {
+        const unsigned stop = static_cast<unsigned>(std::countr_zero(cuts));
+        CsvField& field = record.fields.emplace_back();
+        field.text = {p + start, stop - start};
+        field.offset = static_cast<uint64_t>(p + start - begin);
+        field.line = line_;
+        start = stop + 1;
+    }
+    record.end_offset = static_cast<uint64_t>(p + line_end - begin);
+    record.end_line = line_++;
+    p_ = p + line_end + 1;
+    return true;
+#else
+    (void)record;
+    return false;
+#endif
+}
+
 bool CsvReader::next(CsvRecord& record, uint64_t limit) {
     const char* const begin = input_.begin();
     const char* const end = input_.end();
@@ -154,6 +200,7 @@ bool CsvReader::next(CsvRecord& record, uint64_t limit) {
     }
     p_ = p;
     if (p >= last_start) return false;
+    if (*p != quote && next_short_plain(record)) return true;
 
     record.fields.clear();
     record.scratch.clear();

@@ -72,6 +72,7 @@ public:
 private:
     void skip_line();
     void check_utf8(CsvRecord& record);
+    bool next_short_plain(CsvRecord& record);
 
     const InputBuffer& input_;
     const char* p_;
