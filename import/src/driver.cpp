@@ -735,8 +735,12 @@ private:
         CsvReader reader(input, dialect(), bounds.begin, bounds.first_line);
         for (bool more = true; more;) {
             const size_t first = rows.rows.size();
-            rows.endpoints.clear();
-            rows.spaces.clear();
+            // Filled by index: the vectors only grow, and push_back of a Key was an out-of-line call.
+            if (rows.endpoints.size() < 2 * kBatch) {
+                rows.endpoints.resize(2 * kBatch);
+                rows.spaces.resize(2 * kBatch);
+            }
+            size_t endpoint_count = 0;
             size_t n = 0;
             for (; n < kBatch; ++n) {
                 ParsedRows::Row& row = rows.add_row(s);
@@ -756,17 +760,19 @@ private:
                     // the rows after a bad :END_ID still find their own ids.
                     const Key from = key_of(record.fields[static_cast<size_t>(s.start)], input, ":START_ID");
                     const Key to = key_of(record.fields[static_cast<size_t>(s.end)], input, ":END_ID");
-                    rows.endpoints.push_back(from);
-                    rows.endpoints.push_back(to);
-                    rows.spaces.push_back(s.start_space);
-                    rows.spaces.push_back(s.end_space);
+                    rows.endpoints[endpoint_count] = from;
+                    rows.endpoints[endpoint_count + 1] = to;
+                    rows.spaces[endpoint_count] = s.start_space;
+                    rows.spaces[endpoint_count + 1] = s.end_space;
+                    endpoint_count += 2;
                 } catch (...) {
                     row.error = std::current_exception();
                 }
             }
-            rows.ids.resize(rows.endpoints.size());
-            if (has_id_spaces_) writer_->find_vertices(rows.endpoints, rows.spaces, rows.ids);
-            else writer_->find_vertices(rows.endpoints, rows.ids);
+            rows.ids.resize(endpoint_count);
+            const auto endpoints = std::span<const Key>(rows.endpoints).first(endpoint_count);
+            if (has_id_spaces_) writer_->find_vertices(endpoints, std::span<const IdSpace>(rows.spaces).first(endpoint_count), rows.ids);
+            else writer_->find_vertices(endpoints, rows.ids);
             for (size_t i = 0, next_id = 0; i < n; ++i) {
                 ParsedRows::Row& row = rows.rows[first + i];
                 if (row.error) continue;
