@@ -33,7 +33,7 @@ bool parse_plain_decimal(std::string_view text, T& out) {
     constexpr uint64_t kMaxExactMantissa = uint64_t{1} << std::numeric_limits<T>::digits;
     constexpr int kMaxExactPower = std::is_same_v<T, float> ? 10 : 22;
     static constexpr T kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
-                             1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+                                    1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
     const bool negative = !text.empty() && text[0] == '-';
     size_t i = negative, digits = 0, point = 0;
     uint64_t m = 0;

@@ -621,7 +621,7 @@ std::pair<uint64_t, uint64_t> stage_list(Writer::Impl& writer, const AttributeSp
 bool stage_plain_scalars(const Shape& shape, std::span<const Value> values, detail::GrowableArray<uint8_t>& out) {
     const auto& attrs = shape.attributes;
     if (values.size() != attrs.size()) return false;
-    uint8_t item[32];
+    uint8_t item[32] = {};  // all 32 are copied
     size_t at = 0;
     for (size_t i = 0; i < attrs.size(); ++i) {
         const TypeCode code = attrs[i].type.element();
