@@ -229,6 +229,64 @@ TEST_CASE("batch: for_each_edge visits a record's blocks up to a damaged one, th
     CHECK(batch_error == one_error);
 }
 
+// for_each_edge reads a record's directory and ordinals inline (RunSource::read_blocks) and
+// leaves whatever breaks a rule of §7 to the iterator: each forged directory below must give
+// the edges and the error that the one-at-a-time loop gives.
+TEST_CASE("batch: for_each_edge meets each forged block directory as the iterator does", "[batch]") {
+    TempDir dir;
+    WriterOptions w;
+    w.store_in_edges = false;
+    Writer writer(w);
+    auto label = writer.add_label("L");
+    auto knows = writer.add_edge_type("KNOWS");
+    auto rated = writer.add_edge_type("RATED", {{"stars", TypeCode::uint8}});
+    writer.add_vertex("a", label);
+    writer.add_vertex("b", label);
+    writer.add_edge("b", "a", knows);
+    writer.add_edge("b", "b", knows);
+    writer.add_edge("b", "a", rated, {5u});
+    writer.finish(dir / "g.mmg");
+    auto good = File::open(dir / "g.mmg");
+    uint64_t section_offset = 0;
+    for (const SectionInfo& s : good->sections())
+        if (s.name() == "out_edges") section_offset = s.offset;
+    const uint64_t record = section_offset + (good->vertex(1).slots().out & format::kSlotOffsetMask);
+    const auto original = read_bytes(dir / "g.mmg");
+    // Vertex b's record: D = 3, the run, B, {KNOWS | groups << 16, n}, {RATED, n}, RATED's first ordinal.
+    REQUIRE(format::load<uint32_t>(original.data() + record) == 3);
+    struct Forgery {
+        const char* what;
+        uint32_t words[7];
+    };
+    const Forgery forgeries[] = {
+        {"as written", {3, 0b010, 2, 0, 2, 1, 1}},
+        {"no blocks", {3, 0b010, 0, 0, 2, 1, 1}},
+        {"more blocks than types", {3, 0b010, 3, 0, 1, 1, 1}},
+        {"types out of order", {3, 0b010, 2, 1, 2, 0, 1}},
+        {"a type twice", {3, 0b010, 2, 0, 2, 0, 1}},
+        {"an unknown type", {3, 0b010, 2, 0, 2, 7, 1}},
+        {"a block of no edges", {3, 0b010, 2, 0, 3, 1, 0}},
+        {"a group count in a flat record", {3, 0b010, 2, 1u << 16, 2, 1, 1}},
+        {"counts short of the degree", {3, 0b010, 2, 0, 1, 1, 1}},
+        {"counts past the degree", {3, 0b010, 2, 0, 2, 1, 2}},
+        {"one block of every edge", {3, 0b010, 1, 1, 3, 0, 0}},
+    };
+    for (const Forgery& forgery : forgeries) {
+        INFO(forgery.what);
+        auto bytes = original;
+        for (size_t i = 0; i < std::size(forgery.words); ++i) format::store<uint32_t>(bytes.data() + record + 4 * i, forgery.words[i]);
+        reseal(bytes);
+        write_bytes(dir / "bad.mmg", bytes);
+        auto bad = File::open(dir / "bad.mmg");
+        const auto [one, one_error] = walk_until_error(*bad, {0, 1}, false);
+        const auto [batch, batch_error] = walk_until_error(*bad, {0, 1}, true);
+        CHECK(batch == one);
+        CHECK(batch_error == one_error);
+        if (&forgery == &forgeries[0]) CHECK(one_error.empty());
+        else if (&forgery != &forgeries[std::size(forgeries) - 1]) CHECK_FALSE(one_error.empty());
+    }
+}
+
 TEST_CASE("batch: find(keys, out) equals find(key) per key", "[batch]") {
     for (bool int_keys : {false, true}) {
         TempDir dir;

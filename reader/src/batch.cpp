@@ -81,88 +81,13 @@ detail::RunSource detail::make_run_source(const File::Impl& m, Direction directi
         source.ordinal_bytes_per_entry = ordinals == format::Ordinals::each ? 8 : 0;
     }
     source.hints = m.frontier_hints;
+    // open() sizes the table to the schema's types; anything else leaves read_blocks refusing all.
+    if (m.prop_table_of.size() == m.edge_types.size()) {
+        source.type_count = m.edge_types.size();
+        source.table_of_type = m.prop_table_of.data();
+    }
+    source.in_direction = direction == Direction::in;
     return source;
-}
-
-// Accepts only what Vertex::edges and the iterator accept (a stricter test would only send more
-// records to the iterator): the same directory rules, and the whole record, ordinals and runs,
-// inside the domain, checked at once. Throwing checks are caught: the iterator, walking the
-// vertex next, reports them where the one-at-a-time loop does.
-bool File::flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept {
-    record.count = 0;
-    const Impl& m = *impl_;
-    if (index >= m.vertex_count) return false;
-    try {
-        uint64_t off = 0, degree = 0;
-        bool local = true;
-        const Region* r = m.adjacency_record(index, direction, off, local, degree);
-        if (!r) return true;
-        if (!local) return false;
-        record.entry_bits = m.entry_bits;
-        record.entry_mask = m.entry_mask;
-        record.shard = m.shard_id;
-        return m.flat_blocks(*r, off, degree, direction, record);
-    } catch (...) {
-        return false;
-    }
-}
-
-bool File::Impl::flat_blocks(const Region& r, uint64_t record_offset, uint64_t degree, Direction direction, detail::FlatRecord& out) const {
-    const uint64_t types = edge_types.size();
-    if (types == 0) return false;
-    const format::RecordLayout record = record_layout(record_offset, degree, true);
-    const uint64_t blocks = record.multi_type ? r.read<uint32_t>(record.directory_offset(), "block count") : 1;
-    if (blocks == 0 || blocks > degree || blocks > types) return false;
-    if (out.blocks.size() < blocks) {
-        out.blocks.resize(blocks);
-        out.layouts.resize(blocks);
-    }
-    detail::FlatBlock* block = out.blocks.data();
-    format::BlockLayout* layout = out.layouts.data();
-    // The directory's rules, and the blocks' layouts one after the other (§7) up to the record's end.
-    if (record.multi_type) {
-        const uint8_t* directory = r.at(record.directory_entry_offset(0), blocks * 8, "block directory");
-        uint64_t total = 0;
-        int64_t previous = -1;
-        for (uint64_t b = 0; b < blocks; ++b) {
-            const uint32_t word = format::load<uint32_t>(directory + 8 * b);
-            const uint64_t count = format::load<uint32_t>(directory + 8 * b + 4);
-            const uint32_t type = word & format::kBlockTypeMask;
-            if (type >= types || static_cast<int64_t>(type) <= previous || count == 0 || (word >> format::kBlockGroupsShift) != 0)
-                return false;
-            previous = type;
-            total += count;
-            block[b].count = count;
-            block[b].type = type;
-            const format::Ordinals kind = ordinals(type, direction);
-            layout[b] = b == 0 ? record.first_block(blocks, count, 0, kind) : layout[b - 1].next(count, 0, kind);
-        }
-        if (total != degree) return false;
-    } else {
-        block[0].count = degree;
-        block[0].type = 0;
-        layout[0] = record.first_block(1, degree, 0, ordinals(0, direction));
-    }
-    r.at(record_offset, layout[blocks - 1].end() - record_offset, "adjacency record");
-    const uint8_t* base = r.data;  // domain offsets below are inside the record just checked
-    for (uint64_t b = 0; b < blocks; ++b) {
-        const format::BlockLayout& l = layout[b];
-        const uint64_t entries = l.entries_offset(), bytes = l.entry_bytes();
-        block[b].run = base + entries;
-        block[b].words = bytes / 4;
-        block[b].first = l.first;
-        // An entry's 8-byte load may run past its block into the rest of the domain, never past
-        // it: only a run that ends within 8 bytes of the domain's end (r.at above checked that
-        // it ends inside) has entries that need the word-by-word read, and the division of
-        // packed_loadable is left to that run.
-        const uint64_t room = r.size - entries;
-        const uint64_t loadable = room >= bytes + 8 ? l.first + l.count : format::packed_loadable(room, entry_bits);
-        block[b].loadable = loadable > l.first ? std::min(l.count, loadable - l.first) : 0;
-        block[b].ordinals = l.ordinals == format::Ordinals::each ? base + l.ordinal_offset(0) : nullptr;
-        block[b].first_ordinal = l.ordinals == format::Ordinals::first ? format::load<uint64_t>(base + l.ordinal_offset(0)) : 0;
-    }
-    out.count = blocks;
-    return true;
 }
 
 // ---- grouped key lookups ------------------------------------------------------------------

@@ -134,9 +134,6 @@ struct File::Impl {
     // and the degree's checks: its domain, or null when the vertex has none. Sets the record's
     // domain offset, whether it is flat (slot tag L) and its degree.
     const detail::Region* adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree) const;
-    // The blocks of the flat record at `record` (degree already read), into `out` when they pass
-    // every check of Vertex::edges and of the iterator's blocks; false when one fails.
-    bool flat_blocks(const detail::Region& r, uint64_t record, uint64_t degree, Direction direction, detail::FlatRecord& out) const;
 
     // Decoding shared by access and verify. Inline: it is on the path of every edge walk.
     uint64_t slot(uint64_t index, int which) const {

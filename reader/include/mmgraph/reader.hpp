@@ -289,29 +289,13 @@ class File;
 struct FileInternals;
 
 namespace detail {
-// One block of a flat adjacency record (§7) whose bytes are bounds-checked, for the inline walk
-// of File::for_each_edge: its packed entries and where its edges' ordinals come from.
-struct FlatBlock {
-    const uint8_t* run = nullptr;       // entries packed at the file's W bits (§7.2)
-    uint64_t words = 0;                 // ... 32-bit words of the run, through the block's last entry
-    uint64_t first = 0;                 // the block's first entry in the run (a packed record's blocks share one)
-    uint64_t count = 0;
-    uint64_t loadable = 0;              // the block's entries [0, loadable) read with one load inside the record
-    const uint8_t* ordinals = nullptr;  // u64 per entry (in direction, type with properties), or null
-    uint64_t first_ordinal = 0;         // without `ordinals`: entry k has ordinal first_ordinal + k
-    uint32_t type = 0;
-};
-
-// A vertex's flat record in one direction, as File::for_each_edge walks it: blocks[0, count).
-// Reused from vertex to vertex, so that the walk allocates only when a record has more blocks
-// than any before it.
-struct FlatRecord {
-    std::vector<FlatBlock> blocks;
-    std::vector<format::BlockLayout> layouts;  // blocks' geometry, while the record is checked
-    size_t count = 0;
-    unsigned entry_bits = 32;
-    uint32_t entry_mask = 0;
-    uint16_t shard = 0;
+// Where the blocks of a flat record (§7) are, as File::for_each_edge reads them after its run:
+// the block directory (none in a single-type file: one block of type 0), and the ordinals of
+// the blocks whose type has properties, one after the other. Checked by RunSource::read_blocks.
+struct RecordBlocks {
+    const uint8_t* directory;  // B x {u32 word, u32 n}, or null
+    uint64_t count;            // B
+    const uint8_t* ordinals;
 };
 
 // A section's mapped bytes and the bounds check of every offset read from the file
@@ -361,6 +345,11 @@ struct RunSource {
     uint32_t entry_mask = 0;
     uint16_t shard = 0;
     bool hints = false;  // prefetch ahead: the walk's slots and records may not all be in cache
+    // What read_blocks needs: the schema's edge types, which of them have properties (a
+    // property table: index >= 0), and the direction, which decides their blocks' ordinals.
+    uint64_t type_count = 0;
+    const int32_t* table_of_type = nullptr;
+    bool in_direction = false;
 
     // Reads vertex `index`'s run, with the checks of what the walk reads, made without
     // throwing: the slot's value (its domain, its tags: flat, nothing reserved), the degree (not
@@ -396,6 +385,50 @@ struct RunSource {
         const uint64_t room = domain.size - at;
         run.loadable = room >= bytes + 8 ? degree : std::min(degree, format::packed_loadable(room, entry_bits));
         return true;
+    }
+
+    // The bytes of ordinals a block of `type` with `count` entries carries (§7): a first ordinal
+    // (out direction) or one per entry (in direction) when the type has properties.
+    [[gnu::always_inline]] uint64_t ordinal_bytes_of(uint32_t type, uint64_t count) const noexcept {
+        if (table_of_type[type] < 0) return 0;
+        return in_direction ? 8 * count : 8;
+    }
+    // The blocks of the record whose run read() has just read, checked as the iterator checks
+    // them: the directory's rules (§7: 1 <= B <= min(D, T), types ascending and known, counts
+    // not 0 and summing to D, no group count in a flat record) and every ordinal inside the
+    // domain. False for what fails one; the iterator then reports it. Not for an empty record.
+    [[gnu::always_inline]] bool read_blocks(const NeighbourRun& run, RecordBlocks& blocks) const noexcept {
+        blocks.directory = nullptr;
+        blocks.count = 1;
+        if (ordinal_bytes != 0 || ordinal_bytes_per_entry != 0) {  // the older single-type layout, checked by read()
+            blocks.ordinals = run.run - ordinal_bytes - ordinal_bytes_per_entry * run.count;
+            return true;
+        }
+        uint64_t at = static_cast<uint64_t>(run.run - domain.data) + run.words * 4;
+        if (type_count == 1) {
+            blocks.ordinals = domain.data + at;
+            return domain.holds(at, ordinal_bytes_of(0, run.count));
+        }
+        const uint8_t* count = domain.peek(at, 4);
+        if (!count) return false;
+        const uint64_t b = format::load<uint32_t>(count);
+        if (b == 0 || b > run.count || b > type_count || !domain.holds(at + 4, 8 * b)) return false;
+        blocks.directory = domain.data + at + 4;
+        blocks.count = b;
+        uint64_t total = 0, ordinals = 0;
+        int64_t previous = -1;
+        for (uint64_t i = 0; i < b; ++i) {
+            const uint32_t word = format::load<uint32_t>(blocks.directory + 8 * i);
+            const uint64_t n = format::load<uint32_t>(blocks.directory + 8 * i + 4);
+            const uint32_t type = word & format::kBlockTypeMask;
+            if (type >= type_count || static_cast<int64_t>(type) <= previous || n == 0 || (word >> format::kBlockGroupsShift) != 0) return false;
+            previous = type;
+            total += n;
+            ordinals += ordinal_bytes_of(type, n);
+        }
+        at += 4 + 8 * b;
+        blocks.ordinals = domain.data + at;
+        return total == run.count && domain.holds(at, ordinals);
     }
 
     // Prefetch distances of a frontier walk, in frontier positions (measured on a scale-20
@@ -854,16 +887,16 @@ public:
     // (detail::RunSource::prefetch_ahead), so the misses of successive vertices overlap instead
     // of following one another.
     //
-    // A flat record (every target in this shard) that passes every check is walked inline from
-    // a table of its blocks (flat_record), without the iterator's work per block and per edge;
-    // any other record goes through the iterator, which fails where the loop above fails.
+    // A flat record (every target in this shard) that passes every check is walked inline, its
+    // run, directory and ordinals read where they lie (RunSource::read, read_blocks), without
+    // the iterator's work per block and per edge; any other record goes through the iterator,
+    // which fails where the loop above fails.
     template <typename Visit>
     void for_each_edge(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
         const detail::RunSource source = run_source(direction);
-        detail::FlatRecord record;
         for (size_t i = 0; i < vertices.size(); ++i) {
             source.prefetch_ahead(vertices, i);
-            visit_edges(vertices[i], direction, flat_record(vertices[i], direction, record), record, visit);
+            visit_edges(vertices[i], direction, source, visit);
         }
     }
 
@@ -873,10 +906,9 @@ public:
     // the "source" is the vertex holding the in-edge (its target), and edge.target the other end.
     template <typename Visit>
     void for_each_edge(Direction direction, Visit&& visit) const {
+        const detail::RunSource source = run_source(direction);
         const uint64_t n = vertex_count();
-        detail::FlatRecord record;
-        for (uint64_t v = 0; v < n; ++v)
-            visit_edges(static_cast<uint32_t>(v), direction, flat_record(static_cast<uint32_t>(v), direction, record), record, visit);
+        for (uint64_t v = 0; v < n; ++v) visit_edges(static_cast<uint32_t>(v), direction, source, visit);
     }
 
     // Visits the neighbours of every vertex in `vertices`, in the order given, calling
@@ -944,12 +976,6 @@ private:
     friend struct FileInternals;
     const Impl& impl() const { return *impl_; }
 
-    // Fills `record` with the blocks of vertex `index`'s record in `direction` (none when it
-    // has no record) and returns true when the record is flat and passes every check that
-    // vertex(index).edges(direction) and its iteration make; false otherwise (a grouped record,
-    // damage, misuse), never throwing: the caller then walks the vertex with the iterator.
-    bool flat_record(uint32_t index, Direction direction, detail::FlatRecord& record) const noexcept;
-
     // What for_each_neighbour reads of `direction`'s slots and domain, and what the hints of both
     // frontier walks read (RunSource); never throws.
     detail::RunSource run_source(Direction direction) const noexcept;
@@ -980,35 +1006,59 @@ private:
         for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge.target);
     }
 
-    // for_each_edge's walk of one vertex, whose record flat_record has just read (`flat`, its
-    // answer): the same edges, ordinals and errors as the iterator.
+    // for_each_edge's walk of one vertex: its run, directory and ordinals read inline
+    // (RunSource::read, read_blocks), or for what they refuse the iterator: the same edges,
+    // ordinals and errors either way.
     template <typename Visit>
-    void visit_edges(uint32_t v, Direction direction, bool flat, const detail::FlatRecord& record, Visit& visit) const {
-        if (!flat) {
-            for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge);
+    void visit_edges(uint32_t v, Direction direction, const detail::RunSource& source, Visit& visit) const {
+        detail::NeighbourRun run;
+        detail::RecordBlocks blocks;
+        if (!source.read(v, run)) [[unlikely]] {
+            visit_edges_by_iterator(v, direction, visit);
+            return;
+        }
+        if (run.count == 0) return;
+        if (!source.read_blocks(run, blocks)) [[unlikely]] {
+            visit_edges_by_iterator(v, direction, visit);
             return;
         }
         Edge edge;
         edge.direction = direction;
-        // Locals, not the record's fields: the visitor's stores could alias them and force a
+        // Locals, not the run's fields: the visitor's stores could alias them and force a
         // reload per edge.
-        const unsigned bits = record.entry_bits;
-        const uint32_t mask = record.entry_mask;
-        const uint64_t shard = record.shard;
-        const detail::FlatBlock* blocks = record.blocks.data();
-        for (size_t i = 0, n = record.count; i < n; ++i) {
-            const detail::FlatBlock b = blocks[i];
-            edge.type = b.type;
-            auto emit = [&](uint64_t k, uint32_t index) {
+        const unsigned bits = run.entry_bits;
+        const uint32_t mask = run.entry_mask;
+        const uint64_t shard = run.shard;
+        const uint8_t* entries = run.run;
+        const uint8_t* ordinals = blocks.ordinals;
+        uint64_t bit = 0;
+        const uint64_t loadable = run.loadable * bits;
+        for (uint64_t b = 0; b < blocks.count; ++b) {
+            uint32_t type = 0;
+            uint64_t count = run.count;
+            if (blocks.directory) {
+                type = format::load<uint32_t>(blocks.directory + 8 * b) & format::kBlockTypeMask;
+                count = format::load<uint32_t>(blocks.directory + 8 * b + 4);
+            }
+            // A block's ordinals: one per entry, a first one counted from, or none (then the
+            // ordinal counts the block's entries, as the iterator's does).
+            const uint64_t ordinal_bytes = source.ordinal_bytes_of(type, count);
+            const uint8_t* each = ordinal_bytes > 8 || (ordinal_bytes == 8 && source.in_direction) ? ordinals : nullptr;
+            const uint64_t first = ordinal_bytes != 0 && !each ? format::load<uint64_t>(ordinals) : 0;
+            ordinals += ordinal_bytes;
+            edge.type = type;
+            for (uint64_t k = 0; k < count; ++k, bit += bits) {
+                const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, run.words, bit, mask);
                 // One 8-byte store of the target, as EdgeRange::iterator::set_target explains.
                 edge.target = std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard);
-                edge.ordinal = b.ordinals ? format::load<uint64_t>(b.ordinals + 8 * k) : b.first_ordinal + k;
+                edge.ordinal = each ? format::load<uint64_t>(each + 8 * k) : first + k;
                 visit(v, edge);
-            };
-            uint64_t k = 0;
-            for (uint64_t bit = b.first * bits; k < b.loadable; ++k, bit += bits) emit(k, format::packed_entry_loaded(b.run, bit, mask));
-            for (; k < b.count; ++k) emit(k, format::packed_entry(b.run, b.words, b.first + k, bits, mask));
+            }
         }
+    }
+    template <typename Visit>
+    [[gnu::noinline, gnu::cold]] void visit_edges_by_iterator(uint32_t v, Direction direction, Visit& visit) const {
+        for (const Edge& edge : vertex(v).edges(direction)) visit(v, edge);
     }
 
     explicit File(std::unique_ptr<Impl> impl);
