@@ -16,6 +16,7 @@
 #include <limits>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "mmgraph/anatomy.hpp"
@@ -743,6 +744,19 @@ TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2 and 2.3 files read to the same
                 old_file->verify();
                 new_file->verify();
                 CHECK(mmgraph::test::walk(*old_file) == mmgraph::test::walk(*new_file));
+                // for_each_edge reads each layout inline (or leaves it to the iterator): the
+                // iterator's edges and ordinals either way.
+                for (const File* file : {old_file.get(), new_file.get()})
+                    for (Direction d : {Direction::out, Direction::in}) {
+                        if (d == Direction::in && !file->has_in_edges()) continue;
+                        using Seen = std::tuple<uint32_t, uint16_t, uint32_t, uint32_t, uint64_t>;
+                        std::vector<Seen> walked, iterated;
+                        file->for_each_edge(d, [&](uint32_t v, const Edge& e) { walked.emplace_back(v, e.target.shard, e.target.index, e.type, e.ordinal); });
+                        for (uint64_t v = 0; v < file->vertex_count(); ++v)
+                            for (const Edge& e : file->vertex(v).edges(d))
+                                iterated.emplace_back(static_cast<uint32_t>(v), e.target.shard, e.target.index, e.type, e.ordinal);
+                        CHECK(walked == iterated);
+                    }
                 // Every key is found, through the old key index and the new key table alike.
                 for (uint64_t v = 0; v < old_file->vertex_count(); ++v) {
                     const Vertex vertex = old_file->vertex(v);
