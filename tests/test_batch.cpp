@@ -188,8 +188,10 @@ std::pair<std::vector<std::string>, std::string> walk_until_error(const File& fi
     return {seen, ""};
 }
 
-TEST_CASE("batch: for_each_edge visits a record's blocks up to a damaged one, then fails as the iterator does", "[batch]") {
-    TempDir dir;
+// Writes dir/g.mmg, two vertices and two edge types without in-edges, and returns the file
+// offset of vertex b's packed out-record (§7.1): D = 3, the run (a, b | a at 1 bit: 0b010),
+// B = 2, {KNOWS, 2}, {RATED, 1}, RATED's first ordinal; 36 bytes, the section's last.
+uint64_t write_two_type_record(const TempDir& dir) {
     WriterOptions w;
     w.store_in_edges = false;
     Writer writer(w);
@@ -207,12 +209,15 @@ TEST_CASE("batch: for_each_edge visits a record's blocks up to a damaged one, th
     for (const SectionInfo& s : good->sections())
         if (s.name() == "out_edges") section_offset = s.offset;
     REQUIRE(section_offset != 0);
-    // Vertex b's packed record (§7.1): D = 3, the run (a, b | a at 1 bit: 0b010), B = 2,
-    // {KNOWS, 2}, {RATED, 1}, RATED's first ordinal; 36 bytes, the section's last. Rewritten
-    // with 40 RATED edges (D 42, so that the directory adds up), the run takes a second word,
-    // which moves the directory and puts the first ordinal past the section's end: the iterator
-    // finds that only on entering block 1.
-    const uint64_t record = section_offset + (good->vertex(1).slots().out & format::kSlotOffsetMask);
+    return section_offset + (good->vertex(1).slots().out & format::kSlotOffsetMask);
+}
+
+TEST_CASE("batch: for_each_edge visits a record's blocks up to a damaged one, then fails as the iterator does", "[batch]") {
+    TempDir dir;
+    // Vertex b's record rewritten with 40 RATED edges (D 42, so that the directory adds up):
+    // the run takes a second word, which moves the directory and puts the first ordinal past
+    // the section's end: the iterator finds that only on entering block 1.
+    const uint64_t record = write_two_type_record(dir);
     auto bytes = read_bytes(dir / "g.mmg");
     REQUIRE(format::load<uint32_t>(bytes.data() + record) == 3);
     REQUIRE(format::load<uint32_t>(bytes.data() + record + 4) == 0b010);
@@ -234,23 +239,7 @@ TEST_CASE("batch: for_each_edge visits a record's blocks up to a damaged one, th
 // the edges and the error that the one-at-a-time loop gives.
 TEST_CASE("batch: for_each_edge meets each forged block directory as the iterator does", "[batch]") {
     TempDir dir;
-    WriterOptions w;
-    w.store_in_edges = false;
-    Writer writer(w);
-    auto label = writer.add_label("L");
-    auto knows = writer.add_edge_type("KNOWS");
-    auto rated = writer.add_edge_type("RATED", {{"stars", TypeCode::uint8}});
-    writer.add_vertex("a", label);
-    writer.add_vertex("b", label);
-    writer.add_edge("b", "a", knows);
-    writer.add_edge("b", "b", knows);
-    writer.add_edge("b", "a", rated, {5u});
-    writer.finish(dir / "g.mmg");
-    auto good = File::open(dir / "g.mmg");
-    uint64_t section_offset = 0;
-    for (const SectionInfo& s : good->sections())
-        if (s.name() == "out_edges") section_offset = s.offset;
-    const uint64_t record = section_offset + (good->vertex(1).slots().out & format::kSlotOffsetMask);
+    const uint64_t record = write_two_type_record(dir);
     const auto original = read_bytes(dir / "g.mmg");
     // Vertex b's record: D = 3, the run, B, {KNOWS | groups << 16, n}, {RATED, n}, RATED's first ordinal.
     REQUIRE(format::load<uint32_t>(original.data() + record) == 3);

@@ -323,8 +323,9 @@ struct NeighbourRun {
     uint16_t shard;
 };
 
-// What a walk of one direction's packed runs reads of the file (File::for_each_neighbour, and the
-// bottom-up step of mmgraph::bfs, which stops at the first parent), copied out once per walk so
+// What a walk of one direction's packed runs reads of the file (File::for_each_neighbour,
+// File::for_each_edge, which reads the blocks after each run too, and the bottom-up step of
+// mmgraph::bfs, which stops at the first parent), copied out once per walk so
 // that the loop keeps it in registers and reads each vertex inline: in a graph that fits in
 // cache, a call or a table of runs per vertex cost as much as the reads themselves.
 struct RunSource {
