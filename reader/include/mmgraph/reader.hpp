@@ -399,6 +399,7 @@ struct RunSource {
     // not 0 and summing to D, no group count in a flat record) and every ordinal inside the
     // domain. False for what fails one; the iterator then reports it. Not for an empty record.
     [[gnu::always_inline]] bool read_blocks(const NeighbourRun& run, RecordBlocks& blocks) const noexcept {
+        if (type_count == 0) return false;  // no table of types: nothing to tell ordinals by
         blocks.directory = nullptr;
         blocks.count = 1;
         if (ordinal_bytes != 0 || ordinal_bytes_per_entry != 0) {  // the older single-type layout, checked by read()
@@ -1044,8 +1045,8 @@ private:
             // A block's ordinals: one per entry, a first one counted from, or none (then the
             // ordinal counts the block's entries, as the iterator's does).
             const uint64_t ordinal_bytes = source.ordinal_bytes_of(type, count);
-            const uint8_t* each = ordinal_bytes > 8 || (ordinal_bytes == 8 && source.in_direction) ? ordinals : nullptr;
-            const uint64_t first = ordinal_bytes != 0 && !each ? format::load<uint64_t>(ordinals) : 0;
+            const uint8_t* each = ordinal_bytes != 0 && source.in_direction ? ordinals : nullptr;
+            const uint64_t first = ordinal_bytes != 0 && !source.in_direction ? format::load<uint64_t>(ordinals) : 0;
             ordinals += ordinal_bytes;
             edge.type = type;
             for (uint64_t k = 0; k < count; ++k, bit += bits) {
