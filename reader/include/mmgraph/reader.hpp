@@ -388,11 +388,9 @@ struct RunSource {
         return true;
     }
 
-    // The bytes of ordinals a block of `type` with `count` entries carries (§7): a first ordinal
-    // (out direction) or one per entry (in direction) when the type has properties.
-    [[gnu::always_inline]] uint64_t ordinal_bytes_of(uint32_t type, uint64_t count) const noexcept {
-        if (table_of_type[type] < 0) return 0;
-        return in_direction ? 8 * count : 8;
+    // The ordinals a block of `type` carries in this direction (§7).
+    [[gnu::always_inline]] format::Ordinals ordinals_of(uint32_t type) const noexcept {
+        return format::block_ordinals(table_of_type[type] >= 0, in_direction);
     }
     // The blocks of the record whose run read() has just read, checked as the iterator checks
     // them: the directory's rules (§7: 1 <= B <= min(D, T), types ascending and known, counts
@@ -409,7 +407,7 @@ struct RunSource {
         uint64_t at = static_cast<uint64_t>(run.run - domain.data) + run.words * 4;
         if (type_count == 1) {
             blocks.ordinals = domain.data + at;
-            return domain.holds(at, ordinal_bytes_of(0, run.count));
+            return domain.holds(at, format::ordinal_bytes(ordinals_of(0), run.count));
         }
         const uint8_t* count = domain.peek(at, 4);
         if (!count) return false;
@@ -426,7 +424,7 @@ struct RunSource {
             if (type >= type_count || static_cast<int64_t>(type) <= previous || n == 0 || (word >> format::kBlockGroupsShift) != 0) return false;
             previous = type;
             total += n;
-            ordinals += ordinal_bytes_of(type, n);
+            ordinals += format::ordinal_bytes(ordinals_of(type), n);
         }
         at += 4 + 8 * b;
         blocks.ordinals = domain.data + at;
@@ -1044,10 +1042,10 @@ private:
             }
             // A block's ordinals: one per entry, a first one counted from, or none (then the
             // ordinal counts the block's entries, as the iterator's does).
-            const uint64_t ordinal_bytes = source.ordinal_bytes_of(type, count);
-            const uint8_t* each = ordinal_bytes != 0 && source.in_direction ? ordinals : nullptr;
-            const uint64_t first = ordinal_bytes != 0 && !source.in_direction ? format::load<uint64_t>(ordinals) : 0;
-            ordinals += ordinal_bytes;
+            const format::Ordinals kind = source.ordinals_of(type);
+            const uint8_t* each = kind == format::Ordinals::each ? ordinals : nullptr;
+            const uint64_t first = kind == format::Ordinals::first ? format::load<uint64_t>(ordinals) : 0;
+            ordinals += format::ordinal_bytes(kind, count);
             edge.type = type;
             for (uint64_t k = 0; k < count; ++k, bit += bits) {
                 const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, run.words, bit, mask);

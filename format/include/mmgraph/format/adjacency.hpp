@@ -36,6 +36,10 @@ enum class Ordinals : uint8_t { none, first, each };
 constexpr Ordinals block_ordinals(bool type_has_properties, bool in_direction) noexcept {
     return !type_has_properties ? Ordinals::none : in_direction ? Ordinals::each : Ordinals::first;
 }
+// The bytes of those ordinals in a block of `count` entries.
+constexpr uint64_t ordinal_bytes(Ordinals ordinals, uint64_t count) noexcept {
+    return ordinals == Ordinals::none ? 0 : ordinals == Ordinals::first ? 8 : 8 * count;
+}
 
 // One block of a record: where its ordinals and its entries are. Made by RecordLayout (the
 // first block) and by next() (each later one).
@@ -53,9 +57,7 @@ struct BlockLayout {
     bool packed = false;      // the record is of the packed layout (one run for all blocks)
     Ordinals ordinals = Ordinals::none;
 
-    constexpr uint64_t ordinal_bytes() const noexcept {
-        return ordinals == Ordinals::none ? 0 : ordinals == Ordinals::first ? 8 : 8 * count;
-    }
+    constexpr uint64_t ordinal_bytes() const noexcept { return format::ordinal_bytes(ordinals, count); }
     // Domain offset of the u64 ordinal of entry k (Ordinals::each), or of the first (first).
     constexpr uint64_t ordinal_offset(uint64_t k) const noexcept { return offset + (ordinals == Ordinals::each ? 8 * k : 0); }
     constexpr uint64_t entries_offset() const noexcept { return run; }
