@@ -126,30 +126,45 @@ TEST_CASE("an adjacency record is described as in the worked example (§7.1)", "
     VertexAnatomy a = describe_vertex(*file, 5);
     REQUIRE(a.error.empty());
     const RecordSpan& out = record(a, Part::out_edges);
-    CHECK(out.size == 36);
-    // 10 vertices: entries are packed at W = 4 bits (§7.2), all three in one run after the degree.
-    const uint8_t expected[] = {3, 0, 0, 0, 0x92, 0x07, 0, 0, 2, 0, 0, 0, 0, 0, 0, 0, 2, 0,
-                                0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0};
+    CHECK(out.size == 28);
+    // The record is its directory and first ordinal; its degree and entries are out_runs' (§7.3).
+    const uint8_t expected[] = {2, 0, 0, 0, 0, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 12, 0, 0, 0, 0, 0, 0, 0};
     CHECK(std::memcmp(file->data() + out.offset, expected, sizeof expected) == 0);
     using Row = std::tuple<uint64_t, uint64_t, std::string>;
-    std::vector<Row> want{{0, 4, "degree"},
-                          {4, 4, "entries: packed word 0"},
-                          {8, 4, "block count"},
-                          {12, 4, "block 0 word"},
-                          {16, 4, "block 0 edges"},
-                          {20, 4, "block 1 word"},
-                          {24, 4, "block 1 edges"},
-                          {28, 8, "RATED: first ordinal"}};
+    std::vector<Row> want{{0, 4, "block count"},  {4, 4, "block 0 word"},  {8, 4, "block 0 edges"},
+                          {12, 4, "block 1 word"}, {16, 4, "block 1 edges"}, {20, 8, "RATED: first ordinal"}};
     CHECK(layout(a, Part::out_edges) == want);
-    const FieldSpan* word = a.field_at(out.offset + 4);
+    // 10 vertices: entries are packed at W = 4 bits (§7.2); vertex 5's are entries 12 to 14 of
+    // the run, after vertices 0-4's twelve (all vertex 8), in its word 1: 88 88 92 07.
+    const auto entries = layout(a, Part::out_runs);
+    REQUIRE(entries.size() == 3);
+    const RecordSpan& starts = record(a, Part::out_runs);
+    CHECK(format::load<uint32_t>(file->data() + starts.offset) == 12);
+    CHECK(format::load<uint32_t>(file->data() + starts.offset + 4) == 15);
+    CHECK(std::get<2>(entries[0]) == "start 5");
+    CHECK(std::get<2>(entries[1]) == "start 6");
+    CHECK(std::get<2>(entries[2]) == "entries: packed word 1");
+    const FieldSpan* word = nullptr;
+    for (const FieldSpan& f : a.fields)
+        if (f.name == "entries: packed word 1") word = &f;
     REQUIRE(word);
+    const uint8_t word_bytes[] = {0x88, 0x88, 0x92, 0x07};
+    CHECK(std::memcmp(file->data() + word->offset, word_bytes, 4) == 0);
     CHECK(word->value == "0: vertex 2, 1: vertex 9, 2: vertex 7");
-    REQUIRE(word->bits.size() == 4);
-    CHECK((word->bits[0].name == "entry 0" && word->bits[0].lsb == 0 && word->bits[0].width == 4 && word->bits[0].value == 2));
-    CHECK((word->bits[1].name == "entry 1" && word->bits[1].lsb == 4 && word->bits[1].width == 4 && word->bits[1].value == 9));
-    CHECK((word->bits[2].name == "entry 2" && word->bits[2].lsb == 8 && word->bits[2].width == 4 && word->bits[2].value == 7));
-    CHECK((word->bits[3].name == "padding" && word->bits[3].lsb == 12 && word->bits[3].width == 20 && word->bits[3].value == 0));
-    const FieldSpan* ordinal = a.field_at(out.offset + 28);
+    REQUIRE(word->bits.size() == 5);
+    CHECK((word->bits[0].name == "other vertices' entries" && word->bits[0].lsb == 0 && word->bits[0].width == 16 && word->bits[0].value == 0x8888));
+    CHECK((word->bits[1].name == "entry 0" && word->bits[1].lsb == 16 && word->bits[1].width == 4 && word->bits[1].value == 2));
+    CHECK((word->bits[2].name == "entry 1" && word->bits[2].lsb == 20 && word->bits[2].width == 4 && word->bits[2].value == 9));
+    CHECK((word->bits[3].name == "entry 2" && word->bits[3].lsb == 24 && word->bits[3].width == 4 && word->bits[3].value == 7));
+    CHECK((word->bits[4].name == "padding" && word->bits[4].lsb == 28 && word->bits[4].width == 4 && word->bits[4].value == 0));
+    // owner_of gives a shared word to the vertex of its first entry (entry 8, vertex 3's), whose
+    // anatomy names the same word.
+    const ByteOwner owner = owner_of(*file, word->offset + 2);
+    CHECK(owner.area == "out_runs");
+    CHECK(owner.vertex == std::optional<uint32_t>(3));
+    REQUIRE(owner.field);
+    CHECK(owner.field->name == "entries: packed word 1");
+    const FieldSpan* ordinal = a.field_at(out.offset + 20);
     CHECK(ordinal->value == "12");
     // The out_edges slot splits into tags, offset and domain (§5.1): L set, domain 5.
     for (const FieldSpan& f : a.fields)
@@ -168,6 +183,8 @@ TEST_CASE("fields tile every record of the golden files and random graphs", "[an
         check_tiling(*File::open(kGolden / "v2" / name));  // 2.0 to 2.2: the key index, a packed run per block
     }
     check_tiling(*File::open(kGolden / "v2.3" / "intkeys.mmg"));  // int64 keys without the key slot of 2.4
+    for (const char* name : {"small.mmg", "intkeys.mmg", "sharded-0-of-2.mmg", "lists.mmg", "labels.mmg"})
+        check_tiling(*File::open(kGolden / "v2.4" / name));  // flat records holding their degree and run
     check_tiling(*File::open(kGolden / "labels.mmg"));  // records of label sets' union layouts (§6.6)
     TempDir dir;
     for (uint64_t seed : {1, 2, 3}) {
@@ -256,7 +273,10 @@ TEST_CASE("owner_of names the section, vertex and field of any byte", "[anatomy]
             ByteOwner o = owner_of(*file, f.offset + f.size - 1);
             INFO("vertex " << i << " field " << f.name);
             REQUIRE(o.vertex);
-            CHECK(*o.vertex == i);
+            // A runs section's bytes are shared (§7.3): a start ends one vertex's entries and
+            // begins the next's, and a word holds the entries of neighbouring vertices. Their
+            // owner is one of those vertices, whose anatomy names the same field.
+            if (f.part != Part::out_runs && f.part != Part::in_runs) CHECK(*o.vertex == i);
             REQUIRE(o.field);
             CHECK(o.field->name == f.name);
         }

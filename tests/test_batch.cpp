@@ -189,8 +189,9 @@ std::pair<std::vector<std::string>, std::string> walk_until_error(const File& fi
 }
 
 // Writes dir/g.mmg, two vertices and two edge types without in-edges, and returns the file
-// offset of vertex b's packed out-record (§7.1): D = 3, the run (a, b | a at 1 bit: 0b010),
-// B = 2, {KNOWS, 2}, {RATED, 1}, RATED's first ordinal; 36 bytes, the section's last.
+// offset of vertex b's flat out-record (§7.1): B = 2, {KNOWS, 2}, {RATED, 1}, RATED's first
+// ordinal; 28 bytes, the section's last. Its degree 3 and its entries (a, b | a at 1 bit) are
+// the out_runs section's (§7.3).
 uint64_t write_two_type_record(const TempDir& dir) {
     WriterOptions w;
     w.store_in_edges = false;
@@ -214,15 +215,16 @@ uint64_t write_two_type_record(const TempDir& dir) {
 
 TEST_CASE("batch: for_each_edge visits a record's blocks up to a damaged one, then fails as the iterator does", "[batch]") {
     TempDir dir;
-    // Vertex b's record rewritten with 40 RATED edges (D 42, so that the directory adds up):
-    // the run takes a second word, which moves the directory and puts the first ordinal past
-    // the section's end: the iterator finds that only on entering block 1.
+    // The out_edges section said to end 8 bytes early, before vertex b's record's first ordinal
+    // (its last 8 bytes): the iterator finds that only on entering block 1.
     const uint64_t record = write_two_type_record(dir);
     auto bytes = read_bytes(dir / "g.mmg");
-    REQUIRE(format::load<uint32_t>(bytes.data() + record) == 3);
-    REQUIRE(format::load<uint32_t>(bytes.data() + record + 4) == 0b010);
-    const uint32_t rewritten[] = {42, 0b010, 0, 2, 0, 2, 1, 40};  // D, run (2 words), B, {KNOWS, 2}, {RATED, 40}
-    for (size_t i = 0; i < std::size(rewritten); ++i) format::store<uint32_t>(bytes.data() + record + 4 * i, rewritten[i]);
+    REQUIRE(format::load<uint32_t>(bytes.data() + record) == 2);  // B
+    const auto sections = File::open(dir / "g.mmg")->sections();
+    const auto out = std::find_if(sections.begin(), sections.end(), [](const SectionInfo& s) { return s.name() == "out_edges"; });
+    REQUIRE(out->offset + out->length == record + 28);
+    const uint64_t length_at = format::header::kSize + 32 * static_cast<uint64_t>(out - sections.begin()) + format::dir_entry::kLengthOff;
+    format::store<uint64_t>(bytes.data() + length_at, out->length - 8);
     reseal(bytes);
     write_bytes(dir / "bad.mmg", bytes);
     auto bad = File::open(dir / "bad.mmg");
@@ -241,24 +243,25 @@ TEST_CASE("batch: for_each_edge meets each forged block directory as the iterato
     TempDir dir;
     const uint64_t record = write_two_type_record(dir);
     const auto original = read_bytes(dir / "g.mmg");
-    // Vertex b's record: D = 3, the run, B, {KNOWS | groups << 16, n}, {RATED, n}, RATED's first ordinal.
-    REQUIRE(format::load<uint32_t>(original.data() + record) == 3);
+    // Vertex b's record: B, {KNOWS | groups << 16, n}, {RATED, n}, RATED's first ordinal; its
+    // degree, 3, is the runs section's.
+    REQUIRE(format::load<uint32_t>(original.data() + record) == 2);
     struct Forgery {
         const char* what;
-        uint32_t words[7];
+        uint32_t words[5];
     };
     const Forgery forgeries[] = {
-        {"as written", {3, 0b010, 2, 0, 2, 1, 1}},
-        {"no blocks", {3, 0b010, 0, 0, 2, 1, 1}},
-        {"more blocks than types", {3, 0b010, 3, 0, 1, 1, 1}},
-        {"types out of order", {3, 0b010, 2, 1, 2, 0, 1}},
-        {"a type twice", {3, 0b010, 2, 0, 2, 0, 1}},
-        {"an unknown type", {3, 0b010, 2, 0, 2, 7, 1}},
-        {"a block of no edges", {3, 0b010, 2, 0, 3, 1, 0}},
-        {"a group count in a flat record", {3, 0b010, 2, 1u << 16, 2, 1, 1}},
-        {"counts short of the degree", {3, 0b010, 2, 0, 1, 1, 1}},
-        {"counts past the degree", {3, 0b010, 2, 0, 2, 1, 2}},
-        {"one block of every edge", {3, 0b010, 1, 1, 3, 0, 0}},
+        {"as written", {2, 0, 2, 1, 1}},
+        {"no blocks", {0, 0, 2, 1, 1}},
+        {"more blocks than types", {3, 0, 1, 1, 1}},
+        {"types out of order", {2, 1, 2, 0, 1}},
+        {"a type twice", {2, 0, 2, 0, 1}},
+        {"an unknown type", {2, 0, 2, 7, 1}},
+        {"a block of no edges", {2, 0, 3, 1, 0}},
+        {"a group count in a flat record", {2, 1u << 16, 2, 1, 1}},
+        {"counts short of the degree", {2, 0, 1, 1, 1}},
+        {"counts past the degree", {2, 0, 2, 1, 2}},
+        {"one block of every edge", {1, 1, 3, 0, 0}},
     };
     for (const Forgery& forgery : forgeries) {
         INFO(forgery.what);

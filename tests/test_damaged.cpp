@@ -318,6 +318,7 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
     auto ref = File::open(dir / "good.mmg");
     const SectionInfo nodes = section(*ref, "nodes");
     const SectionInfo out = section(*ref, "out_edges");
+    const SectionInfo out_runs = section(*ref, "out_runs");
     const SectionInfo keys = section(*ref, "key_table");
     const Vertex::Slots ann = ref->find("ann")->slots();
     const Vertex::Slots cy = ref->find("cy")->slots();
@@ -339,13 +340,15 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
         CHECK_THROWS_WITH(f->vertex(0).get("name"), Contains("section vertices") && Contains("offset 0x") && Contains("names domain 5"));
         CHECK_THROWS_AS(f->verify(), Error);
     }
-    SECTION("out_edges degree larger than the record") {
-        const uint64_t at = out.offset + (ann.out & format::kSlotOffsetMask);
+    SECTION("a start past the run's entries") {
+        // Vertex 0's second start (§7.3: 4-byte starts after the 8-byte head) ends its entries.
+        REQUIRE(ann.out & format::kSlotTagLocal);
+        const uint64_t at = out_runs.offset + format::kRunsHeadSize + 4;
         auto f = damaged([&](std::vector<uint8_t>& b) { format::store<uint32_t>(b.data() + at, 0x7FFFFFFF); });
-        // The packed run (§7) of that many entries puts the block directory past the section.
-        CHECK_THROWS_WITH(f->vertex(0).edges(Direction::out), Contains("section out_edges") && Contains("block count at offset 0x") &&
-                                                                     Contains("past the end of the section"));
-        CHECK_THROWS_WITH(f->verify(), Contains("out_edges") && Contains("offset"));
+        CHECK_THROWS_WITH(f->vertex(0).edges(Direction::out), Contains("section out_runs") && Contains("at offset 0x8") &&
+                                                                     Contains("past the run's"));
+        CHECK_THROWS_WITH(f->vertex(0).degree(Direction::out), Contains("section out_runs"));
+        CHECK_THROWS_WITH(f->verify(), Contains("out_runs") && Contains("offset"));
     }
     SECTION("string length prefix running past the nodes section") {
         // cy is the last record: [id][null bitmap][age][offset table][VLQ "cy"][VLQ "Cy"].
@@ -455,14 +458,14 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
                                                              Contains("the file says 1.0"));
     }
     SECTION("adjacency entry naming a vertex that does not exist") {
-        // ann -> bob (KNOWS) is ann's first entry: the packed run follows the degree (§7).
-        const uint64_t entry = out.offset + (ann.out & format::kSlotOffsetMask) + 4;
+        // ann -> bob (KNOWS) is ann's first entry, the first of the out_runs section's run (§7.3).
+        const uint64_t entry = out_runs.offset + format::runs_run_offset(ref->vertex_count(), 4);
         const unsigned bits = format::packed_entry_bits(ref->vertex_count());
         const uint32_t mask = (1u << bits) - 1;
         REQUIRE(mask >= ref->vertex_count());  // a W-bit value that names no vertex exists
         REQUIRE((format::load<uint32_t>(good.data() + entry) & mask) == 1);
         auto f = damaged([&](std::vector<uint8_t>& b) { format::store<uint32_t>(b.data() + entry, (format::load<uint32_t>(b.data() + entry) & ~mask) | mask); });
-        CHECK_THROWS_WITH(f->verify(), Contains("out_edges") && Contains("offset") && Contains(std::to_string(mask)));
+        CHECK_THROWS_WITH(f->verify(), Contains("out_runs") && Contains("offset") && Contains(std::to_string(mask)));
         for (const Edge& e : f->vertex(0).edges(Direction::out, 0)) CHECK_THROWS_AS(f->vertex(e.target.index), Error);
     }
 }
@@ -872,7 +875,7 @@ TEST_CASE("damaged: verify refuses a file that breaks a writer rule validity req
     mmgraph::test::write_bytes(dir / "good.mmg", good);
     auto ref = File::open(dir / "good.mmg");
     const auto sections = ref->sections();
-    REQUIRE(sections.size() == 9);
+    REQUIRE(sections.size() == 11);
 
     SECTION("the directory after a gap (§2.2: at 128)") {
         CHECK_THAT(verify_error(dir, insert_zeros(good, hd::kSize, 8)), Contains("section directory at file offset 0x88, not at 0x80"));
@@ -905,7 +908,7 @@ TEST_CASE("damaged: verify refuses a file that breaks a writer rule validity req
         CHECK_THAT(verify_error(dir, b), Contains("slot roles are not in the order nodes, out_edges, in_edges"));
     }
     SECTION("a key table one slot larger (§8.1: the writer's C)") {
-        const SectionInfo keys = sections[8];
+        const SectionInfo keys = sections[10];
         REQUIRE(keys.name() == "key_table");
         REQUIRE(keys.offset + keys.length == good.size());  // the last section
         REQUIRE(good.back() == 0);  // the top byte of the last slot: 8 zeros before it add an empty slot
@@ -918,7 +921,7 @@ TEST_CASE("damaged: verify refuses a file that breaks a writer rule validity req
         CHECK(named);
     }
     SECTION("an edge property heap after a gap (§8.2: heap_offset)") {
-        const SectionInfo props = sections[7];
+        const SectionInfo props = sections[9];
         REQUIRE(props.name() == "edge_props");
         const uint64_t heap = format::load<uint64_t>(good.data() + props.offset + 24);
         auto b = insert_zeros(good, props.offset + heap, 8);
@@ -974,7 +977,7 @@ TEST_CASE("damaged: the key slot (2.4) agrees with the node record, and only 2.4
     w.finish(dir / "int.mmg");
     const auto good = read_bytes(dir / "int.mmg");
     const uint64_t vertices = section(*File::open(dir / "int.mmg"), "vertices").offset;
-    REQUIRE(format::load<uint16_t>(good.data() + hd::kMinorOff) == 4);
+    REQUIRE(format::load<uint16_t>(good.data() + hd::kMinorOff) == 5);
     REQUIRE(format::load<uint32_t>(good.data() + vertices) == 4);  // nodes, out_edges, in_edges, key
     REQUIRE(format::load<uint16_t>(good.data() + vertices + 14) == format::kKeyRole);
     const uint64_t row1_key = vertices + 16 + 32 + 24;  // vertex 1's fourth slot
@@ -1006,9 +1009,9 @@ TEST_CASE("damaged: the key slot (2.4) agrees with the node record, and only 2.4
     format::store<uint16_t>(b.data() + out_vertices + 12, static_cast<uint16_t>(format::SectionKind::in_edges));
     CHECK_THAT(open_error(dir, b), Contains("vertex table has no key slot, which a file of int64 keys has since 2.4"));
 
-    auto s = small_graph(dir);  // string keys, stamped 2.4, its in_edges slot called the key's
+    auto s = small_graph(dir);  // string keys in a minor that defines the key role, its in_edges slot called the key's
     const uint64_t small_vertices = section(*File::open(dir / "small.mmg"), "vertices").offset;
-    format::store<uint16_t>(s.data() + hd::kMinorOff, 4);
+    REQUIRE(format::load<uint16_t>(s.data() + hd::kMinorOff) >= format::kKeyRoleMinor);
     format::store<uint16_t>(s.data() + small_vertices + 12, format::kKeyRole);
     CHECK_THAT(open_error(dir, s), Contains("vertex table has a key slot in a file of string keys"));
 }
@@ -1073,7 +1076,8 @@ TEST_CASE("damaged: verify_all reports a flipped byte in every section at that s
         CHECK(at_section);
         kinds.insert(std::string(s.name()));
     }
-    CHECK(kinds == std::set<std::string>{"strings", "schema", "node_types", "vertices", "nodes", "out_edges", "in_edges", "edge_props", "key_table"});
+    CHECK(kinds == std::set<std::string>{"strings", "schema", "node_types", "vertices", "nodes", "out_edges", "in_edges", "out_runs", "in_runs",
+                                         "edge_props", "key_table"});
 }
 
 TEST_CASE("damaged: verify_all reports each damaged record at its field, without cascading", "[damaged][verify_all]") {

@@ -16,7 +16,8 @@ const std::filesystem::path kGolden = MMGRAPH_TEST_DATA;
 std::vector<std::filesystem::path> golden_files() {
     std::vector<std::filesystem::path> files{kGolden / "small.mmg", kGolden / "intkeys.mmg", kGolden / "lists.mmg",
                                              kGolden / "sharded-0-of-2.mmg", kGolden / "sharded-1-of-2.mmg"};
-    for (const char* older : {"v1", "v2", "v2.3"})  // format 1: 32-bit flat entries; 2.0 to 2.2: blocked flat records; 2.3: no key slot
+    // format 1: 32-bit flat entries; 2.0 to 2.2: blocked flat records; 2.3: no key slot; 2.4: each flat record's own run
+    for (const char* older : {"v1", "v2", "v2.3", "v2.4"})
         for (const auto& entry : std::filesystem::directory_iterator(kGolden / older))
             if (entry.path().extension() == ".mmg") files.push_back(entry.path());
     return files;
@@ -90,15 +91,19 @@ TEST_CASE("EdgeRange blocks tile each adjacency record the anatomy describes", "
         auto file = File::open(path);
         const bool multi = file->edge_types().size() > 1;
         const bool packed = format::packed_layout(file->version_major(), file->version_minor());
+        const bool runs = format::runs_apart(file->version_major(), file->version_minor());
         const unsigned bits = file->version_major() == 1 ? 32 : format::packed_entry_bits(file->vertex_count());
+        // The small golden files have 4-byte starts (§7.3).
+        const uint64_t run_at = format::runs_run_offset(file->vertex_count(), 4);
         for (Vertex v : file->vertices()) {
             EdgeRange range = v.edges(Direction::out);
             if (range.empty()) continue;
             const uint64_t record = v.slots().out & format::kSlotOffsetMask;
             auto blocks = range.blocks();
             const bool packed_record = packed && range.local();
-            const uint64_t run = packed_record ? format::packed_bytes(range.size(), bits) : 0;
-            CHECK(blocks[0].offset == record + 4 + run + (multi ? 4 + 8 * blocks.size() : 0));
+            const bool apart = runs && range.local();  // no degree or run in the record (§7.3)
+            const uint64_t run = packed_record && !apart ? format::packed_bytes(range.size(), bits) : 0;
+            CHECK(blocks[0].offset == record + (apart ? 0 : 4) + run + (multi ? 4 + 8 * blocks.size() : 0));
             for (size_t b = 0; b + 1 < blocks.size(); ++b) {
                 CHECK(blocks[b + 1].offset == blocks[b].end());
                 if (packed_record) CHECK(blocks[b + 1].first == blocks[b].first + blocks[b].count);
@@ -106,8 +111,14 @@ TEST_CASE("EdgeRange blocks tile each adjacency record the anatomy describes", "
             for (const auto& b : blocks) {
                 CHECK(b.flat == range.local());
                 CHECK(b.packed == packed_record);
-                if (packed_record) CHECK(b.entries_offset() == record + 4);
+                CHECK(b.apart == apart);
+                if (packed_record) CHECK(b.entries_offset() == (apart ? run_at : record + 4));
             }
+            if (apart) CHECK(blocks[0].first == format::load<uint32_t>(file->data() + [&] {
+                for (const SectionInfo& s : file->sections())
+                    if (s.name() == "out_runs") return s.offset + format::kRunsHeadSize + 4 * uint64_t{v.index()};
+                return uint64_t{0};
+            }()));
         }
     }
 }

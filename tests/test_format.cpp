@@ -12,6 +12,7 @@
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/fields.hpp"
 #include "mmgraph/format/hash.hpp"
+#include "mmgraph/format/adjacency.hpp"
 #include "mmgraph/format/layout.hpp"
 #include "mmgraph/format/packed.hpp"
 #include "mmgraph/format/types.hpp"
@@ -274,10 +275,10 @@ TEST_CASE("format: type names round-trip through scalar_from_name", "[format][ty
 }
 
 TEST_CASE("format: section names", "[format][types]") {
-    const char* names[13] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes",
-                             "out_edges", "in_edges", "edge_props", "key_index", "label_sets", "id_spaces", "key_table"};
-    for (uint16_t k = 0; k <= 12; ++k) CHECK(section_name(k) == names[k]);
-    CHECK(section_name(13) == "unknown");
+    const char* names[15] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes", "out_edges", "in_edges",
+                             "edge_props", "key_index", "label_sets", "id_spaces", "key_table", "out_runs", "in_runs"};
+    for (uint16_t k = 0; k <= 14; ++k) CHECK(section_name(k) == names[k]);
+    CHECK(section_name(15) == "unknown");
     CHECK(section_name(0xFFFF) == "unknown");
 }
 
@@ -370,7 +371,8 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     const uint8_t magic[8] = {0x89, 0x4D, 0x4D, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
     CHECK(std::memcmp(kMagic, magic, 8) == 0);
     CHECK(kVersionMajor == 2);
-    CHECK(kVersionMinor == 4);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces, 2.3 the key table and packed flat records, 2.4 the key slot (§2.4)
+    CHECK(kVersionMinor == 5);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces, 2.3 the key table and packed flat records, 2.4 the key slot, 2.5 the runs sections (§2.4)
+    CHECK(kRunsMinor == 5);
     CHECK(kKeyRoleMinor == 4);
     CHECK(kKeyRole == 0x100);
     CHECK(kPackedRecordMinor == 3);
@@ -378,7 +380,19 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     CHECK(kKeyTableMinor == 3);
     CHECK(kOldestMajor == 1);  // 1.0 and 1.1 files are still read (§2.4)
     CHECK(newest_minor(1) == 1);
-    CHECK(newest_minor(2) == 4);
+    CHECK(newest_minor(2) == 5);
+}
+
+TEST_CASE("format: a runs section's starts and run (§7.3)", "[format][layout]") {
+    CHECK(kRunsHeadSize == 8);
+    CHECK(runs_start_bytes(0) == 4);
+    CHECK(runs_start_bytes((uint64_t{1} << 32) - 1) == 4);
+    CHECK(runs_start_bytes(uint64_t{1} << 32) == 8);
+    CHECK(runs_run_offset(3, 4) == 8 + 4 * 4);  // §7.3's worked example: 3 vertices, 4 starts
+    CHECK(runs_run_offset(3, 8) == 8 + 8 * 4);
+    CHECK(runs_apart(2, 5));
+    CHECK_FALSE(runs_apart(2, 4));
+    CHECK_FALSE(runs_apart(1, 5));
 }
 
 TEST_CASE("format: packed entries (§7.2) take W bits each in whole 32-bit words", "[format][layout]") {

@@ -347,7 +347,7 @@ TEST_CASE("golden: (a): every type reads back", "[golden]") {
     auto file = File::open(kData / "small.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 3);  // every 2.3 file: its key table (§2.3 writer rule 1)
+    CHECK(file->version_minor() == 5);  // every 2.5 file: its runs sections (§2.3 writer rule 1)
     CHECK(file->key_type() == KeyType::string);
     CHECK(file->vertex_count() == 6);
     CHECK(file->edge_count() == 9);
@@ -465,7 +465,7 @@ TEST_CASE("golden: (d): lists of strings and bytes read back", "[golden]") {
     auto file = File::open(kData / "lists.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 3);
+    CHECK(file->version_minor() == 5);
     auto key_of = [&](VertexRef r) { return file->vertex(r.index).key_string(); };
     auto text = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
@@ -502,7 +502,7 @@ TEST_CASE("golden: (e): dates read back", "[golden][date]") {
     auto file = File::open(kData / "dates.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 3);
+    CHECK(file->version_minor() == 5);
     auto days = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
         REQUIRE(v);
@@ -531,7 +531,7 @@ TEST_CASE("golden: (e): dates read back", "[golden][date]") {
 TEST_CASE("golden: (f): label sets read back", "[golden][labels]") {
     auto file = File::open(kData / "labels.mmg");
     file->verify();
-    CHECK(file->version_minor() == 3);
+    CHECK(file->version_minor() == 5);
     auto labels_of = [&](std::string_view key) {
         std::string names;
         for (uint32_t l : file->find(key)->labels()) names += (names.empty() ? "" : ";") + std::string(file->labels()[l].name);
@@ -611,7 +611,7 @@ TEST_CASE("golden: (f): the temporal types and points read back", "[golden][temp
     auto file = File::open(kData / "temporal.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 3);
+    CHECK(file->version_minor() == 5);
     auto text = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
         REQUIRE(v);
@@ -714,7 +714,8 @@ TEST_CASE("golden: verify reports a stored 2.2 value out of range, and a zone na
 
 // The frozen files of older versions: v1/ as the format-1 writer wrote them, v2/ as the 2.0 to
 // 2.2 writers did (key index, §8.1), v2.3/ the 2.3 writer's file of int64 keys (no key slot,
-// §5.1). Each must read to what its current rewrite reads to.
+// §5.1), v2.4/ the 2.4 writer's files (flat records holding their degree and run, §2.4). Each
+// must read to what its current rewrite reads to.
 struct OldVersion {
     std::string dir;
     uint16_t major;
@@ -722,7 +723,7 @@ struct OldVersion {
     std::function<bool(const Golden&, const std::string&)> holds;  // which files the folder keeps
 };
 
-TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2 and 2.3 files read to the same contents as their rewrites", "[golden][compat]") {
+TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2, 2.3 and 2.4 files read to the same contents as their rewrites", "[golden][compat]") {
     const std::vector<OldVersion> versions = {
         {"v1", 1, [](const std::string& f) -> uint16_t { return f == "lists.mmg" ? 1 : 0; },  // 1.1 only for string[] (§2.4)
          [](const Golden& g, const std::string&) { return g.in_format_1; }},
@@ -730,6 +731,8 @@ TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2 and 2.3 files read to the same
          [](const Golden&, const std::string&) { return true; }},
         // 2.4 changed only files of int64 keys, which now carry the key slot (§5.1).
         {"v2.3", 2, [](const std::string&) -> uint16_t { return 3; }, [](const Golden&, const std::string& f) { return f == "intkeys.mmg"; }},
+        // The 2.4 writer stamped 2.4 for int64 keys, 2.3 otherwise.
+        {"v2.4", 2, [](const std::string& f) -> uint16_t { return f == "intkeys.mmg" ? 4 : 3; }, [](const Golden&, const std::string&) { return true; }},
     };
     for (const OldVersion& version : versions)
         for (const auto& g : goldens()) {
@@ -740,7 +743,7 @@ TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2 and 2.3 files read to the same
                 auto new_file = File::open(kData / f);
                 CHECK(old_file->version_major() == version.major);
                 CHECK(old_file->version_minor() == version.minor(f));
-                CHECK(new_file->version_minor() == (f == "intkeys.mmg" ? format::kKeyRoleMinor : format::kKeyTableMinor));
+                CHECK(new_file->version_minor() == format::kRunsMinor);
                 old_file->verify();
                 new_file->verify();
                 CHECK(mmgraph::test::walk(*old_file) == mmgraph::test::walk(*new_file));
@@ -764,9 +767,13 @@ TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2 and 2.3 files read to the same
                     REQUIRE(found);
                     CHECK(found->index() == v);
                 }
-                // Packed entries never take more room; 2.4's key slots take 8 bytes a vertex (§5.1).
-                const uint64_t key_slots = f == "intkeys.mmg" ? 8 * new_file->vertex_count() : 0;
-                if (version.major == 1) CHECK(old_file->file_size() + key_slots >= new_file->file_size());
+                // Packed entries never take more room; 2.4's key slots take 8 bytes a vertex (§5.1),
+                // and each runs section its directory entry, head, padding and a start a vertex
+                // beyond the degrees it replaces (§7.3).
+                uint64_t added = f == "intkeys.mmg" ? 8 * new_file->vertex_count() : 0;
+                for (const SectionInfo& s : new_file->sections())
+                    if (s.name() == "out_runs" || s.name() == "in_runs") added += 32 + 8 + 8 + 4 * (new_file->vertex_count() + 1);
+                if (version.major == 1) CHECK(old_file->file_size() + added >= new_file->file_size());
             }
         }
 }
@@ -784,7 +791,7 @@ TEST_CASE("golden: the vertex table of §5.1's key slot example", "[golden][key_
     w.finish(dir / "three.mmg");
     auto file = File::open(dir / "three.mmg");
     file->verify();
-    CHECK(file->version_minor() == 4);
+    CHECK(file->version_minor() == 5);
     const SectionInfo& vertices = file->sections()[3];
     REQUIRE(vertices.name() == "vertices");
     const std::vector<uint8_t> worked = {
@@ -793,12 +800,49 @@ TEST_CASE("golden: the vertex table of §5.1's key slot example", "[golden][key_
         0, 0, 0, 0, 0, 0, 0x04, 0, 0x01, 0, 0, 0, 0, 0, 0x05, 0,  // vertex 0: nodes, out_edges (L)
         0x01, 0, 0, 0, 0, 0, 0x06, 0, 0x07, 0, 0, 0, 0, 0, 0, 0,  //           in_edges (L), key 7
         0x08, 0, 0, 0, 0, 0, 0x04, 0, 0, 0, 0, 0, 0, 0, 0, 0,     // vertex 1: nodes, no out-edges
-        0x09, 0, 0, 0, 0, 0, 0x06, 0, 0xFD, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,  // in_edges, key -3
-        0x10, 0, 0, 0, 0, 0, 0x04, 0, 0x09, 0, 0, 0, 0, 0, 0x05, 0,  // vertex 2: nodes, out_edges
+        0x01, 0, 0, 0, 0, 0, 0x06, 0, 0xFD, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF,  // in_edges (L, empty), key -3
+        0x10, 0, 0, 0, 0, 0, 0x04, 0, 0x01, 0, 0, 0, 0, 0, 0x05, 0,  // vertex 2: nodes, out_edges (L, empty)
         0, 0, 0, 0, 0, 0, 0, 0, 0xE8, 0x03, 0, 0, 0, 0, 0, 0,        //           no in-edges, key 1000
     };
     CHECK(std::vector<uint8_t>(file->data() + vertices.offset, file->data() + vertices.offset + vertices.length) == worked);
     CHECK(std::get<int64_t>(file->find(int64_t{1000})->key()) == 1000);
+}
+
+TEST_CASE("golden: the runs section of §7.3's worked example", "[golden][runs]") {
+    TempDir dir;
+    WriterOptions options;
+    options.store_in_edges = false;
+    Writer w(options);
+    const auto vertex = w.add_label("V");
+    const auto edge = w.add_edge_type("E");
+    for (const char* key : {"a", "b", "c"}) w.add_vertex(key, vertex);
+    w.add_edge("a", "b", edge);
+    w.add_edge("a", "c", edge);
+    w.add_edge("c", "a", edge);
+    w.finish(dir / "three.mmg");
+    auto file = File::open(dir / "three.mmg");
+    file->verify();
+    const std::vector<uint8_t> worked = {
+        0x04, 0, 0, 0, 0, 0, 0, 0,  // start_bytes 4, reserved
+        0, 0, 0, 0,                 // start[0] = 0
+        0x02, 0, 0, 0,              // start[1] = 2: vertex 0 has 2 entries
+        0x02, 0, 0, 0,              // start[2] = 2: vertex 1 has none
+        0x03, 0, 0, 0,              // start[3] = E = 3: vertex 2 has 1
+        0x09, 0, 0, 0,              // run: 1 (bits 0-1), 2 (bits 2-3), 0 (bits 4-5); zero padding
+    };
+    const SectionInfo* runs = nullptr;
+    for (const SectionInfo& s : file->sections())
+        if (s.name() == "out_runs") runs = &s;
+    REQUIRE(runs);
+    CHECK(std::vector<uint8_t>(file->data() + runs->offset, file->data() + runs->offset + runs->length) == worked);
+    // Every flat record is empty (one edge type without properties), each slot still names one.
+    for (const SectionInfo& s : file->sections())
+        if (s.name() == "out_edges") CHECK(s.length == 0);
+    CHECK(file->vertex(0).slots().out == (uint64_t{5} << 48 | 1));
+    CHECK(file->vertex(1).slots().out == 0);
+    CHECK(file->vertex(2).slots().out == (uint64_t{5} << 48 | 1));
+    CHECK(file->vertex(0).degree(Direction::out) == 2);
+    CHECK(file->vertex(2).degree(Direction::out) == 1);
 }
 
 TEST_CASE("golden: the key table of §8.1's worked example", "[golden][key_table]") {

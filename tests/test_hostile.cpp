@@ -294,40 +294,48 @@ TEST_CASE("hostile: forged lengths inside records fail on access and in verify",
     CHECK(peak_rss_kib() - rss_before < 64 * 1024);
 }
 
-TEST_CASE("hostile: a forged degree of 2^32 - 1 is refused at the section's end, not walked", "[hostile]") {
-    Forge f(/*one_edge_type=*/true);  // single-type records: the degree alone sizes the list
-    const Vertex::Slots ann = f.ref->find("ann")->slots();
-    const SectionInfo out = f.section("out_edges");
-    auto path = f.forge([&](auto& b) { put<uint32_t>(b, out.offset + (ann.out & format::kSlotOffsetMask), 0xFFFF'FFFF); });
+TEST_CASE("hostile: a forged degree of 2^32 - 1 is refused before an entry is read", "[hostile]") {
+    Forge f(/*one_edge_type=*/true);  // single-type records: the starts alone size the list
+    const SectionInfo runs = f.section("out_runs");
+    // Vertex 0's next start (§7.3), which ends its entries: a degree of 2^32 - 1.
+    auto path = f.forge([&](auto& b) { put<uint32_t>(b, runs.offset + format::kRunsHeadSize + 4, 0xFFFF'FFFF); });
     auto file = File::open(path);
-    CHECK(file->vertex(0).degree(Direction::out) == 0xFFFF'FFFF);  // O(1) degree reads the word as stored
+    refused([&] { (void)file->vertex(0).degree(Direction::out); }, {"section out_runs", "past the run's"});
     uint64_t seen = 0;
     refused(
         [&] {
             for (const Edge& e : file->vertex(0).edges(Direction::out)) seen += e.target.index < 3;
         },
-        {"section out_edges", "adjacency entries", "past the end of the section"});
-    CHECK(seen == 0);  // a flat block is bounds-checked whole before its first entry is read
+        {"section out_runs", "past the run's"});
+    CHECK(seen == 0);  // the starts are checked against the run's entries before the first is read
     const std::vector<uint32_t> frontier{1, 0, 2};
     refused(
         [&] {
             file->for_each_edge(frontier, Direction::out, [&](uint32_t from, const Edge&) { seen += from == 0; });
         },
-        {"section out_edges", "adjacency entries", "past the end of the section"});
+        {"section out_runs", "past the run's"});
+    refused(
+        [&] {
+            file->for_each_neighbour(frontier, Direction::out, [&](uint32_t from, VertexRef) { seen += from == 0; });
+        },
+        {"section out_runs", "past the run's"});
     CHECK(seen == 0);
     CHECK(batch_mismatch(*file).empty());
-    refused([&] { file->verify(); }, {"out_edges"});
-    refused([&] { (void)walk(*file); }, {"out_edges"});
+    refused([&] { file->verify(); }, {"out_runs"});
+    refused([&] { (void)walk(*file); }, {"out_runs"});
 }
 
-// A packed record (§7): degree, run, directory, ordinals. for_each_neighbour reads only the
-// first two, so damage after the run reaches it only through verify() and the other walks.
+// A flat record (§7) is its directory and ordinals; its degree and entries are the runs
+// section's (§7.3). for_each_neighbour reads only the runs section, so damage in the record
+// reaches it only through verify() and the other walks.
 TEST_CASE("hostile: forged parts of a packed adjacency record fail where they are read", "[hostile]") {
     Forge f;  // two edge types: every record has a directory after its run
     const SectionInfo out = f.section("out_edges"), in = f.section("in_edges");
     const unsigned bits = format::packed_entry_bits(f.ref->vertex_count());
     auto layout = [&](uint64_t slot, uint64_t degree) {
-        return format::RecordLayout{slot & format::kSlotOffsetMask, degree, static_cast<uint8_t>(bits), true, true, true};
+        format::RecordLayout record{slot & format::kSlotOffsetMask, degree, static_cast<uint8_t>(bits), true, true, true};
+        record.apart = true;
+        return record;
     };
     auto neighbours = [](const File& file, Direction d, std::vector<uint32_t> frontier) {
         std::vector<uint32_t> seen;
@@ -344,14 +352,14 @@ TEST_CASE("hostile: forged parts of a packed adjacency record fail where they ar
         CHECK(batch_mismatch(*file).empty());
         refused([&] { file->verify(); }, {"out_edges", "block counts add up to 1, degree says 2"});
     }
-    SECTION("a degree whose run runs past the section") {
-        const Vertex::Slots ann = f.ref->find("ann")->slots();
-        auto path = f.forge([&](auto& b) { put<uint32_t>(b, out.offset + (ann.out & format::kSlotOffsetMask), 0x0FFF'FFFF); });
+    SECTION("a degree whose entries run past the run") {
+        const SectionInfo runs = f.section("out_runs");
+        auto path = f.forge([&](auto& b) { put<uint32_t>(b, runs.offset + format::kRunsHeadSize + 4, 0x0FFF'FFFF); });
         auto file = File::open(path);
-        refused([&] { (void)neighbours(*file, Direction::out, {1, 0}); }, {"section out_edges", "past the end of the section"});
-        refused([&] { (void)file->vertex(0).edges(Direction::out); }, {"section out_edges", "past the end of the section"});
+        refused([&] { (void)neighbours(*file, Direction::out, {1, 0}); }, {"section out_runs", "past the run's"});
+        refused([&] { (void)file->vertex(0).edges(Direction::out); }, {"section out_runs", "past the run's"});
         CHECK(batch_mismatch(*file).empty());
-        refused([&] { file->verify(); }, {"out_edges"});
+        refused([&] { file->verify(); }, {"out_runs"});
     }
     SECTION("ordinals past the end of the last record") {
         // cy's in-record (KNOWS from ann) ends the in_edges section; typed RATED, it needs an
@@ -367,10 +375,11 @@ TEST_CASE("hostile: forged parts of a packed adjacency record fail where they ar
     }
 }
 
-// for_each_neighbour tests a slot's domain, its tags and where the degree lies in one comparison
-// (detail::RunSource::read): every slot it must not read inline goes to the iterator, whose
-// error it then throws.
-TEST_CASE("hostile: forged adjacency slots make for_each_neighbour throw the iterator's error", "[hostile]") {
+// for_each_edge tests a slot's domain, its tags and where its record lies (detail::RunSource::
+// read_apart): every slot it must not read inline goes to the iterator, whose error it then
+// throws. In a file of one shard, for_each_neighbour reads the runs section alone (§7.3): a
+// forged slot reaches it only through verify() and the other walks.
+TEST_CASE("hostile: forged adjacency slots make for_each_edge throw the iterator's error", "[hostile]") {
     Forge f;
     const SectionInfo vertices = f.section("vertices"), out = f.section("out_edges");
     const Vertex::Slots ann = f.ref->find("ann")->slots(), bob = f.ref->find("bob")->slots();
@@ -403,9 +412,16 @@ TEST_CASE("hostile: forged adjacency slots make for_each_neighbour throw the ite
         });
         CHECK_FALSE(expected.empty());
         const std::vector<uint32_t> frontier{1, 0, 2};
-        CHECK(error_of([&] { file->for_each_neighbour(std::span<const uint32_t>(frontier), Direction::out, [](uint32_t, VertexRef) {}); }) ==
+        CHECK(error_of([&] { file->for_each_edge(std::span<const uint32_t>(frontier), Direction::out, [](uint32_t, const Edge&) {}); }) ==
               expected);
-        CHECK(error_of([&] { file->for_each_neighbour(Direction::out, [](uint32_t, VertexRef) {}); }) == expected);
+        CHECK(error_of([&] { file->for_each_edge(Direction::out, [](uint32_t, const Edge&) {}); }) == expected);
+        std::vector<uint32_t> seen;
+        file->for_each_neighbour(std::span<const uint32_t>(frontier), Direction::out, [&](uint32_t v, VertexRef w) {
+            if (v == 0) seen.push_back(w.index);
+        });
+        CHECK(seen == std::vector<uint32_t>{1, 2});  // ann's entries, from the runs section
+        CHECK(batch_mismatch(*file).empty());
+        CHECK_FALSE(error_of([&] { file->verify(); }).empty());
     }
     // The last 4 bytes of the domain hold a degree that fits: a run past the end is refused.
     auto path = f.forge([&](auto& b) { put<uint64_t>(b, out_slot, domain_and_tag | (out.length - 4)); });

@@ -154,25 +154,21 @@ TEST_CASE("local_targets fails on a damaged record as the iterator does", "[loca
         mmgraph::test::write_model(mmgraph::test::random_model(o), WriterOptions{}, good_path);
         const std::vector<uint8_t> good = mmgraph::test::read_bytes(good_path);
         auto original = File::open(good_path);
-        uint64_t out_section = 0;
+        uint64_t runs_section = 0;
         for (const SectionInfo& s : original->sections())
-            if (s.name() == "out_edges") out_section = s.offset;
-        REQUIRE(out_section != 0);
-        // Each vertex with out-edges in turn gets a record field that sends its run past the
-        // section: the degree of a one-type record, or a block count (of the last block).
+            if (s.name() == "out_runs") runs_section = s.offset;
+        REQUIRE(runs_section != 0);
+        // Each vertex with out-edges in turn gets an end (its next start, §7.3) past the run's
+        // entries, whatever its record's blocks.
         uint32_t damaged_records = 0;
         for (uint32_t index = 0; index < original->vertex_count() && damaged_records < 20; index += 7) {
             const Vertex v = original->vertex(index);
             const EdgeRange range = v.edges(Direction::out);
             if (range.empty()) continue;
-            const uint64_t record = out_section + (v.slots().out & format::kSlotOffsetMask);
-            const uint64_t field = types == 1 ? record : record + 8 + 8 * (range.blocks().size() - 1) + 4;
             std::vector<uint8_t> bytes = good;
-            constexpr uint32_t kForged = 1u << 20;  // entries: more bytes than the section holds
-            format::store<uint32_t>(bytes.data() + field, kForged);
-            if (types > 1)  // the degree still adds up
-                format::store<uint32_t>(bytes.data() + record,
-                                        static_cast<uint32_t>(range.size() - range.blocks().back().count + kForged));
+            constexpr uint32_t kForged = 1u << 20;  // entries: more than the run holds
+            REQUIRE(format::load<uint32_t>(bytes.data() + runs_section) == 4);  // start_bytes
+            format::store<uint32_t>(bytes.data() + runs_section + format::kRunsHeadSize + 4 * (uint64_t{index} + 1), kForged);
             const auto bad_path = dir / "bad.mmg";
             mmgraph::test::write_bytes(bad_path, bytes);
             auto bad = File::open(bad_path);
@@ -194,8 +190,8 @@ TEST_CASE("local_targets fails on a damaged record as the iterator does", "[loca
                 decoded_error = e.what();
             }
             REQUIRE_FALSE(iterated_error.empty());
-            CHECK(iterated_error.find("out_edges") != std::string::npos);
-            CHECK(iterated_error.find("past the end of the section") != std::string::npos);
+            CHECK(iterated_error.find("out_runs") != std::string::npos);
+            CHECK(iterated_error.find("past the run's") != std::string::npos);
             CHECK(decoded_error == iterated_error);
             ++damaged_records;
         }

@@ -8,15 +8,18 @@ lost before the comparison.
 
 Index: byte access (§1, §12) - header (§2.2) - directory (§3) - strings (§4.1) - schema (§4.2)
 - type codes (§4.3) - vertex table and references (§5) - node types, label sets, layouts (§6.3,
-§6.6, §4.2) - values and records (§6.1-§6.4) - adjacency records (§7, §7.2) - key table and
-key index (§8.1) - edge property tables (§8.2) - ID spaces (§8.3) - files and datasets (§10).
+§6.6, §4.2) - values and records (§6.1-§6.4) - adjacency records (§7, §7.2) - runs sections
+(§7.3) - key table and key index (§8.1) - edge property tables (§8.2) - ID spaces (§8.3) - files
+and datasets (§10).
 
-Three structures change with the minor version: keys are found through the key table since 2.3
-(the key index before), flat adjacency records are packed in one run since 2.3 (blocked before),
-and since 2.4 a file of int64 keys has each key in its vertex table too. The first two are read
-through one dispatch point on the file's version, `read_key_lookup` and `read_adjacency_record`,
-the third by `read_vertex_table`; the thresholds are KEY_TABLE_SINCE, PACKED_FLAT_RECORDS_SINCE
-and KEY_SLOT_SINCE.
+Four structures change with the minor version: keys are found through the key table since 2.3
+(the key index before); flat adjacency records are packed in one run of their own in 2.3 and
+2.4 (blocked before), and since 2.5 hold only their directory and ordinals, their degree and
+entries lying in the runs sections (§7.3) that every 2.5 file has and no older one; and since
+2.4 a file of int64 keys has each key in its vertex table too. Each is read through one
+dispatch point on the file's version: `read_key_lookup`, `read_adjacency_record` (with
+`read_runs_sections` for the sections it reads) and `read_vertex_table`; the thresholds are
+KEY_TABLE_SINCE, PACKED_FLAT_RECORDS_SINCE, RUNS_SECTIONS_SINCE and KEY_SLOT_SINCE.
 """
 
 import ctypes
@@ -128,15 +131,19 @@ def read_header(data):
 
 KIND_NAMES = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges",
               7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces",
-              12: "key_table"}
+              12: "key_table", 13: "out_runs", 14: "in_runs"}
 KINDS = {name: code for code, name in KIND_NAMES.items()}
 OPTIONAL_FLAG = 1
 #: The minor of major 2 that introduced a section kind (§2.3 writer rule 3).
-KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2, KINDS["key_table"]: 3}
-#: The first version whose files have a key table instead of the key index (§8.1), and the first
-#: whose flat adjacency records are packed in one run (§7). The version alone picks the layout.
+KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2, KINDS["key_table"]: 3,
+                    KINDS["out_runs"]: 5, KINDS["in_runs"]: 5}
+#: The first version whose files have a key table instead of the key index (§8.1); the first
+#: whose flat adjacency records are packed in one run of their own ("Reading 2.4 and 2.3",
+#: §2.4); the first whose flat records leave their degree and entries to the runs sections
+#: (§7, §7.3), which its files have and older ones must not. The version alone picks the layout.
 KEY_TABLE_SINCE = (2, 3)
 PACKED_FLAT_RECORDS_SINCE = (2, 3)
+RUNS_SECTIONS_SINCE = (2, 5)
 #: The first version whose vertex table holds each int64 key in a slot of role KEY_ROLE (§5.1).
 KEY_SLOT_SINCE = (2, 4)
 KEY_ROLE = 0x100
@@ -666,13 +673,9 @@ def read_blocked_record(shard, region, position, flat, outgoing):
     return result
 
 
-def read_packed_flat_record(shard, region, position, outgoing):
-    """The packed flat record proposed for §7: degree, one packed run of all D entries (§7.2), the
-    directory, then each block's ordinals in block order; block b's entries follow the earlier
-    blocks' in the run."""
-    degree = region.u32(position)
-    width = packed_width(shard.header.vertex_count)
-    targets, position = read_packed_entries(region, position + 4, degree, width, shard.header.shard_id)
+def read_flat_blocks(shard, region, position, degree, targets, outgoing):
+    """§7 flat record after its degree and entries: the directory, then each block's ordinals in
+    block order; block b's entries follow the earlier blocks' in `targets`."""
     blocks, position = read_block_directory(region, position, degree, len(shard.schema.edge_types))
     result, start = [], 0
     for edge_type, _groups, n in blocks:
@@ -683,13 +686,162 @@ def read_packed_flat_record(shard, region, position, outgoing):
     return result
 
 
-def read_adjacency_record(shard, region, position, flat, outgoing):
-    """The one place that picks the adjacency record layout, by the slot's L tag and the file's
-    version (§7, §2.4)."""
+def read_packed_flat_record(shard, region, position, outgoing):
+    """The 2.3 and 2.4 flat record ("Reading 2.4 and 2.3" in §2.4): degree, one packed run of all
+    D entries of its own (§7.2), then the directory and the ordinals as in §7."""
+    degree = region.u32(position)
+    width = packed_width(shard.header.vertex_count)
+    targets, position = read_packed_entries(region, position + 4, degree, width, shard.header.shard_id)
+    return read_flat_blocks(shard, region, position, degree, targets, outgoing)
+
+
+def read_flat_record(shard, region, position, outgoing, local):
+    """§7 flat record (2.5): `[directory] ordinals...`, possibly 0 bytes; its degree D =
+    start[v + 1] - start[v] and its entries [start[v], start[v + 1]) come from the direction's
+    runs section (§7.3)."""
+    direction = "out" if outgoing else "in"
+    runs = shard.runs.get(direction)
+    if runs is None:
+        raise SpecError(f"{region.name}: flat record of vertex {local} at {position} without its {direction}_runs section")
+    first, end = runs.entry_range(local)
+    if first == end:  # §7: a flat record has D >= 1; a vertex without edges has slot 0
+        raise SpecError(f"{runs.region.name}: vertex {local} has a flat record at {position} of {region.name} "
+                        f"but no entries (start[{local}] = start[{local + 1}] = {first})")
+    targets = runs.entries(first, end - first, shard.header.shard_id)
+    return read_flat_blocks(shard, region, position, end - first, targets, outgoing)
+
+
+def read_adjacency_record(shard, region, position, flat, outgoing, local):
+    """The one place that picks the adjacency record layout of vertex `local`, by the slot's L tag
+    and the file's version (§7, §2.4): since 2.5 a flat record leaves its degree and entries to
+    the runs section; in 2.3 and 2.4 it is packed with a run of its own; before, and every
+    grouped record, blocked."""
     version = (shard.header.major, shard.header.minor)
+    if flat and version >= RUNS_SECTIONS_SINCE:
+        # §5.1: an empty flat record's offset may equal the domain's length
+        region.check(position, 0, f"flat record offset of vertex {local}")
+        return read_flat_record(shard, region, position, outgoing, local)
+    region.check(position, 1, f"record offset of vertex {local}")
     if flat and version >= PACKED_FLAT_RECORDS_SINCE:
         return read_packed_flat_record(shard, region, position, outgoing)
     return read_blocked_record(shard, region, position, flat, outgoing)
+
+
+# --- §7.3 runs sections (2.5) ------------------------------------------------------------------
+
+RUNS_HEAD_SIZE = 8
+
+
+@dataclass
+class RunsSection:
+    """§7.3: start[0..V] of start_bytes each, then one packed run of E = start[V] entries."""
+    region: Region
+    start_bytes: int
+    reserved: int
+    vertex_count: int  # V
+    width: int         # W (§7.2)
+    entry_count: int   # E
+
+    @property
+    def run_offset(self):
+        return RUNS_HEAD_SIZE + self.start_bytes * (self.vertex_count + 1)
+
+    def start(self, v):
+        """start[v], 0 <= v <= V, loaded with a byte copy (§1)."""
+        if not 0 <= v <= self.vertex_count:
+            raise SpecError(f"{self.region.name}: start[{v}] of V = {self.vertex_count}")
+        offset = RUNS_HEAD_SIZE + self.start_bytes * v
+        return int.from_bytes(self.region.take(offset, self.start_bytes, f"start[{v}]"), "little")
+
+    def entry_range(self, v):
+        """(start[v], start[v + 1]), checked in order and at most E (§12, later accesses)."""
+        first, end = self.start(v), self.start(v + 1)
+        if not first <= end <= self.entry_count:
+            raise SpecError(f"{self.region.name}: start[{v}] = {first}, start[{v + 1}] = {end} at offset "
+                            f"{RUNS_HEAD_SIZE + self.start_bytes * v} are not in order at most E = {self.entry_count}")
+        return first, end
+
+    def entries(self, first, n, shard_id):
+        """§7.2: entries [first, first + n) of the run, as local references; whole words read."""
+        if first + n > self.entry_count:
+            raise SpecError(f"{self.region.name}: entries [{first}, {first + n}) of E = {self.entry_count}")
+        width = self.width
+        low_word, high_word = first * width // 32, ((first + n) * width + 31) // 32
+        words = self.region.take(self.run_offset + 4 * low_word, 4 * (high_word - low_word), "run entries")
+        bits = int.from_bytes(words, "little") >> (first * width - 32 * low_word)
+        mask = (1 << width) - 1
+        return [VertexRef(shard_id, (bits >> (k * width)) & mask) for k in range(n)]
+
+    def padding(self):
+        """The run's bits after entry E - 1, which must be zero (§7.3)."""
+        used = self.entry_count * self.width
+        if used % 32 == 0:
+            return 0
+        return self.region.u32(self.run_offset + 4 * (used // 32)) >> (used % 32)
+
+
+def read_runs_section(region, vertex_count):
+    """§7.3 head, with the open checks of §12 item 8: start_bytes 4 or 8, E from the last start,
+    the length exact for it. The other starts are checked where they are read."""
+    start_bytes, reserved = region.unpack("II", 0, "runs section head")
+    if start_bytes not in (4, 8):
+        raise SpecError(f"{region.name}: start_bytes {start_bytes} at offset 0 is not 4 or 8")
+    region.check(RUNS_HEAD_SIZE, start_bytes * (vertex_count + 1), f"{vertex_count + 1} starts")
+    last = RUNS_HEAD_SIZE + start_bytes * vertex_count
+    entry_count = int.from_bytes(region.take(last, start_bytes, f"start[{vertex_count}]"), "little")
+    width = packed_width(vertex_count)
+    expected = last + start_bytes + 4 * ((entry_count * width + 31) // 32)
+    if region.length != expected:
+        raise SpecError(f"{region.name}: length {region.length}, but start[{vertex_count}] = E = {entry_count} at "
+                        f"offset {last} gives {expected}")
+    return RunsSection(region, start_bytes, reserved, vertex_count, width, entry_count)
+
+
+def read_runs_sections(shard):
+    """The one place that decides by the file's version whether flat entries lie in runs sections
+    (§2.3 writer rule 3, §12 item 8): since 2.5 `out_runs` always and `in_runs` exactly with
+    IN_EDGES, before 2.5 neither. {direction: RunsSection}."""
+    version = (shard.header.major, shard.header.minor)
+    apart = version >= RUNS_SECTIONS_SINCE
+    runs = {}
+    for direction in ("out", "in"):
+        name = f"{direction}_runs"
+        wanted = apart and (direction == "out" or shard.has_in_edges)
+        region = shard.section_region(name, required=wanted)
+        if region is not None and not wanted:
+            raise SpecError(f"directory: an {name} section in a {version[0]}.{version[1]} file"
+                            + (" without IN_EDGES" if apart else ""))
+        if region is not None:
+            runs[direction] = read_runs_section(region, shard.header.vertex_count)
+    return runs
+
+
+def runs_section_errors(runs, vertex_table, role):
+    """The verify checks of §12 for one runs section against its direction's slots: reserved 0,
+    start_bytes 4 exactly when E < 2^32, start[0] 0, the starts non-decreasing, D >= 1 exactly
+    when the slot names a flat record, zero padding bits. [] when it passes."""
+    name, errors = runs.region.name, []
+    if runs.reserved:
+        errors.append(f"{name}: reserved {runs.reserved} at offset 4")
+    if runs.start_bytes != (4 if runs.entry_count < 2**32 else 8):
+        errors.append(f"{name}: start_bytes {runs.start_bytes} for E = {runs.entry_count}")
+    previous = runs.start(0)
+    if previous:
+        errors.append(f"{name}: start[0] = {previous} at offset {RUNS_HEAD_SIZE}")
+    for v in range(runs.vertex_count):
+        start = runs.start(v + 1)
+        if start < previous:
+            errors.append(f"{name}: start[{v + 1}] = {start} at offset {RUNS_HEAD_SIZE + runs.start_bytes * (v + 1)} "
+                          f"is less than start[{v}] = {previous}")
+        slot = vertex_table.slot(v, role)
+        flat = bool(slot) and decode_slot(slot)[2]
+        if (start > previous) != flat:
+            errors.append(f"{name}: vertex {v} has {start - previous} entries and "
+                          f"{'a flat record' if flat else 'no flat record'}")
+        previous = start
+    if runs.padding():
+        errors.append(f"{name}: padding bits after entry {runs.entry_count - 1} are not zero")
+    return errors
 
 
 # --- §8.1 key table (2.3) and key index (2.2 and older) ------------------------------------------
@@ -851,6 +1003,7 @@ class Shard:
         self.has_in_edges = bool(self.header.flags & IN_EDGES_FLAG)
         if self.has_in_edges != (KINDS["in_edges"] in self.vertex_table.roles):
             raise SpecError("header: IN_EDGES flag disagrees with the vertex table roles")
+        self.runs = read_runs_sections(self)
         self.keys = read_key_lookup(self)
         self.edge_properties = dict(read_edge_property_table(self.region_of(s), self.schema)
                                     for s in self.sections if s.name == "edge_props")
@@ -879,6 +1032,29 @@ class Shard:
             end = s.offset + s.length
         return misplaced + ([] if self.header.file_size == align(end, 8) else [-1])
 
+    def misordered_sections(self):
+        """§3 "Ordering": the directory entries that do not come after the previous known kind in
+        the order strings, schema, node_types, label_sets, id_spaces, vertices, nodes, out_edges,
+        in_edges, out_runs, in_runs, edge_props (ascending type), key_table or key_index; unknown
+        OPTIONAL kinds may stand anywhere."""
+        order = ["strings", "schema", "node_types", "label_sets", "id_spaces", "vertices", "nodes", "out_edges",
+                 "in_edges", "out_runs", "in_runs", "edge_props", "key_table"]
+        misordered, previous = [], None
+        for s in self.sections:
+            if s.name is None:
+                continue
+            rank = (order.index("key_table" if s.name == "key_index" else s.name),
+                    self.region_of(s).u32(0) if s.name == "edge_props" else 0)
+            if previous is not None and rank <= previous:
+                misordered.append(s.index)
+            previous = rank
+        return misordered
+
+    def runs_section_errors(self):
+        """§12 verify for the runs sections (2.5): what `runs_section_errors` finds in each."""
+        return [error for direction, runs in self.runs.items()
+                for error in runs_section_errors(runs, self.vertex_table, KINDS[f"{direction}_edges"])]
+
     # §3: sections by kind, except entry 0
     def region_of(self, section):
         return Region(self.data, section.offset, section.length, f"section {section.index} ({section.name})")
@@ -890,12 +1066,13 @@ class Shard:
         return self.region_of(found[0]) if found else None
 
     def domain_record(self, slot, role):
-        """§5.1: the region of the domain a slot names and the record's offset in it."""
+        """§5.1: the region of the domain a slot names and the record's offset in it, at most the
+        domain's length (equal only for an empty flat record, which read_adjacency_record allows)."""
         domain_id, offset, local = decode_slot(slot)
         if domain_id >= len(self.sections) or self.sections[domain_id].kind != role:
             raise SpecError(f"slot 0x{slot:016X}: domain {domain_id} is not a {KIND_NAMES[role]} section")
         region = self.region_of(self.sections[domain_id])
-        region.check(offset, 1, "record offset")
+        region.check(offset, 0, "record offset")
         return region, offset, local
 
     # vertices
@@ -903,6 +1080,7 @@ class Shard:
         if not 0 <= local < self.header.vertex_count:
             raise SpecError(f"local index {local} of {self.header.vertex_count}")
         region, offset, local_tag = self.domain_record(self.vertex_table.slot(local, KINDS["nodes"]), KINDS["nodes"])
+        region.check(offset, 1, f"node record offset of vertex {local}")  # never empty (§6.1)
         if local_tag:
             raise SpecError(f"vertex {local}: L tag on a nodes slot")
         return read_node_record(region, offset, self.id_width, self.node_types, self.strings)
@@ -933,7 +1111,7 @@ class Shard:
         if not slot:
             return []
         region, offset, flat = self.domain_record(slot, role)
-        return read_adjacency_record(self, region, offset, flat, direction == "out")
+        return read_adjacency_record(self, region, offset, flat, direction == "out", local)
 
     # §8.1 lookup, step 3: compare the key (from the key slot when the vertex table has one) and
     # the space (through the node record)

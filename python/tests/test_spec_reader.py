@@ -169,10 +169,13 @@ def assert_key_structure_as_written(shard):
 
 
 def assert_same_integrity(dataset):
-    """What the spec says of every file: section checksums and placement (§3), the key structure
-    (§8.1), the content-derived dataset id (§10), one schema in every shard (§10)."""
+    """What the spec says of every file: section checksums, order and placement (§3), the runs
+    sections (§7.3, 2.5), the key structure (§8.1), the content-derived dataset id (§10), one
+    schema in every shard (§10)."""
     for shard in dataset.shards:
         assert shard.bad_checksums() == [] and shard.misplaced_sections() == []
+        assert shard.misordered_sections() == []
+        assert shard.runs_section_errors() == []
         assert_key_structure_as_written(shard)
         assert schema_without_counts(shard) == schema_without_counts(dataset.shards[0])
         assert shard.space_names == dataset.shards[0].space_names
@@ -268,33 +271,80 @@ def test_key_table_worked_example():
         assert local in table.candidates(h)
 
 
-def example_shard(minor, shard_count=1):
-    """§7.1's file: 10 vertices, edge types KNOWS (no properties) and RATED (one property)."""
-    header = types.SimpleNamespace(major=2, minor=minor, vertex_count=10, shard_id=0, shard_count=shard_count)
+def example_shard(minor, shard_count=1, runs=None, vertex_count=10, edge_types=None):
+    """§7.1's file: 10 vertices, edge types KNOWS (no properties) and RATED (one property); in 2.5
+    `runs` gives its runs sections by direction (§7.3)."""
+    header = types.SimpleNamespace(major=2, minor=minor, vertex_count=vertex_count, shard_id=0, shard_count=shard_count)
     rated = spec_reader.Attribute("stars", spec_reader.type_code(2), False)
-    edge_types = [spec_reader.SchemaEntry("KNOWS", 0, []), spec_reader.SchemaEntry("RATED", 0, [rated])]
-    return types.SimpleNamespace(header=header, schema=spec_reader.Schema(spec_reader.KEY_STRING, [], edge_types))
+    if edge_types is None:
+        edge_types = [spec_reader.SchemaEntry("KNOWS", 0, []), spec_reader.SchemaEntry("RATED", 0, [rated])]
+    return types.SimpleNamespace(header=header, schema=spec_reader.Schema(spec_reader.KEY_STRING, [], edge_types),
+                                 runs=runs or {})
 
 
 def example_blocks(blocks):
     return [(b.edge_type, [tuple(t) for t in b.targets], None if b.ordinals is None else list(b.ordinals)) for b in blocks]
 
 
+def packed_run(entries, width):
+    """§7.2: entries at `width` bits in whole little-endian 32-bit words, zero padding."""
+    bits = sum(e << (k * width) for k, e in enumerate(entries))
+    return bits.to_bytes(4 * ((len(entries) * width + 31) // 32), "little")
+
+
+def runs_region(data):
+    return spec_reader.Region(data, 0, len(data), "out_runs")
+
+
 def test_flat_worked_example():
-    """§7.1's record of vertex 5 (KNOWS to 2 and 9, RATED to 7 with ordinal 12) as a 2.2 file
-    lays it out, block by block ("Reading 2.2 and older")."""
+    """§7.1's record of vertex 5 (KNOWS to 2 and 9, RATED to 7 with ordinal 12) as 2.5 lays it
+    out: 28 bytes of directory and first ordinal at offset 0x1A4 of out_edges; the degree is
+    start[6] - start[5] = 15 - 12 and the entries are 12 to 14 of the out_runs run, after
+    vertices 0-4's twelve RATED edges to vertex 8."""
+    slot, = struct.unpack("<Q", bytes.fromhex("A501000000000500"))
+    assert slot == (5 << 48) | 0x1A4 | 1
+    domain_id, offset, flat = spec_reader.decode_slot(slot)
+    assert (domain_id, offset, flat) == (5, 0x1A4, True)
+    record = bytes.fromhex("02000000 00000000 02000000 01000000 01000000 0C00000000000000")
+    assert len(record) == 28 == (4 + 8 * 2) + 8
+    # vertices 0-4 hold 3, 3, 2, 2 and 2 entries, all vertex 8, before vertex 5's
+    starts = [0, 3, 6, 8, 10, 12, 15, 15, 15, 15, 15]
+    entries = [8] * 12 + [2, 9, 7]
+    run = packed_run(entries, 4)
+    assert len(run) == 8 and run[4:8] == bytes.fromhex("88889207")  # the spec's word 1
+    section = struct.pack("<II11I", 4, 0, *starts) + run
+    runs = spec_reader.read_runs_section(runs_region(section), 10)
+    assert (runs.start_bytes, runs.entry_count, runs.width) == (4, 15, 4)
+    assert runs.entry_range(5) == (12, 15)
+    shard = example_shard(5, runs={"out": runs})
+    domain = bytes(0x1A4) + record
+    region = spec_reader.Region(domain, 0, len(domain), "out_edges")
+    blocks = spec_reader.read_adjacency_record(shard, region, offset, flat, True, 5)
+    assert example_blocks(blocks) == [(0, [(0, 2), (0, 9)], None), (1, [(0, 7)], [12])]
+    # the same record without the runs section, or with vertex 5 given no entries, is refused
+    with pytest.raises(spec_reader.SpecError, match="without its out_runs section"):
+        spec_reader.read_adjacency_record(example_shard(5), region, offset, flat, True, 5)
+    with pytest.raises(spec_reader.SpecError, match="no entries"):
+        spec_reader.read_adjacency_record(shard, region, offset, flat, True, 6)
+
+
+def test_packed_flat_worked_example_2_4():
+    """§7.1's record as 2.3 and 2.4 lay it out ("Reading 2.4 and 2.3" in §2.4): the degree, one
+    run of all entries of its own, then the 28 bytes of 2.5's directory and ordinals; the file's
+    minor picks the layout."""
+    data = bytes.fromhex("03000000 92070000 02000000 00000000 02000000 01000000 01000000 0C00000000000000")
+    assert len(data) == 36
+    region = spec_reader.Region(data, 0, len(data), "out_edges")
+    for minor in (3, 4):
+        blocks = spec_reader.read_adjacency_record(example_shard(minor), region, 0, True, True, 5)
+        assert example_blocks(blocks) == [(0, [(0, 2), (0, 9)], None), (1, [(0, 7)], [12])]
+
+
+def test_flat_worked_example_2_2():
+    """§7.1's record as a 2.2 file lays it out, block by block ("Reading 2.2 and older")."""
     data = bytes.fromhex("03000000 02000000 00000000 02000000 01000000 01000000 92000000 0C00000000000000 07000000")
     region = spec_reader.Region(data, 0, len(data), "out_edges")
-    blocks = spec_reader.read_adjacency_record(example_shard(2), region, 0, True, True)
-    assert example_blocks(blocks) == [(0, [(0, 2), (0, 9)], None), (1, [(0, 7)], [12])]
-
-
-def test_packed_flat_worked_example():
-    """§7.1's record as 2.3 lays it out: the degree, one run of all entries, the directory, then
-    the ordinals; the file's minor picks the layout."""
-    data = bytes.fromhex("03000000 92070000 02000000 00000000 02000000 01000000 01000000 0C00000000000000")
-    region = spec_reader.Region(data, 0, len(data), "out_edges")
-    blocks = spec_reader.read_adjacency_record(example_shard(3), region, 0, True, True)
+    blocks = spec_reader.read_adjacency_record(example_shard(2), region, 0, True, True, 5)
     assert example_blocks(blocks) == [(0, [(0, 2), (0, 9)], None), (1, [(0, 7)], [12])]
 
 
@@ -303,15 +353,223 @@ def test_grouped_worked_example():
     data = bytes.fromhex("03000000 02000000 00000200 02000000 01000100 01000000 00000000 02000080"
                          "01000000 04000080 0C00000000000000 00000000 07000080")
     region = spec_reader.Region(data, 0, len(data), "out_edges")
-    for minor in (2, 3):
-        blocks = spec_reader.read_adjacency_record(example_shard(minor, shard_count=2), region, 0, False, True)
+    for minor in (2, 3, 4, 5):
+        blocks = spec_reader.read_adjacency_record(example_shard(minor, shard_count=2), region, 0, False, True, 5)
         assert example_blocks(blocks) == [(0, [(0, 2), (1, 4)], None), (1, [(0, 7)], [12])]
+
+
+RUNS_EXAMPLE = bytes.fromhex("04000000 00000000 00000000 02000000 02000000 03000000 09000000")
+
+
+def runs_example_vertex_table():
+    """§7.3's example's vertex table: out_edges slots of vertices 0 and 2 name offset 0 of the
+    empty out_edges section (entry 5) with L set, vertex 1's is 0; nodes in entry 4."""
+    slots = [(4 << 48) | 0, (5 << 48) | 1, (4 << 48) | 8, 0, (4 << 48) | 16, (5 << 48) | 1]
+    data = struct.pack("<II2H4x6Q", 2, 0, 5, 6, *slots)
+    return spec_reader.read_vertex_table(spec_reader.Region(data, 0, len(data), "vertices"), 3, (2, 5),
+                                         spec_reader.KEY_STRING)
+
+
+def test_runs_section_worked_example():
+    """§7.3's out_runs of three vertices (0 -> 1, 2; 2 -> 0; W = 2): the starts, the degrees as
+    their differences, the entries; the empty flat records decode at the out_edges section's end
+    (offset 0 = its length 0); the verify checks pass."""
+    assert len(RUNS_EXAMPLE) == 28 == 8 + 4 * 4 + 4
+    runs = spec_reader.read_runs_section(runs_region(RUNS_EXAMPLE), 3)
+    assert (runs.start_bytes, runs.width, runs.entry_count, runs.run_offset) == (4, 2, 3, 24)
+    assert [runs.start(v) for v in range(4)] == [0, 2, 2, 3]
+    assert [end - first for first, end in map(runs.entry_range, range(3))] == [2, 0, 1]
+    assert [tuple(t) for t in runs.entries(0, 2, 0)] == [(0, 1), (0, 2)]
+    assert [tuple(t) for t in runs.entries(2, 1, 0)] == [(0, 0)]
+    table = runs_example_vertex_table()
+    assert spec_reader.runs_section_errors(runs, table, spec_reader.KINDS["out_edges"]) == []
+    follows = [spec_reader.SchemaEntry("FOLLOWS", 0, [])]
+    shard = example_shard(5, runs={"out": runs}, vertex_count=3, edge_types=follows)
+    out_edges = spec_reader.Region(b"", 0, 0, "out_edges")
+    for local, targets in ((0, [(0, 1), (0, 2)]), (2, [(0, 0)])):
+        _, offset, flat = spec_reader.decode_slot(table.slot(local, spec_reader.KINDS["out_edges"]))
+        blocks = spec_reader.read_adjacency_record(shard, out_edges, offset, flat, True, local)
+        assert example_blocks(blocks) == [(0, targets, None)]
+
+
+def test_runs_section_damage():
+    """§12 on §7.3's example: open refuses a bad start_bytes or a length that the last start does
+    not give; access refuses starts out of order; verify reports nonzero padding, a flat slot
+    without entries and entries without a flat slot."""
+    def damaged(offset, value):
+        data = bytearray(RUNS_EXAMPLE)
+        struct.pack_into("<I", data, offset, value)
+        return bytes(data)
+    with pytest.raises(spec_reader.SpecError, match="start_bytes 5 at offset 0"):
+        spec_reader.read_runs_section(runs_region(damaged(0, 5)), 3)
+    with pytest.raises(spec_reader.SpecError, match="E = 17 at offset 20 gives 32"):
+        spec_reader.read_runs_section(runs_region(damaged(20, 17)), 3)
+    with pytest.raises(spec_reader.SpecError, match="passes the end"):
+        spec_reader.read_runs_section(runs_region(RUNS_EXAMPLE[:16]), 3)
+    runs = spec_reader.read_runs_section(runs_region(damaged(16, 1)), 3)  # start[2] = 1 < start[1]
+    with pytest.raises(spec_reader.SpecError, match="not in order"):
+        runs.entry_range(1)
+    table, out = runs_example_vertex_table(), spec_reader.KINDS["out_edges"]
+    padded = spec_reader.read_runs_section(runs_region(damaged(24, 0x49)), 3)
+    assert [tuple(t) for t in padded.entries(0, 3, 0)] == [(0, 1), (0, 2), (0, 0)]
+    assert spec_reader.runs_section_errors(padded, table, out) == ["out_runs: padding bits after entry 2 are not zero"]
+    moved = spec_reader.read_runs_section(runs_region(damaged(16, 3)), 3)  # vertex 1 gets vertex 2's entry
+    assert spec_reader.runs_section_errors(moved, table, out) == [
+        "out_runs: vertex 1 has 1 entries and no flat record", "out_runs: vertex 2 has 0 entries and a flat record"]
+
+
+def rewrite_as_2_5(path, start_bytes=4):
+    """A single-shard 2.3 or 2.4 file laid out as 2.5 by the spec alone: each flat record loses
+    its degree and run ("Reading 2.4 and 2.3" in §2.4) to a runs section after the domains (§3,
+    §7.3), the slots follow their records (§5.1), and the directory, dataset id (§10) and
+    header are recomputed. start_bytes 8 breaks only the writer rule of §7.3 (4 below 2^32)."""
+    data = pathlib.Path(path).read_bytes()
+    original = spec_reader.Shard(path)
+    header, sections, table = original.header, original.sections, original.vertex_table
+    original.close()
+    assert header.shard_count == 1 and (header.major, header.minor) in ((2, 3), (2, 4))
+    n, width = header.vertex_count, spec_reader.packed_width(header.vertex_count)
+    body = {s.name: bytearray(data[s.offset:s.offset + s.length]) for s in sections if s.name != "edge_props"}
+    table.region = spec_reader.Region(bytes(body["vertices"]), 0, len(body["vertices"]), "vertices")  # off the closed map
+    runs = {}
+    for direction in ("out", "in"):
+        role = spec_reader.KINDS[f"{direction}_edges"]
+        if role not in table.roles:
+            continue
+        old, new, starts, entries = body[f"{direction}_edges"], bytearray(), [0], []
+        ends = sorted(spec_reader.decode_slot(table.slot(v, role))[1] for v in range(n) if table.slot(v, role)) + [len(old)]
+        for v in range(n):
+            slot = table.slot(v, role)
+            degree = 0
+            if slot:
+                domain_id, offset, flat = spec_reader.decode_slot(slot)
+                record = old[offset:ends[ends.index(offset) + 1]]
+                if flat:
+                    degree, = struct.unpack_from("<I", record)
+                    run_words = (degree * width + 31) // 32
+                    bits = int.from_bytes(record[4:4 + 4 * run_words], "little")
+                    entries += [(bits >> (k * width)) & ((1 << width) - 1) for k in range(degree)]
+                    record = record[4 + 4 * run_words:]
+                position = table.base + 8 * (v * table.slot_count + table.roles.index(role))
+                struct.pack_into("<Q", body["vertices"], position, (domain_id << 48) | len(new) | flat)
+                new += record
+            starts.append(starts[-1] + degree)
+        body[f"{direction}_edges"] = new
+        start_format = "I" if start_bytes == 4 else "Q"
+        runs[f"{direction}_runs"] = struct.pack(f"<II{n + 1}{start_format}", start_bytes, 0, *starts) + packed_run(entries, width)
+    contents = []
+    for s in sections:
+        contents.append((s.kind, bytes(body.get(s.name, data[s.offset:s.offset + s.length]))))
+        if s.name == ("in_edges" if "in_runs" in runs else "out_edges"):
+            contents += [(spec_reader.KINDS[name], runs[name]) for name in ("out_runs", "in_runs") if name in runs]
+    count = len(contents)
+    directory, out, offset = b"", bytearray(), spec_reader.align(spec_reader.HEADER_SIZE + 32 * count, 8)
+    for kind, content in contents:
+        directory += struct.pack("<HHIQQQ", kind, 0, 0, offset, len(content), spec_reader.xxh3_64(content))
+        out += content + bytes(spec_reader.align(len(content), 8) - len(content))
+        offset = spec_reader.align(offset + len(content), 8)
+    low, high = spec_reader.xxh3_128(b"".join(directory[32 * i + 24:32 * i + 32] for i in range(count)))
+    head = bytearray(data[:spec_reader.HEADER_SIZE])
+    struct.pack_into("<HIQQQ", head, 10, 5, header.flags, offset, low, high)
+    struct.pack_into("<IQQ", head, 44, count, spec_reader.HEADER_SIZE, spec_reader.xxh3_64(directory))
+    struct.pack_into("<Q", head, 120, spec_reader.xxh3_64(head[:120]))
+    return bytes(head) + directory + bytes(spec_reader.align(len(directory), 8) - len(directory)) + bytes(out)
+
+
+def decoded_graph(path):
+    """Everything spec_reader decodes from a file: vertices, edges both ways, keys found."""
+    dataset = spec_reader.open_dataset(path)
+    try:
+        assert_same_integrity(dataset)
+        shard = dataset.shards[0]
+        directions = ("out", "in") if shard.has_in_edges else ("out",)
+        vertices = [shard.vertex(v) for v in range(dataset.vertex_count)]
+        edges = [[dataset.edges(v, d) for d in directions] for v in range(dataset.vertex_count)]
+        found = [dataset.find(vertex["key"], vertex["space"]) for vertex in vertices]
+        return repr(vertices), repr(edges), found
+    finally:
+        dataset.close()
+
+
+def rewritten_2_5_cases():
+    """The single-shard 2.3 and 2.4 golden files, but a 2.3 file of int64 keys, which lacks the
+    key slot that 2.4 and later require of it (§5.1)."""
+    cases = []
+    for path in GOLDEN:
+        shard = spec_reader.Shard(path)
+        version, int_keys = (shard.header.major, shard.header.minor), shard.schema.key_type == spec_reader.KEY_INT
+        if shard.header.shard_count == 1 and (version == (2, 4) or (version == (2, 3) and not int_keys)):
+            cases.append(path)
+        shard.close()
+    return cases
+
+
+@pytest.mark.parametrize("path", rewritten_2_5_cases(), ids=lambda p: str(p.relative_to(DATA)))
+def test_golden_file_rewritten_as_2_5(tmp_path, path):
+    """A 2.3 or 2.4 golden file and its 2.5 layout decode to the same graph; the 2.5 file has
+    its runs sections in §3's order and passes their verify checks (§12)."""
+    rewritten = tmp_path / path.name
+    rewritten.write_bytes(rewrite_as_2_5(path))
+    shard = spec_reader.Shard(rewritten)
+    try:
+        assert (shard.header.minor, sorted(shard.runs)) == (5, ["in", "out"] if shard.has_in_edges else ["out"])
+    finally:
+        shard.close()
+    assert decoded_graph(rewritten) == decoded_graph(path)
+
+
+def test_empty_flat_records_as_written(tmp_path):
+    """One edge type without properties: every 2.5 flat record is empty (§7), the out_edges
+    section has length 0 and each slot names its end (§5.1)."""
+    path = tmp_path / "one.mmg"
+    n = 40
+    things = pd.DataFrame({"key": [f"t{i}" for i in range(n)]})
+    links = pd.DataFrame({"source": [f"t{i % 7}" for i in range(90)], "target": [f"t{(5 * i) % n}" for i in range(90)]})
+    mmgraph.write(path, vertices={"Thing": things}, edges={"LINK": links}, store_in_edges=True)
+    shard = spec_reader.Shard(path)
+    try:
+        assert shard.header.minor == 5
+        assert shard.section_region("out_edges").length == 0 and shard.section_region("in_edges").length == 0
+        assert [len(shard.adjacency(v, "out")) for v in range(n)] == [1] * 7 + [0] * (n - 7)
+        assert shard.runs_section_errors() == []
+    finally:
+        shard.close()
+
+
+@pytest.mark.parametrize("name", ["small.mmg", "labels.mmg", "intkeys.mmg"])
+def test_eight_byte_starts_read_as_four_byte_ones(tmp_path, name):
+    """Starts of 8 bytes (§7.3), which a writer uses only past 2^32 entries, read through the
+    module (the C++ reader) to the same edges, degrees and searches as the 4-byte ones; only
+    verify refuses them, for the writer rule."""
+    wide = tmp_path / name
+    wide.write_bytes(rewrite_as_2_5(DATA / "v2.4" / name, start_bytes=8))
+    assert spec_reader.Shard(wide).runs["out"].start_bytes == 8
+    with mmgraph.open(str(wide)) as got, mmgraph.open(str(DATA / name)) as want:
+        directions = ("out", "in") if want.has_in_edges else ("out",)
+        for d in directions:
+            assert np.array_equal(got.degrees(d), want.degrees(d))
+            for a, b in zip(got.csr(d), want.csr(d)):
+                assert np.array_equal(a, b)
+            for v in range(len(want)):
+                assert np.array_equal(got.vertex(v).neighbors(d), want.vertex(v).neighbors(d))
+                assert np.array_equal(got.bfs(v, d), want.bfs(v, d))
+        with pytest.raises(mmgraph.Error, match="start_bytes 8"):
+            got.verify()
+
+
+def test_rewritten_golden_files_equal_the_writers_2_5_files():
+    """The test's own 2.4-to-2.5 rewrite, written from the spec, gives the C++ writer's 2.5 golden
+    files byte for byte: two independent encoders of §7.3 agree."""
+    for path in rewritten_2_5_cases():
+        if path.parent.name != "v2.4":
+            continue
+        assert rewrite_as_2_5(path) == (DATA / path.name).read_bytes(), path.name
 
 
 def test_golden_files_cover_every_format():
     versions = {(spec_reader.read_header(p.read_bytes()).major, spec_reader.read_header(p.read_bytes()).minor)
                 for p in GOLDEN}
-    assert {(1, 0), (1, 1), (2, 0), (2, 1), (2, 2), (2, 3), (2, 4)} <= versions
+    assert {(1, 0), (1, 1), (2, 0), (2, 1), (2, 2), (2, 3), (2, 4), (2, 5)} <= versions
 
 
 # --- files written here ------------------------------------------------------------------------------
@@ -451,14 +709,19 @@ def decode_shard(path):
         shard.close()
 
 
-@pytest.mark.parametrize("name", ["small.mmg", "labels.mmg", "temporal.mmg", "sharded-1-of-2.mmg", "v1/lists.mmg"])
-def test_damaged_copies_fail_with_spec_errors_only(tmp_path, name):
+@pytest.mark.parametrize("name,as_2_5", [(name, False) for name in ["small.mmg", "labels.mmg", "temporal.mmg",
+                                                                       "sharded-1-of-2.mmg", "v1/lists.mmg"]]
+                         + [("v2.4/small.mmg", True), ("v2.4/labels.mmg", True)])
+def test_damaged_copies_fail_with_spec_errors_only(tmp_path, name, as_2_5):
     """The decoder follows §12: a damaged section body is refused, never read outside its bounds
-    nor allowed to allocate per a forged count (the header and directory are checksummed)."""
+    nor allowed to allocate per a forged count (the header and directory are checksummed). With
+    as_2_5, the file rewritten as 2.5 (runs sections, §7.3) while the golden files are older."""
     source = DATA / name
     if not source.exists():
         pytest.skip(f"{source} is not in this golden directory")
-    data = source.read_bytes()
+    if as_2_5 and spec_reader.read_header(source.read_bytes()).minor not in (3, 4):
+        pytest.skip(f"{source} is not a 2.3 or 2.4 file to rewrite")
+    data = rewrite_as_2_5(source) if as_2_5 else source.read_bytes()
     rng = np.random.default_rng(3)
     body = spec_reader.HEADER_SIZE + 32 * spec_reader.read_header(data).section_count
     for trial in range(60):

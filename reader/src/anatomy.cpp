@@ -33,6 +33,8 @@ std::string_view part_name(Part part) {
         case Part::out_edges: return "out_edges record";
         case Part::in_edges: return "in_edges record";
         case Part::key_index: return "key index";
+        case Part::out_runs: return "out_runs entries";
+        case Part::in_runs: return "in_runs entries";
     }
     return "unknown";
 }
@@ -361,6 +363,54 @@ uint64_t describe_packed_run(const File::Impl& m, Builder& b, const format::Bloc
     return bytes;
 }
 
+// An apart record's entries (§7.3): its two starts, then the words of the runs section's run
+// holding its entries, each word's bits split into this vertex's entries and the bits around
+// them (other vertices' entries, or the run's padding), so the fields tile the words.
+void describe_run_entries(const File::Impl& m, VertexAnatomy& out, uint32_t index, Direction dir, const format::BlockLayout& whole,
+                          const AnatomyOptions& options) {
+    const File::Impl::Runs& runs = m.runs(dir);
+    Builder b{out, dir == Direction::out ? Part::out_runs : Part::in_runs, &runs.region};
+    const uint64_t starts = format::kRunsHeadSize + uint64_t{index} * runs.start_bytes;
+    b.add(starts, runs.start_bytes, "start " + std::to_string(index), std::to_string(whole.first));
+    b.add(starts + runs.start_bytes, runs.start_bytes, "start " + std::to_string(index + 1), std::to_string(whole.first + whole.count));
+    out.records.push_back({b.part, runs.region.file_offset + starts, 2 * uint64_t{runs.start_bytes}});
+    const unsigned bits = whole.entry_bits;
+    const uint64_t first = whole.first, end = first + whole.count;
+    const uint64_t first_word = first * bits / 32, last_word = (end * bits - 1) / 32;
+    const uint64_t shown = std::min<uint64_t>(last_word - first_word + 1, std::max<uint64_t>(1, options.max_entries * bits / 32 + 1));
+    const uint8_t* run = runs.region.at(runs.run_at, format::packed_bytes(runs.entries, bits), "run");
+    const uint64_t words = format::packed_bytes(runs.entries, bits) / 4;
+    for (uint64_t word = first_word; word < first_word + shown; ++word) {
+        const uint64_t lsb = 32 * word, word_end = lsb + 32;
+        const uint32_t value = format::load<uint32_t>(run + 4 * word);
+        std::vector<BitField> fields;
+        std::string text;
+        auto around = [&](uint64_t from, uint64_t to) {  // bits of the word outside this vertex's entries
+            if (from >= to) return;
+            const unsigned at = static_cast<unsigned>(from - lsb), width = static_cast<unsigned>(to - from);
+            fields.push_back({from >= runs.entries * bits ? "padding" : "other vertices' entries", at, width,
+                              width == 32 ? value : (value >> at) & ((1u << width) - 1)});
+        };
+        around(lsb, std::max(lsb, first * bits));
+        for (uint64_t k = std::max(first, lsb / bits); k < end && k * bits < word_end; ++k) {
+            const uint64_t lo = std::max(k * bits, lsb), hi = std::min((k + 1) * bits, word_end);
+            const unsigned at = static_cast<unsigned>(lo - lsb), width = static_cast<unsigned>(hi - lo);
+            std::string name = "entry " + std::to_string(k - first);
+            if (lo != k * bits || hi != (k + 1) * bits) name += " bits " + std::to_string(lo - k * bits) + ".." + std::to_string(hi - k * bits - 1);
+            fields.push_back({name, at, width, width == 32 ? value : (value >> at) & ((1u << width) - 1)});
+            if (!text.empty()) text += ", ";
+            text += std::to_string(k - first) + ": vertex " + std::to_string(format::packed_entry(run, words, k, bits, m.entry_mask));
+        }
+        around(std::min(word_end, std::max(lsb, end * bits)), word_end);
+        b.add(runs.run_at + 4 * word, 4, "entries: packed word " + std::to_string(word), text).bits = std::move(fields);
+    }
+    const uint64_t listed_end = first_word + shown;
+    if (listed_end <= last_word)
+        b.add(runs.run_at + 4 * listed_end, 4 * (last_word + 1 - listed_end), "entries: packed words " + std::to_string(listed_end) + "..",
+              std::to_string(last_word + 1 - listed_end) + " more words, not listed");
+    out.records.push_back({b.part, runs.region.file_offset + runs.run_at + 4 * first_word, 4 * (last_word + 1 - first_word)});
+}
+
 // A multi-type record's block directory (§7).
 void describe_directory(const File::Impl& m, Builder& b, const EdgeRange& range, const format::RecordLayout& record) {
     const Region& r = *b.region;
@@ -454,12 +504,13 @@ void describe_adjacency(const File& file, const File::Impl& m, uint32_t index, D
     uint64_t start = m.slot(index, which) & format::kSlotOffsetMask;
     out.records.push_back({b.part, r.file_offset + start, 0});
     size_t record_slot = out.records.size() - 1;
-    b.add(start, 4, "degree", std::to_string(range.size()));
-    const format::RecordLayout record = m.record_layout(start, range.size(), range.local());
-    uint64_t listed = 0, end = start + 4;
+    const format::RecordLayout record = m.record_layout(start, range.size(), range.local(), dir, range.blocks().front().first);
+    if (!record.apart) b.add(start, 4, "degree", std::to_string(range.size()));
+    uint64_t listed = 0, end = record.directory_offset();
     if (record.packed) {
         format::BlockLayout whole = record.first_block(1, range.size(), 0, format::Ordinals::none);
-        describe_packed_run(m, b, whole, "entries", options, listed);
+        if (record.apart) describe_run_entries(m, out, index, dir, whole, options);
+        else describe_packed_run(m, b, whole, "entries", options, listed);
     }
     if (record.multi_type) describe_directory(m, b, range, record);
     for (const EdgeRange::Block& blk : range.blocks()) {
@@ -632,6 +683,37 @@ std::vector<FieldSpan> describe_header(const File& file) {
 
 namespace {
 
+// The owner of byte `off` of a runs section (§7.3): its head, a start (vertex i's, which also
+// ends vertex i - 1's entries), or a word of the run, whose first entry belongs to the vertex
+// whose starts enclose it (binary search over the non-decreasing starts).
+std::optional<uint32_t> runs_owner(const File::Impl::Runs& runs, uint64_t vertex_count, unsigned bits, uint64_t off, std::string& detail) {
+    if (off < format::kRunsHeadSize) {
+        detail = off < 4 ? "runs head: start_bytes" : "runs head: reserved";
+        return std::nullopt;
+    }
+    auto start = [&](uint64_t v) { return runs.region.read_uint(format::kRunsHeadSize + v * runs.start_bytes, runs.start_bytes, "start"); };
+    if (off < runs.run_at) {
+        // Start i begins vertex i's entries and ends vertex i - 1's: the one that has entries.
+        const uint64_t i = (off - format::kRunsHeadSize) / runs.start_bytes;
+        detail = "start " + std::to_string(i);
+        if (i < vertex_count && start(i) < start(i + 1)) return static_cast<uint32_t>(i);
+        if (i > 0 && start(i - 1) < start(i)) return static_cast<uint32_t>(i - 1);
+        return std::nullopt;
+    }
+    // A word has one owner, the vertex of the entry holding its first bit, so that ownership
+    // changes at word bounds, where the anatomy's fields do.
+    const uint64_t word = (off - runs.run_at) / 4, entry = word * 32 / bits;
+    detail = "run word " + std::to_string(word);
+    if (entry >= runs.entries) return std::nullopt;
+    uint64_t lo = 0, hi = vertex_count;  // the last v with start[v] <= entry, in [lo, hi)
+    while (hi - lo > 1) {
+        const uint64_t mid = lo + (hi - lo) / 2;
+        if (start(mid) <= entry) lo = mid;
+        else hi = mid;
+    }
+    return static_cast<uint32_t>(lo);
+}
+
 // The vertex whose record in the domain of slot `which` starts at or before `off`: binary
 // search over slot offsets, stepping over empty (0) slots near each probe.
 std::optional<uint32_t> record_vertex(const File::Impl& m, int which, uint64_t off) {
@@ -745,6 +827,12 @@ ByteOwner owner_of(const File& file, uint64_t file_offset) {
             case format::SectionKind::in_edges:
                 if (owner.section == m.in_domain) candidate = record_vertex(m, m.in_slot, off);
                 break;
+            case format::SectionKind::out_runs:
+                candidate = runs_owner(m.out_runs, m.vertex_count, m.entry_bits, off, owner.detail);
+                break;
+            case format::SectionKind::in_runs:
+                candidate = runs_owner(m.in_runs, m.vertex_count, m.entry_bits, off, owner.detail);
+                break;
             case format::SectionKind::key_table:
                 if (off < format::kKeyTableHeadSize) {
                     owner.detail = off < 4 ? "key table head: key type" : off < 8 ? "key table head: reserved" : "key table head: vertex count";
@@ -815,7 +903,7 @@ NeighbourList::NeighbourList(const Vertex& vertex, Direction direction) : file_(
         uint64_t at = blk.entries_offset();
         uint32_t block = static_cast<uint32_t>(blocks_.size());
         if (range.local()) {
-            r.at(at, blk.entry_bytes(), "adjacency entries");
+            m.entries_region(blk, direction).at(at, blk.entry_bytes(), "adjacency entries");
             groups_.push_back({position, at, m.shard_id, block});
         } else {
             uint64_t left = blk.count, first = position;
@@ -851,7 +939,8 @@ Edge NeighbourList::at(uint64_t position) const {
     Edge e;
     if (local_) {  // the block's packed run (a packed record's blocks share one), checked at construction
         const uint64_t bytes = blk.layout.entry_bytes();
-        e.target = {group.shard, format::packed_entry(r.at(group.entries, bytes, "adjacency entries"), bytes / 4,
+        const Region& entries = m.entries_region(blk.layout, direction_);
+        e.target = {group.shard, format::packed_entry(entries.at(group.entries, bytes, "adjacency entries"), bytes / 4,
                                                       blk.layout.first + position - group.first, blk.layout.entry_bits, m.entry_mask)};
     } else {
         uint32_t word = r.read<uint32_t>(group.entries + 4 * (position - group.first), "adjacency entry");

@@ -87,6 +87,16 @@ detail::RunSource detail::make_run_source(const File::Impl& m, Direction directi
         source.table_of_type = m.prop_table_of.data();
     }
     source.in_direction = direction == Direction::in;
+    if (m.runs_apart) {
+        const File::Impl::Runs& runs = m.runs(direction);
+        // open() checked the section's length against its starts and its run of E entries.
+        source.starts = runs.region.data + format::kRunsHeadSize;
+        source.start_bytes = runs.start_bytes;
+        source.run_entries = runs.entries;
+        source.runs = {runs.region.data + runs.run_at, runs.region.size - runs.run_at};
+        source.run_loadable_bits = source.runs.size < 8 ? 0 : 8 * (source.runs.size - 8) + 8;
+        source.slots_decide = m.shard_count > 1;
+    }
     return source;
 }
 

@@ -159,7 +159,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
         if (s.offset % format::kSectionAlign != 0) fail(path, label + ": offset " + hex(s.offset) + " is not 8-byte aligned");
         if (s.offset < dir_off + dir_len || s.offset > actual || s.length > actual - s.offset)
             fail(path, label + ": [" + hex(s.offset) + ", +" + std::to_string(s.length) + ") lies outside the file or overlaps the directory");
-        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::key_table);
+        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::in_runs);
         if (!known && !(s.flags & format::kSectionOptional))
             fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
         out.sections.push_back(s);
@@ -171,6 +171,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
 // Directory indices of the sections open needs, each kind appearing as often as §3 requires.
 struct SectionIndex {
     int strings = 0, schema = -1, node_types = -1, label_sets = -1, id_spaces = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1, key_table = -1;
+    int out_runs = -1, in_runs = -1;
 };
 
 SectionIndex locate_sections(const std::filesystem::path& path, const std::vector<SectionInfo>& sections, uint32_t flags) {
@@ -199,6 +200,8 @@ SectionIndex locate_sections(const std::filesystem::path& path, const std::vecto
     out.in = single(SectionKind::in_edges, (flags & format::kFlagInEdges) != 0);
     out.key_table = single(SectionKind::key_table, false);  // which one is required: check_key_section
     out.key_index = single(SectionKind::key_index, false);
+    out.out_runs = single(SectionKind::out_runs, false);  // required since 2.5: check_runs_sections
+    out.in_runs = single(SectionKind::in_runs, false);
     return out;
 }
 
@@ -464,7 +467,7 @@ SlotRoles parse_vertex_table(const Region& r, uint64_t vertex_count, bool in_edg
     out.slot_count = r.read<uint32_t>(0, "slot count");
     if (out.slot_count < 2 || out.slot_count > 16) r.fail(0, "slot count " + std::to_string(out.slot_count) + " is not between 2 and 16");
     // More than the roles this reader knows only in a newer minor (§5.1, §2.3).
-    const uint32_t known = key_role ? 4 : 3;
+    const uint32_t known = key_role && int64_keys ? 4 : 3;
     if (!newer_minor && out.slot_count > known)
         r.fail(0, "slot count " + std::to_string(out.slot_count) + " in a file of a known minor, which has at most " + std::to_string(known));
     out.table_head = format::align_up(8 + 2 * uint64_t{out.slot_count}, 8);
@@ -527,6 +530,38 @@ void check_key_section(const std::filesystem::path& path, const SectionIndex& at
     if (const int wrong = table ? at.key_index : at.key_table; wrong >= 0)
         fail(path, "section " + std::to_string(wrong) + " (" + (table ? "key_index" : "key_table") + ") is not allowed in a file of format " + version +
                        ", which has a " + (table ? "key_table (since 2.3)" : "key_index (before 2.3)") + " (§8.1)");
+}
+
+// §7.3: a 2.5 file has an out_runs section, and an in_runs section exactly when it has in-edges;
+// an older file has neither (§2.3 writer rule 3).
+void check_runs_sections(const std::filesystem::path& path, const SectionIndex& at, const Header& head) {
+    const bool runs = format::runs_apart(head.major, head.minor);
+    const std::string version = std::to_string(head.major) + "." + std::to_string(head.minor);
+    if (!runs) {
+        if (const int wrong = std::max(at.out_runs, at.in_runs); wrong >= 0)
+            fail(path, "section " + std::to_string(wrong) + " (" + (wrong == at.out_runs ? "out_runs" : "in_runs") + ") is not allowed in a file of format " +
+                           version + " (runs sections since 2.5, §7.3)");
+        return;
+    }
+    if (at.out_runs < 0) fail(path, "required section out_runs is missing (format " + version + ", §7.3)");
+    if ((at.in_runs >= 0) != (at.in >= 0))
+        fail(path, std::string(at.in >= 0 ? "required section in_runs is missing" : "an in_runs section without in-edges") + " (format " + version + ", §7.3)");
+}
+
+// §7.3: a runs section's head, its last start E and its exact length, so that every later read
+// of two starts and of the entries between them stays inside it.
+File::Impl::Runs parse_runs(const Region& r, uint64_t vertex_count, unsigned entry_bits) {
+    File::Impl::Runs out;
+    out.region = r;
+    out.start_bytes = r.read<uint32_t>(format::kRunsStartBytesOff, "start_bytes");
+    if (out.start_bytes != 4 && out.start_bytes != 8) r.fail(0, "start_bytes " + std::to_string(out.start_bytes) + ", expected 4 or 8");
+    out.run_at = format::runs_run_offset(vertex_count, out.start_bytes);  // vertex_count <= 2^31: no overflow
+    out.entries = r.read_uint(out.run_at - out.start_bytes, out.start_bytes, "last start");
+    // At most one entry per bit of the file, which keeps E * W from overflowing.
+    if (out.entries > r.size * 8 || r.size != out.run_at + format::packed_bytes(out.entries, entry_bits))
+        r.fail(0, std::to_string(r.size) + " bytes, expected " + std::to_string(vertex_count + 1) + " starts of " + std::to_string(out.start_bytes) +
+                      " bytes and a run of the last start's " + std::to_string(out.entries) + " entries at " + std::to_string(entry_bits) + " bits");
+    return out;
 }
 
 // §8.1 key table (2.3): the slot count C from the section's length, without reading the head
@@ -614,6 +649,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
         m->entry_mask = static_cast<uint32_t>((uint64_t{1} << m->entry_bits) - 1);
     }
     m->packed_records = format::packed_layout(m->major, m->minor);
+    m->runs_apart = format::runs_apart(m->major, m->minor);
 
     Directory directory = parse_directory(path, &m->path_text, m->data, m->size, head, options);
     const SectionIndex at = locate_sections(path, directory.sections, m->flags);
@@ -674,6 +710,13 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->frontier_hints = m->vertices.size + m->out.size + m->in.size > File::Impl::kCachedWalkBytes;
 
     check_key_section(path, at, head);
+    check_runs_sections(path, at, head);
+    if (m->runs_apart) {
+        m->out_runs = parse_runs(region(at.out_runs), m->vertex_count, m->entry_bits);
+        if (at.in_runs >= 0) m->in_runs = parse_runs(region(at.in_runs), m->vertex_count, m->entry_bits);
+        // A single-shard walk of neighbours reads the runs sections alone (§7.3).
+        if (m->shard_count == 1) m->frontier_hints = m->out_runs.region.size + m->in_runs.region.size > File::Impl::kCachedWalkBytes;
+    }
     if (at.key_table >= 0) {
         m->key_capacity = key_table_capacity(m->key_table, m->vertex_count);
     } else {

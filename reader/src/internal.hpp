@@ -109,9 +109,35 @@ struct File::Impl {
     bool newer_minor() const { return minor > format::newest_minor(major); }
     // Flat records are packed (§7): the file's minor is kPackedRecordMinor or newer.
     bool packed_records = false;
-    // A record's geometry in this file (§7, format/adjacency.hpp): W, and its layout.
-    format::RecordLayout record_layout(uint64_t offset, uint64_t degree, bool flat) const {
-        return {offset, degree, static_cast<uint8_t>(flat ? entry_bits : 32), flat, flat && packed_records, edge_types.size() > 1};
+    // ... and their degrees and entries lie in the runs sections (§7.3): kRunsMinor or newer.
+    bool runs_apart = false;
+    // §7.3: a direction's runs section, as open() checked it (start_bytes 0: none, before 2.5).
+    struct Runs {
+        detail::Region region;
+        uint32_t start_bytes = 0;
+        uint64_t entries = 0;  // E, the last start
+        uint64_t run_at = 0;   // section offset of the run
+    };
+    Runs out_runs, in_runs;
+    const Runs& runs(Direction direction) const { return direction == Direction::out ? out_runs : in_runs; }
+    // Vertex `index`'s flat entries in `direction` (2.5): [first, first + count) of the run, with
+    // the checks of its two starts (in order, the later at most E). Count 0 for a vertex
+    // without a flat record.
+    void flat_entries(uint64_t index, Direction direction, uint64_t& first, uint64_t& count) const;
+    // A record's geometry in this file (§7, format/adjacency.hpp): W, and its layout. `first`:
+    // the index of an apart record's first entry in its direction's run (flat_entries).
+    format::RecordLayout record_layout(uint64_t offset, uint64_t degree, bool flat, Direction direction, uint64_t first = 0) const {
+        format::RecordLayout layout{offset, degree, static_cast<uint8_t>(flat ? entry_bits : 32), flat, flat && packed_records, edge_types.size() > 1};
+        layout.apart = flat && runs_apart;
+        if (layout.apart) {
+            layout.run_base = runs(direction).run_at;
+            layout.first_entry = first;
+        }
+        return layout;
+    }
+    // Where a block's entries are: its record's domain, or the runs section (apart).
+    const detail::Region& entries_region(const format::BlockLayout& block, Direction direction) const {
+        return block.apart ? runs(direction).region : adjacency(direction);
     }
     // The ordinals a block of this type carries in this direction.
     format::Ordinals ordinals(uint32_t type, Direction direction) const {
@@ -132,8 +158,9 @@ struct File::Impl {
     const detail::Region& adjacency(Direction direction) const { return direction == Direction::out ? out : in; }
     // Vertex `index`'s adjacency record in `direction` from its slot (§5.1, §7), with the slot's
     // and the degree's checks: its domain, or null when the vertex has none. Sets the record's
-    // domain offset, whether it is flat (slot tag L) and its degree.
-    const detail::Region* adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree) const;
+    // domain offset, whether it is flat (slot tag L), its degree and, for an apart record, the
+    // index of its first entry in the runs section's run.
+    const detail::Region* adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree, uint64_t& first) const;
 
     // Decoding shared by access and verify. Inline: it is on the path of every edge walk.
     uint64_t slot(uint64_t index, int which) const {

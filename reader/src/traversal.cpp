@@ -141,9 +141,9 @@ bool Search::has_parent_in_frontier(const File& file, const RunSources& sources,
                 if (test_bit(front_, global(e.target))) return true;
             continue;
         }
-        for (uint64_t k = 0, bit = 0; k < run.count; ++k, bit += run.entry_bits) {
-            const uint32_t index = k < run.loadable ? format::packed_entry_loaded(run.run, bit, run.entry_mask)
-                                                    : format::packed_entry(run.run, run.words, k, run.entry_bits, run.entry_mask);
+        for (uint64_t bit = run.first_bit, end = bit + run.count * run.entry_bits; bit < end; bit += run.entry_bits) {
+            const uint32_t index = bit < run.loadable_bits ? format::packed_entry_loaded(run.run, bit, run.entry_mask)
+                                                           : format::packed_entry_at(run.run, run.words, bit, run.entry_mask);
             if (test_bit(front_, global(VertexRef{run.shard, index}))) return true;
         }
     }

@@ -288,8 +288,11 @@ struct Verifier {
             r.fail(off, where + ": adjacency record is not placed right after the previous one (expected " + hex(*placed) + ")");
         EdgeRange edges = v.edges(dir);
         const bool local = edges.local();
+        // Where findings about entries point: an apart record's are in the runs section (§7.3).
+        const bool apart = local && m.runs_apart;
+        const Region& entries = apart ? m.runs(dir).region : r;
         bool all_local = true;
-        uint64_t end = off + 4;  // leave_block moves it past each block
+        uint64_t end = apart ? off : off + 4;  // leave_block moves it past each block
         auto block = edges.blocks().begin();
         uint64_t in_block = 0, groups = 0, n = 0;
         int64_t previous_shard = -1, previous_index = -1;
@@ -313,12 +316,12 @@ struct Verifier {
             const uint64_t entry_at = local ? block->entries_offset() + (block->first + in_block) * block->entry_bits / 32 * 4 : off;
             if (e.target.shard != previous_shard) ++groups;
             if (e.target.shard < previous_shard || (e.target.shard == previous_shard && e.target.index < previous_index))
-                r.fail(entry_at, where + ": entries are not in ascending (shard, index) order");
+                entries.fail(entry_at, where + ": entries are not in ascending (shard, index) order");
             previous_shard = e.target.shard;
             previous_index = e.target.index;
             all_local &= e.target.shard == m.shard_id;
             if (e.target.shard == m.shard_id && e.target.index >= m.vertex_count)
-                r.fail(entry_at, where + ": edge " + std::to_string(n) + " names vertex " + std::to_string(e.target.index) + " >= " + std::to_string(m.vertex_count));
+                entries.fail(entry_at, where + ": edge " + std::to_string(n) + " names vertex " + std::to_string(e.target.index) + " >= " + std::to_string(m.vertex_count));
             if (!m.edge_types[e.type].attributes.empty()) {
                 const PropTableInfo& t = m.prop_tables[static_cast<size_t>(m.prop_table_of[e.type])];
                 // The block's first ordinal (out) or the edge's own (in) is the field at fault.
@@ -337,7 +340,7 @@ struct Verifier {
         if (n) leave_block(*block, groups);
         if (n != edges.size()) r.fail(off, where + ": holds " + std::to_string(n) + " entries, degree says " + std::to_string(edges.size()));
         if (local != all_local) r.fail(off, where + ": local tag " + (local ? "set" : "clear") + " but targets " + (all_local ? "are" : "are not") + " all in this shard");
-        if (local) {
+        if (local && !apart) {  // a runs section's padding is checked once, by check_runs
             for (const auto& b : edges.blocks()) {
                 // A packed record's blocks share one run, whose padding follows the last block.
                 if (b.packed && &b != &edges.blocks().back()) continue;
@@ -416,6 +419,8 @@ int directory_rank(uint16_t kind) {
         case SectionKind::nodes: return 40;
         case SectionKind::out_edges: return 50;
         case SectionKind::in_edges: return 60;
+        case SectionKind::out_runs: return 64;
+        case SectionKind::in_runs: return 66;
         case SectionKind::edge_props: return 70;
         case SectionKind::key_index: return 80;
         case SectionKind::key_table: return 80;
@@ -539,6 +544,39 @@ void check_records(const File& f, const File::Impl& m, Verifier& check, Sink& si
     };
     ends_domain(m.out, out_end);
     if (m.in_slot >= 0) ends_domain(m.in, in_end);
+}
+
+// §7.3: a runs section's head, its starts (from 0, non-decreasing, entries exactly for a flat
+// slot) and its run's padding bits; the entries themselves are checked with their records.
+void check_runs(const File::Impl& m, Direction dir, Sink& sink) {
+    const File::Impl::Runs& runs = m.runs(dir);
+    const Region& r = runs.region;
+    const int which = adjacency_slot(m, dir);
+    sink.unit([&] {
+        if (r.read<uint32_t>(4, "runs reserved") != 0 && !m.newer_minor()) r.fail(4, "reserved field is not zero (§7.3)");
+        if (runs.start_bytes != format::runs_start_bytes(runs.entries))
+            r.fail(format::kRunsStartBytesOff, "start_bytes " + std::to_string(runs.start_bytes) + " for " + std::to_string(runs.entries) +
+                                                   " entries: 4 exactly below 2^32 (§7.3)");
+        if (r.read_uint(format::kRunsHeadSize, runs.start_bytes, "start") != 0) r.fail(format::kRunsHeadSize, "start[0] is not 0 (§7.3)");
+    });
+    sink.unit([&] {
+        for (uint64_t v = 0; v < m.vertex_count; ++v) {
+            const uint64_t at = format::kRunsHeadSize + v * runs.start_bytes;
+            const uint64_t first = r.read_uint(at, runs.start_bytes, "start"), next = r.read_uint(at + runs.start_bytes, runs.start_bytes, "start");
+            if (next < first) r.fail(at + runs.start_bytes, "vertex " + std::to_string(v) + ": starts decrease (§7.3)");
+            const uint64_t slot = m.slot(v, which);
+            const bool flat = slot != 0 && (slot & format::kSlotTagLocal);
+            if (flat != (next > first))
+                r.fail(at, "vertex " + std::to_string(v) + ": " + std::to_string(next - first) + " entries, but its slot " +
+                               (flat ? "names a flat record" : "names no flat record") + " (§7.3)");
+        }
+    });
+    sink.unit([&] {
+        const uint64_t bytes = format::packed_bytes(runs.entries, m.entry_bits);
+        if (const unsigned used = static_cast<unsigned>(runs.entries * m.entry_bits % 32); used != 0)
+            if (r.read<uint32_t>(runs.run_at + bytes - 4, "run") >> used)
+                r.fail(runs.run_at + bytes - 4, "padding bits after the run's last entry are not zero (§7.3)");
+    });
 }
 
 // The counts the header and the tables declare against what the records hold; counts that a
@@ -726,6 +764,10 @@ void run_checks(const File& f, const File::Impl& m, Sink& sink) {
     sink.unit([&] { check_names(m); });
     Verifier check(f);
     check_records(f, m, check, sink);
+    if (m.runs_apart) {
+        check_runs(m, Direction::out, sink);
+        if (m.in_slot >= 0) check_runs(m, Direction::in, sink);
+    }
     check_counts(m, check, file, sink);
     check_prop_tables(m, check, sink);
     sink.unit([&] { m.key_capacity > 0 ? check_key_table(m) : check_key_index(m); });

@@ -344,11 +344,36 @@ Vertex::Slots Vertex::slots() const {
     return s;
 }
 
-const Region* File::Impl::adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree) const {
+void File::Impl::flat_entries(uint64_t index, Direction direction, uint64_t& first, uint64_t& count) const {
+    const Runs& rs = runs(direction);
+    const uint64_t at = format::kRunsHeadSize + index * rs.start_bytes;
+    // open() checked that the section holds every start.
+    const uint64_t a = rs.region.read_uint(at, rs.start_bytes, "start");
+    const uint64_t b = rs.region.read_uint(at + rs.start_bytes, rs.start_bytes, "start");
+    if (a > b || b > rs.entries)
+        rs.region.fail(at, "vertex " + std::to_string(index) + ": starts " + std::to_string(a) + " and " + std::to_string(b) +
+                               " are out of order or past the run's " + std::to_string(rs.entries) + " entries");
+    first = a;
+    count = b - a;
+}
+
+const Region* File::Impl::adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree, uint64_t& first) const {
     int which = direction == Direction::out ? out_slot : in_slot;
     if (which < 0) throw Error(ErrorKind::misuse, path.string() + ": the file stores no in-edges");
     uint64_t value = slot(index, which);
-    if (value == 0) return nullptr;
+    // §7.3: the runs section holds entries exactly for a flat slot. Held to that on every read,
+    // so that a walk reading the starts alone (RunSource) gives what this gives where it succeeds.
+    uint64_t count = 0;
+    first = 0;
+    if (runs_apart) flat_entries(index, direction, first, count);
+    auto entries_disagree = [&](const char* what) {
+        runs(direction).region.fail(format::kRunsHeadSize + uint64_t{index} * runs(direction).start_bytes,
+                                    "vertex " + std::to_string(index) + ": " + std::to_string(count) + " entries in the runs section, " + what);
+    };
+    if (value == 0) {
+        if (count != 0) entries_disagree("but no adjacency record");
+        return nullptr;
+    }
     const Region& r = domain(value, direction == Direction::out ? out_domain : in_domain,
                              direction == Direction::out ? "out_edges" : "in_edges", index, offset);
     if (value & format::kSlotTagMask & ~format::kSlotTagLocal)
@@ -357,6 +382,14 @@ const Region* File::Impl::adjacency_record(uint32_t index, Direction direction, 
                           " slot: reserved slot tag bit set");
     local = (value & format::kSlotTagLocal) != 0;
     if (!local && shard_count == 1) r.fail(offset, "grouped adjacency record in a single-shard file");
+    if (local && runs_apart) {
+        // The degree is the runs section's; the record (directory, ordinals) may be empty.
+        if (offset > r.size) r.fail(offset, "vertex " + std::to_string(index) + ": record offset past the domain's end");
+        if (count == 0) entries_disagree("for a flat record");
+        degree = count;
+        return &r;
+    }
+    if (count != 0) entries_disagree("for a grouped record");
     degree = r.read<uint32_t>(offset, "degree");
     if (degree == 0) r.fail(offset, "vertex " + std::to_string(index) + ": adjacency record with degree 0");
     return &r;
@@ -367,12 +400,12 @@ EdgeRange Vertex::edges(Direction direction) const {
     EdgeRange range;
     range.file_ = file_;
     range.direction_ = direction;
-    uint64_t off = 0, degree = 0;
-    const Region* domain = m.adjacency_record(index_, direction, off, range.local_, degree);
+    uint64_t off = 0, degree = 0, first = 0;
+    const Region* domain = m.adjacency_record(index_, direction, off, range.local_, degree, first);
     if (!domain) return range;
     const Region& r = *domain;
     range.count_ = degree;
-    const format::RecordLayout record = m.record_layout(off, degree, range.local_);
+    const format::RecordLayout record = m.record_layout(off, degree, range.local_, direction, first);
     range.directory_ = record.directory_entry_offset(0);
     if (!record.multi_type) {
         if (m.edge_types.empty()) r.fail(off, "adjacency record in a file without edge types");
@@ -429,6 +462,12 @@ uint64_t Vertex::degree(Direction direction) const {
     int which = direction == Direction::out ? m.out_slot : m.in_slot;
     if (which < 0) throw Error(ErrorKind::misuse, m.path.string() + ": the file stores no in-edges");
     uint64_t value = m.slot(index_, which);
+    if (m.runs_apart) {  // the iterator's checks of the slot against the starts (§7.3)
+        uint64_t off = 0, degree = 0, first = 0;
+        bool local = false;
+        m.adjacency_record(index_, direction, off, local, degree, first);
+        return degree;
+    }
     if (value == 0) return 0;
     uint64_t off = 0;
     const Region& r = m.domain(value, direction == Direction::out ? m.out_domain : m.in_domain,
@@ -470,7 +509,7 @@ Edge EdgeRange::at(uint64_t k) const {
                     : b.ordinals == format::Ordinals::first ? r.read<uint64_t>(b.ordinal_offset(0), "first edge ordinal") + k
                                                             : k;
         if (b.flat) {
-            const uint8_t* run = r.at(b.entries_offset(), b.entry_bytes(), "adjacency entries");
+            const uint8_t* run = m.entries_region(b, direction_).at(b.entries_offset(), b.entry_bytes(), "adjacency entries");
             e.target = {m.shard_id, format::packed_entry(run, b.entry_bytes() / 4, b.first + k, b.entry_bits, m.entry_mask)};
             return e;
         }
@@ -515,7 +554,7 @@ uint32_t EdgeRange::decode_local_targets(std::span<T> out, T base) const {
         if (b.ordinals == format::Ordinals::each) r.at(b.ordinal_offset(0), b.ordinal_bytes(), "edge ordinals");
         else if (b.ordinals == format::Ordinals::first) r.at(b.ordinal_offset(0), 8, "first edge ordinal");
         const uint64_t bytes = b.entry_bytes();
-        const uint8_t* run = r.at(b.entries_offset(), bytes, "adjacency entries");
+        const uint8_t* run = m.entries_region(b, direction_).at(b.entries_offset(), bytes, "adjacency entries");
         largest = std::max(largest, format::unpack_entries(run, bytes / 4, b.first, b.count, b.entry_bits, m.entry_mask, at, base));
         at += b.count;
     }
@@ -544,7 +583,7 @@ void EdgeRange::iterator::enter_block(const Block& b) {
         // A flat block is one packed run: checked once here, so stepping through it reads the
         // mapping directly.
         const uint64_t bytes = b.entry_bytes();
-        run_ = r.at(cursor_, bytes, "adjacency entries");
+        run_ = m.entries_region(b, edge_.direction).at(cursor_, bytes, "adjacency entries");
         run_words_ = bytes / 4;
         entry_bits_ = b.entry_bits;
         entry_mask_ = m.entry_mask;

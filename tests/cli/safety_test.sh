@@ -13,7 +13,7 @@
 #   disk_full         a real full disk: a 1 MiB tmpfs (skipped, exit 77, where mounts are refused)
 #   disk_full_faked   ENOSPC from posix_fallocate through the LD_PRELOAD shim (any machine)
 #   sync_failure      EIO from fsync through the shim: the build fails and leaves no file
-#   write_failure     EIO from pwrite (the encoder writes adjacency records so) through the
+#   write_failure     EIO from pwrite (the encoder writes adjacency records and runs so) through the
 #                     shim: the build fails, names the file, and leaves no file
 set -euo pipefail
 
@@ -153,7 +153,8 @@ disk_full_faked | sync_failure | write_failure)
   [ "$case_name" = disk_full_faked ] && fault=posix_fallocate:ENOSPC message="No space left on device"
   [ "$case_name" = sync_failure ] && fault=fsync:EIO message="Input/output error"
   [ "$case_name" = write_failure ] && fault=pwrite:EIO message="Input/output error"
-  printf '1 2\n2 3\n' >"$work/e.txt"
+  # Enough edges that a window's run has whole words between its first and last (pwrite).
+  edges "$work/e.txt" 200 7
   mkdir "$work/out"
   status=0
   LD_PRELOAD=$shim MMGRAPH_FAULT=$fault "$mmgraph" build -q -o "$work/out/g.mmg" --edgelist "$work/e.txt" 2>"$work/err" || status=$?

@@ -436,7 +436,7 @@ integrity)
     headless "$work/flip.mmg" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a flipped byte in section kind $kind"
     python3 - "$work/state.json" "$kind" "$offset" "$found" <<'PY' || fail "the flip in section kind $kind is not reported at its section"
 import json, sys
-names = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges", 7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces", 12: "key_table"}
+names = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges", 7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces", 12: "key_table", 13: "out_runs", 14: "in_runs"}
 s = json.load(open(sys.argv[1]))
 kind, offset, flipped = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 assert s["current"] is not None, s
@@ -456,12 +456,9 @@ for i in range(count):
 slots = struct.unpack_from("<I", data, where[4])[0]
 base = where[4] + (8 + 2 * slots + 7) // 8 * 8
 out_slot = struct.unpack_from("<Q", data, base + 8)[0]  # vertex 0's out_edges slot (5.1)
-# One edge type: the record is its degree, its packed run, then the block's first ordinal (7).
-record = where[6] + (out_slot & 0x0000FFFFFFFFFFFC)
-degree = struct.unpack_from("<I", data, record)[0]
-vertices = struct.unpack_from("<Q", data, 64)[0]
-width = max(1, (vertices - 1).bit_length())
-print(record + 4 + 4 * ((degree * width + 31) // 32))
+# One edge type: the record is the block's first ordinal alone, its degree and entries being the
+# out_runs section's (7, 7.3).
+print(where[6] + (out_slot & 0x0000FFFFFFFFFFFC))
 PY
 )
   flip "$work/rated.mmg" "$work/ordinal.mmg" $((at + 6)) 255

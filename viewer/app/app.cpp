@@ -233,6 +233,8 @@ ImU32 section_colour(uint16_t kind, const std::string& name) {
         IM_COL32(200, 200, 200, 255), // 10 label_sets
         IM_COL32(200, 200, 200, 255), // 11 id_spaces
         IM_COL32(129, 161, 193, 255), // 12 key_table, key_index's successor (2.3)
+        IM_COL32(222, 160, 140, 255), // 13 out_runs (2.5), out_edges' hue, lighter
+        IM_COL32(245, 220, 170, 255), // 14 in_runs (2.5), in_edges' hue, lighter
     };
     if (name == "padding") return IM_COL32(40, 40, 40, 255);
     if (name == "directory") return IM_COL32(120, 120, 120, 255);
@@ -246,6 +248,8 @@ ImU32 part_colour(Part part, float alpha) {
         case Part::node: c = {0.64f, 0.75f, 0.55f, alpha}; break;
         case Part::out_edges: c = {0.82f, 0.53f, 0.44f, alpha}; break;
         case Part::in_edges: c = {0.92f, 0.80f, 0.55f, alpha}; break;
+        case Part::out_runs: c = {0.87f, 0.63f, 0.55f, alpha}; break;
+        case Part::in_runs: c = {0.96f, 0.86f, 0.67f, alpha}; break;
         case Part::key_index: c = {0.51f, 0.63f, 0.76f, alpha}; break;
         default: c = {0.6f, 0.6f, 0.6f, alpha}; break;
     }

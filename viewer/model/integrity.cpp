@@ -53,23 +53,29 @@ namespace {
 // in its domain, the direction's section.
 void flag_blocks(const File& file, uint32_t index, Direction direction, const Integrity& integrity, VertexFlags& flags) {
     const auto kind = direction == Direction::out ? format::SectionKind::out_edges : format::SectionKind::in_edges;
-    const SectionInfo* domain = nullptr;
-    for (const SectionInfo& s : file.sections())
+    const auto runs_kind = direction == Direction::out ? format::SectionKind::out_runs : format::SectionKind::in_runs;
+    const SectionInfo *domain = nullptr, *runs = nullptr;
+    for (const SectionInfo& s : file.sections()) {
         if (s.kind == static_cast<uint16_t>(kind)) domain = &s;
+        if (s.kind == static_cast<uint16_t>(runs_kind)) runs = &s;
+    }
     if (!domain || (direction == Direction::in && !file.has_in_edges())) return;
     try {
         // The range is held: blocks() views storage inside it, which a temporary would free
         // before the loop ran.
         const EdgeRange edges = file.vertex(index).edges(direction);
         for (const EdgeRange::Block& block : edges.blocks()) {
-            auto flag = [&](uint64_t begin, uint64_t end) {
-                auto [first, last] = integrity.at(domain->offset + begin, domain->offset + end);
+            auto flag = [&](uint64_t begin, uint64_t end, const SectionInfo* section) {
+                auto [first, last] = integrity.at(section->offset + begin, section->offset + end);
                 for (size_t i = first; i < last; ++i)
                     if (integrity.findings[i].length == 0) flags.blocks.push_back({direction, block.type, i});
             };
-            flag(block.offset, block.end());
-            // A packed record's block has its ordinals there and its entries in the record's run (§7).
-            if (block.packed) flag(block.entries_offset() + block.first * block.entry_bits / 32 * 4, block.entries_offset() + block.entry_bytes());
+            flag(block.offset, block.end(), domain);
+            // A packed record's block has its ordinals there and its entries in the record's run
+            // (§7), or since 2.5 in the runs section's (§7.3).
+            if (block.packed)
+                flag(block.entries_offset() + block.first * block.entry_bits / 32 * 4, block.entries_offset() + block.entry_bytes(),
+                     block.apart && runs ? runs : domain);
         }
     } catch (const Error&) {
         // a record too damaged to list its blocks: its findings show on its fields

@@ -2,6 +2,7 @@
 // it through a SectionWriter, on a fixed number of threads. Then checksums, directory and header, flush
 // and rename. Byte positions come only from the plan, so the thread count cannot change a byte.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -82,8 +83,10 @@ public:
         if (!g_.id_spaces.empty()) add_id_spaces();
         add_vertices();
         add_nodes();
+        add_runs_starts(Direction::out);
         add_adjacency(Direction::out);
         if (g_.options.store_in_edges) {
+            add_runs_starts(Direction::in);
             // In-lists name each edge's ordinal; with rows written from the out windows, those
             // are known once every out task has run.
             if (rows_from_windows()) parallel::run_all(tasks_, threads);
@@ -138,7 +141,9 @@ private:
     void add_nodes();
     void encode_nodes(uint64_t first, uint64_t last) const;
     void add_adjacency(Direction dir);
+    void add_runs_starts(Direction dir);
     void encode_adjacency_window(Direction dir, size_t window_index) const;
+    void put_run_entries(Direction dir, uint64_t first_entry, std::span<const uint32_t> entries) const;
     struct TypeBlock { uint16_t type; uint32_t groups; uint64_t begin, end; };  // a block of a list: its edges [begin, end)
     void put_adjacency_record(SectionWriter& w, Direction dir, std::span<const detail::SpilledEdge> list, bool local,
                               std::span<const TypeBlock> blocks, const uint32_t* in_ordinals) const;
@@ -334,7 +339,8 @@ void ShardEncoder::encode_vertex_slots(uint64_t first, uint64_t last, uint64_t t
     const uint64_t in_domain = g_.options.store_in_edges ? p_.section_index(SectionKind::in_edges) : 0;
     const bool int64_keys = g_.options.key_type == KeyType::int64;
     auto adjacency_slot = [](const ShardPlan::Adjacency& a, uint64_t domain, uint64_t l) -> uint64_t {
-        if (a.offset[l] == a.offset[l + 1]) return 0;  // no edges: an empty record
+        // No edges: neither a record (a flat one may be empty) nor entries in the runs section.
+        if (a.offset[l] == a.offset[l + 1] && a.start[l] == a.start[l + 1]) return 0;
         return (domain << format::kSlotDomainShift) | a.offset[l] | (a.local[l] ? format::kSlotTagLocal : 0);
     };
     uint8_t* base = base_of(SectionKind::vertices);
@@ -454,11 +460,18 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
     const uint64_t begin = a.offset[first], end = a.offset[last];
     uint8_t* const bytes = window_bytes(base, begin, end);
     SectionWriter w(SectionWriter::Buffer{bytes}, begin, end, what);
+    // The window's flat entries, in order: [a.start[first], a.start[last]) of the run (§7.3).
+    thread_local std::vector<uint32_t> run;
+    run.clear();
     if (others_only) {
         for (uint32_t l = first; l < last; ++l)
-            if (const auto others = window.others(l); !others.empty()) put_plain_record(w, others);
+            if (const auto others = window.others(l); !others.empty()) {
+                put_plain_record(w, others);
+                run.insert(run.end(), others.begin(), others.end());
+            }
         w.finish();
         done_window(base, begin, end, bytes);
+        put_run_entries(dir, a.start[first], run);
         return;
     }
     std::vector<TypeBlock> blocks;
@@ -466,6 +479,8 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
         const auto list = window.list(l);
         if (list.empty()) continue;
         const bool local = a.local[l];
+        if (local)
+            for (const detail::SpilledEdge& e : list) run.push_back(e.other_local);
         blocks.clear();
         for (uint64_t i = 0; i < list.size();) {
             const uint16_t t = list[i].type;
@@ -482,28 +497,90 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
     }
     w.finish();
     done_window(base, begin, end, bytes);
+    put_run_entries(dir, a.start[first], run);
 }
 
-// One record (§7, format/adjacency.hpp), in the order of its layout: a flat record is packed
-// (degree, the run of all its entries, directory, ordinals), a grouped one blocked (degree,
+// §7.3: a runs section's head and starts, kVerticesPerTask starts per task; the run itself is
+// written by the adjacency windows (put_run_entries).
+void ShardEncoder::add_runs_starts(Direction dir) {
+    const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
+    const SectionKind kind = dir == Direction::out ? SectionKind::out_runs : SectionKind::in_runs;
+    const uint32_t start_bytes = format::runs_start_bytes(a.start.back());
+    uint8_t* base = base_of(kind);
+    tasks_.push_back([base, start_bytes] {
+        SectionWriter w(base, 0, format::kRunsHeadSize, "runs head");
+        w.put<uint32_t>(start_bytes);
+        w.put<uint32_t>(0);
+        w.finish();
+    });
+    for (uint64_t first = 0; first <= n_; first += kVerticesPerTask)
+        tasks_.push_back([this, &a, base, start_bytes, first, last = std::min(n_ + 1, first + kVerticesPerTask)] {
+            const uint64_t begin = format::kRunsHeadSize + first * start_bytes, end = format::kRunsHeadSize + last * start_bytes;
+            SectionWriter w(base, begin, end, "runs starts");
+            for (uint64_t l = first; l < last; ++l) {
+                if (start_bytes == 4) w.put<uint32_t>(static_cast<uint32_t>(a.start[l]));
+                else w.put<uint64_t>(a.start[l]);
+            }
+            w.finish();
+            release(base, begin, end);
+        });
+}
+
+// A window's flat entries into its direction's run from entry `first_entry` on (§7.2, §7.3).
+// Windows run on several threads and a word may hold the last entries of one window and the
+// first of the next: those two words are merged into the (zero) mapping with an atomic OR, the
+// words between are whole and written as one range.
+void ShardEncoder::put_run_entries(Direction dir, uint64_t first_entry, std::span<const uint32_t> entries) const {
+    if (entries.empty()) return;
+    const unsigned bits = format::packed_entry_bits(n_);
+    const SectionKind kind = dir == Direction::out ? SectionKind::out_runs : SectionKind::in_runs;
+    const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
+    uint8_t* run = base_of(kind) + format::runs_run_offset(n_, format::runs_start_bytes(a.start.back()));
+    const uint64_t bit = first_entry * bits, first_word = bit / 32;
+    const unsigned shift = static_cast<unsigned>(bit % 32);
+    const uint64_t words = (shift + entries.size() * bits + 31) / 32;
+    thread_local std::vector<uint32_t> packed;
+    packed.assign(words, 0);
+    // Packed from bit `shift` of the first word: a leading zero entry of `shift` bits would do it,
+    // but shift may exceed the width.
+    uint64_t buffer = 0;
+    unsigned filled = shift;
+    size_t out = 0;
+    for (const uint32_t e : entries) {
+        buffer |= uint64_t{e} << filled;
+        filled += bits;
+        if (filled >= 32) {
+            packed[out++] = static_cast<uint32_t>(buffer);
+            buffer >>= 32;
+            filled -= 32;
+        }
+    }
+    if (filled) packed[out] = static_cast<uint32_t>(buffer);
+    auto merge = [&](uint64_t k) {
+        std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(run + 4 * (first_word + k))).fetch_or(packed[k], std::memory_order_relaxed);
+    };
+    merge(0);
+    if (words > 1) merge(words - 1);
+    if (words > 2) output_.write(static_cast<uint64_t>(run + 4 * (first_word + 1) - file_), packed.data() + 1, 4 * (words - 2));
+}
+
+// One record (§7, format/adjacency.hpp), in the order of its layout: a flat record is its
+// directory and ordinals (its entries go to the runs section), a grouped one blocked (degree,
 // directory, then per block its ordinals and its groups). `in_ordinals`: the list's edges' rows
 // (in direction, when some type has properties).
 void ShardEncoder::put_adjacency_record(SectionWriter& w, Direction dir, std::span<const detail::SpilledEdge> list, bool local,
                                         std::span<const TypeBlock> blocks, const uint32_t* in_ordinals) const {
-    const unsigned entry_bits = format::packed_entry_bits(n_);
     auto put_ordinals = [&](const TypeBlock& block) {
         if (!g_.edge_types[block.type].has_properties()) return;
         if (dir == Direction::out) w.put<uint64_t>(ordinal_[list[block.begin].id]);
         else for (uint64_t i = block.begin; i < block.end; ++i) w.put<uint64_t>(in_ordinals[i]);
     };
-    w.put<uint32_t>(static_cast<uint32_t>(list.size()));
-    if (local) {  // §7.2: packed at the shard's width, block after block, no terminator
-        format::pack_entries(w.take(format::packed_bytes(list.size(), entry_bits)), list.size(), entry_bits,
-                             [&](uint64_t i) { return list[i].other_local; });
+    if (local) {  // §7.3: the degree and the entries are the runs section's (put_run_entries)
         put_directory(w, blocks);
         for (const TypeBlock& block : blocks) put_ordinals(block);
         return;
     }
+    w.put<uint32_t>(static_cast<uint32_t>(list.size()));
     put_directory(w, blocks);
     for (const TypeBlock& block : blocks) {
         put_ordinals(block);
@@ -530,10 +607,6 @@ void ShardEncoder::put_directory(SectionWriter& w, std::span<const TypeBlock> bl
 // The record of a list of plain edges (one shard, type 0, no properties): put_adjacency_record's
 // flat record of one block, from the other endpoints alone.
 void ShardEncoder::put_plain_record(SectionWriter& w, std::span<const uint32_t> others) const {
-    const unsigned entry_bits = format::packed_entry_bits(n_);
-    w.put<uint32_t>(static_cast<uint32_t>(others.size()));
-    format::pack_entries(w.take(format::packed_bytes(others.size(), entry_bits)), others.size(), entry_bits,
-                         [&](uint64_t i) { return others[i]; });
     const TypeBlock only{0, 0, 0, others.size()};
     put_directory(w, std::span(&only, 1));
 }

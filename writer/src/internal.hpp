@@ -360,6 +360,7 @@ struct ShardPlan {
     struct Adjacency {
         std::vector<uint32_t> windows;     // local index bounds of the windows (see AdjacencyWindow)
         std::vector<uint64_t> offset;      // record offset per local vertex, + end
+        std::vector<uint64_t> start;       // §7.3: flat entries before each local vertex, + end (E)
         std::vector<uint8_t> local;        // per local vertex: every entry in this shard
     };
     Adjacency out, in;

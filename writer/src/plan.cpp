@@ -405,7 +405,7 @@ void ShardPlanner::plan_edges(ShardPlan& p) const {
     p.edge_type_counts.assign(g_.edge_types.size(), 0);
     plan_adjacency(p, Direction::out);
     if (g_.options.store_in_edges) plan_adjacency(p, Direction::in);
-    else p.in.offset.assign(p.members.size() + 1, 0);
+    else p.in.offset.assign(p.members.size() + 1, 0), p.in.start.assign(p.members.size() + 1, 0);
     p.edge_count = 0;
     for (uint32_t g : p.members) p.edge_count += g_.edges->degree(Direction::out)[g];
     if (sizes_from_degrees_ && (!any_properties_ || rows_from_degrees_) && !g_.edge_types.empty())
@@ -419,13 +419,16 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     const uint64_t n = p.members.size();
     a.windows = detail::window_bounds(p.members, degree);
     a.offset.assign(n + 1, 0);
+    a.start.assign(n + 1, 0);
     a.local.assign(n, 1);
     // A record's bytes (§7), by the geometry the reader walks: flat entries are packed at the
-    // shard's width in one run (§7.2), and the blocks' parts follow from their counts alone.
+    // shard's width in the runs section (§7.2, §7.3), and the blocks' parts follow from their
+    // counts alone.
     const auto entry_bits = static_cast<uint8_t>(format::packed_entry_bits(n));
     struct BlockShape { uint16_t type; uint64_t count; uint32_t groups; };
     auto record_bytes = [&](std::span<const BlockShape> blocks, uint64_t degree, bool flat) {
-        const format::RecordLayout record{0, degree, entry_bits, flat, flat, multi_type_};
+        format::RecordLayout record{0, degree, entry_bits, flat, flat, multi_type_};
+        record.apart = flat;
         auto ordinals = [&](uint16_t type) { return format::block_ordinals(g_.edge_types[type].has_properties(), dir == Direction::in); };
         format::BlockLayout block = record.first_block(blocks.size(), blocks[0].count, blocks[0].groups, ordinals(blocks[0].type));
         for (size_t b = 1; b < blocks.size(); ++b) block = block.next(blocks[b].count, blocks[b].groups, ordinals(blocks[b].type));
@@ -436,13 +439,15 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
         return record_bytes(std::span(&only, 1), count, true);
     };
     const bool numbers_rows = dir == Direction::out && any_properties_ && !rows_from_degrees_;
-    uint64_t offset = 0;
+    uint64_t offset = 0, entries = 0;
     if (sizes_from_degrees_ && !numbers_rows) {
         for (uint64_t l = 0; l < n; ++l) {
             a.offset[l] = offset;
-            if (const uint32_t count = degree[p.members[l]]) offset += one_block_bytes(count);
+            a.start[l] = entries;
+            if (const uint32_t count = degree[p.members[l]]) offset += one_block_bytes(count), entries += count;
         }
         a.offset[n] = offset;
+        a.start[n] = entries;
         return;
     }
     std::vector<int32_t> table_of(g_.edge_types.size(), -1);
@@ -457,6 +462,7 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
         for (uint32_t l = a.windows[w]; l < a.windows[w + 1]; ++l) {
             const auto list = window.list(l);
             a.offset[l] = offset;
+            a.start[l] = entries;
             if (list.empty()) continue;
             if (numbers_rows) {
                 // Edge ordinals (§8.2): rank among this shard's out-edges of the type, in stored order.
@@ -472,10 +478,12 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
                 for (const detail::SpilledEdge& e : list) ++p.edge_type_counts[e.type];
             if (sizes_from_degrees_) {
                 offset += one_block_bytes(list.size());
+                entries += list.size();
                 continue;
             }
             const bool local = std::all_of(list.begin(), list.end(), [&](const detail::SpilledEdge& e) { return e.other_shard == p.shard; });
             a.local[l] = local;
+            if (local) entries += list.size();
             blocks.clear();
             for (auto it = list.begin(); it != list.end();) {
                 const uint16_t t = it->type;
@@ -493,6 +501,7 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     const unsigned threads = g_.worker_threads();
     parallel::ordered_parallel<detail::AdjacencyWindow>(a.windows.size() - 1, {threads > 1 ? threads : 0, threads + 1, false}, load, measure);
     a.offset[n] = offset;
+    a.start[n] = entries;
 }
 
 // §8.2 edge property tables: rows, heap positions per task, offset widths.
@@ -558,6 +567,13 @@ void ShardPlanner::plan_sections(ShardPlan& p) const {
     add(SectionKind::nodes, p.node_offset.back());
     add(SectionKind::out_edges, p.out.offset.back());
     if (g_.options.store_in_edges) add(SectionKind::in_edges, p.in.offset.back());
+    const unsigned entry_bits = format::packed_entry_bits(p.members.size());
+    auto runs_bytes = [&](const ShardPlan::Adjacency& a) {
+        const uint64_t entries = a.start.back();
+        return format::runs_run_offset(p.members.size(), format::runs_start_bytes(entries)) + format::packed_bytes(entries, entry_bits);
+    };
+    add(SectionKind::out_runs, runs_bytes(p.out));
+    if (g_.options.store_in_edges) add(SectionKind::in_runs, runs_bytes(p.in));
     for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.task_heap.back());
     add(SectionKind::key_table, format::kKeyTableHeadSize + format::kKeySlotSize * p.key_slots.size());
     p.directory_offset = format::header::kSize;

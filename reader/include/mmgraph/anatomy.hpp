@@ -21,7 +21,8 @@
 namespace mmgraph {
 
 // Which structure a field belongs to.
-enum class Part : uint8_t { header, directory, slot, node, out_edges, in_edges, key_index };
+// out_runs and in_runs (2.5, §7.3): a vertex's two starts and the words holding its entries.
+enum class Part : uint8_t { header, directory, slot, node, out_edges, in_edges, key_index, out_runs, in_runs };
 std::string_view part_name(Part part);
 
 // A bit field inside a packed word (a slot, a tagged reference, an adjacency entry).

@@ -310,14 +310,17 @@ struct MappedBytes {
     const uint8_t* peek(uint64_t off, uint64_t len) const noexcept { return holds(off, len) ? data + off : nullptr; }
 };
 
-// A vertex's neighbours in one direction, as File::for_each_neighbour reads them: the one packed
-// run of all the entries of a flat record (§7, §7.2), bounds-checked. No member initializers:
-// RunSource::read fills every field the walk uses, once per vertex.
+// A vertex's neighbours in one direction, as File::for_each_neighbour reads them: the packed
+// entries of a flat record (§7, §7.2), bounds-checked: in 2.5 a stretch of the runs section's
+// run (§7.3), before a record's own run. No member initializers: RunSource::read fills every
+// field the walk uses, once per vertex.
 struct NeighbourRun {
-    const uint8_t* run;
-    uint64_t words;     // 32-bit words of the run
-    uint64_t count;     // entries: the degree
-    uint64_t loadable;  // entries [0, loadable) read with one load inside the domain
+    const uint8_t* run;     // the run holding the entries: the record's own, or the runs section's
+    uint64_t words;         // its 32-bit words
+    uint64_t first_bit;     // the first entry's bit in the run (0 in a record's own run)
+    uint64_t count;         // entries: the degree
+    uint64_t loadable_bits; // an entry at a bit below this is read with one 8-byte load inside the section
+    uint64_t record;        // for_each_edge's reads: domain offset of the directory and ordinals
     unsigned entry_bits;
     uint32_t entry_mask;
     uint16_t shard;
@@ -351,20 +354,74 @@ struct RunSource {
     uint64_t type_count = 0;
     const int32_t* table_of_type = nullptr;
     bool in_direction = false;
+    // Since 2.5 (§7.3): the direction's starts (null in an older file) and run of E entries.
+    // A single-shard walk of neighbours reads them alone; with several shards, and for the
+    // blocks, the slot says whether the record is flat, and where it is.
+    const uint8_t* starts = nullptr;
+    unsigned start_bytes = 4;
+    uint64_t run_entries = 0;
+    MappedBytes runs;  // the run alone
+    uint64_t run_loadable_bits = 0;  // NeighbourRun::loadable_bits of the whole run
+    bool slots_decide = false;
+
+    // The source for for_each_edge, which reads each record too: its hints fetch the slots.
+    RunSource with_records() const noexcept {
+        RunSource source = *this;
+        source.slots_decide = starts != nullptr;
+        return source;
+    }
+
+    // Vertex `index`'s entries from the runs section, with the checks of the iterator's reads:
+    // the starts in order and at most E, and, when the slot is read (with_record, or
+    // slots_decide), the slot's domain and tags, entries exactly for a flat slot and the
+    // record's offset inside the domain. False for what fails one, and for a grouped record
+    // (the iterator reads it). A single-shard walk of neighbours reads the starts alone: the
+    // iterator holds the slot to them (entries exactly for a flat slot), so wherever it
+    // succeeds this gives the same neighbours.
+    [[gnu::always_inline]] bool read_apart(uint32_t index, NeighbourRun& run, bool with_record) const noexcept {
+        uint64_t first, end;
+        if (start_bytes == 4) {
+            first = format::load<uint32_t>(starts + 4 * uint64_t{index});
+            end = format::load<uint32_t>(starts + 4 * uint64_t{index} + 4);
+        } else {
+            first = format::load<uint64_t>(starts + 8 * uint64_t{index});
+            end = format::load<uint64_t>(starts + 8 * uint64_t{index} + 8);
+        }
+        if (first > end || end > run_entries) return false;
+        if (with_record || slots_decide) {
+            const uint64_t value = format::load<uint64_t>(slots + index * stride);
+            if (value == 0) return first == end;
+            if ((value & ~format::kSlotOffsetMask) != flat_slot || first == end) return false;
+            run.record = value & format::kSlotOffsetMask;
+            if (run.record > domain.size) return false;
+        }
+        // end <= E, and open() checked that the run holds E entries: no overflow, all inside.
+        // The walk counts bits from the run's start, so nothing here depends on where in it
+        // the vertex's entries lie but their first bit.
+        run.run = runs.data;
+        run.words = runs.size / 4;
+        run.first_bit = first * entry_bits;
+        run.count = end - first;
+        run.loadable_bits = run_loadable_bits;
+        return true;
+    }
 
     // Reads vertex `index`'s run, with the checks of what the walk reads, made without
     // throwing: the slot's value (its domain, its tags: flat, nothing reserved), the degree (not
     // 0) and the run inside the domain. False for what fails one, and for a record of several
     // runs (record_quarters 0): the iterator walks it then, and its checks report what is wrong.
     // This path only ever accepts what they accept. An empty record (slot 0) reads as count 0.
-    [[gnu::always_inline]] bool read(uint32_t index, NeighbourRun& run) const noexcept {
+    // `with_record`: also find the record's directory and ordinals (for_each_edge), which in
+    // 2.5 means reading the slot.
+    [[gnu::always_inline]] bool read(uint32_t index, NeighbourRun& run, bool with_record = false) const noexcept {
         run.run = nullptr;
-        run.words = run.count = run.loadable = 0;
+        run.words = run.count = run.loadable_bits = run.first_bit = run.record = 0;
         run.entry_bits = entry_bits;
         run.entry_mask = entry_mask;
         run.shard = shard;
         // The slot table's length was checked at open: every vertex's slots are inside it.
         if (index >= vertex_count) return false;
+        if (starts) return read_apart(index, run, with_record);
         const uint64_t value = format::load<uint64_t>(slots + index * stride);
         if (value == 0) return true;
         // The slot's domain, its tags and the degree's bounds in one comparison: a graph in
@@ -384,7 +441,8 @@ struct RunSource {
         run.words = bytes / 4;
         run.count = degree;
         const uint64_t room = domain.size - at;
-        run.loadable = room >= bytes + 8 ? degree : std::min(degree, format::packed_loadable(room, entry_bits));
+        run.loadable_bits = room < 8 ? 0 : 8 * (room - 8) + 8;
+        run.record = at + bytes;
         return true;
     }
 
@@ -404,7 +462,7 @@ struct RunSource {
             blocks.ordinals = run.run - ordinal_bytes - ordinal_bytes_per_entry * run.count;
             return true;
         }
-        uint64_t at = static_cast<uint64_t>(run.run - domain.data) + run.words * 4;
+        uint64_t at = run.record;
         if (type_count == 1) {
             blocks.ordinals = domain.data + at;
             return domain.holds(at, format::ordinal_bytes(ordinals_of(0), run.count));
@@ -451,12 +509,20 @@ struct RunSource {
     // Hints that never fault: an index out of range, an empty slot or one into another domain
     // mean no prefetch.
     [[gnu::always_inline]] void prefetch_slot(uint32_t index) const noexcept {
-        if (index < vertex_count) __builtin_prefetch(slots + index * stride, 0, 3);
+        if (index >= vertex_count) return;
+        if (starts) __builtin_prefetch(starts + uint64_t{index} * start_bytes, 0, 3);
+        if (!starts || slots_decide) __builtin_prefetch(slots + index * stride, 0, 3);
     }
     // The start of the record (reading its slot): two lines when the record has them, as a
     // record of several blocks (directory, ordinals) often does.
     [[gnu::always_inline]] void prefetch_record(uint32_t index) const noexcept {
         if (index >= vertex_count) return;
+        if (starts) {  // the entries, from the start read ahead (§7.3)
+            const uint64_t first = start_bytes == 4 ? format::load<uint32_t>(starts + 4 * uint64_t{index}) : format::load<uint64_t>(starts + 8 * uint64_t{index});
+            if (first <= run_entries)
+                if (const uint8_t* line = runs.peek(first * entry_bits / 32 * 4, 1)) __builtin_prefetch(line, 0, 3);
+            if (!slots_decide) return;
+        }
         const uint64_t value = format::load<uint64_t>(slots + index * stride);
         if (value == 0 || (value >> format::kSlotDomainShift) != domain_id) return;
         const uint64_t off = value & format::kSlotOffsetMask;
@@ -893,7 +959,7 @@ public:
     // which fails where the loop above fails.
     template <typename Visit>
     void for_each_edge(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
-        const detail::RunSource source = run_source(direction);
+        const detail::RunSource source = run_source(direction).with_records();
         for (size_t i = 0; i < vertices.size(); ++i) {
             source.prefetch_ahead(vertices, i);
             visit_edges(vertices[i], direction, source, visit);
@@ -906,7 +972,7 @@ public:
     // the "source" is the vertex holding the in-edge (its target), and edge.target the other end.
     template <typename Visit>
     void for_each_edge(Direction direction, Visit&& visit) const {
-        const detail::RunSource source = run_source(direction);
+        const detail::RunSource source = run_source(direction).with_records();
         const uint64_t n = vertex_count();
         for (uint64_t v = 0; v < n; ++v) visit_edges(static_cast<uint32_t>(v), direction, source, visit);
     }
@@ -996,7 +1062,7 @@ private:
         const uint8_t* entries = run.run;
         const uint64_t words = run.words;
         // Counted in bits: the loop keeps fewer values live beside the visitor's.
-        for (uint64_t bit = 0, loadable = run.loadable * bits, end = run.count * bits; bit < end; bit += bits) {
+        for (uint64_t bit = run.first_bit, loadable = run.loadable_bits, end = bit + run.count * bits; bit < end; bit += bits) {
             const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
             visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
         }
@@ -1013,7 +1079,7 @@ private:
     void visit_edges(uint32_t v, Direction direction, const detail::RunSource& source, Visit& visit) const {
         detail::NeighbourRun run;
         detail::RecordBlocks blocks;
-        if (!source.read(v, run)) [[unlikely]] {
+        if (!source.read(v, run, true)) [[unlikely]] {
             visit_edges_by_iterator(v, direction, visit);
             return;
         }
@@ -1031,8 +1097,8 @@ private:
         const uint64_t shard = run.shard;
         const uint8_t* entries = run.run;
         const uint8_t* ordinals = blocks.ordinals;
-        uint64_t bit = 0;
-        const uint64_t loadable = run.loadable * bits;
+        uint64_t bit = run.first_bit;
+        const uint64_t loadable = run.loadable_bits;
         for (uint64_t b = 0; b < blocks.count; ++b) {
             uint32_t type = 0;
             uint64_t count = run.count;

@@ -19,13 +19,14 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.3, or 2.4 with int64 keys (§2.3)
-inline constexpr uint16_t kVersionMinor = 4;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.5 (§2.3)
+inline constexpr uint16_t kVersionMinor = 5;  // the newest minor of major 2 this code knows
 inline constexpr uint16_t kLabelSetsMinor = 2;  // the minor that added the label_sets section (§6.6)
 inline constexpr uint16_t kIdSpacesMinor = 2;   // ... and the id_spaces section (§8.3)
 inline constexpr uint16_t kKeyTableMinor = 3;   // the minor whose key_table replaced key_index (§8.1)
 inline constexpr uint16_t kPackedRecordMinor = 3;  // ... and whose flat adjacency records are packed (§7)
 inline constexpr uint16_t kKeyRoleMinor = 4;   // the minor whose vertex table holds int64 keys (§5.1)
+inline constexpr uint16_t kRunsMinor = 5;      // the minor whose flat entries lie in runs sections (§7.3)
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
@@ -125,6 +126,8 @@ enum class SectionKind : uint16_t {
     label_sets = 10, // §6.6 since 2.2: the label sets of vertices with two or more labels
     id_spaces = 11,  // §8.3 since 2.2: the named ID spaces, and each node type's space
     key_table = 12,  // §8.1 since 2.3: open-addressing key table, replaces key_index
+    out_runs = 13,   // §7.3 since 2.5: each vertex's start, then the packed flat out-entries
+    in_runs = 14,    // §7.3 since 2.5: the same for in-entries, when IN_EDGES
 };
 
 // ---- 4. schema type codes (§4.3) ----------------------------------------------------------
@@ -217,6 +220,18 @@ inline constexpr uint32_t kMaxNodeTypes = 65535;
 // the last entry of each group.
 inline constexpr uint32_t kBlockTypeMask = 0xFFFF;
 inline constexpr unsigned kBlockGroupsShift = 16;
+
+// Runs section (§7.3, since 2.5): u32 start_bytes (4 or 8), u32 zero, then vertex_count + 1
+// starts of start_bytes each, then the packed run (§7.2) of E = the last start entries. Vertex
+// v's flat entries are [start[v], start[v + 1]); its flat record keeps the directory and the
+// ordinals only.
+inline constexpr size_t kRunsHeadSize = 8;
+inline constexpr size_t kRunsStartBytesOff = 0;
+// 4-byte starts while they fit (a writer rule validity requires).
+constexpr uint32_t runs_start_bytes(uint64_t entries) noexcept { return entries < (uint64_t{1} << 32) ? 4 : 8; }
+constexpr uint64_t runs_run_offset(uint64_t vertex_count, uint32_t start_bytes) noexcept {
+    return kRunsHeadSize + uint64_t{start_bytes} * (vertex_count + 1);
+}
 
 // ---- 8. key index, edge property tables, limits (§8, §9) ----------------------------------
 // Key index (§8.1): u32 key_type, u32 bucket bits b, u64 entry count n, then (2^b + 1) u32

@@ -140,6 +140,8 @@ inline constexpr std::string_view section_name(uint16_t kind) noexcept {
         case SectionKind::label_sets: return "label_sets";
         case SectionKind::id_spaces: return "id_spaces";
         case SectionKind::key_table: return "key_table";
+        case SectionKind::out_runs: return "out_runs";
+        case SectionKind::in_runs: return "in_runs";
     }
     return "unknown";
 }
