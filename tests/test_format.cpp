@@ -390,6 +390,14 @@ TEST_CASE("format: a runs section's starts and run (§7.3)", "[format][layout]")
     CHECK(runs_start_bytes(uint64_t{1} << 32) == 8);
     CHECK(runs_run_offset(3, 4) == 8 + 4 * 4);  // §7.3's worked example: 3 vertices, 4 starts
     CHECK(runs_run_offset(3, 8) == 8 + 8 * 4);
+    // The width follows from the length (§7.3): with W = 1, 4-byte starts have a run of at most
+    // 2^27 words (E < 2^32); a longer run means 8-byte starts.
+    const uint64_t head4 = runs_run_offset(3, 4);
+    CHECK(runs_start_bytes_of_length(head4 + (uint64_t{1} << 29), 3, 1) == 4);
+    CHECK(runs_start_bytes_of_length(head4 + (uint64_t{1} << 29) + 4, 3, 1) == 8);
+    CHECK(runs_start_bytes_of_length(runs_run_offset(3, 8) + 4 * ((uint64_t{1} << 32) * 17 / 32), 3, 17) == 8);  // E = 2^32 at W = 17
+    CHECK(runs_start_bytes_of_length(head4 + 4, 3, 17) == 4);
+    CHECK(runs_start_bytes_of_length(0, 3, 17) == 4);  // too short for either: open refuses it by its length
     CHECK(runs_apart(2, 5));
     CHECK_FALSE(runs_apart(2, 4));
     CHECK_FALSE(runs_apart(1, 5));

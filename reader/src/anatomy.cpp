@@ -378,8 +378,9 @@ void describe_run_entries(const File::Impl& m, VertexAnatomy& out, uint32_t inde
     const uint64_t first = whole.first, end = first + whole.count;
     const uint64_t first_word = first * bits / 32, last_word = (end * bits - 1) / 32;
     const uint64_t shown = std::min<uint64_t>(last_word - first_word + 1, std::max<uint64_t>(1, options.max_entries * bits / 32 + 1));
-    const uint8_t* run = runs.region.at(runs.run_at, format::packed_bytes(runs.entries, bits), "run");
-    const uint64_t words = format::packed_bytes(runs.entries, bits) / 4;
+    const uint64_t total = m.run_entries(dir);
+    const uint8_t* run = runs.region.at(runs.run_at, format::packed_bytes(total, bits), "run");
+    const uint64_t words = format::packed_bytes(total, bits) / 4;
     for (uint64_t word = first_word; word < first_word + shown; ++word) {
         const uint64_t lsb = 32 * word, word_end = lsb + 32;
         const uint32_t value = format::load<uint32_t>(run + 4 * word);
@@ -388,7 +389,7 @@ void describe_run_entries(const File::Impl& m, VertexAnatomy& out, uint32_t inde
         auto around = [&](uint64_t from, uint64_t to) {  // bits of the word outside this vertex's entries
             if (from >= to) return;
             const unsigned at = static_cast<unsigned>(from - lsb), width = static_cast<unsigned>(to - from);
-            fields.push_back({from >= runs.entries * bits ? "padding" : "other vertices' entries", at, width,
+            fields.push_back({from >= total * bits ? "padding" : "other vertices' entries", at, width,
                               width == 32 ? value : (value >> at) & ((1u << width) - 1)});
         };
         around(lsb, std::max(lsb, first * bits));
@@ -686,7 +687,10 @@ namespace {
 // The owner of byte `off` of a runs section (§7.3): its head, a start (vertex i's, which also
 // ends vertex i - 1's entries), or a word of the run, whose first entry belongs to the vertex
 // whose starts enclose it (binary search over the non-decreasing starts).
-std::optional<uint32_t> runs_owner(const File::Impl::Runs& runs, uint64_t vertex_count, unsigned bits, uint64_t off, std::string& detail) {
+std::optional<uint32_t> runs_owner(const File::Impl& m, Direction dir, uint64_t off, std::string& detail) {
+    const File::Impl::Runs& runs = m.runs(dir);
+    const uint64_t vertex_count = m.vertex_count;
+    const unsigned bits = m.entry_bits;
     if (off < format::kRunsHeadSize) {
         detail = off < 4 ? "runs head: start_bytes" : "runs head: reserved";
         return std::nullopt;
@@ -704,7 +708,7 @@ std::optional<uint32_t> runs_owner(const File::Impl::Runs& runs, uint64_t vertex
     // changes at word bounds, where the anatomy's fields do.
     const uint64_t word = (off - runs.run_at) / 4, entry = word * 32 / bits;
     detail = "run word " + std::to_string(word);
-    if (entry >= runs.entries) return std::nullopt;
+    if (entry >= m.run_entries(dir)) return std::nullopt;
     uint64_t lo = 0, hi = vertex_count;  // the last v with start[v] <= entry, in [lo, hi)
     while (hi - lo > 1) {
         const uint64_t mid = lo + (hi - lo) / 2;
@@ -828,10 +832,10 @@ ByteOwner owner_of(const File& file, uint64_t file_offset) {
                 if (owner.section == m.in_domain) candidate = record_vertex(m, m.in_slot, off);
                 break;
             case format::SectionKind::out_runs:
-                candidate = runs_owner(m.out_runs, m.vertex_count, m.entry_bits, off, owner.detail);
+                candidate = runs_owner(m, Direction::out, off, owner.detail);
                 break;
             case format::SectionKind::in_runs:
-                candidate = runs_owner(m.in_runs, m.vertex_count, m.entry_bits, off, owner.detail);
+                candidate = runs_owner(m, Direction::in, off, owner.detail);
                 break;
             case format::SectionKind::key_table:
                 if (off < format::kKeyTableHeadSize) {

@@ -38,9 +38,18 @@ inline const uint8_t* record_address(const File::Impl& m, const uint8_t* slot, i
     return peek(m.regions[static_cast<size_t>(expected_domain)], value & format::kSlotOffsetMask, len);
 }
 
-// The start of vertex `index`'s adjacency record in `direction` (reading its slot). Always
-// inlined, as prefetch() is.
+// Vertex `index`'s two starts in `direction`'s runs section (2.5, §7.3), where its degree is,
+// or null.
+inline const uint8_t* starts_address(const File::Impl& m, uint64_t index, Direction direction) noexcept {
+    if (!m.runs_apart || index >= m.vertex_count || (direction == Direction::in && m.in_slot < 0)) return nullptr;
+    const File::Impl::Runs& runs = m.runs(direction);
+    return peek(runs.region, format::kRunsHeadSize + index * runs.start_bytes, 2 * uint64_t{runs.start_bytes});
+}
+
+// The start of vertex `index`'s adjacency record in `direction` (reading its slot), and its
+// starts. Always inlined, as prefetch() is.
 [[gnu::always_inline]] inline void prefetch_record(const File::Impl& m, uint64_t index, Direction direction) noexcept {
+    prefetch(starts_address(m, index, direction));
     const uint8_t* slot = slot_address(m, index, adjacency_slot(m, direction));
     // A record of several blocks (directory, ordinals, runs) often spans the next cache line too.
     if (const uint8_t* two_lines = record_address(m, slot, adjacency_domain(m, direction), 128)) {
@@ -55,7 +64,7 @@ inline const uint8_t* record_address(const File::Impl& m, const uint8_t* slot, i
 
 // ---- what the inline walks of File::for_each_edge and File::for_each_neighbour read -------
 
-detail::RunSource File::run_source(Direction direction) const noexcept { return detail::make_run_source(*impl_, direction); }
+const detail::RunSource& File::run_source(Direction direction) const noexcept { return impl_->run_sources[direction == Direction::in]; }
 
 detail::RunSource detail::make_run_source(const File::Impl& m, Direction direction) noexcept {
     RunSource source;
@@ -92,7 +101,7 @@ detail::RunSource detail::make_run_source(const File::Impl& m, Direction directi
         // open() checked the section's length against its starts and its run of E entries.
         source.starts = runs.region.data + format::kRunsHeadSize;
         source.start_bytes = runs.start_bytes;
-        source.run_entries = runs.entries;
+        source.run_capacity = runs.capacity;
         source.runs = {runs.region.data + runs.run_at, runs.region.size - runs.run_at};
         source.run_loadable_bits = source.runs.size < 8 ? 0 : 8 * (source.runs.size - 8) + 8;
         source.slots_decide = m.shard_count > 1;
@@ -110,6 +119,7 @@ void File::Impl::read_ahead_node(uint64_t index) const noexcept {
 }
 
 void File::Impl::read_ahead_adjacency(uint64_t index, Direction direction) const noexcept {
+    if (const uint8_t* starts = starts_address(*this, index, direction)) read_ahead(static_cast<uint64_t>(starts - data), 16);
     const uint8_t* slot = slot_address(*this, index, adjacency_slot(*this, direction));
     if (const uint8_t* record = record_address(*this, slot, adjacency_domain(*this, direction)))
         read_ahead(static_cast<uint64_t>(record - data), 64);

@@ -548,19 +548,18 @@ void check_runs_sections(const std::filesystem::path& path, const SectionIndex& 
         fail(path, std::string(at.in >= 0 ? "required section in_runs is missing" : "an in_runs section without in-edges") + " (format " + version + ", §7.3)");
 }
 
-// §7.3: a runs section's head, its last start E and its exact length, so that every later read
-// of two starts and of the entries between them stays inside it.
+// §7.3: a runs section's geometry from its length alone (a cold open reads no page of it): the
+// starts' width, where the run begins, and how many entries its words hold, which bounds every
+// start a later read uses. The head and the exact length against the last start are verify's.
 File::Impl::Runs parse_runs(const Region& r, uint64_t vertex_count, unsigned entry_bits) {
     File::Impl::Runs out;
     out.region = r;
-    out.start_bytes = r.read<uint32_t>(format::kRunsStartBytesOff, "start_bytes");
-    if (out.start_bytes != 4 && out.start_bytes != 8) r.fail(0, "start_bytes " + std::to_string(out.start_bytes) + ", expected 4 or 8");
+    out.start_bytes = format::runs_start_bytes_of_length(r.size, vertex_count, entry_bits);
     out.run_at = format::runs_run_offset(vertex_count, out.start_bytes);  // vertex_count <= 2^31: no overflow
-    out.entries = r.read_uint(out.run_at - out.start_bytes, out.start_bytes, "last start");
-    // At most one entry per bit of the file, which keeps E * W from overflowing.
-    if (out.entries > r.size * 8 || r.size != out.run_at + format::packed_bytes(out.entries, entry_bits))
-        r.fail(0, std::to_string(r.size) + " bytes, expected " + std::to_string(vertex_count + 1) + " starts of " + std::to_string(out.start_bytes) +
-                      " bytes and a run of the last start's " + std::to_string(out.entries) + " entries at " + std::to_string(entry_bits) + " bits");
+    if (r.size < out.run_at || (r.size - out.run_at) % 4 != 0)
+        r.fail(0, std::to_string(r.size) + " bytes do not hold " + std::to_string(vertex_count + 1) + " starts of " + std::to_string(out.start_bytes) +
+                      " bytes and a run of whole 32-bit words");
+    out.capacity = (r.size - out.run_at) * 8 / entry_bits;  // r.size < 2^61: no overflow
     return out;
 }
 
@@ -732,6 +731,8 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     PropTables props = parse_prop_tables(path, m->sections, m->regions, m->edge_types);
     m->prop_table_of = std::move(props.of_type);
     m->prop_tables = std::move(props.tables);
+    // Last: a source points into the tables above, which no longer move.
+    m->run_sources = {detail::make_run_source(*m, Direction::out), detail::make_run_source(*m, Direction::in)};
 
     std::shared_ptr<const File> file(new File(std::move(m)));
     if (options.verify_on_open) file->verify();

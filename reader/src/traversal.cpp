@@ -157,7 +157,7 @@ uint64_t Search::bottom_up(int32_t level) {
     for (uint16_t s : dataset_.mapped_shards()) {
         const File& file = dataset_.shard(s);
         RunSources sources;
-        for (Direction d : reverse_) sources.push_back(detail::make_run_source(impl_of(file), d));
+        for (Direction d : reverse_) sources.push_back(impl_of(file).run_sources[d == Direction::in]);
         const uint64_t base = first_[s];
         for (uint32_t v = 0; v < count_[s]; ++v) {
             const uint64_t g = base + v;

@@ -554,9 +554,18 @@ void check_runs(const File::Impl& m, Direction dir, Sink& sink) {
     const int which = adjacency_slot(m, dir);
     sink.unit([&] {
         if (r.read<uint32_t>(4, "runs reserved") != 0 && !m.newer_minor()) r.fail(4, "reserved field is not zero (§7.3)");
-        if (runs.start_bytes != format::runs_start_bytes(runs.entries))
-            r.fail(format::kRunsStartBytesOff, "start_bytes " + std::to_string(runs.start_bytes) + " for " + std::to_string(runs.entries) +
+        // Open took the width from the length; the head must say it, and the rule give it.
+        const uint32_t stored = r.read<uint32_t>(format::kRunsStartBytesOff, "start_bytes");
+        if (stored != runs.start_bytes)
+            r.fail(format::kRunsStartBytesOff, "start_bytes " + std::to_string(stored) + ", but the section's length gives " +
+                                                   std::to_string(runs.start_bytes) + " (§7.3)");
+        const uint64_t entries = m.run_entries(dir);
+        if (runs.start_bytes != format::runs_start_bytes(entries))
+            r.fail(format::kRunsStartBytesOff, "start_bytes " + std::to_string(runs.start_bytes) + " for " + std::to_string(entries) +
                                                    " entries: 4 exactly below 2^32 (§7.3)");
+        if (r.size != runs.run_at + format::packed_bytes(entries, m.entry_bits))
+            r.fail(0, std::to_string(r.size) + " bytes, but the last start's " + std::to_string(entries) + " entries make " +
+                          std::to_string(runs.run_at + format::packed_bytes(entries, m.entry_bits)) + " (§7.3)");
         if (r.read_uint(format::kRunsHeadSize, runs.start_bytes, "start") != 0) r.fail(format::kRunsHeadSize, "start[0] is not 0 (§7.3)");
     });
     sink.unit([&] {
@@ -572,8 +581,9 @@ void check_runs(const File::Impl& m, Direction dir, Sink& sink) {
         }
     });
     sink.unit([&] {
-        const uint64_t bytes = format::packed_bytes(runs.entries, m.entry_bits);
-        if (const unsigned used = static_cast<unsigned>(runs.entries * m.entry_bits % 32); used != 0)
+        const uint64_t entries = m.run_entries(dir);
+        const uint64_t bytes = format::packed_bytes(entries, m.entry_bits);
+        if (const unsigned used = static_cast<unsigned>(entries * m.entry_bits % 32); used != 0)
             if (r.read<uint32_t>(runs.run_at + bytes - 4, "run") >> used)
                 r.fail(runs.run_at + bytes - 4, "padding bits after the run's last entry are not zero (§7.3)");
     });
@@ -763,11 +773,11 @@ void run_checks(const File& f, const File::Impl& m, Sink& sink) {
     sink.unit([&] { check_gaps(m, file); });
     sink.unit([&] { check_names(m); });
     Verifier check(f);
-    check_records(f, m, check, sink);
-    if (m.runs_apart) {
+    if (m.runs_apart) {  // the runs sections' geometry first: the records' entries lie in them
         check_runs(m, Direction::out, sink);
         if (m.in_slot >= 0) check_runs(m, Direction::in, sink);
     }
+    check_records(f, m, check, sink);
     check_counts(m, check, file, sink);
     check_prop_tables(m, check, sink);
     sink.unit([&] { m.key_capacity > 0 ? check_key_table(m) : check_key_index(m); });

@@ -350,11 +350,20 @@ void File::Impl::flat_entries(uint64_t index, Direction direction, uint64_t& fir
     // open() checked that the section holds every start.
     const uint64_t a = rs.region.read_uint(at, rs.start_bytes, "start");
     const uint64_t b = rs.region.read_uint(at + rs.start_bytes, rs.start_bytes, "start");
-    if (a > b || b > rs.entries)
+    if (a > b || b > rs.capacity)
         rs.region.fail(at, "vertex " + std::to_string(index) + ": starts " + std::to_string(a) + " and " + std::to_string(b) +
-                               " are out of order or past the run's " + std::to_string(rs.entries) + " entries");
+                               " are out of order or past the run's room for " + std::to_string(rs.capacity) + " entries");
     first = a;
     count = b - a;
+}
+
+uint64_t File::Impl::run_entries(Direction direction) const {
+    const Runs& rs = runs(direction);
+    const uint64_t at = rs.run_at - rs.start_bytes;
+    const uint64_t entries = rs.region.read_uint(at, rs.start_bytes, "last start");
+    if (entries > rs.capacity)
+        rs.region.fail(at, "last start " + std::to_string(entries) + " is past the run's room for " + std::to_string(rs.capacity) + " entries");
+    return entries;
 }
 
 const Region* File::Impl::adjacency_record(uint32_t index, Direction direction, uint64_t& offset, bool& local, uint64_t& degree, uint64_t& first) const {

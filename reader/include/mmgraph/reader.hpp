@@ -354,12 +354,12 @@ struct RunSource {
     uint64_t type_count = 0;
     const int32_t* table_of_type = nullptr;
     bool in_direction = false;
-    // Since 2.5 (§7.3): the direction's starts (null in an older file) and run of E entries.
+    // Since 2.5 (§7.3): the direction's starts (null in an older file) and run.
     // A single-shard walk of neighbours reads them alone; with several shards, and for the
     // blocks, the slot says whether the record is flat, and where it is.
     const uint8_t* starts = nullptr;
     unsigned start_bytes = 4;
-    uint64_t run_entries = 0;
+    uint64_t run_capacity = 0;  // the most entries the run's words hold (open)
     MappedBytes runs;  // the run alone
     uint64_t run_loadable_bits = 0;  // NeighbourRun::loadable_bits of the whole run
     bool slots_decide = false;
@@ -387,7 +387,7 @@ struct RunSource {
             first = format::load<uint64_t>(starts + 8 * uint64_t{index});
             end = format::load<uint64_t>(starts + 8 * uint64_t{index} + 8);
         }
-        if (first > end || end > run_entries) return false;
+        if (first > end || end > run_capacity) return false;
         if (with_record || slots_decide) {
             const uint64_t value = format::load<uint64_t>(slots + index * stride);
             if (value == 0) return first == end;
@@ -519,7 +519,7 @@ struct RunSource {
         if (index >= vertex_count) return;
         if (starts) {  // the entries, from the start read ahead (§7.3)
             const uint64_t first = start_bytes == 4 ? format::load<uint32_t>(starts + 4 * uint64_t{index}) : format::load<uint64_t>(starts + 8 * uint64_t{index});
-            if (first <= run_entries)
+            if (first <= run_capacity)
                 if (const uint8_t* line = runs.peek(first * entry_bits / 32 * 4, 1)) __builtin_prefetch(line, 0, 3);
             if (!slots_decide) return;
         }
@@ -992,6 +992,11 @@ public:
     template <typename Visit>
     void for_each_neighbour(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
         const detail::RunSource source = run_source(direction);
+        if (source.starts && !source.slots_decide) {  // 2.5, one shard: the runs section alone (§7.3)
+            if (source.start_bytes == 4) walk_starts<uint32_t>(vertices, direction, source, visit);
+            else walk_starts<uint64_t>(vertices, direction, source, visit);
+            return;
+        }
         for (size_t i = 0; i < vertices.size(); ++i) {
             source.prefetch_ahead(vertices, i);
             detail::NeighbourRun run;
@@ -1044,7 +1049,7 @@ private:
 
     // What for_each_neighbour reads of `direction`'s slots and domain, and what the hints of both
     // frontier walks read (RunSource); never throws.
-    detail::RunSource run_source(Direction direction) const noexcept;
+    const detail::RunSource& run_source(Direction direction) const noexcept;
 
     // One call of `visit` in the loop, and the iterator's walk out of line: with more call
     // sites the compiler stopped inlining a large visitor (mmgraph::bfs's) and called it per
@@ -1065,6 +1070,33 @@ private:
         for (uint64_t bit = run.first_bit, loadable = run.loadable_bits, end = bit + run.count * bits; bit < end; bit += bits) {
             const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
             visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
+        }
+    }
+    // for_each_neighbour in a single-shard file of 2.5 (§7.3): each vertex's entries between its
+    // two starts, what the walk needs held in locals, so that the loop is a CSR's; starts out
+    // of order or past the run go to the iterator, which reports them.
+    template <typename Start, typename Visit>
+    void walk_starts(std::span<const uint32_t> vertices, Direction direction, const detail::RunSource& source, Visit& visit) const {
+        const uint8_t* const starts = source.starts;
+        const uint8_t* const entries = source.runs.data;
+        const uint64_t words = source.runs.size / 4, loadable = source.run_loadable_bits, limit = source.run_capacity;
+        const uint64_t count = source.vertex_count, shard = source.shard;
+        const unsigned bits = source.entry_bits;
+        const uint32_t mask = source.entry_mask;
+        for (size_t i = 0; i < vertices.size(); ++i) {
+            source.prefetch_ahead(vertices, i);
+            const uint32_t v = vertices[i];
+            // The starts of every vertex and the one after the last lie inside the section (open).
+            const uint64_t first = v < count ? format::load<Start>(starts + sizeof(Start) * v) : 1;
+            const uint64_t end = v < count ? format::load<Start>(starts + sizeof(Start) * (uint64_t{v} + 1)) : 0;
+            if (first > end || end > limit) [[unlikely]] {
+                visit_neighbours_by_iterator(v, direction, visit);
+                continue;
+            }
+            for (uint64_t bit = first * bits, stop = end * bits; bit < stop; bit += bits) {
+                const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
+                visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
+            }
         }
     }
     template <typename Visit>

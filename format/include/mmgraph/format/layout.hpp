@@ -232,6 +232,13 @@ constexpr uint32_t runs_start_bytes(uint64_t entries) noexcept { return entries 
 constexpr uint64_t runs_run_offset(uint64_t vertex_count, uint32_t start_bytes) noexcept {
     return kRunsHeadSize + uint64_t{start_bytes} * (vertex_count + 1);
 }
+// The same width from the section's length alone, so that open need not read the section: by
+// that rule, 8-byte starts come with a run of at least 2^32 entries, whose bytes are more than
+// any run of 4-byte starts can have (§7.3). `entry_bits` W <= 32.
+constexpr uint32_t runs_start_bytes_of_length(uint64_t length, uint64_t vertex_count, unsigned entry_bits) noexcept {
+    const uint64_t head = runs_run_offset(vertex_count, 4);
+    return length < head || length - head <= 4 * (((uint64_t{1} << 32) - 1) * entry_bits / 32 + 1) ? 4 : 8;
+}
 
 // ---- 8. key index, edge property tables, limits (§8, §9) ----------------------------------
 // Key index (§8.1): u32 key_type, u32 bucket bits b, u64 entry count n, then (2^b + 1) u32
