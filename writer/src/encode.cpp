@@ -2,7 +2,7 @@
 // it through a SectionWriter, on a fixed number of threads. Then checksums, directory and header, flush
 // and rename. Byte positions come only from the plan, so the thread count cannot change a byte.
 #include <algorithm>
-#include <atomic>
+#include <array>
 #include <chrono>
 #include <cstring>
 #include <functional>
@@ -95,6 +95,8 @@ public:
         add_edge_props();
         add_key_table();
         parallel::run_all(tasks_, threads);
+        write_run_edges(Direction::out);
+        if (g_.options.store_in_edges) write_run_edges(Direction::in);
         zero_gaps();
         add_checksums();
         parallel::run_all(tasks_, threads);
@@ -142,8 +144,17 @@ private:
     void encode_nodes(uint64_t first, uint64_t last) const;
     void add_adjacency(Direction dir);
     void add_runs_starts(Direction dir);
-    void encode_adjacency_window(Direction dir, size_t window_index) const;
-    void put_run_entries(Direction dir, uint64_t first_entry, std::span<const uint32_t> entries) const;
+    void encode_adjacency_window(Direction dir, size_t window_index);
+    void put_run_entries(Direction dir, size_t window_index, uint64_t first_entry, std::span<const uint32_t> entries);
+    void write_run_edges(Direction dir) const;
+    // The first and last word of each adjacency window's stretch of its direction's run: a word
+    // there may hold entries of the windows before or after it too, so each window leaves its
+    // bits of those two words here and write_run_edges merges them once every window has run.
+    struct RunEdge {
+        uint64_t word = ~uint64_t{0};  // index in the run; none by default
+        uint32_t bits = 0;
+    };
+    std::array<std::vector<RunEdge>, 2> run_edges_;
     struct TypeBlock { uint16_t type; uint32_t groups; uint64_t begin, end; };  // a block of a list: its edges [begin, end)
     void put_adjacency_record(SectionWriter& w, Direction dir, std::span<const detail::SpilledEdge> list, bool local,
                               std::span<const TypeBlock> blocks, const uint32_t* in_ordinals) const;
@@ -426,11 +437,12 @@ void ShardEncoder::put_window_rows(const ShardPlan::PropTable& table, const deta
 // §7 adjacency records, a window of lists per task (see AdjacencyWindow).
 void ShardEncoder::add_adjacency(Direction dir) {
     const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
+    run_edges_[dir == Direction::in].assign(2 * (a.windows.size() - 1), RunEdge{});
     for (size_t w = 0; w + 1 < a.windows.size(); ++w)
         tasks_.push_back([this, dir, w] { encode_adjacency_window(dir, w); });
 }
 
-void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) const {
+void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) {
     const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
     uint8_t* base = base_of(dir == Direction::out ? SectionKind::out_edges : SectionKind::in_edges);
     const char* what = dir == Direction::out ? "out_edges" : "in_edges";
@@ -471,7 +483,7 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
             }
         w.finish();
         done_window(base, begin, end, bytes);
-        put_run_entries(dir, a.start[first], run);
+        put_run_entries(dir, window_index, a.start[first], run);
         return;
     }
     std::vector<TypeBlock> blocks;
@@ -497,7 +509,7 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) c
     }
     w.finish();
     done_window(base, begin, end, bytes);
-    put_run_entries(dir, a.start[first], run);
+    put_run_entries(dir, window_index, a.start[first], run);
 }
 
 // §7.3: a runs section's head and starts, kVerticesPerTask starts per task; the run itself is
@@ -527,10 +539,11 @@ void ShardEncoder::add_runs_starts(Direction dir) {
 }
 
 // A window's flat entries into its direction's run from entry `first_entry` on (§7.2, §7.3).
-// Windows run on several threads and a word may hold the last entries of one window and the
-// first of the next: those two words are merged into the (zero) mapping with an atomic OR, the
-// words between are whole and written as one range.
-void ShardEncoder::put_run_entries(Direction dir, uint64_t first_entry, std::span<const uint32_t> entries) const {
+// Windows run on several threads and a word may hold entries of more than one window: the
+// window's first and last words wait in run_edges_ for write_run_edges, the words between are
+// whole and written at once, as the records are (not through the mapping, whose faults map
+// whole folios: s22 edge list, 316 -> 680 MiB peak when the edge words were merged there).
+void ShardEncoder::put_run_entries(Direction dir, size_t window_index, uint64_t first_entry, std::span<const uint32_t> entries) {
     if (entries.empty()) return;
     const unsigned bits = format::packed_entry_bits(n_);
     const SectionKind kind = dir == Direction::out ? SectionKind::out_runs : SectionKind::in_runs;
@@ -556,12 +569,28 @@ void ShardEncoder::put_run_entries(Direction dir, uint64_t first_entry, std::spa
         }
     }
     if (filled) packed[out] = static_cast<uint32_t>(buffer);
-    auto merge = [&](uint64_t k) {
-        std::atomic_ref<uint32_t>(*reinterpret_cast<uint32_t*>(run + 4 * (first_word + k))).fetch_or(packed[k], std::memory_order_relaxed);
-    };
-    merge(0);
-    if (words > 1) merge(words - 1);
+    RunEdge* edges = run_edges_[dir == Direction::in].data() + 2 * window_index;
+    edges[0] = {first_word, packed[0]};
+    if (words > 1) edges[1] = {first_word + words - 1, packed[words - 1]};
     if (words > 2) output_.write(static_cast<uint64_t>(run + 4 * (first_word + 1) - file_), packed.data() + 1, 4 * (words - 2));
+}
+
+// The words that adjacency windows share (put_run_entries), each the OR of its windows' bits.
+void ShardEncoder::write_run_edges(Direction dir) const {
+    std::vector<RunEdge> edges;
+    for (const RunEdge& e : run_edges_[dir == Direction::in])
+        if (e.word != RunEdge{}.word) edges.push_back(e);
+    std::sort(edges.begin(), edges.end(), [](const RunEdge& x, const RunEdge& y) { return x.word < y.word; });
+    const SectionKind kind = dir == Direction::out ? SectionKind::out_runs : SectionKind::in_runs;
+    const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
+    const uint64_t run = static_cast<uint64_t>(base_of(kind) - file_) + format::runs_run_offset(n_, format::runs_start_bytes(a.start.back()));
+    for (size_t i = 0; i < edges.size();) {
+        uint32_t bits = 0;
+        size_t j = i;
+        for (; j < edges.size() && edges[j].word == edges[i].word; ++j) bits |= edges[j].bits;
+        output_.write(run + 4 * edges[i].word, &bits, 4);
+        i = j;
+    }
 }
 
 // One record (§7, format/adjacency.hpp), in the order of its layout: a flat record is its
