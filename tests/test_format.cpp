@@ -433,6 +433,17 @@ TEST_CASE("format: packed entries (§7.2) take W bits each in whole 32-bit words
             for (uint64_t k = 0; k < count; ++k) REQUIRE(packed_entry(run.data(), words, k, bits, (1u << bits) - 1) == values[k]);
             const unsigned used = static_cast<unsigned>(count * bits % 32);
             if (used) CHECK((load<uint32_t>(run.data() + run.size() - 4) >> used) == 0);
+            // From a bit inside the first word, as a stretch of a runs section's run (§7.3):
+            // the same entries at first_bit + k * bits, and zero bits around them.
+            for (unsigned first_bit : {1u, 13u, 31u}) {
+                const uint64_t stretch = (first_bit + count * bits + 31) / 32;
+                std::vector<uint8_t> part(4 * stretch, 0xEE);
+                pack_entries(part.data(), count, bits, [&](uint64_t i) { return values[i]; }, first_bit);
+                for (uint64_t k = 0; k < count; ++k) REQUIRE(packed_entry_at(part.data(), stretch, first_bit + k * bits, (1u << bits) - 1) == values[k]);
+                CHECK((load<uint32_t>(part.data()) & ((1u << first_bit) - 1)) == 0);
+                if (const unsigned end = static_cast<unsigned>((first_bit + count * bits) % 32))
+                    CHECK((load<uint32_t>(part.data() + part.size() - 4) >> end) == 0);
+            }
         }
     }
 }

@@ -553,22 +553,8 @@ void ShardEncoder::put_run_entries(Direction dir, size_t window_index, uint64_t 
     const unsigned shift = static_cast<unsigned>(bit % 32);
     const uint64_t words = (shift + entries.size() * bits + 31) / 32;
     thread_local std::vector<uint32_t> packed;
-    packed.assign(words, 0);
-    // Packed from bit `shift` of the first word: a leading zero entry of `shift` bits would do it,
-    // but shift may exceed the width.
-    uint64_t buffer = 0;
-    unsigned filled = shift;
-    size_t out = 0;
-    for (const uint32_t e : entries) {
-        buffer |= uint64_t{e} << filled;
-        filled += bits;
-        if (filled >= 32) {
-            packed[out++] = static_cast<uint32_t>(buffer);
-            buffer >>= 32;
-            filled -= 32;
-        }
-    }
-    if (filled) packed[out] = static_cast<uint32_t>(buffer);
+    packed.resize(words);
+    format::pack_entries(reinterpret_cast<uint8_t*>(packed.data()), entries.size(), bits, [&](uint64_t i) { return entries[i]; }, shift);
     RunEdge* edges = run_edges_[dir == Direction::in].data() + 2 * window_index;
     edges[0] = {first_word, packed[0]};
     if (words > 1) edges[1] = {first_word + words - 1, packed[words - 1]};

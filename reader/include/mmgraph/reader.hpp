@@ -372,12 +372,12 @@ struct RunSource {
     }
 
     // Vertex `index`'s entries from the runs section, with the checks of the iterator's reads:
-    // the starts in order and at most E, and, when the slot is read (with_record, or
-    // slots_decide), the slot's domain and tags, entries exactly for a flat slot and the
-    // record's offset inside the domain. False for what fails one, and for a grouped record
-    // (the iterator reads it). A single-shard walk of neighbours reads the starts alone: the
-    // iterator holds the slot to them (entries exactly for a flat slot), so wherever it
-    // succeeds this gives the same neighbours.
+    // the starts in order and within the run's capacity, and, when the slot is read
+    // (with_record, or slots_decide), the slot's domain and tags, entries exactly for a flat
+    // slot and the record's offset inside the domain. False for what fails one, and for a
+    // grouped record (the iterator reads it). A single-shard walk of neighbours reads the starts
+    // alone: the iterator holds the slot to them (entries exactly for a flat slot), so wherever
+    // it succeeds that walk gives the same neighbours.
     [[gnu::always_inline]] bool read_apart(uint32_t index, NeighbourRun& run, bool with_record) const noexcept {
         uint64_t first, end;
         if (start_bytes == 4) {
@@ -395,7 +395,7 @@ struct RunSource {
             run.record = value & format::kSlotOffsetMask;
             if (run.record > domain.size) return false;
         }
-        // end <= E, and open() checked that the run holds E entries: no overflow, all inside.
+        // end <= capacity, the entries the run's words hold (open): no overflow, all inside.
         // The walk counts bits from the run's start, so nothing here depends on where in it
         // the vertex's entries lie but their first bit.
         run.run = runs.data;
@@ -980,28 +980,68 @@ public:
     // Visits the neighbours of every vertex in `vertices`, in the order given, calling
     // visit(vertex index, VertexRef neighbour) for each of its edges as
     //     for_each_edge(vertices, direction, [&](uint32_t v, const Edge& e) { visit(v, e.target); })
-    // would: the same neighbours in the same order, with for_each_edge's prefetching. For a
-    // search that needs neither edge types nor ordinals (a BFS level): a flat record of a file of
-    // format 2.3 or newer keeps all its entries in one packed run right after its degree (§7),
-    // and this reads only the slot, the degree and that run, never the block directory or the
-    // ordinals after it. Those reads are checked; a record whose slot, degree or run fails a
-    // check, a grouped record, and a multi-type flat record of an older file are walked with
-    // the iterator instead, which reports what is wrong as for_each_edge does. So damage the walk
-    // does not read (a block directory whose counts do not add up, ordinals past the domain) is
-    // not reported here: for_each_edge and verify() report it.
+    // would: the same neighbours in the same order, with for_each_edge's prefetching, wherever
+    // that loop succeeds. For a search that needs neither edge types nor ordinals (a BFS level):
+    // in a single-shard file of format 2.5 this reads each vertex's two starts and its entries
+    // in the direction's runs section (§7.3), as a CSR is read, never the vertex's slots or
+    // record; in a file of several shards it reads the slot too, to tell a flat record; in 2.3
+    // and 2.4 a flat record keeps its entries in one packed run right after its degree, and
+    // this reads the slot, the degree and that run. Those reads are checked; what fails a check,
+    // a grouped record, and a multi-type flat record of 2.2 or older are walked with the
+    // iterator instead, which reports what is wrong as for_each_edge does. So damage the walk
+    // does not read (a slot, a block directory whose counts do not add up, ordinals past the
+    // domain) is not reported here: for_each_edge and verify() report it.
     template <typename Visit>
     void for_each_neighbour(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
-        const detail::RunSource source = run_source(direction);
-        if (source.starts && !source.slots_decide) {  // 2.5, one shard: the runs section alone (§7.3)
-            if (source.start_bytes == 4) walk_starts<uint32_t>(vertices, direction, source, visit);
-            else walk_starts<uint64_t>(vertices, direction, source, visit);
-            return;
-        }
+        const detail::RunSource& source = run_source(direction);
+        // In a single-shard 2.5 file the runs section alone (§7.3): each vertex's two starts,
+        // with what the loop needs held in locals, so that it is a CSR's loop.
+        const bool starts_only = source.starts && !source.slots_decide;
+        const uint8_t* const starts = source.starts;
+        const bool wide_starts = source.start_bytes == 8;
+        const uint64_t count = source.vertex_count, capacity = source.run_capacity;
+        const unsigned bits = source.entry_bits;
+        const uint32_t mask = source.entry_mask;
+        const uint64_t shard = source.shard;
+        const bool hints = source.hints;
         for (size_t i = 0; i < vertices.size(); ++i) {
-            source.prefetch_ahead(vertices, i);
-            detail::NeighbourRun run;
-            const bool in_run = source.read(vertices[i], run);
-            visit_neighbours(vertices[i], direction, in_run, run, visit);
+            if (hints) source.prefetch_ahead(vertices, i);
+            const uint32_t v = vertices[i];
+            const uint8_t* entries;
+            uint64_t words, loadable, bit, stop;
+            if (starts_only) {
+                uint64_t first = 1, end = 0;  // a vertex out of range goes to the iterator, which says so
+                if (v < count) {  // every vertex's starts lie inside the section (open)
+                    first = wide_starts ? format::load<uint64_t>(starts + 8 * uint64_t{v}) : format::load<uint32_t>(starts + 4 * uint64_t{v});
+                    end = wide_starts ? format::load<uint64_t>(starts + 8 * uint64_t{v} + 8) : format::load<uint32_t>(starts + 4 * uint64_t{v} + 4);
+                }
+                if (first > end || end > capacity) [[unlikely]] {
+                    visit_neighbours_by_iterator(v, direction, visit);
+                    continue;
+                }
+                entries = source.runs.data;
+                words = source.runs.size / 4;
+                loadable = source.run_loadable_bits;
+                bit = first * bits;
+                stop = end * bits;
+            } else {
+                detail::NeighbourRun run;
+                if (!source.read(v, run)) [[unlikely]] {
+                    visit_neighbours_by_iterator(v, direction, visit);
+                    continue;
+                }
+                entries = run.run;
+                words = run.words;
+                loadable = run.loadable_bits;
+                bit = run.first_bit;
+                stop = bit + run.count * bits;
+            }
+            // One call of `visit` in the loop: with more call sites the compiler stopped
+            // inlining a large visitor (mmgraph::bfs's) and called it per neighbour.
+            for (; bit < stop; bit += bits) {
+                const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
+                visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
+            }
         }
     }
     // The same for every vertex of the file, in index order (which reads the slots front to
@@ -1070,33 +1110,6 @@ private:
         for (uint64_t bit = run.first_bit, loadable = run.loadable_bits, end = bit + run.count * bits; bit < end; bit += bits) {
             const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
             visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
-        }
-    }
-    // for_each_neighbour in a single-shard file of 2.5 (§7.3): each vertex's entries between its
-    // two starts, what the walk needs held in locals, so that the loop is a CSR's; starts out
-    // of order or past the run go to the iterator, which reports them.
-    template <typename Start, typename Visit>
-    void walk_starts(std::span<const uint32_t> vertices, Direction direction, const detail::RunSource& source, Visit& visit) const {
-        const uint8_t* const starts = source.starts;
-        const uint8_t* const entries = source.runs.data;
-        const uint64_t words = source.runs.size / 4, loadable = source.run_loadable_bits, limit = source.run_capacity;
-        const uint64_t count = source.vertex_count, shard = source.shard;
-        const unsigned bits = source.entry_bits;
-        const uint32_t mask = source.entry_mask;
-        for (size_t i = 0; i < vertices.size(); ++i) {
-            source.prefetch_ahead(vertices, i);
-            const uint32_t v = vertices[i];
-            // The starts of every vertex and the one after the last lie inside the section (open).
-            const uint64_t first = v < count ? format::load<Start>(starts + sizeof(Start) * v) : 1;
-            const uint64_t end = v < count ? format::load<Start>(starts + sizeof(Start) * (uint64_t{v} + 1)) : 0;
-            if (first > end || end > limit) [[unlikely]] {
-                visit_neighbours_by_iterator(v, direction, visit);
-                continue;
-            }
-            for (uint64_t bit = first * bits, stop = end * bits; bit < stop; bit += bits) {
-                const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
-                visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
-            }
         }
     }
     template <typename Visit>

@@ -80,12 +80,14 @@ uint32_t unpack_entries(const uint8_t* run, uint64_t words, uint64_t first, uint
     return largest;
 }
 
-// Writes `count` values (each below 2^bits) from `value(i)` into packed_bytes(count, bits) bytes
-// at `out`, padding bits zero.
+// Writes `count` values (each below 2^bits) from `value(i)` into the words at `out`, from bit
+// `first_bit` (below 32) of the first: packed_bytes(count, bits) bytes when it is 0, as a flat
+// record's own run was; a stretch of a runs section's run starts inside a word (§7.3). The bits
+// before the first value and after the last are zero.
 template <typename ValueOf>
-void pack_entries(uint8_t* out, uint64_t count, unsigned bits, ValueOf&& value) {
+void pack_entries(uint8_t* out, uint64_t count, unsigned bits, ValueOf&& value, unsigned first_bit = 0) {
     uint64_t buffer = 0;
-    unsigned filled = 0;
+    unsigned filled = first_bit;
     for (uint64_t i = 0; i < count; ++i) {
         buffer |= uint64_t{value(i)} << filled;
         filled += bits;
