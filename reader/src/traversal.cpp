@@ -116,7 +116,9 @@ Level Search::top_down(int32_t level) {
         if (frontier_[s].empty()) continue;
         const File& file = dataset_.shard(s);
         for (Direction d : forward_)
-            file.for_each_neighbour(std::span<const uint32_t>(frontier_[s]), d, [&](uint32_t, VertexRef target) {
+            // Inlined at each of the walk's call sites (a single-shard 2.5 file's loop, the
+            // slots' loop, the iterator's): called per neighbour, it cost top-down 1.3x the CSR.
+            file.for_each_neighbour(std::span<const uint32_t>(frontier_[s]), d, [&](uint32_t, VertexRef target) __attribute__((always_inline)) {
                 if (!claim(global(target), level)) return;
                 next_[target.shard].push_back(target.index);
                 ++found.vertices;

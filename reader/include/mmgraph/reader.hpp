@@ -994,12 +994,18 @@ public:
     template <typename Visit>
     void for_each_neighbour(std::span<const uint32_t> vertices, Direction direction, Visit&& visit) const {
         const detail::RunSource& source = run_source(direction);
-        // In a single-shard 2.5 file the runs section alone (§7.3): each vertex's two starts,
-        // with what the loop needs held in locals, so that it is a CSR's loop.
-        const bool starts_only = source.starts && !source.slots_decide;
+        if (!source.starts || source.slots_decide) {  // the slots decide (several shards, 2.4 and older)
+            visit_frontier_records(vertices, direction, source, visit);
+            return;
+        }
+        // A single-shard 2.5 file: the runs section alone (§7.3), each vertex's two starts, what
+        // the loop needs held in locals, so that it is a CSR's loop. Its one call of `visit`:
+        // with more call sites the compiler stopped inlining a large visitor (mmgraph::bfs's).
         const uint8_t* const starts = source.starts;
+        const uint8_t* const entries = source.runs.data;
         const bool wide_starts = source.start_bytes == 8;
         const uint64_t count = source.vertex_count, capacity = source.run_capacity;
+        const uint64_t words = source.runs.size / 4, loadable = source.run_loadable_bits;
         const unsigned bits = source.entry_bits;
         const uint32_t mask = source.entry_mask;
         const uint64_t shard = source.shard;
@@ -1007,38 +1013,16 @@ public:
         for (size_t i = 0; i < vertices.size(); ++i) {
             if (hints) source.prefetch_ahead(vertices, i);
             const uint32_t v = vertices[i];
-            const uint8_t* entries;
-            uint64_t words, loadable, bit, stop;
-            if (starts_only) {
-                uint64_t first = 1, end = 0;  // a vertex out of range goes to the iterator, which says so
-                if (v < count) {  // every vertex's starts lie inside the section (open)
-                    first = wide_starts ? format::load<uint64_t>(starts + 8 * uint64_t{v}) : format::load<uint32_t>(starts + 4 * uint64_t{v});
-                    end = wide_starts ? format::load<uint64_t>(starts + 8 * uint64_t{v} + 8) : format::load<uint32_t>(starts + 4 * uint64_t{v} + 4);
-                }
-                if (first > end || end > capacity) [[unlikely]] {
-                    visit_neighbours_by_iterator(v, direction, visit);
-                    continue;
-                }
-                entries = source.runs.data;
-                words = source.runs.size / 4;
-                loadable = source.run_loadable_bits;
-                bit = first * bits;
-                stop = end * bits;
-            } else {
-                detail::NeighbourRun run;
-                if (!source.read(v, run)) [[unlikely]] {
-                    visit_neighbours_by_iterator(v, direction, visit);
-                    continue;
-                }
-                entries = run.run;
-                words = run.words;
-                loadable = run.loadable_bits;
-                bit = run.first_bit;
-                stop = bit + run.count * bits;
+            uint64_t first = 1, end = 0;  // a vertex out of range goes to the iterator, which says so
+            if (v < count) {  // every vertex's starts lie inside the section (open)
+                first = wide_starts ? format::load<uint64_t>(starts + 8 * uint64_t{v}) : format::load<uint32_t>(starts + 4 * uint64_t{v});
+                end = wide_starts ? format::load<uint64_t>(starts + 8 * uint64_t{v} + 8) : format::load<uint32_t>(starts + 4 * uint64_t{v} + 4);
             }
-            // One call of `visit` in the loop: with more call sites the compiler stopped
-            // inlining a large visitor (mmgraph::bfs's) and called it per neighbour.
-            for (; bit < stop; bit += bits) {
+            if (first > end || end > capacity) [[unlikely]] {
+                visit_neighbours_by_iterator(v, direction, visit);
+                continue;
+            }
+            for (uint64_t bit = first * bits, stop = end * bits; bit < stop; bit += bits) {
                 const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
                 visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
             }
@@ -1110,6 +1094,19 @@ private:
         for (uint64_t bit = run.first_bit, loadable = run.loadable_bits, end = bit + run.count * bits; bit < end; bit += bits) {
             const uint32_t index = bit < loadable ? format::packed_entry_loaded(entries, bit, mask) : format::packed_entry_at(entries, words, bit, mask);
             visit(v, std::bit_cast<VertexRef>(uint64_t{index} << 32 | shard));
+        }
+    }
+    // for_each_neighbour where the slots decide: each vertex's run through RunSource::read, out
+    // of line, so that the visitor keeps one call site in the caller's loop.
+    template <typename Visit>
+    [[gnu::noinline]] void visit_frontier_records(std::span<const uint32_t> vertices, Direction direction, const detail::RunSource& shared,
+                                                  Visit& visit) const {
+        const detail::RunSource source = shared;  // a copy the loop can keep in registers
+        for (size_t i = 0; i < vertices.size(); ++i) {
+            source.prefetch_ahead(vertices, i);
+            detail::NeighbourRun run;
+            const bool in_run = source.read(vertices[i], run);
+            visit_neighbours(vertices[i], direction, in_run, run, visit);
         }
     }
     template <typename Visit>
