@@ -473,8 +473,9 @@ uint64_t Vertex::degree(Direction direction) const {
     uint64_t value = m.slot(index_, which);
     if (m.runs_apart) {
         // The two starts (§7.3), read directly: a lookup's degree pays for every instruction
-        // (figure 10: 34-37 -> 48-49 ns through adjacency_record). What does not agree with the
-        // slot, or falls outside the run, goes to adjacency_record, whose checks report it.
+        // (figure 10: find and degree took 48-49 ns through adjacency_record, 29-37 so). What
+        // does not agree with the slot, or falls outside the run, goes to adjacency_record,
+        // whose checks report it.
         const File::Impl::Runs& runs = m.runs(direction);
         const uint8_t* at = runs.region.data + format::kRunsHeadSize + uint64_t{index_} * runs.start_bytes;  // inside: open
         const uint64_t first = runs.start_bytes == 4 ? format::load<uint32_t>(at) : format::load<uint64_t>(at);
