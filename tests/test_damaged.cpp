@@ -317,7 +317,6 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
     mmgraph::test::write_bytes(dir / "good.mmg", good);
     auto ref = File::open(dir / "good.mmg");
     const SectionInfo nodes = section(*ref, "nodes");
-    const SectionInfo out = section(*ref, "out_edges");
     const SectionInfo out_runs = section(*ref, "out_runs");
     const SectionInfo keys = section(*ref, "key_table");
     const Vertex::Slots ann = ref->find("ann")->slots();

@@ -98,7 +98,7 @@ detail::RunSource detail::make_run_source(const File::Impl& m, Direction directi
     source.in_direction = direction == Direction::in;
     if (m.runs_apart) {
         const File::Impl::Runs& runs = m.runs(direction);
-        // open() checked the section's length against its starts and its run of E entries.
+        // open() checked that the section holds every start and a run of whole words.
         source.starts = runs.region.data + format::kRunsHeadSize;
         source.start_bytes = runs.start_bytes;
         source.run_capacity = runs.capacity;

@@ -477,9 +477,9 @@ uint64_t Vertex::degree(Direction direction) const {
         // does not agree with the slot, or falls outside the run, goes to adjacency_record,
         // whose checks report it.
         const File::Impl::Runs& runs = m.runs(direction);
-        const uint8_t* at = runs.region.data + format::kRunsHeadSize + uint64_t{index_} * runs.start_bytes;  // inside: open
-        const uint64_t first = runs.start_bytes == 4 ? format::load<uint32_t>(at) : format::load<uint64_t>(at);
-        const uint64_t end = runs.start_bytes == 4 ? format::load<uint32_t>(at + 4) : format::load<uint64_t>(at + 8);
+        const uint8_t* starts = runs.region.data + format::kRunsHeadSize;  // every vertex's lie inside (open)
+        const uint64_t first = format::runs_start(starts, runs.start_bytes == 8, index_);
+        const uint64_t end = format::runs_start(starts, runs.start_bytes == 8, uint64_t{index_} + 1);
         const uint64_t flat_tags = (value & ~format::kSlotOffsetMask) ^ format::kSlotTagLocal;
         const uint64_t domain = static_cast<uint64_t>(direction == Direction::out ? m.out_domain : m.in_domain);
         if (first <= end && end <= runs.capacity) {

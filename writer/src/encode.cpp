@@ -147,6 +147,12 @@ private:
     void encode_adjacency_window(Direction dir, size_t window_index);
     void put_run_entries(Direction dir, size_t window_index, uint64_t first_entry, std::span<const uint32_t> entries);
     void write_run_edges(Direction dir) const;
+    // File offset of `dir`'s run, after its runs section's head and starts (§7.3).
+    uint64_t run_offset(Direction dir) const {
+        const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
+        const SectionKind kind = dir == Direction::out ? SectionKind::out_runs : SectionKind::in_runs;
+        return p_.sections[p_.section_index(kind)].offset + format::runs_run_offset(n_, format::runs_start_bytes(a.start.back()));
+    }
     // The first and last word of each adjacency window's stretch of its direction's run: a word
     // there may hold entries of the windows before or after it too, so each window leaves its
     // bits of those two words here and write_run_edges merges them once every window has run.
@@ -546,9 +552,6 @@ void ShardEncoder::add_runs_starts(Direction dir) {
 void ShardEncoder::put_run_entries(Direction dir, size_t window_index, uint64_t first_entry, std::span<const uint32_t> entries) {
     if (entries.empty()) return;
     const unsigned bits = format::packed_entry_bits(n_);
-    const SectionKind kind = dir == Direction::out ? SectionKind::out_runs : SectionKind::in_runs;
-    const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
-    uint8_t* run = base_of(kind) + format::runs_run_offset(n_, format::runs_start_bytes(a.start.back()));
     const uint64_t bit = first_entry * bits, first_word = bit / 32;
     const unsigned shift = static_cast<unsigned>(bit % 32);
     const uint64_t words = (shift + entries.size() * bits + 31) / 32;
@@ -558,7 +561,7 @@ void ShardEncoder::put_run_entries(Direction dir, size_t window_index, uint64_t 
     RunEdge* edges = run_edges_[dir == Direction::in].data() + 2 * window_index;
     edges[0] = {first_word, packed[0]};
     if (words > 1) edges[1] = {first_word + words - 1, packed[words - 1]};
-    if (words > 2) output_.write(static_cast<uint64_t>(run + 4 * (first_word + 1) - file_), packed.data() + 1, 4 * (words - 2));
+    if (words > 2) output_.write(run_offset(dir) + 4 * (first_word + 1), packed.data() + 1, 4 * (words - 2));
 }
 
 // The words that adjacency windows share (put_run_entries), each the OR of its windows' bits.
@@ -567,9 +570,7 @@ void ShardEncoder::write_run_edges(Direction dir) const {
     for (const RunEdge& e : run_edges_[dir == Direction::in])
         if (e.word != RunEdge{}.word) edges.push_back(e);
     std::sort(edges.begin(), edges.end(), [](const RunEdge& x, const RunEdge& y) { return x.word < y.word; });
-    const SectionKind kind = dir == Direction::out ? SectionKind::out_runs : SectionKind::in_runs;
-    const ShardPlan::Adjacency& a = dir == Direction::out ? p_.out : p_.in;
-    const uint64_t run = static_cast<uint64_t>(base_of(kind) - file_) + format::runs_run_offset(n_, format::runs_start_bytes(a.start.back()));
+    const uint64_t run = run_offset(dir);
     for (size_t i = 0; i < edges.size();) {
         uint32_t bits = 0;
         size_t j = i;

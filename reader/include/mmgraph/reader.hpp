@@ -379,14 +379,8 @@ struct RunSource {
     // alone: the iterator holds the slot to them (entries exactly for a flat slot), so wherever
     // it succeeds that walk gives the same neighbours.
     [[gnu::always_inline]] bool read_apart(uint32_t index, NeighbourRun& run, bool with_record) const noexcept {
-        uint64_t first, end;
-        if (start_bytes == 4) {
-            first = format::load<uint32_t>(starts + 4 * uint64_t{index});
-            end = format::load<uint32_t>(starts + 4 * uint64_t{index} + 4);
-        } else {
-            first = format::load<uint64_t>(starts + 8 * uint64_t{index});
-            end = format::load<uint64_t>(starts + 8 * uint64_t{index} + 8);
-        }
+        const uint64_t first = format::runs_start(starts, start_bytes == 8, index);
+        const uint64_t end = format::runs_start(starts, start_bytes == 8, uint64_t{index} + 1);
         if (first > end || end > run_capacity) return false;
         if (with_record || slots_decide) {
             const uint64_t value = format::load<uint64_t>(slots + index * stride);
@@ -518,7 +512,7 @@ struct RunSource {
     [[gnu::always_inline]] void prefetch_record(uint32_t index) const noexcept {
         if (index >= vertex_count) return;
         if (starts) {  // the entries, from the start read ahead (§7.3)
-            const uint64_t first = start_bytes == 4 ? format::load<uint32_t>(starts + 4 * uint64_t{index}) : format::load<uint64_t>(starts + 8 * uint64_t{index});
+            const uint64_t first = format::runs_start(starts, start_bytes == 8, index);
             if (first <= run_capacity)
                 if (const uint8_t* line = runs.peek(first * entry_bits / 32 * 4, 1)) __builtin_prefetch(line, 0, 3);
             if (!slots_decide) return;
@@ -1015,8 +1009,8 @@ public:
             const uint32_t v = vertices[i];
             uint64_t first = 1, end = 0;  // a vertex out of range goes to the iterator, which says so
             if (v < count) {  // every vertex's starts lie inside the section (open)
-                first = wide_starts ? format::load<uint64_t>(starts + 8 * uint64_t{v}) : format::load<uint32_t>(starts + 4 * uint64_t{v});
-                end = wide_starts ? format::load<uint64_t>(starts + 8 * uint64_t{v} + 8) : format::load<uint32_t>(starts + 4 * uint64_t{v} + 4);
+                first = format::runs_start(starts, wide_starts, v);
+                end = format::runs_start(starts, wide_starts, uint64_t{v} + 1);
             }
             if (first > end || end > capacity) [[unlikely]] {
                 visit_neighbours_by_iterator(v, direction, visit);

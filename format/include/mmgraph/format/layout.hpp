@@ -15,6 +15,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "mmgraph/format/endian.hpp"
+
 namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
@@ -231,6 +233,10 @@ inline constexpr size_t kRunsStartBytesOff = 0;
 constexpr uint32_t runs_start_bytes(uint64_t entries) noexcept { return entries < (uint64_t{1} << 32) ? 4 : 8; }
 constexpr uint64_t runs_run_offset(uint64_t vertex_count, uint32_t start_bytes) noexcept {
     return kRunsHeadSize + uint64_t{start_bytes} * (vertex_count + 1);
+}
+// Start v of a runs section's starts, which begin at `starts`; `wide`: 8-byte starts.
+inline uint64_t runs_start(const uint8_t* starts, bool wide, uint64_t v) noexcept {
+    return wide ? load<uint64_t>(starts + 8 * v) : load<uint32_t>(starts + 4 * v);
 }
 // The same width from the section's length alone, so that open need not read the section: by
 // that rule, 8-byte starts come with a run of at least 2^32 entries, whose bytes are more than
