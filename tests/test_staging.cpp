@@ -1,6 +1,7 @@
 // The writer's staging structures on their own (writer/src): the string-key cells and the key
 // table, the arena's switch from 32-bit deltas to 64-bit starts, and the edge spill's chunks
-// (plain, one type, general; in memory and in the temporary file) read back by window.
+// (plain, one type, general; in memory and in the temporary file) read back by window, and the
+// plan's 4-byte offsets across multiples of 2^32.
 #include <catch2/catch.hpp>
 
 #include <algorithm>
@@ -20,6 +21,7 @@
 
 using namespace mmgraph;
 using mmgraph::detail::Arena;
+using mmgraph::detail::MonotoneOffsets;
 using mmgraph::detail::EdgeSpill;
 using mmgraph::detail::SpilledEdge;
 using mmgraph::detail::StringKeys;
@@ -261,6 +263,28 @@ void check_spill(const EdgeSpill& spill, const std::vector<ModelEdge>& model, co
 }
 
 }  // namespace
+
+TEST_CASE("plan offsets: 4 bytes a value read back as 64-bit offsets across several multiples of 2^32", "[staging]") {
+    constexpr uint64_t k4G = uint64_t{1} << 32;
+    // Equal values, a value just below and at each multiple, a jump over two multiples at once,
+    // and a run of equal values at a multiple (empty records there).
+    const std::vector<uint64_t> values{0, 0, 7, k4G - 1, k4G, k4G, k4G + 9, 3 * k4G + 1, 3 * k4G + 1, 4 * k4G, 4 * k4G, 5 * k4G - 1};
+    MonotoneOffsets offsets;
+    offsets.clear(values.size());
+    for (uint64_t v : values) offsets.push_back(v);
+    REQUIRE(offsets.size() == values.size());
+    for (size_t i = 0; i < values.size(); ++i) CHECK(offsets[i] == values[i]);
+    CHECK(offsets.back() == values.back());
+    CHECK_THROWS_AS(offsets.push_back(4 * k4G), std::logic_error);
+
+    offsets.assign_zeros(5);
+    REQUIRE(offsets.size() == 5);
+    CHECK(offsets[4] == 0);
+    CHECK(offsets.back() == 0);
+    offsets.push_back(k4G + 1);  // after zeros, the first crossing is at index 5
+    CHECK(offsets[4] == 0);
+    CHECK(offsets[5] == k4G + 1);
+}
 
 TEST_CASE("edge spill: every window reads back its edges, per list in id order", "[staging]") {
     const uint32_t vertices = 3000;

@@ -21,6 +21,7 @@
 #include "direct_key_table.hpp"
 #include "edge_spill.hpp"
 #include "growable_array.hpp"
+#include "monotone_offsets.hpp"
 #include "mmgraph/format/endian.hpp"
 #include "mmgraph/format/vlq.hpp"
 #include "mmgraph/writer.hpp"
@@ -355,12 +356,12 @@ struct ShardPlan {
     uint32_t id_width = 0;
     std::vector<std::vector<uint32_t>> label_sets;  // §6.6: set label_count + i is label_sets[i]
     std::vector<uint16_t> node_type;    // per local vertex
-    std::vector<uint64_t> node_offset;  // per local vertex, + end
+    detail::MonotoneOffsets node_offset;  // per local vertex, + end
 
     struct Adjacency {
         std::vector<uint32_t> windows;     // local index bounds of the windows (see AdjacencyWindow)
-        std::vector<uint64_t> offset;      // record offset per local vertex, + end
-        std::vector<uint64_t> start;       // §7.3: flat entries before each local vertex, + end (E)
+        detail::MonotoneOffsets offset;    // record offset per local vertex, + end
+        detail::MonotoneOffsets start;     // §7.3: flat entries before each local vertex, + end (E)
         std::vector<uint8_t> local;        // per local vertex: every entry in this shard
     };
     Adjacency out, in;

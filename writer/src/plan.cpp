@@ -373,7 +373,7 @@ void ShardPlanner::plan_nodes(ShardPlan& p) const {
     }
     p.id_width = p.node_types.size() <= 1 ? 0 : p.node_types.size() <= 256 ? 1 : 2;
     p.label_counts.assign(g_.labels.size(), 0);
-    p.node_offset.resize(n + 1);
+    p.node_offset.clear(n + 1);
     uint64_t offset = 0;
     for (uint64_t l = 0; l < n; ++l) {
         uint32_t g = p.members[l];
@@ -388,10 +388,10 @@ void ShardPlanner::plan_nodes(ShardPlan& p) const {
         }
         uint64_t table = 0;
         for (uint8_t w : nt.widths) table += w;
-        p.node_offset[l] = offset;
+        p.node_offset.push_back(offset);
         offset += format::align_up(p.id_width + shape.null_bytes + shape.fixed_size + table + var_bytes[l], format::kRecordAlign);
     }
-    p.node_offset[n] = offset;
+    p.node_offset.push_back(offset);
 }
 
 // §7 adjacency of both directions, with the edge counts they give.
@@ -405,7 +405,7 @@ void ShardPlanner::plan_edges(ShardPlan& p) const {
     p.edge_type_counts.assign(g_.edge_types.size(), 0);
     plan_adjacency(p, Direction::out);
     if (g_.options.store_in_edges) plan_adjacency(p, Direction::in);
-    else p.in.offset.assign(p.members.size() + 1, 0), p.in.start.assign(p.members.size() + 1, 0);
+    else p.in.offset.assign_zeros(p.members.size() + 1), p.in.start.assign_zeros(p.members.size() + 1);
     p.edge_count = 0;
     for (uint32_t g : p.members) p.edge_count += g_.edges->degree(Direction::out)[g];
     if (sizes_from_degrees_ && (!any_properties_ || rows_from_degrees_) && !g_.edge_types.empty())
@@ -418,8 +418,8 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     const std::vector<uint32_t>& degree = g_.edges->degree(dir);
     const uint64_t n = p.members.size();
     a.windows = detail::window_bounds(p.members, degree);
-    a.offset.assign(n + 1, 0);
-    a.start.assign(n + 1, 0);
+    a.offset.clear(n + 1);
+    a.start.clear(n + 1);
     a.local.assign(n, 1);
     // A record's bytes (§7), by the geometry the reader walks: flat entries are packed at the
     // shard's width in the runs section (§7.2, §7.3), and the blocks' parts follow from their
@@ -442,12 +442,12 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     uint64_t offset = 0, entries = 0;
     if (sizes_from_degrees_ && !numbers_rows) {
         for (uint64_t l = 0; l < n; ++l) {
-            a.offset[l] = offset;
-            a.start[l] = entries;
+            a.offset.push_back(offset);
+            a.start.push_back(entries);
             if (const uint32_t count = degree[p.members[l]]) offset += one_block_bytes(count), entries += count;
         }
-        a.offset[n] = offset;
-        a.start[n] = entries;
+        a.offset.push_back(offset);
+        a.start.push_back(entries);
         return;
     }
     std::vector<int32_t> table_of(g_.edge_types.size(), -1);
@@ -461,8 +461,8 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     auto measure = [&](size_t w, const detail::AdjacencyWindow& window) {
         for (uint32_t l = a.windows[w]; l < a.windows[w + 1]; ++l) {
             const auto list = window.list(l);
-            a.offset[l] = offset;
-            a.start[l] = entries;
+            a.offset.push_back(offset);
+            a.start.push_back(entries);
             if (list.empty()) continue;
             if (numbers_rows) {
                 // Edge ordinals (§8.2): rank among this shard's out-edges of the type, in stored order.
@@ -500,8 +500,8 @@ void ShardPlanner::plan_adjacency(ShardPlan& p, Direction dir) const {
     // Measuring is the serial part: it starts as soon as its window is loaded.
     const unsigned threads = g_.worker_threads();
     parallel::ordered_parallel<detail::AdjacencyWindow>(a.windows.size() - 1, {threads > 1 ? threads : 0, threads + 1, false}, load, measure);
-    a.offset[n] = offset;
-    a.start[n] = entries;
+    a.offset.push_back(offset);
+    a.start.push_back(entries);
 }
 
 // §8.2 edge property tables: rows, heap positions per task, offset widths.
