@@ -157,6 +157,19 @@ TEST_CASE("an adjacency record is described as in the worked example (§7.1)", "
     CHECK((word->bits[2].name == "entry 1" && word->bits[2].lsb == 20 && word->bits[2].width == 4 && word->bits[2].value == 9));
     CHECK((word->bits[3].name == "entry 2" && word->bits[3].lsb == 24 && word->bits[3].width == 4 && word->bits[3].value == 7));
     CHECK((word->bits[4].name == "padding" && word->bits[4].lsb == 28 && word->bits[4].width == 4 && word->bits[4].value == 0));
+    // Vertex 4's entries (10 and 11) share that word with vertex 3's before them and vertex 5's
+    // after them, and the run ends in it: the bits after its entries are named apart.
+    VertexAnatomy four = describe_vertex(*file, 4);
+    REQUIRE(four.error.empty());
+    const FieldSpan* shared = nullptr;
+    for (const FieldSpan& f : four.fields)
+        if (f.name == "entries: packed word 1") shared = &f;
+    REQUIRE(shared);
+    using Bits = std::tuple<std::string, unsigned, unsigned>;
+    std::vector<Bits> bits;
+    for (const BitField& f : shared->bits) bits.emplace_back(f.name, f.lsb, f.width);
+    CHECK(bits == std::vector<Bits>{{"other vertices' entries", 0, 8}, {"entry 0", 8, 4}, {"entry 1", 12, 4},
+                                    {"other vertices' entries", 16, 12}, {"padding", 28, 4}});
     // owner_of gives a shared word to the vertex of its first entry (entry 8, vertex 3's), whose
     // anatomy names the same word.
     const ByteOwner owner = owner_of(*file, word->offset + 2);

@@ -325,6 +325,42 @@ uint64_t describe_node(const File& file, const File::Impl& m, uint32_t index, Ve
 
 // ---- 4. adjacency records -------------------------------------------------------------------
 
+// One 32-bit word of a packed run (§7.2), word `word` of `words`, split into bit fields that
+// tile it: the parts of entries [first, end) it holds, named from 0 at `first`, and the bits
+// around them, which are other records' entries up to the run's `total` entries and padding
+// past them. Returns the fields and the entries' text ("k: vertex v, ...").
+struct PackedWord {
+    std::vector<BitField> fields;
+    std::string text;
+};
+PackedWord split_packed_word(const File::Impl& m, const uint8_t* run, uint64_t words, uint64_t word, unsigned bits, uint64_t first,
+                             uint64_t end, uint64_t total) {
+    const uint64_t lsb = 32 * word, word_end = lsb + 32;
+    const uint32_t value = format::load<uint32_t>(run + 4 * word);
+    PackedWord out;
+    auto field = [&](std::string name, uint64_t from, uint64_t to) {
+        if (from >= to) return;
+        const unsigned at = static_cast<unsigned>(from - lsb), width = static_cast<unsigned>(to - from);
+        out.fields.push_back({std::move(name), at, width, width == 32 ? value : (value >> at) & ((1u << width) - 1)});
+    };
+    auto around = [&](uint64_t from, uint64_t to) {  // bits outside [first, end)'s entries
+        const uint64_t run_end = std::clamp(total * bits, from, to);
+        field("other vertices' entries", from, run_end);
+        field("padding", run_end, to);
+    };
+    around(lsb, std::clamp(first * bits, lsb, word_end));
+    for (uint64_t k = std::max(first, lsb / bits); k < end && k * bits < word_end; ++k) {
+        const uint64_t lo = std::max(k * bits, lsb), hi = std::min((k + 1) * bits, word_end);
+        std::string name = "entry " + std::to_string(k - first);
+        if (lo != k * bits || hi != (k + 1) * bits) name += " bits " + std::to_string(lo - k * bits) + ".." + std::to_string(hi - k * bits - 1);
+        field(std::move(name), lo, hi);
+        if (!out.text.empty()) out.text += ", ";
+        out.text += std::to_string(k - first) + ": vertex " + std::to_string(format::packed_entry(run, words, k, bits, m.entry_mask));
+    }
+    around(std::clamp(end * bits, lsb, word_end), word_end);
+    return out;
+}
+
 // A flat block's packed entries (§7.2): one field per 32-bit word, its bits split into the
 // entries (or the parts of entries) it holds, so the fields tile the bytes. Returns the run's
 // byte length.
@@ -337,25 +373,9 @@ uint64_t describe_packed_run(const File::Impl& m, Builder& b, const format::Bloc
     const uint8_t* run = r.at(at, bytes, "adjacency entries");
     uint64_t word = 0;
     for (; word < words && listed < options.max_entries; ++word) {
-        const uint64_t word_lsb = 32 * word, word_end = word_lsb + 32;
-        const uint64_t first = word_lsb / bits, last = std::min<uint64_t>(count, (word_end + bits - 1) / bits);
-        const uint32_t value = format::load<uint32_t>(run + 4 * word);
-        std::string text;
-        std::vector<BitField> fields;
-        for (uint64_t k = first; k < last; ++k) {
-            const uint64_t lo = std::max(k * bits, word_lsb), hi = std::min((k + 1) * bits, word_end);
-            const unsigned lsb = static_cast<unsigned>(lo - word_lsb), width = static_cast<unsigned>(hi - lo);
-            const bool whole = lo == k * bits && hi == (k + 1) * bits;
-            std::string name = "entry " + std::to_string(k);
-            if (!whole) name += " bits " + std::to_string(lo - k * bits) + ".." + std::to_string(hi - k * bits - 1);
-            fields.push_back({name, lsb, width, width == 32 ? value : (value >> lsb) & ((1u << width) - 1)});
-            if (!text.empty()) text += ", ";
-            text += std::to_string(k) + ": vertex " + std::to_string(format::packed_entry(run, words, k, bits, m.entry_mask));
-        }
-        if (last * bits < word_end && last == count) fields.push_back({"padding", static_cast<unsigned>(last * bits - word_lsb),
-                                                                       static_cast<unsigned>(word_end - last * bits), 0});
-        b.add(at + 4 * word, 4, type_name + ": packed word " + std::to_string(word), text).bits = std::move(fields);
-        listed += last - first;
+        PackedWord split = split_packed_word(m, run, words, word, bits, 0, count, count);
+        b.add(at + 4 * word, 4, type_name + ": packed word " + std::to_string(word), std::move(split.text)).bits = std::move(split.fields);
+        listed += std::min<uint64_t>(count, (32 * word + 32 + bits - 1) / bits) - 32 * word / bits;
     }
     if (word < words)
         b.add(at + 4 * word, 4 * (words - word), type_name + ": packed words " + std::to_string(word) + "..",
@@ -382,28 +402,8 @@ void describe_run_entries(const File::Impl& m, VertexAnatomy& out, uint32_t inde
     const uint8_t* run = runs.region.at(runs.run_at, format::packed_bytes(total, bits), "run");
     const uint64_t words = format::packed_bytes(total, bits) / 4;
     for (uint64_t word = first_word; word < first_word + shown; ++word) {
-        const uint64_t lsb = 32 * word, word_end = lsb + 32;
-        const uint32_t value = format::load<uint32_t>(run + 4 * word);
-        std::vector<BitField> fields;
-        std::string text;
-        auto around = [&](uint64_t from, uint64_t to) {  // bits of the word outside this vertex's entries
-            if (from >= to) return;
-            const unsigned at = static_cast<unsigned>(from - lsb), width = static_cast<unsigned>(to - from);
-            fields.push_back({from >= total * bits ? "padding" : "other vertices' entries", at, width,
-                              width == 32 ? value : (value >> at) & ((1u << width) - 1)});
-        };
-        around(lsb, std::max(lsb, first * bits));
-        for (uint64_t k = std::max(first, lsb / bits); k < end && k * bits < word_end; ++k) {
-            const uint64_t lo = std::max(k * bits, lsb), hi = std::min((k + 1) * bits, word_end);
-            const unsigned at = static_cast<unsigned>(lo - lsb), width = static_cast<unsigned>(hi - lo);
-            std::string name = "entry " + std::to_string(k - first);
-            if (lo != k * bits || hi != (k + 1) * bits) name += " bits " + std::to_string(lo - k * bits) + ".." + std::to_string(hi - k * bits - 1);
-            fields.push_back({name, at, width, width == 32 ? value : (value >> at) & ((1u << width) - 1)});
-            if (!text.empty()) text += ", ";
-            text += std::to_string(k - first) + ": vertex " + std::to_string(format::packed_entry(run, words, k, bits, m.entry_mask));
-        }
-        around(std::min(word_end, std::max(lsb, end * bits)), word_end);
-        b.add(runs.run_at + 4 * word, 4, "entries: packed word " + std::to_string(word), text).bits = std::move(fields);
+        PackedWord split = split_packed_word(m, run, words, word, bits, first, end, total);
+        b.add(runs.run_at + 4 * word, 4, "entries: packed word " + std::to_string(word), std::move(split.text)).bits = std::move(split.fields);
     }
     const uint64_t listed_end = first_word + shown;
     if (listed_end <= last_word)
