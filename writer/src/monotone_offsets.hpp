@@ -11,7 +11,8 @@ namespace mmgraph::detail {
 // A non-decreasing sequence of 64-bit offsets, appended in order, kept in 4 bytes a value: the
 // low 32 bits of each, and the index at which each next multiple of 2^32 is reached. The plan
 // keeps five such offsets per vertex (node records, and each direction's records and run
-// entries); at 8 bytes a value they were 160 MiB of the scale-22 edge-list build's peak.
+// entries): at 8 bytes a value, 160 MiB at scale 22, and the edge-list build's peak fell by
+// 46 MiB with 4.
 class MonotoneOffsets {
 public:
     // Empty, with room for `count` values.
