@@ -42,6 +42,8 @@ public:
         const uint64_t i = local - first_;
         return {others_.get() + begin_[i], others_.get() + begin_[i + 1]};
     }
+    // Every list of others() at once, in stored order: they lie one after another.
+    std::span<const uint32_t> all_others() const { return {others_.get(), others_only_ ? entry_count_ : 0}; }
 
 private:
     void sort_lists(uint64_t n);

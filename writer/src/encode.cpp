@@ -478,20 +478,18 @@ void ShardEncoder::encode_adjacency_window(Direction dir, size_t window_index) {
     const uint64_t begin = a.offset[first], end = a.offset[last];
     uint8_t* const bytes = window_bytes(base, begin, end);
     SectionWriter w(SectionWriter::Buffer{bytes}, begin, end, what);
+    if (others_only) {
+        for (uint32_t l = first; l < last; ++l)
+            if (const auto others = window.others(l); !others.empty()) put_plain_record(w, others);
+        w.finish();
+        done_window(base, begin, end, bytes);
+        // The window's lists lie one after another, as its entries do in the run (§7.3).
+        put_run_entries(dir, window_index, a.start[first], window.all_others());
+        return;
+    }
     // The window's flat entries, in order: [a.start[first], a.start[last]) of the run (§7.3).
     thread_local std::vector<uint32_t> run;
     run.clear();
-    if (others_only) {
-        for (uint32_t l = first; l < last; ++l)
-            if (const auto others = window.others(l); !others.empty()) {
-                put_plain_record(w, others);
-                run.insert(run.end(), others.begin(), others.end());
-            }
-        w.finish();
-        done_window(base, begin, end, bytes);
-        put_run_entries(dir, window_index, a.start[first], run);
-        return;
-    }
     std::vector<TypeBlock> blocks;
     for (uint32_t l = first; l < last; ++l) {
         const auto list = window.list(l);
