@@ -52,7 +52,7 @@ void check_at_matches_iteration(const File& file) {
 
 }  // namespace
 
-TEST_CASE("RecordLayout: a packed record has its run first; a blocked one its blocks' ordinals before their entries", "[edges]") {
+TEST_CASE("RecordLayout: a packed record has its run first, a blocked one its blocks' ordinals before their entries", "[edges]") {
     using format::Ordinals;
     using format::RecordLayout;
     // §7.1's packed record at 0x1A4: D = 3, W = 4, blocks KNOWS (2, no ordinals), RATED (1, first).

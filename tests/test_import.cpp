@@ -378,7 +378,7 @@ TEST_CASE("import: progress and skipped rows reach the observer and the summary 
     CHECK(recorder.passes[1].pass > recorder.passes[0].pass);
 }
 
-TEST_CASE("import: a named :ID column is also an attribute, typed as the key; an unnamed one is not", "[import]") {
+TEST_CASE("import: a named :ID column is also an attribute, typed as the key, an unnamed one is not", "[import]") {
     TempDir dir;
     // A file group (header file, then a part) and a file of its own; "Person;Employee" rows give
     // the key attribute to both labels, as every property column.

@@ -13,7 +13,7 @@ using namespace mmgraph;
 using namespace mmgraph::test;
 using Catch::Contains;
 
-TEST_CASE("limits: 65535 labels are written and read back; the 65536th is refused", "[limits]") {
+TEST_CASE("limits: 65535 labels are written and read back, the 65536th is refused", "[limits]") {
     TempDir dir;
     Writer w;
     for (uint32_t i = 0; i < format::kMaxLabels; ++i) w.add_label("L" + std::to_string(i));
@@ -26,7 +26,7 @@ TEST_CASE("limits: 65535 labels are written and read back; the 65536th is refuse
     CHECK(file->find("v")->label_name() == "L65534");
 }
 
-TEST_CASE("limits: 65535 edge types are written and read back; the 65536th is refused", "[limits]") {
+TEST_CASE("limits: 65535 edge types are written and read back, the 65536th is refused", "[limits]") {
     TempDir dir;
     Writer w;
     w.add_label("L");
@@ -42,7 +42,7 @@ TEST_CASE("limits: 65535 edge types are written and read back; the 65536th is re
     CHECK(file->find("a")->degree(Direction::out, format::kMaxEdgeTypes - 1) == 1);
 }
 
-TEST_CASE("limits: 4096 attributes per label or edge type; 4097 are refused", "[limits]") {
+TEST_CASE("limits: 4096 attributes per label or edge type, 4097 are refused", "[limits]") {
     auto attributes = [](uint32_t n) {
         std::vector<AttributeSpec> list;
         for (uint32_t i = 0; i < n; ++i) list.push_back({"a" + std::to_string(i), TypeCode::int8, true});

@@ -485,7 +485,7 @@ TEST_CASE("shard writer: vertex references past a shard or by key are errors", "
     }
 }
 
-TEST_CASE("Writer refuses resolved vertex references; ShardWriter refuses shards past 2^31 vertices", "[shard_writer]") {
+TEST_CASE("Writer refuses resolved vertex references, ShardWriter refuses shards past 2^31 vertices", "[shard_writer]") {
     Writer w;
     const LabelId label = w.add_label("Ref", {{"to", TypeCode::vertex_ref, true}, {"via", Type::list_of(TypeCode::vertex_ref), true}});
     Error e = error_of([&] { w.add_vertex("a", label, {Value::ref(VertexRef{0, 0})}); });

@@ -515,7 +515,7 @@ TEST_CASE("writer: vertices_for_int_keys gives plain integers the vertices verti
     CHECK_THROWS_WITH(ints.vertices_for_int_keys(two, label, room), Contains("vertices_for_int_keys after finish()"));
 }
 
-TEST_CASE("writer: find_int_keys_concurrently finds the vertices of small-number keys; its stamp goes stale when vertices are taken back", "[writer]") {
+TEST_CASE("writer: find_int_keys_concurrently finds the vertices of small-number keys, its stamp goes stale when vertices are taken back", "[writer]") {
     test::IntKeyedWriter setup;
     Writer& w = setup.writer;
     const LabelId plain = setup.plain, counted = setup.counted;
