@@ -30,7 +30,7 @@ mkdir -p "$seeds/fuzz_reader" "$seeds/fuzz_csv" "$seeds/fuzz_edgelist" "$seeds/d
 
 # Reader seeds: files the writer produces, one per feature mix.
 cp tests/data/*.mmg "$seeds/fuzz_reader/"
-for v in v1 v2 v2.3 v2.4; do for f in tests/data/$v/*.mmg; do cp "$f" "$seeds/fuzz_reader/$v-$(basename "$f")"; done; done  # format 1 and 2.0-2.4 files too
+for v in v1 v2 v2.3 v2.4 v2.5; do for f in tests/data/$v/*.mmg; do cp "$f" "$seeds/fuzz_reader/$v-$(basename "$f")"; done; done  # format 1 and 2.0-2.5 files too
 "$mmgraph" build -q -o "$seeds/fuzz_reader/typed.mmg" --nodes "$fixtures/people.csv" --edges "$fixtures/relationships.csv" 2>/dev/null
 "$mmgraph" build -q -o "$seeds/fuzz_reader/sharded.mmg" --shards 3 --nodes "$fixtures/people.csv" --edges "$fixtures/relationships.csv" 2>/dev/null
 "$mmgraph" build -q -o "$seeds/fuzz_reader/edgelist.mmg" --edgelist "$fixtures/edges.txt" 2>/dev/null

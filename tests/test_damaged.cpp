@@ -168,7 +168,7 @@ TEST_CASE("damaged: empty, tiny, text and PNG files are refused", "[damaged]") {
     CHECK_THROWS_AS(Dataset::open(dir / "text.mmg"), Error);
 }
 
-TEST_CASE("damaged: a different major version is refused; a newer minor is read", "[damaged]") {
+TEST_CASE("damaged: a different major version is refused, a newer minor is read", "[damaged]") {
     TempDir dir;
     auto good = small_graph(dir);
     SECTION("major 3") {
@@ -176,7 +176,7 @@ TEST_CASE("damaged: a different major version is refused; a newer minor is read"
         format::store<uint16_t>(b.data() + hd::kMajorOff, 3);
         fix_header_checksum(b);
         mmgraph::test::write_bytes(dir / "v3.mmg", b);
-        CHECK_THROWS_WITH(File::open(dir / "v3.mmg"), Contains("format version 3.3 is not supported") && Contains("major versions 1 to 2"));
+        CHECK_THROWS_WITH(File::open(dir / "v3.mmg"), Contains("format version 3." + std::to_string(format::kVersionMinor) + " is not supported") && Contains("major versions 1 to 2"));
     }
     SECTION("major 0") {
         auto b = good;
@@ -415,6 +415,25 @@ TEST_CASE("damaged: structural damage behind valid checksums gives errors naming
         auto f = damaged([&](std::vector<uint8_t>& b) { b[slot_at(empty)] = 0x5A; });
         CHECK(f->find("ann"));
         CHECK_THROWS_WITH(f->verify(), Contains("section key_table") && Contains("empty key slot " + std::to_string(empty) + " has a nonzero fingerprint"));
+    }
+    SECTION("key table slot naming another node block (§8.1, 2.6)") {
+        // Block 0 -> 1 (bit 12 of the low word): a hint for reading ahead only, so find still
+        // answers, through the vertex table; verify names the slot and the block it should hold.
+        auto f = damaged([&](std::vector<uint8_t>& b) { b[slot_at(slot_of(2)) + 1] ^= 0x10; });
+        CHECK(f->find("cy")->get("name").as_string() == "Cy");
+        CHECK_THROWS_WITH(f->verify(), Contains("section key_table") && Contains("names node block 1, but vertex 2's node record starts at offset") &&
+                                           Contains("in block 0 of 4096 bytes"));
+    }
+    SECTION("key table slot naming a node block past the nodes section") {
+        ReaderOptions cold;
+        cold.access = Access::random;  // cold lookups read ahead the slot's block
+        auto b = good;
+        format::store<uint32_t>(b.data() + slot_at(slot_of(2)), format::load<uint32_t>(b.data() + slot_at(slot_of(2))) | 0xFFFFF000u);
+        reseal(b);
+        mmgraph::test::write_bytes(dir / "bad.mmg", b);
+        auto f = File::open(dir / "bad.mmg", cold);
+        CHECK(f->find("cy")->get("name").as_string() == "Cy");
+        CHECK_THROWS_WITH(f->verify(), Contains("section key_table") && Contains("names node block 1048575"));
     }
     SECTION("directory entry pointing outside the file") {
         auto b = good;
@@ -964,6 +983,23 @@ TEST_CASE("damaged: more than 3 slots only in a newer minor (§5.1)", "[damaged]
 // §5.1 (2.4): the key slot of a file of int64 keys, a copy of the node record's key that find
 // compares; verify holds the two to each other, and open holds the role to the file's minor and
 // key type.
+// §3, §8.1: a 2.6 file's key table is kind 15, a 2.3 to 2.5 file's kind 12; either in the other's
+// version is refused at open, so no reader compares a fingerprint of the wrong width.
+TEST_CASE("damaged: the key table's kind agrees with the version", "[damaged][rules]") {
+    TempDir dir;
+    const auto good = small_graph(dir);
+    mmgraph::test::write_bytes(dir / "good.mmg", good);
+    const auto sections = File::open(dir / "good.mmg")->sections();
+    REQUIRE(sections.back().kind == static_cast<uint16_t>(format::SectionKind::block_key_table));
+    auto b = good;
+    format::store<uint16_t>(b.data() + hd::kMinorOff, 5);
+    CHECK_THAT(open_error(dir, b), Contains("required section key_table of kind 12 (2.3 to 2.5) is missing (format 2.5"));
+    b = good;
+    const uint64_t entry = format::load<uint64_t>(b.data() + hd::kDirectoryOffsetOff) + format::dir_entry::kSize * (sections.size() - 1);
+    format::store<uint16_t>(b.data() + entry, static_cast<uint16_t>(format::SectionKind::key_table));
+    CHECK_THAT(open_error(dir, b), Contains("required section key_table of kind 15 (since 2.6) is missing (format 2.6"));
+}
+
 TEST_CASE("damaged: the key slot (2.4) agrees with the node record, and only 2.4 files of int64 keys have it", "[damaged][rules]") {
     TempDir dir;
     WriterOptions options;
@@ -976,7 +1012,7 @@ TEST_CASE("damaged: the key slot (2.4) agrees with the node record, and only 2.4
     w.finish(dir / "int.mmg");
     const auto good = read_bytes(dir / "int.mmg");
     const uint64_t vertices = section(*File::open(dir / "int.mmg"), "vertices").offset;
-    REQUIRE(format::load<uint16_t>(good.data() + hd::kMinorOff) == 5);
+    REQUIRE(format::load<uint16_t>(good.data() + hd::kMinorOff) == 6);
     REQUIRE(format::load<uint32_t>(good.data() + vertices) == 4);  // nodes, out_edges, in_edges, key
     REQUIRE(format::load<uint16_t>(good.data() + vertices + 14) == format::kKeyRole);
     const uint64_t row1_key = vertices + 16 + 32 + 24;  // vertex 1's fourth slot

@@ -275,10 +275,11 @@ TEST_CASE("format: type names round-trip through scalar_from_name", "[format][ty
 }
 
 TEST_CASE("format: section names", "[format][types]") {
-    const char* names[15] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes", "out_edges", "in_edges",
-                             "edge_props", "key_index", "label_sets", "id_spaces", "key_table", "out_runs", "in_runs"};
-    for (uint16_t k = 0; k <= 14; ++k) CHECK(section_name(k) == names[k]);
-    CHECK(section_name(15) == "unknown");
+    // Kind 15 is the key table of 2.6, whose slots name node blocks (§8.1): the same name.
+    const char* names[16] = {"unknown", "strings", "schema", "node_types", "vertices", "nodes", "out_edges", "in_edges",
+                             "edge_props", "key_index", "label_sets", "id_spaces", "key_table", "out_runs", "in_runs", "key_table"};
+    for (uint16_t k = 0; k <= 15; ++k) CHECK(section_name(k) == names[k]);
+    CHECK(section_name(16) == "unknown");
     CHECK(section_name(0xFFFF) == "unknown");
 }
 
@@ -332,6 +333,30 @@ TEST_CASE("format: key_table_capacity: n + ceil(n/3) + 1, load at most 3/4, one 
     CHECK(key_table_capacity(uint64_t{1} << 31) == 2863311532);  // §9: 2^31 + 715827883 + 1, below 2^32
 }
 
+TEST_CASE("format: a 2.6 key slot's node block (§8.1)", "[format][key_table]") {
+    // Blocks of 4 KiB while 2^20 of them cover the nodes section, then the smallest power of two
+    // that does: s = max(12, bits(L - 1) - 20).
+    CHECK(node_block_shift(0) == 12);
+    CHECK(node_block_shift(1) == 12);
+    CHECK(node_block_shift(15056) == 12);                    // §8.1's worked example
+    CHECK(node_block_shift(uint64_t{1} << 32) == 12);        // 2^20 blocks of 4 KiB exactly
+    CHECK(node_block_shift((uint64_t{1} << 32) + 1) == 13);
+    CHECK(node_block_shift(uint64_t{6} << 30) == 13);        // 6 GiB: blocks of 8 KiB
+    CHECK(node_block_shift(uint64_t{1} << 48) == 28);        // the largest domain (§9)
+    for (uint64_t length : {uint64_t{4096}, uint64_t{1} << 33, (uint64_t{3} << 40) + 5, uint64_t{1} << 48}) {
+        const unsigned shift = node_block_shift(length);
+        CHECK((length - 1) >> shift < (uint64_t{1} << kNodeBlockBits));
+        if (shift > kMinNodeBlockShift) CHECK((length - 1) >> (shift - 1) >= (uint64_t{1} << kNodeBlockBits));
+    }
+    // §8.1's worked example: dave, fingerprint 0x5D8 of h 0x3007319876B905D8, local 3, record at 9032.
+    const uint64_t wide = (uint64_t{3} + 1) << 32 | 0x76B905D8;
+    const uint64_t slot = with_node_block(wide, 9032, 12);
+    CHECK(slot == ((uint64_t{4} << 32) | 0x25D8));
+    CHECK(node_block_of(slot) == 2);
+    CHECK((slot & kNarrowFingerprintMask) == (0x3007319876B905D8ull & kNarrowFingerprintMask));
+    CHECK(node_block_of(with_node_block(wide, (uint64_t{1} << 48) - 4, 28)) == (uint64_t{1} << 20) - 1);
+}
+
 TEST_CASE("format: key_table_home is the high word of h × C", "[format][key_table]") {
     CHECK(key_table_home(0, 8) == 0);
     CHECK(key_table_home(UINT64_MAX, 8) == 7);
@@ -371,8 +396,12 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     const uint8_t magic[8] = {0x89, 0x4D, 0x4D, 0x47, 0x0D, 0x0A, 0x1A, 0x0A};
     CHECK(std::memcmp(kMagic, magic, 8) == 0);
     CHECK(kVersionMajor == 2);
-    CHECK(kVersionMinor == 5);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces, 2.3 the key table and packed flat records, 2.4 the key slot, 2.5 the runs sections (§2.4)
+    CHECK(kVersionMinor == 6);  // 2.1 added date, 2.2 the other temporal types, point, label sets and ID spaces, 2.3 the key table and packed flat records, 2.4 the key slot, 2.5 the runs sections, 2.6 node blocks in key slots (§2.4)
     CHECK(kRunsMinor == 5);
+    CHECK(kNodeBlockMinor == 6);
+    CHECK(node_blocks(2, 6));
+    CHECK_FALSE(node_blocks(2, 5));
+    CHECK_FALSE(node_blocks(1, 1));
     CHECK(kKeyRoleMinor == 4);
     CHECK(kKeyRole == 0x100);
     CHECK(kPackedRecordMinor == 3);
@@ -380,7 +409,7 @@ TEST_CASE("format: magic and version (§2.1)", "[format][layout]") {
     CHECK(kKeyTableMinor == 3);
     CHECK(kOldestMajor == 1);  // 1.0 and 1.1 files are still read (§2.4)
     CHECK(newest_minor(1) == 1);
-    CHECK(newest_minor(2) == 5);
+    CHECK(newest_minor(2) == 6);
 }
 
 TEST_CASE("format: a runs section's starts and run (§7.3)", "[format][layout]") {
@@ -545,6 +574,9 @@ TEST_CASE("format: directory entry (§3)", "[format][layout]") {
     CHECK(static_cast<int>(SectionKind::label_sets) == 10);
     CHECK(static_cast<int>(SectionKind::id_spaces) == 11);
     CHECK(static_cast<int>(SectionKind::key_table) == 12);
+    CHECK(static_cast<int>(SectionKind::out_runs) == 13);
+    CHECK(static_cast<int>(SectionKind::in_runs) == 14);
+    CHECK(static_cast<int>(SectionKind::block_key_table) == 15);
 }
 
 TEST_CASE("format: schema, node type, key index and edge property heads (§4.2, §6.3, §8)", "[format][layout]") {

@@ -347,7 +347,7 @@ TEST_CASE("golden: (a): every type reads back", "[golden]") {
     auto file = File::open(kData / "small.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 5);  // every 2.5 file: its runs sections (§2.3 writer rule 1)
+    CHECK(file->version_minor() == 6);  // every 2.6 file: its runs sections and key table of kind 15 (§2.3 writer rule 1)
     CHECK(file->key_type() == KeyType::string);
     CHECK(file->vertex_count() == 6);
     CHECK(file->edge_count() == 9);
@@ -465,7 +465,7 @@ TEST_CASE("golden: (d): lists of strings and bytes read back", "[golden]") {
     auto file = File::open(kData / "lists.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 5);
+    CHECK(file->version_minor() == 6);
     auto key_of = [&](VertexRef r) { return file->vertex(r.index).key_string(); };
     auto text = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
@@ -502,7 +502,7 @@ TEST_CASE("golden: (e): dates read back", "[golden][date]") {
     auto file = File::open(kData / "dates.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 5);
+    CHECK(file->version_minor() == 6);
     auto days = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
         REQUIRE(v);
@@ -531,7 +531,7 @@ TEST_CASE("golden: (e): dates read back", "[golden][date]") {
 TEST_CASE("golden: (f): label sets read back", "[golden][labels]") {
     auto file = File::open(kData / "labels.mmg");
     file->verify();
-    CHECK(file->version_minor() == 5);
+    CHECK(file->version_minor() == 6);
     auto labels_of = [&](std::string_view key) {
         std::string names;
         for (uint32_t l : file->find(key)->labels()) names += (names.empty() ? "" : ";") + std::string(file->labels()[l].name);
@@ -611,7 +611,7 @@ TEST_CASE("golden: (f): the temporal types and points read back", "[golden][temp
     auto file = File::open(kData / "temporal.mmg");
     file->verify();
     CHECK(file->version_major() == 2);
-    CHECK(file->version_minor() == 5);
+    CHECK(file->version_minor() == 6);
     auto text = [&](std::string_view key, std::string_view attribute) {
         auto v = file->find(key);
         REQUIRE(v);
@@ -714,8 +714,9 @@ TEST_CASE("golden: verify reports a stored 2.2 value out of range, and a zone na
 
 // The frozen files of older versions: v1/ as the format-1 writer wrote them, v2/ as the 2.0 to
 // 2.2 writers did (key index, §8.1), v2.3/ the 2.3 writer's file of int64 keys (no key slot,
-// §5.1), v2.4/ the 2.4 writer's files (flat records holding their degree and run, §2.4). Each
-// must read to what its current rewrite reads to.
+// §5.1), v2.4/ the 2.4 writer's files (flat records holding their degree and run, §2.4), v2.5/
+// the 2.5 writer's (key table of kind 12, without node blocks, §8.1). Each must read to what its
+// current rewrite reads to.
 struct OldVersion {
     std::string dir;
     uint16_t major;
@@ -723,7 +724,7 @@ struct OldVersion {
     std::function<bool(const Golden&, const std::string&)> holds;  // which files the folder keeps
 };
 
-TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2, 2.3 and 2.4 files read to the same contents as their rewrites", "[golden][compat]") {
+TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2, 2.3, 2.4 and 2.5 files read to the same contents as their rewrites", "[golden][compat]") {
     const std::vector<OldVersion> versions = {
         {"v1", 1, [](const std::string& f) -> uint16_t { return f == "lists.mmg" ? 1 : 0; },  // 1.1 only for string[] (§2.4)
          [](const Golden& g, const std::string&) { return g.in_format_1; }},
@@ -733,6 +734,7 @@ TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2, 2.3 and 2.4 files read to the
         {"v2.3", 2, [](const std::string&) -> uint16_t { return 3; }, [](const Golden&, const std::string& f) { return f == "intkeys.mmg"; }},
         // The 2.4 writer stamped 2.4 for int64 keys, 2.3 otherwise.
         {"v2.4", 2, [](const std::string& f) -> uint16_t { return f == "intkeys.mmg" ? 4 : 3; }, [](const Golden&, const std::string&) { return true; }},
+        {"v2.5", 2, [](const std::string&) -> uint16_t { return 5; }, [](const Golden&, const std::string&) { return true; }},
     };
     for (const OldVersion& version : versions)
         for (const auto& g : goldens()) {
@@ -743,7 +745,7 @@ TEST_CASE("golden: format 1.0, 1.1, 2.0, 2.1, 2.2, 2.3 and 2.4 files read to the
                 auto new_file = File::open(kData / f);
                 CHECK(old_file->version_major() == version.major);
                 CHECK(old_file->version_minor() == version.minor(f));
-                CHECK(new_file->version_minor() == format::kRunsMinor);
+                CHECK(new_file->version_minor() == format::kNodeBlockMinor);
                 old_file->verify();
                 new_file->verify();
                 CHECK(mmgraph::test::walk(*old_file) == mmgraph::test::walk(*new_file));
@@ -791,7 +793,7 @@ TEST_CASE("golden: the vertex table of §5.1's key slot example", "[golden][key_
     w.finish(dir / "three.mmg");
     auto file = File::open(dir / "three.mmg");
     file->verify();
-    CHECK(file->version_minor() == 5);
+    CHECK(file->version_minor() == 6);
     const SectionInfo& vertices = file->sections()[3];
     REQUIRE(vertices.name() == "vertices");
     const std::vector<uint8_t> worked = {
@@ -848,27 +850,33 @@ TEST_CASE("golden: the runs section of §7.3's worked example", "[golden][runs]"
 TEST_CASE("golden: the key table of §8.1's worked example", "[golden][key_table]") {
     TempDir dir;
     Writer w;
-    const auto person = w.add_label("Person");
-    for (const char* key : {"alice", "bob", "carol", "dave", "erin"}) w.add_vertex(key, person);
+    const auto person = w.add_label("Person", {{"photo", TypeCode::bytes}});
+    const std::vector<uint8_t> photo(3000, 0xAB);  // records of about 3 KiB: blocks 0, 0, 1, 2, 2
+    for (const char* key : {"alice", "bob", "carol", "dave", "erin"}) w.add_vertex(key, person, {Value::bytes(photo)});
     w.finish(dir / "five.mmg");
     auto file = File::open(dir / "five.mmg");
     file->verify();
     const SectionInfo& keys = file->sections().back();
     REQUIRE(keys.name() == "key_table");
+    CHECK(keys.kind == 15);
+    const uint64_t node_offsets[5] = {0, 3012, 6020, 9032, 12044};
+    for (uint32_t v = 0; v < 5; ++v) CHECK((file->vertex(v).slots().node & 0x0000FFFFFFFFFFFC) == node_offsets[v]);
     // C = 5 + ceil(5/3) + 1 = 8. carol and erin share home 7; erin, inserted after carol
-    // (its hash is larger), wraps past slots 0-2 to slot 3.
+    // (its hash is larger), wraps past slots 0-2 to slot 3. Low words: 12 bits of fingerprint,
+    // then the node block, offset >> 12 (the nodes section is below 4 GiB).
     const std::vector<uint8_t> worked = {
         0x01, 0, 0, 0, 0, 0, 0, 0, 0x05, 0, 0, 0, 0, 0, 0, 0,  // key_type string, reserved, n = 5
-        0xE5, 0xB8, 0x49, 0x0F, 0x02, 0, 0, 0,                   // slot 0: bob (local 1)
-        0xD8, 0x05, 0xB9, 0x76, 0x04, 0, 0, 0,                   // slot 1: dave (local 3)
-        0xB0, 0x16, 0x01, 0x1A, 0x01, 0, 0, 0,                   // slot 2: alice (local 0)
-        0x63, 0xEE, 0x67, 0x8B, 0x05, 0, 0, 0,                   // slot 3: erin (local 4), home 7
+        0xE5, 0x08, 0x00, 0x00, 0x02, 0, 0, 0,                   // slot 0: bob (local 1), block 0
+        0xD8, 0x25, 0x00, 0x00, 0x04, 0, 0, 0,                   // slot 1: dave (local 3), block 2
+        0xB0, 0x06, 0x00, 0x00, 0x01, 0, 0, 0,                   // slot 2: alice (local 0), block 0
+        0x63, 0x2E, 0x00, 0x00, 0x05, 0, 0, 0,                   // slot 3: erin (local 4), home 7, block 2
         0, 0, 0, 0, 0, 0, 0, 0,                                  // slots 4-6: empty
         0, 0, 0, 0, 0, 0, 0, 0,
         0, 0, 0, 0, 0, 0, 0, 0,
-        0xA4, 0xCB, 0x3F, 0xAD, 0x03, 0, 0, 0,                   // slot 7: carol (local 2)
+        0xA4, 0x1B, 0x00, 0x00, 0x03, 0, 0, 0,                   // slot 7: carol (local 2), block 1
     };
     CHECK(std::vector<uint8_t>(file->data() + keys.offset, file->data() + keys.offset + keys.length) == worked);
     CHECK(file->find("erin")->index() == 4);
+    CHECK(file->find("erin")->get("photo").as_bytes().size() == 3000);
     CHECK_FALSE(file->find("frank"));
 }

@@ -89,7 +89,7 @@ TEST_CASE("temporal: every type and list round-trips at its range limits", "[tem
     w.finish(dir / "t.mmg");
     auto file = File::open(dir / "t.mmg");
     file->verify();
-    CHECK(file->version_minor() == 5);  // every file has the 2.5 runs sections (§2.3 writer rule 1)
+    CHECK(file->version_minor() == 6);  // every file has the 2.6 key table of kind 15 (§2.3 writer rule 1)
     auto lo = *file->find("low"), hi = *file->find("high");
     CHECK(lo.get<LocalTime>("lt") == LocalTime{0});
     CHECK(hi.get<LocalTime>("lt") == LocalTime{format::kNanosPerDay - 1});
@@ -204,15 +204,15 @@ TEST_CASE("temporal: the writer refuses values outside their ranges and leaves n
     CHECK(t.zone == 10u);  // "M" and the 8 attribute names are strings 0-8; the zone is string 9
 }
 
-TEST_CASE("temporal: every schema is stamped 2.5, the minor of the runs sections (§2.3 writer rule 1)", "[temporal]") {
+TEST_CASE("temporal: every schema is stamped 2.6, the minor of the key table of kind 15 (§2.3 writer rule 1)", "[temporal]") {
     TempDir dir;
     Writer w;
     w.add_label("D", {{"on", TypeCode::date}});
     w.add_label("E", {{"n", TypeCode::int32}});
     w.finish(dir / "d.mmg");
-    CHECK(File::open(dir / "d.mmg")->version_minor() == 5);
+    CHECK(File::open(dir / "d.mmg")->version_minor() == 6);
     Writer p;
     p.add_edge_type("AT", {{"where", TypeCode::point, true}});
     p.finish(dir / "p.mmg");
-    CHECK(File::open(dir / "p.mmg")->version_minor() == 5);
+    CHECK(File::open(dir / "p.mmg")->version_minor() == 6);
 }

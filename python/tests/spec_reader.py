@@ -13,13 +13,16 @@ Index: byte access (§1, §12) - header (§2.2) - directory (§3) - strings (§4
 and datasets (§10).
 
 Four structures change with the minor version: keys are found through the key table since 2.3
-(the key index before); flat adjacency records are packed in one run of their own in 2.3 and
-2.4 (blocked before), and since 2.5 hold only their directory and ordinals, their degree and
-entries lying in the runs sections (§7.3) that every 2.5 file has and no older one; and since
-2.4 a file of int64 keys has each key in its vertex table too. Each is read through one
-dispatch point on the file's version: `read_key_lookup`, `read_adjacency_record` (with
+(the key index, kind 9, before), whose slots hold a 32-bit fingerprint in kind 12 (2.3 to 2.5)
+and since 2.6, as kind 15, a 12-bit one and the block of the vertex's node record; flat
+adjacency records are packed in one run of their own in 2.3 and 2.4 (blocked before), and
+since 2.5 hold only their directory and ordinals, their degree and entries lying in the runs
+sections (§7.3) that every file since 2.5 has and no older one; and since 2.4 a file of int64
+keys has each key in its vertex table too. Each is read through one dispatch point on the
+file's version: `read_key_lookup` (with `key_section_kind`), `read_adjacency_record` (with
 `read_runs_sections` for the sections it reads) and `read_vertex_table`; the thresholds are
-KEY_TABLE_SINCE, PACKED_FLAT_RECORDS_SINCE, RUNS_SECTIONS_SINCE and KEY_SLOT_SINCE.
+KEY_TABLE_SINCE, NODE_BLOCKS_SINCE, PACKED_FLAT_RECORDS_SINCE, RUNS_SECTIONS_SINCE and
+KEY_SLOT_SINCE.
 """
 
 import ctypes
@@ -131,17 +134,23 @@ def read_header(data):
 
 KIND_NAMES = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges",
               7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces",
-              12: "key_table", 13: "out_runs", 14: "in_runs"}
-KINDS = {name: code for code, name in KIND_NAMES.items()}
+              12: "key_table", 13: "out_runs", 14: "in_runs", 15: "key_table"}
+#: The key structures by kind (§8.1): two kinds share the name key_table, so the key sections
+#: are found by kind, never by name; every other name is one kind.
+KEY_INDEX_KIND, WIDE_KEY_TABLE_KIND, BLOCK_KEY_TABLE_KIND = 9, 12, 15
+KINDS = {name: code for code, name in KIND_NAMES.items() if name != "key_table"}
 OPTIONAL_FLAG = 1
 #: The minor of major 2 that introduced a section kind (§2.3 writer rule 3).
-KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2, KINDS["key_table"]: 3,
-                    KINDS["out_runs"]: 5, KINDS["in_runs"]: 5}
+KIND_SINCE_MINOR = {KINDS["label_sets"]: 2, KINDS["id_spaces"]: 2, WIDE_KEY_TABLE_KIND: 3,
+                    KINDS["out_runs"]: 5, KINDS["in_runs"]: 5, BLOCK_KEY_TABLE_KIND: 6}
 #: The first version whose files have a key table instead of the key index (§8.1); the first
-#: whose flat adjacency records are packed in one run of their own ("Reading 2.4 and 2.3",
-#: §2.4); the first whose flat records leave their degree and entries to the runs sections
-#: (§7, §7.3), which its files have and older ones must not. The version alone picks the layout.
+#: whose key table is kind 15, its slots naming the block of their node record (§8.1); the
+#: first whose flat adjacency records are packed in one run of their own ("Reading 2.4 and
+#: 2.3", §2.4); the first whose flat records leave their degree and entries to the runs
+#: sections (§7, §7.3), which its files have and older ones must not. The version alone picks
+#: the layout.
 KEY_TABLE_SINCE = (2, 3)
+NODE_BLOCKS_SINCE = (2, 6)
 PACKED_FLAT_RECORDS_SINCE = (2, 3)
 RUNS_SECTIONS_SINCE = (2, 5)
 #: The first version whose vertex table holds each int64 key in a slot of role KEY_ROLE (§5.1).
@@ -844,7 +853,7 @@ def runs_section_errors(runs, vertex_table, role):
     return errors
 
 
-# --- §8.1 key table (2.3) and key index (2.2 and older) ------------------------------------------
+# --- §8.1 key table (kind 15 since 2.6, kind 12 in 2.3 to 2.5) and key index (2.2 and older) ---
 
 def key_bytes(key, key_type):
     """§8.1: the UTF-8 bytes of a string key, the 8 little-endian bytes of an i64 key."""
@@ -888,46 +897,112 @@ def read_key_index(region, key_type, vertex_count):
     return KeyIndex(region, bucket_bits, n, entries_offset)
 
 
+#: §8.1: a kind-12 slot's low word is the fingerprint h & 0xFFFFFFFF; a kind-15 slot's (2.6) has
+#: h & 0xFFF in bits 0-11 and the node block, 20 bits, above them.
+WIDE_FINGERPRINT_MASK, NARROW_FINGERPRINT_MASK = 0xFFFFFFFF, 0xFFF
+NODE_BLOCK_LOW_BIT, NODE_BLOCK_BITS, MIN_NODE_BLOCK_SHIFT = 12, 20, 12
+
+
+def node_block_shift(nodes_length):
+    """§8.1 (2.6): s, the log2 of a node block's bytes for a nodes section of L bytes: 4 KiB at
+    the least, else the smallest whose 2^20 blocks cover the section, so that every record's
+    block fits its 20 bits. bitlen(0) = 0: an empty section has s = 12."""
+    width = (nodes_length - 1).bit_length() if nodes_length > 0 else 0
+    return max(MIN_NODE_BLOCK_SHIFT, width - NODE_BLOCK_BITS)
+
+
 @dataclass
 class KeyTable:
+    """§8.1 key table of kind 12 (2.3 to 2.5) or kind 15 (since 2.6): the same head, slot count,
+    placement and high words; the low word's fingerprint is 32 bits in kind 12, 12 in kind 15,
+    whose bits above name the block of the vertex's node record."""
     region: Region
     slot_count: int  # C
     n: int
+    block_shift: Optional[int] = None  # s of a kind-15 table; None in kind 12
+
+    @property
+    def fingerprint_mask(self):
+        return WIDE_FINGERPRINT_MASK if self.block_shift is None else NARROW_FINGERPRINT_MASK
 
     def slot(self, s):
-        """(fingerprint, local index + 1) of slot s; the second is 0 in an empty slot."""
+        """(low word, local index + 1) of slot s; both are 0 in an empty slot."""
         return self.region.unpack("II", 16 + 8 * s)
 
     def candidates(self, h):
-        """Lookup steps 1-4 of §8.1: from the home slot to an empty one, at most C slots."""
+        """Lookup steps 1-4 of §8.1: from the home slot to an empty one, at most C slots; a slot
+        is a candidate when its fingerprint (32 or 12 bits by the kind) is h's."""
         home = (h * self.slot_count) >> 64
-        fingerprint = h & 0xFFFFFFFF
+        mask = self.fingerprint_mask
         for step in range(self.slot_count):
-            slot_fingerprint, local_plus_one = self.slot((home + step) % self.slot_count)
+            low, local_plus_one = self.slot((home + step) % self.slot_count)
             if local_plus_one == 0:
                 return
-            if slot_fingerprint == fingerprint:
+            if low & mask == h & mask:
                 yield local_plus_one - 1
 
+    def check_node_blocks(self, node_offset):
+        """§8.1 (2.6) validity: every occupied slot's block (bits 12-31) is its vertex's node
+        record offset >> s, `node_offset(local)` giving that offset (from the vertex's nodes
+        slot, §5.1)."""
+        for s in range(self.slot_count):
+            low, local_plus_one = self.slot(s)
+            if local_plus_one == 0:
+                continue
+            local = local_plus_one - 1
+            if local >= self.n:
+                raise SpecError(f"{self.region.name}: slot {s} at offset {16 + 8 * s} names local index {local} of n = {self.n}")
+            offset = node_offset(local)
+            block, expected = low >> NODE_BLOCK_LOW_BIT, offset >> self.block_shift
+            if block != expected:
+                raise SpecError(f"{self.region.name}: slot {s} at offset {16 + 8 * s} names node block {block}, expected "
+                                f"block {expected}: vertex {local}'s node record starts at offset {offset}, blocks of "
+                                f"2^{self.block_shift} bytes (§8.1)")
 
-def read_key_table(region, key_type, vertex_count):
-    """§8.1 head {key_type, reserved, n}, then C slots; C from the length."""
+
+def read_key_table(region, key_type, vertex_count, nodes_length=None):
+    """§8.1 head {key_type, reserved, n}, then C slots; C from the length. `nodes_length` is L,
+    the nodes section's length, for a kind-15 table (2.6), which gives its block shift; None
+    for kind 12."""
     table_key_type, _reserved, n = region.unpack("IIQ", 0)
     slot_count, rest = divmod(region.length - 16, 8)
     if table_key_type != key_type or n != vertex_count or rest or slot_count <= n:
-        raise SpecError(f"key_table: key type {table_key_type}, n {n}, length {region.length}")
-    return KeyTable(region, slot_count, n)
+        raise SpecError(f"{region.name}: key type {table_key_type}, n {n}, length {region.length}")
+    block_shift = None if nodes_length is None else node_block_shift(nodes_length)
+    return KeyTable(region, slot_count, n, block_shift)
+
+
+def key_section_kind(version):
+    """§8.1, §2.3 writer rule 3: the kind of the one key section a file of `version` has: the
+    key table of kind 15 since 2.6, of kind 12 in 2.3 to 2.5, the key index (kind 9) before."""
+    if version >= NODE_BLOCKS_SINCE:
+        return BLOCK_KEY_TABLE_KIND
+    return WIDE_KEY_TABLE_KIND if version >= KEY_TABLE_SINCE else KEY_INDEX_KIND
 
 
 def read_key_lookup(shard):
     """The one place that picks the structure mapping keys to local indices, by the file's
-    version: the key table since 2.3, the key index before; never both (§2.3 writer rule 3)."""
-    table = (shard.header.major, shard.header.minor) >= KEY_TABLE_SINCE
-    present, absent = ("key_table", "key_index") if table else ("key_index", "key_table")
-    if shard.section_region(absent, required=False):
-        raise SpecError(f"directory: a {absent} section in a {shard.header.major}.{shard.header.minor} file")
-    read = read_key_table if table else read_key_index
-    return read(shard.section_region(present), shard.schema.key_type, shard.header.vertex_count)
+    version (`key_section_kind`); a file has that kind's section once and none of the other two
+    kinds. A kind-15 table's node blocks are checked against the vertex table at open."""
+    version = (shard.header.major, shard.header.minor)
+    wanted = key_section_kind(version)
+    found = {kind: [s for s in shard.sections if s.kind == kind]
+             for kind in (KEY_INDEX_KIND, WIDE_KEY_TABLE_KIND, BLOCK_KEY_TABLE_KIND)}
+    for kind, sections in found.items():
+        if kind != wanted and sections:
+            raise SpecError(f"directory entry {sections[0].index}: a {KIND_NAMES[kind]} section of kind {kind} in a "
+                            f"{version[0]}.{version[1]} file, whose key section is kind {wanted} (§8.1)")
+    if len(found[wanted]) != 1:
+        raise SpecError(f"directory: {len(found[wanted])} {KIND_NAMES[wanted]} sections of kind {wanted} (§8.1)")
+    region = shard.region_of(found[wanted][0])
+    if wanted == KEY_INDEX_KIND:
+        return read_key_index(region, shard.schema.key_type, shard.header.vertex_count)
+    if wanted == WIDE_KEY_TABLE_KIND:
+        return read_key_table(region, shard.schema.key_type, shard.header.vertex_count)
+    table = read_key_table(region, shard.schema.key_type, shard.header.vertex_count,
+                           shard.section_region("nodes").length)
+    table.check_node_blocks(lambda local: decode_slot(shard.vertex_table.slot(local, KINDS["nodes"]))[1])
+    return table
 
 
 # --- §8.2 edge property tables -----------------------------------------------------------------

@@ -26,7 +26,7 @@ def test_shards_are_files_of_their_shard(dataset_path):
             assert isinstance(f, mmgraph.File) and not isinstance(f, mmgraph.Dataset)
             assert f.shard_id == shard and f.shard_count == 3 and f.path == ds.shard_paths[shard]
             assert f.index_range == range(first[shard], first[shard + 1]) and len(f) == f.vertex_count == len(f.index_range)
-            assert f.version == (2, 5) and [s.name for s in f.sections][:2] == ["strings", "schema"]
+            assert f.version == (2, 6) and [s.name for s in f.sections][:2] == ["strings", "schema"]
             assert f"shard {shard} of 3" in repr(f)
             assert ds.shard(shard).index_range == f.index_range and ds.shard(shard - 3).shard_id == shard
             f.verify()

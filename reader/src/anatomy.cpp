@@ -541,7 +541,12 @@ void describe_key_slot(const File::Impl& m, uint32_t index, VertexAnatomy& out) 
         if (value >> 32 == 0) return;  // not found: a damaged table, which verify reports
         if (value >> 32 != uint64_t{index} + 1) continue;
         const std::string name = "key slot " + std::to_string(s) + (s == home ? " (home)" : " (home " + std::to_string(home) + ")");
-        b.add(slot_at(s), 4, name + " fingerprint", hex(static_cast<uint32_t>(value)));
+        if (m.fingerprint_mask == format::kNarrowFingerprintMask)  // 2.6: 12 bits, then the node record's block
+            b.add(slot_at(s), 4, name + " fingerprint and node block",
+                  hex(value & m.fingerprint_mask) + ", block " + std::to_string(format::node_block_of(value)) + " of " +
+                      std::to_string(uint64_t{1} << m.node_block_shift) + " bytes");
+        else
+            b.add(slot_at(s), 4, name + " fingerprint", hex(static_cast<uint32_t>(value)));
         b.add(slot_at(s) + 4, 4, name + " local index + 1", std::to_string(value >> 32));
         if (s < home) out.records.push_back({Part::key_index, t.file_offset + slot_at(home), slot_at(m.key_capacity) - slot_at(home)});
         const uint64_t from = s < home ? 0 : home;
@@ -838,6 +843,7 @@ ByteOwner owner_of(const File& file, uint64_t file_offset) {
                 candidate = runs_owner(m, Direction::in, off, owner.detail);
                 break;
             case format::SectionKind::key_table:
+            case format::SectionKind::block_key_table:
                 if (off < format::kKeyTableHeadSize) {
                     owner.detail = off < 4 ? "key table head: key type" : off < 8 ? "key table head: reserved" : "key table head: vertex count";
                 } else {

@@ -118,6 +118,22 @@ void File::Impl::read_ahead_node(uint64_t index) const noexcept {
         read_ahead(static_cast<uint64_t>(record - data), 64);
 }
 
+void File::Impl::read_ahead_found(uint64_t index, std::optional<uint64_t> node_block) const noexcept {
+    // The row first, which the key comparison waits for, then what the caller reads next: the
+    // starts (degree, neighbours) and the node record (attributes). All are asked for before the
+    // row is touched, so their disk reads overlap.
+    if (const uint8_t* row = slot_address(*this, index, 0)) read_ahead(static_cast<uint64_t>(row - data), slot_count * 8);
+    if (const uint8_t* starts = starts_address(*this, index, Direction::out)) read_ahead(static_cast<uint64_t>(starts - data), 16);
+    if (node_block) {
+        // A damaged block may lie past the section: then nothing is read (§8.1; verify reports it).
+        const uint64_t offset = *node_block << node_block_shift;
+        if (offset < nodes.size) read_ahead(nodes.file_offset + offset, std::min((uint64_t{1} << node_block_shift) + 64, nodes.size - offset));
+    }
+    read_ahead_adjacency(index, Direction::out);  // touches the row: the out-edges record
+    // With the key in the row (2.4) nothing else reads the node record before the caller does.
+    if (!node_block && key_slot >= 0) read_ahead_node(index);
+}
+
 void File::Impl::read_ahead_adjacency(uint64_t index, Direction direction) const noexcept {
     if (const uint8_t* starts = starts_address(*this, index, direction)) read_ahead(static_cast<uint64_t>(starts - data), 16);
     const uint8_t* slot = slot_address(*this, index, adjacency_slot(*this, direction));
@@ -156,7 +172,7 @@ std::optional<uint32_t> table_candidate(const File::Impl& m, uint64_t hash) noex
         if (!slot) return std::nullopt;
         const uint64_t value = format::load<uint64_t>(slot);
         if (value >> 32 == 0) return std::nullopt;
-        if (static_cast<uint32_t>(value) == static_cast<uint32_t>(hash)) return static_cast<uint32_t>((value >> 32) - 1);
+        if (((value ^ hash) & m.fingerprint_mask) == 0) return static_cast<uint32_t>((value >> 32) - 1);
         s = s + 1 == m.key_capacity ? 0 : s + 1;
     }
     return std::nullopt;

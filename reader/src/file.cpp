@@ -159,7 +159,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
         if (s.offset % format::kSectionAlign != 0) fail(path, label + ": offset " + hex(s.offset) + " is not 8-byte aligned");
         if (s.offset < dir_off + dir_len || s.offset > actual || s.length > actual - s.offset)
             fail(path, label + ": [" + hex(s.offset) + ", +" + std::to_string(s.length) + ") lies outside the file or overlaps the directory");
-        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::in_runs);
+        bool known = s.kind >= 1 && s.kind <= static_cast<uint16_t>(SectionKind::block_key_table);
         if (!known && !(s.flags & format::kSectionOptional))
             fail(path, label + ": unknown required section kind " + std::to_string(s.kind) + " (written by a newer writer?)");
         out.sections.push_back(s);
@@ -171,6 +171,7 @@ Directory parse_directory(const std::filesystem::path& path, const std::string* 
 // Directory indices of the sections open needs, each kind appearing as often as §3 requires.
 struct SectionIndex {
     int strings = 0, schema = -1, node_types = -1, label_sets = -1, id_spaces = -1, vertices = -1, nodes = -1, out = -1, in = -1, key_index = -1, key_table = -1;
+    int block_key_table = -1;  // kind 15 (2.6)
     int out_runs = -1, in_runs = -1;
 };
 
@@ -199,6 +200,7 @@ SectionIndex locate_sections(const std::filesystem::path& path, const std::vecto
     out.out = single(SectionKind::out_edges, true);
     out.in = single(SectionKind::in_edges, (flags & format::kFlagInEdges) != 0);
     out.key_table = single(SectionKind::key_table, false);  // which one is required: check_key_section
+    out.block_key_table = single(SectionKind::block_key_table, false);
     out.key_index = single(SectionKind::key_index, false);
     out.out_runs = single(SectionKind::out_runs, false);  // required since 2.5: check_runs_sections
     out.in_runs = single(SectionKind::in_runs, false);
@@ -519,17 +521,21 @@ KeyIndexLayout key_index_layout(const Region& r, uint64_t vertex_count) {
                   " entries, one per vertex");
 }
 
-// §8.1: a 2.3 file has a key table and no key index, an older one the reverse (§2.3 writer
-// rule 3), so a reader never has to choose between two answers. Checked after the tables that
-// name the minor they need, whose refusals say more.
+// §8.1: a 2.6 file has a key table of kind 15 (slots naming their node record's block), a 2.3 to
+// 2.5 file one of kind 12, an older one a key index (§2.3 writer rule 3), so a reader never has
+// to choose between two answers. Checked after the tables that name the minor they need, whose
+// refusals say more.
 void check_key_section(const std::filesystem::path& path, const SectionIndex& at, const Header& head) {
     const bool table = head.major == 2 && head.minor >= format::kKeyTableMinor;
+    const int wanted = !table ? 0 : format::node_blocks(head.major, head.minor) ? 2 : 1;
+    static constexpr const char* kWhat[3] = {"key_index (before 2.3)", "key_table of kind 12 (2.3 to 2.5)", "key_table of kind 15 (since 2.6)"};
+    const int found[3] = {at.key_index, at.key_table, at.block_key_table};
     const std::string version = std::to_string(head.major) + "." + std::to_string(head.minor);
-    if ((table ? at.key_table : at.key_index) < 0)
-        fail(path, "required section " + std::string(table ? "key_table" : "key_index") + " is missing (format " + version + ", §8.1)");
-    if (const int wrong = table ? at.key_index : at.key_table; wrong >= 0)
-        fail(path, "section " + std::to_string(wrong) + " (" + (table ? "key_index" : "key_table") + ") is not allowed in a file of format " + version +
-                       ", which has a " + (table ? "key_table (since 2.3)" : "key_index (before 2.3)") + " (§8.1)");
+    if (found[wanted] < 0) fail(path, "required section " + std::string(kWhat[wanted]) + " is missing (format " + version + ", §8.1)");
+    for (int k = 0; k < 3; ++k)
+        if (k != wanted && found[k] >= 0)
+            fail(path, "section " + std::to_string(found[k]) + " (" + kWhat[k] + ") is not allowed in a file of format " + version + ", which has a " +
+                           kWhat[wanted] + " (§8.1)");
 }
 
 // §7.3: a 2.5 file has an out_runs section, and an in_runs section exactly when it has in-edges;
@@ -649,6 +655,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     }
     m->packed_records = format::packed_layout(m->major, m->minor);
     m->runs_apart = format::runs_apart(m->major, m->minor);
+    if (format::node_blocks(m->major, m->minor)) m->fingerprint_mask = format::kNarrowFingerprintMask;
 
     Directory directory = parse_directory(path, &m->path_text, m->data, m->size, head, options);
     const SectionIndex at = locate_sections(path, directory.sections, m->flags);
@@ -666,7 +673,8 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
     m->out = region(at.out);
     if (at.in >= 0) m->in = region(at.in);
     if (at.key_index >= 0) m->key_index = region(at.key_index);
-    if (at.key_table >= 0) m->key_table = region(at.key_table);
+    if (const int table = format::node_blocks(m->major, m->minor) ? at.block_key_table : at.key_table; table >= 0) m->key_table = region(table);
+    m->node_block_shift = format::node_block_shift(m->nodes.size);
 
     m->names = parse_strings(m->strings, options);
     Schema schema = parse_schema(m->schema, m->names, head, options);
@@ -716,7 +724,7 @@ std::shared_ptr<const File> File::open(const std::filesystem::path& path, Reader
         // A single-shard walk of neighbours reads the runs sections alone (§7.3).
         if (m->shard_count == 1) m->frontier_hints = m->out_runs.region.size + m->in_runs.region.size > File::Impl::kCachedWalkBytes;
     }
-    if (at.key_table >= 0) {
+    if (at.key_index < 0) {  // a key table of either kind (check_key_section)
         m->key_capacity = key_table_capacity(m->key_table, m->vertex_count);
     } else {
         const KeyIndexLayout keys = key_index_layout(m->key_index, m->vertex_count);

@@ -115,6 +115,10 @@ struct File::Impl {
     bool packed_records = false;
     // ... and their degrees and entries lie in the runs sections (§7.3): kRunsMinor or newer.
     bool runs_apart = false;
+    // §8.1: the bits of a key slot's low word that hold the fingerprint (12 in kind 15 since 2.6,
+    // whose bits above name the block where the node record starts, 32 in kind 12).
+    uint64_t fingerprint_mask = format::kWideFingerprintMask;
+    unsigned node_block_shift = format::kMinNodeBlockShift;  // log2 of a node block's bytes (kind 15)
     // §7.3: a direction's runs section, as open() checked it (start_bytes 0: none, before 2.5).
     struct Runs {
         detail::Region region;
@@ -191,7 +195,10 @@ struct File::Impl {
     std::optional<uint32_t> lookup_index(const Key& key, uint64_t hash, IdSpace space) const;
     // Whether vertex `local`, named by the key section at `at`, has this key and space; fetches
     // its out-edges record first (see prefetch_adjacency).
-    bool is_vertex_of(const detail::Region& keys, uint64_t at, uint32_t local, const Key& key, IdSpace space, bool cold) const;
+    // On a cold file (`cold`), reads ahead what the caller reads next, the node record from the
+    // block that `key_slot_value`, the key table slot naming the vertex, gives (0: none).
+    bool is_vertex_of(const detail::Region& keys, uint64_t at, uint32_t local, const Key& key, IdSpace space, bool cold,
+                      uint64_t key_slot_value = 0) const;
     IdSpace space_of(uint32_t index) const;  // the vertex's key's ID space, from its node type
     // Asks the cache for the start of vertex `index`'s adjacency record in `direction`, reading
     // its slot (bounds-checked, never throws): a lookup does so before it compares the key
@@ -213,6 +220,10 @@ struct File::Impl {
     // The first line of vertex `index`'s adjacency record in `direction`, reading its slot.
     void read_ahead_adjacency(uint64_t index, Direction direction) const noexcept;
     void read_ahead_node(uint64_t index) const noexcept;  // ... and of its node record
+    // For a cold file's lookup that found vertex `index`: its row, out-starts, out-edges record
+    // and node record, this one from `node_block` of a kind-15 key slot when given (§8.1), with
+    // the line after the block, where the head of a record starting near its end continues.
+    void read_ahead_found(uint64_t index, std::optional<uint64_t> node_block) const noexcept;
 };
 
 // The parsed tables of a file, for reader sources outside File's own classes (verify, anatomy,

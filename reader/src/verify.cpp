@@ -424,6 +424,7 @@ int directory_rank(uint16_t kind) {
         case SectionKind::edge_props: return 70;
         case SectionKind::key_index: return 80;
         case SectionKind::key_table: return 80;
+        case SectionKind::block_key_table: return 80;
     }
     return -1;
 }
@@ -660,10 +661,22 @@ void check_prop_tables(const File::Impl& m, const Verifier& check, Sink& sink) {
     }
 }
 
+// §8.1 (2.6): key slot `s`, vertex `local`'s, names the block where its node record starts.
+void check_node_block(const File::Impl& m, uint64_t s, uint64_t local, uint64_t value) {
+    uint64_t record = 0;
+    m.domain(m.slot(local, m.node_slot), m.nodes_domain, "node", local, record);
+    if (const uint64_t block = format::node_block_of(value); block != record >> m.node_block_shift)
+        m.key_table.fail(format::kKeyTableHeadSize + s * format::kKeySlotSize,
+                         "key slot " + std::to_string(s) + " names node block " + std::to_string(block) + ", but vertex " + std::to_string(local) +
+                             "'s node record starts at offset " + std::to_string(record) + ", in block " + std::to_string(record >> m.node_block_shift) + " of " +
+                             std::to_string(uint64_t{1} << m.node_block_shift) + " bytes (§8.1)");
+}
+
 // §8.1 (2.3): the head agrees with the schema and the vertex count, C is the writer's; every
-// vertex in exactly one slot, with its key's fingerprint and, in a dataset, in the shard its
-// hash names; empty slots zero; and each slot holds what inserting the keys in (hash, index)
-// order puts there, so the table is the one the writer builds (§12 writer rule 5).
+// vertex in exactly one slot, with its key's fingerprint (12 bits since 2.6, then its node
+// record's block) and, in a dataset, in the shard its hash names; empty slots zero; and each
+// slot holds what inserting the keys in (hash, index) order puts there, so the table is the one
+// the writer builds (§12 writer rule 5).
 void check_key_table(const File::Impl& m) {
     const Region& t = m.key_table;
     if (t.read<uint32_t>(0, "key table key type") != static_cast<uint32_t>(m.key_type)) t.fail(0, "key table key type differs from the schema's");
@@ -686,9 +699,10 @@ void check_key_table(const File::Impl& m) {
         if (local >= m.vertex_count) t.fail(slot_at(s) + 4, "key slot " + std::to_string(s) + " names vertex " + std::to_string(local) + " >= " + std::to_string(m.vertex_count));
         if (seen[local]) t.fail(slot_at(s) + 4, "key slot " + std::to_string(s) + " names vertex " + std::to_string(local) + " a second time");
         seen[local] = true;
-        if (static_cast<uint32_t>(value) != static_cast<uint32_t>(hash[local]))
-            t.fail(slot_at(s), "key slot " + std::to_string(s) + " has fingerprint " + hex(static_cast<uint32_t>(value)) + ", vertex " + std::to_string(local) +
-                                   "'s key gives " + hex(static_cast<uint32_t>(hash[local])));
+        if (((value ^ hash[local]) & m.fingerprint_mask) != 0)
+            t.fail(slot_at(s), "key slot " + std::to_string(s) + " has fingerprint " + hex(value & m.fingerprint_mask) + ", vertex " + std::to_string(local) +
+                                   "'s key gives " + hex(hash[local] & m.fingerprint_mask));
+        if (m.fingerprint_mask == format::kNarrowFingerprintMask) check_node_block(m, s, local, value);
         if (hash[local] % m.shard_count != m.shard_id)
             t.fail(slot_at(s), "vertex " + std::to_string(local) + " belongs to shard " + std::to_string(hash[local] % m.shard_count));
     }

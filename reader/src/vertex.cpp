@@ -153,14 +153,16 @@ std::optional<uint32_t> File::Impl::lookup(const Key& k, uint64_t hash, IdSpace 
     return key_capacity > 0 ? lookup_table(k, hash, space) : lookup_index(k, hash, space);
 }
 
-bool File::Impl::is_vertex_of(const detail::Region& keys, uint64_t at, uint32_t local, const Key& k, IdSpace space, bool cold) const {
+bool File::Impl::is_vertex_of(const detail::Region& keys, uint64_t at, uint32_t local, const Key& k, IdSpace space, bool cold,
+                              uint64_t key_slot_value) const {
     if (local >= vertex_count) keys.fail(at, "key entry names vertex " + std::to_string(local) + " >= " + std::to_string(vertex_count));
-    // A caller of find reads the degree or the edges next: fetch the out-edges record now,
-    // while the key is compared, so that those two misses overlap.
-    if (cold) read_ahead_adjacency(local, Direction::out);
-    // With the key in the row (2.4) nothing below reads the node record, which a caller of a
-    // cold file's first lookup reads next for its attributes: ask for it alongside.
-    if (cold && key_slot >= 0) read_ahead_node(local);
+    // A caller of find reads the degree or the edges next, and of a cold file's first lookup the
+    // attributes: fetch them now, while the key is compared, so that those misses overlap. A key
+    // slot of kind 15 (2.6) names the node record's block, which is then read alongside the row.
+    if (cold)
+        read_ahead_found(local, fingerprint_mask == format::kNarrowFingerprintMask && key_slot_value != 0
+                                    ? std::optional<uint64_t>(format::node_block_of(key_slot_value))
+                                    : std::nullopt);
     prefetch_adjacency(local, Direction::out);
     // With the key in the vertex table (2.4) the compare reads the row just fetched, and only a
     // file with named spaces reads the node record, for the space.
@@ -184,8 +186,8 @@ namespace {
         const uint64_t at = format::kKeyTableHeadSize + s * format::kKeySlotSize;
         const uint64_t slot = m.key_table.read<uint64_t>(at, "key slot");
         if (slot >> 32 == 0) return std::nullopt;
-        if (static_cast<uint32_t>(slot) == static_cast<uint32_t>(hash) &&
-            m.is_vertex_of(m.key_table, at + 4, static_cast<uint32_t>((slot >> 32) - 1), k, space, cold))
+        if (((slot ^ hash) & m.fingerprint_mask) == 0 &&
+            m.is_vertex_of(m.key_table, at + 4, static_cast<uint32_t>((slot >> 32) - 1), k, space, cold, slot))
             return static_cast<uint32_t>((slot >> 32) - 1);
         s = s + 1 == m.key_capacity ? 0 : s + 1;
     }

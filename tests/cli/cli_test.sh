@@ -308,7 +308,7 @@ info)
   build_social
   json_of "$work/info.json" "$mmgraph" info "$work/g.mmg" --json
   size=$(stat -c %s "$work/g.mmg")
-  check "$work/info.json" 'j["format_version"] == "2.5"' "j[\"file_size\"] == $size" \
+  check "$work/info.json" 'j["format_version"] == "2.6"' "j[\"file_size\"] == $size" \
     'j["vertices"] == 4' 'j["edges"] == 5' \
     'j["labels"] == {"Person": 3, "City": 1}' 'j["edge_types"] == {"KNOWS": 3, "LIVES_IN": 2}' \
     'j["shard_id"] == 0 and j["shard_count"] == 1' \
@@ -322,7 +322,7 @@ info)
     'sorted(t["label"] for t in j["node_types"]) == ["City", "Person"]' \
     'all(isinstance(t["id"], int) and all(w in (1, 2, 4, 8) for w in t["offset_widths"]) for t in j["node_types"])'
   run 0 "$mmgraph" info "$work/g.mmg"
-  for text in "format      2.5" "vertices    4" "key_table" "edge_props (KNOWS)" "padding" "Person" "offset widths"; do
+  for text in "format      2.6" "vertices    4" "key_table" "edge_props (KNOWS)" "padding" "Person" "offset widths"; do
     has "$work/out" "$text"
   done
   # The percentages of the report add up to the whole file.
@@ -700,7 +700,7 @@ string_arrays)
   check "$work/n.json" 'sorted((e["key"], e["type"], e["properties"]["why"]) for e in j) == [
       ("deb", "DEPENDS", ["build", "c"]), ("rust", "DEPENDS", None), ("vim", "SUGGESTS", [])]'
   json_of "$work/info.json" "$mmgraph" info "$work/t.mmg" --json
-  check "$work/info.json" 'j["format_version"] == "2.5"' \
+  check "$work/info.json" 'j["format_version"] == "2.6"' \
     '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("id", "string"), ("name", "string"), ("tags", "string[]"), ("aliases", "string[]")]'
   run 0 "$mmgraph" dump "$work/t.mmg" --out "$work/dump"
   has "$work/dump/nodes-000001.csv" "id:ID,:LABEL,name:string,tags:string[],aliases:string[]"
@@ -721,7 +721,7 @@ string_arrays)
 
 dates)
   # date columns (format 2.1): ISO 8601 text in, the same text out of get, neighbors and dump;
-  # dump -> rebuild gives the same bytes; every file is 2.5 (its runs sections, spec §2.3).
+  # dump -> rebuild gives the same bytes; every file is 2.6 (runs sections, key slots naming node blocks, spec §2.3).
   run 0 "$mmgraph" build -o "$work/d.mmg" --nodes "$data/dated.csv" --edges "$data/dated_rels.csv" --quiet
   run 0 "$mmgraph" verify "$work/d.mmg"
   get_json "$work/d.mmg" --key ada
@@ -738,7 +738,7 @@ dates)
   json_of "$work/n.json" "$mmgraph" neighbors "$work/d.mmg" --key ada --json
   check "$work/n.json" '[(e["key"], e["properties"]["since"]) for e in j] == [("leap", "2023-02-28")]'
   json_of "$work/info.json" "$mmgraph" info "$work/d.mmg" --json
-  check "$work/info.json" 'j["format_version"] == "2.5"' \
+  check "$work/info.json" 'j["format_version"] == "2.6"' \
     '[(a["name"], a["type"]) for a in j["schema"]["labels"][0]["attributes"]] == [("id", "string"), ("name", "string"), ("born", "date"), ("seen", "date[]")]'
   run 0 "$mmgraph" dump "$work/d.mmg" --out "$work/dump"
   has "$work/dump/nodes-000001.csv" "id:ID,:LABEL,name:string,born:date,seen:date[]"
@@ -747,7 +747,7 @@ dates)
   cmp "$work/d.mmg" "$work/re.mmg" || fail "rebuild of the date graph differs from the original"
   run 0 "$mmgraph" build -o "$work/t.mmg" --nodes "$data/tagged.csv" --quiet
   json_of "$work/info.json" "$mmgraph" info "$work/t.mmg" --json
-  check "$work/info.json" 'j["format_version"] == "2.5"'
+  check "$work/info.json" 'j["format_version"] == "2.6"'
   ;;
 
 cr_line_ends)
@@ -912,7 +912,7 @@ temporal)
   json_of "$work/n.json" "$mmgraph" neighbors "$work/t.mmg" --key ada --json
   check "$work/n.json" '[(e["key"], e["properties"]["at"], e["properties"]["where"]) for e in j] == [("min", "2023-03-26T00:59:59Z[Europe/London]", {"crs": "cartesian-3d", "x": -1.0, "y": 2.0, "z": -3.0})]'
   json_of "$work/info.json" "$mmgraph" info "$work/t.mmg" --json
-  check "$work/info.json" 'j["format_version"] == "2.5"' \
+  check "$work/info.json" 'j["format_version"] == "2.6"' \
     '[a["type"] for a in j["schema"]["labels"][0]["attributes"]] == ["string", "localtime", "time", "localdatetime", "datetime", "duration", "point", "string", "datetime[]", "point[]", "duration[]"]'
   run 0 "$mmgraph" dump "$work/t.mmg" --out "$work/dump"
   has "$work/dump/nodes-000001.csv" "at:localtime,t:time,ldt:localdatetime,dt:datetime,d:duration,p:point,initial:string,dts:datetime[],ps:point[],ds:duration[]"
@@ -927,7 +927,7 @@ labels)
   run 0 "$mmgraph" build -o "$work/m.mmg" --nodes "$data/movies.csv" --nodes "$data/actors.csv" --edges "$data/roles.csv" --quiet
   run 0 "$mmgraph" verify "$work/m.mmg"
   json_of "$work/info.json" "$mmgraph" info "$work/m.mmg" --json
-  check "$work/info.json" 'j["format_version"] == "2.5"' 'j["vertices"] == 6' \
+  check "$work/info.json" 'j["format_version"] == "2.6"' 'j["vertices"] == 6' \
     'j["labels"] == {"Movie": 3, "Sequel": 2, "Actor": 3}' \
     '[(s["labels"], s["vertices"]) for s in j["label_sets"]] == [(["Movie", "Sequel"], 2)]' \
     '[a["name"] for a in j["schema"]["labels"][1]["attributes"]] == ["movieId", "title", "year"]' \
@@ -1011,7 +1011,7 @@ id_spaces)
     --edges "$data/roles_spaces.csv" --quiet
   run 0 "$mmgraph" verify "$work/s.mmg"
   json_of "$work/info.json" "$mmgraph" info "$work/s.mmg" --json
-  check "$work/info.json" 'j["format_version"] == "2.5"' 'j["id_spaces"] == ["Movie-ID", "Actor-ID"]' 'j["vertices"] == 6' 'j["edges"] == 9'
+  check "$work/info.json" 'j["format_version"] == "2.6"' 'j["id_spaces"] == ["Movie-ID", "Actor-ID"]' 'j["vertices"] == 6' 'j["edges"] == 9'
   run 0 "$mmgraph" info "$work/s.mmg"
   has "$work/out" "ID spaces   Movie-ID, Actor-ID (and the unnamed default)"
   get_json "$work/s.mmg" --id-space Movie-ID --key 1

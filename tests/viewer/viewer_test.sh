@@ -436,7 +436,7 @@ integrity)
     headless "$work/flip.mmg" --dump-state "$work/state.json" >/dev/null 2>&1 || fail "exit $? on a flipped byte in section kind $kind"
     python3 - "$work/state.json" "$kind" "$offset" "$found" <<'PY' || fail "the flip in section kind $kind is not reported at its section"
 import json, sys
-names = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges", 7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces", 12: "key_table", 13: "out_runs", 14: "in_runs"}
+names = {1: "strings", 2: "schema", 3: "node_types", 4: "vertices", 5: "nodes", 6: "out_edges", 7: "in_edges", 8: "edge_props", 9: "key_index", 10: "label_sets", 11: "id_spaces", 12: "key_table", 13: "out_runs", 14: "in_runs", 15: "key_table"}
 s = json.load(open(sys.argv[1]))
 kind, offset, flipped = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 assert s["current"] is not None, s

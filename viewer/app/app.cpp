@@ -235,6 +235,7 @@ ImU32 section_colour(uint16_t kind, const std::string& name) {
         IM_COL32(129, 161, 193, 255), // 12 key_table, key_index's successor (2.3)
         IM_COL32(222, 160, 140, 255), // 13 out_runs (2.5), out_edges' hue, lighter
         IM_COL32(245, 220, 170, 255), // 14 in_runs (2.5), in_edges' hue, lighter
+        IM_COL32(129, 161, 193, 255), // 15 key_table whose slots name node blocks (2.6), kind 12's colour
     };
     if (name == "padding") return IM_COL32(40, 40, 40, 255);
     if (name == "directory") return IM_COL32(120, 120, 120, 255);

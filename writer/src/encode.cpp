@@ -701,9 +701,10 @@ void ShardEncoder::encode_prop_rows(const ShardPlan::PropTable& table, uint8_t* 
     release(base, heap_begin, heap_end);
 }
 
-// §8.1 key table: the head, then kRowsPerTask slots per task.
+// §8.1 key table (kind 15): the head, then kRowsPerTask slots per task, each with the block of
+// its vertex's node record.
 void ShardEncoder::add_key_table() {
-    uint8_t* key_base = base_of(SectionKind::key_table);
+    uint8_t* key_base = base_of(SectionKind::block_key_table);
     tasks_.push_back([this, key_base] {
         SectionWriter w(key_base, 0, format::kKeyTableHeadSize, "key_table head");
         w.put<uint32_t>(static_cast<uint32_t>(g_.options.key_type));
@@ -712,11 +713,15 @@ void ShardEncoder::add_key_table() {
         w.finish();
     });
     const uint64_t slots = p_.key_slots.size();
+    const unsigned block_shift = format::node_block_shift(p_.node_offset.back());
     for (uint64_t first = 0; first < slots; first += detail::kRowsPerTask)
-        tasks_.push_back([this, key_base, first, last = std::min(slots, first + detail::kRowsPerTask)] {
+        tasks_.push_back([this, key_base, block_shift, first, last = std::min(slots, first + detail::kRowsPerTask)] {
             const uint64_t begin = format::kKeyTableHeadSize + first * format::kKeySlotSize, end = format::kKeyTableHeadSize + last * format::kKeySlotSize;
             SectionWriter w(key_base, begin, end, "key_table");
-            for (uint64_t i = first; i < last; ++i) w.put<uint64_t>(p_.key_slots[i]);
+            for (uint64_t i = first; i < last; ++i) {
+                const uint64_t slot = p_.key_slots[i];
+                w.put<uint64_t>(slot == 0 ? 0 : format::with_node_block(slot, p_.node_offset[(slot >> 32) - 1], block_shift));
+            }
             w.finish();
             release(key_base, begin, end);
         });

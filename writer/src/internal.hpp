@@ -382,8 +382,8 @@ struct ShardPlan {
     };
     std::vector<PropTable> prop_tables;
 
-    // §8.1 key table: C slots as stored, fingerprint in the low 32 bits, local index + 1 in the
-    // high 32 (0: empty).
+    // §8.1 key table: C slots, the hash's low 32 bits in the low word, local index + 1 in the
+    // high (0: empty); the encoder narrows the fingerprint and adds the node block (kind 15).
     std::vector<uint64_t> key_slots;
 
     std::vector<std::string> strings;

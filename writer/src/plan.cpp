@@ -575,7 +575,7 @@ void ShardPlanner::plan_sections(ShardPlan& p) const {
     add(SectionKind::out_runs, runs_bytes(p.out));
     if (g_.options.store_in_edges) add(SectionKind::in_runs, runs_bytes(p.in));
     for (const auto& table : p.prop_tables) add(SectionKind::edge_props, table.heap_offset + table.task_heap.back());
-    add(SectionKind::key_table, format::kKeyTableHeadSize + format::kKeySlotSize * p.key_slots.size());
+    add(SectionKind::block_key_table, format::kKeyTableHeadSize + format::kKeySlotSize * p.key_slots.size());
     p.directory_offset = format::header::kSize;
     uint64_t at = format::align_up(p.directory_offset + format::dir_entry::kSize * p.sections.size(), format::kSectionAlign);
     for (auto& s : p.sections) {

@@ -38,7 +38,7 @@ void put_header_checksum(uint8_t* file) {
 
 uint16_t oldest_sufficient_minor(const std::vector<Shape>& labels, const std::vector<Shape>& edge_types, bool label_sets, bool id_spaces,
                                  bool int64_keys) {
-    uint16_t minor = format::kRunsMinor;  // every file has the runs sections (§7.3)
+    uint16_t minor = format::kNodeBlockMinor;  // every file has the runs sections (§7.3) and a key table of kind 15 (§8.1)
     if (int64_keys) minor = std::max(minor, format::kKeyRoleMinor);  // the key slot of each vertex (§5.1)
     if (label_sets) minor = std::max(minor, format::kLabelSetsMinor);
     if (id_spaces) minor = std::max(minor, format::kIdSpacesMinor);

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <string_view>
@@ -21,14 +22,16 @@ namespace mmgraph::format {
 
 // ---- 1. version and magic (§2.1) ----------------------------------------------------------
 inline constexpr uint8_t kMagic[8] = {0x89, 'M', 'M', 'G', '\r', '\n', 0x1A, '\n'};
-inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.5 (§2.3)
-inline constexpr uint16_t kVersionMinor = 5;  // the newest minor of major 2 this code knows
+inline constexpr uint16_t kVersionMajor = 2;  // what this code writes: 2.6 (§2.3)
+inline constexpr uint16_t kVersionMinor = 6;  // the newest minor of major 2 this code knows
 inline constexpr uint16_t kLabelSetsMinor = 2;  // the minor that added the label_sets section (§6.6)
 inline constexpr uint16_t kIdSpacesMinor = 2;   // ... and the id_spaces section (§8.3)
 inline constexpr uint16_t kKeyTableMinor = 3;   // the minor whose key_table replaced key_index (§8.1)
 inline constexpr uint16_t kPackedRecordMinor = 3;  // ... and whose flat adjacency records are packed (§7)
 inline constexpr uint16_t kKeyRoleMinor = 4;   // the minor whose vertex table holds int64 keys (§5.1)
 inline constexpr uint16_t kRunsMinor = 5;      // the minor whose flat entries lie in runs sections (§7.3)
+inline constexpr uint16_t kNodeBlockMinor = 6;  // the minor whose key slots name their node record's block (§8.1)
+constexpr bool node_blocks(uint16_t major, uint16_t minor) noexcept { return major == 2 && minor >= kNodeBlockMinor; }
 inline constexpr uint16_t kOldestMajor = 1;   // what it reads: 1.0, 1.1 and 2.0 (§2.4)
 // The newest minor this code knows of a major it reads; a file with a newer one is read by the
 // forward-compatibility rules of §2.3.
@@ -130,6 +133,10 @@ enum class SectionKind : uint16_t {
     key_table = 12,  // §8.1 since 2.3: open-addressing key table, replaces key_index
     out_runs = 13,   // §7.3 since 2.5: each vertex's start, then the packed flat out-entries
     in_runs = 14,    // §7.3 since 2.5: the same for in-entries, when IN_EDGES
+    // §8.1 since 2.6: the key table whose slots also name the block of the vertex's node record;
+    // replaces kind 12 and is named "key_table" too. A new code, so that older readers, which
+    // would compare the whole low word as a fingerprint, refuse the file (§2.3 reader rule 5).
+    block_key_table = 15,
 };
 
 // ---- 4. schema type codes (§4.3) ----------------------------------------------------------
@@ -257,10 +264,27 @@ constexpr uint64_t key_entries_offset(uint32_t bucket_bits) {
     return (kKeyIndexHeadSize + 4 * ((uint64_t{1} << bucket_bits) + 1) + 7) & ~uint64_t{7};
 }
 
-// Key table (§8.1, since 2.3): u32 key_type, u32 zero, u64 n, then C slots {u32 fingerprint,
-// u32 local index + 1}, 0 = empty; C from format/types.hpp key_table_capacity.
+// Key table (§8.1, since 2.3): u32 key_type, u32 zero, u64 n, then C slots, 0 = empty; C from
+// format/types.hpp key_table_capacity. A slot's high word is the local index + 1; its low word
+// is the hash's low 32 bits (kind 12, 2.3 to 2.5), or since 2.6 (kind 15) the hash's low 12
+// bits and, above them, the block of the nodes section where the vertex's node record starts.
 inline constexpr size_t kKeyTableHeadSize = 16;
 inline constexpr size_t kKeySlotSize = 8;
+inline constexpr uint64_t kWideFingerprintMask = 0xFFFFFFFF;  // kind 12
+inline constexpr uint64_t kNarrowFingerprintMask = 0xFFF;     // kind 15
+inline constexpr unsigned kNodeBlockBits = 20;
+inline constexpr unsigned kMinNodeBlockShift = 12;  // blocks of 4 KiB, a page, at the least
+// The log2 of a node block's size for a nodes section of `nodes_length` bytes: the smallest,
+// from 4 KiB up, whose 2^20 blocks cover the section, so every record's block fits 20 bits.
+constexpr unsigned node_block_shift(uint64_t nodes_length) noexcept {
+    const unsigned width = nodes_length == 0 ? 0 : static_cast<unsigned>(std::bit_width(nodes_length - 1));
+    return width > kMinNodeBlockShift + kNodeBlockBits ? width - kNodeBlockBits : kMinNodeBlockShift;
+}
+// A kind-15 slot from a kind-12 one (same placement) and the node record's offset.
+constexpr uint64_t with_node_block(uint64_t wide_slot, uint64_t node_offset, unsigned shift) noexcept {
+    return (wide_slot & ~kWideFingerprintMask) | (wide_slot & kNarrowFingerprintMask) | (node_offset >> shift) << 12;
+}
+constexpr uint64_t node_block_of(uint64_t slot) noexcept { return (slot & kWideFingerprintMask) >> 12; }
 
 // ID spaces (§8.3): u32 named space count S, u32 zero, S u32 name string ids (spaces 1..S),
 // then one u16 space id per node type, in node type order. The key hash is seeded with the

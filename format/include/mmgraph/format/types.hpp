@@ -142,6 +142,7 @@ inline constexpr std::string_view section_name(uint16_t kind) noexcept {
         case SectionKind::key_table: return "key_table";
         case SectionKind::out_runs: return "out_runs";
         case SectionKind::in_runs: return "in_runs";
+        case SectionKind::block_key_table: return "key_table";
     }
     return "unknown";
 }
