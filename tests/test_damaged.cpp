@@ -989,7 +989,8 @@ TEST_CASE("damaged: the key table's kind agrees with the version", "[damaged][ru
     TempDir dir;
     const auto good = small_graph(dir);
     mmgraph::test::write_bytes(dir / "good.mmg", good);
-    const auto sections = File::open(dir / "good.mmg")->sections();
+    const auto file = File::open(dir / "good.mmg");
+    const auto sections = file->sections();  // a view into the open file
     REQUIRE(sections.back().kind == static_cast<uint16_t>(format::SectionKind::block_key_table));
     auto b = good;
     format::store<uint16_t>(b.data() + hd::kMinorOff, 5);
