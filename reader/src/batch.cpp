@@ -129,16 +129,12 @@ void File::Impl::read_ahead_found(uint64_t index, std::optional<uint64_t> node_b
         const uint64_t offset = *node_block << node_block_shift;
         if (offset < nodes.size) read_ahead(nodes.file_offset + offset, std::min((uint64_t{1} << node_block_shift) + 64, nodes.size - offset));
     }
-    read_ahead_adjacency(index, Direction::out);  // touches the row: the out-edges record
+    // The out-edges record, whose offset the row holds: this touches the row.
+    const uint8_t* out_slot = slot_address(*this, index, adjacency_slot(*this, Direction::out));
+    if (const uint8_t* record = record_address(*this, out_slot, adjacency_domain(*this, Direction::out)))
+        read_ahead(static_cast<uint64_t>(record - data), 64);
     // With the key in the row (2.4) nothing else reads the node record before the caller does.
     if (!node_block && key_slot >= 0) read_ahead_node(index);
-}
-
-void File::Impl::read_ahead_adjacency(uint64_t index, Direction direction) const noexcept {
-    if (const uint8_t* starts = starts_address(*this, index, direction)) read_ahead(static_cast<uint64_t>(starts - data), 16);
-    const uint8_t* slot = slot_address(*this, index, adjacency_slot(*this, direction));
-    if (const uint8_t* record = record_address(*this, slot, adjacency_domain(*this, direction)))
-        read_ahead(static_cast<uint64_t>(record - data), 64);
 }
 
 void File::find(std::span<const Key> keys, std::span<std::optional<Vertex>> out) const { find(keys, IdSpace{}, out); }

@@ -217,9 +217,8 @@ struct File::Impl {
     }
     // The key entries around where bucket `bucket`'s first one is expected (§8.1, key index).
     void read_ahead_entries(uint64_t bucket) const noexcept;
-    // The first line of vertex `index`'s adjacency record in `direction`, reading its slot.
-    void read_ahead_adjacency(uint64_t index, Direction direction) const noexcept;
-    void read_ahead_node(uint64_t index) const noexcept;  // ... and of its node record
+    // The first line of vertex `index`'s node record, reading its slot.
+    void read_ahead_node(uint64_t index) const noexcept;
     // For a cold file's lookup that found vertex `index`: its row, out-starts, out-edges record
     // and node record, this one from `node_block` of a kind-15 key slot when given (§8.1), with
     // the line after the block, where the head of a record starting near its end continues.
